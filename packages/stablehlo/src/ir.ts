@@ -1,0 +1,169 @@
+// The in-memory StableHLO IR: plain data, no methods, so lowerings, the printer,
+// the parser and every runtime can share it without a class hierarchy.
+import type { DTypeName } from "./runtime.js";
+
+export type ElementType = "f32" | "f64" | "f16" | "bf16" | "i1" | "i8" | "ui8" | "i16" | "i32" | "i64";
+
+export const ELEMENT_TYPES: readonly ElementType[] = ["f32", "f64", "f16", "bf16", "i1", "i8", "ui8", "i16", "i32", "i64"];
+
+export interface TensorType {
+  shape: number[];
+  element: ElementType;
+}
+
+/** An SSA value, printed as `%<name ?? id>`; ids are unique within a function. */
+export interface Value {
+  id: number;
+  type: TensorType;
+  name?: string;
+}
+
+/** One element of a dense constant: i64 values are bigint, i1 values boolean. */
+export type DenseElement = number | bigint | boolean;
+
+/** Enum attributes, printed `#stablehlo<comparison_direction LT>`. */
+export type EnumKind = "comparison_direction" | "comparison_type" | "precision";
+export type ComparisonDirection = "EQ" | "NE" | "GE" | "GT" | "LE" | "LT";
+export type ComparisonType = "FLOAT" | "TOTALORDER" | "SIGNED" | "UNSIGNED";
+export type Precision = "DEFAULT" | "HIGH" | "HIGHEST";
+
+export interface DotDims {
+  lhsBatching: number[];
+  rhsBatching: number[];
+  lhsContracting: number[];
+  rhsContracting: number[];
+}
+
+export interface GatherDims {
+  offsetDims: number[];
+  collapsedSliceDims: number[];
+  operandBatchingDims: number[];
+  startIndicesBatchingDims: number[];
+  startIndexMap: number[];
+  indexVectorDim: number;
+}
+
+export interface ScatterDims {
+  updateWindowDims: number[];
+  insertedWindowDims: number[];
+  inputBatchingDims: number[];
+  scatterIndicesBatchingDims: number[];
+  scatterDimsToOperandDims: number[];
+  indexVectorDim: number;
+}
+
+export type Attr =
+  | { kind: "int"; value: number | bigint; type: "i64" | "i32" }
+  | { kind: "bool"; value: boolean }
+  | { kind: "float"; value: number; type: "f32" | "f64" }
+  | { kind: "string"; value: string }
+  /** DenseI64ArrayAttr: `array<i64: 1, 2>`. */
+  | { kind: "ints"; values: number[] }
+  | { kind: "enum"; enum: EnumKind; value: string }
+  /** values.length is 1 (a splat) or the element count of `type`. */
+  | { kind: "dense"; type: TensorType; values: DenseElement[] }
+  | ({ kind: "dot" } & DotDims)
+  | ({ kind: "gather" } & GatherDims)
+  | ({ kind: "scatter" } & ScatterDims)
+  | { kind: "type"; type: TensorType }
+  | { kind: "array"; values: Attr[] };
+
+export interface Op {
+  /** Full name with dialect, e.g. "stablehlo.add" or "chlo.erf". */
+  name: string;
+  operands: Value[];
+  results: Value[];
+  attrs: Record<string, Attr>;
+  regions?: Region[];
+}
+
+/** A single-block region; `returns` is what its `stablehlo.return` yields. */
+export interface Region {
+  args: Value[];
+  ops: Op[];
+  returns: Value[];
+}
+
+export interface Func {
+  name: string;
+  params: Value[];
+  body: Op[];
+  returns: Value[];
+}
+
+/** A module; its entry function is "main". */
+export interface Module {
+  name: string;
+  funcs: Func[];
+}
+
+// ---- helpers on types ------------------------------------------------------
+
+export function tensorType(shape: readonly number[], element: ElementType): TensorType {
+  return { shape: [...shape], element };
+}
+
+export function numElements(shape: readonly number[]): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+export function isFloat(e: ElementType): boolean {
+  return e === "f32" || e === "f64" || e === "f16" || e === "bf16";
+}
+
+/** Integer element types, bool (i1) excluded. */
+export function isInteger(e: ElementType): boolean {
+  return e === "i8" || e === "ui8" || e === "i16" || e === "i32" || e === "i64";
+}
+
+export function isUnsigned(e: ElementType): boolean {
+  return e === "ui8";
+}
+
+export function bitWidth(e: ElementType): number {
+  switch (e) {
+    case "i1": return 1;
+    case "i8": case "ui8": return 8;
+    case "f16": case "bf16": case "i16": return 16;
+    case "f32": case "i32": return 32;
+    case "f64": case "i64": return 64;
+  }
+}
+
+export function sameType(a: TensorType, b: TensorType): boolean {
+  return a.element === b.element && a.shape.length === b.shape.length && a.shape.every((d, i) => d === b.shape[i]);
+}
+
+/** MLIR spelling of a tensor type: `tensor<2x3xf32>`, `tensor<f32>`. */
+export function typeToString(t: TensorType): string {
+  return `tensor<${t.shape.map((d) => `${d}x`).join("")}${t.element}>`;
+}
+
+// ---- dtype <-> element type -----------------------------------------------
+
+const DTYPE_TO_ELEMENT: Record<DTypeName, ElementType> = {
+  float32: "f32", float64: "f64", float16: "f16", bfloat16: "bf16",
+  int8: "i8", uint8: "ui8", int16: "i16", int32: "i32", int64: "i64", bool: "i1",
+};
+
+const ELEMENT_TO_DTYPE = Object.fromEntries(
+  Object.entries(DTYPE_TO_ELEMENT).map(([d, e]) => [e, d]),
+) as Record<ElementType, DTypeName>;
+
+export function elementTypeOf(dtype: DTypeName): ElementType {
+  const e = DTYPE_TO_ELEMENT[dtype];
+  if (!e) throw new Error(`no StableHLO element type for dtype '${dtype}'`);
+  return e;
+}
+
+export function dtypeOf(element: ElementType): DTypeName {
+  const d = ELEMENT_TO_DTYPE[element];
+  if (!d) throw new Error(`no dtype for StableHLO element type '${element}'`);
+  return d;
+}
+
+export function isElementType(s: string): s is ElementType {
+  return (ELEMENT_TYPES as readonly string[]).includes(s);
+}

@@ -1,0 +1,108 @@
+// Number spelling for dense constants. MLIR only lexes a float literal when it has
+// a '.', and has no literal for NaN or infinity: those are written as the hex bit
+// pattern of the element type. Integers are written exactly (i64 via bigint).
+import type { DenseElement, ElementType } from "./ir.js";
+import { isFloat } from "./ir.js";
+
+const HEX_SPECIALS: Record<"f32" | "f64" | "f16" | "bf16", { nan: string; inf: string; ninf: string }> = {
+  f32: { nan: "0x7FC00000", inf: "0x7F800000", ninf: "0xFF800000" },
+  f64: { nan: "0x7FF8000000000000", inf: "0x7FF0000000000000", ninf: "0xFFF0000000000000" },
+  f16: { nan: "0x7E00", inf: "0x7C00", ninf: "0xFC00" },
+  bf16: { nan: "0x7FC0", inf: "0x7F80", ninf: "0xFF80" },
+};
+
+/** A float in a form MLIR's lexer reads back to the same double. */
+export function formatFloat(x: number, element: "f32" | "f64" | "f16" | "bf16"): string {
+  if (Number.isNaN(x)) return HEX_SPECIALS[element].nan;
+  if (x === Infinity) return HEX_SPECIALS[element].inf;
+  if (x === -Infinity) return HEX_SPECIALS[element].ninf;
+  if (Object.is(x, -0)) return "-0.0";
+  // String(x) is the shortest text that reads back to the same double.
+  const s = String(x);
+  if (s.includes(".")) return s;
+  const e = s.indexOf("e");
+  return e < 0 ? `${s}.0` : `${s.slice(0, e)}.0${s.slice(e)}`;
+}
+
+export function formatElement(v: DenseElement, element: ElementType): string {
+  if (element === "i1") return v === true || v === 1 || v === 1n ? "true" : "false";
+  if (isFloat(element)) return formatFloat(Number(v), element as "f32");
+  return typeof v === "bigint" ? v.toString() : String(v);
+}
+
+const INT_RANGE: Partial<Record<ElementType, [bigint, bigint]>> = {
+  i8: [-128n, 127n], ui8: [0n, 255n], i16: [-32768n, 32767n],
+  i32: [-2147483648n, 2147483647n], i64: [-(1n << 63n), (1n << 63n) - 1n],
+};
+
+/**
+ * Checks one constant element against its element type and normalizes it:
+ * i64 -> bigint, other ints -> number, i1 -> boolean, floats -> number.
+ */
+export function normalizeElement(v: DenseElement, element: ElementType): DenseElement {
+  if (element === "i1") {
+    if (typeof v === "boolean") return v;
+    if (v === 0 || v === 1 || v === 0n || v === 1n) return v === 1 || v === 1n;
+    throw new Error(`constant: ${String(v)} is not a valid i1 (use true/false)`);
+  }
+  if (isFloat(element)) {
+    if (typeof v === "boolean") return v ? 1 : 0;
+    return Number(v);
+  }
+  let b: bigint;
+  if (typeof v === "bigint") b = v;
+  else if (typeof v === "boolean") b = v ? 1n : 0n;
+  else {
+    if (!Number.isInteger(v)) throw new Error(`constant: ${v} is not an integer for element type ${element}`);
+    if (element === "i64" && !Number.isSafeInteger(v)) throw new Error(`constant: ${v} is beyond 2^53; pass i64 values as bigint`);
+    b = BigInt(v);
+  }
+  const [lo, hi] = INT_RANGE[element]!;
+  if (b < lo || b > hi) throw new Error(`constant: ${b} is out of range for ${element}`);
+  return element === "i64" ? b : Number(b);
+}
+
+// ---- bit patterns ------------------------------------------------------------
+
+const scratch = new DataView(new ArrayBuffer(8));
+
+export function halfBitsToNumber(h: number): number {
+  const sign = h & 0x8000 ? -1 : 1;
+  const exp = (h >> 10) & 0x1f;
+  const frac = h & 0x3ff;
+  if (exp === 0) return sign * frac * 2 ** -24;
+  if (exp === 0x1f) return frac ? NaN : sign * Infinity;
+  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
+}
+
+export function bf16BitsToNumber(h: number): number {
+  scratch.setUint32(0, (h & 0xffff) << 16);
+  return scratch.getFloat32(0);
+}
+
+/** Decodes the bits of a hex float literal (`0x7FC00000`) for a float element type. */
+export function floatFromBits(bits: bigint, element: ElementType): number {
+  switch (element) {
+    case "f32": scratch.setUint32(0, Number(bits)); return scratch.getFloat32(0);
+    case "f64": scratch.setBigUint64(0, bits); return scratch.getFloat64(0);
+    case "f16": return halfBitsToNumber(Number(bits));
+    case "bf16": return bf16BitsToNumber(Number(bits));
+    default: throw new Error(`hex float literal for non-float type ${element}`);
+  }
+}
+
+/** Reads element `i` of little-endian raw bytes (MLIR's `dense<"0x...">` form). */
+export function elementFromBytes(bytes: DataView, i: number, element: ElementType): DenseElement {
+  switch (element) {
+    case "f32": return bytes.getFloat32(i * 4, true);
+    case "f64": return bytes.getFloat64(i * 8, true);
+    case "f16": return halfBitsToNumber(bytes.getUint16(i * 2, true));
+    case "bf16": return bf16BitsToNumber(bytes.getUint16(i * 2, true));
+    case "i1": return bytes.getUint8(i) !== 0;
+    case "i8": return bytes.getInt8(i);
+    case "ui8": return bytes.getUint8(i);
+    case "i16": return bytes.getInt16(i * 2, true);
+    case "i32": return bytes.getInt32(i * 4, true);
+    case "i64": return bytes.getBigInt64(i * 8, true);
+  }
+}
