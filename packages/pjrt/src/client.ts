@@ -1,0 +1,492 @@
+// A PJRT client and the native objects it owns (loaded executables, buffers).
+//
+// Ownership: every native object gets a record in its client's core; JS
+// handles refer to records by id. Destroying removes the record first, so
+// each PJRT object is destroyed exactly once whether that happens through an
+// explicit dispose(), the FinalizationRegistry net after a handle is
+// garbage-collected, or the client's own destruction (which destroys what is
+// left before PJRT_Client_Destroy). Disposing twice is a no-op.
+//
+// Host memory for BufferFromHostBuffer: data is copied into koffi-allocated
+// native memory and sent with semantics ImmutableUntilTransferCompletes; the
+// done_with_host_buffer event is awaited (and destroyed) before that memory
+// is freed, so the plugin may DMA straight from it without an extra copy.
+import type { DTypeName, HostArray } from "@xlatorch/stablehlo";
+import type { PjrtApi } from "./api.js";
+import { checkHostArray, dtypeFromBufferType, dtypeInfo, numElements } from "./dtypes.js";
+import { AbslCode, PjrtError } from "./errors.js";
+import {
+  HostBufferSemantics,
+  PJRT_Buffer_Destroy_Args,
+  PJRT_Buffer_Dimensions_Args,
+  PJRT_Buffer_ElementType_Args,
+  PJRT_Buffer_ToHostBuffer_Args,
+  PJRT_Client_AddressableDevices_Args,
+  PJRT_Client_BufferFromHostBuffer_Args,
+  PJRT_Client_Compile_Args,
+  PJRT_Client_Create_Args,
+  PJRT_Client_Destroy_Args,
+  PJRT_Client_PlatformName_Args,
+  PJRT_Client_PlatformVersion_Args,
+  PJRT_DeviceDescription_Id_Args,
+  PJRT_DeviceDescription_Kind_Args,
+  PJRT_Device_GetDescription_Args,
+  PJRT_ExecuteOptions,
+  PJRT_Executable_Destroy_Args,
+  PJRT_Executable_NumOutputs_Args,
+  PJRT_LoadedExecutable_AddressableDevices_Args,
+  PJRT_LoadedExecutable_Destroy_Args,
+  PJRT_LoadedExecutable_Execute_Args,
+  PJRT_LoadedExecutable_GetExecutable_Args,
+  PJRT_Program,
+} from "./layout.js";
+import { Arena, readPointerArray, readString, viewAt } from "./memory.js";
+import { type ClientOptions, encodeNamedValues } from "./named-values.js";
+
+type NativeKind = "buffer" | "loaded_executable";
+
+/** Arena-scoped helper: runs `f`, always frees the arena. */
+function withArena<T>(f: (arena: Arena) => T): T {
+  const arena = new Arena();
+  try {
+    return f(arena);
+  } finally {
+    arena.free();
+  }
+}
+
+/** The native side of a client: pointer, live records, destroy logic. No JS handles. */
+class ClientCore {
+  private readonly records = new Map<number, { kind: NativeKind; ptr: bigint }>();
+  private nextId = 1;
+  alive = true;
+
+  constructor(
+    readonly api: PjrtApi,
+    readonly ptr: bigint,
+  ) {}
+
+  track(kind: NativeKind, ptr: bigint): number {
+    const id = this.nextId++;
+    this.records.set(id, { kind, ptr });
+    return id;
+  }
+
+  /** The native pointer behind a live record, or a clear error. */
+  ptrOf(id: number, what: string): bigint {
+    const r = this.records.get(id);
+    if (!r) throw new PjrtError(AbslCode.FAILED_PRECONDITION, `${what} was already disposed`, { call: "xlatorch" });
+    return r.ptr;
+  }
+
+  has(id: number): boolean {
+    return this.records.has(id);
+  }
+
+  get liveCount(): number {
+    return this.records.size;
+  }
+
+  /** Destroys the object once; later calls (and unknown ids) do nothing. */
+  release(id: number): void {
+    const r = this.records.get(id);
+    if (!r) return;
+    this.records.delete(id);
+    destroyNative(this.api, r.kind, r.ptr);
+  }
+
+  destroy(): void {
+    if (!this.alive) return;
+    for (const id of [...this.records.keys()]) {
+      try {
+        this.release(id);
+      } catch {
+        // keep going: the client must still be destroyed
+      }
+    }
+    this.alive = false;
+    withArena((a) => this.api.call("PJRT_Client_Destroy", a.struct(PJRT_Client_Destroy_Args, { client: this.ptr })));
+  }
+}
+
+function destroyNative(api: PjrtApi, kind: NativeKind, ptr: bigint): void {
+  withArena((a) => {
+    if (kind === "buffer") api.call("PJRT_Buffer_Destroy", a.struct(PJRT_Buffer_Destroy_Args, { buffer: ptr }));
+    else api.call("PJRT_LoadedExecutable_Destroy", a.struct(PJRT_LoadedExecutable_Destroy_Args, { executable: ptr }));
+  });
+}
+
+// The garbage-collection nets. A finaliser cannot throw, so errors are dropped.
+const objectNet = new FinalizationRegistry<{ core: ClientCore; id: number }>(({ core, id }) => {
+  try {
+    if (core.alive) core.release(id);
+  } catch {
+    /* nothing to report to */
+  }
+});
+const clientNet = new FinalizationRegistry<ClientCore>((core) => {
+  try {
+    core.destroy();
+  } catch {
+    /* nothing to report to */
+  }
+});
+
+export interface PjrtDevice {
+  /** Position in the client's addressable-device list. */
+  readonly index: number;
+  readonly ptr: bigint;
+  /** PJRT_DeviceDescription_Id. */
+  readonly id: number;
+  /** e.g. "NVIDIA H100 80GB HBM3". */
+  readonly kind: string;
+}
+
+/** A device-resident array (PJRT_Buffer). Implements the Runtime's DeviceBuffer. */
+export class PjrtBuffer {
+  constructor(
+    readonly client: PjrtClient,
+    readonly id: number,
+    readonly dtype: DTypeName,
+    readonly shape: readonly number[],
+  ) {}
+
+  get disposed(): boolean {
+    return !this.client.isLive(this.id);
+  }
+
+  dispose(): void {
+    this.client.release(this);
+  }
+}
+
+/** A compiled program (PJRT_LoadedExecutable). Implements the Runtime's Executable. */
+export class PjrtExecutable {
+  constructor(
+    readonly client: PjrtClient,
+    readonly id: number,
+    readonly numOutputs: number,
+  ) {}
+
+  get disposed(): boolean {
+    return !this.client.isLive(this.id);
+  }
+
+  dispose(): void {
+    this.client.release(this);
+  }
+}
+
+export class PjrtClient {
+  private readonly core: ClientCore;
+  readonly platformName: string;
+  readonly platformVersion: string;
+  readonly devices: readonly PjrtDevice[];
+
+  private constructor(core: ClientCore) {
+    this.core = core;
+    clientNet.register(this, core, this);
+    try {
+      this.platformName = this.queryPlatformName();
+      this.platformVersion = this.queryPlatformVersion();
+      this.devices = this.queryDevices();
+    } catch (e) {
+      this.destroy();
+      throw e;
+    }
+  }
+
+  /** Plugin_Initialize (once per library), then Client_Create with `options`. */
+  static create(api: PjrtApi, options: ClientOptions = {}): PjrtClient {
+    api.initialize();
+    const ptr = withArena((a) => {
+      const opts = encodeNamedValues(a, options);
+      const args = a.struct(PJRT_Client_Create_Args, { create_options: opts.addr, num_options: opts.count });
+      api.call("PJRT_Client_Create", args);
+      return args.ptr("client");
+    });
+    if (ptr === 0n) {
+      throw new PjrtError(AbslCode.INTERNAL, "plugin returned a NULL client", { call: "PJRT_Client_Create", path: api.path });
+    }
+    return new PjrtClient(new ClientCore(api, ptr));
+  }
+
+  get api(): PjrtApi {
+    return this.core.api;
+  }
+
+  get alive(): boolean {
+    return this.core.alive;
+  }
+
+  /** Number of buffers and executables not yet destroyed. */
+  get liveObjects(): number {
+    return this.core.liveCount;
+  }
+
+  isLive(id: number): boolean {
+    return this.core.has(id);
+  }
+
+  private checkAlive(): void {
+    if (!this.core.alive) {
+      throw new PjrtError(AbslCode.FAILED_PRECONDITION, "the PJRT client was already destroyed", { call: "xlatorch" });
+    }
+  }
+
+  private queryPlatformName(): string {
+    return withArena((a) => {
+      const s = a.struct(PJRT_Client_PlatformName_Args, { client: this.core.ptr });
+      this.api.call("PJRT_Client_PlatformName", s);
+      return readString(s.ptr("platform_name"), s.size("platform_name_size"));
+    });
+  }
+
+  private queryPlatformVersion(): string {
+    return withArena((a) => {
+      const s = a.struct(PJRT_Client_PlatformVersion_Args, { client: this.core.ptr });
+      this.api.call("PJRT_Client_PlatformVersion", s);
+      return readString(s.ptr("platform_version"), s.size("platform_version_size"));
+    });
+  }
+
+  private queryDevices(): PjrtDevice[] {
+    return withArena((a) => {
+      const s = a.struct(PJRT_Client_AddressableDevices_Args, { client: this.core.ptr });
+      this.api.call("PJRT_Client_AddressableDevices", s);
+      const ptrs = readPointerArray(s.ptr("addressable_devices"), s.size("num_addressable_devices"));
+      return ptrs.map((ptr, index) => {
+        const d = a.struct(PJRT_Device_GetDescription_Args, { device: ptr });
+        this.api.call("PJRT_Device_GetDescription", d);
+        const desc = d.ptr("device_description");
+        const idArgs = a.struct(PJRT_DeviceDescription_Id_Args, { device_description: desc });
+        this.api.call("PJRT_DeviceDescription_Id", idArgs);
+        const kindArgs = a.struct(PJRT_DeviceDescription_Kind_Args, { device_description: desc });
+        this.api.call("PJRT_DeviceDescription_Kind", kindArgs);
+        return {
+          index,
+          ptr,
+          id: idArgs.i32("id"),
+          kind: readString(kindArgs.ptr("device_kind"), kindArgs.size("device_kind_size")),
+        };
+      });
+    });
+  }
+
+  /** Client_Compile of `code` in `format` ("mlir": StableHLO text or bytecode). */
+  compile(code: Uint8Array, format: string, compileOptions: Uint8Array): PjrtExecutable {
+    this.checkAlive();
+    const api = this.api;
+    const exePtr = withArena((a) => {
+      const codeBlk = a.copyIn(code);
+      const fmt = a.string(format);
+      const program = a.struct(PJRT_Program, {
+        code: codeBlk.addr,
+        code_size: code.length,
+        format: fmt.addr,
+        format_size: fmt.len,
+      });
+      const opts = a.copyIn(compileOptions);
+      const args = a.struct(PJRT_Client_Compile_Args, {
+        client: this.core.ptr,
+        program: program.addr,
+        compile_options: opts.addr,
+        compile_options_size: compileOptions.length,
+      });
+      api.call("PJRT_Client_Compile", args);
+      return args.ptr("executable");
+    });
+    const id = this.core.track("loaded_executable", exePtr);
+    try {
+      const numOutputs = this.queryNumOutputs(exePtr);
+      const numDevices = this.queryExecutableDeviceCount(exePtr);
+      if (numDevices !== 1) {
+        throw new PjrtError(
+          AbslCode.UNIMPLEMENTED,
+          `the executable runs on ${numDevices} devices; this runtime executes single-device programs only`,
+          { call: "PJRT_LoadedExecutable_AddressableDevices", path: api.path },
+        );
+      }
+      const exe = new PjrtExecutable(this, id, numOutputs);
+      objectNet.register(exe, { core: this.core, id }, exe);
+      return exe;
+    } catch (e) {
+      this.core.release(id);
+      throw e;
+    }
+  }
+
+  /** LoadedExecutable_GetExecutable → Executable_NumOutputs → Executable_Destroy. */
+  private queryNumOutputs(loaded: bigint): number {
+    return withArena((a) => {
+      const g = a.struct(PJRT_LoadedExecutable_GetExecutable_Args, { loaded_executable: loaded });
+      this.api.call("PJRT_LoadedExecutable_GetExecutable", g);
+      const exe = g.ptr("executable");
+      try {
+        const n = a.struct(PJRT_Executable_NumOutputs_Args, { executable: exe });
+        this.api.call("PJRT_Executable_NumOutputs", n);
+        return n.size("num_outputs");
+      } finally {
+        this.api.call("PJRT_Executable_Destroy", a.struct(PJRT_Executable_Destroy_Args, { executable: exe }));
+      }
+    });
+  }
+
+  private queryExecutableDeviceCount(loaded: bigint): number {
+    if (!this.api.has("PJRT_LoadedExecutable_AddressableDevices")) return 1;
+    return withArena((a) => {
+      const s = a.struct(PJRT_LoadedExecutable_AddressableDevices_Args, { executable: loaded });
+      this.api.call("PJRT_LoadedExecutable_AddressableDevices", s);
+      return s.size("num_addressable_devices");
+    });
+  }
+
+  /** Client_BufferFromHostBuffer; returns once the plugin is done with the host copy. */
+  bufferFromHost(data: HostArray, dtype: DTypeName, shape: readonly number[], device = 0): PjrtBuffer {
+    this.checkAlive();
+    const info = checkHostArray(data, dtype, shape);
+    const dev = this.device(device);
+    const api = this.api;
+    return withArena((a) => {
+      const host = a.copyIn(data);
+      const args = a.struct(PJRT_Client_BufferFromHostBuffer_Args, {
+        client: this.core.ptr,
+        data: host.addr,
+        type: info.code,
+        dims: shape.length > 0 ? a.int64Array(shape) : 0n,
+        num_dims: shape.length,
+        byte_strides: 0n, // dense, major-to-minor
+        num_byte_strides: 0,
+        host_buffer_semantics: HostBufferSemantics.kImmutableUntilTransferCompletes,
+        device: dev.ptr,
+      });
+      api.call("PJRT_Client_BufferFromHostBuffer", args);
+      const id = this.core.track("buffer", args.ptr("buffer"));
+      try {
+        // `host` (freed with the arena) must outlive the transfer.
+        api.awaitEvent(args.ptr("done_with_host_buffer"), "PJRT_Client_BufferFromHostBuffer done_with_host_buffer");
+      } catch (e) {
+        this.core.release(id);
+        throw e;
+      }
+      return this.wrapBuffer(id, dtype, shape);
+    });
+  }
+
+  private wrapBuffer(id: number, dtype: DTypeName, shape: readonly number[]): PjrtBuffer {
+    const b = new PjrtBuffer(this, id, dtype, Object.freeze([...shape]));
+    objectNet.register(b, { core: this.core, id }, b);
+    return b;
+  }
+
+  private device(index: number): PjrtDevice {
+    const d = this.devices[index];
+    if (!d) throw new RangeError(`device ${index} does not exist (${this.devices.length} addressable devices)`);
+    return d;
+  }
+
+  /**
+   * LoadedExecutable_Execute on one device. `device` > 0 sets execute_device;
+   * the default leaves it NULL (the device chosen at compile time).
+   */
+  execute(exe: PjrtExecutable, args: readonly PjrtBuffer[], device?: number): PjrtBuffer[] {
+    this.checkAlive();
+    this.checkOwned(exe);
+    const exePtr = this.core.ptrOf(exe.id, "executable");
+    const argPtrs = args.map((b, i) => {
+      this.checkOwned(b);
+      return this.core.ptrOf(b.id, `argument ${i}`);
+    });
+    const api = this.api;
+    const outPtrs = withArena((a) => {
+      const options = a.struct(PJRT_ExecuteOptions);
+      const argList = a.pointerArray(argPtrs);
+      const outList = a.alloc(exe.numOutputs * 8);
+      const s = a.struct(PJRT_LoadedExecutable_Execute_Args, {
+        executable: exePtr,
+        options: options.addr,
+        argument_lists: a.pointerArray([argList]),
+        num_devices: 1,
+        num_args: argPtrs.length,
+        output_lists: a.pointerArray([outList.addr]),
+        device_complete_events: 0n,
+        execute_device: device === undefined ? 0n : this.device(device).ptr,
+      });
+      api.call("PJRT_LoadedExecutable_Execute", s);
+      return readPointerArray(outList.addr, exe.numOutputs);
+    });
+    const ids = outPtrs.map((p) => this.core.track("buffer", p));
+    try {
+      return ids.map((id, i) => {
+        const { dtype, shape } = this.describeBuffer(outPtrs[i]!);
+        return this.wrapBuffer(id, dtype, shape);
+      });
+    } catch (e) {
+      for (const id of ids) this.core.release(id);
+      throw e;
+    }
+  }
+
+  /** Element type and dimensions of a plugin-made buffer. */
+  private describeBuffer(ptr: bigint): { dtype: DTypeName; shape: number[] } {
+    return withArena((a) => {
+      const t = a.struct(PJRT_Buffer_ElementType_Args, { buffer: ptr });
+      this.api.call("PJRT_Buffer_ElementType", t);
+      const d = a.struct(PJRT_Buffer_Dimensions_Args, { buffer: ptr });
+      this.api.call("PJRT_Buffer_Dimensions", d);
+      const n = d.size("num_dims");
+      const v = viewAt(d.ptr("dims"), n * 8);
+      const shape = Array.from({ length: n }, (_, i) => Number(v.getBigInt64(i * 8, true)));
+      return { dtype: dtypeFromBufferType(t.i32("type")).dtype, shape };
+    });
+  }
+
+  /** Buffer_ToHostBuffer: size query with dst NULL, then the copy, awaited. */
+  toHost(buf: PjrtBuffer): HostArray {
+    this.checkAlive();
+    this.checkOwned(buf);
+    const ptr = this.core.ptrOf(buf.id, "buffer");
+    const info = dtypeInfo(buf.dtype);
+    const n = numElements(buf.shape);
+    const api = this.api;
+    return withArena((a) => {
+      const q = a.struct(PJRT_Buffer_ToHostBuffer_Args, { src: ptr, dst: 0n });
+      api.call("PJRT_Buffer_ToHostBuffer", q);
+      api.awaitEvent(q.ptr("event"), "PJRT_Buffer_ToHostBuffer size query");
+      const size = q.size("dst_size");
+      if (size !== n * info.bytes) {
+        throw new PjrtError(
+          AbslCode.INTERNAL,
+          `plugin reports ${size} bytes for a ${buf.dtype}[${buf.shape.join(",")}] buffer, expected ${n * info.bytes}`,
+          { call: "PJRT_Buffer_ToHostBuffer", path: api.path },
+        );
+      }
+      const dst = a.alloc(size);
+      const s = a.struct(PJRT_Buffer_ToHostBuffer_Args, { src: ptr, dst: dst.addr, dst_size: size });
+      api.call("PJRT_Buffer_ToHostBuffer", s);
+      api.awaitEvent(s.ptr("event"), "PJRT_Buffer_ToHostBuffer");
+      const out = new info.ctor(n);
+      new Uint8Array(out.buffer, out.byteOffset, out.byteLength).set(dst.bytes.subarray(0, size));
+      return out;
+    });
+  }
+
+  private checkOwned(x: PjrtBuffer | PjrtExecutable): void {
+    if (x.client !== this) {
+      throw new PjrtError(AbslCode.INVALID_ARGUMENT, "object belongs to another PJRT client", { call: "xlatorch" });
+    }
+  }
+
+  /** Destroys one buffer or executable; a second call is a no-op. */
+  release(x: PjrtBuffer | PjrtExecutable): void {
+    if (x.client !== this) return;
+    objectNet.unregister(x);
+    if (this.core.alive) this.core.release(x.id);
+  }
+
+  /** Destroys every live object, then the client. A second call is a no-op. */
+  destroy(): void {
+    clientNet.unregister(this);
+    this.core.destroy();
+  }
+}

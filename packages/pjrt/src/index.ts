@@ -1,0 +1,23 @@
+// @xlatorch/pjrt: PJRT C API plugins (CUDA, TPU, ...) through koffi, as a Runtime.
+export { PjrtRuntime, openPjrtRuntimeFromEnv, clientOptionsFromEnv, type PjrtRuntimeOptions } from "./runtime.js";
+export { PjrtClient, PjrtBuffer, PjrtExecutable, type PjrtDevice } from "./client.js";
+export { PjrtApi, loadPjrtApi, type PjrtApiVersion } from "./api.js";
+export { PjrtError, AbslCode, ABSL_CODE_NAMES, abslCodeName, type AbslCodeName } from "./errors.js";
+export {
+  discoverPjrtPlugin,
+  findConfiguredPlugins,
+  findWellKnownPlugins,
+  sitePackagesDirs,
+  pluginNameFromPath,
+  normalizeDevice,
+  nodeFsProbe,
+  type Discovery,
+  type Env,
+  type FsProbe,
+  type PluginCandidate,
+  type PluginSource,
+} from "./discovery.js";
+export { buildCompileOptions, ProtoWriter, type CompileOptions } from "./compile-options.js";
+export { classifyOption, type ClientOptions, type NamedValueInput } from "./named-values.js";
+export { DTYPES, dtypeInfo, dtypeFromBufferType, type DTypeInfo } from "./dtypes.js";
+export { PJRT_HEADER_VERSION, PJRT_MIN_SUPPORTED_MINOR, BufferType } from "./layout.js";

@@ -1,0 +1,167 @@
+// PjrtRuntime: the Runtime interface of @xlatorch/stablehlo on a PJRT plugin.
+import type { DTypeName, DeviceBuffer, Executable, HostArray, Module, Runtime } from "@xlatorch/stablehlo";
+import { type PjrtApiVersion, loadPjrtApi } from "./api.js";
+import { PjrtBuffer, PjrtClient, type PjrtDevice, PjrtExecutable } from "./client.js";
+import { type CompileOptions, buildCompileOptions } from "./compile-options.js";
+import { type Env, type FsProbe, discoverPjrtPlugin, nodeFsProbe } from "./discovery.js";
+import { AbslCode, PjrtError } from "./errors.js";
+import type { ClientOptions, NamedValueInput } from "./named-values.js";
+
+export interface PjrtRuntimeOptions {
+  /** Plugin .so to load; when absent the environment is searched (discovery.ts). */
+  pluginPath?: string;
+  /** Environment for discovery and XLATORCH_PJRT_OPTIONS; defaults to process.env. */
+  env?: Env;
+  probe?: FsProbe;
+  /**
+   * PJRT_Client_Create options, e.g. `{ memory_fraction: 0.5, preallocate: false }`
+   * for the CUDA plugin. Merged over XLATORCH_PJRT_OPTIONS (a JSON object).
+   */
+  clientOptions?: ClientOptions;
+  /** Values for the serialized CompileOptionsProto (defaults: -1, 1, 1). */
+  compileOptions?: CompileOptions;
+  /** Index into the addressable devices to place buffers and run on (default 0). */
+  device?: number;
+  /** Printer used by compile(module) to get StableHLO text. */
+  printModule?: (m: Module) => string;
+}
+
+/** JSON object of client options from XLATORCH_PJRT_OPTIONS. */
+export function clientOptionsFromEnv(env: Env): ClientOptions {
+  const raw = env.XLATORCH_PJRT_OPTIONS;
+  if (!raw) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch (e) {
+    throw new PjrtError(AbslCode.INVALID_ARGUMENT, `XLATORCH_PJRT_OPTIONS is not JSON: ${(e as Error).message}`, {
+      call: "PJRT client options",
+    });
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    throw new PjrtError(AbslCode.INVALID_ARGUMENT, "XLATORCH_PJRT_OPTIONS must be a JSON object", {
+      call: "PJRT client options",
+    });
+  }
+  return parsed as Record<string, NamedValueInput>;
+}
+
+export class PjrtRuntime implements Runtime {
+  readonly platform: string;
+  readonly platformVersion: string;
+  readonly devices: readonly string[];
+  readonly pluginPath: string;
+  readonly apiVersion: PjrtApiVersion;
+  private readonly deviceIndex: number;
+  private readonly compileOptionBytes: Uint8Array;
+  private readonly printer: ((m: Module) => string) | undefined;
+
+  constructor(
+    readonly client: PjrtClient,
+    options: Pick<PjrtRuntimeOptions, "compileOptions" | "device" | "printModule"> = {},
+  ) {
+    this.platform = client.platformName.toLowerCase();
+    this.platformVersion = client.platformVersion;
+    this.devices = Object.freeze(client.devices.map((d) => `${this.platform}:${d.id}`));
+    this.pluginPath = client.api.path;
+    this.apiVersion = client.api.version;
+    this.deviceIndex = options.device ?? 0;
+    if (!client.devices[this.deviceIndex]) {
+      throw new RangeError(`device ${this.deviceIndex} does not exist (${client.devices.length} addressable devices)`);
+    }
+    this.compileOptionBytes = buildCompileOptions(options.compileOptions);
+    this.printer = options.printModule;
+  }
+
+  /** Discovers (unless `pluginPath` is given), loads the plugin and creates a client. */
+  static open(options: PjrtRuntimeOptions = {}): PjrtRuntime {
+    const env = options.env ?? process.env;
+    let pluginPath = options.pluginPath;
+    if (!pluginPath) {
+      const d = discoverPjrtPlugin(env, options.probe ?? nodeFsProbe);
+      if (!d.plugin) throw new PjrtError(AbslCode.NOT_FOUND, d.reason, { call: "PJRT plugin discovery" });
+      pluginPath = d.plugin.path;
+    }
+    const api = loadPjrtApi(pluginPath);
+    const client = PjrtClient.create(api, { ...clientOptionsFromEnv(env), ...options.clientOptions });
+    try {
+      return new PjrtRuntime(client, options);
+    } catch (e) {
+      client.destroy();
+      throw e;
+    }
+  }
+
+  /** Device details (kind string, PJRT ids) behind `devices`. */
+  get deviceInfo(): readonly PjrtDevice[] {
+    return this.client.devices;
+  }
+
+  compile(module: Module): PjrtExecutable {
+    if (!this.printer) {
+      throw new PjrtError(
+        AbslCode.FAILED_PRECONDITION,
+        "no StableHLO printer: pass `printModule` (from @xlatorch/stablehlo) in the runtime options, or use compileText",
+        { call: "PjrtRuntime.compile" },
+      );
+    }
+    return this.compileText(this.printer(module));
+  }
+
+  /** Compiles StableHLO MLIR text (program format "mlir"); the entry must be @main. */
+  compileText(text: string): PjrtExecutable {
+    return this.client.compile(new TextEncoder().encode(text), "mlir", this.compileOptionBytes);
+  }
+
+  toDevice(data: HostArray, dtype: DTypeName, shape: readonly number[]): PjrtBuffer {
+    return this.client.bufferFromHost(data, dtype, shape, this.deviceIndex);
+  }
+
+  execute(exe: Executable, args: readonly DeviceBuffer[]): PjrtBuffer[] {
+    if (!(exe instanceof PjrtExecutable)) throw new TypeError("execute: not an executable of a PJRT runtime");
+    const bufs = args.map((b, i) => {
+      if (!(b instanceof PjrtBuffer)) throw new TypeError(`execute: argument ${i} is not a PJRT device buffer`);
+      return b;
+    });
+    return this.client.execute(exe, bufs, this.deviceIndex === 0 ? undefined : this.deviceIndex);
+  }
+
+  toHost(buffer: DeviceBuffer): HostArray {
+    if (!(buffer instanceof PjrtBuffer)) throw new TypeError("toHost: not a PJRT device buffer");
+    return this.client.toHost(buffer);
+  }
+
+  /**
+   * Destroys one executable or buffer (again: no-op). Without an argument,
+   * closes the runtime: every live object, then the client.
+   */
+  dispose(x?: Executable | DeviceBuffer): void {
+    if (x === undefined) return this.close();
+    if (x instanceof PjrtBuffer || x instanceof PjrtExecutable) this.client.release(x);
+  }
+
+  close(): void {
+    this.client.destroy();
+  }
+}
+
+/**
+ * The runtime the environment asks for, or null when it asks for none (no
+ * PJRT_DEVICE, PJRT_PLUGIN_LIBRARY_PATH or TPU_LIBRARY_PATH, or
+ * PJRT_DEVICE=CPU): the caller then uses the CPU runtime. An explicit
+ * PJRT_DEVICE that no plugin satisfies, or a plugin that fails to load, throws
+ * a PjrtError rather than falling back silently.
+ */
+export function openPjrtRuntimeFromEnv(
+  env: Env = process.env,
+  options: Omit<PjrtRuntimeOptions, "env" | "pluginPath"> = {},
+): PjrtRuntime | null {
+  const d = discoverPjrtPlugin(env, options.probe ?? nodeFsProbe);
+  if (!d.plugin) {
+    if (d.requested && d.requested !== "cpu") {
+      throw new PjrtError(AbslCode.NOT_FOUND, d.reason, { call: "PJRT plugin discovery" });
+    }
+    return null;
+  }
+  return PjrtRuntime.open({ ...options, env, pluginPath: d.plugin.path });
+}
