@@ -2,6 +2,17 @@ import { defineConfig } from "vitest/config";
 import { fileURLToPath } from "node:url";
 
 // Tests run against the TypeScript sources, so no build is needed before them.
+// vitest 5's reporter calls Map.groupBy, which Node 20 lacks; the config runs in
+// the main process, so a small polyfill here keeps failure reports readable.
+if (!(Map as any).groupBy) {
+  (Map as any).groupBy = <T, K>(items: Iterable<T>, key: (t: T, i: number) => K) => {
+    const m = new Map<K, T[]>();
+    let i = 0;
+    for (const it of items) { const k = key(it, i++); m.set(k, [...(m.get(k) ?? []), it]); }
+    return m;
+  };
+}
+
 const src = (p: string) => fileURLToPath(new URL(`./packages/${p}/src/index.ts`, import.meta.url));
 export default defineConfig({
   resolve: {

@@ -1,0 +1,234 @@
+// Reverse-mode autograd. Every primitive call that touches a tensor requiring
+// grad records a Node holding the primitive's VJP; backward walks the nodes in
+// reverse topological order. VJPs are written with ops, so on `xla` the
+// backward pass is traced like the forward pass.
+import type { Primitive } from "./primitive.js";
+import { TorchError } from "./errors.js";
+import { is_grad_enabled, set_grad_enabled } from "./grad_mode.js";
+import type { Tensor } from "./tensor.js";
+
+export interface Edge { node: Node; index: number }
+
+interface Saved { t: Tensor; version: number; outputOf: string; outIndex: number }
+
+let surfaceName: string | null = null;
+let surfaceDepth = 0;
+/** Runs an op-surface function; nodes recorded inside are named after the outermost op (e.g. MulBackward0). */
+export function surface<T>(name: string, fn: () => T): T {
+  if (surfaceDepth++ === 0) surfaceName = name;
+  try { return fn(); } finally { if (--surfaceDepth === 0) surfaceName = null; }
+}
+const className = (op: string) => op.split("_").filter(Boolean).map((s) => s[0]!.toUpperCase() + s.slice(1)).join("") + "Backward0";
+
+export class Node {
+  /** Edges to the nodes producing each input's gradient (null: no grad needed). */
+  next_functions: (Edge | null)[];
+  private saved: Saved[] | null = null;
+  freed = false;
+  readonly numOutputs: number;
+  /** Hooks registered on non-leaf outputs' tensors, per output index. */
+  tensorHooks: Map<number, ((g: Tensor) => Tensor | void)[]> = new Map();
+  retainGrad: Map<number, Tensor> = new Map();
+
+  constructor(
+    readonly name: string,
+    readonly prim: Primitive | null,
+    readonly attrs: unknown,
+    inputs: readonly Tensor[],
+    outputs: readonly Tensor[],
+    readonly apply: (cts: (Tensor | null)[], inputs: readonly Tensor[], outputs: readonly Tensor[]) => (Tensor | null)[],
+    saves: { inputs?: boolean; outputs?: boolean } | undefined,
+  ) {
+    this.next_functions = inputs.map((t) => gradEdge(t));
+    this.numOutputs = outputs.length;
+    // Saved values are detached aliases so the graph does not keep itself alive
+    // through grad_fn cycles; their version is checked at backward time.
+    const save = (t: Tensor, i: number) => ({ t, version: t._vc.v, outputOf: t.grad_fn?.name ?? "", outIndex: i });
+    this.inputs = inputs;
+    this.outputs = outputs.map((o) => o._detachedAlias());
+    this.saved = [
+      ...(saves?.inputs ? inputs.map(save) : []),
+      ...(saves?.outputs ? this.outputs.map(save) : []),
+    ];
+  }
+  private inputs: readonly Tensor[];
+  private outputs: readonly Tensor[];
+
+  name_(): string { return this.name; }
+
+  run(cts: (Tensor | null)[]): (Tensor | null)[] {
+    if (this.freed) {
+      throw new TorchError(
+        `Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed) in ${this.name}. ` +
+          "Saved intermediate values of the graph are freed when you call .backward() or autograd.grad(). Specify retain_graph=true if you need to backward through the graph a second time or if you need to access saved tensors after calling backward.",
+      );
+    }
+    for (const s of this.saved ?? []) {
+      if (s.t._vc.v !== s.version) {
+        throw new TorchError(
+          `one of the variables needed for gradient computation has been modified by an inplace operation: [${s.t.dtype.scalarName}Tensor [${s.t.shape.join(", ")}]]` +
+            `${s.outputOf ? `, which is output ${s.outIndex} of ${s.outputOf},` : ""} is at version ${s.t._vc.v}; expected version ${s.version} instead.`,
+        );
+      }
+    }
+    return this.apply(cts, this.inputs, this.outputs);
+  }
+
+  free(): void {
+    this.freed = true;
+    this.saved = null;
+    this.inputs = [];
+    this.outputs = [];
+  }
+}
+
+/** The node that accumulates into a leaf's .grad. */
+export class AccumulateGrad extends Node {
+  constructor(readonly variable: Tensor) {
+    super("AccumulateGrad", null, null, [], [variable], () => [], undefined);
+  }
+  override free(): void { /* leaves stay usable across backward calls */ }
+}
+
+export function gradEdge(t: Tensor): Edge | null {
+  if (!t.requires_grad) return null;
+  if (t.grad_fn) return { node: t.grad_fn, index: t._outIndex };
+  return { node: t._accumulator(), index: 0 };
+}
+
+/** Record a primitive application on the tape, if any input requires grad. */
+export function record(prim: Primitive, inputs: readonly Tensor[], outputs: readonly Tensor[], attrs: unknown): void {
+  if (!is_grad_enabled() || !inputs.some((t) => t.requires_grad)) return;
+  if (!prim.vjp) throw new TorchError(`${prim.name}: derivative is not implemented`);
+  const differentiable = outputs.filter((o) => o.dtype.is_floating_point);
+  if (differentiable.length === 0) return;
+  const vjp = prim.vjp;
+  const node = new Node(className(surfaceName ?? prim.name), prim, attrs, inputs, outputs,
+    (cts, ins, outs) => vjp(cts, ins, outs, attrs), prim.saves);
+  outputs.forEach((o, i) => { if (o.dtype.is_floating_point) o._setGradFn(node, i); });
+}
+
+/** Record a custom node (autograd.Function, in-place rebasing). */
+export function recordCustom(name: string, inputs: readonly Tensor[], outputs: readonly Tensor[],
+  apply: Node["apply"], saves?: Primitive["saves"]): Node | null {
+  if (!is_grad_enabled() || !inputs.some((t) => t.requires_grad)) return null;
+  const node = new Node(name, null, null, inputs, outputs, apply, saves);
+  outputs.forEach((o, i) => o._setGradFn(node, i));
+  return node;
+}
+
+export interface BackwardOptions {
+  retain_graph?: boolean;
+  create_graph?: boolean;
+  /** When given, gradients for these tensors are returned instead of accumulated. */
+  inputs?: readonly Tensor[];
+  allow_unused?: boolean;
+}
+
+type Ops = { add(a: Tensor, b: Tensor): Tensor; onesLike(t: Tensor): Tensor; zerosLike(t: Tensor): Tensor; sumTo(g: Tensor, shape: readonly number[]): Tensor };
+let ops: Ops;
+/** The op surface registers the few ops the engine itself needs. */
+export function setEngineOps(o: Ops): void { ops = o; }
+
+/**
+ * Runs backward from `roots` with their cotangents. Accumulates into leaves'
+ * .grad, or, when `opts.inputs` is given, returns the gradients of those.
+ */
+export function runBackward(roots: readonly Tensor[], grads: readonly Tensor[], opts: BackwardOptions): (Tensor | null)[] {
+  const prevMode = is_grad_enabled();
+  set_grad_enabled(!!opts.create_graph);
+  try {
+    return engine(roots, grads, opts);
+  } finally {
+    set_grad_enabled(prevMode);
+  }
+}
+
+function engine(roots: readonly Tensor[], grads: readonly Tensor[], opts: BackwardOptions): (Tensor | null)[] {
+  const rootEdges = roots.map((r) => {
+    const e = gradEdge(r);
+    if (!e) throw new TorchError("element 0 of tensors does not require grad and does not have a grad_fn");
+    return e;
+  });
+  // Targets for autograd.grad: the edge each input's gradient arrives on.
+  const targets = opts.inputs?.map((t) => {
+    if (!t.requires_grad) throw new TorchError("One of the differentiated Tensors does not require grad");
+    return gradEdge(t)!;
+  });
+  const captured = new Map<string, Tensor>();
+  const key = (e: Edge) => `${id(e.node)}:${e.index}`;
+  const targetKeys = new Set(targets?.map(key));
+
+  // Topological order by DFS (iterative) over next_functions.
+  const order: Node[] = [];
+  const seen = new Set<Node>();
+  const stack: [Node, number][] = rootEdges.map((e) => [e.node, 0]);
+  for (const e of rootEdges) seen.add(e.node);
+  while (stack.length) {
+    const top = stack[stack.length - 1]!;
+    const [n, i] = top;
+    if (i < n.next_functions.length) {
+      top[1]++;
+      const e = n.next_functions[i];
+      if (e && !seen.has(e.node)) { seen.add(e.node); stack.push([e.node, 0]); }
+    } else {
+      stack.pop();
+      order.push(n);
+    }
+  }
+  order.reverse();
+
+  const pending = new Map<Node, (Tensor | null)[]>();
+  const addCt = (e: Edge, g: Tensor) => {
+    let arr = pending.get(e.node);
+    if (!arr) { arr = new Array(e.node.numOutputs).fill(null); pending.set(e.node, arr); }
+    const cur = arr[e.index];
+    arr[e.index] = cur ? ops.add(cur, g) : g;
+  };
+  rootEdges.forEach((e, i) => addCt(e, grads[i]!));
+
+  for (const node of order) {
+    const cts = pending.get(node);
+    pending.delete(node);
+    if (!cts) continue;
+    // hooks on non-leaf tensors
+    for (const [idx, hooks] of node.tensorHooks) {
+      for (const h of hooks) { const g = cts[idx]; if (g) { const r = h(g); if (r) cts[idx] = r; } }
+    }
+    for (const [idx, t] of node.retainGrad) { const g = cts[idx]; if (g) t.grad = t.grad ? ops.add(t.grad, g) : g.detach(); }
+    if (targets) cts.forEach((g, i) => { if (g && targetKeys.has(`${id(node)}:${i}`)) captured.set(`${id(node)}:${i}`, g); });
+    if (node instanceof AccumulateGrad) {
+      if (!targets) accumulate(node.variable, cts[0]!, !!opts.create_graph);
+      continue;
+    }
+    if (cts.every((c) => c === null)) continue;
+    const inGrads = node.run(cts);
+    if (!opts.retain_graph) node.free();
+    node.next_functions.forEach((e, i) => {
+      const g = inGrads[i];
+      if (e && g) addCt(e, g);
+    });
+  }
+  if (!targets) return [];
+  return targets.map((e, i) => {
+    const g = captured.get(key(e)) ?? null;
+    if (!g && !opts.allow_unused) {
+      throw new TorchError(`One of the differentiated Tensors (input ${i}) appears to not have been used in the graph. Set allow_unused=true if this is the desired behavior.`);
+    }
+    return g;
+  });
+}
+
+function accumulate(v: Tensor, g: Tensor, createGraph: boolean): void {
+  for (const h of v._hooks) { const r = h(g); if (r) g = r; }
+  if (!createGraph) g = g.detach();
+  v.grad = v.grad ? (createGraph ? ops.add(v.grad, g) : ops.add(v.grad, g).detach()) : g;
+}
+
+const ids = new WeakMap<Node, number>();
+let nextId = 0;
+function id(n: Node): number {
+  let v = ids.get(n);
+  if (v === undefined) { v = nextId++; ids.set(n, v); }
+  return v;
+}

@@ -1,0 +1,54 @@
+// Devices: `cpu` runs primitives now, `xla` records them. Core only knows this
+// interface; packages/cpu and packages/lazy register the implementations.
+import type { DType, HostArray } from "./dtype.js";
+import type { AVal, Primitive } from "./primitive.js";
+import type { Shape } from "./shape.js";
+import type { Tensor } from "./tensor.js";
+import { TorchError } from "./errors.js";
+
+/** A device's per-tensor payload (strided storage on cpu, an IR value on xla). */
+export type Payload = unknown;
+
+export interface DeviceBackend {
+  readonly type: string;
+  /** Run (or record) a primitive. View primitives may alias their input. */
+  run(prim: Primitive, inputs: readonly Tensor[], attrs: unknown, outs: readonly AVal[]): Payload[];
+  /** Host data (row-major, contiguous) to a payload of this device. */
+  fromHost(data: HostArray, shape: Shape, dtype: DType): Payload;
+  /** Contiguous row-major host copy of a tensor's values (a sync point on xla). */
+  toHost(t: Tensor): HostArray;
+  /** In-place write of `value` (same shape and dtype) into `target`, through views. */
+  write(target: Tensor, value: Tensor): void;
+  /** The strides of the payload when the device has strided storage. */
+  strides?(t: Tensor): number[];
+  storageOffset?(t: Tensor): number;
+  /** Materialise pending work for these tensors (xla); no-op elsewhere. */
+  sync?(tensors: readonly Tensor[]): void;
+}
+
+const backends = new Map<string, DeviceBackend>();
+export function registerDevice(b: DeviceBackend): void { backends.set(b.type, b); }
+export function getBackend(type: string): DeviceBackend {
+  const b = backends.get(type);
+  if (!b) throw new TorchError(`device type '${type}' is not available; import "xlatorch" (or @xlatorch/${type === "xla" ? "lazy" : type}) to register it`);
+  return b;
+}
+
+export class Device {
+  constructor(readonly type: string, readonly index: number | null = null) {}
+  toString(): string { return this.index === null ? this.type : `${this.type}:${this.index}`; }
+  equals(o: Device): boolean { return o.type === this.type && (o.index ?? 0) === (this.index ?? 0); }
+}
+
+export type DeviceLike = Device | string;
+const KNOWN = new Set(["cpu", "xla"]);
+export function device(spec: DeviceLike, index?: number): Device {
+  if (spec instanceof Device) return spec;
+  const m = /^([a-z]+)(?::(\d+))?$/.exec(spec);
+  if (!m || !KNOWN.has(m[1]!)) throw new TorchError(`Expected one of cpu, xla device type at start of device string: ${spec}`);
+  return new Device(m[1]!, m[2] !== undefined ? Number(m[2]) : index ?? null);
+}
+
+let defaultDevice = new Device("cpu");
+export function set_default_device(d: DeviceLike | null): void { defaultDevice = d === null ? new Device("cpu") : device(d); }
+export function get_default_device(): Device { return defaultDevice; }

@@ -1,0 +1,123 @@
+// dtypes as values (torch.float32, ...) and PyTorch's type promotion.
+export type DTypeName =
+  | "float32" | "float64" | "float16" | "bfloat16"
+  | "int8" | "uint8" | "int16" | "int32" | "int64" | "bool";
+
+export type HostArray =
+  | Float32Array | Float64Array | Uint16Array | Int8Array | Uint8Array
+  | Int16Array | Int32Array | BigInt64Array;
+
+type Category = "bool" | "int" | "float";
+
+export class DType {
+  constructor(
+    readonly name: DTypeName,
+    readonly itemsize: number,
+    readonly category: Category,
+    /** PyTorch's capitalised name, used in error messages ("Float", "Long"). */
+    readonly scalarName: string,
+  ) {}
+  get is_floating_point(): boolean { return this.category === "float"; }
+  get is_signed(): boolean { return this.name !== "uint8" && this.name !== "bool"; }
+  /** true when the host array holds BigInts (int64). */
+  get isBig(): boolean { return this.name === "int64"; }
+  toString(): string { return `torch.${this.name}`; }
+  alloc(n: number): HostArray {
+    switch (this.name) {
+      case "float32": return new Float32Array(n);
+      case "float64": return new Float64Array(n);
+      case "float16": case "bfloat16": return new Uint16Array(n);
+      case "int8": return new Int8Array(n);
+      case "uint8": case "bool": return new Uint8Array(n);
+      case "int16": return new Int16Array(n);
+      case "int32": return new Int32Array(n);
+      case "int64": return new BigInt64Array(n);
+    }
+  }
+}
+
+export const float32 = new DType("float32", 4, "float", "Float");
+export const float64 = new DType("float64", 8, "float", "Double");
+export const float16 = new DType("float16", 2, "float", "Half");
+export const bfloat16 = new DType("bfloat16", 2, "float", "BFloat16");
+export const int8 = new DType("int8", 1, "int", "Char");
+export const uint8 = new DType("uint8", 1, "int", "Byte");
+export const int16 = new DType("int16", 2, "int", "Short");
+export const int32 = new DType("int32", 4, "int", "Int");
+export const int64 = new DType("int64", 8, "int", "Long");
+export const bool = new DType("bool", 1, "bool", "Bool");
+// PyTorch's aliases
+export const float = float32, double = float64, half = float16;
+export const int = int32, long = int64, short = int16;
+
+export const ALL_DTYPES: readonly DType[] = [float32, float64, float16, bfloat16, int8, uint8, int16, int32, int64, bool];
+const BY_NAME = new Map<string, DType>(ALL_DTYPES.map((d) => [d.name, d]));
+
+export function dtypeOf(x: DType | string): DType {
+  if (x instanceof DType) return x;
+  const d = BY_NAME.get(x.startsWith("torch.") ? x.slice(6) : x);
+  if (!d) throw new TypeError(`unknown dtype '${x}'; expected one of ${[...BY_NAME.keys()].join(", ")}`);
+  return d;
+}
+
+let defaultFloat: DType = float32;
+export function get_default_dtype(): DType { return defaultFloat; }
+export function set_default_dtype(d: DType): void {
+  if (!d.is_floating_point) throw new TypeError(`set_default_dtype: only floating-point types are supported as the default type, got ${d}`);
+  defaultFloat = d;
+}
+
+// Promotion lattice of c10's promoteTypes, restricted to our dtypes.
+const ORDER: DTypeName[] = ["uint8", "int8", "int16", "int32", "int64", "float16", "float32", "float64", "bool", "bfloat16"];
+const u1 = "uint8", i1 = "int8", i2 = "int16", i4 = "int32", i8 = "int64", f2 = "float16", f4 = "float32", f8 = "float64", b1 = "bool", bf = "bfloat16";
+const TABLE: DTypeName[][] = [
+  /* u1 */ [u1, i2, i2, i4, i8, f2, f4, f8, u1, bf],
+  /* i1 */ [i2, i1, i2, i4, i8, f2, f4, f8, i1, bf],
+  /* i2 */ [i2, i2, i2, i4, i8, f2, f4, f8, i2, bf],
+  /* i4 */ [i4, i4, i4, i4, i8, f2, f4, f8, i4, bf],
+  /* i8 */ [i8, i8, i8, i8, i8, f2, f4, f8, i8, bf],
+  /* f2 */ [f2, f2, f2, f2, f2, f2, f4, f8, f2, f4],
+  /* f4 */ [f4, f4, f4, f4, f4, f4, f4, f8, f4, f4],
+  /* f8 */ [f8, f8, f8, f8, f8, f8, f8, f8, f8, f8],
+  /* b1 */ [u1, i1, i2, i4, i8, f2, f4, f8, b1, bf],
+  /* bf */ [bf, bf, bf, bf, bf, f4, f4, f8, bf, bf],
+];
+export function promote_types(a: DType, b: DType): DType {
+  return BY_NAME.get(TABLE[ORDER.indexOf(a.name)]![ORDER.indexOf(b.name)]!)!;
+}
+
+/** An operand of result_type: a tensor (with its rank) or a Python-like scalar. */
+export type PromotionOperand = { dtype: DType; ndim: number } | number | boolean | bigint;
+
+/**
+ * PyTorch's result_type: dimensioned tensors outrank 0-dim tensors, which
+ * outrank scalars, except that a higher category (bool < int < float) from a
+ * lower-priority group lifts the result. A float scalar counts as the default
+ * float dtype, an int scalar as int64.
+ */
+export function result_type(...operands: PromotionOperand[]): DType {
+  let dim: DType | undefined, zero: DType | undefined, wrapped: DType | undefined;
+  const upd = (cur: DType | undefined, d: DType) => (cur ? promote_types(cur, d) : d);
+  for (const o of operands) {
+    if (typeof o === "boolean") wrapped = upd(wrapped, bool);
+    else if (typeof o === "bigint") wrapped = upd(wrapped, int64);
+    else if (typeof o === "number") wrapped = upd(wrapped, Number.isInteger(o) ? int64 : defaultFloat);
+    else if (o.ndim === 0) zero = upd(zero, o.dtype);
+    else dim = upd(dim, o.dtype);
+  }
+  return combine(dim, combine(zero, wrapped))!;
+}
+
+function combine(higher: DType | undefined, lower: DType | undefined): DType | undefined {
+  if (!higher) return lower;
+  if (!lower) return higher;
+  if (higher.category === "float") return higher;
+  if (higher === bool || lower.category === "float") return promote_types(higher, lower);
+  return higher;
+}
+
+/** can_cast(from, to): PyTorch forbids in-place/out casts that lower the category. */
+export function can_cast(from: DType, to: DType): boolean {
+  const rank = { bool: 0, int: 1, float: 2 } as const;
+  return rank[from.category] <= rank[to.category];
+}

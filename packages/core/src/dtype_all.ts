@@ -1,0 +1,3 @@
+// One import point for dtypes and the half-precision helpers.
+export * from "./dtype.js";
+export * from "./half.js";

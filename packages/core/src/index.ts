@@ -1,0 +1,31 @@
+// @xlatorch/core: dtypes, Tensor, primitives, op surface, autograd.
+import "./methods.js";
+import "./vjps.js";
+import { setEngineOps } from "./autograd.js";
+import { add } from "./ops/elementwise.js";
+import { ones_like, zeros_like } from "./ops/creation.js";
+import type { Tensor } from "./tensor.js";
+
+setEngineOps({
+  add: (a: Tensor, b: Tensor) => add(a, b),
+  onesLike: (t: Tensor) => ones_like(t),
+  zerosLike: (t: Tensor) => zeros_like(t),
+  sumTo: (g: Tensor) => g,
+});
+
+export * from "./dtype.js";
+export * from "./half.js";
+export * from "./errors.js";
+export * from "./shape.js";
+export { Tensor } from "./tensor.js";
+export type {} from "./methods_types.js";
+export * from "./device.js";
+export * from "./primitive.js";
+export * from "./prims.js";
+export { bind, bind1, fromHost } from "./dispatch.js";
+export * from "./grad_mode.js";
+export { Node, AccumulateGrad, runBackward, recordCustom, surface, type BackwardOptions } from "./autograd.js";
+export { formatTensor } from "./format.js";
+export { METHOD_FUNCTIONS } from "./methods.js";
+export * as ops from "./ops/index.js";
+export * from "./ops/index.js";

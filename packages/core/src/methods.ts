@@ -1,0 +1,160 @@
+// Installs the op surface as Tensor methods (x.add(y), x.sum(1), x.add_(1), ...),
+// plus conversions and value access. Functions and methods share one
+// implementation: the method passes `this` as the first argument.
+import { runBackward } from "./autograd.js";
+import { device as toDevice, getBackend, type DeviceLike } from "./device.js";
+import { dtypeOf, bfloat16, bool, float16, float32, float64, int16, int32, int64, int8, uint8, type DType } from "./dtype_all.js";
+import { TorchError, TorchTypeError } from "./errors.js";
+import { fromHost } from "./dispatch.js";
+import { formatTensor, hostValues } from "./format.js";
+import { isContiguous } from "./shape.js";
+import { Tensor } from "./tensor.js";
+import { isKwargs, parseArgs } from "./ops/args.js";
+import { convert } from "./ops/base.js";
+import * as creation from "./ops/creation.js";
+import * as E from "./ops/elementwise.js";
+import * as I from "./ops/indexing.js";
+import * as L from "./ops/linalg.js";
+import * as R from "./ops/reduce.js";
+import * as S from "./ops/shape.js";
+import { copy_, fill_, inplace, zero_ } from "./ops/inplace.js";
+import { ones_like } from "./ops/creation.js";
+
+type Fn = (...a: any[]) => any;
+/** Methods that are the function of the same name with `this` first. */
+export const METHOD_FUNCTIONS: Record<string, Fn> = {
+  ...pick(E, ["add", "sub", "mul", "div", "true_divide", "floor_divide", "remainder", "fmod", "pow", "maximum", "minimum", "atan2",
+    "eq", "ne", "lt", "le", "gt", "ge", "greater", "less", "greater_equal", "less_equal", "not_equal",
+    "logical_and", "logical_or", "logical_xor", "logical_not", "bitwise_not", "bitwise_and", "bitwise_or", "bitwise_xor",
+    "neg", "negative", "abs", "absolute", "sign", "exp", "log", "log1p", "expm1", "sqrt", "rsqrt", "sin", "cos", "tan", "tanh",
+    "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "sigmoid", "erf", "erfinv", "log2", "log10", "exp2", "square",
+    "floor", "ceil", "trunc", "fix", "frac", "reciprocal", "round", "relu", "isnan", "isfinite", "isinf", "clamp", "clip",
+    "clamp_min", "clamp_max", "lerp"]),
+  where: (self: Tensor, cond: Tensor, other: unknown) => E.where(cond, self, other as never),
+  ...pick(R, ["sum", "prod", "mean", "max", "min", "argmax", "argmin", "amax", "amin", "any", "all", "std", "norm", "logsumexp",
+    "cumsum", "cumprod", "softmax", "log_softmax"]),
+  var: R.var_,
+  ...pick(S, ["view", "reshape", "view_as", "reshape_as", "permute", "transpose", "swapaxes", "swapdims", "t", "expand", "expand_as",
+    "broadcast_to", "squeeze", "unsqueeze", "narrow", "select", "flatten", "ravel", "unflatten", "contiguous", "clone", "split",
+    "chunk", "unbind", "flip", "fliplr", "flipud", "roll", "repeat", "tril", "triu", "diagonal", "movedim", "moveaxis"]),
+  ...pick(I, ["getitem", "setitem", "gather", "scatter", "scatter_add", "index_select", "take_along_dim", "masked_fill", "nonzero",
+    "argwhere", "masked_select", "sort", "argsort", "topk", "kthvalue"]),
+  ...pick(L, ["matmul", "mm", "bmm", "dot", "inner", "outer", "ger"]),
+  copy_, fill_, zero_,
+};
+
+/** In-place variants: x.add_(y) computes add(x, y) and writes it into x. */
+const INPLACE = ["add", "sub", "mul", "div", "pow", "remainder", "fmod", "neg", "abs", "sign", "exp", "log", "log1p", "expm1", "sqrt",
+  "rsqrt", "sin", "cos", "tan", "tanh", "sigmoid", "relu", "erf", "floor", "ceil", "trunc", "frac", "round", "reciprocal", "clamp",
+  "clip", "clamp_min", "clamp_max", "lerp", "masked_fill", "scatter", "scatter_add", "tril", "triu", "maximum", "minimum",
+  "logical_not", "logical_and", "logical_or", "square", "atan2", "floor_divide", "true_divide", "eq", "ne", "lt", "le", "gt", "ge"];
+
+function pick(mod: Record<string, unknown>, names: string[]): Record<string, Fn> {
+  const out: Record<string, Fn> = {};
+  for (const n of names) {
+    const f = mod[n];
+    if (typeof f !== "function") throw new Error(`method table: ${n} is not a function`);
+    out[n] = f as Fn;
+  }
+  return out;
+}
+
+const proto = Tensor.prototype as unknown as Record<string, unknown>;
+for (const [name, f] of Object.entries(METHOD_FUNCTIONS)) {
+  proto[name] = function (this: Tensor, ...a: unknown[]) { return f(this, ...a); };
+}
+for (const name of INPLACE) {
+  const f = METHOD_FUNCTIONS[name]!;
+  proto[`${name}_`] = function (this: Tensor, ...a: unknown[]) { return inplace(`${name}_`, this, () => f(this, ...a)); };
+}
+
+// ---- conversions ----------------------------------------------------------------
+function to(this: Tensor, ...args: unknown[]): Tensor {
+  // to(dtype) | to(device) | to(device, dtype) | to(other) | to({dtype, device, copy})
+  let dtype: DType | undefined, dev: DeviceLike | undefined, copy = false;
+  const rest: unknown[] = [];
+  for (const a of args) {
+    if (a instanceof Tensor) { dtype = a.dtype; dev = a.device; }
+    else if (typeof a === "string" && /^(torch\.)?(float|int|uint|bool|bfloat|half|double|long|short)/.test(a) && !/^(cpu|xla)/.test(a)) dtype = dtypeOf(a);
+    else if (a && typeof a === "object" && "itemsize" in (a as object)) dtype = a as DType;
+    else if (typeof a === "string" || (a && typeof a === "object" && "type" in (a as object) && !isKwargs(a))) dev = a as DeviceLike;
+    else rest.push(a);
+  }
+  const o = parseArgs("to", rest, ["non_blocking", "copy", "dtype", "device"], {});
+  dtype = o.dtype ? dtypeOf(o.dtype) : dtype;
+  dev = o.device ?? dev;
+  copy = !!o.copy;
+  let r: Tensor = this;
+  if (dev !== undefined) {
+    const d = toDevice(dev);
+    if (!d.equals(this.device)) r = transfer(this, d);
+  }
+  if (dtype && dtype !== r.dtype) r = convert(r, dtype);
+  if (copy && r === this) r = S.clone(this);
+  return r;
+}
+
+/** Cross-device copy: through the host, differentiable (the gradient moves back). */
+function transfer(x: Tensor, d: ReturnType<typeof toDevice>): Tensor {
+  const host = x._host();
+  const y = fromHost(host, x.shape, x.dtype, d);
+  if (x.requires_grad) {
+    // recorded as a custom node so backward moves the gradient to x's device
+    recordTransfer(x, y);
+  }
+  return y;
+}
+import { recordCustom } from "./autograd.js";
+function recordTransfer(x: Tensor, y: Tensor): void {
+  recordCustom("ToCopyBackward0", [x], [y], (cts) => [cts[0] ? transfer(cts[0], x.device) : null]);
+}
+
+const dtypeMethod = (d: DType) => function (this: Tensor) { return convert(this, d); };
+Object.assign(proto, {
+  to,
+  cpu(this: Tensor) { return to.call(this, "cpu"); },
+  type(this: Tensor, d?: DType | string) { return d === undefined ? `torch.${this.dtype.scalarName}Tensor` : convert(this, dtypeOf(d)); },
+  float: dtypeMethod(float32), double: dtypeMethod(float64), half: dtypeMethod(float16), bfloat16: dtypeMethod(bfloat16),
+  long: dtypeMethod(int64), int: dtypeMethod(int32), short: dtypeMethod(int16), char: dtypeMethod(int8), byte: dtypeMethod(uint8),
+  bool: dtypeMethod(bool),
+  is_contiguous(this: Tensor) { return isContiguous(this.shape, this.stride()); },
+  is_floating_point(this: Tensor) { return this.dtype.is_floating_point; },
+  item(this: Tensor) {
+    if (this.numel() !== 1) throw new TorchError(`a Tensor with ${this.numel()} elements cannot be converted to Scalar`);
+    return scalarOf(hostValues(this._host(), this.dtype)[0]!, this.dtype);
+  },
+  tolist(this: Tensor) {
+    const vals = hostValues(this._host(), this.dtype).map((v) => scalarOf(v, this.dtype));
+    const build = (d: number, off: number): unknown => {
+      if (d === this.ndim) return vals[off];
+      const stride = this.shape.slice(d + 1).reduce((a, b) => a * b, 1);
+      return Array.from({ length: this.shape[d]! }, (_, i) => build(d + 1, off + i * stride));
+    };
+    return build(0, 0);
+  },
+  toString(this: Tensor) { return formatTensor(this); },
+  [Symbol.for("nodejs.util.inspect.custom")](this: Tensor) { return formatTensor(this); },
+  backward(this: Tensor, gradient?: Tensor | null, ...args: unknown[]) {
+    const o = parseArgs("backward", args, ["retain_graph", "create_graph", "inputs"], {});
+    if (!this.requires_grad) throw new TorchError("element 0 of tensors does not require grad and does not have a grad_fn");
+    let g = gradient ?? null;
+    if (!g) {
+      if (this.numel() !== 1) throw new TorchError(`grad can be implicitly created only for scalar outputs (got shape [${this.shape.join(", ")}])`);
+      g = ones_like(this);
+    } else if (g.shape.join() !== this.shape.join()) {
+      throw new TorchError(`backward: Mismatch in shape: grad_output[0] has a shape of [${g.shape.join(", ")}] and output[0] has a shape of [${this.shape.join(", ")}].`);
+    }
+    runBackward([this], [g], { retain_graph: o.retain_graph ?? o.create_graph, create_graph: o.create_graph });
+  },
+  numpy() { throw new TorchTypeError("numpy(): there is no NumPy in TypeScript; use tolist() or data_async()"); },
+  get_device(this: Tensor) { return this.device.type === "cpu" ? -1 : this.device.index ?? 0; },
+  storage_backend(this: Tensor) { return getBackend(this.device.type).type; },
+});
+
+function scalarOf(v: number | bigint, d: DType): number | boolean | bigint {
+  if (d.name === "bool") return v !== 0 && v !== 0n;
+  if (typeof v === "bigint") return v >= -(2n ** 53n) && v <= 2n ** 53n ? Number(v) : v;
+  return v;
+}
+
+export { creation };

@@ -1,0 +1,262 @@
+// Elementwise math, comparison and logic with PyTorch's promotion and broadcasting.
+import { surface } from "../autograd.js";
+import { bind1 } from "../dispatch.js";
+import { bool, get_default_dtype, result_type, type DType } from "../dtype_all.js";
+import { TorchError, TorchTypeError } from "../errors.js";
+import { P, type CompareDirection } from "../prims.js";
+import { broadcastShapes } from "../shape.js";
+import { Tensor } from "../tensor.js";
+import { describe, isScalar, parseArgs, type Scalar, type TensorOrScalar } from "./args.js";
+import { convert, expandTo, scalarTensor } from "./base.js";
+
+const operand = (x: TensorOrScalar) => (x instanceof Tensor ? { dtype: x.dtype, ndim: x.ndim } : x);
+
+function checkOperand(op: string, x: unknown, name: string): asserts x is TensorOrScalar {
+  if (!(x instanceof Tensor) && !isScalar(x)) throw new TorchTypeError(`${op}(): argument '${name}' must be Tensor or Number, not ${describe(x)}`);
+}
+
+/** Bring operands to one dtype and one broadcast shape, as tensors on one device. */
+export function prepare(op: string, xs: readonly TensorOrScalar[], dtype: DType): Tensor[] {
+  const t = xs.find((x): x is Tensor => x instanceof Tensor);
+  if (!t) throw new TorchTypeError(`${op}: expected at least one Tensor argument`);
+  const shape = broadcastShapes(op, ...xs.map((x) => (x instanceof Tensor ? x.shape : [])));
+  return xs.map((x) => expandTo(x instanceof Tensor ? convert(x, dtype) : scalarTensor(x, dtype, t.device), shape));
+}
+
+export function binaryPrim(prim: string, a: Tensor, b: Tensor): Tensor { return bind1(P[prim]!, [a, b]); }
+export function unaryPrim(prim: string, a: Tensor): Tensor { return bind1(P[prim]!, [a]); }
+
+function binary(op: string, prim: string, a: TensorOrScalar, b: TensorOrScalar, floatOnly = false): Tensor {
+  checkOperand(op, a, "input");
+  checkOperand(op, b, "other");
+  return surface(op, () => {
+    let dt = result_type(operand(a), operand(b));
+    if (floatOnly && !dt.is_floating_point) dt = get_default_dtype();
+    const [x, y] = prepare(op, [a, b], dt);
+    return binaryPrim(prim, x!, y!);
+  });
+}
+
+/** Unary float functions promote integer inputs to the default float dtype. */
+function unaryFloat(op: string, prim: string, x: Tensor): Tensor {
+  checkOperand(op, x, "input");
+  return surface(op, () => unaryPrim(prim, x.dtype.is_floating_point ? x : convert(x, get_default_dtype())));
+}
+function unarySame(op: string, prim: string, x: Tensor): Tensor {
+  checkOperand(op, x, "input");
+  if (x.dtype === bool && prim !== "not") throw new TorchError(`${op}: not implemented for 'Bool'`);
+  return surface(op, () => unaryPrim(prim, x));
+}
+
+export const add = (a: TensorOrScalar, b: TensorOrScalar, ...args: unknown[]): Tensor => {
+  const { alpha } = parseArgs("add", args, ["alpha"], { alpha: 1 });
+  return surface("add", () => binary("add", "add", a, alpha === 1 ? b : mul(b, alpha), false));
+};
+export const sub = (a: TensorOrScalar, b: TensorOrScalar, ...args: unknown[]): Tensor => {
+  const { alpha } = parseArgs("sub", args, ["alpha"], { alpha: 1 });
+  if ((a instanceof Tensor && a.dtype === bool) || (b instanceof Tensor && b.dtype === bool)) {
+    throw new TorchError("sub: Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.");
+  }
+  return surface("sub", () => binary("sub", "subtract", a, alpha === 1 ? b : mul(b, alpha)));
+};
+export const mul = (a: TensorOrScalar, b: TensorOrScalar): Tensor => binary("mul", "multiply", a, b);
+export const maximum = (a: Tensor, b: Tensor): Tensor => binary("maximum", "maximum", a, b);
+export const minimum = (a: Tensor, b: Tensor): Tensor => binary("minimum", "minimum", a, b);
+export const atan2 = (a: Tensor, b: Tensor): Tensor => binary("atan2", "atan2", a, b, true);
+export const fmod = (a: TensorOrScalar, b: TensorOrScalar): Tensor => binary("fmod", "remainder", a, b);
+
+export function div(a: TensorOrScalar, b: TensorOrScalar, ...args: unknown[]): Tensor {
+  const { rounding_mode } = parseArgs("div", args, ["rounding_mode"], { rounding_mode: null });
+  checkOperand("div", a, "input");
+  checkOperand("div", b, "other");
+  if (rounding_mode === null) return binary("div", "divide", a, b, true);
+  if (rounding_mode !== "trunc" && rounding_mode !== "floor") {
+    throw new TorchError(`div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '${rounding_mode}'`);
+  }
+  return surface("div", () => {
+    const dt = result_type(operand(a), operand(b));
+    const [x, y] = prepare("div", [a, b], dt);
+    const q = binaryPrim("divide", x!, y!);
+    if (dt.is_floating_point) return rounding_mode === "trunc" ? truncF(q) : unaryPrim("floor", q);
+    if (rounding_mode === "trunc") return q;
+    // floor division on integers: step down where the remainder's sign differs from the divisor's
+    const r = binaryPrim("remainder", x!, y!);
+    const zero = expandTo(scalarTensor(0, dt, x!.device), x!.shape);
+    const adjust = and_(cmp(r, zero, "NE"), xorPrim(cmp(r, zero, "LT"), cmp(y!, zero, "LT")));
+    return bind1(P.select!, [adjust, binaryPrim("subtract", q, expandTo(scalarTensor(1, dt, x!.device), q.shape)), q]);
+  });
+}
+// trunc for floats: StableHLO has no trunc op, so compose it from floor and ceil.
+function truncF(q: Tensor): Tensor {
+  const zero = expandTo(scalarTensor(0, q.dtype, q.device), q.shape);
+  return bind1(P.select!, [cmp(q, zero, "LT"), unaryPrim("ceil", q), unaryPrim("floor", q)]);
+}
+export const true_divide = (a: TensorOrScalar, b: TensorOrScalar) => div(a, b);
+export const floor_divide = (a: TensorOrScalar, b: TensorOrScalar) => div(a, b, { rounding_mode: "floor" });
+
+/** Python-style modulus: the result takes the divisor's sign. */
+export function remainder(a: TensorOrScalar, b: TensorOrScalar): Tensor {
+  checkOperand("remainder", a, "input");
+  checkOperand("remainder", b, "other");
+  return surface("remainder", () => {
+    const dt = result_type(operand(a), operand(b));
+    const [x, y] = prepare("remainder", [a, b], dt);
+    const r = binaryPrim("remainder", x!, y!);
+    const zero = expandTo(scalarTensor(0, dt, x!.device), x!.shape);
+    const fix = and_(cmp(r, zero, "NE"), xorPrim(cmp(r, zero, "LT"), cmp(y!, zero, "LT")));
+    return bind1(P.select!, [fix, binaryPrim("add", r, y!), r]);
+  });
+}
+
+export function pow(a: TensorOrScalar, b: TensorOrScalar): Tensor {
+  checkOperand("pow", a, "input");
+  checkOperand("pow", b, "exponent");
+  if (a instanceof Tensor && !a.dtype.is_floating_point && typeof b === "number" && Number.isInteger(b) && b < 0) {
+    throw new TorchError("pow: Integers to negative integer powers are not allowed.");
+  }
+  return binary("pow", "power", a, b);
+}
+
+const cmp = (a: Tensor, b: Tensor, direction: CompareDirection): Tensor => bind1(P.compare!, [a, b], { direction });
+const and_ = (a: Tensor, b: Tensor) => binaryPrim("and", a, b);
+const xorPrim = (a: Tensor, b: Tensor) => binaryPrim("xor", a, b);
+
+function compare(op: string, direction: CompareDirection, a: TensorOrScalar, b: TensorOrScalar): Tensor {
+  checkOperand(op, a, "input");
+  checkOperand(op, b, "other");
+  return surface(op, () => {
+    const [x, y] = prepare(op, [a, b], result_type(operand(a), operand(b)));
+    return cmp(x!, y!, direction);
+  });
+}
+export const eq = (a: TensorOrScalar, b: TensorOrScalar) => compare("eq", "EQ", a, b);
+export const ne = (a: TensorOrScalar, b: TensorOrScalar) => compare("ne", "NE", a, b);
+export const lt = (a: TensorOrScalar, b: TensorOrScalar) => compare("lt", "LT", a, b);
+export const le = (a: TensorOrScalar, b: TensorOrScalar) => compare("le", "LE", a, b);
+export const gt = (a: TensorOrScalar, b: TensorOrScalar) => compare("gt", "GT", a, b);
+export const ge = (a: TensorOrScalar, b: TensorOrScalar) => compare("ge", "GE", a, b);
+export const greater = gt, less = lt, greater_equal = ge, less_equal = le, not_equal = ne;
+
+const asBool = (x: TensorOrScalar): TensorOrScalar => (x instanceof Tensor ? (x.dtype === bool ? x : ne(x, 0)) : !!x);
+function logical(op: string, prim: string, a: TensorOrScalar, b: TensorOrScalar): Tensor {
+  checkOperand(op, a, "input");
+  checkOperand(op, b, "other");
+  return surface(op, () => { const [x, y] = prepare(op, [asBool(a), asBool(b)], bool); return binaryPrim(prim, x!, y!); });
+}
+export const logical_and = (a: TensorOrScalar, b: TensorOrScalar) => logical("logical_and", "and", a, b);
+export const logical_or = (a: TensorOrScalar, b: TensorOrScalar) => logical("logical_or", "or", a, b);
+export const logical_xor = (a: TensorOrScalar, b: TensorOrScalar) => logical("logical_xor", "xor", a, b);
+export const logical_not = (a: Tensor) => surface("logical_not", () => unaryPrim("not", asBool(a) as Tensor));
+export function bitwise_not(a: Tensor): Tensor {
+  if (a.dtype.is_floating_point) throw new TorchTypeError(`bitwise_not: not implemented for '${a.dtype.scalarName}'`);
+  return unaryPrim("not", a);
+}
+function bitwise(op: string, prim: string, a: Tensor, b: TensorOrScalar): Tensor {
+  const dt = result_type(operand(a), operand(b));
+  if (dt.is_floating_point) throw new TorchTypeError(`${op}: not implemented for '${dt.scalarName}'`);
+  return binary(op, prim, a, b);
+}
+export const bitwise_and = (a: Tensor, b: TensorOrScalar) => bitwise("bitwise_and", "and", a, b);
+export const bitwise_or = (a: Tensor, b: TensorOrScalar) => bitwise("bitwise_or", "or", a, b);
+export const bitwise_xor = (a: Tensor, b: TensorOrScalar) => bitwise("bitwise_xor", "xor", a, b);
+
+export const neg = (x: Tensor) => unarySame("neg", "neg", x);
+export const negative = neg;
+export const abs = (x: Tensor) => (x.dtype === bool ? x : unarySame("abs", "abs", x));
+export const absolute = abs;
+export const sign = (x: Tensor) => (x.dtype === bool ? x : unarySame("sign", "sign", x));
+export const exp = (x: Tensor) => unaryFloat("exp", "exp", x);
+export const log = (x: Tensor) => unaryFloat("log", "log", x);
+export const log1p = (x: Tensor) => unaryFloat("log1p", "log1p", x);
+export const expm1 = (x: Tensor) => unaryFloat("expm1", "expm1", x);
+export const sqrt = (x: Tensor) => unaryFloat("sqrt", "sqrt", x);
+export const rsqrt = (x: Tensor) => unaryFloat("rsqrt", "rsqrt", x);
+export const sin = (x: Tensor) => unaryFloat("sin", "sin", x);
+export const cos = (x: Tensor) => unaryFloat("cos", "cos", x);
+export const tan = (x: Tensor) => unaryFloat("tan", "tan", x);
+export const tanh = (x: Tensor) => unaryFloat("tanh", "tanh", x);
+export const asin = (x: Tensor) => unaryFloat("asin", "asin", x);
+export const acos = (x: Tensor) => unaryFloat("acos", "acos", x);
+export const atan = (x: Tensor) => unaryFloat("atan", "atan", x);
+export const sinh = (x: Tensor) => unaryFloat("sinh", "sinh", x);
+export const cosh = (x: Tensor) => unaryFloat("cosh", "cosh", x);
+export const asinh = (x: Tensor) => unaryFloat("asinh", "asinh", x);
+export const acosh = (x: Tensor) => unaryFloat("acosh", "acosh", x);
+export const atanh = (x: Tensor) => unaryFloat("atanh", "atanh", x);
+export const sigmoid = (x: Tensor) => unaryFloat("sigmoid", "logistic", x);
+export const erf = (x: Tensor) => unaryFloat("erf", "erf", x);
+export const erfinv = (x: Tensor) => unaryFloat("erfinv", "erfinv", x);
+export const log2 = (x: Tensor) => surface("log2", () => mul(log(x), 1 / Math.LN2));
+export const log10 = (x: Tensor) => surface("log10", () => mul(log(x), 1 / Math.LN10));
+export const exp2 = (x: Tensor) => surface("exp2", () => pow(2, x.dtype.is_floating_point ? x : convert(x, get_default_dtype())));
+export const square = (x: Tensor) => surface("square", () => mul(x, x));
+export const floor = (x: Tensor) => (x.dtype.is_floating_point ? unarySame("floor", "floor", x) : x.clone());
+export const ceil = (x: Tensor) => (x.dtype.is_floating_point ? unarySame("ceil", "ceil", x) : x.clone());
+export const trunc = (x: Tensor) => (x.dtype.is_floating_point ? surface("trunc", () => truncF(x)) : x.clone());
+export const fix = trunc;
+export const frac = (x: Tensor) => surface("frac", () => sub(x, trunc(x)));
+export const reciprocal = (x: Tensor) => surface("reciprocal", () => div(1, x));
+
+export function round(x: Tensor, ...args: unknown[]): Tensor {
+  const { decimals } = parseArgs("round", args, ["decimals"], { decimals: 0 });
+  if (!x.dtype.is_floating_point) return x.clone();
+  return surface("round", () => {
+    if (decimals === 0) return unaryPrim("round_nearest_even", x);
+    const s = 10 ** decimals;
+    return div(unaryPrim("round_nearest_even", mul(x, s)), s);
+  });
+}
+
+export function relu(x: Tensor): Tensor {
+  if (x.dtype === bool) throw new TorchError("relu: not implemented for 'Bool'");
+  return surface("relu", () => where(gt(x, 0), x, zerosOf(x)));
+}
+const zerosOf = (x: Tensor) => expandTo(scalarTensor(0, x.dtype, x.device), x.shape);
+
+export function isnan(x: Tensor): Tensor { return surface("isnan", () => (x.dtype.is_floating_point ? cmp(x, x, "NE") : expandBool(x, false))); }
+export function isfinite(x: Tensor): Tensor { return surface("isfinite", () => (x.dtype.is_floating_point ? unaryPrim("is_finite", x) : expandBool(x, true))); }
+export function isinf(x: Tensor): Tensor { return surface("isinf", () => (x.dtype.is_floating_point ? eq(abs(x), Infinity) : expandBool(x, false))); }
+const expandBool = (x: Tensor, v: boolean) => bind1(P.copy!, [expandTo(scalarTensor(v, bool, x.device), x.shape)]);
+
+/** where(condition, input, other): promotes input/other, broadcasts all three. */
+export function where(cond: Tensor, a: TensorOrScalar, b: TensorOrScalar): Tensor {
+  if (!(cond instanceof Tensor)) throw new TorchTypeError(`where(): argument 'condition' must be Tensor, not ${describe(cond)}`);
+  if (cond.dtype !== bool) throw new TorchTypeError(`where expected condition to be a boolean tensor, but got a tensor with dtype ${cond.dtype.scalarName}`);
+  checkOperand("where", a, "input");
+  checkOperand("where", b, "other");
+  return surface("where", () => {
+    const dt = result_type(operand(a), operand(b));
+    const shape = broadcastShapes("where", cond.shape, a instanceof Tensor ? a.shape : [], b instanceof Tensor ? b.shape : []);
+    const [x, y] = prepare("where", [a, b], dt).map((t) => expandTo(t, shape));
+    return bind1(P.select!, [expandTo(cond, shape), x!, y!]);
+  });
+}
+
+/** clamp(min, max) with scalar or tensor bounds; gradient flows where min <= x <= max. */
+export function clamp(x: Tensor, ...args: unknown[]): Tensor {
+  const { min, max } = parseArgs("clamp", args, ["min", "max"], { min: null, max: null });
+  if (min === null && max === null) throw new TorchError("clamp: At least one of 'min' or 'max' must not be None");
+  return surface("clamp", () => {
+    let dt = x.dtype;
+    for (const b of [min, max]) if (b !== null) dt = result_type({ dtype: dt, ndim: x.ndim }, b instanceof Tensor ? operand(b) : (b as Scalar));
+    let y: Tensor = convert(x, dt);
+    if (min !== null) y = where(lt(y, min), min, y);
+    if (max !== null) y = where(gt(y, max), max, y);
+    return convert(y, dt);
+  });
+}
+export const clip = clamp;
+export const clamp_min = (x: Tensor, min: TensorOrScalar) => clamp(x, { min });
+export const clamp_max = (x: Tensor, max: TensorOrScalar) => clamp(x, { max });
+
+/** lerp as PyTorch computes it: from the nearer end, for accuracy near weight 1. */
+export function lerp(start: Tensor, end: Tensor, weight: TensorOrScalar): Tensor {
+  return surface("lerp", () => {
+    const diff = sub(end, start);
+    if (typeof weight === "number") return Math.abs(weight) < 0.5 ? add(start, mul(diff, weight)) : sub(end, mul(diff, 1 - weight));
+    const w = weight as Tensor;
+    return where(lt(abs(w), 0.5), add(start, mul(w, diff)), sub(end, mul(diff, sub(1, w))));
+  });
+}
+
+export { convert };

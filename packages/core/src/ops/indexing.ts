@@ -1,0 +1,294 @@
+// Indexing: Python subscripts (getitem/setitem), gather/scatter family,
+// masks, nonzero, sort/topk.
+import { surface } from "../autograd.js";
+import { bind, bind1, fromHost } from "../dispatch.js";
+import { bool, int64 } from "../dtype_all.js";
+import { TorchError, TorchIndexError, TorchTypeError } from "../errors.js";
+import { P } from "../prims.js";
+import { broadcastShapes, normDim, shapeStr } from "../shape.js";
+import { Tensor } from "../tensor.js";
+import { describe, isScalar, parseArgs, type Scalar, type TensorOrScalar } from "./args.js";
+import { convert, expandTo, scalarTensor } from "./base.js";
+import { add, lt, mul, where } from "./elementwise.js";
+import { namedPair } from "./reduce.js";
+import { expand, permute, reshape, select, sliceDim, unsqueeze } from "./shape.js";
+
+/** One Python subscript: int, "a:b:c" slice string, null (None), "..." or an index tensor. */
+export type Subscript = number | string | null | Tensor | boolean | { start?: number | null; stop?: number | null; step?: number | null };
+
+/** torch.slice-like helper for users who prefer objects over "a:b:c" strings. */
+export const slice = (start: number | null = null, stop: number | null = null, step: number | null = null) => ({ start, stop, step });
+
+function parseSlice(s: string | { start?: number | null; stop?: number | null; step?: number | null }): [number | null, number | null, number | null] {
+  if (typeof s !== "string") return [s.start ?? null, s.stop ?? null, s.step ?? null];
+  const parts = s.split(":");
+  if (parts.length < 2 || parts.length > 3) throw new TorchTypeError(`getitem: cannot parse slice '${s}'; expected "start:stop" or "start:stop:step"`);
+  const num = (p: string | undefined) => {
+    if (p === undefined || p.trim() === "") return null;
+    const v = Number(p);
+    if (!Number.isInteger(v)) throw new TorchTypeError(`getitem: slice indices must be integers, got '${p}' in '${s}'`);
+    return v;
+  };
+  return [num(parts[0]), num(parts[1]), num(parts[2])];
+}
+
+function clampSlice(n: number, start: number | null, stop: number | null, step: number | null): [number, number, number] {
+  const st = step ?? 1;
+  if (st <= 0) throw new TorchError(`getitem: step must be greater than zero (got ${st})`);
+  const norm = (v: number | null, dflt: number) => (v === null ? dflt : v < 0 ? Math.max(0, v + n) : Math.min(v, n));
+  const a = norm(start, 0), b = norm(stop, n);
+  return [a, Math.max(a, b), st];
+}
+
+interface Indexed { view: Tensor; adv: { pos: number; index: Tensor }[] }
+
+/** Apply basic subscripts as views; collect advanced (tensor) indices with their dim. */
+function applyBasic(x: Tensor, subs: readonly Subscript[]): Indexed {
+  const consumes = (s: Subscript) => s !== null && s !== "..." && typeof s !== "boolean" && !(s instanceof Tensor && s.dtype === bool) ? 1 : s instanceof Tensor ? s.ndim : 0;
+  const used = subs.reduce<number>((a, s) => a + consumes(s), 0);
+  const ell = subs.filter((s) => s === "...").length;
+  if (ell > 1) throw new TorchIndexError("an index can only have a single ellipsis ('...')");
+  if (used > x.ndim) throw new TorchIndexError(`too many indices for tensor of dimension ${x.ndim} (got ${used})`);
+  let list = [...subs];
+  const e = list.indexOf("...");
+  const fill = Array<Subscript>(x.ndim - used).fill(":");
+  list = e >= 0 ? [...list.slice(0, e), ...fill, ...list.slice(e + 1)] : [...list, ...fill];
+  let v = x;
+  let d = 0;
+  const adv: Indexed["adv"] = [];
+  for (const s of list) {
+    if (s === null || s === true) { v = unsqueeze(v, d); d++; continue; }
+    if (s === false) { v = sliceDim(unsqueeze(v, d), d, 0, 0); d++; continue; }
+    if (typeof s === "number") {
+      if (!Number.isInteger(s)) throw new TorchTypeError(`getitem: only integers, slices, None, '...' and tensors are valid indices (got ${s})`);
+      const n = v.shape[d]!;
+      if (s < -n || s >= n) throw new TorchIndexError(`index ${s} is out of bounds for dimension ${d} with size ${n}`);
+      v = select(v, d, s);
+      continue;
+    }
+    if (s instanceof Tensor) {
+      if (s.dtype === bool) {
+        // A boolean mask covers s.ndim dims; it becomes one index tensor per dim.
+        for (let k = 0; k < s.ndim; k++) {
+          if (s.shape[k] !== v.shape[d + k]) throw new TorchIndexError(`The shape of the mask ${shapeStr(s.shape)} at index ${k} does not match the shape of the indexed tensor ${shapeStr(v.shape)} at index ${d + k}`);
+        }
+        const nz = nonzero(s);
+        for (let k = 0; k < s.ndim; k++) adv.push({ pos: d + k, index: select(nz, 1, k) });
+        d += s.ndim;
+        continue;
+      }
+      if (s.dtype.is_floating_point) throw new TorchIndexError(`tensors used as indices must be long, int, byte or bool tensors (got ${s.dtype})`);
+      adv.push({ pos: d, index: s });
+      d++;
+      continue;
+    }
+    if (typeof s === "string" && s !== "...") {
+      if (s.trim() === ":") { d++; continue; }
+      const [a, b, st] = clampSlice(v.shape[d]!, ...parseSlice(s));
+      v = sliceDim(v, d, a, b, st);
+      d++;
+      continue;
+    }
+    if (typeof s === "object" && s !== null) {
+      const [a, b, st] = clampSlice(v.shape[d]!, ...parseSlice(s as any));
+      v = sliceDim(v, d, a, b, st);
+      d++;
+      continue;
+    }
+    throw new TorchTypeError(`getitem: invalid subscript ${describe(s)}`);
+  }
+  return { view: v, adv };
+}
+
+/** Advanced indexing over `adv` dims of `v` (PyTorch/NumPy placement rules). */
+function applyAdvanced(v: Tensor, adv: Indexed["adv"]): Tensor {
+  const bshape = broadcastShapes("index", ...adv.map((a) => a.index.shape));
+  const dims = adv.map((a) => a.pos);
+  const adjacent = dims.every((p, i) => i === 0 || p === dims[i - 1]! + 1);
+  const rest = [...Array(v.ndim).keys()].filter((d) => !dims.includes(d));
+  const moved = permute(v, [...dims, ...rest]);
+  const sizes = dims.map((d) => v.shape[d]!);
+  // Linear index into the flattened indexed dims, with negative indices wrapped.
+  let lin: Tensor | null = null;
+  let stride = 1;
+  for (let k = adv.length - 1; k >= 0; k--) {
+    let ix = convert(adv[k]!.index, int64);
+    checkBounds(ix, sizes[k]!, dims[k]!);
+    ix = where(lt(ix, 0), add(ix, sizes[k]!), ix);
+    const term = stride === 1 ? ix : mul(ix, stride);
+    lin = lin ? add(lin, term) : term;
+    stride *= sizes[k]!;
+  }
+  const flat = reshape(moved, [stride, ...rest.map((d) => v.shape[d]!)]);
+  const picked = index_select(flat, 0, reshape(expandTo(lin!, bshape), [-1]));
+  let out = reshape(picked, [...bshape, ...rest.map((d) => v.shape[d]!)]);
+  if (adjacent && dims[0]! > 0) {
+    const nb = bshape.length, first = dims[0]!;
+    const order = [...Array(out.ndim).keys()];
+    const before = order.slice(nb, nb + first), after = order.slice(nb + first);
+    out = permute(out, [...before, ...order.slice(0, nb), ...after]);
+  }
+  return out;
+}
+
+/** Index bounds are checked on eager devices, where the values are at hand. */
+function checkBounds(ix: Tensor, n: number, dim: number): void {
+  if (ix.device.type !== "cpu" || ix.numel() === 0) return;
+  const h = ix._host() as BigInt64Array;
+  for (const b of h) {
+    const k = Number(b);
+    if (k < -n || k >= n) throw new TorchIndexError(`index ${k} is out of bounds for dimension ${dim} with size ${n}`);
+  }
+}
+
+/** x[subs...] (Python's __getitem__). */
+export function getitem(x: Tensor, ...subs: Subscript[]): Tensor {
+  return surface("index", () => {
+    const { view, adv } = applyBasic(x, subs);
+    return adv.length ? applyAdvanced(view, adv) : view;
+  });
+}
+
+/** x[subs] = value (Python's __setitem__), in place. */
+export function setitem(x: Tensor, subs: Subscript | Subscript[], value: TensorOrScalar): void {
+  const list = Array.isArray(subs) ? subs : [subs];
+  if (!(value instanceof Tensor) && !isScalar(value)) throw new TorchTypeError(`setitem: value must be Tensor or Number, not ${describe(value)}`);
+  const { view, adv } = applyBasic(x, list);
+  if (!adv.length) { view.copy_(value instanceof Tensor ? value : scalarTensor(value, view.dtype, view.device)); return; }
+  // Advanced assignment: find the written positions by indexing an iota, then scatter.
+  const positions = getitem(reshape(bind1(P.iota!, [], { shape: [x.numel()], dim: 0, dtype: int64 }, x.device), [...x.shape]), ...list);
+  const v = value instanceof Tensor ? convert(value, x.dtype) : scalarTensor(value, x.dtype, x.device);
+  broadcastShapes("setitem", v.shape, positions.shape);
+  const src = reshape(expandTo(v, positions.shape), [-1]).contiguous();
+  const updated = bind1(P.scatter!, [reshape(x, [-1]), reshape(positions, [-1]), src], { dim: 0, reduce: "none" });
+  x.copy_(reshape(updated, [...x.shape]));
+}
+
+function checkIndexTensor(op: string, index: unknown): Tensor {
+  if (!(index instanceof Tensor)) throw new TorchTypeError(`${op}(): argument 'index' must be Tensor, not ${describe(index)}`);
+  if (index.dtype !== int64) throw new TorchError(`${op}(): Expected dtype int64 for index (got ${index.dtype})`);
+  return index;
+}
+
+export function gather(x: Tensor, dim: number, index: Tensor, ..._rest: unknown[]): Tensor {
+  checkIndexTensor("gather", index);
+  const d = normDim(dim, Math.max(x.ndim, 1), "gather");
+  if (index.ndim !== x.ndim) throw new TorchError(`gather(): Index tensor must have the same number of dimensions as input tensor (input ${shapeStr(x.shape)}, index ${shapeStr(index.shape)})`);
+  index.shape.forEach((s, k) => {
+    if (k !== d && s > x.shape[k]!) throw new TorchError(`gather(): Size does not match at dimension ${k} expected index ${shapeStr(index.shape)} to be smaller than self ${shapeStr(x.shape)} apart from dimension ${d}`);
+  });
+  return surface("gather", () => bind1(P.gather!, [x, index], { dim: d }));
+}
+
+function scatterImpl(op: string, x: Tensor, dim: number, index: Tensor, src: TensorOrScalar, reduce: "none" | "add"): Tensor {
+  checkIndexTensor(op, index);
+  const d = normDim(dim, Math.max(x.ndim, 1), op);
+  if (index.ndim !== x.ndim) throw new TorchError(`${op}(): Index tensor must have the same number of dimensions as self tensor (self ${shapeStr(x.shape)}, index ${shapeStr(index.shape)})`);
+  let s: Tensor;
+  if (src instanceof Tensor) {
+    if (src.dtype !== x.dtype) throw new TorchError(`${op}(): Expected self.dtype to be equal to src.dtype (got ${x.dtype} and ${src.dtype})`);
+    index.shape.forEach((n, k) => {
+      if (n > src.shape[k]!) throw new TorchError(`${op}(): Expected index ${shapeStr(index.shape)} to be smaller than src ${shapeStr(src.shape)} apart from dimension ${d}`);
+    });
+    s = src;
+  } else {
+    s = expandTo(scalarTensor(src, x.dtype, x.device), index.shape);
+  }
+  return surface(op, () => bind1(P.scatter!, [x, index, s], { dim: d, reduce }));
+}
+export function scatter(x: Tensor, dim: number, index: Tensor, src: TensorOrScalar, ...args: unknown[]): Tensor {
+  const { reduce } = parseArgs("scatter", args, ["reduce"], { reduce: null });
+  if (reduce !== null && reduce !== "add") throw new TorchError(`scatter(): reduce argument must be 'add' (others are not implemented), got '${reduce}'`);
+  return scatterImpl("scatter", x, dim, index, src, reduce === "add" ? "add" : "none");
+}
+export const scatter_add = (x: Tensor, dim: number, index: Tensor, src: Tensor) => scatterImpl("scatter_add", x, dim, index, src, "add");
+
+export function index_select(x: Tensor, dim: number, index: Tensor): Tensor {
+  if (!(index instanceof Tensor) || (index.dtype !== int64 && index.dtype.name !== "int32")) throw new TorchError(`index_select(): Expected dtype int32/int64 for index`);
+  if (index.ndim > 1) throw new TorchError(`index_select(): Index is supposed to be a vector (got ${index.ndim}-D)`);
+  const d = normDim(dim, Math.max(x.ndim, 1), "index_select");
+  return surface("index_select", () => {
+    if (x.ndim === 0) return gather(reshape(x, [1]), 0, reshape(convert(index, int64), [1])).reshape([]);
+    const ix = reshape(convert(index, int64), x.shape.map((_, k) => (k === d ? index.numel() : 1)));
+    return bind1(P.gather!, [x, expand(ix, x.shape.map((s, k) => (k === d ? index.numel() : s)))], { dim: d });
+  });
+}
+
+export function take_along_dim(x: Tensor, indices: Tensor, ...args: unknown[]): Tensor {
+  const { dim } = parseArgs("take_along_dim", args, ["dim"], { dim: null });
+  if (dim === null) return gather(reshape(x, [-1]), 0, reshape(indices, [-1]));
+  const d = normDim(dim, x.ndim, "take_along_dim");
+  const shapeX = [...x.shape], shapeI = [...indices.shape];
+  shapeX[d] = 1; shapeI[d] = 1;
+  const b = broadcastShapes("take_along_dim", shapeX, shapeI);
+  const xs = [...b]; xs[d] = x.shape[d]!;
+  const is = [...b]; is[d] = indices.shape[d]!;
+  return gather(expand(x, xs), d, expand(indices, is));
+}
+
+export function masked_fill(x: Tensor, mask: Tensor, value: TensorOrScalar): Tensor {
+  if (!(mask instanceof Tensor) || mask.dtype !== bool) throw new TorchError(`masked_fill_ only supports boolean masks, but got mask with dtype ${mask instanceof Tensor ? mask.dtype : describe(mask)}`);
+  if (value instanceof Tensor && value.ndim !== 0) throw new TorchError(`masked_fill_ only supports a 0-dimensional value tensor, but got tensor with ${value.ndim} dimension(s).`);
+  broadcastShapes("masked_fill", x.shape, mask.shape);
+  return surface("masked_fill", () => {
+    const v = value instanceof Tensor ? convert(value, x.dtype) : scalarTensor(value as Scalar, x.dtype, x.device);
+    const shape = broadcastShapes("masked_fill", x.shape, mask.shape);
+    return bind1(P.select!, [expandTo(mask, shape), expandTo(v, shape), expandTo(x, shape)]);
+  });
+}
+
+/** Data-dependent shape: reads the mask on the host (a sync point on xla). */
+export function nonzero(x: Tensor, ...args: unknown[]): Tensor {
+  const { as_tuple } = parseArgs("nonzero", args, ["as_tuple"], { as_tuple: false });
+  const h = x._host() as ArrayLike<number | bigint>;
+  const hits: number[] = [];
+  const isHalf = x.dtype.name === "float16" || x.dtype.name === "bfloat16";
+  const nonZero = isHalf ? (v: any) => (v & 0x7fff) !== 0 : (v: any) => v != 0;
+  for (let i = 0; i < h.length; i++) if (nonZero(h[i])) hits.push(i);
+  const nd = x.ndim;
+  const out = new BigInt64Array(hits.length * nd);
+  hits.forEach((lin, r) => {
+    for (let k = nd - 1; k >= 0; k--) { out[r * nd + k] = BigInt(lin % x.shape[k]!); lin = Math.floor(lin / x.shape[k]!); }
+  });
+  const t = fromHost(out, [hits.length, nd], int64, x.device);
+  return as_tuple ? (Array.from({ length: nd }, (_, k) => select(t, 1, k)) as unknown as Tensor) : t;
+}
+export const argwhere = (x: Tensor) => nonzero(x);
+
+export function masked_select(x: Tensor, mask: Tensor): Tensor {
+  if (!(mask instanceof Tensor) || mask.dtype !== bool) throw new TorchError(`masked_select: expected BoolTensor for mask`);
+  const shape = broadcastShapes("masked_select", x.shape, mask.shape);
+  return surface("masked_select", () => getitem(expandTo(x, shape), expandTo(mask, shape)));
+}
+
+export function sort(x: Tensor, ...args: unknown[]): Tensor[] & { values: Tensor; indices: Tensor } {
+  const o = parseArgs("sort", args, ["dim", "descending", "stable"], { dim: -1, descending: false, stable: false });
+  if (typeof o.dim === "boolean") throw new TorchTypeError("sort(): argument 'dim' must be int, not bool (pass {descending: true})");
+  return surface("sort", () => {
+    if (x.ndim === 0) return namedPair(x.clone(), scalarTensor(0, int64, x.device));
+    const [v, i] = bind(P.sort!, [x], { dim: normDim(o.dim, x.ndim, "sort"), descending: !!o.descending, stable: !!o.stable });
+    return namedPair(v!, i!);
+  });
+}
+export function argsort(x: Tensor, ...args: unknown[]): Tensor {
+  const o = parseArgs("argsort", args, ["dim", "descending", "stable"], { dim: -1, descending: false, stable: false });
+  return sort(x, o)[1]!;
+}
+export function topk(x: Tensor, k: number, ...args: unknown[]): Tensor[] & { values: Tensor; indices: Tensor } {
+  const o = parseArgs("topk", args, ["dim", "largest", "sorted"], { dim: -1, largest: true, sorted: true });
+  const d = normDim(o.dim, Math.max(x.ndim, 1), "topk");
+  const n = x.ndim === 0 ? 1 : x.shape[d]!;
+  if (!Number.isInteger(k) || k < 0 || k > n) throw new TorchError(`topk(): selected index k out of range (k=${k}, dimension ${d} has size ${n})`);
+  return surface("topk", () => {
+    const [v, i] = sort(x, { dim: d, descending: !!o.largest, stable: true });
+    if (x.ndim === 0) return namedPair(v!, i!);
+    return namedPair(sliceDim(v!, d, 0, k), sliceDim(i!, d, 0, k));
+  });
+}
+export function kthvalue(x: Tensor, k: number, ...args: unknown[]): Tensor[] & { values: Tensor; indices: Tensor } {
+  const o = parseArgs("kthvalue", args, ["dim", "keepdim"], { dim: -1, keepdim: false });
+  const d = normDim(o.dim, x.ndim, "kthvalue");
+  const [v, i] = sort(x, { dim: d, stable: true });
+  const pick = (t: Tensor) => (o.keepdim ? sliceDim(t, d, k - 1, k) : select(t, d, k - 1));
+  return namedPair(pick(v!), pick(i!));
+}

@@ -1,0 +1,94 @@
+// In-place ops. Each computes its result out of place, validates it against the
+// target (dtype castability, shape), and only then writes: a failed in-place op
+// leaves its tensor unchanged. Autograd is rebased onto the new value; writes
+// through a view rebase the view's base.
+import { recordCustom, surface } from "../autograd.js";
+import { bind1 } from "../dispatch.js";
+import { getBackend } from "../device.js";
+import { can_cast, int64 } from "../dtype_all.js";
+import { TorchError } from "../errors.js";
+import { is_grad_enabled } from "../grad_mode.js";
+import { P } from "../prims.js";
+import { broadcastShapes, sameShape, shapeStr } from "../shape.js";
+import { Tensor } from "../tensor.js";
+import { isScalar, type TensorOrScalar } from "./args.js";
+import { convert, expandTo, scalarTensor } from "./base.js";
+import { reshape } from "./shape.js";
+
+function checkLeaf(op: string, target: Tensor): void {
+  if (is_grad_enabled() && target.requires_grad && target.is_leaf) {
+    throw new TorchError(`${op}: a leaf Variable that requires grad is being used in an in-place operation.`);
+  }
+  if (target._base && is_grad_enabled() && target._base.requires_grad && target._base.is_leaf) {
+    throw new TorchError(`${op}: a view of a leaf Variable that requires grad is being used in an in-place operation.`);
+  }
+}
+
+/** Write `value` into `target` (same shape after broadcasting), converting dtype. */
+export function assign(op: string, target: Tensor, value: Tensor, { allowCast = false } = {}): Tensor {
+  if (!allowCast && !can_cast(value.dtype, target.dtype)) {
+    throw new TorchError(`${op}: result type ${value.dtype.scalarName} can't be cast to the desired output type ${target.dtype.scalarName}`);
+  }
+  const shape = broadcastShapes(op, target.shape, value.shape);
+  if (!sameShape(shape, target.shape)) throw new TorchError(`${op}: output with shape ${shapeStr(target.shape)} doesn't match the broadcast shape ${shapeStr(shape)}`);
+  checkLeaf(op, target);
+  if (!target.device.equals(value.device)) value = value.to(target.device);
+  const v = expandTo(convert(value, target.dtype), target.shape);
+  getBackend(target.device.type).write(target, v);
+  target._vc.v++;
+  rebaseHistory(op, target, v);
+  return target;
+}
+
+/** After an in-place write, the target's gradient history is the value's. */
+function rebaseHistory(op: string, target: Tensor, v: Tensor): void {
+  if (!is_grad_enabled() || (!v.requires_grad && !target.requires_grad && !target._base?.requires_grad)) return;
+  if (!target.dtype.is_floating_point) return;
+  const base = target._base;
+  if (!base) {
+    const name = `${camel(op)}Backward0`;
+    if (v.requires_grad) {
+      if (v.grad_fn) target._setGradFn(v.grad_fn, v._outIndex);
+      else recordCustom(name, [v], [target], (cts) => [cts[0] ?? null]);
+    } else if (target.grad_fn) {
+      // Overwritten by a constant: the old history receives no gradient.
+      const old = target._detachedAlias();
+      old._setGradFn(target.grad_fn, target._outIndex);
+      recordCustom(name, [old], [target], () => [null]);
+    }
+    return;
+  }
+  // Write through a view: the base's new value is the old base with the view's
+  // positions replaced (a scatter of v), so gradients reach both.
+  const positions = target._viewFn!(reshape(bind1(P.iota!, [], { shape: [base.numel()], dim: 0, dtype: int64 }, base.device), [...base.shape]));
+  surface(op, () => {
+    const src = base.requires_grad ? base : base.detach();
+    const newBase = bind1(P.scatter!, [reshape(src, [-1]), reshape(positions, [-1]).contiguous(), reshape(v, [-1]).contiguous()], { dim: 0, reduce: "none" });
+    const nb = reshape(newBase, [...base.shape]);
+    base._setGradFn(nb.grad_fn!, nb._outIndex);
+    const nv = target._viewFn!(nb);
+    target._setGradFn(nv.grad_fn!, nv._outIndex);
+  });
+}
+
+const camel = (s: string) => s.replace(/_$/, "").split("_").map((w) => w[0]!.toUpperCase() + w.slice(1)).join("");
+
+/** Runs `compute` out of place and writes the result into `target`. */
+export function inplace(op: string, target: Tensor, compute: () => Tensor): Tensor {
+  checkLeaf(op, target);
+  const v = compute();
+  return assign(op, target, v);
+}
+
+export function copy_(target: Tensor, src: TensorOrScalar): Tensor {
+  const s = src instanceof Tensor ? src : isScalar(src) ? scalarTensor(src, target.dtype, target.device) : null;
+  if (!s) throw new TorchError(`copy_(): argument 'src' must be Tensor`);
+  return assign("copy_", target, s, { allowCast: true });
+}
+
+export function fill_(target: Tensor, value: TensorOrScalar): Tensor {
+  if (value instanceof Tensor && value.ndim !== 0) throw new TorchError(`fill_ only supports 0-dimension value tensor but got tensor with ${value.ndim} dimensions.`);
+  const s = value instanceof Tensor ? value : scalarTensor(value, target.dtype, target.device);
+  return assign("fill_", target, s, { allowCast: true });
+}
+export const zero_ = (t: Tensor) => fill_(t, 0);

@@ -1,0 +1,142 @@
+// matmul with PyTorch's rank rules and batch broadcasting, mm, bmm, dot, outer, einsum.
+import { surface } from "../autograd.js";
+import { bind1 } from "../dispatch.js";
+import { promote_types } from "../dtype_all.js";
+import { TorchError } from "../errors.js";
+import { P } from "../prims.js";
+import { broadcastShapes, shapeStr } from "../shape.js";
+import { Tensor } from "../tensor.js";
+import { checkTensor } from "./args.js";
+import { convert } from "./base.js";
+import { mul } from "./elementwise.js";
+import { reducePrim } from "./reduce.js";
+import { expand, permute, reshape, sliceDim, squeeze, unsqueeze } from "./shape.js";
+
+function sameDtype(op: string, a: Tensor, b: Tensor): void {
+  if (a.dtype !== b.dtype) throw new TorchError(`${op}: expected m1 and m2 to have the same dtype, but got: ${a.dtype} != ${b.dtype}`);
+}
+
+const dot_general = (a: Tensor, b: Tensor, lb: number[], rb: number[], lc: number[], rc: number[]) =>
+  bind1(P.dot_general!, [a, b], { lhs_batch: lb, rhs_batch: rb, lhs_contract: lc, rhs_contract: rc });
+
+export function matmul(a: Tensor, b: Tensor): Tensor {
+  checkTensor("matmul", "input", a);
+  checkTensor("matmul", "other", b);
+  if (a.ndim === 0 || b.ndim === 0) throw new TorchError(`matmul: both arguments to matmul need to be at least 1D, but they are ${a.ndim}D and ${b.ndim}D`);
+  sameDtype("matmul", a, b);
+  const k1 = a.shape[a.ndim - 1]!, k2 = b.shape[Math.max(0, b.ndim - 2)]!;
+  if (k1 !== k2) {
+    throw new TorchError(`matmul: mat1 and mat2 shapes cannot be multiplied (${a.ndim === 1 ? `1x${k1}` : `${a.shape.slice(0, -1).reduce((x, y) => x * y, 1)}x${k1}`} and ${b.ndim === 1 ? `${b.shape[0]}x1` : `${k2}x${b.shape[b.ndim - 1]}`}) (shapes ${shapeStr(a.shape)} and ${shapeStr(b.shape)})`);
+  }
+  return surface("matmul", () => {
+    if (a.ndim === 1 && b.ndim === 1) return dot_general(a, b, [], [], [0], [0]);
+    if (a.ndim === 2 && b.ndim === 2) return dot_general(a, b, [], [], [1], [0]);
+    if (b.ndim === 1) return squeeze(matmul(a, unsqueeze(b, 1)), -1);
+    if (a.ndim === 1) return squeeze(matmul(unsqueeze(a, 0), b), -2);
+    if (b.ndim === 2) {
+      // Fold a's batch dims into its rows: one 2-D product.
+      const r = dot_general(reshape(a, [-1, k1]), b, [], [], [1], [0]);
+      return reshape(r, [...a.shape.slice(0, -1), b.shape[1]!]);
+    }
+    const batch = broadcastShapes("matmul", a.shape.slice(0, -2), b.shape.slice(0, -2));
+    const ae = reshape(expand(a, [...batch, ...a.shape.slice(-2)]), [-1, ...a.shape.slice(-2)]);
+    const be = reshape(expand(b, [...batch, ...b.shape.slice(-2)]), [-1, ...b.shape.slice(-2)]);
+    const r = dot_general(ae, be, [0], [0], [2], [1]);
+    return reshape(r, [...batch, a.shape[a.ndim - 2]!, b.shape[b.ndim - 1]!]);
+  });
+}
+
+export function mm(a: Tensor, b: Tensor): Tensor {
+  if (a.ndim !== 2 || b.ndim !== 2) throw new TorchError(`mm: expected 2D tensors, got ${a.ndim}D and ${b.ndim}D`);
+  return surface("mm", () => matmul(a, b));
+}
+export function bmm(a: Tensor, b: Tensor): Tensor {
+  if (a.ndim !== 3 || b.ndim !== 3) throw new TorchError(`bmm: batch1 must be a 3D tensor and batch2 must be a 3D tensor (got ${a.ndim}D and ${b.ndim}D)`);
+  if (a.shape[0] !== b.shape[0]) throw new TorchError(`bmm: batch1 and batch2 must have same number of batches, got ${a.shape[0]} and ${b.shape[0]}`);
+  if (a.shape[2] !== b.shape[1]) throw new TorchError(`bmm: Expected size for first two dimensions of batch2 tensor to be: [${a.shape[0]}, ${a.shape[2]}] but got: [${b.shape[0]}, ${b.shape[1]}].`);
+  sameDtype("bmm", a, b);
+  return surface("bmm", () => dot_general(a, b, [0], [0], [2], [1]));
+}
+export function dot(a: Tensor, b: Tensor): Tensor {
+  if (a.ndim !== 1 || b.ndim !== 1) throw new TorchError(`dot: 1D tensors expected, but got ${a.ndim}D and ${b.ndim}D tensors`);
+  if (a.shape[0] !== b.shape[0]) throw new TorchError(`dot: inconsistent tensor size, expected tensor [${a.shape[0]}] and src [${b.shape[0]}] to have the same number of elements, but got ${a.shape[0]} and ${b.shape[0]} elements respectively`);
+  sameDtype("dot", a, b);
+  return surface("dot", () => dot_general(a, b, [], [], [0], [0]));
+}
+export const inner = dot, vdot = dot;
+export function outer(a: Tensor, b: Tensor): Tensor {
+  if (a.ndim !== 1 || b.ndim !== 1) throw new TorchError(`outer: expected 1D tensors, got ${a.ndim}D and ${b.ndim}D`);
+  return surface("outer", () => mul(unsqueeze(a, 1), unsqueeze(b, 0)));
+}
+export const ger = outer;
+
+/** einsum(equation, ...operands) by pairwise dot_general contractions. */
+export function einsum(equation: string, ...operands: (Tensor | Tensor[])[]): Tensor {
+  const ops = (operands.length === 1 && Array.isArray(operands[0]) ? operands[0] : operands) as Tensor[];
+  const eq = equation.replace(/\s+/g, "");
+  const [lhs, rhsGiven] = eq.split("->") as [string, string | undefined];
+  const inputs = lhs.split(",");
+  if (inputs.length !== ops.length) throw new TorchError(`einsum(): more operands were provided than specified in the equation (${inputs.length} subscripts, ${ops.length} operands)`);
+  if (inputs.some((s) => s.includes("."))) throw new TorchError("einsum(): ellipsis ('...') is not supported yet");
+  const counts = new Map<string, number>();
+  inputs.forEach((s, i) => {
+    if (s.length !== ops[i]!.ndim) throw new TorchError(`einsum(): the number of subscripts in the equation (${s.length}) does not match the number of dimensions (${ops[i]!.ndim}) for operand ${i}`);
+    for (const c of s) counts.set(c, (counts.get(c) ?? 0) + 1);
+  });
+  const out = rhsGiven ?? [...counts.keys()].filter((c) => counts.get(c) === 1).sort().join("");
+  const sizes = new Map<string, number>();
+  inputs.forEach((s, i) => [...s].forEach((c, d) => {
+    const n = ops[i]!.shape[d]!;
+    if (sizes.has(c) && sizes.get(c) !== n && n !== 1 && sizes.get(c) !== 1) throw new TorchError(`einsum(): operands do not broadcast with remapped shapes (subscript '${c}' has sizes ${sizes.get(c)} and ${n})`);
+    sizes.set(c, Math.max(sizes.get(c) ?? 1, n));
+  }));
+  return surface("einsum", () => {
+    const dt = ops.map((t) => t.dtype).reduce(promote_types);
+    let terms = ops.map((t, i) => diagonalize(convert(t, dt), inputs[i]!));
+    // Sum out labels that appear in a single operand and not in the output.
+    const need = (labels: string, others: string[]) => [...labels].filter((c) => out.includes(c) || others.some((o) => o.includes(c)));
+    terms = terms.map(([t, l], i) => {
+      const others = terms.filter((_, j) => j !== i).map((x) => x[1]);
+      const keep = need(l, others);
+      const drop = [...l].map((c, d) => (keep.includes(c) ? -1 : d)).filter((d) => d >= 0);
+      return drop.length ? [reducePrim(t, "sum", drop, false), keep.join("")] : [t, l];
+    });
+    let [acc, accL] = terms[0]!;
+    for (let i = 1; i < terms.length; i++) {
+      const [t, l] = terms[i]!;
+      const rest = terms.slice(i + 1).map((x) => x[1]).join("") + out;
+      const batch = [...accL].filter((c) => l.includes(c) && rest.includes(c));
+      const contract = [...accL].filter((c) => l.includes(c) && !rest.includes(c));
+      // Size-1 broadcasting between operands: expand to the common size first.
+      const a = expandLabels(acc, accL, sizes), b = expandLabels(t, l, sizes);
+      const r = dot_general(a, b, batch.map((c) => accL.indexOf(c)), batch.map((c) => l.indexOf(c)),
+        contract.map((c) => accL.indexOf(c)), contract.map((c) => l.indexOf(c)));
+      accL = [...batch, ...[...accL].filter((c) => !batch.includes(c) && !contract.includes(c)), ...[...l].filter((c) => !batch.includes(c) && !contract.includes(c))].join("");
+      acc = r;
+    }
+    const extra = [...accL].map((c, d) => (out.includes(c) ? -1 : d)).filter((d) => d >= 0);
+    if (extra.length) { acc = reducePrim(acc, "sum", extra, false); accL = [...accL].filter((c) => out.includes(c)).join(""); }
+    const result = [...out].map((c) => accL.indexOf(c));
+    return result.every((p, i) => p === i) ? acc : permute(acc, result);
+  });
+}
+
+function expandLabels(t: Tensor, labels: string, sizes: Map<string, number>): Tensor {
+  const target = [...labels].map((c) => sizes.get(c)!);
+  return target.every((s, i) => s === t.shape[i]) ? t : expand(t, target);
+}
+
+/** Repeated labels within one operand ("ii") select its diagonal. */
+function diagonalize(t: Tensor, labels: string): [Tensor, string] {
+  for (let i = 0; i < labels.length; i++) {
+    const j = labels.indexOf(labels[i]!, i + 1);
+    if (j < 0) continue;
+    const n = t.shape[i]!;
+    const rest = [...Array(t.ndim).keys()].filter((d) => d !== i && d !== j);
+    const moved = reshape(permute(t, [...rest, i, j]), [...rest.map((d) => t.shape[d]!), n * n]);
+    const diag = sliceDim(moved, moved.ndim - 1, 0, n * n, n + 1);
+    const newLabels = rest.map((d) => labels[d]).join("") + labels[i];
+    return diagonalize(diag, newLabels);
+  }
+  return [t, labels];
+}

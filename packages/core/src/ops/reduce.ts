@@ -1,0 +1,191 @@
+// Reductions with dim/keepdim, scans, softmax family.
+import { surface } from "../autograd.js";
+import { bind, bind1 } from "../dispatch.js";
+import { bool, get_default_dtype, int64, type DType } from "../dtype_all.js";
+import { TorchError, TorchTypeError } from "../errors.js";
+import { P, type ReduceOp } from "../prims.js";
+import { normDim, normDims } from "../shape.js";
+import { Tensor } from "../tensor.js";
+import { parseArgs } from "./args.js";
+import { convert, expandTo, resolveDtype } from "./base.js";
+import { abs, add, div, exp, log, maximum, minimum, mul, pow, sqrt, sub, where, isinf, ne } from "./elementwise.js";
+import { reshape } from "./shape.js";
+
+/** reduce over dims, optionally keeping them as size-1. */
+export function reducePrim(x: Tensor, op: ReduceOp, dims: number[], keepdim: boolean): Tensor {
+  let r = bind1(P.reduce!, [x], { op, dims });
+  if (keepdim) r = reshape(r, x.shape.map((s, i) => (dims.includes(i) ? 1 : s)));
+  return r;
+}
+
+const dimsOf = (op: string, x: Tensor, dim: unknown): number[] =>
+  dim === null || dim === undefined || (Array.isArray(dim) && dim.length === 0) ? [...Array(x.ndim).keys()] : normDims(dim as number | number[], x.ndim, op);
+
+/** sum/prod of bool and integer tensors accumulate in int64, as in PyTorch. */
+const accDtype = (x: Tensor, dtype: unknown): DType => resolveDtype(dtype as DType, x.dtype.is_floating_point ? x.dtype : int64);
+
+export function sum(x: Tensor, ...args: unknown[]): Tensor {
+  const o = parseArgs("sum", args, ["dim", "keepdim", "dtype"], { dim: null, keepdim: false });
+  const dims = dimsOf("sum", x, o.dim);
+  return surface("sum", () => reducePrim(convert(x, accDtype(x, o.dtype)), "sum", dims, o.keepdim));
+}
+export function prod(x: Tensor, ...args: unknown[]): Tensor {
+  const o = parseArgs("prod", args, ["dim", "keepdim", "dtype"], { dim: null, keepdim: false });
+  const dims = o.dim === null ? [...Array(x.ndim).keys()] : [normDim(o.dim, x.ndim, "prod")];
+  return surface("prod", () => reducePrim(convert(x, accDtype(x, o.dtype)), "prod", dims, o.keepdim));
+}
+export function mean(x: Tensor, ...args: unknown[]): Tensor {
+  const o = parseArgs("mean", args, ["dim", "keepdim", "dtype"], { dim: null, keepdim: false });
+  const dt = resolveDtype(o.dtype, x.dtype);
+  if (!dt.is_floating_point) throw new TorchError(`mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${dt.scalarName}`);
+  const dims = dimsOf("mean", x, o.dim);
+  const n = dims.reduce((a, d) => a * x.shape[d]!, 1);
+  return surface("mean", () => div(reducePrim(convert(x, dt), "sum", dims, o.keepdim), n));
+}
+
+function extremum(op: "max" | "min", x: Tensor, args: unknown[]): Tensor | Tensor[] {
+  if (args[0] instanceof Tensor) return op === "max" ? maximum(x, args[0]) : minimum(x, args[0]);
+  const o = parseArgs(op, args, ["dim", "keepdim"], { dim: null, keepdim: false });
+  if (o.dim === null) {
+    if (x.numel() === 0) throw new TorchError(`${op}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.`);
+    return surface(op, () => reducePrim(x, op, [...Array(x.ndim).keys()], false));
+  }
+  const d = normDim(o.dim, x.ndim, op);
+  if (x.ndim > 0 && x.shape[d] === 0) throw new TorchError(`${op}(): Expected reduction dim ${d} to have non-zero size.`);
+  return surface(op, () => {
+    const indices = argreducePrim(x, op, d, true);
+    let values = x.ndim === 0 ? x.clone() : (bind1(P.gather!, [x, indices], { dim: d }));
+    let idx = indices;
+    if (!o.keepdim && x.ndim > 0) { values = reshape(values, x.shape.filter((_, i) => i !== d)); idx = reshape(idx, values.shape as number[]); }
+    if (x.ndim === 0) idx = reshape(idx, []);
+    return namedPair(values, idx);
+  });
+}
+/** (values, indices) as a JS array that also has .values/.indices like torch.return_types. */
+export function namedPair(values: Tensor, indices: Tensor): Tensor[] & { values: Tensor; indices: Tensor } {
+  return Object.assign([values, indices], { values, indices });
+}
+export const max = (x: Tensor, ...a: unknown[]): any => extremum("max", x, a);
+export const min = (x: Tensor, ...a: unknown[]): any => extremum("min", x, a);
+
+function argreducePrim(x: Tensor, op: "max" | "min", d: number, keepdim: boolean): Tensor {
+  if (x.ndim === 0) return reshape(bind1(P.argreduce!, [reshape(x, [1])], { op, dim: 0 }), keepdim ? [] : []);
+  const r = bind1(P.argreduce!, [x], { op, dim: d });
+  return keepdim ? reshape(r, x.shape.map((s, i) => (i === d ? 1 : s))) : r;
+}
+function argx(op: "max" | "min", x: Tensor, args: unknown[]): Tensor {
+  const o = parseArgs(`arg${op}`, args, ["dim", "keepdim"], { dim: null, keepdim: false });
+  if (x.numel() === 0) throw new TorchError(`arg${op}(): Expected reduction dim to be specified for input.numel() == 0.`);
+  if (o.dim === null) {
+    const r = argreducePrim(reshape(x, [-1]), op, 0, false);
+    return o.keepdim ? reshape(r, x.shape.map(() => 1)) : r;
+  }
+  return argreducePrim(x, op, normDim(o.dim, x.ndim, `arg${op}`), o.keepdim);
+}
+export const argmax = (x: Tensor, ...a: unknown[]) => argx("max", x, a);
+export const argmin = (x: Tensor, ...a: unknown[]) => argx("min", x, a);
+
+function amx(op: "max" | "min", x: Tensor, args: unknown[]): Tensor {
+  const o = parseArgs(`a${op}`, args, ["dim", "keepdim"], { dim: [], keepdim: false });
+  return surface(`a${op}`, () => reducePrim(x, op, dimsOf(`a${op}`, x, o.dim), o.keepdim));
+}
+export const amax = (x: Tensor, ...a: unknown[]) => amx("max", x, a);
+export const amin = (x: Tensor, ...a: unknown[]) => amx("min", x, a);
+
+function anyAll(op: "any" | "all", x: Tensor, args: unknown[]): Tensor {
+  const o = parseArgs(op, args, ["dim", "keepdim"], { dim: null, keepdim: false });
+  return surface(op, () => {
+    const b = x.dtype === bool ? x : ne(x, 0);
+    return reducePrim(b, op === "any" ? "or" : "and", dimsOf(op, x, o.dim), o.keepdim);
+  });
+}
+export const any = (x: Tensor, ...a: unknown[]) => anyAll("any", x, a);
+export const all = (x: Tensor, ...a: unknown[]) => anyAll("all", x, a);
+
+export function var_(x: Tensor, ...args: unknown[]): Tensor {
+  // var(dim, unbiased, keepdim), var(unbiased) or var(dim, {correction, keepdim})
+  const o = parseArgs("var", normalizeVarArgs(args), ["dim", "unbiased", "keepdim", "correction"], { dim: null, keepdim: false });
+  if (!x.dtype.is_floating_point) throw new TorchError(`var(): std and var only support floating point and complex dtypes, got ${x.dtype.scalarName}`);
+  const correction = o.correction ?? (o.unbiased === false ? 0 : 1);
+  const dims = dimsOf("var", x, o.dim);
+  const n = dims.reduce((acc, d) => acc * x.shape[d]!, 1);
+  return surface("var", () => {
+    const m = reducePrim(x, "sum", dims, true);
+    const centered = sub(x, div(m, n));
+    return div(reducePrim(mul(centered, centered), "sum", dims, o.keepdim), Math.max(0, n - correction));
+  });
+}
+/** var(True) / var(dim, True, keepdim): a bare boolean means `unbiased`. */
+function normalizeVarArgs(args: unknown[]): unknown[] {
+  if (typeof args[0] === "boolean") return [null, ...args];
+  return args;
+}
+export const std = (x: Tensor, ...a: unknown[]) => surface("std", () => sqrt(var_(x, ...a)));
+
+export function norm(x: Tensor, ...args: unknown[]): Tensor {
+  const o = parseArgs("norm", args, ["p", "dim", "keepdim", "dtype"], { p: "fro", dim: null, keepdim: false });
+  if (!x.dtype.is_floating_point) throw new TorchError(`norm(): input dtype should be either floating point or complex. Got ${x.dtype.scalarName} instead.`);
+  const dims = dimsOf("norm", x, o.dim);
+  const p = o.p === "fro" ? 2 : o.p;
+  if (typeof p !== "number") throw new TorchTypeError(`norm(): unsupported p ${String(o.p)}`);
+  return surface("norm", () => {
+    const ax = abs(x);
+    if (p === Infinity) return reducePrim(ax, "max", dims, o.keepdim);
+    if (p === -Infinity) return reducePrim(ax, "min", dims, o.keepdim);
+    if (p === 0) return reducePrim(convert(ne(x, 0), x.dtype), "sum", dims, o.keepdim);
+    if (p === 1) return reducePrim(ax, "sum", dims, o.keepdim);
+    if (p === 2) return sqrt(reducePrim(mul(x, x), "sum", dims, o.keepdim));
+    return pow(reducePrim(pow(ax, p), "sum", dims, o.keepdim), 1 / p);
+  });
+}
+
+export function logsumexp(x: Tensor, ...args: unknown[]): Tensor {
+  const o = parseArgs("logsumexp", args, ["dim", "keepdim"], { keepdim: false });
+  const xf = x.dtype.is_floating_point ? x : convert(x, get_default_dtype());
+  const dims = dimsOf("logsumexp", x, o.dim);
+  return surface("logsumexp", () => {
+    let m = reducePrim(xf, "max", dims, true).detach();
+    m = where(isinf(m), 0, m);
+    const s = log(reducePrim(exp(sub(xf, m)), "sum", dims, true));
+    const r = add(s, m);
+    return o.keepdim ? r : reshape(r, xf.shape.filter((_, i) => !dims.includes(i)));
+  });
+}
+
+function scan(op: "sum" | "prod", x: Tensor, args: unknown[]): Tensor {
+  const o = parseArgs(`cum${op}`, args, ["dim", "dtype"]);
+  if (o.dim === undefined) throw new TorchTypeError(`cum${op}() missing required argument 'dim'`);
+  const d = normDim(o.dim, x.ndim, `cum${op}`);
+  return surface(`cum${op}`, () => {
+    const xc = convert(x, accDtype(x, o.dtype));
+    if (xc.ndim === 0) return xc.clone();
+    return bind1(P.cumulative!, [xc], { op, dim: d });
+  });
+}
+export const cumsum = (x: Tensor, ...a: unknown[]) => scan("sum", x, a);
+export const cumprod = (x: Tensor, ...a: unknown[]) => scan("prod", x, a);
+
+function softmaxArgs(op: string, x: Tensor, args: unknown[]): [Tensor, number] {
+  const o = parseArgs(op, args, ["dim", "dtype"]);
+  if (o.dim === undefined || o.dim === null) throw new TorchTypeError(`${op}() missing required argument 'dim' (implicit dim choice is deprecated in PyTorch)`);
+  let xf = o.dtype ? convert(x, resolveDtype(o.dtype, x.dtype)) : x;
+  if (!xf.dtype.is_floating_point) throw new TorchError(`${op}: not implemented for '${x.dtype.scalarName}'`);
+  return [xf, x.ndim === 0 ? 0 : normDim(o.dim, x.ndim, op)];
+}
+export function softmax(x: Tensor, ...args: unknown[]): Tensor {
+  const [xf, d] = softmaxArgs("softmax", x, args);
+  return surface("softmax", () => {
+    if (xf.ndim === 0) return div(xf, xf);
+    const e = exp(sub(xf, reducePrim(xf, "max", [d], true).detach()));
+    return div(e, reducePrim(e, "sum", [d], true));
+  });
+}
+export function log_softmax(x: Tensor, ...args: unknown[]): Tensor {
+  const [xf, d] = softmaxArgs("log_softmax", x, args);
+  return surface("log_softmax", () => {
+    if (xf.ndim === 0) return sub(xf, xf);
+    const shifted = sub(xf, reducePrim(xf, "max", [d], true).detach());
+    return sub(shifted, log(reducePrim(exp(shifted), "sum", [d], true)));
+  });
+}
+export { expandTo, bind };

@@ -1,0 +1,271 @@
+// Views and shape ops: view/reshape/transpose/permute/expand/squeeze/...,
+// cat/stack/split/chunk/unbind/flip/roll/repeat, tril/triu.
+import { surface } from "../autograd.js";
+import { bind1 } from "../dispatch.js";
+import { int64, promote_types } from "../dtype_all.js";
+import { TorchError, TorchIndexError, TorchTypeError } from "../errors.js";
+import { P } from "../prims.js";
+import { inferSize, normDim, normDims, sameShape, shapeStr, viewStrides } from "../shape.js";
+import { Tensor } from "../tensor.js";
+import { checkInt, parseArgs, splitSizes } from "./args.js";
+import { convert, expandTo } from "./base.js";
+
+const reshapePrim = (x: Tensor, shape: number[]) => (sameShape(x.shape, shape) ? x : bind1(P.reshape!, [x], { shape }));
+const viewable = (x: Tensor, shape: number[]) => viewStrides(x.shape, x.stride(), shape) !== null;
+
+export function view(x: Tensor, ...args: unknown[]): Tensor {
+  const [size] = splitSizes("view", args);
+  const shape = inferSize("view", size, x.numel());
+  if (!viewable(x, shape)) {
+    throw new TorchError(`view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces). Use .reshape(...) instead. (input ${shapeStr(x.shape)}, view ${shapeStr(shape)})`);
+  }
+  return reshapePrim(x, shape);
+}
+
+/** A view when the strides allow it, a copy otherwise (as in PyTorch). */
+export function reshape(x: Tensor, ...args: unknown[]): Tensor {
+  const [size] = splitSizes("reshape", args);
+  const shape = inferSize("reshape", size, x.numel());
+  return surface("reshape", () => reshapePrim(viewable(x, shape) ? x : bind1(P.copy!, [x]), shape));
+}
+export const view_as = (x: Tensor, o: Tensor) => view(x, [...o.shape]);
+export const reshape_as = (x: Tensor, o: Tensor) => reshape(x, [...o.shape]);
+
+export function permute(x: Tensor, ...args: unknown[]): Tensor {
+  const [dims] = splitSizes("permute", args);
+  if (dims.length !== x.ndim) throw new TorchError(`permute(sparse_coo): number of dimensions in the tensor input does not match the length of the desired ordering of dimensions i.e. input.dim() = ${x.ndim} is not equal to len(dims) = ${dims.length}`);
+  const perm = normDims(dims, x.ndim, "permute");
+  if (perm.every((p, i) => p === i)) return bind1(P.transpose!, [x], { perm });
+  return bind1(P.transpose!, [x], { perm });
+}
+
+export function transpose(x: Tensor, d0: number, d1: number): Tensor {
+  if (x.ndim === 0) return bind1(P.transpose!, [x], { perm: [] });
+  const a = normDim(d0, x.ndim, "transpose"), b = normDim(d1, x.ndim, "transpose");
+  const perm = [...Array(x.ndim).keys()];
+  [perm[a], perm[b]] = [perm[b]!, perm[a]!];
+  return bind1(P.transpose!, [x], { perm });
+}
+export const swapaxes = transpose, swapdims = transpose;
+export function t(x: Tensor): Tensor {
+  if (x.ndim > 2) throw new TorchError(`t() expects a tensor with <= 2 dimensions, but self is ${x.ndim}D`);
+  return x.ndim < 2 ? bind1(P.transpose!, [x], { perm: [...Array(x.ndim).keys()] }) : transpose(x, 0, 1);
+}
+
+export function expand(x: Tensor, ...args: unknown[]): Tensor {
+  const [size] = splitSizes("expand", args);
+  if (size.length < x.ndim) throw new TorchError(`expand: the number of sizes provided (${size.length}) must be greater or equal to the number of dimensions in the tensor (${x.ndim})`);
+  const off = size.length - x.ndim;
+  const shape = size.map((s, i) => {
+    const cur = i >= off ? x.shape[i - off]! : 1;
+    if (s === -1) { if (i < off) throw new TorchError(`expand: -1 is not allowed in a leading, non-existing dimension (size ${shapeStr(size)})`); return cur; }
+    if (cur !== 1 && cur !== s) throw new TorchError(`The expanded size of the tensor (${s}) must match the existing size (${cur}) at non-singleton dimension ${i}.  Target sizes: ${shapeStr(size)}.  Tensor sizes: ${shapeStr(x.shape)}`);
+    return s;
+  });
+  return bind1(P.broadcast_in_dim!, [x], { shape, dims: x.shape.map((_, i) => i + off) });
+}
+export const expand_as = (x: Tensor, o: Tensor) => expand(x, [...o.shape]);
+export const broadcast_to = (x: Tensor, shape: number[]) => expand(x, shape);
+
+export function squeeze(x: Tensor, ...args: unknown[]): Tensor {
+  const { dim } = parseArgs("squeeze", args, ["dim"], { dim: null });
+  const dims = dim === null ? x.shape.flatMap((s, i) => (s === 1 ? [i] : [])) : normDims(dim, x.ndim, "squeeze").filter((d) => x.shape[d] === 1);
+  return reshapePrim(x, x.shape.filter((_, i) => !dims.includes(i)));
+}
+export function unsqueeze(x: Tensor, dim: number): Tensor {
+  checkInt("unsqueeze", "dim", dim);
+  const d = normDim(dim, x.ndim + 1, "unsqueeze");
+  const shape = [...x.shape];
+  shape.splice(d, 0, 1);
+  return reshapePrim(x, shape);
+}
+
+function sliceDim(x: Tensor, dim: number, start: number, stop: number, step = 1): Tensor {
+  const st = x.shape.map(() => 0), lim = [...x.shape], sp = x.shape.map(() => 1);
+  st[dim] = start; lim[dim] = Math.max(start, stop); sp[dim] = step;
+  return bind1(P.slice!, [x], { start: st, limit: lim, step: sp });
+}
+export { sliceDim };
+
+export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
+  const d = normDim(dim, x.ndim, "narrow");
+  const n = x.shape[d]!;
+  if (start < -n || start > n) throw new TorchIndexError(`narrow: start (${start}) is out of bounds for dimension ${d} of size ${n}`);
+  const s = start < 0 ? start + n : start;
+  if (length < 0 || s + length > n) throw new TorchError(`narrow: start (${s}) + length (${length}) exceeds dimension size (${n}).`);
+  return sliceDim(x, d, s, s + length);
+}
+
+export function select(x: Tensor, dim: number, index: number): Tensor {
+  if (x.ndim === 0) throw new TorchIndexError("select() cannot be applied to a 0-dim tensor.");
+  const d = normDim(dim, x.ndim, "select");
+  const n = x.shape[d]!;
+  if (index < -n || index >= n) throw new TorchIndexError(`select(): index ${index} out of range for tensor of size ${shapeStr(x.shape)} at dimension ${d}`);
+  const i = index < 0 ? index + n : index;
+  return surface("select", () => reshapePrim(sliceDim(x, d, i, i + 1), x.shape.filter((_, k) => k !== d)));
+}
+
+export function flatten(x: Tensor, ...args: unknown[]): Tensor {
+  const { start_dim, end_dim } = parseArgs("flatten", args, ["start_dim", "end_dim"], { start_dim: 0, end_dim: -1 });
+  if (x.ndim === 0) return reshape(x, [1]);
+  const s = normDim(start_dim, x.ndim, "flatten"), e = normDim(end_dim, x.ndim, "flatten");
+  if (s > e) throw new TorchError("flatten() has invalid args: start_dim cannot come after end_dim");
+  const shape = [...x.shape.slice(0, s), x.shape.slice(s, e + 1).reduce((a, b) => a * b, 1), ...x.shape.slice(e + 1)];
+  return reshape(x, shape);
+}
+export const ravel = (x: Tensor) => reshape(x, [-1]);
+
+export function unflatten(x: Tensor, dim: number, sizes: number[]): Tensor {
+  const d = normDim(dim, x.ndim, "unflatten");
+  const inner = inferSize("unflatten", sizes, x.shape[d]!);
+  return view(x, [...x.shape.slice(0, d), ...inner, ...x.shape.slice(d + 1)]);
+}
+
+export function contiguous(x: Tensor): Tensor {
+  return x.is_contiguous() ? x : bind1(P.copy!, [x]);
+}
+export const clone = (x: Tensor) => surface("clone", () => bind1(P.copy!, [x]));
+
+export function cat(tensors: readonly Tensor[], ...args: unknown[]): Tensor {
+  const { dim } = parseArgs("cat", args, ["dim"], { dim: 0 });
+  if (!Array.isArray(tensors) || tensors.length === 0) throw new TorchError("cat(): expected a non-empty list of Tensors");
+  // Legacy rule kept by PyTorch: 1-D empty tensors are skipped.
+  const parts = tensors.filter((t) => !(t.ndim === 1 && t.shape[0] === 0));
+  if (parts.length === 0) return tensors[0]!.clone();
+  const ref = parts[0]!;
+  const d = normDim(dim, ref.ndim, "cat");
+  parts.forEach((t, i) => {
+    if (t.ndim !== ref.ndim) throw new TorchError(`cat(): Tensors must have same number of dimensions: got ${ref.ndim} and ${t.ndim}`);
+    t.shape.forEach((s: number, k: number) => {
+      if (k !== d && s !== ref.shape[k]) throw new TorchError(`cat(): Sizes of tensors must match except in dimension ${d}. Expected size ${ref.shape[k]} but got size ${s} for tensor number ${i} in the list.`);
+    });
+  });
+  const dt = parts.map((t) => t.dtype).reduce(promote_types);
+  return surface("cat", () => bind1(P.concatenate!, parts.map((t) => convert(t, dt)), { dim: d }));
+}
+export const concat = cat, concatenate = cat;
+
+export function stack(tensors: readonly Tensor[], ...args: unknown[]): Tensor {
+  const { dim } = parseArgs("stack", args, ["dim"], { dim: 0 });
+  if (!tensors.length) throw new TorchError("stack expects a non-empty TensorList");
+  tensors.forEach((t, i) => {
+    if (!sameShape(t.shape, tensors[0]!.shape)) throw new TorchError(`stack expects each tensor to be equal size, but got ${shapeStr(tensors[0]!.shape)} at entry 0 and ${shapeStr(t.shape)} at entry ${i}`);
+  });
+  const d = normDim(dim, tensors[0]!.ndim + 1, "stack");
+  return surface("stack", () => cat(tensors.map((t) => unsqueeze(t, d)), d));
+}
+export const hstack = (ts: Tensor[]) => cat(ts, ts[0]!.ndim === 1 ? 0 : 1);
+export const vstack = (ts: Tensor[]) => cat(ts.map((t) => (t.ndim === 1 ? unsqueeze(t, 0) : t)), 0);
+
+export function split(x: Tensor, split_size_or_sections: number | number[], ...args: unknown[]): Tensor[] {
+  const { dim } = parseArgs("split", args, ["dim"], { dim: 0 });
+  const d = normDim(dim, x.ndim, "split");
+  const n = x.shape[d]!;
+  let sizes: number[];
+  if (typeof split_size_or_sections === "number") {
+    const s = split_size_or_sections;
+    if (s <= 0 && n > 0) throw new TorchError(`split expects split_size be non-negative, but got split_size=${s}`);
+    sizes = n === 0 ? [0] : Array.from({ length: Math.ceil(n / s) }, (_, i) => Math.min(s, n - i * s));
+  } else {
+    sizes = split_size_or_sections;
+    const tot = sizes.reduce((a, b) => a + b, 0);
+    if (tot !== n) throw new TorchError(`split_with_sizes expects split_sizes to sum exactly to ${n} (input tensor's size at dimension ${d}), but got split_sizes=${shapeStr(sizes)}`);
+  }
+  let off = 0;
+  return sizes.map((s) => { const r = sliceDim(x, d, off, off + s); off += s; return r; });
+}
+
+export function chunk(x: Tensor, chunks: number, ...args: unknown[]): Tensor[] {
+  const { dim } = parseArgs("chunk", args, ["dim"], { dim: 0 });
+  if (!Number.isInteger(chunks) || chunks <= 0) throw new TorchError(`chunk expects \`chunks\` to be greater than 0, got: ${chunks}`);
+  const d = normDim(dim, x.ndim, "chunk");
+  return split(x, Math.max(1, Math.ceil(x.shape[d]! / chunks)), d);
+}
+
+export function unbind(x: Tensor, ...args: unknown[]): Tensor[] {
+  const { dim } = parseArgs("unbind", args, ["dim"], { dim: 0 });
+  const d = normDim(dim, x.ndim, "unbind");
+  return Array.from({ length: x.shape[d]! }, (_, i) => select(x, d, i));
+}
+
+export function flip(x: Tensor, ...args: unknown[]): Tensor {
+  const [dims] = splitSizes("flip", args);
+  return bind1(P.reverse!, [x], { dims: normDims(dims, x.ndim, "flip") });
+}
+export const fliplr = (x: Tensor) => flip(x, [1]);
+export const flipud = (x: Tensor) => flip(x, [0]);
+
+export function roll(x: Tensor, shifts: number | number[], ...args: unknown[]): Tensor {
+  const { dims } = parseArgs("roll", args, ["dims"], { dims: null });
+  return surface("roll", () => {
+    if (dims === null) return view(roll(flatten(x), shifts, 0), [...x.shape]);
+    const sh = typeof shifts === "number" ? [shifts] : shifts;
+    const ds = typeof dims === "number" ? [dims] : dims;
+    if (sh.length !== ds.length) throw new TorchError(`roll: shifts and dimensions must align. shifts: ${sh.length}, dims:${ds.length}`);
+    let y = x;
+    sh.forEach((s, i) => {
+      const d = normDim(ds[i]!, x.ndim, "roll");
+      const n = x.shape[d]!;
+      if (n === 0) return;
+      const k = ((s % n) + n) % n;
+      if (k === 0) return;
+      y = cat([sliceDim(y, d, n - k, n), sliceDim(y, d, 0, n - k)], d);
+    });
+    return y === x ? x.clone() : y;
+  });
+}
+
+export function repeat(x: Tensor, ...args: unknown[]): Tensor {
+  const [reps] = splitSizes("repeat", args);
+  if (reps.length < x.ndim) throw new TorchError(`Number of dimensions of repeat dims (${reps.length}) can not be smaller than number of dimensions of tensor (${x.ndim})`);
+  return surface("repeat", () => {
+    const shape = [...Array(reps.length - x.ndim).fill(1), ...x.shape];
+    const inter = shape.flatMap((s) => [1, s]);
+    const big = shape.flatMap((s, i) => [reps[i]!, s]);
+    return reshape(expand(reshape(x, inter), big), shape.map((s, i) => s * reps[i]!));
+  });
+}
+
+function triangle(op: string, x: Tensor, diagonal: number, lower: boolean): Tensor {
+  if (x.ndim < 2) throw new TorchError(`${op}: input tensor must have at least 2 dimensions`);
+  return surface(op, () => {
+    const [r, c] = [x.shape[x.ndim - 2]!, x.shape[x.ndim - 1]!];
+    const rows = bind1(P.iota!, [], { shape: [r, c], dim: 0, dtype: int64 }, x.device);
+    const cols = bind1(P.iota!, [], { shape: [r, c], dim: 1, dtype: int64 }, x.device);
+    const delta = (cols as any).sub(rows) as Tensor;
+    const keep = lower ? (delta as any).le(diagonal) : (delta as any).ge(diagonal);
+    return (x as any).masked_fill((keep as any).logical_not(), 0) as Tensor;
+  });
+}
+export const tril = (x: Tensor, ...a: unknown[]) => triangle("tril", x, parseArgs("tril", a, ["diagonal"], { diagonal: 0 }).diagonal, true);
+export const triu = (x: Tensor, ...a: unknown[]) => triangle("triu", x, parseArgs("triu", a, ["diagonal"], { diagonal: 0 }).diagonal, false);
+
+export function diagonal(x: Tensor, ...args: unknown[]): Tensor {
+  const { offset, dim1, dim2 } = parseArgs("diagonal", args, ["offset", "dim1", "dim2"], { offset: 0, dim1: 0, dim2: 1 });
+  const a = normDim(dim1, x.ndim, "diagonal"), b = normDim(dim2, x.ndim, "diagonal");
+  if (a === b) throw new TorchError(`diagonal dimensions cannot be identical ${dim1}, ${dim2}`);
+  return surface("diagonal", () => {
+    const rest = [...Array(x.ndim).keys()].filter((d) => d !== a && d !== b);
+    let y = permute(x, [...rest, a, b]);
+    const [n, m] = [x.shape[a]!, x.shape[b]!];
+    y = offset >= 0 ? sliceDim(y, y.ndim - 1, Math.min(offset, m), m) : sliceDim(y, y.ndim - 2, Math.min(-offset, n), n);
+    const [n2, m2] = [y.shape[y.ndim - 2]!, y.shape[y.ndim - 1]!];
+    const len = Math.max(0, Math.min(n2, m2));
+    y = sliceDim(y, y.ndim - 2, 0, len);
+    y = sliceDim(y, y.ndim - 1, 0, len);
+    const flat = reshape(y, [...y.shape.slice(0, -2), len * len]);
+    return sliceDim(flat, flat.ndim - 1, 0, len * len, len + 1);
+  });
+}
+
+export function movedim(x: Tensor, source: number | number[], destination: number | number[]): Tensor {
+  const src = normDims(source, x.ndim, "movedim"), dst = normDims(destination, x.ndim, "movedim");
+  if (src.length !== dst.length) throw new TorchTypeError("movedim: Invalid source or destination dims");
+  const perm = new Array<number>(x.ndim).fill(-1);
+  src.forEach((s, i) => { perm[dst[i]!] = s; });
+  const rest = [...Array(x.ndim).keys()].filter((d) => !src.includes(d));
+  for (let i = 0, k = 0; i < x.ndim; i++) if (perm[i] === -1) perm[i] = rest[k++]!;
+  return permute(x, perm);
+}
+export const moveaxis = movedim;
+export { expandTo };

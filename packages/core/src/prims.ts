@@ -1,0 +1,93 @@
+// The primitive set, close to StableHLO ops. Each entry here is the shape/dtype
+// rule; kernels live in packages/cpu, lowerings in packages/lazy, VJPs in vjps.ts.
+import { bool, int64, type DType } from "./dtype.js";
+import { definePrimitive, type AVal, type Primitive } from "./primitive.js";
+import { numelOf } from "./shape.js";
+
+const same = (ins: readonly AVal[]): AVal[] => [{ shape: ins[0]!.shape, dtype: ins[0]!.dtype }];
+
+export const UNARY = [
+  "neg", "abs", "sign", "exp", "log", "log1p", "expm1", "sqrt", "rsqrt", "sin", "cos", "tan",
+  "tanh", "logistic", "erf", "floor", "ceil", "round_nearest_even", "not",
+  "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "erfinv",
+] as const;
+export const BINARY = [
+  "add", "subtract", "multiply", "divide", "remainder", "power", "maximum", "minimum", "atan2",
+  "and", "or", "xor",
+] as const;
+export type UnaryName = (typeof UNARY)[number];
+export type BinaryName = (typeof BINARY)[number];
+
+export const P: Record<string, Primitive> = {};
+for (const n of UNARY) P[n] = definePrimitive({ name: n, abstract: same });
+for (const n of BINARY) P[n] = definePrimitive({ name: n, abstract: same });
+
+export type CompareDirection = "EQ" | "NE" | "LT" | "LE" | "GT" | "GE";
+P.is_finite = definePrimitive({ name: "is_finite", abstract: (i) => [{ shape: i[0]!.shape, dtype: bool }] });
+P.compare = definePrimitive<{ direction: CompareDirection }>({ name: "compare", abstract: (i) => [{ shape: i[0]!.shape, dtype: bool }] });
+/** select(pred, on_true, on_false), all the same shape. */
+P.select = definePrimitive({ name: "select", abstract: (i) => [{ shape: i[1]!.shape, dtype: i[1]!.dtype }] });
+P.convert = definePrimitive<{ dtype: DType }>({ name: "convert", abstract: (i, a) => [{ shape: i[0]!.shape, dtype: a.dtype }] });
+/** Materialise a contiguous copy (identity on lazy devices). */
+P.copy = definePrimitive({ name: "copy", abstract: same });
+
+// ---- shape primitives (views on eager devices where marked) ----------------
+/** dims[i] is the output dim that input dim i maps to (StableHLO broadcast_in_dim). */
+P.broadcast_in_dim = definePrimitive<{ shape: number[]; dims: number[] }>({
+  name: "broadcast_in_dim", isView: true, abstract: (i, a) => [{ shape: a.shape, dtype: i[0]!.dtype }],
+});
+P.reshape = definePrimitive<{ shape: number[] }>({ name: "reshape", isView: true, abstract: (i, a) => [{ shape: a.shape, dtype: i[0]!.dtype }] });
+P.transpose = definePrimitive<{ perm: number[] }>({
+  name: "transpose", isView: true, abstract: (i, a) => [{ shape: a.perm.map((p) => i[0]!.shape[p]!), dtype: i[0]!.dtype }],
+});
+/** Strided slice; step > 0. */
+P.slice = definePrimitive<{ start: number[]; limit: number[]; step: number[] }>({
+  name: "slice", isView: true,
+  abstract: (i, a) => [{ shape: a.start.map((s, d) => Math.max(0, Math.ceil((a.limit[d]! - s) / a.step[d]!))), dtype: i[0]!.dtype }],
+});
+/** Pad with a scalar value; interior padding inserts between elements. */
+P.pad = definePrimitive<{ low: number[]; high: number[]; interior: number[]; value: number }>({
+  name: "pad",
+  abstract: (i, a) => [{ shape: i[0]!.shape.map((n, d) => a.low[d]! + a.high[d]! + n + Math.max(0, n - 1) * a.interior[d]!), dtype: i[0]!.dtype }],
+});
+P.concatenate = definePrimitive<{ dim: number }>({
+  name: "concatenate",
+  abstract: (i, a) => {
+    const shape = [...i[0]!.shape];
+    shape[a.dim] = i.reduce((s, x) => s + x.shape[a.dim]!, 0);
+    return [{ shape, dtype: i[0]!.dtype }];
+  },
+});
+P.iota = definePrimitive<{ shape: number[]; dim: number; dtype: DType }>({ name: "iota", abstract: (_i, a) => [{ shape: a.shape, dtype: a.dtype }] });
+P.reverse = definePrimitive<{ dims: number[] }>({ name: "reverse", abstract: same });
+
+// ---- contraction, reductions, scans ----------------------------------------
+export interface DotDims { lhs_batch: number[]; rhs_batch: number[]; lhs_contract: number[]; rhs_contract: number[] }
+P.dot_general = definePrimitive<DotDims>({
+  name: "dot_general",
+  abstract: ([l, r], a) => {
+    const free = (s: readonly number[], b: number[], c: number[]) => s.filter((_, d) => !b.includes(d) && !c.includes(d));
+    const shape = [...a.lhs_batch.map((d) => l!.shape[d]!), ...free(l!.shape, a.lhs_batch, a.lhs_contract), ...free(r!.shape, a.rhs_batch, a.rhs_contract)];
+    return [{ shape, dtype: l!.dtype }];
+  },
+});
+export type ReduceOp = "sum" | "prod" | "max" | "min" | "and" | "or";
+/** Reduce over dims (removed from the shape). */
+P.reduce = definePrimitive<{ op: ReduceOp; dims: number[] }>({
+  name: "reduce", abstract: (i, a) => [{ shape: i[0]!.shape.filter((_, d) => !a.dims.includes(d)), dtype: i[0]!.dtype }],
+});
+/** Index of the first max/min along dim (removed), NaN counting as the extreme. */
+P.argreduce = definePrimitive<{ op: "max" | "min"; dim: number }>({
+  name: "argreduce", abstract: (i, a) => [{ shape: i[0]!.shape.filter((_, d) => d !== a.dim), dtype: int64 }],
+});
+P.cumulative = definePrimitive<{ op: "sum" | "prod" | "max" | "min"; dim: number }>({ name: "cumulative", abstract: same });
+/** torch.gather semantics: out[i][j] = x[i][index[i][j]] along dim; index int64, same rank. */
+P.gather = definePrimitive<{ dim: number }>({ name: "gather", abstract: ([x, idx]) => [{ shape: idx!.shape, dtype: x!.dtype }] });
+/** torch.scatter / scatter_add semantics (out-of-place): inputs x, index, src (src shaped like index). */
+P.scatter = definePrimitive<{ dim: number; reduce: "none" | "add" }>({ name: "scatter", abstract: same });
+/** Sort along dim, returning values and int64 indices. */
+P.sort = definePrimitive<{ dim: number; descending: boolean; stable: boolean }>({
+  name: "sort", abstract: ([x]) => [{ shape: x!.shape, dtype: x!.dtype }, { shape: x!.shape, dtype: int64 }],
+});
+
+export const numelOfAval = (a: AVal): number => numelOf(a.shape);

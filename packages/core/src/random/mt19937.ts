@@ -1,0 +1,134 @@
+// MT19937, the 32-bit Mersenne Twister, exactly as PyTorch's CPU generator runs
+// it (ATen/core/MT19937RNGEngine.h in PyTorch 1.13).
+//
+// Facts this follows:
+// - Seeding is the classic `init_genrand`: state[0] = low 32 bits of the seed,
+//   state[j] = 1812433253 * (state[j-1] ^ (state[j-1] >>> 30)) + j (mod 2^32).
+//   PyTorch keeps the seed as a uint64 (returned by initial_seed()), but only
+//   its low 32 bits reach the state: seeds 5 and 2^32 + 5 give the same stream.
+// - `left` counts down to the next regeneration of the 624-word state and `next`
+//   indexes the word to temper; after seeding left = 1, next = 0, so the first
+//   draw regenerates the state. Both are part of PyTorch's saved RNG state.
+
+export const MT_N = 624;
+const MT_M = 397;
+const MATRIX_A = 0x9908b0df;
+const UMASK = 0x80000000;
+const LMASK = 0x7fffffff;
+
+/** Everything that defines where an MT19937 stream stands (PyTorch's mt19937_data_pod). */
+export interface MT19937Data {
+  /** The uint64 seed it was seeded with. */
+  seed: bigint;
+  /** Draws left before the state is regenerated (1..624). */
+  left: number;
+  seeded: boolean;
+  /** Index of the next state word to temper (0..624). */
+  next: number;
+  /** The 624 state words. */
+  state: Uint32Array;
+}
+
+/** Reduces a JS seed to PyTorch's uint64: negative values wrap (two's complement). */
+export function toUint64Seed(seed: number | bigint): bigint {
+  let s: bigint;
+  if (typeof seed === "bigint") s = seed;
+  else {
+    if (!Number.isInteger(seed)) throw new TypeError(`seed must be an integer, got ${seed}`);
+    s = BigInt(seed);
+  }
+  if (s < -(1n << 63n) || s >= 1n << 64n) {
+    throw new RangeError(`seed must be in [-2^63, 2^64), got ${s}`);
+  }
+  return BigInt.asUintN(64, s);
+}
+
+export class MT19937 {
+  readonly state = new Uint32Array(MT_N);
+  private left_ = 1;
+  private next_ = 0;
+  private seed_ = 5489n;
+  private seeded_ = true;
+
+  constructor(seed: number | bigint = 5489n) {
+    this.reseed(seed);
+  }
+
+  /** Reseeds with init_genrand on the low 32 bits; remembers the full uint64 seed. */
+  reseed(seed: number | bigint): void {
+    const s64 = toUint64Seed(seed);
+    this.seed_ = s64;
+    this.seeded_ = true;
+    const st = this.state;
+    st[0] = Number(s64 & 0xffffffffn);
+    for (let j = 1; j < MT_N; j++) {
+      const prev = st[j - 1];
+      st[j] = (Math.imul(1812433253, prev ^ (prev >>> 30)) + j) >>> 0;
+    }
+    this.left_ = 1;
+    this.next_ = 0;
+  }
+
+  get seed(): bigint {
+    return this.seed_;
+  }
+
+  /** One tempered 32-bit output, as an unsigned number in [0, 2^32). */
+  random(): number {
+    if (--this.left_ === 0) this.nextState();
+    let y = this.state[this.next_++];
+    y ^= y >>> 11;
+    y ^= (y << 7) & 0x9d2c5680;
+    y ^= (y << 15) & 0xefc60000;
+    y ^= y >>> 18;
+    return y >>> 0;
+  }
+
+  /** Two draws joined as (first << 32) | second, as PyTorch's random64(). */
+  random64(): bigint {
+    const hi = this.random();
+    const lo = this.random();
+    return (BigInt(hi) << 32n) | BigInt(lo);
+  }
+
+  /** A copy of the engine's data (the state array is copied). */
+  data(): MT19937Data {
+    return { seed: this.seed_, left: this.left_, seeded: this.seeded_, next: this.next_, state: this.state.slice() };
+  }
+
+  /** Restores data() output; throws (like PyTorch's "Invalid mt19937 state") if it is not valid. */
+  setData(d: MT19937Data): void {
+    if (d.state.length !== MT_N) throw new RangeError(`mt19937 state must have ${MT_N} words, got ${d.state.length}`);
+    if (!(d.seeded && d.left > 0 && d.left <= MT_N && d.next >= 0 && d.next <= MT_N)) {
+      throw new RangeError(`Invalid mt19937 state (seeded=${d.seeded}, left=${d.left}, next=${d.next})`);
+    }
+    this.seed_ = BigInt.asUintN(64, d.seed);
+    this.seeded_ = d.seeded;
+    this.left_ = d.left;
+    this.next_ = d.next;
+    this.state.set(d.state);
+  }
+
+  clone(): MT19937 {
+    const c = new MT19937();
+    c.setData(this.data());
+    return c;
+  }
+
+  private nextState(): void {
+    const st = this.state;
+    this.left_ = MT_N;
+    this.next_ = 0;
+    let j = 0;
+    for (; j < MT_N - MT_M; j++) {
+      const y = (st[j] & UMASK) | (st[j + 1] & LMASK);
+      st[j] = st[j + MT_M] ^ (y >>> 1) ^ (st[j + 1] & 1 ? MATRIX_A : 0);
+    }
+    for (; j < MT_N - 1; j++) {
+      const y = (st[j] & UMASK) | (st[j + 1] & LMASK);
+      st[j] = st[j + MT_M - MT_N] ^ (y >>> 1) ^ (st[j + 1] & 1 ? MATRIX_A : 0);
+    }
+    const y = (st[MT_N - 1] & UMASK) | (st[0] & LMASK);
+    st[MT_N - 1] = st[MT_M - 1] ^ (y >>> 1) ^ (st[0] & 1 ? MATRIX_A : 0);
+  }
+}

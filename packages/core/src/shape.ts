@@ -1,0 +1,108 @@
+// Shape, stride and dim arithmetic shared by every op.
+import { TorchError, TorchIndexError } from "./errors.js";
+
+export type Shape = readonly number[];
+
+export const numelOf = (s: Shape): number => s.reduce((a, b) => a * b, 1);
+
+export function contiguousStrides(shape: Shape): number[] {
+  const st = new Array<number>(shape.length);
+  let acc = 1;
+  for (let i = shape.length - 1; i >= 0; i--) { st[i] = acc; acc *= Math.max(shape[i]!, 1); }
+  return st;
+}
+
+export function isContiguous(shape: Shape, strides: readonly number[]): boolean {
+  let acc = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    if (shape[i] === 1) continue;
+    if (strides[i] !== acc) return false;
+    acc *= shape[i]!;
+  }
+  return true;
+}
+
+/** Wrap a possibly negative dim; throws PyTorch's IndexError wording. */
+export function normDim(dim: number, ndim: number, op = ""): number {
+  const n = Math.max(ndim, 1);
+  if (!Number.isInteger(dim) || dim < -n || dim >= n) {
+    throw new TorchIndexError(`${op ? op + ": " : ""}Dimension out of range (expected to be in range of [${-n}, ${n - 1}], but got ${dim})`);
+  }
+  return dim < 0 ? dim + n : dim;
+}
+
+export function normDims(dims: number | readonly number[] | undefined | null, ndim: number, op = ""): number[] {
+  if (dims === undefined || dims === null) return [...Array(ndim).keys()];
+  const list = typeof dims === "number" ? [dims] : dims;
+  const out = list.map((d) => (ndim === 0 ? (normDim(d, 0, op), 0) : normDim(d, ndim, op)));
+  if (ndim === 0) return [];
+  if (new Set(out).size !== out.length) throw new TorchError(`${op}: dim ${list.join(",")} appears multiple times in the list of dims`);
+  return out;
+}
+
+export function broadcastShapes(op: string, ...shapes: Shape[]): number[] {
+  const nd = Math.max(0, ...shapes.map((s) => s.length));
+  const out = new Array<number>(nd).fill(1);
+  for (let i = 0; i < nd; i++) {
+    for (let k = 0; k < shapes.length; k++) {
+      const s = shapes[k]!;
+      const d = s[s.length - nd + i] ?? 1;
+      if (d === out[i] || d === 1) continue;
+      if (out[i] === 1) { out[i] = d; continue; }
+      throw new TorchError(
+        `${op}: The size of tensor a (${out[i]}) must match the size of tensor b (${d}) at non-singleton dimension ${i}` +
+          ` (shapes ${shapes.map((x) => `[${x.join(", ")}]`).join(" and ")})`,
+      );
+    }
+  }
+  return out;
+}
+
+export const shapeStr = (s: Shape): string => `[${s.join(", ")}]`;
+export const sameShape = (a: Shape, b: Shape): boolean => a.length === b.length && a.every((v, i) => v === b[i]);
+
+/** Resolve a view/reshape size with at most one -1. */
+export function inferSize(op: string, size: readonly number[], numel: number): number[] {
+  let neg = -1, prod = 1;
+  size.forEach((d, i) => {
+    if (d === -1) { if (neg >= 0) throw new TorchError(`${op}: only one dimension can be inferred`); neg = i; }
+    else if (!Number.isInteger(d) || d < 0) throw new TorchError(`${op}: invalid shape dimension ${d}`);
+    else prod *= d;
+  });
+  const out = [...size];
+  if (neg >= 0) {
+    if (prod === 0 || numel % prod !== 0) throw new TorchError(`${op}: shape '${shapeStr(size)}' is invalid for input of size ${numel}`);
+    out[neg] = numel / prod;
+  } else if (prod !== numel) {
+    throw new TorchError(`${op}: shape '${shapeStr(size)}' is invalid for input of size ${numel}`);
+  }
+  return out;
+}
+
+/**
+ * Strides that view (shape, strides) as newShape without copying, or null when
+ * impossible (PyTorch's computeStride): each run of merged old dims must be
+ * contiguous within itself.
+ */
+export function viewStrides(shape: Shape, strides: readonly number[], newShape: Shape): number[] | null {
+  const n = numelOf(shape);
+  if (n === 0 || shape.length === 0) return contiguousStrides(newShape);
+  const out = new Array<number>(newShape.length);
+  let viewD = newShape.length - 1;
+  let chunkBase = strides[strides.length - 1]!;
+  let tensorNumel = 1, viewNumel = 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    tensorNumel *= shape[d]!;
+    if (d === 0 || (shape[d - 1] !== 1 && strides[d - 1] !== tensorNumel * chunkBase)) {
+      while (viewD >= 0 && (viewNumel < tensorNumel || newShape[viewD] === 1)) {
+        out[viewD] = viewNumel * chunkBase;
+        viewNumel *= newShape[viewD]!;
+        viewD--;
+      }
+      if (viewNumel !== tensorNumel) return null;
+      if (d > 0) { chunkBase = strides[d - 1]!; tensorNumel = 1; viewNumel = 1; }
+    }
+  }
+  if (viewD !== -1) return null;
+  return out;
+}

@@ -1,0 +1,116 @@
+// The Tensor: shape, dtype, device, a device payload, and autograd state.
+// Op methods (x.add, x.sum, ...) are installed by methods.ts from the op surface.
+import { AccumulateGrad, type Node } from "./autograd.js";
+import { Device, getBackend, type Payload } from "./device.js";
+import type { DType, HostArray } from "./dtype.js";
+import { TorchError } from "./errors.js";
+import { contiguousStrides, numelOf, type Shape } from "./shape.js";
+
+/** Version counter shared by a tensor and its views (in-place detection). */
+export interface VersionCounter { v: number }
+
+let liveCount = 0;
+export class Tensor {
+  readonly shape: readonly number[];
+  _payload: Payload;
+  _vc: VersionCounter = { v: 0 };
+  /** For views: the tensor whose storage this one aliases, and how to re-derive it from that base. */
+  _base: Tensor | null = null;
+  _viewFn: ((base: Tensor) => Tensor) | null = null;
+  grad: Tensor | null = null;
+  grad_fn: Node | null = null;
+  _outIndex = 0;
+  _hooks: ((g: Tensor) => Tensor | void)[] = [];
+  private _requiresGrad = false;
+  private _acc: AccumulateGrad | null = null;
+  _disposed = false;
+
+  constructor(payload: Payload, shape: Shape, readonly dtype: DType, readonly device: Device) {
+    this._payload = payload;
+    this.shape = Object.freeze([...shape]);
+    liveCount++;
+  }
+
+  // ---- reading metadata -------------------------------------------------
+  get ndim(): number { return this.shape.length; }
+  dim(): number { return this.shape.length; }
+  numel(): number { return numelOf(this.shape); }
+  nelement(): number { return this.numel(); }
+  size(): number[];
+  size(d: number): number;
+  size(d?: number): number[] | number {
+    if (d === undefined) return [...this.shape];
+    const n = this.ndim;
+    if (d < -Math.max(n, 1) || d >= Math.max(n, 1)) throw new TorchError(`size: Dimension out of range (expected to be in range of [${-Math.max(n, 1)}, ${Math.max(n, 1) - 1}], but got ${d})`);
+    return this.shape[d < 0 ? d + n : d]!;
+  }
+  stride(): number[];
+  stride(d: number): number;
+  stride(d?: number): number[] | number {
+    const b = getBackend(this.device.type);
+    const st = b.strides ? b.strides(this) : contiguousStrides(this.shape);
+    return d === undefined ? st : st[d < 0 ? d + this.ndim : d]!;
+  }
+  storage_offset(): number {
+    const b = getBackend(this.device.type);
+    return b.storageOffset ? b.storageOffset(this) : 0;
+  }
+  element_size(): number { return this.dtype.itemsize; }
+  get is_cuda(): boolean { return false; }
+  get is_leaf(): boolean { return !this._requiresGrad || this.grad_fn === null; }
+  get data(): Tensor { return this.detach(); }
+  get T(): Tensor { return (this as any).permute([...Array(this.ndim).keys()].reverse()); }
+  get mT(): Tensor { return (this as any).transpose(-2, -1); }
+
+  // ---- autograd state ---------------------------------------------------
+  get requires_grad(): boolean { return this._requiresGrad; }
+  set requires_grad(v: boolean) { this.requires_grad_(v); }
+  requires_grad_(v = true): this {
+    if (!this.is_leaf && !v) throw new TorchError("you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().");
+    if (v && !this.dtype.is_floating_point) throw new TorchError(`only Tensors of floating point dtype can require gradients (got ${this.dtype})`);
+    this._requiresGrad = v;
+    return this;
+  }
+  _setGradFn(node: Node, index: number): void {
+    this.grad_fn = node;
+    this._outIndex = index;
+    this._requiresGrad = true;
+  }
+  _accumulator(): AccumulateGrad {
+    return (this._acc ??= new AccumulateGrad(this));
+  }
+  /** Same payload, no autograd history; shares the version counter. */
+  _detachedAlias(): Tensor {
+    const t = new Tensor(this._payload, this.shape, this.dtype, this.device);
+    t._vc = this._vc;
+    t._base = this._base;
+    t._viewFn = this._viewFn;
+    return t;
+  }
+  detach(): Tensor { return this._detachedAlias(); }
+  detach_(): this {
+    this.grad_fn = null;
+    this._requiresGrad = false;
+    return this;
+  }
+  register_hook(hook: (grad: Tensor) => Tensor | void): { remove(): void } {
+    if (!this._requiresGrad) throw new TorchError("cannot register a hook on a tensor that doesn't require gradient");
+    const list = this.grad_fn ? (this.grad_fn.tensorHooks.get(this._outIndex) ?? []) : this._hooks;
+    if (this.grad_fn) this.grad_fn.tensorHooks.set(this._outIndex, list);
+    list.push(hook);
+    return { remove: () => { const i = list.indexOf(hook); if (i >= 0) list.splice(i, 1); } };
+  }
+  retain_grad(): void {
+    if (this.grad_fn) this.grad_fn.retainGrad.set(this._outIndex, this);
+  }
+
+  // ---- host access ------------------------------------------------------
+  /** Contiguous host copy of the values (sync point on xla). */
+  _host(): HostArray { return getBackend(this.device.type).toHost(this); }
+  /** Async read in the TypeScript style (PyTorch has no name for it). */
+  async data_async(): Promise<HostArray> { return this._host(); }
+  /** Frees device memory now; the FinalizationRegistry frees it otherwise. */
+  dispose(): void { this._disposed = true; this._payload = null; }
+  [Symbol.dispose](): void { this.dispose(); }
+  static get liveCount(): number { return liveCount; }
+}

@@ -1,0 +1,163 @@
+// Every primitive's gradient, in one table (in the spirit of PyTorch's
+// derivatives.yaml). VJPs are written with ops, so they run on any device and
+// can themselves be differentiated (create_graph).
+import { bind1 } from "./dispatch.js";
+import { defineVjp } from "./primitive.js";
+import { P, type DotDims } from "./prims.js";
+import type { Tensor } from "./tensor.js";
+import { expandTo, convert } from "./ops/base.js";
+import * as E from "./ops/elementwise.js";
+import { reducePrim } from "./ops/reduce.js";
+import { reshape, split, permute } from "./ops/shape.js";
+import { zeros_like } from "./ops/creation.js";
+
+type Saves = { inputs?: boolean; outputs?: boolean };
+const none: Saves = { inputs: false, outputs: false };
+const IN: Saves = { inputs: true };
+const OUT: Saves = { outputs: true };
+const BOTH: Saves = { inputs: true, outputs: true };
+type G = Tensor;
+const zero = (x: Tensor) => zeros_like(x);
+
+// ---- unary ------------------------------------------------------------------
+const unary: Record<string, [typeof none, (g: G, x: Tensor, y: Tensor) => Tensor]> = {
+  neg: [none, (g) => E.neg(g)],
+  abs: [IN, (g, x) => E.mul(g, E.sign(x))],
+  sign: [IN, (_g, x) => zero(x)],
+  floor: [IN, (_g, x) => zero(x)],
+  ceil: [IN, (_g, x) => zero(x)],
+  round_nearest_even: [IN, (_g, x) => zero(x)],
+  exp: [OUT, (g, _x, y) => E.mul(g, y)],
+  log: [IN, (g, x) => E.div(g, x)],
+  log1p: [IN, (g, x) => E.div(g, E.add(x, 1))],
+  expm1: [OUT, (g, _x, y) => E.mul(g, E.add(y, 1))],
+  sqrt: [OUT, (g, _x, y) => E.div(g, E.mul(y, 2))],
+  rsqrt: [OUT, (g, _x, y) => E.mul(g, E.mul(E.pow(y, 3), -0.5))],
+  sin: [IN, (g, x) => E.mul(g, E.cos(x))],
+  cos: [IN, (g, x) => E.mul(g, E.neg(E.sin(x)))],
+  tan: [OUT, (g, _x, y) => E.mul(g, E.add(E.mul(y, y), 1))],
+  tanh: [OUT, (g, _x, y) => E.mul(g, E.sub(1, E.mul(y, y)))],
+  logistic: [OUT, (g, _x, y) => E.mul(g, E.mul(y, E.sub(1, y)))],
+  erf: [IN, (g, x) => E.mul(g, E.mul(E.exp(E.neg(E.mul(x, x))), 2 / Math.sqrt(Math.PI)))],
+  erfinv: [OUT, (g, _x, y) => E.mul(g, E.mul(E.exp(E.mul(y, y)), Math.sqrt(Math.PI) / 2))],
+  asin: [IN, (g, x) => E.div(g, E.sqrt(E.sub(1, E.mul(x, x))))],
+  acos: [IN, (g, x) => E.neg(E.div(g, E.sqrt(E.sub(1, E.mul(x, x)))))],
+  atan: [IN, (g, x) => E.div(g, E.add(E.mul(x, x), 1))],
+  sinh: [IN, (g, x) => E.mul(g, E.cosh(x))],
+  cosh: [IN, (g, x) => E.mul(g, E.sinh(x))],
+  asinh: [IN, (g, x) => E.div(g, E.sqrt(E.add(E.mul(x, x), 1)))],
+  acosh: [IN, (g, x) => E.div(g, E.sqrt(E.sub(E.mul(x, x), 1)))],
+  atanh: [IN, (g, x) => E.div(g, E.sub(1, E.mul(x, x)))],
+};
+for (const [name, [saves, f]] of Object.entries(unary)) {
+  defineVjp(name, saves, ([g], [x], [y]) => [f(g!, x!, y!)]);
+}
+
+// ---- binary -----------------------------------------------------------------
+defineVjp("add", none, ([g]) => [g!, g!]);
+defineVjp("subtract", none, ([g]) => [g!, E.neg(g!)]);
+defineVjp("multiply", IN, ([g], [a, b]) => [E.mul(g!, b!), E.mul(g!, a!)]);
+defineVjp("divide", BOTH, ([g], [, b], [y]) => [E.div(g!, b!), E.neg(E.div(E.mul(g!, y!), b!))]);
+defineVjp("remainder", IN, ([g], [a, b]) => [g!, E.mul(E.neg(g!), E.trunc(E.div(a!, b!)))]);
+defineVjp("power", BOTH, ([g], [x, e], [y]) => [
+  // d/dx x^e = e x^(e-1), taken as 0 where e == 0 (PyTorch's pow_backward_self)
+  E.where(E.eq(e!, 0), 0, E.mul(g!, E.mul(e!, E.pow(x!, E.sub(e!, 1))))),
+  // d/de x^e = x^e log x, taken as 0 where x == 0 and e >= 0
+  E.where(E.logical_and(E.eq(x!, 0), E.ge(e!, 0)), 0, E.mul(g!, E.mul(y!, E.log(x!)))),
+]);
+const extremumVjp = (dir: "GT" | "LT") => ([g]: (Tensor | null)[], [a, b]: readonly Tensor[]) => {
+  const win = dir === "GT" ? E.gt(a!, b!) : E.lt(a!, b!);
+  const lose = dir === "GT" ? E.lt(a!, b!) : E.gt(a!, b!);
+  const tie = E.eq(a!, b!);
+  const half = E.div(g!, 2);
+  return [E.where(win, g!, E.where(tie, half, 0)), E.where(lose, g!, E.where(tie, half, 0))];
+};
+defineVjp("maximum", IN, extremumVjp("GT"));
+defineVjp("minimum", IN, extremumVjp("LT"));
+defineVjp("atan2", IN, ([g], [a, b]) => {
+  const d = E.add(E.mul(a!, a!), E.mul(b!, b!));
+  return [E.div(E.mul(g!, b!), d), E.div(E.mul(E.neg(g!), a!), d)];
+});
+defineVjp("select", IN, ([g], [p]) => [null, E.where(p!, g!, 0), E.where(p!, 0, g!)]);
+defineVjp("convert", IN, ([g], [x]) => [x!.dtype.is_floating_point ? convert(g!, x!.dtype) : null]);
+defineVjp("copy", none, ([g]) => [g!]);
+
+// ---- layout -----------------------------------------------------------------
+defineVjp<{ shape: number[]; dims: number[] }>("broadcast_in_dim", IN, ([g], [x], _o, { shape, dims }) => {
+  const summed = shape.map((_, d) => d).filter((d) => !dims.includes(d) || x!.shape[dims.indexOf(d)] !== shape[d]);
+  return [reshape(summed.length ? reducePrim(g!, "sum", summed, false) : g!, [...x!.shape])];
+});
+defineVjp("reshape", IN, ([g], [x]) => [reshape(g!, [...x!.shape])]);
+defineVjp<{ perm: number[] }>("transpose", none, ([g], _i, _o, { perm }) => {
+  const inv = new Array<number>(perm.length);
+  perm.forEach((p, i) => { inv[p] = i; });
+  return [permute(g!, inv)];
+});
+defineVjp<{ start: number[]; limit: number[]; step: number[] }>("slice", IN, ([g], [x], _o, { start, step }) => {
+  if (g!.numel() === 0) return [zero(x!)];
+  const high = x!.shape.map((n, d) => n - (start[d]! + (g!.shape[d]! - 1) * step[d]! + 1));
+  return [bind1(P.pad!, [g!], { low: start, high, interior: step.map((s) => s - 1), value: 0 })];
+});
+defineVjp<{ low: number[]; interior: number[] }>("pad", IN, ([g], [x], _o, { low, interior }) => [
+  bind1(P.slice!, [g!], {
+    start: low,
+    limit: x!.shape.map((n, d) => low[d]! + Math.max(0, (n - 1) * (interior[d]! + 1) + 1)),
+    step: interior.map((i) => i + 1),
+  }),
+]);
+defineVjp<{ dim: number }>("concatenate", IN, ([g], ins, _o, { dim }) => split(g!, ins.map((t) => t.shape[dim]!), dim));
+defineVjp<{ dims: number[] }>("reverse", none, ([g], _i, _o, { dims }) => [bind1(P.reverse!, [g!], { dims })]);
+
+defineVjp<DotDims>("dot_general", IN, ([g], [l, r], _o, dd) => {
+  const nb = dd.lhs_batch.length;
+  const lf = [...l!.shape.keys()].filter((d) => !dd.lhs_batch.includes(d) && !dd.lhs_contract.includes(d));
+  const rf = [...r!.shape.keys()].filter((d) => !dd.rhs_batch.includes(d) && !dd.rhs_contract.includes(d));
+  const gb = [...Array(nb).keys()];
+  const gl = lf.map((_, i) => nb + i), gr = rf.map((_, i) => nb + lf.length + i);
+  const dg = (a: Tensor, b: Tensor, lb: number[], rb: number[], lc: number[], rc: number[]) =>
+    bind1(P.dot_general!, [a, b], { lhs_batch: lb, rhs_batch: rb, lhs_contract: lc, rhs_contract: rc });
+  // grad_lhs = g · rhs over rhs's free dims; result [batch, lhs free, rhs contract dims ascending]
+  const gl_ = dg(g!, r!, gb, dd.rhs_batch, gr, rf);
+  const rcSorted = [...dd.rhs_contract].sort((a, b) => a - b);
+  const lhsDims = [...dd.lhs_batch, ...lf, ...rcSorted.map((rc) => dd.lhs_contract[dd.rhs_contract.indexOf(rc)]!)];
+  // grad_rhs = g · lhs over lhs's free dims; result [batch, rhs free, lhs contract dims ascending]
+  const gr_ = dg(g!, l!, gb, dd.lhs_batch, gl, lf);
+  const lcSorted = [...dd.lhs_contract].sort((a, b) => a - b);
+  const rhsDims = [...dd.rhs_batch, ...rf, ...lcSorted.map((lc) => dd.rhs_contract[dd.lhs_contract.indexOf(lc)]!)];
+  const toLayout = (t: Tensor, dims: number[]) => {
+    const perm = new Array<number>(dims.length);
+    dims.forEach((d, pos) => { perm[d] = pos; });
+    return perm.every((p, i) => p === i) ? t : permute(t, perm);
+  };
+  return [toLayout(gl_, lhsDims), toLayout(gr_, rhsDims)];
+});
+
+// ---- reductions and scans -----------------------------------------------------
+defineVjp<{ op: string; dims: number[] }>("reduce", BOTH, ([g], [x], [y], { op, dims }) => {
+  const kept = x!.shape.map((s, d) => (dims.includes(d) ? 1 : s));
+  const gb = expandTo(reshape(g!, kept), x!.shape);
+  if (op === "sum") return [gb];
+  const yb = expandTo(reshape(y!, kept), x!.shape);
+  if (op === "prod") return [E.div(E.mul(gb, yb), x!)];
+  // max/min: the gradient is shared evenly among the elements equal to the result
+  const mask = convert(E.eq(x!, yb), g!.dtype);
+  const count = expandTo(reducePrim(mask, "sum", dims, true), x!.shape);
+  return [E.div(E.mul(gb, mask), count)];
+});
+defineVjp<{ op: string; dim: number }>("cumulative", BOTH, ([g], [x], [y], { op, dim }) => {
+  const revcumsum = (t: Tensor) => bind1(P.reverse!, [bind1(P.cumulative!, [bind1(P.reverse!, [t], { dims: [dim] })], { op: "sum", dim })], { dims: [dim] });
+  if (op === "sum") return [revcumsum(g!)];
+  return [E.div(revcumsum(E.mul(g!, y!)), x!)];
+});
+defineVjp<{ dim: number }>("gather", IN, ([g], [x, idx], _o, { dim }) => [
+  bind1(P.scatter!, [zero(x!), idx!, g!], { dim, reduce: "add" }), null,
+]);
+defineVjp<{ dim: number; reduce: string }>("scatter", IN, ([g], [, idx], _o, { dim, reduce }) => {
+  const gSrc = bind1(P.gather!, [g!, idx!], { dim });
+  if (reduce === "add") return [g!, null, gSrc];
+  const cleared = bind1(P.scatter!, [g!, idx!, zeros_like(gSrc)], { dim, reduce: "none" });
+  return [cleared, null, gSrc];
+});
+defineVjp<{ dim: number }>("sort", { outputs: true }, ([g], [x], [, idx], { dim }) => [
+  g ? bind1(P.scatter!, [zero(x!), idx!, g], { dim, reduce: "add" }) : null,
+]);

@@ -1,0 +1,45 @@
+// The eager `cpu` device: runs each primitive's kernel immediately.
+import { numelOf, registerDevice, type AVal, type DeviceBackend, type DType, type HostArray, type Primitive, type Shape, type Tensor } from "@xlatorch/core";
+import { KERNELS } from "./kernels/index.js";
+import { dense, stridedCopy } from "./kernels/layout.js";
+import { contiguous, type Strided } from "./strided.js";
+
+const payload = (t: Tensor): Strided => t._payload as Strided;
+
+export const cpuBackend: DeviceBackend = {
+  type: "cpu",
+  run(prim: Primitive, inputs: readonly Tensor[], attrs: unknown, outs: readonly AVal[]): Strided[] {
+    const k = KERNELS[prim.name];
+    if (!k) throw new Error(`no CPU kernel for primitive ${prim.name}`);
+    return k(inputs.map(payload), inputs.map((t) => ({ shape: t.shape, dtype: t.dtype })), attrs, outs);
+  },
+  fromHost(data: HostArray, shape: Shape, _dtype: DType): Strided {
+    return contiguous(data, shape);
+  },
+  toHost(t: Tensor): HostArray {
+    const p = payload(t);
+    const n = numelOf(t.shape);
+    if (p.offset === 0 && p.data.length === n && isRowMajor(t.shape, p.strides)) return p.data.slice() as HostArray;
+    return dense(p, t.shape, t.dtype);
+  },
+  write(target: Tensor, value: Tensor): void {
+    const t = payload(target);
+    let v = payload(value);
+    // A source aliasing the target's memory is copied first so overlap cannot corrupt it.
+    if (v.data.buffer === t.data.buffer) v = contiguous(dense(v, value.shape, value.dtype), value.shape);
+    stridedCopy(t, target.shape, v);
+  },
+  strides: (t) => [...payload(t).strides],
+  storageOffset: (t) => payload(t).offset,
+};
+
+function isRowMajor(shape: Shape, strides: readonly number[]): boolean {
+  let acc = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    if (shape[i] !== 1 && strides[i] !== acc) return false;
+    acc *= shape[i]!;
+  }
+  return true;
+}
+
+registerDevice(cpuBackend);

@@ -1,0 +1,7 @@
+export { cpuBackend } from "./backend.js";
+export { KERNELS, type Kernel } from "./kernels/index.js";
+export { elementwiseLoop } from "./codegen.js";
+export * from "./exprs.js";
+export { $ as scalarHelpers } from "./helpers.js";
+export { type Strided, contiguous } from "./strided.js";
+export { dense, stridedCopy, fillValue } from "./kernels/layout.js";

@@ -1,0 +1,28 @@
+// Kernels of every elementwise primitive, built from the expression templates.
+import { BINARY, UNARY, numelOf, type DType } from "@xlatorch/core";
+import { elementwiseLoop } from "../codegen.js";
+import { binaryExpr, compareExpr, convertExpr, readExpr, selectExpr, storeExpr, unaryExpr } from "../exprs.js";
+import { contiguous } from "../strided.js";
+import type { Kernel } from "./types.js";
+
+const reads = (ds: readonly DType[]) => ds.map((d) => readExpr(d, "@"));
+
+/** Builds an elementwise kernel from a body over x0..x{n-1}. */
+function ew(body: (ins: readonly DType[], attrs: any, out: DType) => string): Kernel {
+  return (ins, avals, attrs, outs) => {
+    const out = outs[0]!;
+    const data = out.dtype.alloc(numelOf(out.shape));
+    const dts = avals.map((a) => a.dtype);
+    elementwiseLoop(ins.length, reads(dts), storeExpr(out.dtype, body(dts, attrs, out.dtype)))(data, out.shape, ins);
+    return [contiguous(data, out.shape)];
+  };
+}
+
+export const elementwiseKernels: Record<string, Kernel> = {};
+for (const p of UNARY) elementwiseKernels[p] = ew((d) => unaryExpr(p, d[0]!, "x0"));
+for (const p of BINARY) elementwiseKernels[p] = ew((d) => binaryExpr(p, d[0]!, "x0", "x1"));
+elementwiseKernels.is_finite = ew((d) => unaryExpr("is_finite", d[0]!, "x0"));
+elementwiseKernels.compare = ew((_d, a) => compareExpr(a.direction, "x0", "x1"));
+elementwiseKernels.select = ew(() => selectExpr("x0", "x1", "x2"));
+elementwiseKernels.convert = ew((d, _a, out) => convertExpr(d[0]!, out, "x0"));
+elementwiseKernels.copy = ew(() => "x0");

@@ -1,0 +1,110 @@
+// Shape primitives. broadcast_in_dim, reshape, transpose and slice are views
+// (they share the input's host array); the rest produce new arrays.
+import { numelOf, viewStrides, type AVal, type DType, type HostArray, type Shape } from "@xlatorch/core";
+import { elementwiseLoop } from "../codegen.js";
+import { contiguous, type Strided } from "../strided.js";
+import type { Kernel } from "./types.js";
+
+/** A dense row-major copy of a strided input. */
+export function dense(s: Strided, shape: Shape, dtype: DType): HostArray {
+  const out = dtype.alloc(numelOf(shape));
+  elementwiseLoop(1, ["@"], "x0")(out, shape, [s]);
+  return out;
+}
+
+const view = (s: Strided, offset: number, strides: number[]): Strided => ({ data: s.data, offset, strides });
+
+export const layoutKernels: Record<string, Kernel> = {
+  broadcast_in_dim: ([x], [a], { shape, dims }: { shape: number[]; dims: number[] }) => {
+    const strides = shape.map(() => 0);
+    dims.forEach((o, i) => { if (a!.shape[i] === shape[o]) strides[o] = x!.strides[i]!; });
+    return [view(x!, x!.offset, strides)];
+  },
+  reshape: ([x], [a], { shape }: { shape: number[] }) => {
+    const st = viewStrides(a!.shape, x!.strides, shape);
+    if (!st) throw new Error("reshape kernel: input is not viewable as the new shape (the op surface copies first)");
+    return [view(x!, x!.offset, st)];
+  },
+  transpose: ([x], _a, { perm }: { perm: number[] }) => [view(x!, x!.offset, perm.map((p) => x!.strides[p]!))],
+  slice: ([x], _a, { start, step }: { start: number[]; step: number[] }) =>
+    [view(x!, x!.offset + start.reduce((s, v, d) => s + v * x!.strides[d]!, 0), x!.strides.map((st, d) => st * step[d]!))],
+  pad: ([x], [a], { low, interior, value }: { low: number[]; interior: number[]; value: number }, [o]) => {
+    const out = o!.dtype.alloc(numelOf(o!.shape));
+    fillValue(out, o!.dtype, value);
+    // Write the input through a strided view of the output.
+    const outStrides = contiguous(out, o!.shape).strides;
+    const target: Strided = {
+      data: out,
+      offset: low.reduce((s, l, d) => s + l * outStrides[d]!, 0),
+      strides: outStrides.map((st, d) => st * (interior[d]! + 1)),
+    };
+    stridedCopy(target, a!.shape, x!);
+    return [contiguous(out, o!.shape)];
+  },
+  concatenate: (ins, avals, { dim }: { dim: number }, [o]) => {
+    const out = o!.dtype.alloc(numelOf(o!.shape));
+    const st = contiguous(out, o!.shape).strides;
+    let off = 0;
+    ins.forEach((x, i) => {
+      stridedCopy({ data: out, offset: off * st[dim]!, strides: st }, avals[i]!.shape, x);
+      off += avals[i]!.shape[dim]!;
+    });
+    return [contiguous(out, o!.shape)];
+  },
+  iota: (_i, _a, { dim }: { dim: number }, [o]) => {
+    const shape = o!.shape, n = numelOf(shape), out = o!.dtype.alloc(n);
+    const inner = shape.slice(dim + 1).reduce((p, v) => p * v, 1), len = shape[dim]!;
+    const big = out instanceof BigInt64Array;
+    for (let i = 0; i < n; i++) {
+      const v = Math.floor(i / inner) % len;
+      (out as any)[i] = big ? BigInt(v) : v;
+    }
+    if (o!.dtype.name === "float16" || o!.dtype.name === "bfloat16") return [contiguous(encodeHalf(out as Uint16Array, o!.dtype), shape)];
+    return [contiguous(out, shape)];
+  },
+  reverse: ([x], [a], { dims }: { dims: number[] }, [o]) => {
+    const offset = dims.reduce((s, d) => s + (a!.shape[d]! - 1) * x!.strides[d]!, x!.offset);
+    const strides = x!.strides.map((s, d) => (dims.includes(d) ? -s : s));
+    return [contiguous(dense({ data: x!.data, offset, strides }, a!.shape, o!.dtype), o!.shape)];
+  },
+};
+
+/** target[...] = src[...] over `shape`, both strided, same dtype (raw element copy). */
+export function stridedCopy(t: Strided, shape: Shape, s: Strided): void {
+  if (numelOf(shape) === 0) return;
+  writeStrided(t, shape, s);
+}
+
+function writeStrided(t: Strided, shape: Shape, s: Strided): void {
+  const nd = shape.length;
+  if (nd === 0) { (t.data as any)[t.offset] = (s.data as any)[s.offset]; return; }
+  const idx = new Int32Array(nd);
+  let pt = t.offset, ps = s.offset;
+  const last = nd - 1, inner = shape[last]!, tt = t.strides[last]!, ts = s.strides[last]!;
+  const total = numelOf(shape);
+  const td = t.data as any, sd = s.data as any;
+  for (let k = total / inner; k > 0; k--) {
+    for (let j = 0; j < inner; j++) { td[pt] = sd[ps]; pt += tt; ps += ts; }
+    pt -= tt * inner; ps -= ts * inner;
+    for (let d = last - 1; d >= 0; d--) {
+      idx[d]!++; pt += t.strides[d]!; ps += s.strides[d]!;
+      if (idx[d]! < shape[d]!) break;
+      pt -= t.strides[d]! * shape[d]!; ps -= s.strides[d]! * shape[d]!; idx[d] = 0;
+    }
+  }
+}
+
+import { f32ToBf16, f32ToF16 } from "@xlatorch/core";
+function encodeHalf(a: Uint16Array, d: DType): Uint16Array {
+  const enc = d.name === "float16" ? f32ToF16 : f32ToBf16;
+  for (let i = 0; i < a.length; i++) a[i] = enc(a[i]!);
+  return a;
+}
+
+export function fillValue(out: HostArray, d: DType, value: number): void {
+  if (out instanceof BigInt64Array) out.fill(BigInt(Math.trunc(value)));
+  else if (d.name === "float16") (out as Uint16Array).fill(f32ToF16(value));
+  else if (d.name === "bfloat16") (out as Uint16Array).fill(f32ToBf16(value));
+  else (out as any).fill(d.name === "bool" ? (value ? 1 : 0) : value);
+}
+export type { AVal };

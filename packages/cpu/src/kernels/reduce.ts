@@ -1,0 +1,92 @@
+// reduce, argreduce and cumulative: move the reduced dim(s) last, then work row by row.
+import { contiguousStrides } from "@xlatorch/core";
+import { contiguous } from "../strided.js";
+import type { Kernel } from "./types.js";
+import { decode, encode, permToEnd, prod } from "./values.js";
+
+type Acc = { init: number; step: (a: number, v: number) => number };
+const NUM: Record<string, Acc> = {
+  sum: { init: 0, step: (a, v) => a + v },
+  prod: { init: 1, step: (a, v) => a * v },
+  // NaN propagates, as in PyTorch's max/min.
+  max: { init: -Infinity, step: (a, v) => (v > a || v !== v ? v : a) },
+  min: { init: Infinity, step: (a, v) => (v < a || v !== v ? v : a) },
+  and: { init: 1, step: (a, v) => (a && v ? 1 : 0) },
+  or: { init: 0, step: (a, v) => (a || v ? 1 : 0) },
+};
+type BigAcc = { init: bigint; step: (a: bigint, v: bigint) => bigint };
+const BIG: Record<string, BigAcc> = {
+  sum: { init: 0n, step: (a, v) => BigInt.asIntN(64, a + v) },
+  prod: { init: 1n, step: (a, v) => BigInt.asIntN(64, a * v) },
+  max: { init: -(2n ** 63n), step: (a, v) => (v > a ? v : a) },
+  min: { init: 2n ** 63n - 1n, step: (a, v) => (v < a ? v : a) },
+  and: { init: 1n, step: (a, v) => (a && v ? 1n : 0n) },
+  or: { init: 0n, step: (a, v) => (a || v ? 1n : 0n) },
+};
+
+export const reduceKernels: Record<string, Kernel> = {
+  reduce: ([x], [a], { op, dims }: { op: string; dims: number[] }, [o]) => {
+    const shape = a!.shape;
+    const vals = decode(x!, shape, a!.dtype, permToEnd(shape.length, dims));
+    const inner = prod(dims.map((d) => shape[d]!));
+    const outer = prod(o!.shape);
+    if (vals instanceof BigInt64Array) {
+      const acc = BIG[op]!, out = new BigInt64Array(outer);
+      for (let r = 0; r < outer; r++) {
+        let s = acc.init;
+        for (let i = r * inner, e = i + inner; i < e; i++) s = acc.step(s, vals[i]!);
+        out[r] = s;
+      }
+      return [contiguous(encode(out, o!.dtype), o!.shape)];
+    }
+    const out = new Float64Array(outer);
+    if (op === "sum") {
+      for (let r = 0; r < outer; r++) { let s = 0; for (let i = r * inner, e = i + inner; i < e; i++) s += vals[i]!; out[r] = s; }
+    } else {
+      const acc = NUM[op]!;
+      for (let r = 0; r < outer; r++) {
+        let s = acc.init;
+        for (let i = r * inner, e = i + inner; i < e; i++) s = acc.step(s, vals[i]!);
+        out[r] = s;
+      }
+    }
+    return [contiguous(encode(out, o!.dtype), o!.shape)];
+  },
+
+  argreduce: ([x], [a], { op, dim }: { op: "max" | "min"; dim: number }, [o]) => {
+    const shape = a!.shape;
+    const vals = decode(x!, shape, a!.dtype, permToEnd(shape.length, [dim]));
+    const inner = shape[dim]!, outer = prod(o!.shape);
+    const out = new BigInt64Array(outer);
+    const better = op === "max" ? (v: any, b: any) => v > b : (v: any, b: any) => v < b;
+    for (let r = 0; r < outer; r++) {
+      let bi = 0, bv: any = vals[r * inner];
+      for (let i = 1; i < inner; i++) {
+        const v = vals[r * inner + i];
+        if (bv !== bv) break; // first NaN wins
+        if (v !== v || better(v, bv)) { bv = v; bi = i; }
+      }
+      out[r] = BigInt(bi);
+    }
+    return [contiguous(out, o!.shape)];
+  },
+
+  cumulative: ([x], [a], { op, dim }: { op: string; dim: number }, [o]) => {
+    const shape = a!.shape, nd = shape.length;
+    const perm = permToEnd(nd, [dim]);
+    const vals = decode(x!, shape, a!.dtype, perm);
+    const inner = shape[dim]!, outer = inner === 0 ? 0 : vals.length / inner;
+    if (vals instanceof BigInt64Array) {
+      const acc = BIG[op]!;
+      for (let r = 0; r < outer; r++) { let s = acc.init; for (let i = r * inner; i < (r + 1) * inner; i++) vals[i] = s = acc.step(s, vals[i]!); }
+    } else {
+      const acc = NUM[op]!;
+      for (let r = 0; r < outer; r++) { let s = acc.init; for (let i = r * inner; i < (r + 1) * inner; i++) vals[i] = s = acc.step(s, vals[i]!); }
+    }
+    // The result is laid out in permuted order; expose it through strides.
+    const pst = contiguousStrides(perm.map((p) => shape[p]!));
+    const strides = new Array<number>(nd);
+    perm.forEach((p, i) => { strides[p] = pst[i]!; });
+    return [{ data: encode(vals, o!.dtype), offset: 0, strides }];
+  },
+};
