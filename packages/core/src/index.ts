@@ -29,3 +29,4 @@ export { formatTensor } from "./format.js";
 export { METHOD_FUNCTIONS } from "./methods.js";
 export * as ops from "./ops/index.js";
 export * from "./ops/index.js";
+export * as autograd from "./autograd_api.js";
