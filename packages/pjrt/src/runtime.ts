@@ -1,4 +1,5 @@
 // PjrtRuntime: the Runtime interface of @xlatorch/stablehlo on a PJRT plugin.
+import { printModule } from "@xlatorch/stablehlo";
 import type { DTypeName, DeviceBuffer, Executable, HostArray, Module, Runtime } from "@xlatorch/stablehlo";
 import { type PjrtApiVersion, loadPjrtApi } from "./api.js";
 import { PjrtBuffer, PjrtClient, type PjrtDevice, PjrtExecutable } from "./client.js";
@@ -22,7 +23,7 @@ export interface PjrtRuntimeOptions {
   compileOptions?: CompileOptions;
   /** Index into the addressable devices to place buffers and run on (default 0). */
   device?: number;
-  /** Printer used by compile(module) to get StableHLO text. */
+  /** Printer used by compile(module) to get StableHLO text (default: @xlatorch/stablehlo's printModule). */
   printModule?: (m: Module) => string;
 }
 
@@ -54,7 +55,7 @@ export class PjrtRuntime implements Runtime {
   readonly apiVersion: PjrtApiVersion;
   private readonly deviceIndex: number;
   private readonly compileOptionBytes: Uint8Array;
-  private readonly printer: ((m: Module) => string) | undefined;
+  private readonly printer: (m: Module) => string;
 
   constructor(
     readonly client: PjrtClient,
@@ -70,7 +71,7 @@ export class PjrtRuntime implements Runtime {
       throw new RangeError(`device ${this.deviceIndex} does not exist (${client.devices.length} addressable devices)`);
     }
     this.compileOptionBytes = buildCompileOptions(options.compileOptions);
-    this.printer = options.printModule;
+    this.printer = options.printModule ?? printModule;
   }
 
   /** Discovers (unless `pluginPath` is given), loads the plugin and creates a client. */
@@ -97,14 +98,8 @@ export class PjrtRuntime implements Runtime {
     return this.client.devices;
   }
 
+  /** Prints the module as StableHLO text and compiles it (see compileText). */
   compile(module: Module): PjrtExecutable {
-    if (!this.printer) {
-      throw new PjrtError(
-        AbslCode.FAILED_PRECONDITION,
-        "no StableHLO printer: pass `printModule` (from @xlatorch/stablehlo) in the runtime options, or use compileText",
-        { call: "PjrtRuntime.compile" },
-      );
-    }
     return this.compileText(this.printer(module));
   }
 

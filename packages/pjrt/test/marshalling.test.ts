@@ -2,7 +2,7 @@
 // (fake_plugin/fake_pjrt_plugin.c): struct sizes, dtype codes, dims, pointer
 // arrays, program format and bytes, compile options, and object lifetimes.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DTypeName, HostArray } from "@xlatorch/stablehlo";
+import { printModule, type DTypeName, type HostArray, type Module } from "@xlatorch/stablehlo";
 import { PjrtError } from "../src/errors.js";
 import { PjrtBuffer, PjrtExecutable } from "../src/client.js";
 import { BufferType } from "../src/layout.js";
@@ -291,6 +291,13 @@ describe.skipIf(!hasCompiler)("FFI marshalling against the fake plugin", () => {
     expect(exe).toBeInstanceOf(PjrtExecutable);
     expect(fake.lastCode()).toBe(IDENTITY);
     other.dispose();
+  });
+
+  it("compile(module) defaults to @xlatorch/stablehlo's printModule", () => {
+    const m = { name: "m", funcs: [] } as unknown as Module;
+    rt.dispose(rt.compile(m));
+    expect(fake.lastCode()).toBe(printModule(m));
+    expect(fake.lastCode()).toContain("module @m");
   });
 
   it("returns PjrtBuffer handles that implement DeviceBuffer", () => {

@@ -1,0 +1,52 @@
+// The FinalizationRegistry net: handles dropped without dispose() still have
+// their PJRT objects destroyed, once, after garbage collection.
+import v8 from "node:v8";
+import vm from "node:vm";
+import { describe, expect, it } from "vitest";
+import { PjrtRuntime } from "../src/runtime.js";
+import { NO_COMPILER_MESSAGE, buildFakePlugin, hasCompiler, inspect } from "./fake-plugin.js";
+
+v8.setFlagsFromString("--expose-gc");
+const gc = vm.runInNewContext("gc") as () => void;
+
+/** Collects garbage until `done()` holds (finalisers run as later tasks). */
+async function collectUntil(done: () => boolean): Promise<boolean> {
+  for (let i = 0; i < 100 && !done(); i++) {
+    gc();
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  return done();
+}
+
+describe.skipIf(!hasCompiler)("garbage-collection net", () => {
+  it("destroys buffers and executables whose handles were dropped", async () => {
+    const p = buildFakePlugin();
+    const fake = inspect(p);
+    const rt = PjrtRuntime.open({ pluginPath: p, env: {} });
+    const base = { buffer: fake.live("buffer"), loaded: fake.live("loaded_executable") };
+    (() => {
+      for (let i = 0; i < 10; i++) rt.toDevice(new Float32Array(4), "float32", [4]);
+      rt.compileText("module {}");
+    })();
+    expect(fake.live("buffer")).toBe(base.buffer + 10);
+    expect(await collectUntil(() => fake.live("buffer") === base.buffer && fake.live("loaded_executable") === base.loaded)).toBe(true);
+    expect(rt.client.liveObjects).toBe(0);
+    rt.dispose();
+    expect(fake.doubleDestroys()).toBe(0);
+  });
+
+  it("destroys a dropped runtime's client and what it still owned", async () => {
+    const p = buildFakePlugin();
+    const fake = inspect(p);
+    const base = { client: fake.live("client"), buffer: fake.live("buffer") };
+    (() => {
+      const rt = PjrtRuntime.open({ pluginPath: p, env: {} });
+      rt.toDevice(new Int32Array(3), "int32", [3]);
+    })();
+    expect(fake.live("client")).toBe(base.client + 1);
+    expect(await collectUntil(() => fake.live("client") === base.client && fake.live("buffer") === base.buffer)).toBe(true);
+    expect(fake.doubleDestroys()).toBe(0);
+  });
+});
+
+if (!hasCompiler) console.warn(NO_COMPILER_MESSAGE);
