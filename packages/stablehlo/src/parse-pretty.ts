@@ -1,0 +1,245 @@
+// The pretty (custom) forms of StableHLO ops, as printed by printer.ts and shown in
+// the StableHLO spec: `stablehlo.add %a, %b : tensor<2xf32>` and friends.
+import { BINARY_OPS, UNARY_OPS } from "./builder.js";
+import type { Attr, Region, TensorType, Value } from "./ir.js";
+import { tensorType } from "./ir.js";
+import { parseDense, parseEnumValue, parseFunctionType, parseType } from "./parse-attrs.js";
+import type { FuncParser, ParsedOp } from "./parser.js";
+
+type Sig = { inputs: TensorType[]; results: TensorType[] };
+
+const ints = (values: number[]): Attr => ({ kind: "ints", values });
+const i64 = (value: number): Attr => ({ kind: "int", value, type: "i64" });
+
+export function parsePrettyOp(p: FuncParser, name: string, at: number): ParsedOp {
+  const c = p.c;
+  const dot = name.indexOf(".");
+  const [dialect, short] = dot < 0 ? ["", name] : [name.slice(0, dot), name.slice(dot + 1)];
+  const attrs: Record<string, Attr> = {};
+  const done = (operands: Value[], sig: Sig): ParsedOp => {
+    p.checkTypes(name, operands, sig.inputs, at);
+    return { name, operands, attrs, resultTypes: sig.results };
+  };
+  /** `: (ins) -> outs`. */
+  const fn = (): Sig => {
+    c.expect(":", `and the type signature of ${name}`);
+    return parseFunctionType(c);
+  };
+  /** `: t` (all operands and the result are t) or `: (ins) -> out`. */
+  const sameOrFn = (n: number): Sig => {
+    c.expect(":", `and the type of ${name}`);
+    if (c.peek("(")) return parseFunctionType(c);
+    const t = parseType(c);
+    return { inputs: Array.from({ length: n }, () => t), results: [t] };
+  };
+  const dims = (kw: string) => {
+    c.expect(kw, `in ${name}`);
+    c.expect("=", `after '${kw}'`);
+    return c.intList();
+  };
+  const optAttrs = () => { if (c.peek("{")) p.attrDict(attrs); };
+
+  if (dialect === "chlo") {
+    // CHLO unary ops print `%x : t -> r`.
+    const x = p.use();
+    optAttrs();
+    c.expect(":", `and the type of ${name}`);
+    const t = parseType(c);
+    c.expect("->", `in the type of ${name}`);
+    return done([x], { inputs: [t], results: [parseType(c)] });
+  }
+  if (dialect !== "stablehlo") c.error(`unknown operation '${name}' (write other ops in the generic form "name"(...))`, at);
+
+  if (short in UNARY_OPS || short === "convert") {
+    const x = p.use();
+    optAttrs();
+    return done([x], sameOrFn(1));
+  }
+  if (short in BINARY_OPS) {
+    const a = p.use();
+    c.expect(",", "between the operands");
+    const b = p.use();
+    optAttrs();
+    return done([a, b], sameOrFn(2));
+  }
+  switch (short) {
+    case "constant": {
+      optAttrs();
+      const v = parseDense(c);
+      attrs.value = v;
+      return { name, operands: [], attrs, resultTypes: [v.type] };
+    }
+    case "is_finite": case "reshape": case "dynamic_update_slice": case "bitcast_convert": {
+      const xs = p.useList();
+      optAttrs();
+      return done(xs, fn());
+    }
+    case "compare": {
+      attrs.comparison_direction = { kind: "enum", enum: "comparison_direction", value: parseEnumValue(c, "comparison_direction") };
+      c.expect(",", "after the comparison direction");
+      const a = p.use();
+      c.expect(",", "between the operands");
+      const b = p.use();
+      if (c.eat(",")) attrs.compare_type = { kind: "enum", enum: "comparison_type", value: parseEnumValue(c, "comparison_type") };
+      optAttrs();
+      return done([a, b], fn());
+    }
+    case "select": {
+      const xs = p.useList();
+      optAttrs();
+      c.expect(":", "and the types of stablehlo.select");
+      if (c.peek("(")) return done(xs, parseFunctionType(c));
+      const pred = parseType(c);
+      c.expect(",", "between the predicate type and the value type of stablehlo.select");
+      const t = parseType(c);
+      return done(xs, { inputs: [pred, t, t], results: [t] });
+    }
+    case "clamp": {
+      const xs = p.useList();
+      optAttrs();
+      return done(xs, sameOrFn(3));
+    }
+    case "broadcast_in_dim": case "transpose": case "reverse": {
+      const x = p.use();
+      c.expect(",", "after the operand");
+      attrs[{ broadcast_in_dim: "broadcast_dimensions", transpose: "permutation", reverse: "dimensions" }[short]] = ints(dims("dims"));
+      optAttrs();
+      return done([x], short === "reverse" ? sameOrFn(1) : fn());
+    }
+    case "iota": {
+      c.expect("dim", "in stablehlo.iota");
+      c.expect("=", "after 'dim'");
+      attrs.iota_dimension = i64(c.int());
+      optAttrs();
+      c.expect(":", "and the result type of stablehlo.iota");
+      return { name, operands: [], attrs, resultTypes: [parseType(c)] };
+    }
+    case "concatenate": case "dynamic_slice": {
+      // Operands each followed by a comma, then `dim = N` or `sizes = [...]`.
+      const xs: Value[] = [];
+      while (c.peek("%")) { xs.push(p.use()); c.expect(",", "after an operand"); }
+      if (short === "concatenate") {
+        c.expect("dim", "in stablehlo.concatenate");
+        c.expect("=", "after 'dim'");
+        attrs.dimension = i64(c.int());
+      } else attrs.slice_sizes = ints(dims("sizes"));
+      optAttrs();
+      return done(xs, fn());
+    }
+    case "slice": {
+      const x = p.use();
+      c.expect("[", "to start the slice ranges [start:limit:stride, ...]");
+      const s: number[] = [], l: number[] = [], st: number[] = [];
+      if (!c.eat("]")) {
+        do {
+          s.push(c.int());
+          c.expect(":", "between slice start and limit");
+          l.push(c.int());
+          st.push(c.eat(":") ? c.int() : 1);
+        } while (c.eat(","));
+        c.expect("]", "to close the slice ranges");
+      }
+      Object.assign(attrs, { start_indices: ints(s), limit_indices: ints(l), strides: ints(st) });
+      optAttrs();
+      return done([x], fn());
+    }
+    case "pad": {
+      const x = p.use();
+      c.expect(",", "after the operand");
+      const v = p.use();
+      c.expect(",", "after the padding value");
+      attrs.edge_padding_low = ints(dims("low"));
+      c.expect(",", "after low = [...]");
+      attrs.edge_padding_high = ints(dims("high"));
+      c.expect(",", "after high = [...]");
+      attrs.interior_padding = ints(dims("interior"));
+      optAttrs();
+      return done([x, v], fn());
+    }
+    case "dot_general": {
+      const a = p.use();
+      c.expect(",", "between the operands");
+      const b = p.use();
+      c.expect(",", "before the dimension numbers");
+      let lb: number[] = [], rb: number[] = [];
+      if (c.peek("batching_dims")) {
+        lb = dims("batching_dims");
+        c.expect("x", "between lhs and rhs batching dims");
+        rb = c.intList();
+        c.expect(",", "after batching_dims");
+      }
+      const lc = dims("contracting_dims");
+      c.expect("x", "between lhs and rhs contracting dims");
+      const rc = c.intList();
+      attrs.dot_dimension_numbers = { kind: "dot", lhsBatching: lb, rhsBatching: rb, lhsContracting: lc, rhsContracting: rc };
+      if (c.eat(",")) {
+        c.expect("precision", "(only precision = [...] may follow the dimension numbers)");
+        c.expect("=", "after 'precision'");
+        c.expect("[", "to start the precision list");
+        const values: Attr[] = [];
+        if (!c.eat("]")) {
+          do values.push({ kind: "enum", enum: "precision", value: parseEnumValue(c, "precision") }); while (c.eat(","));
+          c.expect("]", "to close the precision list");
+        }
+        attrs.precision_config = { kind: "array", values };
+      }
+      optAttrs();
+      return done([a, b], fn());
+    }
+    case "reduce":
+      return parsePrettyReduce(p, name, at, attrs);
+  }
+  return c.error(`'${name}' has no pretty form here; write it in the generic form "${name}"(...) : (...) -> ...`, at);
+}
+
+/**
+ * `stablehlo.reduce(%x init: %c), ... applies stablehlo.add across dimensions = [1] : sig`
+ * or `... across dimensions = [1] : sig reducer(%a: t, %b: t) (...) { ... }`.
+ */
+function parsePrettyReduce(p: FuncParser, name: string, at: number, attrs: Record<string, Attr>): ParsedOp {
+  const c = p.c;
+  const inputs: Value[] = [], inits: Value[] = [];
+  do {
+    c.expect("(", "to start an (%input init: %init) pair");
+    inputs.push(p.use());
+    c.expect("init", "in an (%input init: %init) pair");
+    c.expect(":", "after 'init'");
+    inits.push(p.use());
+    c.expect(")", "to close an (%input init: %init) pair");
+  } while (c.eat(","));
+  let applies: string | undefined;
+  if (c.eat("applies")) applies = c.ident("the name of the reduction op");
+  c.expect("across", "in stablehlo.reduce");
+  c.expect("dimensions", "after 'across'");
+  c.expect("=", "after 'dimensions'");
+  attrs.dimensions = ints(c.intList());
+  if (c.peek("{")) p.attrDict(attrs);
+  c.expect(":", "and the type signature of stablehlo.reduce");
+  const sig = parseFunctionType(c);
+  const operands = [...inputs, ...inits];
+  p.checkTypes(name, operands, sig.inputs, at);
+  const scalars = inputs.map((v) => tensorType([], v.type.element));
+  let region: Region;
+  if (applies !== undefined) {
+    if (inputs.length !== 1) c.error("'applies' needs exactly one input", at);
+    const t = scalars[0]!;
+    const [a, b] = [p.anon(t), p.anon(t)];
+    const r = p.anon(t);
+    region = { args: [a, b], ops: [{ name: applies, operands: [a, b], results: [r], attrs: {} }], returns: [r] };
+  } else {
+    c.expect("reducer", "(the reduction body) after the type signature");
+    const lhs: { ref: string; type: TensorType; at: number }[] = [], rhs: typeof lhs = [];
+    while (c.eat("(")) {
+      for (const side of [lhs, rhs]) {
+        const aat = c.pos;
+        const ref = c.valueRef("a reducer argument");
+        c.expect(":", "after a reducer argument");
+        side.push({ ref, type: parseType(c), at: aat });
+        if (side === lhs) c.expect(",", "between the two reducer arguments");
+      }
+      c.expect(")", "to close a reducer argument pair");
+    }
+    region = p.region([...lhs, ...rhs]);
+  }
+  return { name, operands, attrs, regions: [region], resultTypes: sig.results };
+}
