@@ -81,10 +81,14 @@ P.argreduce = definePrimitive<{ op: "max" | "min"; dim: number }>({
   name: "argreduce", abstract: (i, a) => [{ shape: i[0]!.shape.filter((_, d) => d !== a.dim), dtype: int64 }],
 });
 P.cumulative = definePrimitive<{ op: "sum" | "prod" | "max" | "min"; dim: number }>({ name: "cumulative", abstract: same });
-/** torch.gather semantics: out[i][j] = x[i][index[i][j]] along dim; index int64, same rank. */
-P.gather = definePrimitive<{ dim: number }>({ name: "gather", abstract: ([x, idx]) => [{ shape: idx!.shape, dtype: x!.dtype }] });
-/** torch.scatter / scatter_add semantics (out-of-place): inputs x, index, src (src shaped like index). */
-P.scatter = definePrimitive<{ dim: number; reduce: "none" | "add" }>({ name: "scatter", abstract: same });
+/**
+ * Point gather: idx is int64 [...batch, rank(x)], a full coordinate per output
+ * element; out[...batch] = x[idx[...batch, :]]. The restricted StableHLO gather
+ * (all dims collapsed, slice sizes 1), so one kernel serves eager and lowered code.
+ */
+P.gather = definePrimitive({ name: "gather", abstract: ([x, idx]) => [{ shape: idx!.shape.slice(0, -1), dtype: x!.dtype }] });
+/** Point scatter (out of place): x with x[idx[...b, :]] = upd[...b] (or += for "add"). */
+P.scatter = definePrimitive<{ reduce: "none" | "add" }>({ name: "scatter", abstract: same });
 /** Sort along dim, returning values and int64 indices. */
 P.sort = definePrimitive<{ dim: number; descending: boolean; stable: boolean }>({
   name: "sort", abstract: ([x]) => [{ shape: x!.shape, dtype: x!.dtype }, { shape: x!.shape, dtype: int64 }],

@@ -10,6 +10,7 @@ import * as E from "./ops/elementwise.js";
 import { reducePrim } from "./ops/reduce.js";
 import { reshape, split, permute } from "./ops/shape.js";
 import { zeros_like } from "./ops/creation.js";
+import { fullIndex } from "./ops/indexing.js";
 
 type Saves = { inputs?: boolean; outputs?: boolean };
 const none: Saves = { inputs: false, outputs: false };
@@ -149,15 +150,12 @@ defineVjp<{ op: string; dim: number }>("cumulative", BOTH, ([g], [x], [y], { op,
   if (op === "sum") return [revcumsum(g!)];
   return [E.div(revcumsum(E.mul(g!, y!)), x!)];
 });
-defineVjp<{ dim: number }>("gather", IN, ([g], [x, idx], _o, { dim }) => [
-  bind1(P.scatter!, [zero(x!), idx!, g!], { dim, reduce: "add" }), null,
-]);
-defineVjp<{ dim: number; reduce: string }>("scatter", IN, ([g], [, idx], _o, { dim, reduce }) => {
-  const gSrc = bind1(P.gather!, [g!, idx!], { dim });
-  if (reduce === "add") return [g!, null, gSrc];
-  const cleared = bind1(P.scatter!, [g!, idx!, zeros_like(gSrc)], { dim, reduce: "none" });
-  return [cleared, null, gSrc];
+defineVjp("gather", IN, ([g], [x, idx]) => [bind1(P.scatter!, [zero(x!), idx!, g!], { reduce: "add" }), null]);
+defineVjp<{ reduce: string }>("scatter", IN, ([g], [, idx], _o, { reduce }) => {
+  const gUpd = bind1(P.gather!, [g!, idx!]);
+  if (reduce === "add") return [g!, null, gUpd];
+  return [bind1(P.scatter!, [g!, idx!, zeros_like(gUpd)], { reduce: "none" }), null, gUpd];
 });
 defineVjp<{ dim: number }>("sort", { outputs: true }, ([g], [x], [, idx], { dim }) => [
-  g ? bind1(P.scatter!, [zero(x!), idx!, g], { dim, reduce: "add" }) : null,
+  g ? bind1(P.scatter!, [zero(x!), fullIndex(idx!, dim), g], { reduce: "add" }) : null,
 ]);

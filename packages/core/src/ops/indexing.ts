@@ -160,7 +160,7 @@ export function setitem(x: Tensor, subs: Subscript | Subscript[], value: TensorO
   const v = value instanceof Tensor ? convert(value, x.dtype) : scalarTensor(value, x.dtype, x.device);
   broadcastShapes("setitem", v.shape, positions.shape);
   const src = reshape(expandTo(v, positions.shape), [-1]).contiguous();
-  const updated = bind1(P.scatter!, [reshape(x, [-1]), reshape(positions, [-1]), src], { dim: 0, reduce: "none" });
+  const updated = bind1(P.scatter!, [reshape(x, [-1]), reshape(positions, [-1, 1]), src], { reduce: "none" });
   x.copy_(reshape(updated, [...x.shape]));
 }
 
@@ -170,6 +170,17 @@ function checkIndexTensor(op: string, index: unknown): Tensor {
   return index;
 }
 
+/**
+ * Full coordinates for a torch-style index along `dim`: int64 [...index.shape,
+ * rank], the index itself at `dim` and the position (an iota) elsewhere.
+ */
+export function fullIndex(index: Tensor, dim: number): Tensor {
+  const rank = index.ndim;
+  const parts = [...Array(rank).keys()].map((d) =>
+    unsqueeze(d === dim ? convert(index, int64) : bind1(P.iota!, [], { shape: [...index.shape], dim: d, dtype: int64 }, index.device), rank));
+  return bind1(P.concatenate!, parts, { dim: rank });
+}
+
 export function gather(x: Tensor, dim: number, index: Tensor, ..._rest: unknown[]): Tensor {
   checkIndexTensor("gather", index);
   const d = normDim(dim, Math.max(x.ndim, 1), "gather");
@@ -177,7 +188,10 @@ export function gather(x: Tensor, dim: number, index: Tensor, ..._rest: unknown[
   index.shape.forEach((s, k) => {
     if (k !== d && s > x.shape[k]!) throw new TorchError(`gather(): Size does not match at dimension ${k} expected index ${shapeStr(index.shape)} to be smaller than self ${shapeStr(x.shape)} apart from dimension ${d}`);
   });
-  return surface("gather", () => bind1(P.gather!, [x, index], { dim: d }));
+  return surface("gather", () => {
+    if (x.ndim === 0) return reshape(bind1(P.gather!, [reshape(x, [1]), reshape(index, [1, 1])]), []);
+    return bind1(P.gather!, [x, fullIndex(index, d)]);
+  });
 }
 
 function scatterImpl(op: string, x: Tensor, dim: number, index: Tensor, src: TensorOrScalar, reduce: "none" | "add"): Tensor {
@@ -194,7 +208,12 @@ function scatterImpl(op: string, x: Tensor, dim: number, index: Tensor, src: Ten
   } else {
     s = expandTo(scalarTensor(src, x.dtype, x.device), index.shape);
   }
-  return surface(op, () => bind1(P.scatter!, [x, index, s], { dim: d, reduce }));
+  return surface(op, () => {
+    if (x.ndim === 0) return reshape(bind1(P.scatter!, [reshape(x, [1]), reshape(index, [1, 1]), reshape(s, [1])], { reduce }), []);
+    // src may be larger than index: only its leading index-shaped block is used
+    const upd = s.shape.every((n, k) => n === index.shape[k]) ? s : bind1(P.slice!, [s], { start: s.shape.map(() => 0), limit: [...index.shape], step: s.shape.map(() => 1) });
+    return bind1(P.scatter!, [x, fullIndex(index, d), upd], { reduce });
+  });
 }
 export function scatter(x: Tensor, dim: number, index: Tensor, src: TensorOrScalar, ...args: unknown[]): Tensor {
   const { reduce } = parseArgs("scatter", args, ["reduce"], { reduce: null });
@@ -208,9 +227,9 @@ export function index_select(x: Tensor, dim: number, index: Tensor): Tensor {
   if (index.ndim > 1) throw new TorchError(`index_select(): Index is supposed to be a vector (got ${index.ndim}-D)`);
   const d = normDim(dim, Math.max(x.ndim, 1), "index_select");
   return surface("index_select", () => {
-    if (x.ndim === 0) return gather(reshape(x, [1]), 0, reshape(convert(index, int64), [1])).reshape([]);
+    if (x.ndim === 0) return reshape(gather(reshape(x, [1]), 0, reshape(convert(index, int64), [1])), []);
     const ix = reshape(convert(index, int64), x.shape.map((_, k) => (k === d ? index.numel() : 1)));
-    return bind1(P.gather!, [x, expand(ix, x.shape.map((s, k) => (k === d ? index.numel() : s)))], { dim: d });
+    return gather(x, d, expand(ix, x.shape.map((s, k) => (k === d ? index.numel() : s))));
   });
 }
 

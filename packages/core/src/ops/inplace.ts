@@ -63,7 +63,7 @@ function rebaseHistory(op: string, target: Tensor, v: Tensor): void {
   const positions = target._viewFn!(reshape(bind1(P.iota!, [], { shape: [base.numel()], dim: 0, dtype: int64 }, base.device), [...base.shape]));
   surface(op, () => {
     const src = base.requires_grad ? base : base.detach();
-    const newBase = bind1(P.scatter!, [reshape(src, [-1]), reshape(positions, [-1]).contiguous(), reshape(v, [-1]).contiguous()], { dim: 0, reduce: "none" });
+    const newBase = bind1(P.scatter!, [reshape(src, [-1]), reshape(positions, [-1, 1]), reshape(v, [-1])], { reduce: "none" });
     const nb = reshape(newBase, [...base.shape]);
     base._setGradFn(nb.grad_fn!, nb._outIndex);
     const nv = target._viewFn!(nb);

@@ -10,6 +10,7 @@ import { parseArgs } from "./args.js";
 import { convert, expandTo, resolveDtype } from "./base.js";
 import { abs, add, div, exp, log, maximum, minimum, mul, pow, sqrt, sub, where, isinf, ne } from "./elementwise.js";
 import { reshape } from "./shape.js";
+import { gather } from "./indexing.js";
 
 /** reduce over dims, optionally keeping them as size-1. */
 export function reducePrim(x: Tensor, op: ReduceOp, dims: number[], keepdim: boolean): Tensor {
@@ -54,7 +55,7 @@ function extremum(op: "max" | "min", x: Tensor, args: unknown[]): Tensor | Tenso
   if (x.ndim > 0 && x.shape[d] === 0) throw new TorchError(`${op}(): Expected reduction dim ${d} to have non-zero size.`);
   return surface(op, () => {
     const indices = argreducePrim(x, op, d, true);
-    let values = x.ndim === 0 ? x.clone() : (bind1(P.gather!, [x, indices], { dim: d }));
+    let values = x.ndim === 0 ? x.clone() : gather(x, d, indices);
     let idx = indices;
     if (!o.keepdim && x.ndim > 0) { values = reshape(values, x.shape.filter((_, i) => i !== d)); idx = reshape(idx, values.shape as number[]); }
     if (x.ndim === 0) idx = reshape(idx, []);

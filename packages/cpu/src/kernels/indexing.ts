@@ -2,67 +2,50 @@
 import { TorchIndexError, contiguousStrides, int64, type Shape } from "@xlatorch/core";
 import { contiguous } from "../strided.js";
 import type { Kernel } from "./types.js";
-import { decode, encode, permToEnd, prod } from "./values.js";
+import { decode, encode, permToEnd } from "./values.js";
 
 function indices(s: any, shape: Shape): Float64Array {
   const v = decode(s, shape, int64);
   return v instanceof BigInt64Array ? Float64Array.from(v, Number) : v;
 }
 
-/** Visit every multi-index of `shape`, giving the linear offset in `strides` and a running counter. */
-function forEachIndex(shape: Shape, strides: readonly number[], dim: number, fn: (i: number, base: number) => void): void {
-  const n = prod(shape);
-  const nd = shape.length;
-  const idx = new Int32Array(nd);
-  let base = 0;
+const oob = (op: string, coord: number[], shape: Shape) =>
+  new TorchIndexError(`${op}: index [${coord.join(", ")}] is out of bounds for a tensor of size [${shape.join(", ")}]`);
+
+/** Linear offsets (row-major in `shape`) of each coordinate row of idx [..., rank]; negative coordinates wrap. */
+function offsets(op: string, idx: Float64Array, shape: Shape): Int32Array | Float64Array {
+  const rank = shape.length;
+  const n = rank === 0 ? 0 : idx.length / rank;
+  const st = contiguousStrides(shape);
+  const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    fn(i, base);
-    for (let d = nd - 1; d >= 0; d--) {
-      idx[d]!++;
-      if (d !== dim) base += strides[d]!;
-      if (idx[d]! < shape[d]!) break;
-      if (d !== dim) base -= strides[d]! * shape[d]!;
-      idx[d] = 0;
+    let off = 0;
+    for (let k = 0; k < rank; k++) {
+      let c = idx[i * rank + k]!;
+      const size = shape[k]!;
+      if (c < -size || c >= size) throw oob(op, Array.from(idx.subarray(i * rank, (i + 1) * rank)), shape);
+      if (c < 0) c += size;
+      off += c * st[k]!;
     }
+    out[i] = off;
   }
+  return out;
 }
 
-const oob = (op: string, v: number, dim: number, size: number) =>
-  new TorchIndexError(`${op}: index ${v} is out of bounds for dimension ${dim} with size ${size}`);
-
 export const indexingKernels: Record<string, Kernel> = {
-  gather: ([x, ix], [xa, ia], { dim }: { dim: number }, [o]) => {
-    const xs = xa!.shape, is = ia!.shape;
-    const vals = decode(x!, xs, xa!.dtype);
-    const idx = indices(ix!, is);
-    const st = contiguousStrides(xs);
-    const big = vals instanceof BigInt64Array;
-    const out: any = big ? new BigInt64Array(idx.length) : new Float64Array(idx.length);
-    forEachIndex(is, st, dim, (i, base) => {
-      let k = idx[i]!;
-      if (k < -xs[dim]! || k >= xs[dim]!) throw oob("gather", k, dim, xs[dim]!);
-      if (k < 0) k += xs[dim]!;
-      out[i] = vals[base + k * st[dim]!];
-    });
+  gather: ([x, ix], [xa, ia], _attrs, [o]) => {
+    const vals: any = decode(x!, xa!.shape, xa!.dtype);
+    const offs = offsets("gather", indices(ix!, ia!.shape), xa!.shape);
+    const out: any = vals instanceof BigInt64Array ? new BigInt64Array(offs.length) : new Float64Array(offs.length);
+    for (let i = 0; i < offs.length; i++) out[i] = vals[offs[i]!];
     return [contiguous(encode(out, o!.dtype), o!.shape)];
   },
-  scatter: ([x, ix, src], [xa, ia, sa], { dim, reduce }: { dim: number; reduce: string }, [o]) => {
-    const xs = xa!.shape, is = ia!.shape;
-    const out = decode(x!, xs, xa!.dtype);
-    const upd = decode(src!, sa!.shape, sa!.dtype);
-    const idx = indices(ix!, is);
-    const st = contiguousStrides(xs), sst = contiguousStrides(sa!.shape);
-    // src may be larger than index; walk index's shape with src's strides too.
-    const srcOff: number[] = [];
-    forEachIndex(is, sst, -1, (i, b) => { srcOff[i] = b; });
-    forEachIndex(is, st, dim, (i, base) => {
-      let k = idx[i]!;
-      if (k < -xs[dim]! || k >= xs[dim]!) throw oob("scatter", k, dim, xs[dim]!);
-      if (k < 0) k += xs[dim]!;
-      const p = base + k * st[dim]!;
-      const v: any = upd[srcOff[i]!];
-      (out as any)[p] = reduce === "add" ? (out as any)[p] + v : v;
-    });
+  scatter: ([x, ix, upd], [xa, ia, ua], { reduce }: { reduce: string }, [o]) => {
+    const out: any = decode(x!, xa!.shape, xa!.dtype);
+    const u: any = decode(upd!, ua!.shape, ua!.dtype);
+    const offs = offsets("scatter", indices(ix!, ia!.shape), xa!.shape);
+    if (reduce === "add") for (let i = 0; i < offs.length; i++) out[offs[i]!] += u[i];
+    else for (let i = 0; i < offs.length; i++) out[offs[i]!] = u[i];
     return [contiguous(encode(out, o!.dtype), o!.shape)];
   },
   sort: ([x], [a], { dim, descending, stable }: { dim: number; descending: boolean; stable: boolean }, [ov, oi]) => {
