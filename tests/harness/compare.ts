@@ -108,6 +108,31 @@ function flattenList(v: unknown, out: unknown[]): unknown[] {
   return out;
 }
 
+/** Rounds a double to the nearest float16 value (ties to even); the fixture stores short decimals. */
+export function roundF16(x: number): number {
+  if (!Number.isFinite(x) || x === 0) return x;
+  const a = Math.abs(x);
+  if (a >= 65520) return x > 0 ? Infinity : -Infinity;
+  let e = Math.floor(Math.log2(a));
+  while (2 ** e > a) e--;
+  while (2 ** (e + 1) <= a) e++;
+  e = Math.max(e, -14);
+  const ulp = 2 ** (e - 10);
+  const q = a / ulp;
+  let r = Math.floor(q);
+  const frac = q - r;
+  if (frac > 0.5 || (frac === 0.5 && r % 2 === 1)) r += 1;
+  return Math.sign(x) * r * ulp;
+}
+
+/** Expected element as a number of the expected dtype (short decimals are rounded back to it). */
+function expectedFloat(e: number | string, dtype: string): number {
+  const v = specialFloat(e);
+  if (dtype === "float32") return Math.fround(v);
+  if (dtype === "float16") return roundF16(v);
+  return v;
+}
+
 function tolFor(dtype: string, opts: CompareOptions): Tolerance {
   const base = DEFAULT_TOL[dtype] ?? { rtol: 0, atol: 0 };
   return { rtol: opts.rtol ?? base.rtol, atol: opts.atol ?? base.atol };
@@ -132,7 +157,7 @@ function elementMismatch(a: unknown, e: number | string | boolean, dtype: string
     return ab === toBig(e) ? null : "";
   }
   if (typeof a !== "number") return `expected a number, got ${typeof a} ${fmt(a)}`;
-  return floatClose(a, specialFloat(e as number | string), tol) ? null : "";
+  return floatClose(a, expectedFloat(e as number | string, dtype), tol) ? null : "";
 }
 
 function readTensor(actual: any): unknown[] {
@@ -175,12 +200,14 @@ export function compareTensor(actual: unknown, expected: TensorJson, opts: Compa
       }
     }
     if (FLOAT_DTYPES.has(expected.dtype) && typeof values[i] === "number") {
-      const d = Math.abs((values[i] as number) - specialFloat(expected.data[i] as number | string));
+      const d = Math.abs((values[i] as number) - expectedFloat(expected.data[i] as number | string, expected.dtype));
       if (Number.isFinite(d)) maxDiff = Math.max(maxDiff, d);
     }
   }
   if (first >= 0) {
-    const e = expected.data[first];
+    const e = FLOAT_DTYPES.has(expected.dtype)
+      ? expectedFloat(expected.data[first] as number | string, expected.dtype)
+      : expected.data[first];
     const a = values[first];
     const where = expected.shape.length ? ` (index [${unravel(first, expected.shape).join(", ")}])` : "";
     const tolMsg = FLOAT_DTYPES.has(expected.dtype) ? `, rtol=${tol.rtol} atol=${tol.atol}, max |diff| ${maxDiff}` : "";
