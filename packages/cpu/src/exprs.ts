@@ -34,7 +34,7 @@ const BIG_UNARY: Record<string, T1> = {
 
 const FLOAT_BINARY: Record<string, T2> = {
   add: (a, b) => `(${a}+${b})`, subtract: (a, b) => `(${a}-${b})`, multiply: (a, b) => `(${a}*${b})`,
-  divide: (a, b) => `(${a}/${b})`, remainder: (a, b) => `(${a}%${b})`, power: (a, b) => `Math.pow(${a},${b})`,
+  divide: (a, b) => `(${a}/${b})`, remainder: (a, b) => `(${a}%${b})`, power: (a, b) => `$.fpow(${a},${b})`,
   maximum: (a, b) => `Math.max(${a},${b})`, minimum: (a, b) => `Math.min(${a},${b})`, atan2: (a, b) => `Math.atan2(${a},${b})`,
 };
 const INT_BINARY: Record<string, T2> = {

@@ -71,6 +71,8 @@ export const $ = {
     while (b > 0n) { if (b & 1n) r = BigInt.asIntN(64, r * base); base = BigInt.asIntN(64, base * base); b >>= 1n; }
     return r;
   },
+  /** C pow: 1^y and x^0 are 1 even for NaN (JS's Math.pow gives NaN for 1^NaN). */
+  fpow: (a: number, b: number) => (a === 1 || b === 0 ? 1 : Math.pow(a, b)),
   f2i: (a: number) => (Number.isFinite(a) ? Math.trunc(a) : 0),
   f2big: (a: number) => (Number.isFinite(a) ? BigInt.asIntN(64, BigInt(Math.trunc(a))) : -(2n ** 63n)),
 };

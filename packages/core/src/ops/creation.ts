@@ -123,7 +123,7 @@ export function linspace(start: number, end: number, steps: number, ...args: unk
   const v = new Float64Array(steps);
   const step = steps > 1 ? (end - start) / (steps - 1) : 0;
   const half = Math.floor(steps / 2);
-  for (let i = 0; i < steps; i++) v[i] = i < half ? start + step * i : end - step * (steps - 1 - i);
+  for (let i = 0; i < steps; i++) v[i] = steps === 1 ? start : i < half ? start + step * i : end - step * (steps - 1 - i);
   return fromValues(v, dtype, o);
 }
 

@@ -16,8 +16,8 @@ function checkOperand(op: string, x: unknown, name: string): asserts x is Tensor
 }
 
 /** Bring operands to one dtype and one broadcast shape, as tensors on one device. */
-export function prepare(op: string, xs: readonly TensorOrScalar[], dtype: DType): Tensor[] {
-  const t = xs.find((x): x is Tensor => x instanceof Tensor);
+export function prepare(op: string, xs: readonly TensorOrScalar[], dtype: DType, like?: Tensor): Tensor[] {
+  const t = xs.find((x): x is Tensor => x instanceof Tensor) ?? like;
   if (!t) throw new TorchTypeError(`${op}: expected at least one Tensor argument`);
   const shape = broadcastShapes(op, ...xs.map((x) => (x instanceof Tensor ? x.shape : [])));
   return xs.map((x) => expandTo(x instanceof Tensor ? convert(x, dtype) : scalarTensor(x, dtype, t.device), shape));
@@ -50,15 +50,16 @@ function unarySame(op: string, prim: string, x: Tensor): Tensor {
 
 export const add = (a: TensorOrScalar, b: TensorOrScalar, ...args: unknown[]): Tensor => {
   const { alpha } = parseArgs("add", args, ["alpha"], { alpha: 1 });
-  return surface("add", () => binary("add", "add", a, alpha === 1 ? b : mul(b, alpha), false));
+  return surface("add", () => binary("add", "add", a, alpha === 1 ? b : scaled(b, alpha), false));
 };
 export const sub = (a: TensorOrScalar, b: TensorOrScalar, ...args: unknown[]): Tensor => {
   const { alpha } = parseArgs("sub", args, ["alpha"], { alpha: 1 });
   if ((a instanceof Tensor && a.dtype === bool) || (b instanceof Tensor && b.dtype === bool)) {
     throw new TorchError("sub: Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.");
   }
-  return surface("sub", () => binary("sub", "subtract", a, alpha === 1 ? b : mul(b, alpha)));
+  return surface("sub", () => binary("sub", "subtract", a, alpha === 1 ? b : scaled(b, alpha)));
 };
+const scaled = (b: TensorOrScalar, alpha: number): TensorOrScalar => (b instanceof Tensor ? mul(b, alpha) : Number(b) * alpha);
 export const mul = (a: TensorOrScalar, b: TensorOrScalar): Tensor => binary("mul", "multiply", a, b);
 export const maximum = (a: Tensor, b: Tensor): Tensor => binary("maximum", "maximum", a, b);
 export const minimum = (a: Tensor, b: Tensor): Tensor => binary("minimum", "minimum", a, b);
@@ -77,7 +78,7 @@ export function div(a: TensorOrScalar, b: TensorOrScalar, ...args: unknown[]): T
     const dt = result_type(operand(a), operand(b));
     const [x, y] = prepare("div", [a, b], dt);
     const q = binaryPrim("divide", x!, y!);
-    if (dt.is_floating_point) return rounding_mode === "trunc" ? truncF(q) : unaryPrim("floor", q);
+    if (dt.is_floating_point) return rounding_mode === "trunc" ? truncF(q) : floorDivFloat(x!, y!, q);
     if (rounding_mode === "trunc") return q;
     // floor division on integers: step down where the remainder's sign differs from the divisor's
     const r = binaryPrim("remainder", x!, y!);
@@ -86,6 +87,25 @@ export function div(a: TensorOrScalar, b: TensorOrScalar, ...args: unknown[]): T
     return bind1(P.select!, [adjust, binaryPrim("subtract", q, expandTo(scalarTensor(1, dt, x!.device), q.shape)), q]);
   });
 }
+/**
+ * Floor division as PyTorch computes it (div_floor_floating): from fmod, so that
+ * 1 // 0.1 is 9 like Python, not floor(1 / 0.1) = 10.
+ */
+function floorDivFloat(a: Tensor, b: Tensor, q: Tensor): Tensor {
+  const zero = expandTo(scalarTensor(0, a.dtype, a.device), a.shape);
+  const one = expandTo(scalarTensor(1, a.dtype, a.device), a.shape);
+  const mod = binaryPrim("remainder", a, b);
+  let d = binaryPrim("divide", binaryPrim("subtract", a, mod), b);
+  const fix = and_(cmp(mod, zero, "NE"), xorPrim(cmp(b, zero, "LT"), cmp(mod, zero, "LT")));
+  d = bind1(P.select!, [fix, binaryPrim("subtract", d, one), d]);
+  let fl = unaryPrim("floor", d);
+  const half = expandTo(scalarTensor(0.5, a.dtype, a.device), a.shape);
+  fl = bind1(P.select!, [cmp(binaryPrim("subtract", d, fl), half, "GT"), binaryPrim("add", fl, one), fl]);
+  // exact zero quotients keep the sign of a / b; division by zero gives a / b
+  fl = bind1(P.select!, [cmp(d, zero, "EQ"), binaryPrim("multiply", zero, q), fl]);
+  return bind1(P.select!, [cmp(b, zero, "EQ"), q, fl]);
+}
+
 // trunc for floats: StableHLO has no trunc op, so compose it from floor and ceil.
 function truncF(q: Tensor): Tensor {
   const zero = expandTo(scalarTensor(0, q.dtype, q.device), q.shape);
@@ -219,15 +239,16 @@ export function isinf(x: Tensor): Tensor { return surface("isinf", () => (x.dtyp
 const expandBool = (x: Tensor, v: boolean) => bind1(P.copy!, [expandTo(scalarTensor(v, bool, x.device), x.shape)]);
 
 /** where(condition, input, other): promotes input/other, broadcasts all three. */
-export function where(cond: Tensor, a: TensorOrScalar, b: TensorOrScalar): Tensor {
+export function where(cond: Tensor, a?: TensorOrScalar, b?: TensorOrScalar): Tensor {
+  if (a === undefined && b === undefined && cond instanceof Tensor) return (cond as any).nonzero({ as_tuple: true });
   if (!(cond instanceof Tensor)) throw new TorchTypeError(`where(): argument 'condition' must be Tensor, not ${describe(cond)}`);
   if (cond.dtype !== bool) throw new TorchTypeError(`where expected condition to be a boolean tensor, but got a tensor with dtype ${cond.dtype.scalarName}`);
   checkOperand("where", a, "input");
   checkOperand("where", b, "other");
   return surface("where", () => {
-    const dt = result_type(operand(a), operand(b));
+    const dt = result_type(operand(a!), operand(b!));
     const shape = broadcastShapes("where", cond.shape, a instanceof Tensor ? a.shape : [], b instanceof Tensor ? b.shape : []);
-    const [x, y] = prepare("where", [a, b], dt).map((t) => expandTo(t, shape));
+    const [x, y] = prepare("where", [a!, b!], dt, cond).map((t) => expandTo(t, shape));
     return bind1(P.select!, [expandTo(cond, shape), x!, y!]);
   });
 }

@@ -215,10 +215,11 @@ function scatterImpl(op: string, x: Tensor, dim: number, index: Tensor, src: Ten
     return bind1(P.scatter!, [x, fullIndex(index, d), upd], { reduce });
   });
 }
-export function scatter(x: Tensor, dim: number, index: Tensor, src: TensorOrScalar, ...args: unknown[]): Tensor {
-  const { reduce } = parseArgs("scatter", args, ["reduce"], { reduce: null });
+export function scatter(x: Tensor, ...args: unknown[]): Tensor {
+  const { dim, index, src, value, reduce } = parseArgs("scatter", args, ["dim", "index", "src", "reduce", "value"], { reduce: null });
+  if (src === undefined && value === undefined) throw new TorchTypeError("scatter() missing required argument 'src' or 'value'");
   if (reduce !== null && reduce !== "add") throw new TorchError(`scatter(): reduce argument must be 'add' (others are not implemented), got '${reduce}'`);
-  return scatterImpl("scatter", x, dim, index, src, reduce === "add" ? "add" : "none");
+  return scatterImpl("scatter", x, dim, index, src ?? value, reduce === "add" ? "add" : "none");
 }
 export const scatter_add = (x: Tensor, dim: number, index: Tensor, src: Tensor) => scatterImpl("scatter_add", x, dim, index, src, "add");
 

@@ -73,11 +73,7 @@ export const ger = outer;
 /** einsum(equation, ...operands) by pairwise dot_general contractions. */
 export function einsum(equation: string, ...operands: (Tensor | Tensor[])[]): Tensor {
   const ops = (operands.length === 1 && Array.isArray(operands[0]) ? operands[0] : operands) as Tensor[];
-  const eq = equation.replace(/\s+/g, "");
-  const [lhs, rhsGiven] = eq.split("->") as [string, string | undefined];
-  const inputs = lhs.split(",");
-  if (inputs.length !== ops.length) throw new TorchError(`einsum(): more operands were provided than specified in the equation (${inputs.length} subscripts, ${ops.length} operands)`);
-  if (inputs.some((s) => s.includes("."))) throw new TorchError("einsum(): ellipsis ('...') is not supported yet");
+  const [inputs, rhsGiven] = expandEllipsis(equation.replace(/\s+/g, ""), ops);
   const counts = new Map<string, number>();
   inputs.forEach((s, i) => {
     if (s.length !== ops[i]!.ndim) throw new TorchError(`einsum(): the number of subscripts in the equation (${s.length}) does not match the number of dimensions (${ops[i]!.ndim}) for operand ${i}`);
@@ -119,6 +115,33 @@ export function einsum(equation: string, ...operands: (Tensor | Tensor[])[]): Te
     const result = [...out].map((c) => accL.indexOf(c));
     return result.every((p, i) => p === i) ? acc : permute(acc, result);
   });
+}
+
+/**
+ * Replace "..." by fresh upper-case labels, right-aligned across operands so
+ * that broadcasting dims share labels; an implicit output puts them first.
+ */
+function expandEllipsis(eq: string, ops: Tensor[]): [string[], string | undefined] {
+  const [lhs, rhs] = eq.split("->") as [string, string | undefined];
+  const inputs = lhs.split(",");
+  if (inputs.length !== ops.length) throw new TorchError(`einsum(): ${inputs.length} subscripts in the equation but ${ops.length} operands were provided`);
+  if (!eq.includes("...")) return [inputs, rhs];
+  const pool = "ZYXWVUTSRQPONMLKJIHGFEDCBA";
+  let maxEll = 0;
+  const out = inputs.map((s, i) => {
+    if (!s.includes("...")) return s;
+    const n = ops[i]!.ndim - (s.length - 3);
+    if (n < 0) throw new TorchError(`einsum(): the number of subscripts in the equation (${s.length - 3}) is more than the number of dimensions (${ops[i]!.ndim}) for operand ${i}`);
+    maxEll = Math.max(maxEll, n);
+    return s.replace("...", pool.slice(0, n).split("").reverse().join(""));
+  });
+  const ell = pool.slice(0, maxEll).split("").reverse().join("");
+  if (rhs === undefined) {
+    const counts = new Map<string, number>();
+    for (const s of out) for (const c of s) if (!ell.includes(c)) counts.set(c, (counts.get(c) ?? 0) + 1);
+    return [out, ell + [...counts.keys()].filter((c) => counts.get(c) === 1).sort().join("")];
+  }
+  return [out, rhs.replace("...", ell)];
 }
 
 function expandLabels(t: Tensor, labels: string, sizes: Map<string, number>): Tensor {

@@ -97,7 +97,9 @@ function anyAll(op: "any" | "all", x: Tensor, args: unknown[]): Tensor {
   const o = parseArgs(op, args, ["dim", "keepdim"], { dim: null, keepdim: false });
   return surface(op, () => {
     const b = x.dtype === bool ? x : ne(x, 0);
-    return reducePrim(b, op === "any" ? "or" : "and", dimsOf(op, x, o.dim), o.keepdim);
+    const r = reducePrim(b, op === "any" ? "or" : "and", dimsOf(op, x, o.dim), o.keepdim);
+    // PyTorch keeps uint8 for any/all of uint8 inputs
+    return x.dtype.name === "uint8" ? convert(r, x.dtype) : r;
   });
 }
 export const any = (x: Tensor, ...a: unknown[]) => anyAll("any", x, a);

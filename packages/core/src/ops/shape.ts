@@ -113,6 +113,7 @@ export function flatten(x: Tensor, ...args: unknown[]): Tensor {
   const shape = [...x.shape.slice(0, s), x.shape.slice(s, e + 1).reduce((a, b) => a * b, 1), ...x.shape.slice(e + 1)];
   return reshape(x, shape);
 }
+export const numel = (x: Tensor) => x.numel();
 export const ravel = (x: Tensor) => reshape(x, [-1]);
 
 export function unflatten(x: Tensor, dim: number, sizes: number[]): Tensor {
@@ -195,12 +196,12 @@ export function flip(x: Tensor, ...args: unknown[]): Tensor {
 export const fliplr = (x: Tensor) => flip(x, [1]);
 export const flipud = (x: Tensor) => flip(x, [0]);
 
-export function roll(x: Tensor, shifts: number | number[], ...args: unknown[]): Tensor {
-  const { dims } = parseArgs("roll", args, ["dims"], { dims: null });
+export function roll(x: Tensor, ...args: unknown[]): Tensor {
+  const { shifts, dims } = parseArgs("roll", args, ["shifts", "dims"], { dims: null });
   return surface("roll", () => {
     if (dims === null) return view(roll(flatten(x), shifts, 0), [...x.shape]);
-    const sh = typeof shifts === "number" ? [shifts] : shifts;
-    const ds = typeof dims === "number" ? [dims] : dims;
+    const sh: number[] = typeof shifts === "number" ? [shifts] : shifts;
+    const ds: number[] = typeof dims === "number" ? [dims] : dims;
     if (sh.length !== ds.length) throw new TorchError(`roll: shifts and dimensions must align. shifts: ${sh.length}, dims:${ds.length}`);
     let y = x;
     sh.forEach((s, i) => {
