@@ -99,9 +99,9 @@ export function gradEdge(t: Tensor): Edge | null {
 /** Record a primitive application on the tape, if any input requires grad. */
 export function record(prim: Primitive, inputs: readonly Tensor[], outputs: readonly Tensor[], attrs: unknown): void {
   if (!is_grad_enabled() || !inputs.some((t) => t.requires_grad)) return;
-  if (!prim.vjp) throw new TorchError(`${prim.name}: derivative is not implemented`);
   const differentiable = outputs.filter((o) => o.dtype.is_floating_point);
   if (differentiable.length === 0) return;
+  if (!prim.vjp) throw new TorchError(`${prim.name}: derivative is not implemented`);
   const vjp = prim.vjp;
   const node = new Node(className(surfaceName ?? prim.name), prim, attrs, inputs, outputs,
     (cts, ins, outs) => vjp(cts, ins, outs, attrs), prim.saves);

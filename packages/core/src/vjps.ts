@@ -139,7 +139,7 @@ defineVjp<{ op: string; dims: number[] }>("reduce", BOTH, ([g], [x], [y], { op, 
   const gb = expandTo(reshape(g!, kept), x!.shape);
   if (op === "sum") return [gb];
   const yb = expandTo(reshape(y!, kept), x!.shape);
-  if (op === "prod") return [E.div(E.mul(gb, yb), x!)];
+  if (op === "prod") return [E.mul(gb, productOfOthers(x!, dims))];
   // max/min: the gradient is shared evenly among the elements equal to the result
   const mask = convert(E.eq(x!, yb), g!.dtype);
   const count = expandTo(reducePrim(mask, "sum", dims, true), x!.shape);
@@ -148,7 +148,7 @@ defineVjp<{ op: string; dims: number[] }>("reduce", BOTH, ([g], [x], [y], { op, 
 defineVjp<{ op: string; dim: number }>("cumulative", BOTH, ([g], [x], [y], { op, dim }) => {
   const revcumsum = (t: Tensor) => bind1(P.reverse!, [bind1(P.cumulative!, [bind1(P.reverse!, [t], { dims: [dim] })], { op: "sum", dim })], { dims: [dim] });
   if (op === "sum") return [revcumsum(g!)];
-  return [E.div(revcumsum(E.mul(g!, y!)), x!)];
+  return [cumprodGrad(g!, x!, dim)];
 });
 defineVjp("gather", IN, ([g], [x, idx]) => [bind1(P.scatter!, [zero(x!), idx!, g!], { reduce: "add" }), null]);
 defineVjp<{ reduce: string }>("scatter", IN, ([g], [, idx], _o, { reduce }) => {
@@ -159,3 +159,41 @@ defineVjp<{ reduce: string }>("scatter", IN, ([g], [, idx], _o, { reduce }) => {
 defineVjp<{ dim: number }>("sort", { outputs: true }, ([g], [x], [, idx], { dim }) => [
   g ? bind1(P.scatter!, [zero(x!), fullIndex(idx!, dim), g], { reduce: "add" }) : null,
 ]);
+
+/** prod_{j != i} x_j over `dims` for every i, exact with zeros (exclusive cumprods both ways). */
+function productOfOthers(x: Tensor, dims: number[]): Tensor {
+  const rest = [...x.shape.keys()].filter((d) => !dims.includes(d));
+  const perm = [...rest, ...dims];
+  const n = dims.reduce((a, d) => a * x.shape[d]!, 1);
+  const flat = reshape(permute(x, perm), [...rest.map((d) => x.shape[d]!), n]);
+  const last = flat.ndim - 1;
+  const exclusive = (t: Tensor) => {
+    const c = bind1(P.cumulative!, [t], { op: "prod", dim: last });
+    const shifted = bind1(P.slice!, [c], { start: c.shape.map(() => 0), limit: c.shape.map((s, d) => (d === last ? s - 1 : s)), step: c.shape.map(() => 1) });
+    return bind1(P.pad!, [shifted], { low: c.shape.map((_, d) => (d === last ? 1 : 0)), high: c.shape.map(() => 0), interior: c.shape.map(() => 0), value: 1 });
+  };
+  const flipLast = (t: Tensor) => bind1(P.reverse!, [t], { dims: [last] });
+  const others = E.mul(exclusive(flat), flipLast(exclusive(flipLast(flat))));
+  const unflat = reshape(others, perm.map((d) => x.shape[d]!));
+  const inv = new Array<number>(perm.length);
+  perm.forEach((p, i) => { inv[p] = i; });
+  return permute(unflat, inv);
+}
+
+/**
+ * Gradient of cumprod that stays exact with zeros: grad_i = sum_{k>=i} g_k *
+ * prod_{j<=k, j!=i} x_j, from an [n, n] table per row (O(n^2), like PyTorch's
+ * fallback for inputs containing zeros).
+ */
+function cumprodGrad(g: Tensor, x: Tensor, dim: number): Tensor {
+  const n = x.shape[dim]!;
+  const xl = E.movedimLast(x, dim), gl = E.movedimLast(g, dim);
+  const lead = xl.shape.slice(0, -1);
+  const eye = E.eqIota(n, x);
+  const table = E.where(eye, 1, expandTo(reshape(xl, [...lead, 1, n]), [...lead, n, n]));
+  const c = bind1(P.cumulative!, [table], { op: "prod", dim: lead.length + 1 });
+  const upper = E.geIota(n, x);
+  const terms = E.where(upper, E.mul(c, expandTo(reshape(gl, [...lead, 1, n]), [...lead, n, n])), 0);
+  const r = reducePrim(terms, "sum", [lead.length + 1], false);
+  return E.movedimBack(r, dim);
+}

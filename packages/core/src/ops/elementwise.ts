@@ -281,3 +281,13 @@ export function lerp(start: Tensor, end: Tensor, weight: TensorOrScalar): Tensor
 }
 
 export { convert };
+
+// Small helpers for VJPs that build index tables ([n, n] masks) on x's device.
+import { int64 } from "../dtype_all.js";
+const iota2 = (n: number, d: number, like: Tensor) => bind1(P.iota!, [], { shape: [n, n], dim: d, dtype: int64 }, like.device);
+/** [n, n] bool mask i == k. */
+export const eqIota = (n: number, like: Tensor) => cmp(iota2(n, 0, like), iota2(n, 1, like), "EQ");
+/** [n, n] bool mask k >= i (row i, column k). */
+export const geIota = (n: number, like: Tensor) => cmp(iota2(n, 1, like), iota2(n, 0, like), "GE");
+export const movedimLast = (x: Tensor, dim: number) => (x as any).movedim(dim, -1) as Tensor;
+export const movedimBack = (x: Tensor, dim: number) => (x as any).movedim(-1, dim) as Tensor;

@@ -17,8 +17,7 @@
 //   exponential(g, n, dt, lambd)    t.exponential_(lambd)
 // "n" is the element count of a contiguous tensor; values come in its memory order.
 
-import { fma32 } from "./fma.js";
-import { fma64 } from "./fma.js";
+import { fma32, fma64 } from "./fma.js";
 import { log256, sincos256 } from "./float32math.js";
 import { Generator } from "./generator.js";
 import { log as libmLog, sin as libmSin, cos as libmCos } from "./libm.js";
@@ -112,13 +111,6 @@ function storeDouble(dtype: FloatDType, out: Float32Array | Float64Array | Uint1
   else out[i] = v;
 }
 
-/** Stores a float32-valued result (float16/bfloat16 round once more). */
-function storeFloat32(dtype: FloatDType, out: Float32Array | Float64Array | Uint16Array, i: number, v: number): void {
-  if (dtype === "float16") out[i] = halfFromFloat(v);
-  else if (dtype === "bfloat16") out[i] = bf16FromFloat(v);
-  else out[i] = v;
-}
-
 /** static_cast<scalar_t>(int64 v) for every dtype; v is a safe integer number or a bigint. */
 function storeInt(dtype: RandomDType, out: HostArrayOf[RandomDType], i: number, v: number | bigint): void {
   switch (dtype) {
@@ -145,10 +137,6 @@ function storeInt(dtype: RandomDType, out: HostArrayOf[RandomDType], i: number, 
       (out as Uint16Array)[i] = bf16FromFloat(typeof v === "bigint" ? int64ToFloat32(v) : f(v));
       return;
   }
-}
-
-function fmtNum(v: number | bigint): string {
-  return typeof v === "bigint" ? v.toString() : String(v);
 }
 
 // ---------------------------------------------------------------- uniform
@@ -778,5 +766,3 @@ export function multinomial(
   }
   return out;
 }
-
-export { fmtNum as _fmtNum };
