@@ -30,6 +30,12 @@ export class Cursor {
     }
   }
 
+  /** The position of the next token (after whitespace), for error messages. */
+  here(): number {
+    this.ws();
+    return this.pos;
+  }
+
   atEnd(): boolean {
     this.ws();
     return this.pos >= this.text.length;

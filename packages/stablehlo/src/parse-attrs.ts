@@ -9,7 +9,7 @@ import {
 import { elementFromBytes, floatFromBits, normalizeElement } from "./numbers.js";
 
 export function parseType(c: Cursor): TensorType {
-  const at = c.pos;
+  const at = c.here();
   c.ws();
   if (!c.peek("tensor")) c.fail("a tensor type like tensor<2x3xf32>");
   c.expect("tensor");
@@ -26,7 +26,7 @@ export function parseType(c: Cursor): TensorType {
     if (c.text[c.pos] !== "x") c.fail("'x' after a dimension size");
     c.pos++;
   }
-  const elemAt = c.pos;
+  const elemAt = c.here();
   const e = c.ident("an element type");
   if (!isElementType(e)) c.error(`unsupported element type '${e}' (supported: f32 f64 f16 bf16 i1 i8 ui8 i16 i32 i64)`, elemAt);
   if (c.peek(",")) c.error("tensor encodings are not supported");
@@ -65,7 +65,7 @@ const ENUMS: Record<string, readonly string[]> = {
 
 /** One enum keyword of `kind` (as in the pretty forms: `LT`, `FLOAT`, `DEFAULT`). */
 export function parseEnumValue(c: Cursor, kind: string): string {
-  const at = c.pos;
+  const at = c.here();
   const v = c.ident(`a ${kind} value`);
   if (!ENUMS[kind]!.includes(v)) c.error(`unknown ${kind} '${v}' (expected one of ${ENUMS[kind]!.join(", ")})`, at);
   return v;
@@ -81,7 +81,7 @@ export function parseAttr(c: Cursor): Attr {
   if (c.peek("tensor")) return { kind: "type", type: parseType(c) };
   if (c.peek("#stablehlo<")) {
     c.expect("#stablehlo<");
-    const at = c.pos;
+    const at = c.here();
     const kind = c.ident("an enum kind");
     if (!(kind in ENUMS)) c.error(`unsupported attribute #stablehlo<${kind} ...>`, at);
     const value = parseEnumValue(c, kind);
@@ -96,7 +96,7 @@ export function parseAttr(c: Cursor): Attr {
     c.expect("]", "to close the array attribute");
     return { kind: "array", values };
   }
-  const at = c.pos;
+  const at = c.here();
   const ch = c.text[c.pos] ?? "";
   if (/[-+0-9]/.test(ch)) {
     const n = c.number();
@@ -117,7 +117,7 @@ export function parseAttr(c: Cursor): Attr {
 function parseDenseArray(c: Cursor): Attr {
   c.expect("array");
   c.expect("<", "after 'array'");
-  const at = c.pos;
+  const at = c.here();
   const t = c.ident("an element type");
   if (t !== "i64") c.error(`only array<i64: ...> attributes are supported, found array<${t}`, at);
   const values: number[] = [];
@@ -145,7 +145,7 @@ const RECORD_FIELDS: Record<string, Record<string, string>> = {
 /** `#stablehlo.dot<...>`, `#stablehlo.gather<...>`, `#stablehlo.scatter<...>`; missing fields are empty (or 0). */
 function parseRecord(c: Cursor): Attr {
   c.expect("#stablehlo.");
-  const at = c.pos;
+  const at = c.here();
   const kind = c.ident("a record attribute name");
   const fields = RECORD_FIELDS[kind];
   if (!fields) c.error(`unsupported attribute #stablehlo.${kind}`, at);
@@ -153,7 +153,7 @@ function parseRecord(c: Cursor): Attr {
   for (const [k, v] of Object.entries(fields)) rec[v] = k === "index_vector_dim" ? 0 : [];
   c.expect("<", `after #stablehlo.${kind}`);
   while (!c.eat(">")) {
-    const fat = c.pos;
+    const fat = c.here();
     const f = c.ident(`a field of #stablehlo.${kind}`);
     if (!(f in fields)) c.error(`unknown field '${f}' in #stablehlo.${kind} (expected one of ${Object.keys(fields).join(", ")})`, fat);
     c.expect("=", `after '${f}'`);
@@ -169,7 +169,7 @@ type Literal = { text: string; float: boolean; hex: boolean } | boolean | Litera
 export function parseDense(c: Cursor): Extract<Attr, { kind: "dense" }> {
   c.expect("dense");
   c.expect("<", "after 'dense'");
-  const litAt = c.pos;
+  const litAt = c.here();
   let lit: Literal | string | undefined;
   if (!c.peek(">")) lit = c.peek('"') ? c.string() : parseLiteral(c);
   c.expect(">", "to close the dense literal");

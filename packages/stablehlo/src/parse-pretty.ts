@@ -231,7 +231,7 @@ function parsePrettyReduce(p: FuncParser, name: string, at: number, attrs: Recor
     const lhs: { ref: string; type: TensorType; at: number }[] = [], rhs: typeof lhs = [];
     while (c.eat("(")) {
       for (const side of [lhs, rhs]) {
-        const aat = c.pos;
+        const aat = c.here();
         const ref = c.valueRef("a reducer argument");
         c.expect(":", "after a reducer argument");
         side.push({ ref, type: parseType(c), at: aat });

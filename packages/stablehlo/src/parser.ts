@@ -59,7 +59,7 @@ export class FuncParser {
     const params: Value[] = [];
     if (!c.eat(")")) {
       do {
-        const at = c.pos;
+        const at = c.here();
         const ref = c.valueRef("a parameter (%name: type)");
         c.expect(":", "after a parameter name");
         params.push(this.define(ref, parseType(c), at));
@@ -127,7 +127,7 @@ export class FuncParser {
 
   /** A use of a value: `%name` or `%name#N`. */
   use(what = "an operand (%name)"): Value {
-    const at = this.c.pos;
+    const at = this.c.here();
     const ref = this.c.valueRef(what);
     const v = this.scope.lookup(ref) ?? (ref.endsWith("#0") ? this.scope.lookup(ref.slice(0, -2)) : undefined);
     if (!v) this.c.error(`use of undefined value %${ref}`, at);
@@ -154,18 +154,18 @@ export class FuncParser {
   /** One op line: results, then the generic or a pretty form. */
   private op(): Op {
     const c = this.c;
-    const at = c.pos;
+    const at = c.here();
     const resultRefs: { ref: string; count: number; at: number }[] = [];
     if (c.peek("%")) {
       do {
-        const rat = c.pos;
+        const rat = c.here();
         const ref = c.valueRef("a result name");
         const count = c.eat(":") ? c.int("a result count") : 1;
         resultRefs.push({ ref, count, at: rat });
       } while (c.eat(","));
       c.expect("=", "after the result names");
     }
-    const nameAt = c.pos;
+    const nameAt = c.here();
     const parsed = c.peek('"') ? this.generic() : parsePrettyOp(this, c.ident("an operation name"), nameAt);
     this.skipLoc();
     const want = resultRefs.reduce((n, r) => n + r.count, 0);
@@ -185,7 +185,7 @@ export class FuncParser {
   /** `"name"(operands) <{props}> (regions) {attrs} : functional-type`. */
   private generic(): ParsedOp {
     const c = this.c;
-    const at = c.pos;
+    const at = c.here();
     const name = c.string();
     c.expect("(", `after "${name}" to open its operands`);
     const operands = this.useList();
@@ -213,7 +213,7 @@ export class FuncParser {
     c.expect("{", "to open an attribute dictionary");
     if (c.eat("}")) return;
     do {
-      const at = c.pos;
+      const at = c.here();
       const key = c.peek('"') ? c.string() : c.ident("an attribute name");
       if (key in into) c.error(`duplicate attribute '${key}'`, at);
       into[key] = c.eat("=") ? parseAttr(c) : { kind: "bool", value: true };
@@ -235,7 +235,7 @@ export class FuncParser {
       c.ident("a block label");
       if (c.eat("(")) {
         do {
-          const at = c.pos;
+          const at = c.here();
           const ref = c.valueRef("a block argument (%name: type)");
           c.expect(":", "after a block argument name");
           args.push(this.define(ref, parseType(c), at));
@@ -261,7 +261,7 @@ export class FuncParser {
   /** After `return`/`stablehlo.return`: `%a, %b : t1, t2` (or nothing). */
   private terminator(): Value[] {
     const c = this.c;
-    const at = c.pos;
+    const at = c.here();
     const vs = this.useList();
     if (vs.length) {
       c.expect(":", "and the types of the returned values");
@@ -275,7 +275,7 @@ export class FuncParser {
 
   private genericReturn(): Value[] {
     const c = this.c;
-    const at = c.pos;
+    const at = c.here();
     c.string();
     c.expect("(", "after \"stablehlo.return\"");
     const vs = this.useList();

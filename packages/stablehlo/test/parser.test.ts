@@ -1,0 +1,218 @@
+// The parser on hand-written text: spec-style pretty forms, old-style generic
+// forms, JAX-style output, and errors that name the line and what was expected.
+import { describe, expect, it } from "vitest";
+import { ParseError } from "../src/cursor.js";
+import { parseModule, printModule } from "../src/index.js";
+import { opLines } from "./helpers.js";
+
+/** Parses, prints, and checks the printed text is a fixed point. */
+function reprint(text: string): string {
+  const once = printModule(parseModule(text));
+  expect(printModule(parseModule(once))).toBe(once);
+  return once;
+}
+
+describe("parseModule on hand-written text", () => {
+  it("accepts a bare func.func (no module), comments, func.return and spec pretty forms", () => {
+    const m = parseModule(`
+      // a small program
+      func.func @main(%x: tensor<2xf32>, %y: tensor<2xf32>) -> tensor<2xf32> {
+        %0 = stablehlo.add %x, %y : tensor<2xf32>   // pretty form
+        %1 = stablehlo.abs %0 : (tensor<2xf32>) -> tensor<2xf32>
+        %sum = stablehlo.multiply %1, %x : (tensor<2xf32>, tensor<2xf32>) -> tensor<2xf32>
+        func.return %sum : tensor<2xf32>
+      }`);
+    expect(m.name).toBe("module");
+    const f = m.funcs[0]!;
+    expect(f.name).toBe("main");
+    expect(f.params.map((p) => p.name)).toEqual(["x", "y"]);
+    expect(f.body.map((o) => o.name)).toEqual(["stablehlo.add", "stablehlo.abs", "stablehlo.multiply"]);
+    expect(f.body[2]!.operands[0]).toBe(f.body[1]!.results[0]);
+    expect(f.returns[0]).toBe(f.body[2]!.results[0]);
+    // Named values get ids that do not collide with numbered ones.
+    const ids = [...f.params, ...f.body.flatMap((o) => o.results)].map((v) => v.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(opLines(printModule(m))).toEqual([
+      "%0 = stablehlo.add %x, %y : tensor<2xf32>",
+      "%1 = stablehlo.abs %0 : tensor<2xf32>",
+      "%sum = stablehlo.multiply %1, %x : tensor<2xf32>",
+    ]);
+  });
+
+  it("reads the generic form with attributes in a plain dictionary and prints the pretty form", () => {
+    const text = reprint(`
+      func.func @main(%a: tensor<3xi32>, %b: tensor<1x2xf32>) -> (tensor<3xi1>, tensor<1x2x3xf32>, tensor<2x1xf32>) {
+        %0 = "stablehlo.compare"(%a, %a) {comparison_direction = #stablehlo<comparison_direction LT>} : (tensor<3xi32>, tensor<3xi32>) -> tensor<3xi1>
+        %1 = "stablehlo.broadcast_in_dim"(%b) {broadcast_dimensions = array<i64: 0, 1>} : (tensor<1x2xf32>) -> tensor<1x2x3xf32>
+        %2 = "stablehlo.transpose"(%b) <{permutation = array<i64: 1, 0>}> : (tensor<1x2xf32>) -> tensor<2x1xf32>
+        "func.return"(%0, %1, %2) : (tensor<3xi1>, tensor<1x2x3xf32>, tensor<2x1xf32>) -> ()
+      }`.replace('"func.return"(%0, %1, %2) : (tensor<3xi1>, tensor<1x2x3xf32>, tensor<2x1xf32>) -> ()', "return %0, %1, %2 : tensor<3xi1>, tensor<1x2x3xf32>, tensor<2x1xf32>"));
+    expect(opLines(text)).toEqual([
+      "%0 = stablehlo.compare LT, %a, %a : (tensor<3xi32>, tensor<3xi32>) -> tensor<3xi1>",
+      "%1 = stablehlo.broadcast_in_dim %b, dims = [0, 1] : (tensor<1x2xf32>) -> tensor<1x2x3xf32>",
+      "%2 = stablehlo.transpose %b, dims = [1, 0] : (tensor<1x2xf32>) -> tensor<2x1xf32>",
+    ]);
+  });
+
+  it("reads %r:2 result groups, %r#i uses, generic returns and region terminators", () => {
+    const text = reprint(`
+      func.func @main(%input0: tensor<16x16xf32>, %input1: tensor<16x16xi32>) -> tensor<16x16xi32> {
+        %0:2 = "stablehlo.sort"(%input0, %input1) ({
+        ^bb0(%arg0: tensor<f32>, %arg1: tensor<f32>, %arg2: tensor<i32>, %arg3: tensor<i32>):
+          %7 = "stablehlo.compare"(%arg0, %arg1) {compare_type = #stablehlo<comparison_type FLOAT>, comparison_direction = #stablehlo<comparison_direction GT>} : (tensor<f32>, tensor<f32>) -> tensor<i1>
+          "stablehlo.return"(%7) : (tensor<i1>) -> ()
+        }) {dimension = 1 : i64, is_stable = true} : (tensor<16x16xf32>, tensor<16x16xi32>) -> (tensor<16x16xf32>, tensor<16x16xi32>)
+        return %0#1 : tensor<16x16xi32>
+      }`);
+    const m = parseModule(text);
+    const sort = m.funcs[0]!.body[0]!;
+    expect(sort.results).toHaveLength(2);
+    expect(m.funcs[0]!.returns[0]).toBe(sort.results[1]);
+    expect(sort.attrs.dimension).toEqual({ kind: "int", value: 1, type: "i64" });
+    expect(sort.regions![0]!.ops[0]!.attrs.compare_type).toEqual({ kind: "enum", enum: "comparison_type", value: "FLOAT" });
+    expect(text).toContain("stablehlo.compare GT, %arg0, %arg1, FLOAT : (tensor<f32>, tensor<f32>) -> tensor<i1>");
+    expect(text).toMatch(/%(\d+), %(\d+) = "stablehlo.sort"\(%input0, %input1\) <\{dimension = 1 : i64, is_stable = true\}> \(\{/);
+  });
+
+  it("reads the compact and the reducer forms of stablehlo.reduce (as JAX prints them)", () => {
+    const text = reprint(`
+module @jit_f attributes {mhlo.num_partitions = 1 : i32, mhlo.num_replicas = 1 : i32} {
+  func.func public @main(%arg0: tensor<18x12xf32> {mhlo.layout_mode = "default"}) -> (tensor<18xf32> {jax.result_info = "", mhlo.layout_mode = "default"}, tensor<18xi32>) {
+    %cst = stablehlo.constant dense<0.000000e+00> : tensor<f32>
+    %0 = stablehlo.reduce(%arg0 init: %cst) applies stablehlo.add across dimensions = [1] : (tensor<18x12xf32>, tensor<f32>) -> tensor<18xf32>
+    %1 = stablehlo.iota dim = 1 : tensor<18x12xi32>
+    %cst_0 = stablehlo.constant dense<0xFF800000> : tensor<f32>
+    %c = stablehlo.constant dense<0> : tensor<i32>
+    %2:2 = stablehlo.reduce(%arg0 init: %cst_0), (%1 init: %c) across dimensions = [1] : (tensor<18x12xf32>, tensor<18x12xi32>, tensor<f32>, tensor<i32>) -> (tensor<18xf32>, tensor<18xi32>)
+     reducer(%arg1: tensor<f32>, %arg3: tensor<f32>) (%arg2: tensor<i32>, %arg4: tensor<i32>)  {
+      %3 = stablehlo.compare  GT, %arg1, %arg3,  FLOAT : (tensor<f32>, tensor<f32>) -> tensor<i1>
+      %9 = stablehlo.select %3, %arg1, %arg3 : tensor<i1>, tensor<f32>
+      %10 = stablehlo.select %3, %arg2, %arg4 : tensor<i1>, tensor<i32>
+      stablehlo.return %9, %10 : tensor<f32>, tensor<i32>
+    }
+    return %0, %2#1 : tensor<18xf32>, tensor<18xi32>
+  }
+}`);
+    const f = parseModule(text).funcs[0]!;
+    const [, sum, , , , arg] = f.body;
+    expect(sum!.regions![0]!.ops[0]!.name).toBe("stablehlo.add");
+    expect(arg!.regions![0]!.args.map((a) => a.name)).toEqual(["arg1", "arg2", "arg3", "arg4"]);
+    expect(text).toContain('"stablehlo.reduce"(%arg0, %cst) <{dimensions = array<i64: 1>}> ({');
+    expect(text).toContain("^bb0(%arg1: tensor<f32>, %arg2: tensor<i32>, %arg3: tensor<f32>, %arg4: tensor<i32>):");
+    expect(text).toContain("func.func public @main(%arg0: tensor<18x12xf32>) -> (tensor<18xf32>, tensor<18xi32>)");
+  });
+
+  it("reads gather/scatter records with fields in any order, trailing commas and omitted defaults", () => {
+    const m = parseModule(`
+      func.func @main(%op: tensor<5x200x100x300xf32>, %idx: tensor<5x10x2xi32>) -> tensor<5x10x300xf32> {
+        %0 = "stablehlo.gather"(%op, %idx) {
+          dimension_numbers = #stablehlo.gather<
+            offset_dims = [2],
+            collapsed_slice_dims = [1, 2],
+            operand_batching_dims = [0],
+            start_indices_batching_dims = [0],
+            start_index_map = [1,2],
+            index_vector_dim = 2,
+          >,
+          indices_are_sorted = true,
+          slice_sizes = array<i64: 1, 1, 1, 300>
+        } : (tensor<5x200x100x300xf32>, tensor<5x10x2xi32>) -> tensor<5x10x300xf32>
+        return %0 : tensor<5x10x300xf32>
+      }`);
+    expect(m.funcs[0]!.body[0]!.attrs.dimension_numbers).toEqual({
+      kind: "gather", offsetDims: [2], collapsedSliceDims: [1, 2], operandBatchingDims: [0], startIndicesBatchingDims: [0],
+      startIndexMap: [1, 2], indexVectorDim: 2,
+    });
+    const s = parseModule(`func.func @main(%a: tensor<4xf32>, %i: tensor<1xi32>, %u: tensor<1xf32>) -> tensor<4xf32> {
+      %0 = "stablehlo.scatter"(%a, %i, %u) <{scatter_dimension_numbers = #stablehlo.scatter<inserted_window_dims = [0], scatter_dims_to_operand_dims = [0]>}> ({
+      ^bb0(%x: tensor<f32>, %y: tensor<f32>):
+        stablehlo.return %y : tensor<f32>
+      }) : (tensor<4xf32>, tensor<1xi32>, tensor<1xf32>) -> tensor<4xf32>
+      return %0 : tensor<4xf32>
+    }`);
+    expect(s.funcs[0]!.body[0]!.attrs.scatter_dimension_numbers).toEqual({
+      kind: "scatter", updateWindowDims: [], insertedWindowDims: [0], inputBatchingDims: [], scatterIndicesBatchingDims: [],
+      scatterDimsToOperandDims: [0], indexVectorDim: 0,
+    });
+  });
+
+  it("keeps unknown ops written in the generic form", () => {
+    const m = parseModule(`func.func @main(%a: tensor<2xf32>) -> tensor<2xf32> {
+      %0 = "stablehlo.cbrt"(%a) : (tensor<2xf32>) -> tensor<2xf32>
+      %1 = "mydialect.thing"(%0) {note = "hi", k = 3 : i32, f = 1.5 : f32, t = tensor<2xf32>, l = [1, 2]} : (tensor<2xf32>) -> tensor<2xf32>
+      return %1 : tensor<2xf32>
+    }`);
+    const op = m.funcs[0]!.body[1]!;
+    expect(op.name).toBe("mydialect.thing");
+    expect(op.attrs.note).toEqual({ kind: "string", value: "hi" });
+    expect(op.attrs.k).toEqual({ kind: "int", value: 3, type: "i32" });
+    expect(op.attrs.f).toEqual({ kind: "float", value: 1.5, type: "f32" });
+    expect(printModule(m)).toContain('%1 = "mydialect.thing"(%0) <{note = "hi", k = 3 : i32, f = 1.5 : f32, t = tensor<2xf32>, l = [1 : i64, 2 : i64]}> : (tensor<2xf32>) -> tensor<2xf32>');
+  });
+});
+
+describe("parse errors name the line and what was expected", () => {
+  const cases: [string, string, RegExp][] = [
+    ["an undefined value",
+      "func.func @main(%a: tensor<2xf32>) -> tensor<2xf32> {\n  %0 = stablehlo.add %a, %b : tensor<2xf32>\n  return %0 : tensor<2xf32>\n}",
+      /^line 2:26: use of undefined value %b$/],
+    ["a missing type signature",
+      "func.func @main(%a: tensor<2xf32>) -> tensor<2xf32> {\n  %0 = stablehlo.add %a, %a\n  return %0 : tensor<2xf32>\n}",
+      /^line 3:3: expected ':' and the type of stablehlo.add, found 'return'$/],
+    ["an unsupported element type",
+      "func.func @main(%a: tensor<2xui32>) -> tensor<2xui32> {\n  return %a : tensor<2xui32>\n}",
+      /^line 1:30: unsupported element type 'ui32'/],
+    ["an operand type that differs from its definition",
+      "func.func @main(%a: tensor<2xf32>) -> tensor<2xf32> {\n  %0 = \"stablehlo.add\"(%a, %a) : (tensor<2xf32>, tensor<3xf32>) -> tensor<2xf32>\n  return %0 : tensor<2xf32>\n}",
+      /^line 2:8: stablehlo.add: operand 1 \(%a\) has type tensor<2xf32> but tensor<3xf32> is written$/],
+    ["a redefinition",
+      "func.func @main(%a: tensor<2xf32>) -> tensor<2xf32> {\n  %a = stablehlo.negate %a : tensor<2xf32>\n  return %a : tensor<2xf32>\n}",
+      /^line 2:3: redefinition of %a$/],
+    ["a return that does not match the signature",
+      "func.func @main(%a: tensor<2xf32>) -> tensor<3xf32> {\n  return %a : tensor<2xf32>\n}",
+      /@main returns \(tensor<2xf32>\) but its signature says \(tensor<3xf32>\)/],
+    ["an op without a pretty form",
+      "func.func @main(%a: tensor<2xf32>) -> tensor<2xf32> {\n  %0 = stablehlo.fancy %a : tensor<2xf32>\n  return %0 : tensor<2xf32>\n}",
+      /^line 2:8: 'stablehlo.fancy' has no pretty form here; write it in the generic form/],
+    ["an unknown comparison direction",
+      "func.func @main(%a: tensor<2xf32>) -> tensor<2xi1> {\n  %0 = stablehlo.compare LESS, %a, %a : (tensor<2xf32>, tensor<2xf32>) -> tensor<2xi1>\n  return %0 : tensor<2xi1>\n}",
+      /^line 2:26: unknown comparison_direction 'LESS' \(expected one of EQ, NE, GE, GT, LE, LT\)$/],
+    ["a dense literal of the wrong size",
+      "func.func @main() -> tensor<3xi32> {\n  %0 = stablehlo.constant dense<[1, 2]> : tensor<3xi32>\n  return %0 : tensor<3xi32>\n}",
+      /^line 2:33: dense literal nesting does not match tensor<3xi32>$/],
+    ["an integer constant out of range",
+      "func.func @main() -> tensor<i8> {\n  %0 = stablehlo.constant dense<300> : tensor<i8>\n  return %0 : tensor<i8>\n}",
+      /^line 2:33: constant: 300 is out of range for i8$/],
+    ["a missing return",
+      "func.func @main(%a: tensor<2xf32>) -> tensor<2xf32> {\n  %0 = stablehlo.negate %a : tensor<2xf32>\n}",
+      /^line 3:1: expected a 'return' at the end of the function body, found '}'$/],
+    ["text cut short",
+      "module @m {\n  func.func @main(%a: tensor<2xf32>) -> tensor<2xf32> {\n    return %a : tensor<2xf32>\n  }\n",
+      /^line 5:1: expected 'func.func' or '}' closing the module, found end of input$/],
+    ["a result count mismatch",
+      "func.func @main(%a: tensor<2xf32>) -> tensor<2xf32> {\n  %0, %1 = stablehlo.negate %a : tensor<2xf32>\n  return %0 : tensor<2xf32>\n}",
+      /^line 2:3: stablehlo.negate has 1 results but 2 result names are given$/],
+    ["dynamic shapes",
+      "func.func @main(%a: tensor<?xf32>) -> tensor<2xf32> {\n  return %a : tensor<2xf32>\n}",
+      /^line 1:28: dynamic dimensions \('\?'\) are not supported$/],
+  ];
+  for (const [what, text, re] of cases) {
+    it(`reports ${what}`, () => {
+      let err: unknown;
+      try { parseModule(text); } catch (e) { err = e; }
+      expect(err).toBeInstanceOf(ParseError);
+      expect((err as Error).message).toMatch(re);
+    });
+  }
+
+  it("carries the line and column on the error", () => {
+    try {
+      parseModule("func.func @main() -> tensor<f32> {\n\n   %0 = stablehlo.constant dense<1.0> tensor<f32>\n  return %0 : tensor<f32>\n}");
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(ParseError);
+      expect((e as ParseError).line).toBe(3);
+      expect((e as Error).message).toMatch(/expected ':' and the type after a dense literal/);
+    }
+  });
+});
