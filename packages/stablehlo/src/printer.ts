@@ -24,10 +24,13 @@ export function printModule(m: Module): string {
 
 /** Prints one function, checking that names are unique and every use follows its definition. */
 class FuncPrinter {
-  /** Names visible at this point; `taken` also keeps those of closed regions, so every name stays unique. */
-  private readonly defined = new Set<string>();
+  /**
+   * Values visible at this point (by identity, so a value of another function with
+   * the same name is still caught); `taken` keeps every name so each stays unique.
+   */
+  private readonly defined = new Set<Value>();
   private readonly taken = new Set<string>();
-  private scope: string[] = [];
+  private scope: Value[] = [];
   private readonly lines: string[] = [];
 
   constructor(private readonly f: Func) {}
@@ -54,14 +57,14 @@ class FuncPrinter {
     if (!SUFFIX_ID.test(name)) this.err(`value name '${name}' is not a valid MLIR identifier`);
     if (this.taken.has(name)) this.err(`value %${name} is defined twice`);
     this.taken.add(name);
-    this.defined.add(name);
-    this.scope.push(name);
+    this.defined.add(v);
+    this.scope.push(v);
     return `%${name}`;
   }
 
   private use(v: Value): string {
     const name = v.name ?? String(v.id);
-    if (!this.defined.has(name)) this.err(`%${name} is used before it is defined (or comes from another function)`);
+    if (!this.defined.has(v)) this.err(`%${name} is used before it is defined (or comes from another function or a closed region)`);
     return `%${name}`;
   }
 
@@ -102,7 +105,7 @@ class FuncPrinter {
       if (r.args.length) this.lines.push(`${indent}^bb0(${r.args.map((a) => `${this.define(a)}: ${ty(a)}`).join(", ")}):`);
       for (const inner of r.ops) this.op(inner, `${indent}  `);
       this.lines.push(`${indent}  ${this.ret("stablehlo.return", r.returns)}`);
-      for (const n of this.scope) this.defined.delete(n);
+      for (const v of this.scope) this.defined.delete(v);
       this.scope = outer;
     });
     this.lines.push(`${indent}})${tail}`);
