@@ -259,14 +259,24 @@ function normalFillReduced(gen: Generator, dt: "float16" | "bfloat16", o: Uint16
   for (let i = 0; i < n; i++) o[i] = toBits((e.random() & mask) * scale);
   const m = toF(toBits(f(mean)));
   const s = toF(toBits(f(std)));
+  const r = (v: number): number => toF(toBits(v)); // round a float to the dtype
   const block = (base: number): void => {
     for (let j = 0; j < 8; j++) {
-      const u1 = toF(toBits(f(1 - toF(o[base + j]))));
+      const u1 = r(f(1 - toF(o[base + j])));
       const u2 = toF(o[base + j + 8]);
-      const radius = toF(toBits(f(Math.sqrt(f(-2 * libmLogf(u1))))));
-      const theta = toF(toBits(f(TWO_PI * u2)));
-      o[base + j] = toBits(fma32(f(radius * libmCosf(theta)), s, m));
-      o[base + j + 8] = toBits(fma32(f(radius * libmSinf(theta)), s, m));
+      const theta = r(f(TWO_PI * u2)); // double * scalar_t -> double, stored in scalar_t
+      if (half) {
+        // Half: std::log/sqrt/cos/sin are the float functions; products in float
+        const radius = r(f(Math.sqrt(f(-2 * libmLogf(u1)))));
+        o[base + j] = toBits(fma32(f(radius * libmCosf(theta)), s, m));
+        o[base + j + 8] = toBits(fma32(f(radius * libmSinf(theta)), s, m));
+      } else {
+        // BFloat16: c10's BFloat16-math overloads return BFloat16, and BFloat16 * BFloat16 is
+        // rounded to BFloat16, so every step rounds to the dtype
+        const radius = r(f(Math.sqrt(r(f(-2 * r(libmLogf(u1)))))));
+        o[base + j] = toBits(r(f(r(f(radius * r(libmCosf(theta)))) * s)) + m);
+        o[base + j + 8] = toBits(r(f(r(f(radius * r(libmSinf(theta)))) * s)) + m);
+      }
     }
   };
   for (let i = 0; i + 16 <= n; i += 16) block(i);
@@ -673,9 +683,9 @@ export function exponential<D extends RandomDType = "float32">(
  * distributions of numCategories each (a 1-d probs is one row). Returns int64 indices, row-major
  * (rows x numSamples). probs is a float32 or float64 tensor's data (float16 / bfloat16 as bits with probsDtype).
  *
- * Without replacement (and with one sample, replacement or not) PyTorch draws q ~ Exp(1) for every
+ * Without replacement PyTorch 1.13 draws q ~ Exp(1) for every
  * category (exponential_, one 64-bit draw each, all rows first), then takes the top numSamples of
- * probs / q per row. With replacement and more than one sample it builds the normalized cumulative
+ * probs / q per row. With replacement (one sample or more) it builds the normalized cumulative
  * sum in the probs dtype and binary-searches one double uniform (64-bit draw) per sample.
  * Categories of zero probability tie at 0 in probs / q; when a row has fewer non-zero categories
  * than numSamples, the order among those ties may differ from PyTorch's.
@@ -704,7 +714,7 @@ export function multinomial(
   if (rows === 0) return out;
   const val = (i: number): number => (pd === "float16" ? halfToFloat(probs[i]) : pd === "bfloat16" ? bf16ToFloat(probs[i]) : probs[i]);
 
-  if (!replacement || numSamples === 1) {
+  if (!replacement) {
     let ok = true;
     for (let i = 0; i < probs.length; i++) {
       const v = val(i);
