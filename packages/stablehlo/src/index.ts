@@ -2,8 +2,13 @@
 // printer and parser, and the Runtime interface every executor implements.
 export * from "./ir.js";
 export * from "./runtime.js";
-export { Builder, FuncBuilder, UNARY_OPS, BINARY_OPS, defaultCompareType, identity } from "./builder.js";
-export type { UnaryOp, BinaryOp, ReduceKind, WindowOptions, NestedElements, GatherDimsInput, ScatterDimsInput } from "./builder.js";
+export { BaseBuilder, defaultCompareType } from "./builder-base.js";
+export type { NestedElements } from "./builder-base.js";
+export { Builder, FuncBuilder, identity } from "./builder.js";
+export type { ReduceKind, WindowOptions, GatherDimsInput, ScatterDimsInput } from "./builder.js";
+export { UNARY_OPS, BINARY_OPS } from "./opsets.js";
+export type { UnaryOp, BinaryOp } from "./opsets.js";
 export { printModule } from "./printer.js";
 export { printAttr, printString } from "./attrs.js";
 export { parseModule } from "./parser.js";
+export { ParseError } from "./cursor.js";

@@ -1,6 +1,6 @@
 // The pretty (custom) forms of StableHLO ops, as printed by printer.ts and shown in
 // the StableHLO spec: `stablehlo.add %a, %b : tensor<2xf32>` and friends.
-import { BINARY_OPS, UNARY_OPS } from "./builder.js";
+import { BINARY_OPS, UNARY_OPS } from "./opsets.js";
 import type { Attr, Region, TensorType, Value } from "./ir.js";
 import { tensorType } from "./ir.js";
 import { parseDense, parseEnumValue, parseFunctionType, parseType } from "./parse-attrs.js";

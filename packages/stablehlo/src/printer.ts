@@ -2,8 +2,8 @@
 // Ops whose custom ("pretty") syntax is simple and settled print in it; the rest use
 // MLIR's generic form `"name"(operands) <{properties}> (regions) : type`, which every
 // registered op accepts.
-import { printAttr, printAttrDict, printDenseBody } from "./attrs.js";
-import { UNARY_OPS, BINARY_OPS } from "./builder.js";
+import { printAttrDict, printDenseBody, printString } from "./attrs.js";
+import { BINARY_OPS, UNARY_OPS } from "./opsets.js";
 import { type Attr, type Func, type Module, type Op, type TensorType, type Value, sameType, typeToString } from "./ir.js";
 
 const SUFFIX_ID = /^([0-9]+|[A-Za-z_$.-][A-Za-z0-9_$.-]*)$/;
@@ -13,7 +13,7 @@ const ty = (v: Value) => typeToString(v.type);
 const fnType = (ins: readonly TensorType[], outs: readonly TensorType[]) =>
   `(${ins.map(typeToString).join(", ")}) -> ${outs.length === 1 ? typeToString(outs[0]!) : `(${outs.map(typeToString).join(", ")})`}`;
 const list = (xs: readonly number[]) => `[${xs.join(", ")}]`;
-const symbol = (s: string) => `@${SYMBOL.test(s) ? s : JSON.stringify(s)}`;
+const symbol = (s: string) => `@${SYMBOL.test(s) ? s : printString(s)}`;
 
 export function printModule(m: Module): string {
   const lines = [`module ${symbol(m.name)} attributes {mhlo.num_partitions = 1 : i32, mhlo.num_replicas = 1 : i32} {`];
@@ -89,7 +89,7 @@ class FuncPrinter {
       return;
     }
     const props = Object.keys(op.attrs).length ? ` <${printAttrDict(op.attrs)}>` : "";
-    const head = `${JSON.stringify(op.name)}(${this.uses(op.operands)})${props}`;
+    const head = `${printString(op.name)}(${this.uses(op.operands)})${props}`;
     const tail = ` : ${fnType(op.operands.map((v) => v.type), op.results.map((v) => v.type))}`;
     const regions = op.regions ?? [];
     if (regions.length === 0) {
@@ -205,4 +205,3 @@ function splitName(name: string): [string, string] {
   return dot < 0 ? ["", name] : [name.slice(0, dot), name.slice(dot + 1)];
 }
 
-export { printAttr };
