@@ -135,7 +135,7 @@ export class BaseBuilder {
 
   /** Elementwise comparison; the compare type defaults from the element type (FLOAT/SIGNED/UNSIGNED). */
   compare(a: Value, b: Value, direction: ComparisonDirection, compareType?: ComparisonType): Value {
-    const t = S.compare(a.type, b.type);
+    const t = S.compare(a.type, b.type, compareType);
     return this.emit1("stablehlo.compare", [a, b], t, {
       comparison_direction: { kind: "enum", enum: "comparison_direction", value: direction },
       compare_type: { kind: "enum", enum: "comparison_type", value: compareType ?? defaultCompareType(a.type.element) },

@@ -4,7 +4,7 @@ import type { ElementClass } from "./shapes.js";
 
 /** Unary elementwise ops whose result type is the operand type, with the operand class each accepts. */
 export const UNARY_OPS = {
-  abs: "number", negate: "number", sign: "number",
+  abs: "signed", negate: "number", sign: "signed",
   exponential: "float", log: "float", log_plus_one: "float", exponential_minus_one: "float",
   sqrt: "float", rsqrt: "float", cbrt: "float", sine: "float", cosine: "float", tan: "float", tanh: "float",
   logistic: "float", floor: "float", ceil: "float", round_nearest_even: "float", round_nearest_afz: "float",

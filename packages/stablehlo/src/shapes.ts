@@ -3,7 +3,7 @@
 // alone. Every function throws an Error naming the op on inconsistent input.
 import {
   type DotDims, type ElementType, type GatherDims, type ScatterDims, type TensorType,
-  isFloat, isInteger, numElements, sameType, tensorType, typeToString,
+  isFloat, isInteger, isUnsigned, numElements, sameType, tensorType, typeToString,
 } from "./ir.js";
 
 export function fail(op: string, msg: string): never {
@@ -27,7 +27,8 @@ function checkNonNegInts(op: string, what: string, xs: readonly number[], len: n
   for (const x of xs) if (!Number.isInteger(x) || x < 0) fail(op, `${what} ${fmt(xs)} must be non-negative integers`);
 }
 
-export type ElementClass = "any" | "float" | "int" | "intOrBool" | "number";
+/** Operand classes from the spec's type constraints ("signed" = float or signed integer). */
+export type ElementClass = "any" | "float" | "int" | "intOrBool" | "number" | "signed";
 
 export function checkElement(op: string, t: TensorType, cls: ElementClass): void {
   const e = t.element;
@@ -36,8 +37,12 @@ export function checkElement(op: string, t: TensorType, cls: ElementClass): void
     : cls === "float" ? isFloat(e)
     : cls === "int" ? isInteger(e)
     : cls === "intOrBool" ? isInteger(e) || e === "i1"
+    : cls === "signed" ? isFloat(e) || (isInteger(e) && !isUnsigned(e))
     : isFloat(e) || isInteger(e);
-  const want = { any: "", float: "a float", int: "an integer", intOrBool: "an integer or i1", number: "a float or integer" }[cls];
+  const want = {
+    any: "", float: "a float", int: "an integer", intOrBool: "an integer or i1", number: "a float or integer",
+    signed: "a float or signed integer",
+  }[cls];
   if (!ok) fail(op, `expected ${want} tensor, got ${ts(t)}`);
 }
 
@@ -47,8 +52,13 @@ export function elementwise(op: string, types: readonly TensorType[]): TensorTyp
   return tensorType(t0.shape, t0.element);
 }
 
-export function compare(lhs: TensorType, rhs: TensorType): TensorType {
+/** compare_c3: the compare type must suit the element type. */
+export function compare(lhs: TensorType, rhs: TensorType, compareType?: string): TensorType {
   elementwise("compare", [lhs, rhs]);
+  const e = lhs.element;
+  const allowed = isFloat(e) ? ["FLOAT", "TOTALORDER"] : e === "i1" || isUnsigned(e) ? ["UNSIGNED"] : ["SIGNED"];
+  if (compareType !== undefined && !allowed.includes(compareType))
+    fail("compare", `compare type ${compareType} does not suit ${e} (use ${allowed.join(" or ")})`);
   return tensorType(lhs.shape, "i1");
 }
 

@@ -35,7 +35,7 @@ describe("shape inference", () => {
     expect(() => b.select(b.constant(true, tensorType([2], "i1")), y, y)).toThrow("predicate tensor<2xi1> must be a scalar or have the shape");
     expect(() => b.reduce([x], [b.constant(0, "i32")], [0], (_, l) => l)).toThrow("init value 0 tensor<i32> must be a scalar of f32");
     expect(() => b.reduce([x], [b.constant(0, "f32")], [0], (r, [a]) => [r.convert(a!, "i32")])).toThrow("stablehlo.reduce: body result 0 must be tensor<f32>, got tensor<i32>");
-    expect(() => b.sort([x], 0, (r, [l]) => l!)).toThrow("stablehlo.sort: body result 0 must be tensor<i1>, got tensor<f32>");
+    expect(() => b.sort([x], 0, (_, [l]) => l!)).toThrow("stablehlo.sort: body result 0 must be tensor<i1>, got tensor<f32>");
     expect(() => b.gather(y, i, { offsetDims: [0], startIndexMap: [0], indexVectorDim: 1 }, [1, 2]))
       .toThrow("stablehlo.gather: offset_dims [0] must have 2 entries");
     expect(() => b.gather(y, i, { offsetDims: [1], collapsedSliceDims: [0], startIndexMap: [0], indexVectorDim: 1 }, [4, 2]))
@@ -43,6 +43,8 @@ describe("shape inference", () => {
     expect(() => b.scatterWith("add", y, b.reshape(i, [3, 1]), b.param([2, 2], "f32"), { updateWindowDims: [1], insertedWindowDims: [0], scatterDimsToOperandDims: [0], indexVectorDim: 1 }))
       .toThrow("dimension 0 must match the index batch shape [3]");
     expect(() => b.dynamicSlice(y, [i], [1, 1])).toThrow("expected 2 start indices");
+    expect(() => b.compare(i, i, "LT", "FLOAT")).toThrow("stablehlo.compare: compare type FLOAT does not suit i32 (use SIGNED)");
+    expect(() => b.abs(b.param([2], "ui8"))).toThrow("stablehlo.abs: expected a float or signed integer tensor, got tensor<2xui8>");
     expect(() => b.iota(tensorType([2], "f32"), 1)).toThrow("stablehlo.iota: dimension 1 out of range");
   });
 });
