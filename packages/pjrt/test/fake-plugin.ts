@@ -2,6 +2,7 @@
 // the system C compiler into a temporary directory, and reads its call log.
 // Only the tests use it.
 import { spawnSync } from "node:child_process";
+import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -11,14 +12,15 @@ import koffi from "koffi";
 const SOURCE = fileURLToPath(new URL("./fake_plugin/fake_pjrt_plugin.c", import.meta.url));
 const CC = process.env.CC ?? "cc";
 
-let tmp: string | undefined;
+// One directory per version of the C source (and user), reused across runs and
+// shared by concurrently running test files; each library is written under a
+// temporary name and renamed into place, so a reader never sees half a file.
 function tmpDir(): string {
-  if (!tmp) {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), "xlatorch-pjrt-test-"));
-    const dir = tmp;
-    process.on("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
-  }
-  return tmp;
+  const hash = crypto.createHash("sha1").update(fs.readFileSync(SOURCE)).update(CC).digest("hex").slice(0, 12);
+  const uid = typeof process.getuid === "function" ? process.getuid() : 0;
+  const dir = path.join(os.tmpdir(), `xlatorch-pjrt-fake-${hash}-${uid}`);
+  fs.mkdirSync(dir, { recursive: true });
+  return dir;
 }
 
 /** True when a C compiler can build shared libraries here. */
@@ -34,10 +36,12 @@ function compile(name: string, source: string, defines: Record<string, number>):
   const out = path.join(tmpDir(), name);
   if (fs.existsSync(out)) return out;
   const flags = Object.entries(defines).map(([k, v]) => `-D${k}=${v}`);
-  const r = spawnSync(CC, ["-shared", "-fPIC", "-O1", "-fvisibility=hidden", ...flags, "-o", out, source], {
+  const partial = `${out}.${process.pid}.tmp`;
+  const r = spawnSync(CC, ["-shared", "-fPIC", "-O1", "-fvisibility=hidden", ...flags, "-o", partial, source], {
     encoding: "utf8",
   });
   if (r.status !== 0) throw new Error(`building ${name} failed:\n${r.stderr}`);
+  fs.renameSync(partial, out);
   return out;
 }
 
@@ -51,9 +55,13 @@ export function buildFakePlugin(defines: Record<string, number> = {}): string {
 
 /** A shared library that is not a PJRT plugin (no GetPjrtApi). */
 export function buildNotAPlugin(): string {
-  const src = path.join(tmpDir(), "not_a_plugin.c");
+  const src = path.join(tmpDir(), `not_a_plugin.${process.pid}.c`);
   fs.writeFileSync(src, "int not_pjrt(void) { return 42; }\n");
-  return compile("libnot_a_plugin.so", src, {});
+  try {
+    return compile("libnot_a_plugin.so", src, {});
+  } finally {
+    fs.rmSync(src, { force: true });
+  }
 }
 
 export interface FakeInspector {
