@@ -30,7 +30,9 @@ export class Builder extends BaseBuilder {
     const b = new Builder([], this.ids);
     const args = argTypes.map((t) => b.newValue(t));
     const returns = body(b, args);
-    return { args, ops: b.ops, returns };
+    const region = { args, ops: b.ops, returns };
+    checkNoCapture(region);
+    return region;
   }
 
   // ---- reductions ----------------------------------------------------------------
@@ -83,7 +85,7 @@ export class Builder extends BaseBuilder {
     const r = x.type.shape.length;
     if (dim < 0 || dim >= r) S.fail("reduce_window", `cumulative dimension ${dim} out of range for rank ${r}`);
     const n = x.type.shape[dim]!;
-    const windowDimensions = x.type.shape.map((_, i) => (i === dim ? n : 1));
+    const windowDimensions = x.type.shape.map((_, i) => (i === dim ? Math.max(n, 1) : 1));
     const padding = x.type.shape.map((_, i): [number, number] => (i !== dim ? [0, 0] : reverse ? [0, Math.max(n - 1, 0)] : [Math.max(n - 1, 0), 0]));
     const init = this.constant(identity(kind, x.type.element), x.type.element);
     return this.reduceWindow([x], [init], { windowDimensions, padding }, (b, [a], [c]) => [b.binary(REDUCE_OP[kind], a!, c!)])[0]!;
@@ -180,6 +182,23 @@ export class Builder extends BaseBuilder {
 
 export type GatherDimsInput = Partial<GatherDims> & Pick<GatherDims, "offsetDims" | "startIndexMap" | "indexVectorDim">;
 export type ScatterDimsInput = Partial<ScatterDims> & Pick<ScatterDims, "updateWindowDims" | "scatterDimsToOperandDims" | "indexVectorDim">;
+
+/**
+ * XLA turns each region into a separate computation, so a body may only use its own
+ * arguments and values it defines; a value from outside is reported here, early.
+ */
+function checkNoCapture(r: Region): void {
+  // Nested regions were checked when they were built, so only this level is walked.
+  const own = new Set<Value>(r.args);
+  const check = (v: Value, what: string) => {
+    if (!own.has(v)) throw new Error(`${what}: a region body may not use values from outside it (%${v.name ?? v.id}); build constants inside the body`);
+  };
+  for (const op of r.ops) {
+    op.operands.forEach((v) => check(v, op.name));
+    op.results.forEach((v) => own.add(v));
+  }
+  r.returns.forEach((v) => check(v, "stablehlo.return"));
+}
 
 function fullGatherDims(d: GatherDimsInput): GatherDims {
   return {

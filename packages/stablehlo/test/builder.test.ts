@@ -45,6 +45,9 @@ describe("shape inference", () => {
     expect(() => b.dynamicSlice(y, [i], [1, 1])).toThrow("expected 2 start indices");
     expect(() => b.compare(i, i, "LT", "FLOAT")).toThrow("stablehlo.compare: compare type FLOAT does not suit i32 (use SIGNED)");
     expect(() => b.abs(b.param([2], "ui8"))).toThrow("stablehlo.abs: expected a float or signed integer tensor, got tensor<2xui8>");
+    const outside = b.constant(0, "f32");
+    expect(() => b.reduce([x], [outside], [0], (r, [a]) => [r.add(a!, outside)]))
+      .toThrow("stablehlo.add: a region body may not use values from outside it (%");
     expect(() => b.iota(tensorType([2], "f32"), 1)).toThrow("stablehlo.iota: dimension 1 out of range");
   });
 });
