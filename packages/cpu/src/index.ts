@@ -5,3 +5,4 @@ export * from "./exprs.js";
 export { $ as scalarHelpers } from "./helpers.js";
 export { type Strided, contiguous } from "./strided.js";
 export { dense, stridedCopy, fillValue } from "./kernels/layout.js";
+export { CpuRuntime } from "./runtime/index.js";

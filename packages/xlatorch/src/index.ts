@@ -1,3 +1,7 @@
 // `import * as torch from "xlatorch"`: the whole PyTorch-style namespace.
 import "@xlatorch/cpu";
+import "@xlatorch/lazy";
+import "./runtime_choice.js";
 export * from "@xlatorch/core";
+export { xla } from "@xlatorch/lazy";
+export { chooseRuntime } from "./runtime_choice.js";

@@ -1,0 +1,1 @@
+export { CpuRuntime, type CpuBuffer } from "./runtime.js";

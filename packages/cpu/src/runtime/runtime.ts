@@ -1,0 +1,152 @@
+// The in-process CPU runtime: "compiles" a StableHLO module into a list of
+// steps that call the primitive CPU kernels, with elementwise chains fused into
+// single generated loops and intermediate buffers released after their last use.
+import { numelOf, type AVal, type HostArray } from "@xlatorch/core";
+import type { DTypeName, DeviceBuffer, Executable, Module, Op, Runtime, Value } from "@xlatorch/stablehlo";
+import { elementwiseLoop } from "../codegen.js";
+import { KERNELS } from "../kernels/index.js";
+import { dense } from "../kernels/layout.js";
+import { contiguous, type Strided } from "../strided.js";
+import { buildLoop, inlinable } from "./fuse.js";
+import { dtypeOfElement, ELEMENTWISE, translate } from "./translate.js";
+import { encode } from "../kernels/values.js";
+
+export interface CpuBuffer extends DeviceBuffer { readonly s: Strided }
+
+type Env = Map<number, CpuBuffer>;
+type Step = (env: Env) => void;
+
+interface CpuExecutable extends Executable {
+  params: Value[];
+  steps: Step[];
+  /** Values to drop after each step (their last use). */
+  release: number[][];
+  returns: Value[];
+}
+
+const aval = (v: Value): AVal => ({ shape: v.type.shape, dtype: dtypeOfElement(v.type.element) });
+const buf = (v: Value, s: Strided): CpuBuffer => ({ dtype: dtypeOfElement(v.type.element).name, shape: v.type.shape, s });
+
+export class CpuRuntime implements Runtime {
+  readonly platform = "cpu-runtime";
+  readonly devices = ["cpu:0"] as const;
+
+  compile(module: Module): CpuExecutable {
+    const main = module.funcs.find((f) => f.name === "main");
+    if (!main) throw new Error("cpu runtime: module has no @main function");
+    const uses = new Map<number, number>();
+    for (const op of main.body) for (const v of op.operands) uses.set(v.id, (uses.get(v.id) ?? 0) + 1);
+    for (const v of main.returns) uses.set(v.id, (uses.get(v.id) ?? 0) + 1);
+    const producer = new Map<number, Op>();
+    for (const op of main.body) for (const r of op.results) producer.set(r.id, op);
+    const inlined = inlinable(main.body, uses);
+    const steps: Step[] = [];
+    const stepOps: Value[][] = [];
+    for (const op of main.body) {
+      if (inlined.has(op)) continue;
+      steps.push(this.step(op, producer, inlined));
+      stepOps.push(op.name === "stablehlo.constant" ? [] : readsOf(op, producer, inlined));
+    }
+    // Buffer lifetimes: a value is released after the last step that reads it.
+    const last = new Map<number, number>();
+    stepOps.forEach((vals, i) => vals.forEach((v) => last.set(v.id, i)));
+    const keep = new Set(main.returns.map((v) => v.id));
+    const release: number[][] = steps.map(() => []);
+    for (const [id, i] of last) if (!keep.has(id)) release[i]!.push(id);
+    return { numOutputs: main.returns.length, params: main.params, steps, release, returns: main.returns };
+  }
+
+  private step(op: Op, producer: Map<number, Op>, inlined: Set<Op>): Step {
+    const out = op.results;
+    if (op.name === "stablehlo.constant") {
+      const a = op.attrs.value;
+      if (!a || a.kind !== "dense") throw new Error("cpu runtime: constant without a dense value");
+      const d = dtypeOfElement(out[0]!.type.element);
+      const n = numelOf(out[0]!.type.shape);
+      const vals = a.values.length === 1 ? Array(n).fill(a.values[0]) : a.values;
+      const host = encode(d.isBig ? BigInt64Array.from(vals.map((v) => BigInt(v as never))) : vals.map(Number), d);
+      const b = buf(out[0]!, contiguous(host, out[0]!.type.shape));
+      return (env) => { env.set(out[0]!.id, b); };
+    }
+    if (ELEMENTWISE[op.name]) {
+      const loop = buildLoop(op, (v) => producer.get(v.id), inlined);
+      const fn = elementwiseLoop(loop.leaves.length, loop.reads, loop.body);
+      const shape = loop.out.type.shape;
+      return (env) => {
+        const data = loop.outDtype.alloc(numelOf(shape));
+        fn(data, shape, loop.leaves.map((l) => env.get(l.id)!.s));
+        env.set(loop.out.id, buf(loop.out, contiguous(data, shape)));
+      };
+    }
+    const call = translate(op);
+    const kernel = KERNELS[call.kernel];
+    if (!kernel) throw new Error(`cpu runtime: no kernel ${call.kernel}`);
+    const ins = op.operands.slice(0, call.operands);
+    const inAvals = ins.map(aval), outAvals = out.map(aval);
+    const padValue = op.name === "stablehlo.pad" ? op.operands[1]! : null;
+    const extra = op.name === "stablehlo.sort" ? op.operands.slice(1) : [];
+    return (env) => {
+      let attrs = call.attrs as Record<string, unknown>;
+      if (padValue) attrs = { ...attrs, value: scalarOf(env.get(padValue.id)!) };
+      const res = kernel(ins.map((v) => env.get(v.id)!.s), inAvals, attrs, outAvals.slice(0, Math.max(1, call.kernel === "sort" ? 2 : 1)));
+      if (extra.length) return sortFollowers(env, op, res);
+      out.forEach((r, i) => env.set(r.id, buf(r, res[i]!)));
+    };
+  }
+
+  toDevice(data: HostArray, dtype: DTypeName, shape: readonly number[]): CpuBuffer {
+    return { dtype, shape: [...shape], s: contiguous(data, shape) };
+  }
+  execute(exe: Executable, args: readonly DeviceBuffer[]): CpuBuffer[] {
+    const e = exe as CpuExecutable;
+    const env: Env = new Map();
+    e.params.forEach((p, i) => env.set(p.id, args[i] as CpuBuffer));
+    e.steps.forEach((s, i) => {
+      s(env);
+      for (const id of e.release[i]!) env.delete(id);
+    });
+    return e.returns.map((v) => env.get(v.id)!);
+  }
+  toHost(b: DeviceBuffer): HostArray {
+    const c = b as CpuBuffer;
+    return dense(c.s, c.shape, dtypeOfElementName(c.dtype));
+  }
+  dispose(_x: Executable | DeviceBuffer): void { /* garbage collected */ }
+}
+
+import { bf16ToF32, dtypeOf, f16ToF32 } from "@xlatorch/core";
+const dtypeOfElementName = (d: DTypeName) => dtypeOf(d);
+
+/** The values a step reads (through fused loops, the loop's leaves). */
+function readsOf(op: Op, producer: Map<number, Op>, inlined: Set<Op>): Value[] {
+  if (ELEMENTWISE[op.name]) return buildLoop(op, (v) => producer.get(v.id), inlined).leaves;
+  return op.operands;
+}
+
+function scalarOf(b: CpuBuffer): number {
+  const v = dense(b.s, b.shape, dtypeOf(b.dtype))[0]!;
+  if (typeof v === "bigint") return Number(v);
+  return b.dtype === "float16" ? f16ToF32(v) : b.dtype === "bfloat16" ? bf16ToF32(v) : v;
+}
+
+/** stablehlo.sort with extra operands: they follow the permutation of the first. */
+function sortFollowers(env: Env, op: Op, res: Strided[]): void {
+  const [vals, perm] = res as [Strided, Strided];
+  env.set(op.results[0]!.id, buf(op.results[0]!, vals));
+  const dim = Number((op.attrs.dimension as { value: number }).value);
+  const shape = op.results[0]!.type.shape;
+  const p = dense(perm, shape, dtypeOf("int64")) as BigInt64Array;
+  op.operands.slice(1).forEach((v, k) => {
+    const src = env.get(v.id)!;
+    const d = dtypeOf(src.dtype);
+    const srcDense = dense(src.s, shape, d);
+    const out = d.alloc(srcDense.length);
+    const inner = shape.slice(dim + 1).reduce((a, b) => a * b, 1), len = shape[dim]!;
+    for (let i = 0; i < out.length; i++) {
+      const j = Math.floor(i / inner) % len;
+      const base = i - j * inner;
+      (out as any)[i] = (srcDense as any)[base + Number(p[i]!) * inner];
+    }
+    env.set(op.results[k + 1]!.id, buf(op.results[k + 1]!, contiguous(out, shape)));
+  });
+}

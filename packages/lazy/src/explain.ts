@@ -1,0 +1,39 @@
+// Why did this recompile? Compare a new graph's signature with the closest
+// cached one and name the first parameter or op that differs.
+import type { CacheEntry } from "./cache.js";
+import type { Graph } from "./graph.js";
+
+export function explainRecompile(g: Graph, cached: Iterable<CacheEntry>): string {
+  let best: CacheEntry | null = null, bestScore = -1;
+  for (const e of cached) {
+    let score = 0;
+    const n = Math.min(e.opSigs.length, g.opSigs.length);
+    for (let i = 0; i < n; i++) if (sameOp(e.opSigs[i]!, g.opSigs[i]!)) score++;
+    if (score > bestScore) { best = e; bestScore = score; }
+  }
+  if (!best) return "first compilation";
+  const parts: string[] = [];
+  if (best.paramSigs.length !== g.paramSigs.length) parts.push(`number of inputs changed ${best.paramSigs.length} -> ${g.paramSigs.length}`);
+  for (let i = 0; i < Math.min(best.paramSigs.length, g.paramSigs.length); i++) {
+    if (best.paramSigs[i] !== g.paramSigs[i]) { parts.push(`input ${i} changed ${best.paramSigs[i]} -> ${g.paramSigs[i]}`); break; }
+  }
+  for (let i = 0; i < Math.max(best.opSigs.length, g.opSigs.length); i++) {
+    if (best.opSigs[i] !== g.opSigs[i]) {
+      parts.push(`op ${i} changed ${short(best.opSigs[i])} -> ${short(g.opSigs[i])}`);
+      break;
+    }
+  }
+  if (best.opSigs.length !== g.opSigs.length) parts.push(`graph size changed ${best.opSigs.length} -> ${g.opSigs.length} ops`);
+  return parts.join("; ") || "outputs changed";
+}
+
+const opName = (s: string) => s.slice(0, s.search(/[[{(-]/));
+const sameOp = (a: string, b: string) => opName(a) === opName(b);
+const short = (s: string | undefined) => (s === undefined ? "(none)" : s.length > 160 ? s.slice(0, 157) + "..." : s);
+
+/** The user's stack at the sync: frames outside the library. */
+export function userStack(): string {
+  const lines = (new Error().stack ?? "").split("\n").slice(1);
+  const user = lines.filter((l) => !/packages\/(core|lazy|cpu|stablehlo|pjrt|xlatorch)\/|node_modules|node:internal/.test(l));
+  return (user.length ? user : lines).slice(0, 6).join("\n");
+}

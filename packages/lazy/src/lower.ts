@@ -1,0 +1,80 @@
+// One StableHLO lowering per primitive. A trace (primitive applications over
+// device data) becomes a @main function whose parameters are the device data.
+import type { AVal, DType } from "@xlatorch/core";
+import { elementTypeOf, tensorType, type Builder, type ElementType, type Value } from "@xlatorch/stablehlo";
+
+export const et = (d: DType): ElementType => elementTypeOf(d.name);
+const ty = (a: AVal) => tensorType([...a.shape], et(a.dtype));
+
+type Lowering = (b: Builder, ins: Value[], attrs: any, outs: readonly AVal[], inAvals: readonly AVal[]) => Value[];
+
+const UNARY: Record<string, string> = {
+  neg: "negate", abs: "abs", sign: "sign", exp: "exponential", log: "log", log1p: "log_plus_one",
+  expm1: "exponential_minus_one", sqrt: "sqrt", rsqrt: "rsqrt", sin: "sine", cos: "cosine", tan: "tan",
+  tanh: "tanh", logistic: "logistic", floor: "floor", ceil: "ceil", round_nearest_even: "round_nearest_even", not: "not",
+};
+/** Unary functions StableHLO lacks; chlo (accepted by PJRT plugins) has them. */
+const CHLO_UNARY: Record<string, string> = {
+  asin: "chlo.asin", acos: "chlo.acos", atan: "chlo.atan", sinh: "chlo.sinh", cosh: "chlo.cosh",
+  asinh: "chlo.asinh", acosh: "chlo.acosh", atanh: "chlo.atanh", erfinv: "chlo.erf_inv",
+};
+const BINARY = ["add", "subtract", "multiply", "divide", "remainder", "power", "maximum", "minimum", "atan2", "and", "or", "xor"];
+/** On i1, arithmetic primitives mean logic (bool + bool is or, as in PyTorch). */
+const BOOL_BINARY: Record<string, string> = { add: "or", multiply: "and", maximum: "or", minimum: "and" };
+const REDUCE: Record<string, "add" | "mul" | "max" | "min" | "and" | "or"> = { sum: "add", prod: "mul", max: "max", min: "min", and: "and", or: "or" };
+
+export const LOWERINGS: Record<string, Lowering> = {};
+for (const [p, op] of Object.entries(UNARY)) LOWERINGS[p] = (b, [x]) => [b.unary(op as never, x!)];
+for (const [p, op] of Object.entries(CHLO_UNARY)) LOWERINGS[p] = (b, [x], _a, [o]) => b.emit(op, [x!], [ty(o!)]);
+for (const p of BINARY) {
+  LOWERINGS[p] = (b, [x, y], _a, _o, [ia]) => [b.binary((ia!.dtype.name === "bool" ? BOOL_BINARY[p] ?? p : p) as never, x!, y!)];
+}
+Object.assign(LOWERINGS, {
+  erf: (b, [x]) => [b.erf(x!)],
+  is_finite: (b, [x], _a, [o], [ia]) => [ia!.dtype.is_floating_point ? b.isFinite(x!) : b.broadcastInDim(b.constant(true, "i1"), [...o!.shape], [])],
+  compare: (b, [x, y], a) => [b.compare(x!, y!, a.direction)],
+  select: (b, [p, x, y]) => [b.select(p!, x!, y!)],
+  convert: (b, [x], a) => [b.convert(x!, et(a.dtype))],
+  copy: (_b, [x]) => [x!],
+  broadcast_in_dim: (b, [x], a) => [b.broadcastInDim(x!, a.shape, a.dims)],
+  reshape: (b, [x], a) => [b.reshape(x!, a.shape)],
+  transpose: (b, [x], a) => [b.transpose(x!, a.perm)],
+  slice: (b, [x], a) => [b.slice(x!, a.start, a.limit, a.step)],
+  pad: (b, [x], a, _o, [ia]) => [b.pad(x!, b.constant(a.value, et(ia!.dtype)), a.low, a.high, a.interior)],
+  concatenate: (b, xs, a) => [b.concatenate(xs, a.dim)],
+  iota: (b, _x, a, [o]) => [b.iota(ty(o!), a.dim)],
+  reverse: (b, [x], a) => [b.reverse(x!, a.dims)],
+  dot_general: (b, [l, r], a) => [b.dotGeneral(l!, r!, { lhsBatching: a.lhs_batch, rhsBatching: a.rhs_batch, lhsContracting: a.lhs_contract, rhsContracting: a.rhs_contract })],
+  reduce: (b, [x], a) => [b.reduceWith(REDUCE[a.op]!, x!, a.dims)],
+  // First index of the extreme (NaN counting as extreme), from plain ops: reduce,
+  // compare, select over an iota and a min-reduce of the candidate indices.
+  argreduce: (b, [x], a, _o, [ia]) => {
+    const shape = [...ia!.shape];
+    const ext = b.reduceWith(a.op, x!, [a.dim]);
+    const keep = shape.map((_, i) => i).filter((i) => i !== a.dim);
+    let hit = b.compare(x!, b.broadcastInDim(ext, shape, keep), "EQ");
+    if (ia!.dtype.is_floating_point) hit = b.or(hit, b.compare(x!, x!, "NE"));
+    const idx = b.iota(tensorType(shape, "i64"), a.dim);
+    const none = b.broadcastInDim(b.constant(BigInt(shape[a.dim]!), "i64"), shape, []);
+    return [b.reduceWith("min", b.select(hit, idx, none), [a.dim])];
+  },
+  cumulative: (b, [x], a) => [b.cumulative(REDUCE[a.op]!, x!, a.dim)],
+  // Point gather/scatter: every dim collapsed, slice sizes 1, coordinates in the last index dim.
+  gather: (b, [x, idx], _a, _o, [xa, ia]) => {
+    const r = xa!.shape.length;
+    const all = [...Array(r).keys()];
+    return [b.gather(x!, idx!, { offsetDims: [], collapsedSliceDims: all, startIndexMap: all, indexVectorDim: ia!.shape.length - 1 }, all.map(() => 1))];
+  },
+  scatter: (b, [x, idx, u], a, _o, [xa, ia]) => {
+    const all = [...Array(xa!.shape.length).keys()];
+    return [b.scatterWith(a.reduce === "add" ? "add" : "set", x!, idx!, u!, {
+      updateWindowDims: [], insertedWindowDims: all, scatterDimsToOperandDims: all, indexVectorDim: ia!.shape.length - 1,
+    })];
+  },
+  sort: (b, [x], a, _o, [ia]) => {
+    const idx = b.iota(tensorType([...ia!.shape], "i64"), a.dim);
+    return b.sortBy([x!, idx], a.dim, a.descending, true);
+  },
+} satisfies Record<string, Lowering>);
+
+export { ty };
