@@ -1,10 +1,10 @@
 // The in-process CPU runtime: "compiles" a StableHLO module into a list of
 // steps that call the primitive CPU kernels, with elementwise chains fused into
 // single generated loops and intermediate buffers released after their last use.
-import { numelOf, type AVal, type HostArray } from "@xlatorch/core";
+import { numelOf, viewStrides, type AVal, type HostArray } from "@xlatorch/core";
 import type { DTypeName, DeviceBuffer, Executable, Module, Op, Runtime, Value } from "@xlatorch/stablehlo";
 import { elementwiseLoop } from "../codegen.js";
-import { KERNELS } from "../kernels/index.js";
+import { KERNELS, type Kernel } from "../kernels/index.js";
 import { dense } from "../kernels/layout.js";
 import { contiguous, type Strided } from "../strided.js";
 import { buildLoop, inlinable } from "./fuse.js";
@@ -79,7 +79,7 @@ export class CpuRuntime implements Runtime {
       };
     }
     const call = translate(op);
-    const kernel = KERNELS[call.kernel];
+    const kernel = call.kernel === "reshape_any" ? reshapeAny : KERNELS[call.kernel];
     if (!kernel) throw new Error(`cpu runtime: no kernel ${call.kernel}`);
     const ins = op.operands.slice(0, call.operands);
     const inAvals = ins.map(aval), outAvals = out.map(aval);
@@ -116,6 +116,13 @@ export class CpuRuntime implements Runtime {
 
 import { bf16ToF32, dtypeOf, f16ToF32 } from "@xlatorch/core";
 const dtypeOfElementName = (d: DTypeName) => dtypeOf(d);
+
+/** reshape of any strided layout: a view when possible, else a dense copy viewed. */
+const reshapeAny: Kernel = (ins, avals, attrs, outs) => {
+  const [x] = ins, [a] = avals;
+  if (viewStrides(a!.shape, x!.strides, attrs.shape)) return KERNELS.reshape!(ins, avals, attrs, outs);
+  return KERNELS.reshape!([contiguous(dense(x!, a!.shape, a!.dtype), a!.shape)], avals, attrs, outs);
+};
 
 /** The values a step reads (through fused loops, the loop's leaves). */
 function readsOf(op: Op, producer: Map<number, Op>, inlined: Set<Op>): Value[] {

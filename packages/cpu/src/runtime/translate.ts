@@ -44,7 +44,8 @@ export function translate(op: Op): Call {
   const out = op.results[0]!.type;
   switch (op.name) {
     case "stablehlo.broadcast_in_dim": return { kernel: "broadcast_in_dim", attrs: { shape: out.shape, dims: ints(a.broadcast_dimensions) }, operands: 1 };
-    case "stablehlo.reshape": return { kernel: "reshape", attrs: { shape: out.shape }, operands: 1 };
+    // StableHLO reshape is row-major on any layout: copy first when a strided view cannot express it.
+    case "stablehlo.reshape": return { kernel: "reshape_any", attrs: { shape: out.shape }, operands: 1 };
     case "stablehlo.transpose": return { kernel: "transpose", attrs: { perm: ints(a.permutation) }, operands: 1 };
     case "stablehlo.slice": return { kernel: "slice", attrs: { start: ints(a.start_indices), limit: ints(a.limit_indices), step: ints(a.strides) }, operands: 1 };
     case "stablehlo.pad": return { kernel: "pad", attrs: { low: ints(a.edge_padding_low), high: ints(a.edge_padding_high), interior: ints(a.interior_padding) }, operands: 2 };
@@ -64,7 +65,8 @@ export function translate(op: Op): Call {
       const dim = w.findIndex((n) => n !== 1);
       const shape = op.operands[0]!.type.shape;
       const pad = a.padding && a.padding.kind === "dense" ? a.padding.values.map(Number) : [];
-      const cumulative = w.every((n, i) => (i === dim ? n === shape[i] : n === 1)) && !a.window_strides && pad[2 * dim] === shape[dim]! - 1;
+      if (dim < 0 && !a.padding) return { kernel: "copy", attrs: {}, operands: 1 }; // size-1 windows: identity
+      const cumulative = w.every((n, i) => (i === dim ? n === shape[i] : n === 1)) && !a.window_strides && (pad[2 * dim] ?? 0) === Math.max(shape[dim]! - 1, 0);
       if (!cumulative && shape.length) throw new Error("cpu runtime: only cumulative reduce_window (full-length window, low padding n-1) is supported");
       return { kernel: "cumulative", attrs: { op: bodyKind(op.regions?.[0], "reduce_window"), dim: Math.max(dim, 0) }, operands: 1 };
     }
