@@ -1,8 +1,10 @@
-// Numeric tables of glibc 2.36's double log, sin and cos (x86-64 libm.so.6 of
-// Debian 12), read out of that binary by tests/fixtures/gen_rng.py's companion
-// steps and checked value by value: they are data, needed to round exactly as
-// the C library under PyTorch does. Each number is written in shortest
+// Numeric tables of glibc 2.36's log, sin, cos, logf, sinf and cosf (the
+// x86-64 libm.so.6 of Debian 12, the C library under the PyTorch 1.13 the
+// fixtures come from), read out of that binary. They are data, needed to round
+// exactly as that C library does. Each number is written in shortest
 // round-trip form, so it parses back to the same double.
+// `/usr/bin/python3 tests/fixtures/gen_rng.py --check-tables` compares them
+// with a machine's libm value by value.
 
 /** log: ln2 split in a high part (trailing zeros) and a low part. */
 export const LOG_LN2HI = 0.6931471805598903;
@@ -255,4 +257,37 @@ export const SINCOS_TAB = new Float64Array([
   0.7419254149477796, 2.907482756987512e-18, 0.6704824223307908, 5.425808997571648e-17,
   0.7471408639355942, 2.937498788028212e-17, 0.6646657275936333, -5.2874573286772266e-17,
   0.7523107112959804, -4.07866182575664e-17, 0.6588084650862769, 1.7760805237087262e-17,
+]);
+
+/** logf: 16 pairs (invc, logc), then ln2 and the polynomial A[0..2]. */
+export const LOGF_TAB = new Float64Array([
+  1.398907162146528, -0.33569133332882284,
+  1.3403141896637998, -0.2929040563774074,
+  1.286432210124115, -0.2518726580937369,
+  1.2367150214269895, -0.21245868807117255,
+  1.1906977166711752, -0.17453945183745634,
+  1.1479821020556429, -0.1380057072319758,
+  1.1082251448272158, -0.10275976698545139,
+  1.0711297413057381, -0.06871392447020525,
+  1.036437278977283, -0.0357891387398228,
+  1.0, 0.0,
+  0.9492859795739057, 0.05204517742929496,
+  0.8951049428609004, 0.11081431298787942,
+  0.8476821620351103, 0.1652495223695143,
+  0.8050314851692001, 0.21687389031699977,
+  0.7664671008843108, 0.2659635028121397,
+  0.731428603316328, 0.3127556664073557,
+]);
+export const LOGF_LN2 = 0.6931471805599453;
+export const LOGF_A = [-0.25089342214237154, 0.333456765744066, -0.4999997485802103];
+
+/**
+ * sinf/cosf: two records (the second has the cosine polynomial negated), each
+ * sign[4], hpi_inv (2/pi * 2^24), hpi, then c0, c1, s1, c2, s2, c3, s3, c4 in this order.
+ */
+export const SINCOSF_TAB = new Float64Array([
+  1.0, -1.0, -1.0, 1.0, 10680707.430881744, 1.5707963267948966, 1.0,
+  -0.49999999725108224, -0.16666654943701084, 0.041666623324344516, 0.008332178146138854, -0.001388676379437604, -0.00019517298981385725, 2.4390450703564542e-05,
+  1.0, -1.0, -1.0, 1.0, 10680707.430881744, 1.5707963267948966, -1.0,
+  0.49999999725108224, -0.16666654943701084, -0.041666623324344516, 0.008332178146138854, 0.001388676379437604, -0.00019517298981385725, -2.4390450703564542e-05,
 ]);
