@@ -227,7 +227,8 @@ export function loadPjrtApi(path: string): PjrtApi {
 
   let lib: LibraryHandle;
   try {
-    lib = koffi.load(real);
+    // RTLD_LAZY | RTLD_LOCAL, as XLA's own plugin loader opens plugins.
+    lib = koffi.load(real, { lazy: true });
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     const hint = /cannot open shared object|No such file/.test(msg)

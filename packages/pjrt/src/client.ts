@@ -97,6 +97,7 @@ class ClientCore {
 
   destroy(): void {
     if (!this.alive) return;
+    liveCores.delete(this);
     for (const id of [...this.records.keys()]) {
       try {
         this.release(id);
@@ -114,6 +115,27 @@ function destroyNative(api: PjrtApi, kind: NativeKind, ptr: bigint): void {
     if (kind === "buffer") api.call("PJRT_Buffer_Destroy", a.struct(PJRT_Buffer_Destroy_Args, { buffer: ptr }));
     else api.call("PJRT_LoadedExecutable_Destroy", a.struct(PJRT_LoadedExecutable_Destroy_Args, { executable: ptr }));
   });
+}
+
+// Clients still alive when the process exits are destroyed then: tearing a
+// plugin's client down in order (its buffers first) is safer than leaving it
+// to the plugin's static destructors racing its own threads.
+const liveCores = new Set<ClientCore>();
+let exitHookInstalled = false;
+function trackCore(core: ClientCore): void {
+  liveCores.add(core);
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.on("exit", () => {
+      for (const c of [...liveCores]) {
+        try {
+          c.destroy();
+        } catch {
+          /* exiting anyway */
+        }
+      }
+    });
+  }
 }
 
 // The garbage-collection nets. A finaliser cannot throw, so errors are dropped.
@@ -208,7 +230,9 @@ export class PjrtClient {
     if (ptr === 0n) {
       throw new PjrtError(AbslCode.INTERNAL, "plugin returned a NULL client", { call: "PJRT_Client_Create", path: api.path });
     }
-    return new PjrtClient(new ClientCore(api, ptr));
+    const core = new ClientCore(api, ptr);
+    trackCore(core);
+    return new PjrtClient(core);
   }
 
   get api(): PjrtApi {
