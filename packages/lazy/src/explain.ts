@@ -9,6 +9,8 @@ export function explainRecompile(g: Graph, cached: Iterable<CacheEntry>): string
     let score = 0;
     const n = Math.min(e.opSigs.length, g.opSigs.length);
     for (let i = 0; i < n; i++) if (sameOp(e.opSigs[i]!, g.opSigs[i]!)) score++;
+    // prefer graphs of the same structure: then the difference is a shape or dtype
+    if (e.opSigs.length === g.opSigs.length && e.paramSigs.length === g.paramSigs.length) score += 1e6;
     if (score > bestScore) { best = e; bestScore = score; }
   }
   if (!best) return "first compilation";
