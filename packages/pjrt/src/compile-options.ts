@@ -11,10 +11,17 @@ export interface CompileOptions {
   deviceOrdinal?: number;
   numReplicas?: number;
   numPartitions?: number;
+  /**
+   * CompileOptionsProto.compile_portable_executable: a single-device
+   * executable that may run on any device (LoadedExecutable_Execute with
+   * execute_device then takes the ExecutePortable path).
+   */
+  portable?: boolean;
 }
 
-// Field numbers from xla/pjrt/proto/compile_options.proto and xla/xla.proto.
+// Field numbers from xla/pjrt/proto/compile_options.proto.
 const COMPILE_OPTIONS_EXECUTABLE_BUILD_OPTIONS = 3;
+const COMPILE_OPTIONS_COMPILE_PORTABLE_EXECUTABLE = 4;
 const BUILD_OPTIONS_DEVICE_ORDINAL = 1;
 const BUILD_OPTIONS_NUM_REPLICAS = 4;
 const BUILD_OPTIONS_NUM_PARTITIONS = 5;
@@ -61,7 +68,7 @@ export class ProtoWriter {
 
 /** Serializes CompileOptionsProto with its ExecutableBuildOptionsProto. */
 export function buildCompileOptions(opts: CompileOptions = {}): Uint8Array {
-  const { deviceOrdinal = -1, numReplicas = 1, numPartitions = 1 } = opts;
+  const { deviceOrdinal = -1, numReplicas = 1, numPartitions = 1, portable = false } = opts;
   for (const [k, v] of Object.entries({ deviceOrdinal, numReplicas, numPartitions })) {
     if (!Number.isInteger(v)) throw new TypeError(`compile option ${k} must be an integer, got ${v}`);
   }
@@ -70,5 +77,8 @@ export function buildCompileOptions(opts: CompileOptions = {}): Uint8Array {
     .int(BUILD_OPTIONS_NUM_REPLICAS, numReplicas)
     .int(BUILD_OPTIONS_NUM_PARTITIONS, numPartitions)
     .finish();
-  return new ProtoWriter().message(COMPILE_OPTIONS_EXECUTABLE_BUILD_OPTIONS, build).finish();
+  return new ProtoWriter()
+    .message(COMPILE_OPTIONS_EXECUTABLE_BUILD_OPTIONS, build)
+    .int(COMPILE_OPTIONS_COMPILE_PORTABLE_EXECUTABLE, portable ? 1 : 0)
+    .finish();
 }

@@ -21,7 +21,11 @@ export interface PjrtRuntimeOptions {
   clientOptions?: ClientOptions;
   /** Values for the serialized CompileOptionsProto (defaults: -1, 1, 1). */
   compileOptions?: CompileOptions;
-  /** Index into the addressable devices to place buffers and run on (default 0). */
+  /**
+   * Index into the addressable devices to place buffers and run on (default
+   * 0). Another device compiles portable executables for that ordinal and
+   * passes it as execute_device, as XLA's ExecutePortable path wants.
+   */
   device?: number;
   /** Printer used by compile(module) to get StableHLO text (default: @xlatorch/stablehlo's printModule). */
   printModule?: (m: Module) => string;
@@ -70,7 +74,11 @@ export class PjrtRuntime implements Runtime {
     if (!client.devices[this.deviceIndex]) {
       throw new RangeError(`device ${this.deviceIndex} does not exist (${client.devices.length} addressable devices)`);
     }
-    this.compileOptionBytes = buildCompileOptions(options.compileOptions);
+    this.compileOptionBytes = buildCompileOptions(
+      this.deviceIndex === 0
+        ? options.compileOptions
+        : { deviceOrdinal: client.devices[this.deviceIndex]!.id, portable: true, ...options.compileOptions },
+    );
     this.printer = options.printModule ?? printModule;
   }
 

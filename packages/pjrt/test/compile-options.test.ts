@@ -16,6 +16,10 @@ describe("CompileOptionsProto bytes", () => {
     expect(hex(buildCompileOptions({ numReplicas: 300 }))).toBe("1a1008ffffffffffffffffff0120ac022801");
   });
 
+  it("marks portable executables (CompileOptionsProto field 4)", () => {
+    expect(hex(buildCompileOptions({ deviceOrdinal: 1, portable: true }))).toBe("1a060801200128012001");
+  });
+
   it("rejects non-integers", () => {
     expect(() => buildCompileOptions({ numReplicas: 1.5 })).toThrow(/integer/);
   });

@@ -255,6 +255,8 @@ describe.skipIf(!hasCompiler)("FFI marshalling against the fake plugin", () => {
     const [out] = other.execute(exe, [a]);
     expect(fake.lines("BufferFromHostBuffer")[0]).toContain("device=1");
     expect(fake.lines("LoadedExecutable_Execute")[0]).toContain("execute_device=set");
+    // Portable executable for device ordinal 1 (ExecutePortable in XLA's wrapper).
+    expect(fake.lines("Client_Compile")[0]).toMatch(/options=1a060801200128012001$/);
     expect(Array.from(other.toHost(out!) as Float32Array)).toEqual([1]);
     other.dispose();
     expect(() => PjrtRuntime.open({ pluginPath: buildFakePlugin(), env: {}, device: 5 })).toThrow(/device 5/);
