@@ -9,6 +9,7 @@ export type { ReduceKind, WindowOptions, GatherDimsInput, ScatterDimsInput } fro
 export { UNARY_OPS, BINARY_OPS } from "./opsets.js";
 export type { UnaryOp, BinaryOp } from "./opsets.js";
 export { printModule } from "./printer.js";
+export type { PrintOptions } from "./printer.js";
 export { printAttr, printString } from "./attrs.js";
 export { parseModule } from "./parser.js";
 export { ParseError } from "./cursor.js";

@@ -47,6 +47,7 @@ export class FuncParser {
   /** Values whose printed name is not their id; ids are assigned after the function is read. */
   private readonly pending: Value[] = [];
   private maxId = -1;
+  private readonly usedIds = new Set<number>();
 
   constructor(readonly c: Cursor) {}
 
@@ -104,12 +105,16 @@ export class FuncParser {
     if (this.c.eat("loc")) this.c.skipGroup();
   }
 
-  /** Defines `%ref` with `type`. `%7` gets id 7; other names keep their text and get an id later. */
+  /** Defines `%ref` with `type`. `%7` gets id 7 (once); other names keep their text and get an id later. */
   define(ref: string, type: TensorType, at: number): Value {
     const v: Value = { id: -1, type };
-    if (/^[0-9]+$/.test(ref) && String(Number(ref)) === ref && Number.isSafeInteger(Number(ref))) {
-      v.id = Number(ref);
-      this.maxId = Math.max(this.maxId, v.id);
+    const n = Number(ref);
+    // Sibling regions may reuse a number (MLIR restarts numbering in each); ids stay
+    // unique in the function, so a reused number becomes the value's name instead.
+    if (/^[0-9]+$/.test(ref) && String(n) === ref && Number.isSafeInteger(n) && !this.usedIds.has(n)) {
+      v.id = n;
+      this.usedIds.add(n);
+      this.maxId = Math.max(this.maxId, n);
     } else {
       if (!ref.includes("#")) v.name = ref;
       this.pending.push(v);

@@ -15,9 +15,14 @@ const fnType = (ins: readonly TensorType[], outs: readonly TensorType[]) =>
 const list = (xs: readonly number[]) => `[${xs.join(", ")}]`;
 const symbol = (s: string) => `@${SYMBOL.test(s) ? s : printString(s)}`;
 
-export function printModule(m: Module): string {
+export interface PrintOptions {
+  /** Print every op in the generic form (for parsers that lack StableHLO's custom syntax). */
+  generic?: boolean;
+}
+
+export function printModule(m: Module, opts: PrintOptions = {}): string {
   const lines = [`module ${symbol(m.name)} attributes {mhlo.num_partitions = 1 : i32, mhlo.num_replicas = 1 : i32} {`];
-  for (const f of m.funcs) lines.push(...new FuncPrinter(f).print());
+  for (const f of m.funcs) lines.push(...new FuncPrinter(f, opts.generic ?? false).print());
   lines.push("}");
   return `${lines.join("\n")}\n`;
 }
@@ -25,15 +30,16 @@ export function printModule(m: Module): string {
 /** Prints one function, checking that names are unique and every use follows its definition. */
 class FuncPrinter {
   /**
-   * Values visible at this point (by identity, so a value of another function with
-   * the same name is still caught); `taken` keeps every name so each stays unique.
+   * Values visible at this point, by identity (so a value of another function with
+   * the same name is still caught), and their names. As in MLIR, a name may not be
+   * redefined while visible, but sibling regions may reuse one.
    */
   private readonly defined = new Set<Value>();
   private readonly taken = new Set<string>();
   private scope: Value[] = [];
   private readonly lines: string[] = [];
 
-  constructor(private readonly f: Func) {}
+  constructor(private readonly f: Func, private readonly genericOnly: boolean) {}
 
   print(): string[] {
     const f = this.f;
@@ -83,7 +89,7 @@ class FuncPrinter {
   // Operands are resolved before results are defined, and regions in between, as
   // MLIR scopes them: an op sees neither its own results nor its regions' values.
   private op(op: Op, indent: string): void {
-    const p = pretty(op, (vs) => this.uses(vs));
+    const p = this.genericOnly ? undefined : pretty(op, (vs) => this.uses(vs));
     if (p !== undefined) {
       this.lines.push(`${indent}${this.results(op)}${p}`);
       return;
@@ -104,8 +110,14 @@ class FuncPrinter {
       if (i > 0) this.lines.push(`${indent}}, {`);
       if (r.args.length) this.lines.push(`${indent}^bb0(${r.args.map((a) => `${this.define(a)}: ${ty(a)}`).join(", ")}):`);
       for (const inner of r.ops) this.op(inner, `${indent}  `);
-      this.lines.push(`${indent}  ${this.ret("stablehlo.return", r.returns)}`);
-      for (const v of this.scope) this.defined.delete(v);
+      const ret = this.genericOnly
+        ? `"stablehlo.return"(${this.uses(r.returns)}) : (${r.returns.map(ty).join(", ")}) -> ()`
+        : this.ret("stablehlo.return", r.returns);
+      this.lines.push(`${indent}  ${ret}`);
+      for (const v of this.scope) {
+        this.defined.delete(v);
+        this.taken.delete(v.name ?? String(v.id));
+      }
       this.scope = outer;
     });
     this.lines.push(`${indent}})${tail}`);

@@ -136,6 +136,34 @@ module @jit_f attributes {mhlo.num_partitions = 1 : i32, mhlo.num_replicas = 1 :
     });
   });
 
+  it("reads MLIR's canonical generic output, where sibling regions reuse value names", () => {
+    const text = `module {
+  func.func @main(%arg0: tensor<4x4xf32>, %arg1: tensor<2x2xf32>) -> tensor<4x4xf32> {
+    %30 = "stablehlo.constant"() <{value = dense<0.000000e+00> : tensor<f32>}> : () -> tensor<f32>
+    %31 = "stablehlo.select_and_scatter"(%arg0, %arg1, %30) <{window_dimensions = array<i64: 2, 2>, window_strides = array<i64: 2, 2>}> ({
+    ^bb0(%arg5: tensor<f32>, %arg6: tensor<f32>):
+      %94 = "stablehlo.compare"(%arg5, %arg6) <{compare_type = #stablehlo<comparison_type FLOAT>, comparison_direction = #stablehlo<comparison_direction GE>}> : (tensor<f32>, tensor<f32>) -> tensor<i1>
+      "stablehlo.return"(%94) : (tensor<i1>) -> ()
+    }, {
+    ^bb0(%arg5: tensor<f32>, %arg6: tensor<f32>):
+      %94 = "stablehlo.add"(%arg5, %arg6) : (tensor<f32>, tensor<f32>) -> tensor<f32>
+      "stablehlo.return"(%94) : (tensor<f32>) -> ()
+    }) : (tensor<4x4xf32>, tensor<2x2xf32>, tensor<f32>) -> tensor<4x4xf32>
+    return %31 : tensor<4x4xf32>
+  }
+}`;
+    const m = parseModule(text);
+    const [r0, r1] = m.funcs[0]!.body[1]!.regions!;
+    expect(r0!.ops[0]!.results[0]!.id).toBe(94);
+    // The second %94 keeps its text as a name and gets a fresh id: ids stay unique.
+    expect(r1!.ops[0]!.results[0]!).toMatchObject({ name: "94" });
+    expect(r1!.ops[0]!.results[0]!.id).not.toBe(94);
+    const printed = reprint(text);
+    expect(printed).toContain("%30 = stablehlo.constant dense<0.0> : tensor<f32>");
+    expect(printed).toContain("      %94 = stablehlo.compare GE, %arg5, %arg6, FLOAT : (tensor<f32>, tensor<f32>) -> tensor<i1>\n      stablehlo.return %94 : tensor<i1>\n    }, {");
+    expect(printed).toContain("      %94 = stablehlo.add %arg5, %arg6 : tensor<f32>");
+  });
+
   it("keeps unknown ops written in the generic form", () => {
     const m = parseModule(`func.func @main(%a: tensor<2xf32>) -> tensor<2xf32> {
       %0 = "stablehlo.cbrt"(%a) : (tensor<2xf32>) -> tensor<2xf32>
