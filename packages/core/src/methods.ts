@@ -18,6 +18,7 @@ import * as L from "./ops/linalg.js";
 import * as R from "./ops/reduce.js";
 import * as S from "./ops/shape.js";
 import { copy_, fill_, inplace, zero_ } from "./ops/inplace.js";
+import * as Rnd from "./ops/random.js";
 import { ones_like } from "./ops/creation.js";
 
 type Fn = (...a: any[]) => any;
@@ -41,6 +42,7 @@ export const METHOD_FUNCTIONS: Record<string, Fn> = {
     "argwhere", "masked_select", "sort", "argsort", "topk", "kthvalue"]),
   ...pick(L, ["matmul", "mm", "bmm", "dot", "inner", "outer", "ger"]),
   copy_, fill_, zero_,
+  ...pick(Rnd, ["uniform_", "normal_", "random_", "bernoulli_", "exponential_", "bernoulli", "multinomial"]),
 };
 
 /** In-place variants: x.add_(y) computes add(x, y) and writes it into x. */

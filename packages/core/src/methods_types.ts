@@ -213,6 +213,9 @@ declare module "./tensor.js" {
     le_(...args: any[]): Tensor;
     gt_(...args: any[]): Tensor;
     ge_(...args: any[]): Tensor;
+    uniform_(...args: any[]): Tensor; normal_(...args: any[]): Tensor; random_(...args: any[]): Tensor;
+    bernoulli_(...args: any[]): Tensor; exponential_(...args: any[]): Tensor; bernoulli(...args: any[]): Tensor;
+    multinomial(...args: any[]): Tensor;
     to(...args: any[]): Tensor;
     cpu(): Tensor;
     type(d?: any): any;

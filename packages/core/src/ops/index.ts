@@ -9,3 +9,4 @@ export * from "./linalg.js";
 export { copy_, fill_, zero_, assign, inplace } from "./inplace.js";
 export { scalarTensor, convert as _convert, expandTo as _expandTo } from "./base.js";
 export { parseArgs, splitSizes, type Scalar, type TensorOrScalar } from "./args.js";
+export * from "./random.js";
