@@ -1,0 +1,24 @@
+// The polynomial examples give PyTorch's numbers (tests/fixtures/gen_examples.py
+// ran the Python originals with the same seed), on cpu and on xla.
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { run as runTensors } from "../examples/polynomial/tensors";
+import { run as runAutograd } from "../examples/polynomial/autograd";
+import { run as runCustom } from "../examples/polynomial/custom_function";
+
+const ref = JSON.parse(readFileSync(new URL("./fixtures/examples.json", import.meta.url), "utf8"));
+const quiet = () => {};
+
+// 2000 float32 steps: the reductions sum in a different order than PyTorch's,
+// so values agree to float32 rounding accumulated over the run, not bit for bit.
+function close(got: { loss: number; coef: number[] }, want: { loss: number; coef: number[] }) {
+  expect(got.loss).toBeCloseTo(want.loss, 3);
+  got.coef.forEach((c, i) => expect(Math.abs(c - want.coef[i]!)).toBeLessThan(1e-4 * Math.max(1, Math.abs(want.coef[i]!))));
+}
+
+describe("polynomial examples match PyTorch", () => {
+  it("raw tensors with manual gradients (cpu)", () => close(runTensors(quiet), ref.tensors));
+  it("autograd (cpu)", () => close(runAutograd(quiet), ref.autograd));
+  it("custom autograd Function (cpu)", () => close(runCustom(quiet), ref.custom_function));
+  it("autograd (xla)", () => close(runAutograd(quiet, "xla"), ref.autograd));
+});
