@@ -113,18 +113,27 @@ export class Cursor {
     return m[0];
   }
 
-  /** A string literal with MLIR escapes (`\"`, `\\`, `\n`, `\t`, `\XX`). */
+  /** A string literal with MLIR escapes (backslash before `"`, `\\`, `n`, `t` or two hex digits). */
   string(): string {
     this.ws();
     const t = this.text;
     if (t[this.pos] !== '"') this.fail("a string literal");
+    const start = this.pos;
     this.pos++;
+    // Fast path: no escapes (hex blobs of large constants are long plain strings).
+    let end = this.pos;
+    while (end < t.length && t.charCodeAt(end) !== 34 /* " */ && t.charCodeAt(end) !== 92 /* \\ */) end++;
+    if (t.charCodeAt(end) === 34) {
+      this.pos = end + 1;
+      return t.slice(start + 1, end);
+    }
     const bytes: number[] = [];
+    const enc = new TextEncoder();
     for (;;) {
-      if (this.pos >= t.length) this.error("unterminated string literal");
+      if (this.pos >= t.length) this.error("unterminated string literal", start);
       const c = t[this.pos++]!;
       if (c === '"') break;
-      if (c !== "\\") { bytes.push(...new TextEncoder().encode(c)); continue; }
+      if (c !== "\\") { for (const b of enc.encode(c)) bytes.push(b); continue; }
       const e = t[this.pos++];
       if (e === '"' || e === "\\") bytes.push(e.charCodeAt(0));
       else if (e === "n") bytes.push(10);

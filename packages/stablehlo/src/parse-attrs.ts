@@ -8,19 +8,20 @@ import {
 } from "./ir.js";
 import { elementFromBytes, floatFromBits, normalizeElement } from "./numbers.js";
 
+const DIM = /[0-9]+/y;
+
 export function parseType(c: Cursor): TensorType {
-  const at = c.here();
-  c.ws();
   if (!c.peek("tensor")) c.fail("a tensor type like tensor<2x3xf32>");
   c.expect("tensor");
   c.expect("<", "after 'tensor'");
   const shape: number[] = [];
   for (;;) {
-    c.ws();
-    const ch = c.text[c.pos];
+    // Dimensions are `<digits>x`, read with a sticky regex so no text is copied.
+    const ch = c.text[c.here()];
     if (ch === "?") c.error("dynamic dimensions ('?') are not supported");
-    if (ch === undefined || !/[0-9]/.test(ch)) break;
-    const m = /^[0-9]+/.exec(c.text.slice(c.pos))!;
+    DIM.lastIndex = c.pos;
+    const m = DIM.exec(c.text);
+    if (!m) break;
     c.pos += m[0].length;
     shape.push(Number(m[0]));
     if (c.text[c.pos] !== "x") c.fail("'x' after a dimension size");
@@ -31,7 +32,6 @@ export function parseType(c: Cursor): TensorType {
   if (!isElementType(e)) c.error(`unsupported element type '${e}' (supported: f32 f64 f16 bf16 i1 i8 ui8 i16 i32 i64)`, elemAt);
   if (c.peek(",")) c.error("tensor encodings are not supported");
   c.expect(">", "to close the tensor type");
-  void at;
   return { shape, element: e };
 }
 

@@ -179,6 +179,16 @@ module @jit_f attributes {mhlo.num_partitions = 1 : i32, mhlo.num_replicas = 1 :
   });
 });
 
+describe("strings", () => {
+  it("reads and writes MLIR string escapes", () => {
+    const text = 'func.func @main(%a: tensor<2xf32>) -> tensor<2xf32> {\n  %0 = "my.op"(%a) {s = "q\\"b\\\\c\\0A\\t\u00e9"} : (tensor<2xf32>) -> tensor<2xf32>\n  return %0 : tensor<2xf32>\n}';
+    const m = parseModule(text);
+    expect(m.funcs[0]!.body[0]!.attrs.s).toEqual({ kind: "string", value: 'q"b\\c\n\t\u00e9' });
+    expect(printModule(m)).toContain('<{s = "q\\"b\\\\c\\0A\\09\\C3\\A9"}>');
+    expect(printModule(parseModule(printModule(m)))).toBe(printModule(m));
+  });
+});
+
 describe("parse errors name the line and what was expected", () => {
   const cases: [string, string, RegExp][] = [
     ["an undefined value",
