@@ -45,6 +45,11 @@ const LOAD_CALL = "PJRT plugin load";
 export class PjrtApi {
   private readonly table: DataView;
   private readonly fns = new Map<PjrtFunctionName, NativeFn>();
+  /**
+   * struct_size to send per struct name, where this plugin (newer than our
+   * header) rejected ours as too small; see call().
+   */
+  readonly structSizes = new Map<string, number>();
   private initialized = false;
 
   private constructor(
@@ -120,10 +125,38 @@ export class PjrtApi {
     return VOID_RETURNING.has(name) ? 0n : toAddr(r);
   }
 
-  /** Calls `name`; a returned PJRT_Error becomes a thrown PjrtError. */
+  /**
+   * Calls `name`; a returned PJRT_Error becomes a thrown PjrtError.
+   *
+   * A plugin built from a newer header than ours may refuse a struct as
+   * "Unexpected <struct> size: expected N, got M" when its own size check
+   * wants the fields appended since. Fields are only ever appended and zero
+   * means "not set", so the struct grows in place into its zeroed slack, the
+   * call (refused before doing anything) is retried, and later structs of
+   * that name are sent at that size.
+   */
   call(name: PjrtFunctionName, args: StructRef<string>): void {
-    const err = this.callRaw(name, args);
-    if (err !== 0n) throw this.takeError(name, err);
+    for (let attempt = 0; ; attempt++) {
+      const err = this.callRaw(name, args);
+      if (err === 0n) return;
+      const e = this.takeError(name, err);
+      if (attempt >= 4 || !this.growForSizeError(e, args)) throw e;
+    }
+  }
+
+  private growForSizeError(e: PjrtError, args: StructRef<string>): boolean {
+    const m = /Unexpected (\w+) size: expected (\d+), got (\d+)/.exec(e.detail);
+    if (!m) return false;
+    const struct = m[1]!;
+    const expected = Number(m[2]);
+    const refs = args.owner?.structsNamed(struct) ?? [];
+    if (refs.length === 0) return false;
+    for (const r of refs) {
+      if (expected > r.capacity || expected <= r.size("struct_size")) return false;
+    }
+    for (const r of refs) r.set("struct_size", expected);
+    this.structSizes.set(struct, expected);
+    return true;
   }
 
   /** Reads code and message of a PJRT_Error, destroys it, returns a PjrtError. */

@@ -46,8 +46,8 @@ import { type ClientOptions, encodeNamedValues } from "./named-values.js";
 type NativeKind = "buffer" | "loaded_executable";
 
 /** Arena-scoped helper: runs `f`, always frees the arena. */
-function withArena<T>(f: (arena: Arena) => T): T {
-  const arena = new Arena();
+function withArena<T>(api: PjrtApi, f: (arena: Arena) => T): T {
+  const arena = new Arena(api.structSizes);
   try {
     return f(arena);
   } finally {
@@ -106,12 +106,12 @@ class ClientCore {
       }
     }
     this.alive = false;
-    withArena((a) => this.api.call("PJRT_Client_Destroy", a.struct(PJRT_Client_Destroy_Args, { client: this.ptr })));
+    withArena(this.api, (a) => this.api.call("PJRT_Client_Destroy", a.struct(PJRT_Client_Destroy_Args, { client: this.ptr })));
   }
 }
 
 function destroyNative(api: PjrtApi, kind: NativeKind, ptr: bigint): void {
-  withArena((a) => {
+  withArena(api, (a) => {
     if (kind === "buffer") api.call("PJRT_Buffer_Destroy", a.struct(PJRT_Buffer_Destroy_Args, { buffer: ptr }));
     else api.call("PJRT_LoadedExecutable_Destroy", a.struct(PJRT_LoadedExecutable_Destroy_Args, { executable: ptr }));
   });
@@ -221,7 +221,7 @@ export class PjrtClient {
   /** Plugin_Initialize (once per library), then Client_Create with `options`. */
   static create(api: PjrtApi, options: ClientOptions = {}): PjrtClient {
     api.initialize();
-    const ptr = withArena((a) => {
+    const ptr = withArena(api, (a) => {
       const opts = encodeNamedValues(a, options);
       const args = a.struct(PJRT_Client_Create_Args, { create_options: opts.addr, num_options: opts.count });
       api.call("PJRT_Client_Create", args);
@@ -259,7 +259,7 @@ export class PjrtClient {
   }
 
   private queryPlatformName(): string {
-    return withArena((a) => {
+    return withArena(this.api, (a) => {
       const s = a.struct(PJRT_Client_PlatformName_Args, { client: this.core.ptr });
       this.api.call("PJRT_Client_PlatformName", s);
       return readString(s.ptr("platform_name"), s.size("platform_name_size"));
@@ -267,7 +267,7 @@ export class PjrtClient {
   }
 
   private queryPlatformVersion(): string {
-    return withArena((a) => {
+    return withArena(this.api, (a) => {
       const s = a.struct(PJRT_Client_PlatformVersion_Args, { client: this.core.ptr });
       this.api.call("PJRT_Client_PlatformVersion", s);
       return readString(s.ptr("platform_version"), s.size("platform_version_size"));
@@ -275,7 +275,7 @@ export class PjrtClient {
   }
 
   private queryDevices(): PjrtDevice[] {
-    return withArena((a) => {
+    return withArena(this.api, (a) => {
       const s = a.struct(PJRT_Client_AddressableDevices_Args, { client: this.core.ptr });
       this.api.call("PJRT_Client_AddressableDevices", s);
       const ptrs = readPointerArray(s.ptr("addressable_devices"), s.size("num_addressable_devices"));
@@ -301,7 +301,7 @@ export class PjrtClient {
   compile(code: Uint8Array, format: string, compileOptions: Uint8Array): PjrtExecutable {
     this.checkAlive();
     const api = this.api;
-    const exePtr = withArena((a) => {
+    const exePtr = withArena(this.api, (a) => {
       const codeBlk = a.copyIn(code);
       const fmt = a.string(format);
       const program = a.struct(PJRT_Program, {
@@ -342,7 +342,7 @@ export class PjrtClient {
 
   /** LoadedExecutable_GetExecutable → Executable_NumOutputs → Executable_Destroy. */
   private queryNumOutputs(loaded: bigint): number {
-    return withArena((a) => {
+    return withArena(this.api, (a) => {
       const g = a.struct(PJRT_LoadedExecutable_GetExecutable_Args, { loaded_executable: loaded });
       this.api.call("PJRT_LoadedExecutable_GetExecutable", g);
       const exe = g.ptr("executable");
@@ -358,7 +358,7 @@ export class PjrtClient {
 
   private queryExecutableDeviceCount(loaded: bigint): number {
     if (!this.api.has("PJRT_LoadedExecutable_AddressableDevices")) return 1;
-    return withArena((a) => {
+    return withArena(this.api, (a) => {
       const s = a.struct(PJRT_LoadedExecutable_AddressableDevices_Args, { executable: loaded });
       this.api.call("PJRT_LoadedExecutable_AddressableDevices", s);
       return s.size("num_addressable_devices");
@@ -371,7 +371,7 @@ export class PjrtClient {
     const info = checkHostArray(data, dtype, shape);
     const dev = this.device(device);
     const api = this.api;
-    return withArena((a) => {
+    return withArena(this.api, (a) => {
       const host = a.copyIn(data);
       const args = a.struct(PJRT_Client_BufferFromHostBuffer_Args, {
         client: this.core.ptr,
@@ -422,7 +422,7 @@ export class PjrtClient {
       return this.core.ptrOf(b.id, `argument ${i}`);
     });
     const api = this.api;
-    const outPtrs = withArena((a) => {
+    const outPtrs = withArena(this.api, (a) => {
       const options = a.struct(PJRT_ExecuteOptions);
       const argList = a.pointerArray(argPtrs);
       const outList = a.alloc(exe.numOutputs * 8);
@@ -453,7 +453,7 @@ export class PjrtClient {
 
   /** Element type and dimensions of a plugin-made buffer. */
   private describeBuffer(ptr: bigint): { dtype: DTypeName; shape: number[] } {
-    return withArena((a) => {
+    return withArena(this.api, (a) => {
       const t = a.struct(PJRT_Buffer_ElementType_Args, { buffer: ptr });
       this.api.call("PJRT_Buffer_ElementType", t);
       const d = a.struct(PJRT_Buffer_Dimensions_Args, { buffer: ptr });
@@ -473,7 +473,7 @@ export class PjrtClient {
     const info = dtypeInfo(buf.dtype);
     const n = numElements(buf.shape);
     const api = this.api;
-    return withArena((a) => {
+    return withArena(this.api, (a) => {
       const q = a.struct(PJRT_Buffer_ToHostBuffer_Args, { src: ptr, dst: 0n });
       api.call("PJRT_Buffer_ToHostBuffer", q);
       api.awaitEvent(q.ptr("event"), "PJRT_Buffer_ToHostBuffer size query");

@@ -44,10 +44,12 @@ export interface NativeBlock {
   readonly bytes: Uint8Array;
 }
 
-/** Zero-filled spare bytes after every struct: a plugin newer than our header
- * never writes past the struct_size we send, but the slack makes an off-by-a-field
- * mistake land in our own memory instead of the heap. */
-const STRUCT_SLACK = 64;
+/**
+ * Zero-filled spare bytes after every struct. They let a struct grow in place
+ * when a plugin newer than our header insists on a larger struct_size (see
+ * PjrtApi.call): fields are only ever appended, and zero means "not set".
+ */
+export const STRUCT_SLACK = 128;
 
 /**
  * Allocations that live for one operation and are freed together. Not
@@ -55,6 +57,10 @@ const STRUCT_SLACK = 64;
  */
 export class Arena {
   private blocks: bigint[] = [];
+  private readonly structs: StructRef<string>[] = [];
+
+  /** `sizes`: struct_size to send per struct name, where a plugin asked for more. */
+  constructor(private readonly sizes?: ReadonlyMap<string, number>) {}
 
   alloc(size: number): NativeBlock {
     const n = Math.max(1, size); // a zero-length array still gets a valid pointer
@@ -68,9 +74,12 @@ export class Arena {
 
   /** A zeroed struct with struct_size (when it has one) already set. */
   struct<F extends string>(def: StructDef<F>, values?: Partial<Record<F, FieldValue>>): StructRef<F> {
-    const block = this.alloc(def.allocSize + STRUCT_SLACK);
-    const ref = new StructRef(def, block.addr, block.view);
-    if ("struct_size" in def.fields) ref.set("struct_size" as F, def.size);
+    const capacity = def.allocSize + STRUCT_SLACK;
+    const block = this.alloc(capacity);
+    const ref = new StructRef(def, block.addr, block.view, capacity);
+    if ("struct_size" in def.fields) ref.set("struct_size" as F, Math.min(this.sizes?.get(def.name) ?? def.size, capacity));
+    ref.owner = this;
+    this.structs.push(ref as StructRef<string>);
     if (values) for (const k of Object.keys(values) as F[]) ref.set(k, values[k] as FieldValue);
     return ref;
   }
@@ -81,7 +90,9 @@ export class Arena {
     const out: StructRef<F>[] = [];
     for (let i = 0; i < count; i++) {
       const off = def.allocSize * i;
-      const ref = new StructRef(def, block.addr + BigInt(off), new DataView(block.view.buffer, off, def.allocSize));
+      // Array elements cannot grow in place (the stride is sizeof), so these
+      // are not registered for struct_size growth.
+      const ref = new StructRef(def, block.addr + BigInt(off), new DataView(block.view.buffer, off, def.allocSize), def.allocSize);
       if ("struct_size" in def.fields) ref.set("struct_size" as F, def.size);
       out.push(ref);
     }
@@ -115,6 +126,11 @@ export class Arena {
     return block.addr;
   }
 
+  /** Structs of this arena named `name` (for growing their struct_size). */
+  structsNamed(name: string): StructRef<string>[] {
+    return this.structs.filter((s) => s.def.name === name);
+  }
+
   free(): void {
     for (const b of this.blocks) koffi.free(b);
     this.blocks = [];
@@ -125,10 +141,15 @@ export type FieldValue = bigint | number | boolean;
 
 /** Typed access to one struct in native memory, by field name. */
 export class StructRef<F extends string> {
+  /** The arena that made it (and its sibling structs of one operation). */
+  owner: Arena | undefined;
+
   constructor(
     readonly def: StructDef<F>,
     readonly addr: bigint,
     private readonly view: DataView,
+    /** Bytes available at `addr` (allocSize plus slack). */
+    readonly capacity: number,
   ) {}
 
   private field(name: F): { offset: number; type: CType } {

@@ -17,6 +17,10 @@
  *   FAKE_MAJOR / FAKE_MINOR   version the table reports (default 0.105)
  *   FAKE_TABLE_SLOTS          function slots covered by PJRT_Api.struct_size
  *   FAKE_NULL_SLOT            one slot left NULL
+ *   FAKE_GROW                 bytes by which PJRT_ExecuteOptions and
+ *                             PJRT_Client_BufferFromHostBuffer_Args are "newer"
+ *                             here than the binding's header: a smaller
+ *                             struct_size is refused the way XLA refuses it
  */
 #include <stdarg.h>
 #include <stdbool.h>
@@ -37,6 +41,9 @@
 #endif
 #ifndef FAKE_NULL_SLOT
 #define FAKE_NULL_SLOT -1
+#endif
+#ifndef FAKE_GROW
+#define FAKE_GROW 0
 #endif
 
 #define EXPORT __attribute__((visibility("default")))
@@ -291,6 +298,21 @@ static void* mkerr(int code, const char* fmt, ...) {
       return mkerr(3, "fake: " #T ".struct_size is %zu, expected %zu", (a)->struct_size,         \
                    (size_t)STRUCT_SIZE(T, last));                                                \
     if ((a)->extension_start != NULL) return mkerr(3, "fake: " #T ".extension_start is not NULL"); \
+  } while (0)
+
+/* For the structs a FAKE_GROW build pretends are newer: XLA's wording when
+ * struct_size is too small, and the appended tail must arrive zeroed. */
+#define CHECK_GROWN(T, a, last)                                                                   \
+  do {                                                                                            \
+    if (FAKE_GROW == 0) { CHECK(T, a, last); break; }                                             \
+    size_t want_ = STRUCT_SIZE(T, last) + FAKE_GROW;                                              \
+    if ((a)->struct_size < want_)                                                                 \
+      return mkerr(3, "Unexpected " #T " size: expected %zu, got %zu. Check installed software "  \
+                   "versions. The framework PJRT API version is %d.%d.", want_, (a)->struct_size, \
+                   FAKE_MAJOR, FAKE_MINOR);                                                       \
+    for (size_t i_ = STRUCT_SIZE(T, last); i_ < want_; i_++)                                      \
+      if (((const unsigned char*)(a))[i_]) return mkerr(3, "fake: appended tail of " #T " is not zero"); \
+    logf_("grown " #T " struct_size=%zu", (a)->struct_size);                                      \
   } while (0)
 
 static void Error_Destroy(PJRT_Error_Destroy_Args* a) {
@@ -548,7 +570,7 @@ static FakeBuffer* buffer_new(int type, const int64_t* dims, size_t ndims, int d
 }
 
 static void* Client_BufferFromHostBuffer(PJRT_Client_BufferFromHostBuffer_Args* a) {
-  CHECK(PJRT_Client_BufferFromHostBuffer_Args, a, buffer);
+  CHECK_GROWN(PJRT_Client_BufferFromHostBuffer_Args, a, buffer);
   FakeClient* c = a->client;
   if (!obj_ok(c, K_CLIENT)) return mkerr(3, "fake: bad client");
   if (!elem_size(a->type)) return mkerr(3, "fake: unsupported buffer type %d", a->type);
@@ -625,7 +647,7 @@ static void* LoadedExecutable_Execute(PJRT_LoadedExecutable_Execute_Args* a) {
   FakeLoaded* e = a->executable;
   if (!obj_ok(e, K_LOADED)) return mkerr(3, "fake: bad executable");
   if (!a->options) return mkerr(3, "fake: NULL execute options");
-  CHECK(PJRT_ExecuteOptions, a->options, multi_slice_config);
+  CHECK_GROWN(PJRT_ExecuteOptions, a->options, multi_slice_config);
   if (a->num_devices != 1) return mkerr(3, "fake: num_devices %zu", a->num_devices);
   if (!a->argument_lists || !a->argument_lists[0]) return mkerr(3, "fake: NULL argument_lists");
   if (!a->output_lists || !a->output_lists[0]) return mkerr(3, "fake: NULL output_lists");
