@@ -10,7 +10,8 @@
 //   op             host level (packages/core/src/random)          Tensor level (PyTorch spelling)
 //   uniform        uniform(g, n, dtype, from, to)                  torch.rand(n, dtype, generator=g) when from=0, to=1,
 //                                                                  else torch.empty(n, dtype).uniform_(from, to, generator=g)
-//   normal         normal(g, n, dtype, mean, std)                  torch.randn(n, dtype) / t.normal_(mean, std) / torch.normal(mean, std, (n,))
+//   normal         normal(g, n, dtype, mean, std, {contiguous})    torch.randn(n, dtype) / t.normal_(mean, std) / torch.normal(mean, std, (n,));
+//                                                                  contiguous: false for a strided view (t[::2].normal_()): scalar path
 //   normal_tensor  normalTensor(g, mean, std, dtype)               torch.normal(M, S) / torch.normal(M, 1.5) / torch.normal(0.5, S)
 //   randint        randint(g, n, dtype, low, high)                 torch.randint(low, high, (n,), dtype=dtype, generator=g)
 //   random_        random_(g, n, dtype, from?, to?)                t.random_() / t.random_(from, to) / t.random_(from, None) (to: null)
@@ -109,7 +110,7 @@ function runStep(g: Generator, st: Step, saved: Map<string, Uint8Array>): Random
     case "uniform":
       return uniform(g, num(a.n), a.dtype as RandomDType, num(a.from), num(a.to));
     case "normal":
-      return normal(g, num(a.n), a.dtype as RandomDType, num(a.mean), num(a.std));
+      return normal(g, num(a.n), a.dtype as RandomDType, num(a.mean), num(a.std), { contiguous: a.contiguous !== false });
     case "normal_tensor":
       return normalTensor(g, numOrInput(a.mean) as number, numOrInput(a.std) as number, a.dtype as FloatDType);
     case "randint":
@@ -120,11 +121,11 @@ function runStep(g: Generator, st: Step, saved: Map<string, Uint8Array>): Random
     case "randperm":
       return randperm(g, num(a.n), a.dtype as RandomDType);
     case "bernoulli":
-      return bernoulli(g, numOrInput(a.p) as number | Float32Array | Float64Array, num(a.n), a.dtype as RandomDType);
+      return bernoulli(g, numOrInput(a.p) as number | Float32Array | Float64Array | Uint16Array, num(a.n), a.dtype as RandomDType);
     case "exponential":
       return exponential(g, num(a.n), a.dtype as RandomDType, num(a.lambd));
     case "multinomial":
-      return multinomial(g, input(a.probs as string) as Float32Array | Float64Array, num(a.k), num(a.num_samples), a.replacement as boolean);
+      return multinomial(g, input(a.probs as string) as Float32Array | Float64Array | Uint16Array, num(a.k), num(a.num_samples), a.replacement as boolean);
     case "get_state": {
       const s = g.get_state();
       if (st.save) saved.set(st.save, s);

@@ -681,12 +681,13 @@ export function exponential<D extends RandomDType = "float32">(
 /**
  * `torch.multinomial(probs, numSamples, replacement)` for `rows = probs.length / numCategories`
  * distributions of numCategories each (a 1-d probs is one row). Returns int64 indices, row-major
- * (rows x numSamples). probs is a float32 or float64 tensor's data (float16 / bfloat16 as bits with probsDtype).
+ * (rows x numSamples). probs is a float32, float64 or bfloat16 (Uint16Array of bits) tensor's data
+ * (PyTorch 1.13 has no float16 multinomial on CPU).
  *
  * Without replacement PyTorch 1.13 draws q ~ Exp(1) for every
  * category (exponential_, one 64-bit draw each, all rows first), then takes the top numSamples of
  * probs / q per row. With replacement (one sample or more) it builds the normalized cumulative
- * sum in the probs dtype and binary-searches one double uniform (64-bit draw) per sample.
+ * sum in the probs dtype (float for bfloat16) and binary-searches one double uniform (64-bit draw) per sample.
  * Categories of zero probability tie at 0 in probs / q; when a row has fewer non-zero categories
  * than numSamples, the order among those ties may differ from PyTorch's.
  */
@@ -698,8 +699,9 @@ export function multinomial(
   replacement = false,
   probsDtype?: FloatDType,
 ): BigInt64Array {
-  const pd: FloatDType = probsDtype ?? (probs instanceof Float64Array ? "float64" : probs instanceof Float32Array ? "float32" : "float16");
-  checkDType("multinomial", pd, FLOAT_TYPES);
+  const pd: FloatDType = probsDtype ?? (probs instanceof Float64Array ? "float64" : probs instanceof Float32Array ? "float32" : "bfloat16");
+  if (pd === "float16") throw new TypeError("multinomial is not implemented for half on CPU");
+  checkDType("multinomial", pd, ["float32", "float64", "bfloat16"]);
   if (!Number.isSafeInteger(numCategories) || numCategories <= 0) throw new RangeError("multinomial: numCategories must be a positive integer");
   if (probs.length % numCategories !== 0) {
     throw new RangeError(`multinomial: probs has ${probs.length} elements, not a multiple of numCategories=${numCategories}`);
@@ -748,6 +750,8 @@ export function multinomial(
     return out;
   }
 
+  // the cumulative sum is kept in the probs dtype, except bfloat16 which accumulates in float
+  const acc: FloatDType = pd === "bfloat16" ? "float32" : pd;
   const cum = new Float64Array(numCategories);
   for (let r = 0; r < rows; r++) {
     const base = r * numCategories;
@@ -756,11 +760,11 @@ export function multinomial(
       const v = val(base + j);
       if (!(v >= 0)) throw new RangeError("invalid multinomial distribution (encountering probability entry < 0)");
       if (!Number.isFinite(v)) throw new RangeError("invalid multinomial distribution (encountering probability entry = infinity or NaN)");
-      sum = roundTo(pd, sum + v);
+      sum = roundTo(acc, sum + v);
       cum[j] = sum;
     }
     if (!(sum > 0)) throw new RangeError("invalid multinomial distribution (sum of probabilities <= 0)");
-    for (let j = 0; j < numCategories; j++) cum[j] = roundTo(pd, cum[j] / sum);
+    for (let j = 0; j < numCategories; j++) cum[j] = roundTo(acc, cum[j] / sum);
     cum[numCategories - 1] = 1;
     for (let s = 0; s < numSamples; s++) {
       const u = uniformDouble(gen);

@@ -10,31 +10,22 @@ const LITTLE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const LO = LITTLE ? 0 : 1;
 const HI = LITTLE ? 1 : 0;
 
-/** s rounded to odd with respect to the sign of err (the exact value is s + err, err tiny): PyTorch-free helper. */
-function roundToOdd(s: number, err: number): number {
-  if (err === 0) return s;
-  F64[0] = s;
-  if ((U32[LO] & 1) !== 0) return s;
-  if (err > 0 === s > 0) {
-    U32[LO] = (U32[LO] + 1) >>> 0; // even low word: no carry
-  } else if (U32[LO] === 0) {
-    U32[LO] = 0xffffffff;
-    U32[HI] = U32[HI] - 1;
-  } else {
-    U32[LO] = U32[LO] - 1;
-  }
-  return F64[0];
-}
-
 /** Correctly rounded float32 fma(a, b, c) for float32 inputs a, b, c. */
 export function fma32(a: number, b: number, c: number): number {
   const p = a * b; // exact: 24 + 24 bits
-  const s = p + c;
-  if (s - s !== 0) return Math.fround(s); // inf or nan
+  const s = p + c; // within half a double ulp of the exact sum
+  const r = Math.fround(s);
+  if (r === s) return r;
+  // Only if s sits exactly halfway between two floats can the bits lost in s change
+  // the float rounding. Then o = r + 2 (s - r) is the float on the other side.
+  const d = s - r;
+  const o = r + 2 * d;
+  if (Math.fround(o) !== o || s - s !== 0) return r;
   const bb = s - p;
   const err = p - (s - bb) + (c - bb);
-  // The exact sum rounded to odd in double (53 >= 24 + 2 bits), then rounded once to float32.
-  return Math.fround(roundToOdd(s, err));
+  if (err === 0) return r;
+  // the exact sum lies past the midpoint on err's side
+  return (err > 0) === (o > r) ? o : r;
 }
 
 const SPLIT = 134217729; // 2^27 + 1
@@ -75,12 +66,20 @@ export function fma64(a: number, b: number, c: number): number {
   const vh = uh + th;
   bv = vh - uh;
   const vl = uh - (vh - bv) + (th - bv);
-  // w = RO(tl + vl)
+  // ws + we = tl + vl exactly; the result is RN(vh + ws + we)
   const ws = tl + vl;
   bv = ws - tl;
   const we = tl - (ws - bv) + (vl - bv);
-  const w = roundToOdd(ws, we);
-  return vh + w;
+  const z = vh + ws;
+  if (we === 0) return z;
+  // we can only matter when vh + ws is exactly halfway between two doubles:
+  // then its rounding error e2 is half an ulp and z + 2 e2 is the other neighbour.
+  bv = z - vh;
+  const e2 = vh - (z - bv) + (ws - bv);
+  if (e2 === 0) return z;
+  const o = z + 2 * e2;
+  if (o - z !== 2 * e2) return z;
+  return (we > 0) === (e2 > 0) ? o : z;
 }
 
 // ---- exact reference (slow): value = m * 2^e with m a BigInt ----
