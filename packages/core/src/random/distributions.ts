@@ -20,6 +20,7 @@
 import { fma32, fma64 } from "./fma.js";
 import { log256, sincos256 } from "./float32math.js";
 import { Generator } from "./generator.js";
+import { topkIndices } from "./topk.js";
 import { log as libmLog, sin as libmSin, cos as libmCos } from "./libm.js";
 import { logf as libmLogf, sinf as libmSinf, cosf as libmCosf } from "./libmf.js";
 import {
@@ -688,8 +689,8 @@ export function exponential<D extends RandomDType = "float32">(
  * category (exponential_, one 64-bit draw each, all rows first), then takes the top numSamples of
  * probs / q per row. With replacement (one sample or more) it builds the normalized cumulative
  * sum in the probs dtype (float for bfloat16) and binary-searches one double uniform (64-bit draw) per sample.
- * Categories of zero probability tie at 0 in probs / q; when a row has fewer non-zero categories
- * than numSamples, the order among those ties may differ from PyTorch's.
+ * Equal scores (zero probabilities, or values that round alike in bfloat16) come out in the order
+ * PyTorch's topk leaves them in (see topk.ts).
  */
 export function multinomial(
   gen: Generator,
@@ -699,9 +700,9 @@ export function multinomial(
   replacement = false,
   probsDtype?: FloatDType,
 ): BigInt64Array {
-  const pd: FloatDType = probsDtype ?? (probs instanceof Float64Array ? "float64" : probs instanceof Float32Array ? "float32" : "bfloat16");
-  if (pd === "float16") throw new TypeError("multinomial is not implemented for half on CPU");
-  checkDType("multinomial", pd, ["float32", "float64", "bfloat16"]);
+  const given: FloatDType = probsDtype ?? (probs instanceof Float64Array ? "float64" : probs instanceof Float32Array ? "float32" : "bfloat16");
+  if (given === "float16") throw new TypeError("multinomial is not implemented for half on CPU");
+  const pd = checkDType("multinomial", given, ["float32", "float64", "bfloat16"]) as "float32" | "float64" | "bfloat16";
   if (!Number.isSafeInteger(numCategories) || numCategories <= 0) throw new RangeError("multinomial: numCategories must be a positive integer");
   if (probs.length % numCategories !== 0) {
     throw new RangeError(`multinomial: probs has ${probs.length} elements, not a multiple of numCategories=${numCategories}`);
@@ -714,7 +715,7 @@ export function multinomial(
   const rows = probs.length / numCategories;
   const out = new BigInt64Array(rows * numSamples);
   if (rows === 0) return out;
-  const val = (i: number): number => (pd === "float16" ? halfToFloat(probs[i]) : pd === "bfloat16" ? bf16ToFloat(probs[i]) : probs[i]);
+  const val = (i: number): number => (pd === "bfloat16" ? bf16ToFloat(probs[i]) : probs[i]);
 
   if (!replacement) {
     let ok = true;
@@ -731,21 +732,22 @@ export function multinomial(
     const q = exponential(gen, probs.length, pd, 1) as Float32Array | Float64Array | Uint16Array;
     const qv = new Float64Array(probs.length);
     for (let i = 0; i < probs.length; i++) {
-      const qi = pd === "float16" ? halfToFloat(q[i]) : pd === "bfloat16" ? bf16ToFloat(q[i]) : q[i];
+      const qi = pd === "bfloat16" ? bf16ToFloat(q[i]) : q[i];
       qv[i] = roundTo(pd, val(i) / qi);
     }
-    const idx = new Array<number>(numCategories);
+    const row = new Float64Array(numCategories);
     for (let r = 0; r < rows; r++) {
       const base = r * numCategories;
       if (numSamples === 1) {
+        // argmax: the first largest (NaN would win; there is none here)
         let best = 0;
         for (let j = 1; j < numCategories; j++) if (qv[base + j] > qv[base + best]) best = j;
         out[r] = BigInt(best);
         continue;
       }
-      for (let j = 0; j < numCategories; j++) idx[j] = j;
-      idx.sort((a, b) => qv[base + b] - qv[base + a] || a - b);
-      for (let s = 0; s < numSamples; s++) out[r * numSamples + s] = BigInt(idx[s]);
+      for (let j = 0; j < numCategories; j++) row[j] = qv[base + j];
+      const top = topkIndices(row, numSamples);
+      for (let s = 0; s < numSamples; s++) out[r * numSamples + s] = BigInt(top[s]);
     }
     return out;
   }
