@@ -61,7 +61,7 @@ export function randn(...args: unknown[]): Tensor {
 /** randint(high, size) or randint(low, high, size), {generator, dtype=int64, device}. */
 export function randint(...args: unknown[]): Tensor {
   const nums: number[] = [];
-  while (typeof args[0] === "number") nums.push(args.shift() as number);
+  while (typeof args[0] === "number" || typeof args[0] === "bigint") nums.push(args.shift() as number);
   const size = Array.isArray(args[0]) ? (args.shift() as number[]) : null;
   const o = parseArgs("randint", args, ["low", "high", "size", ...OPTS]);
   let low = o.low ?? 0, high = o.high;
