@@ -2,7 +2,7 @@
 // grad records a Node holding the primitive's VJP; backward walks the nodes in
 // reverse topological order. VJPs are written with ops, so on `xla` the
 // backward pass is traced like the forward pass.
-import type { Primitive } from "./primitive.js";
+import type { Primitive, Saves } from "./primitive.js";
 import { TorchError } from "./errors.js";
 import { is_grad_enabled, set_grad_enabled } from "./grad_mode.js";
 import type { Tensor } from "./tensor.js";
@@ -37,7 +37,7 @@ export class Node {
     inputs: readonly Tensor[],
     outputs: readonly Tensor[],
     readonly apply: (cts: (Tensor | null)[], inputs: readonly Tensor[], outputs: readonly Tensor[]) => (Tensor | null)[],
-    saves: { inputs?: boolean; outputs?: boolean } | undefined,
+    saves: Saves | undefined,
   ) {
     this.next_functions = inputs.map((t) => gradEdge(t));
     this.numOutputs = outputs.length;
@@ -46,8 +46,9 @@ export class Node {
     const save = (t: Tensor, i: number) => ({ t, version: t._vc.v, outputOf: t.grad_fn?.name ?? "", outIndex: i });
     this.inputs = inputs;
     this.outputs = outputs.map((o) => o._detachedAlias());
+    const inFlags = inputs.map((_, i) => (Array.isArray(saves?.inputs) ? !!saves!.inputs[i] : !!saves?.inputs));
     this.saved = [
-      ...(saves?.inputs ? inputs.map(save) : []),
+      ...inputs.flatMap((t, i) => (inFlags[i] ? [save(t, i)] : [])),
       ...(saves?.outputs ? this.outputs.map(save) : []),
     ];
   }
@@ -103,14 +104,15 @@ export function record(prim: Primitive, inputs: readonly Tensor[], outputs: read
   if (differentiable.length === 0) return;
   if (!prim.vjp) throw new TorchError(`${prim.name}: derivative is not implemented`);
   const vjp = prim.vjp;
+  const saves = typeof prim.saves === "function" ? prim.saves(inputs.map((t) => t.requires_grad), attrs) : prim.saves;
   const node = new Node(className(surfaceName ?? prim.name), prim, attrs, inputs, outputs,
-    (cts, ins, outs) => vjp(cts, ins, outs, attrs), prim.saves);
+    (cts, ins, outs) => vjp(cts, ins, outs, attrs), saves);
   outputs.forEach((o, i) => { if (o.dtype.is_floating_point) o._setGradFn(node, i); });
 }
 
 /** Record a custom node (autograd.Function, in-place rebasing). */
 export function recordCustom(name: string, inputs: readonly Tensor[], outputs: readonly Tensor[],
-  apply: Node["apply"], saves?: Primitive["saves"]): Node | null {
+  apply: Node["apply"], saves?: Saves): Node | null {
   if (!is_grad_enabled() || !inputs.some((t) => t.requires_grad)) return null;
   const node = new Node(name, null, null, inputs, outputs, apply, saves);
   outputs.forEach((o, i) => o._setGradFn(node, i));

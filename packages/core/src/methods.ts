@@ -136,8 +136,9 @@ Object.assign(proto, {
   },
   toString(this: Tensor) { return formatTensor(this); },
   [Symbol.for("nodejs.util.inspect.custom")](this: Tensor) { return formatTensor(this); },
-  backward(this: Tensor, gradient?: Tensor | null, ...args: unknown[]) {
-    const o = parseArgs("backward", args, ["retain_graph", "create_graph", "inputs"], {});
+  backward(this: Tensor, ...args: unknown[]) {
+    const o = parseArgs("backward", args, ["gradient", "retain_graph", "create_graph", "inputs"], {});
+    const gradient = o.gradient as Tensor | null | undefined;
     if (!this.requires_grad) throw new TorchError("element 0 of tensors does not require grad and does not have a grad_fn");
     let g = gradient ?? null;
     if (!g) {

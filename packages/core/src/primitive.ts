@@ -9,6 +9,8 @@ import type { Tensor } from "./tensor.js";
 export interface AVal { shape: Shape; dtype: DType }
 
 export type Cotangents = (Tensor | null)[];
+/** inputs: all (true) or per input; outputs: all or none. */
+export interface Saves { inputs?: boolean | boolean[]; outputs?: boolean }
 
 export interface Primitive<A = any> {
   readonly name: string;
@@ -16,8 +18,12 @@ export interface Primitive<A = any> {
   abstract(inputs: readonly AVal[], attrs: A): AVal[];
   /** Produces outputs that alias the (first) input's storage on eager devices. */
   readonly isView?: boolean;
-  /** Which forward values the VJP reads; used for saved-tensor version checks. */
-  readonly saves?: { inputs?: boolean; outputs?: boolean };
+  /**
+   * Which forward values the VJP reads, for the saved-tensor version checks
+   * (shapes alone do not count). A function gets the inputs' requires_grad
+   * flags and the attributes: mul only needs x when y requires grad.
+   */
+  readonly saves?: Saves | ((requiresGrad: boolean[], attrs: A) => Saves);
   vjp?: (cts: Cotangents, inputs: readonly Tensor[], outputs: readonly Tensor[], attrs: A) => (Tensor | null)[];
 }
 
@@ -38,7 +44,7 @@ export function getPrimitive(name: string): Primitive {
 export function allPrimitives(): Primitive[] { return [...registry.values()]; }
 
 /** Attach the VJP of a primitive (kept in vjps.ts, one table for all). */
-export function defineVjp<A>(name: string, saves: Primitive["saves"], vjp: NonNullable<Primitive<A>["vjp"]>): void {
+export function defineVjp<A>(name: string, saves: Primitive<A>["saves"], vjp: NonNullable<Primitive<A>["vjp"]>): void {
   const p = getPrimitive(name) as { -readonly [K in keyof Primitive]: Primitive[K] };
   p.vjp = vjp as Primitive["vjp"];
   p.saves = saves;

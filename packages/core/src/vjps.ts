@@ -12,7 +12,7 @@ import { reshape, split, permute } from "./ops/shape.js";
 import { zeros_like } from "./ops/creation.js";
 import { fullIndex } from "./ops/indexing.js";
 
-type Saves = { inputs?: boolean; outputs?: boolean };
+import type { Saves } from "./primitive.js";
 const none: Saves = { inputs: false, outputs: false };
 const IN: Saves = { inputs: true };
 const OUT: Saves = { outputs: true };
@@ -57,8 +57,9 @@ for (const [name, [saves, f]] of Object.entries(unary)) {
 // ---- binary -----------------------------------------------------------------
 defineVjp("add", none, ([g]) => [g!, g!]);
 defineVjp("subtract", none, ([g]) => [g!, E.neg(g!)]);
-defineVjp("multiply", IN, ([g], [a, b]) => [E.mul(g!, b!), E.mul(g!, a!)]);
-defineVjp("divide", BOTH, ([g], [, b], [y]) => [E.div(g!, b!), E.neg(E.div(E.mul(g!, y!), b!))]);
+// x * y: grad x needs y, grad y needs x
+defineVjp("multiply", (r) => ({ inputs: [r[1]!, r[0]!] }), ([g], [a, b]) => [E.mul(g!, b!), E.mul(g!, a!)]);
+defineVjp("divide", (r) => ({ inputs: [false, true], outputs: r[1] }), ([g], [, b], [y]) => [E.div(g!, b!), E.neg(E.div(E.mul(g!, y!), b!))]);
 defineVjp("remainder", IN, ([g], [a, b]) => [g!, E.mul(E.neg(g!), E.trunc(E.div(a!, b!)))]);
 defineVjp("power", BOTH, ([g], [x, e], [y]) => [
   // d/dx x^e = e x^(e-1), taken as 0 where e == 0 (PyTorch's pow_backward_self)
@@ -80,33 +81,33 @@ defineVjp("atan2", IN, ([g], [a, b]) => {
   return [E.div(E.mul(g!, b!), d), E.div(E.mul(E.neg(g!), a!), d)];
 });
 defineVjp("select", IN, ([g], [p]) => [null, E.where(p!, g!, 0), E.where(p!, 0, g!)]);
-defineVjp("convert", IN, ([g], [x]) => [x!.dtype.is_floating_point ? convert(g!, x!.dtype) : null]);
+defineVjp("convert", none, ([g], [x]) => [x!.dtype.is_floating_point ? convert(g!, x!.dtype) : null]);
 defineVjp("copy", none, ([g]) => [g!]);
 
 // ---- layout -----------------------------------------------------------------
-defineVjp<{ shape: number[]; dims: number[] }>("broadcast_in_dim", IN, ([g], [x], _o, { shape, dims }) => {
+defineVjp<{ shape: number[]; dims: number[] }>("broadcast_in_dim", none, ([g], [x], _o, { shape, dims }) => {
   const summed = shape.map((_, d) => d).filter((d) => !dims.includes(d) || x!.shape[dims.indexOf(d)] !== shape[d]);
   return [reshape(summed.length ? reducePrim(g!, "sum", summed, false) : g!, [...x!.shape])];
 });
-defineVjp("reshape", IN, ([g], [x]) => [reshape(g!, [...x!.shape])]);
+defineVjp("reshape", none, ([g], [x]) => [reshape(g!, [...x!.shape])]);
 defineVjp<{ perm: number[] }>("transpose", none, ([g], _i, _o, { perm }) => {
   const inv = new Array<number>(perm.length);
   perm.forEach((p, i) => { inv[p] = i; });
   return [permute(g!, inv)];
 });
-defineVjp<{ start: number[]; limit: number[]; step: number[] }>("slice", IN, ([g], [x], _o, { start, step }) => {
+defineVjp<{ start: number[]; limit: number[]; step: number[] }>("slice", none, ([g], [x], _o, { start, step }) => {
   if (g!.numel() === 0) return [zero(x!)];
   const high = x!.shape.map((n, d) => n - (start[d]! + (g!.shape[d]! - 1) * step[d]! + 1));
   return [bind1(P.pad!, [g!], { low: start, high, interior: step.map((s) => s - 1), value: 0 })];
 });
-defineVjp<{ low: number[]; interior: number[] }>("pad", IN, ([g], [x], _o, { low, interior }) => [
+defineVjp<{ low: number[]; interior: number[] }>("pad", none, ([g], [x], _o, { low, interior }) => [
   bind1(P.slice!, [g!], {
     start: low,
     limit: x!.shape.map((n, d) => low[d]! + Math.max(0, (n - 1) * (interior[d]! + 1) + 1)),
     step: interior.map((i) => i + 1),
   }),
 ]);
-defineVjp<{ dim: number }>("concatenate", IN, ([g], ins, _o, { dim }) => split(g!, ins.map((t) => t.shape[dim]!), dim));
+defineVjp<{ dim: number }>("concatenate", none, ([g], ins, _o, { dim }) => split(g!, ins.map((t) => t.shape[dim]!), dim));
 defineVjp<{ dims: number[] }>("reverse", none, ([g], _i, _o, { dims }) => [bind1(P.reverse!, [g!], { dims })]);
 
 defineVjp<DotDims>("dot_general", IN, ([g], [l, r], _o, dd) => {
@@ -134,7 +135,7 @@ defineVjp<DotDims>("dot_general", IN, ([g], [l, r], _o, dd) => {
 });
 
 // ---- reductions and scans -----------------------------------------------------
-defineVjp<{ op: string; dims: number[] }>("reduce", BOTH, ([g], [x], [y], { op, dims }) => {
+defineVjp<{ op: string; dims: number[] }>("reduce", (_r, a) => (a.op === "sum" ? none : BOTH), ([g], [x], [y], { op, dims }) => {
   const kept = x!.shape.map((s, d) => (dims.includes(d) ? 1 : s));
   const gb = expandTo(reshape(g!, kept), x!.shape);
   if (op === "sum") return [gb];
