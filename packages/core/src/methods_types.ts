@@ -225,7 +225,7 @@ declare module "./tensor.js" {
     is_floating_point(): boolean;
     item(): number | boolean | bigint;
     tolist(): any;
-    backward(gradient?: Tensor | null, options?: { retain_graph?: boolean; create_graph?: boolean }): void;
+    backward(gradient?: Tensor | null | { retain_graph?: boolean; create_graph?: boolean }, options?: { retain_graph?: boolean; create_graph?: boolean }): void;
     get_device(): number;
   }
 }
