@@ -37,6 +37,24 @@ describe("xla graph cache", () => {
     expect(losses[19]!).toBeLessThan(losses[0]!);
   });
 
+  it("parameters stay on the device: after warm-up a step moves only its batch in and the loss out", () => {
+    const m = makeMlp("xla");
+    const snap = () => xla.metrics();
+    let before = snap();
+    for (let s = 0; s < 8; s++) {
+      if (s === 3) before = snap();
+      const [x, y] = batch("xla", s, 32);
+      const loss = trainStep(m, x, y, 0.1);
+      xla.sync(loss);
+      loss.item();
+    }
+    const after = snap();
+    const batchBytes = 32 * 8 * 4 + 32 * 4 * 4;
+    expect(after.bytesToDevice - before.bytesToDevice).toBe(5 * batchBytes);
+    expect(after.transfersFromDevice - before.transfersFromDevice).toBe(5);
+    expect(after.bytesFromDevice - before.bytesFromDevice).toBe(5 * 4);
+  });
+
   it("changing the learning rate every step does not recompile", () => {
     const fixed = run(12, () => 32, () => 0.1).compiles;
     xla.clear_compilation_cache(); xla.reset_metrics();
