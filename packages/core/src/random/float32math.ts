@@ -6,19 +6,16 @@
 // Every float32 step is a double operation rounded with Math.fround; for +, -, *
 // and sqrt on float32 inputs that is the correctly rounded float32 result. The
 // compiled library (GCC, -mfma, default -ffp-contract=fast) fuses most
-// multiply-add pairs of those intrinsics into FMAs; fma32 models them: the
-// product of two float32 values is exact in double, and the sum is rounded to
-// odd in double before the final rounding, which gives the correctly rounded
-// fused result. Which pairs are fused was settled by comparison with PyTorch
-// 1.13 (Debian build, AVX2 kernels): with the choices below, 1.6 million randn /
-// normal_(0.3, 2.7) values on 25 seeds were all bit-identical; the next best
-// choice left about 230 of them one ulp off.
-
-const f = Math.fround;
+// multiply-add pairs of those intrinsics into FMAs; fma32 (fma.ts) models
+// them with one correct rounding. Which pairs are fused was settled by
+// comparison with PyTorch 1.13 (Debian build, AVX2 kernels): with the choices
+// below, 1.6 million randn / normal_(0.3, 2.7) values on 25 seeds were all
+// bit-identical; the next best choice left about 230 of them one ulp off, and
+// rounding every step separately (no FMA) about 12,800.
 
 import { fma32 } from "./fma.js";
 
-export { fma32 };
+const f = Math.fround;
 
 const F32 = new Float32Array(1);
 const F32U = new Uint32Array(F32.buffer);
