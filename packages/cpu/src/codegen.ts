@@ -17,37 +17,55 @@ export function elementwiseLoop(nIn: number, reads: string[], body: string): Loo
   const key = `${nIn}|${reads.join(",")}|${body}`;
   let fn = cache.get(key);
   if (fn) return fn;
+  // One compiled variant per pattern of broadcast-scalar inputs (all strides 0):
+  // those are loaded once, outside the loop, and the rest may still be dense.
+  const variants = new Map<number, (dense: boolean, out: HostArray, shape: Shape, ins: readonly Strided[]) => void>();
+  fn = (out, shape, ins) => {
+    let mask = 0;
+    ins.forEach((s, i) => { if (s.strides.every((st) => st === 0)) mask |= 1 << i; });
+    let v = variants.get(mask);
+    if (!v) { v = compile(nIn, reads, body, mask); variants.set(mask, v); }
+    v(ins.every((s, i) => (mask >> i) & 1 || isDenseStrides(shape, s.strides)), out, shape, ins);
+  };
+  cache.set(key, fn);
+  return fn;
+}
+
+function compile(nIn: number, reads: string[], body: string, scalarMask: number) {
   const r = [...Array(nIn).keys()];
+  const isScalar = (i: number) => ((scalarMask >> i) & 1) === 1;
   const decl = r.map((i) => `const A${i}=ins[${i}].data, S${i}=ins[${i}].strides; let p${i}=ins[${i}].offset;`).join("\n");
-  const loadsAt = (idx: (i: number) => string) => r.map((i) => `const x${i}=${reads[i]!.replace("@", `A${i}[${idx(i)}]`)};`).join("");
+  const load = (i: number, idx: string) => `${reads[i]!.replace("@", `A${i}[${idx}]`)}`;
+  const hoisted = r.filter(isScalar).map((i) => `const x${i}=${load(i, `p${i}`)};`).join("");
+  const loadsAt = (idx: (i: number) => string) => r.filter((i) => !isScalar(i)).map((i) => `const x${i}=${load(i, idx(i))};`).join("");
+  const moving = r.filter((i) => !isScalar(i));
   const src = `
 ${decl}
 const nd = shape.length;
 let n = 1; for (let d = 0; d < nd; d++) n *= shape[d];
 if (n === 0) return;
+${hoisted}
 if (dense) {
-  ${r.map((i) => `const q${i}=p${i};`).join("")}
+  ${moving.map((i) => `const q${i}=p${i};`).join("")}
   for (let i = 0; i < n; i++) { ${loadsAt((i) => `q${i}+i`)} out[i] = ${body}; }
   return;
 }
 if (nd === 0) { ${loadsAt((i) => `p${i}`)} out[0] = ${body}; return; }
 const last = nd - 1, inner = shape[last];
-${r.map((i) => `const t${i}=S${i}[last];`).join("")}
+${moving.map((i) => `const t${i}=S${i}[last];`).join("")}
 const idx = new Int32Array(nd);
 let o = 0;
 for (let k = n / inner; k > 0; k--) {
-  for (let j = 0; j < inner; j++) { ${loadsAt((i) => `p${i}`)} out[o++] = ${body}; ${r.map((i) => `p${i}+=t${i};`).join("")} }
-  ${r.map((i) => `p${i}-=t${i}*inner;`).join("")}
+  for (let j = 0; j < inner; j++) { ${loadsAt((i) => `p${i}`)} out[o++] = ${body}; ${moving.map((i) => `p${i}+=t${i};`).join("")} }
+  ${moving.map((i) => `p${i}-=t${i}*inner;`).join("")}
   for (let d = last - 1; d >= 0; d--) {
-    idx[d]++; ${r.map((i) => `p${i}+=S${i}[d];`).join("")}
+    idx[d]++; ${moving.map((i) => `p${i}+=S${i}[d];`).join("")}
     if (idx[d] < shape[d]) break;
-    ${r.map((i) => `p${i}-=S${i}[d]*shape[d];`).join("")} idx[d] = 0;
+    ${moving.map((i) => `p${i}-=S${i}[d]*shape[d];`).join("")} idx[d] = 0;
   }
 }`;
   const make = new Function("$", "dense", "out", "shape", "ins", src);
-  fn = (out, shape, ins) => make($, ins.every((s) => isDenseStrides(shape, s.strides)), out, shape, ins);
-  cache.set(key, fn);
-  return fn;
+  return (dense: boolean, out: HostArray, shape: Shape, ins: readonly Strided[]) => make($, dense, out, shape, ins);
 }
 
 function isDenseStrides(shape: Shape, strides: readonly number[]): boolean {

@@ -29,22 +29,36 @@ export const dotKernels: Record<string, Kernel> = {
   },
 };
 
-/** out[b] = A[b] (MxK) @ Bm[b] (KxN), blocked over k and j to stay in cache. */
+/**
+ * out[b] = A[b] (MxK) @ Bm[b] (KxN). Four output rows at a time share each
+ * load of a B row (register blocking); k and j are blocked to stay in cache.
+ */
 function matmulF64(A: Float64Array, Bm: Float64Array, out: Float64Array, B: number, M: number, K: number, N: number): void {
-  const KB = 128, JB = 512;
+  const JB = 256, KB = 256;
   for (let b = 0; b < B; b++) {
     const aOff = b * M * K, bOff = b * K * N, oOff = b * M * N;
     for (let j0 = 0; j0 < N; j0 += JB) {
       const j1 = Math.min(N, j0 + JB);
       for (let k0 = 0; k0 < K; k0 += KB) {
         const k1 = Math.min(K, k0 + KB);
-        for (let i = 0; i < M; i++) {
+        let i = 0;
+        for (; i + 4 <= M; i += 4) {
+          const o0 = oOff + i * N, o1 = o0 + N, o2 = o1 + N, o3 = o2 + N;
+          const r0 = aOff + i * K, r1 = r0 + K, r2 = r1 + K, r3 = r2 + K;
+          for (let k = k0; k < k1; k++) {
+            const a0 = A[r0 + k]!, a1 = A[r1 + k]!, a2 = A[r2 + k]!, a3 = A[r3 + k]!;
+            const br = bOff + k * N;
+            for (let j = j0; j < j1; j++) {
+              const v = Bm[br + j]!;
+              out[o0 + j] += a0 * v; out[o1 + j] += a1 * v; out[o2 + j] += a2 * v; out[o3 + j] += a3 * v;
+            }
+          }
+        }
+        for (; i < M; i++) {
           const orow = oOff + i * N, arow = aOff + i * K;
           for (let k = k0; k < k1; k++) {
-            const a = A[arow + k]!;
-            if (a === 0) continue;
-            const brow = bOff + k * N;
-            for (let j = j0; j < j1; j++) out[orow + j] += a * Bm[brow + j]!;
+            const a = A[arow + k]!, br = bOff + k * N;
+            for (let j = j0; j < j1; j++) out[orow + j] += a * Bm[br + j]!;
           }
         }
       }
