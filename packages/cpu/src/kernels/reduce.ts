@@ -2,7 +2,7 @@
 import { contiguousStrides } from "@xlatorch/core";
 import { contiguous } from "../strided.js";
 import type { Kernel } from "./types.js";
-import { decode, encode, permToEnd, prod } from "./values.js";
+import { decode, encode, permToEnd, prod, values } from "./values.js";
 
 type Acc = { init: number; step: (a: number, v: number) => number };
 const NUM: Record<string, Acc> = {
@@ -27,7 +27,7 @@ const BIG: Record<string, BigAcc> = {
 export const reduceKernels: Record<string, Kernel> = {
   reduce: ([x], [a], { op, dims }: { op: string; dims: number[] }, [o]) => {
     const shape = a!.shape;
-    const vals = decode(x!, shape, a!.dtype, permToEnd(shape.length, dims));
+    const vals = values(x!, shape, a!.dtype, permToEnd(shape.length, dims));
     const inner = prod(dims.map((d) => shape[d]!));
     const outer = prod(o!.shape);
     if (vals instanceof BigInt64Array) {
@@ -55,7 +55,7 @@ export const reduceKernels: Record<string, Kernel> = {
 
   argreduce: ([x], [a], { op, dim }: { op: "max" | "min"; dim: number }, [o]) => {
     const shape = a!.shape;
-    const vals = decode(x!, shape, a!.dtype, permToEnd(shape.length, [dim]));
+    const vals = values(x!, shape, a!.dtype, permToEnd(shape.length, [dim]));
     const inner = shape[dim]!, outer = prod(o!.shape);
     const out = new BigInt64Array(outer);
     const better = op === "max" ? (v: any, b: any) => v > b : (v: any, b: any) => v < b;

@@ -1,6 +1,6 @@
 // Decode/encode between a dtype's host array and plain JS values, for the
 // non-elementwise kernels that compute in float64 (or BigInt for int64).
-import { bf16ToF32, f16ToF32, f32ToBf16, f32ToF16, numelOf, type DType, type HostArray, type Shape } from "@xlatorch/core";
+import { bf16ToF32, f16ToF32, f32ToBf16, f32ToF16, isContiguous, numelOf, type DType, type HostArray, type Shape } from "@xlatorch/core";
 import type { Strided } from "../strided.js";
 import { dense } from "./layout.js";
 
@@ -16,6 +16,20 @@ export function decode(s: Strided, shape: Shape, dtype: DType, perm?: readonly n
   else if (dtype.name === "bfloat16") for (let i = 0; i < d.length; i++) out[i] = bf16ToF32(d[i]!);
   else out.set(d as ArrayLike<number>);
   return out;
+}
+
+/**
+ * Like decode, but may return the input's own memory (a subarray) when it is
+ * already dense in the requested order and needs no decoding. Read-only use only.
+ */
+export function values(s: Strided, shape: Shape, dtype: DType, perm?: readonly number[]): ArrayLike<number> | BigInt64Array {
+  const identity = !perm || perm.every((p, i) => p === i);
+  const half = dtype.name === "float16" || dtype.name === "bfloat16";
+  if (identity && !half && isContiguous(shape, s.strides)) {
+    const n = numelOf(shape);
+    return (s.data as Float64Array).subarray(s.offset, s.offset + n);
+  }
+  return decode(s, shape, dtype, perm);
 }
 
 /** Store computed values into a new host array of `dtype`. */
