@@ -1,0 +1,86 @@
+// torch.nn.init (PyTorch 1.13): the same arithmetic in double and the same
+// RNG calls in the same order, so seeded initializations match bit for bit.
+import { Tensor, eye, no_grad } from "@xlatorch/core";
+import { parseArgs, type Args } from "./args.js";
+import { rng } from "./random.js";
+
+export type Nonlinearity =
+  | "linear" | "conv1d" | "conv2d" | "conv3d" | "conv_transpose1d" | "conv_transpose2d" | "conv_transpose3d"
+  | "sigmoid" | "tanh" | "relu" | "leaky_relu" | "selu";
+
+export function calculate_gain(nonlinearity: Nonlinearity, param: number | null = null): number {
+  switch (nonlinearity) {
+    case "linear": case "conv1d": case "conv2d": case "conv3d":
+    case "conv_transpose1d": case "conv_transpose2d": case "conv_transpose3d": case "sigmoid":
+      return 1;
+    case "tanh": return 5.0 / 3;
+    case "relu": return Math.sqrt(2.0);
+    case "leaky_relu": {
+      if (param !== null && typeof param !== "number") throw new Error(`negative_slope ${String(param)} not a valid number`);
+      const slope = param ?? 0.01;
+      // Python's `slope ** 2` is the correctly rounded square, as slope * slope is.
+      return Math.sqrt(2.0 / (1 + slope * slope));
+    }
+    case "selu": return 3.0 / 4;
+    default: throw new Error(`Unsupported nonlinearity ${String(nonlinearity)}`);
+  }
+}
+
+export function _calculate_fan_in_and_fan_out(tensor: Tensor): [number, number] {
+  if (tensor.ndim < 2) throw new Error("Fan in and fan out can not be computed for tensor with fewer than 2 dimensions");
+  const receptive = tensor.shape.slice(2).reduce((a, b) => a * b, 1);
+  return [tensor.shape[1]! * receptive, tensor.shape[0]! * receptive];
+}
+
+function _calculate_correct_fan(tensor: Tensor, mode: string): number {
+  const m = mode.toLowerCase();
+  if (m !== "fan_in" && m !== "fan_out") throw new Error(`Mode ${mode} not supported, please use one of ['fan_in', 'fan_out']`);
+  const [fanIn, fanOut] = _calculate_fan_in_and_fan_out(tensor);
+  return m === "fan_in" ? fanIn : fanOut;
+}
+
+export const uniform_ = (tensor: Tensor, ...args: Args<[a: number, b: number], { a?: number; b?: number }>): Tensor => {
+  const { a, b } = parseArgs("uniform_", args, ["a", "b"], { a: 0, b: 1 });
+  return no_grad(() => rng(tensor).uniform_(a, b));
+};
+export const normal_ = (tensor: Tensor, ...args: Args<[mean: number, std: number], { mean?: number; std?: number }>): Tensor => {
+  const { mean, std } = parseArgs("normal_", args, ["mean", "std"], { mean: 0, std: 1 });
+  return no_grad(() => rng(tensor).normal_(mean, std));
+};
+export const constant_ = (tensor: Tensor, val: number): Tensor => no_grad(() => tensor.fill_(val));
+export const ones_ = (tensor: Tensor): Tensor => constant_(tensor, 1);
+export const zeros_ = (tensor: Tensor): Tensor => no_grad(() => tensor.zero_());
+
+export function eye_(tensor: Tensor): Tensor {
+  if (tensor.ndim !== 2) throw new Error("Only tensors with 2 dimensions are supported");
+  return no_grad(() => tensor.copy_(eye(tensor.shape[0]!, tensor.shape[1]!, { dtype: tensor.dtype, device: tensor.device })));
+}
+
+export function xavier_uniform_(tensor: Tensor, ...args: Args<[gain: number], { gain?: number }>): Tensor {
+  const { gain } = parseArgs("xavier_uniform_", args, ["gain"], { gain: 1 });
+  const [fanIn, fanOut] = _calculate_fan_in_and_fan_out(tensor);
+  const std = gain * Math.sqrt(2.0 / (fanIn + fanOut));
+  const a = Math.sqrt(3.0) * std;
+  return no_grad(() => rng(tensor).uniform_(-a, a));
+}
+
+export function xavier_normal_(tensor: Tensor, ...args: Args<[gain: number], { gain?: number }>): Tensor {
+  const { gain } = parseArgs("xavier_normal_", args, ["gain"], { gain: 1 });
+  const [fanIn, fanOut] = _calculate_fan_in_and_fan_out(tensor);
+  const std = gain * Math.sqrt(2.0 / (fanIn + fanOut));
+  return no_grad(() => rng(tensor).normal_(0, std));
+}
+
+type KaimingArgs = Args<[a: number, mode: "fan_in" | "fan_out", nonlinearity: Nonlinearity], { a?: number; mode?: "fan_in" | "fan_out"; nonlinearity?: Nonlinearity }>;
+/** std = gain / sqrt(fan), drawn by `draw`; zero-element tensors are left alone (PyTorch warns). */
+function kaiming(op: string, tensor: Tensor, args: KaimingArgs, draw: (std: number) => Tensor): Tensor {
+  const o = parseArgs(op, args, ["a", "mode", "nonlinearity"], { a: 0, mode: "fan_in", nonlinearity: "leaky_relu" });
+  if (tensor.shape.includes(0)) return tensor;
+  const fan = _calculate_correct_fan(tensor, o.mode);
+  const std = calculate_gain(o.nonlinearity, o.a) / Math.sqrt(fan);
+  return no_grad(() => draw(std));
+}
+export const kaiming_uniform_ = (tensor: Tensor, ...args: KaimingArgs): Tensor =>
+  kaiming("kaiming_uniform_", tensor, args, (std) => { const bound = Math.sqrt(3.0) * std; return rng(tensor).uniform_(-bound, bound); });
+export const kaiming_normal_ = (tensor: Tensor, ...args: KaimingArgs): Tensor =>
+  kaiming("kaiming_normal_", tensor, args, (std) => rng(tensor).normal_(0, std));

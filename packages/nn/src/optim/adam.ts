@@ -1,0 +1,77 @@
+// Adam and AdamW (PyTorch 1.13's _single_tensor_adam / _single_tensor_adamw).
+// They differ only in weight decay: Adam adds weight_decay * param to the
+// gradient, AdamW multiplies the parameter by (1 - lr * weight_decay) first.
+import { Tensor, tensor, zeros_like } from "@xlatorch/core";
+import { parseArgs, type Args } from "../nn/args.js";
+import { addcdiv_, addcmul_ } from "./_functional.js";
+import { Optimizer, type ParamGroup, type Params } from "./optimizer.js";
+
+export interface AdamOptions {
+  lr?: number; betas?: [number, number]; eps?: number; weight_decay?: number; amsgrad?: boolean;
+  foreach?: boolean | null; maximize?: boolean; capturable?: boolean; differentiable?: boolean; fused?: boolean;
+}
+type AdamArgs = Args<[lr: number, betas: [number, number], eps: number, weight_decay: number, amsgrad: boolean], AdamOptions>;
+
+function adamDefaults(op: string, args: AdamArgs, weight_decay: number, kwOnly: string[]): Record<string, any> {
+  const o = parseArgs(op, args, ["lr", "betas", "eps", "weight_decay", "amsgrad", ...kwOnly],
+    { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weight_decay, amsgrad: false, foreach: null, maximize: false, capturable: false, differentiable: false, fused: false });
+  if (!(o.lr >= 0)) throw new Error(`Invalid learning rate: ${o.lr}`);
+  if (!(o.eps >= 0)) throw new Error(`Invalid epsilon value: ${o.eps}`);
+  if (!(o.betas[0] >= 0 && o.betas[0] < 1)) throw new Error(`Invalid beta parameter at index 0: ${o.betas[0]}`);
+  if (!(o.betas[1] >= 0 && o.betas[1] < 1)) throw new Error(`Invalid beta parameter at index 1: ${o.betas[1]}`);
+  if (!(o.weight_decay >= 0)) throw new Error(`Invalid weight_decay value: ${o.weight_decay}`);
+  if (o.capturable || o.fused || o.differentiable) throw new Error(`${op}: capturable, fused and differentiable are not supported`);
+  return { ...o, betas: [...o.betas] };
+}
+
+abstract class AdamBase extends Optimizer {
+  protected abstract readonly decoupled: boolean;
+
+  protected override _step_group(group: ParamGroup): void {
+    const { lr, eps, weight_decay, amsgrad, maximize } = group;
+    const [beta1, beta2] = group.betas as [number, number];
+    for (const p of group.params) {
+      if (!p.grad) continue;
+      const state = this._state(p);
+      if (Object.keys(state).length === 0) {
+        // 'step' is a cpu float32 tensor, as in PyTorch 1.13 (it never lives on the device).
+        state.step = tensor(0.0);
+        state.exp_avg = zeros_like(p);
+        state.exp_avg_sq = zeros_like(p);
+        if (amsgrad) state.max_exp_avg_sq = zeros_like(p);
+      }
+      let grad: Tensor = maximize ? p.grad.neg() : p.grad;
+      const exp_avg: Tensor = state.exp_avg, exp_avg_sq: Tensor = state.exp_avg_sq;
+      (state.step as Tensor).add_(1);
+      if (weight_decay !== 0) {
+        if (this.decoupled) p.mul_(1 - lr * weight_decay);
+        else grad = grad.add(p, { alpha: weight_decay });
+      }
+      exp_avg.mul_(beta1).add_(grad, { alpha: 1 - beta1 });
+      addcmul_(exp_avg_sq.mul_(beta2), grad, grad, 1 - beta2);
+      const step = Number((state.step as Tensor).item());
+      const bias_correction1 = 1 - beta1 ** step;
+      const bias_correction2 = 1 - beta2 ** step;
+      const step_size = lr / bias_correction1;
+      const bias_correction2_sqrt = Math.sqrt(bias_correction2);
+      let second: Tensor = exp_avg_sq;
+      if (amsgrad) second = (state.max_exp_avg_sq as Tensor).maximum_(exp_avg_sq);
+      const denom = second.sqrt().div(bias_correction2_sqrt).add_(eps);
+      addcdiv_(p, exp_avg, denom, -step_size);
+    }
+  }
+}
+
+export class Adam extends AdamBase {
+  protected readonly decoupled = false;
+  constructor(params: Params, ...args: AdamArgs) {
+    super(params, adamDefaults("Adam", args, 0, ["foreach", "maximize", "capturable", "differentiable", "fused"]));
+  }
+}
+
+export class AdamW extends AdamBase {
+  protected readonly decoupled = true;
+  constructor(params: Params, ...args: AdamArgs) {
+    super(params, adamDefaults("AdamW", args, 1e-2, ["maximize", "foreach", "capturable"]));
+  }
+}

@@ -1,0 +1,90 @@
+// torch.utils.data.DataLoader, single-process (num_workers=0).
+import { Generator, empty, int64 } from "@xlatorch/core";
+import { parseArgs, type Args } from "../../nn/args.js";
+import { rng } from "../../nn/random.js";
+import { default_collate, default_convert } from "./collate.js";
+import { datasetItem, datasetLen, type DatasetLike } from "./dataset.js";
+import { BatchSampler, RandomSampler, SequentialSampler } from "./sampler.js";
+
+export interface DataLoaderOptions<T> {
+  batch_size?: number | null;
+  shuffle?: boolean | null;
+  sampler?: Iterable<number> | null;
+  batch_sampler?: Iterable<number[]> | null;
+  num_workers?: number;
+  collate_fn?: ((batch: T[]) => any) | null;
+  pin_memory?: boolean;
+  drop_last?: boolean;
+  timeout?: number;
+  worker_init_fn?: ((worker_id: number) => void) | null;
+  multiprocessing_context?: null;
+  generator?: Generator | null;
+  prefetch_factor?: number;
+  persistent_workers?: boolean;
+  pin_memory_device?: string;
+}
+
+type Sized = { __len__?(): number };
+
+/**
+ * Iterates a dataset in batches: `for (const [x, y] of loader)`. Iteration
+ * consumes the RNG exactly as PyTorch 1.13 does (one int64 draw for the
+ * iterator's base seed, then the sampler's draws), so a seeded shuffle visits
+ * the same order.
+ */
+export class DataLoader<T = unknown, B = any> implements Iterable<B> {
+  dataset: DatasetLike<T>;
+  batch_size: number | null;
+  drop_last: boolean;
+  sampler: Iterable<number> & Sized;
+  batch_sampler: (Iterable<number[]> & Sized) | null;
+  collate_fn: (batch: any) => any;
+  generator: Generator | null;
+  num_workers: number;
+
+  constructor(dataset: DatasetLike<T>, ...args: Args<[batch_size: number | null, shuffle: boolean | null, sampler: Iterable<number> | null, batch_sampler: Iterable<number[]> | null, num_workers: number, collate_fn: ((batch: T[]) => B) | null, pin_memory: boolean, drop_last: boolean], DataLoaderOptions<T>>) {
+    const o = parseArgs("DataLoader", args, ["batch_size", "shuffle", "sampler", "batch_sampler", "num_workers", "collate_fn", "pin_memory", "drop_last", "timeout", "worker_init_fn", "multiprocessing_context", "generator", "prefetch_factor", "persistent_workers", "pin_memory_device"],
+      { batch_size: 1, shuffle: null, sampler: null, batch_sampler: null, num_workers: 0, collate_fn: null, pin_memory: false, drop_last: false, timeout: 0, generator: null });
+    if (o.num_workers !== 0) throw new Error("DataLoader: only num_workers=0 (single-process loading) is supported");
+    if (o.sampler && o.shuffle) throw new Error("sampler option is mutually exclusive with shuffle");
+    let batch_size: number | null = o.batch_size, drop_last: boolean = o.drop_last;
+    if (o.batch_sampler) {
+      if (batch_size !== 1 || o.shuffle || o.sampler || drop_last) throw new Error("batch_sampler option is mutually exclusive with batch_size, shuffle, sampler, and drop_last");
+      batch_size = null;
+      drop_last = false;
+    } else if (batch_size === null && drop_last) {
+      throw new Error("batch_size=None option disables auto-batching and is mutually exclusive with drop_last");
+    }
+    this.dataset = dataset;
+    this.batch_size = batch_size;
+    this.drop_last = drop_last;
+    this.generator = o.generator;
+    this.num_workers = 0;
+    this.sampler = o.sampler ?? (o.shuffle ? new RandomSampler(dataset, { generator: o.generator }) : new SequentialSampler(dataset));
+    this.batch_sampler = o.batch_sampler ?? (batch_size !== null ? new BatchSampler(this.sampler, batch_size, drop_last) : null);
+    this.collate_fn = o.collate_fn ?? (this.batch_sampler ? default_collate : default_convert);
+  }
+
+  /** Batches when batch_size (or a batch_sampler) is set, else single samples. */
+  [Symbol.iterator](): Iterator<B> {
+    const indices = (this.batch_sampler ?? this.sampler)[Symbol.iterator]();
+    // PyTorch draws the iterator's base seed (for workers) before the sampler runs.
+    rng(empty([], { dtype: int64 })).random_(this.generator ? { generator: this.generator } : {});
+    const self = this;
+    return (function* () {
+      for (let r = indices.next(); !r.done; r = indices.next()) {
+        const idx = r.value as number | number[];
+        yield Array.isArray(idx)
+          ? self.collate_fn(idx.map((i) => datasetItem(self.dataset, i)))
+          : self.collate_fn(datasetItem(self.dataset, idx));
+      }
+    })();
+  }
+
+  __len__(): number {
+    const s = this.batch_sampler ?? this.sampler;
+    if (s.__len__) return s.__len__();
+    return this.batch_sampler ? [...this.batch_sampler].length : datasetLen(this.dataset);
+  }
+  get length(): number { return this.__len__(); }
+}
