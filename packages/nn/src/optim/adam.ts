@@ -13,8 +13,9 @@ export interface AdamOptions {
 type AdamArgs = Args<[lr: number, betas: [number, number], eps: number, weight_decay: number, amsgrad: boolean], AdamOptions>;
 
 function adamDefaults(op: string, args: AdamArgs, weight_decay: number, kwOnly: string[]): Record<string, any> {
+  const flags: Record<string, unknown> = { foreach: null, maximize: false, capturable: false, differentiable: false, fused: false };
   const o = parseArgs(op, args, ["lr", "betas", "eps", "weight_decay", "amsgrad", ...kwOnly],
-    { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weight_decay, amsgrad: false, foreach: null, maximize: false, capturable: false, differentiable: false, fused: false });
+    { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weight_decay, amsgrad: false, ...Object.fromEntries(kwOnly.map((k) => [k, flags[k]])) });
   if (!(o.lr >= 0)) throw new Error(`Invalid learning rate: ${o.lr}`);
   if (!(o.eps >= 0)) throw new Error(`Invalid epsilon value: ${o.eps}`);
   if (!(o.betas[0] >= 0 && o.betas[0] < 1)) throw new Error(`Invalid beta parameter at index 0: ${o.betas[0]}`);
