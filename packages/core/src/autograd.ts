@@ -14,6 +14,8 @@ interface Saved { t: Tensor; version: number; outputOf: string; outIndex: number
 let surfaceName: string | null = null;
 let surfaceDepth = 0;
 /** Runs an op-surface function; nodes recorded inside are named after the outermost op (e.g. MulBackward0). */
+/** The op-surface function currently running (for error messages). */
+export const currentOp = (): string | null => surfaceName;
 export function surface<T>(name: string, fn: () => T): T {
   if (surfaceDepth++ === 0) surfaceName = name;
   try { return fn(); } finally { if (--surfaceDepth === 0) surfaceName = null; }

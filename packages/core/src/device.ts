@@ -22,6 +22,8 @@ export interface DeviceBackend {
   /** The strides of the payload when the device has strided storage. */
   strides?(t: Tensor): number[];
   storageOffset?(t: Tensor): number;
+  /** Host values if they are at hand without running or transferring anything, else null. */
+  peekHost?(t: Tensor): HostArray | null;
   /** Materialise pending work for these tensors (xla); no-op elsewhere. */
   sync?(tensors: readonly Tensor[]): void;
 }

@@ -1,5 +1,5 @@
 // bind: apply a primitive to tensors on their device and record it for autograd.
-import { record } from "./autograd.js";
+import { currentOp, record } from "./autograd.js";
 import { Device, getBackend } from "./device.js";
 import type { DType, HostArray } from "./dtype.js";
 import { TorchError } from "./errors.js";
@@ -12,7 +12,7 @@ export function bind(prim: Primitive, inputs: readonly Tensor[], attrs: unknown 
   if (!device) throw new Error(`${prim.name}: no device`);
   for (const t of inputs) {
     if (!t.device.equals(device)) {
-      throw new TorchError(`Expected all tensors to be on the same device, but found at least two devices, ${device} and ${t.device}! (in ${prim.name})`);
+      throw new TorchError(`Expected all tensors to be on the same device, but found at least two devices, ${device} and ${t.device}! (when checking arguments for ${currentOp() ?? prim.name})`);
     }
     if (t._disposed) throw new TorchError(`${prim.name}: tensor was disposed`);
   }

@@ -67,7 +67,15 @@ for (const [name, f] of Object.entries(METHOD_FUNCTIONS)) {
 }
 for (const name of INPLACE) {
   const f = METHOD_FUNCTIONS[name]!;
-  proto[`${name}_`] = function (this: Tensor, ...a: unknown[]) { return inplace(`${name}_`, this, () => f(this, ...a)); };
+  proto[`${name}_`] = function (this: Tensor, ...a: unknown[]) {
+    try {
+      return inplace(`${name}_`, this, () => f(this, ...a));
+    } catch (e) {
+      // errors raised by the out-of-place op name the in-place method the user called
+      if (e instanceof Error && e.message.startsWith(name) && !e.message.startsWith(`${name}_`)) e.message = `${name}_${e.message.slice(name.length)}`;
+      throw e;
+    }
+  };
 }
 
 // ---- conversions ----------------------------------------------------------------

@@ -36,7 +36,8 @@ export function normDims(dims: number | readonly number[] | undefined | null, nd
   const list = typeof dims === "number" ? [dims] : dims;
   const out = list.map((d) => (ndim === 0 ? (normDim(d, 0, op), 0) : normDim(d, ndim, op)));
   if (ndim === 0) return [];
-  if (new Set(out).size !== out.length) throw new TorchError(`${op}: dim ${list.join(",")} appears multiple times in the list of dims`);
+  const dup = out.find((d, i) => out.indexOf(d) !== i);
+  if (dup !== undefined) throw new TorchError(`${op}: dim ${dup} appears multiple times in the list of dims`);
   return out;
 }
 

@@ -57,6 +57,8 @@ export class Tensor {
   }
   element_size(): number { return this.dtype.itemsize; }
   get is_cuda(): boolean { return false; }
+  /** PyTorch's version counter (bumped by every in-place write to this tensor or its views). */
+  get _version(): number { return this._vc.v; }
   get is_leaf(): boolean { return !this._requiresGrad || this.grad_fn === null; }
   get data(): Tensor { return this.detach(); }
   get T(): Tensor { return (this as any).permute([...Array(this.ndim).keys()].reverse()); }

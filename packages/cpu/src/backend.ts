@@ -29,6 +29,7 @@ export const cpuBackend: DeviceBackend = {
     if (v.data.buffer === t.data.buffer) v = contiguous(dense(v, value.shape, value.dtype), value.shape);
     stridedCopy(t, target.shape, v);
   },
+  peekHost(t: Tensor): HostArray { return this.toHost(t); },
   strides: (t) => [...payload(t).strides],
   storageOffset: (t) => payload(t).offset,
 };

@@ -60,6 +60,11 @@ export const xlaBackend: DeviceBackend = {
     });
     // the target's own value is re-derived from the new base after the version bump
   },
+  peekHost(t: Tensor): HostArray | null {
+    // index tensors made on the host and moved here are still host data: bounds can be checked at the call
+    const v = valueOf(t);
+    return v.node.op === "data" && v.node.host && !v.node.results ? v.node.host : null;
+  },
   sync(tensors: readonly Tensor[]): void {
     materialize(tensors.map(valueOf));
   },

@@ -35,6 +35,10 @@ export function splitSizes(op: string, args: readonly unknown[]): [number[], unk
   if (Array.isArray(args[0])) return [checkSizes(op, args[0] as number[]), args.slice(1)];
   let i = 0;
   while (i < args.length && typeof args[i] === "number") i++;
+  const next = args[i];
+  if (next !== undefined && !isKwargs(next)) {
+    throw new TorchTypeError(`${op}(): argument 'size' must be a sequence of ints, but got ${describe(next)}${typeof next === "string" ? ` '${next}'` : ""}`);
+  }
   return [checkSizes(op, args.slice(0, i) as number[]), args.slice(i)];
 }
 
@@ -43,6 +47,11 @@ function checkSizes(op: string, s: number[]): number[] {
     if (typeof d !== "number" || !Number.isInteger(d)) throw new TorchTypeError(`${op}(): argument 'size' must be a sequence of ints, but got ${String(d)}`);
   }
   return s;
+}
+
+/** Fixed-arity ops reject extra positional arguments, as Python would. */
+export function noExtra(op: string, taken: number, extra: readonly unknown[]): void {
+  if (extra.length) throw new TorchTypeError(`${op}() takes ${taken} positional arguments but ${taken + extra.length} were given`);
 }
 
 export function checkTensor(op: string, name: string, x: unknown): Tensor {

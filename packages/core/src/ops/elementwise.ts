@@ -173,7 +173,7 @@ export function bitwise_not(a: Tensor): Tensor {
 }
 function bitwise(op: string, prim: string, a: Tensor, b: TensorOrScalar): Tensor {
   const dt = result_type(operand(a), operand(b));
-  if (dt.is_floating_point) throw new TorchTypeError(`${op}: not implemented for '${dt.scalarName}'`);
+  if (dt.is_floating_point) throw new TorchError(`${op}: "${op}_cpu" not implemented for '${dt.scalarName}'`);
   return binary(op, prim, a, b);
 }
 export const bitwise_and = (a: Tensor, b: TensorOrScalar) => bitwise("bitwise_and", "and", a, b);
@@ -242,7 +242,7 @@ const expandBool = (x: Tensor, v: boolean) => bind1(P.copy!, [expandTo(scalarTen
 export function where(cond: Tensor, a?: TensorOrScalar, b?: TensorOrScalar): Tensor {
   if (a === undefined && b === undefined && cond instanceof Tensor) return (cond as any).nonzero({ as_tuple: true });
   if (!(cond instanceof Tensor)) throw new TorchTypeError(`where(): argument 'condition' must be Tensor, not ${describe(cond)}`);
-  if (cond.dtype !== bool) throw new TorchTypeError(`where expected condition to be a boolean tensor, but got a tensor with dtype ${cond.dtype.scalarName}`);
+  if (cond.dtype !== bool) throw new TorchError(`where expected condition to be a boolean tensor, but got a tensor with dtype ${cond.dtype.scalarName}`);
   checkOperand("where", a, "input");
   checkOperand("where", b, "other");
   return surface("where", () => {

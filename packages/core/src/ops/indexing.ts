@@ -7,6 +7,7 @@ import { TorchError, TorchIndexError, TorchTypeError } from "../errors.js";
 import { P } from "../prims.js";
 import { broadcastShapes, normDim, shapeStr } from "../shape.js";
 import { Tensor } from "../tensor.js";
+import { getBackend } from "../device.js";
 import { describe, isScalar, parseArgs, type Scalar, type TensorOrScalar } from "./args.js";
 import { convert, expandTo, scalarTensor } from "./base.js";
 import { add, lt, mul, where } from "./elementwise.js";
@@ -60,7 +61,7 @@ function applyBasic(x: Tensor, subs: readonly Subscript[]): Indexed {
     if (s === null || s === true) { v = unsqueeze(v, d); d++; continue; }
     if (s === false) { v = sliceDim(unsqueeze(v, d), d, 0, 0); d++; continue; }
     if (typeof s === "number") {
-      if (!Number.isInteger(s)) throw new TorchTypeError(`getitem: only integers, slices, None, '...' and tensors are valid indices (got ${s})`);
+      if (!Number.isInteger(s)) throw new TorchIndexError(`getitem: only integers, slices, None, '...' and tensors are valid indices (got ${s})`);
       const n = v.shape[d]!;
       if (s < -n || s >= n) throw new TorchIndexError(`index ${s} is out of bounds for dimension ${d} with size ${n}`);
       v = select(v, d, s);
@@ -131,13 +132,23 @@ function applyAdvanced(v: Tensor, adv: Indexed["adv"]): Tensor {
   return out;
 }
 
-/** Index bounds are checked on eager devices, where the values are at hand. */
-function checkBounds(ix: Tensor, n: number, dim: number): void {
-  if (ix.device.type !== "cpu" || ix.numel() === 0) return;
-  const h = ix._host() as BigInt64Array;
-  for (const b of h) {
-    const k = Number(b);
-    if (k < -n || k >= n) throw new TorchIndexError(`index ${k} is out of bounds for dimension ${dim} with size ${n}`);
+/**
+ * Index bounds are checked at the call wherever the index values are at hand
+ * without a sync (always on cpu; on xla while the index is still host data).
+ * Computed indices on xla are not checked (XLA clamps them).
+ */
+function indexValues(ix: Tensor): ArrayLike<number | bigint> | null {
+  if (ix.numel() === 0) return null;
+  return getBackend(ix.device.type).peekHost?.(ix) ?? null;
+}
+function checkBounds(ix: Tensor, n: number, dim: number, op = "index", allowNegative = true, Err: new (m: string) => Error = TorchIndexError): void {
+  const h = indexValues(ix);
+  if (!h) return;
+  for (let i = 0; i < h.length; i++) {
+    const k = Number(h[i]);
+    if (k >= n || k < (allowNegative ? -n : 0)) {
+      throw new Err(op === "index_select" ? `index_select(): index ${k} is out of range in self (dimension ${dim} with size ${n})` : `${op}: index ${k} is out of bounds for dimension ${dim} with size ${n}`);
+    }
   }
 }
 
@@ -166,7 +177,7 @@ export function setitem(x: Tensor, subs: Subscript | Subscript[], value: TensorO
 
 function checkIndexTensor(op: string, index: unknown): Tensor {
   if (!(index instanceof Tensor)) throw new TorchTypeError(`${op}(): argument 'index' must be Tensor, not ${describe(index)}`);
-  if (index.dtype !== int64) throw new TorchError(`${op}(): Expected dtype int64 for index (got ${index.dtype})`);
+  if (index.dtype !== int64) throw new TorchError(`${op}(): Expected dtype int64 for index, but got index of dtype ${index.dtype}`);
   return index;
 }
 
@@ -188,6 +199,7 @@ export function gather(x: Tensor, dim: number, index: Tensor, ..._rest: unknown[
   index.shape.forEach((s, k) => {
     if (k !== d && s > x.shape[k]!) throw new TorchError(`gather(): Size does not match at dimension ${k} expected index ${shapeStr(index.shape)} to be smaller than self ${shapeStr(x.shape)} apart from dimension ${d}`);
   });
+  checkBounds(index, x.ndim === 0 ? 1 : x.shape[d]!, d, "gather", false, TorchError);
   return surface("gather", () => {
     if (x.ndim === 0) return reshape(bind1(P.gather!, [reshape(x, [1]), reshape(index, [1, 1])]), []);
     return bind1(P.gather!, [x, fullIndex(index, d)]);
@@ -208,6 +220,7 @@ function scatterImpl(op: string, x: Tensor, dim: number, index: Tensor, src: Ten
   } else {
     s = expandTo(scalarTensor(src, x.dtype, x.device), index.shape);
   }
+  checkBounds(index, x.ndim === 0 ? 1 : x.shape[d]!, d, op, false, TorchError);
   return surface(op, () => {
     if (x.ndim === 0) return reshape(bind1(P.scatter!, [reshape(x, [1]), reshape(index, [1, 1]), reshape(s, [1])], { reduce }), []);
     // src may be larger than index: only its leading index-shaped block is used
@@ -224,9 +237,12 @@ export function scatter(x: Tensor, ...args: unknown[]): Tensor {
 export const scatter_add = (x: Tensor, dim: number, index: Tensor, src: Tensor) => scatterImpl("scatter_add", x, dim, index, src, "add");
 
 export function index_select(x: Tensor, dim: number, index: Tensor): Tensor {
-  if (!(index instanceof Tensor) || (index.dtype !== int64 && index.dtype.name !== "int32")) throw new TorchError(`index_select(): Expected dtype int32/int64 for index`);
-  if (index.ndim > 1) throw new TorchError(`index_select(): Index is supposed to be a vector (got ${index.ndim}-D)`);
+  if (!(index instanceof Tensor) || (index.dtype !== int64 && index.dtype.name !== "int32")) {
+    throw new TorchError(`index_select(): Expected dtype int32/int64 for index, but got ${index instanceof Tensor ? index.dtype : describe(index)}`);
+  }
+  if (index.ndim > 1) throw new TorchIndexError(`index_select(): Index is supposed to be a vector (got a ${index.ndim}-D index of shape ${shapeStr(index.shape)})`);
   const d = normDim(dim, Math.max(x.ndim, 1), "index_select");
+  checkBounds(index, x.ndim === 0 ? 1 : x.shape[d]!, d, "index_select", false);
   return surface("index_select", () => {
     if (x.ndim === 0) return reshape(gather(reshape(x, [1]), 0, reshape(convert(index, int64), [1])), []);
     const ix = reshape(convert(index, int64), x.shape.map((_, k) => (k === d ? index.numel() : 1)));
@@ -276,7 +292,7 @@ export function nonzero(x: Tensor, ...args: unknown[]): Tensor {
 export const argwhere = (x: Tensor) => nonzero(x);
 
 export function masked_select(x: Tensor, mask: Tensor): Tensor {
-  if (!(mask instanceof Tensor) || mask.dtype !== bool) throw new TorchError(`masked_select: expected BoolTensor for mask`);
+  if (!(mask instanceof Tensor) || mask.dtype !== bool) throw new TorchError(`masked_select: expected BoolTensor for mask, but got ${mask instanceof Tensor ? mask.dtype : describe(mask)}`);
   const shape = broadcastShapes("masked_select", x.shape, mask.shape);
   return surface("masked_select", () => getitem(expandTo(x, shape), expandTo(mask, shape)));
 }
@@ -308,6 +324,8 @@ export function topk(x: Tensor, k: number, ...args: unknown[]): Tensor[] & { val
 export function kthvalue(x: Tensor, k: number, ...args: unknown[]): Tensor[] & { values: Tensor; indices: Tensor } {
   const o = parseArgs("kthvalue", args, ["dim", "keepdim"], { dim: -1, keepdim: false });
   const d = normDim(o.dim, x.ndim, "kthvalue");
+  const size = x.ndim === 0 ? 1 : x.shape[d]!;
+  if (!Number.isInteger(k) || k < 1 || k > size) throw new TorchError(`kthvalue(): selected number k out of range for dimension ${d} (k=${k}, size ${size})`);
   const [v, i] = sort(x, { dim: d, stable: true });
   const pick = (t: Tensor) => (o.keepdim ? sliceDim(t, d, k - 1, k) : select(t, d, k - 1));
   return namedPair(pick(v!), pick(i!));

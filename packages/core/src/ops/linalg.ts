@@ -48,6 +48,8 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
 
 export function mm(a: Tensor, b: Tensor): Tensor {
   if (a.ndim !== 2 || b.ndim !== 2) throw new TorchError(`mm: expected 2D tensors, got ${a.ndim}D and ${b.ndim}D`);
+  if (a.shape[1] !== b.shape[0]) throw new TorchError(`mm: mat1 and mat2 shapes cannot be multiplied (${a.shape[0]}x${a.shape[1]} and ${b.shape[0]}x${b.shape[1]})`);
+  sameDtype("mm", a, b);
   return surface("mm", () => matmul(a, b));
 }
 export function bmm(a: Tensor, b: Tensor): Tensor {

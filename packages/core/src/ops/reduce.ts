@@ -2,7 +2,7 @@
 import { surface } from "../autograd.js";
 import { bind, bind1 } from "../dispatch.js";
 import { bool, get_default_dtype, int64, type DType } from "../dtype_all.js";
-import { TorchError, TorchTypeError } from "../errors.js";
+import { TorchError, TorchIndexError, TorchTypeError } from "../errors.js";
 import { P, type ReduceOp } from "../prims.js";
 import { normDim, normDims } from "../shape.js";
 import { Tensor } from "../tensor.js";
@@ -76,7 +76,7 @@ function argreducePrim(x: Tensor, op: "max" | "min", d: number, keepdim: boolean
 }
 function argx(op: "max" | "min", x: Tensor, args: unknown[]): Tensor {
   const o = parseArgs(`arg${op}`, args, ["dim", "keepdim"], { dim: null, keepdim: false });
-  if (x.numel() === 0) throw new TorchError(`arg${op}(): Expected reduction dim to be specified for input.numel() == 0.`);
+  if (x.numel() === 0) throw new TorchIndexError(`arg${op}(): Expected reduction dim to be specified for input.numel() == 0.`);
   if (o.dim === null) {
     const r = argreducePrim(reshape(x, [-1]), op, 0, false);
     return o.keepdim ? reshape(r, x.shape.map(() => 1)) : r;

@@ -7,7 +7,7 @@ import { TorchError, TorchIndexError, TorchTypeError } from "../errors.js";
 import { P } from "../prims.js";
 import { inferSize, normDim, normDims, sameShape, shapeStr, viewStrides } from "../shape.js";
 import { Tensor } from "../tensor.js";
-import { checkInt, parseArgs, splitSizes } from "./args.js";
+import { checkInt, noExtra, parseArgs, splitSizes } from "./args.js";
 import { convert, expandTo } from "./base.js";
 
 const reshapePrim = (x: Tensor, shape: number[]) => (sameShape(x.shape, shape) ? x : bind1(P.reshape!, [x], { shape }));
@@ -39,7 +39,8 @@ export function permute(x: Tensor, ...args: unknown[]): Tensor {
   return bind1(P.transpose!, [x], { perm });
 }
 
-export function transpose(x: Tensor, d0: number, d1: number): Tensor {
+export function transpose(x: Tensor, d0: number, d1: number, ...extra: unknown[]): Tensor {
+  noExtra("transpose", 3, extra);
   if (x.ndim === 0) return bind1(P.transpose!, [x], { perm: [] });
   const a = normDim(d0, x.ndim, "transpose"), b = normDim(d1, x.ndim, "transpose");
   const perm = [...Array(x.ndim).keys()];
@@ -59,7 +60,7 @@ export function expand(x: Tensor, ...args: unknown[]): Tensor {
   const shape = size.map((s, i) => {
     const cur = i >= off ? x.shape[i - off]! : 1;
     if (s === -1) { if (i < off) throw new TorchError(`expand: -1 is not allowed in a leading, non-existing dimension (size ${shapeStr(size)})`); return cur; }
-    if (cur !== 1 && cur !== s) throw new TorchError(`The expanded size of the tensor (${s}) must match the existing size (${cur}) at non-singleton dimension ${i}.  Target sizes: ${shapeStr(size)}.  Tensor sizes: ${shapeStr(x.shape)}`);
+    if (cur !== 1 && cur !== s) throw new TorchError(`expand: The expanded size of the tensor (${s}) must match the existing size (${cur}) at non-singleton dimension ${i}.  Target sizes: ${shapeStr(size)}.  Tensor sizes: ${shapeStr(x.shape)}`);
     return s;
   });
   return bind1(P.broadcast_in_dim!, [x], { shape, dims: x.shape.map((_, i) => i + off) });
@@ -72,7 +73,8 @@ export function squeeze(x: Tensor, ...args: unknown[]): Tensor {
   const dims = dim === null ? x.shape.flatMap((s, i) => (s === 1 ? [i] : [])) : normDims(dim, x.ndim, "squeeze").filter((d) => x.shape[d] === 1);
   return reshapePrim(x, x.shape.filter((_, i) => !dims.includes(i)));
 }
-export function unsqueeze(x: Tensor, dim: number): Tensor {
+export function unsqueeze(x: Tensor, dim: number, ...extra: unknown[]): Tensor {
+  noExtra("unsqueeze", 2, extra);
   checkInt("unsqueeze", "dim", dim);
   const d = normDim(dim, x.ndim + 1, "unsqueeze");
   const shape = [...x.shape];
@@ -129,7 +131,8 @@ export const clone = (x: Tensor) => surface("clone", () => bind1(P.copy!, [x]));
 
 export function cat(tensors: readonly Tensor[], ...args: unknown[]): Tensor {
   const { dim } = parseArgs("cat", args, ["dim"], { dim: 0 });
-  if (!Array.isArray(tensors) || tensors.length === 0) throw new TorchError("cat(): expected a non-empty list of Tensors");
+  if (!Array.isArray(tensors)) throw new TorchTypeError(`cat(): argument 'tensors' (position 1) must be tuple of Tensors, not ${tensors instanceof Tensor ? "Tensor" : typeof tensors}`);
+  if (tensors.length === 0) throw new TorchError("cat(): expected a non-empty list of Tensors");
   // Legacy rule kept by PyTorch: 1-D empty tensors are skipped.
   const parts = tensors.filter((t) => !(t.ndim === 1 && t.shape[0] === 0));
   if (parts.length === 0) return tensors[0]!.clone();
