@@ -290,7 +290,8 @@ export class Module {
     const { strict } = parseArgs("load_state_dict", args, ["strict"], { strict: true });
     const missing: string[] = [], unexpected: string[] = [], errors: string[] = [];
     const load = (m: Module, local: StateDict, prefix: string) => {
-      m._load_from_state_dict(local, prefix, strict, missing, unexpected, errors);
+      // Like PyTorch, each module collects missing/unexpected keys (strict=true here); only the final error depends on `strict`.
+      m._load_from_state_dict(local, prefix, true, missing, unexpected, errors);
       for (const [name, child] of m._own(isModule)) {
         const cp = prefix + name + ".";
         load(child, Object.fromEntries(Object.entries(local).filter(([k]) => k.startsWith(cp))), cp);
