@@ -2,7 +2,6 @@
 // RNG calls in the same order, so seeded initializations match bit for bit.
 import { Tensor, eye, no_grad } from "@xlatorch/core";
 import { parseArgs, type Args } from "./args.js";
-import { rng } from "./random.js";
 
 export type Nonlinearity =
   | "linear" | "conv1d" | "conv2d" | "conv3d" | "conv_transpose1d" | "conv_transpose2d" | "conv_transpose3d"
@@ -41,11 +40,11 @@ function _calculate_correct_fan(tensor: Tensor, mode: string): number {
 
 export const uniform_ = (tensor: Tensor, ...args: Args<[a: number, b: number], { a?: number; b?: number }>): Tensor => {
   const { a, b } = parseArgs("uniform_", args, ["a", "b"], { a: 0, b: 1 });
-  return no_grad(() => rng(tensor).uniform_(a, b));
+  return no_grad(() => tensor.uniform_(a, b));
 };
 export const normal_ = (tensor: Tensor, ...args: Args<[mean: number, std: number], { mean?: number; std?: number }>): Tensor => {
   const { mean, std } = parseArgs("normal_", args, ["mean", "std"], { mean: 0, std: 1 });
-  return no_grad(() => rng(tensor).normal_(mean, std));
+  return no_grad(() => tensor.normal_(mean, std));
 };
 export const constant_ = (tensor: Tensor, val: number): Tensor => no_grad(() => tensor.fill_(val));
 export const ones_ = (tensor: Tensor): Tensor => constant_(tensor, 1);
@@ -61,14 +60,14 @@ export function xavier_uniform_(tensor: Tensor, ...args: Args<[gain: number], { 
   const [fanIn, fanOut] = _calculate_fan_in_and_fan_out(tensor);
   const std = gain * Math.sqrt(2.0 / (fanIn + fanOut));
   const a = Math.sqrt(3.0) * std;
-  return no_grad(() => rng(tensor).uniform_(-a, a));
+  return no_grad(() => tensor.uniform_(-a, a));
 }
 
 export function xavier_normal_(tensor: Tensor, ...args: Args<[gain: number], { gain?: number }>): Tensor {
   const { gain } = parseArgs("xavier_normal_", args, ["gain"], { gain: 1 });
   const [fanIn, fanOut] = _calculate_fan_in_and_fan_out(tensor);
   const std = gain * Math.sqrt(2.0 / (fanIn + fanOut));
-  return no_grad(() => rng(tensor).normal_(0, std));
+  return no_grad(() => tensor.normal_(0, std));
 }
 
 type KaimingArgs = Args<[a: number, mode: "fan_in" | "fan_out", nonlinearity: Nonlinearity], { a?: number; mode?: "fan_in" | "fan_out"; nonlinearity?: Nonlinearity }>;
@@ -81,6 +80,6 @@ function kaiming(op: string, tensor: Tensor, args: KaimingArgs, draw: (std: numb
   return no_grad(() => draw(std));
 }
 export const kaiming_uniform_ = (tensor: Tensor, ...args: KaimingArgs): Tensor =>
-  kaiming("kaiming_uniform_", tensor, args, (std) => { const bound = Math.sqrt(3.0) * std; return rng(tensor).uniform_(-bound, bound); });
+  kaiming("kaiming_uniform_", tensor, args, (std) => { const bound = Math.sqrt(3.0) * std; return tensor.uniform_(-bound, bound); });
 export const kaiming_normal_ = (tensor: Tensor, ...args: KaimingArgs): Tensor =>
-  kaiming("kaiming_normal_", tensor, args, (std) => rng(tensor).normal_(0, std));
+  kaiming("kaiming_normal_", tensor, args, (std) => tensor.normal_(0, std));

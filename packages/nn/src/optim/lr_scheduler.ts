@@ -120,7 +120,7 @@ type LrLambda = (epoch: number) => number;
 function lambdasFor(op: string, optimizer: Optimizer, lr_lambda: LrLambda | LrLambda[]): LrLambda[] {
   const n = optimizer.param_groups.length;
   if (!Array.isArray(lr_lambda)) return Array(n).fill(lr_lambda);
-  if (lr_lambda.length !== n) throw new Error(`Expected ${n} lr_lambdas, but got ${lr_lambda.length}`);
+  if (lr_lambda.length !== n) throw new Error(`${op}: Expected ${n} lr_lambdas, but got ${lr_lambda.length}`);
   return [...lr_lambda];
 }
 

@@ -3,7 +3,6 @@
 // noise.div_(1 - p) and input * noise, so a seeded run matches PyTorch's.
 import { Tensor, empty_like, no_grad, zeros } from "@xlatorch/core";
 import { parseArgs, type Args } from "../args.js";
-import { rng } from "../random.js";
 
 export function dropout(input: Tensor, ...args: Args<[p: number, training: boolean, inplace: boolean], { p?: number; training?: boolean; inplace?: boolean }>): Tensor {
   const { p, training, inplace } = parseArgs("dropout", args, ["p", "training", "inplace"], { p: 0.5, training: true, inplace: false });
@@ -11,6 +10,6 @@ export function dropout(input: Tensor, ...args: Args<[p: number, training: boole
   if (p === 0 || !training || input.numel() === 0) return input;
   const noise = p === 1
     ? zeros([], { dtype: input.dtype, device: input.device })
-    : no_grad(() => rng(empty_like(input)).bernoulli_(1 - p).div_(1 - p));
+    : no_grad(() => empty_like(input).bernoulli_(1 - p).div_(1 - p));
   return inplace ? input.mul_(noise) : input.mul(noise);
 }

@@ -1,7 +1,6 @@
 // torch.utils.data.DataLoader, single-process (num_workers=0).
 import { Generator, empty, int64 } from "@xlatorch/core";
 import { parseArgs, type Args } from "../../nn/args.js";
-import { rng } from "../../nn/random.js";
 import { default_collate, default_convert } from "./collate.js";
 import { datasetItem, datasetLen, type DatasetLike } from "./dataset.js";
 import { BatchSampler, RandomSampler, SequentialSampler } from "./sampler.js";
@@ -69,7 +68,7 @@ export class DataLoader<T = unknown, B = any> implements Iterable<B> {
   [Symbol.iterator](): Iterator<B> {
     const indices = (this.batch_sampler ?? this.sampler)[Symbol.iterator]();
     // PyTorch draws the iterator's base seed (for workers) before the sampler runs.
-    rng(empty([], { dtype: int64 })).random_(this.generator ? { generator: this.generator } : {});
+    empty([], { dtype: int64 }).random_(this.generator ? { generator: this.generator } : {});
     const self = this;
     return (function* () {
       for (let r = indices.next(); !r.done; r = indices.next()) {

@@ -1,7 +1,6 @@
 // Samplers: the order in which DataLoader visits dataset indices.
 import { Generator, empty, int64, randint, randperm } from "@xlatorch/core";
 import { parseArgs, type Args } from "../../nn/args.js";
-import { rng } from "../../nn/random.js";
 import { datasetLen, type DatasetLike } from "./dataset.js";
 
 export abstract class Sampler<T = number> implements Iterable<T> {
@@ -43,7 +42,7 @@ export class RandomSampler extends Sampler<number> {
     const n = datasetLen(this.data_source);
     let generator = this.generator;
     if (!generator) {
-      const seed = rng(empty([], { dtype: int64 })).random_().item() as number | bigint;
+      const seed = empty([], { dtype: int64 }).random_().item() as number | bigint;
       generator = new Generator().manual_seed(BigInt(seed));
     }
     const total = this.num_samples;
