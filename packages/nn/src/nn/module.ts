@@ -11,7 +11,7 @@
 // Calling: instances are functions (see callable.ts); `model(x)` runs
 // `__call__`: forward pre-hooks, forward, forward hooks.
 import { Device, Tensor, device as toDevice, dtypeOf, no_grad, type DType, type DeviceLike } from "@xlatorch/core";
-import { parseArgs } from "./args.js";
+import { parseArgs, type Args } from "./args.js";
 import { callableInstance, callablePrototype } from "./callable.js";
 import { RemovableHandle } from "./hooks.js";
 import { Parameter } from "./parameter.js";
@@ -106,7 +106,7 @@ export class Module {
     (this as any)[name] = param;
   }
 
-  register_buffer(name: string, tensor: Tensor | null, ...args: [persistent?: boolean] | [{ persistent?: boolean }]): void {
+  register_buffer(name: string, tensor: Tensor | null, ...args: Args<[persistent: boolean], { persistent?: boolean }>): void {
     const { persistent } = parseArgs("register_buffer", args, ["persistent"], { persistent: true });
     if (!this._buffer_persistent.has(name)) this._checkName("buffer", name, () => false);
     if (tensor !== null && !(tensor instanceof Tensor)) throw new TypeError(`cannot assign '${describe(tensor)}' object to buffer '${name}' (torch Tensor or None required)`);
@@ -146,7 +146,7 @@ export class Module {
   get _modules(): Record<string, Module> { return Object.fromEntries(this._own(isModule)); }
 
   // ---- traversal --------------------------------------------------------------------
-  named_modules(...args: [memo?: Set<Module> | null, prefix?: string, remove_duplicate?: boolean] | [{ memo?: Set<Module> | null; prefix?: string; remove_duplicate?: boolean }]): [string, Module][] {
+  named_modules(...args: Args<[memo: Set<Module> | null, prefix: string, remove_duplicate: boolean], { memo?: Set<Module> | null; prefix?: string; remove_duplicate?: boolean }>): [string, Module][] {
     const o = parseArgs("named_modules", args, ["memo", "prefix", "remove_duplicate"], { prefix: "", remove_duplicate: true });
     const out: [string, Module][] = [];
     const walk = (m: Module, prefix: string, memo: Set<Module>) => {
@@ -181,19 +181,19 @@ export class Module {
     return out;
   }
 
-  named_parameters(...args: [prefix?: string, recurse?: boolean, remove_duplicate?: boolean] | [{ prefix?: string; recurse?: boolean; remove_duplicate?: boolean }]): [string, Parameter][] {
+  named_parameters(...args: Args<[prefix: string, recurse: boolean, remove_duplicate: boolean], { prefix?: string; recurse?: boolean; remove_duplicate?: boolean }>): [string, Parameter][] {
     const o = parseArgs("named_parameters", args, ["prefix", "recurse", "remove_duplicate"], { prefix: "", recurse: true, remove_duplicate: true });
     return this._named_members((m) => m._own(isParameter), o.prefix, o.recurse, o.remove_duplicate);
   }
-  parameters(...args: [recurse?: boolean] | [{ recurse?: boolean }]): Parameter[] {
+  parameters(...args: Args<[recurse: boolean], { recurse?: boolean }>): Parameter[] {
     const { recurse } = parseArgs("parameters", args, ["recurse"], { recurse: true });
     return this.named_parameters({ recurse }).map(([, p]) => p);
   }
-  named_buffers(...args: [prefix?: string, recurse?: boolean, remove_duplicate?: boolean] | [{ prefix?: string; recurse?: boolean; remove_duplicate?: boolean }]): [string, Tensor][] {
+  named_buffers(...args: Args<[prefix: string, recurse: boolean, remove_duplicate: boolean], { prefix?: string; recurse?: boolean; remove_duplicate?: boolean }>): [string, Tensor][] {
     const o = parseArgs("named_buffers", args, ["prefix", "recurse", "remove_duplicate"], { prefix: "", recurse: true, remove_duplicate: true });
     return this._named_members((m) => m._ownBuffers().map(([k, v]) => [k, v]), o.prefix, o.recurse, o.remove_duplicate);
   }
-  buffers(...args: [recurse?: boolean] | [{ recurse?: boolean }]): Tensor[] {
+  buffers(...args: Args<[recurse: boolean], { recurse?: boolean }>): Tensor[] {
     const { recurse } = parseArgs("buffers", args, ["recurse"], { recurse: true });
     return this.named_buffers({ recurse }).map(([, b]) => b);
   }
@@ -232,7 +232,7 @@ export class Module {
   }
 
   /** PyTorch 1.13: set_to_none defaults to false (grads are zeroed in place). */
-  zero_grad(...args: [set_to_none?: boolean] | [{ set_to_none?: boolean }]): void {
+  zero_grad(...args: Args<[set_to_none: boolean], { set_to_none?: boolean }>): void {
     const { set_to_none } = parseArgs("zero_grad", args, ["set_to_none"], { set_to_none: false });
     for (const p of this.parameters()) zeroGrad(p, set_to_none);
   }
@@ -274,9 +274,13 @@ export class Module {
   bfloat16(): this { return this._apply((t) => (t.is_floating_point() ? t.bfloat16() : t)); }
 
   // ---- state dict ---------------------------------------------------------------------
-  /** Parameters and persistent buffers by dotted name ("0.weight", "fc1.bias"), detached unless keep_vars. */
-  state_dict(...args: [destination?: StateDict, prefix?: string, keep_vars?: boolean] | [{ destination?: StateDict; prefix?: string; keep_vars?: boolean }]): StateDict {
-    const o = parseArgs("state_dict", args, ["destination", "prefix", "keep_vars"], { prefix: "", keep_vars: false });
+  /**
+   * Parameters and persistent buffers by dotted name ("0.weight", "fc1.bias"),
+   * detached unless keep_vars. Keywords only: PyTorch deprecates positional
+   * use, and a positional destination object would read as keywords.
+   */
+  state_dict(...args: Args<[], { destination?: StateDict; prefix?: string; keep_vars?: boolean }>): StateDict {
+    const o = parseArgs("state_dict", args, ["destination", "prefix", "keep_vars"], { prefix: "", keep_vars: false }) as { destination?: StateDict; prefix: string; keep_vars: boolean };
     const dest: StateDict = o.destination ?? {};
     const prefix: string = o.prefix, keep: boolean = o.keep_vars;
     for (const [k, p] of this._own(isParameter)) dest[prefix + k] = keep ? p : p.detach();
@@ -286,7 +290,7 @@ export class Module {
   }
 
   /** Copies values in place (under no_grad); with strict, missing/unexpected keys are errors. */
-  load_state_dict(state_dict: StateDict, ...args: [strict?: boolean] | [{ strict?: boolean }]): IncompatibleKeys {
+  load_state_dict(state_dict: StateDict, ...args: Args<[strict: boolean], { strict?: boolean }>): IncompatibleKeys {
     const { strict } = parseArgs("load_state_dict", args, ["strict"], { strict: true });
     const missing: string[] = [], unexpected: string[] = [], errors: string[] = [];
     const load = (m: Module, local: StateDict, prefix: string) => {

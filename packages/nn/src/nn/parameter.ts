@@ -1,6 +1,6 @@
 // torch.nn.Parameter: a Tensor that a Module registers as a parameter.
 import { Tensor, empty, formatTensor, no_grad } from "@xlatorch/core";
-import { parseArgs } from "./args.js";
+import { parseArgs, type Args } from "./args.js";
 
 export class Parameter extends Tensor {
   /**
@@ -8,7 +8,7 @@ export class Parameter extends Tensor {
    * `Tensor._make_subclass`, the parameter aliases `data`'s values (same
    * payload and version counter) without its autograd history.
    */
-  constructor(data?: Tensor | null, ...args: [requires_grad?: boolean] | [{ requires_grad?: boolean }] ) {
+  constructor(data?: Tensor | null, ...args: Args<[requires_grad: boolean], { requires_grad?: boolean }>) {
     const { requires_grad } = parseArgs("Parameter", args, ["requires_grad"], { requires_grad: true });
     const d = data ?? no_grad(() => empty(0));
     if (!(d instanceof Tensor)) throw new TypeError(`Parameter(): argument 'data' must be Tensor, not ${typeof d}`);

@@ -2,7 +2,7 @@
 // zero_grad, state_dict/load_state_dict. Subclasses implement _step_group,
 // which runs under no_grad and updates parameters in place.
 import { Tensor, enable_grad, no_grad } from "@xlatorch/core";
-import { parseArgs } from "../nn/args.js";
+import { parseArgs, type Args } from "../nn/args.js";
 import { zeroGrad } from "../nn/zero_grad.js";
 
 /** A parameter group: its tensors and the hyperparameters for them (lr, momentum, ...). */
@@ -59,7 +59,7 @@ export class Optimizer {
   }
 
   /** PyTorch 1.13: set_to_none defaults to false (grads are zeroed in place). */
-  zero_grad(...args: [set_to_none?: boolean] | [{ set_to_none?: boolean }]): void {
+  zero_grad(...args: Args<[set_to_none: boolean], { set_to_none?: boolean }>): void {
     const { set_to_none } = parseArgs("zero_grad", args, ["set_to_none"], { set_to_none: false });
     for (const g of this.param_groups) for (const p of g.params) zeroGrad(p, set_to_none);
   }
