@@ -1,45 +1,40 @@
-// Trains a 2-layer MLP on the 8x8 digits with autograd on the lazy `xla`
-// device: every step records forward, backward and the SGD update, and
+// Trains an MLP on the 8x8 digits on the lazy `xla` device, written as the
+// PyTorch tutorial would be: nn.Sequential, CrossEntropyLoss, optim.SGD and a
+// DataLoader. Each step records forward, backward and the optimizer update;
 // torch.xla.sync() runs them as one compiled computation. After the first
-// steps every step hits the graph cache; the metrics report shows it.
+// steps every step hits the graph cache, as the metrics report shows.
 import * as torch from "xlatorch";
 import { loadDigits } from "./digits.js";
 import { runIfMain } from "./main.js";
 
+const { nn, optim } = torch;
+const { DataLoader, TensorDataset } = torch.utils.data;
+
 export function run(log: (s: string) => void = console.log, device = "xla", epochs = 15) {
   torch.manual_seed(0);
   const { images, labels } = loadDigits();
-  const nTrain = 1536, batch = 128;
-  const trainX = images.getitem(`:${nTrain}`), trainY = labels.getitem(`:${nTrain}`);
+  const nTrain = 1536;
+  const train = new TensorDataset(images.getitem(`:${nTrain}`), labels.getitem(`:${nTrain}`));
+  const loader = new DataLoader(train, { batch_size: 128, shuffle: true, drop_last: true });
   const testX = images.getitem(`${nTrain}:`).to(device), testY = labels.getitem(`${nTrain}:`).to(device);
 
-  // nn.Linear's default init: U(-1/sqrt(fan_in), 1/sqrt(fan_in))
-  const param = (shape: number[], fanIn: number) =>
-    torch.empty(shape).uniform_(-1 / Math.sqrt(fanIn), 1 / Math.sqrt(fanIn)).to(device).requires_grad_();
-  const w1 = param([64, 64], 64), b1 = param([64], 64), w2 = param([64, 10], 64), b2 = param([10], 64);
-  const params = [w1, b1, w2, b2];
-  const forward = (x: torch.Tensor) => x.matmul(w1).add(b1).relu().matmul(w2).add(b2);
+  const model = new nn.Sequential(new nn.Linear(64, 64), new nn.ReLU(), new nn.Linear(64, 10)).to(device);
+  const loss_fn = new nn.CrossEntropyLoss();
+  const optimizer = new optim.SGD(model.parameters(), { lr: 0.5, momentum: 0.5 });
 
-  const lr = 0.5;
   let step = 0;
   for (let epoch = 0; epoch < epochs; epoch++) {
-    const perm = torch.randperm(nTrain);
-    for (let i = 0; i + batch <= nTrain; i += batch) {
-      const idx = perm.getitem(`${i}:${i + batch}`);
-      const x = trainX.index_select(0, idx).to(device), y = trainY.index_select(0, idx).to(device);
-      // cross entropy from log_softmax and gather
-      const logp = forward(x).log_softmax(1);
-      const loss = logp.gather(1, y.unsqueeze(1)).mean().neg();
+    for (const [x, y] of loader) {
+      const loss = loss_fn(model(x.to(device)), y.to(device));
+      optimizer.zero_grad();
       loss.backward();
-      torch.no_grad(() => {
-        for (const p of params) { p.sub_(p.grad!.mul(lr)); p.grad!.zero_(); }
-      });
+      optimizer.step();
       torch.xla.sync(loss);
       if (step % 30 === 0) log(`step ${step}  loss ${(loss.item() as number).toFixed(4)}`);
       step++;
     }
   }
-  const acc = torch.no_grad(() => forward(testX).argmax(1).eq(testY).float().mean().item()) as number;
+  const acc = torch.no_grad(() => model(testX).argmax(1).eq(testY).float().mean().item()) as number;
   log(`test accuracy ${(acc * 100).toFixed(1)}% on ${testY.numel()} held-out digits`);
   log(torch.xla.metrics_report());
   return { accuracy: acc, metrics: torch.xla.metrics() };

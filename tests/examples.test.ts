@@ -22,3 +22,13 @@ describe("polynomial examples match PyTorch", () => {
   it("custom autograd Function (cpu)", () => close(runCustom(quiet), ref.custom_function));
   it("autograd (xla)", () => close(runAutograd(quiet, "xla"), ref.autograd));
 });
+
+import { run as runDigits } from "../examples/mlp_xla";
+describe("digits MLP on xla (nn.Sequential, CrossEntropyLoss, SGD, DataLoader)", () => {
+  it("learns, compiles only during warm-up and the final evaluation, then hits the cache", () => {
+    const { accuracy, metrics } = runDigits(quiet, "xla", 3);
+    expect(accuracy).toBeGreaterThan(0.75);
+    expect(metrics.uncachedCompiles).toBeLessThanOrEqual(4);
+    expect(metrics.cachedCompiles).toBeGreaterThanOrEqual(3 * 12 - 4);
+  });
+});

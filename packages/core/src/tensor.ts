@@ -61,6 +61,16 @@ export class Tensor {
   get _version(): number { return this._vc.v; }
   get is_leaf(): boolean { return !this._requiresGrad || this.grad_fn === null; }
   get data(): Tensor { return this.detach(); }
+  /** PyTorch's `x.data = v` (set_data): x keeps its identity and autograd state, takes v's contents. */
+  set data(v: Tensor) {
+    const self = this as { -readonly [K in keyof Tensor]: Tensor[K] };
+    self._payload = v._payload;
+    self.shape = v.shape;
+    self.dtype = v.dtype;
+    self.device = v.device;
+    this._base = v._base;
+    this._viewFn = v._viewFn;
+  }
   get T(): Tensor { return (this as any).permute([...Array(this.ndim).keys()].reverse()); }
   get mT(): Tensor { return (this as any).transpose(-2, -1); }
 

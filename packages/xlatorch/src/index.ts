@@ -4,4 +4,5 @@ import "@xlatorch/lazy";
 import "./runtime_choice.js";
 export * from "@xlatorch/core";
 export { xla } from "@xlatorch/lazy";
+export { nn, optim, utils } from "@xlatorch/nn";
 export { chooseRuntime } from "./runtime_choice.js";
