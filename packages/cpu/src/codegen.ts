@@ -19,21 +19,21 @@ export function elementwiseLoop(nIn: number, reads: string[], body: string): Loo
   if (fn) return fn;
   // One compiled variant per pattern of broadcast-scalar inputs (all strides 0):
   // those are loaded once, outside the loop, and the rest may still be dense.
-  const variants = new Map<number, (dense: boolean, out: HostArray, shape: Shape, ins: readonly Strided[]) => void>();
+  const variants = new Map<string, (dense: boolean, out: HostArray, shape: Shape, ins: readonly Strided[]) => void>();
   fn = (out, shape, ins) => {
-    let mask = 0;
-    ins.forEach((s, i) => { if (s.strides.every((st) => st === 0)) mask |= 1 << i; });
-    let v = variants.get(mask);
-    if (!v) { v = compile(nIn, reads, body, mask); variants.set(mask, v); }
-    v(ins.every((s, i) => (mask >> i) & 1 || isDenseStrides(shape, s.strides)), out, shape, ins);
+    const scalar = ins.map((s) => s.strides.every((st) => st === 0));
+    const key = scalar.map((b) => (b ? "1" : "0")).join("");
+    let v = variants.get(key);
+    if (!v) { v = compile(nIn, reads, body, scalar); variants.set(key, v); }
+    v(ins.every((s, i) => scalar[i] || isDenseStrides(shape, s.strides)), out, shape, ins);
   };
   cache.set(key, fn);
   return fn;
 }
 
-function compile(nIn: number, reads: string[], body: string, scalarMask: number) {
+function compile(nIn: number, reads: string[], body: string, scalar: readonly boolean[]) {
   const r = [...Array(nIn).keys()];
-  const isScalar = (i: number) => ((scalarMask >> i) & 1) === 1;
+  const isScalar = (i: number) => scalar[i] === true;
   const decl = r.map((i) => `const A${i}=ins[${i}].data, S${i}=ins[${i}].strides; let p${i}=ins[${i}].offset;`).join("\n");
   const load = (i: number, idx: string) => `${reads[i]!.replace("@", `A${i}[${idx}]`)}`;
   const hoisted = r.filter(isScalar).map((i) => `const x${i}=${load(i, `p${i}`)};`).join("");

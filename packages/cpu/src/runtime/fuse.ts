@@ -18,17 +18,30 @@ export interface FusedLoop {
 
 const dt = (v: Value) => dtypeOfElement(v.type.element);
 
+/**
+ * Expressions nest at most this deep; a deeper chain is cut into several loops
+ * (JavaScript parsers recurse on nested expressions).
+ */
+const MAX_DEPTH = 64;
+
 /** Which elementwise ops get inlined into their single elementwise consumer. */
 export function inlinable(ops: readonly Op[], uses: Map<number, number>): Set<Op> {
   const producer = new Map<number, Op>();
   for (const op of ops) if (ELEMENTWISE[op.name]) producer.set(op.results[0]!.id, op);
   const inl = new Set<Op>();
+  const depth = new Map<Op, number>();
   for (const op of ops) {
     if (!ELEMENTWISE[op.name]) continue;
+    let d = 1;
     for (const v of op.operands) {
       const p = producer.get(v.id);
-      if (p && uses.get(v.id) === 1) inl.add(p);
+      if (!p || uses.get(v.id) !== 1) continue;
+      const pd = depth.get(p)!;
+      if (pd + 1 > MAX_DEPTH) continue;
+      inl.add(p);
+      d = Math.max(d, pd + 1);
     }
+    depth.set(op, d);
   }
   return inl;
 }
