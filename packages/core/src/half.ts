@@ -44,7 +44,7 @@ export function f16ToF32(h: number): number {
 export function f32ToBf16(v: number): number {
   f32[0] = v;
   const x = u32[0]!;
-  if ((x & 0x7fffffff) > 0x7f800000) return ((x >>> 16) | 0x40) & 0xffff;
+  if ((x & 0x7fffffff) > 0x7f800000) return 0x7fc0; // c10's canonical NaN
   const lsb = (x >>> 16) & 1;
   return ((x + 0x7fff + lsb) >>> 16) & 0xffff;
 }

@@ -2,7 +2,7 @@
 // loop over the last dim with constant strides, odometer stepping outside it.
 // Loops are compiled once per (expression, arity) with `new Function` and
 // cached; no per-element calls through generic dispatch.
-import type { HostArray, Shape } from "@xlatorch/core";
+import { isContiguous, type HostArray, type Shape } from "@xlatorch/core";
 import { $ } from "./helpers.js";
 import type { Strided } from "./strided.js";
 
@@ -25,7 +25,7 @@ export function elementwiseLoop(nIn: number, reads: string[], body: string): Loo
     const key = scalar.map((b) => (b ? "1" : "0")).join("");
     let v = variants.get(key);
     if (!v) { v = compile(nIn, reads, body, scalar); variants.set(key, v); }
-    v(ins.every((s, i) => scalar[i] || isDenseStrides(shape, s.strides)), out, shape, ins);
+    v(ins.every((s, i) => scalar[i] || isContiguous(shape, s.strides)), out, shape, ins);
   };
   cache.set(key, fn);
   return fn;
@@ -66,14 +66,4 @@ for (let k = n / inner; k > 0; k--) {
 }`;
   const make = new Function("$", "dense", "out", "shape", "ins", src);
   return (dense: boolean, out: HostArray, shape: Shape, ins: readonly Strided[]) => make($, dense, out, shape, ins);
-}
-
-function isDenseStrides(shape: Shape, strides: readonly number[]): boolean {
-  let acc = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    if (shape[i] === 1) continue;
-    if (strides[i] !== acc) return false;
-    acc *= shape[i]!;
-  }
-  return true;
 }

@@ -3,14 +3,9 @@
 // tinygrad's device: compile, move data in, execute, move data out, dispose.
 import type { Module } from "./ir.js";
 
-/** dtype names of the core (see docs/ARCHITECTURE.md for the host layout). */
-export type DTypeName =
-  | "float32" | "float64" | "float16" | "bfloat16"
-  | "int8" | "uint8" | "int16" | "int32" | "int64" | "bool";
-
-export type HostArray =
-  | Float32Array | Float64Array | Uint16Array | Int8Array | Uint8Array
-  | Int16Array | Int32Array | BigInt64Array;
+/** dtype names and host arrays are the core's (layout table in docs/ARCHITECTURE.md). */
+export type { DTypeName, HostArray } from "@xlatorch/core";
+import type { DTypeName, HostArray } from "@xlatorch/core";
 
 export interface DeviceBuffer {
   readonly dtype: DTypeName;

@@ -66,57 +66,10 @@ export function allocHost<D extends RandomDType>(dtype: D, n: number): HostArray
   throw new TypeError(`unknown dtype ${String(dtype)}`);
 }
 
-const F32 = new Float32Array(1);
-const U32 = new Uint32Array(F32.buffer);
 
-/** IEEE half bits of a float32 value, round to nearest even (c10's fp16_ieee_from_fp32_value). */
-export function halfFromFloat(x: number): number {
-  F32[0] = x;
-  const w = U32[0];
-  const sign = (w >>> 16) & 0x8000;
-  const ax = w & 0x7fffffff;
-  if (ax > 0x7f800000) return sign | 0x7e00; // NaN
-  if (ax >= 0x477ff000) return sign | 0x7c00; // rounds to >= 65520: inf
-  if (ax < 0x38800000) {
-    // half subnormal (or zero): value / 2^-24 rounded to an integer, ties to even
-    const v = Math.abs(F32[0]) * 16777216; // exact (scaling)
-    let r = Math.round(v);
-    if (r - v === 0.5 && (r & 1) === 1) r -= 1; // Math.round rounds .5 up; make it even
-    return sign | r;
-  }
-  // normal: drop 13 mantissa bits with RNE
-  const exp = (ax >>> 23) - 127 + 15;
-  let mant = ax & 0x7fffff;
-  const rem = mant & 0x1fff;
-  mant >>>= 13;
-  let h = (exp << 10) | mant;
-  if (rem > 0x1000 || (rem === 0x1000 && (mant & 1) === 1)) h += 1; // carries into the exponent correctly
-  return sign | h;
-}
-
-/** The float value of IEEE half bits. */
-export function halfToFloat(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exp = (h >>> 10) & 0x1f;
-  const mant = h & 0x3ff;
-  if (exp === 0) return sign * mant * 2 ** -24;
-  if (exp === 31) return mant ? NaN : sign * Infinity;
-  return sign * (1024 + mant) * 2 ** (exp - 25);
-}
-
-/** bfloat16 bits of a float32 value, round to nearest even (c10's round_to_nearest_even). */
-export function bf16FromFloat(x: number): number {
-  F32[0] = x;
-  if (x !== x) return 0x7fc0;
-  const u = U32[0];
-  return ((u + 0x7fff + ((u >>> 16) & 1)) >>> 16) & 0xffff;
-}
-
-/** The float value of bfloat16 bits. */
-export function bf16ToFloat(b: number): number {
-  U32[0] = (b & 0xffff) << 16;
-  return F32[0];
-}
+// The half-precision conversions are core's (one implementation for kernels and RNG).
+export { f32ToF16 as halfFromFloat, f16ToF32 as halfToFloat, f32ToBf16 as bf16FromFloat, bf16ToF32 as bf16ToFloat } from "../half.js";
+import { bf16ToF32 as bf16ToFloat, f16ToF32 as halfToFloat, f32ToBf16 as bf16FromFloat, f32ToF16 as halfFromFloat } from "../half.js";
 
 /** float64 -> dtype as C++ static_cast does for PyTorch's reduced floats (double -> float -> half/bf16). */
 export function storeFloat(dtype: FloatDType, out: Float32Array | Float64Array | Uint16Array, i: number, v: number): void {
