@@ -21,3 +21,20 @@ describe("CPU runtime fusion", () => {
     expect(lazy).toEqual(chain(x, 1000).tolist());
   });
 });
+
+describe("CPU runtime buffer reuse", () => {
+  it("pooled intermediate memory never overwrites results the caller still holds", () => {
+    const f = (x: torch.Tensor) => {
+      const e = x.mul(2).exp();              // an output, and an input of the next loop
+      const s = e.add(1).mul(x).sum(0);      // the fused intermediate is released to the pool
+      return [e, s.mul(3).sub(1)] as const;  // a second loop that can take pooled memory
+    };
+    const inputs = [0, 1, 2, 3].map((k) => torch.linspace(-1, 1, 64).add(k).reshape(8, 8));
+    const lazy = inputs.map((x) => { const [e, s] = f(x.to("xla")); torch.xla.sync(e, s); return [e, s]; });
+    const eager = inputs.map((x) => f(x));
+    lazy.forEach(([e, s], k) => {
+      expect(e!.cpu().tolist()).toEqual(eager[k]![0].tolist());
+      expect(s!.cpu().tolist()).toEqual(eager[k]![1].tolist());
+    });
+  });
+});

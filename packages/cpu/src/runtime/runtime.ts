@@ -1,7 +1,9 @@
 // The in-process CPU runtime: "compiles" a StableHLO module into a list of
 // steps that call the primitive CPU kernels, with elementwise chains fused into
-// single generated loops and intermediate buffers released after their last use.
-import { numelOf, viewStrides, type AVal, type HostArray } from "@xlatorch/core";
+// single generated loops. Buffer lifetimes are planned at compile time: after
+// its last use an intermediate's memory goes to a pool that later fused loops
+// of the same dtype and size write into, within and across executions.
+import { numelOf, viewStrides, type AVal, type DType, type HostArray } from "@xlatorch/core";
 import type { DTypeName, DeviceBuffer, Executable, Module, Op, Runtime, Value } from "@xlatorch/stablehlo";
 import { elementwiseLoop } from "../codegen.js";
 import { KERNELS, type Kernel } from "../kernels/index.js";
@@ -14,6 +16,25 @@ import { encode } from "../kernels/values.js";
 export interface CpuBuffer extends DeviceBuffer { readonly s: Strided }
 
 type Env = Map<number, CpuBuffer>;
+
+/**
+ * Reusable host arrays by (dtype, length). Only memory that no live value
+ * aliases (views share their source's array) and that the caller does not own
+ * (parameters, constants, outputs) is returned to the pool.
+ */
+class BufferPool {
+  private free = new Map<string, HostArray[]>();
+  take(d: DType, n: number): HostArray {
+    const list = this.free.get(`${d.name}:${n}`);
+    return list?.pop() ?? d.alloc(n);
+  }
+  give(d: DType, a: HostArray): void {
+    const key = `${d.name}:${a.length}`;
+    const list = this.free.get(key) ?? [];
+    if (list.length < 8) list.push(a);
+    this.free.set(key, list);
+  }
+}
 type Step = (env: Env) => void;
 
 interface CpuExecutable extends Executable {
@@ -21,6 +42,8 @@ interface CpuExecutable extends Executable {
   steps: Step[];
   /** Values to drop after each step (their last use). */
   release: number[][];
+  /** Steps that produce constants (their memory is reused by every execution). */
+  constantSteps: Set<number>;
   returns: Value[];
 }
 
@@ -42,8 +65,10 @@ export class CpuRuntime implements Runtime {
     const inlined = inlinable(main.body, uses);
     const steps: Step[] = [];
     const stepOps: Value[][] = [];
+    const constantSteps = new Set<number>();
     for (const op of main.body) {
       if (inlined.has(op)) continue;
+      if (op.name === "stablehlo.constant") constantSteps.add(steps.length);
       steps.push(this.step(op, producer, inlined));
       stepOps.push(op.name === "stablehlo.constant" ? [] : readsOf(op, producer, inlined));
     }
@@ -53,7 +78,7 @@ export class CpuRuntime implements Runtime {
     const keep = new Set(main.returns.map((v) => v.id));
     const release: number[][] = steps.map(() => []);
     for (const [id, i] of last) if (!keep.has(id)) release[i]!.push(id);
-    return { numOutputs: main.returns.length, params: main.params, steps, release, returns: main.returns };
+    return { numOutputs: main.returns.length, params: main.params, steps, release, constantSteps, returns: main.returns };
   }
 
   private step(op: Op, producer: Map<number, Op>, inlined: Set<Op>): Step {
@@ -73,7 +98,7 @@ export class CpuRuntime implements Runtime {
       const fn = elementwiseLoop(loop.leaves.length, loop.reads, loop.body);
       const shape = loop.out.type.shape;
       return (env) => {
-        const data = loop.outDtype.alloc(numelOf(shape));
+        const data = this.pool.take(loop.outDtype, numelOf(shape));
         fn(data, shape, loop.leaves.map((l) => env.get(l.id)!.s));
         env.set(loop.out.id, buf(loop.out, contiguous(data, shape)));
       };
@@ -97,13 +122,27 @@ export class CpuRuntime implements Runtime {
   toDevice(data: HostArray, dtype: DTypeName, shape: readonly number[]): CpuBuffer {
     return { dtype, shape: [...shape], s: contiguous(data, shape) };
   }
+  private readonly pool = new BufferPool();
+
   execute(exe: Executable, args: readonly DeviceBuffer[]): CpuBuffer[] {
     const e = exe as CpuExecutable;
     const env: Env = new Map();
     e.params.forEach((p, i) => env.set(p.id, args[i] as CpuBuffer));
+    // Memory the caller owns, or that outlives this execution, never enters the pool.
+    const pinned = new Set<HostArray>(args.map((a) => (a as CpuBuffer).s.data));
+    const refs = new Map<HostArray, number>();
     e.steps.forEach((s, i) => {
+      const before = new Set(env.keys());
       s(env);
-      for (const id of e.release[i]!) env.delete(id);
+      for (const [id, b] of env) if (!before.has(id)) refs.set(b.s.data, (refs.get(b.s.data) ?? 0) + 1);
+      if (e.constantSteps.has(i)) for (const [id, b] of env) if (!before.has(id)) pinned.add(b.s.data);
+      for (const id of e.release[i]!) {
+        const b = env.get(id)!;
+        env.delete(id);
+        const left = (refs.get(b.s.data) ?? 1) - 1;
+        refs.set(b.s.data, left);
+        if (left === 0 && !pinned.has(b.s.data)) this.pool.give(dtypeOf(b.dtype), b.s.data);
+      }
     });
     return e.returns.map((v) => env.get(v.id)!);
   }
