@@ -44,6 +44,8 @@ interface CpuExecutable extends Executable {
   release: number[][];
   /** Steps that produce constants (their memory is reused by every execution). */
   constantSteps: Set<number>;
+  /** The value ids each step defines. */
+  defines: number[][];
   returns: Value[];
 }
 
@@ -66,9 +68,11 @@ export class CpuRuntime implements Runtime {
     const steps: Step[] = [];
     const stepOps: Value[][] = [];
     const constantSteps = new Set<number>();
+    const defines: number[][] = [];
     for (const op of main.body) {
       if (inlined.has(op)) continue;
       if (op.name === "stablehlo.constant") constantSteps.add(steps.length);
+      defines.push(op.results.map((r) => r.id));
       steps.push(this.step(op, producer, inlined));
       stepOps.push(op.name === "stablehlo.constant" ? [] : readsOf(op, producer, inlined));
     }
@@ -78,7 +82,7 @@ export class CpuRuntime implements Runtime {
     const keep = new Set(main.returns.map((v) => v.id));
     const release: number[][] = steps.map(() => []);
     for (const [id, i] of last) if (!keep.has(id)) release[i]!.push(id);
-    return { numOutputs: main.returns.length, params: main.params, steps, release, constantSteps, returns: main.returns };
+    return { numOutputs: main.returns.length, params: main.params, steps, release, constantSteps, defines, returns: main.returns };
   }
 
   private step(op: Op, producer: Map<number, Op>, inlined: Set<Op>): Step {
@@ -132,10 +136,12 @@ export class CpuRuntime implements Runtime {
     const pinned = new Set<HostArray>(args.map((a) => (a as CpuBuffer).s.data));
     const refs = new Map<HostArray, number>();
     e.steps.forEach((s, i) => {
-      const before = new Set(env.keys());
       s(env);
-      for (const [id, b] of env) if (!before.has(id)) refs.set(b.s.data, (refs.get(b.s.data) ?? 0) + 1);
-      if (e.constantSteps.has(i)) for (const [id, b] of env) if (!before.has(id)) pinned.add(b.s.data);
+      for (const id of e.defines[i]!) {
+        const data = env.get(id)!.s.data;
+        refs.set(data, (refs.get(data) ?? 0) + 1);
+        if (e.constantSteps.has(i)) pinned.add(data);
+      }
       for (const id of e.release[i]!) {
         const b = env.get(id)!;
         env.delete(id);
