@@ -22,7 +22,9 @@ export function elementwiseLoop(nIn: number, reads: string[], body: string): Loo
   const variants = new Map<string, (dense: boolean, out: HostArray, shape: Shape, ins: readonly Strided[]) => void>();
   fn = (out, shape, ins) => {
     const scalar = ins.map((s) => s.strides.every((st) => st === 0));
-    const key = scalar.map((b) => (b ? "1" : "0")).join("");
+    // Typed-array kinds are part of the variant key so each compiled loop sees
+    // one array type per operand (monomorphic element access stays fast).
+    const key = scalar.map((b) => (b ? "1" : "0")).join("") + out.constructor.name + ins.map((s) => s.data.constructor.name).join(",");
     let v = variants.get(key);
     if (!v) { v = compile(nIn, reads, body, scalar); variants.set(key, v); }
     v(ins.every((s, i) => scalar[i] || isContiguous(shape, s.strides)), out, shape, ins);
