@@ -129,9 +129,9 @@ export interface BackwardOptions {
   allow_unused?: boolean;
 }
 
-type Ops = { add(a: Tensor, b: Tensor): Tensor; onesLike(t: Tensor): Tensor; zerosLike(t: Tensor): Tensor; sumTo(g: Tensor, shape: readonly number[]): Tensor };
+type Ops = { add(a: Tensor, b: Tensor): Tensor };
 let ops: Ops;
-/** The op surface registers the few ops the engine itself needs. */
+/** The op surface registers the one op the engine itself needs (gradient accumulation). */
 export function setEngineOps(o: Ops): void { ops = o; }
 
 /**

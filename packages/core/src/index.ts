@@ -3,15 +3,9 @@ import "./methods.js";
 import "./vjps.js";
 import { setEngineOps } from "./autograd.js";
 import { add } from "./ops/elementwise.js";
-import { ones_like, zeros_like } from "./ops/creation.js";
 import type { Tensor } from "./tensor.js";
 
-setEngineOps({
-  add: (a: Tensor, b: Tensor) => add(a, b),
-  onesLike: (t: Tensor) => ones_like(t),
-  zerosLike: (t: Tensor) => zeros_like(t),
-  sumTo: (g: Tensor) => g,
-});
+setEngineOps({ add: (a: Tensor, b: Tensor) => add(a, b) });
 
 export * from "./dtype.js";
 export * from "./half.js";

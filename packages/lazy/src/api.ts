@@ -1,5 +1,5 @@
 // torch.xla: sync, metrics, diagnostics, StableHLO access.
-import { device, type Tensor } from "@xlatorch/core";
+import { device, dtypeOf, fromHost, type HostArray, type Tensor } from "@xlatorch/core";
 import { parseModule, printModule } from "@xlatorch/stablehlo";
 import { syncAll, valueOf } from "./backend.js";
 import { graphCache } from "./execute.js";
@@ -12,7 +12,6 @@ export function sync(...tensors: Tensor[]): void { syncAll(tensors); }
 /** PyTorch/XLA's older name for sync(). */
 export const mark_step = sync;
 export const xla_device = () => device("xla");
-export { device as xla_device_of };
 
 export function metrics_(): Metrics { return snapshot(); }
 export function metrics_report(): string { return metricsReport(getRuntime().platform); }
@@ -33,5 +32,4 @@ export function run_stablehlo(text: string, ...args: Tensor[]): Tensor[] {
   const bufs = args.map((t) => rt.toDevice(t.cpu().contiguous()._host(), t.dtype.name, t.shape));
   return rt.execute(exe, bufs).map((b) => fromBuffer(rt.toHost(b), b.dtype, b.shape));
 }
-import { dtypeOf, fromHost, type HostArray } from "@xlatorch/core";
 const fromBuffer = (h: HostArray, d: string, shape: readonly number[]) => fromHost(h, shape, dtypeOf(d), device("cpu"));

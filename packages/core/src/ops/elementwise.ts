@@ -1,7 +1,7 @@
 // Elementwise math, comparison and logic with PyTorch's promotion and broadcasting.
 import { surface } from "../autograd.js";
 import { bind1 } from "../dispatch.js";
-import { bool, get_default_dtype, result_type, type DType } from "../dtype_all.js";
+import { bool, get_default_dtype, int64, result_type, type DType } from "../dtype_all.js";
 import { TorchError, TorchTypeError } from "../errors.js";
 import { P, type CompareDirection } from "../prims.js";
 import { broadcastShapes } from "../shape.js";
@@ -283,7 +283,6 @@ export function lerp(start: Tensor, end: Tensor, weight: TensorOrScalar): Tensor
 export { convert };
 
 // Small helpers for VJPs that build index tables ([n, n] masks) on x's device.
-import { int64 } from "../dtype_all.js";
 const iota2 = (n: number, d: number, like: Tensor) => bind1(P.iota!, [], { shape: [n, n], dim: d, dtype: int64 }, like.device);
 /** [n, n] bool mask i == k. */
 export const eqIota = (n: number, like: Tensor) => cmp(iota2(n, 0, like), iota2(n, 1, like), "EQ");

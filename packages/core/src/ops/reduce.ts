@@ -191,4 +191,3 @@ export function log_softmax(x: Tensor, ...args: unknown[]): Tensor {
     return sub(shifted, log(reducePrim(exp(shifted), "sum", [d], true)));
   });
 }
-export { expandTo, bind };

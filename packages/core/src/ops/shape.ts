@@ -272,4 +272,3 @@ export function movedim(x: Tensor, source: number | number[], destination: numbe
   return permute(x, perm);
 }
 export const moveaxis = movedim;
-export { expandTo };

@@ -48,8 +48,8 @@ export const indexingKernels: Record<string, Kernel> = {
     else for (let i = 0; i < offs.length; i++) out[offs[i]!] = u[i];
     return [contiguous(encode(out, o!.dtype), o!.shape)];
   },
-  sort: ([x], [a], { dim, descending, stable }: { dim: number; descending: boolean; stable: boolean }, [ov, oi]) => {
-    void stable; // our sort is always stable
+  // always stable (a stable sort also satisfies stable=false)
+  sort: ([x], [a], { dim, descending }: { dim: number; descending: boolean }, [ov, oi]) => {
     const shape = a!.shape, nd = shape.length;
     const perm = permToEnd(nd, [dim]);
     const vals: any = decode(x!, shape, a!.dtype, perm);
