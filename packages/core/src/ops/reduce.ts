@@ -1,13 +1,13 @@
 // Reductions with dim/keepdim, scans, softmax family.
 import { surface } from "../autograd.js";
-import { bind, bind1 } from "../dispatch.js";
+import { bind1 } from "../dispatch.js";
 import { bool, get_default_dtype, int64, type DType } from "../dtype_all.js";
 import { TorchError, TorchIndexError, TorchTypeError } from "../errors.js";
 import { P, type ReduceOp } from "../prims.js";
 import { normDim, normDims } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { parseArgs } from "./args.js";
-import { convert, expandTo, resolveDtype } from "./base.js";
+import { convert, resolveDtype } from "./base.js";
 import { abs, add, div, exp, log, maximum, minimum, mul, pow, sqrt, sub, where, isinf, ne } from "./elementwise.js";
 import { reshape } from "./shape.js";
 import { gather } from "./indexing.js";

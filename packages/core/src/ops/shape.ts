@@ -8,7 +8,7 @@ import { P } from "../prims.js";
 import { inferSize, normDim, normDims, sameShape, shapeStr, viewStrides } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { checkInt, noExtra, parseArgs, splitSizes } from "./args.js";
-import { convert, expandTo } from "./base.js";
+import { convert } from "./base.js";
 
 const reshapePrim = (x: Tensor, shape: number[]) => (sameShape(x.shape, shape) ? x : bind1(P.reshape!, [x], { shape }));
 const viewable = (x: Tensor, shape: number[]) => viewStrides(x.shape, x.stride(), shape) !== null;
