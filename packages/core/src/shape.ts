@@ -3,6 +3,20 @@ import { TorchError, TorchIndexError } from "./errors.js";
 
 export type Shape = readonly number[];
 
+/**
+ * torch.Size: what x.shape and x.size() return. A frozen number array (index it,
+ * spread it, compare it like any array) that prints as PyTorch's does.
+ */
+export class Size extends Array<number> {
+  static override get [Symbol.species](): ArrayConstructor { return Array; }
+  static of_(dims: readonly number[]): Size {
+    return Object.freeze(Object.setPrototypeOf([...dims], Size.prototype)) as Size;
+  }
+  override toString(): string { return `torch.Size([${this.join(", ")}])`; }
+  [Symbol.for("nodejs.util.inspect.custom")](): string { return this.toString(); }
+  numel(): number { return this.reduce((a, b) => a * b, 1); }
+}
+
 export const numelOf = (s: Shape): number => s.reduce((a, b) => a * b, 1);
 
 export function contiguousStrides(shape: Shape): number[] {

@@ -4,7 +4,7 @@ import { AccumulateGrad, type Node } from "./autograd.js";
 import { Device, getBackend, type Payload } from "./device.js";
 import type { DType, HostArray } from "./dtype.js";
 import { TorchError } from "./errors.js";
-import { contiguousStrides, numelOf, type Shape } from "./shape.js";
+import { contiguousStrides, numelOf, Size, type Shape } from "./shape.js";
 
 /** Version counter shared by a tensor and its views (in-place detection). */
 export interface VersionCounter { v: number }
@@ -27,7 +27,7 @@ export class Tensor {
 
   constructor(payload: Payload, shape: Shape, readonly dtype: DType, readonly device: Device) {
     this._payload = payload;
-    this.shape = Object.freeze([...shape]);
+    this.shape = Size.of_(shape);
     liveCount++;
   }
 
@@ -39,7 +39,7 @@ export class Tensor {
   size(): number[];
   size(d: number): number;
   size(d?: number): number[] | number {
-    if (d === undefined) return [...this.shape];
+    if (d === undefined) return Size.of_(this.shape) as unknown as number[];
     const n = this.ndim;
     if (d < -Math.max(n, 1) || d >= Math.max(n, 1)) throw new TorchError(`size: Dimension out of range (expected to be in range of [${-Math.max(n, 1)}, ${Math.max(n, 1) - 1}], but got ${d})`);
     return this.shape[d < 0 ? d + n : d]!;
