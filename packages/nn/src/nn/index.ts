@@ -10,6 +10,7 @@ export { Embedding } from "./modules/sparse.js";
 export { LayerNorm } from "./modules/normalization.js";
 export { BatchNorm1d } from "./modules/batchnorm.js";
 export { Sequential, ModuleList, ModuleDict } from "./modules/container.js";
+export { RNNBase, RNN, LSTM, GRU, RNNCellBase, RNNCell, LSTMCell, GRUCell } from "./modules/rnn.js";
 export { L1Loss, MSELoss, SmoothL1Loss, NLLLoss, CrossEntropyLoss, BCELoss, BCEWithLogitsLoss } from "./modules/loss.js";
 export * as functional from "./functional/index.js";
 export * as init from "./init.js";
