@@ -20,7 +20,9 @@ export function surface<T>(name: string, fn: () => T): T {
   if (surfaceDepth++ === 0) surfaceName = name;
   try { return fn(); } finally { if (--surfaceDepth === 0) surfaceName = null; }
 }
-const className = (op: string) => op.split("_").filter(Boolean).map((s) => s[0]!.toUpperCase() + s.slice(1)).join("") + "Backward0";
+/** "mul" -> "MulBackward0"; a name that already reads "XBackwardN" is PyTorch's own choice and kept. */
+const className = (op: string) =>
+  /Backward\d$/.test(op) ? op : op.split("_").filter(Boolean).map((s) => s[0]!.toUpperCase() + s.slice(1)).join("") + "Backward0";
 
 export class Node {
   /** Edges to the nodes producing each input's gradient (null: no grad needed). */

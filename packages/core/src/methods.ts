@@ -99,7 +99,7 @@ function to(this: Tensor, ...args: unknown[]): Tensor {
     const d = toDevice(dev);
     if (!d.equals(this.device)) r = transfer(this, d);
   }
-  if (dtype && dtype !== r.dtype) r = convert(r, dtype);
+  if (dtype && dtype !== r.dtype) r = surface("to_copy", () => convert(r, dtype!));
   if (copy && r === this) r = S.clone(this);
   return r;
 }
@@ -114,12 +114,12 @@ function transfer(x: Tensor, d: ReturnType<typeof toDevice>): Tensor {
   }
   return y;
 }
-import { recordCustom } from "./autograd.js";
+import { recordCustom, surface } from "./autograd.js";
 function recordTransfer(x: Tensor, y: Tensor): void {
   recordCustom("ToCopyBackward0", [x], [y], (cts) => [cts[0] ? transfer(cts[0], x.device) : null]);
 }
 
-const dtypeMethod = (d: DType) => function (this: Tensor) { return convert(this, d); };
+const dtypeMethod = (d: DType) => function (this: Tensor) { return surface("to_copy", () => convert(this, d)); };
 Object.assign(proto, {
   to,
   cpu(this: Tensor) { return to.call(this, "cpu"); },

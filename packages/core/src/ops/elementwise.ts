@@ -209,7 +209,7 @@ export const erfinv = (x: Tensor) => unaryFloat("erfinv", "erfinv", x);
 export const log2 = (x: Tensor) => surface("log2", () => mul(log(x), 1 / Math.LN2));
 export const log10 = (x: Tensor) => surface("log10", () => mul(log(x), 1 / Math.LN10));
 export const exp2 = (x: Tensor) => surface("exp2", () => pow(2, x.dtype.is_floating_point ? x : convert(x, get_default_dtype())));
-export const square = (x: Tensor) => surface("square", () => mul(x, x));
+export const square = (x: Tensor) => surface("pow", () => mul(x, x));
 export const floor = (x: Tensor) => (x.dtype.is_floating_point ? unarySame("floor", "floor", x) : x.clone());
 export const ceil = (x: Tensor) => (x.dtype.is_floating_point ? unarySame("ceil", "ceil", x) : x.clone());
 export const trunc = (x: Tensor) => (x.dtype.is_floating_point ? surface("trunc", () => truncF(x)) : x.clone());
@@ -257,7 +257,7 @@ export function where(cond: Tensor, a?: TensorOrScalar, b?: TensorOrScalar): Ten
 export function clamp(x: Tensor, ...args: unknown[]): Tensor {
   const { min, max } = parseArgs("clamp", args, ["min", "max"], { min: null, max: null });
   if (min === null && max === null) throw new TorchError("clamp: At least one of 'min' or 'max' must not be None");
-  return surface("clamp", () => {
+  return surface(min !== null && max !== null ? "ClampBackward1" : min !== null ? "clamp_min" : "clamp_max", () => {
     let dt = x.dtype;
     for (const b of [min, max]) if (b !== null) dt = result_type({ dtype: dt, ndim: x.ndim }, b instanceof Tensor ? operand(b) : (b as Scalar));
     let y: Tensor = convert(x, dt);

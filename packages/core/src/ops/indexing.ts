@@ -154,10 +154,9 @@ function checkBounds(ix: Tensor, n: number, dim: number, op = "index", allowNega
 
 /** x[subs...] (Python's __getitem__). */
 export function getitem(x: Tensor, ...subs: Subscript[]): Tensor {
-  return surface("index", () => {
-    const { view, adv } = applyBasic(x, subs);
-    return adv.length ? applyAdvanced(view, adv) : view;
-  });
+  // basic subscripts name their nodes themselves (SelectBackward0, SliceBackward0, ...)
+  const { view, adv } = applyBasic(x, subs);
+  return adv.length ? surface("index", () => applyAdvanced(view, adv)) : view;
 }
 
 /** x[subs] = value (Python's __setitem__), in place. */

@@ -28,7 +28,9 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   if (k1 !== k2) {
     throw new TorchError(`matmul: mat1 and mat2 shapes cannot be multiplied (${a.ndim === 1 ? `1x${k1}` : `${a.shape.slice(0, -1).reduce((x, y) => x * y, 1)}x${k1}`} and ${b.ndim === 1 ? `${b.shape[0]}x1` : `${k2}x${b.shape[b.ndim - 1]}`}) (shapes ${shapeStr(a.shape)} and ${shapeStr(b.shape)})`);
   }
-  return surface("matmul", () => {
+  // named like PyTorch's dispatch: mm, mv, dot, else a batched product viewed back
+  const name = a.ndim === 1 && b.ndim === 1 ? "dot" : a.ndim === 2 && b.ndim === 2 ? "mm" : a.ndim === 2 && b.ndim === 1 ? "mv" : "UnsafeViewBackward0";
+  return surface(name, () => {
     if (a.ndim === 1 && b.ndim === 1) return dot_general(a, b, [], [], [0], [0]);
     if (a.ndim === 2 && b.ndim === 2) return dot_general(a, b, [], [], [1], [0]);
     if (b.ndim === 1) return squeeze(matmul(a, unsqueeze(b, 1)), -1);
@@ -68,7 +70,7 @@ export function dot(a: Tensor, b: Tensor): Tensor {
 export const inner = dot, vdot = dot;
 export function outer(a: Tensor, b: Tensor): Tensor {
   if (a.ndim !== 1 || b.ndim !== 1) throw new TorchError(`outer: expected 1D tensors, got ${a.ndim}D and ${b.ndim}D`);
-  return surface("outer", () => mul(unsqueeze(a, 1), unsqueeze(b, 0)));
+  return surface("mul", () => mul(unsqueeze(a, 1), unsqueeze(b, 0)));
 }
 export const ger = outer;
 

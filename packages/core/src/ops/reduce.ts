@@ -28,7 +28,7 @@ const accDtype = (x: Tensor, dtype: unknown): DType => resolveDtype(dtype as DTy
 export function sum(x: Tensor, ...args: unknown[]): Tensor {
   const o = parseArgs("sum", args, ["dim", "keepdim", "dtype"], { dim: null, keepdim: false });
   const dims = dimsOf("sum", x, o.dim);
-  return surface("sum", () => reducePrim(convert(x, accDtype(x, o.dtype)), "sum", dims, o.keepdim));
+  return surface(o.dim === null ? "sum" : "SumBackward1", () => reducePrim(convert(x, accDtype(x, o.dtype)), "sum", dims, o.keepdim));
 }
 export function prod(x: Tensor, ...args: unknown[]): Tensor {
   const o = parseArgs("prod", args, ["dim", "keepdim", "dtype"], { dim: null, keepdim: false });
@@ -41,7 +41,7 @@ export function mean(x: Tensor, ...args: unknown[]): Tensor {
   if (!dt.is_floating_point) throw new TorchError(`mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${dt.scalarName}`);
   const dims = dimsOf("mean", x, o.dim);
   const n = dims.reduce((a, d) => a * x.shape[d]!, 1);
-  return surface("mean", () => div(reducePrim(convert(x, dt), "sum", dims, o.keepdim), n));
+  return surface(o.dim === null ? "mean" : "MeanBackward1", () => div(reducePrim(convert(x, dt), "sum", dims, o.keepdim), n));
 }
 
 function extremum(op: "max" | "min", x: Tensor, args: unknown[]): Tensor | Tensor[] {
@@ -49,7 +49,7 @@ function extremum(op: "max" | "min", x: Tensor, args: unknown[]): Tensor | Tenso
   const o = parseArgs(op, args, ["dim", "keepdim"], { dim: null, keepdim: false });
   if (o.dim === null) {
     if (x.numel() === 0) throw new TorchError(`${op}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.`);
-    return surface(op, () => reducePrim(x, op, [...Array(x.ndim).keys()], false));
+    return surface(`${op === "max" ? "Max" : "Min"}Backward1`, () => reducePrim(x, op, [...Array(x.ndim).keys()], false));
   }
   const d = normDim(o.dim, x.ndim, op);
   if (x.ndim > 0 && x.shape[d] === 0) throw new TorchError(`${op}(): Expected reduction dim ${d} to have non-zero size.`);
@@ -131,7 +131,7 @@ export function norm(x: Tensor, ...args: unknown[]): Tensor {
   const dims = dimsOf("norm", x, o.dim);
   const p = o.p === "fro" ? 2 : o.p;
   if (typeof p !== "number") throw new TorchTypeError(`norm(): unsupported p ${String(o.p)}`);
-  return surface("norm", () => {
+  return surface("NormBackward1", () => {
     const ax = abs(x);
     if (p === Infinity) return reducePrim(ax, "max", dims, o.keepdim);
     if (p === -Infinity) return reducePrim(ax, "min", dims, o.keepdim);

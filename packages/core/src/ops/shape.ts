@@ -19,14 +19,15 @@ export function view(x: Tensor, ...args: unknown[]): Tensor {
   if (!viewable(x, shape)) {
     throw new TorchError(`view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces). Use .reshape(...) instead. (input ${shapeStr(x.shape)}, view ${shapeStr(shape)})`);
   }
-  return reshapePrim(x, shape);
+  return surface("view", () => reshapePrim(x, shape));
 }
 
 /** A view when the strides allow it, a copy otherwise (as in PyTorch). */
 export function reshape(x: Tensor, ...args: unknown[]): Tensor {
   const [size] = splitSizes("reshape", args);
   const shape = inferSize("reshape", size, x.numel());
-  return surface("reshape", () => reshapePrim(viewable(x, shape) ? x : bind1(P.copy!, [x]), shape));
+  const alias = viewable(x, shape);
+  return surface(alias ? "ReshapeAliasBackward0" : "UnsafeViewBackward0", () => reshapePrim(alias ? x : bind1(P.copy!, [x]), shape));
 }
 export const view_as = (x: Tensor, o: Tensor) => view(x, [...o.shape]);
 export const reshape_as = (x: Tensor, o: Tensor) => reshape(x, [...o.shape]);
@@ -35,8 +36,7 @@ export function permute(x: Tensor, ...args: unknown[]): Tensor {
   const [dims] = splitSizes("permute", args);
   if (dims.length !== x.ndim) throw new TorchError(`permute(sparse_coo): number of dimensions in the tensor input does not match the length of the desired ordering of dimensions i.e. input.dim() = ${x.ndim} is not equal to len(dims) = ${dims.length}`);
   const perm = normDims(dims, x.ndim, "permute");
-  if (perm.every((p, i) => p === i)) return bind1(P.transpose!, [x], { perm });
-  return bind1(P.transpose!, [x], { perm });
+  return surface("permute", () => bind1(P.transpose!, [x], { perm }));
 }
 
 export function transpose(x: Tensor, d0: number, d1: number, ...extra: unknown[]): Tensor {
@@ -50,7 +50,7 @@ export function transpose(x: Tensor, d0: number, d1: number, ...extra: unknown[]
 export const swapaxes = transpose, swapdims = transpose;
 export function t(x: Tensor): Tensor {
   if (x.ndim > 2) throw new TorchError(`t() expects a tensor with <= 2 dimensions, but self is ${x.ndim}D`);
-  return x.ndim < 2 ? bind1(P.transpose!, [x], { perm: [...Array(x.ndim).keys()] }) : transpose(x, 0, 1);
+  return surface("t", () => (x.ndim < 2 ? bind1(P.transpose!, [x], { perm: [...Array(x.ndim).keys()] }) : transpose(x, 0, 1)));
 }
 
 export function expand(x: Tensor, ...args: unknown[]): Tensor {
@@ -63,7 +63,7 @@ export function expand(x: Tensor, ...args: unknown[]): Tensor {
     if (cur !== 1 && cur !== s) throw new TorchError(`expand: The expanded size of the tensor (${s}) must match the existing size (${cur}) at non-singleton dimension ${i}.  Target sizes: ${shapeStr(size)}.  Tensor sizes: ${shapeStr(x.shape)}`);
     return s;
   });
-  return bind1(P.broadcast_in_dim!, [x], { shape, dims: x.shape.map((_, i) => i + off) });
+  return surface("expand", () => bind1(P.broadcast_in_dim!, [x], { shape, dims: x.shape.map((_, i) => i + off) }));
 }
 export const expand_as = (x: Tensor, o: Tensor) => expand(x, [...o.shape]);
 export const broadcast_to = (x: Tensor, shape: number[]) => expand(x, shape);
@@ -71,7 +71,7 @@ export const broadcast_to = (x: Tensor, shape: number[]) => expand(x, shape);
 export function squeeze(x: Tensor, ...args: unknown[]): Tensor {
   const { dim } = parseArgs("squeeze", args, ["dim"], { dim: null });
   const dims = dim === null ? x.shape.flatMap((s, i) => (s === 1 ? [i] : [])) : normDims(dim, x.ndim, "squeeze").filter((d) => x.shape[d] === 1);
-  return reshapePrim(x, x.shape.filter((_, i) => !dims.includes(i)));
+  return surface(dim === null ? "SqueezeBackward0" : "SqueezeBackward1", () => reshapePrim(x, x.shape.filter((_, i) => !dims.includes(i))));
 }
 export function unsqueeze(x: Tensor, dim: number, ...extra: unknown[]): Tensor {
   noExtra("unsqueeze", 2, extra);
@@ -79,7 +79,7 @@ export function unsqueeze(x: Tensor, dim: number, ...extra: unknown[]): Tensor {
   const d = normDim(dim, x.ndim + 1, "unsqueeze");
   const shape = [...x.shape];
   shape.splice(d, 0, 1);
-  return reshapePrim(x, shape);
+  return surface("unsqueeze", () => reshapePrim(x, shape));
 }
 
 function sliceDim(x: Tensor, dim: number, start: number, stop: number, step = 1): Tensor {
@@ -125,7 +125,7 @@ export function unflatten(x: Tensor, dim: number, sizes: number[]): Tensor {
 }
 
 export function contiguous(x: Tensor): Tensor {
-  return x.is_contiguous() ? x : bind1(P.copy!, [x]);
+  return x.is_contiguous() ? x : surface("clone", () => bind1(P.copy!, [x]));
 }
 export const clone = (x: Tensor) => surface("clone", () => bind1(P.copy!, [x]));
 
@@ -176,7 +176,7 @@ export function split(x: Tensor, split_size_or_sections: number | number[], ...a
     if (tot !== n) throw new TorchError(`split_with_sizes expects split_sizes to sum exactly to ${n} (input tensor's size at dimension ${d}), but got split_sizes=${shapeStr(sizes)}`);
   }
   let off = 0;
-  return sizes.map((s) => { const r = sliceDim(x, d, off, off + s); off += s; return r; });
+  return surface("split", () => sizes.map((s) => { const r = sliceDim(x, d, off, off + s); off += s; return r; }));
 }
 
 export function chunk(x: Tensor, chunks: number, ...args: unknown[]): Tensor[] {
@@ -189,7 +189,7 @@ export function chunk(x: Tensor, chunks: number, ...args: unknown[]): Tensor[] {
 export function unbind(x: Tensor, ...args: unknown[]): Tensor[] {
   const { dim } = parseArgs("unbind", args, ["dim"], { dim: 0 });
   const d = normDim(dim, x.ndim, "unbind");
-  return Array.from({ length: x.shape[d]! }, (_, i) => select(x, d, i));
+  return surface("unbind", () => Array.from({ length: x.shape[d]! }, (_, i) => select(x, d, i)));
 }
 
 export function flip(x: Tensor, ...args: unknown[]): Tensor {
