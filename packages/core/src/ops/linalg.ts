@@ -22,6 +22,7 @@ const dot_general = (a: Tensor, b: Tensor, lb: number[], rb: number[], lc: numbe
 export function matmul(a: Tensor, b: Tensor): Tensor {
   checkTensor("matmul", "input", a);
   checkTensor("matmul", "other", b);
+  if (!a.device.equals(b.device)) throw new TorchError(`Expected all tensors to be on the same device, but found at least two devices, ${a.device} and ${b.device}! (when checking arguments for matmul)`);
   if (a.ndim === 0 || b.ndim === 0) throw new TorchError(`matmul: both arguments to matmul need to be at least 1D, but they are ${a.ndim}D and ${b.ndim}D`);
   sameDtype("matmul", a, b);
   const k1 = a.shape[a.ndim - 1]!, k2 = b.shape[Math.max(0, b.ndim - 2)]!;
