@@ -1,0 +1,286 @@
+// max/avg pooling (1d, 2d, 3d), adaptive avg/max pooling, lp-free: compositions
+// of core ops. Windows are the strided slices of conv.ts; a max pool stacks
+// them and reduces, an average pool adds them and divides by a per-cell
+// divisor computed from the (static) shapes.
+import { TorchError, TorchTypeError, Tensor, arange, cat, int64, is_grad_enabled, stack, surface, tensor, zeros } from "@xlatorch/core";
+import { parseArgs, type Args } from "../args.js";
+import { padSpatial, windows, type IntOrTuple } from "./conv.js";
+
+const shp = (s: readonly number[]) => `[${s.join(", ")}]`;
+const WORDS = ["", "one", "two", "three"];
+
+function tuple(op: string, name: string, v: unknown, nd: number, what: string): number[] {
+  const arr = typeof v === "number" ? Array<number>(nd).fill(v) : Array.isArray(v) && (v.length === 1 || v.length === nd) ? (v.length === 1 ? Array<number>(nd).fill(v[0]) : [...v]) : null;
+  if (arr === null || arr.some((x) => typeof x !== "number" || !Number.isInteger(x))) {
+    throw new TorchError(`${op}: ${name} ${what} a single int, or a tuple of ${WORDS[nd]} ints`);
+  }
+  return arr;
+}
+
+/** ATen's pooling_output_shape: floor/ceil division, the last window must start inside the (left-padded) input. */
+export function poolOutputSize(L: number, k: number, pad: number, stride: number, dil: number, ceil: boolean): number {
+  const num = L + 2 * pad - dil * (k - 1) - 1 + (ceil ? stride - 1 : 0);
+  let out = Math.floor(num / stride) + 1;
+  if (ceil && (out - 1) * stride >= L + pad) out--;
+  return out;
+}
+
+interface PoolGeom { k: number[]; s: number[]; p: number[]; d: number[]; out: number[] }
+
+/** Parses and checks kernel/stride/padding/dilation as ATen's pool{nd}d_shape_check does. */
+function poolGeom(op: string, x: Tensor, nd: number, kernel: unknown, stride: unknown, padding: unknown, dilation: unknown, ceil: boolean): PoolGeom {
+  const k = tuple(op, "kernel_size", kernel, nd, "must either be");
+  const s = stride === null || (Array.isArray(stride) && stride.length === 0) ? k : tuple(op, "stride", stride, nd, "must either be omitted,");
+  const p = tuple(op, "padding", padding, nd, "must either be");
+  const d = tuple(op, "dilation", dilation, nd, "must be either");
+  const axes = nd === 1 ? ["W"] : nd === 2 ? ["H", "W"] : ["T", "H", "W"];
+  const named = (pre: string, v: number[]) => v.map((val, i) => `${pre}${axes[i]}: ${val}`).join(" ");
+  if (k.some((v) => v <= 0)) throw new TorchError(`kernel size should be greater than zero, but got ${named("k", k)}`);
+  if (s.some((v) => v <= 0)) throw new TorchError(`stride should be greater than zero, but got ${named("d", s)}`);
+  if (d.some((v) => v <= 0)) throw new TorchError(`dilation should be greater than zero, but got ${named("dilation", d)}`);
+  p.forEach((pp, i) => {
+    if (pp < 0) throw new TorchError(`pad must be non-negative, but got pad: ${pp}`);
+    if (pp > Math.floor(k[i]! / 2)) throw new TorchError(`pad should be at most half of kernel size, but got pad=${pp} and kernel_size=${k[i]}`);
+  });
+  const sp = x.shape.slice(x.ndim - nd);
+  const out = sp.map((L, i) => poolOutputSize(L, k[i]!, p[i]!, s[i]!, d[i]!, ceil));
+  if (out.some((v) => v < 1)) {
+    const C = x.shape[x.ndim - nd - 1]!;
+    throw new TorchError(`Given input size: (${[C, ...sp].join("x")}). Calculated output size: (${[C, ...out].join("x")}). Output size is too small`);
+  }
+  return { k, s, p, d, out };
+}
+
+/** Right padding so that every (ceil_mode) window lies inside the padded input. */
+const rightPad = (x: Tensor, g: PoolGeom) => {
+  const nd = g.k.length;
+  return x.shape.slice(x.ndim - nd).map((L, i) => Math.max(g.p[i]!, (g.out[i]! - 1) * g.s[i]! + g.d[i]! * (g.k[i]! - 1) + 1 - L - g.p[i]!));
+};
+
+function checkPoolInput(op: string, input: Tensor, nd: number, msg: string): [Tensor, boolean] {
+  if (!(input instanceof Tensor)) throw new TorchTypeError(`${op}(): argument 'input' (position 1) must be Tensor, not ${typeof input}`);
+  if (input.ndim !== nd + 1 && input.ndim !== nd + 2) throw new TorchError(msg);
+  if (input.shape.slice(input.ndim - nd - 1).some((v) => v === 0)) throw new TorchError(msg);
+  return input.ndim === nd + 1 ? [input.unsqueeze(0), true] : [input, false];
+}
+
+/** Flat index (within the unpadded spatial input) of window element `k` of each output cell. */
+function flatIndices(g: PoolGeom, spatial: readonly number[], kIdx: Tensor): Tensor {
+  const nd = g.k.length;
+  const dev = kIdx.device;
+  let flat: Tensor | null = null;
+  let rem = kIdx;
+  // Decompose the row-major kernel offset into per-dim offsets, last dim fastest.
+  const per: Tensor[] = [];
+  for (let i = nd - 1; i >= 0; i--) {
+    per[i] = rem.remainder(g.k[i]!);
+    rem = rem.floor_divide(g.k[i]!);
+  }
+  for (let i = 0; i < nd; i++) {
+    const shape = g.out.map((_, j) => (j === i ? g.out[i]! : 1));
+    const start = arange(g.out[i]!, { dtype: int64, device: dev }).mul(g.s[i]!).sub(g.p[i]!).reshape(shape);
+    const pos = per[i]!.mul(g.d[i]!).add(start);
+    flat = flat ? flat.mul(spatial[i]!).add(pos) : pos;
+  }
+  return flat!;
+}
+
+function maxPoolNd(nd: number, input: Tensor, kernel_size: IntOrTuple, args: MaxPoolArgs): Tensor | Tensor[] {
+  const op = `max_pool${nd}d`;
+  const o = parseArgs(op, args, ["stride", "padding", "dilation", "ceil_mode", "return_indices"], { stride: null, padding: 0, dilation: 1, ceil_mode: false, return_indices: false });
+  const msg = nd === 1
+    ? `max_pool1d: Expected 2D or 3D (batch mode) tensor with optional 0 dim batch size for input, but got:${shp(input.shape)}`
+    : `non-empty ${nd + 1}D or ${nd + 2}D (batch mode) tensor expected for input`;
+  const [x, unbatched] = checkPoolInput(op, input, nd, msg);
+  const g = poolGeom(op, x, nd, kernel_size, o.stride, o.padding, o.dilation, o.ceil_mode);
+  if (!x.dtype.is_floating_point) throw new TorchError(`"${op}" not implemented for '${x.dtype.scalarName}'`);
+  const spatial = x.shape.slice(2);
+  const res = surface(`${op}_with_indices`, () => {
+    const xp = padSpatial(x, g.p, rightPad(x, g), -Infinity);
+    const wins = windows(xp, g.k, g.d, g.s, g.out);
+    if (wins.length === 1) {
+      const v = wins[0]!.clone();
+      return o.return_indices ? [v, flatIndices(g, spatial, zeros(g.out, { dtype: int64, device: v.device })).expand(v.shape).contiguous()] : [v];
+    }
+    const st = stack(wins, 2);
+    // The gradient goes to one element per window (the first maximum), as
+    // PyTorch's max_pool backward does; amax would split it among ties.
+    if (!o.return_indices && !(is_grad_enabled() && x.requires_grad)) return [st.amax(2)];
+    const [v, i] = st.max(2) as unknown as [Tensor, Tensor];
+    return o.return_indices ? [v, flatIndices(g, spatial, i)] : [v];
+  }) as Tensor[];
+  const out = unbatched ? res.map((t) => t.squeeze(0)) : res;
+  return o.return_indices ? out : out[0]!;
+}
+
+type MaxPoolKw = { stride?: IntOrTuple | null; padding?: IntOrTuple; dilation?: IntOrTuple; ceil_mode?: boolean; return_indices?: boolean };
+type MaxPoolArgs = Args<[stride: IntOrTuple | null, padding: IntOrTuple, dilation: IntOrTuple, ceil_mode: boolean, return_indices: boolean], MaxPoolKw>;
+
+/** max_pool1d(input, kernel_size, stride=kernel_size, padding=0, dilation=1, ceil_mode=false, return_indices=false). */
+export function max_pool1d(input: Tensor, kernel_size: IntOrTuple, ...args: MaxPoolArgs): any { return maxPoolNd(1, input, kernel_size, args); }
+/** max_pool2d(input, kernel_size, stride=kernel_size, padding=0, dilation=1, ceil_mode=false, return_indices=false); with return_indices, [values, indices]. */
+export function max_pool2d(input: Tensor, kernel_size: IntOrTuple, ...args: MaxPoolArgs): any { return maxPoolNd(2, input, kernel_size, args); }
+/** max_pool3d(input, kernel_size, ...) as max_pool2d over three spatial dims. */
+export function max_pool3d(input: Tensor, kernel_size: IntOrTuple, ...args: MaxPoolArgs): any { return maxPoolNd(3, input, kernel_size, args); }
+export const max_pool1d_with_indices = (input: Tensor, kernel_size: IntOrTuple, ...args: MaxPoolArgs): Tensor[] => maxPoolNd(1, input, kernel_size, [...withIndices(args)] as MaxPoolArgs) as Tensor[];
+export const max_pool2d_with_indices = (input: Tensor, kernel_size: IntOrTuple, ...args: MaxPoolArgs): Tensor[] => maxPoolNd(2, input, kernel_size, [...withIndices(args)] as MaxPoolArgs) as Tensor[];
+function withIndices(args: readonly unknown[]): unknown[] {
+  const last = args[args.length - 1];
+  if (last && typeof last === "object" && !Array.isArray(last) && !(last instanceof Tensor)) return [...args.slice(0, -1), { ...last, return_indices: true }];
+  return [...args, { return_indices: true }];
+}
+
+/** ATen's avg_pool divisor per output cell along one dim: [count with padding, count without]. */
+function avgCounts(L: number, k: number, p: number, s: number, out: number): [number[], number[]] {
+  const withPad: number[] = [], without: number[] = [];
+  for (let i = 0; i < out; i++) {
+    const start = i * s - p, end = Math.min(start + k, L + p);
+    withPad.push(end - start);
+    without.push(Math.min(end, L) - Math.max(start, 0));
+  }
+  return [withPad, without];
+}
+
+type AvgPoolKw = { stride?: IntOrTuple | null; padding?: IntOrTuple; ceil_mode?: boolean; count_include_pad?: boolean; divisor_override?: number | null };
+type AvgPoolArgs = Args<[stride: IntOrTuple | null, padding: IntOrTuple, ceil_mode: boolean, count_include_pad: boolean, divisor_override: number | null], AvgPoolKw>;
+type AvgPool1dArgs = Args<[stride: IntOrTuple | null, padding: IntOrTuple, ceil_mode: boolean, count_include_pad: boolean], Omit<AvgPoolKw, "divisor_override">>;
+
+function avgPoolNd(nd: number, input: Tensor, kernel_size: IntOrTuple, args: readonly unknown[]): Tensor {
+  const op = `avg_pool${nd}d`;
+  const names = nd === 1 ? ["stride", "padding", "ceil_mode", "count_include_pad"] as const : ["stride", "padding", "ceil_mode", "count_include_pad", "divisor_override"] as const;
+  const o = parseArgs(op, args, names as readonly ("stride" | "padding" | "ceil_mode" | "count_include_pad" | "divisor_override")[], { stride: null, padding: 0, ceil_mode: false, count_include_pad: true, divisor_override: null });
+  const msg = nd === 1
+    ? `Expected 2 to 3 dimensions, but got ${input.ndim}-dimensional tensor for argument #1 'self' (while checking arguments for avg_pool1d)`
+    : `non-empty ${nd + 1}D or ${nd + 2}D (batch mode) tensor expected for input`;
+  const [x, unbatched] = checkPoolInput(op, input, nd, msg);
+  const g = poolGeom(op, x, nd, kernel_size, o.stride, o.padding, 1, o.ceil_mode);
+  if (o.divisor_override !== null && o.divisor_override === 0) throw new TorchError("divisor must be not zero");
+  if (!x.dtype.is_floating_point) throw new TorchError(`"${op}" not implemented for '${x.dtype.scalarName}'`);
+  const spatial = x.shape.slice(2);
+  const y = surface(op, () => {
+    const xp = padSpatial(x, g.p, rightPad(x, g), 0);
+    // Summed in the window's row-major order, as ATen's loop adds them.
+    const sum = windows(xp, g.k, g.d, g.s, g.out).reduce((a, b) => a.add(b));
+    if (o.divisor_override !== null) return sum.div(o.divisor_override);
+    const counts = spatial.map((L, i) => avgCounts(L, g.k[i]!, g.p[i]!, g.s[i]!, g.out[i]!)[o.count_include_pad ? 0 : 1]);
+    if (counts.every((c, i) => c.every((v) => v === g.k[i]))) return sum.div(g.k.reduce((a, b) => a * b, 1));
+    // Divisor per output cell: the product of the per-dim counts (host-side, static shapes).
+    let div: number[] = [1];
+    for (const c of counts) div = div.flatMap((a) => c.map((b) => a * b));
+    return sum.div(tensor(div, { dtype: x.dtype, device: x.device }).reshape(g.out));
+  });
+  return unbatched ? y.squeeze(0) : y;
+}
+
+/** avg_pool1d(input, kernel_size, stride=kernel_size, padding=0, ceil_mode=false, count_include_pad=true). */
+export const avg_pool1d = (input: Tensor, kernel_size: IntOrTuple, ...args: AvgPool1dArgs): Tensor => avgPoolNd(1, input, kernel_size, args);
+/** avg_pool2d(input, kernel_size, stride=kernel_size, padding=0, ceil_mode=false, count_include_pad=true, divisor_override=null). */
+export const avg_pool2d = (input: Tensor, kernel_size: IntOrTuple, ...args: AvgPoolArgs): Tensor => avgPoolNd(2, input, kernel_size, args);
+/** avg_pool3d(input, kernel_size, ...) as avg_pool2d over three spatial dims. */
+export const avg_pool3d = (input: Tensor, kernel_size: IntOrTuple, ...args: AvgPoolArgs): Tensor => avgPoolNd(3, input, kernel_size, args);
+
+// ---- adaptive pooling ----
+
+export type OutputSize = number | null | readonly (number | null)[];
+
+/** PyTorch's adaptive bins: cell i covers [floor(i*L/out), ceil((i+1)*L/out)). */
+const bin = (i: number, L: number, out: number): [number, number] => [Math.floor((i * L) / out), Math.ceil(((i + 1) * L) / out)];
+
+function adaptiveSetup(op: string, input: Tensor, nd: number, output_size: OutputSize): [Tensor, boolean, number[]] {
+  if (!(input instanceof Tensor)) throw new TorchTypeError(`${op}(): argument 'input' (position 1) must be Tensor, not ${typeof input}`);
+  if (input.ndim !== nd + 1 && input.ndim !== nd + 2) throw new TorchError(`${op}(): Expected ${nd + 1}D or ${nd + 2}D tensor, but got${op.startsWith("adaptive_max") ? ":" : ""} ${shp(input.shape)}`);
+  for (let i = 1; i < input.ndim; i++) {
+    if (input.shape[i] === 0) throw new TorchError(`${op}(): Expected input to have non-zero size for non-batch dimensions, but input has sizes ${shp(input.shape)} with dimension ${i} being empty`);
+  }
+  const sizes = Array.isArray(output_size) ? [...output_size] : Array<number | null>(nd).fill(output_size as number | null);
+  if (sizes.length !== nd) throw new TorchError(`${op}: output_size must be ${nd}`);
+  const sp = input.shape.slice(input.ndim - nd);
+  const out = sizes.map((v, i) => (v === null ? sp[i]! : v));
+  if (out.some((v) => !Number.isInteger(v) || v < 0)) throw new TorchError(`${op}: elements of output_size must be greater than or equal to 0 but received {${out.join(", ")}}`);
+  return input.ndim === nd + 1 ? [input.unsqueeze(0), true, out] : [input, false, out];
+}
+
+/** Means over the adaptive bins of one dim (a reshape when the bins are equal). */
+function adaptiveAvgDim(x: Tensor, ax: number, out: number): Tensor {
+  const L = x.shape[ax]!;
+  if (out === L) return x;
+  if (L % out === 0) return x.reshape([...x.shape.slice(0, ax), out, L / out, ...x.shape.slice(ax + 1)]).mean(ax + 1);
+  const cells = Array.from({ length: out }, (_, i) => {
+    const [a, b] = bin(i, L, out);
+    return x.narrow(ax, a, b - a).mean(ax, { keepdim: true });
+  });
+  return cat(cells, ax);
+}
+
+function adaptiveAvgNd(nd: number, input: Tensor, output_size: OutputSize): Tensor {
+  const op = `adaptive_avg_pool${nd}d`;
+  const [x, unbatched, out] = adaptiveSetup(op, input, nd, output_size);
+  if (!x.dtype.is_floating_point) throw new TorchError(`"${op}" not implemented for '${x.dtype.scalarName}'`);
+  // A box mean is separable: average along each spatial dim in turn.
+  const y = surface(op, () => out.reduce((t, o, i) => adaptiveAvgDim(t, 2 + i, o), x));
+  return unbatched ? y.squeeze(0) : y;
+}
+
+/** adaptive_avg_pool1d(input [N, C, L] or [C, L], output_size). */
+export const adaptive_avg_pool1d = (input: Tensor, output_size: OutputSize): Tensor => adaptiveAvgNd(1, input, output_size);
+/** adaptive_avg_pool2d(input [N, C, H, W] or [C, H, W], output_size: int or [h, w], null keeps that input size). */
+export const adaptive_avg_pool2d = (input: Tensor, output_size: OutputSize): Tensor => adaptiveAvgNd(2, input, output_size);
+/** adaptive_avg_pool3d(input, output_size). */
+export const adaptive_avg_pool3d = (input: Tensor, output_size: OutputSize): Tensor => adaptiveAvgNd(3, input, output_size);
+
+/**
+ * Max over the adaptive bins of one dim: values and the absolute index of the
+ * first maximum along that dim. Taking dims in order (first dim outermost) finds
+ * the row-major first maximum of each box, as ATen's loop does.
+ */
+function adaptiveMaxDim(x: Tensor, ax: number, out: number): [Tensor, Tensor] {
+  const L = x.shape[ax]!;
+  const vals: Tensor[] = [], idx: Tensor[] = [];
+  for (let i = 0; i < out; i++) {
+    const [a, b] = bin(i, L, out);
+    const [v, j] = x.narrow(ax, a, b - a).max(ax, { keepdim: true }) as unknown as [Tensor, Tensor];
+    vals.push(v);
+    idx.push(a === 0 ? j : j.add(a));
+  }
+  return [cat(vals, ax), cat(idx, ax)];
+}
+
+function adaptiveMaxNd(nd: number, input: Tensor, output_size: OutputSize, return_indices: boolean): Tensor | Tensor[] {
+  const op = `adaptive_max_pool${nd}d`;
+  const [x, unbatched, out] = adaptiveSetup(op, input, nd, output_size);
+  if (!x.dtype.is_floating_point) throw new TorchError(`"${op}" not implemented for '${x.dtype.scalarName}'`);
+  const spatial = x.shape.slice(2);
+  const res = surface(op, () => {
+    // Reduce the last dim first, then earlier ones; per-dim argmax positions
+    // are carried along (gathered through later reductions) to form flat indices.
+    let v = x;
+    let pos: Tensor[] = [];
+    for (let i = nd - 1; i >= 0; i--) {
+      const ax = 2 + i;
+      const [nv, ni] = adaptiveMaxDim(v, ax, out[i]!);
+      // Positions along later dims were found per element along `ax`: keep the winners'.
+      if (return_indices) pos = [ni, ...pos.map((p) => p.gather(ax, ni))];
+      v = nv;
+    }
+    if (!return_indices) return [v];
+    let flat = pos[0]!;
+    for (let i = 1; i < nd; i++) flat = flat.mul(spatial[i]!).add(pos[i]!);
+    return [v, flat];
+  }) as Tensor[];
+  const r = unbatched ? res.map((t) => t.squeeze(0)) : res;
+  return return_indices ? r : r[0]!;
+}
+
+/** adaptive_max_pool1d(input, output_size, return_indices=false). */
+export function adaptive_max_pool1d(input: Tensor, output_size: OutputSize, ...args: Args<[return_indices: boolean], { return_indices?: boolean }>): any {
+  return adaptiveMaxNd(1, input, output_size, parseArgs("adaptive_max_pool1d", args, ["return_indices"], { return_indices: false }).return_indices);
+}
+/** adaptive_max_pool2d(input, output_size, return_indices=false); with return_indices, [values, indices]. */
+export function adaptive_max_pool2d(input: Tensor, output_size: OutputSize, ...args: Args<[return_indices: boolean], { return_indices?: boolean }>): any {
+  return adaptiveMaxNd(2, input, output_size, parseArgs("adaptive_max_pool2d", args, ["return_indices"], { return_indices: false }).return_indices);
+}
+/** adaptive_max_pool3d(input, output_size, return_indices=false). */
+export function adaptive_max_pool3d(input: Tensor, output_size: OutputSize, ...args: Args<[return_indices: boolean], { return_indices?: boolean }>): any {
+  return adaptiveMaxNd(3, input, output_size, parseArgs("adaptive_max_pool3d", args, ["return_indices"], { return_indices: false }).return_indices);
+}
+

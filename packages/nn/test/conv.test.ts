@@ -1,0 +1,157 @@
+// Convolution, pooling, BatchNorm2d and Dropout2d against PyTorch 1.13
+// (tests/fixtures/conv.json from tests/fixtures/gen_conv.py), on cpu and on the
+// lazy xla device: forward values in float32, gradients in float64, seeded
+// initialization bit for bit, module reprs, seeded dropout masks, small CNN
+// training runs, and error messages.
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import * as xlatorch from "xlatorch";
+import { nn, optim } from "../src/index.js";
+import { CLOSE, EXACT, build, compareState, compareValue, decode, torch } from "./fixtures.js";
+
+void xlatorch; // registers the xla device
+const FILE = fileURLToPath(new URL("../../../tests/fixtures/conv.json", import.meta.url));
+const fx: Record<string, any> = JSON.parse(readFileSync(FILE, "utf8"));
+const F = nn.functional as unknown as Record<string, (...a: any[]) => any>;
+const DEVICES = ["cpu", "xla"] as const;
+/** float32 forward values computed in another order than PyTorch's. */
+const F32 = { rtol: 1e-5, atol: 1e-5 };
+const values = (y: any): torch.Tensor => (Array.isArray(y) ? y[0] : y);
+const onDevice = (a: unknown, device: string, f32: boolean): unknown =>
+  a instanceof torch.Tensor ? (f32 ? a.float() : a).to(device) : a;
+
+describe("functional (PyTorch fixtures)", () => {
+  for (const c of fx.functional) {
+    for (const device of DEVICES) {
+      it(`${c.name} [${device}]`, () => {
+        const kw = c.kwargs as Record<string, unknown>;
+        const call = (args: unknown[]) => (Object.keys(kw).length ? F[c.fn]!(...args, kw) : F[c.fn]!(...args));
+        // float32 forward
+        const a32 = (decode(c.args) as unknown[]).map((a) => onDevice(a, device, true));
+        compareValue(call(a32), c.out32, { ...F32, device }, `${c.name} out (float32)`);
+        // float64 forward and gradients
+        const a64 = (decode(c.args) as unknown[]).map((a, i) => {
+          const t = onDevice(a, device, false);
+          return c.grad_args.includes(i) ? (t as torch.Tensor).requires_grad_(true) : t;
+        });
+        const y = call(a64);
+        compareValue(y, c.out64, { device }, `${c.name} out (float64)`);
+        values(y).mul((decode(c.W) as torch.Tensor).to(device)).sum().backward();
+        c.grad_args.forEach((i: number, k: number) => compareValue((a64[i] as torch.Tensor).grad, c.grads[k], { device }, `${c.name} grad of arg ${i}`));
+      });
+    }
+  }
+});
+
+describe("seeded initialization and repr", () => {
+  for (const c of fx.init) {
+    it(c.name, () => {
+      torch.manual_seed(c.seed);
+      const m = build(c.spec) as nn.Module;
+      compareState(m.state_dict(), c.state, EXACT, c.name);
+      expect(String(m)).toBe(c.repr);
+      compareValue(torch.rand(2), c.after, EXACT, `${c.name} RNG after`);
+    });
+  }
+});
+
+describe("modules: forward, gradients, running stats", () => {
+  for (const c of fx.modules) {
+    for (const device of DEVICES) {
+      it(`${c.name} [${device}]`, () => {
+        const m = build(c.spec) as nn.Module;
+        m.load_state_dict(decode(c.state));
+        m.to(device);
+        m.train(c.train);
+        const x = (decode(c.input) as torch.Tensor).to(device).requires_grad_(true);
+        const y = m(x);
+        compareValue(y, c.out, { ...F32, device }, `${c.name} out`);
+        values(y).mul((decode(c.W) as torch.Tensor).to(device)).sum().backward();
+        compareValue(x.grad, c.grad_input, { ...F32, device }, `${c.name} grad of input`);
+        const params = Object.fromEntries(m.named_parameters());
+        expect(Object.keys(params)).toEqual(Object.keys(c.param_grads));
+        for (const [name, g] of Object.entries(c.param_grads)) compareValue(params[name]!.grad, g as any, { ...F32, device }, `${c.name} grad of ${name}`);
+        const after = Object.fromEntries(Object.entries(m.state_dict()).map(([k, v]) => [k, v.cpu()]));
+        compareState(after, c.state_after, F32, `${c.name} state after forward`);
+      });
+    }
+  }
+});
+
+describe("channel dropout draws PyTorch's masks", () => {
+  for (const c of fx.dropout) {
+    it(c.name, () => {
+      const x = decode(c.input) as torch.Tensor;
+      torch.manual_seed(c.seed);
+      compareValue(F[c.fn]!(x, c.p, { training: true }), c.out, EXACT, `${c.name} F.${c.fn}`);
+      compareValue(torch.rand(2), c.after, EXACT, `${c.name} RNG after`);
+      const Mod = (nn as any)[c.fn === "dropout1d" ? "Dropout1d" : c.fn === "dropout2d" ? "Dropout2d" : "Dropout3d"];
+      torch.manual_seed(c.seed);
+      compareValue(new Mod(c.p)(x), c.out, EXACT, `${c.name} module`);
+    });
+  }
+  it("eval mode and p=0 return the input; in place writes the input", () => {
+    const x = torch.randn(2, 3, 2, 2);
+    const m = new nn.Dropout2d(0.5);
+    m.eval();
+    expect(m(x)).toBe(x);
+    const y = x.clone();
+    const r = nn.functional.dropout2d(y, 0.5, true, true);
+    expect(r).toBe(y);
+    const u = torch.randn(3, 4);
+    expect(nn.functional.dropout1d(u, 0.5, true, true)).toBe(u);
+  });
+});
+
+describe("CNN training matches PyTorch's losses", () => {
+  for (const c of fx.training) {
+    for (const device of DEVICES) {
+      it(`${c.name} [${device}]`, () => {
+        torch.manual_seed(c.seed);
+        const model = build(c.spec) as nn.Module;
+        model.to(device);
+        const opt = new optim.SGD(model.parameters(), { lr: c.lr, momentum: c.momentum });
+        const lossFn = new (nn as any)[c.loss]() as nn.Module;
+        const X = (decode(c.X) as torch.Tensor).to(device), y = (decode(c.y) as torch.Tensor).to(device);
+        const losses: number[] = [];
+        for (let i = 0; i < c.steps; i++) {
+          opt.zero_grad();
+          const loss = lossFn(model(X), y) as torch.Tensor;
+          loss.backward();
+          opt.step();
+          if (device === "xla") xlatorch.xla.sync();
+          losses.push(loss.item() as number);
+        }
+        compareValue(losses, c.losses, { rtol: 1e-5, atol: 1e-6 }, `${c.name} losses`);
+        const state = Object.fromEntries(Object.entries(model.state_dict()).map(([k, v]) => [k, v.cpu()]));
+        compareState(state, c.state, CLOSE, `${c.name} parameters`);
+        if (device === "cpu") compareValue(torch.rand(2), c.after, EXACT, `${c.name} RNG after`);
+      });
+    }
+  }
+});
+
+describe("errors name the op and the shapes, as PyTorch's", () => {
+  for (const c of fx.errors) {
+    it(`${c.name}: ${c.message}`, () => {
+      const args = c.args.map((a: any) => (a && typeof a === "object" && !Array.isArray(a) && "zeros" in a ? torch.zeros(a.zeros) : a));
+      const kw = Object.keys(c.kwargs).length ? [c.kwargs] : [];
+      const call = () => (c.kind === "fn" ? F[c.name]!(...args, ...kw) : new (nn as any)[c.name](...args, ...kw));
+      expect(call).toThrow(c.message);
+    });
+  }
+  it("the brief's example", () => {
+    expect(() => nn.functional.conv2d(torch.zeros(1, 4, 5, 5), torch.zeros(8, 3, 3, 3))).toThrow(
+      "Given groups=1, weight of size [8, 3, 3, 3], expected input[1, 4, 5, 5] to have 3 channels, but got 4 channels instead");
+    const conv = new nn.Conv2d(3, 8, 3);
+    expect(() => conv(torch.zeros(1, 4, 5, 5))).toThrow("expected input[1, 4, 5, 5] to have 3 channels, but got 4 channels instead");
+    expect(() => new nn.BatchNorm2d(3)(torch.zeros(2, 3, 4))).toThrow("expected 4D input (got 3D input)");
+    expect(() => nn.functional.conv2d(torch.zeros(1, 3, 5, 5), torch.zeros(8, 3, 3))).toThrow(
+      "Expected 4-dimensional weight for 4-dimensional input [1, 3, 5, 5], but got 3-dimensional weight of size [8, 3, 3] instead");
+    expect(() => nn.functional.conv2d(torch.zeros(1, 3, 5, 5, { dtype: torch.float64 }), torch.zeros(8, 3, 3, 3))).toThrow("expected scalar type Double but found Float");
+    expect(() => nn.functional.max_pool2d(torch.zeros(1, 1, 4, 4), 2, { strid: 1 } as any)).toThrow(/unexpected keyword argument 'strid'/);
+    // PyTorch prints a Python set here, in hash order.
+    expect(() => new nn.Conv2d(4, 8, 3, { padding_mode: "foo" as any })).toThrow(/^padding_mode must be one of \{.*'zeros'.*\}, but got padding_mode='foo'$/);
+  });
+});
