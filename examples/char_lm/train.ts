@@ -75,6 +75,8 @@ export function run(log: (s: string) => void = console.log, opts: CharLMOptions 
   const optimizer = new optim.Adam(model.parameters(), { lr: o.lr });
   const loss_fn = new nn.CrossEntropyLoss();
   const offsets = torch.arange(o.seq_len + 1);
+  // torch.xla.sync(...tensors) takes xla tensors only; on cpu there is nothing to sync.
+  const sync = (...ts: Tensor[]) => { if (torch.device(o.device).type === "xla") torch.xla.sync(...ts); };
 
   /** A batch of random windows: inputs [B, T] and the next characters [B, T]. */
   function batch(): [Tensor, Tensor] {
@@ -94,7 +96,7 @@ export function run(log: (s: string) => void = console.log, opts: CharLMOptions 
     optimizer.zero_grad();
     loss.backward();
     optimizer.step();
-    torch.xla.sync(loss);
+    sync(loss);
     const l = loss.item() as number;
     losses.push(l);
     compiles.push(torch.xla.metrics().uncachedCompiles);
@@ -114,7 +116,7 @@ export function run(log: (s: string) => void = console.log, opts: CharLMOptions 
     let text = o.prompt;
     for (let i = 0; i < o.sample_len; i++) {
       const probs = logits.getitem(0, -1).div(o.temperature).softmax(-1);
-      torch.xla.sync(probs, ...state);
+      sync(probs, ...state);
       const next = torch.multinomial(probs.cpu(), 1).item() as number;
       text += chars[next];
       [logits, state] = model(torch.tensor([[next]], { dtype: torch.int64 }).to(o.device), state);
