@@ -81,6 +81,13 @@ const NAMES = ["num_layers", "bias", "batch_first", "dropout", "bidirectional", 
 
 const quiet = () => (globalThis as any).process?.env?.XLATORCH_QUIET;
 
+type Dir = "" | "_reverse";
+/** The per-layer parameters (weight_ih_l0, bias_hh_l1_reverse, weight_hr_l0, ...), registered by name at construction. */
+export interface RNNBase {
+  [name: `weight_ih_l${number}${Dir}` | `weight_hh_l${number}${Dir}` | `weight_hr_l${number}${Dir}`]: Parameter;
+  [name: `bias_ih_l${number}${Dir}` | `bias_hh_l${number}${Dir}`]: Parameter;
+}
+
 /** PyTorch's RNNBase: parameters, checks and the multi-layer loop shared by RNN, LSTM and GRU. */
 export class RNNBase extends Module {
   mode: Mode;
