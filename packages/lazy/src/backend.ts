@@ -78,7 +78,8 @@ export function syncAll(extra: readonly Tensor[] = []): void {
     if (!p) { stateful.delete(ref); continue; }
     values.push(p.value);
   }
-  for (const t of extra) values.push(valueOf(t));
+  // other devices' tensors have nothing pending (PyTorch/XLA's sync ignores them too)
+  for (const t of extra) if (t.device.type === "xla") values.push(valueOf(t));
   materialize(values);
 }
 
