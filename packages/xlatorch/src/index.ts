@@ -6,3 +6,4 @@ export * from "@xlatorch/core";
 export { xla } from "@xlatorch/lazy";
 export { nn, optim, utils } from "@xlatorch/nn";
 export { chooseRuntime } from "./runtime_choice.js";
+export { save, load } from "./serialization/index.js";

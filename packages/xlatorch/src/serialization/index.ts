@@ -1,0 +1,68 @@
+// torch.save / torch.load in xlatorch's own checkpoint format (a FlatBuffer,
+// checkpoint.fbs), not PyTorch's zip-of-pickles .pt format: docs/SERIALIZATION.md.
+import * as fs from "node:fs";
+import * as flatbuffers from "flatbuffers";
+import { TorchError, TorchTypeError, parseArgs, type DeviceLike } from "@xlatorch/core";
+import { decodeObject, type MapLocation } from "./decode.js";
+import { encodeObject } from "./encode.js";
+import { readCheckpoint, writeCheckpoint } from "./format.js";
+
+export { FILE_IDENTIFIER, FORMAT_VERSION } from "./format.js";
+export type { MapLocation } from "./decode.js";
+
+/** Where torch.save writes: a path, or a writable object (a stream, a file-like). */
+export type SaveTarget = string | URL | { write(bytes: Uint8Array): unknown };
+/** What torch.load reads: a path, or the bytes of a checkpoint. */
+export type LoadSource = string | URL | Uint8Array | ArrayBuffer;
+export interface LoadOptions {
+  map_location?: MapLocation;
+  /** Accepted for porting; loading never runs code, so it is always weights-only. */
+  weights_only?: boolean;
+}
+
+function checkHost(op: string): void {
+  if (!flatbuffers.isLittleEndian) throw new TorchError(`${op}: xlatorch checkpoints hold little-endian data and this host is big-endian`);
+}
+
+/**
+ * `torch.save(obj, f)`: writes tensors and nested arrays, plain objects and
+ * Maps of tensors, numbers, bigints, booleans, strings, null/undefined,
+ * dtypes and devices (what state_dict() returns) to a path or to `f.write(bytes)`.
+ * Reading xla tensors is a sync point.
+ */
+export function save(obj: unknown, f: SaveTarget): void {
+  checkHost("torch.save");
+  const isPath = typeof f === "string" || f instanceof URL;
+  if (!isPath && typeof (f as { write?: unknown } | null)?.write !== "function") {
+    throw new TorchTypeError(`torch.save: expected 'f' to be a path (string or URL) or an object with a write(bytes) method, but got ${f === null ? "null" : typeof f}`);
+  }
+  const bytes = writeCheckpoint(encodeObject(obj));
+  if (isPath) fs.writeFileSync(f, bytes);
+  else f.write(bytes);
+}
+
+/**
+ * `torch.load(f, map_location?)`: reads what save wrote, from a path or bytes.
+ * Tensors return to the device they were saved from unless `map_location`
+ * ("cpu", "xla", a device, or a table such as `{ xla: "cpu" }`) says otherwise.
+ */
+export function load<T = any>(f: LoadSource, map_location?: DeviceLike | null, options?: LoadOptions): T;
+export function load<T = any>(f: LoadSource, options: LoadOptions): T;
+export function load(f: LoadSource, ...args: unknown[]): unknown {
+  checkHost("torch.load");
+  const o = parseArgs("load", args, ["map_location", "weights_only"]) as LoadOptions;
+  if (o.weights_only !== undefined && typeof o.weights_only !== "boolean") {
+    throw new TorchTypeError(`torch.load: weights_only must be a boolean, got ${typeof o.weights_only}`);
+  }
+  let bytes: Uint8Array, describe: string;
+  if (typeof f === "string" || f instanceof URL) {
+    bytes = fs.readFileSync(f);
+    describe = typeof f === "string" ? `'${f}'` : `'${f.href}'`;
+  } else if (f instanceof Uint8Array || f instanceof ArrayBuffer) {
+    bytes = f instanceof ArrayBuffer ? new Uint8Array(f) : f;
+    describe = `the given ${bytes.length}-byte buffer`;
+  } else {
+    throw new TorchTypeError(`torch.load: expected 'f' to be a path (string or URL), a Uint8Array or an ArrayBuffer, but got ${f === null ? "null" : typeof f}`);
+  }
+  return decodeObject(readCheckpoint(bytes, describe), o.map_location, describe);
+}
