@@ -37,6 +37,7 @@ describe("functional (PyTorch fixtures)", () => {
         });
         const y = call(a64);
         compareValue(y, c.out64, { device }, `${c.name} out (float64)`);
+        expect(values(y).grad_fn?.name).toBe(c.grad_fn);
         values(y).mul((decode(c.W) as torch.Tensor).to(device)).sum().backward();
         c.grad_args.forEach((i: number, k: number) => compareValue((a64[i] as torch.Tensor).grad, c.grads[k], { device }, `${c.name} grad of arg ${i}`));
       });
@@ -153,5 +154,45 @@ describe("errors name the op and the shapes, as PyTorch's", () => {
     expect(() => nn.functional.max_pool2d(torch.zeros(1, 1, 4, 4), 2, { strid: 1 } as any)).toThrow(/unexpected keyword argument 'strid'/);
     // PyTorch prints a Python set here, in hash order.
     expect(() => new nn.Conv2d(4, 8, 3, { padding_mode: "foo" as any })).toThrow(/^padding_mode must be one of \{.*'zeros'.*\}, but got padding_mode='foo'$/);
+  });
+});
+
+describe("more behaviour", () => {
+  it("ConvTranspose2d forward(input, output_size)", () => {
+    const m = new nn.ConvTranspose2d(2, 3, 3, { stride: 2 });
+    expect(m(torch.randn(1, 2, 4, 4), [10, 10]).shape).toEqual([1, 3, 10, 10]);
+    expect(m(torch.randn(2, 4, 4), [3, 10, 9]).shape).toEqual([3, 10, 9]);
+    expect(m(torch.randn(1, 2, 4, 4), [1, 3, 10, 9]).shape).toEqual([1, 3, 10, 9]);
+    expect(() => m(torch.randn(1, 2, 4, 4), [11, 10])).toThrow("requested an output size of [11, 10], but valid sizes range from [9, 9] to [10, 10] (for an input of torch.Size([4, 4]))");
+    expect(() => m(torch.randn(2, 4, 4), [1, 3, 10, 10])).toThrow("ConvTranspose2D: for 3D input, output_size must have 2 or 3 elements (got 4)");
+  });
+  it("empty batches", () => {
+    const w = torch.randn(4, 3, 3, 3, { requires_grad: true }), b = torch.randn(4, { requires_grad: true });
+    const y = nn.functional.conv2d(torch.randn(0, 3, 5, 5), w, b);
+    expect(y.shape).toEqual([0, 4, 3, 3]);
+    y.sum().backward();
+    expect(w.grad!.abs().sum().item()).toBe(0);
+    expect(b.grad!.abs().sum().item()).toBe(0);
+    expect(nn.functional.max_pool2d(torch.randn(0, 3, 5, 5), 2).shape).toEqual([0, 3, 2, 2]);
+  });
+  it("integer convolution stays integer, as on PyTorch's cpu", () => {
+    const x = torch.arange(50).reshape(1, 2, 5, 5), w = torch.arange(24).reshape(3, 2, 2, 2).sub(10);
+    const y = nn.functional.conv2d(x, w, null, 2);
+    expect(y.dtype).toBe(torch.int64);
+    expect(y.tolist()).toEqual([[[[-584, -688], [-1104, -1208]], [[408, 432], [528, 552]], [[1400, 1552], [2160, 2312]]]]);
+  });
+  it("PyTorch's call forms type-check and run", () => {
+    const x = torch.randn(2, 3, 9, 9);
+    const c = new nn.Conv2d(3, 4, [3, 5], { stride: [2, 1], padding: [1, 2], dilation: 1, groups: 1, bias: false, padding_mode: "zeros" });
+    expect(c(x).shape).toEqual([2, 4, 5, 9]);
+    expect(new nn.Conv2d(3, 4, 3, 1, "same")(x).shape).toEqual([2, 4, 9, 9]);
+    expect(new nn.MaxPool2d(3, 2, 1)(x).shape).toEqual([2, 3, 5, 5]);
+    expect(new nn.AvgPool2d(2, { ceil_mode: true })(x).shape).toEqual([2, 3, 5, 5]);
+    const [v, i] = nn.functional.max_pool2d(x, 2, { return_indices: true }) as torch.Tensor[];
+    expect(v!.shape).toEqual([2, 3, 4, 4]);
+    expect(i!.dtype).toBe(torch.int64);
+    expect(nn.functional.max_pool2d_with_indices(x, 2)[1]!.tolist()).toEqual(i!.tolist());
+    expect(nn.functional.adaptive_avg_pool2d(x, [null, 2]).shape).toEqual([2, 3, 9, 2]);
+    expect(new nn.BatchNorm2d(3)(x).shape).toEqual([2, 3, 9, 9]);
   });
 });

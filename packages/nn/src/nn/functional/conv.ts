@@ -71,7 +71,7 @@ function checkConvInput(op: string, input: Tensor, nd: number): [Tensor, boolean
 function checkDtypes(input: Tensor, weight: Tensor, bias: Tensor | null): void {
   if (weight.dtype !== input.dtype) throw new TorchError(`expected scalar type ${input.dtype.scalarName} but found ${weight.dtype.scalarName}`);
   if (bias && bias.dtype !== input.dtype) throw new TorchError(`expected scalar type ${input.dtype.scalarName} but found ${bias.dtype.scalarName}`);
-  if (!input.dtype.is_floating_point) throw new TorchError(`"slow_conv2d_cpu" not implemented for '${input.dtype.scalarName}'`);
+  if (input.dtype.name === "bool") throw new TorchError(`"slow_conv2d_cpu" not implemented for 'Bool'`);
 }
 
 /**
@@ -86,6 +86,12 @@ function convCore(x: Tensor, weight: Tensor, bias: Tensor | null, stride: number
   const xp = padSpatial(x, lo, hi);
   const out = xp.shape.slice(2).map((L, d) => Math.floor((L - dilation[d]! * (k[d]! - 1) - 1) / stride[d]!) + 1);
   const K = prod(k), L = prod(out), G = groups, Cg = C / G, Og = O / G;
+  if (N === 0) {
+    // An empty batch: an empty result, still connected to weight (and bias) so their gradients are zeros.
+    let e = zeros([0, O, ...out], { dtype: x.dtype, device: x.device }).add(weight.sum().mul(0)).add(x.sum().mul(0));
+    if (bias) e = e.add(bias.reshape([O, ...Array<number>(nd).fill(1)]));
+    return e;
+  }
   // [C, N, *sp] view; each window is [C, N, *out]; stacked [C, K, N, *out].
   const cols = stack(windows(xp.transpose(0, 1), k, dilation, stride, out), 1).reshape(G, Cg * K, N * L);
   const w = weight.reshape(G, Og, Cg * K);
@@ -261,8 +267,10 @@ export function unfold(input: Tensor, kernel_size: IntOrTuple, ...args: UnfoldAr
   if (out.some((v) => v < 1)) {
     throw new TorchError(`Given input with spatial size (${H}, ${W}), kernel_size=(${k.join(", ")}), dilation=(${dil.join(", ")}), padding=(${p.join(", ")}), calculated shape of the array of sliding blocks as (${out.join(", ")}), but its components must be at least one.`);
   }
-  const y = surface("im2col", () => stack(windows(padSpatial(x, p, p), k, dil, s, out), 2).reshape(N, C * prod(k), prod(out)));
-  return input.ndim === 3 ? y.squeeze(0) : y;
+  return surface("Im2ColBackward0", () => {
+    const y = stack(windows(padSpatial(x, p, p), k, dil, s, out), 2).reshape(N, C * prod(k), prod(out));
+    return input.ndim === 3 ? y.squeeze(0) : y;
+  });
 }
 
 /** fold (col2im), the adjoint of unfold: [N, C*kH*kW, L] -> [N, C, H, W], overlapping values summed. */
@@ -288,7 +296,7 @@ export function fold(input: Tensor, output_size: IntOrTuple, kernel_size: IntOrT
   }
   const C = CK / K;
   const padded = size.map((v, d) => v + 2 * p[d]!);
-  const y = surface("col2im", () => {
+  return surface("Col2ImBackward0", () => {
     const blocks = x.reshape([N, C, K, ...out]);
     let acc: Tensor | null = null;
     kernelOffsets(k).forEach((off, i) => {
@@ -298,7 +306,7 @@ export function fold(input: Tensor, output_size: IntOrTuple, kernel_size: IntOrT
       const placed = padSpatial(b, lo, lo.map((v, d) => padded[d]! - v - b.shape[2 + d]!));
       acc = acc ? acc.add(placed) : placed;
     });
-    return padSpatial(acc!, p.map((v) => -v), p.map((v) => -v));
+    const y = padSpatial(acc!, p.map((v) => -v), p.map((v) => -v));
+    return input.ndim === 2 ? y.squeeze(0) : y;
   });
-  return input.ndim === 2 ? y.squeeze(0) : y;
 }

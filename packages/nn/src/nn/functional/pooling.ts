@@ -2,11 +2,24 @@
 // of core ops. Windows are the strided slices of conv.ts; a max pool stacks
 // them and reduces, an average pool adds them and divides by a per-cell
 // divisor computed from the (static) shapes.
-import { TorchError, TorchTypeError, Tensor, arange, cat, int64, is_grad_enabled, stack, surface, tensor, zeros } from "@xlatorch/core";
+import { TorchError, TorchTypeError, Tensor, arange, cat, int64, is_grad_enabled, stack, surface, tensor, where, zeros } from "@xlatorch/core";
 import { parseArgs, type Args } from "../args.js";
 import { padSpatial, windows, type IntOrTuple } from "./conv.js";
 
 const shp = (s: readonly number[]) => `[${s.join(", ")}]`;
+/**
+ * grad_fn names as PyTorch 1.13 reports them: "MaxPool2DWithIndicesBackward0",
+ * "AvgPool2DBackward0", ...; the 1-d pools are 2-d pools between an unsqueeze
+ * and a squeeze there, so their outputs read "SqueezeBackward1".
+ */
+const gradName = (nd: number, base: string) => (nd === 1 ? "SqueezeBackward1" : base.replace("{n}", String(nd)));
+/** Runs `fn` on the batched input and drops the batch dim again for an unbatched one, under one grad_fn name. */
+const pooled = <T extends Tensor | Tensor[]>(name: string, unbatched: boolean, fn: () => T): T =>
+  surface(name, () => {
+    const r = fn();
+    if (!unbatched) return r;
+    return (Array.isArray(r) ? r.map((t) => t.squeeze(0)) : (r as Tensor).squeeze(0)) as T;
+  });
 const WORDS = ["", "one", "two", "three"];
 
 function tuple(op: string, name: string, v: unknown, nd: number, what: string): number[] {
@@ -85,6 +98,19 @@ function flatIndices(g: PoolGeom, spatial: readonly number[], kIdx: Tensor): Ten
   return flat!;
 }
 
+/**
+ * Max over `dim` and the index of its first maximum (keepdim). The value is
+ * selected with a one-hot mask and summed, so the gradient goes to that one
+ * element, as PyTorch's max pooling backward does (amax would split it among
+ * ties), without a gather/scatter pair.
+ */
+function firstMax(x: Tensor, dim: number): [Tensor, Tensor] {
+  const i = x.argmax(dim, { keepdim: true });
+  const n = x.shape[dim]!;
+  const iota = arange(n, { dtype: int64, device: x.device }).reshape(x.shape.map((_, d) => (d === dim ? n : 1)).slice(dim));
+  return [where(iota.eq(i), x, 0).sum(dim, { keepdim: true }).squeeze(dim), i];
+}
+
 function maxPoolNd(nd: number, input: Tensor, kernel_size: IntOrTuple, args: MaxPoolArgs): Tensor | Tensor[] {
   const op = `max_pool${nd}d`;
   const o = parseArgs(op, args, ["stride", "padding", "dilation", "ceil_mode", "return_indices"], { stride: null, padding: 0, dilation: 1, ceil_mode: false, return_indices: false });
@@ -95,7 +121,7 @@ function maxPoolNd(nd: number, input: Tensor, kernel_size: IntOrTuple, args: Max
   const g = poolGeom(op, x, nd, kernel_size, o.stride, o.padding, o.dilation, o.ceil_mode);
   if (!x.dtype.is_floating_point) throw new TorchError(`"${op}" not implemented for '${x.dtype.scalarName}'`);
   const spatial = x.shape.slice(2);
-  const res = surface(`${op}_with_indices`, () => {
+  const out = pooled(gradName(nd, "MaxPool{n}DWithIndicesBackward0"), unbatched, () => {
     const xp = padSpatial(x, g.p, rightPad(x, g), -Infinity);
     const wins = windows(xp, g.k, g.d, g.s, g.out);
     if (wins.length === 1) {
@@ -103,13 +129,10 @@ function maxPoolNd(nd: number, input: Tensor, kernel_size: IntOrTuple, args: Max
       return o.return_indices ? [v, flatIndices(g, spatial, zeros(g.out, { dtype: int64, device: v.device })).expand(v.shape).contiguous()] : [v];
     }
     const st = stack(wins, 2);
-    // The gradient goes to one element per window (the first maximum), as
-    // PyTorch's max_pool backward does; amax would split it among ties.
     if (!o.return_indices && !(is_grad_enabled() && x.requires_grad)) return [st.amax(2)];
-    const [v, i] = st.max(2) as unknown as [Tensor, Tensor];
-    return o.return_indices ? [v, flatIndices(g, spatial, i)] : [v];
+    const [v, i] = firstMax(st, 2);
+    return o.return_indices ? [v, flatIndices(g, spatial, i.squeeze(2))] : [v];
   }) as Tensor[];
-  const out = unbatched ? res.map((t) => t.squeeze(0)) : res;
   return o.return_indices ? out : out[0]!;
 }
 
@@ -157,7 +180,7 @@ function avgPoolNd(nd: number, input: Tensor, kernel_size: IntOrTuple, args: rea
   if (o.divisor_override !== null && o.divisor_override === 0) throw new TorchError("divisor must be not zero");
   if (!x.dtype.is_floating_point) throw new TorchError(`"${op}" not implemented for '${x.dtype.scalarName}'`);
   const spatial = x.shape.slice(2);
-  const y = surface(op, () => {
+  return pooled(gradName(nd, "AvgPool{n}DBackward0"), unbatched, () => {
     const xp = padSpatial(x, g.p, rightPad(x, g), 0);
     // Summed in the window's row-major order, as ATen's loop adds them.
     const sum = windows(xp, g.k, g.d, g.s, g.out).reduce((a, b) => a.add(b));
@@ -169,7 +192,6 @@ function avgPoolNd(nd: number, input: Tensor, kernel_size: IntOrTuple, args: rea
     for (const c of counts) div = div.flatMap((a) => c.map((b) => a * b));
     return sum.div(tensor(div, { dtype: x.dtype, device: x.device }).reshape(g.out));
   });
-  return unbatched ? y.squeeze(0) : y;
 }
 
 /** avg_pool1d(input, kernel_size, stride=kernel_size, padding=0, ceil_mode=false, count_include_pad=true). */
@@ -217,8 +239,9 @@ function adaptiveAvgNd(nd: number, input: Tensor, output_size: OutputSize): Tens
   const [x, unbatched, out] = adaptiveSetup(op, input, nd, output_size);
   if (!x.dtype.is_floating_point) throw new TorchError(`"${op}" not implemented for '${x.dtype.scalarName}'`);
   // A box mean is separable: average along each spatial dim in turn.
-  const y = surface(op, () => out.reduce((t, o, i) => adaptiveAvgDim(t, 2 + i, o), x));
-  return unbatched ? y.squeeze(0) : y;
+  // A global average is a mean in PyTorch too (MeanBackward1).
+  const name = nd === 1 ? "SqueezeBackward1" : out.every((v) => v === 1) ? "MeanBackward1" : `AdaptiveAvgPool${nd}DBackward0`;
+  return pooled(name, unbatched, () => out.reduce((t, o, i) => adaptiveAvgDim(t, 2 + i, o), x));
 }
 
 /** adaptive_avg_pool1d(input [N, C, L] or [C, L], output_size). */
@@ -238,8 +261,8 @@ function adaptiveMaxDim(x: Tensor, ax: number, out: number): [Tensor, Tensor] {
   const vals: Tensor[] = [], idx: Tensor[] = [];
   for (let i = 0; i < out; i++) {
     const [a, b] = bin(i, L, out);
-    const [v, j] = x.narrow(ax, a, b - a).max(ax, { keepdim: true }) as unknown as [Tensor, Tensor];
-    vals.push(v);
+    const [v, j] = firstMax(x.narrow(ax, a, b - a), ax);
+    vals.push(v.unsqueeze(ax));
     idx.push(a === 0 ? j : j.add(a));
   }
   return [cat(vals, ax), cat(idx, ax)];
@@ -250,7 +273,7 @@ function adaptiveMaxNd(nd: number, input: Tensor, output_size: OutputSize, retur
   const [x, unbatched, out] = adaptiveSetup(op, input, nd, output_size);
   if (!x.dtype.is_floating_point) throw new TorchError(`"${op}" not implemented for '${x.dtype.scalarName}'`);
   const spatial = x.shape.slice(2);
-  const res = surface(op, () => {
+  const r = pooled(gradName(nd, "AdaptiveMaxPool{n}DBackward0"), unbatched, () => {
     // Reduce the last dim first, then earlier ones; per-dim argmax positions
     // are carried along (gathered through later reductions) to form flat indices.
     let v = x;
@@ -267,7 +290,6 @@ function adaptiveMaxNd(nd: number, input: Tensor, output_size: OutputSize, retur
     for (let i = 1; i < nd; i++) flat = flat.mul(spatial[i]!).add(pos[i]!);
     return [v, flat];
   }) as Tensor[];
-  const r = unbatched ? res.map((t) => t.squeeze(0)) : res;
   return return_indices ? r : r[0]!;
 }
 

@@ -1,6 +1,6 @@
 // Conv1d/2d/3d and ConvTranspose1d/2d/3d (PyTorch 1.13's _ConvNd): the same
 // parameters, initialization (and RNG order), padding modes and repr.
-import { TorchError, Tensor, empty } from "@xlatorch/core";
+import { Tensor, empty } from "@xlatorch/core";
 import { parseArgs, type Args } from "../args.js";
 import * as F from "../functional/index.js";
 import * as init from "../init.js";
@@ -176,16 +176,17 @@ abstract class _ConvTranspose extends _ConvNd {
   /** PyTorch's _output_padding: the output_padding that yields `output_size` (its last nd entries). */
   _output_padding(input: Tensor, output_size: OutputSizeArg, stride: number[], padding: number[], kernel_size: number[], dilation: number[]): number[] {
     if (output_size === null) return this.output_padding;
-    const nd = kernel_size.length, hasBatch = input.ndim === nd + 2;
+    const nd = kernel_size.length, nonSpatial = input.ndim === nd + 2 ? 2 : 1;
     let size = [...output_size];
-    if (size.length === nd + 2 || (size.length === nd + 1 && !hasBatch)) size = size.slice(size.length - nd);
-    if (size.length !== nd) throw new TorchError(`ConvTranspose${nd}D: for ${input.ndim}D input, output_size must have ${nd} or ${nd + (hasBatch ? 2 : 1)} elements (got ${size.length})`);
+    if (size.length === nonSpatial + nd) size = size.slice(nonSpatial);
+    if (size.length !== nd) throw new Error(`ConvTranspose${nd}D: for ${input.ndim}D input, output_size must have ${nd} or ${nonSpatial + nd} elements (got ${output_size.length})`);
     const sp = input.shape.slice(input.ndim - nd);
+    const mins = sp.map((L, d) => (L - 1) * stride[d]! - 2 * padding[d]! + dilation[d]! * (kernel_size[d]! - 1) + 1);
+    const maxs = mins.map((m, d) => m + stride[d]! - 1);
     return size.map((want, d) => {
-      const min = (sp[d]! - 1) * stride[d]! - 2 * padding[d]! + dilation[d]! * (kernel_size[d]! - 1) + 1;
-      const max = min + stride[d]! - 1;
-      if (want < min || want > max) {
-        throw new TorchError(`requested an output size of [${size.join(", ")}], but valid sizes range from [${sp.map((L, i) => (L - 1) * stride[i]! - 2 * padding[i]! + dilation[i]! * (kernel_size[i]! - 1) + 1).join(", ")}] to [${sp.map((L, i) => (L - 1) * stride[i]! - 2 * padding[i]! + dilation[i]! * (kernel_size[i]! - 1) + stride[i]!).join(", ")}] (for an input of [${sp.join(", ")}])`);
+      const min = mins[d]!;
+      if (want < min || want > maxs[d]!) {
+        throw new Error(`requested an output size of [${size.join(", ")}], but valid sizes range from [${mins.join(", ")}] to [${maxs.join(", ")}] (for an input of torch.Size([${sp.join(", ")}]))`);
       }
       return want - min;
     });
