@@ -24,4 +24,5 @@ export { METHOD_FUNCTIONS } from "./methods.js";
 export * as ops from "./ops/index.js";
 export * from "./ops/index.js";
 export * as autograd from "./autograd_api.js";
+export * as testing from "./testing.js";
 export { set_printoptions, get_printoptions, type PrintOptions } from "./format.js";

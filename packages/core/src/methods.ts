@@ -19,6 +19,10 @@ import * as R from "./ops/reduce.js";
 import * as S from "./ops/shape.js";
 import { copy_, fill_, inplace, zero_ } from "./ops/inplace.js";
 import * as Rnd from "./ops/random.js";
+import * as MoreL from "./ops/more_linalg.js";
+import * as MoreM from "./ops/more_math.js";
+import * as MoreR from "./ops/more_reduce.js";
+import * as MoreS from "./ops/more_shape.js";
 import { ones_like } from "./ops/creation.js";
 
 type Fn = (...a: any[]) => any;
@@ -43,13 +47,27 @@ export const METHOD_FUNCTIONS: Record<string, Fn> = {
   ...pick(L, ["matmul", "mm", "bmm", "dot", "inner", "outer", "ger"]),
   copy_, fill_, zero_,
   ...pick(Rnd, ["uniform_", "normal_", "random_", "bernoulli_", "exponential_", "bernoulli", "multinomial"]),
+  ...pick(MoreL, ["addmm", "addmv", "addr", "addbmm", "baddbmm", "addcmul", "addcdiv", "mv", "diag", "diag_embed", "trace", "kron", "cross", "dist"]),
+  ...pick(MoreM, ["isclose", "allclose", "equal", "nan_to_num", "hypot", "logaddexp", "logaddexp2", "xlogy", "sinc", "signbit", "heaviside",
+    "copysign", "deg2rad", "rad2deg", "float_power", "sgn", "logit", "erfc", "isposinf", "isneginf", "isreal"]),
+  ...pick(MoreR, ["count_nonzero", "aminmax", "median", "nanmedian", "nansum", "nanmean", "logcumsumexp", "cummax", "cummin", "diff",
+    "unique", "unique_consecutive"]),
+  ...pick(MoreS, ["type_as", "new_zeros", "new_ones", "new_empty", "new_full", "new_tensor", "tile", "index_add", "index_fill", "index_copy",
+    "masked_scatter", "scatter_reduce", "rot90", "narrow_copy", "tensor_split", "hsplit", "vsplit", "dsplit"]),
+  /** float_power_ keeps PyTorch's rule: the result is float64, so self must be float64. */
+  float_power_: (self: Tensor, e: unknown) => {
+    if (self.dtype !== float64) throw new TorchError(`the base given to float_power_ has dtype ${self.dtype.scalarName} but the operation's result requires dtype Double`);
+    return inplace("float_power_", self, () => MoreM.float_power(self, e as never));
+  },
 };
 
 /** In-place variants: x.add_(y) computes add(x, y) and writes it into x. */
 const INPLACE = ["add", "sub", "mul", "div", "pow", "remainder", "fmod", "neg", "abs", "sign", "exp", "log", "log1p", "expm1", "sqrt",
   "rsqrt", "sin", "cos", "tan", "tanh", "sigmoid", "relu", "erf", "floor", "ceil", "trunc", "frac", "round", "reciprocal", "clamp",
   "clip", "clamp_min", "clamp_max", "lerp", "masked_fill", "scatter", "scatter_add", "tril", "triu", "maximum", "minimum",
-  "logical_not", "logical_and", "logical_or", "square", "atan2", "floor_divide", "true_divide", "eq", "ne", "lt", "le", "gt", "ge"];
+  "logical_not", "logical_and", "logical_or", "square", "atan2", "floor_divide", "true_divide", "eq", "ne", "lt", "le", "gt", "ge",
+  "addmm", "addmv", "addr", "addbmm", "baddbmm", "addcmul", "addcdiv", "nan_to_num", "hypot", "xlogy", "sinc", "heaviside", "copysign",
+  "deg2rad", "rad2deg", "sgn", "logit", "erfc", "index_add", "index_fill", "index_copy", "masked_scatter", "scatter_reduce"];
 
 function pick(mod: Record<string, unknown>, names: string[]): Record<string, Fn> {
   const out: Record<string, Fn> = {};

@@ -10,3 +10,7 @@ export { copy_, fill_, zero_, assign, inplace } from "./inplace.js";
 export { scalarTensor, convert as _convert, expandTo as _expandTo } from "./base.js";
 export { parseArgs, splitSizes, type Scalar, type TensorOrScalar } from "./args.js";
 export * from "./random.js";
+export * from "./more_linalg.js";
+export * from "./more_math.js";
+export * from "./more_reduce.js";
+export * from "./more_shape.js";

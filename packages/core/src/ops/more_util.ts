@@ -8,6 +8,7 @@ import type { Shape } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { describe, type Scalar } from "./args.js";
 import { convert, expandTo, scalarTensor } from "./base.js";
+import { abs, add, eq, exp, exp2, isinf, log1p, logical_and, maximum, mul, neg, sub, where } from "./elementwise.js";
 
 export const isHalf = (d: DType): boolean => d === float16 || d === bfloat16;
 
@@ -92,4 +93,12 @@ export function pyFloat(x: number): string {
     s = `0.${"0".repeat(-e - 1)}${digits}`;
   }
   return (neg ? "-" : "") + s;
+}
+
+/** log(exp(a) + exp(b)) as PyTorch evaluates it: max + log1p(exp(-|a - b|)), equal infinities passed through. */
+export function logaddexpImpl(x: Tensor, y: Tensor, base2: boolean): Tensor {
+  const m = maximum(x, y);
+  const d = neg(abs(sub(x, y)));
+  const r = base2 ? add(m, mul(log1p(exp2(d)), 1 / Math.LN2)) : add(m, log1p(exp(d)));
+  return where(logical_and(isinf(x), eq(x, y)), x, r);
 }

@@ -1,0 +1,283 @@
+// More elementwise math and comparisons, composed from existing ops:
+// isclose/allclose/equal, nan_to_num, hypot, logaddexp(2), xlogy, sinc, signbit,
+// heaviside, copysign, deg2rad/rad2deg, float_power, sgn, logit, erfc, isin,
+// isposinf/isneginf/isreal.
+import { surface } from "../autograd.js";
+import { bool, float32, float64, get_default_dtype, result_type, type DType } from "../dtype_all.js";
+import { TorchError, TorchTypeError } from "../errors.js";
+import { broadcastShapes, sameShape } from "../shape.js";
+import { Tensor } from "../tensor.js";
+import { checkTensor, describe, isScalar, parseArgs, type Scalar, type TensorOrScalar } from "./args.js";
+import { convert } from "./base.js";
+import {
+  abs, add, div, eq, erf, exp, exp2, floor, gt, isinf, isnan, log, log1p, logical_and, logical_not, logical_or, lt,
+  maximum, minimum, mul, neg, le as le2, isfinite, pow, prepare, sign, sin, sub, where,
+} from "./elementwise.js";
+import { any, reducePrim } from "./reduce.js";
+import { reshape } from "./shape.js";
+import { constant, dtypeLowest, dtypeMax, isHalf, logaddexpImpl, opmath } from "./more_util.js";
+
+const operand = (x: TensorOrScalar) => (x instanceof Tensor ? { dtype: x.dtype, ndim: x.ndim } : x);
+
+function checkOperand(op: string, x: unknown, name: string): asserts x is TensorOrScalar {
+  if (!(x instanceof Tensor) && !isScalar(x)) throw new TorchTypeError(`${op}(): argument '${name}' must be Tensor or Number, not ${describe(x)}`);
+}
+
+/** Result dtype of a float function of (a, b): promoted, integers lifted to the default float dtype. */
+function floatResult(a: TensorOrScalar, b: TensorOrScalar): DType {
+  const dt = result_type(operand(a), operand(b));
+  return dt.is_floating_point ? dt : get_default_dtype();
+}
+
+/** A float binary op computed in opmath precision on broadcast operands. */
+function floatBinary(op: string, a: TensorOrScalar, b: TensorOrScalar, f: (x: Tensor, y: Tensor) => Tensor, floatOnly = false): Tensor {
+  checkOperand(op, a, "input");
+  checkOperand(op, b, "other");
+  const dt0 = result_type(operand(a), operand(b));
+  if (floatOnly && !dt0.is_floating_point) throw new TorchError(`"${op}_cpu" not implemented for '${dt0.scalarName}'`);
+  const dt = floatResult(a, b);
+  return surface(op, () => {
+    const [x, y] = prepare(op, [a, b], dt);
+    return opmath(dt, [x!, y!], (u, v) => f(u!, v!));
+  });
+}
+
+/** A float unary op (integers lifted to the default float dtype), in opmath precision. */
+function floatUnary(op: string, x: Tensor, f: (x: Tensor) => Tensor): Tensor {
+  checkTensor(op, "input", x);
+  const dt = x.dtype.is_floating_point ? x.dtype : get_default_dtype();
+  return surface(op, () => opmath(dt, [x], (u) => f(u!)));
+}
+
+// ---- closeness -------------------------------------------------------------------
+
+/** x (op) scalar rounded to x's dtype, with half operands computed in float32 like PyTorch's scalar kernels. */
+const scalarOp = (x: Tensor, f: (t: Tensor) => Tensor): Tensor => (isHalf(x.dtype) ? convert(f(convert(x, float32)), x.dtype) : f(x));
+
+/**
+ * isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+ * |input - other| <= atol + rtol * |other|, elementwise, with PyTorch's
+ * handling of infinities (equal values are close) and NaN.
+ */
+export function isclose(a: Tensor, b: Tensor, ...args: unknown[]): Tensor {
+  const { rtol, atol, equal_nan } = parseArgs("isclose", args, ["rtol", "atol", "equal_nan"], { rtol: 1e-5, atol: 1e-8, equal_nan: false });
+  checkTensor("isclose", "input", a);
+  checkTensor("isclose", "other", b);
+  if (a.dtype !== b.dtype) throw new TorchError(`isclose: ${a.dtype.scalarName} did not match ${b.dtype.scalarName}`);
+  if (typeof rtol !== "number" || rtol < 0) throw new TorchError(`isclose: rtol must be greater than or equal to zero, but got ${rtol}`);
+  if (typeof atol !== "number" || atol < 0) throw new TorchError(`isclose: atol must be greater than or equal to zero, but got ${atol}`);
+  broadcastShapes("isclose", a.shape, b.shape);
+  return surface("isclose", () => {
+    let close = eq(a, b);
+    if (equal_nan && a.dtype.is_floating_point) close = logical_or(close, logical_and(isnan(a), isnan(b)));
+    if (rtol === 0 && atol === 0) return close;
+    // integers (and bools) meet float tolerances in the default float dtype, as rtol * other does in PyTorch
+    const fa = a.dtype.is_floating_point ? a : a.dtype === bool ? convert(a, get_default_dtype()) : a;
+    const fb = b.dtype.is_floating_point ? b : convert(b, get_default_dtype());
+    const allowed = scalarOp(abs(scalarOp(fb, (t) => mul(t, rtol))), (t) => add(t, atol));
+    const actual = abs(sub(fa, a.dtype === bool ? fb : b));
+    const within = actual.dtype.is_floating_point ? logical_and(isfinite(actual), le2(actual, allowed)) : le2(actual, allowed);
+    return logical_or(close, within);
+  });
+}
+
+/** allclose(...): all(isclose(...)) as a JS boolean (reads one value: a sync point on xla). */
+export function allclose(a: Tensor, b: Tensor, ...args: unknown[]): boolean {
+  const o = parseArgs("allclose", args, ["rtol", "atol", "equal_nan"], { rtol: 1e-5, atol: 1e-8, equal_nan: false });
+  const c = isclose(a, b, o);
+  return surface("allclose", () => reducePrim(c, "and", [...Array(c.ndim).keys()], false)).item() as boolean;
+}
+
+/** equal(input, other): same shape and equal elements, as a JS boolean (a sync point on xla). */
+export function equal(a: Tensor, b: Tensor): boolean {
+  checkTensor("equal", "input", a);
+  checkTensor("equal", "other", b);
+  if (!sameShape(a.shape, b.shape)) return false;
+  if (a.numel() === 0) return true;
+  const e = eq(a, b);
+  return reducePrim(e, "and", [...Array(e.ndim).keys()], false).item() as boolean;
+}
+
+// ---- elementwise ----------------------------------------------------------------
+
+/** nan_to_num(input, nan=0.0, posinf=None, neginf=None): NaN and infinities replaced (default: the dtype's extremes). */
+export function nan_to_num(x: Tensor, ...args: unknown[]): Tensor {
+  const o = parseArgs("nan_to_num", args, ["nan", "posinf", "neginf"], { nan: 0, posinf: null, neginf: null });
+  checkTensor("nan_to_num", "input", x);
+  if (!x.dtype.is_floating_point) return surface("nan_to_num", () => x.clone());
+  const posinf = o.posinf ?? dtypeMax(x.dtype), neginf = o.neginf ?? dtypeLowest(x.dtype);
+  return surface("nan_to_num", () => {
+    const k = (v: Scalar) => constant(v, x.dtype, x, x.shape);
+    return where(isnan(x), k(o.nan), where(eq(x, Infinity), k(posinf), where(eq(x, -Infinity), k(neginf), x)));
+  });
+}
+
+/** hypot(input, other) = sqrt(input^2 + other^2) without intermediate overflow. */
+export function hypot(a: Tensor, b: Tensor): Tensor {
+  checkTensor("hypot", "input", a);
+  checkTensor("hypot", "other", b);
+  return floatBinary("hypot", a, b, (x, y) => {
+    const ax = abs(x), ay = abs(y);
+    const hi = maximum(ax, ay), lo = minimum(ax, ay);
+    const safe = where(eq(hi, 0), 1, hi);
+    const q = div(lo, safe);
+    const r = mul(hi, pow(add(mul(q, q), 1), 0.5));
+    return where(logical_or(isinf(x), isinf(y)), Infinity, r);
+  }, true);
+}
+
+export const logaddexp = (a: Tensor, b: Tensor): Tensor => floatBinary("logaddexp", a, b, (x, y) => logaddexpImpl(x, y, false), true);
+export const logaddexp2 = (a: Tensor, b: Tensor): Tensor => floatBinary("logaddexp2", a, b, (x, y) => logaddexpImpl(x, y, true), true);
+
+/**
+ * xlogy(x, y) = x * log(y), 0 where x == 0 (NaN where y is NaN). Where x == 0
+ * the value is x * log(y) with log(y) kept finite, so the gradient in x is
+ * log(y) there too, as PyTorch 1.13's derivative (grad * log(y)) has it.
+ */
+export const xlogy = (a: TensorOrScalar, b: TensorOrScalar): Tensor =>
+  floatBinary("xlogy", a, b, (x, y) => {
+    const l = log(y);
+    const atZero = mul(x, where(isfinite(l), l, 0));
+    return where(isnan(y), NaN, where(eq(x, 0), atZero, mul(x, l)));
+  });
+
+/** sinc(x) = sin(pi x) / (pi x), 1 at 0. */
+export const sinc = (x: Tensor): Tensor => floatUnary("sinc", x, (u) => {
+  const zero = eq(u, 0);
+  const px = mul(where(zero, 1, u), Math.PI);
+  return where(zero, 1, div(sin(px), px));
+});
+
+/**
+ * signbit(input): true where the sign bit is set, -0.0 included. (The sign of a
+ * NaN cannot be seen without a bitcast primitive; NaNs read as positive.)
+ */
+export function signbit(x: Tensor): Tensor {
+  checkTensor("signbit", "input", x);
+  return surface("signbit", () => {
+    if (x.dtype === bool || x.dtype.name === "uint8") return constant(false, bool, x, x.shape).clone();
+    if (!x.dtype.is_floating_point) return lt(x, 0);
+    return logical_or(lt(x, 0), logical_and(eq(x, 0), lt(div(1, x), 0)));
+  });
+}
+
+/** heaviside(input, values): 0 for x < 0, values where x == 0, 1 for x > 0 (NaN -> 0). */
+export function heaviside(x: Tensor, values: Tensor): Tensor {
+  checkTensor("heaviside", "input", x);
+  checkTensor("heaviside", "values", values);
+  if (x.dtype !== values.dtype) throw new TorchError("heaviside is not yet implemented for tensors with different dtypes.");
+  broadcastShapes("heaviside", x.shape, values.shape);
+  return surface("heaviside", () => where(eq(x, 0), values, convert(gt(x, 0), x.dtype)));
+}
+
+/** copysign(input, other): |input| with the sign of other (-0.0 counts as negative); always floating point. */
+export const copysign = (a: TensorOrScalar, b: TensorOrScalar): Tensor =>
+  floatBinary("copysign", a, b, (x, y) => {
+    const neg_ = logical_or(lt(y, 0), logical_and(eq(y, 0), lt(div(1, y), 0)));
+    const ax = abs(x);
+    return where(neg_, neg(ax), ax);
+  });
+
+export const deg2rad = (x: Tensor): Tensor => floatUnary("deg2rad", x, (u) => mul(u, Math.PI / 180));
+export const rad2deg = (x: Tensor): Tensor => floatUnary("rad2deg", x, (u) => mul(u, 180 / Math.PI));
+
+/** float_power(input, exponent): pow in float64. */
+export function float_power(a: TensorOrScalar, b: TensorOrScalar): Tensor {
+  checkOperand("float_power", a, "input");
+  checkOperand("float_power", b, "exponent");
+  if (!(a instanceof Tensor) && !(b instanceof Tensor)) throw new TorchTypeError("float_power(): expected at least one Tensor argument");
+  return surface("float_power", () => pow(a instanceof Tensor ? convert(a, float64) : a, b instanceof Tensor ? convert(b, float64) : b));
+}
+
+export const sgn = (x: Tensor): Tensor => surface("sgn", () => sign(x));
+
+/** logit(input, eps=None) = log(x / (1 - x)), x clamped to [eps, 1 - eps] when eps is given. */
+export function logit(x: Tensor, ...args: unknown[]): Tensor {
+  const { eps } = parseArgs("logit", args, ["eps"], { eps: null });
+  return floatUnary("logit", x, (u) => {
+    let z = u;
+    if (eps !== null && eps !== undefined) {
+      const lo = eps, hi = 1 - eps;
+      z = where(lt(z, lo), lo, where(gt(z, hi), hi, z));
+    }
+    return log(div(z, sub(1, z)));
+  });
+}
+
+// W. J. Cody's rational Chebyshev approximations of erfc (CALERF): relative
+// accuracy ~1e-16 over the whole range, where 1 - erf(x) would lose all digits.
+const CA = [3.16112374387056560e00, 1.13864154151050156e02, 3.77485237685302021e02, 3.20937758913846947e03, 1.85777706184603153e-1];
+const CB = [2.36012909523441209e01, 2.44024637934444173e02, 1.28261652607737228e03, 2.84423683343917062e03];
+const CC = [5.64188496988670089e-1, 8.88314979438837594e00, 6.61191906371416295e01, 2.98635138197400131e02, 8.81952221241769090e02,
+  1.71204761263407058e03, 2.05107837782607147e03, 1.23033935479799725e03, 2.15311535474403846e-8];
+const CD = [1.57449261107098347e01, 1.17693950891312499e02, 5.37181101862009858e02, 1.62138957456669019e03, 3.29079923573345963e03,
+  4.36261909014324716e03, 3.43936767414372164e03, 1.23033935480374942e03];
+const CP = [3.05326634961232344e-1, 3.60344899949804439e-1, 1.25781726111229246e-1, 1.60837851487422766e-2, 6.58749161529837803e-4, 1.63153871373020978e-2];
+const CQ = [2.56852019228982242e00, 1.87295284992346725e00, 5.27905102951428412e-1, 6.05183413124413191e-2, 2.33520497626869185e-3];
+const SQRPI = 5.6418958354775628695e-1;
+
+function rational(t: Tensor, num: number[], den: number[], nTerms: number, lastNum: number, lastDen: number, leadNum: number): Tensor {
+  let xn = mul(t, leadNum), xd = t;
+  for (let i = 0; i < nTerms; i++) { xn = mul(add(xn, num[i]!), t); xd = mul(add(xd, den[i]!), t); }
+  return div(add(xn, lastNum), add(xd, lastDen));
+}
+
+function erfcValue(x: Tensor): Tensor {
+  const y = abs(x);
+  // |x| <= 0.46875: 1 - x R(x^2)
+  const ysq = mul(y, y);
+  const small = sub(1, mul(x, rational(ysq, CA, CB, 3, CA[3]!, CB[3]!, CA[4]!)));
+  // exp(-y^2) computed as exp(-ys^2) exp(-(y - ys)(y + ys)) with ys = trunc(16 y) / 16
+  const ys = div(floor(mul(y, 16)), 16);
+  const expm = mul(exp(neg(mul(ys, ys))), exp(neg(mul(sub(y, ys), add(y, ys)))));
+  const mid = mul(expm, rational(y, CC, CD, 7, CC[7]!, CD[7]!, CC[8]!));
+  const inv = div(1, mul(y, y));
+  const tail = div(sub(SQRPI, mul(inv, rational(inv, CP, CQ, 4, CP[4]!, CQ[4]!, CP[5]!))), y);
+  let big = where(isinf(y), 0, mul(expm, tail));
+  big = where(le(y, 4), mid, big);
+  const pos = where(lt(x, 0), sub(2, big), big);
+  return where(le(y, 0.46875), small, pos);
+}
+const le = (x: Tensor, v: number) => le2(x, v);
+
+/**
+ * erfc(x) = 1 - erf(x), accurate in the tails (Cody's approximations); the
+ * gradient is exactly -2/sqrt(pi) exp(-x^2), the one of -erf.
+ */
+export const erfc = (x: Tensor): Tensor => floatUnary("erfc", x, (u) => {
+  const v = erfcValue(u.detach());
+  if (!u.requires_grad) return v;
+  const e = erf(u);
+  return sub(v, sub(e, e.detach()));
+});
+
+/** isin(elements, test_elements, *, assume_unique=False, invert=False); one [n, m] comparison table. */
+export function isin(elements: TensorOrScalar, test: TensorOrScalar, ...args: unknown[]): Tensor {
+  const { invert } = parseArgs("isin", args, ["assume_unique", "invert"], { assume_unique: false, invert: false });
+  checkOperand("isin", elements, "elements");
+  checkOperand("isin", test, "test_elements");
+  if (!(elements instanceof Tensor) && !(test instanceof Tensor)) throw new TorchTypeError("isin(): at least one of elements and test_elements must be a Tensor");
+  return surface("isin", () => {
+    const like = (elements instanceof Tensor ? elements : test) as Tensor;
+    const e = elements instanceof Tensor ? elements : constant(elements, result_type(elements), like);
+    const t = test instanceof Tensor ? reshape(test, [-1]) : reshape(constant(test, result_type(test), like), [1]);
+    const table = eq(reshape(e, [...e.shape, 1]), t);
+    const hit = any(table, -1);
+    return invert ? logical_not(hit) : hit;
+  });
+}
+
+export function isposinf(x: Tensor): Tensor {
+  checkTensor("isposinf", "input", x);
+  return surface("isposinf", () => (x.dtype.is_floating_point ? eq(x, Infinity) : constant(false, bool, x, x.shape).clone()));
+}
+export function isneginf(x: Tensor): Tensor {
+  checkTensor("isneginf", "input", x);
+  return surface("isneginf", () => (x.dtype.is_floating_point ? eq(x, -Infinity) : constant(false, bool, x, x.shape).clone()));
+}
+/** isreal(input): true everywhere (xlatorch has no complex dtypes). */
+export function isreal(x: Tensor): Tensor {
+  checkTensor("isreal", "input", x);
+  return surface("isreal", () => constant(true, bool, x, x.shape).clone());
+}
+
