@@ -34,9 +34,14 @@ function castScalars(op: string, dt: DType, scalars: Record<string, unknown>): n
 
 /** beta * input + alpha * product; beta = 0 ignores input entirely (NaN and inf included), as in PyTorch. */
 function scaleAdd(op: string, input: Tensor, product: Tensor, beta: number, alpha: number): Tensor {
-  const shape = broadcastShapes(op, input.shape, product.shape);
-  if (!sameShape(shape, product.shape)) {
-    throw new TorchError(`${op}: The expanded size of the tensor (${product.shape.join(", ")}) must match the existing size of input ${shapeStr(input.shape)} (the input must broadcast to ${shapeStr(product.shape)})`);
+  // input expands to the product's shape (PyTorch's expand_size check)
+  const target = product.shape, off = target.length - input.ndim;
+  if (off < 0) throw new TorchError(`${op}: the number of sizes provided (${target.length}) must be greater or equal to the number of dimensions in the tensor (${input.ndim})`);
+  for (let i = input.ndim - 1; i >= 0; i--) {
+    const s = input.shape[i]!;
+    if (s !== 1 && s !== target[i + off]) {
+      throw new TorchError(`${op}: The expanded size of the tensor (${target[i + off]}) must match the existing size (${s}) at non-singleton dimension ${i + off}.  Target sizes: ${shapeStr(target)}.  Tensor sizes: ${shapeStr(input.shape)}`);
+    }
   }
   const p = alpha === 1 ? product : mul(product, alpha);
   if (beta === 0) return p;
@@ -59,8 +64,8 @@ export function addmm(input: Tensor, mat1: Tensor, mat2: Tensor, ...args: unknow
 export function mv(mat: Tensor, vec: Tensor, ...extra: unknown[]): Tensor {
   if (extra.length) throw new TorchTypeError(`mv() takes 2 positional arguments but ${2 + extra.length} were given`);
   checkTensor("mv", "input", mat); checkTensor("mv", "vec", vec);
-  if (mat.ndim !== 2 || vec.ndim !== 1) throw new TorchError(`mv: vector + matrix @ vector expected, got input ${mat.ndim}-D and vec ${vec.ndim}-D`);
-  if (mat.shape[1] !== vec.shape[0]) throw new TorchError(`mv: size mismatch, got input (${mat.shape[0]}), mat (${mat.shape[0]}x${mat.shape[1]}), vec (${vec.shape[0]})`);
+  if (mat.ndim !== 2 || vec.ndim !== 1) throw new TorchError(`mv: vector + matrix @ vector expected, got 1, ${mat.ndim}, ${vec.ndim} (mat ${shapeStr(mat.shape)} and vec ${shapeStr(vec.shape)})`);
+  if (mat.shape[1] !== vec.shape[0]) throw new TorchError(`mv: size mismatch, got ${mat.shape[0]}, ${mat.shape[0]}x${mat.shape[1]},${vec.shape[0]} (mat ${shapeStr(mat.shape)} and vec ${shapeStr(vec.shape)})`);
   sameDtype("mv", [mat, vec], ["input", "vec"]);
   return surface("mv", () => matmul(mat, vec));
 }
@@ -161,7 +166,7 @@ export function diag(x: Tensor, ...args: unknown[]): Tensor {
   if (!Number.isInteger(k)) throw new TorchTypeError(`diag(): argument 'diagonal' must be int, not ${describe(k)}`);
   if (x.ndim === 1) return surface("diag", () => embedDiagonal(x, k));
   if (x.ndim === 2) return surface("diag", () => clone(diagonal(x, k)));
-  throw new TorchError(`diag(): Supports 1D or 2D tensors. Got ${x.ndim}D`);
+  throw new TorchError(`diag(): matrix or a vector expected (a 1-D or 2-D tensor), got a ${x.ndim}-D tensor`);
 }
 
 /** diag_embed(input, offset=0, dim1=-2, dim2=-1): the last dim placed on diagonals of new (dim1, dim2) planes. */
@@ -208,7 +213,7 @@ export function tensordot(a: Tensor, b: Tensor, ...args: unknown[]): Tensor {
     if (a.shape[d] !== b.shape[db[i]!]) throw new TorchError(`tensordot: contracted dimensions need to match, but first has size ${a.shape[d]} in dim ${d} and second has size ${b.shape[db[i]!]} in dim ${db[i]}`);
   });
   if (a.dtype !== b.dtype) throw new TorchError(`tensordot: expected both tensors to have the same dtype, but got ${a.dtype} and ${b.dtype}`);
-  return surface("tensordot", () => dotGeneral(a, b, [], [], da, db));
+  return surface("ReshapeAliasBackward0", () => dotGeneral(a, b, [], [], da, db));
 }
 
 /** kron(a, b): Kronecker product (ranks equalised with leading ones, dtypes promoted). */
@@ -216,7 +221,7 @@ export function kron(a: Tensor, b: Tensor): Tensor {
   checkTensor("kron", "input", a); checkTensor("kron", "other", b);
   const nd = Math.max(a.ndim, b.ndim);
   const sa = [...Array(nd - a.ndim).fill(1), ...a.shape], sb = [...Array(nd - b.ndim).fill(1), ...b.shape];
-  return surface("kron", () => {
+  return surface("UnsafeViewBackward0", () => {
     const ra = reshape(a, sa.flatMap((s) => [s, 1]));
     const rb = reshape(b, sb.flatMap((s) => [1, s]));
     return reshape(mul(ra, rb), sa.map((s, i) => s * sb[i]!));
@@ -237,7 +242,7 @@ export function cross(a: Tensor, b: Tensor, ...args: unknown[]): Tensor {
     d = normDim(dim, a.ndim, "cross");
   }
   if (a.shape[d] !== 3 || b.shape[d] !== 3) throw new TorchError(`linalg.cross: inputs dimension ${dim ?? d} must have length 3. Got ${a.shape[d]} and ${b.shape[d]}`);
-  return surface("cross", () => {
+  return surface("LinalgCrossBackward0", () => {
     const dt = result_type(operand(a), operand(b));
     const x = expandTo(convert(a, dt), shape), y = expandTo(convert(b, dt), shape);
     // r_i = x_{i+1} y_{i+2} - x_{i+2} y_{i+1}, indices mod 3
@@ -327,7 +332,7 @@ export function cartesian_prod(...args: unknown[]): Tensor {
   const ts = tensorList("cartesian_prod", args);
   ts.forEach((t) => { if (t.ndim !== 1) throw new TorchError(`cartesian_prod: Expect a 1D vector, but got shape ${shapeStr(t.shape)}`); });
   if (ts.length === 1) return ts[0]!;
-  return surface("cartesian_prod", () => {
+  return surface("StackBackward0", () => {
     const dt = ts.map((t) => t.dtype).reduce(promote_types);
     const shape = ts.map((t) => t.shape[0]!);
     const grids = ts.map((t, i) => reshape(expand(reshape(convert(t, dt), shape.map((s, k) => (k === i ? s : 1))), shape), [-1]));

@@ -178,15 +178,15 @@ export const copysign = (a: TensorOrScalar, b: TensorOrScalar): Tensor =>
     return where(neg_, neg(ax), ax);
   });
 
-export const deg2rad = (x: Tensor): Tensor => floatUnary("deg2rad", x, (u) => mul(u, Math.PI / 180));
-export const rad2deg = (x: Tensor): Tensor => floatUnary("rad2deg", x, (u) => mul(u, 180 / Math.PI));
+export const deg2rad = (x: Tensor): Tensor => floatUnary("Deg2RadBackward0", x, (u) => mul(u, Math.PI / 180));
+export const rad2deg = (x: Tensor): Tensor => floatUnary("Rad2DegBackward0", x, (u) => mul(u, 180 / Math.PI));
 
 /** float_power(input, exponent): pow in float64. */
 export function float_power(a: TensorOrScalar, b: TensorOrScalar): Tensor {
   checkOperand("float_power", a, "input");
   checkOperand("float_power", b, "exponent");
   if (!(a instanceof Tensor) && !(b instanceof Tensor)) throw new TorchTypeError("float_power(): expected at least one Tensor argument");
-  return surface("float_power", () => pow(a instanceof Tensor ? convert(a, float64) : a, b instanceof Tensor ? convert(b, float64) : b));
+  return surface("pow", () => pow(a instanceof Tensor ? convert(a, float64) : a, b instanceof Tensor ? convert(b, float64) : b));
 }
 
 export const sgn = (x: Tensor): Tensor => surface("sgn", () => sign(x));

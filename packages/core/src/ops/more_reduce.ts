@@ -30,7 +30,7 @@ function momentsArgs(op: string, args: unknown[]) {
 function moments(op: string, x: Tensor, args: unknown[], root: boolean): Tensor[] {
   checkTensor(op, "input", x);
   const o = momentsArgs(op, args);
-  if (!x.dtype.is_floating_point) throw new TorchError(`${op}(): std_mean and var_mean only support floating point and complex dtypes, got ${x.dtype.scalarName}`);
+  if (!x.dtype.is_floating_point) throw new TorchError(`${op} only support floating point and complex dtypes, got ${x.dtype.scalarName}`);
   return surface(op, () => {
     const v = var_(x, { dim: o.dim, keepdim: o.keepdim, ...(o.correction !== undefined ? { correction: o.correction } : { unbiased: o.unbiased ?? true }) });
     const m = mean(x, { dim: o.dim, keepdim: o.keepdim });
@@ -103,7 +103,7 @@ function medianImpl(op: "median" | "nanmedian", x: Tensor, args: unknown[]): any
   }
   const d = normDim(o.dim, x.ndim, op);
   if (x.ndim > 0 && x.shape[d] === 0) throw new TorchIndexError(`${op}(): Expected reduction dim ${d} to have non-zero size.`);
-  return surface(op, () => {
+  return surface(op === "median" ? "MedianBackward1" : "NanmedianBackward1", () => {
     if (x.ndim === 0) return namedPair(x.clone(), constant(0, int64, x).clone());
     return medianAlong(op, x, d, o.keepdim);
   });
@@ -127,7 +127,7 @@ export function nanmean(x: Tensor, ...args: unknown[]): Tensor {
   const o = parseArgs("nanmean", args, ["dim", "keepdim", "dtype"], { dim: null, keepdim: false, dtype: null });
   checkTensor("nanmean", "input", x);
   if (!x.dtype.is_floating_point) throw new TorchError(`nanmean(): expected input to have floating point dtype but got ${x.dtype.scalarName}`);
-  return surface("nanmean", () => {
+  return surface("div", () => {
     const dims = dimsOf("nanmean", x, o.dim);
     const cnt = reducePrim(convert(logical_not(isnan(x)), x.dtype), "sum", dims, o.keepdim);
     const s = nansum(x, { dim: dims, keepdim: o.keepdim });
@@ -200,7 +200,7 @@ export function diff(x: Tensor, ...args: unknown[]): Tensor {
     if (!(t instanceof Tensor)) throw new TorchTypeError(`diff(): argument '${name}' must be Tensor, not ${describe(t)}`);
     if (t.ndim !== x.ndim) throw new TorchError(`diff expects prepend or append to be the same dimension as input`);
   }
-  return surface("diff", () => {
+  return surface("sub", () => {
     let y = o.prepend || o.append ? cat([...(o.prepend ? [o.prepend as Tensor] : []), x, ...(o.append ? [o.append as Tensor] : [])], d) : x;
     if (o.n === 0) return y === x ? x.clone() : y;
     for (let i = 0; i < o.n && y.shape[d]! > 0; i++) {

@@ -16,7 +16,7 @@ import { empty, full, ones, tensor, zeros } from "./creation.js";
 import { add, div, eq, gt, lt, maximum, minimum, mul, where } from "./elementwise.js";
 import { fullIndex, gather } from "./indexing.js";
 import { reducePrim } from "./reduce.js";
-import { cat, clone, expand, flip, movedim, narrow, repeat, reshape, sliceDim, transpose, vstack } from "./shape.js";
+import { cat, clone, expand, flip, movedim, narrow, repeat, reshape, sliceDim, transpose, unsqueeze, vstack } from "./shape.js";
 import { checkIndexDtype, constant, dtypeLowest, dtypeMax, iota, peek } from "./more_util.js";
 
 // ---- dtype / new_* ------------------------------------------------------------------
@@ -24,7 +24,7 @@ import { checkIndexDtype, constant, dtypeLowest, dtypeMax, iota, peek } from "./
 /** type_as(other): this tensor converted to other's dtype. */
 export function type_as(x: Tensor, other: Tensor): Tensor {
   checkTensor("type_as", "other", other);
-  return convert(x, other.dtype);
+  return x.dtype === other.dtype ? x : surface("to_copy", () => convert(x, other.dtype));
 }
 
 const NEW_OPTS = ["dtype", "device", "requires_grad"] as const;
@@ -71,21 +71,21 @@ export function meshgrid(...args: unknown[]): Tensor[] {
   if (!ts.length) throw new TorchError("meshgrid expects a non-empty TensorList");
   ts.forEach((t) => {
     if (t.ndim > 1) throw new TorchError(`torch.meshgrid: Expected 0D or 1D tensor in the tensor list but got: ${t.ndim}D tensor of shape ${shapeStr(t.shape)}`);
-    if (t.dtype !== ts[0]!.dtype) throw new TorchError("torch.meshgrid: Expected all tensors in the tensor list to have the same dtype.");
+    if (t.dtype !== ts[0]!.dtype) throw new TorchError(`torch.meshgrid: meshgrid expects all tensors to have the same dtype (got ${ts[0]!.dtype} and ${t.dtype})`);
     if (!t.device.equals(ts[0]!.device)) throw new TorchError("torch.meshgrid: Expected all tensors in the tensor list to have the same device.");
   });
   const swap = indexing === "xy" && ts.length >= 2;
   const axis = (i: number) => (swap && i < 2 ? 1 - i : i);
   const shape = new Array<number>(ts.length);
   ts.forEach((t, i) => { shape[axis(i)] = t.numel(); });
-  return surface("meshgrid", () => ts.map((t, i) => expand(reshape(t, shape.map((s, k) => (k === axis(i) ? s : 1))), shape)));
+  return surface("expand", () => ts.map((t, i) => expand(reshape(t, shape.map((s, k) => (k === axis(i) ? s : 1))), shape)));
 }
 
 /** broadcast_tensors(*tensors): views broadcast to the common shape. */
 export function broadcast_tensors(...args: unknown[]): Tensor[] {
   const [ts] = tensorsAndKw("broadcast_tensors", args);
   const shape = broadcastShapes("broadcast_tensors", ...ts.map((t) => t.shape));
-  return surface("broadcast_tensors", () => ts.map((t) => (sameShape(t.shape, shape) ? t : expand(t, shape))));
+  return surface("expand", () => ts.map((t) => (sameShape(t.shape, shape) ? t : expand(t, shape))));
 }
 
 /** broadcast_shapes(*shapes): the broadcast shape (ints count as 1-D shapes). */
@@ -98,27 +98,28 @@ export function broadcast_shapes(...shapes: (number | number[])[]): number[] {
   return broadcastShapes("broadcast_shapes", ...list);
 }
 
+/** One tensor in, one out; a list (or several) in, a list out. Lifted as PyTorch does (reshape / unsqueeze), so grad_fn names match. */
 function atleast(op: string, nd: number, args: unknown[], lift: (t: Tensor) => Tensor): Tensor | Tensor[] {
-  if (args.length === 1 && args[0] instanceof Tensor) return surface(op, () => (args[0] as Tensor).ndim >= nd ? (args[0] as Tensor) : lift(args[0] as Tensor));
+  if (args.length === 1 && args[0] instanceof Tensor) return (args[0] as Tensor).ndim >= nd ? (args[0] as Tensor) : lift(args[0] as Tensor);
   const [ts] = tensorsAndKw(op, args);
-  return surface(op, () => ts.map((t) => (t.ndim >= nd ? t : lift(t))));
+  return ts.map((t) => (t.ndim >= nd ? t : lift(t)));
 }
 export const atleast_1d = (...args: unknown[]): any => atleast("atleast_1d", 1, args, (t) => reshape(t, [1]));
-export const atleast_2d = (...args: unknown[]): any => atleast("atleast_2d", 2, args, (t) => reshape(t, [1, t.numel()]));
+export const atleast_2d = (...args: unknown[]): any => atleast("atleast_2d", 2, args, (t) => (t.ndim === 0 ? reshape(t, [1, 1]) : unsqueeze(t, 0)));
 export const atleast_3d = (...args: unknown[]): any =>
-  atleast("atleast_3d", 3, args, (t) => reshape(t, t.ndim === 0 ? [1, 1, 1] : t.ndim === 1 ? [1, t.numel(), 1] : [...t.shape, 1]));
+  atleast("atleast_3d", 3, args, (t) => (t.ndim === 0 ? reshape(t, [1, 1, 1]) : t.ndim === 1 ? unsqueeze(unsqueeze(t, 0), -1) : unsqueeze(t, -1)));
 
 /** column_stack(tensors): 0-D/1-D inputs become columns, then concatenated along dim 1. */
 export function column_stack(tensors: Tensor[]): Tensor {
   const [ts] = tensorsAndKw("column_stack", [tensors]);
   if (!ts.length) throw new TorchError("column_stack expects a non-empty TensorList");
-  return surface("column_stack", () => cat(ts.map((t) => (t.ndim <= 1 ? reshape(t, [t.numel(), 1]) : t)), 1));
+  return cat(ts.map((t) => (t.ndim <= 1 ? reshape(t, [t.numel(), 1]) : t)), 1);
 }
 /** dstack(tensors): concatenation along the third dim after atleast_3d. */
 export function dstack(tensors: Tensor[]): Tensor {
   const [ts] = tensorsAndKw("dstack", [tensors]);
   if (!ts.length) throw new TorchError("dstack expects a non-empty TensorList");
-  return surface("dstack", () => cat(atleast_3d(ts) as Tensor[], 2));
+  return cat(atleast_3d(ts) as Tensor[], 2);
 }
 export const row_stack = (tensors: Tensor[]): Tensor => vstack(tensors);
 
@@ -127,7 +128,7 @@ export function tile(x: Tensor, ...args: unknown[]): Tensor {
   const [dims, rest] = splitSizes("tile", args);
   if (rest.length) throw new TorchTypeError(`tile() got unexpected arguments`);
   const reps = dims.length < x.ndim ? [...Array(x.ndim - dims.length).fill(1), ...dims] : dims;
-  return surface("tile", () => repeat(x, reps));
+  return surface("repeat", () => repeat(x, reps));
 }
 
 // ---- indexed updates --------------------------------------------------------------------
@@ -150,7 +151,7 @@ function indexUpdateArgs(op: string, x: Tensor, dim: number, index: Tensor, sour
   const k = index.numel();
   const srcShape = x.ndim === 0 ? [] : x.shape.map((s, i) => (i === d ? k : s));
   const srcDimSize = source.ndim === 0 ? 1 : source.shape[d];
-  if (srcDimSize !== k) throw new TorchError(`${op}(): Number of indices (${k}) should be equal to source.size(dim) (${srcDimSize})`);
+  if (srcDimSize !== k) throw new TorchError(`${op}_(): Number of indices (${k}) should be equal to source.size(dim): (${srcDimSize}), for dim: ${d}`);
   if (source.numel() !== srcShape.reduce((a, b) => a * b, 1) || (source.ndim !== 0 && source.ndim !== x.ndim) || (x.ndim > 0 && !sameShape(source.shape, srcShape))) {
     throw new TorchError(`${op}(): source tensor shape must match self tensor shape, excluding the specified dimension. Got self.shape = ${shapeStr(x.shape)} source.shape = ${shapeStr(source.shape)}`);
   }
@@ -195,7 +196,7 @@ export function index_copy(x: Tensor, dim: number, index: Tensor, source: Tensor
 export function index_fill(x: Tensor, dim: number, index: Tensor, value: Tensor | Scalar): Tensor {
   checkTensor("index_fill", "input", x);
   if (!(index instanceof Tensor)) throw new TorchTypeError(`index_fill(): argument 'index' must be Tensor, not ${describe(index)}`);
-  if (index.dtype !== int64) throw new TorchError("index_fill_(): Expected dtype int64 for index.");
+  if (index.dtype !== int64) throw new TorchIndexError(`index_fill_(): Expected dtype int64 for index. (got ${index.dtype})`);
   if (index.ndim > 1) throw new TorchIndexError("index_fill_(): Index has to be a vector/scalar");
   if (value instanceof Tensor && value.ndim !== 0) throw new TorchError(`index_fill_ only supports a 0-dimensional value tensor, but got tensor with ${value.ndim} dimension(s).`);
   if (!(value instanceof Tensor) && !isScalar(value)) throw new TorchTypeError(`index_fill(): argument 'value' must be Number or Tensor, not ${describe(value)}`);
@@ -392,7 +393,7 @@ export function tensor_split(x: Tensor, indices_or_sections: number | number[] |
 
 function splitAlong(op: string, x: Tensor, ios: number | number[] | Tensor, minDims: number, d: number): Tensor[] {
   checkTensor(op, "input", x);
-  if (x.ndim < minDims) throw new TorchError(`torch.${op} requires a tensor with at least ${minDims} dimension${minDims > 1 ? "s" : ""}, but got a tensor with ${x.ndim} dimensions!`);
+  if (x.ndim < minDims) throw new TorchError(`torch.${op} requires a tensor with at least ${minDims} dimension, but got a tensor with ${x.ndim} dimensions!`);
   if (typeof ios === "number") {
     const n = x.shape[d]!;
     if (ios === 0 || n % ios !== 0) throw new TorchError(`torch.${op} attempted to split along dimension ${d}, but the size of the dimension ${n} is not divisible by the split_size ${ios}!`);
