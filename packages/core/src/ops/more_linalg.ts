@@ -6,7 +6,7 @@ import { bind1 } from "../dispatch.js";
 import { bool, promote_types, result_type, type DType } from "../dtype_all.js";
 import { TorchError, TorchTypeError } from "../errors.js";
 import { P } from "../prims.js";
-import { broadcastShapes, normDim, sameShape, shapeStr } from "../shape.js";
+import { broadcastShapes, normDim, shapeStr } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { checkTensor, describe, isScalar, parseArgs, type TensorOrScalar } from "./args.js";
 import { convert, expandTo } from "./base.js";

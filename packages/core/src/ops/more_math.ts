@@ -10,8 +10,8 @@ import { Tensor } from "../tensor.js";
 import { checkTensor, describe, isScalar, parseArgs, type Scalar, type TensorOrScalar } from "./args.js";
 import { convert } from "./base.js";
 import {
-  abs, add, div, eq, erf, exp, exp2, floor, gt, isinf, isnan, log, log1p, logical_and, logical_not, logical_or, lt,
-  maximum, minimum, mul, neg, le as le2, isfinite, pow, prepare, sign, sin, sub, where,
+  abs, add, div, eq, erf, exp, floor, gt, isinf, isnan, log, logical_and, logical_not, logical_or, lt,
+  maximum, minimum, mul, neg, le as le2, isfinite, sqrt, pow, prepare, sign, sin, sub, where,
 } from "./elementwise.js";
 import { any, reducePrim } from "./reduce.js";
 import { reshape } from "./shape.js";
@@ -43,10 +43,10 @@ function floatBinary(op: string, a: TensorOrScalar, b: TensorOrScalar, f: (x: Te
 }
 
 /** A float unary op (integers lifted to the default float dtype), in opmath precision. */
-function floatUnary(op: string, x: Tensor, f: (x: Tensor) => Tensor): Tensor {
+function floatUnary(op: string, x: Tensor, f: (x: Tensor) => Tensor, nodeName = op): Tensor {
   checkTensor(op, "input", x);
   const dt = x.dtype.is_floating_point ? x.dtype : get_default_dtype();
-  return surface(op, () => opmath(dt, [x], (u) => f(u!)));
+  return surface(nodeName, () => opmath(dt, [x], (u) => f(u!)));
 }
 
 // ---- closeness -------------------------------------------------------------------
@@ -121,7 +121,7 @@ export function hypot(a: Tensor, b: Tensor): Tensor {
     const hi = maximum(ax, ay), lo = minimum(ax, ay);
     const safe = where(eq(hi, 0), 1, hi);
     const q = div(lo, safe);
-    const r = mul(hi, pow(add(mul(q, q), 1), 0.5));
+    const r = mul(hi, sqrt(add(mul(q, q), 1)));
     return where(logical_or(isinf(x), isinf(y)), Infinity, r);
   }, true);
 }
@@ -178,8 +178,8 @@ export const copysign = (a: TensorOrScalar, b: TensorOrScalar): Tensor =>
     return where(neg_, neg(ax), ax);
   });
 
-export const deg2rad = (x: Tensor): Tensor => floatUnary("Deg2RadBackward0", x, (u) => mul(u, Math.PI / 180));
-export const rad2deg = (x: Tensor): Tensor => floatUnary("Rad2DegBackward0", x, (u) => mul(u, 180 / Math.PI));
+export const deg2rad = (x: Tensor): Tensor => floatUnary("deg2rad", x, (u) => mul(u, Math.PI / 180), "Deg2RadBackward0");
+export const rad2deg = (x: Tensor): Tensor => floatUnary("rad2deg", x, (u) => mul(u, 180 / Math.PI), "Rad2DegBackward0");
 
 /** float_power(input, exponent): pow in float64. */
 export function float_power(a: TensorOrScalar, b: TensorOrScalar): Tensor {

@@ -73,6 +73,11 @@ export function aminmax(x: Tensor, ...args: unknown[]): Tensor[] & { min: Tensor
  */
 function medianAlong(op: "median" | "nanmedian", x: Tensor, d: number, keepdim: boolean): Tensor[] & { values: Tensor; indices: Tensor } {
   const n = x.shape[d]!;
+  if (x.numel() === 0) {
+    // nothing to gather from (an empty gather has no lowering): empty results of the reduced shape
+    const shape = x.shape.map((s, i) => (i === d ? 1 : s)).filter((_, i) => keepdim || i !== d);
+    return namedPair(constant(0, x.dtype, x, shape).clone(), constant(0, int64, x, shape).clone());
+  }
   const [sv, si] = sort(x, { dim: d, stable: true });
   let pos: Tensor;
   if (x.dtype.is_floating_point) {
@@ -177,6 +182,7 @@ function cumExtreme(op: "max" | "min", x: Tensor, args: unknown[]): Tensor[] & {
   const d = normDim(dim, x.ndim, name);
   return surface(name, () => {
     if (x.ndim === 0) return namedPair(x.clone(), constant(0, int64, x).clone());
+    if (x.numel() === 0) return namedPair(x.clone(), constant(0, int64, x, x.shape).clone());
     const xd = x.dtype === bool ? convert(x.detach(), uint8) : x.detach();
     const run = bind1(P.cumulative!, [xd], { op, dim: d });
     let mask = eq(xd, run);
