@@ -44,7 +44,9 @@ Object.assign(LOWERINGS, {
   concatenate: (b, xs, a) => [b.concatenate(xs, a.dim)],
   iota: (b, _x, a, [o]) => [b.iota(ty(o!), a.dim)],
   reverse: (b, [x], a) => [b.reverse(x!, a.dims)],
-  dot_general: (b, [l, r], a) => [b.dotGeneral(l!, r!, { lhsBatching: a.lhs_batch, rhsBatching: a.rhs_batch, lhsContracting: a.lhs_contract, rhsContracting: a.rhs_contract })],
+  // float32/float64 products at HIGHEST precision: XLA's GPU default (TF32) would differ from PyTorch's float32 matmul
+  dot_general: (b, [l, r], a, _o, [la]) => [b.dotGeneral(l!, r!, { lhsBatching: a.lhs_batch, rhsBatching: a.rhs_batch, lhsContracting: a.lhs_contract, rhsContracting: a.rhs_contract },
+    la!.dtype.name === "float32" || la!.dtype.name === "float64" ? { precision: "HIGHEST" } : {})],
   reduce: (b, [x], a) => [b.reduceWith(REDUCE[a.op]!, x!, a.dims)],
   // First index of the extreme (NaN counting as extreme), from plain ops: reduce,
   // compare, select over an iota and a min-reduce of the candidate indices.
