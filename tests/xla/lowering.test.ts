@@ -41,8 +41,8 @@ describe("StableHLO lowering", () => {
     expect(printModule(parsed)).toBe(text);
     const params = parsed.funcs[0]!.params.length;
     expect(params).toBeGreaterThan(0);
-    // executing the xla graph gives the eager cpu values
-    expect(y.cpu().tolist()).toEqual(build("cpu").tolist());
+    // executing the xla graph gives the eager cpu values (to float32 rounding: GPU math libraries differ in the last bits)
+    expect(torch.allclose(y.cpu(), build("cpu"), { rtol: 1e-6, atol: 1e-7 })).toBe(true);
   });
 
   it.runIf(opt !== null)("mlir-opt parses the generic form of every graph", () => {

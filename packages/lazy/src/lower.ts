@@ -47,7 +47,8 @@ Object.assign(LOWERINGS, {
   // float32/float64 products at HIGHEST precision: XLA's GPU default (TF32) would differ from PyTorch's float32 matmul
   dot_general: (b, [l, r], a, _o, [la]) => [b.dotGeneral(l!, r!, { lhsBatching: a.lhs_batch, rhsBatching: a.rhs_batch, lhsContracting: a.lhs_contract, rhsContracting: a.rhs_contract },
     la!.dtype.name === "float32" || la!.dtype.name === "float64" ? { precision: "HIGHEST" } : {})],
-  reduce: (b, [x], a) => [b.reduceWith(REDUCE[a.op]!, x!, a.dims)],
+  // half-precision sums and products accumulate in float32, as PyTorch's CPU kernels do
+  reduce: (b, [x], a, _o, [ia]) => [halfAccumulate(b, x!, ia!, a.op, (v) => b.reduceWith(REDUCE[a.op]!, v, a.dims))],
   // First index of the extreme (NaN counting as extreme), from plain ops: reduce,
   // compare, select over an iota and a min-reduce of the candidate indices.
   argreduce: (b, [x], a, _o, [ia]) => {
@@ -60,7 +61,7 @@ Object.assign(LOWERINGS, {
     const none = b.broadcastInDim(b.constant(BigInt(shape[a.dim]!), "i64"), shape, []);
     return [b.reduceWith("min", b.select(hit, idx, none), [a.dim])];
   },
-  cumulative: (b, [x], a) => [b.cumulative(REDUCE[a.op]!, x!, a.dim)],
+  cumulative: (b, [x], a, _o, [ia]) => [halfAccumulate(b, x!, ia!, a.op, (v) => b.cumulative(REDUCE[a.op]!, v, a.dim))],
   // Point gather/scatter: every dim collapsed, slice sizes 1, coordinates in the last index dim.
   gather: (b, [x, idx], _a, _o, [xa, ia]) => {
     const r = xa!.shape.length;
@@ -78,5 +79,10 @@ Object.assign(LOWERINGS, {
     return b.sortBy([x!, idx], a.dim, a.descending, true);
   },
 } satisfies Record<string, Lowering>);
+
+function halfAccumulate(b: Builder, x: Value, a: AVal, op: string, f: (v: Value) => Value): Value {
+  const half = (a.dtype.name === "float16" || a.dtype.name === "bfloat16") && (op === "sum" || op === "prod");
+  return half ? b.convert(f(b.convert(x, "f32")), et(a.dtype)) : f(x);
+}
 
 export { ty };
