@@ -49,3 +49,12 @@ describe("xla device", () => {
     }
   });
 });
+
+describe("empty operands on xla", () => {
+  it("gathers from an empty tensor give empty results", () => {
+    const x = torch.zeros(0, 3).to("xla");
+    expect(x.index_select(0, torch.tensor([], { dtype: torch.int64 }).to("xla")).cpu().shape).toEqual([0, 3]);
+    const y = torch.zeros(3, 0).to("xla").gather(1, torch.zeros(3, 0, { dtype: torch.int64 }).to("xla"));
+    expect(y.cpu().shape).toEqual([3, 0]);
+  });
+});

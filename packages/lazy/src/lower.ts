@@ -63,7 +63,9 @@ Object.assign(LOWERINGS, {
   },
   cumulative: (b, [x], a, _o, [ia]) => [halfAccumulate(b, x!, ia!, a.op, (v) => b.cumulative(REDUCE[a.op]!, v, a.dim))],
   // Point gather/scatter: every dim collapsed, slice sizes 1, coordinates in the last index dim.
-  gather: (b, [x, idx], _a, _o, [xa, ia]) => {
+  gather: (b, [x, idx], _a, [o], [xa, ia]) => {
+    // an empty operand admits only an empty result (any index would be out of range)
+    if (xa!.shape.some((d) => d === 0)) return [b.broadcastInDim(b.constant(0, et(xa!.dtype)), [...o!.shape], [])];
     const r = xa!.shape.length;
     const all = [...Array(r).keys()];
     return [b.gather(x!, idx!, { offsetDims: [], collapsedSliceDims: all, startIndexMap: all, indexVectorDim: ia!.shape.length - 1 }, all.map(() => 1))];
