@@ -46,6 +46,10 @@ describe.each(["cpu", "xla"])("kernels vs TF.js on %s", (device) => {
     const idx = [4, 0, 0, 6, 2];
     close(x.to(device).index_select(0, torch.tensor(idx).to(device)).cpu(), tf.gather(tx, tf.tensor1d(idx, "int32"), 0));
   });
+  it.each([[[13, 300], [300, 10]], [[8, 513], [513, 12]], [[3, 6, 257], [3, 257, 5]]])("matmul %j @ %j (tiles, leftovers, k blocks)", (sa, sb) => {
+    const [x, tx] = pair(5, sa), [y, ty] = pair(6, sb);
+    close(x.to(device).matmul(y.to(device)).cpu(), tf.matMul(tx, ty), 1e-4);
+  });
   it("topk values", () => {
     const [x, tx] = pair(4, [3, 9]);
     close(x.to(device).topk(4).values.cpu(), tf.topk(tx, 4).values);

@@ -3,7 +3,7 @@
 import type { DotDims } from "@xlatorch/core";
 import { contiguous } from "../strided.js";
 import type { Kernel } from "./types.js";
-import { decode, encode, prod } from "./values.js";
+import { encode, prod, values } from "./values.js";
 
 export const dotKernels: Record<string, Kernel> = {
   dot_general: ([l, r], [la, ra], dd: DotDims, [o]) => {
@@ -13,8 +13,9 @@ export const dotKernels: Record<string, Kernel> = {
     const M = prod(lf.map((d) => la!.shape[d]!));
     const K = prod(dd.lhs_contract.map((d) => la!.shape[d]!));
     const N = prod(rf.map((d) => ra!.shape[d]!));
-    const A = decode(l!, la!.shape, la!.dtype, [...dd.lhs_batch, ...lf, ...dd.lhs_contract]);
-    const Bm = decode(r!, ra!.shape, ra!.dtype, [...dd.rhs_batch, ...dd.rhs_contract, ...rf]);
+    // read in place when already laid out [batch, free, contract] / [batch, contract, free]
+    const A = values(l!, la!.shape, la!.dtype, [...dd.lhs_batch, ...lf, ...dd.lhs_contract]);
+    const Bm = values(r!, ra!.shape, ra!.dtype, [...dd.rhs_batch, ...dd.rhs_contract, ...rf]);
     if (A instanceof BigInt64Array || Bm instanceof BigInt64Array) {
       const out = new BigInt64Array(B * M * N);
       for (let b = 0; b < B; b++) for (let i = 0; i < M; i++) for (let k = 0; k < K; k++) {
@@ -24,42 +25,59 @@ export const dotKernels: Record<string, Kernel> = {
       return [contiguous(out, o!.shape)];
     }
     const out = new Float64Array(B * M * N);
-    matmulF64(A, Bm as Float64Array, out, B, M, K, N);
+    matmulF64(A as ArrayLike<number>, Bm as ArrayLike<number>, out, B, M, K, N);
     return [contiguous(encode(out, o!.dtype), o!.shape)];
   },
 };
 
 /**
- * out[b] = A[b] (MxK) @ Bm[b] (KxN). Four output rows at a time share each
- * load of a B row (register blocking); k and j are blocked to stay in cache.
+ * out[b] = A[b] (MxK) @ Bm[b] (KxN). For each block of 256 k's, A is packed
+ * into 4-row panels and B into 4-column panels (contiguous in k), and each 4x4
+ * output tile is accumulated in 16 locals; leftover rows/columns take a plain loop.
  */
-function matmulF64(A: Float64Array, Bm: Float64Array, out: Float64Array, B: number, M: number, K: number, N: number): void {
-  const JB = 256, KB = 256;
+function matmulF64(A: ArrayLike<number>, Bm: ArrayLike<number>, out: Float64Array, B: number, M: number, K: number, N: number): void {
+  const KB = 256, M4 = M - (M % 4), N4 = N - (N % 4);
+  const kMax = Math.max(1, Math.min(K, KB));
+  const pa = new Float64Array(Math.max(1, M4 * kMax)), pb = new Float64Array(4 * kMax);
   for (let b = 0; b < B; b++) {
     const aOff = b * M * K, bOff = b * K * N, oOff = b * M * N;
-    for (let j0 = 0; j0 < N; j0 += JB) {
-      const j1 = Math.min(N, j0 + JB);
-      for (let k0 = 0; k0 < K; k0 += KB) {
-        const k1 = Math.min(K, k0 + KB);
-        let i = 0;
-        for (; i + 4 <= M; i += 4) {
-          const o0 = oOff + i * N, o1 = o0 + N, o2 = o1 + N, o3 = o2 + N;
-          const r0 = aOff + i * K, r1 = r0 + K, r2 = r1 + K, r3 = r2 + K;
-          for (let k = k0; k < k1; k++) {
-            const a0 = A[r0 + k]!, a1 = A[r1 + k]!, a2 = A[r2 + k]!, a3 = A[r3 + k]!;
-            const br = bOff + k * N;
-            for (let j = j0; j < j1; j++) {
-              const v = Bm[br + j]!;
-              out[o0 + j] += a0 * v; out[o1 + j] += a1 * v; out[o2 + j] += a2 * v; out[o3 + j] += a3 * v;
-            }
-          }
+    for (let k0 = 0; k0 < K; k0 += KB) {
+      const k1 = Math.min(K, k0 + KB), kl = k1 - k0;
+      for (let i = 0; i < M4; i += 4) {
+        for (let k = 0; k < kl; k++) {
+          for (let r = 0; r < 4; r++) pa[i * kl + k * 4 + r] = A[aOff + (i + r) * K + k0 + k]!;
         }
-        for (; i < M; i++) {
-          const orow = oOff + i * N, arow = aOff + i * K;
-          for (let k = k0; k < k1; k++) {
-            const a = A[arow + k]!, br = bOff + k * N;
-            for (let j = j0; j < j1; j++) out[orow + j] += a * Bm[br + j]!;
+      }
+      for (let j = 0; j < N4; j += 4) {
+        for (let k = 0; k < kl; k++) {
+          const src = bOff + (k0 + k) * N + j;
+          pb[4 * k] = Bm[src]!; pb[4 * k + 1] = Bm[src + 1]!; pb[4 * k + 2] = Bm[src + 2]!; pb[4 * k + 3] = Bm[src + 3]!;
+        }
+        for (let i = 0; i < M4; i += 4) {
+          let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+          let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+          const ab = i * kl;
+          for (let q = 0; q < 4 * kl; q += 4) {
+            const b0 = pb[q]!, b1 = pb[q + 1]!, b2 = pb[q + 2]!, b3 = pb[q + 3]!;
+            const a0 = pa[ab + q]!, a1 = pa[ab + q + 1]!, a2 = pa[ab + q + 2]!, a3 = pa[ab + q + 3]!;
+            c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
+            c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
+            c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
+            c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
           }
+          let o = oOff + i * N + j;
+          out[o] += c00; out[o + 1] += c01; out[o + 2] += c02; out[o + 3] += c03; o += N;
+          out[o] += c10; out[o + 1] += c11; out[o + 2] += c12; out[o + 3] += c13; o += N;
+          out[o] += c20; out[o + 1] += c21; out[o + 2] += c22; out[o + 3] += c23; o += N;
+          out[o] += c30; out[o + 1] += c31; out[o + 2] += c32; out[o + 3] += c33;
+        }
+      }
+      // leftovers: the last N % 4 columns for every row, the last M % 4 rows for the other columns
+      for (let i = 0; i < M; i++) {
+        const jStart = i < M4 ? N4 : 0;
+        for (let k = k0; k < k1; k++) {
+          const a = A[aOff + i * K + k]!, br = bOff + k * N, orow = oOff + i * N;
+          for (let j = jStart; j < N; j++) out[orow + j] += a * Bm[br + j]!;
         }
       }
     }
