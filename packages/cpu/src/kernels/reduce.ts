@@ -27,6 +27,15 @@ const BIG: Record<string, BigAcc> = {
 export const reduceKernels: Record<string, Kernel> = {
   reduce: ([x], [a], { op, dims }: { op: string; dims: number[] }, [o]) => {
     const shape = a!.shape;
+    const leading = dims.length > 0 && dims.every((d, i) => d === i) && dims.length < shape.length;
+    if (leading && op === "sum" && !a!.dtype.isBig) {
+      // Sum over leading dims of a dense input: add whole rows, no transposed copy.
+      const rows = values(x!, shape, a!.dtype) as ArrayLike<number>;
+      const n = prod(o!.shape), count = prod(dims.map((d) => shape[d]!));
+      const out = new Float64Array(n);
+      for (let r = 0; r < count; r++) for (let j = 0, q = r * n; j < n; j++, q++) out[j] += rows[q]!;
+      return [contiguous(encode(out, o!.dtype), o!.shape)];
+    }
     const vals = values(x!, shape, a!.dtype, permToEnd(shape.length, dims));
     const inner = prod(dims.map((d) => shape[d]!));
     const outer = prod(o!.shape);
