@@ -26,6 +26,13 @@ export interface DeviceBackend {
   peekHost?(t: Tensor): HostArray | null;
   /** Materialise pending work for these tensors (xla); no-op elsewhere. */
   sync?(tensors: readonly Tensor[]): void;
+  /**
+   * An in-place op is about to compute a new value for `target` (called once
+   * per in-place op, before it reads anything): the xla device's fused mode
+   * cuts its trace here when the target's pending value was written and then
+   * read since, which is where one training step ends and the next begins.
+   */
+  willWrite?(target: Tensor): void;
 }
 
 const backends = new Map<string, DeviceBackend>();
@@ -54,3 +61,14 @@ export function device(spec: DeviceLike, index?: number): Device {
 let defaultDevice = new Device("cpu");
 export function set_default_device(d: DeviceLike | null): void { defaultDevice = d === null ? new Device("cpu") : device(d); }
 export function get_default_device(): Device { return defaultDevice; }
+
+/**
+ * Optimizers announce each step so that devices can report per-step figures
+ * (the xla device's executions per step); nothing else depends on it.
+ */
+const stepListeners = new Set<() => void>();
+export function onOptimizerStep(listener: () => void): () => void {
+  stepListeners.add(listener);
+  return () => stepListeners.delete(listener);
+}
+export function notifyOptimizerStep(): void { for (const f of stepListeners) f(); }

@@ -6,7 +6,7 @@ export { var_ as var } from "./reduce.js";
 export * from "./shape.js";
 export * from "./indexing.js";
 export * from "./linalg.js";
-export { copy_, fill_, zero_, assign, inplace } from "./inplace.js";
+export { copy_, fill_, zero_, assign, inplace, writing } from "./inplace.js";
 export { scalarTensor, convert as _convert, expandTo as _expandTo } from "./base.js";
 export { parseArgs, splitSizes, type Scalar, type TensorOrScalar } from "./args.js";
 export * from "./random.js";

@@ -10,6 +10,7 @@ import { Tensor } from "../tensor.js";
 import { getBackend } from "../device.js";
 import { describe, isScalar, parseArgs, type Scalar, type TensorOrScalar } from "./args.js";
 import { convert, expandTo, scalarTensor } from "./base.js";
+import { writing } from "./inplace.js";
 import { add, lt, mul, where } from "./elementwise.js";
 import { namedPair } from "./reduce.js";
 import { expand, permute, reshape, select, sliceDim, unsqueeze } from "./shape.js";
@@ -163,6 +164,10 @@ export function getitem(x: Tensor, ...subs: Subscript[]): Tensor {
 export function setitem(x: Tensor, subs: Subscript | Subscript[], value: TensorOrScalar): void {
   const list = Array.isArray(subs) ? subs : [subs];
   if (!(value instanceof Tensor) && !isScalar(value)) throw new TorchTypeError(`setitem: value must be Tensor or Number, not ${describe(value)}`);
+  writing(x, () => setitemInner(x, list, value));
+}
+
+function setitemInner(x: Tensor, list: Subscript[], value: TensorOrScalar): void {
   const { view, adv } = applyBasic(x, list);
   if (!adv.length) { view.copy_(value instanceof Tensor ? value : scalarTensor(value, view.dtype, view.device)); return; }
   // Advanced assignment: find the written positions by indexing an iota, then scatter.

@@ -73,22 +73,36 @@ function rebaseHistory(op: string, target: Tensor, v: Tensor): void {
 
 const camel = (s: string) => s.replace(/_$/, "").split("_").map((w) => w[0]!.toUpperCase() + w.slice(1)).join("");
 
+let writeDepth = 0;
+/**
+ * Runs one in-place op on `target`: the device hears of the write before the
+ * op reads anything (see DeviceBackend.willWrite). Nested writes (setitem's
+ * copy_, an in-place op built from another) are part of the outer one.
+ */
+export function writing<T>(target: Tensor, body: () => T): T {
+  if (writeDepth === 0) getBackend(target.device.type).willWrite?.(target);
+  writeDepth++;
+  try { return body(); } finally { writeDepth--; }
+}
+
 /** Runs `compute` out of place and writes the result into `target`. */
 export function inplace(op: string, target: Tensor, compute: () => Tensor): Tensor {
-  checkLeaf(op, target);
-  const v = compute();
-  return assign(op, target, v);
+  return writing(target, () => {
+    checkLeaf(op, target);
+    const v = compute();
+    return assign(op, target, v);
+  });
 }
 
 export function copy_(target: Tensor, src: TensorOrScalar): Tensor {
   const s = src instanceof Tensor ? src : isScalar(src) ? scalarTensor(src, target.dtype, target.device) : null;
   if (!s) throw new TorchError(`copy_(): argument 'src' must be Tensor`);
-  return assign("copy_", target, s, { allowCast: true });
+  return writing(target, () => assign("copy_", target, s, { allowCast: true }));
 }
 
 export function fill_(target: Tensor, value: TensorOrScalar): Tensor {
   if (value instanceof Tensor && value.ndim !== 0) throw new TorchError(`fill_ only supports 0-dimension value tensor but got tensor with ${value.ndim} dimensions.`);
   const s = value instanceof Tensor ? value : scalarTensor(value, target.dtype, target.device);
-  return assign("fill_", target, s, { allowCast: true });
+  return writing(target, () => assign("fill_", target, s, { allowCast: true }));
 }
 export const zero_ = (t: Tensor) => fill_(t, 0);

@@ -1,7 +1,7 @@
 // torch.optim.Optimizer (PyTorch 1.13): param groups, per-parameter state,
 // zero_grad, state_dict/load_state_dict. Subclasses implement _step_group,
 // which runs under no_grad and updates parameters in place.
-import { Tensor, enable_grad, no_grad } from "@xlatorch/core";
+import { Tensor, enable_grad, no_grad, notifyOptimizerStep } from "@xlatorch/core";
 import { parseArgs, type Args } from "../nn/args.js";
 import { zeroGrad } from "../nn/zero_grad.js";
 
@@ -71,6 +71,7 @@ export class Optimizer {
     no_grad(() => {
       for (const group of this.param_groups) this._step_group(group);
     });
+    notifyOptimizerStep();
     return loss;
   }
 
