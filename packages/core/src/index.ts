@@ -18,7 +18,7 @@ export * from "./primitive.js";
 export * from "./prims.js";
 export { bind, bind1, fromHost } from "./dispatch.js";
 export * from "./grad_mode.js";
-export { Node, AccumulateGrad, runBackward, recordCustom, surface, type BackwardOptions } from "./autograd.js";
+export { Node, AccumulateGrad, runBackward, recordCustom, surface, currentOp, type BackwardOptions } from "./autograd.js";
 export { formatTensor } from "./format.js";
 export { METHOD_FUNCTIONS } from "./methods.js";
 export * as ops from "./ops/index.js";

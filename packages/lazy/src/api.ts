@@ -1,28 +1,56 @@
-// torch.xla: sync, metrics, diagnostics, StableHLO access.
-import { device, dtypeOf, fromHost, type HostArray, type Tensor } from "@xlatorch/core";
+// torch.xla: sync, execution modes, metrics, diagnostics, StableHLO access.
+import { device, dtypeOf, fromHost, onOptimizerStep, type HostArray, type Tensor } from "@xlatorch/core";
 import { parseModule, printModule } from "@xlatorch/stablehlo";
 import { syncAll, valueOf } from "./backend.js";
 import { graphCache } from "./execute.js";
-import { buildGraph, lowerGraph } from "./graph.js";
 import { metrics, metricsReport, resetMetrics, snapshot, type Metrics } from "./metrics.js";
+import { checkMode, currentMode, setModeRaw, setNanCheck, type ExecutionMode } from "./modes.js";
 import { getRuntime } from "./runtime_slot.js";
+import { cut, pendingModule } from "./trace.js";
 
-/** Cut the trace: materialise every tensor holding state (and `tensors`) in one computation. */
+/**
+ * Optional in every mode (PyTorch/XLA's mark_step): executes everything
+ * recorded so far in one graph, returning `tensors` and whatever the step
+ * computed (losses included), so reading them afterwards runs nothing.
+ */
 export function sync(...tensors: Tensor[]): void { syncAll(tensors); }
 /** PyTorch/XLA's older name for sync(). */
 export const mark_step = sync;
+/** torch.cuda.synchronize(): dispatch what is pending and wait until the device has finished it. */
+export function synchronize(): void {
+  syncAll();
+  getRuntime().synchronize?.();
+}
 export const xla_device = () => device("xla");
 
+/** "debug" | "strict" | "fused" (default) | "lazy"; see modes.ts. Pending work runs first. */
+export function set_execution_mode(mode: ExecutionMode): void {
+  const m = checkMode(mode, "torch.xla.set_execution_mode");
+  if (m !== currentMode()) cut("mode", []);
+  setModeRaw(m);
+}
+export const get_execution_mode = (): ExecutionMode => currentMode();
+/** Runs `fn` in `mode`, restoring the previous mode afterwards (also when fn throws). */
+export function execution_mode<T>(mode: ExecutionMode, fn: () => T): T {
+  const prev = currentMode();
+  set_execution_mode(mode);
+  try { return fn(); } finally { set_execution_mode(prev); }
+}
+/** Debug mode: throw at the first op whose output holds NaN or Inf computed from finite inputs. */
+export function set_nan_check(on: boolean): void { setNanCheck(!!on); }
+
 export function metrics_(): Metrics { return snapshot(); }
-export function metrics_report(): string { return metricsReport(getRuntime().platform); }
+export function metrics_report(): string { return metricsReport(getRuntime().platform, currentMode()); }
 export const reset_metrics = resetMetrics;
 export const last_recompile_reason = () => metrics.lastRecompileReason;
 export const clear_compilation_cache = () => graphCache.clear();
 export const runtime = () => getRuntime();
 
+onOptimizerStep(() => { metrics.steps++; });
+
 /** StableHLO text of the pending computation that produces `tensors`. */
 export function get_stablehlo(...tensors: Tensor[]): string {
-  return printModule(lowerGraph(buildGraph(tensors.map(valueOf))));
+  return printModule(pendingModule(tensors.map(valueOf)));
 }
 
 /** Run a StableHLO text module (e.g. a .mlir file) on the xla runtime with host arrays. */

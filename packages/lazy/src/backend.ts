@@ -1,10 +1,14 @@
-// The `xla` device: primitives append IR nodes instead of computing. Views are
-// re-derived from their base when it changes, and in-place writes through a
-// view rewrite the base functionally (a scatter of the view's positions).
-import { bind1, int64, no_grad, P, registerDevice, type AVal, type DeviceBackend, type DType, type HostArray, type Primitive, type Shape, type Tensor } from "@xlatorch/core";
-import { materialize, readHost } from "./execute.js";
-import { makeNode, type LazyValue, type XlaPayload } from "./ir.js";
+// The `xla` device: primitives append IR nodes to the open trace (trace.ts)
+// instead of computing. Views are re-derived from their base when it changes,
+// and in-place writes through a view rewrite the base functionally (a scatter
+// of the view's positions).
+import { bind1, currentOp, int64, no_grad, P, registerDevice, TorchError, type AVal, type DeviceBackend, type DType, type HostArray, type Primitive, type Shape, type Tensor } from "@xlatorch/core";
+import { userLocation } from "./explain.js";
+import { makeNode, payload, type LazyNode, type LazyValue, type XlaPayload } from "./ir.js";
 import { metrics } from "./metrics.js";
+import { currentMode, nanCheckEnabled } from "./modes.js";
+import { getRuntime } from "./runtime_slot.js";
+import { cut, materialize, noteWrite, readHost, record, willWrite } from "./trace.js";
 
 const payloadOf = (t: Tensor) => t._payload as XlaPayload;
 
@@ -19,34 +23,37 @@ export function valueOf(t: Tensor): LazyValue {
   return p.value;
 }
 
-/** Payloads written in place (parameters, optimizer state): what sync() materialises. */
-const stateful = new Set<WeakRef<XlaPayload>>();
-function track(p: XlaPayload): void {
-  if (!p.mutated) { p.mutated = true; stateful.add(new WeakRef(p)); }
-}
-
 export const xlaBackend: DeviceBackend = {
   type: "xla",
   run(prim: Primitive, inputs: readonly Tensor[], attrs: unknown, outs: readonly AVal[]): XlaPayload[] {
     metrics.opsRecorded++;
-    const node = makeNode(prim.name, inputs.map(valueOf), attrs, outs);
+    const ins: LazyValue[] = new Array(inputs.length);
+    for (let i = 0; i < inputs.length; i++) ins[i] = valueOf(inputs[i]!);
+    const node = makeNode(prim.name, ins, attrs, outs);
+    record(node);
+    if (currentMode() === "debug") afterDebugOp(node);
     const seen = prim.isView ? inputs[0]!._vc.v : 0;
-    return outs.map((_, index) => ({ value: { node, index }, seen, mutated: false }));
+    const ps: XlaPayload[] = new Array(outs.length);
+    for (let i = 0; i < outs.length; i++) { const p = payload({ node, index: i }); p.seen = seen; ps[i] = p; }
+    return ps;
   },
   fromHost(data: HostArray, shape: Shape, dtype: DType): XlaPayload {
     const node = makeNode("data", [], null, [{ shape: [...shape], dtype }]);
     node.host = data;
-    return { value: { node, index: 0 }, seen: 0, mutated: false };
+    return payload({ node, index: 0 });
   },
   toHost(t: Tensor): HostArray {
     return readHost(valueOf(t));
+  },
+  willWrite(target: Tensor): void {
+    willWrite(payloadOf(target._base ?? target));
   },
   write(target: Tensor, value: Tensor): void {
     const v = valueOf(value);
     if (!target._base) {
       const p = payloadOf(target);
       p.value = v;
-      track(p);
+      noteWrite(p);
       return;
     }
     const base = target._base;
@@ -56,7 +63,7 @@ export const xlaBackend: DeviceBackend = {
       const flat = bind1(P.scatter!, [base.reshape(-1), positions.reshape(-1, 1), value.reshape(-1)], { reduce: "none" });
       const p = payloadOf(base);
       p.value = valueOf(flat.reshape([...base.shape]));
-      track(p);
+      noteWrite(p);
     });
     // the target's own value is re-derived from the new base after the version bump
   },
@@ -70,17 +77,35 @@ export const xlaBackend: DeviceBackend = {
   },
 };
 
-/** torch.xla.sync(): materialise all state written in place, plus `extra`. */
+/** torch.xla.sync(): execute the open trace, returning `extra` too. */
 export function syncAll(extra: readonly Tensor[] = []): void {
-  const values: LazyValue[] = [];
-  for (const ref of stateful) {
-    const p = ref.deref();
-    if (!p) { stateful.delete(ref); continue; }
-    values.push(p.value);
-  }
   // other devices' tensors have nothing pending (PyTorch/XLA's sync ignores them too)
-  for (const t of extra) if (t.device.type === "xla") values.push(valueOf(t));
-  materialize(values);
+  materialize(extra.filter((t) => t.device.type === "xla").map(valueOf));
 }
 
+/** Debug mode: wait for the op, and with the NaN check on, name the op and line that made a NaN/Inf. */
+function afterDebugOp(node: LazyNode): void {
+  const rt = getRuntime();
+  rt.synchronize?.();
+  if (!nanCheckEnabled() || !node.results) return;
+  const bad = node.results.findIndex((b, i) => node.outs[i]!.dtype.is_floating_point && !allFinite(rt.toHost(b), b.dtype));
+  if (bad < 0) return;
+  // only the op that produced it: inputs that already held NaN/Inf were named at their own op
+  const inputsFinite = node.inputs.every((v) => {
+    const b = v.node.results?.[v.index];
+    return !b || !v.node.outs[v.index]!.dtype.is_floating_point || allFinite(rt.toHost(b), b.dtype);
+  });
+  if (!inputsFinite) return;
+  throw new TorchError(`xla debug mode: ${currentOp() ?? node.op} (primitive ${node.op}) produced NaN or Inf in output ${bad} (${node.outs[bad]!.dtype.name}[${node.outs[bad]!.shape.join(", ")}]) at ${userLocation()}`);
+}
+
+function allFinite(h: HostArray, dtype: string): boolean {
+  // half types are stored as bits: an all-ones exponent is Inf or NaN
+  if (dtype === "float16") { for (const b of h as Uint16Array) if ((b & 0x7c00) === 0x7c00) return false; return true; }
+  if (dtype === "bfloat16") { for (const b of h as Uint16Array) if ((b & 0x7f80) === 0x7f80) return false; return true; }
+  for (let i = 0; i < h.length; i++) if (!Number.isFinite(h[i] as number)) return false;
+  return true;
+}
+
+export { cut };
 registerDevice(xlaBackend);

@@ -1,14 +1,17 @@
-// Materialising lazy values: cut the trace, look the graph up in the cache,
-// lower + compile on a miss, upload pending host data, execute, and turn the
-// computed nodes into device data.
+// Running a graph: look its structure up in the cache, lower + compile on a
+// miss, upload pending host data, execute, and turn the returned nodes into
+// device data. Nodes computed inside the graph but not returned keep their
+// inputs and remember where they were computed (`origin`): if one is needed
+// later it is computed again from those inputs, and the graph learns to return
+// it from then on, so a periodic program settles on computing every value once.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { printModule, type DeviceBuffer, type HostArray } from "@xlatorch/stablehlo";
-import { GraphCache } from "./cache.js";
+import { printModule, type DeviceBuffer, type Module } from "@xlatorch/stablehlo";
+import { GraphCache, type CacheEntry } from "./cache.js";
 import { explainRecompile, userStack } from "./explain.js";
-import { buildGraph, lowerGraph } from "./graph.js";
+import { describeGraph, lowerGraph, type GraphBuilder } from "./graph.js";
 import type { LazyNode, LazyValue } from "./ir.js";
-import { metrics } from "./metrics.js";
+import { metrics, noteCut, type CutReason } from "./metrics.js";
 import { getRuntime } from "./runtime_slot.js";
 
 export const graphCache = new GraphCache();
@@ -37,66 +40,100 @@ function upload(node: LazyNode): DeviceBuffer {
   return buf;
 }
 
-export function bufferOf(v: LazyValue): DeviceBuffer {
-  if (v.node.results?.[v.index]) return v.node.results[v.index]!;
+/** The buffer of a leaf (device data, pending host data); throws a failed execution's error. */
+export function leafBuffer(v: LazyValue): DeviceBuffer {
+  if (v.node.error) throw v.node.error;
+  if (v.node.results) return v.node.results[v.index]!;
   if (v.node.op === "data") return upload(v.node);
-  materialize([v]);
-  return v.node.results![v.index]!;
+  throw new Error(`xla device: internal error: ${v.node.op} value is not computed`);
 }
 
-export function materialize(values: readonly LazyValue[]): void {
-  const t0 = now();
-  const g = buildGraph(values);
+export interface RunOptions {
+  reason: CutReason;
+  where?: string | null;
+  /** How many of `outputs` something asked for (the rest are materialised early). */
+  requested: number;
+  /** Throw execution errors now instead of recording them on the outputs (debug mode). */
+  rethrow?: boolean;
+}
+
+/** Executes graph `g`, returning every output of `outputs` (nodes of g in ascending position). */
+export function runGraph(g: GraphBuilder, outputs: LazyNode[], o: RunOptions): void {
   if (g.nodes.length === 0) return;
+  const t0 = now();
   const rt = getRuntime();
-  const key = `${rt.platform}/${rt.devices.join(",")}#${g.key}`;
-  metrics.traceMs += now() - t0;
-  let entry = graphCache.get(key);
-  if (entry) metrics.cachedCompiles++;
-  else {
+  const space = `${rt.platform}/${rt.devices.join(",")}`;
+  let entry = graphCache.find(space, g);
+  if (!entry) {
+    const described = describeGraph(g);
     if (graphCache.size > 0) {
-      const reason = explainRecompile(g, graphCache.entries());
+      const reason = explainRecompile(described, graphCache.entries());
       metrics.lastRecompileReason = reason;
       if (process.env.XLATORCH_DEBUG_RECOMPILE) {
-        console.warn(`[xlatorch] recompiling (${graphCache.size} graphs cached): ${reason}\n  at sync:\n${userStack()}`);
+        console.warn(`[xlatorch] recompiling (${graphCache.size} graphs cached): ${reason}\n  at ${o.reason}${o.where ? ` (${o.where})` : ""}; at sync:\n${userStack()}`);
       }
     }
+    entry = graphCache.add(space, g, described);
+  }
+  if (entry.learned.size) outputs = withLearned(g, outputs, entry.learned);
+  let variant = "";
+  for (let i = 0; i < outputs.length; i++) variant += (i ? "," : "") + g.indexOf(outputs[i]!);
+  metrics.traceMs += now() - t0;
+  let exe = entry.variants.get(variant);
+  if (exe) metrics.cachedCompiles++;
+  else {
     const t1 = now();
-    const module = lowerGraph(g);
+    const module = lowerGraph(g, outputs);
     metrics.lowerMs += now() - t1;
     if (process.env.XLATORCH_DUMP_DIR) dumpModule(module);
     const t2 = now();
-    const exe = rt.compile(module);
+    exe = rt.compile(module);
     metrics.compileMs += now() - t2;
     metrics.uncachedCompiles++;
-    entry = { exe, paramSigs: g.paramSigs, opSigs: g.opSigs };
-    graphCache.set(key, entry);
+    entry.variants.set(variant, exe);
   }
-  const args = g.params.map(bufferOf);
-  const t3 = now();
-  const outs = rt.execute(entry.exe, args);
-  metrics.executeMs += now() - t3;
-  metrics.executions++;
-  g.outputs.forEach((v, i) => {
-    const n = v.node;
-    (n.results ??= new Array(n.outs.length))[v.index] = outs[i]!;
-  });
-  for (const v of g.outputs) {
-    const n = v.node;
-    if (n.results && n.outs.every((_, i) => n.results![i])) n.inputs = [];
+  let outs: DeviceBuffer[] | null = null;
+  let failure: Error | null = g.params.find((p) => p.node.error)?.node.error ?? null;
+  if (!failure) {
+    const t3 = now();
+    try {
+      outs = rt.execute(exe, g.params.map(leafBuffer));
+    } catch (e) {
+      failure = new Error(`xla device: executing a graph of ${g.nodes.length} ops (${summary(g)}) failed: ${(e as Error).message}`, { cause: e });
+      if (o.rethrow) throw failure;
+    }
+    metrics.executeMs += now() - t3;
+    metrics.executions++;
   }
+  let k = 0;
+  for (const n of outputs) {
+    if (outs) n.results = outs.slice(k, (k += n.outs.length));
+    else n.error = failure;
+    n.inputs = [];
+  }
+  // values not returned can be computed again from their inputs, and are then learned
+  const origin = entry;
+  for (let i = 0; i < g.nodes.length; i++) {
+    const n = g.nodes[i]!;
+    if (n.results === undefined && n.error === null) n.origin = { entry: origin, local: i };
+  }
+  metrics.valuesMaterializedEarly += Math.max(0, outputs.length - o.requested);
+  noteCut({ reason: o.reason, where: o.where ?? null, nodes: g.nodes.length, outputs: outputs.length, key: `${(g.hash >>> 0).toString(16).padStart(8, "0")}/${outputs.length}` });
 }
 
-export function readHost(v: LazyValue): HostArray {
-  const buf = bufferOf(v);
-  const h = getRuntime().toHost(buf);
-  metrics.transfersFromDevice++;
-  metrics.bytesFromDevice += h.byteLength;
-  return h;
+function withLearned(g: GraphBuilder, outputs: LazyNode[], learned: Set<number>): LazyNode[] {
+  const pos = new Set(outputs.map((n) => g.indexOf(n)));
+  for (const l of learned) pos.add(l);
+  return [...pos].sort((a, b) => a - b).map((l) => g.nodes[l]!);
 }
+
+const summary = (g: GraphBuilder) => {
+  const ops = [...new Set(g.nodes.map((n) => n.op))];
+  return ops.slice(0, 8).join(", ") + (ops.length > 8 ? ", ..." : "");
+};
 
 let dumpCount = 0;
-function dumpModule(m: Parameters<typeof printModule>[0]): void {
+function dumpModule(m: Module): void {
   const dir = process.env.XLATORCH_DUMP_DIR!;
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, `module_${String(dumpCount++).padStart(4, "0")}.mlir`), printModule(m));

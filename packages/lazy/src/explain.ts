@@ -1,9 +1,8 @@
 // Why did this recompile? Compare a new graph's signature with the closest
 // cached one and name the first parameter or op that differs.
 import type { CacheEntry } from "./cache.js";
-import type { Graph } from "./graph.js";
 
-export function explainRecompile(g: Graph, cached: Iterable<CacheEntry>): string {
+export function explainRecompile(g: { paramSigs: string[]; opSigs: string[] }, cached: Iterable<CacheEntry>): string {
   let best: CacheEntry | null = null, bestScore = -1;
   for (const e of cached) {
     let score = 0;
@@ -36,6 +35,13 @@ const short = (s: string | undefined) => (s === undefined ? "(none)" : s.length 
 /** The user's stack at the sync: frames outside the library. */
 export function userStack(): string {
   const lines = (new Error().stack ?? "").split("\n").slice(1);
-  const user = lines.filter((l) => !/packages\/(core|lazy|cpu|stablehlo|pjrt|xlatorch)\/|node_modules|node:internal/.test(l));
+  const user = lines.filter((l) => !/packages\/(core|lazy|cpu|stablehlo|pjrt|nn|xlatorch)\/|node_modules|node:internal/.test(l));
   return (user.length ? user : lines).slice(0, 6).join("\n");
+}
+
+/** The first user frame as file:line:column (for cut reasons and debug-mode errors). */
+export function userLocation(): string {
+  const frame = userStack().split("\n")[0] ?? "";
+  const m = /\(?((?:file:\/\/)?[^()\s]+:\d+:\d+)\)?\s*$/.exec(frame);
+  return m ? m[1]!.replace(/^file:\/\//, "") : frame.trim();
 }

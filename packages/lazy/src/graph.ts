@@ -1,92 +1,140 @@
-// Cutting a trace: collect the pending computation behind some values, key it
-// by structure (ops, attributes, shapes, dtypes, parameter order, outputs:
-// never tensor data), and lower it to a StableHLO module.
-import type { AVal, DType } from "@xlatorch/core";
+// A graph to execute: pending nodes in topological order, the leaves they read
+// (the module's parameters, in first-use order) and, as the nodes are
+// appended, the graph's structure as integer tokens with a rolling hash. The
+// open trace appends as ops are recorded (O(1) per op); materialising a value
+// outside it walks its history once (dfsGraph). Keys never include tensor data.
 import { FuncBuilder, type Module, type Value } from "@xlatorch/stablehlo";
 import { avalOf, isLeaf, type LazyNode, type LazyValue } from "./ir.js";
 import { LOWERINGS, ty } from "./lower.js";
+import { mix, paramSig, sigText } from "./sig.js";
 
-export interface Graph {
-  /** Non-leaf nodes in topological order. */
-  nodes: LazyNode[];
-  /** Leaf values in first-use order: the module's parameters. */
-  params: LazyValue[];
-  /** Every output of every node the caller asked for (multi-output nodes whole). */
-  outputs: LazyValue[];
-  key: string;
-  /** Human-readable pieces of the key, to explain recompiles. */
-  paramSigs: string[];
-  opSigs: string[];
+const SEED = 0x9747b28c;
+
+export abstract class GraphBuilder {
+  readonly nodes: LazyNode[] = [];
+  readonly params: LazyValue[] = [];
+  /** Per node: sig id, input count, one ref per input (a new parameter's ref is followed by its aval's sig id). */
+  tokens = new Int32Array(1024);
+  tokenCount = 0;
+  hash = SEED;
+
+  /** Position of a node appended here, or -1. */
+  protected abstract localOf(n: LazyNode): number;
+  protected abstract setLocal(n: LazyNode, local: number): void;
+  /** Parameter slot of a leaf value, or -1. */
+  protected abstract slotOf(v: LazyValue): number;
+  protected abstract setSlot(v: LazyValue, slot: number): void;
+
+  /** Appends a node whose inputs are nodes of this graph or leaves. */
+  append(n: LazyNode): void {
+    this.token(n.sig.id, n.sig.hash);
+    const ins = n.inputs;
+    this.token(ins.length, ins.length);
+    for (let i = 0; i < ins.length; i++) {
+      const v = ins[i]!;
+      const l = this.localOf(v.node);
+      if (l >= 0) {
+        const ref = ((l << 3) | v.index) << 1;
+        this.token(ref, ref);
+        continue;
+      }
+      let s = this.slotOf(v);
+      if (s >= 0) {
+        this.token((s << 1) | 1, (s << 1) | 1);
+        continue;
+      }
+      s = this.params.length;
+      this.params.push(v);
+      this.setSlot(v, s);
+      this.token((s << 1) | 1, (s << 1) | 1);
+      const p = paramSig(avalOf(v));
+      this.token(p.id, p.hash);
+    }
+    this.setLocal(n, this.nodes.length);
+    this.nodes.push(n);
+  }
+
+  private token(exact: number, stable: number): void {
+    if (this.tokenCount === this.tokens.length) {
+      const t = new Int32Array(this.tokens.length * 2);
+      t.set(this.tokens);
+      this.tokens = t;
+    }
+    this.tokens[this.tokenCount++] = exact;
+    this.hash = mix(this.hash, stable);
+  }
+
+  /** Position of a node in this graph (-1 if absent). */
+  indexOf(n: LazyNode): number { return this.localOf(n); }
 }
 
-const avalStr = (a: AVal) => `${a.dtype.name}[${a.shape.join(",")}]`;
-const attrJson = (attrs: unknown) =>
-  JSON.stringify(attrs, (_k, v) => (v && typeof v === "object" && "itemsize" in v ? (v as DType).name : v));
-
-function keyPart(n: LazyNode): string {
-  return (n.keyPart ??= `${n.op}${attrJson(n.attrs)}->${n.outs.map(avalStr).join(";")}`);
+/** A graph over maps: for walks that must not disturb the open trace's bookkeeping. */
+class MapGraph extends GraphBuilder {
+  private locals = new Map<LazyNode, number>();
+  private slotMap = new Map<LazyNode, number[]>();
+  protected localOf(n: LazyNode): number { return this.locals.get(n) ?? -1; }
+  protected setLocal(n: LazyNode, l: number): void { this.locals.set(n, l); }
+  protected slotOf(v: LazyValue): number { return this.slotMap.get(v.node)?.[v.index] ?? -1; }
+  protected setSlot(v: LazyValue, s: number): void {
+    let m = this.slotMap.get(v.node);
+    if (!m) this.slotMap.set(v.node, (m = []));
+    m[v.index] = s;
+  }
 }
 
-export function buildGraph(wanted: readonly LazyValue[]): Graph {
-  const order: LazyNode[] = [];
+/** Every node behind `wanted` that is not yet device data, in post-order. */
+export function dfsGraph(wanted: readonly LazyValue[]): GraphBuilder {
+  const g = new MapGraph();
   const seen = new Set<LazyNode>();
-  const params: LazyValue[] = [];
-  const paramIndex = new Map<LazyNode, Map<number, number>>();
-  const visitLeaf = (v: LazyValue) => {
-    let m = paramIndex.get(v.node);
-    if (!m) { m = new Map(); paramIndex.set(v.node, m); }
-    if (!m.has(v.index)) { m.set(v.index, params.length); params.push(v); }
-  };
-  // Iterative post-order DFS (graphs can be deep).
   for (const root of wanted) {
-    if (isLeaf(root)) continue;
-    if (seen.has(root.node)) continue;
+    if (isLeaf(root) || seen.has(root.node)) continue;
     const stack: [LazyNode, number][] = [[root.node, 0]];
     seen.add(root.node);
     while (stack.length) {
       const top = stack[stack.length - 1]!;
-      const [n, i] = top;
-      if (i < n.inputs.length) {
-        top[1]++;
-        const v = n.inputs[i]!;
-        if (isLeaf(v)) visitLeaf(v);
-        else if (!seen.has(v.node)) { seen.add(v.node); stack.push([v.node, 0]); }
+      const n = top[0];
+      if (top[1] < n.inputs.length) {
+        const v = n.inputs[top[1]++]!;
+        if (!isLeaf(v) && !seen.has(v.node)) { seen.add(v.node); stack.push([v.node, 0]); }
       } else {
         stack.pop();
-        order.push(n);
+        g.append(n);
       }
     }
   }
-  const local = new Map<LazyNode, number>(order.map((n, i) => [n, i]));
-  const ref = (v: LazyValue) => (isLeaf(v) ? `p${paramIndex.get(v.node)!.get(v.index)}` : `n${local.get(v.node)}.${v.index}`);
-  const outputs: LazyValue[] = [];
-  const outSeen = new Set<LazyNode>();
-  for (const v of wanted) {
-    if (isLeaf(v) || outSeen.has(v.node)) continue;
-    outSeen.add(v.node);
-    v.node.outs.forEach((_, i) => outputs.push({ node: v.node, index: i }));
-  }
-  const paramSigs = params.map((p) => avalStr(avalOf(p)));
-  const opSigs = order.map((n) => `${keyPart(n)}(${n.inputs.map(ref).join(",")})`);
-  const key = `${paramSigs.join("|")}#${opSigs.join("|")}#${outputs.map(ref).join(",")}`;
-  return { nodes: order, params, outputs, key, paramSigs, opSigs };
+  return g;
 }
 
-export function lowerGraph(g: Graph, name = "xlatorch"): Module {
+/** The StableHLO module of a graph returning every output of `outputs` (nodes of g, in order). */
+export function lowerGraph(g: GraphBuilder, outputs: readonly LazyNode[], name = "xlatorch"): Module {
   const b = new FuncBuilder("main");
-  const vals = new Map<LazyNode, Value[]>();
-  const paramVals = new Map<LazyNode, Map<number, Value>>();
+  const paramVals = new Map<LazyNode, Value[]>();
   for (const p of g.params) {
     let m = paramVals.get(p.node);
-    if (!m) { m = new Map(); paramVals.set(p.node, m); }
-    m.set(p.index, b.param(ty(avalOf(p))));
+    if (!m) paramVals.set(p.node, (m = []));
+    m[p.index] = b.param(ty(avalOf(p)));
   }
-  const valueOf = (v: LazyValue): Value => (isLeaf(v) ? paramVals.get(v.node)!.get(v.index)! : vals.get(v.node)![v.index]!);
+  const vals: Value[][] = [];
+  const valueOf = (v: LazyValue): Value => {
+    const l = g.indexOf(v.node);
+    return l >= 0 ? vals[l]![v.index]! : paramVals.get(v.node)![v.index]!;
+  };
   for (const n of g.nodes) {
     const lower = LOWERINGS[n.op];
     if (!lower) throw new Error(`no StableHLO lowering for primitive ${n.op}`);
-    vals.set(n, lower(b, n.inputs.map(valueOf), n.attrs, n.outs, n.inputs.map(avalOf)));
+    vals.push(lower(b, n.inputs.map(valueOf), n.attrs, n.outs, n.inputs.map(avalOf)));
   }
-  b.ret(g.outputs.map(valueOf));
+  b.ret(outputs.flatMap((n) => vals[g.indexOf(n)]!));
   return b.module(name);
+}
+
+/** Human-readable structure, to explain recompiles (computed only when compiling). */
+export function describeGraph(g: GraphBuilder): { paramSigs: string[]; opSigs: string[] } {
+  const paramSigs = g.params.map((p) => sigText(paramSig(avalOf(p)).id).slice("param:".length));
+  const ref = (v: LazyValue) => {
+    const l = g.indexOf(v.node);
+    return l >= 0 ? `n${l}.${v.index}` : `p${g.params.findIndex((p) => p.node === v.node && p.index === v.index)}`;
+  };
+  const opSigs = g.nodes.map((n) => `${n.sig.text}(${n.inputs.map(ref).join(",")})`);
+  return { paramSigs, opSigs };
 }

@@ -2,6 +2,7 @@
 // payload points at one output of a node and is replaced by in-place writes.
 import type { AVal, HostArray } from "@xlatorch/core";
 import type { DeviceBuffer } from "@xlatorch/stablehlo";
+import { intern, nodeSig, type Sig } from "./sig.js";
 
 export interface LazyNode {
   readonly id: number;
@@ -11,12 +12,23 @@ export interface LazyNode {
   inputs: readonly LazyValue[];
   readonly attrs: unknown;
   readonly outs: readonly AVal[];
+  /** Op, attributes and output avals, interned when the node is made. */
+  readonly sig: Sig;
   /** Device buffers of the outputs once computed: the node is then device data. */
   results?: DeviceBuffer[];
   /** For "data": host values awaiting upload. */
   host?: HostArray;
-  /** Cached key fragment (op and attributes), computed on first keying. */
-  keyPart?: string;
+  /** The open trace holding this pending node, its position there and its consumers there. */
+  trace: object | null;
+  local: number;
+  uses: number;
+  /** Parameter slots of this leaf's outputs in the open trace whose id is `slotTrace`. */
+  slotTrace: number;
+  slots: number[] | null;
+  /** Computed inside an executed graph without being one of its outputs (see execute.ts). */
+  origin: { readonly entry: object; readonly local: number } | null;
+  /** The execution that should have produced this value failed: reading it throws this. */
+  error: Error | null;
 }
 
 export interface LazyValue { readonly node: LazyNode; readonly index: number }
@@ -26,14 +38,21 @@ export interface XlaPayload {
   value: LazyValue;
   /** For views: the version of the base this value was derived at. */
   seen: number;
-  /** Written in place at least once: state (parameters, optimizer buffers) that sync materialises. */
-  mutated: boolean;
+  /** The open trace in which `value` was written in place (0: none), and its consumers then. */
+  writeTrace: number;
+  usesAtWrite: number;
 }
 
 let nextId = 0;
+/** Data nodes are always parameters, keyed by their aval (sig.ts paramSig), so they share one signature. */
+const DATA_SIG = intern("data");
 export function makeNode(op: string, inputs: readonly LazyValue[], attrs: unknown, outs: readonly AVal[]): LazyNode {
-  return { id: nextId++, op, inputs, attrs, outs };
+  return {
+    id: nextId++, op, inputs, attrs, outs, sig: op === "data" ? DATA_SIG : nodeSig(op, attrs, outs),
+    trace: null, local: -1, uses: 0, slotTrace: 0, slots: null, origin: null, error: null,
+  };
 }
 /** A value that is a parameter of any computation using it (device data or pending host data). */
 export const isLeaf = (v: LazyValue): boolean => v.node.results !== undefined || v.node.op === "data";
 export const avalOf = (v: LazyValue): AVal => v.node.outs[v.index]!;
+export const payload = (value: LazyValue): XlaPayload => ({ value, seen: 0, writeTrace: 0, usesAtWrite: 0 });

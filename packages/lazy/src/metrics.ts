@@ -1,4 +1,19 @@
 // torch.xla.metrics(): counters and timings of the lazy device, and a report.
+
+/** Why a trace was cut (see trace.ts and docs/ARCHITECTURE.md). */
+export type CutReason = "host read" | "state write" | "size bound" | "sync" | "op" | "mode";
+export const CUT_REASONS: readonly CutReason[] = ["host read", "state write", "size bound", "sync", "op", "mode"];
+
+export interface CutRecord {
+  reason: CutReason;
+  /** For host reads: the user's file:line. */
+  where: string | null;
+  nodes: number;
+  outputs: number;
+  /** Structural key of the executed graph (hash of its structure and outputs). */
+  key: string;
+}
+
 export interface Metrics {
   opsRecorded: number;
   uncachedCompiles: number;
@@ -13,8 +28,19 @@ export interface Metrics {
   compileMs: number;
   executeMs: number;
   lastRecompileReason: string | null;
+  /** Optimizer steps seen (optimizer.step() calls). */
+  steps: number;
+  /** Executions by the reason their trace was cut. */
+  cuts: Record<CutReason, number>;
+  /** Values returned by a cut before anything asked for them (later reads cost nothing). */
+  valuesMaterializedEarly: number;
+  /** Values computed inside an executed graph, not returned, needed later and so computed again by the next one. */
+  recomputes: number;
+  /** The most recent cuts, oldest first. */
+  recentCuts: CutRecord[];
 }
 
+export const RECENT_CUTS = 64;
 export const metrics: Metrics = fresh();
 
 function fresh(): Metrics {
@@ -22,21 +48,39 @@ function fresh(): Metrics {
     opsRecorded: 0, uncachedCompiles: 0, cachedCompiles: 0, executions: 0,
     transfersToDevice: 0, bytesToDevice: 0, transfersFromDevice: 0, bytesFromDevice: 0,
     traceMs: 0, lowerMs: 0, compileMs: 0, executeMs: 0, lastRecompileReason: null,
+    steps: 0, cuts: Object.fromEntries(CUT_REASONS.map((r) => [r, 0])) as Record<CutReason, number>,
+    valuesMaterializedEarly: 0, recomputes: 0, recentCuts: [],
   };
 }
 
-export function resetMetrics(): void { Object.assign(metrics, fresh()); }
-export function snapshot(): Metrics { return { ...metrics }; }
+export function noteCut(c: CutRecord): void {
+  metrics.cuts[c.reason]++;
+  metrics.recentCuts.push(c);
+  if (metrics.recentCuts.length > RECENT_CUTS) metrics.recentCuts.shift();
+}
 
-export function metricsReport(runtime: string): string {
+export function resetMetrics(): void { Object.assign(metrics, fresh()); }
+export function snapshot(): Metrics {
+  return { ...metrics, cuts: { ...metrics.cuts }, recentCuts: metrics.recentCuts.map((c) => ({ ...c })) };
+}
+
+export function metricsReport(runtime: string, mode: string): string {
   const m = metrics;
   const ms = (v: number) => `${v.toFixed(3)} ms`;
+  const cuts = CUT_REASONS.filter((r) => m.cuts[r] > 0).map((r) => `${r} ${m.cuts[r]}`).join(", ") || "none";
+  const reads = new Map<string, number>();
+  for (const c of m.recentCuts) if (c.where) reads.set(c.where, (reads.get(c.where) ?? 0) + 1);
   return [
-    `xla metrics (runtime: ${runtime})`,
+    `xla metrics (runtime: ${runtime}, execution mode: ${mode})`,
     `  ops recorded:           ${m.opsRecorded}`,
     `  compiles (uncached):    ${m.uncachedCompiles}`,
     `  compiles (cache hits):  ${m.cachedCompiles}`,
     `  executions:             ${m.executions}`,
+    ...(m.steps > 0 ? [`  optimizer steps:        ${m.steps} (${(m.executions / m.steps).toFixed(2)} executions per step)`] : []),
+    `  cuts by reason:         ${cuts}`,
+    ...[...reads].map(([w, n]) => `    host read at ${w} (${n} of the last ${m.recentCuts.length} cuts)`),
+    `  values materialised early: ${m.valuesMaterializedEarly}`,
+    `  values recomputed:      ${m.recomputes}`,
     `  host->device transfers: ${m.transfersToDevice} (${m.bytesToDevice} bytes)`,
     `  device->host transfers: ${m.transfersFromDevice} (${m.bytesFromDevice} bytes)`,
     `  time tracing/keying:    ${ms(m.traceMs)}`,

@@ -1,0 +1,180 @@
+// The open trace and the rules that cut it. Every op on the xla device appends
+// a node here (graph.ts keeps the key as it goes); a cut executes the whole
+// trace as one graph and starts a new one. Which values a cut returns is
+// decided by the op stream alone, never by the garbage collector, so a
+// periodic program yields periodic graph keys:
+//   - every value nothing in the trace consumed (a sink: a loss, the newest
+//     hidden state, a result the caller is about to read),
+//   - the current value of everything written in place during the trace
+//     (parameters, optimizer state),
+//   - what the cut was asked for, and what the graph learned to return
+//     (execute.ts).
+// When it is cut depends on the execution mode (modes.ts):
+//   - host read (item, tolist, print, .cpu()) of a pending value, and sync():
+//     every mode;
+//   - state write: in fused mode, an in-place op on a tensor whose pending
+//     value was written in this trace and read since. That is where a
+//     training step's optimizer update starts again, so one step is one graph;
+//   - size bound: in fused mode, once the trace holds SIZE_BOUND nodes, at the
+//     next op whose last CONTEXT op signatures match those at the trace's
+//     start (so loops without reads or writes still cut at the same phase);
+//     unconditionally at 4 * SIZE_BOUND;
+//   - op: in debug and strict mode, after every op.
+import { leafBuffer, runGraph } from "./execute.js";
+import { userLocation } from "./explain.js";
+import { dfsGraph, GraphBuilder, lowerGraph } from "./graph.js";
+import { isLeaf, type LazyNode, type LazyValue, type XlaPayload } from "./ir.js";
+import { metrics, type CutReason } from "./metrics.js";
+import { currentMode } from "./modes.js";
+import { getRuntime } from "./runtime_slot.js";
+import type { Module } from "@xlatorch/stablehlo";
+
+export const SIZE_BOUND = 4096;
+const CONTEXT = 16;
+
+class OpenTrace extends GraphBuilder {
+  /** Payloads written in place while this trace was open. */
+  readonly written: XlaPayload[] = [];
+  /** Op-signature context at the first node (size-bound phase). */
+  startContext = 0;
+  constructor(readonly id: number) { super(); }
+  protected localOf(n: LazyNode): number { return n.trace === this ? n.local : -1; }
+  protected setLocal(n: LazyNode, l: number): void { n.trace = this; n.local = l; }
+  protected slotOf(v: LazyValue): number { return v.node.slotTrace === this.id ? v.node.slots![v.index] ?? -1 : -1; }
+  protected setSlot(v: LazyValue, s: number): void {
+    const n = v.node;
+    if (n.slotTrace !== this.id) { n.slotTrace = this.id; n.slots = []; }
+    n.slots![v.index] = s;
+  }
+}
+
+let traceIds = 1;
+let open = new OpenTrace(traceIds++);
+export const openTraceSize = (): number => open.nodes.length;
+
+// Rolling hash of the last CONTEXT op signatures (Rabin-Karp over 32 bits).
+const B = 0x01000193;
+const BK = (() => { let p = 1; for (let i = 1; i < CONTEXT; i++) p = Math.imul(p, B); return p; })();
+const ring = new Int32Array(CONTEXT);
+let ringPos = 0, context = 0;
+function pushContext(h: number): void {
+  const old = ring[ringPos]!;
+  ring[ringPos] = h;
+  ringPos = (ringPos + 1) % CONTEXT;
+  context = (Math.imul(context - Math.imul(old, BK), B) + h) | 0;
+}
+
+/** Appends a freshly made node to the open trace, cutting before or after it as the mode says. */
+export function record(node: LazyNode): void {
+  const mode = currentMode();
+  pushContext(node.sig.hash);
+  if (mode === "fused") {
+    const n = open.nodes.length;
+    if (n >= SIZE_BOUND && (context === open.startContext || n >= 4 * SIZE_BOUND)) cut("size bound", node.inputs);
+  }
+  const ins = node.inputs;
+  for (let i = 0; i < ins.length; i++) {
+    const v = ins[i]!;
+    if (v.node.trace !== open && !isLeaf(v)) adopt(v);
+    if (v.node.trace === open) v.node.uses++;
+  }
+  if (open.nodes.length === 0) open.startContext = context;
+  open.append(node);
+  if (mode === "strict" || mode === "debug") cut("op", [{ node, index: 0 }], mode === "debug");
+}
+
+/** Executes the open trace; `requested` values of it are returned whatever else is. */
+export function cut(reason: CutReason, requested: readonly LazyValue[], rethrow = false, where: string | null = null): void {
+  const t = open;
+  if (t.nodes.length === 0) return;
+  open = new OpenTrace(traceIds++);
+  const nodes = t.nodes;
+  const out = new Uint8Array(nodes.length);
+  for (let i = 0; i < nodes.length; i++) if (nodes[i]!.uses === 0) out[i] = 1;
+  for (const p of t.written) { const n = p.value.node; if (n.trace === t) out[n.local] = 1; }
+  let asked = 0;
+  for (const v of requested) if (v.node.trace === t) { asked++; out[v.node.local] = 1; }
+  const outputs: LazyNode[] = [];
+  for (let i = 0; i < nodes.length; i++) if (out[i]) outputs.push(nodes[i]!);
+  try {
+    runGraph(t, outputs, { reason, where, requested: asked, rethrow });
+  } finally {
+    for (const n of nodes) n.trace = null;
+  }
+}
+
+let warnedRecompute = false;
+/**
+ * A value computed inside an executed graph without being returned is needed
+ * again: its history (kept for this) joins the open trace, so the next graph
+ * computes it a second time, and the graph it came from learns to return it.
+ */
+function adopt(root: LazyValue): void {
+  metrics.recomputes++;
+  if (!warnedRecompute && !process.env.XLATORCH_QUIET) {
+    warnedRecompute = true;
+    console.warn("[xlatorch] a value computed inside an earlier graph without being returned is needed again: it is computed once more, and that graph returns it from its next run on (torch.xla.metrics().recomputes counts these)");
+  }
+  const origin = root.node.origin;
+  if (origin) (origin.entry as { learned: Set<number> }).learned.add(origin.local);
+  const seen = new Set<LazyNode>([root.node]);
+  const stack: [LazyNode, number][] = [[root.node, 0]];
+  while (stack.length) {
+    const top = stack[stack.length - 1]!;
+    const n = top[0];
+    if (top[1] < n.inputs.length) {
+      const v = n.inputs[top[1]++]!;
+      if (v.node.trace === open) v.node.uses++;
+      else if (!isLeaf(v) && !seen.has(v.node)) { seen.add(v.node); stack.push([v.node, 0]); }
+    } else {
+      stack.pop();
+      n.origin = null;
+      if (open.nodes.length === 0) open.startContext = context;
+      open.append(n);
+    }
+  }
+}
+
+/** Device buffer of a value, computing what it needs. */
+export function bufferOf(v: LazyValue, reason: CutReason = "sync", where: string | null = null): ReturnType<typeof leafBuffer> {
+  if (!isLeaf(v) && v.node.trace !== open) adopt(v);
+  if (v.node.trace === open) cut(reason, [v], false, where);
+  return leafBuffer(v);
+}
+
+/** Host copy of a value: a host read. */
+export function readHost(v: LazyValue) {
+  const where = isLeaf(v) ? null : userLocation();
+  const h = getRuntime().toHost(bufferOf(v, "host read", where));
+  metrics.transfersFromDevice++;
+  metrics.bytesFromDevice += h.byteLength;
+  return h;
+}
+
+/** sync(): execute the open trace (returning `values` too) and anything else they need. */
+export function materialize(values: readonly LazyValue[], reason: CutReason = "sync"): void {
+  for (const v of values) if (!isLeaf(v) && v.node.trace !== open) adopt(v);
+  cut(reason, values);
+}
+
+/** An in-place op is about to update `p` (see DeviceBackend.willWrite). */
+export function willWrite(p: XlaPayload): void {
+  if (currentMode() !== "fused" || p.writeTrace !== open.id) return;
+  const n = p.value.node;
+  if (n.trace === open && n.uses > p.usesAtWrite) cut("state write", []);
+}
+
+/** `p` was just written in place with its current value. */
+export function noteWrite(p: XlaPayload): void {
+  const n = p.value.node;
+  if (n.trace !== open) return;
+  if (p.writeTrace !== open.id) { p.writeTrace = open.id; open.written.push(p); }
+  p.usesAtWrite = n.uses;
+}
+
+/** The StableHLO module computing `values` from device data (without running anything). */
+export function pendingModule(values: readonly LazyValue[]): Module {
+  const g = dfsGraph(values);
+  const outs = [...new Set(values.filter((v) => !isLeaf(v)).map((v) => v.node))].sort((a, b) => g.indexOf(a) - g.indexOf(b));
+  return lowerGraph(g, outs);
+}
