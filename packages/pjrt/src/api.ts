@@ -16,6 +16,7 @@ import {
   PJRT_Error_Message_Args,
   PJRT_Event_Await_Args,
   PJRT_Event_Destroy_Args,
+  PJRT_Event_IsReady_Args,
   PJRT_HEADER_VERSION,
   PJRT_MIN_SUPPORTED_MINOR,
   PJRT_Plugin_Initialize_Args,
@@ -51,6 +52,8 @@ export class PjrtApi {
    */
   readonly structSizes = new Map<string, number>();
   private initialized = false;
+  /** One IsReady args struct, reused: polling runs on every dispatch (never freed; plugins stay loaded). */
+  private readyArgs: StructRef<"struct_size" | "extension_start" | "event" | "is_ready"> | undefined;
 
   private constructor(
     readonly path: string,
@@ -191,7 +194,17 @@ export class PjrtApi {
 
   /** Event_Await then Event_Destroy; the event's error is thrown, naming `context`. */
   awaitEvent(event: bigint, context: string): void {
-    if (event === 0n) return;
+    const e = this.awaitEventError(event, `PJRT_Event_Await (${context})`);
+    if (e) throw e;
+  }
+
+  /**
+   * Event_Await then Event_Destroy; returns the event's error as a PjrtError
+   * whose `call` is `call` (null when it succeeded), for callers that report
+   * it later.
+   */
+  awaitEventError(event: bigint, call: string): PjrtError | null {
+    if (event === 0n) return null;
     const arena = new Arena();
     let err = 0n;
     try {
@@ -200,7 +213,15 @@ export class PjrtApi {
       this.destroyEvent(event, arena);
       arena.free();
     }
-    if (err !== 0n) throw this.takeError(`PJRT_Event_Await (${context})`, err);
+    return err === 0n ? null : this.takeError(call, err);
+  }
+
+  /** PJRT_Event_IsReady: true once the event has fired (with or without an error). */
+  eventIsReady(event: bigint): boolean {
+    this.readyArgs ??= new Arena().struct(PJRT_Event_IsReady_Args);
+    const args = this.readyArgs.set("event", event).set("is_ready", false);
+    this.call("PJRT_Event_IsReady", args);
+    return args.bool("is_ready");
   }
 
   private destroyEvent(event: bigint, arena: Arena): void {
@@ -248,12 +269,14 @@ const loaded = new Map<string, PjrtApi>();
  * dlopens `path`, calls GetPjrtApi and checks the API version. Throws a
  * PjrtError (code NOT_FOUND, FAILED_PRECONDITION or INVALID_ARGUMENT) naming
  * the path for a missing file, an unloadable library, a library without
- * GetPjrtApi, or an incompatible version.
+ * GetPjrtApi, or an incompatible version. `origin` is where the user gave the
+ * path (e.g. "PJRT_PLUGIN_LIBRARY_PATH"), so the message says which setting
+ * to fix.
  */
-export function loadPjrtApi(path: string): PjrtApi {
-  if (!fs.existsSync(path)) {
-    throw new PjrtError(AbslCode.NOT_FOUND, `no PJRT plugin file at ${path}`, { call: LOAD_CALL, path });
-  }
+export function loadPjrtApi(path: string, origin?: string): PjrtApi {
+  const fail = (code: number, what: string) =>
+    new PjrtError(code, origin ? `${origin} names ${path}, which ${what}` : `${path} ${what}`, { call: LOAD_CALL, path });
+  if (!fs.existsSync(path)) throw fail(AbslCode.NOT_FOUND, "does not exist");
   const real = fs.realpathSync(path);
   const cached = loaded.get(real);
   if (cached) return cached;
@@ -267,20 +290,15 @@ export function loadPjrtApi(path: string): PjrtApi {
     const hint = /cannot open shared object|No such file/.test(msg)
       ? " (a library it depends on was not found: check LD_LIBRARY_PATH, e.g. site-packages/nvidia/*/lib for the CUDA plugin)"
       : "";
-    throw new PjrtError(AbslCode.FAILED_PRECONDITION, `cannot load ${path}: ${msg}${hint}`, { call: LOAD_CALL, path });
+    throw fail(AbslCode.FAILED_PRECONDITION, `cannot be loaded as a shared library: ${msg}${hint}`);
   }
   let getApi: () => unknown;
   try {
     getApi = lib.func("void *GetPjrtApi(void)") as () => unknown;
   } catch {
-    throw new PjrtError(
-      AbslCode.INVALID_ARGUMENT,
-      `${path} is not a PJRT plugin: it does not export GetPjrtApi`,
-      { call: LOAD_CALL, path },
-    );
+    throw fail(AbslCode.INVALID_ARGUMENT, "is not a PJRT plugin: it does not export GetPjrtApi");
   }
   const api = PjrtApi.fromAddress(path, toAddr(getApi()));
   loaded.set(real, api);
   return api;
 }
-

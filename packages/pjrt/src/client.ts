@@ -7,10 +7,21 @@
 // garbage-collected, or the client's own destruction (which destroys what is
 // left before PJRT_Client_Destroy). Disposing twice is a no-op.
 //
-// Host memory for BufferFromHostBuffer: data is copied into koffi-allocated
-// native memory and sent with semantics ImmutableUntilTransferCompletes; the
-// done_with_host_buffer event is awaited (and destroyed) before that memory
-// is freed, so the plugin may DMA straight from it without an extra copy.
+// Asynchronous dispatch: toDevice and execute return as soon as the plugin
+// has queued the work. Each leaves an in-flight entry holding its completion
+// event and what must outlive the work: the host copy of a transfer (sent
+// with semantics ImmutableUntilTransferCompletes, so the plugin may DMA
+// straight from it), and pins on an execution's executable and arguments.
+// Entries are polled (PJRT_Event_IsReady) on later calls and finished when
+// ready; only host reads, synchronize() and destruction wait. An error an
+// event completes with is kept and thrown, once, by the next host read or
+// synchronize().
+//
+// Pins hold records, not JS handles: a handle collected or disposed mid-flight
+// only marks its record released, and the native object is destroyed when the
+// last pin goes. Holding JS handles from the core would keep a dropped client
+// reachable (through liveCores and the client net) for as long as the entry
+// went unpolled.
 import type { DTypeName, HostArray } from "@xlatorch/stablehlo";
 import type { PjrtApi } from "./api.js";
 import { checkHostArray, dtypeFromBufferType, dtypeInfo, numElements } from "./dtypes.js";
@@ -55,10 +66,39 @@ function withArena<T>(api: PjrtApi, f: (arena: Arena) => T): T {
   }
 }
 
-/** The native side of a client: pointer, live records, destroy logic. No JS handles. */
+interface NativeRecord {
+  readonly kind: NativeKind;
+  readonly ptr: bigint;
+  /** In-flight operations using the object; it is destroyed only at zero. */
+  pins: number;
+  /** Disposed by its owner; destroyed once `pins` reaches zero. */
+  released: boolean;
+}
+
+/** Work the plugin accepted but may not have finished. */
+interface InFlight {
+  readonly event: bigint;
+  /** Names the operation in the PjrtError its event may complete with. */
+  readonly call: string;
+  /** Host memory the plugin may read until the event (BufferFromHostBuffer). */
+  readonly arena?: Arena;
+  /** Records pinned until the event (an execution's executable and arguments). */
+  readonly pins?: readonly number[];
+}
+
+/**
+ * In-flight entries beyond this are waited for, oldest first: it bounds the
+ * host memory and pins held, and how far the host may run ahead of the device.
+ */
+export const MAX_IN_FLIGHT = 64;
+
+/** The native side of a client: pointer, live records, in-flight work, destroy logic. No JS handles. */
 class ClientCore {
-  private readonly records = new Map<number, { kind: NativeKind; ptr: bigint }>();
+  private readonly records = new Map<number, NativeRecord>();
   private nextId = 1;
+  private inFlight: InFlight[] = [];
+  /** Errors events completed with, not yet thrown. */
+  private readonly deviceErrors: PjrtError[] = [];
   alive = true;
 
   constructor(
@@ -68,39 +108,118 @@ class ClientCore {
 
   track(kind: NativeKind, ptr: bigint): number {
     const id = this.nextId++;
-    this.records.set(id, { kind, ptr });
+    this.records.set(id, { kind, ptr, pins: 0, released: false });
     return id;
   }
 
   /** The native pointer behind a live record, or a clear error. */
   ptrOf(id: number, what: string): bigint {
     const r = this.records.get(id);
-    if (!r) throw new PjrtError(AbslCode.FAILED_PRECONDITION, `${what} was already disposed`, { call: "xlatorch" });
+    if (!r || r.released) throw new PjrtError(AbslCode.FAILED_PRECONDITION, `${what} was already disposed`, { call: "xlatorch" });
     return r.ptr;
   }
 
   has(id: number): boolean {
-    return this.records.has(id);
+    const r = this.records.get(id);
+    return r !== undefined && !r.released;
   }
 
+  /** Native objects not yet destroyed (disposed ones still in use by the device included). */
   get liveCount(): number {
     return this.records.size;
   }
 
-  /** Destroys the object once; later calls (and unknown ids) do nothing. */
+  get inFlightCount(): number {
+    return this.inFlight.length;
+  }
+
+  /** Destroys the object once (after the in-flight work using it); later calls and unknown ids do nothing. */
   release(id: number): void {
     const r = this.records.get(id);
-    if (!r) return;
+    if (!r || r.released) return;
+    r.released = true;
+    if (r.pins === 0) this.destroyRecord(id, r);
+  }
+
+  private destroyRecord(id: number, r: NativeRecord): void {
     this.records.delete(id);
     destroyNative(this.api, r.kind, r.ptr);
+  }
+
+  /** Records `op` (pinning its records) and finishes what has completed; never waits unless over MAX_IN_FLIGHT. */
+  dispatched(op: InFlight): void {
+    for (const id of op.pins ?? []) this.records.get(id)!.pins++;
+    this.inFlight.push(op);
+    this.poll(false);
+    while (this.inFlight.length > MAX_IN_FLIGHT) this.finish(this.inFlight.shift()!);
+  }
+
+  /**
+   * Finishes the entries whose event has fired, without waiting. `all` false
+   * stops at the first one still running: the cheap check for the dispatch
+   * path (work mostly completes in order).
+   */
+  poll(all: boolean): void {
+    const running: InFlight[] = [];
+    let i = 0;
+    for (; i < this.inFlight.length; i++) {
+      const op = this.inFlight[i]!;
+      if (this.isReady(op)) {
+        this.finish(op);
+        continue;
+      }
+      running.push(op);
+      if (!all) break;
+    }
+    this.inFlight = running.concat(this.inFlight.slice(i + 1));
+  }
+
+  private isReady(op: InFlight): boolean {
+    try {
+      return this.api.eventIsReady(op.event);
+    } catch {
+      return true; // cannot ask: finish() waits instead, and reports any error
+    }
+  }
+
+  /** Waits for every in-flight entry. */
+  drain(): void {
+    const ops = this.inFlight;
+    this.inFlight = [];
+    for (const op of ops) this.finish(op);
+  }
+
+  /** Awaits and destroys the event (at once when it has fired), keeps its error, releases what it held. */
+  private finish(op: InFlight): void {
+    try {
+      const e = this.api.awaitEventError(op.event, op.call);
+      if (e) this.deviceErrors.push(e);
+    } catch (e) {
+      this.deviceErrors.push(e as PjrtError); // Event_Await itself missing or broken
+    } finally {
+      op.arena?.free();
+      for (const id of op.pins ?? []) {
+        const r = this.records.get(id);
+        if (r && --r.pins === 0 && r.released) this.destroyRecord(id, r);
+      }
+    }
+  }
+
+  /** Throws the oldest device error not yet thrown, if any. */
+  throwDeviceError(): void {
+    const e = this.deviceErrors.shift();
+    if (e) throw e;
   }
 
   destroy(): void {
     if (!this.alive) return;
     liveCores.delete(this);
-    for (const id of [...this.records.keys()]) {
+    // Nothing may be destroyed under running work; its errors have no one left to go to.
+    this.drain();
+    this.deviceErrors.length = 0;
+    for (const [id, r] of [...this.records]) {
       try {
-        this.release(id);
+        this.destroyRecord(id, r);
       } catch {
         // keep going: the client must still be destroyed
       }
@@ -188,6 +307,8 @@ export class PjrtExecutable {
     readonly client: PjrtClient,
     readonly id: number,
     readonly numOutputs: number,
+    /** For messages: the module's name, or "module #N" (see PjrtClient.compile). */
+    readonly name: string,
   ) {}
 
   get disposed(): boolean {
@@ -204,6 +325,7 @@ export class PjrtClient {
   readonly platformName: string;
   readonly platformVersion: string;
   readonly devices: readonly PjrtDevice[];
+  private compiles = 0;
 
   private constructor(core: ClientCore) {
     this.core = core;
@@ -246,6 +368,11 @@ export class PjrtClient {
   /** Number of buffers and executables not yet destroyed. */
   get liveObjects(): number {
     return this.core.liveCount;
+  }
+
+  /** Transfers and executions dispatched whose completion has not been seen yet. */
+  get inFlight(): number {
+    return this.core.inFlightCount;
   }
 
   isLive(id: number): boolean {
@@ -297,9 +424,14 @@ export class PjrtClient {
     });
   }
 
-  /** Client_Compile of `code` in `format` ("mlir": StableHLO text or bytecode). */
-  compile(code: Uint8Array, format: string, compileOptions: Uint8Array): PjrtExecutable {
+  /**
+   * Client_Compile of `code` in `format` ("mlir": StableHLO text or bytecode).
+   * `name` identifies the executable in error messages (default "module #N",
+   * N counting this client's compiles).
+   */
+  compile(code: Uint8Array, format: string, compileOptions: Uint8Array, name?: string): PjrtExecutable {
     this.checkAlive();
+    const exeName = name ?? `module #${++this.compiles}`;
     const api = this.api;
     const exePtr = withArena(this.api, (a) => {
       const codeBlk = a.copyIn(code);
@@ -331,7 +463,7 @@ export class PjrtClient {
           { call: "PJRT_LoadedExecutable_AddressableDevices", path: api.path },
         );
       }
-      const exe = new PjrtExecutable(this, id, numOutputs);
+      const exe = new PjrtExecutable(this, id, numOutputs, exeName);
       objectNet.register(exe, { core: this.core, id }, exe);
       return exe;
     } catch (e) {
@@ -365,36 +497,40 @@ export class PjrtClient {
     });
   }
 
-  /** Client_BufferFromHostBuffer; returns once the plugin is done with the host copy. */
+  /**
+   * Client_BufferFromHostBuffer. Returns once the transfer is queued; the host
+   * copy is freed when its done_with_host_buffer event fires (see ClientCore).
+   */
   bufferFromHost(data: HostArray, dtype: DTypeName, shape: readonly number[], device = 0): PjrtBuffer {
     this.checkAlive();
     const info = checkHostArray(data, dtype, shape);
     const dev = this.device(device);
-    const api = this.api;
-    return withArena(this.api, (a) => {
-      const host = a.copyIn(data);
-      const args = a.struct(PJRT_Client_BufferFromHostBuffer_Args, {
+    const arena = new Arena(this.api.structSizes);
+    let id: number;
+    let done: bigint;
+    try {
+      const host = arena.copyIn(data);
+      const args = arena.struct(PJRT_Client_BufferFromHostBuffer_Args, {
         client: this.core.ptr,
         data: host.addr,
         type: info.code,
-        dims: shape.length > 0 ? a.int64Array(shape) : 0n,
+        dims: shape.length > 0 ? arena.int64Array(shape) : 0n,
         num_dims: shape.length,
         byte_strides: 0n, // dense, major-to-minor
         num_byte_strides: 0,
         host_buffer_semantics: HostBufferSemantics.kImmutableUntilTransferCompletes,
         device: dev.ptr,
       });
-      api.call("PJRT_Client_BufferFromHostBuffer", args);
-      const id = this.core.track("buffer", args.ptr("buffer"));
-      try {
-        // `host` (freed with the arena) must outlive the transfer.
-        api.awaitEvent(args.ptr("done_with_host_buffer"), "PJRT_Client_BufferFromHostBuffer done_with_host_buffer");
-      } catch (e) {
-        this.core.release(id);
-        throw e;
-      }
-      return this.wrapBuffer(id, dtype, shape);
-    });
+      this.api.call("PJRT_Client_BufferFromHostBuffer", args);
+      id = this.core.track("buffer", args.ptr("buffer"));
+      done = args.ptr("done_with_host_buffer");
+    } catch (e) {
+      arena.free();
+      throw e;
+    }
+    if (done === 0n) arena.free();
+    else this.core.dispatched({ event: done, call: "PJRT_Client_BufferFromHostBuffer (transfer to the device)", arena });
+    return this.wrapBuffer(id, dtype, shape);
   }
 
   private wrapBuffer(id: number, dtype: DTypeName, shape: readonly number[]): PjrtBuffer {
@@ -411,7 +547,8 @@ export class PjrtClient {
 
   /**
    * LoadedExecutable_Execute on one device. `device` > 0 sets execute_device;
-   * the default leaves it NULL (the device chosen at compile time).
+   * the default leaves it NULL (the device chosen at compile time). Returns
+   * once the execution is queued; see ClientCore for what stays pinned.
    */
   execute(exe: PjrtExecutable, args: readonly PjrtBuffer[], device?: number): PjrtBuffer[] {
     this.checkAlive();
@@ -422,10 +559,11 @@ export class PjrtClient {
       return this.core.ptrOf(b.id, `argument ${i}`);
     });
     const api = this.api;
-    const outPtrs = withArena(this.api, (a) => {
+    const { outPtrs, done } = withArena(this.api, (a) => {
       const options = a.struct(PJRT_ExecuteOptions);
       const argList = a.pointerArray(argPtrs);
       const outList = a.alloc(exe.numOutputs * 8);
+      const events = a.alloc(8); // PJRT_Event*[num_devices], filled by the plugin
       const s = a.struct(PJRT_LoadedExecutable_Execute_Args, {
         executable: exePtr,
         options: options.addr,
@@ -433,13 +571,16 @@ export class PjrtClient {
         num_devices: 1,
         num_args: argPtrs.length,
         output_lists: a.pointerArray([outList.addr]),
-        device_complete_events: 0n,
+        device_complete_events: events.addr,
         execute_device: device === undefined ? 0n : this.device(device).ptr,
       });
       api.call("PJRT_LoadedExecutable_Execute", s);
-      return readPointerArray(outList.addr, exe.numOutputs);
+      return { outPtrs: readPointerArray(outList.addr, exe.numOutputs), done: events.view.getBigUint64(0, true) };
     });
     const ids = outPtrs.map((p) => this.core.track("buffer", p));
+    if (done !== 0n) {
+      this.core.dispatched({ event: done, call: `running executable "${exe.name}"`, pins: [exe.id, ...args.map((b) => b.id)] });
+    }
     try {
       return ids.map((id, i) => {
         const { dtype, shape } = this.describeBuffer(outPtrs[i]!);
@@ -465,11 +606,29 @@ export class PjrtClient {
     });
   }
 
-  /** Buffer_ToHostBuffer: size query with dst NULL, then the copy, awaited. */
+  /**
+   * Buffer_ToHostBuffer: size query with dst NULL, then the copy, awaited.
+   * A device error not yet reported is thrown instead, before or (when the
+   * read fails because its producer failed) after the copy.
+   */
   toHost(buf: PjrtBuffer): HostArray {
     this.checkAlive();
     this.checkOwned(buf);
     const ptr = this.core.ptrOf(buf.id, "buffer");
+    this.core.poll(true);
+    this.core.throwDeviceError();
+    try {
+      return this.readBuffer(buf, ptr);
+    } catch (e) {
+      // A failed execution's outputs fail to read with its error; report the
+      // execution (it names the executable) rather than the read's echo.
+      this.core.poll(true);
+      this.core.throwDeviceError();
+      throw e;
+    }
+  }
+
+  private readBuffer(buf: PjrtBuffer, ptr: bigint): HostArray {
     const info = dtypeInfo(buf.dtype);
     const n = numElements(buf.shape);
     const api = this.api;
@@ -495,6 +654,16 @@ export class PjrtClient {
     });
   }
 
+  /**
+   * Waits until every dispatched execution and transfer has finished; throws
+   * the first device error not yet reported.
+   */
+  synchronize(): void {
+    this.checkAlive();
+    this.core.drain();
+    this.core.throwDeviceError();
+  }
+
   private checkOwned(x: PjrtBuffer | PjrtExecutable): void {
     if (x.client !== this) {
       throw new PjrtError(AbslCode.INVALID_ARGUMENT, "object belongs to another PJRT client", { call: "xlatorch" });
@@ -508,7 +677,7 @@ export class PjrtClient {
     if (this.core.alive) this.core.release(x.id);
   }
 
-  /** Destroys every live object, then the client. A second call is a no-op. */
+  /** Waits for in-flight work, destroys every live object, then the client. A second call is a no-op. */
   destroy(): void {
     clientNet.unregister(this);
     this.core.destroy();

@@ -11,6 +11,9 @@
 //    the name but PJRT_PLUGIN_LIBRARY_PATH names exactly one file, that file.
 //    Nothing found is reported as `requested` without `plugin`, so the caller
 //    can refuse rather than silently fall back.
+// A user-set path that names nothing usable (a missing file, a directory
+// without .so files) is listed in `problems`; when no plugin is found, those
+// lead the reason, since a mistyped path is the likeliest cause.
 // 4. No PJRT_DEVICE: a configured plugin (tpu before cuda before rocm before
 //    others); well-known locations are not searched, so a machine that merely
 //    has jax installed keeps using the CPU runtime.
@@ -68,6 +71,8 @@ export interface Discovery {
   readonly candidates: readonly PluginCandidate[];
   /** Why this outcome, for messages. */
   readonly reason: string;
+  /** User-set plugin paths that name nothing usable, one sentence each. */
+  readonly problems: readonly string[];
 }
 
 const DEVICE_ALIASES: Record<string, string> = { gpu: "cuda", cuda: "cuda", tpu: "tpu", rocm: "rocm", cpu: "cpu" };
@@ -121,6 +126,27 @@ export function findConfiguredPlugins(env: Env, probe: FsProbe): PluginCandidate
   return out;
 }
 
+/**
+ * Entries of PJRT_PLUGIN_LIBRARY_PATH and TPU_LIBRARY_PATH that name nothing
+ * findConfiguredPlugins could use, e.g. "PJRT_PLUGIN_LIBRARY_PATH names
+ * /x.so, which does not exist".
+ */
+export function configuredPathProblems(env: Env, probe: FsProbe): string[] {
+  const out: string[] = [];
+  for (const entry of (env.PJRT_PLUGIN_LIBRARY_PATH ?? "").split(":").filter(Boolean)) {
+    if (probe.isFile(entry)) continue;
+    if (!probe.isDir(entry)) out.push(`PJRT_PLUGIN_LIBRARY_PATH names ${entry}, which does not exist`);
+    else if (!probe.list(entry).some((n) => isSharedLibrary(n) && probe.isFile(path.join(entry, n)))) {
+      out.push(`PJRT_PLUGIN_LIBRARY_PATH names the directory ${entry}, which holds no .so file`);
+    }
+  }
+  const tpu = env.TPU_LIBRARY_PATH;
+  if (tpu && !probe.isFile(tpu)) {
+    out.push(`TPU_LIBRARY_PATH names ${tpu}, which ${probe.isDir(tpu) ? "is a directory, not libtpu.so" : "does not exist"}`);
+  }
+  return out;
+}
+
 /** python3.* entries of `dir`, newest first. */
 function pythonDirs(dir: string, probe: FsProbe): string[] {
   return probe
@@ -171,34 +197,48 @@ const PRIORITY = ["tpu", "cuda", "rocm"];
 export function discoverPjrtPlugin(env: Env, probe: FsProbe = nodeFsProbe): Discovery {
   const requested = normalizeDevice(env.PJRT_DEVICE);
   if (requested === "cpu") {
-    return { plugin: null, requested, candidates: [], reason: "PJRT_DEVICE=CPU selects the built-in CPU runtime" };
+    return { plugin: null, requested, candidates: [], problems: [], reason: "PJRT_DEVICE=CPU selects the built-in CPU runtime" };
   }
   const configured = findConfiguredPlugins(env, probe);
+  const problems = configuredPathProblems(env, probe);
+  // Found anyway: the problems are only worth a note. Not found: they come first.
+  const found = (plugin: PluginCandidate, candidates: PluginCandidate[], why: string): Discovery => ({
+    plugin,
+    requested,
+    candidates,
+    problems,
+    reason: problems.length ? `${why} (ignored: ${problems.join("; ")})` : why,
+  });
+  const notFound = (candidates: PluginCandidate[], why: string): Discovery => ({
+    plugin: null,
+    requested,
+    candidates,
+    problems,
+    reason: [...problems, why].join("; "),
+  });
   if (requested) {
     const seen = new Set<string>();
     const candidates = [...configured, ...findWellKnownPlugins(env, probe)].filter((c) =>
       seen.has(c.path) ? false : (seen.add(c.path), true),
     );
     const match = candidates.find((c) => c.name === requested);
-    if (match) return { plugin: match, requested, candidates, reason: `PJRT_DEVICE=${env.PJRT_DEVICE} matched ${match.path}` };
+    if (match) return found(match, candidates, `PJRT_DEVICE=${env.PJRT_DEVICE} matched ${match.path}`);
     const explicitFiles = (env.PJRT_PLUGIN_LIBRARY_PATH ?? "").split(":").filter((e) => e && probe.isFile(e));
     if (explicitFiles.length === 1) {
       const only = configured.find((c) => c.path === explicitFiles[0])!;
-      return { plugin: only, requested, candidates, reason: `PJRT_PLUGIN_LIBRARY_PATH names one file, ${only.path}` };
+      return found(only, candidates, `PJRT_PLUGIN_LIBRARY_PATH names one file, ${only.path}`);
     }
     const seenList = candidates.length ? candidates.map((c) => `${c.name}: ${c.path}`).join(", ") : "none";
-    return {
-      plugin: null,
-      requested,
+    return notFound(
       candidates,
-      reason:
-        `PJRT_DEVICE=${env.PJRT_DEVICE} but no ${requested} PJRT plugin was found (plugins seen: ${seenList}); ` +
+      `PJRT_DEVICE=${env.PJRT_DEVICE} but no ${requested} PJRT plugin was found (plugins seen: ${seenList}); ` +
         `set PJRT_PLUGIN_LIBRARY_PATH to the plugin .so` +
         (requested === "tpu" ? " or TPU_LIBRARY_PATH to libtpu.so" : ""),
-    };
+    );
   }
   if (configured.length === 0) {
-    return { plugin: null, requested, candidates: [], reason: "no PJRT plugin configured (PJRT_DEVICE, PJRT_PLUGIN_LIBRARY_PATH, TPU_LIBRARY_PATH unset)" };
+    if (problems.length) return notFound([], "no PJRT plugin to load");
+    return notFound([], "no PJRT plugin configured (PJRT_DEVICE, PJRT_PLUGIN_LIBRARY_PATH, TPU_LIBRARY_PATH unset)");
   }
   const rank = (c: PluginCandidate) => {
     const i = PRIORITY.indexOf(c.name);
@@ -206,5 +246,5 @@ export function discoverPjrtPlugin(env: Env, probe: FsProbe = nodeFsProbe): Disc
   };
   const sorted = configured.map((c, i) => ({ c, i })).sort((a, b) => rank(a.c) - rank(b.c) || a.i - b.i).map((x) => x.c);
   const plugin = sorted[0]!;
-  return { plugin, requested, candidates: sorted, reason: `configured by ${plugin.source}: ${plugin.path}` };
+  return found(plugin, sorted, `configured by ${plugin.source}: ${plugin.path}`);
 }

@@ -119,6 +119,10 @@ export const PJRT_Plugin_Initialize_Args = args("PJRT_Plugin_Initialize_Args", [
 
 export const PJRT_Event_Destroy_Args = args("PJRT_Event_Destroy_Args", [["event", "ptr"]]);
 export const PJRT_Event_Await_Args = args("PJRT_Event_Await_Args", [["event", "ptr"]]);
+export const PJRT_Event_IsReady_Args = args("PJRT_Event_IsReady_Args", [
+  ["event", "ptr"],
+  ["is_ready", "bool"],
+]);
 
 export const PJRT_Client_Create_Args = args("PJRT_Client_Create_Args", [
   ["create_options", "ptr"],

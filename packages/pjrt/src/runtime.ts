@@ -4,7 +4,7 @@ import type { DTypeName, DeviceBuffer, Executable, HostArray, Module, Runtime } 
 import { type PjrtApiVersion, loadPjrtApi } from "./api.js";
 import { PjrtBuffer, PjrtClient, type PjrtDevice, PjrtExecutable } from "./client.js";
 import { type CompileOptions, buildCompileOptions } from "./compile-options.js";
-import { type Env, type FsProbe, discoverPjrtPlugin, nodeFsProbe } from "./discovery.js";
+import { type Env, type FsProbe, type PluginCandidate, discoverPjrtPlugin, nodeFsProbe } from "./discovery.js";
 import { AbslCode, PjrtError } from "./errors.js";
 import type { ClientOptions, NamedValueInput } from "./named-values.js";
 
@@ -85,20 +85,10 @@ export class PjrtRuntime implements Runtime {
   /** Discovers (unless `pluginPath` is given), loads the plugin and creates a client. */
   static open(options: PjrtRuntimeOptions = {}): PjrtRuntime {
     const env = options.env ?? process.env;
-    let pluginPath = options.pluginPath;
-    if (!pluginPath) {
-      const d = discoverPjrtPlugin(env, options.probe ?? nodeFsProbe);
-      if (!d.plugin) throw new PjrtError(AbslCode.NOT_FOUND, d.reason, { call: "PJRT plugin discovery" });
-      pluginPath = d.plugin.path;
-    }
-    const api = loadPjrtApi(pluginPath);
-    const client = PjrtClient.create(api, { ...clientOptionsFromEnv(env), ...options.clientOptions });
-    try {
-      return new PjrtRuntime(client, options);
-    } catch (e) {
-      client.destroy();
-      throw e;
-    }
+    if (options.pluginPath) return openPlugin(options.pluginPath, undefined, env, options);
+    const d = discoverPjrtPlugin(env, options.probe ?? nodeFsProbe);
+    if (!d.plugin) throw new PjrtError(AbslCode.NOT_FOUND, d.reason, { call: "PJRT plugin discovery" });
+    return openPlugin(d.plugin.path, originOf(d.plugin), env, options);
   }
 
   /** Device details (kind string, PJRT ids) behind `devices`. */
@@ -106,14 +96,21 @@ export class PjrtRuntime implements Runtime {
     return this.client.devices;
   }
 
-  /** Prints the module as StableHLO text and compiles it (see compileText). */
-  compile(module: Module): PjrtExecutable {
-    return this.compileText(this.printer(module));
+  /**
+   * Prints the module as StableHLO text and compiles it (see compileText).
+   * `name` (for error messages) defaults to the module's name.
+   */
+  compile(module: Module, name?: string): PjrtExecutable {
+    return this.compileText(this.printer(module), name ?? (module.name || module.funcs[0]?.name || undefined));
   }
 
-  /** Compiles StableHLO MLIR text (program format "mlir"); the entry must be @main. */
-  compileText(text: string): PjrtExecutable {
-    return this.client.compile(new TextEncoder().encode(text), "mlir", this.compileOptionBytes);
+  /**
+   * Compiles StableHLO MLIR text (program format "mlir"); the entry must be
+   * @main. `name` defaults to the text's `module @name`, else its first
+   * function's name, else "module #N".
+   */
+  compileText(text: string, name?: string): PjrtExecutable {
+    return this.client.compile(new TextEncoder().encode(text), "mlir", this.compileOptionBytes, name ?? symbolNameOf(text));
   }
 
   toDevice(data: HostArray, dtype: DTypeName, shape: readonly number[]): PjrtBuffer {
@@ -143,17 +140,51 @@ export class PjrtRuntime implements Runtime {
     if (x instanceof PjrtBuffer || x instanceof PjrtExecutable) this.client.release(x);
   }
 
+  /**
+   * Waits until every dispatched execution and transfer has finished, then
+   * throws the first device error not yet reported (naming its executable).
+   */
+  synchronize(): void {
+    this.client.synchronize();
+  }
+
+  /** Waits for outstanding work (its errors are dropped), then destroys everything. */
   close(): void {
     this.client.destroy();
   }
+}
+
+/** The environment variable a discovered plugin came from, for load errors. */
+function originOf(p: PluginCandidate): string | undefined {
+  return p.source === "well-known" ? undefined : p.source;
+}
+
+function openPlugin(pluginPath: string, origin: string | undefined, env: Env, options: PjrtRuntimeOptions): PjrtRuntime {
+  const api = loadPjrtApi(pluginPath, origin);
+  const client = PjrtClient.create(api, { ...clientOptionsFromEnv(env), ...options.clientOptions });
+  try {
+    return new PjrtRuntime(client, options);
+  } catch (e) {
+    client.destroy();
+    throw e;
+  }
+}
+
+/** `module @name`, else the first `func.func @name`, of MLIR text (quotes dropped). */
+export function symbolNameOf(text: string): string | undefined {
+  const sym = String.raw`@(?:"([^"]*)"|([\w$.-]+))`;
+  const m = new RegExp(String.raw`^\s*module\s+${sym}`, "m").exec(text) ??
+    new RegExp(String.raw`func\.func\s+(?:(?:public|private|nested)\s+)?${sym}`).exec(text);
+  return m ? (m[1] ?? m[2]) : undefined;
 }
 
 /**
  * The runtime the environment asks for, or null when it asks for none (no
  * PJRT_DEVICE, PJRT_PLUGIN_LIBRARY_PATH or TPU_LIBRARY_PATH, or
  * PJRT_DEVICE=CPU): the caller then uses the CPU runtime. An explicit
- * PJRT_DEVICE that no plugin satisfies, or a plugin that fails to load, throws
- * a PjrtError rather than falling back silently.
+ * PJRT_DEVICE that no plugin satisfies, a user-set plugin path that names
+ * nothing, or a plugin that fails to load throws a PjrtError naming the path
+ * rather than falling back silently.
  */
 export function openPjrtRuntimeFromEnv(
   env: Env = process.env,
@@ -161,10 +192,11 @@ export function openPjrtRuntimeFromEnv(
 ): PjrtRuntime | null {
   const d = discoverPjrtPlugin(env, options.probe ?? nodeFsProbe);
   if (!d.plugin) {
-    if (d.requested && d.requested !== "cpu") {
+    // A request or a user-set path that leads nowhere is an error, not a quiet fallback.
+    if ((d.requested && d.requested !== "cpu") || d.problems.length > 0) {
       throw new PjrtError(AbslCode.NOT_FOUND, d.reason, { call: "PJRT plugin discovery" });
     }
     return null;
   }
-  return PjrtRuntime.open({ ...options, env, pluginPath: d.plugin.path });
+  return openPlugin(d.plugin.path, originOf(d.plugin), env, options);
 }

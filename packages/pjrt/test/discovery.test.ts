@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  configuredPathProblems,
   discoverPjrtPlugin,
   findConfiguredPlugins,
   findWellKnownPlugins,
@@ -159,5 +160,36 @@ describe("discoverPjrtPlugin", () => {
     expect(discoverPjrtPlugin({ PJRT_PLUGIN_LIBRARY_PATH: "/p", TPU_LIBRARY_PATH: "/t/libtpu.so" }, fs).plugin?.name).toBe(
       "tpu",
     );
+  });
+
+  it("names a PJRT_PLUGIN_LIBRARY_PATH entry that does not exist", () => {
+    const d = discoverPjrtPlugin({ PJRT_PLUGIN_LIBRARY_PATH: "/nonexistent/x.so", PJRT_DEVICE: "CUDA" }, memFs([]));
+    expect(d.plugin).toBeNull();
+    expect(d.problems).toEqual(["PJRT_PLUGIN_LIBRARY_PATH names /nonexistent/x.so, which does not exist"]);
+    expect(d.reason).toMatch(/^PJRT_PLUGIN_LIBRARY_PATH names \/nonexistent\/x\.so, which does not exist; PJRT_DEVICE=CUDA but no cuda/);
+  });
+
+  it("names a missing TPU_LIBRARY_PATH and a directory holding no .so", () => {
+    const fs = memFs(["/plugins/README"]);
+    const env = { PJRT_DEVICE: "TPU", TPU_LIBRARY_PATH: "/opt/libtpu.so", PJRT_PLUGIN_LIBRARY_PATH: "/plugins" };
+    expect(configuredPathProblems(env, fs)).toEqual([
+      "PJRT_PLUGIN_LIBRARY_PATH names the directory /plugins, which holds no .so file",
+      "TPU_LIBRARY_PATH names /opt/libtpu.so, which does not exist",
+    ]);
+    expect(discoverPjrtPlugin(env, fs).reason).toContain("TPU_LIBRARY_PATH names /opt/libtpu.so, which does not exist");
+  });
+
+  it("without PJRT_DEVICE, a set path that names nothing is a problem, not 'unset'", () => {
+    const d = discoverPjrtPlugin({ PJRT_PLUGIN_LIBRARY_PATH: "/gone/pjrt_c_api_cuda_plugin.so" }, memFs([]));
+    expect(d.plugin).toBeNull();
+    expect(d.requested).toBeNull();
+    expect(d.reason).toBe("PJRT_PLUGIN_LIBRARY_PATH names /gone/pjrt_c_api_cuda_plugin.so, which does not exist; no PJRT plugin to load");
+  });
+
+  it("a missing entry beside a usable one is only noted", () => {
+    const fs = memFs(["/a/pjrt_c_api_cuda_plugin.so"]);
+    const d = discoverPjrtPlugin({ PJRT_PLUGIN_LIBRARY_PATH: "/missing:/a" }, fs);
+    expect(d.plugin?.path).toBe("/a/pjrt_c_api_cuda_plugin.so");
+    expect(d.reason).toContain("(ignored: PJRT_PLUGIN_LIBRARY_PATH names /missing, which does not exist)");
   });
 });

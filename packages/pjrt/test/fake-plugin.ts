@@ -75,6 +75,10 @@ export interface FakeInspector {
   lastCode(): string;
   /** Size (field "") or offset of a field as the C compiler lays it out; -1 if the fake does not list it. */
   layout(struct: string, field: string): number;
+  /** While on, Event_IsReady reports unfinished events as not ready (the device is "busy"). */
+  hold(on: boolean): void;
+  /** Completes every event made so far (the device catches up). */
+  completeEvents(): void;
 }
 
 /** Test-only exports of a loaded fake plugin. */
@@ -88,6 +92,8 @@ export function inspect(pluginPath: string): FakeInspector {
   const init = lib.func("int64_t FakePjrt_Initialized(void)") as () => number | bigint;
   const lastCode = lib.func("const char *FakePjrt_LastCode(void)") as () => string;
   const layout = lib.func("int64_t FakePjrt_Layout(const char *s, const char *f)") as (s: string, f: string) => number | bigint;
+  const hold = lib.func("void FakePjrt_Hold(int on)") as (on: number) => void;
+  const completeEvents = lib.func("void FakePjrt_CompleteEvents(void)") as () => void;
   return {
     log: () => log(),
     lines: (prefix) => log().split("\n").filter((l) => l.startsWith(prefix)),
@@ -98,5 +104,7 @@ export function inspect(pluginPath: string): FakeInspector {
     initialized: () => Number(init()),
     lastCode: () => lastCode(),
     layout: (s, f) => Number(layout(s, f)),
+    hold: (on) => hold(on ? 1 : 0),
+    completeEvents: () => completeEvents(),
   };
 }

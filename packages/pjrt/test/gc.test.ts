@@ -47,6 +47,58 @@ describe.skipIf(!hasCompiler)("garbage-collection net", () => {
     expect(await collectUntil(() => fake.live("client") === base.client && fake.live("buffer") === base.buffer)).toBe(true);
     expect(fake.doubleDestroys()).toBe(0);
   });
+
+  it("an input collected while its execution runs is destroyed only once the execution completes", async () => {
+    const p = buildFakePlugin();
+    const fake = inspect(p);
+    const rt = PjrtRuntime.open({ pluginPath: p, env: {} });
+    const exe = rt.compileText("module {}");
+    const base = fake.live("buffer");
+    fake.hold(true);
+    fake.reset();
+    try {
+      const { out, inputId } = (() => {
+        const a = rt.toDevice(new Float32Array([5, 6]), "float32", [2]);
+        return { out: rt.execute(exe, [a])[0]!, inputId: a.id };
+      })();
+      // The net has run for the dropped input (its record is released) ...
+      expect(await collectUntil(() => !rt.client.isLive(inputId))).toBe(true);
+      // ... but destroying it waits for the execution that reads it.
+      expect(fake.live("buffer")).toBe(base + 2);
+      fake.completeEvents();
+      rt.synchronize();
+      expect(fake.live("buffer")).toBe(base + 1);
+      expect(Array.from(rt.toHost(out) as Float32Array)).toEqual([5, 6]);
+      expect(fake.log()).not.toContain("BAD");
+    } finally {
+      fake.hold(false);
+      rt.dispose();
+    }
+    expect(fake.doubleDestroys()).toBe(0);
+  });
+
+  it("a runtime dropped with work in flight is still collected, after that work completes", async () => {
+    const p = buildFakePlugin();
+    const fake = inspect(p);
+    const base = { client: fake.live("client"), buffer: fake.live("buffer"), event: fake.live("event") };
+    fake.hold(true);
+    try {
+      (() => {
+        const rt = PjrtRuntime.open({ pluginPath: p, env: {} });
+        const a = rt.toDevice(new Int32Array(3), "int32", [3]);
+        rt.execute(rt.compileText("module {}"), [a]);
+      })();
+      expect(
+        await collectUntil(
+          () => fake.live("client") === base.client && fake.live("buffer") === base.buffer && fake.live("event") === base.event,
+        ),
+      ).toBe(true);
+      expect(fake.log()).not.toContain("BAD");
+      expect(fake.doubleDestroys()).toBe(0);
+    } finally {
+      fake.hold(false);
+    }
+  });
 });
 
 if (!hasCompiler) console.warn(NO_COMPILER_MESSAGE);

@@ -145,7 +145,8 @@ describe.skipIf(!hasCompiler)("FFI marshalling against the fake plugin", () => {
       expect(fake.lines("BufferFromHostBuffer")).toEqual([
         `BufferFromHostBuffer type=${s.code} dims=[2,3] strides=null num_strides=0 semantics=1 device=0 memory=null layout=null bytes=${bytes}`,
       ]);
-      // The fake reads host memory only when the done event is awaited.
+      // The fake reads host memory only when the done event completes, which
+      // the binding observed (IsReady) and then awaited, before freeing it.
       expect(fake.lines("Event_Await").length).toBe(1);
       expect(fake.log()).not.toContain("BAD");
       const back = rt.toHost(b);
@@ -189,7 +190,7 @@ describe.skipIf(!hasCompiler)("FFI marshalling against the fake plugin", () => {
     fake.reset();
     const outs = rt.execute(exe, [a, b]);
     expect(fake.lines("LoadedExecutable_Execute")).toEqual([
-      "LoadedExecutable_Execute num_devices=1 num_args=2 num_outputs=3 launch_id=0 execute_device=null events=null",
+      "LoadedExecutable_Execute num_devices=1 num_args=2 num_outputs=3 launch_id=0 execute_device=null events=set",
     ]);
     expect(outs.map((o) => [o.dtype, o.shape])).toEqual([
       ["float32", [2, 3]],

@@ -25,4 +25,11 @@ export interface Runtime {
   execute(exe: Executable, args: readonly DeviceBuffer[]): DeviceBuffer[];
   toHost(buffer: DeviceBuffer): HostArray;
   dispose(x: Executable | DeviceBuffer): void;
+  /**
+   * Wait until every dispatched execution and transfer has finished; throws
+   * the first device error not yet reported. execute() and toDevice() may
+   * return before the device has finished; only toHost() and this method
+   * wait. A runtime that finishes its work before returning may omit it.
+   */
+  synchronize?(): void;
 }

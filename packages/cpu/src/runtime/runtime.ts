@@ -157,6 +157,8 @@ export class CpuRuntime implements Runtime {
     return dense(c.s, c.shape, dtypeOfElementName(c.dtype));
   }
   dispose(_x: Executable | DeviceBuffer): void { /* garbage collected */ }
+  /** Nothing to wait for: execute() has finished its work when it returns. */
+  synchronize(): void {}
 }
 
 import { bf16ToF32, dtypeOf, f16ToF32 } from "@xlatorch/core";

@@ -10,6 +10,16 @@
  * (FakePjrt_Log). Its "execution" copies argument j % num_args into output j,
  * so toDevice -> execute -> toHost round-trips real bytes.
  *
+ * Events model asynchronous work. A host-to-device transfer reads the host
+ * memory, and an execution (when the caller asks for device_complete_events)
+ * reads its inputs, only when its event completes; an input destroyed by then
+ * is logged as BAD. An event completes when it is awaited, when a read or an
+ * execution needs its result, and when Event_IsReady asks, unless
+ * FakePjrt_Hold(1) is in force: then Event_IsReady reports it unfinished until
+ * FakePjrt_CompleteEvents(). A program containing "fake.device_error"
+ * completes its execution event with an error, and its outputs fail to read
+ * with that error.
+ *
  * Struct definitions below restate the facts of the public PJRT C API header
  * (xla/pjrt/c/pjrt_c_api.h, version 0.105), only for the fields used here.
  *
@@ -70,6 +80,7 @@ typedef struct {
 typedef struct { HEAD; } PJRT_Plugin_Initialize_Args;
 typedef struct { HEAD; void* event; } PJRT_Event_Destroy_Args;
 typedef struct { HEAD; void* event; } PJRT_Event_Await_Args;
+typedef struct { HEAD; void* event; bool is_ready; } PJRT_Event_IsReady_Args;
 typedef struct {
   HEAD;
   const PJRT_NamedValue* create_options;
@@ -153,7 +164,7 @@ typedef struct { HEAD; void* src; void* host_layout; void* dst; size_t dst_size;
 
 enum {
   SLOT_Error_Destroy = 0, SLOT_Error_Message = 1, SLOT_Error_GetCode = 2, SLOT_Plugin_Initialize = 3,
-  SLOT_Event_Destroy = 5, SLOT_Event_Await = 8, SLOT_Client_Create = 10, SLOT_Client_Destroy = 11,
+  SLOT_Event_Destroy = 5, SLOT_Event_IsReady = 6, SLOT_Event_Await = 8, SLOT_Client_Create = 10, SLOT_Client_Destroy = 11,
   SLOT_Client_PlatformName = 12, SLOT_Client_PlatformVersion = 14, SLOT_Client_AddressableDevices = 16,
   SLOT_Client_Compile = 20, SLOT_Client_BufferFromHostBuffer = 22, SLOT_DeviceDescription_Id = 23,
   SLOT_DeviceDescription_Kind = 26, SLOT_Device_GetDescription = 29, SLOT_Executable_Destroy = 40,
@@ -186,6 +197,7 @@ static const LayoutEntry LAYOUT[] = {
   OFF(PJRT_NamedValue, int64_value), OFF(PJRT_NamedValue, value_size),
   SZ(PJRT_Plugin_Initialize_Args, extension_start),
   SZ(PJRT_Event_Destroy_Args, event), SZ(PJRT_Event_Await_Args, event),
+  SZ(PJRT_Event_IsReady_Args, is_ready), OFF(PJRT_Event_IsReady_Args, is_ready),
   SZ(PJRT_Client_Create_Args, kv_try_get_user_arg), OFF(PJRT_Client_Create_Args, create_options),
   OFF(PJRT_Client_Create_Args, num_options), OFF(PJRT_Client_Create_Args, client),
   SZ(PJRT_Client_Destroy_Args, client),
@@ -335,26 +347,72 @@ static void* Error_GetCode(PJRT_Error_GetCode_Args* a) {
 
 /* ------------------------------------------------------------- events -- */
 
-/* An event may carry a pending host->device copy, done when it is awaited:
- * that is how a real transfer may still read host memory until the event. */
-typedef struct { Obj o; void* copy_dst; const void* copy_src; size_t copy_len; bool awaited; } FakeEvent;
+/* What completing an event does: a pending host->device copy (how a real
+ * transfer may read host memory until its event), or an execution's work. */
+struct FakeBuffer;
+#define MAX_IO 16
+typedef struct {
+  Obj o;
+  bool complete;
+  void* copy_dst;
+  const void* copy_src;
+  size_t copy_len;
+  int error_code; /* 0: completes without error */
+  char error_msg[128];
+  size_t num_inputs, num_outputs;
+  struct FakeBuffer* inputs[MAX_IO];
+  struct FakeBuffer* outputs[MAX_IO];
+} FakeEvent;
 
-static FakeEvent* event_new(void) { return obj_new(K_EVENT, sizeof(FakeEvent)); }
+static bool g_hold;
+static FakeEvent* g_events[4096]; /* made since the last FakePjrt_CompleteEvents */
+static size_t g_num_events;
+
+#define MAX_EVENTS (sizeof g_events / sizeof g_events[0])
+
+static FakeEvent* event_new(void) {
+  FakeEvent* ev = obj_new(K_EVENT, sizeof(FakeEvent));
+  if (g_num_events == MAX_EVENTS) { /* forget the completed ones */
+    size_t k = 0;
+    for (size_t i = 0; i < g_num_events; i++) if (!g_events[i]->complete) g_events[k++] = g_events[i];
+    g_num_events = k;
+  }
+  if (g_num_events < MAX_EVENTS) g_events[g_num_events++] = ev;
+  return ev;
+}
+
+static void run_execution(FakeEvent* ev);
+
+static void complete(FakeEvent* ev) {
+  if (ev->complete) return;
+  ev->complete = true;
+  if (ev->copy_dst) memcpy(ev->copy_dst, ev->copy_src, ev->copy_len);
+  run_execution(ev);
+}
 
 static void* Event_Await(PJRT_Event_Await_Args* a) {
   CHECK(PJRT_Event_Await_Args, a, event);
   FakeEvent* ev = a->event;
   if (!obj_ok(ev, K_EVENT)) return mkerr(3, "fake: Event_Await on a bad event");
-  if (ev->copy_dst && !ev->awaited) memcpy(ev->copy_dst, ev->copy_src, ev->copy_len);
-  ev->awaited = true;
+  complete(ev);
   logf_("Event_Await");
+  if (ev->error_code) return mkerr(ev->error_code, "%s", ev->error_msg);
+  return NULL;
+}
+
+static void* Event_IsReady(PJRT_Event_IsReady_Args* a) {
+  CHECK(PJRT_Event_IsReady_Args, a, is_ready);
+  FakeEvent* ev = a->event;
+  if (!obj_ok(ev, K_EVENT)) return mkerr(3, "fake: Event_IsReady on a bad event");
+  if (!g_hold) complete(ev);
+  a->is_ready = ev->complete;
   return NULL;
 }
 
 static void* Event_Destroy(PJRT_Event_Destroy_Args* a) {
   CHECK(PJRT_Event_Destroy_Args, a, event);
   FakeEvent* ev = a->event;
-  if (ev && obj_ok(ev, K_EVENT) && ev->copy_dst && !ev->awaited) logf_("BAD event destroyed before await");
+  if (ev && obj_ok(ev, K_EVENT) && ev->copy_dst && !ev->complete) logf_("BAD event destroyed before await");
   obj_destroy(ev, K_EVENT);
   return NULL;
 }
@@ -463,7 +521,7 @@ static void* DeviceDescription_Kind(PJRT_DeviceDescription_Kind_Args* a) {
 
 /* --------------------------------------------------------- executables -- */
 
-typedef struct { Obj o; size_t num_outputs; bool fail_execute; } FakeLoaded;
+typedef struct { Obj o; size_t num_outputs; bool fail_execute; bool device_error; } FakeLoaded;
 typedef struct { Obj o; FakeLoaded* loaded; } FakeExecutable;
 
 static char* g_last_code;
@@ -500,6 +558,7 @@ static void* Client_Compile(PJRT_Client_Compile_Args* a) {
   const char* m = find(p->code, p->code_size, "fake-outputs:");
   if (m) e->num_outputs = (size_t)strtoul(m + strlen("fake-outputs:"), NULL, 10);
   e->fail_execute = find(p->code, p->code_size, "fake.execute_error") != NULL;
+  e->device_error = find(p->code, p->code_size, "fake.device_error") != NULL;
   a->executable = e;
   return NULL;
 }
@@ -544,7 +603,10 @@ static void* Executable_Destroy(PJRT_Executable_Destroy_Args* a) {
 
 /* ------------------------------------------------------------- buffers -- */
 
-typedef struct { Obj o; int type; size_t ndims; int64_t dims[16]; size_t nbytes; unsigned char* data; int device; } FakeBuffer;
+/* `def`: the event that fills it (a transfer or an execution); its data is final once that completes. */
+typedef struct FakeBuffer {
+  Obj o; int type; size_t ndims; int64_t dims[16]; size_t nbytes; unsigned char* data; int device; FakeEvent* def;
+} FakeBuffer;
 
 /* Bytes per element of the PJRT_Buffer_Type codes the binding uses. */
 static size_t elem_size(int type) {
@@ -590,10 +652,11 @@ static void* Client_BufferFromHostBuffer(PJRT_Client_BufferFromHostBuffer_Args* 
   FakeEvent* ev = event_new();
   if (a->host_buffer_semantics == 1) {
     /* ImmutableUntilTransferCompletes: read the host memory only when the
-     * done event is awaited, like an asynchronous DMA would. */
+     * done event completes, like an asynchronous DMA would. */
     ev->copy_dst = b->data;
     ev->copy_src = a->data;
     ev->copy_len = b->nbytes;
+    b->def = ev;
   } else {
     memcpy(b->data, a->data, b->nbytes);
   }
@@ -636,10 +699,31 @@ static void* Buffer_ToHostBuffer(PJRT_Buffer_ToHostBuffer_Args* a) {
     return NULL;
   }
   if (a->dst_size < b->nbytes) return mkerr(11, "fake: dst_size %zu < %zu", a->dst_size, b->nbytes);
-  memcpy(a->dst, b->data, b->nbytes);
-  a->event = event_new();
+  if (b->def) complete(b->def); /* the read waits for the producer, as on a device stream */
+  FakeEvent* ev = event_new();
+  ev->complete = true;
+  if (b->def && b->def->error_code) {
+    ev->error_code = b->def->error_code;
+    snprintf(ev->error_msg, sizeof ev->error_msg, "%s", b->def->error_msg);
+  } else {
+    memcpy(a->dst, b->data, b->nbytes);
+  }
+  a->event = ev;
   logf_("Buffer_ToHostBuffer copy size=%zu", a->dst_size);
   return NULL;
+}
+
+/* Output j is a copy of input j % num_inputs, read now: a destroyed input is a binding bug. */
+static void run_execution(FakeEvent* ev) {
+  for (size_t j = 0; j < ev->num_outputs && ev->num_inputs; j++) {
+    FakeBuffer* src = ev->inputs[j % ev->num_inputs];
+    if (!obj_ok(src, K_BUFFER)) {
+      logf_("BAD input %zu destroyed before its execution completed", j % ev->num_inputs);
+      continue;
+    }
+    if (src->def) complete(src->def);
+    memcpy(ev->outputs[j]->data, src->data, src->nbytes);
+  }
 }
 
 static void* LoadedExecutable_Execute(PJRT_LoadedExecutable_Execute_Args* a) {
@@ -651,6 +735,7 @@ static void* LoadedExecutable_Execute(PJRT_LoadedExecutable_Execute_Args* a) {
   if (a->num_devices != 1) return mkerr(3, "fake: num_devices %zu", a->num_devices);
   if (!a->argument_lists || !a->argument_lists[0]) return mkerr(3, "fake: NULL argument_lists");
   if (!a->output_lists || !a->output_lists[0]) return mkerr(3, "fake: NULL output_lists");
+  if (a->num_args > MAX_IO || e->num_outputs > MAX_IO) return mkerr(3, "fake: more than %d arguments or outputs", MAX_IO);
   void* const* args = a->argument_lists[0];
   for (size_t i = 0; i < a->num_args; i++)
     if (!obj_ok(args[i], K_BUFFER)) return mkerr(3, "fake: argument %zu is not a live buffer", i);
@@ -658,6 +743,15 @@ static void* LoadedExecutable_Execute(PJRT_LoadedExecutable_Execute_Args* a) {
         a->num_devices, a->num_args, e->num_outputs, a->options->launch_id, a->execute_device ? "set" : "null",
         a->device_complete_events ? "set" : "null");
   if (e->fail_execute) return mkerr(13, "fake: execution failed as the program asked");
+  /* The work runs when this event completes. */
+  FakeEvent* ev = event_new();
+  if (e->device_error) {
+    ev->error_code = 13;
+    snprintf(ev->error_msg, sizeof ev->error_msg, "fake: device fault while running the program");
+  }
+  ev->num_inputs = a->num_args;
+  ev->num_outputs = e->num_outputs;
+  for (size_t i = 0; i < a->num_args; i++) ev->inputs[i] = args[i];
   for (size_t j = 0; j < e->num_outputs; j++) {
     FakeBuffer* out;
     if (a->num_args == 0) {
@@ -665,11 +759,17 @@ static void* LoadedExecutable_Execute(PJRT_LoadedExecutable_Execute_Args* a) {
     } else {
       const FakeBuffer* src = args[j % a->num_args];
       out = buffer_new(src->type, src->dims, src->ndims, src->device);
-      memcpy(out->data, src->data, src->nbytes);
     }
+    out->def = ev;
+    ev->outputs[j] = out;
     a->output_lists[0][j] = out;
   }
-  if (a->device_complete_events) a->device_complete_events[0] = event_new();
+  if (a->device_complete_events) {
+    a->device_complete_events[0] = ev;
+  } else { /* no one to tell when it is done: run it now */
+    complete(ev);
+    obj_destroy(ev, K_EVENT);
+  }
   return NULL;
 }
 
@@ -690,6 +790,7 @@ EXPORT const PJRT_Api* GetPjrtApi(void) {
   f[SLOT_Plugin_Initialize] = (void*)Plugin_Initialize;
   f[SLOT_Event_Destroy] = (void*)Event_Destroy;
   f[SLOT_Event_Await] = (void*)Event_Await;
+  f[SLOT_Event_IsReady] = (void*)Event_IsReady;
   f[SLOT_Client_Create] = (void*)Client_Create;
   f[SLOT_Client_Destroy] = (void*)Client_Destroy;
   f[SLOT_Client_PlatformName] = (void*)Client_PlatformName;
@@ -718,6 +819,13 @@ EXPORT const PJRT_Api* GetPjrtApi(void) {
 
 EXPORT const char* FakePjrt_Log(void) { return g_log; }
 EXPORT void FakePjrt_ResetLog(void) { g_log_len = 0; g_log[0] = 0; }
+/* While held, Event_IsReady reports unfinished events as not ready. */
+EXPORT void FakePjrt_Hold(int on) { g_hold = on != 0; }
+/* Completes every event made so far: the device catching up. */
+EXPORT void FakePjrt_CompleteEvents(void) {
+  for (size_t i = 0; i < g_num_events; i++) complete(g_events[i]);
+  g_num_events = 0;
+}
 EXPORT int64_t FakePjrt_DoubleDestroys(void) { return g_double_destroys; }
 EXPORT int64_t FakePjrt_Initialized(void) { return g_initialized; }
 EXPORT const char* FakePjrt_LastCode(void) { return g_last_code ? g_last_code : ""; }
