@@ -9,15 +9,27 @@ export type Shape = readonly number[];
  */
 export class Size extends Array<number> {
   static override get [Symbol.species](): ArrayConstructor { return Array; }
+  /** A frozen Size holding `dims`; a Size is immutable, so one passed in is returned as is. */
   static of_(dims: readonly number[]): Size {
-    return Object.freeze(Object.setPrototypeOf([...dims], Size.prototype)) as Size;
+    if (dims instanceof Size) return dims;
+    const n = dims.length;
+    if (n === 0) return EMPTY_SIZE;
+    const s = new Size(n);
+    for (let i = 0; i < n; i++) s[i] = dims[i]!;
+    return Object.freeze(s);
   }
   override toString(): string { return `torch.Size([${this.join(", ")}])`; }
   [Symbol.for("nodejs.util.inspect.custom")](): string { return this.toString(); }
   numel(): number { return this.reduce((a, b) => a * b, 1); }
 }
 
-export const numelOf = (s: Shape): number => s.reduce((a, b) => a * b, 1);
+const EMPTY_SIZE: Size = Object.freeze(new Size(0));
+
+export function numelOf(s: Shape): number {
+  let n = 1;
+  for (let i = 0; i < s.length; i++) n *= s[i]!;
+  return n;
+}
 
 export function contiguousStrides(shape: Shape): number[] {
   const st = new Array<number>(shape.length);
@@ -74,7 +86,13 @@ export function broadcastShapes(op: string, ...shapes: Shape[]): number[] {
 }
 
 export const shapeStr = (s: Shape): string => `[${s.join(", ")}]`;
-export const sameShape = (a: Shape, b: Shape): boolean => a.length === b.length && a.every((v, i) => v === b[i]);
+export function sameShape(a: Shape, b: Shape): boolean {
+  if (a === b) return true;
+  const n = a.length;
+  if (n !== b.length) return false;
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
 
 /** Resolve a view/reshape size with at most one -1. */
 export function inferSize(op: string, size: readonly number[], numel: number): number[] {

@@ -20,7 +20,7 @@ export class Tensor {
   grad: Tensor | null = null;
   grad_fn: Node | null = null;
   _outIndex = 0;
-  _hooks: ((g: Tensor) => Tensor | void)[] = [];
+  private _hookList: ((g: Tensor) => Tensor | void)[] | null = null;
   private _requiresGrad = false;
   private _acc: AccumulateGrad | null = null;
   _disposed = false;
@@ -30,6 +30,9 @@ export class Tensor {
     this.shape = Size.of_(shape);
     liveCount++;
   }
+
+  /** Hooks registered on a leaf (allocated on first use). */
+  get _hooks(): ((g: Tensor) => Tensor | void)[] { return (this._hookList ??= []); }
 
   // ---- reading metadata -------------------------------------------------
   get ndim(): number { return this.shape.length; }
