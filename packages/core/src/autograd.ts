@@ -13,16 +13,32 @@ interface Saved { t: Tensor; version: number; outputOf: string; outIndex: number
 
 let surfaceName: string | null = null;
 let surfaceDepth = 0;
-/** Runs an op-surface function; nodes recorded inside are named after the outermost op (e.g. MulBackward0). */
 /** The op-surface function currently running (for error messages). */
 export const currentOp = (): string | null => surfaceName;
+/** Runs an op-surface function; nodes recorded inside are named after the outermost op (e.g. MulBackward0). */
 export function surface<T>(name: string, fn: () => T): T {
   if (surfaceDepth++ === 0) surfaceName = name;
   try { return fn(); } finally { if (--surfaceDepth === 0) surfaceName = null; }
 }
+/**
+ * surface() without a closure, for hot ops: `enterSurface(op); try { ... } finally { exitSurface(); }`.
+ */
+export function enterSurface(name: string): void {
+  if (surfaceDepth++ === 0) surfaceName = name;
+}
+export function exitSurface(): void {
+  if (--surfaceDepth === 0) surfaceName = null;
+}
 /** "mul" -> "MulBackward0"; a name that already reads "XBackwardN" is PyTorch's own choice and kept. */
-const className = (op: string) =>
-  /Backward\d$/.test(op) ? op : op.split("_").filter(Boolean).map((s) => s[0]!.toUpperCase() + s.slice(1)).join("") + "Backward0";
+const classNames = new Map<string, string>();
+function className(op: string): string {
+  let c = classNames.get(op);
+  if (c === undefined) {
+    c = /Backward\d$/.test(op) ? op : op.split("_").filter(Boolean).map((s) => s[0]!.toUpperCase() + s.slice(1)).join("") + "Backward0";
+    classNames.set(op, c);
+  }
+  return c;
+}
 
 export class Node {
   /** Edges to the nodes producing each input's gradient (null: no grad needed). */
@@ -30,9 +46,8 @@ export class Node {
   private saved: Saved[] | null = null;
   freed = false;
   readonly numOutputs: number;
-  /** Hooks registered on non-leaf outputs' tensors, per output index. */
-  tensorHooks: Map<number, ((g: Tensor) => Tensor | void)[]> = new Map();
-  retainGrad: Map<number, Tensor> = new Map();
+  private _tensorHooks: Map<number, ((g: Tensor) => Tensor | void)[]> | null = null;
+  private _retainGrad: Map<number, Tensor> | null = null;
 
   constructor(
     readonly name: string,
@@ -43,23 +58,45 @@ export class Node {
     readonly apply: (cts: (Tensor | null)[], inputs: readonly Tensor[], outputs: readonly Tensor[]) => (Tensor | null)[],
     saves: Saves | undefined,
   ) {
-    this.next_functions = inputs.map((t) => gradEdge(t));
-    this.numOutputs = outputs.length;
+    const n = inputs.length, m = outputs.length;
+    const next = new Array<Edge | null>(n);
+    for (let i = 0; i < n; i++) next[i] = gradEdge(inputs[i]!);
+    this.next_functions = next;
+    this.numOutputs = m;
     // Saved values are detached aliases so the graph does not keep itself alive
     // through grad_fn cycles; their version is checked at backward time.
-    const save = (t: Tensor, i: number) => ({ t, version: t._vc.v, outputOf: t.grad_fn?.name ?? "", outIndex: i });
     this.inputs = inputs;
-    this.outputs = outputs.map((o) => o._detachedAlias());
-    const inFlags = inputs.map((_, i) => (Array.isArray(saves?.inputs) ? !!saves!.inputs[i] : !!saves?.inputs));
-    this.saved = [
-      ...inputs.flatMap((t, i) => (inFlags[i] ? [save(t, i)] : [])),
-      ...(saves?.outputs ? this.outputs.map(save) : []),
-    ];
+    const outs = new Array<Tensor>(m);
+    for (let i = 0; i < m; i++) outs[i] = outputs[i]!._detachedAlias();
+    this.outputs = outs;
+    if (saves) {
+      const saved: Saved[] = [];
+      const si = saves.inputs;
+      if (si) for (let i = 0; i < n; i++) if (si === true || (Array.isArray(si) && si[i])) saved.push(savedOf(inputs[i]!, i));
+      if (saves.outputs) for (let i = 0; i < m; i++) saved.push(savedOf(outs[i]!, i));
+      if (saved.length) this.saved = saved;
+    }
   }
   private inputs: readonly Tensor[];
   private outputs: readonly Tensor[];
 
+  /** Hooks registered on non-leaf outputs' tensors, per output index. */
+  get tensorHooks(): Map<number, ((g: Tensor) => Tensor | void)[]> { return (this._tensorHooks ??= new Map()); }
+  get retainGrad(): Map<number, Tensor> { return (this._retainGrad ??= new Map()); }
+  /** Whether any hook or retain_grad was registered (the engine skips both otherwise). */
+  get _hasTensorHooks(): boolean { return this._tensorHooks !== null && this._tensorHooks.size > 0; }
+  get _hasRetainGrad(): boolean { return this._retainGrad !== null && this._retainGrad.size > 0; }
+
   name_(): string { return this.name; }
+
+  private _edge0: Edge | null = null;
+  private _edges: (Edge | undefined)[] | null = null;
+  /** The edge to this node's output `index` (shared: edges are never mutated). */
+  _edge(index: number): Edge {
+    if (index === 0) return (this._edge0 ??= { node: this, index: 0 });
+    const es = (this._edges ??= []);
+    return (es[index] ??= { node: this, index });
+  }
 
   run(cts: (Tensor | null)[]): (Tensor | null)[] {
     if (this.freed) {
@@ -87,6 +124,15 @@ export class Node {
   }
 }
 
+function savedOf(t: Tensor, i: number): Saved {
+  return { t, version: t._vc.v, outputOf: t.grad_fn?.name ?? "", outIndex: i };
+}
+
+/** A primitive node's backward: the primitive's VJP with the node's attributes (called as a method of the node). */
+function primApply(this: Node, cts: (Tensor | null)[], ins: readonly Tensor[], outs: readonly Tensor[]): (Tensor | null)[] {
+  return this.prim!.vjp!(cts, ins, outs, this.attrs);
+}
+
 /** The node that accumulates into a leaf's .grad. */
 export class AccumulateGrad extends Node {
   constructor(readonly variable: Tensor) {
@@ -97,21 +143,30 @@ export class AccumulateGrad extends Node {
 
 export function gradEdge(t: Tensor): Edge | null {
   if (!t.requires_grad) return null;
-  if (t.grad_fn) return { node: t.grad_fn, index: t._outIndex };
-  return { node: t._accumulator(), index: 0 };
+  return (t.grad_fn ?? t._accumulator())._edge(t.grad_fn ? t._outIndex : 0);
 }
 
 /** Record a primitive application on the tape, if any input requires grad. */
 export function record(prim: Primitive, inputs: readonly Tensor[], outputs: readonly Tensor[], attrs: unknown): void {
-  if (!is_grad_enabled() || !inputs.some((t) => t.requires_grad)) return;
-  const differentiable = outputs.filter((o) => o.dtype.is_floating_point);
-  if (differentiable.length === 0) return;
+  if (!is_grad_enabled()) return;
+  const n = inputs.length;
+  let any = false;
+  for (let i = 0; i < n; i++) if (inputs[i]!.requires_grad) { any = true; break; }
+  if (!any) return;
+  let differentiable = false;
+  for (const o of outputs) if (o.dtype.is_floating_point) { differentiable = true; break; }
+  if (!differentiable) return;
   if (!prim.vjp) throw new TorchError(`${prim.name}: derivative is not implemented`);
-  const vjp = prim.vjp;
-  const saves = typeof prim.saves === "function" ? prim.saves(inputs.map((t) => t.requires_grad), attrs) : prim.saves;
-  const node = new Node(className(surfaceName ?? prim.name), prim, attrs, inputs, outputs,
-    (cts, ins, outs) => vjp(cts, ins, outs, attrs), saves);
-  outputs.forEach((o, i) => { if (o.dtype.is_floating_point) o._setGradFn(node, i); });
+  let saves: Saves | undefined;
+  if (typeof prim.saves === "function") {
+    const rg = new Array<boolean>(n);
+    for (let i = 0; i < n; i++) rg[i] = inputs[i]!.requires_grad;
+    saves = prim.saves(rg, attrs);
+  } else {
+    saves = prim.saves;
+  }
+  const node = new Node(className(surfaceName ?? prim.name), prim, attrs, inputs, outputs, primApply, saves);
+  for (let i = 0; i < outputs.length; i++) { const o = outputs[i]!; if (o.dtype.is_floating_point) o._setGradFn(node, i); }
 }
 
 /** Record a custom node (autograd.Function, in-place rebasing). */
@@ -198,10 +253,12 @@ function engine(roots: readonly Tensor[], grads: readonly Tensor[], opts: Backwa
     pending.delete(node);
     if (!cts) continue;
     // hooks on non-leaf tensors
-    for (const [idx, hooks] of node.tensorHooks) {
-      for (const h of hooks) { const g = cts[idx]; if (g) { const r = h(g); if (r) cts[idx] = r; } }
+    if (node._hasTensorHooks) {
+      for (const [idx, hooks] of node.tensorHooks) {
+        for (const h of hooks) { const g = cts[idx]; if (g) { const r = h(g); if (r) cts[idx] = r; } }
+      }
     }
-    for (const [idx, t] of node.retainGrad) { const g = cts[idx]; if (g) t.grad = t.grad ? ops.add(t.grad, g) : g.detach(); }
+    if (node._hasRetainGrad) for (const [idx, t] of node.retainGrad) { const g = cts[idx]; if (g) t.grad = t.grad ? ops.add(t.grad, g) : g.detach(); }
     if (targets) cts.forEach((g, i) => { if (g && targetKeys.has(`${id(node)}:${i}`)) captured.set(`${id(node)}:${i}`, g); });
     if (node instanceof AccumulateGrad) {
       if (!targets) accumulate(node.variable, cts[0]!, !!opts.create_graph);

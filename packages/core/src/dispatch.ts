@@ -3,36 +3,54 @@ import { currentOp, record } from "./autograd.js";
 import { Device, getBackend } from "./device.js";
 import type { DType, HostArray } from "./dtype.js";
 import { TorchError } from "./errors.js";
-import type { AVal, Primitive } from "./primitive.js";
+import type { Primitive } from "./primitive.js";
 import type { Shape } from "./shape.js";
 import { Tensor } from "./tensor.js";
 
-export function bind(prim: Primitive, inputs: readonly Tensor[], attrs: unknown = {}, dev?: Device): Tensor[] {
-  const device = inputs[0]?.device ?? dev;
+/** The attributes of a primitive called without any (shared: attributes are never mutated). */
+const NO_ATTRS = Object.freeze({});
+
+export function bind(prim: Primitive, inputs: readonly Tensor[], attrs: unknown = NO_ATTRS, dev?: Device): Tensor[] {
+  const n = inputs.length;
+  const device = n > 0 ? inputs[0]!.device : dev;
   if (!device) throw new Error(`${prim.name}: no device`);
-  for (const t of inputs) {
-    if (!t.device.equals(device)) {
+  let needsGrad = false;
+  for (let i = 0; i < n; i++) {
+    const t = inputs[i]!;
+    if (t.device !== device && !t.device.equals(device)) {
       throw new TorchError(`Expected all tensors to be on the same device, but found at least two devices, ${device} and ${t.device}! (when checking arguments for ${currentOp() ?? prim.name})`);
     }
     if (t._disposed) throw new TorchError(`${prim.name}: tensor was disposed`);
+    if (t.requires_grad) needsGrad = true;
   }
-  const avals: AVal[] = inputs.map((t) => ({ shape: t.shape, dtype: t.dtype }));
-  const outs = prim.abstract(avals, attrs);
+  // A tensor is an AVal ({shape, dtype}); shape rules read only those two fields.
+  const outs = prim.abstract(inputs, attrs);
   const payloads = getBackend(device.type).run(prim, inputs, attrs, outs);
-  const results = payloads.map((p, i) => new Tensor(p, outs[i]!.shape, outs[i]!.dtype, device));
+  const m = payloads.length;
+  const results = new Array<Tensor>(m);
+  for (let i = 0; i < m; i++) {
+    const o = outs[i]!;
+    results[i] = new Tensor(payloads[i], o.shape, o.dtype, device);
+  }
   if (prim.isView) {
     const src = inputs[0]!;
     const view = results[0]!;
     view._vc = src._vc;
     view._base = src._base ?? src;
-    const parentFn = src._viewFn;
-    view._viewFn = (base) => bind(prim, [parentFn ? parentFn(base) : base], attrs)[0]!;
+    view._viewFn = viewFn(prim, attrs, src._viewFn);
   }
-  record(prim, inputs, results, attrs);
+  if (needsGrad) record(prim, inputs, results, attrs);
   return results;
 }
 
-export const bind1 = (prim: Primitive, inputs: readonly Tensor[], attrs: unknown = {}, dev?: Device): Tensor =>
+/** Re-derives a view from its base: the parent's chain, then this view primitive. */
+function viewFn(prim: Primitive, attrs: unknown, parentFn: ((base: Tensor) => Tensor) | null): (base: Tensor) => Tensor {
+  return parentFn
+    ? (base) => bind(prim, [parentFn(base)], attrs)[0]!
+    : (base) => bind(prim, [base], attrs)[0]!;
+}
+
+export const bind1 = (prim: Primitive, inputs: readonly Tensor[], attrs: unknown = NO_ATTRS, dev?: Device): Tensor =>
   bind(prim, inputs, attrs, dev)[0]!;
 
 /** A tensor on `device` holding host data (row-major). */

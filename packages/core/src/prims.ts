@@ -65,10 +65,14 @@ P.reverse = definePrimitive<{ dims: number[] }>({ name: "reverse", abstract: sam
 export interface DotDims { lhs_batch: number[]; rhs_batch: number[]; lhs_contract: number[]; rhs_contract: number[] }
 P.dot_general = definePrimitive<DotDims>({
   name: "dot_general",
-  abstract: ([l, r], a) => {
-    const free = (s: readonly number[], b: number[], c: number[]) => s.filter((_, d) => !b.includes(d) && !c.includes(d));
-    const shape = [...a.lhs_batch.map((d) => l!.shape[d]!), ...free(l!.shape, a.lhs_batch, a.lhs_contract), ...free(r!.shape, a.rhs_batch, a.rhs_contract)];
-    return [{ shape, dtype: l!.dtype }];
+  abstract: (i, a) => {
+    // batch dims, then lhs free dims, then rhs free dims
+    const l = i[0]!.shape, r = i[1]!.shape;
+    const shape: number[] = [];
+    for (const d of a.lhs_batch) shape.push(l[d]!);
+    for (let d = 0; d < l.length; d++) if (!a.lhs_batch.includes(d) && !a.lhs_contract.includes(d)) shape.push(l[d]!);
+    for (let d = 0; d < r.length; d++) if (!a.rhs_batch.includes(d) && !a.rhs_contract.includes(d)) shape.push(r[d]!);
+    return [{ shape, dtype: i[0]!.dtype }];
   },
 });
 export type ReduceOp = "sum" | "prod" | "max" | "min" | "and" | "or";

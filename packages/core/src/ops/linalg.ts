@@ -3,7 +3,7 @@ import { surface } from "../autograd.js";
 import { bind1 } from "../dispatch.js";
 import { promote_types } from "../dtype_all.js";
 import { TorchError } from "../errors.js";
-import { P } from "../prims.js";
+import { P, type DotDims } from "../prims.js";
 import { broadcastShapes, shapeStr } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { checkTensor } from "./args.js";
@@ -18,6 +18,8 @@ function sameDtype(op: string, a: Tensor, b: Tensor): void {
 
 const dot_general = (a: Tensor, b: Tensor, lb: number[], rb: number[], lc: number[], rc: number[]) =>
   bind1(P.dot_general!, [a, b], { lhs_batch: lb, rhs_batch: rb, lhs_contract: lc, rhs_contract: rc });
+// The 2-D product's attributes, shared by every call (attributes are never mutated).
+const MM_DIMS = Object.freeze({ lhs_batch: Object.freeze([]), rhs_batch: Object.freeze([]), lhs_contract: Object.freeze([1]), rhs_contract: Object.freeze([0]) }) as unknown as DotDims;
 
 export function matmul(a: Tensor, b: Tensor): Tensor {
   checkTensor("matmul", "input", a);
@@ -33,7 +35,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   const name = a.ndim === 1 && b.ndim === 1 ? "dot" : a.ndim === 2 && b.ndim === 2 ? "mm" : a.ndim === 2 && b.ndim === 1 ? "mv" : "UnsafeViewBackward0";
   return surface(name, () => {
     if (a.ndim === 1 && b.ndim === 1) return dot_general(a, b, [], [], [0], [0]);
-    if (a.ndim === 2 && b.ndim === 2) return dot_general(a, b, [], [], [1], [0]);
+    if (a.ndim === 2 && b.ndim === 2) return bind1(P.dot_general!, [a, b], MM_DIMS);
     if (b.ndim === 1) return squeeze(matmul(a, unsqueeze(b, 1)), -1);
     if (a.ndim === 1) return squeeze(matmul(unsqueeze(a, 0), b), -2);
     if (b.ndim === 2) {
