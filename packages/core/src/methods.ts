@@ -81,7 +81,15 @@ function pick(mod: Record<string, unknown>, names: string[]): Record<string, Fn>
 
 const proto = Tensor.prototype as unknown as Record<string, unknown>;
 for (const [name, f] of Object.entries(METHOD_FUNCTIONS)) {
-  proto[name] = function (this: Tensor, ...a: unknown[]) { return f(this, ...a); };
+  // exact arity (functions may count their arguments), without a rest array for the common short calls
+  proto[name] = function (this: Tensor) {
+    switch (arguments.length) {
+      case 0: return f(this);
+      case 1: return f(this, arguments[0]);
+      case 2: return f(this, arguments[0], arguments[1]);
+      default: return f(this, ...arguments);
+    }
+  };
 }
 for (const name of INPLACE) {
   const f = METHOD_FUNCTIONS[name]!;

@@ -5,7 +5,7 @@ import { fromHost } from "../dispatch.js";
 import { Device, get_default_device, device as toDevice, type DeviceLike } from "../device.js";
 import { bool, dtypeOf, f32ToBf16, f32ToF16, float64, int64, type DType } from "../dtype_all.js";
 import { P } from "../prims.js";
-import { sameShape, type Shape } from "../shape.js";
+import { sameShape, Size, type Shape } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import type { Scalar } from "./args.js";
 
@@ -34,8 +34,11 @@ export function convert(x: Tensor, dtype: DType): Tensor {
 /** Broadcast (as a view) to `shape`, which must be broadcast-compatible. */
 export function expandTo(x: Tensor, shape: Shape): Tensor {
   if (sameShape(x.shape, shape)) return x;
-  const off = shape.length - x.ndim;
-  return bind1(P.broadcast_in_dim!, [x], { shape: [...shape], dims: x.shape.map((_, i) => i + off) });
+  const n = x.shape.length, off = shape.length - n;
+  const dims = new Array<number>(n);
+  for (let i = 0; i < n; i++) dims[i] = i + off;
+  // a Size is frozen, so the attribute can share it (and the result takes it as its shape)
+  return bind1(P.broadcast_in_dim!, [x], { shape: shape instanceof Size ? shape : [...shape], dims });
 }
 
 export function resolveDevice(d: DeviceLike | undefined | null): Device {

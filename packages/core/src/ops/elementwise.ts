@@ -1,10 +1,10 @@
 // Elementwise math, comparison and logic with PyTorch's promotion and broadcasting.
-import { surface } from "../autograd.js";
+import { enterSurface, exitSurface, surface } from "../autograd.js";
 import { bind1 } from "../dispatch.js";
 import { bool, get_default_dtype, int64, result_type, type DType } from "../dtype_all.js";
 import { TorchError, TorchTypeError } from "../errors.js";
 import { P, type CompareDirection } from "../prims.js";
-import { broadcastShapes } from "../shape.js";
+import { broadcastShapes, sameShape } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { describe, isScalar, parseArgs, type Scalar, type TensorOrScalar } from "./args.js";
 import { convert, expandTo, scalarTensor } from "./base.js";
@@ -17,6 +17,16 @@ function checkOperand(op: string, x: unknown, name: string): asserts x is Tensor
 
 /** Bring operands to one dtype and one broadcast shape, as tensors on one device. */
 export function prepare(op: string, xs: readonly TensorOrScalar[], dtype: DType, like?: Tensor): Tensor[] {
+  if (xs.length === 2) {
+    // the common cases: two tensors of one shape, a tensor and a scalar
+    const a = xs[0]!, b = xs[1]!;
+    if (a instanceof Tensor) {
+      if (!(b instanceof Tensor)) return [convert(a, dtype), expandTo(scalarTensor(b, dtype, a.device), a.shape)];
+      if (sameShape(a.shape, b.shape)) return [convert(a, dtype), convert(b, dtype)];
+    } else if (b instanceof Tensor) {
+      return [expandTo(scalarTensor(a, dtype, b.device), b.shape), convert(b, dtype)];
+    }
+  }
   const t = xs.find((x): x is Tensor => x instanceof Tensor) ?? like;
   if (!t) throw new TorchTypeError(`${op}: expected at least one Tensor argument`);
   const shape = broadcastShapes(op, ...xs.map((x) => (x instanceof Tensor ? x.shape : [])));
@@ -26,29 +36,60 @@ export function prepare(op: string, xs: readonly TensorOrScalar[], dtype: DType,
 export function binaryPrim(prim: string, a: Tensor, b: Tensor): Tensor { return bind1(P[prim]!, [a, b]); }
 export function unaryPrim(prim: string, a: Tensor): Tensor { return bind1(P[prim]!, [a]); }
 
+/** result_type of two operands, with the common tensor-tensor and tensor-scalar cases answered directly. */
+function resultType2(a: TensorOrScalar, b: TensorOrScalar): DType {
+  if (a instanceof Tensor) {
+    if (b instanceof Tensor) { if (a.dtype === b.dtype) return a.dtype; }
+    else return scalarResult(a.dtype, b);
+  } else if (b instanceof Tensor) {
+    return scalarResult(b.dtype, a);
+  }
+  return result_type(operand(a), operand(b));
+}
+/** result_type(tensor of dtype d, scalar s): a scalar only lifts the category (bool < int < float). */
+function scalarResult(d: DType, s: Scalar): DType {
+  if (typeof s === "boolean") return d;
+  if (typeof s === "bigint" || Number.isInteger(s)) return d === bool ? int64 : d;
+  return d.is_floating_point ? d : get_default_dtype();
+}
+
 function binary(op: string, prim: string, a: TensorOrScalar, b: TensorOrScalar, floatOnly = false): Tensor {
   checkOperand(op, a, "input");
   checkOperand(op, b, "other");
-  return surface(op, () => {
-    let dt = result_type(operand(a), operand(b));
+  enterSurface(op);
+  try {
+    let dt = resultType2(a, b);
     if (floatOnly && !dt.is_floating_point) dt = get_default_dtype();
-    const [x, y] = prepare(op, [a, b], dt);
-    return binaryPrim(prim, x!, y!);
-  });
+    const xy = prepare(op, [a, b], dt);
+    return bind1(P[prim]!, xy);
+  } finally {
+    exitSurface();
+  }
 }
 
 /** Unary float functions promote integer inputs to the default float dtype. */
 function unaryFloat(op: string, prim: string, x: Tensor): Tensor {
   checkOperand(op, x, "input");
-  return surface(op, () => unaryPrim(prim, x.dtype.is_floating_point ? x : convert(x, get_default_dtype())));
+  enterSurface(op);
+  try {
+    return unaryPrim(prim, x.dtype.is_floating_point ? x : convert(x, get_default_dtype()));
+  } finally {
+    exitSurface();
+  }
 }
 function unarySame(op: string, prim: string, x: Tensor): Tensor {
   checkOperand(op, x, "input");
   if (x.dtype === bool && prim !== "not") throw new TorchError(`${op}: not implemented for 'Bool'`);
-  return surface(op, () => unaryPrim(prim, x));
+  enterSurface(op);
+  try {
+    return unaryPrim(prim, x);
+  } finally {
+    exitSurface();
+  }
 }
 
 export const add = (a: TensorOrScalar, b: TensorOrScalar, ...args: unknown[]): Tensor => {
+  if (args.length === 0) return binary("add", "add", a, b);
   const { alpha } = parseArgs("add", args, ["alpha"], { alpha: 1 });
   return surface("add", () => binary("add", "add", a, alpha === 1 ? b : scaled(b, alpha), false));
 };
