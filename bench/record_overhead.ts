@@ -6,10 +6,16 @@
 // On `xla` only recording is timed (graphs are dropped unsynced); on `cpu` the
 // eager kernels run too, so cpu figures include 16x16 kernel time.
 import * as torch from "xlatorch";
+import v8 from "node:v8";
+import vm from "node:vm";
+
+// A full collection before each timed run, so one run's graph is not collected inside the next.
+v8.setFlagsFromString("--expose-gc");
+const gc = vm.runInNewContext("gc") as () => void;
 
 const argv = process.argv.slice(2);
 const opt = (name: string, d: number) => { const i = argv.indexOf(`--${name}`); return i >= 0 ? Number(argv[i + 1]) : d; };
-const RUNS = opt("runs", 9);
+const RUNS = opt("runs", 15);
 const ITERS = opt("iters", 5000);
 
 type Case = { name: string; device: string; build: () => () => unknown };
@@ -43,6 +49,7 @@ for (const c of cases) {
   for (let i = 0; i < 3; i++) fn(); // warm-up
   const times: number[] = [];
   for (let r = 0; r < RUNS; r++) {
+    gc();
     const t0 = process.hrtime.bigint();
     fn();
     const t1 = process.hrtime.bigint();
