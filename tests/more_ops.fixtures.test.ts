@@ -3,9 +3,9 @@
 // more_grads.json), on both devices. Op and gradient cases use the shared
 // fixture format (tests/harness/fixtures.ts); assert_close cases check the
 // thrown error's type and exact message.
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  decodeValue, loadCases, loadTorch, runGradCase, runOpCase, type Device, type GradCase, type Json, type OpCase,
+  decodeValue, deviceOf, loadCases, loadTorch, modeHooks, runGradCase, runOpCase, TARGETS, type GradCase, type Json, type OpCase,
 } from "./harness/fixtures";
 
 interface AssertCloseCase {
@@ -34,9 +34,12 @@ const opCases = all.filter((c): c is OpCase => kindOf(c) === undefined);
 const acCases = all.filter((c): c is AssertCloseCase => kindOf(c) === "assert_close");
 const errCases = all.filter((c): c is ErrorCase => kindOf(c) === "error");
 const gradCases = loadCases<GradCase>("more_grads.json");
-const devices: Device[] = ["cpu", "xla"];
 
-describe.each(devices)("more ops vs PyTorch on %s", (device) => {
+describe.each(TARGETS)("more ops vs PyTorch on %s", (target) => {
+  const device = deviceOf(target);
+  const hooks = modeHooks(target);
+  beforeAll(hooks.before);
+  afterAll(hooks.after);
   for (const c of opCases) {
     it(c.name, async () => {
       await runOpCase(c, device);
@@ -44,7 +47,11 @@ describe.each(devices)("more ops vs PyTorch on %s", (device) => {
   }
 });
 
-describe.each(devices)("more ops gradients vs PyTorch on %s", (device) => {
+describe.each(TARGETS)("more ops gradients vs PyTorch on %s", (target) => {
+  const device = deviceOf(target);
+  const hooks = modeHooks(target);
+  beforeAll(hooks.before);
+  afterAll(hooks.after);
   for (const c of gradCases) {
     it(c.name, async () => {
       await runGradCase(c, device);
@@ -52,7 +59,11 @@ describe.each(devices)("more ops gradients vs PyTorch on %s", (device) => {
   }
 });
 
-describe.each(devices)("torch.testing.assert_close vs PyTorch on %s", (device) => {
+describe.each(TARGETS)("torch.testing.assert_close vs PyTorch on %s", (target) => {
+  const device = deviceOf(target);
+  const hooks = modeHooks(target);
+  beforeAll(hooks.before);
+  afterAll(hooks.after);
   for (const c of acCases) {
     it(c.name, async () => {
       const torch = await loadTorch();
@@ -74,7 +85,11 @@ describe.each(devices)("torch.testing.assert_close vs PyTorch on %s", (device) =
   }
 });
 
-describe.each(devices)("bad calls throw as PyTorch does on %s", (device) => {
+describe.each(TARGETS)("bad calls throw as PyTorch does on %s", (target) => {
+  const device = deviceOf(target);
+  const hooks = modeHooks(target);
+  beforeAll(hooks.before);
+  afterAll(hooks.after);
   for (const c of errCases) {
     it(c.name, async () => {
       const torch = await loadTorch();

@@ -331,3 +331,29 @@ export async function runGradCase(c: GradCase, device: Device): Promise<void> {
     compareValue(grad, g, { rtol: c.rtol, atol: c.atol, device }, `${path} grad of input #${i}`);
   });
 }
+
+/**
+ * Where a conformance test runs: cpu, or the xla device in each execution
+ * mode ("xla" is the default, fused). Every fixture suite runs on all of them.
+ */
+export const TARGETS = ["cpu", "xla", "xla:debug", "xla:strict", "xla:lazy"] as const;
+export type Target = (typeof TARGETS)[number];
+export const deviceOf = (t: Target): Device => (t === "cpu" ? "cpu" : "xla");
+
+/** beforeAll/afterAll pair that runs a describe block's tests in a target's execution mode. */
+export function modeHooks(t: Target): { before: () => Promise<void>; after: () => Promise<void> } {
+  let prev: string | null = null;
+  return {
+    before: async () => {
+      if (t === "cpu") return;
+      const torch: any = await import("xlatorch");
+      prev = torch.xla.get_execution_mode();
+      torch.xla.set_execution_mode(t === "xla" ? "fused" : t.slice(4));
+    },
+    after: async () => {
+      if (prev === null) return;
+      const torch: any = await import("xlatorch");
+      torch.xla.set_execution_mode(prev);
+    },
+  };
+}

@@ -19,6 +19,7 @@ const now = () => performance.now();
 
 /** Device buffers for 1-element host data, keyed by value: lifted scalars (lr, step) upload once. */
 const scalarBuffers = new Map<string, DeviceBuffer>();
+const SCALAR_CACHE = 256;
 
 function upload(node: LazyNode): DeviceBuffer {
   const rt = getRuntime();
@@ -26,12 +27,14 @@ function upload(node: LazyNode): DeviceBuffer {
   const host = node.host!;
   const small = host.length === 1 ? `${rt.platform}:${a.dtype.name}:[${a.shape.join(",")}]:${String(host[0])}` : null;
   let buf = small ? scalarBuffers.get(small) : undefined;
-  if (!buf) {
+  if (buf) { scalarBuffers.delete(small!); scalarBuffers.set(small!, buf); }
+  else {
     buf = rt.toDevice(host, a.dtype.name, a.shape);
     metrics.transfersToDevice++;
     metrics.bytesToDevice += host.byteLength;
     if (small) {
-      if (scalarBuffers.size > 4096) scalarBuffers.clear();
+      // least recently used first out: constants (lr, betas, eps) stay, per-step values (bias corrections) pass through
+      if (scalarBuffers.size >= SCALAR_CACHE) scalarBuffers.delete(scalarBuffers.keys().next().value!);
       scalarBuffers.set(small, buf);
     }
   }

@@ -18,7 +18,7 @@
 //   - size bound: in fused mode, once the trace holds SIZE_BOUND nodes, at the
 //     next op whose last CONTEXT op signatures match those at the trace's
 //     start (so loops without reads or writes still cut at the same phase);
-//     unconditionally at 4 * SIZE_BOUND;
+//     unconditionally at 2 * SIZE_BOUND;
 //   - op: in debug and strict mode, after every op.
 import { leafBuffer, runGraph } from "./execute.js";
 import { userLocation } from "./explain.js";
@@ -29,7 +29,7 @@ import { currentMode } from "./modes.js";
 import { getRuntime } from "./runtime_slot.js";
 import type { Module } from "@xlatorch/stablehlo";
 
-export const SIZE_BOUND = 4096;
+export const SIZE_BOUND = 2048;
 const CONTEXT = 16;
 
 class OpenTrace extends GraphBuilder {
@@ -70,7 +70,7 @@ export function record(node: LazyNode): void {
   pushContext(node.sig.hash);
   if (mode === "fused") {
     const n = open.nodes.length;
-    if (n >= SIZE_BOUND && (context === open.startContext || n >= 4 * SIZE_BOUND)) cut("size bound", node.inputs);
+    if (n >= SIZE_BOUND && (context === open.startContext || n >= 2 * SIZE_BOUND)) cut("size bound", node.inputs);
   }
   const ins = node.inputs;
   for (let i = 0; i < ins.length; i++) {
