@@ -23,7 +23,7 @@ describe("char-level LSTM language model on xla", () => {
     expect(r.losses[0]).toBeGreaterThan(3.9); // about ln(60) = 4.09 at initialization
     expect(r.losses[steps - 1]!).toBeLessThan(r.losses[0]! - 0.5);
     const warm = r.compiles[2]!;
-    expect(warm).toBeLessThanOrEqual(3);
+    expect(warm).toBeLessThanOrEqual(4);
     expect(r.compiles.slice(3).every((c) => c === warm)).toBe(true);
     // Sampling adds two graphs (prompt, one step), each compiled once.
     expect(r.metrics.uncachedCompiles).toBe(warm + 2);

@@ -29,6 +29,9 @@ export function run(log: (s: string) => void = console.log, device = "cpu") {
         p.grad = null;
       }
     });
+    // Optional on xla: the fused mode cuts each step where the next update
+    // begins anyway. sync() (PyTorch/XLA's mark_step) cuts here by hand; with
+    // it or without, each step is one compiled graph.
     if (device === "xla") torch.xla.sync();
     if (t === 1999) loss = l.item() as number;
   }

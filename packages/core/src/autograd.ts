@@ -3,6 +3,7 @@
 // reverse topological order. VJPs are written with ops, so on `xla` the
 // backward pass is traced like the forward pass.
 import type { Primitive, Saves } from "./primitive.js";
+import { getBackend } from "./device.js";
 import { TorchError } from "./errors.js";
 import { is_grad_enabled, set_grad_enabled } from "./grad_mode.js";
 import type { Tensor } from "./tensor.js";
@@ -247,6 +248,7 @@ function engine(roots: readonly Tensor[], grads: readonly Tensor[], opts: Backwa
     arr[e.index] = cur ? ops.add(cur, g) : g;
   };
   rootEdges.forEach((e, i) => addCt(e, grads[i]!));
+  for (const r of roots) getBackend(r.device.type).retain?.(r);
 
   for (const node of order) {
     const cts = pending.get(node);
@@ -270,6 +272,11 @@ function engine(roots: readonly Tensor[], grads: readonly Tensor[], opts: Backwa
     node.next_functions.forEach((e, i) => {
       const g = inGrads[i];
       if (e && g) addCt(e, g);
+    });
+    // gradients of inputs that need none are dead (unless the same tensor flows on through another input)
+    node.next_functions.forEach((e, i) => {
+      const g = inGrads[i];
+      if (!e && g && !node.next_functions.some((f, j) => f && inGrads[j] === g)) getBackend(g.device.type).discard?.(g);
     });
   }
   if (!targets) return [];

@@ -33,6 +33,14 @@ export interface DeviceBackend {
    * read since, which is where one training step ends and the next begins.
    */
   willWrite?(target: Tensor): void;
+  /**
+   * Hints from autograd, for devices that decide what a computation returns:
+   * `retain`: the caller holds this tensor (a backward root: the loss), so it
+   * will likely be read later; `discard`: nothing will ever read this tensor
+   * (a gradient computed for an input that needs none).
+   */
+  retain?(t: Tensor): void;
+  discard?(t: Tensor): void;
 }
 
 const backends = new Map<string, DeviceBackend>();

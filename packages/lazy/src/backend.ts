@@ -8,7 +8,7 @@ import { makeNode, payload, type LazyNode, type LazyValue, type XlaPayload } fro
 import { metrics } from "./metrics.js";
 import { currentMode, nanCheckEnabled } from "./modes.js";
 import { getRuntime } from "./runtime_slot.js";
-import { cut, materialize, noteWrite, readHost, record, willWrite } from "./trace.js";
+import { cut, hint, materialize, noteWrite, readHost, record, willWrite } from "./trace.js";
 
 const payloadOf = (t: Tensor) => t._payload as XlaPayload;
 
@@ -45,6 +45,8 @@ export const xlaBackend: DeviceBackend = {
   toHost(t: Tensor): HostArray {
     return readHost(valueOf(t));
   },
+  retain(t: Tensor): void { hint(valueOf(t), 1); },
+  discard(t: Tensor): void { hint(valueOf(t), -1); },
   willWrite(target: Tensor): void {
     willWrite(payloadOf(target._base ?? target));
   },

@@ -105,8 +105,19 @@ export function dfsGraph(wanted: readonly LazyValue[]): GraphBuilder {
   return g;
 }
 
-/** The StableHLO module of a graph returning every output of `outputs` (nodes of g, in order). */
+/**
+ * The StableHLO module of a graph returning every output of `outputs` (nodes
+ * of g, in order). Nodes nothing returned depends on are left out (a VJP's
+ * gradient for an input that needs none, say): the key still covers them, the
+ * module need not compute them, and they can be computed later if asked for.
+ */
 export function lowerGraph(g: GraphBuilder, outputs: readonly LazyNode[], name = "xlatorch"): Module {
+  const live = new Uint8Array(g.nodes.length);
+  for (const n of outputs) live[g.indexOf(n)] = 1;
+  for (let i = g.nodes.length - 1; i >= 0; i--) {
+    if (!live[i]) continue;
+    for (const v of g.nodes[i]!.inputs) { const l = g.indexOf(v.node); if (l >= 0) live[l] = 1; }
+  }
   const b = new FuncBuilder("main");
   const paramVals = new Map<LazyNode, Value[]>();
   for (const p of g.params) {
@@ -119,7 +130,9 @@ export function lowerGraph(g: GraphBuilder, outputs: readonly LazyNode[], name =
     const l = g.indexOf(v.node);
     return l >= 0 ? vals[l]![v.index]! : paramVals.get(v.node)![v.index]!;
   };
-  for (const n of g.nodes) {
+  for (let i = 0; i < g.nodes.length; i++) {
+    const n = g.nodes[i]!;
+    if (!live[i]) { vals.push([]); continue; }
     const lower = LOWERINGS[n.op];
     if (!lower) throw new Error(`no StableHLO lowering for primitive ${n.op}`);
     vals.push(lower(b, n.inputs.map(valueOf), n.attrs, n.outs, n.inputs.map(avalOf)));

@@ -27,6 +27,8 @@ export interface LazyNode {
   slots: number[] | null;
   /** Computed inside an executed graph without being one of its outputs (see execute.ts). */
   origin: { readonly entry: object; readonly local: number } | null;
+  /** Autograd's hint while pending (see DeviceBackend.retain/discard): 1 return it, -1 nothing reads it. */
+  hint: number;
   /** The execution that should have produced this value failed: reading it throws this. */
   error: Error | null;
 }
@@ -49,7 +51,7 @@ const DATA_SIG = intern("data");
 export function makeNode(op: string, inputs: readonly LazyValue[], attrs: unknown, outs: readonly AVal[]): LazyNode {
   return {
     id: nextId++, op, inputs, attrs, outs, sig: op === "data" ? DATA_SIG : nodeSig(op, attrs, outs),
-    trace: null, local: -1, uses: 0, slotTrace: 0, slots: null, origin: null, error: null,
+    trace: null, local: -1, uses: 0, hint: 0, slotTrace: 0, slots: null, origin: null, error: null,
   };
 }
 /** A value that is a parameter of any computation using it (device data or pending host data). */

@@ -1,8 +1,8 @@
 // torch.xla.metrics(): counters and timings of the lazy device, and a report.
 
 /** Why a trace was cut (see trace.ts and docs/ARCHITECTURE.md). */
-export type CutReason = "host read" | "state write" | "size bound" | "sync" | "op" | "mode";
-export const CUT_REASONS: readonly CutReason[] = ["host read", "state write", "size bound", "sync", "op", "mode"];
+export type CutReason = "host read" | "state write" | "size bound" | "sync" | "op" | "mode" | "recompute";
+export const CUT_REASONS: readonly CutReason[] = ["host read", "state write", "size bound", "sync", "op", "mode", "recompute"];
 
 export interface CutRecord {
   reason: CutReason;
@@ -34,7 +34,7 @@ export interface Metrics {
   cuts: Record<CutReason, number>;
   /** Values returned by a cut before anything asked for them (later reads cost nothing). */
   valuesMaterializedEarly: number;
-  /** Values computed inside an executed graph, not returned, needed later and so computed again by the next one. */
+  /** Values computed inside an executed graph, not returned, needed later and computed again (the graph then learns to return it). */
   recomputes: number;
   /** The most recent cuts, oldest first. */
   recentCuts: CutRecord[];

@@ -4,7 +4,9 @@
 // decided by the op stream alone, never by the garbage collector, so a
 // periodic program yields periodic graph keys:
 //   - every value nothing in the trace consumed (a sink: a loss, the newest
-//     hidden state, a result the caller is about to read),
+//     hidden state, a result the caller is about to read), except gradients
+//     autograd computed for inputs that need none (DeviceBackend.discard),
+//   - backward roots (the loss, DeviceBackend.retain), read or not,
 //   - the current value of everything written in place during the trace
 //     (parameters, optimizer state),
 //   - what the cut was asked for, and what the graph learned to return
@@ -35,6 +37,8 @@ const CONTEXT = 16;
 class OpenTrace extends GraphBuilder {
   /** Payloads written in place while this trace was open. */
   readonly written: XlaPayload[] = [];
+  /** Values computed inside earlier graphs without being returned, read by this trace: recomputed together before it runs. */
+  readonly foreign: LazyValue[] = [];
   /** Op-signature context at the first node (size-bound phase). */
   startContext = 0;
   constructor(readonly id: number) { super(); }
@@ -75,8 +79,8 @@ export function record(node: LazyNode): void {
   const ins = node.inputs;
   for (let i = 0; i < ins.length; i++) {
     const v = ins[i]!;
-    if (v.node.trace !== open && !isLeaf(v)) adopt(v);
     if (v.node.trace === open) v.node.uses++;
+    else if (!isLeaf(v) && !open.foreign.some((f) => f.node === v.node)) { noteRecompute(v); open.foreign.push(v); }
   }
   if (open.nodes.length === 0) open.startContext = context;
   open.append(node);
@@ -90,13 +94,22 @@ export function cut(reason: CutReason, requested: readonly LazyValue[], rethrow 
   open = new OpenTrace(traceIds++);
   const nodes = t.nodes;
   const out = new Uint8Array(nodes.length);
-  for (let i = 0; i < nodes.length; i++) if (nodes[i]!.uses === 0) out[i] = 1;
+  for (let i = 0; i < nodes.length; i++) {
+    const n = nodes[i]!;
+    if ((n.uses === 0 && n.hint >= 0) || n.hint > 0) out[i] = 1;
+  }
   for (const p of t.written) { const n = p.value.node; if (n.trace === t) out[n.local] = 1; }
   let asked = 0;
   for (const v of requested) if (v.node.trace === t) { asked++; out[v.node.local] = 1; }
   const outputs: LazyNode[] = [];
   for (let i = 0; i < nodes.length; i++) if (out[i]) outputs.push(nodes[i]!);
   try {
+    // values the trace reads from earlier graphs' insides: one graph computes them all again, first
+    const again = t.foreign.filter((v) => !isLeaf(v));
+    if (again.length) {
+      const g = dfsGraph(again);
+      runGraph(g, [...new Set(again.map((v) => v.node))].sort((a, b) => g.indexOf(a) - g.indexOf(b)), { reason: "recompute", requested: again.length, rethrow });
+    }
     runGraph(t, outputs, { reason, where, requested: asked, rethrow });
   } finally {
     for (const n of nodes) n.trace = null;
@@ -106,39 +119,30 @@ export function cut(reason: CutReason, requested: readonly LazyValue[], rethrow 
 let warnedRecompute = false;
 /**
  * A value computed inside an executed graph without being returned is needed
- * again: its history (kept for this) joins the open trace, so the next graph
- * computes it a second time, and the graph it came from learns to return it.
+ * again. It is computed once more from the history it kept for this (in a
+ * small graph of its own, so the open trace stays bounded: for the trace's
+ * reads all together just before the trace runs, for a host read at once),
+ * and the graph it came from returns it from its next run on, so a periodic
+ * program settles after one period.
  */
-function adopt(root: LazyValue): void {
+function noteRecompute(v: LazyValue): void {
   metrics.recomputes++;
   if (!warnedRecompute && !process.env.XLATORCH_QUIET) {
     warnedRecompute = true;
     console.warn("[xlatorch] a value computed inside an earlier graph without being returned is needed again: it is computed once more, and that graph returns it from its next run on (torch.xla.metrics().recomputes counts these)");
   }
-  const origin = root.node.origin;
+  const origin = v.node.origin;
   if (origin) (origin.entry as { learned: Set<number> }).learned.add(origin.local);
-  const seen = new Set<LazyNode>([root.node]);
-  const stack: [LazyNode, number][] = [[root.node, 0]];
-  while (stack.length) {
-    const top = stack[stack.length - 1]!;
-    const n = top[0];
-    if (top[1] < n.inputs.length) {
-      const v = n.inputs[top[1]++]!;
-      if (v.node.trace === open) v.node.uses++;
-      else if (!isLeaf(v) && !seen.has(v.node)) { seen.add(v.node); stack.push([v.node, 0]); }
-    } else {
-      stack.pop();
-      n.origin = null;
-      if (open.nodes.length === 0) open.startContext = context;
-      open.append(n);
-    }
-  }
+}
+function recompute(v: LazyValue): void {
+  noteRecompute(v);
+  runGraph(dfsGraph([v]), [v.node], { reason: "recompute", requested: 1 });
 }
 
 /** Device buffer of a value, computing what it needs. */
 export function bufferOf(v: LazyValue, reason: CutReason = "sync", where: string | null = null): ReturnType<typeof leafBuffer> {
-  if (!isLeaf(v) && v.node.trace !== open) adopt(v);
   if (v.node.trace === open) cut(reason, [v], false, where);
+  else if (!isLeaf(v)) recompute(v);
   return leafBuffer(v);
 }
 
@@ -153,8 +157,8 @@ export function readHost(v: LazyValue) {
 
 /** sync(): execute the open trace (returning `values` too) and anything else they need. */
 export function materialize(values: readonly LazyValue[], reason: CutReason = "sync"): void {
-  for (const v of values) if (!isLeaf(v) && v.node.trace !== open) adopt(v);
   cut(reason, values);
+  for (const v of values) if (!isLeaf(v)) recompute(v);
 }
 
 /** An in-place op is about to update `p` (see DeviceBackend.willWrite). */
@@ -162,6 +166,14 @@ export function willWrite(p: XlaPayload): void {
   if (currentMode() !== "fused" || p.writeTrace !== open.id) return;
   const n = p.value.node;
   if (n.trace === open && n.uses > p.usesAtWrite) cut("state write", []);
+}
+
+/** Autograd's hints (DeviceBackend.retain/discard) for a pending value. */
+export function hint(v: LazyValue, h: 1 | -1): void {
+  const n = v.node;
+  if (n.trace !== open) return;
+  if (h > 0) n.hint = 1;
+  else if (n.uses === 0 && n.hint === 0) n.hint = -1;
 }
 
 /** `p` was just written in place with its current value. */
