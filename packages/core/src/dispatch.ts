@@ -4,7 +4,7 @@ import { Device, getBackend } from "./device.js";
 import type { DType, HostArray } from "./dtype.js";
 import { TorchError } from "./errors.js";
 import type { Primitive } from "./primitive.js";
-import type { Shape } from "./shape.js";
+import { sameShape, Size, type Shape } from "./shape.js";
 import { Tensor } from "./tensor.js";
 
 /** The attributes of a primitive called without any (shared: attributes are never mutated). */
@@ -30,7 +30,10 @@ export function bind(prim: Primitive, inputs: readonly Tensor[], attrs: unknown 
   const results = new Array<Tensor>(m);
   for (let i = 0; i < m; i++) {
     const o = outs[i]!;
-    results[i] = new Tensor(payloads[i], o.shape, o.dtype, device);
+    let shape = o.shape;
+    // an output shaped like the first input shares its Size (no copy, no freeze)
+    if (n > 0 && !(shape instanceof Size) && sameShape(shape, inputs[0]!.shape)) shape = inputs[0]!.shape;
+    results[i] = new Tensor(payloads[i], shape, o.dtype, device);
   }
   if (prim.isView) {
     const src = inputs[0]!;
