@@ -31,7 +31,7 @@ export const xlaBackend: DeviceBackend = {
     for (let i = 0; i < inputs.length; i++) ins[i] = valueOf(inputs[i]!);
     const node = makeNode(prim.name, ins, attrs, outs);
     record(node);
-    if (currentMode() === "debug") afterDebugOp(node);
+    if (currentMode() === "debug") afterDebugOp(node, ins);
     const seen = prim.isView ? inputs[0]!._vc.v : 0;
     const ps: XlaPayload[] = new Array(outs.length);
     for (let i = 0; i < outs.length; i++) { const p = payload({ node, index: i }); p.seen = seen; ps[i] = p; }
@@ -86,14 +86,14 @@ export function syncAll(extra: readonly Tensor[] = []): void {
 }
 
 /** Debug mode: wait for the op, and with the NaN check on, name the op and line that made a NaN/Inf. */
-function afterDebugOp(node: LazyNode): void {
+function afterDebugOp(node: LazyNode, inputs: readonly LazyValue[]): void {
   const rt = getRuntime();
   rt.synchronize?.();
   if (!nanCheckEnabled() || !node.results) return;
   const bad = node.results.findIndex((b, i) => node.outs[i]!.dtype.is_floating_point && !allFinite(rt.toHost(b), b.dtype));
   if (bad < 0) return;
   // only the op that produced it: inputs that already held NaN/Inf were named at their own op
-  const inputsFinite = node.inputs.every((v) => {
+  const inputsFinite = inputs.every((v) => {
     const b = v.node.results?.[v.index];
     return !b || !v.node.outs[v.index]!.dtype.is_floating_point || allFinite(rt.toHost(b), b.dtype);
   });

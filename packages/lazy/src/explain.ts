@@ -34,7 +34,12 @@ const short = (s: string | undefined) => (s === undefined ? "(none)" : s.length 
 
 /** The user's stack at the sync: frames outside the library. */
 export function userStack(): string {
-  const lines = (new Error().stack ?? "").split("\n").slice(1);
+  // the library's own frames can fill the default 10
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 64;
+  const stack = new Error().stack ?? "";
+  Error.stackTraceLimit = limit;
+  const lines = stack.split("\n").slice(1);
   const user = lines.filter((l) => !/packages\/(core|lazy|cpu|stablehlo|pjrt|nn|xlatorch)\/|node_modules|node:internal/.test(l));
   return (user.length ? user : lines).slice(0, 6).join("\n");
 }

@@ -54,7 +54,11 @@ export function makeNode(op: string, inputs: readonly LazyValue[], attrs: unknow
     trace: null, local: -1, uses: 0, hint: 0, slotTrace: 0, slots: null, origin: null, error: null,
   };
 }
-/** A value that is a parameter of any computation using it (device data or pending host data). */
-export const isLeaf = (v: LazyValue): boolean => v.node.results !== undefined || v.node.op === "data";
+/**
+ * A value that is a parameter of any computation using it: device data, pending
+ * host data, or the output of a failed execution (whose error the using
+ * computation passes on to its own outputs).
+ */
+export const isLeaf = (v: LazyValue): boolean => v.node.results !== undefined || v.node.op === "data" || v.node.error !== null;
 export const avalOf = (v: LazyValue): AVal => v.node.outs[v.index]!;
 export const payload = (value: LazyValue): XlaPayload => ({ value, seen: 0, writeTrace: 0, usesAtWrite: 0 });
