@@ -6,6 +6,7 @@
 // it from then on, so a periodic program settles on computing every value once.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import type { DType } from "@xlatorch/core";
 import { printModule, type DeviceBuffer, type Module } from "@xlatorch/stablehlo";
 import { GraphCache, type CacheEntry } from "./cache.js";
 import { explainRecompile, userStack } from "./explain.js";
@@ -17,30 +18,53 @@ import { getRuntime } from "./runtime_slot.js";
 export const graphCache = new GraphCache();
 const now = () => performance.now();
 
-/** Device buffers for 1-element host data, keyed by value: lifted scalars (lr, step) upload once. */
-const scalarBuffers = new Map<string, DeviceBuffer>();
+/**
+ * Device buffers of 1-element host data by value, so lifted scalars (lr, step)
+ * upload once: per runtime, dtype and shape, then by value; least recently
+ * used first out, so constants (lr, betas, eps) stay while per-step values
+ * (bias corrections) pass through.
+ */
+let scalarRuntime: object | null = null;
+const scalarBuffers = new Map<DType, Map<unknown, DeviceBuffer>[]>();
+let scalarCount = 0;
 const SCALAR_CACHE = 256;
 
 function upload(node: LazyNode): DeviceBuffer {
   const rt = getRuntime();
   const a = node.outs[0]!;
   const host = node.host!;
-  const small = host.length === 1 ? `${rt.platform}:${a.dtype.name}:[${a.shape.join(",")}]:${String(host[0])}` : null;
-  let buf = small ? scalarBuffers.get(small) : undefined;
-  if (buf) { scalarBuffers.delete(small!); scalarBuffers.set(small!, buf); }
+  let byValue: Map<unknown, DeviceBuffer> | undefined;
+  let value: unknown;
+  if (host.length === 1) {
+    if (scalarRuntime !== rt) { scalarBuffers.clear(); scalarCount = 0; scalarRuntime = rt; }
+    let byRank = scalarBuffers.get(a.dtype);
+    if (!byRank) scalarBuffers.set(a.dtype, (byRank = []));
+    byValue = byRank[a.shape.length] ??= new Map();
+    value = host[0];
+    if (Object.is(value, -0)) value = "-0"; // Map keys equate 0 and -0
+  }
+  let buf = byValue?.get(value);
+  if (buf) { byValue!.delete(value); byValue!.set(value, buf); }
   else {
     buf = rt.toDevice(host, a.dtype.name, a.shape);
     metrics.transfersToDevice++;
     metrics.bytesToDevice += host.byteLength;
-    if (small) {
-      // least recently used first out: constants (lr, betas, eps) stay, per-step values (bias corrections) pass through
-      if (scalarBuffers.size >= SCALAR_CACHE) scalarBuffers.delete(scalarBuffers.keys().next().value!);
-      scalarBuffers.set(small, buf);
+    if (byValue) {
+      if (scalarCount >= SCALAR_CACHE) evictScalar();
+      byValue.set(value, buf);
+      scalarCount++;
     }
   }
   node.results = [buf];
   node.host = undefined;
   return buf;
+}
+function evictScalar(): void {
+  // the largest group gives up its least recently used value
+  let worst: Map<unknown, DeviceBuffer> | null = null;
+  for (const byRank of scalarBuffers.values()) for (const m of byRank) if (m && (!worst || m.size > worst.size)) worst = m;
+  worst!.delete(worst!.keys().next().value);
+  scalarCount--;
 }
 
 /** The buffer of a leaf (device data, pending host data); throws a failed execution's error. */
@@ -115,10 +139,9 @@ export function runGraph(g: GraphBuilder, outputs: LazyNode[], o: RunOptions): v
     n.inputs = [];
   }
   // values not returned can be computed again from their inputs, and are then learned
-  const origin = entry;
   for (let i = 0; i < g.nodes.length; i++) {
     const n = g.nodes[i]!;
-    if (n.results === undefined && n.error === null) n.origin = { entry: origin, local: i };
+    if (n.results === undefined && n.error === null) { n.originEntry = entry; n.originLocal = i; }
   }
   metrics.valuesMaterializedEarly += Math.max(0, outputs.length - o.requested);
   noteCut({ reason: o.reason, where: o.where ?? null, nodes: g.nodes.length, outputs: outputs.length, key: `${(g.hash >>> 0).toString(16).padStart(8, "0")}/${outputs.length}` });

@@ -6,7 +6,7 @@
 import { FuncBuilder, type Module, type Value } from "@xlatorch/stablehlo";
 import { avalOf, isLeaf, type LazyNode, type LazyValue } from "./ir.js";
 import { LOWERINGS, ty } from "./lower.js";
-import { mix, paramSig, sigText } from "./sig.js";
+import { avalText, mix, paramSig } from "./sig.js";
 
 const SEED = 0x9747b28c;
 
@@ -143,7 +143,7 @@ export function lowerGraph(g: GraphBuilder, outputs: readonly LazyNode[], name =
 
 /** Human-readable structure, to explain recompiles (computed only when compiling). */
 export function describeGraph(g: GraphBuilder): { paramSigs: string[]; opSigs: string[] } {
-  const paramSigs = g.params.map((p) => sigText(paramSig(avalOf(p)).id).slice("param:".length));
+  const paramSigs = g.params.map((p) => avalText(avalOf(p)));
   const ref = (v: LazyValue) => {
     const l = g.indexOf(v.node);
     return l >= 0 ? `n${l}.${v.index}` : `p${g.params.findIndex((p) => p.node === v.node && p.index === v.index)}`;

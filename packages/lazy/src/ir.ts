@@ -25,8 +25,9 @@ export interface LazyNode {
   /** Parameter slots of this leaf's outputs in the open trace whose id is `slotTrace`. */
   slotTrace: number;
   slots: number[] | null;
-  /** Computed inside an executed graph without being one of its outputs (see execute.ts). */
-  origin: { readonly entry: object; readonly local: number } | null;
+  /** Computed inside an executed graph (this cache entry, at this position) without being one of its outputs (see execute.ts). */
+  originEntry: object | null;
+  originLocal: number;
   /** Autograd's hint while pending (see DeviceBackend.retain/discard): 1 return it, -1 nothing reads it. */
   hint: number;
   /** The execution that should have produced this value failed: reading it throws this. */
@@ -51,7 +52,7 @@ const DATA_SIG = intern("data");
 export function makeNode(op: string, inputs: readonly LazyValue[], attrs: unknown, outs: readonly AVal[]): LazyNode {
   return {
     id: nextId++, op, inputs, attrs, outs, sig: op === "data" ? DATA_SIG : nodeSig(op, attrs, outs),
-    trace: null, local: -1, uses: 0, hint: 0, slotTrace: 0, slots: null, origin: null, error: null,
+    trace: null, local: -1, uses: 0, hint: 0, slotTrace: 0, slots: null, originEntry: null, originLocal: -1, error: null,
   };
 }
 /**

@@ -27,13 +27,102 @@ export const sigText = (id: number): string => byId[id]!.text;
 
 export const avalText = (a: AVal): string => `${a.dtype.name}[${a.shape.join(",")}]`;
 
-/** A node's signature: op, attributes (JSON-like, dtypes by name) and output avals. */
+/**
+ * A node's signature: op, attributes (JSON-like, dtypes by name) and output
+ * avals. Found by a numeric hash of the structure and a structural compare,
+ * so recording an op builds no strings (the text is made once per new sig).
+ */
 export function nodeSig(op: string, attrs: unknown, outs: readonly AVal[]): Sig {
+  let h = strHash(op);
+  h = hashAttr(h, attrs);
+  for (let i = 0; i < outs.length; i++) {
+    const o = outs[i]!;
+    h = mix(h, strHash(o.dtype.name));
+    const sh = o.shape;
+    h = mix(h, sh.length);
+    for (let k = 0; k < sh.length; k++) h = mix(h, sh[k]!);
+  }
+  let bucket = byStructure.get(h);
+  if (bucket) {
+    for (const e of bucket) if (e.op === op && sameAttr(e.attrs, attrs) && sameOuts(e.outs, outs)) return e.sig;
+  } else byStructure.set(h, (bucket = []));
   let t = op + attrText(attrs) + "->";
   for (let i = 0; i < outs.length; i++) t += (i ? ";" : "") + avalText(outs[i]!);
-  return intern(t);
+  const sig = intern(t);
+  bucket.push({ op, attrs: cloneAttr(attrs), outs: outs.map((o) => ({ dtype: o.dtype, shape: [...o.shape] })), sig });
+  return sig;
 }
-export const paramSig = (a: AVal): Sig => intern("param:" + avalText(a));
+/** A parameter's signature: its aval. */
+export const paramSig = (a: AVal): Sig => nodeSig("param", undefined, [a]);
+
+interface StructEntry { op: string; attrs: unknown; outs: AVal[]; sig: Sig }
+const byStructure = new Map<number, StructEntry[]>();
+const strHashes = new Map<string, number>();
+function strHash(s: string): number {
+  let h = strHashes.get(s);
+  if (h === undefined) strHashes.set(s, (h = hashString(s)));
+  return h;
+}
+const f64 = new Float64Array(1);
+const u32 = new Uint32Array(f64.buffer);
+function hashAttr(h: number, a: unknown): number {
+  switch (typeof a) {
+    case "number":
+      if ((a | 0) === a && !Object.is(a, -0)) return mix(h, a);
+      f64[0] = a;
+      return mix(mix(h, u32[0]!), u32[1]!);
+    case "string": return mix(h, strHash(a));
+    case "boolean": return mix(h, a ? 0x51 : 0x52);
+    case "bigint": return mix(h, strHash(String(a)));
+    case "undefined": return mix(h, 0x53);
+    case "object": {
+      if (a === null) return mix(h, 0x54);
+      if (Array.isArray(a)) {
+        h = mix(h, 0x55 + a.length);
+        for (let i = 0; i < a.length; i++) h = hashAttr(h, a[i]);
+        return h;
+      }
+      if ("itemsize" in a) return mix(h, strHash((a as DType).name));
+      for (const k in a) h = hashAttr(mix(h, strHash(k)), (a as Record<string, unknown>)[k]);
+      return mix(h, 0x56);
+    }
+    default: throw new Error(`xla device: attribute of type ${typeof a} cannot be part of a graph key`);
+  }
+}
+function sameAttr(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b)) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameAttr(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  if ("itemsize" in a || "itemsize" in b) return false; // dtypes are singletons: Object.is above
+  const ka = Object.keys(a), kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  for (let i = 0; i < ka.length; i++) {
+    if (ka[i] !== kb[i] || !sameAttr((a as Record<string, unknown>)[ka[i]!], (b as Record<string, unknown>)[ka[i]!])) return false;
+  }
+  return true;
+}
+function sameOuts(a: readonly AVal[], b: readonly AVal[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!, y = b[i]!;
+    if (x.dtype !== y.dtype || x.shape.length !== y.shape.length) return false;
+    for (let k = 0; k < x.shape.length; k++) if (x.shape[k] !== y.shape[k]) return false;
+  }
+  return true;
+}
+/** The stored copy is never mutated by callers that reuse their attribute objects. */
+function cloneAttr(a: unknown): unknown {
+  if (typeof a !== "object" || a === null || "itemsize" in a) return a;
+  if (Array.isArray(a)) return a.map(cloneAttr);
+  const o: Record<string, unknown> = {};
+  for (const k in a) o[k] = cloneAttr((a as Record<string, unknown>)[k]);
+  return o;
+}
 
 function attrText(a: unknown): string {
   switch (typeof a) {

@@ -131,8 +131,8 @@ function noteRecompute(v: LazyValue): void {
     warnedRecompute = true;
     console.warn("[xlatorch] a value computed inside an earlier graph without being returned is needed again: it is computed once more, and that graph returns it from its next run on (torch.xla.metrics().recomputes counts these)");
   }
-  const origin = v.node.origin;
-  if (origin) (origin.entry as { learned: Set<number> }).learned.add(origin.local);
+  const n = v.node;
+  if (n.originEntry) (n.originEntry as { learned: Set<number> }).learned.add(n.originLocal);
 }
 function recompute(v: LazyValue): void {
   noteRecompute(v);
