@@ -151,8 +151,11 @@ defineVjp<{ op: string; dim: number }>("cumulative", BOTH, ([g], [x], [y], { op,
   if (op === "sum") return [revcumsum(g!)];
   return [cumprodGrad(g!, x!, dim)];
 });
-defineVjp("gather", IN, ([g], [x, idx]) => [bind1(P.scatter!, [zero(x!), idx!, g!], { reduce: "add" }), null]);
-defineVjp<{ reduce: string }>("scatter", IN, ([g], [, idx], _o, { reduce }) => {
+// gather and scatter read only the index's values (x is used for its shape), so a
+// later in-place write to x (setitem's scatter into a view of its target) is no error
+const INDEX_ONLY: Saves = { inputs: [false, true, false] };
+defineVjp("gather", INDEX_ONLY, ([g], [x, idx]) => [bind1(P.scatter!, [zero(x!), idx!, g!], { reduce: "add" }), null]);
+defineVjp<{ reduce: string }>("scatter", INDEX_ONLY, ([g], [, idx], _o, { reduce }) => {
   const gUpd = bind1(P.gather!, [g!, idx!]);
   if (reduce === "add") return [g!, null, gUpd];
   return [bind1(P.scatter!, [g!, idx!, zeros_like(gUpd)], { reduce: "none" }), null, gUpd];
