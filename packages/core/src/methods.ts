@@ -43,7 +43,7 @@ export const METHOD_FUNCTIONS: Record<string, Fn> = {
     "broadcast_to", "squeeze", "unsqueeze", "narrow", "select", "flatten", "ravel", "unflatten", "contiguous", "clone", "split",
     "chunk", "unbind", "flip", "fliplr", "flipud", "roll", "repeat", "tril", "triu", "diagonal", "movedim", "moveaxis"]),
   ...pick(I, ["getitem", "setitem", "gather", "scatter", "scatter_add", "index_select", "take_along_dim", "masked_fill", "nonzero",
-    "argwhere", "masked_select", "sort", "argsort", "topk", "kthvalue"]),
+    "argwhere", "masked_select", "sort", "argsort", "topk", "kthvalue", "index_put"]),
   ...pick(L, ["matmul", "mm", "bmm", "dot", "inner", "outer", "ger"]),
   copy_, fill_, zero_,
   ...pick(Rnd, ["uniform_", "normal_", "random_", "bernoulli_", "exponential_", "bernoulli", "multinomial"]),
@@ -67,7 +67,7 @@ const INPLACE = ["add", "sub", "mul", "div", "pow", "remainder", "fmod", "neg", 
   "clip", "clamp_min", "clamp_max", "lerp", "masked_fill", "scatter", "scatter_add", "tril", "triu", "maximum", "minimum",
   "logical_not", "logical_and", "logical_or", "square", "atan2", "floor_divide", "true_divide", "eq", "ne", "lt", "le", "gt", "ge",
   "addmm", "addmv", "addr", "addbmm", "baddbmm", "addcmul", "addcdiv", "nan_to_num", "hypot", "xlogy", "sinc", "heaviside", "copysign",
-  "deg2rad", "rad2deg", "sgn", "logit", "erfc", "index_add", "index_fill", "index_copy", "masked_scatter", "scatter_reduce"];
+  "deg2rad", "rad2deg", "sgn", "logit", "erfc", "index_add", "index_fill", "index_copy", "masked_scatter", "scatter_reduce", "index_put"];
 
 function pick(mod: Record<string, unknown>, names: string[]): Record<string, Fn> {
   const out: Record<string, Fn> = {};

@@ -263,6 +263,7 @@ declare module "./tensor.js" {
     new_tensor(...args: any[]): Tensor;
     tile(...args: any[]): Tensor;
     index_add(...args: any[]): Tensor;
+    index_put(...args: any[]): Tensor;
     index_fill(...args: any[]): Tensor;
     index_copy(...args: any[]): Tensor;
     masked_scatter(...args: any[]): Tensor;
@@ -301,6 +302,7 @@ declare module "./tensor.js" {
     logit_(...args: any[]): Tensor;
     erfc_(...args: any[]): Tensor;
     index_add_(...args: any[]): Tensor;
+    index_put_(...args: any[]): Tensor;
     index_fill_(...args: any[]): Tensor;
     index_copy_(...args: any[]): Tensor;
     masked_scatter_(...args: any[]): Tensor;

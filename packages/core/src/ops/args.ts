@@ -64,6 +64,16 @@ export function checkInt(op: string, name: string, x: unknown): number {
   return x;
 }
 
+/**
+ * The device check PyTorch runs before ops that do not move operands: `arg` must
+ * be on self's device (a cpu index tensor for an xla self is an error there).
+ */
+export function checkSameDevice(op: string, self: Tensor, argName: string, arg: Tensor): void {
+  if (!arg.device.equals(self.device)) {
+    throw new TorchError(`Expected all tensors to be on the same device, but found at least two devices, ${self.device} and ${arg.device}! (when checking argument for argument ${argName} in method ${op})`);
+  }
+}
+
 export const describe = (x: unknown): string =>
   x === null ? "NoneType" : x instanceof Tensor ? "Tensor" : Array.isArray(x) ? "list" : typeof x === "number" ? (Number.isInteger(x) ? "int" : "float") : typeof x;
 

@@ -27,6 +27,31 @@ export function setHost(a: any, i: number, v: Scalar, dtype: DType): void {
   }
 }
 
+/**
+ * PyTorch's cpu-scalar rule (TensorIterator's cpu scalars, index_put_'s and
+ * masked_fill's value): a 0-dim cpu tensor used with tensors on another device
+ * is a scalar operand and moves to their device (differentiably). Any other
+ * tensor comes back as it is, so a real device mismatch is still reported.
+ */
+export function cpuScalarTo(t: Tensor, device: Device): Tensor {
+  if (t.device === device || t.device.equals(device)) return t;
+  return t.ndim === 0 && t.device.type === "cpu" ? (t as unknown as { to(d: Device): Tensor }).to(device) : t;
+}
+
+/**
+ * The device an elementwise op runs on (TensorIterator's common device): that
+ * of the first operand not on cpu, else cpu; undefined without tensors.
+ */
+export function commonDevice(xs: readonly unknown[]): Device | undefined {
+  let dev: Device | undefined;
+  for (const x of xs) {
+    if (!(x instanceof Tensor)) continue;
+    if (dev === undefined) dev = x.device;
+    if (dev.type === "cpu" && x.device.type !== "cpu") return x.device;
+  }
+  return dev;
+}
+
 export function convert(x: Tensor, dtype: DType): Tensor {
   return x.dtype === dtype ? x : bind1(P.convert!, [x], { dtype });
 }

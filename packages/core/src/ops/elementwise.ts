@@ -7,7 +7,7 @@ import { P, type CompareDirection } from "../prims.js";
 import { broadcastShapes, sameShape } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { describe, isScalar, parseArgs, type Scalar, type TensorOrScalar } from "./args.js";
-import { convert, expandTo, scalarTensor } from "./base.js";
+import { commonDevice, convert, cpuScalarTo, expandTo, scalarTensor } from "./base.js";
 
 const operand = (x: TensorOrScalar) => (x instanceof Tensor ? { dtype: x.dtype, ndim: x.ndim } : x);
 
@@ -15,22 +15,26 @@ function checkOperand(op: string, x: unknown, name: string): asserts x is Tensor
   if (!(x instanceof Tensor) && !isScalar(x)) throw new TorchTypeError(`${op}(): argument '${name}' must be Tensor or Number, not ${describe(x)}`);
 }
 
-/** Bring operands to one dtype and one broadcast shape, as tensors on one device. */
+/**
+ * Bring operands to one dtype and one broadcast shape, as tensors on one device
+ * (the first non-cpu tensor's, `like` counting as an operand; 0-dim cpu tensors
+ * move there as scalar operands, as PyTorch's TensorIterator allows).
+ */
 export function prepare(op: string, xs: readonly TensorOrScalar[], dtype: DType, like?: Tensor): Tensor[] {
-  if (xs.length === 2) {
-    // the common cases: two tensors of one shape, a tensor and a scalar
+  if (xs.length === 2 && !like) {
+    // the common cases: two tensors of one shape on one device, a tensor and a scalar
     const a = xs[0]!, b = xs[1]!;
     if (a instanceof Tensor) {
       if (!(b instanceof Tensor)) return [convert(a, dtype), expandTo(scalarTensor(b, dtype, a.device), a.shape)];
-      if (sameShape(a.shape, b.shape)) return [convert(a, dtype), convert(b, dtype)];
+      if (sameShape(a.shape, b.shape) && (a.device === b.device || a.device.equals(b.device))) return [convert(a, dtype), convert(b, dtype)];
     } else if (b instanceof Tensor) {
       return [expandTo(scalarTensor(a, dtype, b.device), b.shape), convert(b, dtype)];
     }
   }
-  const t = xs.find((x): x is Tensor => x instanceof Tensor) ?? like;
-  if (!t) throw new TorchTypeError(`${op}: expected at least one Tensor argument`);
+  const device = commonDevice(like ? [like, ...xs] : xs);
+  if (!device) throw new TorchTypeError(`${op}: expected at least one Tensor argument`);
   const shape = broadcastShapes(op, ...xs.map((x) => (x instanceof Tensor ? x.shape : [])));
-  return xs.map((x) => expandTo(x instanceof Tensor ? convert(x, dtype) : scalarTensor(x, dtype, t.device), shape));
+  return xs.map((x) => expandTo(x instanceof Tensor ? convert(cpuScalarTo(x, device), dtype) : scalarTensor(x, dtype, device), shape));
 }
 
 export function binaryPrim(prim: string, a: Tensor, b: Tensor): Tensor { return bind1(P[prim]!, [a, b]); }
@@ -289,8 +293,10 @@ export function where(cond: Tensor, a?: TensorOrScalar, b?: TensorOrScalar): Ten
   return surface("where", () => {
     const dt = result_type(operand(a!), operand(b!));
     const shape = broadcastShapes("where", cond.shape, a instanceof Tensor ? a.shape : [], b instanceof Tensor ? b.shape : []);
-    const [x, y] = prepare("where", [a!, b!], dt, cond).map((t) => expandTo(t, shape));
-    return bind1(P.select!, [expandTo(cond, shape), x!, y!]);
+    // PyTorch's where moves every 0-dim cpu operand, the condition included, to the others' device
+    const c = cpuScalarTo(cond, commonDevice([cond, a, b])!);
+    const [x, y] = prepare("where", [a!, b!], dt, c).map((t) => expandTo(t, shape));
+    return bind1(P.select!, [expandTo(c, shape), x!, y!]);
   });
 }
 

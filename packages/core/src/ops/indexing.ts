@@ -7,9 +7,9 @@ import { TorchError, TorchIndexError, TorchTypeError } from "../errors.js";
 import { P } from "../prims.js";
 import { broadcastShapes, normDim, shapeStr } from "../shape.js";
 import { Tensor } from "../tensor.js";
-import { getBackend } from "../device.js";
-import { describe, isScalar, parseArgs, type Scalar, type TensorOrScalar } from "./args.js";
-import { convert, expandTo, scalarTensor } from "./base.js";
+import { getBackend, type Device } from "../device.js";
+import { checkSameDevice, describe, isScalar, parseArgs, type Scalar, type TensorOrScalar } from "./args.js";
+import { convert, cpuScalarTo, expandTo, scalarTensor } from "./base.js";
 import { writing } from "./inplace.js";
 import { add, lt, mul, where } from "./elementwise.js";
 import { namedPair } from "./reduce.js";
@@ -74,13 +74,13 @@ function applyBasic(x: Tensor, subs: readonly Subscript[]): Indexed {
         for (let k = 0; k < s.ndim; k++) {
           if (s.shape[k] !== v.shape[d + k]) throw new TorchIndexError(`The shape of the mask ${shapeStr(s.shape)} at index ${k} does not match the shape of the indexed tensor ${shapeStr(v.shape)} at index ${d + k}`);
         }
-        const nz = nonzero(s);
+        const nz = indexOn(nonzero(s), x);
         for (let k = 0; k < s.ndim; k++) adv.push({ pos: d + k, index: select(nz, 1, k) });
         d += s.ndim;
         continue;
       }
       if (s.dtype.is_floating_point) throw new TorchIndexError(`tensors used as indices must be long, int, byte or bool tensors (got ${s.dtype})`);
-      adv.push({ pos: d, index: s });
+      adv.push({ pos: d, index: indexOn(s, x) });
       d++;
       continue;
     }
@@ -100,6 +100,15 @@ function applyBasic(x: Tensor, subs: readonly Subscript[]): Indexed {
     throw new TorchTypeError(`getitem: invalid subscript ${describe(s)}`);
   }
   return { view: v, adv };
+}
+
+/**
+ * Index tensors follow the indexed tensor (PyTorch's advanced indexing moves
+ * them to self's device: `x_cuda[cpu_idx]`, `x_cuda[cpu_mask] = v`). Masks are
+ * turned into positions on their own device first, so a cpu mask needs no sync.
+ */
+function indexOn(index: Tensor, x: Tensor): Tensor {
+  return index.device.equals(x.device) ? index : (index as unknown as { to(d: Device): Tensor }).to(x.device);
 }
 
 /** Advanced indexing over `adv` dims of `v` (PyTorch/NumPy placement rules). */
@@ -168,15 +177,58 @@ export function setitem(x: Tensor, subs: Subscript | Subscript[], value: TensorO
 }
 
 function setitemInner(x: Tensor, list: Subscript[], value: TensorOrScalar): void {
-  const { view, adv } = applyBasic(x, list);
-  if (!adv.length) { view.copy_(value instanceof Tensor ? value : scalarTensor(value, view.dtype, view.device)); return; }
-  // Advanced assignment: find the written positions by indexing an iota, then scatter.
-  const positions = getitem(reshape(bind1(P.iota!, [], { shape: [x.numel()], dim: 0, dtype: int64 }, x.device), [...x.shape]), ...list);
-  const v = value instanceof Tensor ? convert(value, x.dtype) : scalarTensor(value, x.dtype, x.device);
-  broadcastShapes("setitem", v.shape, positions.shape);
+  if (!list.some((s) => s instanceof Tensor)) {
+    // basic subscripts only: a view, and copy_ (which takes a value from any device, as PyTorch's does)
+    const { view } = applyBasic(x, list);
+    view.copy_(value instanceof Tensor ? value : scalarTensor(value, view.dtype, view.device));
+    return;
+  }
+  x.copy_(putInto("setitem", x, list, value, false));
+}
+
+/**
+ * x with `value` written (or added, `accumulate`) at x[subs], out of place:
+ * the written positions come from indexing an iota the same way, then one
+ * scatter into the flattened x.
+ */
+function putInto(op: string, x: Tensor, subs: readonly Subscript[], value: TensorOrScalar, accumulate: boolean): Tensor {
+  const positions = getitem(reshape(bind1(P.iota!, [], { shape: [x.numel()], dim: 0, dtype: int64 }, x.device), [...x.shape]), ...subs);
+  const v = value instanceof Tensor ? convert(putValueOn(value, x, subs), x.dtype) : scalarTensor(value, x.dtype, x.device);
+  checkSameDevice("index_put_", x, "values", v);
+  broadcastShapes(op, v.shape, positions.shape);
   const src = reshape(expandTo(v, positions.shape), [-1]).contiguous();
-  const updated = bind1(P.scatter!, [reshape(x, [-1]), reshape(positions, [-1, 1]), src], { reduce: "none" });
-  x.copy_(reshape(updated, [...x.shape]));
+  const updated = bind1(P.scatter!, [reshape(x, [-1]), reshape(positions, [-1, 1]), src], { reduce: accumulate ? "add" : "none" });
+  return reshape(updated, [...x.shape]);
+}
+
+/**
+ * index_put(input, indices, values, accumulate=False): input with
+ * input[indices] = values (or += with accumulate, repeated indices adding up).
+ * `indices` is PyTorch's tuple of index tensors, null for a dim not indexed.
+ */
+export function index_put(x: Tensor, ...args: unknown[]): Tensor {
+  const { indices, values, accumulate } = parseArgs("index_put", args, ["indices", "values", "accumulate"], { accumulate: false });
+  if (!Array.isArray(indices) || !indices.every((t) => t === null || t instanceof Tensor)) {
+    throw new TorchTypeError(`index_put(): argument 'indices' must be tuple of Tensors, not ${describe(indices)}`);
+  }
+  if (!(values instanceof Tensor)) throw new TorchTypeError(`index_put(): argument 'values' must be Tensor, not ${describe(values)}`);
+  if (indices.length > x.ndim) throw new TorchIndexError(`too many indices for tensor of dimension ${x.ndim} (got ${indices.length})`);
+  const subs: Subscript[] = indices.map((t) => (t === null ? ":" : (t as Tensor)));
+  return surface("index_put", () => putInto("index_put", x, subs, values, !!accumulate));
+}
+
+/**
+ * index_put_'s value on another device than self: a 0-dim one moves to self's
+ * device; so does a one-element cpu value when the only tensor index is a mask
+ * on self's device (PyTorch then runs masked_fill_ with value.item()). Any
+ * other value stays, and the write reports the device mismatch.
+ */
+function putValueOn(value: Tensor, x: Tensor, subs: readonly Subscript[]): Tensor {
+  if (value.device.equals(x.device)) return value;
+  const tensors = subs.filter((s): s is Tensor => s instanceof Tensor);
+  const maskFill = value.device.type === "cpu" && value.numel() === 1 &&
+    tensors.length === 1 && tensors[0]!.dtype === bool && tensors[0]!.device.equals(x.device);
+  return value.ndim === 0 || maskFill ? (value as unknown as { to(d: Device): Tensor }).to(x.device) : value;
 }
 
 function checkIndexTensor(op: string, index: unknown): Tensor {
@@ -198,6 +250,7 @@ export function fullIndex(index: Tensor, dim: number): Tensor {
 
 export function gather(x: Tensor, dim: number, index: Tensor, ..._rest: unknown[]): Tensor {
   checkIndexTensor("gather", index);
+  checkSameDevice("gather", x, "index", index);
   const d = normDim(dim, Math.max(x.ndim, 1), "gather");
   if (index.ndim !== x.ndim) throw new TorchError(`gather(): Index tensor must have the same number of dimensions as input tensor (input ${shapeStr(x.shape)}, index ${shapeStr(index.shape)})`);
   index.shape.forEach((s, k) => {
@@ -212,6 +265,8 @@ export function gather(x: Tensor, dim: number, index: Tensor, ..._rest: unknown[
 
 function scatterImpl(op: string, x: Tensor, dim: number, index: Tensor, src: TensorOrScalar, reduce: "none" | "add"): Tensor {
   checkIndexTensor(op, index);
+  checkSameDevice(op, x, "index", index);
+  if (src instanceof Tensor) checkSameDevice(op, x, "src", src);
   const d = normDim(dim, Math.max(x.ndim, 1), op);
   if (index.ndim !== x.ndim) throw new TorchError(`${op}(): Index tensor must have the same number of dimensions as self tensor (self ${shapeStr(x.shape)}, index ${shapeStr(index.shape)})`);
   let s: Tensor;
@@ -245,6 +300,7 @@ export function index_select(x: Tensor, dim: number, index: Tensor): Tensor {
     throw new TorchError(`index_select(): Expected dtype int32/int64 for index, but got ${index instanceof Tensor ? index.dtype : describe(index)}`);
   }
   if (index.ndim > 1) throw new TorchIndexError(`index_select(): Index is supposed to be a vector (got a ${index.ndim}-D index of shape ${shapeStr(index.shape)})`);
+  checkSameDevice("index_select", x, "index", index);
   const d = normDim(dim, Math.max(x.ndim, 1), "index_select");
   checkBounds(index, x.ndim === 0 ? 1 : x.shape[d]!, d, "index_select", false);
   return surface("index_select", () => {
@@ -256,6 +312,7 @@ export function index_select(x: Tensor, dim: number, index: Tensor): Tensor {
 
 export function take_along_dim(x: Tensor, indices: Tensor, ...args: unknown[]): Tensor {
   const { dim } = parseArgs("take_along_dim", args, ["dim"], { dim: null });
+  if (indices instanceof Tensor) checkSameDevice("take_along_dim", x, "indices", indices);
   if (dim === null) return gather(reshape(x, [-1]), 0, reshape(indices, [-1]));
   const d = normDim(dim, x.ndim, "take_along_dim");
   const shapeX = [...x.shape], shapeI = [...indices.shape];
@@ -269,9 +326,11 @@ export function take_along_dim(x: Tensor, indices: Tensor, ...args: unknown[]): 
 export function masked_fill(x: Tensor, mask: Tensor, value: TensorOrScalar): Tensor {
   if (!(mask instanceof Tensor) || mask.dtype !== bool) throw new TorchError(`masked_fill_ only supports boolean masks, but got mask with dtype ${mask instanceof Tensor ? mask.dtype : describe(mask)}`);
   if (value instanceof Tensor && value.ndim !== 0) throw new TorchError(`masked_fill_ only supports a 0-dimensional value tensor, but got tensor with ${value.ndim} dimension(s).`);
+  if (!mask.device.equals(x.device)) throw new TorchError(`expected self and mask to be on the same device, but got mask on ${mask.device} and self on ${x.device}`);
   broadcastShapes("masked_fill", x.shape, mask.shape);
   return surface("masked_fill", () => {
-    const v = value instanceof Tensor ? convert(value, x.dtype) : scalarTensor(value as Scalar, x.dtype, x.device);
+    // a 0-dim value tensor is a scalar (PyTorch reads value.item()), so a cpu one is fine for any device
+    const v = value instanceof Tensor ? convert(cpuScalarTo(value, x.device), x.dtype) : scalarTensor(value as Scalar, x.dtype, x.device);
     const shape = broadcastShapes("masked_fill", x.shape, mask.shape);
     return bind1(P.select!, [expandTo(mask, shape), expandTo(v, shape), expandTo(x, shape)]);
   });
@@ -297,6 +356,7 @@ export const argwhere = (x: Tensor) => nonzero(x);
 
 export function masked_select(x: Tensor, mask: Tensor): Tensor {
   if (!(mask instanceof Tensor) || mask.dtype !== bool) throw new TorchError(`masked_select: expected BoolTensor for mask, but got ${mask instanceof Tensor ? mask.dtype : describe(mask)}`);
+  checkSameDevice("masked_select", x, "mask", mask); // unlike x[mask], masked_select does not move the mask
   const shape = broadcastShapes("masked_select", x.shape, mask.shape);
   return surface("masked_select", () => getitem(expandTo(x, shape), expandTo(mask, shape)));
 }

@@ -10,7 +10,7 @@ import { TorchError, TorchIndexError, TorchTypeError } from "../errors.js";
 import { P } from "../prims.js";
 import { broadcastShapes, normDim, sameShape, shapeStr } from "../shape.js";
 import { Tensor } from "../tensor.js";
-import { checkInt, checkTensor, describe, isKwargs, isScalar, parseArgs, splitSizes, type Scalar } from "./args.js";
+import { checkInt, checkSameDevice, checkTensor, describe, isKwargs, isScalar, parseArgs, splitSizes, type Scalar } from "./args.js";
 import { convert, resolveDevice, resolveDtype } from "./base.js";
 import { empty, full, ones, tensor, zeros } from "./creation.js";
 import { add, div, eq, gt, lt, maximum, minimum, mul, where } from "./elementwise.js";
@@ -171,6 +171,8 @@ export function index_add(x: Tensor, dim: number, index: Tensor, source: Tensor,
   const { alpha } = parseArgs("index_add", args, ["alpha"], { alpha: 1 });
   checkTensor("index_add", "input", x);
   checkIndexDtype("index_add", index, true);
+  checkSameDevice("index_add", x, "index", index);
+  if (source instanceof Tensor) checkSameDevice("index_add", x, "source", source);
   const d = indexUpdateArgs("index_add", x, dim, index, source);
   if (source.dtype !== x.dtype) throw new TorchError(`index_add_(): self (${x.dtype.scalarName}) and source (${source.dtype.scalarName}) must have the same scalar type`);
   if (!x.dtype.is_floating_point && typeof alpha === "number" && !Number.isInteger(alpha)) {
@@ -185,6 +187,8 @@ export function index_copy(x: Tensor, dim: number, index: Tensor, source: Tensor
   checkTensor("index_copy", "input", x);
   if (!(index instanceof Tensor)) throw new TorchTypeError(`index_copy(): argument 'index' must be Tensor, not ${describe(index)}`);
   if (index.dtype !== int64) throw new TorchError(`index_copy_(): Expected a long tensor for index, but got ${index.dtype.scalarName}`);
+  checkSameDevice("index_copy", x, "index", index);
+  if (source instanceof Tensor) checkSameDevice("index_copy", x, "source", source);
   const d = indexUpdateArgs("index_copy", x, dim, index, source);
   if (source.dtype !== x.dtype) throw new TorchError(`index_copy_(): self and source expected to have the same dtype, but got (self) ${x.dtype.scalarName} and (source) ${source.dtype.scalarName}`);
   const n = x.ndim === 0 ? 1 : x.shape[d]!;
@@ -198,6 +202,7 @@ export function index_fill(x: Tensor, dim: number, index: Tensor, value: Tensor 
   if (!(index instanceof Tensor)) throw new TorchTypeError(`index_fill(): argument 'index' must be Tensor, not ${describe(index)}`);
   if (index.dtype !== int64) throw new TorchIndexError(`index_fill_(): Expected dtype int64 for index. (got ${index.dtype})`);
   if (index.ndim > 1) throw new TorchIndexError("index_fill_(): Index has to be a vector/scalar");
+  checkSameDevice("index_fill", x, "index", index);
   if (value instanceof Tensor && value.ndim !== 0) throw new TorchError(`index_fill_ only supports a 0-dimensional value tensor, but got tensor with ${value.ndim} dimension(s).`);
   if (!(value instanceof Tensor) && !isScalar(value)) throw new TorchTypeError(`index_fill(): argument 'value' must be Number or Tensor, not ${describe(value)}`);
   checkInt("index_fill", "dim", dim);
@@ -220,6 +225,8 @@ export function masked_scatter(x: Tensor, mask: Tensor, source: Tensor): Tensor 
   checkTensor("masked_scatter", "source", source);
   if (!(mask instanceof Tensor) || mask.dtype !== bool) throw new TorchError(`masked_scatter_ only supports boolean masks, but got mask with dtype ${mask instanceof Tensor ? mask.dtype : describe(mask)}`);
   if (source.dtype !== x.dtype) throw new TorchError(`masked_scatter: expected self and source to have same dtypes but got ${x.dtype.scalarName} and ${source.dtype.scalarName}`);
+  checkSameDevice("masked_scatter", x, "mask", mask);
+  checkSameDevice("masked_scatter", x, "source", source);
   const shape = broadcastShapes("masked_scatter", x.shape, mask.shape);
   const h = peek(mask);
   if (h) {
@@ -251,6 +258,8 @@ export function scatter_reduce(x: Tensor, dim: number, index: Tensor, src: Tenso
   checkTensor("scatter_reduce", "input", x);
   checkTensor("scatter_reduce", "src", src);
   checkIndexDtype("scatter_reduce", index, false);
+  checkSameDevice("scatter_reduce", x, "index", index);
+  checkSameDevice("scatter_reduce", x, "src", src);
   if (!["sum", "prod", "mean", "amax", "amin"].includes(reduce)) {
     throw new TorchError(`reduce argument must be either sum, prod, mean, amax or amin, got ${reduce}`);
   }
