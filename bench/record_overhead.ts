@@ -1,5 +1,5 @@
 // Per-op recording overhead of the op surface + bind, µs per op (median of runs).
-//   npx tsx --tsconfig tsconfig.json bench/record_overhead.ts [--runs N] [--iters N]
+//   npx tsx --tsconfig tsconfig.json bench/record_overhead.ts [--runs N] [--iters N] [--only cpu|xla|stub]
 // Cases (16x16 float32):
 //   plain     y = y.mul(1.5).add(x)            2 ops per iteration
 //   autograd  y = y.matmul(w).tanh()          2 ops per iteration, w requires grad
@@ -20,6 +20,7 @@ const argv = process.argv.slice(2);
 const opt = (name: string, d: number) => { const i = argv.indexOf(`--${name}`); return i >= 0 ? Number(argv[i + 1]) : d; };
 const RUNS = opt("runs", 15);
 const ITERS = opt("iters", 5000);
+const ONLY = argv.includes("--only") ? argv[argv.indexOf("--only") + 1] : null;
 
 type Case = { name: string; device: string; label?: string; build: () => () => unknown };
 
@@ -60,6 +61,7 @@ const cases: (Case | (() => void))[] = [plain("cpu"), plain("xla"), autograd("cp
 console.log(`record_overhead: ${ITERS} iterations x 2 ops, median of ${RUNS} runs, node ${process.version}`);
 for (const c of cases) {
   if (typeof c === "function") { c(); continue; }
+  if (ONLY && (c.label ?? c.device) !== ONLY) continue;
   const fn = c.build();
   for (let i = 0; i < 3; i++) fn(); // warm-up
   const times: number[] = [];
