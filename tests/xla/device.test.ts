@@ -6,6 +6,10 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import * as torch from "xlatorch";
 import { parseModule } from "@xlatorch/stablehlo";
+import { pinFused } from "../harness/modes";
+
+// compile counts and pending graphs are the fused mode's (the suite may run under XLATORCH_EXECUTION_MODE)
+pinFused();
 
 afterEach(() => { torch.set_default_device(null); delete process.env.XLATORCH_DUMP_DIR; });
 

@@ -2,6 +2,10 @@
 // broadcast scalars) and deep chains (cut into several loops) give the eager result.
 import { describe, expect, it } from "vitest";
 import * as torch from "xlatorch";
+import { pinFused } from "../harness/modes";
+
+// compile counts and pending graphs are the fused mode's (the suite may run under XLATORCH_EXECUTION_MODE)
+pinFused();
 
 function chain(x: torch.Tensor, n: number): torch.Tensor {
   let y = x;

@@ -3,16 +3,18 @@
 // and lazy, selected globally, scoped, or from XLATORCH_EXECUTION_MODE.
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import * as torch from "xlatorch";
 
 const xla = torch.xla;
+const atStart = xla.get_execution_mode();
 afterEach(() => { xla.set_nan_check(false); xla.set_execution_mode("fused"); });
+beforeEach(() => xla.set_execution_mode("fused"));
 const executions = () => xla.metrics().executions;
 
 describe("execution modes", () => {
   it("fused is the default; unknown names are refused with the list", () => {
-    expect(xla.get_execution_mode()).toBe("fused");
+    expect(atStart).toBe(process.env.XLATORCH_EXECUTION_MODE ?? "fused");
     expect(() => xla.set_execution_mode("eager" as never)).toThrow(/unknown execution mode "eager"; expected one of debug, strict, fused, lazy/);
     expect(xla.get_execution_mode()).toBe("fused");
   });
