@@ -12,18 +12,23 @@ export interface Sig {
 }
 
 const table = new Map<string, Sig>();
-const byId: Sig[] = [];
+let nextId = 0;
+/**
+ * Programs whose shapes keep changing (a token history growing without a crop)
+ * would grow the tables forever: past this many signatures they start over.
+ * Ids are never reused, so graphs keyed with old ids simply stop matching.
+ */
+const MAX_SIGS = 1 << 16;
 
 export function intern(text: string): Sig {
   let s = table.get(text);
   if (!s) {
-    s = { id: byId.length, hash: hashString(text), text };
+    if (table.size >= MAX_SIGS) { table.clear(); byStructure.clear(); last = null; }
+    s = { id: nextId++, hash: hashString(text), text };
     table.set(text, s);
-    byId.push(s);
   }
   return s;
 }
-export const sigText = (id: number): string => byId[id]!.text;
 
 export const avalText = (a: AVal): string => `${a.dtype.name}[${a.shape.join(",")}]`;
 
@@ -63,7 +68,7 @@ function lookup(op: string, attrs: unknown, outs: readonly AVal[]): StructEntry 
   return e;
 }
 /** A parameter's signature: its aval. */
-export const paramSig = (a: AVal): Sig => nodeSig("param", undefined, [a]);
+export const paramSig = (a: AVal): Sig => lookup("param", undefined, [a]).sig;
 
 interface StructEntry { op: string; attrs: unknown; outs: AVal[]; sig: Sig; next: StructEntry | null }
 const byStructure = new Map<number, StructEntry[]>();
