@@ -41,6 +41,8 @@ function className(op: string): string {
   return c;
 }
 
+const NO_TENSORS: readonly Tensor[] = Object.freeze([]);
+
 export class Node {
   /** Edges to the nodes producing each input's gradient (null: no grad needed). */
   next_functions: (Edge | null)[];
@@ -49,6 +51,9 @@ export class Node {
   readonly numOutputs: number;
   private _tensorHooks: Map<number, ((g: Tensor) => Tensor | void)[]> | null = null;
   private _retainGrad: Map<number, Tensor> | null = null;
+  /** Engine bookkeeping: the epoch of the backward call that reached this node, and its pending cotangents. */
+  _ep = 0;
+  _cts: (Tensor | null)[] | null = null;
 
   constructor(
     readonly name: string,
@@ -106,7 +111,8 @@ export class Node {
           "Saved intermediate values of the graph are freed when you call .backward() or autograd.grad(). Specify retain_graph=true if you need to backward through the graph a second time or if you need to access saved tensors after calling backward.",
       );
     }
-    for (const s of this.saved ?? []) {
+    const saved = this.saved;
+    if (saved) for (const s of saved) {
       if (s.t._vc.v !== s.version) {
         throw new TorchError(
           `one of the variables needed for gradient computation has been modified by an inplace operation: [${s.t.dtype.scalarName}Tensor [${s.t.shape.join(", ")}]]` +
@@ -120,8 +126,8 @@ export class Node {
   free(): void {
     this.freed = true;
     this.saved = null;
-    this.inputs = [];
-    this.outputs = [];
+    this.inputs = NO_TENSORS;
+    this.outputs = NO_TENSORS;
   }
 }
 
@@ -206,99 +212,152 @@ export function runBackward(roots: readonly Tensor[], grads: readonly Tensor[], 
   }
 }
 
+/** Engine calls in progress (a hook or a VJP may run backward again). */
+let engineDepth = 0;
+let engineEpoch = 0;
+
 function engine(roots: readonly Tensor[], grads: readonly Tensor[], opts: BackwardOptions): (Tensor | null)[] {
-  const rootEdges = roots.map((r) => {
-    const e = gradEdge(r);
+  const nr = roots.length;
+  const rootEdges = new Array<Edge>(nr);
+  for (let i = 0; i < nr; i++) {
+    const e = gradEdge(roots[i]!);
     if (!e) throw new TorchError("element 0 of tensors does not require grad and does not have a grad_fn");
-    return e;
-  });
+    rootEdges[i] = e;
+  }
   // Targets for autograd.grad: the edge each input's gradient arrives on.
-  const targets = opts.inputs?.map((t) => {
-    if (!t.requires_grad) throw new TorchError("One of the differentiated Tensors does not require grad");
-    return gradEdge(t)!;
-  });
-  const captured = new Map<string, Tensor>();
-  const key = (e: Edge) => `${id(e.node)}:${e.index}`;
-  const targetKeys = new Set(targets?.map(key));
+  let targets: Edge[] | null = null;
+  if (opts.inputs) {
+    const ins = opts.inputs;
+    targets = new Array<Edge>(ins.length);
+    for (let i = 0; i < ins.length; i++) {
+      const t = ins[i]!;
+      if (!t.requires_grad) throw new TorchError("One of the differentiated Tensors does not require grad");
+      targets[i] = gradEdge(t)!;
+    }
+  }
+  const captured: (Tensor | null)[] | null = targets ? new Array<Tensor | null>(targets.length).fill(null) : null;
+  const createGraph = !!opts.create_graph, retain = !!opts.retain_graph;
+
+  // Each call marks the nodes it reaches with its own epoch and keeps their
+  // pending cotangents on them; a nested call puts back what it overwrote.
+  const epoch = ++engineEpoch;
+  const nested = engineDepth > 0;
+  const restore: (Node | number | (Tensor | null)[] | null)[] | null = nested ? [] : null;
+  const mark = (n: Node): void => {
+    if (restore) restore.push(n, n._ep, n._cts);
+    n._ep = epoch;
+    n._cts = null;
+  };
 
   // Topological order by DFS (iterative) over next_functions.
   const order: Node[] = [];
-  const seen = new Set<Node>();
-  const stack: [Node, number][] = rootEdges.map((e) => [e.node, 0]);
-  for (const e of rootEdges) seen.add(e.node);
-  while (stack.length) {
-    const top = stack[stack.length - 1]!;
-    const [n, i] = top;
-    if (i < n.next_functions.length) {
-      top[1]++;
-      const e = n.next_functions[i];
-      if (e && !seen.has(e.node)) { seen.add(e.node); stack.push([e.node, 0]); }
+  const stackN: Node[] = new Array<Node>(nr);
+  const stackI: number[] = new Array<number>(nr);
+  for (let i = 0; i < nr; i++) { stackN[i] = rootEdges[i]!.node; stackI[i] = 0; }
+  for (let i = 0; i < nr; i++) { const n = rootEdges[i]!.node; if (n._ep !== epoch) mark(n); }
+  let sp = nr;
+  while (sp > 0) {
+    const n = stackN[sp - 1]!;
+    const i = stackI[sp - 1]!;
+    const nf = n.next_functions;
+    if (i < nf.length) {
+      stackI[sp - 1] = i + 1;
+      const e = nf[i];
+      if (e && e.node._ep !== epoch) { mark(e.node); stackN[sp] = e.node; stackI[sp] = 0; sp++; }
     } else {
-      stack.pop();
+      sp--;
       order.push(n);
     }
   }
-  order.reverse();
 
-  const pending = new Map<Node, (Tensor | null)[]>();
-  const addCt = (e: Edge, g: Tensor) => {
-    let arr = pending.get(e.node);
-    if (!arr) { arr = new Array(e.node.numOutputs).fill(null); pending.set(e.node, arr); }
-    const cur = arr[e.index];
-    arr[e.index] = cur ? ops.add(cur, g) : g;
-  };
-  rootEdges.forEach((e, i) => addCt(e, grads[i]!));
-  for (const r of roots) getBackend(r.device.type).retain?.(r);
+  engineDepth++;
+  try {
+    for (let i = 0; i < nr; i++) addCt(rootEdges[i]!, grads[i]!);
+    for (const r of roots) getBackend(r.device.type).retain?.(r);
 
-  for (const node of order) {
-    const cts = pending.get(node);
-    pending.delete(node);
-    if (!cts) continue;
-    // hooks on non-leaf tensors
-    if (node._hasTensorHooks) {
-      for (const [idx, hooks] of node.tensorHooks) {
-        for (const h of hooks) { const g = cts[idx]; if (g) { const r = h(g); if (r) cts[idx] = r; } }
+    for (let k = order.length - 1; k >= 0; k--) {
+      const node = order[k]!;
+      const cts = node._cts;
+      node._cts = null;
+      if (!cts) continue;
+      // hooks on non-leaf tensors
+      if (node._hasTensorHooks) {
+        for (const [idx, hooks] of node.tensorHooks) {
+          for (const h of hooks) { const g = cts[idx]; if (g) { const r = h(g); if (r) cts[idx] = r; } }
+        }
+      }
+      if (node._hasRetainGrad) for (const [idx, t] of node.retainGrad) { const g = cts[idx]; if (g) t.grad = t.grad ? ops.add(t.grad, g) : g.detach(); }
+      if (targets) {
+        for (let i = 0; i < cts.length; i++) {
+          const g = cts[i];
+          if (!g) continue;
+          for (let j = 0; j < targets.length; j++) { const e = targets[j]!; if (e.node === node && e.index === i) captured![j] = g; }
+        }
+      }
+      if (node instanceof AccumulateGrad) {
+        if (!targets) accumulate(node.variable, cts[0]!, createGraph);
+        continue;
+      }
+      let anyCt = false;
+      for (let i = 0; i < cts.length; i++) if (cts[i] !== null) { anyCt = true; break; }
+      if (!anyCt) continue;
+      const inGrads = node.run(cts);
+      if (!retain) node.free();
+      const nf = node.next_functions;
+      const nn = nf.length;
+      for (let i = 0; i < nn; i++) {
+        const e = nf[i], g = inGrads[i];
+        if (e && g) addCt(e, g);
+      }
+      // gradients of inputs that need none are dead (unless the same tensor flows on through another input)
+      for (let i = 0; i < nn; i++) {
+        const g = inGrads[i];
+        if (nf[i] || !g) continue;
+        let live = false;
+        for (let j = 0; j < nn; j++) if (nf[j] && inGrads[j] === g) { live = true; break; }
+        if (!live) getBackend(g.device.type).discard?.(g);
       }
     }
-    if (node._hasRetainGrad) for (const [idx, t] of node.retainGrad) { const g = cts[idx]; if (g) t.grad = t.grad ? ops.add(t.grad, g) : g.detach(); }
-    if (targets) cts.forEach((g, i) => { if (g && targetKeys.has(`${id(node)}:${i}`)) captured.set(`${id(node)}:${i}`, g); });
-    if (node instanceof AccumulateGrad) {
-      if (!targets) accumulate(node.variable, cts[0]!, !!opts.create_graph);
-      continue;
+  } finally {
+    engineDepth--;
+    // nothing stays pending (after an error), and a nested call leaves the outer one's marks as they were
+    for (let k = 0; k < order.length; k++) order[k]!._cts = null;
+    if (restore) {
+      for (let k = restore.length - 3; k >= 0; k -= 3) {
+        const n = restore[k] as Node;
+        n._ep = restore[k + 1] as number;
+        n._cts = restore[k + 2] as (Tensor | null)[] | null;
+      }
     }
-    if (cts.every((c) => c === null)) continue;
-    const inGrads = node.run(cts);
-    if (!opts.retain_graph) node.free();
-    node.next_functions.forEach((e, i) => {
-      const g = inGrads[i];
-      if (e && g) addCt(e, g);
-    });
-    // gradients of inputs that need none are dead (unless the same tensor flows on through another input)
-    node.next_functions.forEach((e, i) => {
-      const g = inGrads[i];
-      if (!e && g && !node.next_functions.some((f, j) => f && inGrads[j] === g)) getBackend(g.device.type).discard?.(g);
-    });
   }
   if (!targets) return [];
-  return targets.map((e, i) => {
-    const g = captured.get(key(e)) ?? null;
+  const out = new Array<Tensor | null>(targets.length);
+  for (let i = 0; i < targets.length; i++) {
+    const g = captured![i] ?? null;
     if (!g && !opts.allow_unused) {
       throw new TorchError(`One of the differentiated Tensors (input ${i}) appears to not have been used in the graph. Set allow_unused=true if this is the desired behavior.`);
     }
-    return g;
-  });
+    out[i] = g;
+  }
+  return out;
+}
+
+/** Adds a cotangent for an edge's output (the node was marked by this engine call). */
+function addCt(e: Edge, g: Tensor): void {
+  const node = e.node;
+  let arr = node._cts;
+  if (!arr) {
+    const m = node.numOutputs;
+    arr = new Array<Tensor | null>(m);
+    for (let i = 0; i < m; i++) arr[i] = null;
+    node._cts = arr;
+  }
+  const cur = arr[e.index];
+  arr[e.index] = cur ? ops.add(cur, g) : g;
 }
 
 function accumulate(v: Tensor, g: Tensor, createGraph: boolean): void {
   for (const h of v._hooks) { const r = h(g); if (r) g = r; }
   if (!createGraph) g = g.detach();
   v.grad = v.grad ? (createGraph ? ops.add(v.grad, g) : ops.add(v.grad, g).detach()) : g;
-}
-
-const ids = new WeakMap<Node, number>();
-let nextId = 0;
-function id(n: Node): number {
-  let v = ids.get(n);
-  if (v === undefined) { v = nextId++; ids.set(n, v); }
-  return v;
 }
