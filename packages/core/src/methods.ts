@@ -17,7 +17,7 @@ import * as I from "./ops/indexing.js";
 import * as L from "./ops/linalg.js";
 import * as R from "./ops/reduce.js";
 import * as S from "./ops/shape.js";
-import { copy_, fill_, inplace, zero_ } from "./ops/inplace.js";
+import { copy_, fill_, inplace, inplaceCall, zero_ } from "./ops/inplace.js";
 import * as Rnd from "./ops/random.js";
 import * as MoreL from "./ops/more_linalg.js";
 import * as MoreM from "./ops/more_math.js";
@@ -93,12 +93,15 @@ for (const [name, f] of Object.entries(METHOD_FUNCTIONS)) {
 }
 for (const name of INPLACE) {
   const f = METHOD_FUNCTIONS[name]!;
-  proto[`${name}_`] = function (this: Tensor, ...a: unknown[]) {
+  const op = `${name}_`;
+  proto[op] = function (this: Tensor) {
+    const n = arguments.length;
     try {
-      return inplace(`${name}_`, this, () => f(this, ...a));
+      return n <= 2 ? inplaceCall(op, this, f, n, arguments[0], arguments[1], null)
+        : inplaceCall(op, this, f, n, undefined, undefined, Array.prototype.slice.call(arguments));
     } catch (e) {
       // errors raised by the out-of-place op name the in-place method the user called
-      if (e instanceof Error && e.message.startsWith(name) && !e.message.startsWith(`${name}_`)) e.message = `${name}_${e.message.slice(name.length)}`;
+      if (e instanceof Error && e.message.startsWith(name) && !e.message.startsWith(op)) e.message = `${op}${e.message.slice(name.length)}`;
       throw e;
     }
   };

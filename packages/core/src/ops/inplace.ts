@@ -25,14 +25,16 @@ function checkLeaf(op: string, target: Tensor): void {
 }
 
 /** Write `value` into `target` (same shape after broadcasting), converting dtype. */
-export function assign(op: string, target: Tensor, value: Tensor, { allowCast = false } = {}): Tensor {
-  if (!allowCast && !can_cast(value.dtype, target.dtype)) {
+export function assign(op: string, target: Tensor, value: Tensor, opts?: { allowCast?: boolean }): Tensor {
+  if (!(opts !== undefined && opts.allowCast) && value.dtype !== target.dtype && !can_cast(value.dtype, target.dtype)) {
     throw new TorchError(`${op}: result type ${value.dtype.scalarName} can't be cast to the desired output type ${target.dtype.scalarName}`);
   }
-  const shape = broadcastShapes(op, target.shape, value.shape);
-  if (!sameShape(shape, target.shape)) throw new TorchError(`${op}: output with shape ${shapeStr(target.shape)} doesn't match the broadcast shape ${shapeStr(shape)}`);
+  if (!sameShape(value.shape, target.shape)) {
+    const shape = broadcastShapes(op, target.shape, value.shape);
+    if (!sameShape(shape, target.shape)) throw new TorchError(`${op}: output with shape ${shapeStr(target.shape)} doesn't match the broadcast shape ${shapeStr(shape)}`);
+  }
   checkLeaf(op, target);
-  if (!target.device.equals(value.device)) value = value.to(target.device);
+  if (target.device !== value.device && !target.device.equals(value.device)) value = value.to(target.device);
   const v = expandTo(convert(value, target.dtype), target.shape);
   getBackend(target.device.type).write(target, v);
   target._vc.v++;
@@ -83,6 +85,21 @@ export function writing<T>(target: Tensor, body: () => T): T {
   if (writeDepth === 0) getBackend(target.device.type).willWrite?.(target);
   writeDepth++;
   try { return body(); } finally { writeDepth--; }
+}
+
+type Fn = (...a: any[]) => any;
+/**
+ * inplace(op, target, () => f(target, ...args)) without closures (the in-place
+ * methods): `n` arguments, the first two in a0/a1, all of them in `rest` when more.
+ */
+export function inplaceCall(op: string, target: Tensor, f: Fn, n: number, a0: unknown, a1: unknown, rest: unknown[] | null): Tensor {
+  if (writeDepth === 0) getBackend(target.device.type).willWrite?.(target);
+  writeDepth++;
+  try {
+    checkLeaf(op, target);
+    const v: Tensor = n === 0 ? f(target) : n === 1 ? f(target, a0) : n === 2 ? f(target, a0, a1) : f(target, ...rest!);
+    return assign(op, target, v);
+  } finally { writeDepth--; }
 }
 
 /** Runs `compute` out of place and writes the result into `target`. */
