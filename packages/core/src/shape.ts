@@ -14,9 +14,18 @@ export class Size extends Array<number> {
     if (dims instanceof Size) return dims;
     const n = dims.length;
     if (n === 0) return EMPTY_SIZE;
-    const s = new Size(n);
-    for (let i = 0; i < n; i++) s[i] = dims[i]!;
-    return Object.freeze(s);
+    // Sizes of rank 1 to 3 are shared (they are immutable): building one costs far more than finding it
+    const key = n <= 3 ? sizeKey(dims, n) : -1;
+    if (key >= 0) {
+      const cache = SIZE_CACHE[n]!;
+      const hit = cache.get(key);
+      if (hit !== undefined) return hit;
+      if (cache.size >= SIZE_CACHE_MAX) cache.clear();
+      const s = newSize(dims, n);
+      cache.set(key, s);
+      return s;
+    }
+    return newSize(dims, n);
   }
   override toString(): string { return `torch.Size([${this.join(", ")}])`; }
   [Symbol.for("nodejs.util.inspect.custom")](): string { return this.toString(); }
@@ -24,6 +33,26 @@ export class Size extends Array<number> {
 }
 
 const EMPTY_SIZE: Size = Object.freeze(new Size(0));
+function newSize(dims: readonly number[], n: number): Size {
+  const s = new Size(n);
+  for (let i = 0; i < n; i++) s[i] = dims[i]!;
+  return Object.freeze(s);
+}
+/** Per rank (1 to 3): shared Sizes by a numeric key of their dims. */
+const SIZE_CACHE: Map<number, Size>[] = [new Map(), new Map(), new Map(), new Map()];
+const SIZE_CACHE_MAX = 4096;
+/** A key for dims of rank 1 to 3 (non-negative integers that fit the key's bits), or -1. */
+function sizeKey(dims: readonly number[], n: number): number {
+  const d0 = dims[0]!;
+  if (!isSmallDim(d0)) return -1;
+  if (n === 1) return d0;
+  const d1 = dims[1]!;
+  if (n === 2) return d0 < 0x4000000 && d1 < 0x4000000 && isSmallDim(d1) ? d0 * 0x4000000 + d1 : -1;
+  const d2 = dims[2]!;
+  return d0 < 0x20000 && d1 < 0x20000 && d2 < 0x20000 && isSmallDim(d1) && isSmallDim(d2) ? (d0 * 0x20000 + d1) * 0x20000 + d2 : -1;
+}
+/** A non-negative integer below 2^30 (and not -0, which a shared Size could not keep apart from 0). */
+const isSmallDim = (d: number): boolean => (d | 0) === d && d >= 0 && d < 0x40000000 && (d !== 0 || 1 / d > 0);
 
 export function numelOf(s: Shape): number {
   let n = 1;
@@ -68,8 +97,10 @@ export function normDims(dims: number | readonly number[] | undefined | null, nd
 }
 
 export function broadcastShapes(op: string, ...shapes: Shape[]): number[] {
-  const nd = Math.max(0, ...shapes.map((s) => s.length));
-  const out = new Array<number>(nd).fill(1);
+  let nd = 0;
+  for (let k = 0; k < shapes.length; k++) if (shapes[k]!.length > nd) nd = shapes[k]!.length;
+  const out = new Array<number>(nd);
+  for (let i = 0; i < nd; i++) out[i] = 1;
   for (let i = 0; i < nd; i++) {
     for (let k = 0; k < shapes.length; k++) {
       const s = shapes[k]!;

@@ -15,6 +15,7 @@ export const isKwargs = (x: unknown): x is Record<string, unknown> =>
  * unknown or duplicated names throw.
  */
 export function parseArgs<K extends string>(op: string, args: readonly unknown[], names: readonly K[], defaults: Partial<Record<K, unknown>> = {}): Record<K, any> {
+  if (args.length === 0) return { ...defaults } as Record<K, any>;
   let pos = args as unknown[];
   let kw: Record<string, unknown> = {};
   if (pos.length && isKwargs(pos[pos.length - 1])) { kw = pos[pos.length - 1] as Record<string, unknown>; pos = pos.slice(0, -1); }

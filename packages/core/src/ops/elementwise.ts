@@ -95,7 +95,12 @@ function unarySame(op: string, prim: string, x: Tensor): Tensor {
 export const add = (a: TensorOrScalar, b: TensorOrScalar, ...args: unknown[]): Tensor => {
   if (args.length === 0) return binary("add", "add", a, b);
   const { alpha } = parseArgs("add", args, ["alpha"], { alpha: 1 });
-  return surface("add", () => binary("add", "add", a, alpha === 1 ? b : scaled(b, alpha), false));
+  enterSurface("add");
+  try {
+    return binary("add", "add", a, alpha === 1 ? b : scaled(b, alpha), false);
+  } finally {
+    exitSurface();
+  }
 };
 export const sub = (a: TensorOrScalar, b: TensorOrScalar, ...args: unknown[]): Tensor => {
   const { alpha } = parseArgs("sub", args, ["alpha"], { alpha: 1 });
@@ -112,7 +117,7 @@ export const atan2 = (a: Tensor, b: Tensor): Tensor => binary("atan2", "atan2", 
 export const fmod = (a: TensorOrScalar, b: TensorOrScalar): Tensor => binary("fmod", "remainder", a, b);
 
 export function div(a: TensorOrScalar, b: TensorOrScalar, ...args: unknown[]): Tensor {
-  const { rounding_mode } = parseArgs("div", args, ["rounding_mode"], { rounding_mode: null });
+  const rounding_mode = args.length === 0 ? null : parseArgs("div", args, ["rounding_mode"], { rounding_mode: null }).rounding_mode;
   checkOperand("div", a, "input");
   checkOperand("div", b, "other");
   if (rounding_mode === null) return binary("div", "divide", a, b, true);
@@ -189,10 +194,13 @@ const xorPrim = (a: Tensor, b: Tensor) => binaryPrim("xor", a, b);
 function compare(op: string, direction: CompareDirection, a: TensorOrScalar, b: TensorOrScalar): Tensor {
   checkOperand(op, a, "input");
   checkOperand(op, b, "other");
-  return surface(op, () => {
-    const [x, y] = prepare(op, [a, b], result_type(operand(a), operand(b)));
-    return cmp(x!, y!, direction);
-  });
+  enterSurface(op);
+  try {
+    const xy = prepare(op, [a, b], resultType2(a, b));
+    return cmp(xy[0]!, xy[1]!, direction);
+  } finally {
+    exitSurface();
+  }
 }
 export const eq = (a: TensorOrScalar, b: TensorOrScalar) => compare("eq", "EQ", a, b);
 export const ne = (a: TensorOrScalar, b: TensorOrScalar) => compare("ne", "NE", a, b);
@@ -274,7 +282,12 @@ export function round(x: Tensor, ...args: unknown[]): Tensor {
 
 export function relu(x: Tensor): Tensor {
   if (x.dtype === bool) throw new TorchError("relu: not implemented for 'Bool'");
-  return surface("relu", () => where(gt(x, 0), x, zerosOf(x)));
+  enterSurface("relu");
+  try {
+    return where(gt(x, 0), x, zerosOf(x));
+  } finally {
+    exitSurface();
+  }
 }
 const zerosOf = (x: Tensor) => expandTo(scalarTensor(0, x.dtype, x.device), x.shape);
 
@@ -290,6 +303,21 @@ export function where(cond: Tensor, a?: TensorOrScalar, b?: TensorOrScalar): Ten
   if (cond.dtype !== bool) throw new TorchError(`where expected condition to be a boolean tensor, but got a tensor with dtype ${cond.dtype.scalarName}`);
   checkOperand("where", a, "input");
   checkOperand("where", b, "other");
+  if (a instanceof Tensor && sameShape(cond.shape, a.shape) && cond.device === a.device) {
+    // the common case: operands of the condition's shape, or scalars, on its device (what the general path below does then)
+    const bt = b instanceof Tensor;
+    if (!bt || (sameShape(cond.shape, b.shape) && cond.device === b.device)) {
+      enterSurface("where");
+      try {
+        const dt = resultType2(a, b!);
+        const x = convert(a, dt);
+        const y = bt ? convert(b, dt) : expandTo(scalarTensor(b!, dt, cond.device), cond.shape);
+        return bind1(P.select!, [cond, x, y]);
+      } finally {
+        exitSurface();
+      }
+    }
+  }
   return surface("where", () => {
     const dt = result_type(operand(a!), operand(b!));
     const shape = broadcastShapes("where", cond.shape, a instanceof Tensor ? a.shape : [], b instanceof Tensor ? b.shape : []);
