@@ -58,6 +58,7 @@ export class Module {
 
   /** What `module(...args)` runs (PyTorch's _call_impl). A pre-hook may return new args (an array) or one new arg. */
   __call__(...args: unknown[]): unknown {
+    if (this._forward_pre_hooks.size === 0 && this._forward_hooks.size === 0) return this.forward(...args);
     let input = args;
     for (const hook of [...this._forward_pre_hooks.values()]) {
       const r = hook(this, input);

@@ -25,6 +25,12 @@ function adamDefaults(op: string, args: AdamArgs, weight_decay: number, kwOnly: 
   return { ...o, betas: [...o.betas] };
 }
 
+/** Object.keys(o).length === 0, without the array. */
+function isEmpty(o: object): boolean {
+  for (const k in o) if (Object.prototype.hasOwnProperty.call(o, k)) return false;
+  return true;
+}
+
 abstract class AdamBase extends Optimizer {
   protected abstract readonly decoupled: boolean;
 
@@ -34,7 +40,7 @@ abstract class AdamBase extends Optimizer {
     for (const p of group.params) {
       if (!p.grad) continue;
       const state = this._state(p);
-      if (Object.keys(state).length === 0) {
+      if (isEmpty(state)) {
         // 'step' is a cpu float32 tensor, as in PyTorch 1.13 (it never lives on the device).
         state.step = tensor(0.0);
         state.exp_avg = zeros_like(p);
