@@ -34,7 +34,8 @@ function runStep(g: torch.Generator, st: Step, saved: Map<string, Uint8Array>, d
       return a.mean === 0 && a.std === 1 ? torch.randn([a.n], { dtype, device, generator }) : empty(a.n).normal_(a.mean, a.std, { generator });
     case "normal_tensor": return torch.normal(arg(a.mean), arg(a.std), { generator });
     case "randint": return torch.randint(int(a.low), int(a.high), [a.n], { dtype, device, generator });
-    case "random_": return empty(a.n).random_({ from: a.from === undefined ? undefined : int(a.from), to: a.to === null ? null : int(a.to), generator });
+    // PyTorch: random_(from, to=None) is the range from `from` up; random_() alone the whole range
+    case "random_": return empty(a.n).random_({ ...(a.from === undefined ? {} : { from: int(a.from), to: a.to === null ? null : int(a.to) }), ...(a.from === undefined && a.to !== null ? { to: int(a.to) } : {}), generator });
     case "randperm": return torch.randperm(a.n, { dtype, device, generator });
     case "bernoulli": return empty(a.n).bernoulli_(arg(a.p), { generator });
     case "exponential": return empty(a.n).exponential_(a.lambd, { generator });

@@ -1,11 +1,14 @@
 // @xlatorch/core: dtypes, Tensor, primitives, op surface, autograd.
 import "./methods.js";
 import "./vjps.js";
+import { signTensorMethods } from "./signature.js";
+import { Tensor as TensorClass } from "./tensor.js";
 import { setEngineOps } from "./autograd.js";
 import { add } from "./ops/elementwise.js";
 import type { Tensor } from "./tensor.js";
 
 setEngineOps({ add: (a: Tensor, b: Tensor) => add(a, b) });
+signTensorMethods(TensorClass.prototype as unknown as Record<string, unknown>);
 
 export * from "./dtype.js";
 export * from "./half.js";
@@ -25,4 +28,5 @@ export * as ops from "./ops/index.js";
 export * from "./ops/index.js";
 export * as autograd from "./autograd_api.js";
 export * as testing from "./testing.js";
+export { signed, signaturesOf, canonicalArgs, type Overload, type Param } from "./signature.js";
 export { set_printoptions, get_printoptions, type PrintOptions } from "./format.js";

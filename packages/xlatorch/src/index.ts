@@ -2,7 +2,8 @@
 import "@xlatorch/cpu";
 import "@xlatorch/lazy";
 import "./runtime_choice.js";
-export * from "@xlatorch/core";
+// core's namespace, torch.* functions taking the keyword form (signed_functions.ts is generated)
+export * from "./signed_functions.js";
 export { xla } from "@xlatorch/lazy";
 export { nn, optim, utils } from "@xlatorch/nn";
 export { chooseRuntime } from "./runtime_choice.js";

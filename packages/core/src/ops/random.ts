@@ -8,7 +8,7 @@ import { TorchError, TorchTypeError } from "../errors.js";
 import * as R from "../random/index.js";
 import { numelOf } from "../shape.js";
 import { Tensor } from "../tensor.js";
-import { parseArgs, splitSizes } from "./args.js";
+import { isKwargs, parseArgs, splitSizes } from "./args.js";
 import { resolveDevice, resolveDtype } from "./base.js";
 import { copy_ } from "./inplace.js";
 import { reshape } from "./shape.js";
@@ -104,10 +104,11 @@ export function normal_(t: Tensor, ...args: unknown[]): Tensor {
   return fill("normal_", t, R.normal(genOf(o.generator), t.numel(), dn(t), o.mean, o.std, { contiguous: (t as any).is_contiguous() }));
 }
 export function random_(t: Tensor, ...args: unknown[]): Tensor {
-  const nums = args.filter((a) => typeof a === "number" || typeof a === "bigint") as number[];
-  const o = parseArgs("random_", args.filter((a) => !(typeof a === "number" || typeof a === "bigint")), ["from", "to", "generator"]);
+  // PyTorch's overloads: random_(to), random_(from, to) with to=None meaning up to the dtype's limit, random_()
+  const kw = args.length && isKwargs(args[args.length - 1]) ? [args.pop()] : [];
+  const o = parseArgs("random_", kw, ["from", "to", "generator"]);
   let from = o.from, to = o.to;
-  if (nums.length === 1) { from = 0; to = nums[0]; } else if (nums.length >= 2) [from, to] = nums;
+  if (args.length === 1) { from = 0; to = args[0]; } else if (args.length >= 2) [from, to] = args;
   return fill("random_", t, R.random_(genOf(o.generator), t.numel(), dn(t), from, to));
 }
 export function bernoulli_(t: Tensor, ...args: unknown[]): Tensor {

@@ -1,0 +1,124 @@
+// The one argument parser. Every public callable has its PyTorch signature(s)
+// in signatures.json (generated from PyTorch 1.13 by
+// tests/fixtures/gen_signatures.py: aten schemas where the callable is an
+// aten op, Python's signature otherwise). A call in the keyword form (a
+// trailing options object) is rewritten into the canonical form the
+// implementation takes: every parameter named in the options object that
+// continues the positional run becomes positional, keyword-only parameters
+// (and any after a gap) stay in the options object. Unknown, duplicated and
+// missing arguments throw PyTorch's TypeError text at the call; overloads
+// resolve by trying each in PyTorch's order. Calls without an options object
+// pass through untouched.
+import { TorchTypeError } from "./errors.js";
+import { describe, isKwargs } from "./ops/args.js";
+import { Tensor } from "./tensor.js";
+import data from "./signatures.json";
+
+/** [name, type, has_default, keyword_only] as PyTorch declares them. */
+export type Param = [name: string, type: string, hasDefault: boolean, kwOnly: boolean];
+export interface Overload { params: Param[]; varargs: boolean }
+export type SignatureGroup = "torch" | "tensor" | "functional" | "modules" | "optim" | "lr_scheduler" | "nn_utils" | "init";
+
+const TABLE = (data as unknown as { table: Record<SignatureGroup, Record<string, Overload[]>> }).table;
+export const signaturesOf = (group: SignatureGroup, name: string): readonly Overload[] | undefined => TABLE[group][name];
+
+type Bound = { args: unknown[] } | { error: string; score: number };
+
+/** Canonical arguments of a keyword-form call (`args` ends with an options object), or a TypeError. */
+export function canonicalArgs(op: string, overloads: readonly Overload[], args: readonly unknown[]): unknown[] {
+  let best: { error: string; score: number } | null = null;
+  for (const o of overloads) {
+    const r = bind(op, o, args);
+    if ("args" in r) return r.args;
+    if (!best || r.score > best.score) best = r;
+  }
+  throw new TorchTypeError(best?.error ?? `${op}(): no signature accepts these arguments`);
+}
+
+function bind(op: string, o: Overload, args: readonly unknown[]): Bound {
+  if (o.varargs) return { args: [...args] };
+  const kw = args[args.length - 1] as Record<string, unknown>;
+  const pos = args.slice(0, -1);
+  const params = o.params;
+  const positional = params.filter((p) => !p[3]);
+  if (pos.length > positional.length) {
+    const n = positional.length;
+    return { error: `${op}() takes ${n} positional argument${n === 1 ? "" : "s"} but ${pos.length} ${pos.length === 1 ? "was" : "were"} given`, score: 0 };
+  }
+  const bound: unknown[] = pos.slice();
+  const rest: Record<string, unknown> = {};
+  let score = 1;
+  for (const k of Object.keys(kw)) {
+    const v = kw[k];
+    if (v === undefined) continue; // an absent argument, as in parseArgs
+    const i = positional.findIndex((p) => p[0] === k);
+    if (i >= 0) {
+      if (i < pos.length && pos[i] !== undefined) return { error: `${op}() got multiple values for argument '${k}'`, score };
+      bound[i] = v;
+    } else if (params.some((p) => p[0] === k)) {
+      rest[k] = v;
+    } else {
+      return { error: `${op}() got an unexpected keyword argument '${k}'`, score };
+    }
+    score++;
+  }
+  const missing = positional.filter((p, i) => !p[2] && bound[i] === undefined).map((p) => `"${p[0]}"`);
+  if (missing.length) return { error: `${op}() missing ${missing.length} required positional argument${missing.length === 1 ? "" : "s"}: ${missing.join(", ")}`, score };
+  for (let i = 0; i < bound.length; i++) {
+    const bad = kindError(op, positional[i]!, bound[i], i < pos.length ? i + 1 : null);
+    if (bad) return { error: bad, score };
+  }
+  // the positional run ends at the first gap; what was named after it stays named
+  let n = 0;
+  while (n < bound.length && bound[n] !== undefined) n++;
+  for (let i = n; i < bound.length; i++) if (bound[i] !== undefined) rest[positional[i]![0]] = bound[i];
+  const out = bound.slice(0, n);
+  if (Object.keys(rest).length) out.push(rest);
+  return { args: out };
+}
+
+const isInt = (v: unknown) => (typeof v === "number" && Number.isInteger(v)) || typeof v === "bigint" || typeof v === "boolean";
+const isNumber = (v: unknown) => typeof v === "number" || typeof v === "bigint" || typeof v === "boolean";
+/** Checks the argument kinds that tell overloads apart, with PyTorch's wording. */
+function kindError(op: string, p: Param, v: unknown, position: number | null): string | null {
+  if (v === undefined) return null;
+  const [name, type] = p;
+  const optional = type.startsWith("Optional[");
+  if (v === null) return optional || p[2] ? null : mismatch(op, name, type, v, position);
+  const t = optional ? type.slice(9, -1) : type;
+  const ok =
+    t === "Tensor" ? v instanceof Tensor
+    : t === "int" ? isInt(v) || (v instanceof Tensor && v.numel() === 1 && !v.dtype.is_floating_point)
+    : t === "float" || t === "number" ? isNumber(v) || (v instanceof Tensor && v.numel() === 1)
+    : t === "bool" ? typeof v === "boolean"
+    : t === "List[int]" ? (Array.isArray(v) && v.every(isInt)) || isInt(v)
+    : t === "List[Tensor]" ? Array.isArray(v) && v.every((x) => x instanceof Tensor)
+    : true;
+  return ok ? null : mismatch(op, name, t, v, position);
+}
+const TYPE_WORDS: Record<string, string> = { number: "Number", float: "float", int: "int", bool: "bool", Tensor: "Tensor", "List[int]": "tuple of ints", "List[Tensor]": "tuple of Tensors" };
+function mismatch(op: string, name: string, type: string, v: unknown, position: number | null): string {
+  const want = TYPE_WORDS[type] ?? type;
+  return `${op}(): argument '${name}'${position !== null ? ` (position ${position})` : ""} must be ${want}, not ${describe(v)}`;
+}
+
+/** `fn` with the keyword form rewritten by its signatures (calls without an options object are untouched). */
+export function signed<F extends (...a: any[]) => any>(op: string, overloads: readonly Overload[] | undefined, fn: F): F {
+  if (!overloads?.length) return fn;
+  const w = function (this: unknown) {
+    const n = arguments.length;
+    // eslint-disable-next-line prefer-rest-params
+    if (n === 0 || !isKwargs(arguments[n - 1])) return fn.apply(this, arguments as unknown as unknown[]);
+    return fn.apply(this, canonicalArgs(op, overloads, Array.prototype.slice.call(arguments)));
+  };
+  Object.defineProperty(w, "name", { value: fn.name || op });
+  return w as unknown as F;
+}
+
+/** Rewrites every Tensor method that has signatures (installed by methods.ts) to take the keyword form. */
+export function signTensorMethods(proto: Record<string, unknown>): void {
+  for (const name of Object.keys(TABLE.tensor)) {
+    const f = proto[name];
+    if (typeof f === "function") proto[name] = signed(name, TABLE.tensor[name], f as (...a: unknown[]) => unknown);
+  }
+}

@@ -1,0 +1,23 @@
+// Lists the public callables of the torch namespace as JSON, for
+// tests/fixtures/gen_signatures.py (which looks each up in PyTorch).
+import * as torch from "xlatorch";
+
+const fns = (o: object) => Object.keys(o).filter((k) => typeof (o as Record<string, unknown>)[k] === "function" && !k.startsWith("_")).sort();
+const isClass = (f: unknown) => typeof f === "function" && /^class\b/.test(Function.prototype.toString.call(f));
+const proto = torch.Tensor.prototype as unknown as Record<string, unknown>;
+const methods = Object.getOwnPropertyNames(proto).filter((k) => {
+  const d = Object.getOwnPropertyDescriptor(proto, k);
+  return k !== "constructor" && !k.startsWith("_") && typeof d?.value === "function";
+}).sort();
+const nn = torch.nn as unknown as Record<string, unknown>;
+const out = {
+  torch: fns(torch).filter((k) => !isClass((torch as Record<string, unknown>)[k])),
+  tensor: methods,
+  functional: fns(torch.nn.functional),
+  modules: Object.keys(nn).filter((k) => isClass(nn[k])).sort(),
+  optim: Object.keys(torch.optim).filter((k) => isClass((torch.optim as Record<string, unknown>)[k])).sort(),
+  lr_scheduler: Object.keys(torch.optim.lr_scheduler).filter((k) => isClass((torch.optim.lr_scheduler as Record<string, unknown>)[k])).sort(),
+  nn_utils: fns(torch.nn.utils),
+  init: fns(torch.nn.init),
+};
+console.log(JSON.stringify(out));
