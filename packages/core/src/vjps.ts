@@ -110,28 +110,42 @@ defineVjp<{ low: number[]; interior: number[] }>("pad", none, ([g], [x], _o, { l
 defineVjp<{ dim: number }>("concatenate", none, ([g], ins, _o, { dim }) => split(g!, ins.map((t) => t.shape[dim]!), dim));
 defineVjp<{ dims: number[] }>("reverse", none, ([g], _i, _o, { dims }) => [bind1(P.reverse!, [g!], { dims })]);
 
-defineVjp<DotDims>("dot_general", IN, ([g], [l, r], _o, dd) => {
+/** What dot_general's VJP needs from its dimension numbers and the operands' ranks (shared: attributes are never mutated). */
+interface DotPlan { ln: number; rn: number; gLhs: DotDims; gRhs: DotDims; permL: number[] | null; permR: number[] | null }
+const dotPlans = new WeakMap<DotDims, DotPlan>();
+function dotPlan(dd: DotDims, ln: number, rn: number): DotPlan {
+  const cached = dotPlans.get(dd);
+  if (cached && cached.ln === ln && cached.rn === rn) return cached;
   const nb = dd.lhs_batch.length;
-  const lf = [...l!.shape.keys()].filter((d) => !dd.lhs_batch.includes(d) && !dd.lhs_contract.includes(d));
-  const rf = [...r!.shape.keys()].filter((d) => !dd.rhs_batch.includes(d) && !dd.rhs_contract.includes(d));
+  const lf = [...Array(ln).keys()].filter((d) => !dd.lhs_batch.includes(d) && !dd.lhs_contract.includes(d));
+  const rf = [...Array(rn).keys()].filter((d) => !dd.rhs_batch.includes(d) && !dd.rhs_contract.includes(d));
   const gb = [...Array(nb).keys()];
   const gl = lf.map((_, i) => nb + i), gr = rf.map((_, i) => nb + lf.length + i);
-  const dg = (a: Tensor, b: Tensor, lb: number[], rb: number[], lc: number[], rc: number[]) =>
-    bind1(P.dot_general!, [a, b], { lhs_batch: lb, rhs_batch: rb, lhs_contract: lc, rhs_contract: rc });
-  // grad_lhs = g · rhs over rhs's free dims; result [batch, lhs free, rhs contract dims ascending]
-  const gl_ = dg(g!, r!, gb, dd.rhs_batch, gr, rf);
   const rcSorted = [...dd.rhs_contract].sort((a, b) => a - b);
   const lhsDims = [...dd.lhs_batch, ...lf, ...rcSorted.map((rc) => dd.lhs_contract[dd.rhs_contract.indexOf(rc)]!)];
-  // grad_rhs = g · lhs over lhs's free dims; result [batch, rhs free, lhs contract dims ascending]
-  const gr_ = dg(g!, l!, gb, dd.lhs_batch, gl, lf);
   const lcSorted = [...dd.lhs_contract].sort((a, b) => a - b);
   const rhsDims = [...dd.rhs_batch, ...rf, ...lcSorted.map((lc) => dd.rhs_contract[dd.lhs_contract.indexOf(lc)]!)];
-  const toLayout = (t: Tensor, dims: number[]) => {
+  const layout = (dims: number[]) => {
     const perm = new Array<number>(dims.length);
     dims.forEach((d, pos) => { perm[d] = pos; });
-    return perm.every((p, i) => p === i) ? t : permute(t, perm);
+    return perm.every((p, i) => p === i) ? null : perm;
   };
-  return [toLayout(gl_, lhsDims), toLayout(gr_, rhsDims)];
+  const plan: DotPlan = {
+    ln, rn,
+    gLhs: { lhs_batch: gb, rhs_batch: dd.rhs_batch, lhs_contract: gr, rhs_contract: rf },
+    gRhs: { lhs_batch: gb, rhs_batch: dd.lhs_batch, lhs_contract: gl, rhs_contract: lf },
+    permL: layout(lhsDims), permR: layout(rhsDims),
+  };
+  dotPlans.set(dd, plan);
+  return plan;
+}
+defineVjp<DotDims>("dot_general", IN, ([g], [l, r], _o, dd) => {
+  const plan = dotPlan(dd, l!.ndim, r!.ndim);
+  // grad_lhs = g · rhs over rhs's free dims; result [batch, lhs free, rhs contract dims ascending]
+  const gl_ = bind1(P.dot_general!, [g!, r!], plan.gLhs);
+  // grad_rhs = g · lhs over lhs's free dims; result [batch, rhs free, lhs contract dims ascending]
+  const gr_ = bind1(P.dot_general!, [g!, l!], plan.gRhs);
+  return [plan.permL ? permute(gl_, plan.permL) : gl_, plan.permR ? permute(gr_, plan.permR) : gr_];
 });
 
 // ---- reductions and scans -----------------------------------------------------
