@@ -7,6 +7,7 @@ import { dtypeOf, bfloat16, bool, float16, float32, float64, int16, int32, int64
 import { TorchError, TorchTypeError } from "./errors.js";
 import { fromHost } from "./dispatch.js";
 import { formatTensor, hostValues } from "./format.js";
+import { bf16ToF32, f16ToF32 } from "./half.js";
 import { isContiguous } from "./shape.js";
 import { Tensor } from "./tensor.js";
 import { isKwargs, parseArgs } from "./ops/args.js";
@@ -160,7 +161,10 @@ Object.assign(proto, {
   is_floating_point(this: Tensor) { return this.dtype.is_floating_point; },
   item(this: Tensor) {
     if (this.numel() !== 1) throw new TorchError(`a Tensor with ${this.numel()} elements cannot be converted to Scalar`);
-    return scalarOf(hostValues(this._host(), this.dtype)[0]!, this.dtype);
+    const h = this._host(), d = this.dtype;
+    // hostValues(h, d)[0] without converting the whole array
+    const v = d.name === "float16" ? f16ToF32((h as Uint16Array)[0]!) : d.name === "bfloat16" ? bf16ToF32((h as Uint16Array)[0]!) : (h as ArrayLike<number | bigint>)[0]!;
+    return scalarOf(v, d);
   },
   tolist(this: Tensor) {
     const vals = hostValues(this._host(), this.dtype).map((v) => scalarOf(v, this.dtype));
