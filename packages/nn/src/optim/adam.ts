@@ -1,7 +1,7 @@
 // Adam and AdamW (PyTorch 1.13's _single_tensor_adam / _single_tensor_adamw).
 // They differ only in weight decay: Adam adds weight_decay * param to the
 // gradient, AdamW multiplies the parameter by (1 - lr * weight_decay) first.
-import { Tensor, tensor, zeros_like } from "@xlatorch/core";
+import { Tensor, float32, tensor, zeros_like } from "@xlatorch/core";
 import { parseArgs, type Args } from "../nn/args.js";
 import { addcdiv_, addcmul_ } from "./_functional.js";
 import { Optimizer, type ParamGroup, type Params } from "./optimizer.js";
@@ -31,6 +31,21 @@ function isEmpty(o: object): boolean {
   return true;
 }
 
+/**
+ * `step_t += 1; step = step_t.item()`. The usual counter (a float32 cpu scalar)
+ * is read and then filled with the float32 sum, which is the same value and the
+ * same single write as add_(1) without running an add kernel.
+ */
+function advanceStep(t: Tensor): number {
+  if (t.dtype === float32 && t.device.type === "cpu" && t.ndim === 0 && !t.requires_grad) {
+    const step = Math.fround(Number(t.item()) + 1);
+    t.fill_(step);
+    return step;
+  }
+  t.add_(1);
+  return Number(t.item());
+}
+
 abstract class AdamBase extends Optimizer {
   protected abstract readonly decoupled: boolean;
 
@@ -49,14 +64,13 @@ abstract class AdamBase extends Optimizer {
       }
       let grad: Tensor = maximize ? p.grad.neg() : p.grad;
       const exp_avg: Tensor = state.exp_avg, exp_avg_sq: Tensor = state.exp_avg_sq;
-      (state.step as Tensor).add_(1);
+      const step = advanceStep(state.step as Tensor);
       if (weight_decay !== 0) {
         if (this.decoupled) p.mul_(1 - lr * weight_decay);
         else grad = grad.add(p, { alpha: weight_decay });
       }
       exp_avg.mul_(beta1).add_(grad, { alpha: 1 - beta1 });
       addcmul_(exp_avg_sq.mul_(beta2), grad, grad, 1 - beta2);
-      const step = Number((state.step as Tensor).item());
       const bias_correction1 = 1 - beta1 ** step;
       const bias_correction2 = 1 - beta2 ** step;
       const step_size = lr / bias_correction1;

@@ -87,8 +87,12 @@ export class Sequential extends IndexedModules {
   append(module: Module): this { this.add_module(String(this.length), module); return this; }
 
   override forward(input: any): any {
+    // this._values() without its intermediate arrays
+    const self = this as any;
+    const mods: Module[] = [];
+    for (const k of Object.keys(this)) { const m = self[k]; if (m instanceof Module) mods.push(m); }
     let x = input;
-    for (const m of this._values()) x = m(x);
+    for (let i = 0; i < mods.length; i++) x = mods[i]!(x);
     return x;
   }
 }
