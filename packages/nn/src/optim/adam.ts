@@ -1,7 +1,7 @@
 // Adam and AdamW (PyTorch 1.13's _single_tensor_adam / _single_tensor_adamw).
 // They differ only in weight decay: Adam adds weight_decay * param to the
 // gradient, AdamW multiplies the parameter by (1 - lr * weight_decay) first.
-import { Tensor, float32, tensor, zeros_like } from "@xlatorch/core";
+import { Tensor, float32, float64, int64, tensor, zeros_like } from "@xlatorch/core";
 import { parseArgs, type Args } from "../nn/args.js";
 import { addcdiv_, addcmul_ } from "./_functional.js";
 import { Optimizer, type ParamGroup, type Params } from "./optimizer.js";
@@ -32,15 +32,20 @@ function isEmpty(o: object): boolean {
 }
 
 /**
- * `step_t += 1; step = step_t.item()`. The usual counter (a float32 cpu scalar)
- * is read and then filled with the float32 sum, which is the same value and the
- * same single write as add_(1) without running an add kernel.
+ * `step_t += 1; step = step_t.item()`. The usual counter (a cpu scalar: int64 as
+ * tensor(0.0) makes it here, float32 or float64 from a loaded state) is read and
+ * then filled with the sum computed in its dtype: the same value and the same
+ * single write as add_(1), without running an add kernel.
  */
 function advanceStep(t: Tensor): number {
-  if (t.dtype === float32 && t.device.type === "cpu" && t.ndim === 0 && !t.requires_grad) {
-    const step = Math.fround(Number(t.item()) + 1);
-    t.fill_(step);
-    return step;
+  const d = t.dtype;
+  if (t.device.type === "cpu" && t.ndim === 0 && !t.requires_grad && (d === int64 || d === float32 || d === float64)) {
+    const old = Number(t.item());
+    const step = d === float32 ? Math.fround(old + 1) : old + 1;
+    if (d !== int64 || Number.isSafeInteger(step)) {
+      t.fill_(step);
+      return step;
+    }
   }
   t.add_(1);
   return Number(t.item());
