@@ -54,3 +54,59 @@ describe.each(["cpu", "xla"])("keyword form on %s", (device) => {
     expect(() => untyped(torch.topk)(x, { k: "a" })).toThrow("topk(): argument 'k' must be int, not str");
   });
 });
+
+describe("keyword form of nn modules, functional, optimizers, schedulers and utils", () => {
+  const { nn, optim } = torch;
+  const F = nn.functional;
+  const lrs = (make: (o: torch.optim.Optimizer) => { step(): void }) => {
+    const p = torch.zeros(1, { requires_grad: true });
+    const opt = new optim.SGD([p], { lr: 1 });
+    const s = make(opt);
+    const out: number[] = [];
+    for (let i = 0; i < 6; i++) { opt.step(); s.step(); out.push(opt.param_groups[0]!.lr as number); }
+    return out;
+  };
+  const S = optim.lr_scheduler as unknown as Record<string, new (...a: unknown[]) => { step(): void }>;
+
+  it("lr schedulers: StepLR, ExponentialLR, CosineAnnealingLR by keyword follow the positional schedule (silently wrong before)", () => {
+    expect(lrs((o) => new S.StepLR!(o, { step_size: 2, gamma: 0.5 }))).toEqual(lrs((o) => new S.StepLR!(o, 2, 0.5)));
+    expect(lrs((o) => new S.StepLR!(o, { step_size: 2, gamma: 0.5 }))).toEqual([1, 0.5, 0.5, 0.25, 0.25, 0.125]);
+    expect(lrs((o) => new S.ExponentialLR!(o, { gamma: 0.5 }))).toEqual(lrs((o) => new S.ExponentialLR!(o, 0.5)));
+    expect(lrs((o) => new S.CosineAnnealingLR!(o, { T_max: 4 }))).toEqual(lrs((o) => new S.CosineAnnealingLR!(o, 4)));
+    expect(lrs((o) => new S.CosineAnnealingLR!(o, { T_max: 4 })).every(Number.isFinite)).toBe(true);
+  });
+
+  it("module constructors with required parameters by keyword (threw before)", () => {
+    const U = (c: unknown) => c as new (...a: unknown[]) => torch.nn.Module;
+    torch.manual_seed(0);
+    const a = new (U(nn.Conv2d))(3, 6, { kernel_size: 5 }) as torch.nn.Conv2d;
+    torch.manual_seed(0);
+    const b = new nn.Conv2d(3, 6, 5);
+    same(a.weight, b.weight);
+    const x = torch.randn(1, 3, 8, 8);
+    same(a(x) as torch.Tensor, b(x) as torch.Tensor);
+    same(new (U(nn.MaxPool2d))({ kernel_size: 2, stride: 2 })(x) as torch.Tensor, new nn.MaxPool2d(2, 2)(x) as torch.Tensor);
+    const lin = new (U(nn.Linear))({ in_features: 3, out_features: 2 }) as torch.nn.Linear;
+    expect([...lin.weight.shape]).toEqual([2, 3]);
+    expect(new nn.Linear(3, 2, { bias: false }).bias).toBeNull();
+    expect(() => new (U(nn.Linear))(3, 2, { biass: false })).toThrow("Linear() got an unexpected keyword argument 'biass'");
+  });
+
+  it("functional pooling and clip_grad_norm_ by keyword", () => {
+    const x = torch.randn(1, 2, 9, 9);
+    const f = (fn: unknown) => fn as (...a: unknown[]) => torch.Tensor;
+    same(f(F.max_pool2d)(x, { kernel_size: 3, stride: 2 }), F.max_pool2d(x, 3, 2));
+    same(f(F.max_pool1d)(x.getitem(0), { kernel_size: 3, stride: 2 }), F.max_pool1d(x.getitem(0), 3, 2));
+    same(f(F.max_pool3d)(x.unsqueeze(0), { kernel_size: 2 }), F.max_pool3d(x.unsqueeze(0), 2));
+    const p = torch.ones(4, { requires_grad: true });
+    p.sum().mul(3).backward();
+    const norm = f(nn.utils.clip_grad_norm_)([p], { max_norm: 1 });
+    expect(norm.item()).toBeCloseTo(6, 5);
+    expect(p.grad!.norm().item()).toBeCloseTo(1, 5);
+  });
+
+  it("a dict argument is a value, not options (ModuleDict)", () => {
+    const d = new nn.ModuleDict({ fc: new nn.Linear(2, 2) });
+    expect(Object.keys(Object.fromEntries(d.items()))).toEqual(["fc"]);
+  });
+});

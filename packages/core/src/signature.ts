@@ -26,6 +26,11 @@ type Bound = { args: unknown[] } | { error: string; score: number };
 
 /** Canonical arguments of a keyword-form call (`args` ends with an options object), or a TypeError. */
 export function canonicalArgs(op: string, overloads: readonly Overload[], args: readonly unknown[]): unknown[] {
+  // A plain object that names no parameter, in an untyped slot (ModuleDict's dict of modules), is a value, not options.
+  const kw = args[args.length - 1] as Record<string, unknown>;
+  const slot = args.length - 1;
+  if (!Object.keys(kw).some((k) => overloads.some((o) => o.params.some((p) => p[0] === k)))
+    && overloads.some((o) => o.params.filter((p) => !p[3])[slot]?.[1] === "any")) return [...args];
   let best: { error: string; score: number } | null = null;
   for (const o of overloads) {
     const r = bind(op, o, args);
@@ -83,6 +88,7 @@ const isNumber = (v: unknown) => typeof v === "number" || typeof v === "bigint" 
 function kindError(op: string, p: Param, v: unknown, position: number | null): string | null {
   if (v === undefined) return null;
   const [name, type] = p;
+  if (type === "any") return null;
   const optional = type.startsWith("Optional[");
   if (v === null) return optional || p[2] ? null : mismatch(op, name, type, v, position);
   const t = optional ? type.slice(9, -1) : type;
@@ -122,3 +128,18 @@ export function signTensorMethods(proto: Record<string, unknown>): void {
     if (typeof f === "function") proto[name] = signed(name, TABLE.tensor[name], f as (...a: unknown[]) => unknown);
   }
 }
+
+/** A class whose constructor takes the keyword form (a Proxy: instanceof and subclassing see the class). */
+export function signedClass<C extends abstract new (...a: any[]) => any>(group: SignatureGroup, name: string, cls: C): C {
+  const overloads = TABLE[group][name];
+  if (!overloads?.length || overloads.every((o) => o.varargs)) return cls;
+  return new Proxy(cls, {
+    construct(target, args, newTarget) {
+      const n = args.length;
+      return Reflect.construct(target, n && isKwargs(args[n - 1]) ? canonicalArgs(name, overloads, args) : args, newTarget);
+    },
+  });
+}
+
+/** `fn` taking the keyword form by the signatures of `name` in `group`. */
+export const signedIn = <F extends (...a: any[]) => any>(group: SignatureGroup, name: string, fn: F): F => signed(name, TABLE[group][name], fn);
