@@ -298,12 +298,12 @@ const INPLACE: InplaceRow[] = [
   ["pow_ int by negative int", ints, (t) => t.pow_(-1), [/\bpow_?/, /Integers to negative integer powers are not allowed/]],
   ["leaf requires_grad add_", (d) => torch.ones(2, { requires_grad: true, device: d }), (t) => t.add_(1), [/\badd_/, /a leaf Variable that requires grad is being used in an in-place operation/]],
   ["view of leaf requires_grad mul_", (d) => torch.ones(2, 3, { requires_grad: true, device: d }), (t) => t.getitem(0).mul_(2), [/\bmul_/, /a view of a leaf Variable that requires grad is being used in an in-place operation/]],
-  ["setitem on leaf requires_grad", (d) => torch.ones(2, 3, { requires_grad: true, device: d }), (t) => t.setitem([0], 5.0), [/leaf Variable that requires grad is being used in an in-place operation/]],
-  ["setitem value shape mismatch", m23, (t) => t.setitem([0], other(t, torch.ones(4))), [/\(3\)/, /\(4\)|\[4\]/, /\[3\]/]],
-  ["setitem index out of range", m23, (t) => t.setitem([5], 0.0), [/index 5 is out of bounds for dimension 0 with size 2/]],
-  ["setitem tensor index out of range", m23, (t) => t.setitem([other(t, long([0, 7]))], 0.0), [/index 7 is out of bounds for dimension 0 with size 2/]],
-  ["setitem mask shape", m23, (t) => t.setitem([other(t, bool(3))], 0.0), [/shape of the mask \[3\] at index 0 does not match the shape of the indexed tensor \[2, 3\] at index 0/]],
-  ["setitem advanced value shape", m23, (t) => t.setitem([other(t, long([0, 1]))], other(t, torch.ones(2, 2))), [/shape mismatch|must match/, /\[2, 2\]/, /\[2, 3\]/]],
+  ["setitem on leaf requires_grad", (d) => torch.ones(2, 3, { requires_grad: true, device: d }), (t) => t.setitem(0, 5.0), [/leaf Variable that requires grad is being used in an in-place operation/]],
+  ["setitem value shape mismatch", m23, (t) => t.setitem(0, other(t, torch.ones(4))), [/\(3\)/, /\(4\)|\[4\]/, /\[3\]/]],
+  ["setitem index out of range", m23, (t) => t.setitem(5, 0.0), [/index 5 is out of bounds for dimension 0 with size 2/]],
+  ["setitem tensor index out of range", m23, (t) => t.setitem(other(t, long([0, 7])), 0.0), [/index 7 is out of bounds for dimension 0 with size 2/]],
+  ["setitem mask shape", m23, (t) => t.setitem(other(t, bool(3)), 0.0), [/shape of the mask \[3\] at index 0 does not match the shape of the indexed tensor \[2, 3\] at index 0/]],
+  ["setitem advanced value shape", m23, (t) => t.setitem(other(t, long([0, 1])), other(t, torch.ones(2, 2))), [/shape mismatch|must match/, /\[2, 2\]/, /\[2, 3\]/]],
   ["add_ across devices", ints, (t) => t.add_(torch.ones(3, { dtype: torch.int64 }).to("xla")), [/\badd_?\b/, /Expected all tensors to be on the same device/, /\bcpu\b/, /\bxla/]],
 ];
 

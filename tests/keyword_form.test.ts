@@ -110,3 +110,26 @@ describe("keyword form of nn modules, functional, optimizers, schedulers and uti
     expect(Object.keys(Object.fromEntries(d.items()))).toEqual(["fc"]);
   });
 });
+
+describe.each(["cpu", "xla"])("Python list subscripts on %s (a JavaScript array in a subscript is a list)", (device) => {
+  const x = () => torch.arange(12, { dtype: torch.float32 }).reshape(3, 4).to(device);
+  it("getitem: x[:, [-1]], x[[0, 2]], x[[[0], [2]]], x[[True, False, True]]", () => {
+    expect(x().getitem(":", [-1]).tolist()).toEqual([[3], [7], [11]]); // the whole tensor before
+    expect(x().getitem([0, 2]).tolist()).toEqual([[0, 1, 2, 3], [8, 9, 10, 11]]);
+    expect([...x().getitem([[0], [2]]).shape]).toEqual([2, 1, 4]);
+    expect(x().getitem([true, false, true], 1).tolist()).toEqual([1, 9]);
+    expect([...x().getitem([]).shape]).toEqual([0, 4]);
+  });
+  it("setitem: x[[0, 2]] = v and x[:, 0] = v take one argument per subscript, the value last", () => {
+    const a = x();
+    a.setitem([0, 2], 0);
+    expect(a.tolist()).toEqual([[0, 0, 0, 0], [4, 5, 6, 7], [0, 0, 0, 0]]);
+    const b = x();
+    b.setitem(":", 0, -1);
+    expect(b.getitem(":", 0).tolist()).toEqual([-1, -1, -1]);
+  });
+  it("lists that are not indices are refused", () => {
+    expect(() => x().getitem([0.5])).toThrow(torch.TorchIndexError);
+    expect(() => x().getitem([[0], [1, 2]])).toThrow(/ragged/);
+  });
+});

@@ -171,7 +171,8 @@ function callMethod(x: any, method: string, args: unknown[], what: string): any 
   }
   if (method === "setitem") {
     if (typeof x.setitem !== "function") throw new Error(`${what}: Tensor.setitem is not a function`);
-    return x.setitem(args[0], args[1]);
+    // fixtures hold the subscript tuple as one array; setitem takes one argument per subscript
+    return x.setitem(...(Array.isArray(args[0]) ? args[0] : [args[0]]), args[1]);
   }
   const f = x[method];
   if (typeof f !== "function") throw new Error(`${what}: ${isTensor(x) ? "Tensor" : typeof x}.${method} is not a function`);

@@ -54,19 +54,19 @@ describe("cpu index tensors index xla tensors (PyTorch's advanced indexing moves
 
   it("setitem with cpu indices and masks: scalars, 0-dim cpu values, xla values", () => {
     const i = torch.tensor([2, 0]);
-    same((x) => { x.setitem([i], 5); return x; });
-    same((x) => { x.setitem([i], torch.tensor(-3.5)); return x; });
-    same((x) => { x.setitem([":", torch.tensor([1, 3])], torch.tensor(7)); return x; }); // int64 0-dim value into float32
-    same((x) => { x.setitem([i], torch.arange(4, { dtype: torch.float32 }).to(x.device)); return x; });
+    same((x) => { x.setitem(i, 5); return x; });
+    same((x) => { x.setitem(i, torch.tensor(-3.5)); return x; });
+    same((x) => { x.setitem(":", torch.tensor([1, 3]), torch.tensor(7)); return x; }); // int64 0-dim value into float32
+    same((x) => { x.setitem(i, torch.arange(4, { dtype: torch.float32 }).to(x.device)); return x; });
     same((x) => { x.setitem(base().gt(6), 0); return x; });
-    same((x) => { x.setitem([base().remainder(3).eq(0)], torch.tensor(9.0)); return x; });
+    same((x) => { x.setitem(base().remainder(3).eq(0), torch.tensor(9.0)); return x; });
     // a one-element cpu value with a mask on self's device: PyTorch's masked_fill_ path
-    same((x) => { x.setitem([x.gt(6)], torch.tensor([4.0])); return x; });
+    same((x) => { x.setitem(x.gt(6), torch.tensor([4.0])); return x; });
   });
 
   it("basic-subscript setitem copies a cpu value of any shape (copy_), as PyTorch does", () => {
-    same((x) => { x.setitem(["1:"], torch.ones(2, 4).mul(8)); return x; });
-    same((x) => { x.setitem([0], torch.tensor(2.5)); return x; });
+    same((x) => { x.setitem("1:", torch.ones(2, 4).mul(8)); return x; });
+    same((x) => { x.setitem(0, torch.tensor(2.5)); return x; });
   });
 
   it("index_put / index_put_ with cpu indices, accumulate adding repeated indices", () => {
@@ -82,7 +82,7 @@ describe("cpu index tensors index xla tensors (PyTorch's advanced indexing moves
     const grads = ["cpu", "xla"].map((device) => {
       const w = torch.arange(6, { dtype: torch.float32 }).reshape(2, 3).to(device).requires_grad_();
       const y = w.mul(2);
-      y.setitem([torch.tensor([1])], torch.tensor(0.0));
+      y.setitem(torch.tensor([1]), torch.tensor(0.0));
       const z = y.getitem(torch.tensor([true, false])).pow(2).sum().add(y.sum());
       z.backward();
       return (w.grad as Tensor).cpu().tolist();
@@ -168,7 +168,7 @@ describe("where PyTorch keeps the device error, so does xlatorch", () => {
 
   it("advanced setitem with a non-0-dim cpu value throws and leaves the tensor unchanged", () => {
     const t = x();
-    expect(() => t.setitem([torch.tensor([0, 1])], torch.ones(2, 4))).toThrow(SAME_DEVICE);
+    expect(() => t.setitem(torch.tensor([0, 1]), torch.ones(2, 4))).toThrow(SAME_DEVICE);
     expect(t.cpu().tolist()).toEqual(base().tolist());
   });
 });

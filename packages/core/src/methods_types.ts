@@ -125,7 +125,8 @@ declare module "./tensor.js" {
     scatter(...args: any[]): Tensor;
     scatter_add(...args: any[]): Tensor;
     select(...args: any[]): Tensor;
-    setitem(subs: any, value: Tensor | number | boolean | bigint): void;
+    /** x[subs...] = value: one argument per Python subscript, the value last (`x.setitem(":", 0, v)`). */
+    setitem(...subsAndValue: any[]): void;
     sigmoid(...args: any[]): Tensor;
     sign(...args: any[]): Tensor;
     sin(...args: any[]): Tensor;

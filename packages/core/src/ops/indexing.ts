@@ -7,7 +7,7 @@ import { TorchError, TorchIndexError, TorchTypeError } from "../errors.js";
 import { P } from "../prims.js";
 import { broadcastShapes, normDim, shapeStr } from "../shape.js";
 import { Tensor } from "../tensor.js";
-import { getBackend, type Device } from "../device.js";
+import { Device, getBackend } from "../device.js";
 import { checkSameDevice, describe, isScalar, parseArgs, type Scalar, type TensorOrScalar } from "./args.js";
 import { convert, cpuScalarTo, expandTo, scalarTensor } from "./base.js";
 import { writing } from "./inplace.js";
@@ -16,7 +16,28 @@ import { namedPair } from "./reduce.js";
 import { expand, permute, reshape, select, sliceDim, unsqueeze } from "./shape.js";
 
 /** One Python subscript: int, "a:b:c" slice string, null (None), "..." or an index tensor. */
-export type Subscript = number | string | null | Tensor | boolean | { start?: number | null; stop?: number | null; step?: number | null };
+/** One Python subscript: int, "a:b:c" slice string or slice object, null (None), "...", bool, index tensor, or a list (JS array). */
+export type Subscript = number | string | null | Tensor | boolean | { start?: number | null; stop?: number | null; step?: number | null } | NestedList;
+type NestedList = readonly (number | bigint | boolean | NestedList)[];
+
+/** A Python list used as an index: int64 positions, or a bool mask when every element is a bool. */
+function listIndex(list: NestedList): Tensor {
+  const flat: unknown[] = [];
+  const shape: number[] = [];
+  const walk = (l: NestedList, depth: number) => {
+    if (shape.length === depth) shape.push(l.length);
+    else if (shape[depth] !== l.length) throw new TorchIndexError(`setting an array element with a sequence: the index list is ragged (length ${l.length} where ${shape[depth]} was expected)`);
+    for (const e of l) Array.isArray(e) ? walk(e as NestedList, depth + 1) : flat.push(e);
+  };
+  walk(list, 0);
+  if (flat.length && flat.every((e) => typeof e === "boolean")) {
+    return fromHost(Uint8Array.from(flat as boolean[], (b) => (b ? 1 : 0)), shape, bool, new Device("cpu"));
+  }
+  if (!flat.every((e) => (typeof e === "number" && Number.isInteger(e)) || typeof e === "bigint")) {
+    throw new TorchIndexError(`only integers, slices (\`:\`), ellipsis (\`...\`), None and long or byte Variables are valid indices (got a list holding ${describe(flat.find((e) => !(typeof e === "number" && Number.isInteger(e)) && typeof e !== "bigint"))})`);
+  }
+  return fromHost(BigInt64Array.from(flat as (number | bigint)[], (v) => BigInt(v)), shape, int64, new Device("cpu"));
+}
 
 /** torch.slice-like helper for users who prefer objects over "a:b:c" strings. */
 export const slice = (start: number | null = null, stop: number | null = null, step: number | null = null) => ({ start, stop, step });
@@ -58,7 +79,9 @@ function applyBasic(x: Tensor, subs: readonly Subscript[]): Indexed {
   let v = x;
   let d = 0;
   const adv: Indexed["adv"] = [];
-  for (const s of list) {
+  for (let s of list) {
+    // a JavaScript array is a Python list: an integer (or bool) index, x[:, [0, 2]]
+    if (Array.isArray(s)) s = listIndex(s);
     if (s === null || s === true) { v = unsqueeze(v, d); d++; continue; }
     if (s === false) { v = sliceDim(unsqueeze(v, d), d, 0, 0); d++; continue; }
     if (typeof s === "number") {
@@ -169,15 +192,20 @@ export function getitem(x: Tensor, ...subs: Subscript[]): Tensor {
   return adv.length ? surface("index", () => applyAdvanced(view, adv)) : view;
 }
 
-/** x[subs] = value (Python's __setitem__), in place. */
-export function setitem(x: Tensor, subs: Subscript | Subscript[], value: TensorOrScalar): void {
-  const list = Array.isArray(subs) ? subs : [subs];
+/**
+ * x[subs...] = value (Python's __setitem__), in place: `x.setitem(":", 0, v)`
+ * is `x[:, 0] = v`, one argument per subscript as in getitem, the value last.
+ */
+export function setitem(x: Tensor, ...subsAndValue: [...Subscript[], TensorOrScalar]): void {
+  if (subsAndValue.length < 2) throw new TorchTypeError(`setitem(): expected one or more subscripts and a value, got ${subsAndValue.length} argument${subsAndValue.length === 1 ? "" : "s"}`);
+  const list = subsAndValue.slice(0, -1) as Subscript[];
+  const value = subsAndValue[subsAndValue.length - 1] as TensorOrScalar;
   if (!(value instanceof Tensor) && !isScalar(value)) throw new TorchTypeError(`setitem: value must be Tensor or Number, not ${describe(value)}`);
   writing(x, () => setitemInner(x, list, value));
 }
 
 function setitemInner(x: Tensor, list: Subscript[], value: TensorOrScalar): void {
-  if (!list.some((s) => s instanceof Tensor)) {
+  if (!list.some((s) => s instanceof Tensor || Array.isArray(s))) {
     // basic subscripts only: a view, and copy_ (which takes a value from any device, as PyTorch's does)
     const { view } = applyBasic(x, list);
     view.copy_(value instanceof Tensor ? value : scalarTensor(value, view.dtype, view.device));

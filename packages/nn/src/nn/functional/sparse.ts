@@ -30,7 +30,7 @@ function embeddingRenorm_(weight: Tensor, indices: Tensor, max_norm: number, nor
     const rows = weight.index_select(0, indices);
     const norms = rows.norm(norm_type, 1, { keepdim: true });
     const scale = where(norms.gt(max_norm), norms.add(1e-7).reciprocal().mul(max_norm), 1);
-    weight.setitem([indices], rows.mul(scale));
+    weight.setitem(indices, rows.mul(scale));
   });
 }
 
