@@ -9,6 +9,7 @@
 // and autograd alone: the same cases on a device backend that does nothing
 // (registered in place of `xla` after the real xla cases have run).
 import * as torch from "xlatorch";
+import * as core from "@xlatorch/core";
 import v8 from "node:v8";
 import vm from "node:vm";
 
@@ -32,7 +33,7 @@ const stubBackend: torch.DeviceBackend = {
   toHost: (t) => t.dtype.alloc(t.numel()),
   write: () => {},
 };
-const useStub = (): void => torch.registerDevice(stubBackend);
+const useStub = (): void => core.registerDevice(stubBackend);
 
 function plain(device: string): Case {
   return {

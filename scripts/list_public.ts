@@ -1,17 +1,22 @@
 // Lists the public callables of the torch namespace as JSON, for
 // tests/fixtures/gen_signatures.py (which looks each up in PyTorch).
 import * as torch from "xlatorch";
+import * as core from "@xlatorch/core";
 
 const fns = (o: object) => Object.keys(o).filter((k) => typeof (o as Record<string, unknown>)[k] === "function" && !k.startsWith("_")).sort();
-const isClass = (f: unknown) => typeof f === "function" && /^class\b/.test(Function.prototype.toString.call(f));
+// classes (possibly behind the keyword-form Proxy, which hides their source): constructible with a prototype
+const isClass = (f: unknown) => typeof f === "function" && /^class\b|native code/.test(Function.prototype.toString.call(f)) && typeof (f as { prototype?: unknown }).prototype === "object";
 const proto = torch.Tensor.prototype as unknown as Record<string, unknown>;
 const methods = Object.getOwnPropertyNames(proto).filter((k) => {
   const d = Object.getOwnPropertyDescriptor(proto, k);
   return k !== "constructor" && !k.startsWith("_") && typeof d?.value === "function";
 }).sort();
 const nn = torch.nn as unknown as Record<string, unknown>;
+const coreRec = core as unknown as Record<string, unknown>;
 const out = {
-  torch: fns(torch).filter((k) => !isClass((torch as Record<string, unknown>)[k])),
+  // every value @xlatorch/core exports, and which are plain functions (the torch.* candidates)
+  core: Object.keys(core).sort(),
+  torch: fns(core).filter((k) => !isClass(coreRec[k])),
   tensor: methods,
   functional: fns(torch.nn.functional),
   modules: Object.keys(nn).filter((k) => isClass(nn[k])).sort(),

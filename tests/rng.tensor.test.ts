@@ -5,6 +5,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import * as torch from "xlatorch";
+import * as core from "@xlatorch/core";
 
 interface Arr { dtype: string; shape: number[]; hex?: string; head_hex?: string; tail_hex?: string; sha256?: string; trimmed?: number }
 interface Step { call: string; op: string; args: Record<string, any>; inputs?: Record<string, string>; out?: Arr; out_scalar?: string; save?: string }
@@ -17,7 +18,7 @@ function tensorOf(a: Arr, device: string): torch.Tensor {
   const buf = b.buffer.slice(0);
   const d = torch.dtypeOf(a.dtype);
   const host: any = { float32: Float32Array, float64: Float64Array, float16: Uint16Array, bfloat16: Uint16Array, int64: BigInt64Array, int32: Int32Array }[a.dtype];
-  return torch.fromHost(new host(buf), a.shape, d, torch.device(device));
+  return core.fromHost(new host(buf), a.shape, d, torch.device(device));
 }
 
 function runStep(g: torch.Generator, st: Step, saved: Map<string, Uint8Array>, device: string): torch.Tensor | Uint8Array | null {

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import * as torch from "xlatorch";
+import * as core from "@xlatorch/core";
 
 const dir = mkdtempSync(join(tmpdir(), "xlatorch-ser-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -26,7 +27,7 @@ function toBytes(obj: unknown): Uint8Array {
 }
 /** The raw bytes of a tensor's contiguous host values. */
 const bits = (t: torch.Tensor) => { const h = t._host(); return [...new Uint8Array(h.buffer, h.byteOffset, h.byteLength)]; };
-const fromBits = (a: torch.HostArray, shape: number[], dtype: torch.DType, device: torch.DeviceLike = "cpu") => torch.fromHost(a, shape, dtype, torch.device(device));
+const fromBits = (a: torch.HostArray, shape: number[], dtype: torch.DType, device: torch.DeviceLike = "cpu") => core.fromHost(a, shape, dtype, torch.device(device));
 
 const SPECIAL = [0, -0, 1.5, -2.25, NaN, Infinity, -Infinity, 1e-3, 65504, 6e-8];
 
