@@ -4,7 +4,7 @@ export * from "./utils/index.js";
 import * as raw from "./utils/index.js";
 import { signedIn } from "@xlatorch/core";
 
-export const clip_grad_norm_ = signedIn("nn_utils", "clip_grad_norm_", raw.clip_grad_norm_);
-export const clip_grad_value_ = signedIn("nn_utils", "clip_grad_value_", raw.clip_grad_value_);
-export const parameters_to_vector = signedIn("nn_utils", "parameters_to_vector", raw.parameters_to_vector);
-export const vector_to_parameters = signedIn("nn_utils", "vector_to_parameters", raw.vector_to_parameters);
+export const clip_grad_norm_: typeof raw.clip_grad_norm_ = signedIn("nn_utils", "clip_grad_norm_", raw.clip_grad_norm_);
+export const clip_grad_value_: typeof raw.clip_grad_value_ = signedIn("nn_utils", "clip_grad_value_", raw.clip_grad_value_);
+export const parameters_to_vector: typeof raw.parameters_to_vector = signedIn("nn_utils", "parameters_to_vector", raw.parameters_to_vector);
+export const vector_to_parameters: typeof raw.vector_to_parameters = signedIn("nn_utils", "vector_to_parameters", raw.vector_to_parameters);

@@ -6,13 +6,13 @@ import { SGD as SGD_ } from "./sgd.js";
 import { Adam as Adam_, AdamW as AdamW_ } from "./adam.js";
 import { RMSprop as RMSprop_ } from "./rmsprop.js";
 
-export const Optimizer = signedClass("optim", "Optimizer", Optimizer_);
+export const Optimizer: typeof Optimizer_ = signedClass("optim", "Optimizer", Optimizer_);
 export type Optimizer = Optimizer_;
-export const SGD = signedClass("optim", "SGD", SGD_);
+export const SGD: typeof SGD_ = signedClass("optim", "SGD", SGD_);
 export type SGD = SGD_;
-export const Adam = signedClass("optim", "Adam", Adam_);
+export const Adam: typeof Adam_ = signedClass("optim", "Adam", Adam_);
 export type Adam = Adam_;
-export const AdamW = signedClass("optim", "AdamW", AdamW_);
+export const AdamW: typeof AdamW_ = signedClass("optim", "AdamW", AdamW_);
 export type AdamW = AdamW_;
-export const RMSprop = signedClass("optim", "RMSprop", RMSprop_);
+export const RMSprop: typeof RMSprop_ = signedClass("optim", "RMSprop", RMSprop_);
 export type RMSprop = RMSprop_;

@@ -4,13 +4,13 @@ export * from "./lr_scheduler.js";
 import { signedClass } from "@xlatorch/core";
 import { CosineAnnealingLR as CosineAnnealingLR_, ExponentialLR as ExponentialLR_, LambdaLR as LambdaLR_, MultiplicativeLR as MultiplicativeLR_, StepLR as StepLR_ } from "./lr_scheduler.js";
 
-export const CosineAnnealingLR = signedClass("lr_scheduler", "CosineAnnealingLR", CosineAnnealingLR_);
+export const CosineAnnealingLR: typeof CosineAnnealingLR_ = signedClass("lr_scheduler", "CosineAnnealingLR", CosineAnnealingLR_);
 export type CosineAnnealingLR = CosineAnnealingLR_;
-export const ExponentialLR = signedClass("lr_scheduler", "ExponentialLR", ExponentialLR_);
+export const ExponentialLR: typeof ExponentialLR_ = signedClass("lr_scheduler", "ExponentialLR", ExponentialLR_);
 export type ExponentialLR = ExponentialLR_;
-export const LambdaLR = signedClass("lr_scheduler", "LambdaLR", LambdaLR_);
+export const LambdaLR: typeof LambdaLR_ = signedClass("lr_scheduler", "LambdaLR", LambdaLR_);
 export type LambdaLR = LambdaLR_;
-export const MultiplicativeLR = signedClass("lr_scheduler", "MultiplicativeLR", MultiplicativeLR_);
+export const MultiplicativeLR: typeof MultiplicativeLR_ = signedClass("lr_scheduler", "MultiplicativeLR", MultiplicativeLR_);
 export type MultiplicativeLR = MultiplicativeLR_;
-export const StepLR = signedClass("lr_scheduler", "StepLR", StepLR_);
+export const StepLR: typeof StepLR_ = signedClass("lr_scheduler", "StepLR", StepLR_);
 export type StepLR = StepLR_;
