@@ -10,26 +10,13 @@ import { writeFileSync } from "node:fs";
 import os from "node:os";
 import * as torch from "xlatorch";
 import { getRuntime, setRuntime } from "@xlatorch/lazy";
-import type { DeviceBuffer, Executable, HostArray, Module, Runtime } from "@xlatorch/stablehlo";
+import { NullRuntime } from "./lib/null_runtime.js";
+import { mlpAdamStep } from "./programs/mlp_adam_step.js";
 
 const argv = process.argv.slice(2);
 const arg = (name: string) => { const i = argv.indexOf(`--${name}`); return i >= 0 ? argv[i + 1] : undefined; };
 const REPS = Number(arg("reps") ?? 500);
 const xla = torch.xla;
-
-/** tinygrad's null device, as a Runtime: compiles and runs in no time, results are never computed. */
-class NullRuntime implements Runtime {
-  readonly platform = "null";
-  readonly devices = ["null:0"];
-  compile(m: Module): Executable & { outs: DeviceBuffer[] } {
-    const outs = m.funcs[0]!.returns.map((v) => ({ dtype: v.type.element as never, shape: v.type.shape }));
-    return { numOutputs: outs.length, outs };
-  }
-  toDevice(_d: HostArray, dtype: DeviceBuffer["dtype"], shape: readonly number[]): DeviceBuffer { return { dtype, shape }; }
-  execute(exe: Executable): DeviceBuffer[] { return (exe as unknown as { outs: DeviceBuffer[] }).outs.map((b) => ({ ...b })); }
-  toHost(b: DeviceBuffer): HostArray { return torch.dtypeOf(b.dtype).alloc(b.shape.reduce((a, c) => a * c, 1)); }
-  dispose(): void {}
-}
 
 const median = (a: number[]) => { const s = [...a].sort((p, q) => p - q); return s[s.length >> 1]!; };
 /** Median over REPS repetitions (after WARM untimed ones) of the time `timed` takes; `untimed` runs around it. */
@@ -63,18 +50,7 @@ function cacheHitMs(): number {
 }
 
 function trainStep(): { opsPerStep: number; hostMs: number } {
-  torch.manual_seed(0);
-  const { nn, optim } = torch;
-  const model = new nn.Sequential(new nn.Linear(64, 64), new nn.ReLU(), new nn.Linear(64, 64), new nn.ReLU(), new nn.Linear(64, 10)).to("xla");
-  const opt = new optim.Adam(model.parameters(), { lr: 1e-3 });
-  const lossFn = new nn.CrossEntropyLoss();
-  const xs = torch.randn(32, 64), ys = torch.randint(0, 10, [32]);
-  const step = () => {
-    const loss = lossFn(model(xs.to("xla")), ys.to("xla"));
-    opt.zero_grad();
-    loss.backward();
-    opt.step();
-  };
+  const step = mlpAdamStep();
   const before = xla.metrics();
   const ms = per(REPS, step);
   const after = xla.metrics();
