@@ -1,6 +1,6 @@
 // torch.nn.init (PyTorch 1.13): the same arithmetic in double and the same
 // RNG calls in the same order, so seeded initializations match bit for bit.
-import { Tensor, eye, no_grad } from "@xlatorch/core";
+import { Tensor, eye, no_grad, TorchError } from "@xlatorch/core";
 import { parseArgs, type Args } from "./args.js";
 
 export type Nonlinearity =
@@ -15,25 +15,25 @@ export function calculate_gain(nonlinearity: Nonlinearity, param: number | null 
     case "tanh": return 5.0 / 3;
     case "relu": return Math.sqrt(2.0);
     case "leaky_relu": {
-      if (param !== null && typeof param !== "number") throw new Error(`negative_slope ${String(param)} not a valid number`);
+      if (param !== null && typeof param !== "number") throw new TorchError(`negative_slope ${String(param)} not a valid number`);
       const slope = param ?? 0.01;
       // Python's `slope ** 2` is the correctly rounded square, as slope * slope is.
       return Math.sqrt(2.0 / (1 + slope * slope));
     }
     case "selu": return 3.0 / 4;
-    default: throw new Error(`Unsupported nonlinearity ${String(nonlinearity)}`);
+    default: throw new TorchError(`Unsupported nonlinearity ${String(nonlinearity)}`);
   }
 }
 
 export function _calculate_fan_in_and_fan_out(tensor: Tensor): [number, number] {
-  if (tensor.ndim < 2) throw new Error("Fan in and fan out can not be computed for tensor with fewer than 2 dimensions");
+  if (tensor.ndim < 2) throw new TorchError("Fan in and fan out can not be computed for tensor with fewer than 2 dimensions");
   const receptive = tensor.shape.slice(2).reduce((a, b) => a * b, 1);
   return [tensor.shape[1]! * receptive, tensor.shape[0]! * receptive];
 }
 
 function _calculate_correct_fan(tensor: Tensor, mode: string): number {
   const m = mode.toLowerCase();
-  if (m !== "fan_in" && m !== "fan_out") throw new Error(`Mode ${mode} not supported, please use one of ['fan_in', 'fan_out']`);
+  if (m !== "fan_in" && m !== "fan_out") throw new TorchError(`Mode ${mode} not supported, please use one of ['fan_in', 'fan_out']`);
   const [fanIn, fanOut] = _calculate_fan_in_and_fan_out(tensor);
   return m === "fan_in" ? fanIn : fanOut;
 }
@@ -51,7 +51,7 @@ export const ones_ = (tensor: Tensor): Tensor => constant_(tensor, 1);
 export const zeros_ = (tensor: Tensor): Tensor => no_grad(() => tensor.zero_());
 
 export function eye_(tensor: Tensor): Tensor {
-  if (tensor.ndim !== 2) throw new Error("Only tensors with 2 dimensions are supported");
+  if (tensor.ndim !== 2) throw new TorchError("Only tensors with 2 dimensions are supported");
   return no_grad(() => tensor.copy_(eye(tensor.shape[0]!, tensor.shape[1]!, { dtype: tensor.dtype, device: tensor.device })));
 }
 

@@ -10,7 +10,7 @@
 //
 // Calling: instances are functions (see callable.ts); `model(x)` runs
 // `__call__`: forward pre-hooks, forward, forward hooks.
-import { Device, Tensor, device as toDevice, dtypeOf, no_grad, type DType, type DeviceLike } from "@xlatorch/core";
+import { Device, Tensor, device as toDevice, dtypeOf, no_grad, type DType, type DeviceLike, TorchError, TorchTypeError } from "@xlatorch/core";
 import { parseArgs, type Args } from "./args.js";
 import { callableInstance, callablePrototype } from "./callable.js";
 import { RemovableHandle } from "./hooks.js";
@@ -53,7 +53,7 @@ export class Module {
   }
 
   forward(..._args: any[]): any {
-    throw new Error(`Module [${this._get_name()}] is missing the required "forward" function`);
+    throw new TorchError(`Module [${this._get_name()}] is missing the required "forward" function`);
   }
 
   /** What `module(...args)` runs (PyTorch's _call_impl). A pre-hook may return new args (an array) or one new arg. */
@@ -86,23 +86,23 @@ export class Module {
   // ---- registration ---------------------------------------------------------------
   /** PyTorch's name checks: no dots, not empty, not an existing attribute of another kind. */
   private _checkName(kind: string, name: string, sameKind: (v: unknown) => boolean): void {
-    if (typeof name !== "string") throw new TypeError(`${kind} name should be a string. Got ${typeof name}`);
-    if (name.includes(".")) throw new Error(`${kind} name can't contain ".", got: ${name}`);
-    if (name === "") throw new Error(`${kind} name can't be empty string ""`);
+    if (typeof name !== "string") throw new TorchTypeError(`${kind} name should be a string. Got ${typeof name}`);
+    if (name.includes(".")) throw new TorchError(`${kind} name can't contain ".", got: ${name}`);
+    if (name === "") throw new TorchError(`${kind} name can't be empty string ""`);
     const own = Object.prototype.hasOwnProperty.call(this, name);
     const v = (this as any)[name];
     if ((!own && name in this) || (own && v !== undefined && v !== null && !sameKind(v))) {
-      throw new Error(`attribute '${name}' already exists`);
+      throw new TorchError(`attribute '${name}' already exists`);
     }
   }
 
   register_parameter(name: string, param: Parameter | null): void {
     this._checkName("parameter", name, isParameter);
     if (param !== null && !(param instanceof Parameter)) {
-      throw new TypeError(`cannot assign '${describe(param)}' object to parameter '${name}' (torch.nn.Parameter or None required)`);
+      throw new TorchTypeError(`cannot assign '${describe(param)}' object to parameter '${name}' (torch.nn.Parameter or None required)`);
     }
     if (param && param.grad_fn) {
-      throw new Error(`Cannot assign non-leaf Tensor to parameter '${name}'. Model parameters must be created explicitly. To express '${name}' as a function of another Tensor, compute the value in the forward() method.`);
+      throw new TorchError(`Cannot assign non-leaf Tensor to parameter '${name}'. Model parameters must be created explicitly. To express '${name}' as a function of another Tensor, compute the value in the forward() method.`);
     }
     (this as any)[name] = param;
   }
@@ -110,13 +110,13 @@ export class Module {
   register_buffer(name: string, tensor: Tensor | null, ...args: Args<[persistent: boolean], { persistent?: boolean }>): void {
     const { persistent } = parseArgs("register_buffer", args, ["persistent"], { persistent: true });
     if (!this._buffer_persistent.has(name)) this._checkName("buffer", name, () => false);
-    if (tensor !== null && !(tensor instanceof Tensor)) throw new TypeError(`cannot assign '${describe(tensor)}' object to buffer '${name}' (torch Tensor or None required)`);
+    if (tensor !== null && !(tensor instanceof Tensor)) throw new TorchTypeError(`cannot assign '${describe(tensor)}' object to buffer '${name}' (torch Tensor or None required)`);
     this._buffer_persistent.set(name, persistent);
     (this as any)[name] = tensor;
   }
 
   add_module(name: string, module: Module | null): void {
-    if (module !== null && !(module instanceof Module)) throw new TypeError(`${describe(module)} is not a Module subclass`);
+    if (module !== null && !(module instanceof Module)) throw new TorchTypeError(`${describe(module)} is not a Module subclass`);
     this._checkName("module", name, isModule);
     (this as any)[name] = module;
   }
@@ -204,8 +204,8 @@ export class Module {
     let m: Module = this;
     for (const item of target.split(".")) {
       const next = Object.prototype.hasOwnProperty.call(m, item) ? (m as any)[item] : undefined;
-      if (next === undefined) throw new Error(`${m._get_name()} has no attribute \`${item}\``);
-      if (!(next instanceof Module)) throw new Error(`\`${item}\` is not an nn.Module`);
+      if (next === undefined) throw new TorchError(`${m._get_name()} has no attribute \`${item}\``);
+      if (!(next instanceof Module)) throw new TorchError(`\`${item}\` is not an nn.Module`);
       m = next;
     }
     return m;
@@ -220,7 +220,7 @@ export class Module {
 
   // ---- modes and gradients ------------------------------------------------------------
   train(mode = true): this {
-    if (typeof mode !== "boolean") throw new TypeError("training mode is expected to be boolean");
+    if (typeof mode !== "boolean") throw new TorchTypeError("training mode is expected to be boolean");
     this.training = mode;
     for (const m of this.children()) m.train(mode);
     return this;
@@ -263,7 +263,7 @@ export class Module {
   to(...args: unknown[]): this {
     const { device, dtype } = parseToArgs(args);
     if (dtype && !dtype.is_floating_point) {
-      throw new TypeError(`nn.Module.to only accepts floating point or complex dtypes, but got desired dtype=${dtype}`);
+      throw new TorchTypeError(`nn.Module.to only accepts floating point or complex dtypes, but got desired dtype=${dtype}`);
     }
     return this._apply((t) => t.to({ device, dtype: t.is_floating_point() ? dtype : undefined }));
   }
@@ -307,7 +307,7 @@ export class Module {
       if (unexpected.length) errors.unshift(`Unexpected key(s) in state_dict: ${unexpected.map((k) => `"${k}"`).join(", ")}. `);
       if (missing.length) errors.unshift(`Missing key(s) in state_dict: ${missing.map((k) => `"${k}"`).join(", ")}. `);
     }
-    if (errors.length) throw new Error(`Error(s) in loading state_dict for ${this._get_name()}:\n\t${errors.join("\n\t")}`);
+    if (errors.length) throw new TorchError(`Error(s) in loading state_dict for ${this._get_name()}:\n\t${errors.join("\n\t")}`);
     return { missing_keys: missing, unexpected_keys: unexpected };
   }
 

@@ -1,5 +1,5 @@
 // torch.nn.Parameter: a Tensor that a Module registers as a parameter.
-import { Tensor, empty, formatTensor, no_grad } from "@xlatorch/core";
+import { Tensor, empty, formatTensor, no_grad, TorchTypeError } from "@xlatorch/core";
 import { parseArgs, type Args } from "./args.js";
 
 export class Parameter extends Tensor {
@@ -11,7 +11,7 @@ export class Parameter extends Tensor {
   constructor(data?: Tensor | null, ...args: Args<[requires_grad: boolean], { requires_grad?: boolean }>) {
     const { requires_grad } = parseArgs("Parameter", args, ["requires_grad"], { requires_grad: true });
     const d = data ?? no_grad(() => empty(0));
-    if (!(d instanceof Tensor)) throw new TypeError(`Parameter(): argument 'data' must be Tensor, not ${typeof d}`);
+    if (!(d instanceof Tensor)) throw new TorchTypeError(`Parameter(): argument 'data' must be Tensor, not ${typeof d}`);
     super(d._payload, d.shape, d.dtype, d.device);
     this._vc = d._vc;
     this.requires_grad_(requires_grad);

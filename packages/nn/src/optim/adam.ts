@@ -1,7 +1,7 @@
 // Adam and AdamW (PyTorch 1.13's _single_tensor_adam / _single_tensor_adamw).
 // They differ only in weight decay: Adam adds weight_decay * param to the
 // gradient, AdamW multiplies the parameter by (1 - lr * weight_decay) first.
-import { Tensor, float32, float64, int64, tensor, zeros_like } from "@xlatorch/core";
+import { Tensor, float32, float64, int64, tensor, zeros_like, TorchError } from "@xlatorch/core";
 import { parseArgs, type Args } from "../nn/args.js";
 import { addcdiv_, addcmul_ } from "./_functional.js";
 import { Optimizer, type ParamGroup, type Params } from "./optimizer.js";
@@ -16,12 +16,12 @@ function adamDefaults(op: string, args: AdamArgs, weight_decay: number, kwOnly: 
   const flags: Record<string, unknown> = { foreach: null, maximize: false, capturable: false, differentiable: false, fused: false };
   const o = parseArgs(op, args, ["lr", "betas", "eps", "weight_decay", "amsgrad", ...kwOnly],
     { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weight_decay, amsgrad: false, ...Object.fromEntries(kwOnly.map((k) => [k, flags[k]])) });
-  if (!(o.lr >= 0)) throw new Error(`Invalid learning rate: ${o.lr}`);
-  if (!(o.eps >= 0)) throw new Error(`Invalid epsilon value: ${o.eps}`);
-  if (!(o.betas[0] >= 0 && o.betas[0] < 1)) throw new Error(`Invalid beta parameter at index 0: ${o.betas[0]}`);
-  if (!(o.betas[1] >= 0 && o.betas[1] < 1)) throw new Error(`Invalid beta parameter at index 1: ${o.betas[1]}`);
-  if (!(o.weight_decay >= 0)) throw new Error(`Invalid weight_decay value: ${o.weight_decay}`);
-  if (o.capturable || o.fused || o.differentiable) throw new Error(`${op}: capturable, fused and differentiable are not supported`);
+  if (!(o.lr >= 0)) throw new TorchError(`Invalid learning rate: ${o.lr}`);
+  if (!(o.eps >= 0)) throw new TorchError(`Invalid epsilon value: ${o.eps}`);
+  if (!(o.betas[0] >= 0 && o.betas[0] < 1)) throw new TorchError(`Invalid beta parameter at index 0: ${o.betas[0]}`);
+  if (!(o.betas[1] >= 0 && o.betas[1] < 1)) throw new TorchError(`Invalid beta parameter at index 1: ${o.betas[1]}`);
+  if (!(o.weight_decay >= 0)) throw new TorchError(`Invalid weight_decay value: ${o.weight_decay}`);
+  if (o.capturable || o.fused || o.differentiable) throw new TorchError(`${op}: capturable, fused and differentiable are not supported`);
   return { ...o, betas: [...o.betas] };
 }
 

@@ -1,6 +1,7 @@
 // torch.optim.lr_scheduler (PyTorch 1.13): StepLR, ExponentialLR,
 // CosineAnnealingLR, LambdaLR, MultiplicativeLR. Each computes the new lr from
 // the current one (the "chainable" form), exactly as PyTorch's get_lr does.
+import { TorchError, TorchTypeError } from "@xlatorch/core";
 import { parseArgs, type Args } from "../nn/args.js";
 import { Optimizer } from "./optimizer.js";
 
@@ -18,13 +19,13 @@ export abstract class _LRScheduler {
   _last_lr: number[] = [];
 
   constructor(optimizer: Optimizer, last_epoch = -1, verbose = false) {
-    if (!(optimizer instanceof Optimizer)) throw new TypeError(`${(optimizer as object)?.constructor?.name} is not an Optimizer`);
+    if (!(optimizer instanceof Optimizer)) throw new TorchTypeError(`${(optimizer as object)?.constructor?.name} is not an Optimizer`);
     this.optimizer = optimizer;
     if (last_epoch === -1) {
       for (const g of optimizer.param_groups) if (!("initial_lr" in g)) g.initial_lr = g.lr;
     } else {
       optimizer.param_groups.forEach((g, i) => {
-        if (!("initial_lr" in g)) throw new Error(`param 'initial_lr' is not specified in param_groups[${i}] when resuming an optimizer`);
+        if (!("initial_lr" in g)) throw new TorchError(`param 'initial_lr' is not specified in param_groups[${i}] when resuming an optimizer`);
       });
     }
     this.base_lrs = optimizer.param_groups.map((g) => g.initial_lr);
@@ -120,7 +121,7 @@ type LrLambda = (epoch: number) => number;
 function lambdasFor(op: string, optimizer: Optimizer, lr_lambda: LrLambda | LrLambda[]): LrLambda[] {
   const n = optimizer.param_groups.length;
   if (!Array.isArray(lr_lambda)) return Array(n).fill(lr_lambda);
-  if (lr_lambda.length !== n) throw new Error(`${op}: Expected ${n} lr_lambdas, but got ${lr_lambda.length}`);
+  if (lr_lambda.length !== n) throw new TorchError(`${op}: Expected ${n} lr_lambdas, but got ${lr_lambda.length}`);
   return [...lr_lambda];
 }
 

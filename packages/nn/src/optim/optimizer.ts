@@ -1,7 +1,7 @@
 // torch.optim.Optimizer (PyTorch 1.13): param groups, per-parameter state,
 // zero_grad, state_dict/load_state_dict. Subclasses implement _step_group,
 // which runs under no_grad and updates parameters in place.
-import { Tensor, enable_grad, no_grad, notifyOptimizerStep } from "@xlatorch/core";
+import { Tensor, enable_grad, no_grad, notifyOptimizerStep, TorchError, TorchTypeError } from "@xlatorch/core";
 import { parseArgs, type Args } from "../nn/args.js";
 import { zeroGrad } from "../nn/zero_grad.js";
 
@@ -30,31 +30,31 @@ export class Optimizer {
   constructor(params: Params, defaults: Record<string, unknown>) {
     this.defaults = defaults;
     if (params instanceof Tensor) {
-      throw new TypeError(`params argument given to the optimizer should be an iterable of Tensors or dicts, but got torch.${params.dtype.scalarName}Tensor`);
+      throw new TorchTypeError(`params argument given to the optimizer should be an iterable of Tensors or dicts, but got torch.${params.dtype.scalarName}Tensor`);
     }
     const list = [...params] as (Tensor | ParamGroupInput)[];
-    if (list.length === 0) throw new Error("optimizer got an empty parameter list");
+    if (list.length === 0) throw new TorchError("optimizer got an empty parameter list");
     const groups = list[0] instanceof Tensor ? [{ params: list as Tensor[] }] : (list as ParamGroupInput[]);
     for (const g of groups) this.add_param_group(g);
   }
 
   add_param_group(param_group: ParamGroupInput): void {
-    if (typeof param_group !== "object" || param_group === null) throw new TypeError("param group must be a dict");
+    if (typeof param_group !== "object" || param_group === null) throw new TorchTypeError("param group must be a dict");
     const ps = param_group.params;
-    if (ps instanceof Set) throw new TypeError("optimizer parameters need to be organized in ordered collections, but the ordering of tensors in sets will change between runs. Please use a list instead.");
+    if (ps instanceof Set) throw new TorchTypeError("optimizer parameters need to be organized in ordered collections, but the ordering of tensors in sets will change between runs. Please use a list instead.");
     const params = ps instanceof Tensor ? [ps] : [...ps];
     for (const p of params) {
-      if (!(p instanceof Tensor)) throw new TypeError(`optimizer can only optimize Tensors, but one of the params is ${typeof p}`);
-      if (!p.is_leaf) throw new Error("can't optimize a non-leaf Tensor");
+      if (!(p instanceof Tensor)) throw new TorchTypeError(`optimizer can only optimize Tensors, but one of the params is ${typeof p}`);
+      if (!p.is_leaf) throw new TorchError("can't optimize a non-leaf Tensor");
     }
     const group: ParamGroup = { ...param_group, params };
     for (const [name, dflt] of Object.entries(this.defaults)) {
       if (name in group) continue;
-      if (dflt === required) throw new Error(`parameter group didn't specify a value of required optimization parameter ${name}`);
+      if (dflt === required) throw new TorchError(`parameter group didn't specify a value of required optimization parameter ${name}`);
       group[name] = Array.isArray(dflt) ? [...dflt] : dflt;
     }
     const seen = new Set(this.param_groups.flatMap((g) => g.params));
-    if (params.some((p) => seen.has(p))) throw new Error("some parameters appear in more than one parameter group");
+    if (params.some((p) => seen.has(p))) throw new TorchError("some parameters appear in more than one parameter group");
     this.param_groups.push(group);
   }
 
@@ -77,7 +77,7 @@ export class Optimizer {
 
   /** The update of one group; called under no_grad. */
   protected _step_group(_group: ParamGroup): void {
-    throw new Error(`${this.constructor.name}.step is not implemented`);
+    throw new TorchError(`${this.constructor.name}.step is not implemented`);
   }
 
   /** The state of parameter p, created empty on first use (PyTorch's defaultdict). */
@@ -103,9 +103,9 @@ export class Optimizer {
   /** Restores hyperparameters and state (tensors copied and cast to each parameter's dtype/device, except 'step'). */
   load_state_dict(state_dict: OptimizerStateDict): void {
     const groups = this.param_groups, saved = state_dict.param_groups;
-    if (groups.length !== saved.length) throw new Error("loaded state dict has a different number of parameter groups");
+    if (groups.length !== saved.length) throw new TorchError("loaded state dict has a different number of parameter groups");
     if (groups.some((g, i) => g.params.length !== saved[i]!.params.length)) {
-      throw new Error("loaded state dict contains a parameter group that doesn't match the size of optimizer's group");
+      throw new TorchError("loaded state dict contains a parameter group that doesn't match the size of optimizer's group");
     }
     const idMap = new Map<number, Tensor>();
     saved.forEach((g, i) => g.params.forEach((id, j) => idMap.set(id, groups[i]!.params[j]!)));

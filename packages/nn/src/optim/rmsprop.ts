@@ -1,5 +1,5 @@
 // RMSprop (PyTorch 1.13's _single_tensor_rmsprop).
-import { Tensor, zeros_like } from "@xlatorch/core";
+import { Tensor, zeros_like, TorchError } from "@xlatorch/core";
 import { parseArgs, type Args } from "../nn/args.js";
 import { addcdiv_, addcmul_ } from "./_functional.js";
 import { Optimizer, type ParamGroup, type Params } from "./optimizer.js";
@@ -13,11 +13,11 @@ export class RMSprop extends Optimizer {
   constructor(params: Params, ...args: Args<[lr: number, alpha: number, eps: number, weight_decay: number, momentum: number, centered: boolean, foreach: boolean | null, maximize: boolean, differentiable: boolean], RMSpropOptions>) {
     const o = parseArgs("RMSprop", args, ["lr", "alpha", "eps", "weight_decay", "momentum", "centered", "foreach", "maximize", "differentiable"],
       { lr: 1e-2, alpha: 0.99, eps: 1e-8, weight_decay: 0, momentum: 0, centered: false, foreach: null, maximize: false, differentiable: false });
-    if (!(o.lr >= 0)) throw new Error(`Invalid learning rate: ${o.lr}`);
-    if (!(o.eps >= 0)) throw new Error(`Invalid epsilon value: ${o.eps}`);
-    if (!(o.momentum >= 0)) throw new Error(`Invalid momentum value: ${o.momentum}`);
-    if (!(o.weight_decay >= 0)) throw new Error(`Invalid weight_decay value: ${o.weight_decay}`);
-    if (!(o.alpha >= 0)) throw new Error(`Invalid alpha value: ${o.alpha}`);
+    if (!(o.lr >= 0)) throw new TorchError(`Invalid learning rate: ${o.lr}`);
+    if (!(o.eps >= 0)) throw new TorchError(`Invalid epsilon value: ${o.eps}`);
+    if (!(o.momentum >= 0)) throw new TorchError(`Invalid momentum value: ${o.momentum}`);
+    if (!(o.weight_decay >= 0)) throw new TorchError(`Invalid weight_decay value: ${o.weight_decay}`);
+    if (!(o.alpha >= 0)) throw new TorchError(`Invalid alpha value: ${o.alpha}`);
     super(params, o);
   }
 

@@ -1,5 +1,6 @@
 // SGD with momentum, dampening, weight decay, Nesterov (PyTorch 1.13's
 // _single_tensor_sgd).
+import { TorchError } from "@xlatorch/core";
 import type { Tensor } from "@xlatorch/core";
 import { parseArgs, type Args } from "../nn/args.js";
 import { Optimizer, required, type ParamGroup, type Params } from "./optimizer.js";
@@ -13,10 +14,10 @@ export class SGD extends Optimizer {
   constructor(params: Params, ...args: Args<[lr: number, momentum: number, dampening: number, weight_decay: number, nesterov: boolean], SGDOptions>) {
     const o = parseArgs("SGD", args, ["lr", "momentum", "dampening", "weight_decay", "nesterov", "maximize", "foreach", "differentiable"],
       { lr: required, momentum: 0, dampening: 0, weight_decay: 0, nesterov: false, maximize: false, foreach: null, differentiable: false });
-    if (o.lr !== required && o.lr < 0) throw new Error(`Invalid learning rate: ${o.lr}`);
-    if (o.momentum < 0) throw new Error(`Invalid momentum value: ${o.momentum}`);
-    if (o.weight_decay < 0) throw new Error(`Invalid weight_decay value: ${o.weight_decay}`);
-    if (o.nesterov && (o.momentum <= 0 || o.dampening !== 0)) throw new Error("Nesterov momentum requires a momentum and zero dampening");
+    if (o.lr !== required && o.lr < 0) throw new TorchError(`Invalid learning rate: ${o.lr}`);
+    if (o.momentum < 0) throw new TorchError(`Invalid momentum value: ${o.momentum}`);
+    if (o.weight_decay < 0) throw new TorchError(`Invalid weight_decay value: ${o.weight_decay}`);
+    if (o.nesterov && (o.momentum <= 0 || o.dampening !== 0)) throw new TorchError("Nesterov momentum requires a momentum and zero dampening");
     super(params, o);
   }
 

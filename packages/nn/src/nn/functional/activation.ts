@@ -1,6 +1,6 @@
 // Activations, composed from core elementwise ops in the order PyTorch's CPU
 // kernels evaluate them (so float32 roundings agree as far as possible).
-import { Tensor, where } from "@xlatorch/core";
+import { Tensor, where, TorchError } from "@xlatorch/core";
 import { parseArgs, type Args } from "../args.js";
 
 type Inplace = Args<[inplace: boolean], { inplace?: boolean }>;
@@ -25,7 +25,7 @@ export function gelu(input: Tensor, ...args: Args<[], { approximate?: "none" | "
     const inner = input.add(input.mul(input).mul(input).mul(0.044715)).mul(beta);
     return input.mul(0.5).mul(inner.tanh().add(1));
   }
-  throw new Error(`approximate argument must be either none or tanh.`);
+  throw new TorchError(`approximate argument must be either none or tanh.`);
 }
 
 /** silu: x / (1 + exp(-x)), as PyTorch's kernel computes it. */

@@ -19,7 +19,7 @@ function featureDropout(input: Tensor, p: number, training: boolean, inplace: bo
 
 function parse(op: string, args: DropArgs) {
   const o = parseArgs(op, args, ["p", "training", "inplace"], { p: 0.5, training: true, inplace: false });
-  if (!(o.p >= 0 && o.p <= 1)) throw new Error(`dropout probability has to be between 0 and 1, but got ${o.p}`);
+  if (!(o.p >= 0 && o.p <= 1)) throw new TorchError(`dropout probability has to be between 0 and 1, but got ${o.p}`);
   return o as { p: number; training: boolean; inplace: boolean };
 }
 

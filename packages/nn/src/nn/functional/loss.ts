@@ -1,5 +1,5 @@
 // Losses, following ATen's definitions (PyTorch 1.13) step by step.
-import { Tensor, where } from "@xlatorch/core";
+import { Tensor, where, TorchError } from "@xlatorch/core";
 import { parseArgs, type Args, type Reduction } from "../args.js";
 import { log_softmax } from "./activation.js";
 import { applyReduction, checkReduction, legacyReduction } from "./reduction.js";
@@ -13,20 +13,20 @@ function classView(w: Tensor, ndim: number): Tensor {
 
 /** nll_loss_nd for class-index targets; input (C), (N, C) or (N, C, d1, ...). */
 function nllCore(input: Tensor, target: Tensor, weight: Tensor | null, reduction: Reduction, ignore_index: number): Tensor {
-  if (input.ndim < 1) throw new Error(`nll_loss: Expected 1 or more dimensions (got ${input.ndim})`);
+  if (input.ndim < 1) throw new TorchError(`nll_loss: Expected 1 or more dimensions (got ${input.ndim})`);
   if (target.dtype.is_floating_point || target.dtype.name === "bool") {
-    throw new Error(`nll_loss: expected scalar type Long but found ${target.dtype.scalarName} for the target`);
+    throw new TorchError(`nll_loss: expected scalar type Long but found ${target.dtype.scalarName} for the target`);
   }
   const one = input.ndim === 1;
   const x = one ? input.unsqueeze(0) : input;
   const t = one ? target.reshape([1]) : target;
-  if (x.shape[0] !== t.shape[0]) throw new Error(`Expected input batch_size (${x.shape[0]}) to match target batch_size (${t.shape[0]}).`);
+  if (x.shape[0] !== t.shape[0]) throw new TorchError(`Expected input batch_size (${x.shape[0]}) to match target batch_size (${t.shape[0]}).`);
   if (t.ndim !== x.ndim - 1 || x.shape.slice(2).join() !== t.shape.slice(1).join()) {
-    throw new Error(`nll_loss: expected target of shape [${[x.shape[0], ...x.shape.slice(2)].join(", ")}] for input of shape [${input.shape.join(", ")}], got [${target.shape.join(", ")}]`);
+    throw new TorchError(`nll_loss: expected target of shape [${[x.shape[0], ...x.shape.slice(2)].join(", ")}] for input of shape [${input.shape.join(", ")}], got [${target.shape.join(", ")}]`);
   }
   const C = x.shape[1]!;
   if (weight && (weight.ndim !== 1 || weight.shape[0] !== C)) {
-    throw new Error(`weight tensor should be defined either for all ${C} classes or no classes but got weight tensor of shape: [${weight.shape.join(", ")}]`);
+    throw new TorchError(`weight tensor should be defined either for all ${C} classes or no classes but got weight tensor of shape: [${weight.shape.join(", ")}]`);
   }
   const keep = t.ne(ignore_index);
   const safe = t.masked_fill(keep.logical_not(), 0);
@@ -50,14 +50,14 @@ export function cross_entropy(input: Tensor, target: Tensor, ...args: Args<[weig
   const o = parseArgs("cross_entropy", args, ["weight", "size_average", "ignore_index", "reduce", "reduction", "label_smoothing"], { weight: null, ignore_index: -100, reduction: "mean", label_smoothing: 0 });
   const reduction = checkReduction(legacyReduction(o.size_average, o.reduce, o.reduction));
   const ls: number = o.label_smoothing, weight: Tensor | null = o.weight;
-  if (!(ls >= 0 && ls <= 1)) throw new Error(`label_smoothing must be between 0.0 and 1.0. Got: ${ls}`);
+  if (!(ls >= 0 && ls <= 1)) throw new TorchError(`label_smoothing must be between 0.0 and 1.0. Got: ${ls}`);
   const classDim = input.ndim === 1 ? 0 : 1;
   const C = input.shape[classDim]!;
   const logp = log_softmax(input, classDim);
   if (input.shape.join() === target.shape.join() && input.ndim === target.ndim) {
     // Class probabilities as target (cross_entropy_loss_prob_target).
-    if (!target.dtype.is_floating_point) throw new Error(`Expected floating point type for target with class probabilities, got ${target.dtype.scalarName}`);
-    if (o.ignore_index >= 0) throw new Error("ignore_index is not supported for floating point target");
+    if (!target.dtype.is_floating_point) throw new TorchError(`Expected floating point type for target with class probabilities, got ${target.dtype.scalarName}`);
+    if (o.ignore_index >= 0) throw new TorchError("ignore_index is not supported for floating point target");
     const tgt = ls > 0 ? target.mul(1 - ls).add(ls / C) : target;
     let prod = logp.mul(tgt);
     if (weight) prod = prod.mul(classView(weight, input.ndim));
@@ -98,7 +98,7 @@ export function smooth_l1_loss(input: Tensor, target: Tensor, ...args: Args<[siz
 
 function sameSize(op: string, input: Tensor, target: Tensor): void {
   if (input.shape.join() !== target.shape.join() || input.ndim !== target.ndim) {
-    throw new Error(`${op}: Using a target size (torch.Size([${target.shape.join(", ")}])) that is different to the input size (torch.Size([${input.shape.join(", ")}])) is deprecated. Please ensure they have the same size.`);
+    throw new TorchError(`${op}: Using a target size (torch.Size([${target.shape.join(", ")}])) that is different to the input size (torch.Size([${input.shape.join(", ")}])) is deprecated. Please ensure they have the same size.`);
   }
 }
 

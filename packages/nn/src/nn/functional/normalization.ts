@@ -1,5 +1,5 @@
 // layer_norm, batch_norm, normalize.
-import { Tensor, no_grad } from "@xlatorch/core";
+import { Tensor, no_grad, TorchError, TorchTypeError } from "@xlatorch/core";
 import { parseArgs, type Args } from "../args.js";
 
 type LayerNormKw = { weight?: Tensor | null; bias?: Tensor | null; eps?: number };
@@ -9,10 +9,10 @@ export function layer_norm(input: Tensor, normalized_shape: number | readonly nu
   const shape = typeof normalized_shape === "number" ? [normalized_shape] : [...normalized_shape];
   const k = shape.length;
   if (k === 0 || input.ndim < k || input.shape.slice(input.ndim - k).join() !== shape.join()) {
-    throw new Error(`Given normalized_shape=[${shape.join(", ")}], expected input with shape [*, ${shape.join(", ")}], but got input of size[${input.shape.join(", ")}]`);
+    throw new TorchError(`Given normalized_shape=[${shape.join(", ")}], expected input with shape [*, ${shape.join(", ")}], but got input of size[${input.shape.join(", ")}]`);
   }
   for (const [name, t] of [["weight", o.weight], ["bias", o.bias]] as const) {
-    if (t && t.shape.join() !== shape.join()) throw new Error(`layer_norm: Expected ${name} to be of same shape as normalized_shape, but got ${name} of shape [${t.shape.join(", ")}] and normalized_shape = [${shape.join(", ")}]`);
+    if (t && t.shape.join() !== shape.join()) throw new TorchError(`layer_norm: Expected ${name} to be of same shape as normalized_shape, but got ${name} of shape [${t.shape.join(", ")}] and normalized_shape = [${shape.join(", ")}]`);
   }
   const dims = shape.map((_, i) => input.ndim - k + i);
   const mean = input.mean(dims, { keepdim: true });
@@ -31,11 +31,11 @@ type BatchNormKw = { running_mean?: Tensor | null; running_var?: Tensor | null; 
  */
 export function batch_norm(input: Tensor, running_mean: Tensor | null, running_var: Tensor | null, ...args: Args<[weight: Tensor | null, bias: Tensor | null, training: boolean, momentum: number, eps: number], BatchNormKw>): Tensor {
   const o = parseArgs("batch_norm", args, ["weight", "bias", "training", "momentum", "eps"], { weight: null, bias: null, training: false, momentum: 0.1, eps: 1e-5 });
-  if (input.ndim < 2) throw new Error(`batch_norm: expected input with at least 2 dimensions (N, C, ...), got [${input.shape.join(", ")}]`);
+  if (input.ndim < 2) throw new TorchError(`batch_norm: expected input with at least 2 dimensions (N, C, ...), got [${input.shape.join(", ")}]`);
   const C = input.shape[1]!;
   const dims = [...Array(input.ndim).keys()].filter((d) => d !== 1);
   const n = input.numel() / C;
-  if (o.training && n <= 1) throw new Error(`Expected more than 1 value per channel when training, got input size torch.Size([${input.shape.join(", ")}])`);
+  if (o.training && n <= 1) throw new TorchError(`Expected more than 1 value per channel when training, got input size torch.Size([${input.shape.join(", ")}])`);
   const asChannel = (t: Tensor) => t.reshape([C, ...Array(input.ndim - 2).fill(1)]);
   let mean: Tensor, variance: Tensor;
   if (o.training) {
@@ -46,7 +46,7 @@ export function batch_norm(input: Tensor, running_mean: Tensor | null, running_v
       if (running_var) running_var.copy_(input.var(dims).mul(o.momentum).add(running_var.mul(1 - o.momentum)));
     });
   } else {
-    if (!running_mean || !running_var) throw new Error("batch_norm: running_mean and running_var must be defined in evaluation mode");
+    if (!running_mean || !running_var) throw new TorchError("batch_norm: running_mean and running_var must be defined in evaluation mode");
     mean = running_mean;
     variance = running_var;
   }
@@ -59,6 +59,6 @@ export function batch_norm(input: Tensor, running_mean: Tensor | null, running_v
 /** input / max(||input||_p over dim, eps). */
 export function normalize(input: Tensor, ...args: Args<[p: number, dim: number, eps: number, out: null], { p?: number; dim?: number; eps?: number; out?: null }>): Tensor {
   const o = parseArgs("normalize", args, ["p", "dim", "eps", "out"], { p: 2, dim: 1, eps: 1e-12, out: null });
-  if (o.out) throw new TypeError("normalize(): out= is not supported");
+  if (o.out) throw new TorchTypeError("normalize(): out= is not supported");
   return input.div(input.norm(o.p, o.dim, { keepdim: true }).clamp_min(o.eps).expand_as(input));
 }

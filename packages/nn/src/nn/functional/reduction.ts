@@ -1,5 +1,6 @@
 // Loss reductions, including the legacy size_average/reduce flags PyTorch
 // still accepts (torch.nn._reduction).
+import { TorchError } from "@xlatorch/core";
 import type { Tensor } from "@xlatorch/core";
 import type { Reduction } from "../args.js";
 
@@ -11,7 +12,7 @@ export function legacyReduction(size_average: boolean | null | undefined, reduce
 }
 
 export function checkReduction(reduction: string): Reduction {
-  if (reduction !== "mean" && reduction !== "sum" && reduction !== "none") throw new Error(`${reduction} is not a valid value for reduction`);
+  if (reduction !== "mean" && reduction !== "sum" && reduction !== "none") throw new TorchError(`${reduction} is not a valid value for reduction`);
   return reduction;
 }
 

@@ -1,5 +1,5 @@
 // BatchNorm1d (PyTorch's _BatchNorm with the 1-D input check).
-import { Tensor, empty, int64, no_grad, ones, tensor, zeros } from "@xlatorch/core";
+import { Tensor, empty, int64, no_grad, ones, tensor, zeros, TorchError } from "@xlatorch/core";
 import { parseArgs, type Args } from "../args.js";
 import * as F from "../functional/index.js";
 import * as init from "../init.js";
@@ -85,6 +85,6 @@ export class _BatchNorm extends Module {
 
 export class BatchNorm1d extends _BatchNorm {
   override _check_input_dim(input: Tensor): void {
-    if (input.ndim !== 2 && input.ndim !== 3) throw new Error(`expected 2D or 3D input (got ${input.ndim}D input)`);
+    if (input.ndim !== 2 && input.ndim !== 3) throw new TorchError(`expected 2D or 3D input (got ${input.ndim}D input)`);
   }
 }

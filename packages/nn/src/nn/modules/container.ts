@@ -4,12 +4,13 @@
 // properties ("0", "1", ... or the dict's keys), so `seq[0]`, `list[2]` and
 // `dict.fc` read them directly, and a key that is already an attribute or
 // method ("train", "forward", "keys") is refused as in PyTorch.
+import { TorchError, TorchIndexError } from "@xlatorch/core";
 import type { Tensor } from "@xlatorch/core";
 import { Module } from "../module.js";
 
 /** Python-style index: negative counts from the end; out of range throws IndexError's message. */
 function normIndex(what: string, idx: number, n: number): number {
-  if (!Number.isInteger(idx) || idx < -n || idx >= n) throw new RangeError(`index ${idx} is out of range (${what} of length ${n})`);
+  if (!Number.isInteger(idx) || idx < -n || idx >= n) throw new TorchIndexError(`index ${idx} is out of range (${what} of length ${n})`);
   return idx < 0 ? idx + n : idx;
 }
 
@@ -18,7 +19,7 @@ function sliceRange(s: string, n: number): number[] {
   const parts = s.split(":").map((p) => (p.trim() === "" ? null : Number(p)));
   const [a, b, c] = [parts[0] ?? null, parts[1] ?? null, parts[2] ?? null];
   const step = c ?? 1;
-  if (step <= 0) throw new Error(`slice step must be positive, got '${s}'`);
+  if (step <= 0) throw new TorchError(`slice step must be positive, got '${s}'`);
   const clamp = (v: number | null, d: number) => (v === null ? d : v < 0 ? Math.max(0, v + n) : Math.min(v, n));
   const out: number[] = [];
   for (let i = clamp(a, 0); i < clamp(b, n); i += step) out.push(i);
@@ -137,7 +138,7 @@ export class ModuleDict extends Module {
 
   getitem(key: string): Module {
     const m = this.has(key) ? (this as any)[key] : undefined;
-    if (!m) throw new Error(`KeyError: '${key}'`);
+    if (!m) throw new TorchError(`KeyError: '${key}'`);
     return m;
   }
   __getitem__(key: string): Module { return this.getitem(key); }
@@ -171,5 +172,5 @@ export class ModuleDict extends Module {
   }
 
   /** ModuleDict has no forward of its own, as in PyTorch. */
-  override forward(..._args: unknown[]): Tensor { throw new Error(`Module [ModuleDict] is missing the required "forward" function`); }
+  override forward(..._args: unknown[]): Tensor { throw new TorchError(`Module [ModuleDict] is missing the required "forward" function`); }
 }

@@ -1,6 +1,6 @@
 // Conv1d/2d/3d and ConvTranspose1d/2d/3d (PyTorch 1.13's _ConvNd): the same
 // parameters, initialization (and RNG order), padding modes and repr.
-import { Tensor, empty } from "@xlatorch/core";
+import { Tensor, empty, TorchError } from "@xlatorch/core";
 import { parseArgs, type Args } from "../args.js";
 import * as F from "../functional/index.js";
 import * as init from "../init.js";
@@ -47,19 +47,19 @@ export class _ConvNd extends Module {
   constructor(nd: number, in_channels: number, out_channels: number, kernel_size: IntOrTuple, o: ConvSpec) {
     super();
     const name = new.target.name;
-    if (!Number.isInteger(o.groups) || o.groups <= 0) throw new Error("groups must be a positive integer");
-    if (in_channels % o.groups !== 0) throw new Error("in_channels must be divisible by groups");
-    if (out_channels % o.groups !== 0) throw new Error("out_channels must be divisible by groups");
+    if (!Number.isInteger(o.groups) || o.groups <= 0) throw new TorchError("groups must be a positive integer");
+    if (in_channels % o.groups !== 0) throw new TorchError("in_channels must be divisible by groups");
+    if (out_channels % o.groups !== 0) throw new TorchError("out_channels must be divisible by groups");
     const k = ntuple(kernel_size, nd), stride = ntuple(o.stride, nd), dilation = ntuple(o.dilation, nd);
     for (const [n, v] of [["kernel_size", k], ["stride", stride], ["dilation", dilation]] as const) {
-      if (v.length !== nd) throw new Error(`${name}: ${n} must be an int or a tuple of ${nd} ints, got ${pyRepr(v)}`);
+      if (v.length !== nd) throw new TorchError(`${name}: ${n} must be an int or a tuple of ${nd} ints, got ${pyRepr(v)}`);
     }
     if (typeof o.padding === "string") {
-      if (o.padding !== "same" && o.padding !== "valid") throw new Error(`Invalid padding string '${o.padding}', should be one of ['valid', 'same']`);
-      if (o.padding === "same" && stride.some((s) => s !== 1)) throw new Error("padding='same' is not supported for strided convolutions");
+      if (o.padding !== "same" && o.padding !== "valid") throw new TorchError(`Invalid padding string '${o.padding}', should be one of ['valid', 'same']`);
+      if (o.padding === "same" && stride.some((s) => s !== 1)) throw new TorchError("padding='same' is not supported for strided convolutions");
     }
     if (!PADDING_MODES.includes(o.padding_mode)) {
-      throw new Error(`padding_mode must be one of {'circular', 'reflect', 'replicate', 'zeros'}, but got padding_mode='${o.padding_mode}'`);
+      throw new TorchError(`padding_mode must be one of {'circular', 'reflect', 'replicate', 'zeros'}, but got padding_mode='${o.padding_mode}'`);
     }
     this.in_channels = in_channels;
     this.out_channels = out_channels;
@@ -164,7 +164,7 @@ export class Conv3d extends _Conv {
 const convTSpec = (name: string, args: ConvTArgs): ConvSpec => {
   const o = parseArgs(name, args, ["stride", "padding", "output_padding", "groups", "bias", "dilation", "padding_mode", "device", "dtype"],
     { stride: 1, padding: 0, output_padding: 0, groups: 1, bias: true, dilation: 1, padding_mode: "zeros" });
-  if (o.padding_mode !== "zeros") throw new Error(`Only "zeros" padding mode is supported for ${name}`);
+  if (o.padding_mode !== "zeros") throw new TorchError(`Only "zeros" padding mode is supported for ${name}`);
   return { ...o, transposed: true } as ConvSpec;
 };
 
@@ -179,14 +179,14 @@ abstract class _ConvTranspose extends _ConvNd {
     const nd = kernel_size.length, nonSpatial = input.ndim === nd + 2 ? 2 : 1;
     let size = [...output_size];
     if (size.length === nonSpatial + nd) size = size.slice(nonSpatial);
-    if (size.length !== nd) throw new Error(`ConvTranspose${nd}D: for ${input.ndim}D input, output_size must have ${nd} or ${nonSpatial + nd} elements (got ${output_size.length})`);
+    if (size.length !== nd) throw new TorchError(`ConvTranspose${nd}D: for ${input.ndim}D input, output_size must have ${nd} or ${nonSpatial + nd} elements (got ${output_size.length})`);
     const sp = input.shape.slice(input.ndim - nd);
     const mins = sp.map((L, d) => (L - 1) * stride[d]! - 2 * padding[d]! + dilation[d]! * (kernel_size[d]! - 1) + 1);
     const maxs = mins.map((m, d) => m + stride[d]! - 1);
     return size.map((want, d) => {
       const min = mins[d]!;
       if (want < min || want > maxs[d]!) {
-        throw new Error(`requested an output size of [${size.join(", ")}], but valid sizes range from [${mins.join(", ")}] to [${maxs.join(", ")}] (for an input of torch.Size([${sp.join(", ")}]))`);
+        throw new TorchError(`requested an output size of [${size.join(", ")}], but valid sizes range from [${mins.join(", ")}] to [${maxs.join(", ")}] (for an input of torch.Size([${sp.join(", ")}]))`);
       }
       return want - min;
     });

@@ -1,4 +1,5 @@
 // Dropout: active in training mode only.
+import { TorchError } from "@xlatorch/core";
 import type { Tensor } from "@xlatorch/core";
 import { parseArgs, type Args } from "../args.js";
 import * as F from "../functional/index.js";
@@ -11,7 +12,7 @@ export class Dropout extends Module {
   constructor(...args: Args<[p: number, inplace: boolean], { p?: number; inplace?: boolean }>) {
     super();
     const o = parseArgs("Dropout", args, ["p", "inplace"], { p: 0.5, inplace: false });
-    if (!(o.p >= 0 && o.p <= 1)) throw new Error(`dropout probability has to be between 0 and 1, but got ${o.p}`);
+    if (!(o.p >= 0 && o.p <= 1)) throw new TorchError(`dropout probability has to be between 0 and 1, but got ${o.p}`);
     this.p = o.p;
     this.inplace = o.inplace;
   }

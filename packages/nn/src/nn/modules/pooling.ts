@@ -1,6 +1,7 @@
 // MaxPool1d/2d/3d, AvgPool1d/2d/3d, AdaptiveAvgPool1d/2d/3d,
 // AdaptiveMaxPool1d/2d/3d: thin modules over the functional pools, with
 // PyTorch 1.13's attributes and reprs.
+import { TorchError } from "@xlatorch/core";
 import type { Tensor } from "@xlatorch/core";
 import { parseArgs, type Args } from "../args.js";
 import * as F from "../functional/index.js";
@@ -32,7 +33,7 @@ export class _MaxPoolNd extends Module {
     this.return_indices = o.return_indices;
     this.ceil_mode = o.ceil_mode;
   }
-  _fn(_x: Tensor): any { throw new Error("abstract"); }
+  _fn(_x: Tensor): any { throw new TorchError("abstract"); }
   override forward(input: Tensor): any { return this._fn(input); }
   override extra_repr(): string {
     return `kernel_size=${r(this.kernel_size)}, stride=${r(this.stride)}, padding=${r(this.padding)}, dilation=${r(this.dilation)}, ceil_mode=${r(this.ceil_mode)}`;

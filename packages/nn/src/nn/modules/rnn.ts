@@ -116,13 +116,13 @@ export class RNNBase extends Module {
     this.proj_size = o.proj_size;
     const dropout = o.dropout;
     if (typeof dropout !== "number" || !(dropout >= 0 && dropout <= 1)) {
-      throw new Error("dropout should be a number in range [0, 1] representing the probability of an element being zeroed");
+      throw new TorchError("dropout should be a number in range [0, 1] representing the probability of an element being zeroed");
     }
     if (dropout > 0 && o.num_layers === 1 && !quiet()) {
       console.warn(`UserWarning: dropout option adds dropout after all but last recurrent layer, so non-zero dropout expects num_layers greater than 1, but got dropout=${pyFloat(dropout)} and num_layers=${o.num_layers}`);
     }
-    if (o.proj_size < 0) throw new Error("proj_size should be a positive integer or zero to disable projections");
-    if (o.proj_size >= hidden_size) throw new Error("proj_size has to be smaller than hidden_size");
+    if (o.proj_size < 0) throw new TorchError("proj_size should be a positive integer or zero to disable projections");
+    if (o.proj_size >= hidden_size) throw new TorchError("proj_size has to be smaller than hidden_size");
     const gate = mode === "LSTM" ? 4 * hidden_size : mode === "GRU" ? 3 * hidden_size : hidden_size;
     const D = o.bidirectional ? 2 : 1;
     const f = factory(o);
@@ -245,7 +245,7 @@ function singleForward(m: RNNBase, input: Tensor, hx: Tensor | null | undefined)
 
 function rejectProj(kw: unknown): void {
   if (kw && typeof kw === "object" && !Array.isArray(kw) && !(kw instanceof Tensor) && "proj_size" in kw) {
-    throw new Error("proj_size argument is only supported for LSTM, not RNN or GRU");
+    throw new TorchError("proj_size argument is only supported for LSTM, not RNN or GRU");
   }
 }
 const lastKw = (args: readonly unknown[]) => args[args.length - 1];
@@ -270,7 +270,7 @@ export class RNN extends RNNBase {
     let mode: Mode;
     if (nonlinearity === "tanh") mode = "RNN_TANH";
     else if (nonlinearity === "relu") mode = "RNN_RELU";
-    else throw new Error(`Unknown nonlinearity '${nonlinearity}'`);
+    else throw new TorchError(`Unknown nonlinearity '${nonlinearity}'`);
     super(mode, input_size, hidden_size, parseRNN("RNN", rest));
     this.nonlinearity = nonlinearity as "tanh" | "relu";
   }

@@ -1,5 +1,5 @@
 // Embedding.
-import { Tensor, empty, no_grad } from "@xlatorch/core";
+import { Tensor, empty, no_grad, TorchError } from "@xlatorch/core";
 import { parseArgs, type Args } from "../args.js";
 import * as F from "../functional/index.js";
 import * as init from "../init.js";
@@ -29,7 +29,7 @@ export class Embedding extends Module {
       { padding_idx: null, max_norm: null, norm_type: 2, scale_grad_by_freq: false, sparse: false, _weight: null });
     let pad: number | null = o.padding_idx;
     if (pad !== null) {
-      if (pad >= num_embeddings || pad < -num_embeddings) throw new Error("Padding_idx must be within num_embeddings");
+      if (pad >= num_embeddings || pad < -num_embeddings) throw new TorchError("Padding_idx must be within num_embeddings");
       if (pad < 0) pad += num_embeddings;
     }
     this.num_embeddings = num_embeddings;
@@ -40,7 +40,7 @@ export class Embedding extends Module {
     this.scale_grad_by_freq = o.scale_grad_by_freq;
     this.sparse = o.sparse;
     if (o._weight) {
-      if (o._weight.shape.join() !== `${num_embeddings},${embedding_dim}`) throw new Error("Shape of weight does not match num_embeddings and embedding_dim");
+      if (o._weight.shape.join() !== `${num_embeddings},${embedding_dim}`) throw new TorchError("Shape of weight does not match num_embeddings and embedding_dim");
       this.weight = new Parameter(o._weight);
     } else {
       this.weight = new Parameter(empty([num_embeddings, embedding_dim], factory(o)));
@@ -75,7 +75,7 @@ export class Embedding extends Module {
   /** Embedding.from_pretrained(embeddings, freeze=True, ...). */
   static from_pretrained(embeddings: Tensor, ...args: Args<[freeze: boolean, padding_idx: number | null, max_norm: number | null, norm_type: number, scale_grad_by_freq: boolean, sparse: boolean], { freeze?: boolean; padding_idx?: number | null; max_norm?: number | null; norm_type?: number; scale_grad_by_freq?: boolean; sparse?: boolean }>): Embedding {
     const o = parseArgs("from_pretrained", args, ["freeze", "padding_idx", "max_norm", "norm_type", "scale_grad_by_freq", "sparse"], { freeze: true });
-    if (embeddings.ndim !== 2) throw new Error("Embeddings parameter is expected to be 2-dimensional");
+    if (embeddings.ndim !== 2) throw new TorchError("Embeddings parameter is expected to be 2-dimensional");
     const { freeze, ...rest } = o;
     const e = new Embedding(embeddings.shape[0]!, embeddings.shape[1]!, { ...rest, _weight: embeddings });
     e.weight.requires_grad_(!freeze);

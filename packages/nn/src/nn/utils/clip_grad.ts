@@ -1,6 +1,6 @@
 // nn.utils.clip_grad_norm_ / clip_grad_value_ (PyTorch 1.13). The clip factor
 // stays a tensor (no `if coef < 1` on the host), so nothing syncs on xla.
-import { Tensor, div, no_grad, stack, tensor } from "@xlatorch/core";
+import { Tensor, div, no_grad, stack, tensor, TorchError } from "@xlatorch/core";
 import { parseArgs, type Args } from "../args.js";
 
 const gradsOf = (parameters: Tensor | Iterable<Tensor>): Tensor[] =>
@@ -16,7 +16,7 @@ export function clip_grad_norm_(parameters: Tensor | Iterable<Tensor>, max_norm:
       ? (grads.length === 1 ? grads[0]!.abs().max() : stack(grads.map((g) => g.abs().max())).max())
       : stack(grads.map((g) => g.norm(o.norm_type))).norm(o.norm_type);
     if (o.error_if_nonfinite && !Number.isFinite(Number(total.item()))) {
-      throw new Error(`The total norm of order ${o.norm_type} for gradients from \`parameters\` is non-finite, so it cannot be clipped. To disable this error and scale the gradients by the non-finite norm anyway, set \`error_if_nonfinite=False\``);
+      throw new TorchError(`The total norm of order ${o.norm_type} for gradients from \`parameters\` is non-finite, so it cannot be clipped. To disable this error and scale the gradients by the non-finite norm anyway, set \`error_if_nonfinite=False\``);
     }
     const coef = div(max_norm, total.add(1e-6)).clamp({ max: 1.0 });
     for (const g of grads) g.mul_(coef);

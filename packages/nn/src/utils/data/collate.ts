@@ -1,6 +1,6 @@
 // default_collate: a list of samples -> one batch, recursively by the samples'
 // structure (PyTorch 1.13's rules, restated for JavaScript values).
-import { Tensor, bool, float64, int64, stack, tensor } from "@xlatorch/core";
+import { Tensor, bool, float64, int64, stack, tensor, TorchError, TorchTypeError } from "@xlatorch/core";
 
 /**
  * - tensors are stacked along a new dim 0;
@@ -23,13 +23,13 @@ export function default_collate(batch: readonly unknown[]): any {
   if (typeof elem === "string") return [...batch];
   if (Array.isArray(elem)) {
     const n = elem.length;
-    if (!batch.every((b) => Array.isArray(b) && b.length === n)) throw new Error("each element in list of batch should be of equal size");
+    if (!batch.every((b) => Array.isArray(b) && b.length === n)) throw new TorchError("each element in list of batch should be of equal size");
     return Array.from({ length: n }, (_, i) => default_collate(batch.map((b) => (b as unknown[])[i])));
   }
   if (elem !== null && typeof elem === "object" && Object.getPrototypeOf(elem) === Object.prototype) {
     return Object.fromEntries(Object.keys(elem).map((k) => [k, default_collate(batch.map((b) => (b as Record<string, unknown>)[k]))]));
   }
-  throw new TypeError(`default_collate: batch must contain tensors, numbers, dicts or lists; found ${elem === null ? "null" : typeof elem}`);
+  throw new TorchTypeError(`default_collate: batch must contain tensors, numbers, dicts or lists; found ${elem === null ? "null" : typeof elem}`);
 }
 
 /** Without auto-batching PyTorch converts NumPy arrays; JavaScript values pass through. */

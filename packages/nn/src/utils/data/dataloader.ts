@@ -1,5 +1,5 @@
 // torch.utils.data.DataLoader, single-process (num_workers=0).
-import { Generator, empty, int64 } from "@xlatorch/core";
+import { Generator, empty, int64, TorchError } from "@xlatorch/core";
 import { parseArgs, type Args } from "../../nn/args.js";
 import { default_collate, default_convert } from "./collate.js";
 import { datasetItem, datasetLen, type DatasetLike } from "./dataset.js";
@@ -44,15 +44,15 @@ export class DataLoader<T = unknown, B = any> implements Iterable<B> {
   constructor(dataset: DatasetLike<T>, ...args: Args<[batch_size: number | null, shuffle: boolean | null, sampler: Iterable<number> | null, batch_sampler: Iterable<number[]> | null, num_workers: number, collate_fn: ((batch: T[]) => B) | null, pin_memory: boolean, drop_last: boolean], DataLoaderOptions<T>>) {
     const o = parseArgs("DataLoader", args, ["batch_size", "shuffle", "sampler", "batch_sampler", "num_workers", "collate_fn", "pin_memory", "drop_last", "timeout", "worker_init_fn", "multiprocessing_context", "generator", "prefetch_factor", "persistent_workers", "pin_memory_device"],
       { batch_size: 1, shuffle: null, sampler: null, batch_sampler: null, num_workers: 0, collate_fn: null, pin_memory: false, drop_last: false, timeout: 0, generator: null });
-    if (o.num_workers !== 0) throw new Error("DataLoader: only num_workers=0 (single-process loading) is supported");
-    if (o.sampler && o.shuffle) throw new Error("sampler option is mutually exclusive with shuffle");
+    if (o.num_workers !== 0) throw new TorchError("DataLoader: only num_workers=0 (single-process loading) is supported");
+    if (o.sampler && o.shuffle) throw new TorchError("sampler option is mutually exclusive with shuffle");
     let batch_size: number | null = o.batch_size, drop_last: boolean = o.drop_last;
     if (o.batch_sampler) {
-      if (batch_size !== 1 || o.shuffle || o.sampler || drop_last) throw new Error("batch_sampler option is mutually exclusive with batch_size, shuffle, sampler, and drop_last");
+      if (batch_size !== 1 || o.shuffle || o.sampler || drop_last) throw new TorchError("batch_sampler option is mutually exclusive with batch_size, shuffle, sampler, and drop_last");
       batch_size = null;
       drop_last = false;
     } else if (batch_size === null && drop_last) {
-      throw new Error("batch_size=None option disables auto-batching and is mutually exclusive with drop_last");
+      throw new TorchError("batch_size=None option disables auto-batching and is mutually exclusive with drop_last");
     }
     this.dataset = dataset;
     this.batch_size = batch_size;

@@ -1,13 +1,13 @@
 // torch.utils.data datasets. The map-style protocol keeps Python's names:
 // a dataset implements __getitem__(index) and __len__(); plain arrays are
 // accepted wherever a dataset is, as Python accepts lists.
-import { Tensor, randperm, type Generator } from "@xlatorch/core";
+import { Tensor, randperm, type Generator, TorchError, TorchIndexError } from "@xlatorch/core";
 import { default_generator } from "@xlatorch/core";
 
 export abstract class Dataset<T = unknown> {
   abstract __getitem__(index: number): T;
   /** Optional in PyTorch too; samplers and DataLoader's length need it. */
-  __len__(): number { throw new Error(`${this.constructor.name} does not implement __len__`); }
+  __len__(): number { throw new TorchError(`${this.constructor.name} does not implement __len__`); }
 }
 
 /** Anything indexable with a length: a Dataset or a plain array. */
@@ -21,7 +21,7 @@ export class TensorDataset extends Dataset<Tensor[]> {
   tensors: Tensor[];
   constructor(...tensors: Tensor[]) {
     super();
-    if (tensors.some((t) => t.ndim === 0 || t.shape[0] !== tensors[0]!.shape[0])) throw new Error("Size mismatch between tensors");
+    if (tensors.some((t) => t.ndim === 0 || t.shape[0] !== tensors[0]!.shape[0])) throw new TorchError("Size mismatch between tensors");
     this.tensors = tensors;
   }
   __getitem__(index: number): Tensor[] { return this.tensors.map((t) => t.getitem(index)); }
@@ -41,18 +41,18 @@ export class ConcatDataset<T> extends Dataset<T> {
   constructor(datasets: Iterable<DatasetLike<T>>) {
     super();
     this.datasets = [...datasets];
-    if (this.datasets.length === 0) throw new Error("datasets should not be an empty iterable");
+    if (this.datasets.length === 0) throw new TorchError("datasets should not be an empty iterable");
     let total = 0;
     this.cumulative_sizes = this.datasets.map((d) => (total += datasetLen(d)));
   }
   __getitem__(idx: number): T {
     const n = this.__len__();
     if (idx < 0) {
-      if (-idx > n) throw new RangeError("absolute value of index should not exceed dataset length");
+      if (-idx > n) throw new TorchIndexError("absolute value of index should not exceed dataset length");
       idx += n;
     }
     const di = this.cumulative_sizes.findIndex((c) => idx < c);
-    if (di < 0) throw new RangeError(`index ${idx} is out of range`);
+    if (di < 0) throw new TorchIndexError(`index ${idx} is out of range`);
     return datasetItem(this.datasets[di]!, di === 0 ? idx : idx - this.cumulative_sizes[di - 1]!);
   }
   override __len__(): number { return this.cumulative_sizes[this.cumulative_sizes.length - 1]!; }
@@ -68,14 +68,14 @@ export function random_split<T>(dataset: DatasetLike<T>, lengths: number[], gene
   const total = lengths.reduce((a, b) => a + b, 0);
   if (Math.abs(total - 1) <= 1e-9 * Math.max(1, Math.abs(total)) && total <= 1) {
     lens = lengths.map((frac, i) => {
-      if (frac < 0 || frac > 1) throw new Error(`Fraction at index ${i} is not between 0 and 1`);
+      if (frac < 0 || frac > 1) throw new TorchError(`Fraction at index ${i} is not between 0 and 1`);
       return Math.floor(n * frac);
     });
     const remainder = n - lens.reduce((a, b) => a + b, 0);
     for (let i = 0; i < remainder; i++) lens[i % lens.length]! += 1;
   }
   const sum = lens.reduce((a, b) => a + b, 0);
-  if (sum !== n) throw new Error("Sum of input lengths does not equal the length of the input dataset!");
+  if (sum !== n) throw new TorchError("Sum of input lengths does not equal the length of the input dataset!");
   const indices = (randperm(sum, { generator }).tolist() as number[]);
   let offset = 0;
   return lens.map((len) => new Subset(dataset, indices.slice(offset, (offset += len))));

@@ -1,11 +1,11 @@
 // Samplers: the order in which DataLoader visits dataset indices.
-import { Generator, empty, int64, randint, randperm } from "@xlatorch/core";
+import { Generator, empty, int64, randint, randperm, TorchError, TorchTypeError } from "@xlatorch/core";
 import { parseArgs, type Args } from "../../nn/args.js";
 import { datasetLen, type DatasetLike } from "./dataset.js";
 
 export abstract class Sampler<T = number> implements Iterable<T> {
   abstract [Symbol.iterator](): Iterator<T>;
-  __len__(): number { throw new Error(`${this.constructor.name} does not implement __len__`); }
+  __len__(): number { throw new TorchError(`${this.constructor.name} does not implement __len__`); }
 }
 
 export class SequentialSampler extends Sampler<number> {
@@ -32,8 +32,8 @@ export class RandomSampler extends Sampler<number> {
     this.replacement = o.replacement;
     this._num_samples = o.num_samples;
     this.generator = o.generator;
-    if (typeof this.replacement !== "boolean") throw new TypeError(`replacement should be a boolean value, but got replacement=${String(this.replacement)}`);
-    if (!Number.isInteger(this.num_samples) || this.num_samples <= 0) throw new Error(`num_samples should be a positive integer value, but got num_samples=${this.num_samples}`);
+    if (typeof this.replacement !== "boolean") throw new TorchTypeError(`replacement should be a boolean value, but got replacement=${String(this.replacement)}`);
+    if (!Number.isInteger(this.num_samples) || this.num_samples <= 0) throw new TorchError(`num_samples should be a positive integer value, but got num_samples=${this.num_samples}`);
   }
 
   get num_samples(): number { return this._num_samples ?? datasetLen(this.data_source); }
@@ -70,8 +70,8 @@ export class SubsetRandomSampler extends Sampler<number> {
 export class BatchSampler extends Sampler<number[]> {
   constructor(public sampler: Iterable<number> & { __len__?(): number }, public batch_size: number, public drop_last: boolean) {
     super();
-    if (!Number.isInteger(batch_size) || batch_size <= 0) throw new Error(`batch_size should be a positive integer value, but got batch_size=${batch_size}`);
-    if (typeof drop_last !== "boolean") throw new Error(`drop_last should be a boolean value, but got drop_last=${String(drop_last)}`);
+    if (!Number.isInteger(batch_size) || batch_size <= 0) throw new TorchError(`batch_size should be a positive integer value, but got batch_size=${batch_size}`);
+    if (typeof drop_last !== "boolean") throw new TorchError(`drop_last should be a boolean value, but got drop_last=${String(drop_last)}`);
   }
   *[Symbol.iterator](): Iterator<number[]> {
     let batch: number[] = [];
