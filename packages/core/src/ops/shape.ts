@@ -89,7 +89,12 @@ function sliceDim(x: Tensor, dim: number, start: number, stop: number, step = 1)
 }
 export { sliceDim };
 
-export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
+export function narrow(x: Tensor, dim: number, start: number | Tensor, length: number): Tensor {
+  if (start instanceof Tensor) {
+    // narrow(input, dim, start: Tensor, length): a 0-dim integral tensor's value, as PyTorch's start.item()
+    if (start.ndim !== 0 || start.dtype.is_floating_point || start.dtype.name === "bool") throw new TorchError("start must be an 0-dim integral Tensor.");
+    start = Number(start.item());
+  }
   const d = normDim(dim, x.ndim, "narrow");
   const n = x.shape[d]!;
   if (start < -n || start > n) throw new TorchIndexError(`narrow: start (${start}) is out of bounds for dimension ${d} of size ${n}`);
@@ -188,6 +193,7 @@ export function chunk(x: Tensor, chunks: number, ...args: unknown[]): Tensor[] {
 
 export function unbind(x: Tensor, ...args: unknown[]): Tensor[] {
   const { dim } = parseArgs("unbind", args, ["dim"], { dim: 0 });
+  if (x.ndim === 0) throw new TorchIndexError("unbind: Dimension specified as 0 but tensor has no dimensions");
   const d = normDim(dim, x.ndim, "unbind");
   return surface("unbind", () => Array.from({ length: x.shape[d]! }, (_, i) => select(x, d, i)));
 }
@@ -196,8 +202,14 @@ export function flip(x: Tensor, ...args: unknown[]): Tensor {
   const [dims] = splitSizes("flip", args);
   return bind1(P.reverse!, [x], { dims: normDims(dims, x.ndim, "flip") });
 }
-export const fliplr = (x: Tensor) => flip(x, [1]);
-export const flipud = (x: Tensor) => flip(x, [0]);
+export function fliplr(x: Tensor): Tensor {
+  if (x.ndim < 2) throw new TorchError("fliplr: Input must be >= 2-d.");
+  return flip(x, [1]);
+}
+export function flipud(x: Tensor): Tensor {
+  if (x.ndim < 1) throw new TorchError("flipud: Input must be >= 1-d.");
+  return flip(x, [0]);
+}
 
 export function roll(x: Tensor, ...args: unknown[]): Tensor {
   const { shifts, dims } = parseArgs("roll", args, ["shifts", "dims"], { dims: null });
