@@ -9,7 +9,7 @@ import { Tensor } from "../tensor.js";
 import { parseArgs } from "./args.js";
 import { convert, resolveDtype } from "./base.js";
 import { abs, add, div, exp, log, maximum, minimum, mul, pow, sqrt, sub, where, isinf, ne } from "./elementwise.js";
-import { reshape } from "./shape.js";
+import { permute, reshape, sliceDim, transpose } from "./shape.js";
 import { gather } from "./indexing.js";
 
 /** reduce over dims, optionally keeping them as size-1. */
@@ -32,7 +32,8 @@ export function sum(x: Tensor, ...args: unknown[]): Tensor {
 }
 export function prod(x: Tensor, ...args: unknown[]): Tensor {
   const o = parseArgs("prod", args, ["dim", "keepdim", "dtype"], { dim: null, keepdim: false });
-  const dims = o.dim === null ? [...Array(x.ndim).keys()] : [normDim(o.dim, x.ndim, "prod")];
+  // a 0-dim input takes dim 0 or -1 and reduces over nothing (normDims gives [])
+  const dims = o.dim === null ? [...Array(x.ndim).keys()] : normDims(normDim(o.dim, x.ndim, "prod"), x.ndim, "prod");
   return surface("prod", () => reducePrim(convert(x, accDtype(x, o.dtype)), "prod", dims, o.keepdim));
 }
 export function mean(x: Tensor, ...args: unknown[]): Tensor {
@@ -88,6 +89,16 @@ export const argmin = (x: Tensor, ...a: unknown[]) => argx("min", x, a);
 
 function amx(op: "max" | "min", x: Tensor, args: unknown[]): Tensor {
   const o = parseArgs(`a${op}`, args, ["dim", "keepdim"], { dim: [], keepdim: false });
+  if (x.numel() === 0) {
+    // no identity: every reduced dim must be non-empty, and an empty input needs a dim
+    const name = `a${op}`;
+    if (o.dim === null || o.dim === undefined || (Array.isArray(o.dim) && o.dim.length === 0)) {
+      throw new TorchError(`${name}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.`);
+    }
+    for (const d of typeof o.dim === "number" ? [o.dim] : (o.dim as number[])) {
+      if (x.ndim > 0 && x.shape[normDim(d, x.ndim, name)] === 0) throw new TorchIndexError(`${name}(): Expected reduction dim ${d} to have non-zero size.`);
+    }
+  }
   return surface(`a${op}`, () => reducePrim(x, op, dimsOf(`a${op}`, x, o.dim), o.keepdim));
 }
 export const amax = (x: Tensor, ...a: unknown[]) => amx("max", x, a);
@@ -127,6 +138,7 @@ export const std = (x: Tensor, ...a: unknown[]) => surface("std", () => sqrt(var
 
 export function norm(x: Tensor, ...args: unknown[]): Tensor {
   const o = parseArgs("norm", args, ["p", "dim", "keepdim", "dtype"], { p: "fro", dim: null, keepdim: false });
+  if (o.p === "nuc") return nuclearNorm(x, o.dim, !!o.keepdim);
   if (!x.dtype.is_floating_point) throw new TorchError(`norm(): input dtype should be either floating point or complex. Got ${x.dtype.scalarName} instead.`);
   const dims = dimsOf("norm", x, o.dim);
   const p = o.p === "fro" ? 2 : o.p;
@@ -139,6 +151,53 @@ export function norm(x: Tensor, ...args: unknown[]): Tensor {
     if (p === 1) return reducePrim(ax, "sum", dims, o.keepdim);
     if (p === 2) return sqrt(reducePrim(mul(x, x), "sum", dims, o.keepdim));
     return pow(reducePrim(pow(ax, p), "sum", dims, o.keepdim), 1 / p);
+  });
+}
+
+/**
+ * norm(x, p='nuc'): the sum of the singular values of each matrix over `dim`
+ * (two dims; the whole 2-D input without one). Without an SVD it is composed
+ * for matrices with min(m, n) <= 2: one column k gives ||A||_F, two columns
+ * give s1 + s2 = sqrt(||A||_F^2 + 2 sqrt(det(A^T A))), det(A^T A) being the
+ * sum of the squared 2x2 minors (Cauchy-Binet: never negative, no cancellation).
+ * Larger matrices raise: they need an SVD, which xlatorch does not have.
+ * The gradient is U V^T where A has full rank (at rank 1 the sqrt of a zero
+ * det has no derivative, unlike PyTorch's SVD-based gradient).
+ */
+function nuclearNorm(x: Tensor, dim: unknown, keepdim: boolean): Tensor {
+  let dims: number[];
+  if (dim === null || dim === undefined) {
+    if (x.ndim !== 2) throw new TorchError(`norm: Expected a tensor with 2 dimensions, but got a tensor with ${x.ndim} dimension${x.ndim === 1 ? "" : "s"} instead.`);
+    dims = [0, 1];
+  } else {
+    if (!Array.isArray(dim) || dim.length !== 2) throw new TorchError("norm: nuclear norm requires a 'dim' argument of size 2");
+    dims = (dim as number[]).map((d) => normDim(d, x.ndim, "norm"));
+    if (dims[0] === dims[1]) throw new TorchError(`linalg.matrix_norm: dims must be different. Got (${dim[0]}, ${dim[1]})`);
+  }
+  if (!x.dtype.is_floating_point) throw new TorchError(`norm: linalg.svd: Expected a floating point or complex tensor as input. Got ${x.dtype.scalarName}`);
+  let [m, n] = [x.shape[dims[0]!]!, x.shape[dims[1]!]!];
+  if (Math.min(m, n) > 2) {
+    throw new TorchError(`norm(): p='nuc' (the nuclear norm) is not implemented for ${m}x${n} matrices: it needs a singular value decomposition, which xlatorch does not have (only matrices with a dimension <= 2 are supported)`);
+  }
+  return surface("nuclear_norm", () => {
+    const rest = [...Array(x.ndim).keys()].filter((d) => !dims.includes(d));
+    // [..., rows, k] with k = min(m, n) columns
+    const tall = m >= n;
+    let a = permute(x, [...rest, ...(tall ? dims : [dims[1]!, dims[0]!])]);
+    if (!tall) [m, n] = [n, m];
+    const nd = a.ndim, mat = [nd - 2, nd - 1];
+    const fro2 = reducePrim(mul(a, a), "sum", mat, false);
+    let r: Tensor;
+    if (n <= 1) {
+      r = sqrt(fro2);
+    } else {
+      const c1 = sliceDim(a, nd - 1, 0, 1), c2 = sliceDim(a, nd - 1, 1, 2); // [..., m, 1]
+      const t1 = transpose(c1, -1, -2), t2 = transpose(c2, -1, -2); // [..., 1, m]
+      const minors = sub(mul(c1, t2), mul(c2, t1)); // [..., m, m], each 2x2 minor twice (antisymmetric)
+      const det = mul(reducePrim(mul(minors, minors), "sum", mat, false), 0.5);
+      r = sqrt(add(fro2, mul(sqrt(det), 2)));
+    }
+    return keepdim ? reshape(r, x.shape.map((s, i) => (dims.includes(i) ? 1 : s))) : r;
   });
 }
 
