@@ -184,7 +184,30 @@ export function pow(a: TensorOrScalar, b: TensorOrScalar): Tensor {
   if (a instanceof Tensor && !a.dtype.is_floating_point && typeof b === "number" && Number.isInteger(b) && b < 0) {
     throw new TorchError("pow: Integers to negative integer powers are not allowed.");
   }
+  if (b instanceof Tensor) {
+    const dt = resultType2(a, b);
+    if (dt === bool) throw new TorchError(`pow: "pow" not implemented for 'Bool'`);
+    if (!dt.is_floating_point) return surface("pow", () => intPow(a, b, dt));
+  }
   return binary("pow", "power", a, b);
+}
+
+/**
+ * Integer pow with a tensor exponent, as PyTorch: a negative exponent gives
+ * 1 for base 1, +-1 for base -1 (by the exponent's parity) and 0 for every
+ * other base, 0 included. The power primitive only sees exponents >= 0.
+ */
+function intPow(a: TensorOrScalar, b: Tensor, dt: DType): Tensor {
+  const [x, e] = prepare("pow", [a, b], dt);
+  const zero = expandTo(scalarTensor(0, dt, x!.device), x!.shape);
+  const one = expandTo(scalarTensor(1, dt, x!.device), x!.shape);
+  const minusOne = expandTo(scalarTensor(-1, dt, x!.device), x!.shape);
+  const negative = cmp(e!, zero, "LT");
+  const p = binaryPrim("power", x!, bind1(P.select!, [negative, zero, e!]));
+  const odd = cmp(binaryPrim("remainder", e!, expandTo(scalarTensor(2, dt, x!.device), x!.shape)), zero, "NE");
+  const minusOnePow = bind1(P.select!, [odd, minusOne, one]);
+  const negPow = bind1(P.select!, [cmp(x!, one, "EQ"), one, bind1(P.select!, [cmp(x!, minusOne, "EQ"), minusOnePow, zero])]);
+  return bind1(P.select!, [negative, negPow, p]);
 }
 
 const cmp = (a: Tensor, b: Tensor, direction: CompareDirection): Tensor => bind1(P.compare!, [a, b], { direction });
@@ -262,7 +285,8 @@ export const erfinv = (x: Tensor) => unaryFloat("erfinv", "erfinv", x);
 export const log2 = (x: Tensor) => surface("log2", () => mul(log(x), 1 / Math.LN2));
 export const log10 = (x: Tensor) => surface("log10", () => mul(log(x), 1 / Math.LN10));
 export const exp2 = (x: Tensor) => surface("exp2", () => pow(2, x.dtype.is_floating_point ? x : convert(x, get_default_dtype())));
-export const square = (x: Tensor) => surface("pow", () => mul(x, x));
+/** square(x) is pow(x, 2): a bool input gives int64, as PyTorch's pow promotes bool with an int exponent. */
+export const square = (x: Tensor) => surface("pow", () => { const y = x.dtype === bool ? convert(x, int64) : x; return mul(y, y); });
 export const floor = (x: Tensor) => (x.dtype.is_floating_point ? unarySame("floor", "floor", x) : x.clone());
 export const ceil = (x: Tensor) => (x.dtype.is_floating_point ? unarySame("ceil", "ceil", x) : x.clone());
 export const trunc = (x: Tensor) => (x.dtype.is_floating_point ? surface("trunc", () => truncF(x)) : x.clone());
