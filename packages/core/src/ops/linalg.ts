@@ -70,7 +70,19 @@ export function dot(a: Tensor, b: Tensor): Tensor {
   sameDtype("dot", a, b);
   return surface("dot", () => dot_general(a, b, [], [], [0], [0]));
 }
-export const inner = dot, vdot = dot;
+export const vdot = dot;
+/**
+ * inner(a, b): a 0-dim operand multiplies (with promotion); otherwise the last
+ * dims contract, a's remaining dims first, as PyTorch's tensordot(a, b, -1, -1).
+ */
+export function inner(a: Tensor, b: Tensor): Tensor {
+  checkTensor("inner", "input", a); checkTensor("inner", "other", b);
+  if (a.ndim === 0 || b.ndim === 0) return mul(a, b);
+  if (a.shape[a.ndim - 1] !== b.shape[b.ndim - 1]) throw new TorchError(`inner() the last dimension must match on both input tensors but got shapes ${shapeStr(a.shape)} and ${shapeStr(b.shape)}`);
+  if (a.dtype !== b.dtype) throw new TorchError(`inner(): expected scalar type ${a.dtype.scalarName} but found ${b.dtype.scalarName}`);
+  if (a.dtype.name === "bool") throw new TorchError(`inner: "addmm_impl_cpu_" not implemented for 'Bool'`);
+  return surface("ReshapeAliasBackward0", () => dot_general(a, b, [], [], [a.ndim - 1], [b.ndim - 1]));
+}
 export function outer(a: Tensor, b: Tensor): Tensor {
   if (a.ndim !== 1 || b.ndim !== 1) throw new TorchError(`outer: expected 1D tensors, got ${a.ndim}D and ${b.ndim}D`);
   return surface("mul", () => mul(unsqueeze(a, 1), unsqueeze(b, 0)));

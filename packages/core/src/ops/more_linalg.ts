@@ -10,7 +10,7 @@ import { broadcastShapes, normDim, shapeStr } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { checkTensor, describe, isScalar, parseArgs, type TensorOrScalar } from "./args.js";
 import { convert, expandTo } from "./base.js";
-import { abs, add, div, eq, mul, ne, pow, sqrt, sub, where } from "./elementwise.js";
+import { abs, add, div, eq, logical_and, logical_or, mul, ne, pow, sqrt, sub, where } from "./elementwise.js";
 import { bmm, matmul } from "./linalg.js";
 import { reducePrim, sum } from "./reduce.js";
 import { cat, clone, diagonal, expand, movedim, reshape, roll, stack, unsqueeze } from "./shape.js";
@@ -42,6 +42,11 @@ function scaleAdd(op: string, input: Tensor, product: Tensor, beta: number, alph
     if (s !== 1 && s !== target[i + off]) {
       throw new TorchError(`${op}: The expanded size of the tensor (${target[i + off]}) must match the existing size (${s}) at non-singleton dimension ${i + off}.  Target sizes: ${shapeStr(target)}.  Tensor sizes: ${shapeStr(input.shape)}`);
     }
+  }
+  if (product.dtype === bool) {
+    // bool: (beta && input) || (alpha && product), as PyTorch's bool kernel
+    const pb = alpha ? product : logical_and(product, false);
+    return beta ? logical_or(input, pb) : pb;
   }
   const p = alpha === 1 ? product : mul(product, alpha);
   if (beta === 0) return p;
@@ -86,8 +91,14 @@ export function addr(input: Tensor, vec1: Tensor, vec2: Tensor, ...args: unknown
   const { beta, alpha } = parseArgs("addr", args, ["beta", "alpha"], { beta: 1, alpha: 1 });
   if (vec1.ndim !== 1 || vec2.ndim !== 1) throw new TorchError(`addr: Expected 1-D argument vec1 and vec2, but got ${vec1.ndim}-D and ${vec2.ndim}-D`);
   sameDtype("addr", [input, vec1, vec2], ["input", "vec1", "vec2"]);
+  if (!input.dtype.is_floating_point) {
+    for (const [name, v] of [["beta", beta], ["alpha", alpha]] as const) {
+      if (typeof v === "number" && !Number.isInteger(v)) throw new TorchError(`addr: For integral input tensors, argument ${name} must not be a floating point number.`);
+    }
+  }
   const [b, a] = castScalars("addr", input.dtype, { beta, alpha });
-  return surface("addr", () => scaleAdd("addr", input, mul(unsqueeze(vec1, 1), unsqueeze(vec2, 0)), b!, a!));
+  const outer = () => (vec1.dtype === bool ? logical_and(unsqueeze(vec1, 1), unsqueeze(vec2, 0)) : mul(unsqueeze(vec1, 1), unsqueeze(vec2, 0)));
+  return surface("addr", () => scaleAdd("addr", input, outer(), b!, a!));
 }
 
 function checkBatches(op: string, b1: Tensor, b2: Tensor): void {
