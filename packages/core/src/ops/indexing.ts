@@ -385,7 +385,8 @@ export const argwhere = (x: Tensor) => nonzero(x);
 export function masked_select(x: Tensor, mask: Tensor): Tensor {
   if (!(mask instanceof Tensor) || mask.dtype !== bool) throw new TorchError(`masked_select: expected BoolTensor for mask, but got ${mask instanceof Tensor ? mask.dtype : describe(mask)}`);
   checkSameDevice("masked_select", x, "mask", mask); // unlike x[mask], masked_select does not move the mask
-  const shape = broadcastShapes("masked_select", x.shape, mask.shape);
+  let shape = broadcastShapes("masked_select", x.shape, mask.shape);
+  if (shape.length === 0) shape = [1]; // the result is always 1-D: [1] or [0] for 0-dim operands
   return surface("masked_select", () => getitem(expandTo(x, shape), expandTo(mask, shape)));
 }
 
@@ -419,6 +420,7 @@ export function kthvalue(x: Tensor, k: number, ...args: unknown[]): Tensor[] & {
   const size = x.ndim === 0 ? 1 : x.shape[d]!;
   if (!Number.isInteger(k) || k < 1 || k > size) throw new TorchError(`kthvalue(): selected number k out of range for dimension ${d} (k=${k}, size ${size})`);
   const [v, i] = sort(x, { dim: d, stable: true });
+  if (x.ndim === 0) return namedPair(v!, i!); // the value itself and index 0, keepdim or not
   const pick = (t: Tensor) => (o.keepdim ? sliceDim(t, d, k - 1, k) : select(t, d, k - 1));
   return namedPair(pick(v!), pick(i!));
 }

@@ -54,7 +54,7 @@ export function count_nonzero(x: Tensor, ...args: unknown[]): Tensor {
 export function aminmax(x: Tensor, ...args: unknown[]): Tensor[] & { min: Tensor; max: Tensor } {
   const { dim, keepdim } = parseArgs("aminmax", args, ["dim", "keepdim"], { dim: null, keepdim: false });
   checkTensor("aminmax", "input", x);
-  const dims = dim === null ? allDims(x) : [normDim(dim, x.ndim, "aminmax")];
+  const dims = dim === null ? allDims(x) : normDims(normDim(dim, x.ndim, "aminmax"), x.ndim, "aminmax"); // 0-dim: []
   if (x.numel() === 0 || (dim !== null && x.ndim > 0 && x.shape[dims[0]!] === 0)) {
     throw new TorchError("aminmax(): cannot compute aminmax over an empty dimension as the operation has no identity.");
   }
