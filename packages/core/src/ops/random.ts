@@ -3,10 +3,10 @@
 // Mersenne Twister, then placed on the tensor's device. On xla that makes the
 // numbers equal to the cpu device's, and they enter the graph as device data.
 import { fromHost } from "../dispatch.js";
-import { get_default_dtype, int64, uint8, type DType, type HostArray } from "../dtype_all.js";
+import { float64, get_default_dtype, int64, uint8, type DType, type HostArray } from "../dtype_all.js";
 import { TorchError, TorchTypeError } from "../errors.js";
 import * as R from "../random/index.js";
-import { numelOf } from "../shape.js";
+import { broadcastShapes, numelOf, sameShape } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { isKwargs, parseArgs, splitSizes } from "./args.js";
 import { resolveDevice, resolveDtype } from "./base.js";
@@ -161,9 +161,20 @@ export function normal(mean: Tensor | number, std: Tensor | number = 1, ...args:
   }
   const ref = (mean instanceof Tensor ? mean : std) as Tensor;
   const dt = ref.dtype;
-  const host = (x: Tensor | number) => (typeof x === "number" ? x : x.cpu().contiguous()._host());
+  // PyTorch 1.13 checks std, then broadcasts mean with std: N(0, 1) draws over the
+  // broadcast shape, times std, plus mean (normal_out_impl).
+  if (std instanceof Tensor) {
+    const s = std.cpu().contiguous().to(float64)._host() as Float64Array;
+    for (const v of s) if (!(v >= 0)) throw new TorchError("normal expects all elements of std >= 0.0");
+  } else if (!(std >= 0)) throw new TorchError(`normal expects std >= 0.0, but found std ${Number.isNaN(std) ? "nan" : std}`);
+  const shape: readonly number[] = mean instanceof Tensor && std instanceof Tensor ? broadcastShapes("normal", mean.shape, std.shape) : ref.shape;
+  // other operand dtypes are read as float64 (exact), or as the result's half dtype
+  const host = (x: Tensor | number) => {
+    if (typeof x === "number") return x;
+    const y = x.dtype === dt ? x : x.to(dt.name === "float16" || dt.name === "bfloat16" ? dt : float64);
+    return (sameShape(y.shape, shape) ? y : y.expand([...shape])).cpu().contiguous()._host();
+  };
   const out = R.normalTensor(gen, host(mean) as never, host(std) as never, dt.name as R.FloatDType);
-  const shape = mean instanceof Tensor && std instanceof Tensor ? (mean.numel() >= std.numel() ? mean.shape : std.shape) : ref.shape;
   return reshape(fromHost(out as HostArray, [out.length], dt, ref.device), [...shape]);
 }
 
