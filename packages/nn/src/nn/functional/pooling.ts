@@ -178,19 +178,24 @@ function avgPoolNd(nd: number, input: Tensor, kernel_size: IntOrTuple, args: rea
   const [x, unbatched] = checkPoolInput(op, input, nd, msg);
   const g = poolGeom(op, x, nd, kernel_size, o.stride, o.padding, 1, o.ceil_mode);
   if (o.divisor_override !== null && o.divisor_override === 0) throw new TorchError("divisor must be not zero");
-  if (!x.dtype.is_floating_point) throw new TorchError(`"${op}" not implemented for '${x.dtype.scalarName}'`);
+  // ATen's CPU kernels take floating types and int64 (integer sums divided with C++'s truncation);
+  // avg_pool1d is avg_pool2d there and the 3-d kernel reports its frame function.
+  if (!x.dtype.is_floating_point && x.dtype !== int64) {
+    throw new TorchError(`"${nd === 3 ? "avg_pool3d_out_frame" : "avg_pool2d"}" not implemented for '${x.dtype.scalarName}'`);
+  }
+  const divide = (a: Tensor, b: Tensor | number) => (x.dtype.is_floating_point ? a.div(b) : a.div(b, { rounding_mode: "trunc" }));
   const spatial = x.shape.slice(2);
   return pooled(gradName(nd, "AvgPool{n}DBackward0"), unbatched, () => {
     const xp = padSpatial(x, g.p, rightPad(x, g), 0);
     // Summed in the window's row-major order, as ATen's loop adds them.
     const sum = windows(xp, g.k, g.d, g.s, g.out).reduce((a, b) => a.add(b));
-    if (o.divisor_override !== null) return sum.div(o.divisor_override);
+    if (o.divisor_override !== null) return divide(sum, o.divisor_override);
     const counts = spatial.map((L, i) => avgCounts(L, g.k[i]!, g.p[i]!, g.s[i]!, g.out[i]!)[o.count_include_pad ? 0 : 1]);
-    if (counts.every((c, i) => c.every((v) => v === g.k[i]))) return sum.div(g.k.reduce((a, b) => a * b, 1));
+    if (counts.every((c, i) => c.every((v) => v === g.k[i]))) return divide(sum, g.k.reduce((a, b) => a * b, 1));
     // Divisor per output cell: the product of the per-dim counts (host-side, static shapes).
     let div: number[] = [1];
     for (const c of counts) div = div.flatMap((a) => c.map((b) => a * b));
-    return sum.div(tensor(div, { dtype: x.dtype, device: x.device }).reshape(g.out));
+    return divide(sum, tensor(div, { dtype: x.dtype, device: x.device }).reshape(g.out));
   });
 }
 
