@@ -1,5 +1,5 @@
 // embedding and one_hot.
-import { Tensor, arange, int64, no_grad, where } from "@xlatorch/core";
+import { Tensor, TorchError, arange, int64, no_grad, where } from "@xlatorch/core";
 import { parseArgs, type Args } from "../args.js";
 
 type EmbeddingKw = { padding_idx?: number | null; max_norm?: number | null; norm_type?: number; scale_grad_by_freq?: boolean; sparse?: boolean };
@@ -7,16 +7,25 @@ type EmbeddingKw = { padding_idx?: number | null; max_norm?: number | null; norm
 /** Rows of `weight` at `input`'s indices; rows at padding_idx receive no gradient. */
 export function embedding(input: Tensor, weight: Tensor, ...args: Args<[padding_idx: number | null, max_norm: number | null, norm_type: number, scale_grad_by_freq: boolean, sparse: boolean], EmbeddingKw>): Tensor {
   const o = parseArgs("embedding", args, ["padding_idx", "max_norm", "norm_type", "scale_grad_by_freq", "sparse"], { padding_idx: null, max_norm: null, norm_type: 2, scale_grad_by_freq: false, sparse: false });
-  if (input.dtype.is_floating_point || input.dtype.name === "bool") {
-    throw new Error(`Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, Int; but got torch.${input.dtype.scalarName}Tensor instead (while checking arguments for embedding)`);
-  }
-  if (o.scale_grad_by_freq || o.sparse) throw new Error("embedding: scale_grad_by_freq and sparse gradients are not supported");
+  // PyTorch's order: padding_idx (Python), embedding_renorm_'s checks, then embedding's own.
+  const indexCheck = (op: string) => {
+    if (input.dtype.is_floating_point || input.dtype.name === "bool") {
+      throw new TorchError(`Expected tensor for argument #${op === "embedding" ? 1 : 2} 'indices' to have one of the following scalar types: Long, Int; but got torch.${input.dtype.scalarName}Tensor instead (while checking arguments for ${op})`);
+    }
+  };
   const num = weight.shape[0]!;
   let pad: number | null = o.padding_idx;
   if (pad !== null) {
     if (pad >= num || pad < -num) throw new Error("Padding_idx must be within num_embeddings");
     if (pad < 0) pad += num;
   }
+  if (o.max_norm !== null) {
+    if (weight.ndim !== 2) throw new TorchError(`Expected 2-dimensional tensor, but got ${weight.ndim}-dimensional tensor for argument #1 'self' (while checking arguments for embedding_renorm_)`);
+    indexCheck("embedding_renorm_");
+  }
+  if (weight.ndim !== 2) throw new TorchError("'weight' must be 2-D");
+  indexCheck("embedding");
+  if (o.scale_grad_by_freq || o.sparse) throw new Error("embedding: scale_grad_by_freq and sparse gradients are not supported");
   const flat = input.reshape(-1);
   if (o.max_norm !== null) embeddingRenorm_(weight, flat, o.max_norm, o.norm_type);
   let rows = weight.index_select(0, flat);
