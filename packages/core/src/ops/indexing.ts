@@ -13,6 +13,8 @@ import { convert, cpuScalarTo, expandTo, scalarTensor } from "./base.js";
 import { writing } from "./inplace.js";
 import { add, lt, mul, where } from "./elementwise.js";
 import { namedPair } from "./reduce.js";
+import { scatter_reduce } from "./more_shape.js";
+import { withoutDerivative } from "./more_util.js";
 import { expand, permute, reshape, select, sliceDim, unsqueeze } from "./shape.js";
 
 /** One Python subscript: int, "a:b:c" slice string, null (None), "..." or an index tensor. */
@@ -291,7 +293,7 @@ export function gather(x: Tensor, dim: number, index: Tensor, ..._rest: unknown[
   });
 }
 
-function scatterImpl(op: string, x: Tensor, dim: number, index: Tensor, src: TensorOrScalar, reduce: "none" | "add"): Tensor {
+function scatterImpl(op: string, x: Tensor, dim: number, index: Tensor, src: TensorOrScalar, reduce: "none" | "add" | "multiply", reduceArg: string | null = null): Tensor {
   checkIndexTensor(op, index);
   checkSameDevice(op, x, "index", index);
   if (src instanceof Tensor) checkSameDevice(op, x, "src", src);
@@ -307,7 +309,12 @@ function scatterImpl(op: string, x: Tensor, dim: number, index: Tensor, src: Ten
   } else {
     s = expandTo(scalarTensor(src, x.dtype, x.device), index.shape);
   }
+  // scatter's reduce= (not scatter_reduce): checked after the shapes, as ATen's meta function does
+  if (reduceArg !== null && reduceArg !== "add" && reduceArg !== "multiply") throw new TorchError("reduce argument must be either add or multiply.");
   checkBounds(index, x.ndim === 0 ? 1 : x.shape[d]!, d, op, false, TorchError);
+  // PyTorch 1.13 has no derivative for scatter with reduce=: backward raises
+  if (reduceArg !== null) return withoutDerivative("NotImplemented", "derivative for aten::scatter is not implemented", [x, s], () => scatterImpl(op, x, d, index, s, reduce));
+  if (reduce === "multiply") return surface(op, () => scatter_reduce(x, d, index, s, "prod"));
   return surface(op, () => {
     if (x.ndim === 0) return reshape(bind1(P.scatter!, [reshape(x, [1]), reshape(index, [1, 1]), reshape(s, [1])], { reduce }), []);
     // src may be larger than index: only its leading index-shaped block is used
@@ -318,8 +325,8 @@ function scatterImpl(op: string, x: Tensor, dim: number, index: Tensor, src: Ten
 export function scatter(x: Tensor, ...args: unknown[]): Tensor {
   const { dim, index, src, value, reduce } = parseArgs("scatter", args, ["dim", "index", "src", "reduce", "value"], { reduce: null });
   if (src === undefined && value === undefined) throw new TorchTypeError("scatter() missing required argument 'src' or 'value'");
-  if (reduce !== null && reduce !== "add") throw new TorchError(`scatter(): reduce argument must be 'add' (others are not implemented), got '${reduce}'`);
-  return scatterImpl("scatter", x, dim, index, src ?? value, reduce === "add" ? "add" : "none");
+  if (reduce !== null && typeof reduce !== "string") throw new TorchTypeError(`scatter(): argument 'reduce' must be str, not ${describe(reduce)}`);
+  return scatterImpl("scatter", x, dim, index, src ?? value, reduce === "add" ? "add" : reduce === "multiply" ? "multiply" : "none", reduce);
 }
 export const scatter_add = (x: Tensor, dim: number, index: Tensor, src: Tensor) => scatterImpl("scatter_add", x, dim, index, src, "add");
 

@@ -1,5 +1,7 @@
 // Small helpers shared by the more_*.ts op files (compositions only).
+import { recordCustom } from "../autograd.js";
 import { getBackend } from "../device.js";
+import { is_grad_enabled, no_grad } from "../grad_mode.js";
 import { bind1 } from "../dispatch.js";
 import { bfloat16, float16, float32, float64, int16, int32, int64, int8, uint8, bool, type DType } from "../dtype_all.js";
 import { TorchError, TorchTypeError } from "../errors.js";
@@ -101,4 +103,18 @@ export function logaddexpImpl(x: Tensor, y: Tensor, base2: boolean): Tensor {
   const d = neg(abs(sub(x, y)));
   const r = base2 ? add(m, mul(log1p(exp2(d)), 1 / Math.LN2)) : add(m, log1p(exp(d)));
   return where(logical_and(isinf(x), eq(x, y)), x, r);
+}
+
+/**
+ * An op PyTorch gives no derivative: when an input requires grad, the result
+ * is computed without recording and gets a node (named as PyTorch's grad_fn)
+ * whose backward throws PyTorch's message.
+ */
+export function withoutDerivative<T extends Tensor | Tensor[]>(node: string, message: string, inputs: readonly (Tensor | unknown)[], f: () => T): T {
+  const ts = inputs.filter((t): t is Tensor => t instanceof Tensor);
+  if (!is_grad_enabled() || !ts.some((t) => t.requires_grad)) return f();
+  const out = no_grad(f);
+  const outs = (Array.isArray(out) ? out : [out]).filter((t) => t.dtype.is_floating_point);
+  if (outs.length) recordCustom(node, ts, outs, () => { throw new TorchError(message); });
+  return out;
 }
