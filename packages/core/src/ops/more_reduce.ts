@@ -14,7 +14,7 @@ import { div, eq, isnan, logical_not, logical_or, logical_xor, gt, ge, ne, sub, 
 import { gather, index_select, sort, take_along_dim } from "./indexing.js";
 import { mean, namedPair, reducePrim, sum, var_ } from "./reduce.js";
 import { cat, narrow, reshape, sliceDim, unsqueeze } from "./shape.js";
-import { constant, iota, logaddexpImpl, opmath } from "./more_util.js";
+import { constant, iota, logaddexpImpl, opmath, withoutDerivative } from "./more_util.js";
 
 const allDims = (x: Tensor) => [...Array(x.ndim).keys()];
 const dimsOf = (op: string, x: Tensor, dim: unknown): number[] =>
@@ -308,7 +308,7 @@ function groups(flat: Tensor, returnInverse: boolean, returnCounts: boolean, per
 export function unique(x: Tensor, ...args: unknown[]): Tensor | Tensor[] {
   const o = parseArgs("unique", args, ["sorted", "return_inverse", "return_counts", "dim"], { sorted: true, return_inverse: false, return_counts: false, dim: null });
   checkTensor("unique", "input", x);
-  if (o.dim !== null) throw new TorchError("unique(): the dim argument is not supported by xlatorch (unique over slices needs a lexicographic sort)");
+  if (o.dim !== null) return uniqueDim("unique_dim", x, o.dim, false, o.return_inverse, o.return_counts);
   return surface("unique", () => {
     const flat = reshape(x, [-1]);
     const src = x.dtype === bool ? convert(flat, uint8) : flat;
@@ -322,7 +322,58 @@ export function unique(x: Tensor, ...args: unknown[]): Tensor | Tensor[] {
 export function unique_consecutive(x: Tensor, ...args: unknown[]): Tensor | Tensor[] {
   const o = parseArgs("unique_consecutive", args, ["return_inverse", "return_counts", "dim"], { return_inverse: false, return_counts: false, dim: null });
   checkTensor("unique_consecutive", "input", x);
-  if (o.dim !== null) throw new TorchError("unique_consecutive(): the dim argument is not supported by xlatorch");
+  if (o.dim !== null) return uniqueDim("unique_consecutive", x, o.dim, true, o.return_inverse, o.return_counts);
   return surface("unique_consecutive", () => groups(reshape(x, [-1]), o.return_inverse, o.return_counts, null, x.shape));
 }
 
+
+/**
+ * unique / unique_consecutive over the slices along `dim` (ATen's
+ * _unique_dim_cpu_template): the slices are compared on the host (a sync point),
+ * sorted lexicographically (over x.transpose(dim, 0)'s element order) unless consecutive; a run of equal slices (==, so
+ * NaN never equals) keeps its first one, taken from the input on its device.
+ * PyTorch has no derivative for these: backward raises.
+ */
+function uniqueDim(op: "unique_dim" | "unique_consecutive", x: Tensor, dim: number, consecutive: boolean, returnInverse: boolean, returnCounts: boolean): Tensor | Tensor[] {
+  if (x.ndim === 0) throw new TorchIndexError(`Dimension specified as ${dim} but tensor has no dimensions`);
+  const d = normDim(dim, x.ndim);
+  const pack = (values: Tensor, inverse: Tensor, counts: Tensor): Tensor | Tensor[] =>
+    !returnInverse && !returnCounts ? values : [values, ...(returnInverse ? [inverse] : []), ...(returnCounts ? [counts] : [])];
+  const longs = (v: readonly number[]) => fromHost(BigInt64Array.from(v, (e) => BigInt(e)), [v.length], int64, x.device);
+  const zeros = x.shape.filter((v) => v === 0).length;
+  if (x.shape[d] === 0) {
+    if (zeros !== 1) throw new TorchError("Number of zero sized dimensions is more than one, so unique cannot be applied ");
+    return pack(x.clone(), longs([]), longs([]));
+  }
+  if (zeros) throw new TorchError("There are 0 sized dimensions, and they aren't selected, so unique cannot be applied");
+  return withoutDerivative(op === "unique_dim" ? "UniqueDimBackward0" : "UniqueConsecutiveBackward0",
+    `the derivative for '${op}' is not implemented.`, [x], () => {
+      const n = x.shape[d]!, m = x.numel() / n;
+      // ATen 1.13 flattens x.transpose(dim, 0) (not moveaxis): that order is the lexicographic key
+      const rows = x.transpose(d, 0).contiguous();
+      const readable = x.dtype === bool ? convert(rows, uint8) : x.dtype.name === "float16" || x.dtype.name === "bfloat16" ? rows.float() : rows;
+      const h = readable.cpu().contiguous()._host() as ArrayLike<number | bigint>;
+      const order = [...Array(n).keys()];
+      if (!consecutive) {
+        order.sort((a, b) => {
+          for (let k = 0; k < m; k++) {
+            const l = h[a * m + k]!, r = h[b * m + k]!;
+            if (l < r) return -1;
+            if (l > r) return 1;
+          }
+          return 0;
+        });
+      }
+      const equal = (a: number, b: number) => {
+        for (let k = 0; k < m; k++) if (h[a * m + k] !== h[b * m + k]) return false;
+        return true;
+      };
+      const reps = [order[0]!], counts = [1], inverse = new Array<number>(n).fill(0);
+      for (let i = 1; i < n; i++) {
+        if (!equal(order[i]!, reps[reps.length - 1]!)) { reps.push(order[i]!); counts.push(0); }
+        counts[counts.length - 1]!++;
+        inverse[order[i]!] = reps.length - 1;
+      }
+      return pack(index_select(x, d, longs(reps)), longs(inverse), longs(counts));
+    });
+}
