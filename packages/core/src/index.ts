@@ -28,5 +28,5 @@ export * as ops from "./ops/index.js";
 export * from "./ops/index.js";
 export * as autograd from "./autograd_api.js";
 export * as testing from "./testing.js";
-export { signed, signedIn, signedClass, signaturesOf, canonicalArgs, type Overload, type Param, type SignatureGroup } from "./signature.js";
+export { signed, signedIn, signedClass, signaturesOf, canonicalArgs, acceptsPositional, type Overload, type Param, type SignatureGroup } from "./signature.js";
 export { set_printoptions, get_printoptions, type PrintOptions } from "./format.js";

@@ -108,6 +108,15 @@ function mismatch(op: string, name: string, type: string, v: unknown, position: 
   return `${op}(): argument '${name}'${position !== null ? ` (position ${position})` : ""} must be ${want}, not ${describe(v)}`;
 }
 
+/** Whether overload `o` takes these positional arguments (count and the kinds that tell overloads apart). */
+export function acceptsPositional(o: Overload, args: readonly unknown[]): boolean {
+  if (o.varargs) return false;
+  const positional = o.params.filter((p) => !p[3]);
+  if (args.length > positional.length) return false;
+  if (positional.some((p, i) => !p[2] && i >= args.length)) return false;
+  return args.every((v, i) => kindError("", positional[i]!, v, null) === null);
+}
+
 /** `fn` with the keyword form rewritten by its signatures (calls without an options object are untouched). */
 export function signed<F extends (...a: any[]) => any>(op: string, overloads: readonly Overload[] | undefined, fn: F): F {
   if (!overloads?.length) return fn;
