@@ -53,6 +53,15 @@ describe.each(["cpu", "xla"])("keyword form on %s", (device) => {
     expect(() => untyped(torch.topk)(x, { dim: 0 })).toThrow(`topk() missing 1 required positional argument: "k"`);
     expect(() => untyped(torch.topk)(x, { k: "a" })).toThrow("topk(): argument 'k' must be int, not str");
   });
+
+  it("the positional form is checked against the same signatures (silently wrong or obscure errors before)", () => {
+    expect(() => untyped(x.topk).call(x, "a")).toThrow("topk(): argument 'k' (position 1) must be int, not str");
+    expect(() => untyped(torch.topk)(x, "a")).toThrow("topk(): argument 'k' (position 2) must be int, not str");
+    expect(() => untyped(x.masked_fill).call(x, mask, "v")).toThrow(torch.TorchTypeError);
+    expect(() => untyped(x.narrow).call(x, 0, "a", 1)).toThrow(/narrow\(\): argument 'start' \(position 2\) must be/);
+    expect(() => untyped(x.transpose).call(x, 0, "1")).toThrow("transpose(): argument 'dim1' (position 2) must be int, not str");
+    expect(() => untyped(torch.topk)(x, 1, 0, true, true, 5)).toThrow("topk() takes 5 positional arguments but 6 were given");
+  });
 });
 
 describe("keyword form of nn modules, functional, optimizers, schedulers and utils", () => {

@@ -98,14 +98,49 @@ function kindError(op: string, p: Param, v: unknown, position: number | null): s
     : t === "float" || t === "number" ? isNumber(v) || (v instanceof Tensor && v.numel() === 1)
     : t === "bool" ? typeof v === "boolean"
     : t === "List[int]" ? (Array.isArray(v) && v.every(isInt)) || isInt(v)
-    : t === "List[Tensor]" ? Array.isArray(v) && v.every((x) => x instanceof Tensor)
+    : t === "List[Tensor]" ? Array.isArray(v) && v.every((x) => x instanceof Tensor || x === null) // index lists may hold None
     : true;
   return ok ? null : mismatch(op, name, t, v, position);
 }
 const TYPE_WORDS: Record<string, string> = { number: "Number", float: "float", int: "int", bool: "bool", Tensor: "Tensor", "List[int]": "tuple of ints", "List[Tensor]": "tuple of Tensors" };
 function mismatch(op: string, name: string, type: string, v: unknown, position: number | null): string {
   const want = TYPE_WORDS[type] ?? type;
-  return `${op}(): argument '${name}'${position !== null ? ` (position ${position})` : ""} must be ${want}, not ${describe(v)}`;
+  return `${op}(): argument '${name}'${position !== null ? ` (position ${position})` : ""} must be ${want}, not ${pyType(v)}`;
+}
+/** The Python type name PyTorch's messages use for a value. */
+function pyType(v: unknown): string {
+  if (typeof v === "string") return "str";
+  if (typeof v === "boolean") return "bool";
+  if (typeof v === "bigint") return "int";
+  if (isKwargs(v)) return "dict";
+  return describe(v);
+}
+
+function takes(ps: readonly Param[], args: ArrayLike<unknown>): boolean {
+  if (args.length > ps.length) return false;
+  for (let i = 0; i < ps.length; i++) {
+    const v = args[i];
+    if (i >= args.length || v === undefined) { if (!ps[i]![2]) return false; continue; }
+    if (kindError("", ps[i]!, v, null) !== null) return false;
+  }
+  return true;
+}
+function positionalError(op: string, positional: readonly (readonly Param[])[], args: ArrayLike<unknown>): string {
+  // the signature that takes the most leading arguments names the first one it refuses
+  let best = positional[0]!, bestOk = -1;
+  for (const ps of positional) {
+    let ok = 0;
+    while (ok < args.length && ok < ps.length && kindError("", ps[ok]!, args[ok], null) === null) ok++;
+    if (ok > bestOk) { best = ps; bestOk = ok; }
+  }
+  if (args.length > best.length) return `${op}() takes ${best.length} positional argument${best.length === 1 ? "" : "s"} but ${args.length} ${args.length === 1 ? "was" : "were"} given`;
+  for (let i = 0; i < best.length; i++) {
+    const v = args[i];
+    if (i >= args.length || v === undefined) { if (!best[i]![2]) return `${op}() missing 1 required positional argument: "${best[i]![0]}"`; continue; }
+    const e = kindError(op, best[i]!, v, i + 1);
+    if (e) return e;
+  }
+  return `${op}(): no signature takes these arguments`;
 }
 
 /** Whether overload `o` takes these positional arguments (count and the kinds that tell overloads apart). */
@@ -120,11 +155,14 @@ export function acceptsPositional(o: Overload, args: readonly unknown[]): boolea
 /** `fn` with the keyword form rewritten by its signatures (calls without an options object are untouched). */
 export function signed<F extends (...a: any[]) => any>(op: string, overloads: readonly Overload[] | undefined, fn: F): F {
   if (!overloads?.length) return fn;
+  const positional = overloads.map((o) => o.params.filter((p) => !p[3]));
+  const variadic = overloads.some((o) => o.varargs);
   const w = function (this: unknown) {
     const n = arguments.length;
-    // eslint-disable-next-line prefer-rest-params
-    if (n === 0 || !isKwargs(arguments[n - 1])) return fn.apply(this, arguments as unknown as unknown[]);
-    return fn.apply(this, canonicalArgs(op, overloads, Array.prototype.slice.call(arguments)));
+    if (n && isKwargs(arguments[n - 1])) return fn.apply(this, canonicalArgs(op, overloads, Array.prototype.slice.call(arguments)));
+    // the positional form: some signature must take these arguments (counts and kinds), else PyTorch's TypeError
+    if (!variadic && !positional.some((ps) => takes(ps, arguments))) throw new TorchTypeError(positionalError(op, positional, arguments));
+    return fn.apply(this, arguments as unknown as unknown[]);
   };
   Object.defineProperty(w, "name", { value: fn.name || op });
   return w as unknown as F;
