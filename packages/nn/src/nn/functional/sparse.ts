@@ -16,7 +16,7 @@ export function embedding(input: Tensor, weight: Tensor, ...args: Args<[padding_
   const num = weight.shape[0]!;
   let pad: number | null = o.padding_idx;
   if (pad !== null) {
-    if (pad >= num || pad < -num) throw new Error("Padding_idx must be within num_embeddings");
+    if (pad >= num || pad < -num) throw new TorchError("Padding_idx must be within num_embeddings");
     if (pad < 0) pad += num;
   }
   if (o.max_norm !== null) {
@@ -25,7 +25,7 @@ export function embedding(input: Tensor, weight: Tensor, ...args: Args<[padding_
   }
   if (weight.ndim !== 2) throw new TorchError("'weight' must be 2-D");
   indexCheck("embedding");
-  if (o.scale_grad_by_freq || o.sparse) throw new Error("embedding: scale_grad_by_freq and sparse gradients are not supported");
+  if (o.scale_grad_by_freq || o.sparse) throw new TorchError("embedding: scale_grad_by_freq and sparse gradients are not supported");
   const flat = input.reshape(-1);
   if (o.max_norm !== null) embeddingRenorm_(weight, flat, o.max_norm, o.norm_type);
   let rows = weight.index_select(0, flat);
@@ -46,12 +46,12 @@ function embeddingRenorm_(weight: Tensor, indices: Tensor, max_norm: number, nor
 /** one_hot(tensor, num_classes=-1): int64 of shape [...tensor.shape, num_classes]. */
 export function one_hot(tensor: Tensor, ...args: Args<[num_classes: number], { num_classes?: number }>): Tensor {
   let { num_classes } = parseArgs("one_hot", args, ["num_classes"], { num_classes: -1 });
-  if (tensor.dtype !== int64) throw new Error("one_hot is only applicable to index tensor.");
+  if (tensor.dtype !== int64) throw new TorchError("one_hot is only applicable to index tensor.");
   if (tensor.numel() > 0) {
-    if (Number(tensor.min().item()) < 0) throw new Error("Class values must be non-negative.");
+    if (Number(tensor.min().item()) < 0) throw new TorchError("Class values must be non-negative.");
     const max = Number(tensor.max().item());
     if (num_classes === -1) num_classes = max + 1;
-    else if (max >= num_classes) throw new Error("Class values must be smaller than num_classes.");
-  } else if (num_classes === -1) throw new Error("Can not infer total number of classes from empty tensor.");
+    else if (max >= num_classes) throw new TorchError("Class values must be smaller than num_classes.");
+  } else if (num_classes === -1) throw new TorchError("Can not infer total number of classes from empty tensor.");
   return tensor.unsqueeze(-1).eq(arange(num_classes, { device: tensor.device })).to(int64);
 }
