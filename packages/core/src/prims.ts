@@ -18,7 +18,16 @@ export const BINARY = [
 export type UnaryName = (typeof UNARY)[number];
 export type BinaryName = (typeof BINARY)[number];
 
-export const P: Record<string, Primitive> = {};
+/** Every primitive: one shape rule here, one CPU kernel, one lowering, one VJP (each table keyed by these names). */
+export const PRIM_NAMES = [
+  ...UNARY, ...BINARY, "is_finite", "compare", "select", "convert", "copy", "broadcast_in_dim", "reshape", "transpose",
+  "slice", "pad", "concatenate", "iota", "reverse", "dot_general", "reduce", "argreduce", "cumulative", "gather",
+  "scatter", "sort",
+] as const;
+export type PrimName = (typeof PRIM_NAMES)[number];
+
+/** The primitives by name: `P.tpyo` is a compile error. Filled below, checked complete at import. */
+export const P = {} as Record<PrimName, Primitive>;
 for (const n of UNARY) P[n] = definePrimitive({ name: n, abstract: same });
 for (const n of BINARY) P[n] = definePrimitive({ name: n, abstract: same });
 
@@ -99,3 +108,13 @@ P.sort = definePrimitive<{ dim: number; descending: boolean; stable: boolean }>(
 });
 
 export const numelOfAval = (a: AVal): number => numelOf(a.shape);
+
+for (const n of PRIM_NAMES) if (!P[n]) throw new Error(`primitive ${n} has no shape rule`);
+if (Object.keys(P).length !== PRIM_NAMES.length) throw new Error(`primitives missing from PRIM_NAMES: ${Object.keys(P).filter((k) => !(PRIM_NAMES as readonly string[]).includes(k)).join(", ")}`);
+
+/** Checks that a per-primitive table (kernels, lowerings) has exactly one entry per primitive. */
+export function checkPrimitiveTable(what: string, table: Record<string, unknown>): void {
+  const missing = PRIM_NAMES.filter((n) => !table[n]);
+  const extra = Object.keys(table).filter((k) => !(PRIM_NAMES as readonly string[]).includes(k));
+  if (missing.length || extra.length) throw new Error(`${what}: missing ${missing.join(", ") || "none"}; not primitives: ${extra.join(", ") || "none"}`);
+}

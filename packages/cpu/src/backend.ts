@@ -1,6 +1,6 @@
 // The eager `cpu` device: runs each primitive's kernel immediately.
 import { numelOf, registerDevice, type AVal, type DeviceBackend, type DType, type HostArray, type Primitive, type Shape, type Tensor } from "@xlatorch/core";
-import { KERNELS } from "./kernels/index.js";
+import { KERNELS, type Kernel } from "./kernels/index.js";
 import { dense, stridedCopy } from "./kernels/layout.js";
 import { contiguous, type Strided } from "./strided.js";
 
@@ -9,7 +9,7 @@ const payload = (t: Tensor): Strided => t._payload as Strided;
 export const cpuBackend: DeviceBackend = {
   type: "cpu",
   run(prim: Primitive, inputs: readonly Tensor[], attrs: unknown, outs: readonly AVal[]): Strided[] {
-    const k = KERNELS[prim.name];
+    const k = (KERNELS as Record<string, Kernel | undefined>)[prim.name];
     if (!k) throw new Error(`no CPU kernel for primitive ${prim.name}`);
     return k(inputs.map(payload), inputs.map((t) => ({ shape: t.shape, dtype: t.dtype })), attrs, outs);
   },

@@ -133,7 +133,7 @@ export function lowerGraph(g: GraphBuilder, outputs: readonly LazyNode[], name =
   for (let i = 0; i < g.nodes.length; i++) {
     const n = g.nodes[i]!;
     if (!live[i]) { vals.push([]); continue; }
-    const lower = LOWERINGS[n.op];
+    const lower = (LOWERINGS as Partial<Record<string, (typeof LOWERINGS)["add"]>>)[n.op];
     if (!lower) throw new Error(`no StableHLO lowering for primitive ${n.op}`);
     vals.push(lower(b, n.inputs.map(valueOf), n.attrs, n.outs, n.inputs.map(avalOf)));
   }

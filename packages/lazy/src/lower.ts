@@ -1,6 +1,6 @@
 // One StableHLO lowering per primitive. A trace (primitive applications over
 // device data) becomes a @main function whose parameters are the device data.
-import type { AVal, DType } from "@xlatorch/core";
+import { checkPrimitiveTable, type AVal, type DType, type PrimName } from "@xlatorch/core";
 import { elementTypeOf, tensorType, type Builder, type ElementType, type Value } from "@xlatorch/stablehlo";
 
 export const et = (d: DType): ElementType => elementTypeOf(d.name);
@@ -23,11 +23,11 @@ const BINARY = ["add", "subtract", "multiply", "divide", "remainder", "power", "
 const BOOL_BINARY: Record<string, string> = { add: "or", multiply: "and", maximum: "or", minimum: "and" };
 const REDUCE: Record<string, "add" | "mul" | "max" | "min" | "and" | "or"> = { sum: "add", prod: "mul", max: "max", min: "min", and: "and", or: "or" };
 
-export const LOWERINGS: Record<string, Lowering> = {};
-for (const [p, op] of Object.entries(UNARY)) LOWERINGS[p] = (b, [x]) => [b.unary(op as never, x!)];
-for (const [p, op] of Object.entries(CHLO_UNARY)) LOWERINGS[p] = (b, [x], _a, [o]) => b.emit(op, [x!], [ty(o!)]);
+export const LOWERINGS = {} as Record<PrimName, Lowering>;
+for (const [p, op] of Object.entries(UNARY)) LOWERINGS[p as PrimName] = (b, [x]) => [b.unary(op as never, x!)];
+for (const [p, op] of Object.entries(CHLO_UNARY)) LOWERINGS[p as PrimName] = (b, [x], _a, [o]) => b.emit(op, [x!], [ty(o!)]);
 for (const p of BINARY) {
-  LOWERINGS[p] = (b, [x, y], _a, _o, [ia]) => [b.binary((ia!.dtype.name === "bool" ? BOOL_BINARY[p] ?? p : p) as never, x!, y!)];
+  LOWERINGS[p as PrimName] = (b, [x, y], _a, _o, [ia]) => [b.binary((ia!.dtype.name === "bool" ? BOOL_BINARY[p] ?? p : p) as never, x!, y!)];
 }
 Object.assign(LOWERINGS, {
   erf: (b, [x]) => [b.erf(x!)],
@@ -80,7 +80,8 @@ Object.assign(LOWERINGS, {
     const idx = b.iota(tensorType([...ia!.shape], "i64"), a.dim);
     return b.sortBy([x!, idx], a.dim, a.descending, true);
   },
-} satisfies Record<string, Lowering>);
+} satisfies Partial<Record<PrimName, Lowering>>);
+checkPrimitiveTable("StableHLO lowerings", LOWERINGS);
 
 function halfAccumulate(b: Builder, x: Value, a: AVal, op: string, f: (v: Value) => Value): Value {
   const half = (a.dtype.name === "float16" || a.dtype.name === "bfloat16") && (op === "sum" || op === "prod");

@@ -3,7 +3,7 @@ import { enterSurface, exitSurface, surface } from "../autograd.js";
 import { bind1 } from "../dispatch.js";
 import { bool, get_default_dtype, int64, result_type, type DType } from "../dtype_all.js";
 import { TorchError, TorchTypeError } from "../errors.js";
-import { P, type CompareDirection } from "../prims.js";
+import { P, type CompareDirection, type PrimName } from "../prims.js";
 import { broadcastShapes, sameShape } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { describe, isScalar, parseArgs, type Scalar, type TensorOrScalar } from "./args.js";
@@ -37,8 +37,8 @@ export function prepare(op: string, xs: readonly TensorOrScalar[], dtype: DType,
   return xs.map((x) => expandTo(x instanceof Tensor ? convert(cpuScalarTo(x, device), dtype) : scalarTensor(x, dtype, device), shape));
 }
 
-export function binaryPrim(prim: string, a: Tensor, b: Tensor): Tensor { return bind1(P[prim]!, [a, b]); }
-export function unaryPrim(prim: string, a: Tensor): Tensor { return bind1(P[prim]!, [a]); }
+export function binaryPrim(prim: PrimName, a: Tensor, b: Tensor): Tensor { return bind1(P[prim], [a, b]); }
+export function unaryPrim(prim: PrimName, a: Tensor): Tensor { return bind1(P[prim], [a]); }
 
 /** result_type of two operands, with the common tensor-tensor and tensor-scalar cases answered directly. */
 function resultType2(a: TensorOrScalar, b: TensorOrScalar): DType {
@@ -57,7 +57,7 @@ function scalarResult(d: DType, s: Scalar): DType {
   return d.is_floating_point ? d : get_default_dtype();
 }
 
-function binary(op: string, prim: string, a: TensorOrScalar, b: TensorOrScalar, floatOnly = false): Tensor {
+function binary(op: string, prim: PrimName, a: TensorOrScalar, b: TensorOrScalar, floatOnly = false): Tensor {
   checkOperand(op, a, "input");
   checkOperand(op, b, "other");
   enterSurface(op);
@@ -65,14 +65,14 @@ function binary(op: string, prim: string, a: TensorOrScalar, b: TensorOrScalar, 
     let dt = resultType2(a, b);
     if (floatOnly && !dt.is_floating_point) dt = get_default_dtype();
     const xy = prepare(op, [a, b], dt);
-    return bind1(P[prim]!, xy);
+    return bind1(P[prim], xy);
   } finally {
     exitSurface();
   }
 }
 
 /** Unary float functions promote integer inputs to the default float dtype. */
-function unaryFloat(op: string, prim: string, x: Tensor): Tensor {
+function unaryFloat(op: string, prim: PrimName, x: Tensor): Tensor {
   checkOperand(op, x, "input");
   enterSurface(op);
   try {
@@ -81,7 +81,7 @@ function unaryFloat(op: string, prim: string, x: Tensor): Tensor {
     exitSurface();
   }
 }
-function unarySame(op: string, prim: string, x: Tensor): Tensor {
+function unarySame(op: string, prim: PrimName, x: Tensor): Tensor {
   checkOperand(op, x, "input");
   if (x.dtype === bool && prim !== "not") throw new TorchError(`${op}: not implemented for 'Bool'`);
   enterSurface(op);
@@ -234,7 +234,7 @@ export const ge = (a: TensorOrScalar, b: TensorOrScalar) => compare("ge", "GE", 
 export const greater = gt, less = lt, greater_equal = ge, less_equal = le, not_equal = ne;
 
 const asBool = (x: TensorOrScalar): TensorOrScalar => (x instanceof Tensor ? (x.dtype === bool ? x : ne(x, 0)) : !!x);
-function logical(op: string, prim: string, a: TensorOrScalar, b: TensorOrScalar): Tensor {
+function logical(op: string, prim: PrimName, a: TensorOrScalar, b: TensorOrScalar): Tensor {
   checkOperand(op, a, "input");
   checkOperand(op, b, "other");
   return surface(op, () => { const [x, y] = prepare(op, [asBool(a), asBool(b)], bool); return binaryPrim(prim, x!, y!); });
@@ -247,7 +247,7 @@ export function bitwise_not(a: Tensor): Tensor {
   if (a.dtype.is_floating_point) throw new TorchTypeError(`bitwise_not: not implemented for '${a.dtype.scalarName}'`);
   return unaryPrim("not", a);
 }
-function bitwise(op: string, prim: string, a: Tensor, b: TensorOrScalar): Tensor {
+function bitwise(op: string, prim: PrimName, a: Tensor, b: TensorOrScalar): Tensor {
   const dt = result_type(operand(a), operand(b));
   if (dt.is_floating_point) throw new TorchError(`${op}: "${op}_cpu" not implemented for '${dt.scalarName}'`);
   return binary(op, prim, a, b);

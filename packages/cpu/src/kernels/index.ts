@@ -1,3 +1,4 @@
+import { checkPrimitiveTable, type PrimName } from "@xlatorch/core";
 import { dotKernels } from "./dot.js";
 import { elementwiseKernels } from "./elementwise.js";
 import { indexingKernels } from "./indexing.js";
@@ -5,8 +6,9 @@ import { layoutKernels } from "./layout.js";
 import { reduceKernels } from "./reduce.js";
 import type { Kernel } from "./types.js";
 
-/** One CPU kernel per primitive, by primitive name. */
-export const KERNELS: Record<string, Kernel> = {
+/** One CPU kernel per primitive, by primitive name (checked complete when this module loads). */
+export const KERNELS: Record<PrimName, Kernel> = {
   ...elementwiseKernels, ...layoutKernels, ...reduceKernels, ...dotKernels, ...indexingKernels,
-};
+} as Record<PrimName, Kernel>;
+checkPrimitiveTable("CPU kernels", KERNELS);
 export type { Kernel };

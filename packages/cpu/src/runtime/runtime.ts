@@ -108,7 +108,7 @@ export class CpuRuntime implements Runtime {
       };
     }
     const call = translate(op);
-    const kernel = call.kernel === "reshape_any" ? reshapeAny : KERNELS[call.kernel];
+    const kernel = call.kernel === "reshape_any" ? reshapeAny : (KERNELS as Record<string, Kernel | undefined>)[call.kernel];
     if (!kernel) throw new Error(`cpu runtime: no kernel ${call.kernel}`);
     const ins = op.operands.slice(0, call.operands);
     const inAvals = ins.map(aval), outAvals = out.map(aval);
