@@ -46,8 +46,11 @@ describe.each(["cpu", "xla"])("keyword form on %s", (device) => {
   it("unknown, duplicated, missing and mistyped arguments throw PyTorch's TypeError", () => {
     expect(() => untyped(torch.topk)(x, { kk: 1 })).toThrow(torch.TorchTypeError);
     expect(() => untyped(torch.topk)(x, { kk: 1 })).toThrow("topk() got an unexpected keyword argument 'kk'");
+    // @ts-expect-error: an unknown option is a type error as well as a TypeError at the call
     expect(() => x.gather(0, torch.tensor([[0, 0, 0]]).to(device), { bogus: 1 })).toThrow("gather() got an unexpected keyword argument 'bogus'");
+    // @ts-expect-error: an unknown option is a type error as well as a TypeError at the call
     expect(() => x.index_select(0, torch.tensor([0]).to(device), { bogus: 1 })).toThrow("index_select() got an unexpected keyword argument 'bogus'");
+    // @ts-expect-error: an unknown option is a type error as well as a TypeError at the call
     expect(() => x.masked_select(mask, { bogus: 1 })).toThrow("masked_select() got an unexpected keyword argument 'bogus'");
     expect(() => untyped(torch.topk)(x, 1, { k: 1 })).toThrow("topk() got multiple values for argument 'k'");
     expect(() => untyped(torch.topk)(x, { dim: 0 })).toThrow(`topk() missing 1 required positional argument: "k"`);
