@@ -23,7 +23,7 @@ const MAX_SIGS = 1 << 16;
 export function intern(text: string): Sig {
   let s = table.get(text);
   if (!s) {
-    if (table.size >= MAX_SIGS) { table.clear(); byStructure.clear(); last = null; }
+    if (table.size >= MAX_SIGS) { table.clear(); byStructure.clear(); current = []; previous = []; recentParams.length = 0; }
     s = { id: nextId++, hash: hashString(text), text };
     table.set(text, s);
   }
@@ -38,14 +38,25 @@ export const avalText = (a: AVal): string => `${a.dtype.name}[${a.shape.join(","
  * so recording an op builds no strings (the text is made once per new sig).
  */
 export function nodeSig(op: string, attrs: unknown, outs: readonly AVal[]): Sig {
-  // a periodic program makes the same signatures in the same order: try the one that followed last time
-  const guess = last?.next;
-  if (guess && guess.op === op && sameOuts(guess.outs, outs) && sameAttr(guess.attrs, attrs)) return (last = guess).sig;
+  // A periodic program makes the same signatures in the same order in every
+  // graph: try the one at this position of the previous graph first.
+  const guess = previous[current.length];
+  if (guess && guess.op === op && sameOuts(guess.outs, outs) && sameAttr(guess.attrs, attrs)) {
+    current.push(guess);
+    return guess.sig;
+  }
   const e = lookup(op, attrs, outs);
-  if (last) last.next = e;
-  return (last = e).sig;
+  current.push(e);
+  return e.sig;
 }
-let last: StructEntry | null = null;
+/** The signatures made since the last cut, and those of the graph before. */
+let current: StructEntry[] = [];
+let previous: StructEntry[] = [];
+/** A cut: the graph just recorded becomes the one to predict from. */
+export function sigBoundary(): void {
+  if (current.length > 1 || previous.length <= 1) previous = current;
+  current = [];
+}
 
 function lookup(op: string, attrs: unknown, outs: readonly AVal[]): StructEntry {
   let h = strHash(op);
@@ -63,14 +74,25 @@ function lookup(op: string, attrs: unknown, outs: readonly AVal[]): StructEntry 
   } else byStructure.set(h, (bucket = []));
   let t = op + attrText(attrs) + "->";
   for (let i = 0; i < outs.length; i++) t += (i ? ";" : "") + avalText(outs[i]!);
-  const e: StructEntry = { op, attrs: cloneAttr(attrs), outs: outs.map((o) => ({ dtype: o.dtype, shape: [...o.shape] })), sig: intern(t), next: null };
+  const e: StructEntry = { op, attrs: cloneAttr(attrs), outs: outs.map((o) => ({ dtype: o.dtype, shape: [...o.shape] })), sig: intern(t) };
   bucket.push(e);
   return e;
 }
-/** A parameter's signature: its aval. */
-export const paramSig = (a: AVal): Sig => lookup("param", undefined, [a]).sig;
+/** A parameter's signature: its aval. A step has few distinct parameter avals, so a short recently-used list answers most. */
+const recentParams: StructEntry[] = [];
+export function paramSig(a: AVal): Sig {
+  for (let i = 0; i < recentParams.length; i++) {
+    const e = recentParams[i]!;
+    const o = e.outs[0]!;
+    if (o.dtype === a.dtype && o.shape.length === a.shape.length && o.shape.every((d, k) => d === a.shape[k])) return e.sig;
+  }
+  const e = lookup("param", undefined, [a]);
+  recentParams.unshift(e);
+  if (recentParams.length > 8) recentParams.pop();
+  return e.sig;
+}
 
-interface StructEntry { op: string; attrs: unknown; outs: AVal[]; sig: Sig; next: StructEntry | null }
+interface StructEntry { op: string; attrs: unknown; outs: AVal[]; sig: Sig }
 const byStructure = new Map<number, StructEntry[]>();
 const strHashes = new Map<string, number>();
 function strHash(s: string): number {

@@ -28,6 +28,7 @@ import { dfsGraph, GraphBuilder, lowerGraph } from "./graph.js";
 import { isLeaf, type LazyNode, type LazyValue, type XlaPayload } from "./ir.js";
 import { metrics, type CutReason } from "./metrics.js";
 import { currentMode } from "./modes.js";
+import { sigBoundary } from "./sig.js";
 import { getRuntime } from "./runtime_slot.js";
 import type { Module } from "@xlatorch/stablehlo";
 
@@ -92,6 +93,7 @@ export function cut(reason: CutReason, requested: readonly LazyValue[], rethrow 
   const t = open;
   if (t.nodes.length === 0) return;
   open = new OpenTrace(traceIds++);
+  sigBoundary();
   const nodes = t.nodes;
   const out = new Uint8Array(nodes.length);
   for (let i = 0; i < nodes.length; i++) {
