@@ -127,20 +127,26 @@ function hashAttr(h: number, a: unknown): number {
   }
 }
 function sameAttr(a: unknown, b: unknown): boolean {
-  if (Object.is(a, b)) return true;
-  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (a === b) return typeof a !== "number" || a !== 0 || Object.is(a, b);
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return typeof a === "number" && Number.isNaN(a) && Number.isNaN(b);
   if (Array.isArray(a)) {
     if (!Array.isArray(b) || a.length !== b.length) return false;
     for (let i = 0; i < a.length; i++) if (!sameAttr(a[i], b[i])) return false;
     return true;
   }
-  if (Array.isArray(b)) return false;
-  if ("itemsize" in a || "itemsize" in b) return false; // dtypes are singletons: Object.is above
-  const ka = Object.keys(a), kb = Object.keys(b);
-  if (ka.length !== kb.length) return false;
-  for (let i = 0; i < ka.length; i++) {
-    if (ka[i] !== kb[i] || !sameAttr((a as Record<string, unknown>)[ka[i]!], (b as Record<string, unknown>)[ka[i]!])) return false;
+  if (Array.isArray(b) || "itemsize" in a || "itemsize" in b) return false; // dtypes are singletons: === above
+  // no key arrays: this runs for every recorded op
+  let n = 0;
+  for (const k in a) {
+    if (!(k in b) || !sameAttr((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+    n++;
   }
+  for (const _k in b) n--;
+  return n === 0;
+}
+function deepFrozen(a: object): boolean {
+  if (!Object.isFrozen(a)) return false;
+  for (const v of Object.values(a)) if (typeof v === "object" && v !== null && !("itemsize" in v) && !deepFrozen(v)) return false;
   return true;
 }
 function sameOuts(a: readonly AVal[], b: readonly AVal[]): boolean {
@@ -152,9 +158,9 @@ function sameOuts(a: readonly AVal[], b: readonly AVal[]): boolean {
   }
   return true;
 }
-/** The stored copy is never mutated by callers that reuse their attribute objects. */
+/** The stored copy is never mutated by callers that reuse their attribute objects (frozen ones are kept: then `===` matches). */
 function cloneAttr(a: unknown): unknown {
-  if (typeof a !== "object" || a === null || "itemsize" in a) return a;
+  if (typeof a !== "object" || a === null || "itemsize" in a || deepFrozen(a)) return a;
   if (Array.isArray(a)) return a.map(cloneAttr);
   const o: Record<string, unknown> = {};
   for (const k in a) o[k] = cloneAttr((a as Record<string, unknown>)[k]);
