@@ -4,11 +4,12 @@
 // 2-D weight check, scatter(..., reduce=) and unique/unique_consecutive with
 // dim, on every target. Call cases may name a dotted function below torch
 // ("nn.functional.pad"); program cases run through the shared harness.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import {
-  compareValue, decodeValue, deviceOf, loadCases, loadTorch, modeHooks, runOpCase, TARGETS,
+  compareValue, decodeValue, loadCases, loadTorch, runOpCase,
   type CallCase, type Device, type GradCase, type Json, type OpCase,
 } from "./harness/fixtures";
+import { onEveryTarget } from "./harness/suites";
 
 interface ErrorCase {
   name: string;
@@ -71,11 +72,7 @@ const flat = (v: unknown, out: any[] = []): any[] => {
 const ERROR_CLASS = (torch: any, type: string) =>
   ({ RuntimeError: torch.TorchError, ValueError: torch.TorchError, NotImplementedError: torch.TorchError, TypeError: torch.TorchTypeError, IndexError: torch.TorchIndexError })[type];
 
-describe.each(TARGETS)("defects b: ops vs PyTorch on %s", (target) => {
-  const device = deviceOf(target);
-  const hooks = modeHooks(target);
-  beforeAll(hooks.before);
-  afterAll(hooks.after);
+onEveryTarget("defects b: ops vs PyTorch on %s", (device) => {
   for (const c of opCases) {
     it(c.name, async () => {
       if ("program" in c) return runOpCase(c, device);
@@ -86,11 +83,7 @@ describe.each(TARGETS)("defects b: ops vs PyTorch on %s", (target) => {
   }
 });
 
-describe.each(TARGETS)("defects b: gradients vs PyTorch on %s", (target) => {
-  const device = deviceOf(target);
-  const hooks = modeHooks(target);
-  beforeAll(hooks.before);
-  afterAll(hooks.after);
+onEveryTarget("defects b: gradients vs PyTorch on %s", (device) => {
   for (const c of gradCases) {
     it(c.name, async () => {
       const torch = await loadTorch();
@@ -114,11 +107,7 @@ describe.each(TARGETS)("defects b: gradients vs PyTorch on %s", (target) => {
   }
 });
 
-describe.each(TARGETS)("defects b: errors vs PyTorch on %s", (target) => {
-  const device = deviceOf(target);
-  const hooks = modeHooks(target);
-  beforeAll(hooks.before);
-  afterAll(hooks.after);
+onEveryTarget("defects b: errors vs PyTorch on %s", (device) => {
   for (const c of errCases) {
     it(c.name, async () => {
       const torch = await loadTorch();
@@ -150,11 +139,7 @@ describe.each(TARGETS)("defects b: errors vs PyTorch on %s", (target) => {
   }
 });
 
-describe.each(TARGETS)("defects b: nn.Embedding with a weight that is not 2-D on %s", (target) => {
-  const device = deviceOf(target);
-  const hooks = modeHooks(target);
-  beforeAll(hooks.before);
-  afterAll(hooks.after);
+onEveryTarget("defects b: nn.Embedding with a weight that is not 2-D on %s", (device) => {
   it("a 1-D weight set on the module fails in forward as PyTorch's embedding does", async () => {
     const torch = await loadTorch();
     const emb = new torch.nn.Embedding(3, 2);

@@ -3,10 +3,11 @@
 // more_grads.json), on both devices. Op and gradient cases use the shared
 // fixture format (tests/harness/fixtures.ts); assert_close cases check the
 // thrown error's type and exact message.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import {
-  decodeValue, deviceOf, loadCases, loadTorch, modeHooks, runGradCase, runOpCase, TARGETS, type GradCase, type Json, type OpCase,
+  decodeValue, loadCases, loadTorch, runGradCase, runOpCase, type GradCase, type Json, type OpCase,
 } from "./harness/fixtures";
+import { onEveryTarget, runErrorCase, type ErrorCase } from "./harness/suites";
 
 interface AssertCloseCase {
   name: string;
@@ -16,16 +17,6 @@ interface AssertCloseCase {
   error: { type: "AssertionError" | "ValueError" | "TypeError"; message: string } | null;
 }
 
-interface ErrorCase {
-  name: string;
-  kind: "error";
-  fn: string;
-  call: "method" | "function";
-  args: Json[];
-  kwargs: Record<string, Json>;
-  error: { type: "RuntimeError" | "TypeError" | "IndexError" | "ValueError"; message: string };
-  must: string[];
-}
 
 type AnyCase = OpCase | AssertCloseCase | ErrorCase;
 const all = loadCases<AnyCase>("more_ops.json");
@@ -35,11 +26,7 @@ const acCases = all.filter((c): c is AssertCloseCase => kindOf(c) === "assert_cl
 const errCases = all.filter((c): c is ErrorCase => kindOf(c) === "error");
 const gradCases = loadCases<GradCase>("more_grads.json");
 
-describe.each(TARGETS)("more ops vs PyTorch on %s", (target) => {
-  const device = deviceOf(target);
-  const hooks = modeHooks(target);
-  beforeAll(hooks.before);
-  afterAll(hooks.after);
+onEveryTarget("more ops vs PyTorch on %s", (device) => {
   for (const c of opCases) {
     it(c.name, async () => {
       await runOpCase(c, device);
@@ -47,11 +34,7 @@ describe.each(TARGETS)("more ops vs PyTorch on %s", (target) => {
   }
 });
 
-describe.each(TARGETS)("more ops gradients vs PyTorch on %s", (target) => {
-  const device = deviceOf(target);
-  const hooks = modeHooks(target);
-  beforeAll(hooks.before);
-  afterAll(hooks.after);
+onEveryTarget("more ops gradients vs PyTorch on %s", (device) => {
   for (const c of gradCases) {
     it(c.name, async () => {
       await runGradCase(c, device);
@@ -59,11 +42,7 @@ describe.each(TARGETS)("more ops gradients vs PyTorch on %s", (target) => {
   }
 });
 
-describe.each(TARGETS)("torch.testing.assert_close vs PyTorch on %s", (target) => {
-  const device = deviceOf(target);
-  const hooks = modeHooks(target);
-  beforeAll(hooks.before);
-  afterAll(hooks.after);
+onEveryTarget("torch.testing.assert_close vs PyTorch on %s", (device) => {
   for (const c of acCases) {
     it(c.name, async () => {
       const torch = await loadTorch();
@@ -85,34 +64,8 @@ describe.each(TARGETS)("torch.testing.assert_close vs PyTorch on %s", (target) =
   }
 });
 
-describe.each(TARGETS)("bad calls throw as PyTorch does on %s", (target) => {
-  const device = deviceOf(target);
-  const hooks = modeHooks(target);
-  beforeAll(hooks.before);
-  afterAll(hooks.after);
-  for (const c of errCases) {
-    it(c.name, async () => {
-      const torch = await loadTorch();
-      const cls = { RuntimeError: torch.TorchError, ValueError: torch.TorchError, TypeError: torch.TorchTypeError, IndexError: torch.TorchIndexError }[c.error.type];
-      const args = decodeValue(c.args, device, { torch }) as any[];
-      const kwargs = decodeValue(c.kwargs, device, { torch }) as Record<string, unknown>;
-      const tail = Object.keys(kwargs).length ? [kwargs] : [];
-      const target = c.fn.endsWith("_") ? args[0] : null;
-      const before = target ? { values: JSON.stringify(target.tolist()), shape: [...target.shape], dtype: String(target.dtype), version: target._version } : null;
-      let thrown: unknown;
-      try {
-        if (c.call === "function") torch[c.fn](...args, ...tail);
-        else args[0][c.fn](...args.slice(1), ...tail);
-      } catch (e) { thrown = e; }
-      expect(thrown, `no error thrown (PyTorch: ${c.error.type}: ${c.error.message})`).toBeInstanceOf(Error);
-      const e = thrown as Error;
-      expect(e, `PyTorch raises ${c.error.type}: ${c.error.message}; got ${e.name}: ${e.message}`).toBeInstanceOf(cls);
-      for (const m of c.must) expect(e.message).toContain(m);
-      if (target) {
-        expect({ values: JSON.stringify(target.tolist()), shape: [...target.shape], dtype: String(target.dtype), version: target._version }).toEqual(before);
-      }
-    });
-  }
+onEveryTarget("bad calls throw as PyTorch does on %s", (device) => {
+  for (const c of errCases) it(c.name, async () => { await runErrorCase(c, device); });
 });
 
 // grad_fn names as PyTorch 1.13 reports them (type(y.grad_fn).__name__ for the
