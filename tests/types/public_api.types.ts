@@ -30,6 +30,14 @@ x.transpose(0, 1, 2);
 // @ts-expect-error masked_fill needs its value
 x.masked_fill(mask);
 
+// nn modules, optimizers and schedulers in the keyword form
+const conv = new torch.nn.Conv2d(3, 6, { kernel_size: 5 });
+const lin = new torch.nn.Linear({ in_features: 3, out_features: 2 });
+const pool = new torch.nn.MaxPool2d({ kernel_size: 2, stride: 2 });
+const opt = new torch.optim.SGD(lin.parameters(), { lr: 0.1 });
+const sched = new torch.optim.lr_scheduler.StepLR(opt, { step_size: 2, gamma: 0.5 });
+void conv; void pool; void sched;
+
 // results are Tensors (or the right tuple), never any
 const t: torch.Tensor = x.add(x);
 // @ts-expect-error a Tensor is not a number
