@@ -36,6 +36,8 @@ const lin = new torch.nn.Linear({ in_features: 3, out_features: 2 });
 const pool = new torch.nn.MaxPool2d({ kernel_size: 2, stride: 2 });
 const opt = new torch.optim.SGD(lin.parameters(), { lr: 0.1 });
 const sched = new torch.optim.lr_scheduler.StepLR(opt, { step_size: 2, gamma: 0.5 });
+torch.nn.functional.max_pool2d(torch.ones(1, 1, 4, 4), { kernel_size: 2, stride: 2 });
+torch.nn.utils.clip_grad_norm_(lin.parameters(), { max_norm: 1 });
 void conv; void pool; void sched;
 
 // results are Tensors (or the right tuple), never any
