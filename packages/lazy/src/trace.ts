@@ -55,7 +55,6 @@ class OpenTrace extends GraphBuilder {
 
 let traceIds = 1;
 let open = new OpenTrace(traceIds++);
-export const openTraceSize = (): number => open.nodes.length;
 
 // Rolling hash of the last CONTEXT op signatures (Rabin-Karp over 32 bits).
 const B = 0x01000193;
