@@ -9,18 +9,8 @@ import {
   compareValue, decodeValue, loadCases, loadTorch, runOpCase,
   type CallCase, type Device, type GradCase, type Json, type OpCase,
 } from "./harness/fixtures";
-import { onEveryTarget } from "./harness/suites";
+import { onEveryTarget, type ErrorCase } from "./harness/suites";
 
-interface ErrorCase {
-  name: string;
-  kind: "error";
-  fn: string;
-  call: "method" | "function";
-  args: Json[];
-  kwargs: Record<string, Json>;
-  error: { type: string; message: string };
-  must: string[];
-}
 
 interface BackwardErrorCase {
   name: string;
