@@ -1,5 +1,5 @@
 // GPU benchmark of the xla device through a PJRT plugin (run by
-// scripts/accelerator/run-on-gpu.sh with PJRT_DEVICE=CUDA): float32 and
+// scripts/accelerator/run_on_gpu.sh with PJRT_DEVICE=CUDA): float32 and
 // bfloat16 matmul at 4096 and 8192, and an MLP training step. Prints JSON.
 // Each repetition reads one element back, which waits for the device.
 import * as torch from "xlatorch";

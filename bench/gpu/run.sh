@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # On the GPU machine: xlatorch through PJRT (CUDA) and PyTorch CUDA, same run.
-# Usage: scripts/accelerator/run-on-gpu.sh bash bench/gpu/run.sh OUTDIR
+# Usage: scripts/accelerator/run_on_gpu.sh bash bench/gpu/run.sh OUTDIR
 set -uo pipefail
 out=${1:-bench/results}
 cd "$(dirname "$0")/../.."

@@ -52,7 +52,7 @@ import {
   PJRT_Program,
 } from "./layout.js";
 import { Arena, readPointerArray, readString, viewAt } from "./memory.js";
-import { type ClientOptions, encodeNamedValues } from "./named-values.js";
+import { type ClientOptions, encodeNamedValues } from "./named_values.js";
 
 type NativeKind = "buffer" | "loaded_executable";
 

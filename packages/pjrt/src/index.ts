@@ -18,7 +18,7 @@ export {
   type PluginCandidate,
   type PluginSource,
 } from "./discovery.js";
-export { buildCompileOptions, ProtoWriter, type CompileOptions } from "./compile-options.js";
-export { classifyOption, type ClientOptions, type NamedValueInput } from "./named-values.js";
+export { buildCompileOptions, ProtoWriter, type CompileOptions } from "./compile_options.js";
+export { classifyOption, type ClientOptions, type NamedValueInput } from "./named_values.js";
 export { DTYPES, dtypeInfo, dtypeFromBufferType, type DTypeInfo } from "./dtypes.js";
 export { PJRT_HEADER_VERSION, PJRT_MIN_SUPPORTED_MINOR, BufferType } from "./layout.js";

@@ -3,10 +3,10 @@ import { printModule } from "@xlatorch/stablehlo";
 import type { DTypeName, DeviceBuffer, Executable, HostArray, Module, Runtime } from "@xlatorch/stablehlo";
 import { type PjrtApiVersion, loadPjrtApi } from "./api.js";
 import { PjrtBuffer, PjrtClient, type PjrtDevice, PjrtExecutable } from "./client.js";
-import { type CompileOptions, buildCompileOptions } from "./compile-options.js";
+import { type CompileOptions, buildCompileOptions } from "./compile_options.js";
 import { type Env, type FsProbe, type PluginCandidate, discoverPjrtPlugin, nodeFsProbe } from "./discovery.js";
 import { AbslCode, PjrtError } from "./errors.js";
-import type { ClientOptions, NamedValueInput } from "./named-values.js";
+import type { ClientOptions, NamedValueInput } from "./named_values.js";
 
 export interface PjrtRuntimeOptions {
   /** Plugin .so to load; when absent the environment is searched (discovery.ts). */

@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { MAX_IN_FLIGHT } from "../src/client.js";
 import { PjrtError } from "../src/errors.js";
 import { PjrtRuntime, symbolNameOf } from "../src/runtime.js";
-import { NO_COMPILER_MESSAGE, buildFakePlugin, hasCompiler, inspect, type FakeInspector } from "./fake-plugin.js";
+import { NO_COMPILER_MESSAGE, buildFakePlugin, hasCompiler, inspect, type FakeInspector } from "./fake_plugin.js";
 
 const IDENTITY = `module @identity {
   func.func public @main(%a: tensor<3xf32>) -> tensor<3xf32> {

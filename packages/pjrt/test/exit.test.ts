@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { NO_COMPILER_MESSAGE, buildFakePlugin, hasCompiler } from "./fake-plugin.js";
+import { NO_COMPILER_MESSAGE, buildFakePlugin, hasCompiler } from "./fake_plugin.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, "../../..");

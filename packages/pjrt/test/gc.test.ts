@@ -4,7 +4,7 @@ import v8 from "node:v8";
 import vm from "node:vm";
 import { describe, expect, it } from "vitest";
 import { PjrtRuntime } from "../src/runtime.js";
-import { NO_COMPILER_MESSAGE, buildFakePlugin, hasCompiler, inspect } from "./fake-plugin.js";
+import { NO_COMPILER_MESSAGE, buildFakePlugin, hasCompiler, inspect } from "./fake_plugin.js";
 
 v8.setFlagsFromString("--expose-gc");
 const gc = vm.runInNewContext("gc") as () => void;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import * as L from "../src/layout.js";
 import type { StructDef } from "../src/layout.js";
-import { NO_COMPILER_MESSAGE, buildFakePlugin, hasCompiler, inspect } from "./fake-plugin.js";
+import { NO_COMPILER_MESSAGE, buildFakePlugin, hasCompiler, inspect } from "./fake_plugin.js";
 
 const structs = Object.values(L).filter(
   (v): v is StructDef => typeof v === "object" && v !== null && "fields" in v && "allocSize" in v,

@@ -7,7 +7,7 @@ import { loadPjrtApi } from "../src/api.js";
 import { PjrtError } from "../src/errors.js";
 import { PJRT_HEADER_VERSION, PJRT_MIN_SUPPORTED_MINOR } from "../src/layout.js";
 import { PjrtRuntime } from "../src/runtime.js";
-import { NO_COMPILER_MESSAGE, buildFakePlugin, buildNotAPlugin, hasCompiler } from "./fake-plugin.js";
+import { NO_COMPILER_MESSAGE, buildFakePlugin, buildNotAPlugin, hasCompiler } from "./fake_plugin.js";
 
 function thrown(f: () => unknown): PjrtError {
   try {

@@ -7,7 +7,7 @@ import { PjrtError } from "../src/errors.js";
 import { PjrtBuffer, PjrtExecutable } from "../src/client.js";
 import { BufferType } from "../src/layout.js";
 import { PjrtRuntime } from "../src/runtime.js";
-import { NO_COMPILER_MESSAGE, buildFakePlugin, hasCompiler, inspect, type FakeInspector } from "./fake-plugin.js";
+import { NO_COMPILER_MESSAGE, buildFakePlugin, hasCompiler, inspect, type FakeInspector } from "./fake_plugin.js";
 
 const SAMPLES: { dtype: DTypeName; code: number; data: HostArray }[] = [
   { dtype: "float32", code: BufferType.F32, data: new Float32Array([1.5, -2, 3.25, 4, 5, 6]) },

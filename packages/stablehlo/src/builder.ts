@@ -1,7 +1,7 @@
 // The full builder: region-carrying ops (reduce, reduce_window, select_and_scatter,
 // gather, scatter, sort) and their common helpers, on top of BaseBuilder, plus
 // FuncBuilder, which collects params and returns into a Func or Module.
-import { BaseBuilder, i64, ints, scalarOf } from "./builder-base.js";
+import { BaseBuilder, i64, ints, scalarOf } from "./builder_base.js";
 import {
   type Attr, type DenseElement, type ElementType, type Func, type GatherDims, type Module, type Region,
   type ScatterDims, type TensorType, type Value, isFloat, tensorType,

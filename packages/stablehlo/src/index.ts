@@ -2,8 +2,8 @@
 // printer and parser, and the Runtime interface every executor implements.
 export * from "./ir.js";
 export * from "./runtime.js";
-export { BaseBuilder, defaultCompareType } from "./builder-base.js";
-export type { NestedElements } from "./builder-base.js";
+export { BaseBuilder, defaultCompareType } from "./builder_base.js";
+export type { NestedElements } from "./builder_base.js";
 export { Builder, FuncBuilder, identity } from "./builder.js";
 export type { ReduceKind, WindowOptions, GatherDimsInput, ScatterDimsInput } from "./builder.js";
 export { UNARY_OPS, BINARY_OPS } from "./opsets.js";

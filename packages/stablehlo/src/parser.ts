@@ -3,8 +3,8 @@
 // pretty forms of the ops the StableHLO spec shows, so hand-written files run.
 import { Cursor } from "./cursor.js";
 import { type Attr, type Func, type Module, type Op, type Region, type TensorType, type Value, sameType, typeToString } from "./ir.js";
-import { parseAttr, parseDense, parseEnumValue, parseFunctionType, parseResultTypes, parseType } from "./parse-attrs.js";
-import { parsePrettyOp } from "./parse-pretty.js";
+import { parseAttr, parseDense, parseEnumValue, parseFunctionType, parseResultTypes, parseType } from "./parse_attrs.js";
+import { parsePrettyOp } from "./parse_pretty.js";
 
 export function parseModule(text: string): Module {
   const c = new Cursor(text);

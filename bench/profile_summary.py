@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Summarise a V8 .cpuprofile (from `npx tsx bench/run.ts --cpu-prof PEER`): self time by function.
 
-Usage: python3 bench/profile-summary.py FILE.cpuprofile [TOP]
+Usage: python3 bench/profile_summary.py FILE.cpuprofile [TOP]
 """
 import collections
 import json

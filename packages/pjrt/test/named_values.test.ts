@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { classifyOption } from "../src/named-values.js";
+import { classifyOption } from "../src/named_values.js";
 
 describe("client option types", () => {
   it("maps JS values to PJRT_NamedValue types", () => {

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Packs, into .node-carry/ (gitignored), what run-on-gpu.sh needs on a machine
+# Packs, into .node-carry/ (gitignored), what run_on_gpu.sh needs on a machine
 # that has an NVIDIA GPU and python's jax but maybe no Node and no network:
 #
 #   .node-carry/node.xz              this machine's node binary, xz-compressed
@@ -12,12 +12,12 @@
 # node_modules is gitignored, so it does not travel with the working tree; it
 # travels here instead, as a pnpm tree of relative symlinks that unpacks as is.
 # Large packages only benchmarks or builds use (@tensorflow/*, typescript,
-# tsup) stay out unless named as arguments: pack-node.sh @tensorflow/tfjs-core
+# tsup) stay out unless named as arguments: pack_node.sh @tensorflow/tfjs-core
 #
 # The device tool carries at most 64 MiB with the working tree; this script
 # refuses to leave a pack larger than CARRY_LIMIT_MIB (default 56).
 #
-# Usage: scripts/accelerator/pack-node.sh [extra-package ...]
+# Usage: scripts/accelerator/pack_node.sh [extra-package ...]
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -32,7 +32,7 @@ case "$(uname -m)" in x86_64) ;; *) echo "pack-node: warning: $(uname -m) binari
 
 mkdir -p "$OUT"
 rm -f "$OUT/node.xz" "$OUT/node_modules.tar.xz" "$OUT/MANIFEST" "$OUT/files.txt"
-# Leftovers of an unpack on this machine (run-on-gpu.sh run here) must not travel.
+# Leftovers of an unpack on this machine (run_on_gpu.sh run here) must not travel.
 rm -rf "$OUT/bin"
 
 NODE_VERSION=$("$NODE_BIN" --version)
@@ -40,7 +40,7 @@ echo "pack-node: compressing $NODE_BIN ($NODE_VERSION) ..."
 xz -9 -T0 -c "$NODE_BIN" > "$OUT/node.xz"
 
 echo "pack-node: listing the node_modules closure ..."
-"$NODE_BIN" "$ROOT/scripts/accelerator/node-closure.mjs" "$@" > "$OUT/files.txt"
+"$NODE_BIN" "$ROOT/scripts/accelerator/node_closure.mjs" "$@" > "$OUT/files.txt"
 echo "pack-node: packing $(wc -l < "$OUT/files.txt") paths ..."
 tar -C "$ROOT" --files-from="$OUT/files.txt" -cf - | xz -9 -T0 > "$OUT/node_modules.tar.xz"
 

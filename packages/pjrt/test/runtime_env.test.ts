@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { PjrtError } from "../src/errors.js";
 import { clientOptionsFromEnv, openPjrtRuntimeFromEnv, PjrtRuntime } from "../src/runtime.js";
 import type { FsProbe } from "../src/discovery.js";
-import { NO_COMPILER_MESSAGE, buildFakePlugin, buildNotAPlugin, hasCompiler, inspect } from "./fake-plugin.js";
+import { NO_COMPILER_MESSAGE, buildFakePlugin, buildNotAPlugin, hasCompiler, inspect } from "./fake_plugin.js";
 
 const emptyFs: FsProbe = { isFile: () => false, isDir: () => false, list: () => [] };
 

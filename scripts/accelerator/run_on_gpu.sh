@@ -4,14 +4,14 @@
 # xla_cuda_plugin.so), with no network and maybe no Node.
 #
 # Before the trip, on a machine with the workspace installed:
-#     scripts/accelerator/pack-node.sh          # fills .node-carry/ (gitignored)
+#     scripts/accelerator/pack_node.sh          # fills .node-carry/ (gitignored)
 # and carry .node-carry along with the working tree. Then, on the GPU machine:
-#     scripts/accelerator/run-on-gpu.sh                     # = smoke
-#     scripts/accelerator/run-on-gpu.sh smoke [--bench 2048]
-#     scripts/accelerator/run-on-gpu.sh test [vitest args]  # e.g. test packages/pjrt tests
-#     scripts/accelerator/run-on-gpu.sh tsx examples/foo.ts [args]
-#     scripts/accelerator/run-on-gpu.sh env                 # only report the setup
-#     scripts/accelerator/run-on-gpu.sh <any command> [args]
+#     scripts/accelerator/run_on_gpu.sh                     # = smoke
+#     scripts/accelerator/run_on_gpu.sh smoke [--bench 2048]
+#     scripts/accelerator/run_on_gpu.sh test [vitest args]  # e.g. test packages/pjrt tests
+#     scripts/accelerator/run_on_gpu.sh tsx examples/foo.ts [args]
+#     scripts/accelerator/run_on_gpu.sh env                 # only report the setup
+#     scripts/accelerator/run_on_gpu.sh <any command> [args]
 #
 # What it sets up:
 #   node          .node-carry/node.xz unpacked to .node-carry/bin/node (else a
@@ -80,7 +80,7 @@ if [ -f "$CARRY/node.xz" ]; then
   fi
   export PATH="$CARRY/bin:$PATH"
 fi
-command -v node >/dev/null 2>&1 || die "no node: run scripts/accelerator/pack-node.sh before the trip and carry .node-carry"
+command -v node >/dev/null 2>&1 || die "no node: run scripts/accelerator/pack_node.sh before the trip and carry .node-carry"
 NODE_MAJOR=$(node -p 'process.versions.node.split(".")[0]')
 [ "$NODE_MAJOR" -ge 20 ] || die "node $(node --version) is too old (need >= 20)"
 
@@ -94,7 +94,7 @@ if [ -f "$CARRY/node_modules.tar.xz" ]; then
   fi
 fi
 [ -e node_modules/vitest ] && [ -e packages/pjrt/node_modules/koffi ] ||
-  die "node_modules incomplete (no vitest or koffi): run pnpm install, or pack-node.sh and carry .node-carry"
+  die "node_modules incomplete (no vitest or koffi): run pnpm install, or pack_node.sh and carry .node-carry"
 
 # ---------------------------------------------------------- site-packages --
 SITES=()
@@ -189,7 +189,7 @@ VITEST="node $ROOT/node_modules/vitest/vitest.mjs"
 cmd=${1:-smoke}
 [ $# -gt 0 ] && shift
 case "$cmd" in
-  smoke) exec $TSX "$ROOT/scripts/accelerator/pjrt-smoke.ts" "$@" ;;
+  smoke) exec $TSX "$ROOT/scripts/accelerator/pjrt_smoke.ts" "$@" ;;
   test) exec $VITEST run "$@" ;;
   tsx) exec $TSX "$@" ;;
   env) for v in PJRT_DEVICE PJRT_PLUGIN_LIBRARY_PATH XLATORCH_PJRT_OPTIONS LD_LIBRARY_PATH XLA_FLAGS PATH; do echo "$v=${!v:-}"; done ;;

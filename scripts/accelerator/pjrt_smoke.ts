@@ -1,11 +1,11 @@
 // Smoke test of @xlatorch/pjrt on a real PJRT plugin (run through
-// run-on-gpu.sh, which sets PJRT_DEVICE and PJRT_PLUGIN_LIBRARY_PATH):
+// run_on_gpu.sh, which sets PJRT_DEVICE and PJRT_PLUGIN_LIBRARY_PATH):
 // opens the runtime from the environment, prints platform and devices, moves
 // every dtype to the device and back, compiles a StableHLO text module with
 // add + dot_general, runs it and compares with the same computation in JS,
 // then times a larger matmul.
 //
-//   node node_modules/tsx/dist/cli.mjs scripts/accelerator/pjrt-smoke.ts [--fake] [--bench N]
+//   node node_modules/tsx/dist/cli.mjs scripts/accelerator/pjrt_smoke.ts [--fake] [--bench N]
 //
 // --fake: against the test-double plugin (packages/pjrt/test/fake_plugin),
 // whose "execution" copies arguments; numeric checks of computed results are
@@ -63,7 +63,7 @@ function main(): void {
   const t0 = performance.now();
   const rt = openPjrtRuntimeFromEnv();
   if (!rt) {
-    console.error("no PJRT plugin configured: set PJRT_DEVICE and PJRT_PLUGIN_LIBRARY_PATH (run-on-gpu.sh does)");
+    console.error("no PJRT plugin configured: set PJRT_DEVICE and PJRT_PLUGIN_LIBRARY_PATH (run_on_gpu.sh does)");
     process.exit(2);
   }
   console.log(`plugin    ${rt.pluginPath}`);

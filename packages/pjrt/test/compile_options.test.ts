@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ProtoWriter, buildCompileOptions } from "../src/compile-options.js";
+import { ProtoWriter, buildCompileOptions } from "../src/compile_options.js";
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 

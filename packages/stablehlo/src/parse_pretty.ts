@@ -3,7 +3,7 @@
 import { BINARY_OPS, UNARY_OPS } from "./opsets.js";
 import type { Attr, Region, TensorType, Value } from "./ir.js";
 import { tensorType } from "./ir.js";
-import { parseDense, parseEnumValue, parseFunctionType, parseType } from "./parse-attrs.js";
+import { parseDense, parseEnumValue, parseFunctionType, parseType } from "./parse_attrs.js";
 import type { FuncParser, ParsedOp } from "./parser.js";
 
 type Sig = { inputs: TensorType[]; results: TensorType[] };

@@ -6,7 +6,7 @@ import { loadPjrtApi } from "../src/api.js";
 import { PJRT_Client_BufferFromHostBuffer_Args, PJRT_ExecuteOptions } from "../src/layout.js";
 import { STRUCT_SLACK } from "../src/memory.js";
 import { PjrtRuntime } from "../src/runtime.js";
-import { NO_COMPILER_MESSAGE, buildFakePlugin, hasCompiler, inspect } from "./fake-plugin.js";
+import { NO_COMPILER_MESSAGE, buildFakePlugin, hasCompiler, inspect } from "./fake_plugin.js";
 
 describe.skipIf(!hasCompiler)("struct_size growth for newer plugins", () => {
   it("retries with the size the plugin asks for, once per struct", () => {

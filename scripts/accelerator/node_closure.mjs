@@ -3,7 +3,7 @@
 // a run needs: the pnpm store entries (node_modules/.pnpm/<pkg>@<ver>) reached
 // from the root packages below, following pnpm's sibling symlinks, plus the
 // top-level and per-workspace-package symlinks that point into them.
-// Used by pack-node.sh; prints one path per line for `tar --files-from`.
+// Used by pack_node.sh; prints one path per line for `tar --files-from`.
 //
 // Roots: vitest and tsx (to run tests and .ts scripts), every dependency a
 // workspace package links in its own node_modules (koffi for packages/pjrt,
