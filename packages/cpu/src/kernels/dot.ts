@@ -1,7 +1,9 @@
-// dot_general: permute both operands to [batch, free, contract] / [batch,
-// contract, free], then a cache-friendly i-k-j product per batch.
+// dot_general: float32/float64 through the system BLAS when one is present
+// (dot_blas.ts); otherwise permute both operands to [batch, free, contract] /
+// [batch, contract, free], then a cache-friendly i-k-j product per batch.
 import type { DotDims } from "@xlatorch/core";
 import { contiguous } from "../strided.js";
+import { blasDotGeneral } from "./dot_blas.js";
 import type { Kernel } from "./types.js";
 import { encode, prod, values } from "./values.js";
 
@@ -13,6 +15,9 @@ export const dotKernels: Record<string, Kernel> = {
     const M = prod(lf.map((d) => la!.shape[d]!));
     const K = prod(dd.lhs_contract.map((d) => la!.shape[d]!));
     const N = prod(rf.map((d) => ra!.shape[d]!));
+    // float32/float64 through the system BLAS when there is one (kernels/dot_blas.ts)
+    const viaBlas = blasDotGeneral(l!, r!, la!, ra!, dd, o!, lf, rf, B, M, K, N);
+    if (viaBlas) return [viaBlas];
     // read in place when already laid out [batch, free, contract] / [batch, contract, free]
     const A = values(l!, la!.shape, la!.dtype, [...dd.lhs_batch, ...lf, ...dd.lhs_contract]);
     const Bm = values(r!, ra!.shape, ra!.dtype, [...dd.rhs_batch, ...dd.rhs_contract, ...rf]);

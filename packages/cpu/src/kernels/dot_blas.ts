@@ -1,0 +1,100 @@
+// dot_general through the system BLAS (float32: cblas_sgemm, float64:
+// cblas_dgemm), one gemm per batch element. An operand is passed in place when
+// its free and contracting dims each collapse to one stride and one of the two
+// strides is 1 (row-major as it is, or transposed: the trans flag and lda/ldb
+// say which); otherwise it is first copied dense. Batch dims keep any strides,
+// broadcast (0) included.
+import type { AVal, DotDims } from "@xlatorch/core";
+import { blasPolicy, NO_TRANS, ROW_MAJOR, systemBlas, TRANS } from "../blas.js";
+import { contiguous, type Strided } from "../strided.js";
+import { dense } from "./layout.js";
+
+/** One operand as a batch of R×C matrices: first element offset per batch, trans flag and leading dimension. */
+interface MatrixOperand {
+  data: Float32Array | Float64Array;
+  offsets: number[];
+  trans: number;
+  ld: number;
+}
+
+/**
+ * Dims collapsed into one: their element count and the stride that steps it
+ * (the innermost non-unit dim's; null when every dim has size 1), or null when
+ * their strides do not chain.
+ */
+function collapse(shape: readonly number[], strides: readonly number[], dims: readonly number[]): { n: number; s: number | null } | null {
+  let n = 1, s: number | null = null;
+  for (let i = dims.length - 1; i >= 0; i--) {
+    const size = shape[dims[i]!]!, st = strides[dims[i]!]!;
+    if (size === 1) continue;
+    if (s === null) s = st;
+    else if (st !== s * n) return null;
+    n *= size;
+  }
+  return { n, s };
+}
+
+/** Offsets of each batch element (odometer over the batch dims, in order). */
+function batchOffsets(x: Strided, shape: readonly number[], batch: readonly number[]): number[] {
+  const sizes = batch.map((d) => shape[d]!), strides = batch.map((d) => x.strides[d]!);
+  const total = sizes.reduce((a, b) => a * b, 1);
+  const out = new Array<number>(total);
+  const idx = sizes.map(() => 0);
+  let off = x.offset;
+  for (let b = 0; b < total; b++) {
+    out[b] = off;
+    for (let d = sizes.length - 1; d >= 0; d--) {
+      if (++idx[d]! < sizes[d]!) { off += strides[d]!; break; }
+      off -= strides[d]! * (sizes[d]! - 1);
+      idx[d] = 0;
+    }
+  }
+  return out;
+}
+
+/** An R×C (rows `rows`, columns `cols`) view of operand x, batched over `batch`. */
+function operand(x: Strided, a: AVal, batch: readonly number[], rows: readonly number[], cols: readonly number[], R: number, C: number): MatrixOperand {
+  const r = collapse(a.shape, x.strides, rows), c = collapse(a.shape, x.strides, cols);
+  if (r && c) {
+    const rs = r.s, cs = c.s;
+    // row-major as stored: columns step by 1, rows by ld >= C
+    if ((cs === null || cs === 1) && (rs === null || rs >= Math.max(1, C))) {
+      return { data: x.data as Float32Array, offsets: batchOffsets(x, a.shape, batch), trans: NO_TRANS, ld: rs ?? Math.max(1, C) };
+    }
+    // transposed: rows step by 1, columns by ld >= R
+    if ((rs === null || rs === 1) && cs !== null && cs >= Math.max(1, R)) {
+      return { data: x.data as Float32Array, offsets: batchOffsets(x, a.shape, batch), trans: TRANS, ld: cs };
+    }
+  }
+  const perm = [...batch, ...rows, ...cols];
+  const d = dense({ data: x.data, offset: x.offset, strides: perm.map((p) => x.strides[p]!) }, perm.map((p) => a.shape[p]!), a.dtype) as Float32Array;
+  const nb = batch.reduce((s, p) => s * a.shape[p]!, 1);
+  const offsets = new Array<number>(nb);
+  for (let b = 0; b < nb; b++) offsets[b] = b * R * C;
+  return { data: d, offsets, trans: NO_TRANS, ld: Math.max(1, C) };
+}
+
+/**
+ * out = lhs · rhs through BLAS, or null when this product stays in JavaScript
+ * (no BLAS, not float32/float64, or a batch of tiny products).
+ */
+export function blasDotGeneral(l: Strided, r: Strided, la: AVal, ra: AVal, dd: DotDims, o: AVal,
+  lf: readonly number[], rf: readonly number[], B: number, M: number, K: number, N: number): Strided | null {
+  const name = o.dtype.name;
+  if ((name !== "float32" && name !== "float64") || la.dtype.name !== name || ra.dtype.name !== name) return null;
+  if (B > 1 && M * N * K < blasPolicy.minBatchedWork) return null;
+  const blas = systemBlas();
+  if (!blas) return null;
+  const out = o.dtype.alloc(B * M * N) as Float32Array | Float64Array;
+  if (B * M * N === 0 || K === 0) return contiguous(out, o.shape);
+  const A = operand(l, la, dd.lhs_batch, lf, dd.lhs_contract, M, K);
+  const Bm = operand(r, ra, dd.rhs_batch, dd.rhs_contract, rf, K, N);
+  const gemm = name === "float32" ? blas.sgemm : blas.dgemm;
+  const ldc = Math.max(1, N);
+  for (let b = 0; b < B; b++) {
+    const ao = A.offsets[b]!, bo = Bm.offsets[b]!;
+    gemm(ROW_MAJOR, A.trans, Bm.trans, M, N, K, 1, ao ? A.data.subarray(ao) : A.data, A.ld, bo ? Bm.data.subarray(bo) : Bm.data, Bm.ld, 0,
+      b ? out.subarray(b * M * N) : out, ldc);
+  }
+  return contiguous(out, o.shape);
+}
