@@ -21,5 +21,14 @@ export default defineConfig({
       { find: /^@xlatorch\/(.*)$/, replacement: fileURLToPath(new URL("./packages/$1/src/index.ts", import.meta.url)) },
     ],
   },
-  test: { include: ["tests/**/*.test.ts", "packages/*/test/**/*.test.ts"], testTimeout: 60000 },
+  test: {
+    testTimeout: 60000,
+    // The PyTorch fixture suites run twice: as every test does (float32/float64
+    // dot_general on the system BLAS where one is found, see .ci/run), and once
+    // more with XLATORCH_BLAS=off, on the JavaScript kernels.
+    projects: [
+      { extends: true, test: { name: "default", include: ["tests/**/*.test.ts", "packages/*/test/**/*.test.ts"] } },
+      { extends: true, test: { name: "blas-off", include: ["tests/*.fixtures.test.ts"], env: { XLATORCH_BLAS: "off" } } },
+    ],
+  },
 });

@@ -230,9 +230,13 @@ export function _resetBlas(): void {
 }
 
 /**
- * Calls of BLAS per dot_general cost about a microsecond each (koffi); a
- * batched product of tiny matrices runs faster in JavaScript. BLAS is used when
- * there is one product (batch 1), or each product has at least this many
- * multiply-adds (m·n·k). Adjustable for tests.
+ * When dot_general uses the BLAS found. A call through koffi costs about a
+ * microsecond; a batched product of tiny matrices runs faster in JavaScript, so
+ * BLAS is used when there is one product (batch 1) or each product has at
+ * least `minBatchedWork` multiply-adds (m·n·k). `enabled: false` keeps every
+ * product in JavaScript (the oracle test compares the two paths).
  */
-export const blasPolicy = { minBatchedWork: 4096 };
+export const blasPolicy = { enabled: true, minBatchedWork: 4096 };
+
+/** gemm calls made so far (every product through BLAS counts one). */
+export const blasStats = { gemmCalls: 0 };

@@ -7,4 +7,5 @@ export * from "./signed_functions.js";
 export { xla } from "@xlatorch/lazy";
 export { nn, optim, utils } from "@xlatorch/nn";
 export { chooseRuntime } from "./runtime_choice.js";
+export { __config__ } from "./config.js";
 export { save, load } from "./serialization/index.js";

@@ -5,7 +5,7 @@
 // say which); otherwise it is first copied dense. Batch dims keep any strides,
 // broadcast (0) included.
 import type { AVal, DotDims } from "@xlatorch/core";
-import { blasPolicy, NO_TRANS, ROW_MAJOR, systemBlas, TRANS } from "../blas.js";
+import { blasPolicy, blasStats, NO_TRANS, ROW_MAJOR, systemBlas, TRANS } from "../blas.js";
 import { contiguous, type Strided } from "../strided.js";
 import { dense } from "./layout.js";
 
@@ -81,7 +81,7 @@ function operand(x: Strided, a: AVal, batch: readonly number[], rows: readonly n
 export function blasDotGeneral(l: Strided, r: Strided, la: AVal, ra: AVal, dd: DotDims, o: AVal,
   lf: readonly number[], rf: readonly number[], B: number, M: number, K: number, N: number): Strided | null {
   const name = o.dtype.name;
-  if ((name !== "float32" && name !== "float64") || la.dtype.name !== name || ra.dtype.name !== name) return null;
+  if (!blasPolicy.enabled || (name !== "float32" && name !== "float64") || la.dtype.name !== name || ra.dtype.name !== name) return null;
   if (B > 1 && M * N * K < blasPolicy.minBatchedWork) return null;
   const blas = systemBlas();
   if (!blas) return null;
@@ -91,6 +91,7 @@ export function blasDotGeneral(l: Strided, r: Strided, la: AVal, ra: AVal, dd: D
   const Bm = operand(r, ra, dd.rhs_batch, dd.rhs_contract, rf, K, N);
   const gemm = name === "float32" ? blas.sgemm : blas.dgemm;
   const ldc = Math.max(1, N);
+  blasStats.gemmCalls += B;
   for (let b = 0; b < B; b++) {
     const ao = A.offsets[b]!, bo = Bm.offsets[b]!;
     gemm(ROW_MAJOR, A.trans, Bm.trans, M, N, K, 1, ao ? A.data.subarray(ao) : A.data, A.ld, bo ? Bm.data.subarray(bo) : Bm.data, Bm.ld, 0,

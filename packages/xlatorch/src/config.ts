@@ -1,0 +1,20 @@
+// torch.__config__: what this build runs on, as PyTorch's torch.__config__.show()
+// says how it was built (BLAS_INFO=open for OpenBLAS, and so on).
+import { blasInfo, type BlasInfo } from "@xlatorch/cpu";
+
+const BLAS_INFO: Record<string, string> = { OpenBLAS: "open", MKL: "mkl", BLIS: "blis", Accelerate: "accelerate", BLAS: "generic" };
+
+function show(): string {
+  const b = blasInfo();
+  const blas = b.active
+    ? `  - BLAS_INFO=${BLAS_INFO[b.vendor!] ?? "generic"}: float32/float64 matmul on the cpu device (and the xla device's CPU runtime) calls ${b.vendor} at ${b.path}${b.config ? ` (${b.config})` : ""}`
+    : `  - BLAS_INFO=none: matmul runs on the JavaScript kernels (${b.reason})`;
+  return ["xlatorch built with:", "  - cpu device: JavaScript kernels", blas, "  - XLATORCH_BLAS=/path/lib.so names a BLAS library, XLATORCH_BLAS=off disables it", ""].join("\n");
+}
+
+export const __config__ = {
+  /** PyTorch's torch.__config__.show(): a description of the configuration, BLAS included. */
+  show,
+  /** xlatorch's addition: whether the system BLAS is active, which library, and why. */
+  blas: (): BlasInfo => blasInfo(),
+};
