@@ -28,7 +28,7 @@ export default defineConfig({
     // more with XLATORCH_BLAS=off, on the JavaScript kernels.
     projects: [
       { extends: true, test: { name: "default", include: ["tests/**/*.test.ts", "packages/*/test/**/*.test.ts"] } },
-      { extends: true, test: { name: "blas-off", include: ["tests/*.fixtures.test.ts"], env: { XLATORCH_BLAS: "off" } } },
+      { extends: true, test: { name: "blas-off", include: ["tests/*.fixtures.test.ts", "tests/cpu_blas.test.ts"], env: { XLATORCH_BLAS: "off" } } },
     ],
   },
 });
