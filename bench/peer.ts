@@ -6,7 +6,7 @@ import { loadCases } from "./lib/cases.js";
 import { checksum, readInputs } from "./lib/data.js";
 import { loadPeer } from "./lib/peers.js";
 import { FULL, QUICK, measure } from "./lib/timing.js";
-import type { Case, ImplFactory, PeerId, PeerReport } from "./lib/types.js";
+import { BLAS_OFF_OF, type Case, type ImplFactory, type PeerId, type PeerReport } from "./lib/types.js";
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -22,6 +22,8 @@ const only = arg("cases")?.split(",").filter(Boolean);
 function factoryFor(c: Case, p: PeerId): ImplFactory | undefined {
   if (p === "tfjs-wasm" || p === "tfjs-cpu") return c.impls.tfjs;
   if (p === "xlatorch" || p === "xlatorch-xla" || p === "jax-js") return c.impls[p];
+  const base = BLAS_OFF_OF[p];
+  if (base) return c.blas ? c.impls[base] : undefined;
   return undefined;
 }
 
@@ -50,7 +52,7 @@ try {
     if (skip) { report.results[c.id] = { skipped: skip }; continue; }
     process.stderr.write(`  [${peer}] ${c.id} ... `);
     try {
-      const xla = peer === "xlatorch-xla" ? loaded.ctx.lib.xla : undefined;
+      const xla = peer === "xlatorch-xla" || peer === "xlatorch-xla-noblas" ? loaded.ctx.lib.xla : undefined;
       const impl = await make(loaded.ctx, readInputs(dataDir, c));
       const cs = checksum(await impl.output());
       // The lazy device's counters, over this case's timed calls (warm-up included).

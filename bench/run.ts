@@ -19,7 +19,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { loadCases } from "./lib/cases.js";
 import { checksumsAgree, inputFile, writeInputs } from "./lib/data.js";
 import { FULL, QUICK } from "./lib/timing.js";
-import { PEERS, type Case, type PeerCaseResult, type PeerId, type PeerReport } from "./lib/types.js";
+import { BLAS_OFF_OF, PEERS, type Case, type PeerCaseResult, type PeerId, type PeerReport } from "./lib/types.js";
 
 const require = createRequire(import.meta.url);
 const BENCH = path.dirname(fileURLToPath(import.meta.url));
@@ -152,7 +152,8 @@ async function runJsPeer(peer: PeerId, dataDir: string, cases: Case[]): Promise<
     "--cases", cases.map((c) => c.id).join(",")];
   if (quick) args.push("--quick");
   const code = await new Promise<number>((resolve) => {
-    const p = spawn(process.execPath, args, { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"] });
+    const env = BLAS_OFF_OF[peer] ? { ...process.env, XLATORCH_BLAS: "off" } : process.env;
+    const p = spawn(process.execPath, args, { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"], env });
     const others = watchOthers(p.pid);
     let tail = "";
     p.stderr.on("data", (d: Buffer) => {
@@ -210,6 +211,8 @@ function peerHasWork(peer: PeerId, cases: Case[]): boolean {
   return cases.some((c) => {
     if (peer === "torch") return !!c.torch;
     if (peer === "tfjs-wasm" || peer === "tfjs-cpu") return !!c.impls.tfjs;
+    const base = BLAS_OFF_OF[peer];
+    if (base) return !!c.blas && !!c.impls[base];
     return !!c.impls[peer as "xlatorch" | "xlatorch-xla" | "jax-js"];
   });
 }

@@ -15,6 +15,7 @@ const matmul = (n: number): Case => ({
     "jax-js": jaxOp((np, _jax, a, b) => np.matmul(a, b)),
   },
   torch: { expr: "torch.matmul(a, b)" },
+  blas: true,
   tol: 1e-3,
 });
 

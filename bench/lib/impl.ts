@@ -15,7 +15,8 @@ export function xlatorchInputs(ctx: PeerCtx, inputs: HostInputs): Any[] {
   const torch = ctx.lib;
   const dev = ctx.extra.device ?? "cpu";
   return Object.values(inputs).map(({ data, shape }) => {
-    const t = torch.fromHost(data.slice(), shape, torch.float32, torch.device("cpu"));
+    // torch.fromHost left the public namespace (internals are excluded from it); torch.tensor takes a Float32Array
+    const t = torch.fromHost ? torch.fromHost(data.slice(), shape, torch.float32, torch.device("cpu")) : torch.tensor(data.slice(), { dtype: torch.float32 }).reshape(shape);
     return dev === "cpu" ? t : t.to(dev);
   });
 }

@@ -33,10 +33,15 @@ export interface Loaded { ctx: PeerCtx; about: Record<string, unknown> }
 async function loadXlatorch(peer: PeerId): Promise<Loaded> {
   const torch = await import("xlatorch");
   const t = torch as unknown as Record<string, unknown>;
-  if (peer === "xlatorch-xla" && !t.xla) throw new Error("torch.xla is not available in this build of xlatorch (the lazy device is not registered yet)");
+  const xla = peer === "xlatorch-xla" || peer === "xlatorch-xla-noblas";
+  if (xla && !t.xla) throw new Error("torch.xla is not available in this build of xlatorch (the lazy device is not registered yet)");
+  // The system BLAS float32/float64 matmul calls (run.ts sets XLATORCH_BLAS=off for the -noblas peers).
+  const cfg = t.__config__ as { blas?: () => { active: boolean; vendor: string | null; path: string | null; config?: string; threads?: number } } | undefined;
+  const b = cfg?.blas?.();
+  const blas = !b ? "?" : b.active ? `${b.vendor} ${b.path}${b.config ? ` (${b.config})` : ""}${b.threads ? `, ${b.threads} threads` : ""}` : "none (JavaScript matmul kernel)";
   return {
-    ctx: { peer, lib: torch, extra: { device: peer === "xlatorch-xla" ? "xla" : "cpu" } },
-    about: { version: pkgVersion("../../packages/xlatorch"), device: peer === "xlatorch-xla" ? "xla" : "cpu", threads: 1 },
+    ctx: { peer, lib: torch, extra: { device: xla ? "xla" : "cpu" } },
+    about: { version: pkgVersion("../../packages/xlatorch"), device: xla ? "xla" : "cpu", threads: 1, blas },
   };
 }
 
@@ -100,6 +105,8 @@ export async function loadPeer(peer: PeerId): Promise<Loaded> {
   switch (peer) {
     case "xlatorch":
     case "xlatorch-xla":
+    case "xlatorch-noblas":
+    case "xlatorch-xla-noblas":
       return loadXlatorch(peer);
     case "tfjs-wasm":
     case "tfjs-cpu":

@@ -2,9 +2,13 @@
 // default-exports a `Case`; run.ts discovers every file in bench/cases/.
 
 /** The runtimes a case can be measured on. Each runs in its own process. */
-export const PEERS = ["xlatorch", "xlatorch-xla", "torch", "tfjs-wasm", "tfjs-cpu", "jax-js"] as const;
+// xlatorch-noblas / xlatorch-xla-noblas: the same, with XLATORCH_BLAS=off (the
+// JavaScript matmul kernel), for the cases marked `blas`.
+export const PEERS = ["xlatorch", "xlatorch-noblas", "xlatorch-xla", "xlatorch-xla-noblas", "torch", "tfjs-wasm", "tfjs-cpu", "jax-js"] as const;
 export type PeerId = (typeof PEERS)[number];
 
+/** The xlatorch peer whose case implementation a no-BLAS peer runs. */
+export const BLAS_OFF_OF: Partial<Record<PeerId, "xlatorch" | "xlatorch-xla">> = { "xlatorch-noblas": "xlatorch", "xlatorch-xla-noblas": "xlatorch-xla" };
 /** One input tensor: deterministic f32 data (see lib/data.ts), shared by every peer. */
 export interface InputSpec {
   name: string;
@@ -77,6 +81,11 @@ export interface Case {
    * xlatorch-xla before torch.xla exists) the case is not run at all.
    */
   needs?: PeerId[];
+  /**
+   * Matmul-bound: the xlatorch peers also run it with the system BLAS disabled
+   * (xlatorch-noblas, xlatorch-xla-noblas), side by side.
+   */
+  blas?: boolean;
   /** Peers not to run (too slow to be worth it, etc.), with the reason. */
   skip?: Partial<Record<PeerId, string>>;
   /** Absolute/relative tolerance for the cross-peer output check. */

@@ -142,6 +142,8 @@ export interface BlasInfo {
   readonly vendor: string | null;
   /** OpenBLAS's build configuration (openblas_get_config), when it is OpenBLAS. */
   readonly config?: string;
+  /** OpenBLAS's thread count (openblas_get_num_threads), when it is OpenBLAS. */
+  readonly threads?: number;
   readonly reason: string;
 }
 
@@ -193,11 +195,12 @@ function load(env: Env): { blas: Blas | null; info: BlasInfo; error?: Error } {
       continue;
     }
     const vendor = vendorOf(c.path, lib);
-    let config: string | undefined;
+    let config: string | undefined, threads: number | undefined;
     if (vendor === "OpenBLAS") {
       try { config = String(lib.func("const char *openblas_get_config(void)")()); } catch { /* older OpenBLAS */ }
+      try { threads = Number(lib.func("int openblas_get_num_threads(void)")()); } catch { /* older OpenBLAS */ }
     }
-    const info: BlasInfo = { active: true, path: c.path, vendor, ...(config ? { config } : {}), reason: c.source === "XLATORCH_BLAS" ? `XLATORCH_BLAS=${c.path}` : `found ${c.path}` };
+    const info: BlasInfo = { active: true, path: c.path, vendor, ...(config ? { config } : {}), ...(threads ? { threads } : {}), reason: c.source === "XLATORCH_BLAS" ? `XLATORCH_BLAS=${c.path}` : `found ${c.path}` };
     return { blas: { path: c.path, vendor, sgemm, dgemm }, info };
   }
   const why = problems.join("; ");
