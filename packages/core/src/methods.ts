@@ -20,10 +20,12 @@ import * as R from "./ops/reduce.js";
 import * as S from "./ops/shape.js";
 import { copy_, fill_, inplace, inplaceCall, zero_ } from "./ops/inplace.js";
 import * as Rnd from "./ops/random.js";
-import * as MoreL from "./ops/more_linalg.js";
-import * as MoreM from "./ops/more_math.js";
-import * as MoreR from "./ops/more_reduce.js";
-import * as MoreS from "./ops/more_shape.js";
+import * as Cmp from "./ops/compare.js";
+import * as M from "./ops/math.js";
+import * as Mx from "./ops/matrix.js";
+import * as Scan from "./ops/scan.js";
+import * as Sct from "./ops/scatter.js";
+import * as Sort from "./ops/sort.js";
 import { ones_like } from "./ops/creation.js";
 
 type Fn = (...a: any[]) => any;
@@ -38,27 +40,29 @@ export const METHOD_FUNCTIONS: Record<string, Fn> = {
     "clamp_min", "clamp_max", "lerp"]),
   where: (self: Tensor, cond: Tensor, other: unknown) => E.where(cond, self, other as never),
   ...pick(R, ["sum", "prod", "mean", "max", "min", "argmax", "argmin", "amax", "amin", "any", "all", "std", "norm", "logsumexp",
-    "cumsum", "cumprod", "softmax", "log_softmax"]),
+    "softmax", "log_softmax", "count_nonzero", "aminmax", "nansum", "nanmean", "dist"]),
   var: R.var_,
   ...pick(S, ["view", "reshape", "view_as", "reshape_as", "permute", "transpose", "swapaxes", "swapdims", "t", "expand", "expand_as",
     "broadcast_to", "squeeze", "unsqueeze", "narrow", "select", "flatten", "ravel", "unflatten", "contiguous", "clone", "split",
     "chunk", "unbind", "flip", "fliplr", "flipud", "roll", "repeat", "tril", "triu", "diagonal", "movedim", "moveaxis"]),
-  ...pick(I, ["getitem", "setitem", "gather", "scatter", "scatter_add", "index_select", "take_along_dim", "masked_fill", "nonzero",
-    "argwhere", "masked_select", "sort", "argsort", "topk", "kthvalue", "index_put"]),
-  ...pick(L, ["matmul", "mm", "bmm", "dot", "inner", "outer", "ger"]),
+  ...pick(I, ["getitem", "setitem", "gather", "index_select", "take_along_dim", "masked_fill", "nonzero", "argwhere", "masked_select",
+    "index_put"]),
+  ...pick(L, ["matmul", "mm", "bmm", "dot", "inner", "outer", "ger", "addmm", "addmv", "addr", "addbmm", "baddbmm", "mv", "kron", "cross"]),
   copy_, fill_, zero_,
   ...pick(Rnd, ["uniform_", "normal_", "random_", "bernoulli_", "exponential_", "bernoulli", "multinomial"]),
-  ...pick(MoreL, ["addmm", "addmv", "addr", "addbmm", "baddbmm", "addcmul", "addcdiv", "mv", "diag", "diag_embed", "trace", "kron", "cross", "dist"]),
-  ...pick(MoreM, ["isclose", "allclose", "equal", "nan_to_num", "hypot", "logaddexp", "logaddexp2", "xlogy", "sinc", "signbit", "heaviside",
-    "copysign", "deg2rad", "rad2deg", "float_power", "sgn", "logit", "erfc", "isposinf", "isneginf", "isreal"]),
-  ...pick(MoreR, ["count_nonzero", "aminmax", "median", "nanmedian", "nansum", "nanmean", "logcumsumexp", "cummax", "cummin", "diff",
-    "unique", "unique_consecutive"]),
-  ...pick(MoreS, ["type_as", "new_zeros", "new_ones", "new_empty", "new_full", "new_tensor", "tile", "index_add", "index_fill", "index_copy",
-    "masked_scatter", "scatter_reduce", "rot90", "narrow_copy", "tensor_split", "hsplit", "vsplit", "dsplit"]),
+  ...pick(Mx, ["diag", "diag_embed", "trace"]),
+  ...pick(M, ["addcmul", "addcdiv", "nan_to_num", "hypot", "logaddexp", "logaddexp2", "xlogy", "sinc", "heaviside", "copysign", "deg2rad",
+    "rad2deg", "float_power", "sgn", "logit", "erfc"]),
+  ...pick(Cmp, ["isclose", "allclose", "equal", "signbit", "isposinf", "isneginf", "isreal"]),
+  ...pick(Scan, ["cumsum", "cumprod", "logcumsumexp", "cummax", "cummin", "diff"]),
+  ...pick(Sort, ["sort", "argsort", "topk", "kthvalue", "median", "nanmedian", "unique", "unique_consecutive"]),
+  ...pick(Sct, ["scatter", "scatter_add", "index_add", "index_fill", "index_copy", "masked_scatter", "scatter_reduce"]),
+  ...pick(creation, ["type_as", "new_zeros", "new_ones", "new_empty", "new_full", "new_tensor"]),
+  ...pick(S, ["tile", "rot90", "narrow_copy", "tensor_split", "hsplit", "vsplit", "dsplit"]),
   /** float_power_ keeps PyTorch's rule: the result is float64, so self must be float64. */
   float_power_: (self: Tensor, e: unknown) => {
     if (self.dtype !== float64) throw new TorchError(`the base given to float_power_ has dtype ${self.dtype.scalarName} but the operation's result requires dtype Double`);
-    return inplace("float_power_", self, () => MoreM.float_power(self, e as never));
+    return inplace("float_power_", self, () => M.float_power(self, e as never));
   },
 };
 

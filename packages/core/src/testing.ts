@@ -9,8 +9,29 @@ import { convert } from "./ops/base.js";
 import { abs, div, logical_not, sub, where } from "./ops/elementwise.js";
 import { argmax, reducePrim } from "./ops/reduce.js";
 import { reshape } from "./ops/shape.js";
-import { isclose } from "./ops/more_math.js";
-import { pyFloat } from "./ops/more_util.js";
+import { isclose } from "./ops/compare.js";
+
+/** Python's float repr (shortest round-trip digits; exponent form below 1e-4 and from 1e16). */
+function pyFloat(x: number): string {
+  if (Number.isNaN(x)) return "nan";
+  if (!Number.isFinite(x)) return x > 0 ? "inf" : "-inf";
+  if (x === 0) return Object.is(x, -0) ? "-0.0" : "0.0";
+  const [mant, expS] = x.toExponential().split("e") as [string, string];
+  const e = Number(expS);
+  if (e < -4 || e >= 16) {
+    const m = mant.includes(".") ? mant : mant;
+    return `${m}e${e < 0 ? "-" : "+"}${String(Math.abs(e)).padStart(2, "0")}`;
+  }
+  const neg = mant.startsWith("-");
+  const digits = mant.replace("-", "").replace(".", "");
+  let s: string;
+  if (e >= 0) {
+    s = digits.length <= e + 1 ? digits + "0".repeat(e + 1 - digits.length) + ".0" : `${digits.slice(0, e + 1)}.${digits.slice(e + 1)}`;
+  } else {
+    s = `0.${"0".repeat(-e - 1)}${digits}`;
+  }
+  return (neg ? "-" : "") + s;
+}
 
 /** Raised when the inputs are not close (Python's AssertionError). */
 export class AssertionError extends Error { override name = "AssertionError"; }

@@ -1,5 +1,8 @@
-// Argument handling shared by every op: trailing keyword objects, sizes, scalars.
-import { TorchError, TorchTypeError } from "../errors.js";
+// Argument handling shared by every op: trailing keyword objects, sizes, scalars,
+// and the checks on tensor arguments (type, device, index dtype and bounds).
+import { getBackend } from "../device.js";
+import { int32, int64, type DType } from "../dtype_all.js";
+import { TorchError, TorchIndexError, TorchTypeError } from "../errors.js";
 import { Tensor } from "../tensor.js";
 
 export type Scalar = number | boolean | bigint;
@@ -81,3 +84,59 @@ export const describe = (x: unknown): string =>
 export const isScalar = (x: unknown): x is Scalar => typeof x === "number" || typeof x === "boolean" || typeof x === "bigint";
 
 export function fail(msg: string): never { throw new TorchError(msg); }
+
+/** An elementwise operand: a Tensor or a Python number. */
+export function checkOperand(op: string, x: unknown, name: string): asserts x is TensorOrScalar {
+  if (!(x instanceof Tensor) && !isScalar(x)) throw new TorchTypeError(`${op}(): argument '${name}' must be Tensor or Number, not ${describe(x)}`);
+}
+
+/** Scalars cast to the result dtype as PyTorch does: integral results truncate them (beta=0.5 acts as 0). */
+export function castScalars(op: string, dt: DType, scalars: Record<string, unknown>): number[] {
+  return Object.entries(scalars).map(([name, v]) => {
+    if (!isScalar(v)) throw new TorchTypeError(`${op}(): argument '${name}' must be Number, not ${describe(v)}`);
+    return dt.is_floating_point ? Number(v) : Math.trunc(Number(v));
+  });
+}
+
+/** Tensors given as one array or variadically. */
+export const tensorList = (op: string, args: unknown[]): Tensor[] => {
+  const list = (args.length === 1 && Array.isArray(args[0]) ? args[0] : args) as unknown[];
+  list.forEach((t, i) => { if (!(t instanceof Tensor)) throw new TorchTypeError(`${op}(): expected Tensor as element ${i} in argument 0, but got ${describe(t)}`); });
+  return list as Tensor[];
+};
+
+/** An int64 index tensor (gather, scatter). */
+export function checkIndexTensor(op: string, index: unknown): Tensor {
+  if (!(index instanceof Tensor)) throw new TorchTypeError(`${op}(): argument 'index' must be Tensor, not ${describe(index)}`);
+  if (index.dtype !== int64) throw new TorchError(`${op}(): Expected dtype int64 for index, but got index of dtype ${index.dtype}`);
+  return index;
+}
+
+/** An int64 (or, where allowed, int32) index tensor. */
+export function checkIndexDtype(op: string, index: unknown, allowInt32: boolean): Tensor {
+  if (!(index instanceof Tensor)) throw new TorchTypeError(`${op}(): argument 'index' must be Tensor, not ${describe(index)}`);
+  if (index.dtype !== int64 && !(allowInt32 && index.dtype === int32)) {
+    throw new TorchError(`${op}(): Expected dtype int${allowInt32 ? "32/int" : ""}64 for index, but got ${index.dtype}`);
+  }
+  return index;
+}
+
+/**
+ * Index bounds are checked at the call wherever the index values are at hand
+ * without a sync (always on cpu; on xla while the index is still host data).
+ * Computed indices on xla are not checked (XLA clamps them).
+ */
+export function indexValues(ix: Tensor): ArrayLike<number | bigint> | null {
+  if (ix.numel() === 0) return null;
+  return getBackend(ix.device.type).peekHost?.(ix) ?? null;
+}
+export function checkBounds(ix: Tensor, n: number, dim: number, op = "index", allowNegative = true, Err: new (m: string) => Error = TorchIndexError): void {
+  const h = indexValues(ix);
+  if (!h) return;
+  for (let i = 0; i < h.length; i++) {
+    const k = Number(h[i]);
+    if (k >= n || k < (allowNegative ? -n : 0)) {
+      throw new Err(op === "index_select" ? `index_select(): index ${k} is out of range in self (dimension ${dim} with size ${n})` : `${op}: index ${k} is out of bounds for dimension ${dim} with size ${n}`);
+    }
+  }
+}

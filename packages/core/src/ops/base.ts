@@ -1,13 +1,19 @@
-// Building blocks used across the op surface: constants, dtype conversion,
-// broadcasting. Everything funnels into `bind` on primitives.
+// Building blocks used across the op surface: constants and iotas, dtype
+// conversion, limits and opmath precision, broadcasting, (values, indices)
+// pairs, ops without a derivative. Everything funnels into `bind` on primitives.
+import { recordCustom } from "../autograd.js";
 import { bind1 } from "../dispatch.js";
 import { fromHost } from "../dispatch.js";
 import { Device, get_default_device, device as toDevice, type DeviceLike } from "../device.js";
-import { bool, dtypeOf, f32ToBf16, f32ToF16, float64, int64, type DType } from "../dtype_all.js";
+import {
+  bfloat16, bool, dtypeOf, f32ToBf16, f32ToF16, float16, float32, float64, int16, int32, int64, int8, uint8, type DType,
+} from "../dtype_all.js";
+import { TorchError, TorchTypeError } from "../errors.js";
+import { is_grad_enabled, no_grad } from "../grad_mode.js";
 import { P } from "../prims.js";
 import { sameShape, Size, type Shape } from "../shape.js";
 import { Tensor } from "../tensor.js";
-import type { Scalar } from "./args.js";
+import type { Scalar, TensorOrScalar } from "./args.js";
 
 /** A 0-dim tensor holding `value` (on xla this is a parameter, not a constant). */
 export function scalarTensor(value: Scalar, dtype: DType, device: Device): Tensor {
@@ -76,3 +82,77 @@ export function resolveDtype(d: DType | string | undefined | null, fallback: DTy
 
 export const isBoolOrInt = (d: DType): boolean => !d.is_floating_point;
 export { bool, int64, float64 };
+
+/** What result_type sees of an operand: a tensor's dtype and rank, or the scalar itself. */
+export const operand = (x: TensorOrScalar) => (x instanceof Tensor ? { dtype: x.dtype, ndim: x.ndim } : x);
+
+/** sum/prod of bool and integer tensors accumulate in int64, as in PyTorch. */
+export const accDtype = (x: Tensor, dtype: unknown): DType => resolveDtype(dtype as DType, x.dtype.is_floating_point ? x.dtype : int64);
+
+export const isHalf = (d: DType): boolean => d === float16 || d === bfloat16;
+
+/**
+ * Computes `f` in PyTorch's "opmath" precision: float16/bfloat16 operands are
+ * widened to float32 and the result rounded back once, as PyTorch's kernels
+ * do; other dtypes run as they are (after conversion to `dt`).
+ */
+export function opmath(dt: DType, xs: readonly Tensor[], f: (...ys: Tensor[]) => Tensor): Tensor {
+  if (!isHalf(dt)) return f(...xs.map((x) => convert(x, dt)));
+  return convert(f(...xs.map((x) => convert(x, float32))), dt);
+}
+
+/** An int64 iota of `shape` counting along `dim`, on `like`'s device. */
+export const iota = (shape: Shape, dim: number, like: Tensor, dtype: DType = int64): Tensor =>
+  bind1(P.iota!, [], { shape: [...shape], dim, dtype }, like.device);
+
+/** A constant of x's device broadcast (as a view) to `shape`. */
+export const constant = (v: Scalar, dtype: DType, like: Tensor, shape: Shape = []): Tensor =>
+  expandTo(scalarTensor(v, dtype, like.device), shape);
+
+/** Largest finite value / lowest value of a dtype (torch.finfo / torch.iinfo). */
+export function dtypeMax(d: DType): Scalar {
+  switch (d) {
+    case float32: return 3.4028234663852886e38;
+    case float64: return Number.MAX_VALUE;
+    case float16: return 65504;
+    case bfloat16: return 3.3895313892515355e38;
+    case int8: return 127;
+    case uint8: return 255;
+    case int16: return 32767;
+    case int32: return 2147483647;
+    case int64: return 2n ** 63n - 1n;
+    case bool: return true;
+  }
+  throw new TorchTypeError(`no maximum for ${d}`);
+}
+export function dtypeLowest(d: DType): Scalar {
+  if (d.is_floating_point) return -(dtypeMax(d) as number);
+  switch (d) {
+    case int8: return -128;
+    case uint8: return 0;
+    case int16: return -32768;
+    case int32: return -2147483648;
+    case int64: return -(2n ** 63n);
+    case bool: return false;
+  }
+  throw new TorchTypeError(`no minimum for ${d}`);
+}
+
+/** (values, indices) as a JS array that also has .values/.indices like torch.return_types. */
+export function namedPair(values: Tensor, indices: Tensor): Tensor[] & { values: Tensor; indices: Tensor } {
+  return Object.assign([values, indices], { values, indices });
+}
+
+/**
+ * An op PyTorch gives no derivative: when an input requires grad, the result
+ * is computed without recording and gets a node (named as PyTorch's grad_fn)
+ * whose backward throws PyTorch's message.
+ */
+export function withoutDerivative<T extends Tensor | Tensor[]>(node: string, message: string, inputs: readonly (Tensor | unknown)[], f: () => T): T {
+  const ts = inputs.filter((t): t is Tensor => t instanceof Tensor);
+  if (!is_grad_enabled() || !ts.some((t) => t.requires_grad)) return f();
+  const out = no_grad(f);
+  const outs = (Array.isArray(out) ? out : [out]).filter((t) => t.dtype.is_floating_point);
+  if (outs.length) recordCustom(node, ts, outs, () => { throw new TorchError(message); });
+  return out;
+}

@@ -1,11 +1,14 @@
-// Creation ops: tensor, zeros, ones, full, empty, arange, linspace, eye, *_like.
+// Creation ops: tensor, zeros, ones, full, empty, arange, linspace, eye,
+// *_like and new_* (dtype and device from another tensor), type_as,
+// tril_indices/triu_indices.
+import { surface } from "../autograd.js";
 import { fromHost, bind1 } from "../dispatch.js";
-import { bool, get_default_dtype, int64, type DType } from "../dtype_all.js";
+import { bool, get_default_dtype, int32, int64, type DType } from "../dtype_all.js";
 import { TorchError, TorchTypeError } from "../errors.js";
 import { P } from "../prims.js";
 import { Tensor } from "../tensor.js";
-import { parseArgs, splitSizes, type Scalar } from "./args.js";
-import { expandTo, resolveDevice, resolveDtype, scalarTensor, setHost } from "./base.js";
+import { checkInt, checkTensor, describe, parseArgs, splitSizes, type Scalar } from "./args.js";
+import { convert, expandTo, resolveDevice, resolveDtype, scalarTensor, setHost } from "./base.js";
 
 type Nested = Scalar | Nested[] | ArrayLike<number>;
 
@@ -90,6 +93,35 @@ export const ones_like = (x: Tensor, ...a: unknown[]) => filled("ones_like", [..
 export const empty_like = (x: Tensor, ...a: unknown[]) => filled("empty_like", [...x.shape], 0, likeOpts(x, parseArgs("empty_like", a, CREATE_OPTS)), x.dtype);
 export const full_like = (x: Tensor, v: Scalar, ...a: unknown[]) => filled("full_like", [...x.shape], v, likeOpts(x, parseArgs("full_like", a, CREATE_OPTS)), x.dtype);
 
+/** type_as(other): this tensor converted to other's dtype. */
+export function type_as(x: Tensor, other: Tensor): Tensor {
+  checkTensor("type_as", "other", other);
+  return x.dtype === other.dtype ? x : surface("to_copy", () => convert(x, other.dtype));
+}
+
+/** x.new_zeros(*size, *, dtype=x.dtype, device=x.device, requires_grad=False). */
+export function new_zeros(x: Tensor, ...args: unknown[]): Tensor {
+  const [size, rest] = splitSizes("new_zeros", args);
+  return zeros(size, likeOpts(x, parseArgs("new_zeros", rest, CREATE_OPTS)));
+}
+export function new_ones(x: Tensor, ...args: unknown[]): Tensor {
+  const [size, rest] = splitSizes("new_ones", args);
+  return ones(size, likeOpts(x, parseArgs("new_ones", rest, CREATE_OPTS)));
+}
+/** Contents are unspecified in PyTorch; ours are zeros. */
+export function new_empty(x: Tensor, ...args: unknown[]): Tensor {
+  const [size, rest] = splitSizes("new_empty", args);
+  return empty(size, likeOpts(x, parseArgs("new_empty", rest, CREATE_OPTS)));
+}
+export function new_full(x: Tensor, size: number[], fill_value: Scalar, ...args: unknown[]): Tensor {
+  if (!Array.isArray(size)) throw new TorchTypeError(`new_full(): argument 'size' must be tuple of ints, not ${describe(size)}`);
+  return full(size, fill_value, likeOpts(x, parseArgs("new_full", args, CREATE_OPTS)));
+}
+/** x.new_tensor(data): a new tensor (a copy) with x's dtype and device unless given. */
+export function new_tensor(x: Tensor, data: unknown, ...args: unknown[]): Tensor {
+  return tensor(data as any, likeOpts(x, parseArgs("new_tensor", args, CREATE_OPTS)));
+}
+
 /** Host-computed values uploaded to the device (arange, linspace). */
 function fromValues(values: ArrayLike<number>, dtype: DType, o: Record<string, any>): Tensor {
   const host = dtype.alloc(values.length);
@@ -137,3 +169,24 @@ export function eye(n: number, ...args: unknown[]): Tensor {
   const eq = bind1(P.compare!, [r, c], { direction: "EQ" });
   return finish(bind1(P.convert!, [eq], { dtype: resolveDtype(o.dtype, get_default_dtype()) }), o.requires_grad);
 }
+
+function triIndices(op: string, lower: boolean, row: number, col: number, args: unknown[]): Tensor {
+  const o = parseArgs(op, args, ["offset", "dtype", "device", "layout"], { offset: 0 });
+  checkInt(op, "row", row); checkInt(op, "col", col); checkInt(op, "offset", o.offset);
+  if (row < 0) throw new TorchError(`${op}: row must be non-negative, got ${row}`);
+  if (col < 0) throw new TorchError(`${op}: col must be non-negative, got ${col}`);
+  const dtype = resolveDtype(o.dtype, int64);
+  if (dtype !== int64 && dtype !== int32) throw new TorchError(`"${op}" not implemented for '${dtype.scalarName}'`);
+  const rs: number[] = [], cs: number[] = [];
+  for (let i = 0; i < row; i++) {
+    const lo = lower ? 0 : Math.max(0, i + o.offset), hi = lower ? Math.min(col - 1, i + o.offset) : col - 1;
+    for (let j = lo; j <= hi; j++) { rs.push(i); cs.push(j); }
+  }
+  const host = dtype.alloc(2 * rs.length) as BigInt64Array | Int32Array;
+  [...rs, ...cs].forEach((v, i) => { host[i] = (dtype === int64 ? BigInt(v) : v) as never; });
+  return fromHost(host, [2, rs.length], dtype, resolveDevice(o.device));
+}
+/** tril_indices(row, col, offset=0, *, dtype=int64, device): [2, N] coordinates of the lower triangle, row-major. */
+export const tril_indices = (row: number, col: number, ...args: unknown[]) => triIndices("tril_indices", true, row, col, args);
+/** triu_indices(row, col, offset=0, *, dtype=int64, device): [2, N] coordinates of the upper triangle, row-major. */
+export const triu_indices = (row: number, col: number, ...args: unknown[]) => triIndices("triu_indices", false, row, col, args);

@@ -1,4 +1,6 @@
-// Elementwise math, comparison and logic with PyTorch's promotion and broadcasting.
+// Elementwise ops that map onto primitives, with PyTorch's promotion and
+// broadcasting: arithmetic, pow, comparison, logic, bitwise, unary math,
+// rounding, isnan/isinf, where, clamp, lerp.
 import { enterSurface, exitSurface, surface } from "../autograd.js";
 import { bind1 } from "../dispatch.js";
 import { bool, get_default_dtype, int64, result_type, type DType } from "../dtype_all.js";
@@ -6,14 +8,8 @@ import { TorchError, TorchTypeError } from "../errors.js";
 import { P, type CompareDirection, type PrimName } from "../prims.js";
 import { broadcastShapes, sameShape } from "../shape.js";
 import { Tensor } from "../tensor.js";
-import { describe, isScalar, parseArgs, type Scalar, type TensorOrScalar } from "./args.js";
-import { commonDevice, convert, cpuScalarTo, expandTo, scalarTensor } from "./base.js";
-
-const operand = (x: TensorOrScalar) => (x instanceof Tensor ? { dtype: x.dtype, ndim: x.ndim } : x);
-
-function checkOperand(op: string, x: unknown, name: string): asserts x is TensorOrScalar {
-  if (!(x instanceof Tensor) && !isScalar(x)) throw new TorchTypeError(`${op}(): argument '${name}' must be Tensor or Number, not ${describe(x)}`);
-}
+import { checkOperand, describe, isScalar, parseArgs, type Scalar, type TensorOrScalar } from "./args.js";
+import { commonDevice, convert, cpuScalarTo, expandTo, operand, scalarTensor } from "./base.js";
 
 /**
  * Bring operands to one dtype and one broadcast shape, as tensors on one device

@@ -1,16 +1,23 @@
-// The torch.* functions of the core.
+// The torch.* functions of the core, one file per concept.
 export * from "./creation.js";
 export * from "./elementwise.js";
+// math.ts also holds logaddexpImpl, shared with scan.ts, which is not public
+export {
+  nan_to_num, hypot, logaddexp, logaddexp2, xlogy, sinc, heaviside, copysign, deg2rad, rad2deg, float_power, sgn, logit, erfc,
+  addcmul, addcdiv,
+} from "./math.js";
+export * from "./compare.js";
 export * from "./reduce.js";
 export { var_ as var } from "./reduce.js";
+export * from "./scan.js";
+export * from "./sort.js";
 export * from "./shape.js";
+export * from "./tensor_lists.js";
 export * from "./indexing.js";
+export * from "./scatter.js";
 export * from "./linalg.js";
+export * from "./matrix.js";
 export { copy_, fill_, zero_, assign, inplace, writing } from "./inplace.js";
-export { scalarTensor, convert as _convert, expandTo as _expandTo } from "./base.js";
+export { namedPair, scalarTensor, convert as _convert, expandTo as _expandTo } from "./base.js";
 export { parseArgs, splitSizes, type Scalar, type TensorOrScalar } from "./args.js";
 export * from "./random.js";
-export * from "./more_linalg.js";
-export * from "./more_math.js";
-export * from "./more_reduce.js";
-export * from "./more_shape.js";

@@ -1,23 +1,19 @@
-// Indexing: Python subscripts (getitem/setitem), gather/scatter family,
-// masks, nonzero, sort/topk.
+// Indexing: Python subscripts (getitem/setitem, index_put), gather,
+// index_select, take_along_dim, masked_fill/masked_select, nonzero/argwhere.
 import { surface } from "../autograd.js";
-import { bind, bind1, fromHost } from "../dispatch.js";
+import { bind1, fromHost } from "../dispatch.js";
 import { bool, int64 } from "../dtype_all.js";
 import { TorchError, TorchIndexError, TorchTypeError } from "../errors.js";
 import { P } from "../prims.js";
 import { broadcastShapes, normDim, shapeStr } from "../shape.js";
 import { Tensor } from "../tensor.js";
-import { Device, getBackend } from "../device.js";
-import { checkSameDevice, describe, isScalar, parseArgs, type Scalar, type TensorOrScalar } from "./args.js";
+import { Device } from "../device.js";
+import { checkBounds, checkIndexTensor, checkSameDevice, describe, isScalar, parseArgs, type Scalar, type TensorOrScalar } from "./args.js";
 import { convert, cpuScalarTo, expandTo, scalarTensor } from "./base.js";
 import { writing } from "./inplace.js";
 import { add, lt, mul, where } from "./elementwise.js";
-import { namedPair } from "./reduce.js";
-import { scatter_reduce } from "./more_shape.js";
-import { withoutDerivative } from "./more_util.js";
 import { expand, permute, reshape, select, sliceDim, unsqueeze } from "./shape.js";
 
-/** One Python subscript: int, "a:b:c" slice string, null (None), "..." or an index tensor. */
 /** One Python subscript: int, "a:b:c" slice string or slice object, null (None), "...", bool, index tensor, or a list (JS array). */
 export type Subscript = number | string | null | Tensor | boolean | { start?: number | null; stop?: number | null; step?: number | null } | NestedList;
 type NestedList = readonly (number | bigint | boolean | NestedList)[];
@@ -167,26 +163,6 @@ function applyAdvanced(v: Tensor, adv: Indexed["adv"]): Tensor {
   return out;
 }
 
-/**
- * Index bounds are checked at the call wherever the index values are at hand
- * without a sync (always on cpu; on xla while the index is still host data).
- * Computed indices on xla are not checked (XLA clamps them).
- */
-function indexValues(ix: Tensor): ArrayLike<number | bigint> | null {
-  if (ix.numel() === 0) return null;
-  return getBackend(ix.device.type).peekHost?.(ix) ?? null;
-}
-function checkBounds(ix: Tensor, n: number, dim: number, op = "index", allowNegative = true, Err: new (m: string) => Error = TorchIndexError): void {
-  const h = indexValues(ix);
-  if (!h) return;
-  for (let i = 0; i < h.length; i++) {
-    const k = Number(h[i]);
-    if (k >= n || k < (allowNegative ? -n : 0)) {
-      throw new Err(op === "index_select" ? `index_select(): index ${k} is out of range in self (dimension ${dim} with size ${n})` : `${op}: index ${k} is out of bounds for dimension ${dim} with size ${n}`);
-    }
-  }
-}
-
 /** x[subs...] (Python's __getitem__). */
 export function getitem(x: Tensor, ...subs: Subscript[]): Tensor {
   // basic subscripts name their nodes themselves (SelectBackward0, SliceBackward0, ...)
@@ -261,12 +237,6 @@ function putValueOn(value: Tensor, x: Tensor, subs: readonly Subscript[]): Tenso
   return value.ndim === 0 || maskFill ? (value as unknown as { to(d: Device): Tensor }).to(x.device) : value;
 }
 
-function checkIndexTensor(op: string, index: unknown): Tensor {
-  if (!(index instanceof Tensor)) throw new TorchTypeError(`${op}(): argument 'index' must be Tensor, not ${describe(index)}`);
-  if (index.dtype !== int64) throw new TorchError(`${op}(): Expected dtype int64 for index, but got index of dtype ${index.dtype}`);
-  return index;
-}
-
 /**
  * Full coordinates for a torch-style index along `dim`: int64 [...index.shape,
  * rank], the index itself at `dim` and the position (an iota) elsewhere.
@@ -292,43 +262,6 @@ export function gather(x: Tensor, dim: number, index: Tensor, ..._rest: unknown[
     return bind1(P.gather!, [x, fullIndex(index, d)]);
   });
 }
-
-function scatterImpl(op: string, x: Tensor, dim: number, index: Tensor, src: TensorOrScalar, reduce: "none" | "add" | "multiply", reduceArg: string | null = null): Tensor {
-  checkIndexTensor(op, index);
-  checkSameDevice(op, x, "index", index);
-  if (src instanceof Tensor) checkSameDevice(op, x, "src", src);
-  const d = normDim(dim, Math.max(x.ndim, 1), op);
-  if (index.ndim !== x.ndim) throw new TorchError(`${op}(): Index tensor must have the same number of dimensions as self tensor (self ${shapeStr(x.shape)}, index ${shapeStr(index.shape)})`);
-  let s: Tensor;
-  if (src instanceof Tensor) {
-    if (src.dtype !== x.dtype) throw new TorchError(`${op}(): Expected self.dtype to be equal to src.dtype (got ${x.dtype} and ${src.dtype})`);
-    index.shape.forEach((n, k) => {
-      if (n > src.shape[k]!) throw new TorchError(`${op}(): Expected index ${shapeStr(index.shape)} to be smaller than src ${shapeStr(src.shape)} apart from dimension ${d}`);
-    });
-    s = src;
-  } else {
-    s = expandTo(scalarTensor(src, x.dtype, x.device), index.shape);
-  }
-  // scatter's reduce= (not scatter_reduce): checked after the shapes, as ATen's meta function does
-  if (reduceArg !== null && reduceArg !== "add" && reduceArg !== "multiply") throw new TorchError("reduce argument must be either add or multiply.");
-  checkBounds(index, x.ndim === 0 ? 1 : x.shape[d]!, d, op, false, TorchError);
-  // PyTorch 1.13 has no derivative for scatter with reduce=: backward raises
-  if (reduceArg !== null) return withoutDerivative("NotImplemented", "derivative for aten::scatter is not implemented", [x, s], () => scatterImpl(op, x, d, index, s, reduce));
-  if (reduce === "multiply") return surface(op, () => scatter_reduce(x, d, index, s, "prod"));
-  return surface(op, () => {
-    if (x.ndim === 0) return reshape(bind1(P.scatter!, [reshape(x, [1]), reshape(index, [1, 1]), reshape(s, [1])], { reduce }), []);
-    // src may be larger than index: only its leading index-shaped block is used
-    const upd = s.shape.every((n, k) => n === index.shape[k]) ? s : bind1(P.slice!, [s], { start: s.shape.map(() => 0), limit: [...index.shape], step: s.shape.map(() => 1) });
-    return bind1(P.scatter!, [x, fullIndex(index, d), upd], { reduce });
-  });
-}
-export function scatter(x: Tensor, ...args: unknown[]): Tensor {
-  const { dim, index, src, value, reduce } = parseArgs("scatter", args, ["dim", "index", "src", "reduce", "value"], { reduce: null });
-  if (src === undefined && value === undefined) throw new TorchTypeError("scatter() missing required argument 'src' or 'value'");
-  if (reduce !== null && typeof reduce !== "string") throw new TorchTypeError(`scatter(): argument 'reduce' must be str, not ${describe(reduce)}`);
-  return scatterImpl("scatter", x, dim, index, src ?? value, reduce === "add" ? "add" : reduce === "multiply" ? "multiply" : "none", reduce);
-}
-export const scatter_add = (x: Tensor, dim: number, index: Tensor, src: Tensor) => scatterImpl("scatter_add", x, dim, index, src, "add");
 
 export function index_select(x: Tensor, dim: number, index: Tensor): Tensor {
   if (!(index instanceof Tensor) || (index.dtype !== int64 && index.dtype.name !== "int32")) {
@@ -395,39 +328,4 @@ export function masked_select(x: Tensor, mask: Tensor): Tensor {
   let shape = broadcastShapes("masked_select", x.shape, mask.shape);
   if (shape.length === 0) shape = [1]; // the result is always 1-D: [1] or [0] for 0-dim operands
   return surface("masked_select", () => getitem(expandTo(x, shape), expandTo(mask, shape)));
-}
-
-export function sort(x: Tensor, ...args: unknown[]): Tensor[] & { values: Tensor; indices: Tensor } {
-  const o = parseArgs("sort", args, ["dim", "descending", "stable"], { dim: -1, descending: false, stable: false });
-  if (typeof o.dim === "boolean") throw new TorchTypeError("sort(): argument 'dim' must be int, not bool (pass {descending: true})");
-  return surface("sort", () => {
-    if (x.ndim === 0) return namedPair(x.clone(), scalarTensor(0, int64, x.device));
-    const [v, i] = bind(P.sort!, [x], { dim: normDim(o.dim, x.ndim, "sort"), descending: !!o.descending, stable: !!o.stable });
-    return namedPair(v!, i!);
-  });
-}
-export function argsort(x: Tensor, ...args: unknown[]): Tensor {
-  const o = parseArgs("argsort", args, ["dim", "descending", "stable"], { dim: -1, descending: false, stable: false });
-  return sort(x, o)[1]!;
-}
-export function topk(x: Tensor, k: number, ...args: unknown[]): Tensor[] & { values: Tensor; indices: Tensor } {
-  const o = parseArgs("topk", args, ["dim", "largest", "sorted"], { dim: -1, largest: true, sorted: true });
-  const d = normDim(o.dim, Math.max(x.ndim, 1), "topk");
-  const n = x.ndim === 0 ? 1 : x.shape[d]!;
-  if (!Number.isInteger(k) || k < 0 || k > n) throw new TorchError(`topk(): selected index k out of range (k=${k}, dimension ${d} has size ${n})`);
-  return surface("topk", () => {
-    const [v, i] = sort(x, { dim: d, descending: !!o.largest, stable: true });
-    if (x.ndim === 0) return namedPair(v!, i!);
-    return namedPair(sliceDim(v!, d, 0, k), sliceDim(i!, d, 0, k));
-  });
-}
-export function kthvalue(x: Tensor, k: number, ...args: unknown[]): Tensor[] & { values: Tensor; indices: Tensor } {
-  const o = parseArgs("kthvalue", args, ["dim", "keepdim"], { dim: -1, keepdim: false });
-  const d = normDim(o.dim, x.ndim, "kthvalue");
-  const size = x.ndim === 0 ? 1 : x.shape[d]!;
-  if (!Number.isInteger(k) || k < 1 || k > size) throw new TorchError(`kthvalue(): selected number k out of range for dimension ${d} (k=${k}, size ${size})`);
-  const [v, i] = sort(x, { dim: d, stable: true });
-  if (x.ndim === 0) return namedPair(v!, i!); // the value itself and index 0, keepdim or not
-  const pick = (t: Tensor) => (o.keepdim ? sliceDim(t, d, k - 1, k) : select(t, d, k - 1));
-  return namedPair(pick(v!), pick(i!));
 }

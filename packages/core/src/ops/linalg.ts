@@ -1,16 +1,18 @@
-// matmul with PyTorch's rank rules and batch broadcasting, mm, bmm, dot, outer, einsum.
+// Products: matmul (PyTorch's rank rules and batch broadcasting), mm, bmm, mv,
+// dot, inner, outer, einsum, tensordot, kron, cross, and the scale-and-add
+// forms addmm/addmv/addr/addbmm/baddbmm.
 import { surface } from "../autograd.js";
 import { bind1 } from "../dispatch.js";
-import { promote_types } from "../dtype_all.js";
-import { TorchError } from "../errors.js";
+import { bool, promote_types, result_type } from "../dtype_all.js";
+import { TorchError, TorchTypeError } from "../errors.js";
 import { P, type DotDims } from "../prims.js";
-import { broadcastShapes, shapeStr } from "../shape.js";
+import { broadcastShapes, normDim, shapeStr } from "../shape.js";
 import { Tensor } from "../tensor.js";
-import { checkTensor } from "./args.js";
-import { convert } from "./base.js";
-import { mul } from "./elementwise.js";
+import { castScalars, checkTensor, describe, parseArgs } from "./args.js";
+import { convert, expandTo, operand } from "./base.js";
+import { add, logical_and, logical_or, mul, sub } from "./elementwise.js";
 import { reducePrim } from "./reduce.js";
-import { expand, permute, reshape, sliceDim, squeeze, unsqueeze } from "./shape.js";
+import { expand, permute, reshape, roll, sliceDim, squeeze, unsqueeze } from "./shape.js";
 
 function sameDtype(op: string, a: Tensor, b: Tensor): void {
   if (a.dtype !== b.dtype) throw new TorchError(`${op}: expected m1 and m2 to have the same dtype, but got: ${a.dtype} != ${b.dtype}`);
@@ -88,6 +90,165 @@ export function outer(a: Tensor, b: Tensor): Tensor {
   return surface("mul", () => mul(unsqueeze(a, 1), unsqueeze(b, 0)));
 }
 export const ger = outer;
+
+function sameDtypes(op: string, ts: readonly Tensor[], names: readonly string[]): void {
+  const i = ts.findIndex((t) => t.dtype !== ts[0]!.dtype);
+  if (i > 0) throw new TorchError(`${op}: expected ${names[0]} and ${names[i]} to have the same dtype, but got: ${ts[0]!.dtype} != ${ts[i]!.dtype}`);
+}
+
+/** beta * input + alpha * product; beta = 0 ignores input entirely (NaN and inf included), as in PyTorch. */
+function scaleAdd(op: string, input: Tensor, product: Tensor, beta: number, alpha: number): Tensor {
+  // input expands to the product's shape (PyTorch's expand_size check)
+  const target = product.shape, off = target.length - input.ndim;
+  if (off < 0) throw new TorchError(`${op}: the number of sizes provided (${target.length}) must be greater or equal to the number of dimensions in the tensor (${input.ndim})`);
+  for (let i = input.ndim - 1; i >= 0; i--) {
+    const s = input.shape[i]!;
+    if (s !== 1 && s !== target[i + off]) {
+      throw new TorchError(`${op}: The expanded size of the tensor (${target[i + off]}) must match the existing size (${s}) at non-singleton dimension ${i + off}.  Target sizes: ${shapeStr(target)}.  Tensor sizes: ${shapeStr(input.shape)}`);
+    }
+  }
+  if (product.dtype === bool) {
+    // bool: (beta && input) || (alpha && product), as PyTorch's bool kernel
+    const pb = alpha ? product : logical_and(product, false);
+    return beta ? logical_or(input, pb) : pb;
+  }
+  const p = alpha === 1 ? product : mul(product, alpha);
+  if (beta === 0) return p;
+  return add(beta === 1 ? input : mul(input, beta), p);
+}
+
+/** addmm(input, mat1, mat2, *, beta=1, alpha=1) = beta * input + alpha * (mat1 @ mat2). */
+export function addmm(input: Tensor, mat1: Tensor, mat2: Tensor, ...args: unknown[]): Tensor {
+  const { beta, alpha } = parseArgs("addmm", args, ["beta", "alpha"], { beta: 1, alpha: 1 });
+  checkTensor("addmm", "input", input); checkTensor("addmm", "mat1", mat1); checkTensor("addmm", "mat2", mat2);
+  if (mat1.ndim !== 2) throw new TorchError(`addmm: mat1 must be a matrix, got ${mat1.ndim}-D tensor`);
+  if (mat2.ndim !== 2) throw new TorchError(`addmm: mat2 must be a matrix, got ${mat2.ndim}-D tensor`);
+  if (mat1.shape[1] !== mat2.shape[0]) throw new TorchError(`addmm: mat1 and mat2 shapes cannot be multiplied (${mat1.shape[0]}x${mat1.shape[1]} and ${mat2.shape[0]}x${mat2.shape[1]})`);
+  sameDtypes("addmm", [input, mat1, mat2], ["input", "mat1", "mat2"]);
+  const [b, a] = castScalars("addmm", input.dtype, { beta, alpha });
+  return surface("addmm", () => scaleAdd("addmm", input, matmul(mat1, mat2), b!, a!));
+}
+
+/** mv(input, vec): matrix-vector product. */
+export function mv(mat: Tensor, vec: Tensor, ...extra: unknown[]): Tensor {
+  if (extra.length) throw new TorchTypeError(`mv() takes 2 positional arguments but ${2 + extra.length} were given`);
+  checkTensor("mv", "input", mat); checkTensor("mv", "vec", vec);
+  if (mat.ndim !== 2 || vec.ndim !== 1) throw new TorchError(`mv: vector + matrix @ vector expected, got 1, ${mat.ndim}, ${vec.ndim} (mat ${shapeStr(mat.shape)} and vec ${shapeStr(vec.shape)})`);
+  if (mat.shape[1] !== vec.shape[0]) throw new TorchError(`mv: size mismatch, got ${mat.shape[0]}, ${mat.shape[0]}x${mat.shape[1]},${vec.shape[0]} (mat ${shapeStr(mat.shape)} and vec ${shapeStr(vec.shape)})`);
+  sameDtypes("mv", [mat, vec], ["input", "vec"]);
+  return surface("mv", () => matmul(mat, vec));
+}
+
+/** addmv(input, mat, vec, *, beta=1, alpha=1) = beta * input + alpha * (mat @ vec). */
+export function addmv(input: Tensor, mat: Tensor, vec: Tensor, ...args: unknown[]): Tensor {
+  const { beta, alpha } = parseArgs("addmv", args, ["beta", "alpha"], { beta: 1, alpha: 1 });
+  checkTensor("addmv", "input", input);
+  if (mat.ndim !== 2 || vec.ndim !== 1) throw new TorchError(`addmv: vector + matrix @ vector expected, got input ${input.ndim}-D, mat ${mat.ndim}-D, vec ${vec.ndim}-D`);
+  if (mat.shape[1] !== vec.shape[0]) throw new TorchError(`addmv: size mismatch, got input (${input.shape.join("x")}), mat (${mat.shape[0]}x${mat.shape[1]}), vec (${vec.shape[0]})`);
+  sameDtypes("addmv", [input, mat, vec], ["input", "mat", "vec"]);
+  const [b, a] = castScalars("addmv", input.dtype, { beta, alpha });
+  return surface("addmv", () => scaleAdd("addmv", input, matmul(mat, vec), b!, a!));
+}
+
+/** addr(input, vec1, vec2, *, beta=1, alpha=1) = beta * input + alpha * outer(vec1, vec2). */
+export function addr(input: Tensor, vec1: Tensor, vec2: Tensor, ...args: unknown[]): Tensor {
+  const { beta, alpha } = parseArgs("addr", args, ["beta", "alpha"], { beta: 1, alpha: 1 });
+  if (vec1.ndim !== 1 || vec2.ndim !== 1) throw new TorchError(`addr: Expected 1-D argument vec1 and vec2, but got ${vec1.ndim}-D and ${vec2.ndim}-D`);
+  sameDtypes("addr", [input, vec1, vec2], ["input", "vec1", "vec2"]);
+  if (!input.dtype.is_floating_point) {
+    for (const [name, v] of [["beta", beta], ["alpha", alpha]] as const) {
+      if (typeof v === "number" && !Number.isInteger(v)) throw new TorchError(`addr: For integral input tensors, argument ${name} must not be a floating point number.`);
+    }
+  }
+  const [b, a] = castScalars("addr", input.dtype, { beta, alpha });
+  const outer = () => (vec1.dtype === bool ? logical_and(unsqueeze(vec1, 1), unsqueeze(vec2, 0)) : mul(unsqueeze(vec1, 1), unsqueeze(vec2, 0)));
+  return surface("addr", () => scaleAdd("addr", input, outer(), b!, a!));
+}
+
+function checkBatches(op: string, b1: Tensor, b2: Tensor): void {
+  if (b1.ndim !== 3) throw new TorchError(`${op}: batch1 must be a 3D tensor, got ${b1.ndim}-D`);
+  if (b2.ndim !== 3) throw new TorchError(`${op}: batch2 must be a 3D tensor, got ${b2.ndim}-D`);
+  if (b1.shape[0] !== b2.shape[0]) throw new TorchError(`${op}: batch1 and batch2 must have same number of batches, got ${b1.shape[0]} and ${b2.shape[0]}`);
+  if (b1.shape[2] !== b2.shape[1]) throw new TorchError(`${op}: Incompatible matrix sizes for bmm (${b1.shape[1]}x${b1.shape[2]} and ${b2.shape[1]}x${b2.shape[2]})`);
+}
+
+/** addbmm(input, batch1, batch2, *, beta=1, alpha=1) = beta * input + alpha * sum_b batch1[b] @ batch2[b]. */
+export function addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, ...args: unknown[]): Tensor {
+  const { beta, alpha } = parseArgs("addbmm", args, ["beta", "alpha"], { beta: 1, alpha: 1 });
+  checkBatches("addbmm", batch1, batch2);
+  sameDtypes("addbmm", [input, batch1, batch2], ["input", "batch1", "batch2"]);
+  const [b, a] = castScalars("addbmm", input.dtype, { beta, alpha });
+  // one contraction over the batch and inner dims: [b, n, k] x [b, k, p] -> [n, p]
+  return surface("addbmm", () => scaleAdd("addbmm", input, dot_general(batch1, batch2, [], [], [0, 2], [0, 1]), b!, a!));
+}
+
+/** baddbmm(input, batch1, batch2, *, beta=1, alpha=1) = beta * input + alpha * bmm(batch1, batch2). */
+export function baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, ...args: unknown[]): Tensor {
+  const { beta, alpha } = parseArgs("baddbmm", args, ["beta", "alpha"], { beta: 1, alpha: 1 });
+  checkBatches("baddbmm", batch1, batch2);
+  sameDtypes("baddbmm", [input, batch1, batch2], ["input", "batch1", "batch2"]);
+  const [b, a] = castScalars("baddbmm", input.dtype, { beta, alpha });
+  return surface("baddbmm", () => scaleAdd("baddbmm", input, bmm(batch1, batch2), b!, a!));
+}
+
+/** tensordot(a, b, dims=2): dims an int (last dims of a with first dims of b) or [dims_a, dims_b]. */
+export function tensordot(a: Tensor, b: Tensor, ...args: unknown[]): Tensor {
+  const { dims } = parseArgs("tensordot", args, ["dims"], { dims: 2 });
+  checkTensor("tensordot", "a", a); checkTensor("tensordot", "b", b);
+  let da: number[], db: number[];
+  if (typeof dims === "number") {
+    if (!Number.isInteger(dims) || dims < 0) throw new TorchError(`tensordot expects dims >= 0, but got dims=${dims}`);
+    if (dims > a.ndim || dims > b.ndim) throw new TorchError(`tensordot expects dims < ndim_a or ndim_b, but got dims=${dims}`);
+    da = [...Array(dims).keys()].map((i) => a.ndim - dims + i);
+    db = [...Array(dims).keys()];
+  } else if (Array.isArray(dims) && dims.length === 2) {
+    const [x, y] = dims as [number | number[], number | number[]];
+    da = (typeof x === "number" ? [x] : x).map((d) => normDim(d, a.ndim, "tensordot"));
+    db = (typeof y === "number" ? [y] : y).map((d) => normDim(d, b.ndim, "tensordot"));
+    if (da.length !== db.length) throw new TorchError(`tensordot: both dimension lists should have same length (got ${da.length} and ${db.length})`);
+  } else {
+    throw new TorchTypeError(`tensordot(): argument 'dims' must be an int or a pair of dimension lists, not ${describe(dims)}`);
+  }
+  da.forEach((d, i) => {
+    if (a.shape[d] !== b.shape[db[i]!]) throw new TorchError(`tensordot: contracted dimensions need to match, but first has size ${a.shape[d]} in dim ${d} and second has size ${b.shape[db[i]!]} in dim ${db[i]}`);
+  });
+  if (a.dtype !== b.dtype) throw new TorchError(`tensordot: expected both tensors to have the same dtype, but got ${a.dtype} and ${b.dtype}`);
+  return surface("ReshapeAliasBackward0", () => dot_general(a, b, [], [], da, db));
+}
+
+/** kron(a, b): Kronecker product (ranks equalised with leading ones, dtypes promoted). */
+export function kron(a: Tensor, b: Tensor): Tensor {
+  checkTensor("kron", "input", a); checkTensor("kron", "other", b);
+  const nd = Math.max(a.ndim, b.ndim);
+  const sa = [...Array(nd - a.ndim).fill(1), ...a.shape], sb = [...Array(nd - b.ndim).fill(1), ...b.shape];
+  return surface("UnsafeViewBackward0", () => {
+    const ra = reshape(a, sa.flatMap((s) => [s, 1]));
+    const rb = reshape(b, sb.flatMap((s) => [1, s]));
+    return reshape(mul(ra, rb), sa.map((s, i) => s * sb[i]!));
+  });
+}
+
+/** cross(input, other, dim=None): 3-vector cross product along dim (default: the first dim of size 3). */
+export function cross(a: Tensor, b: Tensor, ...args: unknown[]): Tensor {
+  const { dim } = parseArgs("cross", args, ["dim"], { dim: null });
+  checkTensor("cross", "input", a); checkTensor("cross", "other", b);
+  if (a.ndim !== b.ndim) throw new TorchError(`linalg.cross: inputs must have the same number of dimensions (got ${a.ndim} and ${b.ndim})`);
+  const shape = broadcastShapes("linalg.cross", a.shape, b.shape);
+  let d: number;
+  if (dim === null) {
+    d = a.shape.findIndex((s) => s === 3);
+    if (d < 0) throw new TorchError("no dimension of size 3 in input");
+  } else {
+    d = normDim(dim, a.ndim, "cross");
+  }
+  if (a.shape[d] !== 3 || b.shape[d] !== 3) throw new TorchError(`linalg.cross: inputs dimension ${dim ?? d} must have length 3. Got ${a.shape[d]} and ${b.shape[d]}`);
+  return surface("LinalgCrossBackward0", () => {
+    const dt = result_type(operand(a), operand(b));
+    const x = expandTo(convert(a, dt), shape), y = expandTo(convert(b, dt), shape);
+    // r_i = x_{i+1} y_{i+2} - x_{i+2} y_{i+1}, indices mod 3
+    return sub(mul(roll(x, -1, d), roll(y, -2, d)), mul(roll(x, -2, d), roll(y, -1, d)));
+  });
+}
 
 /** einsum(equation, ...operands) by pairwise dot_general contractions. */
 export function einsum(equation: string, ...operands: (Tensor | Tensor[])[]): Tensor {

@@ -1,15 +1,17 @@
-// Reductions with dim/keepdim, scans, softmax family.
+// Reductions with dim/keepdim: sum/prod/mean, max/min/amax/amin/aminmax,
+// argmax/argmin, any/all, count_nonzero, var/std (and their *_mean pairs),
+// nansum/nanmean, norm, dist/cdist, logsumexp, softmax/log_softmax.
 import { surface } from "../autograd.js";
 import { bind1 } from "../dispatch.js";
-import { bool, get_default_dtype, int64, type DType } from "../dtype_all.js";
+import { bool, get_default_dtype, int64, result_type, type DType } from "../dtype_all.js";
 import { TorchError, TorchIndexError, TorchTypeError } from "../errors.js";
 import { P, type ReduceOp } from "../prims.js";
-import { normDim, normDims } from "../shape.js";
+import { broadcastShapes, normDim, normDims } from "../shape.js";
 import { Tensor } from "../tensor.js";
-import { parseArgs } from "./args.js";
-import { convert, resolveDtype } from "./base.js";
-import { abs, add, div, exp, log, maximum, minimum, mul, pow, sqrt, sub, where, isinf, ne } from "./elementwise.js";
-import { permute, reshape, sliceDim, transpose } from "./shape.js";
+import { checkTensor, describe, parseArgs } from "./args.js";
+import { accDtype, convert, namedPair, opmath, operand, resolveDtype } from "./base.js";
+import { abs, add, div, eq, exp, isinf, isnan, log, logical_not, maximum, minimum, mul, ne, pow, sqrt, sub, where } from "./elementwise.js";
+import { expand, permute, reshape, sliceDim, transpose, unsqueeze } from "./shape.js";
 import { gather } from "./indexing.js";
 
 /** reduce over dims, optionally keeping them as size-1. */
@@ -22,8 +24,7 @@ export function reducePrim(x: Tensor, op: ReduceOp, dims: number[], keepdim: boo
 const dimsOf = (op: string, x: Tensor, dim: unknown): number[] =>
   dim === null || dim === undefined || (Array.isArray(dim) && dim.length === 0) ? [...Array(x.ndim).keys()] : normDims(dim as number | number[], x.ndim, op);
 
-/** sum/prod of bool and integer tensors accumulate in int64, as in PyTorch. */
-const accDtype = (x: Tensor, dtype: unknown): DType => resolveDtype(dtype as DType, x.dtype.is_floating_point ? x.dtype : int64);
+const allDims = (x: Tensor) => [...Array(x.ndim).keys()];
 
 export function sum(x: Tensor, ...args: unknown[]): Tensor {
   const o = parseArgs("sum", args, ["dim", "keepdim", "dtype"], { dim: null, keepdim: false });
@@ -63,10 +64,7 @@ function extremum(op: "max" | "min", x: Tensor, args: unknown[]): Tensor | Tenso
     return namedPair(values, idx);
   });
 }
-/** (values, indices) as a JS array that also has .values/.indices like torch.return_types. */
-export function namedPair(values: Tensor, indices: Tensor): Tensor[] & { values: Tensor; indices: Tensor } {
-  return Object.assign([values, indices], { values, indices });
-}
+
 export const max = (x: Tensor, ...a: unknown[]): any => extremum("max", x, a);
 export const min = (x: Tensor, ...a: unknown[]): any => extremum("min", x, a);
 
@@ -136,6 +134,70 @@ function normalizeVarArgs(args: unknown[]): unknown[] {
 }
 export const std = (x: Tensor, ...a: unknown[]) => surface("std", () => sqrt(var_(x, ...a)));
 
+function momentsArgs(op: string, args: unknown[]) {
+  // (dim, unbiased, keepdim) | (unbiased) | (dim, {correction, keepdim})
+  const a = typeof args[0] === "boolean" ? [null, ...args] : args;
+  return parseArgs(op, a, ["dim", "unbiased", "keepdim", "correction"], { dim: null, keepdim: false });
+}
+function moments(op: string, x: Tensor, args: unknown[], root: boolean): Tensor[] {
+  checkTensor(op, "input", x);
+  const o = momentsArgs(op, args);
+  if (!x.dtype.is_floating_point) throw new TorchError(`${op} only support floating point and complex dtypes, got ${x.dtype.scalarName}`);
+  return surface(op, () => {
+    const v = var_(x, { dim: o.dim, keepdim: o.keepdim, ...(o.correction !== undefined ? { correction: o.correction } : { unbiased: o.unbiased ?? true }) });
+    const m = mean(x, { dim: o.dim, keepdim: o.keepdim });
+    return [root ? v.sqrt() : v, m];
+  });
+}
+/** std_mean(input, dim=None, unbiased=True, keepdim=False, *, correction): [std, mean]. */
+export const std_mean = (x: Tensor, ...args: unknown[]): Tensor[] => moments("std_mean", x, args, true);
+/** var_mean(input, dim=None, unbiased=True, keepdim=False, *, correction): [var, mean]. */
+export const var_mean = (x: Tensor, ...args: unknown[]): Tensor[] => moments("var_mean", x, args, false);
+
+/** count_nonzero(input, dim=None): int64 count of nonzero (NaN counts) elements. */
+export function count_nonzero(x: Tensor, ...args: unknown[]): Tensor {
+  const { dim } = parseArgs("count_nonzero", args, ["dim"], { dim: null });
+  checkTensor("count_nonzero", "input", x);
+  const dims = dimsOf("count_nonzero", x, dim);
+  return surface("count_nonzero", () => reducePrim(convert(x.dtype === bool ? x : ne(x, 0), int64), "sum", dims, false));
+}
+
+/** aminmax(input, *, dim=None, keepdim=False): [min, max] with .min/.max. */
+export function aminmax(x: Tensor, ...args: unknown[]): Tensor[] & { min: Tensor; max: Tensor } {
+  const { dim, keepdim } = parseArgs("aminmax", args, ["dim", "keepdim"], { dim: null, keepdim: false });
+  checkTensor("aminmax", "input", x);
+  const dims = dim === null ? allDims(x) : normDims(normDim(dim, x.ndim, "aminmax"), x.ndim, "aminmax"); // 0-dim: []
+  if (x.numel() === 0 || (dim !== null && x.ndim > 0 && x.shape[dims[0]!] === 0)) {
+    throw new TorchError("aminmax(): cannot compute aminmax over an empty dimension as the operation has no identity.");
+  }
+  return surface("aminmax", () => {
+    const keep = keepdim && !(dim === null && x.ndim === 0);
+    const lo = reducePrim(x, "min", dims, keep), hi = reducePrim(x, "max", dims, keep);
+    return Object.assign([lo, hi], { min: lo, max: hi });
+  });
+}
+
+/** nansum(input, dim=None, keepdim=False, *, dtype=None): sum treating NaN as 0. */
+export function nansum(x: Tensor, ...args: unknown[]): Tensor {
+  const o = parseArgs("nansum", args, ["dim", "keepdim", "dtype"], { dim: null, keepdim: false, dtype: null });
+  checkTensor("nansum", "input", x);
+  return surface("nansum", () => sum(x.dtype.is_floating_point ? where(isnan(x), 0, x) : x, { dim: o.dim, keepdim: o.keepdim, dtype: o.dtype }));
+}
+
+/** nanmean(input, dim=None, keepdim=False, *, dtype=None): mean of the non-NaN elements. */
+export function nanmean(x: Tensor, ...args: unknown[]): Tensor {
+  const o = parseArgs("nanmean", args, ["dim", "keepdim", "dtype"], { dim: null, keepdim: false, dtype: null });
+  checkTensor("nanmean", "input", x);
+  if (!x.dtype.is_floating_point) throw new TorchError(`nanmean(): expected input to have floating point dtype but got ${x.dtype.scalarName}`);
+  return surface("div", () => {
+    const dims = dimsOf("nanmean", x, o.dim);
+    const cnt = reducePrim(convert(logical_not(isnan(x)), x.dtype), "sum", dims, o.keepdim);
+    const s = nansum(x, { dim: dims, keepdim: o.keepdim });
+    const r = div(s, cnt);
+    return o.dtype ? convert(r, o.dtype) : r;
+  });
+}
+
 export function norm(x: Tensor, ...args: unknown[]): Tensor {
   const o = parseArgs("norm", args, ["p", "dim", "keepdim", "dtype"], { p: "fro", dim: null, keepdim: false });
   if (o.p === "nuc") return nuclearNorm(x, o.dim, !!o.keepdim);
@@ -201,6 +263,56 @@ function nuclearNorm(x: Tensor, dim: unknown, keepdim: boolean): Tensor {
   });
 }
 
+/**
+ * p-norm of `d` over `dims`. Where the norm is 0 its gradient is 0 (PyTorch's
+ * norm/cdist backward), so the root is taken of a value kept away from 0.
+ */
+function pnorm(d: Tensor, p: number, dims: number[]): Tensor {
+  if (p === 0) return reducePrim(convert(ne(d, 0), d.dtype), "sum", dims, false);
+  if (p === Infinity) return reducePrim(abs(d), "max", dims, false);
+  if (p === -Infinity) return reducePrim(abs(d), "min", dims, false);
+  if (p === 1) return reducePrim(abs(d), "sum", dims, false);
+  const s = p === 2 ? reducePrim(mul(d, d), "sum", dims, false) : reducePrim(pow(abs(d), p), "sum", dims, false);
+  const zero = eq(s, 0);
+  const safe = where(zero, 1, s);
+  return where(zero, 0, p === 2 ? sqrt(safe) : pow(safe, 1 / p));
+}
+
+/** cdist(x1, x2, p=2): p-norm distances between the rows of x1 [..., P, M] and x2 [..., R, M] -> [..., P, R]. */
+export function cdist(x1: Tensor, x2: Tensor, ...args: unknown[]): Tensor {
+  const { p } = parseArgs("cdist", args, ["p", "compute_mode"], { p: 2 });
+  checkTensor("cdist", "x1", x1); checkTensor("cdist", "x2", x2);
+  if (x1.ndim < 2) throw new TorchError(`cdist only supports at least 2D tensors, X1 got: ${x1.ndim}D`);
+  if (x2.ndim < 2) throw new TorchError(`cdist only supports at least 2D tensors, X2 got: ${x2.ndim}D`);
+  if (!x1.dtype.is_floating_point) throw new TorchError(`cdist only supports floating-point dtypes, X1 got: ${x1.dtype.scalarName}`);
+  if (!x2.dtype.is_floating_point) throw new TorchError(`cdist only supports floating-point dtypes, X2 got: ${x2.dtype.scalarName}`);
+  const m1 = x1.shape[x1.ndim - 1]!, m2 = x2.shape[x2.ndim - 1]!;
+  if (m1 !== m2) throw new TorchError(`cdist: X1 and X2 must have the same number of columns. X1: ${m1} X2: ${m2}`);
+  if (typeof p !== "number" || p < 0) throw new TorchError(`cdist only supports non-negative p values (got ${String(p)})`);
+  if (x1.dtype !== x2.dtype) throw new TorchError(`cdist: X1 and X2 must have the same dtype, but got ${x1.dtype} and ${x2.dtype}`);
+  const batch = broadcastShapes("cdist", x1.shape.slice(0, -2), x2.shape.slice(0, -2));
+  const P1 = x1.shape[x1.ndim - 2]!, R = x2.shape[x2.ndim - 2]!;
+  return surface("cdist", () => opmath(x1.dtype, [x1, x2], (a, b) => {
+    const ea = unsqueeze(expand(a!, [...batch, P1, m1]), -2);
+    const eb = unsqueeze(expand(b!, [...batch, R, m1]), -3);
+    return pnorm(sub(ea, eb), p, [batch.length + 2]);
+  }));
+}
+
+/** dist(input, other, p=2): the p-norm of input - other (broadcast). */
+export function dist(a: Tensor, b: Tensor, ...args: unknown[]): Tensor {
+  const { p } = parseArgs("dist", args, ["p"], { p: 2 });
+  checkTensor("dist", "input", a); checkTensor("dist", "other", b);
+  const dt = result_type(operand(a), operand(b));
+  if (!dt.is_floating_point) throw new TorchError(`dist: expected a floating point dtype, got ${dt.scalarName}`);
+  if (typeof p !== "number") throw new TorchTypeError(`dist(): argument 'p' must be Number, not ${describe(p)}`);
+  broadcastShapes("dist", a.shape, b.shape);
+  return surface("dist", () => opmath(dt, [a, b], (x, y) => {
+    const d = sub(x!, y!);
+    return pnorm(d, p, [...Array(d.ndim).keys()]);
+  }));
+}
+
 export function logsumexp(x: Tensor, ...args: unknown[]): Tensor {
   const o = parseArgs("logsumexp", args, ["dim", "keepdim"], { keepdim: false });
   const xf = x.dtype.is_floating_point ? x : convert(x, get_default_dtype());
@@ -213,19 +325,6 @@ export function logsumexp(x: Tensor, ...args: unknown[]): Tensor {
     return o.keepdim ? r : reshape(r, xf.shape.filter((_, i) => !dims.includes(i)));
   });
 }
-
-function scan(op: "sum" | "prod", x: Tensor, args: unknown[]): Tensor {
-  const o = parseArgs(`cum${op}`, args, ["dim", "dtype"]);
-  if (o.dim === undefined) throw new TorchTypeError(`cum${op}() missing required argument 'dim'`);
-  const d = normDim(o.dim, x.ndim, `cum${op}`);
-  return surface(`cum${op}`, () => {
-    const xc = convert(x, accDtype(x, o.dtype));
-    if (xc.ndim === 0) return xc.clone();
-    return bind1(P.cumulative!, [xc], { op, dim: d });
-  });
-}
-export const cumsum = (x: Tensor, ...a: unknown[]) => scan("sum", x, a);
-export const cumprod = (x: Tensor, ...a: unknown[]) => scan("prod", x, a);
 
 function softmaxArgs(op: string, x: Tensor, args: unknown[]): [Tensor, number] {
   const o = parseArgs(op, args, ["dim", "dtype"]);

@@ -1,5 +1,6 @@
 // Views and shape ops: view/reshape/transpose/permute/expand/squeeze/...,
-// cat/stack/split/chunk/unbind/flip/roll/repeat, tril/triu.
+// cat/stack/split/chunk/unbind, tensor_split/hsplit/vsplit/dsplit,
+// flip/roll/rot90/repeat/tile, narrow_copy, tril/triu, diagonal, movedim.
 import { surface } from "../autograd.js";
 import { bind1 } from "../dispatch.js";
 import { int64, promote_types } from "../dtype_all.js";
@@ -7,7 +8,7 @@ import { TorchError, TorchIndexError, TorchTypeError } from "../errors.js";
 import { P } from "../prims.js";
 import { inferSize, normDim, normDims, sameShape, shapeStr, viewStrides } from "../shape.js";
 import { Tensor } from "../tensor.js";
-import { checkInt, noExtra, parseArgs, splitSizes } from "./args.js";
+import { checkInt, checkTensor, describe, noExtra, parseArgs, splitSizes } from "./args.js";
 import { convert } from "./base.js";
 
 const reshapePrim = (x: Tensor, shape: number[]) => (sameShape(x.shape, shape) ? x : bind1(P.reshape!, [x], { shape }));
@@ -284,3 +285,84 @@ export function movedim(x: Tensor, source: number | number[], destination: numbe
   return permute(x, perm);
 }
 export const moveaxis = movedim;
+
+/** tile(input, dims): repeat with dims padded by leading ones to the input's rank. */
+export function tile(x: Tensor, ...args: unknown[]): Tensor {
+  const [dims, rest] = splitSizes("tile", args);
+  if (rest.length) throw new TorchTypeError(`tile() got unexpected arguments`);
+  const reps = dims.length < x.ndim ? [...Array(x.ndim - dims.length).fill(1), ...dims] : dims;
+  return surface("repeat", () => repeat(x, reps));
+}
+
+/** rot90(input, k=1, dims=[0, 1]): rotation by 90 degrees k times, from dims[0] towards dims[1]. */
+export function rot90(x: Tensor, ...args: unknown[]): Tensor {
+  const { k, dims } = parseArgs("rot90", args, ["k", "dims"], { k: 1, dims: [0, 1] });
+  checkTensor("rot90", "input", x);
+  if (!Array.isArray(dims) || dims.length !== 2) throw new TorchError(`rot90: expected total rot dims == 2, but got dims = ${Array.isArray(dims) ? dims.length : describe(dims)}`);
+  if (x.ndim < 2) throw new TorchError(`rot90: expected total dims >= 2, but got total dims = ${x.ndim}`);
+  const a = normDim(dims[0], x.ndim, "rot90"), b = normDim(dims[1], x.ndim, "rot90");
+  if (a === b) throw new TorchError(`rot90: expected rotation dims to be different, but got dim0 = ${a} and dim1 = ${b}`);
+  checkInt("rot90", "k", k);
+  const r = ((k % 4) + 4) % 4;
+  return surface("rot90", () => {
+    if (r === 1) return transpose(flip(x, [b]), a, b);
+    if (r === 2) return flip(x, [a, b]);
+    if (r === 3) return transpose(flip(x, [a]), a, b);
+    return clone(x);
+  });
+}
+
+/** narrow_copy(input, dim, start, length): narrow, as a new tensor. */
+export function narrow_copy(x: Tensor, dim: number, start: number, length: number): Tensor {
+  return surface("narrow_copy", () => clone(narrow(x, dim, start, length)));
+}
+
+/** Split points from a Tensor argument (host read: a sync point on xla unless the tensor is host data). */
+function hostInts(op: string, t: Tensor): number[] {
+  if (t.dtype !== int64) throw new TorchError(`${op} expected tensor_indices_or_sections to have a Long dtype, but got ${t.dtype.scalarName}`);
+  if (t.ndim > 1) throw new TorchError(`${op} expected tensor_indices_or_sections to be a zero-dimensional or one-dimensional tensor, but got a tensor with ${t.ndim} dims`);
+  return Array.from(t._host() as BigInt64Array, Number);
+}
+
+/** tensor_split(input, indices_or_sections, dim=0): views; an int gives near-equal sections, a list the split indices. */
+export function tensor_split(x: Tensor, indices_or_sections: number | number[] | Tensor, ...args: unknown[]): Tensor[] {
+  const { dim } = parseArgs("tensor_split", args, ["dim"], { dim: 0 });
+  checkTensor("tensor_split", "input", x);
+  if (x.ndim === 0) throw new TorchError("tensor_split expected at least a 1-dimensional tensor, but got a tensor with 0 dims");
+  const d = normDim(dim, x.ndim, "tensor_split");
+  const n = x.shape[d]!;
+  let ios: number | number[] = indices_or_sections as number | number[];
+  if (indices_or_sections instanceof Tensor) {
+    const v = hostInts("tensor_split", indices_or_sections);
+    ios = indices_or_sections.ndim === 0 ? v[0]! : v;
+  }
+  let bounds: number[];
+  if (typeof ios === "number") {
+    if (!Number.isInteger(ios) || ios <= 0) throw new TorchError(`number of sections must be larger than 0, got ${ios}`);
+    const base = Math.floor(n / ios), extra = n % ios;
+    bounds = [];
+    let off = 0;
+    for (let i = 0; i < ios - 1; i++) { off += base + (i < extra ? 1 : 0); bounds.push(off); }
+  } else if (Array.isArray(ios)) {
+    ios.forEach((v) => { if (!Number.isInteger(v)) throw new TorchTypeError(`tensor_split(): indices must be ints, got ${describe(v)}`); });
+    bounds = ios;
+  } else {
+    throw new TorchTypeError(`tensor_split(): argument 'indices_or_sections' must be int, list of ints or Tensor, not ${describe(ios)}`);
+  }
+  const clampIdx = (v: number) => Math.min(n, Math.max(0, v < 0 ? v + n : v));
+  const edges = [0, ...bounds.map(clampIdx), n];
+  return edges.slice(0, -1).map((s, i) => sliceDim(x, d, Math.min(s, n), Math.max(Math.min(s, n), edges[i + 1]!)));
+}
+
+function splitAlong(op: string, x: Tensor, ios: number | number[] | Tensor, minDims: number, d: number): Tensor[] {
+  checkTensor(op, "input", x);
+  if (x.ndim < minDims) throw new TorchError(`torch.${op} requires a tensor with at least ${minDims} dimension, but got a tensor with ${x.ndim} dimensions!`);
+  if (typeof ios === "number") {
+    const n = x.shape[d]!;
+    if (ios === 0 || n % ios !== 0) throw new TorchError(`torch.${op} attempted to split along dimension ${d}, but the size of the dimension ${n} is not divisible by the split_size ${ios}!`);
+  }
+  return tensor_split(x, ios, d);
+}
+export const hsplit = (x: Tensor, ios: number | number[] | Tensor) => splitAlong("hsplit", x, ios, 1, x.ndim === 1 ? 0 : 1);
+export const vsplit = (x: Tensor, ios: number | number[] | Tensor) => splitAlong("vsplit", x, ios, 2, 0);
+export const dsplit = (x: Tensor, ios: number | number[] | Tensor) => splitAlong("dsplit", x, ios, 3, 2);

@@ -1,27 +1,18 @@
-// More elementwise math and comparisons, composed from existing ops:
-// isclose/allclose/equal, nan_to_num, hypot, logaddexp(2), xlogy, sinc, signbit,
-// heaviside, copysign, deg2rad/rad2deg, float_power, sgn, logit, erfc, isin,
-// isposinf/isneginf/isreal.
+// Elementwise math composed from the ops in elementwise.ts, floating-point
+// results computed in PyTorch's opmath precision: nan_to_num, hypot,
+// logaddexp/logaddexp2, xlogy, sinc, heaviside, copysign, deg2rad/rad2deg,
+// float_power, sgn, logit, erfc, addcmul/addcdiv.
 import { surface } from "../autograd.js";
-import { bool, float32, float64, get_default_dtype, result_type, type DType } from "../dtype_all.js";
+import { float64, get_default_dtype, result_type, type DType } from "../dtype_all.js";
 import { TorchError, TorchTypeError } from "../errors.js";
-import { broadcastShapes, sameShape } from "../shape.js";
+import { broadcastShapes } from "../shape.js";
 import { Tensor } from "../tensor.js";
-import { checkTensor, describe, isScalar, parseArgs, type Scalar, type TensorOrScalar } from "./args.js";
-import { convert } from "./base.js";
+import { castScalars, checkOperand, checkTensor, parseArgs, type Scalar, type TensorOrScalar } from "./args.js";
+import { constant, convert, dtypeLowest, dtypeMax, opmath, operand } from "./base.js";
 import {
-  abs, add, div, eq, erf, exp, floor, gt, isinf, isnan, log, logical_and, logical_not, logical_or, lt,
-  maximum, minimum, mul, neg, le as le2, isfinite, sqrt, pow, prepare, sign, sin, sub, where,
+  abs, add, div, eq, erf, exp, exp2, floor, gt, isfinite, isinf, isnan, le, log, log1p, logical_and, logical_or, lt,
+  maximum, minimum, mul, neg, pow, prepare, sign, sin, sqrt, sub, where,
 } from "./elementwise.js";
-import { any, reducePrim } from "./reduce.js";
-import { reshape } from "./shape.js";
-import { constant, dtypeLowest, dtypeMax, isHalf, logaddexpImpl, opmath } from "./more_util.js";
-
-const operand = (x: TensorOrScalar) => (x instanceof Tensor ? { dtype: x.dtype, ndim: x.ndim } : x);
-
-function checkOperand(op: string, x: unknown, name: string): asserts x is TensorOrScalar {
-  if (!(x instanceof Tensor) && !isScalar(x)) throw new TorchTypeError(`${op}(): argument '${name}' must be Tensor or Number, not ${describe(x)}`);
-}
 
 /** Result dtype of a float function of (a, b): promoted, integers lifted to the default float dtype. */
 function floatResult(a: TensorOrScalar, b: TensorOrScalar): DType {
@@ -49,56 +40,13 @@ function floatUnary(op: string, x: Tensor, f: (x: Tensor) => Tensor, nodeName = 
   return surface(nodeName, () => opmath(dt, [x], (u) => f(u!)));
 }
 
-// ---- closeness -------------------------------------------------------------------
-
-/** x (op) scalar rounded to x's dtype, with half operands computed in float32 like PyTorch's scalar kernels. */
-const scalarOp = (x: Tensor, f: (t: Tensor) => Tensor): Tensor => (isHalf(x.dtype) ? convert(f(convert(x, float32)), x.dtype) : f(x));
-
-/**
- * isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
- * |input - other| <= atol + rtol * |other|, elementwise, with PyTorch's
- * handling of infinities (equal values are close) and NaN.
- */
-export function isclose(a: Tensor, b: Tensor, ...args: unknown[]): Tensor {
-  const { rtol, atol, equal_nan } = parseArgs("isclose", args, ["rtol", "atol", "equal_nan"], { rtol: 1e-5, atol: 1e-8, equal_nan: false });
-  checkTensor("isclose", "input", a);
-  checkTensor("isclose", "other", b);
-  if (a.dtype !== b.dtype) throw new TorchError(`isclose: ${a.dtype.scalarName} did not match ${b.dtype.scalarName}`);
-  if (typeof rtol !== "number" || rtol < 0) throw new TorchError(`isclose: rtol must be greater than or equal to zero, but got ${rtol}`);
-  if (typeof atol !== "number" || atol < 0) throw new TorchError(`isclose: atol must be greater than or equal to zero, but got ${atol}`);
-  broadcastShapes("isclose", a.shape, b.shape);
-  return surface("isclose", () => {
-    let close = eq(a, b);
-    if (equal_nan && a.dtype.is_floating_point) close = logical_or(close, logical_and(isnan(a), isnan(b)));
-    if (rtol === 0 && atol === 0) return close;
-    // integers (and bools) meet float tolerances in the default float dtype, as rtol * other does in PyTorch
-    const fa = a.dtype.is_floating_point ? a : a.dtype === bool ? convert(a, get_default_dtype()) : a;
-    const fb = b.dtype.is_floating_point ? b : convert(b, get_default_dtype());
-    const allowed = scalarOp(abs(scalarOp(fb, (t) => mul(t, rtol))), (t) => add(t, atol));
-    const actual = abs(sub(fa, a.dtype === bool ? fb : b));
-    const within = actual.dtype.is_floating_point ? logical_and(isfinite(actual), le2(actual, allowed)) : le2(actual, allowed);
-    return logical_or(close, within);
-  });
+/** log(exp(a) + exp(b)) as PyTorch evaluates it: max + log1p(exp(-|a - b|)), equal infinities passed through. */
+export function logaddexpImpl(x: Tensor, y: Tensor, base2: boolean): Tensor {
+  const m = maximum(x, y);
+  const d = neg(abs(sub(x, y)));
+  const r = base2 ? add(m, mul(log1p(exp2(d)), 1 / Math.LN2)) : add(m, log1p(exp(d)));
+  return where(logical_and(isinf(x), eq(x, y)), x, r);
 }
-
-/** allclose(...): all(isclose(...)) as a JS boolean (reads one value: a sync point on xla). */
-export function allclose(a: Tensor, b: Tensor, ...args: unknown[]): boolean {
-  const o = parseArgs("allclose", args, ["rtol", "atol", "equal_nan"], { rtol: 1e-5, atol: 1e-8, equal_nan: false });
-  const c = isclose(a, b, o);
-  return surface("allclose", () => reducePrim(c, "and", [...Array(c.ndim).keys()], false)).item() as boolean;
-}
-
-/** equal(input, other): same shape and equal elements, as a JS boolean (a sync point on xla). */
-export function equal(a: Tensor, b: Tensor): boolean {
-  checkTensor("equal", "input", a);
-  checkTensor("equal", "other", b);
-  if (!sameShape(a.shape, b.shape)) return false;
-  if (a.numel() === 0) return true;
-  const e = eq(a, b);
-  return reducePrim(e, "and", [...Array(e.ndim).keys()], false).item() as boolean;
-}
-
-// ---- elementwise ----------------------------------------------------------------
 
 /** nan_to_num(input, nan=0.0, posinf=None, neginf=None): NaN and infinities replaced (default: the dtype's extremes). */
 export function nan_to_num(x: Tensor, ...args: unknown[]): Tensor {
@@ -147,19 +95,6 @@ export const sinc = (x: Tensor): Tensor => floatUnary("sinc", x, (u) => {
   const px = mul(where(zero, 1, u), Math.PI);
   return where(zero, 1, div(sin(px), px));
 });
-
-/**
- * signbit(input): true where the sign bit is set, -0.0 included. (The sign of a
- * NaN cannot be seen without a bitcast primitive; NaNs read as positive.)
- */
-export function signbit(x: Tensor): Tensor {
-  checkTensor("signbit", "input", x);
-  return surface("signbit", () => {
-    if (x.dtype === bool || x.dtype.name === "uint8") return constant(false, bool, x, x.shape).clone();
-    if (!x.dtype.is_floating_point) return lt(x, 0);
-    return logical_or(lt(x, 0), logical_and(eq(x, 0), lt(div(1, x), 0)));
-  });
-}
 
 /** heaviside(input, values): 0 for x < 0, values where x == 0, 1 for x > 0 (NaN -> 0). */
 export function heaviside(x: Tensor, values: Tensor): Tensor {
@@ -238,7 +173,6 @@ function erfcValue(x: Tensor): Tensor {
   const pos = where(lt(x, 0), sub(2, big), big);
   return where(le(y, 0.46875), small, pos);
 }
-const le = (x: Tensor, v: number) => le2(x, v);
 
 /**
  * erfc(x) = 1 - erf(x), accurate in the tails (Cody's approximations); the
@@ -251,33 +185,25 @@ export const erfc = (x: Tensor): Tensor => floatUnary("erfc", x, (u) => {
   return sub(v, sub(e, e.detach()));
 });
 
-/** isin(elements, test_elements, *, assume_unique=False, invert=False); one [n, m] comparison table. */
-export function isin(elements: TensorOrScalar, test: TensorOrScalar, ...args: unknown[]): Tensor {
-  const { invert } = parseArgs("isin", args, ["assume_unique", "invert"], { assume_unique: false, invert: false });
-  checkOperand("isin", elements, "elements");
-  checkOperand("isin", test, "test_elements");
-  if (!(elements instanceof Tensor) && !(test instanceof Tensor)) throw new TorchTypeError("isin(): at least one of elements and test_elements must be a Tensor");
-  return surface("isin", () => {
-    const like = (elements instanceof Tensor ? elements : test) as Tensor;
-    const e = elements instanceof Tensor ? elements : constant(elements, result_type(elements), like);
-    const t = test instanceof Tensor ? reshape(test, [-1]) : reshape(constant(test, result_type(test), like), [1]);
-    const table = eq(reshape(e, [...e.shape, 1]), t);
-    const hit = any(table, -1);
-    return invert ? logical_not(hit) : hit;
-  });
+/** addcmul(input, tensor1, tensor2, *, value=1) = input + value * tensor1 * tensor2 (PyTorch's evaluation order). */
+export function addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, ...args: unknown[]): Tensor {
+  const { value } = parseArgs("addcmul", args, ["value"], { value: 1 });
+  checkTensor("addcmul", "input", input); checkTensor("addcmul", "tensor1", tensor1); checkTensor("addcmul", "tensor2", tensor2);
+  const dt = result_type(operand(input), operand(tensor1), operand(tensor2));
+  const [v] = castScalars("addcmul", dt, { value });
+  broadcastShapes("addcmul", input.shape, tensor1.shape, tensor2.shape);
+  return surface("addcmul", () => opmath(dt, [input, tensor1, tensor2], (x, a, b) => add(x!, mul(v === 1 ? a! : mul(a!, v!), b!))));
 }
 
-export function isposinf(x: Tensor): Tensor {
-  checkTensor("isposinf", "input", x);
-  return surface("isposinf", () => (x.dtype.is_floating_point ? eq(x, Infinity) : constant(false, bool, x, x.shape).clone()));
+/** addcdiv(input, tensor1, tensor2, *, value=1) = input + value * tensor1 / tensor2. */
+export function addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, ...args: unknown[]): Tensor {
+  const { value } = parseArgs("addcdiv", args, ["value"], { value: 1 });
+  checkTensor("addcdiv", "input", input); checkTensor("addcdiv", "tensor1", tensor1); checkTensor("addcdiv", "tensor2", tensor2);
+  if (!tensor1.dtype.is_floating_point && !tensor2.dtype.is_floating_point) {
+    throw new TorchError("addcdiv: Integer division with addcdiv is no longer supported, and in a future release addcdiv will perform a true division of tensor1 and tensor2. The historic addcdiv behavior can be implemented as (input + value * torch.trunc(tensor1 / tensor2)).to(input.dtype) for integer inputs and as (input + value * tensor1 / tensor2) for float inputs. The future addcdiv behavior is just the latter implementation: (input + value * tensor1 / tensor2), for all dtypes.");
+  }
+  const dt = result_type(operand(input), operand(tensor1), operand(tensor2));
+  const [v] = castScalars("addcdiv", dt, { value });
+  broadcastShapes("addcdiv", input.shape, tensor1.shape, tensor2.shape);
+  return surface("addcdiv", () => opmath(dt, [input, tensor1, tensor2], (x, a, b) => add(x!, div(v === 1 ? a! : mul(a!, v!), b!))));
 }
-export function isneginf(x: Tensor): Tensor {
-  checkTensor("isneginf", "input", x);
-  return surface("isneginf", () => (x.dtype.is_floating_point ? eq(x, -Infinity) : constant(false, bool, x, x.shape).clone()));
-}
-/** isreal(input): true everywhere (xlatorch has no complex dtypes). */
-export function isreal(x: Tensor): Tensor {
-  checkTensor("isreal", "input", x);
-  return surface("isreal", () => constant(true, bool, x, x.shape).clone());
-}
-

@@ -1,71 +1,53 @@
-// More reductions and scans, composed from existing ops: std_mean/var_mean,
-// count_nonzero, aminmax, median/nanmedian, nansum/nanmean, logcumsumexp,
-// cummax/cummin, diff, searchsorted/bucketize, unique/unique_consecutive.
+// Sorting and what is read off a sort: sort/argsort, topk, kthvalue,
+// median/nanmedian, searchsorted/bucketize, unique/unique_consecutive.
 import { surface } from "../autograd.js";
 import { bind, bind1, fromHost } from "../dispatch.js";
 import { bool, int32, int64, uint8 } from "../dtype_all.js";
 import { TorchError, TorchIndexError, TorchTypeError } from "../errors.js";
 import { P } from "../prims.js";
-import { normDim, normDims, shapeStr } from "../shape.js";
+import { normDim, shapeStr } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { checkTensor, describe, isScalar, parseArgs, type TensorOrScalar } from "./args.js";
-import { convert } from "./base.js";
-import { div, eq, isnan, logical_not, logical_or, logical_xor, gt, ge, ne, sub, where } from "./elementwise.js";
-import { gather, index_select, sort, take_along_dim } from "./indexing.js";
-import { mean, namedPair, reducePrim, sum, var_ } from "./reduce.js";
-import { cat, narrow, reshape, sliceDim, unsqueeze } from "./shape.js";
-import { constant, iota, logaddexpImpl, opmath, withoutDerivative } from "./more_util.js";
+import { constant, convert, namedPair, scalarTensor, withoutDerivative } from "./base.js";
+import { div, ge, gt, isnan, logical_not, ne, sub, where } from "./elementwise.js";
+import { gather, index_select, take_along_dim } from "./indexing.js";
+import { reducePrim } from "./reduce.js";
+import { cat, reshape, select, sliceDim, unsqueeze } from "./shape.js";
 
-const allDims = (x: Tensor) => [...Array(x.ndim).keys()];
-const dimsOf = (op: string, x: Tensor, dim: unknown): number[] =>
-  dim === null || dim === undefined || (Array.isArray(dim) && dim.length === 0) ? allDims(x) : normDims(dim as number | number[], x.ndim, op);
-
-// ---- moments ---------------------------------------------------------------------
-
-function momentsArgs(op: string, args: unknown[]) {
-  // (dim, unbiased, keepdim) | (unbiased) | (dim, {correction, keepdim})
-  const a = typeof args[0] === "boolean" ? [null, ...args] : args;
-  return parseArgs(op, a, ["dim", "unbiased", "keepdim", "correction"], { dim: null, keepdim: false });
-}
-function moments(op: string, x: Tensor, args: unknown[], root: boolean): Tensor[] {
-  checkTensor(op, "input", x);
-  const o = momentsArgs(op, args);
-  if (!x.dtype.is_floating_point) throw new TorchError(`${op} only support floating point and complex dtypes, got ${x.dtype.scalarName}`);
-  return surface(op, () => {
-    const v = var_(x, { dim: o.dim, keepdim: o.keepdim, ...(o.correction !== undefined ? { correction: o.correction } : { unbiased: o.unbiased ?? true }) });
-    const m = mean(x, { dim: o.dim, keepdim: o.keepdim });
-    return [root ? v.sqrt() : v, m];
+export function sort(x: Tensor, ...args: unknown[]): Tensor[] & { values: Tensor; indices: Tensor } {
+  const o = parseArgs("sort", args, ["dim", "descending", "stable"], { dim: -1, descending: false, stable: false });
+  if (typeof o.dim === "boolean") throw new TorchTypeError("sort(): argument 'dim' must be int, not bool (pass {descending: true})");
+  return surface("sort", () => {
+    if (x.ndim === 0) return namedPair(x.clone(), scalarTensor(0, int64, x.device));
+    const [v, i] = bind(P.sort!, [x], { dim: normDim(o.dim, x.ndim, "sort"), descending: !!o.descending, stable: !!o.stable });
+    return namedPair(v!, i!);
   });
 }
-/** std_mean(input, dim=None, unbiased=True, keepdim=False, *, correction): [std, mean]. */
-export const std_mean = (x: Tensor, ...args: unknown[]): Tensor[] => moments("std_mean", x, args, true);
-/** var_mean(input, dim=None, unbiased=True, keepdim=False, *, correction): [var, mean]. */
-export const var_mean = (x: Tensor, ...args: unknown[]): Tensor[] => moments("var_mean", x, args, false);
-
-/** count_nonzero(input, dim=None): int64 count of nonzero (NaN counts) elements. */
-export function count_nonzero(x: Tensor, ...args: unknown[]): Tensor {
-  const { dim } = parseArgs("count_nonzero", args, ["dim"], { dim: null });
-  checkTensor("count_nonzero", "input", x);
-  const dims = dimsOf("count_nonzero", x, dim);
-  return surface("count_nonzero", () => reducePrim(convert(x.dtype === bool ? x : ne(x, 0), int64), "sum", dims, false));
+export function argsort(x: Tensor, ...args: unknown[]): Tensor {
+  const o = parseArgs("argsort", args, ["dim", "descending", "stable"], { dim: -1, descending: false, stable: false });
+  return sort(x, o)[1]!;
 }
-
-/** aminmax(input, *, dim=None, keepdim=False): [min, max] with .min/.max. */
-export function aminmax(x: Tensor, ...args: unknown[]): Tensor[] & { min: Tensor; max: Tensor } {
-  const { dim, keepdim } = parseArgs("aminmax", args, ["dim", "keepdim"], { dim: null, keepdim: false });
-  checkTensor("aminmax", "input", x);
-  const dims = dim === null ? allDims(x) : normDims(normDim(dim, x.ndim, "aminmax"), x.ndim, "aminmax"); // 0-dim: []
-  if (x.numel() === 0 || (dim !== null && x.ndim > 0 && x.shape[dims[0]!] === 0)) {
-    throw new TorchError("aminmax(): cannot compute aminmax over an empty dimension as the operation has no identity.");
-  }
-  return surface("aminmax", () => {
-    const keep = keepdim && !(dim === null && x.ndim === 0);
-    const lo = reducePrim(x, "min", dims, keep), hi = reducePrim(x, "max", dims, keep);
-    return Object.assign([lo, hi], { min: lo, max: hi });
+export function topk(x: Tensor, k: number, ...args: unknown[]): Tensor[] & { values: Tensor; indices: Tensor } {
+  const o = parseArgs("topk", args, ["dim", "largest", "sorted"], { dim: -1, largest: true, sorted: true });
+  const d = normDim(o.dim, Math.max(x.ndim, 1), "topk");
+  const n = x.ndim === 0 ? 1 : x.shape[d]!;
+  if (!Number.isInteger(k) || k < 0 || k > n) throw new TorchError(`topk(): selected index k out of range (k=${k}, dimension ${d} has size ${n})`);
+  return surface("topk", () => {
+    const [v, i] = sort(x, { dim: d, descending: !!o.largest, stable: true });
+    if (x.ndim === 0) return namedPair(v!, i!);
+    return namedPair(sliceDim(v!, d, 0, k), sliceDim(i!, d, 0, k));
   });
 }
-
-// ---- medians ---------------------------------------------------------------------
+export function kthvalue(x: Tensor, k: number, ...args: unknown[]): Tensor[] & { values: Tensor; indices: Tensor } {
+  const o = parseArgs("kthvalue", args, ["dim", "keepdim"], { dim: -1, keepdim: false });
+  const d = normDim(o.dim, x.ndim, "kthvalue");
+  const size = x.ndim === 0 ? 1 : x.shape[d]!;
+  if (!Number.isInteger(k) || k < 1 || k > size) throw new TorchError(`kthvalue(): selected number k out of range for dimension ${d} (k=${k}, size ${size})`);
+  const [v, i] = sort(x, { dim: d, stable: true });
+  if (x.ndim === 0) return namedPair(v!, i!); // the value itself and index 0, keepdim or not
+  const pick = (t: Tensor) => (o.keepdim ? sliceDim(t, d, k - 1, k) : select(t, d, k - 1));
+  return namedPair(pick(v!), pick(i!));
+}
 
 /**
  * Lower median along dim from a stable sort. Rows with NaN give NaN at the
@@ -118,108 +100,6 @@ export const median = (x: Tensor, ...args: unknown[]): any => medianImpl("median
 /** nanmedian: median ignoring NaN (NaN only where a row is all NaN). */
 export const nanmedian = (x: Tensor, ...args: unknown[]): any => medianImpl("nanmedian", x, args);
 
-// ---- NaN-ignoring reductions -------------------------------------------------------
-
-/** nansum(input, dim=None, keepdim=False, *, dtype=None): sum treating NaN as 0. */
-export function nansum(x: Tensor, ...args: unknown[]): Tensor {
-  const o = parseArgs("nansum", args, ["dim", "keepdim", "dtype"], { dim: null, keepdim: false, dtype: null });
-  checkTensor("nansum", "input", x);
-  return surface("nansum", () => sum(x.dtype.is_floating_point ? where(isnan(x), 0, x) : x, { dim: o.dim, keepdim: o.keepdim, dtype: o.dtype }));
-}
-
-/** nanmean(input, dim=None, keepdim=False, *, dtype=None): mean of the non-NaN elements. */
-export function nanmean(x: Tensor, ...args: unknown[]): Tensor {
-  const o = parseArgs("nanmean", args, ["dim", "keepdim", "dtype"], { dim: null, keepdim: false, dtype: null });
-  checkTensor("nanmean", "input", x);
-  if (!x.dtype.is_floating_point) throw new TorchError(`nanmean(): expected input to have floating point dtype but got ${x.dtype.scalarName}`);
-  return surface("div", () => {
-    const dims = dimsOf("nanmean", x, o.dim);
-    const cnt = reducePrim(convert(logical_not(isnan(x)), x.dtype), "sum", dims, o.keepdim);
-    const s = nansum(x, { dim: dims, keepdim: o.keepdim });
-    const r = div(s, cnt);
-    return o.dtype ? convert(r, o.dtype) : r;
-  });
-}
-
-// ---- scans -------------------------------------------------------------------------
-
-/** Shift right by k along dim, filling with `fill`. */
-function shiftRight(x: Tensor, d: number, k: number, fill: number): Tensor {
-  const n = x.shape[d]!;
-  const kept = sliceDim(x, d, 0, n - k);
-  return bind1(P.pad!, [kept], { low: x.shape.map((_, i) => (i === d ? k : 0)), high: x.shape.map(() => 0), interior: x.shape.map(() => 0), value: fill });
-}
-
-/**
- * logcumsumexp(input, dim): log(cumsum(exp(x))) as a log-step (Hillis-Steele)
- * scan of logaddexp, so small early terms are not lost to a global shift.
- */
-export function logcumsumexp(x: Tensor, ...args: unknown[]): Tensor {
-  const { dim } = parseArgs("logcumsumexp", args, ["dim"]);
-  checkTensor("logcumsumexp", "input", x);
-  if (dim === undefined) throw new TorchTypeError("logcumsumexp() missing required argument 'dim'");
-  if (!x.dtype.is_floating_point) throw new TorchError(`"logcumsumexp_out_cpu" not implemented for '${x.dtype.scalarName}'`);
-  const d = normDim(dim, x.ndim, "logcumsumexp");
-  return surface("logcumsumexp", () => opmath(x.dtype, [x], (u) => {
-    if (u!.ndim === 0) return u!.clone();
-    const n = u!.shape[d]!;
-    let y = u!;
-    for (let k = 1; k < n; k *= 2) y = logaddexpImpl(y, shiftRight(y, d, k, -Infinity), false);
-    return n <= 1 ? y.clone() : y;
-  }));
-}
-
-/**
- * cummax/cummin(input, dim) -> (values, indices). The index is the last
- * position where the running extreme was reached (ties move it forward, a NaN
- * sticks), as in PyTorch; values gather from the input so gradients flow there.
- */
-function cumExtreme(op: "max" | "min", x: Tensor, args: unknown[]): Tensor[] & { values: Tensor; indices: Tensor } {
-  const name = `cum${op}`;
-  const { dim } = parseArgs(name, args, ["dim"]);
-  checkTensor(name, "input", x);
-  if (dim === undefined) throw new TorchTypeError(`${name}() missing required argument 'dim'`);
-  const d = normDim(dim, x.ndim, name);
-  return surface(name, () => {
-    if (x.ndim === 0) return namedPair(x.clone(), constant(0, int64, x).clone());
-    if (x.numel() === 0) return namedPair(x.clone(), constant(0, int64, x, x.shape).clone());
-    const xd = x.dtype === bool ? convert(x.detach(), uint8) : x.detach();
-    const run = bind1(P.cumulative!, [xd], { op, dim: d });
-    let mask = eq(xd, run);
-    if (x.dtype.is_floating_point) mask = logical_or(mask, isnan(xd));
-    const idx = bind1(P.cumulative!, [where(mask, iota(x.shape, d, x), 0)], { op: "max", dim: d });
-    return namedPair(gather(x, d, idx), idx);
-  });
-}
-export const cummax = (x: Tensor, ...args: unknown[]) => cumExtreme("max", x, args);
-export const cummin = (x: Tensor, ...args: unknown[]) => cumExtreme("min", x, args);
-
-/** diff(input, n=1, dim=-1, prepend=None, append=None): n-th forward difference (xor for bool). */
-export function diff(x: Tensor, ...args: unknown[]): Tensor {
-  const o = parseArgs("diff", args, ["n", "dim", "prepend", "append"], { n: 1, dim: -1, prepend: null, append: null });
-  checkTensor("diff", "input", x);
-  if (x.ndim === 0) throw new TorchError("diff expects input to be at least one-dimensional");
-  if (!Number.isInteger(o.n) || o.n < 0) throw new TorchError(`diff: order must be non-negative but got ${o.n}`);
-  const d = normDim(o.dim, x.ndim, "diff");
-  for (const [name, t] of [["prepend", o.prepend], ["append", o.append]] as const) {
-    if (t === null) continue;
-    if (!(t instanceof Tensor)) throw new TorchTypeError(`diff(): argument '${name}' must be Tensor, not ${describe(t)}`);
-    if (t.ndim !== x.ndim) throw new TorchError(`diff expects prepend or append to be the same dimension as input`);
-  }
-  return surface("sub", () => {
-    let y = o.prepend || o.append ? cat([...(o.prepend ? [o.prepend as Tensor] : []), x, ...(o.append ? [o.append as Tensor] : [])], d) : x;
-    if (o.n === 0) return y === x ? x.clone() : y;
-    for (let i = 0; i < o.n && y.shape[d]! > 0; i++) {
-      const len = y.shape[d]! - 1;
-      const hi = narrow(y, d, 1, len), lo = narrow(y, d, 0, len);
-      y = y.dtype === bool ? logical_xor(hi, lo) : sub(hi, lo);
-    }
-    return y;
-  });
-}
-
-// ---- searching -----------------------------------------------------------------------
-
 /**
  * Insertion points by counting: left = #{s : !(s >= v)}, right = #{s : !(s > v)}
  * over the last dim of the sorted sequence (NaN sorts last, as in PyTorch's
@@ -264,8 +144,6 @@ export function bucketize(values: TensorOrScalar, boundaries: Tensor, ...args: u
   if (boundaries.ndim !== 1) throw new TorchError(`bucketize: boundaries tensor must be 1 dimension, but got dim(${boundaries.ndim})`);
   return surface("bucketize", () => insertionPoints("bucketize", boundaries, values, o.right, o.out_int32));
 }
-
-// ---- unique ---------------------------------------------------------------------------
 
 /**
  * Groups of equal neighbours in a 1-D tensor: the "starts a new group" flags are
@@ -325,7 +203,6 @@ export function unique_consecutive(x: Tensor, ...args: unknown[]): Tensor | Tens
   if (o.dim !== null) return uniqueDim("unique_consecutive", x, o.dim, true, o.return_inverse, o.return_counts);
   return surface("unique_consecutive", () => groups(reshape(x, [-1]), o.return_inverse, o.return_counts, null, x.shape));
 }
-
 
 /**
  * unique / unique_consecutive over the slices along `dim` (ATen's

@@ -1,0 +1,84 @@
+// Matrices from and to diagonals and blocks: diag, diag_embed, trace,
+// block_diag.
+import { surface } from "../autograd.js";
+import { bind1 } from "../dispatch.js";
+import { bool, promote_types } from "../dtype_all.js";
+import { TorchError, TorchTypeError } from "../errors.js";
+import { P } from "../prims.js";
+import { normDim } from "../shape.js";
+import { Tensor } from "../tensor.js";
+import { checkTensor, describe, parseArgs, tensorList } from "./args.js";
+import { convert } from "./base.js";
+import { sum } from "./reduce.js";
+import { cat, clone, diagonal, movedim, reshape } from "./shape.js";
+
+/**
+ * [..., n] -> [..., m, m] with the last dim on diagonal k (m = n + |k|): one pad
+ * of the flattened matrix, the values interleaved with m zeros.
+ */
+function embedDiagonal(x: Tensor, k: number): Tensor {
+  const n = x.shape[x.ndim - 1]!, m = n + Math.abs(k);
+  const lead = x.shape.slice(0, -1);
+  const start = k >= 0 ? k : -k * m;
+  const used = n === 0 ? 0 : start + (n - 1) * (m + 1) + 1;
+  const flat = bind1(P.pad!, [x], {
+    low: [...lead.map(() => 0), n === 0 ? 0 : start],
+    high: [...lead.map(() => 0), m * m - used],
+    interior: [...lead.map(() => 0), m],
+    value: 0,
+  });
+  return reshape(flat, [...lead, m, m]);
+}
+
+/** diag(input, diagonal=0): a 1-D input becomes a matrix with it on the diagonal; a 2-D input gives its diagonal (a copy). */
+export function diag(x: Tensor, ...args: unknown[]): Tensor {
+  const { diagonal: k } = parseArgs("diag", args, ["diagonal"], { diagonal: 0 });
+  checkTensor("diag", "input", x);
+  if (!Number.isInteger(k)) throw new TorchTypeError(`diag(): argument 'diagonal' must be int, not ${describe(k)}`);
+  if (x.ndim === 1) return surface("diag", () => embedDiagonal(x, k));
+  if (x.ndim === 2) return surface("diag", () => clone(diagonal(x, k)));
+  throw new TorchError(`diag(): matrix or a vector expected (a 1-D or 2-D tensor), got a ${x.ndim}-D tensor`);
+}
+
+/** diag_embed(input, offset=0, dim1=-2, dim2=-1): the last dim placed on diagonals of new (dim1, dim2) planes. */
+export function diag_embed(x: Tensor, ...args: unknown[]): Tensor {
+  const { offset, dim1, dim2 } = parseArgs("diag_embed", args, ["offset", "dim1", "dim2"], { offset: 0, dim1: -2, dim2: -1 });
+  checkTensor("diag_embed", "input", x);
+  const nd = x.ndim + 1;
+  const a = normDim(dim1, nd, "diag_embed"), b = normDim(dim2, nd, "diag_embed");
+  if (a === b) throw new TorchError(`diag_embed: diagonal dimensions cannot be identical ${dim1}, ${dim2}`);
+  return surface("diag_embed", () => {
+    const src = x.ndim === 0 ? reshape(x, [1]) : x;
+    const r = embedDiagonal(src, offset);
+    return movedim(r, [r.ndim - 2, r.ndim - 1], [a, b]);
+  });
+}
+
+/** trace(input): sum of the main diagonal of a matrix (integers accumulate in int64). */
+export function trace(x: Tensor): Tensor {
+  checkTensor("trace", "input", x);
+  if (x.ndim !== 2) throw new TorchError(`trace: expected a matrix, but got tensor with dim ${x.ndim}`);
+  if (x.dtype === bool) throw new TorchError(`"trace" not implemented for 'Bool'`);
+  return surface("trace", () => sum(diagonal(x)));
+}
+
+/** block_diag(*tensors): a block-diagonal matrix (0-D -> 1x1, 1-D -> 1xn blocks), dtypes promoted. */
+export function block_diag(...args: unknown[]): Tensor {
+  const ts = tensorList("block_diag", args);
+  ts.forEach((t, i) => {
+    if (t.ndim > 2) throw new TorchError(`torch.block_diag: Input tensors must have 2 or fewer dimensions. Input ${i} has ${t.ndim} dimensions`);
+  });
+  if (!ts.length) throw new TorchError("torch.block_diag: expected at least one tensor");
+  return surface("block_diag", () => {
+    const dt = ts.map((t) => t.dtype).reduce(promote_types);
+    const mats = ts.map((t) => convert(t.ndim === 2 ? t : reshape(t, [1, t.numel()]), dt));
+    const cols = mats.reduce((s, m) => s + m.shape[1]!, 0);
+    let off = 0;
+    const rows = mats.map((m) => {
+      const r = bind1(P.pad!, [m], { low: [0, off], high: [0, cols - off - m.shape[1]!], interior: [0, 0], value: 0 });
+      off += m.shape[1]!;
+      return r;
+    });
+    return cat(rows, 0);
+  });
+}
