@@ -1,4 +1,6 @@
-// The ops of packages/core/src/ops/more_*.ts and torch.testing.assert_close
+// The ops added after the first fixture set (isclose, nan_to_num, median,
+// unique, scatter_reduce, addmm, cdist, ...; each in its concept file under
+// packages/core/src/ops/) and torch.testing.assert_close
 // against PyTorch 1.13 (tests/fixtures/gen_more_ops.py writes more_ops.json and
 // more_grads.json), on both devices. Op and gradient cases use the shared
 // fixture format (tests/harness/fixtures.ts); assert_close cases check the
