@@ -24,23 +24,29 @@ export const signaturesOf = (group: SignatureGroup, name: string): readonly Over
 
 type Bound = { args: unknown[] } | { error: string; score: number };
 
-/** Canonical arguments of a keyword-form call (`args` ends with an options object), or a TypeError. */
-export function canonicalArgs(op: string, overloads: readonly Overload[], args: readonly unknown[]): unknown[] {
-  // A plain object that names no parameter, in an untyped slot (ModuleDict's dict of modules), is a value, not options.
+/** Parameters that take a Python dict (ModuleDict's modules, Optimizer's defaults). */
+const DICT_PARAMS = new Set(["modules", "defaults"]);
+
+/**
+ * Canonical arguments of a keyword-form call (`args` ends with an options object), or a TypeError.
+ * `python`: the callable is written in Python (nn, optim), whose TypeErrors Python words.
+ */
+export function canonicalArgs(op: string, overloads: readonly Overload[], args: readonly unknown[], python = false): unknown[] {
+  // A plain object that names no parameter, in a slot that takes a dict (ModuleDict's dict of modules), is a value, not options.
   const kw = args[args.length - 1] as Record<string, unknown>;
   const slot = args.length - 1;
   if (!Object.keys(kw).some((k) => overloads.some((o) => o.params.some((p) => p[0] === k)))
-    && overloads.some((o) => o.params.filter((p) => !p[3])[slot]?.[1] === "any")) return [...args];
+    && overloads.some((o) => DICT_PARAMS.has(o.params.filter((p) => !p[3])[slot]?.[0] ?? ""))) return [...args];
   let best: { error: string; score: number } | null = null;
   for (const o of overloads) {
-    const r = bind(op, o, args);
+    const r = bind(op, o, args, python);
     if ("args" in r) return r.args;
     if (!best || r.score > best.score) best = r;
   }
   throw new TorchTypeError(best?.error ?? `${op}(): no signature accepts these arguments`);
 }
 
-function bind(op: string, o: Overload, args: readonly unknown[]): Bound {
+function bind(op: string, o: Overload, args: readonly unknown[], python: boolean): Bound {
   if (o.varargs) return { args: [...args] };
   const kw = args[args.length - 1] as Record<string, unknown>;
   const pos = args.slice(0, -1);
@@ -67,8 +73,8 @@ function bind(op: string, o: Overload, args: readonly unknown[]): Bound {
     }
     score++;
   }
-  const missing = positional.filter((p, i) => !p[2] && bound[i] === undefined).map((p) => `"${p[0]}"`);
-  if (missing.length) return { error: `${op}() missing ${missing.length} required positional argument${missing.length === 1 ? "" : "s"}: ${missing.join(", ")}`, score };
+  const missing = positional.filter((p, i) => !p[2] && bound[i] === undefined).map((p) => (python ? `'${p[0]}'` : `"${p[0]}"`));
+  if (missing.length) return { error: `${op}() missing ${missing.length} required positional argument${missing.length === 1 ? "" : "s"}: ${python ? pyList(missing) : missing.join(", ")}`, score };
   for (let i = 0; i < bound.length; i++) {
     const bad = kindError(op, positional[i]!, bound[i], i < pos.length ? i + 1 : null);
     if (bad) return { error: bad, score };
@@ -81,6 +87,9 @@ function bind(op: string, o: Overload, args: readonly unknown[]): Bound {
   if (Object.keys(rest).length) out.push(rest);
   return { args: out };
 }
+
+/** Python's list of missing names: 'a', 'a' and 'b', 'a', 'b', and 'c'. */
+const pyList = (xs: string[]) => (xs.length < 3 ? xs.join(" and ") : `${xs.slice(0, -1).join(", ")}, and ${xs[xs.length - 1]}`);
 
 const isInt = (v: unknown) => (typeof v === "number" && Number.isInteger(v)) || typeof v === "bigint" || typeof v === "boolean";
 const isNumber = (v: unknown) => typeof v === "number" || typeof v === "bigint" || typeof v === "boolean";
@@ -153,13 +162,13 @@ export function acceptsPositional(o: Overload, args: readonly unknown[]): boolea
 }
 
 /** `fn` with the keyword form rewritten by its signatures (calls without an options object are untouched). */
-export function signed<F extends (...a: any[]) => any>(op: string, overloads: readonly Overload[] | undefined, fn: F): F {
+export function signed<F extends (...a: any[]) => any>(op: string, overloads: readonly Overload[] | undefined, fn: F, python = false): F {
   if (!overloads?.length) return fn;
   const positional = overloads.map((o) => o.params.filter((p) => !p[3]));
   const variadic = overloads.some((o) => o.varargs);
   const w = function (this: unknown) {
     const n = arguments.length;
-    if (n && isKwargs(arguments[n - 1])) return fn.apply(this, canonicalArgs(op, overloads, Array.prototype.slice.call(arguments)));
+    if (n && isKwargs(arguments[n - 1])) return fn.apply(this, canonicalArgs(op, overloads, Array.prototype.slice.call(arguments), python));
     // the positional form: some signature must take these arguments (counts and kinds), else PyTorch's TypeError
     if (!variadic && !positional.some((ps) => takes(ps, arguments))) throw new TorchTypeError(positionalError(op, positional, arguments));
     return fn.apply(this, arguments as unknown as unknown[]);
@@ -183,10 +192,12 @@ export function signedClass<C extends abstract new (...a: any[]) => any>(group: 
   return new Proxy(cls, {
     construct(target, args, newTarget) {
       const n = args.length;
-      return Reflect.construct(target, n && isKwargs(args[n - 1]) ? canonicalArgs(name, overloads, args) : args, newTarget);
+      return Reflect.construct(target, n && isKwargs(args[n - 1]) ? canonicalArgs(name, overloads, args, isPython(group)) : args, newTarget);
     },
   });
 }
 
 /** `fn` taking the keyword form by the signatures of `name` in `group`. */
-export const signedIn = <F extends (...a: any[]) => any>(group: SignatureGroup, name: string, fn: F): F => signed(name, TABLE[group][name], fn);
+export const signedIn = <F extends (...a: any[]) => any>(group: SignatureGroup, name: string, fn: F): F => signed(name, TABLE[group][name], fn, isPython(group));
+/** nn, optim and lr_scheduler callables are written in Python: Python words their TypeErrors. */
+const isPython = (group: SignatureGroup) => group !== "torch" && group !== "tensor";

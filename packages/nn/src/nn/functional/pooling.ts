@@ -149,8 +149,11 @@ export const max_pool1d_with_indices = (input: Tensor, kernel_size: IntOrTuple, 
 export const max_pool2d_with_indices = (input: Tensor, kernel_size: IntOrTuple, ...args: MaxPoolArgs): Tensor[] => maxPoolNd(2, input, kernel_size, [...withIndices(args)] as MaxPoolArgs) as Tensor[];
 function withIndices(args: readonly unknown[]): unknown[] {
   const last = args[args.length - 1];
-  if (last && typeof last === "object" && !Array.isArray(last) && !(last instanceof Tensor)) return [...args.slice(0, -1), { ...last, return_indices: true }];
-  return [...args, { return_indices: true }];
+  const kw = last && typeof last === "object" && !Array.isArray(last) && !(last instanceof Tensor);
+  const pos = kw ? args.slice(0, -1) : [...args];
+  // return_indices given positionally (stride, padding, dilation, ceil_mode, return_indices): PyTorch ignores its value
+  if (pos.length >= 5) { pos[4] = true; return kw ? [...pos, last] : pos; }
+  return [...pos, { ...(kw ? last : {}), return_indices: true }];
 }
 
 /** ATen's avg_pool divisor per output cell along one dim: [count with padding, count without]. */

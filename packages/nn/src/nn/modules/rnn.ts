@@ -103,8 +103,10 @@ export class RNNBase extends Module {
   _flat_weights_names: string[];
   _all_weights: string[][];
 
-  constructor(mode: Mode, input_size: number, hidden_size: number, o: { num_layers: number; bias: boolean; batch_first: boolean; dropout: number; bidirectional: boolean; proj_size: number; device?: DeviceLike | null; dtype?: DType | null }) {
+  constructor(mode: Mode, input_size: number, hidden_size: number, ...args: Args<LSTMPos, LSTMKw>) {
     super();
+    // PyTorch's RNNBase(mode, input_size, hidden_size, num_layers, bias, ...): the subclasses pass their parsed options
+    const o = parseRNN("RNNBase", args);
     this.mode = mode;
     this.input_size = input_size;
     this.hidden_size = hidden_size;
@@ -243,6 +245,28 @@ function singleForward(m: RNNBase, input: Tensor, hx: Tensor | null | undefined)
   return [output, hidden];
 }
 
+/**
+ * RNN, LSTM and GRU take PyTorch's (*args, **kwargs): input_size and hidden_size
+ * may come positionally or in the options object. Returns them and the rest.
+ */
+function sizeArgs(op: string, raw: readonly unknown[]): [number, number, unknown[]] {
+  const pos = [...raw];
+  while (pos.length && pos[pos.length - 1] === undefined) pos.pop();
+  const last = pos[pos.length - 1];
+  const kw = last && typeof last === "object" && !Array.isArray(last) && !(last instanceof Tensor) ? { ...(pos.pop() as Record<string, unknown>) } : null;
+  const take = (i: number, name: string): number => {
+    if (i < pos.length) {
+      if (kw && name in kw) throw new TorchTypeError(`${op}() got multiple values for argument '${name}'`);
+      return pos[i] as number;
+    }
+    if (kw && name in kw) { const v = kw[name]; delete kw[name]; return v as number; }
+    throw new TorchTypeError(`${op}() missing 1 required positional argument: '${name}'`);
+  };
+  const input_size = take(0, "input_size"), hidden_size = take(1, "hidden_size");
+  const rest = pos.slice(2);
+  return [input_size, hidden_size, kw && Object.keys(kw).length ? [...rest, kw] : rest];
+}
+
 function rejectProj(kw: unknown): void {
   if (kw && typeof kw === "object" && !Array.isArray(kw) && !(kw instanceof Tensor) && "proj_size" in kw) {
     throw new TorchError("proj_size argument is only supported for LSTM, not RNN or GRU");
@@ -257,7 +281,8 @@ const lastKw = (args: readonly unknown[]) => args[args.length - 1];
  */
 export class RNN extends RNNBase {
   nonlinearity: "tanh" | "relu";
-  constructor(input_size: number, hidden_size: number, ...args: Args<RNNPos, RNNKw & { nonlinearity?: "tanh" | "relu" }>) {
+  constructor(input_size: number, hidden_size: number, ...given: Args<RNNPos, RNNKw & { nonlinearity?: "tanh" | "relu" }>) {
+    const [i, h, args] = sizeArgs("RNN", [input_size, hidden_size, ...given]);
     rejectProj(lastKw(args));
     const kw = lastKw(args);
     let nonlinearity: string = "tanh";
@@ -271,7 +296,7 @@ export class RNN extends RNNBase {
     if (nonlinearity === "tanh") mode = "RNN_TANH";
     else if (nonlinearity === "relu") mode = "RNN_RELU";
     else throw new TorchError(`Unknown nonlinearity '${nonlinearity}'`);
-    super(mode, input_size, hidden_size, parseRNN("RNN", rest));
+    super(mode, i, h, parseRNN("RNN", rest));
     this.nonlinearity = nonlinearity as "tanh" | "relu";
   }
   override forward(input: Tensor, hx: Tensor | null = null): [Tensor, Tensor] { return singleForward(this, input, hx); }
@@ -283,9 +308,10 @@ export class RNN extends RNNBase {
  * `gru(input, h_0?)` returns `[output, h_n]`.
  */
 export class GRU extends RNNBase {
-  constructor(input_size: number, hidden_size: number, ...args: Args<RNNPos, RNNKw>) {
+  constructor(input_size: number, hidden_size: number, ...given: Args<RNNPos, RNNKw>) {
+    const [i, h, args] = sizeArgs("GRU", [input_size, hidden_size, ...given]);
     rejectProj(lastKw(args));
-    super("GRU", input_size, hidden_size, parseRNN("GRU", args));
+    super("GRU", i, h, parseRNN("GRU", args));
   }
   override forward(input: Tensor, hx: Tensor | null = null): [Tensor, Tensor] { return singleForward(this, input, hx); }
 }
@@ -296,8 +322,9 @@ export class GRU extends RNNBase {
  * returns `[output, [h_n, c_n]]`.
  */
 export class LSTM extends RNNBase {
-  constructor(input_size: number, hidden_size: number, ...args: Args<LSTMPos, LSTMKw>) {
-    super("LSTM", input_size, hidden_size, parseRNN("LSTM", args));
+  constructor(input_size: number, hidden_size: number, ...given: Args<LSTMPos, LSTMKw>) {
+    const [i, h, args] = sizeArgs("LSTM", [input_size, hidden_size, ...given]);
+    super("LSTM", i, h, parseRNN("LSTM", args));
   }
 
   get_expected_cell_size(input: Tensor): [number, number, number] {
