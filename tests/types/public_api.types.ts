@@ -40,11 +40,50 @@ torch.nn.functional.max_pool2d(torch.ones(1, 1, 4, 4), { kernel_size: 2, stride:
 torch.nn.utils.clip_grad_norm_(lin.parameters(), { max_norm: 1 });
 void conv; void pool; void sched;
 
+// wrong argument kinds to nn modules, optimizers, schedulers and functionals
+// @ts-expect-error in_features must be a number
+new torch.nn.Linear("3", 2);
+// @ts-expect-error in_features must be a number (keyword form)
+new torch.nn.Linear({ in_features: "3", out_features: 2 });
+// @ts-expect-error kernel_size must be a number or numbers
+new torch.nn.Conv2d(3, 6, { kernel_size: "5" });
+// @ts-expect-error bias is a boolean
+new torch.nn.Linear(3, 2, { bias: 1 });
+// @ts-expect-error 'kernel' is not a parameter of MaxPool2d
+new torch.nn.MaxPool2d({ kernel: 2 });
+// @ts-expect-error lr must be a number
+new torch.optim.SGD(lin.parameters(), { lr: "0.1" });
+// @ts-expect-error betas are numbers
+new torch.optim.Adam(lin.parameters(), { betas: ["0.9", "0.999"] });
+// @ts-expect-error a scheduler takes an optimizer, not a module
+new torch.optim.lr_scheduler.StepLR(lin, { step_size: 2 });
+// @ts-expect-error step_size must be a number
+new torch.optim.lr_scheduler.StepLR(opt, { step_size: "2" });
+// @ts-expect-error kernel_size must be a number or numbers
+torch.nn.functional.max_pool2d(torch.ones(1, 1, 4, 4), { kernel_size: "2" });
+// @ts-expect-error reduction is a string
+torch.nn.functional.mse_loss(x, x, { reduction: 1 });
+// @ts-expect-error other must be a Tensor or a number
+torch.add(x, "1");
+// @ts-expect-error dim must be a number
+x.unique({ dim: "0" });
+// @ts-expect-error the value set must be a Tensor or a number
+x.setitem(0, "a");
+
 // results are Tensors (or the right tuple), never any
 const t: torch.Tensor = x.add(x);
 // @ts-expect-error a Tensor is not a number
 const n: number = x.add(x);
 const [values, indices]: torch.Tensor[] = torch.topk(x, 1);
+// max/min/median: one Tensor, or (values, indices) along a dim
+const whole: torch.Tensor = x.max();
+const along: torch.Tensor = x.max(1).values.add(torch.min(x, { dim: 0 }).indices);
+// @ts-expect-error max() over all elements has no indices
+x.max().indices;
+const typeName: string = x.type();
+const asDouble: torch.Tensor = x.type(torch.float64);
+const nested: unknown[] | number | boolean | bigint = x.tolist();
+void whole; void along; void typeName; void asDouble; void nested;
 
 // internals are not part of the torch namespace
 // @ts-expect-error bind is @xlatorch/core's, not torch's
