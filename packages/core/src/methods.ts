@@ -23,6 +23,7 @@ import * as Rnd from "./ops/random.js";
 import * as Cmp from "./ops/compare.js";
 import * as M from "./ops/math.js";
 import * as Mx from "./ops/matrix.js";
+import * as SA from "./ops/scale_add.js";
 import * as Scan from "./ops/scan.js";
 import * as Sct from "./ops/scatter.js";
 import * as Sort from "./ops/sort.js";
@@ -44,13 +45,14 @@ export const METHOD_FUNCTIONS: Record<string, Fn> = {
   var: R.var_,
   ...pick(S, ["view", "reshape", "view_as", "reshape_as", "permute", "transpose", "swapaxes", "swapdims", "t", "expand", "expand_as",
     "broadcast_to", "squeeze", "unsqueeze", "narrow", "select", "flatten", "ravel", "unflatten", "contiguous", "clone", "split",
-    "chunk", "unbind", "flip", "fliplr", "flipud", "roll", "repeat", "tril", "triu", "diagonal", "movedim", "moveaxis"]),
+    "chunk", "unbind", "flip", "fliplr", "flipud", "roll", "repeat", "movedim", "moveaxis"]),
   ...pick(I, ["getitem", "setitem", "gather", "index_select", "take_along_dim", "masked_fill", "nonzero", "argwhere", "masked_select",
     "index_put"]),
-  ...pick(L, ["matmul", "mm", "bmm", "dot", "inner", "outer", "ger", "addmm", "addmv", "addr", "addbmm", "baddbmm", "mv", "kron", "cross"]),
+  ...pick(L, ["matmul", "mm", "bmm", "dot", "inner", "outer", "ger", "mv", "kron", "cross"]),
+  ...pick(SA, ["addmm", "addmv", "addr", "addbmm", "baddbmm"]),
   copy_, fill_, zero_,
   ...pick(Rnd, ["uniform_", "normal_", "random_", "bernoulli_", "exponential_", "bernoulli", "multinomial"]),
-  ...pick(Mx, ["diag", "diag_embed", "trace"]),
+  ...pick(Mx, ["tril", "triu", "diagonal", "diag", "diag_embed", "trace"]),
   ...pick(M, ["addcmul", "addcdiv", "nan_to_num", "hypot", "logaddexp", "logaddexp2", "xlogy", "sinc", "heaviside", "copysign", "deg2rad",
     "rad2deg", "float_power", "sgn", "logit", "erfc"]),
   ...pick(Cmp, ["isclose", "allclose", "equal", "signbit", "isposinf", "isneginf", "isreal"]),

@@ -90,6 +90,12 @@ export function checkOperand(op: string, x: unknown, name: string): asserts x is
   if (!(x instanceof Tensor) && !isScalar(x)) throw new TorchTypeError(`${op}(): argument '${name}' must be Tensor or Number, not ${describe(x)}`);
 }
 
+/** Tensors of one dtype (addmm and friends). */
+export function sameDtypes(op: string, ts: readonly Tensor[], names: readonly string[]): void {
+  const i = ts.findIndex((t) => t.dtype !== ts[0]!.dtype);
+  if (i > 0) throw new TorchError(`${op}: expected ${names[0]} and ${names[i]} to have the same dtype, but got: ${ts[0]!.dtype} != ${ts[i]!.dtype}`);
+}
+
 /** Scalars cast to the result dtype as PyTorch does: integral results truncate them (beta=0.5 acts as 0). */
 export function castScalars(op: string, dt: DType, scalars: Record<string, unknown>): number[] {
   return Object.entries(scalars).map(([name, v]) => {

@@ -58,6 +58,10 @@ export function commonDevice(xs: readonly unknown[]): Device | undefined {
   return dev;
 }
 
+/** dot_general with explicit batch and contracting dims. */
+export const dotGeneral = (a: Tensor, b: Tensor, lb: number[], rb: number[], lc: number[], rc: number[]) =>
+  bind1(P.dot_general!, [a, b], { lhs_batch: lb, rhs_batch: rb, lhs_contract: lc, rhs_contract: rc });
+
 export function convert(x: Tensor, dtype: DType): Tensor {
   return x.dtype === dtype ? x : bind1(P.convert!, [x], { dtype });
 }

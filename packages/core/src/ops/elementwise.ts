@@ -8,7 +8,7 @@ import { TorchError, TorchTypeError } from "../errors.js";
 import { P, type CompareDirection, type PrimName } from "../prims.js";
 import { broadcastShapes, sameShape } from "../shape.js";
 import { Tensor } from "../tensor.js";
-import { checkOperand, describe, isScalar, parseArgs, type Scalar, type TensorOrScalar } from "./args.js";
+import { checkOperand, describe, parseArgs, type Scalar, type TensorOrScalar } from "./args.js";
 import { commonDevice, convert, cpuScalarTo, expandTo, operand, scalarTensor } from "./base.js";
 
 /**

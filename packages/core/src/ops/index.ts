@@ -16,6 +16,7 @@ export * from "./tensor_lists.js";
 export * from "./indexing.js";
 export * from "./scatter.js";
 export * from "./linalg.js";
+export * from "./scale_add.js";
 export * from "./matrix.js";
 export { copy_, fill_, zero_, assign, inplace, writing } from "./inplace.js";
 export { namedPair, scalarTensor, convert as _convert, expandTo as _expandTo } from "./base.js";

@@ -1,16 +1,16 @@
 // Products: matmul (PyTorch's rank rules and batch broadcasting), mm, bmm, mv,
-// dot, inner, outer, einsum, tensordot, kron, cross, and the scale-and-add
-// forms addmm/addmv/addr/addbmm/baddbmm.
+// dot, inner, outer, einsum, tensordot, kron, cross. (beta * input + alpha *
+// product, addmm and friends, is scale_add.ts.)
 import { surface } from "../autograd.js";
 import { bind1 } from "../dispatch.js";
-import { bool, promote_types, result_type } from "../dtype_all.js";
+import { promote_types, result_type } from "../dtype_all.js";
 import { TorchError, TorchTypeError } from "../errors.js";
 import { P, type DotDims } from "../prims.js";
 import { broadcastShapes, normDim, shapeStr } from "../shape.js";
 import { Tensor } from "../tensor.js";
-import { castScalars, checkTensor, describe, parseArgs } from "./args.js";
-import { convert, expandTo, operand } from "./base.js";
-import { add, logical_and, logical_or, mul, sub } from "./elementwise.js";
+import { checkTensor, describe, parseArgs, sameDtypes } from "./args.js";
+import { convert, dotGeneral, expandTo, operand } from "./base.js";
+import { mul, sub } from "./elementwise.js";
 import { reducePrim } from "./reduce.js";
 import { expand, permute, reshape, roll, sliceDim, squeeze, unsqueeze } from "./shape.js";
 
@@ -18,8 +18,6 @@ function sameDtype(op: string, a: Tensor, b: Tensor): void {
   if (a.dtype !== b.dtype) throw new TorchError(`${op}: expected m1 and m2 to have the same dtype, but got: ${a.dtype} != ${b.dtype}`);
 }
 
-const dot_general = (a: Tensor, b: Tensor, lb: number[], rb: number[], lc: number[], rc: number[]) =>
-  bind1(P.dot_general!, [a, b], { lhs_batch: lb, rhs_batch: rb, lhs_contract: lc, rhs_contract: rc });
 // The 2-D product's attributes, shared by every call (attributes are never mutated).
 const MM_DIMS = Object.freeze({ lhs_batch: Object.freeze([]), rhs_batch: Object.freeze([]), lhs_contract: Object.freeze([1]), rhs_contract: Object.freeze([0]) }) as unknown as DotDims;
 
@@ -36,19 +34,19 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   // named like PyTorch's dispatch: mm, mv, dot, else a batched product viewed back
   const name = a.ndim === 1 && b.ndim === 1 ? "dot" : a.ndim === 2 && b.ndim === 2 ? "mm" : a.ndim === 2 && b.ndim === 1 ? "mv" : "UnsafeViewBackward0";
   return surface(name, () => {
-    if (a.ndim === 1 && b.ndim === 1) return dot_general(a, b, [], [], [0], [0]);
+    if (a.ndim === 1 && b.ndim === 1) return dotGeneral(a, b, [], [], [0], [0]);
     if (a.ndim === 2 && b.ndim === 2) return bind1(P.dot_general!, [a, b], MM_DIMS);
     if (b.ndim === 1) return squeeze(matmul(a, unsqueeze(b, 1)), -1);
     if (a.ndim === 1) return squeeze(matmul(unsqueeze(a, 0), b), -2);
     if (b.ndim === 2) {
       // Fold a's batch dims into its rows: one 2-D product.
-      const r = dot_general(reshape(a, [-1, k1]), b, [], [], [1], [0]);
+      const r = dotGeneral(reshape(a, [-1, k1]), b, [], [], [1], [0]);
       return reshape(r, [...a.shape.slice(0, -1), b.shape[1]!]);
     }
     const batch = broadcastShapes("matmul", a.shape.slice(0, -2), b.shape.slice(0, -2));
     const ae = reshape(expand(a, [...batch, ...a.shape.slice(-2)]), [-1, ...a.shape.slice(-2)]);
     const be = reshape(expand(b, [...batch, ...b.shape.slice(-2)]), [-1, ...b.shape.slice(-2)]);
-    const r = dot_general(ae, be, [0], [0], [2], [1]);
+    const r = dotGeneral(ae, be, [0], [0], [2], [1]);
     return reshape(r, [...batch, a.shape[a.ndim - 2]!, b.shape[b.ndim - 1]!]);
   });
 }
@@ -64,13 +62,13 @@ export function bmm(a: Tensor, b: Tensor): Tensor {
   if (a.shape[0] !== b.shape[0]) throw new TorchError(`bmm: batch1 and batch2 must have same number of batches, got ${a.shape[0]} and ${b.shape[0]}`);
   if (a.shape[2] !== b.shape[1]) throw new TorchError(`bmm: Expected size for first two dimensions of batch2 tensor to be: [${a.shape[0]}, ${a.shape[2]}] but got: [${b.shape[0]}, ${b.shape[1]}].`);
   sameDtype("bmm", a, b);
-  return surface("bmm", () => dot_general(a, b, [0], [0], [2], [1]));
+  return surface("bmm", () => dotGeneral(a, b, [0], [0], [2], [1]));
 }
 export function dot(a: Tensor, b: Tensor): Tensor {
   if (a.ndim !== 1 || b.ndim !== 1) throw new TorchError(`dot: 1D tensors expected, but got ${a.ndim}D and ${b.ndim}D tensors`);
   if (a.shape[0] !== b.shape[0]) throw new TorchError(`dot: inconsistent tensor size, expected tensor [${a.shape[0]}] and src [${b.shape[0]}] to have the same number of elements, but got ${a.shape[0]} and ${b.shape[0]} elements respectively`);
   sameDtype("dot", a, b);
-  return surface("dot", () => dot_general(a, b, [], [], [0], [0]));
+  return surface("dot", () => dotGeneral(a, b, [], [], [0], [0]));
 }
 export const vdot = dot;
 /**
@@ -83,51 +81,13 @@ export function inner(a: Tensor, b: Tensor): Tensor {
   if (a.shape[a.ndim - 1] !== b.shape[b.ndim - 1]) throw new TorchError(`inner() the last dimension must match on both input tensors but got shapes ${shapeStr(a.shape)} and ${shapeStr(b.shape)}`);
   if (a.dtype !== b.dtype) throw new TorchError(`inner(): expected scalar type ${a.dtype.scalarName} but found ${b.dtype.scalarName}`);
   if (a.dtype.name === "bool") throw new TorchError(`inner: "addmm_impl_cpu_" not implemented for 'Bool'`);
-  return surface("ReshapeAliasBackward0", () => dot_general(a, b, [], [], [a.ndim - 1], [b.ndim - 1]));
+  return surface("ReshapeAliasBackward0", () => dotGeneral(a, b, [], [], [a.ndim - 1], [b.ndim - 1]));
 }
 export function outer(a: Tensor, b: Tensor): Tensor {
   if (a.ndim !== 1 || b.ndim !== 1) throw new TorchError(`outer: expected 1D tensors, got ${a.ndim}D and ${b.ndim}D`);
   return surface("mul", () => mul(unsqueeze(a, 1), unsqueeze(b, 0)));
 }
 export const ger = outer;
-
-function sameDtypes(op: string, ts: readonly Tensor[], names: readonly string[]): void {
-  const i = ts.findIndex((t) => t.dtype !== ts[0]!.dtype);
-  if (i > 0) throw new TorchError(`${op}: expected ${names[0]} and ${names[i]} to have the same dtype, but got: ${ts[0]!.dtype} != ${ts[i]!.dtype}`);
-}
-
-/** beta * input + alpha * product; beta = 0 ignores input entirely (NaN and inf included), as in PyTorch. */
-function scaleAdd(op: string, input: Tensor, product: Tensor, beta: number, alpha: number): Tensor {
-  // input expands to the product's shape (PyTorch's expand_size check)
-  const target = product.shape, off = target.length - input.ndim;
-  if (off < 0) throw new TorchError(`${op}: the number of sizes provided (${target.length}) must be greater or equal to the number of dimensions in the tensor (${input.ndim})`);
-  for (let i = input.ndim - 1; i >= 0; i--) {
-    const s = input.shape[i]!;
-    if (s !== 1 && s !== target[i + off]) {
-      throw new TorchError(`${op}: The expanded size of the tensor (${target[i + off]}) must match the existing size (${s}) at non-singleton dimension ${i + off}.  Target sizes: ${shapeStr(target)}.  Tensor sizes: ${shapeStr(input.shape)}`);
-    }
-  }
-  if (product.dtype === bool) {
-    // bool: (beta && input) || (alpha && product), as PyTorch's bool kernel
-    const pb = alpha ? product : logical_and(product, false);
-    return beta ? logical_or(input, pb) : pb;
-  }
-  const p = alpha === 1 ? product : mul(product, alpha);
-  if (beta === 0) return p;
-  return add(beta === 1 ? input : mul(input, beta), p);
-}
-
-/** addmm(input, mat1, mat2, *, beta=1, alpha=1) = beta * input + alpha * (mat1 @ mat2). */
-export function addmm(input: Tensor, mat1: Tensor, mat2: Tensor, ...args: unknown[]): Tensor {
-  const { beta, alpha } = parseArgs("addmm", args, ["beta", "alpha"], { beta: 1, alpha: 1 });
-  checkTensor("addmm", "input", input); checkTensor("addmm", "mat1", mat1); checkTensor("addmm", "mat2", mat2);
-  if (mat1.ndim !== 2) throw new TorchError(`addmm: mat1 must be a matrix, got ${mat1.ndim}-D tensor`);
-  if (mat2.ndim !== 2) throw new TorchError(`addmm: mat2 must be a matrix, got ${mat2.ndim}-D tensor`);
-  if (mat1.shape[1] !== mat2.shape[0]) throw new TorchError(`addmm: mat1 and mat2 shapes cannot be multiplied (${mat1.shape[0]}x${mat1.shape[1]} and ${mat2.shape[0]}x${mat2.shape[1]})`);
-  sameDtypes("addmm", [input, mat1, mat2], ["input", "mat1", "mat2"]);
-  const [b, a] = castScalars("addmm", input.dtype, { beta, alpha });
-  return surface("addmm", () => scaleAdd("addmm", input, matmul(mat1, mat2), b!, a!));
-}
 
 /** mv(input, vec): matrix-vector product. */
 export function mv(mat: Tensor, vec: Tensor, ...extra: unknown[]): Tensor {
@@ -137,58 +97,6 @@ export function mv(mat: Tensor, vec: Tensor, ...extra: unknown[]): Tensor {
   if (mat.shape[1] !== vec.shape[0]) throw new TorchError(`mv: size mismatch, got ${mat.shape[0]}, ${mat.shape[0]}x${mat.shape[1]},${vec.shape[0]} (mat ${shapeStr(mat.shape)} and vec ${shapeStr(vec.shape)})`);
   sameDtypes("mv", [mat, vec], ["input", "vec"]);
   return surface("mv", () => matmul(mat, vec));
-}
-
-/** addmv(input, mat, vec, *, beta=1, alpha=1) = beta * input + alpha * (mat @ vec). */
-export function addmv(input: Tensor, mat: Tensor, vec: Tensor, ...args: unknown[]): Tensor {
-  const { beta, alpha } = parseArgs("addmv", args, ["beta", "alpha"], { beta: 1, alpha: 1 });
-  checkTensor("addmv", "input", input);
-  if (mat.ndim !== 2 || vec.ndim !== 1) throw new TorchError(`addmv: vector + matrix @ vector expected, got input ${input.ndim}-D, mat ${mat.ndim}-D, vec ${vec.ndim}-D`);
-  if (mat.shape[1] !== vec.shape[0]) throw new TorchError(`addmv: size mismatch, got input (${input.shape.join("x")}), mat (${mat.shape[0]}x${mat.shape[1]}), vec (${vec.shape[0]})`);
-  sameDtypes("addmv", [input, mat, vec], ["input", "mat", "vec"]);
-  const [b, a] = castScalars("addmv", input.dtype, { beta, alpha });
-  return surface("addmv", () => scaleAdd("addmv", input, matmul(mat, vec), b!, a!));
-}
-
-/** addr(input, vec1, vec2, *, beta=1, alpha=1) = beta * input + alpha * outer(vec1, vec2). */
-export function addr(input: Tensor, vec1: Tensor, vec2: Tensor, ...args: unknown[]): Tensor {
-  const { beta, alpha } = parseArgs("addr", args, ["beta", "alpha"], { beta: 1, alpha: 1 });
-  if (vec1.ndim !== 1 || vec2.ndim !== 1) throw new TorchError(`addr: Expected 1-D argument vec1 and vec2, but got ${vec1.ndim}-D and ${vec2.ndim}-D`);
-  sameDtypes("addr", [input, vec1, vec2], ["input", "vec1", "vec2"]);
-  if (!input.dtype.is_floating_point) {
-    for (const [name, v] of [["beta", beta], ["alpha", alpha]] as const) {
-      if (typeof v === "number" && !Number.isInteger(v)) throw new TorchError(`addr: For integral input tensors, argument ${name} must not be a floating point number.`);
-    }
-  }
-  const [b, a] = castScalars("addr", input.dtype, { beta, alpha });
-  const outer = () => (vec1.dtype === bool ? logical_and(unsqueeze(vec1, 1), unsqueeze(vec2, 0)) : mul(unsqueeze(vec1, 1), unsqueeze(vec2, 0)));
-  return surface("addr", () => scaleAdd("addr", input, outer(), b!, a!));
-}
-
-function checkBatches(op: string, b1: Tensor, b2: Tensor): void {
-  if (b1.ndim !== 3) throw new TorchError(`${op}: batch1 must be a 3D tensor, got ${b1.ndim}-D`);
-  if (b2.ndim !== 3) throw new TorchError(`${op}: batch2 must be a 3D tensor, got ${b2.ndim}-D`);
-  if (b1.shape[0] !== b2.shape[0]) throw new TorchError(`${op}: batch1 and batch2 must have same number of batches, got ${b1.shape[0]} and ${b2.shape[0]}`);
-  if (b1.shape[2] !== b2.shape[1]) throw new TorchError(`${op}: Incompatible matrix sizes for bmm (${b1.shape[1]}x${b1.shape[2]} and ${b2.shape[1]}x${b2.shape[2]})`);
-}
-
-/** addbmm(input, batch1, batch2, *, beta=1, alpha=1) = beta * input + alpha * sum_b batch1[b] @ batch2[b]. */
-export function addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, ...args: unknown[]): Tensor {
-  const { beta, alpha } = parseArgs("addbmm", args, ["beta", "alpha"], { beta: 1, alpha: 1 });
-  checkBatches("addbmm", batch1, batch2);
-  sameDtypes("addbmm", [input, batch1, batch2], ["input", "batch1", "batch2"]);
-  const [b, a] = castScalars("addbmm", input.dtype, { beta, alpha });
-  // one contraction over the batch and inner dims: [b, n, k] x [b, k, p] -> [n, p]
-  return surface("addbmm", () => scaleAdd("addbmm", input, dot_general(batch1, batch2, [], [], [0, 2], [0, 1]), b!, a!));
-}
-
-/** baddbmm(input, batch1, batch2, *, beta=1, alpha=1) = beta * input + alpha * bmm(batch1, batch2). */
-export function baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, ...args: unknown[]): Tensor {
-  const { beta, alpha } = parseArgs("baddbmm", args, ["beta", "alpha"], { beta: 1, alpha: 1 });
-  checkBatches("baddbmm", batch1, batch2);
-  sameDtypes("baddbmm", [input, batch1, batch2], ["input", "batch1", "batch2"]);
-  const [b, a] = castScalars("baddbmm", input.dtype, { beta, alpha });
-  return surface("baddbmm", () => scaleAdd("baddbmm", input, bmm(batch1, batch2), b!, a!));
 }
 
 /** tensordot(a, b, dims=2): dims an int (last dims of a with first dims of b) or [dims_a, dims_b]. */
@@ -213,7 +121,7 @@ export function tensordot(a: Tensor, b: Tensor, ...args: unknown[]): Tensor {
     if (a.shape[d] !== b.shape[db[i]!]) throw new TorchError(`tensordot: contracted dimensions need to match, but first has size ${a.shape[d]} in dim ${d} and second has size ${b.shape[db[i]!]} in dim ${db[i]}`);
   });
   if (a.dtype !== b.dtype) throw new TorchError(`tensordot: expected both tensors to have the same dtype, but got ${a.dtype} and ${b.dtype}`);
-  return surface("ReshapeAliasBackward0", () => dot_general(a, b, [], [], da, db));
+  return surface("ReshapeAliasBackward0", () => dotGeneral(a, b, [], [], da, db));
 }
 
 /** kron(a, b): Kronecker product (ranks equalised with leading ones, dtypes promoted). */
@@ -285,7 +193,7 @@ export function einsum(equation: string, ...operands: (Tensor | Tensor[])[]): Te
       const contract = [...accL].filter((c) => l.includes(c) && !rest.includes(c));
       // Size-1 broadcasting between operands: expand to the common size first.
       const a = expandLabels(acc, accL, sizes), b = expandLabels(t, l, sizes);
-      const r = dot_general(a, b, batch.map((c) => accL.indexOf(c)), batch.map((c) => l.indexOf(c)),
+      const r = dotGeneral(a, b, batch.map((c) => accL.indexOf(c)), batch.map((c) => l.indexOf(c)),
         contract.map((c) => accL.indexOf(c)), contract.map((c) => l.indexOf(c)));
       accL = [...batch, ...[...accL].filter((c) => !batch.includes(c) && !contract.includes(c)), ...[...l].filter((c) => !batch.includes(c) && !contract.includes(c))].join("");
       acc = r;

@@ -3,7 +3,7 @@
 // nansum/nanmean, norm, dist/cdist, logsumexp, softmax/log_softmax.
 import { surface } from "../autograd.js";
 import { bind1 } from "../dispatch.js";
-import { bool, get_default_dtype, int64, result_type, type DType } from "../dtype_all.js";
+import { bool, get_default_dtype, int64, result_type, } from "../dtype_all.js";
 import { TorchError, TorchIndexError, TorchTypeError } from "../errors.js";
 import { P, type ReduceOp } from "../prims.js";
 import { broadcastShapes, normDim, normDims } from "../shape.js";

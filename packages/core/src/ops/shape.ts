@@ -1,6 +1,7 @@
 // Views and shape ops: view/reshape/transpose/permute/expand/squeeze/...,
 // cat/stack/split/chunk/unbind, tensor_split/hsplit/vsplit/dsplit,
-// flip/roll/rot90/repeat/tile, narrow_copy, tril/triu, diagonal, movedim.
+// flip/roll/rot90/repeat/tile, narrow_copy, movedim. (tril/triu and diagonal
+// are in matrix.ts.)
 import { surface } from "../autograd.js";
 import { bind1 } from "../dispatch.js";
 import { int64, promote_types } from "../dtype_all.js";
@@ -240,38 +241,6 @@ export function repeat(x: Tensor, ...args: unknown[]): Tensor {
     const inter = shape.flatMap((s) => [1, s]);
     const big = shape.flatMap((s, i) => [reps[i]!, s]);
     return reshape(expand(reshape(x, inter), big), shape.map((s, i) => s * reps[i]!));
-  });
-}
-
-function triangle(op: string, x: Tensor, diagonal: number, lower: boolean): Tensor {
-  if (x.ndim < 2) throw new TorchError(`${op}: input tensor must have at least 2 dimensions`);
-  return surface(op, () => {
-    const [r, c] = [x.shape[x.ndim - 2]!, x.shape[x.ndim - 1]!];
-    const rows = bind1(P.iota!, [], { shape: [r, c], dim: 0, dtype: int64 }, x.device);
-    const cols = bind1(P.iota!, [], { shape: [r, c], dim: 1, dtype: int64 }, x.device);
-    const delta = (cols as any).sub(rows) as Tensor;
-    const keep = lower ? (delta as any).le(diagonal) : (delta as any).ge(diagonal);
-    return (x as any).masked_fill((keep as any).logical_not(), 0) as Tensor;
-  });
-}
-export const tril = (x: Tensor, ...a: unknown[]) => triangle("tril", x, parseArgs("tril", a, ["diagonal"], { diagonal: 0 }).diagonal, true);
-export const triu = (x: Tensor, ...a: unknown[]) => triangle("triu", x, parseArgs("triu", a, ["diagonal"], { diagonal: 0 }).diagonal, false);
-
-export function diagonal(x: Tensor, ...args: unknown[]): Tensor {
-  const { offset, dim1, dim2 } = parseArgs("diagonal", args, ["offset", "dim1", "dim2"], { offset: 0, dim1: 0, dim2: 1 });
-  const a = normDim(dim1, x.ndim, "diagonal"), b = normDim(dim2, x.ndim, "diagonal");
-  if (a === b) throw new TorchError(`diagonal dimensions cannot be identical ${dim1}, ${dim2}`);
-  return surface("diagonal", () => {
-    const rest = [...Array(x.ndim).keys()].filter((d) => d !== a && d !== b);
-    let y = permute(x, [...rest, a, b]);
-    const [n, m] = [x.shape[a]!, x.shape[b]!];
-    y = offset >= 0 ? sliceDim(y, y.ndim - 1, Math.min(offset, m), m) : sliceDim(y, y.ndim - 2, Math.min(-offset, n), n);
-    const [n2, m2] = [y.shape[y.ndim - 2]!, y.shape[y.ndim - 1]!];
-    const len = Math.max(0, Math.min(n2, m2));
-    y = sliceDim(y, y.ndim - 2, 0, len);
-    y = sliceDim(y, y.ndim - 1, 0, len);
-    const flat = reshape(y, [...y.shape.slice(0, -2), len * len]);
-    return sliceDim(flat, flat.ndim - 1, 0, len * len, len + 1);
   });
 }
 
