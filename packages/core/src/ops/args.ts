@@ -9,7 +9,11 @@ export type Scalar = number | boolean | bigint;
 export type TensorOrScalar = Tensor | Scalar;
 
 export const isKwargs = (x: unknown): x is Record<string, unknown> =>
-  typeof x === "object" && x !== null && !Array.isArray(x) && !(x instanceof Tensor) && !ArrayBuffer.isView(x) &&
+  typeof x === "object" &&
+  x !== null &&
+  !Array.isArray(x) &&
+  !(x instanceof Tensor) &&
+  !ArrayBuffer.isView(x) &&
   Object.getPrototypeOf(x) === Object.prototype;
 
 /**
@@ -17,14 +21,25 @@ export const isKwargs = (x: unknown): x is Record<string, unknown> =>
  * names. Any trailing run of positionals may move into the options object;
  * unknown or duplicated names throw.
  */
-export function parseArgs<K extends string>(op: string, args: readonly unknown[], names: readonly K[], defaults: Partial<Record<K, unknown>> = {}): Record<K, any> {
+export function parseArgs<K extends string>(
+  op: string,
+  args: readonly unknown[],
+  names: readonly K[],
+  defaults: Partial<Record<K, unknown>> = {},
+): Record<K, any> {
   if (args.length === 0) return { ...defaults } as Record<K, any>;
   let pos = args as unknown[];
   let kw: Record<string, unknown> = {};
-  if (pos.length && isKwargs(pos[pos.length - 1])) { kw = pos[pos.length - 1] as Record<string, unknown>; pos = pos.slice(0, -1); }
-  if (pos.length > names.length) throw new TorchTypeError(`${op}() takes ${names.length} positional arguments but ${pos.length} were given`);
+  if (pos.length && isKwargs(pos[pos.length - 1])) {
+    kw = pos[pos.length - 1] as Record<string, unknown>;
+    pos = pos.slice(0, -1);
+  }
+  if (pos.length > names.length)
+    throw new TorchTypeError(`${op}() takes ${names.length} positional arguments but ${pos.length} were given`);
   const out: Record<string, unknown> = { ...defaults };
-  pos.forEach((v, i) => { if (v !== undefined) out[names[i]!] = v; });
+  pos.forEach((v, i) => {
+    if (v !== undefined) out[names[i]!] = v;
+  });
   for (const [k, v] of Object.entries(kw)) {
     const i = names.indexOf(k as K);
     if (i < 0) throw new TorchTypeError(`${op}() got an unexpected keyword argument '${k}'`);
@@ -41,14 +56,17 @@ export function splitSizes(op: string, args: readonly unknown[]): [number[], unk
   while (i < args.length && typeof args[i] === "number") i++;
   const next = args[i];
   if (next !== undefined && !isKwargs(next)) {
-    throw new TorchTypeError(`${op}(): argument 'size' must be a sequence of ints, but got ${describe(next)}${typeof next === "string" ? ` '${next}'` : ""}`);
+    throw new TorchTypeError(
+      `${op}(): argument 'size' must be a sequence of ints, but got ${describe(next)}${typeof next === "string" ? ` '${next}'` : ""}`,
+    );
   }
   return [checkSizes(op, args.slice(0, i) as number[]), args.slice(i)];
 }
 
 function checkSizes(op: string, s: number[]): number[] {
   for (const d of s) {
-    if (typeof d !== "number" || !Number.isInteger(d)) throw new TorchTypeError(`${op}(): argument 'size' must be a sequence of ints, but got ${String(d)}`);
+    if (typeof d !== "number" || !Number.isInteger(d))
+      throw new TorchTypeError(`${op}(): argument 'size' must be a sequence of ints, but got ${String(d)}`);
   }
   return s;
 }
@@ -64,7 +82,8 @@ export function checkTensor(op: string, name: string, x: unknown): Tensor {
 }
 
 export function checkInt(op: string, name: string, x: unknown): number {
-  if (typeof x !== "number" || !Number.isInteger(x)) throw new TorchTypeError(`${op}(): argument '${name}' must be int, not ${describe(x)}`);
+  if (typeof x !== "number" || !Number.isInteger(x))
+    throw new TorchTypeError(`${op}(): argument '${name}' must be int, not ${describe(x)}`);
   return x;
 }
 
@@ -74,26 +93,42 @@ export function checkInt(op: string, name: string, x: unknown): number {
  */
 export function checkSameDevice(op: string, self: Tensor, argName: string, arg: Tensor): void {
   if (!arg.device.equals(self.device)) {
-    throw new TorchError(`Expected all tensors to be on the same device, but found at least two devices, ${self.device} and ${arg.device}! (when checking argument for argument ${argName} in method ${op})`);
+    throw new TorchError(
+      `Expected all tensors to be on the same device, but found at least two devices, ${self.device} and ${arg.device}! (when checking argument for argument ${argName} in method ${op})`,
+    );
   }
 }
 
 export const describe = (x: unknown): string =>
-  x === null ? "NoneType" : x instanceof Tensor ? "Tensor" : Array.isArray(x) ? "list" : typeof x === "number" ? (Number.isInteger(x) ? "int" : "float") : typeof x;
+  x === null
+    ? "NoneType"
+    : x instanceof Tensor
+      ? "Tensor"
+      : Array.isArray(x)
+        ? "list"
+        : typeof x === "number"
+          ? Number.isInteger(x)
+            ? "int"
+            : "float"
+          : typeof x;
 
 export const isScalar = (x: unknown): x is Scalar => typeof x === "number" || typeof x === "boolean" || typeof x === "bigint";
 
-export function fail(msg: string): never { throw new TorchError(msg); }
+export function fail(msg: string): never {
+  throw new TorchError(msg);
+}
 
 /** An elementwise operand: a Tensor or a Python number. */
 export function checkOperand(op: string, x: unknown, name: string): asserts x is TensorOrScalar {
-  if (!(x instanceof Tensor) && !isScalar(x)) throw new TorchTypeError(`${op}(): argument '${name}' must be Tensor or Number, not ${describe(x)}`);
+  if (!(x instanceof Tensor) && !isScalar(x))
+    throw new TorchTypeError(`${op}(): argument '${name}' must be Tensor or Number, not ${describe(x)}`);
 }
 
 /** Tensors of one dtype (addmm and friends). */
 export function sameDtypes(op: string, ts: readonly Tensor[], names: readonly string[]): void {
   const i = ts.findIndex((t) => t.dtype !== ts[0]!.dtype);
-  if (i > 0) throw new TorchError(`${op}: expected ${names[0]} and ${names[i]} to have the same dtype, but got: ${ts[0]!.dtype} != ${ts[i]!.dtype}`);
+  if (i > 0)
+    throw new TorchError(`${op}: expected ${names[0]} and ${names[i]} to have the same dtype, but got: ${ts[0]!.dtype} != ${ts[i]!.dtype}`);
 }
 
 /** Scalars cast to the result dtype as PyTorch does: integral results truncate them (beta=0.5 acts as 0). */
@@ -107,7 +142,9 @@ export function castScalars(op: string, dt: DType, scalars: Record<string, unkno
 /** Tensors given as one array or variadically. */
 export const tensorList = (op: string, args: unknown[]): Tensor[] => {
   const list = (args.length === 1 && Array.isArray(args[0]) ? args[0] : args) as unknown[];
-  list.forEach((t, i) => { if (!(t instanceof Tensor)) throw new TorchTypeError(`${op}(): expected Tensor as element ${i} in argument 0, but got ${describe(t)}`); });
+  list.forEach((t, i) => {
+    if (!(t instanceof Tensor)) throw new TorchTypeError(`${op}(): expected Tensor as element ${i} in argument 0, but got ${describe(t)}`);
+  });
   return list as Tensor[];
 };
 
@@ -136,13 +173,24 @@ export function indexValues(ix: Tensor): ArrayLike<number | bigint> | null {
   if (ix.numel() === 0) return null;
   return getBackend(ix.device.type).peekHost?.(ix) ?? null;
 }
-export function checkBounds(ix: Tensor, n: number, dim: number, op = "index", allowNegative = true, Err: new (m: string) => Error = TorchIndexError): void {
+export function checkBounds(
+  ix: Tensor,
+  n: number,
+  dim: number,
+  op = "index",
+  allowNegative = true,
+  Err: new (m: string) => Error = TorchIndexError,
+): void {
   const h = indexValues(ix);
   if (!h) return;
   for (let i = 0; i < h.length; i++) {
     const k = Number(h[i]);
     if (k >= n || k < (allowNegative ? -n : 0)) {
-      throw new Err(op === "index_select" ? `index_select(): index ${k} is out of range in self (dimension ${dim} with size ${n})` : `${op}: index ${k} is out of bounds for dimension ${dim} with size ${n}`);
+      throw new Err(
+        op === "index_select"
+          ? `index_select(): index ${k} is out of range in self (dimension ${dim} with size ${n})`
+          : `${op}: index ${k} is out of bounds for dimension ${dim} with size ${n}`,
+      );
     }
   }
 }

@@ -6,7 +6,20 @@ import { bind1 } from "../dispatch.js";
 import { fromHost } from "../dispatch.js";
 import { Device, get_default_device, device as toDevice, type DeviceLike } from "../device.js";
 import {
-  bfloat16, bool, dtypeOf, f32ToBf16, f32ToF16, float16, float32, float64, int16, int32, int64, int8, uint8, type DType,
+  bfloat16,
+  bool,
+  dtypeOf,
+  f32ToBf16,
+  f32ToF16,
+  float16,
+  float32,
+  float64,
+  int16,
+  int32,
+  int64,
+  int8,
+  uint8,
+  type DType,
 } from "../dtype_all.js";
 import { TorchError, TorchTypeError } from "../errors.js";
 import { is_grad_enabled, no_grad } from "../grad_mode.js";
@@ -25,11 +38,20 @@ export function scalarTensor(value: Scalar, dtype: DType, device: Device): Tenso
 /** Store one JS value into a host array slot with the dtype's conversion. */
 export function setHost(a: any, i: number, v: Scalar, dtype: DType): void {
   switch (dtype.name) {
-    case "int64": a[i] = typeof v === "bigint" ? v : BigInt(Math.trunc(Number(v))); return;
-    case "bool": a[i] = v ? 1 : 0; return;
-    case "float16": a[i] = f32ToF16(Number(v)); return;
-    case "bfloat16": a[i] = f32ToBf16(Number(v)); return;
-    default: a[i] = dtype.is_floating_point ? Number(v) : Math.trunc(Number(v));
+    case "int64":
+      a[i] = typeof v === "bigint" ? v : BigInt(Math.trunc(Number(v)));
+      return;
+    case "bool":
+      a[i] = v ? 1 : 0;
+      return;
+    case "float16":
+      a[i] = f32ToF16(Number(v));
+      return;
+    case "bfloat16":
+      a[i] = f32ToBf16(Number(v));
+      return;
+    default:
+      a[i] = dtype.is_floating_point ? Number(v) : Math.trunc(Number(v));
   }
 }
 
@@ -69,7 +91,8 @@ export function convert(x: Tensor, dtype: DType): Tensor {
 /** Broadcast (as a view) to `shape`, which must be broadcast-compatible. */
 export function expandTo(x: Tensor, shape: Shape): Tensor {
   if (sameShape(x.shape, shape)) return x;
-  const n = x.shape.length, off = shape.length - n;
+  const n = x.shape.length,
+    off = shape.length - n;
   const dims = new Array<number>(n);
   for (let i = 0; i < n; i++) dims[i] = i + off;
   // a Size is frozen, so the attribute can share it (and the result takes it as its shape)
@@ -116,28 +139,44 @@ export const constant = (v: Scalar, dtype: DType, like: Tensor, shape: Shape = [
 /** Largest finite value / lowest value of a dtype (torch.finfo / torch.iinfo). */
 export function dtypeMax(d: DType): Scalar {
   switch (d) {
-    case float32: return 3.4028234663852886e38;
-    case float64: return Number.MAX_VALUE;
-    case float16: return 65504;
-    case bfloat16: return 3.3895313892515355e38;
-    case int8: return 127;
-    case uint8: return 255;
-    case int16: return 32767;
-    case int32: return 2147483647;
-    case int64: return 2n ** 63n - 1n;
-    case bool: return true;
+    case float32:
+      return 3.4028234663852886e38;
+    case float64:
+      return Number.MAX_VALUE;
+    case float16:
+      return 65504;
+    case bfloat16:
+      return 3.3895313892515355e38;
+    case int8:
+      return 127;
+    case uint8:
+      return 255;
+    case int16:
+      return 32767;
+    case int32:
+      return 2147483647;
+    case int64:
+      return 2n ** 63n - 1n;
+    case bool:
+      return true;
   }
   throw new TorchTypeError(`no maximum for ${d}`);
 }
 export function dtypeLowest(d: DType): Scalar {
   if (d.is_floating_point) return -(dtypeMax(d) as number);
   switch (d) {
-    case int8: return -128;
-    case uint8: return 0;
-    case int16: return -32768;
-    case int32: return -2147483648;
-    case int64: return -(2n ** 63n);
-    case bool: return false;
+    case int8:
+      return -128;
+    case uint8:
+      return 0;
+    case int16:
+      return -32768;
+    case int32:
+      return -2147483648;
+    case int64:
+      return -(2n ** 63n);
+    case bool:
+      return false;
   }
   throw new TorchTypeError(`no minimum for ${d}`);
 }
@@ -152,11 +191,19 @@ export function namedPair(values: Tensor, indices: Tensor): Tensor[] & { values:
  * is computed without recording and gets a node (named as PyTorch's grad_fn)
  * whose backward throws PyTorch's message.
  */
-export function withoutDerivative<T extends Tensor | Tensor[]>(node: string, message: string, inputs: readonly (Tensor | unknown)[], f: () => T): T {
+export function withoutDerivative<T extends Tensor | Tensor[]>(
+  node: string,
+  message: string,
+  inputs: readonly (Tensor | unknown)[],
+  f: () => T,
+): T {
   const ts = inputs.filter((t): t is Tensor => t instanceof Tensor);
   if (!is_grad_enabled() || !ts.some((t) => t.requires_grad)) return f();
   const out = no_grad(f);
   const outs = (Array.isArray(out) ? out : [out]).filter((t) => t.dtype.is_floating_point);
-  if (outs.length) recordCustom(node, ts, outs, () => { throw new TorchError(message); });
+  if (outs.length)
+    recordCustom(node, ts, outs, () => {
+      throw new TorchError(message);
+    });
   return out;
 }

@@ -76,7 +76,8 @@ export function isin(elements: TensorOrScalar, test: TensorOrScalar, ...args: un
   const { invert } = parseArgs("isin", args, ["assume_unique", "invert"], { assume_unique: false, invert: false });
   checkOperand("isin", elements, "elements");
   checkOperand("isin", test, "test_elements");
-  if (!(elements instanceof Tensor) && !(test instanceof Tensor)) throw new TorchTypeError("isin(): at least one of elements and test_elements must be a Tensor");
+  if (!(elements instanceof Tensor) && !(test instanceof Tensor))
+    throw new TorchTypeError("isin(): at least one of elements and test_elements must be a Tensor");
   return surface("isin", () => {
     const like = (elements instanceof Tensor ? elements : test) as Tensor;
     const e = elements instanceof Tensor ? elements : constant(elements, result_type(elements), like);

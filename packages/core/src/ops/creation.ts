@@ -37,18 +37,22 @@ function walk(x: Nested, depth: number, shape: number[], flat: Scalar[]): void {
   const isSeq = Array.isArray(x) || ArrayBuffer.isView(x);
   if (!isSeq) {
     if (depth < shape.length) throw new TorchError(`tensor: expected sequence of length ${shape[depth]} at dim ${depth} (got a scalar)`);
-    if (typeof x !== "number" && typeof x !== "boolean" && typeof x !== "bigint") throw new TorchTypeError(`tensor: could not infer dtype of ${typeof x}`);
+    if (typeof x !== "number" && typeof x !== "boolean" && typeof x !== "bigint")
+      throw new TorchTypeError(`tensor: could not infer dtype of ${typeof x}`);
     flat.push(x);
     return;
   }
   const arr = x as ArrayLike<Nested>;
   if (depth === shape.length) shape.push(arr.length);
-  else if (shape[depth] !== arr.length) throw new TorchError(`tensor: expected sequence of length ${shape[depth]} at dim ${depth} (got ${arr.length})`);
+  else if (shape[depth] !== arr.length)
+    throw new TorchError(`tensor: expected sequence of length ${shape[depth]} at dim ${depth} (got ${arr.length})`);
   for (let i = 0; i < arr.length; i++) walk(arr[i]!, depth + 1, shape, flat);
 }
 
 function inferDtype(flat: readonly Scalar[]): DType {
-  let sawBool = false, sawInt = false, sawFloat = false;
+  let sawBool = false,
+    sawInt = false,
+    sawFloat = false;
   for (const v of flat) {
     if (typeof v === "boolean") sawBool = true;
     else if (typeof v === "bigint" || Number.isInteger(v)) sawInt = true;
@@ -62,7 +66,8 @@ export const scalarDtype = (v: Scalar): DType =>
   typeof v === "boolean" ? bool : typeof v === "bigint" || Number.isInteger(v) ? int64 : get_default_dtype();
 
 function filled(op: string, size: number[], value: Scalar, o: Record<string, any>, fallback: DType): Tensor {
-  for (const d of size) if (d < 0) throw new TorchError(`${op}: Trying to create tensor with negative dimension ${d}: [${size.join(", ")}]`);
+  for (const d of size)
+    if (d < 0) throw new TorchError(`${op}: Trying to create tensor with negative dimension ${d}: [${size.join(", ")}]`);
   const dtype = resolveDtype(o.dtype, fallback);
   const s = scalarTensor(value, dtype, resolveDevice(o.device));
   return finish(bind1(P.copy!, [expandTo(s, size)]), o.requires_grad);
@@ -88,10 +93,14 @@ export function full(size: number[], fill_value: Scalar, ...args: unknown[]): Te
 }
 
 const likeOpts = (x: Tensor, o: Record<string, any>) => ({ ...o, dtype: o.dtype ?? x.dtype, device: o.device ?? x.device });
-export const zeros_like = (x: Tensor, ...a: unknown[]) => filled("zeros_like", [...x.shape], 0, likeOpts(x, parseArgs("zeros_like", a, CREATE_OPTS)), x.dtype);
-export const ones_like = (x: Tensor, ...a: unknown[]) => filled("ones_like", [...x.shape], 1, likeOpts(x, parseArgs("ones_like", a, CREATE_OPTS)), x.dtype);
-export const empty_like = (x: Tensor, ...a: unknown[]) => filled("empty_like", [...x.shape], 0, likeOpts(x, parseArgs("empty_like", a, CREATE_OPTS)), x.dtype);
-export const full_like = (x: Tensor, v: Scalar, ...a: unknown[]) => filled("full_like", [...x.shape], v, likeOpts(x, parseArgs("full_like", a, CREATE_OPTS)), x.dtype);
+export const zeros_like = (x: Tensor, ...a: unknown[]) =>
+  filled("zeros_like", [...x.shape], 0, likeOpts(x, parseArgs("zeros_like", a, CREATE_OPTS)), x.dtype);
+export const ones_like = (x: Tensor, ...a: unknown[]) =>
+  filled("ones_like", [...x.shape], 1, likeOpts(x, parseArgs("ones_like", a, CREATE_OPTS)), x.dtype);
+export const empty_like = (x: Tensor, ...a: unknown[]) =>
+  filled("empty_like", [...x.shape], 0, likeOpts(x, parseArgs("empty_like", a, CREATE_OPTS)), x.dtype);
+export const full_like = (x: Tensor, v: Scalar, ...a: unknown[]) =>
+  filled("full_like", [...x.shape], v, likeOpts(x, parseArgs("full_like", a, CREATE_OPTS)), x.dtype);
 
 /** type_as(other): this tensor converted to other's dtype. */
 export function type_as(x: Tensor, other: Tensor): Tensor {
@@ -134,12 +143,15 @@ export function arange(...args: unknown[]): Tensor {
   const nums: number[] = [];
   while (args.length && typeof args[0] === "number") nums.push(args.shift() as number);
   const o = parseArgs("arange", args, ["start", "end", "step", ...CREATE_OPTS]);
-  let start = o.start ?? 0, end = o.end, step = o.step ?? 1;
+  let start = o.start ?? 0,
+    end = o.end,
+    step = o.step ?? 1;
   if (nums.length === 1) end = nums[0];
   else if (nums.length >= 2) [start, end, step] = [nums[0]!, nums[1]!, nums[2] ?? step];
   if (end === undefined) throw new TorchTypeError("arange() missing required argument 'end'");
   if (step === 0) throw new TorchError("arange: step must be nonzero");
-  if ((end - start) * step < 0) throw new TorchError(`arange: upper bound and larger bound inconsistent with step sign (start=${start}, end=${end}, step=${step})`);
+  if ((end - start) * step < 0)
+    throw new TorchError(`arange: upper bound and larger bound inconsistent with step sign (start=${start}, end=${end}, step=${step})`);
   const allInt = [start, end, step].every(Number.isInteger);
   const dtype = resolveDtype(o.dtype, allInt ? int64 : get_default_dtype());
   const n = Math.ceil((end - start) / step);
@@ -172,18 +184,27 @@ export function eye(n: number, ...args: unknown[]): Tensor {
 
 function triIndices(op: string, lower: boolean, row: number, col: number, args: unknown[]): Tensor {
   const o = parseArgs(op, args, ["offset", "dtype", "device", "layout"], { offset: 0 });
-  checkInt(op, "row", row); checkInt(op, "col", col); checkInt(op, "offset", o.offset);
+  checkInt(op, "row", row);
+  checkInt(op, "col", col);
+  checkInt(op, "offset", o.offset);
   if (row < 0) throw new TorchError(`${op}: row must be non-negative, got ${row}`);
   if (col < 0) throw new TorchError(`${op}: col must be non-negative, got ${col}`);
   const dtype = resolveDtype(o.dtype, int64);
   if (dtype !== int64 && dtype !== int32) throw new TorchError(`"${op}" not implemented for '${dtype.scalarName}'`);
-  const rs: number[] = [], cs: number[] = [];
+  const rs: number[] = [],
+    cs: number[] = [];
   for (let i = 0; i < row; i++) {
-    const lo = lower ? 0 : Math.max(0, i + o.offset), hi = lower ? Math.min(col - 1, i + o.offset) : col - 1;
-    for (let j = lo; j <= hi; j++) { rs.push(i); cs.push(j); }
+    const lo = lower ? 0 : Math.max(0, i + o.offset),
+      hi = lower ? Math.min(col - 1, i + o.offset) : col - 1;
+    for (let j = lo; j <= hi; j++) {
+      rs.push(i);
+      cs.push(j);
+    }
   }
   const host = dtype.alloc(2 * rs.length) as BigInt64Array | Int32Array;
-  [...rs, ...cs].forEach((v, i) => { host[i] = (dtype === int64 ? BigInt(v) : v) as never; });
+  [...rs, ...cs].forEach((v, i) => {
+    host[i] = (dtype === int64 ? BigInt(v) : v) as never;
+  });
   return fromHost(host, [2, rs.length], dtype, resolveDevice(o.device));
 }
 /** tril_indices(row, col, offset=0, *, dtype=int64, device): [2, N] coordinates of the lower triangle, row-major. */

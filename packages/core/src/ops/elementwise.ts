@@ -19,10 +19,12 @@ import { commonDevice, convert, cpuScalarTo, expandTo, operand, scalarTensor } f
 export function prepare(op: string, xs: readonly TensorOrScalar[], dtype: DType, like?: Tensor): Tensor[] {
   if (xs.length === 2 && !like) {
     // the common cases: two tensors of one shape on one device, a tensor and a scalar
-    const a = xs[0]!, b = xs[1]!;
+    const a = xs[0]!,
+      b = xs[1]!;
     if (a instanceof Tensor) {
       if (!(b instanceof Tensor)) return [convert(a, dtype), expandTo(scalarTensor(b, dtype, a.device), a.shape)];
-      if (sameShape(a.shape, b.shape) && (a.device === b.device || a.device.equals(b.device))) return [convert(a, dtype), convert(b, dtype)];
+      if (sameShape(a.shape, b.shape) && (a.device === b.device || a.device.equals(b.device)))
+        return [convert(a, dtype), convert(b, dtype)];
     } else if (b instanceof Tensor) {
       return [expandTo(scalarTensor(a, dtype, b.device), b.shape), convert(b, dtype)];
     }
@@ -33,14 +35,19 @@ export function prepare(op: string, xs: readonly TensorOrScalar[], dtype: DType,
   return xs.map((x) => expandTo(x instanceof Tensor ? convert(cpuScalarTo(x, device), dtype) : scalarTensor(x, dtype, device), shape));
 }
 
-export function binaryPrim(prim: PrimName, a: Tensor, b: Tensor): Tensor { return bind1(P[prim], [a, b]); }
-export function unaryPrim(prim: PrimName, a: Tensor): Tensor { return bind1(P[prim], [a]); }
+export function binaryPrim(prim: PrimName, a: Tensor, b: Tensor): Tensor {
+  return bind1(P[prim], [a, b]);
+}
+export function unaryPrim(prim: PrimName, a: Tensor): Tensor {
+  return bind1(P[prim], [a]);
+}
 
 /** result_type of two operands, with the common tensor-tensor and tensor-scalar cases answered directly. */
 function resultType2(a: TensorOrScalar, b: TensorOrScalar): DType {
   if (a instanceof Tensor) {
-    if (b instanceof Tensor) { if (a.dtype === b.dtype) return a.dtype; }
-    else return scalarResult(a.dtype, b);
+    if (b instanceof Tensor) {
+      if (a.dtype === b.dtype) return a.dtype;
+    } else return scalarResult(a.dtype, b);
   } else if (b instanceof Tensor) {
     return scalarResult(b.dtype, a);
   }
@@ -101,7 +108,9 @@ export const add = (a: TensorOrScalar, b: TensorOrScalar, ...args: unknown[]): T
 export const sub = (a: TensorOrScalar, b: TensorOrScalar, ...args: unknown[]): Tensor => {
   const { alpha } = parseArgs("sub", args, ["alpha"], { alpha: 1 });
   if ((a instanceof Tensor && a.dtype === bool) || (b instanceof Tensor && b.dtype === bool)) {
-    throw new TorchError("sub: Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.");
+    throw new TorchError(
+      "sub: Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.",
+    );
   }
   return surface("sub", () => binary("sub", "subtract", a, alpha === 1 ? b : scaled(b, alpha)));
 };
@@ -227,13 +236,20 @@ export const lt = (a: TensorOrScalar, b: TensorOrScalar) => compare("lt", "LT", 
 export const le = (a: TensorOrScalar, b: TensorOrScalar) => compare("le", "LE", a, b);
 export const gt = (a: TensorOrScalar, b: TensorOrScalar) => compare("gt", "GT", a, b);
 export const ge = (a: TensorOrScalar, b: TensorOrScalar) => compare("ge", "GE", a, b);
-export const greater = gt, less = lt, greater_equal = ge, less_equal = le, not_equal = ne;
+export const greater = gt,
+  less = lt,
+  greater_equal = ge,
+  less_equal = le,
+  not_equal = ne;
 
 const asBool = (x: TensorOrScalar): TensorOrScalar => (x instanceof Tensor ? (x.dtype === bool ? x : ne(x, 0)) : !!x);
 function logical(op: string, prim: PrimName, a: TensorOrScalar, b: TensorOrScalar): Tensor {
   checkOperand(op, a, "input");
   checkOperand(op, b, "other");
-  return surface(op, () => { const [x, y] = prepare(op, [asBool(a), asBool(b)], bool); return binaryPrim(prim, x!, y!); });
+  return surface(op, () => {
+    const [x, y] = prepare(op, [asBool(a), asBool(b)], bool);
+    return binaryPrim(prim, x!, y!);
+  });
 }
 export const logical_and = (a: TensorOrScalar, b: TensorOrScalar) => logical("logical_and", "and", a, b);
 export const logical_or = (a: TensorOrScalar, b: TensorOrScalar) => logical("logical_or", "or", a, b);
@@ -282,7 +298,11 @@ export const log2 = (x: Tensor) => surface("log2", () => mul(log(x), 1 / Math.LN
 export const log10 = (x: Tensor) => surface("log10", () => mul(log(x), 1 / Math.LN10));
 export const exp2 = (x: Tensor) => surface("exp2", () => pow(2, x.dtype.is_floating_point ? x : convert(x, get_default_dtype())));
 /** square(x) is pow(x, 2): a bool input gives int64, as PyTorch's pow promotes bool with an int exponent. */
-export const square = (x: Tensor) => surface("pow", () => { const y = x.dtype === bool ? convert(x, int64) : x; return mul(y, y); });
+export const square = (x: Tensor) =>
+  surface("pow", () => {
+    const y = x.dtype === bool ? convert(x, int64) : x;
+    return mul(y, y);
+  });
 export const floor = (x: Tensor) => (x.dtype.is_floating_point ? unarySame("floor", "floor", x) : x.clone());
 export const ceil = (x: Tensor) => (x.dtype.is_floating_point ? unarySame("ceil", "ceil", x) : x.clone());
 export const trunc = (x: Tensor) => (x.dtype.is_floating_point ? surface("trunc", () => truncF(x)) : x.clone());
@@ -311,16 +331,23 @@ export function relu(x: Tensor): Tensor {
 }
 const zerosOf = (x: Tensor) => expandTo(scalarTensor(0, x.dtype, x.device), x.shape);
 
-export function isnan(x: Tensor): Tensor { return surface("isnan", () => (x.dtype.is_floating_point ? cmp(x, x, "NE") : expandBool(x, false))); }
-export function isfinite(x: Tensor): Tensor { return surface("isfinite", () => (x.dtype.is_floating_point ? unaryPrim("is_finite", x) : expandBool(x, true))); }
-export function isinf(x: Tensor): Tensor { return surface("isinf", () => (x.dtype.is_floating_point ? eq(abs(x), Infinity) : expandBool(x, false))); }
+export function isnan(x: Tensor): Tensor {
+  return surface("isnan", () => (x.dtype.is_floating_point ? cmp(x, x, "NE") : expandBool(x, false)));
+}
+export function isfinite(x: Tensor): Tensor {
+  return surface("isfinite", () => (x.dtype.is_floating_point ? unaryPrim("is_finite", x) : expandBool(x, true)));
+}
+export function isinf(x: Tensor): Tensor {
+  return surface("isinf", () => (x.dtype.is_floating_point ? eq(abs(x), Infinity) : expandBool(x, false)));
+}
 const expandBool = (x: Tensor, v: boolean) => bind1(P.copy!, [expandTo(scalarTensor(v, bool, x.device), x.shape)]);
 
 /** where(condition, input, other): promotes input/other, broadcasts all three. */
 export function where(cond: Tensor, a?: TensorOrScalar, b?: TensorOrScalar): Tensor {
   if (a === undefined && b === undefined && cond instanceof Tensor) return (cond as any).nonzero({ as_tuple: true });
   if (!(cond instanceof Tensor)) throw new TorchTypeError(`where(): argument 'condition' must be Tensor, not ${describe(cond)}`);
-  if (cond.dtype !== bool) throw new TorchError(`where expected condition to be a boolean tensor, but got a tensor with dtype ${cond.dtype.scalarName}`);
+  if (cond.dtype !== bool)
+    throw new TorchError(`where expected condition to be a boolean tensor, but got a tensor with dtype ${cond.dtype.scalarName}`);
   checkOperand("where", a, "input");
   checkOperand("where", b, "other");
   if (a instanceof Tensor && sameShape(cond.shape, a.shape) && cond.device === a.device) {
@@ -354,7 +381,8 @@ export function clamp(x: Tensor, ...args: unknown[]): Tensor {
   if (min === null && max === null) throw new TorchError("clamp: At least one of 'min' or 'max' must not be None");
   return surface(min !== null && max !== null ? "ClampBackward1" : min !== null ? "clamp_min" : "clamp_max", () => {
     let dt = x.dtype;
-    for (const b of [min, max]) if (b !== null) dt = result_type({ dtype: dt, ndim: x.ndim }, b instanceof Tensor ? operand(b) : (b as Scalar));
+    for (const b of [min, max])
+      if (b !== null) dt = result_type({ dtype: dt, ndim: x.ndim }, b instanceof Tensor ? operand(b) : (b as Scalar));
     let y: Tensor = convert(x, dt);
     if (min !== null) y = where(lt(y, min), min, y);
     if (max !== null) y = where(gt(y, max), max, y);

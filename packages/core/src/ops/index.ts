@@ -3,8 +3,22 @@ export * from "./creation.js";
 export * from "./elementwise.js";
 // math.ts also holds logaddexpImpl, shared with scan.ts, which is not public
 export {
-  nan_to_num, hypot, logaddexp, logaddexp2, xlogy, sinc, heaviside, copysign, deg2rad, rad2deg, float_power, sgn, logit, erfc,
-  addcmul, addcdiv,
+  nan_to_num,
+  hypot,
+  logaddexp,
+  logaddexp2,
+  xlogy,
+  sinc,
+  heaviside,
+  copysign,
+  deg2rad,
+  rad2deg,
+  float_power,
+  sgn,
+  logit,
+  erfc,
+  addcmul,
+  addcdiv,
 } from "./math.js";
 export * from "./compare.js";
 export * from "./reduce.js";

@@ -15,7 +15,14 @@ import { add, lt, mul, where } from "./elementwise.js";
 import { expand, permute, reshape, select, sliceDim, unsqueeze } from "./shape.js";
 
 /** One Python subscript: int, "a:b:c" slice string or slice object, null (None), "...", bool, index tensor, or a list (JS array). */
-export type Subscript = number | string | null | Tensor | boolean | { start?: number | null; stop?: number | null; step?: number | null } | NestedList;
+export type Subscript =
+  | number
+  | string
+  | null
+  | Tensor
+  | boolean
+  | { start?: number | null; stop?: number | null; step?: number | null }
+  | NestedList;
 type NestedList = readonly (number | bigint | boolean | NestedList)[];
 
 /** A Python list used as an index: int64 positions, or a bool mask when every element is a bool. */
@@ -24,26 +31,44 @@ function listIndex(list: NestedList): Tensor {
   const shape: number[] = [];
   const walk = (l: NestedList, depth: number) => {
     if (shape.length === depth) shape.push(l.length);
-    else if (shape[depth] !== l.length) throw new TorchIndexError(`setting an array element with a sequence: the index list is ragged (length ${l.length} where ${shape[depth]} was expected)`);
+    else if (shape[depth] !== l.length)
+      throw new TorchIndexError(
+        `setting an array element with a sequence: the index list is ragged (length ${l.length} where ${shape[depth]} was expected)`,
+      );
     for (const e of l) Array.isArray(e) ? walk(e as NestedList, depth + 1) : flat.push(e);
   };
   walk(list, 0);
   if (flat.length && flat.every((e) => typeof e === "boolean")) {
-    return fromHost(Uint8Array.from(flat as boolean[], (b) => (b ? 1 : 0)), shape, bool, new Device("cpu"));
+    return fromHost(
+      Uint8Array.from(flat as boolean[], (b) => (b ? 1 : 0)),
+      shape,
+      bool,
+      new Device("cpu"),
+    );
   }
   if (!flat.every((e) => (typeof e === "number" && Number.isInteger(e)) || typeof e === "bigint")) {
-    throw new TorchIndexError(`only integers, slices (\`:\`), ellipsis (\`...\`), None and long or byte Variables are valid indices (got a list holding ${describe(flat.find((e) => !(typeof e === "number" && Number.isInteger(e)) && typeof e !== "bigint"))})`);
+    throw new TorchIndexError(
+      `only integers, slices (\`:\`), ellipsis (\`...\`), None and long or byte Variables are valid indices (got a list holding ${describe(flat.find((e) => !(typeof e === "number" && Number.isInteger(e)) && typeof e !== "bigint"))})`,
+    );
   }
-  return fromHost(BigInt64Array.from(flat as (number | bigint)[], (v) => BigInt(v)), shape, int64, new Device("cpu"));
+  return fromHost(
+    BigInt64Array.from(flat as (number | bigint)[], (v) => BigInt(v)),
+    shape,
+    int64,
+    new Device("cpu"),
+  );
 }
 
 /** torch.slice-like helper for users who prefer objects over "a:b:c" strings. */
 export const slice = (start: number | null = null, stop: number | null = null, step: number | null = null) => ({ start, stop, step });
 
-function parseSlice(s: string | { start?: number | null; stop?: number | null; step?: number | null }): [number | null, number | null, number | null] {
+function parseSlice(
+  s: string | { start?: number | null; stop?: number | null; step?: number | null },
+): [number | null, number | null, number | null] {
   if (typeof s !== "string") return [s.start ?? null, s.stop ?? null, s.step ?? null];
   const parts = s.split(":");
-  if (parts.length < 2 || parts.length > 3) throw new TorchTypeError(`getitem: cannot parse slice '${s}'; expected "start:stop" or "start:stop:step"`);
+  if (parts.length < 2 || parts.length > 3)
+    throw new TorchTypeError(`getitem: cannot parse slice '${s}'; expected "start:stop" or "start:stop:step"`);
   const num = (p: string | undefined) => {
     if (p === undefined || p.trim() === "") return null;
     const v = Number(p);
@@ -57,15 +82,24 @@ function clampSlice(n: number, start: number | null, stop: number | null, step: 
   const st = step ?? 1;
   if (st <= 0) throw new TorchError(`getitem: step must be greater than zero (got ${st})`);
   const norm = (v: number | null, dflt: number) => (v === null ? dflt : v < 0 ? Math.max(0, v + n) : Math.min(v, n));
-  const a = norm(start, 0), b = norm(stop, n);
+  const a = norm(start, 0),
+    b = norm(stop, n);
   return [a, Math.max(a, b), st];
 }
 
-interface Indexed { view: Tensor; adv: { pos: number; index: Tensor }[] }
+interface Indexed {
+  view: Tensor;
+  adv: { pos: number; index: Tensor }[];
+}
 
 /** Apply basic subscripts as views; collect advanced (tensor) indices with their dim. */
 function applyBasic(x: Tensor, subs: readonly Subscript[]): Indexed {
-  const consumes = (s: Subscript) => s !== null && s !== "..." && typeof s !== "boolean" && !(s instanceof Tensor && s.dtype === bool) ? 1 : s instanceof Tensor ? s.ndim : 0;
+  const consumes = (s: Subscript) =>
+    s !== null && s !== "..." && typeof s !== "boolean" && !(s instanceof Tensor && s.dtype === bool)
+      ? 1
+      : s instanceof Tensor
+        ? s.ndim
+        : 0;
   const used = subs.reduce<number>((a, s) => a + consumes(s), 0);
   const ell = subs.filter((s) => s === "...").length;
   if (ell > 1) throw new TorchIndexError("an index can only have a single ellipsis ('...')");
@@ -80,10 +114,19 @@ function applyBasic(x: Tensor, subs: readonly Subscript[]): Indexed {
   for (let s of list) {
     // a JavaScript array is a Python list: an integer (or bool) index, x[:, [0, 2]]
     if (Array.isArray(s)) s = listIndex(s);
-    if (s === null || s === true) { v = unsqueeze(v, d); d++; continue; }
-    if (s === false) { v = sliceDim(unsqueeze(v, d), d, 0, 0); d++; continue; }
+    if (s === null || s === true) {
+      v = unsqueeze(v, d);
+      d++;
+      continue;
+    }
+    if (s === false) {
+      v = sliceDim(unsqueeze(v, d), d, 0, 0);
+      d++;
+      continue;
+    }
     if (typeof s === "number") {
-      if (!Number.isInteger(s)) throw new TorchIndexError(`getitem: only integers, slices, None, '...' and tensors are valid indices (got ${s})`);
+      if (!Number.isInteger(s))
+        throw new TorchIndexError(`getitem: only integers, slices, None, '...' and tensors are valid indices (got ${s})`);
       const n = v.shape[d]!;
       if (s < -n || s >= n) throw new TorchIndexError(`index ${s} is out of bounds for dimension ${d} with size ${n}`);
       v = select(v, d, s);
@@ -93,20 +136,27 @@ function applyBasic(x: Tensor, subs: readonly Subscript[]): Indexed {
       if (s.dtype === bool) {
         // A boolean mask covers s.ndim dims; it becomes one index tensor per dim.
         for (let k = 0; k < s.ndim; k++) {
-          if (s.shape[k] !== v.shape[d + k]) throw new TorchIndexError(`The shape of the mask ${shapeStr(s.shape)} at index ${k} does not match the shape of the indexed tensor ${shapeStr(v.shape)} at index ${d + k}`);
+          if (s.shape[k] !== v.shape[d + k])
+            throw new TorchIndexError(
+              `The shape of the mask ${shapeStr(s.shape)} at index ${k} does not match the shape of the indexed tensor ${shapeStr(v.shape)} at index ${d + k}`,
+            );
         }
         const nz = indexOn(nonzero(s), x);
         for (let k = 0; k < s.ndim; k++) adv.push({ pos: d + k, index: select(nz, 1, k) });
         d += s.ndim;
         continue;
       }
-      if (s.dtype.is_floating_point) throw new TorchIndexError(`tensors used as indices must be long, int, byte or bool tensors (got ${s.dtype})`);
+      if (s.dtype.is_floating_point)
+        throw new TorchIndexError(`tensors used as indices must be long, int, byte or bool tensors (got ${s.dtype})`);
       adv.push({ pos: d, index: indexOn(s, x) });
       d++;
       continue;
     }
     if (typeof s === "string" && s !== "...") {
-      if (s.trim() === ":") { d++; continue; }
+      if (s.trim() === ":") {
+        d++;
+        continue;
+      }
       const [a, b, st] = clampSlice(v.shape[d]!, ...parseSlice(s));
       v = sliceDim(v, d, a, b, st);
       d++;
@@ -155,9 +205,11 @@ function applyAdvanced(v: Tensor, adv: Indexed["adv"]): Tensor {
   const picked = index_select(flat, 0, reshape(expandTo(lin!, bshape), [-1]));
   let out = reshape(picked, [...bshape, ...rest.map((d) => v.shape[d]!)]);
   if (adjacent && dims[0]! > 0) {
-    const nb = bshape.length, first = dims[0]!;
+    const nb = bshape.length,
+      first = dims[0]!;
     const order = [...Array(out.ndim).keys()];
-    const before = order.slice(nb, nb + first), after = order.slice(nb + first);
+    const before = order.slice(nb, nb + first),
+      after = order.slice(nb + first);
     out = permute(out, [...before, ...order.slice(0, nb), ...after]);
   }
   return out;
@@ -175,10 +227,14 @@ export function getitem(x: Tensor, ...subs: Subscript[]): Tensor {
  * is `x[:, 0] = v`, one argument per subscript as in getitem, the value last.
  */
 export function setitem(x: Tensor, ...subsAndValue: [...Subscript[], TensorOrScalar]): void {
-  if (subsAndValue.length < 2) throw new TorchTypeError(`setitem(): expected one or more subscripts and a value, got ${subsAndValue.length} argument${subsAndValue.length === 1 ? "" : "s"}`);
+  if (subsAndValue.length < 2)
+    throw new TorchTypeError(
+      `setitem(): expected one or more subscripts and a value, got ${subsAndValue.length} argument${subsAndValue.length === 1 ? "" : "s"}`,
+    );
   const list = subsAndValue.slice(0, -1) as Subscript[];
   const value = subsAndValue[subsAndValue.length - 1] as TensorOrScalar;
-  if (!(value instanceof Tensor) && !isScalar(value)) throw new TorchTypeError(`setitem: value must be Tensor or Number, not ${describe(value)}`);
+  if (!(value instanceof Tensor) && !isScalar(value))
+    throw new TorchTypeError(`setitem: value must be Tensor or Number, not ${describe(value)}`);
   writing(x, () => setitemInner(x, list, value));
 }
 
@@ -232,8 +288,12 @@ export function index_put(x: Tensor, ...args: unknown[]): Tensor {
 function putValueOn(value: Tensor, x: Tensor, subs: readonly Subscript[]): Tensor {
   if (value.device.equals(x.device)) return value;
   const tensors = subs.filter((s): s is Tensor => s instanceof Tensor);
-  const maskFill = value.device.type === "cpu" && value.numel() === 1 &&
-    tensors.length === 1 && tensors[0]!.dtype === bool && tensors[0]!.device.equals(x.device);
+  const maskFill =
+    value.device.type === "cpu" &&
+    value.numel() === 1 &&
+    tensors.length === 1 &&
+    tensors[0]!.dtype === bool &&
+    tensors[0]!.device.equals(x.device);
   return value.ndim === 0 || maskFill ? (value as unknown as { to(d: Device): Tensor }).to(x.device) : value;
 }
 
@@ -244,7 +304,11 @@ function putValueOn(value: Tensor, x: Tensor, subs: readonly Subscript[]): Tenso
 export function fullIndex(index: Tensor, dim: number): Tensor {
   const rank = index.ndim;
   const parts = [...Array(rank).keys()].map((d) =>
-    unsqueeze(d === dim ? convert(index, int64) : bind1(P.iota!, [], { shape: [...index.shape], dim: d, dtype: int64 }, index.device), rank));
+    unsqueeze(
+      d === dim ? convert(index, int64) : bind1(P.iota!, [], { shape: [...index.shape], dim: d, dtype: int64 }, index.device),
+      rank,
+    ),
+  );
   return bind1(P.concatenate!, parts, { dim: rank });
 }
 
@@ -252,9 +316,15 @@ export function gather(x: Tensor, dim: number, index: Tensor, ..._rest: unknown[
   checkIndexTensor("gather", index);
   checkSameDevice("gather", x, "index", index);
   const d = normDim(dim, Math.max(x.ndim, 1), "gather");
-  if (index.ndim !== x.ndim) throw new TorchError(`gather(): Index tensor must have the same number of dimensions as input tensor (input ${shapeStr(x.shape)}, index ${shapeStr(index.shape)})`);
+  if (index.ndim !== x.ndim)
+    throw new TorchError(
+      `gather(): Index tensor must have the same number of dimensions as input tensor (input ${shapeStr(x.shape)}, index ${shapeStr(index.shape)})`,
+    );
   index.shape.forEach((s, k) => {
-    if (k !== d && s > x.shape[k]!) throw new TorchError(`gather(): Size does not match at dimension ${k} expected index ${shapeStr(index.shape)} to be smaller than self ${shapeStr(x.shape)} apart from dimension ${d}`);
+    if (k !== d && s > x.shape[k]!)
+      throw new TorchError(
+        `gather(): Size does not match at dimension ${k} expected index ${shapeStr(index.shape)} to be smaller than self ${shapeStr(x.shape)} apart from dimension ${d}`,
+      );
   });
   checkBounds(index, x.ndim === 0 ? 1 : x.shape[d]!, d, "gather", false, TorchError);
   return surface("gather", () => {
@@ -265,16 +335,31 @@ export function gather(x: Tensor, dim: number, index: Tensor, ..._rest: unknown[
 
 export function index_select(x: Tensor, dim: number, index: Tensor): Tensor {
   if (!(index instanceof Tensor) || (index.dtype !== int64 && index.dtype.name !== "int32")) {
-    throw new TorchError(`index_select(): Expected dtype int32/int64 for index, but got ${index instanceof Tensor ? index.dtype : describe(index)}`);
+    throw new TorchError(
+      `index_select(): Expected dtype int32/int64 for index, but got ${index instanceof Tensor ? index.dtype : describe(index)}`,
+    );
   }
-  if (index.ndim > 1) throw new TorchIndexError(`index_select(): Index is supposed to be a vector (got a ${index.ndim}-D index of shape ${shapeStr(index.shape)})`);
+  if (index.ndim > 1)
+    throw new TorchIndexError(
+      `index_select(): Index is supposed to be a vector (got a ${index.ndim}-D index of shape ${shapeStr(index.shape)})`,
+    );
   checkSameDevice("index_select", x, "index", index);
   const d = normDim(dim, Math.max(x.ndim, 1), "index_select");
   checkBounds(index, x.ndim === 0 ? 1 : x.shape[d]!, d, "index_select", false);
   return surface("index_select", () => {
     if (x.ndim === 0) return reshape(gather(reshape(x, [1]), 0, reshape(convert(index, int64), [1])), []);
-    const ix = reshape(convert(index, int64), x.shape.map((_, k) => (k === d ? index.numel() : 1)));
-    return gather(x, d, expand(ix, x.shape.map((s, k) => (k === d ? index.numel() : s))));
+    const ix = reshape(
+      convert(index, int64),
+      x.shape.map((_, k) => (k === d ? index.numel() : 1)),
+    );
+    return gather(
+      x,
+      d,
+      expand(
+        ix,
+        x.shape.map((s, k) => (k === d ? index.numel() : s)),
+      ),
+    );
   });
 }
 
@@ -283,18 +368,27 @@ export function take_along_dim(x: Tensor, indices: Tensor, ...args: unknown[]): 
   if (indices instanceof Tensor) checkSameDevice("take_along_dim", x, "indices", indices);
   if (dim === null) return gather(reshape(x, [-1]), 0, reshape(indices, [-1]));
   const d = normDim(dim, x.ndim, "take_along_dim");
-  const shapeX = [...x.shape], shapeI = [...indices.shape];
-  shapeX[d] = 1; shapeI[d] = 1;
+  const shapeX = [...x.shape],
+    shapeI = [...indices.shape];
+  shapeX[d] = 1;
+  shapeI[d] = 1;
   const b = broadcastShapes("take_along_dim", shapeX, shapeI);
-  const xs = [...b]; xs[d] = x.shape[d]!;
-  const is = [...b]; is[d] = indices.shape[d]!;
+  const xs = [...b];
+  xs[d] = x.shape[d]!;
+  const is = [...b];
+  is[d] = indices.shape[d]!;
   return gather(expand(x, xs), d, expand(indices, is));
 }
 
 export function masked_fill(x: Tensor, mask: Tensor, value: TensorOrScalar): Tensor {
-  if (!(mask instanceof Tensor) || mask.dtype !== bool) throw new TorchError(`masked_fill_ only supports boolean masks, but got mask with dtype ${mask instanceof Tensor ? mask.dtype : describe(mask)}`);
-  if (value instanceof Tensor && value.ndim !== 0) throw new TorchError(`masked_fill_ only supports a 0-dimensional value tensor, but got tensor with ${value.ndim} dimension(s).`);
-  if (!mask.device.equals(x.device)) throw new TorchError(`expected self and mask to be on the same device, but got mask on ${mask.device} and self on ${x.device}`);
+  if (!(mask instanceof Tensor) || mask.dtype !== bool)
+    throw new TorchError(
+      `masked_fill_ only supports boolean masks, but got mask with dtype ${mask instanceof Tensor ? mask.dtype : describe(mask)}`,
+    );
+  if (value instanceof Tensor && value.ndim !== 0)
+    throw new TorchError(`masked_fill_ only supports a 0-dimensional value tensor, but got tensor with ${value.ndim} dimension(s).`);
+  if (!mask.device.equals(x.device))
+    throw new TorchError(`expected self and mask to be on the same device, but got mask on ${mask.device} and self on ${x.device}`);
   broadcastShapes("masked_fill", x.shape, mask.shape);
   return surface("masked_fill", () => {
     // a 0-dim value tensor is a scalar (PyTorch reads value.item()), so a cpu one is fine for any device
@@ -310,12 +404,15 @@ export function nonzero(x: Tensor, ...args: unknown[]): Tensor {
   const h = x._host() as ArrayLike<number | bigint>;
   const hits: number[] = [];
   const isHalf = x.dtype.name === "float16" || x.dtype.name === "bfloat16";
-  const nonZero = isHalf ? (v: any) => (v & 0x7fff) !== 0 : (v: any) => v != 0;
+  const nonZero = isHalf ? (v: number | bigint) => (Number(v) & 0x7fff) !== 0 : (v: number | bigint) => v !== 0 && v !== 0n;
   for (let i = 0; i < h.length; i++) if (nonZero(h[i])) hits.push(i);
   const nd = x.ndim;
   const out = new BigInt64Array(hits.length * nd);
   hits.forEach((lin, r) => {
-    for (let k = nd - 1; k >= 0; k--) { out[r * nd + k] = BigInt(lin % x.shape[k]!); lin = Math.floor(lin / x.shape[k]!); }
+    for (let k = nd - 1; k >= 0; k--) {
+      out[r * nd + k] = BigInt(lin % x.shape[k]!);
+      lin = Math.floor(lin / x.shape[k]!);
+    }
   });
   const t = fromHost(out, [hits.length, nd], int64, x.device);
   return as_tuple ? (Array.from({ length: nd }, (_, k) => select(t, 1, k)) as unknown as Tensor) : t;
@@ -323,7 +420,8 @@ export function nonzero(x: Tensor, ...args: unknown[]): Tensor {
 export const argwhere = (x: Tensor) => nonzero(x);
 
 export function masked_select(x: Tensor, mask: Tensor): Tensor {
-  if (!(mask instanceof Tensor) || mask.dtype !== bool) throw new TorchError(`masked_select: expected BoolTensor for mask, but got ${mask instanceof Tensor ? mask.dtype : describe(mask)}`);
+  if (!(mask instanceof Tensor) || mask.dtype !== bool)
+    throw new TorchError(`masked_select: expected BoolTensor for mask, but got ${mask instanceof Tensor ? mask.dtype : describe(mask)}`);
   checkSameDevice("masked_select", x, "mask", mask); // unlike x[mask], masked_select does not move the mask
   let shape = broadcastShapes("masked_select", x.shape, mask.shape);
   if (shape.length === 0) shape = [1]; // the result is always 1-D: [1] or [0] for 0-dim operands

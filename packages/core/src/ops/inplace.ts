@@ -27,11 +27,14 @@ function checkLeaf(op: string, target: Tensor): void {
 /** Write `value` into `target` (same shape after broadcasting), converting dtype. */
 export function assign(op: string, target: Tensor, value: Tensor, opts?: { allowCast?: boolean }): Tensor {
   if (!(opts !== undefined && opts.allowCast) && value.dtype !== target.dtype && !can_cast(value.dtype, target.dtype)) {
-    throw new TorchError(`${op}: result type ${value.dtype.scalarName} can't be cast to the desired output type ${target.dtype.scalarName}`);
+    throw new TorchError(
+      `${op}: result type ${value.dtype.scalarName} can't be cast to the desired output type ${target.dtype.scalarName}`,
+    );
   }
   if (!sameShape(value.shape, target.shape)) {
     const shape = broadcastShapes(op, target.shape, value.shape);
-    if (!sameShape(shape, target.shape)) throw new TorchError(`${op}: output with shape ${shapeStr(target.shape)} doesn't match the broadcast shape ${shapeStr(shape)}`);
+    if (!sameShape(shape, target.shape))
+      throw new TorchError(`${op}: output with shape ${shapeStr(target.shape)} doesn't match the broadcast shape ${shapeStr(shape)}`);
   }
   checkLeaf(op, target);
   if (target.device !== value.device && !target.device.equals(value.device)) value = value.to(target.device);
@@ -62,7 +65,9 @@ function rebaseHistory(op: string, target: Tensor, v: Tensor): void {
   }
   // Write through a view: the base's new value is the old base with the view's
   // positions replaced (a scatter of v), so gradients reach both.
-  const positions = target._viewFn!(reshape(bind1(P.iota!, [], { shape: [base.numel()], dim: 0, dtype: int64 }, base.device), [...base.shape]));
+  const positions = target._viewFn!(
+    reshape(bind1(P.iota!, [], { shape: [base.numel()], dim: 0, dtype: int64 }, base.device), [...base.shape]),
+  );
   surface(op, () => {
     const src = base.requires_grad ? base : base.detach();
     const newBase = bind1(P.scatter!, [reshape(src, [-1]), reshape(positions, [-1, 1]), reshape(v, [-1])], { reduce: "none" });
@@ -73,7 +78,12 @@ function rebaseHistory(op: string, target: Tensor, v: Tensor): void {
   });
 }
 
-const camel = (s: string) => s.replace(/_$/, "").split("_").map((w) => w[0]!.toUpperCase() + w.slice(1)).join("");
+const camel = (s: string) =>
+  s
+    .replace(/_$/, "")
+    .split("_")
+    .map((w) => w[0]!.toUpperCase() + w.slice(1))
+    .join("");
 
 let writeDepth = 0;
 /**
@@ -84,7 +94,11 @@ let writeDepth = 0;
 export function writing<T>(target: Tensor, body: () => T): T {
   if (writeDepth === 0) getBackend(target.device.type).willWrite?.(target);
   writeDepth++;
-  try { return body(); } finally { writeDepth--; }
+  try {
+    return body();
+  } finally {
+    writeDepth--;
+  }
 }
 
 type Fn = (...a: any[]) => any;
@@ -99,7 +113,9 @@ export function inplaceCall(op: string, target: Tensor, f: Fn, n: number, a0: un
     checkLeaf(op, target);
     const v: Tensor = n === 0 ? f(target) : n === 1 ? f(target, a0) : n === 2 ? f(target, a0, a1) : f(target, ...rest!);
     return assign(op, target, v);
-  } finally { writeDepth--; }
+  } finally {
+    writeDepth--;
+  }
 }
 
 /** Runs `compute` out of place and writes the result into `target`. */
@@ -118,7 +134,8 @@ export function copy_(target: Tensor, src: TensorOrScalar): Tensor {
 }
 
 export function fill_(target: Tensor, value: TensorOrScalar): Tensor {
-  if (value instanceof Tensor && value.ndim !== 0) throw new TorchError(`fill_ only supports 0-dimension value tensor but got tensor with ${value.ndim} dimensions.`);
+  if (value instanceof Tensor && value.ndim !== 0)
+    throw new TorchError(`fill_ only supports 0-dimension value tensor but got tensor with ${value.ndim} dimensions.`);
   const s = value instanceof Tensor ? value : scalarTensor(value, target.dtype, target.device);
   return writing(target, () => assign("fill_", target, s, { allowCast: true }));
 }

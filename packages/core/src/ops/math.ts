@@ -10,8 +10,35 @@ import { Tensor } from "../tensor.js";
 import { castScalars, checkOperand, checkTensor, parseArgs, type Scalar, type TensorOrScalar } from "./args.js";
 import { constant, convert, dtypeLowest, dtypeMax, opmath, operand } from "./base.js";
 import {
-  abs, add, div, eq, erf, exp, exp2, floor, gt, isfinite, isinf, isnan, le, log, log1p, logical_and, logical_or, lt,
-  maximum, minimum, mul, neg, pow, prepare, sign, sin, sqrt, sub, where,
+  abs,
+  add,
+  div,
+  eq,
+  erf,
+  exp,
+  exp2,
+  floor,
+  gt,
+  isfinite,
+  isinf,
+  isnan,
+  le,
+  log,
+  log1p,
+  logical_and,
+  logical_or,
+  lt,
+  maximum,
+  minimum,
+  mul,
+  neg,
+  pow,
+  prepare,
+  sign,
+  sin,
+  sqrt,
+  sub,
+  where,
 } from "./elementwise.js";
 
 /** Result dtype of a float function of (a, b): promoted, integers lifted to the default float dtype. */
@@ -53,7 +80,8 @@ export function nan_to_num(x: Tensor, ...args: unknown[]): Tensor {
   const o = parseArgs("nan_to_num", args, ["nan", "posinf", "neginf"], { nan: 0, posinf: null, neginf: null });
   checkTensor("nan_to_num", "input", x);
   if (!x.dtype.is_floating_point) return surface("nan_to_num", () => x.clone());
-  const posinf = o.posinf ?? dtypeMax(x.dtype), neginf = o.neginf ?? dtypeLowest(x.dtype);
+  const posinf = o.posinf ?? dtypeMax(x.dtype),
+    neginf = o.neginf ?? dtypeLowest(x.dtype);
   return surface("nan_to_num", () => {
     const k = (v: Scalar) => constant(v, x.dtype, x, x.shape);
     return where(isnan(x), k(o.nan), where(eq(x, Infinity), k(posinf), where(eq(x, -Infinity), k(neginf), x)));
@@ -64,14 +92,22 @@ export function nan_to_num(x: Tensor, ...args: unknown[]): Tensor {
 export function hypot(a: Tensor, b: Tensor): Tensor {
   checkTensor("hypot", "input", a);
   checkTensor("hypot", "other", b);
-  return floatBinary("hypot", a, b, (x, y) => {
-    const ax = abs(x), ay = abs(y);
-    const hi = maximum(ax, ay), lo = minimum(ax, ay);
-    const safe = where(eq(hi, 0), 1, hi);
-    const q = div(lo, safe);
-    const r = mul(hi, sqrt(add(mul(q, q), 1)));
-    return where(logical_or(isinf(x), isinf(y)), Infinity, r);
-  }, true);
+  return floatBinary(
+    "hypot",
+    a,
+    b,
+    (x, y) => {
+      const ax = abs(x),
+        ay = abs(y);
+      const hi = maximum(ax, ay),
+        lo = minimum(ax, ay);
+      const safe = where(eq(hi, 0), 1, hi);
+      const q = div(lo, safe);
+      const r = mul(hi, sqrt(add(mul(q, q), 1)));
+      return where(logical_or(isinf(x), isinf(y)), Infinity, r);
+    },
+    true,
+  );
 }
 
 export const logaddexp = (a: Tensor, b: Tensor): Tensor => floatBinary("logaddexp", a, b, (x, y) => logaddexpImpl(x, y, false), true);
@@ -90,11 +126,12 @@ export const xlogy = (a: TensorOrScalar, b: TensorOrScalar): Tensor =>
   });
 
 /** sinc(x) = sin(pi x) / (pi x), 1 at 0. */
-export const sinc = (x: Tensor): Tensor => floatUnary("sinc", x, (u) => {
-  const zero = eq(u, 0);
-  const px = mul(where(zero, 1, u), Math.PI);
-  return where(zero, 1, div(sin(px), px));
-});
+export const sinc = (x: Tensor): Tensor =>
+  floatUnary("sinc", x, (u) => {
+    const zero = eq(u, 0);
+    const px = mul(where(zero, 1, u), Math.PI);
+    return where(zero, 1, div(sin(px), px));
+  });
 
 /** heaviside(input, values): 0 for x < 0, values where x == 0, 1 for x > 0 (NaN -> 0). */
 export function heaviside(x: Tensor, values: Tensor): Tensor {
@@ -132,7 +169,8 @@ export function logit(x: Tensor, ...args: unknown[]): Tensor {
   return floatUnary("logit", x, (u) => {
     let z = u;
     if (eps !== null && eps !== undefined) {
-      const lo = eps, hi = 1 - eps;
+      const lo = eps,
+        hi = 1 - eps;
       z = where(lt(z, lo), lo, where(gt(z, hi), hi, z));
     }
     return log(div(z, sub(1, z)));
@@ -141,19 +179,30 @@ export function logit(x: Tensor, ...args: unknown[]): Tensor {
 
 // W. J. Cody's rational Chebyshev approximations of erfc (CALERF): relative
 // accuracy ~1e-16 over the whole range, where 1 - erf(x) would lose all digits.
-const CA = [3.16112374387056560e00, 1.13864154151050156e02, 3.77485237685302021e02, 3.20937758913846947e03, 1.85777706184603153e-1];
-const CB = [2.36012909523441209e01, 2.44024637934444173e02, 1.28261652607737228e03, 2.84423683343917062e03];
-const CC = [5.64188496988670089e-1, 8.88314979438837594e00, 6.61191906371416295e01, 2.98635138197400131e02, 8.81952221241769090e02,
-  1.71204761263407058e03, 2.05107837782607147e03, 1.23033935479799725e03, 2.15311535474403846e-8];
-const CD = [1.57449261107098347e01, 1.17693950891312499e02, 5.37181101862009858e02, 1.62138957456669019e03, 3.29079923573345963e03,
-  4.36261909014324716e03, 3.43936767414372164e03, 1.23033935480374942e03];
-const CP = [3.05326634961232344e-1, 3.60344899949804439e-1, 1.25781726111229246e-1, 1.60837851487422766e-2, 6.58749161529837803e-4, 1.63153871373020978e-2];
-const CQ = [2.56852019228982242e00, 1.87295284992346725e00, 5.27905102951428412e-1, 6.05183413124413191e-2, 2.33520497626869185e-3];
+const CA = [3.1611237438705656, 1.13864154151050156e2, 3.77485237685302021e2, 3.20937758913846947e3, 1.85777706184603153e-1];
+const CB = [2.36012909523441209e1, 2.44024637934444173e2, 1.28261652607737228e3, 2.84423683343917062e3];
+const CC = [
+  5.64188496988670089e-1, 8.88314979438837594, 6.61191906371416295e1, 2.98635138197400131e2, 8.8195222124176909e2, 1.71204761263407058e3,
+  2.05107837782607147e3, 1.23033935479799725e3, 2.15311535474403846e-8,
+];
+const CD = [
+  1.57449261107098347e1, 1.17693950891312499e2, 5.37181101862009858e2, 1.62138957456669019e3, 3.29079923573345963e3, 4.36261909014324716e3,
+  3.43936767414372164e3, 1.23033935480374942e3,
+];
+const CP = [
+  3.05326634961232344e-1, 3.60344899949804439e-1, 1.25781726111229246e-1, 1.60837851487422766e-2, 6.58749161529837803e-4,
+  1.63153871373020978e-2,
+];
+const CQ = [2.56852019228982242, 1.87295284992346725, 5.27905102951428412e-1, 6.05183413124413191e-2, 2.33520497626869185e-3];
 const SQRPI = 5.6418958354775628695e-1;
 
 function rational(t: Tensor, num: number[], den: number[], nTerms: number, lastNum: number, lastDen: number, leadNum: number): Tensor {
-  let xn = mul(t, leadNum), xd = t;
-  for (let i = 0; i < nTerms; i++) { xn = mul(add(xn, num[i]!), t); xd = mul(add(xd, den[i]!), t); }
+  let xn = mul(t, leadNum),
+    xd = t;
+  for (let i = 0; i < nTerms; i++) {
+    xn = mul(add(xn, num[i]!), t);
+    xd = mul(add(xd, den[i]!), t);
+  }
   return div(add(xn, lastNum), add(xd, lastDen));
 }
 
@@ -178,17 +227,20 @@ function erfcValue(x: Tensor): Tensor {
  * erfc(x) = 1 - erf(x), accurate in the tails (Cody's approximations); the
  * gradient is exactly -2/sqrt(pi) exp(-x^2), the one of -erf.
  */
-export const erfc = (x: Tensor): Tensor => floatUnary("erfc", x, (u) => {
-  const v = erfcValue(u.detach());
-  if (!u.requires_grad) return v;
-  const e = erf(u);
-  return sub(v, sub(e, e.detach()));
-});
+export const erfc = (x: Tensor): Tensor =>
+  floatUnary("erfc", x, (u) => {
+    const v = erfcValue(u.detach());
+    if (!u.requires_grad) return v;
+    const e = erf(u);
+    return sub(v, sub(e, e.detach()));
+  });
 
 /** addcmul(input, tensor1, tensor2, *, value=1) = input + value * tensor1 * tensor2 (PyTorch's evaluation order). */
 export function addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, ...args: unknown[]): Tensor {
   const { value } = parseArgs("addcmul", args, ["value"], { value: 1 });
-  checkTensor("addcmul", "input", input); checkTensor("addcmul", "tensor1", tensor1); checkTensor("addcmul", "tensor2", tensor2);
+  checkTensor("addcmul", "input", input);
+  checkTensor("addcmul", "tensor1", tensor1);
+  checkTensor("addcmul", "tensor2", tensor2);
   const dt = result_type(operand(input), operand(tensor1), operand(tensor2));
   const [v] = castScalars("addcmul", dt, { value });
   broadcastShapes("addcmul", input.shape, tensor1.shape, tensor2.shape);
@@ -198,9 +250,13 @@ export function addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, ...args
 /** addcdiv(input, tensor1, tensor2, *, value=1) = input + value * tensor1 / tensor2. */
 export function addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, ...args: unknown[]): Tensor {
   const { value } = parseArgs("addcdiv", args, ["value"], { value: 1 });
-  checkTensor("addcdiv", "input", input); checkTensor("addcdiv", "tensor1", tensor1); checkTensor("addcdiv", "tensor2", tensor2);
+  checkTensor("addcdiv", "input", input);
+  checkTensor("addcdiv", "tensor1", tensor1);
+  checkTensor("addcdiv", "tensor2", tensor2);
   if (!tensor1.dtype.is_floating_point && !tensor2.dtype.is_floating_point) {
-    throw new TorchError("addcdiv: Integer division with addcdiv is no longer supported, and in a future release addcdiv will perform a true division of tensor1 and tensor2. The historic addcdiv behavior can be implemented as (input + value * torch.trunc(tensor1 / tensor2)).to(input.dtype) for integer inputs and as (input + value * tensor1 / tensor2) for float inputs. The future addcdiv behavior is just the latter implementation: (input + value * tensor1 / tensor2), for all dtypes.");
+    throw new TorchError(
+      "addcdiv: Integer division with addcdiv is no longer supported, and in a future release addcdiv will perform a true division of tensor1 and tensor2. The historic addcdiv behavior can be implemented as (input + value * torch.trunc(tensor1 / tensor2)).to(input.dtype) for integer inputs and as (input + value * tensor1 / tensor2) for float inputs. The future addcdiv behavior is just the latter implementation: (input + value * tensor1 / tensor2), for all dtypes.",
+    );
   }
   const dt = result_type(operand(input), operand(tensor1), operand(tensor2));
   const [v] = castScalars("addcdiv", dt, { value });

@@ -24,11 +24,13 @@ function triangle(op: string, x: Tensor, diagonal: number, lower: boolean): Tens
   });
 }
 export const tril = (x: Tensor, ...a: unknown[]) => triangle("tril", x, parseArgs("tril", a, ["diagonal"], { diagonal: 0 }).diagonal, true);
-export const triu = (x: Tensor, ...a: unknown[]) => triangle("triu", x, parseArgs("triu", a, ["diagonal"], { diagonal: 0 }).diagonal, false);
+export const triu = (x: Tensor, ...a: unknown[]) =>
+  triangle("triu", x, parseArgs("triu", a, ["diagonal"], { diagonal: 0 }).diagonal, false);
 
 export function diagonal(x: Tensor, ...args: unknown[]): Tensor {
   const { offset, dim1, dim2 } = parseArgs("diagonal", args, ["offset", "dim1", "dim2"], { offset: 0, dim1: 0, dim2: 1 });
-  const a = normDim(dim1, x.ndim, "diagonal"), b = normDim(dim2, x.ndim, "diagonal");
+  const a = normDim(dim1, x.ndim, "diagonal"),
+    b = normDim(dim2, x.ndim, "diagonal");
   if (a === b) throw new TorchError(`diagonal dimensions cannot be identical ${dim1}, ${dim2}`);
   return surface("diagonal", () => {
     const rest = [...Array(x.ndim).keys()].filter((d) => d !== a && d !== b);
@@ -49,7 +51,8 @@ export function diagonal(x: Tensor, ...args: unknown[]): Tensor {
  * of the flattened matrix, the values interleaved with m zeros.
  */
 function embedDiagonal(x: Tensor, k: number): Tensor {
-  const n = x.shape[x.ndim - 1]!, m = n + Math.abs(k);
+  const n = x.shape[x.ndim - 1]!,
+    m = n + Math.abs(k);
   const lead = x.shape.slice(0, -1);
   const start = k >= 0 ? k : -k * m;
   const used = n === 0 ? 0 : start + (n - 1) * (m + 1) + 1;
@@ -77,7 +80,8 @@ export function diag_embed(x: Tensor, ...args: unknown[]): Tensor {
   const { offset, dim1, dim2 } = parseArgs("diag_embed", args, ["offset", "dim1", "dim2"], { offset: 0, dim1: -2, dim2: -1 });
   checkTensor("diag_embed", "input", x);
   const nd = x.ndim + 1;
-  const a = normDim(dim1, nd, "diag_embed"), b = normDim(dim2, nd, "diag_embed");
+  const a = normDim(dim1, nd, "diag_embed"),
+    b = normDim(dim2, nd, "diag_embed");
   if (a === b) throw new TorchError(`diag_embed: diagonal dimensions cannot be identical ${dim1}, ${dim2}`);
   return surface("diag_embed", () => {
     const src = x.ndim === 0 ? reshape(x, [1]) : x;
@@ -98,7 +102,8 @@ export function trace(x: Tensor): Tensor {
 export function block_diag(...args: unknown[]): Tensor {
   const ts = tensorList("block_diag", args);
   ts.forEach((t, i) => {
-    if (t.ndim > 2) throw new TorchError(`torch.block_diag: Input tensors must have 2 or fewer dimensions. Input ${i} has ${t.ndim} dimensions`);
+    if (t.ndim > 2)
+      throw new TorchError(`torch.block_diag: Input tensors must have 2 or fewer dimensions. Input ${i} has ${t.ndim} dimensions`);
   });
   if (!ts.length) throw new TorchError("torch.block_diag: expected at least one tensor");
   return surface("block_diag", () => {

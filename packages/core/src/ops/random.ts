@@ -37,7 +37,8 @@ function make(host: HostArray, shape: number[], dtype: DType, o: Record<string, 
   return t;
 }
 const checkSize = (op: string, size: number[]) => {
-  for (const d of size) if (d < 0) throw new TorchError(`${op}: Trying to create tensor with negative dimension ${d}: [${size.join(", ")}]`);
+  for (const d of size)
+    if (d < 0) throw new TorchError(`${op}: Trying to create tensor with negative dimension ${d}: [${size.join(", ")}]`);
 };
 
 export function rand(...args: unknown[]): Tensor {
@@ -64,10 +65,13 @@ export function randint(...args: unknown[]): Tensor {
   while (typeof args[0] === "number" || typeof args[0] === "bigint") nums.push(args.shift() as number);
   const size = Array.isArray(args[0]) ? (args.shift() as number[]) : null;
   const o = parseArgs("randint", args, ["low", "high", "size", ...OPTS]);
-  let low = o.low ?? 0, high = o.high;
-  if (nums.length === 1) high = nums[0]; else if (nums.length >= 2) [low, high] = nums;
+  let low = o.low ?? 0,
+    high = o.high;
+  if (nums.length === 1) high = nums[0];
+  else if (nums.length >= 2) [low, high] = nums;
   const shape = size ?? o.size;
-  if (high === undefined || !shape) throw new TorchTypeError("randint() missing required arguments: expected randint(high, size) or randint(low, high, size)");
+  if (high === undefined || !shape)
+    throw new TorchTypeError("randint() missing required arguments: expected randint(high, size) or randint(low, high, size)");
   if (!(low < high)) throw new TorchError(`random_ expects 'from' to be less than 'to', but got from=${low} >= to=${high}`);
   const dt = resolveDtype(o.dtype, int64);
   return make(R.randint(genOf(o.generator), numelOf(shape), dt.name as R.RandomDType, low, high), [...shape], dt, o);
@@ -107,8 +111,12 @@ export function random_(t: Tensor, ...args: unknown[]): Tensor {
   // PyTorch's overloads: random_(to), random_(from, to) with to=None meaning up to the dtype's limit, random_()
   const kw = args.length && isKwargs(args[args.length - 1]) ? [args.pop()] : [];
   const o = parseArgs("random_", kw, ["from", "to", "generator"]);
-  let from = o.from, to = o.to;
-  if (args.length === 1) { from = 0; to = args[0]; } else if (args.length >= 2) [from, to] = args;
+  let from = o.from,
+    to = o.to;
+  if (args.length === 1) {
+    from = 0;
+    to = args[0];
+  } else if (args.length >= 2) [from, to] = args;
   return fill("random_", t, R.random_(genOf(o.generator), t.numel(), dn(t), from, to));
 }
 export function bernoulli_(t: Tensor, ...args: unknown[]): Tensor {
@@ -123,8 +131,10 @@ export function exponential_(t: Tensor, ...args: unknown[]): Tensor {
 
 /** Probabilities of a float tensor as the sampler's host array. */
 function probs(p: Tensor, n: number): Float64Array | Float32Array | Uint16Array {
-  if (!p.dtype.is_floating_point || p.dtype.name === "float16") throw new TorchError(`bernoulli: probabilities must be float32, float64 or bfloat16, got ${p.dtype}`);
-  if (p.numel() !== n && p.numel() !== 1) throw new TorchError(`bernoulli: probability tensor of ${p.numel()} elements does not match ${n} elements`);
+  if (!p.dtype.is_floating_point || p.dtype.name === "float16")
+    throw new TorchError(`bernoulli: probabilities must be float32, float64 or bfloat16, got ${p.dtype}`);
+  if (p.numel() !== n && p.numel() !== 1)
+    throw new TorchError(`bernoulli: probability tensor of ${p.numel()} elements does not match ${n} elements`);
   return p.cpu().contiguous()._host() as Float64Array | Float32Array | Uint16Array;
 }
 
@@ -139,10 +149,19 @@ export function bernoulli(input: Tensor, ...args: unknown[]): Tensor {
 export function multinomial(input: Tensor, num_samples: number, ...args: unknown[]): Tensor {
   const o = parseArgs("multinomial", args, ["replacement", "generator"], { replacement: false });
   if (input.ndim < 1 || input.ndim > 2) throw new TorchError(`multinomial: prob_dist must be 1 or 2 dim, got ${input.ndim}`);
-  if (!input.dtype.is_floating_point) throw new TorchError(`multinomial only supports floating-point dtypes for input, got: ${input.dtype.scalarName}`);
+  if (!input.dtype.is_floating_point)
+    throw new TorchError(`multinomial only supports floating-point dtypes for input, got: ${input.dtype.scalarName}`);
   const k = input.shape[input.ndim - 1]!;
-  if (!o.replacement && num_samples > k) throw new TorchError(`multinomial: cannot sample n_sample > prob_dist.size(-1) samples without replacement (${num_samples} > ${k})`);
-  const host = R.multinomial(genOf(o.generator), input.cpu().contiguous()._host() as Float32Array, k, num_samples, o.replacement, input.dtype.name as R.FloatDType);
+  if (!o.replacement && num_samples > k)
+    throw new TorchError(`multinomial: cannot sample n_sample > prob_dist.size(-1) samples without replacement (${num_samples} > ${k})`);
+  const host = R.multinomial(
+    genOf(o.generator),
+    input.cpu().contiguous()._host() as Float32Array,
+    k,
+    num_samples,
+    o.replacement,
+    input.dtype.name as R.FloatDType,
+  );
   const shape = input.ndim === 1 ? [num_samples] : [input.shape[0]!, num_samples];
   return fromHost(host, shape, int64, input.device);
 }
@@ -167,7 +186,8 @@ export function normal(mean: Tensor | number, std: Tensor | number = 1, ...args:
     const s = std.cpu().contiguous().to(float64)._host() as Float64Array;
     for (const v of s) if (!(v >= 0)) throw new TorchError("normal expects all elements of std >= 0.0");
   } else if (!(std >= 0)) throw new TorchError(`normal expects std >= 0.0, but found std ${Number.isNaN(std) ? "nan" : std}`);
-  const shape: readonly number[] = mean instanceof Tensor && std instanceof Tensor ? broadcastShapes("normal", mean.shape, std.shape) : ref.shape;
+  const shape: readonly number[] =
+    mean instanceof Tensor && std instanceof Tensor ? broadcastShapes("normal", mean.shape, std.shape) : ref.shape;
   // other operand dtypes are read as float64 (exact), or as the result's half dtype
   const host = (x: Tensor | number) => {
     if (typeof x === "number") return x;
@@ -177,4 +197,3 @@ export function normal(mean: Tensor | number, std: Tensor | number = 1, ...args:
   const out = R.normalTensor(gen, host(mean) as never, host(std) as never, dt.name as R.FloatDType);
   return reshape(fromHost(out as HostArray, [out.length], dt, ref.device), [...shape]);
 }
-

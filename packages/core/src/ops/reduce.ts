@@ -3,7 +3,7 @@
 // nansum/nanmean, norm, dist/cdist, logsumexp, softmax/log_softmax.
 import { surface } from "../autograd.js";
 import { bind1 } from "../dispatch.js";
-import { bool, get_default_dtype, int64, result_type, } from "../dtype_all.js";
+import { bool, get_default_dtype, int64, result_type } from "../dtype_all.js";
 import { TorchError, TorchIndexError, TorchTypeError } from "../errors.js";
 import { P, type ReduceOp } from "../prims.js";
 import { broadcastShapes, normDim, normDims } from "../shape.js";
@@ -17,12 +17,18 @@ import { gather } from "./indexing.js";
 /** reduce over dims, optionally keeping them as size-1. */
 export function reducePrim(x: Tensor, op: ReduceOp, dims: number[], keepdim: boolean): Tensor {
   let r = bind1(P.reduce!, [x], { op, dims });
-  if (keepdim) r = reshape(r, x.shape.map((s, i) => (dims.includes(i) ? 1 : s)));
+  if (keepdim)
+    r = reshape(
+      r,
+      x.shape.map((s, i) => (dims.includes(i) ? 1 : s)),
+    );
   return r;
 }
 
 const dimsOf = (op: string, x: Tensor, dim: unknown): number[] =>
-  dim === null || dim === undefined || (Array.isArray(dim) && dim.length === 0) ? [...Array(x.ndim).keys()] : normDims(dim as number | number[], x.ndim, op);
+  dim === null || dim === undefined || (Array.isArray(dim) && dim.length === 0)
+    ? [...Array(x.ndim).keys()]
+    : normDims(dim as number | number[], x.ndim, op);
 
 const allDims = (x: Tensor) => [...Array(x.ndim).keys()];
 
@@ -40,7 +46,10 @@ export function prod(x: Tensor, ...args: unknown[]): Tensor {
 export function mean(x: Tensor, ...args: unknown[]): Tensor {
   const o = parseArgs("mean", args, ["dim", "keepdim", "dtype"], { dim: null, keepdim: false });
   const dt = resolveDtype(o.dtype, x.dtype);
-  if (!dt.is_floating_point) throw new TorchError(`mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${dt.scalarName}`);
+  if (!dt.is_floating_point)
+    throw new TorchError(
+      `mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${dt.scalarName}`,
+    );
   const dims = dimsOf("mean", x, o.dim);
   const n = dims.reduce((a, d) => a * x.shape[d]!, 1);
   return surface(o.dim === null ? "mean" : "MeanBackward1", () => div(reducePrim(convert(x, dt), "sum", dims, o.keepdim), n));
@@ -50,7 +59,10 @@ function extremum(op: "max" | "min", x: Tensor, args: unknown[]): Tensor | Tenso
   if (args[0] instanceof Tensor) return op === "max" ? maximum(x, args[0]) : minimum(x, args[0]);
   const o = parseArgs(op, args, ["dim", "keepdim"], { dim: null, keepdim: false });
   if (o.dim === null) {
-    if (x.numel() === 0) throw new TorchError(`${op}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.`);
+    if (x.numel() === 0)
+      throw new TorchError(
+        `${op}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.`,
+      );
     return surface(`${op === "max" ? "Max" : "Min"}Backward1`, () => reducePrim(x, op, [...Array(x.ndim).keys()], false));
   }
   const d = normDim(o.dim, x.ndim, op);
@@ -59,7 +71,13 @@ function extremum(op: "max" | "min", x: Tensor, args: unknown[]): Tensor | Tenso
     const indices = argreducePrim(x, op, d, true);
     let values = x.ndim === 0 ? x.clone() : gather(x, d, indices);
     let idx = indices;
-    if (!o.keepdim && x.ndim > 0) { values = reshape(values, x.shape.filter((_, i) => i !== d)); idx = reshape(idx, values.shape as number[]); }
+    if (!o.keepdim && x.ndim > 0) {
+      values = reshape(
+        values,
+        x.shape.filter((_, i) => i !== d),
+      );
+      idx = reshape(idx, values.shape as number[]);
+    }
     if (x.ndim === 0) idx = reshape(idx, []);
     return namedPair(values, idx);
   });
@@ -71,14 +89,24 @@ export const min = (x: Tensor, ...a: unknown[]): any => extremum("min", x, a);
 function argreducePrim(x: Tensor, op: "max" | "min", d: number, keepdim: boolean): Tensor {
   if (x.ndim === 0) return reshape(bind1(P.argreduce!, [reshape(x, [1])], { op, dim: 0 }), keepdim ? [] : []);
   const r = bind1(P.argreduce!, [x], { op, dim: d });
-  return keepdim ? reshape(r, x.shape.map((s, i) => (i === d ? 1 : s))) : r;
+  return keepdim
+    ? reshape(
+        r,
+        x.shape.map((s, i) => (i === d ? 1 : s)),
+      )
+    : r;
 }
 function argx(op: "max" | "min", x: Tensor, args: unknown[]): Tensor {
   const o = parseArgs(`arg${op}`, args, ["dim", "keepdim"], { dim: null, keepdim: false });
   if (x.numel() === 0) throw new TorchIndexError(`arg${op}(): Expected reduction dim to be specified for input.numel() == 0.`);
   if (o.dim === null) {
     const r = argreducePrim(reshape(x, [-1]), op, 0, false);
-    return o.keepdim ? reshape(r, x.shape.map(() => 1)) : r;
+    return o.keepdim
+      ? reshape(
+          r,
+          x.shape.map(() => 1),
+        )
+      : r;
   }
   return argreducePrim(x, op, normDim(o.dim, x.ndim, `arg${op}`), o.keepdim);
 }
@@ -91,10 +119,13 @@ function amx(op: "max" | "min", x: Tensor, args: unknown[]): Tensor {
     // no identity: every reduced dim must be non-empty, and an empty input needs a dim
     const name = `a${op}`;
     if (o.dim === null || o.dim === undefined || (Array.isArray(o.dim) && o.dim.length === 0)) {
-      throw new TorchError(`${name}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.`);
+      throw new TorchError(
+        `${name}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.`,
+      );
     }
     for (const d of typeof o.dim === "number" ? [o.dim] : (o.dim as number[])) {
-      if (x.ndim > 0 && x.shape[normDim(d, x.ndim, name)] === 0) throw new TorchIndexError(`${name}(): Expected reduction dim ${d} to have non-zero size.`);
+      if (x.ndim > 0 && x.shape[normDim(d, x.ndim, name)] === 0)
+        throw new TorchIndexError(`${name}(): Expected reduction dim ${d} to have non-zero size.`);
     }
   }
   return surface(`a${op}`, () => reducePrim(x, op, dimsOf(`a${op}`, x, o.dim), o.keepdim));
@@ -117,7 +148,8 @@ export const all = (x: Tensor, ...a: unknown[]) => anyAll("all", x, a);
 export function var_(x: Tensor, ...args: unknown[]): Tensor {
   // var(dim, unbiased, keepdim), var(unbiased) or var(dim, {correction, keepdim})
   const o = parseArgs("var", normalizeVarArgs(args), ["dim", "unbiased", "keepdim", "correction"], { dim: null, keepdim: false });
-  if (!x.dtype.is_floating_point) throw new TorchError(`var(): std and var only support floating point and complex dtypes, got ${x.dtype.scalarName}`);
+  if (!x.dtype.is_floating_point)
+    throw new TorchError(`var(): std and var only support floating point and complex dtypes, got ${x.dtype.scalarName}`);
   const correction = o.correction ?? (o.unbiased === false ? 0 : 1);
   const dims = dimsOf("var", x, o.dim);
   const n = dims.reduce((acc, d) => acc * x.shape[d]!, 1);
@@ -144,7 +176,11 @@ function moments(op: string, x: Tensor, args: unknown[], root: boolean): Tensor[
   const o = momentsArgs(op, args);
   if (!x.dtype.is_floating_point) throw new TorchError(`${op} only support floating point and complex dtypes, got ${x.dtype.scalarName}`);
   return surface(op, () => {
-    const v = var_(x, { dim: o.dim, keepdim: o.keepdim, ...(o.correction !== undefined ? { correction: o.correction } : { unbiased: o.unbiased ?? true }) });
+    const v = var_(x, {
+      dim: o.dim,
+      keepdim: o.keepdim,
+      ...(o.correction !== undefined ? { correction: o.correction } : { unbiased: o.unbiased ?? true }),
+    });
     const m = mean(x, { dim: o.dim, keepdim: o.keepdim });
     return [root ? v.sqrt() : v, m];
   });
@@ -172,7 +208,8 @@ export function aminmax(x: Tensor, ...args: unknown[]): Tensor[] & { min: Tensor
   }
   return surface("aminmax", () => {
     const keep = keepdim && !(dim === null && x.ndim === 0);
-    const lo = reducePrim(x, "min", dims, keep), hi = reducePrim(x, "max", dims, keep);
+    const lo = reducePrim(x, "min", dims, keep),
+      hi = reducePrim(x, "max", dims, keep);
     return Object.assign([lo, hi], { min: lo, max: hi });
   });
 }
@@ -181,14 +218,17 @@ export function aminmax(x: Tensor, ...args: unknown[]): Tensor[] & { min: Tensor
 export function nansum(x: Tensor, ...args: unknown[]): Tensor {
   const o = parseArgs("nansum", args, ["dim", "keepdim", "dtype"], { dim: null, keepdim: false, dtype: null });
   checkTensor("nansum", "input", x);
-  return surface("nansum", () => sum(x.dtype.is_floating_point ? where(isnan(x), 0, x) : x, { dim: o.dim, keepdim: o.keepdim, dtype: o.dtype }));
+  return surface("nansum", () =>
+    sum(x.dtype.is_floating_point ? where(isnan(x), 0, x) : x, { dim: o.dim, keepdim: o.keepdim, dtype: o.dtype }),
+  );
 }
 
 /** nanmean(input, dim=None, keepdim=False, *, dtype=None): mean of the non-NaN elements. */
 export function nanmean(x: Tensor, ...args: unknown[]): Tensor {
   const o = parseArgs("nanmean", args, ["dim", "keepdim", "dtype"], { dim: null, keepdim: false, dtype: null });
   checkTensor("nanmean", "input", x);
-  if (!x.dtype.is_floating_point) throw new TorchError(`nanmean(): expected input to have floating point dtype but got ${x.dtype.scalarName}`);
+  if (!x.dtype.is_floating_point)
+    throw new TorchError(`nanmean(): expected input to have floating point dtype but got ${x.dtype.scalarName}`);
   return surface("div", () => {
     const dims = dimsOf("nanmean", x, o.dim);
     const cnt = reducePrim(convert(logical_not(isnan(x)), x.dtype), "sum", dims, o.keepdim);
@@ -201,7 +241,8 @@ export function nanmean(x: Tensor, ...args: unknown[]): Tensor {
 export function norm(x: Tensor, ...args: unknown[]): Tensor {
   const o = parseArgs("norm", args, ["p", "dim", "keepdim", "dtype"], { p: "fro", dim: null, keepdim: false });
   if (o.p === "nuc") return nuclearNorm(x, o.dim, !!o.keepdim);
-  if (!x.dtype.is_floating_point) throw new TorchError(`norm(): input dtype should be either floating point or complex. Got ${x.dtype.scalarName} instead.`);
+  if (!x.dtype.is_floating_point)
+    throw new TorchError(`norm(): input dtype should be either floating point or complex. Got ${x.dtype.scalarName} instead.`);
   const dims = dimsOf("norm", x, o.dim);
   const p = o.p === "fro" ? 2 : o.p;
   if (typeof p !== "number") throw new TorchTypeError(`norm(): unsupported p ${String(o.p)}`);
@@ -229,17 +270,23 @@ export function norm(x: Tensor, ...args: unknown[]): Tensor {
 function nuclearNorm(x: Tensor, dim: unknown, keepdim: boolean): Tensor {
   let dims: number[];
   if (dim === null || dim === undefined) {
-    if (x.ndim !== 2) throw new TorchError(`norm: Expected a tensor with 2 dimensions, but got a tensor with ${x.ndim} dimension${x.ndim === 1 ? "" : "s"} instead.`);
+    if (x.ndim !== 2)
+      throw new TorchError(
+        `norm: Expected a tensor with 2 dimensions, but got a tensor with ${x.ndim} dimension${x.ndim === 1 ? "" : "s"} instead.`,
+      );
     dims = [0, 1];
   } else {
     if (!Array.isArray(dim) || dim.length !== 2) throw new TorchError("norm: nuclear norm requires a 'dim' argument of size 2");
     dims = (dim as number[]).map((d) => normDim(d, x.ndim, "norm"));
     if (dims[0] === dims[1]) throw new TorchError(`linalg.matrix_norm: dims must be different. Got (${dim[0]}, ${dim[1]})`);
   }
-  if (!x.dtype.is_floating_point) throw new TorchError(`norm: linalg.svd: Expected a floating point or complex tensor as input. Got ${x.dtype.scalarName}`);
+  if (!x.dtype.is_floating_point)
+    throw new TorchError(`norm: linalg.svd: Expected a floating point or complex tensor as input. Got ${x.dtype.scalarName}`);
   let [m, n] = [x.shape[dims[0]!]!, x.shape[dims[1]!]!];
   if (Math.min(m, n) > 2) {
-    throw new TorchError(`norm(): p='nuc' (the nuclear norm) is not implemented for ${m}x${n} matrices: it needs a singular value decomposition, which xlatorch does not have (only matrices with a dimension <= 2 are supported)`);
+    throw new TorchError(
+      `norm(): p='nuc' (the nuclear norm) is not implemented for ${m}x${n} matrices: it needs a singular value decomposition, which xlatorch does not have (only matrices with a dimension <= 2 are supported)`,
+    );
   }
   return surface("nuclear_norm", () => {
     const rest = [...Array(x.ndim).keys()].filter((d) => !dims.includes(d));
@@ -247,19 +294,27 @@ function nuclearNorm(x: Tensor, dim: unknown, keepdim: boolean): Tensor {
     const tall = m >= n;
     let a = permute(x, [...rest, ...(tall ? dims : [dims[1]!, dims[0]!])]);
     if (!tall) [m, n] = [n, m];
-    const nd = a.ndim, mat = [nd - 2, nd - 1];
+    const nd = a.ndim,
+      mat = [nd - 2, nd - 1];
     const fro2 = reducePrim(mul(a, a), "sum", mat, false);
     let r: Tensor;
     if (n <= 1) {
       r = sqrt(fro2);
     } else {
-      const c1 = sliceDim(a, nd - 1, 0, 1), c2 = sliceDim(a, nd - 1, 1, 2); // [..., m, 1]
-      const t1 = transpose(c1, -1, -2), t2 = transpose(c2, -1, -2); // [..., 1, m]
+      const c1 = sliceDim(a, nd - 1, 0, 1),
+        c2 = sliceDim(a, nd - 1, 1, 2); // [..., m, 1]
+      const t1 = transpose(c1, -1, -2),
+        t2 = transpose(c2, -1, -2); // [..., 1, m]
       const minors = sub(mul(c1, t2), mul(c2, t1)); // [..., m, m], each 2x2 minor twice (antisymmetric)
       const det = mul(reducePrim(mul(minors, minors), "sum", mat, false), 0.5);
       r = sqrt(add(fro2, mul(sqrt(det), 2)));
     }
-    return keepdim ? reshape(r, x.shape.map((s, i) => (dims.includes(i) ? 1 : s))) : r;
+    return keepdim
+      ? reshape(
+          r,
+          x.shape.map((s, i) => (dims.includes(i) ? 1 : s)),
+        )
+      : r;
   });
 }
 
@@ -281,36 +336,44 @@ function pnorm(d: Tensor, p: number, dims: number[]): Tensor {
 /** cdist(x1, x2, p=2): p-norm distances between the rows of x1 [..., P, M] and x2 [..., R, M] -> [..., P, R]. */
 export function cdist(x1: Tensor, x2: Tensor, ...args: unknown[]): Tensor {
   const { p } = parseArgs("cdist", args, ["p", "compute_mode"], { p: 2 });
-  checkTensor("cdist", "x1", x1); checkTensor("cdist", "x2", x2);
+  checkTensor("cdist", "x1", x1);
+  checkTensor("cdist", "x2", x2);
   if (x1.ndim < 2) throw new TorchError(`cdist only supports at least 2D tensors, X1 got: ${x1.ndim}D`);
   if (x2.ndim < 2) throw new TorchError(`cdist only supports at least 2D tensors, X2 got: ${x2.ndim}D`);
   if (!x1.dtype.is_floating_point) throw new TorchError(`cdist only supports floating-point dtypes, X1 got: ${x1.dtype.scalarName}`);
   if (!x2.dtype.is_floating_point) throw new TorchError(`cdist only supports floating-point dtypes, X2 got: ${x2.dtype.scalarName}`);
-  const m1 = x1.shape[x1.ndim - 1]!, m2 = x2.shape[x2.ndim - 1]!;
+  const m1 = x1.shape[x1.ndim - 1]!,
+    m2 = x2.shape[x2.ndim - 1]!;
   if (m1 !== m2) throw new TorchError(`cdist: X1 and X2 must have the same number of columns. X1: ${m1} X2: ${m2}`);
   if (typeof p !== "number" || p < 0) throw new TorchError(`cdist only supports non-negative p values (got ${String(p)})`);
   if (x1.dtype !== x2.dtype) throw new TorchError(`cdist: X1 and X2 must have the same dtype, but got ${x1.dtype} and ${x2.dtype}`);
   const batch = broadcastShapes("cdist", x1.shape.slice(0, -2), x2.shape.slice(0, -2));
-  const P1 = x1.shape[x1.ndim - 2]!, R = x2.shape[x2.ndim - 2]!;
-  return surface("cdist", () => opmath(x1.dtype, [x1, x2], (a, b) => {
-    const ea = unsqueeze(expand(a!, [...batch, P1, m1]), -2);
-    const eb = unsqueeze(expand(b!, [...batch, R, m1]), -3);
-    return pnorm(sub(ea, eb), p, [batch.length + 2]);
-  }));
+  const P1 = x1.shape[x1.ndim - 2]!,
+    R = x2.shape[x2.ndim - 2]!;
+  return surface("cdist", () =>
+    opmath(x1.dtype, [x1, x2], (a, b) => {
+      const ea = unsqueeze(expand(a!, [...batch, P1, m1]), -2);
+      const eb = unsqueeze(expand(b!, [...batch, R, m1]), -3);
+      return pnorm(sub(ea, eb), p, [batch.length + 2]);
+    }),
+  );
 }
 
 /** dist(input, other, p=2): the p-norm of input - other (broadcast). */
 export function dist(a: Tensor, b: Tensor, ...args: unknown[]): Tensor {
   const { p } = parseArgs("dist", args, ["p"], { p: 2 });
-  checkTensor("dist", "input", a); checkTensor("dist", "other", b);
+  checkTensor("dist", "input", a);
+  checkTensor("dist", "other", b);
   const dt = result_type(operand(a), operand(b));
   if (!dt.is_floating_point) throw new TorchError(`dist: expected a floating point dtype, got ${dt.scalarName}`);
   if (typeof p !== "number") throw new TorchTypeError(`dist(): argument 'p' must be Number, not ${describe(p)}`);
   broadcastShapes("dist", a.shape, b.shape);
-  return surface("dist", () => opmath(dt, [a, b], (x, y) => {
-    const d = sub(x!, y!);
-    return pnorm(d, p, [...Array(d.ndim).keys()]);
-  }));
+  return surface("dist", () =>
+    opmath(dt, [a, b], (x, y) => {
+      const d = sub(x!, y!);
+      return pnorm(d, p, [...Array(d.ndim).keys()]);
+    }),
+  );
 }
 
 export function logsumexp(x: Tensor, ...args: unknown[]): Tensor {
@@ -322,13 +385,19 @@ export function logsumexp(x: Tensor, ...args: unknown[]): Tensor {
     m = where(isinf(m), 0, m);
     const s = log(reducePrim(exp(sub(xf, m)), "sum", dims, true));
     const r = add(s, m);
-    return o.keepdim ? r : reshape(r, xf.shape.filter((_, i) => !dims.includes(i)));
+    return o.keepdim
+      ? r
+      : reshape(
+          r,
+          xf.shape.filter((_, i) => !dims.includes(i)),
+        );
   });
 }
 
 function softmaxArgs(op: string, x: Tensor, args: unknown[]): [Tensor, number] {
   const o = parseArgs(op, args, ["dim", "dtype"]);
-  if (o.dim === undefined || o.dim === null) throw new TorchTypeError(`${op}() missing required argument 'dim' (implicit dim choice is deprecated in PyTorch)`);
+  if (o.dim === undefined || o.dim === null)
+    throw new TorchTypeError(`${op}() missing required argument 'dim' (implicit dim choice is deprecated in PyTorch)`);
   let xf = o.dtype ? convert(x, resolveDtype(o.dtype, x.dtype)) : x;
   if (!xf.dtype.is_floating_point) throw new TorchError(`${op}: not implemented for '${x.dtype.scalarName}'`);
   return [xf, x.ndim === 0 ? 0 : normDim(o.dim, x.ndim, op)];

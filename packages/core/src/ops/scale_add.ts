@@ -14,12 +14,18 @@ import { unsqueeze } from "./shape.js";
 /** beta * input + alpha * product; beta = 0 ignores input entirely (NaN and inf included), as in PyTorch. */
 function scaleAdd(op: string, input: Tensor, product: Tensor, beta: number, alpha: number): Tensor {
   // input expands to the product's shape (PyTorch's expand_size check)
-  const target = product.shape, off = target.length - input.ndim;
-  if (off < 0) throw new TorchError(`${op}: the number of sizes provided (${target.length}) must be greater or equal to the number of dimensions in the tensor (${input.ndim})`);
+  const target = product.shape,
+    off = target.length - input.ndim;
+  if (off < 0)
+    throw new TorchError(
+      `${op}: the number of sizes provided (${target.length}) must be greater or equal to the number of dimensions in the tensor (${input.ndim})`,
+    );
   for (let i = input.ndim - 1; i >= 0; i--) {
     const s = input.shape[i]!;
     if (s !== 1 && s !== target[i + off]) {
-      throw new TorchError(`${op}: The expanded size of the tensor (${target[i + off]}) must match the existing size (${s}) at non-singleton dimension ${i + off}.  Target sizes: ${shapeStr(target)}.  Tensor sizes: ${shapeStr(input.shape)}`);
+      throw new TorchError(
+        `${op}: The expanded size of the tensor (${target[i + off]}) must match the existing size (${s}) at non-singleton dimension ${i + off}.  Target sizes: ${shapeStr(target)}.  Tensor sizes: ${shapeStr(input.shape)}`,
+      );
     }
   }
   if (product.dtype === bool) {
@@ -35,10 +41,15 @@ function scaleAdd(op: string, input: Tensor, product: Tensor, beta: number, alph
 /** addmm(input, mat1, mat2, *, beta=1, alpha=1) = beta * input + alpha * (mat1 @ mat2). */
 export function addmm(input: Tensor, mat1: Tensor, mat2: Tensor, ...args: unknown[]): Tensor {
   const { beta, alpha } = parseArgs("addmm", args, ["beta", "alpha"], { beta: 1, alpha: 1 });
-  checkTensor("addmm", "input", input); checkTensor("addmm", "mat1", mat1); checkTensor("addmm", "mat2", mat2);
+  checkTensor("addmm", "input", input);
+  checkTensor("addmm", "mat1", mat1);
+  checkTensor("addmm", "mat2", mat2);
   if (mat1.ndim !== 2) throw new TorchError(`addmm: mat1 must be a matrix, got ${mat1.ndim}-D tensor`);
   if (mat2.ndim !== 2) throw new TorchError(`addmm: mat2 must be a matrix, got ${mat2.ndim}-D tensor`);
-  if (mat1.shape[1] !== mat2.shape[0]) throw new TorchError(`addmm: mat1 and mat2 shapes cannot be multiplied (${mat1.shape[0]}x${mat1.shape[1]} and ${mat2.shape[0]}x${mat2.shape[1]})`);
+  if (mat1.shape[1] !== mat2.shape[0])
+    throw new TorchError(
+      `addmm: mat1 and mat2 shapes cannot be multiplied (${mat1.shape[0]}x${mat1.shape[1]} and ${mat2.shape[0]}x${mat2.shape[1]})`,
+    );
   sameDtypes("addmm", [input, mat1, mat2], ["input", "mat1", "mat2"]);
   const [b, a] = castScalars("addmm", input.dtype, { beta, alpha });
   return surface("addmm", () => scaleAdd("addmm", input, matmul(mat1, mat2), b!, a!));
@@ -48,8 +59,12 @@ export function addmm(input: Tensor, mat1: Tensor, mat2: Tensor, ...args: unknow
 export function addmv(input: Tensor, mat: Tensor, vec: Tensor, ...args: unknown[]): Tensor {
   const { beta, alpha } = parseArgs("addmv", args, ["beta", "alpha"], { beta: 1, alpha: 1 });
   checkTensor("addmv", "input", input);
-  if (mat.ndim !== 2 || vec.ndim !== 1) throw new TorchError(`addmv: vector + matrix @ vector expected, got input ${input.ndim}-D, mat ${mat.ndim}-D, vec ${vec.ndim}-D`);
-  if (mat.shape[1] !== vec.shape[0]) throw new TorchError(`addmv: size mismatch, got input (${input.shape.join("x")}), mat (${mat.shape[0]}x${mat.shape[1]}), vec (${vec.shape[0]})`);
+  if (mat.ndim !== 2 || vec.ndim !== 1)
+    throw new TorchError(`addmv: vector + matrix @ vector expected, got input ${input.ndim}-D, mat ${mat.ndim}-D, vec ${vec.ndim}-D`);
+  if (mat.shape[1] !== vec.shape[0])
+    throw new TorchError(
+      `addmv: size mismatch, got input (${input.shape.join("x")}), mat (${mat.shape[0]}x${mat.shape[1]}), vec (${vec.shape[0]})`,
+    );
   sameDtypes("addmv", [input, mat, vec], ["input", "mat", "vec"]);
   const [b, a] = castScalars("addmv", input.dtype, { beta, alpha });
   return surface("addmv", () => scaleAdd("addmv", input, matmul(mat, vec), b!, a!));
@@ -58,23 +73,31 @@ export function addmv(input: Tensor, mat: Tensor, vec: Tensor, ...args: unknown[
 /** addr(input, vec1, vec2, *, beta=1, alpha=1) = beta * input + alpha * outer(vec1, vec2). */
 export function addr(input: Tensor, vec1: Tensor, vec2: Tensor, ...args: unknown[]): Tensor {
   const { beta, alpha } = parseArgs("addr", args, ["beta", "alpha"], { beta: 1, alpha: 1 });
-  if (vec1.ndim !== 1 || vec2.ndim !== 1) throw new TorchError(`addr: Expected 1-D argument vec1 and vec2, but got ${vec1.ndim}-D and ${vec2.ndim}-D`);
+  if (vec1.ndim !== 1 || vec2.ndim !== 1)
+    throw new TorchError(`addr: Expected 1-D argument vec1 and vec2, but got ${vec1.ndim}-D and ${vec2.ndim}-D`);
   sameDtypes("addr", [input, vec1, vec2], ["input", "vec1", "vec2"]);
   if (!input.dtype.is_floating_point) {
-    for (const [name, v] of [["beta", beta], ["alpha", alpha]] as const) {
-      if (typeof v === "number" && !Number.isInteger(v)) throw new TorchError(`addr: For integral input tensors, argument ${name} must not be a floating point number.`);
+    for (const [name, v] of [
+      ["beta", beta],
+      ["alpha", alpha],
+    ] as const) {
+      if (typeof v === "number" && !Number.isInteger(v))
+        throw new TorchError(`addr: For integral input tensors, argument ${name} must not be a floating point number.`);
     }
   }
   const [b, a] = castScalars("addr", input.dtype, { beta, alpha });
-  const outer = () => (vec1.dtype === bool ? logical_and(unsqueeze(vec1, 1), unsqueeze(vec2, 0)) : mul(unsqueeze(vec1, 1), unsqueeze(vec2, 0)));
+  const outer = () =>
+    vec1.dtype === bool ? logical_and(unsqueeze(vec1, 1), unsqueeze(vec2, 0)) : mul(unsqueeze(vec1, 1), unsqueeze(vec2, 0));
   return surface("addr", () => scaleAdd("addr", input, outer(), b!, a!));
 }
 
 function checkBatches(op: string, b1: Tensor, b2: Tensor): void {
   if (b1.ndim !== 3) throw new TorchError(`${op}: batch1 must be a 3D tensor, got ${b1.ndim}-D`);
   if (b2.ndim !== 3) throw new TorchError(`${op}: batch2 must be a 3D tensor, got ${b2.ndim}-D`);
-  if (b1.shape[0] !== b2.shape[0]) throw new TorchError(`${op}: batch1 and batch2 must have same number of batches, got ${b1.shape[0]} and ${b2.shape[0]}`);
-  if (b1.shape[2] !== b2.shape[1]) throw new TorchError(`${op}: Incompatible matrix sizes for bmm (${b1.shape[1]}x${b1.shape[2]} and ${b2.shape[1]}x${b2.shape[2]})`);
+  if (b1.shape[0] !== b2.shape[0])
+    throw new TorchError(`${op}: batch1 and batch2 must have same number of batches, got ${b1.shape[0]} and ${b2.shape[0]}`);
+  if (b1.shape[2] !== b2.shape[1])
+    throw new TorchError(`${op}: Incompatible matrix sizes for bmm (${b1.shape[1]}x${b1.shape[2]} and ${b2.shape[1]}x${b2.shape[2]})`);
 }
 
 /** addbmm(input, batch1, batch2, *, beta=1, alpha=1) = beta * input + alpha * sum_b batch1[b] @ batch2[b]. */

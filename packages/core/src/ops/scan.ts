@@ -31,7 +31,12 @@ export const cumprod = (x: Tensor, ...a: unknown[]) => scan("prod", x, a);
 function shiftRight(x: Tensor, d: number, k: number, fill: number): Tensor {
   const n = x.shape[d]!;
   const kept = sliceDim(x, d, 0, n - k);
-  return bind1(P.pad!, [kept], { low: x.shape.map((_, i) => (i === d ? k : 0)), high: x.shape.map(() => 0), interior: x.shape.map(() => 0), value: fill });
+  return bind1(P.pad!, [kept], {
+    low: x.shape.map((_, i) => (i === d ? k : 0)),
+    high: x.shape.map(() => 0),
+    interior: x.shape.map(() => 0),
+    value: fill,
+  });
 }
 
 /**
@@ -44,13 +49,15 @@ export function logcumsumexp(x: Tensor, ...args: unknown[]): Tensor {
   if (dim === undefined) throw new TorchTypeError("logcumsumexp() missing required argument 'dim'");
   if (!x.dtype.is_floating_point) throw new TorchError(`"logcumsumexp_out_cpu" not implemented for '${x.dtype.scalarName}'`);
   const d = normDim(dim, x.ndim, "logcumsumexp");
-  return surface("logcumsumexp", () => opmath(x.dtype, [x], (u) => {
-    if (u!.ndim === 0) return u!.clone();
-    const n = u!.shape[d]!;
-    let y = u!;
-    for (let k = 1; k < n; k *= 2) y = logaddexpImpl(y, shiftRight(y, d, k, -Infinity), false);
-    return n <= 1 ? y.clone() : y;
-  }));
+  return surface("logcumsumexp", () =>
+    opmath(x.dtype, [x], (u) => {
+      if (u!.ndim === 0) return u!.clone();
+      const n = u!.shape[d]!;
+      let y = u!;
+      for (let k = 1; k < n; k *= 2) y = logaddexpImpl(y, shiftRight(y, d, k, -Infinity), false);
+      return n <= 1 ? y.clone() : y;
+    }),
+  );
 }
 
 /**
@@ -85,7 +92,10 @@ export function diff(x: Tensor, ...args: unknown[]): Tensor {
   if (x.ndim === 0) throw new TorchError("diff expects input to be at least one-dimensional");
   if (!Number.isInteger(o.n) || o.n < 0) throw new TorchError(`diff: order must be non-negative but got ${o.n}`);
   const d = normDim(o.dim, x.ndim, "diff");
-  for (const [name, t] of [["prepend", o.prepend], ["append", o.append]] as const) {
+  for (const [name, t] of [
+    ["prepend", o.prepend],
+    ["append", o.append],
+  ] as const) {
     if (t === null) continue;
     if (!(t instanceof Tensor)) throw new TorchTypeError(`diff(): argument '${name}' must be Tensor, not ${describe(t)}`);
     if (t.ndim !== x.ndim) throw new TorchError(`diff expects prepend or append to be the same dimension as input`);
@@ -95,7 +105,8 @@ export function diff(x: Tensor, ...args: unknown[]): Tensor {
     if (o.n === 0) return y === x ? x.clone() : y;
     for (let i = 0; i < o.n && y.shape[d]! > 0; i++) {
       const len = y.shape[d]! - 1;
-      const hi = narrow(y, d, 1, len), lo = narrow(y, d, 0, len);
+      const hi = narrow(y, d, 1, len),
+        lo = narrow(y, d, 0, len);
       y = y.dtype === bool ? logical_xor(hi, lo) : sub(hi, lo);
     }
     return y;

@@ -19,7 +19,9 @@ export function view(x: Tensor, ...args: unknown[]): Tensor {
   const [size] = splitSizes("view", args);
   const shape = inferSize("view", size, x.numel());
   if (!viewable(x, shape)) {
-    throw new TorchError(`view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces). Use .reshape(...) instead. (input ${shapeStr(x.shape)}, view ${shapeStr(shape)})`);
+    throw new TorchError(
+      `view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces). Use .reshape(...) instead. (input ${shapeStr(x.shape)}, view ${shapeStr(shape)})`,
+    );
   }
   return surface("view", () => reshapePrim(x, shape));
 }
@@ -36,7 +38,10 @@ export const reshape_as = (x: Tensor, o: Tensor) => reshape(x, [...o.shape]);
 
 export function permute(x: Tensor, ...args: unknown[]): Tensor {
   const [dims] = splitSizes("permute", args);
-  if (dims.length !== x.ndim) throw new TorchError(`permute(sparse_coo): number of dimensions in the tensor input does not match the length of the desired ordering of dimensions i.e. input.dim() = ${x.ndim} is not equal to len(dims) = ${dims.length}`);
+  if (dims.length !== x.ndim)
+    throw new TorchError(
+      `permute(sparse_coo): number of dimensions in the tensor input does not match the length of the desired ordering of dimensions i.e. input.dim() = ${x.ndim} is not equal to len(dims) = ${dims.length}`,
+    );
   const perm = normDims(dims, x.ndim, "permute");
   return surface("permute", () => bind1(P.transpose!, [x], { perm }));
 }
@@ -44,12 +49,14 @@ export function permute(x: Tensor, ...args: unknown[]): Tensor {
 export function transpose(x: Tensor, d0: number, d1: number, ...extra: unknown[]): Tensor {
   noExtra("transpose", 3, extra);
   if (x.ndim === 0) return bind1(P.transpose!, [x], { perm: [] });
-  const a = normDim(d0, x.ndim, "transpose"), b = normDim(d1, x.ndim, "transpose");
+  const a = normDim(d0, x.ndim, "transpose"),
+    b = normDim(d1, x.ndim, "transpose");
   const perm = [...Array(x.ndim).keys()];
   [perm[a], perm[b]] = [perm[b]!, perm[a]!];
   return bind1(P.transpose!, [x], { perm });
 }
-export const swapaxes = transpose, swapdims = transpose;
+export const swapaxes = transpose,
+  swapdims = transpose;
 export function t(x: Tensor): Tensor {
   if (x.ndim > 2) throw new TorchError(`t() expects a tensor with <= 2 dimensions, but self is ${x.ndim}D`);
   return surface("t", () => (x.ndim < 2 ? bind1(P.transpose!, [x], { perm: [...Array(x.ndim).keys()] }) : transpose(x, 0, 1)));
@@ -57,12 +64,21 @@ export function t(x: Tensor): Tensor {
 
 export function expand(x: Tensor, ...args: unknown[]): Tensor {
   const [size] = splitSizes("expand", args);
-  if (size.length < x.ndim) throw new TorchError(`expand: the number of sizes provided (${size.length}) must be greater or equal to the number of dimensions in the tensor (${x.ndim})`);
+  if (size.length < x.ndim)
+    throw new TorchError(
+      `expand: the number of sizes provided (${size.length}) must be greater or equal to the number of dimensions in the tensor (${x.ndim})`,
+    );
   const off = size.length - x.ndim;
   const shape = size.map((s, i) => {
     const cur = i >= off ? x.shape[i - off]! : 1;
-    if (s === -1) { if (i < off) throw new TorchError(`expand: -1 is not allowed in a leading, non-existing dimension (size ${shapeStr(size)})`); return cur; }
-    if (cur !== 1 && cur !== s) throw new TorchError(`expand: The expanded size of the tensor (${s}) must match the existing size (${cur}) at non-singleton dimension ${i}.  Target sizes: ${shapeStr(size)}.  Tensor sizes: ${shapeStr(x.shape)}`);
+    if (s === -1) {
+      if (i < off) throw new TorchError(`expand: -1 is not allowed in a leading, non-existing dimension (size ${shapeStr(size)})`);
+      return cur;
+    }
+    if (cur !== 1 && cur !== s)
+      throw new TorchError(
+        `expand: The expanded size of the tensor (${s}) must match the existing size (${cur}) at non-singleton dimension ${i}.  Target sizes: ${shapeStr(size)}.  Tensor sizes: ${shapeStr(x.shape)}`,
+      );
     return s;
   });
   return surface("expand", () => bind1(P.broadcast_in_dim!, [x], { shape, dims: x.shape.map((_, i) => i + off) }));
@@ -72,8 +88,14 @@ export const broadcast_to = (x: Tensor, shape: number[]) => expand(x, shape);
 
 export function squeeze(x: Tensor, ...args: unknown[]): Tensor {
   const { dim } = parseArgs("squeeze", args, ["dim"], { dim: null });
-  const dims = dim === null ? x.shape.flatMap((s, i) => (s === 1 ? [i] : [])) : normDims(dim, x.ndim, "squeeze").filter((d) => x.shape[d] === 1);
-  return surface(dim === null ? "SqueezeBackward0" : "SqueezeBackward1", () => reshapePrim(x, x.shape.filter((_, i) => !dims.includes(i))));
+  const dims =
+    dim === null ? x.shape.flatMap((s, i) => (s === 1 ? [i] : [])) : normDims(dim, x.ndim, "squeeze").filter((d) => x.shape[d] === 1);
+  return surface(dim === null ? "SqueezeBackward0" : "SqueezeBackward1", () =>
+    reshapePrim(
+      x,
+      x.shape.filter((_, i) => !dims.includes(i)),
+    ),
+  );
 }
 export function unsqueeze(x: Tensor, dim: number, ...extra: unknown[]): Tensor {
   noExtra("unsqueeze", 2, extra);
@@ -85,8 +107,12 @@ export function unsqueeze(x: Tensor, dim: number, ...extra: unknown[]): Tensor {
 }
 
 function sliceDim(x: Tensor, dim: number, start: number, stop: number, step = 1): Tensor {
-  const st = x.shape.map(() => 0), lim = [...x.shape], sp = x.shape.map(() => 1);
-  st[dim] = start; lim[dim] = Math.max(start, stop); sp[dim] = step;
+  const st = x.shape.map(() => 0),
+    lim = [...x.shape],
+    sp = x.shape.map(() => 1);
+  st[dim] = start;
+  lim[dim] = Math.max(start, stop);
+  sp[dim] = step;
   return bind1(P.slice!, [x], { start: st, limit: lim, step: sp });
 }
 export { sliceDim };
@@ -94,7 +120,8 @@ export { sliceDim };
 export function narrow(x: Tensor, dim: number, start: number | Tensor, length: number): Tensor {
   if (start instanceof Tensor) {
     // narrow(input, dim, start: Tensor, length): a 0-dim integral tensor's value, as PyTorch's start.item()
-    if (start.ndim !== 0 || start.dtype.is_floating_point || start.dtype.name === "bool") throw new TorchError("start must be an 0-dim integral Tensor.");
+    if (start.ndim !== 0 || start.dtype.is_floating_point || start.dtype.name === "bool")
+      throw new TorchError("start must be an 0-dim integral Tensor.");
     start = Number(start.item());
   }
   const d = normDim(dim, x.ndim, "narrow");
@@ -109,15 +136,22 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
   if (x.ndim === 0) throw new TorchIndexError("select() cannot be applied to a 0-dim tensor.");
   const d = normDim(dim, x.ndim, "select");
   const n = x.shape[d]!;
-  if (index < -n || index >= n) throw new TorchIndexError(`select(): index ${index} out of range for tensor of size ${shapeStr(x.shape)} at dimension ${d}`);
+  if (index < -n || index >= n)
+    throw new TorchIndexError(`select(): index ${index} out of range for tensor of size ${shapeStr(x.shape)} at dimension ${d}`);
   const i = index < 0 ? index + n : index;
-  return surface("select", () => reshapePrim(sliceDim(x, d, i, i + 1), x.shape.filter((_, k) => k !== d)));
+  return surface("select", () =>
+    reshapePrim(
+      sliceDim(x, d, i, i + 1),
+      x.shape.filter((_, k) => k !== d),
+    ),
+  );
 }
 
 export function flatten(x: Tensor, ...args: unknown[]): Tensor {
   const { start_dim, end_dim } = parseArgs("flatten", args, ["start_dim", "end_dim"], { start_dim: 0, end_dim: -1 });
   if (x.ndim === 0) return reshape(x, [1]);
-  const s = normDim(start_dim, x.ndim, "flatten"), e = normDim(end_dim, x.ndim, "flatten");
+  const s = normDim(start_dim, x.ndim, "flatten"),
+    e = normDim(end_dim, x.ndim, "flatten");
   if (s > e) throw new TorchError("flatten() has invalid args: start_dim cannot come after end_dim");
   const shape = [...x.shape.slice(0, s), x.shape.slice(s, e + 1).reduce((a, b) => a * b, 1), ...x.shape.slice(e + 1)];
   return reshape(x, shape);
@@ -138,7 +172,10 @@ export const clone = (x: Tensor) => surface("clone", () => bind1(P.copy!, [x]));
 
 export function cat(tensors: readonly Tensor[], ...args: unknown[]): Tensor {
   const { dim } = parseArgs("cat", args, ["dim"], { dim: 0 });
-  if (!Array.isArray(tensors)) throw new TorchTypeError(`cat(): argument 'tensors' (position 1) must be tuple of Tensors, not ${tensors instanceof Tensor ? "Tensor" : typeof tensors}`);
+  if (!Array.isArray(tensors))
+    throw new TorchTypeError(
+      `cat(): argument 'tensors' (position 1) must be tuple of Tensors, not ${tensors instanceof Tensor ? "Tensor" : typeof tensors}`,
+    );
   if (tensors.length === 0) throw new TorchError("cat(): expected a non-empty list of Tensors");
   // Legacy rule kept by PyTorch: 1-D empty tensors are skipped.
   const parts = tensors.filter((t) => !(t.ndim === 1 && t.shape[0] === 0));
@@ -148,25 +185,47 @@ export function cat(tensors: readonly Tensor[], ...args: unknown[]): Tensor {
   parts.forEach((t, i) => {
     if (t.ndim !== ref.ndim) throw new TorchError(`cat(): Tensors must have same number of dimensions: got ${ref.ndim} and ${t.ndim}`);
     t.shape.forEach((s: number, k: number) => {
-      if (k !== d && s !== ref.shape[k]) throw new TorchError(`cat(): Sizes of tensors must match except in dimension ${d}. Expected size ${ref.shape[k]} but got size ${s} for tensor number ${i} in the list.`);
+      if (k !== d && s !== ref.shape[k])
+        throw new TorchError(
+          `cat(): Sizes of tensors must match except in dimension ${d}. Expected size ${ref.shape[k]} but got size ${s} for tensor number ${i} in the list.`,
+        );
     });
   });
   const dt = parts.map((t) => t.dtype).reduce(promote_types);
-  return surface("cat", () => bind1(P.concatenate!, parts.map((t) => convert(t, dt)), { dim: d }));
+  return surface("cat", () =>
+    bind1(
+      P.concatenate!,
+      parts.map((t) => convert(t, dt)),
+      { dim: d },
+    ),
+  );
 }
-export const concat = cat, concatenate = cat;
+export const concat = cat,
+  concatenate = cat;
 
 export function stack(tensors: readonly Tensor[], ...args: unknown[]): Tensor {
   const { dim } = parseArgs("stack", args, ["dim"], { dim: 0 });
   if (!tensors.length) throw new TorchError("stack expects a non-empty TensorList");
   tensors.forEach((t, i) => {
-    if (!sameShape(t.shape, tensors[0]!.shape)) throw new TorchError(`stack expects each tensor to be equal size, but got ${shapeStr(tensors[0]!.shape)} at entry 0 and ${shapeStr(t.shape)} at entry ${i}`);
+    if (!sameShape(t.shape, tensors[0]!.shape))
+      throw new TorchError(
+        `stack expects each tensor to be equal size, but got ${shapeStr(tensors[0]!.shape)} at entry 0 and ${shapeStr(t.shape)} at entry ${i}`,
+      );
   });
   const d = normDim(dim, tensors[0]!.ndim + 1, "stack");
-  return surface("stack", () => cat(tensors.map((t) => unsqueeze(t, d)), d));
+  return surface("stack", () =>
+    cat(
+      tensors.map((t) => unsqueeze(t, d)),
+      d,
+    ),
+  );
 }
 export const hstack = (ts: Tensor[]) => cat(ts, ts[0]!.ndim === 1 ? 0 : 1);
-export const vstack = (ts: Tensor[]) => cat(ts.map((t) => (t.ndim === 1 ? unsqueeze(t, 0) : t)), 0);
+export const vstack = (ts: Tensor[]) =>
+  cat(
+    ts.map((t) => (t.ndim === 1 ? unsqueeze(t, 0) : t)),
+    0,
+  );
 
 export function split(x: Tensor, split_size_or_sections: number | number[], ...args: unknown[]): Tensor[] {
   const { dim } = parseArgs("split", args, ["dim"], { dim: 0 });
@@ -180,10 +239,19 @@ export function split(x: Tensor, split_size_or_sections: number | number[], ...a
   } else {
     sizes = split_size_or_sections;
     const tot = sizes.reduce((a, b) => a + b, 0);
-    if (tot !== n) throw new TorchError(`split_with_sizes expects split_sizes to sum exactly to ${n} (input tensor's size at dimension ${d}), but got split_sizes=${shapeStr(sizes)}`);
+    if (tot !== n)
+      throw new TorchError(
+        `split_with_sizes expects split_sizes to sum exactly to ${n} (input tensor's size at dimension ${d}), but got split_sizes=${shapeStr(sizes)}`,
+      );
   }
   let off = 0;
-  return surface("split", () => sizes.map((s) => { const r = sliceDim(x, d, off, off + s); off += s; return r; }));
+  return surface("split", () =>
+    sizes.map((s) => {
+      const r = sliceDim(x, d, off, off + s);
+      off += s;
+      return r;
+    }),
+  );
 }
 
 export function chunk(x: Tensor, chunks: number, ...args: unknown[]): Tensor[] {
@@ -235,20 +303,29 @@ export function roll(x: Tensor, ...args: unknown[]): Tensor {
 
 export function repeat(x: Tensor, ...args: unknown[]): Tensor {
   const [reps] = splitSizes("repeat", args);
-  if (reps.length < x.ndim) throw new TorchError(`Number of dimensions of repeat dims (${reps.length}) can not be smaller than number of dimensions of tensor (${x.ndim})`);
+  if (reps.length < x.ndim)
+    throw new TorchError(
+      `Number of dimensions of repeat dims (${reps.length}) can not be smaller than number of dimensions of tensor (${x.ndim})`,
+    );
   return surface("repeat", () => {
     const shape = [...Array(reps.length - x.ndim).fill(1), ...x.shape];
     const inter = shape.flatMap((s) => [1, s]);
     const big = shape.flatMap((s, i) => [reps[i]!, s]);
-    return reshape(expand(reshape(x, inter), big), shape.map((s, i) => s * reps[i]!));
+    return reshape(
+      expand(reshape(x, inter), big),
+      shape.map((s, i) => s * reps[i]!),
+    );
   });
 }
 
 export function movedim(x: Tensor, source: number | number[], destination: number | number[]): Tensor {
-  const src = normDims(source, x.ndim, "movedim"), dst = normDims(destination, x.ndim, "movedim");
+  const src = normDims(source, x.ndim, "movedim"),
+    dst = normDims(destination, x.ndim, "movedim");
   if (src.length !== dst.length) throw new TorchTypeError("movedim: Invalid source or destination dims");
   const perm = new Array<number>(x.ndim).fill(-1);
-  src.forEach((s, i) => { perm[dst[i]!] = s; });
+  src.forEach((s, i) => {
+    perm[dst[i]!] = s;
+  });
   const rest = [...Array(x.ndim).keys()].filter((d) => !src.includes(d));
   for (let i = 0, k = 0; i < x.ndim; i++) if (perm[i] === -1) perm[i] = rest[k++]!;
   return permute(x, perm);
@@ -267,9 +344,11 @@ export function tile(x: Tensor, ...args: unknown[]): Tensor {
 export function rot90(x: Tensor, ...args: unknown[]): Tensor {
   const { k, dims } = parseArgs("rot90", args, ["k", "dims"], { k: 1, dims: [0, 1] });
   checkTensor("rot90", "input", x);
-  if (!Array.isArray(dims) || dims.length !== 2) throw new TorchError(`rot90: expected total rot dims == 2, but got dims = ${Array.isArray(dims) ? dims.length : describe(dims)}`);
+  if (!Array.isArray(dims) || dims.length !== 2)
+    throw new TorchError(`rot90: expected total rot dims == 2, but got dims = ${Array.isArray(dims) ? dims.length : describe(dims)}`);
   if (x.ndim < 2) throw new TorchError(`rot90: expected total dims >= 2, but got total dims = ${x.ndim}`);
-  const a = normDim(dims[0], x.ndim, "rot90"), b = normDim(dims[1], x.ndim, "rot90");
+  const a = normDim(dims[0], x.ndim, "rot90"),
+    b = normDim(dims[1], x.ndim, "rot90");
   if (a === b) throw new TorchError(`rot90: expected rotation dims to be different, but got dim0 = ${a} and dim1 = ${b}`);
   checkInt("rot90", "k", k);
   const r = ((k % 4) + 4) % 4;
@@ -288,8 +367,12 @@ export function narrow_copy(x: Tensor, dim: number, start: number, length: numbe
 
 /** Split points from a Tensor argument (host read: a sync point on xla unless the tensor is host data). */
 function hostInts(op: string, t: Tensor): number[] {
-  if (t.dtype !== int64) throw new TorchError(`${op} expected tensor_indices_or_sections to have a Long dtype, but got ${t.dtype.scalarName}`);
-  if (t.ndim > 1) throw new TorchError(`${op} expected tensor_indices_or_sections to be a zero-dimensional or one-dimensional tensor, but got a tensor with ${t.ndim} dims`);
+  if (t.dtype !== int64)
+    throw new TorchError(`${op} expected tensor_indices_or_sections to have a Long dtype, but got ${t.dtype.scalarName}`);
+  if (t.ndim > 1)
+    throw new TorchError(
+      `${op} expected tensor_indices_or_sections to be a zero-dimensional or one-dimensional tensor, but got a tensor with ${t.ndim} dims`,
+    );
   return Array.from(t._host() as BigInt64Array, Number);
 }
 
@@ -308,12 +391,18 @@ export function tensor_split(x: Tensor, indices_or_sections: number | number[] |
   let bounds: number[];
   if (typeof ios === "number") {
     if (!Number.isInteger(ios) || ios <= 0) throw new TorchError(`number of sections must be larger than 0, got ${ios}`);
-    const base = Math.floor(n / ios), extra = n % ios;
+    const base = Math.floor(n / ios),
+      extra = n % ios;
     bounds = [];
     let off = 0;
-    for (let i = 0; i < ios - 1; i++) { off += base + (i < extra ? 1 : 0); bounds.push(off); }
+    for (let i = 0; i < ios - 1; i++) {
+      off += base + (i < extra ? 1 : 0);
+      bounds.push(off);
+    }
   } else if (Array.isArray(ios)) {
-    ios.forEach((v) => { if (!Number.isInteger(v)) throw new TorchTypeError(`tensor_split(): indices must be ints, got ${describe(v)}`); });
+    ios.forEach((v) => {
+      if (!Number.isInteger(v)) throw new TorchTypeError(`tensor_split(): indices must be ints, got ${describe(v)}`);
+    });
     bounds = ios;
   } else {
     throw new TorchTypeError(`tensor_split(): argument 'indices_or_sections' must be int, list of ints or Tensor, not ${describe(ios)}`);
@@ -325,10 +414,14 @@ export function tensor_split(x: Tensor, indices_or_sections: number | number[] |
 
 function splitAlong(op: string, x: Tensor, ios: number | number[] | Tensor, minDims: number, d: number): Tensor[] {
   checkTensor(op, "input", x);
-  if (x.ndim < minDims) throw new TorchError(`torch.${op} requires a tensor with at least ${minDims} dimension, but got a tensor with ${x.ndim} dimensions!`);
+  if (x.ndim < minDims)
+    throw new TorchError(`torch.${op} requires a tensor with at least ${minDims} dimension, but got a tensor with ${x.ndim} dimensions!`);
   if (typeof ios === "number") {
     const n = x.shape[d]!;
-    if (ios === 0 || n % ios !== 0) throw new TorchError(`torch.${op} attempted to split along dimension ${d}, but the size of the dimension ${n} is not divisible by the split_size ${ios}!`);
+    if (ios === 0 || n % ios !== 0)
+      throw new TorchError(
+        `torch.${op} attempted to split along dimension ${d}, but the size of the dimension ${n} is not divisible by the split_size ${ios}!`,
+      );
   }
   return tensor_split(x, ios, d);
 }

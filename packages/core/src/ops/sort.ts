@@ -31,7 +31,8 @@ export function topk(x: Tensor, k: number, ...args: unknown[]): Tensor[] & { val
   const o = parseArgs("topk", args, ["dim", "largest", "sorted"], { dim: -1, largest: true, sorted: true });
   const d = normDim(o.dim, Math.max(x.ndim, 1), "topk");
   const n = x.ndim === 0 ? 1 : x.shape[d]!;
-  if (!Number.isInteger(k) || k < 0 || k > n) throw new TorchError(`topk(): selected index k out of range (k=${k}, dimension ${d} has size ${n})`);
+  if (!Number.isInteger(k) || k < 0 || k > n)
+    throw new TorchError(`topk(): selected index k out of range (k=${k}, dimension ${d} has size ${n})`);
   return surface("topk", () => {
     const [v, i] = sort(x, { dim: d, descending: !!o.largest, stable: true });
     if (x.ndim === 0) return namedPair(v!, i!);
@@ -42,7 +43,8 @@ export function kthvalue(x: Tensor, k: number, ...args: unknown[]): Tensor[] & {
   const o = parseArgs("kthvalue", args, ["dim", "keepdim"], { dim: -1, keepdim: false });
   const d = normDim(o.dim, x.ndim, "kthvalue");
   const size = x.ndim === 0 ? 1 : x.shape[d]!;
-  if (!Number.isInteger(k) || k < 1 || k > size) throw new TorchError(`kthvalue(): selected number k out of range for dimension ${d} (k=${k}, size ${size})`);
+  if (!Number.isInteger(k) || k < 1 || k > size)
+    throw new TorchError(`kthvalue(): selected number k out of range for dimension ${d} (k=${k}, size ${size})`);
   const [v, i] = sort(x, { dim: d, stable: true });
   if (x.ndim === 0) return namedPair(v!, i!); // the value itself and index 0, keepdim or not
   const pick = (t: Tensor) => (o.keepdim ? sliceDim(t, d, k - 1, k) : select(t, d, k - 1));
@@ -68,10 +70,19 @@ function medianAlong(op: "median" | "nanmedian", x: Tensor, d: number, keepdim: 
     pos = op === "median" ? where(gt(nans, 0), k, Math.floor((n - 1) / 2)) : div(sub(k, 1), 2, { rounding_mode: "trunc" });
     pos = where(ge(pos, n), n - 1, pos);
   } else {
-    pos = constant(Math.floor((n - 1) / 2), int64, x, x.shape.map((s, i) => (i === d ? 1 : s)));
+    pos = constant(
+      Math.floor((n - 1) / 2),
+      int64,
+      x,
+      x.shape.map((s, i) => (i === d ? 1 : s)),
+    );
   }
-  let values = gather(sv!, d, pos), indices = gather(si!, d, pos);
-  if (!keepdim) { values = values.squeeze(d); indices = indices.squeeze(d); }
+  let values = gather(sv!, d, pos),
+    indices = gather(si!, d, pos);
+  if (!keepdim) {
+    values = values.squeeze(d);
+    indices = indices.squeeze(d);
+  }
   return namedPair(values, indices);
 }
 
@@ -111,7 +122,9 @@ function insertionPoints(op: string, seq: Tensor, values: TensorOrScalar, right:
   if (seq.ndim > 1) {
     const okLead = v.ndim === seq.ndim && seq.shape.slice(0, -1).every((s, i) => s === v.shape[i]);
     if (!okLead) {
-      throw new TorchError(`${op}(): boundaries tensor should be 1 dimension or the first N-1 dimensions of boundaries tensor and input value tensor must match, but we got boundaries tensor ${shapeStr(seq.shape)} and input value tensor ${shapeStr(v.shape)}`);
+      throw new TorchError(
+        `${op}(): boundaries tensor should be 1 dimension or the first N-1 dimensions of boundaries tensor and input value tensor must match, but we got boundaries tensor ${shapeStr(seq.shape)} and input value tensor ${shapeStr(v.shape)}`,
+      );
     }
   }
   const s = seq.ndim <= 1 ? reshape(seq, [-1]) : unsqueeze(seq, -2); // [n] or [..., 1, n]
@@ -124,11 +137,19 @@ function insertionPoints(op: string, seq: Tensor, values: TensorOrScalar, right:
 
 /** searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=None, sorter=None). */
 export function searchsorted(seq: Tensor, values: TensorOrScalar, ...args: unknown[]): Tensor {
-  const o = parseArgs("searchsorted", args, ["out_int32", "right", "side", "sorter"], { out_int32: false, right: false, side: null, sorter: null });
+  const o = parseArgs("searchsorted", args, ["out_int32", "right", "side", "sorter"], {
+    out_int32: false,
+    right: false,
+    side: null,
+    sorter: null,
+  });
   checkTensor("searchsorted", "sorted_sequence", seq);
-  if (!(values instanceof Tensor) && !isScalar(values)) throw new TorchTypeError(`searchsorted(): argument 'input' must be Tensor or Number, not ${describe(values)}`);
-  if (o.side !== null && o.side !== "left" && o.side !== "right") throw new TorchError(`torch.searchsorted(): side can only be 'left' or 'right' but got ${o.side}`);
-  if (o.side === "left" && o.right) throw new TorchError("torch.searchsorted(): side and right can't be set to opposites, got side of left while right was True");
+  if (!(values instanceof Tensor) && !isScalar(values))
+    throw new TorchTypeError(`searchsorted(): argument 'input' must be Tensor or Number, not ${describe(values)}`);
+  if (o.side !== null && o.side !== "left" && o.side !== "right")
+    throw new TorchError(`torch.searchsorted(): side can only be 'left' or 'right' but got ${o.side}`);
+  if (o.side === "left" && o.right)
+    throw new TorchError("torch.searchsorted(): side and right can't be set to opposites, got side of left while right was True");
   if (seq.ndim === 0) throw new TorchError("torch.searchsorted(): boundaries tensor should have positive dimension, but got 0 dimension");
   const right = o.right || o.side === "right";
   return surface("searchsorted", () => {
@@ -150,7 +171,13 @@ export function bucketize(values: TensorOrScalar, boundaries: Tensor, ...args: u
  * read on the host (a sync point on xla: the output size depends on the data);
  * the values themselves stay on the device.
  */
-function groups(flat: Tensor, returnInverse: boolean, returnCounts: boolean, perm: Tensor | null, shape: readonly number[]): Tensor | Tensor[] {
+function groups(
+  flat: Tensor,
+  returnInverse: boolean,
+  returnCounts: boolean,
+  perm: Tensor | null,
+  shape: readonly number[],
+): Tensor | Tensor[] {
   const n = flat.numel();
   if (n === 0) {
     const empty = constant(0, int64, flat, [0]).clone();
@@ -162,7 +189,12 @@ function groups(flat: Tensor, returnInverse: boolean, returnCounts: boolean, per
   const h = flags._host() as Uint8Array;
   const starts: number[] = [];
   for (let i = 0; i < n; i++) if (h[i]) starts.push(i);
-  const startIdx = fromHost(BigInt64Array.from(starts, (v) => BigInt(v)), [starts.length], int64, flat.device);
+  const startIdx = fromHost(
+    BigInt64Array.from(starts, (v) => BigInt(v)),
+    [starts.length],
+    int64,
+    flat.device,
+  );
   const values = index_select(flat, 0, startIdx);
   if (!returnInverse && !returnCounts) return values;
   const out: Tensor[] = [values];
@@ -184,7 +216,12 @@ function groups(flat: Tensor, returnInverse: boolean, returnCounts: boolean, per
  * A sync point: the number of unique values is read on the host.
  */
 export function unique(x: Tensor, ...args: unknown[]): Tensor | Tensor[] {
-  const o = parseArgs("unique", args, ["sorted", "return_inverse", "return_counts", "dim"], { sorted: true, return_inverse: false, return_counts: false, dim: null });
+  const o = parseArgs("unique", args, ["sorted", "return_inverse", "return_counts", "dim"], {
+    sorted: true,
+    return_inverse: false,
+    return_counts: false,
+    dim: null,
+  });
   checkTensor("unique", "input", x);
   if (o.dim !== null) return uniqueDim("unique_dim", x, o.dim, false, o.return_inverse, o.return_counts);
   return surface("unique", () => {
@@ -198,7 +235,11 @@ export function unique(x: Tensor, ...args: unknown[]): Tensor | Tensor[] {
 
 /** unique_consecutive(input, return_inverse=False, return_counts=False, dim=None): collapse runs of equal values (a sync point). */
 export function unique_consecutive(x: Tensor, ...args: unknown[]): Tensor | Tensor[] {
-  const o = parseArgs("unique_consecutive", args, ["return_inverse", "return_counts", "dim"], { return_inverse: false, return_counts: false, dim: null });
+  const o = parseArgs("unique_consecutive", args, ["return_inverse", "return_counts", "dim"], {
+    return_inverse: false,
+    return_counts: false,
+    dim: null,
+  });
   checkTensor("unique_consecutive", "input", x);
   if (o.dim !== null) return uniqueDim("unique_consecutive", x, o.dim, true, o.return_inverse, o.return_counts);
   return surface("unique_consecutive", () => groups(reshape(x, [-1]), o.return_inverse, o.return_counts, null, x.shape));
@@ -211,30 +252,49 @@ export function unique_consecutive(x: Tensor, ...args: unknown[]): Tensor | Tens
  * NaN never equals) keeps its first one, taken from the input on its device.
  * PyTorch has no derivative for these: backward raises.
  */
-function uniqueDim(op: "unique_dim" | "unique_consecutive", x: Tensor, dim: number, consecutive: boolean, returnInverse: boolean, returnCounts: boolean): Tensor | Tensor[] {
+function uniqueDim(
+  op: "unique_dim" | "unique_consecutive",
+  x: Tensor,
+  dim: number,
+  consecutive: boolean,
+  returnInverse: boolean,
+  returnCounts: boolean,
+): Tensor | Tensor[] {
   if (x.ndim === 0) throw new TorchIndexError(`Dimension specified as ${dim} but tensor has no dimensions`);
   const d = normDim(dim, x.ndim);
   const pack = (values: Tensor, inverse: Tensor, counts: Tensor): Tensor | Tensor[] =>
     !returnInverse && !returnCounts ? values : [values, ...(returnInverse ? [inverse] : []), ...(returnCounts ? [counts] : [])];
-  const longs = (v: readonly number[]) => fromHost(BigInt64Array.from(v, (e) => BigInt(e)), [v.length], int64, x.device);
+  const longs = (v: readonly number[]) =>
+    fromHost(
+      BigInt64Array.from(v, (e) => BigInt(e)),
+      [v.length],
+      int64,
+      x.device,
+    );
   const zeros = x.shape.filter((v) => v === 0).length;
   if (x.shape[d] === 0) {
     if (zeros !== 1) throw new TorchError("Number of zero sized dimensions is more than one, so unique cannot be applied ");
     return pack(x.clone(), longs([]), longs([]));
   }
   if (zeros) throw new TorchError("There are 0 sized dimensions, and they aren't selected, so unique cannot be applied");
-  return withoutDerivative(op === "unique_dim" ? "UniqueDimBackward0" : "UniqueConsecutiveBackward0",
-    `the derivative for '${op}' is not implemented.`, [x], () => {
-      const n = x.shape[d]!, m = x.numel() / n;
+  return withoutDerivative(
+    op === "unique_dim" ? "UniqueDimBackward0" : "UniqueConsecutiveBackward0",
+    `the derivative for '${op}' is not implemented.`,
+    [x],
+    () => {
+      const n = x.shape[d]!,
+        m = x.numel() / n;
       // ATen 1.13 flattens x.transpose(dim, 0) (not moveaxis): that order is the lexicographic key
       const rows = x.transpose(d, 0).contiguous();
-      const readable = x.dtype === bool ? convert(rows, uint8) : x.dtype.name === "float16" || x.dtype.name === "bfloat16" ? rows.float() : rows;
+      const readable =
+        x.dtype === bool ? convert(rows, uint8) : x.dtype.name === "float16" || x.dtype.name === "bfloat16" ? rows.float() : rows;
       const h = readable.cpu().contiguous()._host() as ArrayLike<number | bigint>;
       const order = [...Array(n).keys()];
       if (!consecutive) {
         order.sort((a, b) => {
           for (let k = 0; k < m; k++) {
-            const l = h[a * m + k]!, r = h[b * m + k]!;
+            const l = h[a * m + k]!,
+              r = h[b * m + k]!;
             if (l < r) return -1;
             if (l > r) return 1;
           }
@@ -245,12 +305,18 @@ function uniqueDim(op: "unique_dim" | "unique_consecutive", x: Tensor, dim: numb
         for (let k = 0; k < m; k++) if (h[a * m + k] !== h[b * m + k]) return false;
         return true;
       };
-      const reps = [order[0]!], counts = [1], inverse = new Array<number>(n).fill(0);
+      const reps = [order[0]!],
+        counts = [1],
+        inverse = new Array<number>(n).fill(0);
       for (let i = 1; i < n; i++) {
-        if (!equal(order[i]!, reps[reps.length - 1]!)) { reps.push(order[i]!); counts.push(0); }
+        if (!equal(order[i]!, reps[reps.length - 1]!)) {
+          reps.push(order[i]!);
+          counts.push(0);
+        }
         counts[counts.length - 1]!++;
         inverse[order[i]!] = reps.length - 1;
       }
       return pack(index_select(x, d, longs(reps)), longs(inverse), longs(counts));
-    });
+    },
+  );
 }

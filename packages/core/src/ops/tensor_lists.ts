@@ -12,10 +12,16 @@ import { cat, expand, reshape, stack, unsqueeze, vstack } from "./shape.js";
 
 /** Tensors given as one array or variadically, with an optional trailing kwargs object. */
 function tensorsAndKw(op: string, args: unknown[]): [Tensor[], Record<string, unknown>] {
-  let rest = args, kw: Record<string, unknown> = {};
-  if (rest.length && isKwargs(rest[rest.length - 1])) { kw = rest[rest.length - 1] as Record<string, unknown>; rest = rest.slice(0, -1); }
+  let rest = args,
+    kw: Record<string, unknown> = {};
+  if (rest.length && isKwargs(rest[rest.length - 1])) {
+    kw = rest[rest.length - 1] as Record<string, unknown>;
+    rest = rest.slice(0, -1);
+  }
   const list = (rest.length === 1 && Array.isArray(rest[0]) ? rest[0] : rest) as unknown[];
-  list.forEach((t, i) => { if (!(t instanceof Tensor)) throw new TorchTypeError(`${op}(): expected Tensor as element ${i} in argument 0, but got ${describe(t)}`); });
+  list.forEach((t, i) => {
+    if (!(t instanceof Tensor)) throw new TorchTypeError(`${op}(): expected Tensor as element ${i} in argument 0, but got ${describe(t)}`);
+  });
   return [list as Tensor[], kw];
 }
 
@@ -23,18 +29,36 @@ function tensorsAndKw(op: string, args: unknown[]): [Tensor[], Record<string, un
 export function meshgrid(...args: unknown[]): Tensor[] {
   const [ts, kw] = tensorsAndKw("meshgrid", args);
   const { indexing } = parseArgs("meshgrid", [kw], ["indexing"], { indexing: "ij" });
-  if (indexing !== "ij" && indexing !== "xy") throw new TorchError(`torch.meshgrid: indexing must be one of "xy" or "ij", but received: ${indexing}`);
+  if (indexing !== "ij" && indexing !== "xy")
+    throw new TorchError(`torch.meshgrid: indexing must be one of "xy" or "ij", but received: ${indexing}`);
   if (!ts.length) throw new TorchError("meshgrid expects a non-empty TensorList");
   ts.forEach((t) => {
-    if (t.ndim > 1) throw new TorchError(`torch.meshgrid: Expected 0D or 1D tensor in the tensor list but got: ${t.ndim}D tensor of shape ${shapeStr(t.shape)}`);
-    if (t.dtype !== ts[0]!.dtype) throw new TorchError(`torch.meshgrid: meshgrid expects all tensors to have the same dtype (got ${ts[0]!.dtype} and ${t.dtype})`);
-    if (!t.device.equals(ts[0]!.device)) throw new TorchError("torch.meshgrid: Expected all tensors in the tensor list to have the same device.");
+    if (t.ndim > 1)
+      throw new TorchError(
+        `torch.meshgrid: Expected 0D or 1D tensor in the tensor list but got: ${t.ndim}D tensor of shape ${shapeStr(t.shape)}`,
+      );
+    if (t.dtype !== ts[0]!.dtype)
+      throw new TorchError(`torch.meshgrid: meshgrid expects all tensors to have the same dtype (got ${ts[0]!.dtype} and ${t.dtype})`);
+    if (!t.device.equals(ts[0]!.device))
+      throw new TorchError("torch.meshgrid: Expected all tensors in the tensor list to have the same device.");
   });
   const swap = indexing === "xy" && ts.length >= 2;
   const axis = (i: number) => (swap && i < 2 ? 1 - i : i);
   const shape = new Array<number>(ts.length);
-  ts.forEach((t, i) => { shape[axis(i)] = t.numel(); });
-  return surface("expand", () => ts.map((t, i) => expand(reshape(t, shape.map((s, k) => (k === axis(i) ? s : 1))), shape)));
+  ts.forEach((t, i) => {
+    shape[axis(i)] = t.numel();
+  });
+  return surface("expand", () =>
+    ts.map((t, i) =>
+      expand(
+        reshape(
+          t,
+          shape.map((s, k) => (k === axis(i) ? s : 1)),
+        ),
+        shape,
+      ),
+    ),
+  );
 }
 
 /** broadcast_tensors(*tensors): views broadcast to the common shape. */
@@ -48,7 +72,8 @@ export function broadcast_tensors(...args: unknown[]): Tensor[] {
 export function broadcast_shapes(...shapes: (number | number[])[]): number[] {
   const list = shapes.map((s, i) => {
     if (typeof s === "number") return [s];
-    if (!Array.isArray(s)) throw new TorchTypeError(`broadcast_shapes(): expected a shape (int or list of ints) as argument ${i}, got ${describe(s)}`);
+    if (!Array.isArray(s))
+      throw new TorchTypeError(`broadcast_shapes(): expected a shape (int or list of ints) as argument ${i}, got ${describe(s)}`);
     return s;
   });
   return broadcastShapes("broadcast_shapes", ...list);
@@ -61,15 +86,21 @@ function atleast(op: string, nd: number, args: unknown[], lift: (t: Tensor) => T
   return ts.map((t) => (t.ndim >= nd ? t : lift(t)));
 }
 export const atleast_1d = (...args: unknown[]): any => atleast("atleast_1d", 1, args, (t) => reshape(t, [1]));
-export const atleast_2d = (...args: unknown[]): any => atleast("atleast_2d", 2, args, (t) => (t.ndim === 0 ? reshape(t, [1, 1]) : unsqueeze(t, 0)));
+export const atleast_2d = (...args: unknown[]): any =>
+  atleast("atleast_2d", 2, args, (t) => (t.ndim === 0 ? reshape(t, [1, 1]) : unsqueeze(t, 0)));
 export const atleast_3d = (...args: unknown[]): any =>
-  atleast("atleast_3d", 3, args, (t) => (t.ndim === 0 ? reshape(t, [1, 1, 1]) : t.ndim === 1 ? unsqueeze(unsqueeze(t, 0), -1) : unsqueeze(t, -1)));
+  atleast("atleast_3d", 3, args, (t) =>
+    t.ndim === 0 ? reshape(t, [1, 1, 1]) : t.ndim === 1 ? unsqueeze(unsqueeze(t, 0), -1) : unsqueeze(t, -1),
+  );
 
 /** column_stack(tensors): 0-D/1-D inputs become columns, then concatenated along dim 1. */
 export function column_stack(tensors: Tensor[]): Tensor {
   const [ts] = tensorsAndKw("column_stack", [tensors]);
   if (!ts.length) throw new TorchError("column_stack expects a non-empty TensorList");
-  return cat(ts.map((t) => (t.ndim <= 1 ? reshape(t, [t.numel(), 1]) : t)), 1);
+  return cat(
+    ts.map((t) => (t.ndim <= 1 ? reshape(t, [t.numel(), 1]) : t)),
+    1,
+  );
 }
 /** dstack(tensors): concatenation along the third dim after atleast_3d. */
 export function dstack(tensors: Tensor[]): Tensor {
@@ -82,12 +113,25 @@ export const row_stack = (tensors: Tensor[]): Tensor => vstack(tensors);
 /** cartesian_prod(*tensors): rows of all combinations of the 1-D inputs (itertools.product order). */
 export function cartesian_prod(...args: unknown[]): Tensor {
   const ts = tensorList("cartesian_prod", args);
-  ts.forEach((t) => { if (t.ndim !== 1) throw new TorchError(`cartesian_prod: Expect a 1D vector, but got shape ${shapeStr(t.shape)}`); });
+  ts.forEach((t) => {
+    if (t.ndim !== 1) throw new TorchError(`cartesian_prod: Expect a 1D vector, but got shape ${shapeStr(t.shape)}`);
+  });
   if (ts.length === 1) return ts[0]!;
   return surface("StackBackward0", () => {
     const dt = ts.map((t) => t.dtype).reduce(promote_types);
     const shape = ts.map((t) => t.shape[0]!);
-    const grids = ts.map((t, i) => reshape(expand(reshape(convert(t, dt), shape.map((s, k) => (k === i ? s : 1))), shape), [-1]));
+    const grids = ts.map((t, i) =>
+      reshape(
+        expand(
+          reshape(
+            convert(t, dt),
+            shape.map((s, k) => (k === i ? s : 1)),
+          ),
+          shape,
+        ),
+        [-1],
+      ),
+    );
     return stack(grids, 1);
   });
 }
