@@ -67,7 +67,7 @@ export function sampling(device: string, tokens = 200): { run: () => number[] } 
         const next = logits.argmax(-1, { keepdim: true });
         idx = torch.cat([idx, next], 1);
       }
-      return idx.tolist()[0] as number[];
+      return (idx.tolist() as number[][])[0]!;
     }),
   };
 }

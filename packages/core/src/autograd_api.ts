@@ -36,26 +36,33 @@ export class FunctionCtx {
  * static backward(ctx, ...grads); call Sub.apply(...args).
  */
 export class Function {
-  static forward(_ctx: FunctionCtx, ..._args: any[]): Tensor | Tensor[] { throw new TorchError("You must implement the forward function for custom autograd.Function."); }
-  static backward(_ctx: FunctionCtx, ..._grads: any[]): Tensor | null | (Tensor | null)[] { throw new TorchError("You must implement the backward function for custom autograd.Function."); }
-  static apply(this: typeof Function, ...args: any[]): any {
-    const ctx = new FunctionCtx();
-    const tensorArgs = args.filter((a): a is Tensor => a instanceof Tensor);
-    ctx.needs_input_grad = args.map((a) => a instanceof Tensor && a.requires_grad);
-    const raw = no_grad(() => this.forward(ctx, ...args));
-    const outs = (Array.isArray(raw) ? raw : [raw]).map((t) => t.detach());
-    const cls = this;
-    recordCustom(`${cls.name}Backward`, tensorArgs, outs, (cts) => {
-      const gradsIn = cts.map((g, i) => g ?? zeros_like(outs[i]!));
-      const r = cls.backward(ctx, ...gradsIn);
-      const list = Array.isArray(r) ? r : [r];
-      // backward returns one gradient per forward argument; keep those of tensors
-      const perTensor: (Tensor | null)[] = [];
-      args.forEach((a, i) => { if (a instanceof Tensor) perTensor.push(list[i] ?? null); });
-      return perTensor;
-    });
-    return Array.isArray(raw) ? outs : outs[0];
+  static forward(_ctx: FunctionCtx, ..._args: unknown[]): Tensor | Tensor[] { throw new TorchError("You must implement the forward function for custom autograd.Function."); }
+  static backward(_ctx: FunctionCtx, ..._grads: Tensor[]): Tensor | null | (Tensor | null)[] { throw new TorchError("You must implement the backward function for custom autograd.Function."); }
+  /** Runs the subclass's forward on `args` (its parameters after ctx) and returns what it returns. */
+  static apply<F extends typeof Function>(this: F, ...args: ForwardArgs<F>): ReturnType<F["forward"]> {
+    return applyFunction(this, args) as ReturnType<F["forward"]>;
   }
+}
+
+/** The arguments of a custom Function's forward after ctx. */
+export type ForwardArgs<F extends typeof Function> = Parameters<F["forward"]> extends [FunctionCtx, ...infer A] ? A : never;
+
+function applyFunction(cls: typeof Function, args: readonly unknown[]): Tensor | Tensor[] {
+  const ctx = new FunctionCtx();
+  const tensorArgs = args.filter((a): a is Tensor => a instanceof Tensor);
+  ctx.needs_input_grad = args.map((a) => a instanceof Tensor && a.requires_grad);
+  const raw = no_grad(() => cls.forward(ctx, ...args));
+  const outs = (Array.isArray(raw) ? raw : [raw]).map((t) => t.detach());
+  recordCustom(`${cls.name}Backward`, tensorArgs, outs, (cts) => {
+    const gradsIn = cts.map((g, i) => g ?? zeros_like(outs[i]!));
+    const r = cls.backward(ctx, ...gradsIn);
+    const list = Array.isArray(r) ? r : [r];
+    // backward returns one gradient per forward argument; keep those of tensors
+    const perTensor: (Tensor | null)[] = [];
+    args.forEach((a, i) => { if (a instanceof Tensor) perTensor.push(list[i] ?? null); });
+    return perTensor;
+  });
+  return Array.isArray(raw) ? outs : outs[0];
 }
 
 /**
@@ -71,7 +78,7 @@ export function gradcheck(fn: (...xs: Tensor[]) => Tensor, inputs: Tensor[] | Te
     const x = ins[k]!;
     if (!x.requires_grad) continue;
     const base = (x.tolist() as unknown) as number[] | number;
-    const flat = Array.isArray(base) ? (base as any[]).flat(Infinity as 1) as number[] : [base as number];
+    const flat = Array.isArray(base) ? (base as unknown[]).flat(Infinity as 1) as number[] : [base as number];
     // analytical: row j of the Jacobian via backward of out.flatten()[j]
     const analytical: number[][] = [];
     for (let j = 0; j < nOut; j++) {

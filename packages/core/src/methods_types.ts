@@ -612,11 +612,11 @@ declare module "./tensor.js" {
     new_zeros(...requires_grad: number[]): Tensor;
     nonzero(kwargs?: { as_tuple?: false }): Tensor;
     nonzero(kwargs?: { as_tuple?: true }): Tensor;
-    norm(kwargs?: { p?: string; dim?: number | readonly number[] | null; keepdim?: boolean; dtype?: DType | null }): Tensor;
-    norm(p?: string, kwargs?: { dim?: number | readonly number[] | null; keepdim?: boolean; dtype?: DType | null }): Tensor;
-    norm(p?: string, dim?: number | readonly number[] | null, kwargs?: { keepdim?: boolean; dtype?: DType | null }): Tensor;
-    norm(p?: string, dim?: number | readonly number[] | null, keepdim?: boolean, kwargs?: { dtype?: DType | null }): Tensor;
-    norm(p?: string, dim?: number | readonly number[] | null, keepdim?: boolean, dtype?: DType | null): Tensor;
+    norm(kwargs?: { p?: Scalar | string; dim?: number | readonly number[] | null; keepdim?: boolean; dtype?: DType | null }): Tensor;
+    norm(p?: Scalar | string, kwargs?: { dim?: number | readonly number[] | null; keepdim?: boolean; dtype?: DType | null }): Tensor;
+    norm(p?: Scalar | string, dim?: number | readonly number[] | null, kwargs?: { keepdim?: boolean; dtype?: DType | null }): Tensor;
+    norm(p?: Scalar | string, dim?: number | readonly number[] | null, keepdim?: boolean, kwargs?: { dtype?: DType | null }): Tensor;
+    norm(p?: Scalar | string, dim?: number | readonly number[] | null, keepdim?: boolean, dtype?: DType | null): Tensor;
     normal_(kwargs?: { mean?: number; std?: number; generator?: Generator | null }): Tensor;
     normal_(mean?: number, kwargs?: { std?: number; generator?: Generator | null }): Tensor;
     normal_(mean?: number, std?: number, kwargs?: { generator?: Generator | null }): Tensor;

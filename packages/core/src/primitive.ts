@@ -12,7 +12,13 @@ export type Cotangents = (Tensor | null)[];
 /** inputs: all (true) or per input; outputs: all or none. */
 export interface Saves { inputs?: boolean | boolean[]; outputs?: boolean }
 
-export interface Primitive<A = any> {
+/**
+ * A function of a primitive's attributes, bivariant in them like a method: the registry holds every
+ * primitive as Primitive<unknown> (dispatch passes the attributes it was given through).
+ */
+type AttrsFn<A, Args extends unknown[], R> = { fn(...args: [...Args, A]): R }["fn"];
+
+export interface Primitive<A = unknown> {
   readonly name: string;
   /** Shape/dtype rule. Inputs are already validated by the op surface. */
   abstract(inputs: readonly AVal[], attrs: A): AVal[];
@@ -23,8 +29,8 @@ export interface Primitive<A = any> {
    * (shapes alone do not count). A function gets the inputs' requires_grad
    * flags and the attributes: mul only needs x when y requires grad.
    */
-  readonly saves?: Saves | ((requiresGrad: boolean[], attrs: A) => Saves);
-  vjp?: (cts: Cotangents, inputs: readonly Tensor[], outputs: readonly Tensor[], attrs: A) => (Tensor | null)[];
+  readonly saves?: Saves | AttrsFn<A, [requiresGrad: boolean[]], Saves>;
+  vjp?: AttrsFn<A, [cts: Cotangents, inputs: readonly Tensor[], outputs: readonly Tensor[]], (Tensor | null)[]>;
 }
 
 const registry = new Map<string, Primitive>();

@@ -161,17 +161,21 @@ export function acceptsPositional(o: Overload, args: readonly unknown[]): boolea
   return args.every((v, i) => kindError("", positional[i]!, v, null) === null);
 }
 
+/** Any function (a parameter list of `never` takes every function type, whatever its parameters). */
+type AnyFunction = (...a: never[]) => unknown;
+
 /** `fn` with the keyword form rewritten by its signatures (calls without an options object are untouched). */
-export function signed<F extends (...a: any[]) => any>(op: string, overloads: readonly Overload[] | undefined, fn: F, python = false): F {
+export function signed<F extends AnyFunction>(op: string, overloads: readonly Overload[] | undefined, fn: F, python = false): F {
   if (!overloads?.length) return fn;
+  const f = fn as unknown as (this: unknown, ...a: unknown[]) => unknown;
   const positional = overloads.map((o) => o.params.filter((p) => !p[3]));
   const variadic = overloads.some((o) => o.varargs);
   const w = function (this: unknown) {
     const n = arguments.length;
-    if (n && isKwargs(arguments[n - 1])) return fn.apply(this, canonicalArgs(op, overloads, Array.prototype.slice.call(arguments), python));
+    if (n && isKwargs(arguments[n - 1])) return f.apply(this, canonicalArgs(op, overloads, Array.prototype.slice.call(arguments), python));
     // the positional form: some signature must take these arguments (counts and kinds), else PyTorch's TypeError
     if (!variadic && !positional.some((ps) => takes(ps, arguments))) throw new TorchTypeError(positionalError(op, positional, arguments));
-    return fn.apply(this, arguments as unknown as unknown[]);
+    return f.apply(this, arguments as unknown as unknown[]);
   };
   Object.defineProperty(w, "name", { value: fn.name || op });
   return w as unknown as F;
@@ -186,7 +190,7 @@ export function signTensorMethods(proto: Record<string, unknown>): void {
 }
 
 /** A class whose constructor takes the keyword form (a Proxy: instanceof and subclassing see the class). */
-export function signedClass<C extends abstract new (...a: any[]) => any>(group: SignatureGroup, name: string, cls: C): C {
+export function signedClass<C extends abstract new (...a: never[]) => unknown>(group: SignatureGroup, name: string, cls: C): C {
   const overloads = TABLE[group][name];
   if (!overloads?.length || overloads.every((o) => o.varargs)) return cls;
   return new Proxy(cls, {
@@ -198,6 +202,6 @@ export function signedClass<C extends abstract new (...a: any[]) => any>(group: 
 }
 
 /** `fn` taking the keyword form by the signatures of `name` in `group`. */
-export const signedIn = <F extends (...a: any[]) => any>(group: SignatureGroup, name: string, fn: F): F => signed(name, TABLE[group][name], fn, isPython(group));
+export const signedIn = <F extends AnyFunction>(group: SignatureGroup, name: string, fn: F): F => signed(name, TABLE[group][name], fn, isPython(group));
 /** nn, optim and lr_scheduler callables are written in Python: Python words their TypeErrors. */
 const isPython = (group: SignatureGroup) => group !== "torch" && group !== "tensor";

@@ -74,8 +74,8 @@ export class Tensor {
     this._base = v._base;
     this._viewFn = v._viewFn;
   }
-  get T(): Tensor { return (this as any).permute([...Array(this.ndim).keys()].reverse()); }
-  get mT(): Tensor { return (this as any).transpose(-2, -1); }
+  get T(): Tensor { return this.permute([...Array(this.ndim).keys()].reverse()); }
+  get mT(): Tensor { return this.transpose(-2, -1); }
 
   // ---- autograd state ---------------------------------------------------
   get requires_grad(): boolean { return this._requiresGrad; }
