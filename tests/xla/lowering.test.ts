@@ -20,7 +20,7 @@ const b = torch.tensor([0.1, -0.2], f32);
 
 const graphs: [string, (d: string) => torch.Tensor, RegExp[]][] = [
   ["matmul + bias + relu", (d) => x.to(d).matmul(w.to(d)).add(b.to(d)).relu(),
-    [/stablehlo\.dot_general %\w+, %\w+, contracting_dims = \[1\] x \[0\]/, /stablehlo\.add/, /stablehlo\.compare\s+GT/, /stablehlo\.select/]],
+    [/stablehlo\.dot_general %\w+, %\w+, contracting_dims = \[1\] x \[0\]/, /stablehlo\.add/, /stablehlo\.compare\s+LE/, /stablehlo\.select/]],
   ["softmax", (d) => x.to(d).softmax(1), [/"stablehlo\.reduce"/, /stablehlo\.maximum/, /stablehlo\.exponential/, /stablehlo\.divide/]],
   ["a reduction", (d) => x.to(d).sum(0), [/"stablehlo\.reduce".*dimensions = array<i64: 0>/, /stablehlo\.add/]],
   ["a gather", (d) => x.to(d).gather(1, torch.tensor([[2, 0], [1, 1]]).to(d)), [/"stablehlo\.gather"/, /collapsed_slice_dims = \[0, 1\]/, /stablehlo\.concatenate/]],

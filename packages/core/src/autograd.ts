@@ -69,22 +69,27 @@ export class Node {
     for (let i = 0; i < n; i++) next[i] = gradEdge(inputs[i]!);
     this.next_functions = next;
     this.numOutputs = m;
-    // Saved values are detached aliases so the graph does not keep itself alive
-    // through grad_fn cycles; their version is checked at backward time.
+    // The outputs are handed to the VJP as detached aliases (made when it runs,
+    // not per recorded op), so a VJP never records onto this node's own outputs;
+    // saved values' versions are checked at backward time.
     this.inputs = inputs;
-    const outs = new Array<Tensor>(m);
-    for (let i = 0; i < m; i++) outs[i] = outputs[i]!._detachedAlias();
-    this.outputs = outs;
+    this.outputs = outputs;
     if (saves) {
       const saved: Saved[] = [];
       const si = saves.inputs;
       if (si) for (let i = 0; i < n; i++) if (si === true || (Array.isArray(si) && si[i])) saved.push(savedOf(inputs[i]!, i));
-      if (saves.outputs) for (let i = 0; i < m; i++) saved.push(savedOf(outs[i]!, i));
+      if (saves.outputs) for (let i = 0; i < m; i++) saved.push(savedOf(outputs[i]!, i));
       if (saved.length) this.saved = saved;
     }
   }
   private inputs: readonly Tensor[];
   private outputs: readonly Tensor[];
+  private detachedOutputs(): Tensor[] {
+    const outs = this.outputs, m = outs.length;
+    const aliases = new Array<Tensor>(m);
+    for (let i = 0; i < m; i++) aliases[i] = outs[i]!._detachedAlias();
+    return aliases;
+  }
 
   /** Hooks registered on non-leaf outputs' tensors, per output index. */
   get tensorHooks(): Map<number, ((g: Tensor) => Tensor | void)[]> { return (this._tensorHooks ??= new Map()); }
@@ -120,7 +125,7 @@ export class Node {
         );
       }
     }
-    return this.apply(cts, this.inputs, this.outputs);
+    return this.apply(cts, this.inputs, this.detachedOutputs());
   }
 
   free(): void {
@@ -137,7 +142,19 @@ function savedOf(t: Tensor, i: number): Saved {
 
 /** A primitive node's backward: the primitive's VJP with the node's attributes (called as a method of the node). */
 function primApply(this: Node, cts: (Tensor | null)[], ins: readonly Tensor[], outs: readonly Tensor[]): (Tensor | null)[] {
-  return this.prim!.vjp!(cts, ins, outs, this.attrs);
+  const nf = this.next_functions;
+  const needs = new Array<boolean>(nf.length);
+  for (let i = 0; i < nf.length; i++) needs[i] = nf[i] !== null;
+  const gs = this.prim!.vjp!(cts, ins, outs, this.attrs, needs);
+  // a 0-d operand of an elementwise primitive stood for every position: its gradient is their sum
+  // (none when it needs none: a Python scalar's)
+  if (this.prim!.scalarOperands) {
+    for (let i = 0; i < gs.length; i++) {
+      const g = gs[i];
+      if (g && ins[i]!.ndim === 0 && g.ndim !== 0) gs[i] = this.next_functions[i] ? ops.sumAll(g) : null;
+    }
+  }
+  return gs;
 }
 
 /** The node that accumulates into a leaf's .grad. */
@@ -193,9 +210,9 @@ export interface BackwardOptions {
   allow_unused?: boolean;
 }
 
-type Ops = { add(a: Tensor, b: Tensor): Tensor };
+type Ops = { add(a: Tensor, b: Tensor): Tensor; sumAll(a: Tensor): Tensor };
 let ops: Ops;
-/** The op surface registers the one op the engine itself needs (gradient accumulation). */
+/** The op surface registers the ops the engine itself needs (gradient accumulation, scalar operands' gradients). */
 export function setEngineOps(o: Ops): void { ops = o; }
 
 /**

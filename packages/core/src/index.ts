@@ -5,9 +5,13 @@ import { signTensorMethods } from "./signature.js";
 import { Tensor as TensorClass } from "./tensor.js";
 import { setEngineOps } from "./autograd.js";
 import { add } from "./ops/elementwise.js";
+import { reducePrim } from "./ops/reduce.js";
 import type { Tensor } from "./tensor.js";
 
-setEngineOps({ add: (a: Tensor, b: Tensor) => add(a, b) });
+setEngineOps({
+  add: (a: Tensor, b: Tensor) => add(a, b),
+  sumAll: (a: Tensor) => reducePrim(a, "sum", a.shape.map((_, d) => d), false),
+});
 signTensorMethods(TensorClass.prototype as unknown as Record<string, unknown>);
 
 export * from "./dtype.js";

@@ -25,12 +25,25 @@ export interface Primitive<A = unknown> {
   /** Produces outputs that alias the (first) input's storage on eager devices. */
   readonly isView?: boolean;
   /**
+   * Elementwise primitives whose operands are all of the output's shape, except
+   * that a 0-d operand stands for its value at every position (a scalar operand
+   * needs no broadcast node; the lowering broadcasts it, the CPU kernels read
+   * it once).
+   */
+  readonly scalarOperands?: boolean;
+  /**
    * Which forward values the VJP reads, for the saved-tensor version checks
    * (shapes alone do not count). A function gets the inputs' requires_grad
    * flags and the attributes: mul only needs x when y requires grad.
    */
   readonly saves?: Saves | AttrsFn<A, [requiresGrad: boolean[]], Saves>;
-  vjp?: AttrsFn<A, [cts: Cotangents, inputs: readonly Tensor[], outputs: readonly Tensor[]], (Tensor | null)[]>;
+  /**
+   * Gradients of the inputs. `needs[i]` says whether input i's gradient is
+   * wanted (it requires grad); a VJP may return null for the others instead of
+   * computing them (PyTorch's output_mask), so that the backward of x @ w for
+   * an input x records no product for x. (A method type: attributes compare bivariantly, as AttrsFn's.)
+   */
+  vjp?: { fn(cts: Cotangents, inputs: readonly Tensor[], outputs: readonly Tensor[], attrs: A, needs: readonly boolean[]): (Tensor | null)[] }["fn"];
 }
 
 const registry = new Map<string, Primitive>();

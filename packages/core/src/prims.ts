@@ -5,6 +5,12 @@ import { definePrimitive, type AVal, type Primitive } from "./primitive.js";
 import { numelOf } from "./shape.js";
 
 const same = (ins: readonly AVal[]): AVal[] => [{ shape: ins[0]!.shape, dtype: ins[0]!.dtype }];
+/** The shape of operands `from..`: the first that is not 0-d (see Primitive.scalarOperands). */
+function elementwiseShape(ins: readonly AVal[], from = 0): AVal["shape"] {
+  for (let i = from; i < ins.length; i++) if (ins[i]!.shape.length !== 0) return ins[i]!.shape;
+  return ins[from]!.shape;
+}
+const sameBinary = (ins: readonly AVal[]): AVal[] => [{ shape: elementwiseShape(ins), dtype: ins[0]!.dtype }];
 
 export const UNARY = [
   "neg", "abs", "sign", "exp", "log", "log1p", "expm1", "sqrt", "rsqrt", "sin", "cos", "tan",
@@ -29,13 +35,13 @@ export type PrimName = (typeof PRIM_NAMES)[number];
 /** The primitives by name: `P.tpyo` is a compile error. Filled below, checked complete at import. */
 export const P = {} as Record<PrimName, Primitive>;
 for (const n of UNARY) P[n] = definePrimitive({ name: n, abstract: same });
-for (const n of BINARY) P[n] = definePrimitive({ name: n, abstract: same });
+for (const n of BINARY) P[n] = definePrimitive({ name: n, abstract: sameBinary, scalarOperands: true });
 
 export type CompareDirection = "EQ" | "NE" | "LT" | "LE" | "GT" | "GE";
 P.is_finite = definePrimitive({ name: "is_finite", abstract: (i) => [{ shape: i[0]!.shape, dtype: bool }] });
-P.compare = definePrimitive<{ direction: CompareDirection }>({ name: "compare", abstract: (i) => [{ shape: i[0]!.shape, dtype: bool }] });
-/** select(pred, on_true, on_false), all the same shape. */
-P.select = definePrimitive({ name: "select", abstract: (i) => [{ shape: i[1]!.shape, dtype: i[1]!.dtype }] });
+P.compare = definePrimitive<{ direction: CompareDirection }>({ name: "compare", abstract: (i) => [{ shape: elementwiseShape(i), dtype: bool }], scalarOperands: true });
+/** select(pred, on_true, on_false), all the same shape (or 0-d). */
+P.select = definePrimitive({ name: "select", abstract: (i) => [{ shape: elementwiseShape(i), dtype: i[1]!.dtype }], scalarOperands: true });
 P.convert = definePrimitive<{ dtype: DType }>({ name: "convert", abstract: (i, a) => [{ shape: i[0]!.shape, dtype: a.dtype }] });
 /** Materialise a contiguous copy (identity on lazy devices). */
 P.copy = definePrimitive({ name: "copy", abstract: same });

@@ -95,21 +95,35 @@ const isInt = (v: unknown) => (typeof v === "number" && Number.isInteger(v)) || 
 const isNumber = (v: unknown) => typeof v === "number" || typeof v === "bigint" || typeof v === "boolean";
 /** Checks the argument kinds that tell overloads apart, with PyTorch's wording. */
 function kindError(op: string, p: Param, v: unknown, position: number | null): string | null {
-  if (v === undefined) return null;
-  const [name, type] = p;
-  if (type === "any") return null;
+  if (v === undefined || checkOf(p)(v)) return null;
+  const type = p[1];
+  return mismatch(op, p[0], v !== null && type.startsWith("Optional[") ? type.slice(9, -1) : type, v, position);
+}
+
+/** Whether a present argument (not undefined) is of a parameter's kind: compiled once per parameter, as every positional call checks them. */
+type Check = (v: unknown) => boolean;
+const CHECKS = new WeakMap<Param, Check>();
+const ANY: Check = () => true;
+function checkOf(p: Param): Check {
+  let c = CHECKS.get(p);
+  if (!c) CHECKS.set(p, (c = compileCheck(p)));
+  return c;
+}
+function compileCheck(p: Param): Check {
+  const type = p[1];
+  if (type === "any") return ANY;
   const optional = type.startsWith("Optional[");
-  if (v === null) return optional || p[2] ? null : mismatch(op, name, type, v, position);
+  const nullOk = optional || p[2];
   const t = optional ? type.slice(9, -1) : type;
-  const ok =
-    t === "Tensor" ? v instanceof Tensor
-    : t === "int" ? isInt(v) || (v instanceof Tensor && v.numel() === 1 && !v.dtype.is_floating_point)
-    : t === "float" || t === "number" ? isNumber(v) || (v instanceof Tensor && v.numel() === 1)
-    : t === "bool" ? typeof v === "boolean"
-    : t === "List[int]" ? (Array.isArray(v) && v.every(isInt)) || isInt(v)
-    : t === "List[Tensor]" ? Array.isArray(v) && v.every((x) => x instanceof Tensor || x === null) // index lists may hold None
-    : true;
-  return ok ? null : mismatch(op, name, t, v, position);
+  const kind: Check =
+    t === "Tensor" ? (v) => v instanceof Tensor
+    : t === "int" ? (v) => isInt(v) || (v instanceof Tensor && v.numel() === 1 && !v.dtype.is_floating_point)
+    : t === "float" || t === "number" ? (v) => isNumber(v) || (v instanceof Tensor && v.numel() === 1)
+    : t === "bool" ? (v) => typeof v === "boolean"
+    : t === "List[int]" ? (v) => (Array.isArray(v) && v.every(isInt)) || isInt(v)
+    : t === "List[Tensor]" ? (v) => Array.isArray(v) && v.every((x) => x instanceof Tensor || x === null) // index lists may hold None
+    : ANY;
+  return (v) => (v === null ? nullOk : kind(v));
 }
 const TYPE_WORDS: Record<string, string> = { number: "Number", float: "float", int: "int", bool: "bool", Tensor: "Tensor", "List[int]": "tuple of ints", "List[Tensor]": "tuple of Tensors" };
 function mismatch(op: string, name: string, type: string, v: unknown, position: number | null): string {
@@ -130,7 +144,7 @@ function takes(ps: readonly Param[], args: ArrayLike<unknown>): boolean {
   for (let i = 0; i < ps.length; i++) {
     const v = args[i];
     if (i >= args.length || v === undefined) { if (!ps[i]![2]) return false; continue; }
-    if (kindError("", ps[i]!, v, null) !== null) return false;
+    if (!checkOf(ps[i]!)(v)) return false;
   }
   return true;
 }

@@ -56,16 +56,16 @@ for (const [name, [saves, f]] of Object.entries(unary)) {
 
 // ---- binary -----------------------------------------------------------------
 defineVjp("add", none, ([g]) => [g!, g!]);
-defineVjp("subtract", none, ([g]) => [g!, E.neg(g!)]);
+defineVjp("subtract", none, ([g], _i, _o, _a, needs) => [g!, needs[1] ? E.neg(g!) : null]);
 // x * y: grad x needs y, grad y needs x
-defineVjp("multiply", (r) => ({ inputs: [r[1]!, r[0]!] }), ([g], [a, b]) => [E.mul(g!, b!), E.mul(g!, a!)]);
-defineVjp("divide", (r) => ({ inputs: [false, true], outputs: r[1] }), ([g], [, b], [y]) => [E.div(g!, b!), E.neg(E.div(E.mul(g!, y!), b!))]);
-defineVjp("remainder", IN, ([g], [a, b]) => [g!, E.mul(E.neg(g!), E.trunc(E.div(a!, b!)))]);
-defineVjp("power", BOTH, ([g], [x, e], [y]) => [
+defineVjp("multiply", (r) => ({ inputs: [r[1]!, r[0]!] }), ([g], [a, b], _o, _a, needs) => [needs[0] ? E.mul(g!, b!) : null, needs[1] ? E.mul(g!, a!) : null]);
+defineVjp("divide", (r) => ({ inputs: [false, true], outputs: r[1] }), ([g], [, b], [y], _a, needs) => [needs[0] ? E.div(g!, b!) : null, needs[1] ? E.neg(E.div(E.mul(g!, y!), b!)) : null]);
+defineVjp("remainder", IN, ([g], [a, b], _o, _a, needs) => [g!, needs[1] ? E.mul(E.neg(g!), E.trunc(E.div(a!, b!))) : null]);
+defineVjp("power", BOTH, ([g], [x, e], [y], _a, needs) => [
   // d/dx x^e = e x^(e-1), taken as 0 where e == 0 (PyTorch's pow_backward_self)
-  E.where(E.eq(e!, 0), 0, E.mul(g!, E.mul(e!, E.pow(x!, E.sub(e!, 1))))),
+  needs[0] ? E.where(E.eq(e!, 0), 0, E.mul(g!, E.mul(e!, E.pow(x!, E.sub(e!, 1))))) : null,
   // d/de x^e = x^e log x, taken as 0 where x == 0 and e >= 0
-  E.where(E.logical_and(E.eq(x!, 0), E.ge(e!, 0)), 0, E.mul(g!, E.mul(y!, E.log(x!)))),
+  needs[1] ? E.where(E.logical_and(E.eq(x!, 0), E.ge(e!, 0)), 0, E.mul(g!, E.mul(y!, E.log(x!)))) : null,
 ]);
 const extremumVjp = (dir: "GT" | "LT") => ([g]: (Tensor | null)[], [a, b]: readonly Tensor[]) => {
   const win = dir === "GT" ? E.gt(a!, b!) : E.lt(a!, b!);
@@ -80,7 +80,7 @@ defineVjp("atan2", IN, ([g], [a, b]) => {
   const d = E.add(E.mul(a!, a!), E.mul(b!, b!));
   return [E.div(E.mul(g!, b!), d), E.div(E.mul(E.neg(g!), a!), d)];
 });
-defineVjp("select", IN, ([g], [p]) => [null, E.where(p!, g!, 0), E.where(p!, 0, g!)]);
+defineVjp("select", IN, ([g], [p], _o, _a, needs) => [null, needs[1] ? E.where(p!, g!, 0) : null, needs[2] ? E.where(p!, 0, g!) : null]);
 defineVjp("convert", none, ([g], [x]) => [x!.dtype.is_floating_point ? convert(g!, x!.dtype) : null]);
 defineVjp("copy", none, ([g]) => [g!]);
 
@@ -139,13 +139,13 @@ function dotPlan(dd: DotDims, ln: number, rn: number): DotPlan {
   dotPlans.set(dd, plan);
   return plan;
 }
-defineVjp<DotDims>("dot_general", IN, ([g], [l, r], _o, dd) => {
+defineVjp<DotDims>("dot_general", IN, ([g], [l, r], _o, dd, needs) => {
   const plan = dotPlan(dd, l!.ndim, r!.ndim);
   // grad_lhs = g · rhs over rhs's free dims; result [batch, lhs free, rhs contract dims ascending]
-  const gl_ = bind1(P.dot_general!, [g!, r!], plan.gLhs);
+  const gl_ = needs[0] ? bind1(P.dot_general!, [g!, r!], plan.gLhs) : null;
   // grad_rhs = g · lhs over lhs's free dims; result [batch, rhs free, lhs contract dims ascending]
-  const gr_ = bind1(P.dot_general!, [g!, l!], plan.gRhs);
-  return [plan.permL ? permute(gl_, plan.permL) : gl_, plan.permR ? permute(gr_, plan.permR) : gr_];
+  const gr_ = needs[1] ? bind1(P.dot_general!, [g!, l!], plan.gRhs) : null;
+  return [gl_ && plan.permL ? permute(gl_, plan.permL) : gl_, gr_ && plan.permR ? permute(gr_, plan.permR) : gr_];
 });
 
 // ---- reductions and scans -----------------------------------------------------

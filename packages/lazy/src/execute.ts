@@ -9,6 +9,7 @@ import { join } from "node:path";
 import type { DType } from "@xlatorch/core";
 import { printModule, type DeviceBuffer, type Module } from "@xlatorch/stablehlo";
 import { GraphCache, type CacheEntry } from "./cache.js";
+import { compileModule } from "./compile_step.js";
 import { explainRecompile, userStack } from "./explain.js";
 import { describeGraph, lowerGraph, type GraphBuilder } from "./graph.js";
 import type { LazyNode, LazyValue } from "./ir.js";
@@ -20,12 +21,14 @@ const now = () => performance.now();
 
 /**
  * Device buffers of 1-element host data by value, so lifted scalars (lr, step)
- * upload once: per runtime, dtype and shape, then by value; least recently
- * used first out, so constants (lr, betas, eps) stay while per-step values
+ * upload once: per runtime, dtype and shape, then by value; evicted by the
+ * second-chance clock (a hit only sets a flag; eviction passes over flagged
+ * entries once), so constants (lr, betas, eps) stay while per-step values
  * (bias corrections) pass through.
  */
 let scalarRuntime: object | null = null;
-const scalarBuffers = new Map<DType, Map<unknown, DeviceBuffer>[]>();
+interface ScalarEntry { buf: DeviceBuffer; used: boolean }
+const scalarBuffers = new Map<DType, Map<unknown, ScalarEntry>[]>();
 let scalarCount = 0;
 const SCALAR_CACHE = 256;
 
@@ -33,7 +36,7 @@ function upload(node: LazyNode): DeviceBuffer {
   const rt = getRuntime();
   const a = node.outs[0]!;
   const host = node.host!;
-  let byValue: Map<unknown, DeviceBuffer> | undefined;
+  let byValue: Map<unknown, ScalarEntry> | undefined;
   let value: unknown;
   if (host.length === 1) {
     if (scalarRuntime !== rt) { scalarBuffers.clear(); scalarCount = 0; scalarRuntime = rt; }
@@ -43,15 +46,16 @@ function upload(node: LazyNode): DeviceBuffer {
     value = host[0];
     if (Object.is(value, -0)) value = "-0"; // Map keys equate 0 and -0
   }
-  let buf = byValue?.get(value);
-  if (buf) { byValue!.delete(value); byValue!.set(value, buf); }
+  const hit = byValue?.get(value);
+  let buf: DeviceBuffer;
+  if (hit) { hit.used = true; buf = hit.buf; }
   else {
     buf = rt.toDevice(host, a.dtype.name, a.shape);
     metrics.transfersToDevice++;
     metrics.bytesToDevice += host.byteLength;
     if (byValue) {
       if (scalarCount >= SCALAR_CACHE) evictScalar();
-      byValue.set(value, buf);
+      byValue.set(value, { buf, used: false });
       scalarCount++;
     }
   }
@@ -60,10 +64,15 @@ function upload(node: LazyNode): DeviceBuffer {
   return buf;
 }
 function evictScalar(): void {
-  // the largest group gives up its least recently used value
-  let worst: Map<unknown, DeviceBuffer> | null = null;
+  // the largest group gives up its oldest value not used since the clock last passed it
+  let worst: Map<unknown, ScalarEntry> | null = null;
   for (const byRank of scalarBuffers.values()) for (const m of byRank) if (m && (!worst || m.size > worst.size)) worst = m;
-  worst!.delete(worst!.keys().next().value);
+  for (const [k, e] of worst!) {
+    worst!.delete(k);
+    if (!e.used) break;
+    e.used = false;
+    worst!.set(k, e);
+  }
   scalarCount--;
 }
 
@@ -113,10 +122,7 @@ export function runGraph(g: GraphBuilder, outputs: LazyNode[], o: RunOptions): v
     const module = lowerGraph(g, outputs);
     metrics.lowerMs += now() - t1;
     if (process.env.XLATORCH_DUMP_DIR) dumpModule(module);
-    const t2 = now();
-    exe = rt.compile(module);
-    metrics.compileMs += now() - t2;
-    metrics.uncachedCompiles++;
+    exe = compileModule(rt, module); // counts compiles; the persistent cache may load it instead
     entry.variants.set(variant, exe);
   }
   let outs: DeviceBuffer[] | null = null;

@@ -1,12 +1,22 @@
 // One StableHLO lowering per primitive. A trace (primitive applications over
 // device data) becomes a @main function whose parameters are the device data.
-import { checkPrimitiveTable, type AVal, type DType, type PrimName } from "@xlatorch/core";
+import { checkPrimitiveTable, P, type AVal, type CompareDirection, type DType, type PrimName } from "@xlatorch/core";
 import { elementTypeOf, tensorType, type Builder, type ElementType, type Value } from "@xlatorch/stablehlo";
 
 export const et = (d: DType): ElementType => elementTypeOf(d.name);
 const ty = (a: AVal) => tensorType([...a.shape], et(a.dtype));
 
-type Lowering = (b: Builder, ins: Value[], attrs: any, outs: readonly AVal[], inAvals: readonly AVal[]) => Value[];
+/**
+ * The attributes primitives carry (core's prims.ts); each lowering reads those of its own primitive,
+ * which bind passed through (the table holds every primitive's lowering, so it names them all).
+ */
+interface Attrs {
+  dims: number[]; dim: number; shape: number[]; perm: number[]; dtype: DType; direction: CompareDirection;
+  op: "sum" | "prod" | "max" | "min" | "and" | "or"; reduce: "add" | "none"; descending: boolean; stable: boolean;
+  start: number[]; limit: number[]; step: number[]; low: number[]; high: number[]; interior: number[]; value: number;
+  lhs_batch: number[]; lhs_contract: number[]; rhs_batch: number[]; rhs_contract: number[];
+}
+type Lowering = (b: Builder, ins: Value[], attrs: Attrs, outs: readonly AVal[], inAvals: readonly AVal[]) => Value[];
 
 const UNARY: Record<string, string> = {
   neg: "negate", abs: "abs", sign: "sign", exp: "exponential", log: "log", log1p: "log_plus_one",
@@ -53,7 +63,7 @@ Object.assign(LOWERINGS, {
   // compare, select over an iota and a min-reduce of the candidate indices.
   argreduce: (b, [x], a, _o, [ia]) => {
     const shape = [...ia!.shape];
-    const ext = b.reduceWith(a.op, x!, [a.dim]);
+    const ext = b.reduceWith(a.op as "max" | "min", x!, [a.dim]);
     const keep = shape.map((_, i) => i).filter((i) => i !== a.dim);
     let hit = b.compare(x!, b.broadcastInDim(ext, shape, keep), "EQ");
     if (ia!.dtype.is_floating_point) hit = b.or(hit, b.compare(x!, x!, "NE"));
@@ -82,6 +92,30 @@ Object.assign(LOWERINGS, {
   },
 } satisfies Partial<Record<PrimName, Lowering>>);
 checkPrimitiveTable("StableHLO lowerings", LOWERINGS);
+
+// StableHLO's elementwise ops take operands of one shape: a 0-d operand of a
+// primitive with scalarOperands is broadcast to the output's shape here, once
+// per value and shape in a module.
+const splats = new WeakMap<Builder, Map<Value, Map<string, Value>>>();
+function splat(b: Builder, v: Value, shape: readonly number[]): Value {
+  let byValue = splats.get(b);
+  if (!byValue) splats.set(b, (byValue = new Map()));
+  let byShape = byValue.get(v);
+  if (!byShape) byValue.set(v, (byShape = new Map()));
+  const key = shape.join(",");
+  let s = byShape.get(key);
+  if (!s) byShape.set(key, (s = b.broadcastInDim(v, [...shape], [])));
+  return s;
+}
+for (const name of Object.keys(LOWERINGS) as PrimName[]) {
+  if (!P[name].scalarOperands) continue;
+  const lower = LOWERINGS[name];
+  LOWERINGS[name] = (b, ins, attrs, outs, inAvals) => {
+    const shape = outs[0]!.shape;
+    if (shape.length === 0) return lower(b, ins, attrs, outs, inAvals);
+    return lower(b, ins.map((v, i) => (inAvals[i]!.shape.length === 0 ? splat(b, v, shape) : v)), attrs, outs, inAvals);
+  };
+}
 
 function halfAccumulate(b: Builder, x: Value, a: AVal, op: string, f: (v: Value) => Value): Value {
   const half = (a.dtype.name === "float16" || a.dtype.name === "bfloat16") && (op === "sum" || op === "prod");

@@ -91,12 +91,30 @@ export function convert(x: Tensor, dtype: DType): Tensor {
 /** Broadcast (as a view) to `shape`, which must be broadcast-compatible. */
 export function expandTo(x: Tensor, shape: Shape): Tensor {
   if (sameShape(x.shape, shape)) return x;
-  const n = x.shape.length,
-    off = shape.length - n;
-  const dims = new Array<number>(n);
-  for (let i = 0; i < n; i++) dims[i] = i + off;
+  const n = x.shape.length;
   // a Size is frozen, so the attribute can share it (and the result takes it as its shape)
-  return bind1(P.broadcast_in_dim!, [x], { shape: shape instanceof Size ? shape : [...shape], dims });
+  return bind1(
+    P.broadcast_in_dim!,
+    [x],
+    shape instanceof Size ? broadcastAttrs(shape, n) : { shape: [...shape], dims: trailingDims(n, shape.length) },
+  );
+}
+type BroadcastAttrs = { readonly shape: readonly number[]; readonly dims: readonly number[] };
+/**
+ * The attributes of a trailing-dims broadcast to a Size, one frozen object per
+ * (Size, input rank): Sizes are shared, so the xla device's signature lookup
+ * finds a recorded node's attributes identical (===) instead of comparing them.
+ */
+const BROADCASTS = new WeakMap<Size, (BroadcastAttrs | undefined)[]>();
+function broadcastAttrs(shape: Size, n: number): BroadcastAttrs {
+  let byRank = BROADCASTS.get(shape);
+  if (!byRank) BROADCASTS.set(shape, (byRank = []));
+  return (byRank[n] ??= Object.freeze({ shape, dims: Object.freeze(trailingDims(n, shape.length)) }));
+}
+function trailingDims(n: number, rank: number): number[] {
+  const dims = new Array<number>(n);
+  for (let i = 0; i < n; i++) dims[i] = i + rank - n;
+  return dims;
 }
 
 export function resolveDevice(d: DeviceLike | undefined | null): Device {

@@ -29,6 +29,22 @@ export function prepare(op: string, xs: readonly TensorOrScalar[], dtype: DType,
       return [expandTo(scalarTensor(a, dtype, b.device), b.shape), convert(b, dtype)];
     }
   }
+  return prepareGeneral(op, xs, dtype, like);
+}
+/**
+ * prepare() for the operands of one primitive with scalarOperands: a Python
+ * scalar stays a 0-d tensor (no broadcast node), the primitive reads it at
+ * every position.
+ */
+export function prepareScalars(op: string, a: TensorOrScalar, b: TensorOrScalar, dtype: DType): Tensor[] {
+  if (a instanceof Tensor) {
+    if (!(b instanceof Tensor)) return [convert(a, dtype), scalarTensor(b, dtype, a.device)];
+  } else if (b instanceof Tensor) {
+    return [scalarTensor(a, dtype, b.device), convert(b, dtype)];
+  }
+  return prepare(op, [a, b], dtype);
+}
+function prepareGeneral(op: string, xs: readonly TensorOrScalar[], dtype: DType, like?: Tensor): Tensor[] {
   const device = commonDevice(like ? [like, ...xs] : xs);
   if (!device) throw new TorchTypeError(`${op}: expected at least one Tensor argument`);
   const shape = broadcastShapes(op, ...xs.map((x) => (x instanceof Tensor ? x.shape : [])));
@@ -67,7 +83,7 @@ function binary(op: string, prim: PrimName, a: TensorOrScalar, b: TensorOrScalar
   try {
     let dt = resultType2(a, b);
     if (floatOnly && !dt.is_floating_point) dt = get_default_dtype();
-    const xy = prepare(op, [a, b], dt);
+    const xy = prepareScalars(op, a, b, dt);
     return bind1(P[prim], xy);
   } finally {
     exitSurface();
@@ -224,7 +240,7 @@ function compare(op: string, direction: CompareDirection, a: TensorOrScalar, b: 
   checkOperand(op, b, "other");
   enterSurface(op);
   try {
-    const xy = prepare(op, [a, b], resultType2(a, b));
+    const xy = prepareScalars(op, a, b, resultType2(a, b));
     return cmp(xy[0]!, xy[1]!, direction);
   } finally {
     exitSurface();
@@ -324,12 +340,13 @@ export function relu(x: Tensor): Tensor {
   if (x.dtype === bool) throw new TorchError("relu: not implemented for 'Bool'");
   enterSurface("relu");
   try {
-    return where(gt(x, 0), x, zerosOf(x));
+    // x <= 0 picks zero, so NaN passes through as in PyTorch (and so does its gradient, as threshold_backward's)
+    const z = scalarTensor(0, x.dtype, x.device);
+    return bind1(P.select!, [cmp(x, z, "LE"), z, x]);
   } finally {
     exitSurface();
   }
 }
-const zerosOf = (x: Tensor) => expandTo(scalarTensor(0, x.dtype, x.device), x.shape);
 
 export function isnan(x: Tensor): Tensor {
   return surface("isnan", () => (x.dtype.is_floating_point ? cmp(x, x, "NE") : expandBool(x, false)));
@@ -358,7 +375,7 @@ export function where(cond: Tensor, a?: TensorOrScalar, b?: TensorOrScalar): Ten
       try {
         const dt = resultType2(a, b!);
         const x = convert(a, dt);
-        const y = bt ? convert(b, dt) : expandTo(scalarTensor(b!, dt, cond.device), cond.shape);
+        const y = bt ? convert(b, dt) : scalarTensor(b!, dt, cond.device);
         return bind1(P.select!, [cond, x, y]);
       } finally {
         exitSurface();

@@ -33,7 +33,7 @@ function nllCore(input: Tensor, target: Tensor, weight: Tensor | null, reduction
   const picked = x.gather(1, safe.unsqueeze(1)).squeeze(1);
   const w = weight ? weight.index_select(0, safe.reshape(-1)).reshape(safe.shape) : null;
   const wk = w ? where(keep, w, 0) : keep.to(x.dtype);
-  const loss = where(keep, picked.neg().mul(w ?? 1), 0);
+  const loss = where(keep, w ? picked.neg().mul(w) : picked.neg(), 0);
   if (reduction === "none") return one ? loss.reshape([]) : loss;
   if (reduction === "sum") return loss.sum();
   return loss.sum().div(wk.sum());
