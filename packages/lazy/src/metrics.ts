@@ -28,6 +28,12 @@ export interface Metrics {
   compileMs: number;
   executeMs: number;
   lastRecompileReason: string | null;
+  /** Executables loaded from the persistent compile cache instead of compiled (XLATORCH_CACHE_DIR). */
+  persistentCacheHits: number;
+  /** Modules looked up in the persistent compile cache and not found there (then compiled and stored). */
+  persistentCacheMisses: number;
+  /** Time reading, checking, loading and writing persistent cache entries (compiling on a miss is in compileMs). */
+  persistentCacheMs: number;
   /** Optimizer steps seen (optimizer.step() calls). */
   steps: number;
   /** Executions by the reason their trace was cut. */
@@ -48,6 +54,7 @@ function fresh(): Metrics {
     opsRecorded: 0, uncachedCompiles: 0, cachedCompiles: 0, executions: 0,
     transfersToDevice: 0, bytesToDevice: 0, transfersFromDevice: 0, bytesFromDevice: 0,
     traceMs: 0, lowerMs: 0, compileMs: 0, executeMs: 0, lastRecompileReason: null,
+    persistentCacheHits: 0, persistentCacheMisses: 0, persistentCacheMs: 0,
     steps: 0, cuts: Object.fromEntries(CUT_REASONS.map((r) => [r, 0])) as Record<CutReason, number>,
     valuesMaterializedEarly: 0, recomputes: 0, recentCuts: [],
   };
@@ -87,6 +94,9 @@ export function metricsReport(runtime: string, mode: string): string {
     `  time lowering:          ${ms(m.lowerMs)}`,
     `  time compiling:         ${ms(m.compileMs)}`,
     `  time executing:         ${ms(m.executeMs)}`,
+    ...(m.persistentCacheHits + m.persistentCacheMisses > 0
+      ? [`  persistent cache:       ${m.persistentCacheHits} hits, ${m.persistentCacheMisses} misses (${ms(m.persistentCacheMs)})`]
+      : []),
     ...(m.lastRecompileReason ? [`  last recompile:         ${m.lastRecompileReason}`] : []),
   ].join("\n");
 }

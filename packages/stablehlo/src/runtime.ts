@@ -32,4 +32,16 @@ export interface Runtime {
    * wait. A runtime that finishes its work before returning may omit it.
    */
   synchronize?(): void;
+  /**
+   * Persistent compile cache support (optional; see docs/ARCHITECTURE.md,
+   * "The persistent compile cache"). `cacheIdentity` names everything besides
+   * the module that changes what compile() builds (platform, plugin and its
+   * version, device kind, compile options, the runtime's own code), or null
+   * when executables of this runtime cannot be stored.
+   */
+  cacheIdentity?(): string | null;
+  /** The bytes `loadExecutable` turns back into `exe` (in a later process); null when this one cannot be stored. */
+  serializeExecutable?(exe: Executable): Uint8Array | null;
+  /** An executable from `serializeExecutable`'s bytes; `module` is the program they were compiled from. Throws on bytes it cannot use. */
+  loadExecutable?(bytes: Uint8Array, module: Module): Executable;
 }

@@ -2,6 +2,7 @@
 import "@xlatorch/cpu";
 import "@xlatorch/lazy";
 import "./runtime_choice.js";
+import "./compile_cache/index.js";
 // core's namespace, torch.* functions taking the keyword form (signed_functions.ts is generated)
 export * from "./signed_functions.js";
 export { xla } from "@xlatorch/lazy";

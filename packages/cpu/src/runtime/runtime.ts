@@ -3,13 +3,16 @@
 // single generated loops. Buffer lifetimes are planned at compile time: after
 // its last use an intermediate's memory goes to a pool that later fused loops
 // of the same dtype and size write into, within and across executions.
+// compile() plans the module (plan.ts: fusion, loops, lifetimes) and builds
+// closures from the plan; the persistent compile cache stores the plan, and
+// loadExecutable() builds from a stored one without planning again.
 import { numelOf, viewStrides, type AVal, type DType, type HostArray } from "@xlatorch/core";
-import type { DTypeName, DeviceBuffer, Executable, Module, Op, Runtime, Value } from "@xlatorch/stablehlo";
+import type { DTypeName, DeviceBuffer, Executable, Func, Module, Op, Runtime, Value } from "@xlatorch/stablehlo";
 import { elementwiseLoop } from "../codegen.js";
 import { KERNELS, type Kernel } from "../kernels/index.js";
 import { dense } from "../kernels/layout.js";
 import { contiguous, type Strided } from "../strided.js";
-import { buildLoop, inlinable } from "./fuse.js";
+import { decodePlan, encodePlan, PLAN_CODE_FINGERPRINT, PLAN_VERSION, planModule, valuePositions, type LoopPlan, type Plan } from "./plan.js";
 import { dtypeOfElement, ELEMENTWISE, translate } from "./translate.js";
 import { encode } from "../kernels/values.js";
 
@@ -47,6 +50,8 @@ interface CpuExecutable extends Executable {
   /** The value ids each step defines. */
   defines: number[][];
   returns: Value[];
+  /** What it was built from (stored by the persistent compile cache). */
+  plan: Plan;
 }
 
 const aval = (v: Value): AVal => ({ shape: v.type.shape, dtype: dtypeOfElement(v.type.element) });
@@ -57,35 +62,49 @@ export class CpuRuntime implements Runtime {
   readonly devices = ["cpu:0"] as const;
 
   compile(module: Module): CpuExecutable {
-    const main = module.funcs.find((f) => f.name === "main");
-    if (!main) throw new Error("cpu runtime: module has no @main function");
-    const uses = new Map<number, number>();
-    for (const op of main.body) for (const v of op.operands) uses.set(v.id, (uses.get(v.id) ?? 0) + 1);
-    for (const v of main.returns) uses.set(v.id, (uses.get(v.id) ?? 0) + 1);
-    const producer = new Map<number, Op>();
-    for (const op of main.body) for (const r of op.results) producer.set(r.id, op);
-    const inlined = inlinable(main.body, uses);
-    const steps: Step[] = [];
-    const stepOps: Value[][] = [];
-    const constantSteps = new Set<number>();
-    const defines: number[][] = [];
-    for (const op of main.body) {
-      if (inlined.has(op)) continue;
-      if (op.name === "stablehlo.constant") constantSteps.add(steps.length);
-      defines.push(op.results.map((r) => r.id));
-      steps.push(this.step(op, producer, inlined));
-      stepOps.push(op.name === "stablehlo.constant" ? [] : readsOf(op, producer, inlined));
-    }
-    // Buffer lifetimes: a value is released after the last step that reads it.
-    const last = new Map<number, number>();
-    stepOps.forEach((vals, i) => vals.forEach((v) => last.set(v.id, i)));
-    const keep = new Set(main.returns.map((v) => v.id));
-    const release: number[][] = steps.map(() => []);
-    for (const [id, i] of last) if (!keep.has(id)) release[i]!.push(id);
-    return { numOutputs: main.returns.length, params: main.params, steps, release, constantSteps, defines, returns: main.returns };
+    const main = mainOf(module);
+    return this.build(main, planModule(main));
   }
 
-  private step(op: Op, producer: Map<number, Op>, inlined: Set<Op>): Step {
+  /** Persistent compile cache: the plan's format and the code that generates what it stores. */
+  cacheIdentity(): string { return `${this.platform} plan ${PLAN_VERSION} code ${PLAN_CODE_FINGERPRINT}`; }
+  serializeExecutable(exe: Executable): Uint8Array { return encodePlan((exe as CpuExecutable).plan); }
+  /** An executable of `module` from a plan serializeExecutable stored; throws when the plan does not fit the module. */
+  loadExecutable(bytes: Uint8Array, module: Module): CpuExecutable {
+    const main = mainOf(module);
+    return this.build(main, decodePlan(bytes, main));
+  }
+
+  /** The steps' closures, lifetimes and constants of `plan`. */
+  private build(main: Func, plan: Plan): CpuExecutable {
+    const { values } = valuePositions(main);
+    const steps: Step[] = [];
+    const constantSteps = new Set<number>();
+    const defines: number[][] = [];
+    for (const s of plan.steps) {
+      const op = main.body[s.op]!;
+      if (op.name === "stablehlo.constant") constantSteps.add(steps.length);
+      defines.push(op.results.map((r) => r.id));
+      steps.push(s.loop ? this.loopStep(s.loop, op.results[0]!, values) : this.step(op));
+    }
+    const release = plan.release.map((r) => r.map((p) => values[p]!.id));
+    return { numOutputs: main.returns.length, params: main.params, steps, release, constantSteps, defines, returns: main.returns, plan };
+  }
+
+  /** A fused elementwise loop writing `out`. */
+  private loopStep(l: LoopPlan, out: Value, values: readonly Value[]): Step {
+    const fn = elementwiseLoop(l.leaves.length, l.reads, l.body);
+    const leaves = l.leaves.map((p) => values[p]!);
+    const shape = out.type.shape;
+    const d = dtypeOfElement(out.type.element);
+    return (env) => {
+      const data = this.pool.take(d, numelOf(shape));
+      fn(data, shape, leaves.map((v) => env.get(v.id)!.s));
+      env.set(out.id, buf(out, contiguous(data, shape)));
+    };
+  }
+
+  private step(op: Op): Step {
     const out = op.results;
     if (op.name === "stablehlo.constant") {
       const a = op.attrs.value;
@@ -96,16 +115,6 @@ export class CpuRuntime implements Runtime {
       const host = encode(d.isBig ? BigInt64Array.from(vals.map((v) => BigInt(v as never))) : vals.map(Number), d);
       const b = buf(out[0]!, contiguous(host, out[0]!.type.shape));
       return (env) => { env.set(out[0]!.id, b); };
-    }
-    if (ELEMENTWISE[op.name]) {
-      const loop = buildLoop(op, (v) => producer.get(v.id), inlined);
-      const fn = elementwiseLoop(loop.leaves.length, loop.reads, loop.body);
-      const shape = loop.out.type.shape;
-      return (env) => {
-        const data = this.pool.take(loop.outDtype, numelOf(shape));
-        fn(data, shape, loop.leaves.map((l) => env.get(l.id)!.s));
-        env.set(loop.out.id, buf(loop.out, contiguous(data, shape)));
-      };
     }
     const call = translate(op);
     const kernel = call.kernel === "reshape_any" ? reshapeAny : (KERNELS as Record<string, Kernel | undefined>)[call.kernel];
@@ -171,10 +180,10 @@ const reshapeAny: Kernel = (ins, avals, attrs, outs) => {
   return KERNELS.reshape!([contiguous(dense(x!, a!.shape, a!.dtype), a!.shape)], avals, attrs, outs);
 };
 
-/** The values a step reads (through fused loops, the loop's leaves). */
-function readsOf(op: Op, producer: Map<number, Op>, inlined: Set<Op>): Value[] {
-  if (ELEMENTWISE[op.name]) return buildLoop(op, (v) => producer.get(v.id), inlined).leaves;
-  return op.operands;
+function mainOf(module: Module): Func {
+  const main = module.funcs.find((f) => f.name === "main");
+  if (!main) throw new Error("cpu runtime: module has no @main function");
+  return main;
 }
 
 function scalarOf(b: CpuBuffer): number {

@@ -1,0 +1,136 @@
+// The CPU runtime's compiled form as data: which ops run as steps, the fused
+// elementwise loops (their leaves and generated expressions) and the buffer
+// lifetimes. compile() plans a module and builds closures from the plan; the
+// persistent compile cache stores the plan (encodePlan) and a later process
+// builds from it (decodePlan) without the fusion analysis and expression
+// generation. Values are named by their position in @main (parameters, then
+// each op's results in order), not by the in-memory ids, so a plan fits any
+// module with the same text.
+import { readFileSync } from "node:fs";
+import type { Func, Op, Value } from "@xlatorch/stablehlo";
+import * as exprs from "../exprs.js";
+import { elementwiseLoop } from "../codegen.js";
+import { buildLoop, inlinable } from "./fuse.js";
+import { ELEMENTWISE } from "./translate.js";
+
+/** Bumped whenever the meaning of a plan changes. */
+export const PLAN_VERSION = 1;
+
+export interface LoopPlan {
+  /** Values the loop reads, in x0..x{n-1} order (positions in @main). */
+  leaves: number[];
+  reads: string[];
+  body: string;
+}
+export interface StepPlan {
+  /** Index of the op in @main's body. */
+  op: number;
+  /** For an elementwise op: the fused loop it roots. */
+  loop?: LoopPlan;
+}
+export interface Plan {
+  steps: StepPlan[];
+  /** Values (positions in @main) to drop after each step: their last use. */
+  release: number[][];
+}
+
+/** Value positions of @main: parameters first, then each op's results in order. */
+export function valuePositions(main: Func): { pos: Map<number, number>; values: Value[] } {
+  const values: Value[] = [...main.params];
+  for (const op of main.body) values.push(...op.results);
+  const pos = new Map<number, number>();
+  values.forEach((v, i) => pos.set(v.id, i));
+  return { pos, values };
+}
+
+export function planModule(main: Func): Plan {
+  const uses = new Map<number, number>();
+  for (const op of main.body) for (const v of op.operands) uses.set(v.id, (uses.get(v.id) ?? 0) + 1);
+  for (const v of main.returns) uses.set(v.id, (uses.get(v.id) ?? 0) + 1);
+  const producer = new Map<number, Op>();
+  for (const op of main.body) for (const r of op.results) producer.set(r.id, op);
+  const inlined = inlinable(main.body, uses);
+  const { pos } = valuePositions(main);
+  const at = (v: Value) => pos.get(v.id)!;
+  const steps: StepPlan[] = [];
+  const reads: Value[][] = [];
+  main.body.forEach((op, i) => {
+    if (inlined.has(op)) return;
+    if (ELEMENTWISE[op.name]) {
+      const loop = buildLoop(op, (v) => producer.get(v.id), inlined);
+      steps.push({ op: i, loop: { leaves: loop.leaves.map(at), reads: loop.reads, body: loop.body } });
+      reads.push(loop.leaves);
+    } else {
+      steps.push({ op: i });
+      reads.push(op.name === "stablehlo.constant" ? [] : op.operands);
+    }
+  });
+  return { steps, release: releases(main, reads, at) };
+}
+
+/** Buffer lifetimes: a value is released after the last step that reads it (returned values never). */
+function releases(main: Func, reads: Value[][], at: (v: Value) => number): number[][] {
+  const last = new Map<number, number>();
+  reads.forEach((vals, i) => vals.forEach((v) => last.set(at(v), i)));
+  const keep = new Set(main.returns.map(at));
+  const release: number[][] = reads.map(() => []);
+  for (const [p, i] of last) if (!keep.has(p)) release[i]!.push(p);
+  return release;
+}
+
+export function encodePlan(p: Plan): Uint8Array {
+  return new TextEncoder().encode(JSON.stringify({ v: PLAN_VERSION, ...p }));
+}
+
+/** A plan stored by encodePlan, checked against `main`; throws when it does not fit. */
+export function decodePlan(bytes: Uint8Array, main: Func): Plan {
+  const bad = (why: string): never => { throw new Error(`cpu runtime: stored plan does not fit the module: ${why}`); };
+  let raw: unknown;
+  try { raw = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes)); } catch { return bad("not JSON"); }
+  const o = raw as { v?: unknown; steps?: unknown; release?: unknown };
+  if (!o || typeof o !== "object" || o.v !== PLAN_VERSION) return bad(`plan version ${String(o?.v)}, expected ${PLAN_VERSION}`);
+  const nValues = main.params.length + main.body.reduce((n, op) => n + op.results.length, 0);
+  const isPos = (x: unknown, n: number) => Number.isInteger(x) && (x as number) >= 0 && (x as number) < n;
+  if (!Array.isArray(o.steps) || !Array.isArray(o.release) || o.release.length !== o.steps.length) return bad("steps/release");
+  let prev = -1;
+  for (const s of o.steps as StepPlan[]) {
+    if (!s || !isPos(s.op, main.body.length) || s.op <= prev) return bad("step op index");
+    prev = s.op;
+    const op = main.body[s.op]!;
+    if (!!ELEMENTWISE[op.name] !== (s.loop !== undefined)) return bad(`step ${s.op} (${op.name}) loop`);
+    if (s.loop) {
+      const l = s.loop;
+      if (!Array.isArray(l.leaves) || !l.leaves.every((x) => isPos(x, nValues))) return bad("loop leaves");
+      if (!Array.isArray(l.reads) || l.reads.length !== l.leaves.length || !l.reads.every((r) => typeof r === "string") || typeof l.body !== "string") return bad("loop code");
+    }
+  }
+  for (const r of o.release as unknown[]) if (!Array.isArray(r) || !r.every((x) => isPos(x, nValues))) return bad("release");
+  return { steps: o.steps as StepPlan[], release: o.release as number[][] };
+}
+
+/** FNV-1a (two 32-bit lanes) of a string: a cheap fingerprint, not a security hash. */
+function fnv(s: string): string {
+  let a = 0x811c9dc5, b = 0x01000193 ^ s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995) ^ (b >>> 15);
+  }
+  return (a >>> 0).toString(16).padStart(8, "0") + (b >>> 0).toString(16).padStart(8, "0");
+}
+
+/**
+ * A fingerprint of the code whose output a plan stores (fusion and the
+ * expression generators), so a plan made by other code is not reused even
+ * when the package version is the same (a development checkout): the source
+ * files where they are beside this one (running from the sources), and the
+ * functions' own text always (a bundle).
+ */
+export const PLAN_CODE_FINGERPRINT: string = (() => {
+  const fns = [inlinable, buildLoop, elementwiseLoop, ...Object.values(exprs).filter((f) => typeof f === "function")];
+  let text = fns.map((f) => String(f)).join("\n");
+  for (const rel of ["./plan.ts", "./fuse.ts", "./translate.ts", "../exprs.ts", "../codegen.ts"]) {
+    try { text += readFileSync(new URL(rel, import.meta.url), "utf8"); } catch { /* bundled: the functions' text above */ }
+  }
+  return fnv(text);
+})();
