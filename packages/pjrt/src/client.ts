@@ -22,6 +22,7 @@
 // last pin goes. Holding JS handles from the core would keep a dropped client
 // reachable (through liveCores and the client net) for as long as the entry
 // went unpolled.
+import koffi from "koffi";
 import type { DTypeName, HostArray } from "@xlatorch/stablehlo";
 import type { PjrtApi } from "./api.js";
 import { checkHostArray, dtypeFromBufferType, dtypeInfo, numElements } from "./dtypes.js";
@@ -43,8 +44,10 @@ import {
   PJRT_DeviceDescription_Kind_Args,
   PJRT_Device_GetDescription_Args,
   PJRT_ExecuteOptions,
+  PJRT_Executable_DeserializeAndLoad_Args,
   PJRT_Executable_Destroy_Args,
   PJRT_Executable_NumOutputs_Args,
+  PJRT_Executable_Serialize_Args,
   PJRT_LoadedExecutable_AddressableDevices_Args,
   PJRT_LoadedExecutable_Destroy_Args,
   PJRT_LoadedExecutable_Execute_Args,
@@ -55,6 +58,9 @@ import { Arena, readPointerArray, readString, viewAt } from "./memory.js";
 import { type ClientOptions, encodeNamedValues } from "./named_values.js";
 
 type NativeKind = "buffer" | "loaded_executable";
+
+// void (*serialized_executable_deleter)(PJRT_SerializedExecutable*); anonymous (see api.ts).
+const DELETER_FN = koffi.proto("void", ["void *"]);
 
 /** Arena-scoped helper: runs `f`, always frees the arena. */
 function withArena<T>(api: PjrtApi, f: (arena: Arena) => T): T {
@@ -452,6 +458,70 @@ export class PjrtClient {
       api.call("PJRT_Client_Compile", args);
       return args.ptr("executable");
     });
+    return this.wrapLoaded(exePtr, exeName);
+  }
+
+  /**
+   * PJRT_Executable_Serialize of `exe` (through LoadedExecutable_GetExecutable):
+   * the plugin's platform-specific bytes, copied, for
+   * deserializeAndLoad in this or a later process with the same plugin.
+   */
+  serialize(exe: PjrtExecutable): Uint8Array {
+    this.checkAlive();
+    const loaded = this.core.ptrOf(exe.id, `executable ${exe.name}`);
+    const api = this.api;
+    return withArena(api, (a) => {
+      const g = a.struct(PJRT_LoadedExecutable_GetExecutable_Args, { loaded_executable: loaded });
+      api.call("PJRT_LoadedExecutable_GetExecutable", g);
+      const unloaded = g.ptr("executable");
+      try {
+        const s = a.struct(PJRT_Executable_Serialize_Args, { executable: unloaded });
+        api.call("PJRT_Executable_Serialize", s);
+        const backing = s.ptr("serialized_executable");
+        const deleter = s.ptr("serialized_executable_deleter");
+        try {
+          const n = s.size("serialized_bytes_size");
+          if (n === 0) {
+            throw new PjrtError(AbslCode.INTERNAL, `the plugin serialised ${exe.name} to no bytes`, { call: "PJRT_Executable_Serialize", path: api.path });
+          }
+          const v = viewAt(s.ptr("serialized_bytes"), n);
+          return new Uint8Array(v.buffer, v.byteOffset, n).slice();
+        } finally {
+          if (deleter !== 0n) (koffi.decode(deleter, DELETER_FN) as (p: bigint) => void)(backing);
+        }
+      } finally {
+        api.call("PJRT_Executable_Destroy", a.struct(PJRT_Executable_Destroy_Args, { executable: unloaded }));
+      }
+    });
+  }
+
+  /**
+   * PJRT_Executable_DeserializeAndLoad of bytes from serialize(), with the
+   * compile options stored in them. `name` as for compile().
+   */
+  deserializeAndLoad(bytes: Uint8Array, name?: string): PjrtExecutable {
+    this.checkAlive();
+    if (bytes.length === 0) {
+      throw new PjrtError(AbslCode.INVALID_ARGUMENT, "no bytes to deserialise", { call: "PJRT_Executable_DeserializeAndLoad", path: this.api.path });
+    }
+    const exeName = name ?? `module #${++this.compiles}`;
+    const api = this.api;
+    const exePtr = withArena(api, (a) => {
+      const blk = a.copyIn(bytes);
+      const args = a.struct(PJRT_Executable_DeserializeAndLoad_Args, {
+        client: this.core.ptr,
+        serialized_executable: blk.addr,
+        serialized_executable_size: bytes.length,
+      });
+      api.call("PJRT_Executable_DeserializeAndLoad", args);
+      return args.ptr("loaded_executable");
+    });
+    return this.wrapLoaded(exePtr, exeName);
+  }
+
+  /** Tracks a new PJRT_LoadedExecutable and checks it runs on one device. */
+  private wrapLoaded(exePtr: bigint, exeName: string): PjrtExecutable {
+    const api = this.api;
     const id = this.core.track("loaded_executable", exePtr);
     try {
       const numOutputs = this.queryNumOutputs(exePtr);

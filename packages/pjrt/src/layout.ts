@@ -217,6 +217,24 @@ export const PJRT_LoadedExecutable_AddressableDevices_Args = args(
   ],
 );
 
+/** Executable_Serialize: the bytes live until `serialized_executable_deleter(serialized_executable)` is called. */
+export const PJRT_Executable_Serialize_Args = args("PJRT_Executable_Serialize_Args", [
+  ["executable", "ptr"],
+  ["serialized_bytes", "ptr"],
+  ["serialized_bytes_size", "size_t"],
+  ["serialized_executable", "ptr"],
+  ["serialized_executable_deleter", "ptr"],
+]);
+/** Executable_DeserializeAndLoad; NULL overridden options keep those stored in the executable. */
+export const PJRT_Executable_DeserializeAndLoad_Args = args("PJRT_Executable_DeserializeAndLoad_Args", [
+  ["client", "ptr"],
+  ["serialized_executable", "ptr"],
+  ["serialized_executable_size", "size_t"],
+  ["loaded_executable", "ptr"],
+  ["overridden_serialized_compile_options", "ptr"],
+  ["overridden_serialized_compile_options_size", "size_t"],
+]);
+
 export const PJRT_ExecuteOptions = args("PJRT_ExecuteOptions", [
   ["send_callbacks", "ptr"],
   ["recv_callbacks", "ptr"],

@@ -1,4 +1,5 @@
 // PjrtRuntime: the Runtime interface of @xlatorch/stablehlo on a PJRT plugin.
+import fs from "node:fs";
 import { printModule } from "@xlatorch/stablehlo";
 import type { DTypeName, DeviceBuffer, Executable, HostArray, Module, Runtime } from "@xlatorch/stablehlo";
 import { type PjrtApiVersion, loadPjrtApi } from "./api.js";
@@ -111,6 +112,44 @@ export class PjrtRuntime implements Runtime {
    */
   compileText(text: string, name?: string): PjrtExecutable {
     return this.client.compile(new TextEncoder().encode(text), "mlir", this.compileOptionBytes, name ?? symbolNameOf(text));
+  }
+
+  /**
+   * Persistent compile cache: everything besides the module that changes the
+   * binary (platform and its version, the plugin file with its size and
+   * mtime, the PJRT API version, the device kind, the compile options), or
+   * null when the plugin cannot serialise executables.
+   */
+  cacheIdentity(): string | null {
+    const api = this.client.api;
+    if (!api.has("PJRT_Executable_Serialize") || !api.has("PJRT_Executable_DeserializeAndLoad")) return null;
+    let plugin = this.pluginPath;
+    try {
+      const real = fs.realpathSync(this.pluginPath);
+      const st = fs.statSync(real);
+      plugin = `${real} ${st.size} ${Math.floor(st.mtimeMs)}`;
+    } catch { /* the path as given */ }
+    return JSON.stringify({
+      runtime: "pjrt",
+      platform: this.platform,
+      platformVersion: this.platformVersion,
+      plugin,
+      api: `${this.apiVersion.major}.${this.apiVersion.minor}`,
+      deviceKind: this.client.devices[this.deviceIndex]!.kind,
+      device: this.deviceIndex,
+      compileOptions: Buffer.from(this.compileOptionBytes).toString("hex"),
+    });
+  }
+
+  /** PJRT_Executable_Serialize's bytes of `exe`. */
+  serializeExecutable(exe: Executable): Uint8Array {
+    if (!(exe instanceof PjrtExecutable)) throw new TypeError("serializeExecutable: not an executable of a PJRT runtime");
+    return this.client.serialize(exe);
+  }
+
+  /** PJRT_Executable_DeserializeAndLoad of bytes from serializeExecutable (`module` names it in messages). */
+  loadExecutable(bytes: Uint8Array, module: Module): PjrtExecutable {
+    return this.client.deserializeAndLoad(bytes, module.name || module.funcs[0]?.name || undefined);
   }
 
   toDevice(data: HostArray, dtype: DTypeName, shape: readonly number[]): PjrtBuffer {

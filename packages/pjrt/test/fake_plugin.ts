@@ -71,6 +71,8 @@ export interface FakeInspector {
   live(kind: "error" | "event" | "client" | "loaded_executable" | "executable" | "buffer"): number;
   created(kind: "error" | "event" | "client" | "loaded_executable" | "executable" | "buffer"): number;
   doubleDestroys(): number;
+  /** Executable_Serialize results whose deleter has not run. */
+  serializedLive(): number;
   initialized(): number;
   lastCode(): string;
   /** Size (field "") or offset of a field as the C compiler lays it out; -1 if the fake does not list it. */
@@ -89,6 +91,7 @@ export function inspect(pluginPath: string): FakeInspector {
   const live = lib.func("int64_t FakePjrt_Live(const char *kind)") as (k: string) => number | bigint;
   const created = lib.func("int64_t FakePjrt_Created(const char *kind)") as (k: string) => number | bigint;
   const dbl = lib.func("int64_t FakePjrt_DoubleDestroys(void)") as () => number | bigint;
+  const serLive = lib.func("int64_t FakePjrt_SerializedLive(void)") as () => number | bigint;
   const init = lib.func("int64_t FakePjrt_Initialized(void)") as () => number | bigint;
   const lastCode = lib.func("const char *FakePjrt_LastCode(void)") as () => string;
   const layout = lib.func("int64_t FakePjrt_Layout(const char *s, const char *f)") as (s: string, f: string) => number | bigint;
@@ -101,6 +104,7 @@ export function inspect(pluginPath: string): FakeInspector {
     live: (k) => Number(live(k)),
     created: (k) => Number(created(k)),
     doubleDestroys: () => Number(dbl()),
+    serializedLive: () => Number(serLive()),
     initialized: () => Number(init()),
     lastCode: () => lastCode(),
     layout: (s, f) => Number(layout(s, f)),

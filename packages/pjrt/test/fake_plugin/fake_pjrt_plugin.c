@@ -128,6 +128,23 @@ typedef struct { HEAD; void* device_description; const char* device_kind; size_t
 typedef struct { HEAD; void* executable; } PJRT_Executable_Destroy_Args;
 typedef struct { HEAD; void* executable; size_t num_outputs; } PJRT_Executable_NumOutputs_Args;
 typedef struct { HEAD; void* executable; } PJRT_LoadedExecutable_Destroy_Args;
+typedef struct {
+  HEAD;
+  const void* executable;
+  const char* serialized_bytes;
+  size_t serialized_bytes_size;
+  void* serialized_executable;
+  void (*serialized_executable_deleter)(void*);
+} PJRT_Executable_Serialize_Args;
+typedef struct {
+  HEAD;
+  void* client;
+  const char* serialized_executable;
+  size_t serialized_executable_size;
+  void* loaded_executable;
+  const char* overridden_serialized_compile_options;
+  size_t overridden_serialized_compile_options_size;
+} PJRT_Executable_DeserializeAndLoad_Args;
 typedef struct { HEAD; void* loaded_executable; void* executable; } PJRT_LoadedExecutable_GetExecutable_Args;
 typedef struct { HEAD; void* executable; void* const* addressable_devices; size_t num_addressable_devices; } PJRT_LoadedExecutable_AddressableDevices_Args;
 typedef struct {
@@ -168,8 +185,9 @@ enum {
   SLOT_Client_PlatformName = 12, SLOT_Client_PlatformVersion = 14, SLOT_Client_AddressableDevices = 16,
   SLOT_Client_Compile = 20, SLOT_Client_BufferFromHostBuffer = 22, SLOT_DeviceDescription_Id = 23,
   SLOT_DeviceDescription_Kind = 26, SLOT_Device_GetDescription = 29, SLOT_Executable_Destroy = 40,
-  SLOT_Executable_NumOutputs = 44, SLOT_LoadedExecutable_Destroy = 50, SLOT_LoadedExecutable_GetExecutable = 51,
-  SLOT_LoadedExecutable_AddressableDevices = 52, SLOT_LoadedExecutable_Execute = 55, SLOT_Buffer_Destroy = 58,
+  SLOT_Executable_NumOutputs = 44, SLOT_Executable_Serialize = 49, SLOT_LoadedExecutable_Destroy = 50, SLOT_LoadedExecutable_GetExecutable = 51,
+  SLOT_LoadedExecutable_AddressableDevices = 52, SLOT_LoadedExecutable_Execute = 55,
+  SLOT_Executable_DeserializeAndLoad = 56, SLOT_Buffer_Destroy = 58,
   SLOT_Buffer_ElementType = 59, SLOT_Buffer_Dimensions = 60, SLOT_Buffer_ToHostBuffer = 70,
   NUM_SLOTS = 73
 };
@@ -222,6 +240,14 @@ static const LayoutEntry LAYOUT[] = {
   SZ(PJRT_Executable_Destroy_Args, executable), SZ(PJRT_Executable_NumOutputs_Args, num_outputs),
   SZ(PJRT_LoadedExecutable_Destroy_Args, executable), SZ(PJRT_LoadedExecutable_GetExecutable_Args, executable),
   SZ(PJRT_LoadedExecutable_AddressableDevices_Args, num_addressable_devices),
+  SZ(PJRT_Executable_Serialize_Args, serialized_executable_deleter), OFF(PJRT_Executable_Serialize_Args, serialized_bytes),
+  OFF(PJRT_Executable_Serialize_Args, serialized_bytes_size), OFF(PJRT_Executable_Serialize_Args, serialized_executable),
+  OFF(PJRT_Executable_Serialize_Args, serialized_executable_deleter),
+  SZ(PJRT_Executable_DeserializeAndLoad_Args, overridden_serialized_compile_options_size),
+  OFF(PJRT_Executable_DeserializeAndLoad_Args, serialized_executable),
+  OFF(PJRT_Executable_DeserializeAndLoad_Args, serialized_executable_size),
+  OFF(PJRT_Executable_DeserializeAndLoad_Args, loaded_executable),
+  OFF(PJRT_Executable_DeserializeAndLoad_Args, overridden_serialized_compile_options),
   SZ(PJRT_ExecuteOptions, multi_slice_config), OFF(PJRT_ExecuteOptions, launch_id),
   OFF(PJRT_ExecuteOptions, non_donatable_input_indices), OFF(PJRT_ExecuteOptions, context),
   OFF(PJRT_ExecuteOptions, call_location), OFF(PJRT_ExecuteOptions, num_tasks), OFF(PJRT_ExecuteOptions, multi_slice_config),
@@ -601,6 +627,60 @@ static void* Executable_Destroy(PJRT_Executable_Destroy_Args* a) {
   return NULL;
 }
 
+/* Serialisation: "FAKEEXE1", the output count (8 bytes) and the two failure
+ * flags. The bytes live in a malloc'd block until the deleter frees it;
+ * deserialising anything else is an error. */
+#define SERIAL_MAGIC "FAKEEXE1"
+#define SERIAL_SIZE (8 + 8 + 2)
+typedef struct { uint32_t magic; unsigned char bytes[SERIAL_SIZE]; } FakeSerialized;
+static int64_t g_serialized_live;
+
+static void Serialized_Delete(void* p) {
+  FakeSerialized* s = p;
+  if (!s || s->magic != MAGIC_LIVE) { g_double_destroys++; return; }
+  s->magic = MAGIC_DEAD; /* never freed, so a second delete is detected */
+  g_serialized_live--;
+  logf_("Serialized_Delete");
+}
+
+static void* Executable_Serialize(PJRT_Executable_Serialize_Args* a) {
+  CHECK(PJRT_Executable_Serialize_Args, a, serialized_executable_deleter);
+  const FakeExecutable* e = a->executable;
+  if (!obj_ok(e, K_EXECUTABLE)) return mkerr(3, "fake: bad executable");
+  FakeSerialized* s = calloc(1, sizeof(FakeSerialized));
+  s->magic = MAGIC_LIVE;
+  memcpy(s->bytes, SERIAL_MAGIC, 8);
+  uint64_t n = e->loaded->num_outputs;
+  memcpy(s->bytes + 8, &n, 8);
+  s->bytes[16] = e->loaded->fail_execute;
+  s->bytes[17] = e->loaded->device_error;
+  g_serialized_live++;
+  a->serialized_bytes = (const char*)s->bytes;
+  a->serialized_bytes_size = SERIAL_SIZE;
+  a->serialized_executable = s;
+  a->serialized_executable_deleter = Serialized_Delete;
+  logf_("Executable_Serialize size=%d", SERIAL_SIZE);
+  return NULL;
+}
+
+static void* Executable_DeserializeAndLoad(PJRT_Executable_DeserializeAndLoad_Args* a) {
+  CHECK(PJRT_Executable_DeserializeAndLoad_Args, a, overridden_serialized_compile_options_size);
+  if (!obj_ok(a->client, K_CLIENT)) return mkerr(3, "fake: bad client");
+  logf_("Executable_DeserializeAndLoad size=%zu overridden_options=%zu", a->serialized_executable_size,
+        a->overridden_serialized_compile_options_size);
+  if (!a->serialized_executable || a->serialized_executable_size != SERIAL_SIZE ||
+      memcmp(a->serialized_executable, SERIAL_MAGIC, 8) != 0)
+    return mkerr(3, "fake: not a serialized fake executable (%zu bytes)", a->serialized_executable_size);
+  FakeLoaded* e = obj_new(K_LOADED, sizeof(FakeLoaded));
+  uint64_t n;
+  memcpy(&n, a->serialized_executable + 8, 8);
+  e->num_outputs = (size_t)n;
+  e->fail_execute = a->serialized_executable[16] != 0;
+  e->device_error = a->serialized_executable[17] != 0;
+  a->loaded_executable = e;
+  return NULL;
+}
+
 /* ------------------------------------------------------------- buffers -- */
 
 /* `def`: the event that fills it (a transfer or an execution); its data is final once that completes. */
@@ -803,6 +883,8 @@ EXPORT const PJRT_Api* GetPjrtApi(void) {
   f[SLOT_Device_GetDescription] = (void*)Device_GetDescription;
   f[SLOT_Executable_Destroy] = (void*)Executable_Destroy;
   f[SLOT_Executable_NumOutputs] = (void*)Executable_NumOutputs;
+  f[SLOT_Executable_Serialize] = (void*)Executable_Serialize;
+  f[SLOT_Executable_DeserializeAndLoad] = (void*)Executable_DeserializeAndLoad;
   f[SLOT_LoadedExecutable_Destroy] = (void*)LoadedExecutable_Destroy;
   f[SLOT_LoadedExecutable_GetExecutable] = (void*)LoadedExecutable_GetExecutable;
   f[SLOT_LoadedExecutable_AddressableDevices] = (void*)LoadedExecutable_AddressableDevices;
@@ -827,6 +909,8 @@ EXPORT void FakePjrt_CompleteEvents(void) {
   g_num_events = 0;
 }
 EXPORT int64_t FakePjrt_DoubleDestroys(void) { return g_double_destroys; }
+/* Serialisations whose deleter has not run yet. */
+EXPORT int64_t FakePjrt_SerializedLive(void) { return g_serialized_live; }
 EXPORT int64_t FakePjrt_Initialized(void) { return g_initialized; }
 EXPORT const char* FakePjrt_LastCode(void) { return g_last_code ? g_last_code : ""; }
 EXPORT size_t FakePjrt_LastCodeSize(void) { return g_last_code_size; }
