@@ -23,12 +23,16 @@ export default defineConfig({
   },
   test: {
     testTimeout: 60000,
+    // The persistent compile cache stays off for the suite (never the user's
+    // ~/.cache/xlatorch); tests of the cache set XLATORCH_CACHE_DIR to a
+    // temporary directory themselves. Child processes inherit this.
+    env: { XLATORCH_CACHE_DIR: "off" },
     // The PyTorch fixture suites run twice: as every test does (float32/float64
     // dot_general on the system BLAS where one is found, see .ci/run), and once
     // more with XLATORCH_BLAS=off, on the JavaScript kernels.
     projects: [
       { extends: true, test: { name: "default", include: ["tests/**/*.test.ts", "packages/*/test/**/*.test.ts"] } },
-      { extends: true, test: { name: "blas-off", include: ["tests/*.fixtures.test.ts", "tests/cpu_blas.test.ts"], env: { XLATORCH_BLAS: "off" } } },
+      { extends: true, test: { name: "blas-off", include: ["tests/*.fixtures.test.ts", "tests/cpu_blas.test.ts"], env: { XLATORCH_BLAS: "off", XLATORCH_CACHE_DIR: "off" } } },
     ],
   },
 });
