@@ -139,12 +139,13 @@ function pyType(v: unknown): string {
   return describe(v);
 }
 
-function takes(ps: readonly Param[], args: ArrayLike<unknown>): boolean {
-  if (args.length > ps.length) return false;
-  for (let i = 0; i < ps.length; i++) {
-    const v = args[i];
-    if (i >= args.length || v === undefined) { if (!ps[i]![2]) return false; continue; }
-    if (!checkOf(ps[i]!)(v)) return false;
+function takesCompiled(checks: readonly Check[], optional: readonly boolean[], args: ArrayLike<unknown>): boolean {
+  const n = checks.length;
+  if (args.length > n) return false;
+  for (let i = 0; i < n; i++) {
+    const v = i < args.length ? args[i] : undefined;
+    if (v === undefined) { if (!optional[i]) return false; continue; }
+    if (!checks[i]!(v)) return false;
   }
   return true;
 }
@@ -184,11 +185,18 @@ export function signed<F extends AnyFunction>(op: string, overloads: readonly Ov
   const f = fn as unknown as (this: unknown, ...a: unknown[]) => unknown;
   const positional = overloads.map((o) => o.params.filter((p) => !p[3]));
   const variadic = overloads.some((o) => o.varargs);
+  // per overload, each positional parameter's kind check and whether it may be left out
+  const checks = positional.map((ps) => ps.map(checkOf));
+  const optional = positional.map((ps) => ps.map((p) => p[2]));
+  const accepted = (args: ArrayLike<unknown>): boolean => {
+    for (let k = 0; k < checks.length; k++) if (takesCompiled(checks[k]!, optional[k]!, args)) return true;
+    return false;
+  };
   const w = function (this: unknown) {
     const n = arguments.length;
     if (n && isKwargs(arguments[n - 1])) return f.apply(this, canonicalArgs(op, overloads, Array.prototype.slice.call(arguments), python));
     // the positional form: some signature must take these arguments (counts and kinds), else PyTorch's TypeError
-    if (!variadic && !positional.some((ps) => takes(ps, arguments))) throw new TorchTypeError(positionalError(op, positional, arguments));
+    if (!variadic && !accepted(arguments)) throw new TorchTypeError(positionalError(op, positional, arguments));
     return f.apply(this, arguments as unknown as unknown[]);
   };
   Object.defineProperty(w, "name", { value: fn.name || op });

@@ -81,10 +81,13 @@ function lookup(op: string, attrs: unknown, outs: readonly AVal[]): StructEntry 
 /** A parameter's signature: its aval. A step has few distinct parameter avals, so a short recently-used list answers most. */
 const recentParams: StructEntry[] = [];
 export function paramSig(a: AVal): Sig {
-  for (let i = 0; i < recentParams.length; i++) {
+  const shape = a.shape, n = shape.length;
+  outer: for (let i = 0; i < recentParams.length; i++) {
     const e = recentParams[i]!;
     const o = e.outs[0]!;
-    if (o.dtype === a.dtype && o.shape.length === a.shape.length && o.shape.every((d, k) => d === a.shape[k])) return e.sig;
+    if (o.dtype !== a.dtype || o.shape.length !== n) continue;
+    if (o.shape !== shape) for (let k = 0; k < n; k++) if (o.shape[k] !== shape[k]) continue outer;
+    return e.sig;
   }
   const e = lookup("param", undefined, [a]);
   recentParams.unshift(e);
