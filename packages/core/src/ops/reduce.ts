@@ -208,8 +208,13 @@ export function aminmax(x: Tensor, ...args: unknown[]): Tensor[] & { min: Tensor
   }
   return surface("aminmax", () => {
     const keep = keepdim && !(dim === null && x.ndim === 0);
-    const lo = reducePrim(x, "min", dims, keep),
+    let lo = reducePrim(x, "min", dims, keep),
       hi = reducePrim(x, "max", dims, keep);
+    // PyTorch 1.13 resizes a 0-d input's keepdim results along a dim to shape [1] (with a deprecation warning)
+    if (x.ndim === 0 && dim !== null && keepdim) {
+      lo = lo.reshape([1]);
+      hi = hi.reshape([1]);
+    }
     return Object.assign([lo, hi], { min: lo, max: hi });
   });
 }
