@@ -9,3 +9,9 @@ export interface Strided {
 
 export const contiguous = (data: HostArray, shape: Shape): Strided => ({ data, offset: 0, strides: contiguousStrides(shape) });
 export const isDense = (s: Strided, shape: Shape): boolean => isContiguous(shape, s.strides);
+
+/**
+ * A host array's elements as generic kernel code reads and writes them: numbers, or bigints for
+ * int64 (each array holds one kind; the code keeps to the array's own kind).
+ */
+export type Elements = { [i: number]: number | bigint; readonly length: number };

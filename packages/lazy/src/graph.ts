@@ -135,7 +135,7 @@ export function lowerGraph(g: GraphBuilder, outputs: readonly LazyNode[], name =
     if (!live[i]) { vals.push([]); continue; }
     const lower = (LOWERINGS as Partial<Record<string, (typeof LOWERINGS)["add"]>>)[n.op];
     if (!lower) throw new Error(`no StableHLO lowering for primitive ${n.op}`);
-    vals.push(lower(b, n.inputs.map(valueOf), n.attrs, n.outs, n.inputs.map(avalOf)));
+    vals.push(lower(b, n.inputs.map(valueOf), n.attrs as Parameters<typeof lower>[2], n.outs, n.inputs.map(avalOf)));
   }
   b.ret(outputs.flatMap((n) => vals[g.indexOf(n)]!));
   return b.module(name);

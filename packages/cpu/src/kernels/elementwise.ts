@@ -8,12 +8,12 @@ import type { Kernel } from "./types.js";
 const reads = (ds: readonly DType[]) => ds.map((d) => readExpr(d, "@"));
 
 /** Builds an elementwise kernel from a body over x0..x{n-1}. */
-function ew(body: (ins: readonly DType[], attrs: any, out: DType) => string): Kernel {
+function ew<A = unknown>(body: (ins: readonly DType[], attrs: A, out: DType) => string): Kernel {
   return (ins, avals, attrs, outs) => {
     const out = outs[0]!;
     const data = out.dtype.alloc(numelOf(out.shape));
     const dts = avals.map((a) => a.dtype);
-    elementwiseLoop(ins.length, reads(dts), storeExpr(out.dtype, body(dts, attrs, out.dtype)))(data, out.shape, ins);
+    elementwiseLoop(ins.length, reads(dts), storeExpr(out.dtype, body(dts, attrs as A, out.dtype)))(data, out.shape, ins);
     return [contiguous(data, out.shape)];
   };
 }
@@ -22,7 +22,7 @@ export const elementwiseKernels: Record<string, Kernel> = {};
 for (const p of UNARY) elementwiseKernels[p] = ew((d) => unaryExpr(p, d[0]!, "x0"));
 for (const p of BINARY) elementwiseKernels[p] = ew((d) => binaryExpr(p, d[0]!, "x0", "x1"));
 elementwiseKernels.is_finite = ew((d) => unaryExpr("is_finite", d[0]!, "x0"));
-elementwiseKernels.compare = ew((_d, a) => compareExpr(a.direction, "x0", "x1"));
+elementwiseKernels.compare = ew<{ direction: Parameters<typeof compareExpr>[0] }>((_d, a) => compareExpr(a.direction, "x0", "x1"));
 elementwiseKernels.select = ew(() => selectExpr("x0", "x1", "x2"));
 elementwiseKernels.convert = ew((d, _a, out) => convertExpr(d[0]!, out, "x0"));
 elementwiseKernels.copy = ew(() => "x0");

@@ -2,7 +2,7 @@
 // (they share the input's host array); the rest produce new arrays.
 import { numelOf, viewStrides, type AVal, type DType, type HostArray, type Shape } from "@xlatorch/core";
 import { elementwiseLoop } from "../codegen.js";
-import { contiguous, type Strided } from "../strided.js";
+import { contiguous, type Elements, type Strided } from "../strided.js";
 import type { Kernel } from "./types.js";
 
 /** A dense row-major copy of a strided input. */
@@ -57,7 +57,7 @@ export const layoutKernels: Record<string, Kernel> = {
     const big = out instanceof BigInt64Array;
     for (let i = 0; i < n; i++) {
       const v = Math.floor(i / inner) % len;
-      (out as any)[i] = big ? BigInt(v) : v;
+      (out as Elements)[i] = big ? BigInt(v) : v;
     }
     if (o!.dtype.name === "float16" || o!.dtype.name === "bfloat16") return [contiguous(encodeHalf(out as Uint16Array, o!.dtype), shape)];
     return [contiguous(out, shape)];
@@ -77,12 +77,12 @@ export function stridedCopy(t: Strided, shape: Shape, s: Strided): void {
 
 function writeStrided(t: Strided, shape: Shape, s: Strided): void {
   const nd = shape.length;
-  if (nd === 0) { (t.data as any)[t.offset] = (s.data as any)[s.offset]; return; }
+  if (nd === 0) { (t.data as Elements)[t.offset] = (s.data as Elements)[s.offset]!; return; }
   const idx = new Int32Array(nd);
   let pt = t.offset, ps = s.offset;
   const last = nd - 1, inner = shape[last]!, tt = t.strides[last]!, ts = s.strides[last]!;
   const total = numelOf(shape);
-  const td = t.data as any, sd = s.data as any;
+  const td = t.data as Elements, sd = s.data as Elements;
   for (let k = total / inner; k > 0; k--) {
     for (let j = 0; j < inner; j++) { td[pt] = sd[ps]; pt += tt; ps += ts; }
     pt -= tt * inner; ps -= ts * inner;
@@ -105,6 +105,6 @@ export function fillValue(out: HostArray, d: DType, value: number): void {
   if (out instanceof BigInt64Array) out.fill(BigInt(Math.trunc(value)));
   else if (d.name === "float16") (out as Uint16Array).fill(f32ToF16(value));
   else if (d.name === "bfloat16") (out as Uint16Array).fill(f32ToBf16(value));
-  else (out as any).fill(d.name === "bool" ? (value ? 1 : 0) : value);
+  else (out as Exclude<HostArray, BigInt64Array>).fill(d.name === "bool" ? (value ? 1 : 0) : value);
 }
 export type { AVal };

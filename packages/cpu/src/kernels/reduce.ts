@@ -67,9 +67,9 @@ export const reduceKernels: Record<string, Kernel> = {
     const vals = values(x!, shape, a!.dtype, permToEnd(shape.length, [dim]));
     const inner = shape[dim]!, outer = prod(o!.shape);
     const out = new BigInt64Array(outer);
-    const better = op === "max" ? (v: any, b: any) => v > b : (v: any, b: any) => v < b;
+    const better = op === "max" ? (v: number | bigint, b: number | bigint) => v > b : (v: number | bigint, b: number | bigint) => v < b;
     for (let r = 0; r < outer; r++) {
-      let bi = 0, bv: any = vals[r * inner];
+      let bi = 0, bv = vals[r * inner]!;
       for (let i = 1; i < inner; i++) {
         const v = vals[r * inner + i];
         if (bv !== bv) break; // first NaN wins

@@ -11,7 +11,7 @@ import type { DTypeName, DeviceBuffer, Executable, Func, Module, Op, Runtime, Va
 import { elementwiseLoop } from "../codegen.js";
 import { KERNELS, type Kernel } from "../kernels/index.js";
 import { dense } from "../kernels/layout.js";
-import { contiguous, type Strided } from "../strided.js";
+import { contiguous, type Elements, type Strided } from "../strided.js";
 import { decodePlan, encodePlan, PLAN_CODE_FINGERPRINT, PLAN_VERSION, planModule, valuePositions, type LoopPlan, type Plan } from "./plan.js";
 import { dtypeOfElement, ELEMENTWISE, translate } from "./translate.js";
 import { encode } from "../kernels/values.js";
@@ -176,7 +176,7 @@ const dtypeOfElementName = (d: DTypeName) => dtypeOf(d);
 /** reshape of any strided layout: a view when possible, else a dense copy viewed. */
 const reshapeAny: Kernel = (ins, avals, attrs, outs) => {
   const [x] = ins, [a] = avals;
-  if (viewStrides(a!.shape, x!.strides, attrs.shape)) return KERNELS.reshape!(ins, avals, attrs, outs);
+  if (viewStrides(a!.shape, x!.strides, (attrs as { shape: number[] }).shape)) return KERNELS.reshape!(ins, avals, attrs, outs);
   return KERNELS.reshape!([contiguous(dense(x!, a!.shape, a!.dtype), a!.shape)], avals, attrs, outs);
 };
 
@@ -208,7 +208,7 @@ function sortFollowers(env: Env, op: Op, res: Strided[]): void {
     for (let i = 0; i < out.length; i++) {
       const j = Math.floor(i / inner) % len;
       const base = i - j * inner;
-      (out as any)[i] = (srcDense as any)[base + Number(p[i]!) * inner];
+      (out as Elements)[i] = (srcDense as Elements)[base + Number(p[i]!) * inner]!;
     }
     env.set(op.results[k + 1]!.id, buf(op.results[k + 1]!, contiguous(out, shape)));
   });
