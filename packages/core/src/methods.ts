@@ -29,7 +29,8 @@ import * as Sct from "./ops/scatter.js";
 import * as Sort from "./ops/sort.js";
 import { ones_like } from "./ops/creation.js";
 
-type Fn = (...a: any[]) => any;
+/** A method's implementation: `this` first, then the call's arguments (each its own types: bivariant, method syntax). */
+type Fn = { method(...a: unknown[]): unknown }["method"];
 /** Methods that are the function of the same name with `this` first. */
 export const METHOD_FUNCTIONS: Record<string, Fn> = {
   ...pick(E, ["add", "sub", "mul", "div", "true_divide", "floor_divide", "remainder", "fmod", "pow", "maximum", "minimum", "atan2",
