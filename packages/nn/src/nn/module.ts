@@ -19,8 +19,9 @@ import { addIndent, sizeRepr } from "./repr.js";
 import { setData } from "./set_data.js";
 import { zeroGrad } from "./zero_grad.js";
 
-type ForwardPreHook<M> = (module: M, input: unknown[]) => unknown;
-type ForwardHook<M> = (module: M, input: unknown[], output: any) => unknown;
+// (method syntax: bivariant in the module, so a hook on a Linear is stored among the Module's hooks)
+type ForwardPreHook<M> = { hook(module: M, input: unknown[]): unknown }["hook"];
+type ForwardHook<M extends Module> = { hook(module: M, input: unknown[], output: ReturnType<M["forward"]>): unknown }["hook"];
 export type StateDict = Record<string, Tensor>;
 
 /** What load_state_dict returns (PyTorch's _IncompatibleKeys). */
@@ -32,6 +33,8 @@ export interface Module {
 }
 
 const isModule = (v: unknown): v is Module => v instanceof Module;
+/** A module's own attributes by name (parameters, buffers and submodules are plain properties). */
+const attrs = (m: Module) => m as unknown as Record<string, unknown>;
 const isParameter = (v: unknown): v is Parameter => v instanceof Parameter;
 const hidden = (o: object, key: string, value: unknown) =>
   Object.defineProperty(o, key, { value, writable: true, enumerable: false, configurable: true });
@@ -40,8 +43,8 @@ export class Module {
   declare training: boolean;
   /** Buffer names in registration order, each with its `persistent` flag. */
   declare _buffer_persistent: Map<string, boolean>;
-  declare _forward_pre_hooks: Map<number, ForwardPreHook<any>>;
-  declare _forward_hooks: Map<number, ForwardHook<any>>;
+  declare _forward_pre_hooks: Map<number, ForwardPreHook<Module>>;
+  declare _forward_hooks: Map<number, ForwardHook<Module>>;
 
   constructor() {
     const self = callableInstance<Module>(new.target.prototype);
@@ -52,6 +55,11 @@ export class Module {
     return self;
   }
 
+  /**
+   * Subclasses declare their own parameters and result. Module's own is PyTorch's `forward: Callable[..., Any]`:
+   * every subclass must be a Module (its forward fits), and a plain Module is callable (m(x) in a training loop).
+   */
+  // biome-ignore lint/suspicious/noExplicitAny: no other type both accepts every subclass's forward and lets a plain Module be called with a Tensor and its result used as one (tests/serialization.test.ts, keyword_form.test.ts)
   forward(..._args: any[]): any {
     throw new TorchError(`Module [${this._get_name()}] is missing the required "forward" function`);
   }
@@ -90,7 +98,7 @@ export class Module {
     if (name.includes(".")) throw new TorchError(`${kind} name can't contain ".", got: ${name}`);
     if (name === "") throw new TorchError(`${kind} name can't be empty string ""`);
     const own = Object.prototype.hasOwnProperty.call(this, name);
-    const v = (this as any)[name];
+    const v = attrs(this)[name];
     if ((!own && name in this) || (own && v !== undefined && v !== null && !sameKind(v))) {
       throw new TorchError(`attribute '${name}' already exists`);
     }
@@ -104,7 +112,7 @@ export class Module {
     if (param && param.grad_fn) {
       throw new TorchError(`Cannot assign non-leaf Tensor to parameter '${name}'. Model parameters must be created explicitly. To express '${name}' as a function of another Tensor, compute the value in the forward() method.`);
     }
-    (this as any)[name] = param;
+    attrs(this)[name] = param;
   }
 
   register_buffer(name: string, tensor: Tensor | null, ...args: Args<[persistent: boolean], { persistent?: boolean }>): void {
@@ -112,13 +120,13 @@ export class Module {
     if (!this._buffer_persistent.has(name)) this._checkName("buffer", name, () => false);
     if (tensor !== null && !(tensor instanceof Tensor)) throw new TorchTypeError(`cannot assign '${describe(tensor)}' object to buffer '${name}' (torch Tensor or None required)`);
     this._buffer_persistent.set(name, persistent);
-    (this as any)[name] = tensor;
+    attrs(this)[name] = tensor;
   }
 
   add_module(name: string, module: Module | null): void {
     if (module !== null && !(module instanceof Module)) throw new TorchTypeError(`${describe(module)} is not a Module subclass`);
     this._checkName("module", name, isModule);
-    (this as any)[name] = module;
+    attrs(this)[name] = module;
   }
   register_module(name: string, module: Module | null): void { this.add_module(name, module); }
 
@@ -126,7 +134,7 @@ export class Module {
   private _own<T>(pred: (v: unknown) => v is T): [string, T][] {
     const out: [string, T][] = [];
     for (const k of Object.keys(this)) {
-      const v = (this as any)[k];
+      const v = attrs(this)[k];
       if (pred(v)) out.push([k, v]);
     }
     return out;
@@ -135,7 +143,7 @@ export class Module {
   private _ownBuffers(): [string, Tensor, boolean][] {
     const out: [string, Tensor, boolean][] = [];
     for (const [k, persistent] of this._buffer_persistent) {
-      const v = (this as any)[k];
+      const v = attrs(this)[k];
       if (v instanceof Tensor) out.push([k, v, persistent]);
     }
     return out;
@@ -203,7 +211,7 @@ export class Module {
     if (target === "") return this;
     let m: Module = this;
     for (const item of target.split(".")) {
-      const next = Object.prototype.hasOwnProperty.call(m, item) ? (m as any)[item] : undefined;
+      const next = Object.prototype.hasOwnProperty.call(m, item) ? attrs(m)[item] : undefined;
       if (next === undefined) throw new TorchError(`${m._get_name()} has no attribute \`${item}\``);
       if (!(next instanceof Module)) throw new TorchError(`\`${item}\` is not an nn.Module`);
       m = next;
@@ -255,7 +263,7 @@ export class Module {
         if (ga !== g) setData(g, ga);
       }
     }
-    for (const [name, b] of this._ownBuffers()) (this as any)[name] = fn(b);
+    for (const [name, b] of this._ownBuffers()) attrs(this)[name] = fn(b);
     return this;
   }
 

@@ -12,7 +12,11 @@ export interface AdamOptions {
 }
 type AdamArgs = Args<[lr: number, betas: [number, number], eps: number, weight_decay: number, amsgrad: boolean], AdamOptions>;
 
-function adamDefaults(op: string, args: AdamArgs, weight_decay: number, kwOnly: string[]): Record<string, any> {
+/** Adam's hyperparameters in a group, and its state per parameter. */
+interface AdamGroup extends ParamGroup { betas: [number, number]; eps: number; weight_decay: number; amsgrad: boolean; maximize: boolean }
+type AdamState = { step?: Tensor; exp_avg?: Tensor; exp_avg_sq?: Tensor; max_exp_avg_sq?: Tensor };
+
+function adamDefaults(op: string, args: AdamArgs, weight_decay: number, kwOnly: string[]): Record<string, unknown> {
   const flags: Record<string, unknown> = { foreach: null, maximize: false, capturable: false, differentiable: false, fused: false };
   const o = parseArgs(op, args, ["lr", "betas", "eps", "weight_decay", "amsgrad", ...kwOnly],
     { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weight_decay, amsgrad: false, ...Object.fromEntries(kwOnly.map((k) => [k, flags[k]])) });
@@ -55,11 +59,10 @@ abstract class AdamBase extends Optimizer {
   protected abstract readonly decoupled: boolean;
 
   protected override _step_group(group: ParamGroup): void {
-    const { lr, eps, weight_decay, amsgrad, maximize } = group;
-    const [beta1, beta2] = group.betas as [number, number];
+    const { lr, eps, weight_decay, amsgrad, maximize, betas: [beta1, beta2] } = group as AdamGroup;
     for (const p of group.params) {
       if (!p.grad) continue;
-      const state = this._state(p);
+      const state = this._state(p) as AdamState;
       if (isEmpty(state)) {
         // 'step' is a cpu float32 tensor, as in PyTorch 1.13 (it never lives on the device).
         state.step = tensor(0.0);
@@ -68,8 +71,8 @@ abstract class AdamBase extends Optimizer {
         if (amsgrad) state.max_exp_avg_sq = zeros_like(p);
       }
       let grad: Tensor = maximize ? p.grad.neg() : p.grad;
-      const exp_avg: Tensor = state.exp_avg, exp_avg_sq: Tensor = state.exp_avg_sq;
-      const step = advanceStep(state.step as Tensor);
+      const exp_avg = state.exp_avg!, exp_avg_sq = state.exp_avg_sq!;
+      const step = advanceStep(state.step!);
       if (weight_decay !== 0) {
         if (this.decoupled) p.mul_(1 - lr * weight_decay);
         else grad = grad.add(p, { alpha: weight_decay });
@@ -81,7 +84,7 @@ abstract class AdamBase extends Optimizer {
       const step_size = lr / bias_correction1;
       const bias_correction2_sqrt = Math.sqrt(bias_correction2);
       let second: Tensor = exp_avg_sq;
-      if (amsgrad) second = (state.max_exp_avg_sq as Tensor).maximum_(exp_avg_sq);
+      if (amsgrad) second = state.max_exp_avg_sq!.maximum_(exp_avg_sq);
       const denom = second.sqrt().div(bias_correction2_sqrt).add_(eps);
       addcdiv_(p, exp_avg, denom, -step_size);
     }

@@ -28,7 +28,7 @@ export abstract class _LRScheduler {
         if (!("initial_lr" in g)) throw new TorchError(`param 'initial_lr' is not specified in param_groups[${i}] when resuming an optimizer`);
       });
     }
-    this.base_lrs = optimizer.param_groups.map((g) => g.initial_lr);
+    this.base_lrs = optimizer.param_groups.map((g) => g.initial_lr as number);
     this.last_epoch = last_epoch;
     this.verbose = verbose;
   }

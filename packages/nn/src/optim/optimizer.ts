@@ -6,10 +6,12 @@ import { parseArgs, type Args } from "../nn/args.js";
 import { zeroGrad } from "../nn/zero_grad.js";
 
 /** A parameter group: its tensors and the hyperparameters for them (lr, momentum, ...). */
-export interface ParamGroup { params: Tensor[]; [option: string]: any }
-export type ParamGroupInput = { params: Iterable<Tensor> | Tensor; [option: string]: any };
+export interface ParamGroup { params: Tensor[]; lr: number; [option: string]: unknown }
+/** A parameter group as given: its tensors and any hyperparameters that differ from the defaults. */
+export type ParamGroupInput = { params: Iterable<Tensor> | Tensor; [option: string]: unknown };
 export type Params = Iterable<Tensor> | Iterable<ParamGroupInput>;
-/** Per-parameter state: buffers (tensors) and counters. */
+/** Per-parameter state: buffers (tensors) and counters (each optimizer narrows its own with a State type). */
+// biome-ignore lint/suspicious/noExplicitAny: PyTorch's Dict[str, Any]: callers read optimizer.state[i].exp_avg as a Tensor (tests/serialization.test.ts); which keys exist depends on the optimizer
 export type ParamState = Record<string, any>;
 
 export interface OptimizerStateDict {
@@ -47,7 +49,8 @@ export class Optimizer {
       if (!(p instanceof Tensor)) throw new TorchTypeError(`optimizer can only optimize Tensors, but one of the params is ${typeof p}`);
       if (!p.is_leaf) throw new TorchError("can't optimize a non-leaf Tensor");
     }
-    const group: ParamGroup = { ...param_group, params };
+    // lr and the other hyperparameters come from the defaults just below
+    const group = { ...param_group, params } as ParamGroup;
     for (const [name, dflt] of Object.entries(this.defaults)) {
       if (name in group) continue;
       if (dflt === required) throw new TorchError(`parameter group didn't specify a value of required optimization parameter ${name}`);
@@ -126,7 +129,7 @@ export class Optimizer {
     }
     this.param_groups = groups.map((g, i) => {
       const copy = Object.fromEntries(Object.entries(saved[i]!).map(([k, v]) => [k, Array.isArray(v) ? [...v] : v]));
-      return { ...copy, params: g.params };
+      return { ...copy, params: g.params } as ParamGroup;
     });
   }
 

@@ -9,6 +9,10 @@ export interface RMSpropOptions {
   foreach?: boolean | null; maximize?: boolean; differentiable?: boolean;
 }
 
+/** RMSprop's hyperparameters in a group, and its state per parameter. */
+interface RMSpropGroup extends ParamGroup { alpha: number; eps: number; weight_decay: number; momentum: number; centered: boolean; maximize: boolean }
+type RMSpropState = { step?: number; square_avg?: Tensor; momentum_buffer?: Tensor; grad_avg?: Tensor };
+
 export class RMSprop extends Optimizer {
   constructor(params: Params, ...args: Args<[lr: number, alpha: number, eps: number, weight_decay: number, momentum: number, centered: boolean, foreach: boolean | null, maximize: boolean, differentiable: boolean], RMSpropOptions>) {
     const o = parseArgs("RMSprop", args, ["lr", "alpha", "eps", "weight_decay", "momentum", "centered", "foreach", "maximize", "differentiable"],
@@ -22,30 +26,30 @@ export class RMSprop extends Optimizer {
   }
 
   protected override _step_group(group: ParamGroup): void {
-    const { lr, alpha, eps, weight_decay, momentum, centered, maximize } = group;
+    const { lr, alpha, eps, weight_decay, momentum, centered, maximize } = group as RMSpropGroup;
     for (const p of group.params) {
       if (!p.grad) continue;
-      const state = this._state(p);
+      const state = this._state(p) as RMSpropState;
       if (Object.keys(state).length === 0) {
         state.step = 0;
         state.square_avg = zeros_like(p);
         if (momentum > 0) state.momentum_buffer = zeros_like(p);
         if (centered) state.grad_avg = zeros_like(p);
       }
-      state.step += 1;
+      state.step = (state.step ?? 0) + 1;
       let grad: Tensor = maximize ? p.grad.neg() : p.grad;
       if (weight_decay !== 0) grad = grad.add(p, { alpha: weight_decay });
-      const square_avg: Tensor = state.square_avg;
+      const square_avg = state.square_avg!;
       addcmul_(square_avg.mul_(alpha), grad, grad, 1 - alpha);
       let avg: Tensor;
       if (centered) {
-        const grad_avg: Tensor = state.grad_avg;
+        const grad_avg = state.grad_avg!;
         grad_avg.mul_(alpha).add_(grad, { alpha: 1 - alpha });
         avg = square_avg.sub(grad_avg.mul(grad_avg)).sqrt_();
       } else avg = square_avg.sqrt();
       avg = avg.add_(eps);
       if (momentum > 0) {
-        const buf: Tensor = state.momentum_buffer;
+        const buf = state.momentum_buffer!;
         addcdiv_(buf.mul_(momentum), grad, avg);
         p.add_(buf, { alpha: -lr });
       } else addcdiv_(p, grad, avg, -lr);

@@ -10,6 +10,10 @@ export interface SGDOptions {
   maximize?: boolean; foreach?: boolean | null; differentiable?: boolean;
 }
 
+/** SGD's hyperparameters in a group, and its state per parameter. */
+interface SGDGroup extends ParamGroup { momentum: number; dampening: number; weight_decay: number; nesterov: boolean; maximize: boolean }
+type SGDState = { momentum_buffer?: Tensor | null };
+
 export class SGD extends Optimizer {
   constructor(params: Params, ...args: Args<[lr: number, momentum: number, dampening: number, weight_decay: number, nesterov: boolean], SGDOptions>) {
     const o = parseArgs("SGD", args, ["lr", "momentum", "dampening", "weight_decay", "nesterov", "maximize", "foreach", "differentiable"],
@@ -22,10 +26,10 @@ export class SGD extends Optimizer {
   }
 
   protected override _step_group(group: ParamGroup): void {
-    const { lr, momentum, dampening, weight_decay, nesterov, maximize } = group;
+    const { lr, momentum, dampening, weight_decay, nesterov, maximize } = group as SGDGroup;
     for (const p of group.params) {
       if (!p.grad) continue;
-      const state = this._state(p);
+      const state = this._state(p) as SGDState;
       let d_p: Tensor = maximize ? p.grad.neg() : p.grad;
       if (weight_decay !== 0) d_p = d_p.add(p, { alpha: weight_decay });
       if (momentum !== 0) {

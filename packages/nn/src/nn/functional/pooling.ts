@@ -139,12 +139,28 @@ function maxPoolNd(nd: number, input: Tensor, kernel_size: IntOrTuple, args: Max
 type MaxPoolKw = { stride?: IntOrTuple | null; padding?: IntOrTuple; dilation?: IntOrTuple; ceil_mode?: boolean; return_indices?: boolean };
 type MaxPoolArgs = Args<[stride: IntOrTuple | null, padding: IntOrTuple, dilation: IntOrTuple, ceil_mode: boolean, return_indices: boolean], MaxPoolKw>;
 
+/**
+ * What a max pool returns for its optional arguments `A`: [values, indices] when return_indices is true
+ * (positionally at `at`, or in the options object), the values otherwise, either when it is only a boolean.
+ */
+export type PoolResult<A extends readonly unknown[], At extends 0 | 4> =
+  A extends readonly [...unknown[], { return_indices: infer R }] ? IndicesIf<R>
+  : At extends 0 ? (A extends readonly [infer R, ...unknown[]] ? IndicesIf<R> : Tensor)
+  : A extends readonly [unknown, unknown, unknown, unknown, infer R, ...unknown[]] ? IndicesIf<R> : Tensor;
+type IndicesIf<R> = [R] extends [true] ? Tensor[] : [R] extends [false | undefined] ? Tensor : [R] extends [boolean | undefined] ? Tensor | Tensor[] : Tensor;
+
 /** max_pool1d(input, kernel_size, stride=kernel_size, padding=0, dilation=1, ceil_mode=false, return_indices=false). */
-export function max_pool1d(input: Tensor, kernel_size: IntOrTuple, ...args: MaxPoolArgs): any { return maxPoolNd(1, input, kernel_size, args); }
+export function max_pool1d<A extends MaxPoolArgs>(input: Tensor, kernel_size: IntOrTuple, ...args: A): PoolResult<A, 4> {
+  return maxPoolNd(1, input, kernel_size, args) as PoolResult<A, 4>;
+}
 /** max_pool2d(input, kernel_size, stride=kernel_size, padding=0, dilation=1, ceil_mode=false, return_indices=false); with return_indices, [values, indices]. */
-export function max_pool2d(input: Tensor, kernel_size: IntOrTuple, ...args: MaxPoolArgs): any { return maxPoolNd(2, input, kernel_size, args); }
+export function max_pool2d<A extends MaxPoolArgs>(input: Tensor, kernel_size: IntOrTuple, ...args: A): PoolResult<A, 4> {
+  return maxPoolNd(2, input, kernel_size, args) as PoolResult<A, 4>;
+}
 /** max_pool3d(input, kernel_size, ...) as max_pool2d over three spatial dims. */
-export function max_pool3d(input: Tensor, kernel_size: IntOrTuple, ...args: MaxPoolArgs): any { return maxPoolNd(3, input, kernel_size, args); }
+export function max_pool3d<A extends MaxPoolArgs>(input: Tensor, kernel_size: IntOrTuple, ...args: A): PoolResult<A, 4> {
+  return maxPoolNd(3, input, kernel_size, args) as PoolResult<A, 4>;
+}
 export const max_pool1d_with_indices = (input: Tensor, kernel_size: IntOrTuple, ...args: MaxPoolArgs): Tensor[] => maxPoolNd(1, input, kernel_size, [...withIndices(args)] as MaxPoolArgs) as Tensor[];
 export const max_pool2d_with_indices = (input: Tensor, kernel_size: IntOrTuple, ...args: MaxPoolArgs): Tensor[] => maxPoolNd(2, input, kernel_size, [...withIndices(args)] as MaxPoolArgs) as Tensor[];
 function withIndices(args: readonly unknown[]): unknown[] {
@@ -301,16 +317,18 @@ function adaptiveMaxNd(nd: number, input: Tensor, output_size: OutputSize, retur
   return return_indices ? r : r[0]!;
 }
 
+type AdaptiveMaxArgs = Args<[return_indices: boolean], { return_indices?: boolean }>;
+
 /** adaptive_max_pool1d(input, output_size, return_indices=false). */
-export function adaptive_max_pool1d(input: Tensor, output_size: OutputSize, ...args: Args<[return_indices: boolean], { return_indices?: boolean }>): any {
-  return adaptiveMaxNd(1, input, output_size, parseArgs("adaptive_max_pool1d", args, ["return_indices"], { return_indices: false }).return_indices);
+export function adaptive_max_pool1d<A extends AdaptiveMaxArgs>(input: Tensor, output_size: OutputSize, ...args: A): PoolResult<A, 0> {
+  return adaptiveMaxNd(1, input, output_size, parseArgs("adaptive_max_pool1d", args, ["return_indices"], { return_indices: false }).return_indices) as PoolResult<A, 0>;
 }
 /** adaptive_max_pool2d(input, output_size, return_indices=false); with return_indices, [values, indices]. */
-export function adaptive_max_pool2d(input: Tensor, output_size: OutputSize, ...args: Args<[return_indices: boolean], { return_indices?: boolean }>): any {
-  return adaptiveMaxNd(2, input, output_size, parseArgs("adaptive_max_pool2d", args, ["return_indices"], { return_indices: false }).return_indices);
+export function adaptive_max_pool2d<A extends AdaptiveMaxArgs>(input: Tensor, output_size: OutputSize, ...args: A): PoolResult<A, 0> {
+  return adaptiveMaxNd(2, input, output_size, parseArgs("adaptive_max_pool2d", args, ["return_indices"], { return_indices: false }).return_indices) as PoolResult<A, 0>;
 }
 /** adaptive_max_pool3d(input, output_size, return_indices=false). */
-export function adaptive_max_pool3d(input: Tensor, output_size: OutputSize, ...args: Args<[return_indices: boolean], { return_indices?: boolean }>): any {
-  return adaptiveMaxNd(3, input, output_size, parseArgs("adaptive_max_pool3d", args, ["return_indices"], { return_indices: false }).return_indices);
+export function adaptive_max_pool3d<A extends AdaptiveMaxArgs>(input: Tensor, output_size: OutputSize, ...args: A): PoolResult<A, 0> {
+  return adaptiveMaxNd(3, input, output_size, parseArgs("adaptive_max_pool3d", args, ["return_indices"], { return_indices: false }).return_indices) as PoolResult<A, 0>;
 }
 

@@ -8,6 +8,9 @@ import { TorchError, TorchIndexError } from "@xlatorch/core";
 import type { Tensor } from "@xlatorch/core";
 import { Module } from "../module.js";
 
+/** A container's children by name (plain properties "0", "1", ... or the dict's keys). */
+const attrs = (m: Module) => m as unknown as Record<string, unknown>;
+
 /** Python-style index: negative counts from the end; out of range throws IndexError's message. */
 function normIndex(what: string, idx: number, n: number): number {
   if (!Number.isInteger(idx) || idx < -n || idx >= n) throw new TorchIndexError(`index ${idx} is out of range (${what} of length ${n})`);
@@ -33,7 +36,8 @@ abstract class IndexedModules extends Module {
   protected _values(): Module[] { return this.named_children_all().map(([, m]) => m); }
   /** All children in order, duplicates included (a list may hold one module twice). */
   protected named_children_all(): [string, Module][] {
-    return Object.keys(this).filter((k) => (this as any)[k] instanceof Module).map((k) => [k, (this as any)[k] as Module]);
+    const self = attrs(this);
+    return Object.keys(this).filter((k) => self[k] instanceof Module).map((k) => [k, self[k] as Module]);
   }
   override get length(): number { return this._values().length; }
   __len__(): number { return this.length; }
@@ -41,7 +45,8 @@ abstract class IndexedModules extends Module {
 
   /** Re-registers `modules` as "0", "1", ... (after a delete or insert). */
   protected _reset(modules: Module[]): void {
-    for (const k of Object.keys(this)) if ((this as any)[k] instanceof Module) delete (this as any)[k];
+    const self = attrs(this);
+    for (const k of Object.keys(this)) if (self[k] instanceof Module) delete self[k];
     modules.forEach((m, i) => this.add_module(String(i), m));
   }
 
@@ -87,13 +92,14 @@ export class Sequential extends IndexedModules {
 
   append(module: Module): this { this.add_module(String(this.length), module); return this; }
 
-  override forward(input: any): any {
+  /** Each module in turn on the previous one's output (Tensors, as Sequential is used here). */
+  override forward(input: Tensor): Tensor {
     // this._values() without its intermediate arrays
-    const self = this as any;
+    const self = attrs(this);
     const mods: Module[] = [];
     for (const k of Object.keys(this)) { const m = self[k]; if (m instanceof Module) mods.push(m); }
     let x = input;
-    for (let i = 0; i < mods.length; i++) x = mods[i]!(x);
+    for (let i = 0; i < mods.length; i++) x = mods[i]!(x) as Tensor;
     return x;
   }
 }
@@ -137,7 +143,7 @@ export class ModuleDict extends Module {
   }
 
   getitem(key: string): Module {
-    const m = this.has(key) ? (this as any)[key] : undefined;
+    const m = this.has(key) ? (attrs(this)[key] as Module) : undefined;
     if (!m) throw new TorchError(`KeyError: '${key}'`);
     return m;
   }
@@ -146,11 +152,11 @@ export class ModuleDict extends Module {
   __setitem__(key: string, module: Module): void { this.setitem(key, module); }
   delitem(key: string): void {
     this.getitem(key);
-    delete (this as any)[key];
+    delete attrs(this)[key];
   }
   __delitem__(key: string): void { this.delitem(key); }
   /** `key in dict`. */
-  has(key: string): boolean { return Object.prototype.hasOwnProperty.call(this, key) && (this as any)[key] instanceof Module; }
+  has(key: string): boolean { return Object.prototype.hasOwnProperty.call(this, key) && attrs(this)[key] instanceof Module; }
   __contains__(key: string): boolean { return this.has(key); }
   override get length(): number { return this.keys().length; }
   __len__(): number { return this.length; }
@@ -160,7 +166,7 @@ export class ModuleDict extends Module {
   items(): [string, Module][] { return Object.entries(this._modules); }
   [Symbol.iterator](): Iterator<string> { return this.keys()[Symbol.iterator](); }
 
-  clear(): void { for (const k of this.keys()) delete (this as any)[k]; }
+  clear(): void { for (const k of this.keys()) delete attrs(this)[k]; }
   pop(key: string): Module {
     const m = this.getitem(key);
     this.delitem(key);

@@ -138,8 +138,8 @@ export class Conv1d extends _Conv {
   constructor(in_channels: number, out_channels: number, kernel_size: IntOrTuple, ...args: ConvArgs) {
     super(1, in_channels, out_channels, kernel_size, convSpec("Conv1d", args));
   }
-  _fn(x: Tensor, w: Tensor, b: Tensor | null, stride: number[], padding: any, dilation: number[], groups: number): Tensor {
-    return F.conv1d(x, w, b, stride, padding, dilation, groups);
+  _fn(x: Tensor, w: Tensor, b: Tensor | null, stride: number[], padding: number[] | string, dilation: number[], groups: number): Tensor {
+    return F.conv1d(x, w, b, stride, padding as ConvPadding, dilation, groups);
   }
 }
 
@@ -147,8 +147,8 @@ export class Conv2d extends _Conv {
   constructor(in_channels: number, out_channels: number, kernel_size: IntOrTuple, ...args: ConvArgs) {
     super(2, in_channels, out_channels, kernel_size, convSpec("Conv2d", args));
   }
-  _fn(x: Tensor, w: Tensor, b: Tensor | null, stride: number[], padding: any, dilation: number[], groups: number): Tensor {
-    return F.conv2d(x, w, b, stride, padding, dilation, groups);
+  _fn(x: Tensor, w: Tensor, b: Tensor | null, stride: number[], padding: number[] | string, dilation: number[], groups: number): Tensor {
+    return F.conv2d(x, w, b, stride, padding as ConvPadding, dilation, groups);
   }
 }
 
@@ -156,8 +156,8 @@ export class Conv3d extends _Conv {
   constructor(in_channels: number, out_channels: number, kernel_size: IntOrTuple, ...args: ConvArgs) {
     super(3, in_channels, out_channels, kernel_size, convSpec("Conv3d", args));
   }
-  _fn(x: Tensor, w: Tensor, b: Tensor | null, stride: number[], padding: any, dilation: number[], groups: number): Tensor {
-    return F.conv3d(x, w, b, stride, padding, dilation, groups);
+  _fn(x: Tensor, w: Tensor, b: Tensor | null, stride: number[], padding: number[] | string, dilation: number[], groups: number): Tensor {
+    return F.conv3d(x, w, b, stride, padding as ConvPadding, dilation, groups);
   }
 }
 

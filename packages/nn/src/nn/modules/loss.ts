@@ -22,7 +22,7 @@ export class _Loss extends Module {
 export class _WeightedLoss extends Module {
   reduction: Reduction = "mean";
   declare weight: Tensor | null;
-  protected _init(o: Record<string, any>): void {
+  protected _init(o: { weight?: Tensor | null; size_average?: boolean | null; reduce?: boolean | null; reduction: string }): void {
     this.register_buffer("weight", o.weight ?? null);
     this.reduction = checkReduction(legacyReduction(o.size_average, o.reduce, o.reduction));
   }

@@ -15,12 +15,15 @@ type MaxPoolArgs = Args<[stride: IntOrTuple | null, padding: IntOrTuple, dilatio
 
 const r = (v: unknown) => pyRepr(v);
 
-export class _MaxPoolNd extends Module {
+/** What a max-pool module returns: [values, indices] for `new MaxPool2d<true>(k, { return_indices: true })`, else the values. */
+export type PoolOutput<R extends boolean> = R extends true ? Tensor[] : Tensor;
+
+export class _MaxPoolNd<R extends boolean = false> extends Module {
   kernel_size: IntOrTuple;
   stride: IntOrTuple;
   padding: IntOrTuple;
   dilation: IntOrTuple;
-  return_indices: boolean;
+  return_indices: R;
   ceil_mode: boolean;
   /** Module arguments: note return_indices comes before ceil_mode here, unlike F.max_pool2d. */
   constructor(kernel_size: IntOrTuple, ...args: MaxPoolArgs) {
@@ -30,24 +33,30 @@ export class _MaxPoolNd extends Module {
     this.stride = o.stride ?? kernel_size;
     this.padding = o.padding;
     this.dilation = o.dilation;
-    this.return_indices = o.return_indices;
+    this.return_indices = o.return_indices as R;
     this.ceil_mode = o.ceil_mode;
   }
-  _fn(_x: Tensor): any { throw new TorchError("abstract"); }
-  override forward(input: Tensor): any { return this._fn(input); }
+  _fn(_x: Tensor): PoolOutput<R> { throw new TorchError("abstract"); }
+  override forward(input: Tensor): PoolOutput<R> { return this._fn(input); }
   override extra_repr(): string {
     return `kernel_size=${r(this.kernel_size)}, stride=${r(this.stride)}, padding=${r(this.padding)}, dilation=${r(this.dilation)}, ceil_mode=${r(this.ceil_mode)}`;
   }
 }
 
-export class MaxPool1d extends _MaxPoolNd {
-  override _fn(x: Tensor): any { return F.max_pool1d(x, this.kernel_size, this.stride, this.padding, this.dilation, { ceil_mode: this.ceil_mode, return_indices: this.return_indices }); }
+export class MaxPool1d<R extends boolean = false> extends _MaxPoolNd<R> {
+  override _fn(x: Tensor): PoolOutput<R> {
+    return F.max_pool1d(x, this.kernel_size, this.stride, this.padding, this.dilation, { ceil_mode: this.ceil_mode, return_indices: this.return_indices }) as PoolOutput<R>;
+  }
 }
-export class MaxPool2d extends _MaxPoolNd {
-  override _fn(x: Tensor): any { return F.max_pool2d(x, this.kernel_size, this.stride, this.padding, this.dilation, { ceil_mode: this.ceil_mode, return_indices: this.return_indices }); }
+export class MaxPool2d<R extends boolean = false> extends _MaxPoolNd<R> {
+  override _fn(x: Tensor): PoolOutput<R> {
+    return F.max_pool2d(x, this.kernel_size, this.stride, this.padding, this.dilation, { ceil_mode: this.ceil_mode, return_indices: this.return_indices }) as PoolOutput<R>;
+  }
 }
-export class MaxPool3d extends _MaxPoolNd {
-  override _fn(x: Tensor): any { return F.max_pool3d(x, this.kernel_size, this.stride, this.padding, this.dilation, { ceil_mode: this.ceil_mode, return_indices: this.return_indices }); }
+export class MaxPool3d<R extends boolean = false> extends _MaxPoolNd<R> {
+  override _fn(x: Tensor): PoolOutput<R> {
+    return F.max_pool3d(x, this.kernel_size, this.stride, this.padding, this.dilation, { ceil_mode: this.ceil_mode, return_indices: this.return_indices }) as PoolOutput<R>;
+  }
 }
 
 type AvgPoolKw = { stride?: IntOrTuple | null; padding?: IntOrTuple; ceil_mode?: boolean; count_include_pad?: boolean; divisor_override?: number | null };
@@ -121,22 +130,22 @@ export class AdaptiveAvgPool3d extends _AdaptiveAvgPoolNd {
   override forward(input: Tensor): Tensor { return F.adaptive_avg_pool3d(input, this.output_size); }
 }
 
-export class _AdaptiveMaxPoolNd extends Module {
+export class _AdaptiveMaxPoolNd<R extends boolean = false> extends Module {
   output_size: OutputSize;
-  return_indices: boolean;
+  return_indices: R;
   constructor(output_size: OutputSize, ...args: Args<[return_indices: boolean], { return_indices?: boolean }>) {
     super();
     this.output_size = output_size;
-    this.return_indices = parseArgs(new.target.name, args, ["return_indices"], { return_indices: false }).return_indices;
+    this.return_indices = parseArgs(new.target.name, args, ["return_indices"], { return_indices: false }).return_indices as R;
   }
   override extra_repr(): string { return `output_size=${r(this.output_size)}`; }
 }
-export class AdaptiveMaxPool1d extends _AdaptiveMaxPoolNd {
-  override forward(input: Tensor): any { return F.adaptive_max_pool1d(input, this.output_size, this.return_indices); }
+export class AdaptiveMaxPool1d<R extends boolean = false> extends _AdaptiveMaxPoolNd<R> {
+  override forward(input: Tensor): PoolOutput<R> { return F.adaptive_max_pool1d(input, this.output_size, this.return_indices) as PoolOutput<R>; }
 }
-export class AdaptiveMaxPool2d extends _AdaptiveMaxPoolNd {
-  override forward(input: Tensor): any { return F.adaptive_max_pool2d(input, this.output_size, this.return_indices); }
+export class AdaptiveMaxPool2d<R extends boolean = false> extends _AdaptiveMaxPoolNd<R> {
+  override forward(input: Tensor): PoolOutput<R> { return F.adaptive_max_pool2d(input, this.output_size, this.return_indices) as PoolOutput<R>; }
 }
-export class AdaptiveMaxPool3d extends _AdaptiveMaxPoolNd {
-  override forward(input: Tensor): any { return F.adaptive_max_pool3d(input, this.output_size, this.return_indices); }
+export class AdaptiveMaxPool3d<R extends boolean = false> extends _AdaptiveMaxPoolNd<R> {
+  override forward(input: Tensor): PoolOutput<R> { return F.adaptive_max_pool3d(input, this.output_size, this.return_indices) as PoolOutput<R>; }
 }

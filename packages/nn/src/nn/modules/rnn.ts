@@ -79,7 +79,9 @@ type LSTMPos = [...RNNPos, proj_size: number];
 
 const NAMES = ["num_layers", "bias", "batch_first", "dropout", "bidirectional", "proj_size", "device", "dtype"] as const;
 
-const quiet = () => (globalThis as any).process?.env?.XLATORCH_QUIET;
+const quiet = () => (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.XLATORCH_QUIET;
+/** A module's parameters by name (plain properties). */
+const attrs = (m: Module) => m as unknown as Record<string, unknown>;
 
 type Dir = "" | "_reverse";
 /** The per-layer parameters (weight_ih_l0, bias_hh_l1_reverse, weight_hr_l0, ...), registered by name at construction. */
@@ -138,7 +140,7 @@ export class RNNBase extends Module {
         const params: [string, number[]][] = [[`weight_ih${sfx}`, [gate, layerIn]], [`weight_hh${sfx}`, [gate, real]]];
         if (o.bias) params.push([`bias_ih${sfx}`, [gate]], [`bias_hh${sfx}`, [gate]]);
         if (o.proj_size > 0) params.push([`weight_hr${sfx}`, [o.proj_size, hidden_size]]);
-        for (const [name, shape] of params) (this as any)[name] = new Parameter(empty(shape, f));
+        for (const [name, shape] of params) attrs(this)[name] = new Parameter(empty(shape, f));
         const names = params.map(([n]) => n);
         this._flat_weights_names.push(...names);
         this._all_weights.push(names);
@@ -153,8 +155,8 @@ export class RNNBase extends Module {
     for (const w of this.parameters()) init.uniform_(w, -stdv, stdv);
   }
 
-  get all_weights(): Parameter[][] { return this._all_weights.map((ws) => ws.map((w) => (this as any)[w] as Parameter)); }
-  get _flat_weights(): (Parameter | null)[] { return this._flat_weights_names.map((w) => ((this as any)[w] as Parameter) ?? null); }
+  get all_weights(): Parameter[][] { return this._all_weights.map((ws) => ws.map((w) => attrs(this)[w] as Parameter)); }
+  get _flat_weights(): (Parameter | null)[] { return this._flat_weights_names.map((w) => (attrs(this)[w] as Parameter) ?? null); }
   /** A no-op, as on PyTorch's CPU (it only repacks cuDNN weights). */
   flatten_parameters(): void {}
 
@@ -198,7 +200,7 @@ export class RNNBase extends Module {
       const outs: Tensor[] = [];
       for (let dir = 0; dir < D; dir++) {
         const idx = layer * D + dir;
-        const ws = this._all_weights[idx]!.map((n) => (this as any)[n] as Tensor);
+        const ws = this._all_weights[idx]!.map((n) => attrs(this)[n] as Tensor);
         const p: CellParams = this.bias
           ? { w_ih: ws[0]!, w_hh: ws[1]!, b_ih: ws[2]!, b_hh: ws[3]!, w_hr: ws[4] ?? null }
           : { w_ih: ws[0]!, w_hh: ws[1]!, b_ih: null, b_hh: null, w_hr: ws[2] ?? null };
@@ -402,7 +404,7 @@ export class RNNCellBase extends Module {
   override extra_repr(): string {
     let s = `${this.input_size}, ${this.hidden_size}`;
     if (this.bias !== true) s += `, bias=${pyRepr(this.bias)}`;
-    const nl = (this as any).nonlinearity;
+    const nl = attrs(this).nonlinearity;
     if (nl !== undefined && nl !== "tanh") s += `, nonlinearity=${nl}`;
     return s;
   }

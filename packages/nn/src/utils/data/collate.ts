@@ -11,7 +11,15 @@ import { Tensor, bool, float64, int64, stack, tensor, TorchError, TorchTypeError
  * - arrays (Python tuples/lists) are collated position by position;
  * - plain objects (Python mappings) key by key.
  */
-export function default_collate(batch: readonly unknown[]): any {
+/** The batch default_collate makes of samples of type T: Tensors stacked, numbers as a Tensor, strings a list, tuples and dicts element by element. */
+export type Collated<T> = T extends Tensor | number | boolean | bigint ? Tensor
+  : T extends string ? string[]
+  : T extends readonly unknown[] ? { -readonly [K in keyof T]: Collated<T[K]> }
+  : T extends object ? { [K in keyof T]: Collated<T[K]> }
+  : unknown;
+
+export function default_collate<T>(batch: readonly T[]): Collated<T>;
+export function default_collate(batch: readonly unknown[]): unknown {
   const elem = batch[0];
   if (elem instanceof Tensor) return stack(batch as Tensor[], 0);
   if (typeof elem === "number") {

@@ -1,17 +1,17 @@
 // torch.utils.data.DataLoader, single-process (num_workers=0).
 import { Generator, empty, int64, TorchError } from "@xlatorch/core";
 import { parseArgs, type Args } from "../../nn/args.js";
-import { default_collate, default_convert } from "./collate.js";
+import { default_collate, default_convert, type Collated } from "./collate.js";
 import { datasetItem, datasetLen, type DatasetLike } from "./dataset.js";
 import { BatchSampler, RandomSampler, SequentialSampler } from "./sampler.js";
 
-export interface DataLoaderOptions<T> {
+export interface DataLoaderOptions<T, B = unknown> {
   batch_size?: number | null;
   shuffle?: boolean | null;
   sampler?: Iterable<number> | null;
   batch_sampler?: Iterable<number[]> | null;
   num_workers?: number;
-  collate_fn?: ((batch: T[]) => any) | null;
+  collate_fn?: ((batch: T[]) => B) | null;
   pin_memory?: boolean;
   drop_last?: boolean;
   timeout?: number;
@@ -31,17 +31,17 @@ type Sized = { __len__?(): number };
  * iterator's base seed, then the sampler's draws), so a seeded shuffle visits
  * the same order.
  */
-export class DataLoader<T = unknown, B = any> implements Iterable<B> {
+export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B> {
   dataset: DatasetLike<T>;
   batch_size: number | null;
   drop_last: boolean;
   sampler: Iterable<number> & Sized;
   batch_sampler: (Iterable<number[]> & Sized) | null;
-  collate_fn: (batch: any) => any;
+  collate_fn: (batch: T[]) => B;
   generator: Generator | null;
   num_workers: number;
 
-  constructor(dataset: DatasetLike<T>, ...args: Args<[batch_size: number | null, shuffle: boolean | null, sampler: Iterable<number> | null, batch_sampler: Iterable<number[]> | null, num_workers: number, collate_fn: ((batch: T[]) => B) | null, pin_memory: boolean, drop_last: boolean], DataLoaderOptions<T>>) {
+  constructor(dataset: DatasetLike<T>, ...args: Args<[batch_size: number | null, shuffle: boolean | null, sampler: Iterable<number> | null, batch_sampler: Iterable<number[]> | null, num_workers: number, collate_fn: ((batch: T[]) => B) | null, pin_memory: boolean, drop_last: boolean], DataLoaderOptions<T, B>>) {
     const o = parseArgs("DataLoader", args, ["batch_size", "shuffle", "sampler", "batch_sampler", "num_workers", "collate_fn", "pin_memory", "drop_last", "timeout", "worker_init_fn", "multiprocessing_context", "generator", "prefetch_factor", "persistent_workers", "pin_memory_device"],
       { batch_size: 1, shuffle: null, sampler: null, batch_sampler: null, num_workers: 0, collate_fn: null, pin_memory: false, drop_last: false, timeout: 0, generator: null });
     if (o.num_workers !== 0) throw new TorchError("DataLoader: only num_workers=0 (single-process loading) is supported");
@@ -61,7 +61,8 @@ export class DataLoader<T = unknown, B = any> implements Iterable<B> {
     this.num_workers = 0;
     this.sampler = o.sampler ?? (o.shuffle ? new RandomSampler(dataset, { generator: o.generator }) : new SequentialSampler(dataset));
     this.batch_sampler = o.batch_sampler ?? (batch_size !== null ? new BatchSampler(this.sampler, batch_size, drop_last) : null);
-    this.collate_fn = o.collate_fn ?? (this.batch_sampler ? default_collate : default_convert);
+    // without a collate_fn, B is its default: Collated<T> (or the samples themselves without batching)
+    this.collate_fn = o.collate_fn ?? ((this.batch_sampler ? default_collate : default_convert) as (batch: T[]) => B);
   }
 
   /** Batches when batch_size (or a batch_sampler) is set, else single samples. */
@@ -75,7 +76,7 @@ export class DataLoader<T = unknown, B = any> implements Iterable<B> {
         const idx = r.value as number | number[];
         yield Array.isArray(idx)
           ? self.collate_fn(idx.map((i) => datasetItem(self.dataset, i)))
-          : self.collate_fn(datasetItem(self.dataset, idx));
+          : (self.collate_fn as (sample: T) => B)(datasetItem(self.dataset, idx)); // without batching: one sample
       }
     })();
   }
