@@ -46,7 +46,9 @@ export function save(obj: unknown, f: SaveTarget): void {
  * Tensors return to the device they were saved from unless `map_location`
  * ("cpu", "xla", a device, or a table such as `{ xla: "cpu" }`) says otherwise.
  */
+// biome-ignore lint/suspicious/noExplicitAny: PyTorch's torch.load returns Any: callers read a checkpoint's structure (torch.load(p).w) without naming its type; pass T to type it
 export function load<T = any>(f: LoadSource, map_location?: DeviceLike | null, options?: LoadOptions): T;
+// biome-ignore lint/suspicious/noExplicitAny: as above
 export function load<T = any>(f: LoadSource, options: LoadOptions): T;
 export function load(f: LoadSource, ...args: unknown[]): unknown {
   checkHost("torch.load");
