@@ -39,3 +39,5 @@ const pick = (x: typeof m) => ({
 console.log(JSON.stringify({
   importMs: tImport - t0, processToImportMs: tImport, firstStepMs, losses, atFirstStep: pick(atFirst), total: pick(m),
 }));
+
+export {};

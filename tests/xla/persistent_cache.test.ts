@@ -12,7 +12,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CpuRuntime } from "@xlatorch/cpu";
-import { parseModule, printModule } from "@xlatorch/stablehlo";
+import { parseModule, printModule, type Executable } from "@xlatorch/stablehlo";
 import {
   cacheKey, diskCompileCache, ENTRY_FORMAT_VERSION, entryPath, EntryError, evict, readEntry, writeEntry,
 } from "../../packages/xlatorch/src/compile_cache/index.js";
@@ -147,7 +147,7 @@ describe("persistent compile cache in process", () => {
 
   const rt = new CpuRuntime();
   const module = parseModule(MODULE);
-  const run = (exe: ReturnType<typeof rt.compile>) =>
+  const run = (exe: Executable) =>
     Array.from(rt.toHost(rt.execute(exe, [rt.toDevice(new Float32Array([1, 2, 3, 4]), "float32", [4]), rt.toDevice(new Float32Array([0.5, -1, 0, 2]), "float32", [4])])[0]!) as Float32Array);
 
   it("an entry round-trips; its checks name what is wrong", () => {
