@@ -67,7 +67,11 @@ export const diskCompileCache: PersistentCompileCache = {
       identity = null;
     }
     if (identity === null) return { exe: compile(), outcome: "off" };
-    const key = cacheKey(identity, printModule(module));
+    let key: string;
+    try { key = cacheKey(identity, printModule(module)); } catch (e) {
+      warnOnce(`key:${(e as Error).message}`, `cannot print a module for its key (${(e as Error).message}); compiling it without the cache`);
+      return { exe: compile(), outcome: "off" };
+    }
     const file = entryPath(cfg.dir, key);
 
     let bytes: Uint8Array | null = null;
