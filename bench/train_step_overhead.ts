@@ -12,7 +12,8 @@ import { NullRuntime } from "./lib/null_runtime.js";
 import { mlpAdamStep } from "./programs/mlp_adam_step.js";
 
 setRuntime(new NullRuntime());
-const step = mlpAdamStep();
+// HIDDEN=6 gives a step of about 330 recorded nodes
+const step = mlpAdamStep(Number(process.env.HIDDEN ?? 2));
 for (let i = 0; i < 300; i++) step();
 const WINDOWS = Number(process.env.WINDOWS ?? 20), STEPS = 500;
 const before = torch.xla.metrics().opsRecorded;
