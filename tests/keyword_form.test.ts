@@ -53,7 +53,7 @@ describe.each(["cpu", "xla"])("keyword form on %s", (device) => {
     // @ts-expect-error: an unknown option is a type error as well as a TypeError at the call
     expect(() => x.masked_select(mask, { bogus: 1 })).toThrow("masked_select() got an unexpected keyword argument 'bogus'");
     expect(() => untyped(torch.topk)(x, 1, { k: 1 })).toThrow("topk() got multiple values for argument 'k'");
-    expect(() => untyped(torch.topk)(x, { dim: 0 })).toThrow(`topk() missing 1 required positional argument: "k"`);
+    expect(() => untyped(torch.topk)(x, { dim: 0 })).toThrow(`topk() missing 1 required positional arguments: "k"`); // sic: PyTorch 1.13's C++ parser pluralizes the other way round
     expect(() => untyped(torch.topk)(x, { k: "a" })).toThrow("topk(): argument 'k' must be int, not str");
   });
 
@@ -63,7 +63,7 @@ describe.each(["cpu", "xla"])("keyword form on %s", (device) => {
     expect(() => untyped(x.masked_fill).call(x, mask, "v")).toThrow(torch.TorchTypeError);
     expect(() => untyped(x.narrow).call(x, 0, "a", 1)).toThrow(/narrow\(\): argument 'start' \(position 2\) must be/);
     expect(() => untyped(x.transpose).call(x, 0, "1")).toThrow("transpose(): argument 'dim1' (position 2) must be int, not str");
-    expect(() => untyped(torch.topk)(x, 1, 0, true, true, 5)).toThrow("topk() takes 5 positional arguments but 6 were given");
+    expect(() => untyped(torch.topk)(x, 1, 0, true, true, 5)).toThrow("topk() takes from 2 to 5 positional arguments but 6 were given");
   });
 });
 

@@ -3,8 +3,10 @@
 // keyword remainder that PyTorch accepts (tests/fixtures/nn_keyword.json,
 // written by tests/fixtures/gen_nn_keyword.py; see its docstring for the
 // format), each form compared with PyTorch's values on cpu and xla; and
-// PyTorch's TypeErrors for unknown, repeated and missing arguments and wrong
-// kinds, whose text after the callable's name must be PyTorch's.
+// PyTorch's TypeErrors for unknown, repeated and missing arguments, too many
+// positional arguments and wrong kinds, whose text after the callable's name
+// must be PyTorch's (or, where PyTorch's aten op names the argument otherwise,
+// hold the parts of it that the fixture lists).
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -21,7 +23,7 @@ interface Case {
   forms: number[];
   [k: string]: any;
 }
-interface ErrorCase { name: string; family: Family; callable: string; args: Json[]; kwargs: Record<string, Json>; error: { type: string; message: string }; must: string[] }
+interface ErrorCase { name: string; family: Family; callable: string; args: Json[]; kwargs: Record<string, Json>; error: { type: string; message: string }; must: string[]; exact: boolean }
 
 const FILE = fileURLToPath(new URL("./fixtures/nn_keyword.json", import.meta.url));
 const data = JSON.parse(readFileSync(FILE, "utf8")) as { cases: Case[]; errors: ErrorCase[] };
@@ -116,6 +118,15 @@ function runCase(c: Case, k: number, device: Device): void {
   const tol = { ...TOL, device };
   switch (c.family) {
     case "modules": {
+      if (c.parameter) {
+        const values = c.params.map(([, v]) => dec(v, device, {}));
+        const { args, kwargs } = split(c, k, values);
+        const p = invoke("modules", c.callable, args, kwargs);
+        expect(p, `${path}: a Parameter`).toBeInstanceOf(nn().Parameter);
+        compareValue(p, c.out, tol, `${path} values`);
+        expect(p.requires_grad, `${path} requires_grad`).toBe(c.requires_grad);
+        return;
+      }
       const values = c.params.map(([, v]) => dec(v, "cpu", {}));
       c.kwDecoded = dec(c.kw, "cpu", {});
       const { args, kwargs } = split(c, k, values);
@@ -209,13 +220,6 @@ function runCase(c: Case, k: number, device: Device): void {
   }
 }
 
-/**
- * Known gap: nn.functional's parameters are untyped in signatures.json (PyTorch
- * checks their kinds in the aten op it calls, under aten's names and positions),
- * so a wrong kind fails inside the implementation with another error.
- */
-const KIND_GAP = new Set(["functional.max_pool2d", "functional.layer_norm", "functional.leaky_relu", "functional.batch_norm", "functional.cross_entropy", "functional.embedding"]);
-
 function errorArgs(c: ErrorCase, device: Device): [unknown[], Record<string, unknown>] {
   const { model, env } = tinyModel(device);
   env.opt = new torch.optim.SGD(model.parameters(), { lr: 0.1 });
@@ -230,25 +234,19 @@ function runError(c: ErrorCase, device: Device): void {
   expect(thrown, `no error thrown (PyTorch: TypeError: ${c.error.message})`).toBeInstanceOf(Error);
   const e = thrown as Error;
   expect(e, `PyTorch raises TypeError: ${c.error.message}; got ${e.name}: ${e.message}`).toBeInstanceOf(torch.TorchTypeError);
-  for (const m of c.must) expect(e.message, `PyTorch: ${c.error.message}`).toContain(m);
+  if (c.exact) expect(e.message, `PyTorch: ${c.error.message}`).toBe(`${c.callable}()${c.must[0]}`);
+  else for (const m of c.must) expect(e.message, `PyTorch: ${c.error.message}`).toContain(m);
 }
 
 const ON: Target[] = ["cpu", "xla"];
-const SIGNATURES = JSON.parse(readFileSync(fileURLToPath(new URL("../packages/core/src/signatures.json", import.meta.url)), "utf8")) as { table: Record<string, Record<string, unknown>>; not_in_pytorch: string[] };
-/**
- * Known gap: nn.functional functions PyTorch implements in C++ (conv2d, linear,
- * pad, avg_pool2d, ...) have no entry in signatures.json (gen_signatures.py reads
- * inspect.signature, which builtins lack), so their keyword forms are not parsed.
- */
-const UNSIGNED = new Set(SIGNATURES.not_in_pytorch);
-const unsignedForm = (c: Case, k: number) => c.family === "functional" && UNSIGNED.has(`functional.${c.callable}`) && k < c.params.length;
+const SIGNATURES = JSON.parse(readFileSync(fileURLToPath(new URL("../packages/core/src/signatures.json", import.meta.url)), "utf8")) as { table: Record<string, Record<string, unknown>> };
 
 describe("nn keyword fixtures", async () => {
   torch = await loadTorch();
   it("cover every nn module, functional, init, utils, optimizer and lr scheduler signature", () => {
     const table = SIGNATURES.table;
     const covered = new Set(data.cases.map((c) => `${c.family}.${c.callable}`));
-    const abstract = new Set(["modules.Module", "modules.Parameter", "optim.Optimizer", "lr_scheduler._LRScheduler"]);
+    const abstract = new Set(["modules.Module", "optim.Optimizer", "lr_scheduler._LRScheduler"]);
     const missing: string[] = [];
     for (const fam of ["modules", "functional", "init", "nn_utils", "optim", "lr_scheduler"])
       for (const n of Object.keys(table[fam])) if (!covered.has(`${fam}.${n}`) && !abstract.has(`${fam}.${n}`)) missing.push(`${fam}.${n}`);
@@ -260,16 +258,9 @@ describe("nn keyword fixtures", async () => {
     afterAll(hooks.after);
     const device = deviceOf(t);
     for (const c of data.cases)
-      for (const k of c.forms) {
-        if (unsignedForm(c, k)) it.skip(`${c.name} (${k} positional): no signature in signatures.json`, () => runCase(c, k, device));
-        else it(`${c.name} (${k} positional)`, () => runCase(c, k, device));
-      }
+      for (const k of c.forms) it(`${c.name} (${k} positional)`, () => runCase(c, k, device));
     describe("PyTorch's TypeErrors", () => {
-      for (const c of data.errors) {
-        if (KIND_GAP.has(`${c.family}.${c.callable}`) && c.must[0]!.startsWith(": argument"))
-          it(`${c.name} (throws; PyTorch's TypeError text is a known gap)`, () => expect(() => invoke(c.family, c.callable, ...errorArgs(c, device))).toThrow());
-        else it(c.name, () => runError(c, device));
-      }
+      for (const c of data.errors) it(c.name, () => runError(c, device));
     });
   });
 });

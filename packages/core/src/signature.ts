@@ -19,7 +19,10 @@ export type Param = [name: string, type: string, hasDefault: boolean, kwOnly: bo
 export interface Overload { params: Param[]; varargs: boolean }
 export type SignatureGroup = "torch" | "tensor" | "functional" | "modules" | "optim" | "lr_scheduler" | "nn_utils" | "init";
 
-const TABLE = (data as unknown as { table: Record<SignatureGroup, Record<string, Overload[]>> }).table;
+const DATA = data as unknown as { table: Record<SignatureGroup, Record<string, Overload[]>>; cpp: Partial<Record<SignatureGroup, string[]>> };
+const TABLE = DATA.table;
+/** nn.functional's functions PyTorch implements in C++ (conv2d, avg_pool2d, ...): its C++ parser words their TypeErrors. */
+const CPP = new Set(Object.entries(DATA.cpp).flatMap(([g, ns]) => ns!.map((n) => `${g}.${n}`)));
 export const signaturesOf = (group: SignatureGroup, name: string): readonly Overload[] | undefined => TABLE[group][name];
 
 type Bound = { args: unknown[] } | { error: string; score: number };
@@ -29,9 +32,10 @@ const DICT_PARAMS = new Set(["modules", "defaults"]);
 
 /**
  * Canonical arguments of a keyword-form call (`args` ends with an options object), or a TypeError.
- * `python`: the callable is written in Python (nn, optim), whose TypeErrors Python words.
+ * `python`: the callable is written in Python (nn, optim), whose TypeErrors Python words;
+ * `self`: 1 for a class's __init__, whose positional arguments Python counts with self.
  */
-export function canonicalArgs(op: string, overloads: readonly Overload[], args: readonly unknown[], python = false): unknown[] {
+export function canonicalArgs(op: string, overloads: readonly Overload[], args: readonly unknown[], python = false, self = 0): unknown[] {
   // A plain object that names no parameter, in a slot that takes a dict (ModuleDict's dict of modules), is a value, not options.
   const kw = args[args.length - 1] as Record<string, unknown>;
   const slot = args.length - 1;
@@ -39,26 +43,25 @@ export function canonicalArgs(op: string, overloads: readonly Overload[], args: 
     && overloads.some((o) => DICT_PARAMS.has(o.params.filter((p) => !p[3])[slot]?.[0] ?? ""))) return [...args];
   let best: { error: string; score: number } | null = null;
   for (const o of overloads) {
-    const r = bind(op, o, args, python);
+    const r = bind(op, o, args, python, self);
     if ("args" in r) return r.args;
     if (!best || r.score > best.score) best = r;
   }
   throw new TorchTypeError(best?.error ?? `${op}(): no signature accepts these arguments`);
 }
 
-function bind(op: string, o: Overload, args: readonly unknown[], python: boolean): Bound {
+function bind(op: string, o: Overload, args: readonly unknown[], python: boolean, self: number): Bound {
   if (o.varargs) return { args: [...args] };
   const kw = args[args.length - 1] as Record<string, unknown>;
   const pos = args.slice(0, -1);
   const params = o.params;
   const positional = params.filter((p) => !p[3]);
-  if (pos.length > positional.length) {
-    const n = positional.length;
-    return { error: `${op}() takes ${n} positional argument${n === 1 ? "" : "s"} but ${pos.length} ${pos.length === 1 ? "was" : "were"} given`, score: 0 };
-  }
+  // PyTorch's C++ parser counts positional arguments first; Python binds the keywords first
+  if (!python && pos.length > positional.length) return { error: tooMany(op, positional, pos.length, false), score: 0 };
   const bound: unknown[] = pos.slice();
   const rest: Record<string, unknown> = {};
   let score = 1;
+  let kwOnlyGiven = 0;
   for (const k of Object.keys(kw)) {
     const v = kw[k];
     if (v === undefined) continue; // an absent argument, as in parseArgs
@@ -68,15 +71,18 @@ function bind(op: string, o: Overload, args: readonly unknown[], python: boolean
       bound[i] = v;
     } else if (params.some((p) => p[0] === k)) {
       rest[k] = v;
+      kwOnlyGiven++;
     } else {
       return { error: `${op}() got an unexpected keyword argument '${k}'`, score };
     }
     score++;
   }
-  const missing = positional.filter((p, i) => !p[2] && bound[i] === undefined).map((p) => (python ? `'${p[0]}'` : `"${p[0]}"`));
-  if (missing.length) return { error: `${op}() missing ${missing.length} required positional argument${missing.length === 1 ? "" : "s"}: ${python ? pyList(missing) : missing.join(", ")}`, score };
+  if (python && pos.length > positional.length) return { error: tooMany(op, positional, pos.length, true, self, kwOnlyGiven), score: 0 };
+  const missing = missingError(op, positional.filter((p, i) => !p[2] && bound[i] === undefined), python);
+  if (missing) return { error: missing, score };
   for (let i = 0; i < bound.length; i++) {
-    const bad = kindError(op, positional[i]!, bound[i], i < pos.length ? i + 1 : null);
+    // a Python-written function passes its arguments on positionally (to the aten op that checks them): the position is named
+    const bad = kindError(op, positional[i]!, bound[i], i < pos.length || python ? i + 1 : null);
     if (bad) return { error: bad, score };
   }
   // the positional run ends at the first gap; what was named after it stays named
@@ -90,6 +96,33 @@ function bind(op: string, o: Overload, args: readonly unknown[], python: boolean
 
 /** Python's list of missing names: 'a', 'a' and 'b', 'a', 'b', and 'c'. */
 const pyList = (xs: string[]) => (xs.length < 3 ? xs.join(" and ") : `${xs.slice(0, -1).join(", ")}, and ${xs[xs.length - 1]}`);
+
+/**
+ * The TypeError for `given` positional arguments to parameters that take fewer. Python's wording (CPython's
+ * too_many_positional: "takes from M to N" where some have defaults, counting a method's self, and the
+ * keyword-only arguments given) or PyTorch's C++ parser's (extra_args: "takes from M to N" where some are optional).
+ */
+function tooMany(op: string, positional: readonly Param[], given: number, python: boolean, self = 0, kwOnlyGiven = 0): string {
+  const n = positional.length + self;
+  const required = positional.filter((p) => !p[2]).length + self;
+  const sig = required < n ? `from ${required} to ${n}` : `${n}`;
+  const plural = required < n || n !== 1 ? "s" : "";
+  const g = given + self;
+  if (!python) return `${op}() takes ${sig} positional argument${plural} but ${g} ${g === 1 ? "was" : "were"} given`;
+  const kwOnly = kwOnlyGiven ? ` positional argument${g === 1 ? "" : "s"} (and ${kwOnlyGiven} keyword-only argument${kwOnlyGiven === 1 ? "" : "s"})` : "";
+  return `${op}() takes ${sig} positional argument${plural} but ${g}${kwOnly} ${g === 1 && !kwOnlyGiven ? "was" : "were"} given`;
+}
+
+/**
+ * The TypeError for missing required parameters, or null. Python: "missing 2 required positional arguments: 'a' and 'b'";
+ * PyTorch's C++ parser: "missing 2 required positional argument: "a", "b"" (its plural is the other way round).
+ */
+function missingError(op: string, missing: readonly Param[], python: boolean): string | null {
+  const n = missing.length;
+  if (!n) return null;
+  if (python) return `${op}() missing ${n} required positional argument${n === 1 ? "" : "s"}: ${pyList(missing.map((p) => `'${p[0]}'`))}`;
+  return `${op}() missing ${n} required positional argument${n === 1 ? "s" : ""}: ${missing.map((p) => `"${p[0]}"`).join(", ")}`;
+}
 
 const isInt = (v: unknown) => (typeof v === "number" && Number.isInteger(v)) || typeof v === "bigint" || typeof v === "boolean";
 const isNumber = (v: unknown) => typeof v === "number" || typeof v === "bigint" || typeof v === "boolean";
@@ -149,7 +182,7 @@ function takesCompiled(checks: readonly Check[], optional: readonly boolean[], a
   }
   return true;
 }
-function positionalError(op: string, positional: readonly (readonly Param[])[], args: ArrayLike<unknown>): string {
+function positionalError(op: string, positional: readonly (readonly Param[])[], args: ArrayLike<unknown>, python: boolean): string {
   // the signature that takes the most leading arguments names the first one it refuses
   let best = positional[0]!, bestOk = -1;
   for (const ps of positional) {
@@ -157,10 +190,12 @@ function positionalError(op: string, positional: readonly (readonly Param[])[], 
     while (ok < args.length && ok < ps.length && kindError("", ps[ok]!, args[ok], null) === null) ok++;
     if (ok > bestOk) { best = ps; bestOk = ok; }
   }
-  if (args.length > best.length) return `${op}() takes ${best.length} positional argument${best.length === 1 ? "" : "s"} but ${args.length} ${args.length === 1 ? "was" : "were"} given`;
+  if (args.length > best.length) return tooMany(op, best, args.length, python);
+  const missing = missingError(op, best.filter((p, i) => !p[2] && (i >= args.length || args[i] === undefined)), python);
+  if (missing) return missing;
   for (let i = 0; i < best.length; i++) {
     const v = args[i];
-    if (i >= args.length || v === undefined) { if (!best[i]![2]) return `${op}() missing 1 required positional argument: "${best[i]![0]}"`; continue; }
+    if (i >= args.length || v === undefined) continue;
     const e = kindError(op, best[i]!, v, i + 1);
     if (e) return e;
   }
@@ -196,7 +231,7 @@ export function signed<F extends AnyFunction>(op: string, overloads: readonly Ov
     const n = arguments.length;
     if (n && isKwargs(arguments[n - 1])) return f.apply(this, canonicalArgs(op, overloads, Array.prototype.slice.call(arguments), python));
     // the positional form: some signature must take these arguments (counts and kinds), else PyTorch's TypeError
-    if (!variadic && !accepted(arguments)) throw new TorchTypeError(positionalError(op, positional, arguments));
+    if (!variadic && !accepted(arguments)) throw new TorchTypeError(positionalError(op, positional, arguments, python));
     return f.apply(this, arguments as unknown as unknown[]);
   };
   Object.defineProperty(w, "name", { value: fn.name || op });
@@ -211,19 +246,31 @@ export function signTensorMethods(proto: Record<string, unknown>): void {
   }
 }
 
-/** A class whose constructor takes the keyword form (a Proxy: instanceof and subclassing see the class). */
+/**
+ * A class whose constructor takes the keyword form (a Proxy: instanceof and subclassing see the class). Its
+ * __init__ is written in Python, which checks the positional form's count (not the kinds): Python's TypeError
+ * for too many or missing positional arguments.
+ */
 export function signedClass<C extends abstract new (...a: never[]) => unknown>(group: SignatureGroup, name: string, cls: C): C {
   const overloads = TABLE[group][name];
   if (!overloads?.length || overloads.every((o) => o.varargs)) return cls;
+  const python = isPython(group, name);
+  const positional = overloads.length === 1 ? overloads[0]!.params.filter((p) => !p[3]) : null;
   return new Proxy(cls, {
     construct(target, args, newTarget) {
       const n = args.length;
-      return Reflect.construct(target, n && isKwargs(args[n - 1]) ? canonicalArgs(name, overloads, args, isPython(group)) : args, newTarget);
+      if (n && isKwargs(args[n - 1])) return Reflect.construct(target, canonicalArgs(name, overloads, args, python, 1), newTarget);
+      if (positional) {
+        if (n > positional.length) throw new TorchTypeError(tooMany(name, positional, n, python, 1));
+        const missing = missingError(name, positional.filter((p, i) => !p[2] && (i >= n || args[i] === undefined)), python);
+        if (missing) throw new TorchTypeError(missing);
+      }
+      return Reflect.construct(target, args, newTarget);
     },
   });
 }
 
 /** `fn` taking the keyword form by the signatures of `name` in `group`. */
-export const signedIn = <F extends AnyFunction>(group: SignatureGroup, name: string, fn: F): F => signed(name, TABLE[group][name], fn, isPython(group));
-/** nn, optim and lr_scheduler callables are written in Python: Python words their TypeErrors. */
-const isPython = (group: SignatureGroup) => group !== "torch" && group !== "tensor";
+export const signedIn = <F extends AnyFunction>(group: SignatureGroup, name: string, fn: F): F => signed(name, TABLE[group][name], fn, isPython(group, name));
+/** nn, optim and lr_scheduler callables are written in Python (but for nn.functional's C++ builtins): Python words their TypeErrors. */
+const isPython = (group: SignatureGroup, name: string) => group !== "torch" && group !== "tensor" && !CPP.has(`${group}.${name}`);

@@ -21,7 +21,7 @@ import type { DType, DeviceLike, Tensor } from "@xlatorch/core";
 
 export const Module: typeof Module_ = signedClass("modules", "Module", Module_) as never;
 export type Module = Module_;
-export const Parameter: typeof Parameter_ = signedClass("modules", "Parameter", Parameter_) as never;
+export const Parameter: typeof Parameter_ & { new (kwargs?: { data?: Tensor | null; requires_grad?: boolean }): Parameter_; new (data?: Tensor | null, kwargs?: { requires_grad?: boolean }): Parameter_; new (data?: Tensor | null, requires_grad?: boolean): Parameter_; } = signedClass("modules", "Parameter", Parameter_) as never;
 export type Parameter = Parameter_;
 export const Identity: typeof Identity_ = signedClass("modules", "Identity", Identity_) as never;
 export type Identity = Identity_;
