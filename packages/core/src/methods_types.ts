@@ -898,7 +898,7 @@ declare module "./tensor.js" {
     // </generated-methods>
     /** x[subs...] = value: one argument per Python subscript, the value last (`x.setitem(":", 0, v)`). */
     setitem(...subsAndValue: [...Subscript[], TensorOrScalar]): void;
-    // more ops (ops/more_*.ts)
+    // not generated (not in signatures.json): conversions and value access, installed by methods.ts itself; the ops are in ops/<concept>.ts
     cpu(): Tensor;
     type(): string;
     type(d: DType | string): Tensor;

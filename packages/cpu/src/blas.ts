@@ -19,6 +19,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { createRequire } from "node:module";
+import type * as Koffi from "koffi";
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -169,9 +170,10 @@ function load(env: Env): { blas: Blas | null; info: BlasInfo; error?: Error } {
   if (d.disabled) return none(d.reason);
   if (d.error) return { ...none(d.error), error: new Error(d.error) };
   if (!d.candidates.length) return none(d.reason);
-  let koffi: any;
+  let koffi: typeof Koffi;
   try {
-    koffi = createRequire(import.meta.url)("koffi");
+    // loaded lazily (and only when a BLAS is wanted): koffi is a native module that may be missing or fail to load
+    koffi = createRequire(import.meta.url)("koffi") as typeof Koffi;
   } catch (e) {
     const why = `koffi (the FFI module) cannot be loaded: ${(e as Error).message.split("\n")[0]}`;
     const named = d.candidates[0]!.source === "XLATORCH_BLAS";
@@ -179,7 +181,7 @@ function load(env: Env): { blas: Blas | null; info: BlasInfo; error?: Error } {
   }
   const problems: string[] = [];
   for (const c of d.candidates) {
-    let lib: any;
+    let lib: Koffi.LibraryHandle;
     try {
       lib = koffi.load(c.path);
     } catch (e) {

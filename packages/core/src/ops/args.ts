@@ -17,6 +17,16 @@ export const isKwargs = (x: unknown): x is Record<string, unknown> =>
   Object.getPrototypeOf(x) === Object.prototype;
 
 /**
+ * parseArgs's result: each parameter name to the value passed (or its default).
+ * The values are whatever the caller passed, as in Python; each op checks the
+ * ones it reads (checkTensor, checkInt, dtypeOf, ...). The callers' declared
+ * types (methods_types.ts, signed_functions.ts, nn's Args) are where misuse
+ * fails to compile.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: kwargs are untyped at this layer (Python's **kwargs); about 250 ops and modules read o.dim, o.dtype, ... as their parameter's type, and `unknown` here gives some 310 compile errors in 45 files, each needing a cast that states nothing more than the op's own runtime check
+export type ParsedArgs<K extends string> = Record<K, any>;
+
+/**
  * Map positional args and a trailing options object onto PyTorch's parameter
  * names. Any trailing run of positionals may move into the options object;
  * unknown or duplicated names throw.
@@ -26,8 +36,8 @@ export function parseArgs<K extends string>(
   args: readonly unknown[],
   names: readonly K[],
   defaults: Partial<Record<K, unknown>> = {},
-): Record<K, any> {
-  if (args.length === 0) return { ...defaults } as Record<K, any>;
+): ParsedArgs<K> {
+  if (args.length === 0) return { ...defaults } as ParsedArgs<K>;
   let pos = args as unknown[];
   let kw: Record<string, unknown> = {};
   if (pos.length && isKwargs(pos[pos.length - 1])) {
@@ -46,7 +56,7 @@ export function parseArgs<K extends string>(
     if (i < pos.length && pos[i] !== undefined) throw new TorchTypeError(`${op}() got multiple values for argument '${k}'`);
     if (v !== undefined) out[k] = v;
   }
-  return out as Record<K, any>;
+  return out as ParsedArgs<K>;
 }
 
 /** Sizes as PyTorch accepts them: variadic numbers or one array; returns [sizes, rest]. */

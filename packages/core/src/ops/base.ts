@@ -20,6 +20,7 @@ import {
   int8,
   uint8,
   type DType,
+  type HostArray,
 } from "../dtype_all.js";
 import { TorchError, TorchTypeError } from "../errors.js";
 import { is_grad_enabled, no_grad } from "../grad_mode.js";
@@ -36,11 +37,13 @@ export function scalarTensor(value: Scalar, dtype: DType, device: Device): Tenso
 }
 
 /** Store one JS value into a host array slot with the dtype's conversion. */
-export function setHost(a: any, i: number, v: Scalar, dtype: DType): void {
+export function setHost(a: HostArray, i: number, v: Scalar, dtype: DType): void {
+  if (a instanceof BigInt64Array) {
+    // int64 is the only dtype whose host array holds BigInts
+    a[i] = typeof v === "bigint" ? v : BigInt(Math.trunc(Number(v)));
+    return;
+  }
   switch (dtype.name) {
-    case "int64":
-      a[i] = typeof v === "bigint" ? v : BigInt(Math.trunc(Number(v)));
-      return;
     case "bool":
       a[i] = v ? 1 : 0;
       return;
@@ -200,7 +203,10 @@ export function dtypeLowest(d: DType): Scalar {
 }
 
 /** (values, indices) as a JS array that also has .values/.indices like torch.return_types. */
-export function namedPair(values: Tensor, indices: Tensor): Tensor[] & { values: Tensor; indices: Tensor } {
+/** PyTorch's (values, indices) named tuple: an array [values, indices] with the two names. */
+export type ValuesIndices = Tensor[] & { values: Tensor; indices: Tensor };
+
+export function namedPair(values: Tensor, indices: Tensor): ValuesIndices {
   return Object.assign([values, indices], { values, indices });
 }
 

@@ -3,6 +3,7 @@
 // tril_indices/triu_indices.
 import { surface } from "../autograd.js";
 import { fromHost, bind1 } from "../dispatch.js";
+import type { DeviceLike } from "../device.js";
 import { bool, get_default_dtype, int32, int64, type DType } from "../dtype_all.js";
 import { TorchError, TorchTypeError } from "../errors.js";
 import { P } from "../prims.js";
@@ -11,6 +12,13 @@ import { checkInt, checkTensor, describe, parseArgs, splitSizes, type Scalar } f
 import { convert, expandTo, resolveDevice, resolveDtype, scalarTensor, setHost } from "./base.js";
 
 type Nested = Scalar | Nested[] | ArrayLike<number>;
+
+/** The keyword arguments every creation op takes (PyTorch's dtype=, device=, requires_grad=). */
+export interface CreateOptions {
+  dtype?: DType | string | null;
+  device?: DeviceLike | null;
+  requires_grad?: boolean;
+}
 
 function finish(t: Tensor, requires_grad: unknown): Tensor {
   if (requires_grad) t.requires_grad_(true);
@@ -65,7 +73,7 @@ function inferDtype(flat: readonly Scalar[]): DType {
 export const scalarDtype = (v: Scalar): DType =>
   typeof v === "boolean" ? bool : typeof v === "bigint" || Number.isInteger(v) ? int64 : get_default_dtype();
 
-function filled(op: string, size: number[], value: Scalar, o: Record<string, any>, fallback: DType): Tensor {
+function filled(op: string, size: number[], value: Scalar, o: CreateOptions, fallback: DType): Tensor {
   for (const d of size)
     if (d < 0) throw new TorchError(`${op}: Trying to create tensor with negative dimension ${d}: [${size.join(", ")}]`);
   const dtype = resolveDtype(o.dtype, fallback);
@@ -92,7 +100,7 @@ export function full(size: number[], fill_value: Scalar, ...args: unknown[]): Te
   return filled("full", size, fill_value, o, scalarDtype(fill_value));
 }
 
-const likeOpts = (x: Tensor, o: Record<string, any>) => ({ ...o, dtype: o.dtype ?? x.dtype, device: o.device ?? x.device });
+const likeOpts = (x: Tensor, o: CreateOptions): CreateOptions => ({ ...o, dtype: o.dtype ?? x.dtype, device: o.device ?? x.device });
 export const zeros_like = (x: Tensor, ...a: unknown[]) =>
   filled("zeros_like", [...x.shape], 0, likeOpts(x, parseArgs("zeros_like", a, CREATE_OPTS)), x.dtype);
 export const ones_like = (x: Tensor, ...a: unknown[]) =>
@@ -128,11 +136,11 @@ export function new_full(x: Tensor, size: number[], fill_value: Scalar, ...args:
 }
 /** x.new_tensor(data): a new tensor (a copy) with x's dtype and device unless given. */
 export function new_tensor(x: Tensor, data: unknown, ...args: unknown[]): Tensor {
-  return tensor(data as any, likeOpts(x, parseArgs("new_tensor", args, CREATE_OPTS)));
+  return tensor(data as Nested | Tensor, likeOpts(x, parseArgs("new_tensor", args, CREATE_OPTS)));
 }
 
 /** Host-computed values uploaded to the device (arange, linspace). */
-function fromValues(values: ArrayLike<number>, dtype: DType, o: Record<string, any>): Tensor {
+function fromValues(values: ArrayLike<number>, dtype: DType, o: CreateOptions): Tensor {
   const host = dtype.alloc(values.length);
   for (let i = 0; i < values.length; i++) setHost(host, i, values[i]!, dtype);
   return finish(fromHost(host, [values.length], dtype, resolveDevice(o.device)), o.requires_grad);

@@ -359,9 +359,12 @@ export function isinf(x: Tensor): Tensor {
 }
 const expandBool = (x: Tensor, v: boolean) => bind1(P.copy!, [expandTo(scalarTensor(v, bool, x.device), x.shape)]);
 
-/** where(condition, input, other): promotes input/other, broadcasts all three. */
-export function where(cond: Tensor, a?: TensorOrScalar, b?: TensorOrScalar): Tensor {
-  if (a === undefined && b === undefined && cond instanceof Tensor) return (cond as any).nonzero({ as_tuple: true });
+/** where(condition, input, other): promotes input/other, broadcasts all three. where(condition) is nonzero(condition, as_tuple=True). */
+export function where(cond: Tensor): Tensor[];
+export function where(cond: Tensor, a: TensorOrScalar, b: TensorOrScalar): Tensor;
+export function where(cond: Tensor, a?: TensorOrScalar, b?: TensorOrScalar): Tensor | Tensor[] {
+  // nonzero's declared (generated) overloads do not tell as_tuple=True's Tensor[] apart
+  if (a === undefined && b === undefined && cond instanceof Tensor) return cond.nonzero({ as_tuple: true }) as unknown as Tensor[];
   if (!(cond instanceof Tensor)) throw new TorchTypeError(`where(): argument 'condition' must be Tensor, not ${describe(cond)}`);
   if (cond.dtype !== bool)
     throw new TorchError(`where expected condition to be a boolean tensor, but got a tensor with dtype ${cond.dtype.scalarName}`);
@@ -428,5 +431,5 @@ const iota2 = (n: number, d: number, like: Tensor) => bind1(P.iota!, [], { shape
 export const eqIota = (n: number, like: Tensor) => cmp(iota2(n, 0, like), iota2(n, 1, like), "EQ");
 /** [n, n] bool mask k >= i (row i, column k). */
 export const geIota = (n: number, like: Tensor) => cmp(iota2(n, 1, like), iota2(n, 0, like), "GE");
-export const movedimLast = (x: Tensor, dim: number) => (x as any).movedim(dim, -1) as Tensor;
-export const movedimBack = (x: Tensor, dim: number) => (x as any).movedim(-1, dim) as Tensor;
+export const movedimLast = (x: Tensor, dim: number): Tensor => x.movedim(dim, -1);
+export const movedimBack = (x: Tensor, dim: number): Tensor => x.movedim(-1, dim);

@@ -15,14 +15,14 @@ import { add, lt, mul, where } from "./elementwise.js";
 import { expand, permute, reshape, select, sliceDim, unsqueeze } from "./shape.js";
 
 /** One Python subscript: int, "a:b:c" slice string or slice object, null (None), "...", bool, index tensor, or a list (JS array). */
-export type Subscript =
-  | number
-  | string
-  | null
-  | Tensor
-  | boolean
-  | { start?: number | null; stop?: number | null; step?: number | null }
-  | NestedList;
+export type Subscript = number | string | null | Tensor | boolean | SliceObject | NestedList;
+/** A Python slice as an object (see `slice`). */
+export interface SliceObject {
+  start?: number | null;
+  stop?: number | null;
+  step?: number | null;
+}
+const isSliceObject = (s: unknown): s is SliceObject => typeof s === "object" && s !== null && !Array.isArray(s) && !(s instanceof Tensor);
 type NestedList = readonly (number | bigint | boolean | NestedList)[];
 
 /** A Python list used as an index: int64 positions, or a bool mask when every element is a bool. */
@@ -62,9 +62,7 @@ function listIndex(list: NestedList): Tensor {
 /** torch.slice-like helper for users who prefer objects over "a:b:c" strings. */
 export const slice = (start: number | null = null, stop: number | null = null, step: number | null = null) => ({ start, stop, step });
 
-function parseSlice(
-  s: string | { start?: number | null; stop?: number | null; step?: number | null },
-): [number | null, number | null, number | null] {
+function parseSlice(s: string | SliceObject): [number | null, number | null, number | null] {
   if (typeof s !== "string") return [s.start ?? null, s.stop ?? null, s.step ?? null];
   const parts = s.split(":");
   if (parts.length < 2 || parts.length > 3)
@@ -162,8 +160,8 @@ function applyBasic(x: Tensor, subs: readonly Subscript[]): Indexed {
       d++;
       continue;
     }
-    if (typeof s === "object" && s !== null) {
-      const [a, b, st] = clampSlice(v.shape[d]!, ...parseSlice(s as any));
+    if (isSliceObject(s)) {
+      const [a, b, st] = clampSlice(v.shape[d]!, ...parseSlice(s));
       v = sliceDim(v, d, a, b, st);
       d++;
       continue;

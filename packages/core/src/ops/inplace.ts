@@ -101,7 +101,8 @@ export function writing<T>(target: Tensor, body: () => T): T {
   }
 }
 
-type Fn = (...a: any[]) => any;
+// a method signature, so functions with narrower parameters (the ops) are assignable
+type Fn = { method(...a: unknown[]): unknown }["method"];
 /**
  * inplace(op, target, () => f(target, ...args)) without closures (the in-place
  * methods): `n` arguments, the first two in a0/a1, all of them in `rest` when more.
@@ -111,7 +112,7 @@ export function inplaceCall(op: string, target: Tensor, f: Fn, n: number, a0: un
   writeDepth++;
   try {
     checkLeaf(op, target);
-    const v: Tensor = n === 0 ? f(target) : n === 1 ? f(target, a0) : n === 2 ? f(target, a0, a1) : f(target, ...rest!);
+    const v = (n === 0 ? f(target) : n === 1 ? f(target, a0) : n === 2 ? f(target, a0, a1) : f(target, ...rest!)) as Tensor;
     return assign(op, target, v);
   } finally {
     writeDepth--;

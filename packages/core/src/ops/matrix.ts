@@ -18,9 +18,9 @@ function triangle(op: string, x: Tensor, diagonal: number, lower: boolean): Tens
     const [r, c] = [x.shape[x.ndim - 2]!, x.shape[x.ndim - 1]!];
     const rows = bind1(P.iota!, [], { shape: [r, c], dim: 0, dtype: int64 }, x.device);
     const cols = bind1(P.iota!, [], { shape: [r, c], dim: 1, dtype: int64 }, x.device);
-    const delta = (cols as any).sub(rows) as Tensor;
-    const keep = lower ? (delta as any).le(diagonal) : (delta as any).ge(diagonal);
-    return (x as any).masked_fill((keep as any).logical_not(), 0) as Tensor;
+    const delta = cols.sub(rows);
+    const keep = lower ? delta.le(diagonal) : delta.ge(diagonal);
+    return x.masked_fill(keep.logical_not(), 0);
   });
 }
 export const tril = (x: Tensor, ...a: unknown[]) => triangle("tril", x, parseArgs("tril", a, ["diagonal"], { diagonal: 0 }).diagonal, true);

@@ -2,6 +2,7 @@
 // drawn on the host in element order, exactly as PyTorch consumes its
 // Mersenne Twister, then placed on the tensor's device. On xla that makes the
 // numbers equal to the cpu device's, and they enter the graph as device data.
+import type { DeviceLike } from "../device.js";
 import { fromHost } from "../dispatch.js";
 import { float64, get_default_dtype, int64, uint8, type DType, type HostArray } from "../dtype_all.js";
 import { TorchError, TorchTypeError } from "../errors.js";
@@ -31,7 +32,7 @@ const genOf = (g: unknown): R.Generator => {
 };
 const OPTS = ["generator", "dtype", "device", "requires_grad"] as const;
 
-function make(host: HostArray, shape: number[], dtype: DType, o: Record<string, any>): Tensor {
+function make(host: HostArray, shape: number[], dtype: DType, o: { device?: DeviceLike | null; requires_grad?: boolean }): Tensor {
   const t = fromHost(host, shape, dtype, resolveDevice(o.device));
   if (o.requires_grad) t.requires_grad_(true);
   return t;
@@ -105,7 +106,7 @@ export function uniform_(t: Tensor, ...args: unknown[]): Tensor {
 export function normal_(t: Tensor, ...args: unknown[]): Tensor {
   const o = parseArgs("normal_", args, ["mean", "std", "generator"], { mean: 0, std: 1 });
   if (!(o.std >= 0)) throw new TorchError(`normal_ expects std >= 0.0, but found std ${o.std}`);
-  return fill("normal_", t, R.normal(genOf(o.generator), t.numel(), dn(t), o.mean, o.std, { contiguous: (t as any).is_contiguous() }));
+  return fill("normal_", t, R.normal(genOf(o.generator), t.numel(), dn(t), o.mean, o.std, { contiguous: t.is_contiguous() }));
 }
 export function random_(t: Tensor, ...args: unknown[]): Tensor {
   // PyTorch's overloads: random_(to), random_(from, to) with to=None meaning up to the dtype's limit, random_()

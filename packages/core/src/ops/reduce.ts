@@ -9,7 +9,7 @@ import { P, type ReduceOp } from "../prims.js";
 import { broadcastShapes, normDim, normDims } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { checkTensor, describe, parseArgs } from "./args.js";
-import { accDtype, convert, namedPair, opmath, operand, resolveDtype } from "./base.js";
+import { accDtype, convert, namedPair, opmath, operand, resolveDtype, type ValuesIndices } from "./base.js";
 import { abs, add, div, eq, exp, isinf, isnan, log, logical_not, maximum, minimum, mul, ne, pow, sqrt, sub, where } from "./elementwise.js";
 import { expand, permute, reshape, sliceDim, transpose, unsqueeze } from "./shape.js";
 import { gather } from "./indexing.js";
@@ -55,7 +55,7 @@ export function mean(x: Tensor, ...args: unknown[]): Tensor {
   return surface(o.dim === null ? "mean" : "MeanBackward1", () => div(reducePrim(convert(x, dt), "sum", dims, o.keepdim), n));
 }
 
-function extremum(op: "max" | "min", x: Tensor, args: unknown[]): Tensor | Tensor[] {
+function extremum(op: "max" | "min", x: Tensor, args: unknown[]): Tensor | ValuesIndices {
   if (args[0] instanceof Tensor) return op === "max" ? maximum(x, args[0]) : minimum(x, args[0]);
   const o = parseArgs(op, args, ["dim", "keepdim"], { dim: null, keepdim: false });
   if (o.dim === null) {
@@ -83,8 +83,24 @@ function extremum(op: "max" | "min", x: Tensor, args: unknown[]): Tensor | Tenso
   });
 }
 
-export const max = (x: Tensor, ...a: unknown[]): any => extremum("max", x, a);
-export const min = (x: Tensor, ...a: unknown[]): any => extremum("min", x, a);
+/** max(input) and max(input, other) give a Tensor; max(input, dim, keepdim=False) gives (values, indices). */
+export function max(x: Tensor): Tensor;
+export function max(x: Tensor, other: Tensor): Tensor;
+export function max(x: Tensor, kwargs: { dim: number; keepdim?: boolean }): ValuesIndices;
+export function max(x: Tensor, dim: number, kwargs?: { keepdim?: boolean }): ValuesIndices;
+export function max(x: Tensor, dim: number, keepdim?: boolean): ValuesIndices;
+export function max(x: Tensor, ...a: unknown[]): Tensor | ValuesIndices {
+  return extremum("max", x, a);
+}
+/** min(input) and min(input, other) give a Tensor; min(input, dim, keepdim=False) gives (values, indices). */
+export function min(x: Tensor): Tensor;
+export function min(x: Tensor, other: Tensor): Tensor;
+export function min(x: Tensor, kwargs: { dim: number; keepdim?: boolean }): ValuesIndices;
+export function min(x: Tensor, dim: number, kwargs?: { keepdim?: boolean }): ValuesIndices;
+export function min(x: Tensor, dim: number, keepdim?: boolean): ValuesIndices;
+export function min(x: Tensor, ...a: unknown[]): Tensor | ValuesIndices {
+  return extremum("min", x, a);
+}
 
 function argreducePrim(x: Tensor, op: "max" | "min", d: number, keepdim: boolean): Tensor {
   if (x.ndim === 0) return reshape(bind1(P.argreduce!, [reshape(x, [1])], { op, dim: 0 }), keepdim ? [] : []);

@@ -8,13 +8,13 @@ import { P } from "../prims.js";
 import { normDim, shapeStr } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { checkTensor, describe, isScalar, parseArgs, type TensorOrScalar } from "./args.js";
-import { constant, convert, namedPair, scalarTensor, withoutDerivative } from "./base.js";
+import { constant, convert, namedPair, scalarTensor, withoutDerivative, type ValuesIndices } from "./base.js";
 import { div, ge, gt, isnan, logical_not, ne, sub, where } from "./elementwise.js";
 import { gather, index_select, take_along_dim } from "./indexing.js";
 import { reducePrim } from "./reduce.js";
 import { cat, reshape, select, sliceDim, unsqueeze } from "./shape.js";
 
-export function sort(x: Tensor, ...args: unknown[]): Tensor[] & { values: Tensor; indices: Tensor } {
+export function sort(x: Tensor, ...args: unknown[]): ValuesIndices {
   const o = parseArgs("sort", args, ["dim", "descending", "stable"], { dim: -1, descending: false, stable: false });
   if (typeof o.dim === "boolean") throw new TorchTypeError("sort(): argument 'dim' must be int, not bool (pass {descending: true})");
   return surface("sort", () => {
@@ -27,7 +27,7 @@ export function argsort(x: Tensor, ...args: unknown[]): Tensor {
   const o = parseArgs("argsort", args, ["dim", "descending", "stable"], { dim: -1, descending: false, stable: false });
   return sort(x, o)[1]!;
 }
-export function topk(x: Tensor, k: number, ...args: unknown[]): Tensor[] & { values: Tensor; indices: Tensor } {
+export function topk(x: Tensor, k: number, ...args: unknown[]): ValuesIndices {
   const o = parseArgs("topk", args, ["dim", "largest", "sorted"], { dim: -1, largest: true, sorted: true });
   const d = normDim(o.dim, Math.max(x.ndim, 1), "topk");
   const n = x.ndim === 0 ? 1 : x.shape[d]!;
@@ -39,7 +39,7 @@ export function topk(x: Tensor, k: number, ...args: unknown[]): Tensor[] & { val
     return namedPair(sliceDim(v!, d, 0, k), sliceDim(i!, d, 0, k));
   });
 }
-export function kthvalue(x: Tensor, k: number, ...args: unknown[]): Tensor[] & { values: Tensor; indices: Tensor } {
+export function kthvalue(x: Tensor, k: number, ...args: unknown[]): ValuesIndices {
   const o = parseArgs("kthvalue", args, ["dim", "keepdim"], { dim: -1, keepdim: false });
   const d = normDim(o.dim, x.ndim, "kthvalue");
   const size = x.ndim === 0 ? 1 : x.shape[d]!;
@@ -55,7 +55,7 @@ export function kthvalue(x: Tensor, k: number, ...args: unknown[]): Tensor[] & {
  * Lower median along dim from a stable sort. Rows with NaN give NaN at the
  * first NaN's index (median) or ignore NaN (nanmedian), as PyTorch does.
  */
-function medianAlong(op: "median" | "nanmedian", x: Tensor, d: number, keepdim: boolean): Tensor[] & { values: Tensor; indices: Tensor } {
+function medianAlong(op: "median" | "nanmedian", x: Tensor, d: number, keepdim: boolean): ValuesIndices {
   const n = x.shape[d]!;
   if (x.numel() === 0) {
     // nothing to gather from (an empty gather has no lowering): empty results of the reduced shape
@@ -86,7 +86,7 @@ function medianAlong(op: "median" | "nanmedian", x: Tensor, d: number, keepdim: 
   return namedPair(values, indices);
 }
 
-function medianImpl(op: "median" | "nanmedian", x: Tensor, args: unknown[]): any {
+function medianImpl(op: "median" | "nanmedian", x: Tensor, args: unknown[]): Tensor | ValuesIndices {
   checkTensor(op, "input", x);
   const o = parseArgs(op, args, ["dim", "keepdim"], { dim: null, keepdim: false });
   if (x.dtype === bool) throw new TorchError(`"${op}_cpu" not implemented for 'Bool'`);
@@ -107,9 +107,21 @@ function medianImpl(op: "median" | "nanmedian", x: Tensor, args: unknown[]): any
   });
 }
 /** median(input) (lower median of all elements) | median(input, dim, keepdim=False) -> (values, indices). */
-export const median = (x: Tensor, ...args: unknown[]): any => medianImpl("median", x, args);
+export function median(x: Tensor): Tensor;
+export function median(x: Tensor, kwargs: { dim: number; keepdim?: boolean }): ValuesIndices;
+export function median(x: Tensor, dim: number, kwargs?: { keepdim?: boolean }): ValuesIndices;
+export function median(x: Tensor, dim: number, keepdim?: boolean): ValuesIndices;
+export function median(x: Tensor, ...args: unknown[]): Tensor | ValuesIndices {
+  return medianImpl("median", x, args);
+}
 /** nanmedian: median ignoring NaN (NaN only where a row is all NaN). */
-export const nanmedian = (x: Tensor, ...args: unknown[]): any => medianImpl("nanmedian", x, args);
+export function nanmedian(x: Tensor): Tensor;
+export function nanmedian(x: Tensor, kwargs: { dim: number; keepdim?: boolean }): ValuesIndices;
+export function nanmedian(x: Tensor, dim: number, kwargs?: { keepdim?: boolean }): ValuesIndices;
+export function nanmedian(x: Tensor, dim: number, keepdim?: boolean): ValuesIndices;
+export function nanmedian(x: Tensor, ...args: unknown[]): Tensor | ValuesIndices {
+  return medianImpl("nanmedian", x, args);
+}
 
 /**
  * Insertion points by counting: left = #{s : !(s >= v)}, right = #{s : !(s > v)}

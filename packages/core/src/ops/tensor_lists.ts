@@ -85,13 +85,29 @@ function atleast(op: string, nd: number, args: unknown[], lift: (t: Tensor) => T
   const [ts] = tensorsAndKw(op, args);
   return ts.map((t) => (t.ndim >= nd ? t : lift(t)));
 }
-export const atleast_1d = (...args: unknown[]): any => atleast("atleast_1d", 1, args, (t) => reshape(t, [1]));
-export const atleast_2d = (...args: unknown[]): any =>
-  atleast("atleast_2d", 2, args, (t) => (t.ndim === 0 ? reshape(t, [1, 1]) : unsqueeze(t, 0)));
-export const atleast_3d = (...args: unknown[]): any =>
-  atleast("atleast_3d", 3, args, (t) =>
+/** atleast_1d(t) gives a Tensor; atleast_1d(t1, t2, ...) and atleast_1d([t1, ...]) give a Tensor[]. */
+export function atleast_1d(tensor: Tensor): Tensor;
+export function atleast_1d(tensors: readonly Tensor[]): Tensor[];
+export function atleast_1d(...tensors: Tensor[]): Tensor[];
+export function atleast_1d(...args: unknown[]): Tensor | Tensor[] {
+  return atleast("atleast_1d", 1, args, (t) => reshape(t, [1]));
+}
+/** atleast_2d(t) gives a Tensor; atleast_2d(t1, t2, ...) and atleast_2d([t1, ...]) give a Tensor[]. */
+export function atleast_2d(tensor: Tensor): Tensor;
+export function atleast_2d(tensors: readonly Tensor[]): Tensor[];
+export function atleast_2d(...tensors: Tensor[]): Tensor[];
+export function atleast_2d(...args: unknown[]): Tensor | Tensor[] {
+  return atleast("atleast_2d", 2, args, (t) => (t.ndim === 0 ? reshape(t, [1, 1]) : unsqueeze(t, 0)));
+}
+/** atleast_3d(t) gives a Tensor; atleast_3d(t1, t2, ...) and atleast_3d([t1, ...]) give a Tensor[]. */
+export function atleast_3d(tensor: Tensor): Tensor;
+export function atleast_3d(tensors: readonly Tensor[]): Tensor[];
+export function atleast_3d(...tensors: Tensor[]): Tensor[];
+export function atleast_3d(...args: unknown[]): Tensor | Tensor[] {
+  return atleast("atleast_3d", 3, args, (t) =>
     t.ndim === 0 ? reshape(t, [1, 1, 1]) : t.ndim === 1 ? unsqueeze(unsqueeze(t, 0), -1) : unsqueeze(t, -1),
   );
+}
 
 /** column_stack(tensors): 0-D/1-D inputs become columns, then concatenated along dim 1. */
 export function column_stack(tensors: Tensor[]): Tensor {
@@ -106,7 +122,7 @@ export function column_stack(tensors: Tensor[]): Tensor {
 export function dstack(tensors: Tensor[]): Tensor {
   const [ts] = tensorsAndKw("dstack", [tensors]);
   if (!ts.length) throw new TorchError("dstack expects a non-empty TensorList");
-  return cat(atleast_3d(ts) as Tensor[], 2);
+  return cat(atleast_3d(ts), 2);
 }
 export const row_stack = (tensors: Tensor[]): Tensor => vstack(tensors);
 
