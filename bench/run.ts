@@ -152,7 +152,9 @@ async function runJsPeer(peer: PeerId, dataDir: string, cases: Case[]): Promise<
     "--cases", cases.map((c) => c.id).join(",")];
   if (quick) args.push("--quick");
   const code = await new Promise<number>((resolve) => {
-    const env = BLAS_OFF_OF[peer] ? { ...process.env, XLATORCH_BLAS: "off" } : process.env;
+    // the persistent compile cache stays off unless asked for, so each run measures its own compiles
+    const base = { XLATORCH_CACHE_DIR: "off", ...process.env };
+    const env = BLAS_OFF_OF[peer] ? { ...base, XLATORCH_BLAS: "off" } : base;
     const p = spawn(process.execPath, args, { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"], env });
     const others = watchOthers(p.pid);
     let tail = "";
