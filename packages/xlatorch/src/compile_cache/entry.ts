@@ -4,8 +4,8 @@
 // format version, the key and a CRC-32 of the whole file, so a truncated,
 // corrupted, foreign or other-version file is an EntryError, never a wrong
 // payload.
-import * as zlib from "node:zlib";
 import * as flatbuffers from "flatbuffers";
+import { fileCrc } from "../file_crc.js";
 
 export const ENTRY_IDENTIFIER = "XLCC";
 export const ENTRY_FORMAT_VERSION = 1;
@@ -27,20 +27,6 @@ export class EntryError extends Error {
   }
 }
 
-/** CRC-32 as zlib computes it, continuing from `crc` (node:zlib's when present). */
-function crc32(data: Uint8Array, crc = 0): number {
-  const native = (zlib as { crc32?: (d: Uint8Array, v?: number) => number }).crc32;
-  if (native) return native(data, crc) >>> 0;
-  let c = ~crc;
-  for (let i = 0; i < data.length; i++) {
-    c ^= data[i]!;
-    for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xedb88320 & -(c & 1));
-  }
-  return ~c >>> 0;
-}
-/** The file's CRC-32 with its own field (4 bytes at `at`) counted as zeros. */
-const fileCrc = (bytes: Uint8Array, at: number): number =>
-  crc32(bytes.subarray(at + 4), crc32(new Uint8Array(4), crc32(bytes.subarray(0, at))));
 
 /** Serialises an entry; `version` is only for tests that write other versions. */
 export function writeEntry(e: EntryRec, version: number = ENTRY_FORMAT_VERSION): Uint8Array {

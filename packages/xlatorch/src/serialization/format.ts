@@ -1,8 +1,8 @@
 // Writer and reader for checkpoint.fbs, hand-written on the flatbuffers runtime
 // (no flatc in the build). A CRC-32 of the whole file catches corruption and
 // truncation, and the reader bounds-checks every offset it follows besides.
-import * as zlib from "node:zlib";
 import * as flatbuffers from "flatbuffers";
+import { fileCrc } from "../file_crc.js";
 import { TorchError } from "@xlatorch/core";
 
 export const FILE_IDENTIFIER = "XLTC";
@@ -32,21 +32,6 @@ export interface ValueRec {
 }
 export interface CheckpointRec { root: number; values: ValueRec[]; storages: StorageRec[] }
 
-/** CRC-32 as zlib computes it, continuing from `crc` (node:zlib's when present). */
-function crc32(data: Uint8Array, crc = 0): number {
-  const native = (zlib as { crc32?: (d: Uint8Array, v?: number) => number }).crc32;
-  if (native) return native(data, crc) >>> 0;
-  let c = ~crc;
-  for (let i = 0; i < data.length; i++) {
-    c ^= data[i]!;
-    for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xedb88320 & -(c & 1));
-  }
-  return ~c >>> 0;
-}
-
-/** The file's CRC-32, computed with its own field (4 bytes at `at`) as zeros. */
-const fileCrc = (bytes: Uint8Array, at: number): number =>
-  crc32(bytes.subarray(at + 4), crc32(new Uint8Array(4), crc32(bytes.subarray(0, at))));
 
 /** Where Checkpoint.crc32 sits in a buffer this module wrote. */
 function crcField(bytes: Uint8Array): number {
