@@ -8,7 +8,10 @@ if (!(Map as any).groupBy) {
   (Map as any).groupBy = <T, K>(items: Iterable<T>, key: (t: T, i: number) => K) => {
     const m = new Map<K, T[]>();
     let i = 0;
-    for (const it of items) { const k = key(it, i++); m.set(k, [...(m.get(k) ?? []), it]); }
+    for (const it of items) {
+      const k = key(it, i++);
+      m.set(k, [...(m.get(k) ?? []), it]);
+    }
     return m;
   };
 }
@@ -32,7 +35,14 @@ export default defineConfig({
     // more with XLATORCH_BLAS=off, on the JavaScript kernels.
     projects: [
       { extends: true, test: { name: "default", include: ["tests/**/*.test.ts", "packages/*/test/**/*.test.ts"] } },
-      { extends: true, test: { name: "blas-off", include: ["tests/*.fixtures.test.ts", "tests/cpu_blas.test.ts"], env: { XLATORCH_BLAS: "off", XLATORCH_CACHE_DIR: "off" } } },
+      {
+        extends: true,
+        test: {
+          name: "blas-off",
+          include: ["tests/*.fixtures.test.ts", "tests/cpu_blas.test.ts"],
+          env: { XLATORCH_BLAS: "off", XLATORCH_CACHE_DIR: "off" },
+        },
+      },
     ],
   },
 });

@@ -49,7 +49,10 @@ try {
     const make = factoryFor(c, peer);
     if (!make) continue;
     const skip = c.skip?.[peer];
-    if (skip) { report.results[c.id] = { skipped: skip }; continue; }
+    if (skip) {
+      report.results[c.id] = { skipped: skip };
+      continue;
+    }
     process.stderr.write(`  [${peer}] ${c.id} ... `);
     try {
       const xla = peer === "xlatorch-xla" || peer === "xlatorch-xla-noblas" ? loaded.ctx.lib.xla : undefined;

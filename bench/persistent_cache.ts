@@ -14,25 +14,50 @@ import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const child = fileURLToPath(new URL("./programs/digits_first_step.ts", import.meta.url));
-const arg = (name: string) => { const i = process.argv.indexOf(name); return i > 0 ? process.argv[i + 1] : undefined; };
+const arg = (name: string) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
 const rounds = Number(arg("--rounds") ?? 5);
 const jsonOut = arg("--json");
 
-interface Metrics { uncachedCompiles: number; persistentCacheHits: number; persistentCacheMisses: number; compileMs: number; persistentCacheMs: number; lowerMs: number; traceMs: number; executeMs: number }
-interface Run { wallToFirstStepMs: number; wallTotalMs: number; firstStepMs: number; importMs: number; losses: number[]; atFirstStep: Metrics; total: Metrics }
+interface Metrics {
+  uncachedCompiles: number;
+  persistentCacheHits: number;
+  persistentCacheMisses: number;
+  compileMs: number;
+  persistentCacheMs: number;
+  lowerMs: number;
+  traceMs: number;
+  executeMs: number;
+}
+interface Run {
+  wallToFirstStepMs: number;
+  wallTotalMs: number;
+  firstStepMs: number;
+  importMs: number;
+  losses: number[];
+  atFirstStep: Metrics;
+  total: Metrics;
+}
 
 function runChild(cacheDir: string): Promise<Run> {
   return new Promise((resolve, reject) => {
     const start = performance.now();
-    let firstAt = 0, out = "", err = "";
+    let firstAt = 0,
+      out = "",
+      err = "";
     const p = spawn(process.execPath, ["--import", "tsx", child], {
-      cwd: root, env: { ...process.env, XLATORCH_CACHE_DIR: cacheDir, XLATORCH_QUIET: "1", TSX_TSCONFIG_PATH: "tsconfig.json" },
+      cwd: root,
+      env: { ...process.env, XLATORCH_CACHE_DIR: cacheDir, XLATORCH_QUIET: "1", TSX_TSCONFIG_PATH: "tsconfig.json" },
     });
     p.stdout.on("data", (d: Buffer) => {
       out += d.toString();
       if (!firstAt && out.includes("first-step\n")) firstAt = performance.now();
     });
-    p.stderr.on("data", (d: Buffer) => { err += d.toString(); });
+    p.stderr.on("data", (d: Buffer) => {
+      err += d.toString();
+    });
     p.on("close", (code) => {
       if (code !== 0) return reject(new Error(`child exited ${code}: ${err}`));
       const r = JSON.parse(out.trim().split("\n").at(-1)!) as Omit<Run, "wallToFirstStepMs" | "wallTotalMs">;
@@ -41,10 +66,15 @@ function runChild(cacheDir: string): Promise<Run> {
   });
 }
 
-const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); const n = s.length; return n % 2 ? s[(n - 1) / 2]! : (s[n / 2 - 1]! + s[n / 2]!) / 2; };
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const n = s.length;
+  return n % 2 ? s[(n - 1) / 2]! : (s[n / 2 - 1]! + s[n / 2]!) / 2;
+};
 
 await runChild("off"); // tsx transform cache warm-up
-const first: Run[] = [], second: Run[] = [];
+const first: Run[] = [],
+  second: Run[] = [];
 for (let r = 0; r < rounds; r++) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "xlatorch-bench-cache-"));
   try {
@@ -53,7 +83,8 @@ for (let r = 0; r < rounds; r++) {
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
-  if (JSON.stringify(first.at(-1)!.losses) !== JSON.stringify(second.at(-1)!.losses)) throw new Error("losses differ between the first and the second run");
+  if (JSON.stringify(first.at(-1)!.losses) !== JSON.stringify(second.at(-1)!.losses))
+    throw new Error("losses differ between the first and the second run");
 }
 
 // In process: per module of the same program, the CPU runtime's compile (plan
@@ -69,7 +100,10 @@ const { cacheKey } = await import("../packages/xlatorch/src/compile_cache/index.
 type Module = Parameters<InstanceType<typeof CpuRuntime>["compile"]>[0];
 const modules: Module[] = [];
 class Capturing extends CpuRuntime {
-  override compile(m: Module) { modules.push(m); return super.compile(m); }
+  override compile(m: Module) {
+    modules.push(m);
+    return super.compile(m);
+  }
 }
 const rt = new Capturing();
 setRuntime(rt);
@@ -80,11 +114,26 @@ setRuntime(rt);
   const model = new torch.nn.Sequential(new torch.nn.Linear(64, 64), new torch.nn.ReLU(), new torch.nn.Linear(64, 10)).to("xla");
   const opt = new torch.optim.SGD(model.parameters(), { lr: 0.5, momentum: 0.5 });
   for (let s = 0; s < 5; s++) {
-    const loss = new torch.nn.CrossEntropyLoss()(model(images.getitem(`${s * 128}:${(s + 1) * 128}`).to("xla")), labels.getitem(`${s * 128}:${(s + 1) * 128}`).to("xla"));
-    opt.zero_grad(); loss.backward(); opt.step(); loss.item();
+    const loss = new torch.nn.CrossEntropyLoss()(
+      model(images.getitem(`${s * 128}:${(s + 1) * 128}`).to("xla")),
+      labels.getitem(`${s * 128}:${(s + 1) * 128}`).to("xla"),
+    );
+    opt.zero_grad();
+    loss.backward();
+    opt.step();
+    loss.item();
   }
 }
-const time = (f: () => unknown) => { for (let i = 0; i < 5; i++) f(); const ts: number[] = []; for (let i = 0; i < 30; i++) { const t = performance.now(); f(); ts.push(performance.now() - t); } return median(ts); };
+const time = (f: () => unknown) => {
+  for (let i = 0; i < 5; i++) f();
+  const ts: number[] = [];
+  for (let i = 0; i < 30; i++) {
+    const t = performance.now();
+    f();
+    ts.push(performance.now() - t);
+  }
+  return median(ts);
+};
 const fresh = new CpuRuntime();
 const perModule = modules.map((m) => {
   const bytes = fresh.serializeExecutable(fresh.compile(m));

@@ -18,7 +18,10 @@ v8.setFlagsFromString("--expose-gc");
 const gc = vm.runInNewContext("gc") as () => void;
 
 const argv = process.argv.slice(2);
-const opt = (name: string, d: number) => { const i = argv.indexOf(`--${name}`); return i >= 0 ? Number(argv[i + 1]) : d; };
+const opt = (name: string, d: number) => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(argv[i + 1]) : d;
+};
 const RUNS = opt("runs", 15);
 const ITERS = opt("iters", 5000);
 const ONLY = argv.includes("--only") ? argv[argv.indexOf("--only") + 1] : null;
@@ -37,31 +40,54 @@ const useStub = (): void => core.registerDevice(stubBackend);
 
 function plain(device: string): Case {
   return {
-    name: "plain y.mul(1.5).add(x)", device,
+    name: "plain y.mul(1.5).add(x)",
+    device,
     build: () => {
       const x = torch.randn(16, 16).to(device);
-      return () => { let y = x; for (let i = 0; i < ITERS; i++) y = y.mul(1.5).add(x); return y; };
+      return () => {
+        let y = x;
+        for (let i = 0; i < ITERS; i++) y = y.mul(1.5).add(x);
+        return y;
+      };
     },
   };
 }
 function autograd(device: string): Case {
   return {
-    name: "autograd y.matmul(w).tanh()", device,
+    name: "autograd y.matmul(w).tanh()",
+    device,
     build: () => {
       const x = torch.randn(16, 16).to(device);
       const w = torch.randn(16, 16).mul(0.1).to(device).requires_grad_();
-      return () => { let y = x; for (let i = 0; i < ITERS; i++) y = y.matmul(w).tanh(); return y; };
+      return () => {
+        let y = x;
+        for (let i = 0; i < ITERS; i++) y = y.matmul(w).tanh();
+        return y;
+      };
     },
   };
 }
 
-const median = (a: number[]) => { const s = [...a].sort((p, q) => p - q); return s[s.length >> 1]!; };
+const median = (a: number[]) => {
+  const s = [...a].sort((p, q) => p - q);
+  return s[s.length >> 1]!;
+};
 
-const cases: (Case | (() => void))[] = [plain("cpu"), plain("xla"), autograd("cpu"), autograd("xla"), useStub,
-  { ...plain("xla"), label: "stub" }, { ...autograd("xla"), label: "stub" }];
+const cases: (Case | (() => void))[] = [
+  plain("cpu"),
+  plain("xla"),
+  autograd("cpu"),
+  autograd("xla"),
+  useStub,
+  { ...plain("xla"), label: "stub" },
+  { ...autograd("xla"), label: "stub" },
+];
 console.log(`record_overhead: ${ITERS} iterations x 2 ops, median of ${RUNS} runs, node ${process.version}`);
 for (const c of cases) {
-  if (typeof c === "function") { c(); continue; }
+  if (typeof c === "function") {
+    c();
+    continue;
+  }
   if (ONLY && (c.label ?? c.device) !== ONLY) continue;
   const fn = c.build();
   for (let i = 0; i < 3; i++) fn(); // warm-up
@@ -73,5 +99,7 @@ for (const c of cases) {
     const t1 = process.hrtime.bigint();
     times.push(Number(t1 - t0) / 1e3 / (2 * ITERS));
   }
-  console.log(`${(c.label ?? c.device).padEnd(4)} ${c.name.padEnd(30)} ${median(times).toFixed(3).padStart(8)} us/op  (min ${Math.min(...times).toFixed(3)})`);
+  console.log(
+    `${(c.label ?? c.device).padEnd(4)} ${c.name.padEnd(30)} ${median(times).toFixed(3).padStart(8)} us/op  (min ${Math.min(...times).toFixed(3)})`,
+  );
 }

@@ -45,12 +45,16 @@ function machine(): Record<string, unknown> {
   const info = fs.readFileSync("/proc/cpuinfo", "utf8");
   const field = (k: string) => new RegExp(`^${k}\\s*:\\s*(.*)$`, "m").exec(info)?.[1]?.trim();
   const flags = (field("flags") ?? "").split(/\s+/);
-  const simd = ["sse4_2", "avx", "avx2", "fma", "avx512f", "avx512bw", "avx512vl", "avx512_bf16", "avx512_vnni"].filter((f) => flags.includes(f));
+  const simd = ["sse4_2", "avx", "avx2", "fma", "avx512f", "avx512bw", "avx512vl", "avx512_bf16", "avx512_vnni"].filter((f) =>
+    flags.includes(f),
+  );
   let gitRev = "?";
   try {
     gitRev = fs.readFileSync(path.join(ROOT, ".git", "HEAD"), "utf8").trim();
     if (gitRev.startsWith("ref: ")) gitRev = fs.readFileSync(path.join(ROOT, ".git", gitRev.slice(5)), "utf8").trim();
-  } catch { /* not a checkout */ }
+  } catch {
+    /* not a checkout */
+  }
   return {
     cpu_model: field("model name"),
     cpu_family: field("cpu family"),
@@ -71,7 +75,12 @@ function machine(): Record<string, unknown> {
     // What was measured is the working tree: list library files that differ from HEAD.
     packages_uncommitted: (() => {
       const r = spawnSync("git", ["status", "--porcelain", "--", "packages"], { cwd: ROOT, encoding: "utf8" });
-      return r.status === 0 ? r.stdout.split("\n").filter(Boolean).map((l) => l.trim()) : ["(git status failed)"];
+      return r.status === 0
+        ? r.stdout
+            .split("\n")
+            .filter(Boolean)
+            .map((l) => l.trim())
+        : ["(git status failed)"];
     })(),
   };
 }
@@ -101,7 +110,10 @@ function watchOthers(pid: number | undefined): () => number | undefined {
   const own = (): number | undefined => {
     try {
       const t = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-      const f = t.slice(t.lastIndexOf(")") + 2).split(" ").map(Number);
+      const f = t
+        .slice(t.lastIndexOf(")") + 2)
+        .split(" ")
+        .map(Number);
       return f[11]! + f[12]! + f[13]! + f[14]!; // utime stime cutime cstime
     } catch {
       return undefined;
@@ -148,8 +160,20 @@ async function runJsPeer(peer: PeerId, dataDir: string, cases: Case[]): Promise<
   const tsxLoader = pathToFileURL(require.resolve("tsx")).href;
   const nodeArgs: string[] = [];
   if (profPeer === peer) nodeArgs.push("--cpu-prof", "--cpu-prof-dir", path.join(BENCH, "results", "profiles"));
-  const args = [...nodeArgs, "--import", tsxLoader, path.join(BENCH, "peer.ts"), "--peer", peer, "--data", dataDir, "--out", outFile,
-    "--cases", cases.map((c) => c.id).join(",")];
+  const args = [
+    ...nodeArgs,
+    "--import",
+    tsxLoader,
+    path.join(BENCH, "peer.ts"),
+    "--peer",
+    peer,
+    "--data",
+    dataDir,
+    "--out",
+    outFile,
+    "--cases",
+    cases.map((c) => c.id).join(","),
+  ];
   if (quick) args.push("--quick");
   const code = await new Promise<number>((resolve) => {
     // the persistent compile cache stays off unless asked for, so each run measures its own compiles
@@ -166,7 +190,14 @@ async function runJsPeer(peer: PeerId, dataDir: string, cases: Case[]): Promise<
     });
     p.on("close", (c) => {
       othersBusy[peer] = others();
-      if (c !== 0) process.stderr.write(`  [${peer}] exited ${c}: ${tail.split("\n").filter((l) => l.length < 300).slice(-5).join(" | ")}\n`);
+      if (c !== 0)
+        process.stderr.write(
+          `  [${peer}] exited ${c}: ${tail
+            .split("\n")
+            .filter((l) => l.length < 300)
+            .slice(-5)
+            .join(" | ")}\n`,
+        );
       resolve(c ?? -1);
     });
   });
@@ -198,7 +229,10 @@ async function runTorch(dataDir: string, cases: Case[]): Promise<PeerReport> {
     p.stdout.on("data", (d) => (out += d));
     p.stderr.on("data", (d) => process.stderr.write(d));
     p.on("error", (e) => resolve({ code: -1, out: String(e) }));
-    p.on("close", (code) => { othersBusy.torch = others(); resolve({ code: code ?? -1, out }); });
+    p.on("close", (code) => {
+      othersBusy.torch = others();
+      resolve({ code: code ?? -1, out });
+    });
   });
   try {
     const rep = JSON.parse(r.out.trim().split("\n").pop()!) as PeerReport;
@@ -264,19 +298,29 @@ try {
     let bestOthers = Infinity;
     for (let attempt = 0; attempt <= retries; attempt++) {
       const busy = await waitQuiet(maxWaitS);
-      process.stderr.write(`peer ${p}${attempt ? ` (again, ${attempt}/${retries})` : ""} (machine ${(busy * 100).toFixed(0)}% busy before start)\n`);
+      process.stderr.write(
+        `peer ${p}${attempt ? ` (again, ${attempt}/${retries})` : ""} (machine ${(busy * 100).toFixed(0)}% busy before start)\n`,
+      );
       const r = p === "torch" ? await runTorch(dataDir, cases) : await runJsPeer(p, dataDir, cases);
       const o = othersBusy[p] ?? 0;
-      if (!rep || o < bestOthers) { rep = r; bestOthers = o; backgroundBusy[p] = +busy.toFixed(3); }
+      if (!rep || o < bestOthers) {
+        rep = r;
+        bestOthers = o;
+        backgroundBusy[p] = +busy.toFixed(3);
+      }
       if (!r.available || o <= 0.15) break;
       process.stderr.write(`  [${p}] other processes used ${(o * 100).toFixed(0)}% of the machine during this run\n`);
     }
     othersBusy[p] = bestOthers;
     if (!rep!.available) process.stderr.write(`  [${p}] not available: ${rep!.why}\n`);
-    else if (bestOthers > 0.15) process.stderr.write(`  [${p}] warning: kept a run during which other processes used ${(bestOthers * 100).toFixed(0)}% of the machine\n`);
+    else if (bestOthers > 0.15)
+      process.stderr.write(
+        `  [${p}] warning: kept a run during which other processes used ${(bestOthers * 100).toFixed(0)}% of the machine\n`,
+      );
     reports.set(p, rep!);
     if (needed.has(p) && !rep!.available && !ignoreNeeds) {
-      for (const c of cases) if (c.needs?.includes(p)) dropped.push({ id: c.id, why: `needs ${p}: ${rep!.why}`, group: c.group ?? "eager-cpu" });
+      for (const c of cases)
+        if (c.needs?.includes(p)) dropped.push({ id: c.id, why: `needs ${p}: ${rep!.why}`, group: c.group ?? "eager-cpu" });
       cases = cases.filter((c) => !c.needs?.includes(p));
     }
   }
@@ -294,7 +338,12 @@ try {
     const g = nameOpt ?? c.group;
     if (!groups.has(g)) groups.set(g, []);
   }
-  for (const [group, gcases] of groups) summarise(group, gcases, dropped.filter((d) => (nameOpt ?? d.group) === group));
+  for (const [group, gcases] of groups)
+    summarise(
+      group,
+      gcases,
+      dropped.filter((d) => (nameOpt ?? d.group) === group),
+    );
   console.log(`\n(${((Date.now() - t0) / 1000).toFixed(0)} s)`);
 
   /** torch.xla.metrics() over each case's timed calls, per call. */
@@ -306,7 +355,9 @@ try {
       const n = info?.xla_calls_measured as number | undefined;
       if (!m || !n) continue;
       const per = (k: string, d = 2) => (typeof m[k] === "number" ? (m[k]! / n).toFixed(d) : "?");
-      rows.push(`| ${c.id} | ${n} | ${m.uncachedCompiles} | ${m.cachedCompiles} | ${per("executions")} | ${per("opsRecorded", 0)} | ${per("traceMs", 3)} | ${per("lowerMs", 3)} | ${per("compileMs", 3)} | ${per("executeMs", 3)} |`);
+      rows.push(
+        `| ${c.id} | ${n} | ${m.uncachedCompiles} | ${m.cachedCompiles} | ${per("executions")} | ${per("opsRecorded", 0)} | ${per("traceMs", 3)} | ${per("lowerMs", 3)} | ${per("compileMs", 3)} | ${per("executeMs", 3)} |`,
+      );
     }
     if (!rows.length) return [];
     return [
@@ -335,7 +386,9 @@ try {
     }
 
     // Table: each peer's figure, then subject ÷ peer time ratios.
-    const shown = order.filter((p) => peerHasWork(p, cases) && (!reports.get(p)?.available || cases.some((c) => reports.get(p)!.results[c.id])));
+    const shown = order.filter(
+      (p) => peerHasWork(p, cases) && (!reports.get(p)?.available || cases.some((c) => reports.get(p)!.results[c.id])),
+    );
     const lines: string[] = [];
     lines.push(`| case | unit | ${shown.join(" | ")} |`);
     lines.push(`| --- | --- | ${shown.map(() => "---:").join(" | ")} |`);
@@ -367,7 +420,8 @@ try {
     const flagged: string[] = [];
     for (const c of cases) {
       const r = ratios[c.id]!;
-      if ((r["tfjs-cpu"] ?? 0) > 50) flagged.push(`${c.id}: ${c.subject ?? "xlatorch"} is ${r["tfjs-cpu"]!.toFixed(0)}× slower than TF.js cpu`);
+      if ((r["tfjs-cpu"] ?? 0) > 50)
+        flagged.push(`${c.id}: ${c.subject ?? "xlatorch"} is ${r["tfjs-cpu"]!.toFixed(0)}× slower than TF.js cpu`);
       for (const [p, v] of Object.entries(checks[c.id]!)) if (v !== "ok") flagged.push(`${c.id}: ${p} output ${v} vs reference`);
       for (const p of order) {
         const e = reports.get(p)?.results[c.id]?.error;
@@ -389,18 +443,38 @@ try {
       fs.mkdirSync(resDir, { recursive: true });
       const peersOut: Record<string, unknown> = {};
       for (const p of shown) {
-      const rep = reports.get(p)!;
-      peersOut[p] = { available: rep.available, why: rep.why, about: rep.about, machine_busy_before_start: backgroundBusy[p], other_processes_cpu_share_during_run: othersBusy[p] === undefined ? undefined : +othersBusy[p]!.toFixed(3) };
-    }
+        const rep = reports.get(p)!;
+        peersOut[p] = {
+          available: rep.available,
+          why: rep.why,
+          about: rep.about,
+          machine_busy_before_start: backgroundBusy[p],
+          other_processes_cpu_share_during_run: othersBusy[p] === undefined ? undefined : +othersBusy[p]!.toFixed(3),
+        };
+      }
       const json = {
-        name, command: cmd, quick, policy: quick ? QUICK : FULL, machine: mach, peers: peersOut,
+        name,
+        command: cmd,
+        quick,
+        policy: quick ? QUICK : FULL,
+        machine: mach,
+        peers: peersOut,
         cases: cases.map((c) => ({
-          id: c.id, title: c.title, unit: c.unit, flops: c.flops, subject: c.subject ?? "xlatorch",
-          results: Object.fromEntries(order.map((p) => {
-            const r = reports.get(p)?.results[c.id];
-            return [p, r ? { ...r, figure: figure(c, r) } : undefined];
-          }).filter(([, r]) => r)),
-          ratios: ratios[c.id], checks: checks[c.id],
+          id: c.id,
+          title: c.title,
+          unit: c.unit,
+          flops: c.flops,
+          subject: c.subject ?? "xlatorch",
+          results: Object.fromEntries(
+            order
+              .map((p) => {
+                const r = reports.get(p)?.results[c.id];
+                return [p, r ? { ...r, figure: figure(c, r) } : undefined];
+              })
+              .filter(([, r]) => r),
+          ),
+          ratios: ratios[c.id],
+          checks: checks[c.id],
         })),
         not_run: dropped,
         flags: flagged,
@@ -413,7 +487,9 @@ try {
         if (!rep.available) return `- **${p}**: not available: ${rep.why}`;
         const a = { ...(rep.about ?? {}) };
         delete a.blas_runtime;
-        return `- **${p}**: ${Object.entries(a).map(([k, v]) => `${k} ${typeof v === "string" ? v : JSON.stringify(v)}`).join("; ")}`;
+        return `- **${p}**: ${Object.entries(a)
+          .map(([k, v]) => `${k} ${typeof v === "string" ? v : JSON.stringify(v)}`)
+          .join("; ")}`;
       });
       const md = [
         `# Benchmarks: ${name}`,
@@ -425,7 +501,9 @@ try {
         `- CPU: ${mach.cpu_model} (family ${mach.cpu_family}, model ${mach.cpu_model_number}, stepping ${mach.cpu_stepping}${mach.hypervisor ? ", under a hypervisor" : ""}), ${mach.cores} cores; SIMD: ${(mach.simd as string[]).join(", ")}`,
         `- Memory ${mach.memory_gib} GiB; ${mach.os}; load average at start ${(mach.loadavg_at_start as number[]).join(" ")}; share of the machine's CPU used by other processes while each peer ran: ${shown.map((p) => `${p} ${((othersBusy[p] ?? NaN) * 100).toFixed(0)}%`).join(", ")}`,
         `- Node ${mach.node} (V8 ${mach.v8}); repository HEAD ${mach.git_head}${(mach.packages_uncommitted as string[]).length ? `, plus ${(mach.packages_uncommitted as string[]).length} uncommitted changes under packages/ (listed in the JSON)` : ", packages/ clean"}`,
-        tp ? `- PyTorch ${tp.version} (Python ${tp.python}), ${tp.threads} threads; build BLAS_INFO=${tp.build_blas_info}, LAPACK_INFO=${tp.build_lapack_info}, CPU capability ${tp.cpu_capability}; BLAS loaded at run time: ${(br?.libraries as string[] | undefined)?.join(", ") || "none found"}${br?.openblas_config ? ` (${br.openblas_config}; core ${br.openblas_core}; ${br.openblas_threads} threads)` : ""}` : "- PyTorch: not run",
+        tp
+          ? `- PyTorch ${tp.version} (Python ${tp.python}), ${tp.threads} threads; build BLAS_INFO=${tp.build_blas_info}, LAPACK_INFO=${tp.build_lapack_info}, CPU capability ${tp.cpu_capability}; BLAS loaded at run time: ${(br?.libraries as string[] | undefined)?.join(", ") || "none found"}${br?.openblas_config ? ` (${br.openblas_config}; core ${br.openblas_core}; ${br.openblas_threads} threads)` : ""}`
+          : "- PyTorch: not run",
         "",
         "## Peers",
         "",
@@ -447,10 +525,17 @@ try {
         "",
         "Each peer's full output (computed once, outside the timing) is reduced to [sum, sum |x|, first, last] and compared with PyTorch's within the case's tolerance.",
         "",
-        ...cases.map((c) => `- ${c.id}: ${Object.entries(checks[c.id]!).map(([p, v]) => `${p} ${v}`).join(", ") || "no reference"}`),
+        ...cases.map(
+          (c) =>
+            `- ${c.id}: ${
+              Object.entries(checks[c.id]!)
+                .map(([p, v]) => `${p} ${v}`)
+                .join(", ") || "no reference"
+            }`,
+        ),
         "",
         ...xlaSection(cases),
-      ...(dropped.length ? ["## Not run", "", ...dropped.map((d) => `- ${d.id}: ${d.why}`), ""] : []),
+        ...(dropped.length ? ["## Not run", "", ...dropped.map((d) => `- ${d.id}: ${d.why}`), ""] : []),
         ...(flagged.length ? ["## Flags", "", ...flagged.map((f) => `- ${f}`), ""] : []),
       ].join("\n");
       fs.writeFileSync(path.join(resDir, `${name}.md`), md);

@@ -15,12 +15,14 @@ setRuntime(new NullRuntime());
 // HIDDEN=6 gives a step of about 330 recorded nodes
 const step = mlpAdamStep(Number(process.env.HIDDEN ?? 2));
 for (let i = 0; i < 300; i++) step();
-const WINDOWS = Number(process.env.WINDOWS ?? 20), STEPS = 500;
+const WINDOWS = Number(process.env.WINDOWS ?? 20),
+  STEPS = 500;
 const before = torch.xla.metrics().opsRecorded;
 const ms: number[] = [];
 const cpu: number[] = [];
 for (let w = 0; w < WINDOWS; w++) {
-  const t0 = performance.now(), c0 = process.cpuUsage();
+  const t0 = performance.now(),
+    c0 = process.cpuUsage();
   for (let i = 0; i < STEPS; i++) step();
   ms.push((performance.now() - t0) / STEPS);
   const c = process.cpuUsage(c0);
@@ -29,6 +31,9 @@ for (let w = 0; w < WINDOWS; w++) {
 const ops = (torch.xla.metrics().opsRecorded - before) / (WINDOWS * STEPS);
 ms.sort((a, b) => a - b);
 cpu.sort((a, b) => a - b);
-const best = ms[0]!, median = ms[WINDOWS >> 1]!;
+const best = ms[0]!,
+  median = ms[WINDOWS >> 1]!;
 // CPU time of the process (user + system, so a garbage collector's helper threads count too): less disturbed by other load than wall time
-console.log(`ms/step best ${best.toFixed(3)} median ${median.toFixed(3)} (cpu time: best ${cpu[0]!.toFixed(3)} median ${cpu[WINDOWS >> 1]!.toFixed(3)}), ops/step ${ops.toFixed(1)}, µs/op best ${((1000 * best) / ops).toFixed(2)}`);
+console.log(
+  `ms/step best ${best.toFixed(3)} median ${median.toFixed(3)} (cpu time: best ${cpu[0]!.toFixed(3)} median ${cpu[WINDOWS >> 1]!.toFixed(3)}), ops/step ${ops.toFixed(1)}, µs/op best ${((1000 * best) / ops).toFixed(2)}`,
+);

@@ -14,11 +14,17 @@ import { NullRuntime } from "./lib/null_runtime.js";
 import { mlpAdamStep } from "./programs/mlp_adam_step.js";
 
 const argv = process.argv.slice(2);
-const arg = (name: string) => { const i = argv.indexOf(`--${name}`); return i >= 0 ? argv[i + 1] : undefined; };
+const arg = (name: string) => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? argv[i + 1] : undefined;
+};
 const REPS = Number(arg("reps") ?? 500);
 const xla = torch.xla;
 
-const median = (a: number[]) => { const s = [...a].sort((p, q) => p - q); return s[s.length >> 1]!; };
+const median = (a: number[]) => {
+  const s = [...a].sort((p, q) => p - q);
+  return s[s.length >> 1]!;
+};
 /** Median over REPS repetitions (after WARM untimed ones) of the time `timed` takes; `untimed` runs around it. */
 function per(reps: number, timed: () => void, untimed: () => void = () => {}): number {
   const ts: number[] = [];
@@ -35,18 +41,40 @@ const WARM = 50;
 
 const x16 = () => torch.randn(16, 16).to("xla");
 /** A chain of `n` recorded ops (n/2 mul-by-scalar + add pairs). */
-const chain = (x: torch.Tensor, n: number) => { let y = x; for (let i = 0; i < n / 2; i++) y = y.mul(1.5).add(x); return y; };
+const chain = (x: torch.Tensor, n: number) => {
+  let y = x;
+  for (let i = 0; i < n / 2; i++) y = y.mul(1.5).add(x);
+  return y;
+};
 
 function recordUsPerOp(): number {
-  const n = 1000, x = x16();
+  const n = 1000,
+    x = x16();
   let y = x;
-  return (per(REPS, () => { y = chain(x, n); }, () => xla.sync(y)) * 1000) / n;
+  return (
+    (per(
+      REPS,
+      () => {
+        y = chain(x, n);
+      },
+      () => xla.sync(y),
+    ) *
+      1000) /
+    n
+  );
 }
 
 function cacheHitMs(): number {
-  const n = 1000, x = x16();
+  const n = 1000,
+    x = x16();
   let y = x;
-  return per(REPS, () => xla.sync(y), () => { y = chain(x, n); });
+  return per(
+    REPS,
+    () => xla.sync(y),
+    () => {
+      y = chain(x, n);
+    },
+  );
 }
 
 function trainStep(): { opsPerStep: number; hostMs: number } {
@@ -59,7 +87,10 @@ function trainStep(): { opsPerStep: number; hostMs: number } {
 
 const cpuRuntime = getRuntime();
 const results: Record<string, Record<string, number>> = {};
-for (const [name, rt] of [["null", new NullRuntime()], ["cpu-runtime", cpuRuntime]] as const) {
+for (const [name, rt] of [
+  ["null", new NullRuntime()],
+  ["cpu-runtime", cpuRuntime],
+] as const) {
   setRuntime(rt);
   xla.set_execution_mode("fused");
   xla.clear_compilation_cache();
@@ -75,7 +106,13 @@ console.log(`xla host overhead, median of ${REPS} repetitions, node ${process.ve
 console.log("| runtime | record (us/op) | cache-hit cut, 1000 nodes (ms) | fused training step (ops) | training step (ms) |");
 console.log("| --- | --- | --- | --- | --- |");
 for (const [k, r] of Object.entries(results)) {
-  console.log(`| ${k} | ${fmt(r.record_us_per_op!)} | ${fmt(r.cache_hit_1000_nodes_ms!)} | ${r.train_step_ops} | ${fmt(r.train_step_ms!)} |`);
+  console.log(
+    `| ${k} | ${fmt(r.record_us_per_op!)} | ${fmt(r.cache_hit_1000_nodes_ms!)} | ${r.train_step_ops} | ${fmt(r.train_step_ms!)} |`,
+  );
 }
 const out = arg("json");
-if (out) writeFileSync(out, JSON.stringify({ node: process.version, cpu: os.cpus()[0]?.model, cores: os.cpus().length, reps: REPS, results }, null, 2) + "\n");
+if (out)
+  writeFileSync(
+    out,
+    JSON.stringify({ node: process.version, cpu: os.cpus()[0]?.model, cores: os.cpus().length, reps: REPS, results }, null, 2) + "\n",
+  );

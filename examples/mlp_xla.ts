@@ -17,7 +17,8 @@ export function run(log: (s: string) => void = console.log, device = "xla", epoc
   const nTrain = 1536;
   const train = new TensorDataset(images.getitem(`:${nTrain}`), labels.getitem(`:${nTrain}`));
   const loader = new DataLoader(train, { batch_size: 128, shuffle: true, drop_last: true });
-  const testX = images.getitem(`${nTrain}:`).to(device), testY = labels.getitem(`${nTrain}:`).to(device);
+  const testX = images.getitem(`${nTrain}:`).to(device),
+    testY = labels.getitem(`${nTrain}:`).to(device);
 
   const model = new nn.Sequential(new nn.Linear(64, 64), new nn.ReLU(), new nn.Linear(64, 10)).to(device);
   const loss_fn = new nn.CrossEntropyLoss();

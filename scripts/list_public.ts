@@ -3,14 +3,22 @@
 import * as torch from "xlatorch";
 import * as core from "@xlatorch/core";
 
-const fns = (o: object) => Object.keys(o).filter((k) => typeof (o as Record<string, unknown>)[k] === "function" && !k.startsWith("_")).sort();
+const fns = (o: object) =>
+  Object.keys(o)
+    .filter((k) => typeof (o as Record<string, unknown>)[k] === "function" && !k.startsWith("_"))
+    .sort();
 // classes (possibly behind the keyword-form Proxy, which hides their source): constructible with a prototype
-const isClass = (f: unknown) => typeof f === "function" && /^class\b|native code/.test(Function.prototype.toString.call(f)) && typeof (f as { prototype?: unknown }).prototype === "object";
+const isClass = (f: unknown) =>
+  typeof f === "function" &&
+  /^class\b|native code/.test(Function.prototype.toString.call(f)) &&
+  typeof (f as { prototype?: unknown }).prototype === "object";
 const proto = torch.Tensor.prototype as unknown as Record<string, unknown>;
-const methods = Object.getOwnPropertyNames(proto).filter((k) => {
-  const d = Object.getOwnPropertyDescriptor(proto, k);
-  return k !== "constructor" && !k.startsWith("_") && typeof d?.value === "function";
-}).sort();
+const methods = Object.getOwnPropertyNames(proto)
+  .filter((k) => {
+    const d = Object.getOwnPropertyDescriptor(proto, k);
+    return k !== "constructor" && !k.startsWith("_") && typeof d?.value === "function";
+  })
+  .sort();
 const nn = torch.nn as unknown as Record<string, unknown>;
 const coreRec = core as unknown as Record<string, unknown>;
 const out = {
@@ -19,9 +27,15 @@ const out = {
   torch: fns(core).filter((k) => !isClass(coreRec[k])),
   tensor: methods,
   functional: fns(torch.nn.functional),
-  modules: Object.keys(nn).filter((k) => isClass(nn[k])).sort(),
-  optim: Object.keys(torch.optim).filter((k) => isClass((torch.optim as Record<string, unknown>)[k])).sort(),
-  lr_scheduler: Object.keys(torch.optim.lr_scheduler).filter((k) => isClass((torch.optim.lr_scheduler as Record<string, unknown>)[k])).sort(),
+  modules: Object.keys(nn)
+    .filter((k) => isClass(nn[k]))
+    .sort(),
+  optim: Object.keys(torch.optim)
+    .filter((k) => isClass((torch.optim as Record<string, unknown>)[k]))
+    .sort(),
+  lr_scheduler: Object.keys(torch.optim.lr_scheduler)
+    .filter((k) => isClass((torch.optim.lr_scheduler as Record<string, unknown>)[k]))
+    .sort(),
   nn_utils: fns(torch.nn.utils),
   init: fns(torch.nn.init),
 };

@@ -36,7 +36,10 @@ describe.each(["cpu", "xla"])("autograd on %s", (device) => {
   it("hooks see and may replace gradients; retain_grad keeps a non-leaf's grad", () => {
     const x = leaf([1, 2]);
     const seen: number[][] = [];
-    x.register_hook((g) => { seen.push(g.tolist() as number[]); return g.mul(2); });
+    x.register_hook((g) => {
+      seen.push(g.tolist() as number[]);
+      return g.mul(2);
+    });
     const h = x.mul(3);
     h.retain_grad();
     h.sum().backward();
@@ -78,8 +81,14 @@ describe.each(["cpu", "xla"])("autograd on %s", (device) => {
 
   it("a custom autograd.Function", () => {
     class Cube extends torch.autograd.Function {
-      static override forward(ctx: torch.autograd.FunctionCtx, x: torch.Tensor) { ctx.save_for_backward(x); return x.pow(3); }
-      static override backward(ctx: torch.autograd.FunctionCtx, g: torch.Tensor) { const [x] = ctx.saved_tensors; return g.mul(x!.pow(2).mul(3)); }
+      static override forward(ctx: torch.autograd.FunctionCtx, x: torch.Tensor) {
+        ctx.save_for_backward(x);
+        return x.pow(3);
+      }
+      static override backward(ctx: torch.autograd.FunctionCtx, g: torch.Tensor) {
+        const [x] = ctx.saved_tensors;
+        return g.mul(x!.pow(2).mul(3));
+      }
     }
     const x = leaf([1, -2]);
     (Cube.apply(x) as torch.Tensor).sum().backward();
@@ -108,21 +117,39 @@ describe.each(["cpu", "xla"])("autograd on %s", (device) => {
     const r = a.mul(1);
     const t = r.mul(r);
     r.add_(1);
-    expect(() => t.sum().backward()).toThrow(/one of the variables needed for gradient computation has been modified by an inplace operation/);
+    expect(() => t.sum().backward()).toThrow(
+      /one of the variables needed for gradient computation has been modified by an inplace operation/,
+    );
   });
 });
 
 describe("gradcheck", () => {
   it("agrees with finite differences for composite functions (float64)", () => {
-    const x = torch.tensor([[0.3, -1.2], [2.0, 0.7]], { dtype: f64, requires_grad: true });
-    const w = torch.tensor([[0.5, 1.5], [-0.3, 0.8]], { dtype: f64, requires_grad: true });
+    const x = torch.tensor(
+      [
+        [0.3, -1.2],
+        [2.0, 0.7],
+      ],
+      { dtype: f64, requires_grad: true },
+    );
+    const w = torch.tensor(
+      [
+        [0.5, 1.5],
+        [-0.3, 0.8],
+      ],
+      { dtype: f64, requires_grad: true },
+    );
     expect(torch.autograd.gradcheck((a, b) => a.matmul(b).tanh().log_softmax(1), [x, w])).toBe(true);
     expect(torch.autograd.gradcheck((a) => a.pow(2).cumsum(0).logsumexp(1), [x])).toBe(true);
   });
   it("reports a wrong analytical gradient", () => {
     class Wrong extends torch.autograd.Function {
-      static override forward(_c: torch.autograd.FunctionCtx, x: torch.Tensor) { return x.mul(2); }
-      static override backward(_c: torch.autograd.FunctionCtx, g: torch.Tensor) { return g.mul(3); }
+      static override forward(_c: torch.autograd.FunctionCtx, x: torch.Tensor) {
+        return x.mul(2);
+      }
+      static override backward(_c: torch.autograd.FunctionCtx, g: torch.Tensor) {
+        return g.mul(3);
+      }
     }
     const x = torch.tensor([1.0, 2.5], { dtype: f64, requires_grad: true });
     expect(() => torch.autograd.gradcheck((a) => Wrong.apply(a), [x])).toThrow(/Jacobian mismatch/);

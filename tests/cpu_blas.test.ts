@@ -29,7 +29,10 @@ function rng(seed: number): () => number {
   };
 }
 
-interface Operand { s: Strided; a: AVal }
+interface Operand {
+  s: Strided;
+  a: AVal;
+}
 type Tag = ["b" | "f" | "c", number];
 
 /**
@@ -45,7 +48,11 @@ function makeOperand(r: () => number, tags: Tag[], size: (t: Tag) => number, dty
   const step = shape.map(() => (pick(0.15) ? 2 : 1));
   const pad = shape.map(() => (pick(0.15) ? 1 + Math.floor(r() * 3) : 0));
   const order = [...Array(nd).keys()];
-  if (pick(0.6)) for (let i = nd - 1; i > 0; i--) { const j = Math.floor(r() * (i + 1)); [order[i], order[j]] = [order[j]!, order[i]!]; }
+  if (pick(0.6))
+    for (let i = nd - 1; i > 0; i--) {
+      const j = Math.floor(r() * (i + 1));
+      [order[i], order[j]] = [order[j]!, order[i]!];
+    }
   // physical strides: innermost last in `order`
   const strides = new Array<number>(nd).fill(0);
   let span = 1;
@@ -67,24 +74,44 @@ function randomCase(seed: number, dtype: DType) {
   const r = rng(seed);
   const count = () => Math.floor(r() * 3);
   const size = () => (r() < 0.05 ? 0 : SIZES[1 + Math.floor(r() * (SIZES.length - 1))]!);
-  const nb = count(), nlf = count(), nrf = count(), nc = count();
-  const bs = Array.from({ length: nb }, size), lfs = Array.from({ length: nlf }, size);
-  const rfs = Array.from({ length: nrf }, size), cs = Array.from({ length: nc }, size);
-  const shuffle = (t: Tag[]) => { for (let i = t.length - 1; i > 0; i--) { const j = Math.floor(r() * (i + 1)); [t[i], t[j]] = [t[j]!, t[i]!]; } return t; };
+  const nb = count(),
+    nlf = count(),
+    nrf = count(),
+    nc = count();
+  const bs = Array.from({ length: nb }, size),
+    lfs = Array.from({ length: nlf }, size);
+  const rfs = Array.from({ length: nrf }, size),
+    cs = Array.from({ length: nc }, size);
+  const shuffle = (t: Tag[]) => {
+    for (let i = t.length - 1; i > 0; i--) {
+      const j = Math.floor(r() * (i + 1));
+      [t[i], t[j]] = [t[j]!, t[i]!];
+    }
+    return t;
+  };
   const lt = shuffle([...bs.map((_, i): Tag => ["b", i]), ...lfs.map((_, i): Tag => ["f", i]), ...cs.map((_, i): Tag => ["c", i])]);
   const rt = shuffle([...bs.map((_, i): Tag => ["b", i]), ...rfs.map((_, i): Tag => ["f", i]), ...cs.map((_, i): Tag => ["c", i])]);
   const lhs = makeOperand(r, lt, ([k, i]) => (k === "b" ? bs : k === "f" ? lfs : cs)[i]!, dtype);
   const rhs = makeOperand(r, rt, ([k, i]) => (k === "b" ? bs : k === "f" ? rfs : cs)[i]!, dtype);
   const pos = (t: Tag[], k: string, i: number) => t.findIndex((x) => x[0] === k && x[1] === i);
   const dd: DotDims = {
-    lhs_batch: bs.map((_, i) => pos(lt, "b", i)), rhs_batch: bs.map((_, i) => pos(rt, "b", i)),
-    lhs_contract: cs.map((_, i) => pos(lt, "c", i)), rhs_contract: cs.map((_, i) => pos(rt, "c", i)),
+    lhs_batch: bs.map((_, i) => pos(lt, "b", i)),
+    rhs_batch: bs.map((_, i) => pos(rt, "b", i)),
+    lhs_contract: cs.map((_, i) => pos(lt, "c", i)),
+    rhs_contract: cs.map((_, i) => pos(rt, "c", i)),
   };
   // output: batch, lhs free (in lhs dim order), rhs free (in rhs dim order)
   const free = (t: Tag[], sh: readonly number[]) => t.map((x, d) => (x[0] === "f" ? sh[d]! : -1)).filter((n) => n >= 0);
   const out: AVal = { shape: [...bs, ...free(lt, lhs.a.shape), ...free(rt, rhs.a.shape)], dtype };
   const K = cs.reduce((a, b) => a * b, 1);
-  return { lhs, rhs, dd, out, K, desc: `lhs ${JSON.stringify(lhs.a.shape)} strides ${JSON.stringify(lhs.s.strides)}, rhs ${JSON.stringify(rhs.a.shape)} strides ${JSON.stringify(rhs.s.strides)}, ${JSON.stringify(dd)}` };
+  return {
+    lhs,
+    rhs,
+    dd,
+    out,
+    K,
+    desc: `lhs ${JSON.stringify(lhs.a.shape)} strides ${JSON.stringify(lhs.s.strides)}, rhs ${JSON.stringify(rhs.a.shape)} strides ${JSON.stringify(rhs.s.strides)}, ${JSON.stringify(dd)}`,
+  };
 }
 
 /** Output values in row-major order. */
@@ -94,7 +121,10 @@ function read(s: Strided, shape: readonly number[]): number[] {
   const n = shape.reduce((a, b) => a * b, 1);
   for (let i = 0; i < n; i++) {
     out.push(Number(s.data[s.offset + idx.reduce((o, v, d) => o + v * s.strides[d]!, 0)]));
-    for (let d = shape.length - 1; d >= 0; d--) { if (++idx[d]! < shape[d]!) break; idx[d] = 0; }
+    for (let d = shape.length - 1; d >= 0; d--) {
+      if (++idx[d]! < shape[d]!) break;
+      idx[d] = 0;
+    }
   }
   return out;
 }
@@ -112,7 +142,9 @@ function run(c: ReturnType<typeof randomCase>, viaBlas: boolean): number[] {
 
 describe.skipIf(!haveBlas)(`dot_general: system BLAS (${info?.vendor ?? "none"}) vs the JavaScript kernel`, () => {
   const prevMin = blasPolicy.minBatchedWork;
-  afterEach(() => { blasPolicy.minBatchedWork = prevMin; });
+  afterEach(() => {
+    blasPolicy.minBatchedWork = prevMin;
+  });
 
   for (const dtype of [float32, float64]) {
     it(`${dtype.name}: 400 random shapes, layouts, batch dims, empty and 1-sized dims`, () => {
@@ -120,7 +152,8 @@ describe.skipIf(!haveBlas)(`dot_general: system BLAS (${info?.vendor ?? "none"})
       const calls0 = blasStats.gemmCalls;
       for (let seed = 1; seed <= 400; seed++) {
         const c = randomCase(seed * 7919 + (dtype === float32 ? 0 : 1), dtype);
-        const js = run(c, false), blas = run(c, true);
+        const js = run(c, false),
+          blas = run(c, true);
         expect(blas.length, c.desc).toBe(js.length);
         // inputs in [-1, 1): |error| of a K-term sum stays within a few ulps of K
         const tol = (dtype === float32 ? 4 * 2 ** -23 : 4 * 2 ** -52) * Math.max(1, c.K);
@@ -134,9 +167,16 @@ describe.skipIf(!haveBlas)(`dot_general: system BLAS (${info?.vendor ?? "none"})
 
   it("matmul, linear and bmm through torch on cpu and xla (the CPU runtime runs the same kernel)", () => {
     torch.manual_seed(0);
-    const a = torch.randn(64, 48), b = torch.randn(40, 48), w = torch.randn(3, 48, 32);
+    const a = torch.randn(64, 48),
+      b = torch.randn(40, 48),
+      w = torch.randn(3, 48, 32);
     const calls0 = blasStats.gemmCalls;
-    const exprs = (x: any, y: any, z: any) => [x.matmul(y.t()), torch.nn.functional.linear(x, y), x.t().matmul(x), torch.bmm(z.transpose(1, 2), z)];
+    const exprs = (x: any, y: any, z: any) => [
+      x.matmul(y.t()),
+      torch.nn.functional.linear(x, y),
+      x.t().matmul(x),
+      torch.bmm(z.transpose(1, 2), z),
+    ];
     const cpu = exprs(a, b, w);
     expect(blasStats.gemmCalls).toBeGreaterThanOrEqual(calls0 + 6);
     const calls1 = blasStats.gemmCalls;
@@ -164,21 +204,43 @@ describe("BLAS discovery", () => {
   const files = (...ps: string[]): BlasFsProbe => ({ isFile: (p) => ps.includes(p), realpath: (p) => p });
 
   it("XLATORCH_BLAS=off disables it; a named path is the only candidate; a missing one is an error naming it", () => {
-    expect(discoverBlas({ XLATORCH_BLAS: "off" }, files("/usr/lib/x86_64-linux-gnu/libopenblas.so.0"), "linux", "x64")).toMatchObject({ disabled: true, candidates: [] });
-    expect(discoverBlas({ XLATORCH_BLAS: "/opt/b/libmkl_rt.so" }, files("/opt/b/libmkl_rt.so"), "linux", "x64").candidates).toEqual([{ path: "/opt/b/libmkl_rt.so", source: "XLATORCH_BLAS" }]);
+    expect(discoverBlas({ XLATORCH_BLAS: "off" }, files("/usr/lib/x86_64-linux-gnu/libopenblas.so.0"), "linux", "x64")).toMatchObject({
+      disabled: true,
+      candidates: [],
+    });
+    expect(discoverBlas({ XLATORCH_BLAS: "/opt/b/libmkl_rt.so" }, files("/opt/b/libmkl_rt.so"), "linux", "x64").candidates).toEqual([
+      { path: "/opt/b/libmkl_rt.so", source: "XLATORCH_BLAS" },
+    ]);
     const d = discoverBlas({ XLATORCH_BLAS: "/nope/libblas.so" }, files(), "linux", "x64");
     expect(d.error).toContain("/nope/libblas.so");
   });
 
   it("searches LD_LIBRARY_PATH, then the system directories; OpenBLAS before MKL; a reference libblas.so.3 is never taken", () => {
     const probe: BlasFsProbe = {
-      isFile: (p) => ["/my/lib/libmkl_rt.so.2", "/usr/lib/x86_64-linux-gnu/libopenblas.so.0", "/usr/lib/x86_64-linux-gnu/libblas.so.3", "/usr/lib64/libblas.so.3"].includes(p),
-      realpath: (p) => (p === "/usr/lib64/libblas.so.3" ? "/usr/lib64/blas/libblas.so.3" : p === "/usr/lib/x86_64-linux-gnu/libblas.so.3" ? "/usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3" : p),
+      isFile: (p) =>
+        [
+          "/my/lib/libmkl_rt.so.2",
+          "/usr/lib/x86_64-linux-gnu/libopenblas.so.0",
+          "/usr/lib/x86_64-linux-gnu/libblas.so.3",
+          "/usr/lib64/libblas.so.3",
+        ].includes(p),
+      realpath: (p) =>
+        p === "/usr/lib64/libblas.so.3"
+          ? "/usr/lib64/blas/libblas.so.3"
+          : p === "/usr/lib/x86_64-linux-gnu/libblas.so.3"
+            ? "/usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3"
+            : p,
     };
     const d = discoverBlas({ LD_LIBRARY_PATH: "/my/lib" }, probe, "linux", "x64");
-    expect(d.candidates.map((c) => c.path)).toEqual(["/usr/lib/x86_64-linux-gnu/libopenblas.so.0", "/my/lib/libmkl_rt.so.2", "/usr/lib/x86_64-linux-gnu/libblas.so.3"]);
+    expect(d.candidates.map((c) => c.path)).toEqual([
+      "/usr/lib/x86_64-linux-gnu/libopenblas.so.0",
+      "/my/lib/libmkl_rt.so.2",
+      "/usr/lib/x86_64-linux-gnu/libblas.so.3",
+    ]);
     expect(discoverBlas({}, files(), "linux", "x64")).toMatchObject({ candidates: [], disabled: false });
-    expect(discoverBlas({}, files(), "darwin", "arm64").candidates.map((c) => c.path)).toEqual(["/System/Library/Frameworks/Accelerate.framework/Accelerate"]);
+    expect(discoverBlas({}, files(), "darwin", "arm64").candidates.map((c) => c.path)).toEqual([
+      "/System/Library/Frameworks/Accelerate.framework/Accelerate",
+    ]);
   });
 
   describe("XLATORCH_BLAS naming something unusable throws an error naming the path", () => {
@@ -196,7 +258,10 @@ describe("BLAS discovery", () => {
       expect(matmul).toThrow(/XLATORCH_BLAS names \/no\/such\/dir\/libopenblas\.so\.0, which does not exist/);
       expect(() => torch.__config__.show()).toThrow(/\/no\/such\/dir\/libopenblas\.so\.0/);
       // integer products never touch BLAS
-      expect(torch.matmul(torch.ones(2, 2, { dtype: torch.int64 }), torch.ones(2, 2, { dtype: torch.int64 })).tolist()).toEqual([[2, 2], [2, 2]]);
+      expect(torch.matmul(torch.ones(2, 2, { dtype: torch.int64 }), torch.ones(2, 2, { dtype: torch.int64 })).tolist()).toEqual([
+        [2, 2],
+        [2, 2],
+      ]);
     });
 
     it("a file that is not a library", () => {
@@ -207,7 +272,12 @@ describe("BLAS discovery", () => {
       expect(matmul).toThrow(new RegExp(`XLATORCH_BLAS names ${f.replace(/[.]/g, "\\.")}, which is not a usable BLAS library`));
     });
 
-    const libm = ["/lib/x86_64-linux-gnu/libm.so.6", "/usr/lib/x86_64-linux-gnu/libm.so.6", "/lib64/libm.so.6", "/usr/lib/aarch64-linux-gnu/libm.so.6"].find((p) => fs.existsSync(p));
+    const libm = [
+      "/lib/x86_64-linux-gnu/libm.so.6",
+      "/usr/lib/x86_64-linux-gnu/libm.so.6",
+      "/lib64/libm.so.6",
+      "/usr/lib/aarch64-linux-gnu/libm.so.6",
+    ].find((p) => fs.existsSync(p));
     it.skipIf(!libm)("a library without cblas_sgemm", () => {
       process.env.XLATORCH_BLAS = libm!;
       _resetBlas();
@@ -219,7 +289,11 @@ describe("BLAS discovery", () => {
       process.env.XLATORCH_BLAS = "off";
       _resetBlas();
       const calls0 = blasStats.gemmCalls;
-      expect(matmul().tolist()).toEqual([[4, 4], [4, 4], [4, 4]]);
+      expect(matmul().tolist()).toEqual([
+        [4, 4],
+        [4, 4],
+        [4, 4],
+      ]);
       expect(blasStats.gemmCalls).toBe(calls0);
       expect(torch.__config__.blas().active).toBe(false);
       expect(torch.__config__.show()).toContain("BLAS_INFO=none");

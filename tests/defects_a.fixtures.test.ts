@@ -17,11 +17,20 @@ const gradCases = all.filter((c): c is GradCase & { kind: "grad" } => kindOf(c) 
 const errCases = all.filter((c): c is ErrorCase => kindOf(c) === "error");
 
 onEveryTarget("OpInfo defects (a) vs PyTorch on %s", (device) => {
-  for (const c of opCases) it(c.name, async () => { await runOpCase(c, device); });
+  for (const c of opCases)
+    it(c.name, async () => {
+      await runOpCase(c, device);
+    });
 });
 onEveryTarget("OpInfo defects (a) gradients vs PyTorch on %s", (device) => {
-  for (const c of gradCases) it(c.name, async () => { await runGradCase(c, device); });
+  for (const c of gradCases)
+    it(c.name, async () => {
+      await runGradCase(c, device);
+    });
 });
 onEveryTarget("OpInfo defects (a): bad calls throw as PyTorch does on %s", (device) => {
-  for (const c of errCases) it(c.name, async () => { await runErrorCase(c, device); });
+  for (const c of errCases)
+    it(c.name, async () => {
+      await runErrorCase(c, device);
+    });
 });

@@ -6,11 +6,18 @@
 // ("nn.functional.pad"); program cases run through the shared harness.
 import { expect, it } from "vitest";
 import {
-  compareValue, decodeValue, loadCases, loadTorch, runOpCase,
-  type CallCase, type Device, type GradCase, type Json, type OpCase,
+  compareValue,
+  decodeValue,
+  loadCases,
+  loadTorch,
+  runOpCase,
+  type CallCase,
+  type Device,
+  type GradCase,
+  type Json,
+  type OpCase,
 } from "./harness/fixtures";
 import { onEveryTarget, type ErrorCase } from "./harness/suites";
-
 
 interface BackwardErrorCase {
   name: string;
@@ -42,7 +49,11 @@ function resolve(torch: any, path: string): (...a: unknown[]) => any {
 }
 
 /** Decodes and runs a call case; `leaves` collects the requires_grad inputs. */
-async function call(c: { fn: string; call: "method" | "function"; args: Json[]; kwargs: Record<string, Json> }, device: Device, leaves?: any[]): Promise<any> {
+async function call(
+  c: { fn: string; call: "method" | "function"; args: Json[]; kwargs: Record<string, Json> },
+  device: Device,
+  leaves?: any[],
+): Promise<any> {
   const torch = await loadTorch();
   const args = decodeValue(c.args, device, { torch, leaves }) as any[];
   const kwargs = decodeValue(c.kwargs ?? {}, device, { torch, leaves }) as Record<string, unknown>;
@@ -60,7 +71,13 @@ const flat = (v: unknown, out: any[] = []): any[] => {
 };
 
 const ERROR_CLASS = (torch: any, type: string) =>
-  ({ RuntimeError: torch.TorchError, ValueError: torch.TorchError, NotImplementedError: torch.TorchError, TypeError: torch.TorchTypeError, IndexError: torch.TorchIndexError })[type];
+  ({
+    RuntimeError: torch.TorchError,
+    ValueError: torch.TorchError,
+    NotImplementedError: torch.TorchError,
+    TypeError: torch.TorchTypeError,
+    IndexError: torch.TorchIndexError,
+  })[type];
 
 onEveryTarget("defects b: ops vs PyTorch on %s", (device) => {
   for (const c of opCases) {
@@ -107,10 +124,14 @@ onEveryTarget("defects b: errors vs PyTorch on %s", (device) => {
       let thrown: unknown;
       try {
         await call(c, device);
-      } catch (e) { thrown = e; }
+      } catch (e) {
+        thrown = e;
+      }
       expect(thrown, `no error thrown (PyTorch: ${c.error.type}: ${c.error.message})`).toBeInstanceOf(Error);
       const e = thrown as Error;
-      expect(e, `PyTorch raises ${c.error.type}: ${c.error.message}; got ${e.name}: ${e.message}`).toBeInstanceOf(ERROR_CLASS(torch, c.error.type));
+      expect(e, `PyTorch raises ${c.error.type}: ${c.error.message}; got ${e.name}: ${e.message}`).toBeInstanceOf(
+        ERROR_CLASS(torch, c.error.type),
+      );
       for (const m of c.must) expect(e.message).toContain(m);
       if (target) expect({ values: JSON.stringify(target.tolist()), version: target._version }).toEqual(before);
     });
@@ -122,7 +143,11 @@ onEveryTarget("defects b: errors vs PyTorch on %s", (device) => {
       const y = Array.isArray(out) ? out[0] : out;
       expect(y.grad_fn?.name).toBe(c.grad_fn);
       let thrown: unknown;
-      try { y.sum().backward(); } catch (e) { thrown = e; }
+      try {
+        y.sum().backward();
+      } catch (e) {
+        thrown = e;
+      }
       expect(thrown, `backward should throw ${c.error.message}`).toBeInstanceOf(ERROR_CLASS(torch, c.error.type) ?? Error);
       expect((thrown as Error).message).toBe(c.error.message);
     });
@@ -140,7 +165,11 @@ onEveryTarget("defects b: nn.Embedding with a weight that is not 2-D on %s", (de
   });
   it("from_pretrained and _weight reject a 1-D weight (PyTorch's AssertionErrors)", async () => {
     const torch = await loadTorch();
-    expect(() => torch.nn.Embedding.from_pretrained(torch.randn(3).to(device))).toThrow("Embeddings parameter is expected to be 2-dimensional");
-    expect(() => new torch.nn.Embedding(3, 2, { _weight: torch.randn(3).to(device) })).toThrow("Shape of weight does not match num_embeddings and embedding_dim");
+    expect(() => torch.nn.Embedding.from_pretrained(torch.randn(3).to(device))).toThrow(
+      "Embeddings parameter is expected to be 2-dimensional",
+    );
+    expect(() => new torch.nn.Embedding(3, 2, { _weight: torch.randn(3).to(device) })).toThrow(
+      "Shape of weight does not match num_embeddings and embedding_dim",
+    );
   });
 });

@@ -10,7 +10,8 @@ import * as core from "@xlatorch/core";
 import { decodeValue, loadCases, loadTorch, runOpCase, type CallCase, type Json, type OpCase } from "./harness/fixtures";
 
 const isCall = (c: OpCase): c is CallCase => "fn" in c && !("kind" in c);
-const cases = [...loadCases<OpCase>("ops.json"), ...loadCases<OpCase>("more_ops.json")].filter(isCall)
+const cases = [...loadCases<OpCase>("ops.json"), ...loadCases<OpCase>("more_ops.json")]
+  .filter(isCall)
   .filter((c) => c.fn !== "getitem" && c.fn !== "setitem");
 
 /** The keyword form of a positional call case, or null when no named overload takes it. */
@@ -29,7 +30,9 @@ async function keywordForm(c: CallCase): Promise<CallCase | null> {
   const keep = c.call === "method" ? 1 : 1; // self, or the function's first argument
   const moved: Record<string, Json> = {};
   const from = c.call === "method" ? 0 : 1;
-  positional.slice(from).forEach((v, i) => { moved[names[from + i]!] = v; });
+  positional.slice(from).forEach((v, i) => {
+    moved[names[from + i]!] = v;
+  });
   if (Object.keys(moved).some((k) => k in (c.kwargs ?? {}))) return null;
   return { ...c, name: `${c.name} (keyword form)`, args: c.args.slice(0, keep), kwargs: { ...moved, ...(c.kwargs ?? {}) } };
 }
@@ -40,6 +43,9 @@ describe("every op fixture in the keyword form", async () => {
     expect(converted.length).toBeGreaterThan(cases.length * 0.5);
   });
   describe.each(["cpu", "xla"] as const)("on %s", (device) => {
-    for (const c of converted) it(c.name, async () => { await runOpCase(c, device); });
+    for (const c of converted)
+      it(c.name, async () => {
+        await runOpCase(c, device);
+      });
   });
 });

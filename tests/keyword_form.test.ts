@@ -14,12 +14,27 @@ const untyped = <F>(f: F) => f as unknown as (...a: unknown[]) => any;
 
 const same = (a: torch.Tensor | torch.Tensor[], b: torch.Tensor | torch.Tensor[]) => {
   const list = (x: torch.Tensor | torch.Tensor[]) => (Array.isArray(x) ? x : [x]);
-  expect(list(a).map((t) => [t.dtype.name, [...t.shape], t.tolist()])).toEqual(list(b).map((t) => [t.dtype.name, [...t.shape], t.tolist()]));
+  expect(list(a).map((t) => [t.dtype.name, [...t.shape], t.tolist()])).toEqual(
+    list(b).map((t) => [t.dtype.name, [...t.shape], t.tolist()]),
+  );
 };
 
 describe.each(["cpu", "xla"])("keyword form on %s", (device) => {
-  const x = torch.tensor([[3, 1, 2], [6, 5, 4]], { dtype: torch.float32 }).to(device);
-  const mask = torch.tensor([[true, false, true], [false, true, false]]).to(device);
+  const x = torch
+    .tensor(
+      [
+        [3, 1, 2],
+        [6, 5, 4],
+      ],
+      { dtype: torch.float32 },
+    )
+    .to(device);
+  const mask = torch
+    .tensor([
+      [true, false, true],
+      [false, true, false],
+    ])
+    .to(device);
 
   it("required parameters by keyword (silently wrong before)", () => {
     same(x.masked_fill(mask, { value: 0 }), x.masked_fill(mask, 0));
@@ -32,7 +47,10 @@ describe.each(["cpu", "xla"])("keyword form on %s", (device) => {
     same(x.transpose({ dim0: 0, dim1: 1 }), x.transpose(0, 1));
     same(x.sum({ dim: 1, keepdim: true }), x.sum(1, true));
     same(torch.max(x, { dim: 1 }), torch.max(x, 1));
-    same(torch.gather(x, 1, torch.tensor([[0], [2]]).to(device)), untyped(torch.gather)(x, { dim: 1, index: torch.tensor([[0], [2]]).to(device) }));
+    same(
+      torch.gather(x, 1, torch.tensor([[0], [2]]).to(device)),
+      untyped(torch.gather)(x, { dim: 1, index: torch.tensor([[0], [2]]).to(device) }),
+    );
   });
 
   it("multinomial with num_samples by keyword draws what the positional call draws", () => {
@@ -47,9 +65,13 @@ describe.each(["cpu", "xla"])("keyword form on %s", (device) => {
     expect(() => untyped(torch.topk)(x, { kk: 1 })).toThrow(torch.TorchTypeError);
     expect(() => untyped(torch.topk)(x, { kk: 1 })).toThrow("topk() got an unexpected keyword argument 'kk'");
     // @ts-expect-error: an unknown option is a type error as well as a TypeError at the call
-    expect(() => x.gather(0, torch.tensor([[0, 0, 0]]).to(device), { bogus: 1 })).toThrow("gather() got an unexpected keyword argument 'bogus'");
+    expect(() => x.gather(0, torch.tensor([[0, 0, 0]]).to(device), { bogus: 1 })).toThrow(
+      "gather() got an unexpected keyword argument 'bogus'",
+    );
     // @ts-expect-error: an unknown option is a type error as well as a TypeError at the call
-    expect(() => x.index_select(0, torch.tensor([0]).to(device), { bogus: 1 })).toThrow("index_select() got an unexpected keyword argument 'bogus'");
+    expect(() => x.index_select(0, torch.tensor([0]).to(device), { bogus: 1 })).toThrow(
+      "index_select() got an unexpected keyword argument 'bogus'",
+    );
     // @ts-expect-error: an unknown option is a type error as well as a TypeError at the call
     expect(() => x.masked_select(mask, { bogus: 1 })).toThrow("masked_select() got an unexpected keyword argument 'bogus'");
     expect(() => untyped(torch.topk)(x, 1, { k: 1 })).toThrow("topk() got multiple values for argument 'k'");
@@ -75,7 +97,11 @@ describe("keyword form of nn modules, functional, optimizers, schedulers and uti
     const opt = new optim.SGD([p], { lr: 1 });
     const s = make(opt);
     const out: number[] = [];
-    for (let i = 0; i < 6; i++) { opt.step(); s.step(); out.push(opt.param_groups[0]!.lr as number); }
+    for (let i = 0; i < 6; i++) {
+      opt.step();
+      s.step();
+      out.push(opt.param_groups[0]!.lr as number);
+    }
     return out;
   };
   const S = optim.lr_scheduler as unknown as Record<string, new (...a: unknown[]) => { step(): void }>;
@@ -127,7 +153,10 @@ describe.each(["cpu", "xla"])("Python list subscripts on %s (a JavaScript array 
   const x = () => torch.arange(12, { dtype: torch.float32 }).reshape(3, 4).to(device);
   it("getitem: x[:, [-1]], x[[0, 2]], x[[[0], [2]]], x[[True, False, True]]", () => {
     expect(x().getitem(":", [-1]).tolist()).toEqual([[3], [7], [11]]); // the whole tensor before
-    expect(x().getitem([0, 2]).tolist()).toEqual([[0, 1, 2, 3], [8, 9, 10, 11]]);
+    expect(x().getitem([0, 2]).tolist()).toEqual([
+      [0, 1, 2, 3],
+      [8, 9, 10, 11],
+    ]);
     expect([...x().getitem([[0], [2]]).shape]).toEqual([2, 1, 4]);
     expect(x().getitem([true, false, true], 1).tolist()).toEqual([1, 9]);
     expect([...x().getitem([]).shape]).toEqual([0, 4]);
@@ -135,7 +164,11 @@ describe.each(["cpu", "xla"])("Python list subscripts on %s (a JavaScript array 
   it("setitem: x[[0, 2]] = v and x[:, 0] = v take one argument per subscript, the value last", () => {
     const a = x();
     a.setitem([0, 2], 0);
-    expect(a.tolist()).toEqual([[0, 0, 0, 0], [4, 5, 6, 7], [0, 0, 0, 0]]);
+    expect(a.tolist()).toEqual([
+      [0, 0, 0, 0],
+      [4, 5, 6, 7],
+      [0, 0, 0, 0],
+    ]);
     const b = x();
     b.setitem(":", 0, -1);
     expect(b.getitem(":", 0).tolist()).toEqual([-1, -1, -1]);

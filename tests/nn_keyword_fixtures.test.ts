@@ -23,7 +23,16 @@ interface Case {
   forms: number[];
   [k: string]: any;
 }
-interface ErrorCase { name: string; family: Family; callable: string; args: Json[]; kwargs: Record<string, Json>; error: { type: string; message: string }; must: string[]; exact: boolean }
+interface ErrorCase {
+  name: string;
+  family: Family;
+  callable: string;
+  args: Json[];
+  kwargs: Record<string, Json>;
+  error: { type: string; message: string };
+  must: string[];
+  exact: boolean;
+}
 
 const FILE = fileURLToPath(new URL("./fixtures/nn_keyword.json", import.meta.url));
 const data = JSON.parse(readFileSync(FILE, "utf8")) as { cases: Case[]; errors: ErrorCase[] };
@@ -38,7 +47,14 @@ const nn = () => torch.nn;
 
 /** The callable under test: a class (constructed with `new`) or a function. */
 function target(family: Family, name: string): { fn: any; isClass: boolean } {
-  const ns: Record<Family, any> = { modules: nn(), functional: nn().functional, init: nn().init, nn_utils: nn().utils, optim: torch.optim, lr_scheduler: torch.optim.lr_scheduler };
+  const ns: Record<Family, any> = {
+    modules: nn(),
+    functional: nn().functional,
+    init: nn().init,
+    nn_utils: nn().utils,
+    optim: torch.optim,
+    lr_scheduler: torch.optim.lr_scheduler,
+  };
   const fn = ns[family][name];
   if (typeof fn !== "function") throw new Error(`${family}.${name} is not implemented`);
   return { fn, isClass: family === "modules" || family === "optim" || family === "lr_scheduler" };
@@ -61,7 +77,10 @@ function dec(v: Json, device: Device, env: Record<string, unknown>, leaves?: any
     const e = (v as any)[k];
     if (k === "module") return new (nn()[e.name])(...dec(e.args, device, env));
     if (k === "fn") return FNS[e];
-    if (k === "var") { if (!(e in env)) throw new Error(`no variable ${e}`); return env[e]; }
+    if (k === "var") {
+      if (!(e in env)) throw new Error(`no variable ${e}`);
+      return env[e];
+    }
     if (k === "dtype") return torch[e];
     if (k === "f") return e === "inf" ? Infinity : e === "-inf" ? -Infinity : NaN;
   }
@@ -71,7 +90,9 @@ function dec(v: Json, device: Device, env: Record<string, unknown>, leaves?: any
 /** The case's arguments in form k: the first k params positional, the rest (and keyword-only ones) in the options object. */
 function split(c: Case, k: number, values: unknown[]): { args: unknown[]; kwargs: Record<string, unknown> } {
   const kwargs: Record<string, unknown> = {};
-  c.params.forEach(([n], i) => { if (i >= k) kwargs[n] = values[i]; });
+  c.params.forEach(([n], i) => {
+    if (i >= k) kwargs[n] = values[i];
+  });
   return { args: values.slice(0, k), kwargs: { ...kwargs, ...(c.kwDecoded as Record<string, unknown>) } };
 }
 
@@ -143,7 +164,9 @@ function runCase(c: Case, k: number, device: Device): void {
         const params = Object.fromEntries(m.named_parameters());
         const gradLeaves = (c.inputs as Json[]).map((v, i) => [String(i), v] as const).filter(([, v]) => (v as any)?.requires_grad);
         for (const [name, g] of Object.entries(c.grads as Record<string, Json>)) {
-          const actual = name.startsWith("input ") ? leaves[gradLeaves.findIndex(([i]) => `input ${i}` === name)]?.grad : params[name]?.grad;
+          const actual = name.startsWith("input ")
+            ? leaves[gradLeaves.findIndex(([i]) => `input ${i}` === name)]?.grad
+            : params[name]?.grad;
           compareValue(actual, g, tol, `${path} grad of ${name}`);
         }
       }
@@ -158,10 +181,13 @@ function runCase(c: Case, k: number, device: Device): void {
       torch.manual_seed(c.seed);
       const y = invoke("functional", c.callable, args, kwargs);
       compareValue(y, c.out, tol, `${path} out`);
-      c.params.forEach(([n], i) => { if (n in c.after) compareValue(values[i], c.after[n], tol, `${path} ${n} after the call`); });
+      c.params.forEach(([n], i) => {
+        if (n in c.after) compareValue(values[i], c.after[n], tol, `${path} ${n} after the call`);
+      });
       if (Object.keys(c.grads).length) {
         weightedBackward(y, c.weights, device);
-        for (const [n, g] of Object.entries(c.grads as Record<string, Json>)) compareValue(leaves[n]![0].grad, g, tol, `${path} grad of ${n}`);
+        for (const [n, g] of Object.entries(c.grads as Record<string, Json>))
+          compareValue(leaves[n]![0].grad, g, tol, `${path} grad of ${n}`);
       }
       return;
     }
@@ -179,14 +205,21 @@ function runCase(c: Case, k: number, device: Device): void {
     }
     case "nn_utils": {
       const ps = (dec(c.setup.params, device, {}) as any[]).map((t) => new (nn().Parameter)(t));
-      (dec(c.setup.grads, device, {}) as any[]).forEach((g, i) => { ps[i].grad = g; });
+      (dec(c.setup.grads, device, {}) as any[]).forEach((g, i) => {
+        ps[i].grad = g;
+      });
       const values = c.params.map(([, v]) => dec(v, device, { params: ps }));
       c.kwDecoded = {};
       const { args, kwargs } = split(c, k, values);
       const r = invoke("nn_utils", c.callable, args, kwargs);
       compareValue(r, c.ret, tol, `${path} result`);
       compareValue(ps, c.out_params, tol, `${path} parameters after`);
-      compareValue(ps.map((p) => p.grad), c.out_grads, tol, `${path} grads after`);
+      compareValue(
+        ps.map((p) => p.grad),
+        c.out_grads,
+        tol,
+        `${path} grads after`,
+      );
       return;
     }
     case "optim": {
@@ -195,11 +228,17 @@ function runCase(c: Case, k: number, device: Device): void {
       c.kwDecoded = dec(c.kw, device, env);
       const { args, kwargs } = split(c, k, values);
       const opt = invoke("optim", c.callable, args, kwargs);
-      const x = dec(c.x, device, {}), t = dec(c.target, device, {});
+      const x = dec(c.x, device, {}),
+        t = dec(c.target, device, {});
       const losses = [0, 1, 2].map(() => trainStep(model, opt, x, t));
       compareValue(losses, c.losses, tol, `${path} losses`);
       compareState(model.state_dict(), c.state, `${path} parameters`, device);
-      compareValue(opt.param_groups.map((g: any) => g.lr), c.lrs, tol, `${path} lrs`);
+      compareValue(
+        opt.param_groups.map((g: any) => g.lr),
+        c.lrs,
+        tol,
+        `${path} lrs`,
+      );
       return;
     }
     case "lr_scheduler": {
@@ -210,9 +249,14 @@ function runCase(c: Case, k: number, device: Device): void {
       c.kwDecoded = {};
       const { args, kwargs } = split(c, k, values);
       const s = invoke("lr_scheduler", c.callable, args, kwargs);
-      const x = dec(c.x, device, {}), t = dec(c.target, device, {});
+      const x = dec(c.x, device, {}),
+        t = dec(c.target, device, {});
       const lrs = [[...s.get_last_lr()]];
-      for (let i = 0; i < 5; i++) { trainStep(model, opt, x, t); s.step(); lrs.push([...s.get_last_lr()]); }
+      for (let i = 0; i < 5; i++) {
+        trainStep(model, opt, x, t);
+        s.step();
+        lrs.push([...s.get_last_lr()]);
+      }
       compareValue(lrs, c.lrs, { rtol: 1e-12, atol: 1e-15, device }, `${path} lrs`);
       compareState(model.state_dict(), c.state, `${path} parameters`, device);
       return;
@@ -230,7 +274,11 @@ function errorArgs(c: ErrorCase, device: Device): [unknown[], Record<string, unk
 function runError(c: ErrorCase, device: Device): void {
   const [args, kwargs] = errorArgs(c, device);
   let thrown: unknown;
-  try { invoke(c.family, c.callable, args, kwargs); } catch (e) { thrown = e; }
+  try {
+    invoke(c.family, c.callable, args, kwargs);
+  } catch (e) {
+    thrown = e;
+  }
   expect(thrown, `no error thrown (PyTorch: TypeError: ${c.error.message})`).toBeInstanceOf(Error);
   const e = thrown as Error;
   expect(e, `PyTorch raises TypeError: ${c.error.message}; got ${e.name}: ${e.message}`).toBeInstanceOf(torch.TorchTypeError);
@@ -239,7 +287,9 @@ function runError(c: ErrorCase, device: Device): void {
 }
 
 const ON: Target[] = ["cpu", "xla"];
-const SIGNATURES = JSON.parse(readFileSync(fileURLToPath(new URL("../packages/core/src/signatures.json", import.meta.url)), "utf8")) as { table: Record<string, Record<string, unknown>> };
+const SIGNATURES = JSON.parse(readFileSync(fileURLToPath(new URL("../packages/core/src/signatures.json", import.meta.url)), "utf8")) as {
+  table: Record<string, Record<string, unknown>>;
+};
 
 describe("nn keyword fixtures", async () => {
   torch = await loadTorch();
@@ -257,8 +307,7 @@ describe("nn keyword fixtures", async () => {
     beforeAll(hooks.before);
     afterAll(hooks.after);
     const device = deviceOf(t);
-    for (const c of data.cases)
-      for (const k of c.forms) it(`${c.name} (${k} positional)`, () => runCase(c, k, device));
+    for (const c of data.cases) for (const k of c.forms) it(`${c.name} (${k} positional)`, () => runCase(c, k, device));
     describe("PyTorch's TypeErrors", () => {
       for (const c of data.errors) it(c.name, () => runError(c, device));
     });

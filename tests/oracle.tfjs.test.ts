@@ -5,7 +5,9 @@ import "@tensorflow/tfjs-backend-cpu";
 import { beforeAll, describe, expect, it } from "vitest";
 import * as torch from "xlatorch";
 
-beforeAll(async () => { await tf.setBackend("cpu"); });
+beforeAll(async () => {
+  await tf.setBackend("cpu");
+});
 
 const shape = [7, 5];
 function pair(seed: number, s: number[] = shape): [torch.Tensor, tf.Tensor] {
@@ -15,7 +17,8 @@ function pair(seed: number, s: number[] = shape): [torch.Tensor, tf.Tensor] {
 }
 const close = (a: torch.Tensor, b: tf.Tensor, tol = 1e-5) => {
   expect(a.shape).toEqual(b.shape);
-  const av = a.reshape(-1).tolist() as number[], bv = Array.from(b.dataSync());
+  const av = a.reshape(-1).tolist() as number[],
+    bv = Array.from(b.dataSync());
   av.forEach((v, i) => expect(Math.abs(v - bv[i]!)).toBeLessThanOrEqual(tol * (1 + Math.abs(bv[i]!))));
 };
 
@@ -37,7 +40,8 @@ describe.each(["cpu", "xla"])("kernels vs TF.js on %s", (device) => {
     ["where(x > y)", (x, y) => torch.where(x.gt(y), x, y.mul(3)), (x, y) => tf.where(tf.greater(x, y), x, tf.mul(y, 3))],
   ];
   it.each(cases)("%s", (_n, ours, theirs) => {
-    const [x, tx] = pair(1), [y, ty] = pair(2);
+    const [x, tx] = pair(1),
+      [y, ty] = pair(2);
     // TF.js's erf is a float32 approximation accurate to ~1e-4
     close(ours(x.to(device), y.to(device)).cpu(), theirs(tx, ty), _n === "erf" ? 3e-4 : 1e-5);
   });
@@ -46,8 +50,22 @@ describe.each(["cpu", "xla"])("kernels vs TF.js on %s", (device) => {
     const idx = [4, 0, 0, 6, 2];
     close(x.to(device).index_select(0, torch.tensor(idx).to(device)).cpu(), tf.gather(tx, tf.tensor1d(idx, "int32"), 0));
   });
-  it.each([[[13, 300], [300, 10]], [[8, 513], [513, 12]], [[3, 6, 257], [3, 257, 5]]])("matmul %j @ %j (tiles, leftovers, k blocks)", (sa, sb) => {
-    const [x, tx] = pair(5, sa), [y, ty] = pair(6, sb);
+  it.each([
+    [
+      [13, 300],
+      [300, 10],
+    ],
+    [
+      [8, 513],
+      [513, 12],
+    ],
+    [
+      [3, 6, 257],
+      [3, 257, 5],
+    ],
+  ])("matmul %j @ %j (tiles, leftovers, k blocks)", (sa, sb) => {
+    const [x, tx] = pair(5, sa),
+      [y, ty] = pair(6, sb);
     close(x.to(device).matmul(y.to(device)).cpu(), tf.matMul(tx, ty), 1e-4);
   });
   it("topk values", () => {

@@ -89,7 +89,10 @@ describe("printing matches PyTorch's repr", () => {
 
 describe("printing entry points", () => {
   afterEach(() => tz.set_printoptions({ profile: "default" }));
-  const t = torch.tensor([[1.5, -2], [3, 4]]);
+  const t = torch.tensor([
+    [1.5, -2],
+    [3, 4],
+  ]);
   const expected = "tensor([[ 1.5000, -2.0000],\n        [ 3.0000,  4.0000]])";
   it("String, toString, template literal and util.inspect agree", () => {
     expect(String(t)).toBe(expected);

@@ -12,7 +12,15 @@ const values = (t: Tensor) => t.cpu().tolist();
 
 for (const dev of ["cpu", "xla"] as const) {
   describe(`scalar operands on ${dev}`, () => {
-    const x = torch.tensor([[1.5, -2, 0.25], [3, -0.5, 4]], { dtype: torch.float64 }).to(dev);
+    const x = torch
+      .tensor(
+        [
+          [1.5, -2, 0.25],
+          [3, -0.5, 4],
+        ],
+        { dtype: torch.float64 },
+      )
+      .to(dev);
 
     it("binary, compare and select read a 0-d operand at every position, on either side", () => {
       const s = torch.tensor(2.5, { dtype: torch.float64 }).to(dev);
@@ -23,9 +31,15 @@ for (const dev of ["cpu", "xla"] as const) {
       }
       const lt = bind1(P.compare, [x, s], { direction: "LT" });
       expect(lt.shape).toEqual([2, 3]);
-      expect(values(lt)).toEqual([[true, true, true], [false, true, false]]);
+      expect(values(lt)).toEqual([
+        [true, true, true],
+        [false, true, false],
+      ]);
       const picked = bind1(P.select, [lt, s, x]);
-      expect(values(picked)).toEqual([[2.5, 2.5, 2.5], [3, 2.5, 4]]);
+      expect(values(picked)).toEqual([
+        [2.5, 2.5, 2.5],
+        [3, 2.5, 4],
+      ]);
     });
 
     it("a 0-d operand that requires grad receives the sum of its positions' gradients", () => {
@@ -34,9 +48,14 @@ for (const dev of ["cpu", "xla"] as const) {
       bind1(P.multiply, [w, s]).sum().backward();
       expect(s.grad!.shape).toEqual([]);
       expect(s.grad!.item()).toBeCloseTo(1.5 - 2 + 0.25 + 3 - 0.5 + 4, 12);
-      expect(values(w.grad!)).toEqual([[2, 2, 2], [2, 2, 2]]);
+      expect(values(w.grad!)).toEqual([
+        [2, 2, 2],
+        [2, 2, 2],
+      ]);
       const s2 = torch.tensor(1.0, { dtype: torch.float64 }).to(dev).requires_grad_();
-      bind1(P.select, [bind1(P.compare, [x, s2.detach()], { direction: "GT" }), s2, x]).sum().backward();
+      bind1(P.select, [bind1(P.compare, [x, s2.detach()], { direction: "GT" }), s2, x])
+        .sum()
+        .backward();
       expect(s2.grad!.item()).toBe(3); // 1.5, 3 and 4 are above 1: those positions took s2
     });
   });
@@ -50,6 +69,11 @@ describe("Python scalars on the xla device", () => {
     const y = x.mul(2).add(1).relu().gt(0.5);
     // mul, add, relu's compare and select, gt: five primitives, no broadcast_in_dim
     expect(xla.metrics().opsRecorded - before).toBe(5);
-    expect(values(y)).toEqual([[true, true, true, true], [true, true, true, true], [true, true, true, true], [true, true, true, true]]);
+    expect(values(y)).toEqual([
+      [true, true, true, true],
+      [true, true, true, true],
+      [true, true, true, true],
+      [true, true, true, true],
+    ]);
   });
 });

@@ -22,12 +22,20 @@ function roundTrip<T>(obj: T, map_location?: torch.DeviceLike): T {
 }
 function toBytes(obj: unknown): Uint8Array {
   let out!: Uint8Array;
-  torch.save(obj, { write: (b: Uint8Array) => { out = b; } });
+  torch.save(obj, {
+    write: (b: Uint8Array) => {
+      out = b;
+    },
+  });
   return out;
 }
 /** The raw bytes of a tensor's contiguous host values. */
-const bits = (t: torch.Tensor) => { const h = t._host(); return [...new Uint8Array(h.buffer, h.byteOffset, h.byteLength)]; };
-const fromBits = (a: torch.HostArray, shape: number[], dtype: torch.DType, device: torch.DeviceLike = "cpu") => core.fromHost(a, shape, dtype, torch.device(device));
+const bits = (t: torch.Tensor) => {
+  const h = t._host();
+  return [...new Uint8Array(h.buffer, h.byteOffset, h.byteLength)];
+};
+const fromBits = (a: torch.HostArray, shape: number[], dtype: torch.DType, device: torch.DeviceLike = "cpu") =>
+  core.fromHost(a, shape, dtype, torch.device(device));
 
 const SPECIAL = [0, -0, 1.5, -2.25, NaN, Infinity, -Infinity, 1e-3, 65504, 6e-8];
 
@@ -35,13 +43,30 @@ describe.each(["cpu", "xla"])("tensors on %s", (device) => {
   const cases: [torch.DType, () => torch.Tensor][] = [
     [torch.float32, () => torch.tensor([...SPECIAL, 3.4e38, 1.4e-45], { dtype: torch.float32, device })],
     [torch.float64, () => torch.tensor([...SPECIAL, Number.MAX_VALUE, 5e-324], { dtype: torch.float64, device })],
-    [torch.float16, () => fromBits(new Uint16Array([0x0000, 0x8000, 0x3c00, 0x7c00, 0xfc00, 0x7e00, 0x7d01, 0x0001, 0x7bff]), [3, 3], torch.float16, device)],
-    [torch.bfloat16, () => fromBits(new Uint16Array([0x3f80, 0x8000, 0x7f80, 0xff80, 0x7fc0, 0x7fc1, 0xffff, 0x0001, 0x4049]), [9], torch.bfloat16, device)],
+    [
+      torch.float16,
+      () =>
+        fromBits(new Uint16Array([0x0000, 0x8000, 0x3c00, 0x7c00, 0xfc00, 0x7e00, 0x7d01, 0x0001, 0x7bff]), [3, 3], torch.float16, device),
+    ],
+    [
+      torch.bfloat16,
+      () =>
+        fromBits(new Uint16Array([0x3f80, 0x8000, 0x7f80, 0xff80, 0x7fc0, 0x7fc1, 0xffff, 0x0001, 0x4049]), [9], torch.bfloat16, device),
+    ],
     [torch.int8, () => torch.tensor([-128, 127, 0, -1], { dtype: torch.int8, device })],
     [torch.uint8, () => torch.tensor([0, 255, 128], { dtype: torch.uint8, device })],
     [torch.int16, () => torch.tensor([-32768, 32767, -1], { dtype: torch.int16, device })],
     [torch.int32, () => torch.tensor([-2147483648, 2147483647, 7], { dtype: torch.int32, device })],
-    [torch.int64, () => fromBits(new BigInt64Array([2n ** 63n - 1n, -(2n ** 63n), 2n ** 53n + 1n, -(2n ** 53n) - 3n, 0n, -1n]), [2, 3], torch.int64, device)],
+    [
+      torch.int64,
+      () =>
+        fromBits(
+          new BigInt64Array([2n ** 63n - 1n, -(2n ** 63n), 2n ** 53n + 1n, -(2n ** 53n) - 3n, 0n, -1n]),
+          [2, 3],
+          torch.int64,
+          device,
+        ),
+    ],
     [torch.bool, () => torch.tensor([true, false, true], { dtype: torch.bool, device })],
   ];
 
@@ -146,7 +171,8 @@ describe("state dicts", () => {
 
   it("an Adam state_dict after a step, resumed: the next step matches", () => {
     torch.manual_seed(1);
-    const x = torch.randn(8, 4), target = torch.randn(8, 2);
+    const x = torch.randn(8, 4),
+      target = torch.randn(8, 2);
     const train = (m: torch.nn.Module, opt: torch.optim.Optimizer) => {
       opt.zero_grad();
       torch.nn.functional.mse_loss(m(x), target).backward();
@@ -173,7 +199,8 @@ describe("state dicts", () => {
     expect(opt2.param_groups[0]!.lr).toBe(0.01);
     train(model, opt);
     train(model2, opt2);
-    const a = model.state_dict(), b = model2.state_dict();
+    const a = model.state_dict(),
+      b = model2.state_dict();
     for (const k of Object.keys(a)) expect(b[k]!.tolist()).toEqual(a[k]!.tolist());
   });
 
@@ -199,7 +226,8 @@ describe("aliasing", () => {
 
   it("a Parameter and its detach() (tied weights) share one storage and stay aliased", () => {
     const p = new torch.nn.Parameter(torch.zeros(1000));
-    const path1 = tmp(), path2 = tmp();
+    const path1 = tmp(),
+      path2 = tmp();
     torch.save({ p }, path1);
     torch.save({ p, tied: p.detach(), again: p.detach() }, path2);
     expect(statSync(path2).size - statSync(path1).size).toBeLessThan(400);
@@ -214,21 +242,27 @@ describe("aliasing", () => {
   it.each(["cpu", "xla"])("cpu views of one tensor are saved once and load as views (onto %s)", (to) => {
     const x = torch.arange(12, { dtype: torch.float32 }).reshape(3, 4);
     const obj = { x, xt: x.T, row: x.getitem(1), col: x.getitem(":", 2) };
-    const alone = toBytes({ x }).length, all = toBytes(obj).length;
+    const alone = toBytes({ x }).length,
+      all = toBytes(obj).length;
     expect(all - alone).toBeLessThan(600); // the views add metadata, not values
     const y = roundTrip(obj, to);
     expect(y.xt.tolist()).toEqual(x.T.tolist());
     expect(y.row.tolist()).toEqual([4, 5, 6, 7]);
     expect(y.col.tolist()).toEqual([2, 6, 10]);
     y.row.mul_(10);
-    expect(y.x.tolist()).toEqual([[0, 1, 2, 3], [40, 50, 60, 70], [8, 9, 10, 11]]);
+    expect(y.x.tolist()).toEqual([
+      [0, 1, 2, 3],
+      [40, 50, 60, 70],
+      [8, 9, 10, 11],
+    ]);
     expect(y.xt.getitem(1).tolist()).toEqual([1, 50, 9]);
     expect(y.col.tolist()).toEqual([2, 60, 10]);
   });
 
   it("small views of a large tensor are saved alone, not with the whole", () => {
     const big = torch.zeros(10000);
-    const a = big.getitem(":2"), b = big.getitem("9998:");
+    const a = big.getitem(":2"),
+      b = big.getitem("9998:");
     expect(toBytes({ a, b }).length).toBeLessThan(1000);
     expect(roundTrip({ a, b }).b.shape).toEqual([2]);
   });
@@ -236,12 +270,23 @@ describe("aliasing", () => {
 
 describe("values other than tensors", () => {
   it("numbers (NaN, -0, infinities), bigints, strings, booleans, null/undefined, dtypes, devices, Maps", () => {
-    const m = new Map<unknown, unknown>([["k", 1], [2, "two"], [torch.float16, null]]);
+    const m = new Map<unknown, unknown>([
+      ["k", 1],
+      [2, "two"],
+      [torch.float16, null],
+    ]);
     const obj = {
       nums: [NaN, -0, Infinity, -Infinity, 0.1, -1e308, 5e-324],
       big: [2n ** 100n, -(2n ** 70n), 0n],
-      str: ["", "héllo ✓ 🤖"], flags: [true, false], none: null, undef: undefined,
-      dtype: torch.bfloat16, device: torch.device("xla:1"), m, empty: {}, nested: [[[]]],
+      str: ["", "héllo ✓ 🤖"],
+      flags: [true, false],
+      none: null,
+      undef: undefined,
+      dtype: torch.bfloat16,
+      device: torch.device("xla:1"),
+      m,
+      empty: {},
+      nested: [[[]]],
       ["__proto__"]: 5,
     } as Record<string, unknown>;
     const y = roundTrip(obj) as any;
@@ -254,7 +299,11 @@ describe("values other than tensors", () => {
     expect("undef" in y && y.undef === undefined).toBe(true);
     expect(y.dtype).toBe(torch.bfloat16);
     expect(y.device.toString()).toBe("xla:1");
-    expect([...y.m.entries()]).toEqual([["k", 1], [2, "two"], [torch.float16, null]]);
+    expect([...y.m.entries()]).toEqual([
+      ["k", 1],
+      [2, "two"],
+      [torch.float16, null],
+    ]);
     expect(Object.getPrototypeOf(y)).toBe(Object.prototype);
     expect(Object.getOwnPropertyDescriptor(y, "__proto__")?.value).toBe(5);
     expect(y.nested).toEqual([[[]]]);
@@ -293,12 +342,17 @@ describe("files and errors", () => {
   });
 
   it("a foreign file is refused with its path and what was expected", () => {
-    const text = tmp(), zip = tmp(), pickle = tmp(), empty = tmp();
+    const text = tmp(),
+      zip = tmp(),
+      pickle = tmp(),
+      empty = tmp();
     writeFileSync(text, "hello, not a checkpoint");
     writeFileSync(zip, Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 0, 0, 0, 0, 0]));
     writeFileSync(pickle, Buffer.from([0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20]));
     writeFileSync(empty, "");
-    expect(() => torch.load(text)).toThrow(`torch.load: '${text}': expected an xlatorch checkpoint (written by torch.save, file identifier "XLTC" at bytes 4-7), but the file starts with bytes 68 65 6c 6c 6f 2c 20 6e`);
+    expect(() => torch.load(text)).toThrow(
+      `torch.load: '${text}': expected an xlatorch checkpoint (written by torch.save, file identifier "XLTC" at bytes 4-7), but the file starts with bytes 68 65 6c 6c 6f 2c 20 6e`,
+    );
     expect(() => torch.load(zip)).toThrow(/zip archive, as PyTorch's torch.save writes; xlatorch cannot read PyTorch's pickle-based/);
     expect(() => torch.load(pickle)).toThrow(/Python pickle/);
     expect(() => torch.load(empty)).toThrow(/the file is empty/);
@@ -308,18 +362,25 @@ describe("files and errors", () => {
   it("another format version is refused", () => {
     const bytes = toBytes(torch.ones(2)).slice();
     const dv = new DataView(bytes.buffer);
-    const root = dv.getUint32(0, true), vt = root - dv.getInt32(root, true);
+    const root = dv.getUint32(0, true),
+      vt = root - dv.getInt32(root, true);
     dv.setUint32(root + dv.getUint16(vt + 4, true), 2, true); // Checkpoint.version
     const path = tmp();
     writeFileSync(path, bytes);
-    expect(() => torch.load(path)).toThrow(`torch.load: '${path}': the xlatorch checkpoint has format version 2, but this xlatorch reads version 1 (it was written by a newer xlatorch; upgrade to read it)`);
+    expect(() => torch.load(path)).toThrow(
+      `torch.load: '${path}': the xlatorch checkpoint has format version 2, but this xlatorch reads version 1 (it was written by a newer xlatorch; upgrade to read it)`,
+    );
   });
 
   it("truncation and corruption are detected", () => {
     const bytes = toBytes({ w: torch.arange(100, { dtype: torch.float32 }), note: "x" });
     const path = tmp();
     writeFileSync(path, bytes.subarray(0, bytes.length - 50));
-    expect(() => torch.load(path)).toThrow(new RegExp(`^torch.load: '${path}': the xlatorch checkpoint is corrupted or truncated: its CRC-32 is 0x[0-9a-f]{8}, but 0x[0-9a-f]{8} was written$`));
+    expect(() => torch.load(path)).toThrow(
+      new RegExp(
+        `^torch.load: '${path}': the xlatorch checkpoint is corrupted or truncated: its CRC-32 is 0x[0-9a-f]{8}, but 0x[0-9a-f]{8} was written$`,
+      ),
+    );
     const flipped = bytes.slice();
     flipped[flipped.length - 100]! ^= 0x10; // inside the tensor data, which is written first and so sits at the end
     expect(() => torch.load(flipped)).toThrow(/corrupted or truncated: its CRC-32/);
@@ -367,7 +428,10 @@ const FROM_PYTORCH =
   "AAAAAAADBAAAAAYAAADAPwCAwH8AAAgADAAHAAgACAAAAAAAAAAEAAAACAAAACd39T5DV/O9CAAMAAcACAAIAAAAAAAAAAQAAAAYAAAACDSvPI" +
   "25aT5mXrE+0mbIvmm5gL6DvFY+CAAMAAcACAAIAAAAAAAAAAQAAAAMAAAAuJH0vlKLqb7oDlO+AAAAAAAAAAAAAAAACAAMAAcACAAIAAAAAAAA" +
   "AAQAAAAwAAAAAFR1u15UiT4Ws9K+gGa8vvQyRb7sSwk+QE8ivM76yj5wvzW9THsHPqy7Gr5wSMm9";
-const PYTORCH_Y = [[0.47942468523979187, -0.11881878226995468], [0.4995512366294861, -0.14098821580410004]];
+const PYTORCH_Y = [
+  [0.47942468523979187, -0.11881878226995468],
+  [0.4995512366294861, -0.14098821580410004],
+];
 
 describe("weights from PyTorch (scripts/export_state_dict.py)", () => {
   it("load into the same model and give PyTorch's outputs", () => {

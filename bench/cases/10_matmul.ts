@@ -7,7 +7,10 @@ const matmul = (n: number): Case => ({
   title: `f32 matmul ${n}×${n} @ ${n}×${n}`,
   unit: "GFLOP/s",
   flops: 2 * n * n * n,
-  inputs: [{ name: "a", shape: [n, n] }, { name: "b", shape: [n, n] }],
+  inputs: [
+    { name: "a", shape: [n, n] },
+    { name: "b", shape: [n, n] },
+  ],
   impls: {
     xlatorch: xlatorchOp((torch, a, b) => torch.matmul(a, b)),
     "xlatorch-xla": xlatorchOp((torch, a, b) => torch.matmul(a, b)),

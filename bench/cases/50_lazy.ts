@@ -26,10 +26,18 @@ const traceOverhead: Case = {
   needs: ["xlatorch-xla"],
   inputs: [{ name: "x", shape: [64] }],
   impls: {
-    xlatorch: xlatorchOp((_t, x) => { let y = x; for (let i = 0; i < ITERS; i++) y = y.mul(1.0001).add(0.5); return y; }),
+    xlatorch: xlatorchOp((_t, x) => {
+      let y = x;
+      for (let i = 0; i < ITERS; i++) y = y.mul(1.0001).add(0.5);
+      return y;
+    }),
     "xlatorch-xla": (ctx: PeerCtx, inputs: HostInputs): Impl => {
       const [x] = xlatorchInputs(ctx, inputs);
-      const build = () => { let y = x; for (let i = 0; i < ITERS; i++) y = y.mul(1.0001).add(0.5); return y; };
+      const build = () => {
+        let y = x;
+        for (let i = 0; i < ITERS; i++) y = y.mul(1.0001).add(0.5);
+        return y;
+      };
       return {
         // Only the recording is timed: the graph is dropped unsynced. (The
         // cache-hit case below times record + sync + read back.)
@@ -55,10 +63,18 @@ const cacheHit: Case = {
   needs: ["xlatorch-xla"],
   inputs: [{ name: "x", shape: [256] }],
   impls: {
-    xlatorch: xlatorchOp((_t, x) => { let y = x; for (let i = 0; i < ITERS; i++) y = y.mul(0.999).add(0.001); return y; }),
+    xlatorch: xlatorchOp((_t, x) => {
+      let y = x;
+      for (let i = 0; i < ITERS; i++) y = y.mul(0.999).add(0.001);
+      return y;
+    }),
     "xlatorch-xla": (ctx: PeerCtx, inputs: HostInputs): Impl => {
       const [x] = xlatorchInputs(ctx, inputs);
-      const build = () => { let y = x; for (let i = 0; i < ITERS; i++) y = y.mul(0.999).add(0.001); return y; };
+      const build = () => {
+        let y = x;
+        for (let i = 0; i < ITERS; i++) y = y.mul(0.999).add(0.001);
+        return y;
+      };
       return {
         run: () => readOne(ctx, build()),
         output: () => Float32Array.from(build().to("cpu")._host()),
@@ -80,7 +96,10 @@ function mlpStep(ctx: PeerCtx, inputs: HostInputs): Impl {
     const h = torch.relu(torch.matmul(x, w1));
     const loss = torch.matmul(h, w2).sub(y).pow(2).mean();
     loss.backward();
-    torch.no_grad(() => { w1.sub_(w1.grad.mul(lr)); w2.sub_(w2.grad.mul(lr)); });
+    torch.no_grad(() => {
+      w1.sub_(w1.grad.mul(lr));
+      w2.sub_(w2.grad.mul(lr));
+    });
     w1.grad = null;
     w2.grad = null;
     return loss.detach();

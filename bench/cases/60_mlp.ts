@@ -7,10 +7,12 @@ import { readOne, xlatorchInputs } from "../lib/impl.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Any = any;
-const BATCH = 128, LR = 0.01;
+const BATCH = 128,
+  LR = 0.01;
 
 function xlatorchStep(ctx: PeerCtx, inputs: HostInputs): Impl {
-  const torch = ctx.lib, F = torch.nn.functional;
+  const torch = ctx.lib,
+    F = torch.nn.functional;
   const [x, w1, b1, w2, b2] = xlatorchInputs(ctx, inputs);
   const params = [w1, b1, w2, b2];
   for (const p of params) p.requires_grad_(true);
@@ -37,25 +39,54 @@ function xlatorchStep(ctx: PeerCtx, inputs: HostInputs): Impl {
  */
 function tfjsStep(ctx: PeerCtx, inputs: HostInputs): Impl {
   const tf = ctx.lib;
-  const [x, w1, b1, w2, b2] = Object.values(inputs).map(({ data, shape }, i) => (i === 0 ? tf.tensor(data, shape, "float32") : tf.variable(tf.tensor(data, shape, "float32"))));
-  const labels = tf.oneHot(tf.tensor1d(Array.from({ length: BATCH }, (_, i) => i % 10), "int32"), 10);
-  const step = () => tf.tidy(() => {
-    const z1 = tf.add(tf.matMul(x, w1, false, true), b1);
-    const h = tf.relu(z1);
-    const logits = tf.add(tf.matMul(h, w2, false, true), b2);
-    const logp = tf.logSoftmax(logits);
-    const loss = tf.neg(tf.mean(tf.sum(tf.mul(labels, logp), 1)));
-    const dlogits = tf.div(tf.sub(tf.exp(logp), labels), BATCH);
-    const dw2 = tf.matMul(dlogits, h, true, false), db2 = tf.sum(dlogits, 0);
-    const dz1 = tf.mul(tf.matMul(dlogits, w2), tf.step(z1));
-    const dw1 = tf.matMul(dz1, x, true, false), db1 = tf.sum(dz1, 0);
-    for (const [v, g] of [[w1, dw1], [b1, db1], [w2, dw2], [b2, db2]]) v.assign(tf.sub(v, tf.mul(g, LR)));
-    return loss;
-  });
+  const [x, w1, b1, w2, b2] = Object.values(inputs).map(({ data, shape }, i) =>
+    i === 0 ? tf.tensor(data, shape, "float32") : tf.variable(tf.tensor(data, shape, "float32")),
+  );
+  const labels = tf.oneHot(
+    tf.tensor1d(
+      Array.from({ length: BATCH }, (_, i) => i % 10),
+      "int32",
+    ),
+    10,
+  );
+  const step = () =>
+    tf.tidy(() => {
+      const z1 = tf.add(tf.matMul(x, w1, false, true), b1);
+      const h = tf.relu(z1);
+      const logits = tf.add(tf.matMul(h, w2, false, true), b2);
+      const logp = tf.logSoftmax(logits);
+      const loss = tf.neg(tf.mean(tf.sum(tf.mul(labels, logp), 1)));
+      const dlogits = tf.div(tf.sub(tf.exp(logp), labels), BATCH);
+      const dw2 = tf.matMul(dlogits, h, true, false),
+        db2 = tf.sum(dlogits, 0);
+      const dz1 = tf.mul(tf.matMul(dlogits, w2), tf.step(z1));
+      const dw1 = tf.matMul(dz1, x, true, false),
+        db1 = tf.sum(dz1, 0);
+      for (const [v, g] of [
+        [w1, dw1],
+        [b1, db1],
+        [w2, dw2],
+        [b2, db2],
+      ])
+        v.assign(tf.sub(v, tf.mul(g, LR)));
+      return loss;
+    });
   return {
-    run: () => { const l = step(); const v = l.dataSync()[0]; l.dispose(); return v; },
-    output: () => { const l = step(); const d = Float32Array.from(l.dataSync()); l.dispose(); return d; },
-    dispose: () => { [x, w1, b1, w2, b2, labels].forEach((t: Any) => t.dispose()); },
+    run: () => {
+      const l = step();
+      const v = l.dataSync()[0];
+      l.dispose();
+      return v;
+    },
+    output: () => {
+      const l = step();
+      const d = Float32Array.from(l.dataSync());
+      l.dispose();
+      return d;
+    },
+    dispose: () => {
+      [x, w1, b1, w2, b2, labels].forEach((t: Any) => t.dispose());
+    },
   };
 }
 

@@ -8,7 +8,11 @@ const reps = Number(process.env.BENCH_REPS ?? 10);
 function time(fn: () => void): { median_ms: number; runs: number } {
   for (let i = 0; i < 2; i++) fn();
   const ts: number[] = [];
-  for (let i = 0; i < reps; i++) { const t = performance.now(); fn(); ts.push(performance.now() - t); }
+  for (let i = 0; i < reps; i++) {
+    const t = performance.now();
+    fn();
+    ts.push(performance.now() - t);
+  }
   ts.sort((a, b) => a - b);
   return { median_ms: ts[Math.floor(ts.length / 2)]!, runs: ts.length };
 }
@@ -18,9 +22,12 @@ const sizes = (process.env.BENCH_SIZES ?? "4096,8192").split(",").map(Number);
 for (const n of sizes) {
   for (const dtype of [torch.float32, torch.bfloat16]) {
     torch.manual_seed(0);
-    const a = torch.rand(n, n).to(dtype).to("xla"), b = torch.rand(n, n).to(dtype).to("xla");
+    const a = torch.rand(n, n).to(dtype).to("xla"),
+      b = torch.rand(n, n).to(dtype).to("xla");
     torch.xla.sync(a, b);
-    const r = time(() => { a.matmul(b).getitem(0, 0).item(); });
+    const r = time(() => {
+      a.matmul(b).getitem(0, 0).item();
+    });
     results[`matmul_${dtype.name}_${n}`] = { ...r, tflops: (2 * n ** 3) / (r.median_ms * 1e9) };
   }
 }
@@ -29,14 +36,23 @@ for (const n of sizes) {
   torch.manual_seed(0);
   const dims = process.env.BENCH_SIZES ? [64, 128, 128, 10] : [1024, 4096, 4096, 10];
   const ws = dims.slice(1).map((d, i) => torch.randn(dims[i]!, d).mul(0.02).to("xla").requires_grad_());
-  const x = torch.randn(512, dims[0]!).to("xla"), y = torch.randint(0, 10, [512]).to("xla");
+  const x = torch.randn(512, dims[0]!).to("xla"),
+    y = torch.randint(0, 10, [512]).to("xla");
   torch.xla.sync(x, y, ...ws);
   const step = () => {
     let h = x;
-    ws.forEach((w, i) => { h = h.matmul(w); if (i < ws.length - 1) h = h.relu(); });
+    ws.forEach((w, i) => {
+      h = h.matmul(w);
+      if (i < ws.length - 1) h = h.relu();
+    });
     const loss = h.log_softmax(1).gather(1, y.unsqueeze(1)).mean().neg();
     loss.backward();
-    torch.no_grad(() => { for (const w of ws) { w.sub_(w.grad!.mul(0.01)); w.grad = null; } });
+    torch.no_grad(() => {
+      for (const w of ws) {
+        w.sub_(w.grad!.mul(0.01));
+        w.grad = null;
+      }
+    });
     torch.xla.sync(loss);
     loss.item();
   };

@@ -8,7 +8,10 @@ import type { Case } from "./types.js";
 export const CASES_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "cases");
 
 export async function loadCases(only?: readonly string[]): Promise<Case[]> {
-  const files = fs.readdirSync(CASES_DIR).filter((f) => f.endsWith(".ts") && !f.startsWith("_")).sort();
+  const files = fs
+    .readdirSync(CASES_DIR)
+    .filter((f) => f.endsWith(".ts") && !f.startsWith("_"))
+    .sort();
   const out: Case[] = [];
   for (const f of files) {
     const mod = await import(pathToFileURL(path.join(CASES_DIR, f)).href);

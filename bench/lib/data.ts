@@ -7,7 +7,7 @@ import type { Case, HostInputs, InputSpec } from "./types.js";
 function seedOf(s: string): number {
   let h = 2166136261;
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
-  return (h >>> 0) || 1;
+  return h >>> 0 || 1;
 }
 
 /** xorshift32 uniform f32 data in [lo, hi). */
@@ -16,9 +16,11 @@ export function makeData(key: string, n: number, lo = -1, hi = 1): Float32Array 
   let x = seedOf(key);
   const scale = (hi - lo) / 4294967296;
   for (let i = 0; i < n; i++) {
-    x ^= x << 13; x >>>= 0;
+    x ^= x << 13;
+    x >>>= 0;
     x ^= x >>> 17;
-    x ^= x << 5; x >>>= 0;
+    x ^= x << 5;
+    x >>>= 0;
     out[i] = lo + x * scale;
   }
   return out;
@@ -54,16 +56,23 @@ export function readInputs(dir: string, c: Case): HostInputs {
 
 /** [sum, sum|x|, first, last] in f64: the cross-peer check (mirrored in torch_bench.py). */
 export function checksum(x: ArrayLike<number>): number[] {
-  let s = 0, a = 0;
-  for (let i = 0; i < x.length; i++) { const v = x[i]!; s += v; a += Math.abs(v); }
+  let s = 0,
+    a = 0;
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i]!;
+    s += v;
+    a += Math.abs(v);
+  }
   return [s, a, x[0] ?? NaN, x[x.length - 1] ?? NaN];
 }
 
 /** Whether two checksums agree: sum|x| and the end elements within tol (relative); sum within tol·sum|x|. */
 export function checksumsAgree(a: number[], b: number[], tol: number): boolean {
   const close = (x: number, y: number, scale: number) => Math.abs(x - y) <= tol * Math.max(scale, 1e-30);
-  return close(a[0]!, b[0]!, Math.max(Math.abs(a[1]!), 1)) &&
+  return (
+    close(a[0]!, b[0]!, Math.max(Math.abs(a[1]!), 1)) &&
     close(a[1]!, b[1]!, Math.abs(a[1]!)) &&
     close(a[2]!, b[2]!, Math.max(Math.abs(a[2]!), 1e-3)) &&
-    close(a[3]!, b[3]!, Math.max(Math.abs(a[3]!), 1e-3));
+    close(a[3]!, b[3]!, Math.max(Math.abs(a[3]!), 1e-3))
+  );
 }

@@ -16,7 +16,9 @@ export function xlatorchInputs(ctx: PeerCtx, inputs: HostInputs): Any[] {
   const dev = ctx.extra.device ?? "cpu";
   return Object.values(inputs).map(({ data, shape }) => {
     // torch.fromHost left the public namespace (internals are excluded from it); torch.tensor takes a Float32Array
-    const t = torch.fromHost ? torch.fromHost(data.slice(), shape, torch.float32, torch.device("cpu")) : torch.tensor(data.slice(), { dtype: torch.float32 }).reshape(shape);
+    const t = torch.fromHost
+      ? torch.fromHost(data.slice(), shape, torch.float32, torch.device("cpu"))
+      : torch.tensor(data.slice(), { dtype: torch.float32 }).reshape(shape);
     return dev === "cpu" ? t : t.to(dev);
   });
 }
@@ -35,7 +37,12 @@ export function xlatorchOp(fn: (torch: Any, ...xs: Any[]) => Any) {
     const torch = ctx.lib;
     return {
       run: () => readOne(ctx, fn(torch, ...xs)),
-      output: () => toF32(fn(torch, ...xs).to("cpu")._host()),
+      output: () =>
+        toF32(
+          fn(torch, ...xs)
+            .to("cpu")
+            ._host(),
+        ),
     };
   };
 }

@@ -10,9 +10,14 @@ export class NullRuntime implements Runtime {
     const outs = m.funcs[0]!.returns.map((v) => ({ dtype: v.type.element as never, shape: v.type.shape }));
     return { numOutputs: outs.length, outs };
   }
-  toDevice(_d: HostArray, dtype: DeviceBuffer["dtype"], shape: readonly number[]): DeviceBuffer { return { dtype, shape }; }
-  execute(exe: Executable): DeviceBuffer[] { return (exe as unknown as { outs: DeviceBuffer[] }).outs.map((b) => ({ ...b })); }
-  toHost(b: DeviceBuffer): HostArray { return torch.dtypeOf(b.dtype).alloc(b.shape.reduce((a, c) => a * c, 1)); }
+  toDevice(_d: HostArray, dtype: DeviceBuffer["dtype"], shape: readonly number[]): DeviceBuffer {
+    return { dtype, shape };
+  }
+  execute(exe: Executable): DeviceBuffer[] {
+    return (exe as unknown as { outs: DeviceBuffer[] }).outs.map((b) => ({ ...b }));
+  }
+  toHost(b: DeviceBuffer): HostArray {
+    return torch.dtypeOf(b.dtype).alloc(b.shape.reduce((a, c) => a * c, 1));
+  }
   dispose(): void {}
 }
-

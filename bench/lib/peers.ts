@@ -12,7 +12,8 @@ const require = createRequire(import.meta.url);
 function pkgVersion(name: string): string {
   try {
     if (name.startsWith(".")) {
-      return JSON.parse(fs.readFileSync(path.resolve(path.dirname(new URL(import.meta.url).pathname), name, "package.json"), "utf8")).version;
+      return JSON.parse(fs.readFileSync(path.resolve(path.dirname(new URL(import.meta.url).pathname), name, "package.json"), "utf8"))
+        .version;
     }
     // Packages whose "exports" hide package.json: walk up from the entry point.
     for (let dir = path.dirname(require.resolve(name)); dir !== path.dirname(dir); dir = path.dirname(dir)) {
@@ -28,7 +29,10 @@ function pkgVersion(name: string): string {
   }
 }
 
-export interface Loaded { ctx: PeerCtx; about: Record<string, unknown> }
+export interface Loaded {
+  ctx: PeerCtx;
+  about: Record<string, unknown>;
+}
 
 async function loadXlatorch(peer: PeerId): Promise<Loaded> {
   const torch = await import("xlatorch");
@@ -36,9 +40,15 @@ async function loadXlatorch(peer: PeerId): Promise<Loaded> {
   const xla = peer === "xlatorch-xla" || peer === "xlatorch-xla-noblas";
   if (xla && !t.xla) throw new Error("torch.xla is not available in this build of xlatorch (the lazy device is not registered yet)");
   // The system BLAS float32/float64 matmul calls (run.ts sets XLATORCH_BLAS=off for the -noblas peers).
-  const cfg = t.__config__ as { blas?: () => { active: boolean; vendor: string | null; path: string | null; config?: string; threads?: number } } | undefined;
+  const cfg = t.__config__ as
+    | { blas?: () => { active: boolean; vendor: string | null; path: string | null; config?: string; threads?: number } }
+    | undefined;
   const b = cfg?.blas?.();
-  const blas = !b ? "?" : b.active ? `${b.vendor} ${b.path}${b.config ? ` (${b.config})` : ""}${b.threads ? `, ${b.threads} threads` : ""}` : "none (JavaScript matmul kernel)";
+  const blas = !b
+    ? "?"
+    : b.active
+      ? `${b.vendor} ${b.path}${b.config ? ` (${b.config})` : ""}${b.threads ? `, ${b.threads} threads` : ""}`
+      : "none (JavaScript matmul kernel)";
   return {
     ctx: { peer, lib: torch, extra: { device: xla ? "xla" : "cpu" } },
     about: { version: pkgVersion("../../packages/xlatorch"), device: xla ? "xla" : "cpu", threads: 1, blas },
@@ -95,7 +105,8 @@ async function loadJax(peer: PeerId): Promise<Loaded> {
       device: "wasm",
       jit: true,
       threads: threaded ? os.cpus().length : 1,
-      note: (shim ? "global navigator shimmed for Node 20; " : "") +
+      note:
+        (shim ? "global navigator shimmed for Node 20; " : "") +
         (threaded ? "" : "no global Worker in Node, so jax-js runs its wasm kernels on the main thread"),
     },
   };

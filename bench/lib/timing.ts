@@ -21,11 +21,16 @@ export function median(xs: number[]): number {
 
 export async function measure(run: () => unknown | Promise<unknown>, p: TimingPolicy): Promise<Timing> {
   // A slow case (over 1 s a call) gets one warm-up: it has nothing left to warm.
-  let warm = 0, minReps = p.minReps;
+  let warm = 0,
+    minReps = p.minReps;
   for (; warm < p.warmup; warm++) {
     const t0 = performance.now();
     await run();
-    if (performance.now() - t0 > 1000) { warm++; minReps = Math.min(minReps, 3); break; }
+    if (performance.now() - t0 > 1000) {
+      warm++;
+      minReps = Math.min(minReps, 3);
+      break;
+    }
   }
   const times: number[] = [];
   let total = 0;

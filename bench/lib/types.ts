@@ -4,11 +4,23 @@
 /** The runtimes a case can be measured on. Each runs in its own process. */
 // xlatorch-noblas / xlatorch-xla-noblas: the same, with XLATORCH_BLAS=off (the
 // JavaScript matmul kernel), for the cases marked `blas`.
-export const PEERS = ["xlatorch", "xlatorch-noblas", "xlatorch-xla", "xlatorch-xla-noblas", "torch", "tfjs-wasm", "tfjs-cpu", "jax-js"] as const;
+export const PEERS = [
+  "xlatorch",
+  "xlatorch-noblas",
+  "xlatorch-xla",
+  "xlatorch-xla-noblas",
+  "torch",
+  "tfjs-wasm",
+  "tfjs-cpu",
+  "jax-js",
+] as const;
 export type PeerId = (typeof PEERS)[number];
 
 /** The xlatorch peer whose case implementation a no-BLAS peer runs. */
-export const BLAS_OFF_OF: Partial<Record<PeerId, "xlatorch" | "xlatorch-xla">> = { "xlatorch-noblas": "xlatorch", "xlatorch-xla-noblas": "xlatorch-xla" };
+export const BLAS_OFF_OF: Partial<Record<PeerId, "xlatorch" | "xlatorch-xla">> = {
+  "xlatorch-noblas": "xlatorch",
+  "xlatorch-xla-noblas": "xlatorch-xla",
+};
 /** One input tensor: deterministic f32 data (see lib/data.ts), shared by every peer. */
 export interface InputSpec {
   name: string;

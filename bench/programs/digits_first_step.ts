@@ -33,11 +33,24 @@ for (let s = 0; s < steps; s++) {
 }
 const m = torch.xla.metrics();
 const pick = (x: typeof m) => ({
-  uncachedCompiles: x.uncachedCompiles, persistentCacheHits: x.persistentCacheHits, persistentCacheMisses: x.persistentCacheMisses,
-  compileMs: x.compileMs, persistentCacheMs: x.persistentCacheMs, lowerMs: x.lowerMs, traceMs: x.traceMs, executeMs: x.executeMs,
+  uncachedCompiles: x.uncachedCompiles,
+  persistentCacheHits: x.persistentCacheHits,
+  persistentCacheMisses: x.persistentCacheMisses,
+  compileMs: x.compileMs,
+  persistentCacheMs: x.persistentCacheMs,
+  lowerMs: x.lowerMs,
+  traceMs: x.traceMs,
+  executeMs: x.executeMs,
 });
-console.log(JSON.stringify({
-  importMs: tImport - t0, processToImportMs: tImport, firstStepMs, losses, atFirstStep: pick(atFirst), total: pick(m),
-}));
+console.log(
+  JSON.stringify({
+    importMs: tImport - t0,
+    processToImportMs: tImport,
+    firstStepMs,
+    losses,
+    atFirstStep: pick(atFirst),
+    total: pick(m),
+  }),
+);
 
 export {};

@@ -14,7 +14,8 @@ export function mlpAdamStep(hidden = 2): () => void {
   const model = new nn.Sequential(...layers).to("xla");
   const opt = new optim.Adam(model.parameters(), { lr: 1e-3 });
   const lossFn = new nn.CrossEntropyLoss();
-  const xs = torch.randn(32, 64), ys = torch.randint(0, 10, [32]);
+  const xs = torch.randn(32, 64),
+    ys = torch.randint(0, 10, [32]);
   return () => {
     const loss = lossFn(model(xs.to("xla")), ys.to("xla"));
     opt.zero_grad();

@@ -6,11 +6,19 @@ const { nn } = torch;
 const F = nn.functional;
 type Tensor = torch.Tensor;
 
-export interface GptConfig { vocab_size: number; block_size: number; n_layer: number; n_head: number; n_embd: number }
+export interface GptConfig {
+  vocab_size: number;
+  block_size: number;
+  n_layer: number;
+  n_head: number;
+  n_embd: number;
+}
 export const TINY: GptConfig = { vocab_size: 65, block_size: 32, n_layer: 2, n_head: 4, n_embd: 64 };
 
 class CausalSelfAttention extends nn.Module {
-  c_attn: torch.nn.Linear; c_proj: torch.nn.Linear; declare bias: Tensor;
+  c_attn: torch.nn.Linear;
+  c_proj: torch.nn.Linear;
+  declare bias: Tensor;
   constructor(readonly cfg: GptConfig) {
     super();
     this.c_attn = new nn.Linear(cfg.n_embd, 3 * cfg.n_embd);
@@ -22,7 +30,9 @@ class CausalSelfAttention extends nn.Module {
     const nh = this.cfg.n_head;
     const [q, k, v] = this.c_attn(x).split(this.cfg.n_embd, 2) as [Tensor, Tensor, Tensor];
     const heads = (t: Tensor) => t.view(B, T, nh, C / nh).transpose(1, 2);
-    let att = heads(q).matmul(heads(k).transpose(-2, -1)).mul(1 / Math.sqrt(C / nh));
+    let att = heads(q)
+      .matmul(heads(k).transpose(-2, -1))
+      .mul(1 / Math.sqrt(C / nh));
     att = att.masked_fill(this.bias.getitem(":", ":", `:${T}`, `:${T}`).eq(0), -Infinity);
     att = F.softmax(att, -1);
     const y = att.matmul(heads(v)).transpose(1, 2).contiguous().view(B, T, C);
@@ -31,7 +41,11 @@ class CausalSelfAttention extends nn.Module {
 }
 
 class Block extends nn.Module {
-  ln_1: torch.nn.LayerNorm; attn: CausalSelfAttention; ln_2: torch.nn.LayerNorm; c_fc: torch.nn.Linear; c_proj: torch.nn.Linear;
+  ln_1: torch.nn.LayerNorm;
+  attn: CausalSelfAttention;
+  ln_2: torch.nn.LayerNorm;
+  c_fc: torch.nn.Linear;
+  c_proj: torch.nn.Linear;
   constructor(cfg: GptConfig) {
     super();
     this.ln_1 = new nn.LayerNorm(cfg.n_embd);
@@ -47,7 +61,11 @@ class Block extends nn.Module {
 }
 
 export class GPT extends nn.Module {
-  wte: torch.nn.Embedding; wpe: torch.nn.Embedding; h: torch.nn.ModuleList; ln_f: torch.nn.LayerNorm; lm_head: torch.nn.Linear;
+  wte: torch.nn.Embedding;
+  wpe: torch.nn.Embedding;
+  h: torch.nn.ModuleList;
+  ln_f: torch.nn.LayerNorm;
+  lm_head: torch.nn.Linear;
   constructor(readonly cfg: GptConfig) {
     super();
     this.wte = new nn.Embedding(cfg.vocab_size, cfg.n_embd);

@@ -43,7 +43,10 @@ export function loadGenesis(): { text: string; chars: string[]; data: Tensor } {
   const text = readFileSync(new URL("../data/kjv_genesis.txt", import.meta.url), "utf8");
   const chars = [...new Set(text)].sort();
   const index = new Map(chars.map((c, i) => [c, i]));
-  const data = torch.tensor([...text].map((c) => index.get(c)!), { dtype: torch.int64 });
+  const data = torch.tensor(
+    [...text].map((c) => index.get(c)!),
+    { dtype: torch.int64 },
+  );
   return { text, chars, data };
 }
 
@@ -66,8 +69,19 @@ export class CharLM extends nn.Module {
 
 export function run(log: (s: string) => void = console.log, opts: CharLMOptions = {}) {
   const o = {
-    device: "xla", steps: 250, batch_size: 32, seq_len: 32, embed_dim: 32, hidden_size: 64, lr: 0.01,
-    log_every: 25, sample_len: 200, prompt: "And God said", temperature: 0.5, seed: 0, ...opts,
+    device: "xla",
+    steps: 250,
+    batch_size: 32,
+    seq_len: 32,
+    embed_dim: 32,
+    hidden_size: 64,
+    lr: 0.01,
+    log_every: 25,
+    sample_len: 200,
+    prompt: "And God said",
+    temperature: 0.5,
+    seed: 0,
+    ...opts,
   };
   torch.manual_seed(o.seed);
   const { chars, data } = loadGenesis();
@@ -126,7 +140,9 @@ export function run(log: (s: string) => void = console.log, opts: CharLMOptions 
   return { losses, compiles, sample, trainSeconds, metrics: torch.xla.metrics() };
 }
 
-runIfMain(import.meta, () => run(console.log, {
-  ...(process.argv[2] ? { steps: Number(process.argv[2]) } : {}),
-  ...(process.argv[3] ? { device: process.argv[3] } : {}),
-}));
+runIfMain(import.meta, () =>
+  run(console.log, {
+    ...(process.argv[2] ? { steps: Number(process.argv[2]) } : {}),
+    ...(process.argv[3] ? { device: process.argv[3] } : {}),
+  }),
+);

@@ -18,7 +18,10 @@ export function run(log: (s: string) => void = console.log, device = "cpu") {
   const learning_rate = 1e-6;
   let loss = 0;
   for (let t = 0; t < 2000; t++) {
-    const y_pred = a.add(b.mul(x)).add(c.mul(x.pow(2))).add(d.mul(x.pow(3)));
+    const y_pred = a
+      .add(b.mul(x))
+      .add(c.mul(x.pow(2)))
+      .add(d.mul(x.pow(3)));
     const l = y_pred.sub(y).pow(2).sum();
     if (t % 100 === 99) log(`${t} ${l.item()}`);
     l.backward();

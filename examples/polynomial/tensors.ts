@@ -20,7 +20,10 @@ export function run(log: (s: string) => void = console.log, device = "cpu") {
   let loss = 0;
   for (let t = 0; t < 2000; t++) {
     // Forward pass: compute predicted y
-    const y_pred = a.add(b.mul(x)).add(c.mul(x.pow(2))).add(d.mul(x.pow(3)));
+    const y_pred = a
+      .add(b.mul(x))
+      .add(c.mul(x.pow(2)))
+      .add(d.mul(x.pow(3)));
     // Compute and print loss
     loss = y_pred.sub(y).pow(2).sum().item() as number;
     if (t % 100 === 99) log(`${t} ${loss}`);

@@ -143,7 +143,11 @@ function main(): void {
     rt.dispose(warm!);
     // Spot-check a few entries against JS (tolerance allows TF32 on the GPU).
     let worst = 0;
-    for (const [i, j] of [[0, 0], [n - 1, n - 1], [n >> 1, 3]] as const) {
+    for (const [i, j] of [
+      [0, 0],
+      [n - 1, n - 1],
+      [n >> 1, 3],
+    ] as const) {
       let s = 0;
       for (let p = 0; p < n; p++) s += ha[i * n + p]! * hb[p * n + j]!;
       worst = Math.max(worst, Math.abs(first[i * n + j]! - s) / Math.max(1, Math.abs(s)));
@@ -158,7 +162,9 @@ function main(): void {
     }
     rt.toHost(last[0]!); // waits for the queued executions
     const ms = (performance.now() - t) / reps;
-    console.log(`matmul ${n}x${n} f32: ${ms.toFixed(3)} ms per execute (incl. one transfer back), ${((2 * n ** 3) / (ms * 1e6)).toFixed(0)} GFLOP/s`);
+    console.log(
+      `matmul ${n}x${n} f32: ${ms.toFixed(3)} ms per execute (incl. one transfer back), ${((2 * n ** 3) / (ms * 1e6)).toFixed(0)} GFLOP/s`,
+    );
     for (const o of [...last, xa, xb, mm]) rt.dispose(o);
   }
 

@@ -54,9 +54,7 @@ export function isTensorJson(v: unknown): v is { t: TensorJson } {
 }
 
 export function isTensor(v: unknown): boolean {
-  return (
-    typeof v === "object" && v !== null && typeof (v as any).tolist === "function" && "shape" in (v as any) && "dtype" in (v as any)
-  );
+  return typeof v === "object" && v !== null && typeof (v as any).tolist === "function" && "shape" in (v as any) && "dtype" in (v as any);
 }
 
 export function specialFloat(v: number | string): number {
@@ -171,8 +169,7 @@ export function compareTensor(actual: unknown, expected: TensorJson, opts: Compa
   if (!isTensor(actual)) throw new FixtureMismatch(`${path}: expected a Tensor ${fmtExpectedTensor(expected)}, got ${fmt(actual)}`);
   const t = actual as any;
   const dt = String(t.dtype);
-  if (dt !== `torch.${expected.dtype}`)
-    throw new FixtureMismatch(`${path}: dtype mismatch: expected torch.${expected.dtype}, got ${dt}`);
+  if (dt !== `torch.${expected.dtype}`) throw new FixtureMismatch(`${path}: dtype mismatch: expected torch.${expected.dtype}, got ${dt}`);
   const shape = Array.from(t.shape as ArrayLike<number>);
   if (shape.length !== expected.shape.length || shape.some((s, i) => s !== expected.shape[i]))
     throw new FixtureMismatch(`${path}: shape mismatch: expected [${expected.shape.join(", ")}], got [${shape.join(", ")}]`);
@@ -184,7 +181,9 @@ export function compareTensor(actual: unknown, expected: TensorJson, opts: Compa
   if (opts.shapeOnly) return;
   const values = readTensor(t);
   if (values.length !== expected.data.length)
-    throw new FixtureMismatch(`${path}: tolist() gave ${values.length} elements, expected ${expected.data.length} for shape [${expected.shape.join(", ")}]`);
+    throw new FixtureMismatch(
+      `${path}: tolist() gave ${values.length} elements, expected ${expected.data.length} for shape [${expected.shape.join(", ")}]`,
+    );
   const tol = tolFor(expected.dtype, opts);
   let first = -1;
   let firstReason = "";

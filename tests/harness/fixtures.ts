@@ -179,7 +179,11 @@ function callMethod(x: any, method: string, args: unknown[], what: string): any 
   return f.apply(x, args);
 }
 
-export function decodeTensor(v: { t: TensorJson; view?: Json[][]; requires_grad?: boolean }, device: Device, opts: DecodeOptions = {}): any {
+export function decodeTensor(
+  v: { t: TensorJson; view?: Json[][]; requires_grad?: boolean },
+  device: Device,
+  opts: DecodeOptions = {},
+): any {
   const torch = torchOrThrow(opts.torch);
   const tj = v.t;
   const dtype = torch[tj.dtype];

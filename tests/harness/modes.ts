@@ -5,6 +5,9 @@ import * as torch from "xlatorch";
 
 export function pinFused(): void {
   let prev: torch.xla.ExecutionMode = "fused";
-  beforeAll(() => { prev = torch.xla.get_execution_mode(); torch.xla.set_execution_mode("fused"); });
+  beforeAll(() => {
+    prev = torch.xla.get_execution_mode();
+    torch.xla.set_execution_mode("fused");
+  });
   afterAll(() => torch.xla.set_execution_mode(prev));
 }

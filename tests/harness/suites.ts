@@ -28,7 +28,12 @@ export interface ErrorCase {
 /** Runs an error case: it must throw our class for PyTorch's, name the words, and leave an in-place target unchanged. */
 export async function runErrorCase(c: ErrorCase, device: Device): Promise<void> {
   const torch = await loadTorch();
-  const cls = { RuntimeError: torch.TorchError, ValueError: torch.TorchError, TypeError: torch.TorchTypeError, IndexError: torch.TorchIndexError }[c.error.type];
+  const cls = {
+    RuntimeError: torch.TorchError,
+    ValueError: torch.TorchError,
+    TypeError: torch.TorchTypeError,
+    IndexError: torch.TorchIndexError,
+  }[c.error.type];
   const args = decodeValue(c.args, device, { torch }) as any[];
   const kwargs = decodeValue(c.kwargs, device, { torch }) as Record<string, unknown>;
   const tail = Object.keys(kwargs).length ? [kwargs] : [];
@@ -39,7 +44,9 @@ export async function runErrorCase(c: ErrorCase, device: Device): Promise<void> 
   try {
     if (c.call === "function") torch[c.fn](...args, ...tail);
     else args[0][c.fn](...args.slice(1), ...tail);
-  } catch (e) { thrown = e; }
+  } catch (e) {
+    thrown = e;
+  }
   expect(thrown, `no error thrown (PyTorch: ${c.error.type}: ${c.error.message})`).toBeInstanceOf(Error);
   const e = thrown as Error;
   expect(e, `PyTorch raises ${c.error.type}: ${c.error.message}; got ${e.name}: ${e.message}`).toBeInstanceOf(cls);

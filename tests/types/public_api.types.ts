@@ -38,7 +38,9 @@ const opt = new torch.optim.SGD(lin.parameters(), { lr: 0.1 });
 const sched = new torch.optim.lr_scheduler.StepLR(opt, { step_size: 2, gamma: 0.5 });
 torch.nn.functional.max_pool2d(torch.ones(1, 1, 4, 4), { kernel_size: 2, stride: 2 });
 torch.nn.utils.clip_grad_norm_(lin.parameters(), { max_norm: 1 });
-void conv; void pool; void sched;
+void conv;
+void pool;
+void sched;
 
 // wrong argument kinds to nn modules, optimizers, schedulers and functionals
 // @ts-expect-error in_features must be a number
@@ -83,7 +85,11 @@ x.max().indices;
 const typeName: string = x.type();
 const asDouble: torch.Tensor = x.type(torch.float64);
 const nested: unknown[] | number | boolean | bigint = x.tolist();
-void whole; void along; void typeName; void asDouble; void nested;
+void whole;
+void along;
+void typeName;
+void asDouble;
+void nested;
 
 // internals are not part of the torch namespace
 // @ts-expect-error bind is @xlatorch/core's, not torch's
@@ -91,4 +97,7 @@ torch.bind;
 // @ts-expect-error the primitive table is not public
 torch.P;
 
-void t; void n; void values; void indices;
+void t;
+void n;
+void values;
+void indices;

@@ -11,8 +11,14 @@ pinFused();
 
 const xla = torch.xla;
 
-beforeEach(() => { xla.clear_compilation_cache(); xla.reset_metrics(); });
-afterEach(() => { delete process.env.XLATORCH_DEBUG_RECOMPILE; vi.restoreAllMocks(); });
+beforeEach(() => {
+  xla.clear_compilation_cache();
+  xla.reset_metrics();
+});
+afterEach(() => {
+  delete process.env.XLATORCH_DEBUG_RECOMPILE;
+  vi.restoreAllMocks();
+});
 
 function run(steps: number, sizeOf: (s: number) => number, lrOf: (s: number) => number): { compiles: number[]; losses: number[] } {
   const m = makeMlp("xla");
@@ -30,7 +36,11 @@ function run(steps: number, sizeOf: (s: number) => number, lrOf: (s: number) => 
 
 describe("xla graph cache", () => {
   it("an MLP loop compiles during warm-up, then every step hits the cache", () => {
-    const { compiles, losses } = run(20, () => 32, () => 0.1);
+    const { compiles, losses } = run(
+      20,
+      () => 32,
+      () => 0.1,
+    );
     const warm = compiles[2]!;
     expect(warm).toBeGreaterThan(0);
     expect(warm).toBeLessThanOrEqual(3);
@@ -60,9 +70,18 @@ describe("xla graph cache", () => {
   });
 
   it("changing the learning rate every step does not recompile", () => {
-    const fixed = run(12, () => 32, () => 0.1).compiles;
-    xla.clear_compilation_cache(); xla.reset_metrics();
-    const varying = run(12, () => 32, (s) => 0.1 / (1 + s)).compiles;
+    const fixed = run(
+      12,
+      () => 32,
+      () => 0.1,
+    ).compiles;
+    xla.clear_compilation_cache();
+    xla.reset_metrics();
+    const varying = run(
+      12,
+      () => 32,
+      (s) => 0.1 / (1 + s),
+    ).compiles;
     expect(varying).toEqual(fixed);
   });
 
@@ -70,10 +89,15 @@ describe("xla graph cache", () => {
     process.env.XLATORCH_DEBUG_RECOMPILE = "1";
     const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
     const sizes = [32, 32, 32, 32, 16, 16, 16, 32, 16, 8, 8];
-    const { compiles } = run(sizes.length, (s) => sizes[s]!, () => 0.05);
+    const { compiles } = run(
+      sizes.length,
+      (s) => sizes[s]!,
+      () => 0.05,
+    );
     const base = compiles[3]!;
     // one new graph (or the same small set as warm-up) for 16, none when it returns, one for 8
-    const after16 = compiles[6]! - base, after8 = compiles[10]! - compiles[8]!;
+    const after16 = compiles[6]! - base,
+      after8 = compiles[10]! - compiles[8]!;
     expect(after16).toBeGreaterThan(0);
     expect(compiles[8]).toBe(compiles[6]);
     expect(after8).toBe(after16);
@@ -84,7 +108,11 @@ describe("xla graph cache", () => {
   });
 
   it("the xla run gives the eager cpu run's losses", () => {
-    const lazy = run(5, () => 16, () => 0.1).losses;
+    const lazy = run(
+      5,
+      () => 16,
+      () => 0.1,
+    ).losses;
     const m = makeMlp("cpu");
     const eager: number[] = [];
     for (let s = 0; s < 5; s++) {

@@ -30,7 +30,14 @@ describe("cpu index tensors index xla tensors (PyTorch's advanced indexing moves
     const i = torch.tensor([2, 0, -1]);
     same((x) => x.getitem(i));
     same((x) => x.getitem(torch.tensor([2, -3], { dtype: torch.int32 })));
-    same((x) => x.getitem(torch.tensor([[0, 1], [2, 2]])));
+    same((x) =>
+      x.getitem(
+        torch.tensor([
+          [0, 1],
+          [2, 2],
+        ]),
+      ),
+    );
     same((x) => x.getitem(":", torch.tensor([3, 0])));
     same((x) => x.getitem(i, torch.tensor([1, 2, 3])));
     same((x) => x.getitem("1:", torch.tensor([0, -1]), null));
@@ -54,23 +61,51 @@ describe("cpu index tensors index xla tensors (PyTorch's advanced indexing moves
 
   it("setitem with cpu indices and masks: scalars, 0-dim cpu values, xla values", () => {
     const i = torch.tensor([2, 0]);
-    same((x) => { x.setitem(i, 5); return x; });
-    same((x) => { x.setitem(i, torch.tensor(-3.5)); return x; });
-    same((x) => { x.setitem(":", torch.tensor([1, 3]), torch.tensor(7)); return x; }); // int64 0-dim value into float32
-    same((x) => { x.setitem(i, torch.arange(4, { dtype: torch.float32 }).to(x.device)); return x; });
-    same((x) => { x.setitem(base().gt(6), 0); return x; });
-    same((x) => { x.setitem(base().remainder(3).eq(0), torch.tensor(9.0)); return x; });
+    same((x) => {
+      x.setitem(i, 5);
+      return x;
+    });
+    same((x) => {
+      x.setitem(i, torch.tensor(-3.5));
+      return x;
+    });
+    same((x) => {
+      x.setitem(":", torch.tensor([1, 3]), torch.tensor(7));
+      return x;
+    }); // int64 0-dim value into float32
+    same((x) => {
+      x.setitem(i, torch.arange(4, { dtype: torch.float32 }).to(x.device));
+      return x;
+    });
+    same((x) => {
+      x.setitem(base().gt(6), 0);
+      return x;
+    });
+    same((x) => {
+      x.setitem(base().remainder(3).eq(0), torch.tensor(9.0));
+      return x;
+    });
     // a one-element cpu value with a mask on self's device: PyTorch's masked_fill_ path
-    same((x) => { x.setitem(x.gt(6), torch.tensor([4.0])); return x; });
+    same((x) => {
+      x.setitem(x.gt(6), torch.tensor([4.0]));
+      return x;
+    });
   });
 
   it("basic-subscript setitem copies a cpu value of any shape (copy_), as PyTorch does", () => {
-    same((x) => { x.setitem("1:", torch.ones(2, 4).mul(8)); return x; });
-    same((x) => { x.setitem(0, torch.tensor(2.5)); return x; });
+    same((x) => {
+      x.setitem("1:", torch.ones(2, 4).mul(8));
+      return x;
+    });
+    same((x) => {
+      x.setitem(0, torch.tensor(2.5));
+      return x;
+    });
   });
 
   it("index_put / index_put_ with cpu indices, accumulate adding repeated indices", () => {
-    const rows = torch.tensor([0, 2, 0]), cols = torch.tensor([1, 3, 1]);
+    const rows = torch.tensor([0, 2, 0]),
+      cols = torch.tensor([1, 3, 1]);
     const v = torch.tensor([10.0, 20.0, 30.0]);
     same((x) => x.index_put([rows, cols], v.to(x.device)));
     same((x) => x.index_put([rows, cols], v.to(x.device), { accumulate: true }));
@@ -83,7 +118,11 @@ describe("cpu index tensors index xla tensors (PyTorch's advanced indexing moves
       const w = torch.arange(6, { dtype: torch.float32 }).reshape(2, 3).to(device).requires_grad_();
       const y = w.mul(2);
       y.setitem(torch.tensor([1]), torch.tensor(0.0));
-      const z = y.getitem(torch.tensor([true, false])).pow(2).sum().add(y.sum());
+      const z = y
+        .getitem(torch.tensor([true, false]))
+        .pow(2)
+        .sum()
+        .add(y.sum());
       z.backward();
       return (w.grad as Tensor).cpu().tolist();
     });
@@ -163,7 +202,9 @@ describe("where PyTorch keeps the device error, so does xlatorch", () => {
     expect(() => x().scatter_reduce(0, idx2, torch.ones(1, 4).to("xla"), "sum")).toThrow(/argument index in method scatter_reduce/);
     expect(() => torch.take_along_dim(x(), idx2, { dim: 0 })).toThrow(/argument indices in method take_along_dim/);
     expect(() => x().masked_select(base().gt(3))).toThrow(/argument mask in method masked_select/);
-    expect(() => x().masked_fill(base().gt(3), 0)).toThrow("expected self and mask to be on the same device, but got mask on cpu and self on xla");
+    expect(() => x().masked_fill(base().gt(3), 0)).toThrow(
+      "expected self and mask to be on the same device, but got mask on cpu and self on xla",
+    );
   });
 
   it("advanced setitem with a non-0-dim cpu value throws and leaves the tensor unchanged", () => {

@@ -9,8 +9,15 @@ import { mlpAdam } from "./loops";
 
 const xla = torch.xla;
 // each test starts with nothing pending (a previous test may leave its last update unread)
-beforeEach(() => { xla.set_execution_mode("fused"); xla.sync(); xla.reset_metrics(); });
-afterEach(() => { xla.set_execution_mode("fused"); vi.restoreAllMocks(); });
+beforeEach(() => {
+  xla.set_execution_mode("fused");
+  xla.sync();
+  xla.reset_metrics();
+});
+afterEach(() => {
+  xla.set_execution_mode("fused");
+  vi.restoreAllMocks();
+});
 
 // From the same state (nothing pending, an empty cache: what graphs learned to return is part of it)
 const keysOf = (run: () => void) => {
@@ -45,10 +52,10 @@ describe("cut rules", () => {
     let executions: number[] = [];
     for (let i = 0; i < 6; i++) {
       const before = xla.metrics().executions;
-      const a = x.mul(i + 1).exp();  // consumed by b: not returned by the first cut
+      const a = x.mul(i + 1).exp(); // consumed by b: not returned by the first cut
       const b = a.sum();
-      results.push(b.item() as number);       // cut 1: returns b
-      results.push(a.mul(2).sum().item() as number);  // needs a again
+      results.push(b.item() as number); // cut 1: returns b
+      results.push(a.mul(2).sum().item() as number); // needs a again
       executions.push(xla.metrics().executions - before);
     }
     // first round: a is computed a second time (one extra execution); from then on the first graph returns a
@@ -66,7 +73,9 @@ describe("cut rules", () => {
     const loop = mlpAdam("xla", { sync: true, every: 1 });
     let reads = 0;
     const spy = vi.spyOn(getRuntime(), "execute");
-    loop(20, () => { reads++; });
+    loop(20, () => {
+      reads++;
+    });
     // one execution per step: sync(); the item() after it is a plain transfer
     expect(spy.mock.calls.length).toBe(20);
     expect(xla.metrics().transfersFromDevice).toBe(reads);
@@ -104,7 +113,9 @@ describe("cut rules", () => {
         a.sum().item();
         a.mul(3).sum().item();
       }
-    } finally { if (quiet !== undefined) process.env.XLATORCH_QUIET = quiet; }
+    } finally {
+      if (quiet !== undefined) process.env.XLATORCH_QUIET = quiet;
+    }
     const msgs = warn.mock.calls.map((c) => String(c[0])).filter((m) => m.includes("computed once more"));
     expect(msgs.length).toBeLessThanOrEqual(1);
   });
@@ -114,7 +125,9 @@ describe("errors raised while executing", () => {
   it("surface at the next read, naming the graph's ops, and poison what depends on them", () => {
     const rt = getRuntime();
     const failing = Object.create(rt) as typeof rt;
-    failing.execute = () => { throw new Error("device fault"); };
+    failing.execute = () => {
+      throw new Error("device fault");
+    };
     setRuntime(failing);
     try {
       const y = torch.ones(3).to("xla").mul(2).tanh();

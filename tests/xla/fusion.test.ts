@@ -29,12 +29,16 @@ describe("CPU runtime fusion", () => {
 describe("CPU runtime buffer reuse", () => {
   it("pooled intermediate memory never overwrites results the caller still holds", () => {
     const f = (x: torch.Tensor) => {
-      const e = x.mul(2).exp();              // an output, and an input of the next loop
-      const s = e.add(1).mul(x).sum(0);      // the fused intermediate is released to the pool
-      return [e, s.mul(3).sub(1)] as const;  // a second loop that can take pooled memory
+      const e = x.mul(2).exp(); // an output, and an input of the next loop
+      const s = e.add(1).mul(x).sum(0); // the fused intermediate is released to the pool
+      return [e, s.mul(3).sub(1)] as const; // a second loop that can take pooled memory
     };
     const inputs = [0, 1, 2, 3].map((k) => torch.linspace(-1, 1, 64).add(k).reshape(8, 8));
-    const lazy = inputs.map((x) => { const [e, s] = f(x.to("xla")); torch.xla.sync(e, s); return [e, s]; });
+    const lazy = inputs.map((x) => {
+      const [e, s] = f(x.to("xla"));
+      torch.xla.sync(e, s);
+      return [e, s];
+    });
     const eager = inputs.map((x) => f(x));
     // equal to float32 rounding (exact on the CPU runtime; GPU math libraries differ in the last bits)
     lazy.forEach(([e, s], k) => {

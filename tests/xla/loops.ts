@@ -7,7 +7,10 @@ import * as torch from "xlatorch";
 const { nn, optim } = torch;
 const F = nn.functional;
 
-export interface LoopProbe { step: number; loss: number | null }
+export interface LoopProbe {
+  step: number;
+  loss: number | null;
+}
 export type Loop = (steps: number, onStep: (p: LoopProbe) => void) => void;
 
 /** Deterministic inputs from a host formula (no RNG): batch `i` of a regression task. */
@@ -55,19 +58,21 @@ export function carriedState(device: string, { every = 0 } = {}): Loop {
 /** Autoregressive sampling from a small model: the token history grows each step. */
 export function sampling(device: string, tokens = 200): { run: () => number[] } {
   torch.manual_seed(0);
-  const vocab = 11, block = 8;
+  const vocab = 11,
+    block = 8;
   const emb = new nn.Embedding(vocab, 16).to(device);
   const head = new nn.Linear(16, vocab).to(device);
   return {
-    run: () => torch.no_grad(() => {
-      let idx = torch.zeros([1, 1], { dtype: torch.int64 }).to(device);
-      for (let t = 0; t < tokens; t++) {
-        const ctx = idx.shape[1]! > block ? idx.getitem(":", `-${block}:`) : idx;
-        const logits = head(emb(ctx).mean(1));
-        const next = logits.argmax(-1, { keepdim: true });
-        idx = torch.cat([idx, next], 1);
-      }
-      return (idx.tolist() as number[][])[0]!;
-    }),
+    run: () =>
+      torch.no_grad(() => {
+        let idx = torch.zeros([1, 1], { dtype: torch.int64 }).to(device);
+        for (let t = 0; t < tokens; t++) {
+          const ctx = idx.shape[1]! > block ? idx.getitem(":", `-${block}:`) : idx;
+          const logits = head(emb(ctx).mean(1));
+          const next = logits.argmax(-1, { keepdim: true });
+          idx = torch.cat([idx, next], 1);
+        }
+        return (idx.tolist() as number[][])[0]!;
+      }),
   };
 }

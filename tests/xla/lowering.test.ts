@@ -14,21 +14,60 @@ import { pinFused } from "../harness/modes";
 pinFused();
 
 const f32 = { dtype: torch.float32 };
-const x = torch.tensor([[0.5, -1, 2], [3, -0.25, 1]], f32);
-const w = torch.tensor([[1, 2], [-1, 0.5], [0.25, -2]], f32);
+const x = torch.tensor(
+  [
+    [0.5, -1, 2],
+    [3, -0.25, 1],
+  ],
+  f32,
+);
+const w = torch.tensor(
+  [
+    [1, 2],
+    [-1, 0.5],
+    [0.25, -2],
+  ],
+  f32,
+);
 const b = torch.tensor([0.1, -0.2], f32);
 
 const graphs: [string, (d: string) => torch.Tensor, RegExp[]][] = [
-  ["matmul + bias + relu", (d) => x.to(d).matmul(w.to(d)).add(b.to(d)).relu(),
-    [/stablehlo\.dot_general %\w+, %\w+, contracting_dims = \[1\] x \[0\]/, /stablehlo\.add/, /stablehlo\.compare\s+LE/, /stablehlo\.select/]],
+  [
+    "matmul + bias + relu",
+    (d) => x.to(d).matmul(w.to(d)).add(b.to(d)).relu(),
+    [
+      /stablehlo\.dot_general %\w+, %\w+, contracting_dims = \[1\] x \[0\]/,
+      /stablehlo\.add/,
+      /stablehlo\.compare\s+LE/,
+      /stablehlo\.select/,
+    ],
+  ],
   ["softmax", (d) => x.to(d).softmax(1), [/"stablehlo\.reduce"/, /stablehlo\.maximum/, /stablehlo\.exponential/, /stablehlo\.divide/]],
   ["a reduction", (d) => x.to(d).sum(0), [/"stablehlo\.reduce".*dimensions = array<i64: 0>/, /stablehlo\.add/]],
-  ["a gather", (d) => x.to(d).gather(1, torch.tensor([[2, 0], [1, 1]]).to(d)), [/"stablehlo\.gather"/, /collapsed_slice_dims = \[0, 1\]/, /stablehlo\.concatenate/]],
+  [
+    "a gather",
+    (d) =>
+      x.to(d).gather(
+        1,
+        torch
+          .tensor([
+            [2, 0],
+            [1, 1],
+          ])
+          .to(d),
+      ),
+    [/"stablehlo\.gather"/, /collapsed_slice_dims = \[0, 1\]/, /stablehlo\.concatenate/],
+  ],
 ];
 
 function mlirOpt(): string | null {
   for (const bin of ["mlir-opt", "mlir-opt-22", "/usr/lib/llvm-22/bin/mlir-opt"]) {
-    try { execFileSync(bin, ["--version"], { stdio: "ignore" }); return bin; } catch { /* not installed */ }
+    try {
+      execFileSync(bin, ["--version"], { stdio: "ignore" });
+      return bin;
+    } catch {
+      /* not installed */
+    }
   }
   return null;
 }
@@ -67,8 +106,24 @@ describe("StableHLO lowering", () => {
     return %1 : tensor<2x2xf32>
   }
 }`;
-    const a = torch.tensor([[1, 2], [3, 4]], f32), c = torch.tensor([[10, 20], [30, 40]], f32);
+    const a = torch.tensor(
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        f32,
+      ),
+      c = torch.tensor(
+        [
+          [10, 20],
+          [30, 40],
+        ],
+        f32,
+      );
     const [r] = torch.xla.run_stablehlo(text, a, c);
-    expect(r!.tolist()).toEqual([[11, 44], [99, 176]]);
+    expect(r!.tolist()).toEqual([
+      [11, 44],
+      [99, 176],
+    ]);
   });
 });

@@ -8,14 +8,19 @@ import * as torch from "xlatorch";
 
 const xla = torch.xla;
 const atStart = xla.get_execution_mode();
-afterEach(() => { xla.set_nan_check(false); xla.set_execution_mode("fused"); });
+afterEach(() => {
+  xla.set_nan_check(false);
+  xla.set_execution_mode("fused");
+});
 beforeEach(() => xla.set_execution_mode("fused"));
 const executions = () => xla.metrics().executions;
 
 describe("execution modes", () => {
   it("fused is the default; unknown names are refused with the list", () => {
     expect(atStart).toBe(process.env.XLATORCH_EXECUTION_MODE ?? "fused");
-    expect(() => xla.set_execution_mode("eager" as never)).toThrow(/unknown execution mode "eager"; expected one of debug, strict, fused, lazy/);
+    expect(() => xla.set_execution_mode("eager" as never)).toThrow(
+      /unknown execution mode "eager"; expected one of debug, strict, fused, lazy/,
+    );
     expect(xla.get_execution_mode()).toBe("fused");
   });
 
@@ -30,7 +35,11 @@ describe("execution modes", () => {
     expect(executions()).toBeGreaterThan(before + 1);
     expect(xla.get_execution_mode()).toBe("fused");
     expect(r.tolist()).toEqual([4, 4, 4, 4]);
-    expect(() => xla.execution_mode("debug", () => { throw new Error("boom"); })).toThrow("boom");
+    expect(() =>
+      xla.execution_mode("debug", () => {
+        throw new Error("boom");
+      }),
+    ).toThrow("boom");
     expect(xla.get_execution_mode()).toBe("fused");
   });
 
@@ -39,7 +48,8 @@ describe("execution modes", () => {
     const x = torch.arange(5, { dtype: torch.float32 }).to("xla");
     const run = () => x.mul(2).add(1).relu().sum();
     run();
-    const c0 = xla.metrics().uncachedCompiles, e0 = executions();
+    const c0 = xla.metrics().uncachedCompiles,
+      e0 = executions();
     const y = run();
     expect(xla.metrics().uncachedCompiles).toBe(c0);
     expect(executions() - e0).toBeGreaterThanOrEqual(4);
@@ -56,7 +66,9 @@ describe("execution modes", () => {
     expect(executions()).toBe(e0 + 1);
     expect(s.isnan().tolist()).toEqual([false, true, false]); // no check: NaN flows on
     xla.set_nan_check(true);
-    expect(() => x.sqrt()).toThrow(/xla debug mode: sqrt \(primitive sqrt\) produced NaN or Inf in output 0 \(float32\[3\]\) at .*modes\.test\.ts:\d+:\d+/);
+    expect(() => x.sqrt()).toThrow(
+      /xla debug mode: sqrt \(primitive sqrt\) produced NaN or Inf in output 0 \(float32\[3\]\) at .*modes\.test\.ts:\d+:\d+/,
+    );
     expect(() => x.div(0)).toThrow(/div .*produced NaN or Inf.*modes\.test\.ts/);
     // a NaN that came in with the input is not the op's doing
     const withNan = torch.tensor([NaN, 1]).to("xla");
@@ -67,9 +79,13 @@ describe("execution modes", () => {
   it("XLATORCH_EXECUTION_MODE picks the mode at start-up", () => {
     const root = fileURLToPath(new URL("../..", import.meta.url));
     const script = 'import * as torch from "xlatorch"; console.log(torch.xla.get_execution_mode());';
-    const run = (mode: string) => execFileSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
-      cwd: root, env: { ...process.env, XLATORCH_EXECUTION_MODE: mode, TSX_TSCONFIG_PATH: "tsconfig.json" }, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"],
-    }).trim();
+    const run = (mode: string) =>
+      execFileSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+        cwd: root,
+        env: { ...process.env, XLATORCH_EXECUTION_MODE: mode, TSX_TSCONFIG_PATH: "tsconfig.json" },
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "pipe"],
+      }).trim();
     expect(run("strict")).toBe("strict");
     expect(() => run("warp")).toThrow(/XLATORCH_EXECUTION_MODE: unknown execution mode "warp"/);
   });

@@ -14,31 +14,56 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CpuRuntime } from "@xlatorch/cpu";
 import { parseModule, printModule, type Executable } from "@xlatorch/stablehlo";
 import {
-  cacheKey, diskCompileCache, ENTRY_FORMAT_VERSION, entryPath, EntryError, evict, readEntry, writeEntry,
+  cacheKey,
+  diskCompileCache,
+  ENTRY_FORMAT_VERSION,
+  entryPath,
+  EntryError,
+  evict,
+  readEntry,
+  writeEntry,
 } from "../../packages/xlatorch/src/compile_cache/index.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const child = fileURLToPath(new URL("./persistent_cache_child.ts", import.meta.url));
 const run = promisify(execFile);
 
-interface ChildResult { xla: number[]; cpu: number[]; uncachedCompiles: number; hits: number; misses: number; stderr: string }
+interface ChildResult {
+  xla: number[];
+  cpu: number[];
+  uncachedCompiles: number;
+  hits: number;
+  misses: number;
+  stderr: string;
+}
 
 async function runChild(dir: string): Promise<ChildResult> {
   const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", child], {
-    cwd: root, encoding: "utf8",
+    cwd: root,
+    encoding: "utf8",
     env: { ...process.env, XLATORCH_CACHE_DIR: dir, XLATORCH_QUIET: "1", TSX_TSCONFIG_PATH: "tsconfig.json" },
   });
   const line = stdout.trim().split("\n").at(-1)!;
   return { ...(JSON.parse(line) as Omit<ChildResult, "stderr">), stderr };
 }
 
-const entries = (dir: string) => fs.readdirSync(dir).filter((f) => f.endsWith(".xlcc")).map((f) => path.join(dir, f));
+const entries = (dir: string) =>
+  fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith(".xlcc"))
+    .map((f) => path.join(dir, f));
 const keyOf = (file: string) => path.basename(file, ".xlcc");
 
 describe("persistent compile cache across processes", () => {
   const dirs: string[] = [];
-  const tmp = () => { const d = fs.mkdtempSync(path.join(os.tmpdir(), "xlatorch-cache-test-")); dirs.push(d); return d; };
-  afterAll(() => { for (const d of dirs) fs.rmSync(d, { recursive: true, force: true }); });
+  const tmp = () => {
+    const d = fs.mkdtempSync(path.join(os.tmpdir(), "xlatorch-cache-test-"));
+    dirs.push(d);
+    return d;
+  };
+  afterAll(() => {
+    for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+  });
 
   let reference: ChildResult;
   let warm: string; // a directory a first run filled
@@ -99,10 +124,13 @@ describe("persistent compile cache across processes", () => {
   }, 120_000);
 
   it("a file of another format version is detected, reported, removed and recompiled", async () => {
-    await damaged((f) => {
-      const e = readEntry(fs.readFileSync(f), keyOf(f));
-      fs.writeFileSync(f, writeEntry({ ...e, payload: e.payload.slice() }, ENTRY_FORMAT_VERSION + 1));
-    }, new RegExp(`format version ${ENTRY_FORMAT_VERSION + 1}; this xlatorch reads version ${ENTRY_FORMAT_VERSION}`));
+    await damaged(
+      (f) => {
+        const e = readEntry(fs.readFileSync(f), keyOf(f));
+        fs.writeFileSync(f, writeEntry({ ...e, payload: e.payload.slice() }, ENTRY_FORMAT_VERSION + 1));
+      },
+      new RegExp(`format version ${ENTRY_FORMAT_VERSION + 1}; this xlatorch reads version ${ENTRY_FORMAT_VERSION}`),
+    );
   }, 120_000);
 
   it("a foreign file under an entry's name is detected, reported, removed and recompiled", async () => {
@@ -138,17 +166,28 @@ const MODULE = `module @m {
 describe("persistent compile cache in process", () => {
   const saved = { dir: process.env.XLATORCH_CACHE_DIR, max: process.env.XLATORCH_CACHE_MAX_BYTES };
   let dir: string;
-  beforeAll(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), "xlatorch-cache-unit-")); });
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "xlatorch-cache-unit-"));
+  });
   afterAll(() => {
     fs.rmSync(dir, { recursive: true, force: true });
-    if (saved.dir === undefined) delete process.env.XLATORCH_CACHE_DIR; else process.env.XLATORCH_CACHE_DIR = saved.dir;
-    if (saved.max === undefined) delete process.env.XLATORCH_CACHE_MAX_BYTES; else process.env.XLATORCH_CACHE_MAX_BYTES = saved.max;
+    if (saved.dir === undefined) delete process.env.XLATORCH_CACHE_DIR;
+    else process.env.XLATORCH_CACHE_DIR = saved.dir;
+    if (saved.max === undefined) delete process.env.XLATORCH_CACHE_MAX_BYTES;
+    else process.env.XLATORCH_CACHE_MAX_BYTES = saved.max;
   });
 
   const rt = new CpuRuntime();
   const module = parseModule(MODULE);
   const run = (exe: Executable) =>
-    Array.from(rt.toHost(rt.execute(exe, [rt.toDevice(new Float32Array([1, 2, 3, 4]), "float32", [4]), rt.toDevice(new Float32Array([0.5, -1, 0, 2]), "float32", [4])])[0]!) as Float32Array);
+    Array.from(
+      rt.toHost(
+        rt.execute(exe, [
+          rt.toDevice(new Float32Array([1, 2, 3, 4]), "float32", [4]),
+          rt.toDevice(new Float32Array([0.5, -1, 0, 2]), "float32", [4]),
+        ])[0]!,
+      ) as Float32Array,
+    );
 
   it("an entry round-trips; its checks name what is wrong", () => {
     const e = { key: "k".repeat(64), platform: "cpu-runtime", identity: "id", payload: new Uint8Array([1, 2, 3, 250]) };
@@ -169,7 +208,10 @@ describe("persistent compile cache in process", () => {
     const first = diskCompileCache.lookup(rt, module, () => rt.compile(module));
     expect(first.outcome).toBe("miss");
     let compiled = 0;
-    const second = diskCompileCache.lookup(rt, module, () => { compiled++; return rt.compile(module); });
+    const second = diskCompileCache.lookup(rt, module, () => {
+      compiled++;
+      return rt.compile(module);
+    });
     expect(second.outcome).toBe("hit");
     expect(compiled).toBe(0);
     expect(run(second.exe)).toEqual(run(first.exe));

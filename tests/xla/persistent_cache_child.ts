@@ -26,7 +26,12 @@ function train(device: string): number[] {
 const xla = train("xla");
 const cpu = train("cpu");
 const m = torch.xla.metrics();
-console.log(JSON.stringify({
-  xla, cpu,
-  uncachedCompiles: m.uncachedCompiles, hits: m.persistentCacheHits, misses: m.persistentCacheMisses,
-}));
+console.log(
+  JSON.stringify({
+    xla,
+    cpu,
+    uncachedCompiles: m.uncachedCompiles,
+    hits: m.persistentCacheHits,
+    misses: m.persistentCacheMisses,
+  }),
+);

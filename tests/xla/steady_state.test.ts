@@ -10,14 +10,25 @@ import { carriedState, mlpAdam, sampling, type Loop } from "./loops";
 
 v8.setFlagsFromString("--expose-gc");
 const gc = vm.runInNewContext("gc") as () => void;
-const heapMiB = () => { gc(); gc(); return process.memoryUsage().heapUsed / 2 ** 20; };
+const heapMiB = () => {
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed / 2 ** 20;
+};
 
 const xla = torch.xla;
 const MODES = ["fused", "lazy", "strict", "debug"] as const;
 type Mode = (typeof MODES)[number];
 afterEach(() => xla.set_execution_mode("fused"));
 
-interface Watch { compiles: number[]; executions: number[]; ops: number[]; heapAtWarm: number; heapAtEnd: number; losses: (number | null)[] }
+interface Watch {
+  compiles: number[];
+  executions: number[];
+  ops: number[];
+  heapAtWarm: number;
+  heapAtEnd: number;
+  losses: (number | null)[];
+}
 
 /** Runs `loop` for `steps` steps in `mode`, sampling counters after every step. */
 function watch(mode: Mode, loop: Loop, steps: number, warm: number): Watch {
@@ -51,7 +62,8 @@ function expectSameLosses(got: (number | null)[], want: (number | null)[]) {
 }
 
 describe.each(MODES)("steady state on xla in %s mode", (mode) => {
-  const steps = 2000, warm = 100;
+  const steps = 2000,
+    warm = 100;
   const fusing = mode === "fused" || mode === "lazy";
 
   it("MLP + Adam, loss.item() every 10 steps, no sync: no compiles after warm-up, constant executions, flat heap, cpu's losses", () => {
@@ -60,12 +72,16 @@ describe.each(MODES)("steady state on xla in %s mode", (mode) => {
     const ex = perStep(w.executions, warm);
     if (mode === "fused") expect(new Set(ex)).toEqual(new Set([1]));
     // lazy: only the reads cut, so one execution per read (steps warm+1 .. steps-1 read at every tenth)
-    else if (mode === "lazy") expect(w.executions[steps - 1]! - w.executions[warm]!).toBe(w.losses.slice(warm + 1).filter((l) => l !== null).length);
+    else if (mode === "lazy")
+      expect(w.executions[steps - 1]! - w.executions[warm]!).toBe(w.losses.slice(warm + 1).filter((l) => l !== null).length);
     else expect(new Set(ex).size).toBe(1);
     expect(new Set(perStep(w.ops, warm)).size).toBe(1);
     expect(w.heapAtEnd - w.heapAtWarm).toBeLessThan(4);
     expect(xla.metrics().recomputes).toBeLessThanOrEqual(fusing ? 8 : 0);
-    expectSameLosses(w.losses, cpuLosses((d) => mlpAdam(d), steps));
+    expectSameLosses(
+      w.losses,
+      cpuLosses((d) => mlpAdam(d), steps),
+    );
   });
 
   it("the guide's loop (step, sync, item every 10): one execution per step and item() runs nothing", () => {
@@ -81,7 +97,8 @@ describe.each(MODES)("steady state on xla in %s mode", (mode) => {
   it("state carried without in-place writes (hidden state, EMA): bounded graphs, no compiles after warm-up, flat heap", () => {
     // lazy mode cuts only at reads and sync, so that loop reads every 50 steps, as a PyTorch/XLA user would
     const every = mode === "lazy" ? 50 : 0;
-    const n = 3000, settle = 1500;
+    const n = 3000,
+      settle = 1500;
     const w = watch(mode, carriedState("xla", { every }), n, settle);
     expect(w.compiles[n - 1]).toBe(w.compiles[settle]);
     const largest = Math.max(...xla.metrics().recentCuts.map((c) => c.nodes));

@@ -8,9 +8,17 @@ import { TorchError } from "./errors.js";
 import { is_grad_enabled, set_grad_enabled } from "./grad_mode.js";
 import type { Tensor } from "./tensor.js";
 
-export interface Edge { node: Node; index: number }
+export interface Edge {
+  node: Node;
+  index: number;
+}
 
-interface Saved { t: Tensor; version: number; outputOf: string; outIndex: number }
+interface Saved {
+  t: Tensor;
+  version: number;
+  outputOf: string;
+  outIndex: number;
+}
 
 let surfaceName: string | null = null;
 let surfaceDepth = 0;
@@ -19,7 +27,11 @@ export const currentOp = (): string | null => surfaceName;
 /** Runs an op-surface function; nodes recorded inside are named after the outermost op (e.g. MulBackward0). */
 export function surface<T>(name: string, fn: () => T): T {
   if (surfaceDepth++ === 0) surfaceName = name;
-  try { return fn(); } finally { if (--surfaceDepth === 0) surfaceName = null; }
+  try {
+    return fn();
+  } finally {
+    if (--surfaceDepth === 0) surfaceName = null;
+  }
 }
 /**
  * surface() without a closure, for hot ops: `enterSurface(op); try { ... } finally { exitSurface(); }`.
@@ -35,7 +47,13 @@ const classNames = new Map<string, string>();
 function className(op: string): string {
   let c = classNames.get(op);
   if (c === undefined) {
-    c = /Backward\d$/.test(op) ? op : op.split("_").filter(Boolean).map((s) => s[0]!.toUpperCase() + s.slice(1)).join("") + "Backward0";
+    c = /Backward\d$/.test(op)
+      ? op
+      : op
+          .split("_")
+          .filter(Boolean)
+          .map((s) => s[0]!.toUpperCase() + s.slice(1))
+          .join("") + "Backward0";
     classNames.set(op, c);
   }
   return c;
@@ -64,7 +82,8 @@ export class Node {
     readonly apply: (cts: (Tensor | null)[], inputs: readonly Tensor[], outputs: readonly Tensor[]) => (Tensor | null)[],
     saves: Saves | undefined,
   ) {
-    const n = inputs.length, m = outputs.length;
+    const n = inputs.length,
+      m = outputs.length;
     const next = new Array<Edge | null>(n);
     for (let i = 0; i < n; i++) next[i] = gradEdge(inputs[i]!);
     this.next_functions = next;
@@ -85,20 +104,31 @@ export class Node {
   private inputs: readonly Tensor[];
   private outputs: readonly Tensor[];
   private detachedOutputs(): Tensor[] {
-    const outs = this.outputs, m = outs.length;
+    const outs = this.outputs,
+      m = outs.length;
     const aliases = new Array<Tensor>(m);
     for (let i = 0; i < m; i++) aliases[i] = outs[i]!._detachedAlias();
     return aliases;
   }
 
   /** Hooks registered on non-leaf outputs' tensors, per output index. */
-  get tensorHooks(): Map<number, ((g: Tensor) => Tensor | void)[]> { return (this._tensorHooks ??= new Map()); }
-  get retainGrad(): Map<number, Tensor> { return (this._retainGrad ??= new Map()); }
+  get tensorHooks(): Map<number, ((g: Tensor) => Tensor | void)[]> {
+    return (this._tensorHooks ??= new Map());
+  }
+  get retainGrad(): Map<number, Tensor> {
+    return (this._retainGrad ??= new Map());
+  }
   /** Whether any hook or retain_grad was registered (the engine skips both otherwise). */
-  get _hasTensorHooks(): boolean { return this._tensorHooks !== null && this._tensorHooks.size > 0; }
-  get _hasRetainGrad(): boolean { return this._retainGrad !== null && this._retainGrad.size > 0; }
+  get _hasTensorHooks(): boolean {
+    return this._tensorHooks !== null && this._tensorHooks.size > 0;
+  }
+  get _hasRetainGrad(): boolean {
+    return this._retainGrad !== null && this._retainGrad.size > 0;
+  }
 
-  name_(): string { return this.name; }
+  name_(): string {
+    return this.name;
+  }
 
   private _edge0: Edge | null = null;
   private _edges: (Edge | undefined)[] | null = null;
@@ -117,14 +147,15 @@ export class Node {
       );
     }
     const saved = this.saved;
-    if (saved) for (const s of saved) {
-      if (s.t._vc.v !== s.version) {
-        throw new TorchError(
-          `one of the variables needed for gradient computation has been modified by an inplace operation: [${s.t.dtype.scalarName}Tensor [${s.t.shape.join(", ")}]]` +
-            `${s.outputOf ? `, which is output ${s.outIndex} of ${s.outputOf},` : ""} is at version ${s.t._vc.v}; expected version ${s.version} instead.`,
-        );
+    if (saved)
+      for (const s of saved) {
+        if (s.t._vc.v !== s.version) {
+          throw new TorchError(
+            `one of the variables needed for gradient computation has been modified by an inplace operation: [${s.t.dtype.scalarName}Tensor [${s.t.shape.join(", ")}]]` +
+              `${s.outputOf ? `, which is output ${s.outIndex} of ${s.outputOf},` : ""} is at version ${s.t._vc.v}; expected version ${s.version} instead.`,
+          );
+        }
       }
-    }
     return this.apply(cts, this.inputs, this.detachedOutputs());
   }
 
@@ -162,7 +193,9 @@ export class AccumulateGrad extends Node {
   constructor(readonly variable: Tensor) {
     super("AccumulateGrad", null, null, [], [variable], () => [], undefined);
   }
-  override free(): void { /* leaves stay usable across backward calls */ }
+  override free(): void {
+    /* leaves stay usable across backward calls */
+  }
 }
 
 export function gradEdge(t: Tensor): Edge | null {
@@ -175,10 +208,18 @@ export function record(prim: Primitive, inputs: readonly Tensor[], outputs: read
   if (!is_grad_enabled()) return;
   const n = inputs.length;
   let any = false;
-  for (let i = 0; i < n; i++) if (inputs[i]!.requires_grad) { any = true; break; }
+  for (let i = 0; i < n; i++)
+    if (inputs[i]!.requires_grad) {
+      any = true;
+      break;
+    }
   if (!any) return;
   let differentiable = false;
-  for (const o of outputs) if (o.dtype.is_floating_point) { differentiable = true; break; }
+  for (const o of outputs)
+    if (o.dtype.is_floating_point) {
+      differentiable = true;
+      break;
+    }
   if (!differentiable) return;
   if (!prim.vjp) throw new TorchError(`${prim.name}: derivative is not implemented`);
   let saves: Saves | undefined;
@@ -190,12 +231,20 @@ export function record(prim: Primitive, inputs: readonly Tensor[], outputs: read
     saves = prim.saves;
   }
   const node = new Node(className(surfaceName ?? prim.name), prim, attrs, inputs, outputs, primApply, saves);
-  for (let i = 0; i < outputs.length; i++) { const o = outputs[i]!; if (o.dtype.is_floating_point) o._setGradFn(node, i); }
+  for (let i = 0; i < outputs.length; i++) {
+    const o = outputs[i]!;
+    if (o.dtype.is_floating_point) o._setGradFn(node, i);
+  }
 }
 
 /** Record a custom node (autograd.Function, in-place rebasing). */
-export function recordCustom(name: string, inputs: readonly Tensor[], outputs: readonly Tensor[],
-  apply: Node["apply"], saves?: Saves): Node | null {
+export function recordCustom(
+  name: string,
+  inputs: readonly Tensor[],
+  outputs: readonly Tensor[],
+  apply: Node["apply"],
+  saves?: Saves,
+): Node | null {
   if (!is_grad_enabled() || !inputs.some((t) => t.requires_grad)) return null;
   const node = new Node(name, null, null, inputs, outputs, apply, saves);
   outputs.forEach((o, i) => o._setGradFn(node, i));
@@ -213,7 +262,9 @@ export interface BackwardOptions {
 type Ops = { add(a: Tensor, b: Tensor): Tensor; sumAll(a: Tensor): Tensor };
 let ops: Ops;
 /** The op surface registers the ops the engine itself needs (gradient accumulation, scalar operands' gradients). */
-export function setEngineOps(o: Ops): void { ops = o; }
+export function setEngineOps(o: Ops): void {
+  ops = o;
+}
 
 /**
  * Runs backward from `roots` with their cotangents. Accumulates into leaves'
@@ -253,7 +304,8 @@ function engine(roots: readonly Tensor[], grads: readonly Tensor[], opts: Backwa
     }
   }
   const captured: (Tensor | null)[] | null = targets ? new Array<Tensor | null>(targets.length).fill(null) : null;
-  const createGraph = !!opts.create_graph, retain = !!opts.retain_graph;
+  const createGraph = !!opts.create_graph,
+    retain = !!opts.retain_graph;
 
   // Each call marks the nodes it reaches with its own epoch and keeps their
   // pending cotangents on them; a nested call puts back what it overwrote.
@@ -270,8 +322,14 @@ function engine(roots: readonly Tensor[], grads: readonly Tensor[], opts: Backwa
   const order: Node[] = [];
   const stackN: Node[] = new Array<Node>(nr);
   const stackI: number[] = new Array<number>(nr);
-  for (let i = 0; i < nr; i++) { stackN[i] = rootEdges[i]!.node; stackI[i] = 0; }
-  for (let i = 0; i < nr; i++) { const n = rootEdges[i]!.node; if (n._ep !== epoch) mark(n); }
+  for (let i = 0; i < nr; i++) {
+    stackN[i] = rootEdges[i]!.node;
+    stackI[i] = 0;
+  }
+  for (let i = 0; i < nr; i++) {
+    const n = rootEdges[i]!.node;
+    if (n._ep !== epoch) mark(n);
+  }
   let sp = nr;
   while (sp > 0) {
     const n = stackN[sp - 1]!;
@@ -280,7 +338,12 @@ function engine(roots: readonly Tensor[], grads: readonly Tensor[], opts: Backwa
     if (i < nf.length) {
       stackI[sp - 1] = i + 1;
       const e = nf[i];
-      if (e && e.node._ep !== epoch) { mark(e.node); stackN[sp] = e.node; stackI[sp] = 0; sp++; }
+      if (e && e.node._ep !== epoch) {
+        mark(e.node);
+        stackN[sp] = e.node;
+        stackI[sp] = 0;
+        sp++;
+      }
     } else {
       sp--;
       order.push(n);
@@ -300,15 +363,28 @@ function engine(roots: readonly Tensor[], grads: readonly Tensor[], opts: Backwa
       // hooks on non-leaf tensors
       if (node._hasTensorHooks) {
         for (const [idx, hooks] of node.tensorHooks) {
-          for (const h of hooks) { const g = cts[idx]; if (g) { const r = h(g); if (r) cts[idx] = r; } }
+          for (const h of hooks) {
+            const g = cts[idx];
+            if (g) {
+              const r = h(g);
+              if (r) cts[idx] = r;
+            }
+          }
         }
       }
-      if (node._hasRetainGrad) for (const [idx, t] of node.retainGrad) { const g = cts[idx]; if (g) t.grad = t.grad ? ops.add(t.grad, g) : g.detach(); }
+      if (node._hasRetainGrad)
+        for (const [idx, t] of node.retainGrad) {
+          const g = cts[idx];
+          if (g) t.grad = t.grad ? ops.add(t.grad, g) : g.detach();
+        }
       if (targets) {
         for (let i = 0; i < cts.length; i++) {
           const g = cts[i];
           if (!g) continue;
-          for (let j = 0; j < targets.length; j++) { const e = targets[j]!; if (e.node === node && e.index === i) captured![j] = g; }
+          for (let j = 0; j < targets.length; j++) {
+            const e = targets[j]!;
+            if (e.node === node && e.index === i) captured![j] = g;
+          }
         }
       }
       if (node instanceof AccumulateGrad) {
@@ -316,14 +392,19 @@ function engine(roots: readonly Tensor[], grads: readonly Tensor[], opts: Backwa
         continue;
       }
       let anyCt = false;
-      for (let i = 0; i < cts.length; i++) if (cts[i] !== null) { anyCt = true; break; }
+      for (let i = 0; i < cts.length; i++)
+        if (cts[i] !== null) {
+          anyCt = true;
+          break;
+        }
       if (!anyCt) continue;
       const inGrads = node.run(cts);
       if (!retain) node.free();
       const nf = node.next_functions;
       const nn = nf.length;
       for (let i = 0; i < nn; i++) {
-        const e = nf[i], g = inGrads[i];
+        const e = nf[i],
+          g = inGrads[i];
         if (e && g) addCt(e, g);
       }
       // gradients of inputs that need none are dead (unless the same tensor flows on through another input)
@@ -331,7 +412,11 @@ function engine(roots: readonly Tensor[], grads: readonly Tensor[], opts: Backwa
         const g = inGrads[i];
         if (nf[i] || !g) continue;
         let live = false;
-        for (let j = 0; j < nn; j++) if (nf[j] && inGrads[j] === g) { live = true; break; }
+        for (let j = 0; j < nn; j++)
+          if (nf[j] && inGrads[j] === g) {
+            live = true;
+            break;
+          }
         if (!live) getBackend(g.device.type).discard?.(g);
       }
     }
@@ -352,7 +437,9 @@ function engine(roots: readonly Tensor[], grads: readonly Tensor[], opts: Backwa
   for (let i = 0; i < targets.length; i++) {
     const g = captured![i] ?? null;
     if (!g && !opts.allow_unused) {
-      throw new TorchError(`One of the differentiated Tensors (input ${i}) appears to not have been used in the graph. Set allow_unused=true if this is the desired behavior.`);
+      throw new TorchError(
+        `One of the differentiated Tensors (input ${i}) appears to not have been used in the graph. Set allow_unused=true if this is the desired behavior.`,
+      );
     }
     out[i] = g;
   }
@@ -374,7 +461,10 @@ function addCt(e: Edge, g: Tensor): void {
 }
 
 function accumulate(v: Tensor, g: Tensor, createGraph: boolean): void {
-  for (const h of v._hooks) { const r = h(g); if (r) g = r; }
+  for (const h of v._hooks) {
+    const r = h(g);
+    if (r) g = r;
+  }
   if (!createGraph) g = g.detach();
   v.grad = v.grad ? (createGraph ? ops.add(v.grad, g) : ops.add(v.grad, g).detach()) : g;
 }

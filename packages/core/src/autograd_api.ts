@@ -10,15 +10,26 @@ export function grad(outputs: Tensor | Tensor[], inputs: Tensor | Tensor[], ...a
   const o = parseArgs("grad", args, ["grad_outputs", "retain_graph", "create_graph", "only_inputs", "allow_unused"], {});
   const outs = Array.isArray(outputs) ? outputs : [outputs];
   const ins = Array.isArray(inputs) ? inputs : [inputs];
-  const gos = o.grad_outputs === undefined || o.grad_outputs === null ? outs.map(() => null) : (Array.isArray(o.grad_outputs) ? o.grad_outputs : [o.grad_outputs]);
+  const gos =
+    o.grad_outputs === undefined || o.grad_outputs === null
+      ? outs.map(() => null)
+      : Array.isArray(o.grad_outputs)
+        ? o.grad_outputs
+        : [o.grad_outputs];
   const grads = outs.map((t, i) => {
     const g = gos[i];
     if (g) return g as Tensor;
     if (t.numel() !== 1) throw new TorchError("grad can be implicitly created only for scalar outputs");
     return ones_like(t);
   });
-  for (const t of outs) if (!t.requires_grad) throw new TorchError("element 0 of tensors does not require grad and does not have a grad_fn");
-  return runBackward(outs, grads, { retain_graph: o.retain_graph ?? o.create_graph, create_graph: o.create_graph, inputs: ins, allow_unused: o.allow_unused });
+  for (const t of outs)
+    if (!t.requires_grad) throw new TorchError("element 0 of tensors does not require grad and does not have a grad_fn");
+  return runBackward(outs, grads, {
+    retain_graph: o.retain_graph ?? o.create_graph,
+    create_graph: o.create_graph,
+    inputs: ins,
+    allow_unused: o.allow_unused,
+  });
 }
 
 /** ctx of a custom Function: save_for_backward / saved_tensors, plus free-form fields. */
@@ -26,9 +37,15 @@ export class FunctionCtx {
   private saved: Tensor[] = [];
   needs_input_grad: boolean[] = [];
   [key: string]: unknown;
-  save_for_backward(...ts: Tensor[]): void { this.saved = ts; }
-  get saved_tensors(): Tensor[] { return this.saved; }
-  mark_non_differentiable(..._ts: Tensor[]): void { /* outputs stay differentiable-free by construction */ }
+  save_for_backward(...ts: Tensor[]): void {
+    this.saved = ts;
+  }
+  get saved_tensors(): Tensor[] {
+    return this.saved;
+  }
+  mark_non_differentiable(..._ts: Tensor[]): void {
+    /* outputs stay differentiable-free by construction */
+  }
 }
 
 /**
@@ -36,8 +53,12 @@ export class FunctionCtx {
  * static backward(ctx, ...grads); call Sub.apply(...args).
  */
 export class Function {
-  static forward(_ctx: FunctionCtx, ..._args: unknown[]): Tensor | Tensor[] { throw new TorchError("You must implement the forward function for custom autograd.Function."); }
-  static backward(_ctx: FunctionCtx, ..._grads: Tensor[]): Tensor | null | (Tensor | null)[] { throw new TorchError("You must implement the backward function for custom autograd.Function."); }
+  static forward(_ctx: FunctionCtx, ..._args: unknown[]): Tensor | Tensor[] {
+    throw new TorchError("You must implement the forward function for custom autograd.Function.");
+  }
+  static backward(_ctx: FunctionCtx, ..._grads: Tensor[]): Tensor | null | (Tensor | null)[] {
+    throw new TorchError("You must implement the backward function for custom autograd.Function.");
+  }
   /** Runs the subclass's forward on `args` (its parameters after ctx) and returns what it returns. */
   static apply<F extends typeof Function>(this: F, ...args: ForwardArgs<F>): ReturnType<F["forward"]> {
     return applyFunction(this, args) as ReturnType<F["forward"]>;
@@ -59,7 +80,9 @@ function applyFunction(cls: typeof Function, args: readonly unknown[]): Tensor |
     const list = Array.isArray(r) ? r : [r];
     // backward returns one gradient per forward argument; keep those of tensors
     const perTensor: (Tensor | null)[] = [];
-    args.forEach((a, i) => { if (a instanceof Tensor) perTensor.push(list[i] ?? null); });
+    args.forEach((a, i) => {
+      if (a instanceof Tensor) perTensor.push(list[i] ?? null);
+    });
     return perTensor;
   });
   return Array.isArray(raw) ? outs : outs[0];
@@ -70,15 +93,20 @@ function applyFunction(cls: typeof Function, args: readonly unknown[]): Tensor |
  * Jacobian (one backward per output element) with central differences.
  */
 export function gradcheck(fn: (...xs: Tensor[]) => Tensor, inputs: Tensor[] | Tensor, ...args: unknown[]): boolean {
-  const o = parseArgs("gradcheck", args, ["eps", "atol", "rtol", "raise_exception"], { eps: 1e-6, atol: 1e-5, rtol: 1e-3, raise_exception: true });
+  const o = parseArgs("gradcheck", args, ["eps", "atol", "rtol", "raise_exception"], {
+    eps: 1e-6,
+    atol: 1e-5,
+    rtol: 1e-3,
+    raise_exception: true,
+  });
   const ins = Array.isArray(inputs) ? inputs : [inputs];
   const out = fn(...ins);
   const nOut = out.numel();
   for (let k = 0; k < ins.length; k++) {
     const x = ins[k]!;
     if (!x.requires_grad) continue;
-    const base = (x.tolist() as unknown) as number[] | number;
-    const flat = Array.isArray(base) ? (base as unknown[]).flat(Infinity as 1) as number[] : [base as number];
+    const base = x.tolist() as unknown as number[] | number;
+    const flat = Array.isArray(base) ? ((base as unknown[]).flat(Infinity as 1) as number[]) : [base as number];
     // analytical: row j of the Jacobian via backward of out.flatten()[j]
     const analytical: number[][] = [];
     for (let j = 0; j < nOut; j++) {
@@ -89,16 +117,23 @@ export function gradcheck(fn: (...xs: Tensor[]) => Tensor, inputs: Tensor[] | Te
       analytical.push(grads[0] ? (grads[0].reshape(-1).tolist() as number[]) : flat.map(() => 0));
     }
     for (let i = 0; i < flat.length; i++) {
-      const perturb = (d: number) => no_grad(() => {
-        const xs = ins.map((t, m) => (m === k ? Tensor_withDelta(t, i, d) : t.detach()));
-        return fn(...xs).reshape(-1).tolist() as number[];
-      });
-      const plus = perturb(o.eps), minus = perturb(-o.eps);
+      const perturb = (d: number) =>
+        no_grad(() => {
+          const xs = ins.map((t, m) => (m === k ? Tensor_withDelta(t, i, d) : t.detach()));
+          return fn(...xs)
+            .reshape(-1)
+            .tolist() as number[];
+        });
+      const plus = perturb(o.eps),
+        minus = perturb(-o.eps);
       for (let j = 0; j < nOut; j++) {
         const num = (plus[j]! - minus[j]!) / (2 * o.eps);
         const ana = analytical[j]![i]!;
         if (Math.abs(num - ana) > o.atol + o.rtol * Math.abs(num)) {
-          if (o.raise_exception) throw new TorchError(`Jacobian mismatch for output 0 with respect to input ${k}, numerical:${num} analytical:${ana} (element ${i}, output ${j})`);
+          if (o.raise_exception)
+            throw new TorchError(
+              `Jacobian mismatch for output 0 with respect to input ${k}, numerical:${num} analytical:${ana} (element ${i}, output ${j})`,
+            );
           return false;
         }
       }

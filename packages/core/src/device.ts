@@ -44,17 +44,29 @@ export interface DeviceBackend {
 }
 
 const backends = new Map<string, DeviceBackend>();
-export function registerDevice(b: DeviceBackend): void { backends.set(b.type, b); }
+export function registerDevice(b: DeviceBackend): void {
+  backends.set(b.type, b);
+}
 export function getBackend(type: string): DeviceBackend {
   const b = backends.get(type);
-  if (!b) throw new TorchError(`device type '${type}' is not available; import "xlatorch" (or @xlatorch/${type === "xla" ? "lazy" : type}) to register it`);
+  if (!b)
+    throw new TorchError(
+      `device type '${type}' is not available; import "xlatorch" (or @xlatorch/${type === "xla" ? "lazy" : type}) to register it`,
+    );
   return b;
 }
 
 export class Device {
-  constructor(readonly type: string, readonly index: number | null = null) {}
-  toString(): string { return this.index === null ? this.type : `${this.type}:${this.index}`; }
-  equals(o: Device): boolean { return o.type === this.type && (o.index ?? 0) === (this.index ?? 0); }
+  constructor(
+    readonly type: string,
+    readonly index: number | null = null,
+  ) {}
+  toString(): string {
+    return this.index === null ? this.type : `${this.type}:${this.index}`;
+  }
+  equals(o: Device): boolean {
+    return o.type === this.type && (o.index ?? 0) === (this.index ?? 0);
+  }
 }
 
 export type DeviceLike = Device | string;
@@ -63,12 +75,16 @@ export function device(spec: DeviceLike, index?: number): Device {
   if (spec instanceof Device) return spec;
   const m = /^([a-z]+)(?::(\d+))?$/.exec(spec);
   if (!m || !KNOWN.has(m[1]!)) throw new TorchError(`Expected one of cpu, xla device type at start of device string: ${spec}`);
-  return new Device(m[1]!, m[2] !== undefined ? Number(m[2]) : index ?? null);
+  return new Device(m[1]!, m[2] !== undefined ? Number(m[2]) : (index ?? null));
 }
 
 let defaultDevice = new Device("cpu");
-export function set_default_device(d: DeviceLike | null): void { defaultDevice = d === null ? new Device("cpu") : device(d); }
-export function get_default_device(): Device { return defaultDevice; }
+export function set_default_device(d: DeviceLike | null): void {
+  defaultDevice = d === null ? new Device("cpu") : device(d);
+}
+export function get_default_device(): Device {
+  return defaultDevice;
+}
 
 /**
  * Optimizers announce each step so that devices can report per-step figures
@@ -79,4 +95,6 @@ export function onOptimizerStep(listener: () => void): () => void {
   stepListeners.add(listener);
   return () => stepListeners.delete(listener);
 }
-export function notifyOptimizerStep(): void { for (const f of stepListeners) f(); }
+export function notifyOptimizerStep(): void {
+  for (const f of stepListeners) f();
+}

@@ -18,7 +18,9 @@ export function bind(prim: Primitive, inputs: readonly Tensor[], attrs: unknown 
   for (let i = 0; i < n; i++) {
     const t = inputs[i]!;
     if (t.device !== device && !t.device.equals(device)) {
-      throw new TorchError(`Expected all tensors to be on the same device, but found at least two devices, ${device} and ${t.device}! (when checking arguments for ${currentOp() ?? prim.name})`);
+      throw new TorchError(
+        `Expected all tensors to be on the same device, but found at least two devices, ${device} and ${t.device}! (when checking arguments for ${currentOp() ?? prim.name})`,
+      );
     }
     if (t._disposed) throw new TorchError(`${prim.name}: tensor was disposed`);
     if (t.requires_grad) needsGrad = true;
@@ -48,9 +50,7 @@ export function bind(prim: Primitive, inputs: readonly Tensor[], attrs: unknown 
 
 /** Re-derives a view from its base: the parent's chain, then this view primitive. */
 function viewFn(prim: Primitive, attrs: unknown, parentFn: ((base: Tensor) => Tensor) | null): (base: Tensor) => Tensor {
-  return parentFn
-    ? (base) => bind(prim, [parentFn(base)], attrs)[0]!
-    : (base) => bind(prim, [base], attrs)[0]!;
+  return parentFn ? (base) => bind(prim, [parentFn(base)], attrs)[0]! : (base) => bind(prim, [base], attrs)[0]!;
 }
 
 export const bind1 = (prim: Primitive, inputs: readonly Tensor[], attrs: unknown = NO_ATTRS, dev?: Device): Tensor =>

@@ -1,11 +1,7 @@
 // dtypes as values (torch.float32, ...) and PyTorch's type promotion.
-export type DTypeName =
-  | "float32" | "float64" | "float16" | "bfloat16"
-  | "int8" | "uint8" | "int16" | "int32" | "int64" | "bool";
+export type DTypeName = "float32" | "float64" | "float16" | "bfloat16" | "int8" | "uint8" | "int16" | "int32" | "int64" | "bool";
 
-export type HostArray =
-  | Float32Array | Float64Array | Uint16Array | Int8Array | Uint8Array
-  | Int16Array | Int32Array | BigInt64Array;
+export type HostArray = Float32Array | Float64Array | Uint16Array | Int8Array | Uint8Array | Int16Array | Int32Array | BigInt64Array;
 
 type Category = "bool" | "int" | "float";
 
@@ -17,21 +13,39 @@ export class DType {
     /** PyTorch's capitalised name, used in error messages ("Float", "Long"). */
     readonly scalarName: string,
   ) {}
-  get is_floating_point(): boolean { return this.category === "float"; }
-  get is_signed(): boolean { return this.name !== "uint8" && this.name !== "bool"; }
+  get is_floating_point(): boolean {
+    return this.category === "float";
+  }
+  get is_signed(): boolean {
+    return this.name !== "uint8" && this.name !== "bool";
+  }
   /** true when the host array holds BigInts (int64). */
-  get isBig(): boolean { return this.name === "int64"; }
-  toString(): string { return `torch.${this.name}`; }
+  get isBig(): boolean {
+    return this.name === "int64";
+  }
+  toString(): string {
+    return `torch.${this.name}`;
+  }
   alloc(n: number): HostArray {
     switch (this.name) {
-      case "float32": return new Float32Array(n);
-      case "float64": return new Float64Array(n);
-      case "float16": case "bfloat16": return new Uint16Array(n);
-      case "int8": return new Int8Array(n);
-      case "uint8": case "bool": return new Uint8Array(n);
-      case "int16": return new Int16Array(n);
-      case "int32": return new Int32Array(n);
-      case "int64": return new BigInt64Array(n);
+      case "float32":
+        return new Float32Array(n);
+      case "float64":
+        return new Float64Array(n);
+      case "float16":
+      case "bfloat16":
+        return new Uint16Array(n);
+      case "int8":
+        return new Int8Array(n);
+      case "uint8":
+      case "bool":
+        return new Uint8Array(n);
+      case "int16":
+        return new Int16Array(n);
+      case "int32":
+        return new Int32Array(n);
+      case "int64":
+        return new BigInt64Array(n);
     }
   }
 }
@@ -47,8 +61,12 @@ export const int32 = new DType("int32", 4, "int", "Int");
 export const int64 = new DType("int64", 8, "int", "Long");
 export const bool = new DType("bool", 1, "bool", "Bool");
 // PyTorch's aliases
-export const float = float32, double = float64, half = float16;
-export const int = int32, long = int64, short = int16;
+export const float = float32,
+  double = float64,
+  half = float16;
+export const int = int32,
+  long = int64,
+  short = int16;
 
 export const ALL_DTYPES: readonly DType[] = [float32, float64, float16, bfloat16, int8, uint8, int16, int32, int64, bool];
 const BY_NAME = new Map<string, DType>(ALL_DTYPES.map((d) => [d.name, d]));
@@ -61,7 +79,9 @@ export function dtypeOf(x: DType | string): DType {
 }
 
 let defaultFloat: DType = float32;
-export function get_default_dtype(): DType { return defaultFloat; }
+export function get_default_dtype(): DType {
+  return defaultFloat;
+}
 export function set_default_dtype(d: DType): void {
   if (!d.is_floating_point) throw new TypeError(`set_default_dtype: only floating-point types are supported as the default type, got ${d}`);
   defaultFloat = d;
@@ -69,7 +89,16 @@ export function set_default_dtype(d: DType): void {
 
 // Promotion lattice of c10's promoteTypes, restricted to our dtypes.
 const ORDER: DTypeName[] = ["uint8", "int8", "int16", "int32", "int64", "float16", "float32", "float64", "bool", "bfloat16"];
-const u1 = "uint8", i1 = "int8", i2 = "int16", i4 = "int32", i8 = "int64", f2 = "float16", f4 = "float32", f8 = "float64", b1 = "bool", bf = "bfloat16";
+const u1 = "uint8",
+  i1 = "int8",
+  i2 = "int16",
+  i4 = "int32",
+  i8 = "int64",
+  f2 = "float16",
+  f4 = "float32",
+  f8 = "float64",
+  b1 = "bool",
+  bf = "bfloat16";
 const TABLE: DTypeName[][] = [
   /* u1 */ [u1, i2, i2, i4, i8, f2, f4, f8, u1, bf],
   /* i1 */ [i2, i1, i2, i4, i8, f2, f4, f8, i1, bf],

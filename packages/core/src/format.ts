@@ -65,7 +65,9 @@ export function set_printoptions(...args: unknown[]): void {
 }
 
 /** The current print options (a copy; torch._tensor_str.PRINT_OPTS). */
-export function get_printoptions(): PrintOptions { return { ...PRINT_OPTS }; }
+export function get_printoptions(): PrintOptions {
+  return { ...PRINT_OPTS };
+}
 
 // ---- host values ----------------------------------------------------------------
 
@@ -91,7 +93,8 @@ const LITTLE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 /** |x| = m * 2^e exactly, for finite nonzero x. */
 function decompose(x: number): { m: bigint; e: number } {
   F64[0] = x;
-  const lo = U32[LITTLE ? 0 : 1]!, hi = U32[LITTLE ? 1 : 0]!;
+  const lo = U32[LITTLE ? 0 : 1]!,
+    hi = U32[LITTLE ? 1 : 0]!;
   const bexp = (hi >>> 20) & 0x7ff;
   let m = (BigInt(hi & 0xfffff) << 32n) | BigInt(lo);
   if (bexp === 0) return { m, e: -1074 };
@@ -107,7 +110,8 @@ function pow10(n: number): bigint {
 
 /** round(num / den), ties to even. */
 function divRound(num: bigint, den: bigint): bigint {
-  const q = num / den, r2 = (num % den) * 2n;
+  const q = num / den,
+    r2 = (num % den) * 2n;
   return r2 > den || (r2 === den && (q & 1n) === 1n) ? q + 1n : q;
 }
 
@@ -115,9 +119,12 @@ function divRound(num: bigint, den: bigint): bigint {
 function scaledRound(x: number, k: number): bigint {
   if (x === 0) return 0n;
   const { m, e } = decompose(x);
-  let num = m, den = 1n;
-  if (e >= 0) num <<= BigInt(e); else den <<= BigInt(-e);
-  if (k >= 0) num *= pow10(k); else den *= pow10(-k);
+  let num = m,
+    den = 1n;
+  if (e >= 0) num <<= BigInt(e);
+  else den <<= BigInt(-e);
+  if (k >= 0) num *= pow10(k);
+  else den *= pow10(-k);
   return divRound(num, den);
 }
 
@@ -141,7 +148,8 @@ export function formatFixed(x: number, p: number): string {
 /** Python's "{:.{p}e}".format(x). */
 export function formatExp(x: number, p: number): string {
   if (!Number.isFinite(x)) return special(x);
-  let digits: bigint, exp = 0;
+  let digits: bigint,
+    exp = 0;
   if (x === 0) digits = 0n;
   else {
     const ax = Math.abs(x);
@@ -150,7 +158,10 @@ export function formatExp(x: number, p: number): string {
     if (lessThanPow10(ax, exp)) exp--;
     else if (!lessThanPow10(ax, exp + 1)) exp++;
     digits = scaledRound(ax, p - exp);
-    if (digits >= pow10(p + 1)) { digits /= 10n; exp++; }
+    if (digits >= pow10(p + 1)) {
+      digits /= 10n;
+      exp++;
+    }
   }
   const s = digits.toString().padStart(p + 1, "0");
   const mant = p > 0 ? `${s[0]}.${s.slice(1)}` : s;
@@ -161,9 +172,12 @@ export function formatExp(x: number, p: number): string {
 /** |x| < 10^n, exactly. */
 function lessThanPow10(ax: number, n: number): boolean {
   const { m, e } = decompose(ax);
-  let lhs = m, rhs = 1n;
-  if (e >= 0) lhs <<= BigInt(e); else rhs <<= BigInt(-e);
-  if (n >= 0) rhs *= pow10(n); else lhs *= pow10(-n);
+  let lhs = m,
+    rhs = 1n;
+  if (e >= 0) lhs <<= BigInt(e);
+  else rhs <<= BigInt(-e);
+  if (n >= 0) rhs *= pow10(n);
+  else lhs *= pow10(-n);
   return lhs < rhs;
 }
 
@@ -191,8 +205,13 @@ class Formatter {
     const nz: number[] = [];
     for (const v of vals) if (Number.isFinite(v as number) && v !== 0) nz.push(v as number);
     if (nz.length === 0) return; // no valid number: int mode, width 1, sci_mode option ignored
-    let mx = 0, mn = Infinity;
-    for (const v of nz) { const a = Math.abs(v); if (a > mx) mx = a; if (a < mn) mn = a; }
+    let mx = 0,
+      mn = Infinity;
+    for (const v of nz) {
+      const a = Math.abs(v);
+      if (a > mx) mx = a;
+      if (a < mn) mn = a;
+    }
     this.intMode = nz.every((v) => v === Math.ceil(v));
     if (this.intMode) {
       if (mx / mn > 1000 || mx > 1e8) {
@@ -250,7 +269,10 @@ interface Ctx {
 function summarizedValues(c: Ctx): Value[] {
   const out: Value[] = [];
   const walk = (off: number, d: number) => {
-    if (d === c.shape.length) { out.push(c.get(off)); return; }
+    if (d === c.shape.length) {
+      out.push(c.get(off));
+      return;
+    }
     for (const i of shownIndices(c.shape[d]!, true, c.opts.edgeitems)) if (i !== null) walk(off + i * c.strides[d]!, d + 1);
   };
   walk(0, 0);
@@ -272,7 +294,8 @@ function tensorStr(c: Ctx, d: number, off: number, indent: number): string {
   if (dim === 0) return c.f.format(c.get(off));
   if (dim === 1) return vectorStr(c, off, indent);
   const slices = shownIndices(c.shape[d]!, c.summarize, c.opts.edgeitems).map((i) =>
-    i === null ? "..." : tensorStr(c, d + 1, off + i * c.strides[d]!, indent + 1));
+    i === null ? "..." : tensorStr(c, d + 1, off + i * c.strides[d]!, indent + 1),
+  );
   return "[" + slices.join("," + "\n".repeat(dim - 1) + " ".repeat(indent + 1)) + "]";
 }
 
@@ -309,7 +332,10 @@ export function formatTensor(t: Tensor): string {
     if (!(t.dtype === dflt || t.dtype === int64 || t.dtype.name === "bool")) suffixes.push(`dtype=${t.dtype}`);
     const shape = t.shape;
     const strides = new Array<number>(shape.length);
-    for (let d = shape.length - 1, s = 1; d >= 0; d--) { strides[d] = s; s *= shape[d]!; }
+    for (let d = shape.length - 1, s = 1; d >= 0; d--) {
+      strides[d] = s;
+      s *= shape[d]!;
+    }
     const get = reader(t._host(), t.dtype);
     const summarize = t.numel() > opts.threshold;
     const c: Ctx = { get, shape, strides, summarize, f: undefined as unknown as Formatter, opts };

@@ -10,7 +10,13 @@ import type { Tensor } from "./tensor.js";
 
 setEngineOps({
   add: (a: Tensor, b: Tensor) => add(a, b),
-  sumAll: (a: Tensor) => reducePrim(a, "sum", a.shape.map((_, d) => d), false),
+  sumAll: (a: Tensor) =>
+    reducePrim(
+      a,
+      "sum",
+      a.shape.map((_, d) => d),
+      false,
+    ),
 });
 signTensorMethods(TensorClass.prototype as unknown as Record<string, unknown>);
 
@@ -32,5 +38,15 @@ export * as ops from "./ops/index.js";
 export * from "./ops/index.js";
 export * as autograd from "./autograd_api.js";
 export * as testing from "./testing.js";
-export { signed, signedIn, signedClass, signaturesOf, canonicalArgs, acceptsPositional, type Overload, type Param, type SignatureGroup } from "./signature.js";
+export {
+  signed,
+  signedIn,
+  signedClass,
+  signaturesOf,
+  canonicalArgs,
+  acceptsPositional,
+  type Overload,
+  type Param,
+  type SignatureGroup,
+} from "./signature.js";
 export { set_printoptions, get_printoptions, type PrintOptions } from "./format.js";

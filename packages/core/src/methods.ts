@@ -33,29 +33,180 @@ import { ones_like } from "./ops/creation.js";
 type Fn = { method(...a: unknown[]): unknown }["method"];
 /** Methods that are the function of the same name with `this` first. */
 export const METHOD_FUNCTIONS: Record<string, Fn> = {
-  ...pick(E, ["add", "sub", "mul", "div", "true_divide", "floor_divide", "remainder", "fmod", "pow", "maximum", "minimum", "atan2",
-    "eq", "ne", "lt", "le", "gt", "ge", "greater", "less", "greater_equal", "less_equal", "not_equal",
-    "logical_and", "logical_or", "logical_xor", "logical_not", "bitwise_not", "bitwise_and", "bitwise_or", "bitwise_xor",
-    "neg", "negative", "abs", "absolute", "sign", "exp", "log", "log1p", "expm1", "sqrt", "rsqrt", "sin", "cos", "tan", "tanh",
-    "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "sigmoid", "erf", "erfinv", "log2", "log10", "exp2", "square",
-    "floor", "ceil", "trunc", "fix", "frac", "reciprocal", "round", "relu", "isnan", "isfinite", "isinf", "clamp", "clip",
-    "clamp_min", "clamp_max", "lerp"]),
+  ...pick(E, [
+    "add",
+    "sub",
+    "mul",
+    "div",
+    "true_divide",
+    "floor_divide",
+    "remainder",
+    "fmod",
+    "pow",
+    "maximum",
+    "minimum",
+    "atan2",
+    "eq",
+    "ne",
+    "lt",
+    "le",
+    "gt",
+    "ge",
+    "greater",
+    "less",
+    "greater_equal",
+    "less_equal",
+    "not_equal",
+    "logical_and",
+    "logical_or",
+    "logical_xor",
+    "logical_not",
+    "bitwise_not",
+    "bitwise_and",
+    "bitwise_or",
+    "bitwise_xor",
+    "neg",
+    "negative",
+    "abs",
+    "absolute",
+    "sign",
+    "exp",
+    "log",
+    "log1p",
+    "expm1",
+    "sqrt",
+    "rsqrt",
+    "sin",
+    "cos",
+    "tan",
+    "tanh",
+    "asin",
+    "acos",
+    "atan",
+    "sinh",
+    "cosh",
+    "asinh",
+    "acosh",
+    "atanh",
+    "sigmoid",
+    "erf",
+    "erfinv",
+    "log2",
+    "log10",
+    "exp2",
+    "square",
+    "floor",
+    "ceil",
+    "trunc",
+    "fix",
+    "frac",
+    "reciprocal",
+    "round",
+    "relu",
+    "isnan",
+    "isfinite",
+    "isinf",
+    "clamp",
+    "clip",
+    "clamp_min",
+    "clamp_max",
+    "lerp",
+  ]),
   where: (self: Tensor, cond: Tensor, other: unknown) => E.where(cond, self, other as never),
-  ...pick(R, ["sum", "prod", "mean", "max", "min", "argmax", "argmin", "amax", "amin", "any", "all", "std", "norm", "logsumexp",
-    "softmax", "log_softmax", "count_nonzero", "aminmax", "nansum", "nanmean", "dist"]),
+  ...pick(R, [
+    "sum",
+    "prod",
+    "mean",
+    "max",
+    "min",
+    "argmax",
+    "argmin",
+    "amax",
+    "amin",
+    "any",
+    "all",
+    "std",
+    "norm",
+    "logsumexp",
+    "softmax",
+    "log_softmax",
+    "count_nonzero",
+    "aminmax",
+    "nansum",
+    "nanmean",
+    "dist",
+  ]),
   var: R.var_,
-  ...pick(S, ["view", "reshape", "view_as", "reshape_as", "permute", "transpose", "swapaxes", "swapdims", "t", "expand", "expand_as",
-    "broadcast_to", "squeeze", "unsqueeze", "narrow", "select", "flatten", "ravel", "unflatten", "contiguous", "clone", "split",
-    "chunk", "unbind", "flip", "fliplr", "flipud", "roll", "repeat", "movedim", "moveaxis"]),
-  ...pick(I, ["getitem", "setitem", "gather", "index_select", "take_along_dim", "masked_fill", "nonzero", "argwhere", "masked_select",
-    "index_put"]),
+  ...pick(S, [
+    "view",
+    "reshape",
+    "view_as",
+    "reshape_as",
+    "permute",
+    "transpose",
+    "swapaxes",
+    "swapdims",
+    "t",
+    "expand",
+    "expand_as",
+    "broadcast_to",
+    "squeeze",
+    "unsqueeze",
+    "narrow",
+    "select",
+    "flatten",
+    "ravel",
+    "unflatten",
+    "contiguous",
+    "clone",
+    "split",
+    "chunk",
+    "unbind",
+    "flip",
+    "fliplr",
+    "flipud",
+    "roll",
+    "repeat",
+    "movedim",
+    "moveaxis",
+  ]),
+  ...pick(I, [
+    "getitem",
+    "setitem",
+    "gather",
+    "index_select",
+    "take_along_dim",
+    "masked_fill",
+    "nonzero",
+    "argwhere",
+    "masked_select",
+    "index_put",
+  ]),
   ...pick(L, ["matmul", "mm", "bmm", "dot", "inner", "outer", "ger", "mv", "kron", "cross"]),
   ...pick(SA, ["addmm", "addmv", "addr", "addbmm", "baddbmm"]),
-  copy_, fill_, zero_,
+  copy_,
+  fill_,
+  zero_,
   ...pick(Rnd, ["uniform_", "normal_", "random_", "bernoulli_", "exponential_", "bernoulli", "multinomial"]),
   ...pick(Mx, ["tril", "triu", "diagonal", "diag", "diag_embed", "trace"]),
-  ...pick(M, ["addcmul", "addcdiv", "nan_to_num", "hypot", "logaddexp", "logaddexp2", "xlogy", "sinc", "heaviside", "copysign", "deg2rad",
-    "rad2deg", "float_power", "sgn", "logit", "erfc"]),
+  ...pick(M, [
+    "addcmul",
+    "addcdiv",
+    "nan_to_num",
+    "hypot",
+    "logaddexp",
+    "logaddexp2",
+    "xlogy",
+    "sinc",
+    "heaviside",
+    "copysign",
+    "deg2rad",
+    "rad2deg",
+    "float_power",
+    "sgn",
+    "logit",
+    "erfc",
+  ]),
   ...pick(Cmp, ["isclose", "allclose", "equal", "signbit", "isposinf", "isneginf", "isreal"]),
   ...pick(Scan, ["cumsum", "cumprod", "logcumsumexp", "cummax", "cummin", "diff"]),
   ...pick(Sort, ["sort", "argsort", "topk", "kthvalue", "median", "nanmedian", "unique", "unique_consecutive"]),
@@ -64,18 +215,95 @@ export const METHOD_FUNCTIONS: Record<string, Fn> = {
   ...pick(S, ["tile", "rot90", "narrow_copy", "tensor_split", "hsplit", "vsplit", "dsplit"]),
   /** float_power_ keeps PyTorch's rule: the result is float64, so self must be float64. */
   float_power_: (self: Tensor, e: unknown) => {
-    if (self.dtype !== float64) throw new TorchError(`the base given to float_power_ has dtype ${self.dtype.scalarName} but the operation's result requires dtype Double`);
+    if (self.dtype !== float64)
+      throw new TorchError(
+        `the base given to float_power_ has dtype ${self.dtype.scalarName} but the operation's result requires dtype Double`,
+      );
     return inplace("float_power_", self, () => M.float_power(self, e as never));
   },
 };
 
 /** In-place variants: x.add_(y) computes add(x, y) and writes it into x. */
-const INPLACE = ["add", "sub", "mul", "div", "pow", "remainder", "fmod", "neg", "abs", "sign", "exp", "log", "log1p", "expm1", "sqrt",
-  "rsqrt", "sin", "cos", "tan", "tanh", "sigmoid", "relu", "erf", "floor", "ceil", "trunc", "frac", "round", "reciprocal", "clamp",
-  "clip", "clamp_min", "clamp_max", "lerp", "masked_fill", "scatter", "scatter_add", "tril", "triu", "maximum", "minimum",
-  "logical_not", "logical_and", "logical_or", "square", "atan2", "floor_divide", "true_divide", "eq", "ne", "lt", "le", "gt", "ge",
-  "addmm", "addmv", "addr", "addbmm", "baddbmm", "addcmul", "addcdiv", "nan_to_num", "hypot", "xlogy", "sinc", "heaviside", "copysign",
-  "deg2rad", "rad2deg", "sgn", "logit", "erfc", "index_add", "index_fill", "index_copy", "masked_scatter", "scatter_reduce", "index_put"];
+const INPLACE = [
+  "add",
+  "sub",
+  "mul",
+  "div",
+  "pow",
+  "remainder",
+  "fmod",
+  "neg",
+  "abs",
+  "sign",
+  "exp",
+  "log",
+  "log1p",
+  "expm1",
+  "sqrt",
+  "rsqrt",
+  "sin",
+  "cos",
+  "tan",
+  "tanh",
+  "sigmoid",
+  "relu",
+  "erf",
+  "floor",
+  "ceil",
+  "trunc",
+  "frac",
+  "round",
+  "reciprocal",
+  "clamp",
+  "clip",
+  "clamp_min",
+  "clamp_max",
+  "lerp",
+  "masked_fill",
+  "scatter",
+  "scatter_add",
+  "tril",
+  "triu",
+  "maximum",
+  "minimum",
+  "logical_not",
+  "logical_and",
+  "logical_or",
+  "square",
+  "atan2",
+  "floor_divide",
+  "true_divide",
+  "eq",
+  "ne",
+  "lt",
+  "le",
+  "gt",
+  "ge",
+  "addmm",
+  "addmv",
+  "addr",
+  "addbmm",
+  "baddbmm",
+  "addcmul",
+  "addcdiv",
+  "nan_to_num",
+  "hypot",
+  "xlogy",
+  "sinc",
+  "heaviside",
+  "copysign",
+  "deg2rad",
+  "rad2deg",
+  "sgn",
+  "logit",
+  "erfc",
+  "index_add",
+  "index_fill",
+  "index_copy",
+  "masked_scatter",
+  "scatter_reduce",
+  "index_put",
+];
 
 function pick(mod: Record<string, unknown>, names: string[]): Record<string, Fn> {
   const out: Record<string, Fn> = {};
@@ -92,10 +320,14 @@ for (const [name, f] of Object.entries(METHOD_FUNCTIONS)) {
   // exact arity (functions may count their arguments), without a rest array for the common short calls
   proto[name] = function (this: Tensor) {
     switch (arguments.length) {
-      case 0: return f(this);
-      case 1: return f(this, arguments[0]);
-      case 2: return f(this, arguments[0], arguments[1]);
-      default: return f(this, ...arguments);
+      case 0:
+        return f(this);
+      case 1:
+        return f(this, arguments[0]);
+      case 2:
+        return f(this, arguments[0], arguments[1]);
+      default:
+        return f(this, ...arguments);
     }
   };
 }
@@ -105,7 +337,8 @@ for (const name of INPLACE) {
   proto[op] = function (this: Tensor) {
     const n = arguments.length;
     try {
-      return n <= 2 ? inplaceCall(op, this, f, n, arguments[0], arguments[1], null)
+      return n <= 2
+        ? inplaceCall(op, this, f, n, arguments[0], arguments[1], null)
         : inplaceCall(op, this, f, n, undefined, undefined, Array.prototype.slice.call(arguments));
     } catch (e) {
       // errors raised by the out-of-place op name the in-place method the user called
@@ -118,11 +351,16 @@ for (const name of INPLACE) {
 // ---- conversions ----------------------------------------------------------------
 function to(this: Tensor, ...args: unknown[]): Tensor {
   // to(dtype) | to(device) | to(device, dtype) | to(other) | to({dtype, device, copy})
-  let dtype: DType | undefined, dev: DeviceLike | undefined, copy = false;
+  let dtype: DType | undefined,
+    dev: DeviceLike | undefined,
+    copy = false;
   const rest: unknown[] = [];
   for (const a of args) {
-    if (a instanceof Tensor) { dtype = a.dtype; dev = a.device; }
-    else if (typeof a === "string" && /^(torch\.)?(float|int|uint|bool|bfloat|half|double|long|short)/.test(a) && !/^(cpu|xla)/.test(a)) dtype = dtypeOf(a);
+    if (a instanceof Tensor) {
+      dtype = a.dtype;
+      dev = a.device;
+    } else if (typeof a === "string" && /^(torch\.)?(float|int|uint|bool|bfloat|half|double|long|short)/.test(a) && !/^(cpu|xla)/.test(a))
+      dtype = dtypeOf(a);
     else if (a && typeof a === "object" && "itemsize" in (a as object)) dtype = a as DType;
     else if (typeof a === "string" || (a && typeof a === "object" && "type" in (a as object) && !isKwargs(a))) dev = a as DeviceLike;
     else rest.push(a);
@@ -156,21 +394,45 @@ function recordTransfer(x: Tensor, y: Tensor): void {
   recordCustom("ToCopyBackward0", [x], [y], (cts) => [cts[0] ? transfer(cts[0], x.device) : null]);
 }
 
-const dtypeMethod = (d: DType) => function (this: Tensor) { return surface("to_copy", () => convert(this, d)); };
+const dtypeMethod = (d: DType) =>
+  function (this: Tensor) {
+    return surface("to_copy", () => convert(this, d));
+  };
 Object.assign(proto, {
   to,
-  cpu(this: Tensor) { return to.call(this, "cpu"); },
-  type(this: Tensor, d?: DType | string) { return d === undefined ? `torch.${this.dtype.scalarName}Tensor` : convert(this, dtypeOf(d)); },
-  float: dtypeMethod(float32), double: dtypeMethod(float64), half: dtypeMethod(float16), bfloat16: dtypeMethod(bfloat16),
-  long: dtypeMethod(int64), int: dtypeMethod(int32), short: dtypeMethod(int16), char: dtypeMethod(int8), byte: dtypeMethod(uint8),
+  cpu(this: Tensor) {
+    return to.call(this, "cpu");
+  },
+  type(this: Tensor, d?: DType | string) {
+    return d === undefined ? `torch.${this.dtype.scalarName}Tensor` : convert(this, dtypeOf(d));
+  },
+  float: dtypeMethod(float32),
+  double: dtypeMethod(float64),
+  half: dtypeMethod(float16),
+  bfloat16: dtypeMethod(bfloat16),
+  long: dtypeMethod(int64),
+  int: dtypeMethod(int32),
+  short: dtypeMethod(int16),
+  char: dtypeMethod(int8),
+  byte: dtypeMethod(uint8),
   bool: dtypeMethod(bool),
-  is_contiguous(this: Tensor) { return isContiguous(this.shape, this.stride()); },
-  is_floating_point(this: Tensor) { return this.dtype.is_floating_point; },
+  is_contiguous(this: Tensor) {
+    return isContiguous(this.shape, this.stride());
+  },
+  is_floating_point(this: Tensor) {
+    return this.dtype.is_floating_point;
+  },
   item(this: Tensor) {
     if (this.numel() !== 1) throw new TorchError(`a Tensor with ${this.numel()} elements cannot be converted to Scalar`);
-    const h = this._host(), d = this.dtype;
+    const h = this._host(),
+      d = this.dtype;
     // hostValues(h, d)[0] without converting the whole array
-    const v = d.name === "float16" ? f16ToF32((h as Uint16Array)[0]!) : d.name === "bfloat16" ? bf16ToF32((h as Uint16Array)[0]!) : (h as ArrayLike<number | bigint>)[0]!;
+    const v =
+      d.name === "float16"
+        ? f16ToF32((h as Uint16Array)[0]!)
+        : d.name === "bfloat16"
+          ? bf16ToF32((h as Uint16Array)[0]!)
+          : (h as ArrayLike<number | bigint>)[0]!;
     return scalarOf(v, d);
   },
   tolist(this: Tensor) {
@@ -182,24 +444,37 @@ Object.assign(proto, {
     };
     return build(0, 0);
   },
-  toString(this: Tensor) { return formatTensor(this); },
-  [Symbol.for("nodejs.util.inspect.custom")](this: Tensor) { return formatTensor(this); },
+  toString(this: Tensor) {
+    return formatTensor(this);
+  },
+  [Symbol.for("nodejs.util.inspect.custom")](this: Tensor) {
+    return formatTensor(this);
+  },
   backward(this: Tensor, ...args: unknown[]) {
     const o = parseArgs("backward", args, ["gradient", "retain_graph", "create_graph", "inputs"], {});
     const gradient = o.gradient as Tensor | null | undefined;
     if (!this.requires_grad) throw new TorchError("element 0 of tensors does not require grad and does not have a grad_fn");
     let g = gradient ?? null;
     if (!g) {
-      if (this.numel() !== 1) throw new TorchError(`grad can be implicitly created only for scalar outputs (got shape [${this.shape.join(", ")}])`);
+      if (this.numel() !== 1)
+        throw new TorchError(`grad can be implicitly created only for scalar outputs (got shape [${this.shape.join(", ")}])`);
       g = ones_like(this);
     } else if (g.shape.join() !== this.shape.join()) {
-      throw new TorchError(`backward: Mismatch in shape: grad_output[0] has a shape of [${g.shape.join(", ")}] and output[0] has a shape of [${this.shape.join(", ")}].`);
+      throw new TorchError(
+        `backward: Mismatch in shape: grad_output[0] has a shape of [${g.shape.join(", ")}] and output[0] has a shape of [${this.shape.join(", ")}].`,
+      );
     }
     runBackward([this], [g], { retain_graph: o.retain_graph ?? o.create_graph, create_graph: o.create_graph });
   },
-  numpy() { throw new TorchTypeError("numpy(): there is no NumPy in TypeScript; use tolist() or data_async()"); },
-  get_device(this: Tensor) { return this.device.type === "cpu" ? -1 : this.device.index ?? 0; },
-  storage_backend(this: Tensor) { return getBackend(this.device.type).type; },
+  numpy() {
+    throw new TorchTypeError("numpy(): there is no NumPy in TypeScript; use tolist() or data_async()");
+  },
+  get_device(this: Tensor) {
+    return this.device.type === "cpu" ? -1 : (this.device.index ?? 0);
+  },
+  storage_backend(this: Tensor) {
+    return getBackend(this.device.type).type;
+  },
 });
 
 function scalarOf(v: number | bigint, d: DType): number | boolean | bigint {

@@ -6,11 +6,17 @@ import type { Shape } from "./shape.js";
 import type { Tensor } from "./tensor.js";
 
 /** Abstract value: what a shape rule sees and produces. */
-export interface AVal { shape: Shape; dtype: DType }
+export interface AVal {
+  shape: Shape;
+  dtype: DType;
+}
 
 export type Cotangents = (Tensor | null)[];
 /** inputs: all (true) or per input; outputs: all or none. */
-export interface Saves { inputs?: boolean | boolean[]; outputs?: boolean }
+export interface Saves {
+  inputs?: boolean | boolean[];
+  outputs?: boolean;
+}
 
 /**
  * A function of a primitive's attributes, bivariant in them like a method: the registry holds every
@@ -43,7 +49,9 @@ export interface Primitive<A = unknown> {
    * computing them (PyTorch's output_mask), so that the backward of x @ w for
    * an input x records no product for x. (A method type: attributes compare bivariantly, as AttrsFn's.)
    */
-  vjp?: { fn(cts: Cotangents, inputs: readonly Tensor[], outputs: readonly Tensor[], attrs: A, needs: readonly boolean[]): (Tensor | null)[] }["fn"];
+  vjp?: {
+    fn(cts: Cotangents, inputs: readonly Tensor[], outputs: readonly Tensor[], attrs: A, needs: readonly boolean[]): (Tensor | null)[];
+  }["fn"];
 }
 
 const registry = new Map<string, Primitive>();
@@ -60,7 +68,9 @@ export function getPrimitive(name: string): Primitive {
   return p;
 }
 
-export function allPrimitives(): Primitive[] { return [...registry.values()]; }
+export function allPrimitives(): Primitive[] {
+  return [...registry.values()];
+}
 
 /** Attach the VJP of a primitive (kept in vjps.ts, one table for all). */
 export function defineVjp<A>(name: string, saves: Primitive<A>["saves"], vjp: NonNullable<Primitive<A>["vjp"]>): void {

@@ -13,22 +13,76 @@ function elementwiseShape(ins: readonly AVal[], from = 0): AVal["shape"] {
 const sameBinary = (ins: readonly AVal[]): AVal[] => [{ shape: elementwiseShape(ins), dtype: ins[0]!.dtype }];
 
 export const UNARY = [
-  "neg", "abs", "sign", "exp", "log", "log1p", "expm1", "sqrt", "rsqrt", "sin", "cos", "tan",
-  "tanh", "logistic", "erf", "floor", "ceil", "round_nearest_even", "not",
-  "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "erfinv",
+  "neg",
+  "abs",
+  "sign",
+  "exp",
+  "log",
+  "log1p",
+  "expm1",
+  "sqrt",
+  "rsqrt",
+  "sin",
+  "cos",
+  "tan",
+  "tanh",
+  "logistic",
+  "erf",
+  "floor",
+  "ceil",
+  "round_nearest_even",
+  "not",
+  "asin",
+  "acos",
+  "atan",
+  "sinh",
+  "cosh",
+  "asinh",
+  "acosh",
+  "atanh",
+  "erfinv",
 ] as const;
 export const BINARY = [
-  "add", "subtract", "multiply", "divide", "remainder", "power", "maximum", "minimum", "atan2",
-  "and", "or", "xor",
+  "add",
+  "subtract",
+  "multiply",
+  "divide",
+  "remainder",
+  "power",
+  "maximum",
+  "minimum",
+  "atan2",
+  "and",
+  "or",
+  "xor",
 ] as const;
 export type UnaryName = (typeof UNARY)[number];
 export type BinaryName = (typeof BINARY)[number];
 
 /** Every primitive: one shape rule here, one CPU kernel, one lowering, one VJP (each table keyed by these names). */
 export const PRIM_NAMES = [
-  ...UNARY, ...BINARY, "is_finite", "compare", "select", "convert", "copy", "broadcast_in_dim", "reshape", "transpose",
-  "slice", "pad", "concatenate", "iota", "reverse", "dot_general", "reduce", "argreduce", "cumulative", "gather",
-  "scatter", "sort",
+  ...UNARY,
+  ...BINARY,
+  "is_finite",
+  "compare",
+  "select",
+  "convert",
+  "copy",
+  "broadcast_in_dim",
+  "reshape",
+  "transpose",
+  "slice",
+  "pad",
+  "concatenate",
+  "iota",
+  "reverse",
+  "dot_general",
+  "reduce",
+  "argreduce",
+  "cumulative",
+  "gather",
+  "scatter",
+  "sort",
 ] as const;
 export type PrimName = (typeof PRIM_NAMES)[number];
 
@@ -39,7 +93,11 @@ for (const n of BINARY) P[n] = definePrimitive({ name: n, abstract: sameBinary, 
 
 export type CompareDirection = "EQ" | "NE" | "LT" | "LE" | "GT" | "GE";
 P.is_finite = definePrimitive({ name: "is_finite", abstract: (i) => [{ shape: i[0]!.shape, dtype: bool }] });
-P.compare = definePrimitive<{ direction: CompareDirection }>({ name: "compare", abstract: (i) => [{ shape: elementwiseShape(i), dtype: bool }], scalarOperands: true });
+P.compare = definePrimitive<{ direction: CompareDirection }>({
+  name: "compare",
+  abstract: (i) => [{ shape: elementwiseShape(i), dtype: bool }],
+  scalarOperands: true,
+});
 /** select(pred, on_true, on_false), all the same shape (or 0-d). */
 P.select = definePrimitive({ name: "select", abstract: (i) => [{ shape: elementwiseShape(i), dtype: i[1]!.dtype }], scalarOperands: true });
 P.convert = definePrimitive<{ dtype: DType }>({ name: "convert", abstract: (i, a) => [{ shape: i[0]!.shape, dtype: a.dtype }] });
@@ -49,21 +107,32 @@ P.copy = definePrimitive({ name: "copy", abstract: same });
 // ---- shape primitives (views on eager devices where marked) ----------------
 /** dims[i] is the output dim that input dim i maps to (StableHLO broadcast_in_dim). */
 P.broadcast_in_dim = definePrimitive<{ shape: number[]; dims: number[] }>({
-  name: "broadcast_in_dim", isView: true, abstract: (i, a) => [{ shape: a.shape, dtype: i[0]!.dtype }],
+  name: "broadcast_in_dim",
+  isView: true,
+  abstract: (i, a) => [{ shape: a.shape, dtype: i[0]!.dtype }],
 });
-P.reshape = definePrimitive<{ shape: number[] }>({ name: "reshape", isView: true, abstract: (i, a) => [{ shape: a.shape, dtype: i[0]!.dtype }] });
+P.reshape = definePrimitive<{ shape: number[] }>({
+  name: "reshape",
+  isView: true,
+  abstract: (i, a) => [{ shape: a.shape, dtype: i[0]!.dtype }],
+});
 P.transpose = definePrimitive<{ perm: number[] }>({
-  name: "transpose", isView: true, abstract: (i, a) => [{ shape: a.perm.map((p) => i[0]!.shape[p]!), dtype: i[0]!.dtype }],
+  name: "transpose",
+  isView: true,
+  abstract: (i, a) => [{ shape: a.perm.map((p) => i[0]!.shape[p]!), dtype: i[0]!.dtype }],
 });
 /** Strided slice; step > 0. */
 P.slice = definePrimitive<{ start: number[]; limit: number[]; step: number[] }>({
-  name: "slice", isView: true,
+  name: "slice",
+  isView: true,
   abstract: (i, a) => [{ shape: a.start.map((s, d) => Math.max(0, Math.ceil((a.limit[d]! - s) / a.step[d]!))), dtype: i[0]!.dtype }],
 });
 /** Pad with a scalar value; interior padding inserts between elements. */
 P.pad = definePrimitive<{ low: number[]; high: number[]; interior: number[]; value: number }>({
   name: "pad",
-  abstract: (i, a) => [{ shape: i[0]!.shape.map((n, d) => a.low[d]! + a.high[d]! + n + Math.max(0, n - 1) * a.interior[d]!), dtype: i[0]!.dtype }],
+  abstract: (i, a) => [
+    { shape: i[0]!.shape.map((n, d) => a.low[d]! + a.high[d]! + n + Math.max(0, n - 1) * a.interior[d]!), dtype: i[0]!.dtype },
+  ],
 });
 P.concatenate = definePrimitive<{ dim: number }>({
   name: "concatenate",
@@ -73,16 +142,25 @@ P.concatenate = definePrimitive<{ dim: number }>({
     return [{ shape, dtype: i[0]!.dtype }];
   },
 });
-P.iota = definePrimitive<{ shape: number[]; dim: number; dtype: DType }>({ name: "iota", abstract: (_i, a) => [{ shape: a.shape, dtype: a.dtype }] });
+P.iota = definePrimitive<{ shape: number[]; dim: number; dtype: DType }>({
+  name: "iota",
+  abstract: (_i, a) => [{ shape: a.shape, dtype: a.dtype }],
+});
 P.reverse = definePrimitive<{ dims: number[] }>({ name: "reverse", abstract: same });
 
 // ---- contraction, reductions, scans ----------------------------------------
-export interface DotDims { lhs_batch: number[]; rhs_batch: number[]; lhs_contract: number[]; rhs_contract: number[] }
+export interface DotDims {
+  lhs_batch: number[];
+  rhs_batch: number[];
+  lhs_contract: number[];
+  rhs_contract: number[];
+}
 P.dot_general = definePrimitive<DotDims>({
   name: "dot_general",
   abstract: (i, a) => {
     // batch dims, then lhs free dims, then rhs free dims
-    const l = i[0]!.shape, r = i[1]!.shape;
+    const l = i[0]!.shape,
+      r = i[1]!.shape;
     const shape: number[] = [];
     for (const d of a.lhs_batch) shape.push(l[d]!);
     for (let d = 0; d < l.length; d++) if (!a.lhs_batch.includes(d) && !a.lhs_contract.includes(d)) shape.push(l[d]!);
@@ -93,11 +171,13 @@ P.dot_general = definePrimitive<DotDims>({
 export type ReduceOp = "sum" | "prod" | "max" | "min" | "and" | "or";
 /** Reduce over dims (removed from the shape). */
 P.reduce = definePrimitive<{ op: ReduceOp; dims: number[] }>({
-  name: "reduce", abstract: (i, a) => [{ shape: i[0]!.shape.filter((_, d) => !a.dims.includes(d)), dtype: i[0]!.dtype }],
+  name: "reduce",
+  abstract: (i, a) => [{ shape: i[0]!.shape.filter((_, d) => !a.dims.includes(d)), dtype: i[0]!.dtype }],
 });
 /** Index of the first max/min along dim (removed), NaN counting as the extreme. */
 P.argreduce = definePrimitive<{ op: "max" | "min"; dim: number }>({
-  name: "argreduce", abstract: (i, a) => [{ shape: i[0]!.shape.filter((_, d) => d !== a.dim), dtype: int64 }],
+  name: "argreduce",
+  abstract: (i, a) => [{ shape: i[0]!.shape.filter((_, d) => d !== a.dim), dtype: int64 }],
 });
 P.cumulative = definePrimitive<{ op: "sum" | "prod" | "max" | "min"; dim: number }>({ name: "cumulative", abstract: same });
 /**
@@ -110,17 +190,27 @@ P.gather = definePrimitive({ name: "gather", abstract: ([x, idx]) => [{ shape: i
 P.scatter = definePrimitive<{ reduce: "none" | "add" }>({ name: "scatter", abstract: same });
 /** Sort along dim, returning values and int64 indices. */
 P.sort = definePrimitive<{ dim: number; descending: boolean; stable: boolean }>({
-  name: "sort", abstract: ([x]) => [{ shape: x!.shape, dtype: x!.dtype }, { shape: x!.shape, dtype: int64 }],
+  name: "sort",
+  abstract: ([x]) => [
+    { shape: x!.shape, dtype: x!.dtype },
+    { shape: x!.shape, dtype: int64 },
+  ],
 });
 
 export const numelOfAval = (a: AVal): number => numelOf(a.shape);
 
 for (const n of PRIM_NAMES) if (!P[n]) throw new Error(`primitive ${n} has no shape rule`);
-if (Object.keys(P).length !== PRIM_NAMES.length) throw new Error(`primitives missing from PRIM_NAMES: ${Object.keys(P).filter((k) => !(PRIM_NAMES as readonly string[]).includes(k)).join(", ")}`);
+if (Object.keys(P).length !== PRIM_NAMES.length)
+  throw new Error(
+    `primitives missing from PRIM_NAMES: ${Object.keys(P)
+      .filter((k) => !(PRIM_NAMES as readonly string[]).includes(k))
+      .join(", ")}`,
+  );
 
 /** Checks that a per-primitive table (kernels, lowerings) has exactly one entry per primitive. */
 export function checkPrimitiveTable(what: string, table: Record<string, unknown>): void {
   const missing = PRIM_NAMES.filter((n) => !table[n]);
   const extra = Object.keys(table).filter((k) => !(PRIM_NAMES as readonly string[]).includes(k));
-  if (missing.length || extra.length) throw new Error(`${what}: missing ${missing.join(", ") || "none"}; not primitives: ${extra.join(", ") || "none"}`);
+  if (missing.length || extra.length)
+    throw new Error(`${what}: missing ${missing.join(", ") || "none"}; not primitives: ${extra.join(", ") || "none"}`);
 }

@@ -8,7 +8,9 @@ export type Shape = readonly number[];
  * spread it, compare it like any array) that prints as PyTorch's does.
  */
 export class Size extends Array<number> {
-  static override get [Symbol.species](): ArrayConstructor { return Array; }
+  static override get [Symbol.species](): ArrayConstructor {
+    return Array;
+  }
   /** A frozen Size holding `dims`; a Size is immutable, so one passed in is returned as is. */
   static of_(dims: readonly number[]): Size {
     if (dims instanceof Size) return dims;
@@ -27,9 +29,15 @@ export class Size extends Array<number> {
     }
     return newSize(dims, n);
   }
-  override toString(): string { return `torch.Size([${this.join(", ")}])`; }
-  [Symbol.for("nodejs.util.inspect.custom")](): string { return this.toString(); }
-  numel(): number { return this.reduce((a, b) => a * b, 1); }
+  override toString(): string {
+    return `torch.Size([${this.join(", ")}])`;
+  }
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
+  numel(): number {
+    return this.reduce((a, b) => a * b, 1);
+  }
 }
 
 const EMPTY_SIZE: Size = Object.freeze(new Size(0));
@@ -63,7 +71,10 @@ export function numelOf(s: Shape): number {
 export function contiguousStrides(shape: Shape): number[] {
   const st = new Array<number>(shape.length);
   let acc = 1;
-  for (let i = shape.length - 1; i >= 0; i--) { st[i] = acc; acc *= Math.max(shape[i]!, 1); }
+  for (let i = shape.length - 1; i >= 0; i--) {
+    st[i] = acc;
+    acc *= Math.max(shape[i]!, 1);
+  }
   return st;
 }
 
@@ -81,7 +92,9 @@ export function isContiguous(shape: Shape, strides: readonly number[]): boolean 
 export function normDim(dim: number, ndim: number, op = ""): number {
   const n = Math.max(ndim, 1);
   if (!Number.isInteger(dim) || dim < -n || dim >= n) {
-    throw new TorchIndexError(`${op ? op + ": " : ""}Dimension out of range (expected to be in range of [${-n}, ${n - 1}], but got ${dim})`);
+    throw new TorchIndexError(
+      `${op ? op + ": " : ""}Dimension out of range (expected to be in range of [${-n}, ${n - 1}], but got ${dim})`,
+    );
   }
   return dim < 0 ? dim + n : dim;
 }
@@ -106,7 +119,10 @@ export function broadcastShapes(op: string, ...shapes: Shape[]): number[] {
       const s = shapes[k]!;
       const d = s[s.length - nd + i] ?? 1;
       if (d === out[i] || d === 1) continue;
-      if (out[i] === 1) { out[i] = d; continue; }
+      if (out[i] === 1) {
+        out[i] = d;
+        continue;
+      }
       throw new TorchError(
         `${op}: The size of tensor a (${out[i]}) must match the size of tensor b (${d}) at non-singleton dimension ${i}` +
           ` (shapes ${shapes.map((x) => `[${x.join(", ")}]`).join(" and ")})`,
@@ -127,10 +143,13 @@ export function sameShape(a: Shape, b: Shape): boolean {
 
 /** Resolve a view/reshape size with at most one -1. */
 export function inferSize(op: string, size: readonly number[], numel: number): number[] {
-  let neg = -1, prod = 1;
+  let neg = -1,
+    prod = 1;
   size.forEach((d, i) => {
-    if (d === -1) { if (neg >= 0) throw new TorchError(`${op}: only one dimension can be inferred`); neg = i; }
-    else if (!Number.isInteger(d) || d < 0) throw new TorchError(`${op}: invalid shape dimension ${d}`);
+    if (d === -1) {
+      if (neg >= 0) throw new TorchError(`${op}: only one dimension can be inferred`);
+      neg = i;
+    } else if (!Number.isInteger(d) || d < 0) throw new TorchError(`${op}: invalid shape dimension ${d}`);
     else prod *= d;
   });
   const out = [...size];
@@ -154,7 +173,8 @@ export function viewStrides(shape: Shape, strides: readonly number[], newShape: 
   const out = new Array<number>(newShape.length);
   let viewD = newShape.length - 1;
   let chunkBase = strides[strides.length - 1]!;
-  let tensorNumel = 1, viewNumel = 1;
+  let tensorNumel = 1,
+    viewNumel = 1;
   for (let d = shape.length - 1; d >= 0; d--) {
     tensorNumel *= shape[d]!;
     if (d === 0 || (shape[d - 1] !== 1 && strides[d - 1] !== tensorNumel * chunkBase)) {
@@ -164,7 +184,11 @@ export function viewStrides(shape: Shape, strides: readonly number[], newShape: 
         viewD--;
       }
       if (viewNumel !== tensorNumel) return null;
-      if (d > 0) { chunkBase = strides[d - 1]!; tensorNumel = 1; viewNumel = 1; }
+      if (d > 0) {
+        chunkBase = strides[d - 1]!;
+        tensorNumel = 1;
+        viewNumel = 1;
+      }
     }
   }
   if (viewD !== -1) return null;

@@ -16,10 +16,16 @@ import data from "./signatures.json";
 
 /** [name, type, has_default, keyword_only] as PyTorch declares them. */
 export type Param = [name: string, type: string, hasDefault: boolean, kwOnly: boolean];
-export interface Overload { params: Param[]; varargs: boolean }
+export interface Overload {
+  params: Param[];
+  varargs: boolean;
+}
 export type SignatureGroup = "torch" | "tensor" | "functional" | "modules" | "optim" | "lr_scheduler" | "nn_utils" | "init";
 
-const DATA = data as unknown as { table: Record<SignatureGroup, Record<string, Overload[]>>; cpp: Partial<Record<SignatureGroup, string[]>> };
+const DATA = data as unknown as {
+  table: Record<SignatureGroup, Record<string, Overload[]>>;
+  cpp: Partial<Record<SignatureGroup, string[]>>;
+};
 const TABLE = DATA.table;
 /** nn.functional's functions PyTorch implements in C++ (conv2d, avg_pool2d, ...): its C++ parser words their TypeErrors. */
 const CPP = new Set(Object.entries(DATA.cpp).flatMap(([g, ns]) => ns!.map((n) => `${g}.${n}`)));
@@ -39,8 +45,11 @@ export function canonicalArgs(op: string, overloads: readonly Overload[], args: 
   // A plain object that names no parameter, in a slot that takes a dict (ModuleDict's dict of modules), is a value, not options.
   const kw = args[args.length - 1] as Record<string, unknown>;
   const slot = args.length - 1;
-  if (!Object.keys(kw).some((k) => overloads.some((o) => o.params.some((p) => p[0] === k)))
-    && overloads.some((o) => DICT_PARAMS.has(o.params.filter((p) => !p[3])[slot]?.[0] ?? ""))) return [...args];
+  if (
+    !Object.keys(kw).some((k) => overloads.some((o) => o.params.some((p) => p[0] === k))) &&
+    overloads.some((o) => DICT_PARAMS.has(o.params.filter((p) => !p[3])[slot]?.[0] ?? ""))
+  )
+    return [...args];
   let best: { error: string; score: number } | null = null;
   for (const o of overloads) {
     const r = bind(op, o, args, python, self);
@@ -78,7 +87,11 @@ function bind(op: string, o: Overload, args: readonly unknown[], python: boolean
     score++;
   }
   if (python && pos.length > positional.length) return { error: tooMany(op, positional, pos.length, true, self, kwOnlyGiven), score: 0 };
-  const missing = missingError(op, positional.filter((p, i) => !p[2] && bound[i] === undefined), python);
+  const missing = missingError(
+    op,
+    positional.filter((p, i) => !p[2] && bound[i] === undefined),
+    python,
+  );
   if (missing) return { error: missing, score };
   for (let i = 0; i < bound.length; i++) {
     // a Python-written function passes its arguments on positionally (to the aten op that checks them): the position is named
@@ -109,7 +122,9 @@ function tooMany(op: string, positional: readonly Param[], given: number, python
   const plural = required < n || n !== 1 ? "s" : "";
   const g = given + self;
   if (!python) return `${op}() takes ${sig} positional argument${plural} but ${g} ${g === 1 ? "was" : "were"} given`;
-  const kwOnly = kwOnlyGiven ? ` positional argument${g === 1 ? "" : "s"} (and ${kwOnlyGiven} keyword-only argument${kwOnlyGiven === 1 ? "" : "s"})` : "";
+  const kwOnly = kwOnlyGiven
+    ? ` positional argument${g === 1 ? "" : "s"} (and ${kwOnlyGiven} keyword-only argument${kwOnlyGiven === 1 ? "" : "s"})`
+    : "";
   return `${op}() takes ${sig} positional argument${plural} but ${g}${kwOnly} ${g === 1 && !kwOnlyGiven ? "was" : "were"} given`;
 }
 
@@ -149,16 +164,30 @@ function compileCheck(p: Param): Check {
   const nullOk = optional || p[2];
   const t = optional ? type.slice(9, -1) : type;
   const kind: Check =
-    t === "Tensor" ? (v) => v instanceof Tensor
-    : t === "int" ? (v) => isInt(v) || (v instanceof Tensor && v.numel() === 1 && !v.dtype.is_floating_point)
-    : t === "float" || t === "number" ? (v) => isNumber(v) || (v instanceof Tensor && v.numel() === 1)
-    : t === "bool" ? (v) => typeof v === "boolean"
-    : t === "List[int]" ? (v) => (Array.isArray(v) && v.every(isInt)) || isInt(v)
-    : t === "List[Tensor]" ? (v) => Array.isArray(v) && v.every((x) => x instanceof Tensor || x === null) // index lists may hold None
-    : ANY;
+    t === "Tensor"
+      ? (v) => v instanceof Tensor
+      : t === "int"
+        ? (v) => isInt(v) || (v instanceof Tensor && v.numel() === 1 && !v.dtype.is_floating_point)
+        : t === "float" || t === "number"
+          ? (v) => isNumber(v) || (v instanceof Tensor && v.numel() === 1)
+          : t === "bool"
+            ? (v) => typeof v === "boolean"
+            : t === "List[int]"
+              ? (v) => (Array.isArray(v) && v.every(isInt)) || isInt(v)
+              : t === "List[Tensor]"
+                ? (v) => Array.isArray(v) && v.every((x) => x instanceof Tensor || x === null) // index lists may hold None
+                : ANY;
   return (v) => (v === null ? nullOk : kind(v));
 }
-const TYPE_WORDS: Record<string, string> = { number: "Number", float: "float", int: "int", bool: "bool", Tensor: "Tensor", "List[int]": "tuple of ints", "List[Tensor]": "tuple of Tensors" };
+const TYPE_WORDS: Record<string, string> = {
+  number: "Number",
+  float: "float",
+  int: "int",
+  bool: "bool",
+  Tensor: "Tensor",
+  "List[int]": "tuple of ints",
+  "List[Tensor]": "tuple of Tensors",
+};
 function mismatch(op: string, name: string, type: string, v: unknown, position: number | null): string {
   const want = TYPE_WORDS[type] ?? type;
   return `${op}(): argument '${name}'${position !== null ? ` (position ${position})` : ""} must be ${want}, not ${pyType(v)}`;
@@ -177,21 +206,32 @@ function takesCompiled(checks: readonly Check[], optional: readonly boolean[], a
   if (args.length > n) return false;
   for (let i = 0; i < n; i++) {
     const v = i < args.length ? args[i] : undefined;
-    if (v === undefined) { if (!optional[i]) return false; continue; }
+    if (v === undefined) {
+      if (!optional[i]) return false;
+      continue;
+    }
     if (!checks[i]!(v)) return false;
   }
   return true;
 }
 function positionalError(op: string, positional: readonly (readonly Param[])[], args: ArrayLike<unknown>, python: boolean): string {
   // the signature that takes the most leading arguments names the first one it refuses
-  let best = positional[0]!, bestOk = -1;
+  let best = positional[0]!,
+    bestOk = -1;
   for (const ps of positional) {
     let ok = 0;
     while (ok < args.length && ok < ps.length && kindError("", ps[ok]!, args[ok], null) === null) ok++;
-    if (ok > bestOk) { best = ps; bestOk = ok; }
+    if (ok > bestOk) {
+      best = ps;
+      bestOk = ok;
+    }
   }
   if (args.length > best.length) return tooMany(op, best, args.length, python);
-  const missing = missingError(op, best.filter((p, i) => !p[2] && (i >= args.length || args[i] === undefined)), python);
+  const missing = missingError(
+    op,
+    best.filter((p, i) => !p[2] && (i >= args.length || args[i] === undefined)),
+    python,
+  );
   if (missing) return missing;
   for (let i = 0; i < best.length; i++) {
     const v = args[i];
@@ -262,7 +302,11 @@ export function signedClass<C extends abstract new (...a: never[]) => unknown>(g
       if (n && isKwargs(args[n - 1])) return Reflect.construct(target, canonicalArgs(name, overloads, args, python, 1), newTarget);
       if (positional) {
         if (n > positional.length) throw new TorchTypeError(tooMany(name, positional, n, python, 1));
-        const missing = missingError(name, positional.filter((p, i) => !p[2] && (i >= n || args[i] === undefined)), python);
+        const missing = missingError(
+          name,
+          positional.filter((p, i) => !p[2] && (i >= n || args[i] === undefined)),
+          python,
+        );
         if (missing) throw new TorchTypeError(missing);
       }
       return Reflect.construct(target, args, newTarget);
@@ -271,6 +315,7 @@ export function signedClass<C extends abstract new (...a: never[]) => unknown>(g
 }
 
 /** `fn` taking the keyword form by the signatures of `name` in `group`. */
-export const signedIn = <F extends AnyFunction>(group: SignatureGroup, name: string, fn: F): F => signed(name, TABLE[group][name], fn, isPython(group, name));
+export const signedIn = <F extends AnyFunction>(group: SignatureGroup, name: string, fn: F): F =>
+  signed(name, TABLE[group][name], fn, isPython(group, name));
 /** nn, optim and lr_scheduler callables are written in Python (but for nn.functional's C++ builtins): Python words their TypeErrors. */
 const isPython = (group: SignatureGroup, name: string) => group !== "torch" && group !== "tensor" && !CPP.has(`${group}.${name}`);

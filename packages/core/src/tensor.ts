@@ -7,7 +7,9 @@ import { TorchError } from "./errors.js";
 import { contiguousStrides, numelOf, Size, type Shape } from "./shape.js";
 
 /** Version counter shared by a tensor and its views (in-place detection). */
-export interface VersionCounter { v: number }
+export interface VersionCounter {
+  v: number;
+}
 
 let liveCount = 0;
 export class Tensor {
@@ -25,26 +27,44 @@ export class Tensor {
   private _acc: AccumulateGrad | null = null;
   _disposed = false;
 
-  constructor(payload: Payload, shape: Shape, readonly dtype: DType, readonly device: Device) {
+  constructor(
+    payload: Payload,
+    shape: Shape,
+    readonly dtype: DType,
+    readonly device: Device,
+  ) {
     this._payload = payload;
     this.shape = Size.of_(shape);
     liveCount++;
   }
 
   /** Hooks registered on a leaf (allocated on first use). */
-  get _hooks(): ((g: Tensor) => Tensor | void)[] { return (this._hookList ??= []); }
+  get _hooks(): ((g: Tensor) => Tensor | void)[] {
+    return (this._hookList ??= []);
+  }
 
   // ---- reading metadata -------------------------------------------------
-  get ndim(): number { return this.shape.length; }
-  dim(): number { return this.shape.length; }
-  numel(): number { return numelOf(this.shape); }
-  nelement(): number { return this.numel(); }
+  get ndim(): number {
+    return this.shape.length;
+  }
+  dim(): number {
+    return this.shape.length;
+  }
+  numel(): number {
+    return numelOf(this.shape);
+  }
+  nelement(): number {
+    return this.numel();
+  }
   size(): number[];
   size(d: number): number;
   size(d?: number): number[] | number {
     if (d === undefined) return Size.of_(this.shape) as unknown as number[];
     const n = this.ndim;
-    if (d < -Math.max(n, 1) || d >= Math.max(n, 1)) throw new TorchError(`size: Dimension out of range (expected to be in range of [${-Math.max(n, 1)}, ${Math.max(n, 1) - 1}], but got ${d})`);
+    if (d < -Math.max(n, 1) || d >= Math.max(n, 1))
+      throw new TorchError(
+        `size: Dimension out of range (expected to be in range of [${-Math.max(n, 1)}, ${Math.max(n, 1) - 1}], but got ${d})`,
+      );
     return this.shape[d < 0 ? d + n : d]!;
   }
   stride(): number[];
@@ -58,12 +78,22 @@ export class Tensor {
     const b = getBackend(this.device.type);
     return b.storageOffset ? b.storageOffset(this) : 0;
   }
-  element_size(): number { return this.dtype.itemsize; }
-  get is_cuda(): boolean { return false; }
+  element_size(): number {
+    return this.dtype.itemsize;
+  }
+  get is_cuda(): boolean {
+    return false;
+  }
   /** PyTorch's version counter (bumped by every in-place write to this tensor or its views). */
-  get _version(): number { return this._vc.v; }
-  get is_leaf(): boolean { return !this._requiresGrad || this.grad_fn === null; }
-  get data(): Tensor { return this.detach(); }
+  get _version(): number {
+    return this._vc.v;
+  }
+  get is_leaf(): boolean {
+    return !this._requiresGrad || this.grad_fn === null;
+  }
+  get data(): Tensor {
+    return this.detach();
+  }
   /** PyTorch's `x.data = v` (set_data): x keeps its identity and autograd state, takes v's contents. */
   set data(v: Tensor) {
     const self = this as { -readonly [K in keyof Tensor]: Tensor[K] };
@@ -74,15 +104,27 @@ export class Tensor {
     this._base = v._base;
     this._viewFn = v._viewFn;
   }
-  get T(): Tensor { return this.permute([...Array(this.ndim).keys()].reverse()); }
-  get mT(): Tensor { return this.transpose(-2, -1); }
+  get T(): Tensor {
+    return this.permute([...Array(this.ndim).keys()].reverse());
+  }
+  get mT(): Tensor {
+    return this.transpose(-2, -1);
+  }
 
   // ---- autograd state ---------------------------------------------------
-  get requires_grad(): boolean { return this._requiresGrad; }
-  set requires_grad(v: boolean) { this.requires_grad_(v); }
+  get requires_grad(): boolean {
+    return this._requiresGrad;
+  }
+  set requires_grad(v: boolean) {
+    this.requires_grad_(v);
+  }
   requires_grad_(v = true): this {
-    if (!this.is_leaf && !v) throw new TorchError("you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().");
-    if (v && !this.dtype.is_floating_point) throw new TorchError(`only Tensors of floating point dtype can require gradients (got ${this.dtype})`);
+    if (!this.is_leaf && !v)
+      throw new TorchError(
+        "you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().",
+      );
+    if (v && !this.dtype.is_floating_point)
+      throw new TorchError(`only Tensors of floating point dtype can require gradients (got ${this.dtype})`);
     this._requiresGrad = v;
     return this;
   }
@@ -102,7 +144,9 @@ export class Tensor {
     t._viewFn = this._viewFn;
     return t;
   }
-  detach(): Tensor { return this._detachedAlias(); }
+  detach(): Tensor {
+    return this._detachedAlias();
+  }
   detach_(): this {
     this.grad_fn = null;
     this._requiresGrad = false;
@@ -113,7 +157,12 @@ export class Tensor {
     const list = this.grad_fn ? (this.grad_fn.tensorHooks.get(this._outIndex) ?? []) : this._hooks;
     if (this.grad_fn) this.grad_fn.tensorHooks.set(this._outIndex, list);
     list.push(hook);
-    return { remove: () => { const i = list.indexOf(hook); if (i >= 0) list.splice(i, 1); } };
+    return {
+      remove: () => {
+        const i = list.indexOf(hook);
+        if (i >= 0) list.splice(i, 1);
+      },
+    };
   }
   retain_grad(): void {
     if (this.grad_fn) this.grad_fn.retainGrad.set(this._outIndex, this);
@@ -121,11 +170,22 @@ export class Tensor {
 
   // ---- host access ------------------------------------------------------
   /** Contiguous host copy of the values (sync point on xla). */
-  _host(): HostArray { return getBackend(this.device.type).toHost(this); }
+  _host(): HostArray {
+    return getBackend(this.device.type).toHost(this);
+  }
   /** Async read in the TypeScript style (PyTorch has no name for it). */
-  async data_async(): Promise<HostArray> { return this._host(); }
+  async data_async(): Promise<HostArray> {
+    return this._host();
+  }
   /** Frees device memory now; the FinalizationRegistry frees it otherwise. */
-  dispose(): void { this._disposed = true; this._payload = null; }
-  [Symbol.dispose](): void { this.dispose(); }
-  static get liveCount(): number { return liveCount; }
+  dispose(): void {
+    this._disposed = true;
+    this._payload = null;
+  }
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+  static get liveCount(): number {
+    return liveCount;
+  }
 }

@@ -34,9 +34,13 @@ function pyFloat(x: number): string {
 }
 
 /** Raised when the inputs are not close (Python's AssertionError). */
-export class AssertionError extends Error { override name = "AssertionError"; }
+export class AssertionError extends Error {
+  override name = "AssertionError";
+}
 /** Raised for bad arguments, e.g. only one of rtol/atol (Python's ValueError). */
-export class ValueError extends Error { override name = "ValueError"; }
+export class ValueError extends Error {
+  override name = "ValueError";
+}
 
 /** (rtol, atol) per dtype, torch.testing._comparison._DTYPE_PRECISIONS; other dtypes compare exactly. */
 const PRECISIONS: Record<string, [number, number]> = {
@@ -48,12 +52,22 @@ const PRECISIONS: Record<string, [number, number]> = {
 const precision = (d: DType): [number, number] => PRECISIONS[d.name] ?? [0, 0];
 
 interface Options {
-  rtol?: number; atol?: number; equal_nan: boolean; check_device: boolean; check_dtype: boolean;
+  rtol?: number;
+  atol?: number;
+  equal_nan: boolean;
+  check_device: boolean;
+  check_dtype: boolean;
   msg?: string | ((generated: string) => string);
 }
 
 class Failure extends Error {
-  constructor(readonly kind: "assert" | "type", message: string, readonly id: string) { super(message); }
+  constructor(
+    readonly kind: "assert" | "type",
+    message: string,
+    readonly id: string,
+  ) {
+    super(message);
+  }
 }
 
 /**
@@ -66,10 +80,16 @@ class Failure extends Error {
  * Python scalars is skipped (integer-valued numbers count as ints).
  */
 export function assert_close(actual: unknown, expected: unknown, ...args: unknown[]): void {
-  const o = parseArgs("assert_close", args, ["allow_subclasses", "rtol", "atol", "equal_nan", "check_device", "check_dtype", "check_layout", "check_stride", "msg"],
-    { equal_nan: false, check_device: true, check_dtype: true }) as Options;
+  const o = parseArgs(
+    "assert_close",
+    args,
+    ["allow_subclasses", "rtol", "atol", "equal_nan", "check_device", "check_dtype", "check_layout", "check_stride", "msg"],
+    { equal_nan: false, check_device: true, check_dtype: true },
+  ) as Options;
   if ((o.rtol === undefined) !== (o.atol === undefined)) {
-    throw new ValueError(`Both 'rtol' and 'atol' must be either specified or omitted, but got no ${o.rtol === undefined ? "rtol" : "atol"}.`);
+    throw new ValueError(
+      `Both 'rtol' and 'atol' must be either specified or omitted, but got no ${o.rtol === undefined ? "rtol" : "atol"}.`,
+    );
   }
   try {
     compare(actual, expected, "", o);
@@ -109,11 +129,17 @@ function compare(a: unknown, e: unknown, id: string, o: Options): void {
     return;
   }
   if (isPlain(a) && isPlain(e)) {
-    const ka = Object.keys(a), ke = Object.keys(e);
-    const missing = ke.filter((k) => !ka.includes(k)).sort(), extra = ka.filter((k) => !ke.includes(k)).sort();
+    const ka = Object.keys(a),
+      ke = Object.keys(e);
+    const missing = ke.filter((k) => !ka.includes(k)).sort(),
+      extra = ka.filter((k) => !ke.includes(k)).sort();
     if (missing.length || extra.length) {
       const list = (ks: string[]) => `[${ks.map((k) => `'${k}'`).join(", ")}]`;
-      throw new Failure("assert", `The keys of the mappings do not match:\nMissing keys in the actual mapping: ${list(missing)}\nAdditional keys in the actual mapping: ${list(extra)}`, id);
+      throw new Failure(
+        "assert",
+        `The keys of the mappings do not match:\nMissing keys in the actual mapping: ${list(missing)}\nAdditional keys in the actual mapping: ${list(extra)}`,
+        id,
+      );
     }
     for (const k of ke) compare(a[k], e[k], `${id}${pyKey(k)}`, o);
     return;
@@ -133,7 +159,8 @@ function compareNumbers(a0: number | bigint | boolean, e0: number | bigint | boo
     const d = a0 > e0 ? a0 - e0 : e0 - a0;
     throw new Failure("assert", scalarMsg(d.toString(), e0 === 0n ? Infinity : Number(d) / Math.abs(Number(e0)), rtol, atol), id);
   }
-  const a = Number(a0), e = Number(e0);
+  const a = Number(a0),
+    e = Number(e0);
   if (a === e) return;
   if (o.equal_nan && Number.isNaN(a) && Number.isNaN(e)) return;
   const d = Math.abs(a - e);
@@ -164,19 +191,27 @@ function pyPercent(x: number): string {
 }
 
 function compareTensors(a: Tensor, e: Tensor, id: string, o: Options): void {
-  const fail = (attr: string, x: string, y: string) => { throw new Failure("assert", `The values for attribute '${attr}' do not match: ${x} != ${y}.`, id); };
-  if (a.shape.length !== e.shape.length || a.shape.some((s, i) => s !== e.shape[i])) fail("shape", `torch.Size([${a.shape.join(", ")}])`, `torch.Size([${e.shape.join(", ")}])`);
+  const fail = (attr: string, x: string, y: string) => {
+    throw new Failure("assert", `The values for attribute '${attr}' do not match: ${x} != ${y}.`, id);
+  };
+  if (a.shape.length !== e.shape.length || a.shape.some((s, i) => s !== e.shape[i]))
+    fail("shape", `torch.Size([${a.shape.join(", ")}])`, `torch.Size([${e.shape.join(", ")}])`);
   if (o.check_device && !a.device.equals(e.device)) fail("device", String(a.device), String(e.device));
   if (o.check_dtype && a.dtype !== e.dtype) fail("dtype", String(a.dtype), String(e.dtype));
   let rtol: number, atol: number;
   if (o.rtol !== undefined) [rtol, atol] = [o.rtol, o.atol!];
   else {
-    const [ra, aa] = precision(a.dtype), [re, ae] = precision(e.dtype);
+    const [ra, aa] = precision(a.dtype),
+      [re, ae] = precision(e.dtype);
     [rtol, atol] = [Math.max(ra, re), Math.max(aa, ae)];
   }
   // equalise device and dtype, then compare in float64 / int64
-  let x = a, y = e;
-  if (!x.device.equals(y.device)) { x = x.to("cpu"); y = y.to("cpu"); }
+  let x = a,
+    y = e;
+  if (!x.device.equals(y.device)) {
+    x = x.to("cpu");
+    y = y.to("cpu");
+  }
   const common = promote_types(x.dtype, y.dtype);
   const cmpDtype = common.is_floating_point ? float64 : int64;
   x = convert(x.detach(), cmpDtype);
@@ -192,12 +227,19 @@ function compareTensors(a: Tensor, e: Tensor, id: string, o: Options): void {
   const tol = (t: number) => (equality ? "" : ` (up to ${pyNum(t)} allowed)`);
   const show = (v: number | bigint | boolean) => (cmpDtype === int64 ? String(v) : pyFloat(Number(v)));
   if (x.ndim === 0) {
-    const av = x.item() as number, ev = y.item() as number;
+    const av = x.item() as number,
+      ev = y.item() as number;
     const d = Math.abs(Number(av) - Number(ev));
     const rel = Number(ev) === 0 ? Infinity : d / Math.abs(Number(ev));
-    throw new Failure("assert", `${header(equality, "Scalars")}Absolute difference: ${show(d)}${tol(atol)}\nRelative difference: ${pyFloat(rel)}${tol(rtol)}`, id);
+    throw new Failure(
+      "assert",
+      `${header(equality, "Scalars")}Absolute difference: ${show(d)}${tol(atol)}\nRelative difference: ${pyFloat(rel)}${tol(rtol)}`,
+      id,
+    );
   }
-  const fa = reshape(x, [-1]), fe = reshape(y, [-1]), fm = reshape(matches, [-1]);
+  const fa = reshape(x, [-1]),
+    fe = reshape(y, [-1]),
+    fm = reshape(matches, [-1]);
   const absDiff = where(fm, 0, abs(sub(fa, fe)));
   const absIdx = Number(argmax(absDiff).item());
   const absMax = absDiff.getitem(absIdx).item() as number;
@@ -207,11 +249,17 @@ function compareTensors(a: Tensor, e: Tensor, id: string, o: Options): void {
   const relMax = relDiff.getitem(relIdx).item() as number;
   const at = (flat: number) => {
     const idx: number[] = [];
-    for (let k = x.ndim - 1; k >= 0; k--) { idx.unshift(flat % x.shape[k]!); flat = Math.floor(flat / x.shape[k]!); }
+    for (let k = x.ndim - 1; k >= 0; k--) {
+      idx.unshift(flat % x.shape[k]!);
+      flat = Math.floor(flat / x.shape[k]!);
+    }
     return idx.length === 1 ? `(${idx[0]},)` : `(${idx.join(", ")})`;
   };
-  throw new Failure("assert",
+  throw new Failure(
+    "assert",
     `${header(equality, "Tensor-likes")}Mismatched elements: ${total} / ${n} (${pyPercent(total / n)})\n` +
-    `Greatest absolute difference: ${show(absMax)} at index ${at(absIdx)}${tol(atol)}\n` +
-    `Greatest relative difference: ${pyFloat(Number(relMax))} at index ${at(relIdx)}${tol(rtol)}`, id);
+      `Greatest absolute difference: ${show(absMax)} at index ${at(absIdx)}${tol(atol)}\n` +
+      `Greatest relative difference: ${pyFloat(Number(relMax))} at index ${at(relIdx)}${tol(rtol)}`,
+    id,
+  );
 }

@@ -58,8 +58,16 @@ for (const [name, [saves, f]] of Object.entries(unary)) {
 defineVjp("add", none, ([g]) => [g!, g!]);
 defineVjp("subtract", none, ([g], _i, _o, _a, needs) => [g!, needs[1] ? E.neg(g!) : null]);
 // x * y: grad x needs y, grad y needs x
-defineVjp("multiply", (r) => ({ inputs: [r[1]!, r[0]!] }), ([g], [a, b], _o, _a, needs) => [needs[0] ? E.mul(g!, b!) : null, needs[1] ? E.mul(g!, a!) : null]);
-defineVjp("divide", (r) => ({ inputs: [false, true], outputs: r[1] }), ([g], [, b], [y], _a, needs) => [needs[0] ? E.div(g!, b!) : null, needs[1] ? E.neg(E.div(E.mul(g!, y!), b!)) : null]);
+defineVjp(
+  "multiply",
+  (r) => ({ inputs: [r[1]!, r[0]!] }),
+  ([g], [a, b], _o, _a, needs) => [needs[0] ? E.mul(g!, b!) : null, needs[1] ? E.mul(g!, a!) : null],
+);
+defineVjp(
+  "divide",
+  (r) => ({ inputs: [false, true], outputs: r[1] }),
+  ([g], [, b], [y], _a, needs) => [needs[0] ? E.div(g!, b!) : null, needs[1] ? E.neg(E.div(E.mul(g!, y!), b!)) : null],
+);
 defineVjp("remainder", IN, ([g], [a, b], _o, _a, needs) => [g!, needs[1] ? E.mul(E.neg(g!), E.trunc(E.div(a!, b!))) : null]);
 defineVjp("power", BOTH, ([g], [x, e], [y], _a, needs) => [
   // d/dx x^e = e x^(e-1), taken as 0 where e == 0 (PyTorch's pow_backward_self)
@@ -67,13 +75,15 @@ defineVjp("power", BOTH, ([g], [x, e], [y], _a, needs) => [
   // d/de x^e = x^e log x, taken as 0 where x == 0 and e >= 0
   needs[1] ? E.where(E.logical_and(E.eq(x!, 0), E.ge(e!, 0)), 0, E.mul(g!, E.mul(y!, E.log(x!)))) : null,
 ]);
-const extremumVjp = (dir: "GT" | "LT") => ([g]: (Tensor | null)[], [a, b]: readonly Tensor[]) => {
-  const win = dir === "GT" ? E.gt(a!, b!) : E.lt(a!, b!);
-  const lose = dir === "GT" ? E.lt(a!, b!) : E.gt(a!, b!);
-  const tie = E.eq(a!, b!);
-  const half = E.div(g!, 2);
-  return [E.where(win, g!, E.where(tie, half, 0)), E.where(lose, g!, E.where(tie, half, 0))];
-};
+const extremumVjp =
+  (dir: "GT" | "LT") =>
+  ([g]: (Tensor | null)[], [a, b]: readonly Tensor[]) => {
+    const win = dir === "GT" ? E.gt(a!, b!) : E.lt(a!, b!);
+    const lose = dir === "GT" ? E.lt(a!, b!) : E.gt(a!, b!);
+    const tie = E.eq(a!, b!);
+    const half = E.div(g!, 2);
+    return [E.where(win, g!, E.where(tie, half, 0)), E.where(lose, g!, E.where(tie, half, 0))];
+  };
 defineVjp("maximum", IN, extremumVjp("GT"));
 defineVjp("minimum", IN, extremumVjp("LT"));
 defineVjp("atan2", IN, ([g], [a, b]) => {
@@ -92,7 +102,9 @@ defineVjp<{ shape: number[]; dims: number[] }>("broadcast_in_dim", none, ([g], [
 defineVjp("reshape", none, ([g], [x]) => [reshape(g!, [...x!.shape])]);
 defineVjp<{ perm: number[] }>("transpose", none, ([g], _i, _o, { perm }) => {
   const inv = new Array<number>(perm.length);
-  perm.forEach((p, i) => { inv[p] = i; });
+  perm.forEach((p, i) => {
+    inv[p] = i;
+  });
   return [permute(g!, inv)];
 });
 defineVjp<{ start: number[]; limit: number[]; step: number[] }>("slice", none, ([g], [x], _o, { start, step }) => {
@@ -107,11 +119,24 @@ defineVjp<{ low: number[]; interior: number[] }>("pad", none, ([g], [x], _o, { l
     step: interior.map((i) => i + 1),
   }),
 ]);
-defineVjp<{ dim: number }>("concatenate", none, ([g], ins, _o, { dim }) => split(g!, ins.map((t) => t.shape[dim]!), dim));
+defineVjp<{ dim: number }>("concatenate", none, ([g], ins, _o, { dim }) =>
+  split(
+    g!,
+    ins.map((t) => t.shape[dim]!),
+    dim,
+  ),
+);
 defineVjp<{ dims: number[] }>("reverse", none, ([g], _i, _o, { dims }) => [bind1(P.reverse!, [g!], { dims })]);
 
 /** What dot_general's VJP needs from its dimension numbers and the operands' ranks (shared: attributes are never mutated). */
-interface DotPlan { ln: number; rn: number; gLhs: DotDims; gRhs: DotDims; permL: number[] | null; permR: number[] | null }
+interface DotPlan {
+  ln: number;
+  rn: number;
+  gLhs: DotDims;
+  gRhs: DotDims;
+  permL: number[] | null;
+  permR: number[] | null;
+}
 const dotPlans = new WeakMap<DotDims, DotPlan>();
 function dotPlan(dd: DotDims, ln: number, rn: number): DotPlan {
   const cached = dotPlans.get(dd);
@@ -120,21 +145,26 @@ function dotPlan(dd: DotDims, ln: number, rn: number): DotPlan {
   const lf = [...Array(ln).keys()].filter((d) => !dd.lhs_batch.includes(d) && !dd.lhs_contract.includes(d));
   const rf = [...Array(rn).keys()].filter((d) => !dd.rhs_batch.includes(d) && !dd.rhs_contract.includes(d));
   const gb = [...Array(nb).keys()];
-  const gl = lf.map((_, i) => nb + i), gr = rf.map((_, i) => nb + lf.length + i);
+  const gl = lf.map((_, i) => nb + i),
+    gr = rf.map((_, i) => nb + lf.length + i);
   const rcSorted = [...dd.rhs_contract].sort((a, b) => a - b);
   const lhsDims = [...dd.lhs_batch, ...lf, ...rcSorted.map((rc) => dd.lhs_contract[dd.rhs_contract.indexOf(rc)]!)];
   const lcSorted = [...dd.lhs_contract].sort((a, b) => a - b);
   const rhsDims = [...dd.rhs_batch, ...rf, ...lcSorted.map((lc) => dd.rhs_contract[dd.lhs_contract.indexOf(lc)]!)];
   const layout = (dims: number[]) => {
     const perm = new Array<number>(dims.length);
-    dims.forEach((d, pos) => { perm[d] = pos; });
+    dims.forEach((d, pos) => {
+      perm[d] = pos;
+    });
     return perm.every((p, i) => p === i) ? null : perm;
   };
   const plan: DotPlan = {
-    ln, rn,
+    ln,
+    rn,
     gLhs: { lhs_batch: gb, rhs_batch: dd.rhs_batch, lhs_contract: gr, rhs_contract: rf },
     gRhs: { lhs_batch: gb, rhs_batch: dd.lhs_batch, lhs_contract: gl, rhs_contract: lf },
-    permL: layout(lhsDims), permR: layout(rhsDims),
+    permL: layout(lhsDims),
+    permR: layout(rhsDims),
   };
   dotPlans.set(dd, plan);
   return plan;
@@ -149,19 +179,24 @@ defineVjp<DotDims>("dot_general", IN, ([g], [l, r], _o, dd, needs) => {
 });
 
 // ---- reductions and scans -----------------------------------------------------
-defineVjp<{ op: string; dims: number[] }>("reduce", (_r, a) => (a.op === "sum" ? none : BOTH), ([g], [x], [y], { op, dims }) => {
-  const kept = x!.shape.map((s, d) => (dims.includes(d) ? 1 : s));
-  const gb = expandTo(reshape(g!, kept), x!.shape);
-  if (op === "sum") return [gb];
-  const yb = expandTo(reshape(y!, kept), x!.shape);
-  if (op === "prod") return [E.mul(gb, productOfOthers(x!, dims))];
-  // max/min: the gradient is shared evenly among the elements equal to the result
-  const mask = convert(E.eq(x!, yb), g!.dtype);
-  const count = expandTo(reducePrim(mask, "sum", dims, true), x!.shape);
-  return [E.div(E.mul(gb, mask), count)];
-});
+defineVjp<{ op: string; dims: number[] }>(
+  "reduce",
+  (_r, a) => (a.op === "sum" ? none : BOTH),
+  ([g], [x], [y], { op, dims }) => {
+    const kept = x!.shape.map((s, d) => (dims.includes(d) ? 1 : s));
+    const gb = expandTo(reshape(g!, kept), x!.shape);
+    if (op === "sum") return [gb];
+    const yb = expandTo(reshape(y!, kept), x!.shape);
+    if (op === "prod") return [E.mul(gb, productOfOthers(x!, dims))];
+    // max/min: the gradient is shared evenly among the elements equal to the result
+    const mask = convert(E.eq(x!, yb), g!.dtype);
+    const count = expandTo(reducePrim(mask, "sum", dims, true), x!.shape);
+    return [E.div(E.mul(gb, mask), count)];
+  },
+);
 defineVjp<{ op: string; dim: number }>("cumulative", BOTH, ([g], [x], [y], { op, dim }) => {
-  const revcumsum = (t: Tensor) => bind1(P.reverse!, [bind1(P.cumulative!, [bind1(P.reverse!, [t], { dims: [dim] })], { op: "sum", dim })], { dims: [dim] });
+  const revcumsum = (t: Tensor) =>
+    bind1(P.reverse!, [bind1(P.cumulative!, [bind1(P.reverse!, [t], { dims: [dim] })], { op: "sum", dim })], { dims: [dim] });
   if (op === "sum") return [revcumsum(g!)];
   return [cumprodGrad(g!, x!, dim)];
 });
@@ -187,14 +222,28 @@ function productOfOthers(x: Tensor, dims: number[]): Tensor {
   const last = flat.ndim - 1;
   const exclusive = (t: Tensor) => {
     const c = bind1(P.cumulative!, [t], { op: "prod", dim: last });
-    const shifted = bind1(P.slice!, [c], { start: c.shape.map(() => 0), limit: c.shape.map((s, d) => (d === last ? s - 1 : s)), step: c.shape.map(() => 1) });
-    return bind1(P.pad!, [shifted], { low: c.shape.map((_, d) => (d === last ? 1 : 0)), high: c.shape.map(() => 0), interior: c.shape.map(() => 0), value: 1 });
+    const shifted = bind1(P.slice!, [c], {
+      start: c.shape.map(() => 0),
+      limit: c.shape.map((s, d) => (d === last ? s - 1 : s)),
+      step: c.shape.map(() => 1),
+    });
+    return bind1(P.pad!, [shifted], {
+      low: c.shape.map((_, d) => (d === last ? 1 : 0)),
+      high: c.shape.map(() => 0),
+      interior: c.shape.map(() => 0),
+      value: 1,
+    });
   };
   const flipLast = (t: Tensor) => bind1(P.reverse!, [t], { dims: [last] });
   const others = E.mul(exclusive(flat), flipLast(exclusive(flipLast(flat))));
-  const unflat = reshape(others, perm.map((d) => x.shape[d]!));
+  const unflat = reshape(
+    others,
+    perm.map((d) => x.shape[d]!),
+  );
   const inv = new Array<number>(perm.length);
-  perm.forEach((p, i) => { inv[p] = i; });
+  perm.forEach((p, i) => {
+    inv[p] = i;
+  });
   return permute(unflat, inv);
 }
 
@@ -205,7 +254,8 @@ function productOfOthers(x: Tensor, dims: number[]): Tensor {
  */
 function cumprodGrad(g: Tensor, x: Tensor, dim: number): Tensor {
   const n = x.shape[dim]!;
-  const xl = E.movedimLast(x, dim), gl = E.movedimLast(g, dim);
+  const xl = E.movedimLast(x, dim),
+    gl = E.movedimLast(g, dim);
   const lead = xl.shape.slice(0, -1);
   const eye = E.eqIota(n, x);
   const table = E.where(eye, 1, expandTo(reshape(xl, [...lead, 1, n]), [...lead, n, n]));

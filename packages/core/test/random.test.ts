@@ -32,9 +32,24 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import {
-  Generator, bernoulli, default_generator, exponential, get_rng_state, manual_seed, multinomial, normal, normalTensor,
-  randint, random_, randperm, set_rng_state, uniform, initial_seed,
-  type FloatDType, type RandomDType, type RandomHostArray,
+  Generator,
+  bernoulli,
+  default_generator,
+  exponential,
+  get_rng_state,
+  manual_seed,
+  multinomial,
+  normal,
+  normalTensor,
+  randint,
+  random_,
+  randperm,
+  set_rng_state,
+  uniform,
+  initial_seed,
+  type FloatDType,
+  type RandomDType,
+  type RandomHostArray,
 } from "../src/random/index.js";
 
 interface FixtureArray {
@@ -67,9 +82,7 @@ interface Fixture {
   cases: Case[];
 }
 
-const fixture = JSON.parse(
-  readFileSync(new URL("../../../tests/fixtures/rng.json", import.meta.url), "utf8"),
-) as Fixture;
+const fixture = JSON.parse(readFileSync(new URL("../../../tests/fixtures/rng.json", import.meta.url), "utf8")) as Fixture;
 
 function fromHex(hex: string): Uint8Array {
   const b = new Uint8Array(hex.length / 2);
@@ -89,12 +102,19 @@ function decodeInput(a: FixtureArray): RandomHostArray {
   const b = fromHex(a.hex!);
   const buf = b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength);
   switch (a.dtype) {
-    case "float32": return new Float32Array(buf);
-    case "float64": return new Float64Array(buf);
-    case "float16": case "bfloat16": return new Uint16Array(buf);
-    case "int64": return new BigInt64Array(buf);
-    case "int32": return new Int32Array(buf);
-    default: return new Uint8Array(buf);
+    case "float32":
+      return new Float32Array(buf);
+    case "float64":
+      return new Float64Array(buf);
+    case "float16":
+    case "bfloat16":
+      return new Uint16Array(buf);
+    case "int64":
+      return new BigInt64Array(buf);
+    case "int32":
+      return new Int32Array(buf);
+    default:
+      return new Uint8Array(buf);
   }
 }
 
@@ -116,8 +136,13 @@ function runStep(g: Generator, st: Step, saved: Map<string, Uint8Array>): Random
     case "randint":
       return randint(g, num(a.n), a.dtype as RandomDType, int(a.low), int(a.high));
     case "random_":
-      return random_(g, num(a.n), a.dtype as RandomDType,
-        a.from === undefined ? undefined : int(a.from), a.to === undefined ? undefined : a.to === null ? null : int(a.to));
+      return random_(
+        g,
+        num(a.n),
+        a.dtype as RandomDType,
+        a.from === undefined ? undefined : int(a.from),
+        a.to === undefined ? undefined : a.to === null ? null : int(a.to),
+      );
     case "randperm":
       return randperm(g, num(a.n), a.dtype as RandomDType);
     case "bernoulli":
@@ -125,7 +150,13 @@ function runStep(g: Generator, st: Step, saved: Map<string, Uint8Array>): Random
     case "exponential":
       return exponential(g, num(a.n), a.dtype as RandomDType, num(a.lambd));
     case "multinomial":
-      return multinomial(g, input(a.probs as string) as Float32Array | Float64Array | Uint16Array, num(a.k), num(a.num_samples), a.replacement as boolean);
+      return multinomial(
+        g,
+        input(a.probs as string) as Float32Array | Float64Array | Uint16Array,
+        num(a.k),
+        num(a.num_samples),
+        a.replacement as boolean,
+      );
     case "get_state": {
       const s = g.get_state();
       if (st.save) saved.set(st.save, s);
@@ -146,7 +177,9 @@ function runStep(g: Generator, st: Step, saved: Map<string, Uint8Array>): Random
 }
 
 function elemSize(dtype: string): number {
-  return ({ float32: 4, float64: 8, float16: 2, bfloat16: 2, int8: 1, uint8: 1, int16: 2, int32: 4, int64: 8, bool: 1 } as Record<string, number>)[dtype];
+  return (
+    { float32: 4, float64: 8, float16: 2, bfloat16: 2, int8: 1, uint8: 1, int16: 2, int32: 4, int64: 8, bool: 1 } as Record<string, number>
+  )[dtype];
 }
 
 /** Compares an output to the fixture; returns a message on mismatch. */

@@ -10,13 +10,11 @@ import { cosf, logf, sinf } from "../src/random/libmf.js";
 import { log256, sincos256 } from "../src/random/float32math.js";
 import { topkIndices } from "../src/random/topk.js";
 import { bf16FromFloat, halfFromFloat, halfToFloat } from "../src/random/dtypes.js";
-import {
-  Generator, bernoulli, multinomial, normal, randint, random_, randperm, uniform, exponential,
-} from "../src/random/index.js";
+import { Generator, bernoulli, multinomial, normal, randint, random_, randperm, uniform, exponential } from "../src/random/index.js";
 
-const fixture = JSON.parse(
-  readFileSync(new URL("../../../tests/fixtures/rng.json", import.meta.url), "utf8"),
-) as { libm: Record<string, { x: string; y: string }> };
+const fixture = JSON.parse(readFileSync(new URL("../../../tests/fixtures/rng.json", import.meta.url), "utf8")) as {
+  libm: Record<string, { x: string; y: string }>;
+};
 
 function vec(hex: string, bytes: 4 | 8): Float32Array | Float64Array {
   const b = Buffer.from(hex, "hex");
@@ -47,7 +45,12 @@ describe("fma", () => {
     for (let i = 0; i < 40000; i++) {
       const a = dbl(-20, 20);
       const b = dbl(-20, 20);
-      const c = i % 3 === 0 ? dbl(-45, 45) : i % 3 === 1 ? -(a * b) * (1 + (r() - 0.5) * 2 ** -48) : -(a * b) + a * b * 2 ** -53 * Math.floor(r() * 4 - 2);
+      const c =
+        i % 3 === 0
+          ? dbl(-45, 45)
+          : i % 3 === 1
+            ? -(a * b) * (1 + (r() - 0.5) * 2 ** -48)
+            : -(a * b) + a * b * 2 ** -53 * Math.floor(r() * 4 - 2);
       if (!Object.is(fma64(a, b, c), fma64Exact(a, b, c))) bad++;
     }
     expect(bad).toBe(0);
@@ -114,7 +117,12 @@ function exactFloat32(a: number, b: number, c: number): number {
 
 describe("C library functions (glibc 2.36 x86-64, recorded in rng.json)", () => {
   for (const [name, fn, bytes] of [
-    ["log", log, 8], ["sin", sin, 8], ["cos", cos, 8], ["logf", logf, 4], ["sinf", sinf, 4], ["cosf", cosf, 4],
+    ["log", log, 8],
+    ["sin", sin, 8],
+    ["cos", cos, 8],
+    ["logf", logf, 4],
+    ["sinf", sinf, 4],
+    ["cosf", cosf, 4],
   ] as const) {
     it(`${name} matches bit for bit`, () => {
       const xs = vec(fixture.libm[name].x, bytes);

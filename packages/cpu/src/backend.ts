@@ -1,5 +1,15 @@
 // The eager `cpu` device: runs each primitive's kernel immediately.
-import { numelOf, registerDevice, type AVal, type DeviceBackend, type DType, type HostArray, type Primitive, type Shape, type Tensor } from "@xlatorch/core";
+import {
+  numelOf,
+  registerDevice,
+  type AVal,
+  type DeviceBackend,
+  type DType,
+  type HostArray,
+  type Primitive,
+  type Shape,
+  type Tensor,
+} from "@xlatorch/core";
 import { KERNELS, type Kernel } from "./kernels/index.js";
 import { dense, stridedCopy } from "./kernels/layout.js";
 import { contiguous, type Strided } from "./strided.js";
@@ -11,7 +21,12 @@ export const cpuBackend: DeviceBackend = {
   run(prim: Primitive, inputs: readonly Tensor[], attrs: unknown, outs: readonly AVal[]): Strided[] {
     const k = (KERNELS as Record<string, Kernel | undefined>)[prim.name];
     if (!k) throw new Error(`no CPU kernel for primitive ${prim.name}`);
-    return k(inputs.map(payload), inputs.map((t) => ({ shape: t.shape, dtype: t.dtype })), attrs, outs);
+    return k(
+      inputs.map(payload),
+      inputs.map((t) => ({ shape: t.shape, dtype: t.dtype })),
+      attrs,
+      outs,
+    );
   },
   fromHost(data: HostArray, shape: Shape, _dtype: DType): Strided {
     return contiguous(data, shape);
@@ -29,7 +44,9 @@ export const cpuBackend: DeviceBackend = {
     if (v.data.buffer === t.data.buffer) v = contiguous(dense(v, value.shape, value.dtype), value.shape);
     stridedCopy(t, target.shape, v);
   },
-  peekHost(t: Tensor): HostArray { return this.toHost(t); },
+  peekHost(t: Tensor): HostArray {
+    return this.toHost(t);
+  },
   strides: (t) => [...payload(t).strides],
   storageOffset: (t) => payload(t).offset,
 };

@@ -66,9 +66,19 @@ const ACCELERATE = "/System/Library/Frameworks/Accelerate.framework/Accelerate";
 
 /** Library file names that are an optimised BLAS with the CBLAS interface, in preference order. */
 export function blasFileNames(platform: string): string[] {
-  if (platform === "darwin") return ["libopenblas.0.dylib", "libopenblas.dylib", "libmkl_rt.2.dylib", "libmkl_rt.dylib", "libblis.4.dylib", "libblis.dylib"];
+  if (platform === "darwin")
+    return ["libopenblas.0.dylib", "libopenblas.dylib", "libmkl_rt.2.dylib", "libmkl_rt.dylib", "libblis.4.dylib", "libblis.dylib"];
   if (platform === "win32") return ["libopenblas.dll", "openblas.dll", "mkl_rt.2.dll", "mkl_rt.dll"];
-  return ["libopenblas.so.0", "libopenblas.so", "libopenblasp.so.0", "libmkl_rt.so.2", "libmkl_rt.so", "libblis.so.4", "libblis.so", "libblas.so.3"];
+  return [
+    "libopenblas.so.0",
+    "libopenblas.so",
+    "libopenblasp.so.0",
+    "libmkl_rt.so.2",
+    "libmkl_rt.so",
+    "libblis.so.4",
+    "libblis.so",
+    "libblas.so.3",
+  ];
 }
 
 /** Directories searched, in order. */
@@ -79,25 +89,47 @@ export function blasSearchDirs(env: Env, platform: string, arch: string): string
   dirs.push(...split(env.LD_LIBRARY_PATH));
   if (platform === "darwin") dirs.push(...split(env.DYLD_LIBRARY_PATH), "/opt/homebrew/opt/openblas/lib", "/usr/local/opt/openblas/lib");
   if (env.CONDA_PREFIX) dirs.push(path.join(env.CONDA_PREFIX, "lib"));
-  const multiarch = { x64: "x86_64-linux-gnu", arm64: "aarch64-linux-gnu", ppc64: "powerpc64le-linux-gnu", s390x: "s390x-linux-gnu", riscv64: "riscv64-linux-gnu" }[arch];
+  const multiarch = {
+    x64: "x86_64-linux-gnu",
+    arm64: "aarch64-linux-gnu",
+    ppc64: "powerpc64le-linux-gnu",
+    s390x: "s390x-linux-gnu",
+    riscv64: "riscv64-linux-gnu",
+  }[arch];
   for (const base of ["/usr/local/lib", ...(multiarch ? [`/usr/lib/${multiarch}`] : []), "/usr/lib64", "/usr/lib"]) {
     dirs.push(base);
     for (const v of ["openblas-pthread", "openblas-openmp", "openblas-serial", "openblas"]) dirs.push(path.join(base, v));
   }
-  dirs.push("/opt/OpenBLAS/lib", "/opt/intel/oneapi/mkl/latest/lib/intel64", "/opt/intel/oneapi/mkl/latest/lib", "/opt/intel/mkl/lib/intel64");
+  dirs.push(
+    "/opt/OpenBLAS/lib",
+    "/opt/intel/oneapi/mkl/latest/lib/intel64",
+    "/opt/intel/oneapi/mkl/latest/lib",
+    "/opt/intel/mkl/lib/intel64",
+  );
   return [...new Set(dirs)];
 }
 
 /** A libblas.so.3 is taken only when it resolves to an optimised BLAS (not the reference one). */
 const OPTIMISED = /openblas|mkl|blis|atlas/i;
 
-export function discoverBlas(env: Env, probe: FsProbe = nodeFsProbe, platform: string = process.platform, arch: string = process.arch): BlasDiscovery {
+export function discoverBlas(
+  env: Env,
+  probe: FsProbe = nodeFsProbe,
+  platform: string = process.platform,
+  arch: string = process.arch,
+): BlasDiscovery {
   const named = env.XLATORCH_BLAS?.trim();
-  if (named && OFF.has(named.toLowerCase())) return { candidates: [], disabled: true, reason: `XLATORCH_BLAS=${named} disables the system BLAS` };
+  if (named && OFF.has(named.toLowerCase()))
+    return { candidates: [], disabled: true, reason: `XLATORCH_BLAS=${named} disables the system BLAS` };
   if (named) {
     // macOS system libraries live in the dyld shared cache, not on disk: try to load those anyway.
     if (!probe.isFile(named) && !(platform === "darwin" && named.startsWith("/System/"))) {
-      return { candidates: [], disabled: false, error: `XLATORCH_BLAS names ${named}, which does not exist (set it to a BLAS library such as libopenblas.so.0, or to "off")`, reason: "XLATORCH_BLAS names a missing file" };
+      return {
+        candidates: [],
+        disabled: false,
+        error: `XLATORCH_BLAS names ${named}, which does not exist (set it to a BLAS library such as libopenblas.so.0, or to "off")`,
+        reason: "XLATORCH_BLAS names a missing file",
+      };
     }
     return { candidates: [{ path: named, source: "XLATORCH_BLAS" }], disabled: false, reason: `XLATORCH_BLAS=${named}` };
   }
@@ -116,17 +148,36 @@ export function discoverBlas(env: Env, probe: FsProbe = nodeFsProbe, platform: s
     }
   }
   if (platform === "darwin") out.push({ path: ACCELERATE, source: "search" });
-  return { candidates: out, disabled: false, reason: out.length ? `found ${out.map((c) => c.path).join(", ")}` : "no BLAS library found in the usual locations" };
+  return {
+    candidates: out,
+    disabled: false,
+    reason: out.length ? `found ${out.map((c) => c.path).join(", ")}` : "no BLAS library found in the usual locations",
+  };
 }
 
 // ---------------------------------------------------------------- loading
 
 /** CBLAS enums. */
-export const ROW_MAJOR = 101, NO_TRANS = 111, TRANS = 112;
+export const ROW_MAJOR = 101,
+  NO_TRANS = 111,
+  TRANS = 112;
 
-type Gemm = (order: number, ta: number, tb: number, m: number, n: number, k: number, alpha: number,
-  a: Float32Array | Float64Array, lda: number, b: Float32Array | Float64Array, ldb: number, beta: number,
-  c: Float32Array | Float64Array, ldc: number) => void;
+type Gemm = (
+  order: number,
+  ta: number,
+  tb: number,
+  m: number,
+  n: number,
+  k: number,
+  alpha: number,
+  a: Float32Array | Float64Array,
+  lda: number,
+  b: Float32Array | Float64Array,
+  ldb: number,
+  beta: number,
+  c: Float32Array | Float64Array,
+  ldc: number,
+) => void;
 
 export interface Blas {
   readonly path: string;
@@ -190,8 +241,12 @@ function load(env: Env): { blas: Blas | null; info: BlasInfo; error?: Error } {
     }
     let sgemm: Gemm, dgemm: Gemm;
     try {
-      sgemm = lib.func("void cblas_sgemm(int, int, int, int, int, int, float, const float *, int, const float *, int, float, float *, int)");
-      dgemm = lib.func("void cblas_dgemm(int, int, int, int, int, int, double, const double *, int, const double *, int, double, double *, int)");
+      sgemm = lib.func(
+        "void cblas_sgemm(int, int, int, int, int, int, float, const float *, int, const float *, int, float, float *, int)",
+      );
+      dgemm = lib.func(
+        "void cblas_dgemm(int, int, int, int, int, int, double, const double *, int, const double *, int, double, double *, int)",
+      );
     } catch {
       problems.push(`${c.path} has no cblas_sgemm/cblas_dgemm`);
       continue;
@@ -199,10 +254,25 @@ function load(env: Env): { blas: Blas | null; info: BlasInfo; error?: Error } {
     const vendor = vendorOf(c.path, lib);
     let config: string | undefined, threads: number | undefined;
     if (vendor === "OpenBLAS") {
-      try { config = String(lib.func("const char *openblas_get_config(void)")()); } catch { /* older OpenBLAS */ }
-      try { threads = Number(lib.func("int openblas_get_num_threads(void)")()); } catch { /* older OpenBLAS */ }
+      try {
+        config = String(lib.func("const char *openblas_get_config(void)")());
+      } catch {
+        /* older OpenBLAS */
+      }
+      try {
+        threads = Number(lib.func("int openblas_get_num_threads(void)")());
+      } catch {
+        /* older OpenBLAS */
+      }
     }
-    const info: BlasInfo = { active: true, path: c.path, vendor, ...(config ? { config } : {}), ...(threads ? { threads } : {}), reason: c.source === "XLATORCH_BLAS" ? `XLATORCH_BLAS=${c.path}` : `found ${c.path}` };
+    const info: BlasInfo = {
+      active: true,
+      path: c.path,
+      vendor,
+      ...(config ? { config } : {}),
+      ...(threads ? { threads } : {}),
+      reason: c.source === "XLATORCH_BLAS" ? `XLATORCH_BLAS=${c.path}` : `found ${c.path}`,
+    };
     return { blas: { path: c.path, vendor, sgemm, dgemm }, info };
   }
   const why = problems.join("; ");

@@ -26,8 +26,16 @@ export function elementwiseLoop(nIn: number, reads: string[], body: string): Loo
     // one array type per operand (monomorphic element access stays fast).
     const key = scalar.map((b) => (b ? "1" : "0")).join("") + out.constructor.name + ins.map((s) => s.data.constructor.name).join(",");
     let v = variants.get(key);
-    if (!v) { v = compile(nIn, reads, body, scalar); variants.set(key, v); }
-    v(ins.every((s, i) => scalar[i] || isContiguous(shape, s.strides)), out, shape, ins);
+    if (!v) {
+      v = compile(nIn, reads, body, scalar);
+      variants.set(key, v);
+    }
+    v(
+      ins.every((s, i) => scalar[i] || isContiguous(shape, s.strides)),
+      out,
+      shape,
+      ins,
+    );
   };
   cache.set(key, fn);
   return fn;
@@ -38,8 +46,15 @@ function compile(nIn: number, reads: string[], body: string, scalar: readonly bo
   const isScalar = (i: number) => scalar[i] === true;
   const decl = r.map((i) => `const A${i}=ins[${i}].data, S${i}=ins[${i}].strides; let p${i}=ins[${i}].offset;`).join("\n");
   const load = (i: number, idx: string) => `${reads[i]!.replace("@", `A${i}[${idx}]`)}`;
-  const hoisted = r.filter(isScalar).map((i) => `const x${i}=${load(i, `p${i}`)};`).join("");
-  const loadsAt = (idx: (i: number) => string) => r.filter((i) => !isScalar(i)).map((i) => `const x${i}=${load(i, idx(i))};`).join("");
+  const hoisted = r
+    .filter(isScalar)
+    .map((i) => `const x${i}=${load(i, `p${i}`)};`)
+    .join("");
+  const loadsAt = (idx: (i: number) => string) =>
+    r
+      .filter((i) => !isScalar(i))
+      .map((i) => `const x${i}=${load(i, idx(i))};`)
+      .join("");
   const moving = r.filter((i) => !isScalar(i));
   const src = `
 ${decl}

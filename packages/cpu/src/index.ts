@@ -6,4 +6,13 @@ export { $ as scalarHelpers } from "./helpers.js";
 export { type Strided, contiguous } from "./strided.js";
 export { dense, stridedCopy, fillValue } from "./kernels/layout.js";
 export { CpuRuntime } from "./runtime/index.js";
-export { blasInfo, blasPolicy, blasStats, discoverBlas, _resetBlas, type BlasInfo, type BlasDiscovery, type FsProbe as BlasFsProbe } from "./blas.js";
+export {
+  blasInfo,
+  blasPolicy,
+  blasStats,
+  discoverBlas,
+  _resetBlas,
+  type BlasInfo,
+  type BlasDiscovery,
+  type FsProbe as BlasFsProbe,
+} from "./blas.js";

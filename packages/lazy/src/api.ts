@@ -13,7 +13,9 @@ import { cut, pendingModule } from "./trace.js";
  * recorded so far in one graph, returning `tensors` and whatever the step
  * computed (losses included), so reading them afterwards runs nothing.
  */
-export function sync(...tensors: Tensor[]): void { syncAll(tensors); }
+export function sync(...tensors: Tensor[]): void {
+  syncAll(tensors);
+}
 /** PyTorch/XLA's older name for sync(). */
 export const mark_step = sync;
 /** torch.cuda.synchronize(): dispatch what is pending and wait until the device has finished it. */
@@ -34,19 +36,31 @@ export const get_execution_mode = (): ExecutionMode => currentMode();
 export function execution_mode<T>(mode: ExecutionMode, fn: () => T): T {
   const prev = currentMode();
   set_execution_mode(mode);
-  try { return fn(); } finally { set_execution_mode(prev); }
+  try {
+    return fn();
+  } finally {
+    set_execution_mode(prev);
+  }
 }
 /** Debug mode: throw at the first op whose output holds NaN or Inf computed from finite inputs. */
-export function set_nan_check(on: boolean): void { setNanCheck(!!on); }
+export function set_nan_check(on: boolean): void {
+  setNanCheck(!!on);
+}
 
-export function metrics_(): Metrics { return snapshot(); }
-export function metrics_report(): string { return metricsReport(getRuntime().platform, currentMode()); }
+export function metrics_(): Metrics {
+  return snapshot();
+}
+export function metrics_report(): string {
+  return metricsReport(getRuntime().platform, currentMode());
+}
 export const reset_metrics = resetMetrics;
 export const last_recompile_reason = () => metrics.lastRecompileReason;
 export const clear_compilation_cache = () => graphCache.clear();
 export const runtime = () => getRuntime();
 
-onOptimizerStep(() => { metrics.steps++; });
+onOptimizerStep(() => {
+  metrics.steps++;
+});
 
 /** StableHLO text of the pending computation that produces `tensors`. */
 export function get_stablehlo(...tensors: Tensor[]): string {

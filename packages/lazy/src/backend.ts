@@ -2,7 +2,22 @@
 // instead of computing. Views are re-derived from their base when it changes,
 // and in-place writes through a view rewrite the base functionally (a scatter
 // of the view's positions).
-import { bind1, currentOp, int64, no_grad, P, registerDevice, TorchError, type AVal, type DeviceBackend, type DType, type HostArray, type Primitive, type Shape, type Tensor } from "@xlatorch/core";
+import {
+  bind1,
+  currentOp,
+  int64,
+  no_grad,
+  P,
+  registerDevice,
+  TorchError,
+  type AVal,
+  type DeviceBackend,
+  type DType,
+  type HostArray,
+  type Primitive,
+  type Shape,
+  type Tensor,
+} from "@xlatorch/core";
 import { userLocation } from "./explain.js";
 import { makeNode, payload, type LazyNode, type LazyValue, type XlaPayload } from "./ir.js";
 import { metrics } from "./metrics.js";
@@ -34,7 +49,11 @@ export const xlaBackend: DeviceBackend = {
     if (currentMode() === "debug") afterDebugOp(node, ins);
     const seen = prim.isView ? inputs[0]!._vc.v : 0;
     const ps: XlaPayload[] = new Array(outs.length);
-    for (let i = 0; i < outs.length; i++) { const p = payload({ node, index: i }); p.seen = seen; ps[i] = p; }
+    for (let i = 0; i < outs.length; i++) {
+      const p = payload({ node, index: i });
+      p.seen = seen;
+      ps[i] = p;
+    }
     return ps;
   },
   fromHost(data: HostArray, shape: Shape, dtype: DType): XlaPayload {
@@ -45,8 +64,12 @@ export const xlaBackend: DeviceBackend = {
   toHost(t: Tensor): HostArray {
     return readHost(valueOf(t));
   },
-  retain(t: Tensor): void { hint(valueOf(t), 1); },
-  discard(t: Tensor): void { hint(valueOf(t), -1); },
+  retain(t: Tensor): void {
+    hint(valueOf(t), 1);
+  },
+  discard(t: Tensor): void {
+    hint(valueOf(t), -1);
+  },
   willWrite(target: Tensor): void {
     willWrite(payloadOf(target._base ?? target));
   },
@@ -98,13 +121,21 @@ function afterDebugOp(node: LazyNode, inputs: readonly LazyValue[]): void {
     return !b || !v.node.outs[v.index]!.dtype.is_floating_point || allFinite(rt.toHost(b), b.dtype);
   });
   if (!inputsFinite) return;
-  throw new TorchError(`xla debug mode: ${currentOp() ?? node.op} (primitive ${node.op}) produced NaN or Inf in output ${bad} (${node.outs[bad]!.dtype.name}[${node.outs[bad]!.shape.join(", ")}]) at ${userLocation()}`);
+  throw new TorchError(
+    `xla debug mode: ${currentOp() ?? node.op} (primitive ${node.op}) produced NaN or Inf in output ${bad} (${node.outs[bad]!.dtype.name}[${node.outs[bad]!.shape.join(", ")}]) at ${userLocation()}`,
+  );
 }
 
 function allFinite(h: HostArray, dtype: string): boolean {
   // half types are stored as bits: an all-ones exponent is Inf or NaN
-  if (dtype === "float16") { for (const b of h as Uint16Array) if ((b & 0x7c00) === 0x7c00) return false; return true; }
-  if (dtype === "bfloat16") { for (const b of h as Uint16Array) if ((b & 0x7f80) === 0x7f80) return false; return true; }
+  if (dtype === "float16") {
+    for (const b of h as Uint16Array) if ((b & 0x7c00) === 0x7c00) return false;
+    return true;
+  }
+  if (dtype === "bfloat16") {
+    for (const b of h as Uint16Array) if ((b & 0x7f80) === 0x7f80) return false;
+    return true;
+  }
   for (let i = 0; i < h.length; i++) if (!Number.isFinite(h[i] as number)) return false;
   return true;
 }

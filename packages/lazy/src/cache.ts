@@ -27,7 +27,10 @@ export class GraphCache {
     const bucket = this.map.get(k);
     if (!bucket) return undefined;
     const e = bucket.find((e) => sameTokens(e.tokens, g));
-    if (e) { this.map.delete(k); this.map.set(k, bucket); }
+    if (e) {
+      this.map.delete(k);
+      this.map.set(k, bucket);
+    }
     return e;
   }
   add(space: string, g: GraphBuilder, described: { paramSigs: string[]; opSigs: string[] }): CacheEntry {
@@ -45,9 +48,16 @@ export class GraphCache {
     }
     return e;
   }
-  get size(): number { return this.count; }
-  *entries(): IterableIterator<CacheEntry> { for (const b of this.map.values()) yield* b; }
-  clear(): void { this.map.clear(); this.count = 0; }
+  get size(): number {
+    return this.count;
+  }
+  *entries(): IterableIterator<CacheEntry> {
+    for (const b of this.map.values()) yield* b;
+  }
+  clear(): void {
+    this.map.clear();
+    this.count = 0;
+  }
 }
 
 function sameTokens(t: Int32Array, g: GraphBuilder): boolean {

@@ -22,7 +22,9 @@ export interface PersistentCompileCache {
 let persistent: PersistentCompileCache | null = null;
 
 /** Installs (or with null removes) the persistent compile cache. */
-export function setPersistentCompileCache(c: PersistentCompileCache | null): void { persistent = c; }
+export function setPersistentCompileCache(c: PersistentCompileCache | null): void {
+  persistent = c;
+}
 export const persistentCompileCache = (): PersistentCompileCache | null => persistent;
 
 const now = () => performance.now();

@@ -27,7 +27,10 @@ const now = () => performance.now();
  * (bias corrections) pass through.
  */
 let scalarRuntime: object | null = null;
-interface ScalarEntry { buf: DeviceBuffer; used: boolean }
+interface ScalarEntry {
+  buf: DeviceBuffer;
+  used: boolean;
+}
 const scalarBuffers = new Map<DType, Map<unknown, ScalarEntry>[]>();
 let scalarCount = 0;
 const SCALAR_CACHE = 256;
@@ -39,7 +42,11 @@ function upload(node: LazyNode): DeviceBuffer {
   let byValue: Map<unknown, ScalarEntry> | undefined;
   let value: unknown;
   if (host.length === 1) {
-    if (scalarRuntime !== rt) { scalarBuffers.clear(); scalarCount = 0; scalarRuntime = rt; }
+    if (scalarRuntime !== rt) {
+      scalarBuffers.clear();
+      scalarCount = 0;
+      scalarRuntime = rt;
+    }
     let byRank = scalarBuffers.get(a.dtype);
     if (!byRank) scalarBuffers.set(a.dtype, (byRank = []));
     byValue = byRank[a.shape.length] ??= new Map();
@@ -48,8 +55,10 @@ function upload(node: LazyNode): DeviceBuffer {
   }
   const hit = byValue?.get(value);
   let buf: DeviceBuffer;
-  if (hit) { hit.used = true; buf = hit.buf; }
-  else {
+  if (hit) {
+    hit.used = true;
+    buf = hit.buf;
+  } else {
     buf = rt.toDevice(host, a.dtype.name, a.shape);
     metrics.transfersToDevice++;
     metrics.bytesToDevice += host.byteLength;
@@ -106,7 +115,9 @@ export function runGraph(g: GraphBuilder, outputs: LazyNode[], o: RunOptions): v
       const reason = explainRecompile(described, graphCache.entries());
       metrics.lastRecompileReason = reason;
       if (process.env.XLATORCH_DEBUG_RECOMPILE) {
-        console.warn(`[xlatorch] recompiling (${graphCache.size} graphs cached): ${reason}\n  at ${o.reason}${o.where ? ` (${o.where})` : ""}; at sync:\n${userStack()}`);
+        console.warn(
+          `[xlatorch] recompiling (${graphCache.size} graphs cached): ${reason}\n  at ${o.reason}${o.where ? ` (${o.where})` : ""}; at sync:\n${userStack()}`,
+        );
       }
     }
     entry = graphCache.add(space, g, described);
@@ -132,7 +143,9 @@ export function runGraph(g: GraphBuilder, outputs: LazyNode[], o: RunOptions): v
     try {
       outs = rt.execute(exe, g.params.map(leafBuffer));
     } catch (e) {
-      failure = new Error(`xla device: executing a graph of ${g.nodes.length} ops (${summary(g)}) failed: ${(e as Error).message}`, { cause: e });
+      failure = new Error(`xla device: executing a graph of ${g.nodes.length} ops (${summary(g)}) failed: ${(e as Error).message}`, {
+        cause: e,
+      });
       if (o.rethrow) throw failure;
     }
     metrics.executeMs += now() - t3;
@@ -147,10 +160,19 @@ export function runGraph(g: GraphBuilder, outputs: LazyNode[], o: RunOptions): v
   // values not returned can be computed again from their inputs, and are then learned
   for (let i = 0; i < g.nodes.length; i++) {
     const n = g.nodes[i]!;
-    if (n.results === undefined && n.error === null) { n.originEntry = entry; n.originLocal = i; }
+    if (n.results === undefined && n.error === null) {
+      n.originEntry = entry;
+      n.originLocal = i;
+    }
   }
   metrics.valuesMaterializedEarly += Math.max(0, outputs.length - o.requested);
-  noteCut({ reason: o.reason, where: o.where ?? null, nodes: g.nodes.length, outputs: outputs.length, key: `${(g.hash >>> 0).toString(16).padStart(8, "0")}/${outputs.length}` });
+  noteCut({
+    reason: o.reason,
+    where: o.where ?? null,
+    nodes: g.nodes.length,
+    outputs: outputs.length,
+    key: `${(g.hash >>> 0).toString(16).padStart(8, "0")}/${outputs.length}`,
+  });
 }
 
 function withLearned(g: GraphBuilder, outputs: LazyNode[], learned: Set<number>): LazyNode[] {

@@ -3,20 +3,28 @@
 import type { CacheEntry } from "./cache.js";
 
 export function explainRecompile(g: { paramSigs: string[]; opSigs: string[] }, cached: Iterable<CacheEntry>): string {
-  let best: CacheEntry | null = null, bestScore = -1;
+  let best: CacheEntry | null = null,
+    bestScore = -1;
   for (const e of cached) {
     let score = 0;
     const n = Math.min(e.opSigs.length, g.opSigs.length);
     for (let i = 0; i < n; i++) if (sameOp(e.opSigs[i]!, g.opSigs[i]!)) score++;
     // prefer graphs of the same structure: then the difference is a shape or dtype
     if (e.opSigs.length === g.opSigs.length && e.paramSigs.length === g.paramSigs.length) score += 1e6;
-    if (score > bestScore) { best = e; bestScore = score; }
+    if (score > bestScore) {
+      best = e;
+      bestScore = score;
+    }
   }
   if (!best) return "first compilation";
   const parts: string[] = [];
-  if (best.paramSigs.length !== g.paramSigs.length) parts.push(`number of inputs changed ${best.paramSigs.length} -> ${g.paramSigs.length}`);
+  if (best.paramSigs.length !== g.paramSigs.length)
+    parts.push(`number of inputs changed ${best.paramSigs.length} -> ${g.paramSigs.length}`);
   for (let i = 0; i < Math.min(best.paramSigs.length, g.paramSigs.length); i++) {
-    if (best.paramSigs[i] !== g.paramSigs[i]) { parts.push(`input ${i} changed ${best.paramSigs[i]} -> ${g.paramSigs[i]}`); break; }
+    if (best.paramSigs[i] !== g.paramSigs[i]) {
+      parts.push(`input ${i} changed ${best.paramSigs[i]} -> ${g.paramSigs[i]}`);
+      break;
+    }
   }
   for (let i = 0; i < Math.max(best.opSigs.length, g.opSigs.length); i++) {
     if (best.opSigs[i] !== g.opSigs[i]) {

@@ -65,16 +65,24 @@ export abstract class GraphBuilder {
   }
 
   /** Position of a node in this graph (-1 if absent). */
-  indexOf(n: LazyNode): number { return this.localOf(n); }
+  indexOf(n: LazyNode): number {
+    return this.localOf(n);
+  }
 }
 
 /** A graph over maps: for walks that must not disturb the open trace's bookkeeping. */
 class MapGraph extends GraphBuilder {
   private locals = new Map<LazyNode, number>();
   private slotMap = new Map<LazyNode, number[]>();
-  protected localOf(n: LazyNode): number { return this.locals.get(n) ?? -1; }
-  protected setLocal(n: LazyNode, l: number): void { this.locals.set(n, l); }
-  protected slotOf(v: LazyValue): number { return this.slotMap.get(v.node)?.[v.index] ?? -1; }
+  protected localOf(n: LazyNode): number {
+    return this.locals.get(n) ?? -1;
+  }
+  protected setLocal(n: LazyNode, l: number): void {
+    this.locals.set(n, l);
+  }
+  protected slotOf(v: LazyValue): number {
+    return this.slotMap.get(v.node)?.[v.index] ?? -1;
+  }
   protected setSlot(v: LazyValue, s: number): void {
     let m = this.slotMap.get(v.node);
     if (!m) this.slotMap.set(v.node, (m = []));
@@ -95,7 +103,10 @@ export function dfsGraph(wanted: readonly LazyValue[]): GraphBuilder {
       const n = top[0];
       if (top[1] < n.inputs.length) {
         const v = n.inputs[top[1]++]!;
-        if (!isLeaf(v) && !seen.has(v.node)) { seen.add(v.node); stack.push([v.node, 0]); }
+        if (!isLeaf(v) && !seen.has(v.node)) {
+          seen.add(v.node);
+          stack.push([v.node, 0]);
+        }
       } else {
         stack.pop();
         g.append(n);
@@ -116,7 +127,10 @@ export function lowerGraph(g: GraphBuilder, outputs: readonly LazyNode[], name =
   for (const n of outputs) live[g.indexOf(n)] = 1;
   for (let i = g.nodes.length - 1; i >= 0; i--) {
     if (!live[i]) continue;
-    for (const v of g.nodes[i]!.inputs) { const l = g.indexOf(v.node); if (l >= 0) live[l] = 1; }
+    for (const v of g.nodes[i]!.inputs) {
+      const l = g.indexOf(v.node);
+      if (l >= 0) live[l] = 1;
+    }
   }
   const b = new FuncBuilder("main");
   const paramVals = new Map<LazyNode, Value[]>();
@@ -132,7 +146,10 @@ export function lowerGraph(g: GraphBuilder, outputs: readonly LazyNode[], name =
   };
   for (let i = 0; i < g.nodes.length; i++) {
     const n = g.nodes[i]!;
-    if (!live[i]) { vals.push([]); continue; }
+    if (!live[i]) {
+      vals.push([]);
+      continue;
+    }
     const lower = (LOWERINGS as Partial<Record<string, (typeof LOWERINGS)["add"]>>)[n.op];
     if (!lower) throw new Error(`no StableHLO lowering for primitive ${n.op}`);
     vals.push(lower(b, n.inputs.map(valueOf), n.attrs as Parameters<typeof lower>[2], n.outs, n.inputs.map(avalOf)));

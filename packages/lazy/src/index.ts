@@ -8,4 +8,10 @@ export { materialize, SIZE_BOUND } from "./trace.js";
 export { metrics as _metrics, resetMetrics, type Metrics, type CutReason, type CutRecord } from "./metrics.js";
 export { EXECUTION_MODES, type ExecutionMode } from "./modes.js";
 export * as xla from "./xla_namespace.js";
-export { compileModule, setPersistentCompileCache, persistentCompileCache, type PersistentCompileCache, type PersistentOutcome } from "./compile_step.js";
+export {
+  compileModule,
+  setPersistentCompileCache,
+  persistentCompileCache,
+  type PersistentCompileCache,
+  type PersistentOutcome,
+} from "./compile_step.js";

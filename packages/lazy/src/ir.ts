@@ -34,7 +34,10 @@ export interface LazyNode {
   error: Error | null;
 }
 
-export interface LazyValue { readonly node: LazyNode; readonly index: number }
+export interface LazyValue {
+  readonly node: LazyNode;
+  readonly index: number;
+}
 
 /** The xla device's tensor payload. */
 export interface XlaPayload {
@@ -51,8 +54,21 @@ let nextId = 0;
 const DATA_SIG = intern("data");
 export function makeNode(op: string, inputs: readonly LazyValue[], attrs: unknown, outs: readonly AVal[]): LazyNode {
   return {
-    id: nextId++, op, inputs, attrs, outs, sig: op === "data" ? DATA_SIG : nodeSig(op, attrs, outs),
-    trace: null, local: -1, uses: 0, hint: 0, slotTrace: 0, slots: null, originEntry: null, originLocal: -1, error: null,
+    id: nextId++,
+    op,
+    inputs,
+    attrs,
+    outs,
+    sig: op === "data" ? DATA_SIG : nodeSig(op, attrs, outs),
+    trace: null,
+    local: -1,
+    uses: 0,
+    hint: 0,
+    slotTrace: 0,
+    slots: null,
+    originEntry: null,
+    originLocal: -1,
+    error: null,
   };
 }
 /**

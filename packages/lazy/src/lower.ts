@@ -11,37 +11,87 @@ const ty = (a: AVal) => tensorType([...a.shape], et(a.dtype));
  * which bind passed through (the table holds every primitive's lowering, so it names them all).
  */
 interface Attrs {
-  dims: number[]; dim: number; shape: number[]; perm: number[]; dtype: DType; direction: CompareDirection;
-  op: "sum" | "prod" | "max" | "min" | "and" | "or"; reduce: "add" | "none"; descending: boolean; stable: boolean;
-  start: number[]; limit: number[]; step: number[]; low: number[]; high: number[]; interior: number[]; value: number;
-  lhs_batch: number[]; lhs_contract: number[]; rhs_batch: number[]; rhs_contract: number[];
+  dims: number[];
+  dim: number;
+  shape: number[];
+  perm: number[];
+  dtype: DType;
+  direction: CompareDirection;
+  op: "sum" | "prod" | "max" | "min" | "and" | "or";
+  reduce: "add" | "none";
+  descending: boolean;
+  stable: boolean;
+  start: number[];
+  limit: number[];
+  step: number[];
+  low: number[];
+  high: number[];
+  interior: number[];
+  value: number;
+  lhs_batch: number[];
+  lhs_contract: number[];
+  rhs_batch: number[];
+  rhs_contract: number[];
 }
 type Lowering = (b: Builder, ins: Value[], attrs: Attrs, outs: readonly AVal[], inAvals: readonly AVal[]) => Value[];
 
 const UNARY: Record<string, string> = {
-  neg: "negate", abs: "abs", sign: "sign", exp: "exponential", log: "log", log1p: "log_plus_one",
-  expm1: "exponential_minus_one", sqrt: "sqrt", rsqrt: "rsqrt", sin: "sine", cos: "cosine", tan: "tan",
-  tanh: "tanh", logistic: "logistic", floor: "floor", ceil: "ceil", round_nearest_even: "round_nearest_even", not: "not",
+  neg: "negate",
+  abs: "abs",
+  sign: "sign",
+  exp: "exponential",
+  log: "log",
+  log1p: "log_plus_one",
+  expm1: "exponential_minus_one",
+  sqrt: "sqrt",
+  rsqrt: "rsqrt",
+  sin: "sine",
+  cos: "cosine",
+  tan: "tan",
+  tanh: "tanh",
+  logistic: "logistic",
+  floor: "floor",
+  ceil: "ceil",
+  round_nearest_even: "round_nearest_even",
+  not: "not",
 };
 /** Unary functions StableHLO lacks; chlo (accepted by PJRT plugins) has them. */
 const CHLO_UNARY: Record<string, string> = {
-  asin: "chlo.asin", acos: "chlo.acos", atan: "chlo.atan", sinh: "chlo.sinh", cosh: "chlo.cosh",
-  asinh: "chlo.asinh", acosh: "chlo.acosh", atanh: "chlo.atanh", erfinv: "chlo.erf_inv",
+  asin: "chlo.asin",
+  acos: "chlo.acos",
+  atan: "chlo.atan",
+  sinh: "chlo.sinh",
+  cosh: "chlo.cosh",
+  asinh: "chlo.asinh",
+  acosh: "chlo.acosh",
+  atanh: "chlo.atanh",
+  erfinv: "chlo.erf_inv",
 };
 const BINARY = ["add", "subtract", "multiply", "divide", "remainder", "power", "maximum", "minimum", "atan2", "and", "or", "xor"];
 /** On i1, arithmetic primitives mean logic (bool + bool is or, as in PyTorch). */
 const BOOL_BINARY: Record<string, string> = { add: "or", multiply: "and", maximum: "or", minimum: "and" };
-const REDUCE: Record<string, "add" | "mul" | "max" | "min" | "and" | "or"> = { sum: "add", prod: "mul", max: "max", min: "min", and: "and", or: "or" };
+const REDUCE: Record<string, "add" | "mul" | "max" | "min" | "and" | "or"> = {
+  sum: "add",
+  prod: "mul",
+  max: "max",
+  min: "min",
+  and: "and",
+  or: "or",
+};
 
 export const LOWERINGS = {} as Record<PrimName, Lowering>;
 for (const [p, op] of Object.entries(UNARY)) LOWERINGS[p as PrimName] = (b, [x]) => [b.unary(op as never, x!)];
 for (const [p, op] of Object.entries(CHLO_UNARY)) LOWERINGS[p as PrimName] = (b, [x], _a, [o]) => b.emit(op, [x!], [ty(o!)]);
 for (const p of BINARY) {
-  LOWERINGS[p as PrimName] = (b, [x, y], _a, _o, [ia]) => [b.binary((ia!.dtype.name === "bool" ? BOOL_BINARY[p] ?? p : p) as never, x!, y!)];
+  LOWERINGS[p as PrimName] = (b, [x, y], _a, _o, [ia]) => [
+    b.binary((ia!.dtype.name === "bool" ? (BOOL_BINARY[p] ?? p) : p) as never, x!, y!),
+  ];
 }
 Object.assign(LOWERINGS, {
   erf: (b, [x]) => [b.erf(x!)],
-  is_finite: (b, [x], _a, [o], [ia]) => [ia!.dtype.is_floating_point ? b.isFinite(x!) : b.broadcastInDim(b.constant(true, "i1"), [...o!.shape], [])],
+  is_finite: (b, [x], _a, [o], [ia]) => [
+    ia!.dtype.is_floating_point ? b.isFinite(x!) : b.broadcastInDim(b.constant(true, "i1"), [...o!.shape], []),
+  ],
   compare: (b, [x, y], a) => [b.compare(x!, y!, a.direction)],
   select: (b, [p, x, y]) => [b.select(p!, x!, y!)],
   convert: (b, [x], a) => [b.convert(x!, et(a.dtype))],
@@ -55,8 +105,14 @@ Object.assign(LOWERINGS, {
   iota: (b, _x, a, [o]) => [b.iota(ty(o!), a.dim)],
   reverse: (b, [x], a) => [b.reverse(x!, a.dims)],
   // float32/float64 products at HIGHEST precision: XLA's GPU default (TF32) would differ from PyTorch's float32 matmul
-  dot_general: (b, [l, r], a, _o, [la]) => [b.dotGeneral(l!, r!, { lhsBatching: a.lhs_batch, rhsBatching: a.rhs_batch, lhsContracting: a.lhs_contract, rhsContracting: a.rhs_contract },
-    la!.dtype.name === "float32" || la!.dtype.name === "float64" ? { precision: "HIGHEST" } : {})],
+  dot_general: (b, [l, r], a, _o, [la]) => [
+    b.dotGeneral(
+      l!,
+      r!,
+      { lhsBatching: a.lhs_batch, rhsBatching: a.rhs_batch, lhsContracting: a.lhs_contract, rhsContracting: a.rhs_contract },
+      la!.dtype.name === "float32" || la!.dtype.name === "float64" ? { precision: "HIGHEST" } : {},
+    ),
+  ],
   // half-precision sums and products accumulate in float32, as PyTorch's CPU kernels do
   reduce: (b, [x], a, _o, [ia]) => [halfAccumulate(b, x!, ia!, a.op, (v) => b.reduceWith(REDUCE[a.op]!, v, a.dims))],
   // First index of the extreme (NaN counting as extreme), from plain ops: reduce,
@@ -78,13 +134,25 @@ Object.assign(LOWERINGS, {
     if (xa!.shape.some((d) => d === 0)) return [b.broadcastInDim(b.constant(0, et(xa!.dtype)), [...o!.shape], [])];
     const r = xa!.shape.length;
     const all = [...Array(r).keys()];
-    return [b.gather(x!, idx!, { offsetDims: [], collapsedSliceDims: all, startIndexMap: all, indexVectorDim: ia!.shape.length - 1 }, all.map(() => 1))];
+    return [
+      b.gather(
+        x!,
+        idx!,
+        { offsetDims: [], collapsedSliceDims: all, startIndexMap: all, indexVectorDim: ia!.shape.length - 1 },
+        all.map(() => 1),
+      ),
+    ];
   },
   scatter: (b, [x, idx, u], a, _o, [xa, ia]) => {
     const all = [...Array(xa!.shape.length).keys()];
-    return [b.scatterWith(a.reduce === "add" ? "add" : "set", x!, idx!, u!, {
-      updateWindowDims: [], insertedWindowDims: all, scatterDimsToOperandDims: all, indexVectorDim: ia!.shape.length - 1,
-    })];
+    return [
+      b.scatterWith(a.reduce === "add" ? "add" : "set", x!, idx!, u!, {
+        updateWindowDims: [],
+        insertedWindowDims: all,
+        scatterDimsToOperandDims: all,
+        indexVectorDim: ia!.shape.length - 1,
+      }),
+    ];
   },
   sort: (b, [x], a, _o, [ia]) => {
     const idx = b.iota(tensorType([...ia!.shape], "i64"), a.dim);
@@ -113,7 +181,13 @@ for (const name of Object.keys(LOWERINGS) as PrimName[]) {
   LOWERINGS[name] = (b, ins, attrs, outs, inAvals) => {
     const shape = outs[0]!.shape;
     if (shape.length === 0) return lower(b, ins, attrs, outs, inAvals);
-    return lower(b, ins.map((v, i) => (inAvals[i]!.shape.length === 0 ? splat(b, v, shape) : v)), attrs, outs, inAvals);
+    return lower(
+      b,
+      ins.map((v, i) => (inAvals[i]!.shape.length === 0 ? splat(b, v, shape) : v)),
+      attrs,
+      outs,
+      inAvals,
+    );
   };
 }
 

@@ -51,12 +51,27 @@ export const metrics: Metrics = fresh();
 
 function fresh(): Metrics {
   return {
-    opsRecorded: 0, uncachedCompiles: 0, cachedCompiles: 0, executions: 0,
-    transfersToDevice: 0, bytesToDevice: 0, transfersFromDevice: 0, bytesFromDevice: 0,
-    traceMs: 0, lowerMs: 0, compileMs: 0, executeMs: 0, lastRecompileReason: null,
-    persistentCacheHits: 0, persistentCacheMisses: 0, persistentCacheMs: 0,
-    steps: 0, cuts: Object.fromEntries(CUT_REASONS.map((r) => [r, 0])) as Record<CutReason, number>,
-    valuesMaterializedEarly: 0, recomputes: 0, recentCuts: [],
+    opsRecorded: 0,
+    uncachedCompiles: 0,
+    cachedCompiles: 0,
+    executions: 0,
+    transfersToDevice: 0,
+    bytesToDevice: 0,
+    transfersFromDevice: 0,
+    bytesFromDevice: 0,
+    traceMs: 0,
+    lowerMs: 0,
+    compileMs: 0,
+    executeMs: 0,
+    lastRecompileReason: null,
+    persistentCacheHits: 0,
+    persistentCacheMisses: 0,
+    persistentCacheMs: 0,
+    steps: 0,
+    cuts: Object.fromEntries(CUT_REASONS.map((r) => [r, 0])) as Record<CutReason, number>,
+    valuesMaterializedEarly: 0,
+    recomputes: 0,
+    recentCuts: [],
   };
 }
 
@@ -66,7 +81,9 @@ export function noteCut(c: CutRecord): void {
   if (metrics.recentCuts.length > RECENT_CUTS) metrics.recentCuts.shift();
 }
 
-export function resetMetrics(): void { Object.assign(metrics, fresh()); }
+export function resetMetrics(): void {
+  Object.assign(metrics, fresh());
+}
 export function snapshot(): Metrics {
   return { ...metrics, cuts: { ...metrics.cuts }, recentCuts: metrics.recentCuts.map((c) => ({ ...c })) };
 }
@@ -74,7 +91,10 @@ export function snapshot(): Metrics {
 export function metricsReport(runtime: string, mode: string): string {
   const m = metrics;
   const ms = (v: number) => `${v.toFixed(3)} ms`;
-  const cuts = CUT_REASONS.filter((r) => m.cuts[r] > 0).map((r) => `${r} ${m.cuts[r]}`).join(", ") || "none";
+  const cuts =
+    CUT_REASONS.filter((r) => m.cuts[r] > 0)
+      .map((r) => `${r} ${m.cuts[r]}`)
+      .join(", ") || "none";
   const reads = new Map<string, number>();
   for (const c of m.recentCuts) if (c.where) reads.set(c.where, (reads.get(c.where) ?? 0) + 1);
   return [

@@ -19,8 +19,12 @@ let mode: ExecutionMode = process.env.XLATORCH_EXECUTION_MODE
   : "fused";
 export const currentMode = (): ExecutionMode => mode;
 /** Switch without flushing; api.ts flushes the open trace first. */
-export function setModeRaw(m: ExecutionMode): void { mode = m; }
+export function setModeRaw(m: ExecutionMode): void {
+  mode = m;
+}
 
 let nanCheck = false;
 export const nanCheckEnabled = (): boolean => nanCheck;
-export function setNanCheck(on: boolean): void { nanCheck = on; }
+export function setNanCheck(on: boolean): void {
+  nanCheck = on;
+}

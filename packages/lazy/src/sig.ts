@@ -23,7 +23,13 @@ const MAX_SIGS = 1 << 16;
 export function intern(text: string): Sig {
   let s = table.get(text);
   if (!s) {
-    if (table.size >= MAX_SIGS) { table.clear(); byStructure.clear(); current = []; previous = []; recentParams.length = 0; }
+    if (table.size >= MAX_SIGS) {
+      table.clear();
+      byStructure.clear();
+      current = [];
+      previous = [];
+      recentParams.length = 0;
+    }
     s = { id: nextId++, hash: hashString(text), text };
     table.set(text, s);
   }
@@ -81,7 +87,8 @@ function lookup(op: string, attrs: unknown, outs: readonly AVal[]): StructEntry 
 /** A parameter's signature: its aval. A step has few distinct parameter avals, so a short recently-used list answers most. */
 const recentParams: StructEntry[] = [];
 export function paramSig(a: AVal): Sig {
-  const shape = a.shape, n = shape.length;
+  const shape = a.shape,
+    n = shape.length;
   outer: for (let i = 0; i < recentParams.length; i++) {
     const e = recentParams[i]!;
     const o = e.outs[0]!;
@@ -95,7 +102,12 @@ export function paramSig(a: AVal): Sig {
   return e.sig;
 }
 
-interface StructEntry { op: string; attrs: unknown; outs: AVal[]; sig: Sig }
+interface StructEntry {
+  op: string;
+  attrs: unknown;
+  outs: AVal[];
+  sig: Sig;
+}
 const byStructure = new Map<number, StructEntry[]>();
 const strHashes = new Map<string, number>();
 function strHash(s: string): number {
@@ -111,10 +123,14 @@ function hashAttr(h: number, a: unknown): number {
       if ((a | 0) === a && !Object.is(a, -0)) return mix(h, a);
       f64[0] = a;
       return mix(mix(h, u32[0]!), u32[1]!);
-    case "string": return mix(h, strHash(a));
-    case "boolean": return mix(h, a ? 0x51 : 0x52);
-    case "bigint": return mix(h, strHash(String(a)));
-    case "undefined": return mix(h, 0x53);
+    case "string":
+      return mix(h, strHash(a));
+    case "boolean":
+      return mix(h, a ? 0x51 : 0x52);
+    case "bigint":
+      return mix(h, strHash(String(a)));
+    case "undefined":
+      return mix(h, 0x53);
     case "object": {
       if (a === null) return mix(h, 0x54);
       if (Array.isArray(a)) {
@@ -126,12 +142,14 @@ function hashAttr(h: number, a: unknown): number {
       for (const k in a) h = hashAttr(mix(h, strHash(k)), (a as Record<string, unknown>)[k]);
       return mix(h, 0x56);
     }
-    default: throw new Error(`xla device: attribute of type ${typeof a} cannot be part of a graph key`);
+    default:
+      throw new Error(`xla device: attribute of type ${typeof a} cannot be part of a graph key`);
   }
 }
 function sameAttr(a: unknown, b: unknown): boolean {
   if (a === b) return typeof a !== "number" || a !== 0 || Object.is(a, b);
-  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return typeof a === "number" && Number.isNaN(a) && Number.isNaN(b);
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null)
+    return typeof a === "number" && Number.isNaN(a) && Number.isNaN(b);
   if (Array.isArray(a)) {
     if (!Array.isArray(b) || a.length !== b.length) return false;
     for (let i = 0; i < a.length; i++) if (!sameAttr(a[i], b[i])) return false;
@@ -155,7 +173,8 @@ function deepFrozen(a: object): boolean {
 function sameOuts(a: readonly AVal[], b: readonly AVal[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) {
-    const x = a[i]!, y = b[i]!;
+    const x = a[i]!,
+      y = b[i]!;
     if (x.dtype !== y.dtype || x.shape.length !== y.shape.length) return false;
     for (let k = 0; k < x.shape.length; k++) if (x.shape[k] !== y.shape[k]) return false;
   }
@@ -172,11 +191,16 @@ function cloneAttr(a: unknown): unknown {
 
 function attrText(a: unknown): string {
   switch (typeof a) {
-    case "number": return Object.is(a, -0) ? "-0" : String(a);
-    case "string": return JSON.stringify(a);
-    case "boolean": return a ? "true" : "false";
-    case "bigint": return `${a}n`;
-    case "undefined": return "";
+    case "number":
+      return Object.is(a, -0) ? "-0" : String(a);
+    case "string":
+      return JSON.stringify(a);
+    case "boolean":
+      return a ? "true" : "false";
+    case "bigint":
+      return `${a}n`;
+    case "undefined":
+      return "";
     case "object": {
       if (a === null) return "";
       if (Array.isArray(a)) {
@@ -189,7 +213,8 @@ function attrText(a: unknown): string {
       for (const k in a) s += k + ":" + attrText((a as Record<string, unknown>)[k]) + ",";
       return s + "}";
     }
-    default: throw new Error(`xla device: attribute of type ${typeof a} cannot be part of a graph key`);
+    default:
+      throw new Error(`xla device: attribute of type ${typeof a} cannot be part of a graph key`);
   }
 }
 
@@ -200,8 +225,10 @@ function hashString(s: string): number {
   return fmix(h);
 }
 function fmix(h: number): number {
-  h ^= h >>> 16; h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13; h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
   return (h ^ (h >>> 16)) >>> 0;
 }
 /** One step of the rolling graph hash (murmur3's block mix). */

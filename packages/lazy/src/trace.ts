@@ -42,13 +42,25 @@ class OpenTrace extends GraphBuilder {
   readonly foreign: LazyValue[] = [];
   /** Op-signature context at the first node (size-bound phase). */
   startContext = 0;
-  constructor(readonly id: number) { super(); }
-  protected localOf(n: LazyNode): number { return n.trace === this ? n.local : -1; }
-  protected setLocal(n: LazyNode, l: number): void { n.trace = this; n.local = l; }
-  protected slotOf(v: LazyValue): number { return v.node.slotTrace === this.id ? v.node.slots![v.index] ?? -1 : -1; }
+  constructor(readonly id: number) {
+    super();
+  }
+  protected localOf(n: LazyNode): number {
+    return n.trace === this ? n.local : -1;
+  }
+  protected setLocal(n: LazyNode, l: number): void {
+    n.trace = this;
+    n.local = l;
+  }
+  protected slotOf(v: LazyValue): number {
+    return v.node.slotTrace === this.id ? (v.node.slots![v.index] ?? -1) : -1;
+  }
   protected setSlot(v: LazyValue, s: number): void {
     const n = v.node;
-    if (n.slotTrace !== this.id) { n.slotTrace = this.id; n.slots = []; }
+    if (n.slotTrace !== this.id) {
+      n.slotTrace = this.id;
+      n.slots = [];
+    }
     n.slots![v.index] = s;
   }
 }
@@ -58,9 +70,14 @@ let open = new OpenTrace(traceIds++);
 
 // Rolling hash of the last CONTEXT op signatures (Rabin-Karp over 32 bits).
 const B = 0x01000193;
-const BK = (() => { let p = 1; for (let i = 1; i < CONTEXT; i++) p = Math.imul(p, B); return p; })();
+const BK = (() => {
+  let p = 1;
+  for (let i = 1; i < CONTEXT; i++) p = Math.imul(p, B);
+  return p;
+})();
 const ring = new Int32Array(CONTEXT);
-let ringPos = 0, context = 0;
+let ringPos = 0,
+  context = 0;
 function pushContext(h: number): void {
   const old = ring[ringPos]!;
   ring[ringPos] = h;
@@ -80,7 +97,10 @@ export function record(node: LazyNode): void {
   for (let i = 0; i < ins.length; i++) {
     const v = ins[i]!;
     if (v.node.trace === open) v.node.uses++;
-    else if (!isLeaf(v) && !open.foreign.some((f) => f.node === v.node)) { noteRecompute(v); open.foreign.push(v); }
+    else if (!isLeaf(v) && !open.foreign.some((f) => f.node === v.node)) {
+      noteRecompute(v);
+      open.foreign.push(v);
+    }
   }
   if (open.nodes.length === 0) open.startContext = context;
   open.append(node);
@@ -99,9 +119,16 @@ export function cut(reason: CutReason, requested: readonly LazyValue[], rethrow 
     const n = nodes[i]!;
     if ((n.uses === 0 && n.hint >= 0) || n.hint > 0) out[i] = 1;
   }
-  for (const p of t.written) { const n = p.value.node; if (n.trace === t) out[n.local] = 1; }
+  for (const p of t.written) {
+    const n = p.value.node;
+    if (n.trace === t) out[n.local] = 1;
+  }
   let asked = 0;
-  for (const v of requested) if (v.node.trace === t) { asked++; out[v.node.local] = 1; }
+  for (const v of requested)
+    if (v.node.trace === t) {
+      asked++;
+      out[v.node.local] = 1;
+    }
   const outputs: LazyNode[] = [];
   for (let i = 0; i < nodes.length; i++) if (out[i]) outputs.push(nodes[i]!);
   try {
@@ -109,7 +136,11 @@ export function cut(reason: CutReason, requested: readonly LazyValue[], rethrow 
     const again = t.foreign.filter((v) => !isLeaf(v));
     if (again.length) {
       const g = dfsGraph(again);
-      runGraph(g, [...new Set(again.map((v) => v.node))].sort((a, b) => g.indexOf(a) - g.indexOf(b)), { reason: "recompute", requested: again.length, rethrow });
+      runGraph(
+        g,
+        [...new Set(again.map((v) => v.node))].sort((a, b) => g.indexOf(a) - g.indexOf(b)),
+        { reason: "recompute", requested: again.length, rethrow },
+      );
     }
     runGraph(t, outputs, { reason, where, requested: asked, rethrow });
   } finally {
@@ -130,7 +161,9 @@ function noteRecompute(v: LazyValue): void {
   metrics.recomputes++;
   if (!warnedRecompute && !process.env.XLATORCH_QUIET) {
     warnedRecompute = true;
-    console.warn("[xlatorch] a value computed inside an earlier graph without being returned is needed again: it is computed once more, and that graph returns it from its next run on (torch.xla.metrics().recomputes counts these)");
+    console.warn(
+      "[xlatorch] a value computed inside an earlier graph without being returned is needed again: it is computed once more, and that graph returns it from its next run on (torch.xla.metrics().recomputes counts these)",
+    );
   }
   const n = v.node;
   if (n.originEntry) (n.originEntry as { learned: Set<number> }).learned.add(n.originLocal);
@@ -181,7 +214,10 @@ export function hint(v: LazyValue, h: 1 | -1): void {
 export function noteWrite(p: XlaPayload): void {
   const n = p.value.node;
   if (n.trace !== open) return;
-  if (p.writeTrace !== open.id) { p.writeTrace = open.id; open.written.push(p); }
+  if (p.writeTrace !== open.id) {
+    p.writeTrace = open.id;
+    open.written.push(p);
+  }
   p.usesAtWrite = n.uses;
 }
 

@@ -18,8 +18,7 @@ const DEVICES = ["cpu", "xla"] as const;
 /** float32 forward values computed in another order than PyTorch's. */
 const F32 = { rtol: 1e-5, atol: 1e-5 };
 const values = (y: any): torch.Tensor => (Array.isArray(y) ? y[0] : y);
-const onDevice = (a: unknown, device: string, f32: boolean): unknown =>
-  a instanceof torch.Tensor ? (f32 ? a.float() : a).to(device) : a;
+const onDevice = (a: unknown, device: string, f32: boolean): unknown => (a instanceof torch.Tensor ? (f32 ? a.float() : a).to(device) : a);
 
 describe("functional (PyTorch fixtures)", () => {
   for (const c of fx.functional) {
@@ -38,8 +37,13 @@ describe("functional (PyTorch fixtures)", () => {
         const y = call(a64);
         compareValue(y, c.out64, { device }, `${c.name} out (float64)`);
         expect(values(y).grad_fn?.name).toBe(c.grad_fn);
-        values(y).mul((decode(c.W) as torch.Tensor).to(device)).sum().backward();
-        c.grad_args.forEach((i: number, k: number) => compareValue((a64[i] as torch.Tensor).grad, c.grads[k], { device }, `${c.name} grad of arg ${i}`));
+        values(y)
+          .mul((decode(c.W) as torch.Tensor).to(device))
+          .sum()
+          .backward();
+        c.grad_args.forEach((i: number, k: number) =>
+          compareValue((a64[i] as torch.Tensor).grad, c.grads[k], { device }, `${c.name} grad of arg ${i}`),
+        );
       });
     }
   }
@@ -68,11 +72,15 @@ describe("modules: forward, gradients, running stats", () => {
         const x = (decode(c.input) as torch.Tensor).to(device).requires_grad_(true);
         const y = m(x);
         compareValue(y, c.out, { ...F32, device }, `${c.name} out`);
-        values(y).mul((decode(c.W) as torch.Tensor).to(device)).sum().backward();
+        values(y)
+          .mul((decode(c.W) as torch.Tensor).to(device))
+          .sum()
+          .backward();
         compareValue(x.grad, c.grad_input, { ...F32, device }, `${c.name} grad of input`);
         const params = Object.fromEntries(m.named_parameters());
         expect(Object.keys(params)).toEqual(Object.keys(c.param_grads));
-        for (const [name, g] of Object.entries(c.param_grads)) compareValue(params[name]!.grad, g as any, { ...F32, device }, `${c.name} grad of ${name}`);
+        for (const [name, g] of Object.entries(c.param_grads))
+          compareValue(params[name]!.grad, g as any, { ...F32, device }, `${c.name} grad of ${name}`);
         const after = Object.fromEntries(Object.entries(m.state_dict()).map(([k, v]) => [k, v.cpu()]));
         compareState(after, c.state_after, F32, `${c.name} state after forward`);
       });
@@ -114,7 +122,8 @@ describe("CNN training matches PyTorch's losses", () => {
         model.to(device);
         const opt = new optim.SGD(model.parameters(), { lr: c.lr, momentum: c.momentum });
         const lossFn = new (nn as any)[c.loss]() as nn.Module;
-        const X = (decode(c.X) as torch.Tensor).to(device), y = (decode(c.y) as torch.Tensor).to(device);
+        const X = (decode(c.X) as torch.Tensor).to(device),
+          y = (decode(c.y) as torch.Tensor).to(device);
         const losses: number[] = [];
         for (let i = 0; i < c.steps; i++) {
           opt.zero_grad();
@@ -144,16 +153,22 @@ describe("errors name the op and the shapes, as PyTorch's", () => {
   }
   it("the brief's example", () => {
     expect(() => nn.functional.conv2d(torch.zeros(1, 4, 5, 5), torch.zeros(8, 3, 3, 3))).toThrow(
-      "Given groups=1, weight of size [8, 3, 3, 3], expected input[1, 4, 5, 5] to have 3 channels, but got 4 channels instead");
+      "Given groups=1, weight of size [8, 3, 3, 3], expected input[1, 4, 5, 5] to have 3 channels, but got 4 channels instead",
+    );
     const conv = new nn.Conv2d(3, 8, 3);
     expect(() => conv(torch.zeros(1, 4, 5, 5))).toThrow("expected input[1, 4, 5, 5] to have 3 channels, but got 4 channels instead");
     expect(() => new nn.BatchNorm2d(3)(torch.zeros(2, 3, 4))).toThrow("expected 4D input (got 3D input)");
     expect(() => nn.functional.conv2d(torch.zeros(1, 3, 5, 5), torch.zeros(8, 3, 3))).toThrow(
-      "Expected 4-dimensional weight for 4-dimensional input [1, 3, 5, 5], but got 3-dimensional weight of size [8, 3, 3] instead");
-    expect(() => nn.functional.conv2d(torch.zeros(1, 3, 5, 5, { dtype: torch.float64 }), torch.zeros(8, 3, 3, 3))).toThrow("expected scalar type Double but found Float");
+      "Expected 4-dimensional weight for 4-dimensional input [1, 3, 5, 5], but got 3-dimensional weight of size [8, 3, 3] instead",
+    );
+    expect(() => nn.functional.conv2d(torch.zeros(1, 3, 5, 5, { dtype: torch.float64 }), torch.zeros(8, 3, 3, 3))).toThrow(
+      "expected scalar type Double but found Float",
+    );
     expect(() => nn.functional.max_pool2d(torch.zeros(1, 1, 4, 4), 2, { strid: 1 } as any)).toThrow(/unexpected keyword argument 'strid'/);
     // PyTorch prints a Python set here, in hash order.
-    expect(() => new nn.Conv2d(4, 8, 3, { padding_mode: "foo" as any })).toThrow(/^padding_mode must be one of \{.*'zeros'.*\}, but got padding_mode='foo'$/);
+    expect(() => new nn.Conv2d(4, 8, 3, { padding_mode: "foo" as any })).toThrow(
+      /^padding_mode must be one of \{.*'zeros'.*\}, but got padding_mode='foo'$/,
+    );
   });
 });
 
@@ -163,11 +178,16 @@ describe("more behaviour", () => {
     expect(m(torch.randn(1, 2, 4, 4), [10, 10]).shape).toEqual([1, 3, 10, 10]);
     expect(m(torch.randn(2, 4, 4), [3, 10, 9]).shape).toEqual([3, 10, 9]);
     expect(m(torch.randn(1, 2, 4, 4), [1, 3, 10, 9]).shape).toEqual([1, 3, 10, 9]);
-    expect(() => m(torch.randn(1, 2, 4, 4), [11, 10])).toThrow("requested an output size of [11, 10], but valid sizes range from [9, 9] to [10, 10] (for an input of torch.Size([4, 4]))");
-    expect(() => m(torch.randn(2, 4, 4), [1, 3, 10, 10])).toThrow("ConvTranspose2D: for 3D input, output_size must have 2 or 3 elements (got 4)");
+    expect(() => m(torch.randn(1, 2, 4, 4), [11, 10])).toThrow(
+      "requested an output size of [11, 10], but valid sizes range from [9, 9] to [10, 10] (for an input of torch.Size([4, 4]))",
+    );
+    expect(() => m(torch.randn(2, 4, 4), [1, 3, 10, 10])).toThrow(
+      "ConvTranspose2D: for 3D input, output_size must have 2 or 3 elements (got 4)",
+    );
   });
   it("empty batches", () => {
-    const w = torch.randn(4, 3, 3, 3, { requires_grad: true }), b = torch.randn(4, { requires_grad: true });
+    const w = torch.randn(4, 3, 3, 3, { requires_grad: true }),
+      b = torch.randn(4, { requires_grad: true });
     const y = nn.functional.conv2d(torch.randn(0, 3, 5, 5), w, b);
     expect(y.shape).toEqual([0, 4, 3, 3]);
     y.sum().backward();
@@ -176,10 +196,26 @@ describe("more behaviour", () => {
     expect(nn.functional.max_pool2d(torch.randn(0, 3, 5, 5), 2).shape).toEqual([0, 3, 2, 2]);
   });
   it("integer convolution stays integer, as on PyTorch's cpu", () => {
-    const x = torch.arange(50).reshape(1, 2, 5, 5), w = torch.arange(24).reshape(3, 2, 2, 2).sub(10);
+    const x = torch.arange(50).reshape(1, 2, 5, 5),
+      w = torch.arange(24).reshape(3, 2, 2, 2).sub(10);
     const y = nn.functional.conv2d(x, w, null, 2);
     expect(y.dtype).toBe(torch.int64);
-    expect(y.tolist()).toEqual([[[[-584, -688], [-1104, -1208]], [[408, 432], [528, 552]], [[1400, 1552], [2160, 2312]]]]);
+    expect(y.tolist()).toEqual([
+      [
+        [
+          [-584, -688],
+          [-1104, -1208],
+        ],
+        [
+          [408, 432],
+          [528, 552],
+        ],
+        [
+          [1400, 1552],
+          [2160, 2312],
+        ],
+      ],
+    ]);
   });
   it("PyTorch's call forms type-check and run", () => {
     const x = torch.randn(2, 3, 9, 9);

@@ -35,8 +35,12 @@ describe("random_split", () => {
 
 describe("collation and datasets", () => {
   class Squares extends Dataset<{ x: number; y: number[]; name: string }> {
-    __getitem__(i: number) { return { x: i, y: [i * i, i + 0.5], name: `item${i}` }; }
-    override __len__() { return 5; }
+    __getitem__(i: number) {
+      return { x: i, y: [i * i, i + 0.5], name: `item${i}` };
+    }
+    override __len__() {
+      return 5;
+    }
   }
   it("collates numbers, nested arrays and objects like default_collate", () => {
     const [b] = [...new DataLoader(new Squares(), { batch_size: 3 })];

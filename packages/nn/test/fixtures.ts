@@ -12,7 +12,8 @@ export { compareValue, torch, type Json };
 const FILE = fileURLToPath(new URL("../../../tests/fixtures/nn.json", import.meta.url));
 export const fixtures: Record<string, any> = JSON.parse(readFileSync(FILE, "utf8"));
 
-const special = (v: number | string) => (typeof v === "number" ? v : v === "nan" ? NaN : v === "inf" ? Infinity : v === "-inf" ? -Infinity : Number(v));
+const special = (v: number | string) =>
+  typeof v === "number" ? v : v === "nan" ? NaN : v === "inf" ? Infinity : v === "-inf" ? -Infinity : Number(v);
 
 /** Fixture JSON -> JS values: {"t": ...} becomes a cpu Tensor, arrays and objects recursively. */
 export function decode(v: any): any {
@@ -49,8 +50,14 @@ export const EXACT = { rtol: 0, atol: 0 };
 /** PyTorch's float32 results computed in another order: rtol 1e-5 as the brief asks. */
 export const CLOSE = { rtol: 1e-5, atol: 1e-6 };
 
-export function compareState(actual: Record<string, torch.Tensor>, expected: Record<string, Json>, tol: { rtol: number; atol: number }, path: string): void {
-  const ak = Object.keys(actual), ek = Object.keys(expected);
+export function compareState(
+  actual: Record<string, torch.Tensor>,
+  expected: Record<string, Json>,
+  tol: { rtol: number; atol: number },
+  path: string,
+): void {
+  const ak = Object.keys(actual),
+    ek = Object.keys(expected);
   if (ak.join() !== ek.join()) throw new Error(`${path}: state_dict keys differ: expected [${ek.join(", ")}], got [${ak.join(", ")}]`);
   for (const k of ek) compareValue(actual[k], expected[k]!, tol, `${path} ${k}`);
 }

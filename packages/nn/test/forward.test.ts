@@ -43,7 +43,9 @@ describe("nn.functional", () => {
       compareValue(y, c.out, tol, `${c.name} out`);
       if (c.W) {
         backwardWeighted(y, c.W);
-        c.grad_args.forEach((i: number, k: number) => compareValue((args[i] as torch.Tensor).grad, c.grads[k], tol, `${c.name} grad of arg ${i}`));
+        c.grad_args.forEach((i: number, k: number) =>
+          compareValue((args[i] as torch.Tensor).grad, c.grads[k], tol, `${c.name} grad of arg ${i}`),
+        );
       }
     });
   }

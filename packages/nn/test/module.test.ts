@@ -16,7 +16,9 @@ class Block extends nn.Module {
     this.register_buffer("scale", torch.ones(1));
     this.register_buffer("cache", torch.zeros(2), { persistent: false });
   }
-  override forward(x: Tensor): Tensor { return this.norm(this.proj(x)).mul(this.scale); }
+  override forward(x: Tensor): Tensor {
+    return this.norm(this.proj(x)).mul(this.scale);
+  }
 }
 
 class Net extends nn.Module {
@@ -68,7 +70,12 @@ describe("structure matches PyTorch", () => {
   });
   it("forward through the whole model", () => {
     net.eval();
-    const [a, b] = net(torch.tensor([[1, 2, 0], [3, 3, 9]]));
+    const [a, b] = net(
+      torch.tensor([
+        [1, 2, 0],
+        [3, 3, 9],
+      ]),
+    );
     expect(a.shape).toEqual([2, 3]);
     expect(b.shape).toEqual([2, 2]);
   });
@@ -86,8 +93,14 @@ describe("callable instances", () => {
   });
   it("attributes named like Function's read-only members can be set", () => {
     class Named extends nn.Module {
-      constructor() { super(); (this as any).name = "encoder"; (this as any).length = 3; }
-      override forward(x: Tensor) { return x; }
+      constructor() {
+        super();
+        (this as any).name = "encoder";
+        (this as any).length = 3;
+      }
+      override forward(x: Tensor) {
+        return x;
+      }
     }
     const m = new Named();
     expect((m as any).name).toBe("encoder");
@@ -104,8 +117,14 @@ describe("hooks", () => {
   it("pre-hooks replace inputs, forward hooks replace outputs, handles remove", () => {
     const m = new nn.Linear(2, 2);
     const seen: string[] = [];
-    const h1 = m.register_forward_pre_hook((_mod, input) => { seen.push("pre"); return [(input[0] as Tensor).mul(0)]; });
-    const h2 = m.register_forward_hook((_mod, _input, output) => { seen.push("post"); return output.add(1); });
+    const h1 = m.register_forward_pre_hook((_mod, input) => {
+      seen.push("pre");
+      return [(input[0] as Tensor).mul(0)];
+    });
+    const h2 = m.register_forward_hook((_mod, _input, output) => {
+      seen.push("post");
+      return output.add(1);
+    });
     const y = m(torch.ones(1, 2));
     expect(seen).toEqual(["pre", "post"]);
     expect(y.tolist()).toEqual([m.bias!.add(1).tolist()]);
@@ -156,7 +175,10 @@ describe("modes, gradients, conversions", () => {
     expect(bn.running_mean!.dtype).toBe(torch.float64);
     expect(bn.num_batches_tracked!.dtype).toBe(torch.int64);
     m.train();
-    m(torch.linspace(0, 1, 6, { dtype: torch.float64 }).reshape(3, 2)).pow(2).sum().backward();
+    m(torch.linspace(0, 1, 6, { dtype: torch.float64 }).reshape(3, 2))
+      .pow(2)
+      .sum()
+      .backward();
     const w0 = (m[0] as nn.Linear).weight.clone();
     opt.step();
     expect((m[0] as nn.Linear).weight.sub(w0).abs().sum().item()).toBeGreaterThan(0);
@@ -175,7 +197,8 @@ describe("state_dict / load_state_dict", () => {
     expect(b.state_dict({ keep_vars: true })["proj.weight"]).toBe(b.proj.weight);
   });
   it("loads values in place", () => {
-    const a = new nn.Linear(3, 2), b = new nn.Linear(3, 2);
+    const a = new nn.Linear(3, 2),
+      b = new nn.Linear(3, 2);
     const w = b.weight;
     const r = b.load_state_dict(a.state_dict());
     expect(r).toEqual({ missing_keys: [], unexpected_keys: [] });
@@ -187,10 +210,15 @@ describe("state_dict / load_state_dict", () => {
     const m = new nn.Sequential(new nn.Linear(3, 2));
     const sd = m.state_dict();
     expect(() => m.load_state_dict({ "0.weight": sd["0.weight"]!, extra: torch.zeros(1) })).toThrow(
-      'Error(s) in loading state_dict for Sequential:\n\tMissing key(s) in state_dict: "0.bias". \n\tUnexpected key(s) in state_dict: "extra". ');
+      'Error(s) in loading state_dict for Sequential:\n\tMissing key(s) in state_dict: "0.bias". \n\tUnexpected key(s) in state_dict: "extra". ',
+    );
     expect(() => m.load_state_dict({ ...sd, "0.bias": torch.zeros(3) })).toThrow(
-      "size mismatch for 0.bias: copying a param with shape torch.Size([3]) from checkpoint, the shape in current model is torch.Size([2]).");
-    expect(m.load_state_dict({ "0.bias": torch.zeros(2), extra: torch.zeros(1) }, false)).toEqual({ missing_keys: ["0.weight"], unexpected_keys: ["extra"] });
+      "size mismatch for 0.bias: copying a param with shape torch.Size([3]) from checkpoint, the shape in current model is torch.Size([2]).",
+    );
+    expect(m.load_state_dict({ "0.bias": torch.zeros(2), extra: torch.zeros(1) }, false)).toEqual({
+      missing_keys: ["0.weight"],
+      unexpected_keys: ["extra"],
+    });
   });
 });
 
@@ -225,7 +253,9 @@ describe("registration", () => {
 
 describe("containers", () => {
   it("Sequential: index, negative index, slice, iterate, append, named entries", () => {
-    const a = new nn.Linear(2, 3), b = new nn.ReLU(), c = new nn.Linear(3, 1);
+    const a = new nn.Linear(2, 3),
+      b = new nn.ReLU(),
+      c = new nn.Linear(3, 1);
     const seq = new nn.Sequential(a, b);
     expect(seq[0]).toBe(a);
     expect(seq.getitem(-1)).toBe(b);
@@ -277,24 +307,36 @@ describe("errors name what is wrong", () => {
   it("unknown option names throw", () => {
     expect(() => new nn.Linear(3, 2, { bais: false } as any)).toThrow(/Linear\(\) got an unexpected keyword argument 'bais'/);
     expect(() => new nn.CrossEntropyLoss({ ignore: 1 } as any)).toThrow(/unexpected keyword argument 'ignore'/);
-    expect(() => nn.functional.cross_entropy(torch.zeros(2, 3), torch.tensor([0, 1]), { smoothing: 0.1 } as any)).toThrow(/cross_entropy\(\) got an unexpected keyword argument 'smoothing'/);
-    expect(() => new optim.Adam(new nn.Linear(1, 1).parameters(), { lr: 0.1, beta: [0.9, 0.99] } as any)).toThrow(/Adam\(\) got an unexpected keyword argument 'beta'/);
+    expect(() => nn.functional.cross_entropy(torch.zeros(2, 3), torch.tensor([0, 1]), { smoothing: 0.1 } as any)).toThrow(
+      /cross_entropy\(\) got an unexpected keyword argument 'smoothing'/,
+    );
+    expect(() => new optim.Adam(new nn.Linear(1, 1).parameters(), { lr: 0.1, beta: [0.9, 0.99] } as any)).toThrow(
+      /Adam\(\) got an unexpected keyword argument 'beta'/,
+    );
     expect(() => new nn.Dropout(0.5, false, true as any)).toThrow(/takes from 1 to 3 positional arguments but 4 were given/); // PyTorch: _DropoutNd.__init__() takes from 1 to 3 ... (self counted)
   });
   it("shape and value errors", () => {
     expect(() => new nn.BatchNorm1d(3)(torch.zeros(2, 3, 4, 5))).toThrow(/expected 2D or 3D input \(got 4D input\)/);
     expect(() => new nn.BatchNorm1d(3)(torch.zeros(1, 3))).toThrow(/Expected more than 1 value per channel when training/);
-    expect(() => nn.functional.cross_entropy(torch.zeros(3, 4), torch.tensor([0, 1]))).toThrow(/Expected input batch_size \(3\) to match target batch_size \(2\)/);
-    expect(() => nn.functional.layer_norm(torch.zeros(2, 3), [4])).toThrow(/Given normalized_shape=\[4\], expected input with shape \[\*, 4\], but got input of size\[2, 3\]/);
+    expect(() => nn.functional.cross_entropy(torch.zeros(3, 4), torch.tensor([0, 1]))).toThrow(
+      /Expected input batch_size \(3\) to match target batch_size \(2\)/,
+    );
+    expect(() => nn.functional.layer_norm(torch.zeros(2, 3), [4])).toThrow(
+      /Given normalized_shape=\[4\], expected input with shape \[\*, 4\], but got input of size\[2, 3\]/,
+    );
     expect(() => new nn.Dropout(1.5)).toThrow(/dropout probability has to be between 0 and 1, but got 1.5/);
     expect(() => new nn.MSELoss({ reduction: "avg" as any })).toThrow(/avg is not a valid value for reduction/);
-    expect(() => nn.functional.embedding(torch.zeros(2), torch.zeros(3, 2))).toThrow(/'indices' to have one of the following scalar types: Long, Int/);
+    expect(() => nn.functional.embedding(torch.zeros(2), torch.zeros(3, 2))).toThrow(
+      /'indices' to have one of the following scalar types: Long, Int/,
+    );
   });
   it("optimizer construction errors", () => {
     const ps = new nn.Linear(1, 1).parameters();
     expect(() => new optim.SGD([])).toThrow(/optimizer got an empty parameter list/);
     expect(() => new optim.SGD(ps)).toThrow(/required optimization parameter lr/);
-    expect(() => new optim.SGD([{ params: ps }, { params: ps }], { lr: 1 })).toThrow(/some parameters appear in more than one parameter group/);
+    expect(() => new optim.SGD([{ params: ps }, { params: ps }], { lr: 1 })).toThrow(
+      /some parameters appear in more than one parameter group/,
+    );
     expect(() => new optim.SGD(ps, { lr: 1, nesterov: true })).toThrow(/Nesterov momentum requires a momentum and zero dampening/);
     expect(() => new optim.Adam(ps, { betas: [1.0, 0.9] })).toThrow(/Invalid beta parameter at index 0: 1/);
     expect(() => new optim.SGD(ps[0] as any, { lr: 1 })).toThrow(/iterable of Tensors or dicts/);
@@ -305,10 +347,14 @@ describe("optimizer state", () => {
   it("param groups take their own options over the defaults", () => {
     const m = new nn.Sequential(new nn.Linear(2, 2), new nn.Linear(2, 1));
     const opt = new optim.SGD([{ params: m[0]!.parameters() }, { params: m[1]!.parameters(), lr: 0.5 }], { lr: 0.1, momentum: 0.9 });
-    expect(opt.param_groups.map((g) => [g.lr, g.momentum])).toEqual([[0.1, 0.9], [0.5, 0.9]]);
+    expect(opt.param_groups.map((g) => [g.lr, g.momentum])).toEqual([
+      [0.1, 0.9],
+      [0.5, 0.9],
+    ]);
   });
   it("state_dict / load_state_dict resumes training identically", () => {
-    const data = torch.linspace(-1, 1, 12).reshape(6, 2), target = torch.linspace(0, 1, 6).reshape(6, 1);
+    const data = torch.linspace(-1, 1, 12).reshape(6, 2),
+      target = torch.linspace(0, 1, 6).reshape(6, 1);
     const run = (m: nn.Module, o: optim.Optimizer) => {
       o.zero_grad();
       const loss = nn.functional.mse_loss(m(data), target);
@@ -316,9 +362,12 @@ describe("optimizer state", () => {
       o.step();
       return loss.item();
     };
-    const m1 = new nn.Linear(2, 1), o1 = new optim.Adam(m1.parameters(), { lr: 0.05, amsgrad: true });
-    run(m1, o1); run(m1, o1);
-    const m2 = new nn.Linear(2, 1), o2 = new optim.Adam(m2.parameters(), { lr: 0.9 });
+    const m1 = new nn.Linear(2, 1),
+      o1 = new optim.Adam(m1.parameters(), { lr: 0.05, amsgrad: true });
+    run(m1, o1);
+    run(m1, o1);
+    const m2 = new nn.Linear(2, 1),
+      o2 = new optim.Adam(m2.parameters(), { lr: 0.9 });
     m2.load_state_dict(m1.state_dict());
     o2.load_state_dict(o1.state_dict());
     expect(o2.param_groups[0]!.lr).toBe(0.05);
@@ -329,7 +378,12 @@ describe("optimizer state", () => {
   it("closure: step(closure) returns its loss", () => {
     const m = new nn.Linear(1, 1);
     const opt = new optim.SGD(m.parameters(), { lr: 0.1 });
-    const loss = opt.step(() => { opt.zero_grad(); const l = m(torch.ones(1, 1)).sum(); l.backward(); return l; });
+    const loss = opt.step(() => {
+      opt.zero_grad();
+      const l = m(torch.ones(1, 1)).sum();
+      l.backward();
+      return l;
+    });
     expect(loss).toBeInstanceOf(torch.Tensor);
   });
 });

@@ -29,7 +29,8 @@ describe("seeded construction matches PyTorch bit for bit", () => {
 });
 
 type T = torch.Tensor;
-const onDevice = (v: any, device: string): any => (v === null || v === undefined ? v : Array.isArray(v) ? v.map((e) => onDevice(e, device)) : (v as T).to(device));
+const onDevice = (v: any, device: string): any =>
+  v === null || v === undefined ? v : Array.isArray(v) ? v.map((e) => onDevice(e, device)) : (v as T).to(device);
 const cpu = (t: T | null | undefined) => (t ? t.cpu() : t);
 
 function runCase(c: any, device: string): void {
@@ -49,15 +50,19 @@ function runCase(c: any, device: string): void {
   const results: T[] = cell ? (Array.isArray(y) ? y : [y]) : [y[0], ...(Array.isArray(y[1]) ? y[1] : [y[1]])];
   for (const r of results) expect(r.device.type).toBe(device);
   compareValue(cpu(results[0]), c.out, tol, `${c.name} output`);
-  if (cell) { if (c.c_n) compareValue(cpu(results[1]), c.c_n, tol, `${c.name} c'`); }
-  else {
+  if (cell) {
+    if (c.c_n) compareValue(cpu(results[1]), c.c_n, tol, `${c.name} c'`);
+  } else {
     compareValue(cpu(results[1]), c.h_n, tol, `${c.name} h_n`);
     if (c.c_n) compareValue(cpu(results[2]), c.c_n, tol, `${c.name} c_n`);
   }
   expect(results.length).toBe(1 + (cell ? 0 : 1) + (c.c_n ? 1 : 0));
   if (!grads) return;
   const W = (decode(c.W) as T[]).map((w) => w.to(device));
-  results.map((r, i) => r.mul(W[i]!).sum()).reduce((a, b) => a.add(b)).backward();
+  results
+    .map((r, i) => r.mul(W[i]!).sum())
+    .reduce((a, b) => a.add(b))
+    .backward();
   compareValue(cpu(x.grad), c.grads.input, tol, `${c.name} grad of input`);
   if (c.grads.hx) compareValue(cpu(Array.isArray(hx) ? hx[0].grad : (hx as T).grad), c.grads.hx, tol, `${c.name} grad of hx`);
   if (c.grads.cx) compareValue(cpu((hx as T[])[1]!.grad), c.grads.cx, tol, `${c.name} grad of cx`);
@@ -77,8 +82,19 @@ describe("RNN module behaviour", () => {
     torch.manual_seed(0);
     const lstm = new nn.LSTM(10, 20, 2);
     expect(lstm.all_weights.map((ws) => ws.map((w) => w.shape.join("x")))).toEqual([
-      ["80x10", "80x20", "80", "80"], ["80x20", "80x20", "80", "80"]]);
-    expect(lstm._flat_weights_names).toEqual(["weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0", "weight_ih_l1", "weight_hh_l1", "bias_ih_l1", "bias_hh_l1"]);
+      ["80x10", "80x20", "80", "80"],
+      ["80x20", "80x20", "80", "80"],
+    ]);
+    expect(lstm._flat_weights_names).toEqual([
+      "weight_ih_l0",
+      "weight_hh_l0",
+      "bias_ih_l0",
+      "bias_hh_l0",
+      "weight_ih_l1",
+      "weight_hh_l1",
+      "bias_ih_l1",
+      "bias_hh_l1",
+    ]);
   });
 
   it("keyword and positional arguments", () => {
@@ -100,7 +116,9 @@ describe("RNN module behaviour", () => {
     expect(() => lstm(torch.randn(5, 2, 4))).toThrow("input.size(-1) must be equal to input_size. Expected 3, got 4");
     expect(() => lstm(torch.randn(1, 5, 2, 3))).toThrow("input must have 3 dimensions, got 5");
     expect(() => lstm(x, [torch.zeros(2, 3, 4), torch.zeros(2, 2, 4)])).toThrow("Expected hidden[0] size (2, 2, 4), got [2, 3, 4]");
-    expect(() => lstm(x, [torch.zeros(2, 2, 4), torch.zeros(2, 4)])).toThrow("For batched 3-D input, hx and cx should also be 3-D but got (3-D, 2-D) tensors");
+    expect(() => lstm(x, [torch.zeros(2, 2, 4), torch.zeros(2, 4)])).toThrow(
+      "For batched 3-D input, hx and cx should also be 3-D but got (3-D, 2-D) tensors",
+    );
     const gru = new nn.GRU(3, 4);
     expect(() => gru(x, torch.zeros(2, 4))).toThrow("For batched 3-D input, hx should also be 3-D but got 2-D tensor");
     expect(() => gru(torch.randn(5, 3), torch.zeros(1, 1, 4))).toThrow("For unbatched 2-D input, hx should also be 2-D but got 3-D tensor");
@@ -108,15 +126,20 @@ describe("RNN module behaviour", () => {
     const cell = new nn.LSTMCell(3, 4);
     expect(() => cell(torch.randn(2, 2, 3))).toThrow("LSTMCell: Expected input to be 1-D or 2-D but received 3-D tensor");
     expect(() => cell(torch.randn(2, 5))).toThrow("input has inconsistent input_size: got 5 expected 3");
-    expect(() => cell(torch.randn(2, 3), [torch.zeros(3, 4), torch.zeros(2, 4)])).toThrow("Input batch size 2 doesn't match hidden0 batch size 3");
-    expect(() => cell(torch.randn(2, 3), [torch.zeros(2, 4), torch.zeros(2, 5)])).toThrow("hidden1 has inconsistent hidden_size: got 5, expected 4");
+    expect(() => cell(torch.randn(2, 3), [torch.zeros(3, 4), torch.zeros(2, 4)])).toThrow(
+      "Input batch size 2 doesn't match hidden0 batch size 3",
+    );
+    expect(() => cell(torch.randn(2, 3), [torch.zeros(2, 4), torch.zeros(2, 5)])).toThrow(
+      "hidden1 has inconsistent hidden_size: got 5, expected 4",
+    );
   });
 
   it("dropout applies in training mode only", () => {
     torch.manual_seed(0);
     const gru = new nn.GRU(3, 4, 2, { dropout: 0.5 });
     const x = torch.randn(4, 2, 3);
-    const [a] = gru.eval()(x), [b] = gru(x);
+    const [a] = gru.eval()(x),
+      [b] = gru(x);
     expect(a.sub(b).abs().max().item()).toBe(0);
     const [c] = gru.train()(x);
     expect(c.sub(a).abs().max().item()).toBeGreaterThan(0);

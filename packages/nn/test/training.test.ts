@@ -11,11 +11,21 @@ describe("training loops", () => {
       const model = build(c.spec) as nn.Module;
       const opt = new (optim as any)[c.optim](model.parameters(), c.optim_kwargs) as optim.Optimizer;
       const lossFn = build(c.loss) as nn.Module;
-      const sched = c.sched ? new (optim.lr_scheduler as any)[c.sched.name](opt, ...(c.sched.args ?? []), ...(Object.keys(c.sched.kwargs ?? {}).length ? [c.sched.kwargs] : [])) : null;
-      const X = decode(c.X) as torch.Tensor, y = decode(c.y) as torch.Tensor;
-      const losses: number[] = [], lrs: number[] = [];
+      const sched = c.sched
+        ? new (optim.lr_scheduler as any)[c.sched.name](
+            opt,
+            ...(c.sched.args ?? []),
+            ...(Object.keys(c.sched.kwargs ?? {}).length ? [c.sched.kwargs] : []),
+          )
+        : null;
+      const X = decode(c.X) as torch.Tensor,
+        y = decode(c.y) as torch.Tensor;
+      const losses: number[] = [],
+        lrs: number[] = [];
       for (let epoch = 0; epoch < c.steps; epoch++) {
-        const batches: Iterable<torch.Tensor[]> = c.loader ? new utils.data.DataLoader(new utils.data.TensorDataset(X, y), c.loader) : [[X, y]];
+        const batches: Iterable<torch.Tensor[]> = c.loader
+          ? new utils.data.DataLoader(new utils.data.TensorDataset(X, y), c.loader)
+          : [[X, y]];
         for (const [xb, yb] of batches) {
           opt.zero_grad();
           const loss = lossFn(model(xb), yb) as torch.Tensor;
@@ -24,7 +34,10 @@ describe("training loops", () => {
           opt.step();
           losses.push(loss.item() as number);
         }
-        if (sched) { sched.step(); lrs.push(sched.get_last_lr()[0]!); }
+        if (sched) {
+          sched.step();
+          lrs.push(sched.get_last_lr()[0]!);
+        }
       }
       compareValue(losses, c.losses, { rtol: 1e-5, atol: 1e-6 }, `${c.name} losses`);
       compareValue(lrs, c.lrs, { rtol: 1e-12, atol: 0 }, `${c.name} lrs`);
@@ -51,7 +64,11 @@ describe("lr schedulers", () => {
       const args = c.lambda ? [(e: number) => c.lambda.base ** e, ...c.args] : c.args;
       const s = Object.keys(c.kwargs).length ? new Cls(opt, ...args, c.kwargs) : new Cls(opt, ...args);
       const lrs = [s.get_last_lr()[0]];
-      for (let i = 0; i < c.steps; i++) { opt.step(); s.step(); lrs.push(s.get_last_lr()[0]); }
+      for (let i = 0; i < c.steps; i++) {
+        opt.step();
+        s.step();
+        lrs.push(s.get_last_lr()[0]);
+      }
       compareValue(lrs, c.lrs, { rtol: 1e-12, atol: 1e-15 }, c.name);
     });
   }
@@ -91,11 +108,20 @@ describe("clip_grad", () => {
   for (const c of fixtures.clip_grad) {
     it(`clip_grad_norm_ max_norm=${c.max_norm} norm_type=${c.norm_type}`, () => {
       const grads = decode(c.grads) as torch.Tensor[];
-      const ps = grads.map((g) => { const p = new nn.Parameter(torch.zeros_like(g)); p.grad = g.clone(); return p; });
+      const ps = grads.map((g) => {
+        const p = new nn.Parameter(torch.zeros_like(g));
+        p.grad = g.clone();
+        return p;
+      });
       const normType = c.norm_type === "inf" ? Infinity : c.norm_type;
       const total = nn.utils.clip_grad_norm_(ps, c.max_norm, normType);
       compareValue(total, c.total, CLOSE, "total norm");
-      compareValue(ps.map((p) => p.grad), c.clipped, CLOSE, "clipped grads");
+      compareValue(
+        ps.map((p) => p.grad),
+        c.clipped,
+        CLOSE,
+        "clipped grads",
+      );
     });
   }
   it("clip_grad_value_", () => {

@@ -18,7 +18,8 @@ describe("training on xla", () => {
       const params = model.parameters();
       const opt = new (optim as any)[c.optim](params, c.optim_kwargs) as optim.Optimizer;
       const lossFn = build(c.loss) as nn.Module;
-      const X = (decode(c.X) as torch.Tensor).to("xla"), y = (decode(c.y) as torch.Tensor).to("xla");
+      const X = (decode(c.X) as torch.Tensor).to("xla"),
+        y = (decode(c.y) as torch.Tensor).to("xla");
       const losses: number[] = [];
       for (let i = 0; i < c.steps; i++) {
         opt.zero_grad();
@@ -28,7 +29,8 @@ describe("training on xla", () => {
         losses.push(loss.item() as number);
       }
       expect(model.parameters().every((p, i) => p === params[i] && p.device.type === "xla")).toBe(true);
-      for (const s of opt.state.values()) for (const v of Object.values(s)) if (v instanceof torch.Tensor && v.ndim > 0) expect(v.device.type).toBe("xla");
+      for (const s of opt.state.values())
+        for (const v of Object.values(s)) if (v instanceof torch.Tensor && v.ndim > 0) expect(v.device.type).toBe("xla");
       compareValue(losses, c.losses, { rtol: 1e-5, atol: 1e-6 }, `${name} losses`);
       const cpuState = Object.fromEntries(Object.entries(model.state_dict()).map(([k, v]) => [k, v.cpu()]));
       compareState(cpuState, c.state, CLOSE, `${name} parameters`);

@@ -243,7 +243,8 @@ export class PjrtApi {
 }
 
 function checkVersion(path: string, v: PjrtApiVersion): void {
-  const ours = `this binding was written for ${fmt(PJRT_HEADER_VERSION)} and accepts ` +
+  const ours =
+    `this binding was written for ${fmt(PJRT_HEADER_VERSION)} and accepts ` +
     `${PJRT_HEADER_VERSION.major}.${PJRT_MIN_SUPPORTED_MINOR} or newer`;
   if (v.major !== PJRT_HEADER_VERSION.major) {
     throw new PjrtError(
@@ -253,11 +254,10 @@ function checkVersion(path: string, v: PjrtApiVersion): void {
     );
   }
   if (v.minor < PJRT_MIN_SUPPORTED_MINOR) {
-    throw new PjrtError(
-      AbslCode.FAILED_PRECONDITION,
-      `plugin ${path} implements PJRT C API ${fmt(v)}, which is too old; ${ours}`,
-      { call: LOAD_CALL, path },
-    );
+    throw new PjrtError(AbslCode.FAILED_PRECONDITION, `plugin ${path} implements PJRT C API ${fmt(v)}, which is too old; ${ours}`, {
+      call: LOAD_CALL,
+      path,
+    });
   }
 }
 

@@ -482,7 +482,10 @@ export class PjrtClient {
         try {
           const n = s.size("serialized_bytes_size");
           if (n === 0) {
-            throw new PjrtError(AbslCode.INTERNAL, `the plugin serialised ${exe.name} to no bytes`, { call: "PJRT_Executable_Serialize", path: api.path });
+            throw new PjrtError(AbslCode.INTERNAL, `the plugin serialised ${exe.name} to no bytes`, {
+              call: "PJRT_Executable_Serialize",
+              path: api.path,
+            });
           }
           const v = viewAt(s.ptr("serialized_bytes"), n);
           return new Uint8Array(v.buffer, v.byteOffset, n).slice();
@@ -502,7 +505,10 @@ export class PjrtClient {
   deserializeAndLoad(bytes: Uint8Array, name?: string): PjrtExecutable {
     this.checkAlive();
     if (bytes.length === 0) {
-      throw new PjrtError(AbslCode.INVALID_ARGUMENT, "no bytes to deserialise", { call: "PJRT_Executable_DeserializeAndLoad", path: this.api.path });
+      throw new PjrtError(AbslCode.INVALID_ARGUMENT, "no bytes to deserialise", {
+        call: "PJRT_Executable_DeserializeAndLoad",
+        path: this.api.path,
+      });
     }
     const exeName = name ?? `module #${++this.compiles}`;
     const api = this.api;

@@ -244,7 +244,10 @@ export function discoverPjrtPlugin(env: Env, probe: FsProbe = nodeFsProbe): Disc
     const i = PRIORITY.indexOf(c.name);
     return i < 0 ? PRIORITY.length : i;
   };
-  const sorted = configured.map((c, i) => ({ c, i })).sort((a, b) => rank(a.c) - rank(b.c) || a.i - b.i).map((x) => x.c);
+  const sorted = configured
+    .map((c, i) => ({ c, i }))
+    .sort((a, b) => rank(a.c) - rank(b.c) || a.i - b.i)
+    .map((x) => x.c);
   const plugin = sorted[0]!;
   return found(plugin, sorted, `configured by ${plugin.source}: ${plugin.path}`);
 }

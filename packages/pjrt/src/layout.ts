@@ -55,10 +55,7 @@ export interface StructDef<F extends string = string> {
 type FieldSpec = readonly [string, CType | StructDef];
 
 /** Lays out a C struct from its fields in declaration order. */
-export function defineStruct<const S extends readonly FieldSpec[]>(
-  name: string,
-  specs: S,
-): StructDef<S[number][0]> {
+export function defineStruct<const S extends readonly FieldSpec[]>(name: string, specs: S): StructDef<S[number][0]> {
   let offset = 0;
   let align = 1;
   let end = 0;
@@ -80,7 +77,10 @@ export function alignUp(n: number, a: number): number {
 }
 
 /** Every PJRT argument struct starts with these two fields. */
-const HEAD = [["struct_size", "size_t"], ["extension_start", "ptr"]] as const;
+const HEAD = [
+  ["struct_size", "size_t"],
+  ["extension_start", "ptr"],
+] as const;
 
 function args<const S extends readonly FieldSpec[]>(name: string, specs: S) {
   return defineStruct(name, [...HEAD, ...specs] as const);
@@ -201,21 +201,16 @@ export const PJRT_Executable_NumOutputs_Args = args("PJRT_Executable_NumOutputs_
   ["executable", "ptr"],
   ["num_outputs", "size_t"],
 ]);
-export const PJRT_LoadedExecutable_Destroy_Args = args("PJRT_LoadedExecutable_Destroy_Args", [
-  ["executable", "ptr"],
-]);
+export const PJRT_LoadedExecutable_Destroy_Args = args("PJRT_LoadedExecutable_Destroy_Args", [["executable", "ptr"]]);
 export const PJRT_LoadedExecutable_GetExecutable_Args = args("PJRT_LoadedExecutable_GetExecutable_Args", [
   ["loaded_executable", "ptr"],
   ["executable", "ptr"],
 ]);
-export const PJRT_LoadedExecutable_AddressableDevices_Args = args(
-  "PJRT_LoadedExecutable_AddressableDevices_Args",
-  [
-    ["executable", "ptr"],
-    ["addressable_devices", "ptr"],
-    ["num_addressable_devices", "size_t"],
-  ],
-);
+export const PJRT_LoadedExecutable_AddressableDevices_Args = args("PJRT_LoadedExecutable_AddressableDevices_Args", [
+  ["executable", "ptr"],
+  ["addressable_devices", "ptr"],
+  ["num_addressable_devices", "size_t"],
+]);
 
 /** Executable_Serialize: the bytes live until `serialized_executable_deleter(serialized_executable)` is called. */
 export const PJRT_Executable_Serialize_Args = args("PJRT_Executable_Serialize_Args", [

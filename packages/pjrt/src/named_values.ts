@@ -70,9 +70,7 @@ export function encodeNamedValues(arena: Arena, options: ClientOptions): { addr:
         s.set("type", NamedValueType.kFloat).setUnion("value", "float", enc.value).set("value_size", 1);
         break;
       case "int64list":
-        s.set("type", NamedValueType.kInt64List)
-          .setUnion("value", "ptr", arena.int64Array(enc.value))
-          .set("value_size", enc.value.length);
+        s.set("type", NamedValueType.kInt64List).setUnion("value", "ptr", arena.int64Array(enc.value)).set("value_size", enc.value.length);
         break;
     }
   });

@@ -128,7 +128,9 @@ export class PjrtRuntime implements Runtime {
       const real = fs.realpathSync(this.pluginPath);
       const st = fs.statSync(real);
       plugin = `${real} ${st.size} ${Math.floor(st.mtimeMs)}`;
-    } catch { /* the path as given */ }
+    } catch {
+      /* the path as given */
+    }
     return JSON.stringify({
       runtime: "pjrt",
       platform: this.platform,
@@ -212,7 +214,8 @@ function openPlugin(pluginPath: string, origin: string | undefined, env: Env, op
 /** `module @name`, else the first `func.func @name`, of MLIR text (quotes dropped). */
 export function symbolNameOf(text: string): string | undefined {
   const sym = String.raw`@(?:"([^"]*)"|([\w$.-]+))`;
-  const m = new RegExp(String.raw`^\s*module\s+${sym}`, "m").exec(text) ??
+  const m =
+    new RegExp(String.raw`^\s*module\s+${sym}`, "m").exec(text) ??
     new RegExp(String.raw`func\.func\s+(?:(?:public|private|nested)\s+)?${sym}`).exec(text);
   return m ? (m[1] ?? m[2]) : undefined;
 }

@@ -76,10 +76,7 @@ describe("configured plugins", () => {
 
   it("accepts a ':'-separated list and TPU_LIBRARY_PATH, ignoring missing entries", () => {
     const fs = memFs(["/a/pjrt_c_api_cuda_plugin.so", "/t/libtpu.so"]);
-    const found = findConfiguredPlugins(
-      { PJRT_PLUGIN_LIBRARY_PATH: "/missing:/a", TPU_LIBRARY_PATH: "/t/libtpu.so" },
-      fs,
-    );
+    const found = findConfiguredPlugins({ PJRT_PLUGIN_LIBRARY_PATH: "/missing:/a", TPU_LIBRARY_PATH: "/t/libtpu.so" }, fs);
     expect(found).toEqual([
       { name: "cuda", path: "/a/pjrt_c_api_cuda_plugin.so", source: "PJRT_PLUGIN_LIBRARY_PATH" },
       { name: "tpu", path: "/t/libtpu.so", source: "TPU_LIBRARY_PATH" },
@@ -157,9 +154,7 @@ describe("discoverPjrtPlugin", () => {
   it("without PJRT_DEVICE prefers tpu, then cuda, among configured plugins", () => {
     const fs = memFs(["/p/pjrt_c_api_cuda_plugin.so", "/p/pjrt_c_api_zzz_plugin.so", "/t/libtpu.so"]);
     expect(discoverPjrtPlugin({ PJRT_PLUGIN_LIBRARY_PATH: "/p" }, fs).plugin?.name).toBe("cuda");
-    expect(discoverPjrtPlugin({ PJRT_PLUGIN_LIBRARY_PATH: "/p", TPU_LIBRARY_PATH: "/t/libtpu.so" }, fs).plugin?.name).toBe(
-      "tpu",
-    );
+    expect(discoverPjrtPlugin({ PJRT_PLUGIN_LIBRARY_PATH: "/p", TPU_LIBRARY_PATH: "/t/libtpu.so" }, fs).plugin?.name).toBe("tpu");
   });
 
   it("names a PJRT_PLUGIN_LIBRARY_PATH entry that does not exist", () => {

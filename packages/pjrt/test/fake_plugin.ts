@@ -99,7 +99,10 @@ export function inspect(pluginPath: string): FakeInspector {
   const completeEvents = lib.func("void FakePjrt_CompleteEvents(void)") as () => void;
   return {
     log: () => log(),
-    lines: (prefix) => log().split("\n").filter((l) => l.startsWith(prefix)),
+    lines: (prefix) =>
+      log()
+        .split("\n")
+        .filter((l) => l.startsWith(prefix)),
     reset: () => reset(),
     live: (k) => Number(live(k)),
     created: (k) => Number(created(k)),

@@ -3,9 +3,7 @@ import * as L from "../src/layout.js";
 import type { StructDef } from "../src/layout.js";
 import { NO_COMPILER_MESSAGE, buildFakePlugin, hasCompiler, inspect } from "./fake_plugin.js";
 
-const structs = Object.values(L).filter(
-  (v): v is StructDef => typeof v === "object" && v !== null && "fields" in v && "allocSize" in v,
-);
+const structs = Object.values(L).filter((v): v is StructDef => typeof v === "object" && v !== null && "fields" in v && "allocSize" in v);
 
 describe("struct layout engine", () => {
   it("aligns fields and reports PJRT_STRUCT_SIZE without tail padding", () => {

@@ -164,7 +164,11 @@ describe.skipIf(!hasCompiler)("FFI marshalling against the fake plugin", () => {
     fake.reset();
     const scalar = rt.toDevice(new Float32Array([7]), "float32", []);
     const empty = rt.toDevice(new Int32Array(0), "int32", [0, 4]);
-    const r4 = rt.toDevice(new Float64Array(24).map((_, i) => i), "float64", [1, 2, 3, 4]);
+    const r4 = rt.toDevice(
+      new Float64Array(24).map((_, i) => i),
+      "float64",
+      [1, 2, 3, 4],
+    );
     expect(fake.lines("BufferFromHostBuffer").map((l) => l.match(/dims=\[[^\]]*\]/)![0])).toEqual([
       "dims=[]",
       "dims=[0,4]",

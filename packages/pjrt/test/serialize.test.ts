@@ -70,7 +70,9 @@ describe.skipIf(!hasCompiler)("PJRT executable serialisation against the fake pl
   it("bytes the plugin refuses are a PjrtError, leaking nothing", () => {
     const before = fake.live("loaded_executable");
     expect(() => rt.loadExecutable(new Uint8Array([1, 2, 3]), parseModule(TWO_OUT))).toThrow(PjrtError);
-    expect(() => rt.loadExecutable(new Uint8Array([1, 2, 3]), parseModule(TWO_OUT))).toThrow(/not a serialized fake executable \(3 bytes\)/);
+    expect(() => rt.loadExecutable(new Uint8Array([1, 2, 3]), parseModule(TWO_OUT))).toThrow(
+      /not a serialized fake executable \(3 bytes\)/,
+    );
     expect(() => rt.loadExecutable(new Uint8Array(0), parseModule(TWO_OUT))).toThrow(/no bytes/);
     expect(fake.live("loaded_executable")).toBe(before);
     expect(fake.live("error")).toBe(0);

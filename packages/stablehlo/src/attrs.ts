@@ -25,25 +25,32 @@ const list = (xs: readonly number[]) => `[${xs.join(", ")}]`;
 function printStruct(name: string, fields: [string, readonly number[] | number][]): string {
   const parts: string[] = [];
   for (const [k, v] of fields) {
-    if (typeof v === "number") { if (v !== 0) parts.push(`${k} = ${v}`); }
-    else if (v.length > 0) parts.push(`${k} = ${list(v)}`);
+    if (typeof v === "number") {
+      if (v !== 0) parts.push(`${k} = ${v}`);
+    } else if (v.length > 0) parts.push(`${k} = ${list(v)}`);
   }
   return `#stablehlo.${name}<${parts.join(", ")}>`;
 }
 
 export function printGatherDims(d: GatherDims): string {
   return printStruct("gather", [
-    ["offset_dims", d.offsetDims], ["collapsed_slice_dims", d.collapsedSliceDims],
-    ["operand_batching_dims", d.operandBatchingDims], ["start_indices_batching_dims", d.startIndicesBatchingDims],
-    ["start_index_map", d.startIndexMap], ["index_vector_dim", d.indexVectorDim],
+    ["offset_dims", d.offsetDims],
+    ["collapsed_slice_dims", d.collapsedSliceDims],
+    ["operand_batching_dims", d.operandBatchingDims],
+    ["start_indices_batching_dims", d.startIndicesBatchingDims],
+    ["start_index_map", d.startIndexMap],
+    ["index_vector_dim", d.indexVectorDim],
   ]);
 }
 
 export function printScatterDims(d: ScatterDims): string {
   return printStruct("scatter", [
-    ["update_window_dims", d.updateWindowDims], ["inserted_window_dims", d.insertedWindowDims],
-    ["input_batching_dims", d.inputBatchingDims], ["scatter_indices_batching_dims", d.scatterIndicesBatchingDims],
-    ["scatter_dims_to_operand_dims", d.scatterDimsToOperandDims], ["index_vector_dim", d.indexVectorDim],
+    ["update_window_dims", d.updateWindowDims],
+    ["inserted_window_dims", d.insertedWindowDims],
+    ["input_batching_dims", d.inputBatchingDims],
+    ["scatter_indices_batching_dims", d.scatterIndicesBatchingDims],
+    ["scatter_dims_to_operand_dims", d.scatterDimsToOperandDims],
+    ["index_vector_dim", d.indexVectorDim],
   ]);
 }
 
@@ -61,26 +68,42 @@ export function printString(s: string): string {
 
 export function printAttr(a: Attr): string {
   switch (a.kind) {
-    case "int": return `${a.value} : ${a.type}`;
-    case "bool": return a.value ? "true" : "false";
-    case "float": return `${formatElement(a.value, a.type)} : ${a.type}`;
-    case "string": return printString(a.value);
-    case "ints": return a.values.length ? `array<i64: ${a.values.join(", ")}>` : "array<i64>";
-    case "enum": return `#stablehlo<${a.enum} ${a.value}>`;
-    case "dense": return `${printDenseBody(a.type, a.values)} : ${typeToString(a.type)}`;
-    case "dot": return printStruct("dot", [
-      ["lhs_batching_dimensions", a.lhsBatching], ["rhs_batching_dimensions", a.rhsBatching],
-      ["lhs_contracting_dimensions", a.lhsContracting], ["rhs_contracting_dimensions", a.rhsContracting],
-    ]);
-    case "gather": return printGatherDims(a);
-    case "scatter": return printScatterDims(a);
-    case "type": return typeToString(a.type);
-    case "array": return `[${a.values.map(printAttr).join(", ")}]`;
+    case "int":
+      return `${a.value} : ${a.type}`;
+    case "bool":
+      return a.value ? "true" : "false";
+    case "float":
+      return `${formatElement(a.value, a.type)} : ${a.type}`;
+    case "string":
+      return printString(a.value);
+    case "ints":
+      return a.values.length ? `array<i64: ${a.values.join(", ")}>` : "array<i64>";
+    case "enum":
+      return `#stablehlo<${a.enum} ${a.value}>`;
+    case "dense":
+      return `${printDenseBody(a.type, a.values)} : ${typeToString(a.type)}`;
+    case "dot":
+      return printStruct("dot", [
+        ["lhs_batching_dimensions", a.lhsBatching],
+        ["rhs_batching_dimensions", a.rhsBatching],
+        ["lhs_contracting_dimensions", a.lhsContracting],
+        ["rhs_contracting_dimensions", a.rhsContracting],
+      ]);
+    case "gather":
+      return printGatherDims(a);
+    case "scatter":
+      return printScatterDims(a);
+    case "type":
+      return typeToString(a.type);
+    case "array":
+      return `[${a.values.map(printAttr).join(", ")}]`;
   }
 }
 
 const BARE_KEY = /^[A-Za-z_][A-Za-z0-9_$.]*$/;
 
 export function printAttrDict(attrs: Record<string, Attr>): string {
-  return `{${Object.entries(attrs).map(([k, v]) => `${BARE_KEY.test(k) ? k : printString(k)} = ${printAttr(v)}`).join(", ")}}`;
+  return `{${Object.entries(attrs)
+    .map(([k, v]) => `${BARE_KEY.test(k) ? k : printString(k)} = ${printAttr(v)}`)
+    .join(", ")}}`;
 }

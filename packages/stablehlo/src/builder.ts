@@ -3,8 +3,18 @@
 // FuncBuilder, which collects params and returns into a Func or Module.
 import { BaseBuilder, i64, ints, scalarOf } from "./builder_base.js";
 import {
-  type Attr, type DenseElement, type ElementType, type Func, type GatherDims, type Module, type Region,
-  type ScatterDims, type TensorType, type Value, isFloat, tensorType,
+  type Attr,
+  type DenseElement,
+  type ElementType,
+  type Func,
+  type GatherDims,
+  type Module,
+  type Region,
+  type ScatterDims,
+  type TensorType,
+  type Value,
+  isFloat,
+  tensorType,
 } from "./ir.js";
 import type { BinaryOp } from "./opsets.js";
 import * as S from "./shapes.js";
@@ -42,8 +52,16 @@ export class Builder extends BaseBuilder {
    * elements (rhs) as scalars, one per input, and returns the new accumulators.
    */
   reduce(inputs: Value[], inits: Value[], dims: readonly number[], body: Body<Value[]>): Value[] {
-    const types = S.reduce(inputs.map((v) => v.type), inits.map((v) => v.type), dims);
-    const region = this.pairRegion("reduce", inputs.map((v) => v.type.element), body);
+    const types = S.reduce(
+      inputs.map((v) => v.type),
+      inits.map((v) => v.type),
+      dims,
+    );
+    const region = this.pairRegion(
+      "reduce",
+      inputs.map((v) => v.type.element),
+      body,
+    );
     return this.emit("stablehlo.reduce", [...inputs, ...inits], types, { dimensions: ints(dims) }, [region]);
   }
 
@@ -75,8 +93,16 @@ export class Builder extends BaseBuilder {
   /** reduce_window over several inputs; unspecified strides/dilations are 1 and padding 0. */
   reduceWindow(inputs: Value[], inits: Value[], window: WindowOptions, body: Body<Value[]>): Value[] {
     const { w, attrs } = windowAttrs(inputs[0]?.type.shape.length ?? 0, window);
-    const types = S.reduceWindow(inputs.map((v) => v.type), inits.map((v) => v.type), w);
-    const region = this.pairRegion("reduce_window", inputs.map((v) => v.type.element), body);
+    const types = S.reduceWindow(
+      inputs.map((v) => v.type),
+      inits.map((v) => v.type),
+      w,
+    );
+    const region = this.pairRegion(
+      "reduce_window",
+      inputs.map((v) => v.type.element),
+      body,
+    );
     return this.emit("stablehlo.reduce_window", [...inputs, ...inits], types, attrs, [region]);
   }
 
@@ -86,18 +112,27 @@ export class Builder extends BaseBuilder {
     if (dim < 0 || dim >= r) S.fail("reduce_window", `cumulative dimension ${dim} out of range for rank ${r}`);
     const n = x.type.shape[dim]!;
     const windowDimensions = x.type.shape.map((_, i) => (i === dim ? Math.max(n, 1) : 1));
-    const padding = x.type.shape.map((_, i): [number, number] => (i !== dim ? [0, 0] : reverse ? [0, Math.max(n - 1, 0)] : [Math.max(n - 1, 0), 0]));
+    const padding = x.type.shape.map((_, i): [number, number] =>
+      i !== dim ? [0, 0] : reverse ? [0, Math.max(n - 1, 0)] : [Math.max(n - 1, 0), 0],
+    );
     const init = this.constant(identity(kind, x.type.element), x.type.element);
     return this.reduceWindow([x], [init], { windowDimensions, padding }, (b, [a], [c]) => [b.binary(REDUCE_OP[kind], a!, c!)])[0]!;
   }
 
   /** select_and_scatter (the gradient of max pooling): `select` picks in a window, `scatter` combines. */
-  selectAndScatter(operand: Value, source: Value, init: Value, window: WindowOptions,
-    select: (b: Builder, a: Value, c: Value) => Value, scatter: (b: Builder, a: Value, c: Value) => Value): Value {
+  selectAndScatter(
+    operand: Value,
+    source: Value,
+    init: Value,
+    window: WindowOptions,
+    select: (b: Builder, a: Value, c: Value) => Value,
+    scatter: (b: Builder, a: Value, c: Value) => Value,
+  ): Value {
     const { w, attrs } = windowAttrs(operand.type.shape.length, window);
     delete attrs.base_dilations;
     delete attrs.window_dilations;
-    if (w.baseDilations.some((d) => d !== 1) || w.windowDilations.some((d) => d !== 1)) S.fail("select_and_scatter", "dilations are not supported");
+    if (w.baseDilations.some((d) => d !== 1) || w.windowDilations.some((d) => d !== 1))
+      S.fail("select_and_scatter", "dilations are not supported");
     const t = S.selectAndScatter(operand.type, source.type, init.type, w);
     const e = operand.type.element;
     const sel = this.region([scalarOf(e), scalarOf(e)], (b, [a, c]) => {
@@ -111,8 +146,13 @@ export class Builder extends BaseBuilder {
 
   // ---- gather / scatter / sort -----------------------------------------------------
 
-  gather(operand: Value, startIndices: Value, dims: GatherDimsInput, sliceSizes: readonly number[],
-    opts: { indicesAreSorted?: boolean } = {}): Value {
+  gather(
+    operand: Value,
+    startIndices: Value,
+    dims: GatherDimsInput,
+    sliceSizes: readonly number[],
+    opts: { indicesAreSorted?: boolean } = {},
+  ): Value {
     const d = fullGatherDims(dims);
     const t = S.gather(operand.type, startIndices.type, d, sliceSizes);
     return this.emit1("stablehlo.gather", [operand, startIndices], t, {
@@ -126,23 +166,56 @@ export class Builder extends BaseBuilder {
    * Variadic scatter. The body gets the current values (lhs) and the updates (rhs), one
    * scalar per input, and returns the values to store.
    */
-  scatter(inputs: Value[], scatterIndices: Value, updates: Value[], dims: ScatterDimsInput, body: Body<Value[]>,
-    opts: { indicesAreSorted?: boolean; uniqueIndices?: boolean } = {}): Value[] {
+  scatter(
+    inputs: Value[],
+    scatterIndices: Value,
+    updates: Value[],
+    dims: ScatterDimsInput,
+    body: Body<Value[]>,
+    opts: { indicesAreSorted?: boolean; uniqueIndices?: boolean } = {},
+  ): Value[] {
     const d = fullScatterDims(dims);
-    const types = S.scatter(inputs.map((v) => v.type), scatterIndices.type, updates.map((v) => v.type), d);
-    const region = this.pairRegion("scatter", inputs.map((v) => v.type.element), body);
-    return this.emit("stablehlo.scatter", [...inputs, scatterIndices, ...updates], types, {
-      scatter_dimension_numbers: { kind: "scatter", ...d },
-      indices_are_sorted: { kind: "bool", value: opts.indicesAreSorted ?? false },
-      unique_indices: { kind: "bool", value: opts.uniqueIndices ?? false },
-    }, [region]);
+    const types = S.scatter(
+      inputs.map((v) => v.type),
+      scatterIndices.type,
+      updates.map((v) => v.type),
+      d,
+    );
+    const region = this.pairRegion(
+      "scatter",
+      inputs.map((v) => v.type.element),
+      body,
+    );
+    return this.emit(
+      "stablehlo.scatter",
+      [...inputs, scatterIndices, ...updates],
+      types,
+      {
+        scatter_dimension_numbers: { kind: "scatter", ...d },
+        indices_are_sorted: { kind: "bool", value: opts.indicesAreSorted ?? false },
+        unique_indices: { kind: "bool", value: opts.uniqueIndices ?? false },
+      },
+      [region],
+    );
   }
 
   /** Scatter of one input: "set" overwrites, the others combine with the current value. */
-  scatterWith(kind: "set" | ReduceKind, input: Value, scatterIndices: Value, update: Value, dims: ScatterDimsInput,
-    opts: { indicesAreSorted?: boolean; uniqueIndices?: boolean } = {}): Value {
-    return this.scatter([input], scatterIndices, [update], dims,
-      (b, [cur], [upd]) => [kind === "set" ? upd! : b.binary(REDUCE_OP[kind], cur!, upd!)], opts)[0]!;
+  scatterWith(
+    kind: "set" | ReduceKind,
+    input: Value,
+    scatterIndices: Value,
+    update: Value,
+    dims: ScatterDimsInput,
+    opts: { indicesAreSorted?: boolean; uniqueIndices?: boolean } = {},
+  ): Value {
+    return this.scatter(
+      [input],
+      scatterIndices,
+      [update],
+      dims,
+      (b, [cur], [upd]) => [kind === "set" ? upd! : b.binary(REDUCE_OP[kind], cur!, upd!)],
+      opts,
+    )[0]!;
   }
 
   /**
@@ -150,11 +223,18 @@ export class Builder extends BaseBuilder {
    * scalars of each input and returns an i1 "lhs goes first".
    */
   sort(inputs: Value[], dimension: number, comparator: (b: Builder, lhs: Value[], rhs: Value[]) => Value, isStable = true): Value[] {
-    const types = S.sort(inputs.map((v) => v.type), dimension);
+    const types = S.sort(
+      inputs.map((v) => v.type),
+      dimension,
+    );
     const dim = dimension < 0 ? dimension + inputs[0]!.type.shape.length : dimension;
     const argTypes = inputs.flatMap((v) => [scalarOf(v.type.element), scalarOf(v.type.element)]);
     const region = this.region(argTypes, (b, args) => {
-      const r = comparator(b, args.filter((_, i) => i % 2 === 0), args.filter((_, i) => i % 2 === 1));
+      const r = comparator(
+        b,
+        args.filter((_, i) => i % 2 === 0),
+        args.filter((_, i) => i % 2 === 1),
+      );
       S.checkRegionReturns("sort", [r.type], ["i1"]);
       return [r];
     });
@@ -164,8 +244,12 @@ export class Builder extends BaseBuilder {
   /** Sorts by the first input (total order for floats, so NaNs sort last ascending); others follow. */
   sortBy(inputs: Value[], dimension: number, descending = false, isStable = true): Value[] {
     const e = inputs[0]!.type.element;
-    return this.sort(inputs, dimension, (b, [l], [r]) =>
-      b.compare(l!, r!, descending ? "GT" : "LT", isFloat(e) ? "TOTALORDER" : undefined), isStable);
+    return this.sort(
+      inputs,
+      dimension,
+      (b, [l], [r]) => b.compare(l!, r!, descending ? "GT" : "LT", isFloat(e) ? "TOTALORDER" : undefined),
+      isStable,
+    );
   }
 
   /** A region with args (lhs..., rhs...) of scalar `elements`, checked to return those elements. */
@@ -174,7 +258,11 @@ export class Builder extends BaseBuilder {
     const types = [...elements, ...elements].map(scalarOf);
     return this.region(types, (b, args) => {
       const out = body(b, args.slice(0, n), args.slice(n));
-      S.checkRegionReturns(op, out.map((v) => v.type), elements);
+      S.checkRegionReturns(
+        op,
+        out.map((v) => v.type),
+        elements,
+      );
       return out;
     });
   }
@@ -191,7 +279,8 @@ function checkNoCapture(r: Region): void {
   // Nested regions were checked when they were built, so only this level is walked.
   const own = new Set<Value>(r.args);
   const check = (v: Value, what: string) => {
-    if (!own.has(v)) throw new Error(`${what}: a region body may not use values from outside it (%${v.name ?? v.id}); build constants inside the body`);
+    if (!own.has(v))
+      throw new Error(`${what}: a region body may not use values from outside it (%${v.name ?? v.id}); build constants inside the body`);
   };
   for (const op of r.ops) {
     op.operands.forEach((v) => check(v, op.name));
@@ -202,17 +291,23 @@ function checkNoCapture(r: Region): void {
 
 function fullGatherDims(d: GatherDimsInput): GatherDims {
   return {
-    offsetDims: [...d.offsetDims], collapsedSliceDims: [...(d.collapsedSliceDims ?? [])],
-    operandBatchingDims: [...(d.operandBatchingDims ?? [])], startIndicesBatchingDims: [...(d.startIndicesBatchingDims ?? [])],
-    startIndexMap: [...d.startIndexMap], indexVectorDim: d.indexVectorDim,
+    offsetDims: [...d.offsetDims],
+    collapsedSliceDims: [...(d.collapsedSliceDims ?? [])],
+    operandBatchingDims: [...(d.operandBatchingDims ?? [])],
+    startIndicesBatchingDims: [...(d.startIndicesBatchingDims ?? [])],
+    startIndexMap: [...d.startIndexMap],
+    indexVectorDim: d.indexVectorDim,
   };
 }
 
 function fullScatterDims(d: ScatterDimsInput): ScatterDims {
   return {
-    updateWindowDims: [...d.updateWindowDims], insertedWindowDims: [...(d.insertedWindowDims ?? [])],
-    inputBatchingDims: [...(d.inputBatchingDims ?? [])], scatterIndicesBatchingDims: [...(d.scatterIndicesBatchingDims ?? [])],
-    scatterDimsToOperandDims: [...d.scatterDimsToOperandDims], indexVectorDim: d.indexVectorDim,
+    updateWindowDims: [...d.updateWindowDims],
+    insertedWindowDims: [...(d.insertedWindowDims ?? [])],
+    inputBatchingDims: [...(d.inputBatchingDims ?? [])],
+    scatterIndicesBatchingDims: [...(d.scatterIndicesBatchingDims ?? [])],
+    scatterDimsToOperandDims: [...d.scatterDimsToOperandDims],
+    indexVectorDim: d.indexVectorDim,
   };
 }
 
@@ -245,12 +340,18 @@ const INT_MAX: Partial<Record<ElementType, DenseElement>> = { i8: 127, ui8: 255,
 export function identity(kind: ReduceKind, e: ElementType): DenseElement {
   const one = (v: number): DenseElement => (e === "i1" ? v !== 0 : e === "i64" ? BigInt(v) : v);
   switch (kind) {
-    case "add": case "or": return one(0);
-    case "mul": return one(1);
+    case "add":
+    case "or":
+      return one(0);
+    case "mul":
+      return one(1);
     // All bits set: true, -1 for signed integers, the maximum for unsigned ones.
-    case "and": return e === "i1" ? true : e === "ui8" ? 255 : one(-1);
-    case "max": return isFloat(e) ? -Infinity : e === "i1" ? false : INT_MIN[e]!;
-    case "min": return isFloat(e) ? Infinity : e === "i1" ? true : INT_MAX[e]!;
+    case "and":
+      return e === "i1" ? true : e === "ui8" ? 255 : one(-1);
+    case "max":
+      return isFloat(e) ? -Infinity : e === "i1" ? false : INT_MIN[e]!;
+    case "min":
+      return isFloat(e) ? Infinity : e === "i1" ? true : INT_MAX[e]!;
   }
 }
 

@@ -2,9 +2,23 @@
 // shape ops. Each method appends one op, infers its result type (shapes.ts) and
 // returns the result; names follow the spec op names in camelCase.
 import {
-  type Attr, type ComparisonDirection, type ComparisonType, type DenseElement, type DotDims, type ElementType,
-  type Op, type Precision, type Region, type TensorType,
-  type Value, elementTypeOf, isFloat, isUnsigned, numElements, tensorType, typeToString,
+  type Attr,
+  type ComparisonDirection,
+  type ComparisonType,
+  type DenseElement,
+  type DotDims,
+  type ElementType,
+  type Op,
+  type Precision,
+  type Region,
+  type TensorType,
+  type Value,
+  elementTypeOf,
+  isFloat,
+  isUnsigned,
+  numElements,
+  tensorType,
+  typeToString,
 } from "./ir.js";
 import { bf16BitsToNumber, halfBitsToNumber, normalizeElement } from "./numbers.js";
 import { BINARY_OPS, UNARY_OPS, type BinaryOp, type UnaryOp } from "./opsets.js";
@@ -22,7 +36,10 @@ export function defaultCompareType(e: ElementType): ComparisonType {
 }
 
 export class BaseBuilder {
-  constructor(readonly ops: Op[], protected readonly ids: { next: number }) {}
+  constructor(
+    readonly ops: Op[],
+    protected readonly ids: { next: number },
+  ) {}
 
   /** A fresh value of `type` (not yet defined by any op). */
   newValue(type: TensorType, name?: string): Value {
@@ -52,8 +69,7 @@ export class BaseBuilder {
     let values: DenseElement[];
     if (typeof value === "object" && value !== null) {
       values = flatten(value as ArrayLike<NestedElements>);
-      if (values.length !== numElements(t.shape))
-        throw new Error(`stablehlo.constant: got ${values.length} values for ${typeToString(t)}`);
+      if (values.length !== numElements(t.shape)) throw new Error(`stablehlo.constant: got ${values.length} values for ${typeToString(t)}`);
     } else values = [value];
     values = values.map((v) => normalizeElement(v, t.element));
     return this.emit1("stablehlo.constant", [], t, { value: { kind: "dense", type: t, values } });
@@ -83,28 +99,72 @@ export class BaseBuilder {
     return this.emit1(`stablehlo.${op}`, [a, b], t);
   }
 
-  abs(x: Value) { return this.unary("abs", x); }
-  negate(x: Value) { return this.unary("negate", x); }
-  sign(x: Value) { return this.unary("sign", x); }
-  exponential(x: Value) { return this.unary("exponential", x); }
-  log(x: Value) { return this.unary("log", x); }
-  logPlusOne(x: Value) { return this.unary("log_plus_one", x); }
-  exponentialMinusOne(x: Value) { return this.unary("exponential_minus_one", x); }
-  sqrt(x: Value) { return this.unary("sqrt", x); }
-  rsqrt(x: Value) { return this.unary("rsqrt", x); }
-  cbrt(x: Value) { return this.unary("cbrt", x); }
-  sine(x: Value) { return this.unary("sine", x); }
-  cosine(x: Value) { return this.unary("cosine", x); }
-  tan(x: Value) { return this.unary("tan", x); }
-  tanh(x: Value) { return this.unary("tanh", x); }
-  logistic(x: Value) { return this.unary("logistic", x); }
-  floor(x: Value) { return this.unary("floor", x); }
-  ceil(x: Value) { return this.unary("ceil", x); }
-  roundNearestEven(x: Value) { return this.unary("round_nearest_even", x); }
-  roundNearestAfz(x: Value) { return this.unary("round_nearest_afz", x); }
-  not(x: Value) { return this.unary("not", x); }
-  popcnt(x: Value) { return this.unary("popcnt", x); }
-  countLeadingZeros(x: Value) { return this.unary("count_leading_zeros", x); }
+  abs(x: Value) {
+    return this.unary("abs", x);
+  }
+  negate(x: Value) {
+    return this.unary("negate", x);
+  }
+  sign(x: Value) {
+    return this.unary("sign", x);
+  }
+  exponential(x: Value) {
+    return this.unary("exponential", x);
+  }
+  log(x: Value) {
+    return this.unary("log", x);
+  }
+  logPlusOne(x: Value) {
+    return this.unary("log_plus_one", x);
+  }
+  exponentialMinusOne(x: Value) {
+    return this.unary("exponential_minus_one", x);
+  }
+  sqrt(x: Value) {
+    return this.unary("sqrt", x);
+  }
+  rsqrt(x: Value) {
+    return this.unary("rsqrt", x);
+  }
+  cbrt(x: Value) {
+    return this.unary("cbrt", x);
+  }
+  sine(x: Value) {
+    return this.unary("sine", x);
+  }
+  cosine(x: Value) {
+    return this.unary("cosine", x);
+  }
+  tan(x: Value) {
+    return this.unary("tan", x);
+  }
+  tanh(x: Value) {
+    return this.unary("tanh", x);
+  }
+  logistic(x: Value) {
+    return this.unary("logistic", x);
+  }
+  floor(x: Value) {
+    return this.unary("floor", x);
+  }
+  ceil(x: Value) {
+    return this.unary("ceil", x);
+  }
+  roundNearestEven(x: Value) {
+    return this.unary("round_nearest_even", x);
+  }
+  roundNearestAfz(x: Value) {
+    return this.unary("round_nearest_afz", x);
+  }
+  not(x: Value) {
+    return this.unary("not", x);
+  }
+  popcnt(x: Value) {
+    return this.unary("popcnt", x);
+  }
+  countLeadingZeros(x: Value) {
+    return this.unary("count_leading_zeros", x);
+  }
 
   isFinite(x: Value): Value {
     S.checkElement("is_finite", x.type, "float");
@@ -117,21 +177,51 @@ export class BaseBuilder {
     return this.emit1("chlo.erf", [x], tensorType(x.type.shape, x.type.element));
   }
 
-  add(a: Value, b: Value) { return this.binary("add", a, b); }
-  subtract(a: Value, b: Value) { return this.binary("subtract", a, b); }
-  multiply(a: Value, b: Value) { return this.binary("multiply", a, b); }
-  divide(a: Value, b: Value) { return this.binary("divide", a, b); }
-  remainder(a: Value, b: Value) { return this.binary("remainder", a, b); }
-  power(a: Value, b: Value) { return this.binary("power", a, b); }
-  maximum(a: Value, b: Value) { return this.binary("maximum", a, b); }
-  minimum(a: Value, b: Value) { return this.binary("minimum", a, b); }
-  atan2(a: Value, b: Value) { return this.binary("atan2", a, b); }
-  and(a: Value, b: Value) { return this.binary("and", a, b); }
-  or(a: Value, b: Value) { return this.binary("or", a, b); }
-  xor(a: Value, b: Value) { return this.binary("xor", a, b); }
-  shiftLeft(a: Value, b: Value) { return this.binary("shift_left", a, b); }
-  shiftRightArithmetic(a: Value, b: Value) { return this.binary("shift_right_arithmetic", a, b); }
-  shiftRightLogical(a: Value, b: Value) { return this.binary("shift_right_logical", a, b); }
+  add(a: Value, b: Value) {
+    return this.binary("add", a, b);
+  }
+  subtract(a: Value, b: Value) {
+    return this.binary("subtract", a, b);
+  }
+  multiply(a: Value, b: Value) {
+    return this.binary("multiply", a, b);
+  }
+  divide(a: Value, b: Value) {
+    return this.binary("divide", a, b);
+  }
+  remainder(a: Value, b: Value) {
+    return this.binary("remainder", a, b);
+  }
+  power(a: Value, b: Value) {
+    return this.binary("power", a, b);
+  }
+  maximum(a: Value, b: Value) {
+    return this.binary("maximum", a, b);
+  }
+  minimum(a: Value, b: Value) {
+    return this.binary("minimum", a, b);
+  }
+  atan2(a: Value, b: Value) {
+    return this.binary("atan2", a, b);
+  }
+  and(a: Value, b: Value) {
+    return this.binary("and", a, b);
+  }
+  or(a: Value, b: Value) {
+    return this.binary("or", a, b);
+  }
+  xor(a: Value, b: Value) {
+    return this.binary("xor", a, b);
+  }
+  shiftLeft(a: Value, b: Value) {
+    return this.binary("shift_left", a, b);
+  }
+  shiftRightArithmetic(a: Value, b: Value) {
+    return this.binary("shift_right_arithmetic", a, b);
+  }
+  shiftRightLogical(a: Value, b: Value) {
+    return this.binary("shift_right_logical", a, b);
+  }
 
   /** Elementwise comparison; the compare type defaults from the element type (FLOAT/SIGNED/UNSIGNED). */
   compare(a: Value, b: Value, direction: ComparisonDirection, compareType?: ComparisonType): Value {
@@ -171,29 +261,49 @@ export class BaseBuilder {
   slice(x: Value, start: readonly number[], limit: readonly number[], strides?: readonly number[]): Value {
     const st = strides ?? start.map(() => 1);
     return this.emit1("stablehlo.slice", [x], S.slice(x.type, start, limit, st), {
-      start_indices: ints(start), limit_indices: ints(limit), strides: ints(st),
+      start_indices: ints(start),
+      limit_indices: ints(limit),
+      strides: ints(st),
     });
   }
 
   dynamicSlice(x: Value, startIndices: Value[], sizes: readonly number[]): Value {
-    const t = S.dynamicSlice(x.type, startIndices.map((v) => v.type), sizes);
+    const t = S.dynamicSlice(
+      x.type,
+      startIndices.map((v) => v.type),
+      sizes,
+    );
     return this.emit1("stablehlo.dynamic_slice", [x, ...startIndices], t, { slice_sizes: ints(sizes) });
   }
 
   dynamicUpdateSlice(x: Value, update: Value, startIndices: Value[]): Value {
-    const t = S.dynamicUpdateSlice(x.type, update.type, startIndices.map((v) => v.type));
+    const t = S.dynamicUpdateSlice(
+      x.type,
+      update.type,
+      startIndices.map((v) => v.type),
+    );
     return this.emit1("stablehlo.dynamic_update_slice", [x, update, ...startIndices], t);
   }
 
   pad(x: Value, value: Value, low: readonly number[], high: readonly number[], interior?: readonly number[]): Value {
     const inner = interior ?? low.map(() => 0);
     return this.emit1("stablehlo.pad", [x, value], S.pad(x.type, value.type, low, high, inner), {
-      edge_padding_low: ints(low), edge_padding_high: ints(high), interior_padding: ints(inner),
+      edge_padding_low: ints(low),
+      edge_padding_high: ints(high),
+      interior_padding: ints(inner),
     });
   }
 
   concatenate(xs: Value[], dimension: number): Value {
-    return this.emit1("stablehlo.concatenate", xs, S.concatenate(xs.map((x) => x.type), dimension), { dimension: i64(dimension) });
+    return this.emit1(
+      "stablehlo.concatenate",
+      xs,
+      S.concatenate(
+        xs.map((x) => x.type),
+        dimension,
+      ),
+      { dimension: i64(dimension) },
+    );
   }
 
   iota(type: TensorType, dimension: number): Value {
@@ -208,11 +318,17 @@ export class BaseBuilder {
    * dot_general: result dims are batch, lhs free, rhs free. `element` sets the result element type
    * (e.g. i32 for i8 inputs); `precision` is applied to both operands.
    */
-  dotGeneral(lhs: Value, rhs: Value, dims: Partial<DotDims> & Pick<DotDims, "lhsContracting" | "rhsContracting">,
-    opts: { element?: ElementType; precision?: Precision } = {}): Value {
+  dotGeneral(
+    lhs: Value,
+    rhs: Value,
+    dims: Partial<DotDims> & Pick<DotDims, "lhsContracting" | "rhsContracting">,
+    opts: { element?: ElementType; precision?: Precision } = {},
+  ): Value {
     const d: DotDims = {
-      lhsBatching: [...(dims.lhsBatching ?? [])], rhsBatching: [...(dims.rhsBatching ?? [])],
-      lhsContracting: [...dims.lhsContracting], rhsContracting: [...dims.rhsContracting],
+      lhsBatching: [...(dims.lhsBatching ?? [])],
+      rhsBatching: [...(dims.rhsBatching ?? [])],
+      lhsContracting: [...dims.lhsContracting],
+      rhsContracting: [...dims.rhsContracting],
     };
     const attrs: Record<string, Attr> = { dot_dimension_numbers: { kind: "dot", ...d } };
     if (opts.precision) {
@@ -226,7 +342,8 @@ export class BaseBuilder {
 function flatten(v: ArrayLike<NestedElements>): DenseElement[] {
   const out: DenseElement[] = [];
   const walk = (x: NestedElements | ArrayLike<NestedElements>) => {
-    if (typeof x === "object" && x !== null) for (let i = 0; i < (x as ArrayLike<NestedElements>).length; i++) walk((x as ArrayLike<NestedElements>)[i]!);
+    if (typeof x === "object" && x !== null)
+      for (let i = 0; i < (x as ArrayLike<NestedElements>).length; i++) walk((x as ArrayLike<NestedElements>)[i]!);
     else out.push(x);
   };
   walk(v);

@@ -7,7 +7,11 @@ const IDENT_START = /[A-Za-z_]/;
 const IDENT_CHAR = /[A-Za-z0-9_$.]/;
 
 export class ParseError extends Error {
-  constructor(message: string, readonly line: number, readonly column: number) {
+  constructor(
+    message: string,
+    readonly line: number,
+    readonly column: number,
+  ) {
     super(message);
     this.name = "ParseError";
   }
@@ -133,7 +137,10 @@ export class Cursor {
       if (this.pos >= t.length) this.error("unterminated string literal", start);
       const c = t[this.pos++]!;
       if (c === '"') break;
-      if (c !== "\\") { for (const b of enc.encode(c)) bytes.push(b); continue; }
+      if (c !== "\\") {
+        for (const b of enc.encode(c)) bytes.push(b);
+        continue;
+      }
       const e = t[this.pos++];
       if (e === '"' || e === "\\") bytes.push(e.charCodeAt(0));
       else if (e === "n") bytes.push(10);
@@ -153,7 +160,10 @@ export class Cursor {
     this.ws();
     const rest = this.text.slice(this.pos, this.pos + 400);
     const hex = /^0x[0-9A-Fa-f]+/.exec(rest);
-    if (hex) { this.pos += hex[0].length; return { text: hex[0], float: false, hex: true }; }
+    if (hex) {
+      this.pos += hex[0].length;
+      return { text: hex[0], float: false, hex: true };
+    }
     const m = /^[-+]?[0-9]+(\.[0-9]*)?([eE][-+]?[0-9]+)?/.exec(rest);
     if (!m) this.fail(what);
     this.pos += m[0].length;
@@ -175,7 +185,8 @@ export class Cursor {
     this.expect("[", `to start ${what}`);
     const out: number[] = [];
     if (this.eat("]")) return out;
-    do out.push(this.int()); while (this.eat(","));
+    do out.push(this.int());
+    while (this.eat(","));
     this.expect("]", `to close ${what}`);
     return out;
   }
@@ -190,9 +201,15 @@ export class Cursor {
     const at = this.pos;
     while (this.pos < this.text.length) {
       const c = this.text[this.pos]!;
-      if (c === '"') { this.string(); continue; }
+      if (c === '"') {
+        this.string();
+        continue;
+      }
       this.pos++;
-      if (c === "-" && this.text[this.pos] === ">") { this.pos++; continue; } // `->` is no closing '>'
+      if (c === "-" && this.text[this.pos] === ">") {
+        this.pos++;
+        continue;
+      } // `->` is no closing '>'
       if ("{(<[".includes(c)) stack.push(c);
       else if ("})>]".includes(c)) {
         stack.pop();

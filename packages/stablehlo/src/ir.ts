@@ -124,11 +124,21 @@ export function isUnsigned(e: ElementType): boolean {
 
 export function bitWidth(e: ElementType): number {
   switch (e) {
-    case "i1": return 1;
-    case "i8": case "ui8": return 8;
-    case "f16": case "bf16": case "i16": return 16;
-    case "f32": case "i32": return 32;
-    case "f64": case "i64": return 64;
+    case "i1":
+      return 1;
+    case "i8":
+    case "ui8":
+      return 8;
+    case "f16":
+    case "bf16":
+    case "i16":
+      return 16;
+    case "f32":
+    case "i32":
+      return 32;
+    case "f64":
+    case "i64":
+      return 64;
   }
 }
 
@@ -144,13 +154,19 @@ export function typeToString(t: TensorType): string {
 // ---- dtype <-> element type -----------------------------------------------
 
 const DTYPE_TO_ELEMENT: Record<DTypeName, ElementType> = {
-  float32: "f32", float64: "f64", float16: "f16", bfloat16: "bf16",
-  int8: "i8", uint8: "ui8", int16: "i16", int32: "i32", int64: "i64", bool: "i1",
+  float32: "f32",
+  float64: "f64",
+  float16: "f16",
+  bfloat16: "bf16",
+  int8: "i8",
+  uint8: "ui8",
+  int16: "i16",
+  int32: "i32",
+  int64: "i64",
+  bool: "i1",
 };
 
-const ELEMENT_TO_DTYPE = Object.fromEntries(
-  Object.entries(DTYPE_TO_ELEMENT).map(([d, e]) => [e, d]),
-) as Record<ElementType, DTypeName>;
+const ELEMENT_TO_DTYPE = Object.fromEntries(Object.entries(DTYPE_TO_ELEMENT).map(([d, e]) => [e, d])) as Record<ElementType, DTypeName>;
 
 export function elementTypeOf(dtype: DTypeName): ElementType {
   const e = DTYPE_TO_ELEMENT[dtype];

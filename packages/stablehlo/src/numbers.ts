@@ -31,8 +31,11 @@ export function formatElement(v: DenseElement, element: ElementType): string {
 }
 
 const INT_RANGE: Partial<Record<ElementType, [bigint, bigint]>> = {
-  i8: [-128n, 127n], ui8: [0n, 255n], i16: [-32768n, 32767n],
-  i32: [-2147483648n, 2147483647n], i64: [-(1n << 63n), (1n << 63n) - 1n],
+  i8: [-128n, 127n],
+  ui8: [0n, 255n],
+  i16: [-32768n, 32767n],
+  i32: [-2147483648n, 2147483647n],
+  i64: [-(1n << 63n), (1n << 63n) - 1n],
 };
 
 /**
@@ -83,26 +86,43 @@ export function bf16BitsToNumber(h: number): number {
 /** Decodes the bits of a hex float literal (`0x7FC00000`) for a float element type. */
 export function floatFromBits(bits: bigint, element: ElementType): number {
   switch (element) {
-    case "f32": scratch.setUint32(0, Number(bits)); return scratch.getFloat32(0);
-    case "f64": scratch.setBigUint64(0, bits); return scratch.getFloat64(0);
-    case "f16": return halfBitsToNumber(Number(bits));
-    case "bf16": return bf16BitsToNumber(Number(bits));
-    default: throw new Error(`hex float literal for non-float type ${element}`);
+    case "f32":
+      scratch.setUint32(0, Number(bits));
+      return scratch.getFloat32(0);
+    case "f64":
+      scratch.setBigUint64(0, bits);
+      return scratch.getFloat64(0);
+    case "f16":
+      return halfBitsToNumber(Number(bits));
+    case "bf16":
+      return bf16BitsToNumber(Number(bits));
+    default:
+      throw new Error(`hex float literal for non-float type ${element}`);
   }
 }
 
 /** Reads element `i` of little-endian raw bytes (MLIR's `dense<"0x...">` form). */
 export function elementFromBytes(bytes: DataView, i: number, element: ElementType): DenseElement {
   switch (element) {
-    case "f32": return bytes.getFloat32(i * 4, true);
-    case "f64": return bytes.getFloat64(i * 8, true);
-    case "f16": return halfBitsToNumber(bytes.getUint16(i * 2, true));
-    case "bf16": return bf16BitsToNumber(bytes.getUint16(i * 2, true));
-    case "i1": return bytes.getUint8(i) !== 0;
-    case "i8": return bytes.getInt8(i);
-    case "ui8": return bytes.getUint8(i);
-    case "i16": return bytes.getInt16(i * 2, true);
-    case "i32": return bytes.getInt32(i * 4, true);
-    case "i64": return bytes.getBigInt64(i * 8, true);
+    case "f32":
+      return bytes.getFloat32(i * 4, true);
+    case "f64":
+      return bytes.getFloat64(i * 8, true);
+    case "f16":
+      return halfBitsToNumber(bytes.getUint16(i * 2, true));
+    case "bf16":
+      return bf16BitsToNumber(bytes.getUint16(i * 2, true));
+    case "i1":
+      return bytes.getUint8(i) !== 0;
+    case "i8":
+      return bytes.getInt8(i);
+    case "ui8":
+      return bytes.getUint8(i);
+    case "i16":
+      return bytes.getInt16(i * 2, true);
+    case "i32":
+      return bytes.getInt32(i * 4, true);
+    case "i64":
+      return bytes.getBigInt64(i * 8, true);
   }
 }

@@ -4,18 +4,47 @@ import type { ElementClass } from "./shapes.js";
 
 /** Unary elementwise ops whose result type is the operand type, with the operand class each accepts. */
 export const UNARY_OPS = {
-  abs: "signed", negate: "number", sign: "signed",
-  exponential: "float", log: "float", log_plus_one: "float", exponential_minus_one: "float",
-  sqrt: "float", rsqrt: "float", cbrt: "float", sine: "float", cosine: "float", tan: "float", tanh: "float",
-  logistic: "float", floor: "float", ceil: "float", round_nearest_even: "float", round_nearest_afz: "float",
-  not: "intOrBool", popcnt: "int", count_leading_zeros: "int",
+  abs: "signed",
+  negate: "number",
+  sign: "signed",
+  exponential: "float",
+  log: "float",
+  log_plus_one: "float",
+  exponential_minus_one: "float",
+  sqrt: "float",
+  rsqrt: "float",
+  cbrt: "float",
+  sine: "float",
+  cosine: "float",
+  tan: "float",
+  tanh: "float",
+  logistic: "float",
+  floor: "float",
+  ceil: "float",
+  round_nearest_even: "float",
+  round_nearest_afz: "float",
+  not: "intOrBool",
+  popcnt: "int",
+  count_leading_zeros: "int",
 } as const satisfies Record<string, ElementClass>;
 export type UnaryOp = keyof typeof UNARY_OPS;
 
 /** Binary elementwise ops (same operand and result types), with the operand class each accepts. */
 export const BINARY_OPS = {
-  add: "any", subtract: "number", multiply: "any", divide: "number", remainder: "number", power: "number",
-  maximum: "any", minimum: "any", atan2: "float", and: "intOrBool", or: "intOrBool", xor: "intOrBool",
-  shift_left: "int", shift_right_arithmetic: "int", shift_right_logical: "int",
+  add: "any",
+  subtract: "number",
+  multiply: "any",
+  divide: "number",
+  remainder: "number",
+  power: "number",
+  maximum: "any",
+  minimum: "any",
+  atan2: "float",
+  and: "intOrBool",
+  or: "intOrBool",
+  xor: "intOrBool",
+  shift_left: "int",
+  shift_right_arithmetic: "int",
+  shift_right_logical: "int",
 } as const satisfies Record<string, ElementClass>;
 export type BinaryOp = keyof typeof BINARY_OPS;

@@ -3,8 +3,15 @@
 // `#stablehlo<comparison_direction LT>` and the dimension-number records.
 import type { Cursor } from "./cursor.js";
 import {
-  type Attr, type DenseElement, type ElementType, type TensorType,
-  bitWidth, isElementType, isFloat, numElements, typeToString,
+  type Attr,
+  type DenseElement,
+  type ElementType,
+  type TensorType,
+  bitWidth,
+  isElementType,
+  isFloat,
+  numElements,
+  typeToString,
 } from "./ir.js";
 import { elementFromBytes, floatFromBits, normalizeElement } from "./numbers.js";
 
@@ -40,7 +47,8 @@ export function parseFunctionType(c: Cursor): { inputs: TensorType[]; results: T
   c.expect("(", "to start a function type like (tensor<f32>) -> tensor<f32>");
   const inputs: TensorType[] = [];
   if (!c.eat(")")) {
-    do inputs.push(parseType(c)); while (c.eat(","));
+    do inputs.push(parseType(c));
+    while (c.eat(","));
     c.expect(")", "to close the function type's inputs");
   }
   c.expect("->", "in a function type");
@@ -52,7 +60,8 @@ export function parseResultTypes(c: Cursor): TensorType[] {
   if (!c.eat("(")) return [parseType(c)];
   const out: TensorType[] = [];
   if (c.eat(")")) return out;
-  do out.push(parseType(c)); while (c.eat(","));
+  do out.push(parseType(c));
+  while (c.eat(","));
   c.expect(")", "to close the result types");
   return out;
 }
@@ -92,7 +101,8 @@ export function parseAttr(c: Cursor): Attr {
   if (c.eat("[")) {
     const values: Attr[] = [];
     if (c.eat("]")) return { kind: "array", values };
-    do values.push(parseAttr(c)); while (c.eat(","));
+    do values.push(parseAttr(c));
+    while (c.eat(","));
     c.expect("]", "to close the array attribute");
     return { kind: "array", values };
   }
@@ -107,7 +117,8 @@ export function parseAttr(c: Cursor): Attr {
       const big = BigInt(n.text);
       return { kind: "int", value: Number.isSafeInteger(Number(big)) ? Number(big) : big, type };
     }
-    if (type === "f32" || type === "f64") return { kind: "float", value: n.hex ? floatFromBits(BigInt(n.text), type) : Number(n.text), type };
+    if (type === "f32" || type === "f64")
+      return { kind: "float", value: n.hex ? floatFromBits(BigInt(n.text), type) : Number(n.text), type };
     return c.error(`unsupported attribute type '${type}'`, at);
   }
   return c.fail("an attribute value");
@@ -121,23 +132,34 @@ function parseDenseArray(c: Cursor): Attr {
   const t = c.ident("an element type");
   if (t !== "i64") c.error(`only array<i64: ...> attributes are supported, found array<${t}`, at);
   const values: number[] = [];
-  if (c.eat(":")) do values.push(c.int()); while (c.eat(","));
+  if (c.eat(":"))
+    do values.push(c.int());
+    while (c.eat(","));
   c.expect(">", "to close the array attribute");
   return { kind: "ints", values };
 }
 
 const RECORD_FIELDS: Record<string, Record<string, string>> = {
   dot: {
-    lhs_batching_dimensions: "lhsBatching", rhs_batching_dimensions: "rhsBatching",
-    lhs_contracting_dimensions: "lhsContracting", rhs_contracting_dimensions: "rhsContracting",
+    lhs_batching_dimensions: "lhsBatching",
+    rhs_batching_dimensions: "rhsBatching",
+    lhs_contracting_dimensions: "lhsContracting",
+    rhs_contracting_dimensions: "rhsContracting",
   },
   gather: {
-    offset_dims: "offsetDims", collapsed_slice_dims: "collapsedSliceDims", operand_batching_dims: "operandBatchingDims",
-    start_indices_batching_dims: "startIndicesBatchingDims", start_index_map: "startIndexMap", index_vector_dim: "indexVectorDim",
+    offset_dims: "offsetDims",
+    collapsed_slice_dims: "collapsedSliceDims",
+    operand_batching_dims: "operandBatchingDims",
+    start_indices_batching_dims: "startIndicesBatchingDims",
+    start_index_map: "startIndexMap",
+    index_vector_dim: "indexVectorDim",
   },
   scatter: {
-    update_window_dims: "updateWindowDims", inserted_window_dims: "insertedWindowDims", input_batching_dims: "inputBatchingDims",
-    scatter_indices_batching_dims: "scatterIndicesBatchingDims", scatter_dims_to_operand_dims: "scatterDimsToOperandDims",
+    update_window_dims: "updateWindowDims",
+    inserted_window_dims: "insertedWindowDims",
+    input_batching_dims: "inputBatchingDims",
+    scatter_indices_batching_dims: "scatterIndicesBatchingDims",
+    scatter_dims_to_operand_dims: "scatterDimsToOperandDims",
     index_vector_dim: "indexVectorDim",
   },
 };
@@ -158,7 +180,10 @@ function parseRecord(c: Cursor): Attr {
     if (!(f in fields)) c.error(`unknown field '${f}' in #stablehlo.${kind} (expected one of ${Object.keys(fields).join(", ")})`, fat);
     c.expect("=", `after '${f}'`);
     rec[fields[f]!] = f === "index_vector_dim" ? c.int() : c.intList();
-    if (!c.eat(",")) { c.expect(">", `to close #stablehlo.${kind}`); break; }
+    if (!c.eat(",")) {
+      c.expect(">", `to close #stablehlo.${kind}`);
+      break;
+    }
   }
   return { kind, ...rec } as Attr;
 }
@@ -182,7 +207,8 @@ function parseLiteral(c: Cursor): Literal {
   if (c.eat("[")) {
     const items: Literal[] = [];
     if (c.eat("]")) return items;
-    do items.push(parseLiteral(c)); while (c.eat(","));
+    do items.push(parseLiteral(c));
+    while (c.eat(","));
     c.expect("]", "to close a dense literal list");
     return items;
   }
@@ -203,7 +229,8 @@ function denseValues(c: Cursor, lit: Literal | string | undefined, type: TensorT
   const out: DenseElement[] = [];
   const walk = (l: Literal, dim: number) => {
     if (Array.isArray(l)) {
-      if (dim >= type.shape.length || l.length !== type.shape[dim]) c.error(`dense literal nesting does not match ${typeToString(type)}`, at);
+      if (dim >= type.shape.length || l.length !== type.shape[dim])
+        c.error(`dense literal nesting does not match ${typeToString(type)}`, at);
       for (const x of l) walk(x, dim + 1);
     } else {
       if (dim !== type.shape.length && dim !== 0) c.error(`dense literal nesting does not match ${typeToString(type)}`, at);
@@ -240,7 +267,8 @@ function hexBlob(c: Cursor, s: string, type: TensorType, at: number): DenseEleme
   const size = type.element === "i1" ? 1 : bitWidth(type.element) / 8;
   const n = numElements(type.shape);
   const count = bytes.length / size;
-  if (count !== n && count !== 1) c.error(`hex dense literal has ${bytes.length} bytes, expected ${n * size} for ${typeToString(type)}`, at);
+  if (count !== n && count !== 1)
+    c.error(`hex dense literal has ${bytes.length} bytes, expected ${n * size} for ${typeToString(type)}`, at);
   const view = new DataView(bytes.buffer);
   return Array.from({ length: count }, (_, i) => elementFromBytes(view, i, type.element));
 }

@@ -37,7 +37,9 @@ export function parsePrettyOp(p: FuncParser, name: string, at: number): ParsedOp
     c.expect("=", `after '${kw}'`);
     return c.intList();
   };
-  const optAttrs = () => { if (c.peek("{")) p.attrDict(attrs); };
+  const optAttrs = () => {
+    if (c.peek("{")) p.attrDict(attrs);
+  };
 
   if (dialect === "chlo") {
     // CHLO unary ops print `%x : t -> r`.
@@ -69,7 +71,10 @@ export function parsePrettyOp(p: FuncParser, name: string, at: number): ParsedOp
       attrs.value = v;
       return { name, operands: [], attrs, resultTypes: [v.type] };
     }
-    case "is_finite": case "reshape": case "dynamic_update_slice": case "bitcast_convert": {
+    case "is_finite":
+    case "reshape":
+    case "dynamic_update_slice":
+    case "bitcast_convert": {
       const xs = p.useList();
       optAttrs();
       return done(xs, fn());
@@ -99,7 +104,9 @@ export function parsePrettyOp(p: FuncParser, name: string, at: number): ParsedOp
       optAttrs();
       return done(xs, sameOrFn(3));
     }
-    case "broadcast_in_dim": case "transpose": case "reverse": {
+    case "broadcast_in_dim":
+    case "transpose":
+    case "reverse": {
       const x = p.use();
       c.expect(",", "after the operand");
       attrs[{ broadcast_in_dim: "broadcast_dimensions", transpose: "permutation", reverse: "dimensions" }[short]] = ints(dims("dims"));
@@ -114,10 +121,14 @@ export function parsePrettyOp(p: FuncParser, name: string, at: number): ParsedOp
       c.expect(":", "and the result type of stablehlo.iota");
       return { name, operands: [], attrs, resultTypes: [parseType(c)] };
     }
-    case "concatenate": case "dynamic_slice": {
+    case "concatenate":
+    case "dynamic_slice": {
       // Operands each followed by a comma, then `dim = N` or `sizes = [...]`.
       const xs: Value[] = [];
-      while (c.peek("%")) { xs.push(p.use()); c.expect(",", "after an operand"); }
+      while (c.peek("%")) {
+        xs.push(p.use());
+        c.expect(",", "after an operand");
+      }
       if (short === "concatenate") {
         c.expect("dim", "in stablehlo.concatenate");
         c.expect("=", "after 'dim'");
@@ -129,7 +140,9 @@ export function parsePrettyOp(p: FuncParser, name: string, at: number): ParsedOp
     case "slice": {
       const x = p.use();
       c.expect("[", "to start the slice ranges [start:limit:stride, ...]");
-      const s: number[] = [], l: number[] = [], st: number[] = [];
+      const s: number[] = [],
+        l: number[] = [],
+        st: number[] = [];
       if (!c.eat("]")) {
         do {
           s.push(c.int());
@@ -161,7 +174,8 @@ export function parsePrettyOp(p: FuncParser, name: string, at: number): ParsedOp
       c.expect(",", "between the operands");
       const b = p.use();
       c.expect(",", "before the dimension numbers");
-      let lb: number[] = [], rb: number[] = [];
+      let lb: number[] = [],
+        rb: number[] = [];
       if (c.peek("batching_dims")) {
         lb = dims("batching_dims");
         c.expect("x", "between lhs and rhs batching dims");
@@ -178,7 +192,8 @@ export function parsePrettyOp(p: FuncParser, name: string, at: number): ParsedOp
         c.expect("[", "to start the precision list");
         const values: Attr[] = [];
         if (!c.eat("]")) {
-          do values.push({ kind: "enum", enum: "precision", value: parseEnumValue(c, "precision") }); while (c.eat(","));
+          do values.push({ kind: "enum", enum: "precision", value: parseEnumValue(c, "precision") });
+          while (c.eat(","));
           c.expect("]", "to close the precision list");
         }
         attrs.precision_config = { kind: "array", values };
@@ -198,7 +213,8 @@ export function parsePrettyOp(p: FuncParser, name: string, at: number): ParsedOp
  */
 function parsePrettyReduce(p: FuncParser, name: string, at: number, attrs: Record<string, Attr>): ParsedOp {
   const c = p.c;
-  const inputs: Value[] = [], inits: Value[] = [];
+  const inputs: Value[] = [],
+    inits: Value[] = [];
   do {
     c.expect("(", "to start an (%input init: %init) pair");
     inputs.push(p.use());
@@ -228,7 +244,8 @@ function parsePrettyReduce(p: FuncParser, name: string, at: number, attrs: Recor
     region = { args: [a, b], ops: [{ name: applies, operands: [a, b], results: [r], attrs: {} }], returns: [r] };
   } else {
     c.expect("reducer", "(the reduction body) after the type signature");
-    const lhs: { ref: string; type: TensorType; at: number }[] = [], rhs: typeof lhs = [];
+    const lhs: { ref: string; type: TensorType; at: number }[] = [],
+      rhs: typeof lhs = [];
     while (c.eat("(")) {
       for (const side of [lhs, rhs]) {
         const aat = c.here();

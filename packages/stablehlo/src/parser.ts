@@ -82,7 +82,9 @@ export class FuncParser {
     }
     c.expect("}", "after 'return' to close the function body");
     if (returns.length !== resultTypes.length || returns.some((v, i) => !sameType(v.type, resultTypes[i]!)))
-      c.error(`@${name} returns (${returns.map((v) => typeToString(v.type)).join(", ")}) but its signature says (${resultTypes.map(typeToString).join(", ")})`);
+      c.error(
+        `@${name} returns (${returns.map((v) => typeToString(v.type)).join(", ")}) but its signature says (${resultTypes.map(typeToString).join(", ")})`,
+      );
     let next = this.maxId + 1;
     for (const v of this.pending) v.id = next++;
     return { name, params, body, returns };
@@ -143,7 +145,8 @@ export class FuncParser {
   useList(): Value[] {
     const out: Value[] = [];
     if (!this.c.peek("%")) return out;
-    do out.push(this.use()); while (this.c.eat(","));
+    do out.push(this.use());
+    while (this.c.eat(","));
     return out;
   }
 
@@ -152,7 +155,10 @@ export class FuncParser {
     if (vs.length !== types.length) this.c.error(`${op}: ${vs.length} operands but ${types.length} operand types`, at);
     vs.forEach((v, i) => {
       if (!sameType(v.type, types[i]!))
-        this.c.error(`${op}: operand ${i} (%${v.name ?? v.id}) has type ${typeToString(v.type)} but ${typeToString(types[i]!)} is written`, at);
+        this.c.error(
+          `${op}: operand ${i} (%${v.name ?? v.id}) has type ${typeToString(v.type)} but ${typeToString(types[i]!)} is written`,
+          at,
+        );
     });
   }
 
@@ -202,7 +208,8 @@ export class FuncParser {
     }
     const regions: Region[] = [];
     if (c.eat("(")) {
-      do regions.push(this.region()); while (c.eat(","));
+      do regions.push(this.region());
+      while (c.eat(","));
       c.expect(")", "to close the region list");
     }
     if (c.peek("{")) this.attrDict(attrs);
@@ -253,8 +260,10 @@ export class FuncParser {
     const ops: Op[] = [];
     let returns: Value[] | undefined;
     while (!returns) {
-      if (c.peek("stablehlo.return")) { c.expect("stablehlo.return"); returns = this.terminator(); }
-      else if (c.peek('"stablehlo.return"')) returns = this.genericReturn();
+      if (c.peek("stablehlo.return")) {
+        c.expect("stablehlo.return");
+        returns = this.terminator();
+      } else if (c.peek('"stablehlo.return"')) returns = this.genericReturn();
       else if (c.peek("}")) c.fail("'stablehlo.return' at the end of the region");
       else ops.push(this.op());
     }
@@ -271,7 +280,8 @@ export class FuncParser {
     if (vs.length) {
       c.expect(":", "and the types of the returned values");
       const types: TensorType[] = [];
-      do types.push(parseType(c)); while (c.eat(","));
+      do types.push(parseType(c));
+      while (c.eat(","));
       this.checkTypes("return", vs, types, at);
     }
     this.skipLoc();
@@ -282,7 +292,7 @@ export class FuncParser {
     const c = this.c;
     const at = c.here();
     c.string();
-    c.expect("(", "after \"stablehlo.return\"");
+    c.expect("(", 'after "stablehlo.return"');
     const vs = this.useList();
     c.expect(")", "to close the return operands");
     c.expect(":", "and the return's type signature");

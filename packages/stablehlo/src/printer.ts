@@ -39,7 +39,10 @@ class FuncPrinter {
   private scope: Value[] = [];
   private readonly lines: string[] = [];
 
-  constructor(private readonly f: Func, private readonly genericOnly: boolean) {}
+  constructor(
+    private readonly f: Func,
+    private readonly genericOnly: boolean,
+  ) {}
 
   print(): string[] {
     const f = this.f;
@@ -96,7 +99,10 @@ class FuncPrinter {
     }
     const props = Object.keys(op.attrs).length ? ` <${printAttrDict(op.attrs)}>` : "";
     const head = `${printString(op.name)}(${this.uses(op.operands)})${props}`;
-    const tail = ` : ${fnType(op.operands.map((v) => v.type), op.results.map((v) => v.type))}`;
+    const tail = ` : ${fnType(
+      op.operands.map((v) => v.type),
+      op.results.map((v) => v.type),
+    )}`;
     const regions = op.regions ?? [];
     if (regions.length === 0) {
       this.lines.push(`${indent}${this.results(op)}${head}${tail}`);
@@ -136,7 +142,11 @@ function pretty(op: Op, uses: Uses): string | undefined {
   const has = (...required: string[]) => required.every((k) => k in attrs) && only(...required);
   const ints = (k: string) => list((attrs[k] as Extract<Attr, { kind: "ints" }>).values);
   const isInts = (...ks: string[]) => ks.every((k) => attrs[k]?.kind === "ints");
-  const fn = () => fnType(xs.map((v) => v.type), rs.map((v) => v.type));
+  const fn = () =>
+    fnType(
+      xs.map((v) => v.type),
+      rs.map((v) => v.type),
+    );
   const allSame = () => rs.length === 1 && [...xs, ...rs].every((v) => sameType(v.type, rs[0]!.type));
   const sameOrFn = () => (allSame() ? typeToString(rs[0]!.type) : fn());
   const [dialect, short] = splitName(name);
@@ -147,7 +157,8 @@ function pretty(op: Op, uses: Uses): string | undefined {
     return `chlo.erf ${uses(xs)} : ${typeToString(xs[0]!.type)} -> ${typeToString(r.type)}`;
   if (dialect !== "stablehlo") return undefined;
 
-  if (short in UNARY_OPS || short === "convert") return xs.length === 1 && keys.length === 0 ? `${name} ${uses(xs)} : ${sameOrFn()}` : undefined;
+  if (short in UNARY_OPS || short === "convert")
+    return xs.length === 1 && keys.length === 0 ? `${name} ${uses(xs)} : ${sameOrFn()}` : undefined;
   if (short in BINARY_OPS) return xs.length === 2 && keys.length === 0 ? `${name} ${uses(xs)} : ${sameOrFn()}` : undefined;
   switch (short) {
     case "constant": {
@@ -155,13 +166,16 @@ function pretty(op: Op, uses: Uses): string | undefined {
       if (!has("value") || v?.kind !== "dense" || !sameType(v.type, r.type) || xs.length) return undefined;
       return `${name} ${printDenseBody(v.type, v.values)} : ${typeToString(r.type)}`;
     }
-    case "is_finite": case "reshape":
+    case "is_finite":
+    case "reshape":
       return xs.length === 1 && keys.length === 0 ? `${name} ${uses(xs)} : ${fn()}` : undefined;
     case "dynamic_update_slice":
       return keys.length === 0 ? `${name} ${uses(xs)} : ${fn()}` : undefined;
     case "compare": {
-      const dir = attrs.comparison_direction, ct = attrs.compare_type;
-      if (!only("comparison_direction", "compare_type") || dir?.kind !== "enum" || (ct && ct.kind !== "enum") || xs.length !== 2) return undefined;
+      const dir = attrs.comparison_direction,
+        ct = attrs.compare_type;
+      if (!only("comparison_direction", "compare_type") || dir?.kind !== "enum" || (ct && ct.kind !== "enum") || xs.length !== 2)
+        return undefined;
       return `${name} ${dir.value}, ${uses(xs)}${ct ? `, ${ct.value}` : ""} : ${fn()}`;
     }
     case "select":
@@ -169,22 +183,28 @@ function pretty(op: Op, uses: Uses): string | undefined {
       return `${name} ${uses(xs)} : ${typeToString(xs[0]!.type)}, ${typeToString(r.type)}`;
     case "clamp":
       return keys.length === 0 && xs.length === 3 ? `${name} ${uses(xs)} : ${sameOrFn()}` : undefined;
-    case "broadcast_in_dim": case "transpose": {
+    case "broadcast_in_dim":
+    case "transpose": {
       const k = short === "transpose" ? "permutation" : "broadcast_dimensions";
       return has(k) && isInts(k) && xs.length === 1 ? `${name} ${uses(xs)}, dims = ${ints(k)} : ${fn()}` : undefined;
     }
     case "reverse":
-      return has("dimensions") && isInts("dimensions") && xs.length === 1 ? `${name} ${uses(xs)}, dims = ${ints("dimensions")} : ${sameOrFn()}` : undefined;
+      return has("dimensions") && isInts("dimensions") && xs.length === 1
+        ? `${name} ${uses(xs)}, dims = ${ints("dimensions")} : ${sameOrFn()}`
+        : undefined;
     case "iota": {
       const d = attrs.iota_dimension;
-      return has("iota_dimension") && d?.kind === "int" && xs.length === 0 ? `${name} dim = ${d.value} : ${typeToString(r.type)}` : undefined;
+      return has("iota_dimension") && d?.kind === "int" && xs.length === 0
+        ? `${name} dim = ${d.value} : ${typeToString(r.type)}`
+        : undefined;
     }
     case "concatenate": {
       const d = attrs.dimension;
       return has("dimension") && d?.kind === "int" && xs.length ? `${name} ${uses(xs)}, dim = ${d.value} : ${fn()}` : undefined;
     }
     case "slice": {
-      if (!has("start_indices", "limit_indices", "strides") || !isInts("start_indices", "limit_indices", "strides") || xs.length !== 1) return undefined;
+      if (!has("start_indices", "limit_indices", "strides") || !isInts("start_indices", "limit_indices", "strides") || xs.length !== 1)
+        return undefined;
       const get = (k: string) => (attrs[k] as Extract<Attr, { kind: "ints" }>).values;
       const [s, l, st] = [get("start_indices"), get("limit_indices"), get("strides")];
       if (s.length !== l.length || s.length !== st.length) return undefined;
@@ -192,12 +212,20 @@ function pretty(op: Op, uses: Uses): string | undefined {
       return `${name} ${uses(xs)} [${ranges.join(", ")}] : ${fn()}`;
     }
     case "dynamic_slice":
-      return has("slice_sizes") && isInts("slice_sizes") && xs.length ? `${name} ${uses(xs)}, sizes = ${ints("slice_sizes")} : ${fn()}` : undefined;
+      return has("slice_sizes") && isInts("slice_sizes") && xs.length
+        ? `${name} ${uses(xs)}, sizes = ${ints("slice_sizes")} : ${fn()}`
+        : undefined;
     case "pad":
-      if (!has("edge_padding_low", "edge_padding_high", "interior_padding") || !isInts("edge_padding_low", "edge_padding_high", "interior_padding") || xs.length !== 2) return undefined;
+      if (
+        !has("edge_padding_low", "edge_padding_high", "interior_padding") ||
+        !isInts("edge_padding_low", "edge_padding_high", "interior_padding") ||
+        xs.length !== 2
+      )
+        return undefined;
       return `${name} ${uses(xs)}, low = ${ints("edge_padding_low")}, high = ${ints("edge_padding_high")}, interior = ${ints("interior_padding")} : ${fn()}`;
     case "dot_general": {
-      const d = attrs.dot_dimension_numbers, p = attrs.precision_config;
+      const d = attrs.dot_dimension_numbers,
+        p = attrs.precision_config;
       if (!only("dot_dimension_numbers", "precision_config") || d?.kind !== "dot" || xs.length !== 2) return undefined;
       let s = `${name} ${uses(xs)}, `;
       if (d.lhsBatching.length || d.rhsBatching.length) s += `batching_dims = ${list(d.lhsBatching)} x ${list(d.rhsBatching)}, `;
@@ -216,4 +244,3 @@ function splitName(name: string): [string, string] {
   const dot = name.indexOf(".");
   return dot < 0 ? ["", name] : [name.slice(0, dot), name.slice(dot + 1)];
 }
-

@@ -2,8 +2,18 @@
 // Kept apart from the builder so each rule reads like the spec and can be tested
 // alone. Every function throws an Error naming the op on inconsistent input.
 import {
-  type DotDims, type ElementType, type GatherDims, type ScatterDims, type TensorType,
-  isFloat, isInteger, isUnsigned, numElements, sameType, tensorType, typeToString,
+  type DotDims,
+  type ElementType,
+  type GatherDims,
+  type ScatterDims,
+  type TensorType,
+  isFloat,
+  isInteger,
+  isUnsigned,
+  numElements,
+  sameType,
+  tensorType,
+  typeToString,
 } from "./ir.js";
 
 export function fail(op: string, msg: string): never {
@@ -33,14 +43,23 @@ export type ElementClass = "any" | "float" | "int" | "intOrBool" | "number" | "s
 export function checkElement(op: string, t: TensorType, cls: ElementClass): void {
   const e = t.element;
   const ok =
-    cls === "any" ? true
-    : cls === "float" ? isFloat(e)
-    : cls === "int" ? isInteger(e)
-    : cls === "intOrBool" ? isInteger(e) || e === "i1"
-    : cls === "signed" ? isFloat(e) || (isInteger(e) && !isUnsigned(e))
-    : isFloat(e) || isInteger(e);
+    cls === "any"
+      ? true
+      : cls === "float"
+        ? isFloat(e)
+        : cls === "int"
+          ? isInteger(e)
+          : cls === "intOrBool"
+            ? isInteger(e) || e === "i1"
+            : cls === "signed"
+              ? isFloat(e) || (isInteger(e) && !isUnsigned(e))
+              : isFloat(e) || isInteger(e);
   const want = {
-    any: "", float: "a float", int: "an integer", intOrBool: "an integer or i1", number: "a float or integer",
+    any: "",
+    float: "a float",
+    int: "an integer",
+    intOrBool: "an integer or i1",
+    number: "a float or integer",
     signed: "a float or signed integer",
   }[cls];
   if (!ok) fail(op, `expected ${want} tensor, got ${ts(t)}`);
@@ -71,7 +90,10 @@ export function select(pred: TensorType, onTrue: TensorType, onFalse: TensorType
 }
 
 export function clamp(min: TensorType, x: TensorType, max: TensorType): TensorType {
-  for (const [what, b] of [["min", min], ["max", max]] as const) {
+  for (const [what, b] of [
+    ["min", min],
+    ["max", max],
+  ] as const) {
     if (b.element !== x.element) fail("clamp", `${what} ${ts(b)} must have the element type of ${ts(x)}`);
     if (b.shape.length !== 0 && !sameType(b, x)) fail("clamp", `${what} ${ts(b)} must be a scalar or match ${ts(x)}`);
   }
@@ -83,7 +105,11 @@ export function broadcastInDim(x: TensorType, shape: readonly number[], dims: re
   checkDims("broadcast_in_dim", "dims", dims, shape.length);
   dims.forEach((d, i) => {
     const s = x.shape[i]!;
-    if (s !== 1 && s !== shape[d]) fail("broadcast_in_dim", `operand dimension ${i} (size ${s}) cannot broadcast to result dimension ${d} (size ${shape[d]}) of ${fmt(shape)}`);
+    if (s !== 1 && s !== shape[d])
+      fail(
+        "broadcast_in_dim",
+        `operand dimension ${i} (size ${s}) cannot broadcast to result dimension ${d} (size ${shape[d]}) of ${fmt(shape)}`,
+      );
   });
   return tensorType(shape, x.element);
 }
@@ -96,7 +122,10 @@ export function reshape(x: TensorType, shape: readonly number[]): TensorType {
 export function transpose(x: TensorType, perm: readonly number[]): TensorType {
   if (perm.length !== x.shape.length) fail("transpose", `permutation ${fmt(perm)} must have rank ${x.shape.length}`);
   checkDims("transpose", "permutation", perm, x.shape.length);
-  return tensorType(perm.map((p) => x.shape[p]!), x.element);
+  return tensorType(
+    perm.map((p) => x.shape[p]!),
+    x.element,
+  );
 }
 
 export function slice(x: TensorType, start: readonly number[], limit: readonly number[], strides: readonly number[]): TensorType {
@@ -105,7 +134,9 @@ export function slice(x: TensorType, start: readonly number[], limit: readonly n
   checkNonNegInts("slice", "limit_indices", limit, r);
   checkNonNegInts("slice", "strides", strides, r);
   const shape = x.shape.map((d, i) => {
-    const s = start[i]!, l = limit[i]!, st = strides[i]!;
+    const s = start[i]!,
+      l = limit[i]!,
+      st = strides[i]!;
     if (st < 1) fail("slice", `stride ${st} must be positive`);
     if (s > l || l > d) fail("slice", `range ${s}:${l} is invalid for dimension ${i} of ${ts(x)}`);
     return Math.ceil((l - s) / st);
@@ -116,7 +147,9 @@ export function slice(x: TensorType, start: readonly number[], limit: readonly n
 export function dynamicSlice(x: TensorType, starts: readonly TensorType[], sizes: readonly number[]): TensorType {
   checkStartIndices("dynamic_slice", x, starts);
   checkNonNegInts("dynamic_slice", "slice_sizes", sizes, x.shape.length);
-  sizes.forEach((s, i) => { if (s > x.shape[i]!) fail("dynamic_slice", `slice size ${s} exceeds dimension ${i} of ${ts(x)}`); });
+  sizes.forEach((s, i) => {
+    if (s > x.shape[i]!) fail("dynamic_slice", `slice size ${s} exceeds dimension ${i} of ${ts(x)}`);
+  });
   return tensorType(sizes, x.element);
 }
 
@@ -136,7 +169,13 @@ function checkStartIndices(op: string, x: TensorType, starts: readonly TensorTyp
   }
 }
 
-export function pad(x: TensorType, value: TensorType, low: readonly number[], high: readonly number[], interior: readonly number[]): TensorType {
+export function pad(
+  x: TensorType,
+  value: TensorType,
+  low: readonly number[],
+  high: readonly number[],
+  interior: readonly number[],
+): TensorType {
   const r = x.shape.length;
   if (value.shape.length !== 0 || value.element !== x.element) fail("pad", `padding value ${ts(value)} must be a scalar of ${x.element}`);
   if (low.length !== r || high.length !== r) fail("pad", `low ${fmt(low)} and high ${fmt(high)} must have ${r} entries`);
@@ -179,12 +218,14 @@ export function dotGeneral(lhs: TensorType, rhs: TensorType, d: DotDims, element
   if (d.lhsContracting.length !== d.rhsContracting.length) fail(op, "lhs and rhs contracting dims must have the same length");
   checkDims(op, "lhs batching+contracting dims", [...d.lhsBatching, ...d.lhsContracting], lhs.shape.length);
   checkDims(op, "rhs batching+contracting dims", [...d.rhsBatching, ...d.rhsContracting], rhs.shape.length);
-  const pairs: [number[], number[], string][] = [[d.lhsBatching, d.rhsBatching, "batching"], [d.lhsContracting, d.rhsContracting, "contracting"]];
+  const pairs: [number[], number[], string][] = [
+    [d.lhsBatching, d.rhsBatching, "batching"],
+    [d.lhsContracting, d.rhsContracting, "contracting"],
+  ];
   for (const [l, r, what] of pairs)
     l.forEach((ld, i) => {
       const rd = r[i]!;
-      if (lhs.shape[ld] !== rhs.shape[rd])
-        fail(op, `${what} dimension sizes differ: lhs ${ts(lhs)} dim ${ld} vs rhs ${ts(rhs)} dim ${rd}`);
+      if (lhs.shape[ld] !== rhs.shape[rd]) fail(op, `${what} dimension sizes differ: lhs ${ts(lhs)} dim ${ld} vs rhs ${ts(rhs)} dim ${rd}`);
     });
   if (lhs.element !== rhs.element && element === undefined) fail(op, `operand element types differ: ${ts(lhs)} vs ${ts(rhs)}`);
   const free = (t: TensorType, b: number[], c: number[]) => t.shape.filter((_, i) => !b.includes(i) && !c.includes(i));
@@ -201,8 +242,7 @@ function checkInits(op: string, inputs: readonly TensorType[], inits: readonly T
   if (inits.length !== inputs.length) fail(op, `got ${inputs.length} inputs but ${inits.length} init values`);
   inputs.forEach((x, i) => {
     const init = inits[i]!;
-    if (init.shape.length !== 0 || init.element !== x.element)
-      fail(op, `init value ${i} ${ts(init)} must be a scalar of ${x.element}`);
+    if (init.shape.length !== 0 || init.element !== x.element) fail(op, `init value ${i} ${ts(init)} must be a scalar of ${x.element}`);
     if (x.shape.length !== inputs[0]!.shape.length || x.shape.some((d, j) => d !== inputs[0]!.shape[j]))
       fail(op, `inputs must share one shape, got ${inputs.map(ts).join(", ")}`);
   });
@@ -211,7 +251,12 @@ function checkInits(op: string, inputs: readonly TensorType[], inits: readonly T
 export function reduce(inputs: readonly TensorType[], inits: readonly TensorType[], dims: readonly number[]): TensorType[] {
   checkInits("reduce", inputs, inits);
   checkDims("reduce", "dimensions", dims, inputs[0]!.shape.length);
-  return inputs.map((x) => tensorType(x.shape.filter((_, i) => !dims.includes(i)), x.element));
+  return inputs.map((x) =>
+    tensorType(
+      x.shape.filter((_, i) => !dims.includes(i)),
+      x.element,
+    ),
+  );
 }
 
 export interface WindowOpts {
@@ -232,8 +277,12 @@ export function reduceWindow(inputs: readonly TensorType[], inits: readonly Tens
 /** The shape a window of `w` slides over `x` yields (reduce_window, select_and_scatter). */
 export function windowShape(op: string, x: TensorType, w: WindowOpts): number[] {
   const r = x.shape.length;
-  for (const [what, xs] of [["window_dimensions", w.windowDimensions], ["window_strides", w.windowStrides],
-    ["base_dilations", w.baseDilations], ["window_dilations", w.windowDilations]] as const) {
+  for (const [what, xs] of [
+    ["window_dimensions", w.windowDimensions],
+    ["window_strides", w.windowStrides],
+    ["base_dilations", w.baseDilations],
+    ["window_dilations", w.windowDilations],
+  ] as const) {
     checkNonNegInts(op, what, xs, r);
     if (xs.some((v) => v < 1)) fail(op, `${what} ${fmt(xs)} must be positive`);
   }
@@ -252,7 +301,8 @@ export function selectAndScatter(operand: TensorType, source: TensorType, init: 
   const expect = windowShape(op, operand, w);
   if (source.element !== operand.element || !sameType(source, tensorType(expect, operand.element)))
     fail(op, `source ${ts(source)} must have the windowed shape ${fmt(expect)}`);
-  if (init.shape.length !== 0 || init.element !== operand.element) fail(op, `init value ${ts(init)} must be a scalar of ${operand.element}`);
+  if (init.shape.length !== 0 || init.element !== operand.element)
+    fail(op, `init value ${ts(init)} must be a scalar of ${operand.element}`);
   return tensorType(operand.shape, operand.element);
 }
 
@@ -270,13 +320,17 @@ export function gather(operand: TensorType, idx: TensorType, d: GatherDims, slic
   const r = operand.shape.length;
   const { batch, vecLen } = indexBatchShape(op, idx, d.indexVectorDim);
   checkNonNegInts(op, "slice_sizes", sliceSizes, r);
-  sliceSizes.forEach((s, i) => { if (s > operand.shape[i]!) fail(op, `slice size ${s} exceeds dimension ${i} of ${ts(operand)}`); });
-  if (d.startIndexMap.length !== vecLen) fail(op, `start_index_map ${fmt(d.startIndexMap)} must have ${vecLen} entries (the index vector length)`);
+  sliceSizes.forEach((s, i) => {
+    if (s > operand.shape[i]!) fail(op, `slice size ${s} exceeds dimension ${i} of ${ts(operand)}`);
+  });
+  if (d.startIndexMap.length !== vecLen)
+    fail(op, `start_index_map ${fmt(d.startIndexMap)} must have ${vecLen} entries (the index vector length)`);
   checkDims(op, "start_index_map", d.startIndexMap, r);
   checkDims(op, "collapsed_slice_dims + operand_batching_dims", [...d.collapsedSliceDims, ...d.operandBatchingDims], r);
   for (const c of d.collapsedSliceDims) if (sliceSizes[c]! > 1) fail(op, `collapsed dimension ${c} must have slice size 0 or 1`);
   for (const c of d.operandBatchingDims) if (sliceSizes[c]! > 1) fail(op, `operand batching dimension ${c} must have slice size 0 or 1`);
-  if (d.operandBatchingDims.length !== d.startIndicesBatchingDims.length) fail(op, "operand_batching_dims and start_indices_batching_dims must have the same length");
+  if (d.operandBatchingDims.length !== d.startIndicesBatchingDims.length)
+    fail(op, "operand_batching_dims and start_indices_batching_dims must have the same length");
   const offsetSizes = sliceSizes.filter((_, i) => !d.collapsedSliceDims.includes(i) && !d.operandBatchingDims.includes(i));
   if (offsetSizes.length !== d.offsetDims.length) fail(op, `offset_dims ${fmt(d.offsetDims)} must have ${offsetSizes.length} entries`);
   const rank = batch.length + offsetSizes.length;
@@ -292,18 +346,24 @@ export function gather(operand: TensorType, idx: TensorType, d: GatherDims, slic
 
 export function scatter(inputs: readonly TensorType[], idx: TensorType, updates: readonly TensorType[], d: ScatterDims): TensorType[] {
   const op = "scatter";
-  if (inputs.length === 0 || inputs.length !== updates.length) fail(op, `needs as many updates as inputs (>= 1), got ${inputs.length} and ${updates.length}`);
+  if (inputs.length === 0 || inputs.length !== updates.length)
+    fail(op, `needs as many updates as inputs (>= 1), got ${inputs.length} and ${updates.length}`);
   const r = inputs[0]!.shape.length;
-  for (const x of inputs) if (x.shape.length !== r || x.shape.some((s, i) => s !== inputs[0]!.shape[i])) fail(op, "inputs must share one shape");
+  for (const x of inputs)
+    if (x.shape.length !== r || x.shape.some((s, i) => s !== inputs[0]!.shape[i])) fail(op, "inputs must share one shape");
   const { batch, vecLen } = indexBatchShape(op, idx, d.indexVectorDim);
-  if (d.scatterDimsToOperandDims.length !== vecLen) fail(op, `scatter_dims_to_operand_dims ${fmt(d.scatterDimsToOperandDims)} must have ${vecLen} entries`);
+  if (d.scatterDimsToOperandDims.length !== vecLen)
+    fail(op, `scatter_dims_to_operand_dims ${fmt(d.scatterDimsToOperandDims)} must have ${vecLen} entries`);
   checkDims(op, "scatter_dims_to_operand_dims", d.scatterDimsToOperandDims, r);
   checkDims(op, "inserted_window_dims + input_batching_dims", [...d.insertedWindowDims, ...d.inputBatchingDims], r);
-  if (d.inputBatchingDims.length !== d.scatterIndicesBatchingDims.length) fail(op, "input_batching_dims and scatter_indices_batching_dims must have the same length");
+  if (d.inputBatchingDims.length !== d.scatterIndicesBatchingDims.length)
+    fail(op, "input_batching_dims and scatter_indices_batching_dims must have the same length");
   const windowRank = r - d.insertedWindowDims.length - d.inputBatchingDims.length;
   if (d.updateWindowDims.length !== windowRank) fail(op, `update_window_dims ${fmt(d.updateWindowDims)} must have ${windowRank} entries`);
   const upRank = batch.length + windowRank;
-  const windowOperandDims = inputs[0]!.shape.map((_, i) => i).filter((i) => !d.insertedWindowDims.includes(i) && !d.inputBatchingDims.includes(i));
+  const windowOperandDims = inputs[0]!.shape
+    .map((_, i) => i)
+    .filter((i) => !d.insertedWindowDims.includes(i) && !d.inputBatchingDims.includes(i));
   updates.forEach((u, k) => {
     if (u.element !== inputs[k]!.element) fail(op, `update ${k} ${ts(u)} must have element type ${inputs[k]!.element}`);
     if (u.shape.length !== upRank) fail(op, `update ${k} ${ts(u)} must have rank ${upRank}`);
@@ -322,8 +382,11 @@ export function scatter(inputs: readonly TensorType[], idx: TensorType, updates:
 export function sort(inputs: readonly TensorType[], dim: number): TensorType[] {
   if (inputs.length === 0) fail("sort", "needs at least one input");
   const t0 = inputs[0]!;
-  for (const t of inputs) if (t.shape.length !== t0.shape.length || t.shape.some((d, i) => d !== t0.shape[i])) fail("sort", `inputs must share one shape, got ${inputs.map(ts).join(", ")}`);
-  if (!Number.isInteger(dim) || dim < -t0.shape.length || dim >= t0.shape.length) fail("sort", `dimension ${dim} out of range for rank ${t0.shape.length}`);
+  for (const t of inputs)
+    if (t.shape.length !== t0.shape.length || t.shape.some((d, i) => d !== t0.shape[i]))
+      fail("sort", `inputs must share one shape, got ${inputs.map(ts).join(", ")}`);
+  if (!Number.isInteger(dim) || dim < -t0.shape.length || dim >= t0.shape.length)
+    fail("sort", `dimension ${dim} out of range for rank ${t0.shape.length}`);
   return inputs.map((t) => tensorType(t.shape, t.element));
 }
 

@@ -12,10 +12,15 @@ describe("shape inference", () => {
     expect(b.slice(x, [0, 1, 0], [2, 3, 4], [1, 1, 3]).type.shape).toEqual([2, 2, 2]);
     expect(b.pad(x, b.constant(0, "f32"), [1, 0, -1], [0, 2, 0], [0, 1, 0]).type.shape).toEqual([3, 7, 3]);
     expect(b.reduceWith("add", x, [0, 2]).type.shape).toEqual([3]);
-    expect(b.dotGeneral(x, x, { lhsBatching: [0], rhsBatching: [0], lhsContracting: [1], rhsContracting: [1] }).type.shape).toEqual([2, 4, 4]);
+    expect(b.dotGeneral(x, x, { lhsBatching: [0], rhsBatching: [0], lhsContracting: [1], rhsContracting: [1] }).type.shape).toEqual([
+      2, 4, 4,
+    ]);
     expect(b.concatenate([x, x], 2).type.shape).toEqual([2, 3, 8]);
-    expect(b.reduceWindow([x], [b.constant(0, "f32")], { windowDimensions: [1, 2, 2], windowStrides: [1, 1, 2] },
-      (r, [a], [c]) => [r.add(a!, c!)])[0]!.type.shape).toEqual([2, 2, 2]);
+    expect(
+      b.reduceWindow([x], [b.constant(0, "f32")], { windowDimensions: [1, 2, 2], windowStrides: [1, 1, 2] }, (r, [a], [c]) => [
+        r.add(a!, c!),
+      ])[0]!.type.shape,
+    ).toEqual([2, 2, 2]);
     expect(b.compare(x, x, "EQ").type).toEqual({ shape: [2, 3, 4], element: "i1" });
     expect(b.sort([x], -1, (r, [l], [g]) => r.compare(l!, g!, "LT"))[0]!.type.shape).toEqual([2, 3, 4]);
   });
@@ -28,26 +33,42 @@ describe("shape inference", () => {
     expect(() => b.and(x, x)).toThrow("stablehlo.and: expected an integer or i1 tensor");
     expect(() => b.reshape(x, [5, 5])).toThrow("stablehlo.reshape: cannot reshape tensor<2x3x4xf32> to [5, 5]: element counts differ");
     expect(() => b.transpose(x, [0, 0, 1])).toThrow("repeated dimension 0");
-    expect(() => b.broadcastInDim(y, [4, 2], [0, 1])).toThrow("operand dimension 0 (size 3) cannot broadcast to result dimension 0 (size 4)");
-    expect(() => b.dotGeneral(x, y, { lhsContracting: [2], rhsContracting: [0] }))
-      .toThrow("stablehlo.dot_general: contracting dimension sizes differ: lhs tensor<2x3x4xf32> dim 2 vs rhs tensor<3x2xf32> dim 0");
+    expect(() => b.broadcastInDim(y, [4, 2], [0, 1])).toThrow(
+      "operand dimension 0 (size 3) cannot broadcast to result dimension 0 (size 4)",
+    );
+    expect(() => b.dotGeneral(x, y, { lhsContracting: [2], rhsContracting: [0] })).toThrow(
+      "stablehlo.dot_general: contracting dimension sizes differ: lhs tensor<2x3x4xf32> dim 2 vs rhs tensor<3x2xf32> dim 0",
+    );
     expect(() => b.slice(y, [0, 0], [4, 2])).toThrow("range 0:4 is invalid for dimension 0");
-    expect(() => b.select(b.constant(true, tensorType([2], "i1")), y, y)).toThrow("predicate tensor<2xi1> must be a scalar or have the shape");
+    expect(() => b.select(b.constant(true, tensorType([2], "i1")), y, y)).toThrow(
+      "predicate tensor<2xi1> must be a scalar or have the shape",
+    );
     expect(() => b.reduce([x], [b.constant(0, "i32")], [0], (_, l) => l)).toThrow("init value 0 tensor<i32> must be a scalar of f32");
-    expect(() => b.reduce([x], [b.constant(0, "f32")], [0], (r, [a]) => [r.convert(a!, "i32")])).toThrow("stablehlo.reduce: body result 0 must be tensor<f32>, got tensor<i32>");
+    expect(() => b.reduce([x], [b.constant(0, "f32")], [0], (r, [a]) => [r.convert(a!, "i32")])).toThrow(
+      "stablehlo.reduce: body result 0 must be tensor<f32>, got tensor<i32>",
+    );
     expect(() => b.sort([x], 0, (_, [l]) => l!)).toThrow("stablehlo.sort: body result 0 must be tensor<i1>, got tensor<f32>");
-    expect(() => b.gather(y, i, { offsetDims: [0], startIndexMap: [0], indexVectorDim: 1 }, [1, 2]))
-      .toThrow("stablehlo.gather: offset_dims [0] must have 2 entries");
-    expect(() => b.gather(y, i, { offsetDims: [1], collapsedSliceDims: [0], startIndexMap: [0], indexVectorDim: 1 }, [4, 2]))
-      .toThrow("slice size 4 exceeds dimension 0");
-    expect(() => b.scatterWith("add", y, b.reshape(i, [3, 1]), b.param([2, 2], "f32"), { updateWindowDims: [1], insertedWindowDims: [0], scatterDimsToOperandDims: [0], indexVectorDim: 1 }))
-      .toThrow("dimension 0 must match the index batch shape [3]");
+    expect(() => b.gather(y, i, { offsetDims: [0], startIndexMap: [0], indexVectorDim: 1 }, [1, 2])).toThrow(
+      "stablehlo.gather: offset_dims [0] must have 2 entries",
+    );
+    expect(() => b.gather(y, i, { offsetDims: [1], collapsedSliceDims: [0], startIndexMap: [0], indexVectorDim: 1 }, [4, 2])).toThrow(
+      "slice size 4 exceeds dimension 0",
+    );
+    expect(() =>
+      b.scatterWith("add", y, b.reshape(i, [3, 1]), b.param([2, 2], "f32"), {
+        updateWindowDims: [1],
+        insertedWindowDims: [0],
+        scatterDimsToOperandDims: [0],
+        indexVectorDim: 1,
+      }),
+    ).toThrow("dimension 0 must match the index batch shape [3]");
     expect(() => b.dynamicSlice(y, [i], [1, 1])).toThrow("expected 2 start indices");
     expect(() => b.compare(i, i, "LT", "FLOAT")).toThrow("stablehlo.compare: compare type FLOAT does not suit i32 (use SIGNED)");
     expect(() => b.abs(b.param([2], "ui8"))).toThrow("stablehlo.abs: expected a float or signed integer tensor, got tensor<2xui8>");
     const outside = b.constant(0, "f32");
-    expect(() => b.reduce([x], [outside], [0], (r, [a]) => [r.add(a!, outside)]))
-      .toThrow("stablehlo.add: a region body may not use values from outside it (%");
+    expect(() => b.reduce([x], [outside], [0], (r, [a]) => [r.add(a!, outside)])).toThrow(
+      "stablehlo.add: a region body may not use values from outside it (%",
+    );
     expect(() => b.iota(tensorType([2], "f32"), 1)).toThrow("stablehlo.iota: dimension 1 out of range");
   });
 });
@@ -77,8 +98,18 @@ describe("functions and modules", () => {
   });
 
   it("maps dtype names to element types and back", () => {
-    const pairs = [["float32", "f32"], ["float64", "f64"], ["float16", "f16"], ["bfloat16", "bf16"], ["int8", "i8"],
-      ["uint8", "ui8"], ["int16", "i16"], ["int32", "i32"], ["int64", "i64"], ["bool", "i1"]] as const;
+    const pairs = [
+      ["float32", "f32"],
+      ["float64", "f64"],
+      ["float16", "f16"],
+      ["bfloat16", "bf16"],
+      ["int8", "i8"],
+      ["uint8", "ui8"],
+      ["int16", "i16"],
+      ["int32", "i32"],
+      ["int64", "i64"],
+      ["bool", "i1"],
+    ] as const;
     for (const [d, e] of pairs) {
       expect(elementTypeOf(d)).toBe(e);
       expect(dtypeOf(e)).toBe(d);

@@ -17,14 +17,21 @@ function parsedValues(text: string): unknown[] {
   return a.values;
 }
 
-const wrap = (op: string, type: string) =>
-  `func.func @main() -> ${type} {\n  %0 = ${op}\n  return %0 : ${type}\n}\n`;
+const wrap = (op: string, type: string) => `func.func @main() -> ${type} {\n  %0 = ${op}\n  return %0 : ${type}\n}\n`;
 
 describe("constants", () => {
   it("splat scalars of every element type", () => {
     const cases: [ElementType, number | bigint | boolean, string][] = [
-      ["f32", 1.5, "1.5"], ["f64", 2, "2.0"], ["f16", -0.25, "-0.25"], ["bf16", 3, "3.0"], ["i1", true, "true"],
-      ["i8", -128, "-128"], ["ui8", 255, "255"], ["i16", 1234, "1234"], ["i32", -7, "-7"], ["i64", 5n, "5"],
+      ["f32", 1.5, "1.5"],
+      ["f64", 2, "2.0"],
+      ["f16", -0.25, "-0.25"],
+      ["bf16", 3, "3.0"],
+      ["i1", true, "true"],
+      ["i8", -128, "-128"],
+      ["ui8", 255, "255"],
+      ["i16", 1234, "1234"],
+      ["i32", -7, "-7"],
+      ["i64", 5n, "5"],
     ];
     for (const [e, v, s] of cases)
       expect(constLine((b) => b.constant(v, tensorType([2, 2], e)))).toEqual([`%0 = stablehlo.constant dense<${s}> : tensor<2x2x${e}>`]);
@@ -43,7 +50,9 @@ describe("constants", () => {
       "%2 = stablehlo.constant dense<[0x7E00, 0x7C00, 0xFC00]> : tensor<3xf16>",
       "%3 = stablehlo.constant dense<[0x7FC0, 0x7F80, 0xFF80]> : tensor<3xbf16>",
     ]);
-    const vs = parsedValues(wrap("stablehlo.constant dense<[0x7FC00000, 0x7F800000, 0xFF800000, 0x3F800000]> : tensor<4xf32>", "tensor<4xf32>"));
+    const vs = parsedValues(
+      wrap("stablehlo.constant dense<[0x7FC00000, 0x7F800000, 0xFF800000, 0x3F800000]> : tensor<4xf32>", "tensor<4xf32>"),
+    );
     expect(vs).toEqual([NaN, Infinity, -Infinity, 1]);
   });
 
@@ -68,12 +77,20 @@ describe("constants", () => {
   });
 
   it("nested arrays, splat detection and empty tensors", () => {
-    expect(constLine((b) => [
-      b.constant([[1, 2, 3], [4, 5, 6]], tensorType([2, 3], "i32")),
-      b.constant([7, 7, 7], tensorType([3], "i32")),
-      b.constant([], tensorType([0, 3], "f32")),
-      b.constant(new Float32Array([0.5, 0.25]), tensorType([2], "f32")),
-    ])).toEqual([
+    expect(
+      constLine((b) => [
+        b.constant(
+          [
+            [1, 2, 3],
+            [4, 5, 6],
+          ],
+          tensorType([2, 3], "i32"),
+        ),
+        b.constant([7, 7, 7], tensorType([3], "i32")),
+        b.constant([], tensorType([0, 3], "f32")),
+        b.constant(new Float32Array([0.5, 0.25]), tensorType([2], "f32")),
+      ]),
+    ).toEqual([
       "%0 = stablehlo.constant dense<[[1, 2, 3], [4, 5, 6]]> : tensor<2x3xi32>",
       "%1 = stablehlo.constant dense<7> : tensor<3xi32>",
       "%2 = stablehlo.constant dense<> : tensor<0x3xf32>",
@@ -82,13 +99,15 @@ describe("constants", () => {
   });
 
   it("host arrays in the documented layout (f16/bf16 bits, bool bytes, BigInt64Array)", () => {
-    expect(constLine((b) => [
-      b.constantFromHost(new Uint16Array([0x3c00, 0xc000, 0x7e00]), "float16", [3]),
-      b.constantFromHost(new Uint16Array([0x3f80, 0x4040]), "bfloat16", [2]),
-      b.constantFromHost(new Uint8Array([1, 0]), "bool", [2]),
-      b.constantFromHost(new BigInt64Array([1n << 62n, -1n]), "int64", [2]),
-      b.constantFromHost(new Uint8Array([200, 3]), "uint8", [2]),
-    ])).toEqual([
+    expect(
+      constLine((b) => [
+        b.constantFromHost(new Uint16Array([0x3c00, 0xc000, 0x7e00]), "float16", [3]),
+        b.constantFromHost(new Uint16Array([0x3f80, 0x4040]), "bfloat16", [2]),
+        b.constantFromHost(new Uint8Array([1, 0]), "bool", [2]),
+        b.constantFromHost(new BigInt64Array([1n << 62n, -1n]), "int64", [2]),
+        b.constantFromHost(new Uint8Array([200, 3]), "uint8", [2]),
+      ]),
+    ).toEqual([
       "%0 = stablehlo.constant dense<[1.0, -2.0, 0x7E00]> : tensor<3xf16>",
       "%1 = stablehlo.constant dense<[1.0, 3.0]> : tensor<2xbf16>",
       "%2 = stablehlo.constant dense<[true, false]> : tensor<2xi1>",
@@ -108,7 +127,9 @@ describe("constants", () => {
 
   it("parses MLIR's hex blob form, little-endian, including a splat blob", () => {
     expect(parsedValues(wrap('stablehlo.constant dense<"0x0000803F00000040"> : tensor<2xf32>', "tensor<2xf32>"))).toEqual([1, 2]);
-    expect(parsedValues(wrap('stablehlo.constant dense<"0xFFFFFFFFFFFFFF7F"> : tensor<3xi64>', "tensor<3xi64>"))).toEqual([(1n << 63n) - 1n]);
+    expect(parsedValues(wrap('stablehlo.constant dense<"0xFFFFFFFFFFFFFF7F"> : tensor<3xi64>', "tensor<3xi64>"))).toEqual([
+      (1n << 63n) - 1n,
+    ]);
     expect(parsedValues(wrap('stablehlo.constant dense<"0x0100"> : tensor<2xi1>', "tensor<2xi1>"))).toEqual([true, false]);
   });
 });

@@ -64,18 +64,35 @@ describe("graphs", () => {
     const b = new FuncBuilder();
     const op = b.param([5, 200, 100, 300], "f32");
     const idx = b.param([5, 10, 2], "i32");
-    const g = b.gather(op, idx, {
-      offsetDims: [2], collapsedSliceDims: [1, 2], operandBatchingDims: [0], startIndicesBatchingDims: [0],
-      startIndexMap: [1, 2], indexVectorDim: 2,
-    }, [1, 1, 1, 300], { indicesAreSorted: true });
+    const g = b.gather(
+      op,
+      idx,
+      {
+        offsetDims: [2],
+        collapsedSliceDims: [1, 2],
+        operandBatchingDims: [0],
+        startIndicesBatchingDims: [0],
+        startIndexMap: [1, 2],
+        indexVectorDim: 2,
+      },
+      [1, 1, 1, 300],
+      { indicesAreSorted: true },
+    );
     expect(g.type.shape).toEqual([5, 10, 300]);
     const text = roundTrip(b.ret(g).module("g"));
-    expect(text).toContain("#stablehlo.gather<offset_dims = [2], collapsed_slice_dims = [1, 2], operand_batching_dims = [0], start_indices_batching_dims = [0], start_index_map = [1, 2], index_vector_dim = 2>");
+    expect(text).toContain(
+      "#stablehlo.gather<offset_dims = [2], collapsed_slice_dims = [1, 2], operand_batching_dims = [0], start_indices_batching_dims = [0], start_index_map = [1, 2], index_vector_dim = 2>",
+    );
     const b2 = new FuncBuilder();
     const t = b2.param([7], "f32");
     const i = b2.param([3], "i32");
     // index_vector_dim == rank(indices): each index is a scalar; 0 is left out of the printed record.
-    const g2 = b2.gather(b2.reshape(t, [7, 1]), b2.reshape(i, [3]), { offsetDims: [1], collapsedSliceDims: [0], startIndexMap: [0], indexVectorDim: 1 }, [1, 1]);
+    const g2 = b2.gather(
+      b2.reshape(t, [7, 1]),
+      b2.reshape(i, [3]),
+      { offsetDims: [1], collapsedSliceDims: [0], startIndexMap: [0], indexVectorDim: 1 },
+      [1, 1],
+    );
     expect(g2.type.shape).toEqual([3, 1]);
   });
 
@@ -84,11 +101,20 @@ describe("graphs", () => {
     const acc = b.param([10, 4], "f32");
     const idx = b.param([3, 1], "i32");
     const upd = b.param([3, 4], "f32");
-    const r = b.scatterWith("add", acc, idx, upd, { updateWindowDims: [1], insertedWindowDims: [0], scatterDimsToOperandDims: [0], indexVectorDim: 1 });
+    const r = b.scatterWith("add", acc, idx, upd, {
+      updateWindowDims: [1],
+      insertedWindowDims: [0],
+      scatterDimsToOperandDims: [0],
+      indexVectorDim: 1,
+    });
     expect(r.type).toEqual(acc.type);
     const text = roundTrip(b.ret(r).module("scatter"));
-    expect(text).toContain('%6 = "stablehlo.scatter"(%arg0, %arg1, %arg2) <{scatter_dimension_numbers = #stablehlo.scatter<update_window_dims = [1], inserted_window_dims = [0], scatter_dims_to_operand_dims = [0], index_vector_dim = 1>, indices_are_sorted = false, unique_indices = false}> ({');
-    expect(text).toContain("^bb0(%3: tensor<f32>, %4: tensor<f32>):\n      %5 = stablehlo.add %3, %4 : tensor<f32>\n      stablehlo.return %5 : tensor<f32>");
+    expect(text).toContain(
+      '%6 = "stablehlo.scatter"(%arg0, %arg1, %arg2) <{scatter_dimension_numbers = #stablehlo.scatter<update_window_dims = [1], inserted_window_dims = [0], scatter_dims_to_operand_dims = [0], index_vector_dim = 1>, indices_are_sorted = false, unique_indices = false}> ({',
+    );
+    expect(text).toContain(
+      "^bb0(%3: tensor<f32>, %4: tensor<f32>):\n      %5 = stablehlo.add %3, %4 : tensor<f32>\n      stablehlo.return %5 : tensor<f32>",
+    );
     expect(text).toContain("}) : (tensor<10x4xf32>, tensor<3x1xi32>, tensor<3x4xf32>) -> tensor<10x4xf32>");
   });
 
@@ -99,12 +125,20 @@ describe("graphs", () => {
     const idx = b.param([2, 1], "i64");
     const ua = b.param([2], "f32");
     const uc = b.param([2], "i32");
-    const rs = b.scatter([a, c], idx, [ua, uc], { updateWindowDims: [], insertedWindowDims: [0], scatterDimsToOperandDims: [0], indexVectorDim: 1 },
-      (_, __, upd) => upd, { uniqueIndices: true });
+    const rs = b.scatter(
+      [a, c],
+      idx,
+      [ua, uc],
+      { updateWindowDims: [], insertedWindowDims: [0], scatterDimsToOperandDims: [0], indexVectorDim: 1 },
+      (_, __, upd) => upd,
+      { uniqueIndices: true },
+    );
     const text = roundTrip(b.ret(rs).module("s2"));
     expect(text).toContain("#stablehlo.scatter<inserted_window_dims = [0], scatter_dims_to_operand_dims = [0], index_vector_dim = 1>");
-    expect(text).toContain("^bb0(%5: tensor<f32>, %6: tensor<i32>, %7: tensor<f32>, %8: tensor<i32>):\n      stablehlo.return %7, %8 : tensor<f32>, tensor<i32>");
-    expect(text).toContain("%9, %10 = \"stablehlo.scatter\"");
+    expect(text).toContain(
+      "^bb0(%5: tensor<f32>, %6: tensor<i32>, %7: tensor<f32>, %8: tensor<i32>):\n      stablehlo.return %7, %8 : tensor<f32>, tensor<i32>",
+    );
+    expect(text).toContain('%9, %10 = "stablehlo.scatter"');
   });
 
   it("sort of two operands (values and indices), descending and stable", () => {

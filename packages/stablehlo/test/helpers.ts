@@ -12,5 +12,8 @@ export function roundTrip(m: Module): string {
 
 /** The op lines of a printed module (no module/func/return lines), trimmed. */
 export function opLines(text: string): string[] {
-  return text.split("\n").map((l) => l.trim()).filter((l) => l.startsWith("%"));
+  return text
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l.startsWith("%"));
 }

@@ -40,13 +40,18 @@ describe("parseModule on hand-written text", () => {
   });
 
   it("reads the generic form with attributes in a plain dictionary and prints the pretty form", () => {
-    const text = reprint(`
+    const text = reprint(
+      `
       func.func @main(%a: tensor<3xi32>, %b: tensor<1x2xf32>) -> (tensor<3xi1>, tensor<1x2x3xf32>, tensor<2x1xf32>) {
         %0 = "stablehlo.compare"(%a, %a) {comparison_direction = #stablehlo<comparison_direction LT>} : (tensor<3xi32>, tensor<3xi32>) -> tensor<3xi1>
         %1 = "stablehlo.broadcast_in_dim"(%b) {broadcast_dimensions = array<i64: 0, 1>} : (tensor<1x2xf32>) -> tensor<1x2x3xf32>
         %2 = "stablehlo.transpose"(%b) <{permutation = array<i64: 1, 0>}> : (tensor<1x2xf32>) -> tensor<2x1xf32>
         "func.return"(%0, %1, %2) : (tensor<3xi1>, tensor<1x2x3xf32>, tensor<2x1xf32>) -> ()
-      }`.replace('"func.return"(%0, %1, %2) : (tensor<3xi1>, tensor<1x2x3xf32>, tensor<2x1xf32>) -> ()', "return %0, %1, %2 : tensor<3xi1>, tensor<1x2x3xf32>, tensor<2x1xf32>"));
+      }`.replace(
+        '"func.return"(%0, %1, %2) : (tensor<3xi1>, tensor<1x2x3xf32>, tensor<2x1xf32>) -> ()',
+        "return %0, %1, %2 : tensor<3xi1>, tensor<1x2x3xf32>, tensor<2x1xf32>",
+      ),
+    );
     expect(opLines(text)).toEqual([
       "%0 = stablehlo.compare LT, %a, %a : (tensor<3xi32>, tensor<3xi32>) -> tensor<3xi1>",
       "%1 = stablehlo.broadcast_in_dim %b, dims = [0, 1] : (tensor<1x2xf32>) -> tensor<1x2x3xf32>",
@@ -120,8 +125,13 @@ module @jit_f attributes {mhlo.num_partitions = 1 : i32, mhlo.num_replicas = 1 :
         return %0 : tensor<5x10x300xf32>
       }`);
     expect(m.funcs[0]!.body[0]!.attrs.dimension_numbers).toEqual({
-      kind: "gather", offsetDims: [2], collapsedSliceDims: [1, 2], operandBatchingDims: [0], startIndicesBatchingDims: [0],
-      startIndexMap: [1, 2], indexVectorDim: 2,
+      kind: "gather",
+      offsetDims: [2],
+      collapsedSliceDims: [1, 2],
+      operandBatchingDims: [0],
+      startIndicesBatchingDims: [0],
+      startIndexMap: [1, 2],
+      indexVectorDim: 2,
     });
     const s = parseModule(`func.func @main(%a: tensor<4xf32>, %i: tensor<1xi32>, %u: tensor<1xf32>) -> tensor<4xf32> {
       %0 = "stablehlo.scatter"(%a, %i, %u) <{scatter_dimension_numbers = #stablehlo.scatter<inserted_window_dims = [0], scatter_dims_to_operand_dims = [0]>}> ({
@@ -131,8 +141,13 @@ module @jit_f attributes {mhlo.num_partitions = 1 : i32, mhlo.num_replicas = 1 :
       return %0 : tensor<4xf32>
     }`);
     expect(s.funcs[0]!.body[0]!.attrs.scatter_dimension_numbers).toEqual({
-      kind: "scatter", updateWindowDims: [], insertedWindowDims: [0], inputBatchingDims: [], scatterIndicesBatchingDims: [],
-      scatterDimsToOperandDims: [0], indexVectorDim: 0,
+      kind: "scatter",
+      updateWindowDims: [],
+      insertedWindowDims: [0],
+      inputBatchingDims: [],
+      scatterIndicesBatchingDims: [],
+      scatterDimsToOperandDims: [0],
+      indexVectorDim: 0,
     });
   });
 
@@ -160,7 +175,9 @@ module @jit_f attributes {mhlo.num_partitions = 1 : i32, mhlo.num_replicas = 1 :
     expect(r1!.ops[0]!.results[0]!.id).not.toBe(94);
     const printed = reprint(text);
     expect(printed).toContain("%30 = stablehlo.constant dense<0.0> : tensor<f32>");
-    expect(printed).toContain("      %94 = stablehlo.compare GE, %arg5, %arg6, FLOAT : (tensor<f32>, tensor<f32>) -> tensor<i1>\n      stablehlo.return %94 : tensor<i1>\n    }, {");
+    expect(printed).toContain(
+      "      %94 = stablehlo.compare GE, %arg5, %arg6, FLOAT : (tensor<f32>, tensor<f32>) -> tensor<i1>\n      stablehlo.return %94 : tensor<i1>\n    }, {",
+    );
     expect(printed).toContain("      %94 = stablehlo.add %arg5, %arg6 : tensor<f32>");
   });
 
@@ -175,13 +192,16 @@ module @jit_f attributes {mhlo.num_partitions = 1 : i32, mhlo.num_replicas = 1 :
     expect(op.attrs.note).toEqual({ kind: "string", value: "hi" });
     expect(op.attrs.k).toEqual({ kind: "int", value: 3, type: "i32" });
     expect(op.attrs.f).toEqual({ kind: "float", value: 1.5, type: "f32" });
-    expect(printModule(m)).toContain('%1 = "mydialect.thing"(%0) <{note = "hi", k = 3 : i32, f = 1.5 : f32, t = tensor<2xf32>, l = [1 : i64, 2 : i64]}> : (tensor<2xf32>) -> tensor<2xf32>');
+    expect(printModule(m)).toContain(
+      '%1 = "mydialect.thing"(%0) <{note = "hi", k = 3 : i32, f = 1.5 : f32, t = tensor<2xf32>, l = [1 : i64, 2 : i64]}> : (tensor<2xf32>) -> tensor<2xf32>',
+    );
   });
 });
 
 describe("strings", () => {
   it("reads and writes MLIR string escapes", () => {
-    const text = 'func.func @main(%a: tensor<2xf32>) -> tensor<2xf32> {\n  %0 = "my.op"(%a) {s = "q\\"b\\\\c\\0A\\t\u00e9"} : (tensor<2xf32>) -> tensor<2xf32>\n  return %0 : tensor<2xf32>\n}';
+    const text =
+      'func.func @main(%a: tensor<2xf32>) -> tensor<2xf32> {\n  %0 = "my.op"(%a) {s = "q\\"b\\\\c\\0A\\t\u00e9"} : (tensor<2xf32>) -> tensor<2xf32>\n  return %0 : tensor<2xf32>\n}';
     const m = parseModule(text);
     expect(m.funcs[0]!.body[0]!.attrs.s).toEqual({ kind: "string", value: 'q"b\\c\n\t\u00e9' });
     expect(printModule(m)).toContain('<{s = "q\\"b\\\\c\\0A\\09\\C3\\A9"}>');
@@ -191,53 +211,85 @@ describe("strings", () => {
 
 describe("parse errors name the line and what was expected", () => {
   const cases: [string, string, RegExp][] = [
-    ["an undefined value",
+    [
+      "an undefined value",
       "func.func @main(%a: tensor<2xf32>) -> tensor<2xf32> {\n  %0 = stablehlo.add %a, %b : tensor<2xf32>\n  return %0 : tensor<2xf32>\n}",
-      /^line 2:26: use of undefined value %b$/],
-    ["a missing type signature",
+      /^line 2:26: use of undefined value %b$/,
+    ],
+    [
+      "a missing type signature",
       "func.func @main(%a: tensor<2xf32>) -> tensor<2xf32> {\n  %0 = stablehlo.add %a, %a\n  return %0 : tensor<2xf32>\n}",
-      /^line 3:3: expected ':' and the type of stablehlo.add, found 'return'$/],
-    ["an unsupported element type",
+      /^line 3:3: expected ':' and the type of stablehlo.add, found 'return'$/,
+    ],
+    [
+      "an unsupported element type",
       "func.func @main(%a: tensor<2xui32>) -> tensor<2xui32> {\n  return %a : tensor<2xui32>\n}",
-      /^line 1:30: unsupported element type 'ui32'/],
-    ["an operand type that differs from its definition",
-      "func.func @main(%a: tensor<2xf32>) -> tensor<2xf32> {\n  %0 = \"stablehlo.add\"(%a, %a) : (tensor<2xf32>, tensor<3xf32>) -> tensor<2xf32>\n  return %0 : tensor<2xf32>\n}",
-      /^line 2:8: stablehlo.add: operand 1 \(%a\) has type tensor<2xf32> but tensor<3xf32> is written$/],
-    ["a redefinition",
+      /^line 1:30: unsupported element type 'ui32'/,
+    ],
+    [
+      "an operand type that differs from its definition",
+      'func.func @main(%a: tensor<2xf32>) -> tensor<2xf32> {\n  %0 = "stablehlo.add"(%a, %a) : (tensor<2xf32>, tensor<3xf32>) -> tensor<2xf32>\n  return %0 : tensor<2xf32>\n}',
+      /^line 2:8: stablehlo.add: operand 1 \(%a\) has type tensor<2xf32> but tensor<3xf32> is written$/,
+    ],
+    [
+      "a redefinition",
       "func.func @main(%a: tensor<2xf32>) -> tensor<2xf32> {\n  %a = stablehlo.negate %a : tensor<2xf32>\n  return %a : tensor<2xf32>\n}",
-      /^line 2:3: redefinition of %a$/],
-    ["a return that does not match the signature",
+      /^line 2:3: redefinition of %a$/,
+    ],
+    [
+      "a return that does not match the signature",
       "func.func @main(%a: tensor<2xf32>) -> tensor<3xf32> {\n  return %a : tensor<2xf32>\n}",
-      /@main returns \(tensor<2xf32>\) but its signature says \(tensor<3xf32>\)/],
-    ["an op without a pretty form",
+      /@main returns \(tensor<2xf32>\) but its signature says \(tensor<3xf32>\)/,
+    ],
+    [
+      "an op without a pretty form",
       "func.func @main(%a: tensor<2xf32>) -> tensor<2xf32> {\n  %0 = stablehlo.fancy %a : tensor<2xf32>\n  return %0 : tensor<2xf32>\n}",
-      /^line 2:8: 'stablehlo.fancy' has no pretty form here; write it in the generic form/],
-    ["an unknown comparison direction",
+      /^line 2:8: 'stablehlo.fancy' has no pretty form here; write it in the generic form/,
+    ],
+    [
+      "an unknown comparison direction",
       "func.func @main(%a: tensor<2xf32>) -> tensor<2xi1> {\n  %0 = stablehlo.compare LESS, %a, %a : (tensor<2xf32>, tensor<2xf32>) -> tensor<2xi1>\n  return %0 : tensor<2xi1>\n}",
-      /^line 2:26: unknown comparison_direction 'LESS' \(expected one of EQ, NE, GE, GT, LE, LT\)$/],
-    ["a dense literal of the wrong size",
+      /^line 2:26: unknown comparison_direction 'LESS' \(expected one of EQ, NE, GE, GT, LE, LT\)$/,
+    ],
+    [
+      "a dense literal of the wrong size",
       "func.func @main() -> tensor<3xi32> {\n  %0 = stablehlo.constant dense<[1, 2]> : tensor<3xi32>\n  return %0 : tensor<3xi32>\n}",
-      /^line 2:33: dense literal nesting does not match tensor<3xi32>$/],
-    ["an integer constant out of range",
+      /^line 2:33: dense literal nesting does not match tensor<3xi32>$/,
+    ],
+    [
+      "an integer constant out of range",
       "func.func @main() -> tensor<i8> {\n  %0 = stablehlo.constant dense<300> : tensor<i8>\n  return %0 : tensor<i8>\n}",
-      /^line 2:33: constant: 300 is out of range for i8$/],
-    ["a missing return",
+      /^line 2:33: constant: 300 is out of range for i8$/,
+    ],
+    [
+      "a missing return",
       "func.func @main(%a: tensor<2xf32>) -> tensor<2xf32> {\n  %0 = stablehlo.negate %a : tensor<2xf32>\n}",
-      /^line 3:1: expected a 'return' at the end of the function body, found '}'$/],
-    ["text cut short",
+      /^line 3:1: expected a 'return' at the end of the function body, found '}'$/,
+    ],
+    [
+      "text cut short",
       "module @m {\n  func.func @main(%a: tensor<2xf32>) -> tensor<2xf32> {\n    return %a : tensor<2xf32>\n  }\n",
-      /^line 5:1: expected 'func.func' or '}' closing the module, found end of input$/],
-    ["a result count mismatch",
+      /^line 5:1: expected 'func.func' or '}' closing the module, found end of input$/,
+    ],
+    [
+      "a result count mismatch",
       "func.func @main(%a: tensor<2xf32>) -> tensor<2xf32> {\n  %0, %1 = stablehlo.negate %a : tensor<2xf32>\n  return %0 : tensor<2xf32>\n}",
-      /^line 2:3: stablehlo.negate has 1 results but 2 result names are given$/],
-    ["dynamic shapes",
+      /^line 2:3: stablehlo.negate has 1 results but 2 result names are given$/,
+    ],
+    [
+      "dynamic shapes",
       "func.func @main(%a: tensor<?xf32>) -> tensor<2xf32> {\n  return %a : tensor<2xf32>\n}",
-      /^line 1:28: dynamic dimensions \('\?'\) are not supported$/],
+      /^line 1:28: dynamic dimensions \('\?'\) are not supported$/,
+    ],
   ];
   for (const [what, text, re] of cases) {
     it(`reports ${what}`, () => {
       let err: unknown;
-      try { parseModule(text); } catch (e) { err = e; }
+      try {
+        parseModule(text);
+      } catch (e) {
+        err = e;
+      }
       expect(err).toBeInstanceOf(ParseError);
       expect((err as Error).message).toMatch(re);
     });

@@ -9,7 +9,13 @@ function show(): string {
   const blas = b.active
     ? `  - BLAS_INFO=${BLAS_INFO[b.vendor!] ?? "generic"}: float32/float64 matmul on the cpu device (and the xla device's CPU runtime) calls ${b.vendor} at ${b.path}${b.config ? ` (${b.config}${b.threads ? `, ${b.threads} threads` : ""})` : ""}`
     : `  - BLAS_INFO=none: matmul runs on the JavaScript kernels (${b.reason})`;
-  return ["xlatorch built with:", "  - cpu device: JavaScript kernels", blas, "  - XLATORCH_BLAS=/path/lib.so names a BLAS library, XLATORCH_BLAS=off disables it", ""].join("\n");
+  return [
+    "xlatorch built with:",
+    "  - cpu device: JavaScript kernels",
+    blas,
+    "  - XLATORCH_BLAS=/path/lib.so names a BLAS library, XLATORCH_BLAS=off disables it",
+    "",
+  ].join("\n");
 }
 
 export const __config__ = {

@@ -10,7 +10,9 @@ export function chooseRuntime(env: NodeJS.ProcessEnv = process.env): Runtime {
   const pjrt = openPjrtRuntimeFromEnv(env);
   if (pjrt) return pjrt;
   if (!env.XLATORCH_QUIET) {
-    console.warn("[xlatorch] xla device: no PJRT plugin configured (PJRT_DEVICE / PJRT_PLUGIN_LIBRARY_PATH); running on the in-process CPU runtime");
+    console.warn(
+      "[xlatorch] xla device: no PJRT plugin configured (PJRT_DEVICE / PJRT_PLUGIN_LIBRARY_PATH); running on the in-process CPU runtime",
+    );
   }
   return new CpuRuntime();
 }

@@ -24,8 +24,18 @@ import { topkIndices } from "./topk.js";
 import { log as libmLog, sin as libmSin, cos as libmCos } from "./libm.js";
 import { logf as libmLogf, sinf as libmSinf, cosf as libmCosf } from "./libmf.js";
 import {
-  allocHost, bf16FromFloat, bf16ToFloat, checkCount, checkDType, halfFromFloat, halfToFloat, int64ToFloat32,
-  isFloatDType, type FloatDType, type HostArrayOf, type RandomDType,
+  allocHost,
+  bf16FromFloat,
+  bf16ToFloat,
+  checkCount,
+  checkDType,
+  halfFromFloat,
+  halfToFloat,
+  int64ToFloat32,
+  isFloatDType,
+  type FloatDType,
+  type HostArrayOf,
+  type RandomDType,
 } from "./dtypes.js";
 
 const f = Math.fround;
@@ -36,9 +46,7 @@ const TWO_PI = 2 * Math.PI; // 2.0 * c10::pi<double>
 const TWO_PI_F = Math.fround(TWO_PI);
 
 const FLOAT_TYPES: readonly RandomDType[] = ["float32", "float64", "float16", "bfloat16"];
-const ALL_TYPES: readonly RandomDType[] = [
-  "float32", "float64", "float16", "bfloat16", "int8", "uint8", "int16", "int32", "int64", "bool",
-];
+const ALL_TYPES: readonly RandomDType[] = ["float32", "float64", "float16", "bfloat16", "int8", "uint8", "int16", "int32", "int64", "bool"];
 
 // ---------------------------------------------------------------- raw draws
 
@@ -76,32 +84,47 @@ export function normalDouble(gen: Generator, mean = 0, std = 1): number {
 
 function floatLimits(dtype: FloatDType): { lowest: number; max: number; digits: number } {
   switch (dtype) {
-    case "float32": return { lowest: -3.4028234663852886e38, max: 3.4028234663852886e38, digits: 24 };
-    case "float64": return { lowest: -Number.MAX_VALUE, max: Number.MAX_VALUE, digits: 53 };
-    case "float16": return { lowest: -65504, max: 65504, digits: 11 };
-    case "bfloat16": return { lowest: -3.3895313892515355e38, max: 3.3895313892515355e38, digits: 8 };
+    case "float32":
+      return { lowest: -3.4028234663852886e38, max: 3.4028234663852886e38, digits: 24 };
+    case "float64":
+      return { lowest: -Number.MAX_VALUE, max: Number.MAX_VALUE, digits: 53 };
+    case "float16":
+      return { lowest: -65504, max: 65504, digits: 11 };
+    case "bfloat16":
+      return { lowest: -3.3895313892515355e38, max: 3.3895313892515355e38, digits: 8 };
   }
 }
 
 function intLimits(dtype: RandomDType): { min: bigint; max: bigint } {
   switch (dtype) {
-    case "int8": return { min: -128n, max: 127n };
-    case "uint8": return { min: 0n, max: 255n };
-    case "int16": return { min: -32768n, max: 32767n };
-    case "int32": return { min: -2147483648n, max: 2147483647n };
-    case "int64": return { min: -(1n << 63n), max: (1n << 63n) - 1n };
-    case "bool": return { min: 0n, max: 1n };
-    default: throw new TypeError(`not an integer dtype: ${dtype}`);
+    case "int8":
+      return { min: -128n, max: 127n };
+    case "uint8":
+      return { min: 0n, max: 255n };
+    case "int16":
+      return { min: -32768n, max: 32767n };
+    case "int32":
+      return { min: -2147483648n, max: 2147483647n };
+    case "int64":
+      return { min: -(1n << 63n), max: (1n << 63n) - 1n };
+    case "bool":
+      return { min: 0n, max: 1n };
+    default:
+      throw new TypeError(`not an integer dtype: ${dtype}`);
   }
 }
 
 /** Rounds a float to the dtype's precision and back (the value a stored scalar_t holds). */
 function roundTo(dtype: FloatDType, v: number): number {
   switch (dtype) {
-    case "float64": return v;
-    case "float32": return f(v);
-    case "float16": return halfToFloat(halfFromFloat(f(v)));
-    case "bfloat16": return bf16ToFloat(bf16FromFloat(f(v)));
+    case "float64":
+      return v;
+    case "float32":
+      return f(v);
+    case "float16":
+      return halfToFloat(halfFromFloat(f(v)));
+    case "bfloat16":
+      return bf16ToFloat(bf16FromFloat(f(v)));
   }
 }
 
@@ -121,7 +144,10 @@ function storeInt(dtype: RandomDType, out: HostArrayOf[RandomDType], i: number, 
     case "bool":
       (out as Uint8Array)[i] = v === 0 || v === 0n ? 0 : 1;
       return;
-    case "int8": case "uint8": case "int16": case "int32":
+    case "int8":
+    case "uint8":
+    case "int16":
+    case "int32":
       // typed-array stores truncate modulo 2^bits, as the C++ integer conversion does
       (out as Int32Array)[i] = typeof v === "bigint" ? Number(BigInt.asIntN(32, v)) : v;
       return;
@@ -149,7 +175,11 @@ function storeInt(dtype: RandomDType, out: HostArrayOf[RandomDType], i: number, 
  * with from/to first cast to the dtype and the arithmetic in float (double for float64).
  */
 export function uniform<D extends RandomDType = "float32">(
-  gen: Generator, n: number, dtype: D = "float32" as D, from = 0, to = 1,
+  gen: Generator,
+  n: number,
+  dtype: D = "float32" as D,
+  from = 0,
+  to = 1,
 ): HostArrayOf[D] {
   checkCount("uniform_", n);
   const dt = checkDType("uniform_", dtype, FLOAT_TYPES) as FloatDType;
@@ -158,7 +188,9 @@ export function uniform<D extends RandomDType = "float32">(
   if (!(to >= lowest && to <= max)) throw new RangeError(`uniform_: to is out of bounds for ${dt}`);
   if (!(from <= to)) throw new RangeError(`uniform_ expects to return a [from, to) range, but found from=${from} > to=${to}`);
   if (!(to - from <= max)) {
-    throw new RangeError(`uniform_ expects to-from <= std::numeric_limits<${dt}>::max(), but found to=${to} and from=${from} which result in to-from to exceed the limit`);
+    throw new RangeError(
+      `uniform_ expects to-from <= std::numeric_limits<${dt}>::max(), but found to=${to} and from=${from} which result in to-from to exceed the limit`,
+    );
   }
   const out = allocHost(dtype, n);
   const e = gen.engine;
@@ -294,7 +326,12 @@ function normalFillReduced(gen: Generator, dt: "float16" | "bfloat16", o: Uint16
  * the scalar Box-Muller path in double, which caches every second sample on the generator.
  */
 export function normal<D extends RandomDType = "float32">(
-  gen: Generator, n: number, dtype: D = "float32" as D, mean = 0, std = 1, options: NormalOptions = {},
+  gen: Generator,
+  n: number,
+  dtype: D = "float32" as D,
+  mean = 0,
+  std = 1,
+  options: NormalOptions = {},
 ): HostArrayOf[D] {
   checkCount("normal_", n);
   const dt = checkDType("normal_", dtype, FLOAT_TYPES) as FloatDType;
@@ -351,7 +388,9 @@ export function normalTensor<D extends FloatDType = "float32">(
     }
   } else if (!(std >= 0)) throw new RangeError(`normal expects std >= 0.0, but found std ${std}`);
   const o = (typeof std === "number" ? normal(gen, n, dtype, 0, std, options) : normal(gen, n, dtype, 0, 1, options)) as
-    Float32Array | Float64Array | Uint16Array;
+    | Float32Array
+    | Float64Array
+    | Uint16Array;
   const load = (i: number): number => (dt === "float16" ? halfToFloat(o[i]) : dt === "bfloat16" ? bf16ToFloat(o[i]) : o[i]);
   // the scalar mean becomes a 0-dim tensor of the dtype
   const meanScalar = typeof mean === "number" ? roundTo(dt, mean) : 0;
@@ -473,7 +512,11 @@ const INT64_MIN = -(1n << 63n);
  * float64 a 64-bit draw modulo 2^53 + 1, float16 (bfloat16) a 32-bit draw modulo 2^11 + 1 (2^8 + 1).
  */
 export function random_<D extends RandomDType>(
-  gen: Generator, n: number, dtype: D, from?: number | bigint, to?: number | bigint | null,
+  gen: Generator,
+  n: number,
+  dtype: D,
+  from?: number | bigint,
+  to?: number | bigint | null,
 ): HostArrayOf[D] {
   checkCount("random_", n);
   const dt = checkDType("random_", dtype, ALL_TYPES);
@@ -504,7 +547,9 @@ export function random_<D extends RandomDType>(
       toInc = 1n << BigInt(floatLimits(dt).digits);
       lo = updateFrom(dt, lo);
       if (!(lo < toInc)) {
-        throw new RangeError(`random_ expects 'from' casted to dtype to be less than or equal to 'to_inc' casted to dtype, but got from=${lo} > to_inc=${toInc}`);
+        throw new RangeError(
+          `random_ expects 'from' casted to dtype to be less than or equal to 'to_inc' casted to dtype, but got from=${lo} > to_inc=${toInc}`,
+        );
       }
     } else toInc = intLimits(dt).max;
     checkFromTo("random_", dt, lo, toInc);
@@ -527,7 +572,10 @@ function randomDefault(gen: Generator, dt: RandomDType, out: HostArrayOf[RandomD
       for (let i = 0; i < n; i++) o[i] = e.random() & 1;
       return;
     }
-    case "uint8": case "int8": case "int16": case "int32": {
+    case "uint8":
+    case "int8":
+    case "int16":
+    case "int32": {
       const mod = dt === "uint8" ? 256 : dt === "int8" ? 128 : dt === "int16" ? 32768 : 2147483648;
       const o = out as Int32Array;
       for (let i = 0; i < n; i++) o[i] = e.random() % mod;
@@ -568,7 +616,11 @@ function randomDefault(gen: Generator, dt: RandomDType, out: HostArrayOf[RandomD
 
 /** `torch.randint(low, high, (n,), dtype=dtype)` (Python's randint(high, size) is low = 0): random_(low, high). */
 export function randint<D extends RandomDType = "int64">(
-  gen: Generator, n: number, dtype: D = "int64" as D, low: number | bigint = 0, high?: number | bigint,
+  gen: Generator,
+  n: number,
+  dtype: D = "int64" as D,
+  low: number | bigint = 0,
+  high?: number | bigint,
 ): HostArrayOf[D] {
   if (high === undefined) throw new TypeError("randint: high is required (randint(g, n, dtype, low, high))");
   return random_(gen, n, dtype, low, high);
@@ -641,7 +693,8 @@ export function bernoulli<D extends RandomDType = "float32">(
   const pd: ProbDType = pDtype ?? (p instanceof Float64Array ? "float64" : p instanceof Float32Array ? "float32" : "bfloat16");
   if (pd === "float64" && !(p instanceof Float64Array)) throw new TypeError("bernoulli_: float64 probabilities must be a Float64Array");
   if (pd === "float32" && !(p instanceof Float32Array)) throw new TypeError("bernoulli_: float32 probabilities must be a Float32Array");
-  if (pd === "bfloat16" && !(p instanceof Uint16Array)) throw new TypeError("bernoulli_: bfloat16 probabilities must be a Uint16Array of bits");
+  if (pd === "bfloat16" && !(p instanceof Uint16Array))
+    throw new TypeError("bernoulli_: bfloat16 probabilities must be a Uint16Array of bits");
   if (p.length !== n && p.length !== 1) {
     throw new RangeError(`bernoulli_: probabilities of ${p.length} elements do not broadcast to ${n} elements`);
   }
@@ -666,7 +719,10 @@ export function bernoulli<D extends RandomDType = "float32">(
  * (-1 / lambd) * log(1 - u) in double with the C library's log, cast to the dtype.
  */
 export function exponential<D extends RandomDType = "float32">(
-  gen: Generator, n: number, dtype: D = "float32" as D, lambd = 1,
+  gen: Generator,
+  n: number,
+  dtype: D = "float32" as D,
+  lambd = 1,
 ): HostArrayOf[D] {
   checkCount("exponential_", n);
   const dt = checkDType("exponential_", dtype, FLOAT_TYPES) as FloatDType;
@@ -700,10 +756,12 @@ export function multinomial(
   replacement = false,
   probsDtype?: FloatDType,
 ): BigInt64Array {
-  const given: FloatDType = probsDtype ?? (probs instanceof Float64Array ? "float64" : probs instanceof Float32Array ? "float32" : "bfloat16");
+  const given: FloatDType =
+    probsDtype ?? (probs instanceof Float64Array ? "float64" : probs instanceof Float32Array ? "float32" : "bfloat16");
   if (given === "float16") throw new TypeError("multinomial is not implemented for half on CPU");
   const pd = checkDType("multinomial", given, ["float32", "float64", "bfloat16"]) as "float32" | "float64" | "bfloat16";
-  if (!Number.isSafeInteger(numCategories) || numCategories <= 0) throw new RangeError("multinomial: numCategories must be a positive integer");
+  if (!Number.isSafeInteger(numCategories) || numCategories <= 0)
+    throw new RangeError("multinomial: numCategories must be a positive integer");
   if (probs.length % numCategories !== 0) {
     throw new RangeError(`multinomial: probs has ${probs.length} elements, not a multiple of numCategories=${numCategories}`);
   }

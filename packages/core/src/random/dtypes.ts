@@ -3,15 +3,11 @@
 // a sample: float -> float16 / bfloat16 with round-to-nearest-even, and int64 ->
 // the integer dtypes by two's-complement truncation.
 
-export type RandomDType =
-  | "float32" | "float64" | "float16" | "bfloat16"
-  | "int8" | "uint8" | "int16" | "int32" | "int64" | "bool";
+export type RandomDType = "float32" | "float64" | "float16" | "bfloat16" | "int8" | "uint8" | "int16" | "int32" | "int64" | "bool";
 
 export type FloatDType = "float32" | "float64" | "float16" | "bfloat16";
 
-export type RandomHostArray =
-  | Float32Array | Float64Array | Uint16Array | Int8Array | Uint8Array
-  | Int16Array | Int32Array | BigInt64Array;
+export type RandomHostArray = Float32Array | Float64Array | Uint16Array | Int8Array | Uint8Array | Int16Array | Int32Array | BigInt64Array;
 
 /** Host array type per dtype. */
 export interface HostArrayOf {
@@ -27,9 +23,7 @@ export interface HostArrayOf {
   bool: Uint8Array;
 }
 
-const ALL: readonly RandomDType[] = [
-  "float32", "float64", "float16", "bfloat16", "int8", "uint8", "int16", "int32", "int64", "bool",
-];
+const ALL: readonly RandomDType[] = ["float32", "float64", "float16", "bfloat16", "int8", "uint8", "int16", "int32", "int64", "bool"];
 
 export function isFloatDType(d: RandomDType): d is FloatDType {
   return d === "float32" || d === "float64" || d === "float16" || d === "bfloat16";
@@ -52,20 +46,27 @@ export function checkCount(op: string, n: number): void {
 /** A zeroed host array of n elements of dtype. */
 export function allocHost<D extends RandomDType>(dtype: D, n: number): HostArrayOf[D] {
   switch (dtype) {
-    case "float32": return new Float32Array(n) as HostArrayOf[D];
-    case "float64": return new Float64Array(n) as HostArrayOf[D];
+    case "float32":
+      return new Float32Array(n) as HostArrayOf[D];
+    case "float64":
+      return new Float64Array(n) as HostArrayOf[D];
     case "float16":
-    case "bfloat16": return new Uint16Array(n) as HostArrayOf[D];
-    case "int8": return new Int8Array(n) as HostArrayOf[D];
+    case "bfloat16":
+      return new Uint16Array(n) as HostArrayOf[D];
+    case "int8":
+      return new Int8Array(n) as HostArrayOf[D];
     case "uint8":
-    case "bool": return new Uint8Array(n) as HostArrayOf[D];
-    case "int16": return new Int16Array(n) as HostArrayOf[D];
-    case "int32": return new Int32Array(n) as HostArrayOf[D];
-    case "int64": return new BigInt64Array(n) as HostArrayOf[D];
+    case "bool":
+      return new Uint8Array(n) as HostArrayOf[D];
+    case "int16":
+      return new Int16Array(n) as HostArrayOf[D];
+    case "int32":
+      return new Int32Array(n) as HostArrayOf[D];
+    case "int64":
+      return new BigInt64Array(n) as HostArrayOf[D];
   }
   throw new TypeError(`unknown dtype ${String(dtype)}`);
 }
-
 
 // The half-precision conversions are core's (one implementation for kernels and RNG).
 export { f32ToF16 as halfFromFloat, f16ToF32 as halfToFloat, f32ToBf16 as bf16FromFloat, bf16ToF32 as bf16ToFloat } from "../half.js";

@@ -43,7 +43,7 @@ const LOG_P5 = f(-1.6668057665e-1);
 const LOG_P6 = f(2.0000714765e-1);
 const LOG_P7 = f(-2.4999993993e-1);
 const LOG_P8 = f(3.3333331174e-1);
-const LOG_Q1 = f(-2.12194440e-4);
+const LOG_Q1 = f(-2.1219444e-4);
 const LOG_Q2 = f(0.693359375);
 
 const DP1 = f(-0.78515625);

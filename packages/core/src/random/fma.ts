@@ -25,7 +25,7 @@ export function fma32(a: number, b: number, c: number): number {
   const err = p - (s - bb) + (c - bb);
   if (err === 0) return r;
   // the exact sum lies past the midpoint on err's side
-  return (err > 0) === (o > r) ? o : r;
+  return err > 0 === o > r ? o : r;
 }
 
 const SPLIT = 134217729; // 2^27 + 1
@@ -44,8 +44,13 @@ export function fma64(a: number, b: number, c: number): number {
   const aa = Math.abs(a);
   const ab = Math.abs(b);
   const ac = Math.abs(c);
-  if (!(ap < SAFE_MAX && aa < SAFE_MAX && ab < SAFE_MAX && ac < SAFE_MAX) || (p !== 0 && ap < SAFE_MIN) ||
-    (aa !== 0 && aa < SAFE_MIN) || (ab !== 0 && ab < SAFE_MIN) || (c !== 0 && ac < SAFE_MIN)) {
+  if (
+    !(ap < SAFE_MAX && aa < SAFE_MAX && ab < SAFE_MAX && ac < SAFE_MAX) ||
+    (p !== 0 && ap < SAFE_MIN) ||
+    (aa !== 0 && aa < SAFE_MIN) ||
+    (ab !== 0 && ab < SAFE_MIN) ||
+    (c !== 0 && ac < SAFE_MIN)
+  ) {
     return fma64Exact(a, b, c);
   }
   if (p === 0 || a === 0 || b === 0) return p + c;
@@ -79,7 +84,7 @@ export function fma64(a: number, b: number, c: number): number {
   if (e2 === 0) return z;
   const o = z + 2 * e2;
   if (o - z !== 2 * e2) return z;
-  return (we > 0) === (e2 > 0) ? o : z;
+  return we > 0 === e2 > 0 ? o : z;
 }
 
 // ---- exact reference (slow): value = m * 2^e with m a BigInt ----

@@ -24,9 +24,22 @@ const HI = LITTLE ? 1 : 0;
 
 // ---------------------------------------------------------------- log
 
-const A0 = LOG_A[0], A1 = LOG_A[1], A2 = LOG_A[2], A3 = LOG_A[3], A4 = LOG_A[4];
-const B0 = LOG_B[0], B1 = LOG_B[1], B2 = LOG_B[2], B3 = LOG_B[3], B4 = LOG_B[4], B5 = LOG_B[5];
-const B6 = LOG_B[6], B7 = LOG_B[7], B8 = LOG_B[8], B9 = LOG_B[9], B10 = LOG_B[10];
+const A0 = LOG_A[0],
+  A1 = LOG_A[1],
+  A2 = LOG_A[2],
+  A3 = LOG_A[3],
+  A4 = LOG_A[4];
+const B0 = LOG_B[0],
+  B1 = LOG_B[1],
+  B2 = LOG_B[2],
+  B3 = LOG_B[3],
+  B4 = LOG_B[4],
+  B5 = LOG_B[5];
+const B6 = LOG_B[6],
+  B7 = LOG_B[7],
+  B8 = LOG_B[8],
+  B9 = LOG_B[9],
+  B10 = LOG_B[10];
 const NEAR1_LO = 1 - 0.0625; // 1 - 2^-4
 const NEAR1_HI = 1 + 0x109 / 4096; // 1 + 0x1.09p-4
 
@@ -123,7 +136,10 @@ function doCos(x: number, dx: number): number {
   const xx = x * x;
   const s = fma64(x * xx, fma64(xx, SN5, SN3), x);
   const c = xx * fma64(xx, fma64(xx, CS6, CS4), CS2);
-  const sn = SINCOS_TAB[k], ssn = SINCOS_TAB[k + 1], cs = SINCOS_TAB[k + 2], ccs = SINCOS_TAB[k + 3];
+  const sn = SINCOS_TAB[k],
+    ssn = SINCOS_TAB[k + 1],
+    cs = SINCOS_TAB[k + 2],
+    ccs = SINCOS_TAB[k + 3];
   const cor = fma64(-sn, s, fma64(-cs, c, fma64(-s, ssn, ccs)));
   return cs + cor;
 }
@@ -145,7 +161,10 @@ function doSin(x: number, dx: number): number {
   const s = x + fma64(x * xx, fma64(xx, SN5, SN3), dx);
   const cpoly = fma64(xx, fma64(xx, CS6, CS4), CS2);
   const c = fma64(xx, cpoly, x * dx);
-  const sn = SINCOS_TAB[k], ssn = SINCOS_TAB[k + 1], cs = SINCOS_TAB[k + 2], ccs = SINCOS_TAB[k + 3];
+  const sn = SINCOS_TAB[k],
+    ssn = SINCOS_TAB[k + 1],
+    cs = SINCOS_TAB[k + 2],
+    ccs = SINCOS_TAB[k + 3];
   const cor = fma64(cs, s, fma64(-sn, c, fma64(s, ccs, ssn)));
   const r = sn + cor;
   return xold < 0 || Object.is(xold, -0) ? -Math.abs(r) : Math.abs(r);

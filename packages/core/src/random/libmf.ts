@@ -18,16 +18,18 @@ function bitsOf(x: number): number {
   return U32[0];
 }
 
-const A0 = LOGF_A[0], A1 = LOGF_A[1], A2 = LOGF_A[2];
+const A0 = LOGF_A[0],
+  A1 = LOGF_A[1],
+  A2 = LOGF_A[2];
 
 /** glibc's logf(x) for a float32 x. */
 export function logf(x: number): number {
   let ix = bitsOf(x);
   if (ix === 0x3f800000) return 0;
-  if (((ix - 0x00800000) >>> 0) >= 0x7f800000 - 0x00800000) {
+  if ((ix - 0x00800000) >>> 0 >= 0x7f800000 - 0x00800000) {
     if ((ix & 0x7fffffff) === 0) return -Infinity;
     if (ix === 0x7f800000) return x;
-    if (ix & 0x80000000 || ((ix << 1) >>> 0) >= 0xff000000) return NaN;
+    if (ix & 0x80000000 || (ix << 1) >>> 0 >= 0xff000000) return NaN;
     ix = (bitsOf(f(x * 8388608)) - (23 << 23)) >>> 0; // subnormal: scale by 2^23
   }
   const tmp = (ix - 0x3f330000) | 0;
@@ -48,7 +50,16 @@ export function logf(x: number): number {
 
 // record offsets in SINCOSF_TAB
 const REC = 14;
-const HPI_INV = 4, HPI = 5, C0 = 6, C1 = 7, S1 = 8, C2 = 9, S2 = 10, C3 = 11, S3 = 12, C4 = 13;
+const HPI_INV = 4,
+  HPI = 5,
+  C0 = 6,
+  C1 = 7,
+  S1 = 8,
+  C2 = 9,
+  S2 = 10,
+  C3 = 11,
+  S3 = 12,
+  C4 = 13;
 
 function abstop12(x: number): number {
   return (bitsOf(x) >>> 20) & 0x7ff;
@@ -78,7 +89,7 @@ function poly(x: number, x2: number, p: number, n: number): number {
 const RED = { n: 0 };
 function reduceFast(x: number): number {
   const r = x * SINCOSF_TAB[HPI_INV];
-  const n = (((r | 0) + 0x800000) >> 24);
+  const n = ((r | 0) + 0x800000) >> 24;
   RED.n = n;
   return fma64(-n, SINCOSF_TAB[HPI], x);
 }

@@ -10,7 +10,10 @@
 // and for zero probabilities in any dtype).
 
 class Pairs {
-  constructor(readonly v: Float64Array, readonly i: Int32Array) {}
+  constructor(
+    readonly v: Float64Array,
+    readonly i: Int32Array,
+  ) {}
 
   /** comp(x, y): x goes before y (larger first, NaN before numbers). */
   less(a: number, b: number): boolean {

@@ -23,10 +23,13 @@ export const dotKernels: Record<string, Kernel> = {
     const Bm = values(r!, ra!.shape, ra!.dtype, [...dd.rhs_batch, ...dd.rhs_contract, ...rf]);
     if (A instanceof BigInt64Array || Bm instanceof BigInt64Array) {
       const out = new BigInt64Array(B * M * N);
-      for (let b = 0; b < B; b++) for (let i = 0; i < M; i++) for (let k = 0; k < K; k++) {
-        const a = (A as BigInt64Array)[(b * M + i) * K + k]!;
-        for (let j = 0; j < N; j++) out[(b * M + i) * N + j] = BigInt.asIntN(64, out[(b * M + i) * N + j]! + a * (Bm as BigInt64Array)[(b * K + k) * N + j]!);
-      }
+      for (let b = 0; b < B; b++)
+        for (let i = 0; i < M; i++)
+          for (let k = 0; k < K; k++) {
+            const a = (A as BigInt64Array)[(b * M + i) * K + k]!;
+            for (let j = 0; j < N; j++)
+              out[(b * M + i) * N + j] = BigInt.asIntN(64, out[(b * M + i) * N + j]! + a * (Bm as BigInt64Array)[(b * K + k) * N + j]!);
+          }
       return [contiguous(out, o!.shape)];
     }
     const out = new Float64Array(B * M * N);
@@ -41,13 +44,19 @@ export const dotKernels: Record<string, Kernel> = {
  * output tile is accumulated in 16 locals; leftover rows/columns take a plain loop.
  */
 function matmulF64(A: ArrayLike<number>, Bm: ArrayLike<number>, out: Float64Array, B: number, M: number, K: number, N: number): void {
-  const KB = 256, M4 = M - (M % 4), N4 = N - (N % 4);
+  const KB = 256,
+    M4 = M - (M % 4),
+    N4 = N - (N % 4);
   const kMax = Math.max(1, Math.min(K, KB));
-  const pa = new Float64Array(Math.max(1, M4 * kMax)), pb = new Float64Array(4 * kMax);
+  const pa = new Float64Array(Math.max(1, M4 * kMax)),
+    pb = new Float64Array(4 * kMax);
   for (let b = 0; b < B; b++) {
-    const aOff = b * M * K, bOff = b * K * N, oOff = b * M * N;
+    const aOff = b * M * K,
+      bOff = b * K * N,
+      oOff = b * M * N;
     for (let k0 = 0; k0 < K; k0 += KB) {
-      const k1 = Math.min(K, k0 + KB), kl = k1 - k0;
+      const k1 = Math.min(K, k0 + KB),
+        kl = k1 - k0;
       for (let i = 0; i < M4; i += 4) {
         for (let k = 0; k < kl; k++) {
           for (let r = 0; r < 4; r++) pa[i * kl + k * 4 + r] = A[aOff + (i + r) * K + k0 + k]!;
@@ -56,32 +65,84 @@ function matmulF64(A: ArrayLike<number>, Bm: ArrayLike<number>, out: Float64Arra
       for (let j = 0; j < N4; j += 4) {
         for (let k = 0; k < kl; k++) {
           const src = bOff + (k0 + k) * N + j;
-          pb[4 * k] = Bm[src]!; pb[4 * k + 1] = Bm[src + 1]!; pb[4 * k + 2] = Bm[src + 2]!; pb[4 * k + 3] = Bm[src + 3]!;
+          pb[4 * k] = Bm[src]!;
+          pb[4 * k + 1] = Bm[src + 1]!;
+          pb[4 * k + 2] = Bm[src + 2]!;
+          pb[4 * k + 3] = Bm[src + 3]!;
         }
         for (let i = 0; i < M4; i += 4) {
-          let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
-          let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+          let c00 = 0,
+            c01 = 0,
+            c02 = 0,
+            c03 = 0,
+            c10 = 0,
+            c11 = 0,
+            c12 = 0,
+            c13 = 0;
+          let c20 = 0,
+            c21 = 0,
+            c22 = 0,
+            c23 = 0,
+            c30 = 0,
+            c31 = 0,
+            c32 = 0,
+            c33 = 0;
           const ab = i * kl;
           for (let q = 0; q < 4 * kl; q += 4) {
-            const b0 = pb[q]!, b1 = pb[q + 1]!, b2 = pb[q + 2]!, b3 = pb[q + 3]!;
-            const a0 = pa[ab + q]!, a1 = pa[ab + q + 1]!, a2 = pa[ab + q + 2]!, a3 = pa[ab + q + 3]!;
-            c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
-            c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
-            c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
-            c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+            const b0 = pb[q]!,
+              b1 = pb[q + 1]!,
+              b2 = pb[q + 2]!,
+              b3 = pb[q + 3]!;
+            const a0 = pa[ab + q]!,
+              a1 = pa[ab + q + 1]!,
+              a2 = pa[ab + q + 2]!,
+              a3 = pa[ab + q + 3]!;
+            c00 += a0 * b0;
+            c01 += a0 * b1;
+            c02 += a0 * b2;
+            c03 += a0 * b3;
+            c10 += a1 * b0;
+            c11 += a1 * b1;
+            c12 += a1 * b2;
+            c13 += a1 * b3;
+            c20 += a2 * b0;
+            c21 += a2 * b1;
+            c22 += a2 * b2;
+            c23 += a2 * b3;
+            c30 += a3 * b0;
+            c31 += a3 * b1;
+            c32 += a3 * b2;
+            c33 += a3 * b3;
           }
           let o = oOff + i * N + j;
-          out[o] += c00; out[o + 1] += c01; out[o + 2] += c02; out[o + 3] += c03; o += N;
-          out[o] += c10; out[o + 1] += c11; out[o + 2] += c12; out[o + 3] += c13; o += N;
-          out[o] += c20; out[o + 1] += c21; out[o + 2] += c22; out[o + 3] += c23; o += N;
-          out[o] += c30; out[o + 1] += c31; out[o + 2] += c32; out[o + 3] += c33;
+          out[o] += c00;
+          out[o + 1] += c01;
+          out[o + 2] += c02;
+          out[o + 3] += c03;
+          o += N;
+          out[o] += c10;
+          out[o + 1] += c11;
+          out[o + 2] += c12;
+          out[o + 3] += c13;
+          o += N;
+          out[o] += c20;
+          out[o + 1] += c21;
+          out[o + 2] += c22;
+          out[o + 3] += c23;
+          o += N;
+          out[o] += c30;
+          out[o + 1] += c31;
+          out[o + 2] += c32;
+          out[o + 3] += c33;
         }
       }
       // leftovers: the last N % 4 columns for every row, the last M % 4 rows for the other columns
       for (let i = 0; i < M; i++) {
         const jStart = i < M4 ? N4 : 0;
         for (let k = k0; k < k1; k++) {
-          const a = A[aOff + i * K + k]!, br = bOff + k * N, orow = oOff + i * N;
+          const a = A[aOff + i * K + k]!,
+            br = bOff + k * N,
+            orow = oOff + i * N;
           for (let j = jStart; j < N; j++) out[orow + j] += a * Bm[br + j]!;
         }
       }

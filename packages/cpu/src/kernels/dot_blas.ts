@@ -23,9 +23,11 @@ interface MatrixOperand {
  * their strides do not chain.
  */
 function collapse(shape: readonly number[], strides: readonly number[], dims: readonly number[]): { n: number; s: number | null } | null {
-  let n = 1, s: number | null = null;
+  let n = 1,
+    s: number | null = null;
   for (let i = dims.length - 1; i >= 0; i--) {
-    const size = shape[dims[i]!]!, st = strides[dims[i]!]!;
+    const size = shape[dims[i]!]!,
+      st = strides[dims[i]!]!;
     if (size === 1) continue;
     if (s === null) s = st;
     else if (st !== s * n) return null;
@@ -36,7 +38,8 @@ function collapse(shape: readonly number[], strides: readonly number[], dims: re
 
 /** Offsets of each batch element (odometer over the batch dims, in order). */
 function batchOffsets(x: Strided, shape: readonly number[], batch: readonly number[]): number[] {
-  const sizes = batch.map((d) => shape[d]!), strides = batch.map((d) => x.strides[d]!);
+  const sizes = batch.map((d) => shape[d]!),
+    strides = batch.map((d) => x.strides[d]!);
   const total = sizes.reduce((a, b) => a * b, 1);
   const out = new Array<number>(total);
   const idx = sizes.map(() => 0);
@@ -44,7 +47,10 @@ function batchOffsets(x: Strided, shape: readonly number[], batch: readonly numb
   for (let b = 0; b < total; b++) {
     out[b] = off;
     for (let d = sizes.length - 1; d >= 0; d--) {
-      if (++idx[d]! < sizes[d]!) { off += strides[d]!; break; }
+      if (++idx[d]! < sizes[d]!) {
+        off += strides[d]!;
+        break;
+      }
       off -= strides[d]! * (sizes[d]! - 1);
       idx[d] = 0;
     }
@@ -53,10 +59,20 @@ function batchOffsets(x: Strided, shape: readonly number[], batch: readonly numb
 }
 
 /** An R×C (rows `rows`, columns `cols`) view of operand x, batched over `batch`. */
-function operand(x: Strided, a: AVal, batch: readonly number[], rows: readonly number[], cols: readonly number[], R: number, C: number): MatrixOperand {
-  const r = collapse(a.shape, x.strides, rows), c = collapse(a.shape, x.strides, cols);
+function operand(
+  x: Strided,
+  a: AVal,
+  batch: readonly number[],
+  rows: readonly number[],
+  cols: readonly number[],
+  R: number,
+  C: number,
+): MatrixOperand {
+  const r = collapse(a.shape, x.strides, rows),
+    c = collapse(a.shape, x.strides, cols);
   if (r && c) {
-    const rs = r.s, cs = c.s;
+    const rs = r.s,
+      cs = c.s;
     // row-major as stored: columns step by 1, rows by ld >= C
     if ((cs === null || cs === 1) && (rs === null || rs >= Math.max(1, C))) {
       return { data: x.data as Float32Array, offsets: batchOffsets(x, a.shape, batch), trans: NO_TRANS, ld: rs ?? Math.max(1, C) };
@@ -67,7 +83,11 @@ function operand(x: Strided, a: AVal, batch: readonly number[], rows: readonly n
     }
   }
   const perm = [...batch, ...rows, ...cols];
-  const d = dense({ data: x.data, offset: x.offset, strides: perm.map((p) => x.strides[p]!) }, perm.map((p) => a.shape[p]!), a.dtype) as Float32Array;
+  const d = dense(
+    { data: x.data, offset: x.offset, strides: perm.map((p) => x.strides[p]!) },
+    perm.map((p) => a.shape[p]!),
+    a.dtype,
+  ) as Float32Array;
   const nb = batch.reduce((s, p) => s * a.shape[p]!, 1);
   const offsets = new Array<number>(nb);
   for (let b = 0; b < nb; b++) offsets[b] = b * R * C;
@@ -78,8 +98,20 @@ function operand(x: Strided, a: AVal, batch: readonly number[], rows: readonly n
  * out = lhs · rhs through BLAS, or null when this product stays in JavaScript
  * (no BLAS, not float32/float64, or a batch of tiny products).
  */
-export function blasDotGeneral(l: Strided, r: Strided, la: AVal, ra: AVal, dd: DotDims, o: AVal,
-  lf: readonly number[], rf: readonly number[], B: number, M: number, K: number, N: number): Strided | null {
+export function blasDotGeneral(
+  l: Strided,
+  r: Strided,
+  la: AVal,
+  ra: AVal,
+  dd: DotDims,
+  o: AVal,
+  lf: readonly number[],
+  rf: readonly number[],
+  B: number,
+  M: number,
+  K: number,
+  N: number,
+): Strided | null {
   const name = o.dtype.name;
   if (!blasPolicy.enabled || (name !== "float32" && name !== "float64") || la.dtype.name !== name || ra.dtype.name !== name) return null;
   if (B > 1 && M * N * K < blasPolicy.minBatchedWork) return null;
@@ -93,9 +125,24 @@ export function blasDotGeneral(l: Strided, r: Strided, la: AVal, ra: AVal, dd: D
   const ldc = Math.max(1, N);
   blasStats.gemmCalls += B;
   for (let b = 0; b < B; b++) {
-    const ao = A.offsets[b]!, bo = Bm.offsets[b]!;
-    gemm(ROW_MAJOR, A.trans, Bm.trans, M, N, K, 1, ao ? A.data.subarray(ao) : A.data, A.ld, bo ? Bm.data.subarray(bo) : Bm.data, Bm.ld, 0,
-      b ? out.subarray(b * M * N) : out, ldc);
+    const ao = A.offsets[b]!,
+      bo = Bm.offsets[b]!;
+    gemm(
+      ROW_MAJOR,
+      A.trans,
+      Bm.trans,
+      M,
+      N,
+      K,
+      1,
+      ao ? A.data.subarray(ao) : A.data,
+      A.ld,
+      bo ? Bm.data.subarray(bo) : Bm.data,
+      Bm.ld,
+      0,
+      b ? out.subarray(b * M * N) : out,
+      ldc,
+    );
   }
   return contiguous(out, o.shape);
 }

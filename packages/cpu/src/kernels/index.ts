@@ -8,7 +8,11 @@ import type { Kernel } from "./types.js";
 
 /** One CPU kernel per primitive, by primitive name (checked complete when this module loads). */
 export const KERNELS: Record<PrimName, Kernel> = {
-  ...elementwiseKernels, ...layoutKernels, ...reduceKernels, ...dotKernels, ...indexingKernels,
+  ...elementwiseKernels,
+  ...layoutKernels,
+  ...reduceKernels,
+  ...dotKernels,
+  ...indexingKernels,
 } as Record<PrimName, Kernel>;
 checkPrimitiveTable("CPU kernels", KERNELS);
 export type { Kernel };

@@ -54,10 +54,12 @@ export const indexingKernels: Record<string, Kernel> = {
   },
   // always stable (a stable sort also satisfies stable=false)
   sort: ([x], [a], { dim, descending }: { dim: number; descending: boolean }, [ov, oi]) => {
-    const shape = a!.shape, nd = shape.length;
+    const shape = a!.shape,
+      nd = shape.length;
     const perm = permToEnd(nd, [dim]);
     const vals = decode(x!, shape, a!.dtype, perm);
-    const len = shape[dim] ?? 1, rows = len === 0 ? 0 : vals.length / len;
+    const len = shape[dim] ?? 1,
+      rows = len === 0 ? 0 : vals.length / len;
     const outV = vals instanceof BigInt64Array ? new BigInt64Array(vals.length) : new Float64Array(vals.length);
     const w: Elements = outV;
     const outI = new BigInt64Array(vals.length);
@@ -68,17 +70,24 @@ export const indexingKernels: Record<string, Kernel> = {
       const base = r * len;
       for (let i = 0; i < len; i++) order[i] = i;
       order.sort((i, j) => {
-        const a = vals[base + i], b = vals[base + j];
-        const an = a !== a, bn = b !== b;
+        const a = vals[base + i],
+          b = vals[base + j];
+        const an = a !== a,
+          bn = b !== b;
         let c = an || bn ? (an === bn ? 0 : an ? 1 : -1) : key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
         if (descending) c = -c;
         return c !== 0 ? c : i - j;
       });
-      for (let i = 0; i < len; i++) { w[base + i] = vals[base + order[i]!]!; outI[base + i] = BigInt(order[i]!); }
+      for (let i = 0; i < len; i++) {
+        w[base + i] = vals[base + order[i]!]!;
+        outI[base + i] = BigInt(order[i]!);
+      }
     }
     const pst = contiguousStrides(perm.map((p) => shape[p]!));
     const strides = new Array<number>(nd);
-    perm.forEach((p, i) => { strides[p] = pst[i]!; });
+    perm.forEach((p, i) => {
+      strides[p] = pst[i]!;
+    });
     return [
       { data: encode(outV, ov!.dtype), offset: 0, strides },
       { data: outI, offset: 0, strides: [...strides] },

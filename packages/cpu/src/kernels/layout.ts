@@ -17,7 +17,9 @@ const view = (s: Strided, offset: number, strides: number[]): Strided => ({ data
 export const layoutKernels: Record<string, Kernel> = {
   broadcast_in_dim: ([x], [a], { shape, dims }: { shape: number[]; dims: number[] }) => {
     const strides = shape.map(() => 0);
-    dims.forEach((o, i) => { if (a!.shape[i] === shape[o]) strides[o] = x!.strides[i]!; });
+    dims.forEach((o, i) => {
+      if (a!.shape[i] === shape[o]) strides[o] = x!.strides[i]!;
+    });
     return [view(x!, x!.offset, strides)];
   },
   reshape: ([x], [a], { shape }: { shape: number[] }) => {
@@ -25,9 +27,20 @@ export const layoutKernels: Record<string, Kernel> = {
     if (!st) throw new Error("reshape kernel: input is not viewable as the new shape (the op surface copies first)");
     return [view(x!, x!.offset, st)];
   },
-  transpose: ([x], _a, { perm }: { perm: number[] }) => [view(x!, x!.offset, perm.map((p) => x!.strides[p]!))],
-  slice: ([x], _a, { start, step }: { start: number[]; step: number[] }) =>
-    [view(x!, x!.offset + start.reduce((s, v, d) => s + v * x!.strides[d]!, 0), x!.strides.map((st, d) => st * step[d]!))],
+  transpose: ([x], _a, { perm }: { perm: number[] }) => [
+    view(
+      x!,
+      x!.offset,
+      perm.map((p) => x!.strides[p]!),
+    ),
+  ],
+  slice: ([x], _a, { start, step }: { start: number[]; step: number[] }) => [
+    view(
+      x!,
+      x!.offset + start.reduce((s, v, d) => s + v * x!.strides[d]!, 0),
+      x!.strides.map((st, d) => st * step[d]!),
+    ),
+  ],
   pad: ([x], [a], { low, interior, value }: { low: number[]; interior: number[]; value: number }, [o]) => {
     const out = o!.dtype.alloc(numelOf(o!.shape));
     fillValue(out, o!.dtype, value);
@@ -52,8 +65,11 @@ export const layoutKernels: Record<string, Kernel> = {
     return [contiguous(out, o!.shape)];
   },
   iota: (_i, _a, { dim }: { dim: number }, [o]) => {
-    const shape = o!.shape, n = numelOf(shape), out = o!.dtype.alloc(n);
-    const inner = shape.slice(dim + 1).reduce((p, v) => p * v, 1), len = shape[dim]!;
+    const shape = o!.shape,
+      n = numelOf(shape),
+      out = o!.dtype.alloc(n);
+    const inner = shape.slice(dim + 1).reduce((p, v) => p * v, 1),
+      len = shape[dim]!;
     const big = out instanceof BigInt64Array;
     for (let i = 0; i < n; i++) {
       const v = Math.floor(i / inner) % len;
@@ -77,19 +93,36 @@ export function stridedCopy(t: Strided, shape: Shape, s: Strided): void {
 
 function writeStrided(t: Strided, shape: Shape, s: Strided): void {
   const nd = shape.length;
-  if (nd === 0) { (t.data as Elements)[t.offset] = (s.data as Elements)[s.offset]!; return; }
+  if (nd === 0) {
+    (t.data as Elements)[t.offset] = (s.data as Elements)[s.offset]!;
+    return;
+  }
   const idx = new Int32Array(nd);
-  let pt = t.offset, ps = s.offset;
-  const last = nd - 1, inner = shape[last]!, tt = t.strides[last]!, ts = s.strides[last]!;
+  let pt = t.offset,
+    ps = s.offset;
+  const last = nd - 1,
+    inner = shape[last]!,
+    tt = t.strides[last]!,
+    ts = s.strides[last]!;
   const total = numelOf(shape);
-  const td = t.data as Elements, sd = s.data as Elements;
+  const td = t.data as Elements,
+    sd = s.data as Elements;
   for (let k = total / inner; k > 0; k--) {
-    for (let j = 0; j < inner; j++) { td[pt] = sd[ps]; pt += tt; ps += ts; }
-    pt -= tt * inner; ps -= ts * inner;
+    for (let j = 0; j < inner; j++) {
+      td[pt] = sd[ps];
+      pt += tt;
+      ps += ts;
+    }
+    pt -= tt * inner;
+    ps -= ts * inner;
     for (let d = last - 1; d >= 0; d--) {
-      idx[d]!++; pt += t.strides[d]!; ps += s.strides[d]!;
+      idx[d]!++;
+      pt += t.strides[d]!;
+      ps += s.strides[d]!;
       if (idx[d]! < shape[d]!) break;
-      pt -= t.strides[d]! * shape[d]!; ps -= s.strides[d]! * shape[d]!; idx[d] = 0;
+      pt -= t.strides[d]! * shape[d]!;
+      ps -= s.strides[d]! * shape[d]!;
+      idx[d] = 0;
     }
   }
 }

@@ -31,7 +31,8 @@ export const reduceKernels: Record<string, Kernel> = {
     if (leading && op === "sum" && !a!.dtype.isBig) {
       // Sum over leading dims of a dense input: add whole rows, no transposed copy.
       const rows = values(x!, shape, a!.dtype) as ArrayLike<number>;
-      const n = prod(o!.shape), count = prod(dims.map((d) => shape[d]!));
+      const n = prod(o!.shape),
+        count = prod(dims.map((d) => shape[d]!));
       const out = new Float64Array(n);
       for (let r = 0; r < count; r++) for (let j = 0, q = r * n; j < n; j++, q++) out[j] += rows[q]!;
       return [contiguous(encode(out, o!.dtype), o!.shape)];
@@ -40,7 +41,8 @@ export const reduceKernels: Record<string, Kernel> = {
     const inner = prod(dims.map((d) => shape[d]!));
     const outer = prod(o!.shape);
     if (vals instanceof BigInt64Array) {
-      const acc = BIG[op]!, out = new BigInt64Array(outer);
+      const acc = BIG[op]!,
+        out = new BigInt64Array(outer);
       for (let r = 0; r < outer; r++) {
         let s = acc.init;
         for (let i = r * inner, e = i + inner; i < e; i++) s = acc.step(s, vals[i]!);
@@ -50,7 +52,11 @@ export const reduceKernels: Record<string, Kernel> = {
     }
     const out = new Float64Array(outer);
     if (op === "sum") {
-      for (let r = 0; r < outer; r++) { let s = 0; for (let i = r * inner, e = i + inner; i < e; i++) s += vals[i]!; out[r] = s; }
+      for (let r = 0; r < outer; r++) {
+        let s = 0;
+        for (let i = r * inner, e = i + inner; i < e; i++) s += vals[i]!;
+        out[r] = s;
+      }
     } else {
       const acc = NUM[op]!;
       for (let r = 0; r < outer; r++) {
@@ -65,15 +71,20 @@ export const reduceKernels: Record<string, Kernel> = {
   argreduce: ([x], [a], { op, dim }: { op: "max" | "min"; dim: number }, [o]) => {
     const shape = a!.shape;
     const vals = values(x!, shape, a!.dtype, permToEnd(shape.length, [dim]));
-    const inner = shape[dim]!, outer = prod(o!.shape);
+    const inner = shape[dim]!,
+      outer = prod(o!.shape);
     const out = new BigInt64Array(outer);
     const better = op === "max" ? (v: number | bigint, b: number | bigint) => v > b : (v: number | bigint, b: number | bigint) => v < b;
     for (let r = 0; r < outer; r++) {
-      let bi = 0, bv = vals[r * inner]!;
+      let bi = 0,
+        bv = vals[r * inner]!;
       for (let i = 1; i < inner; i++) {
         const v = vals[r * inner + i];
         if (bv !== bv) break; // first NaN wins
-        if (v !== v || better(v, bv)) { bv = v; bi = i; }
+        if (v !== v || better(v, bv)) {
+          bv = v;
+          bi = i;
+        }
       }
       out[r] = BigInt(bi);
     }
@@ -81,21 +92,31 @@ export const reduceKernels: Record<string, Kernel> = {
   },
 
   cumulative: ([x], [a], { op, dim }: { op: string; dim: number }, [o]) => {
-    const shape = a!.shape, nd = shape.length;
+    const shape = a!.shape,
+      nd = shape.length;
     const perm = permToEnd(nd, [dim]);
     const vals = decode(x!, shape, a!.dtype, perm);
-    const inner = shape[dim]!, outer = inner === 0 ? 0 : vals.length / inner;
+    const inner = shape[dim]!,
+      outer = inner === 0 ? 0 : vals.length / inner;
     if (vals instanceof BigInt64Array) {
       const acc = BIG[op]!;
-      for (let r = 0; r < outer; r++) { let s = acc.init; for (let i = r * inner; i < (r + 1) * inner; i++) vals[i] = s = acc.step(s, vals[i]!); }
+      for (let r = 0; r < outer; r++) {
+        let s = acc.init;
+        for (let i = r * inner; i < (r + 1) * inner; i++) vals[i] = s = acc.step(s, vals[i]!);
+      }
     } else {
       const acc = NUM[op]!;
-      for (let r = 0; r < outer; r++) { let s = acc.init; for (let i = r * inner; i < (r + 1) * inner; i++) vals[i] = s = acc.step(s, vals[i]!); }
+      for (let r = 0; r < outer; r++) {
+        let s = acc.init;
+        for (let i = r * inner; i < (r + 1) * inner; i++) vals[i] = s = acc.step(s, vals[i]!);
+      }
     }
     // The result is laid out in permuted order; expose it through strides.
     const pst = contiguousStrides(perm.map((p) => shape[p]!));
     const strides = new Array<number>(nd);
-    perm.forEach((p, i) => { strides[p] = pst[i]!; });
+    perm.forEach((p, i) => {
+      strides[p] = pst[i]!;
+    });
     return [{ data: encode(vals, o!.dtype), offset: 0, strides }];
   },
 };

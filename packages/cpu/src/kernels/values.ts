@@ -49,8 +49,10 @@ export function encode(vals: Float64Array | BigInt64Array | number[], dtype: DTy
 }
 
 /** Permutation moving `dims` to the end, keeping the others' order. */
-export const permToEnd = (nd: number, dims: readonly number[]): number[] =>
-  [...[...Array(nd).keys()].filter((d) => !dims.includes(d)), ...dims];
+export const permToEnd = (nd: number, dims: readonly number[]): number[] => [
+  ...[...Array(nd).keys()].filter((d) => !dims.includes(d)),
+  ...dims,
+];
 
 export const prod = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
 export { numelOf };

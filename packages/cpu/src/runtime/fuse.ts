@@ -53,7 +53,11 @@ export function buildLoop(root: Op, producerOf: (v: Value) => Op | undefined, in
     const p = producerOf(v);
     if (p && inlined.has(p)) return wrapExpr(dt(v), opExpr(p));
     let i = leafIdx.get(v.id);
-    if (i === undefined) { i = leaves.length; leafIdx.set(v.id, i); leaves.push(v); }
+    if (i === undefined) {
+      i = leaves.length;
+      leafIdx.set(v.id, i);
+      leaves.push(v);
+    }
     return `x${i}`;
   };
   const opExpr = (op: Op): string => {
@@ -65,9 +69,12 @@ export function buildLoop(root: Op, producerOf: (v: Value) => Op | undefined, in
         const a = op.attrs.comparison_direction;
         return compareExpr(a && a.kind === "enum" ? a.value : "EQ", ins[0]!, ins[1]!);
       }
-      case "select": return selectExpr(ins[0]!, ins[1]!, ins[2]!);
-      case "convert": return convertExpr(d0, dt(op.results[0]!), ins[0]!);
-      default: return ins.length === 1 ? unaryExpr(prim, d0, ins[0]!) : binaryExpr(prim, d0, ins[0]!, ins[1]!);
+      case "select":
+        return selectExpr(ins[0]!, ins[1]!, ins[2]!);
+      case "convert":
+        return convertExpr(d0, dt(op.results[0]!), ins[0]!);
+      default:
+        return ins.length === 1 ? unaryExpr(prim, d0, ins[0]!) : binaryExpr(prim, d0, ins[0]!, ins[1]!);
     }
   };
   const out = root.results[0]!;

@@ -84,9 +84,15 @@ export function encodePlan(p: Plan): Uint8Array {
 
 /** A plan stored by encodePlan, checked against `main`; throws when it does not fit. */
 export function decodePlan(bytes: Uint8Array, main: Func): Plan {
-  const bad = (why: string): never => { throw new Error(`cpu runtime: stored plan does not fit the module: ${why}`); };
+  const bad = (why: string): never => {
+    throw new Error(`cpu runtime: stored plan does not fit the module: ${why}`);
+  };
   let raw: unknown;
-  try { raw = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes)); } catch { return bad("not JSON"); }
+  try {
+    raw = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+  } catch {
+    return bad("not JSON");
+  }
   const o = raw as { v?: unknown; steps?: unknown; release?: unknown };
   if (!o || typeof o !== "object" || o.v !== PLAN_VERSION) return bad(`plan version ${String(o?.v)}, expected ${PLAN_VERSION}`);
   const nValues = main.params.length + main.body.reduce((n, op) => n + op.results.length, 0);
@@ -101,7 +107,13 @@ export function decodePlan(bytes: Uint8Array, main: Func): Plan {
     if (s.loop) {
       const l = s.loop;
       if (!Array.isArray(l.leaves) || !l.leaves.every((x) => isPos(x, nValues))) return bad("loop leaves");
-      if (!Array.isArray(l.reads) || l.reads.length !== l.leaves.length || !l.reads.every((r) => typeof r === "string") || typeof l.body !== "string") return bad("loop code");
+      if (
+        !Array.isArray(l.reads) ||
+        l.reads.length !== l.leaves.length ||
+        !l.reads.every((r) => typeof r === "string") ||
+        typeof l.body !== "string"
+      )
+        return bad("loop code");
     }
   }
   for (const r of o.release as unknown[]) if (!Array.isArray(r) || !r.every((x) => isPos(x, nValues))) return bad("release");
@@ -110,7 +122,8 @@ export function decodePlan(bytes: Uint8Array, main: Func): Plan {
 
 /** FNV-1a (two 32-bit lanes) of a string: a cheap fingerprint, not a security hash. */
 function fnv(s: string): string {
-  let a = 0x811c9dc5, b = 0x01000193 ^ s.length;
+  let a = 0x811c9dc5,
+    b = 0x01000193 ^ s.length;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     a = Math.imul(a ^ c, 0x01000193);
@@ -130,7 +143,11 @@ export const PLAN_CODE_FINGERPRINT: string = (() => {
   const fns = [inlinable, buildLoop, elementwiseLoop, ...Object.values(exprs).filter((f) => typeof f === "function")];
   let text = fns.map((f) => String(f)).join("\n");
   for (const rel of ["./plan.ts", "./fuse.ts", "./translate.ts", "../exprs.ts", "../codegen.ts"]) {
-    try { text += readFileSync(new URL(rel, import.meta.url), "utf8"); } catch { /* bundled: the functions' text above */ }
+    try {
+      text += readFileSync(new URL(rel, import.meta.url), "utf8");
+    } catch {
+      /* bundled: the functions' text above */
+    }
   }
   return fnv(text);
 })();

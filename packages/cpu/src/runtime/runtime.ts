@@ -12,11 +12,22 @@ import { elementwiseLoop } from "../codegen.js";
 import { KERNELS, type Kernel } from "../kernels/index.js";
 import { dense } from "../kernels/layout.js";
 import { contiguous, type Elements, type Strided } from "../strided.js";
-import { decodePlan, encodePlan, PLAN_CODE_FINGERPRINT, PLAN_VERSION, planModule, valuePositions, type LoopPlan, type Plan } from "./plan.js";
+import {
+  decodePlan,
+  encodePlan,
+  PLAN_CODE_FINGERPRINT,
+  PLAN_VERSION,
+  planModule,
+  valuePositions,
+  type LoopPlan,
+  type Plan,
+} from "./plan.js";
 import { dtypeOfElement, ELEMENTWISE, translate } from "./translate.js";
 import { encode } from "../kernels/values.js";
 
-export interface CpuBuffer extends DeviceBuffer { readonly s: Strided }
+export interface CpuBuffer extends DeviceBuffer {
+  readonly s: Strided;
+}
 
 type Env = Map<number, CpuBuffer>;
 
@@ -67,8 +78,12 @@ export class CpuRuntime implements Runtime {
   }
 
   /** Persistent compile cache: the plan's format and the code that generates what it stores. */
-  cacheIdentity(): string { return `${this.platform} plan ${PLAN_VERSION} code ${PLAN_CODE_FINGERPRINT}`; }
-  serializeExecutable(exe: Executable): Uint8Array { return encodePlan((exe as CpuExecutable).plan); }
+  cacheIdentity(): string {
+    return `${this.platform} plan ${PLAN_VERSION} code ${PLAN_CODE_FINGERPRINT}`;
+  }
+  serializeExecutable(exe: Executable): Uint8Array {
+    return encodePlan((exe as CpuExecutable).plan);
+  }
   /** An executable of `module` from a plan serializeExecutable stored; throws when the plan does not fit the module. */
   loadExecutable(bytes: Uint8Array, module: Module): CpuExecutable {
     const main = mainOf(module);
@@ -99,7 +114,11 @@ export class CpuRuntime implements Runtime {
     const d = dtypeOfElement(out.type.element);
     return (env) => {
       const data = this.pool.take(d, numelOf(shape));
-      fn(data, shape, leaves.map((v) => env.get(v.id)!.s));
+      fn(
+        data,
+        shape,
+        leaves.map((v) => env.get(v.id)!.s),
+      );
       env.set(out.id, buf(out, contiguous(data, shape)));
     };
   }
@@ -114,19 +133,27 @@ export class CpuRuntime implements Runtime {
       const vals = a.values.length === 1 ? Array(n).fill(a.values[0]) : a.values;
       const host = encode(d.isBig ? BigInt64Array.from(vals.map((v) => BigInt(v as never))) : vals.map(Number), d);
       const b = buf(out[0]!, contiguous(host, out[0]!.type.shape));
-      return (env) => { env.set(out[0]!.id, b); };
+      return (env) => {
+        env.set(out[0]!.id, b);
+      };
     }
     const call = translate(op);
     const kernel = call.kernel === "reshape_any" ? reshapeAny : (KERNELS as Record<string, Kernel | undefined>)[call.kernel];
     if (!kernel) throw new Error(`cpu runtime: no kernel ${call.kernel}`);
     const ins = op.operands.slice(0, call.operands);
-    const inAvals = ins.map(aval), outAvals = out.map(aval);
+    const inAvals = ins.map(aval),
+      outAvals = out.map(aval);
     const padValue = op.name === "stablehlo.pad" ? op.operands[1]! : null;
     const extra = op.name === "stablehlo.sort" ? op.operands.slice(1) : [];
     return (env) => {
       let attrs = call.attrs as Record<string, unknown>;
       if (padValue) attrs = { ...attrs, value: scalarOf(env.get(padValue.id)!) };
-      const res = kernel(ins.map((v) => env.get(v.id)!.s), inAvals, attrs, outAvals.slice(0, Math.max(1, call.kernel === "sort" ? 2 : 1)));
+      const res = kernel(
+        ins.map((v) => env.get(v.id)!.s),
+        inAvals,
+        attrs,
+        outAvals.slice(0, Math.max(1, call.kernel === "sort" ? 2 : 1)),
+      );
       if (extra.length) return sortFollowers(env, op, res);
       out.forEach((r, i) => env.set(r.id, buf(r, res[i]!)));
     };
@@ -165,7 +192,9 @@ export class CpuRuntime implements Runtime {
     const c = b as CpuBuffer;
     return dense(c.s, c.shape, dtypeOfElementName(c.dtype));
   }
-  dispose(_x: Executable | DeviceBuffer): void { /* garbage collected */ }
+  dispose(_x: Executable | DeviceBuffer): void {
+    /* garbage collected */
+  }
   /** Nothing to wait for: execute() has finished its work when it returns. */
   synchronize(): void {}
 }
@@ -175,7 +204,8 @@ const dtypeOfElementName = (d: DTypeName) => dtypeOf(d);
 
 /** reshape of any strided layout: a view when possible, else a dense copy viewed. */
 const reshapeAny: Kernel = (ins, avals, attrs, outs) => {
-  const [x] = ins, [a] = avals;
+  const [x] = ins,
+    [a] = avals;
   if (viewStrides(a!.shape, x!.strides, (attrs as { shape: number[] }).shape)) return KERNELS.reshape!(ins, avals, attrs, outs);
   return KERNELS.reshape!([contiguous(dense(x!, a!.shape, a!.dtype), a!.shape)], avals, attrs, outs);
 };
@@ -204,7 +234,8 @@ function sortFollowers(env: Env, op: Op, res: Strided[]): void {
     const d = dtypeOf(src.dtype);
     const srcDense = dense(src.s, shape, d);
     const out = d.alloc(srcDense.length);
-    const inner = shape.slice(dim + 1).reduce((a, b) => a * b, 1), len = shape[dim]!;
+    const inner = shape.slice(dim + 1).reduce((a, b) => a * b, 1),
+      len = shape[dim]!;
     for (let i = 0; i < out.length; i++) {
       const j = Math.floor(i / inner) % len;
       const base = i - j * inner;

@@ -11,53 +11,114 @@ const int = (a: Attr | undefined): number => (a && a.kind === "int" ? Number(a.v
 
 /** Elementwise StableHLO/CHLO ops and the primitive each one is. */
 export const ELEMENTWISE: Record<string, string> = {
-  "stablehlo.negate": "neg", "stablehlo.abs": "abs", "stablehlo.sign": "sign", "stablehlo.exponential": "exp",
-  "stablehlo.log": "log", "stablehlo.log_plus_one": "log1p", "stablehlo.exponential_minus_one": "expm1",
-  "stablehlo.sqrt": "sqrt", "stablehlo.rsqrt": "rsqrt", "stablehlo.sine": "sin", "stablehlo.cosine": "cos",
-  "stablehlo.tan": "tan", "stablehlo.tanh": "tanh", "stablehlo.logistic": "logistic", "stablehlo.floor": "floor",
-  "stablehlo.ceil": "ceil", "stablehlo.round_nearest_even": "round_nearest_even", "stablehlo.not": "not",
-  "stablehlo.is_finite": "is_finite", "chlo.erf": "erf", "chlo.erf_inv": "erfinv", "chlo.asin": "asin", "chlo.acos": "acos",
-  "chlo.atan": "atan", "chlo.sinh": "sinh", "chlo.cosh": "cosh", "chlo.asinh": "asinh", "chlo.acosh": "acosh", "chlo.atanh": "atanh",
-  "stablehlo.add": "add", "stablehlo.subtract": "subtract", "stablehlo.multiply": "multiply", "stablehlo.divide": "divide",
-  "stablehlo.remainder": "remainder", "stablehlo.power": "power", "stablehlo.maximum": "maximum", "stablehlo.minimum": "minimum",
-  "stablehlo.atan2": "atan2", "stablehlo.and": "and", "stablehlo.or": "or", "stablehlo.xor": "xor",
-  "stablehlo.compare": "compare", "stablehlo.select": "select", "stablehlo.convert": "convert",
+  "stablehlo.negate": "neg",
+  "stablehlo.abs": "abs",
+  "stablehlo.sign": "sign",
+  "stablehlo.exponential": "exp",
+  "stablehlo.log": "log",
+  "stablehlo.log_plus_one": "log1p",
+  "stablehlo.exponential_minus_one": "expm1",
+  "stablehlo.sqrt": "sqrt",
+  "stablehlo.rsqrt": "rsqrt",
+  "stablehlo.sine": "sin",
+  "stablehlo.cosine": "cos",
+  "stablehlo.tan": "tan",
+  "stablehlo.tanh": "tanh",
+  "stablehlo.logistic": "logistic",
+  "stablehlo.floor": "floor",
+  "stablehlo.ceil": "ceil",
+  "stablehlo.round_nearest_even": "round_nearest_even",
+  "stablehlo.not": "not",
+  "stablehlo.is_finite": "is_finite",
+  "chlo.erf": "erf",
+  "chlo.erf_inv": "erfinv",
+  "chlo.asin": "asin",
+  "chlo.acos": "acos",
+  "chlo.atan": "atan",
+  "chlo.sinh": "sinh",
+  "chlo.cosh": "cosh",
+  "chlo.asinh": "asinh",
+  "chlo.acosh": "acosh",
+  "chlo.atanh": "atanh",
+  "stablehlo.add": "add",
+  "stablehlo.subtract": "subtract",
+  "stablehlo.multiply": "multiply",
+  "stablehlo.divide": "divide",
+  "stablehlo.remainder": "remainder",
+  "stablehlo.power": "power",
+  "stablehlo.maximum": "maximum",
+  "stablehlo.minimum": "minimum",
+  "stablehlo.atan2": "atan2",
+  "stablehlo.and": "and",
+  "stablehlo.or": "or",
+  "stablehlo.xor": "xor",
+  "stablehlo.compare": "compare",
+  "stablehlo.select": "select",
+  "stablehlo.convert": "convert",
 };
 
 const BODY_OP: Record<string, string> = {
-  "stablehlo.add": "sum", "stablehlo.multiply": "prod", "stablehlo.maximum": "max", "stablehlo.minimum": "min",
-  "stablehlo.and": "and", "stablehlo.or": "or",
+  "stablehlo.add": "sum",
+  "stablehlo.multiply": "prod",
+  "stablehlo.maximum": "max",
+  "stablehlo.minimum": "min",
+  "stablehlo.and": "and",
+  "stablehlo.or": "or",
 };
 /** The reduction a single-op body computes (add -> sum, ...). */
 function bodyKind(r: Region | undefined, op: string): string {
   const inner = r?.ops ?? [];
   const k = inner.length === 1 ? BODY_OP[inner[0]!.name] : undefined;
-  if (!k) throw new Error(`cpu runtime: unsupported ${op} body (${inner.map((o) => o.name).join(", ")}); expected one add/multiply/maximum/minimum/and/or`);
+  if (!k)
+    throw new Error(
+      `cpu runtime: unsupported ${op} body (${inner.map((o) => o.name).join(", ")}); expected one add/multiply/maximum/minimum/and/or`,
+    );
   return k;
 }
 
-export interface Call { kernel: string; attrs: unknown; operands: number }
+export interface Call {
+  kernel: string;
+  attrs: unknown;
+  operands: number;
+}
 
 /** Kernel and attributes for a non-elementwise op (operands: how many leading operands the kernel takes). */
 export function translate(op: Op): Call {
   const a = op.attrs;
   const out = op.results[0]!.type;
   switch (op.name) {
-    case "stablehlo.broadcast_in_dim": return { kernel: "broadcast_in_dim", attrs: { shape: out.shape, dims: ints(a.broadcast_dimensions) }, operands: 1 };
+    case "stablehlo.broadcast_in_dim":
+      return { kernel: "broadcast_in_dim", attrs: { shape: out.shape, dims: ints(a.broadcast_dimensions) }, operands: 1 };
     // StableHLO reshape is row-major on any layout: copy first when a strided view cannot express it.
-    case "stablehlo.reshape": return { kernel: "reshape_any", attrs: { shape: out.shape }, operands: 1 };
-    case "stablehlo.transpose": return { kernel: "transpose", attrs: { perm: ints(a.permutation) }, operands: 1 };
-    case "stablehlo.slice": return { kernel: "slice", attrs: { start: ints(a.start_indices), limit: ints(a.limit_indices), step: ints(a.strides) }, operands: 1 };
-    case "stablehlo.pad": return { kernel: "pad", attrs: { low: ints(a.edge_padding_low), high: ints(a.edge_padding_high), interior: ints(a.interior_padding) }, operands: 2 };
-    case "stablehlo.concatenate": return { kernel: "concatenate", attrs: { dim: int(a.dimension) }, operands: op.operands.length };
-    case "stablehlo.iota": return { kernel: "iota", attrs: { dim: int(a.iota_dimension) }, operands: 0 };
-    case "stablehlo.reverse": return { kernel: "reverse", attrs: { dims: ints(a.dimensions) }, operands: 1 };
+    case "stablehlo.reshape":
+      return { kernel: "reshape_any", attrs: { shape: out.shape }, operands: 1 };
+    case "stablehlo.transpose":
+      return { kernel: "transpose", attrs: { perm: ints(a.permutation) }, operands: 1 };
+    case "stablehlo.slice":
+      return { kernel: "slice", attrs: { start: ints(a.start_indices), limit: ints(a.limit_indices), step: ints(a.strides) }, operands: 1 };
+    case "stablehlo.pad":
+      return {
+        kernel: "pad",
+        attrs: { low: ints(a.edge_padding_low), high: ints(a.edge_padding_high), interior: ints(a.interior_padding) },
+        operands: 2,
+      };
+    case "stablehlo.concatenate":
+      return { kernel: "concatenate", attrs: { dim: int(a.dimension) }, operands: op.operands.length };
+    case "stablehlo.iota":
+      return { kernel: "iota", attrs: { dim: int(a.iota_dimension) }, operands: 0 };
+    case "stablehlo.reverse":
+      return { kernel: "reverse", attrs: { dims: ints(a.dimensions) }, operands: 1 };
     case "stablehlo.dot_general": {
       const d = a.dot_dimension_numbers as Extract<Attr, { kind: "dot" }>;
-      return { kernel: "dot_general", attrs: { lhs_batch: d.lhsBatching, rhs_batch: d.rhsBatching, lhs_contract: d.lhsContracting, rhs_contract: d.rhsContracting }, operands: 2 };
+      return {
+        kernel: "dot_general",
+        attrs: { lhs_batch: d.lhsBatching, rhs_batch: d.rhsBatching, lhs_contract: d.lhsContracting, rhs_contract: d.rhsContracting },
+        operands: 2,
+      };
     }
     case "stablehlo.reduce": {
-      if (op.operands.length !== 2) throw new Error("cpu runtime: variadic reduce is not supported (the lowering emits single-operand reduces)");
+      if (op.operands.length !== 2)
+        throw new Error("cpu runtime: variadic reduce is not supported (the lowering emits single-operand reduces)");
       return { kernel: "reduce", attrs: { op: bodyKind(op.regions?.[0], "reduce"), dims: ints(a.dimensions) }, operands: 1 };
     }
     case "stablehlo.reduce_window": {
@@ -66,22 +127,35 @@ export function translate(op: Op): Call {
       const shape = op.operands[0]!.type.shape;
       const pad = a.padding && a.padding.kind === "dense" ? a.padding.values.map(Number) : [];
       if (dim < 0 && !a.padding) return { kernel: "copy", attrs: {}, operands: 1 }; // size-1 windows: identity
-      const cumulative = w.every((n, i) => (i === dim ? n === shape[i] : n === 1)) && !a.window_strides && (pad[2 * dim] ?? 0) === Math.max(shape[dim]! - 1, 0);
-      if (!cumulative && shape.length) throw new Error("cpu runtime: only cumulative reduce_window (full-length window, low padding n-1) is supported");
+      const cumulative =
+        w.every((n, i) => (i === dim ? n === shape[i] : n === 1)) &&
+        !a.window_strides &&
+        (pad[2 * dim] ?? 0) === Math.max(shape[dim]! - 1, 0);
+      if (!cumulative && shape.length)
+        throw new Error("cpu runtime: only cumulative reduce_window (full-length window, low padding n-1) is supported");
       return { kernel: "cumulative", attrs: { op: bodyKind(op.regions?.[0], "reduce_window"), dim: Math.max(dim, 0) }, operands: 1 };
     }
     case "stablehlo.gather": {
       const d = a.dimension_numbers as Extract<Attr, { kind: "gather" }>;
       const r = op.operands[0]!.type.shape.length;
-      const point = d.offsetDims.length === 0 && d.collapsedSliceDims.length === r && d.startIndexMap.every((v, i) => v === i) &&
-        d.indexVectorDim === op.operands[1]!.type.shape.length - 1 && !d.operandBatchingDims.length;
+      const point =
+        d.offsetDims.length === 0 &&
+        d.collapsedSliceDims.length === r &&
+        d.startIndexMap.every((v, i) => v === i) &&
+        d.indexVectorDim === op.operands[1]!.type.shape.length - 1 &&
+        !d.operandBatchingDims.length;
       if (!point) throw new Error("cpu runtime: only point gathers (all dims collapsed, slice sizes 1) are supported");
       return { kernel: "gather", attrs: {}, operands: 2 };
     }
     case "stablehlo.scatter": {
       const body = op.regions?.[0];
       const ops = body?.ops ?? [];
-      const reduce = ops.length === 0 && body?.returns[0] === body?.args[1] ? "none" : ops.length === 1 && ops[0]!.name === "stablehlo.add" ? "add" : null;
+      const reduce =
+        ops.length === 0 && body?.returns[0] === body?.args[1]
+          ? "none"
+          : ops.length === 1 && ops[0]!.name === "stablehlo.add"
+            ? "add"
+            : null;
       if (!reduce) throw new Error("cpu runtime: scatter body must store the update or add it");
       return { kernel: "scatter", attrs: { reduce }, operands: 3 };
     }

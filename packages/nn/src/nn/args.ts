@@ -14,9 +14,8 @@ type Prefixes<P extends unknown[]> = P extends [...infer Init, unknown] ? P | Pr
  * `Args<[bias: boolean], { bias?: boolean; dtype?: DType }>` accepts `()`,
  * `(false)`, `({ dtype })` and `(false, { dtype })`.
  */
-export type Args<P extends unknown[], K extends object> = Prefixes<P> extends infer Q
-  ? Q extends unknown[] ? Q | [...Q, K] : never
-  : never;
+export type Args<P extends unknown[], K extends object> =
+  Prefixes<P> extends infer Q ? (Q extends unknown[] ? Q | [...Q, K] : never) : never;
 
 /** PyTorch's reduction names for losses. */
 export type Reduction = "mean" | "sum" | "none";

@@ -16,7 +16,9 @@
 // The call itself goes through `__call__`, as in Python, so a subclass may
 // override it.
 
-export interface CallableSelf { __call__(...args: unknown[]): unknown }
+export interface CallableSelf {
+  __call__(...args: unknown[]): unknown;
+}
 
 /** A callable object whose prototype is `proto`; calling it runs `self.__call__(...args)`. */
 export function callableInstance<T extends CallableSelf>(proto: object): T {
@@ -38,8 +40,12 @@ export function callablePrototype(proto: object, defaults: { name(self: object):
   const own = (key: string, get: (self: object) => unknown) =>
     Object.defineProperty(proto, key, {
       configurable: true,
-      get(this: object) { return get(this); },
-      set(this: object, v: unknown) { Object.defineProperty(this, key, { value: v, writable: true, enumerable: true, configurable: true }); },
+      get(this: object) {
+        return get(this);
+      },
+      set(this: object, v: unknown) {
+        Object.defineProperty(this, key, { value: v, writable: true, enumerable: true, configurable: true });
+      },
     });
   own("name", defaults.name);
   own("length", () => 0);

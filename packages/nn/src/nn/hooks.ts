@@ -4,5 +4,7 @@ let nextId = 0;
 export class RemovableHandle {
   readonly id = nextId++;
   constructor(private readonly dict: Map<number, unknown>) {}
-  remove(): void { this.dict.delete(this.id); }
+  remove(): void {
+    this.dict.delete(this.id);
+  }
 }

@@ -11,7 +11,20 @@ export { LayerNorm } from "./modules/normalization.js";
 export { BatchNorm1d } from "./modules/batchnorm.js";
 export { Sequential, ModuleList, ModuleDict } from "./modules/container.js";
 export { Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d } from "./modules/conv.js";
-export { MaxPool1d, MaxPool2d, MaxPool3d, AvgPool1d, AvgPool2d, AvgPool3d, AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveAvgPool3d, AdaptiveMaxPool1d, AdaptiveMaxPool2d, AdaptiveMaxPool3d } from "./modules/pooling.js";
+export {
+  MaxPool1d,
+  MaxPool2d,
+  MaxPool3d,
+  AvgPool1d,
+  AvgPool2d,
+  AvgPool3d,
+  AdaptiveAvgPool1d,
+  AdaptiveAvgPool2d,
+  AdaptiveAvgPool3d,
+  AdaptiveMaxPool1d,
+  AdaptiveMaxPool2d,
+  AdaptiveMaxPool3d,
+} from "./modules/pooling.js";
 export { BatchNorm2d, BatchNorm3d } from "./modules/batchnorm2d.js";
 export { Dropout1d, Dropout2d, Dropout3d } from "./modules/dropout2d.js";
 export { RNNBase, RNN, LSTM, GRU, RNNCellBase, RNNCell, LSTMCell, GRUCell } from "./modules/rnn.js";

@@ -4,24 +4,44 @@ import { Tensor, eye, no_grad, TorchError } from "@xlatorch/core";
 import { parseArgs, type Args } from "./args.js";
 
 export type Nonlinearity =
-  | "linear" | "conv1d" | "conv2d" | "conv3d" | "conv_transpose1d" | "conv_transpose2d" | "conv_transpose3d"
-  | "sigmoid" | "tanh" | "relu" | "leaky_relu" | "selu";
+  | "linear"
+  | "conv1d"
+  | "conv2d"
+  | "conv3d"
+  | "conv_transpose1d"
+  | "conv_transpose2d"
+  | "conv_transpose3d"
+  | "sigmoid"
+  | "tanh"
+  | "relu"
+  | "leaky_relu"
+  | "selu";
 
 export function calculate_gain(nonlinearity: Nonlinearity, param: number | null = null): number {
   switch (nonlinearity) {
-    case "linear": case "conv1d": case "conv2d": case "conv3d":
-    case "conv_transpose1d": case "conv_transpose2d": case "conv_transpose3d": case "sigmoid":
+    case "linear":
+    case "conv1d":
+    case "conv2d":
+    case "conv3d":
+    case "conv_transpose1d":
+    case "conv_transpose2d":
+    case "conv_transpose3d":
+    case "sigmoid":
       return 1;
-    case "tanh": return 5.0 / 3;
-    case "relu": return Math.sqrt(2.0);
+    case "tanh":
+      return 5.0 / 3;
+    case "relu":
+      return Math.sqrt(2.0);
     case "leaky_relu": {
       if (param !== null && typeof param !== "number") throw new TorchError(`negative_slope ${String(param)} not a valid number`);
       const slope = param ?? 0.01;
       // Python's `slope ** 2` is the correctly rounded square, as slope * slope is.
       return Math.sqrt(2.0 / (1 + slope * slope));
     }
-    case "selu": return 3.0 / 4;
-    default: throw new TorchError(`Unsupported nonlinearity ${String(nonlinearity)}`);
+    case "selu":
+      return 3.0 / 4;
+    default:
+      throw new TorchError(`Unsupported nonlinearity ${String(nonlinearity)}`);
   }
 }
 
@@ -70,7 +90,10 @@ export function xavier_normal_(tensor: Tensor, ...args: Args<[gain: number], { g
   return no_grad(() => tensor.normal_(0, std));
 }
 
-type KaimingArgs = Args<[a: number, mode: "fan_in" | "fan_out", nonlinearity: Nonlinearity], { a?: number; mode?: "fan_in" | "fan_out"; nonlinearity?: Nonlinearity }>;
+type KaimingArgs = Args<
+  [a: number, mode: "fan_in" | "fan_out", nonlinearity: Nonlinearity],
+  { a?: number; mode?: "fan_in" | "fan_out"; nonlinearity?: Nonlinearity }
+>;
 /** std = gain / sqrt(fan), drawn by `draw`; zero-element tensors are left alone (PyTorch warns). */
 function kaiming(op: string, tensor: Tensor, args: KaimingArgs, draw: (std: number) => Tensor): Tensor {
   const o = parseArgs(op, args, ["a", "mode", "nonlinearity"], { a: 0, mode: "fan_in", nonlinearity: "leaky_relu" });
@@ -80,6 +103,9 @@ function kaiming(op: string, tensor: Tensor, args: KaimingArgs, draw: (std: numb
   return no_grad(() => draw(std));
 }
 export const kaiming_uniform_ = (tensor: Tensor, ...args: KaimingArgs): Tensor =>
-  kaiming("kaiming_uniform_", tensor, args, (std) => { const bound = Math.sqrt(3.0) * std; return tensor.uniform_(-bound, bound); });
+  kaiming("kaiming_uniform_", tensor, args, (std) => {
+    const bound = Math.sqrt(3.0) * std;
+    return tensor.uniform_(-bound, bound);
+  });
 export const kaiming_normal_ = (tensor: Tensor, ...args: KaimingArgs): Tensor =>
   kaiming("kaiming_normal_", tensor, args, (std) => tensor.normal_(0, std));

@@ -10,7 +10,17 @@
 //
 // Calling: instances are functions (see callable.ts); `model(x)` runs
 // `__call__`: forward pre-hooks, forward, forward hooks.
-import { Device, Tensor, device as toDevice, dtypeOf, no_grad, type DType, type DeviceLike, TorchError, TorchTypeError } from "@xlatorch/core";
+import {
+  Device,
+  Tensor,
+  device as toDevice,
+  dtypeOf,
+  no_grad,
+  type DType,
+  type DeviceLike,
+  TorchError,
+  TorchTypeError,
+} from "@xlatorch/core";
 import { parseArgs, type Args } from "./args.js";
 import { callableInstance, callablePrototype } from "./callable.js";
 import { RemovableHandle } from "./hooks.js";
@@ -25,7 +35,10 @@ type ForwardHook<M extends Module> = { hook(module: M, input: unknown[], output:
 export type StateDict = Record<string, Tensor>;
 
 /** What load_state_dict returns (PyTorch's _IncompatibleKeys). */
-export interface IncompatibleKeys { missing_keys: string[]; unexpected_keys: string[] }
+export interface IncompatibleKeys {
+  missing_keys: string[];
+  unexpected_keys: string[];
+}
 
 /** The call signature of every module is that of its `forward`. */
 export interface Module {
@@ -110,7 +123,9 @@ export class Module {
       throw new TorchTypeError(`cannot assign '${describe(param)}' object to parameter '${name}' (torch.nn.Parameter or None required)`);
     }
     if (param && param.grad_fn) {
-      throw new TorchError(`Cannot assign non-leaf Tensor to parameter '${name}'. Model parameters must be created explicitly. To express '${name}' as a function of another Tensor, compute the value in the forward() method.`);
+      throw new TorchError(
+        `Cannot assign non-leaf Tensor to parameter '${name}'. Model parameters must be created explicitly. To express '${name}' as a function of another Tensor, compute the value in the forward() method.`,
+      );
     }
     attrs(this)[name] = param;
   }
@@ -118,7 +133,8 @@ export class Module {
   register_buffer(name: string, tensor: Tensor | null, ...args: Args<[persistent: boolean], { persistent?: boolean }>): void {
     const { persistent } = parseArgs("register_buffer", args, ["persistent"], { persistent: true });
     if (!this._buffer_persistent.has(name)) this._checkName("buffer", name, () => false);
-    if (tensor !== null && !(tensor instanceof Tensor)) throw new TorchTypeError(`cannot assign '${describe(tensor)}' object to buffer '${name}' (torch Tensor or None required)`);
+    if (tensor !== null && !(tensor instanceof Tensor))
+      throw new TorchTypeError(`cannot assign '${describe(tensor)}' object to buffer '${name}' (torch Tensor or None required)`);
     this._buffer_persistent.set(name, persistent);
     attrs(this)[name] = tensor;
   }
@@ -128,7 +144,9 @@ export class Module {
     this._checkName("module", name, isModule);
     attrs(this)[name] = module;
   }
-  register_module(name: string, module: Module | null): void { this.add_module(name, module); }
+  register_module(name: string, module: Module | null): void {
+    this.add_module(name, module);
+  }
 
   /** Own members whose value passes `pred`, in property order. */
   private _own<T>(pred: (v: unknown) => v is T): [string, T][] {
@@ -150,12 +168,23 @@ export class Module {
   }
 
   /** PyTorch's `_parameters`, `_buffers` and `_modules` dicts, as fresh objects. */
-  get _parameters(): Record<string, Parameter> { return Object.fromEntries(this._own(isParameter)); }
-  get _buffers(): Record<string, Tensor> { return Object.fromEntries(this._ownBuffers().map(([k, v]) => [k, v])); }
-  get _modules(): Record<string, Module> { return Object.fromEntries(this._own(isModule)); }
+  get _parameters(): Record<string, Parameter> {
+    return Object.fromEntries(this._own(isParameter));
+  }
+  get _buffers(): Record<string, Tensor> {
+    return Object.fromEntries(this._ownBuffers().map(([k, v]) => [k, v]));
+  }
+  get _modules(): Record<string, Module> {
+    return Object.fromEntries(this._own(isModule));
+  }
 
   // ---- traversal --------------------------------------------------------------------
-  named_modules(...args: Args<[memo: Set<Module> | null, prefix: string, remove_duplicate: boolean], { memo?: Set<Module> | null; prefix?: string; remove_duplicate?: boolean }>): [string, Module][] {
+  named_modules(
+    ...args: Args<
+      [memo: Set<Module> | null, prefix: string, remove_duplicate: boolean],
+      { memo?: Set<Module> | null; prefix?: string; remove_duplicate?: boolean }
+    >
+  ): [string, Module][] {
     const o = parseArgs("named_modules", args, ["memo", "prefix", "remove_duplicate"], { prefix: "", remove_duplicate: true });
     const out: [string, Module][] = [];
     const walk = (m: Module, prefix: string, memo: Set<Module>) => {
@@ -167,16 +196,25 @@ export class Module {
     walk(this, o.prefix, o.memo ?? new Set());
     return out;
   }
-  modules(): Module[] { return this.named_modules().map(([, m]) => m); }
+  modules(): Module[] {
+    return this.named_modules().map(([, m]) => m);
+  }
 
   named_children(): [string, Module][] {
     const memo = new Set<Module>();
     return this._own(isModule).filter(([, m]) => !memo.has(m) && memo.add(m));
   }
-  children(): Module[] { return this.named_children().map(([, m]) => m); }
+  children(): Module[] {
+    return this.named_children().map(([, m]) => m);
+  }
 
   /** PyTorch's _named_members: members of each (sub)module, each object once when remove_duplicate. */
-  private _named_members<T>(members: (m: Module) => [string, T][], prefix: string, recurse: boolean, remove_duplicate: boolean): [string, T][] {
+  private _named_members<T>(
+    members: (m: Module) => [string, T][],
+    prefix: string,
+    recurse: boolean,
+    remove_duplicate: boolean,
+  ): [string, T][] {
     const memo = new Set<T>();
     const mods: [string, Module][] = recurse ? this.named_modules({ prefix, remove_duplicate }) : [[prefix, this]];
     const out: [string, T][] = [];
@@ -190,16 +228,34 @@ export class Module {
     return out;
   }
 
-  named_parameters(...args: Args<[prefix: string, recurse: boolean, remove_duplicate: boolean], { prefix?: string; recurse?: boolean; remove_duplicate?: boolean }>): [string, Parameter][] {
-    const o = parseArgs("named_parameters", args, ["prefix", "recurse", "remove_duplicate"], { prefix: "", recurse: true, remove_duplicate: true });
+  named_parameters(
+    ...args: Args<
+      [prefix: string, recurse: boolean, remove_duplicate: boolean],
+      { prefix?: string; recurse?: boolean; remove_duplicate?: boolean }
+    >
+  ): [string, Parameter][] {
+    const o = parseArgs("named_parameters", args, ["prefix", "recurse", "remove_duplicate"], {
+      prefix: "",
+      recurse: true,
+      remove_duplicate: true,
+    });
     return this._named_members((m) => m._own(isParameter), o.prefix, o.recurse, o.remove_duplicate);
   }
   parameters(...args: Args<[recurse: boolean], { recurse?: boolean }>): Parameter[] {
     const { recurse } = parseArgs("parameters", args, ["recurse"], { recurse: true });
     return this.named_parameters({ recurse }).map(([, p]) => p);
   }
-  named_buffers(...args: Args<[prefix: string, recurse: boolean, remove_duplicate: boolean], { prefix?: string; recurse?: boolean; remove_duplicate?: boolean }>): [string, Tensor][] {
-    const o = parseArgs("named_buffers", args, ["prefix", "recurse", "remove_duplicate"], { prefix: "", recurse: true, remove_duplicate: true });
+  named_buffers(
+    ...args: Args<
+      [prefix: string, recurse: boolean, remove_duplicate: boolean],
+      { prefix?: string; recurse?: boolean; remove_duplicate?: boolean }
+    >
+  ): [string, Tensor][] {
+    const o = parseArgs("named_buffers", args, ["prefix", "recurse", "remove_duplicate"], {
+      prefix: "",
+      recurse: true,
+      remove_duplicate: true,
+    });
     return this._named_members((m) => m._ownBuffers().map(([k, v]) => [k, v]), o.prefix, o.recurse, o.remove_duplicate);
   }
   buffers(...args: Args<[recurse: boolean], { recurse?: boolean }>): Tensor[] {
@@ -233,7 +289,9 @@ export class Module {
     for (const m of this.children()) m.train(mode);
     return this;
   }
-  eval(): this { return this.train(false); }
+  eval(): this {
+    return this.train(false);
+  }
 
   requires_grad_(requires_grad = true): this {
     for (const p of this.parameters()) p.requires_grad_(requires_grad);
@@ -275,12 +333,24 @@ export class Module {
     }
     return this._apply((t) => t.to({ device, dtype: t.is_floating_point() ? dtype : undefined }));
   }
-  cpu(): this { return this.to("cpu"); }
-  type(dst_type: DType | string): this { return this._apply((t) => t.type(dst_type)); }
-  float(): this { return this._apply((t) => (t.is_floating_point() ? t.float() : t)); }
-  double(): this { return this._apply((t) => (t.is_floating_point() ? t.double() : t)); }
-  half(): this { return this._apply((t) => (t.is_floating_point() ? t.half() : t)); }
-  bfloat16(): this { return this._apply((t) => (t.is_floating_point() ? t.bfloat16() : t)); }
+  cpu(): this {
+    return this.to("cpu");
+  }
+  type(dst_type: DType | string): this {
+    return this._apply((t) => t.type(dst_type));
+  }
+  float(): this {
+    return this._apply((t) => (t.is_floating_point() ? t.float() : t));
+  }
+  double(): this {
+    return this._apply((t) => (t.is_floating_point() ? t.double() : t));
+  }
+  half(): this {
+    return this._apply((t) => (t.is_floating_point() ? t.half() : t));
+  }
+  bfloat16(): this {
+    return this._apply((t) => (t.is_floating_point() ? t.bfloat16() : t));
+  }
 
   // ---- state dict ---------------------------------------------------------------------
   /**
@@ -289,9 +359,14 @@ export class Module {
    * use, and a positional destination object would read as keywords.
    */
   state_dict(...args: Args<[], { destination?: StateDict; prefix?: string; keep_vars?: boolean }>): StateDict {
-    const o = parseArgs("state_dict", args, ["destination", "prefix", "keep_vars"], { prefix: "", keep_vars: false }) as { destination?: StateDict; prefix: string; keep_vars: boolean };
+    const o = parseArgs("state_dict", args, ["destination", "prefix", "keep_vars"], { prefix: "", keep_vars: false }) as {
+      destination?: StateDict;
+      prefix: string;
+      keep_vars: boolean;
+    };
     const dest: StateDict = o.destination ?? {};
-    const prefix: string = o.prefix, keep: boolean = o.keep_vars;
+    const prefix: string = o.prefix,
+      keep: boolean = o.keep_vars;
     for (const [k, p] of this._own(isParameter)) dest[prefix + k] = keep ? p : p.detach();
     for (const [k, b, persistent] of this._ownBuffers()) if (persistent) dest[prefix + k] = keep ? b : b.detach();
     for (const [name, m] of this._own(isModule)) m.state_dict({ destination: dest, prefix: prefix + name + ".", keep_vars: keep });
@@ -301,7 +376,9 @@ export class Module {
   /** Copies values in place (under no_grad); with strict, missing/unexpected keys are errors. */
   load_state_dict(state_dict: StateDict, ...args: Args<[strict: boolean], { strict?: boolean }>): IncompatibleKeys {
     const { strict } = parseArgs("load_state_dict", args, ["strict"], { strict: true });
-    const missing: string[] = [], unexpected: string[] = [], errors: string[] = [];
+    const missing: string[] = [],
+      unexpected: string[] = [],
+      errors: string[] = [];
     const load = (m: Module, local: StateDict, prefix: string) => {
       // Like PyTorch, each module collects missing/unexpected keys (strict=true here); only the final error depends on `strict`.
       m._load_from_state_dict(local, prefix, true, missing, unexpected, errors);
@@ -320,30 +397,48 @@ export class Module {
   }
 
   /** One module's part of load_state_dict (no recursion), as PyTorch's. */
-  _load_from_state_dict(state_dict: StateDict, prefix: string, strict: boolean, missing: string[], unexpected: string[], errors: string[]): void {
+  _load_from_state_dict(
+    state_dict: StateDict,
+    prefix: string,
+    strict: boolean,
+    missing: string[],
+    unexpected: string[],
+    errors: string[],
+  ): void {
     const local = new Map<string, Tensor>([
       ...this._own(isParameter),
-      ...this._ownBuffers().filter(([, , persistent]) => persistent).map(([k, v]) => [k, v] as [string, Tensor]),
+      ...this._ownBuffers()
+        .filter(([, , persistent]) => persistent)
+        .map(([k, v]) => [k, v] as [string, Tensor]),
     ]);
     for (const [name, param] of local) {
       const key = prefix + name;
-      if (!(key in state_dict)) { if (strict) missing.push(key); continue; }
+      if (!(key in state_dict)) {
+        if (strict) missing.push(key);
+        continue;
+      }
       let input = state_dict[key];
       if (!(input instanceof Tensor)) {
-        errors.push(`While copying the parameter named "${key}", expected torch.Tensor or Tensor-like object from checkpoint but received ${describe(input)}`);
+        errors.push(
+          `While copying the parameter named "${key}", expected torch.Tensor or Tensor-like object from checkpoint but received ${describe(input)}`,
+        );
         continue;
       }
       // Backward compatibility kept by PyTorch: a 1-element 1-D value loads into a 0-dim parameter.
       if (param.ndim === 0 && input.ndim === 1) input = input.getitem(0);
       if (input.shape.join() !== param.shape.join() || input.ndim !== param.ndim) {
-        errors.push(`size mismatch for ${key}: copying a param with shape ${sizeRepr(input.shape)} from checkpoint, the shape in current model is ${sizeRepr(param.shape)}.`);
+        errors.push(
+          `size mismatch for ${key}: copying a param with shape ${sizeRepr(input.shape)} from checkpoint, the shape in current model is ${sizeRepr(param.shape)}.`,
+        );
         continue;
       }
       const value = input;
       try {
         no_grad(() => param.copy_(value));
       } catch (e) {
-        errors.push(`While copying the parameter named "${key}", whose dimensions in the model are ${sizeRepr(param.shape)} and whose dimensions in the checkpoint are ${sizeRepr(value.shape)}, an exception occurred : ${(e as Error).message}.`);
+        errors.push(
+          `While copying the parameter named "${key}", whose dimensions in the model are ${sizeRepr(param.shape)} and whose dimensions in the checkpoint are ${sizeRepr(value.shape)}, an exception occurred : ${(e as Error).message}.`,
+        );
       }
     }
     if (strict) {
@@ -357,9 +452,13 @@ export class Module {
   }
 
   // ---- printing -----------------------------------------------------------------------
-  _get_name(): string { return this.constructor.name; }
+  _get_name(): string {
+    return this.constructor.name;
+  }
   /** The one-line description inside the parentheses, e.g. "in_features=3, out_features=2, bias=True". */
-  extra_repr(): string { return ""; }
+  extra_repr(): string {
+    return "";
+  }
 
   /** PyTorch's Module.__repr__. */
   toString(): string {
@@ -373,7 +472,9 @@ export class Module {
     }
     return s + ")";
   }
-  [Symbol.for("nodejs.util.inspect.custom")](): string { return this.toString(); }
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
 }
 callablePrototype(Module.prototype, { name: (self) => (self as Module)._get_name() });
 
@@ -389,10 +490,14 @@ function parseToArgs(args: unknown[]): { device?: Device; dtype?: DType } {
   let device: DeviceLike | undefined, dtype: DType | undefined;
   const rest: unknown[] = [];
   for (const a of args) {
-    if (a instanceof Tensor) { device = a.device; dtype = a.dtype; }
-    else if (a instanceof Device) device = a;
-    else if (typeof a === "string") { if (DEVICE_RE.test(a)) device = a; else dtype = dtypeOf(a); }
-    else if (a && typeof a === "object" && "itemsize" in a) dtype = a as DType;
+    if (a instanceof Tensor) {
+      device = a.device;
+      dtype = a.dtype;
+    } else if (a instanceof Device) device = a;
+    else if (typeof a === "string") {
+      if (DEVICE_RE.test(a)) device = a;
+      else dtype = dtypeOf(a);
+    } else if (a && typeof a === "object" && "itemsize" in a) dtype = a as DType;
     else rest.push(a);
   }
   const o = parseArgs("to", rest, ["non_blocking", "device", "dtype"], {});

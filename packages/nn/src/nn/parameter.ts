@@ -17,6 +17,10 @@ export class Parameter extends Tensor {
     this.requires_grad_(requires_grad);
   }
 
-  override toString(): string { return `Parameter containing:\n${formatTensor(this)}`; }
-  [Symbol.for("nodejs.util.inspect.custom")](): string { return this.toString(); }
+  override toString(): string {
+    return `Parameter containing:\n${formatTensor(this)}`;
+  }
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
 }

@@ -3,12 +3,20 @@
 // values, dtype and device change.
 import { Tensor, type DType, type Device } from "@xlatorch/core";
 
-interface Writable { _payload: unknown; shape: readonly number[]; dtype: DType; device: Device }
+interface Writable {
+  _payload: unknown;
+  shape: readonly number[];
+  dtype: DType;
+  device: Device;
+}
 
 export function setData(t: Tensor, value: Tensor): void {
   // Prefer core's own setter once it has one.
   const setter = Object.getOwnPropertyDescriptor(Tensor.prototype, "data")?.set;
-  if (setter) { setter.call(t, value); return; }
+  if (setter) {
+    setter.call(t, value);
+    return;
+  }
   // Otherwise swap the fields directly: they are readonly only to TypeScript.
   // The tensor aliases value's payload (as set_data shares storage) and keeps
   // its own version counter and autograd state, as in PyTorch.

@@ -5,7 +5,10 @@ import type { Tensor } from "@xlatorch/core";
 export function zeroGrad(p: Tensor, set_to_none: boolean): void {
   const g = p.grad;
   if (!g) return;
-  if (set_to_none) { p.grad = null; return; }
+  if (set_to_none) {
+    p.grad = null;
+    return;
+  }
   if (g.grad_fn) g.detach_();
   else g.requires_grad_(false);
   g.zero_();

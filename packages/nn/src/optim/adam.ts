@@ -7,19 +7,39 @@ import { addcdiv_, addcmul_ } from "./_functional.js";
 import { Optimizer, type ParamGroup, type Params } from "./optimizer.js";
 
 export interface AdamOptions {
-  lr?: number; betas?: [number, number]; eps?: number; weight_decay?: number; amsgrad?: boolean;
-  foreach?: boolean | null; maximize?: boolean; capturable?: boolean; differentiable?: boolean; fused?: boolean;
+  lr?: number;
+  betas?: [number, number];
+  eps?: number;
+  weight_decay?: number;
+  amsgrad?: boolean;
+  foreach?: boolean | null;
+  maximize?: boolean;
+  capturable?: boolean;
+  differentiable?: boolean;
+  fused?: boolean;
 }
 type AdamArgs = Args<[lr: number, betas: [number, number], eps: number, weight_decay: number, amsgrad: boolean], AdamOptions>;
 
 /** Adam's hyperparameters in a group, and its state per parameter. */
-interface AdamGroup extends ParamGroup { betas: [number, number]; eps: number; weight_decay: number; amsgrad: boolean; maximize: boolean }
+interface AdamGroup extends ParamGroup {
+  betas: [number, number];
+  eps: number;
+  weight_decay: number;
+  amsgrad: boolean;
+  maximize: boolean;
+}
 type AdamState = { step?: Tensor; exp_avg?: Tensor; exp_avg_sq?: Tensor; max_exp_avg_sq?: Tensor };
 
 function adamDefaults(op: string, args: AdamArgs, weight_decay: number, kwOnly: string[]): Record<string, unknown> {
   const flags: Record<string, unknown> = { foreach: null, maximize: false, capturable: false, differentiable: false, fused: false };
-  const o = parseArgs(op, args, ["lr", "betas", "eps", "weight_decay", "amsgrad", ...kwOnly],
-    { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weight_decay, amsgrad: false, ...Object.fromEntries(kwOnly.map((k) => [k, flags[k]])) });
+  const o = parseArgs(op, args, ["lr", "betas", "eps", "weight_decay", "amsgrad", ...kwOnly], {
+    lr: 1e-3,
+    betas: [0.9, 0.999],
+    eps: 1e-8,
+    weight_decay,
+    amsgrad: false,
+    ...Object.fromEntries(kwOnly.map((k) => [k, flags[k]])),
+  });
   if (!(o.lr >= 0)) throw new TorchError(`Invalid learning rate: ${o.lr}`);
   if (!(o.eps >= 0)) throw new TorchError(`Invalid epsilon value: ${o.eps}`);
   if (!(o.betas[0] >= 0 && o.betas[0] < 1)) throw new TorchError(`Invalid beta parameter at index 0: ${o.betas[0]}`);
@@ -59,7 +79,14 @@ abstract class AdamBase extends Optimizer {
   protected abstract readonly decoupled: boolean;
 
   protected override _step_group(group: ParamGroup): void {
-    const { lr, eps, weight_decay, amsgrad, maximize, betas: [beta1, beta2] } = group as AdamGroup;
+    const {
+      lr,
+      eps,
+      weight_decay,
+      amsgrad,
+      maximize,
+      betas: [beta1, beta2],
+    } = group as AdamGroup;
     for (const p of group.params) {
       if (!p.grad) continue;
       const state = this._state(p) as AdamState;
@@ -71,7 +98,8 @@ abstract class AdamBase extends Optimizer {
         if (amsgrad) state.max_exp_avg_sq = zeros_like(p);
       }
       let grad: Tensor = maximize ? p.grad.neg() : p.grad;
-      const exp_avg = state.exp_avg!, exp_avg_sq = state.exp_avg_sq!;
+      const exp_avg = state.exp_avg!,
+        exp_avg_sq = state.exp_avg_sq!;
       const step = advanceStep(state.step!);
       if (weight_decay !== 0) {
         if (this.decoupled) p.mul_(1 - lr * weight_decay);

@@ -25,7 +25,8 @@ export abstract class _LRScheduler {
       for (const g of optimizer.param_groups) if (!("initial_lr" in g)) g.initial_lr = g.lr;
     } else {
       optimizer.param_groups.forEach((g, i) => {
-        if (!("initial_lr" in g)) throw new TorchError(`param 'initial_lr' is not specified in param_groups[${i}] when resuming an optimizer`);
+        if (!("initial_lr" in g))
+          throw new TorchError(`param 'initial_lr' is not specified in param_groups[${i}] when resuming an optimizer`);
       });
     }
     this.base_lrs = optimizer.param_groups.map((g) => g.initial_lr as number);
@@ -53,13 +54,17 @@ export abstract class _LRScheduler {
     this._last_lr = this.optimizer.param_groups.map((g) => g.lr);
   }
 
-  get_last_lr(): number[] { return this._last_lr; }
+  get_last_lr(): number[] {
+    return this._last_lr;
+  }
 
   /** Every field but the optimizer (and functions). */
   state_dict(): Record<string, unknown> {
     return Object.fromEntries(Object.entries(this).filter(([k, v]) => k !== "optimizer" && typeof v !== "function"));
   }
-  load_state_dict(state_dict: Record<string, unknown>): void { Object.assign(this, state_dict); }
+  load_state_dict(state_dict: Record<string, unknown>): void {
+    Object.assign(this, state_dict);
+  }
 }
 
 const groupLrs = (s: _LRScheduler) => s.optimizer.param_groups.map((g) => g.lr as number);
@@ -67,7 +72,11 @@ const groupLrs = (s: _LRScheduler) => s.optimizer.param_groups.map((g) => g.lr a
 export class StepLR extends _LRScheduler {
   step_size: number;
   gamma: number;
-  constructor(optimizer: Optimizer, step_size: number, ...args: Args<[gamma: number, last_epoch: number, verbose: boolean], { gamma?: number } & Verbose>) {
+  constructor(
+    optimizer: Optimizer,
+    step_size: number,
+    ...args: Args<[gamma: number, last_epoch: number, verbose: boolean], { gamma?: number } & Verbose>
+  ) {
     const o = parseArgs("StepLR", args, ["gamma", "last_epoch", "verbose"], { gamma: 0.1, last_epoch: -1, verbose: false });
     super(optimizer, o.last_epoch, o.verbose);
     this.step_size = step_size;
@@ -97,7 +106,11 @@ export class ExponentialLR extends _LRScheduler {
 export class CosineAnnealingLR extends _LRScheduler {
   T_max: number;
   eta_min: number;
-  constructor(optimizer: Optimizer, T_max: number, ...args: Args<[eta_min: number, last_epoch: number, verbose: boolean], { eta_min?: number } & Verbose>) {
+  constructor(
+    optimizer: Optimizer,
+    T_max: number,
+    ...args: Args<[eta_min: number, last_epoch: number, verbose: boolean], { eta_min?: number } & Verbose>
+  ) {
     const o = parseArgs("CosineAnnealingLR", args, ["eta_min", "last_epoch", "verbose"], { eta_min: 0, last_epoch: -1, verbose: false });
     super(optimizer, o.last_epoch, o.verbose);
     this.T_max = T_max;
@@ -108,12 +121,14 @@ export class CosineAnnealingLR extends _LRScheduler {
     const { last_epoch: e, T_max: T, eta_min } = this;
     if (e === 0) return groupLrs(this);
     if (this._step_count === 1 && e > 0) {
-      return this.base_lrs.map((base) => eta_min + (base - eta_min) * (1 + Math.cos(e * Math.PI / T)) / 2);
+      return this.base_lrs.map((base) => eta_min + ((base - eta_min) * (1 + Math.cos((e * Math.PI) / T))) / 2);
     }
     if (pyMod(e - 1 - T, 2 * T) === 0) {
-      return groupLrs(this).map((lr, i) => lr + (this.base_lrs[i]! - eta_min) * (1 - Math.cos(Math.PI / T)) / 2);
+      return groupLrs(this).map((lr, i) => lr + ((this.base_lrs[i]! - eta_min) * (1 - Math.cos(Math.PI / T))) / 2);
     }
-    return groupLrs(this).map((lr) => (1 + Math.cos(Math.PI * e / T)) / (1 + Math.cos(Math.PI * (e - 1) / T)) * (lr - eta_min) + eta_min);
+    return groupLrs(this).map(
+      (lr) => ((1 + Math.cos((Math.PI * e) / T)) / (1 + Math.cos((Math.PI * (e - 1)) / T))) * (lr - eta_min) + eta_min,
+    );
   }
 }
 
@@ -135,7 +150,9 @@ export class LambdaLR extends _LRScheduler {
     this.lr_lambdas = lambdas;
     this._initial_step();
   }
-  get_lr(): number[] { return this.base_lrs.map((base, i) => base * this.lr_lambdas[i]!(this.last_epoch)); }
+  get_lr(): number[] {
+    return this.base_lrs.map((base, i) => base * this.lr_lambdas[i]!(this.last_epoch));
+  }
   override state_dict(): Record<string, unknown> {
     const { lr_lambdas: _drop, ...rest } = super.state_dict();
     return { ...rest, lr_lambdas: this.lr_lambdas.map(() => null) };

@@ -6,7 +6,11 @@ import { parseArgs, type Args } from "../nn/args.js";
 import { zeroGrad } from "../nn/zero_grad.js";
 
 /** A parameter group: its tensors and the hyperparameters for them (lr, momentum, ...). */
-export interface ParamGroup { params: Tensor[]; lr: number; [option: string]: unknown }
+export interface ParamGroup {
+  params: Tensor[];
+  lr: number;
+  [option: string]: unknown;
+}
 /** A parameter group as given: its tensors and any hyperparameters that differ from the defaults. */
 export type ParamGroupInput = { params: Iterable<Tensor> | Tensor; [option: string]: unknown };
 export type Params = Iterable<Tensor> | Iterable<ParamGroupInput>;
@@ -32,7 +36,9 @@ export class Optimizer {
   constructor(params: Params, defaults: Record<string, unknown>) {
     this.defaults = defaults;
     if (params instanceof Tensor) {
-      throw new TorchTypeError(`params argument given to the optimizer should be an iterable of Tensors or dicts, but got torch.${params.dtype.scalarName}Tensor`);
+      throw new TorchTypeError(
+        `params argument given to the optimizer should be an iterable of Tensors or dicts, but got torch.${params.dtype.scalarName}Tensor`,
+      );
     }
     const list = [...params] as (Tensor | ParamGroupInput)[];
     if (list.length === 0) throw new TorchError("optimizer got an empty parameter list");
@@ -43,7 +49,10 @@ export class Optimizer {
   add_param_group(param_group: ParamGroupInput): void {
     if (typeof param_group !== "object" || param_group === null) throw new TorchTypeError("param group must be a dict");
     const ps = param_group.params;
-    if (ps instanceof Set) throw new TorchTypeError("optimizer parameters need to be organized in ordered collections, but the ordering of tensors in sets will change between runs. Please use a list instead.");
+    if (ps instanceof Set)
+      throw new TorchTypeError(
+        "optimizer parameters need to be organized in ordered collections, but the ordering of tensors in sets will change between runs. Please use a list instead.",
+      );
     const params = ps instanceof Tensor ? [ps] : [...ps];
     for (const p of params) {
       if (!(p instanceof Tensor)) throw new TorchTypeError(`optimizer can only optimize Tensors, but one of the params is ${typeof p}`);
@@ -86,7 +95,10 @@ export class Optimizer {
   /** The state of parameter p, created empty on first use (PyTorch's defaultdict). */
   protected _state(p: Tensor): ParamState {
     let s = this.state.get(p);
-    if (!s) { s = {}; this.state.set(p, s); }
+    if (!s) {
+      s = {};
+      this.state.set(p, s);
+    }
     return s;
   }
 
@@ -99,13 +111,17 @@ export class Optimizer {
       return { ...rest, params: params.map((p) => index.get(p)!) };
     });
     const state: Record<number, ParamState> = {};
-    for (const [p, s] of this.state) { const i = index.get(p); if (i !== undefined) state[i] = s; }
+    for (const [p, s] of this.state) {
+      const i = index.get(p);
+      if (i !== undefined) state[i] = s;
+    }
     return { state, param_groups };
   }
 
   /** Restores hyperparameters and state (tensors copied and cast to each parameter's dtype/device, except 'step'). */
   load_state_dict(state_dict: OptimizerStateDict): void {
-    const groups = this.param_groups, saved = state_dict.param_groups;
+    const groups = this.param_groups,
+      saved = state_dict.param_groups;
     if (groups.length !== saved.length) throw new TorchError("loaded state dict has a different number of parameter groups");
     if (groups.some((g, i) => g.params.length !== saved[i]!.params.length)) {
       throw new TorchError("loaded state dict contains a parameter group that doesn't match the size of optimizer's group");
@@ -135,7 +151,9 @@ export class Optimizer {
 
   toString(): string {
     const lines = this.param_groups.map((g, i) => {
-      const keys = Object.keys(g).filter((k) => k !== "params").sort();
+      const keys = Object.keys(g)
+        .filter((k) => k !== "params")
+        .sort();
       return `Parameter Group ${i}\n${keys.map((k) => `    ${k}: ${String(g[k])}`).join("\n")}`;
     });
     return `${this.constructor.name} (\n${lines.join("\n")}\n)`;

@@ -5,18 +5,62 @@ import { addcdiv_, addcmul_ } from "./_functional.js";
 import { Optimizer, type ParamGroup, type Params } from "./optimizer.js";
 
 export interface RMSpropOptions {
-  lr?: number; alpha?: number; eps?: number; weight_decay?: number; momentum?: number; centered?: boolean;
-  foreach?: boolean | null; maximize?: boolean; differentiable?: boolean;
+  lr?: number;
+  alpha?: number;
+  eps?: number;
+  weight_decay?: number;
+  momentum?: number;
+  centered?: boolean;
+  foreach?: boolean | null;
+  maximize?: boolean;
+  differentiable?: boolean;
 }
 
 /** RMSprop's hyperparameters in a group, and its state per parameter. */
-interface RMSpropGroup extends ParamGroup { alpha: number; eps: number; weight_decay: number; momentum: number; centered: boolean; maximize: boolean }
+interface RMSpropGroup extends ParamGroup {
+  alpha: number;
+  eps: number;
+  weight_decay: number;
+  momentum: number;
+  centered: boolean;
+  maximize: boolean;
+}
 type RMSpropState = { step?: number; square_avg?: Tensor; momentum_buffer?: Tensor; grad_avg?: Tensor };
 
 export class RMSprop extends Optimizer {
-  constructor(params: Params, ...args: Args<[lr: number, alpha: number, eps: number, weight_decay: number, momentum: number, centered: boolean, foreach: boolean | null, maximize: boolean, differentiable: boolean], RMSpropOptions>) {
-    const o = parseArgs("RMSprop", args, ["lr", "alpha", "eps", "weight_decay", "momentum", "centered", "foreach", "maximize", "differentiable"],
-      { lr: 1e-2, alpha: 0.99, eps: 1e-8, weight_decay: 0, momentum: 0, centered: false, foreach: null, maximize: false, differentiable: false });
+  constructor(
+    params: Params,
+    ...args: Args<
+      [
+        lr: number,
+        alpha: number,
+        eps: number,
+        weight_decay: number,
+        momentum: number,
+        centered: boolean,
+        foreach: boolean | null,
+        maximize: boolean,
+        differentiable: boolean,
+      ],
+      RMSpropOptions
+    >
+  ) {
+    const o = parseArgs(
+      "RMSprop",
+      args,
+      ["lr", "alpha", "eps", "weight_decay", "momentum", "centered", "foreach", "maximize", "differentiable"],
+      {
+        lr: 1e-2,
+        alpha: 0.99,
+        eps: 1e-8,
+        weight_decay: 0,
+        momentum: 0,
+        centered: false,
+        foreach: null,
+        maximize: false,
+        differentiable: false,
+      },
+    );
     if (!(o.lr >= 0)) throw new TorchError(`Invalid learning rate: ${o.lr}`);
     if (!(o.eps >= 0)) throw new TorchError(`Invalid epsilon value: ${o.eps}`);
     if (!(o.momentum >= 0)) throw new TorchError(`Invalid momentum value: ${o.momentum}`);

@@ -6,22 +6,46 @@ import { parseArgs, type Args } from "../nn/args.js";
 import { Optimizer, required, type ParamGroup, type Params } from "./optimizer.js";
 
 export interface SGDOptions {
-  lr?: number; momentum?: number; dampening?: number; weight_decay?: number; nesterov?: boolean;
-  maximize?: boolean; foreach?: boolean | null; differentiable?: boolean;
+  lr?: number;
+  momentum?: number;
+  dampening?: number;
+  weight_decay?: number;
+  nesterov?: boolean;
+  maximize?: boolean;
+  foreach?: boolean | null;
+  differentiable?: boolean;
 }
 
 /** SGD's hyperparameters in a group, and its state per parameter. */
-interface SGDGroup extends ParamGroup { momentum: number; dampening: number; weight_decay: number; nesterov: boolean; maximize: boolean }
+interface SGDGroup extends ParamGroup {
+  momentum: number;
+  dampening: number;
+  weight_decay: number;
+  nesterov: boolean;
+  maximize: boolean;
+}
 type SGDState = { momentum_buffer?: Tensor | null };
 
 export class SGD extends Optimizer {
-  constructor(params: Params, ...args: Args<[lr: number, momentum: number, dampening: number, weight_decay: number, nesterov: boolean], SGDOptions>) {
-    const o = parseArgs("SGD", args, ["lr", "momentum", "dampening", "weight_decay", "nesterov", "maximize", "foreach", "differentiable"],
-      { lr: required, momentum: 0, dampening: 0, weight_decay: 0, nesterov: false, maximize: false, foreach: null, differentiable: false });
+  constructor(
+    params: Params,
+    ...args: Args<[lr: number, momentum: number, dampening: number, weight_decay: number, nesterov: boolean], SGDOptions>
+  ) {
+    const o = parseArgs("SGD", args, ["lr", "momentum", "dampening", "weight_decay", "nesterov", "maximize", "foreach", "differentiable"], {
+      lr: required,
+      momentum: 0,
+      dampening: 0,
+      weight_decay: 0,
+      nesterov: false,
+      maximize: false,
+      foreach: null,
+      differentiable: false,
+    });
     if (o.lr !== required && o.lr < 0) throw new TorchError(`Invalid learning rate: ${o.lr}`);
     if (o.momentum < 0) throw new TorchError(`Invalid momentum value: ${o.momentum}`);
     if (o.weight_decay < 0) throw new TorchError(`Invalid weight_decay value: ${o.weight_decay}`);
-    if (o.nesterov && (o.momentum <= 0 || o.dampening !== 0)) throw new TorchError("Nesterov momentum requires a momentum and zero dampening");
+    if (o.nesterov && (o.momentum <= 0 || o.dampening !== 0))
+      throw new TorchError("Nesterov momentum requires a momentum and zero dampening");
     super(params, o);
   }
 

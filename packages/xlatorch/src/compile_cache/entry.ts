@@ -21,12 +21,14 @@ export interface EntryRec {
 
 /** Why an entry cannot be used; `kind` says what to report. */
 export class EntryError extends Error {
-  constructor(readonly kind: "foreign" | "version" | "corrupt" | "key", message: string) {
+  constructor(
+    readonly kind: "foreign" | "version" | "corrupt" | "key",
+    message: string,
+  ) {
     super(message);
     this.name = "EntryError";
   }
 }
-
 
 /** Serialises an entry; `version` is only for tests that write other versions. */
 export function writeEntry(e: EntryRec, version: number = ENTRY_FORMAT_VERSION): Uint8Array {
@@ -35,7 +37,9 @@ export function writeEntry(e: EntryRec, version: number = ENTRY_FORMAT_VERSION):
   const b = new flatbuffers.Builder(size);
   b.prep(16, e.payload.length); // the payload starts 16-byte aligned in the file
   const payload = b.createByteVector(e.payload);
-  const key = b.createString(e.key), platform = b.createString(e.platform), identity = b.createString(e.identity);
+  const key = b.createString(e.key),
+    platform = b.createString(e.platform),
+    identity = b.createString(e.identity);
   b.startObject(6);
   b.addFieldInt32(SLOT.version, version, null); // always written, so any value reads back
   b.addFieldOffset(SLOT.key, key, 0);
@@ -68,15 +72,18 @@ export function readEntry(bytes: Uint8Array, key: string): EntryRec {
   }
   const at = r.field(root, SLOT.crc, 4);
   if (!at) throw new EntryError("corrupt", "the entry has no CRC-32");
-  const stored = r.bb.readUint32(at), computed = fileCrc(bytes, at);
-  if (stored !== computed) throw new EntryError("corrupt", `its CRC-32 is ${hex(computed)}, but ${hex(stored)} was written (corrupted or truncated)`);
+  const stored = r.bb.readUint32(at),
+    computed = fileCrc(bytes, at);
+  if (stored !== computed)
+    throw new EntryError("corrupt", `its CRC-32 is ${hex(computed)}, but ${hex(stored)} was written (corrupted or truncated)`);
   const rec: EntryRec = {
     key: r.str(root, SLOT.key),
     platform: r.str(root, SLOT.platform),
     identity: r.str(root, SLOT.identity),
     payload: r.bytesField(root, SLOT.payload),
   };
-  if (rec.key !== key) throw new EntryError("key", `the entry holds key ${rec.key.slice(0, 16)}..., not ${key.slice(0, 16)}... (a file copied or renamed)`);
+  if (rec.key !== key)
+    throw new EntryError("key", `the entry holds key ${rec.key.slice(0, 16)}..., not ${key.slice(0, 16)}... (a file copied or renamed)`);
   return rec;
 }
 
@@ -86,7 +93,9 @@ const hex = (x: number) => `0x${x.toString(16).padStart(8, "0")}`;
 class Reader {
   readonly bb: flatbuffers.ByteBuffer;
   private readonly decoder = new TextDecoder("utf-8", { fatal: true });
-  constructor(readonly bytes: Uint8Array) { this.bb = new flatbuffers.ByteBuffer(bytes); }
+  constructor(readonly bytes: Uint8Array) {
+    this.bb = new flatbuffers.ByteBuffer(bytes);
+  }
   private need(pos: number, len: number, what: string): void {
     if (!(Number.isInteger(pos) && pos >= 0 && len >= 0 && pos + len <= this.bytes.length)) {
       throw new EntryError("corrupt", `${what} at byte ${pos} runs past the end (${this.bytes.length} bytes; truncated or corrupted)`);
@@ -98,7 +107,8 @@ class Reader {
     this.need(pos, 4, "table");
     const vt = pos - this.bb.readInt32(pos);
     this.need(vt, 4, "vtable");
-    const vtSize = this.bb.readUint16(vt), size = this.bb.readUint16(vt + 2);
+    const vtSize = this.bb.readUint16(vt),
+      size = this.bb.readUint16(vt + 2);
     this.need(vt, vtSize, "vtable");
     this.need(pos, size, "table");
     return { pos, vt, vtSize };
@@ -123,7 +133,11 @@ class Reader {
   }
   str(t: { pos: number; vt: number; vtSize: number }, slot: number): string {
     const [s, n] = this.vector(t, slot, "string");
-    try { return this.decoder.decode(this.bytes.subarray(s, s + n)); } catch { throw new EntryError("corrupt", `invalid UTF-8 in a string at byte ${s}`); }
+    try {
+      return this.decoder.decode(this.bytes.subarray(s, s + n));
+    } catch {
+      throw new EntryError("corrupt", `invalid UTF-8 in a string at byte ${s}`);
+    }
   }
   bytesField(t: { pos: number; vt: number; vtSize: number }, slot: number): Uint8Array {
     const [s, n] = this.vector(t, slot, "payload");

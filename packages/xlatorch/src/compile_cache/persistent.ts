@@ -34,7 +34,9 @@ export const XLATORCH_VERSION: string = (() => {
     try {
       const pkg = JSON.parse(fs.readFileSync(new URL(rel, import.meta.url), "utf8")) as { name?: string; version?: string };
       if (pkg.name === "xlatorch" && pkg.version) return pkg.version;
-    } catch { /* not here: the other layout (sources or dist) */ }
+    } catch {
+      /* not here: the other layout (sources or dist) */
+    }
   }
   return "unknown";
 })();
@@ -62,20 +64,32 @@ export const diskCompileCache: PersistentCompileCache = {
     const cfg = currentConfig();
     if (!cfg || !persistable(rt)) return { exe: compile(), outcome: "off" };
     let identity: string | null;
-    try { identity = rt.cacheIdentity(); } catch (e) {
-      warnOnce(`identity:${rt.platform}`, `the ${rt.platform} runtime cannot name its identity (${(e as Error).message}); compiling without the cache`);
+    try {
+      identity = rt.cacheIdentity();
+    } catch (e) {
+      warnOnce(
+        `identity:${rt.platform}`,
+        `the ${rt.platform} runtime cannot name its identity (${(e as Error).message}); compiling without the cache`,
+      );
       identity = null;
     }
     if (identity === null) return { exe: compile(), outcome: "off" };
     let key: string;
-    try { key = cacheKey(identity, printModule(module)); } catch (e) {
-      warnOnce(`key:${(e as Error).message}`, `cannot print a module for its key (${(e as Error).message}); compiling it without the cache`);
+    try {
+      key = cacheKey(identity, printModule(module));
+    } catch (e) {
+      warnOnce(
+        `key:${(e as Error).message}`,
+        `cannot print a module for its key (${(e as Error).message}); compiling it without the cache`,
+      );
       return { exe: compile(), outcome: "off" };
     }
     const file = entryPath(cfg.dir, key);
 
     let bytes: Uint8Array | null = null;
-    try { bytes = readFileOrNull(file); } catch (e) {
+    try {
+      bytes = readFileOrNull(file);
+    } catch (e) {
       warnOnce(`read:${cfg.dir}`, `cannot read ${file}: ${(e as Error).message}; compiling`);
     }
     if (bytes) {
@@ -98,14 +112,22 @@ export const diskCompileCache: PersistentCompileCache = {
 
 function store(cfg: CacheConfig, rt: PersistableRuntime, key: string, identity: string, exe: Executable): void {
   let payload: Uint8Array | null;
-  try { payload = rt.serializeExecutable(exe); } catch (e) {
-    warnOnce(`serialize:${rt.platform}`, `the ${rt.platform} runtime could not serialise an executable (${(e as Error).message}); it is not stored`);
+  try {
+    payload = rt.serializeExecutable(exe);
+  } catch (e) {
+    warnOnce(
+      `serialize:${rt.platform}`,
+      `the ${rt.platform} runtime could not serialise an executable (${(e as Error).message}); it is not stored`,
+    );
     return;
   }
   if (!payload) return;
   try {
     writeEntryFile(cfg, key, writeEntry({ key, platform: rt.platform, identity, payload }));
   } catch (e) {
-    warnOnce(`write:${cfg.dir}`, `cannot write to ${cfg.dir} (${(e as Error).message}); executables are not stored (set XLATORCH_CACHE_DIR to a writable directory, or to off)`);
+    warnOnce(
+      `write:${cfg.dir}`,
+      `cannot write to ${cfg.dir} (${(e as Error).message}); executables are not stored (set XLATORCH_CACHE_DIR to a writable directory, or to off)`,
+    );
   }
 }

@@ -35,7 +35,11 @@ export function configFromEnv(env: NodeJS.ProcessEnv, warn: (msg: string) => voi
     if (xdg && path.isAbsolute(xdg)) dir = path.join(xdg, "xlatorch");
     else {
       let home = "";
-      try { home = os.homedir(); } catch { /* no home: no default cache */ }
+      try {
+        home = os.homedir();
+      } catch {
+        /* no home: no default cache */
+      }
       if (!home) return null;
       dir = path.join(home, ".cache", "xlatorch");
     }
@@ -65,11 +69,19 @@ export function readFileOrNull(file: string): Uint8Array | null {
 /** Marks an entry as just used (least-recently-used eviction goes by mtime). */
 export function touch(file: string): void {
   const t = new Date();
-  try { fs.utimesSync(file, t, t); } catch { /* evicted or replaced meanwhile: nothing to keep fresh */ }
+  try {
+    fs.utimesSync(file, t, t);
+  } catch {
+    /* evicted or replaced meanwhile: nothing to keep fresh */
+  }
 }
 
 export function removeQuietly(file: string): void {
-  try { fs.unlinkSync(file); } catch { /* already gone (another process removed or replaced it) */ }
+  try {
+    fs.unlinkSync(file);
+  } catch {
+    /* already gone (another process removed or replaced it) */
+  }
 }
 
 /** Writes `bytes` as the entry `key` (temporary file, then rename) and evicts down to the bound. */
@@ -94,14 +106,22 @@ export function writeEntryFile(cfg: CacheConfig, key: string, bytes: Uint8Array)
  */
 export function evict(cfg: CacheConfig, keep?: string): void {
   let names: string[];
-  try { names = fs.readdirSync(cfg.dir); } catch { return; }
+  try {
+    names = fs.readdirSync(cfg.dir);
+  } catch {
+    return;
+  }
   const now = Date.now();
   const entries: { file: string; size: number; mtime: number }[] = [];
   let total = 0;
   for (const name of names) {
     const file = path.join(cfg.dir, name);
     let st: fs.Stats;
-    try { st = fs.statSync(file); } catch { continue; }
+    try {
+      st = fs.statSync(file);
+    } catch {
+      continue;
+    }
     if (!st.isFile()) continue;
     if (name.endsWith(".tmp")) {
       if (name.startsWith(".") && now - st.mtimeMs > STALE_TMP_MS) removeQuietly(file);

@@ -1,7 +1,22 @@
 // torch.load's half: checkpoint records to objects, checking every index, kind
 // and tensor extent first (a bad file fails with a message, not a wrong value).
 // format.ts's reader has checked the buffer's structure, kinds and CRCs.
-import { DType, Device, Tensor, TorchError, TorchTypeError, device as toDevice, dtypeOf, fromHost, int64, isContiguous, no_grad, numelOf, type DeviceLike, type HostArray } from "@xlatorch/core";
+import {
+  DType,
+  Device,
+  Tensor,
+  TorchError,
+  TorchTypeError,
+  device as toDevice,
+  dtypeOf,
+  fromHost,
+  int64,
+  isContiguous,
+  no_grad,
+  numelOf,
+  type DeviceLike,
+  type HostArray,
+} from "@xlatorch/core";
 import type { Strided } from "@xlatorch/cpu";
 import { nn } from "@xlatorch/nn";
 import { Kind, type CheckpointRec, type TensorRec } from "./format.js";
@@ -10,11 +25,17 @@ import { Kind, type CheckpointRec, type TensorRec } from "./format.js";
 export type MapLocation = DeviceLike | Record<string, DeviceLike> | null | undefined;
 
 export function decodeObject(ck: CheckpointRec, mapLocation: MapLocation, describe: string): unknown {
-  const corrupt = (what: string): never => { throw new TorchError(`torch.load: ${describe}: the xlatorch checkpoint is corrupted: ${what}`); };
+  const corrupt = (what: string): never => {
+    throw new TorchError(`torch.load: ${describe}: the xlatorch checkpoint is corrupted: ${what}`);
+  };
   const target = deviceMap(mapLocation);
   const { values, storages } = ck;
   const parses = (parse: (text: string) => unknown, text: string | undefined, what: string) => {
-    try { parse(text ?? ""); } catch { corrupt(`${what} '${text}'`); }
+    try {
+      parse(text ?? "");
+    } catch {
+      corrupt(`${what} '${text}'`);
+    }
   };
 
   // Checks first: nothing is built from a bad file.
@@ -24,7 +45,8 @@ export function decodeObject(ck: CheckpointRec, mapLocation: MapLocation, descri
     const items = v.items ?? [];
     const bad = items.find((j) => j >= values.length);
     if (bad !== undefined) corrupt(`value ${i} refers to value ${bad} of ${values.length}`);
-    if (v.kind === Kind.Dict && (v.keys ?? []).length !== items.length) corrupt(`value ${i} has ${v.keys?.length ?? 0} keys and ${items.length} values`);
+    if (v.kind === Kind.Dict && (v.keys ?? []).length !== items.length)
+      corrupt(`value ${i} has ${v.keys?.length ?? 0} keys and ${items.length} values`);
     if (v.kind === Kind.Map && items.length % 2) corrupt(`map value ${i} has an odd number of entries`);
     if (v.kind === Kind.BigInt && !/^-?\d+$/.test(v.text ?? "")) corrupt(`value ${i} is not a bigint: ${v.text}`);
     if (v.kind === Kind.DType) parses(dtypeOf, v.text, `value ${i}: unknown dtype`);
@@ -34,7 +56,8 @@ export function decodeObject(ck: CheckpointRec, mapLocation: MapLocation, descri
     if (t.storage >= storages.length) corrupt(`tensor value ${i} refers to storage ${t.storage} of ${storages.length}`);
     parses(toDevice, t.device, `tensor value ${i}: unknown device`);
     const g = byStorage.get(t.storage);
-    if (g) g.push([i, t]); else byStorage.set(t.storage, [[i, t]]);
+    if (g) g.push([i, t]);
+    else byStorage.set(t.storage, [[i, t]]);
   });
   for (const [s, recs] of byStorage) {
     const { dtype, data } = storages[s]!;
@@ -53,23 +76,53 @@ export function decodeObject(ck: CheckpointRec, mapLocation: MapLocation, descri
     const dtype = dtypeOf(storages[s]!.dtype);
     // A copy, so the tensors own aligned memory independent of the file's buffer (Buffer.slice would not copy).
     const host = hostArray(dtype, new Uint8Array(storages[s]!.data));
-    makeTensors(host, dtype, host.length, recs.map(([, t]) => t), target(recs[0]![1].device)).forEach((t, n) => { objects[recs[n]![0]] = t; });
+    makeTensors(
+      host,
+      dtype,
+      host.length,
+      recs.map(([, t]) => t),
+      target(recs[0]![1].device),
+    ).forEach((t, n) => {
+      objects[recs[n]![0]] = t;
+    });
   }
 
   // Everything else: containers first as empty shells, so shared and cyclic references resolve.
   values.forEach((v, i) => {
     switch (v.kind) {
-      case Kind.None: objects[i] = null; break;
-      case Kind.Undefined: objects[i] = undefined; break;
-      case Kind.Bool: objects[i] = v.flag; break;
-      case Kind.Number: objects[i] = v.number; break;
-      case Kind.BigInt: objects[i] = BigInt(v.text!); break;
-      case Kind.String: objects[i] = v.text ?? ""; break;
-      case Kind.DType: objects[i] = dtypeOf(v.text!); break;
-      case Kind.Device: objects[i] = toDevice(v.text!); break;
-      case Kind.List: objects[i] = []; break;
-      case Kind.Dict: objects[i] = {}; break;
-      case Kind.Map: objects[i] = new Map(); break;
+      case Kind.None:
+        objects[i] = null;
+        break;
+      case Kind.Undefined:
+        objects[i] = undefined;
+        break;
+      case Kind.Bool:
+        objects[i] = v.flag;
+        break;
+      case Kind.Number:
+        objects[i] = v.number;
+        break;
+      case Kind.BigInt:
+        objects[i] = BigInt(v.text!);
+        break;
+      case Kind.String:
+        objects[i] = v.text ?? "";
+        break;
+      case Kind.DType:
+        objects[i] = dtypeOf(v.text!);
+        break;
+      case Kind.Device:
+        objects[i] = toDevice(v.text!);
+        break;
+      case Kind.List:
+        objects[i] = [];
+        break;
+      case Kind.Dict:
+        objects[i] = {};
+        break;
+      case Kind.Map:
+        objects[i] = new Map();
+        break;
     }
   });
   values.forEach((v, i) => {
@@ -91,9 +144,14 @@ export function decodeObject(ck: CheckpointRec, mapLocation: MapLocation, descri
 /** The device for each saved device string; checks map_location now, whatever the file holds. */
 function deviceMap(m: MapLocation): (saved: string) => Device {
   if (m === null || m === undefined) return (saved) => toDevice(saved);
-  if (typeof m === "string" || m instanceof Device) { const d = toDevice(m); return () => d; }
+  if (typeof m === "string" || m instanceof Device) {
+    const d = toDevice(m);
+    return () => d;
+  }
   if (typeof m !== "object" || Object.values(m).some((d) => typeof d !== "string" && !(d instanceof Device))) {
-    throw new TorchTypeError(`torch.load: map_location must be a device ("cpu", "xla", torch.device(...)) or a table of them by saved device, such as { xla: "cpu" }`);
+    throw new TorchTypeError(
+      `torch.load: map_location must be a device ("cpu", "xla", torch.device(...)) or a table of them by saved device, such as { xla: "cpu" }`,
+    );
   }
   const table = new Map(Object.entries(m).map(([k, d]) => [k, toDevice(d)]));
   return (saved) => table.get(saved) ?? table.get(saved.split(":")[0]!) ?? toDevice(saved);
@@ -101,24 +159,44 @@ function deviceMap(m: MapLocation): (saved: string) => Device {
 
 function checkExtent(t: TensorRec, len: number, corrupt: (what: string) => never): void {
   if (t.stride.length !== t.shape.length) corrupt(`${t.shape.length} sizes but ${t.stride.length} strides`);
-  if (t.shape.some((n) => !Number.isSafeInteger(n) || n < 0) || !t.stride.every(Number.isSafeInteger)) corrupt(`invalid shape [${t.shape.join(", ")}] or strides [${t.stride.join(", ")}]`);
+  if (t.shape.some((n) => !Number.isSafeInteger(n) || n < 0) || !t.stride.every(Number.isSafeInteger))
+    corrupt(`invalid shape [${t.shape.join(", ")}] or strides [${t.stride.join(", ")}]`);
   if (numelOf(t.shape) === 0) return;
-  let lo = t.offset, hi = t.offset;
-  t.shape.forEach((n, d) => { const s = t.stride[d]! * (n - 1); if (s < 0) lo += s; else hi += s; });
-  if (!(lo >= 0 && hi < len)) corrupt(`shape [${t.shape.join(", ")}], strides [${t.stride.join(", ")}] and offset ${t.offset} reach outside its storage of ${len} elements`);
+  let lo = t.offset,
+    hi = t.offset;
+  t.shape.forEach((n, d) => {
+    const s = t.stride[d]! * (n - 1);
+    if (s < 0) lo += s;
+    else hi += s;
+  });
+  if (!(lo >= 0 && hi < len))
+    corrupt(
+      `shape [${t.shape.join(", ")}], strides [${t.stride.join(", ")}] and offset ${t.offset} reach outside its storage of ${len} elements`,
+    );
 }
 
 function hostArray(dtype: DType, bytes: Uint8Array): HostArray {
-  const b = bytes.buffer as ArrayBuffer, n = bytes.length / dtype.itemsize;
+  const b = bytes.buffer as ArrayBuffer,
+    n = bytes.length / dtype.itemsize;
   switch (dtype.name) {
-    case "float32": return new Float32Array(b, 0, n);
-    case "float64": return new Float64Array(b, 0, n);
-    case "float16": case "bfloat16": return new Uint16Array(b, 0, n);
-    case "int8": return new Int8Array(b, 0, n);
-    case "uint8": case "bool": return bytes;
-    case "int16": return new Int16Array(b, 0, n);
-    case "int32": return new Int32Array(b, 0, n);
-    case "int64": return new BigInt64Array(b, 0, n);
+    case "float32":
+      return new Float32Array(b, 0, n);
+    case "float64":
+      return new Float64Array(b, 0, n);
+    case "float16":
+    case "bfloat16":
+      return new Uint16Array(b, 0, n);
+    case "int8":
+      return new Int8Array(b, 0, n);
+    case "uint8":
+    case "bool":
+      return bytes;
+    case "int16":
+      return new Int16Array(b, 0, n);
+    case "int32":
+      return new Int32Array(b, 0, n);
+    case "int64":
+      return new BigInt64Array(b, 0, n);
   }
 }
 
@@ -147,11 +225,18 @@ function makeTensors(host: HostArray, dtype: DType, len: number, recs: TensorRec
       const positions = new BigInt64Array(numelOf(t.shape));
       let k = 0;
       const walk = (d: number, at: number): void => {
-        if (d === t.shape.length) { positions[k++] = BigInt(at); return; }
+        if (d === t.shape.length) {
+          positions[k++] = BigInt(at);
+          return;
+        }
         for (let j = 0; j < t.shape[d]!; j++) walk(d + 1, at + j * t.stride[d]!);
       };
       walk(0, t.offset);
-      const viewFn = (b: Tensor) => b.reshape(-1).index_select(0, fromHost(positions, [positions.length], int64, b.device)).reshape([...t.shape]);
+      const viewFn = (b: Tensor) =>
+        b
+          .reshape(-1)
+          .index_select(0, fromHost(positions, [positions.length], int64, b.device))
+          .reshape([...t.shape]);
       const v = new Tensor(no_grad(() => viewFn(base))._payload, t.shape, dtype, dev);
       v._vc = base._vc;
       v._base = base;

@@ -8,7 +8,17 @@
 // - cpu views of one array (x and x.T, rows of a matrix) share the span of the
 //   array they cover, with their offsets and strides, when that span is no
 //   larger than their elements together; otherwise each is saved contiguous.
-import { DType, Device, Tensor, TorchTypeError, contiguousStrides, getBackend, isContiguous, numelOf, type HostArray } from "@xlatorch/core";
+import {
+  DType,
+  Device,
+  Tensor,
+  TorchTypeError,
+  contiguousStrides,
+  getBackend,
+  isContiguous,
+  numelOf,
+  type HostArray,
+} from "@xlatorch/core";
 import type { Strided } from "@xlatorch/cpu";
 import { nn } from "@xlatorch/nn";
 import { Kind, type CheckpointRec, type StorageRec, type TensorRec, type ValueRec } from "./format.js";
@@ -40,7 +50,9 @@ export function encodeObject(obj: unknown): CheckpointRec {
       values.push({ kind: Array.isArray(v) ? Kind.List : v instanceof Map ? Kind.Map : Kind.Dict });
       pending.push([v, i, path]);
     } else {
-      throw new TorchTypeError(`torch.save: cannot save ${describe(v)} at ${path}; a checkpoint holds tensors, numbers, bigints, booleans, strings, null/undefined, dtypes, devices, and arrays, plain objects and Maps of these${v instanceof nn.Module ? " (save the module's state_dict() and load it with load_state_dict)" : ""}`);
+      throw new TorchTypeError(
+        `torch.save: cannot save ${describe(v)} at ${path}; a checkpoint holds tensors, numbers, bigints, booleans, strings, null/undefined, dtypes, devices, and arrays, plain objects and Maps of these${v instanceof nn.Module ? " (save the module's state_dict() and load it with load_state_dict)" : ""}`,
+      );
     }
     if (typeof v === "object" && v !== null) memo.set(v, i);
     return i;
@@ -56,7 +68,10 @@ export function encodeObject(obj: unknown): CheckpointRec {
       rec.items = [];
       let k = 0;
       for (const [key, val] of v) {
-        rec.items.push(intern(key, `${path}.keys()[${k}]`), intern(val, `${path}.get(${typeof key === "string" ? JSON.stringify(key) : `<key ${k}>`})`));
+        rec.items.push(
+          intern(key, `${path}.keys()[${k}]`),
+          intern(val, `${path}.get(${typeof key === "string" ? JSON.stringify(key) : `<key ${k}>`})`),
+        );
         k++;
       }
     } else {
@@ -80,7 +95,12 @@ function describe(v: unknown): string {
 
 function groupBy<T, K>(items: readonly T[], key: (t: T) => K): Map<K, T[]> {
   const m = new Map<K, T[]>();
-  for (const it of items) { const k = key(it); const g = m.get(k); if (g) g.push(it); else m.set(k, [it]); }
+  for (const it of items) {
+    const k = key(it);
+    const g = m.get(k);
+    if (g) g.push(it);
+    else m.set(k, [it]);
+  }
   return m;
 }
 
@@ -95,8 +115,13 @@ function planStorages(tensors: [Tensor, ValueRec][]): StorageRec[] {
 
   const storages: StorageRec[] = [];
   const meta = (t: Tensor, storage: number, offset: number, stride: number[]): TensorRec => ({
-    storage, offset, shape: [...t.shape], stride, device: t.device.toString(),
-    requires_grad: t.requires_grad, parameter: t instanceof nn.Parameter,
+    storage,
+    offset,
+    shape: [...t.shape],
+    stride,
+    device: t.device.toString(),
+    requires_grad: t.requires_grad,
+    parameter: t instanceof nn.Parameter,
   });
   /** Tensors sharing one payload: its values, contiguous. */
   const saveContiguous = (members: [Tensor, ValueRec][]) => {
@@ -129,15 +154,26 @@ function hostValues(t: Tensor): HostArray {
 
 /** cpu views of one array: saves the span they cover once, if it is no larger than their elements together. */
 function saveSharedSpan(
-  views: [Tensor, ValueRec][][], storages: StorageRec[],
+  views: [Tensor, ValueRec][][],
+  storages: StorageRec[],
   meta: (t: Tensor, storage: number, offset: number, stride: number[]) => TensorRec,
 ): boolean {
-  let lo = Infinity, hi = -Infinity, total = 0;
+  let lo = Infinity,
+    hi = -Infinity,
+    total = 0;
   for (const g of views) {
-    const t = g[0]![0], p = t._payload as Strided;
-    let a = p.offset, b = p.offset;
-    t.shape.forEach((n, d) => { const s = p.strides[d]! * (n - 1); if (s < 0) a += s; else b += s; });
-    lo = Math.min(lo, a); hi = Math.max(hi, b + 1); total += numelOf(t.shape);
+    const t = g[0]![0],
+      p = t._payload as Strided;
+    let a = p.offset,
+      b = p.offset;
+    t.shape.forEach((n, d) => {
+      const s = p.strides[d]! * (n - 1);
+      if (s < 0) a += s;
+      else b += s;
+    });
+    lo = Math.min(lo, a);
+    hi = Math.max(hi, b + 1);
+    total += numelOf(t.shape);
   }
   if (hi - lo > total) return false;
   const t0 = views[0]![0]![0];

@@ -14,29 +14,55 @@ export type DTypeCodeName = (typeof DTYPE_CODES)[number];
 
 /** checkpoint.fbs `enum Kind`. */
 export const Kind = {
-  None: 0, Undefined: 1, Bool: 2, Number: 3, BigInt: 4, String: 5,
-  List: 6, Dict: 7, Map: 8, Tensor: 9, DType: 10, Device: 11,
+  None: 0,
+  Undefined: 1,
+  Bool: 2,
+  Number: 3,
+  BigInt: 4,
+  String: 5,
+  List: 6,
+  Dict: 7,
+  Map: 8,
+  Tensor: 9,
+  DType: 10,
+  Device: 11,
 } as const;
 export type Kind = (typeof Kind)[keyof typeof Kind];
 const KIND_COUNT = 12;
 
-export interface StorageRec { dtype: DTypeCodeName; data: Uint8Array }
+export interface StorageRec {
+  dtype: DTypeCodeName;
+  data: Uint8Array;
+}
 export interface TensorRec {
-  storage: number; offset: number; shape: number[]; stride: number[];
-  device: string; requires_grad: boolean; parameter: boolean;
+  storage: number;
+  offset: number;
+  shape: number[];
+  stride: number[];
+  device: string;
+  requires_grad: boolean;
+  parameter: boolean;
 }
 export interface ValueRec {
   kind: Kind;
-  flag?: boolean; number?: number; text?: string;
-  keys?: string[]; items?: number[]; tensor?: TensorRec;
+  flag?: boolean;
+  number?: number;
+  text?: string;
+  keys?: string[];
+  items?: number[];
+  tensor?: TensorRec;
 }
-export interface CheckpointRec { root: number; values: ValueRec[]; storages: StorageRec[] }
-
+export interface CheckpointRec {
+  root: number;
+  values: ValueRec[];
+  storages: StorageRec[];
+}
 
 /** Where Checkpoint.crc32 sits in a buffer this module wrote. */
 function crcField(bytes: Uint8Array): number {
   const bb = new flatbuffers.ByteBuffer(bytes);
-  const root = bb.readUint32(0), vt = root - bb.readInt32(root);
+  const root = bb.readUint32(0),
+    vt = root - bb.readInt32(root);
   return root + bb.readUint16(vt + 4 + 2 * CRC_SLOT);
 }
 const CRC_SLOT = 4;
@@ -54,7 +80,10 @@ export function writeCheckpoint(ck: CheckpointRec): Uint8Array {
     for (const k of v.keys ?? []) size += 8 + 3 * k.length;
     if (v.tensor) size += 96 + 16 * v.tensor.shape.length + 3 * v.tensor.device.length;
   }
-  if (size > MAX_BYTES) throw new TorchError(`torch.save: the checkpoint would take about ${size} bytes, beyond the 2 GiB limit of the xlatorch format (flatbuffers' 32-bit offsets); save the state dict in several files`);
+  if (size > MAX_BYTES)
+    throw new TorchError(
+      `torch.save: the checkpoint would take about ${size} bytes, beyond the 2 GiB limit of the xlatorch format (flatbuffers' 32-bit offsets); save the state dict in several files`,
+    );
   const b = new flatbuffers.Builder(size);
 
   const vector = (elemSize: number, n: number, add: (i: number) => void): number => {
@@ -75,7 +104,9 @@ export function writeCheckpoint(ck: CheckpointRec): Uint8Array {
   });
 
   const tensorMeta = (t: TensorRec): number => {
-    const shape = longs(t.shape), stride = longs(t.stride), device = b.createString(t.device);
+    const shape = longs(t.shape),
+      stride = longs(t.stride),
+      device = b.createString(t.device);
     b.startObject(7);
     b.addFieldInt32(0, t.storage, 0);
     b.addFieldInt64(1, BigInt(t.offset), 0n);
@@ -103,7 +134,8 @@ export function writeCheckpoint(ck: CheckpointRec): Uint8Array {
     return b.endObject();
   });
 
-  const valuesVec = offsets(values), storagesVec = offsets(storages);
+  const valuesVec = offsets(values),
+    storagesVec = offsets(storages);
   b.startObject(5);
   b.addFieldInt32(0, FORMAT_VERSION, 0);
   b.addFieldInt32(1, ck.root, 0);
@@ -123,18 +155,23 @@ export function writeCheckpoint(ck: CheckpointRec): Uint8Array {
 class Reader {
   readonly bb: flatbuffers.ByteBuffer;
   private readonly decoder = new TextDecoder("utf-8", { fatal: true });
-  constructor(readonly bytes: Uint8Array, private readonly corrupt: (what: string) => never) {
+  constructor(
+    readonly bytes: Uint8Array,
+    private readonly corrupt: (what: string) => never,
+  ) {
     this.bb = new flatbuffers.ByteBuffer(bytes);
   }
   private need(pos: number, len: number, what: string): void {
-    if (!(pos >= 0 && pos + len <= this.bytes.length)) this.corrupt(`${what} at byte ${pos} runs past the end (${this.bytes.length} bytes)`);
+    if (!(pos >= 0 && pos + len <= this.bytes.length))
+      this.corrupt(`${what} at byte ${pos} runs past the end (${this.bytes.length} bytes)`);
   }
   /** A table at `pos` (checked); returns it for field reads. */
   table(pos: number): { pos: number; vt: number; vtSize: number } {
     this.need(pos, 4, "table");
     const vt = pos - this.bb.readInt32(pos);
     this.need(vt, 4, "vtable");
-    const vtSize = this.bb.readUint16(vt), size = this.bb.readUint16(vt + 2);
+    const vtSize = this.bb.readUint16(vt),
+      size = this.bb.readUint16(vt + 2);
     this.need(vt, vtSize, "vtable");
     this.need(pos, size, "table");
     return { pos, vt, vtSize };
@@ -148,9 +185,18 @@ class Reader {
     this.need(t.pos + o, size, "field");
     return t.pos + o;
   }
-  u8(t: Tbl, slot: number): number { const p = this.field(t, slot, 1); return p ? this.bb.readUint8(p) : 0; }
-  u32(t: Tbl, slot: number): number { const p = this.field(t, slot, 4); return p ? this.bb.readUint32(p) : 0; }
-  f64(t: Tbl, slot: number): number { const p = this.field(t, slot, 8); return p ? this.bb.readFloat64(p) : 0; }
+  u8(t: Tbl, slot: number): number {
+    const p = this.field(t, slot, 1);
+    return p ? this.bb.readUint8(p) : 0;
+  }
+  u32(t: Tbl, slot: number): number {
+    const p = this.field(t, slot, 4);
+    return p ? this.bb.readUint32(p) : 0;
+  }
+  f64(t: Tbl, slot: number): number {
+    const p = this.field(t, slot, 8);
+    return p ? this.bb.readFloat64(p) : 0;
+  }
   u64(t: Tbl, slot: number): number {
     const p = this.field(t, slot, 8);
     const v = p ? this.bb.readUint64(p) : 0n;
@@ -176,7 +222,11 @@ class Reader {
     this.need(s, 4, "string");
     const n = this.bb.readUint32(s);
     this.need(s + 4, n, "string");
-    try { return this.decoder.decode(this.bytes.subarray(s + 4, s + 4 + n)); } catch { return this.corrupt(`invalid UTF-8 in a string at byte ${s}`); }
+    try {
+      return this.decoder.decode(this.bytes.subarray(s + 4, s + 4 + n));
+    } catch {
+      return this.corrupt(`invalid UTF-8 in a string at byte ${s}`);
+    }
   }
   str(t: Tbl, slot: number): string | undefined {
     const p = this.field(t, slot, 4);
@@ -207,17 +257,22 @@ type Tbl = ReturnType<Reader["table"]>;
  * indices, kinds and tensor extents.
  */
 export function readCheckpoint(bytes: Uint8Array, describe: string): CheckpointRec {
-  const fail = (msg: string): never => { throw new TorchError(`torch.load: ${describe}: ${msg}`); };
+  const fail = (msg: string): never => {
+    throw new TorchError(`torch.load: ${describe}: ${msg}`);
+  };
   const corrupt = (what: string): never => fail(`the xlatorch checkpoint is corrupted or truncated: ${what}`);
   if (bytes.length < 8 || String.fromCharCode(...bytes.subarray(4, 8)) !== FILE_IDENTIFIER) fail(foreignMessage(bytes));
   const r = new Reader(bytes, corrupt);
   const root = r.table(r.bb.readUint32(0));
   const version = r.u32(root, 0);
   if (version !== FORMAT_VERSION) {
-    fail(`the xlatorch checkpoint has format version ${version}, but this xlatorch reads version ${FORMAT_VERSION}${version > FORMAT_VERSION ? " (it was written by a newer xlatorch; upgrade to read it)" : ""}`);
+    fail(
+      `the xlatorch checkpoint has format version ${version}, but this xlatorch reads version ${FORMAT_VERSION}${version > FORMAT_VERSION ? " (it was written by a newer xlatorch; upgrade to read it)" : ""}`,
+    );
   }
   const at = r.field(root, CRC_SLOT, 4) || corrupt("it has no CRC-32");
-  const stored = r.bb.readUint32(at), computed = fileCrc(bytes, at);
+  const stored = r.bb.readUint32(at),
+    computed = fileCrc(bytes, at);
   if (stored !== computed) corrupt(`its CRC-32 is ${hex(computed)}, but ${hex(stored)} was written`);
   const storages = r.tables(root, 3).map((s, i): StorageRec => {
     const code = r.u8(s, 0);
@@ -230,10 +285,20 @@ export function readCheckpoint(bytes: Uint8Array, describe: string): CheckpointR
     if (kind >= KIND_COUNT) corrupt(`value ${i} has unknown kind ${kind}`);
     const t = r.tableField(v, 6);
     return {
-      kind, flag: r.u8(v, 1) !== 0, number: r.f64(v, 2), text: r.str(v, 3), keys: r.strings(v, 4), items: r.u32s(v, 5),
+      kind,
+      flag: r.u8(v, 1) !== 0,
+      number: r.f64(v, 2),
+      text: r.str(v, 3),
+      keys: r.strings(v, 4),
+      items: r.u32s(v, 5),
       tensor: t && {
-        storage: r.u32(t, 0), offset: r.u64(t, 1), shape: r.i64s(t, 2), stride: r.i64s(t, 3),
-        device: r.str(t, 4) ?? "cpu", requires_grad: r.u8(t, 5) !== 0, parameter: r.u8(t, 6) !== 0,
+        storage: r.u32(t, 0),
+        offset: r.u64(t, 1),
+        shape: r.i64s(t, 2),
+        stride: r.i64s(t, 3),
+        device: r.str(t, 4) ?? "cpu",
+        requires_grad: r.u8(t, 5) !== 0,
+        parameter: r.u8(t, 6) !== 0,
       },
     };
   });
@@ -246,9 +311,12 @@ const hex = (x: number) => `0x${x.toString(16).padStart(8, "0")}`;
 function foreignMessage(bytes: Uint8Array): string {
   const expected = `expected an xlatorch checkpoint (written by torch.save, file identifier "${FILE_IDENTIFIER}" at bytes 4-7)`;
   if (bytes.length === 0) return `${expected}, but the file is empty`;
-  const hint = "xlatorch cannot read PyTorch's pickle-based .pt/.pth files; convert them with scripts/export_state_dict.py (see docs/SERIALIZATION.md)";
-  if (bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04) return `${expected}, but this is a zip archive, as PyTorch's torch.save writes; ${hint}`;
-  if (bytes[0] === 0x80 && bytes[1]! >= 2 && bytes[1]! <= 5) return `${expected}, but this is a Python pickle (PyTorch's legacy .pt format); ${hint}`;
+  const hint =
+    "xlatorch cannot read PyTorch's pickle-based .pt/.pth files; convert them with scripts/export_state_dict.py (see docs/SERIALIZATION.md)";
+  if (bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04)
+    return `${expected}, but this is a zip archive, as PyTorch's torch.save writes; ${hint}`;
+  if (bytes[0] === 0x80 && bytes[1]! >= 2 && bytes[1]! <= 5)
+    return `${expected}, but this is a Python pickle (PyTorch's legacy .pt format); ${hint}`;
   const head = Array.from(bytes.subarray(0, 8), (x) => x.toString(16).padStart(2, "0")).join(" ");
   return `${expected}, but the file starts with bytes ${head}`;
 }

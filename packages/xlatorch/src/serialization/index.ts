@@ -34,7 +34,9 @@ export function save(obj: unknown, f: SaveTarget): void {
   checkHost("torch.save");
   const isPath = typeof f === "string" || f instanceof URL;
   if (!isPath && typeof (f as { write?: unknown } | null)?.write !== "function") {
-    throw new TorchTypeError(`torch.save: expected 'f' to be a path (string or URL) or an object with a write(bytes) method, but got ${f === null ? "null" : typeof f}`);
+    throw new TorchTypeError(
+      `torch.save: expected 'f' to be a path (string or URL) or an object with a write(bytes) method, but got ${f === null ? "null" : typeof f}`,
+    );
   }
   const bytes = writeCheckpoint(encodeObject(obj));
   if (isPath) fs.writeFileSync(f, bytes);
@@ -64,7 +66,9 @@ export function load(f: LoadSource, ...args: unknown[]): unknown {
     bytes = f instanceof ArrayBuffer ? new Uint8Array(f) : f;
     describe = `the given ${bytes.length}-byte buffer`;
   } else {
-    throw new TorchTypeError(`torch.load: expected 'f' to be a path (string or URL), a Uint8Array or an ArrayBuffer, but got ${f === null ? "null" : typeof f}`);
+    throw new TorchTypeError(
+      `torch.load: expected 'f' to be a path (string or URL), a Uint8Array or an ArrayBuffer, but got ${f === null ? "null" : typeof f}`,
+    );
   }
   return decodeObject(readCheckpoint(bytes, describe), o.map_location, describe);
 }

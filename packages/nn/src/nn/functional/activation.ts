@@ -10,8 +10,14 @@ export function relu(input: Tensor, ...args: Inplace): Tensor {
   return inplace ? input.relu_() : input.relu();
 }
 
-export function leaky_relu(input: Tensor, ...args: Args<[negative_slope: number, inplace: boolean], { negative_slope?: number; inplace?: boolean }>): Tensor {
-  const { negative_slope, inplace } = parseArgs("leaky_relu", args, ["negative_slope", "inplace"], { negative_slope: 0.01, inplace: false });
+export function leaky_relu(
+  input: Tensor,
+  ...args: Args<[negative_slope: number, inplace: boolean], { negative_slope?: number; inplace?: boolean }>
+): Tensor {
+  const { negative_slope, inplace } = parseArgs("leaky_relu", args, ["negative_slope", "inplace"], {
+    negative_slope: 0.01,
+    inplace: false,
+  });
   const y = where(input.gt(0), input, input.mul(negative_slope));
   return inplace ? input.copy_(y) : y;
 }
@@ -39,9 +45,14 @@ export const tanh = (input: Tensor): Tensor => input.tanh();
 export const sigmoid = (input: Tensor): Tensor => input.sigmoid();
 
 /** PyTorch's implicit softmax dim (deprecated there too): 0 for 0-, 1- and 3-D input, else 1. */
-function softmaxDim(ndim: number): number { return ndim === 0 || ndim === 1 || ndim === 3 ? 0 : 1; }
+function softmaxDim(ndim: number): number {
+  return ndim === 0 || ndim === 1 || ndim === 3 ? 0 : 1;
+}
 
-type SoftmaxArgs = Args<[dim: number | null, _stacklevel: number, dtype: unknown], { dim?: number | null; _stacklevel?: number; dtype?: unknown }>;
+type SoftmaxArgs = Args<
+  [dim: number | null, _stacklevel: number, dtype: unknown],
+  { dim?: number | null; _stacklevel?: number; dtype?: unknown }
+>;
 function softmaxFamily(op: "softmax" | "log_softmax", input: Tensor, args: SoftmaxArgs): Tensor {
   const o = parseArgs(op, args, ["dim", "_stacklevel", "dtype"], { dim: null });
   const dim = o.dim ?? softmaxDim(input.ndim);

@@ -4,12 +4,20 @@
 import { Tensor, empty_like, no_grad, zeros, TorchError } from "@xlatorch/core";
 import { parseArgs, type Args } from "../args.js";
 
-export function dropout(input: Tensor, ...args: Args<[p: number, training: boolean, inplace: boolean], { p?: number; training?: boolean; inplace?: boolean }>): Tensor {
+export function dropout(
+  input: Tensor,
+  ...args: Args<[p: number, training: boolean, inplace: boolean], { p?: number; training?: boolean; inplace?: boolean }>
+): Tensor {
   const { p, training, inplace } = parseArgs("dropout", args, ["p", "training", "inplace"], { p: 0.5, training: true, inplace: false });
   if (!(p >= 0 && p <= 1)) throw new TorchError(`dropout probability has to be between 0 and 1, but got ${p}`);
   if (p === 0 || !training || input.numel() === 0) return input;
-  const noise = p === 1
-    ? zeros([], { dtype: input.dtype, device: input.device })
-    : no_grad(() => empty_like(input).bernoulli_(1 - p).div_(1 - p));
+  const noise =
+    p === 1
+      ? zeros([], { dtype: input.dtype, device: input.device })
+      : no_grad(() =>
+          empty_like(input)
+            .bernoulli_(1 - p)
+            .div_(1 - p),
+        );
   return inplace ? input.mul_(noise) : input.mul(noise);
 }

@@ -11,9 +11,14 @@ type DropArgs = Args<[p: number, training: boolean, inplace: boolean], DropKw>;
 function featureDropout(input: Tensor, p: number, training: boolean, inplace: boolean): Tensor {
   if (p === 0 || !training || input.numel() === 0) return input;
   if (input.ndim < 2) throw new TorchError("Feature dropout requires at least 2 dimensions in the input");
-  const noise = p === 1
-    ? zeros([], { dtype: input.dtype, device: input.device })
-    : no_grad(() => empty([input.shape[0]!, input.shape[1]!, ...Array<number>(input.ndim - 2).fill(1)], { dtype: input.dtype, device: input.device }).bernoulli_(1 - p).div_(1 - p));
+  const noise =
+    p === 1
+      ? zeros([], { dtype: input.dtype, device: input.device })
+      : no_grad(() =>
+          empty([input.shape[0]!, input.shape[1]!, ...Array<number>(input.ndim - 2).fill(1)], { dtype: input.dtype, device: input.device })
+            .bernoulli_(1 - p)
+            .div_(1 - p),
+        );
   return inplace ? input.mul_(noise) : input.mul(noise);
 }
 
@@ -27,7 +32,9 @@ function parse(op: string, args: DropArgs) {
 export function dropout1d(input: Tensor, ...args: DropArgs): Tensor {
   const o = parse("dropout1d", args);
   if (input.ndim !== 2 && input.ndim !== 3) {
-    throw new TorchError(`dropout1d: Expected 2D or 3D input, but received a ${input.ndim}D input. Note that dropout1d exists to provide channel-wise dropout on inputs with 1 spatial dimension, a channel dimension, and an optional batch dimension (i.e. 2D or 3D inputs).`);
+    throw new TorchError(
+      `dropout1d: Expected 2D or 3D input, but received a ${input.ndim}D input. Note that dropout1d exists to provide channel-wise dropout on inputs with 1 spatial dimension, a channel dimension, and an optional batch dimension (i.e. 2D or 3D inputs).`,
+    );
   }
   if (input.ndim === 3) return featureDropout(input, o.p, o.training, o.inplace);
   // In place, the mask is applied through the unsqueezed view, which writes `input`.

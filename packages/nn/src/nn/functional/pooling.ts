@@ -2,7 +2,20 @@
 // of core ops. Windows are the strided slices of conv.ts; a max pool stacks
 // them and reduces, an average pool adds them and divides by a per-cell
 // divisor computed from the (static) shapes.
-import { TorchError, TorchTypeError, Tensor, arange, cat, int64, is_grad_enabled, stack, surface, tensor, where, zeros } from "@xlatorch/core";
+import {
+  TorchError,
+  TorchTypeError,
+  Tensor,
+  arange,
+  cat,
+  int64,
+  is_grad_enabled,
+  stack,
+  surface,
+  tensor,
+  where,
+  zeros,
+} from "@xlatorch/core";
 import { parseArgs, type Args } from "../args.js";
 import { padSpatial, windows, type IntOrTuple } from "./conv.js";
 
@@ -23,7 +36,14 @@ const pooled = <T extends Tensor | Tensor[]>(name: string, unbatched: boolean, f
 const WORDS = ["", "one", "two", "three"];
 
 function tuple(op: string, name: string, v: unknown, nd: number, what: string): number[] {
-  const arr = typeof v === "number" ? Array<number>(nd).fill(v) : Array.isArray(v) && (v.length === 1 || v.length === nd) ? (v.length === 1 ? Array<number>(nd).fill(v[0]) : [...v]) : null;
+  const arr =
+    typeof v === "number"
+      ? Array<number>(nd).fill(v)
+      : Array.isArray(v) && (v.length === 1 || v.length === nd)
+        ? v.length === 1
+          ? Array<number>(nd).fill(v[0])
+          : [...v]
+        : null;
   if (arr === null || arr.some((x) => typeof x !== "number" || !Number.isInteger(x))) {
     throw new TorchError(`${op}: ${name} ${what} a single int, or a tuple of ${WORDS[nd]} ints`);
   }
@@ -38,12 +58,28 @@ export function poolOutputSize(L: number, k: number, pad: number, stride: number
   return out;
 }
 
-interface PoolGeom { k: number[]; s: number[]; p: number[]; d: number[]; out: number[] }
+interface PoolGeom {
+  k: number[];
+  s: number[];
+  p: number[];
+  d: number[];
+  out: number[];
+}
 
 /** Parses and checks kernel/stride/padding/dilation as ATen's pool{nd}d_shape_check does. */
-function poolGeom(op: string, x: Tensor, nd: number, kernel: unknown, stride: unknown, padding: unknown, dilation: unknown, ceil: boolean): PoolGeom {
+function poolGeom(
+  op: string,
+  x: Tensor,
+  nd: number,
+  kernel: unknown,
+  stride: unknown,
+  padding: unknown,
+  dilation: unknown,
+  ceil: boolean,
+): PoolGeom {
   const k = tuple(op, "kernel_size", kernel, nd, "must either be");
-  const s = stride === null || (Array.isArray(stride) && stride.length === 0) ? k : tuple(op, "stride", stride, nd, "must either be omitted,");
+  const s =
+    stride === null || (Array.isArray(stride) && stride.length === 0) ? k : tuple(op, "stride", stride, nd, "must either be omitted,");
   const p = tuple(op, "padding", padding, nd, "must either be");
   const d = tuple(op, "dilation", dilation, nd, "must be either");
   const axes = nd === 1 ? ["W"] : nd === 2 ? ["H", "W"] : ["T", "H", "W"];
@@ -53,13 +89,16 @@ function poolGeom(op: string, x: Tensor, nd: number, kernel: unknown, stride: un
   if (d.some((v) => v <= 0)) throw new TorchError(`dilation should be greater than zero, but got ${named("dilation", d)}`);
   p.forEach((pp, i) => {
     if (pp < 0) throw new TorchError(`pad must be non-negative, but got pad: ${pp}`);
-    if (pp > Math.floor(k[i]! / 2)) throw new TorchError(`pad should be at most half of kernel size, but got pad=${pp} and kernel_size=${k[i]}`);
+    if (pp > Math.floor(k[i]! / 2))
+      throw new TorchError(`pad should be at most half of kernel size, but got pad=${pp} and kernel_size=${k[i]}`);
   });
   const sp = x.shape.slice(x.ndim - nd);
   const out = sp.map((L, i) => poolOutputSize(L, k[i]!, p[i]!, s[i]!, d[i]!, ceil));
   if (out.some((v) => v < 1)) {
     const C = x.shape[x.ndim - nd - 1]!;
-    throw new TorchError(`Given input size: (${[C, ...sp].join("x")}). Calculated output size: (${[C, ...out].join("x")}). Output size is too small`);
+    throw new TorchError(
+      `Given input size: (${[C, ...sp].join("x")}). Calculated output size: (${[C, ...out].join("x")}). Output size is too small`,
+    );
   }
   return { k, s, p, d, out };
 }
@@ -113,10 +152,17 @@ function firstMax(x: Tensor, dim: number): [Tensor, Tensor] {
 
 function maxPoolNd(nd: number, input: Tensor, kernel_size: IntOrTuple, args: MaxPoolArgs): Tensor | Tensor[] {
   const op = `max_pool${nd}d`;
-  const o = parseArgs(op, args, ["stride", "padding", "dilation", "ceil_mode", "return_indices"], { stride: null, padding: 0, dilation: 1, ceil_mode: false, return_indices: false });
-  const msg = nd === 1
-    ? `max_pool1d: Expected 2D or 3D (batch mode) tensor with optional 0 dim batch size for input, but got:${shp(input.shape)}`
-    : `non-empty ${nd + 1}D or ${nd + 2}D (batch mode) tensor expected for input`;
+  const o = parseArgs(op, args, ["stride", "padding", "dilation", "ceil_mode", "return_indices"], {
+    stride: null,
+    padding: 0,
+    dilation: 1,
+    ceil_mode: false,
+    return_indices: false,
+  });
+  const msg =
+    nd === 1
+      ? `max_pool1d: Expected 2D or 3D (batch mode) tensor with optional 0 dim batch size for input, but got:${shp(input.shape)}`
+      : `non-empty ${nd + 1}D or ${nd + 2}D (batch mode) tensor expected for input`;
   const [x, unbatched] = checkPoolInput(op, input, nd, msg);
   const g = poolGeom(op, x, nd, kernel_size, o.stride, o.padding, o.dilation, o.ceil_mode);
   if (!x.dtype.is_floating_point) throw new TorchError(`"${op}" not implemented for '${x.dtype.scalarName}'`);
@@ -126,7 +172,14 @@ function maxPoolNd(nd: number, input: Tensor, kernel_size: IntOrTuple, args: Max
     const wins = windows(xp, g.k, g.d, g.s, g.out);
     if (wins.length === 1) {
       const v = wins[0]!.clone();
-      return o.return_indices ? [v, flatIndices(g, spatial, zeros(g.out, { dtype: int64, device: v.device })).expand(v.shape).contiguous()] : [v];
+      return o.return_indices
+        ? [
+            v,
+            flatIndices(g, spatial, zeros(g.out, { dtype: int64, device: v.device }))
+              .expand(v.shape)
+              .contiguous(),
+          ]
+        : [v];
     }
     const st = stack(wins, 2);
     if (!o.return_indices && !(is_grad_enabled() && x.requires_grad)) return [st.amax(2)];
@@ -137,17 +190,31 @@ function maxPoolNd(nd: number, input: Tensor, kernel_size: IntOrTuple, args: Max
 }
 
 type MaxPoolKw = { stride?: IntOrTuple | null; padding?: IntOrTuple; dilation?: IntOrTuple; ceil_mode?: boolean; return_indices?: boolean };
-type MaxPoolArgs = Args<[stride: IntOrTuple | null, padding: IntOrTuple, dilation: IntOrTuple, ceil_mode: boolean, return_indices: boolean], MaxPoolKw>;
+type MaxPoolArgs = Args<
+  [stride: IntOrTuple | null, padding: IntOrTuple, dilation: IntOrTuple, ceil_mode: boolean, return_indices: boolean],
+  MaxPoolKw
+>;
 
 /**
  * What a max pool returns for its optional arguments `A`: [values, indices] when return_indices is true
  * (positionally at `at`, or in the options object), the values otherwise, either when it is only a boolean.
  */
-export type PoolResult<A extends readonly unknown[], At extends 0 | 4> =
-  A extends readonly [...unknown[], { return_indices: infer R }] ? IndicesIf<R>
-  : At extends 0 ? (A extends readonly [infer R, ...unknown[]] ? IndicesIf<R> : Tensor)
-  : A extends readonly [unknown, unknown, unknown, unknown, infer R, ...unknown[]] ? IndicesIf<R> : Tensor;
-type IndicesIf<R> = [R] extends [true] ? Tensor[] : [R] extends [false | undefined] ? Tensor : [R] extends [boolean | undefined] ? Tensor | Tensor[] : Tensor;
+export type PoolResult<A extends readonly unknown[], At extends 0 | 4> = A extends readonly [...unknown[], { return_indices: infer R }]
+  ? IndicesIf<R>
+  : At extends 0
+    ? A extends readonly [infer R, ...unknown[]]
+      ? IndicesIf<R>
+      : Tensor
+    : A extends readonly [unknown, unknown, unknown, unknown, infer R, ...unknown[]]
+      ? IndicesIf<R>
+      : Tensor;
+type IndicesIf<R> = [R] extends [true]
+  ? Tensor[]
+  : [R] extends [false | undefined]
+    ? Tensor
+    : [R] extends [boolean | undefined]
+      ? Tensor | Tensor[]
+      : Tensor;
 
 /** max_pool1d(input, kernel_size, stride=kernel_size, padding=0, dilation=1, ceil_mode=false, return_indices=false). */
 export function max_pool1d<A extends MaxPoolArgs>(input: Tensor, kernel_size: IntOrTuple, ...args: A): PoolResult<A, 4> {
@@ -161,39 +228,68 @@ export function max_pool2d<A extends MaxPoolArgs>(input: Tensor, kernel_size: In
 export function max_pool3d<A extends MaxPoolArgs>(input: Tensor, kernel_size: IntOrTuple, ...args: A): PoolResult<A, 4> {
   return maxPoolNd(3, input, kernel_size, args) as PoolResult<A, 4>;
 }
-export const max_pool1d_with_indices = (input: Tensor, kernel_size: IntOrTuple, ...args: MaxPoolArgs): Tensor[] => maxPoolNd(1, input, kernel_size, [...withIndices(args)] as MaxPoolArgs) as Tensor[];
-export const max_pool2d_with_indices = (input: Tensor, kernel_size: IntOrTuple, ...args: MaxPoolArgs): Tensor[] => maxPoolNd(2, input, kernel_size, [...withIndices(args)] as MaxPoolArgs) as Tensor[];
+export const max_pool1d_with_indices = (input: Tensor, kernel_size: IntOrTuple, ...args: MaxPoolArgs): Tensor[] =>
+  maxPoolNd(1, input, kernel_size, [...withIndices(args)] as MaxPoolArgs) as Tensor[];
+export const max_pool2d_with_indices = (input: Tensor, kernel_size: IntOrTuple, ...args: MaxPoolArgs): Tensor[] =>
+  maxPoolNd(2, input, kernel_size, [...withIndices(args)] as MaxPoolArgs) as Tensor[];
 function withIndices(args: readonly unknown[]): unknown[] {
   const last = args[args.length - 1];
   const kw = last && typeof last === "object" && !Array.isArray(last) && !(last instanceof Tensor);
   const pos = kw ? args.slice(0, -1) : [...args];
   // return_indices given positionally (stride, padding, dilation, ceil_mode, return_indices): PyTorch ignores its value
-  if (pos.length >= 5) { pos[4] = true; return kw ? [...pos, last] : pos; }
+  if (pos.length >= 5) {
+    pos[4] = true;
+    return kw ? [...pos, last] : pos;
+  }
   return [...pos, { ...(kw ? last : {}), return_indices: true }];
 }
 
 /** ATen's avg_pool divisor per output cell along one dim: [count with padding, count without]. */
 function avgCounts(L: number, k: number, p: number, s: number, out: number): [number[], number[]] {
-  const withPad: number[] = [], without: number[] = [];
+  const withPad: number[] = [],
+    without: number[] = [];
   for (let i = 0; i < out; i++) {
-    const start = i * s - p, end = Math.min(start + k, L + p);
+    const start = i * s - p,
+      end = Math.min(start + k, L + p);
     withPad.push(end - start);
     without.push(Math.min(end, L) - Math.max(start, 0));
   }
   return [withPad, without];
 }
 
-type AvgPoolKw = { stride?: IntOrTuple | null; padding?: IntOrTuple; ceil_mode?: boolean; count_include_pad?: boolean; divisor_override?: number | null };
-type AvgPoolArgs = Args<[stride: IntOrTuple | null, padding: IntOrTuple, ceil_mode: boolean, count_include_pad: boolean, divisor_override: number | null], AvgPoolKw>;
-type AvgPool1dArgs = Args<[stride: IntOrTuple | null, padding: IntOrTuple, ceil_mode: boolean, count_include_pad: boolean], Omit<AvgPoolKw, "divisor_override">>;
+type AvgPoolKw = {
+  stride?: IntOrTuple | null;
+  padding?: IntOrTuple;
+  ceil_mode?: boolean;
+  count_include_pad?: boolean;
+  divisor_override?: number | null;
+};
+type AvgPoolArgs = Args<
+  [stride: IntOrTuple | null, padding: IntOrTuple, ceil_mode: boolean, count_include_pad: boolean, divisor_override: number | null],
+  AvgPoolKw
+>;
+type AvgPool1dArgs = Args<
+  [stride: IntOrTuple | null, padding: IntOrTuple, ceil_mode: boolean, count_include_pad: boolean],
+  Omit<AvgPoolKw, "divisor_override">
+>;
 
 function avgPoolNd(nd: number, input: Tensor, kernel_size: IntOrTuple, args: readonly unknown[]): Tensor {
   const op = `avg_pool${nd}d`;
-  const names = nd === 1 ? ["stride", "padding", "ceil_mode", "count_include_pad"] as const : ["stride", "padding", "ceil_mode", "count_include_pad", "divisor_override"] as const;
-  const o = parseArgs(op, args, names as readonly ("stride" | "padding" | "ceil_mode" | "count_include_pad" | "divisor_override")[], { stride: null, padding: 0, ceil_mode: false, count_include_pad: true, divisor_override: null });
-  const msg = nd === 1
-    ? `Expected 2 to 3 dimensions, but got ${input.ndim}-dimensional tensor for argument #1 'self' (while checking arguments for avg_pool1d)`
-    : `non-empty ${nd + 1}D or ${nd + 2}D (batch mode) tensor expected for input`;
+  const names =
+    nd === 1
+      ? (["stride", "padding", "ceil_mode", "count_include_pad"] as const)
+      : (["stride", "padding", "ceil_mode", "count_include_pad", "divisor_override"] as const);
+  const o = parseArgs(op, args, names as readonly ("stride" | "padding" | "ceil_mode" | "count_include_pad" | "divisor_override")[], {
+    stride: null,
+    padding: 0,
+    ceil_mode: false,
+    count_include_pad: true,
+    divisor_override: null,
+  });
+  const msg =
+    nd === 1
+      ? `Expected 2 to 3 dimensions, but got ${input.ndim}-dimensional tensor for argument #1 'self' (while checking arguments for avg_pool1d)`
+      : `non-empty ${nd + 1}D or ${nd + 2}D (batch mode) tensor expected for input`;
   const [x, unbatched] = checkPoolInput(op, input, nd, msg);
   const g = poolGeom(op, x, nd, kernel_size, o.stride, o.padding, 1, o.ceil_mode);
   if (o.divisor_override !== null && o.divisor_override === 0) throw new TorchError("divisor must be not zero");
@@ -210,7 +306,11 @@ function avgPoolNd(nd: number, input: Tensor, kernel_size: IntOrTuple, args: rea
     const sum = windows(xp, g.k, g.d, g.s, g.out).reduce((a, b) => a.add(b));
     if (o.divisor_override !== null) return divide(sum, o.divisor_override);
     const counts = spatial.map((L, i) => avgCounts(L, g.k[i]!, g.p[i]!, g.s[i]!, g.out[i]!)[o.count_include_pad ? 0 : 1]);
-    if (counts.every((c, i) => c.every((v) => v === g.k[i]))) return divide(sum, g.k.reduce((a, b) => a * b, 1));
+    if (counts.every((c, i) => c.every((v) => v === g.k[i])))
+      return divide(
+        sum,
+        g.k.reduce((a, b) => a * b, 1),
+      );
     // Divisor per output cell: the product of the per-dim counts (host-side, static shapes).
     let div: number[] = [1];
     for (const c of counts) div = div.flatMap((a) => c.map((b) => a * b));
@@ -219,7 +319,8 @@ function avgPoolNd(nd: number, input: Tensor, kernel_size: IntOrTuple, args: rea
 }
 
 /** avg_pool1d(input, kernel_size, stride=kernel_size, padding=0, ceil_mode=false, count_include_pad=true). */
-export const avg_pool1d = (input: Tensor, kernel_size: IntOrTuple, ...args: AvgPool1dArgs): Tensor => avgPoolNd(1, input, kernel_size, args);
+export const avg_pool1d = (input: Tensor, kernel_size: IntOrTuple, ...args: AvgPool1dArgs): Tensor =>
+  avgPoolNd(1, input, kernel_size, args);
 /** avg_pool2d(input, kernel_size, stride=kernel_size, padding=0, ceil_mode=false, count_include_pad=true, divisor_override=null). */
 export const avg_pool2d = (input: Tensor, kernel_size: IntOrTuple, ...args: AvgPoolArgs): Tensor => avgPoolNd(2, input, kernel_size, args);
 /** avg_pool3d(input, kernel_size, ...) as avg_pool2d over three spatial dims. */
@@ -234,15 +335,22 @@ const bin = (i: number, L: number, out: number): [number, number] => [Math.floor
 
 function adaptiveSetup(op: string, input: Tensor, nd: number, output_size: OutputSize): [Tensor, boolean, number[]] {
   if (!(input instanceof Tensor)) throw new TorchTypeError(`${op}(): argument 'input' (position 1) must be Tensor, not ${typeof input}`);
-  if (input.ndim !== nd + 1 && input.ndim !== nd + 2) throw new TorchError(`${op}(): Expected ${nd + 1}D or ${nd + 2}D tensor, but got${op.startsWith("adaptive_max") ? ":" : ""} ${shp(input.shape)}`);
+  if (input.ndim !== nd + 1 && input.ndim !== nd + 2)
+    throw new TorchError(
+      `${op}(): Expected ${nd + 1}D or ${nd + 2}D tensor, but got${op.startsWith("adaptive_max") ? ":" : ""} ${shp(input.shape)}`,
+    );
   for (let i = 1; i < input.ndim; i++) {
-    if (input.shape[i] === 0) throw new TorchError(`${op}(): Expected input to have non-zero size for non-batch dimensions, but input has sizes ${shp(input.shape)} with dimension ${i} being empty`);
+    if (input.shape[i] === 0)
+      throw new TorchError(
+        `${op}(): Expected input to have non-zero size for non-batch dimensions, but input has sizes ${shp(input.shape)} with dimension ${i} being empty`,
+      );
   }
   const sizes = Array.isArray(output_size) ? [...output_size] : Array<number | null>(nd).fill(output_size as number | null);
   if (sizes.length !== nd) throw new TorchError(`${op}: output_size must be ${nd}`);
   const sp = input.shape.slice(input.ndim - nd);
   const out = sizes.map((v, i) => (v === null ? sp[i]! : v));
-  if (out.some((v) => !Number.isInteger(v) || v < 0)) throw new TorchError(`${op}: elements of output_size must be greater than or equal to 0 but received {${out.join(", ")}}`);
+  if (out.some((v) => !Number.isInteger(v) || v < 0))
+    throw new TorchError(`${op}: elements of output_size must be greater than or equal to 0 but received {${out.join(", ")}}`);
   return input.ndim === nd + 1 ? [input.unsqueeze(0), true, out] : [input, false, out];
 }
 
@@ -282,7 +390,8 @@ export const adaptive_avg_pool3d = (input: Tensor, output_size: OutputSize): Ten
  */
 function adaptiveMaxDim(x: Tensor, ax: number, out: number): [Tensor, Tensor] {
   const L = x.shape[ax]!;
-  const vals: Tensor[] = [], idx: Tensor[] = [];
+  const vals: Tensor[] = [],
+    idx: Tensor[] = [];
   for (let i = 0; i < out; i++) {
     const [a, b] = bin(i, L, out);
     const [v, j] = firstMax(x.narrow(ax, a, b - a), ax);
@@ -321,14 +430,28 @@ type AdaptiveMaxArgs = Args<[return_indices: boolean], { return_indices?: boolea
 
 /** adaptive_max_pool1d(input, output_size, return_indices=false). */
 export function adaptive_max_pool1d<A extends AdaptiveMaxArgs>(input: Tensor, output_size: OutputSize, ...args: A): PoolResult<A, 0> {
-  return adaptiveMaxNd(1, input, output_size, parseArgs("adaptive_max_pool1d", args, ["return_indices"], { return_indices: false }).return_indices) as PoolResult<A, 0>;
+  return adaptiveMaxNd(
+    1,
+    input,
+    output_size,
+    parseArgs("adaptive_max_pool1d", args, ["return_indices"], { return_indices: false }).return_indices,
+  ) as PoolResult<A, 0>;
 }
 /** adaptive_max_pool2d(input, output_size, return_indices=false); with return_indices, [values, indices]. */
 export function adaptive_max_pool2d<A extends AdaptiveMaxArgs>(input: Tensor, output_size: OutputSize, ...args: A): PoolResult<A, 0> {
-  return adaptiveMaxNd(2, input, output_size, parseArgs("adaptive_max_pool2d", args, ["return_indices"], { return_indices: false }).return_indices) as PoolResult<A, 0>;
+  return adaptiveMaxNd(
+    2,
+    input,
+    output_size,
+    parseArgs("adaptive_max_pool2d", args, ["return_indices"], { return_indices: false }).return_indices,
+  ) as PoolResult<A, 0>;
 }
 /** adaptive_max_pool3d(input, output_size, return_indices=false). */
 export function adaptive_max_pool3d<A extends AdaptiveMaxArgs>(input: Tensor, output_size: OutputSize, ...args: A): PoolResult<A, 0> {
-  return adaptiveMaxNd(3, input, output_size, parseArgs("adaptive_max_pool3d", args, ["return_indices"], { return_indices: false }).return_indices) as PoolResult<A, 0>;
+  return adaptiveMaxNd(
+    3,
+    input,
+    output_size,
+    parseArgs("adaptive_max_pool3d", args, ["return_indices"], { return_indices: false }).return_indices,
+  ) as PoolResult<A, 0>;
 }
-

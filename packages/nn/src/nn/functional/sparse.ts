@@ -2,15 +2,36 @@
 import { Tensor, TorchError, arange, int64, no_grad, where } from "@xlatorch/core";
 import { parseArgs, type Args } from "../args.js";
 
-type EmbeddingKw = { padding_idx?: number | null; max_norm?: number | null; norm_type?: number; scale_grad_by_freq?: boolean; sparse?: boolean };
+type EmbeddingKw = {
+  padding_idx?: number | null;
+  max_norm?: number | null;
+  norm_type?: number;
+  scale_grad_by_freq?: boolean;
+  sparse?: boolean;
+};
 
 /** Rows of `weight` at `input`'s indices; rows at padding_idx receive no gradient. */
-export function embedding(input: Tensor, weight: Tensor, ...args: Args<[padding_idx: number | null, max_norm: number | null, norm_type: number, scale_grad_by_freq: boolean, sparse: boolean], EmbeddingKw>): Tensor {
-  const o = parseArgs("embedding", args, ["padding_idx", "max_norm", "norm_type", "scale_grad_by_freq", "sparse"], { padding_idx: null, max_norm: null, norm_type: 2, scale_grad_by_freq: false, sparse: false });
+export function embedding(
+  input: Tensor,
+  weight: Tensor,
+  ...args: Args<
+    [padding_idx: number | null, max_norm: number | null, norm_type: number, scale_grad_by_freq: boolean, sparse: boolean],
+    EmbeddingKw
+  >
+): Tensor {
+  const o = parseArgs("embedding", args, ["padding_idx", "max_norm", "norm_type", "scale_grad_by_freq", "sparse"], {
+    padding_idx: null,
+    max_norm: null,
+    norm_type: 2,
+    scale_grad_by_freq: false,
+    sparse: false,
+  });
   // PyTorch's order: padding_idx (Python), embedding_renorm_'s checks, then embedding's own.
   const indexCheck = (op: string) => {
     if (input.dtype.is_floating_point || input.dtype.name === "bool") {
-      throw new TorchError(`Expected tensor for argument #${op === "embedding" ? 1 : 2} 'indices' to have one of the following scalar types: Long, Int; but got torch.${input.dtype.scalarName}Tensor instead (while checking arguments for ${op})`);
+      throw new TorchError(
+        `Expected tensor for argument #${op === "embedding" ? 1 : 2} 'indices' to have one of the following scalar types: Long, Int; but got torch.${input.dtype.scalarName}Tensor instead (while checking arguments for ${op})`,
+      );
     }
   };
   const num = weight.shape[0]!;
@@ -20,7 +41,10 @@ export function embedding(input: Tensor, weight: Tensor, ...args: Args<[padding_
     if (pad < 0) pad += num;
   }
   if (o.max_norm !== null) {
-    if (weight.ndim !== 2) throw new TorchError(`Expected 2-dimensional tensor, but got ${weight.ndim}-dimensional tensor for argument #1 'self' (while checking arguments for embedding_renorm_)`);
+    if (weight.ndim !== 2)
+      throw new TorchError(
+        `Expected 2-dimensional tensor, but got ${weight.ndim}-dimensional tensor for argument #1 'self' (while checking arguments for embedding_renorm_)`,
+      );
     indexCheck("embedding_renorm_");
   }
   if (weight.ndim !== 2) throw new TorchError("'weight' must be 2-D");
@@ -53,5 +77,8 @@ export function one_hot(tensor: Tensor, ...args: Args<[num_classes: number], { n
     if (num_classes === -1) num_classes = max + 1;
     else if (max >= num_classes) throw new TorchError("Class values must be smaller than num_classes.");
   } else if (num_classes === -1) throw new TorchError("Can not infer total number of classes from empty tensor.");
-  return tensor.unsqueeze(-1).eq(arange(num_classes, { device: tensor.device })).to(int64);
+  return tensor
+    .unsqueeze(-1)
+    .eq(arange(num_classes, { device: tensor.device }))
+    .to(int64);
 }

@@ -22,9 +22,17 @@ export class _BatchNorm extends Module {
   declare running_var: Tensor | null;
   declare num_batches_tracked: Tensor | null;
 
-  constructor(num_features: number, ...args: Args<[eps: number, momentum: number | null, affine: boolean, track_running_stats: boolean], BatchNormKw>) {
+  constructor(
+    num_features: number,
+    ...args: Args<[eps: number, momentum: number | null, affine: boolean, track_running_stats: boolean], BatchNormKw>
+  ) {
     super();
-    const o = parseArgs(new.target.name, args, ["eps", "momentum", "affine", "track_running_stats", "device", "dtype"], { eps: 1e-5, momentum: 0.1, affine: true, track_running_stats: true });
+    const o = parseArgs(new.target.name, args, ["eps", "momentum", "affine", "track_running_stats", "device", "dtype"], {
+      eps: 1e-5,
+      momentum: 0.1,
+      affine: true,
+      track_running_stats: true,
+    });
     const fk = factory(o);
     this.num_features = num_features;
     this.eps = o.eps;
@@ -74,8 +82,16 @@ export class _BatchNorm extends Module {
     }
     const useBatchStats = this.training || (this.running_mean === null && this.running_var === null);
     const trackStats = !this.training || this.track_running_stats;
-    return F.batch_norm(input, trackStats ? this.running_mean : null, trackStats ? this.running_var : null,
-      this.weight, this.bias, useBatchStats, factor, this.eps);
+    return F.batch_norm(
+      input,
+      trackStats ? this.running_mean : null,
+      trackStats ? this.running_var : null,
+      this.weight,
+      this.bias,
+      useBatchStats,
+      factor,
+      this.eps,
+    );
   }
 
   override extra_repr(): string {

@@ -33,15 +33,25 @@ function sliceRange(s: string, n: number): number[] {
 abstract class IndexedModules extends Module {
   [index: number]: Module;
 
-  protected _values(): Module[] { return this.named_children_all().map(([, m]) => m); }
+  protected _values(): Module[] {
+    return this.named_children_all().map(([, m]) => m);
+  }
   /** All children in order, duplicates included (a list may hold one module twice). */
   protected named_children_all(): [string, Module][] {
     const self = attrs(this);
-    return Object.keys(this).filter((k) => self[k] instanceof Module).map((k) => [k, self[k] as Module]);
+    return Object.keys(this)
+      .filter((k) => self[k] instanceof Module)
+      .map((k) => [k, self[k] as Module]);
   }
-  override get length(): number { return this._values().length; }
-  __len__(): number { return this.length; }
-  [Symbol.iterator](): Iterator<Module> { return this._values()[Symbol.iterator](); }
+  override get length(): number {
+    return this._values().length;
+  }
+  __len__(): number {
+    return this.length;
+  }
+  [Symbol.iterator](): Iterator<Module> {
+    return this._values()[Symbol.iterator]();
+  }
 
   /** Re-registers `modules` as "0", "1", ... (after a delete or insert). */
   protected _reset(modules: Module[]): void {
@@ -88,16 +98,24 @@ export class Sequential extends IndexedModules {
     const entries = this.named_children_all();
     return new Sequential(Object.fromEntries(sliceRange(idx, entries.length).map((i) => entries[i]!)));
   }
-  __getitem__(idx: number): Module { return this._at(idx); }
+  __getitem__(idx: number): Module {
+    return this._at(idx);
+  }
 
-  append(module: Module): this { this.add_module(String(this.length), module); return this; }
+  append(module: Module): this {
+    this.add_module(String(this.length), module);
+    return this;
+  }
 
   /** Each module in turn on the previous one's output (Tensors, as Sequential is used here). */
   override forward(input: Tensor): Tensor {
     // this._values() without its intermediate arrays
     const self = attrs(this);
     const mods: Module[] = [];
-    for (const k of Object.keys(this)) { const m = self[k]; if (m instanceof Module) mods.push(m); }
+    for (const k of Object.keys(this)) {
+      const m = self[k];
+      if (m instanceof Module) mods.push(m);
+    }
     let x = input;
     for (let i = 0; i < mods.length; i++) x = mods[i]!(x) as Tensor;
     return x;
@@ -115,9 +133,14 @@ export class ModuleList extends IndexedModules {
   getitem(idx: number | string): Module | ModuleList {
     return typeof idx === "number" ? this._at(idx) : new ModuleList(sliceRange(idx, this.length).map((i) => this._values()[i]!));
   }
-  __getitem__(idx: number): Module { return this._at(idx); }
+  __getitem__(idx: number): Module {
+    return this._at(idx);
+  }
 
-  append(module: Module): this { this.add_module(String(this.length), module); return this; }
+  append(module: Module): this {
+    this.add_module(String(this.length), module);
+    return this;
+  }
   extend(modules: Iterable<Module>): this {
     for (const m of modules) this.append(m);
     return this;
@@ -147,26 +170,52 @@ export class ModuleDict extends Module {
     if (!m) throw new TorchError(`KeyError: '${key}'`);
     return m;
   }
-  __getitem__(key: string): Module { return this.getitem(key); }
-  setitem(key: string, module: Module): void { this.add_module(key, module); }
-  __setitem__(key: string, module: Module): void { this.setitem(key, module); }
+  __getitem__(key: string): Module {
+    return this.getitem(key);
+  }
+  setitem(key: string, module: Module): void {
+    this.add_module(key, module);
+  }
+  __setitem__(key: string, module: Module): void {
+    this.setitem(key, module);
+  }
   delitem(key: string): void {
     this.getitem(key);
     delete attrs(this)[key];
   }
-  __delitem__(key: string): void { this.delitem(key); }
+  __delitem__(key: string): void {
+    this.delitem(key);
+  }
   /** `key in dict`. */
-  has(key: string): boolean { return Object.prototype.hasOwnProperty.call(this, key) && attrs(this)[key] instanceof Module; }
-  __contains__(key: string): boolean { return this.has(key); }
-  override get length(): number { return this.keys().length; }
-  __len__(): number { return this.length; }
+  has(key: string): boolean {
+    return Object.prototype.hasOwnProperty.call(this, key) && attrs(this)[key] instanceof Module;
+  }
+  __contains__(key: string): boolean {
+    return this.has(key);
+  }
+  override get length(): number {
+    return this.keys().length;
+  }
+  __len__(): number {
+    return this.length;
+  }
 
-  keys(): string[] { return Object.keys(this._modules); }
-  values(): Module[] { return Object.values(this._modules); }
-  items(): [string, Module][] { return Object.entries(this._modules); }
-  [Symbol.iterator](): Iterator<string> { return this.keys()[Symbol.iterator](); }
+  keys(): string[] {
+    return Object.keys(this._modules);
+  }
+  values(): Module[] {
+    return Object.values(this._modules);
+  }
+  items(): [string, Module][] {
+    return Object.entries(this._modules);
+  }
+  [Symbol.iterator](): Iterator<string> {
+    return this.keys()[Symbol.iterator]();
+  }
 
-  clear(): void { for (const k of this.keys()) delete attrs(this)[k]; }
+  clear(): void {
+    for (const k of this.keys()) delete attrs(this)[k];
+  }
   pop(key: string): Module {
     const m = this.getitem(key);
     this.delitem(key);
@@ -178,5 +227,7 @@ export class ModuleDict extends Module {
   }
 
   /** ModuleDict has no forward of its own, as in PyTorch. */
-  override forward(..._args: unknown[]): Tensor { throw new TorchError(`Module [ModuleDict] is missing the required "forward" function`); }
+  override forward(..._args: unknown[]): Tensor {
+    throw new TorchError(`Module [ModuleDict] is missing the required "forward" function`);
+  }
 }

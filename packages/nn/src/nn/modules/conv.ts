@@ -18,14 +18,51 @@ const ntuple = (v: IntOrTuple, n: number): number[] => (typeof v === "number" ? 
 /** Python's repr of a tuple or of the padding string. */
 const tupleRepr = (v: readonly number[] | string) => (typeof v === "string" ? v : pyRepr([...v]));
 
-type ConvKw = { stride?: IntOrTuple; padding?: ConvPadding; dilation?: IntOrTuple; groups?: number; bias?: boolean; padding_mode?: PaddingMode } & Factory;
-type ConvArgs = Args<[stride: IntOrTuple, padding: ConvPadding, dilation: IntOrTuple, groups: number, bias: boolean, padding_mode: PaddingMode], ConvKw>;
-type ConvTKw = { stride?: IntOrTuple; padding?: IntOrTuple; output_padding?: IntOrTuple; groups?: number; bias?: boolean; dilation?: IntOrTuple; padding_mode?: PaddingMode } & Factory;
-type ConvTArgs = Args<[stride: IntOrTuple, padding: IntOrTuple, output_padding: IntOrTuple, groups: number, bias: boolean, dilation: IntOrTuple, padding_mode: PaddingMode], ConvTKw>;
+type ConvKw = {
+  stride?: IntOrTuple;
+  padding?: ConvPadding;
+  dilation?: IntOrTuple;
+  groups?: number;
+  bias?: boolean;
+  padding_mode?: PaddingMode;
+} & Factory;
+type ConvArgs = Args<
+  [stride: IntOrTuple, padding: ConvPadding, dilation: IntOrTuple, groups: number, bias: boolean, padding_mode: PaddingMode],
+  ConvKw
+>;
+type ConvTKw = {
+  stride?: IntOrTuple;
+  padding?: IntOrTuple;
+  output_padding?: IntOrTuple;
+  groups?: number;
+  bias?: boolean;
+  dilation?: IntOrTuple;
+  padding_mode?: PaddingMode;
+} & Factory;
+type ConvTArgs = Args<
+  [
+    stride: IntOrTuple,
+    padding: IntOrTuple,
+    output_padding: IntOrTuple,
+    groups: number,
+    bias: boolean,
+    dilation: IntOrTuple,
+    padding_mode: PaddingMode,
+  ],
+  ConvTKw
+>;
 
 interface ConvSpec {
-  stride: IntOrTuple; padding: ConvPadding; dilation: IntOrTuple; transposed: boolean; output_padding: IntOrTuple;
-  groups: number; bias: boolean; padding_mode: PaddingMode; device?: Factory["device"]; dtype?: Factory["dtype"];
+  stride: IntOrTuple;
+  padding: ConvPadding;
+  dilation: IntOrTuple;
+  transposed: boolean;
+  output_padding: IntOrTuple;
+  groups: number;
+  bias: boolean;
+  padding_mode: PaddingMode;
+  device?: Factory["device"];
+  dtype?: Factory["dtype"];
 }
 
 export class _ConvNd extends Module {
@@ -50,16 +87,26 @@ export class _ConvNd extends Module {
     if (!Number.isInteger(o.groups) || o.groups <= 0) throw new TorchError("groups must be a positive integer");
     if (in_channels % o.groups !== 0) throw new TorchError("in_channels must be divisible by groups");
     if (out_channels % o.groups !== 0) throw new TorchError("out_channels must be divisible by groups");
-    const k = ntuple(kernel_size, nd), stride = ntuple(o.stride, nd), dilation = ntuple(o.dilation, nd);
-    for (const [n, v] of [["kernel_size", k], ["stride", stride], ["dilation", dilation]] as const) {
+    const k = ntuple(kernel_size, nd),
+      stride = ntuple(o.stride, nd),
+      dilation = ntuple(o.dilation, nd);
+    for (const [n, v] of [
+      ["kernel_size", k],
+      ["stride", stride],
+      ["dilation", dilation],
+    ] as const) {
       if (v.length !== nd) throw new TorchError(`${name}: ${n} must be an int or a tuple of ${nd} ints, got ${pyRepr(v)}`);
     }
     if (typeof o.padding === "string") {
-      if (o.padding !== "same" && o.padding !== "valid") throw new TorchError(`Invalid padding string '${o.padding}', should be one of ['valid', 'same']`);
-      if (o.padding === "same" && stride.some((s) => s !== 1)) throw new TorchError("padding='same' is not supported for strided convolutions");
+      if (o.padding !== "same" && o.padding !== "valid")
+        throw new TorchError(`Invalid padding string '${o.padding}', should be one of ['valid', 'same']`);
+      if (o.padding === "same" && stride.some((s) => s !== 1))
+        throw new TorchError("padding='same' is not supported for strided convolutions");
     }
     if (!PADDING_MODES.includes(o.padding_mode)) {
-      throw new TorchError(`padding_mode must be one of {'circular', 'reflect', 'replicate', 'zeros'}, but got padding_mode='${o.padding_mode}'`);
+      throw new TorchError(
+        `padding_mode must be one of {'circular', 'reflect', 'replicate', 'zeros'}, but got padding_mode='${o.padding_mode}'`,
+      );
     }
     this.in_channels = in_channels;
     this.out_channels = out_channels;
@@ -75,7 +122,8 @@ export class _ConvNd extends Module {
       this._reversed_padding_repeated_twice = Array<number>(2 * nd).fill(0);
       if (this.padding === "same") {
         for (let d = nd - 1, i = 0; d >= 0; d--, i++) {
-          const total = dilation[d]! * (k[d]! - 1), left = Math.floor(total / 2);
+          const total = dilation[d]! * (k[d]! - 1),
+            left = Math.floor(total / 2);
           this._reversed_padding_repeated_twice[2 * i] = left;
           this._reversed_padding_repeated_twice[2 * i + 1] = total - left;
         }
@@ -114,24 +162,50 @@ export class _ConvNd extends Module {
   }
 }
 
-const convSpec = (name: string, args: ConvArgs): ConvSpec => ({
-  ...parseArgs(name, args, ["stride", "padding", "dilation", "groups", "bias", "padding_mode", "device", "dtype"],
-    { stride: 1, padding: 0, dilation: 1, groups: 1, bias: true, padding_mode: "zeros" }),
-  transposed: false, output_padding: 0,
-} as ConvSpec);
+const convSpec = (name: string, args: ConvArgs): ConvSpec =>
+  ({
+    ...parseArgs(name, args, ["stride", "padding", "dilation", "groups", "bias", "padding_mode", "device", "dtype"], {
+      stride: 1,
+      padding: 0,
+      dilation: 1,
+      groups: 1,
+      bias: true,
+      padding_mode: "zeros",
+    }),
+    transposed: false,
+    output_padding: 0,
+  }) as ConvSpec;
 
 abstract class _Conv extends _ConvNd {
-  abstract _fn(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number[], padding: number[] | string, dilation: number[], groups: number): Tensor;
+  abstract _fn(
+    input: Tensor,
+    weight: Tensor,
+    bias: Tensor | null,
+    stride: number[],
+    padding: number[] | string,
+    dilation: number[],
+    groups: number,
+  ): Tensor;
 
   _conv_forward(input: Tensor, weight: Tensor, bias: Tensor | null): Tensor {
     if (this.padding_mode !== "zeros") {
       const x = F.pad(input, this._reversed_padding_repeated_twice, this.padding_mode);
-      return this._fn(x, weight, bias, this.stride, this.kernel_size.map(() => 0), this.dilation, this.groups);
+      return this._fn(
+        x,
+        weight,
+        bias,
+        this.stride,
+        this.kernel_size.map(() => 0),
+        this.dilation,
+        this.groups,
+      );
     }
     return this._fn(input, weight, bias, this.stride, this.padding, this.dilation, this.groups);
   }
 
-  override forward(input: Tensor): Tensor { return this._conv_forward(input, this.weight, this.bias); }
+  override forward(input: Tensor): Tensor {
+    return this._conv_forward(input, this.weight, this.bias);
+  }
 }
 
 export class Conv1d extends _Conv {
@@ -162,8 +236,12 @@ export class Conv3d extends _Conv {
 }
 
 const convTSpec = (name: string, args: ConvTArgs): ConvSpec => {
-  const o = parseArgs(name, args, ["stride", "padding", "output_padding", "groups", "bias", "dilation", "padding_mode", "device", "dtype"],
-    { stride: 1, padding: 0, output_padding: 0, groups: 1, bias: true, dilation: 1, padding_mode: "zeros" });
+  const o = parseArgs(
+    name,
+    args,
+    ["stride", "padding", "output_padding", "groups", "bias", "dilation", "padding_mode", "device", "dtype"],
+    { stride: 1, padding: 0, output_padding: 0, groups: 1, bias: true, dilation: 1, padding_mode: "zeros" },
+  );
   if (o.padding_mode !== "zeros") throw new TorchError(`Only "zeros" padding mode is supported for ${name}`);
   return { ...o, transposed: true } as ConvSpec;
 };
@@ -171,22 +249,44 @@ const convTSpec = (name: string, args: ConvTArgs): ConvSpec => {
 type OutputSizeArg = readonly number[] | null;
 
 abstract class _ConvTranspose extends _ConvNd {
-  abstract _fn(input: Tensor, weight: Tensor, bias: Tensor | null, stride: number[], padding: number[], output_padding: number[], groups: number, dilation: number[]): Tensor;
+  abstract _fn(
+    input: Tensor,
+    weight: Tensor,
+    bias: Tensor | null,
+    stride: number[],
+    padding: number[],
+    output_padding: number[],
+    groups: number,
+    dilation: number[],
+  ): Tensor;
 
   /** PyTorch's _output_padding: the output_padding that yields `output_size` (its last nd entries). */
-  _output_padding(input: Tensor, output_size: OutputSizeArg, stride: number[], padding: number[], kernel_size: number[], dilation: number[]): number[] {
+  _output_padding(
+    input: Tensor,
+    output_size: OutputSizeArg,
+    stride: number[],
+    padding: number[],
+    kernel_size: number[],
+    dilation: number[],
+  ): number[] {
     if (output_size === null) return this.output_padding;
-    const nd = kernel_size.length, nonSpatial = input.ndim === nd + 2 ? 2 : 1;
+    const nd = kernel_size.length,
+      nonSpatial = input.ndim === nd + 2 ? 2 : 1;
     let size = [...output_size];
     if (size.length === nonSpatial + nd) size = size.slice(nonSpatial);
-    if (size.length !== nd) throw new TorchError(`ConvTranspose${nd}D: for ${input.ndim}D input, output_size must have ${nd} or ${nonSpatial + nd} elements (got ${output_size.length})`);
+    if (size.length !== nd)
+      throw new TorchError(
+        `ConvTranspose${nd}D: for ${input.ndim}D input, output_size must have ${nd} or ${nonSpatial + nd} elements (got ${output_size.length})`,
+      );
     const sp = input.shape.slice(input.ndim - nd);
     const mins = sp.map((L, d) => (L - 1) * stride[d]! - 2 * padding[d]! + dilation[d]! * (kernel_size[d]! - 1) + 1);
     const maxs = mins.map((m, d) => m + stride[d]! - 1);
     return size.map((want, d) => {
       const min = mins[d]!;
       if (want < min || want > maxs[d]!) {
-        throw new TorchError(`requested an output size of [${size.join(", ")}], but valid sizes range from [${mins.join(", ")}] to [${maxs.join(", ")}] (for an input of torch.Size([${sp.join(", ")}]))`);
+        throw new TorchError(
+          `requested an output size of [${size.join(", ")}], but valid sizes range from [${mins.join(", ")}] to [${maxs.join(", ")}] (for an input of torch.Size([${sp.join(", ")}]))`,
+        );
       }
       return want - min;
     });
@@ -203,19 +303,25 @@ export class ConvTranspose1d extends _ConvTranspose {
   constructor(in_channels: number, out_channels: number, kernel_size: IntOrTuple, ...args: ConvTArgs) {
     super(1, in_channels, out_channels, kernel_size, convTSpec("ConvTranspose1d", args));
   }
-  _fn(x: Tensor, w: Tensor, b: Tensor | null, s: number[], p: number[], op: number[], g: number, d: number[]): Tensor { return F.conv_transpose1d(x, w, b, s, p, op, g, d); }
+  _fn(x: Tensor, w: Tensor, b: Tensor | null, s: number[], p: number[], op: number[], g: number, d: number[]): Tensor {
+    return F.conv_transpose1d(x, w, b, s, p, op, g, d);
+  }
 }
 
 export class ConvTranspose2d extends _ConvTranspose {
   constructor(in_channels: number, out_channels: number, kernel_size: IntOrTuple, ...args: ConvTArgs) {
     super(2, in_channels, out_channels, kernel_size, convTSpec("ConvTranspose2d", args));
   }
-  _fn(x: Tensor, w: Tensor, b: Tensor | null, s: number[], p: number[], op: number[], g: number, d: number[]): Tensor { return F.conv_transpose2d(x, w, b, s, p, op, g, d); }
+  _fn(x: Tensor, w: Tensor, b: Tensor | null, s: number[], p: number[], op: number[], g: number, d: number[]): Tensor {
+    return F.conv_transpose2d(x, w, b, s, p, op, g, d);
+  }
 }
 
 export class ConvTranspose3d extends _ConvTranspose {
   constructor(in_channels: number, out_channels: number, kernel_size: IntOrTuple, ...args: ConvTArgs) {
     super(3, in_channels, out_channels, kernel_size, convTSpec("ConvTranspose3d", args));
   }
-  _fn(x: Tensor, w: Tensor, b: Tensor | null, s: number[], p: number[], op: number[], g: number, d: number[]): Tensor { return F.conv_transpose3d(x, w, b, s, p, op, g, d); }
+  _fn(x: Tensor, w: Tensor, b: Tensor | null, s: number[], p: number[], op: number[], g: number, d: number[]): Tensor {
+    return F.conv_transpose3d(x, w, b, s, p, op, g, d);
+  }
 }

@@ -16,6 +16,10 @@ export class Dropout extends Module {
     this.p = o.p;
     this.inplace = o.inplace;
   }
-  override forward(input: Tensor): Tensor { return F.dropout(input, this.p, this.training, this.inplace); }
-  override extra_repr(): string { return `p=${pyFloat(this.p)}, inplace=${pyRepr(this.inplace)}`; }
+  override forward(input: Tensor): Tensor {
+    return F.dropout(input, this.p, this.training, this.inplace);
+  }
+  override extra_repr(): string {
+    return `p=${pyFloat(this.p)}, inplace=${pyRepr(this.inplace)}`;
+  }
 }

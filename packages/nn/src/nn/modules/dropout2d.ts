@@ -16,15 +16,23 @@ export class _DropoutNd extends Module {
     this.p = o.p;
     this.inplace = o.inplace;
   }
-  override extra_repr(): string { return `p=${pyFloat(this.p)}, inplace=${pyRepr(this.inplace)}`; }
+  override extra_repr(): string {
+    return `p=${pyFloat(this.p)}, inplace=${pyRepr(this.inplace)}`;
+  }
 }
 
 export class Dropout1d extends _DropoutNd {
-  override forward(input: Tensor): Tensor { return F.dropout1d(input, this.p, this.training, this.inplace); }
+  override forward(input: Tensor): Tensor {
+    return F.dropout1d(input, this.p, this.training, this.inplace);
+  }
 }
 export class Dropout2d extends _DropoutNd {
-  override forward(input: Tensor): Tensor { return F.dropout2d(input, this.p, this.training, this.inplace); }
+  override forward(input: Tensor): Tensor {
+    return F.dropout2d(input, this.p, this.training, this.inplace);
+  }
 }
 export class Dropout3d extends _DropoutNd {
-  override forward(input: Tensor): Tensor { return F.dropout3d(input, this.p, this.training, this.inplace); }
+  override forward(input: Tensor): Tensor {
+    return F.dropout3d(input, this.p, this.training, this.inplace);
+  }
 }

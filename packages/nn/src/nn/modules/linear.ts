@@ -13,8 +13,12 @@ export const factory = (o: Factory) => ({ ...(o.device ? { device: o.device } : 
 
 export class Identity extends Module {
   /** PyTorch's Identity accepts and ignores any constructor arguments. */
-  constructor(..._args: unknown[]) { super(); }
-  override forward(input: Tensor): Tensor { return input; }
+  constructor(..._args: unknown[]) {
+    super();
+  }
+  override forward(input: Tensor): Tensor {
+    return input;
+  }
 }
 
 export class Linear extends Module {
@@ -43,7 +47,9 @@ export class Linear extends Module {
     }
   }
 
-  override forward(input: Tensor): Tensor { return F.linear(input, this.weight, this.bias); }
+  override forward(input: Tensor): Tensor {
+    return F.linear(input, this.weight, this.bias);
+  }
   override extra_repr(): string {
     return `in_features=${this.in_features}, out_features=${this.out_features}, bias=${pyRepr(this.bias !== null)}`;
   }
@@ -56,7 +62,12 @@ export class Bilinear extends Module {
   weight: Parameter;
   bias: Parameter | null;
 
-  constructor(in1_features: number, in2_features: number, out_features: number, ...args: Args<[bias: boolean], { bias?: boolean } & Factory>) {
+  constructor(
+    in1_features: number,
+    in2_features: number,
+    out_features: number,
+    ...args: Args<[bias: boolean], { bias?: boolean } & Factory>
+  ) {
     super();
     const o = parseArgs("Bilinear", args, ["bias", "device", "dtype"], { bias: true });
     this.in1_features = in1_features;
@@ -73,7 +84,9 @@ export class Bilinear extends Module {
     if (this.bias) init.uniform_(this.bias, -bound, bound);
   }
 
-  override forward(input1: Tensor, input2: Tensor): Tensor { return F.bilinear(input1, input2, this.weight, this.bias); }
+  override forward(input1: Tensor, input2: Tensor): Tensor {
+    return F.bilinear(input1, input2, this.weight, this.bias);
+  }
   override extra_repr(): string {
     return `in1_features=${this.in1_features}, in2_features=${this.in2_features}, out_features=${this.out_features}, bias=${pyRepr(this.bias !== null)}`;
   }

@@ -29,31 +29,47 @@ export class _WeightedLoss extends Module {
 }
 
 export class L1Loss extends _Loss {
-  override forward(input: Tensor, target: Tensor): Tensor { return F.l1_loss(input, target, { reduction: this.reduction }); }
+  override forward(input: Tensor, target: Tensor): Tensor {
+    return F.l1_loss(input, target, { reduction: this.reduction });
+  }
 }
 
 export class MSELoss extends _Loss {
-  override forward(input: Tensor, target: Tensor): Tensor { return F.mse_loss(input, target, { reduction: this.reduction }); }
+  override forward(input: Tensor, target: Tensor): Tensor {
+    return F.mse_loss(input, target, { reduction: this.reduction });
+  }
 }
 
 export class SmoothL1Loss extends Module {
   reduction: Reduction;
   beta: number;
-  constructor(...args: Args<[size_average: boolean | null, reduce: boolean | null, reduction: Reduction, beta: number], LossKw & { beta?: number }>) {
+  constructor(
+    ...args: Args<[size_average: boolean | null, reduce: boolean | null, reduction: Reduction, beta: number], LossKw & { beta?: number }>
+  ) {
     super();
     const o = parseArgs("SmoothL1Loss", args, ["size_average", "reduce", "reduction", "beta"], { reduction: "mean", beta: 1 });
     this.reduction = checkReduction(legacyReduction(o.size_average, o.reduce, o.reduction));
     this.beta = o.beta;
   }
-  override forward(input: Tensor, target: Tensor): Tensor { return F.smooth_l1_loss(input, target, { reduction: this.reduction, beta: this.beta }); }
+  override forward(input: Tensor, target: Tensor): Tensor {
+    return F.smooth_l1_loss(input, target, { reduction: this.reduction, beta: this.beta });
+  }
 }
 
 type NllKw = LossKw & { weight?: Tensor | null; ignore_index?: number };
 export class NLLLoss extends _WeightedLoss {
   ignore_index: number;
-  constructor(...args: Args<[weight: Tensor | null, size_average: boolean | null, ignore_index: number, reduce: boolean | null, reduction: Reduction], NllKw>) {
+  constructor(
+    ...args: Args<
+      [weight: Tensor | null, size_average: boolean | null, ignore_index: number, reduce: boolean | null, reduction: Reduction],
+      NllKw
+    >
+  ) {
     super();
-    const o = parseArgs("NLLLoss", args, ["weight", "size_average", "ignore_index", "reduce", "reduction"], { ignore_index: -100, reduction: "mean" });
+    const o = parseArgs("NLLLoss", args, ["weight", "size_average", "ignore_index", "reduce", "reduction"], {
+      ignore_index: -100,
+      reduction: "mean",
+    });
     this._init(o);
     this.ignore_index = o.ignore_index;
   }
@@ -65,15 +81,36 @@ export class NLLLoss extends _WeightedLoss {
 export class CrossEntropyLoss extends _WeightedLoss {
   ignore_index: number;
   label_smoothing: number;
-  constructor(...args: Args<[weight: Tensor | null, size_average: boolean | null, ignore_index: number, reduce: boolean | null, reduction: Reduction, label_smoothing: number], NllKw & { label_smoothing?: number }>) {
+  constructor(
+    ...args: Args<
+      [
+        weight: Tensor | null,
+        size_average: boolean | null,
+        ignore_index: number,
+        reduce: boolean | null,
+        reduction: Reduction,
+        label_smoothing: number,
+      ],
+      NllKw & { label_smoothing?: number }
+    >
+  ) {
     super();
-    const o = parseArgs("CrossEntropyLoss", args, ["weight", "size_average", "ignore_index", "reduce", "reduction", "label_smoothing"], { ignore_index: -100, reduction: "mean", label_smoothing: 0 });
+    const o = parseArgs("CrossEntropyLoss", args, ["weight", "size_average", "ignore_index", "reduce", "reduction", "label_smoothing"], {
+      ignore_index: -100,
+      reduction: "mean",
+      label_smoothing: 0,
+    });
     this._init(o);
     this.ignore_index = o.ignore_index;
     this.label_smoothing = o.label_smoothing;
   }
   override forward(input: Tensor, target: Tensor): Tensor {
-    return F.cross_entropy(input, target, { weight: this.weight, ignore_index: this.ignore_index, reduction: this.reduction, label_smoothing: this.label_smoothing });
+    return F.cross_entropy(input, target, {
+      weight: this.weight,
+      ignore_index: this.ignore_index,
+      reduction: this.reduction,
+      label_smoothing: this.label_smoothing,
+    });
   }
 }
 
@@ -90,13 +127,22 @@ export class BCELoss extends _WeightedLoss {
 
 export class BCEWithLogitsLoss extends _WeightedLoss {
   declare pos_weight: Tensor | null;
-  constructor(...args: Args<[weight: Tensor | null, size_average: boolean | null, reduce: boolean | null, reduction: Reduction, pos_weight: Tensor | null], BceKw & { pos_weight?: Tensor | null }>) {
+  constructor(
+    ...args: Args<
+      [weight: Tensor | null, size_average: boolean | null, reduce: boolean | null, reduction: Reduction, pos_weight: Tensor | null],
+      BceKw & { pos_weight?: Tensor | null }
+    >
+  ) {
     super();
     const o = parseArgs("BCEWithLogitsLoss", args, ["weight", "size_average", "reduce", "reduction", "pos_weight"], { reduction: "mean" });
     this._init(o);
     this.register_buffer("pos_weight", o.pos_weight ?? null);
   }
   override forward(input: Tensor, target: Tensor): Tensor {
-    return F.binary_cross_entropy_with_logits(input, target, { weight: this.weight, pos_weight: this.pos_weight, reduction: this.reduction });
+    return F.binary_cross_entropy_with_logits(input, target, {
+      weight: this.weight,
+      pos_weight: this.pos_weight,
+      reduction: this.reduction,
+    });
   }
 }

@@ -16,7 +16,10 @@ export class LayerNorm extends Module {
   weight: Parameter | null;
   bias: Parameter | null;
 
-  constructor(normalized_shape: number | number[], ...args: Args<[eps: number, elementwise_affine: boolean], { eps?: number; elementwise_affine?: boolean } & Factory>) {
+  constructor(
+    normalized_shape: number | number[],
+    ...args: Args<[eps: number, elementwise_affine: boolean], { eps?: number; elementwise_affine?: boolean } & Factory>
+  ) {
     super();
     const o = parseArgs("LayerNorm", args, ["eps", "elementwise_affine", "device", "dtype"], { eps: 1e-5, elementwise_affine: true });
     this.normalized_shape = typeof normalized_shape === "number" ? [normalized_shape] : [...normalized_shape];
@@ -32,7 +35,9 @@ export class LayerNorm extends Module {
     if (this.bias) init.zeros_(this.bias);
   }
 
-  override forward(input: Tensor): Tensor { return F.layer_norm(input, this.normalized_shape, this.weight, this.bias, this.eps); }
+  override forward(input: Tensor): Tensor {
+    return F.layer_norm(input, this.normalized_shape, this.weight, this.bias, this.eps);
+  }
   override extra_repr(): string {
     return `${pyRepr(this.normalized_shape)}, eps=${pyFloat(this.eps)}, elementwise_affine=${pyRepr(this.elementwise_affine)}`;
   }

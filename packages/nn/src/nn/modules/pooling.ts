@@ -11,7 +11,10 @@ import { Module } from "../module.js";
 import { pyRepr } from "../repr.js";
 
 type MaxPoolKw = { stride?: IntOrTuple | null; padding?: IntOrTuple; dilation?: IntOrTuple; return_indices?: boolean; ceil_mode?: boolean };
-type MaxPoolArgs = Args<[stride: IntOrTuple | null, padding: IntOrTuple, dilation: IntOrTuple, return_indices: boolean, ceil_mode: boolean], MaxPoolKw>;
+type MaxPoolArgs = Args<
+  [stride: IntOrTuple | null, padding: IntOrTuple, dilation: IntOrTuple, return_indices: boolean, ceil_mode: boolean],
+  MaxPoolKw
+>;
 
 const r = (v: unknown) => pyRepr(v);
 
@@ -28,7 +31,13 @@ export class _MaxPoolNd<R extends boolean = false> extends Module {
   /** Module arguments: note return_indices comes before ceil_mode here, unlike F.max_pool2d. */
   constructor(kernel_size: IntOrTuple, ...args: MaxPoolArgs) {
     super();
-    const o = parseArgs(new.target.name, args, ["stride", "padding", "dilation", "return_indices", "ceil_mode"], { stride: null, padding: 0, dilation: 1, return_indices: false, ceil_mode: false });
+    const o = parseArgs(new.target.name, args, ["stride", "padding", "dilation", "return_indices", "ceil_mode"], {
+      stride: null,
+      padding: 0,
+      dilation: 1,
+      return_indices: false,
+      ceil_mode: false,
+    });
     this.kernel_size = kernel_size;
     this.stride = o.stride ?? kernel_size;
     this.padding = o.padding;
@@ -36,8 +45,12 @@ export class _MaxPoolNd<R extends boolean = false> extends Module {
     this.return_indices = o.return_indices as R;
     this.ceil_mode = o.ceil_mode;
   }
-  _fn(_x: Tensor): PoolOutput<R> { throw new TorchError("abstract"); }
-  override forward(input: Tensor): PoolOutput<R> { return this._fn(input); }
+  _fn(_x: Tensor): PoolOutput<R> {
+    throw new TorchError("abstract");
+  }
+  override forward(input: Tensor): PoolOutput<R> {
+    return this._fn(input);
+  }
   override extra_repr(): string {
     return `kernel_size=${r(this.kernel_size)}, stride=${r(this.stride)}, padding=${r(this.padding)}, dilation=${r(this.dilation)}, ceil_mode=${r(this.ceil_mode)}`;
   }
@@ -45,23 +58,44 @@ export class _MaxPoolNd<R extends boolean = false> extends Module {
 
 export class MaxPool1d<R extends boolean = false> extends _MaxPoolNd<R> {
   override _fn(x: Tensor): PoolOutput<R> {
-    return F.max_pool1d(x, this.kernel_size, this.stride, this.padding, this.dilation, { ceil_mode: this.ceil_mode, return_indices: this.return_indices }) as PoolOutput<R>;
+    return F.max_pool1d(x, this.kernel_size, this.stride, this.padding, this.dilation, {
+      ceil_mode: this.ceil_mode,
+      return_indices: this.return_indices,
+    }) as PoolOutput<R>;
   }
 }
 export class MaxPool2d<R extends boolean = false> extends _MaxPoolNd<R> {
   override _fn(x: Tensor): PoolOutput<R> {
-    return F.max_pool2d(x, this.kernel_size, this.stride, this.padding, this.dilation, { ceil_mode: this.ceil_mode, return_indices: this.return_indices }) as PoolOutput<R>;
+    return F.max_pool2d(x, this.kernel_size, this.stride, this.padding, this.dilation, {
+      ceil_mode: this.ceil_mode,
+      return_indices: this.return_indices,
+    }) as PoolOutput<R>;
   }
 }
 export class MaxPool3d<R extends boolean = false> extends _MaxPoolNd<R> {
   override _fn(x: Tensor): PoolOutput<R> {
-    return F.max_pool3d(x, this.kernel_size, this.stride, this.padding, this.dilation, { ceil_mode: this.ceil_mode, return_indices: this.return_indices }) as PoolOutput<R>;
+    return F.max_pool3d(x, this.kernel_size, this.stride, this.padding, this.dilation, {
+      ceil_mode: this.ceil_mode,
+      return_indices: this.return_indices,
+    }) as PoolOutput<R>;
   }
 }
 
-type AvgPoolKw = { stride?: IntOrTuple | null; padding?: IntOrTuple; ceil_mode?: boolean; count_include_pad?: boolean; divisor_override?: number | null };
-type AvgPoolArgs = Args<[stride: IntOrTuple | null, padding: IntOrTuple, ceil_mode: boolean, count_include_pad: boolean, divisor_override: number | null], AvgPoolKw>;
-type AvgPool1dArgs = Args<[stride: IntOrTuple | null, padding: IntOrTuple, ceil_mode: boolean, count_include_pad: boolean], Omit<AvgPoolKw, "divisor_override">>;
+type AvgPoolKw = {
+  stride?: IntOrTuple | null;
+  padding?: IntOrTuple;
+  ceil_mode?: boolean;
+  count_include_pad?: boolean;
+  divisor_override?: number | null;
+};
+type AvgPoolArgs = Args<
+  [stride: IntOrTuple | null, padding: IntOrTuple, ceil_mode: boolean, count_include_pad: boolean, divisor_override: number | null],
+  AvgPoolKw
+>;
+type AvgPool1dArgs = Args<
+  [stride: IntOrTuple | null, padding: IntOrTuple, ceil_mode: boolean, count_include_pad: boolean],
+  Omit<AvgPoolKw, "divisor_override">
+>;
 
 const single = (v: IntOrTuple): number[] => (typeof v === "number" ? [v] : [...v]);
 
@@ -74,15 +108,24 @@ export class AvgPool1d extends Module {
   count_include_pad: boolean;
   constructor(kernel_size: IntOrTuple, ...args: AvgPool1dArgs) {
     super();
-    const o = parseArgs("AvgPool1d", args, ["stride", "padding", "ceil_mode", "count_include_pad"], { stride: null, padding: 0, ceil_mode: false, count_include_pad: true });
+    const o = parseArgs("AvgPool1d", args, ["stride", "padding", "ceil_mode", "count_include_pad"], {
+      stride: null,
+      padding: 0,
+      ceil_mode: false,
+      count_include_pad: true,
+    });
     this.kernel_size = single(kernel_size);
     this.stride = single(o.stride ?? kernel_size);
     this.padding = single(o.padding);
     this.ceil_mode = o.ceil_mode;
     this.count_include_pad = o.count_include_pad;
   }
-  override forward(input: Tensor): Tensor { return F.avg_pool1d(input, this.kernel_size, this.stride, this.padding, this.ceil_mode, this.count_include_pad); }
-  override extra_repr(): string { return `kernel_size=${r(this.kernel_size)}, stride=${r(this.stride)}, padding=${r(this.padding)}`; }
+  override forward(input: Tensor): Tensor {
+    return F.avg_pool1d(input, this.kernel_size, this.stride, this.padding, this.ceil_mode, this.count_include_pad);
+  }
+  override extra_repr(): string {
+    return `kernel_size=${r(this.kernel_size)}, stride=${r(this.stride)}, padding=${r(this.padding)}`;
+  }
 }
 
 export class _AvgPoolNd extends Module {
@@ -94,7 +137,13 @@ export class _AvgPoolNd extends Module {
   divisor_override: number | null;
   constructor(kernel_size: IntOrTuple, ...args: AvgPoolArgs) {
     super();
-    const o = parseArgs(new.target.name, args, ["stride", "padding", "ceil_mode", "count_include_pad", "divisor_override"], { stride: null, padding: 0, ceil_mode: false, count_include_pad: true, divisor_override: null });
+    const o = parseArgs(new.target.name, args, ["stride", "padding", "ceil_mode", "count_include_pad", "divisor_override"], {
+      stride: null,
+      padding: 0,
+      ceil_mode: false,
+      count_include_pad: true,
+      divisor_override: null,
+    });
     this.kernel_size = kernel_size;
     this.stride = o.stride ?? kernel_size;
     this.padding = o.padding;
@@ -102,14 +151,20 @@ export class _AvgPoolNd extends Module {
     this.count_include_pad = o.count_include_pad;
     this.divisor_override = o.divisor_override;
   }
-  override extra_repr(): string { return `kernel_size=${r(this.kernel_size)}, stride=${r(this.stride)}, padding=${r(this.padding)}`; }
+  override extra_repr(): string {
+    return `kernel_size=${r(this.kernel_size)}, stride=${r(this.stride)}, padding=${r(this.padding)}`;
+  }
 }
 
 export class AvgPool2d extends _AvgPoolNd {
-  override forward(input: Tensor): Tensor { return F.avg_pool2d(input, this.kernel_size, this.stride, this.padding, this.ceil_mode, this.count_include_pad, this.divisor_override); }
+  override forward(input: Tensor): Tensor {
+    return F.avg_pool2d(input, this.kernel_size, this.stride, this.padding, this.ceil_mode, this.count_include_pad, this.divisor_override);
+  }
 }
 export class AvgPool3d extends _AvgPoolNd {
-  override forward(input: Tensor): Tensor { return F.avg_pool3d(input, this.kernel_size, this.stride, this.padding, this.ceil_mode, this.count_include_pad, this.divisor_override); }
+  override forward(input: Tensor): Tensor {
+    return F.avg_pool3d(input, this.kernel_size, this.stride, this.padding, this.ceil_mode, this.count_include_pad, this.divisor_override);
+  }
 }
 
 export class _AdaptiveAvgPoolNd extends Module {
@@ -118,16 +173,24 @@ export class _AdaptiveAvgPoolNd extends Module {
     super();
     this.output_size = output_size;
   }
-  override extra_repr(): string { return `output_size=${r(this.output_size)}`; }
+  override extra_repr(): string {
+    return `output_size=${r(this.output_size)}`;
+  }
 }
 export class AdaptiveAvgPool1d extends _AdaptiveAvgPoolNd {
-  override forward(input: Tensor): Tensor { return F.adaptive_avg_pool1d(input, this.output_size); }
+  override forward(input: Tensor): Tensor {
+    return F.adaptive_avg_pool1d(input, this.output_size);
+  }
 }
 export class AdaptiveAvgPool2d extends _AdaptiveAvgPoolNd {
-  override forward(input: Tensor): Tensor { return F.adaptive_avg_pool2d(input, this.output_size); }
+  override forward(input: Tensor): Tensor {
+    return F.adaptive_avg_pool2d(input, this.output_size);
+  }
 }
 export class AdaptiveAvgPool3d extends _AdaptiveAvgPoolNd {
-  override forward(input: Tensor): Tensor { return F.adaptive_avg_pool3d(input, this.output_size); }
+  override forward(input: Tensor): Tensor {
+    return F.adaptive_avg_pool3d(input, this.output_size);
+  }
 }
 
 export class _AdaptiveMaxPoolNd<R extends boolean = false> extends Module {
@@ -138,14 +201,22 @@ export class _AdaptiveMaxPoolNd<R extends boolean = false> extends Module {
     this.output_size = output_size;
     this.return_indices = parseArgs(new.target.name, args, ["return_indices"], { return_indices: false }).return_indices as R;
   }
-  override extra_repr(): string { return `output_size=${r(this.output_size)}`; }
+  override extra_repr(): string {
+    return `output_size=${r(this.output_size)}`;
+  }
 }
 export class AdaptiveMaxPool1d<R extends boolean = false> extends _AdaptiveMaxPoolNd<R> {
-  override forward(input: Tensor): PoolOutput<R> { return F.adaptive_max_pool1d(input, this.output_size, this.return_indices) as PoolOutput<R>; }
+  override forward(input: Tensor): PoolOutput<R> {
+    return F.adaptive_max_pool1d(input, this.output_size, this.return_indices) as PoolOutput<R>;
+  }
 }
 export class AdaptiveMaxPool2d<R extends boolean = false> extends _AdaptiveMaxPoolNd<R> {
-  override forward(input: Tensor): PoolOutput<R> { return F.adaptive_max_pool2d(input, this.output_size, this.return_indices) as PoolOutput<R>; }
+  override forward(input: Tensor): PoolOutput<R> {
+    return F.adaptive_max_pool2d(input, this.output_size, this.return_indices) as PoolOutput<R>;
+  }
 }
 export class AdaptiveMaxPool3d<R extends boolean = false> extends _AdaptiveMaxPoolNd<R> {
-  override forward(input: Tensor): PoolOutput<R> { return F.adaptive_max_pool3d(input, this.output_size, this.return_indices) as PoolOutput<R>; }
+  override forward(input: Tensor): PoolOutput<R> {
+    return F.adaptive_max_pool3d(input, this.output_size, this.return_indices) as PoolOutput<R>;
+  }
 }

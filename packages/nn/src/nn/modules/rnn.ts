@@ -21,7 +21,13 @@ import { factory, type Factory } from "./linear.js";
 type Mode = "RNN_TANH" | "RNN_RELU" | "LSTM" | "GRU";
 
 /** One layer-direction's weights (ATen's CellParams). */
-interface CellParams { w_ih: Tensor; w_hh: Tensor; b_ih: Tensor | null; b_hh: Tensor | null; w_hr: Tensor | null }
+interface CellParams {
+  w_ih: Tensor;
+  w_hh: Tensor;
+  b_ih: Tensor | null;
+  b_hh: Tensor | null;
+  w_hr: Tensor | null;
+}
 
 const linear = (x: Tensor, w: Tensor, b: Tensor | null) => F.linear(x, w, b);
 
@@ -56,11 +62,19 @@ function gruStep(xi: Tensor, h: Tensor, p: CellParams): Tensor {
  * One direction of one layer over a time-major sequence [T, B, I]: returns the
  * outputs [T, B, H_out] and the final (h, c). ATen's FullLayer / ReversedFullLayer.
  */
-function runLayer(mode: Mode, input: Tensor, h0: Tensor, c0: Tensor | null, p: CellParams, reverse: boolean): [Tensor, Tensor, Tensor | null] {
+function runLayer(
+  mode: Mode,
+  input: Tensor,
+  h0: Tensor,
+  c0: Tensor | null,
+  p: CellParams,
+  reverse: boolean,
+): [Tensor, Tensor, Tensor | null] {
   const steps = linear(input, p.w_ih, p.b_ih).unbind(0);
   const T = steps.length;
   const outs: Tensor[] = new Array(T);
-  let h = h0, c = c0;
+  let h = h0,
+    c = c0;
   for (let k = 0; k < T; k++) {
     const t = reverse ? T - 1 - k : k;
     const xi = steps[t]!;
@@ -123,7 +137,9 @@ export class RNNBase extends Module {
       throw new TorchError("dropout should be a number in range [0, 1] representing the probability of an element being zeroed");
     }
     if (dropout > 0 && o.num_layers === 1 && !quiet()) {
-      console.warn(`UserWarning: dropout option adds dropout after all but last recurrent layer, so non-zero dropout expects num_layers greater than 1, but got dropout=${pyFloat(dropout)} and num_layers=${o.num_layers}`);
+      console.warn(
+        `UserWarning: dropout option adds dropout after all but last recurrent layer, so non-zero dropout expects num_layers greater than 1, but got dropout=${pyFloat(dropout)} and num_layers=${o.num_layers}`,
+      );
     }
     if (o.proj_size < 0) throw new TorchError("proj_size should be a positive integer or zero to disable projections");
     if (o.proj_size >= hidden_size) throw new TorchError("proj_size has to be smaller than hidden_size");
@@ -137,7 +153,10 @@ export class RNNBase extends Module {
         const real = o.proj_size > 0 ? o.proj_size : hidden_size;
         const layerIn = layer === 0 ? input_size : real * D;
         const sfx = `_l${layer}${dir === 1 ? "_reverse" : ""}`;
-        const params: [string, number[]][] = [[`weight_ih${sfx}`, [gate, layerIn]], [`weight_hh${sfx}`, [gate, real]]];
+        const params: [string, number[]][] = [
+          [`weight_ih${sfx}`, [gate, layerIn]],
+          [`weight_hh${sfx}`, [gate, real]],
+        ];
         if (o.bias) params.push([`bias_ih${sfx}`, [gate]], [`bias_hh${sfx}`, [gate]]);
         if (o.proj_size > 0) params.push([`weight_hr${sfx}`, [o.proj_size, hidden_size]]);
         for (const [name, shape] of params) attrs(this)[name] = new Parameter(empty(shape, f));
@@ -155,8 +174,12 @@ export class RNNBase extends Module {
     for (const w of this.parameters()) init.uniform_(w, -stdv, stdv);
   }
 
-  get all_weights(): Parameter[][] { return this._all_weights.map((ws) => ws.map((w) => attrs(this)[w] as Parameter)); }
-  get _flat_weights(): (Parameter | null)[] { return this._flat_weights_names.map((w) => (attrs(this)[w] as Parameter) ?? null); }
+  get all_weights(): Parameter[][] {
+    return this._all_weights.map((ws) => ws.map((w) => attrs(this)[w] as Parameter));
+  }
+  get _flat_weights(): (Parameter | null)[] {
+    return this._flat_weights_names.map((w) => (attrs(this)[w] as Parameter) ?? null);
+  }
   /** A no-op, as on PyTorch's CPU (it only repacks cuDNN weights). */
   flatten_parameters(): void {}
 
@@ -194,8 +217,10 @@ export class RNNBase extends Module {
   _run(input: Tensor, hx: Tensor, cx: Tensor | null): [Tensor, Tensor, Tensor | null] {
     const D = this.bidirectional ? 2 : 1;
     let x = this.batch_first ? input.transpose(0, 1) : input;
-    const h0 = hx.unbind(0), c0 = cx ? cx.unbind(0) : null;
-    const hn: Tensor[] = [], cn: Tensor[] = [];
+    const h0 = hx.unbind(0),
+      c0 = cx ? cx.unbind(0) : null;
+    const hn: Tensor[] = [],
+      cn: Tensor[] = [];
     for (let layer = 0; layer < this.num_layers; layer++) {
       const outs: Tensor[] = [];
       for (let dir = 0; dir < D; dir++) {
@@ -218,7 +243,11 @@ export class RNNBase extends Module {
 }
 
 /** Shared front half of RNN/GRU.forward: unbatched input, default hx, checks. */
-function prepareSingle(m: RNNBase, input: Tensor, hx: Tensor | null | undefined): { input: Tensor; hx: Tensor; batched: boolean; batchDim: number } {
+function prepareSingle(
+  m: RNNBase,
+  input: Tensor,
+  hx: Tensor | null | undefined,
+): { input: Tensor; hx: Tensor; batched: boolean; batchDim: number } {
   const batched = input.dim() === 3;
   const batchDim = m.batch_first ? 0 : 1;
   let h = hx ?? null;
@@ -243,7 +272,10 @@ function prepareSingle(m: RNNBase, input: Tensor, hx: Tensor | null | undefined)
 function singleForward(m: RNNBase, input: Tensor, hx: Tensor | null | undefined): [Tensor, Tensor] {
   const s = prepareSingle(m, input, hx);
   let [output, hidden] = m._run(s.input, s.hx, null);
-  if (!s.batched) { output = output.squeeze(s.batchDim); hidden = hidden.squeeze(1); }
+  if (!s.batched) {
+    output = output.squeeze(s.batchDim);
+    hidden = hidden.squeeze(1);
+  }
   return [output, hidden];
 }
 
@@ -255,16 +287,24 @@ function sizeArgs(op: string, raw: readonly unknown[]): [number, number, unknown
   const pos = [...raw];
   while (pos.length && pos[pos.length - 1] === undefined) pos.pop();
   const last = pos[pos.length - 1];
-  const kw = last && typeof last === "object" && !Array.isArray(last) && !(last instanceof Tensor) ? { ...(pos.pop() as Record<string, unknown>) } : null;
+  const kw =
+    last && typeof last === "object" && !Array.isArray(last) && !(last instanceof Tensor)
+      ? { ...(pos.pop() as Record<string, unknown>) }
+      : null;
   const take = (i: number, name: string): number => {
     if (i < pos.length) {
       if (kw && name in kw) throw new TorchTypeError(`${op}() got multiple values for argument '${name}'`);
       return pos[i] as number;
     }
-    if (kw && name in kw) { const v = kw[name]; delete kw[name]; return v as number; }
+    if (kw && name in kw) {
+      const v = kw[name];
+      delete kw[name];
+      return v as number;
+    }
     throw new TorchTypeError(`${op}() missing 1 required positional argument: '${name}'`);
   };
-  const input_size = take(0, "input_size"), hidden_size = take(1, "hidden_size");
+  const input_size = take(0, "input_size"),
+    hidden_size = take(1, "hidden_size");
   const rest = pos.slice(2);
   return [input_size, hidden_size, kw && Object.keys(kw).length ? [...rest, kw] : rest];
 }
@@ -301,7 +341,9 @@ export class RNN extends RNNBase {
     super(mode, i, h, parseRNN("RNN", rest));
     this.nonlinearity = nonlinearity as "tanh" | "relu";
   }
-  override forward(input: Tensor, hx: Tensor | null = null): [Tensor, Tensor] { return singleForward(this, input, hx); }
+  override forward(input: Tensor, hx: Tensor | null = null): [Tensor, Tensor] {
+    return singleForward(this, input, hx);
+  }
 }
 
 /**
@@ -315,7 +357,9 @@ export class GRU extends RNNBase {
     rejectProj(lastKw(args));
     super("GRU", i, h, parseRNN("GRU", args));
   }
-  override forward(input: Tensor, hx: Tensor | null = null): [Tensor, Tensor] { return singleForward(this, input, hx); }
+  override forward(input: Tensor, hx: Tensor | null = null): [Tensor, Tensor] {
+    return singleForward(this, input, hx);
+  }
 }
 
 /**
@@ -340,7 +384,8 @@ export class LSTM extends RNNBase {
     if (!batched) input = input.unsqueeze(batchDim);
     let h: Tensor, c: Tensor;
     if (hx === null || hx === undefined) {
-      const L = this.num_layers * (this.bidirectional ? 2 : 1), B = input.size(batchDim);
+      const L = this.num_layers * (this.bidirectional ? 2 : 1),
+        B = input.size(batchDim);
       const o = { dtype: input.dtype, device: input.device };
       h = zeros([L, B, this.proj_size > 0 ? this.proj_size : this.hidden_size], o);
       c = zeros([L, B, this.hidden_size], o);
@@ -348,17 +393,24 @@ export class LSTM extends RNNBase {
       if (!Array.isArray(hx) || hx.length !== 2) throw new TorchTypeError("LSTM: hx must be a pair [h_0, c_0] of Tensors");
       [h, c] = hx as [Tensor, Tensor];
       if (batched) {
-        if (h.dim() !== 3 || c.dim() !== 3) throw new TorchError(`For batched 3-D input, hx and cx should also be 3-D but got (${h.dim()}-D, ${c.dim()}-D) tensors`);
+        if (h.dim() !== 3 || c.dim() !== 3)
+          throw new TorchError(`For batched 3-D input, hx and cx should also be 3-D but got (${h.dim()}-D, ${c.dim()}-D) tensors`);
       } else {
-        if (h.dim() !== 2 || c.dim() !== 2) throw new TorchError(`For unbatched 2-D input, hx and cx should also be 2-D but got (${h.dim()}-D, ${c.dim()}-D) tensors`);
-        h = h.unsqueeze(1); c = c.unsqueeze(1);
+        if (h.dim() !== 2 || c.dim() !== 2)
+          throw new TorchError(`For unbatched 2-D input, hx and cx should also be 2-D but got (${h.dim()}-D, ${c.dim()}-D) tensors`);
+        h = h.unsqueeze(1);
+        c = c.unsqueeze(1);
       }
     }
     this.check_input(input);
     this.check_hidden_size(h, this.get_expected_hidden_size(input), "Expected hidden[0] size");
     this.check_hidden_size(c, this.get_expected_cell_size(input), "Expected hidden[1] size");
     let [output, hn, cn] = this._run(input, h, c) as [Tensor, Tensor, Tensor];
-    if (!batched) { output = output.squeeze(batchDim); hn = hn.squeeze(1); cn = cn.squeeze(1); }
+    if (!batched) {
+      output = output.squeeze(batchDim);
+      hn = hn.squeeze(1);
+      cn = cn.squeeze(1);
+    }
     return [output, [hn, cn]];
   }
 }
@@ -368,7 +420,16 @@ function parseRNN(op: string, args: readonly unknown[]) {
   if (!Number.isInteger(o.num_layers) || o.num_layers < 1) {
     throw new TorchTypeError(`${op}(): num_layers must be a positive int, got ${String(o.num_layers)}`);
   }
-  return o as { num_layers: number; bias: boolean; batch_first: boolean; dropout: number; bidirectional: boolean; proj_size: number; device?: DeviceLike | null; dtype?: DType | null };
+  return o as {
+    num_layers: number;
+    bias: boolean;
+    batch_first: boolean;
+    dropout: number;
+    bidirectional: boolean;
+    proj_size: number;
+    device?: DeviceLike | null;
+    dtype?: DType | null;
+  };
 }
 
 // ---- cells ------------------------------------------------------------------------------
@@ -411,7 +472,8 @@ export class RNNCellBase extends Module {
 
   /** 1-D or 2-D input; returns the batched input and whether to squeeze the result. */
   protected _batch(name: string, input: Tensor): [Tensor, boolean] {
-    if (input.dim() !== 1 && input.dim() !== 2) throw new TorchError(`${name}: Expected input to be 1-D or 2-D but received ${input.dim()}-D tensor`);
+    if (input.dim() !== 1 && input.dim() !== 2)
+      throw new TorchError(`${name}: Expected input to be 1-D or 2-D but received ${input.dim()}-D tensor`);
     return input.dim() === 2 ? [input, true] : [input.unsqueeze(0), false];
   }
   protected _zeros(input: Tensor): Tensor {
@@ -419,9 +481,12 @@ export class RNNCellBase extends Module {
   }
   /** ATen's check_rnn_cell_forward_input / _hidden. */
   protected _check(input: Tensor, hx: Tensor, name: number): void {
-    if (input.size(1) !== this.input_size) throw new TorchError(`input has inconsistent input_size: got ${input.size(1)} expected ${this.input_size}`);
-    if (hx.dim() !== 2 || input.size(0) !== hx.size(0)) throw new TorchError(`Input batch size ${input.size(0)} doesn't match hidden${name} batch size ${hx.dim() >= 1 ? hx.size(0) : 1}`);
-    if (hx.size(1) !== this.hidden_size) throw new TorchError(`hidden${name} has inconsistent hidden_size: got ${hx.size(1)}, expected ${this.hidden_size}`);
+    if (input.size(1) !== this.input_size)
+      throw new TorchError(`input has inconsistent input_size: got ${input.size(1)} expected ${this.input_size}`);
+    if (hx.dim() !== 2 || input.size(0) !== hx.size(0))
+      throw new TorchError(`Input batch size ${input.size(0)} doesn't match hidden${name} batch size ${hx.dim() >= 1 ? hx.size(0) : 1}`);
+    if (hx.size(1) !== this.hidden_size)
+      throw new TorchError(`hidden${name} has inconsistent hidden_size: got ${hx.size(1)}, expected ${this.hidden_size}`);
   }
   protected get _params(): CellParams {
     return { w_ih: this.weight_ih, w_hh: this.weight_hh, b_ih: this.bias_ih, b_hh: this.bias_hh, w_hr: null };
@@ -433,7 +498,11 @@ type CellKw = { bias?: boolean } & Factory;
 /** h' = tanh(x W_ih^T + b_ih + h W_hh^T + b_hh) (or relu). `cell(input, hx?)` returns h'. */
 export class RNNCell extends RNNCellBase {
   nonlinearity: string;
-  constructor(input_size: number, hidden_size: number, ...args: Args<[bias: boolean, nonlinearity: "tanh" | "relu"], CellKw & { nonlinearity?: "tanh" | "relu" }>) {
+  constructor(
+    input_size: number,
+    hidden_size: number,
+    ...args: Args<[bias: boolean, nonlinearity: "tanh" | "relu"], CellKw & { nonlinearity?: "tanh" | "relu" }>
+  ) {
     const o = parseArgs("RNNCell", args, ["bias", "nonlinearity", "device", "dtype"], { bias: true, nonlinearity: "tanh" });
     super(input_size, hidden_size, o.bias, 1, o);
     this.nonlinearity = o.nonlinearity;
@@ -458,10 +527,12 @@ export class LSTMCell extends RNNCellBase {
   override forward(input: Tensor, hx: readonly [Tensor, Tensor] | null = null): [Tensor, Tensor] {
     const [x, batched] = this._batch("LSTMCell", input);
     let h: Tensor, c: Tensor;
-    if (hx === null || hx === undefined) { h = this._zeros(x); c = h; }
-    else {
+    if (hx === null || hx === undefined) {
+      h = this._zeros(x);
+      c = h;
+    } else {
       if (!Array.isArray(hx) || hx.length !== 2) throw new TorchTypeError("LSTMCell: hx must be a pair [h, c] of Tensors");
-      [h, c] = batched ? hx as [Tensor, Tensor] : [hx[0]!.unsqueeze(0), hx[1]!.unsqueeze(0)];
+      [h, c] = batched ? (hx as [Tensor, Tensor]) : [hx[0]!.unsqueeze(0), hx[1]!.unsqueeze(0)];
     }
     this._check(x, h, 0);
     this._check(x, c, 1);

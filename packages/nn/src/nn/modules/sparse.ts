@@ -9,8 +9,12 @@ import { pyFloat, pyRepr } from "../repr.js";
 import { factory, type Factory } from "./linear.js";
 
 type EmbeddingKw = {
-  padding_idx?: number | null; max_norm?: number | null; norm_type?: number; scale_grad_by_freq?: boolean;
-  sparse?: boolean; _weight?: Tensor | null;
+  padding_idx?: number | null;
+  max_norm?: number | null;
+  norm_type?: number;
+  scale_grad_by_freq?: boolean;
+  sparse?: boolean;
+  _weight?: Tensor | null;
 } & Factory;
 
 export class Embedding extends Module {
@@ -23,10 +27,28 @@ export class Embedding extends Module {
   sparse: boolean;
   weight: Parameter;
 
-  constructor(num_embeddings: number, embedding_dim: number, ...args: Args<[padding_idx: number | null, max_norm: number | null, norm_type: number, scale_grad_by_freq: boolean, sparse: boolean, _weight: Tensor | null], EmbeddingKw>) {
+  constructor(
+    num_embeddings: number,
+    embedding_dim: number,
+    ...args: Args<
+      [
+        padding_idx: number | null,
+        max_norm: number | null,
+        norm_type: number,
+        scale_grad_by_freq: boolean,
+        sparse: boolean,
+        _weight: Tensor | null,
+      ],
+      EmbeddingKw
+    >
+  ) {
     super();
-    const o = parseArgs("Embedding", args, ["padding_idx", "max_norm", "norm_type", "scale_grad_by_freq", "sparse", "_weight", "device", "dtype"],
-      { padding_idx: null, max_norm: null, norm_type: 2, scale_grad_by_freq: false, sparse: false, _weight: null });
+    const o = parseArgs(
+      "Embedding",
+      args,
+      ["padding_idx", "max_norm", "norm_type", "scale_grad_by_freq", "sparse", "_weight", "device", "dtype"],
+      { padding_idx: null, max_norm: null, norm_type: 2, scale_grad_by_freq: false, sparse: false, _weight: null },
+    );
     let pad: number | null = o.padding_idx;
     if (pad !== null) {
       if (pad >= num_embeddings || pad < -num_embeddings) throw new TorchError("Padding_idx must be within num_embeddings");
@@ -40,7 +62,8 @@ export class Embedding extends Module {
     this.scale_grad_by_freq = o.scale_grad_by_freq;
     this.sparse = o.sparse;
     if (o._weight) {
-      if (o._weight.shape.join() !== `${num_embeddings},${embedding_dim}`) throw new TorchError("Shape of weight does not match num_embeddings and embedding_dim");
+      if (o._weight.shape.join() !== `${num_embeddings},${embedding_dim}`)
+        throw new TorchError("Shape of weight does not match num_embeddings and embedding_dim");
       this.weight = new Parameter(o._weight);
     } else {
       this.weight = new Parameter(empty([num_embeddings, embedding_dim], factory(o)));
@@ -73,8 +96,30 @@ export class Embedding extends Module {
   }
 
   /** Embedding.from_pretrained(embeddings, freeze=True, ...). */
-  static from_pretrained(embeddings: Tensor, ...args: Args<[freeze: boolean, padding_idx: number | null, max_norm: number | null, norm_type: number, scale_grad_by_freq: boolean, sparse: boolean], { freeze?: boolean; padding_idx?: number | null; max_norm?: number | null; norm_type?: number; scale_grad_by_freq?: boolean; sparse?: boolean }>): Embedding {
-    const o = parseArgs("from_pretrained", args, ["freeze", "padding_idx", "max_norm", "norm_type", "scale_grad_by_freq", "sparse"], { freeze: true });
+  static from_pretrained(
+    embeddings: Tensor,
+    ...args: Args<
+      [
+        freeze: boolean,
+        padding_idx: number | null,
+        max_norm: number | null,
+        norm_type: number,
+        scale_grad_by_freq: boolean,
+        sparse: boolean,
+      ],
+      {
+        freeze?: boolean;
+        padding_idx?: number | null;
+        max_norm?: number | null;
+        norm_type?: number;
+        scale_grad_by_freq?: boolean;
+        sparse?: boolean;
+      }
+    >
+  ): Embedding {
+    const o = parseArgs("from_pretrained", args, ["freeze", "padding_idx", "max_norm", "norm_type", "scale_grad_by_freq", "sparse"], {
+      freeze: true,
+    });
     if (embeddings.ndim !== 2) throw new TorchError("Embeddings parameter is expected to be 2-dimensional");
     const { freeze, ...rest } = o;
     const e = new Embedding(embeddings.shape[0]!, embeddings.shape[1]!, { ...rest, _weight: embeddings });

@@ -7,16 +7,25 @@ const gradsOf = (parameters: Tensor | Iterable<Tensor>): Tensor[] =>
   [...(parameters instanceof Tensor ? [parameters] : parameters)].flatMap((p) => (p.grad ? [p.grad] : []));
 
 /** Scales all gradients together so their total norm is at most max_norm; returns the total norm. */
-export function clip_grad_norm_(parameters: Tensor | Iterable<Tensor>, max_norm: number, ...args: Args<[norm_type: number, error_if_nonfinite: boolean], { norm_type?: number; error_if_nonfinite?: boolean }>): Tensor {
+export function clip_grad_norm_(
+  parameters: Tensor | Iterable<Tensor>,
+  max_norm: number,
+  ...args: Args<[norm_type: number, error_if_nonfinite: boolean], { norm_type?: number; error_if_nonfinite?: boolean }>
+): Tensor {
   const o = parseArgs("clip_grad_norm_", args, ["norm_type", "error_if_nonfinite"], { norm_type: 2, error_if_nonfinite: false });
   const grads = gradsOf(parameters);
   if (grads.length === 0) return tensor(0.0);
   return no_grad(() => {
-    const total = o.norm_type === Infinity
-      ? (grads.length === 1 ? grads[0]!.abs().max() : stack(grads.map((g) => g.abs().max())).max())
-      : stack(grads.map((g) => g.norm(o.norm_type))).norm(o.norm_type);
+    const total =
+      o.norm_type === Infinity
+        ? grads.length === 1
+          ? grads[0]!.abs().max()
+          : stack(grads.map((g) => g.abs().max())).max()
+        : stack(grads.map((g) => g.norm(o.norm_type))).norm(o.norm_type);
     if (o.error_if_nonfinite && !Number.isFinite(Number(total.item()))) {
-      throw new TorchError(`The total norm of order ${o.norm_type} for gradients from \`parameters\` is non-finite, so it cannot be clipped. To disable this error and scale the gradients by the non-finite norm anyway, set \`error_if_nonfinite=False\``);
+      throw new TorchError(
+        `The total norm of order ${o.norm_type} for gradients from \`parameters\` is non-finite, so it cannot be clipped. To disable this error and scale the gradients by the non-finite norm anyway, set \`error_if_nonfinite=False\``,
+      );
     }
     const coef = div(max_norm, total.add(1e-6)).clamp({ max: 1.0 });
     for (const g of grads) g.mul_(coef);
@@ -26,5 +35,7 @@ export function clip_grad_norm_(parameters: Tensor | Iterable<Tensor>, max_norm:
 
 /** Clamps every gradient to [-clip_value, clip_value] in place. */
 export function clip_grad_value_(parameters: Tensor | Iterable<Tensor>, clip_value: number): void {
-  no_grad(() => { for (const g of gradsOf(parameters)) g.clamp_(-clip_value, clip_value); });
+  no_grad(() => {
+    for (const g of gradsOf(parameters)) g.clamp_(-clip_value, clip_value);
+  });
 }

@@ -12,11 +12,15 @@ import { Tensor, bool, float64, int64, stack, tensor, TorchError, TorchTypeError
  * - plain objects (Python mappings) key by key.
  */
 /** The batch default_collate makes of samples of type T: Tensors stacked, numbers as a Tensor, strings a list, tuples and dicts element by element. */
-export type Collated<T> = T extends Tensor | number | boolean | bigint ? Tensor
-  : T extends string ? string[]
-  : T extends readonly unknown[] ? { -readonly [K in keyof T]: Collated<T[K]> }
-  : T extends object ? { [K in keyof T]: Collated<T[K]> }
-  : unknown;
+export type Collated<T> = T extends Tensor | number | boolean | bigint
+  ? Tensor
+  : T extends string
+    ? string[]
+    : T extends readonly unknown[]
+      ? { -readonly [K in keyof T]: Collated<T[K]> }
+      : T extends object
+        ? { [K in keyof T]: Collated<T[K]> }
+        : unknown;
 
 export function default_collate<T>(batch: readonly T[]): Collated<T>;
 export function default_collate(batch: readonly unknown[]): unknown {
@@ -31,13 +35,16 @@ export function default_collate(batch: readonly unknown[]): unknown {
   if (typeof elem === "string") return [...batch];
   if (Array.isArray(elem)) {
     const n = elem.length;
-    if (!batch.every((b) => Array.isArray(b) && b.length === n)) throw new TorchError("each element in list of batch should be of equal size");
+    if (!batch.every((b) => Array.isArray(b) && b.length === n))
+      throw new TorchError("each element in list of batch should be of equal size");
     return Array.from({ length: n }, (_, i) => default_collate(batch.map((b) => (b as unknown[])[i])));
   }
   if (elem !== null && typeof elem === "object" && Object.getPrototypeOf(elem) === Object.prototype) {
     return Object.fromEntries(Object.keys(elem).map((k) => [k, default_collate(batch.map((b) => (b as Record<string, unknown>)[k]))]));
   }
-  throw new TorchTypeError(`default_collate: batch must contain tensors, numbers, dicts or lists; found ${elem === null ? "null" : typeof elem}`);
+  throw new TorchTypeError(
+    `default_collate: batch must contain tensors, numbers, dicts or lists; found ${elem === null ? "null" : typeof elem}`,
+  );
 }
 
 /** Without auto-batching PyTorch converts NumPy arrays; JavaScript values pass through. */

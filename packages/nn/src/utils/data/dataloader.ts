@@ -41,14 +41,62 @@ export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B> {
   generator: Generator | null;
   num_workers: number;
 
-  constructor(dataset: DatasetLike<T>, ...args: Args<[batch_size: number | null, shuffle: boolean | null, sampler: Iterable<number> | null, batch_sampler: Iterable<number[]> | null, num_workers: number, collate_fn: ((batch: T[]) => B) | null, pin_memory: boolean, drop_last: boolean], DataLoaderOptions<T, B>>) {
-    const o = parseArgs("DataLoader", args, ["batch_size", "shuffle", "sampler", "batch_sampler", "num_workers", "collate_fn", "pin_memory", "drop_last", "timeout", "worker_init_fn", "multiprocessing_context", "generator", "prefetch_factor", "persistent_workers", "pin_memory_device"],
-      { batch_size: 1, shuffle: null, sampler: null, batch_sampler: null, num_workers: 0, collate_fn: null, pin_memory: false, drop_last: false, timeout: 0, generator: null });
+  constructor(
+    dataset: DatasetLike<T>,
+    ...args: Args<
+      [
+        batch_size: number | null,
+        shuffle: boolean | null,
+        sampler: Iterable<number> | null,
+        batch_sampler: Iterable<number[]> | null,
+        num_workers: number,
+        collate_fn: ((batch: T[]) => B) | null,
+        pin_memory: boolean,
+        drop_last: boolean,
+      ],
+      DataLoaderOptions<T, B>
+    >
+  ) {
+    const o = parseArgs(
+      "DataLoader",
+      args,
+      [
+        "batch_size",
+        "shuffle",
+        "sampler",
+        "batch_sampler",
+        "num_workers",
+        "collate_fn",
+        "pin_memory",
+        "drop_last",
+        "timeout",
+        "worker_init_fn",
+        "multiprocessing_context",
+        "generator",
+        "prefetch_factor",
+        "persistent_workers",
+        "pin_memory_device",
+      ],
+      {
+        batch_size: 1,
+        shuffle: null,
+        sampler: null,
+        batch_sampler: null,
+        num_workers: 0,
+        collate_fn: null,
+        pin_memory: false,
+        drop_last: false,
+        timeout: 0,
+        generator: null,
+      },
+    );
     if (o.num_workers !== 0) throw new TorchError("DataLoader: only num_workers=0 (single-process loading) is supported");
     if (o.sampler && o.shuffle) throw new TorchError("sampler option is mutually exclusive with shuffle");
-    let batch_size: number | null = o.batch_size, drop_last: boolean = o.drop_last;
+    let batch_size: number | null = o.batch_size,
+      drop_last: boolean = o.drop_last;
     if (o.batch_sampler) {
-      if (batch_size !== 1 || o.shuffle || o.sampler || drop_last) throw new TorchError("batch_sampler option is mutually exclusive with batch_size, shuffle, sampler, and drop_last");
+      if (batch_size !== 1 || o.shuffle || o.sampler || drop_last)
+        throw new TorchError("batch_sampler option is mutually exclusive with batch_size, shuffle, sampler, and drop_last");
       batch_size = null;
       drop_last = false;
     } else if (batch_size === null && drop_last) {
@@ -86,5 +134,7 @@ export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B> {
     if (s.__len__) return s.__len__();
     return this.batch_sampler ? [...this.batch_sampler].length : datasetLen(this.dataset);
   }
-  get length(): number { return this.__len__(); }
+  get length(): number {
+    return this.__len__();
+  }
 }

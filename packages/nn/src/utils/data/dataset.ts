@@ -7,14 +7,17 @@ import { default_generator } from "@xlatorch/core";
 export abstract class Dataset<T = unknown> {
   abstract __getitem__(index: number): T;
   /** Optional in PyTorch too; samplers and DataLoader's length need it. */
-  __len__(): number { throw new TorchError(`${this.constructor.name} does not implement __len__`); }
+  __len__(): number {
+    throw new TorchError(`${this.constructor.name} does not implement __len__`);
+  }
 }
 
 /** Anything indexable with a length: a Dataset or a plain array. */
 export type DatasetLike<T> = Dataset<T> | readonly T[];
 
 export const datasetLen = (d: DatasetLike<unknown>): number => (Array.isArray(d) ? d.length : (d as Dataset).__len__());
-export const datasetItem = <T>(d: DatasetLike<T>, i: number): T => (Array.isArray(d) ? (d as readonly T[])[i]! : (d as Dataset<T>).__getitem__(i));
+export const datasetItem = <T>(d: DatasetLike<T>, i: number): T =>
+  Array.isArray(d) ? (d as readonly T[])[i]! : (d as Dataset<T>).__getitem__(i);
 
 /** Samples are tuples (arrays) of each tensor's row `index`. */
 export class TensorDataset extends Dataset<Tensor[]> {
@@ -24,14 +27,27 @@ export class TensorDataset extends Dataset<Tensor[]> {
     if (tensors.some((t) => t.ndim === 0 || t.shape[0] !== tensors[0]!.shape[0])) throw new TorchError("Size mismatch between tensors");
     this.tensors = tensors;
   }
-  __getitem__(index: number): Tensor[] { return this.tensors.map((t) => t.getitem(index)); }
-  override __len__(): number { return this.tensors[0]?.shape[0] ?? 0; }
+  __getitem__(index: number): Tensor[] {
+    return this.tensors.map((t) => t.getitem(index));
+  }
+  override __len__(): number {
+    return this.tensors[0]?.shape[0] ?? 0;
+  }
 }
 
 export class Subset<T> extends Dataset<T> {
-  constructor(public dataset: DatasetLike<T>, public indices: number[]) { super(); }
-  __getitem__(idx: number): T { return datasetItem(this.dataset, this.indices[idx]!); }
-  override __len__(): number { return this.indices.length; }
+  constructor(
+    public dataset: DatasetLike<T>,
+    public indices: number[],
+  ) {
+    super();
+  }
+  __getitem__(idx: number): T {
+    return datasetItem(this.dataset, this.indices[idx]!);
+  }
+  override __len__(): number {
+    return this.indices.length;
+  }
 }
 
 /** Concatenation of datasets. */
@@ -55,7 +71,9 @@ export class ConcatDataset<T> extends Dataset<T> {
     if (di < 0) throw new TorchIndexError(`index ${idx} is out of range`);
     return datasetItem(this.datasets[di]!, di === 0 ? idx : idx - this.cumulative_sizes[di - 1]!);
   }
-  override __len__(): number { return this.cumulative_sizes[this.cumulative_sizes.length - 1]!; }
+  override __len__(): number {
+    return this.cumulative_sizes[this.cumulative_sizes.length - 1]!;
+  }
 }
 
 /**
@@ -76,7 +94,7 @@ export function random_split<T>(dataset: DatasetLike<T>, lengths: number[], gene
   }
   const sum = lens.reduce((a, b) => a + b, 0);
   if (sum !== n) throw new TorchError("Sum of input lengths does not equal the length of the input dataset!");
-  const indices = (randperm(sum, { generator }).tolist() as number[]);
+  const indices = randperm(sum, { generator }).tolist() as number[];
   let offset = 0;
   return lens.map((len) => new Subset(dataset, indices.slice(offset, (offset += len))));
 }

@@ -5,13 +5,21 @@ import { datasetLen, type DatasetLike } from "./dataset.js";
 
 export abstract class Sampler<T = number> implements Iterable<T> {
   abstract [Symbol.iterator](): Iterator<T>;
-  __len__(): number { throw new TorchError(`${this.constructor.name} does not implement __len__`); }
+  __len__(): number {
+    throw new TorchError(`${this.constructor.name} does not implement __len__`);
+  }
 }
 
 export class SequentialSampler extends Sampler<number> {
-  constructor(public data_source: DatasetLike<unknown>) { super(); }
-  *[Symbol.iterator](): Iterator<number> { for (let i = 0; i < datasetLen(this.data_source); i++) yield i; }
-  override __len__(): number { return datasetLen(this.data_source); }
+  constructor(public data_source: DatasetLike<unknown>) {
+    super();
+  }
+  *[Symbol.iterator](): Iterator<number> {
+    for (let i = 0; i < datasetLen(this.data_source); i++) yield i;
+  }
+  override __len__(): number {
+    return datasetLen(this.data_source);
+  }
 }
 
 /**
@@ -25,18 +33,32 @@ export class RandomSampler extends Sampler<number> {
   _num_samples: number | null;
   generator: Generator | null;
 
-  constructor(data_source: DatasetLike<unknown>, ...args: Args<[replacement: boolean, num_samples: number | null, generator: Generator | null], { replacement?: boolean; num_samples?: number | null; generator?: Generator | null }>) {
+  constructor(
+    data_source: DatasetLike<unknown>,
+    ...args: Args<
+      [replacement: boolean, num_samples: number | null, generator: Generator | null],
+      { replacement?: boolean; num_samples?: number | null; generator?: Generator | null }
+    >
+  ) {
     super();
-    const o = parseArgs("RandomSampler", args, ["replacement", "num_samples", "generator"], { replacement: false, num_samples: null, generator: null });
+    const o = parseArgs("RandomSampler", args, ["replacement", "num_samples", "generator"], {
+      replacement: false,
+      num_samples: null,
+      generator: null,
+    });
     this.data_source = data_source;
     this.replacement = o.replacement;
     this._num_samples = o.num_samples;
     this.generator = o.generator;
-    if (typeof this.replacement !== "boolean") throw new TorchTypeError(`replacement should be a boolean value, but got replacement=${String(this.replacement)}`);
-    if (!Number.isInteger(this.num_samples) || this.num_samples <= 0) throw new TorchError(`num_samples should be a positive integer value, but got num_samples=${this.num_samples}`);
+    if (typeof this.replacement !== "boolean")
+      throw new TorchTypeError(`replacement should be a boolean value, but got replacement=${String(this.replacement)}`);
+    if (!Number.isInteger(this.num_samples) || this.num_samples <= 0)
+      throw new TorchError(`num_samples should be a positive integer value, but got num_samples=${this.num_samples}`);
   }
 
-  get num_samples(): number { return this._num_samples ?? datasetLen(this.data_source); }
+  get num_samples(): number {
+    return this._num_samples ?? datasetLen(this.data_source);
+  }
 
   *[Symbol.iterator](): Iterator<number> {
     const n = datasetLen(this.data_source);
@@ -54,30 +76,47 @@ export class RandomSampler extends Sampler<number> {
       yield* (randperm(n, { generator }).tolist() as number[]).slice(0, total % n);
     }
   }
-  override __len__(): number { return this.num_samples; }
+  override __len__(): number {
+    return this.num_samples;
+  }
 }
 
 export class SubsetRandomSampler extends Sampler<number> {
-  constructor(public indices: number[], public generator: Generator | null = null) { super(); }
+  constructor(
+    public indices: number[],
+    public generator: Generator | null = null,
+  ) {
+    super();
+  }
   *[Symbol.iterator](): Iterator<number> {
     const perm = randperm(this.indices.length, this.generator ? { generator: this.generator } : {}).tolist() as number[];
     for (const i of perm) yield this.indices[i]!;
   }
-  override __len__(): number { return this.indices.length; }
+  override __len__(): number {
+    return this.indices.length;
+  }
 }
 
 /** Groups a sampler's indices into lists of batch_size (the last one shorter unless drop_last). */
 export class BatchSampler extends Sampler<number[]> {
-  constructor(public sampler: Iterable<number> & { __len__?(): number }, public batch_size: number, public drop_last: boolean) {
+  constructor(
+    public sampler: Iterable<number> & { __len__?(): number },
+    public batch_size: number,
+    public drop_last: boolean,
+  ) {
     super();
-    if (!Number.isInteger(batch_size) || batch_size <= 0) throw new TorchError(`batch_size should be a positive integer value, but got batch_size=${batch_size}`);
+    if (!Number.isInteger(batch_size) || batch_size <= 0)
+      throw new TorchError(`batch_size should be a positive integer value, but got batch_size=${batch_size}`);
     if (typeof drop_last !== "boolean") throw new TorchError(`drop_last should be a boolean value, but got drop_last=${String(drop_last)}`);
   }
   *[Symbol.iterator](): Iterator<number[]> {
     let batch: number[] = [];
     for (const idx of this.sampler) {
       batch.push(idx);
-      if (batch.length === this.batch_size) { yield batch; batch = []; }
+      if (batch.length === this.batch_size) {
+        yield batch;
+        batch = [];
+      }
     }
     if (batch.length > 0 && !this.drop_last) yield batch;
   }
