@@ -176,9 +176,9 @@ declare module "./tensor.js" {
     clone(kwargs?: { memory_format?: unknown }): Tensor;
     contiguous(kwargs?: { memory_format?: unknown }): Tensor;
     contiguous(memory_format?: unknown): Tensor;
-    copy_(kwargs: { src: Tensor; non_blocking?: boolean }): Tensor;
-    copy_(src: Tensor, kwargs?: { non_blocking?: boolean }): Tensor;
-    copy_(src: Tensor, non_blocking?: boolean): Tensor;
+    copy_(kwargs: { other: Tensor; non_blocking?: boolean }): Tensor;
+    copy_(other: Tensor, kwargs?: { non_blocking?: boolean }): Tensor;
+    copy_(other: Tensor, non_blocking?: boolean): Tensor;
     copysign(kwargs: { other: Tensor }): Tensor;
     copysign(other: Tensor): Tensor;
     copysign(kwargs: { other: Scalar }): Tensor;
