@@ -257,18 +257,18 @@ function avgCounts(L: number, k: number, p: number, s: number, out: number): [nu
   return [withPad, without];
 }
 
-type AvgPoolKw = {
+export type AvgPoolKw = {
   stride?: IntOrTuple | null;
   padding?: IntOrTuple;
   ceil_mode?: boolean;
   count_include_pad?: boolean;
   divisor_override?: number | null;
 };
-type AvgPoolArgs = Args<
+export type AvgPoolArgs = Args<
   [stride: IntOrTuple | null, padding: IntOrTuple, ceil_mode: boolean, count_include_pad: boolean, divisor_override: number | null],
   AvgPoolKw
 >;
-type AvgPool1dArgs = Args<
+export type AvgPool1dArgs = Args<
   [stride: IntOrTuple | null, padding: IntOrTuple, ceil_mode: boolean, count_include_pad: boolean],
   Omit<AvgPoolKw, "divisor_override">
 >;

@@ -6,7 +6,7 @@ import type { Tensor } from "@xlatorch/core";
 import { parseArgs, type Args } from "../args.js";
 import * as F from "../functional/index.js";
 import type { IntOrTuple } from "../functional/conv.js";
-import type { OutputSize } from "../functional/pooling.js";
+import type { AvgPool1dArgs, AvgPoolArgs, OutputSize } from "../functional/pooling.js";
 import { Module } from "../module.js";
 import { pyRepr } from "../repr.js";
 
@@ -80,22 +80,6 @@ export class MaxPool3d<R extends boolean = false> extends _MaxPoolNd<R> {
     }) as PoolOutput<R>;
   }
 }
-
-type AvgPoolKw = {
-  stride?: IntOrTuple | null;
-  padding?: IntOrTuple;
-  ceil_mode?: boolean;
-  count_include_pad?: boolean;
-  divisor_override?: number | null;
-};
-type AvgPoolArgs = Args<
-  [stride: IntOrTuple | null, padding: IntOrTuple, ceil_mode: boolean, count_include_pad: boolean, divisor_override: number | null],
-  AvgPoolKw
->;
-type AvgPool1dArgs = Args<
-  [stride: IntOrTuple | null, padding: IntOrTuple, ceil_mode: boolean, count_include_pad: boolean],
-  Omit<AvgPoolKw, "divisor_override">
->;
 
 const single = (v: IntOrTuple): number[] => (typeof v === "number" ? [v] : [...v]);
 
