@@ -14,17 +14,25 @@ export interface VersionCounter {
 let liveCount = 0;
 export class Tensor {
   readonly shape: readonly number[];
+  /** @internal */
   _payload: Payload;
+  /** @internal */
   _vc: VersionCounter = { v: 0 };
-  /** For views: the tensor whose storage this one aliases, and how to re-derive it from that base. */
+  /** @internal For views: the tensor whose storage this one aliases, and how to re-derive it from that base. */
   _base: Tensor | null = null;
+  /** @internal */
   _viewFn: ((base: Tensor) => Tensor) | null = null;
   grad: Tensor | null = null;
   grad_fn: Node | null = null;
+  /** @internal */
   _outIndex = 0;
+  /** @internal */
   private _hookList: ((g: Tensor) => Tensor | void)[] | null = null;
+  /** @internal */
   private _requiresGrad = false;
+  /** @internal */
   private _acc: AccumulateGrad | null = null;
+  /** @internal */
   _disposed = false;
 
   constructor(
@@ -38,7 +46,7 @@ export class Tensor {
     liveCount++;
   }
 
-  /** Hooks registered on a leaf (allocated on first use). */
+  /** @internal Hooks registered on a leaf (allocated on first use). */
   get _hooks(): ((g: Tensor) => Tensor | void)[] {
     return (this._hookList ??= []);
   }
@@ -128,15 +136,17 @@ export class Tensor {
     this._requiresGrad = v;
     return this;
   }
+  /** @internal */
   _setGradFn(node: Node, index: number): void {
     this.grad_fn = node;
     this._outIndex = index;
     this._requiresGrad = true;
   }
+  /** @internal */
   _accumulator(): AccumulateGrad {
     return (this._acc ??= new AccumulateGrad(this));
   }
-  /** Same payload, no autograd history; shares the version counter. */
+  /** @internal Same payload, no autograd history; shares the version counter. */
   _detachedAlias(): Tensor {
     const t = new Tensor(this._payload, this.shape, this.dtype, this.device);
     t._vc = this._vc;
@@ -169,7 +179,7 @@ export class Tensor {
   }
 
   // ---- host access ------------------------------------------------------
-  /** Contiguous host copy of the values (sync point on xla). */
+  /** @internal Contiguous host copy of the values (sync point on xla). */
   _host(): HostArray {
     return getBackend(this.device.type).toHost(this);
   }

@@ -1,5 +1,6 @@
 // The eager `cpu` device: runs each primitive's kernel immediately.
 import {
+  internals,
   numelOf,
   registerDevice,
   type AVal,
@@ -14,7 +15,7 @@ import { KERNELS, type Kernel } from "./kernels/index.js";
 import { dense, stridedCopy } from "./kernels/layout.js";
 import { contiguous, type Strided } from "./strided.js";
 
-const payload = (t: Tensor): Strided => t._payload as Strided;
+const payload = (t: Tensor): Strided => internals(t)._payload as Strided;
 
 export const cpuBackend: DeviceBackend = {
   type: "cpu",

@@ -1,5 +1,5 @@
 // torch.xla: sync, execution modes, metrics, diagnostics, StableHLO access.
-import { device, dtypeOf, fromHost, onOptimizerStep, type HostArray, type Tensor } from "@xlatorch/core";
+import { device, dtypeOf, fromHost, internals, onOptimizerStep, type HostArray, type Tensor } from "@xlatorch/core";
 import { parseModule, printModule } from "@xlatorch/stablehlo";
 import { syncAll, valueOf } from "./backend.js";
 import { graphCache } from "./execute.js";
@@ -71,7 +71,7 @@ export function get_stablehlo(...tensors: Tensor[]): string {
 export function run_stablehlo(text: string, ...args: Tensor[]): Tensor[] {
   const rt = getRuntime();
   const exe = rt.compile(parseModule(text));
-  const bufs = args.map((t) => rt.toDevice(t.cpu().contiguous()._host(), t.dtype.name, t.shape));
+  const bufs = args.map((t) => rt.toDevice(internals(t.cpu().contiguous())._host(), t.dtype.name, t.shape));
   return rt.execute(exe, bufs).map((b) => fromBuffer(rt.toHost(b), b.dtype, b.shape));
 }
 const fromBuffer = (h: HostArray, d: string, shape: readonly number[]) => fromHost(h, shape, dtypeOf(d), device("cpu"));

@@ -6,6 +6,7 @@ import {
   bind1,
   currentOp,
   int64,
+  internals,
   no_grad,
   P,
   registerDevice,
@@ -25,15 +26,17 @@ import { currentMode, nanCheckEnabled } from "./modes.js";
 import { getRuntime } from "./runtime_slot.js";
 import { cut, hint, materialize, noteWrite, readHost, record, willWrite } from "./trace.js";
 
-const payloadOf = (t: Tensor) => t._payload as XlaPayload;
+const payloadOf = (t: Tensor) => internals(t)._payload as XlaPayload;
 
 /** The current IR value of a tensor (views re-derived if their base was written). */
 export function valueOf(t: Tensor): LazyValue {
   const p = payloadOf(t);
-  if (t._base && p.seen !== t._vc.v) {
-    const fresh = no_grad(() => t._viewFn!(t._base!));
+  const ti = internals(t);
+  if (ti._base && p.seen !== ti._vc.v) {
+    const base = ti._base;
+    const fresh = no_grad(() => ti._viewFn!(base));
     p.value = payloadOf(fresh).value;
-    p.seen = t._vc.v;
+    p.seen = ti._vc.v;
   }
   return p.value;
 }
@@ -47,7 +50,7 @@ export const xlaBackend: DeviceBackend = {
     const node = makeNode(prim.name, ins, attrs, outs);
     record(node);
     if (currentMode() === "debug") afterDebugOp(node, ins);
-    const seen = prim.isView ? inputs[0]!._vc.v : 0;
+    const seen = prim.isView ? internals(inputs[0]!)._vc.v : 0;
     const ps: XlaPayload[] = new Array(outs.length);
     for (let i = 0; i < outs.length; i++) {
       const p = payload({ node, index: i });
@@ -71,20 +74,21 @@ export const xlaBackend: DeviceBackend = {
     hint(valueOf(t), -1);
   },
   willWrite(target: Tensor): void {
-    willWrite(payloadOf(target._base ?? target));
+    willWrite(payloadOf(internals(target)._base ?? target));
   },
   write(target: Tensor, value: Tensor): void {
     const v = valueOf(value);
-    if (!target._base) {
+    const ti = internals(target);
+    if (!ti._base) {
       const p = payloadOf(target);
       p.value = v;
       noteWrite(p);
       return;
     }
-    const base = target._base;
+    const base = ti._base;
     no_grad(() => {
       const iota = bind1(P.iota!, [], { shape: [base.numel()], dim: 0, dtype: int64 }, base.device);
-      const positions = target._viewFn!(iota.reshape([...base.shape]));
+      const positions = ti._viewFn!(iota.reshape([...base.shape]));
       const flat = bind1(P.scatter!, [base.reshape(-1), positions.reshape(-1, 1), value.reshape(-1)], { reduce: "none" });
       const p = payloadOf(base);
       p.value = valueOf(flat.reshape([...base.shape]));

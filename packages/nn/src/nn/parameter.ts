@@ -1,5 +1,5 @@
 // torch.nn.Parameter: a Tensor that a Module registers as a parameter.
-import { Tensor, empty, formatTensor, no_grad, TorchTypeError } from "@xlatorch/core";
+import { Tensor, empty, formatTensor, internals, no_grad, TorchTypeError } from "@xlatorch/core";
 import { parseArgs, type Args } from "./args.js";
 
 export class Parameter extends Tensor {
@@ -12,8 +12,8 @@ export class Parameter extends Tensor {
     const { requires_grad } = parseArgs("Parameter", args, ["requires_grad"], { requires_grad: true });
     const d = data ?? no_grad(() => empty(0));
     if (!(d instanceof Tensor)) throw new TorchTypeError(`Parameter(): argument 'data' must be Tensor, not ${typeof d}`);
-    super(d._payload, d.shape, d.dtype, d.device);
-    this._vc = d._vc;
+    super(internals(d)._payload, d.shape, d.dtype, d.device);
+    internals(this)._vc = internals(d)._vc;
     this.requires_grad_(requires_grad);
   }
 

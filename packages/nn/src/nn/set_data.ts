@@ -1,7 +1,7 @@
 // `param.data = value` (PyTorch's Variable.set_data), used by Module.to()/_apply
 // so that parameters keep their identity (optimizers hold them) while their
 // values, dtype and device change.
-import { Tensor, type DType, type Device } from "@xlatorch/core";
+import { internals, Tensor, type DType, type Device } from "@xlatorch/core";
 
 interface Writable {
   _payload: unknown;
@@ -21,7 +21,7 @@ export function setData(t: Tensor, value: Tensor): void {
   // The tensor aliases value's payload (as set_data shares storage) and keeps
   // its own version counter and autograd state, as in PyTorch.
   const w = t as unknown as Writable;
-  w._payload = value._payload;
+  w._payload = internals(value)._payload;
   w.shape = value.shape;
   w.dtype = value.dtype;
   w.device = value.device;

@@ -11,6 +11,7 @@ import {
   dtypeOf,
   fromHost,
   int64,
+  internals,
   isContiguous,
   no_grad,
   numelOf,
@@ -211,12 +212,12 @@ function makeTensors(host: HostArray, dtype: DType, len: number, recs: TensorRec
   let make: (t: TensorRec) => Tensor;
   if (recs.every((t) => whole(t) && t.shape.join() === recs[0]!.shape.join())) {
     const base = fromHost(host, recs[0]!.shape, dtype, dev);
-    make = () => base._detachedAlias();
+    make = () => internals(base)._detachedAlias();
   } else if (dev.type === "cpu") {
     const vc = { v: 0 };
     make = (t) => {
       const v = new Tensor({ data: host, offset: t.offset, strides: [...t.stride] } satisfies Strided, t.shape, dtype, dev);
-      v._vc = vc;
+      internals(v)._vc = vc;
       return v;
     };
   } else {
@@ -237,10 +238,11 @@ function makeTensors(host: HostArray, dtype: DType, len: number, recs: TensorRec
           .reshape(-1)
           .index_select(0, fromHost(positions, [positions.length], int64, b.device))
           .reshape([...t.shape]);
-      const v = new Tensor(no_grad(() => viewFn(base))._payload, t.shape, dtype, dev);
-      v._vc = base._vc;
-      v._base = base;
-      v._viewFn = viewFn;
+      const v = new Tensor(internals(no_grad(() => viewFn(base)))._payload, t.shape, dtype, dev);
+      const vi = internals(v);
+      vi._vc = internals(base)._vc;
+      vi._base = base;
+      vi._viewFn = viewFn;
       return v;
     };
   }

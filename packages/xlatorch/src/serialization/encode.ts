@@ -15,6 +15,7 @@ import {
   TorchTypeError,
   contiguousStrides,
   getBackend,
+  internals,
   isContiguous,
   numelOf,
   type HostArray,
@@ -42,7 +43,7 @@ export function encodeObject(obj: unknown): CheckpointRec {
     else if (v instanceof DType) values.push({ kind: Kind.DType, text: v.name });
     else if (v instanceof Device) values.push({ kind: Kind.Device, text: v.toString() });
     else if (v instanceof Tensor) {
-      if (v._disposed) throw new TorchTypeError(`torch.save: the tensor at ${path} was disposed`);
+      if (internals(v)._disposed) throw new TorchTypeError(`torch.save: the tensor at ${path} was disposed`);
       const rec: ValueRec = { kind: Kind.Tensor };
       values.push(rec);
       tensors.push([v, rec]);
@@ -111,7 +112,7 @@ function planStorages(tensors: [Tensor, ValueRec][]): StorageRec[] {
   // One sync for all lazy tensors, rather than one per read.
   for (const [type, ts] of groupBy(tensors, ([t]) => t.device.type)) if (type !== "cpu") getBackend(type).sync?.(ts.map(([t]) => t));
   // Group by memory: the host array on cpu, the payload elsewhere.
-  const groups = groupBy(tensors, ([t]) => (t.device.type === "cpu" ? (t._payload as Strided).data : t._payload));
+  const groups = groupBy(tensors, ([t]) => (t.device.type === "cpu" ? (internals(t)._payload as Strided).data : internals(t)._payload));
 
   const storages: StorageRec[] = [];
   const meta = (t: Tensor, storage: number, offset: number, stride: number[]): TensorRec => ({
@@ -132,7 +133,7 @@ function planStorages(tensors: [Tensor, ValueRec][]): StorageRec[] {
   };
 
   for (const members of groups.values()) {
-    const byPayload = groupBy(members, ([t]) => t._payload);
+    const byPayload = groupBy(members, ([t]) => internals(t)._payload);
     const views = [...byPayload.values()].filter((g) => g[0]![0].numel() > 0);
     if (byPayload.size === 1 || views.length < 2 || !saveSharedSpan(views, storages, meta)) {
       for (const g of byPayload.values()) saveContiguous(g);
@@ -146,10 +147,10 @@ function planStorages(tensors: [Tensor, ValueRec][]): StorageRec[] {
 /** Contiguous values of t: a view of the array when already contiguous on cpu, else a copy (a sync point on xla). */
 function hostValues(t: Tensor): HostArray {
   if (t.device.type === "cpu") {
-    const p = t._payload as Strided;
+    const p = internals(t)._payload as Strided;
     if (isContiguous(t.shape, p.strides)) return p.data.subarray(p.offset, p.offset + t.numel()) as HostArray;
   }
-  return t._host();
+  return internals(t)._host();
 }
 
 /** cpu views of one array: saves the span they cover once, if it is no larger than their elements together. */
@@ -163,7 +164,7 @@ function saveSharedSpan(
     total = 0;
   for (const g of views) {
     const t = g[0]![0],
-      p = t._payload as Strided;
+      p = internals(t)._payload as Strided;
     let a = p.offset,
       b = p.offset;
     t.shape.forEach((n, d) => {
@@ -177,10 +178,10 @@ function saveSharedSpan(
   }
   if (hi - lo > total) return false;
   const t0 = views[0]![0]![0];
-  const data = (t0._payload as Strided).data.subarray(lo, hi) as HostArray;
+  const data = (internals(t0)._payload as Strided).data.subarray(lo, hi) as HostArray;
   storages.push({ dtype: t0.dtype.name, data: bytesOf(data) });
   for (const g of views) {
-    const p = g[0]![0]._payload as Strided;
+    const p = internals(g[0]![0])._payload as Strided;
     for (const [m, rec] of g) rec.tensor = meta(m, storages.length - 1, p.offset - lo, [...p.strides]);
   }
   return true;
