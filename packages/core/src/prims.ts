@@ -5,10 +5,10 @@ import { definePrimitive, type AVal, type Primitive } from "./primitive.js";
 import { numelOf } from "./shape.js";
 
 const same = (ins: readonly AVal[]): AVal[] => [{ shape: ins[0]!.shape, dtype: ins[0]!.dtype }];
-/** The shape of operands `from..`: the first that is not 0-d (see Primitive.scalarOperands). */
-function elementwiseShape(ins: readonly AVal[], from = 0): AVal["shape"] {
-  for (let i = from; i < ins.length; i++) if (ins[i]!.shape.length !== 0) return ins[i]!.shape;
-  return ins[from]!.shape;
+/** The output shape of an elementwise primitive: its first operand that is not 0-d (see Primitive.scalarOperands). */
+function elementwiseShape(ins: readonly AVal[]): AVal["shape"] {
+  for (let i = 0; i < ins.length; i++) if (ins[i]!.shape.length !== 0) return ins[i]!.shape;
+  return ins[0]!.shape;
 }
 const sameBinary = (ins: readonly AVal[]): AVal[] => [{ shape: elementwiseShape(ins), dtype: ins[0]!.dtype }];
 
