@@ -5,6 +5,7 @@
 // corrupted, foreign or other-version file is an EntryError, never a wrong
 // payload.
 import * as flatbuffers from "flatbuffers";
+import { CheckedReader, type Tbl } from "../checked_reader.js";
 import { fileCrc } from "../file_crc.js";
 
 export const ENTRY_IDENTIFIER = "XLCC";
@@ -49,8 +50,8 @@ export function writeEntry(e: EntryRec, version: number = ENTRY_FORMAT_VERSION):
   b.addFieldInt32(SLOT.crc, 0, null); // always written; filled in below
   b.finish(b.endObject(), ENTRY_IDENTIFIER);
   const bytes = b.asUint8Array().slice();
-  const r = new Reader(bytes);
-  const at = r.field(r.root(), SLOT.crc, 4);
+  const r = reader(bytes);
+  const at = r.field(r.table(r.bb.readUint32(0)), SLOT.crc, 4);
   new DataView(bytes.buffer, bytes.byteOffset).setUint32(at, fileCrc(bytes, at), true);
   return bytes;
 }
@@ -63,10 +64,9 @@ export function readEntry(bytes: Uint8Array, key: string): EntryRec {
   if (bytes.length < 8 || String.fromCharCode(...bytes.subarray(4, 8)) !== ENTRY_IDENTIFIER) {
     throw new EntryError("foreign", `not an xlatorch compile cache entry (file identifier "${ENTRY_IDENTIFIER}" expected at bytes 4-7)`);
   }
-  const r = new Reader(bytes);
-  const root = r.root();
-  const vp = r.field(root, SLOT.version, 4);
-  const version = vp ? r.bb.readUint32(vp) : 0;
+  const r = reader(bytes);
+  const root = r.table(r.bb.readUint32(0));
+  const version = r.u32(root, SLOT.version);
   if (version !== ENTRY_FORMAT_VERSION) {
     throw new EntryError("version", `the entry has format version ${version}; this xlatorch reads version ${ENTRY_FORMAT_VERSION}`);
   }
@@ -77,70 +77,23 @@ export function readEntry(bytes: Uint8Array, key: string): EntryRec {
   if (stored !== computed)
     throw new EntryError("corrupt", `its CRC-32 is ${hex(computed)}, but ${hex(stored)} was written (corrupted or truncated)`);
   const rec: EntryRec = {
-    key: r.str(root, SLOT.key),
-    platform: r.str(root, SLOT.platform),
-    identity: r.str(root, SLOT.identity),
-    payload: r.bytesField(root, SLOT.payload),
+    key: r.str(root, SLOT.key) ?? corrupt("the entry has no key"),
+    platform: r.str(root, SLOT.platform) ?? corrupt("the entry has no platform"),
+    identity: r.str(root, SLOT.identity) ?? corrupt("the entry has no identity"),
+    payload: payloadOf(r, root),
   };
   if (rec.key !== key)
     throw new EntryError("key", `the entry holds key ${rec.key.slice(0, 16)}..., not ${key.slice(0, 16)}... (a file copied or renamed)`);
   return rec;
 }
 
-const hex = (x: number) => `0x${x.toString(16).padStart(8, "0")}`;
-
-/** Bounds-checked reads of the root table. */
-class Reader {
-  readonly bb: flatbuffers.ByteBuffer;
-  private readonly decoder = new TextDecoder("utf-8", { fatal: true });
-  constructor(readonly bytes: Uint8Array) {
-    this.bb = new flatbuffers.ByteBuffer(bytes);
-  }
-  private need(pos: number, len: number, what: string): void {
-    if (!(Number.isInteger(pos) && pos >= 0 && len >= 0 && pos + len <= this.bytes.length)) {
-      throw new EntryError("corrupt", `${what} at byte ${pos} runs past the end (${this.bytes.length} bytes; truncated or corrupted)`);
-    }
-  }
-  root(): { pos: number; vt: number; vtSize: number } {
-    this.need(0, 4, "root offset");
-    const pos = this.bb.readUint32(0);
-    this.need(pos, 4, "table");
-    const vt = pos - this.bb.readInt32(pos);
-    this.need(vt, 4, "vtable");
-    const vtSize = this.bb.readUint16(vt),
-      size = this.bb.readUint16(vt + 2);
-    this.need(vt, vtSize, "vtable");
-    this.need(pos, size, "table");
-    return { pos, vt, vtSize };
-  }
-  /** Absolute position of a field of `size` bytes, or 0 when absent. */
-  field(t: { pos: number; vt: number; vtSize: number }, slot: number, size: number): number {
-    const vo = 4 + 2 * slot;
-    if (vo + 2 > t.vtSize) return 0;
-    const o = this.bb.readUint16(t.vt + vo);
-    if (!o) return 0;
-    this.need(t.pos + o, size, "field");
-    return t.pos + o;
-  }
-  private vector(t: { pos: number; vt: number; vtSize: number }, slot: number, what: string): [number, number] {
-    const p = this.field(t, slot, 4);
-    if (!p) throw new EntryError("corrupt", `the entry has no ${what}`);
-    const v = p + this.bb.readUint32(p);
-    this.need(v, 4, what);
-    const n = this.bb.readUint32(v);
-    this.need(v + 4, n, what);
-    return [v + 4, n];
-  }
-  str(t: { pos: number; vt: number; vtSize: number }, slot: number): string {
-    const [s, n] = this.vector(t, slot, "string");
-    try {
-      return this.decoder.decode(this.bytes.subarray(s, s + n));
-    } catch {
-      throw new EntryError("corrupt", `invalid UTF-8 in a string at byte ${s}`);
-    }
-  }
-  bytesField(t: { pos: number; vt: number; vtSize: number }, slot: number): Uint8Array {
-    const [s, n] = this.vector(t, slot, "payload");
-    return this.bytes.subarray(s, s + n);
-  }
+const corrupt = (what: string): never => {
+  throw new EntryError("corrupt", `${what} (truncated or corrupted)`);
+};
+const reader = (bytes: Uint8Array) => new CheckedReader(bytes, corrupt);
+function payloadOf(r: CheckedReader, root: Tbl): Uint8Array {
+  const [at, n] = r.vector(root, SLOT.payload, 1) ?? corrupt("the entry has no payload");
+  return r.bytes.subarray(at, at + n);
 }
+
+const hex = (x: number) => `0x${x.toString(16).padStart(8, "0")}`;
