@@ -1,8 +1,44 @@
 // torch.nn.functional (`import { nn } from ...; const F = nn.functional`).
 // Every function is a composition of core ops: no kernels of its own.
 export { linear, bilinear } from "./linear.js";
-export { relu, leaky_relu, gelu, silu, tanh, sigmoid, softmax, log_softmax, softmin } from "./activation.js";
-export { dropout } from "./dropout.js";
+export {
+  relu,
+  relu_,
+  leaky_relu,
+  leaky_relu_,
+  gelu,
+  silu,
+  tanh,
+  sigmoid,
+  softmax,
+  log_softmax,
+  softmin,
+  elu,
+  elu_,
+  selu,
+  selu_,
+  celu,
+  celu_,
+  prelu,
+  rrelu,
+  rrelu_,
+  glu,
+  hardtanh,
+  hardtanh_,
+  relu6,
+  hardswish,
+  hardsigmoid,
+  logsigmoid,
+  mish,
+  softplus,
+  softsign,
+  softshrink,
+  hardshrink,
+  tanhshrink,
+  threshold,
+  threshold_,
+} from "./activation.js";
+export { dropout, alpha_dropout, feature_alpha_dropout } from "./dropout.js";
 export {
   nll_loss,
   cross_entropy,
@@ -11,8 +47,23 @@ export {
   smooth_l1_loss,
   binary_cross_entropy,
   binary_cross_entropy_with_logits,
+  kl_div,
+  huber_loss,
+  margin_ranking_loss,
+  hinge_embedding_loss,
+  soft_margin_loss,
+  cosine_embedding_loss,
+  multi_margin_loss,
+  multilabel_margin_loss,
+  multilabel_soft_margin_loss,
+  triplet_margin_loss,
+  triplet_margin_with_distance_loss,
+  gaussian_nll_loss,
+  poisson_nll_loss,
 } from "./loss.js";
-export { layer_norm, batch_norm, normalize } from "./normalization.js";
+export { layer_norm, batch_norm, normalize, group_norm, instance_norm, local_response_norm } from "./normalization.js";
+export { cosine_similarity, pairwise_distance, pdist } from "./distance.js";
+export { pixel_shuffle, pixel_unshuffle, interpolate, upsample, upsample_nearest, upsample_bilinear } from "./vision.js";
 export { embedding, one_hot } from "./sparse.js";
 export { pad } from "./padding.js";
 export { conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d, conv_transpose3d, unfold, fold } from "./conv.js";
@@ -33,3 +84,5 @@ export {
   adaptive_max_pool3d,
 } from "./pooling.js";
 export { dropout1d, dropout2d, dropout3d } from "./dropout2d.js";
+export { scaled_dot_product_attention, multi_head_attention_forward } from "./attention.js";
+export { embedding_bag } from "./embedding_bag.js";

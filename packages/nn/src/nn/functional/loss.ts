@@ -1,7 +1,9 @@
 // Losses, following ATen's definitions (PyTorch 1.13) step by step.
-import { Tensor, where, TorchError } from "@xlatorch/core";
+import { Tensor, where, TorchError, arange, bool, int64, minimum, no_grad } from "@xlatorch/core";
 import { parseArgs, type Args, type Reduction } from "../args.js";
-import { log_softmax } from "./activation.js";
+import { log_softmax, logsigmoid } from "./activation.js";
+import { pairwise_distance } from "./distance.js";
+import { pyFloat } from "../repr.js";
 import { applyReduction, checkReduction, legacyReduction } from "./reduction.js";
 
 type Legacy = { size_average?: boolean | null; reduce?: boolean | null; reduction?: Reduction };
@@ -197,4 +199,336 @@ export function binary_cross_entropy_with_logits(
   }
   if (o.weight) loss = loss.mul(o.weight);
   return applyReduction(loss, legacyReduction(o.size_average, o.reduce, o.reduction));
+}
+
+// ---------------------------------------------------------------------------
+// The remaining losses of torch.nn.functional, each as ATen (or functional.py)
+// computes it in PyTorch 1.13.
+
+type LegacyArgs = Args<[size_average: boolean | null, reduce: boolean | null, reduction: Reduction], Legacy>;
+const legacyOf = (o: Legacy & { reduction: string }): string => legacyReduction(o.size_average, o.reduce, o.reduction);
+
+type KlKw = Legacy & { log_target?: boolean; reduction?: Reduction | "batchmean" };
+/** kl_div: target * (log(target) - input) (xlogy form), or exp(target) * (target - input) with log_target; 'batchmean' divides the sum by input.size(0). */
+export function kl_div(
+  input: Tensor,
+  target: Tensor,
+  ...args: Args<[size_average: boolean | null, reduce: boolean | null, reduction: Reduction | "batchmean", log_target: boolean], KlKw>
+): Tensor {
+  const o = parseArgs("kl_div", args, ["size_average", "reduce", "reduction", "log_target"], { reduction: "mean", log_target: false });
+  let reduction: string;
+  if ((o.size_average ?? null) !== null || (o.reduce ?? null) !== null) reduction = legacyReduction(o.size_average, o.reduce, "mean");
+  else reduction = o.reduction === "batchmean" ? "sum" : checkReduction(o.reduction);
+  const loss = o.log_target ? target.exp().mul(target.sub(input)) : target.xlogy(target).sub(target.mul(input));
+  const reduced = applyReduction(loss, reduction);
+  return o.reduction === "batchmean" && input.ndim !== 0 ? reduced.div(input.shape[0]!) : reduced;
+}
+
+/** huber_loss: 0.5 z^2 where z = |input - target| < delta, else delta (z - 0.5 delta); input and target broadcast. */
+export function huber_loss(
+  input: Tensor,
+  target: Tensor,
+  ...args: Args<[reduction: Reduction, delta: number], { reduction?: Reduction; delta?: number }>
+): Tensor {
+  const o = parseArgs("huber_loss", args, ["reduction", "delta"], { reduction: "mean", delta: 1 });
+  const reduction = checkReduction(o.reduction);
+  if (!(o.delta > 0)) throw new TorchError("huber_loss does not support non-positive values for delta.");
+  const z = input.sub(target).abs();
+  const loss = where(z.lt(o.delta), z.mul(0.5).mul(z), z.sub(0.5 * o.delta).mul(o.delta));
+  return applyReduction(loss, reduction);
+}
+
+type MarginKw = Legacy & { margin?: number };
+type MarginArgs = Args<[margin: number, size_average: boolean | null, reduce: boolean | null, reduction: Reduction], MarginKw>;
+
+/** margin_ranking_loss: max(0, -target * (input1 - input2) + margin). */
+export function margin_ranking_loss(input1: Tensor, input2: Tensor, target: Tensor, ...args: MarginArgs): Tensor {
+  const o = parseArgs("margin_ranking_loss", args, ["margin", "size_average", "reduce", "reduction"], { margin: 0, reduction: "mean" });
+  const reduction = legacyOf(o);
+  if (input1.ndim !== input2.ndim || input1.ndim !== target.ndim) {
+    throw new TorchError(
+      `margin_ranking_loss : All input tensors should have same dimension but got sizes: input1: torch.Size([${input1.shape.join(", ")}]), input2: torch.Size([${input2.shape.join(", ")}]), target: torch.Size([${target.shape.join(", ")}]) `,
+    );
+  }
+  return applyReduction(target.neg().mul(input1.sub(input2)).add(o.margin).clamp_min(0), reduction);
+}
+
+/** hinge_embedding_loss: x where target != -1, plus max(0, margin - x) where target != 1. */
+export function hinge_embedding_loss(
+  input: Tensor,
+  target: Tensor,
+  ...args: Args<[margin: number, size_average: boolean | null, reduce: boolean | null, reduction: Reduction], MarginKw>
+): Tensor {
+  const o = parseArgs("hinge_embedding_loss", args, ["margin", "size_average", "reduce", "reduction"], { margin: 1, reduction: "mean" });
+  const reduction = legacyOf(o);
+  const marginClamp = input.neg().add(o.margin).clamp_min(0);
+  const outMargin = where(target.ne(1), marginClamp, 0);
+  const outSelf = where(target.ne(-1), input, 0);
+  return applyReduction(outMargin.add(outSelf), reduction);
+}
+
+/** soft_margin_loss: log(1 + exp(-target * input)). */
+export function soft_margin_loss(input: Tensor, target: Tensor, ...args: LegacyArgs): Tensor {
+  const o = parseArgs("soft_margin_loss", args, ["size_average", "reduce", "reduction"], { reduction: "mean" });
+  const reduction = legacyOf(o);
+  return applyReduction(input.neg().mul(target).exp().log1p(), reduction);
+}
+
+/** cosine_embedding_loss: 1 - cos where target == 1, max(0, cos - margin) where target == -1 (ATen's EPSILON 1e-12 in the norms). */
+export function cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor, ...args: MarginArgs): Tensor {
+  const o = parseArgs("cosine_embedding_loss", args, ["margin", "size_average", "reduce", "reduction"], { margin: 0, reduction: "mean" });
+  const reduction = legacyOf(o);
+  const td = target.ndim;
+  if (td !== 1 && td !== 0) throw new TorchError("0D or 1D target tensor expected, multi-target not supported");
+  const sizes = `[${input1.shape.join(", ")}] and [${input2.shape.join(", ")}]`;
+  if (td === 1 && (input1.ndim !== 2 || input2.ndim !== 2))
+    throw new TorchError(`1D target tensor expects 2D input tensors, but found inputs with sizes ${sizes}.`);
+  if (td === 0 && (input1.ndim !== 1 || input2.ndim !== 1))
+    throw new TorchError(`0D target tensor expects 1D input tensors, but found inputs with sizes ${sizes}.`);
+  const EPSILON = 1e-12;
+  const prodSum = input1.mul(input2).sum(td);
+  const mag1 = input1.mul(input1).sum(td).add(EPSILON);
+  const mag2 = input2.mul(input2).sum(td).add(EPSILON);
+  const cos = prodSum.div(mag1.mul(mag2).sqrt());
+  const pos = cos.neg().add(1);
+  const neg = cos.sub(o.margin).clamp_min(0);
+  const out = where(target.eq(1), pos, 0).add(where(target.eq(-1), neg, 0));
+  return applyReduction(out, reduction);
+}
+
+type MultiMarginKw = Legacy & { p?: number; margin?: number; weight?: Tensor | null };
+/**
+ * multi_margin_loss: per sample sum over classes d != y of max(0, margin - x[y] + x[d])^p
+ * (times weight[y]) divided by the number of classes.
+ */
+export function multi_margin_loss(
+  input: Tensor,
+  target: Tensor,
+  ...args: Args<
+    [p: number, margin: number, weight: Tensor | null, size_average: boolean | null, reduce: boolean | null, reduction: Reduction],
+    MultiMarginKw
+  >
+): Tensor {
+  const o = parseArgs("multi_margin_loss", args, ["p", "margin", "weight", "size_average", "reduce", "reduction"], {
+    p: 1,
+    margin: 1,
+    weight: null,
+    reduction: "mean",
+  });
+  const reduction = legacyOf(o);
+  if (o.p !== 1 && o.p !== 2) throw new TorchError("only p == 1 and p == 2 supported");
+  const weight: Tensor | null = o.weight ?? null;
+  if (weight && weight.ndim !== 1) throw new TorchError("weight must be one-dimensional");
+  const nd = input.ndim;
+  if (!((nd === 2 && input.shape[1] !== 0) || (nd === 1 && input.shape[0] !== 0) || nd === 0))
+    throw new TorchError(`Expected non-empty vector or matrix with optional 0-dim batch size, but got: [${input.shape.join(", ")}]`);
+  const x = nd === 2 ? input : input.reshape([1, -1]);
+  const [N, C] = [x.shape[0]!, x.shape[1]!];
+  if (target.ndim > 1 || target.numel() !== N) throw new TorchError(`inconsistent target size, got: [${target.shape.join(", ")}]`);
+  if (weight && weight.numel() !== C)
+    throw new TorchError(`inconsistent weight size, expected [${C}] but got [${weight.shape.join(", ")}]`);
+  const t = target.reshape([N, 1]);
+  checkClassRange(t, C, "target out of range");
+  const xt = x.gather(1, t);
+  const z = xt.neg().add(o.margin).add(x);
+  let h = where(z.gt(0), o.p === 1 ? z : z.mul(z), 0);
+  if (weight) h = h.mul(weight.index_select(0, t.reshape(-1)).reshape([N, 1]));
+  const isTarget = arangeLike(x, C).eq(t);
+  const perSample = where(isTarget, 0, h).sum(1).div(C);
+  if (reduction === "none") return target.ndim === 0 ? perSample.reshape([]) : perSample;
+  return reduction === "sum" ? perSample.sum() : perSample.mean();
+}
+
+/** 0..n-1 as int64 on x's device, shaped [1, n] to broadcast along the class dim. */
+function arangeLike(x: Tensor, n: number): Tensor {
+  return arange(n, { device: x.device }).reshape([1, n]);
+}
+
+/** Class indices must lie in [0, C) (ATen checks each while looping; here one reduction, read once). */
+function checkClassRange(t: Tensor, C: number, message: string): void {
+  if (t.numel() === 0) return;
+  if (t.dtype.is_floating_point || t.dtype === bool) throw new TorchError(`expected scalar type Long but found ${t.dtype.scalarName}`);
+  const bad = t.lt(0).logical_or(t.ge(C)).any();
+  if (bad.item()) throw new TorchError(message);
+}
+
+/**
+ * multilabel_margin_loss: target rows hold class indices ended by the first -1;
+ * per sample sum over listed classes j and unlisted classes k of
+ * max(0, 1 - (x[j] - x[k])), divided by the number of classes.
+ */
+export function multilabel_margin_loss(input: Tensor, target: Tensor, ...args: LegacyArgs): Tensor {
+  const o = parseArgs("multilabel_margin_loss", args, ["size_average", "reduce", "reduction"], { reduction: "mean" });
+  const reduction = legacyOf(o);
+  const nd = input.ndim;
+  if (!((nd === 2 && input.shape[1] !== 0) || (nd === 1 && input.shape[0] !== 0) || nd === 0))
+    throw new TorchError(`Expected non-empty vector or matrix with optional 0-dim batch size, but got: [${input.shape.join(", ")}]`);
+  if (nd <= 1 ? target.ndim > 1 || target.numel() !== input.numel() : target.ndim !== 2 || target.shape.join() !== input.shape.join())
+    throw new TorchError(`inconsistent target size: [${target.shape.join(", ")}] for input of size: [${input.shape.join(", ")}]`);
+  const x = nd === 2 ? input : input.reshape([1, -1]);
+  const [N, C] = [x.shape[0]!, x.shape[1]!];
+  const t = target.reshape([N, C]);
+  // listed: the entries before the first -1 of each row
+  const listed = t.ne(-1).to(int64).cumprod(1).to(bool);
+  checkClassRange(t.masked_select(listed), C, `target index out of range`);
+  const safe = t.masked_fill(listed.logical_not(), 0);
+  const isTarget = one_hot_rows(safe, listed, C);
+  const xt = x.gather(1, safe); // [N, J]
+  const z = xt.neg().add(1).unsqueeze(2).add(x.unsqueeze(1)); // [N, J, C]: 1 - x[j] + x[k]
+  const keep = listed.unsqueeze(2).logical_and(isTarget.logical_not().unsqueeze(1));
+  const perSample = where(keep.logical_and(z.gt(0)), z, 0)
+    .sum([1, 2])
+    .div(C);
+  if (reduction === "none") return nd <= 1 ? perSample.reshape([]) : perSample;
+  return reduction === "sum" ? perSample.sum() : perSample.mean();
+}
+
+/** [N, C] booleans: class k is listed in row n. */
+function one_hot_rows(safe: Tensor, listed: Tensor, C: number): Tensor {
+  const hits = safe.unsqueeze(2).eq(arange(C, { device: safe.device }).reshape([1, 1, C])); // [N, J, C]
+  return hits.logical_and(listed.unsqueeze(2)).any(1);
+}
+
+/** multilabel_soft_margin_loss: -(t log sigmoid(x) + (1 - t) log sigmoid(-x)), weighted, averaged over classes. */
+export function multilabel_soft_margin_loss(
+  input: Tensor,
+  target: Tensor,
+  ...args: Args<[weight: Tensor | null, size_average: boolean | null, reduce: boolean | null, reduction: Reduction], BceKw>
+): Tensor {
+  const o = parseArgs("multilabel_soft_margin_loss", args, ["weight", "size_average", "reduce", "reduction"], {
+    weight: null,
+    reduction: "mean",
+  });
+  const reduction = legacyOf(o);
+  let loss = target
+    .mul(logsigmoid(input))
+    .add(target.neg().add(1).mul(logsigmoid(input.neg())))
+    .neg();
+  if (o.weight) loss = loss.mul(o.weight);
+  const classDim = input.ndim - 1;
+  const C = input.shape[classDim]!;
+  loss = loss.sum(classDim).div(C);
+  if (reduction === "none") return loss;
+  if (reduction === "mean") return loss.mean();
+  if (reduction === "sum") return loss.sum();
+  throw new TorchError(`${reduction} is not valid`);
+}
+
+type TripletKw = Legacy & { margin?: number; p?: number; eps?: number; swap?: boolean };
+/** triplet_margin_loss: max(0, margin + d(a, p) - d(a, n)) with pairwise_distance (d(p, n) too when swap). */
+export function triplet_margin_loss(
+  anchor: Tensor,
+  positive: Tensor,
+  negative: Tensor,
+  ...args: Args<
+    [margin: number, p: number, eps: number, swap: boolean, size_average: boolean | null, reduce: boolean | null, reduction: Reduction],
+    TripletKw
+  >
+): Tensor {
+  const o = parseArgs("triplet_margin_loss", args, ["margin", "p", "eps", "swap", "size_average", "reduce", "reduction"], {
+    margin: 1,
+    p: 2,
+    eps: 1e-6,
+    swap: false,
+    reduction: "mean",
+  });
+  const reduction = legacyOf(o);
+  const [a, p, n] = [anchor.ndim, positive.ndim, negative.ndim];
+  if (a !== p || p !== n) throw new TorchError(`All inputs should have same dimension but got ${a}D, ${p}D and ${n}D inputs.`);
+  const dist = (x: Tensor, y: Tensor) => pairwise_distance(x, y, o.p, o.eps);
+  const dPos = dist(anchor, positive);
+  let dNeg = dist(anchor, negative);
+  if (o.swap) dNeg = dNeg.minimum(dist(positive, negative));
+  return applyReduction(dPos.add(o.margin).sub(dNeg).clamp_min(0), reduction);
+}
+
+type DistanceFn = (x1: Tensor, x2: Tensor) => Tensor;
+/** triplet_margin_with_distance_loss (keyword-only options): any distance function, pairwise_distance by default. */
+export function triplet_margin_with_distance_loss(
+  anchor: Tensor,
+  positive: Tensor,
+  negative: Tensor,
+  ...args: [] | [{ distance_function?: DistanceFn | null; margin?: number; swap?: boolean; reduction?: Reduction }]
+): Tensor {
+  const o = parseArgs("triplet_margin_with_distance_loss", args, [], {
+    distance_function: null,
+    margin: 1,
+    swap: false,
+    reduction: "mean",
+  }) as { distance_function: DistanceFn | null; margin: number; swap: boolean; reduction: string };
+  const reduction = checkReduction(o.reduction);
+  if (!(o.margin > 0))
+    throw new TorchError(`TripletMarginWithDistanceLoss: expected margin to be greater than 0, got ${pyFloat(o.margin)} instead`);
+  const [a, p, n] = [anchor.ndim, positive.ndim, negative.ndim];
+  if (a !== p || p !== n) {
+    throw new TorchError(
+      `The anchor, positive, and negative tensors are expected to have the same number of dimensions, but got: anchor ${a}D, positive ${p}D, and negative ${n}D inputs`,
+    );
+  }
+  const dist: DistanceFn = o.distance_function ?? ((x, y) => pairwise_distance(x, y));
+  const dPos = dist(anchor, positive);
+  let dNeg = dist(anchor, negative);
+  if (o.swap) dNeg = minimum(dNeg, dist(positive, negative));
+  const out = dPos.sub(dNeg).add(o.margin).clamp_min(0);
+  return reduction === "mean" ? out.mean() : reduction === "sum" ? out.sum() : out;
+}
+
+/** gaussian_nll_loss: 0.5 (log(max(var, eps)) + (input - target)^2 / max(var, eps)) (+ 0.5 log(2 pi) when full). */
+export function gaussian_nll_loss(
+  input: Tensor,
+  target: Tensor,
+  variance: Tensor,
+  ...args: Args<[full: boolean, eps: number, reduction: Reduction], { full?: boolean; eps?: number; reduction?: Reduction }>
+): Tensor {
+  const o = parseArgs("gaussian_nll_loss", args, ["full", "eps", "reduction"], { full: false, eps: 1e-6, reduction: "mean" });
+  let v = variance;
+  if (v.shape.join() !== input.shape.join() || v.ndim !== input.ndim) {
+    const lead = input.shape.slice(0, -1);
+    if (lead.join() === v.shape.join() && lead.length === v.ndim) v = v.unsqueeze(-1);
+    else if (lead.join() === v.shape.slice(0, -1).join() && lead.length === v.ndim - 1 && v.shape[v.ndim - 1] === 1) {
+      // homoscedastic: broadcasts along the last dim
+    } else throw new TorchError("var is of incorrect size");
+  }
+  if (o.reduction !== "none" && o.reduction !== "mean" && o.reduction !== "sum") throw new TorchError(`${o.reduction} is not valid`);
+  if (v.lt(0).any().item()) throw new TorchError("var has negative entry/entries");
+  // PyTorch clamps a clone under no_grad: the clamped entries still pass their gradient to var
+  const vc = v.clone();
+  no_grad(() => vc.clamp_(o.eps));
+  let loss = vc.log().add(input.sub(target).pow(2).div(vc)).mul(0.5);
+  if (o.full) loss = loss.add(0.5 * Math.log(2 * Math.PI));
+  return o.reduction === "mean" ? loss.mean() : o.reduction === "sum" ? loss.sum() : loss;
+}
+
+type PoissonKw = Legacy & { log_input?: boolean; full?: boolean; eps?: number };
+/** poisson_nll_loss: exp(input) - target * input (log_input), else input - target * log(input + eps); Stirling's term when full. */
+export function poisson_nll_loss(
+  input: Tensor,
+  target: Tensor,
+  ...args: Args<
+    [log_input: boolean, full: boolean, size_average: boolean | null, eps: number, reduce: boolean | null, reduction: Reduction],
+    PoissonKw
+  >
+): Tensor {
+  const o = parseArgs("poisson_nll_loss", args, ["log_input", "full", "size_average", "eps", "reduce", "reduction"], {
+    log_input: true,
+    full: false,
+    eps: 1e-8,
+    reduction: "mean",
+  });
+  const reduction = legacyOf(o);
+  checkReduction(reduction);
+  let loss = o.log_input ? input.exp().sub(target.mul(input)) : input.sub(target.mul(input.add(o.eps).log()));
+  if (o.full) {
+    const stirling = target
+      .mul(target.log())
+      .sub(target)
+      .add(
+        target
+          .mul(2 * Math.PI)
+          .log()
+          .mul(0.5),
+      );
+    loss = loss.add(stirling.masked_fill(target.le(1), 0));
+  }
+  return applyReduction(loss, reduction);
 }

@@ -1,6 +1,8 @@
 // layer_norm, batch_norm, normalize.
 import { Tensor, no_grad, TorchError, TorchTypeError } from "@xlatorch/core";
 import { parseArgs, type Args } from "../args.js";
+import { pad } from "./padding.js";
+import { avg_pool2d, avg_pool3d } from "./pooling.js";
 
 type LayerNormKw = { weight?: Tensor | null; bias?: Tensor | null; eps?: number };
 /** Normalizes over the trailing `normalized_shape` dims with the biased variance. */
@@ -103,4 +105,146 @@ export function normalize(
   const o = parseArgs("normalize", args, ["p", "dim", "eps", "out"], { p: 2, dim: 1, eps: 1e-12, out: null });
   if (o.out) throw new TorchTypeError("normalize(): out= is not supported");
   return input.div(input.norm(o.p, o.dim, { keepdim: true }).clamp_min(o.eps).expand_as(input));
+}
+
+/**
+ * group_norm: statistics over each group of C / num_groups channels (and all
+ * spatial positions) of each sample, biased variance; as ATen's CPU kernel the
+ * output is x * scale + bias with scale = rstd * weight[c] and
+ * bias = beta[c] - scale * mean.
+ */
+export function group_norm(
+  input: Tensor,
+  num_groups: number,
+  ...args: Args<[weight: Tensor | null, bias: Tensor | null, eps: number], { weight?: Tensor | null; bias?: Tensor | null; eps?: number }>
+): Tensor {
+  const o = parseArgs("group_norm", args, ["weight", "bias", "eps"], { weight: null, bias: null, eps: 1e-5 });
+  if (input.ndim < 2) throw new TorchError(`Expected at least 2 dimensions for input tensor but received ${input.ndim}`);
+  const [N, C] = [input.shape[0]!, input.shape[1]!];
+  const spatial = input.shape.slice(2);
+  const verify = [Math.floor((N * C) / num_groups), num_groups, ...spatial];
+  if (verify.reduce((a, b) => a * b, 1) === 1)
+    throw new TorchError(`Expected more than 1 value per channel when training, got input size [${verify.join(", ")}]`);
+  if (C % num_groups !== 0)
+    throw new TorchError(
+      `Expected number of channels in input to be divisible by num_groups, but got input of shape [${input.shape.join(", ")}] and num_groups=${num_groups}`,
+    );
+  for (const [name, t] of [
+    ["weight", o.weight],
+    ["bias", o.bias],
+  ] as const) {
+    if (t && (t.ndim !== 1 || t.numel() !== C))
+      throw new TorchError(
+        `Expected ${name} to be a vector of size equal to the number of channels in input, but got ${name} of shape [${t.shape.join(", ")}] and input of shape [${input.shape.join(", ")}]`,
+      );
+  }
+  const G = num_groups;
+  const x = input.reshape([N, G, C / G, -1]);
+  const mean = x.mean([2, 3], { keepdim: true });
+  const rstd = x.var([2, 3], { unbiased: false, keepdim: true }).add(o.eps).rsqrt();
+  const perChannel = (t: Tensor) => t.reshape([1, G, C / G, 1]);
+  const scale = o.weight ? rstd.mul(perChannel(o.weight)) : rstd;
+  let shift = scale.mul(mean).neg();
+  if (o.bias) shift = shift.add(perChannel(o.bias));
+  return x.mul(scale).add(shift).reshape(input.shape);
+}
+
+type InstanceNormKw = {
+  running_mean?: Tensor | null;
+  running_var?: Tensor | null;
+  weight?: Tensor | null;
+  bias?: Tensor | null;
+  use_input_stats?: boolean;
+  momentum?: number;
+  eps?: number;
+};
+/**
+ * instance_norm: batch_norm of the input seen as (1, N * C, ...), with weight,
+ * bias and running stats repeated N times; the running stats are then set to
+ * the mean over the N copies (ATen's instance_norm).
+ */
+export function instance_norm(
+  input: Tensor,
+  ...args: Args<
+    [
+      running_mean: Tensor | null,
+      running_var: Tensor | null,
+      weight: Tensor | null,
+      bias: Tensor | null,
+      use_input_stats: boolean,
+      momentum: number,
+      eps: number,
+    ],
+    InstanceNormKw
+  >
+): Tensor {
+  const o = parseArgs("instance_norm", args, ["running_mean", "running_var", "weight", "bias", "use_input_stats", "momentum", "eps"], {
+    running_mean: null,
+    running_var: null,
+    weight: null,
+    bias: null,
+    use_input_stats: true,
+    momentum: 0.1,
+    eps: 1e-5,
+  });
+  if (o.use_input_stats && input.shape.slice(2).reduce((a, b) => a * b, 1) === 1)
+    throw new TorchError(`Expected more than 1 spatial element when training, got input size torch.Size([${input.shape.join(", ")}])`);
+  if (!o.use_input_stats && (!o.running_mean || !o.running_var))
+    throw new TorchError("Expected running_mean and running_var to be defined when use_input_stats is false");
+  if (input.ndim < 2)
+    throw new TorchError(`instance_norm: expected input with at least 2 dimensions (N, C, ...), got [${input.shape.join(", ")}]`);
+  const [N, C] = [input.shape[0]!, input.shape[1]!];
+  for (const [name, t] of [
+    ["weight", o.weight],
+    ["bias", o.bias],
+    ["running_mean", o.running_mean],
+    ["running_var", o.running_var],
+  ] as const) {
+    if (t && t.numel() !== C) throw new TorchError(`${name} should contain ${N * C} elements not ${t.numel() * N}`);
+  }
+  const rep = (t: Tensor | null) => (t ? t.repeat(N) : null);
+  const rm = rep(o.running_mean),
+    rv = rep(o.running_var);
+  const y = batch_norm(
+    input.reshape([1, N * C, ...input.shape.slice(2)]),
+    rm,
+    rv,
+    rep(o.weight),
+    rep(o.bias),
+    o.use_input_stats,
+    o.momentum,
+    o.eps,
+  );
+  no_grad(() => {
+    if (o.running_mean && rm) o.running_mean.copy_(rm.reshape([N, C]).mean(0));
+    if (o.running_var && rv) o.running_var.copy_(rv.reshape([N, C]).mean(0));
+  });
+  return y.reshape(input.shape);
+}
+
+/** local_response_norm: input / (k + alpha * mean of squares over `size` neighbouring channels)^beta, as functional.py. */
+export function local_response_norm(
+  input: Tensor,
+  size: number,
+  ...args: Args<[alpha: number, beta: number, k: number], { alpha?: number; beta?: number; k?: number }>
+): Tensor {
+  const o = parseArgs("local_response_norm", args, ["alpha", "beta", "k"], { alpha: 1e-4, beta: 0.75, k: 1 });
+  const dim = input.ndim;
+  if (dim < 3) throw new TorchError(`Expected 3D or higher dimensionality                          input (got ${dim} dimensions)`);
+  if (input.numel() === 0) return input;
+  let div = input.mul(input).unsqueeze(1);
+  const lo = Math.floor(size / 2),
+    hi = Math.floor((size - 1) / 2);
+  if (dim === 3) {
+    div = pad(div, [0, 0, lo, hi]);
+    div = avg_pool2d(div, [size, 1], { stride: 1 }).squeeze(1);
+  } else {
+    const sizes = input.shape;
+    div = div.view(sizes[0]!, 1, sizes[1]!, sizes[2]!, -1);
+    div = pad(div, [0, 0, 0, 0, lo, hi]);
+    div = avg_pool3d(div, [size, 1, 1], { stride: 1 }).squeeze(1);
+    div = div.view([...sizes]);
+  }
+  div = div.mul(o.alpha).add(o.k).pow(o.beta);
+  return input.div(div);
 }
