@@ -77,7 +77,8 @@ describe.each(MODES)("steady state on xla in %s mode", (mode) => {
     else expect(new Set(ex).size).toBe(1);
     expect(new Set(perStep(w.ops, warm)).size).toBe(1);
     expect(w.heapAtEnd - w.heapAtWarm).toBeLessThan(4);
-    expect(xla.metrics().recomputes).toBeLessThanOrEqual(fusing ? 8 : 0);
+    // (10 in fused mode: .grad accumulates in place, as in PyTorch, so the cut falls at zero_grad and the graphs learn their outputs over 10 steps)
+    expect(xla.metrics().recomputes).toBeLessThanOrEqual(fusing ? 12 : 0);
     expectSameLosses(
       w.losses,
       cpuLosses((d) => mlpAdam(d), steps),

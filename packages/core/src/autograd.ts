@@ -350,6 +350,11 @@ function engine(roots: readonly Tensor[], grads: readonly Tensor[], opts: Backwa
     }
   }
 
+  // Payloads a leaf's .grad may not take over (see accumulate): the root
+  // cotangents (the caller's tensors) and each gradient once assigned.
+  const taken = new Set<unknown>();
+  for (let i = 0; i < nr; i++) taken.add(grads[i]!._payload);
+
   engineDepth++;
   try {
     for (let i = 0; i < nr; i++) addCt(rootEdges[i]!, grads[i]!);
@@ -388,7 +393,7 @@ function engine(roots: readonly Tensor[], grads: readonly Tensor[], opts: Backwa
         }
       }
       if (node instanceof AccumulateGrad) {
-        if (!targets) accumulate(node.variable, cts[0]!, createGraph);
+        if (!targets) accumulate(node.variable, cts[0]!, createGraph, taken);
         continue;
       }
       let anyCt = false;
@@ -460,11 +465,38 @@ function addCt(e: Edge, g: Tensor): void {
   arr[e.index] = cur ? ops.add(cur, g) : g;
 }
 
-function accumulate(v: Tensor, g: Tensor, createGraph: boolean): void {
+/**
+ * AccumulateGrad, as PyTorch's: a leaf without a gradient takes the incoming
+ * one (a copy when that tensor is also the caller's or another leaf's: add's
+ * backward hands one cotangent to both operands, and `a.grad.mul_(5)` must
+ * not change b.grad); a leaf with one adds into it in place (`g = p.grad`
+ * sees later backward calls), or, with create_graph, out of place.
+ */
+function accumulate(v: Tensor, g: Tensor, createGraph: boolean, taken: Set<unknown>): void {
   for (const h of v._hooks) {
     const r = h(g);
     if (r) g = r;
   }
   if (!createGraph) g = g.detach();
-  v.grad = v.grad ? (createGraph ? ops.add(v.grad, g) : ops.add(v.grad, g).detach()) : g;
+  const cur = v.grad;
+  if (cur === null) {
+    if (taken.has(g._payload)) g = g.clone();
+    taken.add(g._payload);
+    v.grad = g;
+    gradHook?.(v, null);
+  } else if (createGraph) v.grad = ops.add(cur, g);
+  else {
+    gradHook?.(v, cur);
+    cur.add_(g);
+  }
+}
+
+/**
+ * Told of every .grad a backward call assigns (before: null) or adds into
+ * (before: the tensor it adds into): torch.compile's capture (lazy/capture.ts)
+ * records these so a replay leaves .grad as the traced call did.
+ */
+let gradHook: ((leaf: Tensor, before: Tensor | null) => void) | null = null;
+export function setGradHook(h: typeof gradHook): void {
+  gradHook = h;
 }
