@@ -1,73 +1,32 @@
-// torch.optim.lr_scheduler (PyTorch 1.13): StepLR, ExponentialLR,
-// CosineAnnealingLR, LambdaLR, MultiplicativeLR. Each computes the new lr from
-// the current one (the "chainable" form), exactly as PyTorch's get_lr does.
-import { TorchError, TorchTypeError } from "@xlatorch/core";
+// torch.optim.lr_scheduler (PyTorch 1.13): the epoch schedulers whose lr is a
+// function of the epoch (StepLR, MultiStepLR, ConstantLR, LinearLR,
+// ExponentialLR, PolynomialLR, CosineAnnealingLR, LambdaLR, MultiplicativeLR).
+// Each get_lr computes the new lr from the current one (the "chainable" form)
+// exactly as PyTorch's does, and _get_closed_form_lr serves step(epoch). The
+// cycling, composing and metric-driven schedulers live in their own files and
+// are re-exported here: torch.optim.lr_scheduler is this one module.
+import { TorchError } from "@xlatorch/core";
 import { parseArgs, type Args } from "../nn/args.js";
-import { Optimizer } from "./optimizer.js";
+import { _LRScheduler, groupLrs, pyMod, type Verbose } from "./lr_scheduler_base.js";
+import type { Optimizer } from "./optimizer.js";
 
-type Verbose = { last_epoch?: number; verbose?: boolean };
+export { _LRScheduler } from "./lr_scheduler_base.js";
+export { OneCycleLR, CyclicLR } from "./lr_cyclic.js";
+export { CosineAnnealingWarmRestarts } from "./lr_warm_restarts.js";
+export { SequentialLR, ChainedScheduler } from "./lr_compose.js";
+export { ReduceLROnPlateau } from "./lr_plateau.js";
 
-/** Python's modulo (the result takes the divisor's sign). */
-const pyMod = (a: number, b: number) => ((a % b) + b) % b;
-
-export abstract class _LRScheduler {
-  optimizer: Optimizer;
-  base_lrs: number[];
-  last_epoch: number;
-  verbose: boolean;
-  _step_count = 0;
-  _last_lr: number[] = [];
-
-  constructor(optimizer: Optimizer, last_epoch = -1, verbose = false) {
-    if (!(optimizer instanceof Optimizer)) throw new TorchTypeError(`${(optimizer as object)?.constructor?.name} is not an Optimizer`);
-    this.optimizer = optimizer;
-    if (last_epoch === -1) {
-      for (const g of optimizer.param_groups) if (!("initial_lr" in g)) g.initial_lr = g.lr;
-    } else {
-      optimizer.param_groups.forEach((g, i) => {
-        if (!("initial_lr" in g))
-          throw new TorchError(`param 'initial_lr' is not specified in param_groups[${i}] when resuming an optimizer`);
-      });
-    }
-    this.base_lrs = optimizer.param_groups.map((g) => g.initial_lr as number);
-    this.last_epoch = last_epoch;
-    this.verbose = verbose;
+/** Python's bisect_right on a sorted list. */
+function bisectRight(sorted: readonly number[], x: number): number {
+  let lo = 0,
+    hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (x < sorted[mid]!) hi = mid;
+    else lo = mid + 1;
   }
-
-  /** Subclass constructors call this last (PyTorch's _initial_step, run from the base __init__ after subclass fields are set). */
-  protected _initial_step(): void {
-    this.optimizer._step_count = 0;
-    this._step_count = 0;
-    this.step();
-  }
-
-  abstract get_lr(): number[];
-
-  step(): void {
-    this._step_count++;
-    this.last_epoch++;
-    const values = this.get_lr();
-    this.optimizer.param_groups.forEach((g, i) => {
-      g.lr = values[i]!;
-      if (this.verbose) console.log(`Adjusting learning rate of group ${i} to ${g.lr.toExponential(4)}.`);
-    });
-    this._last_lr = this.optimizer.param_groups.map((g) => g.lr);
-  }
-
-  get_last_lr(): number[] {
-    return this._last_lr;
-  }
-
-  /** Every field but the optimizer (and functions). */
-  state_dict(): Record<string, unknown> {
-    return Object.fromEntries(Object.entries(this).filter(([k, v]) => k !== "optimizer" && typeof v !== "function"));
-  }
-  load_state_dict(state_dict: Record<string, unknown>): void {
-    Object.assign(this, state_dict);
-  }
+  return lo;
 }
-
-const groupLrs = (s: _LRScheduler) => s.optimizer.param_groups.map((g) => g.lr as number);
 
 export class StepLR extends _LRScheduler {
   step_size: number;
@@ -87,6 +46,112 @@ export class StepLR extends _LRScheduler {
     if (this.last_epoch === 0 || this.last_epoch % this.step_size !== 0) return groupLrs(this);
     return groupLrs(this).map((lr) => lr * this.gamma);
   }
+  override _get_closed_form_lr(): number[] {
+    return this.base_lrs.map((base) => base * this.gamma ** Math.floor(this.last_epoch / this.step_size));
+  }
+}
+
+/** lr decays by gamma at each milestone (a milestone given twice decays twice: PyTorch's Counter). */
+export class MultiStepLR extends _LRScheduler {
+  /** milestone epoch -> how many times it was given. */
+  milestones: Record<number, number>;
+  gamma: number;
+  constructor(
+    optimizer: Optimizer,
+    milestones: Iterable<number>,
+    ...args: Args<[gamma: number, last_epoch: number, verbose: boolean], { gamma?: number } & Verbose>
+  ) {
+    const o = parseArgs("MultiStepLR", args, ["gamma", "last_epoch", "verbose"], { gamma: 0.1, last_epoch: -1, verbose: false });
+    super(optimizer, o.last_epoch, o.verbose);
+    this.milestones = {};
+    for (const m of milestones) this.milestones[m] = (this.milestones[m] ?? 0) + 1;
+    this.gamma = o.gamma;
+    this._initial_step();
+  }
+  get_lr(): number[] {
+    const count = this.milestones[this.last_epoch];
+    if (!count) return groupLrs(this);
+    return groupLrs(this).map((lr) => lr * this.gamma ** count);
+  }
+  override _get_closed_form_lr(): number[] {
+    const sorted = Object.entries(this.milestones)
+      .flatMap(([m, c]) => Array<number>(c).fill(Number(m)))
+      .sort((a, b) => a - b);
+    return this.base_lrs.map((base) => base * this.gamma ** bisectRight(sorted, this.last_epoch));
+  }
+}
+
+/** lr * factor until total_iters, then lr. */
+export class ConstantLR extends _LRScheduler {
+  factor: number;
+  total_iters: number;
+  constructor(
+    optimizer: Optimizer,
+    ...args: Args<
+      [factor: number, total_iters: number, last_epoch: number, verbose: boolean],
+      { factor?: number; total_iters?: number } & Verbose
+    >
+  ) {
+    const o = parseArgs("ConstantLR", args, ["factor", "total_iters", "last_epoch", "verbose"], {
+      factor: 1.0 / 3,
+      total_iters: 5,
+      last_epoch: -1,
+      verbose: false,
+    });
+    if (o.factor > 1.0 || o.factor < 0) throw new TorchError("Constant multiplicative factor expected to be between 0 and 1.");
+    super(optimizer, o.last_epoch, o.verbose);
+    this.factor = o.factor;
+    this.total_iters = o.total_iters;
+    this._initial_step();
+  }
+  get_lr(): number[] {
+    if (this.last_epoch === 0) return groupLrs(this).map((lr) => lr * this.factor);
+    if (this.last_epoch !== this.total_iters) return groupLrs(this);
+    return groupLrs(this).map((lr) => lr * (1.0 / this.factor));
+  }
+  override _get_closed_form_lr(): number[] {
+    const reached = this.last_epoch >= this.total_iters ? 1 : 0;
+    return this.base_lrs.map((base) => base * (this.factor + reached * (1 - this.factor)));
+  }
+}
+
+/** The factor moves linearly from start_factor to end_factor over total_iters steps. */
+export class LinearLR extends _LRScheduler {
+  start_factor: number;
+  end_factor: number;
+  total_iters: number;
+  constructor(
+    optimizer: Optimizer,
+    ...args: Args<
+      [start_factor: number, end_factor: number, total_iters: number, last_epoch: number, verbose: boolean],
+      { start_factor?: number; end_factor?: number; total_iters?: number } & Verbose
+    >
+  ) {
+    const o = parseArgs("LinearLR", args, ["start_factor", "end_factor", "total_iters", "last_epoch", "verbose"], {
+      start_factor: 1.0 / 3,
+      end_factor: 1.0,
+      total_iters: 5,
+      last_epoch: -1,
+      verbose: false,
+    });
+    if (o.start_factor > 1.0 || o.start_factor < 0) throw new TorchError("Starting multiplicative factor expected to be between 0 and 1.");
+    if (o.end_factor > 1.0 || o.end_factor < 0) throw new TorchError("Ending multiplicative factor expected to be between 0 and 1.");
+    super(optimizer, o.last_epoch, o.verbose);
+    this.start_factor = o.start_factor;
+    this.end_factor = o.end_factor;
+    this.total_iters = o.total_iters;
+    this._initial_step();
+  }
+  get_lr(): number[] {
+    const { start_factor: s, end_factor: e, total_iters: n, last_epoch: t } = this;
+    if (t === 0) return groupLrs(this).map((lr) => lr * s);
+    if (t > n) return groupLrs(this);
+    return groupLrs(this).map((lr) => lr * (1 + (e - s) / (n * s + (t - 1) * (e - s))));
+  }
+  override _get_closed_form_lr(): number[] {
+    const { start_factor: s, end_factor: e, total_iters: n, last_epoch: t } = this;
+    return this.base_lrs.map((base) => base * (s + ((e - s) * Math.min(n, t)) / n));
+  }
 }
 
 export class ExponentialLR extends _LRScheduler {
@@ -100,6 +165,43 @@ export class ExponentialLR extends _LRScheduler {
   get_lr(): number[] {
     if (this.last_epoch === 0) return groupLrs(this);
     return groupLrs(this).map((lr) => lr * this.gamma);
+  }
+  override _get_closed_form_lr(): number[] {
+    return this.base_lrs.map((base) => base * this.gamma ** this.last_epoch);
+  }
+}
+
+/** lr * (1 - t / total_iters) ** power, reaching 0 at total_iters. */
+export class PolynomialLR extends _LRScheduler {
+  total_iters: number;
+  power: number;
+  constructor(
+    optimizer: Optimizer,
+    ...args: Args<
+      [total_iters: number, power: number, last_epoch: number, verbose: boolean],
+      { total_iters?: number; power?: number } & Verbose
+    >
+  ) {
+    const o = parseArgs("PolynomialLR", args, ["total_iters", "power", "last_epoch", "verbose"], {
+      total_iters: 5,
+      power: 1.0,
+      last_epoch: -1,
+      verbose: false,
+    });
+    super(optimizer, o.last_epoch, o.verbose);
+    this.total_iters = o.total_iters;
+    this.power = o.power;
+    this._initial_step();
+  }
+  get_lr(): number[] {
+    const { total_iters: n, last_epoch: t } = this;
+    if (t === 0 || t > n) return groupLrs(this);
+    const decay = ((1.0 - t / n) / (1.0 - (t - 1) / n)) ** this.power;
+    return groupLrs(this).map((lr) => lr * decay);
+  }
+  override _get_closed_form_lr(): number[] {
+    const { total_iters: n, last_epoch: t } = this;
+    return this.base_lrs.map((base) => base * (1.0 - Math.min(n, t) / n) ** this.power);
   }
 }
 
@@ -129,6 +231,10 @@ export class CosineAnnealingLR extends _LRScheduler {
     return groupLrs(this).map(
       (lr) => ((1 + Math.cos((Math.PI * e) / T)) / (1 + Math.cos((Math.PI * (e - 1)) / T))) * (lr - eta_min) + eta_min,
     );
+  }
+  override _get_closed_form_lr(): number[] {
+    const { last_epoch: e, T_max: T, eta_min } = this;
+    return this.base_lrs.map((base) => eta_min + ((base - eta_min) * (1 + Math.cos((Math.PI * e) / T))) / 2);
   }
 }
 
