@@ -1,0 +1,311 @@
+// Checks of tests/fixtures/opinfo.json (written by tests/fixtures/gen_opinfo.py
+// from PyTorch's OpInfo database; see its docstring for the format), shared by
+// tests/opinfo.fixtures.test.ts and scripts/opinfo_report.ts, so it uses no
+// vitest API. Each recorded sample gives up to three checks, each bad call one:
+//
+//   <id>/value/<i>    positional form, compared with PyTorch's output
+//   <id>/keyword/<i>  the keyword form (trailing options object with PyTorch's
+//                     names), which must give the same value
+//   <id>/grad/<i>     float64: gradients of sum((y * w)) w.r.t. every float64
+//                     tensor input, w the generator's cotangent pattern
+//   <id>/error/<i>    PyTorch raises: ours must throw at the call, with the
+//                     class PyTorch's maps to, naming the op or giving PyTorch's text
+//
+// Tolerances are torch.testing.assert_close's defaults per dtype.
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { compareValue, FixtureMismatch, isTensor, isTensorJson, type Json } from "./harness/compare";
+import { decodeValue, type Device } from "./harness/fixtures";
+
+export interface Sample {
+  dtype: string;
+  args: Json[];
+  kwargs: Record<string, Json>;
+  kw?: Record<string, Json>;
+  out: Json;
+  random?: boolean;
+  grads?: (Json | null)[];
+}
+export interface ErrorInput {
+  args: Json[];
+  kwargs: Record<string, Json>;
+  type: string;
+  message: string;
+  regex: string;
+}
+export interface Entry {
+  id: string;
+  name: string;
+  present: boolean;
+  ns: "torch" | "tensor" | "functional" | "linalg" | "fft" | "special" | null;
+  fn: string;
+  samples?: Sample[];
+  errors?: ErrorInput[];
+  skipped?: Record<string, number>;
+}
+export type Part = "value" | "keyword" | "grad" | "error";
+export interface Check {
+  key: string;
+  entry: Entry;
+  part: Part;
+  index: number;
+  /** Throws when the check fails. */
+  run: (torch: any, device: Device) => void;
+}
+export interface KnownFailure {
+  case: string;
+  /** Only on this device; both when absent. */
+  device?: Device;
+  reason: string;
+}
+
+const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+export const OPINFO_FILE = here("./fixtures/opinfo.json");
+export const KNOWN_FILE = here("./fixtures/opinfo_known_failures.json");
+
+export function loadOpinfo(): { torch: string; entries: Entry[] } {
+  return JSON.parse(readFileSync(OPINFO_FILE, "utf8"));
+}
+
+export function loadKnown(): KnownFailure[] {
+  return (JSON.parse(readFileSync(KNOWN_FILE, "utf8")) as { failures: KnownFailure[] }).failures;
+}
+
+/** "cpu" / "xla" → the known failure listed for a check there, if any. */
+export function knownIndex(list: KnownFailure[]): (key: string, device: Device) => KnownFailure | undefined {
+  const m = new Map<string, KnownFailure>();
+  for (const k of list) {
+    for (const d of k.device ? [k.device] : (["cpu", "xla"] as Device[])) {
+      const id = `${k.case}@${d}`;
+      if (m.has(id)) throw new Error(`opinfo_known_failures.json lists ${k.case} on ${d} twice`);
+      m.set(id, k);
+    }
+  }
+  return (key, device) => m.get(`${key}@${device}`);
+}
+
+/** assert_close's default tolerances. */
+const TOL: Record<string, { rtol: number; atol: number }> = {
+  float32: { rtol: 1.3e-6, atol: 1e-5 },
+  float64: { rtol: 1e-7, atol: 1e-7 },
+};
+
+/** compareValue with each tensor at its dtype's tolerance, and dtypes compared by name. */
+function cmp(actual: any, expected: Json, device: Device, shapeOnly: boolean, path: string): void {
+  if (isTensorJson(expected)) {
+    compareValue(actual, expected, { ...TOL[expected.t.dtype], device, shapeOnly }, path);
+    return;
+  }
+  if (expected !== null && typeof expected === "object" && !Array.isArray(expected) && "dtype" in expected) {
+    if (String(actual) !== `torch.${expected.dtype}`)
+      throw new FixtureMismatch(`${path}: expected torch.${expected.dtype}, got ${String(actual)}`);
+    return;
+  }
+  if (Array.isArray(expected) && actual !== null && typeof actual === "object" && typeof actual.length === "number" && !isTensor(actual)) {
+    const arr = Array.from(actual as ArrayLike<unknown>);
+    if (arr.length !== expected.length)
+      throw new FixtureMismatch(`${path}: expected a list of length ${expected.length}, got length ${arr.length}`);
+    expected.forEach((e, i) => cmp(arr[i], e, device, shapeOnly, `${path}[${i}]`));
+    return;
+  }
+  compareValue(actual, expected, { device, shapeOnly }, path);
+}
+
+function callable(torch: any, e: Entry): (args: any[], kwargs?: Record<string, unknown>) => any {
+  return (args, kwargs) => {
+    const tail = kwargs && Object.keys(kwargs).length ? [kwargs] : [];
+    if (e.ns === "tensor") {
+      const [self, ...rest] = args;
+      const f = self?.[e.fn];
+      if (typeof f !== "function") throw new Error(`Tensor.${e.fn} is not a function`);
+      return f.apply(self, [...rest, ...tail]);
+    }
+    const ns = e.ns === "torch" ? torch : e.ns === "functional" ? torch.nn.functional : torch[e.ns!];
+    const f = ns?.[e.fn];
+    if (typeof f !== "function") throw new Error(`${e.ns}.${e.fn} is not a function`);
+    return f(...args, ...tail);
+  };
+}
+
+function hasTensor(v: Json): boolean {
+  if (Array.isArray(v)) return v.some(hasTensor);
+  if (v !== null && typeof v === "object") return isTensorJson(v) || Object.values(v).some(hasTensor);
+  return false;
+}
+
+/**
+ * The sample's keywords on `device`: the same call on xla means device "xla"
+ * where PyTorch's sample says device "cpu", and a factory (a tensor result from
+ * no tensor argument) gets {device} as the harness's creation cases do.
+ */
+function onDevice(kwargs: Record<string, Json>, s: Sample, device: Device): Record<string, Json> {
+  if (device === "cpu") return kwargs;
+  if ("device" in kwargs) return { ...kwargs, device };
+  if (hasTensor(s.out) && !hasTensor(s.args) && !hasTensor(s.kwargs)) return { ...kwargs, device };
+  return kwargs;
+}
+
+/** The JSON with every float64 tensor marked requires_grad (the generator's leaves). */
+function markLeaves(v: Json): Json {
+  if (Array.isArray(v)) return v.map(markLeaves);
+  if (v !== null && typeof v === "object") {
+    if (isTensorJson(v)) return v.t.dtype === "float64" ? ({ ...v, requires_grad: true } as unknown as Json) : v;
+    return Object.fromEntries(Object.entries(v).map(([k, e]) => [k, markLeaves(e)]));
+  }
+  return v;
+}
+
+function floatOutputs(v: unknown, out: any[]): any[] {
+  if (isTensor(v)) {
+    const t = v as any;
+    if (t.requires_grad && t.is_floating_point()) out.push(t);
+  } else if (Array.isArray(v)) for (const e of v) floatOutputs(e, out);
+  return out;
+}
+
+/** The generator's cotangent: w[i] = 0.5 + ((7 i) % 11) / 10, in y's shape, dtype and device. */
+function cotangent(torch: any, y: any): any {
+  const n = y.numel();
+  const w = Array.from({ length: n }, (_, i) => 0.5 + ((7 * i) % 11) / 10);
+  return torch.tensor(w, { dtype: y.dtype }).reshape(Array.from(y.shape)).to(y.device);
+}
+
+const ERROR_CLASS: Record<string, string> = {
+  RuntimeError: "TorchError",
+  ValueError: "TorchError",
+  NotImplementedError: "TorchError",
+  TypeError: "TorchTypeError",
+  IndexError: "TorchIndexError",
+};
+
+/** Python's regex syntax is close enough to JavaScript's for OpInfo's patterns; null when it is not. */
+function jsRegex(p: string): RegExp | null {
+  try {
+    return new RegExp(p);
+  } catch {
+    return null;
+  }
+}
+
+function runError(torch: any, e: Entry, c: ErrorInput, device: Device, path: string): void {
+  const args = decodeValue(c.args, device, { torch }) as any[];
+  const kwargs = decodeValue(c.kwargs, device, { torch }) as Record<string, unknown>;
+  let thrown: unknown;
+  let out: unknown;
+  try {
+    out = callable(torch, e)(args, kwargs);
+  } catch (err) {
+    thrown = err;
+  }
+  if (thrown === undefined) {
+    // Say whether it fails later (an xla graph run) or not at all.
+    let late = "";
+    try {
+      for (const t of floatOutputsAll(out, [])) t.cpu().tolist();
+    } catch (err) {
+      late = `; it throws only when the result is read: ${(err as Error).message.split("\n")[0]}`;
+    }
+    throw new FixtureMismatch(`${path}: no error thrown at the call (PyTorch: ${c.type}: ${c.message})${late}`);
+  }
+  const err = thrown as Error;
+  const cls = ERROR_CLASS[c.type] ?? "TorchError";
+  if (!(err instanceof torch[cls]))
+    throw new FixtureMismatch(`${path}: PyTorch raises ${c.type} (our ${cls}): ${c.message}; got ${err?.name}: ${err?.message}`);
+  const msg = err.message;
+  const re = jsRegex(c.regex);
+  const names = [e.fn, e.name, e.fn.replace(/_$/, "")];
+  if (!names.some((n) => msg.includes(n)) && !(re && re.test(msg)) && !msg.includes(c.message))
+    throw new FixtureMismatch(
+      `${path}: message names neither the op (${e.fn}) nor matches PyTorch's /${c.regex}/ (${c.message}); got: ${msg}`,
+    );
+}
+
+function floatOutputsAll(v: unknown, out: any[]): any[] {
+  if (isTensor(v)) out.push(v);
+  else if (Array.isArray(v)) for (const e of v) floatOutputsAll(e, out);
+  return out;
+}
+
+/** Every check of an entry, in a stable order (its keys are what the known-failure list names). */
+export function checksOf(e: Entry): Check[] {
+  const out: Check[] = [];
+  (e.samples ?? []).forEach((s, i) => {
+    const shapeOnly = s.random === true;
+    const base = `${e.id}/`;
+    out.push({
+      key: `${base}value/${i}`,
+      entry: e,
+      part: "value",
+      index: i,
+      run: (torch, device) => {
+        const args = decodeValue(s.args, device, { torch }) as any[];
+        const kwargs = decodeValue(onDevice(s.kwargs, s, device), device, { torch }) as Record<string, unknown>;
+        cmp(callable(torch, e)(args, kwargs), s.out, device, shapeOnly, `${base}value/${i} ${s.dtype} [${device}]`);
+      },
+    });
+    if (s.kw)
+      out.push({
+        key: `${base}keyword/${i}`,
+        entry: e,
+        part: "keyword",
+        index: i,
+        run: (torch, device) => {
+          const first = decodeValue(s.args[0]!, device, { torch });
+          const kw = decodeValue(onDevice(s.kw!, s, device), device, { torch }) as Record<string, unknown>;
+          cmp(callable(torch, e)([first], kw), s.out, device, shapeOnly, `${base}keyword/${i} ${s.dtype} [${device}]`);
+        },
+      });
+    if (s.grads)
+      out.push({
+        key: `${base}grad/${i}`,
+        entry: e,
+        part: "grad",
+        index: i,
+        run: (torch, device) => {
+          const path = `${base}grad/${i} [${device}]`;
+          const leaves: any[] = [];
+          const args = decodeValue(markLeaves(s.args), device, { torch, leaves }) as any[];
+          const kwargs = decodeValue(markLeaves(onDevice(s.kwargs, s, device)), device, { torch, leaves }) as Record<string, unknown>;
+          if (leaves.length !== s.grads!.length)
+            throw new Error(`${path}: decoded ${leaves.length} float64 leaves, the fixture has ${s.grads!.length} grads`);
+          const y = callable(torch, e)(args, kwargs);
+          const outs = floatOutputs(y, []);
+          if (outs.length === 0) throw new FixtureMismatch(`${path}: no output requires grad`);
+          let loss: any = null;
+          for (const t of outs) {
+            const term = t.mul(cotangent(torch, t)).sum();
+            loss = loss === null ? term : loss.add(term);
+          }
+          loss.backward();
+          s.grads!.forEach((g, j) => cmp(leaves[j].grad, g, device, false, `${path} grad of leaf #${j}`));
+        },
+      });
+  });
+  (e.errors ?? []).forEach((c, i) => {
+    out.push({
+      key: `${e.id}/error/${i}`,
+      entry: e,
+      part: "error",
+      index: i,
+      run: (torch, device) => runError(torch, e, c, device, `${e.id}/error/${i} [${device}]`),
+    });
+  });
+  return out;
+}
+
+/** The first line of a failure, with the check's own path removed: what the report groups by. */
+export function failureReason(err: unknown): string {
+  const m = err instanceof Error ? err.message : String(err);
+  const line = m.split("\n")[0]!.replace(/^\S+\/(value|keyword|grad|error)\/\d+( \w+)? \[\w+\]\S*( grad of leaf #\d+)?: /, "");
+  return line.length > 160 ? `${line.slice(0, 157)}...` : line;
+}
+
+/** Runs a check on a device; xla in the default (fused) mode. Returns null or the failure's reason. */
+export function runCheck(torch: any, c: Check, device: Device): string | null {
+  try {
+    c.run(torch, device);
+    return null;
+  } catch (err) {
+    return failureReason(err);
+  }
+}
