@@ -33,8 +33,8 @@ export const signaturesOf = (group: SignatureGroup, name: string): readonly Over
 
 type Bound = { args: unknown[] } | { error: string; score: number };
 
-/** Parameters that take a Python dict (ModuleDict's modules, Optimizer's defaults). */
-const DICT_PARAMS = new Set(["modules", "defaults"]);
+/** Parameters that take a Python dict (ModuleDict's modules, Optimizer's defaults, ParameterDict's parameters). */
+const DICT_PARAMS = new Set(["modules", "defaults", "parameters"]);
 
 /**
  * Canonical arguments of a keyword-form call (`args` ends with an options object), or a TypeError.

@@ -63,6 +63,15 @@ export {
   CrossEntropyLoss,
   BCELoss,
   BCEWithLogitsLoss,
+  MultiheadAttention,
+  Transformer,
+  TransformerEncoder,
+  TransformerDecoder,
+  TransformerEncoderLayer,
+  TransformerDecoderLayer,
+  ParameterList,
+  ParameterDict,
+  EmbeddingBag,
 } from "./classes.js";
 export * as functional from "./functional_public.js";
 export * as init from "./init_public.js";

@@ -29,3 +29,13 @@ export { BatchNorm2d, BatchNorm3d } from "./modules/batchnorm2d.js";
 export { Dropout1d, Dropout2d, Dropout3d } from "./modules/dropout2d.js";
 export { RNNBase, RNN, LSTM, GRU, RNNCellBase, RNNCell, LSTMCell, GRUCell } from "./modules/rnn.js";
 export { L1Loss, MSELoss, SmoothL1Loss, NLLLoss, CrossEntropyLoss, BCELoss, BCEWithLogitsLoss } from "./modules/loss.js";
+export { MultiheadAttention } from "./modules/attention.js";
+export {
+  Transformer,
+  TransformerEncoder,
+  TransformerDecoder,
+  TransformerEncoderLayer,
+  TransformerDecoderLayer,
+} from "./modules/transformer.js";
+export { ParameterList, ParameterDict } from "./modules/parameter_containers.js";
+export { EmbeddingBag } from "./modules/embedding_bag.js";
