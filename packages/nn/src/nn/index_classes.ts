@@ -3,11 +3,42 @@ export { Module, type StateDict, type IncompatibleKeys } from "./module.js";
 export { Parameter } from "./parameter.js";
 export { RemovableHandle } from "./hooks.js";
 export { Identity, Linear, Bilinear } from "./modules/linear.js";
-export { ReLU, LeakyReLU, GELU, SiLU, Tanh, Sigmoid, Softmax, LogSoftmax } from "./modules/activation.js";
-export { Dropout } from "./modules/dropout.js";
+export {
+  ReLU,
+  LeakyReLU,
+  GELU,
+  SiLU,
+  Tanh,
+  Sigmoid,
+  Softmax,
+  LogSoftmax,
+  ELU,
+  SELU,
+  CELU,
+  PReLU,
+  RReLU,
+  GLU,
+  Hardtanh,
+  ReLU6,
+  Hardswish,
+  Hardsigmoid,
+  LogSigmoid,
+  Mish,
+  Softplus,
+  Softsign,
+  Softshrink,
+  Hardshrink,
+  Tanhshrink,
+  Threshold,
+  Softmin,
+} from "./modules/activation.js";
+export { Dropout, AlphaDropout, FeatureAlphaDropout } from "./modules/dropout.js";
 export { Flatten, Unflatten } from "./modules/flatten.js";
 export { Embedding } from "./modules/sparse.js";
-export { LayerNorm } from "./modules/normalization.js";
+export { LayerNorm, GroupNorm, LocalResponseNorm } from "./modules/normalization.js";
+export { InstanceNorm1d, InstanceNorm2d, InstanceNorm3d } from "./modules/instancenorm.js";
+export { CosineSimilarity, PairwiseDistance } from "./modules/distance.js";
+export { PixelShuffle, PixelUnshuffle, Upsample, UpsamplingNearest2d, UpsamplingBilinear2d } from "./modules/vision.js";
 export { BatchNorm1d } from "./modules/batchnorm.js";
 export { Sequential, ModuleList, ModuleDict } from "./modules/container.js";
 export { Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d } from "./modules/conv.js";
@@ -28,7 +59,28 @@ export {
 export { BatchNorm2d, BatchNorm3d } from "./modules/batchnorm2d.js";
 export { Dropout1d, Dropout2d, Dropout3d } from "./modules/dropout2d.js";
 export { RNNBase, RNN, LSTM, GRU, RNNCellBase, RNNCell, LSTMCell, GRUCell } from "./modules/rnn.js";
-export { L1Loss, MSELoss, SmoothL1Loss, NLLLoss, CrossEntropyLoss, BCELoss, BCEWithLogitsLoss } from "./modules/loss.js";
+export {
+  L1Loss,
+  MSELoss,
+  SmoothL1Loss,
+  NLLLoss,
+  CrossEntropyLoss,
+  BCELoss,
+  BCEWithLogitsLoss,
+  KLDivLoss,
+  HuberLoss,
+  MarginRankingLoss,
+  HingeEmbeddingLoss,
+  CosineEmbeddingLoss,
+  SoftMarginLoss,
+  MultiLabelMarginLoss,
+  MultiLabelSoftMarginLoss,
+  MultiMarginLoss,
+  TripletMarginLoss,
+  TripletMarginWithDistanceLoss,
+  GaussianNLLLoss,
+  PoissonNLLLoss,
+} from "./modules/loss.js";
 export { MultiheadAttention } from "./modules/attention.js";
 export {
   Transformer,

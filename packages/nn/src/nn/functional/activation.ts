@@ -154,8 +154,12 @@ export function rrelu(input: Tensor, ...args: RreluArgs): Tensor {
   const neg = input.detach().le(0);
   const noise = no_grad(() => {
     const n = Number(neg.sum().item());
-    const slopes = empty([n], { dtype: float64, device: input.device })
-      .uniform_(asOpmath(input, o.lower), asOpmath(input, o.upper))
+    // uniform_real_distribution<double>(lower, upper): u * (upper - lower) + lower, a product and a sum (no fused multiply-add)
+    const [lo, hi] = [asOpmath(input, o.lower), asOpmath(input, o.upper)];
+    const u = empty([n], { dtype: float64, device: input.device }).uniform_(0, 1);
+    const slopes = u
+      .mul(hi - lo)
+      .add(lo)
       .to(input.dtype);
     return ones_like(input).masked_scatter(neg, slopes);
   });
@@ -224,14 +228,23 @@ export function hardswish(input: Tensor, ...args: Inplace): Tensor {
 export function hardsigmoid(input: Tensor, ...args: Inplace): Tensor {
   const { inplace } = parseArgs("hardsigmoid", args, ["inplace"], { inplace: false });
   floating("hardsigmoid_cpu", input);
-  const y = where(input.le(-3), scalarLike(input, 0), where(input.ge(3), scalarLike(input, 1), input.add(3).div(6)));
+  // hardsigmoid_backward multiplies by the float constant 1.0f / 6.0f, for double inputs too: the middle
+  // piece is (x + 3) / 6 with that slope (a zero added whose derivative is the constant)
+  const slope = input.sub(input.detach()).mul(Math.fround(1 / 6));
+  const mid = input.detach().add(3).div(6).add(slope);
+  const y = where(input.le(-3), scalarLike(input, 0), where(input.ge(3), scalarLike(input, 1), mid));
   return writeBack(input, y, inplace);
 }
 
-/** logsigmoid: min(x, 0) - log1p(exp(-|x|)), ATen's stable form. */
+/**
+ * logsigmoid: min(x, 0) - log1p(exp(-|x|)), ATen's stable form; written with
+ * selects so the derivative at 0 is log_sigmoid_backward's 1/2.
+ */
 export function logsigmoid(input: Tensor): Tensor {
   floating("log_sigmoid_cpu", input);
-  return input.clamp_max(0).sub(input.abs().neg().exp().log1p());
+  const neg = input.lt(0);
+  const negAbs = where(neg, input, input.neg());
+  return where(neg, input, scalarLike(input, 0)).sub(negAbs.exp().log1p());
 }
 
 /** mish: x * tanh(log1p(exp(x))). */
@@ -265,7 +278,7 @@ export function softshrink(input: Tensor, ...args: Args<[lambd: number], { lambd
 /** hardshrink: 0 on [-lambd, lambd], x elsewhere. */
 export function hardshrink(input: Tensor, ...args: Args<[lambd: number], { lambd?: number }>): Tensor {
   const { lambd } = parseArgs("hardshrink", args, ["lambd"], { lambd: 0.5 });
-  if (input.dtype === bool) throw new TorchError(`"hardshrink_cpu" not implemented for 'Bool'`);
+  floating("hardshrink_cpu", input);
   return where(input.ge(-lambd).logical_and(input.le(lambd)), scalarLike(input, 0), input);
 }
 

@@ -1,6 +1,6 @@
 // cosine_similarity, pairwise_distance, pdist: distances composed from core
 // ops the way ATen (PyTorch 1.13) computes them.
-import { Tensor, TorchError, broadcast_tensors, no_grad, result_type, triu_indices } from "@xlatorch/core";
+import { Tensor, TorchError, broadcast_tensors, no_grad, result_type, triu_indices, where } from "@xlatorch/core";
 import { parseArgs, type Args } from "../args.js";
 
 /**
@@ -38,7 +38,7 @@ export function pairwise_distance(
   const { p, eps, keepdim } = parseArgs("pairwise_distance", args, ["p", "eps", "keepdim"], { p: 2, eps: 1e-6, keepdim: false });
   const nd = Math.max(x1.ndim, x2.ndim);
   const d = x1.sub(x2).add(eps);
-  return nd === 0 ? d.reshape([1]).norm(p, 0).reshape([]) : d.norm(p, nd - 1, { keepdim });
+  return nd === 0 ? pnorm(d.reshape([1]), p, 0, false).reshape([]) : pnorm(d, p, nd - 1, keepdim);
 }
 
 /** pdist: p-norm distances between the rows of an (N, M) input, the upper triangle row by row (N (N - 1) / 2 values). */
@@ -50,5 +50,19 @@ export function pdist(input: Tensor, ...args: Args<[p: number], { p?: number }>)
   const n = input.shape[0]!;
   const ij = triu_indices(n, n, 1, { device: input.device });
   const diff = input.index_select(0, ij.select(0, 0)).sub(input.index_select(0, ij.select(0, 1)));
-  return diff.norm(p, 1);
+  return pnorm(diff, p, 1, false);
+}
+
+/**
+ * The p-norm over `dim`, its gradient 0 where the norm is 0 (PyTorch's norm
+ * and pdist backward): the root is taken of a value kept away from 0.
+ */
+function pnorm(d: Tensor, p: number, dim: number, keepdim: boolean): Tensor {
+  if (p === 0) return d.ne(0).to(d.dtype).sum(dim, { keepdim });
+  if (p === Infinity) return d.abs().amax(dim, keepdim);
+  if (p === 1) return d.abs().sum(dim, { keepdim });
+  const s = p === 2 ? d.mul(d).sum(dim, { keepdim }) : d.abs().pow(p).sum(dim, { keepdim });
+  const zero = s.eq(0);
+  const safe = where(zero, 1, s);
+  return where(zero, 0, p === 2 ? safe.sqrt() : safe.pow(1 / p));
 }

@@ -3,7 +3,6 @@ import { Tensor, where, TorchError, arange, bool, int64, minimum, no_grad } from
 import { parseArgs, type Args, type Reduction } from "../args.js";
 import { log_softmax, logsigmoid } from "./activation.js";
 import { pairwise_distance } from "./distance.js";
-import { pyFloat } from "../repr.js";
 import { applyReduction, checkReduction, legacyReduction } from "./reduction.js";
 
 type Legacy = { size_average?: boolean | null; reduce?: boolean | null; reduction?: Reduction };
@@ -208,7 +207,7 @@ export function binary_cross_entropy_with_logits(
 type LegacyArgs = Args<[size_average: boolean | null, reduce: boolean | null, reduction: Reduction], Legacy>;
 const legacyOf = (o: Legacy & { reduction: string }): string => legacyReduction(o.size_average, o.reduce, o.reduction);
 
-type KlKw = Legacy & { log_target?: boolean; reduction?: Reduction | "batchmean" };
+type KlKw = Omit<Legacy, "reduction"> & { log_target?: boolean; reduction?: Reduction | "batchmean" };
 /** kl_div: target * (log(target) - input) (xlogy form), or exp(target) * (target - input) with log_target; 'batchmean' divides the sum by input.size(0). */
 export function kl_div(
   input: Tensor,
@@ -364,7 +363,7 @@ export function multilabel_margin_loss(input: Tensor, target: Tensor, ...args: L
   if (!((nd === 2 && input.shape[1] !== 0) || (nd === 1 && input.shape[0] !== 0) || nd === 0))
     throw new TorchError(`Expected non-empty vector or matrix with optional 0-dim batch size, but got: [${input.shape.join(", ")}]`);
   if (nd <= 1 ? target.ndim > 1 || target.numel() !== input.numel() : target.ndim !== 2 || target.shape.join() !== input.shape.join())
-    throw new TorchError(`inconsistent target size: [${target.shape.join(", ")}] for input of size: [${input.shape.join(", ")}]`);
+    throw new TorchError(`inconsistent size [${target.shape.join(", ")}] for argument #2 'target'`);
   const x = nd === 2 ? input : input.reshape([1, -1]);
   const [N, C] = [x.shape[0]!, x.shape[1]!];
   const t = target.reshape([N, C]);
@@ -443,33 +442,25 @@ export function triplet_margin_loss(
 }
 
 type DistanceFn = (x1: Tensor, x2: Tensor) => Tensor;
-/** triplet_margin_with_distance_loss (keyword-only options): any distance function, pairwise_distance by default. */
+/** triplet_margin_with_distance_loss (keyword-only options): any distance function, pairwise_distance by default; as in PyTorch 1.13, no checks of margin or dims. */
 export function triplet_margin_with_distance_loss(
   anchor: Tensor,
   positive: Tensor,
   negative: Tensor,
   ...args: [] | [{ distance_function?: DistanceFn | null; margin?: number; swap?: boolean; reduction?: Reduction }]
 ): Tensor {
-  const o = parseArgs("triplet_margin_with_distance_loss", args, [], {
+  const o = parseArgs("triplet_margin_with_distance_loss", args, ["distance_function", "margin", "swap", "reduction"], {
     distance_function: null,
     margin: 1,
     swap: false,
     reduction: "mean",
   }) as { distance_function: DistanceFn | null; margin: number; swap: boolean; reduction: string };
-  const reduction = checkReduction(o.reduction);
-  if (!(o.margin > 0))
-    throw new TorchError(`TripletMarginWithDistanceLoss: expected margin to be greater than 0, got ${pyFloat(o.margin)} instead`);
-  const [a, p, n] = [anchor.ndim, positive.ndim, negative.ndim];
-  if (a !== p || p !== n) {
-    throw new TorchError(
-      `The anchor, positive, and negative tensors are expected to have the same number of dimensions, but got: anchor ${a}D, positive ${p}D, and negative ${n}D inputs`,
-    );
-  }
   const dist: DistanceFn = o.distance_function ?? ((x, y) => pairwise_distance(x, y));
   const dPos = dist(anchor, positive);
   let dNeg = dist(anchor, negative);
   if (o.swap) dNeg = minimum(dNeg, dist(positive, negative));
   const out = dPos.sub(dNeg).add(o.margin).clamp_min(0);
+  const reduction = checkReduction(o.reduction);
   return reduction === "mean" ? out.mean() : reduction === "sum" ? out.sum() : out;
 }
 

@@ -1,5 +1,5 @@
 // layer_norm, batch_norm, normalize.
-import { Tensor, no_grad, TorchError, TorchTypeError } from "@xlatorch/core";
+import { Tensor, no_grad, TorchError, TorchIndexError, TorchTypeError } from "@xlatorch/core";
 import { parseArgs, type Args } from "../args.js";
 import { pad } from "./padding.js";
 import { avg_pool2d, avg_pool3d } from "./pooling.js";
@@ -119,11 +119,14 @@ export function group_norm(
   ...args: Args<[weight: Tensor | null, bias: Tensor | null, eps: number], { weight?: Tensor | null; bias?: Tensor | null; eps?: number }>
 ): Tensor {
   const o = parseArgs("group_norm", args, ["weight", "bias", "eps"], { weight: null, bias: null, eps: 1e-5 });
-  if (input.ndim < 2) throw new TorchError(`Expected at least 2 dimensions for input tensor but received ${input.ndim}`);
+  // functional.py reads input.size(1) first
+  if (input.ndim === 0) throw new TorchIndexError("dimension specified as 0 but tensor has no dimensions");
+  if (input.ndim === 1) throw new TorchIndexError("Dimension out of range (expected to be in range of [-1, 0], but got 1)");
   const [N, C] = [input.shape[0]!, input.shape[1]!];
   const spatial = input.shape.slice(2);
+  // _verify_batch_size: the values per channel are size[0] * size[2] * ... (size[1], the groups, left out)
   const verify = [Math.floor((N * C) / num_groups), num_groups, ...spatial];
-  if (verify.reduce((a, b) => a * b, 1) === 1)
+  if (verify[0]! * spatial.reduce((a, b) => a * b, 1) === 1)
     throw new TorchError(`Expected more than 1 value per channel when training, got input size [${verify.join(", ")}]`);
   if (C % num_groups !== 0)
     throw new TorchError(
@@ -203,21 +206,25 @@ export function instance_norm(
     if (t && t.numel() !== C) throw new TorchError(`${name} should contain ${N * C} elements not ${t.numel() * N}`);
   }
   const rep = (t: Tensor | null) => (t ? t.repeat(N) : null);
-  const rm = rep(o.running_mean),
-    rv = rep(o.running_var);
-  const y = batch_norm(
-    input.reshape([1, N * C, ...input.shape.slice(2)]),
-    rm,
-    rv,
-    rep(o.weight),
-    rep(o.bias),
-    o.use_input_stats,
-    o.momentum,
-    o.eps,
-  );
+  const x = input.reshape([1, N * C, ...input.shape.slice(2)]);
+  // batch_norm without running stats; their update (batch_norm's on the N copies, then the mean over
+  // the copies) is done here, out of place, rather than through a write into the repeated tensors
+  const y = o.use_input_stats
+    ? batch_norm(x, null, null, rep(o.weight), rep(o.bias), true, o.momentum, o.eps)
+    : batch_norm(x, rep(o.running_mean), rep(o.running_var), rep(o.weight), rep(o.bias), false, o.momentum, o.eps);
   no_grad(() => {
-    if (o.running_mean && rm) o.running_mean.copy_(rm.reshape([N, C]).mean(0));
-    if (o.running_var && rv) o.running_var.copy_(rv.reshape([N, C]).mean(0));
+    const dims = [0, ...Array.from({ length: x.ndim - 2 }, (_, i) => i + 2)];
+    const update = (running: Tensor, batch: Tensor) =>
+      running.copy_(
+        batch
+          .mul(o.momentum)
+          .add(running.repeat(N).mul(1 - o.momentum))
+          .reshape([N, C])
+          .mean(0),
+      );
+    const keep = (running: Tensor) => running.copy_(running.repeat(N).reshape([N, C]).mean(0));
+    if (o.running_mean) o.use_input_stats ? update(o.running_mean, x.mean(dims)) : keep(o.running_mean);
+    if (o.running_var) o.use_input_stats ? update(o.running_var, x.var(dims)) : keep(o.running_var);
   });
   return y.reshape(input.shape);
 }

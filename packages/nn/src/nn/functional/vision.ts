@@ -5,6 +5,7 @@
 // float64), so the sampled positions and weights are PyTorch's.
 import { Tensor, TorchError, float64, tensor } from "@xlatorch/core";
 import { parseArgs, type Args } from "../args.js";
+import { pyFloat } from "../repr.js";
 import { adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_avg_pool3d } from "./pooling.js";
 
 /** (*, C r^2, H, W) -> (*, C, H r, W r). */
@@ -121,7 +122,7 @@ export function interpolate(
     if (typeof sf !== "number") {
       if (sf.length !== dim)
         throw new TorchError(
-          `Input and scale_factor must have the same number of spatial dimensions, but got input with spatial dimensions of ${pyList(spatial)} and scale_factor of shape ${fmt(sf)}. Please provide input tensor in (N, C, d1, d2, ...,dK) format and scale_factor in (s1, s2, ...,sK) format.`,
+          `Input and scale_factor must have the same number of spatial dimensions, but got input with spatial dimensions of ${pyList(spatial)} and scale_factor of shape [${sf.map(pyFloat).join(", ")}]. Please provide input tensor in (N, C, d1, d2, ...,dK) format and scale_factor in (s1, s2, ...,sK) format.`,
         );
       scales = [...sf];
     } else scales = Array(Math.max(dim, 0)).fill(sf);
@@ -163,8 +164,18 @@ export function interpolate(
     bicubic: "upsample_bicubic",
   }[mode];
   checkSizes(`${kernel}${dim}d`, spatial, out);
-  if (mode !== "nearest" && mode !== "nearest-exact" && !input.dtype.is_floating_point)
-    throw new TorchError(`"${kernel}${dim}d_out_frame" not implemented for '${input.dtype.scalarName}'`);
+  // the kernels' dtype coverage: floating types, and uint8 for the nearest modes
+  const nearest = mode === "nearest" || mode === "nearest-exact";
+  if (!input.dtype.is_floating_point && !(nearest && input.dtype.name === "uint8")) {
+    const impl = nearest
+      ? "compute_indices_weights_nearest"
+      : mode === "bicubic"
+        ? "compute_indices_weights_cubic"
+        : mode === "linear"
+          ? "compute_indices_weights_linear"
+          : `${kernel}${dim}d_channels_last`;
+    throw new TorchError(`"${impl}" not implemented for '${input.dtype.scalarName}'`);
+  }
   const r = input.dtype === float64 ? (v: number) => v : Math.fround;
   let y = input;
   // the last spatial dim first: ATen's kernel nests the interpolation of the inner dims inside the outer ones

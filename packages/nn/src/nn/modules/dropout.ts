@@ -23,3 +23,17 @@ export class Dropout extends Module {
     return `p=${pyFloat(this.p)}, inplace=${pyRepr(this.inplace)}`;
   }
 }
+
+/** AlphaDropout: as PyTorch 1.13's, forward ignores `inplace` (kept for the repr). */
+export class AlphaDropout extends Dropout {
+  override forward(input: Tensor): Tensor {
+    return F.alpha_dropout(input, this.p, this.training);
+  }
+}
+
+/** FeatureAlphaDropout: as PyTorch 1.13's, forward ignores `inplace` (kept for the repr). */
+export class FeatureAlphaDropout extends Dropout {
+  override forward(input: Tensor): Tensor {
+    return F.feature_alpha_dropout(input, this.p, this.training);
+  }
+}

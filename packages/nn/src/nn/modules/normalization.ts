@@ -1,5 +1,5 @@
-// LayerNorm.
-import { empty } from "@xlatorch/core";
+// LayerNorm, GroupNorm, LocalResponseNorm.
+import { TorchError, empty } from "@xlatorch/core";
 import type { Tensor } from "@xlatorch/core";
 import { parseArgs, type Args } from "../args.js";
 import * as F from "../functional/index.js";
@@ -40,5 +40,64 @@ export class LayerNorm extends Module {
   }
   override extra_repr(): string {
     return `${pyRepr(this.normalized_shape)}, eps=${pyFloat(this.eps)}, elementwise_affine=${pyRepr(this.elementwise_affine)}`;
+  }
+}
+
+export class GroupNorm extends Module {
+  num_groups: number;
+  num_channels: number;
+  eps: number;
+  affine: boolean;
+  weight: Parameter | null;
+  bias: Parameter | null;
+
+  constructor(
+    num_groups: number,
+    num_channels: number,
+    ...args: Args<[eps: number, affine: boolean], { eps?: number; affine?: boolean } & Factory>
+  ) {
+    super();
+    const o = parseArgs("GroupNorm", args, ["eps", "affine", "device", "dtype"], { eps: 1e-5, affine: true });
+    if (num_channels % num_groups !== 0) throw new TorchError("num_channels must be divisible by num_groups");
+    this.num_groups = num_groups;
+    this.num_channels = num_channels;
+    this.eps = o.eps;
+    this.affine = o.affine;
+    this.weight = o.affine ? new Parameter(empty([num_channels], factory(o))) : null;
+    this.bias = o.affine ? new Parameter(empty([num_channels], factory(o))) : null;
+    this.reset_parameters();
+  }
+
+  reset_parameters(): void {
+    if (this.weight) init.ones_(this.weight);
+    if (this.bias) init.zeros_(this.bias);
+  }
+
+  override forward(input: Tensor): Tensor {
+    return F.group_norm(input, this.num_groups, this.weight, this.bias, this.eps);
+  }
+  override extra_repr(): string {
+    return `${this.num_groups}, ${this.num_channels}, eps=${pyFloat(this.eps)}, affine=${pyRepr(this.affine)}`;
+  }
+}
+
+export class LocalResponseNorm extends Module {
+  size: number;
+  alpha: number;
+  beta: number;
+  k: number;
+  constructor(size: number, ...args: Args<[alpha: number, beta: number, k: number], { alpha?: number; beta?: number; k?: number }>) {
+    super();
+    const o = parseArgs("LocalResponseNorm", args, ["alpha", "beta", "k"], { alpha: 1e-4, beta: 0.75, k: 1 });
+    this.size = size;
+    this.alpha = o.alpha;
+    this.beta = o.beta;
+    this.k = o.k;
+  }
+  override forward(input: Tensor): Tensor {
+    return F.local_response_norm(input, this.size, this.alpha, this.beta, this.k);
+  }
+  override extra_repr(): string {
+    return `${this.size}, alpha=${pyFloat(this.alpha)}, beta=${pyFloat(this.beta)}, k=${pyFloat(this.k)}`;
   }
 }
