@@ -218,6 +218,7 @@ function productOfOthers(x: Tensor, dims: number[]): Tensor {
   const rest = [...x.shape.keys()].filter((d) => !dims.includes(d));
   const perm = [...rest, ...dims];
   const n = dims.reduce((a, d) => a * x.shape[d]!, 1);
+  if (n === 0) return zero(x); // x is empty: nothing to multiply
   const flat = reshape(permute(x, perm), [...rest.map((d) => x.shape[d]!), n]);
   const last = flat.ndim - 1;
   const exclusive = (t: Tensor) => {

@@ -146,6 +146,9 @@ function fromValues(values: ArrayLike<number>, dtype: DType, o: CreateOptions): 
   return finish(fromHost(host, [values.length], dtype, resolveDevice(o.device)), o.requires_grad);
 }
 
+/** A number as Python prints it where it matters in messages: inf, -inf, nan. */
+const pyFloat = (v: number) => (Number.isNaN(v) ? "nan" : v === Infinity ? "inf" : v === -Infinity ? "-inf" : String(v));
+
 /** arange(end) | arange(start, end, step=1), {dtype, device, requires_grad}. */
 export function arange(...args: unknown[]): Tensor {
   const nums: number[] = [];
@@ -157,6 +160,7 @@ export function arange(...args: unknown[]): Tensor {
   if (nums.length === 1) end = nums[0];
   else if (nums.length >= 2) [start, end, step] = [nums[0]!, nums[1]!, nums[2] ?? step];
   if (end === undefined) throw new TorchTypeError("arange() missing required argument 'end'");
+  if (![start, end].every(Number.isFinite)) throw new TorchError(`arange: unsupported range: ${pyFloat(start)} -> ${pyFloat(end)}`);
   if (step === 0) throw new TorchError("arange: step must be nonzero");
   if ((end - start) * step < 0)
     throw new TorchError(`arange: upper bound and larger bound inconsistent with step sign (start=${start}, end=${end}, step=${step})`);

@@ -311,23 +311,27 @@ export function fullIndex(index: Tensor, dim: number): Tensor {
 }
 
 export function gather(x: Tensor, dim: number, index: Tensor, ..._rest: unknown[]): Tensor {
-  checkIndexTensor("gather", index);
+  // ATen skips the dtype check for an empty index (nothing is read through it)
+  if (!(index instanceof Tensor) || index.numel() !== 0) checkIndexTensor("gather", index);
   checkSameDevice("gather", x, "index", index);
   const d = normDim(dim, Math.max(x.ndim, 1), "gather");
-  if (index.ndim !== x.ndim)
+  // ...and compares ranks and sizes with a 0-dim tensor counted as 1-dim (ensure_nonempty_dim)
+  const xs = x.ndim === 0 ? [1] : [...x.shape];
+  const is = index.ndim === 0 ? [1] : [...index.shape];
+  if (is.length !== xs.length)
     throw new TorchError(
       `gather(): Index tensor must have the same number of dimensions as input tensor (input ${shapeStr(x.shape)}, index ${shapeStr(index.shape)})`,
     );
-  index.shape.forEach((s, k) => {
-    if (k !== d && s > x.shape[k]!)
+  is.forEach((s, k) => {
+    if (k !== d && s > xs[k]!)
       throw new TorchError(
         `gather(): Size does not match at dimension ${k} expected index ${shapeStr(index.shape)} to be smaller than self ${shapeStr(x.shape)} apart from dimension ${d}`,
       );
   });
-  checkBounds(index, x.ndim === 0 ? 1 : x.shape[d]!, d, "gather", false, TorchError);
+  checkBounds(index, xs[d]!, d, "gather", false, TorchError);
   return surface("gather", () => {
-    if (x.ndim === 0) return reshape(bind1(P.gather!, [reshape(x, [1]), reshape(index, [1, 1])]), []);
-    return bind1(P.gather!, [x, fullIndex(index, d)]);
+    if (x.ndim !== 0 && index.ndim !== 0) return bind1(P.gather!, [x, fullIndex(index, d)]);
+    return reshape(bind1(P.gather!, [reshape(x, xs), fullIndex(reshape(index, is), d)]), [...index.shape]);
   });
 }
 
@@ -413,6 +417,8 @@ export function nonzero(x: Tensor, ...args: unknown[]): Tensor {
     }
   });
   const t = fromHost(out, [hits.length, nd], int64, x.device);
+  // as_tuple takes a 0-dim tensor as 1-dim: one index tensor, [0] or empty
+  if (as_tuple && nd === 0) return [fromHost(new BigInt64Array(hits.length), [hits.length], int64, x.device)] as unknown as Tensor;
   return as_tuple ? (Array.from({ length: nd }, (_, k) => select(t, 1, k)) as unknown as Tensor) : t;
 }
 export const argwhere = (x: Tensor) => nonzero(x);

@@ -14,6 +14,8 @@ import { mul, sub } from "./elementwise.js";
 import { reducePrim } from "./reduce.js";
 import { expand, permute, reshape, roll, sliceDim, squeeze, unsqueeze } from "./shape.js";
 
+const numelOf = (s: readonly number[]) => s.reduce((x, y) => x * y, 1);
+
 function sameDtype(op: string, a: Tensor, b: Tensor): void {
   if (a.dtype !== b.dtype) throw new TorchError(`${op}: expected m1 and m2 to have the same dtype, but got: ${a.dtype} != ${b.dtype}`);
 }
@@ -59,12 +61,14 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     if (a.ndim === 1) return squeeze(matmul(unsqueeze(a, 0), b), -2);
     if (b.ndim === 2) {
       // Fold a's batch dims into its rows: one 2-D product.
-      const r = dotGeneral(reshape(a, [-1, k1]), b, [], [], [1], [0]);
+      // explicit row count: -1 cannot be inferred when k1 is 0
+      const r = dotGeneral(reshape(a, [numelOf(a.shape.slice(0, -1)), k1]), b, [], [], [1], [0]);
       return reshape(r, [...a.shape.slice(0, -1), b.shape[1]!]);
     }
     const batch = broadcastShapes("matmul", a.shape.slice(0, -2), b.shape.slice(0, -2));
-    const ae = reshape(expand(a, [...batch, ...a.shape.slice(-2)]), [-1, ...a.shape.slice(-2)]);
-    const be = reshape(expand(b, [...batch, ...b.shape.slice(-2)]), [-1, ...b.shape.slice(-2)]);
+    const nb = numelOf(batch);
+    const ae = reshape(expand(a, [...batch, ...a.shape.slice(-2)]), [nb, ...a.shape.slice(-2)]);
+    const be = reshape(expand(b, [...batch, ...b.shape.slice(-2)]), [nb, ...b.shape.slice(-2)]);
     const r = dotGeneral(ae, be, [0], [0], [2], [1]);
     return reshape(r, [...batch, a.shape[a.ndim - 2]!, b.shape[b.ndim - 1]!]);
   });

@@ -219,9 +219,11 @@ export function aminmax(x: Tensor, ...args: unknown[]): Tensor[] & { min: Tensor
   const { dim, keepdim } = parseArgs("aminmax", args, ["dim", "keepdim"], { dim: null, keepdim: false });
   checkTensor("aminmax", "input", x);
   const dims = dim === null ? allDims(x) : normDims(normDim(dim, x.ndim, "aminmax"), x.ndim, "aminmax"); // 0-dim: []
-  if (x.numel() === 0 || (dim !== null && x.ndim > 0 && x.shape[dims[0]!] === 0)) {
+  // PyTorch: an empty reduced dim is an IndexError; along a non-empty dim an empty input gives empty results
+  if (dim === null && x.numel() === 0)
     throw new TorchError("aminmax(): cannot compute aminmax over an empty dimension as the operation has no identity.");
-  }
+  if (dim !== null && x.ndim > 0 && x.shape[dims[0]!] === 0)
+    throw new TorchIndexError(`aminmax: Expected reduction dim ${dims[0]} to have non-zero size.`);
   return surface("aminmax", () => {
     const keep = keepdim && !(dim === null && x.ndim === 0);
     let lo = reducePrim(x, "min", dims, keep),

@@ -178,8 +178,9 @@ export function cat(tensors: readonly Tensor[], ...args: unknown[]): Tensor {
     );
   if (tensors.length === 0) throw new TorchError("cat(): expected a non-empty list of Tensors");
   // Legacy rule kept by PyTorch: 1-D empty tensors are skipped.
-  const parts = tensors.filter((t) => !(t.ndim === 1 && t.shape[0] === 0));
-  if (parts.length === 0) return tensors[0]!.clone();
+  let parts = tensors.filter((t) => !(t.ndim === 1 && t.shape[0] === 0));
+  // all of them empty: concatenated all the same, so each gets its (empty) gradient and dtypes promote
+  if (parts.length === 0) parts = tensors;
   const ref = parts[0]!;
   const d = normDim(dim, ref.ndim, "cat");
   parts.forEach((t, i) => {
@@ -220,12 +221,20 @@ export function stack(tensors: readonly Tensor[], ...args: unknown[]): Tensor {
     ),
   );
 }
-export const hstack = (ts: Tensor[]) => cat(ts, ts[0]!.ndim === 1 ? 0 : 1);
-export const vstack = (ts: Tensor[]) =>
-  cat(
-    ts.map((t) => (t.ndim === 1 ? unsqueeze(t, 0) : t)),
+// hstack and vstack name themselves for an empty list (cat's message would name cat), and take
+// 0-dim tensors as PyTorch does (atleast_1d / atleast_2d first).
+export function hstack(ts: Tensor[]): Tensor {
+  if (!ts.length) throw new TorchError("hstack expects a non-empty TensorList");
+  const rows = ts.map((t) => (t.ndim === 0 ? reshape(t, [1]) : t));
+  return cat(rows, rows[0]!.ndim === 1 ? 0 : 1);
+}
+export function vstack(ts: Tensor[]): Tensor {
+  if (!ts.length) throw new TorchError("vstack expects a non-empty TensorList");
+  return cat(
+    ts.map((t) => (t.ndim === 0 ? reshape(t, [1, 1]) : t.ndim === 1 ? unsqueeze(t, 0) : t)),
     0,
   );
+}
 
 export function split(x: Tensor, split_size_or_sections: number | number[], ...args: unknown[]): Tensor[] {
   const { dim } = parseArgs("split", args, ["dim"], { dim: 0 });

@@ -7,7 +7,7 @@
 // output. Shapes are static, so the loops below run over kernel offsets at
 // trace time, never over data: the same code runs eagerly on cpu, traces on the
 // lazy xla device, and differentiates through slice/stack/matmul.
-import { TorchError, TorchTypeError, Tensor, cat, slice, stack, surface, zeros } from "@xlatorch/core";
+import { TorchError, TorchTypeError, Tensor, cat, slice, stack, surface, zeros, type DType } from "@xlatorch/core";
 import { parseArgs, type Args } from "../args.js";
 import { pad } from "./padding.js";
 
@@ -85,11 +85,28 @@ function checkConvInput(op: string, input: Tensor, nd: number): [Tensor, boolean
   return input.ndim === nd + 1 ? [input.unsqueeze(0), true] : [input, false];
 }
 
+/** The C++ type name ATen's convolution prints for a dtype. */
+function cppType(d: DType): string {
+  const names: Record<string, string> = {
+    float32: "float",
+    float64: "double",
+    float16: "c10::Half",
+    bfloat16: "c10::BFloat16",
+    int64: "long int",
+    int32: "int",
+    int16: "short int",
+    int8: "signed char",
+    uint8: "unsigned char",
+    bool: "bool",
+  };
+  return names[d.name] ?? d.name;
+}
+
 function checkDtypes(input: Tensor, weight: Tensor, bias: Tensor | null): void {
   if (weight.dtype !== input.dtype)
     throw new TorchError(`expected scalar type ${input.dtype.scalarName} but found ${weight.dtype.scalarName}`);
   if (bias && bias.dtype !== input.dtype)
-    throw new TorchError(`expected scalar type ${input.dtype.scalarName} but found ${bias.dtype.scalarName}`);
+    throw new TorchError(`Input type (${cppType(input.dtype)}) and bias type (${cppType(bias.dtype)}) should be the same`);
   if (input.dtype.name === "bool") throw new TorchError(`"slow_conv2d_cpu" not implemented for 'Bool'`);
 }
 
