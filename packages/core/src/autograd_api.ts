@@ -1,36 +1,18 @@
-// torch.autograd: grad(), Function (custom forward/backward), gradcheck.
-import { recordCustom, runBackward } from "./autograd.js";
+// torch.autograd: grad(), backward(), Function (custom forward/backward),
+// gradcheck, gradgradcheck, and the functional namespace (jacobian, hessian,
+// vjp, jvp, hvp, vhp).
+import { recordCustom } from "./autograd.js";
+import { grad } from "./autograd_grad.js";
 import { TorchError } from "./errors.js";
-import { no_grad } from "./grad_mode.js";
+import { enable_grad, no_grad } from "./grad_mode.js";
 import { Tensor } from "./tensor.js";
-import { ones_like, zeros_like } from "./ops/creation.js";
-import { parseArgs } from "./ops/args.js";
+import { zeros_like } from "./ops/creation.js";
+import { randn_like } from "./ops/random.js";
+import { cat } from "./ops/shape.js";
 
-export function grad(outputs: Tensor | Tensor[], inputs: Tensor | Tensor[], ...args: unknown[]): (Tensor | null)[] {
-  const o = parseArgs("grad", args, ["grad_outputs", "retain_graph", "create_graph", "only_inputs", "allow_unused"], {});
-  const outs = Array.isArray(outputs) ? outputs : [outputs];
-  const ins = Array.isArray(inputs) ? inputs : [inputs];
-  const gos =
-    o.grad_outputs === undefined || o.grad_outputs === null
-      ? outs.map(() => null)
-      : Array.isArray(o.grad_outputs)
-        ? o.grad_outputs
-        : [o.grad_outputs];
-  const grads = outs.map((t, i) => {
-    const g = gos[i];
-    if (g) return g as Tensor;
-    if (t.numel() !== 1) throw new TorchError("grad can be implicitly created only for scalar outputs");
-    return ones_like(t);
-  });
-  for (const t of outs)
-    if (!t.requires_grad) throw new TorchError("element 0 of tensors does not require grad and does not have a grad_fn");
-  return runBackward(outs, grads, {
-    retain_graph: o.retain_graph ?? o.create_graph,
-    create_graph: o.create_graph,
-    inputs: ins,
-    allow_unused: o.allow_unused,
-  });
-}
+export { grad, backward } from "./autograd_grad.js";
+export * as functional from "./autograd_functional.js";
+import { parseArgs } from "./ops/args.js";
 
 /** ctx of a custom Function: save_for_backward / saved_tensors, plus free-form fields. */
 export class FunctionCtx {
@@ -147,4 +129,59 @@ function Tensor_withDelta(t: Tensor, i: number, d: number): Tensor {
   const flat = c.reshape(-1);
   flat.getitem(i).add_(d);
   return c;
+}
+
+/**
+ * Second-order gradient check (PyTorch 1.13's gradgradcheck): gradcheck of the
+ * function (inputs, grad_outputs) -> the gradients of func's outputs with
+ * respect to its inputs needing grad, computed with create_graph. Without
+ * grad_outputs, random ones are drawn as PyTorch draws them (randn_like of each
+ * output, requiring grad).
+ */
+export function gradgradcheck(func: (...xs: Tensor[]) => Tensor | Tensor[], inputs: Tensor[] | Tensor, ...args: unknown[]): boolean {
+  const o = parseArgs(
+    "gradgradcheck",
+    args,
+    [
+      "grad_outputs",
+      "eps",
+      "atol",
+      "rtol",
+      "gen_non_contig_grad_outputs",
+      "raise_exception",
+      "nondet_tol",
+      "check_undefined_grad",
+      "check_grad_dtypes",
+      "check_batched_grad",
+      "check_fwd_over_rev",
+      "check_rev_over_rev",
+      "fast_mode",
+    ],
+    { grad_outputs: null, eps: 1e-6, atol: 1e-5, rtol: 1e-3, raise_exception: true },
+  );
+  const ins = Array.isArray(inputs) ? inputs : [inputs];
+  const asArray = (x: Tensor | Tensor[]): Tensor[] => (Array.isArray(x) ? x : [x]);
+  const gos: Tensor[] =
+    o.grad_outputs === null
+      ? asArray(func(...ins)).map((y) => randn_like(y.is_floating_point() ? y : y.double()).requires_grad_())
+      : asArray(o.grad_outputs);
+  const n = gos.length;
+  // the gradients, flattened into one tensor (this gradcheck compares one output)
+  // gradcheck evaluates the function at perturbed, detached copies under no_grad: the inputs that need
+  // grad are made to need it again, and the first-order gradients are taken with grad mode on
+  const newFunc = (...xs: Tensor[]): Tensor =>
+    enable_grad(() => {
+      const inputArgs = xs
+        .slice(0, xs.length - n)
+        .map((x, i) => (ins[i]!.requires_grad && !x.requires_grad ? x.detach().requires_grad_(true) : x));
+      const gradOuts = xs.slice(xs.length - n);
+      const outs = asArray(func(...inputArgs)).filter((y) => y.requires_grad);
+      const diffIns = inputArgs.filter((x) => x.requires_grad);
+      const gs = grad(outs, diffIns, { grad_outputs: gradOuts, create_graph: true, allow_unused: true });
+      return cat(
+        gs.filter((g): g is Tensor => g !== null).map((g) => g.reshape(-1)),
+        0,
+      );
+    });
+  return gradcheck(newFunc, [...ins, ...gos], { eps: o.eps, atol: o.atol, rtol: o.rtol, raise_exception: o.raise_exception });
 }

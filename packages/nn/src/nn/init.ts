@@ -1,6 +1,6 @@
 // torch.nn.init (PyTorch 1.13): the same arithmetic in double and the same
 // RNG calls in the same order, so seeded initializations match bit for bit.
-import { Tensor, eye, no_grad, TorchError } from "@xlatorch/core";
+import { Tensor, eye, float64, no_grad, randperm, tensor as makeTensor, TorchError } from "@xlatorch/core";
 import { parseArgs, type Args } from "./args.js";
 
 export type Nonlinearity =
@@ -109,3 +109,62 @@ export const kaiming_uniform_ = (tensor: Tensor, ...args: KaimingArgs): Tensor =
   });
 export const kaiming_normal_ = (tensor: Tensor, ...args: KaimingArgs): Tensor =>
   kaiming("kaiming_normal_", tensor, args, (std) => tensor.normal_(0, std));
+
+export { orthogonal_ } from "./init_orthogonal.js";
+
+/**
+ * Values from N(mean, std) truncated to [a, b], by PyTorch's inverse-CDF method:
+ * uniform on [2 cdf(a) - 1, 2 cdf(b) - 1], erfinv, scale, shift, clamp (the same
+ * draws as PyTorch's uniform_).
+ */
+export function trunc_normal_(
+  tensor: Tensor,
+  ...args: Args<[mean: number, std: number, a: number, b: number], { mean?: number; std?: number; a?: number; b?: number }>
+): Tensor {
+  const { mean, std, a, b } = parseArgs("trunc_normal_", args, ["mean", "std", "a", "b"], { mean: 0, std: 1, a: -2, b: 2 });
+  // PyTorch warns when mean is more than 2 std from [a, b]; the values are still drawn
+  const erf = (x: number) => Number(makeTensor(x, { dtype: float64 }).erf().item());
+  const norm_cdf = (x: number) => (1 + erf(x / Math.sqrt(2))) / 2;
+  const l = norm_cdf((a - mean) / std);
+  const u = norm_cdf((b - mean) / std);
+  return no_grad(() => {
+    tensor.uniform_(2 * l - 1, 2 * u - 1);
+    tensor.copy_(tensor.erfinv());
+    tensor.mul_(std * Math.sqrt(2));
+    tensor.add_(mean);
+    return tensor.clamp_(a, b);
+  });
+}
+
+/** Each column gets ceil(sparsity * rows) zeros at rows chosen by randperm; the rest N(0, std). */
+export function sparse_(tensor: Tensor, sparsity: number, ...args: Args<[std: number], { std?: number }>): Tensor {
+  const { std } = parseArgs("sparse_", args, ["std"], { std: 0.01 });
+  if (tensor.ndim !== 2) throw new TorchError("Only tensors with 2 dimensions are supported");
+  const [rows, cols] = tensor.shape as [number, number];
+  const num_zeros = Math.ceil(sparsity * rows);
+  return no_grad(() => {
+    tensor.normal_(0, std);
+    for (let col = 0; col < cols; col++) {
+      const zero_indices = randperm(rows).narrow(0, 0, Math.min(num_zeros, rows));
+      tensor.setitem(zero_indices.to(tensor.device), col, 0);
+    }
+    return tensor;
+  });
+}
+
+/** The identity of {3, 4, 5}-d convolution weights: 1 at each kernel's centre for input channel = output channel (per group). */
+export function dirac_(tensor: Tensor, ...args: Args<[groups: number], { groups?: number }>): Tensor {
+  const { groups } = parseArgs("dirac_", args, ["groups"], { groups: 1 });
+  const dims = tensor.ndim;
+  if (dims < 3 || dims > 5) throw new TorchError("Only tensors with 3, 4, or 5 dimensions are supported");
+  const sizes = tensor.shape;
+  if (sizes[0]! % groups !== 0) throw new TorchError("dim 0 must be divisible by groups");
+  const out_per_group = Math.floor(sizes[0]! / groups);
+  const min_dim = Math.min(out_per_group, sizes[1]!);
+  const centre = sizes.slice(2).map((s) => Math.floor(s / 2));
+  return no_grad(() => {
+    tensor.zero_();
+    for (let g = 0; g < groups; g++) for (let d = 0; d < min_dim; d++) tensor.setitem(g * out_per_group + d, d, ...centre, 1);
+    return tensor;
+  });
+}

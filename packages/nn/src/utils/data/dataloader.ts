@@ -2,7 +2,7 @@
 import { Generator, empty, int64, TorchError } from "@xlatorch/core";
 import { parseArgs, type Args } from "../../nn/args.js";
 import { default_collate, default_convert, type Collated } from "./collate.js";
-import { datasetItem, datasetLen, type DatasetLike } from "./dataset.js";
+import { IterableDataset, datasetItem, datasetLen, type DatasetLike } from "./dataset.js";
 import { BatchSampler, RandomSampler, SequentialSampler } from "./sampler.js";
 
 export interface DataLoaderOptions<T, B = unknown> {
@@ -91,6 +91,14 @@ export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B> {
       },
     );
     if (o.num_workers !== 0) throw new TorchError("DataLoader: only num_workers=0 (single-process loading) is supported");
+    if (dataset instanceof IterableDataset) {
+      // a stream has no indices: nothing to shuffle or sample
+      if (o.shuffle !== null && o.shuffle !== false)
+        throw new TorchError(`DataLoader with IterableDataset: expected unspecified shuffle option, but got shuffle=${o.shuffle}`);
+      if (o.sampler !== null) throw new TorchError("DataLoader with IterableDataset: expected unspecified sampler option, but got sampler");
+      if (o.batch_sampler !== null)
+        throw new TorchError("DataLoader with IterableDataset: expected unspecified batch_sampler option, but got batch_sampler");
+    }
     if (o.sampler && o.shuffle) throw new TorchError("sampler option is mutually exclusive with shuffle");
     let batch_size: number | null = o.batch_size,
       drop_last: boolean = o.drop_last;
@@ -115,6 +123,7 @@ export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B> {
 
   /** Batches when batch_size (or a batch_sampler) is set, else single samples. */
   [Symbol.iterator](): Iterator<B> {
+    if (this.dataset instanceof IterableDataset) return this._iterStream(this.dataset);
     const indices = (this.batch_sampler ?? this.sampler)[Symbol.iterator]();
     // PyTorch draws the iterator's base seed (for workers) before the sampler runs.
     empty([], { dtype: int64 }).random_(this.generator ? { generator: this.generator } : {});
@@ -129,7 +138,34 @@ export class DataLoader<T = unknown, B = Collated<T>> implements Iterable<B> {
     })();
   }
 
+  /** An IterableDataset: batch_size items at a time in the stream's order (the last batch shorter unless drop_last). */
+  private _iterStream(dataset: IterableDataset<T>): Iterator<B> {
+    empty([], { dtype: int64 }).random_(this.generator ? { generator: this.generator } : {});
+    const { batch_size, drop_last } = this;
+    const collate = this.collate_fn;
+    return (function* () {
+      if (batch_size === null) {
+        for (const x of dataset) yield (collate as (sample: T) => B)(x);
+        return;
+      }
+      let batch: T[] = [];
+      for (const x of dataset) {
+        batch.push(x);
+        if (batch.length === batch_size) {
+          yield collate(batch);
+          batch = [];
+        }
+      }
+      if (batch.length > 0 && !drop_last) yield collate(batch);
+    })();
+  }
+
   __len__(): number {
+    if (this.dataset instanceof IterableDataset) {
+      const n = this.dataset.__len__();
+      if (this.batch_size === null) return n;
+      return this.drop_last ? Math.floor(n / this.batch_size) : Math.ceil(n / this.batch_size);
+    }
     const s = this.batch_sampler ?? this.sampler;
     if (s.__len__) return s.__len__();
     return this.batch_sampler ? [...this.batch_sampler].length : datasetLen(this.dataset);

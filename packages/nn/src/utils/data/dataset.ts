@@ -12,6 +12,50 @@ export abstract class Dataset<T = unknown> {
   }
 }
 
+/**
+ * A dataset that is a stream: subclasses implement __iter__() (or
+ * [Symbol.iterator]); DataLoader batches what it yields, in order. Indexing is
+ * not defined, as in PyTorch.
+ */
+export abstract class IterableDataset<T = unknown> extends Dataset<T> implements Iterable<T> {
+  __iter__(): Iterator<T> {
+    throw new TorchError(`${this.constructor.name} does not implement __iter__`);
+  }
+  [Symbol.iterator](): Iterator<T> {
+    return this.__iter__();
+  }
+  __getitem__(_index: number): T {
+    throw new TorchError(`${this.constructor.name} is an IterableDataset: it has no __getitem__`);
+  }
+  /** dataset + other: the two streams one after the other (PyTorch's __add__). */
+  __add__(other: IterableDataset<T>): ChainDataset<T> {
+    return new ChainDataset([this, other]);
+  }
+}
+
+/** Iterable datasets one after the other, on the fly. */
+export class ChainDataset<T = unknown> extends IterableDataset<T> {
+  datasets: Iterable<IterableDataset<T>>;
+  constructor(datasets: Iterable<IterableDataset<T>>) {
+    super();
+    this.datasets = datasets;
+  }
+  override *__iter__(): Iterator<T> {
+    for (const d of this.datasets) {
+      if (!(d instanceof IterableDataset)) throw new TorchError("ChainDataset only supports IterableDataset");
+      yield* d;
+    }
+  }
+  override __len__(): number {
+    let total = 0;
+    for (const d of this.datasets) {
+      if (!(d instanceof IterableDataset)) throw new TorchError("ChainDataset only supports IterableDataset");
+      total += d.__len__();
+    }
+    return total;
+  }
+}
+
 /** Anything indexable with a length: a Dataset or a plain array. */
 export type DatasetLike<T> = Dataset<T> | readonly T[];
 

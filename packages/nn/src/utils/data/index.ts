@@ -1,5 +1,5 @@
 // torch.utils.data.
-export { Dataset, TensorDataset, Subset, ConcatDataset, random_split, type DatasetLike } from "./dataset.js";
-export { Sampler, SequentialSampler, RandomSampler, SubsetRandomSampler, BatchSampler } from "./sampler.js";
+export { Dataset, IterableDataset, ChainDataset, TensorDataset, Subset, ConcatDataset, random_split, type DatasetLike } from "./dataset.js";
+export { Sampler, SequentialSampler, RandomSampler, SubsetRandomSampler, WeightedRandomSampler, BatchSampler } from "./sampler.js";
 export { DataLoader, type DataLoaderOptions } from "./dataloader.js";
 export { default_collate, default_convert } from "./collate.js";

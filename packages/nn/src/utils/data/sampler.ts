@@ -1,5 +1,17 @@
 // Samplers: the order in which DataLoader visits dataset indices.
-import { Generator, empty, int64, randint, randperm, TorchError, TorchTypeError } from "@xlatorch/core";
+import {
+  Generator,
+  Tensor,
+  empty,
+  float64,
+  int64,
+  multinomial,
+  randint,
+  randperm,
+  tensor,
+  TorchError,
+  TorchTypeError,
+} from "@xlatorch/core";
 import { parseArgs, type Args } from "../../nn/args.js";
 import { datasetLen, type DatasetLike } from "./dataset.js";
 
@@ -96,6 +108,50 @@ export class SubsetRandomSampler extends Sampler<number> {
     return this.indices.length;
   }
 }
+
+/**
+ * Indices of [0, len(weights)) drawn with probabilities proportional to
+ * `weights`, by one torch.multinomial call per pass (on `generator`, else the
+ * default generator), as PyTorch 1.13: seeded streams are PyTorch's.
+ */
+export class WeightedRandomSampler extends Sampler<number> {
+  weights: Tensor;
+  num_samples: number;
+  replacement: boolean;
+  generator: Generator | null;
+
+  constructor(
+    weights: readonly number[] | Tensor,
+    num_samples: number,
+    ...args: Args<[replacement: boolean, generator: Generator | null], { replacement?: boolean; generator?: Generator | null }>
+  ) {
+    super();
+    const o = parseArgs("WeightedRandomSampler", args, ["replacement", "generator"], { replacement: true, generator: null });
+    if (typeof num_samples !== "number" || !Number.isInteger(num_samples) || num_samples <= 0)
+      throw new TorchError(`num_samples should be a positive integer value, but got num_samples=${pyRepr(num_samples)}`);
+    if (typeof o.replacement !== "boolean")
+      throw new TorchError(`replacement should be a boolean value, but got replacement=${pyRepr(o.replacement)}`);
+    const w = weights instanceof Tensor ? weights.to({ dtype: float64 }) : tensor(weights as number[], { dtype: float64 });
+    if (w.ndim !== 1)
+      throw new TorchError(
+        `weights should be a 1d sequence but given weights have shape (${w.shape.join(", ")}${w.ndim === 1 ? "," : ""})`,
+      );
+    this.weights = w;
+    this.num_samples = num_samples;
+    this.replacement = o.replacement;
+    this.generator = o.generator;
+  }
+  *[Symbol.iterator](): Iterator<number> {
+    const opts = this.generator ? { generator: this.generator } : {};
+    yield* multinomial(this.weights, this.num_samples, this.replacement, opts).tolist() as number[];
+  }
+  override __len__(): number {
+    return this.num_samples;
+  }
+}
+
+/** A value as Python's format() prints it in these messages (True/False/None). */
+const pyRepr = (v: unknown): string => (v === true ? "True" : v === false ? "False" : v === null || v === undefined ? "None" : String(v));
 
 /** Groups a sampler's indices into lists of batch_size (the last one shorter unless drop_last). */
 export class BatchSampler extends Sampler<number[]> {
