@@ -395,8 +395,9 @@ describe("optim_more fixtures", async () => {
     beforeAll(hooks.before);
     afterAll(hooks.after);
     const device = deviceOf(t);
+    // LBFGS reads scalars back at every iteration (a graph per read on xla): its forms are checked on cpu, one on xla
     for (const c of data.optim)
-      for (const form of FORMS)
+      for (const form of c.cls === "LBFGS" && t !== "cpu" ? (["mixed"] as Form[]) : FORMS)
         it(`optim ${c.name} (${form})`, () => (c.cls === "LBFGS" ? runLbfgs(c, device, form) : runOptim(c, device, form)));
     for (const c of data.init) for (const form of FORMS) it(`init ${c.name} (${form})`, () => runInit(c, device, form));
     for (const c of data.autograd) for (const form of FORMS) it(`autograd ${c.name} (${form})`, () => runAutograd(c, device, form));
