@@ -1,6 +1,7 @@
 // @xlatorch/core: dtypes, Tensor, primitives, op surface, autograd.
 import "./methods.js";
 import "./vjps.js";
+import "./vjps_linalg.js";
 import { signTensorMethods } from "./signature.js";
 import { Tensor as TensorClass } from "./tensor.js";
 import { setEngineOps } from "./autograd.js";
@@ -36,6 +37,7 @@ export { Node, AccumulateGrad, runBackward, recordCustom, surface, currentOp, ty
 export { formatTensor } from "./format.js";
 export { METHOD_FUNCTIONS } from "./methods.js";
 export * as ops from "./ops/index.js";
+export * as linalg from "./ops/linalg_namespace.js";
 export * from "./ops/index.js";
 export * as autograd from "./autograd_api.js";
 export * as testing from "./testing.js";

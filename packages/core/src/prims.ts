@@ -1,6 +1,6 @@
 // The primitive set, close to StableHLO ops. Each entry here is the shape/dtype
 // rule; kernels live in packages/cpu, lowerings in packages/lazy, VJPs in vjps.ts.
-import { bool, int64, type DType } from "./dtype.js";
+import { bool, int32, int64, type DType } from "./dtype.js";
 import { definePrimitive, type AVal, type Primitive } from "./primitive.js";
 import { numelOf } from "./shape.js";
 
@@ -83,6 +83,13 @@ export const PRIM_NAMES = [
   "gather",
   "scatter",
   "sort",
+  // linear algebra over the last two dims (batched over the leading ones)
+  "cholesky",
+  "triangular_solve",
+  "qr",
+  "eigh",
+  "svd",
+  "lu",
 ] as const;
 export type PrimName = (typeof PRIM_NAMES)[number];
 
@@ -194,6 +201,69 @@ P.sort = definePrimitive<{ dim: number; descending: boolean; stable: boolean }>(
   abstract: ([x]) => [
     { shape: x!.shape, dtype: x!.dtype },
     { shape: x!.shape, dtype: int64 },
+  ],
+});
+
+// ---- linear algebra (shape rules; kernels in cpu/src/kernels/linalg_*.ts) ----
+const lead = (s: readonly number[]) => s.slice(0, -2);
+/** Lower Cholesky factor of the lower triangle of [..., n, n] (NaN from the first non-positive pivot on). */
+P.cholesky = definePrimitive({ name: "cholesky", abstract: same });
+/** Solves op(a) x = b (left) or x op(a) = b with a triangular [..., n, n]; b [..., n, k] / [..., k, n], batch dims equal (StableHLO triangular_solve). */
+export interface TriangularSolveAttrs {
+  left: boolean;
+  lower: boolean;
+  unit_diagonal: boolean;
+  transpose_a: boolean;
+}
+P.triangular_solve = definePrimitive<TriangularSolveAttrs>({
+  name: "triangular_solve",
+  abstract: (i) => [{ shape: i[1]!.shape, dtype: i[1]!.dtype }],
+});
+/** Householder QR of [..., m, n] (LAPACK's geqrf + orgqr signs): Q [..., m, k or m], R [..., k or m, n]. */
+P.qr = definePrimitive<{ complete: boolean }>({
+  name: "qr",
+  abstract: ([a], { complete }) => {
+    const m = a!.shape.at(-2)!,
+      n = a!.shape.at(-1)!,
+      k = complete ? m : Math.min(m, n);
+    return [
+      { shape: [...lead(a!.shape), m, k], dtype: a!.dtype },
+      { shape: [...lead(a!.shape), k, n], dtype: a!.dtype },
+    ];
+  },
+});
+/** Symmetric eigendecomposition from one triangle of [..., n, n]: eigenvalues ascending [..., n], eigenvectors as columns. */
+P.eigh = definePrimitive<{ lower: boolean }>({
+  name: "eigh",
+  abstract: ([a]) => [
+    { shape: a!.shape.slice(0, -1), dtype: a!.dtype },
+    { shape: a!.shape, dtype: a!.dtype },
+  ],
+});
+/** SVD of [..., m, n]: U, S (descending), Vh; full_matrices gives square U and Vh. */
+P.svd = definePrimitive<{ full_matrices: boolean }>({
+  name: "svd",
+  abstract: ([a], { full_matrices }) => {
+    const m = a!.shape.at(-2)!,
+      n = a!.shape.at(-1)!,
+      k = Math.min(m, n);
+    return [
+      { shape: [...lead(a!.shape), m, full_matrices ? m : k], dtype: a!.dtype },
+      { shape: [...lead(a!.shape), k], dtype: a!.dtype },
+      { shape: [...lead(a!.shape), full_matrices ? n : k, n], dtype: a!.dtype },
+    ];
+  },
+});
+/**
+ * LU with partial pivoting of [..., m, n] (LAPACK's getrf): packed L\U, 1-based int32 pivots [..., k],
+ * and the int64 row permutation [..., m] they make (a[perm] = L U).
+ */
+P.lu = definePrimitive({
+  name: "lu",
+  abstract: ([a]) => [
+    { shape: a!.shape, dtype: a!.dtype },
+    { shape: [...lead(a!.shape), Math.min(a!.shape.at(-2)!, a!.shape.at(-1)!)], dtype: int32 },
+    { shape: a!.shape.slice(0, -1), dtype: int64 },
   ],
 });
 

@@ -19,6 +19,8 @@ import {
   type Shape,
   type Tensor,
 } from "@xlatorch/core";
+import { runOnHost } from "./cpu_fallback.js";
+import { CPU_FALLBACK } from "./cpu_fallback_prims.js";
 import { userLocation } from "./explain.js";
 import { makeNode, payload, type LazyNode, type LazyValue, type XlaPayload } from "./ir.js";
 import { metrics } from "./metrics.js";
@@ -47,6 +49,7 @@ export const xlaBackend: DeviceBackend = {
     metrics.opsRecorded++;
     const ins: LazyValue[] = new Array(inputs.length);
     for (let i = 0; i < inputs.length; i++) ins[i] = valueOf(inputs[i]!);
+    if (CPU_FALLBACK.has(prim.name)) return runOnHost(prim, ins, attrs, outs);
     const node = makeNode(prim.name, ins, attrs, outs);
     record(node);
     if (currentMode() === "debug") afterDebugOp(node, ins);

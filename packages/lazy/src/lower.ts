@@ -1,6 +1,7 @@
 // One StableHLO lowering per primitive. A trace (primitive applications over
 // device data) becomes a @main function whose parameters are the device data.
 import { checkPrimitiveTable, P, type AVal, type CompareDirection, type DType, type PrimName } from "@xlatorch/core";
+import { CPU_FALLBACK } from "./cpu_fallback_prims.js";
 import { elementTypeOf, tensorType, type Builder, type ElementType, type Value } from "@xlatorch/stablehlo";
 
 export const et = (d: DType): ElementType => elementTypeOf(d.name);
@@ -32,6 +33,10 @@ interface Attrs {
   lhs_contract: number[];
   rhs_batch: number[];
   rhs_contract: number[];
+  left: boolean;
+  lower: boolean;
+  unit_diagonal: boolean;
+  transpose_a: boolean;
 }
 type Lowering = (b: Builder, ins: Value[], attrs: Attrs, outs: readonly AVal[], inAvals: readonly AVal[]) => Value[];
 
@@ -158,6 +163,24 @@ Object.assign(LOWERINGS, {
     const idx = b.iota(tensorType([...ia!.shape], "i64"), a.dim);
     return b.sortBy([x!, idx], a.dim, a.descending, true);
   },
+  // linear algebra: StableHLO has cholesky and triangular_solve; the host-computed
+  // decompositions never reach the lowering (backend.ts runs them through cpu_fallback.ts)
+  cholesky: (b, [x], _a, [o]) => b.emit("stablehlo.cholesky", [x!], [ty(o!)], { lower: { kind: "bool", value: true } }),
+  triangular_solve: (b, [x, y], a, [o]) =>
+    b.emit("stablehlo.triangular_solve", [x!, y!], [ty(o!)], {
+      left_side: { kind: "bool", value: a.left },
+      lower: { kind: "bool", value: a.lower },
+      unit_diagonal: { kind: "bool", value: a.unit_diagonal },
+      transpose_a: { kind: "enum", enum: "transpose", value: a.transpose_a ? "TRANSPOSE" : "NO_TRANSPOSE" },
+    }),
+  ...Object.fromEntries(
+    [...CPU_FALLBACK].map((name) => [
+      name,
+      () => {
+        throw new Error(`${name} has no StableHLO lowering: the xla device computes it on the host (cpu_fallback.ts)`);
+      },
+    ]),
+  ),
 } satisfies Partial<Record<PrimName, Lowering>>);
 checkPrimitiveTable("StableHLO lowerings", LOWERINGS);
 

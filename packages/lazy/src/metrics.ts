@@ -1,8 +1,17 @@
 // torch.xla.metrics(): counters and timings of the lazy device, and a report.
 
 /** Why a trace was cut (see trace.ts and docs/ARCHITECTURE.md). */
-export type CutReason = "host read" | "state write" | "size bound" | "sync" | "op" | "mode" | "recompute";
-export const CUT_REASONS: readonly CutReason[] = ["host read", "state write", "size bound", "sync", "op", "mode", "recompute"];
+export type CutReason = "host read" | "state write" | "size bound" | "sync" | "op" | "mode" | "recompute" | "cpu fallback";
+export const CUT_REASONS: readonly CutReason[] = [
+  "host read",
+  "state write",
+  "size bound",
+  "sync",
+  "op",
+  "mode",
+  "recompute",
+  "cpu fallback",
+];
 
 export interface CutRecord {
   reason: CutReason;
@@ -44,6 +53,8 @@ export interface Metrics {
   recomputes: number;
   /** The most recent cuts, oldest first. */
   recentCuts: CutRecord[];
+  /** Primitives computed on the host for want of a lowering (cpu_fallback.ts), by primitive: {qr: 3}. */
+  cpuFallbacks: Record<string, number>;
 }
 
 export const RECENT_CUTS = 64;
@@ -72,6 +83,7 @@ function fresh(): Metrics {
     valuesMaterializedEarly: 0,
     recomputes: 0,
     recentCuts: [],
+    cpuFallbacks: {},
   };
 }
 
@@ -85,7 +97,12 @@ export function resetMetrics(): void {
   Object.assign(metrics, fresh());
 }
 export function snapshot(): Metrics {
-  return { ...metrics, cuts: { ...metrics.cuts }, recentCuts: metrics.recentCuts.map((c) => ({ ...c })) };
+  return {
+    ...metrics,
+    cuts: { ...metrics.cuts },
+    recentCuts: metrics.recentCuts.map((c) => ({ ...c })),
+    cpuFallbacks: { ...metrics.cpuFallbacks },
+  };
 }
 
 export function metricsReport(runtime: string, mode: string): string {
@@ -108,6 +125,13 @@ export function metricsReport(runtime: string, mode: string): string {
     ...[...reads].map(([w, n]) => `    host read at ${w} (${n} of the last ${m.recentCuts.length} cuts)`),
     `  values materialised early: ${m.valuesMaterializedEarly}`,
     `  values recomputed:      ${m.recomputes}`,
+    ...(Object.keys(m.cpuFallbacks).length
+      ? [
+          `  cpu fallbacks:          ${Object.entries(m.cpuFallbacks)
+            .map(([p, n]) => `${p} ${n}`)
+            .join(", ")}`,
+        ]
+      : []),
     `  host->device transfers: ${m.transfersToDevice} (${m.bytesToDevice} bytes)`,
     `  device->host transfers: ${m.transfersFromDevice} (${m.bytesFromDevice} bytes)`,
     `  time tracing/keying:    ${ms(m.traceMs)}`,

@@ -22,7 +22,7 @@ export interface Value {
 export type DenseElement = number | bigint | boolean;
 
 /** Enum attributes, printed `#stablehlo<comparison_direction LT>`. */
-export type EnumKind = "comparison_direction" | "comparison_type" | "precision";
+export type EnumKind = "comparison_direction" | "comparison_type" | "precision" | "transpose";
 export type ComparisonDirection = "EQ" | "NE" | "GE" | "GT" | "LE" | "LT";
 export type ComparisonType = "FLOAT" | "TOTALORDER" | "SIGNED" | "UNSIGNED";
 export type Precision = "DEFAULT" | "HIGH" | "HIGHEST";

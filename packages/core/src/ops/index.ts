@@ -36,3 +36,17 @@ export { copy_, fill_, zero_, assign, inplace, writing } from "./inplace.js";
 export { namedPair, scalarTensor, convert as _convert, expandTo as _expandTo } from "./base.js";
 export { parseArgs, splitSizes, type Scalar, type TensorOrScalar } from "./args.js";
 export * from "./random.js";
+// torch.* linear algebra outside torch.linalg (torch.cholesky, torch.svd's V, ...)
+export { cholesky, qr, svd, lu_unpack } from "./linalg_decomp.js";
+export {
+  triangular_solve,
+  cholesky_solve,
+  cholesky_inverse,
+  inverse,
+  det,
+  slogdet,
+  logdet,
+  pinverse,
+  matrix_exp,
+  matrix_power,
+} from "./linalg_solve.js";

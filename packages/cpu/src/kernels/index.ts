@@ -3,6 +3,8 @@ import { dotKernels } from "./dot.js";
 import { elementwiseKernels } from "./elementwise.js";
 import { indexingKernels } from "./indexing.js";
 import { layoutKernels } from "./layout.js";
+import { decompKernels } from "./linalg_decomp.js";
+import { factorKernels } from "./linalg_factor.js";
 import { reduceKernels } from "./reduce.js";
 import type { Kernel } from "./types.js";
 
@@ -13,6 +15,8 @@ export const KERNELS: Record<PrimName, Kernel> = {
   ...reduceKernels,
   ...dotKernels,
   ...indexingKernels,
+  ...factorKernels,
+  ...decompKernels,
 } as Record<PrimName, Kernel>;
 checkPrimitiveTable("CPU kernels", KERNELS);
 export type { Kernel };

@@ -165,6 +165,28 @@ export function translate(op: Op): Call {
       const descending = dir && dir.kind === "enum" && (dir.value === "GT" || dir.value === "GE");
       return { kernel: "sort", attrs: { dim: int(a.dimension), descending: !!descending, stable: true }, operands: 1 };
     }
+    // linear algebra: the same kernels as the eager device (the lowering emits lower = true)
+    case "stablehlo.cholesky":
+      if (!(a.lower && a.lower.kind === "bool" && a.lower.value)) throw new Error("cpu runtime: only lower cholesky is supported");
+      return { kernel: "cholesky", attrs: {}, operands: 1 };
+    case "stablehlo.triangular_solve": {
+      const flag = (k: string) => {
+        const v = a[k];
+        return !!v && v.kind === "bool" && v.value;
+      };
+      const t = a.transpose_a;
+      const transpose = t && t.kind === "enum" ? t.value : "NO_TRANSPOSE";
+      return {
+        kernel: "triangular_solve",
+        attrs: {
+          left: flag("left_side"),
+          lower: flag("lower"),
+          unit_diagonal: flag("unit_diagonal"),
+          transpose_a: transpose !== "NO_TRANSPOSE",
+        },
+        operands: 2,
+      };
+    }
     default:
       throw new Error(`cpu runtime: unsupported op ${op.name}`);
   }

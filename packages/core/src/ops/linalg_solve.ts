@@ -1,0 +1,431 @@
+// Solving and inverting: solve(_ex), solve_triangular, lu_solve, inv(_ex), det,
+// slogdet, logdet, cholesky_solve, cholesky_inverse, triangular_solve, lstsq,
+// pinv, matrix_rank, matrix_power, matrix_exp, tensorinv, tensorsolve. All go
+// through the lu, triangular_solve, svd and eigh primitives, so gradients are
+// the chain of theirs.
+import { surface } from "../autograd.js";
+import { bind } from "../dispatch.js";
+import { int64 } from "../dtype_all.js";
+import { TorchError } from "../errors.js";
+import { P } from "../prims.js";
+import type { Tensor } from "../tensor.js";
+import { checkTensor, parseArgs } from "./args.js";
+import { convert } from "./base.js";
+import { zeros } from "./creation.js";
+import { abs, add, clamp_min, div, eq, gt, log, maximum, mul, ne, remainder, sign, sub, where } from "./elementwise.js";
+import { checkInfo, named, pivotsToPerm } from "./linalg_decomp.js";
+import {
+  broadcastBatch,
+  checkMatrix,
+  checkSameDtype,
+  checkSquare,
+  cols,
+  diag,
+  eyeLike,
+  firstTrue,
+  mm,
+  mT,
+  permRows,
+  rows,
+  trsm,
+} from "./linalg_util.js";
+import { reducePrim } from "./reduce.js";
+import { expand, movedim, reshape, squeeze, unsqueeze } from "./shape.js";
+
+const lastDims = (x: Tensor) => [x.ndim - 1];
+
+/** PyTorch's linalg_solve_is_vector_rhs: B is a vector (batch) when it is 1-D or A's shape without its last dim. */
+function isVectorRhs(A: Tensor, B: Tensor): boolean {
+  return B.ndim === 1 || (B.ndim === A.ndim - 1 && B.shape.every((s, i) => s === A.shape[i]));
+}
+function checkSolveShapes(op: string, A: Tensor, B: Tensor, left: boolean, vector: boolean): void {
+  const n = rows(A);
+  const bm = vector ? B.shape[B.ndim - 1]! : left ? rows(B) : cols(B);
+  if (bm !== n) {
+    const bs = vector ? `${B.shape[B.ndim - 1]}x1` : `${rows(B)}x${cols(B)}`;
+    throw new TorchError(
+      `${op}: Incompatible shapes of A and B for the equation ${left ? "AX = B" : "XA = B"} (${n}x${cols(A)} and ${bs})`,
+    );
+  }
+}
+
+/** X with A X = B (left) or X A = B from A's packed LU and row permutation. */
+function luSolve(LU: Tensor, perm: Tensor, B: Tensor, left: boolean, adjoint = false): Tensor {
+  const Pt = permRows(perm, LU);
+  if (left && !adjoint) {
+    // A = P L U: X = U^{-1} L^{-1} P^T B
+    const y = trsm(LU, mm(Pt, B), { lower: true, unit_diagonal: true });
+    return trsm(LU, y, { lower: false });
+  }
+  if (left) {
+    // A^T X = B: U^T L^T P^T X = B, X = P L^{-T} U^{-T} B
+    const y = trsm(LU, B, { lower: false, transpose_a: true });
+    return mm(mT(Pt), trsm(LU, y, { lower: true, unit_diagonal: true, transpose_a: true }));
+  }
+  if (!adjoint) {
+    // X P L U = B: X = B U^{-1} L^{-1} P^T
+    const y = trsm(LU, B, { lower: false, left: false });
+    return mm(trsm(LU, y, { lower: true, unit_diagonal: true, left: false }), Pt);
+  }
+  // X A^T = B: X U^T L^T P^T = B, X = B P L^{-T} U^{-T}
+  const y = mm(B, mT(Pt));
+  return trsm(LU, trsm(LU, y, { lower: true, unit_diagonal: true, left: false, transpose_a: true }), {
+    lower: false,
+    left: false,
+    transpose_a: true,
+  });
+}
+
+function solveCore(op: string, A: Tensor, B: Tensor, left: boolean): [Tensor, Tensor] {
+  checkSquare(op, A);
+  checkTensor(op, "B", B);
+  checkSameDtype(op, A, B);
+  const vector = isVectorRhs(A, B);
+  checkSolveShapes(op, A, B, left, vector);
+  const b = vector ? unsqueeze(B, left ? -1 : -2) : B;
+  const [a, bb] = broadcastBatch(A, b);
+  const [LU, , perm] = bind(P.lu, [a]) as [Tensor, Tensor, Tensor];
+  const info = firstTrue(eq(diag(LU), 0));
+  let X = luSolve(LU, perm, bb, left);
+  if (vector) X = squeeze(X, left ? -1 : -2);
+  return [X, info];
+}
+export function linalg_solve_ex(A: Tensor, B: Tensor, ...args: unknown[]) {
+  const o = parseArgs("linalg_solve_ex", args, ["left", "check_errors"], { left: true, check_errors: false });
+  return surface("linalg_solve_ex", () => {
+    const [result, info] = solveCore("linalg.solve", A, B, !!o.left);
+    if (o.check_errors)
+      checkInfo("torch.linalg.solve_ex", info, A.ndim > 2, () => "The solver failed because the input matrix is singular.");
+    return named({ result, info });
+  });
+}
+export function linalg_solve(A: Tensor, B: Tensor, ...args: unknown[]): Tensor {
+  const o = parseArgs("linalg_solve", args, ["left"], { left: true });
+  return surface("linalg_solve_ex", () => {
+    const [X, info] = solveCore("linalg.solve", A, B, !!o.left);
+    checkInfo("torch.linalg.solve", info, false, () => "The solver failed because the input matrix is singular.");
+    return X;
+  });
+}
+
+export function linalg_solve_triangular(A: Tensor, B: Tensor, ...args: unknown[]): Tensor {
+  const o = parseArgs("linalg_solve_triangular", args, ["upper", "left", "unitriangular"], { left: true, unitriangular: false });
+  const op = "linalg.solve_triangular";
+  checkSquare(op, A);
+  checkMatrix(op, B, "B");
+  checkSameDtype(op, A, B);
+  checkSolveShapes(op, A, B, !!o.left, false);
+  return surface("linalg_solve_triangular", () => trsm(A, B, { lower: !o.upper, left: !!o.left, unit_diagonal: !!o.unitriangular }));
+}
+/** torch.triangular_solve(b, A, upper=True, transpose=False, unitriangular=False): (solution, cloned_coefficient). */
+export function triangular_solve(b: Tensor, A: Tensor, ...args: unknown[]) {
+  const o = parseArgs("triangular_solve", args, ["upper", "transpose", "unitriangular"], {
+    upper: true,
+    transpose: false,
+    unitriangular: false,
+  });
+  checkMatrix("triangular_solve", b, "b");
+  checkSquare("triangular_solve", A);
+  if (rows(b) !== rows(A))
+    throw new TorchError(
+      `Incompatible matrix sizes for triangular_solve: each A matrix is ${rows(A)} by ${cols(A)} but each b matrix is ${rows(b)} by ${cols(b)}`,
+    );
+  return surface("triangular_solve", () => {
+    const solution = trsm(A, b, { lower: !o.upper, transpose_a: !!o.transpose, unit_diagonal: !!o.unitriangular });
+    const [cloned] = broadcastBatch(A, b);
+    return named({ solution, cloned_coefficient: cloned.clone() });
+  });
+}
+
+export function linalg_lu_solve(LU: Tensor, pivots: Tensor, B: Tensor, ...args: unknown[]): Tensor {
+  const o = parseArgs("linalg_lu_solve", args, ["left", "adjoint"], { left: true, adjoint: false });
+  const op = "linalg.lu_solve";
+  checkSquare(op, LU, "LU");
+  checkMatrix(op, B, "B");
+  checkSolveShapes(op, LU, B, !!o.left, false);
+  return surface("linalg_lu_solve", () => {
+    const [lu, b] = broadcastBatch(LU, B);
+    return luSolve(lu, pivotsToPerm(pivots, rows(LU)), b, !!o.left, !!o.adjoint);
+  });
+}
+
+// ---- inverse and determinants ------------------------------------------------------------------
+function invCore(A: Tensor): [Tensor, Tensor] {
+  const [LU, , perm] = bind(P.lu, [A]) as [Tensor, Tensor, Tensor];
+  const info = firstTrue(eq(diag(LU), 0));
+  return [luSolve(LU, perm, expand(eyeLike(rows(A), A), [...A.shape]), true), info];
+}
+const singular = (i: number) =>
+  `The diagonal element ${i} is zero, the inversion could not be completed because the input matrix is singular.`;
+export function linalg_inv_ex(A: Tensor, ...args: unknown[]) {
+  const o = parseArgs("linalg_inv_ex", args, ["check_errors"], { check_errors: false });
+  checkSquare("linalg.inv_ex", A);
+  return surface("linalg_inv_ex", () => {
+    const [inverse, info] = invCore(A);
+    if (o.check_errors) checkInfo("linalg.inv_ex", info, A.ndim > 2, singular);
+    return named({ inverse, info });
+  });
+}
+export function linalg_inv(A: Tensor): Tensor {
+  checkSquare("linalg.inv", A);
+  return surface("linalg_inv_ex", () => {
+    const [X, info] = invCore(A);
+    checkInfo("linalg.inv", info, A.ndim > 2, singular);
+    return X;
+  });
+}
+export function inverse(A: Tensor): Tensor {
+  checkSquare("linalg.inv", A);
+  return surface("linalg_inv_ex", () => {
+    const [X, info] = invCore(A);
+    checkInfo("linalg.inv", info, A.ndim > 2, singular);
+    return X;
+  });
+}
+
+/** diag(U) and the permutation's sign (+-1) of A's LU factorization. */
+function luDiagSign(A: Tensor): [Tensor, Tensor] {
+  const [LU, pivots] = bind(P.lu, [A]) as [Tensor, Tensor, Tensor];
+  const n = rows(A);
+  const at = bind(P.iota, [], { shape: [n], dim: 0, dtype: int64 }, A.device)[0]!;
+  const swaps = reducePrim(convert(ne(convert(pivots, int64), add(at, 1)), int64), "sum", lastDims(pivots), false);
+  const sgn = convert(sub(1, mul(remainder(swaps, 2), 2)), A.dtype);
+  return [diag(LU), sgn];
+}
+export function linalg_det(A: Tensor): Tensor {
+  checkSquare("linalg.det", A);
+  return surface("linalg_det", () => {
+    const [d, sgn] = luDiagSign(A);
+    return mul(reducePrim(d, "prod", lastDims(d), false), sgn);
+  });
+}
+export function det(A: Tensor): Tensor {
+  checkSquare("linalg.det", A);
+  return linalg_det(A);
+}
+function slogdetCore(A: Tensor): [Tensor, Tensor] {
+  const [d, sgn] = luDiagSign(A);
+  const s = mul(reducePrim(sign(d), "prod", lastDims(d), false), sgn);
+  return [s, reducePrim(log(abs(d)), "sum", lastDims(d), false)];
+}
+export function linalg_slogdet(A: Tensor) {
+  checkSquare("linalg.slogdet", A);
+  return surface("linalg_slogdet", () => {
+    const [s, l] = slogdetCore(A);
+    return named({ sign: s, logabsdet: l });
+  });
+}
+export function slogdet(A: Tensor) {
+  checkSquare("linalg.slogdet", A);
+  return linalg_slogdet(A);
+}
+export function logdet(A: Tensor): Tensor {
+  checkSquare("logdet", A);
+  return surface("logdet", () => {
+    const [s, l] = slogdetCore(A);
+    // a negative determinant has no real logarithm
+    return where(eq(s, -1), NaN, where(eq(s, 0), -Infinity, l));
+  });
+}
+
+// ---- Cholesky-based ------------------------------------------------------------------------------
+export function cholesky_solve(B: Tensor, L: Tensor, ...args: unknown[]): Tensor {
+  const o = parseArgs("cholesky_solve", args, ["upper"], { upper: false });
+  checkMatrix("cholesky_solve", B, "B");
+  checkSquare("cholesky_solve", L);
+  if (rows(B) !== rows(L))
+    throw new TorchError(
+      `Incompatible matrix sizes for cholesky_solve: each A matrix is ${rows(L)} by ${cols(L)} but each b matrix is ${rows(B)} by ${cols(B)}`,
+    );
+  return surface("cholesky_solve", () => {
+    // A = L L^T (or U^T U): X = L^{-T} L^{-1} B
+    const lower = !o.upper;
+    const y = trsm(L, B, { lower, transpose_a: !lower });
+    return trsm(L, y, { lower, transpose_a: lower });
+  });
+}
+export function cholesky_inverse(L: Tensor, ...args: unknown[]): Tensor {
+  const o = parseArgs("cholesky_inverse", args, ["upper"], { upper: false });
+  checkSquare("cholesky_inverse", L);
+  return surface("cholesky_inverse", () => cholesky_solve(expand(eyeLike(rows(L), L), [...L.shape]), L, { upper: o.upper }));
+}
+
+// ---- least squares and pseudo-inverses ------------------------------------------------------------
+const eps = (t: Tensor) => (t.dtype.itemsize === 8 ? 2.220446049250313e-16 : 1.1920928955078125e-7);
+
+export function linalg_lstsq(A: Tensor, B: Tensor, ...args: unknown[]) {
+  const o = parseArgs("linalg_lstsq", args, ["rcond", "driver"], { rcond: null, driver: null });
+  const op = "torch.linalg.lstsq";
+  checkMatrix(op, A);
+  checkTensor(op, "B", B);
+  checkSameDtype(op, A, B, "input", "other");
+  const driver = (o.driver ?? "gelsy") as string;
+  if (!["gels", "gelsy", "gelsd", "gelss"].includes(driver))
+    throw new TorchError(`torch.linalg.lstsq: parameter \`driver\` should be one of (gels, gelsy, gelsd, gelss)`);
+  const vector = B.ndim === A.ndim - 1;
+  if ((vector ? B.shape[B.ndim - 1] : rows(B)) !== rows(A)) throw new TorchError(`${op}: input.size(-2) should match other.size(-2)`);
+  const m = rows(A),
+    n = cols(A);
+  return surface("linalg_lstsq", () => {
+    const b = vector ? unsqueeze(B, -1) : B;
+    const [a, bb] = broadcastBatch(A, b);
+    // the minimum-norm solution from the SVD (gelsd's; gelsy's and gels' agree with it at full rank)
+    const [U, S, Vh] = bind(P.svd, [a], { full_matrices: false }) as [Tensor, Tensor, Tensor];
+    const rcond = o.rcond ?? eps(A) * Math.max(m, n);
+    const smax = reducePrim(S, "max", lastDims(S), true);
+    const keep = gt(S, mul(smax, rcond));
+    const inv = where(keep, div(1, where(keep, S, 1)), 0);
+    let X = mm(mT(Vh), mul(unsqueeze(inv, -1), mm(mT(U), bb)));
+    const rank = reducePrim(convert(keep, int64), "sum", lastDims(keep), false);
+    let residuals = zeros([0], { dtype: A.dtype, device: A.device });
+    if (m > n && driver !== "gelsy") {
+      const full = driver === "gels" || (reshape(rank, [-1]).tolist() as number[]).every((r) => r === n);
+      if (full) residuals = reducePrim(mul(sub(mm(a, X), bb), sub(mm(a, X), bb)), "sum", [X.ndim - 2], false);
+    }
+    if (vector) X = squeeze(X, -1);
+    const svals = driver === "gelsd" || driver === "gelss" ? S : zeros([0], { dtype: A.dtype, device: A.device });
+    return named({
+      solution: X,
+      residuals: vector && residuals.numel() ? squeeze(residuals, -1) : residuals,
+      rank: driver === "gels" ? zeros([0], { dtype: int64, device: A.device }) : rank,
+      singular_values: svals,
+    });
+  });
+}
+
+/** The tolerance max(atol, rtol * largest) PyTorch's pinv/matrix_rank use, from their atol/rtol/rcond/tol arguments. */
+function tolerance(A: Tensor, big: Tensor, atol: unknown, rtol: unknown): Tensor {
+  const a = atol ?? 0;
+  const r = rtol ?? (atol !== null && atol !== undefined ? 0 : eps(A) * Math.max(rows(A), cols(A)));
+  const t = mul(big, r as number | Tensor);
+  return typeof a === "number" ? clamp_min(t, a) : maximum(t, a as Tensor);
+}
+export function linalg_pinv(A: Tensor, ...args: unknown[]): Tensor {
+  const o = parseArgs("linalg_pinv", args, ["rcond", "hermitian", "atol", "rtol"], { hermitian: false, atol: null, rtol: null });
+  const op = "linalg.pinv";
+  checkTensor(op, "input", A);
+  if (A.ndim < 2 || !A.dtype.is_floating_point || A.dtype.itemsize < 4)
+    throw new TorchError(
+      `linalg.pinv(${A.dtype.scalarName}{[${A.shape.join(", ")}]}): expected a tensor with 2 or more dimensions of float, double, cfloat or cdouble types`,
+    );
+  const rtol = o.rcond ?? o.rtol;
+  return surface("linalg_pinv", () => {
+    if (o.hermitian) {
+      const [w, V] = bind(P.eigh, [A], { lower: true }) as [Tensor, Tensor];
+      const big = reducePrim(abs(w), "max", lastDims(w), true);
+      const keep = gt(abs(w), tolerance(A, big, o.atol, rtol));
+      const inv = where(keep, div(1, where(keep, w, 1)), 0);
+      return mm(mul(V, unsqueeze(inv, -2)), mT(V));
+    }
+    const [U, S, Vh] = bind(P.svd, [A], { full_matrices: false }) as [Tensor, Tensor, Tensor];
+    const big = reducePrim(S, "max", lastDims(S), true);
+    const keep = gt(S, tolerance(A, big, o.atol, rtol));
+    const inv = where(keep, div(1, where(keep, S, 1)), 0);
+    return mm(mul(mT(Vh), unsqueeze(inv, -2)), mT(U));
+  });
+}
+export function pinverse(A: Tensor, ...args: unknown[]): Tensor {
+  const o = parseArgs("pinverse", args, ["rcond"], { rcond: 1e-15 });
+  return linalg_pinv(A, o.rcond);
+}
+export function linalg_matrix_rank(A: Tensor, ...args: unknown[]): Tensor {
+  const o = parseArgs("linalg_matrix_rank", args, ["tol", "hermitian", "atol", "rtol"], { hermitian: false, atol: null, rtol: null });
+  checkTensor("linalg.matrix_rank", "input", A);
+  if (!A.dtype.is_floating_point || A.dtype.itemsize < 4)
+    throw new TorchError("This function doesn't handle types other than float and double");
+  checkMatrix("linalg.matrix_rank", A);
+  return surface("linalg_matrix_rank", () => {
+    const s = o.hermitian ? abs(bind(P.eigh, [A], { lower: true })[0]!) : bind(P.svd, [A], { full_matrices: false })[1]!;
+    const big = reducePrim(s, "max", lastDims(s), true);
+    const tol = o.tol !== null && o.tol !== undefined ? o.tol : null;
+    const keep = gt(s, tol !== null ? tol : tolerance(A, big, o.atol, o.rtol));
+    return reducePrim(convert(keep, int64), "sum", lastDims(keep), false);
+  });
+}
+
+// ---- powers and exponentials -----------------------------------------------------------------------
+export function linalg_matrix_power(A: Tensor, n: number): Tensor {
+  checkSquare("linalg.matrix_power", A);
+  return surface("linalg_matrix_power", () => {
+    if (n === 0) return expand(eyeLike(rows(A), A), [...A.shape]).clone();
+    let base = n < 0 ? linalg_inv(A) : A;
+    let k = Math.abs(n);
+    let result: Tensor | null = null;
+    while (k > 0) {
+      if (k & 1) result = result ? mm(result, base) : base;
+      k >>= 1;
+      if (k) base = mm(base, base);
+    }
+    return result!;
+  });
+}
+export const matrix_power = linalg_matrix_power;
+
+// Higham's Padé(13) coefficients (Higham 2005, scaling and squaring)
+const PADE13 = [
+  64764752532480000, 32382376266240000, 7771770303897600, 1187353796428800, 129060195264000, 10559470521600, 670442572800, 33522128640,
+  1323241920, 40840800, 960960, 16380, 182, 1,
+];
+export function linalg_matrix_exp(A: Tensor): Tensor {
+  checkSquare("linalg.matrix_exp", A);
+  return surface("linalg_matrix_exp", () => {
+    const n = rows(A);
+    if (n === 0) return A.clone();
+    // the number of squarings from the largest 1-norm (read on the host, as PyTorch's CPU kernel branches on it)
+    const norm1 = reducePrim(reducePrim(abs(A), "sum", [A.ndim - 2], false), "max", [...Array(A.ndim - 1).keys()], false);
+    const v = norm1.item() as number;
+    const s = v > 5.371920351148152 ? Math.ceil(Math.log2(v / 5.371920351148152)) : 0;
+    const X = s ? div(A, 2 ** s) : A;
+    const I = expand(eyeLike(n, A), [...A.shape]);
+    const X2 = mm(X, X),
+      X4 = mm(X2, X2),
+      X6 = mm(X4, X2);
+    const b = PADE13;
+    const lin = (c: number[], ms: Tensor[]) => ms.reduce<Tensor>((acc, M, i) => add(acc, mul(M, c[i]!)), mul(I, 0));
+    const U = mm(X, add(mm(X6, lin([b[13]!, b[11]!, b[9]!], [X6, X4, X2])), lin([b[7]!, b[5]!, b[3]!, b[1]!], [X6, X4, X2, I])));
+    const V = add(mm(X6, lin([b[12]!, b[10]!, b[8]!], [X6, X4, X2])), lin([b[6]!, b[4]!, b[2]!, b[0]!], [X6, X4, X2, I]));
+    let R = solveCore("linalg.matrix_exp", sub(V, U), add(V, U), true)[0];
+    for (let i = 0; i < s; i++) R = mm(R, R);
+    return R;
+  });
+}
+export const matrix_exp = linalg_matrix_exp;
+
+// ---- tensors of matrices ---------------------------------------------------------------------------
+export function linalg_tensorinv(A: Tensor, ...args: unknown[]): Tensor {
+  const o = parseArgs("linalg_tensorinv", args, ["ind"], { ind: 2 });
+  checkTensor("linalg.tensorinv", "input", A);
+  const ind = o.ind as number;
+  if (!(ind > 0)) throw new TorchError(`Expected a strictly positive integer for 'ind', but got ${ind}`);
+  const outer = A.shape.slice(0, ind),
+    inner = A.shape.slice(ind);
+  const p = outer.reduce((x, y) => x * y, 1),
+    q = inner.reduce((x, y) => x * y, 1);
+  if (p !== q)
+    throw new TorchError(`Expected self to satisfy the requirement prod(self.shape[ind:]) == prod(self.shape[:ind]), but got ${q} != ${p}`);
+  return surface("linalg_tensorinv", () => reshape(linalg_inv(reshape(A, [p, q])), [...inner, ...outer]));
+}
+export function linalg_tensorsolve(A: Tensor, B: Tensor, ...args: unknown[]): Tensor {
+  const o = parseArgs("linalg_tensorsolve", args, ["dims"], { dims: null });
+  checkTensor("linalg.tensorsolve", "input", A);
+  checkTensor("linalg.tensorsolve", "other", B);
+  return surface("linalg_tensorsolve", () => {
+    let a = A;
+    if (o.dims) {
+      const dims = (o.dims as number[]).map((d) => (d < 0 ? d + A.ndim : d));
+      a = movedim(
+        A,
+        dims,
+        dims.map((_, i) => A.ndim - dims.length + i),
+      );
+    }
+    const rest = a.shape.slice(B.ndim);
+    const q = rest.reduce((x, y) => x * y, 1);
+    const p = B.numel();
+    if (p !== q)
+      throw new TorchError(
+        `Expected self to satisfy the requirement prod(self.shape[other.ndim:]) == prod(self.shape[:other.ndim]), but got ${q} != ${p}`,
+      );
+    return reshape(linalg_solve(reshape(a, [p, q]), reshape(B, [p])), [...rest]);
+  });
+}

@@ -1,0 +1,151 @@
+// The gradients of the linear-algebra primitives (PyTorch's backward formulas
+// from FunctionsManual.cpp, real case), written with ops so they run and trace
+// on any device and differentiate again.
+import { TorchError } from "./errors.js";
+import { defineVjp, type Saves } from "./primitive.js";
+import type { TriangularSolveAttrs } from "./prims.js";
+import type { Tensor } from "./tensor.js";
+import { zeros_like } from "./ops/creation.js";
+import { add, div, mul, sub, where } from "./ops/elementwise.js";
+import { cols, diag, diagEmbed, eyeLike, mm, mT, permRows, rows, trsm } from "./ops/linalg_util.js";
+import { tril, triu } from "./ops/matrix.js";
+import { cat, sliceDim, unsqueeze } from "./ops/shape.js";
+
+const BOTH: Saves = { inputs: true, outputs: true };
+const OUT: Saves = { outputs: true };
+const G = (g: Tensor | null | undefined, like: Tensor): Tensor => g ?? zeros_like(like);
+const cut = (x: Tensor, dim: number, start: number, end: number) => sliceDim(x, dim < 0 ? x.ndim + dim : dim, start, end);
+
+// A = L L^T: gA = L^{-T} Phi(L^T gL) L^{-1}, Phi taking the lower triangle with half its diagonal, made symmetric.
+defineVjp("cholesky", OUT, ([gL], _i, [L]) => {
+  let gA = tril(mm(mT(L!), G(gL, L!)));
+  gA = mul(add(gA, mT(tril(gA, -1))), 0.5);
+  gA = trsm(L!, gA, { lower: true, transpose_a: true });
+  gA = trsm(L!, gA, { lower: true, left: false });
+  return [gA];
+});
+
+// op(A) X = B: gB = op(A)^{-T} gX; g op(A) = -gB X^T (left) or -X^T gB (right), kept to A's triangle.
+defineVjp<TriangularSolveAttrs>("triangular_solve", BOTH, ([gX], [A], [X], a, needs) => {
+  const gB = trsm(A!, gX!, { ...a, transpose_a: !a.transpose_a });
+  if (!needs[0]) return [null, gB];
+  let gop = a.left ? mul(mm(gB, mT(X!)), -1) : mul(mm(mT(X!), gB), -1);
+  if (a.transpose_a) gop = mT(gop);
+  const gA = a.lower ? tril(gop, a.unit_diagonal ? -1 : 0) : triu(gop, a.unit_diagonal ? 1 : 0);
+  // (the primitive's operands share their batch dims: trsm broadcasts them before, expand's VJP sums)
+  return [gA, gB];
+});
+
+// A = QR (Householder). m >= n: gA = [gQ + Q copyltu(M)] R^{-T}, M = R gR^T - gQ^T Q;
+// m < n: A = Q [X | Y] with X square; Y's part is Q gY, X's the square case with gQ + Y gY^T.
+defineVjp<{ complete: boolean }>("qr", OUT, ([gQ, gR], [A], [Q, R], { complete }) => {
+  const m = rows(A!),
+    n = cols(A!);
+  if (complete && m > n) throw new TorchError("The QR decomposition is not differentiable when mode='complete' and nrows > ncols.");
+  const square = (q: Tensor, r: Tensor, gq: Tensor, gr: Tensor) => {
+    const M = sub(mm(r, mT(gr)), mm(mT(gq), q));
+    const low = tril(M, -1);
+    const sym = add(add(low, mT(low)), diagEmbed(diag(M)));
+    return trsm(r, add(gq, mm(q, sym)), { lower: false, left: false, transpose_a: true });
+  };
+  const gq = G(gQ, Q!),
+    gr = G(gR, R!);
+  if (m >= n) return [square(Q!, R!, gq, gr)];
+  const X = cut(R!, -1, 0, m),
+    Y = cut(A!, -1, m, n);
+  const gX = cut(gr, -1, 0, m),
+    gY = cut(gr, -1, m, n);
+  return [cat([square(Q!, X, add(gq, mm(Y, mT(gY))), gX), mm(Q!, gY)], -1)];
+});
+
+// A = V diag(w) V^T: gA = V (diag(gw) + (V^T gV - gV^T V) / 2 / E) V^T, E_ij = w_j - w_i.
+defineVjp<{ lower: boolean }>("eigh", OUT, ([gw, gV], _i, [w, V]) => {
+  let inner: Tensor;
+  if (gV) {
+    const VtgV = mm(mT(V!), gV);
+    const skew = mul(sub(VtgV, mT(VtgV)), 0.5);
+    const n = w!.shape[w!.ndim - 1]!;
+    const eyeN = eyeLike(n, w!);
+    const E = sub(unsqueeze(w!, -2), unsqueeze(w!, -1));
+    inner = where(eyeN.bool(), 0, div(skew, add(E, eyeN)));
+    if (gw) inner = add(inner, diagEmbed(gw));
+  } else inner = diagEmbed(gw!);
+  return [mm(V!, mm(inner, mT(V!)))];
+});
+
+// PyTorch's svd_backward (real): with E_jk = S_k^2 - S_j^2,
+// gA = U [(skew(U^T gU) S + S skew(V^T gV)) / E + diag(gS)] V^T plus the parts of gU, gV outside U's, V's span.
+defineVjp<{ full_matrices: boolean }>("svd", OUT, ([gU_, gS, gVh_], [A], [U_, S, Vh_]) => {
+  const m = rows(A!),
+    n = cols(A!),
+    k = Math.min(m, n);
+  // full matrices: the extra columns of U and rows of Vh carry no gradient (PyTorch narrows them too)
+  const U = cut(U_!, -1, 0, k),
+    Vh = cut(Vh_!, -2, 0, k);
+  const gU = gU_ ? cut(gU_, -1, 0, k) : null,
+    gVh = gVh_ ? cut(gVh_, -2, 0, k) : null;
+  if (!gU && !gVh) return [mm(mul(U, unsqueeze(gS!, -2)), Vh)];
+  const skew = (X: Tensor) => sub(X, mT(X));
+  const S2 = mul(S!, S!);
+  const eyeK = eyeLike(k, S!);
+  const E = add(sub(unsqueeze(S2, -2), unsqueeze(S2, -1)), eyeK);
+  const Srow = unsqueeze(S!, -2),
+    Scol = unsqueeze(S!, -1);
+  let inner: Tensor | null = null;
+  if (gU) inner = mul(skew(mm(mT(U), gU)), Srow);
+  if (gVh) {
+    const t = mul(Scol, skew(mm(Vh, mT(gVh))));
+    inner = inner ? add(inner, t) : t;
+  }
+  inner = where(eyeK.bool(), 0, div(inner!, E));
+  if (gS) inner = add(inner, diagEmbed(gS));
+  let gA: Tensor;
+  if (m > k && gU) {
+    const gUSinv = div(gU, Srow);
+    gA = mm(sub(add(mm(U, inner), gUSinv), mm(U, mm(mT(U), gUSinv))), Vh);
+  } else if (n > k && gVh) {
+    const SinvgVh = div(gVh, Scol);
+    gA = mm(U, sub(add(mm(inner, Vh), SinvgVh), mm(mm(SinvgVh, mT(Vh)), Vh)));
+  } else gA = mm(U, mm(inner, Vh));
+  return [gA];
+});
+
+// A = P L U (PyTorch's linalg_lu_backward): square, wide (L square) and tall (U square) cases.
+defineVjp("lu", OUT, ([gLU], [A], [LU, , perm]) => {
+  if (!gLU) return [zeros_like(A!)];
+  const m = rows(A!),
+    n = cols(A!),
+    k = Math.min(m, n);
+  const Pt = permRows(perm!, A!);
+  const L = add(tril(cut(LU!, -1, 0, k), -1), eyeLike(m, A!, k)); // m x k
+  const U = triu(cut(LU!, -2, 0, k)); // k x n
+  const gL = tril(cut(gLU, -1, 0, k), -1),
+    gU = triu(cut(gLU, -2, 0, k));
+  let gPA: Tensor;
+  if (m === n) {
+    const inner = add(tril(mm(mT(L), gL), -1), triu(mm(gU, mT(U))));
+    gPA = trsm(L, trsm(U, inner, { lower: false, left: false, transpose_a: true }), {
+      lower: true,
+      unit_diagonal: true,
+      transpose_a: true,
+    });
+  } else if (m < n) {
+    const U1 = cut(U, -1, 0, k),
+      U2 = cut(U, -1, k, n);
+    const gU1 = cut(gU, -1, 0, k),
+      gU2 = cut(gU, -1, k, n);
+    const inner = add(tril(sub(mm(mT(L), gL), mm(gU2, mT(U2))), -1), triu(mm(gU1, mT(U1))));
+    const g1 = trsm(U1, inner, { lower: false, left: false, transpose_a: true });
+    gPA = trsm(L, cat([g1, gU2], -1), { lower: true, unit_diagonal: true, transpose_a: true });
+  } else {
+    const L1 = cut(L, -2, 0, k),
+      L2 = cut(L, -2, k, m);
+    const gL1 = cut(gL, -2, 0, k),
+      gL2 = cut(gL, -2, k, m);
+    const inner = add(tril(mm(mT(L1), gL1), -1), triu(sub(mm(gU, mT(U)), mm(mT(L2), gL2))));
+    const g1 = trsm(L1, inner, { lower: true, unit_diagonal: true, transpose_a: true });
+    gPA = trsm(U, cat([g1, gL2], -2), { lower: false, left: false, transpose_a: true });
+  }
+  // P^T A = L U, so gA = P gPA
+  return [mm(mT(Pt), gPA)];
+});
