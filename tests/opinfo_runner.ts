@@ -60,7 +60,8 @@ export interface KnownFailure {
 }
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
-export const OPINFO_FILE = here("./fixtures/opinfo.json");
+/** OPINFO_FILE: an exploratory fixture (gen_opinfo.py with OPINFO_OUT) for scripts/opinfo_report.ts. */
+export const OPINFO_FILE = process.env.OPINFO_FILE ?? here("./fixtures/opinfo.json");
 export const KNOWN_FILE = here("./fixtures/opinfo_known_failures.json");
 
 export function loadOpinfo(): { torch: string; entries: Entry[] } {

@@ -154,21 +154,27 @@ export function arange(...args: unknown[]): Tensor {
   const nums: number[] = [];
   while (args.length && typeof args[0] === "number") nums.push(args.shift() as number);
   const o = parseArgs("arange", args, ["start", "end", "step", ...CREATE_OPTS]);
-  let start = o.start ?? 0,
-    end = o.end,
-    step = o.step ?? 1;
-  if (nums.length === 1) end = nums[0];
+  // bools are Python ints here (arange(False, True) is [0])
+  const num = (v: unknown) => (typeof v === "boolean" ? Number(v) : v) as number;
+  let start = num(o.start ?? 0),
+    end = num(o.end),
+    step = num(o.step ?? 1);
+  if (nums.length === 1) end = nums[0]!;
   else if (nums.length >= 2) [start, end, step] = [nums[0]!, nums[1]!, nums[2] ?? step];
   if (end === undefined) throw new TorchTypeError("arange() missing required argument 'end'");
   if (![start, end].every(Number.isFinite)) throw new TorchError(`arange: unsupported range: ${pyFloat(start)} -> ${pyFloat(end)}`);
-  if (step === 0) throw new TorchError("arange: step must be nonzero");
-  if ((end - start) * step < 0)
-    throw new TorchError(`arange: upper bound and larger bound inconsistent with step sign (start=${start}, end=${end}, step=${step})`);
   const allInt = [start, end, step].every(Number.isInteger);
   const dtype = resolveDtype(o.dtype, allInt ? int64 : get_default_dtype());
-  const n = Math.ceil((end - start) / step);
+  // An integer dtype computes in int64 as ATen does: start, end and step truncated (a step of 0.5
+  // is then 0); int64 also takes its length from them, the other integer dtypes from the doubles.
+  const integral = !dtype.is_floating_point;
+  const [s, e, st] = integral ? [Math.trunc(start), Math.trunc(end), Math.trunc(step)] : [start, end, step];
+  if (st === 0) throw new TorchError("arange: step must be nonzero");
+  if ((e - s) * st < 0)
+    throw new TorchError(`arange: upper bound and larger bound inconsistent with step sign (start=${start}, end=${end}, step=${step})`);
+  const n = Math.ceil(dtype === int64 ? (e - s) / st : (end - start) / step);
   const v = new Float64Array(n);
-  for (let i = 0; i < n; i++) v[i] = start + i * step;
+  for (let i = 0; i < n; i++) v[i] = s + i * st;
   return fromValues(v, dtype, o);
 }
 

@@ -100,9 +100,10 @@ export function diff(x: Tensor, ...args: unknown[]): Tensor {
     if (!(t instanceof Tensor)) throw new TorchTypeError(`diff(): argument '${name}' must be Tensor, not ${describe(t)}`);
     if (t.ndim !== x.ndim) throw new TorchError(`diff expects prepend or append to be the same dimension as input`);
   }
+  // n = 0 is the input itself: PyTorch does not prepend or append then
+  if (o.n === 0) return surface("clone", () => x.clone());
   return surface("sub", () => {
     let y = o.prepend || o.append ? cat([...(o.prepend ? [o.prepend as Tensor] : []), x, ...(o.append ? [o.append as Tensor] : [])], d) : x;
-    if (o.n === 0) return y === x ? x.clone() : y;
     for (let i = 0; i < o.n && y.shape[d]! > 0; i++) {
       const len = y.shape[d]! - 1;
       const hi = narrow(y, d, 1, len),
