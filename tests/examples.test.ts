@@ -35,10 +35,11 @@ describe("digits MLP on xla (nn.Sequential, CrossEntropyLoss, SGD, DataLoader)",
     torch.xla.reset_metrics();
     const { accuracy, compiles, metrics } = runDigits(quiet, "xla", 3);
     expect(accuracy).toBeGreaterThan(0.75);
-    // no sync calls: a few graphs while warming up (first step, its recompute, the steady step), then none
-    const warm = compiles[3]!;
-    expect(warm).toBeLessThanOrEqual(5);
-    expect(compiles.slice(3).every((c) => c === warm)).toBe(true);
+    // no sync calls: a few graphs while warming up (first step, its recomputes, the steady step), then none
+    // (.grad accumulates in place, as in PyTorch, so the step's cut settles at zero_grad after four steps)
+    const warm = compiles[4]!;
+    expect(warm).toBeLessThanOrEqual(6);
+    expect(compiles.slice(4).every((c) => c === warm)).toBe(true);
     // one execution per step, plus the recompute while warming up and the final evaluation
     expect(metrics.executions).toBeLessThanOrEqual(compiles.length + 3);
     expect(metrics.uncachedCompiles).toBe(warm + 1);

@@ -3,6 +3,7 @@
 // reverse topological order. VJPs are written with ops, so on `xla` the
 // backward pass is traced like the forward pass.
 import type { Primitive, Saves } from "./primitive.js";
+import { captureHooks } from "./capture_hooks.js";
 import { getBackend } from "./device.js";
 import { TorchError } from "./errors.js";
 import { is_grad_enabled, set_grad_enabled } from "./grad_mode.js";
@@ -483,20 +484,10 @@ function accumulate(v: Tensor, g: Tensor, createGraph: boolean, taken: Set<unkno
     if (taken.has(g._payload)) g = g.clone();
     taken.add(g._payload);
     v.grad = g;
-    gradHook?.(v, null);
+    captureHooks()?.gradEvent(v, "assign", null);
   } else if (createGraph) v.grad = ops.add(cur, g);
   else {
-    gradHook?.(v, cur);
+    captureHooks()?.gradEvent(v, "accumulate", cur);
     cur.add_(g);
   }
-}
-
-/**
- * Told of every .grad a backward call assigns (before: null) or adds into
- * (before: the tensor it adds into): torch.compile's capture (lazy/capture.ts)
- * records these so a replay leaves .grad as the traced call did.
- */
-let gradHook: ((leaf: Tensor, before: Tensor | null) => void) | null = null;
-export function setGradHook(h: typeof gradHook): void {
-  gradHook = h;
 }

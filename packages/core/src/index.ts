@@ -32,6 +32,16 @@ export * from "./device.js";
 export * from "./primitive.js";
 export * from "./prims.js";
 export { bind, bind1, fromHost } from "./dispatch.js";
+export {
+  liveScalar,
+  hostEffect,
+  hostGuard,
+  gradOf,
+  setCaptureHooks,
+  captureHooks,
+  type CaptureHooks,
+  type GradEventKind,
+} from "./capture_hooks.js";
 export * from "./grad_mode.js";
 export { Node, AccumulateGrad, runBackward, recordCustom, surface, currentOp, type BackwardOptions } from "./autograd.js";
 export { formatTensor } from "./format.js";

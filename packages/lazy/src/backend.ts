@@ -21,6 +21,7 @@ import {
 } from "@xlatorch/core";
 import { runOnHost } from "./cpu_fallback.js";
 import { CPU_FALLBACK } from "./cpu_fallback_prims.js";
+import { activeCapture } from "./capture_state.js";
 import { userLocation } from "./explain.js";
 import { makeNode, payload, type LazyNode, type LazyValue, type XlaPayload } from "./ir.js";
 import { metrics } from "./metrics.js";
@@ -49,7 +50,13 @@ export const xlaBackend: DeviceBackend = {
     metrics.opsRecorded++;
     const ins: LazyValue[] = new Array(inputs.length);
     for (let i = 0; i < inputs.length; i++) ins[i] = valueOf(inputs[i]!);
-    if (CPU_FALLBACK.has(prim.name)) return runOnHost(prim, ins, attrs, outs);
+    const cap = activeCapture();
+    if (cap) for (let i = 0; i < inputs.length; i++) cap.noteRead(inputs[i]!, ins[i]!);
+    if (CPU_FALLBACK.has(prim.name)) {
+      // computed on the host now: a compiled call's replay could not compute it again
+      cap?.noteBreak(`${prim.name} has no StableHLO lowering (computed on the host)`, userLocation());
+      return runOnHost(prim, ins, attrs, outs);
+    }
     const node = makeNode(prim.name, ins, attrs, outs);
     record(node);
     if (currentMode() === "debug") afterDebugOp(node, ins);
@@ -82,6 +89,12 @@ export const xlaBackend: DeviceBackend = {
   write(target: Tensor, value: Tensor): void {
     const v = valueOf(value);
     const ti = internals(target);
+    const cap = activeCapture();
+    if (cap) {
+      cap.noteRead(value, v);
+      const base = ti._base ?? target;
+      cap.noteWrite(base, payloadOf(base).value);
+    }
     if (!ti._base) {
       const p = payloadOf(target);
       p.value = v;

@@ -7,7 +7,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { DType } from "@xlatorch/core";
-import { printModule, type DeviceBuffer, type Module } from "@xlatorch/stablehlo";
+import { printModule, type DeviceBuffer, type Executable, type Module } from "@xlatorch/stablehlo";
 import { GraphCache, type CacheEntry } from "./cache.js";
 import { compileModule } from "./compile_step.js";
 import { explainRecompile, userStack } from "./explain.js";
@@ -102,9 +102,15 @@ export interface RunOptions {
   rethrow?: boolean;
 }
 
+/** What runGraph ran: the executable, and the nodes whose outputs it returns, in order (`outputs` plus learned ones). */
+export interface GraphRun {
+  exe: Executable;
+  outputs: LazyNode[];
+}
+
 /** Executes graph `g`, returning every output of `outputs` (nodes of g in ascending position). */
-export function runGraph(g: GraphBuilder, outputs: LazyNode[], o: RunOptions): void {
-  if (g.nodes.length === 0) return;
+export function runGraph(g: GraphBuilder, outputs: LazyNode[], o: RunOptions): GraphRun | null {
+  if (g.nodes.length === 0) return null;
   const t0 = now();
   const rt = getRuntime();
   const space = `${rt.platform}/${rt.devices.join(",")}`;
@@ -173,6 +179,7 @@ export function runGraph(g: GraphBuilder, outputs: LazyNode[], o: RunOptions): v
     outputs: outputs.length,
     key: `${(g.hash >>> 0).toString(16).padStart(8, "0")}/${outputs.length}`,
   });
+  return { exe, outputs };
 }
 
 function withLearned(g: GraphBuilder, outputs: LazyNode[], learned: Set<number>): LazyNode[] {

@@ -50,6 +50,8 @@ export interface XlaPayload {
 }
 
 let nextId = 0;
+/** The id the next node gets: nodes made from here on have ids at least this (capture.ts). */
+export const nodeIdMark = (): number => nextId;
 /** Data nodes are always parameters, keyed by their aval (sig.ts paramSig), so they share one signature. */
 const DATA_SIG = intern("data");
 export function makeNode(op: string, inputs: readonly LazyValue[], attrs: unknown, outs: readonly AVal[]): LazyNode {

@@ -1,7 +1,7 @@
 // torch.xla.metrics(): counters and timings of the lazy device, and a report.
 
 /** Why a trace was cut (see trace.ts and docs/ARCHITECTURE.md). */
-export type CutReason = "host read" | "state write" | "size bound" | "sync" | "op" | "mode" | "recompute" | "cpu fallback";
+export type CutReason = "host read" | "state write" | "size bound" | "sync" | "op" | "mode" | "recompute" | "cpu fallback" | "compile";
 export const CUT_REASONS: readonly CutReason[] = [
   "host read",
   "state write",
@@ -11,6 +11,7 @@ export const CUT_REASONS: readonly CutReason[] = [
   "mode",
   "recompute",
   "cpu fallback",
+  "compile",
 ];
 
 export interface CutRecord {
@@ -53,6 +54,11 @@ export interface Metrics {
   recomputes: number;
   /** The most recent cuts, oldest first. */
   recentCuts: CutRecord[];
+  /** torch.compile: calls traced and compiled, calls replayed, replays refused by a guard, calls run eagerly (warm-up, breaks, limits). */
+  compiledCaptures: number;
+  compiledReplays: number;
+  compiledGuardFailures: number;
+  compiledEagerCalls: number;
   /** Primitives computed on the host for want of a lowering (cpu_fallback.ts), by primitive: {qr: 3}. */
   cpuFallbacks: Record<string, number>;
 }
@@ -83,6 +89,10 @@ function fresh(): Metrics {
     valuesMaterializedEarly: 0,
     recomputes: 0,
     recentCuts: [],
+    compiledCaptures: 0,
+    compiledReplays: 0,
+    compiledGuardFailures: 0,
+    compiledEagerCalls: 0,
     cpuFallbacks: {},
   };
 }
@@ -125,6 +135,11 @@ export function metricsReport(runtime: string, mode: string): string {
     ...[...reads].map(([w, n]) => `    host read at ${w} (${n} of the last ${m.recentCuts.length} cuts)`),
     `  values materialised early: ${m.valuesMaterializedEarly}`,
     `  values recomputed:      ${m.recomputes}`,
+    ...(m.compiledCaptures + m.compiledEagerCalls > 0
+      ? [
+          `  torch.compile:          ${m.compiledCaptures} captures, ${m.compiledReplays} replays, ${m.compiledGuardFailures} guard failures, ${m.compiledEagerCalls} eager calls`,
+        ]
+      : []),
     ...(Object.keys(m.cpuFallbacks).length
       ? [
           `  cpu fallbacks:          ${Object.entries(m.cpuFallbacks)

@@ -22,6 +22,7 @@
 //     start (so loops without reads or writes still cut at the same phase);
 //     unconditionally at 2 * SIZE_BOUND;
 //   - op: in debug and strict mode, after every op.
+import { activeCapture } from "./capture_state.js";
 import { leafBuffer, runGraph } from "./execute.js";
 import { userLocation } from "./explain.js";
 import { dfsGraph, GraphBuilder, lowerGraph } from "./graph.js";
@@ -35,7 +36,7 @@ import type { Module } from "@xlatorch/stablehlo";
 export const SIZE_BOUND = 2048;
 const CONTEXT = 16;
 
-class OpenTrace extends GraphBuilder {
+export class OpenTrace extends GraphBuilder {
   /** Payloads written in place while this trace was open. */
   readonly written: XlaPayload[] = [];
   /** Values computed inside earlier graphs without being returned, read by this trace: recomputed together before it runs. */
@@ -109,10 +110,10 @@ export function record(node: LazyNode): void {
 
 /** Executes the open trace; `requested` values of it are returned whatever else is. */
 export function cut(reason: CutReason, requested: readonly LazyValue[], rethrow = false, where: string | null = null): void {
-  const t = open;
-  if (t.nodes.length === 0) return;
-  open = new OpenTrace(traceIds++);
-  sigBoundary();
+  if (open.nodes.length === 0) return;
+  // inside a compiled call every cut is a graph break (a host read tells the capture itself, in readHost)
+  if (reason !== "host read") activeCapture()?.noteBreak(reason, where ?? userLocation());
+  const t = takeOpenTrace(rethrow);
   const nodes = t.nodes;
   const out = new Uint8Array(nodes.length);
   for (let i = 0; i < nodes.length; i++) {
@@ -132,21 +133,53 @@ export function cut(reason: CutReason, requested: readonly LazyValue[], rethrow 
   const outputs: LazyNode[] = [];
   for (let i = 0; i < nodes.length; i++) if (out[i]) outputs.push(nodes[i]!);
   try {
-    // values the trace reads from earlier graphs' insides: one graph computes them all again, first
-    const again = t.foreign.filter((v) => !isLeaf(v));
-    if (again.length) {
+    runGraph(t, outputs, { reason, where, requested: asked, rethrow });
+  } finally {
+    releaseTrace(t);
+  }
+}
+
+/**
+ * Closes the open trace (a new one opens) and returns it, after computing
+ * again, in one graph, the values it reads from earlier graphs' insides. The
+ * caller runs it and then calls releaseTrace.
+ */
+export function takeOpenTrace(rethrow = false): OpenTrace {
+  const t = open;
+  open = new OpenTrace(traceIds++);
+  sigBoundary();
+  const again = t.foreign.filter((v) => !isLeaf(v));
+  if (again.length) {
+    try {
       const g = dfsGraph(again);
       runGraph(
         g,
         [...new Set(again.map((v) => v.node))].sort((a, b) => g.indexOf(a) - g.indexOf(b)),
         { reason: "recompute", requested: again.length, rethrow },
       );
+    } catch (e) {
+      releaseTrace(t);
+      throw e;
     }
-    runGraph(t, outputs, { reason, where, requested: asked, rethrow });
-  } finally {
-    for (const n of nodes) n.trace = null;
   }
+  return t;
 }
+
+/** The nodes of a taken trace no longer belong to the open one. */
+export function releaseTrace(t: GraphBuilder): void {
+  for (const n of t.nodes) n.trace = null;
+}
+
+/** Drops the open trace unexecuted (a failed capture whose writes were undone). */
+export function discardOpenTrace(): void {
+  const t = open;
+  open = new OpenTrace(traceIds++);
+  sigBoundary();
+  releaseTrace(t);
+}
+
+/** Nodes in the open trace (a capture starts on an empty one). */
+export const openTraceSize = (): number => open.nodes.length;
 
 let warnedRecompute = false;
 /**
@@ -182,6 +215,8 @@ export function bufferOf(v: LazyValue, reason: CutReason = "sync", where: string
 
 /** Host copy of a value: a host read. */
 export function readHost(v: LazyValue) {
+  const cap = activeCapture();
+  if (cap) cap.noteBreak("host read", userLocation());
   const where = isLeaf(v) ? null : userLocation();
   const h = getRuntime().toHost(bufferOf(v, "host read", where));
   metrics.transfersFromDevice++;

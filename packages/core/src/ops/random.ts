@@ -2,7 +2,8 @@
 // drawn on the host in element order, exactly as PyTorch consumes its
 // Mersenne Twister, then placed on the tensor's device. On xla that makes the
 // numbers equal to the cpu device's, and they enter the graph as device data.
-import type { DeviceLike } from "../device.js";
+import type { Device, DeviceLike } from "../device.js";
+import { captureHooks } from "../capture_hooks.js";
 import { fromHost } from "../dispatch.js";
 import { float64, get_default_dtype, int64, uint8, type DType, type HostArray } from "../dtype_all.js";
 import { TorchError, TorchTypeError } from "../errors.js";
@@ -32,8 +33,15 @@ const genOf = (g: unknown): R.Generator => {
 };
 const OPTS = ["generator", "dtype", "device", "requires_grad"] as const;
 
-function make(host: HostArray, shape: number[], dtype: DType, o: { device?: DeviceLike | null; requires_grad?: boolean }): Tensor {
-  const t = fromHost(host, shape, dtype, resolveDevice(o.device));
+/** A tensor of draw()'s values; while `device` is captured by torch.compile, drawn again at each replay. */
+function liveData(draw: () => HostArray, shape: number[], dtype: DType, device: Device): Tensor {
+  const h = captureHooks();
+  return h?.captures(device) ? h.liveData(draw, shape, dtype, device) : fromHost(draw(), shape, dtype, device);
+}
+
+// Draws are thunks: a compiled call (torch.compile) draws again at each replay (liveData).
+function make(draw: () => HostArray, shape: number[], dtype: DType, o: { device?: DeviceLike | null; requires_grad?: boolean }): Tensor {
+  const t = liveData(draw, shape, dtype, resolveDevice(o.device));
   if (o.requires_grad) t.requires_grad_(true);
   return t;
 }
@@ -48,7 +56,7 @@ export function rand(...args: unknown[]): Tensor {
   const o = parseArgs("rand", rest, OPTS);
   const dt = resolveDtype(o.dtype, get_default_dtype());
   if (!dt.is_floating_point) throw new TorchError(`rand: "check_uniform_bounds" not implemented for '${dt.scalarName}'`);
-  return make(R.uniform(genOf(o.generator), numelOf(size), dt.name as R.RandomDType), size, dt, o);
+  return make(() => R.uniform(genOf(o.generator), numelOf(size), dt.name as R.RandomDType), size, dt, o);
 }
 
 export function randn(...args: unknown[]): Tensor {
@@ -57,7 +65,7 @@ export function randn(...args: unknown[]): Tensor {
   const o = parseArgs("randn", rest, OPTS);
   const dt = resolveDtype(o.dtype, get_default_dtype());
   if (!dt.is_floating_point) throw new TorchError(`randn: "normal_kernel_cpu" not implemented for '${dt.scalarName}'`);
-  return make(R.normal(genOf(o.generator), numelOf(size), dt.name as R.RandomDType), size, dt, o);
+  return make(() => R.normal(genOf(o.generator), numelOf(size), dt.name as R.RandomDType), size, dt, o);
 }
 
 /** randint(high, size) or randint(low, high, size), {generator, dtype=int64, device}. */
@@ -75,14 +83,14 @@ export function randint(...args: unknown[]): Tensor {
     throw new TorchTypeError("randint() missing required arguments: expected randint(high, size) or randint(low, high, size)");
   if (!(low < high)) throw new TorchError(`random_ expects 'from' to be less than 'to', but got from=${low} >= to=${high}`);
   const dt = resolveDtype(o.dtype, int64);
-  return make(R.randint(genOf(o.generator), numelOf(shape), dt.name as R.RandomDType, low, high), [...shape], dt, o);
+  return make(() => R.randint(genOf(o.generator), numelOf(shape), dt.name as R.RandomDType, low, high), [...shape], dt, o);
 }
 
 export function randperm(n: number, ...args: unknown[]): Tensor {
   const o = parseArgs("randperm", args, OPTS);
   if (!Number.isInteger(n) || n < 0) throw new TorchError(`randperm: n must be non-negative, got ${n}`);
   const dt = resolveDtype(o.dtype, int64);
-  return make(R.randperm(genOf(o.generator), n, dt.name as R.RandomDType), [n], dt, o);
+  return make(() => R.randperm(genOf(o.generator), n, dt.name as R.RandomDType), [n], dt, o);
 }
 
 export const rand_like = (x: Tensor, ...a: unknown[]) => rand([...x.shape], { dtype: x.dtype, device: x.device, ...(a[0] as object) });
@@ -94,19 +102,19 @@ export function randint_like(x: Tensor, ...args: unknown[]): Tensor {
 }
 
 /** Draws for every element of `t` (in row-major order) written into it in place. */
-function fill(op: string, t: Tensor, host: HostArray): Tensor {
-  return copy_(t, fromHost(host, [...t.shape], t.dtype, t.device));
+function fill(op: string, t: Tensor, draw: () => HostArray): Tensor {
+  return copy_(t, liveData(draw, [...t.shape], t.dtype, t.device));
 }
 const dn = (t: Tensor) => t.dtype.name as R.RandomDType;
 
 export function uniform_(t: Tensor, ...args: unknown[]): Tensor {
   const o = parseArgs("uniform_", args, ["from", "to", "generator"], { from: 0, to: 1 });
-  return fill("uniform_", t, R.uniform(genOf(o.generator), t.numel(), dn(t), o.from, o.to));
+  return fill("uniform_", t, () => R.uniform(genOf(o.generator), t.numel(), dn(t), o.from, o.to));
 }
 export function normal_(t: Tensor, ...args: unknown[]): Tensor {
   const o = parseArgs("normal_", args, ["mean", "std", "generator"], { mean: 0, std: 1 });
   if (!(o.std >= 0)) throw new TorchError(`normal_ expects std >= 0.0, but found std ${o.std}`);
-  return fill("normal_", t, R.normal(genOf(o.generator), t.numel(), dn(t), o.mean, o.std, { contiguous: t.is_contiguous() }));
+  return fill("normal_", t, () => R.normal(genOf(o.generator), t.numel(), dn(t), o.mean, o.std, { contiguous: t.is_contiguous() }));
 }
 export function random_(t: Tensor, ...args: unknown[]): Tensor {
   // PyTorch's overloads: random_(to), random_(from, to) with to=None meaning up to the dtype's limit, random_()
@@ -118,16 +126,16 @@ export function random_(t: Tensor, ...args: unknown[]): Tensor {
     from = 0;
     to = args[0];
   } else if (args.length >= 2) [from, to] = args;
-  return fill("random_", t, R.random_(genOf(o.generator), t.numel(), dn(t), from, to));
+  return fill("random_", t, () => R.random_(genOf(o.generator), t.numel(), dn(t), from, to));
 }
 export function bernoulli_(t: Tensor, ...args: unknown[]): Tensor {
   const o = parseArgs("bernoulli_", args, ["p", "generator"], { p: 0.5 });
   const p = o.p instanceof Tensor ? probs(o.p, t.numel()) : o.p;
-  return fill("bernoulli_", t, R.bernoulli(genOf(o.generator), p, t.numel(), dn(t)));
+  return fill("bernoulli_", t, () => R.bernoulli(genOf(o.generator), p, t.numel(), dn(t)));
 }
 export function exponential_(t: Tensor, ...args: unknown[]): Tensor {
   const o = parseArgs("exponential_", args, ["lambd", "generator"], { lambd: 1 });
-  return fill("exponential_", t, R.exponential(genOf(o.generator), t.numel(), dn(t), o.lambd));
+  return fill("exponential_", t, () => R.exponential(genOf(o.generator), t.numel(), dn(t), o.lambd));
 }
 
 /** Probabilities of a float tensor as the sampler's host array. */
@@ -144,7 +152,7 @@ export function bernoulli(input: Tensor, ...args: unknown[]): Tensor {
   const o = parseArgs("bernoulli", args, ["p", "generator"]);
   const out = fromHost(input.dtype.alloc(input.numel()), [...input.shape], input.dtype, input.device);
   const p = o.p === undefined || o.p === null ? probs(input, input.numel()) : o.p;
-  return fill("bernoulli", out, R.bernoulli(genOf(o.generator), p, input.numel(), dn(input)));
+  return fill("bernoulli", out, () => R.bernoulli(genOf(o.generator), p, input.numel(), dn(input)));
 }
 
 export function multinomial(input: Tensor, num_samples: number, ...args: unknown[]): Tensor {
@@ -177,7 +185,7 @@ export function normal(mean: Tensor | number, std: Tensor | number = 1, ...args:
   if (typeof mean === "number" && typeof std === "number") {
     if (!size) throw new TorchTypeError("normal(mean: float, std: float) needs a size");
     const dt = resolveDtype(o.dtype, get_default_dtype());
-    return make(R.normal(gen, numelOf(size), dt.name as R.RandomDType, mean, std), size, dt, o);
+    return make(() => R.normal(gen, numelOf(size!), dt.name as R.RandomDType, mean, std), size, dt, o);
   }
   const ref = (mean instanceof Tensor ? mean : std) as Tensor;
   const dt = ref.dtype;

@@ -1,9 +1,9 @@
 // Adam and AdamW (PyTorch 1.13's _single_tensor_adam / _single_tensor_adamw).
 // They differ only in weight decay: Adam adds weight_decay * param to the
 // gradient, AdamW multiplies the parameter by (1 - lr * weight_decay) first.
-import { Tensor, float32, float64, int64, tensor, zeros_like, TorchError } from "@xlatorch/core";
+import { type Tensor, float32, gradOf, hostEffect, hostGuard, liveScalar, tensor, zeros_like, TorchError } from "@xlatorch/core";
 import { parseArgs, type Args } from "../nn/args.js";
-import { addcdiv_, addcmul_ } from "./_functional.js";
+import { addcdiv_, addcmul_, addScaled, addScaled_, advanceStep, isEmpty } from "./_functional.js";
 import { Optimizer, type ParamGroup, type Params } from "./optimizer.js";
 
 export interface AdamOptions {
@@ -49,72 +49,70 @@ function adamDefaults(op: string, args: AdamArgs, weight_decay: number, kwOnly: 
   return { ...o, betas: [...o.betas] };
 }
 
-/** Object.keys(o).length === 0, without the array. */
-function isEmpty(o: object): boolean {
-  for (const k in o) if (Object.prototype.hasOwnProperty.call(o, k)) return false;
-  return true;
-}
-
-/**
- * `step_t += 1; step = step_t.item()`. The usual counter (a cpu scalar: int64 as
- * tensor(0.0) makes it here, float32 or float64 from a loaded state) is read and
- * then filled with the sum computed in its dtype: the same value and the same
- * single write as add_(1), without running an add kernel.
- */
-function advanceStep(t: Tensor): number {
-  const d = t.dtype;
-  if (t.device.type === "cpu" && t.ndim === 0 && !t.requires_grad && (d === int64 || d === float32 || d === float64)) {
-    const old = Number(t.item());
-    const step = d === float32 ? Math.fround(old + 1) : old + 1;
-    if (d !== int64 || Number.isSafeInteger(step)) {
-      t.fill_(step);
-      return step;
-    }
-  }
-  t.add_(1);
-  return Number(t.item());
-}
-
 abstract class AdamBase extends Optimizer {
+  /** Its step reads hyperparameters and counters as live scalars (torch.compile replays it). */
+  static readonly _capturable = true;
   protected abstract readonly decoupled: boolean;
 
   protected override _step_group(group: ParamGroup): void {
-    const {
-      lr,
-      eps,
-      weight_decay,
-      amsgrad,
-      maximize,
-      betas: [beta1, beta2],
-    } = group as AdamGroup;
+    const g = group as AdamGroup;
+    // Hyperparameters are read through liveScalar so that a compiled step
+    // (torch.compile) reads them again at each replay (a scheduler changes lr
+    // and, with cycle_momentum, betas); those that choose the path are guards.
+    const amsgrad = hostGuard(() => g.amsgrad, "Adam amsgrad");
+    const maximize = hostGuard(() => g.maximize, "Adam maximize");
+    const decay = hostGuard(() => g.weight_decay !== 0, "Adam weight_decay != 0");
     for (const p of group.params) {
-      if (!p.grad) continue;
+      const pgrad = gradOf(p);
+      if (!pgrad) continue;
       const state = this._state(p) as AdamState;
-      if (isEmpty(state)) {
+      if (hostGuard(() => isEmpty(state), "Adam state is empty")) {
         // 'step' is a cpu float32 tensor, as in PyTorch 1.13 (it never lives on the device).
-        state.step = tensor(0.0);
+        state.step = tensor(0.0, { dtype: float32 });
         state.exp_avg = zeros_like(p);
         state.exp_avg_sq = zeros_like(p);
         if (amsgrad) state.max_exp_avg_sq = zeros_like(p);
       }
-      let grad: Tensor = maximize ? p.grad.neg() : p.grad;
+      let grad: Tensor = maximize ? pgrad.neg() : pgrad;
       const exp_avg = state.exp_avg!,
         exp_avg_sq = state.exp_avg_sq!;
-      const step = advanceStep(state.step!);
-      if (weight_decay !== 0) {
-        if (this.decoupled) p.mul_(1 - lr * weight_decay);
-        else grad = grad.add(p, { alpha: weight_decay });
+      const stepT = state.step!;
+      hostEffect(() => advanceStep(stepT));
+      const step = () => Number(stepT.item());
+      const L = (read: () => number) => liveScalar(read, p);
+      if (decay) {
+        if (this.decoupled) p.mul_(L(() => 1 - g.lr * g.weight_decay));
+        else
+          grad = addScaled(
+            grad,
+            p,
+            L(() => g.weight_decay),
+          );
       }
-      exp_avg.mul_(beta1).add_(grad, { alpha: 1 - beta1 });
-      addcmul_(exp_avg_sq.mul_(beta2), grad, grad, 1 - beta2);
-      const bias_correction1 = 1 - beta1 ** step;
-      const bias_correction2 = 1 - beta2 ** step;
-      const step_size = lr / bias_correction1;
-      const bias_correction2_sqrt = Math.sqrt(bias_correction2);
+      addScaled_(
+        exp_avg.mul_(L(() => g.betas[0])),
+        grad,
+        L(() => 1 - g.betas[0]),
+      );
+      addcmul_(
+        exp_avg_sq.mul_(L(() => g.betas[1])),
+        grad,
+        grad,
+        L(() => 1 - g.betas[1]),
+      );
       let second: Tensor = exp_avg_sq;
       if (amsgrad) second = state.max_exp_avg_sq!.maximum_(exp_avg_sq);
-      const denom = second.sqrt().div(bias_correction2_sqrt).add_(eps);
-      addcdiv_(p, exp_avg, denom, -step_size);
+      // bias_correction2_sqrt and step_size = lr / bias_correction1, as PyTorch computes them
+      const denom = second
+        .sqrt()
+        .div(L(() => Math.sqrt(1 - g.betas[1] ** step())))
+        .add_(L(() => g.eps));
+      addcdiv_(
+        p,
+        exp_avg,
+        denom,
+        L(() => -(g.lr / (1 - g.betas[0] ** step()))),
+      );
     }
   }
 }

@@ -1,7 +1,7 @@
 // torch.optim.Optimizer (PyTorch 1.13): param groups, per-parameter state,
 // zero_grad, state_dict/load_state_dict. Subclasses implement _step_group,
 // which runs under no_grad and updates parameters in place.
-import { Tensor, enable_grad, no_grad, notifyOptimizerStep, TorchError, TorchTypeError } from "@xlatorch/core";
+import { Tensor, captureHooks, enable_grad, hostEffect, no_grad, notifyOptimizerStep, TorchError, TorchTypeError } from "@xlatorch/core";
 import { parseArgs, type Args } from "../nn/args.js";
 import { zeroGrad } from "../nn/zero_grad.js";
 
@@ -79,11 +79,19 @@ export class Optimizer {
   /** One update of every parameter with a gradient; `closure` (re)computes and returns the loss. */
   step(closure?: (() => number | Tensor) | null): number | Tensor | undefined {
     const loss = closure ? enable_grad(closure) : undefined;
-    this._step_count++;
+    // An optimizer whose step reads its hyperparameters and counters as live
+    // scalars (core/capture_hooks.ts) declares itself capturable; any other's
+    // step inside torch.compile is a graph break, not a replay with stale lr.
+    if (!(this.constructor as { _capturable?: boolean })._capturable)
+      captureHooks()?.unsupported(
+        `${this.constructor.name}.step() is not capturable by torch.compile yet (its hyperparameters would be frozen)`,
+      );
+    // host bookkeeping a compiled step's replay repeats
+    hostEffect(() => this._step_count++);
     no_grad(() => {
       for (const group of this.param_groups) this._step_group(group);
     });
-    notifyOptimizerStep();
+    hostEffect(notifyOptimizerStep);
     return loss;
   }
 

@@ -1,7 +1,7 @@
 // RMSprop (PyTorch 1.13's _single_tensor_rmsprop).
-import { Tensor, zeros_like, TorchError } from "@xlatorch/core";
+import { Tensor, gradOf, hostEffect, hostGuard, liveScalar, zeros_like, TorchError } from "@xlatorch/core";
 import { parseArgs, type Args } from "../nn/args.js";
-import { addcdiv_, addcmul_ } from "./_functional.js";
+import { addcdiv_, addcmul_, addScaled, addScaled_ } from "./_functional.js";
 import { Optimizer, type ParamGroup, type Params } from "./optimizer.js";
 
 export interface RMSpropOptions {
@@ -28,6 +28,8 @@ interface RMSpropGroup extends ParamGroup {
 type RMSpropState = { step?: number; square_avg?: Tensor; momentum_buffer?: Tensor; grad_avg?: Tensor };
 
 export class RMSprop extends Optimizer {
+  /** Its step reads hyperparameters and counters as live scalars (torch.compile replays it). */
+  static readonly _capturable = true;
   constructor(
     params: Params,
     ...args: Args<
@@ -70,33 +72,66 @@ export class RMSprop extends Optimizer {
   }
 
   protected override _step_group(group: ParamGroup): void {
-    const { lr, alpha, eps, weight_decay, momentum, centered, maximize } = group as RMSpropGroup;
+    const g = group as RMSpropGroup;
+    // live scalars and guards for torch.compile's replays (see adam.ts)
+    const centered = hostGuard(() => g.centered, "RMSprop centered");
+    const maximize = hostGuard(() => g.maximize, "RMSprop maximize");
+    const decay = hostGuard(() => g.weight_decay !== 0, "RMSprop weight_decay != 0");
+    const withMomentum = hostGuard(() => g.momentum > 0, "RMSprop momentum > 0");
     for (const p of group.params) {
-      if (!p.grad) continue;
+      const pgrad = gradOf(p);
+      if (!pgrad) continue;
       const state = this._state(p) as RMSpropState;
-      if (Object.keys(state).length === 0) {
+      if (hostGuard(() => Object.keys(state).length === 0, "RMSprop state is empty")) {
         state.step = 0;
         state.square_avg = zeros_like(p);
-        if (momentum > 0) state.momentum_buffer = zeros_like(p);
+        if (withMomentum) state.momentum_buffer = zeros_like(p);
         if (centered) state.grad_avg = zeros_like(p);
       }
-      state.step = (state.step ?? 0) + 1;
-      let grad: Tensor = maximize ? p.grad.neg() : p.grad;
-      if (weight_decay !== 0) grad = grad.add(p, { alpha: weight_decay });
+      hostEffect(() => {
+        state.step = (state.step ?? 0) + 1;
+      });
+      const L = (read: () => number) => liveScalar(read, p);
+      let grad: Tensor = maximize ? pgrad.neg() : pgrad;
+      if (decay)
+        grad = addScaled(
+          grad,
+          p,
+          L(() => g.weight_decay),
+        );
       const square_avg = state.square_avg!;
-      addcmul_(square_avg.mul_(alpha), grad, grad, 1 - alpha);
+      addcmul_(
+        square_avg.mul_(L(() => g.alpha)),
+        grad,
+        grad,
+        L(() => 1 - g.alpha),
+      );
       let avg: Tensor;
       if (centered) {
         const grad_avg = state.grad_avg!;
-        grad_avg.mul_(alpha).add_(grad, { alpha: 1 - alpha });
+        addScaled_(
+          grad_avg.mul_(L(() => g.alpha)),
+          grad,
+          L(() => 1 - g.alpha),
+        );
         avg = square_avg.sub(grad_avg.mul(grad_avg)).sqrt_();
       } else avg = square_avg.sqrt();
-      avg = avg.add_(eps);
-      if (momentum > 0) {
+      avg = avg.add_(L(() => g.eps));
+      if (withMomentum) {
         const buf = state.momentum_buffer!;
-        addcdiv_(buf.mul_(momentum), grad, avg);
-        p.add_(buf, { alpha: -lr });
-      } else addcdiv_(p, grad, avg, -lr);
+        addcdiv_(buf.mul_(L(() => g.momentum)), grad, avg);
+        addScaled_(
+          p,
+          buf,
+          L(() => -g.lr),
+        );
+      } else
+        addcdiv_(
+          p,
+          grad,
+          avg,
+          L(() => -g.lr),
+        );
     }
   }
 }

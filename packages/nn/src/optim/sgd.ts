@@ -1,8 +1,8 @@
 // SGD with momentum, dampening, weight decay, Nesterov (PyTorch 1.13's
 // _single_tensor_sgd).
-import { TorchError } from "@xlatorch/core";
-import type { Tensor } from "@xlatorch/core";
+import { gradOf, hostGuard, liveScalar, TorchError, type Tensor } from "@xlatorch/core";
 import { parseArgs, type Args } from "../nn/args.js";
+import { addScaled, addScaled_ } from "./_functional.js";
 import { Optimizer, required, type ParamGroup, type Params } from "./optimizer.js";
 
 export interface SGDOptions {
@@ -27,6 +27,8 @@ interface SGDGroup extends ParamGroup {
 type SGDState = { momentum_buffer?: Tensor | null };
 
 export class SGD extends Optimizer {
+  /** Its step reads hyperparameters and counters as live scalars (torch.compile replays it). */
+  static readonly _capturable = true;
   constructor(
     params: Params,
     ...args: Args<[lr: number, momentum: number, dampening: number, weight_decay: number, nesterov: boolean], SGDOptions>
@@ -50,22 +52,49 @@ export class SGD extends Optimizer {
   }
 
   protected override _step_group(group: ParamGroup): void {
-    const { lr, momentum, dampening, weight_decay, nesterov, maximize } = group as SGDGroup;
+    const g = group as SGDGroup;
+    // live scalars and guards for torch.compile's replays (see adam.ts)
+    const maximize = hostGuard(() => g.maximize, "SGD maximize");
+    const nesterov = hostGuard(() => g.nesterov, "SGD nesterov");
+    const decay = hostGuard(() => g.weight_decay !== 0, "SGD weight_decay != 0");
+    const withMomentum = hostGuard(() => g.momentum !== 0, "SGD momentum != 0");
     for (const p of group.params) {
-      if (!p.grad) continue;
+      const pgrad = gradOf(p);
+      if (!pgrad) continue;
       const state = this._state(p) as SGDState;
-      let d_p: Tensor = maximize ? p.grad.neg() : p.grad;
-      if (weight_decay !== 0) d_p = d_p.add(p, { alpha: weight_decay });
-      if (momentum !== 0) {
+      const L = (read: () => number) => liveScalar(read, p);
+      let d_p: Tensor = maximize ? pgrad.neg() : pgrad;
+      if (decay)
+        d_p = addScaled(
+          d_p,
+          p,
+          L(() => g.weight_decay),
+        );
+      if (withMomentum) {
         let buf: Tensor | null = state.momentum_buffer ?? null;
-        if (!buf) buf = d_p.clone().detach();
-        else buf.mul_(momentum).add_(d_p, { alpha: 1 - dampening });
+        if (!hostGuard(() => !!state.momentum_buffer, "SGD momentum buffer exists")) buf = d_p.clone().detach();
+        else
+          addScaled_(
+            buf!.mul_(L(() => g.momentum)),
+            d_p,
+            L(() => 1 - g.dampening),
+          );
         state.momentum_buffer = buf;
-        d_p = nesterov ? d_p.add(buf, { alpha: momentum }) : buf;
+        d_p = nesterov
+          ? addScaled(
+              d_p,
+              buf!,
+              L(() => g.momentum),
+            )
+          : buf!;
       } else {
         state.momentum_buffer = null;
       }
-      p.add_(d_p, { alpha: -lr });
+      addScaled_(
+        p,
+        d_p,
+        L(() => -g.lr),
+      );
     }
   }
 }

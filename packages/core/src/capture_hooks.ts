@@ -1,0 +1,91 @@
+// What torch.compile's capture (lazy/capture.ts) must know of the host side of
+// a traced call, so that a replay — which runs the compiled executable, not
+// the function — leaves the program as a call would have:
+//   - numbers computed on the host that change from call to call (an
+//     optimizer's lr, which a scheduler changes, and its bias corrections,
+//     which depend on the step count): `liveScalar`, a runtime input read
+//     again at each replay instead of a constant of the graph;
+//   - host state a call advances (the optimizer's step counter): `hostEffect`,
+//     run again at each replay;
+//   - random draws (PyTorch's CPU generator streams, drawn on the host):
+//     `liveData`, drawn again at each replay, in the same order, so a compiled
+//     dropout gives the numbers an eager one would;
+//   - host values that chose the traced path (weight_decay != 0): `hostGuard`,
+//     checked before a replay (a change recompiles);
+//   - what backward and zero_grad do to `.grad`: `gradEvent`.
+// Outside a capture (every eager call) these are a plain call or value: the
+// same code serves eager runs and traced ones.
+import type { Device } from "./device.js";
+import type { DType, HostArray } from "./dtype.js";
+import type { Shape } from "./shape.js";
+import type { Tensor } from "./tensor.js";
+
+/**
+ * What happened to a leaf's `.grad`: backward gave it one (assign: it was
+ * None) or added into it (accumulate), zero_grad dropped it (reset) or zeroed
+ * it in place (zero), or host code looked at it (read: an optimizer skipping a
+ * parameter without one). `before` is `.grad` just before.
+ */
+export type GradEventKind = "assign" | "accumulate" | "reset" | "zero" | "read";
+
+export interface CaptureHooks {
+  /** Whether tensors on `device` are being captured. */
+  captures(device: Device): boolean;
+  /** A 0-d tensor holding read() now, and read() again at each replay. */
+  liveScalar(read: () => number, dtype: DType, device: Device): Tensor;
+  /** run() ran now; it runs again at each replay, in capture order with the other host items. */
+  effect(run: () => void): void;
+  /** A tensor of draw() now; draw() runs again at each replay, in order. */
+  liveData(draw: () => HostArray, shape: Shape, dtype: DType, device: Device): Tensor;
+  /** read() gave `value` when the call was traced; a replay needs the same (Object.is). */
+  guard(read: () => unknown, value: unknown, what: string): void;
+  /** Something the capture cannot replay happened (a graph break: fullgraph throws, else the call runs eagerly). */
+  unsupported(reason: string): void;
+  /** `.grad` of `leaf` was assigned (before: null), added into (before: that tensor) or set to None. */
+  gradEvent(leaf: Tensor, kind: GradEventKind, before: Tensor | null): void;
+}
+
+let hooks: CaptureHooks | null = null;
+
+/** Installs (or with null removes) the capture's hooks; returns the previous ones. */
+export function setCaptureHooks(h: CaptureHooks | null): CaptureHooks | null {
+  const prev = hooks;
+  hooks = h;
+  return prev;
+}
+
+/** The capture's hooks when a capture is in progress. */
+export const captureHooks = (): CaptureHooks | null => hooks;
+
+/**
+ * read() as a number (eager), or, while tensors like `like` are captured, a
+ * 0-d tensor read again at each replay. Scalars of half-precision tensors stay
+ * float32, as PyTorch keeps a Python scalar in float for their kernels.
+ */
+export function liveScalar(read: () => number, like: Tensor): number | Tensor {
+  if (!hooks?.captures(like.device)) return read();
+  const d = like.dtype;
+  const dtype = d.name === "float16" || d.name === "bfloat16" ? (like.float().dtype as DType) : d;
+  return hooks.liveScalar(read, dtype, like.device);
+}
+
+/** Runs `run` now, and again at each replay of a compiled call that traced it. */
+export function hostEffect<T>(run: () => T): T {
+  const v = run();
+  hooks?.effect(run);
+  return v;
+}
+
+/** read() now; a replay of a compiled call that traced it recompiles when read() gives something else. */
+export function hostGuard<T>(read: () => T, what: string): T {
+  const v = read();
+  hooks?.guard(read, v, what);
+  return v;
+}
+
+/** `p.grad`, noted as read by a capture (the replay needs the same .grad). */
+export function gradOf(p: Tensor): Tensor | null {
+  const g = p.grad;
+  hooks?.gradEvent(p, "read", g);
+  return g;
+}

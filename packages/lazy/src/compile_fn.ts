@@ -1,0 +1,230 @@
+// torch.compile, torch._dynamo.explain and the compiled-function cache.
+//
+// A compiled function keeps, per guard key (the shapes, dtypes, devices and
+// requires_grad of its argument tensors and the values of its other
+// arguments), the captures it has made (capture.ts). A call:
+//   1. the very first call runs eagerly: lazily created state (an optimizer's
+//      moments) is made then, not baked into a graph;
+//   2. a call whose key has captures replays the first whose guards hold;
+//   3. otherwise the call is traced and compiled (a recompile, reported with
+//      its reason under XLATORCH_DEBUG_RECOMPILE=1), up to
+//      torch._dynamo.config.cache_size_limit captures, after which the
+//      function runs eagerly (fused lazy calls) with a warning;
+//   4. a graph break (host read, sync, an op computed on the host) makes the
+//      key run eagerly from then on, unless fullgraph, which throws.
+// Numbers the function reads from outside its arguments are constants of the
+// graph (as in jax.jit), except those the library declares live (optimizer
+// hyperparameters and step counts, random draws: core/capture_hooks.ts).
+import { Tensor, TorchError, TorchTypeError, is_grad_enabled } from "@xlatorch/core";
+import { argTensors, captureCall, replay, type Captured, type GraphBreak } from "./capture.js";
+import { metrics } from "./metrics.js";
+
+/** torch._dynamo.config. */
+export const config = {
+  /** Captures per compiled function before it runs eagerly. */
+  cache_size_limit: 8,
+};
+
+export interface CompileOptions {
+  fullgraph?: boolean;
+  dynamic?: boolean | null;
+  mode?: string | null;
+  backend?: string | ((...a: unknown[]) => unknown);
+  options?: Record<string, unknown> | null;
+  disable?: boolean;
+}
+
+const MODES = new Set(["default", "reduce-overhead", "max-autotune", "max-autotune-no-cudagraphs"]);
+const BACKENDS = new Set(["xla", "openxla", "inductor", "eager", "aot_eager"]);
+
+/** torch._dynamo.reset(): every compiled function forgets its captures. */
+let epoch = 0;
+export function reset(): void {
+  epoch++;
+}
+
+let objectIds = new WeakMap<object, number>();
+let nextObjectId = 1;
+const idOf = (o: object): number => {
+  let id = objectIds.get(o);
+  if (id === undefined) objectIds.set(o, (id = nextObjectId++));
+  return id;
+};
+
+/** The guard key of a call's arguments, as parts (so a recompile can name the one that changed). */
+function keyParts(args: readonly unknown[]): string[] {
+  const parts: string[] = [];
+  const walk = (x: unknown, path: string, depth: number): void => {
+    if (x instanceof Tensor)
+      parts.push(`${path}: ${x.dtype.name}[${x.shape.join(", ")}] on ${x.device}${x.requires_grad ? " requiring grad" : ""}`);
+    else if (depth < 8 && Array.isArray(x)) {
+      parts.push(`${path}: array of ${x.length}`);
+      x.forEach((e, i) => walk(e, `${path}[${i}]`, depth + 1));
+    } else if (depth < 8 && typeof x === "object" && x !== null && Object.getPrototypeOf(x) === Object.prototype) {
+      parts.push(`${path}: {${Object.keys(x).join(", ")}}`);
+      for (const [k, e] of Object.entries(x)) walk(e, `${path}.${k}`, depth + 1);
+    } else if (typeof x === "object" || typeof x === "function") parts.push(x === null ? `${path}: null` : `${path}: object #${idOf(x)}`);
+    else parts.push(`${path}: ${typeof x} ${String(x)}`);
+  };
+  args.forEach((a, i) => walk(a, `argument ${i}`, 0));
+  parts.push(`grad mode ${is_grad_enabled() ? "enabled" : "disabled"}`);
+  return parts;
+}
+
+function describeChange(before: string[] | null, now: string[]): string {
+  if (!before) return "first call with these arguments";
+  for (let i = 0; i < Math.max(before.length, now.length); i++)
+    if (before[i] !== now[i]) return `guard failed: ${before[i] ?? "(none)"} -> ${now[i] ?? "(none)"}`;
+  return "guard failed";
+}
+
+interface KeyState {
+  captures: Captured[];
+  /** Why calls with this key run eagerly, or null. */
+  eager: string | null;
+}
+
+class CompiledFunction {
+  private keys = new Map<string, KeyState>();
+  private epoch = epoch;
+  private calls = 0;
+  private captures = 0;
+  private lastKey: string[] | null = null;
+  private warnedLimit = false;
+  /** The reasons of this function's recompiles, oldest first. */
+  readonly recompileReasons: string[] = [];
+
+  constructor(
+    private readonly fn: (...a: unknown[]) => unknown,
+    private readonly opts: CompileOptions,
+    private readonly name: string,
+  ) {}
+
+  call(args: unknown[]): unknown {
+    if (this.opts.disable || this.opts.backend === "eager" || this.opts.backend === "aot_eager") return this.fn(...args);
+    if (this.epoch !== epoch) {
+      this.keys.clear();
+      this.epoch = epoch;
+      this.captures = 0;
+    }
+    const parts = keyParts(args);
+    const key = parts.join("\n");
+    let st = this.keys.get(key);
+    if (!st) this.keys.set(key, (st = { captures: [], eager: null }));
+    if (st.eager !== null) return this.eager(args);
+    const tensors = argTensors(args);
+    let why: string | null = null;
+    for (const c of st.captures) {
+      const r = replay(c, tensors);
+      if (r.ok) return r.result;
+      metrics.compiledGuardFailures++;
+      why = r.reason;
+    }
+    if (this.calls++ === 0) {
+      this.lastKey = parts;
+      return this.eager(args);
+    }
+    if (this.captures >= config.cache_size_limit) {
+      if (!this.warnedLimit && !process.env.XLATORCH_QUIET) {
+        this.warnedLimit = true;
+        console.warn(
+          `[xlatorch] torch.compile: ${this.name} hit config.cache_size_limit (${config.cache_size_limit}) captures; it runs eagerly from now on (last reason: ${why ?? describeChange(this.lastKey, parts)})`,
+        );
+      }
+      st.eager = "cache_size_limit reached";
+      return this.eager(args);
+    }
+    if (this.captures > 0) {
+      const reason = why ?? describeChange(this.lastKey, parts);
+      this.recompileReasons.push(reason);
+      if (process.env.XLATORCH_DEBUG_RECOMPILE) console.warn(`[xlatorch] torch.compile: recompiling ${this.name}: ${reason}`);
+    }
+    this.lastKey = parts;
+    this.captures++;
+    metrics.compiledCaptures++;
+    const c = captureCall(this.fn, args, { fullgraph: !!this.opts.fullgraph });
+    if (c.entry) st.captures.push(c.entry);
+    else {
+      st.eager = c.eagerReason;
+      if (process.env.XLATORCH_DEBUG_RECOMPILE) console.warn(`[xlatorch] torch.compile: ${this.name} runs eagerly: ${c.eagerReason}`);
+    }
+    return c.result;
+  }
+
+  private eager(args: unknown[]): unknown {
+    metrics.compiledEagerCalls++;
+    return this.fn(...args);
+  }
+}
+
+function checkOptions(opts: unknown): CompileOptions {
+  if (opts === undefined || opts === null) return {};
+  if (typeof opts !== "object") throw new TorchTypeError(`compile(): options must be an object, got ${typeof opts}`);
+  const o = opts as CompileOptions;
+  for (const k of Object.keys(o))
+    if (!["fullgraph", "dynamic", "mode", "backend", "options", "disable"].includes(k))
+      throw new TorchTypeError(`compile() got an unexpected keyword argument '${k}'`);
+  if (o.mode != null && !MODES.has(o.mode)) throw new TorchError(`Unrecognized mode=${o.mode}, should be one of: ${[...MODES].join(", ")}`);
+  if (typeof o.backend === "string" && !BACKENDS.has(o.backend))
+    throw new TorchError(
+      `compile(): backend '${o.backend}' is not available (xla, openxla, inductor and aot_eager compile through XLA; eager does not compile)`,
+    );
+  return o;
+}
+
+/** What torch.compile returns for a module: the module itself in behaviour, its calls compiled. */
+export type OptimizedModule<M> = M & { _orig_mod: M };
+
+/**
+ * torch.compile(fn | module, {fullgraph, dynamic, mode, backend, options, disable}).
+ * Also usable as torch.compile({...options}) returning a decorator-like wrapper.
+ */
+export function compile<F extends (...a: never[]) => unknown>(model: F, options?: CompileOptions): F;
+export function compile(options: CompileOptions): <F extends (...a: never[]) => unknown>(model: F) => F;
+export function compile(model: unknown, options?: unknown): unknown {
+  if (typeof model !== "function") {
+    if (options === undefined && (model === undefined || (typeof model === "object" && model !== null))) {
+      const o = checkOptions(model);
+      return (m: (...a: never[]) => unknown) => compile(m, o);
+    }
+    throw new TorchTypeError(`compile(): model must be a function or a Module, got ${model === null ? "None" : typeof model}`);
+  }
+  const opts = checkOptions(options);
+  const target = model as (...a: unknown[]) => unknown;
+  const isModule = typeof (target as { forward?: unknown }).forward === "function";
+  const name = isModule ? `${target.constructor?.name ?? "module"}.forward` : target.name || "<anonymous>";
+  const compiled = new CompiledFunction((...a) => target(...a), opts, name);
+  if (!isModule) {
+    const f = (...args: unknown[]) => compiled.call(args);
+    Object.defineProperty(f, "_torchdynamo_orig_callable", { value: target });
+    Object.defineProperty(f, "recompile_reasons", { get: () => compiled.recompileReasons });
+    return f;
+  }
+  // a module: the same object in every respect but the call
+  return new Proxy(target, {
+    apply: (_t, _this, args: unknown[]) => compiled.call(args),
+    get: (t, k, r) => (k === "_orig_mod" ? t : k === "recompile_reasons" ? compiled.recompileReasons : Reflect.get(t, k, r)),
+  });
+}
+
+export interface ExplainOutput {
+  graph_count: number;
+  graph_break_count: number;
+  break_reasons: { reason: string; user_stack: string | null }[];
+  op_count: number;
+}
+
+/** torch._dynamo.explain(fn)(...args): runs fn once under a capture that notes every graph break. */
+export function explain(fn: (...a: never[]) => unknown): (...args: unknown[]) => ExplainOutput {
+  if (typeof fn !== "function") throw new TorchTypeError("explain(): expected a function or a Module");
+  return (...args: unknown[]) => {
+    const before = metrics.opsRecorded;
+    const c = captureCall(fn as (...a: unknown[]) => unknown, args, { fullgraph: false, explain: true });
+    return {
+      graph_count: c.breaks.length + 1,
+      graph_break_count: c.breaks.length,
+      break_reasons: c.breaks.map((b: GraphBreak) => ({ reason: b.reason, user_stack: b.where })),
+      op_count: metrics.opsRecorded - before,
+    };
+  };
+}
