@@ -38,5 +38,6 @@ const out = {
     .sort(),
   nn_utils: fns(torch.nn.utils),
   init: fns(torch.nn.init),
+  linalg: fns(core.linalg).filter((k) => !isClass((core.linalg as unknown as Record<string, unknown>)[k])),
 };
 console.log(JSON.stringify(out));

@@ -16,6 +16,8 @@ import * as creation from "./ops/creation.js";
 import * as E from "./ops/elementwise.js";
 import * as I from "./ops/indexing.js";
 import * as L from "./ops/linalg.js";
+import * as LD from "./ops/linalg_decomp.js";
+import * as LS from "./ops/linalg_solve.js";
 import * as R from "./ops/reduce.js";
 import * as S from "./ops/shape.js";
 import { copy_, fill_, inplace, inplaceCall, zero_ } from "./ops/inplace.js";
@@ -183,6 +185,19 @@ export const METHOD_FUNCTIONS: Record<string, Fn> = {
     "index_put",
   ]),
   ...pick(L, ["matmul", "mm", "bmm", "dot", "inner", "outer", "ger", "mv", "kron", "cross"]),
+  ...pick(LD, ["cholesky", "qr", "svd"]),
+  ...pick(LS, [
+    "cholesky_solve",
+    "cholesky_inverse",
+    "triangular_solve",
+    "inverse",
+    "det",
+    "slogdet",
+    "logdet",
+    "pinverse",
+    "matrix_exp",
+    "matrix_power",
+  ]),
   ...pick(SA, ["addmm", "addmv", "addr", "addbmm", "baddbmm"]),
   copy_,
   fill_,

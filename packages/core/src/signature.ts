@@ -20,7 +20,7 @@ export interface Overload {
   params: Param[];
   varargs: boolean;
 }
-export type SignatureGroup = "torch" | "tensor" | "functional" | "modules" | "optim" | "lr_scheduler" | "nn_utils" | "init";
+export type SignatureGroup = "torch" | "tensor" | "functional" | "modules" | "optim" | "lr_scheduler" | "nn_utils" | "init" | "linalg";
 
 const DATA = data as unknown as {
   table: Record<SignatureGroup, Record<string, Overload[]>>;
@@ -29,7 +29,7 @@ const DATA = data as unknown as {
 const TABLE = DATA.table;
 /** nn.functional's functions PyTorch implements in C++ (conv2d, avg_pool2d, ...): its C++ parser words their TypeErrors. */
 const CPP = new Set(Object.entries(DATA.cpp).flatMap(([g, ns]) => ns!.map((n) => `${g}.${n}`)));
-export const signaturesOf = (group: SignatureGroup, name: string): readonly Overload[] | undefined => TABLE[group][name];
+export const signaturesOf = (group: SignatureGroup, name: string): readonly Overload[] | undefined => TABLE[group]?.[name];
 
 type Bound = { args: unknown[] } | { error: string; score: number };
 
