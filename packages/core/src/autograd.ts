@@ -89,8 +89,8 @@ export class Node {
     for (let i = 0; i < n; i++) next[i] = gradEdge(inputs[i]!);
     this.next_functions = next;
     this.numOutputs = m;
-    // The outputs are handed to the VJP as detached aliases (made when it runs,
-    // not per recorded op), so a VJP never records onto this node's own outputs;
+    // The outputs are handed to the VJP as aliases made when it runs (not per
+    // recorded op): detached, or under create_graph with this node as grad_fn;
     // saved values' versions are checked at backward time.
     this.inputs = inputs;
     this.outputs = outputs;
@@ -108,7 +108,15 @@ export class Node {
     const outs = this.outputs,
       m = outs.length;
     const aliases = new Array<Tensor>(m);
-    for (let i = 0; i < m; i++) aliases[i] = outs[i]!._detachedAlias();
+    // Under create_graph a VJP's use of an output is differentiable through
+    // this node, as PyTorch's unpacked SavedVariable of an output (exp's
+    // backward g * exp(x) has the second derivative g * exp(x) again).
+    const graph = is_grad_enabled();
+    for (let i = 0; i < m; i++) {
+      const a = outs[i]!._detachedAlias();
+      if (graph && outs[i]!.grad_fn === this) a._setGradFn(this, i);
+      aliases[i] = a;
+    }
     return aliases;
   }
 
