@@ -66,9 +66,25 @@ interface PoolGeom {
   out: number[];
 }
 
+/** ATen's message for an input (as given) with an empty non-batch dim, or null. */
+function emptyInputMessage(op: string, nd: number, input: Tensor): string | null {
+  const z = input.shape.slice(input.ndim - nd - 1).indexOf(0);
+  if (z < 0) return null;
+  if (nd === 3) {
+    const where = op === "max_pool3d" ? "max_pool3d_with_indices_out_cpu_template" : op;
+    return `${where}(): Expected input's non-batch dimensions to have positive length, but input has a shape of ${shp(input.shape)} and non-batch dimension ${z} has length zero!`;
+  }
+  if (op === "max_pool1d")
+    return `max_pool1d: Expected 2D or 3D (batch mode) tensor with optional 0 dim batch size for input, but got:${shp(input.shape)}`;
+  // avg_pool1d is avg_pool2d on the input unsqueezed at -2, and reports that shape
+  const shape = op === "avg_pool1d" ? [...input.shape.slice(0, -1), 1, input.shape[input.ndim - 1]!] : input.shape;
+  return `Expected 3D or 4D (batch mode) tensor with optional 0 dim batch size for input, but got:${shp(shape)}`;
+}
+
 /** Parses and checks kernel/stride/padding/dilation as ATen's pool{nd}d_shape_check does. */
 function poolGeom(
   op: string,
+  input: Tensor,
   x: Tensor,
   nd: number,
   kernel: unknown,
@@ -92,6 +108,9 @@ function poolGeom(
     if (pp > Math.floor(k[i]! / 2))
       throw new TorchError(`pad should be at most half of kernel size, but got pad=${pp} and kernel_size=${k[i]}`);
   });
+  // ATen checks the padding while computing the output size, then the input's non-batch dims
+  const empty = emptyInputMessage(op, nd, input);
+  if (empty) throw new TorchError(empty);
   const sp = x.shape.slice(x.ndim - nd);
   const out = sp.map((L, i) => poolOutputSize(L, k[i]!, p[i]!, s[i]!, d[i]!, ceil));
   if (out.some((v) => v < 1)) {
@@ -109,10 +128,10 @@ const rightPad = (x: Tensor, g: PoolGeom) => {
   return x.shape.slice(x.ndim - nd).map((L, i) => Math.max(g.p[i]!, (g.out[i]! - 1) * g.s[i]! + g.d[i]! * (g.k[i]! - 1) + 1 - L - g.p[i]!));
 };
 
+/** The rank check; an empty non-batch dim is refused later, in poolGeom, where ATen does. */
 function checkPoolInput(op: string, input: Tensor, nd: number, msg: string): [Tensor, boolean] {
   if (!(input instanceof Tensor)) throw new TorchTypeError(`${op}(): argument 'input' (position 1) must be Tensor, not ${typeof input}`);
   if (input.ndim !== nd + 1 && input.ndim !== nd + 2) throw new TorchError(msg);
-  if (input.shape.slice(input.ndim - nd - 1).some((v) => v === 0)) throw new TorchError(msg);
   return input.ndim === nd + 1 ? [input.unsqueeze(0), true] : [input, false];
 }
 
@@ -164,7 +183,7 @@ function maxPoolNd(nd: number, input: Tensor, kernel_size: IntOrTuple, args: Max
       ? `max_pool1d: Expected 2D or 3D (batch mode) tensor with optional 0 dim batch size for input, but got:${shp(input.shape)}`
       : `non-empty ${nd + 1}D or ${nd + 2}D (batch mode) tensor expected for input`;
   const [x, unbatched] = checkPoolInput(op, input, nd, msg);
-  const g = poolGeom(op, x, nd, kernel_size, o.stride, o.padding, o.dilation, o.ceil_mode);
+  const g = poolGeom(op, input, x, nd, kernel_size, o.stride, o.padding, o.dilation, o.ceil_mode);
   if (!x.dtype.is_floating_point) throw new TorchError(`"${op}" not implemented for '${x.dtype.scalarName}'`);
   const spatial = x.shape.slice(2);
   const out = pooled(gradName(nd, "MaxPool{n}DWithIndicesBackward0"), unbatched, () => {
@@ -291,7 +310,7 @@ function avgPoolNd(nd: number, input: Tensor, kernel_size: IntOrTuple, args: rea
       ? `Expected 2 to 3 dimensions, but got ${input.ndim}-dimensional tensor for argument #1 'self' (while checking arguments for avg_pool1d)`
       : `non-empty ${nd + 1}D or ${nd + 2}D (batch mode) tensor expected for input`;
   const [x, unbatched] = checkPoolInput(op, input, nd, msg);
-  const g = poolGeom(op, x, nd, kernel_size, o.stride, o.padding, 1, o.ceil_mode);
+  const g = poolGeom(op, input, x, nd, kernel_size, o.stride, o.padding, 1, o.ceil_mode);
   if (o.divisor_override !== null && o.divisor_override === 0) throw new TorchError("divisor must be not zero");
   // ATen's CPU kernels take floating types and int64 (integer sums divided with C++'s truncation);
   // avg_pool1d is avg_pool2d there and the 3-d kernel reports its frame function.
