@@ -6,6 +6,7 @@
 //   <id>/value/<i>    positional form, compared with PyTorch's output
 //   <id>/keyword/<i>  the keyword form (trailing options object with PyTorch's
 //                     names), which must give the same value
+//   <id>/method/<i>   a torch.<name> entry called as the Tensor method
 //   <id>/grad/<i>     float64: gradients of sum((y * w)) w.r.t. every float64
 //                     tensor input, w the generator's cotangent pattern
 //   <id>/error/<i>    PyTorch raises: ours must throw at the call, with the
@@ -24,6 +25,7 @@ export interface Sample {
   kw?: Record<string, Json>;
   out: Json;
   random?: boolean;
+  method?: boolean;
   grads?: (Json | null)[];
 }
 export interface ErrorInput {
@@ -43,7 +45,7 @@ export interface Entry {
   errors?: ErrorInput[];
   skipped?: Record<string, number>;
 }
-export type Part = "value" | "keyword" | "grad" | "error";
+export type Part = "value" | "keyword" | "method" | "grad" | "error";
 export interface Check {
   key: string;
   entry: Entry;
@@ -256,6 +258,24 @@ export function checksOf(e: Entry): Check[] {
           cmp(callable(torch, e)([first], kw), s.out, device, shapeOnly, `${base}keyword/${i} ${s.dtype} [${device}]`);
         },
       });
+    if (s.method)
+      out.push({
+        key: `${base}method/${i}`,
+        entry: e,
+        part: "method",
+        index: i,
+        run: (torch, device) => {
+          const [self, ...rest] = decodeValue(s.args, device, { torch }) as any[];
+          const kwargs = decodeValue(onDevice(s.kwargs, s, device), device, { torch }) as Record<string, unknown>;
+          cmp(
+            callable(torch, { ...e, ns: "tensor" })([self, ...rest], kwargs),
+            s.out,
+            device,
+            shapeOnly,
+            `${base}method/${i} ${s.dtype} [${device}]`,
+          );
+        },
+      });
     if (s.grads)
       out.push({
         key: `${base}grad/${i}`,
@@ -297,7 +317,7 @@ export function checksOf(e: Entry): Check[] {
 /** The first line of a failure, with the check's own path removed: what the report groups by. */
 export function failureReason(err: unknown): string {
   const m = err instanceof Error ? err.message : String(err);
-  const line = m.split("\n")[0]!.replace(/^\S+\/(value|keyword|grad|error)\/\d+( \w+)? \[\w+\]\S*( grad of leaf #\d+)?: /, "");
+  const line = m.split("\n")[0]!.replace(/^\S+\/(value|keyword|method|grad|error)\/\d+( \w+)? \[\w+\]\S*( grad of leaf #\d+)?: /, "");
   return line.length > 160 ? `${line.slice(0, 157)}...` : line;
 }
 

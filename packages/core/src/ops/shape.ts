@@ -177,6 +177,11 @@ export function cat(tensors: readonly Tensor[], ...args: unknown[]): Tensor {
       `cat(): argument 'tensors' (position 1) must be tuple of Tensors, not ${tensors instanceof Tensor ? "Tensor" : typeof tensors}`,
     );
   if (tensors.length === 0) throw new TorchError("cat(): expected a non-empty list of Tensors");
+  tensors.forEach((t, i) => {
+    if (!(t instanceof Tensor)) throw new TorchTypeError(`expected Tensor as element ${i} in argument 0, but got ${describe(t)}`);
+    // (before the empty 1-D ones are dropped: a 0-dim one has no dim to join along)
+    if (t.ndim === 0) throw new TorchError(`zero-dimensional tensor (at position ${i}) cannot be concatenated`);
+  });
   // Legacy rule kept by PyTorch: 1-D empty tensors are skipped.
   let parts = tensors.filter((t) => !(t.ndim === 1 && t.shape[0] === 0));
   // all of them empty: concatenated all the same, so each gets its (empty) gradient and dtypes promote
@@ -320,8 +325,10 @@ export function repeat(x: Tensor, ...args: unknown[]): Tensor {
     const shape = [...Array(reps.length - x.ndim).fill(1), ...x.shape];
     const inter = shape.flatMap((s) => [1, s]);
     const big = shape.flatMap((s, i) => [reps[i]!, s]);
+    // always a new tensor, as PyTorch's: reshape alone would alias x when no dim of size > 1 is repeated
+    // (repeat(1), a [1]-tensor repeated), so an in-place write to the result would change x
     return reshape(
-      expand(reshape(x, inter), big),
+      bind1(P.copy!, [expand(reshape(x, inter), big)]),
       shape.map((s, i) => s * reps[i]!),
     );
   });

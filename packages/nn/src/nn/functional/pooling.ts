@@ -169,6 +169,32 @@ function firstMax(x: Tensor, dim: number): [Tensor, Tensor] {
   return [where(iota.eq(i), x, 0).sum(dim, { keepdim: true }).squeeze(dim), i];
 }
 
+/**
+ * ATen's max_pool1d checks its arguments in its own words when it needs no indices (no
+ * return_indices, no gradient); otherwise it is max_pool2d's path, whose checks poolGeom makes.
+ */
+function checkMaxPool1d(input: Tensor, kernel: unknown, stride: unknown, padding: unknown, dilation: unknown, ceil: boolean): number {
+  const op = "max_pool1d";
+  const [k] = tuple(op, "kernel_size", kernel, 1, "must either be") as [number];
+  const [s] =
+    stride === null || (Array.isArray(stride) && stride.length === 0)
+      ? [k]
+      : (tuple(op, "stride", stride, 1, "must either be omitted,") as [number]);
+  const [p] = tuple(op, "padding", padding, 1, "must either be") as [number];
+  const [d] = tuple(op, "dilation", dilation, 1, "must be either") as [number];
+  if (k <= 0) throw new TorchError(`max_pool1d() kernel_size must be greater than zero, but got ${k}`);
+  if (s <= 0) throw new TorchError(`max_pool1d() stride must be greater than zero, but got ${s}`);
+  if (p < 0) throw new TorchError(`max_pool1d() padding must be non-negative, but got ${p}`);
+  if (p > Math.floor(k / 2))
+    throw new TorchError(`max_pool1d() padding should be at most half of kernel size, but got padding=${p} and kernel_size=${k}`);
+  if (d <= 0) throw new TorchError(`max_pool1d() dilation must be greater than zero, but got ${d}`);
+  const empty = emptyInputMessage(op, 1, input);
+  if (empty) throw new TorchError(empty);
+  const ow = poolOutputSize(input.shape[input.ndim - 1]!, k, p, s, d, ceil);
+  if (ow < 0) throw new TorchError(`max_pool1d() Invalid computed output size: ${ow}`);
+  return ow;
+}
+
 function maxPoolNd(nd: number, input: Tensor, kernel_size: IntOrTuple, args: MaxPoolArgs): Tensor | Tensor[] {
   const op = `max_pool${nd}d`;
   const o = parseArgs(op, args, ["stride", "padding", "dilation", "ceil_mode", "return_indices"], {
@@ -183,6 +209,11 @@ function maxPoolNd(nd: number, input: Tensor, kernel_size: IntOrTuple, args: Max
       ? `max_pool1d: Expected 2D or 3D (batch mode) tensor with optional 0 dim batch size for input, but got:${shp(input.shape)}`
       : `non-empty ${nd + 1}D or ${nd + 2}D (batch mode) tensor expected for input`;
   const [x, unbatched] = checkPoolInput(op, input, nd, msg);
+  if (nd === 1 && !o.return_indices && !(is_grad_enabled() && input.requires_grad)) {
+    // this path allows an empty output (max_pool2d's refuses it as too small)
+    if (checkMaxPool1d(input, kernel_size, o.stride, o.padding, o.dilation, o.ceil_mode) === 0)
+      return zeros([...input.shape.slice(0, -1), 0], { dtype: input.dtype, device: input.device });
+  }
   const g = poolGeom(op, input, x, nd, kernel_size, o.stride, o.padding, o.dilation, o.ceil_mode);
   if (!x.dtype.is_floating_point) throw new TorchError(`"${op}" not implemented for '${x.dtype.scalarName}'`);
   const spatial = x.shape.slice(2);
