@@ -4,6 +4,7 @@
 // of the view's positions).
 import {
   bind1,
+  contiguousStrides,
   currentOp,
   int64,
   internals,
@@ -27,6 +28,7 @@ import { makeNode, payload, type LazyNode, type LazyValue, type XlaPayload } fro
 import { metrics } from "./metrics.js";
 import { currentMode, nanCheckEnabled } from "./modes.js";
 import { getRuntime } from "./runtime_slot.js";
+import { viewLayout, type Layout } from "./view_layout.js";
 import { cut, hint, materialize, noteWrite, readHost, record, willWrite } from "./trace.js";
 
 const payloadOf = (t: Tensor) => internals(t)._payload as XlaPayload;
@@ -43,6 +45,9 @@ export function valueOf(t: Tensor): LazyValue {
   }
   return p.value;
 }
+
+/** A tensor's strides and offset as a strided device would have them (view_layout.ts). */
+const layoutOf = (t: Tensor): Layout => payloadOf(t).layout ?? { strides: contiguousStrides(t.shape), offset: 0 };
 
 export const xlaBackend: DeviceBackend = {
   type: "xla",
@@ -66,6 +71,10 @@ export const xlaBackend: DeviceBackend = {
       const p = payload({ node, index: i });
       p.seen = seen;
       ps[i] = p;
+    }
+    if (prim.isView) {
+      const layout = viewLayout(prim.name, inputs[0]!.shape, layoutOf(inputs[0]!), attrs, outs[0]!.shape);
+      if (layout) ps[0]!.layout = layout;
     }
     return ps;
   },
@@ -112,6 +121,8 @@ export const xlaBackend: DeviceBackend = {
     });
     // the target's own value is re-derived from the new base after the version bump
   },
+  strides: (t) => [...layoutOf(t).strides],
+  storageOffset: (t) => layoutOf(t).offset,
   peekHost(t: Tensor): HostArray | null {
     // index tensors made on the host and moved here are still host data: bounds can be checked at the call
     const v = valueOf(t);

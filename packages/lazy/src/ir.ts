@@ -3,6 +3,7 @@
 import type { AVal, HostArray } from "@xlatorch/core";
 import type { DeviceBuffer } from "@xlatorch/stablehlo";
 import { intern, nodeSig, type Sig } from "./sig.js";
+import type { Layout } from "./view_layout.js";
 
 export interface LazyNode {
   readonly id: number;
@@ -47,6 +48,8 @@ export interface XlaPayload {
   /** The open trace in which `value` was written in place (0: none), and its consumers then. */
   writeTrace: number;
   usesAtWrite: number;
+  /** For views: the strides and offset a strided device would give them (view_layout.ts); absent: dense. */
+  layout?: Layout;
 }
 
 let nextId = 0;

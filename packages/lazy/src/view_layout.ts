@@ -1,0 +1,43 @@
+// The strides and storage offset an xla tensor would have on a strided device.
+// The lazy device holds values, not storage, but the op surface decides by
+// strides whether reshape/view/contiguous alias their input (a view: writes go
+// through to the base) or copy (writes stay local). Reporting contiguous
+// strides for every tensor made reshape of an expanded or transposed tensor an
+// alias on xla and a copy on cpu: repeat() of a tensor then wrote back into
+// it. So each view primitive derives its output's layout from its input's with
+// the cpu kernels' rules (cpu/src/kernels/layout.ts); other results are dense.
+import { contiguousStrides, viewStrides, type Shape } from "@xlatorch/core";
+
+export interface Layout {
+  strides: number[];
+  offset: number;
+}
+
+/** The layout of a view primitive's output, or null for a primitive that is not one of the four views. */
+export function viewLayout(op: string, inShape: Shape, input: Layout, attrs: unknown, outShape: Shape): Layout | null {
+  const { strides, offset } = input;
+  switch (op) {
+    case "broadcast_in_dim": {
+      const { dims } = attrs as { dims: number[] };
+      const st = outShape.map(() => 0);
+      dims.forEach((o, i) => {
+        if (inShape[i] === outShape[o]) st[o] = strides[i]!;
+      });
+      return { strides: st, offset };
+    }
+    case "reshape":
+      // the surface copies first when the strides do not allow a view; a direct caller gets dense strides
+      return { strides: viewStrides(inShape, strides, outShape) ?? contiguousStrides(outShape), offset };
+    case "transpose":
+      return { strides: (attrs as { perm: number[] }).perm.map((p) => strides[p]!), offset };
+    case "slice": {
+      const { start, step } = attrs as { start: number[]; step: number[] };
+      return {
+        strides: strides.map((s, d) => s * step[d]!),
+        offset: offset + start.reduce((acc, v, d) => acc + v * strides[d]!, 0),
+      };
+    }
+    default:
+      return null;
+  }
+}
