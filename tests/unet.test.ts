@@ -17,8 +17,8 @@ const quiet = () => {};
 function check(got: { losses: number[]; accuracy: number }) {
   expect(got.losses.length).toBe(ref.losses.length);
   got.losses.forEach((l, i) => expect(Math.abs(l - ref.losses[i]!), `step ${i}: ${l} vs PyTorch ${ref.losses[i]}`).toBeLessThan(2e-4));
-  // 16 images of 32x32 pixels: a few pixels near a decision boundary may flip
-  expect(Math.abs(got.accuracy - ref.accuracy)).toBeLessThanOrEqual(8 / (16 * 32 * 32));
+  // 8 images of 32x32 pixels: a few pixels near a decision boundary may flip
+  expect(Math.abs(got.accuracy - ref.accuracy)).toBeLessThanOrEqual(4 / (8 * 32 * 32));
   expect(got.losses[got.losses.length - 1]!).toBeLessThan(got.losses[0]! - 0.4);
 }
 

@@ -98,7 +98,7 @@ export function makeBatch(batch_size: number, size: number): [Tensor, Tensor] {
 export function run(log: (s: string) => void = console.log, opts: UNetOptions = {}) {
   const o: Required<UNetOptions> = {
     device: "cpu",
-    steps: 20,
+    steps: 16,
     batch_size: 4,
     size: 32,
     width: 4,
@@ -127,9 +127,9 @@ export function run(log: (s: string) => void = console.log, opts: UNetOptions = 
 
   // pixel accuracy on a fresh batch
   model.eval();
-  const [xe, ye] = makeBatch(16, o.size);
+  const [xe, ye] = makeBatch(8, o.size);
   const accuracy = torch.no_grad(() => model(xe.to(o.device)).argmax(1).cpu().eq(ye).float().mean().item() as number);
-  log(`pixel accuracy on 16 fresh images: ${(accuracy * 100).toFixed(1)}%`);
+  log(`pixel accuracy on 8 fresh images: ${(accuracy * 100).toFixed(1)}%`);
   return { losses, accuracy };
 }
 
