@@ -160,6 +160,8 @@ export function multinomial(input: Tensor, num_samples: number, ...args: unknown
   if (input.ndim < 1 || input.ndim > 2) throw new TorchError(`multinomial: prob_dist must be 1 or 2 dim, got ${input.ndim}`);
   if (!input.dtype.is_floating_point)
     throw new TorchError(`multinomial only supports floating-point dtypes for input, got: ${input.dtype.scalarName}`);
+  // (the sampler's own RangeError would not be a TorchError)
+  if (num_samples <= 0) throw new TorchError("cannot sample n_sample <= 0 samples");
   const k = input.shape[input.ndim - 1]!;
   if (!o.replacement && num_samples > k)
     throw new TorchError(`multinomial: cannot sample n_sample > prob_dist.size(-1) samples without replacement (${num_samples} > ${k})`);
