@@ -1,7 +1,8 @@
 // torch.linalg and the torch.* linear-algebra functions against PyTorch 1.13
 // (tests/fixtures/linalg.json, written by gen_linalg.py), on cpu and on the xla
 // device (fused mode: cholesky/triangular_solve lowered, qr/eigh/svd/lu through
-// the CPU fallback): forward values, float64 gradients, keyword forms, errors.
+// the CPU fallback): forward values, float64 gradients, keyword forms (also of
+// the torch.* functions and their Tensor methods), errors.
 // Eigenvectors and singular vectors are compared after a sign normalisation
 // (their signs are not unique); gradients through them use sign-invariant losses.
 import { describe, expect, it } from "vitest";
@@ -31,6 +32,11 @@ const cases = (data as unknown as { cases: Case[] }).cases;
 const errors = (data as unknown as { errors: ErrorCase[] }).errors;
 const T = torch as Any;
 const fnOf = (name: string): Any => (name.startsWith("linalg.") ? T.linalg[name.slice(7)] : T[name]);
+/** fn(...args, kwargs?): "linalg.X", "X" (torch.X) or "Tensor.X" (the method of args[0]). */
+const call = (name: string, args: Any[], kwargs: Record<string, unknown>): Any => {
+  const tail = Object.keys(kwargs).length ? [kwargs] : [];
+  return name.startsWith("Tensor.") ? args[0][name.slice(7)](...args.slice(1), ...tail) : fnOf(name)(...args, ...tail);
+};
 const tol = (dtype: string, c: Case) =>
   dtype === "float32" ? { rtol: c.rtol ?? 1e-4, atol: 1e-5 } : { rtol: c.rtol ?? 1e-8, atol: 1e-10 };
 
@@ -78,7 +84,7 @@ for (const device of ["cpu", "xla"] as const) {
         const leaves: Any[] = [];
         const args = decodeValue(c.args as Json, device, { torch, leaves }) as Any[];
         const kwargs = decodeValue(c.kwargs as Json, device, { torch }) as Record<string, unknown>;
-        const r = outs(fnOf(c.fn)(...args, ...(Object.keys(kwargs).length ? [kwargs] : [])));
+        const r = outs(call(c.fn, args, kwargs));
         expect(r.length, c.name).toBe(c.out.length);
         r.forEach((y, i) => compareOutput(y, c.out[i]!, c.modes[i]!, c, `${c.name} output ${i}`));
         if (!c.grad) return;
@@ -100,7 +106,7 @@ for (const device of ["cpu", "xla"] as const) {
       it(`error: ${e.name}`, () => {
         const args = decodeValue(e.args as Json, device, { torch }) as Any[];
         const kwargs = decodeValue(e.kwargs as Json, device, { torch }) as Record<string, unknown>;
-        expect(() => fnOf(e.fn)(...args, ...(Object.keys(kwargs).length ? [kwargs] : []))).toThrow(e.error);
+        expect(() => call(e.fn, args, kwargs)).toThrow(e.error);
       });
     }
   });

@@ -11,6 +11,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compareValue, decodeTensor, deviceOf, loadTorch, modeHooks, type Device, type Json, type Target } from "./harness/fixtures";
+import { keywordCovered } from "./harness/keyword_coverage";
 
 type Family = "modules" | "functional" | "init" | "nn_utils" | "optim" | "lr_scheduler";
 interface Case {
@@ -296,11 +297,8 @@ describe("nn keyword fixtures", async () => {
   it("cover every nn module, functional, init, utils, optimizer and lr scheduler signature", () => {
     const table = SIGNATURES.table;
     const covered = new Set(data.cases.map((c) => `${c.family}.${c.callable}`));
-    // optimizers, lr schedulers and init functions whose forms tests/optim_more.fixtures.test.ts checks
-    const more = JSON.parse(readFileSync(fileURLToPath(new URL("./fixtures/optim_more.json", import.meta.url)), "utf8"));
-    for (const c of more.optim) covered.add(`optim.${c.cls}`);
-    for (const c of more.sched) covered.add(`lr_scheduler.${c.sched.cls}`);
-    for (const c of more.init) covered.add(`init.${c.fn}`);
+    // and the callables whose keyword forms the other fixture suites check (optim_more, nn_more, attention, ...)
+    for (const n of keywordCovered()) covered.add(n);
     const abstract = new Set(["modules.Module", "optim.Optimizer", "lr_scheduler._LRScheduler"]);
     const missing: string[] = [];
     for (const fam of ["modules", "functional", "init", "nn_utils", "optim", "lr_scheduler"])

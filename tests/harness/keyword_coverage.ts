@@ -1,0 +1,160 @@
+// Which public callables the fixture suites outside nn_keyword.json /
+// keyword_rest.json / ops.json call in their keyword form (PyTorch's keyword
+// names in a trailing options object), for the coverage checks of
+// tests/nn_keyword_fixtures.test.ts and tests/keyword_rest_fixtures.test.ts.
+//
+// A name ("modules.X", "functional.f", "torch.f", "tensor.f", "init.f",
+// "optim.X", "lr_scheduler.X", "special.f", "linalg.f", "fft.f") counts only
+// where its suite really runs a call that passes at least one argument by
+// keyword and compares the result with PyTorch's, read off each suite's test
+// file:
+//   optim_more.json   every optim / sched / init case runs the "keyword" form
+//                     (every argument named) and the "mixed" one
+//                     (optim_more.fixtures.test.ts FORMS); nested schedulers
+//                     (SequentialLR's) are built in the same form
+//   nn_more.json      call and grad cases (no "kind", or "grad") and module
+//                     cases ("kind": "module", constructor args/kwargs) with a
+//                     non-empty "kwargs"; program steps with non-empty kwargs on
+//                     "torch" or on a tensor variable. Error cases do not count
+//   attention.json    sdpa cases with a form k < the number of args or
+//                     keyword-only kwargs; mha_fn cases (always run in form 3:
+//                     query, key, value positional, the rest by keyword); bag
+//                     cases with non-empty kwargs (run as embedding_bag(input,
+//                     weight, kwargs)); module specs ({ctor, args, kwargs}, in
+//                     init/cases/bag_module and nested {"module": spec}) with
+//                     non-empty kwargs. ParameterList/Dict's hand-written tests,
+//                     masks and errors do not count
+//   linalg.json       cases (not errors) with non-empty kwargs: "linalg.f",
+//                     "f" (torch.f), "Tensor.f" (the method)
+//   special.json      cases (not errors) with non-empty kwargs: "special.f",
+//                     "Tensor.f", "f"
+//   torch_more.json   call / grad cases (not "kind": "error") with non-empty
+//                     kwargs by their "call"; program steps as in nn_more
+//   complex_fft.json  cases without "error" with non-empty kwargs: method ->
+//                     tensor.f, a dotted function path ("fft.fft") as is,
+//                     else torch.f
+// A callable none of whose signatures (packages/core/src/signatures.json) has
+// a parameter has no keyword form: a compared call of it counts.
+// A fixture file that is not there (a suite not landed yet) adds nothing.
+import { existsSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+type J = any;
+
+const FIXTURES = fileURLToPath(new URL("../fixtures/", import.meta.url));
+const SIGNATURES = fileURLToPath(new URL("../../packages/core/src/signatures.json", import.meta.url));
+
+function load(file: string): J | undefined {
+  const path = FIXTURES + file;
+  return existsSync(path) ? JSON.parse(readFileSync(path, "utf8")) : undefined;
+}
+
+const nonEmpty = (kw: unknown): boolean => kw !== null && typeof kw === "object" && Object.keys(kw as object).length > 0;
+
+/** "nn.functional.elu" -> "functional.elu", "nn.init.x" -> "init.x", "special.x"/"linalg.x"/"fft.x" as is, "x" -> "torch.x". */
+function functionName(path: string): string {
+  if (path.startsWith("torch.")) path = path.slice(6);
+  if (path.startsWith("nn.functional.")) return `functional.${path.slice(14)}`;
+  if (path.startsWith("nn.init.")) return `init.${path.slice(8)}`;
+  if (path.startsWith("nn.utils.")) return `nn_utils.${path.slice(9)}`;
+  if (path.startsWith("nn.")) return `modules.${path.slice(3)}`;
+  return path.includes(".") ? path : `torch.${path}`;
+}
+
+/** The covered names; `called` also gets every name a suite calls and compares (keyword form or not). */
+function collect(keyword: Set<string>, called: Set<string>): void {
+  const hit = (name: string, kw: boolean) => {
+    called.add(name);
+    if (kw) keyword.add(name);
+  };
+  const program = (c: J) => {
+    for (const step of c.program as J[]) {
+      const kw = nonEmpty(step.kwargs);
+      if (step.target === "torch") hit(functionName(step.method), kw);
+      else if (c.vars?.[step.target] && typeof c.vars[step.target] === "object" && "t" in c.vars[step.target])
+        hit(`tensor.${step.method}`, kw);
+    }
+  };
+  const opCall = (c: J) => hit(c.call === "method" ? `tensor.${c.fn}` : functionName(c.fn), nonEmpty(c.kwargs));
+
+  const optim = load("optim_more.json");
+  if (optim) {
+    for (const c of optim.optim ?? []) hit(`optim.${c.cls}`, true);
+    const sched = (spec: J) => {
+      hit(`lr_scheduler.${spec.cls}`, true);
+      const walk = (v: J): void => {
+        if (Array.isArray(v)) v.forEach(walk);
+        else if (v && typeof v === "object") {
+          if ("sched" in v) sched(v.sched);
+          else Object.values(v).forEach(walk);
+        }
+      };
+      walk(spec.params);
+    };
+    for (const c of optim.sched ?? []) sched(c.sched);
+    for (const c of optim.init ?? []) hit(`init.${c.fn}`, true);
+  }
+
+  const nnMore = load("nn_more.json") as J[] | undefined;
+  for (const c of nnMore ?? []) {
+    if (c.kind === "error") continue;
+    if (c.kind === "module") hit(`modules.${c.cls}`, nonEmpty(c.kwargs));
+    else if ("program" in c) program(c);
+    else opCall(c);
+  }
+
+  const att = load("attention.json");
+  if (att) {
+    const spec = (s: J) => {
+      hit(`modules.${s.ctor}`, nonEmpty(s.kwargs));
+      const walk = (v: J): void => {
+        if (Array.isArray(v)) v.forEach(walk);
+        else if (v && typeof v === "object") {
+          if ("module" in v) spec(v.module);
+          else if (!("t" in v)) Object.values(v).forEach(walk);
+        }
+      };
+      walk(s.args);
+      walk(s.kwargs);
+    };
+    for (const c of att.sdpa ?? [])
+      hit("functional.scaled_dot_product_attention", nonEmpty(c.kwargs) || (c.forms as number[]).some((k) => k < c.args.length));
+    for (const _ of att.mha_fn ?? []) hit("functional.multi_head_attention_forward", true);
+    for (const c of att.bag ?? []) hit("functional.embedding_bag", nonEmpty(c.kwargs));
+    for (const c of [...(att.init ?? []), ...(att.cases ?? [])]) spec(c.spec);
+    if (att.bag_module) spec(att.bag_module.spec);
+  }
+
+  const named = (fn: string) => (fn.startsWith("Tensor.") ? `tensor.${fn.slice(7)}` : functionName(fn));
+  for (const file of ["linalg.json", "special.json"]) {
+    const d = load(file);
+    for (const c of d?.cases ?? []) hit(named(c.fn), nonEmpty(c.kwargs));
+  }
+
+  const more = load("torch_more.json") as J[] | undefined;
+  for (const c of more ?? []) {
+    if (c.kind === "error") continue;
+    if ("program" in c) program(c);
+    else opCall(c);
+  }
+
+  const cfft = load("complex_fft.json") as J[] | undefined;
+  for (const c of cfft ?? []) if (!c.error) opCall(c);
+}
+
+/** Names with no parameter in any of their signatures.json overloads (no keyword form exists). */
+function parameterless(name: string, table: Record<string, Record<string, J>>): boolean {
+  const dot = name.indexOf(".");
+  const overloads = table[name.slice(0, dot)]?.[name.slice(dot + 1)] as J[] | undefined;
+  return Array.isArray(overloads) && overloads.length > 0 && overloads.every((o) => o.params.length === 0 && !o.varargs);
+}
+
+/** The names whose keyword form a fixture suite checks against PyTorch (see the comment at the top). */
+export function keywordCovered(): Set<string> {
+  const keyword = new Set<string>();
+  const called = new Set<string>();
+  collect(keyword, called);
+  const table = JSON.parse(readFileSync(SIGNATURES, "utf8")).table as Record<string, Record<string, J>>;
+  for (const n of called) if (parameterless(n, table)) keyword.add(n);
+  return keyword;
+}
