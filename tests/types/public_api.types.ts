@@ -84,7 +84,7 @@ const along: torch.Tensor = x.max(1).values.add(torch.min(x, { dim: 0 }).indices
 x.max().indices;
 const typeName: string = x.type();
 const asDouble: torch.Tensor = x.type(torch.float64);
-const nested: unknown[] | number | boolean | bigint = x.tolist();
+const nested: unknown[] | number | boolean | bigint | torch.ComplexScalar = x.tolist();
 void whole;
 void along;
 void typeName;

@@ -225,7 +225,7 @@ export function record(prim: Primitive, inputs: readonly Tensor[], outputs: read
   if (!any) return;
   let differentiable = false;
   for (const o of outputs)
-    if (o.dtype.is_floating_point) {
+    if (o.dtype.is_floating_point || o.dtype.is_complex) {
       differentiable = true;
       break;
     }
@@ -242,7 +242,7 @@ export function record(prim: Primitive, inputs: readonly Tensor[], outputs: read
   const node = new Node(className(surfaceName ?? prim.name), prim, attrs, inputs, outputs, primApply, saves);
   for (let i = 0; i < outputs.length; i++) {
     const o = outputs[i]!;
-    if (o.dtype.is_floating_point) o._setGradFn(node, i);
+    if (o.dtype.is_floating_point || o.dtype.is_complex) o._setGradFn(node, i);
   }
 }
 

@@ -1,9 +1,27 @@
 // dtypes as values (torch.float32, ...) and PyTorch's type promotion.
-export type DTypeName = "float32" | "float64" | "float16" | "bfloat16" | "int8" | "uint8" | "int16" | "int32" | "int64" | "bool";
+export type DTypeName =
+  | "float32"
+  | "float64"
+  | "float16"
+  | "bfloat16"
+  | "int8"
+  | "uint8"
+  | "int16"
+  | "int32"
+  | "int64"
+  | "bool"
+  | "complex64"
+  | "complex128";
 
 export type HostArray = Float32Array | Float64Array | Uint16Array | Int8Array | Uint8Array | Int16Array | Int32Array | BigInt64Array;
 
-type Category = "bool" | "int" | "float";
+/** A complex number as item() and tolist() give it and torch.tensor takes it (JavaScript has none). */
+export interface ComplexScalar {
+  re: number;
+  im: number;
+}
+
+type Category = "bool" | "int" | "float" | "complex";
 
 export class DType {
   constructor(
@@ -16,6 +34,9 @@ export class DType {
   get is_floating_point(): boolean {
     return this.category === "float";
   }
+  get is_complex(): boolean {
+    return this.category === "complex";
+  }
   get is_signed(): boolean {
     return this.name !== "uint8" && this.name !== "bool";
   }
@@ -26,8 +47,13 @@ export class DType {
   toString(): string {
     return `torch.${this.name}`;
   }
+  /** A host array for n elements (complex: 2n interleaved re, im values; docs/ARCHITECTURE.md). */
   alloc(n: number): HostArray {
     switch (this.name) {
+      case "complex64":
+        return new Float32Array(2 * n);
+      case "complex128":
+        return new Float64Array(2 * n);
       case "float32":
         return new Float32Array(n);
       case "float64":
@@ -60,6 +86,8 @@ export const int16 = new DType("int16", 2, "int", "Short");
 export const int32 = new DType("int32", 4, "int", "Int");
 export const int64 = new DType("int64", 8, "int", "Long");
 export const bool = new DType("bool", 1, "bool", "Bool");
+export const complex64 = new DType("complex64", 8, "complex", "ComplexFloat");
+export const complex128 = new DType("complex128", 16, "complex", "ComplexDouble");
 // PyTorch's aliases
 export const float = float32,
   double = float64,
@@ -67,8 +95,23 @@ export const float = float32,
 export const int = int32,
   long = int64,
   short = int16;
+export const cfloat = complex64,
+  cdouble = complex128;
 
-export const ALL_DTYPES: readonly DType[] = [float32, float64, float16, bfloat16, int8, uint8, int16, int32, int64, bool];
+export const ALL_DTYPES: readonly DType[] = [
+  float32,
+  float64,
+  float16,
+  bfloat16,
+  int8,
+  uint8,
+  int16,
+  int32,
+  int64,
+  bool,
+  complex64,
+  complex128,
+];
 const BY_NAME = new Map<string, DType>(ALL_DTYPES.map((d) => [d.name, d]));
 
 export function dtypeOf(x: DType | string): DType {
@@ -86,9 +129,35 @@ export function set_default_dtype(d: DType): void {
   if (!d.is_floating_point) throw new TypeError(`set_default_dtype: only floating-point types are supported as the default type, got ${d}`);
   defaultFloat = d;
 }
+/** The default complex dtype follows the default float dtype (complex128 under float64), as in PyTorch. */
+export function get_default_complex_dtype(): DType {
+  return defaultFloat === float64 ? complex128 : complex64;
+}
+/** The complex dtype of a float dtype's precision (c10's toComplexType; there is no complex32, so half types give complex64). */
+export function toComplexType(d: DType): DType {
+  if (d.is_complex) return d;
+  return d === float64 ? complex128 : complex64;
+}
+/** The real dtype of a complex dtype's parts (c10's toRealValueType); other dtypes are their own. */
+export function toRealValueType(d: DType): DType {
+  return d === complex128 ? float64 : d === complex64 ? float32 : d;
+}
 
 // Promotion lattice of c10's promoteTypes, restricted to our dtypes.
-const ORDER: DTypeName[] = ["uint8", "int8", "int16", "int32", "int64", "float16", "float32", "float64", "bool", "bfloat16"];
+const ORDER: DTypeName[] = [
+  "uint8",
+  "int8",
+  "int16",
+  "int32",
+  "int64",
+  "float16",
+  "float32",
+  "float64",
+  "bool",
+  "bfloat16",
+  "complex64",
+  "complex128",
+];
 const u1 = "uint8",
   i1 = "int8",
   i2 = "int16",
@@ -98,18 +167,22 @@ const u1 = "uint8",
   f4 = "float32",
   f8 = "float64",
   b1 = "bool",
-  bf = "bfloat16";
+  bf = "bfloat16",
+  c4 = "complex64",
+  c8 = "complex128";
 const TABLE: DTypeName[][] = [
-  /* u1 */ [u1, i2, i2, i4, i8, f2, f4, f8, u1, bf],
-  /* i1 */ [i2, i1, i2, i4, i8, f2, f4, f8, i1, bf],
-  /* i2 */ [i2, i2, i2, i4, i8, f2, f4, f8, i2, bf],
-  /* i4 */ [i4, i4, i4, i4, i8, f2, f4, f8, i4, bf],
-  /* i8 */ [i8, i8, i8, i8, i8, f2, f4, f8, i8, bf],
-  /* f2 */ [f2, f2, f2, f2, f2, f2, f4, f8, f2, f4],
-  /* f4 */ [f4, f4, f4, f4, f4, f4, f4, f8, f4, f4],
-  /* f8 */ [f8, f8, f8, f8, f8, f8, f8, f8, f8, f8],
-  /* b1 */ [u1, i1, i2, i4, i8, f2, f4, f8, b1, bf],
-  /* bf */ [bf, bf, bf, bf, bf, f4, f4, f8, bf, bf],
+  /* u1 */ [u1, i2, i2, i4, i8, f2, f4, f8, u1, bf, c4, c8],
+  /* i1 */ [i2, i1, i2, i4, i8, f2, f4, f8, i1, bf, c4, c8],
+  /* i2 */ [i2, i2, i2, i4, i8, f2, f4, f8, i2, bf, c4, c8],
+  /* i4 */ [i4, i4, i4, i4, i8, f2, f4, f8, i4, bf, c4, c8],
+  /* i8 */ [i8, i8, i8, i8, i8, f2, f4, f8, i8, bf, c4, c8],
+  /* f2 */ [f2, f2, f2, f2, f2, f2, f4, f8, f2, f4, c4, c8],
+  /* f4 */ [f4, f4, f4, f4, f4, f4, f4, f8, f4, f4, c4, c8],
+  /* f8 */ [f8, f8, f8, f8, f8, f8, f8, f8, f8, f8, c8, c8],
+  /* b1 */ [u1, i1, i2, i4, i8, f2, f4, f8, b1, bf, c4, c8],
+  /* bf */ [bf, bf, bf, bf, bf, f4, f4, f8, bf, bf, c4, c8],
+  /* c4 */ [c4, c4, c4, c4, c4, c4, c4, c8, c4, c4, c4, c8],
+  /* c8 */ [c8, c8, c8, c8, c8, c8, c8, c8, c8, c8, c8, c8],
 ];
 export function promote_types(a: DType, b: DType): DType {
   return BY_NAME.get(TABLE[ORDER.indexOf(a.name)]![ORDER.indexOf(b.name)]!)!;
@@ -140,6 +213,9 @@ export function result_type(...operands: PromotionOperand[]): DType {
 function combine(higher: DType | undefined, lower: DType | undefined): DType | undefined {
   if (!higher) return lower;
   if (!lower) return higher;
+  // c10's combine_categories: a complex lower-priority operand keeps a float higher one's precision
+  if (higher.is_complex) return higher;
+  if (lower.is_complex) return higher.is_floating_point ? toComplexType(higher) : lower;
   if (higher.category === "float") return higher;
   if (higher === bool || lower.category === "float") return promote_types(higher, lower);
   return higher;
@@ -147,6 +223,6 @@ function combine(higher: DType | undefined, lower: DType | undefined): DType | u
 
 /** can_cast(from, to): PyTorch forbids in-place/out casts that lower the category. */
 export function can_cast(from: DType, to: DType): boolean {
-  const rank = { bool: 0, int: 1, float: 2 } as const;
+  const rank = { bool: 0, int: 1, float: 2, complex: 3 } as const;
   return rank[from.category] <= rank[to.category];
 }

@@ -13,7 +13,16 @@
 //    unless that would pass the line width, then on a new line under `tensor(`.
 // Numbers are rounded exactly as Python's format() does (correct rounding, ties
 // to even), not as Number#toFixed (ties away from zero).
-import { bf16ToF32, f16ToF32, get_default_dtype, int64, type DType, type HostArray } from "./dtype_all.js";
+import {
+  bf16ToF32,
+  f16ToF32,
+  get_default_complex_dtype,
+  get_default_dtype,
+  int64,
+  toRealValueType,
+  type DType,
+  type HostArray,
+} from "./dtype_all.js";
 import { TorchError } from "./errors.js";
 import { parseArgs } from "./ops/args.js";
 import type { Tensor } from "./tensor.js";
@@ -72,6 +81,8 @@ export function get_printoptions(): PrintOptions {
 // ---- host values ----------------------------------------------------------------
 
 export function hostValues(h: HostArray, dtype: DType): (number | bigint)[] {
+  // complex: the real parts (callers that want both read the interleaved array themselves)
+  if (dtype.is_complex) return Array.from({ length: h.length / 2 }, (_, i) => h[2 * i] as number);
   if (dtype.name === "float16") return Array.from(h as Uint16Array, f16ToF32);
   if (dtype.name === "bfloat16") return Array.from(h as Uint16Array, bf16ToF32);
   return Array.from(h as ArrayLike<number | bigint>);
@@ -257,20 +268,22 @@ function shownIndices(n: number, summarize: boolean, edge: number): (number | nu
 }
 
 interface Ctx {
-  get: (i: number) => Value;
   shape: readonly number[];
   strides: number[];
   summarize: boolean;
-  f: Formatter;
+  /** One element's text, padded (a complex one: both formatters' parts and the `j`). */
+  str: (off: number) => string;
+  /** Its printed width (the formatter's; real + imaginary + 1 for complex, as _vector_str). */
+  width: number;
   opts: PrintOptions;
 }
 
 /** The values torch._tensor_str.get_summarized_data keeps (what the formatter sees). */
-function summarizedValues(c: Ctx): Value[] {
+function summarizedValues(c: Omit<Ctx, "str" | "width">, get: (i: number) => Value): Value[] {
   const out: Value[] = [];
   const walk = (off: number, d: number) => {
     if (d === c.shape.length) {
-      out.push(c.get(off));
+      out.push(get(off));
       return;
     }
     for (const i of shownIndices(c.shape[d]!, true, c.opts.edgeitems)) if (i !== null) walk(off + i * c.strides[d]!, d + 1);
@@ -281,9 +294,9 @@ function summarizedValues(c: Ctx): Value[] {
 
 function vectorStr(c: Ctx, off: number, indent: number): string {
   const n = c.shape[c.shape.length - 1]!;
-  const elementLength = c.f.width + 2;
+  const elementLength = c.width + 2;
   const perLine = Math.max(1, Math.floor((c.opts.linewidth - indent) / elementLength));
-  const data = shownIndices(n, c.summarize, c.opts.edgeitems).map((i) => (i === null ? " ..." : c.f.format(c.get(off + i))));
+  const data = shownIndices(n, c.summarize, c.opts.edgeitems).map((i) => (i === null ? " ..." : c.str(off + i)));
   const lines: string[] = [];
   for (let i = 0; i < data.length; i += perLine) lines.push(data.slice(i, i + perLine).join(", "));
   return "[" + lines.join(",\n" + " ".repeat(indent + 1)) + "]";
@@ -291,7 +304,7 @@ function vectorStr(c: Ctx, off: number, indent: number): string {
 
 function tensorStr(c: Ctx, d: number, off: number, indent: number): string {
   const dim = c.shape.length - d;
-  if (dim === 0) return c.f.format(c.get(off));
+  if (dim === 0) return c.str(off);
   if (dim === 1) return vectorStr(c, off, indent);
   const slices = shownIndices(c.shape[d]!, c.summarize, c.opts.edgeitems).map((i) =>
     i === null ? "..." : tensorStr(c, d + 1, off + i * c.strides[d]!, indent + 1),
@@ -329,18 +342,38 @@ export function formatTensor(t: Tensor): string {
     if (t.dtype !== dflt) suffixes.push(`dtype=${t.dtype}`);
     body = "[]";
   } else {
-    if (!(t.dtype === dflt || t.dtype === int64 || t.dtype.name === "bool")) suffixes.push(`dtype=${t.dtype}`);
+    if (!(t.dtype === dflt || t.dtype === get_default_complex_dtype() || t.dtype === int64 || t.dtype.name === "bool"))
+      suffixes.push(`dtype=${t.dtype}`);
     const shape = t.shape;
     const strides = new Array<number>(shape.length);
     for (let d = shape.length - 1, s = 1; d >= 0; d--) {
       strides[d] = s;
       s *= shape[d]!;
     }
-    const get = reader(t._host(), t.dtype);
     const summarize = t.numel() > opts.threshold;
-    const c: Ctx = { get, shape, strides, summarize, f: undefined as unknown as Formatter, opts };
-    const vals = summarize ? summarizedValues(c) : Array.from({ length: t.numel() }, (_, i) => get(i));
-    c.f = new Formatter(vals, t.dtype, opts);
+    const base = { shape, strides, summarize, opts };
+    const formatterOf = (get: (i: number) => Value, d: DType) =>
+      new Formatter(summarize ? summarizedValues(base, get) : Array.from({ length: t.numel() }, (_, i) => get(i)), d, opts);
+    let c: Ctx;
+    if (t.dtype.is_complex) {
+      // _tensor_str: one formatter for the real parts, one for the imaginary parts; `a+bj` / `a-bj`
+      const h = t._host() as Float32Array | Float64Array;
+      const re = (i: number) => h[2 * i]!,
+        im = (i: number) => h[2 * i + 1]!;
+      const part = toRealValueType(t.dtype);
+      const fr = formatterOf(re, part),
+        fi = formatterOf(im, part);
+      const str = (off: number) => {
+        const a = fr.format(re(off));
+        const b = `${fi.format(im(off))}j`.trimStart();
+        return b[0] === "+" || b[0] === "-" ? a + b : `${a}+${b}`;
+      };
+      c = { ...base, str, width: fr.width + fi.width + 1 };
+    } else {
+      const get = reader(t._host(), t.dtype);
+      const f = formatterOf(get, t.dtype);
+      c = { ...base, str: (off) => f.format(get(off)), width: f.width };
+    }
     body = tensorStr(c, 0, 0, indent);
   }
   if (t.grad_fn) suffixes.push(`grad_fn=<${t.grad_fn.name}>`);

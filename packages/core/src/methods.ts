@@ -29,12 +29,14 @@ import * as SA from "./ops/scale_add.js";
 import * as Scan from "./ops/scan.js";
 import * as Sct from "./ops/scatter.js";
 import * as Sort from "./ops/sort.js";
+import * as Cx from "./ops/complex.js";
 import { ones_like } from "./ops/creation.js";
 
 /** A method's implementation: `this` first, then the call's arguments (each its own types: bivariant, method syntax). */
 type Fn = { method(...a: unknown[]): unknown }["method"];
 /** Methods that are the function of the same name with `this` first. */
 export const METHOD_FUNCTIONS: Record<string, Fn> = {
+  ...pick(Cx, ["angle", "conj", "conj_physical", "resolve_conj", "resolve_neg", "is_conj", "is_complex"]),
   ...pick(E, [
     "add",
     "sub",
@@ -331,6 +333,27 @@ function pick(mod: Record<string, unknown>, names: string[]): Record<string, Fn>
 }
 
 const proto = Tensor.prototype as unknown as Record<string, unknown>;
+// x.real and x.imag are attributes in PyTorch; assigning to them writes that part of x in place
+Object.defineProperty(proto, "real", {
+  get(this: Tensor) {
+    return Cx.real(this);
+  },
+  set(this: Tensor, v: Tensor | number) {
+    if (!this.dtype.is_complex) copy_(this, v);
+    else copy_(this, Cx.complex(E.add(E.mul(Cx.real(this), 0), v).to(Cx.real(this).dtype), Cx.imag(this)));
+  },
+  configurable: true,
+});
+Object.defineProperty(proto, "imag", {
+  get(this: Tensor) {
+    return Cx.imag(this);
+  },
+  set(this: Tensor, v: Tensor | number) {
+    const im = Cx.imag(this);
+    copy_(this, Cx.complex(Cx.real(this), E.add(E.mul(im, 0), v).to(im.dtype)));
+  },
+  configurable: true,
+});
 for (const [name, f] of Object.entries(METHOD_FUNCTIONS)) {
   // exact arity (functions may count their arguments), without a rest array for the common short calls
   proto[name] = function (this: Tensor) {
@@ -441,6 +464,8 @@ Object.assign(proto, {
     if (this.numel() !== 1) throw new TorchError(`a Tensor with ${this.numel()} elements cannot be converted to Scalar`);
     const h = this._host(),
       d = this.dtype;
+    // a complex value is {re, im} (docs/PORTING.md: JavaScript has no complex numbers)
+    if (d.is_complex) return { re: h[0] as number, im: h[1] as number };
     // hostValues(h, d)[0] without converting the whole array
     const v =
       d.name === "float16"
@@ -451,7 +476,10 @@ Object.assign(proto, {
     return scalarOf(v, d);
   },
   tolist(this: Tensor) {
-    const vals = hostValues(this._host(), this.dtype).map((v) => scalarOf(v, this.dtype));
+    const h = this._host();
+    const vals: unknown[] = this.dtype.is_complex
+      ? Array.from({ length: h.length / 2 }, (_, i) => ({ re: h[2 * i] as number, im: h[2 * i + 1] as number }))
+      : hostValues(h, this.dtype).map((v) => scalarOf(v, this.dtype));
     const build = (d: number, off: number): unknown => {
       if (d === this.ndim) return vals[off];
       const stride = this.shape.slice(d + 1).reduce((a, b) => a * b, 1);
@@ -473,6 +501,7 @@ Object.assign(proto, {
     if (!g) {
       if (this.numel() !== 1)
         throw new TorchError(`grad can be implicitly created only for scalar outputs (got shape [${this.shape.join(", ")}])`);
+      if (this.dtype.is_complex) throw new TorchError("grad can be implicitly created only for real scalar outputs");
       g = ones_like(this);
     } else if (g.shape.join() !== this.shape.join()) {
       throw new TorchError(

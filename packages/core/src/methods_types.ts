@@ -1,13 +1,13 @@
 // Type declarations of the methods installed by methods.ts.
 import type { Tensor } from "./tensor.js";
-import type { DType } from "./dtype.js";
+import type { ComplexScalar, DType } from "./dtype.js";
 import type { DeviceLike } from "./device.js";
 import type { Generator } from "./random/generator.js";
 import type { Scalar, TensorOrScalar } from "./ops/args.js";
 import type { Subscript } from "./ops/indexing.js";
 
-/** Tensor.tolist(): nested arrays of the element values. */
-export type NestedScalars = number | boolean | bigint | NestedScalars[];
+/** Tensor.tolist(): nested arrays of the element values (a complex element is {re, im}). */
+export type NestedScalars = number | boolean | bigint | ComplexScalar | NestedScalars[];
 
 declare module "./tensor.js" {
   interface Tensor {
@@ -906,10 +906,18 @@ declare module "./tensor.js" {
     short(): Tensor; char(): Tensor; byte(): Tensor; bool(): Tensor;
     is_contiguous(): boolean;
     is_floating_point(): boolean;
-    item(): number | boolean | bigint;
+    item(): number | boolean | bigint | ComplexScalar;
     tolist(): NestedScalars;
     backward(gradient?: Tensor | null | { retain_graph?: boolean; create_graph?: boolean }, options?: { retain_graph?: boolean; create_graph?: boolean }): void;
     get_device(): number;
+    /** The conjugate transpose of a matrix (0-D: the tensor itself), PyTorch's attribute x.H. */
+    readonly H: Tensor;
+    /** The conjugate transpose of the last two dims, PyTorch's attribute x.mH. */
+    readonly mH: Tensor;
+    /** The real parts (a complex tensor's; a real tensor itself); assigning writes them in place. */
+    real: Tensor;
+    /** The imaginary parts of a complex tensor; assigning writes them in place. */
+    imag: Tensor;
   }
 }
 export type { Tensor };

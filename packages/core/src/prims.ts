@@ -1,6 +1,6 @@
 // The primitive set, close to StableHLO ops. Each entry here is the shape/dtype
 // rule; kernels live in packages/cpu, lowerings in packages/lazy, VJPs in vjps.ts.
-import { bool, int32, int64, type DType } from "./dtype.js";
+import { bool, int32, int64, toComplexType, toRealValueType, type DType } from "./dtype.js";
 import { definePrimitive, type AVal, type Primitive } from "./primitive.js";
 import { numelOf } from "./shape.js";
 
@@ -90,12 +90,19 @@ export const PRIM_NAMES = [
   "eigh",
   "svd",
   "lu",
+  // complex numbers (stablehlo.complex/real/imag) and the FFT (stablehlo.fft)
+  "complex",
+  "real",
+  "imag",
+  "fft",
 ] as const;
 export type PrimName = (typeof PRIM_NAMES)[number];
 
 /** The primitives by name: `P.tpyo` is a compile error. Filled below, checked complete at import. */
 export const P = {} as Record<PrimName, Primitive>;
-for (const n of UNARY) P[n] = definePrimitive({ name: n, abstract: same });
+// |z| of a complex operand is real (stablehlo.abs)
+const absRule = ([x]: readonly AVal[]): AVal[] => [{ shape: x!.shape, dtype: toRealValueType(x!.dtype) }];
+for (const n of UNARY) P[n] = definePrimitive({ name: n, abstract: n === "abs" ? absRule : same });
 for (const n of BINARY) P[n] = definePrimitive({ name: n, abstract: sameBinary, scalarOperands: true });
 
 export type CompareDirection = "EQ" | "NE" | "LT" | "LE" | "GT" | "GE";
@@ -265,6 +272,39 @@ P.lu = definePrimitive({
     { shape: [...lead(a!.shape), Math.min(a!.shape.at(-2)!, a!.shape.at(-1)!)], dtype: int32 },
     { shape: a!.shape.slice(0, -1), dtype: int64 },
   ],
+});
+
+// ---- complex numbers and the FFT ---------------------------------------------
+/** complex(re, im): both float32 or both float64, one shape (or 0-d, as the elementwise binaries). */
+P.complex = definePrimitive({
+  name: "complex",
+  abstract: (i) => [{ shape: elementwiseShape(i), dtype: toComplexType(i[0]!.dtype) }],
+  scalarOperands: true,
+});
+P.real = definePrimitive({ name: "real", abstract: ([z]) => [{ shape: z!.shape, dtype: toRealValueType(z!.dtype) }] });
+P.imag = definePrimitive({ name: "imag", abstract: ([z]) => [{ shape: z!.shape, dtype: toRealValueType(z!.dtype) }] });
+export type FftType = "FFT" | "IFFT" | "RFFT" | "IRFFT";
+/**
+ * stablehlo.fft over the trailing fft_length.length dims, unnormalised except IFFT/IRFFT's 1/n
+ * (as XLA): FFT/IFFT complex -> complex; RFFT real -> complex, last dim n/2+1; IRFFT complex
+ * (last dim n/2+1 read) -> real, last dim fft_length's.
+ */
+P.fft = definePrimitive<{ fft_type: FftType; fft_length: number[] }>({
+  name: "fft",
+  abstract: ([x], { fft_type, fft_length }) => {
+    const shape = [...x!.shape];
+    const last = shape.length - 1,
+      n = fft_length.at(-1)!;
+    if (fft_type === "RFFT") {
+      shape[last] = Math.floor(n / 2) + 1;
+      return [{ shape, dtype: toComplexType(x!.dtype) }];
+    }
+    if (fft_type === "IRFFT") {
+      shape[last] = n;
+      return [{ shape, dtype: toRealValueType(x!.dtype) }];
+    }
+    return [{ shape, dtype: x!.dtype }];
+  },
 });
 
 export const numelOfAval = (a: AVal): number => numelOf(a.shape);

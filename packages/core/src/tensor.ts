@@ -131,7 +131,7 @@ export class Tensor {
       throw new TorchError(
         "you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().",
       );
-    if (v && !this.dtype.is_floating_point)
+    if (v && !this.dtype.is_floating_point && !this.dtype.is_complex)
       throw new TorchError(`only Tensors of floating point dtype can require gradients (got ${this.dtype})`);
     this._requiresGrad = v;
     return this;

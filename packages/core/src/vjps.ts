@@ -11,6 +11,7 @@ import { reducePrim } from "./ops/reduce.js";
 import { reshape, split, permute } from "./ops/shape.js";
 import { zeros_like } from "./ops/creation.js";
 import { fullIndex } from "./ops/indexing.js";
+import { complexSgn, conjIfComplex as cj } from "./ops/complex.js";
 
 import type { Saves } from "./primitive.js";
 const none: Saves = { inputs: false, outputs: false };
@@ -23,16 +24,17 @@ const zero = (x: Tensor) => zeros_like(x);
 // ---- unary ------------------------------------------------------------------
 const unary: Record<string, [typeof none, (g: G, x: Tensor, y: Tensor) => Tensor]> = {
   neg: [none, (g) => E.neg(g)],
-  abs: [IN, (g, x) => E.mul(g, E.sign(x))],
+  // complex operands: PyTorch's conjugate Wirtinger convention, grad = g * conj(f'(z)) for holomorphic f
+  abs: [IN, (g, x) => E.mul(g, x.dtype.is_complex ? complexSgn(x) : E.sign(x))],
   sign: [IN, (_g, x) => zero(x)],
   floor: [IN, (_g, x) => zero(x)],
   ceil: [IN, (_g, x) => zero(x)],
   round_nearest_even: [IN, (_g, x) => zero(x)],
-  exp: [OUT, (g, _x, y) => E.mul(g, y)],
-  log: [IN, (g, x) => E.div(g, x)],
+  exp: [OUT, (g, _x, y) => E.mul(g, cj(y))],
+  log: [IN, (g, x) => E.div(g, cj(x))],
   log1p: [IN, (g, x) => E.div(g, E.add(x, 1))],
   expm1: [OUT, (g, _x, y) => E.mul(g, E.add(y, 1))],
-  sqrt: [OUT, (g, _x, y) => E.div(g, E.mul(y, 2))],
+  sqrt: [OUT, (g, _x, y) => E.div(g, E.mul(cj(y), 2))],
   rsqrt: [OUT, (g, _x, y) => E.mul(g, E.mul(E.pow(y, 3), -0.5))],
   sin: [IN, (g, x) => E.mul(g, E.cos(x))],
   cos: [IN, (g, x) => E.mul(g, E.neg(E.sin(x)))],
@@ -61,12 +63,12 @@ defineVjp("subtract", none, ([g], _i, _o, _a, needs) => [g!, needs[1] ? E.neg(g!
 defineVjp(
   "multiply",
   (r) => ({ inputs: [r[1]!, r[0]!] }),
-  ([g], [a, b], _o, _a, needs) => [needs[0] ? E.mul(g!, b!) : null, needs[1] ? E.mul(g!, a!) : null],
+  ([g], [a, b], _o, _a, needs) => [needs[0] ? E.mul(g!, cj(b!)) : null, needs[1] ? E.mul(g!, cj(a!)) : null],
 );
 defineVjp(
   "divide",
   (r) => ({ inputs: [false, true], outputs: r[1] }),
-  ([g], [, b], [y], _a, needs) => [needs[0] ? E.div(g!, b!) : null, needs[1] ? E.neg(E.div(E.mul(g!, y!), b!)) : null],
+  ([g], [, b], [y], _a, needs) => [needs[0] ? E.div(g!, cj(b!)) : null, needs[1] ? E.neg(E.div(E.mul(g!, cj(y!)), cj(b!))) : null],
 );
 defineVjp("remainder", IN, ([g], [a, b], _o, _a, needs) => [g!, needs[1] ? E.mul(E.neg(g!), E.trunc(E.div(a!, b!))) : null]);
 defineVjp("power", BOTH, ([g], [x, e], [y], _a, needs) => [
@@ -91,7 +93,15 @@ defineVjp("atan2", IN, ([g], [a, b]) => {
   return [E.div(E.mul(g!, b!), d), E.div(E.mul(E.neg(g!), a!), d)];
 });
 defineVjp("select", IN, ([g], [p], _o, _a, needs) => [null, needs[1] ? E.where(p!, g!, 0) : null, needs[2] ? E.where(p!, 0, g!) : null]);
-defineVjp("convert", none, ([g], [x]) => [x!.dtype.is_floating_point ? convert(g!, x!.dtype) : null]);
+defineVjp("convert", none, ([g], [x]) => {
+  if (!x!.dtype.is_floating_point && !x!.dtype.is_complex) return [null];
+  // a real input's gradient is the real part of a complex one
+  return [convert(g!.dtype.is_complex && !x!.dtype.is_complex ? bind1(P.real, [g!]) : g!, x!.dtype)];
+});
+// complex numbers: complex(re, im) <-> real/imag
+defineVjp("complex", none, ([g]) => [bind1(P.real, [g!]), bind1(P.imag, [g!])]);
+defineVjp("real", none, ([g], [z]) => [bind1(P.complex, [g!, zeros_like(g!)])].map((t) => convert(t, z!.dtype)));
+defineVjp("imag", none, ([g], [z]) => [bind1(P.complex, [zeros_like(g!), g!])].map((t) => convert(t, z!.dtype)));
 defineVjp("copy", none, ([g]) => [g!]);
 
 // ---- layout -----------------------------------------------------------------
@@ -172,9 +182,9 @@ function dotPlan(dd: DotDims, ln: number, rn: number): DotPlan {
 defineVjp<DotDims>("dot_general", IN, ([g], [l, r], _o, dd, needs) => {
   const plan = dotPlan(dd, l!.ndim, r!.ndim);
   // grad_lhs = g · rhs over rhs's free dims; result [batch, lhs free, rhs contract dims ascending]
-  const gl_ = needs[0] ? bind1(P.dot_general!, [g!, r!], plan.gLhs) : null;
+  const gl_ = needs[0] ? bind1(P.dot_general!, [g!, cj(r!)], plan.gLhs) : null;
   // grad_rhs = g · lhs over lhs's free dims; result [batch, rhs free, lhs contract dims ascending]
-  const gr_ = needs[1] ? bind1(P.dot_general!, [g!, l!], plan.gRhs) : null;
+  const gr_ = needs[1] ? bind1(P.dot_general!, [g!, cj(l!)], plan.gRhs) : null;
   return [gl_ && plan.permL ? permute(gl_, plan.permL) : gl_, gr_ && plan.permR ? permute(gr_, plan.permR) : gr_];
 });
 

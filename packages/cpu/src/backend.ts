@@ -43,7 +43,7 @@ export const cpuBackend: DeviceBackend = {
     let v = payload(value);
     // A source aliasing the target's memory is copied first so overlap cannot corrupt it.
     if (v.data.buffer === t.data.buffer) v = contiguous(dense(v, value.shape, value.dtype), value.shape);
-    stridedCopy(t, target.shape, v);
+    stridedCopy(t, target.shape, v, target.dtype);
   },
   peekHost(t: Tensor): HostArray {
     return this.toHost(t);

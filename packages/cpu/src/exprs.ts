@@ -156,6 +156,9 @@ export function wrapExpr(d: DType, e: string): string {
       return `Math.fround(${e})`;
     case "float64":
       return e;
+    case "complex64":
+    case "complex128":
+      throw new Error("complex values are never fused into expressions (kernels/complex.ts)");
     case "float16":
       return `$.rh(${e})`;
     case "bfloat16":

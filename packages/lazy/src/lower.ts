@@ -2,6 +2,7 @@
 // device data) becomes a @main function whose parameters are the device data.
 import { checkPrimitiveTable, P, type AVal, type CompareDirection, type DType, type PrimName } from "@xlatorch/core";
 import { CPU_FALLBACK } from "./cpu_fallback_prims.js";
+import { COMPLEX_LOWERINGS, withComplexLowerings } from "./lower_complex.js";
 import { elementTypeOf, tensorType, type Builder, type ElementType, type Value } from "@xlatorch/stablehlo";
 
 export const et = (d: DType): ElementType => elementTypeOf(d.name);
@@ -181,7 +182,9 @@ Object.assign(LOWERINGS, {
       },
     ]),
   ),
+  ...(COMPLEX_LOWERINGS as unknown as Record<"complex" | "real" | "imag" | "fft", Lowering>),
 } satisfies Partial<Record<PrimName, Lowering>>);
+withComplexLowerings(LOWERINGS as never);
 checkPrimitiveTable("StableHLO lowerings", LOWERINGS);
 
 // StableHLO's elementwise ops take operands of one shape: a 0-d operand of a

@@ -2,9 +2,22 @@
 // the parser and every runtime can share it without a class hierarchy.
 import type { DTypeName } from "./runtime.js";
 
-export type ElementType = "f32" | "f64" | "f16" | "bf16" | "i1" | "i8" | "ui8" | "i16" | "i32" | "i64";
+export type ElementType = "f32" | "f64" | "f16" | "bf16" | "i1" | "i8" | "ui8" | "i16" | "i32" | "i64" | "complex<f32>" | "complex<f64>";
 
-export const ELEMENT_TYPES: readonly ElementType[] = ["f32", "f64", "f16", "bf16", "i1", "i8", "ui8", "i16", "i32", "i64"];
+export const ELEMENT_TYPES: readonly ElementType[] = [
+  "f32",
+  "f64",
+  "f16",
+  "bf16",
+  "i1",
+  "i8",
+  "ui8",
+  "i16",
+  "i32",
+  "i64",
+  "complex<f32>",
+  "complex<f64>",
+];
 
 export interface TensorType {
   shape: number[];
@@ -22,7 +35,7 @@ export interface Value {
 export type DenseElement = number | bigint | boolean;
 
 /** Enum attributes, printed `#stablehlo<comparison_direction LT>`. */
-export type EnumKind = "comparison_direction" | "comparison_type" | "precision" | "transpose";
+export type EnumKind = "comparison_direction" | "comparison_type" | "precision" | "transpose" | "fft_type";
 export type ComparisonDirection = "EQ" | "NE" | "GE" | "GT" | "LE" | "LT";
 export type ComparisonType = "FLOAT" | "TOTALORDER" | "SIGNED" | "UNSIGNED";
 export type Precision = "DEFAULT" | "HIGH" | "HIGHEST";
@@ -113,6 +126,15 @@ export function isFloat(e: ElementType): boolean {
   return e === "f32" || e === "f64" || e === "f16" || e === "bf16";
 }
 
+export function isComplex(e: ElementType): e is "complex<f32>" | "complex<f64>" {
+  return e === "complex<f32>" || e === "complex<f64>";
+}
+
+/** The element type of a complex type's parts (f32 for complex<f32>); others are their own. */
+export function realPartType(e: ElementType): ElementType {
+  return e === "complex<f32>" ? "f32" : e === "complex<f64>" ? "f64" : e;
+}
+
 /** Integer element types, bool (i1) excluded. */
 export function isInteger(e: ElementType): boolean {
   return e === "i8" || e === "ui8" || e === "i16" || e === "i32" || e === "i64";
@@ -138,7 +160,10 @@ export function bitWidth(e: ElementType): number {
       return 32;
     case "f64":
     case "i64":
+    case "complex<f32>":
       return 64;
+    case "complex<f64>":
+      return 128;
   }
 }
 
@@ -164,6 +189,8 @@ const DTYPE_TO_ELEMENT: Record<DTypeName, ElementType> = {
   int32: "i32",
   int64: "i64",
   bool: "i1",
+  complex64: "complex<f32>",
+  complex128: "complex<f64>",
 };
 
 const ELEMENT_TO_DTYPE = Object.fromEntries(Object.entries(DTYPE_TO_ELEMENT).map(([d, e]) => [e, d])) as Record<ElementType, DTypeName>;

@@ -124,5 +124,8 @@ export function elementFromBytes(bytes: DataView, i: number, element: ElementTyp
       return bytes.getInt32(i * 4, true);
     case "i64":
       return bytes.getBigInt64(i * 8, true);
+    case "complex<f32>":
+    case "complex<f64>":
+      throw new Error(`dense constants of ${element} are not supported (complex values are built with stablehlo.complex)`);
   }
 }

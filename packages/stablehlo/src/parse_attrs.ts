@@ -35,8 +35,14 @@ export function parseType(c: Cursor): TensorType {
     c.pos++;
   }
   const elemAt = c.here();
-  const e = c.ident("an element type");
-  if (!isElementType(e)) c.error(`unsupported element type '${e}' (supported: f32 f64 f16 bf16 i1 i8 ui8 i16 i32 i64)`, elemAt);
+  let e = c.ident("an element type");
+  if (e === "complex") {
+    c.expect("<", "after 'complex'");
+    e = `complex<${c.ident("a complex part type (f32 or f64)")}>`;
+    c.expect(">", "to close the complex type");
+  }
+  if (!isElementType(e))
+    c.error(`unsupported element type '${e}' (supported: f32 f64 f16 bf16 i1 i8 ui8 i16 i32 i64 complex<f32> complex<f64>)`, elemAt);
   if (c.peek(",")) c.error("tensor encodings are not supported");
   c.expect(">", "to close the tensor type");
   return { shape, element: e };
@@ -70,6 +76,7 @@ const ENUMS: Record<string, readonly string[]> = {
   comparison_direction: ["EQ", "NE", "GE", "GT", "LE", "LT"],
   comparison_type: ["NOTYPE", "FLOAT", "TOTALORDER", "SIGNED", "UNSIGNED"],
   precision: ["DEFAULT", "HIGH", "HIGHEST"],
+  fft_type: ["FFT", "IFFT", "RFFT", "IRFFT"],
 };
 
 /** One enum keyword of `kind` (as in the pretty forms: `LT`, `FLOAT`, `DEFAULT`). */

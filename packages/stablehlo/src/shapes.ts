@@ -7,6 +7,7 @@ import {
   type GatherDims,
   type ScatterDims,
   type TensorType,
+  isComplex,
   isFloat,
   isInteger,
   isUnsigned,
@@ -38,7 +39,7 @@ function checkNonNegInts(op: string, what: string, xs: readonly number[], len: n
 }
 
 /** Operand classes from the spec's type constraints ("signed" = float or signed integer). */
-export type ElementClass = "any" | "float" | "int" | "intOrBool" | "number" | "signed";
+export type ElementClass = "any" | "float" | "floatOrComplex" | "int" | "intOrBool" | "number" | "signed";
 
 export function checkElement(op: string, t: TensorType, cls: ElementClass): void {
   const e = t.element;
@@ -47,16 +48,19 @@ export function checkElement(op: string, t: TensorType, cls: ElementClass): void
       ? true
       : cls === "float"
         ? isFloat(e)
-        : cls === "int"
-          ? isInteger(e)
-          : cls === "intOrBool"
-            ? isInteger(e) || e === "i1"
-            : cls === "signed"
-              ? isFloat(e) || (isInteger(e) && !isUnsigned(e))
-              : isFloat(e) || isInteger(e);
+        : cls === "floatOrComplex"
+          ? isFloat(e) || isComplex(e)
+          : cls === "int"
+            ? isInteger(e)
+            : cls === "intOrBool"
+              ? isInteger(e) || e === "i1"
+              : cls === "signed"
+                ? isFloat(e) || isComplex(e) || (isInteger(e) && !isUnsigned(e))
+                : isFloat(e) || isComplex(e) || isInteger(e);
   const want = {
     any: "",
     float: "a float",
+    floatOrComplex: "a float or complex",
     int: "an integer",
     intOrBool: "an integer or i1",
     number: "a float or integer",

@@ -11,7 +11,15 @@ function build(params: [number[], ElementType][], f: (b: FuncBuilder, xs: Value[
   return roundTrip(b.module("t"));
 }
 
-const FLOAT_OPERAND: Record<string, ElementType> = { float: "f32", number: "f32", signed: "f32", any: "f32", int: "i32", intOrBool: "i32" };
+const FLOAT_OPERAND: Record<string, ElementType> = {
+  float: "f32",
+  floatOrComplex: "f32",
+  number: "f32",
+  signed: "f32",
+  any: "f32",
+  int: "i32",
+  intOrBool: "i32",
+};
 
 describe("module and function syntax", () => {
   it("prints the module header, a public main with %argN params and a typed return", () => {

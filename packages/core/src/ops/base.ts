@@ -53,6 +53,12 @@ export function setHost(a: HostArray, i: number, v: Scalar, dtype: DType): void 
     case "bfloat16":
       a[i] = f32ToBf16(Number(v));
       return;
+    case "complex64":
+    case "complex128":
+      // interleaved (re, im); a real scalar has a zero imaginary part
+      a[2 * i] = Number(v);
+      a[2 * i + 1] = 0;
+      return;
     default:
       a[i] = dtype.is_floating_point ? Number(v) : Math.trunc(Number(v));
   }
@@ -135,7 +141,8 @@ export { bool, int64, float64 };
 export const operand = (x: TensorOrScalar) => (x instanceof Tensor ? { dtype: x.dtype, ndim: x.ndim } : x);
 
 /** sum/prod of bool and integer tensors accumulate in int64, as in PyTorch. */
-export const accDtype = (x: Tensor, dtype: unknown): DType => resolveDtype(dtype as DType, x.dtype.is_floating_point ? x.dtype : int64);
+export const accDtype = (x: Tensor, dtype: unknown): DType =>
+  resolveDtype(dtype as DType, x.dtype.is_floating_point || x.dtype.is_complex ? x.dtype : int64);
 
 export const isHalf = (d: DType): boolean => d === float16 || d === bfloat16;
 

@@ -4,14 +4,14 @@
 import { surface } from "../autograd.js";
 import { fromHost, bind1 } from "../dispatch.js";
 import type { DeviceLike } from "../device.js";
-import { bool, get_default_dtype, int32, int64, type DType } from "../dtype_all.js";
+import { bool, get_default_complex_dtype, get_default_dtype, int32, int64, type ComplexScalar, type DType } from "../dtype_all.js";
 import { TorchError, TorchTypeError } from "../errors.js";
 import { P } from "../prims.js";
 import { Tensor } from "../tensor.js";
 import { checkInt, checkTensor, describe, parseArgs, splitSizes, type Scalar } from "./args.js";
 import { convert, expandTo, resolveDevice, resolveDtype, scalarTensor, setHost } from "./base.js";
 
-type Nested = Scalar | Nested[] | ArrayLike<number>;
+type Nested = Scalar | ComplexScalar | Nested[] | ArrayLike<number>;
 
 /** The keyword arguments every creation op takes (PyTorch's dtype=, device=, requires_grad=). */
 export interface CreateOptions {
@@ -37,7 +37,15 @@ export function tensor(data: Nested | Tensor, ...args: unknown[]): Tensor {
   walk(data, 0, shape, flat);
   const dtype = resolveDtype(o.dtype, inferDtype(flat));
   const host = dtype.alloc(flat.length);
-  for (let i = 0; i < flat.length; i++) setHost(host, i, flat[i]!, dtype);
+  for (let i = 0; i < flat.length; i++) {
+    const v = flat[i]! as Scalar | ComplexScalar;
+    if (typeof v === "object") {
+      // a {re, im} element (JavaScript has no complex numbers)
+      if (!dtype.is_complex) throw new TorchTypeError(`tensor: can't convert complex to ${dtype.scalarName}`);
+      host[2 * i] = v.re;
+      host[2 * i + 1] = v.im;
+    } else setHost(host, i, v, dtype);
+  }
   return finish(fromHost(host, shape, dtype, resolveDevice(o.device)), o.requires_grad);
 }
 
@@ -45,9 +53,9 @@ function walk(x: Nested, depth: number, shape: number[], flat: Scalar[]): void {
   const isSeq = Array.isArray(x) || ArrayBuffer.isView(x);
   if (!isSeq) {
     if (depth < shape.length) throw new TorchError(`tensor: expected sequence of length ${shape[depth]} at dim ${depth} (got a scalar)`);
-    if (typeof x !== "number" && typeof x !== "boolean" && typeof x !== "bigint")
+    if (typeof x !== "number" && typeof x !== "boolean" && typeof x !== "bigint" && !isComplexScalar(x))
       throw new TorchTypeError(`tensor: could not infer dtype of ${typeof x}`);
-    flat.push(x);
+    flat.push(x as Scalar);
     return;
   }
   const arr = x as ArrayLike<Nested>;
@@ -57,7 +65,11 @@ function walk(x: Nested, depth: number, shape: number[], flat: Scalar[]): void {
   for (let i = 0; i < arr.length; i++) walk(arr[i]!, depth + 1, shape, flat);
 }
 
+const isComplexScalar = (x: unknown): x is ComplexScalar =>
+  typeof x === "object" && x !== null && typeof (x as ComplexScalar).re === "number" && typeof (x as ComplexScalar).im === "number";
+
 function inferDtype(flat: readonly Scalar[]): DType {
+  if (flat.some(isComplexScalar)) return get_default_complex_dtype();
   let sawBool = false,
     sawInt = false,
     sawFloat = false;

@@ -73,7 +73,7 @@ function resultType2(a: TensorOrScalar, b: TensorOrScalar): DType {
 function scalarResult(d: DType, s: Scalar): DType {
   if (typeof s === "boolean") return d;
   if (typeof s === "bigint" || Number.isInteger(s)) return d === bool ? int64 : d;
-  return d.is_floating_point ? d : get_default_dtype();
+  return d.is_floating_point || d.is_complex ? d : get_default_dtype();
 }
 
 function binary(op: string, prim: PrimName, a: TensorOrScalar, b: TensorOrScalar, floatOnly = false): Tensor {
@@ -82,7 +82,7 @@ function binary(op: string, prim: PrimName, a: TensorOrScalar, b: TensorOrScalar
   enterSurface(op);
   try {
     let dt = resultType2(a, b);
-    if (floatOnly && !dt.is_floating_point) dt = get_default_dtype();
+    if (floatOnly && !dt.is_floating_point && !dt.is_complex) dt = get_default_dtype();
     const xy = prepareScalars(op, a, b, dt);
     return bind1(P[prim], xy);
   } finally {
@@ -95,7 +95,7 @@ function unaryFloat(op: string, prim: PrimName, x: Tensor): Tensor {
   checkOperand(op, x, "input");
   enterSurface(op);
   try {
-    return unaryPrim(prim, x.dtype.is_floating_point ? x : convert(x, get_default_dtype()));
+    return unaryPrim(prim, x.dtype.is_floating_point || x.dtype.is_complex ? x : convert(x, get_default_dtype()));
   } finally {
     exitSurface();
   }

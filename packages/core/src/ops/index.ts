@@ -50,3 +50,19 @@ export {
   matrix_exp,
   matrix_power,
 } from "./linalg_solve.js";
+// complex numbers (torch.complex, polar, view_as_real, real/imag, angle, conj, ...)
+export {
+  complex,
+  polar,
+  view_as_real,
+  view_as_complex,
+  real,
+  imag,
+  angle,
+  conj,
+  conj_physical,
+  resolve_conj,
+  resolve_neg,
+  is_conj,
+  is_complex,
+} from "./complex.js";

@@ -46,7 +46,7 @@ export function prod(x: Tensor, ...args: unknown[]): Tensor {
 export function mean(x: Tensor, ...args: unknown[]): Tensor {
   const o = parseArgs("mean", args, ["dim", "keepdim", "dtype"], { dim: null, keepdim: false });
   const dt = resolveDtype(o.dtype, x.dtype);
-  if (!dt.is_floating_point)
+  if (!dt.is_floating_point && !dt.is_complex)
     throw new TorchError(
       `mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${dt.scalarName}`,
     );

@@ -1,6 +1,8 @@
 import { checkPrimitiveTable, type PrimName } from "@xlatorch/core";
+import { complexAware, complexPrimKernels } from "./complex.js";
 import { dotKernels } from "./dot.js";
 import { elementwiseKernels } from "./elementwise.js";
+import { fftKernels } from "./fft.js";
 import { indexingKernels } from "./indexing.js";
 import { layoutKernels } from "./layout.js";
 import { decompKernels } from "./linalg_decomp.js";
@@ -8,8 +10,8 @@ import { factorKernels } from "./linalg_factor.js";
 import { reduceKernels } from "./reduce.js";
 import type { Kernel } from "./types.js";
 
-/** One CPU kernel per primitive, by primitive name (checked complete when this module loads). */
-export const KERNELS: Record<PrimName, Kernel> = {
+/** One CPU kernel per primitive, by primitive name (checked complete when this module loads); complex operands per complex.ts. */
+export const KERNELS: Record<PrimName, Kernel> = complexAware({
   ...elementwiseKernels,
   ...layoutKernels,
   ...reduceKernels,
@@ -17,6 +19,8 @@ export const KERNELS: Record<PrimName, Kernel> = {
   ...indexingKernels,
   ...factorKernels,
   ...decompKernels,
-} as Record<PrimName, Kernel>;
+  ...complexPrimKernels,
+  ...fftKernels,
+}) as Record<PrimName, Kernel>;
 checkPrimitiveTable("CPU kernels", KERNELS);
 export type { Kernel };

@@ -8,9 +8,14 @@ import type { Kernel } from "./types.js";
 /** A dense row-major copy of a strided input. */
 export function dense(s: Strided, shape: Shape, dtype: DType): HostArray {
   const out = dtype.alloc(numelOf(shape));
-  elementwiseLoop(1, ["@"], "x0")(out, shape, [s]);
+  // complex: the interleaved (re, im) pairs copied as a real [..., 2] tensor
+  if (dtype.is_complex) elementwiseLoop(1, ["@"], "x0")(out, [...shape, 2], [pairView(s)]);
+  else elementwiseLoop(1, ["@"], "x0")(out, shape, [s]);
   return out;
 }
+
+/** A complex payload seen as its real [..., 2] (re, im) tensor over the same memory (strides count elements). */
+export const pairView = (s: Strided): Strided => ({ data: s.data, offset: 2 * s.offset, strides: [...s.strides.map((st) => 2 * st), 1] });
 
 const view = (s: Strided, offset: number, strides: number[]): Strided => ({ data: s.data, offset, strides });
 
@@ -85,10 +90,11 @@ export const layoutKernels: Record<string, Kernel> = {
   },
 };
 
-/** target[...] = src[...] over `shape`, both strided, same dtype (raw element copy). */
-export function stridedCopy(t: Strided, shape: Shape, s: Strided): void {
+/** target[...] = src[...] over `shape`, both strided, same dtype (raw element copy; complex ones say so by `dtype`). */
+export function stridedCopy(t: Strided, shape: Shape, s: Strided, dtype?: DType): void {
   if (numelOf(shape) === 0) return;
-  writeStrided(t, shape, s);
+  if (dtype?.is_complex) writeStrided(pairView(t), [...shape, 2], pairView(s));
+  else writeStrided(t, shape, s);
 }
 
 function writeStrided(t: Strided, shape: Shape, s: Strided): void {

@@ -5,7 +5,7 @@
 import type { DType } from "@xlatorch/core";
 import type { Op, Value } from "@xlatorch/stablehlo";
 import { binaryExpr, compareExpr, convertExpr, readExpr, selectExpr, storeExpr, unaryExpr, wrapExpr } from "../exprs.js";
-import { dtypeOfElement, ELEMENTWISE } from "./translate.js";
+import { dtypeOfElement, ELEMENTWISE, fusable } from "./translate.js";
 
 export interface FusedLoop {
   /** Values read by the loop, in x0..x{n-1} order. */
@@ -27,11 +27,11 @@ const MAX_DEPTH = 64;
 /** Which elementwise ops get inlined into their single elementwise consumer. */
 export function inlinable(ops: readonly Op[], uses: Map<number, number>): Set<Op> {
   const producer = new Map<number, Op>();
-  for (const op of ops) if (ELEMENTWISE[op.name]) producer.set(op.results[0]!.id, op);
+  for (const op of ops) if (fusable(op)) producer.set(op.results[0]!.id, op);
   const inl = new Set<Op>();
   const depth = new Map<Op, number>();
   for (const op of ops) {
-    if (!ELEMENTWISE[op.name]) continue;
+    if (!fusable(op)) continue;
     let d = 1;
     for (const v of op.operands) {
       const p = producer.get(v.id);

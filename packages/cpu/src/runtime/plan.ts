@@ -11,7 +11,7 @@ import type { Func, Op, Value } from "@xlatorch/stablehlo";
 import * as exprs from "../exprs.js";
 import { elementwiseLoop } from "../codegen.js";
 import { buildLoop, inlinable } from "./fuse.js";
-import { ELEMENTWISE } from "./translate.js";
+import { fusable } from "./translate.js";
 
 /** Bumped whenever the meaning of a plan changes. */
 export const PLAN_VERSION = 1;
@@ -56,7 +56,7 @@ export function planModule(main: Func): Plan {
   const reads: Value[][] = [];
   main.body.forEach((op, i) => {
     if (inlined.has(op)) return;
-    if (ELEMENTWISE[op.name]) {
+    if (fusable(op)) {
       const loop = buildLoop(op, (v) => producer.get(v.id), inlined);
       steps.push({ op: i, loop: { leaves: loop.leaves.map(at), reads: loop.reads, body: loop.body } });
       reads.push(loop.leaves);
@@ -103,7 +103,7 @@ export function decodePlan(bytes: Uint8Array, main: Func): Plan {
     if (!s || !isPos(s.op, main.body.length) || s.op <= prev) return bad("step op index");
     prev = s.op;
     const op = main.body[s.op]!;
-    if (!!ELEMENTWISE[op.name] !== (s.loop !== undefined)) return bad(`step ${s.op} (${op.name}) loop`);
+    if (fusable(op) !== (s.loop !== undefined)) return bad(`step ${s.op} (${op.name}) loop`);
     if (s.loop) {
       const l = s.loop;
       if (!Array.isArray(l.leaves) || !l.leaves.every((x) => isPos(x, nValues))) return bad("loop leaves");

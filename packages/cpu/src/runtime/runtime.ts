@@ -22,7 +22,7 @@ import {
   type LoopPlan,
   type Plan,
 } from "./plan.js";
-import { dtypeOfElement, ELEMENTWISE, translate } from "./translate.js";
+import { dtypeOfElement, translate } from "./translate.js";
 import { encode } from "../kernels/values.js";
 
 export interface CpuBuffer extends DeviceBuffer {
@@ -43,7 +43,8 @@ class BufferPool {
     return list?.pop() ?? d.alloc(n);
   }
   give(d: DType, a: HostArray): void {
-    const key = `${d.name}:${a.length}`;
+    // keyed by element count, as take() asks (a complex array holds two values per element)
+    const key = `${d.name}:${d.is_complex ? a.length / 2 : a.length}`;
     const list = this.free.get(key) ?? [];
     if (list.length < 8) list.push(a);
     this.free.set(key, list);

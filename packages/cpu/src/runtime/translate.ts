@@ -2,7 +2,7 @@
 // module with the same kernels the eager `cpu` device uses; this table is the
 // inverse of the lowering table in packages/lazy, for the op forms it emits.
 import { dtypeOf as coreDtype, int64, type DType } from "@xlatorch/core";
-import { dtypeOf, type Attr, type ElementType, type Op, type Region } from "@xlatorch/stablehlo";
+import { dtypeOf, isComplex, type Attr, type ElementType, type Op, type Region } from "@xlatorch/stablehlo";
 
 export const dtypeOfElement = (e: ElementType): DType => coreDtype(dtypeOf(e));
 
@@ -56,6 +56,13 @@ export const ELEMENTWISE: Record<string, string> = {
   "stablehlo.select": "select",
   "stablehlo.convert": "convert",
 };
+
+/**
+ * Elementwise ops fused into generated loops: those of ELEMENTWISE over real types. Complex
+ * operands or results run as kernel steps (kernels/complex.ts), one op each.
+ */
+export const fusable = (op: Op): boolean =>
+  !!ELEMENTWISE[op.name] && !op.operands.some((v) => isComplex(v.type.element)) && !op.results.some((v) => isComplex(v.type.element));
 
 const BODY_OP: Record<string, string> = {
   "stablehlo.add": "sum",
@@ -187,7 +194,24 @@ export function translate(op: Op): Call {
         operands: 2,
       };
     }
+    // complex numbers and the FFT (kernels/complex.ts, kernels/fft.ts)
+    case "stablehlo.complex":
+      return { kernel: "complex", attrs: {}, operands: 2 };
+    case "stablehlo.real":
+      return { kernel: "real", attrs: {}, operands: 1 };
+    case "stablehlo.imag":
+      return { kernel: "imag", attrs: {}, operands: 1 };
+    case "stablehlo.fft": {
+      const t = a.fft_type;
+      return { kernel: "fft", attrs: { fft_type: t && t.kind === "enum" ? t.value : "FFT", fft_length: ints(a.fft_length) }, operands: 1 };
+    }
     default:
+      // an elementwise op not fused (complex types): its primitive's kernel, one step
+      if (ELEMENTWISE[op.name]) {
+        const d = a.comparison_direction;
+        const attrs = { direction: d && d.kind === "enum" ? d.value : "EQ", dtype: dtypeOfElement(out.element) };
+        return { kernel: ELEMENTWISE[op.name]!, attrs, operands: op.operands.length };
+      }
       throw new Error(`cpu runtime: unsupported op ${op.name}`);
   }
 }

@@ -198,6 +198,9 @@ function hostArray(dtype: DType, bytes: Uint8Array): HostArray {
       return new Int32Array(b, 0, n);
     case "int64":
       return new BigInt64Array(b, 0, n);
+    case "complex64":
+    case "complex128":
+      throw new Error(`load: complex storages are not supported yet (${dtype.name})`);
   }
 }
 

@@ -127,7 +127,7 @@ function planStorages(tensors: [Tensor, ValueRec][]): StorageRec[] {
   /** Tensors sharing one payload: its values, contiguous. */
   const saveContiguous = (members: [Tensor, ValueRec][]) => {
     const t = members[0]![0];
-    storages.push({ dtype: t.dtype.name, data: bytesOf(hostValues(t)) });
+    storages.push({ dtype: storageDtype(t), data: bytesOf(hostValues(t)) });
     const stride = contiguousStrides(t.shape);
     for (const [m, rec] of members) rec.tensor = meta(m, storages.length - 1, 0, stride);
   };
@@ -179,10 +179,17 @@ function saveSharedSpan(
   if (hi - lo > total) return false;
   const t0 = views[0]![0]![0];
   const data = (internals(t0)._payload as Strided).data.subarray(lo, hi) as HostArray;
-  storages.push({ dtype: t0.dtype.name, data: bytesOf(data) });
+  storages.push({ dtype: storageDtype(t0), data: bytesOf(data) });
   for (const g of views) {
     const p = internals(g[0]![0])._payload as Strided;
     for (const [m, rec] of g) rec.tensor = meta(m, storages.length - 1, p.offset - lo, [...p.strides]);
   }
   return true;
+}
+
+/** The storage's dtype code name; complex tensors are not serialised yet. */
+function storageDtype(t: Tensor): Exclude<Tensor["dtype"]["name"], "complex64" | "complex128"> {
+  const n = t.dtype.name;
+  if (n === "complex64" || n === "complex128") throw new Error(`save: complex tensors are not supported yet (${n})`);
+  return n;
 }
