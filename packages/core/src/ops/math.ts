@@ -3,7 +3,7 @@
 // logaddexp/logaddexp2, xlogy, sinc, heaviside, copysign, deg2rad/rad2deg,
 // float_power, sgn, logit, erfc, addcmul/addcdiv.
 import { surface } from "../autograd.js";
-import { float64, get_default_dtype, result_type, type DType } from "../dtype_all.js";
+import { bool, float64, get_default_dtype, result_type, type DType } from "../dtype_all.js";
 import { TorchError, TorchTypeError } from "../errors.js";
 import { broadcastShapes } from "../shape.js";
 import { Tensor } from "../tensor.js";
@@ -147,7 +147,10 @@ export const copysign = (a: TensorOrScalar, b: TensorOrScalar): Tensor =>
   floatBinary("copysign", a, b, (x, y) => {
     const neg_ = logical_or(lt(y, 0), logical_and(eq(y, 0), lt(div(1, y), 0)));
     const ax = abs(x);
-    return where(neg_, neg(ax), ax);
+    const r = where(neg_, neg(ax), ax);
+    // other reaches r only through comparisons; PyTorch still gives it a (zero) gradient:
+    // selecting r over it everywhere keeps the value and sends other zeros
+    return y.requires_grad ? where(constant(true, bool, r), r, y) : r;
   });
 
 export const deg2rad = (x: Tensor): Tensor => floatUnary("deg2rad", x, (u) => mul(u, Math.PI / 180), "Deg2RadBackward0");
