@@ -39,5 +39,6 @@ const out = {
   nn_utils: fns(torch.nn.utils),
   init: fns(torch.nn.init),
   linalg: fns(core.linalg).filter((k) => !isClass((core.linalg as unknown as Record<string, unknown>)[k])),
+  fft: fns(core.fft),
 };
 console.log(JSON.stringify(out));

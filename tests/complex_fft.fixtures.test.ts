@@ -50,7 +50,8 @@ function decode(torch: Torch, v: V, device: Device, leaves: T[]): unknown {
   }
   if (Array.isArray(v)) return v.map((x) => decode(torch, x, device, leaves));
   if (v && typeof v === "object") {
-    if ("dtype" in v && Object.keys(v).length === 1) return torch[(v as { dtype: string }).dtype];
+    const d = (v as { dtype?: unknown }).dtype;
+    if (typeof d === "string" && Object.keys(v).length === 1) return torch[d];
     return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, decode(torch, x, device, leaves)]));
   }
   return v;
@@ -131,4 +132,34 @@ onEveryTarget("complex and fft vs PyTorch on %s", (device) => {
       }
     });
   }
+});
+
+onEveryTarget("complex parts written in place on %s", (device) => {
+  it("x.real = t and x.imag = v write that part (PyTorch's setters copy into the view)", async () => {
+    const torch = await loadTorch();
+    const z = torch.tensor(
+      [
+        { re: 1, im: 2 },
+        { re: 3, im: -1 },
+      ],
+      { device },
+    );
+    z.real = torch.tensor([5, 6.5], { device });
+    z.imag = 0.5;
+    expect(z.tolist()).toEqual([
+      { re: 5, im: 0.5 },
+      { re: 6.5, im: 0.5 },
+    ]);
+  });
+  it("unsupported complex reductions throw instead of reducing the parts", async () => {
+    const torch = await loadTorch();
+    const z = torch.tensor(
+      [
+        { re: 1, im: 2 },
+        { re: 3, im: -1 },
+      ],
+      { device },
+    );
+    expect(() => z.max().item()).toThrow(/max.*complex/);
+  });
 });

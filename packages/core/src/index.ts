@@ -2,6 +2,7 @@
 import "./methods.js";
 import "./vjps.js";
 import "./vjps_linalg.js";
+import "./vjps_fft.js";
 import { signTensorMethods } from "./signature.js";
 import { Tensor as TensorClass } from "./tensor.js";
 import { setEngineOps } from "./autograd.js";
@@ -48,6 +49,7 @@ export { formatTensor } from "./format.js";
 export { METHOD_FUNCTIONS } from "./methods.js";
 export * as ops from "./ops/index.js";
 export * as linalg from "./ops/linalg_namespace.js";
+export * as fft from "./ops/fft_namespace.js";
 export * from "./ops/index.js";
 export * as autograd from "./autograd_api.js";
 export * as testing from "./testing.js";

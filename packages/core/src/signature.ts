@@ -20,7 +20,17 @@ export interface Overload {
   params: Param[];
   varargs: boolean;
 }
-export type SignatureGroup = "torch" | "tensor" | "functional" | "modules" | "optim" | "lr_scheduler" | "nn_utils" | "init" | "linalg";
+export type SignatureGroup =
+  | "torch"
+  | "tensor"
+  | "functional"
+  | "modules"
+  | "optim"
+  | "lr_scheduler"
+  | "nn_utils"
+  | "init"
+  | "linalg"
+  | "fft";
 
 const DATA = data as unknown as {
   table: Record<SignatureGroup, Record<string, Overload[]>>;

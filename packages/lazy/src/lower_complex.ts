@@ -44,8 +44,13 @@ export function withComplexLowerings(table: Record<PrimName, Lowering>): void {
         complexOf(b, part(realOf(b, x!), attrs), part(imagOf(b, x!), imAttrs ? imAttrs(attrs as Record<string, unknown>) : attrs), o!),
       ];
     };
-  wrap("reduce", parts());
-  wrap("cumulative", parts());
+  // sums only: a max/min/prod of the parts would be a wrong value, not an error
+  const sumOnly = (name: string) => (a: Record<string, unknown>) => {
+    if (a.op !== "sum") throw new Error(`${name} ${String(a.op)}: not implemented for complex tensors (only sum)`);
+    return a;
+  };
+  wrap("reduce", parts(sumOnly("reduce")));
+  wrap("cumulative", parts(sumOnly("cumulative")));
   // a pad value is real: the imaginary parts pad with 0
   wrap(
     "pad",
@@ -54,7 +59,7 @@ export function withComplexLowerings(table: Record<PrimName, Lowering>): void {
   wrap("abs", (_r, b, [x], _a, [o]) => b.emit("stablehlo.abs", [x!], [ty(o!)]));
   wrap("convert", (_r, b, [x], _a, [o], [ia]) => {
     const out = elementTypeOf(o!.dtype.name);
-    // to a real dtype: the real part (PyTorch's .to() discards the imaginary part)
+    // to a real dtype (bool included): the real part, as PyTorch 1.13's cast (which warns that it discards the imaginary part)
     if (!isComplex(out)) return [b.convert(realOf(b, x!), out)];
     if (ia!.dtype.is_complex) return [b.convert(x!, out)];
     const re = b.convert(x!, realPartType(out));

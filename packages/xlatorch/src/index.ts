@@ -6,6 +6,7 @@ import "./compile_cache/index.js";
 // core's namespace, torch.* functions taking the keyword form (signed_functions.ts is generated)
 export * from "./signed_functions.js";
 export * as linalg from "./linalg_public.js";
+export * as fft from "./fft_public.js";
 export { xla, compile, _dynamo, compiler } from "@xlatorch/lazy";
 export { nn, optim, utils } from "@xlatorch/nn";
 export { chooseRuntime } from "./runtime_choice.js";

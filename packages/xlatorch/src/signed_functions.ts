@@ -3,7 +3,7 @@
 // in @xlatorch/core), each torch.* function with PyTorch signatures taking the keyword form through
 // the one parser (core's signature.ts), and every type.
 export type * from "@xlatorch/core";
-export { DType, Device, Generator, Size, Tensor, TorchError, TorchIndexError, TorchTypeError, autograd, bernoulli_, bfloat16, bool, cdouble, cfloat, complex128, complex64, contiguous, copy_, default_generator, device, double, dtypeOf, enable_grad, expand, expand_as, exponential_, float, float16, float32, float64, get_default_complex_dtype, get_default_device, get_printoptions, getitem, half, int, int16, int32, int64, int8, long, new_empty, new_full, new_ones, new_tensor, new_zeros, no_grad, no_grad_fn, normal_, random_, repeat, reshape_as, set_default_device, set_grad_enabled, setitem, short, slice, testing, toComplexType, toRealValueType, type_as, uint8, uniform_, view, view_as } from "@xlatorch/core";
+export { DType, Device, Generator, Size, Tensor, TorchError, TorchIndexError, TorchTypeError, autograd, bernoulli_, bfloat16, bool, cdouble, cfloat, complex128, complex64, contiguous, copy_, default_generator, device, double, dtypeOf, enable_grad, expand, expand_as, exponential_, float, float16, float32, float64, get_default_device, get_printoptions, getitem, half, int, int16, int32, int64, int8, long, new_empty, new_full, new_ones, new_tensor, new_zeros, no_grad, no_grad_fn, normal_, random_, repeat, reshape_as, set_default_device, set_grad_enabled, setitem, short, slice, testing, type_as, uint8, uniform_, view, view_as } from "@xlatorch/core";
 import * as core from "@xlatorch/core";
 import { signaturesOf, signed, type DeviceLike, type DType, type Generator, type Scalar, type Tensor } from "@xlatorch/core";
 

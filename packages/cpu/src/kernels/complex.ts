@@ -194,8 +194,10 @@ const complexConvert: ComplexKernel = ([x], [a], _attrs, [o]) => {
     const re = realValues(x!, a!);
     return [interleave(re, new Float64Array(n), o!.dtype, o!.shape)];
   }
-  const re = dense(parts(x!)[0], a!.shape, toRealValueType(a!.dtype));
-  return [contiguous(encode(Float64Array.from(re as ArrayLike<number>), o!.dtype), o!.shape)];
+  // to a real dtype (bool included): the real part, as PyTorch 1.13's cast (which warns that it discards the imaginary part)
+  const v = pairsOf(x!, a!);
+  const re = Float64Array.from({ length: n }, (_, i) => v[2 * i]!);
+  return [contiguous(encode(re, o!.dtype), o!.shape)];
 };
 function toDtype(v: Float64Array, d: DType): HostArray {
   const out = d.alloc(v.length / 2) as Float32Array | Float64Array;
