@@ -17,13 +17,13 @@ import { NullRuntime } from "./lib/null_runtime.js";
 
 const { nn, optim } = torch;
 
-function makeStep(compiled: boolean): () => unknown {
+function makeStep(compiled: boolean, device = "xla"): () => unknown {
   torch.manual_seed(0);
-  const model = new nn.Sequential(new nn.Linear(784, 256), new nn.ReLU(), new nn.Linear(256, 10)).to("xla");
+  const model = new nn.Sequential(new nn.Linear(784, 256), new nn.ReLU(), new nn.Linear(256, 10)).to(device);
   const opt = new optim.Adam(model.parameters(), { lr: 1e-3 });
   const lossFn = new nn.CrossEntropyLoss();
-  const x = torch.randn(128, 784).to("xla"),
-    y = torch.randint(0, 10, [128]).to("xla");
+  const x = torch.randn(128, 784).to(device),
+    y = torch.randint(0, 10, [128]).to(device);
   const step = (xb: torch.Tensor, yb: torch.Tensor) => {
     opt.zero_grad();
     const loss = lossFn(model(xb), yb);
@@ -87,6 +87,24 @@ const rows: Row[] = [
   measure(cpuRt, "eager (fused)", WINDOWS, 20),
   measure(cpuRt, "compiled", WINDOWS, 20),
 ];
+setRuntime(cpuRt);
+
+/** The same step on the cpu device: eager, and compiled (traced, run on the CPU runtime). Median ms per call. */
+function cpuStep(compiled: boolean): number {
+  torch._dynamo.reset();
+  const step = makeStep(compiled, "cpu");
+  for (let i = 0; i < 5; i++) step();
+  const ms: number[] = [];
+  for (let w = 0; w < WINDOWS; w++) {
+    const t0 = performance.now();
+    for (let i = 0; i < 10; i++) step();
+    ms.push((performance.now() - t0) / 10);
+  }
+  ms.sort((a, b) => a - b);
+  return ms[WINDOWS >> 1]!;
+}
+const eagerCpu = cpuStep(false),
+  compiledCpu = cpuStep(true);
 console.log(
   "| runtime | step | ms/call best | ms/call median | execute ms/call | host beyond execute, ms/call (best window) | ops recorded/call |",
 );
@@ -95,3 +113,6 @@ for (const r of rows)
   console.log(
     `| ${r.runtime} | ${r.variant} | ${r.bestMs.toFixed(3)} | ${r.medianMs.toFixed(3)} | ${r.execMs.toFixed(3)} | ${r.hostBeyondExecMs.toFixed(3)} | ${r.opsPerCall.toFixed(1)} |`,
   );
+console.log(
+  `\ncpu device, median ms per step: eager ${eagerCpu.toFixed(3)}, compiled ${compiledCpu.toFixed(3)} (${(eagerCpu / compiledCpu).toFixed(2)}x)`,
+);

@@ -3,8 +3,7 @@
 // reverse topological order. VJPs are written with ops, so on `xla` the
 // backward pass is traced like the forward pass.
 import type { Primitive, Saves } from "./primitive.js";
-import { captureHooks } from "./capture_hooks.js";
-import { getBackend } from "./device.js";
+import { backendOf, captureHooks } from "./capture_hooks.js";
 import { TorchError } from "./errors.js";
 import { is_grad_enabled, set_grad_enabled } from "./grad_mode.js";
 import type { Tensor } from "./tensor.js";
@@ -367,7 +366,7 @@ function engine(roots: readonly Tensor[], grads: readonly Tensor[], opts: Backwa
   engineDepth++;
   try {
     for (let i = 0; i < nr; i++) addCt(rootEdges[i]!, grads[i]!);
-    for (const r of roots) getBackend(r.device.type).retain?.(r);
+    for (const r of roots) backendOf(r.device).retain?.(r);
 
     for (let k = order.length - 1; k >= 0; k--) {
       const node = order[k]!;
@@ -431,7 +430,7 @@ function engine(roots: readonly Tensor[], grads: readonly Tensor[], opts: Backwa
             live = true;
             break;
           }
-        if (!live) getBackend(g.device.type).discard?.(g);
+        if (!live) backendOf(g.device).discard?.(g);
       }
     }
   } finally {

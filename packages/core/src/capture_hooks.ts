@@ -15,7 +15,7 @@
 //   - what backward and zero_grad do to `.grad`: `gradEvent`.
 // Outside a capture (every eager call) these are a plain call or value: the
 // same code serves eager runs and traced ones.
-import type { Device } from "./device.js";
+import { getBackend, type Device, type DeviceBackend } from "./device.js";
 import type { DType, HostArray } from "./dtype.js";
 import type { Shape } from "./shape.js";
 import type { Tensor } from "./tensor.js";
@@ -31,6 +31,8 @@ export type GradEventKind = "assign" | "accumulate" | "reset" | "zero" | "read";
 export interface CaptureHooks {
   /** Whether tensors on `device` are being captured. */
   captures(device: Device): boolean;
+  /** The backend that records ops on `device` while it is captured (cpu tensors are traced by the xla device's recorder), or null. */
+  backendFor(device: Device): DeviceBackend | null;
   /** A 0-d tensor holding read() now, and read() again at each replay. */
   liveScalar(read: () => number, dtype: DType, device: Device): Tensor;
   /** run() ran now; it runs again at each replay, in capture order with the other host items. */
@@ -64,23 +66,40 @@ export const captureHooks = (): CaptureHooks | null => hooks;
  */
 export function liveScalar(read: () => number, like: Tensor): number | Tensor {
   if (!hooks?.captures(like.device)) return read();
+  const h = hooks;
   const d = like.dtype;
   const dtype = d.name === "float16" || d.name === "bfloat16" ? (like.float().dtype as DType) : d;
-  return hooks.liveScalar(read, dtype, like.device);
+  return h.liveScalar(() => onHost(read), dtype, like.device);
 }
 
 /** Runs `run` now, and again at each replay of a compiled call that traced it. */
 export function hostEffect<T>(run: () => T): T {
-  const v = run();
-  hooks?.effect(run);
+  const v = onHost(run);
+  hooks?.effect(() => onHost(run));
   return v;
 }
 
 /** read() now; a replay of a compiled call that traced it recompiles when read() gives something else. */
 export function hostGuard<T>(read: () => T, what: string): T {
-  const v = read();
-  hooks?.guard(read, v, what);
+  const v = onHost(read);
+  hooks?.guard(() => onHost(read), v, what);
   return v;
+}
+
+/**
+ * Runs host code (an effect, a live scalar's read, a guard) outside the
+ * capture: its tensor ops (an optimizer's cpu step counter) run eagerly on
+ * their own device, not into the traced graph.
+ */
+export function onHost<T>(f: () => T): T {
+  const h = hooks;
+  if (!h) return f();
+  hooks = null;
+  try {
+    return f();
+  } finally {
+    hooks = h;
+  }
 }
 
 /** `p.grad`, noted as read by a capture (the replay needs the same .grad). */
@@ -88,4 +107,23 @@ export function gradOf(p: Tensor): Tensor | null {
   const g = p.grad;
   hooks?.gradEvent(p, "read", g);
   return g;
+}
+
+/** The backend running ops on `device`: its own, or the capture's recorder while torch.compile traces that device. */
+export function backendOf(device: Device): DeviceBackend {
+  return hooks?.backendFor(device) ?? getBackend(device.type);
+}
+
+/**
+ * A cpu tensor made inside a compiled cpu call and not among its results holds
+ * the recorder's payload; the cpu device asks this resolver (installed by the
+ * capture) for a cpu payload when it meets one.
+ */
+let resolver: ((t: Tensor) => void) | null = null;
+export function setPayloadResolver(r: (t: Tensor) => void): void {
+  resolver = r;
+}
+export function resolvePayload(t: Tensor): void {
+  if (!resolver) throw new Error(`a ${t.device} tensor holds another device's payload and no resolver is installed`);
+  resolver(t);
 }

@@ -1,6 +1,7 @@
 // bind: apply a primitive to tensors on their device and record it for autograd.
 import { currentOp, record } from "./autograd.js";
-import { Device, getBackend } from "./device.js";
+import { backendOf } from "./capture_hooks.js";
+import { Device } from "./device.js";
 import type { DType, HostArray } from "./dtype.js";
 import { TorchError } from "./errors.js";
 import type { Primitive } from "./primitive.js";
@@ -27,7 +28,7 @@ export function bind(prim: Primitive, inputs: readonly Tensor[], attrs: unknown 
   }
   // A tensor is an AVal ({shape, dtype}); shape rules read only those two fields.
   const outs = prim.abstract(inputs, attrs);
-  const payloads = getBackend(device.type).run(prim, inputs, attrs, outs);
+  const payloads = backendOf(device).run(prim, inputs, attrs, outs);
   const m = payloads.length;
   const results = new Array<Tensor>(m);
   for (let i = 0; i < m; i++) {
@@ -58,5 +59,5 @@ export const bind1 = (prim: Primitive, inputs: readonly Tensor[], attrs: unknown
 
 /** A tensor on `device` holding host data (row-major). */
 export function fromHost(data: HostArray, shape: Shape, dtype: DType, device: Device): Tensor {
-  return new Tensor(getBackend(device.type).fromHost(data, shape, dtype), shape, dtype, device);
+  return new Tensor(backendOf(device).fromHost(data, shape, dtype), shape, dtype, device);
 }

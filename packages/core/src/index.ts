@@ -40,6 +40,10 @@ export {
   gradOf,
   setCaptureHooks,
   captureHooks,
+  backendOf,
+  onHost,
+  setPayloadResolver,
+  resolvePayload,
   type CaptureHooks,
   type GradEventKind,
 } from "./capture_hooks.js";

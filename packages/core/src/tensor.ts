@@ -1,7 +1,8 @@
 // The Tensor: shape, dtype, device, a device payload, and autograd state.
 // Op methods (x.add, x.sum, ...) are installed by methods.ts from the op surface.
 import { AccumulateGrad, type Node } from "./autograd.js";
-import { Device, getBackend, type Payload } from "./device.js";
+import { backendOf } from "./capture_hooks.js";
+import { Device, type Payload } from "./device.js";
 import type { DType, HostArray } from "./dtype.js";
 import { TorchError } from "./errors.js";
 import { contiguousStrides, numelOf, Size, type Shape } from "./shape.js";
@@ -78,12 +79,12 @@ export class Tensor {
   stride(): number[];
   stride(d: number): number;
   stride(d?: number): number[] | number {
-    const b = getBackend(this.device.type);
+    const b = backendOf(this.device);
     const st = b.strides ? b.strides(this) : contiguousStrides(this.shape);
     return d === undefined ? st : st[d < 0 ? d + this.ndim : d]!;
   }
   storage_offset(): number {
-    const b = getBackend(this.device.type);
+    const b = backendOf(this.device);
     return b.storageOffset ? b.storageOffset(this) : 0;
   }
   element_size(): number {
@@ -181,7 +182,7 @@ export class Tensor {
   // ---- host access ------------------------------------------------------
   /** @internal Contiguous host copy of the values (sync point on xla). */
   _host(): HostArray {
-    return getBackend(this.device.type).toHost(this);
+    return backendOf(this.device).toHost(this);
   }
   /** Async read in the TypeScript style (PyTorch has no name for it). */
   async data_async(): Promise<HostArray> {

@@ -3,6 +3,7 @@ import {
   internals,
   numelOf,
   registerDevice,
+  resolvePayload,
   type AVal,
   type DeviceBackend,
   type DType,
@@ -15,7 +16,13 @@ import { KERNELS, type Kernel } from "./kernels/index.js";
 import { dense, stridedCopy } from "./kernels/layout.js";
 import { contiguous, type Strided } from "./strided.js";
 
-const payload = (t: Tensor): Strided => internals(t)._payload as Strided;
+/** A tensor's cpu payload; one made inside a compiled cpu call may hold the recorder's, resolved on first use (core/capture_hooks.ts). */
+const payload = (t: Tensor): Strided => {
+  const p = internals(t)._payload as Strided;
+  if (p.data !== undefined) return p;
+  resolvePayload(t);
+  return internals(t)._payload as Strided;
+};
 
 export const cpuBackend: DeviceBackend = {
   type: "cpu",

@@ -35,7 +35,13 @@ const payloadOf = (t: Tensor) => internals(t)._payload as XlaPayload;
 
 /** The current IR value of a tensor (views re-derived if their base was written). */
 export function valueOf(t: Tensor): LazyValue {
-  const p = payloadOf(t);
+  let p = payloadOf(t);
+  // a cpu tensor traced by a compiled cpu call (capture.ts) until it is lifted
+  if (p.value === undefined) {
+    const cap = activeCapture();
+    if (!cap) throw new Error(`xla device: internal error: a ${t.device} tensor reached the recorder outside a capture`);
+    p = cap.lift(t);
+  }
   const ti = internals(t);
   if (ti._base && p.seen !== ti._vc.v) {
     const base = ti._base;
@@ -102,7 +108,7 @@ export const xlaBackend: DeviceBackend = {
     if (cap) {
       cap.noteRead(value, v);
       const base = ti._base ?? target;
-      cap.noteWrite(base, payloadOf(base).value);
+      cap.noteWrite(base, valueOf(base));
     }
     if (!ti._base) {
       const p = payloadOf(target);

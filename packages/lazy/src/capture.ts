@@ -23,18 +23,22 @@ import {
   Tensor,
   TorchError,
   fromHost,
+  getBackend,
   internals,
+  onHost,
   setCaptureHooks,
+  setPayloadResolver,
   type AVal,
   type CaptureHooks,
   type Device,
+  type DeviceBackend,
   type DType,
   type GradEventKind,
   type HostArray,
   type Shape,
 } from "@xlatorch/core";
 import type { DeviceBuffer, Executable } from "@xlatorch/stablehlo";
-import { valueOf } from "./backend.js";
+import { valueOf, xlaBackend } from "./backend.js";
 import { setActiveCapture, type CaptureSink } from "./capture_state.js";
 import { userLocation } from "./explain.js";
 import { leafBuffer, runGraph } from "./execute.js";
@@ -74,6 +78,8 @@ type Template =
 
 /** A traced call, ready to replay. */
 export interface Captured {
+  /** The device traced: "xla", or "cpu" (cpu tensors traced by the recorder, run on the CPU runtime). */
+  dev: "xla" | "cpu";
   exe: Executable | null;
   params: Source[];
   paramAvals: AVal[];
@@ -116,9 +122,13 @@ class Session implements CaptureSink, CaptureHooks {
   readonly guards: Captured["guards"] = [];
   readonly gradEvents = new Map<Tensor, GradPlan["events"]>();
   readonly breaks: GraphBreak[] = [];
+  /** cpu capture: the tensors given the recorder's payload, with their own, and their data nodes. */
+  readonly lifted = new Map<Tensor, unknown>();
+  readonly liftedNodes = new Map<LazyNode, Tensor>();
   /** Capturing until the first break (or, for explain, to the end). */
   recording = true;
   constructor(
+    readonly dev: "xla" | "cpu",
     readonly argIndex: Map<Tensor, number>,
     readonly fullgraph: boolean,
     readonly explain: boolean,
@@ -133,6 +143,19 @@ class Session implements CaptureSink, CaptureHooks {
     if (!ts) this.reads.set(n, (ts = []));
     ts[v.index] ??= t;
   }
+  lift(t: Tensor): XlaPayload {
+    const ti = internals(t);
+    const host = getBackend("cpu").toHost(t);
+    const node = makeNode("data", [], null, [{ shape: [...t.shape], dtype: t.dtype }]);
+    node.host = host;
+    const xp = payload({ node, index: 0 });
+    // a view is derived from its (lifted) base at once: the base may have been written in this call
+    xp.seen = ti._base ? -1 : ti._vc.v;
+    this.lifted.set(t, ti._payload);
+    this.liftedNodes.set(node, t);
+    ti._payload = xp;
+    return xp;
+  }
   noteWrite(base: Tensor, before: LazyValue): void {
     if (!this.writes.has(base)) this.writes.set(base, before);
   }
@@ -145,15 +168,19 @@ class Session implements CaptureSink, CaptureHooks {
         `torch.compile(fullgraph=true): graph break: ${reason}${where ? ` at ${where}` : ""}. A compiled function must not read tensor values on the host (item, tolist, printing, .cpu(), data-dependent shapes) or call sync(); the call was undone.`,
       );
     if (!this.explain) {
-      // the rest of the call runs as an ordinary lazy call
+      // the rest of the call runs as an ordinary lazy call (a cpu one eagerly, on its own payloads)
       this.recording = false;
       this.detach();
+      if (this.dev === "cpu") this.settleCpu([]);
     }
   }
 
   // ---- CaptureHooks (core's host side) ----
   captures(device: Device): boolean {
-    return this.recording && device.type === "xla";
+    return this.recording && device.type === this.dev;
+  }
+  backendFor(device: Device): DeviceBackend | null {
+    return this.recording && this.dev === "cpu" && device.type === "cpu" ? xlaBackend : null;
   }
   liveScalar(read: () => number, dtype: DType, device: Device): Tensor {
     const h = dtype.alloc(1);
@@ -167,9 +194,9 @@ class Session implements CaptureSink, CaptureHooks {
     if (this.recording) this.host.push({ kind: "effect", run });
   }
   liveData(draw: () => HostArray, shape: Shape, dtype: DType, device: Device): Tensor {
-    const t = fromHost(draw(), shape, dtype, device);
+    const t = fromHost(onHost(draw), shape, dtype, device);
     this.liveNodes.set(payloadOf(t).value.node, this.host.length);
-    this.host.push({ kind: "data", draw, shape: [...shape], dtype });
+    this.host.push({ kind: "data", draw: () => onHost(draw), shape: [...shape], dtype });
     return t;
   }
   unsupported(reason: string): void {
@@ -179,7 +206,7 @@ class Session implements CaptureSink, CaptureHooks {
     if (this.recording) this.guards.push({ read, value, what });
   }
   gradEvent(leaf: Tensor, kind: GradEventKind, before: Tensor | null): void {
-    if (!this.recording || leaf.device.type !== "xla") return;
+    if (!this.recording || leaf.device.type !== this.dev) return;
     let evs = this.gradEvents.get(leaf);
     if (!evs) this.gradEvents.set(leaf, (evs = []));
     evs.push({ kind, before, after: kind === "assign" ? leaf.grad : null });
@@ -190,6 +217,11 @@ class Session implements CaptureSink, CaptureHooks {
   source(v: LazyValue, offsets: Map<LazyNode, number> | null): Source | null {
     const off = offsets?.get(v.node);
     if (off !== undefined) return { kind: "out", offset: off + v.index };
+    const lt = this.liftedNodes.get(v.node);
+    if (lt) {
+      const a = this.argIndex.get(lt);
+      return a !== undefined ? { kind: "arg", index: a } : { kind: "tensor", t: lt };
+    }
     const item = this.liveNodes.get(v.node);
     if (item !== undefined) return { kind: "live", item };
     if (v.node.id >= this.startId) return { kind: "const", v };
@@ -200,25 +232,28 @@ class Session implements CaptureSink, CaptureHooks {
   }
 
   /** Runs the traced call's graph and describes how to replay it. */
-  finish(result: unknown): { entry: Captured | null; eagerReason: string | null; ops: number } {
+  finish(result: unknown): { entry: Captured | null; eagerReason: string | null; ops: number; bornGrads: Tensor[] } {
+    // every value the replay needs is found first: re-deriving a view records into this trace
+    const wanted: LazyValue[] = [];
+    const collect = (x: unknown, depth: number): void => {
+      if (x instanceof Tensor) {
+        if (x.device.type === this.dev) wanted.push(valueOf(x));
+      } else if (depth < 8 && Array.isArray(x)) for (const e of x) collect(e, depth + 1);
+      else if (depth < 8 && isPlain(x)) for (const e of Object.values(x as object)) collect(e, depth + 1);
+    };
+    collect(result, 0);
+    // tensors made inside the call and written there are its temporaries (.grad is handled below)
+    const written = [...this.writes]
+      .filter(([, before]) => before.node.id < this.startId || this.liftedNodes.has(before.node))
+      .map(([w]) => ({ t: w, v: valueOf(w) }));
+    const grads = [...this.gradEvents].map(([leaf, events]) => ({ leaf, events, end: leaf.grad }));
+    for (const w of written) wanted.push(w.v);
+    for (const g of grads) if (g.end && g.end.device.type === this.dev) wanted.push(valueOf(g.end));
+    const bornGrads = grads.flatMap((g) => (g.end && g.end.device.type === "cpu" && !this.lifted.has(g.end) ? [g.end] : []));
+    this.recording = false;
     const t = takeOpenTrace();
     try {
       const ops = t.nodes.length;
-      const wanted: LazyValue[] = [];
-      const collect = (x: unknown, depth: number): void => {
-        if (x instanceof Tensor) {
-          if (x.device.type === "xla") wanted.push(valueOf(x));
-        } else if (depth < 8 && Array.isArray(x)) for (const e of x) collect(e, depth + 1);
-        else if (depth < 8 && isPlain(x)) for (const e of Object.values(x as object)) collect(e, depth + 1);
-      };
-      collect(result, 0);
-      // tensors made inside the call and written there are its temporaries (.grad is handled below)
-      const written = [...this.writes]
-        .filter(([, before]) => before.node.id < this.startId)
-        .map(([w]) => ({ t: w, v: payloadOf(w).value }));
-      const grads = [...this.gradEvents].map(([leaf, events]) => ({ leaf, events, end: leaf.grad }));
-      for (const w of written) wanted.push(w.v);
-      for (const g of grads) if (g.end && g.end.device.type === "xla") wanted.push(valueOf(g.end));
       const inTrace = (v: LazyValue) => v.node.trace === t;
       const outNodes = [...new Set(wanted.filter(inTrace).map((v) => v.node))].sort((a, b) => t.indexOf(a) - t.indexOf(b));
       const run = outNodes.length ? runGraph(t, outNodes, { reason: "compile", requested: outNodes.length }) : null;
@@ -233,8 +268,8 @@ class Session implements CaptureSink, CaptureHooks {
       const params: Source[] = t.params.map((p) => this.source(p, null) ?? { kind: "const", v: p });
       const template = (x: unknown, depth: number): Template => {
         if (x instanceof Tensor) {
-          if (x.device.type !== "xla") {
-            eagerReason ??= `the function returns a ${x.device.type} tensor (only xla values are replayed)`;
+          if (x.device.type !== this.dev) {
+            eagerReason ??= `the function returns a ${x.device.type} tensor from a call traced on ${this.dev}`;
             return { kind: "value", value: x };
           }
           // (after a backward inside the call the result is only read: a replay returns it without history)
@@ -251,6 +286,7 @@ class Session implements CaptureSink, CaptureHooks {
       };
       const resultTemplate = template(result, 0);
       const entry: Captured = {
+        dev: this.dev,
         exe: run?.exe ?? null,
         params,
         paramAvals: t.params.map((p) => p.node.outs[p.index]!),
@@ -262,7 +298,7 @@ class Session implements CaptureSink, CaptureHooks {
           leaf: g.leaf,
           events: g.events,
           end: g.end,
-          value: g.end && g.end.device.type === "xla" ? this.changed(valueOf(g.end), g.end, offsets) : null,
+          value: g.end && g.end.device.type === this.dev ? this.changed(valueOf(g.end), g.end, offsets) : null,
         })),
         written: written.flatMap((w) => {
           const src = this.changed(w.v, w.t, offsets);
@@ -272,7 +308,7 @@ class Session implements CaptureSink, CaptureHooks {
         nodes: ops,
       };
       if (entry.exe === null && ops > 0) eagerReason ??= "nothing the graph computes is returned or written";
-      return { entry: eagerReason ? null : entry, eagerReason, ops };
+      return { entry: eagerReason ? null : entry, eagerReason, ops, bornGrads };
     } finally {
       releaseTrace(t);
     }
@@ -286,8 +322,36 @@ class Session implements CaptureSink, CaptureHooks {
     return src;
   }
 
+  /**
+   * cpu capture, after the recorder is detached: every lifted tensor gets its
+   * own payload back, a changed one with its new value copied into its storage
+   * (views share it), and `results` become cpu tensors. Tensors made inside
+   * the call and not among the results keep the recorder's payload until the
+   * cpu device meets them (the resolver below computes them then).
+   */
+  settleCpu(results: readonly Tensor[]): void {
+    const cpu = getBackend("cpu");
+    const rt = getRuntime();
+    const writes: [Tensor, HostArray][] = [];
+    for (const [t] of this.lifted) {
+      const v = payloadOf(t).value;
+      if (internals(t)._base || this.liftedNodes.get(v.node) === t) continue;
+      writes.push([t, rt.toHost(bufferOf(v))]);
+    }
+    for (const r of results) {
+      const p = payloadOf(r);
+      if (p.value !== undefined && !this.lifted.has(r))
+        internals(r)._payload = cpu.fromHost(rt.toHost(bufferOf(p.value)), r.shape, r.dtype);
+    }
+    for (const [t, own] of this.lifted) internals(t)._payload = own;
+    for (const [t, h] of writes) cpu.write(t, fromHost(h, t.shape, t.dtype, t.device));
+    this.lifted.clear();
+  }
+
   /** Undoes the call's writes to tensors and .grad (fullgraph refused it). */
   undo(): void {
+    for (const [t, own] of this.lifted) internals(t)._payload = own;
+    this.lifted.clear();
     for (const [t, before] of this.writes) {
       payloadOf(t).value = before;
       internals(t)._vc.v++;
@@ -341,7 +405,8 @@ export function captureCall(
     setCaptureHooks(prevHooks);
     setModeRaw(prevMode);
   };
-  const s = new Session(argIndex, opts.fullgraph, !!opts.explain, detach);
+  const dev = chooseDevice(tensors);
+  const s = new Session(dev, argIndex, opts.fullgraph, !!opts.explain, detach);
   setModeRaw("lazy");
   setActiveCapture(s);
   prevHooks = setCaptureHooks(s);
@@ -352,17 +417,35 @@ export function captureCall(
     const broke = e instanceof GraphBreakError;
     detach();
     if (broke) s.undo();
+    else if (dev === "cpu") s.settleCpu([]);
     throw e;
   }
   const broken = s.breaks.length > 0;
-  detach();
   if (broken || opts.explain) {
     // what the call left pending runs as any lazy call's would
+    detach();
+    if (dev === "cpu") s.settleCpu([]);
     const eagerReason = broken ? `graph break: ${s.breaks[0]!.reason}${s.breaks[0]!.where ? ` at ${s.breaks[0]!.where}` : ""}` : "explain";
     return { result, entry: null, eagerReason, breaks: s.breaks, ops: openTraceSize() };
   }
-  const f = s.finish(result);
+  let f: ReturnType<Session["finish"]>;
+  try {
+    f = s.finish(result);
+  } finally {
+    detach();
+  }
+  if (dev === "cpu") s.settleCpu([...argTensors([result]), ...f.bornGrads]);
   return { result, entry: f.entry, eagerReason: f.eagerReason, breaks: [], ops: f.ops };
+}
+
+/**
+ * The device a call is traced on: xla when an argument is there (or none is a
+ * tensor: the state it reads is), cpu when its tensors are cpu ones and the
+ * xla device runs on the in-process CPU runtime, which then runs the graph.
+ */
+function chooseDevice(tensors: readonly Tensor[]): "xla" | "cpu" {
+  if (tensors.length === 0 || tensors.some((t) => t.device.type === "xla")) return "xla";
+  return tensors.some((t) => t.device.type === "cpu") && getRuntime().platform === "cpu-runtime" ? "cpu" : "xla";
 }
 
 /** Why a replay was refused, or null when it may go ahead (nothing has run yet). */
@@ -383,7 +466,7 @@ function refuse(e: Captured, args: readonly Tensor[]): string | null {
     const t = src.kind === "arg" ? args[src.index] : src.kind === "tensor" ? src.t : undefined;
     if (!t) continue;
     const a = e.paramAvals[i]!;
-    if (t.dtype !== a.dtype || !sameShape(t.shape, a.shape) || t.device.type !== "xla")
+    if (t.dtype !== a.dtype || !sameShape(t.shape, a.shape) || t.device.type !== e.dev)
       return `guard failed: a tensor the traced call read is now ${t.dtype.name}[${t.shape.join(", ")}] on ${t.device} (was ${a.dtype.name}[${a.shape.join(", ")}])`;
     if (src.kind === "tensor" && t.requires_grad !== e.paramGrads[i])
       return `guard failed: a tensor the traced call read has requires_grad=${t.requires_grad} now`;
@@ -417,12 +500,15 @@ export function replay(e: Captured, args: readonly Tensor[]): { ok: true; result
       live[i] = upload(h, [], it.dtype);
     } else live[i] = upload(it.draw(), it.shape, it.dtype);
   }
+  const rt = getRuntime();
+  const cpu = e.dev === "cpu" ? getBackend("cpu") : null;
   const input = (src: Source): DeviceBuffer => {
     switch (src.kind) {
       case "arg":
-        return bufferOf(valueOf(args[src.index]!));
-      case "tensor":
-        return bufferOf(valueOf(src.t));
+      case "tensor": {
+        const t = src.kind === "arg" ? args[src.index]! : src.t;
+        return cpu ? rt.toDevice(cpu.toHost(t), t.dtype.name, t.shape) : bufferOf(valueOf(t));
+      }
       case "const":
         return leafBuffer(src.v);
       case "live":
@@ -433,7 +519,6 @@ export function replay(e: Captured, args: readonly Tensor[]): { ok: true; result
   };
   let results: LazyNode | null = null;
   if (e.exe) {
-    const rt = getRuntime();
     const ins = e.params.map(input);
     const t0 = performance.now();
     const outs = rt.execute(e.exe, ins);
@@ -462,6 +547,7 @@ export function replay(e: Captured, args: readonly Tensor[]): { ok: true; result
       }
     }
   };
+  if (cpu) return { ok: true, result: storeCpu(e, args, cpu, results, live) };
   // every new value is found before any is stored (one may be read from a tensor another replaces)
   const written = e.written.map((w) => valueFrom(w.src));
   const grads = e.grads.map((g) => (g.end && g.value ? valueFrom(g.value) : null));
@@ -474,18 +560,56 @@ export function replay(e: Captured, args: readonly Tensor[]): { ok: true; result
     if (g.end && grads[i]) payloadOf(g.end).value = grads[i]!;
   });
   metrics.compiledReplays++;
-  return { ok: true, result: build(e.result, valueFrom) };
+  return { ok: true, result: build(e.result, (src, aval, device) => new Tensor(payload(valueFrom(src)), aval.shape, aval.dtype, device)) };
 }
 
-function build(t: Template, valueFrom: (s: Source) => LazyValue): unknown {
+/** A cpu replay's stores: new values copied into the tensors' storage, .grad and the results as cpu tensors. */
+function storeCpu(e: Captured, args: readonly Tensor[], cpu: DeviceBackend, results: LazyNode | null, live: DeviceBuffer[]): unknown {
+  const rt = getRuntime();
+  const hostOf = (src: Source): HostArray => {
+    switch (src.kind) {
+      case "out":
+        return rt.toHost(results!.results![src.offset]!);
+      case "const":
+        return rt.toHost(leafBuffer(src.v));
+      case "arg":
+        return cpu.toHost(args[src.index]!);
+      case "tensor":
+        return cpu.toHost(src.t);
+      case "live":
+        return rt.toHost(live[src.item]!);
+    }
+  };
+  const written = e.written.map((w) => hostOf(w.src));
+  const grads = e.grads.map((g) => (g.end && g.value ? hostOf(g.value) : null));
+  e.written.forEach((w, i) => {
+    cpu.write(w.t, fromHost(written[i]!, w.t.shape, w.t.dtype, w.t.device));
+    internals(w.t)._vc.v++;
+  });
+  e.grads.forEach((g, i) => {
+    g.leaf.grad = g.end;
+    const h = grads[i];
+    if (g.end && h && !e.written.some((w) => w.t === g.end)) internals(g.end)._payload = cpu.fromHost(h, g.end.shape, g.end.dtype);
+  });
+  metrics.compiledReplays++;
+  return build(e.result, (src, aval, device) => fromHost(hostOf(src), aval.shape, aval.dtype, device));
+}
+
+function build(t: Template, make: (src: Source, aval: AVal, device: Device) => Tensor): unknown {
   switch (t.kind) {
     case "tensor":
-      return new Tensor(payload(valueFrom(t.src)), t.aval.shape, t.aval.dtype, t.device);
+      return make(t.src, t.aval, t.device);
     case "array":
-      return t.items.map((i) => build(i, valueFrom));
+      return t.items.map((i) => build(i, make));
     case "object":
-      return Object.fromEntries(t.entries.map(([k, v]) => [k, build(v, valueFrom)]));
+      return Object.fromEntries(t.entries.map(([k, v]) => [k, build(v, make)]));
     case "value":
       return t.value;
   }
 }
+
+// A cpu tensor made inside a compiled cpu call and not among its results is computed when the cpu device first meets it.
+setPayloadResolver((t) => {
+  const v = payloadOf(t).value;
+  internals(t)._payload = getBackend("cpu").fromHost(getRuntime().toHost(bufferOf(v)), t.shape, t.dtype);
+});

@@ -1,6 +1,6 @@
 // Argument handling shared by every op: trailing keyword objects, sizes, scalars,
 // and the checks on tensor arguments (type, device, index dtype and bounds).
-import { getBackend } from "../device.js";
+import { backendOf } from "../capture_hooks.js";
 import { int32, int64, type DType } from "../dtype_all.js";
 import { TorchError, TorchIndexError, TorchTypeError } from "../errors.js";
 import { Tensor } from "../tensor.js";
@@ -181,7 +181,7 @@ export function checkIndexDtype(op: string, index: unknown, allowInt32: boolean)
  */
 export function indexValues(ix: Tensor): ArrayLike<number | bigint> | null {
   if (ix.numel() === 0) return null;
-  return getBackend(ix.device.type).peekHost?.(ix) ?? null;
+  return backendOf(ix.device).peekHost?.(ix) ?? null;
 }
 export function checkBounds(
   ix: Tensor,

@@ -4,7 +4,7 @@
 // through a view rebase the view's base.
 import { recordCustom, surface } from "../autograd.js";
 import { bind1 } from "../dispatch.js";
-import { getBackend } from "../device.js";
+import { backendOf } from "../capture_hooks.js";
 import { can_cast, int64 } from "../dtype_all.js";
 import { TorchError } from "../errors.js";
 import { is_grad_enabled } from "../grad_mode.js";
@@ -39,7 +39,7 @@ export function assign(op: string, target: Tensor, value: Tensor, opts?: { allow
   checkLeaf(op, target);
   if (target.device !== value.device && !target.device.equals(value.device)) value = value.to(target.device);
   const v = expandTo(convert(value, target.dtype), target.shape);
-  getBackend(target.device.type).write(target, v);
+  backendOf(target.device).write(target, v);
   target._vc.v++;
   rebaseHistory(op, target, v);
   return target;
@@ -92,7 +92,7 @@ let writeDepth = 0;
  * copy_, an in-place op built from another) are part of the outer one.
  */
 export function writing<T>(target: Tensor, body: () => T): T {
-  if (writeDepth === 0) getBackend(target.device.type).willWrite?.(target);
+  if (writeDepth === 0) backendOf(target.device).willWrite?.(target);
   writeDepth++;
   try {
     return body();
@@ -108,7 +108,7 @@ type Fn = { method(...a: unknown[]): unknown }["method"];
  * methods): `n` arguments, the first two in a0/a1, all of them in `rest` when more.
  */
 export function inplaceCall(op: string, target: Tensor, f: Fn, n: number, a0: unknown, a1: unknown, rest: unknown[] | null): Tensor {
-  if (writeDepth === 0) getBackend(target.device.type).willWrite?.(target);
+  if (writeDepth === 0) backendOf(target.device).willWrite?.(target);
   writeDepth++;
   try {
     checkLeaf(op, target);

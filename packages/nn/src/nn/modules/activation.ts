@@ -154,18 +154,25 @@ export class CELU extends Module {
 }
 
 /** Modules whose only option is `inplace` (printed as PyTorch does: "inplace=True" or nothing). */
-function inplaceModule(name: string, f: (input: Tensor, inplace: boolean) => Tensor) {
-  return class extends Module {
-    inplace: boolean;
+abstract class InplaceActivation extends Module {
+  inplace: boolean;
+  constructor(name: string, args: InplaceArgs) {
+    super();
+    this.inplace = parseArgs(name, args, ["inplace"], { inplace: false }).inplace;
+  }
+  override extra_repr(): string {
+    return inplaceRepr(this.inplace);
+  }
+}
+
+/** Such a module applying `f` (its declared type names the base, so the class declarations can be emitted). */
+function inplaceModule(name: string, f: (input: Tensor, inplace: boolean) => Tensor): new (...args: InplaceArgs) => InplaceActivation {
+  return class extends InplaceActivation {
     constructor(...args: InplaceArgs) {
-      super();
-      this.inplace = parseArgs(name, args, ["inplace"], { inplace: false }).inplace;
+      super(name, args);
     }
     override forward(input: Tensor): Tensor {
       return f(input, this.inplace);
-    }
-    override extra_repr(): string {
-      return inplaceRepr(this.inplace);
     }
   };
 }
