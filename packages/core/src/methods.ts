@@ -31,6 +31,13 @@ import * as Sct from "./ops/scatter.js";
 import * as Sort from "./ops/sort.js";
 import * as Cx from "./ops/complex.js";
 import { ones_like } from "./ops/creation.js";
+import * as IM from "./ops/integer_math.js";
+import * as FP from "./ops/float_parts.js";
+import * as SV from "./ops/scatter_views.js";
+import * as ST from "./ops/statistics.js";
+import * as SE from "./ops/selection_extras.js";
+import * as RE from "./ops/reshaping_extras.js";
+import * as AE from "./ops/arith_extras.js";
 
 /** A method's implementation: `this` first, then the call's arguments (each its own types: bivariant, method syntax). */
 type Fn = { method(...a: unknown[]): unknown }["method"];
@@ -230,6 +237,14 @@ export const METHOD_FUNCTIONS: Record<string, Fn> = {
   ...pick(Sct, ["scatter", "scatter_add", "index_add", "index_fill", "index_copy", "masked_scatter", "scatter_reduce"]),
   ...pick(creation, ["type_as", "new_zeros", "new_ones", "new_empty", "new_full", "new_tensor"]),
   ...pick(S, ["tile", "rot90", "narrow_copy", "tensor_split", "hsplit", "vsplit", "dsplit"]),
+  // integer math, float parts, view scatters, statistics and the other extras (ops/<concept>.ts)
+  ...pick(IM, ["gcd", "lcm", "bitwise_left_shift", "bitwise_right_shift"]),
+  ...pick(FP, ["fmax", "fmin", "ldexp", "frexp", "nextafter"]),
+  ...pick(SV, ["select_scatter", "slice_scatter", "diagonal_scatter", "as_strided", "as_strided_scatter"]),
+  ...pick(ST, ["quantile", "nanquantile", "cov", "corrcoef", "histc", "histogram", "bincount", "mode"]),
+  ...pick(SE, ["take", "put", "put_", "index_reduce", "msort", "repeat_interleave"]),
+  ...pick(RE, ["split_with_sizes", "sum_to_size", "unfold", "diagflat", "resize_", "resize_as_"]),
+  ...pick(AE, ["positive", "renorm"]),
   /** float_power_ keeps PyTorch's rule: the result is float64, so self must be float64. */
   float_power_: (self: Tensor, e: unknown) => {
     if (self.dtype !== float64)
@@ -320,6 +335,13 @@ const INPLACE = [
   "masked_scatter",
   "scatter_reduce",
   "index_put",
+  "gcd",
+  "lcm",
+  "bitwise_left_shift",
+  "bitwise_right_shift",
+  "ldexp",
+  "renorm",
+  "index_reduce",
 ];
 
 function pick(mod: Record<string, unknown>, names: string[]): Record<string, Fn> {
@@ -333,6 +355,28 @@ function pick(mod: Record<string, unknown>, names: string[]): Record<string, Fn>
 }
 
 const proto = Tensor.prototype as unknown as Record<string, unknown>;
+// x.H and x.mH (attributes in PyTorch): the conjugate transpose of a matrix / of a batch of matrices
+const conjOf = (t: Tensor): Tensor => {
+  const conj = (t as unknown as { conj?: () => Tensor }).conj;
+  return (t.dtype as { is_complex?: boolean }).is_complex && conj ? conj.call(t) : t;
+};
+Object.defineProperty(proto, "H", {
+  get(this: Tensor) {
+    if (this.ndim !== 0 && this.ndim !== 2)
+      throw new TorchError(
+        `tensor.H is only supported on matrices (2-D tensors). Got ${this.ndim}-D tensor.${this.ndim > 2 ? " For batches of matrices, consider using tensor.mH" : ""}`,
+      );
+    return this.ndim === 0 ? this : conjOf(S.transpose(this, 0, 1));
+  },
+  configurable: true,
+});
+Object.defineProperty(proto, "mH", {
+  get(this: Tensor) {
+    if (this.ndim < 2) throw new TorchError(`tensor.mH is only supported on matrices or batches of matrices. Got ${this.ndim}-D tensor.`);
+    return conjOf(S.transpose(this, -2, -1));
+  },
+  configurable: true,
+});
 // x.real and x.imag are attributes in PyTorch; assigning to them writes that part of x in place
 Object.defineProperty(proto, "real", {
   get(this: Tensor) {

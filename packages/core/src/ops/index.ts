@@ -66,3 +66,12 @@ export {
   is_conj,
   is_complex,
 } from "./complex.js";
+export { gcd, lcm, bitwise_left_shift, bitwise_right_shift } from "./integer_math.js";
+export { fmax, fmin, ldexp, frexp, nextafter } from "./float_parts.js";
+export { select_scatter, slice_scatter, diagonal_scatter, as_strided, as_strided_scatter } from "./scatter_views.js";
+export { trapezoid, trapz, cumulative_trapezoid, gradient } from "./integrate.js";
+export { quantile, nanquantile, cov, corrcoef, histc, histogram, bincount, mode } from "./statistics.js";
+export { logspace, is_tensor, as_tensor, frombuffer } from "./creation_extras.js";
+export { take, put, index_reduce, msort, repeat_interleave, combinations } from "./selection_extras.js";
+export { split_with_sizes, diagflat } from "./reshaping_extras.js";
+export { positive, rsub, renorm } from "./arith_extras.js";
