@@ -477,7 +477,7 @@ function addCt(e: Edge, g: Tensor): void {
  * AccumulateGrad, as PyTorch's: a leaf without a gradient takes the incoming
  * one (a copy when that tensor is also the caller's or another leaf's: add's
  * backward hands one cotangent to both operands, and `a.grad.mul_(5)` must
- * not change b.grad); a leaf with one adds into it in place (`g = p.grad`
+ * not change b.grad; or when it is a view); a leaf with one adds into it in place (`g = p.grad`
  * sees later backward calls), or, with create_graph, out of place.
  */
 function accumulate(v: Tensor, g: Tensor, createGraph: boolean, taken: Set<unknown>): void {
@@ -488,7 +488,10 @@ function accumulate(v: Tensor, g: Tensor, createGraph: boolean, taken: Set<unkno
   if (!createGraph) g = g.detach();
   const cur = v.grad;
   if (cur === null) {
-    if (taken.has(g._payload)) g = g.clone();
+    // a view (a transposed product's gradient) is copied too, as PyTorch's
+    // layout contract does: later in-place adds then write the leaf's own
+    // storage, not a scatter into someone else's
+    if (g._base !== null || taken.has(g._payload)) g = g.clone();
     taken.add(g._payload);
     v.grad = g;
     captureHooks()?.gradEvent(v, "assign", null);
