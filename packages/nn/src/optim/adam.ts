@@ -77,8 +77,12 @@ abstract class AdamBase extends Optimizer {
       const exp_avg = state.exp_avg!,
         exp_avg_sq = state.exp_avg_sq!;
       const stepT = state.step!;
-      hostEffect(() => advanceStep(stepT));
-      const step = () => Number(stepT.item());
+      // the effect keeps the step it counted (a replay runs it again, then the live scalars read it)
+      const counted = { step: 0 };
+      hostEffect(() => {
+        counted.step = advanceStep(stepT);
+      });
+      const step = () => counted.step;
       const L = (read: () => number) => liveScalar(read, p);
       if (decay) {
         if (this.decoupled) p.mul_(L(() => 1 - g.lr * g.weight_decay));
