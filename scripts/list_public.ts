@@ -40,5 +40,6 @@ const out = {
   init: fns(torch.nn.init),
   linalg: fns(core.linalg).filter((k) => !isClass((core.linalg as unknown as Record<string, unknown>)[k])),
   fft: fns(core.fft),
+  special: fns(core.special),
 };
 console.log(JSON.stringify(out));

@@ -2,6 +2,7 @@
 import "./methods.js";
 import "./vjps.js";
 import "./vjps_linalg.js";
+import "./vjps_special.js";
 import "./vjps_fft.js";
 import { signTensorMethods } from "./signature.js";
 import { Tensor as TensorClass } from "./tensor.js";
@@ -53,6 +54,8 @@ export { formatTensor } from "./format.js";
 export { METHOD_FUNCTIONS } from "./methods.js";
 export * as ops from "./ops/index.js";
 export * as linalg from "./ops/linalg_namespace.js";
+export * as special from "./ops/special_namespace.js";
+export { SPECIAL_UNARY, SPECIAL_BINARY } from "./prims_special.js";
 export * as fft from "./ops/fft_namespace.js";
 export * from "./ops/index.js";
 export * as autograd from "./autograd_api.js";

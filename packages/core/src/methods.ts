@@ -29,6 +29,7 @@ import * as SA from "./ops/scale_add.js";
 import * as Scan from "./ops/scan.js";
 import * as Sct from "./ops/scatter.js";
 import * as Sort from "./ops/sort.js";
+import * as Sp from "./ops/special.js";
 import * as Cx from "./ops/complex.js";
 import { ones_like } from "./ops/creation.js";
 import * as IM from "./ops/integer_math.js";
@@ -231,6 +232,9 @@ export const METHOD_FUNCTIONS: Record<string, Fn> = {
     "logit",
     "erfc",
   ]),
+  // torch.special's functions with torch.*/Tensor names (polygamma takes n first as a function, self first as a method)
+  ...pick(Sp, ["lgamma", "digamma", "mvlgamma", "i0", "igamma", "igammac"]),
+  polygamma: (self: Tensor, n: unknown, ...rest: unknown[]) => Sp.polygamma(parseArgs("polygamma", [n, ...rest], ["n"]).n as number, self),
   ...pick(Cmp, ["isclose", "allclose", "equal", "signbit", "isposinf", "isneginf", "isreal"]),
   ...pick(Scan, ["cumsum", "cumprod", "logcumsumexp", "cummax", "cummin", "diff"]),
   ...pick(Sort, ["sort", "argsort", "topk", "kthvalue", "median", "nanmedian", "unique", "unique_consecutive"]),
@@ -342,6 +346,13 @@ const INPLACE = [
   "ldexp",
   "renorm",
   "index_reduce",
+  "lgamma",
+  "digamma",
+  "polygamma",
+  "mvlgamma",
+  "i0",
+  "igamma",
+  "igammac",
 ];
 
 function pick(mod: Record<string, unknown>, names: string[]): Record<string, Fn> {

@@ -260,6 +260,8 @@ declare module "./tensor.js" {
     diff(n?: number, dim?: number, kwargs?: { prepend?: Tensor | null; append?: Tensor | null }): Tensor;
     diff(n?: number, dim?: number, prepend?: Tensor | null, kwargs?: { append?: Tensor | null }): Tensor;
     diff(n?: number, dim?: number, prepend?: Tensor | null, append?: Tensor | null): Tensor;
+    digamma(): Tensor;
+    digamma_(): Tensor;
     dist(kwargs: { other: Tensor; p?: Scalar }): Tensor;
     dist(other: Tensor, kwargs?: { p?: Scalar }): Tensor;
     dist(other: Tensor, p?: Scalar): Tensor;
@@ -398,6 +400,16 @@ declare module "./tensor.js" {
     hypot(other: Tensor): Tensor;
     hypot_(kwargs: { other: Tensor }): Tensor;
     hypot_(other: Tensor): Tensor;
+    i0(): Tensor;
+    i0_(): Tensor;
+    igamma(kwargs: { other: Tensor }): Tensor;
+    igamma(other: Tensor): Tensor;
+    igamma_(kwargs: { other: Tensor }): Tensor;
+    igamma_(other: Tensor): Tensor;
+    igammac(kwargs: { other: Tensor }): Tensor;
+    igammac(other: Tensor): Tensor;
+    igammac_(kwargs: { other: Tensor }): Tensor;
+    igammac_(other: Tensor): Tensor;
     index_add(kwargs: { dim: number; index: Tensor; source: Tensor; alpha?: Scalar }): Tensor;
     index_add(dim: number, kwargs: { index: Tensor; source: Tensor; alpha?: Scalar }): Tensor;
     index_add(dim: number, index: Tensor, kwargs: { source: Tensor; alpha?: Scalar }): Tensor;
@@ -506,6 +518,8 @@ declare module "./tensor.js" {
     less_equal(other: Tensor): Tensor;
     less_equal(kwargs: { other: Scalar }): Tensor;
     less_equal(other: Scalar): Tensor;
+    lgamma(): Tensor;
+    lgamma_(): Tensor;
     log(): Tensor;
     log10(): Tensor;
     log1p(): Tensor;
@@ -623,6 +637,10 @@ declare module "./tensor.js" {
     multinomial(num_samples: number, replacement?: boolean, kwargs?: { generator?: Generator | null }): Tensor;
     mv(kwargs: { vec: Tensor }): Tensor;
     mv(vec: Tensor): Tensor;
+    mvlgamma(kwargs: { p: number }): Tensor;
+    mvlgamma(p: number): Tensor;
+    mvlgamma_(kwargs: { p: number }): Tensor;
+    mvlgamma_(p: number): Tensor;
     nan_to_num(kwargs?: { nan?: number | null; posinf?: number | null; neginf?: number | null }): Tensor;
     nan_to_num(nan?: number | null, kwargs?: { posinf?: number | null; neginf?: number | null }): Tensor;
     nan_to_num(nan?: number | null, posinf?: number | null, kwargs?: { neginf?: number | null }): Tensor;
@@ -715,6 +733,10 @@ declare module "./tensor.js" {
     permute(kwargs: { dims: number | readonly number[] }): Tensor;
     permute(dims: number | readonly number[]): Tensor;
     permute(...dims: number[]): Tensor;
+    polygamma(kwargs: { n: number }): Tensor;
+    polygamma(n: number): Tensor;
+    polygamma_(kwargs: { n: number }): Tensor;
+    polygamma_(n: number): Tensor;
     positive(): Tensor;
     pow(kwargs: { exponent: Tensor }): Tensor;
     pow(exponent: Tensor): Tensor;

@@ -3,6 +3,7 @@
 import { bool, int32, int64, toComplexType, toRealValueType, type DType } from "./dtype.js";
 import { definePrimitive, type AVal, type Primitive } from "./primitive.js";
 import { numelOf } from "./shape.js";
+import { SPECIAL_BINARY, SPECIAL_UNARY } from "./prims_special.js";
 
 const same = (ins: readonly AVal[]): AVal[] => [{ shape: ins[0]!.shape, dtype: ins[0]!.dtype }];
 /** The output shape of an elementwise primitive: its first operand that is not 0-d (see Primitive.scalarOperands). */
@@ -95,6 +96,9 @@ export const PRIM_NAMES = [
   "real",
   "imag",
   "fft",
+  // torch.special's math (prims_special.ts)
+  ...SPECIAL_UNARY,
+  ...SPECIAL_BINARY,
 ] as const;
 export type PrimName = (typeof PRIM_NAMES)[number];
 
@@ -104,6 +108,9 @@ export const P = {} as Record<PrimName, Primitive>;
 const absRule = ([x]: readonly AVal[]): AVal[] => [{ shape: x!.shape, dtype: toRealValueType(x!.dtype) }];
 for (const n of UNARY) P[n] = definePrimitive({ name: n, abstract: n === "abs" ? absRule : same });
 for (const n of BINARY) P[n] = definePrimitive({ name: n, abstract: sameBinary, scalarOperands: true });
+
+for (const n of SPECIAL_UNARY) P[n] = definePrimitive({ name: n, abstract: same });
+for (const n of SPECIAL_BINARY) P[n] = definePrimitive({ name: n, abstract: sameBinary, scalarOperands: true });
 
 export type CompareDirection = "EQ" | "NE" | "LT" | "LE" | "GT" | "GE";
 P.is_finite = definePrimitive({ name: "is_finite", abstract: (i) => [{ shape: i[0]!.shape, dtype: bool }] });

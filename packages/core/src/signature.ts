@@ -30,7 +30,8 @@ export type SignatureGroup =
   | "nn_utils"
   | "init"
   | "linalg"
-  | "fft";
+  | "fft"
+  | "special";
 
 const DATA = data as unknown as {
   table: Record<SignatureGroup, Record<string, Overload[]>>;

@@ -43,6 +43,23 @@ const FLOAT_UNARY: Record<string, T1> = {
   acosh: M("acosh"),
   atanh: M("atanh"),
   is_finite: (a) => `Number.isFinite(${a})`,
+  // torch.special (special_math.ts)
+  lgamma: (a) => `$.lgamma(${a})`,
+  digamma: (a) => `$.digamma(${a})`,
+  bessel_i0: (a) => `$.i0(${a})`,
+  bessel_i0e: (a) => `$.i0e(${a})`,
+  bessel_i1: (a) => `$.i1(${a})`,
+  bessel_i1e: (a) => `$.i1e(${a})`,
+  bessel_k0: (a) => `$.k0(${a})`,
+  bessel_k0e: (a) => `$.k0e(${a})`,
+  bessel_k1: (a) => `$.k1(${a})`,
+  bessel_k1e: (a) => `$.k1e(${a})`,
+  bessel_j0: (a) => `$.j0(${a})`,
+  bessel_j1: (a) => `$.j1(${a})`,
+  bessel_y0: (a) => `$.y0(${a})`,
+  bessel_y1: (a) => `$.y1(${a})`,
+  ndtri: (a) => `$.ndtri(${a})`,
+  erfcx: (a) => `$.erfcx(${a})`,
 };
 const INT_UNARY: Record<string, T1> = {
   neg: (a) => `(-${a})`,
@@ -82,6 +99,11 @@ const FLOAT_BINARY: Record<string, T2> = {
   maximum: (a, b) => `Math.max(${a},${b})`,
   minimum: (a, b) => `Math.min(${a},${b})`,
   atan2: (a, b) => `Math.atan2(${a},${b})`,
+  // torch.special (special_math.ts)
+  polygamma: (a, b) => `$.polygamma(${a},${b})`,
+  zeta: (a, b) => `$.zeta(${a},${b})`,
+  igamma: (a, b) => `$.igamma(${a},${b})`,
+  igammac: (a, b) => `$.igammac(${a},${b})`,
 };
 const INT_BINARY: Record<string, T2> = {
   add: (a, b) => `(${a}+${b})`,

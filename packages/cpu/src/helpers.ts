@@ -1,4 +1,5 @@
 // Scalar helpers referenced as `$.name` from generated loops.
+import * as special from "./special_math.js";
 import { bf16ToF32, f16ToF32, f32ToBf16, f32ToF16, roundBf16, roundF16, TorchError } from "@xlatorch/core";
 
 function erf(x: number): number {
@@ -93,6 +94,7 @@ const zeroDiv = (): never => {
 };
 
 export const $ = {
+  ...special,
   erf,
   erfinv,
   rne,

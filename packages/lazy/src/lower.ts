@@ -72,7 +72,11 @@ const CHLO_UNARY: Record<string, string> = {
   acosh: "chlo.acosh",
   atanh: "chlo.atanh",
   erfinv: "chlo.erf_inv",
+  lgamma: "chlo.lgamma",
+  digamma: "chlo.digamma",
 };
+/** torch.special's binary functions CHLO has (same operand order). */
+const CHLO_BINARY: Record<string, string> = { polygamma: "chlo.polygamma", zeta: "chlo.zeta" };
 const BINARY = ["add", "subtract", "multiply", "divide", "remainder", "power", "maximum", "minimum", "atan2", "and", "or", "xor"];
 /** On i1, arithmetic primitives mean logic (bool + bool is or, as in PyTorch). */
 const BOOL_BINARY: Record<string, string> = { add: "or", multiply: "and", maximum: "or", minimum: "and" };
@@ -88,6 +92,7 @@ const REDUCE: Record<string, "add" | "mul" | "max" | "min" | "and" | "or"> = {
 export const LOWERINGS = {} as Record<PrimName, Lowering>;
 for (const [p, op] of Object.entries(UNARY)) LOWERINGS[p as PrimName] = (b, [x]) => [b.unary(op as never, x!)];
 for (const [p, op] of Object.entries(CHLO_UNARY)) LOWERINGS[p as PrimName] = (b, [x], _a, [o]) => b.emit(op, [x!], [ty(o!)]);
+for (const [p, op] of Object.entries(CHLO_BINARY)) LOWERINGS[p as PrimName] = (b, [x, y], _a, [o]) => b.emit(op, [x!, y!], [ty(o!)]);
 for (const p of BINARY) {
   LOWERINGS[p as PrimName] = (b, [x, y], _a, _o, [ia]) => [
     b.binary((ia!.dtype.name === "bool" ? (BOOL_BINARY[p] ?? p) : p) as never, x!, y!),

@@ -7,6 +7,7 @@ import "./compile_cache/index.js";
 export * from "./signed_functions.js";
 export * as linalg from "./linalg_public.js";
 export * as fft from "./fft_public.js";
+export * as special from "./special_public.js";
 export { xla, compile, _dynamo, compiler } from "@xlatorch/lazy";
 export { nn, optim, utils } from "@xlatorch/nn";
 export { chooseRuntime } from "./runtime_choice.js";

@@ -1,5 +1,5 @@
 // Kernels of every elementwise primitive, built from the expression templates.
-import { BINARY, UNARY, numelOf, type DType } from "@xlatorch/core";
+import { BINARY, SPECIAL_BINARY, SPECIAL_UNARY, UNARY, numelOf, type DType } from "@xlatorch/core";
 import { elementwiseLoop } from "../codegen.js";
 import { binaryExpr, compareExpr, convertExpr, readExpr, selectExpr, storeExpr, unaryExpr } from "../exprs.js";
 import { contiguous } from "../strided.js";
@@ -21,6 +21,8 @@ function ew<A = unknown>(body: (ins: readonly DType[], attrs: A, out: DType) => 
 export const elementwiseKernels: Record<string, Kernel> = {};
 for (const p of UNARY) elementwiseKernels[p] = ew((d) => unaryExpr(p, d[0]!, "x0"));
 for (const p of BINARY) elementwiseKernels[p] = ew((d) => binaryExpr(p, d[0]!, "x0", "x1"));
+for (const p of SPECIAL_UNARY) elementwiseKernels[p] = ew((d) => unaryExpr(p, d[0]!, "x0"));
+for (const p of SPECIAL_BINARY) elementwiseKernels[p] = ew((d) => binaryExpr(p, d[0]!, "x0", "x1"));
 elementwiseKernels.is_finite = ew((d) => unaryExpr("is_finite", d[0]!, "x0"));
 elementwiseKernels.compare = ew<{ direction: Parameters<typeof compareExpr>[0] }>((_d, a) => compareExpr(a.direction, "x0", "x1"));
 elementwiseKernels.select = ew(() => selectExpr("x0", "x1", "x2"));
