@@ -31,6 +31,7 @@ import * as Sct from "./ops/scatter.js";
 import * as Sort from "./ops/sort.js";
 import * as Sp from "./ops/special.js";
 import * as Cx from "./ops/complex.js";
+import * as Stft from "./ops/stft.js";
 import { ones_like } from "./ops/creation.js";
 import * as IM from "./ops/integer_math.js";
 import * as FP from "./ops/float_parts.js";
@@ -45,6 +46,7 @@ type Fn = { method(...a: unknown[]): unknown }["method"];
 /** Methods that are the function of the same name with `this` first. */
 export const METHOD_FUNCTIONS: Record<string, Fn> = {
   ...pick(Cx, ["angle", "conj", "conj_physical", "resolve_conj", "resolve_neg", "is_conj", "is_complex"]),
+  ...pick(Stft, ["stft", "istft"]),
   ...pick(E, [
     "add",
     "sub",

@@ -66,6 +66,7 @@ export {
   is_conj,
   is_complex,
 } from "./complex.js";
+export { stft, istft } from "./stft.js";
 export { gcd, lcm, bitwise_left_shift, bitwise_right_shift } from "./integer_math.js";
 export { fmax, fmin, ldexp, frexp, nextafter } from "./float_parts.js";
 export { select_scatter, slice_scatter, diagonal_scatter, as_strided, as_strided_scatter } from "./scatter_views.js";
