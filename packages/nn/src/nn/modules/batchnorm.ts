@@ -10,7 +10,13 @@ import { factory, type Factory } from "./linear.js";
 
 type BatchNormKw = { eps?: number; momentum?: number | null; affine?: boolean; track_running_stats?: boolean } & Factory;
 
-export class _BatchNorm extends Module {
+/**
+ * PyTorch's _NormBase: the affine weight/bias and, with track_running_stats,
+ * the running_mean/running_var/num_batches_tracked buffers that BatchNorm and
+ * InstanceNorm share; they differ in their defaults for affine and
+ * track_running_stats.
+ */
+export abstract class _NormBase extends Module {
   num_features: number;
   eps: number;
   momentum: number | null;
@@ -22,16 +28,12 @@ export class _BatchNorm extends Module {
   declare running_var: Tensor | null;
   declare num_batches_tracked: Tensor | null;
 
-  constructor(
-    num_features: number,
-    ...args: Args<[eps: number, momentum: number | null, affine: boolean, track_running_stats: boolean], BatchNormKw>
-  ) {
+  constructor(num_features: number, args: NormArgs, defaults: { affine: boolean; track_running_stats: boolean }) {
     super();
     const o = parseArgs(new.target.name, args, ["eps", "momentum", "affine", "track_running_stats", "device", "dtype"], {
       eps: 1e-5,
       momentum: 0.1,
-      affine: true,
-      track_running_stats: true,
+      ...defaults,
     });
     const fk = factory(o);
     this.num_features = num_features;
@@ -68,6 +70,17 @@ export class _BatchNorm extends Module {
       init.ones_(this.weight!);
       init.zeros_(this.bias!);
     }
+  }
+}
+
+type NormArgs = Args<[eps: number, momentum: number | null, affine: boolean, track_running_stats: boolean], BatchNormKw>;
+
+export class _BatchNorm extends _NormBase {
+  constructor(
+    num_features: number,
+    ...args: Args<[eps: number, momentum: number | null, affine: boolean, track_running_stats: boolean], BatchNormKw>
+  ) {
+    super(num_features, args, { affine: true, track_running_stats: true });
   }
 
   _check_input_dim(_input: Tensor): void {}
