@@ -2,7 +2,7 @@
 // (no flatc in the build). A CRC-32 of the whole file catches corruption and
 // truncation, and the reader bounds-checks every offset it follows besides.
 import * as flatbuffers from "flatbuffers";
-import { fileCrc } from "../file_crc.js";
+import { fileCrc } from "./crc32.js";
 import { CheckedReader } from "../checked_reader.js";
 import { TorchError } from "@xlatorch/core";
 

@@ -1,10 +1,10 @@
 // torch.save / torch.load in xlatorch's own checkpoint format (a FlatBuffer,
 // checkpoint.fbs), not PyTorch's zip-of-pickles .pt format: docs/SERIALIZATION.md.
-import * as fs from "node:fs";
 import * as flatbuffers from "flatbuffers";
 import { TorchError, TorchTypeError, parseArgs, type DeviceLike } from "@xlatorch/core";
 import { decodeObject, type MapLocation } from "./decode.js";
 import { encodeObject } from "./encode.js";
+import { readFileBytes, writeFileBytes } from "./files.js";
 import { readCheckpoint, writeCheckpoint } from "./format.js";
 
 export { FILE_IDENTIFIER, FORMAT_VERSION } from "./format.js";
@@ -39,7 +39,7 @@ export function save(obj: unknown, f: SaveTarget): void {
     );
   }
   const bytes = writeCheckpoint(encodeObject(obj));
-  if (isPath) fs.writeFileSync(f, bytes);
+  if (isPath) writeFileBytes(f, bytes);
   else f.write(bytes);
 }
 
@@ -60,7 +60,7 @@ export function load(f: LoadSource, ...args: unknown[]): unknown {
   }
   let bytes: Uint8Array, describe: string;
   if (typeof f === "string" || f instanceof URL) {
-    bytes = fs.readFileSync(f);
+    bytes = readFileBytes(f);
     describe = typeof f === "string" ? `'${f}'` : `'${f.href}'`;
   } else if (f instanceof Uint8Array || f instanceof ArrayBuffer) {
     bytes = f instanceof ArrayBuffer ? new Uint8Array(f) : f;
