@@ -21,6 +21,10 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^xlatorch$/, replacement: src("xlatorch") },
+      {
+        find: /^xlatorch\/safetensors$/,
+        replacement: fileURLToPath(new URL("./packages/xlatorch/src/safetensors/index.ts", import.meta.url)),
+      },
       { find: /^@xlatorch\/(.*)$/, replacement: fileURLToPath(new URL("./packages/$1/src/index.ts", import.meta.url)) },
     ],
   },
