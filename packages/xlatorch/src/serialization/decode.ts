@@ -25,9 +25,16 @@ import { Kind, type CheckpointRec, type TensorRec } from "./format.js";
 /** Where each saved device goes: one device for all, or a table by saved device ("xla:0" or "xla"). */
 export type MapLocation = DeviceLike | Record<string, DeviceLike> | null | undefined;
 
-export function decodeObject(ck: CheckpointRec, mapLocation: MapLocation, describe: string): unknown {
+export interface DecodeOptions {
+  /** The storages' bytes belong to the loader (a file it read): tensors may view them instead of copying. */
+  own?: boolean;
+  /** The format, in messages. */
+  format?: string;
+}
+
+export function decodeObject(ck: CheckpointRec, mapLocation: MapLocation, describe: string, opts: DecodeOptions = {}): unknown {
   const corrupt = (what: string): never => {
-    throw new TorchError(`torch.load: ${describe}: the xlatorch checkpoint is corrupted: ${what}`);
+    throw new TorchError(`torch.load: ${describe}: the ${opts.format ?? "xlatorch checkpoint"} is corrupted: ${what}`);
   };
   const target = deviceMap(mapLocation);
   const { values, storages } = ck;
@@ -74,13 +81,16 @@ export function decodeObject(ck: CheckpointRec, mapLocation: MapLocation, descri
   // Tensors, storage by storage.
   const objects: unknown[] = new Array(values.length);
   for (const [s, recs] of byStorage) {
-    const dtype = dtypeOf(storages[s]!.dtype);
-    // A copy, so the tensors own aligned memory independent of the file's buffer (Buffer.slice would not copy).
-    const host = hostArray(dtype, new Uint8Array(storages[s]!.data));
+    const dtype = dtypeOf(storages[s]!.dtype),
+      data = storages[s]!.data;
+    // The file's bytes when the loader owns them and they are aligned (no second copy of the
+    // weights); otherwise a copy, so tensors own aligned memory independent of the caller's buffer.
+    const view = opts.own && (data.byteOffset % dtype.itemsize === 0 || data.length === 0);
+    const host = hostArray(dtype, view ? data : new Uint8Array(data));
     makeTensors(
       host,
       dtype,
-      host.length,
+      data.length / dtype.itemsize,
       recs.map(([, t]) => t),
       target(recs[0]![1].device),
     ).forEach((t, n) => {
@@ -143,7 +153,7 @@ export function decodeObject(ck: CheckpointRec, mapLocation: MapLocation, descri
 }
 
 /** The device for each saved device string; checks map_location now, whatever the file holds. */
-function deviceMap(m: MapLocation): (saved: string) => Device {
+export function deviceMap(m: MapLocation): (saved: string) => Device {
   if (m === null || m === undefined) return (saved) => toDevice(saved);
   if (typeof m === "string" || m instanceof Device) {
     const d = toDevice(m);
@@ -178,29 +188,32 @@ function checkExtent(t: TensorRec, len: number, corrupt: (what: string) => never
 
 function hostArray(dtype: DType, bytes: Uint8Array): HostArray {
   const b = bytes.buffer as ArrayBuffer,
+    at = bytes.byteOffset,
     n = bytes.length / dtype.itemsize;
   switch (dtype.name) {
     case "float32":
-      return new Float32Array(b, 0, n);
+      return new Float32Array(b, at, n);
     case "float64":
-      return new Float64Array(b, 0, n);
+      return new Float64Array(b, at, n);
     case "float16":
     case "bfloat16":
-      return new Uint16Array(b, 0, n);
+      return new Uint16Array(b, at, n);
     case "int8":
-      return new Int8Array(b, 0, n);
+      return new Int8Array(b, at, n);
     case "uint8":
     case "bool":
       return bytes;
     case "int16":
-      return new Int16Array(b, 0, n);
+      return new Int16Array(b, at, n);
     case "int32":
-      return new Int32Array(b, 0, n);
+      return new Int32Array(b, at, n);
     case "int64":
-      return new BigInt64Array(b, 0, n);
+      return new BigInt64Array(b, at, n);
+    // Complex: re, im interleaved (ARCHITECTURE.md's host layout), two floats per element.
     case "complex64":
+      return new Float32Array(b, at, 2 * n);
     case "complex128":
-      throw new Error(`load: complex storages are not supported yet (${dtype.name})`);
+      return new Float64Array(b, at, 2 * n);
   }
 }
 

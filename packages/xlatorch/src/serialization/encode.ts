@@ -148,7 +148,8 @@ function planStorages(tensors: [Tensor, ValueRec][]): StorageRec[] {
 function hostValues(t: Tensor): HostArray {
   if (t.device.type === "cpu") {
     const p = internals(t)._payload as Strided;
-    if (isContiguous(t.shape, p.strides)) return p.data.subarray(p.offset, p.offset + t.numel()) as HostArray;
+    const per = t.dtype.is_complex ? 2 : 1; // complex: two floats per element
+    if (isContiguous(t.shape, p.strides)) return p.data.subarray(per * p.offset, per * (p.offset + t.numel())) as HostArray;
   }
   return internals(t)._host();
 }
@@ -178,7 +179,8 @@ function saveSharedSpan(
   }
   if (hi - lo > total) return false;
   const t0 = views[0]![0]![0];
-  const data = (internals(t0)._payload as Strided).data.subarray(lo, hi) as HostArray;
+  const per = t0.dtype.is_complex ? 2 : 1; // complex: two floats per element
+  const data = (internals(t0)._payload as Strided).data.subarray(per * lo, per * hi) as HostArray;
   storages.push({ dtype: storageDtype(t0), data: bytesOf(data) });
   for (const g of views) {
     const p = internals(g[0]![0])._payload as Strided;
@@ -187,9 +189,5 @@ function saveSharedSpan(
   return true;
 }
 
-/** The storage's dtype code name; complex tensors are not serialised yet. */
-function storageDtype(t: Tensor): Exclude<Tensor["dtype"]["name"], "complex64" | "complex128"> {
-  const n = t.dtype.name;
-  if (n === "complex64" || n === "complex128") throw new Error(`save: complex tensors are not supported yet (${n})`);
-  return n;
-}
+/** The storage's dtype name (format.ts's writer refuses complex, which the XLTC format lacks). */
+const storageDtype = (t: Tensor): Tensor["dtype"]["name"] => t.dtype.name;

@@ -32,7 +32,8 @@ export type Kind = (typeof Kind)[keyof typeof Kind];
 const KIND_COUNT = 12;
 
 export interface StorageRec {
-  dtype: DTypeCodeName;
+  /** Complex only in PyTorch's format: the XLTC format has no complex dtype codes. */
+  dtype: DTypeCodeName | "complex64" | "complex128";
   data: Uint8Array;
 }
 export interface TensorRec {
@@ -73,6 +74,9 @@ const CRC_SLOT = 4;
 const MAX_BYTES = 0x7fff_fff0; // flatbuffers' 32-bit offsets
 
 export function writeCheckpoint(ck: CheckpointRec): Uint8Array {
+  for (const s of ck.storages)
+    if (!(DTYPE_CODES as readonly string[]).includes(s.dtype))
+      throw new TorchError(`torch.save: the xlatorch (XLTC) format cannot hold ${s.dtype} tensors; PyTorch's format (the default) can`);
   // The size up front (the builder only doubles up to 1 GiB), generously for the metadata.
   let size = 1024;
   for (const s of ck.storages) size += s.data.length + 32;
@@ -99,7 +103,7 @@ export function writeCheckpoint(ck: CheckpointRec): Uint8Array {
     b.prep(16, s.data.length); // the data starts 16-byte aligned in the file
     const data = b.createByteVector(s.data);
     b.startObject(2);
-    b.addFieldInt8(0, DTYPE_CODES.indexOf(s.dtype), 0);
+    b.addFieldInt8(0, DTYPE_CODES.indexOf(s.dtype as DTypeCodeName), 0);
     b.addFieldOffset(1, data, 0);
     return b.endObject();
   });
