@@ -4,6 +4,7 @@ import { bool, int32, int64, toComplexType, toRealValueType, type DType } from "
 import { definePrimitive, type AVal, type Primitive } from "./primitive.js";
 import { numelOf } from "./shape.js";
 import { SPECIAL_BINARY, SPECIAL_UNARY } from "./prims_special.js";
+import { WINDOW_PRIMS, defineWindowPrims } from "./prims_window.js";
 
 const same = (ins: readonly AVal[]): AVal[] => [{ shape: ins[0]!.shape, dtype: ins[0]!.dtype }];
 /** The output shape of an elementwise primitive: its first operand that is not 0-d (see Primitive.scalarOperands). */
@@ -99,6 +100,8 @@ export const PRIM_NAMES = [
   // torch.special's math (prims_special.ts)
   ...SPECIAL_UNARY,
   ...SPECIAL_BINARY,
+  // convolution, reduce_window, select_and_scatter (prims_window.ts)
+  ...WINDOW_PRIMS,
 ] as const;
 export type PrimName = (typeof PRIM_NAMES)[number];
 
@@ -313,6 +316,8 @@ P.fft = definePrimitive<{ fft_type: FftType; fft_length: number[] }>({
     return [{ shape, dtype: x!.dtype }];
   },
 });
+
+defineWindowPrims(P);
 
 export const numelOfAval = (a: AVal): number => numelOf(a.shape);
 

@@ -1,5 +1,14 @@
 // MLIR spelling of attributes, shared by the printer's generic and pretty forms.
-import { type Attr, type DenseElement, type GatherDims, type ScatterDims, type TensorType, numElements, typeToString } from "./ir.js";
+import {
+  type Attr,
+  type ConvDims,
+  type DenseElement,
+  type GatherDims,
+  type ScatterDims,
+  type TensorType,
+  numElements,
+  typeToString,
+} from "./ir.js";
 import { formatElement } from "./numbers.js";
 
 /** `dense<...>` without the trailing type: a splat when all elements print alike, `dense<>` when empty. */
@@ -54,6 +63,29 @@ export function printScatterDims(d: ScatterDims): string {
   ]);
 }
 
+/**
+ * Convolution dimension numbers in MLIR's compact form, `#stablehlo.conv<[b, f, 0, 1]x[o, i, 0, 1]->[b, f, 0, 1]>`:
+ * per operand dim, its role (b/f, i/o) or its spatial index.
+ */
+export function printConvDims(d: ConvDims): string {
+  const side = (rank: number, a: [string, number], b: [string, number], spatial: readonly number[]) => {
+    const roles = Array<string>(rank).fill("?");
+    roles[a[1]] = a[0];
+    roles[b[1]] = b[0];
+    spatial.forEach((dim, i) => {
+      roles[dim] = String(i);
+    });
+    return `[${roles.join(", ")}]`;
+  };
+  const r = d.inputSpatialDimensions.length + 2;
+  return `#stablehlo.conv<${side(r, ["b", d.inputBatchDimension], ["f", d.inputFeatureDimension], d.inputSpatialDimensions)}x${side(
+    r,
+    ["i", d.kernelInputFeatureDimension],
+    ["o", d.kernelOutputFeatureDimension],
+    d.kernelSpatialDimensions,
+  )}->${side(r, ["b", d.outputBatchDimension], ["f", d.outputFeatureDimension], d.outputSpatialDimensions)}>`;
+}
+
 /** MLIR string literal: quotes and backslashes escaped, other non-printables as \XX. */
 export function printString(s: string): string {
   let out = '"';
@@ -93,6 +125,8 @@ export function printAttr(a: Attr): string {
       return printGatherDims(a);
     case "scatter":
       return printScatterDims(a);
+    case "conv":
+      return printConvDims(a);
     case "type":
       return typeToString(a.type);
     case "array":

@@ -3,6 +3,7 @@
 // returns the result; names follow the spec op names in camelCase.
 import {
   type Attr,
+  type ConvDims,
   type ComparisonDirection,
   type ComparisonType,
   type DenseElement,
@@ -336,6 +337,32 @@ export class BaseBuilder {
       attrs.precision_config = { kind: "array", values: [p, p] };
     }
     return this.emit1("stablehlo.dot_general", [lhs, rhs], S.dotGeneral(lhs.type, rhs.type, d, opts.element), attrs);
+  }
+
+  /**
+   * convolution with every attribute explicit (strides, [low, high] padding, lhs/rhs dilations, group
+   * counts); `precision` is applied to both operands.
+   */
+  convolution(lhs: Value, rhs: Value, dims: ConvDims, o: S.ConvOpts, opts: { precision?: Precision } = {}): Value {
+    const t = S.convolution(lhs.type, rhs.type, dims, o);
+    const attrs: Record<string, Attr> = {
+      window_strides: ints(o.windowStrides),
+      padding: {
+        kind: "dense",
+        type: tensorType([o.padding.length, 2], "i64"),
+        values: o.padding.flatMap(([l, h]) => [BigInt(l), BigInt(h)]),
+      },
+      lhs_dilation: ints(o.lhsDilation),
+      rhs_dilation: ints(o.rhsDilation),
+      dimension_numbers: { kind: "conv", ...dims },
+      feature_group_count: i64(o.featureGroupCount),
+      batch_group_count: i64(o.batchGroupCount),
+    };
+    if (opts.precision) {
+      const p: Attr = { kind: "enum", enum: "precision", value: opts.precision };
+      attrs.precision_config = { kind: "array", values: [p, p] };
+    }
+    return this.emit1("stablehlo.convolution", [lhs, rhs], t, attrs);
   }
 }
 

@@ -13,3 +13,4 @@ export type { PrintOptions } from "./printer.js";
 export { printAttr, printString } from "./attrs.js";
 export { parseModule } from "./parser.js";
 export { ParseError } from "./cursor.js";
+export type { ConvOpts } from "./shapes.js";

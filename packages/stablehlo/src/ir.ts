@@ -65,6 +65,22 @@ export interface ScatterDims {
   indexVectorDim: number;
 }
 
+/**
+ * Convolution dimension numbers (`#stablehlo.conv<[b, f, 0, 1]x[o, i, 0, 1]->[b, f, 0, 1]>`):
+ * which dimension of each operand and of the result is the batch, the feature, and each spatial dim.
+ */
+export interface ConvDims {
+  inputBatchDimension: number;
+  inputFeatureDimension: number;
+  inputSpatialDimensions: number[];
+  kernelInputFeatureDimension: number;
+  kernelOutputFeatureDimension: number;
+  kernelSpatialDimensions: number[];
+  outputBatchDimension: number;
+  outputFeatureDimension: number;
+  outputSpatialDimensions: number[];
+}
+
 export type Attr =
   | { kind: "int"; value: number | bigint; type: "i64" | "i32" }
   | { kind: "bool"; value: boolean }
@@ -78,6 +94,7 @@ export type Attr =
   | ({ kind: "dot" } & DotDims)
   | ({ kind: "gather" } & GatherDims)
   | ({ kind: "scatter" } & ScatterDims)
+  | ({ kind: "conv" } & ConvDims)
   | { kind: "type"; type: TensorType }
   | { kind: "array"; values: Attr[] };
 

@@ -2,6 +2,7 @@
 // Kept apart from the builder so each rule reads like the spec and can be tested
 // alone. Every function throws an Error naming the op on inconsistent input.
 import {
+  type ConvDims,
   type DotDims,
   type ElementType,
   type GatherDims,
@@ -400,4 +401,66 @@ export function checkRegionReturns(op: string, got: readonly TensorType[], want:
   got.forEach((t, i) => {
     if (t.shape.length !== 0 || t.element !== want[i]) fail(op, `body result ${i} must be tensor<${want[i]}>, got ${ts(t)}`);
   });
+}
+
+export interface ConvOpts {
+  windowStrides: number[];
+  /** [low, high] per spatial dimension (may be negative). */
+  padding: [number, number][];
+  lhsDilation: number[];
+  rhsDilation: number[];
+  featureGroupCount: number;
+  batchGroupCount: number;
+}
+
+/** The spec's convolution constraints and result shape (C1-C27, without quantization). */
+export function convolution(lhs: TensorType, rhs: TensorType, d: ConvDims, o: ConvOpts): TensorType {
+  const op = "convolution";
+  const r = lhs.shape.length;
+  const n = r - 2;
+  if (r < 2 || rhs.shape.length !== r) fail(op, `lhs ${ts(lhs)} and rhs ${ts(rhs)} must have one rank of at least 2`);
+  if (lhs.element !== rhs.element) fail(op, `lhs ${ts(lhs)} and rhs ${ts(rhs)} must have one element type`);
+  for (const [what, sp] of [
+    ["input", d.inputSpatialDimensions],
+    ["kernel", d.kernelSpatialDimensions],
+    ["output", d.outputSpatialDimensions],
+  ] as const)
+    if (sp.length !== n) fail(op, `${what}_spatial_dimensions ${fmt(sp)} must have ${n} entries`);
+  checkDims(op, "input dimensions", [d.inputBatchDimension, d.inputFeatureDimension, ...d.inputSpatialDimensions], r);
+  checkDims(op, "kernel dimensions", [d.kernelInputFeatureDimension, d.kernelOutputFeatureDimension, ...d.kernelSpatialDimensions], r);
+  checkDims(op, "output dimensions", [d.outputBatchDimension, d.outputFeatureDimension, ...d.outputSpatialDimensions], r);
+  for (const [what, xs] of [
+    ["window_strides", o.windowStrides],
+    ["lhs_dilation", o.lhsDilation],
+    ["rhs_dilation", o.rhsDilation],
+  ] as const) {
+    checkNonNegInts(op, what, xs, n);
+    if (xs.some((v) => v < 1)) fail(op, `${what} ${fmt(xs)} must be positive`);
+  }
+  if (o.padding.length !== n) fail(op, `padding must have ${n} [low, high] pairs`);
+  const G = o.featureGroupCount,
+    B = o.batchGroupCount;
+  if (!Number.isInteger(G) || G < 1 || !Number.isInteger(B) || B < 1) fail(op, `group counts must be positive (feature ${G}, batch ${B})`);
+  if (G > 1 && B > 1) fail(op, `feature_group_count ${G} and batch_group_count ${B} cannot both exceed 1`);
+  const N = lhs.shape[d.inputBatchDimension]!,
+    C = lhs.shape[d.inputFeatureDimension]!;
+  const I = rhs.shape[d.kernelInputFeatureDimension]!,
+    O = rhs.shape[d.kernelOutputFeatureDimension]!;
+  if (N % B !== 0) fail(op, `input batch size ${N} must be divisible by batch_group_count ${B}`);
+  if (C % G !== 0) fail(op, `input feature size ${C} must be divisible by feature_group_count ${G}`);
+  if (C / G !== I) fail(op, `input feature size ${C} / feature_group_count ${G} must equal the kernel input feature size ${I}`);
+  if (O % B !== 0) fail(op, `kernel output feature size ${O} must be divisible by batch_group_count ${B}`);
+  if (O % G !== 0) fail(op, `kernel output feature size ${O} must be divisible by feature_group_count ${G}`);
+  const shape = Array<number>(r).fill(0);
+  shape[d.outputBatchDimension] = N / B;
+  shape[d.outputFeatureDimension] = O;
+  d.outputSpatialDimensions.forEach((od, i) => {
+    const x = lhs.shape[d.inputSpatialDimensions[i]!]!,
+      k = rhs.shape[d.kernelSpatialDimensions[i]!]!;
+    const dilatedX = x === 0 ? 0 : (x - 1) * o.lhsDilation[i]! + 1;
+    const padded = dilatedX + o.padding[i]![0] + o.padding[i]![1];
+    const dilatedK = k === 0 ? 0 : (k - 1) * o.rhsDilation[i]! + 1;
+    shape[od] = padded === 0 || dilatedK > padded ? 0 : Math.floor((padded - dilatedK) / o.windowStrides[i]!) + 1;
+  });
+  return tensorType(shape, lhs.element);
 }

@@ -1,5 +1,6 @@
 import { checkPrimitiveTable, type PrimName } from "@xlatorch/core";
 import { complexAware, complexPrimKernels } from "./complex.js";
+import { convKernels } from "./conv.js";
 import { dotKernels } from "./dot.js";
 import { elementwiseKernels } from "./elementwise.js";
 import { fftKernels } from "./fft.js";
@@ -8,6 +9,7 @@ import { layoutKernels } from "./layout.js";
 import { decompKernels } from "./linalg_decomp.js";
 import { factorKernels } from "./linalg_factor.js";
 import { reduceKernels } from "./reduce.js";
+import { windowKernels } from "./window.js";
 import type { Kernel } from "./types.js";
 
 /** One CPU kernel per primitive, by primitive name (checked complete when this module loads); complex operands per complex.ts. */
@@ -21,6 +23,8 @@ export const KERNELS: Record<PrimName, Kernel> = complexAware({
   ...decompKernels,
   ...complexPrimKernels,
   ...fftKernels,
+  ...convKernels,
+  ...windowKernels,
 }) as Record<PrimName, Kernel>;
 checkPrimitiveTable("CPU kernels", KERNELS);
 export type { Kernel };

@@ -3,6 +3,7 @@
 // inverse of the lowering table in packages/lazy, for the op forms it emits.
 import { dtypeOf as coreDtype, int64, type DType } from "@xlatorch/core";
 import { dtypeOf, isComplex, type Attr, type ElementType, type Op, type Region } from "@xlatorch/stablehlo";
+import { convolutionCall, reduceWindowCall, selectAndScatterCall } from "./translate_window.js";
 
 export const dtypeOfElement = (e: ElementType): DType => coreDtype(dtypeOf(e));
 
@@ -137,15 +138,21 @@ export function translate(op: Op): Call {
       const dim = w.findIndex((n) => n !== 1);
       const shape = op.operands[0]!.type.shape;
       const pad = a.padding && a.padding.kind === "dense" ? a.padding.values.map(Number) : [];
-      if (dim < 0 && !a.padding) return { kernel: "copy", attrs: {}, operands: 1 }; // size-1 windows: identity
+      // size-1 windows, no strides, padding or dilation: identity
+      if (dim < 0 && !a.padding && !a.window_strides && !a.base_dilations) return { kernel: "copy", attrs: {}, operands: 1 };
       const cumulative =
         w.every((n, i) => (i === dim ? n === shape[i] : n === 1)) &&
         !a.window_strides &&
         (pad[2 * dim] ?? 0) === Math.max(shape[dim]! - 1, 0);
-      if (!cumulative && shape.length)
-        throw new Error("cpu runtime: only cumulative reduce_window (full-length window, low padding n-1) is supported");
+      // other windows (pooling): the reduce_window kernel, init operand included (translate_window.ts)
+      if (!cumulative && shape.length) return reduceWindowCall(op, bodyKind(op.regions?.[0], "reduce_window"));
       return { kernel: "cumulative", attrs: { op: bodyKind(op.regions?.[0], "reduce_window"), dim: Math.max(dim, 0) }, operands: 1 };
     }
+    // the window primitives' ops (translate_window.ts)
+    case "stablehlo.convolution":
+      return convolutionCall(op);
+    case "stablehlo.select_and_scatter":
+      return selectAndScatterCall(op);
     case "stablehlo.gather": {
       const d = a.dimension_numbers as Extract<Attr, { kind: "gather" }>;
       const r = op.operands[0]!.type.shape.length;

@@ -1,13 +1,27 @@
-// conv1d/2d/3d, conv_transpose1d/2d/3d, unfold, fold: compositions of core ops.
+// conv1d/2d/3d, conv_transpose1d/2d/3d, unfold, fold.
 //
-// A convolution is an im2col followed by one matrix product. The input is
-// padded (F.pad), and for every kernel offset the strided window
-// xp[..., o*dil : o*dil + (out-1)*stride + 1 : stride] is sliced out; stacking
-// the slices gives the columns, and weight.reshape(O, C*K) @ columns gives the
-// output. Shapes are static, so the loops below run over kernel offsets at
-// trace time, never over data: the same code runs eagerly on cpu, traces on the
-// lazy xla device, and differentiates through slice/stack/matmul.
-import { TorchError, TorchTypeError, Tensor, cat, slice, stack, surface, zeros, type DType } from "@xlatorch/core";
+// A convolution is one `convolution` primitive (core's prims_window.ts): one
+// stablehlo.convolution on the xla device, an im2col into the BLAS product in
+// the cpu kernel; its VJP is two convolutions (the input gradient the
+// lhs-dilated "transposed" one). A transposed convolution is that lhs-dilated
+// form. unfold/fold stay compositions: for every kernel offset the strided
+// window xp[..., o*dil : o*dil + (out-1)*stride + 1 : stride] is sliced out
+// (static shapes: the loops run over kernel offsets at trace time, never over
+// data), and the slices are stacked (unfold) or padded into place and added (fold).
+import {
+  P,
+  TorchError,
+  TorchTypeError,
+  Tensor,
+  bind1,
+  cat,
+  slice,
+  stack,
+  surface,
+  zeros,
+  type ConvAttrs,
+  type DType,
+} from "@xlatorch/core";
 import { parseArgs, type Args } from "../args.js";
 import { pad } from "./padding.js";
 
@@ -111,9 +125,11 @@ function checkDtypes(input: Tensor, weight: Tensor, bias: Tensor | null): void {
 }
 
 /**
- * The convolution proper on a batched input [N, C, *spatial] with explicit
- * low/high padding per spatial dim. Columns are laid out [C, K, N, *out] so the
- * grouped product is one batched matmul with no copies but the stack.
+ * The convolution proper on a batched input [N, C, *spatial]: one `convolution`
+ * primitive (stablehlo.convolution on the xla device) with explicit low/high
+ * padding per spatial dim (negative crops) and lhs dilation (a transposed
+ * convolution's stride), NCHW/OIHW dimension numbers unless `rhsSpec` says
+ * which weight dims are the output and input features. The bias is one add.
  */
 function convCore(
   x: Tensor,
@@ -124,32 +140,24 @@ function convCore(
   hi: number[],
   dilation: number[],
   groups: number,
+  lhsDilation?: number[],
+  rhsSpec?: number[],
 ): Tensor {
   const nd = stride.length;
-  const [N, C] = x.shape as [number, number];
-  const O = weight.shape[0]!,
-    k = weight.shape.slice(2);
-  const xp = padSpatial(x, lo, hi);
-  const out = xp.shape.slice(2).map((L, d) => Math.floor((L - dilation[d]! * (k[d]! - 1) - 1) / stride[d]!) + 1);
-  const K = prod(k),
-    L = prod(out),
-    G = groups,
-    Cg = C / G,
-    Og = O / G;
-  if (N === 0) {
-    // An empty batch: an empty result, still connected to weight (and bias) so their gradients are zeros.
-    let e = zeros([0, O, ...out], { dtype: x.dtype, device: x.device })
-      .add(weight.sum().mul(0))
-      .add(x.sum().mul(0));
-    if (bias) e = e.add(bias.reshape([O, ...Array<number>(nd).fill(1)]));
-    return e;
-  }
-  // [C, N, *sp] view; each window is [C, N, *out]; stacked [C, K, N, *out].
-  const cols = stack(windows(xp.transpose(0, 1), k, dilation, stride, out), 1).reshape(G, Cg * K, N * L);
-  const w = weight.reshape(G, Og, Cg * K);
-  let y = w.matmul(cols).reshape([O, N, ...out]);
-  if (bias) y = y.add(bias.reshape([O, ...Array<number>(nd + 1).fill(1)]));
-  return y.transpose(0, 1).contiguous();
+  const spec = [...Array(nd + 2).keys()];
+  const attrs: ConvAttrs = {
+    window_strides: stride,
+    padding: lo.map((l, d): [number, number] => [l, hi[d]!]),
+    lhs_dilation: lhsDilation ?? Array<number>(nd).fill(1),
+    rhs_dilation: dilation,
+    feature_group_count: groups,
+    batch_group_count: 1,
+    lhs_spec: spec,
+    rhs_spec: rhsSpec ?? spec,
+    out_spec: spec,
+  };
+  const y = bind1(P.convolution, [x, weight], attrs);
+  return bias ? y.add(bias.reshape([bias.shape[0]!, ...Array<number>(nd).fill(1)])) : y;
 }
 
 type ConvKw = { bias?: Tensor | null; stride?: IntOrTuple; padding?: ConvPadding; dilation?: IntOrTuple; groups?: number };
@@ -328,32 +336,22 @@ function convTransposeNd(nd: number, input: Tensor, weight: Tensor, args: ConvTA
   }
   checkDtypes(x, weight, bias);
   const y = surface("convolution", () => {
-    // Zero-insert by stride, pad by dil*(k-1)-p (+ output_padding after), then a
-    // stride-1 convolution with the spatially flipped, in/out-swapped weight.
-    const z = dilateSpatial(x, stride);
+    // The lhs-dilated form: the input dilated by stride, padded by dil*(k-1)-p (+ output_padding
+    // after; negative crops), then a stride-1 convolution with the spatially flipped kernel whose
+    // in/out features swap (weight dim 1 is the output feature: a dimension number, no copy, for one group).
     const lo = k.map((kk, d) => dilation[d]! * (kk - 1) - padding[d]!);
     const hi = lo.map((v, d) => v + outPad[d]!);
+    const spatial = k.map((_, d) => d + 2);
+    const ones = Array<number>(nd).fill(1);
+    if (groups === 1) return convCore(x, weight.flip(spatial), bias, ones, lo, hi, dilation, 1, stride, [1, 0, ...spatial]);
     const Cg = Cin / groups,
       Og = O / groups;
     const w = weight
       .reshape([groups, Cg, Og, ...k])
       .transpose(1, 2)
       .reshape([O, Cg, ...k])
-      .flip(k.map((_, d) => d + 2));
-    return convCore(
-      padSpatial(
-        z,
-        lo.map((v) => Math.min(v, 0)),
-        hi.map((v) => Math.min(v, 0)),
-      ),
-      w,
-      bias,
-      Array<number>(nd).fill(1),
-      lo.map((v) => Math.max(v, 0)),
-      hi.map((v) => Math.max(v, 0)),
-      dilation,
-      groups,
-    );
+      .flip(spatial);
+    return convCore(x, w, bias, ones, lo, hi, dilation, groups, stride);
   });
   return unbatched ? y.squeeze(0) : y;
 }

@@ -1,11 +1,15 @@
-// max/avg pooling (1d, 2d, 3d), adaptive avg/max pooling, lp-free: compositions
-// of core ops. Windows are the strided slices of conv.ts; a max pool stacks
-// them and reduces, an average pool adds them and divides by a per-cell
-// divisor computed from the (static) shapes.
+// max/avg pooling (1d, 2d, 3d), adaptive avg/max pooling. A max pool is one
+// reduce_window max (its gradient one select_and_scatter), an average pool one
+// reduce_window sum divided by a per-cell divisor computed from the (static)
+// shapes. Max pooling with indices (and the gradient of a dilated one) stacks
+// the strided window slices of conv.ts and takes the first maximum; adaptive
+// pools are compositions over their (unequal) bins.
 import {
+  P,
   TorchError,
   TorchTypeError,
   Tensor,
+  bind1,
   arange,
   cat,
   int64,
@@ -15,6 +19,8 @@ import {
   tensor,
   where,
   zeros,
+  type WindowAttrs,
+  type WindowReduceOp,
 } from "@xlatorch/core";
 import { parseArgs, type Args } from "../args.js";
 import { padSpatial, windows, type IntOrTuple } from "./conv.js";
@@ -93,10 +99,14 @@ function poolGeom(
   dilation: unknown,
   ceil: boolean,
 ): PoolGeom {
-  const k = tuple(op, "kernel_size", kernel, nd, "must either be");
+  // ATen words these per kernel: avg_pool3d "must be", max pooling's padding "must be either be"
+  const avg3 = op === "avg_pool3d";
+  const k = tuple(op, "kernel_size", kernel, nd, avg3 ? "must be" : "must either be");
   const s =
-    stride === null || (Array.isArray(stride) && stride.length === 0) ? k : tuple(op, "stride", stride, nd, "must either be omitted,");
-  const p = tuple(op, "padding", padding, nd, "must either be");
+    stride === null || (Array.isArray(stride) && stride.length === 0)
+      ? k
+      : tuple(op, "stride", stride, nd, avg3 ? "must be omitted," : "must either be omitted,");
+  const p = tuple(op, "padding", padding, nd, avg3 ? "must be" : op.startsWith("max") ? "must be either be" : "must either be");
   const d = tuple(op, "dilation", dilation, nd, "must be either");
   const axes = nd === 1 ? ["W"] : nd === 2 ? ["H", "W"] : ["T", "H", "W"];
   const named = (pre: string, v: number[]) => v.map((val, i) => `${pre}${axes[i]}: ${val}`).join(" ");
@@ -127,6 +137,23 @@ const rightPad = (x: Tensor, g: PoolGeom) => {
   const nd = g.k.length;
   return x.shape.slice(x.ndim - nd).map((L, i) => Math.max(g.p[i]!, (g.out[i]! - 1) * g.s[i]! + g.d[i]! * (g.k[i]! - 1) + 1 - L - g.p[i]!));
 };
+
+/**
+ * One reduce_window over the spatial dims of [N, C, *spatial]: padding p before and up to the
+ * last (ceil_mode) window after, filled with the reduction's identity (-inf for max, 0 for sum).
+ */
+function poolWindow(x: Tensor, g: PoolGeom, op: "max" | "sum"): Tensor {
+  const hi = rightPad(x, g);
+  const attrs: WindowAttrs & { op: WindowReduceOp } = {
+    op,
+    window_dimensions: [1, 1, ...g.k],
+    window_strides: [1, 1, ...g.s],
+    base_dilations: x.shape.map(() => 1),
+    window_dilations: [1, 1, ...g.d],
+    padding: [[0, 0], [0, 0], ...g.p.map((p, i): [number, number] => [p, hi[i]!])],
+  };
+  return bind1(P.reduce_window, [x], attrs);
+}
 
 /** The rank check; an empty non-batch dim is refused later, in poolGeom, where ATen does. */
 function checkPoolInput(op: string, input: Tensor, nd: number, msg: string): [Tensor, boolean] {
@@ -217,6 +244,11 @@ function maxPoolNd(nd: number, input: Tensor, kernel_size: IntOrTuple, args: Max
   const g = poolGeom(op, input, x, nd, kernel_size, o.stride, o.padding, o.dilation, o.ceil_mode);
   if (!x.dtype.is_floating_point) throw new TorchError(`"${op}" not implemented for '${x.dtype.scalarName}'`);
   const spatial = x.shape.slice(2);
+  // One reduce_window (its gradient one select_and_scatter); indices, and the gradient of a
+  // dilated window (select_and_scatter has no dilation), take the windows-and-argmax path below.
+  const undilated = g.d.every((v) => v === 1);
+  if (!o.return_indices && (undilated || !(is_grad_enabled() && x.requires_grad)))
+    return pooled(gradName(nd, "MaxPool{n}DWithIndicesBackward0"), unbatched, () => poolWindow(x, g, "max"));
   const out = pooled(gradName(nd, "MaxPool{n}DWithIndicesBackward0"), unbatched, () => {
     const xp = padSpatial(x, g.p, rightPad(x, g), -Infinity);
     const wins = windows(xp, g.k, g.d, g.s, g.out);
@@ -351,9 +383,8 @@ function avgPoolNd(nd: number, input: Tensor, kernel_size: IntOrTuple, args: rea
   const divide = (a: Tensor, b: Tensor | number) => (x.dtype.is_floating_point ? a.div(b) : a.div(b, { rounding_mode: "trunc" }));
   const spatial = x.shape.slice(2);
   return pooled(gradName(nd, "AvgPool{n}DBackward0"), unbatched, () => {
-    const xp = padSpatial(x, g.p, rightPad(x, g), 0);
-    // Summed in the window's row-major order, as ATen's loop adds them.
-    const sum = windows(xp, g.k, g.d, g.s, g.out).reduce((a, b) => a.add(b));
+    // Summed in the window's row-major order, as ATen's loop adds them: one reduce_window.
+    const sum = poolWindow(x, g, "sum");
     if (o.divisor_override !== null) return divide(sum, o.divisor_override);
     const counts = spatial.map((L, i) => avgCounts(L, g.k[i]!, g.p[i]!, g.s[i]!, g.out[i]!)[o.count_include_pad ? 0 : 1]);
     if (counts.every((c, i) => c.every((v) => v === g.k[i])))
