@@ -1,17 +1,24 @@
 // torch.save / torch.load: every dtype bit-exact, shapes and strides, devices
 // and map_location, state dicts of a model and an optimizer, object and
 // storage aliasing, and the errors for foreign, corrupted and unsupported input.
+// torch.save writes PyTorch's format (tests/checkpoints_pytorch.test.ts checks
+// it against PyTorch); the earlier XLTC format, which torch.load still reads,
+// is written here with saveXltc.
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import * as torch from "xlatorch";
 import * as core from "@xlatorch/core";
+import { saveXltc } from "../packages/xlatorch/src/serialization/index.js";
 
 const dir = mkdtempSync(join(tmpdir(), "xlatorch-ser-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let n = 0;
-const tmp = () => join(dir, `ckpt${n++}.xlt`);
+const tmp = () => join(dir, `ckpt${n++}.pt`);
+
+/** Through the earlier XLTC format, which keeps what Python has no type for (undefined, Maps with any keys). */
+const xltcRoundTrip = <T>(obj: T): T => torch.load(saveXltc(obj));
 
 /** save to bytes through a writable, then load from them. */
 function roundTrip<T>(obj: T, map_location?: torch.DeviceLike): T {
@@ -289,7 +296,7 @@ describe("values other than tensors", () => {
       nested: [[[]]],
       ["__proto__"]: 5,
     } as Record<string, unknown>;
-    const y = roundTrip(obj) as any;
+    const y = xltcRoundTrip(obj) as any;
     expect(y.nums).toEqual([NaN, -0, Infinity, -Infinity, 0.1, -1e308, 5e-324]);
     expect(Object.is(y.nums[1], -0)).toBe(true);
     expect(y.big).toEqual([2n ** 100n, -(2n ** 70n), 0n]);
@@ -309,12 +316,39 @@ describe("values other than tensors", () => {
     expect(y.nested).toEqual([[[]]]);
     expect(roundTrip(42)).toBe(42);
     expect(roundTrip(null)).toBeNull();
+
+    // PyTorch's format holds Python values: undefined is None, a bigint is an int (small
+    // ones load as numbers), a Map is a dict (a plain object when its keys are strings or ints).
+    const p = roundTrip(obj) as any;
+    expect(p.nums).toEqual([NaN, -0, Infinity, -Infinity, 0.1, -1e308, 5e-324]);
+    expect(Object.is(p.nums[1], -0)).toBe(true);
+    expect(p.big).toEqual([2n ** 100n, -(2n ** 70n), 0]);
+    expect([p.str, p.flags, p.none, p.undef]).toEqual([["", "héllo ✓ 🤖"], [true, false], null, null]);
+    expect(p.dtype).toBe(torch.bfloat16);
+    expect(p.device.toString()).toBe("xla:1");
+    expect([...p.m.entries()]).toEqual([
+      ["k", 1],
+      [2, "two"],
+      [torch.float16, null],
+    ]);
+    expect(
+      roundTrip(
+        new Map<unknown, unknown>([
+          ["a", 1],
+          [2, 3],
+        ]),
+      ),
+    ).toEqual({ a: 1, 2: 3 });
+    expect(Object.getOwnPropertyDescriptor(p, "__proto__")?.value).toBe(5);
+    expect([p.empty, p.nested]).toEqual([{}, [[[]]]]);
   });
 
   it("Maps keyed by tensors (an optimizer's state) keep the key identity", () => {
     const p = torch.ones(2);
-    const y = roundTrip({ params: [p], state: new Map([[p, { step: 3 }]]) });
+    const y = xltcRoundTrip({ params: [p], state: new Map([[p, { step: 3 }]]) });
     expect(y.state.get(y.params[0])).toEqual({ step: 3 });
+    // a Python dict cannot have tensor keys
+    expect(() => toBytes(new Map([[p, 1]]))).toThrow(/Map key .* is a tensor/);
   });
 });
 
@@ -328,7 +362,10 @@ describe("files and errors", () => {
     expect(torch.load(buf).w.tolist()).toEqual([1, 1, 1]);
     const ab = buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.length);
     expect(torch.load(ab).w.tolist()).toEqual([1, 1, 1]);
-    expect(String.fromCharCode(...buf.subarray(4, 8))).toBe("XLTC");
+    expect([...buf.subarray(0, 4)]).toEqual([0x50, 0x4b, 0x03, 0x04]); // "PK\x03\x04": PyTorch's zip format
+    const xltc = tmp();
+    writeFileSync(xltc, saveXltc({ w: torch.ones(3) }));
+    expect(torch.load(xltc).w.tolist()).toEqual([1, 1, 1]);
   });
 
   it("unsupported values name where they are", () => {
@@ -351,16 +388,18 @@ describe("files and errors", () => {
     writeFileSync(pickle, Buffer.from([0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20]));
     writeFileSync(empty, "");
     expect(() => torch.load(text)).toThrow(
-      `torch.load: '${text}': expected an xlatorch checkpoint (written by torch.save, file identifier "XLTC" at bytes 4-7), but the file starts with bytes 68 65 6c 6c 6f 2c 20 6e`,
+      `torch.load: '${text}': expected a checkpoint written by torch.save: PyTorch's zip format (starting "PK\\x03\\x04"), its legacy format (a pickle of its magic number) or xlatorch's earlier format (identifier "XLTC" at bytes 4-7), but the file starts with bytes 68 65 6c 6c 6f 2c 20 6e`,
     );
-    expect(() => torch.load(zip)).toThrow(/zip archive, as PyTorch's torch.save writes; xlatorch cannot read PyTorch's pickle-based/);
-    expect(() => torch.load(pickle)).toThrow(/Python pickle/);
+    expect(() => torch.load(zip)).toThrow(
+      `torch.load: '${zip}': the zip archive is corrupted or truncated: no end-of-central-directory record`,
+    );
+    expect(() => torch.load(pickle)).toThrow(/a Python pickle without PyTorch's magic number/);
     expect(() => torch.load(empty)).toThrow(/the file is empty/);
-    expect(() => torch.load(new Uint8Array(3))).toThrow(/the given 3-byte buffer: expected an xlatorch checkpoint/);
+    expect(() => torch.load(new Uint8Array(3))).toThrow(/the given 3-byte buffer: expected a checkpoint written by torch.save/);
   });
 
   it("another format version is refused", () => {
-    const bytes = toBytes(torch.ones(2)).slice();
+    const bytes = saveXltc(torch.ones(2)).slice();
     const dv = new DataView(bytes.buffer);
     const root = dv.getUint32(0, true),
       vt = root - dv.getInt32(root, true);
@@ -372,8 +411,37 @@ describe("files and errors", () => {
     );
   });
 
-  it("truncation and corruption are detected", () => {
-    const bytes = toBytes({ w: torch.arange(100, { dtype: torch.float32 }), note: "x" });
+  it("PyTorch's format: every truncation and bit flip fails with a torch.load error or loads the same value", () => {
+    const obj = {
+      w: torch.arange(6, { dtype: torch.float32 }),
+      t: torch.tensor([1, 2], { dtype: torch.int64 }),
+      note: "x",
+      n: [1.5, null],
+    };
+    const bytes = toBytes(obj);
+    for (let cut = 0; cut < bytes.length; cut++) expect(() => torch.load(bytes.subarray(0, cut))).toThrow(/^torch\.load: the given/);
+    let refused = 0;
+    for (let i = 0; i < bytes.length; i++) {
+      for (const bit of [0x01, 0x80]) {
+        const c = bytes.slice();
+        c[i]! ^= bit;
+        let y: typeof obj;
+        try {
+          y = torch.load(c);
+        } catch (e) {
+          expect((e as Error).message).toMatch(/^torch\.load: the given \d+-byte buffer: /);
+          refused++;
+          continue;
+        }
+        // a flip in a field the reader does not use (a date, the padding, the local header's copies of the sizes)
+        expect([y.w.tolist(), y.t.tolist(), y.note, y.n]).toEqual([obj.w.tolist(), obj.t.tolist(), obj.note, obj.n]);
+      }
+    }
+    expect(refused).toBeGreaterThan(bytes.length); // most flips are caught
+  });
+
+  it("truncation and corruption of the XLTC format are detected", () => {
+    const bytes = saveXltc({ w: torch.arange(100, { dtype: torch.float32 }), note: "x" });
     const path = tmp();
     writeFileSync(path, bytes.subarray(0, bytes.length - 50));
     expect(() => torch.load(path)).toThrow(
@@ -390,7 +458,9 @@ describe("files and errors", () => {
       for (const bit of [0x01, 0x80]) {
         const c = bytes.slice();
         c[i]! ^= bit;
-        expect(() => torch.load(c)).toThrow(/^torch\.load: the given \d+-byte buffer: (the xlatorch checkpoint|expected an xlatorch)/);
+        expect(() => torch.load(c)).toThrow(
+          /^torch\.load: the given \d+-byte buffer: (the xlatorch checkpoint|expected a checkpoint|the zip archive)/,
+        );
       }
     }
   });

@@ -9,6 +9,7 @@ import { decodeObject, type MapLocation } from "./decode.js";
 import { encodeObject } from "./encode.js";
 import { readFileBytes, writeFileBytes } from "./files.js";
 import { FILE_IDENTIFIER, readCheckpoint, writeCheckpoint } from "./format.js";
+import { isLegacy, loadLegacyFormat } from "./legacy_format.js";
 import { isZip, loadTorchFormat, saveTorchFormat } from "./torch_format.js";
 
 export { FILE_IDENTIFIER, FORMAT_VERSION } from "./format.js";
@@ -84,6 +85,7 @@ export function load(f: LoadSource, ...args: unknown[]): unknown {
     );
   }
   if (isZip(bytes)) return loadTorchFormat(bytes, describe, o.map_location, own);
+  if (isLegacy(bytes)) return loadLegacyFormat(bytes, describe, o.map_location, own);
   if (bytes.length >= 8 && String.fromCharCode(...bytes.subarray(4, 8)) === FILE_IDENTIFIER)
     return decodeObject(readCheckpoint(bytes, describe), o.map_location, describe, { own });
   throw new TorchError(`torch.load: ${describe}: ${unknownFormat(bytes)}`);
@@ -91,10 +93,10 @@ export function load(f: LoadSource, ...args: unknown[]): unknown {
 
 /** Why `bytes` is no checkpoint torch.load reads. */
 function unknownFormat(bytes: Uint8Array): string {
-  const expected = `expected a checkpoint written by torch.save: PyTorch's zip format (starting "PK\\x03\\x04") or xlatorch's earlier format (identifier "${FILE_IDENTIFIER}" at bytes 4-7)`;
+  const expected = `expected a checkpoint written by torch.save: PyTorch's zip format (starting "PK\\x03\\x04"), its legacy format (a pickle of its magic number) or xlatorch's earlier format (identifier "${FILE_IDENTIFIER}" at bytes 4-7)`;
   if (bytes.length === 0) return `${expected}, but the file is empty`;
   if (bytes[0] === 0x80 && bytes[1]! >= 2 && bytes[1]! <= 5)
-    return `${expected}, but this is a bare Python pickle, as PyTorch before 1.6 wrote (or torch.save with _use_new_zipfile_serialization=False); xlatorch does not read that legacy format: re-save it with a current PyTorch's torch.save`;
+    return `${expected}, but this is a Python pickle without PyTorch's magic number (pickle.dump's output, or PyTorch's older tar format), which xlatorch does not read`;
   const head = Array.from(bytes.subarray(0, 8), (x) => x.toString(16).padStart(2, "0")).join(" ");
   return `${expected}, but the file starts with bytes ${head}`;
 }

@@ -32,6 +32,8 @@ export interface PyDict {
   t: "dict";
   ordered: boolean;
   entries: [PyValue, PyValue][];
+  /** Entry index by scalar key (see scalarKey), so SETITEM(S) is linear, not quadratic. */
+  index?: Map<string, number>;
 }
 export interface PyGlobal {
   t: "global";
@@ -45,25 +47,8 @@ export interface PyDevice {
   t: "device";
   name: string;
 }
-export interface PyBytes {
-  t: "bytes";
-  data: Uint8Array;
-}
 /** Python ints are numbers when safe, bigints beyond 2^53; floats are numbers. */
-export type PyValue =
-  | null
-  | boolean
-  | number
-  | bigint
-  | string
-  | PyStorage
-  | PyTensor
-  | PyList
-  | PyDict
-  | PyGlobal
-  | PyDtype
-  | PyDevice
-  | PyBytes;
+export type PyValue = null | boolean | number | bigint | string | PyStorage | PyTensor | PyList | PyDict | PyGlobal | PyDtype | PyDevice;
 
 /** Storage type names (torch.<Name>) to xlatorch dtypes. */
 export const STORAGE_DTYPES: Record<string, string> = {
@@ -196,6 +181,7 @@ const OP = {
   LONG1: 0x8a,
   LONG4: 0x8b,
   SHORT_BINUNICODE: 0x8c,
+  STACK_GLOBAL: 0x93,
   MEMOIZE: 0x94,
   FRAME: 0x95,
 } as const;
@@ -218,13 +204,19 @@ export function pyType(v: PyValue): string {
  * Unpickles `data`. `fail` throws (naming the source); `storage` resolves a
  * persistent id to a storage record (checking it exists).
  */
-export function unpickle(data: Uint8Array, fail: (msg: string) => never, storage: (pid: PyValue[]) => PyStorage): PyValue {
+export function unpickle(
+  data: Uint8Array,
+  fail: (msg: string) => never,
+  storage: (pid: PyValue[]) => PyStorage,
+  /** Where the pickle starts, whether bytes may follow its STOP (the legacy format's several pickles), its name in messages. */
+  { at = 0, more = false, label = "data.pkl" }: { at?: number; more?: boolean; label?: string } = {},
+): { value: PyValue; end: number } {
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-  let pos = 0;
+  let pos = at;
   let stack: PyValue[] = [];
   const marks: PyValue[][] = [];
   const memo = new Map<number, PyValue>();
-  const bad = (msg: string): never => fail(`the pickle (data.pkl) is invalid: ${msg}`);
+  const bad = (msg: string): never => fail(`the pickle (${label}) is invalid: ${msg}`);
   const need = (n: number, what: string) => {
     if (pos + n > data.length) bad(`it ends inside ${what} at byte ${pos} (${data.length} bytes; the file is truncated)`);
   };
@@ -273,10 +265,18 @@ export function unpickle(data: Uint8Array, fail: (msg: string) => never, storage
   };
   const setitem = (d: PyValue, k: PyValue, v: PyValue, op: string) => {
     if (typeof d !== "object" || d === null || d.t !== "dict") bad(`${op} on a ${pyType(d)}, not a dict`);
-    const e = (d as PyDict).entries;
-    const i = e.findIndex(([key]) => sameKey(key, k));
-    if (i >= 0) e[i]![1] = v;
-    else e.push([k, v]);
+    const dict = d as PyDict;
+    const sk = scalarKey(k);
+    const i = sk === undefined ? undefined : dict.index?.get(sk);
+    if (i !== undefined) {
+      dict.entries[i]![1] = v; // Python keeps the first key and the last value
+      return;
+    }
+    if (sk !== undefined) {
+      dict.index ??= new Map();
+      dict.index.set(sk, dict.entries.length);
+    }
+    dict.entries.push([k, v]);
   };
   const long = (b: Uint8Array): number | bigint => {
     let v = 0n;
@@ -301,13 +301,22 @@ export function unpickle(data: Uint8Array, fail: (msg: string) => never, storage
       case OP.STOP: {
         const v = pop("STOP");
         if (stack.length || marks.length) bad(`STOP leaves ${stack.length + marks.length} items behind`);
-        if (pos !== data.length) bad(`${data.length - pos} bytes follow the STOP opcode`);
-        return v;
+        if (!more && pos !== data.length) bad(`${data.length - pos} bytes follow the STOP opcode`);
+        return { value: v, end: pos };
       }
-      case OP.GLOBAL: {
-        const module = line(),
+      case OP.GLOBAL:
+      case OP.STACK_GLOBAL: {
+        let module: PyValue, name: PyValue;
+        if (op === OP.GLOBAL) {
+          module = line();
           name = line();
-        const g = allowedGlobal(module, name);
+        } else {
+          name = pop("STACK_GLOBAL");
+          module = pop("STACK_GLOBAL");
+          if (typeof module !== "string" || typeof name !== "string")
+            bad(`STACK_GLOBAL of ${pyType(module)} and ${pyType(name)}, not two strings`);
+        }
+        const g = allowedGlobal(module as string, name as string);
         if (typeof g === "string") {
           if (g) fail(`the pickle uses '${module}.${name}' (${g}), which xlatorch cannot load`);
           fail(`unsupported global '${module}.${name}' in the pickle; only PyTorch's weights_only globals are accepted`);
@@ -466,16 +475,21 @@ export function unpickle(data: Uint8Array, fail: (msg: string) => never, storage
   }
 }
 
+/** None, or an empty dict or tuple: backward hooks and Python attributes that are absent. */
 const isEmpty = (v: PyValue) =>
-  v === null || (typeof v === "object" && ((v.t === "dict" && v.entries.length === 0) || (v.t === "tuple" && v.items.every(isEmpty))));
+  v === null || (typeof v === "object" && ((v.t === "dict" && v.entries.length === 0) || (v.t === "tuple" && v.items.length === 0)));
 
-/** Python's dict key equality for the keys a checkpoint holds. */
-function sameKey(a: PyValue, b: PyValue): boolean {
-  if (typeof a !== "object" || a === null || typeof b !== "object" || b === null)
-    return a === b || (typeof a === "bigint" && typeof b === "bigint" && a === b);
-  if (a.t === "tuple" && b.t === "tuple") return a.items.length === b.items.length && a.items.every((x, i) => sameKey(x, b.items[i]!));
-  if (a.t === "dtype" && b.t === "dtype") return a.name === b.name;
-  return a === b;
+/**
+ * Equal strings for the scalar keys Python finds equal (1, 1.0, True; a bigint and its
+ * number). Other keys (tuples, dtypes) are not deduplicated: checkpoints do not repeat them.
+ */
+function scalarKey(k: PyValue): string | undefined {
+  if (typeof k === "string") return `s${k}`;
+  if (typeof k === "boolean") return `n${+k}`;
+  if (typeof k === "bigint") return `n${Number.isSafeInteger(Number(k)) ? Number(k) : k}`;
+  if (typeof k === "number") return `n${k}`;
+  if (k === null) return "None";
+  return undefined;
 }
 
 const int = (v: PyValue): v is number => typeof v === "number" && Number.isSafeInteger(v);

@@ -9,7 +9,7 @@
 // (format.ts's CheckpointRec): encode.ts plans storages (shared payloads and
 // views saved once) and decode.ts checks extents and builds tensors, so the two
 // formats share one object model and one set of checks.
-import { TorchError, TorchTypeError, device as toDevice, dtypeOf } from "@xlatorch/core";
+import { type Device, TorchError, TorchTypeError, device as toDevice, dtypeOf } from "@xlatorch/core";
 import { decodeObject, deviceMap, type MapLocation } from "./decode.js";
 import { encodeObject } from "./encode.js";
 import { Kind, type CheckpointRec, type StorageRec, type TensorRec, type ValueRec } from "./format.js";
@@ -209,19 +209,41 @@ export function loadTorchFormat(bytes: Uint8Array, describe: string, mapLocation
     );
 
   // Persistent ids to storage records; each key's record must exist and hold exactly its elements.
+  const storage = storageIds(fail, 5, (rec) => {
+    const name = `${prefix}data/${rec.key}`;
+    const entry = zip.entries.get(name) ?? fail(`the pickle refers to storage '${rec.key}', but the archive has no record '${name}'`);
+    const nbytes = rec.numel * dtypeOf(rec.dtype).itemsize;
+    if (entry.size !== nbytes)
+      fail(`the record '${name}' holds ${entry.size} bytes, but the pickle declares ${rec.numel} ${rec.dtype} elements (${nbytes} bytes)`);
+  });
+  const root = unpickle(pkl, fail, storage).value;
+  // Each storage is read (and CRC-checked) when a tensor first needs it, before any tensor is made.
+  return objectsFromPickle(root, (s) => zip.read(`${prefix}data/${s.key}`)!, target, fail, describe, own);
+}
+
+/**
+ * Checks persistent ids ('storage', storage type, key, location, numel[, view metadata])
+ * (`length` items; the legacy format's sixth, view metadata, must be None) and gives one
+ * PyStorage per key; `check` vets a key's first use (its record exists, its size).
+ */
+export function storageIds(fail: (msg: string) => never, length: 5 | 6, check: (rec: PyStorage) => void): (pid: PyValue[]) => PyStorage {
   const storageRecs = new Map<string, PyStorage>();
-  const storage = (pid: PyValue[]): PyStorage => {
+  return (pid) => {
     const [, type, key, location, numel] = pid;
     const typeName = typeof type === "object" && type !== null && type.t === "global" ? type.name.replace(/^torch\./, "") : undefined;
     if (
-      pid.length !== 5 ||
+      pid.length !== length ||
       !typeName ||
       !Object.hasOwn(STORAGE_DTYPES, typeName) ||
       typeof key !== "string" ||
       typeof location !== "string" ||
       !(typeof numel === "number" && Number.isSafeInteger(numel) && numel >= 0)
     )
-      fail(`the pickle's persistent id (${pid.map(pyType).join(", ")}) is not ('storage', storage type, key, location, numel)`);
+      fail(
+        `the pickle's persistent id (${pid.map(pyType).join(", ")}) is not ('storage', storage type, key, location, numel${length === 6 ? ", view metadata" : ""})`,
+      );
+    if (length === 6 && pid[5] !== null)
+      fail(`storage '${key}' is saved as a view of another storage (the format before PyTorch 0.4), which xlatorch cannot load`);
     const dtype = STORAGE_DTYPES[typeName!]!;
     const seen = storageRecs.get(key as string);
     if (seen) {
@@ -229,18 +251,25 @@ export function loadTorchFormat(bytes: Uint8Array, describe: string, mapLocation
         fail(`storage '${key}' is named twice with different types or sizes (${seen.dtype}[${seen.numel}] and ${dtype}[${numel}])`);
       return seen;
     }
-    const name = `${prefix}data/${key}`;
-    const entry = zip.entries.get(name) ?? fail(`the pickle refers to storage '${key}', but the archive has no record '${name}'`);
-    const nbytes = (numel as number) * dtypeOf(dtype).itemsize;
-    if (entry.size !== nbytes)
-      fail(`the record '${name}' holds ${entry.size} bytes, but the pickle declares ${numel} ${dtype} elements (${nbytes} bytes)`);
     const rec: PyStorage = { t: "storage", key: key as string, dtype, location: location as string, numel: numel as number };
+    check(rec);
     storageRecs.set(key as string, rec);
     return rec;
   };
-  const root = unpickle(pkl, fail, storage);
+}
 
-  // The Python values to checkpoint records (decode.ts builds the objects).
+/**
+ * The unpickled values to checkpoint records, every tensor checked against its storage
+ * (`read` gives a storage's bytes, the right size), then to objects (decode.ts).
+ */
+export function objectsFromPickle(
+  root: PyValue,
+  read: (s: PyStorage) => Uint8Array,
+  target: (saved: string) => Device,
+  fail: (msg: string) => never,
+  describe: string,
+  own: boolean,
+): unknown {
   const values: ValueRec[] = [];
   const storages: StorageRec[] = [];
   const storageIndex = new Map<PyStorage, number>();
@@ -311,8 +340,7 @@ export function loadTorchFormat(bytes: Uint8Array, describe: string, mapLocation
     if (index === undefined) {
       index = storages.length;
       storageIndex.set(s, index);
-      // Read (and CRC-check) now, before any tensor is made.
-      storages.push({ dtype: s.dtype as StorageRec["dtype"], data: zip.read(`${prefix}data/${s.key}`)! });
+      storages.push({ dtype: s.dtype as StorageRec["dtype"], data: read(s) });
     }
     if (t.stride.length !== t.shape.length)
       fail(
