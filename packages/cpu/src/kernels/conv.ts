@@ -86,6 +86,8 @@ type Fill = (
   sC: number,
   sN: number,
   B: number,
+  nb0: number,
+  Nt: number,
 ) => void;
 type Scatter = (
   out: Elements,
@@ -101,6 +103,7 @@ type Scatter = (
   r0: number,
   r1: number,
   r2: number,
+  nb0: number,
 ) => void;
 const FILL = `
   for (let t = 0; t < T; t++) {
@@ -110,7 +113,7 @@ const FILL = `
       for (let kidx = 0; kidx < K; kidx++) {
         const row = (t * CK + c * K + kidx) * NL, tOff = kidx * L;
         for (let nb = 0; nb < Nb; nb++) {
-          const base = cBase + (bg * Nb + nb) * sN, dst = row + nb * L;
+          const base = cBase + (bg * Nt + nb0 + nb) * sN, dst = row + nb * L;
           for (let p = 0; p < L; p++) {
             const e = tab[tOff + p];
             if (e >= 0) cols[dst + p] = src[base + e];
@@ -124,18 +127,20 @@ const SCATTER = `
     for (let oc = 0; oc < Og; oc++) {
       const fBase = (t * Og + oc) * oF, rBase = offset + t * r0 + oc * r1;
       for (let nb = 0; nb < Nb; nb++) {
-        const ob = fBase + nb * oN, rb = rBase + nb * L * r2;
+        const ob = fBase + (nb0 + nb) * oN, rb = rBase + nb * L * r2;
         for (let p = 0; p < L; p++) out[ob + outOff[p]] = rd[rb + p * r2];
       }
     }`;
+/** Elements of the column buffer per block of batch elements (32 MiB of float32). */
+const COLUMN_BLOCK = 1 << 23;
 const compiled = new Map<string, { fill: Fill; scatter: Scatter }>();
 function loops(arr: Elements): { fill: Fill; scatter: Scatter } {
   const kind = arr.constructor.name;
   let c = compiled.get(kind);
   if (!c) {
     c = {
-      fill: new Function("cols", "src", "tab", "T", "I", "K", "L", "Nb", "CK", "NL", "offset", "sC", "sN", "B", FILL) as Fill,
-      scatter: new Function("out", "rd", "outOff", "T", "Og", "Nb", "L", "oF", "oN", "offset", "r0", "r1", "r2", SCATTER) as Scatter,
+      fill: new Function("cols", "src", "tab", "T", "I", "K", "L", "Nb", "CK", "NL", "offset", "sC", "sN", "B", "nb0", "Nt", FILL) as Fill,
+      scatter: new Function("out", "rd", "outOff", "T", "Og", "Nb", "L", "oF", "oN", "offset", "r0", "r1", "r2", "nb0", SCATTER) as Scatter,
     };
     compiled.set(kind, c);
   }
@@ -162,25 +167,11 @@ export const convKernels: Record<string, Kernel> = {
       outSp = sp(a.out_spec, os);
     const K = prod(kSp),
       L = prod(outSp),
-      CK = I * K,
-      NL = Nb * L;
+      CK = I * K;
     const out = dtype.alloc(prod(os));
     const outStrides = contiguousStrides(os);
     if (prod(os) === 0 || CK === 0) return [contiguous(out, os)];
 
-    // columns [T, I*K, Nb*L]: zeros (the fresh array) where the window reads padding
-    const src = l!.data as Elements;
-    const cols = dtype.alloc(T * CK * NL) as Elements;
-    const tab = im2colTable(
-      inSp,
-      a.lhs_spec.slice(2).map((d) => l!.strides[d]!),
-      kSp,
-      outSp,
-      a,
-    );
-    const sN = l!.strides[a.lhs_spec[0]!]!,
-      sC = l!.strides[a.lhs_spec[1]!]!;
-    loops(cols).fill(cols, src, tab, T, I, K, L, Nb, CK, NL, l!.offset, sC, sN, B);
     // weights [T, Og, I*K]
     const w = dtype.alloc(T * Og * CK) as Elements;
     const rsrc = r!.data as Elements;
@@ -196,33 +187,54 @@ export const convKernels: Record<string, Kernel> = {
           dst = (f * I + c) * K;
         for (let kidx = 0; kidx < K; kidx++) w[dst + kidx] = rsrc[base + kOff[kidx]!]!;
       }
-    const av = (shape: number[]): AVal => ({ shape, dtype });
-    const [res] = dotKernels.dot_general!(
-      [contiguous(w as never, [T, Og, CK]), contiguous(cols as never, [T, CK, NL])],
-      [av([T, Og, CK]), av([T, CK, NL])],
-      { lhs_batch: [0], rhs_batch: [0], lhs_contract: [2], rhs_contract: [1] },
-      [av([T, Og, NL])],
-    ) as [Strided];
-    // scatter [T, Og, Nb, L] into the output's layout
+    const src = l!.data as Elements;
+    const tab = im2colTable(
+      inSp,
+      a.lhs_spec.slice(2).map((d) => l!.strides[d]!),
+      kSp,
+      outSp,
+      a,
+    );
+    const sN = l!.strides[a.lhs_spec[0]!]!,
+      sC = l!.strides[a.lhs_spec[1]!]!;
     const outOff = offsets(
       outSp,
       a.out_spec.slice(2).map((d) => outStrides[d]!),
     );
     const oN = outStrides[a.out_spec[0]!]!,
       oF = outStrides[a.out_spec[1]!]!;
-    loops(out as Elements).scatter(
-      out as Elements,
-      res.data as Elements,
-      outOff,
-      T,
-      Og,
-      Nb,
-      L,
-      oF,
-      oN,
-      res.offset,
-      ...(res.strides as [number, number, number]),
-    );
+    const av = (shape: number[]): AVal => ({ shape, dtype });
+    // A block of batch elements at a time, so the columns stay within COLUMN_BLOCK elements
+    // (a ResNet stem's would otherwise take hundreds of MB).
+    const chunk = Math.max(1, Math.min(Nb, Math.floor(COLUMN_BLOCK / (T * CK * L))));
+    for (let nb0 = 0; nb0 < Nb; nb0 += chunk) {
+      const nbn = Math.min(chunk, Nb - nb0),
+        NL = nbn * L;
+      // columns [T, I*K, nbn*L]: zeros (the fresh array) where the window reads padding
+      const cols = dtype.alloc(T * CK * NL) as Elements;
+      loops(cols).fill(cols, src, tab, T, I, K, L, nbn, CK, NL, l!.offset, sC, sN, B, nb0, Nb);
+      const [res] = dotKernels.dot_general!(
+        [contiguous(w as never, [T, Og, CK]), contiguous(cols as never, [T, CK, NL])],
+        [av([T, Og, CK]), av([T, CK, NL])],
+        { lhs_batch: [0], rhs_batch: [0], lhs_contract: [2], rhs_contract: [1] },
+        [av([T, Og, NL])],
+      ) as [Strided];
+      // scatter [T, Og, nbn, L] into the output's layout
+      loops(out as Elements).scatter(
+        out as Elements,
+        res.data as Elements,
+        outOff,
+        T,
+        Og,
+        nbn,
+        L,
+        oF,
+        oN,
+        res.offset,
+        ...(res.strides as [number, number, number]),
+        nb0,
+      );
+    }
     return [contiguous(out, os)];
   },
 };
