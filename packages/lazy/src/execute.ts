@@ -4,13 +4,12 @@
 // inputs and remember where they were computed (`origin`): if one is needed
 // later it is computed again from those inputs, and the graph learns to return
 // it from then on, so a periodic program settles on computing every value once.
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import type { DType } from "@xlatorch/core";
-import { printModule, type DeviceBuffer, type Executable, type Module } from "@xlatorch/stablehlo";
+import type { DeviceBuffer, Executable } from "@xlatorch/stablehlo";
 import { GraphCache, type CacheEntry } from "./cache.js";
 import { compileModule } from "./compile_step.js";
 import { explainRecompile, userStack } from "./explain.js";
+import { dumpModule } from "./dump.js";
 import { describeGraph, lowerGraph, type GraphBuilder } from "./graph.js";
 import type { LazyNode, LazyValue } from "./ir.js";
 import { metrics, noteCut, type CutReason } from "./metrics.js";
@@ -192,10 +191,3 @@ const summary = (g: GraphBuilder) => {
   const ops = [...new Set(g.nodes.map((n) => n.op))];
   return ops.slice(0, 8).join(", ") + (ops.length > 8 ? ", ..." : "");
 };
-
-let dumpCount = 0;
-function dumpModule(m: Module): void {
-  const dir = process.env.XLATORCH_DUMP_DIR!;
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, `module_${String(dumpCount++).padStart(4, "0")}.mlir`), printModule(m));
-}

@@ -6,11 +6,11 @@
 // generation. Values are named by their position in @main (parameters, then
 // each op's results in order), not by the in-memory ids, so a plan fits any
 // module with the same text.
-import { readFileSync } from "node:fs";
 import type { Func, Op, Value } from "@xlatorch/stablehlo";
 import * as exprs from "../exprs.js";
 import { elementwiseLoop } from "../codegen.js";
 import { buildLoop, inlinable } from "./fuse.js";
+import { sourceText } from "./source_text.js";
 import { fusable } from "./translate.js";
 
 /** Bumped whenever the meaning of a plan changes. */
@@ -143,11 +143,7 @@ export const PLAN_CODE_FINGERPRINT: string = (() => {
   const fns = [inlinable, buildLoop, elementwiseLoop, ...Object.values(exprs).filter((f) => typeof f === "function")];
   let text = fns.map((f) => String(f)).join("\n");
   for (const rel of ["./plan.ts", "./fuse.ts", "./translate.ts", "../exprs.ts", "../codegen.ts"]) {
-    try {
-      text += readFileSync(new URL(rel, import.meta.url), "utf8");
-    } catch {
-      /* bundled: the functions' text above */
-    }
+    text += sourceText(new URL(rel, import.meta.url)) ?? ""; // null when bundled: the functions' text above
   }
   return fnv(text);
 })();

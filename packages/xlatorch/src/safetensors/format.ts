@@ -234,7 +234,7 @@ export interface TensorBytes {
  * `{"__metadata__":{...},"name":{"dtype":..,"shape":[..],"data_offsets":[b,e]},...}`
  * without spaces, padded with spaces to a multiple of 8 bytes.
  */
-export function serializeFile(tensors: readonly TensorBytes[], metadata: Readonly<Record<string, string>> | null): Uint8Array {
+export function serializeFile(tensors: readonly TensorBytes[], metadata: Readonly<Record<string, string>> | null): Uint8Array<ArrayBuffer> {
   const sorted = [...tensors].sort((a, b) => FORMAT_DTYPES[b.dtype]!.rank - FORMAT_DTYPES[a.dtype]!.rank || compareNames(a.name, b.name));
   const parts: string[] = [];
   // Written by hand, not JSON.stringify of an object: objects move integer-like keys ("0", "1") to the front.

@@ -26,10 +26,10 @@ export type TensorDict = Readonly<Record<string, Tensor>> | ReadonlyMap<string, 
 /** The file's `__metadata__`: strings to strings. */
 export type Metadata = Readonly<Record<string, string>>;
 
-/** The bytes of a safetensors file holding `tensors` (and `metadata`), laid out as the reference writer does. */
-export function save(tensors: TensorDict, metadata?: Metadata | null): Uint8Array;
-export function save(tensors: TensorDict, options: { metadata?: Metadata | null }): Uint8Array;
-export function save(tensors: TensorDict, ...args: unknown[]): Uint8Array {
+/** The bytes of a safetensors file holding `tensors` (and `metadata`), laid out as the reference writer does (a Blob part as it is). */
+export function save(tensors: TensorDict, metadata?: Metadata | null): Uint8Array<ArrayBuffer>;
+export function save(tensors: TensorDict, options: { metadata?: Metadata | null }): Uint8Array<ArrayBuffer>;
+export function save(tensors: TensorDict, ...args: unknown[]): Uint8Array<ArrayBuffer> {
   return encode("save", tensors, metadataArg("save", args));
 }
 
@@ -96,7 +96,7 @@ function decode(op: string, bytes: Uint8Array, where: string, device: DeviceLike
 
 // ------------------------------------------------------------------ writing
 
-function encode(op: string, tensors: TensorDict, metadata: Metadata | null): Uint8Array {
+function encode(op: string, tensors: TensorDict, metadata: Metadata | null): Uint8Array<ArrayBuffer> {
   checkHost(op);
   const entries = tensorEntries(op, tensors);
   const meta = checkMetadata(op, metadata);
