@@ -12,7 +12,10 @@ const SEED = 0x9747b28c;
 
 export abstract class GraphBuilder {
   readonly nodes: LazyNode[] = [];
+  /** Leaves read, one per slot: a 0-d leaf is a slot per use (below), so the same value may appear more than once. */
   readonly params: LazyValue[] = [];
+  /** Per node input, in order: the parameter slot it reads, or -1 for a node of this graph. */
+  readonly inputSlots: number[] = [];
   /** Per node: sig id, input count, one ref per input (a new parameter's ref is followed by its aval's sig id). */
   tokens = new Int32Array(1024);
   tokenCount = 0;
@@ -36,18 +39,25 @@ export abstract class GraphBuilder {
       if (l >= 0) {
         const ref = ((l << 3) | v.index) << 1;
         this.token(ref, ref);
+        this.inputSlots.push(-1);
         continue;
       }
-      let s = this.slotOf(v);
+      // A 0-d leaf takes a new slot at every use: Python scalar operands with
+      // equal values share one tensor (core's scalarOperand), and a graph's
+      // structure must not depend on which of its scalars happen to be equal.
+      const aval = avalOf(v);
+      let s = aval.shape.length === 0 ? -1 : this.slotOf(v);
       if (s >= 0) {
         this.token((s << 1) | 1, (s << 1) | 1);
+        this.inputSlots.push(s);
         continue;
       }
       s = this.params.length;
+      this.inputSlots.push(s);
       this.params.push(v);
       this.setSlot(v, s);
       this.token((s << 1) | 1, (s << 1) | 1);
-      const p = paramSig(avalOf(v));
+      const p = paramSig(aval);
       this.token(p.id, p.hash);
     }
     this.setLocal(n, this.nodes.length);
@@ -133,26 +143,26 @@ export function lowerGraph(g: GraphBuilder, outputs: readonly LazyNode[], name =
     }
   }
   const b = new FuncBuilder("main");
-  const paramVals = new Map<LazyNode, Value[]>();
-  for (const p of g.params) {
-    let m = paramVals.get(p.node);
-    if (!m) paramVals.set(p.node, (m = []));
-    m[p.index] = b.param(ty(avalOf(p)));
-  }
+  const paramVals = g.params.map((p) => b.param(ty(avalOf(p))));
   const vals: Value[][] = [];
-  const valueOf = (v: LazyValue): Value => {
-    const l = g.indexOf(v.node);
-    return l >= 0 ? vals[l]![v.index]! : paramVals.get(v.node)![v.index]!;
-  };
+  // each input reads the slot it was recorded with (a 0-d leaf has one per use)
+  let k = 0;
   for (let i = 0; i < g.nodes.length; i++) {
     const n = g.nodes[i]!;
+    const ins = n.inputs;
     if (!live[i]) {
+      k += ins.length;
       vals.push([]);
       continue;
     }
+    const args = new Array<Value>(ins.length);
+    for (let j = 0; j < ins.length; j++) {
+      const slot = g.inputSlots[k++]!;
+      args[j] = slot >= 0 ? paramVals[slot]! : vals[g.indexOf(ins[j]!.node)]![ins[j]!.index]!;
+    }
     const lower = (LOWERINGS as Partial<Record<string, (typeof LOWERINGS)["add"]>>)[n.op];
     if (!lower) throw new Error(`no StableHLO lowering for primitive ${n.op}`);
-    vals.push(lower(b, n.inputs.map(valueOf), n.attrs as Parameters<typeof lower>[2], n.outs, n.inputs.map(avalOf)));
+    vals.push(lower(b, args, n.attrs as Parameters<typeof lower>[2], n.outs, ins.map(avalOf)));
   }
   b.ret(outputs.flatMap((n) => vals[g.indexOf(n)]!));
   return b.module(name);

@@ -2,6 +2,7 @@
 // conversion, limits and opmath precision, broadcasting, (values, indices)
 // pairs, ops without a derivative. Everything funnels into `bind` on primitives.
 import { recordCustom } from "../autograd.js";
+import { captureHooks } from "../capture_hooks.js";
 import { bind1 } from "../dispatch.js";
 import { fromHost } from "../dispatch.js";
 import { Device, get_default_device, device as toDevice, type DeviceLike } from "../device.js";
@@ -35,6 +36,35 @@ export function scalarTensor(value: Scalar, dtype: DType, device: Device): Tenso
   setHost(a, 0, value, dtype);
   return fromHost(a, [], dtype, device);
 }
+
+/**
+ * The 0-d tensor of a Python scalar operand of a primitive (`x.mul(0.9)`), shared
+ * by every call with the same device, dtype and value: an optimizer step or a
+ * loop multiplies by the same few numbers thousands of times, and on xla each
+ * fresh scalar is a Tensor, a data node and a host upload. Only for operands
+ * that are bound into a new result at once (never returned, so never written by
+ * a user); one that was written, made to require grad or disposed all the same
+ * is replaced. Inside torch.compile's capture, scalars stay fresh (the capture
+ * owns what it records). The xla device gives a 0-d leaf a graph parameter per
+ * use, so sharing never changes a graph's structure (lazy/graph.ts).
+ */
+export function scalarOperand(value: Scalar, dtype: DType, device: Device): Tensor {
+  if (captureHooks() !== null) return scalarTensor(value, dtype, device);
+  let byValue = operandCache.get(dtype);
+  if (!byValue) operandCache.set(dtype, (byValue = new Map()));
+  // Map keys equate 0 and -0, which differ as operands (division, atan2)
+  const key = value === 0 && Object.is(value, -0) ? "-0" : value;
+  const hit = byValue.get(key);
+  if (hit !== undefined && (hit.device === device || hit.device.equals(device)) && hit._vc.v === 0 && !hit.requires_grad && !hit._disposed)
+    return hit;
+  const t = scalarTensor(value, dtype, device);
+  // bounded: a schedule's per-step values pass through; the constants come back at once
+  if (byValue.size >= OPERAND_CACHE) byValue.clear();
+  byValue.set(key, t);
+  return t;
+}
+const operandCache = new Map<DType, Map<Scalar | "-0", Tensor>>();
+const OPERAND_CACHE = 256;
 
 /** Store one JS value into a host array slot with the dtype's conversion. */
 export function setHost(a: HostArray, i: number, v: Scalar, dtype: DType): void {

@@ -9,7 +9,7 @@ import { P, type CompareDirection, type PrimName } from "../prims.js";
 import { broadcastShapes, sameShape } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { checkOperand, describe, parseArgs, type Scalar, type TensorOrScalar } from "./args.js";
-import { commonDevice, convert, cpuScalarTo, expandTo, operand, scalarTensor } from "./base.js";
+import { commonDevice, convert, cpuScalarTo, expandTo, operand, scalarOperand, scalarTensor } from "./base.js";
 
 /**
  * Bring operands to one dtype and one broadcast shape, as tensors on one device
@@ -38,9 +38,9 @@ export function prepare(op: string, xs: readonly TensorOrScalar[], dtype: DType,
  */
 export function prepareScalars(op: string, a: TensorOrScalar, b: TensorOrScalar, dtype: DType): Tensor[] {
   if (a instanceof Tensor) {
-    if (!(b instanceof Tensor)) return [convert(a, dtype), scalarTensor(b, dtype, a.device)];
+    if (!(b instanceof Tensor)) return [convert(a, dtype), scalarOperand(b, dtype, a.device)];
   } else if (b instanceof Tensor) {
-    return [scalarTensor(a, dtype, b.device), convert(b, dtype)];
+    return [scalarOperand(a, dtype, b.device), convert(b, dtype)];
   }
   return prepare(op, [a, b], dtype);
 }
@@ -341,7 +341,7 @@ export function relu(x: Tensor): Tensor {
   enterSurface("relu");
   try {
     // x <= 0 picks zero, so NaN passes through as in PyTorch (and so does its gradient, as threshold_backward's)
-    const z = scalarTensor(0, x.dtype, x.device);
+    const z = scalarOperand(0, x.dtype, x.device);
     return bind1(P.select!, [cmp(x, z, "LE"), z, x]);
   } finally {
     exitSurface();
@@ -378,7 +378,7 @@ export function where(cond: Tensor, a?: TensorOrScalar, b?: TensorOrScalar): Ten
       try {
         const dt = resultType2(a, b!);
         const x = convert(a, dt);
-        const y = bt ? convert(b, dt) : scalarTensor(b!, dt, cond.device);
+        const y = bt ? convert(b, dt) : scalarOperand(b!, dt, cond.device);
         return bind1(P.select!, [cond, x, y]);
       } finally {
         exitSurface();

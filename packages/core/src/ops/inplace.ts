@@ -12,7 +12,7 @@ import { P } from "../prims.js";
 import { broadcastShapes, sameShape, shapeStr } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { isScalar, type TensorOrScalar } from "./args.js";
-import { convert, expandTo, scalarTensor } from "./base.js";
+import { convert, expandTo, scalarOperand, scalarTensor } from "./base.js";
 import { reshape } from "./shape.js";
 
 function checkLeaf(op: string, target: Tensor): void {
@@ -137,7 +137,8 @@ export function copy_(target: Tensor, src: TensorOrScalar): Tensor {
 export function fill_(target: Tensor, value: TensorOrScalar): Tensor {
   if (value instanceof Tensor && value.ndim !== 0)
     throw new TorchError(`fill_ only supports 0-dimension value tensor but got tensor with ${value.ndim} dimensions.`);
-  const s = value instanceof Tensor ? value : scalarTensor(value, target.dtype, target.device);
+  // assign copies the scalar's value in, never the tensor itself: the shared operand is safe here
+  const s = value instanceof Tensor ? value : scalarOperand(value, target.dtype, target.device);
   return writing(target, () => assign("fill_", target, s, { allowCast: true }));
 }
 export const zero_ = (t: Tensor) => fill_(t, 0);
