@@ -65,6 +65,10 @@ export function scalarOperand(value: Scalar, dtype: DType, device: Device): Tens
 }
 const operandCache = new Map<DType, Map<Scalar | "-0", Tensor>>();
 const OPERAND_CACHE = 256;
+/** Forgets the shared scalars: a device's executor changed (their device buffers belong to the old one). */
+export function clearScalarOperands(): void {
+  operandCache.clear();
+}
 
 /** Store one JS value into a host array slot with the dtype's conversion. */
 export function setHost(a: HostArray, i: number, v: Scalar, dtype: DType): void {

@@ -33,7 +33,7 @@ export * from "./linalg.js";
 export * from "./scale_add.js";
 export * from "./matrix.js";
 export { copy_, fill_, zero_, assign, inplace, writing } from "./inplace.js";
-export { namedPair, scalarTensor, convert as _convert, expandTo as _expandTo } from "./base.js";
+export { clearScalarOperands, namedPair, scalarTensor, convert as _convert, expandTo as _expandTo } from "./base.js";
 export { parseArgs, splitSizes, type Scalar, type TensorOrScalar } from "./args.js";
 export * from "./random.js";
 // torch.* linear algebra outside torch.linalg (torch.cholesky, torch.svd's V, ...)
