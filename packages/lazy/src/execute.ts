@@ -182,9 +182,20 @@ export function runGraph(g: GraphBuilder, outputs: LazyNode[], o: RunOptions): G
 }
 
 function withLearned(g: GraphBuilder, outputs: LazyNode[], learned: Set<number>): LazyNode[] {
-  const pos = new Set(outputs.map((n) => g.indexOf(n)));
-  for (const l of learned) pos.add(l);
-  return [...pos].sort((a, b) => a - b).map((l) => g.nodes[l]!);
+  // runs at every cut of a graph that learned outputs: marks, not a sorted set
+  const n = g.nodes.length;
+  const mark = new Uint8Array(n);
+  for (let i = 0; i < outputs.length; i++) mark[g.indexOf(outputs[i]!)] = 1;
+  let added = false;
+  for (const l of learned)
+    if (l < n && !mark[l]) {
+      mark[l] = 1;
+      added = true;
+    }
+  if (!added) return outputs;
+  const merged: LazyNode[] = [];
+  for (let i = 0; i < n; i++) if (mark[i]) merged.push(g.nodes[i]!);
+  return merged;
 }
 
 const summary = (g: GraphBuilder) => {
