@@ -74,10 +74,14 @@ export class Cursor {
   }
 
   error(msg: string, at = this.pos): never {
-    const before = this.text.slice(0, at);
-    const line = before.split("\n").length;
-    const column = at - before.lastIndexOf("\n");
+    const { line, column } = this.lineCol(at);
     throw new ParseError(`line ${line}:${column}: ${msg}`, line, column);
+  }
+
+  /** 1-based line and column of a text position. */
+  lineCol(at: number): { line: number; column: number } {
+    const before = this.text.slice(0, at);
+    return { line: before.split("\n").length, column: at - before.lastIndexOf("\n") };
   }
 
   private snippet(): string {
@@ -189,6 +193,30 @@ export class Cursor {
     while (this.eat(","));
     this.expect("]", `to close ${what}`);
     return out;
+  }
+
+  /** Skips to the `close` that ends the current group (nested groups and strings skipped), and past it. */
+  skipGroupTo(close: string): void {
+    let depth = 0;
+    const at = this.pos;
+    while (this.pos < this.text.length) {
+      const ch = this.text[this.pos]!;
+      if (ch === '"') {
+        this.string();
+        continue;
+      }
+      this.pos++;
+      if (ch === "-" && this.text[this.pos] === ">") {
+        this.pos++;
+        continue;
+      }
+      if ("{(<[".includes(ch)) depth++;
+      else if ("})>]".includes(ch)) {
+        if (depth === 0 && ch === close) return;
+        depth--;
+      }
+    }
+    this.error(`unbalanced group, expected '${close}'`, at);
   }
 
   /** Skips a balanced `{...}`, `(...)`, `<...>` or `[...]` group, strings included; for ignored attributes. */

@@ -2,7 +2,66 @@
 // the parser and every runtime can share it without a class hierarchy.
 import type { DTypeName } from "./runtime.js";
 
-export type ElementType = "f32" | "f64" | "f16" | "bf16" | "i1" | "i8" | "ui8" | "i16" | "i32" | "i64" | "complex<f32>" | "complex<f64>";
+export type ElementType =
+  | "f32"
+  | "f64"
+  | "f16"
+  | "bf16"
+  | "i1"
+  | "i8"
+  | "ui8"
+  | "i16"
+  | "i32"
+  | "i64"
+  | "complex<f32>"
+  | "complex<f64>"
+  | NarrowElementType;
+
+/**
+ * Element types the parser reads that have no dtype (the core's dtypes are
+ * PyTorch's): unsigned 16-64, the 2- and 4-bit integers, and the small floats.
+ * A runtime computes them only where it says so and refuses them elsewhere.
+ */
+export type NarrowElementType =
+  | "ui16"
+  | "ui32"
+  | "ui64"
+  | "i2"
+  | "i4"
+  | "ui2"
+  | "ui4"
+  | "f8E3M4"
+  | "f8E4M3"
+  | "f8E4M3FN"
+  | "f8E4M3FNUZ"
+  | "f8E4M3B11FNUZ"
+  | "f8E5M2"
+  | "f8E5M2FNUZ"
+  | "f8E8M0FNU"
+  | "f6E2M3FN"
+  | "f6E3M2FN"
+  | "f4E2M1FN";
+
+export const NARROW_ELEMENT_TYPES: readonly NarrowElementType[] = [
+  "ui16",
+  "ui32",
+  "ui64",
+  "i2",
+  "i4",
+  "ui2",
+  "ui4",
+  "f8E3M4",
+  "f8E4M3",
+  "f8E4M3FN",
+  "f8E4M3FNUZ",
+  "f8E4M3B11FNUZ",
+  "f8E5M2",
+  "f8E5M2FNUZ",
+  "f8E8M0FNU",
+  "f6E2M3FN",
+  "f6E3M2FN",
+  "f4E2M1FN",
+];
 
 export const ELEMENT_TYPES: readonly ElementType[] = [
   "f32",
@@ -31,7 +90,10 @@ export interface Value {
   name?: string;
 }
 
-/** One element of a dense constant: i64 values are bigint, i1 values boolean. */
+/**
+ * One element of a dense constant: i64 (and ui32/ui64) values are bigint, i1 values boolean.
+ * A complex constant holds (re, im) number pairs, interleaved: 2 values per element.
+ */
 export type DenseElement = number | bigint | boolean;
 
 /** Enum attributes, printed `#stablehlo<comparison_direction LT>`. */
@@ -105,6 +167,8 @@ export interface Op {
   results: Value[];
   attrs: Record<string, Attr>;
   regions?: Region[];
+  /** Where the op is written (parsed text only), for errors that name it. */
+  loc?: { line: number; column: number };
 }
 
 /** A single-block region; `returns` is what its `stablehlo.return` yields. */
@@ -140,7 +204,7 @@ export function numElements(shape: readonly number[]): number {
 }
 
 export function isFloat(e: ElementType): boolean {
-  return e === "f32" || e === "f64" || e === "f16" || e === "bf16";
+  return e === "f32" || e === "f64" || e === "f16" || e === "bf16" || /^f[4-8]E/.test(e);
 }
 
 export function isComplex(e: ElementType): e is "complex<f32>" | "complex<f64>" {
@@ -154,11 +218,11 @@ export function realPartType(e: ElementType): ElementType {
 
 /** Integer element types, bool (i1) excluded. */
 export function isInteger(e: ElementType): boolean {
-  return e === "i8" || e === "ui8" || e === "i16" || e === "i32" || e === "i64";
+  return e !== "i1" && /^u?i[0-9]+$/.test(e);
 }
 
 export function isUnsigned(e: ElementType): boolean {
-  return e === "ui8";
+  return e.startsWith("ui");
 }
 
 export function bitWidth(e: ElementType): number {
@@ -181,6 +245,11 @@ export function bitWidth(e: ElementType): number {
       return 64;
     case "complex<f64>":
       return 128;
+    default: {
+      // the narrow types: ui16 -> 16, i4 -> 4, f8E4M3FN -> 8
+      const m = /^u?i([0-9]+)$/.exec(e) ?? /^f([0-9])E/.exec(e);
+      return Number(m![1]);
+    }
   }
 }
 
@@ -224,6 +293,12 @@ export function dtypeOf(element: ElementType): DTypeName {
   return d;
 }
 
+/** One of ELEMENT_TYPES (the types with a dtype). */
 export function isElementType(s: string): s is ElementType {
   return (ELEMENT_TYPES as readonly string[]).includes(s);
+}
+
+/** Any element type the parser reads (ELEMENT_TYPES and the narrow ones). */
+export function isParsedElementType(s: string): s is ElementType {
+  return isElementType(s) || (NARROW_ELEMENT_TYPES as readonly string[]).includes(s);
 }

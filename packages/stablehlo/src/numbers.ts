@@ -36,7 +36,17 @@ const INT_RANGE: Partial<Record<ElementType, [bigint, bigint]>> = {
   i16: [-32768n, 32767n],
   i32: [-2147483648n, 2147483647n],
   i64: [-(1n << 63n), (1n << 63n) - 1n],
+  i2: [-2n, 1n],
+  i4: [-8n, 7n],
+  ui2: [0n, 3n],
+  ui4: [0n, 15n],
+  ui16: [0n, 65535n],
+  ui32: [0n, (1n << 32n) - 1n],
+  ui64: [0n, (1n << 64n) - 1n],
 };
+
+/** Integer element types whose constants are bigint (values beyond 2^31). */
+const BIG_ELEMENTS = new Set<ElementType>(["i64", "ui32", "ui64"]);
 
 /**
  * Checks one constant element against its element type and normalizes it:
@@ -57,12 +67,15 @@ export function normalizeElement(v: DenseElement, element: ElementType): DenseEl
   else if (typeof v === "boolean") b = v ? 1n : 0n;
   else {
     if (!Number.isInteger(v)) throw new Error(`constant: ${v} is not an integer for element type ${element}`);
-    if (element === "i64" && !Number.isSafeInteger(v)) throw new Error(`constant: ${v} is beyond 2^53; pass i64 values as bigint`);
+    if (BIG_ELEMENTS.has(element) && !Number.isSafeInteger(v))
+      throw new Error(`constant: ${v} is beyond 2^53; pass ${element} values as bigint`);
     b = BigInt(v);
   }
-  const [lo, hi] = INT_RANGE[element]!;
+  const range = INT_RANGE[element];
+  if (!range) throw new Error(`constant: integer ${b} for element type ${element}`);
+  const [lo, hi] = range;
   if (b < lo || b > hi) throw new Error(`constant: ${b} is out of range for ${element}`);
-  return element === "i64" ? b : Number(b);
+  return BIG_ELEMENTS.has(element) ? b : Number(b);
 }
 
 // ---- bit patterns ------------------------------------------------------------
@@ -124,8 +137,20 @@ export function elementFromBytes(bytes: DataView, i: number, element: ElementTyp
       return bytes.getInt32(i * 4, true);
     case "i64":
       return bytes.getBigInt64(i * 8, true);
-    case "complex<f32>":
-    case "complex<f64>":
-      throw new Error(`dense constants of ${element} are not supported (complex values are built with stablehlo.complex)`);
+    case "ui16":
+      return bytes.getUint16(i * 2, true);
+    case "ui32":
+      return BigInt(bytes.getUint32(i * 4, true));
+    case "ui64":
+      return bytes.getBigUint64(i * 8, true);
+    default:
+      throw new Error(`hex dense constants of ${element} are not supported`);
   }
+}
+
+/** Reads complex element `i` (two parts) of little-endian raw bytes. */
+export function complexFromBytes(bytes: DataView, i: number, element: "complex<f32>" | "complex<f64>"): [number, number] {
+  return element === "complex<f32>"
+    ? [bytes.getFloat32(i * 8, true), bytes.getFloat32(i * 8 + 4, true)]
+    : [bytes.getFloat64(i * 16, true), bytes.getFloat64(i * 16 + 8, true)];
 }

@@ -8,12 +8,14 @@ import {
   type ElementType,
   type TensorType,
   bitWidth,
-  isElementType,
+  isParsedElementType,
+  isComplex,
   isFloat,
   numElements,
+  realPartType,
   typeToString,
 } from "./ir.js";
-import { elementFromBytes, floatFromBits, normalizeElement } from "./numbers.js";
+import { complexFromBytes, elementFromBytes, floatFromBits, normalizeElement } from "./numbers.js";
 
 const DIM = /[0-9]+/y;
 
@@ -41,8 +43,12 @@ export function parseType(c: Cursor): TensorType {
     e = `complex<${c.ident("a complex part type (f32 or f64)")}>`;
     c.expect(">", "to close the complex type");
   }
-  if (!isElementType(e))
-    c.error(`unsupported element type '${e}' (supported: f32 f64 f16 bf16 i1 i8 ui8 i16 i32 i64 complex<f32> complex<f64>)`, elemAt);
+  if (/^si[0-9]+$/.test(e)) e = e.slice(1); // si32 is i32
+  if (!isParsedElementType(e))
+    c.error(
+      `unsupported element type '${e}' (supported: f32 f64 f16 bf16 i1 i2 i4 i8 i16 i32 i64 ui2 ui4 ui8 ui16 ui32 ui64 complex<f32> complex<f64> and the f8/f6/f4 types)`,
+      elemAt,
+    );
   if (c.peek(",")) c.error("tensor encodings are not supported");
   c.expect(">", "to close the tensor type");
   return { shape, element: e };
@@ -77,6 +83,9 @@ const ENUMS: Record<string, readonly string[]> = {
   comparison_type: ["NOTYPE", "FLOAT", "TOTALORDER", "SIGNED", "UNSIGNED"],
   precision: ["DEFAULT", "HIGH", "HIGHEST"],
   fft_type: ["FFT", "IFFT", "RFFT", "IRFFT"],
+  transpose: ["TRANSPOSE_INVALID", "NO_TRANSPOSE", "TRANSPOSE", "ADJOINT"],
+  rng_algorithm: ["DEFAULT", "THREE_FRY", "PHILOX"],
+  rng_distribution: ["UNIFORM", "NORMAL"],
 };
 
 /** One enum keyword of `kind` (as in the pretty forms: `LT`, `FLOAT`, `DEFAULT`). */
@@ -99,12 +108,18 @@ export function parseAttr(c: Cursor): Attr {
     c.expect("#stablehlo<");
     const at = c.here();
     const kind = c.ident("an enum kind");
-    if (!(kind in ENUMS)) c.error(`unsupported attribute #stablehlo<${kind} ...>`, at);
+    if (!(kind in ENUMS)) {
+      // kept as its text: a runtime that needs it refuses the op
+      c.pos = at;
+      c.skipGroupTo(">");
+      return { kind: "string", value: `#stablehlo<${c.text.slice(at, c.pos)}` };
+    }
     const value = parseEnumValue(c, kind);
     c.expect(">", "to close the enum attribute");
     return { kind: "enum", enum: kind as "precision", value };
   }
   if (c.peek("#stablehlo.")) return parseRecord(c);
+  if (c.peek("#") || c.peek("@") || c.peek("<")) return opaqueAttr(c);
   if (c.eat("[")) {
     const values: Attr[] = [];
     if (c.eat("]")) return { kind: "array", values };
@@ -131,16 +146,32 @@ export function parseAttr(c: Cursor): Attr {
   return c.fail("an attribute value");
 }
 
+/**
+ * An attribute this parser has no structure for (`#stablehlo.channel_handle<...>`, `@symbol`,
+ * `#chlo.ragged_dot<...>`, `<...>`): kept as its text, so the op parses and a runtime that
+ * needs the attribute refuses the op by name and location.
+ */
+function opaqueAttr(c: Cursor): Attr {
+  const start = c.here();
+  if (c.eat("@")) {
+    c.pos = start;
+    return { kind: "string", value: `@${c.symbol()}` };
+  }
+  if (c.eat("#")) while (/[A-Za-z0-9_.]/.test(c.text[c.pos] ?? "")) c.pos++;
+  if (c.text[c.pos] === "<") c.skipGroup();
+  return { kind: "string", value: c.text.slice(start, c.pos) };
+}
+
 /** `array<i64: 1, 2>` or `array<i64>`. */
 function parseDenseArray(c: Cursor): Attr {
   c.expect("array");
   c.expect("<", "after 'array'");
   const at = c.here();
   const t = c.ident("an element type");
-  if (t !== "i64") c.error(`only array<i64: ...> attributes are supported, found array<${t}`, at);
+  if (t !== "i64" && t !== "i32" && t !== "i1") c.error(`only array<i64|i32|i1: ...> attributes are supported, found array<${t}`, at);
   const values: number[] = [];
   if (c.eat(":"))
-    do values.push(c.int());
+    do values.push(t === "i1" ? (c.eat("true") ? 1 : c.eat("false") ? 0 : c.int()) : c.int());
     while (c.eat(","));
   c.expect(">", "to close the array attribute");
   return { kind: "ints", values };
@@ -195,7 +226,9 @@ function parseRecord(c: Cursor): Attr {
   return { kind, ...rec } as Attr;
 }
 
-type Literal = { text: string; float: boolean; hex: boolean } | boolean | Literal[];
+type Num = { text: string; float: boolean; hex: boolean };
+/** A complex element is `(re, im)`. */
+type Literal = Num | boolean | { re: Num; im: Num } | Literal[];
 
 /** `dense<...> : tensor<...>`: the literal is read first, then checked against the type that follows. */
 export function parseDense(c: Cursor): Extract<Attr, { kind: "dense" }> {
@@ -221,7 +254,13 @@ function parseLiteral(c: Cursor): Literal {
   }
   if (c.eat("true")) return true;
   if (c.eat("false")) return false;
-  if (c.peek("(")) c.error("complex constants are not supported");
+  if (c.eat("(")) {
+    const re = c.number("the real part of a complex element (re, im)");
+    c.expect(",", "between the parts of a complex element");
+    const im = c.number("the imaginary part of a complex element (re, im)");
+    c.expect(")", "to close a complex element");
+    return { re, im };
+  }
   return c.number("a dense element (number, true or false)");
 }
 
@@ -241,17 +280,26 @@ function denseValues(c: Cursor, lit: Literal | string | undefined, type: TensorT
       for (const x of l) walk(x, dim + 1);
     } else {
       if (dim !== type.shape.length && dim !== 0) c.error(`dense literal nesting does not match ${typeToString(type)}`, at);
-      out.push(element(c, l, type.element, at));
+      if (isComplex(type.element)) {
+        // complex: (re, im) pairs, interleaved; a real literal is (x, 0)
+        const part = realPartType(type.element);
+        if (typeof l === "object" && "re" in l) out.push(element(c, l.re, part, at), element(c, l.im, part, at));
+        else out.push(element(c, l, part, at), 0);
+      } else {
+        if (typeof l === "object" && "re" in l) c.error(`complex element in a dense literal of ${type.element}`, at);
+        out.push(element(c, l as Num | boolean, type.element, at));
+      }
     }
   };
   walk(lit, 0);
+  const per = isComplex(type.element) ? 2 : 1;
   // A bare scalar is a splat; otherwise the nesting has covered every element.
   if (!Array.isArray(lit)) return out;
-  if (out.length !== n) c.error(`dense literal has ${out.length} elements ${where}`, at);
+  if (out.length !== n * per) c.error(`dense literal has ${out.length / per} elements ${where}`, at);
   return out;
 }
 
-function element(c: Cursor, l: Exclude<Literal, Literal[]>, e: ElementType, at: number): DenseElement {
+function element(c: Cursor, l: Num | boolean, e: ElementType, at: number): DenseElement {
   try {
     if (typeof l === "boolean") {
       if (e !== "i1") c.error(`boolean in a dense literal of ${e}`, at);
@@ -271,11 +319,17 @@ function hexBlob(c: Cursor, s: string, type: TensorType, at: number): DenseEleme
   if (!/^0x([0-9A-Fa-f]{2})*$/.test(s)) c.error(`dense string must be hex bytes "0x...", found "${s.slice(0, 20)}"`, at);
   const bytes = new Uint8Array((s.length - 2) / 2);
   for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(s.slice(2 + 2 * i, 4 + 2 * i), 16);
-  const size = type.element === "i1" ? 1 : bitWidth(type.element) / 8;
+  const size = Math.max(1, Math.ceil(bitWidth(type.element) / 8));
   const n = numElements(type.shape);
   const count = bytes.length / size;
   if (count !== n && count !== 1)
     c.error(`hex dense literal has ${bytes.length} bytes, expected ${n * size} for ${typeToString(type)}`, at);
   const view = new DataView(bytes.buffer);
-  return Array.from({ length: count }, (_, i) => elementFromBytes(view, i, type.element));
+  const e = type.element;
+  if (isComplex(e)) return Array.from({ length: count }, (_, i) => complexFromBytes(view, i, e)).flat();
+  try {
+    return Array.from({ length: count }, (_, i) => elementFromBytes(view, i, e));
+  } catch (err) {
+    return c.error((err as Error).message, at);
+  }
 }

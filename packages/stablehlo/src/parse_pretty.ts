@@ -2,8 +2,9 @@
 // the StableHLO spec: `stablehlo.add %a, %b : tensor<2xf32>` and friends.
 import { BINARY_OPS, UNARY_OPS } from "./opsets.js";
 import type { Attr, Region, TensorType, Value } from "./ir.js";
-import { tensorType } from "./ir.js";
-import { parseDense, parseEnumValue, parseFunctionType, parseType } from "./parse_attrs.js";
+import { realPartType, tensorType } from "./ir.js";
+import { parseDense, parseEnumValue, parseFunctionType, parseResultTypes, parseType } from "./parse_attrs.js";
+import { parseCall, parseCheckOp, parseCustomCall } from "./parse_check.js";
 import type { FuncParser, ParsedOp } from "./parser.js";
 
 type Sig = { inputs: TensorType[]; results: TensorType[] };
@@ -41,14 +42,33 @@ export function parsePrettyOp(p: FuncParser, name: string, at: number): ParsedOp
     if (c.peek("{")) p.attrDict(attrs);
   };
 
+  if (dialect === "check") return parseCheckOp(p, name, at);
+  if (name === "func.call" || name === "call") return parseCall(p, name, at);
   if (dialect === "chlo") {
-    // CHLO unary ops print `%x : t -> r`.
-    const x = p.use();
+    // `chlo.top_k(%x, k = 2) : t -> (v, i)`
+    if (short === "top_k") {
+      c.expect("(", "after chlo.top_k");
+      const x = p.use();
+      c.expect(",", "after the operand of chlo.top_k");
+      c.expect("k", "in chlo.top_k");
+      c.expect("=", "after 'k'");
+      attrs.k = i64(c.int());
+      c.expect(")", "to close chlo.top_k");
+      optAttrs();
+      c.expect(":", "and the type of chlo.top_k");
+      const t = parseType(c);
+      c.expect("->", "in the type of chlo.top_k");
+      return done([x], { inputs: [t], results: parseResultTypes(c) });
+    }
+    // CHLO elementwise ops print `%x : t -> r` and `%a, %b : t1, t2 -> r`.
+    const xs = p.useList();
     optAttrs();
     c.expect(":", `and the type of ${name}`);
-    const t = parseType(c);
-    c.expect("->", `in the type of ${name}`);
-    return done([x], { inputs: [t], results: [parseType(c)] });
+    if (c.peek("(")) return done(xs, parseFunctionType(c));
+    const ts = [parseType(c)];
+    while (c.eat(",")) ts.push(parseType(c));
+    if (!c.eat("->")) return done(xs, { inputs: xs.map(() => ts[0]!), results: [ts[0]!] });
+    return done(xs, { inputs: ts, results: parseResultTypes(c) });
   }
   if (dialect !== "stablehlo") c.error(`unknown operation '${name}' (write other ops in the generic form "name"(...))`, at);
 
@@ -74,6 +94,9 @@ export function parsePrettyOp(p: FuncParser, name: string, at: number): ParsedOp
     case "is_finite":
     case "reshape":
     case "dynamic_update_slice":
+    case "dynamic_reshape":
+    case "dynamic_pad":
+    case "dynamic_broadcast_in_dim":
     case "bitcast_convert": {
       const xs = p.useList();
       optAttrs();
@@ -112,6 +135,22 @@ export function parsePrettyOp(p: FuncParser, name: string, at: number): ParsedOp
       attrs[{ broadcast_in_dim: "broadcast_dimensions", transpose: "permutation", reverse: "dimensions" }[short]] = ints(dims("dims"));
       optAttrs();
       return done([x], short === "reverse" ? sameOrFn(1) : fn());
+    }
+    case "dynamic_iota": {
+      // `%shape, dim = 0 : sig`
+      const x = p.use();
+      c.expect(",", "after the output shape");
+      c.expect("dim", "in stablehlo.dynamic_iota");
+      c.expect("=", "after 'dim'");
+      attrs.iota_dimension = i64(c.int());
+      optAttrs();
+      return done([x], fn());
+    }
+    case "replica_id":
+    case "partition_id": {
+      optAttrs();
+      c.expect(":", `and the result type of ${name}`);
+      return { name, operands: [], attrs, resultTypes: [parseType(c)] };
     }
     case "iota": {
       c.expect("dim", "in stablehlo.iota");
@@ -186,7 +225,7 @@ export function parsePrettyOp(p: FuncParser, name: string, at: number): ParsedOp
       c.expect("x", "between lhs and rhs contracting dims");
       const rc = c.intList();
       attrs.dot_dimension_numbers = { kind: "dot", lhsBatching: lb, rhsBatching: rb, lhsContracting: lc, rhsContracting: rc };
-      if (c.eat(",")) {
+      if (c.eat(",") && c.peek("precision")) {
         c.expect("precision", "(only precision = [...] may follow the dimension numbers)");
         c.expect("=", "after 'precision'");
         c.expect("[", "to start the precision list");
@@ -197,14 +236,130 @@ export function parsePrettyOp(p: FuncParser, name: string, at: number): ParsedOp
           c.expect("]", "to close the precision list");
         }
         attrs.precision_config = { kind: "array", values };
+        c.eat(",");
+      }
+      if (c.eat("algorithm")) {
+        // `algorithm = <...>`: kept as text (the runtime computes the exact product)
+        c.expect("=", "after 'algorithm'");
+        const aat = c.here();
+        c.skipGroup();
+        attrs.algorithm = { kind: "string", value: c.text.slice(aat, c.pos) };
       }
       optAttrs();
       return done([a, b], fn());
     }
     case "reduce":
       return parsePrettyReduce(p, name, at, attrs);
+    case "complex": {
+      // `%re, %im : tensor<2xcomplex<f32>>` (operands: the parts' type) or `: (t, t) -> c`
+      const xs = p.useList();
+      optAttrs();
+      c.expect(":", "and the type of stablehlo.complex");
+      if (c.peek("(")) return done(xs, parseFunctionType(c));
+      const t = parseType(c);
+      const part = tensorType(t.shape, realPartType(t.element));
+      return done(xs, { inputs: [part, part], results: [t] });
+    }
+    case "rng_bit_generator": {
+      // `%state, algorithm = THREE_FRY : (s) -> (s, r)`
+      const x = p.use();
+      c.expect(",", "after the state of stablehlo.rng_bit_generator");
+      c.expect("algorithm", "in stablehlo.rng_bit_generator");
+      c.expect("=", "after 'algorithm'");
+      attrs.rng_algorithm = { kind: "enum", enum: "rng_algorithm" as "precision", value: parseEnumValue(c, "rng_algorithm") };
+      optAttrs();
+      return done([x], fn());
+    }
+    case "real":
+    case "imag": {
+      const x = p.use();
+      optAttrs();
+      return done([x], sameOrFn(1));
+    }
+    case "fft": {
+      // `%x, type = FFT, length = [2] : sig`
+      const x = p.use();
+      c.expect(",", "after the operand of stablehlo.fft");
+      c.expect("type", "in stablehlo.fft");
+      c.expect("=", "after 'type'");
+      attrs.fft_type = { kind: "enum", enum: "fft_type", value: parseEnumValue(c, "fft_type") };
+      c.expect(",", "after the fft type");
+      attrs.fft_length = ints(dims("length"));
+      optAttrs();
+      return done([x], fn());
+    }
+    case "reduce_precision": {
+      // `%x, format = e5m10 : t`
+      const x = p.use();
+      c.expect(",", "after the operand of stablehlo.reduce_precision");
+      c.expect("format", "in stablehlo.reduce_precision");
+      c.expect("=", "after 'format'");
+      const fat = c.here();
+      const f = /^e([0-9]+)m([0-9]+)$/.exec(c.ident("a format like e5m10"));
+      if (!f) return c.error("expected a format like e5m10", fat);
+      attrs.exponent_bits = { kind: "int", value: Number(f[1]), type: "i32" };
+      attrs.mantissa_bits = { kind: "int", value: Number(f[2]), type: "i32" };
+      optAttrs();
+      return done([x], sameOrFn(1));
+    }
+    case "get_dimension_size": {
+      const x = p.use();
+      c.expect(",", "after the operand");
+      c.expect("dim", "in stablehlo.get_dimension_size");
+      c.expect("=", "after 'dim'");
+      attrs.dimension = i64(c.int());
+      optAttrs();
+      return done([x], fn());
+    }
+    case "optimization_barrier": {
+      // `%a, %b : t1, t2` (results have the operands' types)
+      const xs = p.useList();
+      optAttrs();
+      c.expect(":", "and the types of stablehlo.optimization_barrier");
+      if (c.peek("(")) return done(xs, parseFunctionType(c));
+      const ts = [parseType(c)];
+      while (c.eat(",")) ts.push(parseType(c));
+      return done(xs, { inputs: ts, results: ts });
+    }
+    case "while":
+      return parsePrettyWhile(p, name, at, attrs);
+    case "custom_call":
+      return parseCustomCall(p, name, at);
   }
   return c.error(`'${name}' has no pretty form here; write it in the generic form "${name}"(...) : (...) -> ...`, at);
+}
+
+/**
+ * `stablehlo.while(%arg0 = %init0, ...) : t0, ... cond { ... } do { ... }`: the
+ * iteration arguments are both regions' arguments.
+ */
+function parsePrettyWhile(p: FuncParser, name: string, at: number, attrs: Record<string, Attr>): ParsedOp {
+  const c = p.c;
+  c.expect("(", "after stablehlo.while");
+  const refs: { ref: string; at: number }[] = [];
+  const operands: Value[] = [];
+  if (!c.eat(")")) {
+    do {
+      const rat = c.here();
+      refs.push({ ref: c.valueRef("an iteration argument (%arg = %init)"), at: rat });
+      c.expect("=", "after an iteration argument");
+      operands.push(p.use());
+    } while (c.eat(","));
+    c.expect(")", "to close the iteration arguments");
+  }
+  if (c.eat("attributes")) p.attrDict(attrs);
+  const types: TensorType[] = [];
+  if (c.eat(":")) {
+    do types.push(parseType(c));
+    while (c.eat(","));
+  }
+  p.checkTypes(name, operands, types, at);
+  const given = () => refs.map((r, i) => ({ ref: r.ref, type: types[i]!, at: r.at }));
+  c.expect("cond", "(the condition region) in stablehlo.while");
+  const cond = p.region(given());
+  c.expect("do", "(the body region) in stablehlo.while");
+  const body = p.region(given());
+  return { name, operands, attrs, regions: [cond, body], resultTypes: types };
 }
 
 /**

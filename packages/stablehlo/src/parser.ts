@@ -190,6 +190,7 @@ export class FuncParser {
     }
     const op: Op = { name: parsed.name, operands: parsed.operands, results, attrs: parsed.attrs };
     if (parsed.regions?.length) op.regions = parsed.regions;
+    op.loc = c.lineCol(nameAt);
     return op;
   }
 

@@ -223,8 +223,8 @@ describe("parse errors name the line and what was expected", () => {
     ],
     [
       "an unsupported element type",
-      "func.func @main(%a: tensor<2xui32>) -> tensor<2xui32> {\n  return %a : tensor<2xui32>\n}",
-      /^line 1:30: unsupported element type 'ui32'/,
+      "func.func @main(%a: tensor<2xf12>) -> tensor<2xf12> {\n  return %a : tensor<2xf12>\n}",
+      /^line 1:30: unsupported element type 'f12'/,
     ],
     [
       "an operand type that differs from its definition",

@@ -11,7 +11,7 @@ import * as exprs from "../exprs.js";
 import { elementwiseLoop } from "../codegen.js";
 import { buildLoop, inlinable } from "./fuse.js";
 import { sourceText } from "./source_text.js";
-import { fusable } from "./translate.js";
+import { exactFusable as fusable } from "./interpret/table.js";
 
 /** Bumped whenever the meaning of a plan changes. */
 export const PLAN_VERSION = 1;
@@ -45,11 +45,11 @@ export function valuePositions(main: Func): { pos: Map<number, number>; values: 
 
 export function planModule(main: Func): Plan {
   const uses = new Map<number, number>();
-  for (const op of main.body) for (const v of op.operands) uses.set(v.id, (uses.get(v.id) ?? 0) + 1);
+  for (const op of main.body) for (const v of readsOf(op)) uses.set(v.id, (uses.get(v.id) ?? 0) + 1);
   for (const v of main.returns) uses.set(v.id, (uses.get(v.id) ?? 0) + 1);
   const producer = new Map<number, Op>();
   for (const op of main.body) for (const r of op.results) producer.set(r.id, op);
-  const inlined = inlinable(main.body, uses);
+  const inlined = inlinable(main.body.filter(fusable), uses);
   const { pos } = valuePositions(main);
   const at = (v: Value) => pos.get(v.id)!;
   const steps: StepPlan[] = [];
@@ -62,10 +62,30 @@ export function planModule(main: Func): Plan {
       reads.push(loop.leaves);
     } else {
       steps.push({ op: i });
-      reads.push(op.name === "stablehlo.constant" ? [] : op.operands);
+      reads.push(op.name === "stablehlo.constant" ? [] : readsOf(op));
     }
   });
   return { steps, release: releases(main, reads, at) };
+}
+
+/** An op's operands and the outer values its regions use (a while body may read a value of @main). */
+function readsOf(op: Op): Value[] {
+  if (!op.regions?.length) return op.operands;
+  const out = [...op.operands];
+  const walk = (ops: readonly Op[], defined: Set<number>, returns: readonly Value[]) => {
+    for (const o of ops) {
+      for (const v of o.operands) if (!defined.has(v.id)) out.push(v);
+      for (const r of o.regions ?? []) {
+        const inner = new Set(defined);
+        for (const a of r.args) inner.add(a.id);
+        walk(r.ops, inner, r.returns);
+      }
+      for (const r of o.results) defined.add(r.id);
+    }
+    for (const v of returns) if (!defined.has(v.id)) out.push(v);
+  };
+  for (const r of op.regions) walk(r.ops, new Set(r.args.map((a) => a.id)), r.returns);
+  return out;
 }
 
 /** Buffer lifetimes: a value is released after the last step that reads it (returned values never). */

@@ -6,12 +6,13 @@
 // compile() plans the module (plan.ts: fusion, loops, lifetimes) and builds
 // closures from the plan; the persistent compile cache stores the plan, and
 // loadExecutable() builds from a stored one without planning again.
-import { numelOf, viewStrides, type AVal, type DType, type HostArray } from "@xlatorch/core";
+import { numelOf, type DType, type HostArray } from "@xlatorch/core";
 import type { DTypeName, DeviceBuffer, Executable, Func, Module, Op, Runtime, Value } from "@xlatorch/stablehlo";
 import { elementwiseLoop } from "../codegen.js";
-import { KERNELS, type Kernel } from "../kernels/index.js";
 import { dense } from "../kernels/layout.js";
-import { contiguous, type Elements, type Strided } from "../strided.js";
+import { contiguous, type Strided } from "../strided.js";
+import type { CpuBuffer } from "./buffer.js";
+import { opRunner } from "./interpret/engine.js";
 import {
   decodePlan,
   encodePlan,
@@ -22,12 +23,9 @@ import {
   type LoopPlan,
   type Plan,
 } from "./plan.js";
-import { dtypeOfElement, translate } from "./translate.js";
-import { encode } from "../kernels/values.js";
+import { dtypeOfElement } from "./translate.js";
 
-export interface CpuBuffer extends DeviceBuffer {
-  readonly s: Strided;
-}
+export type { CpuBuffer };
 
 type Env = Map<number, CpuBuffer>;
 
@@ -66,16 +64,16 @@ interface CpuExecutable extends Executable {
   plan: Plan;
 }
 
-const aval = (v: Value): AVal => ({ shape: v.type.shape, dtype: dtypeOfElement(v.type.element) });
 const buf = (v: Value, s: Strided): CpuBuffer => ({ dtype: dtypeOfElement(v.type.element).name, shape: v.type.shape, s });
 
 export class CpuRuntime implements Runtime {
   readonly platform = "cpu-runtime";
   readonly devices = ["cpu:0"] as const;
 
-  compile(module: Module): CpuExecutable {
-    const main = mainOf(module);
-    return this.build(main, planModule(main));
+  /** `entry` names the function to run (default @main); others are reachable by func.call. */
+  compile(module: Module, entry = "main"): CpuExecutable {
+    const main = mainOf(module, entry);
+    return this.build(main, planModule(main), module);
   }
 
   /** Persistent compile cache: the plan's format and the code that generates what it stores. */
@@ -88,11 +86,11 @@ export class CpuRuntime implements Runtime {
   /** An executable of `module` from a plan serializeExecutable stored; throws when the plan does not fit the module. */
   loadExecutable(bytes: Uint8Array, module: Module): CpuExecutable {
     const main = mainOf(module);
-    return this.build(main, decodePlan(bytes, main));
+    return this.build(main, decodePlan(bytes, main), module);
   }
 
   /** The steps' closures, lifetimes and constants of `plan`. */
-  private build(main: Func, plan: Plan): CpuExecutable {
+  private build(main: Func, plan: Plan, module: Module): CpuExecutable {
     const { values } = valuePositions(main);
     const steps: Step[] = [];
     const constantSteps = new Set<number>();
@@ -101,7 +99,7 @@ export class CpuRuntime implements Runtime {
       const op = main.body[s.op]!;
       if (op.name === "stablehlo.constant") constantSteps.add(steps.length);
       defines.push(op.results.map((r) => r.id));
-      steps.push(s.loop ? this.loopStep(s.loop, op.results[0]!, values) : this.step(op));
+      steps.push(s.loop ? this.loopStep(s.loop, op.results[0]!, values) : this.step(op, module));
     }
     const release = plan.release.map((r) => r.map((p) => values[p]!.id));
     return { numOutputs: main.returns.length, params: main.params, steps, release, constantSteps, defines, returns: main.returns, plan };
@@ -124,39 +122,14 @@ export class CpuRuntime implements Runtime {
     };
   }
 
-  private step(op: Op): Step {
+  /** A kernel step, or the reference evaluator's (interpret/engine.ts picks; it refuses what neither computes). */
+  private step(op: Op, module: Module): Step {
     const out = op.results;
-    if (op.name === "stablehlo.constant") {
-      const a = op.attrs.value;
-      if (!a || a.kind !== "dense") throw new Error("cpu runtime: constant without a dense value");
-      const d = dtypeOfElement(out[0]!.type.element);
-      const n = numelOf(out[0]!.type.shape);
-      const vals = a.values.length === 1 ? Array(n).fill(a.values[0]) : a.values;
-      const host = encode(d.isBig ? BigInt64Array.from(vals.map((v) => BigInt(v as never))) : vals.map(Number), d);
-      const b = buf(out[0]!, contiguous(host, out[0]!.type.shape));
-      return (env) => {
-        env.set(out[0]!.id, b);
-      };
-    }
-    const call = translate(op);
-    const kernel = call.kernel === "reshape_any" ? reshapeAny : (KERNELS as Record<string, Kernel | undefined>)[call.kernel];
-    if (!kernel) throw new Error(`cpu runtime: no kernel ${call.kernel}`);
-    const ins = op.operands.slice(0, call.operands);
-    const inAvals = ins.map(aval),
-      outAvals = out.map(aval);
-    const padValue = op.name === "stablehlo.pad" ? op.operands[1]! : null;
-    const extra = op.name === "stablehlo.sort" ? op.operands.slice(1) : [];
+    const run = opRunner(op, module);
     return (env) => {
-      let attrs = call.attrs as Record<string, unknown>;
-      if (padValue) attrs = { ...attrs, value: scalarOf(env.get(padValue.id)!) };
-      const res = kernel(
-        ins.map((v) => env.get(v.id)!.s),
-        inAvals,
-        attrs,
-        outAvals.slice(0, Math.max(1, call.kernel === "sort" ? 2 : 1)),
-      );
-      if (extra.length) return sortFollowers(env, op, res);
-      out.forEach((r, i) => env.set(r.id, buf(r, res[i]!)));
+      const lookup = (v: Value) => env.get(v.id)!;
+      const res = run(op.operands.map(lookup), lookup);
+      out.forEach((r, i) => env.set(r.id, res[i]!));
     };
   }
 
@@ -200,48 +173,11 @@ export class CpuRuntime implements Runtime {
   synchronize(): void {}
 }
 
-import { bf16ToF32, dtypeOf, f16ToF32 } from "@xlatorch/core";
+import { dtypeOf } from "@xlatorch/core";
 const dtypeOfElementName = (d: DTypeName) => dtypeOf(d);
 
-/** reshape of any strided layout: a view when possible, else a dense copy viewed. */
-const reshapeAny: Kernel = (ins, avals, attrs, outs) => {
-  const [x] = ins,
-    [a] = avals;
-  if (viewStrides(a!.shape, x!.strides, (attrs as { shape: number[] }).shape)) return KERNELS.reshape!(ins, avals, attrs, outs);
-  return KERNELS.reshape!([contiguous(dense(x!, a!.shape, a!.dtype), a!.shape)], avals, attrs, outs);
-};
-
-function mainOf(module: Module): Func {
-  const main = module.funcs.find((f) => f.name === "main");
-  if (!main) throw new Error("cpu runtime: module has no @main function");
+function mainOf(module: Module, entry = "main"): Func {
+  const main = module.funcs.find((f) => f.name === entry);
+  if (!main) throw new Error(`cpu runtime: module has no @${entry} function`);
   return main;
-}
-
-function scalarOf(b: CpuBuffer): number {
-  const v = dense(b.s, b.shape, dtypeOf(b.dtype))[0]!;
-  if (typeof v === "bigint") return Number(v);
-  return b.dtype === "float16" ? f16ToF32(v) : b.dtype === "bfloat16" ? bf16ToF32(v) : v;
-}
-
-/** stablehlo.sort with extra operands: they follow the permutation of the first. */
-function sortFollowers(env: Env, op: Op, res: Strided[]): void {
-  const [vals, perm] = res as [Strided, Strided];
-  env.set(op.results[0]!.id, buf(op.results[0]!, vals));
-  const dim = Number((op.attrs.dimension as { value: number }).value);
-  const shape = op.results[0]!.type.shape;
-  const p = dense(perm, shape, dtypeOf("int64")) as BigInt64Array;
-  op.operands.slice(1).forEach((v, k) => {
-    const src = env.get(v.id)!;
-    const d = dtypeOf(src.dtype);
-    const srcDense = dense(src.s, shape, d);
-    const out = d.alloc(srcDense.length);
-    const inner = shape.slice(dim + 1).reduce((a, b) => a * b, 1),
-      len = shape[dim]!;
-    for (let i = 0; i < out.length; i++) {
-      const j = Math.floor(i / inner) % len;
-      const base = i - j * inner;
-      (out as Elements)[i] = (srcDense as Elements)[base + Number(p[i]!) * inner]!;
-    }
-    env.set(op.results[k + 1]!.id, buf(op.results[k + 1]!, contiguous(out, shape)));
-  });
 }

@@ -1,0 +1,93 @@
+// One op run by its primitive's CPU kernel (translate.ts names the kernel and
+// its attributes): the path shared with the eager cpu device.
+import { bf16ToF32, dtypeOf, f16ToF32, viewStrides, type AVal } from "@xlatorch/core";
+import type { Op, Value } from "@xlatorch/stablehlo";
+import { KERNELS, type Kernel } from "../kernels/index.js";
+import { dense } from "../kernels/layout.js";
+import { contiguous, type Elements, type Strided } from "../strided.js";
+import type { CpuBuffer, Runner } from "./buffer.js";
+import { dtypeOfElement, translate } from "./translate.js";
+
+const aval = (v: Value): AVal => ({ shape: v.type.shape, dtype: dtypeOfElement(v.type.element) });
+export const bufOf = (v: Value, s: Strided): CpuBuffer => ({ dtype: dtypeOfElement(v.type.element).name, shape: v.type.shape, s });
+
+/** The kernel runner of `op`; throws (at compile time) when no primitive computes it. */
+export function kernelRunner(op: Op): Runner {
+  const out = op.results;
+  const call = translate(op);
+  const kernel = call.kernel === "reshape_any" ? reshapeAny : (KERNELS as Record<string, Kernel | undefined>)[call.kernel];
+  if (!kernel) throw new Error(`cpu runtime: no kernel ${call.kernel}`);
+  const n = call.operands;
+  const inAvals = op.operands.slice(0, n).map(aval),
+    outAvals = out.map(aval);
+  const isPad = op.name === "stablehlo.pad";
+  // the kernel reduces from the body's identity: the init value is combined after (body(init, r))
+  const initCombine = op.name === "stablehlo.reduce" ? reduceInit(op) : null;
+  const followers = op.name === "stablehlo.sort" ? op.operands.length - 1 : 0;
+  return (ins) => {
+    let attrs = call.attrs as Record<string, unknown>;
+    if (isPad) attrs = { ...attrs, value: scalarOf(ins[1]!) };
+    const res = kernel(
+      ins.slice(0, n).map((b) => b.s),
+      inAvals,
+      attrs,
+      outAvals.slice(0, Math.max(1, call.kernel === "sort" ? 2 : 1)),
+    );
+    if (followers) return sortFollowers(op, ins, res);
+    if (initCombine) return [initCombine(ins[1]!, bufOf(out[0]!, res[0]!))];
+    return out.map((r, i) => bufOf(r, res[i]!));
+  };
+}
+
+/** body(init, r) for a single-op reduce body, elementwise with the init scalar broadcast. */
+function reduceInit(op: Op): (init: CpuBuffer, r: CpuBuffer) => CpuBuffer {
+  const body = op.regions![0]!.ops[0]!;
+  const res = op.results[0]!;
+  const combine = kernelRunner({ name: body.name, operands: [res, res], results: [res], attrs: {} });
+  const bcast: Op = {
+    name: "stablehlo.broadcast_in_dim",
+    operands: [op.operands[1]!],
+    results: [res],
+    attrs: { broadcast_dimensions: { kind: "ints", values: [] } },
+  };
+  const broadcast = kernelRunner(bcast);
+  return (init, r) => combine([broadcast([init])[0]!, r])[0]!;
+}
+
+/** reshape of any strided layout: a view when possible, else a dense copy viewed. */
+const reshapeAny: Kernel = (ins, avals, attrs, outs) => {
+  const [x] = ins,
+    [a] = avals;
+  if (viewStrides(a!.shape, x!.strides, (attrs as { shape: number[] }).shape)) return KERNELS.reshape!(ins, avals, attrs, outs);
+  return KERNELS.reshape!([contiguous(dense(x!, a!.shape, a!.dtype), a!.shape)], avals, attrs, outs);
+};
+
+function scalarOf(b: CpuBuffer): number {
+  const v = dense(b.s, b.shape, dtypeOf(b.dtype))[0]!;
+  if (typeof v === "bigint") return Number(v);
+  return b.dtype === "float16" ? f16ToF32(v) : b.dtype === "bfloat16" ? bf16ToF32(v) : v;
+}
+
+/** stablehlo.sort with extra operands: they follow the permutation of the first. */
+function sortFollowers(op: Op, ins: readonly CpuBuffer[], res: Strided[]): CpuBuffer[] {
+  const [vals, perm] = res as [Strided, Strided];
+  const outs = [bufOf(op.results[0]!, vals)];
+  const dim = Number((op.attrs.dimension as { value: number }).value);
+  const shape = op.results[0]!.type.shape;
+  const p = dense(perm, shape, dtypeOf("int64")) as BigInt64Array;
+  ins.slice(1).forEach((src, k) => {
+    const d = dtypeOf(src.dtype);
+    const srcDense = dense(src.s, shape, d);
+    const o = d.alloc(srcDense.length);
+    const inner = shape.slice(dim + 1).reduce((a, b) => a * b, 1),
+      len = shape[dim]!;
+    const slots = d.is_complex ? 2 : 1;
+    for (let i = 0; i < o.length / slots; i++) {
+      const j = Math.floor(i / inner) % len;
+      const base = i - j * inner;
+      for (let s = 0; s < slots; s++) (o as Elements)[i * slots + s] = (srcDense as Elements)[(base + Number(p[i]!) * inner) * slots + s]!;
+    }
+    outs.push(bufOf(op.results[k + 1]!, contiguous(o, shape)));
+  });
+  return outs;
+}
