@@ -70,6 +70,37 @@ describe("xlatorch in a browser", () => {
     }
   });
 
+  it.skipIf(!hasChromium)("in the page, paths are refused with the way round and bytes work", async () => {
+    const page = await context!.newPage();
+    await page.goto(url);
+    // A string, not a function: vitest would rewrite a function's import() for Node. Bare
+    // specifiers resolve through the page's import map, as in main.ts.
+    const got = (await page.evaluate(`(async () => {
+      const torch = await import("xlatorch");
+      const st = await import("xlatorch/safetensors");
+      const refused = (f) => { try { f(); return "accepted"; } catch (e) { return e.message; } };
+      const chunks = [];
+      torch.save({ w: torch.arange(3) }, { write: (b) => chunks.push(b.slice()) });
+      const bytes = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+      chunks.reduce((at, c) => (bytes.set(c, at), at + c.length), 0);
+      return {
+        save: refused(() => torch.save({}, "model.pt")),
+        load: refused(() => torch.load("model.pt")),
+        loadFile: refused(() => st.load_file("model.safetensors")),
+        saveFile: refused(() => st.save_file({}, "model.safetensors")),
+        roundTrip: torch.load(bytes).w.tolist(),
+        safetensors: st.load(st.save({ w: torch.ones(2) })).w.tolist(),
+      };
+    })()`)) as Record<string, unknown>;
+    expect(got.save).toContain("torch.save: paths are not available in a browser");
+    expect(got.load).toContain("torch.load: paths are not available in a browser");
+    expect(got.loadFile).toContain("load_file: paths are not available in a browser");
+    expect(got.saveFile).toContain("save_file: paths are not available in a browser");
+    expect(got.roundTrip).toEqual([0, 1, 2]);
+    expect(got.safetensors).toEqual([1, 1]);
+    await page.close();
+  });
+
   for (const device of ["cpu", "xla"]) {
     it.skipIf(!hasChromium)(`the example page trains on ${device}, plots the loss and offers checkpoints`, async () => {
       const page = await context!.newPage();
