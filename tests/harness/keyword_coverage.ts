@@ -24,12 +24,15 @@
 //                     init/cases/bag_module and nested {"module": spec}) with
 //                     non-empty kwargs. ParameterList/Dict's hand-written tests,
 //                     masks and errors do not count
+//   nn_unpool.json    as nn_more.json (max_unpool, fractional pooling, grid_sample, ctc_loss)
+//   linalg_eig.json   cases (not errors) with non-empty kwargs, as linalg.json
 //   linalg.json       cases (not errors) with non-empty kwargs: "linalg.f",
 //                     "f" (torch.f), "Tensor.f" (the method)
 //   special.json      cases (not errors) with non-empty kwargs: "special.f",
 //                     "Tensor.f", "f"
 //   torch_more.json   call / grad cases (not "kind": "error") with non-empty
 //                     kwargs by their "call"; program steps as in nn_more
+//   torch_nn_aliases.json  as torch_more.json (torch.selu, torch.conv2d, ...)
 //   complex_fft.json  cases without "error" with non-empty kwargs: method ->
 //                     tensor.f, a dotted function path ("fft.fft") as is,
 //                     else torch.f
@@ -95,8 +98,8 @@ function collect(keyword: Set<string>, called: Set<string>): void {
     for (const c of optim.init ?? []) hit(`init.${c.fn}`, true);
   }
 
-  const nnMore = load("nn_more.json") as J[] | undefined;
-  for (const c of nnMore ?? []) {
+  const nnMore = [...((load("nn_more.json") as J[] | undefined) ?? []), ...((load("nn_unpool.json") as J[] | undefined) ?? [])];
+  for (const c of nnMore) {
     if (c.kind === "error") continue;
     if (c.kind === "module") hit(`modules.${c.cls}`, nonEmpty(c.kwargs));
     else if ("program" in c) program(c);
@@ -130,9 +133,10 @@ function collect(keyword: Set<string>, called: Set<string>): void {
     const d = load(file);
     for (const c of d?.cases ?? []) hit(named(c.fn), nonEmpty(c.kwargs));
   }
+  for (const c of load("linalg_eig.json")?.cases ?? []) if (!c.error && !c.backward_error) hit(named(c.fn), nonEmpty(c.kwargs));
 
-  const more = load("torch_more.json") as J[] | undefined;
-  for (const c of more ?? []) {
+  const more = [...((load("torch_more.json") as J[] | undefined) ?? []), ...((load("torch_nn_aliases.json") as J[] | undefined) ?? [])];
+  for (const c of more) {
     if (c.kind === "error") continue;
     if ("program" in c) program(c);
     else opCall(c);

@@ -17,6 +17,7 @@ import * as E from "./ops/elementwise.js";
 import * as I from "./ops/indexing.js";
 import * as L from "./ops/linalg.js";
 import * as LD from "./ops/linalg_decomp.js";
+import * as LE from "./ops/linalg_eig.js";
 import * as LS from "./ops/linalg_solve.js";
 import * as R from "./ops/reduce.js";
 import * as S from "./ops/shape.js";
@@ -198,6 +199,7 @@ export const METHOD_FUNCTIONS: Record<string, Fn> = {
   ]),
   ...pick(L, ["matmul", "mm", "bmm", "dot", "inner", "outer", "ger", "mv", "kron", "cross"]),
   ...pick(LD, ["cholesky", "qr", "svd"]),
+  ...pick(LE, ["geqrf", "ormqr", "orgqr"]),
   ...pick(LS, [
     "cholesky_solve",
     "cholesky_inverse",

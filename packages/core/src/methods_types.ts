@@ -360,6 +360,7 @@ declare module "./tensor.js" {
     ge_(other: Tensor): Tensor;
     ge_(kwargs: { other: Scalar }): Tensor;
     ge_(other: Scalar): Tensor;
+    geqrf(): Tensor[] & { a: Tensor; tau: Tensor };
     ger(kwargs: { vec2: Tensor }): Tensor;
     ger(vec2: Tensor): Tensor;
     getitem(...subs: Subscript[]): Tensor;
@@ -728,6 +729,13 @@ declare module "./tensor.js" {
     not_equal(other: Tensor): Tensor;
     not_equal(kwargs: { other: Scalar }): Tensor;
     not_equal(other: Scalar): Tensor;
+    orgqr(kwargs: { input2: Tensor }): Tensor;
+    orgqr(input2: Tensor): Tensor;
+    ormqr(kwargs: { input2: Tensor; input3: Tensor; left?: boolean; transpose?: boolean }): Tensor;
+    ormqr(input2: Tensor, kwargs: { input3: Tensor; left?: boolean; transpose?: boolean }): Tensor;
+    ormqr(input2: Tensor, input3: Tensor, kwargs?: { left?: boolean; transpose?: boolean }): Tensor;
+    ormqr(input2: Tensor, input3: Tensor, left?: boolean, kwargs?: { transpose?: boolean }): Tensor;
+    ormqr(input2: Tensor, input3: Tensor, left?: boolean, transpose?: boolean): Tensor;
     outer(kwargs: { vec2: Tensor }): Tensor;
     outer(vec2: Tensor): Tensor;
     permute(kwargs: { dims: number | readonly number[] }): Tensor;

@@ -92,6 +92,8 @@ export const PRIM_NAMES = [
   "eigh",
   "svd",
   "lu",
+  "eig",
+  "geqrf",
   // complex numbers (stablehlo.complex/real/imag) and the FFT (stablehlo.fft)
   "complex",
   "real",
@@ -281,6 +283,26 @@ P.lu = definePrimitive({
     { shape: a!.shape, dtype: a!.dtype },
     { shape: [...lead(a!.shape), Math.min(a!.shape.at(-2)!, a!.shape.at(-1)!)], dtype: int32 },
     { shape: a!.shape.slice(0, -1), dtype: int64 },
+  ],
+});
+/**
+ * General (nonsymmetric) eigendecomposition of a real or complex [..., n, n] (LAPACK's geev):
+ * complex eigenvalues [..., n] and eigenvectors as columns [..., n, n], each of unit 2-norm with its
+ * largest component real.
+ */
+P.eig = definePrimitive({
+  name: "eig",
+  abstract: ([a]) => [
+    { shape: a!.shape.slice(0, -1), dtype: toComplexType(a!.dtype) },
+    { shape: a!.shape, dtype: toComplexType(a!.dtype) },
+  ],
+});
+/** LAPACK's geqrf of [..., m, n]: R on and above the diagonal, the Householder vectors below it; tau [..., min(m, n)]. */
+P.geqrf = definePrimitive({
+  name: "geqrf",
+  abstract: ([a]) => [
+    { shape: a!.shape, dtype: a!.dtype },
+    { shape: [...lead(a!.shape), Math.min(a!.shape.at(-2)!, a!.shape.at(-1)!)], dtype: a!.dtype },
   ],
 });
 

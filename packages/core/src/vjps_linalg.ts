@@ -10,6 +10,8 @@ import { add, div, mul, sub, where } from "./ops/elementwise.js";
 import { cols, diag, diagEmbed, eyeLike, mm, mT, permRows, rows, trsm } from "./ops/linalg_util.js";
 import { tril, triu } from "./ops/matrix.js";
 import { cat, sliceDim, unsqueeze } from "./ops/shape.js";
+import { complex, imag, real } from "./ops/complex.js";
+import { linalg_solve_ex } from "./ops/linalg_solve.js";
 
 const BOTH: Saves = { inputs: true, outputs: true };
 const OUT: Saves = { outputs: true };
@@ -148,4 +150,47 @@ defineVjp("lu", OUT, ([gLU], [A], [LU, , perm]) => {
   }
   // P^T A = L U, so gA = P gPA
   return [mm(mT(Pt), gPA)];
+});
+
+// A V = V diag(L) (nonsymmetric, complex L and V; PyTorch's linalg_eig_backward), in real and imaginary
+// parts so only real solves are needed:
+//   B = diag(gL) + (V^H gV - V^H V diag(re diag(V^H gV))) / conj(L_j - L_i)  (off the diagonal),
+//   gA = V^{-H} B V^H, its real part for a real A.
+// (PyTorch also checks that the loss does not depend on the eigenvectors' phases; that check reads the
+// host and is left out.)
+defineVjp("eig", BOTH, ([gL, gV], [A], [L, V]) => {
+  const n = cols(V!);
+  type C = [Tensor, Tensor];
+  const re = (z: Tensor) => real(z),
+    im = (z: Tensor) => imag(z);
+  const cmm = ([ar, ai]: C, [br, bi]: C): C => [sub(mm(ar, br), mm(ai, bi)), add(mm(ar, bi), mm(ai, br))];
+  const Vc: C = [re(V!), im(V!)];
+  const VH: C = [mT(Vc[0]), mul(mT(Vc[1]), -1)];
+  const eyeN = eyeLike(n, Vc[0]);
+  let B: C;
+  const gl: C | null = gL ? [re(gL), im(gL)] : null;
+  if (gV) {
+    const VhgV = cmm(VH, [re(gV), im(gV)]);
+    const d = unsqueeze(diag(VhgV[0]), -2); // re diag(V^H gV) scales V's columns
+    const VhV = cmm(VH, [mul(Vc[0], d), mul(Vc[1], d)]);
+    const Xr = sub(VhgV[0], VhV[0]),
+      Xi = sub(VhgV[1], VhV[1]);
+    // E_ij = conj(L_j) - conj(L_i), the diagonal set to 1
+    const Lr = re(L!),
+      Li = im(L!);
+    const Er = add(sub(unsqueeze(Lr, -2), unsqueeze(Lr, -1)), eyeN),
+      Ei = mul(sub(unsqueeze(Li, -2), unsqueeze(Li, -1)), -1);
+    const EE = add(mul(Er, Er), mul(Ei, Ei));
+    const off = sub(1, eyeN);
+    const Br = mul(div(add(mul(Xr, Er), mul(Xi, Ei)), EE), off),
+      Bi = mul(div(sub(mul(Xi, Er), mul(Xr, Ei)), EE), off);
+    B = gl ? [add(Br, diagEmbed(gl[0])), add(Bi, diagEmbed(gl[1]))] : [Br, Bi];
+  } else B = [diagEmbed(gl![0]), diagEmbed(gl![1])];
+  const Cm = cmm(B, VH);
+  // solve V^H Y = C as the real system [[Hr, -Hi], [Hi, Hr]] [Yr; Yi] = [Cr; Ci]
+  const M = cat([cat([VH[0], mul(VH[1], -1)], -1), cat([VH[1], VH[0]], -1)], -2);
+  const Y = linalg_solve_ex(M, cat([Cm[0], Cm[1]], -2))[0]!;
+  const Yr = cut(Y, -2, 0, n),
+    Yi = cut(Y, -2, n, 2 * n);
+  return [A!.dtype.is_complex ? complex(Yr, Yi) : Yr];
 });

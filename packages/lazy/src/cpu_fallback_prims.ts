@@ -8,6 +8,8 @@ export const CPU_FALLBACK: ReadonlySet<string> = new Set([
   "eigh",
   "svd",
   "lu",
+  "eig",
+  "geqrf",
   "bessel_i0",
   "bessel_i0e",
   "bessel_i1",

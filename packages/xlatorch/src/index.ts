@@ -3,6 +3,8 @@ import "@xlatorch/cpu";
 import "@xlatorch/lazy";
 import "./runtime_choice.js";
 import "./compile_cache/index.js";
+// torch.selu, torch.conv2d, torch.dropout, ...: core declares them, torch.nn implements them
+import "./torch_nn_aliases.js";
 // core's namespace, torch.* functions taking the keyword form (signed_functions.ts is generated)
 export * from "./signed_functions.js";
 export * as linalg from "./linalg_public.js";

@@ -2,6 +2,7 @@
 // torch.special: @xlatorch/core's special namespace, each function with PyTorch signatures taking the keyword form.
 import { special as raw, signaturesOf, signed } from "@xlatorch/core";
 
+export const airy_ai: typeof raw.airy_ai = signed("special_airy_ai", signaturesOf("special", "airy_ai"), raw.airy_ai);
 export const bessel_j0: typeof raw.bessel_j0 = signed("special_bessel_j0", signaturesOf("special", "bessel_j0"), raw.bessel_j0);
 export const bessel_j1: typeof raw.bessel_j1 = signed("special_bessel_j1", signaturesOf("special", "bessel_j1"), raw.bessel_j1);
 export const bessel_y0: typeof raw.bessel_y0 = signed("special_bessel_y0", signaturesOf("special", "bessel_y0"), raw.bessel_y0);

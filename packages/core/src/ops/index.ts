@@ -38,6 +38,7 @@ export { parseArgs, splitSizes, type Scalar, type TensorOrScalar } from "./args.
 export * from "./random.js";
 // torch.* linear algebra outside torch.linalg (torch.cholesky, torch.svd's V, ...)
 export { cholesky, qr, svd, lu_unpack } from "./linalg_decomp.js";
+export { geqrf, ormqr, orgqr } from "./linalg_eig.js";
 export {
   triangular_solve,
   cholesky_solve,
@@ -78,3 +79,5 @@ export { split_with_sizes, diagflat } from "./reshaping_extras.js";
 export { positive, rsub, renorm } from "./arith_extras.js";
 // torch.special functions with torch.* names
 export { lgamma, digamma, polygamma, mvlgamma, i0, igamma, igammac } from "./special.js";
+export * from "./nn_aliases.js";
+export { histogramdd } from "./histogramdd.js";

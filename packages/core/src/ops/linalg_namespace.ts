@@ -46,6 +46,7 @@ export {
   linalg_vecdot as vecdot,
   linalg_householder_product as householder_product,
 } from "./linalg_norms.js";
+export { linalg_eig as eig, linalg_eigvals as eigvals } from "./linalg_eig.js";
 export { LinAlgError } from "./linalg_util.js";
 
 export const matmul = (input: Tensor, other: Tensor): Tensor => matmulImpl(input, other);

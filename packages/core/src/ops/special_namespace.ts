@@ -18,6 +18,8 @@ import { log_softmax as logSoftmaxImpl, logsumexp as logsumexpImpl, softmax as s
 import { digamma, igamma, igammac, lgamma } from "./special.js";
 import type { TensorOrScalar } from "./args.js";
 
+export { airy_ai } from "./special_airy.js";
+
 export {
   digamma,
   digamma as psi,

@@ -7,24 +7,31 @@ import { fftKernels } from "./fft.js";
 import { indexingKernels } from "./indexing.js";
 import { layoutKernels } from "./layout.js";
 import { decompKernels } from "./linalg_decomp.js";
+import { eigKernels } from "./linalg_eig.js";
 import { factorKernels } from "./linalg_factor.js";
 import { reduceKernels } from "./reduce.js";
 import { windowKernels } from "./window.js";
 import type { Kernel } from "./types.js";
 
-/** One CPU kernel per primitive, by primitive name (checked complete when this module loads); complex operands per complex.ts. */
-export const KERNELS: Record<PrimName, Kernel> = complexAware({
-  ...elementwiseKernels,
-  ...layoutKernels,
-  ...reduceKernels,
-  ...dotKernels,
-  ...indexingKernels,
-  ...factorKernels,
-  ...decompKernels,
-  ...complexPrimKernels,
-  ...fftKernels,
-  ...convKernels,
-  ...windowKernels,
-}) as Record<PrimName, Kernel>;
+/**
+ * One CPU kernel per primitive, by primitive name (checked complete when this module loads); complex operands per
+ * complex.ts (eig reads and writes complex itself).
+ */
+export const KERNELS: Record<PrimName, Kernel> = {
+  ...complexAware({
+    ...elementwiseKernels,
+    ...layoutKernels,
+    ...reduceKernels,
+    ...dotKernels,
+    ...indexingKernels,
+    ...factorKernels,
+    ...decompKernels,
+    ...complexPrimKernels,
+    ...fftKernels,
+    ...convKernels,
+    ...windowKernels,
+  }),
+  ...eigKernels,
+} as Record<PrimName, Kernel>;
 checkPrimitiveTable("CPU kernels", KERNELS);
 export type { Kernel };

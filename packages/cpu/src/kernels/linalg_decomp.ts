@@ -8,22 +8,12 @@ import { batchOf, matrices } from "./linalg_factor.js";
 import type { Kernel } from "./types.js";
 import { encode } from "./values.js";
 
-/** Householder QR of one m x n matrix at A[off]: Q (m x qc) and R (rc x n) written row-major. */
-function qrOne(
-  A: Float64Array,
-  off: number,
-  m: number,
-  n: number,
-  Q: Float64Array,
-  qOff: number,
-  qc: number,
-  R: Float64Array,
-  rOff: number,
-  rc: number,
-): void {
-  const W = A.slice(off, off + m * n);
+/**
+ * LAPACK's geqrf on one row-major m x n matrix W (overwritten): R on and above the diagonal, the
+ * Householder vectors (v_j = 1 implied) below it, their scales in tau.
+ */
+export function householderInPlace(W: Float64Array, m: number, n: number, tau: Float64Array): void {
   const k = Math.min(m, n);
-  const tau = new Float64Array(k);
   for (let j = 0; j < k; j++) {
     const alpha = W[j * n + j]!;
     let xn = 0;
@@ -43,6 +33,25 @@ function qrOne(
       for (let i = j + 1; i < m; i++) W[i * n + c]! -= s * W[i * n + j]!;
     }
   }
+}
+
+/** Householder QR of one m x n matrix at A[off]: Q (m x qc) and R (rc x n) written row-major. */
+function qrOne(
+  A: Float64Array,
+  off: number,
+  m: number,
+  n: number,
+  Q: Float64Array,
+  qOff: number,
+  qc: number,
+  R: Float64Array,
+  rOff: number,
+  rc: number,
+): void {
+  const W = A.slice(off, off + m * n);
+  const k = Math.min(m, n);
+  const tau = new Float64Array(k);
+  householderInPlace(W, m, n, tau);
   for (let i = 0; i < rc; i++) for (let c = 0; c < n; c++) R[rOff + i * n + c] = i < m && c >= i ? W[i * n + c]! : 0;
   // Q = H_0 ... H_{k-1} applied to the first qc columns of the identity
   for (let i = 0; i < m; i++) for (let c = 0; c < qc; c++) Q[qOff + i * qc + c] = i === c ? 1 : 0;

@@ -118,6 +118,12 @@ export {
   ParameterList,
   ParameterDict,
   EmbeddingBag,
+  MaxUnpool1d,
+  MaxUnpool2d,
+  MaxUnpool3d,
+  FractionalMaxPool2d,
+  FractionalMaxPool3d,
+  CTCLoss,
 } from "./classes.js";
 export * as functional from "./functional_public.js";
 export * as init from "./init_public.js";

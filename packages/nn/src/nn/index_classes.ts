@@ -91,3 +91,4 @@ export {
 } from "./modules/transformer.js";
 export { ParameterList, ParameterDict } from "./modules/parameter_containers.js";
 export { EmbeddingBag } from "./modules/embedding_bag.js";
+export { MaxUnpool1d, MaxUnpool2d, MaxUnpool3d, FractionalMaxPool2d, FractionalMaxPool3d, CTCLoss } from "./modules/unpool.js";

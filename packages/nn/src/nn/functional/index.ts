@@ -86,3 +86,14 @@ export {
 export { dropout1d, dropout2d, dropout3d } from "./dropout2d.js";
 export { scaled_dot_product_attention, multi_head_attention_forward } from "./attention.js";
 export { embedding_bag } from "./embedding_bag.js";
+export {
+  max_unpool1d,
+  max_unpool2d,
+  max_unpool3d,
+  fractional_max_pool2d,
+  fractional_max_pool3d,
+  fractional_max_pool2d_with_indices,
+  fractional_max_pool3d_with_indices,
+} from "./unpool.js";
+export { affine_grid, grid_sample } from "./grid_sample.js";
+export { ctc_loss } from "./ctc_loss.js";
