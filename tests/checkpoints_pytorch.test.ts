@@ -84,6 +84,21 @@ describe("files written by PyTorch's torch.save", () => {
   it.each(Object.keys(expected))("%s loads as PyTorch loads it", (name) => {
     checkLoaded(expected[name], torch.load(path(`${name}.pt`)));
   });
+  it.each(Object.keys(expected))('%s loads with map_location "xla": the same values', (name) => {
+    checkLoaded(expected[name], torch.load(path(`${name}.pt`), { map_location: "xla" }));
+  });
+
+  it("loaded Parameters are leaves that differentiate (cpu and xla; and a float64 copy)", () => {
+    for (const device of ["cpu", "xla"]) {
+      const { p } = torch.load(path("parameters.pt"), device);
+      const p64 = new torch.nn.Parameter(p.detach().to(torch.float64));
+      for (const q of [p, p64]) {
+        expect(q.is_leaf).toBe(true);
+        q.mul(q).sum().backward();
+        expect(q.grad.cpu().tolist()).toEqual(q.detach().mul(2).cpu().tolist());
+      }
+    }
+  });
 
   it("bytes, positional and keyword map_location load the same", () => {
     const bytes = readFileSync(path("views.pt"));

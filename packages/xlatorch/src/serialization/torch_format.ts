@@ -23,7 +23,7 @@ const ARCHIVE = "archive";
 const VERSION = "3\n";
 const STORAGE_TYPES = Object.fromEntries(Object.entries(STORAGE_DTYPES).map(([k, v]) => [v, k])) as Record<string, string>;
 /** A plain-object key that torch.save writes as a Python int (an optimizer state dict's parameter indices). */
-const INT_KEY = /^(0|-?[1-9][0-9]{0,15})$/;
+const INT_KEY = /^(0|-?[1-9][0-9]{0,14})$/; // at most 15 digits: exact as a number
 /** Deeper nesting is refused rather than overflowing the stack. */
 const MAX_DEPTH = 1000;
 
