@@ -8,8 +8,9 @@
 //   new: one convolution / reduce_window primitive each (stablehlo.convolution,
 //        stablehlo.reduce_window; gradients convolution and select_and_scatter).
 // Each runs on the eager cpu device and on the xla device's in-process CPU
-// runtime (fused mode: one graph per step); reports the median ms per step
-// and, for the xla device, the StableHLO op count of the step's graph.
+// runtime (fused mode: one graph per step), the two lowerings' steps
+// interleaved; reports the median ms per step and, for the xla device, the
+// StableHLO op count of the step's graph.
 //   XLATORCH_QUIET=1 npx tsx --tsconfig tsconfig.json bench/conv_lowering.ts
 import * as torch from "xlatorch";
 import { padSpatial, windows } from "../packages/nn/src/nn/functional/conv.js";
@@ -77,33 +78,38 @@ function step(impl: Impl, s: ReturnType<typeof setup>): T[] {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-function time(impl: Impl, device: string, reps: number): { ms: number; ops?: number; check: number } {
-  const s = setup(device);
-  let outs = step(impl, s);
-  let ops: number | undefined;
-  if (device === "xla") ops = (torch.xla.get_stablehlo(...outs).match(/stablehlo\.[a-z_]+/g) ?? []).length;
-  outs[0]!.sum().item(); // the warm-up step compiles
-  const ms: number[] = [];
-  for (let r = 0; r < reps; r++) {
-    const t0 = performance.now();
-    outs = step(impl, s);
-    // read every result so the whole step has run
-    for (const o of outs) o.sum().item();
-    ms.push(performance.now() - t0);
-  }
-  return { ms: median(ms), ops, check: Number(outs[2]!.sum().item()) };
+/** Both lowerings on one device, steps interleaved (old, new, old, ...) so that load on a shared machine hits both alike. */
+function timeBoth(device: string, reps: number): Record<string, { ms: number; ops?: number; check: number }> {
+  const names = Object.keys(IMPLS);
+  const state = names.map(() => setup(device));
+  const ms = names.map((): number[] => []);
+  const last: T[][] = [];
+  const ops: (number | undefined)[] = [];
+  names.forEach((name, i) => {
+    const outs = step(IMPLS[name]!, state[i]!);
+    if (device === "xla") ops[i] = (torch.xla.get_stablehlo(...outs).match(/stablehlo\.[a-z_]+/g) ?? []).length;
+    outs[0]!.sum().item(); // the warm-up step compiles
+  });
+  for (let r = 0; r < reps; r++)
+    names.forEach((name, i) => {
+      const t0 = performance.now();
+      const outs = step(IMPLS[name]!, state[i]!);
+      // read every result so the whole step has run
+      for (const o of outs) o.sum().item();
+      ms[i]!.push(performance.now() - t0);
+      last[i] = outs;
+    });
+  return Object.fromEntries(names.map((name, i) => [name, { ms: median(ms[i]!), ops: ops[i], check: Number(last[i]![2]!.sum().item()) }]));
 }
 
 const reps = Number(process.env.REPS ?? 10);
 const rows: string[] = [];
 for (const device of ["cpu", "xla"]) {
-  const res: Record<string, ReturnType<typeof time>> = {};
-  for (const [name, impl] of Object.entries(IMPLS)) res[name] = time(impl, device, reps);
-  for (const [name, r] of Object.entries(res)) {
-    const where = device === "cpu" ? "eager cpu" : "xla, CPU runtime";
+  const res = timeBoth(device, reps);
+  const where = device === "cpu" ? "eager cpu" : "xla, CPU runtime";
+  for (const [name, r] of Object.entries(res))
     rows.push(`| ${where} | ${name} | ${r.ms.toFixed(1)} | ${r.ops ?? "-"} | ${r.check.toPrecision(8)} |`);
-  }
-  rows.push(`| ${device === "cpu" ? "eager cpu" : "xla, CPU runtime"} | old / new | ${(res.old!.ms / res.new!.ms).toFixed(2)}x | | |`);
+  rows.push(`| ${where} | old / new | ${(res.old!.ms / res.new!.ms).toFixed(2)}x | | |`);
 }
 console.log("| device | lowering | ms / step (median) | StableHLO ops in the step | sum of w1.grad |");
 console.log("| --- | --- | --- | --- | --- |");

@@ -112,3 +112,51 @@ describe("convolution and pooling lower to one window op each", () => {
     expectClose(g!, cg!);
   });
 });
+
+describe("the CPU runtime runs window ops as the spec says", () => {
+  const f32 = { dtype: torch.float32 };
+  const windowModule = (body: string, args: string, result: string) => `module @m {
+  func.func public @main(${args}) -> ${result} {
+${body}
+  }
+}`;
+
+  it("reduce_window adds its init value to every window (padding holds the init)", () => {
+    const text = windowModule(
+      `    %init = stablehlo.constant dense<10.0> : tensor<f32>
+    %r = "stablehlo.reduce_window"(%x, %init) <{window_dimensions = array<i64: 1, 2>, window_strides = array<i64: 1, 2>, padding = dense<[[0, 0], [0, 1]]> : tensor<2x2xi64>}> ({
+    ^bb0(%a: tensor<f32>, %b: tensor<f32>):
+      %s = stablehlo.add %a, %b : tensor<f32>
+      stablehlo.return %s : tensor<f32>
+    }) : (tensor<1x5xf32>, tensor<f32>) -> tensor<1x3xf32>
+    return %r : tensor<1x3xf32>`,
+      "%x: tensor<1x5xf32>",
+      "tensor<1x3xf32>",
+    );
+    const [r] = torch.xla.run_stablehlo(text, torch.tensor([[1, -3, 2, 7, -1]], f32));
+    expect(r!.tolist()).toEqual([[8, 19, 9]]);
+  });
+
+  it.each([
+    ["GE", [[6, 1, 1, 8]]],
+    ["GT", [[1, 6, 1, 8]]],
+  ])("select_and_scatter with a %s select starts from its init value", (dir, want) => {
+    const text = windowModule(
+      `    %init = stablehlo.constant dense<1.0> : tensor<f32>
+    %r = "stablehlo.select_and_scatter"(%x, %s, %init) <{window_dimensions = array<i64: 1, 2>, window_strides = array<i64: 1, 2>}> ({
+    ^bb0(%a: tensor<f32>, %b: tensor<f32>):
+      %c = stablehlo.compare ${dir}, %a, %b, FLOAT : (tensor<f32>, tensor<f32>) -> tensor<i1>
+      stablehlo.return %c : tensor<i1>
+    }, {
+    ^bb0(%a: tensor<f32>, %b: tensor<f32>):
+      %c = stablehlo.add %a, %b : tensor<f32>
+      stablehlo.return %c : tensor<f32>
+    }) : (tensor<1x4xf32>, tensor<1x2xf32>, tensor<f32>) -> tensor<1x4xf32>
+    return %r : tensor<1x4xf32>`,
+      "%x: tensor<1x4xf32>, %s: tensor<1x2xf32>",
+      "tensor<1x4xf32>",
+    );
+    const [r] = torch.xla.run_stablehlo(text, torch.tensor([[3, 3, 2, 4]], f32), torch.tensor([[5, 7]], f32));
+    expect(r!.tolist()).toEqual(want);
+  });
+});

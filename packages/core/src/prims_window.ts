@@ -1,6 +1,6 @@
 // The accelerator-shaped window primitives, one StableHLO op each: convolution
 // (stablehlo.convolution with its full attribute set), reduce_window (sum, max,
-// min pooling) and select_and_scatter (max pooling's backward: GE select, add
+// min pooling) and select_and_scatter (max pooling's backward: PyTorch's select, add
 // scatter). Shape rules here; CPU kernels in cpu/src/kernels/{conv,window}.ts,
 // lowerings in lazy/src/lower_window.ts, VJPs in vjps_window.ts.
 import { definePrimitive, type AVal, type Primitive } from "./primitive.js";
@@ -85,7 +85,10 @@ export function defineWindowPrims(P: Record<string, Primitive>): void {
     name: "reduce_window",
     abstract: ([x], a) => [{ shape: windowShape(x!.shape, a), dtype: x!.dtype }],
   });
-  /** (operand, source): source[w] added at the first maximum of operand's window w (padding never selected). */
+  /**
+   * (operand, source): source[w] added at the first maximum of operand's window w, or its last NaN
+   * (PyTorch's max pooling: a later element is taken when greater or NaN); padding is never selected.
+   */
   P.select_and_scatter = definePrimitive<WindowAttrs>({
     name: "select_and_scatter",
     abstract: ([x]) => [{ shape: x!.shape, dtype: x!.dtype }],

@@ -212,7 +212,8 @@ function windowStack(x: Tensor, a: WindowAttrs, outShape: readonly number[], fil
 
 defineVjp<WindowAttrs>("select_and_scatter", { inputs: [true, false] }, ([g], [x, s], _o, a, needs) => {
   if (!needs[1]) return [needs[0] ? zeros_like(x!) : null, null];
-  // the element select_and_scatter picked: the first maximum of the window
+  // the element select_and_scatter picked: the first maximum of the window (argmax takes the
+  // first NaN where the primitive takes the last: the two differ only for windows with several NaNs)
   const xs = windowStack(x!, a, s!.shape, Number.NEGATIVE_INFINITY);
   const gs = windowStack(g!, a, s!.shape, 0);
   const pick = argmax(xs, -1, { keepdim: true });

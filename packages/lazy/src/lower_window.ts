@@ -2,11 +2,11 @@
 // each: stablehlo.convolution (float32/float64 at HIGHEST precision, as
 // dot_general: XLA's GPU default would compute in TF32), stablehlo.reduce_window
 // with the reduction's identity as init (half-precision sums accumulate in
-// float32, as the reduce lowering does) and stablehlo.select_and_scatter with a
-// GE select and an add scatter (max pooling's backward: the first maximum of
-// each window gets the gradient).
+// float32, as the reduce lowering does) and stablehlo.select_and_scatter with an
+// add scatter and PyTorch's select (max pooling's backward: the first maximum of
+// each window gets the gradient, or its last NaN: not(q > p or q != q); GE for integers).
 import type { AVal, ConvAttrs, WindowAttrs, WindowReduceOp } from "@xlatorch/core";
-import { elementTypeOf, identity, type Builder, type ConvDims, type Value, type WindowOptions } from "@xlatorch/stablehlo";
+import { elementTypeOf, identity, isFloat, type Builder, type ConvDims, type Value, type WindowOptions } from "@xlatorch/stablehlo";
 
 type Lowering<A> = (b: Builder, ins: Value[], attrs: A, outs: readonly AVal[], inAvals: readonly AVal[]) => Value[];
 
@@ -74,7 +74,8 @@ const selectAndScatter: Lowering<WindowAttrs> = (b, [x, s], a, _o, [ia]) => {
       s!,
       init,
       { windowDimensions: a.window_dimensions, windowStrides: a.window_strides, padding: a.padding },
-      (bb, p, q) => bb.compare(p, q, "GE"),
+      // keep the current p over a later q unless q > p or q is NaN (PyTorch's first maximum, last NaN)
+      (bb, p, q) => (isFloat(e) ? bb.not(bb.or(bb.compare(q, p, "GT"), bb.compare(q, q, "NE"))) : bb.compare(p, q, "GE")),
       (bb, p, q) => bb.add(p, q),
     ),
   ];

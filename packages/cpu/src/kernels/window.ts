@@ -1,6 +1,6 @@
 // reduce_window (sum/prod/max/min/and/or over strided, dilated, padded windows)
-// and select_and_scatter (max pooling's backward: the first element of each
-// window that is >= every later one receives the window's source value, added).
+// and select_and_scatter (max pooling's backward: each window's first maximum,
+// or its last NaN, receives the window's source value, added).
 // Both walk the windows with per-dim tables of (output index, window index) ->
 // input offset, -1 for padding and base-dilation holes: those hold the init
 // value for reduce_window and are never selected by select_and_scatter (XLA's
@@ -104,20 +104,24 @@ export const windowKernels: Record<string, Kernel> = {
     });
     return [contiguous(encode(out, o!.dtype), o!.shape)];
   },
-  // ins: operand, source (and, from the CPU runtime, the init value); the select is GE unless `direction` says otherwise
+  // ins: operand, source (and, from the CPU runtime, the init value). The select keeps the current
+  // element p over a later one c unless c > p or c is NaN (PyTorch's max pooling: the first maximum,
+  // the last NaN); `direction` (a runtime's one-compare select region) keeps p while compare(p, c) holds.
   select_and_scatter: ([x, src, init], [a, sa], w: WindowAttrs & { direction?: "GE" | "GT" | "LE" | "LT" }, [o]) => {
     const xv = decode(x!, a!.shape, a!.dtype);
     const sv = decode(src!, sa!.shape, sa!.dtype);
     const n = prod(a!.shape as number[]);
-    const dir = w.direction ?? "GE";
-    const keep =
-      dir === "GE"
-        ? (p: number | bigint, c: number | bigint) => p >= c
-        : dir === "GT"
-          ? (p: number | bigint, c: number | bigint) => p > c
-          : dir === "LE"
-            ? (p: number | bigint, c: number | bigint) => p <= c
-            : (p: number | bigint, c: number | bigint) => p < c;
+    type V = number | bigint;
+    const keep: (p: V, c: V) => boolean =
+      w.direction === undefined
+        ? (p, c) => !(c > p || c !== c)
+        : w.direction === "GE"
+          ? (p, c) => p >= c
+          : w.direction === "GT"
+            ? (p, c) => p > c
+            : w.direction === "LE"
+              ? (p, c) => p <= c
+              : (p, c) => p < c;
     // the selected input offset per window, -1 while none
     const sel = new Int32Array(prod(sa!.shape as number[])).fill(-1);
     eachWindow(a!.shape, sa!.shape, w, (p, off) => {

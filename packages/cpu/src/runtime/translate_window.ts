@@ -16,9 +16,25 @@ interface Call {
 const fail = (op: string, msg: string): never => {
   throw new Error(`cpu runtime: ${op}: ${msg}`);
 };
-const intsOr = (a: Attr | undefined, n: number, dflt: number): number[] =>
-  a && a.kind === "ints" ? a.values : a && a.kind === "dense" ? a.values.map(Number) : Array<number>(n).fill(dflt);
-const intOr = (a: Attr | undefined, dflt: number): number => (a && a.kind === "int" ? Number(a.value) : dflt);
+/** An integer list attribute (array<i64: ...> or a dense one), `dflt` repeated when absent; another form is refused. */
+function intsOr(a: Attr | undefined, n: number, dflt: number): number[] {
+  if (!a) return Array<number>(n).fill(dflt);
+  if (a.kind === "ints") return a.values;
+  if (a.kind === "dense") return a.values.map(Number);
+  return fail("window attributes", `unsupported integer list attribute of kind ${a.kind}`);
+}
+/** Whether a boolean list attribute (window_reversal) is all false; a form not understood counts as not. */
+function allFalse(a: Attr): boolean {
+  if (a.kind === "dense") return a.values.every((v) => !v);
+  if (a.kind === "ints") return a.values.every((v) => v === 0);
+  if (a.kind === "bool") return !a.value;
+  if (a.kind === "array") return a.values.every(allFalse);
+  return false;
+}
+function intOr(a: Attr | undefined, dflt: number): number {
+  if (!a) return dflt;
+  return a.kind === "int" ? Number(a.value) : fail("group counts", `unsupported integer attribute of kind ${a.kind}`);
+}
 function pairs(a: Attr | undefined, n: number): [number, number][] {
   if (!a) return Array.from({ length: n }, (): [number, number] => [0, 0]);
   const v = a.kind === "dense" ? a.values.map(Number) : a.kind === "ints" ? a.values : null;
@@ -38,9 +54,7 @@ export function convolutionCall(op: Op): Call {
   if (op.operands.length !== 2) fail(name, `expected 2 operands, got ${op.operands.length}`);
   if (l!.type.element !== r!.type.element || op.results[0]!.type.element !== l!.type.element)
     fail(name, "operands and result of different element types are not supported");
-  const rev = a.window_reversal;
-  if (rev && ((rev.kind === "dense" && rev.values.some((v) => !!v)) || (rev.kind === "ints" && rev.values.some((v) => v !== 0))))
-    fail(name, "window_reversal is not supported");
+  if (a.window_reversal && !allFalse(a.window_reversal)) fail(name, "window_reversal is not supported");
   const n = d.inputSpatialDimensions.length;
   return {
     kernel: "convolution",
@@ -79,29 +93,48 @@ export function reduceWindowCall(op: Op, kind: string): Call {
 
 const DIRECTIONS = ["GE", "GT", "LE", "LT"];
 
+const compareOf = (o: Op | undefined, direction: string, lhs: unknown, rhs: unknown): boolean => {
+  if (!o || o.name !== "stablehlo.compare" || o.operands[0] !== lhs || o.operands[1] !== rhs) return false;
+  const d = o.attrs.comparison_direction,
+    t = o.attrs.compare_type;
+  return !!d && d.kind === "enum" && d.value === direction && !(t && t.kind === "enum" && t.value === "TOTALORDER");
+};
+
+/**
+ * The select region's rule: one compare(a, b) (direction GE/GT/LE/LT: keep a while it holds), or
+ * the lowering's PyTorch rule not(compare(b, a, GT) or compare(b, b, NE)) (undefined: keep a unless
+ * b is greater or NaN). Anything else is refused.
+ */
+function selectRule(r: Region | undefined): string | undefined {
+  const name = "stablehlo.select_and_scatter";
+  if (!r || r.returns.length !== 1) return fail(name, "the select region must return one value");
+  const [a, b] = r.args;
+  const def = (v: unknown) => r.ops.find((o) => o.results[0] === v);
+  const ret = def(r.returns[0]);
+  if (r.ops.length === 1 && ret) {
+    const d = ret.attrs.comparison_direction;
+    const dir = d && d.kind === "enum" ? d.value : "";
+    if (DIRECTIONS.includes(dir) && compareOf(ret, dir, a, b)) return dir;
+  }
+  if (r.ops.length === 4 && ret?.name === "stablehlo.not") {
+    const or = def(ret.operands[0]);
+    if (or?.name === "stablehlo.or") {
+      const [c1, c2] = or.operands.map(def);
+      const gt = (o: Op | undefined) => compareOf(o, "GT", b, a),
+        nan = (o: Op | undefined) => compareOf(o, "NE", b, b);
+      if ((gt(c1) && nan(c2)) || (nan(c1) && gt(c2))) return undefined;
+    }
+  }
+  return fail(name, "the select region must be one compare (GE/GT/LE/LT) of its arguments in order, or not(b > a or b != b)");
+}
+
 export function selectAndScatterCall(op: Op): Call {
   const name = "stablehlo.select_and_scatter";
   const [sel, sct] = op.regions ?? [];
-  const only = (r: Region | undefined, what: string) => {
-    if (!r || r.ops.length !== 1 || r.returns.length !== 1 || r.returns[0] !== r.ops[0]!.results[0])
-      return fail(name, `unsupported ${what} region: expected one op whose result is returned`);
-    return r.ops[0]!;
-  };
-  const cmp = only(sel, "select");
-  const dir = cmp.attrs.comparison_direction;
-  if (
-    cmp.name !== "stablehlo.compare" ||
-    cmp.operands[0] !== sel!.args[0] ||
-    cmp.operands[1] !== sel!.args[1] ||
-    !dir ||
-    dir.kind !== "enum" ||
-    !DIRECTIONS.includes(dir.value)
-  )
-    fail(name, "the select region must be compare(GE|GT|LE|LT) of its two arguments in order");
-  const ct = cmp.attrs.compare_type;
-  if (ct && ct.kind === "enum" && ct.value === "TOTALORDER") fail(name, "a TOTALORDER select is not supported");
-  const add = only(sct, "scatter");
-  if (add.name !== "stablehlo.add" || !add.operands.every((v) => sct!.args.includes(v)) || add.operands[0] === add.operands[1])
+  const direction = selectRule(sel);
+  const add = sct && sct.ops.length === 1 && sct.returns[0] === sct.ops[0]!.results[0] ? sct.ops[0]! : undefined;
+  if (!add || add.name !== "stablehlo.add" || !add.operands.every((v) => sct!.args.includes(v)) || add.operands[0] === add.operands[1])
     fail(name, "the scatter region must add its two arguments");
-  return { kernel: "select_and_scatter", attrs: { ...windowAttrs(op), direction: (dir as { value: string }).value }, operands: 3 };
+  const attrs = direction === undefined ? windowAttrs(op) : { ...windowAttrs(op), direction };
+  return { kernel: "select_and_scatter", attrs, operands: 3 };
 }
