@@ -106,7 +106,13 @@ Object.assign(LOWERINGS, {
   ],
   compare: (b, [x, y], a) => [b.compare(x!, y!, a.direction)],
   select: (b, [p, x, y]) => [b.select(p!, x!, y!)],
-  convert: (b, [x], a) => [b.convert(x!, et(a.dtype))],
+  // Float to a narrower integer goes through i64: PyTorch truncates toward zero and wraps modulo
+  // 2^bits (-5.5 -> uint8 251), where XLA saturates and the StableHLO spec leaves out-of-range open.
+  convert: (b, [x], a, _o, [ia]) => {
+    const to = a.dtype;
+    const narrow = ia!.dtype.is_floating_point && !to.is_floating_point && !to.is_complex && to.name !== "bool" && to.name !== "int64";
+    return [b.convert(narrow ? b.convert(x!, "i64") : x!, et(to))];
+  },
   copy: (_b, [x]) => [x!],
   broadcast_in_dim: (b, [x], a) => [b.broadcastInDim(x!, a.shape, a.dims)],
   reshape: (b, [x], a) => [b.reshape(x!, a.shape)],
