@@ -10,7 +10,7 @@ import { Tensor } from "../tensor.js";
 import { Device } from "../device.js";
 import { checkBounds, checkIndexTensor, checkSameDevice, describe, isScalar, parseArgs, type Scalar, type TensorOrScalar } from "./args.js";
 import { convert, cpuScalarTo, expandTo, scalarTensor } from "./base.js";
-import { writing } from "./inplace.js";
+import { assign, checkNoInternalOverlap, writing } from "./inplace.js";
 import { add, lt, mul, where } from "./elementwise.js";
 import { expand, permute, reshape, select, sliceDim, unsqueeze } from "./shape.js";
 
@@ -238,11 +238,16 @@ export function setitem(x: Tensor, ...subsAndValue: [...Subscript[], TensorOrSca
 
 function setitemInner(x: Tensor, list: Subscript[], value: TensorOrScalar): void {
   if (!list.some((s) => s instanceof Tensor || Array.isArray(s))) {
-    // basic subscripts only: a view, and copy_ (which takes a value from any device, as PyTorch's does)
+    // basic subscripts only: a view, and copy_ (which takes a value from any device, as PyTorch's does).
+    // A number or a 0-d tensor fills the view, which PyTorch allows where elements alias (an expanded view)
     const { view } = applyBasic(x, list);
-    view.copy_(value instanceof Tensor ? value : scalarTensor(value, view.dtype, view.device));
+    if (value instanceof Tensor && value.ndim > 0) view.copy_(value);
+    else assign("copy_", view, value instanceof Tensor ? value : scalarTensor(value, view.dtype, view.device), { allowCast: true });
     return;
   }
+  // index_put_ (PyTorch only warns, deprecated, where x's elements alias: here the whole new value is
+  // written back, which would let an unindexed alias overwrite an indexed one, so it is refused)
+  checkNoInternalOverlap("index_put_", x);
   x.copy_(putInto("setitem", x, list, value, false));
 }
 

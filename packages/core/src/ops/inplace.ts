@@ -24,6 +24,25 @@ function checkLeaf(op: string, target: Tensor): void {
   }
 }
 
+/**
+ * PyTorch refuses elementwise writes into a tensor some of whose elements share
+ * one memory location (a view made by expand: a stride of 0 over a dimension of
+ * size > 1), since which of the aliased results lands is undefined. Only a view
+ * can alias itself. fill_ and zero_ (one value everywhere) are allowed, as in PyTorch.
+ */
+export function checkNoInternalOverlap(op: string, target: Tensor): void {
+  if (!target._base) return;
+  const st = target.stride(),
+    sh = target.shape;
+  for (let d = 0; d < sh.length; d++) {
+    if (st[d] === 0 && sh[d]! > 1) {
+      throw new TorchError(
+        `${op}: unsupported operation: more than one element of the written-to tensor refers to a single memory location. Please clone() the tensor before performing the operation.`,
+      );
+    }
+  }
+}
+
 /** Write `value` into `target` (same shape after broadcasting), converting dtype. */
 export function assign(op: string, target: Tensor, value: Tensor, opts?: { allowCast?: boolean }): Tensor {
   if (!(opts !== undefined && opts.allowCast) && value.dtype !== target.dtype && !can_cast(value.dtype, target.dtype)) {
@@ -108,6 +127,7 @@ type Fn = { method(...a: unknown[]): unknown }["method"];
  * methods): `n` arguments, the first two in a0/a1, all of them in `rest` when more.
  */
 export function inplaceCall(op: string, target: Tensor, f: Fn, n: number, a0: unknown, a1: unknown, rest: unknown[] | null): Tensor {
+  checkNoInternalOverlap(op, target);
   if (writeDepth === 0) backendOf(target.device).willWrite?.(target);
   writeDepth++;
   try {
@@ -121,6 +141,7 @@ export function inplaceCall(op: string, target: Tensor, f: Fn, n: number, a0: un
 
 /** Runs `compute` out of place and writes the result into `target`. */
 export function inplace(op: string, target: Tensor, compute: () => Tensor): Tensor {
+  checkNoInternalOverlap(op, target);
   return writing(target, () => {
     checkLeaf(op, target);
     const v = compute();
@@ -131,6 +152,7 @@ export function inplace(op: string, target: Tensor, compute: () => Tensor): Tens
 export function copy_(target: Tensor, src: TensorOrScalar): Tensor {
   const s = src instanceof Tensor ? src : isScalar(src) ? scalarTensor(src, target.dtype, target.device) : null;
   if (!s) throw new TorchError(`copy_(): argument 'src' must be Tensor`);
+  checkNoInternalOverlap("copy_", target);
   return writing(target, () => assign("copy_", target, s, { allowCast: true }));
 }
 

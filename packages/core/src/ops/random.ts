@@ -12,7 +12,7 @@ import { broadcastShapes, numelOf, sameShape } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { isKwargs, parseArgs, splitSizes } from "./args.js";
 import { resolveDevice, resolveDtype } from "./base.js";
-import { copy_ } from "./inplace.js";
+import { checkNoInternalOverlap, copy_ } from "./inplace.js";
 import { reshape } from "./shape.js";
 
 export const Generator = R.Generator;
@@ -103,6 +103,8 @@ export function randint_like(x: Tensor, ...args: unknown[]): Tensor {
 
 /** Draws for every element of `t` (in row-major order) written into it in place. */
 function fill(op: string, t: Tensor, draw: () => HostArray): Tensor {
+  // before drawing: a refused call leaves the generator's state as it was
+  checkNoInternalOverlap(op, t);
   return copy_(t, liveData(draw, [...t.shape], t.dtype, t.device));
 }
 const dn = (t: Tensor) => t.dtype.name as R.RandomDType;
