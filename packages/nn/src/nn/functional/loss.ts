@@ -1,5 +1,5 @@
 // Losses, following ATen's definitions (PyTorch 1.13) step by step.
-import { Tensor, where, TorchError, arange, bool, int64, minimum, no_grad } from "@xlatorch/core";
+import { Tensor, where, TorchError, arange, bool, get_default_dtype, int64, minimum, no_grad } from "@xlatorch/core";
 import { parseArgs, type Args, type Reduction } from "../args.js";
 import { log_softmax, logsigmoid } from "./activation.js";
 import { pairwise_distance } from "./distance.js";
@@ -249,7 +249,10 @@ export function margin_ranking_loss(input1: Tensor, input2: Tensor, target: Tens
       `margin_ranking_loss : All input tensors should have same dimension but got sizes: input1: torch.Size([${input1.shape.join(", ")}]), input2: torch.Size([${input2.shape.join(", ")}]), target: torch.Size([${target.shape.join(", ")}]) `,
     );
   }
-  return applyReduction(target.neg().mul(input1.sub(input2)).add(o.margin).clamp_min(0), reduction);
+  let v = target.neg().mul(input1.sub(input2));
+  // margin is a float in aten's signature: integer inputs give a float result (the default dtype)
+  if (!v.dtype.is_floating_point && !v.dtype.is_complex) v = v.to(get_default_dtype());
+  return applyReduction(v.add(o.margin).clamp_min(0), reduction);
 }
 
 /** hinge_embedding_loss: x where target != -1, plus max(0, margin - x) where target != 1. */
@@ -507,7 +510,8 @@ export function poisson_nll_loss(
     reduction: "mean",
   });
   const reduction = legacyOf(o);
-  checkReduction(reduction);
+  // functional.py's own check and text ("abc is not valid"), before the loss is computed
+  if (reduction !== "none" && reduction !== "mean" && reduction !== "sum") throw new TorchError(`${reduction} is not valid`);
   let loss = o.log_input ? input.exp().sub(target.mul(input)) : input.sub(target.mul(input.add(o.eps).log()));
   if (o.full) {
     const stirling = target
