@@ -143,3 +143,57 @@ describe.each(["cpu", "xla"])("convolution primitive on %s", (device) => {
       device,
     ));
 });
+
+describe.each(["cpu", "xla"])("reduce_window and select_and_scatter primitives on %s", (device) => {
+  /** Central differences of sum(f(x) * r) against autograd at a few entries. */
+  function checkGrad(f: (x: torch.Tensor) => torch.Tensor, x0: torch.Tensor): void {
+    torch.manual_seed(5);
+    const r = torch.randn([...f(x0.to(device)).shape], f64);
+    const loss = (x: torch.Tensor) => Number(f(x.to(device)).mul(r.to(device)).sum().item());
+    const x = x0.to(device).detach().requires_grad_();
+    f(x).mul(r.to(device)).sum().backward();
+    const g = x.grad!.cpu().reshape(-1);
+    const n = x0.numel(),
+      h = 1e-6;
+    for (let i = 0; i < n; i += 7) {
+      const plus = x0.clone().reshape(-1),
+        minus = x0.clone().reshape(-1);
+      plus.setitem(i, Number(plus.getitem(i).item()) + h);
+      minus.setitem(i, Number(minus.getitem(i).item()) - h);
+      const fd = (loss(plus.reshape(x0.shape)) - loss(minus.reshape(x0.shape))) / (2 * h);
+      expect(Math.abs(fd - Number(g.getitem(i).item())), `d/dx[${i}]`).toBeLessThan(1e-6 * Math.max(1, Math.abs(fd)));
+    }
+  }
+  const win = (o: Record<string, unknown>) => ({
+    window_dimensions: [1, 3, 2],
+    window_strides: [1, 2, 1],
+    base_dilations: [1, 1, 1],
+    window_dilations: [1, 1, 1],
+    padding: [
+      [0, 0],
+      [1, 2],
+      [0, 1],
+    ],
+    ...o,
+  });
+
+  it("reduce_window sum with base and window dilation: gradients match finite differences", () => {
+    torch.manual_seed(9);
+    checkGrad(
+      (x) => bind1(P.reduce_window, [x], win({ op: "sum", base_dilations: [1, 2, 1], window_dilations: [1, 1, 2] })),
+      torch.randn([2, 5, 4], f64),
+    );
+  });
+
+  it("reduce_window max, then select_and_scatter's own VJP (a gradient of the gradient)", () => {
+    torch.manual_seed(10);
+    const a = win({});
+    checkGrad((x) => bind1(P.reduce_window, [x], { ...a, op: "max" }).pow(2), torch.randn([2, 6, 4], f64));
+    // d/ds of select_and_scatter(x, s): s's gradient gathers the cotangent at each window's selection
+    const x = torch.randn([2, 6, 4], f64).to(device);
+    checkGrad(
+      (s) => bind1(P.select_and_scatter, [x, s], a).pow(2),
+      torch.randn([...bind1(P.reduce_window, [x], { ...a, op: "max" }).shape], f64),
+    );
+  });
+});
