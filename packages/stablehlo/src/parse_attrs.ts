@@ -16,6 +16,7 @@ import {
   typeToString,
 } from "./ir.js";
 import { complexFromBytes, elementFromBytes, floatFromBits, normalizeElement } from "./numbers.js";
+import { parseConvAttr } from "./parse_conv_dims.js";
 
 const DIM = /[0-9]+/y;
 
@@ -119,7 +120,7 @@ export function parseAttr(c: Cursor): Attr {
     return { kind: "enum", enum: kind as "precision", value };
   }
   if (c.peek("#stablehlo.")) return parseRecord(c);
-  if (c.peek("#") || c.peek("@") || c.peek("<")) return opaqueAttr(c);
+  if (c.peek("#") || c.peek("@") || c.peek("<") || c.peek("{")) return opaqueAttr(c);
   if (c.eat("[")) {
     const values: Attr[] = [];
     if (c.eat("]")) return { kind: "array", values };
@@ -148,7 +149,7 @@ export function parseAttr(c: Cursor): Attr {
 
 /**
  * An attribute this parser has no structure for (`#stablehlo.channel_handle<...>`, `@symbol`,
- * `#chlo.ragged_dot<...>`, `<...>`): kept as its text, so the op parses and a runtime that
+ * `#chlo.ragged_dot<...>`, `<...>`, a dictionary `{...}`): kept as its text, so the op parses and a runtime that
  * needs the attribute refuses the op by name and location.
  */
 function opaqueAttr(c: Cursor): Attr {
@@ -158,7 +159,7 @@ function opaqueAttr(c: Cursor): Attr {
     return { kind: "string", value: `@${c.symbol()}` };
   }
   if (c.eat("#")) while (/[A-Za-z0-9_.]/.test(c.text[c.pos] ?? "")) c.pos++;
-  if (c.text[c.pos] === "<") c.skipGroup();
+  if (c.text[c.pos] === "<" || c.text[c.pos] === "{") c.skipGroup();
   return { kind: "string", value: c.text.slice(start, c.pos) };
 }
 
@@ -207,8 +208,13 @@ function parseRecord(c: Cursor): Attr {
   c.expect("#stablehlo.");
   const at = c.here();
   const kind = c.ident("a record attribute name");
+  if (kind === "conv") return parseConvAttr(c);
   const fields = RECORD_FIELDS[kind];
-  if (!fields) c.error(`unsupported attribute #stablehlo.${kind}`, at);
+  if (!fields) {
+    // kept as text (#stablehlo.channel_handle<...>, ...): a runtime that needs it refuses the op
+    c.pos = at - "#stablehlo.".length;
+    return opaqueAttr(c);
+  }
   const rec: Record<string, number[] | number> = {};
   for (const [k, v] of Object.entries(fields)) rec[v] = k === "index_vector_dim" ? 0 : [];
   c.expect("<", `after #stablehlo.${kind}`);

@@ -5,6 +5,7 @@ import type { Attr, Region, TensorType, Value } from "./ir.js";
 import { realPartType, tensorType } from "./ir.js";
 import { parseDense, parseEnumValue, parseFunctionType, parseResultTypes, parseType } from "./parse_attrs.js";
 import { parseCall, parseCheckOp, parseCustomCall } from "./parse_check.js";
+import { parsePrettyConvolution } from "./parse_conv.js";
 import type { FuncParser, ParsedOp } from "./parser.js";
 
 type Sig = { inputs: TensorType[]; results: TensorType[] };
@@ -60,6 +61,7 @@ export function parsePrettyOp(p: FuncParser, name: string, at: number): ParsedOp
       c.expect("->", "in the type of chlo.top_k");
       return done([x], { inputs: [t], results: parseResultTypes(c) });
     }
+    if (short === "scan") return parseChloScan(p, name, at, attrs);
     // CHLO elementwise ops print `%x : t -> r` and `%a, %b : t1, t2 -> r`.
     const xs = p.useList();
     optAttrs();
@@ -325,8 +327,40 @@ export function parsePrettyOp(p: FuncParser, name: string, at: number): ParsedOp
       return parsePrettyWhile(p, name, at, attrs);
     case "custom_call":
       return parseCustomCall(p, name, at);
+    case "convolution":
+      return parsePrettyConvolution(p, name, at);
+    case "composite": {
+      // `"name" %a, ... {composite_attributes = {...}, decomposition = @f} : sig`
+      attrs.name = { kind: "string", value: c.string() };
+      const xs = p.useList();
+      optAttrs();
+      return done(xs, fn());
+    }
   }
   return c.error(`'${name}' has no pretty form here; write it in the generic form "${name}"(...) : (...) -> ...`, at);
+}
+
+/** `chlo.scan(%in, ...) inits(%init, ...) dimension=0 [attributes {...}] { ^bb0(...): ... } : sig`. */
+function parseChloScan(p: FuncParser, name: string, at: number, attrs: Record<string, Attr>): ParsedOp {
+  const c = p.c;
+  c.expect("(", "after chlo.scan");
+  const inputs = p.useList();
+  c.expect(")", "to close the inputs of chlo.scan");
+  c.expect("inits", "in chlo.scan");
+  c.expect("(", "after 'inits'");
+  const inits = p.useList();
+  c.expect(")", "to close the inits of chlo.scan");
+  c.expect("dimension", "in chlo.scan");
+  c.expect("=", "after 'dimension'");
+  attrs.dimension = i64(c.int());
+  if (c.eat("attributes")) p.attrDict(attrs);
+  const body = p.region();
+  c.expect(":", "and the type signature of chlo.scan");
+  const sig = parseFunctionType(c);
+  const operands = [...inputs, ...inits];
+  p.checkTypes(name, operands, sig.inputs, at);
+  attrs.num_inputs = i64(inputs.length);
+  return { name, operands, attrs, regions: [body], resultTypes: sig.results };
 }
 
 /**

@@ -6,10 +6,22 @@ import { type Attr, type Func, type Module, type Op, type Region, type TensorTyp
 import { parseAttr, parseDense, parseEnumValue, parseFunctionType, parseResultTypes, parseType } from "./parse_attrs.js";
 import { parsePrettyOp } from "./parse_pretty.js";
 
+/** Skips top-level alias definitions (`#loc1 = loc(...)`, `!t = ...`), as JAX's exports print around the module. */
+function skipAliases(c: Cursor): void {
+  while (c.peek("#") || c.peek("!")) {
+    const at = c.here();
+    const nl = c.text.indexOf("\n", at);
+    const line = c.text.slice(at, nl < 0 ? c.text.length : nl);
+    if (!/^[#!][A-Za-z0-9_.$-]+\s*=/.test(line)) return;
+    c.pos = nl < 0 ? c.text.length : nl;
+  }
+}
+
 export function parseModule(text: string): Module {
   const c = new Cursor(text);
   let name = "module";
   const funcs: Func[] = [];
+  skipAliases(c);
   const wrapped = c.eat("module");
   if (wrapped) {
     if (c.peek("@")) name = c.symbol();
@@ -17,9 +29,13 @@ export function parseModule(text: string): Module {
     c.expect("{", "to open the module body");
   }
   while (wrapped ? !c.eat("}") : !c.atEnd()) {
+    skipAliases(c);
+    if (!wrapped && c.atEnd()) break;
     if (!c.peek("func.func")) c.fail(wrapped ? "'func.func' or '}' closing the module" : "'func.func' or 'module'");
     funcs.push(new FuncParser(c).parse());
   }
+  if (wrapped && c.eat("loc")) c.skipGroup();
+  skipAliases(c);
   if (!c.atEnd()) c.fail("end of input after the module");
   if (funcs.length === 0) c.error("the module has no functions");
   return { name, funcs };
@@ -81,6 +97,7 @@ export class FuncParser {
       else body.push(this.op());
     }
     c.expect("}", "after 'return' to close the function body");
+    this.skipLoc();
     if (returns.length !== resultTypes.length || returns.some((v, i) => !sameType(v.type, resultTypes[i]!)))
       c.error(
         `@${name} returns (${returns.map((v) => typeToString(v.type)).join(", ")}) but its signature says (${resultTypes.map(typeToString).join(", ")})`,

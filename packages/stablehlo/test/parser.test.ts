@@ -306,3 +306,135 @@ describe("parse errors name the line and what was expected", () => {
     }
   });
 });
+
+describe("parseModule on the StableHLO repository's test syntax", () => {
+  const body = (m: ReturnType<typeof parseModule>, f = 0) => m.funcs[f]!.body;
+
+  it("reads check.* ops, func.call and several functions, with each op's location", () => {
+    const m = parseModule(`
+func.func @add_2(%arg0: tensor<i64>) -> tensor<i64> {
+  %0 = stablehlo.constant dense<2> : tensor<i64>
+  %1 = stablehlo.add %arg0, %0 : tensor<i64>
+  func.return %1 : tensor<i64>
+}
+func.func @main() {
+  %0 = stablehlo.constant dense<1> : tensor<i64>
+  %1 = func.call @add_2(%0) : (tensor<i64>) -> tensor<i64>
+  check.expect_eq_const %1, dense<3> : tensor<i64>
+  check.expect_almost_eq %0, %1, tolerance = 0.1 : tensor<i64>
+  check.expect_close %0, %1, max_ulp_difference = 18446744073709551615 : tensor<i64>, tensor<i64>
+  func.return
+}`);
+    const ops = body(m, 1);
+    expect(ops.map((o) => o.name)).toEqual([
+      "stablehlo.constant",
+      "func.call",
+      "check.expect_eq_const",
+      "check.expect_almost_eq",
+      "check.expect_close",
+    ]);
+    expect(ops[1]!.attrs.callee).toEqual({ kind: "string", value: "add_2" });
+    expect(ops[1]!.loc).toEqual({ line: 9, column: 8 });
+    expect(ops[2]!.attrs.value).toMatchObject({ kind: "dense", values: [3n] });
+    expect(ops[3]!.attrs.tolerance).toEqual({ kind: "float", value: 0.1, type: "f64" });
+    expect(ops[4]!.attrs.max_ulp_difference).toEqual({ kind: "int", value: 18446744073709551615n, type: "i64" });
+  });
+
+  it("reads every integer width and signedness, complex literals and the small float types", () => {
+    const m = parseModule(`func.func @main() {
+  %0 = stablehlo.constant dense<[0, 65535]> : tensor<2xui16>
+  %1 = stablehlo.constant dense<18446744073709551615> : tensor<ui64>
+  %2 = stablehlo.constant dense<[-8, 7]> : tensor<2xi4>
+  %3 = stablehlo.constant dense<[(1.5, -2.0), (0x7FF0000000000000, 0.0)]> : tensor<2xcomplex<f64>>
+  %4 = stablehlo.constant dense<1.0> : tensor<2xf8E4M3FN>
+  %5 = stablehlo.constant dense<3> : tensor<si32>
+  func.return
+}`);
+    const vals = body(m).map((o) => (o.attrs.value as { values: unknown[] }).values);
+    expect(vals.slice(0, 4)).toEqual([[0, 65535], [18446744073709551615n], [-8, 7], [1.5, -2, Infinity, 0]]);
+    expect(body(m).map((o) => o.results[0]!.type.element)).toEqual(["ui16", "ui64", "i4", "complex<f64>", "f8E4M3FN", "i32"]);
+    expect(() => parseModule("func.func @main() {\n  %0 = stablehlo.constant dense<16> : tensor<i4>\n  func.return\n}")).toThrow(
+      /16 is out of range for i4/,
+    );
+  });
+
+  it("reads the pretty forms of while, convolution, fft, reduce_precision and composite", () => {
+    const m = parseModule(`func.func @main(%a: tensor<1x4x4x1xi64>, %k: tensor<3x3x1x1xi64>, %z: tensor<2xcomplex<f64>>) {
+  %init = stablehlo.constant dense<0> : tensor<i64>
+  %ten = stablehlo.constant dense<10> : tensor<i64>
+  %r = stablehlo.while(%i = %init) : tensor<i64>
+  cond {
+    %c = stablehlo.compare LT, %i, %ten : (tensor<i64>, tensor<i64>) -> tensor<i1>
+    stablehlo.return %c : tensor<i1>
+  } do {
+    %n = stablehlo.add %i, %ten : tensor<i64>
+    stablehlo.return %n : tensor<i64>
+  }
+  %conv = stablehlo.convolution(%a, %k)
+    dim_numbers = [b, 0, 1, f]x[0, 1, i, o]->[b, 0, 1, f],
+    window = {stride = [4, 4], pad = [[1, 1], [1, 1]], lhs_dilate = [2, 2]}
+    {batch_group_count = 1 : i64, feature_group_count = 1 : i64}
+    : (tensor<1x4x4x1xi64>, tensor<3x3x1x1xi64>) -> tensor<1x2x2x1xi64>
+  %f = stablehlo.fft %z, type = FFT, length = [2] : (tensor<2xcomplex<f64>>) -> tensor<2xcomplex<f64>>
+  %p = stablehlo.real %z : (tensor<2xcomplex<f64>>) -> tensor<2xf64>
+  %q = stablehlo.reduce_precision %p, format = e5m10 : tensor<2xf64>
+  %s = stablehlo.composite "my.op" %p {composite_attributes = {n = 2 : i64}, decomposition = @impl} : (tensor<2xf64>) -> tensor<2xf64>
+  func.return
+}`);
+    const ops = body(m);
+    const w = ops.find((o) => o.name === "stablehlo.while")!;
+    expect(w.regions!.map((r) => r.args.length)).toEqual([1, 1]);
+    const conv = ops.find((o) => o.name === "stablehlo.convolution")!;
+    expect(conv.attrs.dimension_numbers).toEqual({
+      kind: "conv",
+      inputBatchDimension: 0,
+      inputFeatureDimension: 3,
+      inputSpatialDimensions: [1, 2],
+      kernelInputFeatureDimension: 2,
+      kernelOutputFeatureDimension: 3,
+      kernelSpatialDimensions: [0, 1],
+      outputBatchDimension: 0,
+      outputFeatureDimension: 3,
+      outputSpatialDimensions: [1, 2],
+    });
+    expect(conv.attrs.padding).toEqual({ kind: "ints", values: [1, 1, 1, 1] });
+    expect(conv.attrs.lhs_dilation).toEqual({ kind: "ints", values: [2, 2] });
+    expect(ops.find((o) => o.name === "stablehlo.fft")!.attrs.fft_type).toEqual({ kind: "enum", enum: "fft_type", value: "FFT" });
+    const rp = ops.find((o) => o.name === "stablehlo.reduce_precision")!;
+    expect([rp.attrs.exponent_bits, rp.attrs.mantissa_bits].map((a) => (a as { value: number }).value)).toEqual([5, 10]);
+    const comp = ops.find((o) => o.name === "stablehlo.composite")!;
+    expect(comp.attrs.decomposition).toEqual({ kind: "string", value: "@impl" });
+  });
+
+  it("keeps attributes it has no structure for as their text", () => {
+    const m = parseModule(`func.func @main(%x: tensor<2xf32>) -> tensor<2xf32> {
+  %0 = "stablehlo.all_reduce"(%x) ({
+  ^bb0(%a: tensor<f32>, %b: tensor<f32>):
+    %s = stablehlo.add %a, %b : tensor<f32>
+    stablehlo.return %s : tensor<f32>
+  }) {channel_handle = #stablehlo.channel_handle<handle = 1, type = 0>, replica_groups = dense<[[0, 1]]> : tensor<1x2xi64>} : (tensor<2xf32>) -> tensor<2xf32>
+  return %0 : tensor<2xf32>
+}`);
+    expect(body(m)[0]!.attrs.channel_handle).toEqual({ kind: "string", value: "#stablehlo.channel_handle<handle = 1, type = 0>" });
+  });
+
+  it("reads JAX's export layout: location aliases around the module, loc(...) after ops, functions and the module", () => {
+    const m = parseModule(`#loc1 = loc("x")
+module @jit_f attributes {mhlo.num_partitions = 1 : i32} {
+  func.func public @main(%arg0: tensor<3xf32> loc("x")) -> (tensor<3xf32> {jax.result_info = "result"}) {
+    %0 = stablehlo.sine %arg0 : tensor<3xf32> loc(#loc3)
+    %1 = call @helper(%0) : (tensor<3xf32>) -> tensor<3xf32> loc(#loc3)
+    return %1 : tensor<3xf32> loc(#loc)
+  } loc(#loc)
+  func.func private @helper(%arg0: tensor<3xf32> loc(unknown)) -> tensor<3xf32> {
+    return %arg0 : tensor<3xf32> loc(#loc)
+  } loc(#loc)
+} loc(#loc)
+#loc = loc(unknown)
+#loc2 = loc("/tmp/f.py":3:0)
+#loc3 = loc("jit(f)/jit(main)/sin"(#loc2))
+`);
+    expect(m.funcs.map((f) => f.name)).toEqual(["main", "helper"]);
+    expect(body(m).map((o) => o.name)).toEqual(["stablehlo.sine", "func.call"]);
+  });
+});

@@ -36,7 +36,51 @@ export const controlOps: Record<string, Interp> = {
   "func.call": (op, ins, ctx) => ctx.call(strAttr(op, "callee"), ins),
   "stablehlo.optimization_barrier": (_op, ins) => ins,
   "stablehlo.map": (op, ins, ctx) => mapOp(op, ins, ctx),
+  // a composite runs its decomposition function
+  "stablehlo.composite": (op, ins, ctx) => {
+    const d = op.attrs.decomposition;
+    if (!d || d.kind !== "string" || !d.value.startsWith("@")) throw new Unsupported(op, "expects decomposition = @function");
+    return ctx.call(d.value.slice(1).replace(/^"(.*)"$/, "$1"), ins);
+  },
+  "chlo.scan": (op, ins, ctx) => scanOp(op, ins, ctx),
 };
+
+/**
+ * chlo.scan: along `dimension` (from the end when is_reverse), the body maps
+ * (input slices..., carries...) to (output slices..., new carries...).
+ */
+function scanOp(op: Op, ins: DenseValue[], ctx: EvalCtx): DenseValue[] {
+  const body = op.regions?.[0];
+  const nIn = Number((op.attrs.num_inputs as { value: number } | undefined)?.value ?? 0);
+  if (!body) throw new Unsupported(op, "expects a body region");
+  const inputs = ins.slice(0, nIn);
+  let carries = ins.slice(nIn);
+  const nOut = op.results.length - carries.length;
+  const outs = op.results.slice(0, nOut).map((r) => alloc(r.type, op));
+  const d = Number((op.attrs.dimension as { value: number }).value);
+  const rev = op.attrs.is_reverse;
+  const reverse = !!rev && rev.kind === "bool" && rev.value;
+  const shape = inputs[0]?.type.shape ?? outs[0]!.type.shape;
+  const len = shape[d]!;
+  const inner = shape.slice(d + 1).reduce((a, b) => a * b, 1);
+  const outer = shape.slice(0, d).reduce((a, b) => a * b, 1);
+  const sliceShape = shape.filter((_, k) => k !== d);
+  for (let s = 0; s < len; s++) {
+    const t = reverse ? len - 1 - s : s;
+    const at = (o: number, i: number) => (o * len + t) * inner + i;
+    const slices = inputs.map((x) => {
+      const v = alloc(tensorType(sliceShape, x.type.element), op);
+      for (let o = 0; o < outer; o++) for (let i = 0; i < inner; i++) copyElement(v, o * inner + i, x, at(o, i));
+      return v;
+    });
+    const res = ctx.region(body, [...slices, ...carries]);
+    res.slice(0, nOut).forEach((y, r) => {
+      for (let o = 0; o < outer; o++) for (let i = 0; i < inner; i++) copyElement(outs[r]!, at(o, i), y, o * inner + i);
+    });
+    carries = res.slice(nOut);
+  }
+  return [...outs, ...carries];
+}
 
 /** stablehlo.map: the computation applied to each index's scalars (dimensions must be all of them, in order). */
 function mapOp(op: Op, ins: DenseValue[], ctx: EvalCtx): DenseValue[] {

@@ -344,7 +344,8 @@ function squareOp(op: Op, [x]: DenseValue[]): DenseValue[] {
   for (let i = 0; i < n; i++) {
     if (isComplex(e)) {
       const [a, b] = getC(x!, i);
-      setC(out, i, [(a - b) * (a + b), 2 * a * b]);
+      // finite |a| = |b| makes the real part exactly 0 (even where a + b overflows); inf - inf stays NaN
+      setC(out, i, [Number.isFinite(a) && Math.abs(a) === Math.abs(b) ? 0 : (a - b) * (a + b), a * b * 2]);
     } else if (isFloat(e)) {
       const v = getFloat(x!, i);
       setFloat(out, i, v * v);

@@ -21,6 +21,8 @@ export interface EvalCtx {
   region(r: Region, args: DenseValue[]): DenseValue[];
   /** Runs the module's function `name`. */
   call(name: string, args: DenseValue[]): DenseValue[];
+  /** The module being run. */
+  module: Module;
 }
 
 export type Interp = (op: Op, ins: DenseValue[], ctx: EvalCtx) => DenseValue[];
@@ -75,6 +77,7 @@ export function opRunner(op: Op, module: Module): ScopedRunner {
 function interpRunner(op: Op, interp: Interp, module: Module): ScopedRunner {
   return (ins, scope) => {
     const ctx: EvalCtx = {
+      module,
       region: (r, args) => evalRegion(r, args.map(fromDense), scope, module).map((b, i) => toDense(b, r.returns[i]!)),
       call: (name, args) => callFunc(module, name, args.map(fromDense), op).map((b, i) => toDense(b, funcOf(module, name, op).returns[i]!)),
     };

@@ -4,12 +4,15 @@ import { isComplex, isFloat, type Op, type Region } from "@xlatorch/stablehlo";
 import { ELEMENTWISE, fusable } from "../translate.js";
 import { runCheck } from "./check.js";
 import { chloOps } from "./chlo.js";
+import { collectiveOps } from "./collectives.js";
 import { controlOps } from "./control.js";
+import { convOps } from "./conv.js";
 import { dynamicOps } from "./dynamic.js";
 import { elementwiseOps } from "./elementwise.js";
 import type { Interp } from "./engine.js";
 import { layoutOps } from "./layout.js";
 import { linalgOps } from "./linalg.js";
+import { processOps } from "./process.js";
 import { reductionOps } from "./reduce.js";
 import { hasCarrier, isIntLike, Unsupported } from "./values.js";
 
@@ -43,6 +46,9 @@ export const INTERPRETED: Record<string, Interp> = {
   ...dynamicOps,
   ...linalgOps,
   ...chloOps,
+  ...convOps,
+  ...processOps,
+  ...collectiveOps,
 };
 
 const enumAttr = (op: Op, k: string): string | undefined => {
@@ -93,7 +99,12 @@ export function primitiveIsExact(op: Op): boolean {
     case "stablehlo.reduce": {
       // one operand, a body applying one of the kernel's reductions (the init value is combined after)
       const body = singleOpBody(op.regions?.[0]);
-      return op.operands.length === 2 && !!body && REDUCE_BODIES.has(body) && !types.some(isComplex);
+      if (op.operands.length !== 2 || !body || !REDUCE_BODIES.has(body) || types.some(isComplex)) return false;
+      // narrow integers: the kernel multiplies in float64 (inexact past 2^53) and its and/or are logical
+      const narrowInt = !!e && isIntLike(e) && e !== "i1" && e !== "i64";
+      if (narrowInt && body === "stablehlo.multiply") return false;
+      if (e && isIntLike(e) && e !== "i1" && (body === "stablehlo.and" || body === "stablehlo.or")) return false;
+      return true;
     }
     case "stablehlo.sort": {
       // the kernel's stable sort by the first operand, ascending or descending (followers permuted alike)
@@ -133,6 +144,12 @@ export function primitiveIsExact(op: Op): boolean {
     case "stablehlo.triangular_solve":
     case "stablehlo.cholesky":
       return !types.some(isComplex);
+    case "stablehlo.convolution": {
+      // the kernel: one float type throughout, no window reversal
+      const rev = op.attrs.window_reversal;
+      const reversed = !!rev && (rev.kind === "ints" || rev.kind === "dense") && rev.values.some((v) => Number(v) !== 0);
+      return types.every((t) => isFloat(t) && t === types[0]) && !reversed;
+    }
     case "stablehlo.dot_general":
       // the kernel accumulates in floating point: integer dots are the evaluator's (exact, wrapping)
       return types.every(isFloat);
