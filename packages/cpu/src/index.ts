@@ -6,6 +6,7 @@ export { $ as scalarHelpers } from "./helpers.js";
 export { type Strided, contiguous } from "./strided.js";
 export { dense, stridedCopy, fillValue } from "./kernels/layout.js";
 export { CpuRuntime } from "./runtime/index.js";
+export { gemmF32, wasmGemmEnabled, wasmGemmStats } from "./wasm/gemm.js";
 export {
   blasInfo,
   blasPolicy,

@@ -1,8 +1,10 @@
 // dot_general: float32/float64 through the system BLAS when one is present
-// (dot_blas.ts); otherwise permute both operands to [batch, free, contract] /
+// (dot_blas.ts); float32 otherwise on the WebAssembly SIMD GEMM (wasm/gemm.ts);
+// otherwise permute both operands to [batch, free, contract] /
 // [batch, contract, free], then a cache-friendly i-k-j product per batch.
 import type { DotDims } from "@xlatorch/core";
 import { contiguous } from "../strided.js";
+import { gemmF32 } from "../wasm/gemm.js";
 import { blasDotGeneral } from "./dot_blas.js";
 import type { Kernel } from "./types.js";
 import { encode, prod, values } from "./values.js";
@@ -31,6 +33,11 @@ export const dotKernels: Record<string, Kernel> = {
               out[(b * M + i) * N + j] = BigInt.asIntN(64, out[(b * M + i) * N + j]! + a * (Bm as BigInt64Array)[(b * K + k) * N + j]!);
           }
       return [contiguous(out, o!.shape)];
+    }
+    // float32 without a BLAS: the WebAssembly SIMD kernel (wasm/gemm.ts), unless unavailable or XLATORCH_WASM=off
+    if (la!.dtype.name === "float32" && ra!.dtype.name === "float32" && o!.dtype.name === "float32") {
+      const out32 = new Float32Array(B * M * N);
+      if (gemmF32(A as ArrayLike<number>, Bm as ArrayLike<number>, out32, B, M, K, N)) return [contiguous(out32, o!.shape)];
     }
     const out = new Float64Array(B * M * N);
     matmulF64(A as ArrayLike<number>, Bm as ArrayLike<number>, out, B, M, K, N);
