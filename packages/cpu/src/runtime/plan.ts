@@ -162,7 +162,16 @@ function fnv(s: string): string {
 export const PLAN_CODE_FINGERPRINT: string = (() => {
   const fns = [inlinable, buildLoop, elementwiseLoop, ...Object.values(exprs).filter((f) => typeof f === "function")];
   let text = fns.map((f) => String(f)).join("\n");
-  for (const rel of ["./plan.ts", "./fuse.ts", "./translate.ts", "../exprs.ts", "../codegen.ts"]) {
+  // interpret/table.ts and values.ts decide which elementwise ops are exact enough to fuse
+  for (const rel of [
+    "./plan.ts",
+    "./fuse.ts",
+    "./translate.ts",
+    "./interpret/table.ts",
+    "./interpret/values.ts",
+    "../exprs.ts",
+    "../codegen.ts",
+  ]) {
     text += sourceText(new URL(rel, import.meta.url)) ?? ""; // null when bundled: the functions' text above
   }
   return fnv(text);
