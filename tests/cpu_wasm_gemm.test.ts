@@ -54,7 +54,7 @@ describe("WebAssembly SIMD gemm", () => {
     const cases: [number, number, number, number][] = [];
     for (const M of EDGE) for (const N of EDGE) cases.push([1, M, 1 + Math.floor(r() * 40), N]);
     for (const K of [0, 1, 3, 255, 256, 257, 600]) cases.push([1, 5, K, 9]);
-    cases.push([3, 7, 33, 17], [4, 1, 5, 1], [2, 0, 3, 4], [2, 4, 3, 0], [0, 4, 4, 4], [1, 130, 70, 90]);
+    cases.push([3, 7, 33, 17], [4, 1, 5, 1], [2, 0, 3, 4], [2, 4, 3, 0], [0, 4, 4, 4], [1, 130, 70, 90], [2, 70, 300, 20]); // the last two cross the row (64) and k (256) blocks
     for (let t = 0; t < 20; t++)
       cases.push([1 + Math.floor(r() * 3), 1 + Math.floor(r() * 70), Math.floor(r() * 90), 1 + Math.floor(r() * 70)]);
     for (const [batch, M, K, N] of cases) {

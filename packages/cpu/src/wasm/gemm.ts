@@ -154,10 +154,17 @@ export function gemmF32(
     cBytes = align16(M * Np * 4);
   const total = aBytes + bBytes + cBytes;
   if (total > MAX_BYTES) return false;
-  wasmGemmStats.calls++;
   const k = kernel()!;
   const have = k.memory.buffer.byteLength;
-  if (total > have) k.memory.grow(Math.ceil((total - have) / 65536));
+  if (total > have) {
+    // the memory only grows (it is reused by every later call); an engine that refuses leaves the JS kernel
+    try {
+      k.memory.grow(Math.ceil((total - have) / 65536));
+    } catch {
+      return false;
+    }
+  }
+  wasmGemmStats.calls++;
   const mem = new Float32Array(k.memory.buffer);
   const aOff = 0,
     bOff = aBytes,
