@@ -44,11 +44,25 @@ export interface DeviceBackend {
 }
 
 const backends = new Map<string, DeviceBackend>();
+// The backends of the two device types (cpu, xla), looked up by identity first: every op asks.
+let type0: string | null = null,
+  backend0: DeviceBackend | null = null,
+  type1: string | null = null,
+  backend1: DeviceBackend | null = null;
 export function registerDevice(b: DeviceBackend): void {
   backends.set(b.type, b);
+  type0 = type1 = null;
 }
 export function getBackend(type: string): DeviceBackend {
+  if (type === type0) return backend0!;
+  if (type === type1) return backend1!;
   const b = backends.get(type);
+  if (b) {
+    type1 = type0;
+    backend1 = backend0;
+    type0 = type;
+    backend0 = b;
+  }
   if (!b)
     throw new TorchError(
       `device type '${type}' is not available; import "xlatorch" (or @xlatorch/${type === "xla" ? "lazy" : type}) to register it`,

@@ -53,7 +53,17 @@ export function valueOf(t: Tensor): LazyValue {
 }
 
 /** A tensor's strides and offset as a strided device would have them (view_layout.ts). */
-const layoutOf = (t: Tensor): Layout => payloadOf(t).layout ?? { strides: contiguousStrides(t.shape), offset: 0 };
+function layoutOf(t: Tensor): Layout {
+  const p = payloadOf(t);
+  const v = p.viewOf;
+  if (v !== undefined) {
+    // computed when first asked (stride(), an overlap check), not at every view op
+    p.viewOf = undefined;
+    const layout = viewLayout(v.op, v.parent.shape, layoutOf(v.parent), v.attrs, t.shape);
+    if (layout) p.layout = layout;
+  }
+  return p.layout ?? { strides: contiguousStrides(t.shape), offset: 0 };
+}
 
 export const xlaBackend: DeviceBackend = {
   type: "xla",
@@ -79,8 +89,7 @@ export const xlaBackend: DeviceBackend = {
       ps[i] = p;
     }
     if (prim.isView) {
-      const layout = viewLayout(prim.name, inputs[0]!.shape, layoutOf(inputs[0]!), attrs, outs[0]!.shape);
-      if (layout) ps[0]!.layout = layout;
+      ps[0]!.viewOf = { op: prim.name, parent: inputs[0]!, attrs };
     }
     return ps;
   },

@@ -55,7 +55,7 @@ export abstract class GraphBuilder {
       s = this.params.length;
       this.inputSlots.push(s);
       this.params.push(v);
-      this.setSlot(v, s);
+      if (aval.shape.length !== 0) this.setSlot(v, s);
       this.token((s << 1) | 1, (s << 1) | 1);
       const p = paramSig(aval);
       this.token(p.id, p.hash);

@@ -1,6 +1,6 @@
 // The lazy IR: nodes are primitive applications or device data; a tensor's
 // payload points at one output of a node and is replaced by in-place writes.
-import type { AVal, HostArray } from "@xlatorch/core";
+import type { AVal, HostArray, Tensor } from "@xlatorch/core";
 import type { DeviceBuffer } from "@xlatorch/stablehlo";
 import { intern, nodeSig, type Sig } from "./sig.js";
 import type { Layout } from "./view_layout.js";
@@ -50,6 +50,8 @@ export interface XlaPayload {
   usesAtWrite: number;
   /** For views: the strides and offset a strided device would give them (view_layout.ts); absent: dense. */
   layout?: Layout;
+  /** For views whose layout is not computed yet: the view op and the tensor it viewed (see backend.ts layoutOf). */
+  viewOf?: { op: string; parent: Tensor; attrs: unknown };
 }
 
 let nextId = 0;

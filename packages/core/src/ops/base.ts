@@ -50,24 +50,33 @@ export function scalarTensor(value: Scalar, dtype: DType, device: Device): Tenso
  */
 export function scalarOperand(value: Scalar, dtype: DType, device: Device): Tensor {
   if (captureHooks() !== null) return scalarTensor(value, dtype, device);
-  let byValue = operandCache.get(dtype);
-  if (!byValue) operandCache.set(dtype, (byValue = new Map()));
-  // Map keys equate 0 and -0, which differ as operands (division, atan2)
-  const key = value === 0 && Object.is(value, -0) ? "-0" : value;
-  const hit = byValue.get(key);
-  if (hit !== undefined && (hit.device === device || hit.device.equals(device)) && hit._vc.v === 0 && !hit.requires_grad && !hit._disposed)
-    return hit;
+  // a short table scanned by identity: no hashing of a double per call
+  for (let i = 0; i < OPERAND_CACHE; i++) {
+    const e = operandValues[i];
+    if (e === value && operandDtypes[i] === dtype && (value !== 0 || Object.is(value, e))) {
+      const t = operandTensors[i]!;
+      if ((t.device === device || t.device.equals(device)) && t._vc.v === 0 && !t.requires_grad && !t._disposed) return t;
+    }
+  }
   const t = scalarTensor(value, dtype, device);
-  // bounded: a schedule's per-step values pass through; the constants come back at once
-  if (byValue.size >= OPERAND_CACHE) byValue.clear();
-  byValue.set(key, t);
+  // round robin: a schedule's per-step values pass through, a constant evicted comes back at its next use
+  const i = operandNext;
+  operandNext = (operandNext + 1) % OPERAND_CACHE;
+  operandValues[i] = value;
+  operandDtypes[i] = dtype;
+  operandTensors[i] = t;
   return t;
 }
-const operandCache = new Map<DType, Map<Scalar | "-0", Tensor>>();
-const OPERAND_CACHE = 256;
+const OPERAND_CACHE = 32;
+const operandValues: (Scalar | undefined)[] = new Array(OPERAND_CACHE).fill(undefined);
+const operandDtypes: (DType | undefined)[] = new Array(OPERAND_CACHE).fill(undefined);
+const operandTensors: (Tensor | undefined)[] = new Array(OPERAND_CACHE).fill(undefined);
+let operandNext = 0;
 /** Forgets the shared scalars: a device's executor changed (their device buffers belong to the old one). */
 export function clearScalarOperands(): void {
-  operandCache.clear();
+  operandValues.fill(undefined);
+  operandDtypes.fill(undefined);
+  operandTensors.fill(undefined);
 }
 
 /** Store one JS value into a host array slot with the dtype's conversion. */
