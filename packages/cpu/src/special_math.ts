@@ -5,6 +5,7 @@
 // Hurwitz zeta's Euler-Maclaurin sum) the same algorithm is followed, so the
 // values agree with PyTorch's CPU ones to the last digits; elsewhere any method
 // accurate to ~1e-15 agrees with PyTorch's Cephes/glibc values.
+import { erfcCoefficients } from "@xlatorch/core";
 
 const PI = Math.PI;
 const EULER = 0.5772156649015329;
@@ -474,23 +475,8 @@ export function y1(x: number): number {
 
 // ---- error function family --------------------------------------------------
 
-// W. J. Cody's CALERF coefficients (as in core's erfc)
-const CA = [3.1611237438705656, 1.13864154151050156e2, 3.77485237685302021e2, 3.20937758913846947e3, 1.85777706184603153e-1];
-const CB = [2.36012909523441209e1, 2.44024637934444173e2, 1.28261652607737228e3, 2.84423683343917062e3];
-const CC = [
-  5.64188496988670089e-1, 8.88314979438837594, 6.61191906371416295e1, 2.98635138197400131e2, 8.8195222124176909e2, 1.71204761263407058e3,
-  2.05107837782607147e3, 1.23033935479799725e3, 2.15311535474403846e-8,
-];
-const CD = [
-  1.57449261107098347e1, 1.17693950891312499e2, 5.37181101862009858e2, 1.62138957456669019e3, 3.29079923573345963e3, 4.36261909014324716e3,
-  3.43936767414372164e3, 1.23033935480374942e3,
-];
-const CP = [
-  3.05326634961232344e-1, 3.60344899949804439e-1, 1.25781726111229246e-1, 1.60837851487422766e-2, 6.58749161529837803e-4,
-  1.63153871373020978e-2,
-];
-const CQ = [2.56852019228982242, 1.87295284992346725, 5.27905102951428412e-1, 6.05183413124413191e-2, 2.33520497626869185e-3];
-const SQRPI = 5.6418958354775628695e-1;
+// W. J. Cody's CALERF coefficients, shared with core's erfc (core/src/erfc_coefficients.ts)
+const { CA, CB, CC, CD, CP, CQ, SQRPI } = erfcCoefficients;
 
 function rational(t: number, num: number[], den: number[], n: number, lead: number): number {
   let xn = lead * t;
