@@ -5,6 +5,7 @@ import { definePrimitive, type AVal, type Primitive } from "./primitive.js";
 import { numelOf } from "./shape.js";
 import { SPECIAL_BINARY, SPECIAL_UNARY } from "./prims_special.js";
 import { WINDOW_PRIMS, defineWindowPrims } from "./prims_window.js";
+import { DYNAMIC_PRIMS, defineDynamicPrims } from "./prims_dynamic.js";
 
 const same = (ins: readonly AVal[]): AVal[] => [{ shape: ins[0]!.shape, dtype: ins[0]!.dtype }];
 /** The output shape of an elementwise primitive: its first operand that is not 0-d (see Primitive.scalarOperands). */
@@ -104,6 +105,8 @@ export const PRIM_NAMES = [
   ...SPECIAL_BINARY,
   // convolution, reduce_window, select_and_scatter (prims_window.ts)
   ...WINDOW_PRIMS,
+  // dynamic_slice, dynamic_update_slice (prims_dynamic.ts)
+  ...DYNAMIC_PRIMS,
 ] as const;
 export type PrimName = (typeof PRIM_NAMES)[number];
 
@@ -340,6 +343,7 @@ P.fft = definePrimitive<{ fft_type: FftType; fft_length: number[] }>({
 });
 
 defineWindowPrims(P);
+defineDynamicPrims(P);
 
 export const numelOfAval = (a: AVal): number => numelOf(a.shape);
 

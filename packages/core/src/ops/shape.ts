@@ -11,6 +11,7 @@ import { inferSize, normDim, normDims, sameShape, shapeStr, viewStrides } from "
 import { Tensor } from "../tensor.js";
 import { checkInt, checkTensor, describe, noExtra, parseArgs, splitSizes } from "./args.js";
 import { convert } from "./base.js";
+import { checkNarrow, narrowDynamic } from "./narrow_dynamic.js";
 
 const reshapePrim = (x: Tensor, shape: number[]) => (sameShape(x.shape, shape) ? x : bind1(P.reshape!, [x], { shape }));
 const viewable = (x: Tensor, shape: number[]) => viewStrides(x.shape, x.stride(), shape) !== null;
@@ -118,17 +119,16 @@ function sliceDim(x: Tensor, dim: number, start: number, stop: number, step = 1)
 export { sliceDim };
 
 export function narrow(x: Tensor, dim: number, start: number | Tensor, length: number): Tensor {
+  const d = normDim(dim, x.ndim, "narrow");
   if (start instanceof Tensor) {
     // narrow(input, dim, start: Tensor, length): a 0-dim integral tensor's value, as PyTorch's start.item()
-    if (start.ndim !== 0 || start.dtype.is_floating_point || start.dtype.name === "bool")
-      throw new TorchError("start must be an 0-dim integral Tensor.");
+    if (start.ndim !== 0 || start.dtype.is_floating_point || start.dtype.is_complex || start.dtype.name === "bool")
+      throw new TorchError("narrow(): start must be an 0-dim integral Tensor.");
+    // on xla the start stays in the graph: one compiled graph for every position (narrow_dynamic.ts)
+    if (x.device.type === "xla") return narrowDynamic(x, d, start, length);
     start = Number(start.item());
   }
-  const d = normDim(dim, x.ndim, "narrow");
-  const n = x.shape[d]!;
-  if (start < -n || start > n) throw new TorchIndexError(`narrow: start (${start}) is out of bounds for dimension ${d} of size ${n}`);
-  const s = start < 0 ? start + n : start;
-  if (length < 0 || s + length > n) throw new TorchError(`narrow: start (${s}) + length (${length}) exceeds dimension size (${n}).`);
+  const s = checkNarrow(start, length, d, x.shape[d]!);
   return sliceDim(x, d, s, s + length);
 }
 

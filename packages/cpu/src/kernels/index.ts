@@ -2,6 +2,7 @@ import { checkPrimitiveTable, type PrimName } from "@xlatorch/core";
 import { complexAware, complexPrimKernels } from "./complex.js";
 import { convKernels } from "./conv.js";
 import { dotKernels } from "./dot.js";
+import { dynamicKernels } from "./dynamic.js";
 import { elementwiseKernels } from "./elementwise.js";
 import { fftKernels } from "./fft.js";
 import { indexingKernels } from "./indexing.js";
@@ -32,6 +33,8 @@ export const KERNELS: Record<PrimName, Kernel> = {
     ...windowKernels,
   }),
   ...eigKernels,
+  // complex operands copied as (re, im) pairs by the kernels themselves
+  ...dynamicKernels,
 } as Record<PrimName, Kernel>;
 checkPrimitiveTable("CPU kernels", KERNELS);
 export type { Kernel };

@@ -49,14 +49,25 @@ export const layoutKernels: Record<string, Kernel> = {
   pad: ([x], [a], { low, interior, value }: { low: number[]; interior: number[]; value: number }, [o]) => {
     const out = o!.dtype.alloc(numelOf(o!.shape));
     fillValue(out, o!.dtype, value);
-    // Write the input through a strided view of the output.
+    // StableHLO's order: interior padding first, then edge padding, a negative edge removing
+    // elements (interior ones included). Input element i of dim d lands at low + i * (interior + 1);
+    // the run of those inside [0, out) is copied through a strided view of the output.
     const outStrides = contiguous(out, o!.shape).strides;
-    const target: Strided = {
-      data: out,
-      offset: low.reduce((s, l, d) => s + l * outStrides[d]!, 0),
-      strides: outStrides.map((st, d) => st * (interior[d]! + 1)),
-    };
-    stridedCopy(target, a!.shape, x!);
+    let src = x!.offset,
+      dst = 0;
+    const counts = a!.shape.map((n, d) => {
+      const step = interior[d]! + 1,
+        m = o!.shape[d]!;
+      const first = low[d]! >= 0 ? 0 : Math.ceil(-low[d]! / step);
+      const last = Math.min(n - 1, Math.floor((m - 1 - low[d]!) / step));
+      src += first * x!.strides[d]!;
+      dst += (low[d]! + first * step) * outStrides[d]!;
+      return Math.max(0, last - first + 1);
+    });
+    if (counts.every((c) => c > 0)) {
+      const target: Strided = { data: out, offset: dst, strides: outStrides.map((st, d) => st * (interior[d]! + 1)) };
+      stridedCopy(target, counts, { data: x!.data, offset: src, strides: x!.strides });
+    }
     return [contiguous(out, o!.shape)];
   },
   concatenate: (ins, avals, { dim }: { dim: number }, [o]) => {

@@ -4,6 +4,7 @@
 import { dtypeOf as coreDtype, int64, type DType } from "@xlatorch/core";
 import { dtypeOf, isComplex, type Attr, type ElementType, type Op, type Region } from "@xlatorch/stablehlo";
 import { convolutionCall, reduceWindowCall, selectAndScatterCall } from "./translate_window.js";
+import { dynamicSliceCall, dynamicUpdateSliceCall } from "./translate_dynamic.js";
 
 export const dtypeOfElement = (e: ElementType): DType => coreDtype(dtypeOf(e));
 
@@ -153,6 +154,11 @@ export function translate(op: Op): Call {
       return convolutionCall(op);
     case "stablehlo.select_and_scatter":
       return selectAndScatterCall(op);
+    // the dynamic primitives' ops (translate_dynamic.ts)
+    case "stablehlo.dynamic_slice":
+      return dynamicSliceCall(op);
+    case "stablehlo.dynamic_update_slice":
+      return dynamicUpdateSliceCall(op);
     case "stablehlo.gather": {
       const d = a.dimension_numbers as Extract<Attr, { kind: "gather" }>;
       const r = op.operands[0]!.type.shape.length;

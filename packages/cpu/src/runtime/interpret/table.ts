@@ -55,10 +55,6 @@ const enumAttr = (op: Op, k: string): string | undefined => {
   const a = op.attrs[k];
   return a && a.kind === "enum" ? a.value : undefined;
 };
-const intsAttr = (op: Op, k: string): number[] => {
-  const a = op.attrs[k];
-  return a && a.kind === "ints" ? a.values : [];
-};
 
 /** A region that applies one op to its two arguments, in order (`add(%a, %b)`), and returns it. */
 export function singleOpBody(r: Region | undefined, n = 1): string | undefined {
@@ -93,9 +89,6 @@ export function primitiveIsExact(op: Op): boolean {
     return true;
   }
   switch (op.name) {
-    case "stablehlo.pad":
-      // the kernel's negative edge padding does not combine with interior padding
-      return [...intsAttr(op, "edge_padding_low"), ...intsAttr(op, "edge_padding_high")].every((p) => p >= 0);
     case "stablehlo.reduce": {
       // one operand, a body applying one of the kernel's reductions (the init value is combined after)
       const body = singleOpBody(op.regions?.[0]);
