@@ -5,6 +5,7 @@ import { definePrimitive, type AVal, type Primitive } from "./primitive.js";
 import { numelOf } from "./shape.js";
 import { SPECIAL_BINARY, SPECIAL_UNARY } from "./prims_special.js";
 import { WINDOW_PRIMS, defineWindowPrims } from "./prims_window.js";
+import { LDL_PRIMS, defineLdlPrims } from "./prims_ldl.js";
 import { DYNAMIC_PRIMS, defineDynamicPrims } from "./prims_dynamic.js";
 
 const same = (ins: readonly AVal[]): AVal[] => [{ shape: ins[0]!.shape, dtype: ins[0]!.dtype }];
@@ -95,6 +96,8 @@ export const PRIM_NAMES = [
   "lu",
   "eig",
   "geqrf",
+  // Bunch-Kaufman LDL^T and its solve (prims_ldl.ts)
+  ...LDL_PRIMS,
   // complex numbers (stablehlo.complex/real/imag) and the FFT (stablehlo.fft)
   "complex",
   "real",
@@ -343,6 +346,7 @@ P.fft = definePrimitive<{ fft_type: FftType; fft_length: number[] }>({
 });
 
 defineWindowPrims(P);
+defineLdlPrims(P);
 defineDynamicPrims(P);
 
 export const numelOfAval = (a: AVal): number => numelOf(a.shape);

@@ -10,6 +10,8 @@ export const CPU_FALLBACK: ReadonlySet<string> = new Set([
   "lu",
   "eig",
   "geqrf",
+  "ldl",
+  "ldl_solve",
   "bessel_i0",
   "bessel_i0e",
   "bessel_i1",

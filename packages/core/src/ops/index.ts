@@ -39,6 +39,8 @@ export * from "./random.js";
 // torch.* linear algebra outside torch.linalg (torch.cholesky, torch.svd's V, ...)
 export { cholesky, qr, svd, lu_unpack } from "./linalg_decomp.js";
 export { geqrf, ormqr, orgqr } from "./linalg_eig.js";
+// torch.svd_lowrank, torch.pca_lowrank (randomized, composed of randn, qr and svd)
+export { svd_lowrank, pca_lowrank } from "./lowrank.js";
 export {
   triangular_solve,
   cholesky_solve,

@@ -47,6 +47,7 @@ export {
   linalg_householder_product as householder_product,
 } from "./linalg_norms.js";
 export { linalg_eig as eig, linalg_eigvals as eigvals } from "./linalg_eig.js";
+export { linalg_ldl_factor as ldl_factor, linalg_ldl_factor_ex as ldl_factor_ex, linalg_ldl_solve as ldl_solve } from "./linalg_ldl.js";
 export { LinAlgError } from "./linalg_util.js";
 
 export const matmul = (input: Tensor, other: Tensor): Tensor => matmulImpl(input, other);

@@ -10,6 +10,7 @@ import { layoutKernels } from "./layout.js";
 import { decompKernels } from "./linalg_decomp.js";
 import { eigKernels } from "./linalg_eig.js";
 import { factorKernels } from "./linalg_factor.js";
+import { ldlKernels } from "./linalg_ldl.js";
 import { reduceKernels } from "./reduce.js";
 import { windowKernels } from "./window.js";
 import type { Kernel } from "./types.js";
@@ -26,6 +27,7 @@ export const KERNELS: Record<PrimName, Kernel> = {
     ...dotKernels,
     ...indexingKernels,
     ...factorKernels,
+    ...ldlKernels,
     ...decompKernels,
     ...complexPrimKernels,
     ...fftKernels,

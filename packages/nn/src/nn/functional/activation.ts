@@ -1,6 +1,7 @@
 // Activations, composed from core elementwise ops in the order PyTorch's CPU
 // kernels evaluate them (so float32 roundings agree as far as possible).
 import { Tensor, where, TorchError, TorchIndexError, bool, empty, float64, full, no_grad, ones_like } from "@xlatorch/core";
+import { recordCustom } from "@xlatorch/core";
 import { parseArgs, type Args } from "../args.js";
 
 type Inplace = Args<[inplace: boolean], { inplace?: boolean }>;
@@ -107,7 +108,29 @@ export function celu(input: Tensor, ...args: Args<[alpha: number, inplace: boole
   const { alpha, inplace } = parseArgs("celu", args, ["alpha", "inplace"], { alpha: 1, inplace: false });
   if (alpha === 0) throw new TorchError("ZeroDivisionError: alpha cannot be 0 for CELU");
   floating("elu_cpu", input);
-  return writeBack(input, eluCore(input, alpha, 1, 1 / alpha), inplace);
+  return writeBack(input, celuCore(input, alpha, inplace), inplace);
+}
+/**
+ * ATen's celu is elu(x, alpha, 1, 1 / alpha) with 1 / alpha in double, but its derivative (derivatives.yaml:
+ * elu_backward(grad, alpha, 1, 1.0 / alpha.toFloat(), ...)) takes input_scale from alpha rounded to float32: in
+ * float64 it is not the forward's exact derivative (1e-8 apart for alpha = 2.3). The forward is eluCore's; the
+ * node computes elu_backward as ATen's kernel does: x <= 0 ? g * s * alpha * exp(x * s) : g, s = 1 / f32(alpha).
+ * celu_ differentiates through its result instead (is_result): y <= 0 ? g * s * (y + alpha) : g.
+ */
+function celuCore(input: Tensor, alpha: number, inplace: boolean): Tensor {
+  const y = no_grad(() => eluCore(input, alpha, 1, 1 / alpha));
+  const s = asOpmath(input, 1 / Math.fround(alpha));
+  const negcoef = asOpmath(input, alpha);
+  recordCustom(
+    inplace ? "CeluBackward1" : "CeluBackward0",
+    [input],
+    [y],
+    inplace
+      ? ([g], _i, [out]) => [g ? where(out!.le(0), g.mul(s).mul(out!.add(negcoef)), g) : null]
+      : ([g], [x]) => [g ? where(x!.le(0), g.mul(s).mul(negcoef).mul(x!.mul(s).exp()), g) : null],
+    inplace ? { outputs: true } : { inputs: true },
+  );
+  return y;
 }
 export const celu_ = (input: Tensor, ...args: Args<[alpha: number], { alpha?: number }>): Tensor =>
   celu(input, parseArgs("celu_", args, ["alpha"], { alpha: 1 }).alpha, true);

@@ -142,7 +142,8 @@ export function group_norm(
       );
   }
   const G = num_groups;
-  const x = input.reshape([N, G, C / G, -1]);
+  // the spatial size spelled out: with N = 0 a -1 could not be inferred (PyTorch returns the empty result)
+  const x = input.reshape([N, G, C / G, spatial.reduce((a, b) => a * b, 1)]);
   const mean = x.mean([2, 3], { keepdim: true });
   const rstd = x.var([2, 3], { unbiased: false, keepdim: true }).add(o.eps).rsqrt();
   const perChannel = (t: Tensor) => t.reshape([1, G, C / G, 1]);
