@@ -326,35 +326,37 @@ function engine(roots: readonly Tensor[], grads: readonly Tensor[], opts: Backwa
     n._cts = null;
   };
 
-  // Topological order by DFS (iterative) over next_functions.
+  // Topological order by DFS (iterative) over next_functions, one root after
+  // another: a root reachable from another root (backward([h, h.sum()])) is
+  // then ordered after it, so it has every cotangent before it runs.
   const order: Node[] = [];
-  const stackN: Node[] = new Array<Node>(nr);
-  const stackI: number[] = new Array<number>(nr);
-  for (let i = 0; i < nr; i++) {
-    stackN[i] = rootEdges[i]!.node;
-    stackI[i] = 0;
-  }
-  for (let i = 0; i < nr; i++) {
-    const n = rootEdges[i]!.node;
-    if (n._ep !== epoch) mark(n);
-  }
-  let sp = nr;
-  while (sp > 0) {
-    const n = stackN[sp - 1]!;
-    const i = stackI[sp - 1]!;
-    const nf = n.next_functions;
-    if (i < nf.length) {
-      stackI[sp - 1] = i + 1;
-      const e = nf[i];
-      if (e && e.node._ep !== epoch) {
-        mark(e.node);
-        stackN[sp] = e.node;
-        stackI[sp] = 0;
-        sp++;
+  const stackN: Node[] = [];
+  const stackI: number[] = [];
+  let sp = 0;
+  for (let r = 0; r < nr; r++) {
+    const root = rootEdges[r]!.node;
+    if (root._ep === epoch) continue;
+    mark(root);
+    stackN[0] = root;
+    stackI[0] = 0;
+    sp = 1;
+    while (sp > 0) {
+      const n = stackN[sp - 1]!;
+      const i = stackI[sp - 1]!;
+      const nf = n.next_functions;
+      if (i < nf.length) {
+        stackI[sp - 1] = i + 1;
+        const e = nf[i];
+        if (e && e.node._ep !== epoch) {
+          mark(e.node);
+          stackN[sp] = e.node;
+          stackI[sp] = 0;
+          sp++;
+        }
+      } else {
+        sp--;
+        order.push(n);
       }
-    } else {
-      sp--;
-      order.push(n);
     }
   }
 
