@@ -17,11 +17,16 @@
 //     backward and zero_grad did to .grad (a replay simulates those events on
 //     the current .grad and refuses when they would not go as traced).
 // A host read or sync inside the call is a graph break (capture_state.ts): with
-// fullgraph it throws (the call's writes undone), otherwise the call finishes
-// as an ordinary lazy call and the function runs that way from then on.
+// fullgraph it throws (the call's writes undone), otherwise the call goes on in
+// pieces (split): the trace is cut only where a break needs a value, so each
+// stretch between breaks is one graph, compiled once and found again in the
+// graph cache (execute.ts) when a later call (run by compile_fn.ts in pieces
+// from then on, `split` below) traces the same stretch; a cpu call's tensors
+// stay on the recorder until the call ends.
 import {
   Tensor,
   TorchError,
+  currentOp,
   fromHost,
   getBackend,
   internals,
@@ -40,23 +45,23 @@ import {
 import type { DeviceBuffer, Executable } from "@xlatorch/stablehlo";
 import { valueOf, xlaBackend } from "./backend.js";
 import { setActiveCapture, type CaptureSink } from "./capture_state.js";
-import { userLocation } from "./explain.js";
+import { breakReason, userLocation } from "./explain.js";
 import { leafBuffer, runGraph } from "./execute.js";
 import { makeNode, nodeIdMark, payload, type LazyNode, type LazyValue, type XlaPayload } from "./ir.js";
 import { metrics } from "./metrics.js";
 import { currentMode, setModeRaw } from "./modes.js";
 import { getRuntime } from "./runtime_slot.js";
-import { bufferOf, cut, discardOpenTrace, openTraceSize, releaseTrace, takeOpenTrace } from "./trace.js";
+import { bufferOf, cut, discardOpenTrace, materialize, openTraceSize, releaseTrace, takeOpenTrace } from "./trace.js";
 
 /** Where an executable parameter, or a tensor's new value, comes from at a replay. */
-type Source =
+export type Source =
   | { kind: "arg"; index: number } // the index-th tensor of the call's arguments
   | { kind: "tensor"; t: Tensor } // a tensor that existed before the traced call
   | { kind: "const"; v: LazyValue } // data made inside the call: the same every call
   | { kind: "live"; item: number } // drawn again by host item `item`
   | { kind: "out"; offset: number }; // the executable's offset-th result
 
-type HostItem =
+export type HostItem =
   | { kind: "effect"; run: () => void }
   | { kind: "scalar"; read: () => number; dtype: DType }
   | { kind: "data"; draw: () => HostArray; shape: Shape; dtype: DType };
@@ -109,11 +114,13 @@ export interface CaptureResult {
   eagerReason: string | null;
   breaks: GraphBreak[];
   ops: number;
+  /** What opts.finishGrad made (compile_fn.ts's compiled forward and backward). */
+  custom?: unknown;
 }
 
 const payloadOf = (t: Tensor) => internals(t)._payload as XlaPayload;
 
-class Session implements CaptureSink, CaptureHooks {
+export class Session implements CaptureSink, CaptureHooks {
   readonly startId = nodeIdMark();
   readonly reads = new Map<LazyNode, Tensor[]>();
   readonly writes = new Map<Tensor, LazyValue>();
@@ -125,15 +132,23 @@ class Session implements CaptureSink, CaptureHooks {
   /** cpu capture: the tensors given the recorder's payload, with their own, and their data nodes. */
   readonly lifted = new Map<Tensor, unknown>();
   readonly liftedNodes = new Map<LazyNode, Tensor>();
-  /** Capturing until the first break (or, for explain, to the end). */
+  /** Capturing for a replay until the first break (or, for explain, to the end). */
   recording = true;
+  /** After a break (or from the start of a split call): traced in pieces, cut only at breaks. */
+  splitting = false;
   constructor(
     readonly dev: "xla" | "cpu",
     readonly argIndex: Map<Tensor, number>,
     readonly fullgraph: boolean,
     readonly explain: boolean,
     readonly detach: () => void,
-  ) {}
+    split = false,
+  ) {
+    if (split) {
+      this.recording = false;
+      this.splitting = true;
+    }
+  }
 
   // ---- CaptureSink (the recording path) ----
   noteRead(t: Tensor, v: LazyValue): void {
@@ -149,8 +164,12 @@ class Session implements CaptureSink, CaptureHooks {
     const node = makeNode("data", [], null, [{ shape: [...t.shape], dtype: t.dtype }]);
     node.host = host;
     const xp = payload({ node, index: 0 });
-    // a view is derived from its (lifted) base at once: the base may have been written in this call
-    xp.seen = ti._base ? -1 : ti._vc.v;
+    // A view whose base this call has met is derived from it at once (the base
+    // may have been written in this call); any other view is read as its own
+    // data, so that a replay reads it (an argument, by position) and not its base
+    // (a view argument's base is another tensor at every call). A later write
+    // of the base bumps the version, and the view is derived again.
+    xp.seen = ti._base && this.lifted.has(ti._base) ? -1 : ti._vc.v;
     this.lifted.set(t, ti._payload);
     this.liftedNodes.set(node, t);
     ti._payload = xp;
@@ -160,18 +179,20 @@ class Session implements CaptureSink, CaptureHooks {
     if (!this.writes.has(base)) this.writes.set(base, before);
   }
   noteBreak(reason: string, where: string | null): void {
-    if (!this.recording) return;
+    if (!this.recording && !this.splitting) return;
+    // a cpu fallback's cut follows the op's own break (backend.ts), which names the op
+    if (reason === "cpu fallback") return;
+    reason = breakReason(reason, currentOp());
     const last = this.breaks[this.breaks.length - 1];
     if (!last || last.reason !== reason || last.where !== where) this.breaks.push({ reason, where });
     if (this.fullgraph)
       throw new GraphBreakError(
         `torch.compile(fullgraph=true): graph break: ${reason}${where ? ` at ${where}` : ""}. A compiled function must not read tensor values on the host (item, tolist, printing, .cpu(), data-dependent shapes) or call sync(); the call was undone.`,
       );
-    if (!this.explain) {
-      // the rest of the call runs as an ordinary lazy call (a cpu one eagerly, on its own payloads)
+    if (!this.explain && this.recording) {
+      // no replay of this call: the rest of it is traced in pieces (endSplit)
       this.recording = false;
-      this.detach();
-      if (this.dev === "cpu") this.settleCpu([]);
+      this.splitting = true;
     }
   }
 
@@ -180,7 +201,7 @@ class Session implements CaptureSink, CaptureHooks {
     return this.recording && device.type === this.dev;
   }
   backendFor(device: Device): DeviceBackend | null {
-    return this.recording && this.dev === "cpu" && device.type === "cpu" ? xlaBackend : null;
+    return (this.recording || this.splitting || this.explain) && this.dev === "cpu" && device.type === "cpu" ? xlaBackend : null;
   }
   liveScalar(read: () => number, dtype: DType, device: Device): Tensor {
     const h = dtype.alloc(1);
@@ -206,7 +227,7 @@ class Session implements CaptureSink, CaptureHooks {
     if (this.recording) this.guards.push({ read, value, what });
   }
   gradEvent(leaf: Tensor, kind: GradEventKind, before: Tensor | null): void {
-    if (!this.recording || leaf.device.type !== this.dev) return;
+    if (!(this.recording || this.splitting) || leaf.device.type !== this.dev) return;
     let evs = this.gradEvents.get(leaf);
     if (!evs) this.gradEvents.set(leaf, (evs = []));
     evs.push({ kind, before, after: kind === "assign" ? leaf.grad : null });
@@ -348,6 +369,26 @@ class Session implements CaptureSink, CaptureHooks {
     this.lifted.clear();
   }
 
+  /**
+   * The end of a call traced in pieces (or explained): its last piece runs now,
+   * one graph computing the results, the written tensors and the .grad the
+   * call left; returns the cpu tensors settleCpu must give cpu payloads.
+   */
+  endSplit(result: unknown): Tensor[] {
+    const wanted: LazyValue[] = [];
+    const results = argTensors([result]).filter((t) => t.device.type === this.dev);
+    const grads = [...this.gradEvents.keys()].flatMap((l) => (l.grad && l.grad.device.type === this.dev ? [l.grad] : []));
+    for (const t of [...results, ...grads]) wanted.push(valueOf(t));
+    for (const [t] of this.lifted) {
+      const v = payloadOf(t).value;
+      if (!internals(t)._base && this.liftedNodes.get(v.node) !== t) wanted.push(v);
+    }
+    this.recording = false;
+    this.splitting = false;
+    materialize(wanted, "compile");
+    return this.dev === "cpu" ? [...results, ...grads] : [];
+  }
+
   /** Undoes the call's writes to tensors and .grad (fullgraph refused it). */
   undo(): void {
     for (const [t, own] of this.lifted) internals(t)._payload = own;
@@ -386,7 +427,17 @@ export function argTensors(args: readonly unknown[]): Tensor[] {
 export function captureCall(
   fn: (...a: unknown[]) => unknown,
   args: readonly unknown[],
-  opts: { fullgraph: boolean; explain?: boolean },
+  opts: {
+    fullgraph: boolean;
+    explain?: boolean;
+    /** Trace the call in pieces from the start (a function known to break). */
+    split?: boolean;
+    /**
+     * A call without breaks whose result needs grad (compile_fn.ts: the
+     * forward and its backward compiled apart); null: finish as usual.
+     */
+    finishGrad?: (s: Session, result: unknown) => { result: unknown; entry: unknown; settle: Tensor[] } | null;
+  },
 ): CaptureResult {
   // start on an empty trace: everything the call reads from before is device data
   if (openTraceSize() > 0) cut("compile", []);
@@ -406,7 +457,7 @@ export function captureCall(
     setModeRaw(prevMode);
   };
   const dev = chooseDevice(tensors);
-  const s = new Session(dev, argIndex, opts.fullgraph, !!opts.explain, detach);
+  const s = new Session(dev, argIndex, opts.fullgraph, !!opts.explain, detach, !!opts.split);
   setModeRaw("lazy");
   setActiveCapture(s);
   prevHooks = setCaptureHooks(s);
@@ -421,12 +472,32 @@ export function captureCall(
     throw e;
   }
   const broken = s.breaks.length > 0;
-  if (broken || opts.explain) {
-    // what the call left pending runs as any lazy call's would
-    detach();
-    if (dev === "cpu") s.settleCpu([]);
+  if (broken || opts.explain || opts.split) {
+    const ops = openTraceSize();
+    let settle: Tensor[];
+    try {
+      settle = s.endSplit(result);
+    } finally {
+      detach();
+    }
+    if (dev === "cpu") s.settleCpu(settle);
     const eagerReason = broken ? `graph break: ${s.breaks[0]!.reason}${s.breaks[0]!.where ? ` at ${s.breaks[0]!.where}` : ""}` : "explain";
-    return { result, entry: null, eagerReason, breaks: s.breaks, ops: openTraceSize() };
+    return { result, entry: null, eagerReason, breaks: s.breaks, ops };
+  }
+  if (opts.finishGrad && s.gradEvents.size === 0) {
+    let g: ReturnType<NonNullable<typeof opts.finishGrad>>;
+    try {
+      g = opts.finishGrad(s, result);
+    } catch (e) {
+      detach();
+      if (dev === "cpu") s.settleCpu([]);
+      throw e;
+    }
+    if (g) {
+      detach();
+      if (dev === "cpu") s.settleCpu(g.settle);
+      return { result: g.result, entry: null, custom: g.entry, eagerReason: null, breaks: [], ops: 0 };
+    }
   }
   let f: ReturnType<Session["finish"]>;
   try {
@@ -449,7 +520,10 @@ function chooseDevice(tensors: readonly Tensor[]): "xla" | "cpu" {
 }
 
 /** Why a replay was refused, or null when it may go ahead (nothing has run yet). */
-function refuse(e: Captured, args: readonly Tensor[]): string | null {
+export function refuse(
+  e: Pick<Captured, "guards" | "grads" | "params" | "paramAvals" | "paramGrads" | "dev">,
+  args: readonly Tensor[],
+): string | null {
   for (const g of e.guards) if (!Object.is(g.read(), g.value)) return `guard failed: ${g.what} changed (was ${String(g.value)})`;
   for (const g of e.grads) {
     let s = g.leaf.grad;

@@ -10,12 +10,20 @@
 //      its reason under XLATORCH_DEBUG_RECOMPILE=1), up to
 //      torch._dynamo.config.cache_size_limit captures, after which the
 //      function runs eagerly (fused lazy calls) with a warning;
-//   4. a graph break (host read, sync, an op computed on the host) makes the
-//      key run eagerly from then on, unless fullgraph, which throws.
+//   4. a graph break (host read, sync, data-dependent shape, an op computed
+//      on the host) throws with fullgraph, naming the op and the line;
+//      otherwise the call goes on in pieces, and calls with that key run in
+//      pieces from then on: the function runs each call (lazy mode, cpu
+//      tensors on the recorder), the trace is cut only at its breaks and at
+//      the end, and each piece's graph is found in the graph cache
+//      (execute.ts), so nothing is lowered or compiled again;
+//   5. a call whose result needs grad (a forward whose backward runs outside)
+//      is captured as a forward and a backward executable (aot.ts).
 // Numbers the function reads from outside its arguments are constants of the
 // graph (as in jax.jit), except those the library declares live (optimizer
 // hyperparameters and step counts, random draws: core/capture_hooks.ts).
 import { Tensor, TorchError, TorchTypeError, is_grad_enabled } from "@xlatorch/core";
+import { finishGrad, replayAot, type AotCaptured } from "./aot.js";
 import { argTensors, captureCall, replay, type Captured, type GraphBreak } from "./capture.js";
 import { metrics } from "./metrics.js";
 
@@ -79,9 +87,11 @@ function describeChange(before: string[] | null, now: string[]): string {
 }
 
 interface KeyState {
-  captures: Captured[];
+  captures: (Captured | AotCaptured)[];
   /** Why calls with this key run eagerly, or null. */
   eager: string | null;
+  /** The graph break that makes calls with this key run in pieces, or null. */
+  split: string | null;
 }
 
 class CompiledFunction {
@@ -110,12 +120,13 @@ class CompiledFunction {
     const parts = keyParts(args);
     const key = parts.join("\n");
     let st = this.keys.get(key);
-    if (!st) this.keys.set(key, (st = { captures: [], eager: null }));
+    if (!st) this.keys.set(key, (st = { captures: [], eager: null, split: null }));
     if (st.eager !== null) return this.eager(args);
+    if (st.split !== null) return this.split(args);
     const tensors = argTensors(args);
     let why: string | null = null;
     for (const c of st.captures) {
-      const r = replay(c, tensors);
+      const r = "forward" in c ? replayAot(c, tensors) : replay(c, tensors);
       if (r.ok) return r.result;
       metrics.compiledGuardFailures++;
       why = r.reason;
@@ -142,13 +153,24 @@ class CompiledFunction {
     this.lastKey = parts;
     this.captures++;
     metrics.compiledCaptures++;
-    const c = captureCall(this.fn, args, { fullgraph: !!this.opts.fullgraph });
+    const c = captureCall(this.fn, args, { fullgraph: !!this.opts.fullgraph, finishGrad });
     if (c.entry) st.captures.push(c.entry);
-    else {
+    else if (c.custom) st.captures.push(c.custom as AotCaptured);
+    else if (c.breaks.length) {
+      st.split = c.eagerReason;
+      metrics.compiledSplitCalls++;
+      if (process.env.XLATORCH_DEBUG_RECOMPILE) console.warn(`[xlatorch] torch.compile: ${this.name} runs in pieces: ${c.eagerReason}`);
+    } else {
       st.eager = c.eagerReason;
       if (process.env.XLATORCH_DEBUG_RECOMPILE) console.warn(`[xlatorch] torch.compile: ${this.name} runs eagerly: ${c.eagerReason}`);
     }
     return c.result;
+  }
+
+  /** A call of a function that breaks: traced in pieces, each found in the graph cache after the first time. */
+  private split(args: unknown[]): unknown {
+    metrics.compiledSplitCalls++;
+    return captureCall(this.fn, args, { fullgraph: false, split: true }).result;
   }
 
   private eager(args: unknown[]): unknown {

@@ -6,7 +6,7 @@
 // ops use them as graph parameters. Autograd records the primitive as usual
 // (its VJP is written with ops, so the backward is traced like any other).
 // metrics().cpuFallbacks counts the calls per primitive.
-import { bind, device, fromHost, getBackend, no_grad, type AVal, type Primitive } from "@xlatorch/core";
+import { bind, device, fromHost, getBackend, no_grad, onHost, type AVal, type Primitive } from "@xlatorch/core";
 import { userLocation } from "./explain.js";
 import { isLeaf, makeNode, payload, type LazyValue, type XlaPayload } from "./ir.js";
 import { metrics } from "./metrics.js";
@@ -25,7 +25,8 @@ export function runOnHost(prim: Primitive, ins: readonly LazyValue[], attrs: unk
     const a = v.node.outs[v.index]!;
     return fromHost(h, a.shape, a.dtype, CPU);
   });
-  const results = no_grad(() => bind(prim, operands, attrs));
+  // outside torch.compile's hooks: a compiled cpu call would route the cpu kernel back to the recorder
+  const results = onHost(() => no_grad(() => bind(prim, operands, attrs)));
   const cpu = getBackend("cpu");
   return results.map((t, i) => {
     const node = makeNode("data", [], null, [outs[i]!]);

@@ -58,3 +58,49 @@ export function userLocation(): string {
   const m = /\(?((?:file:\/\/)?[^()\s]+:\d+:\d+)\)?\s*$/.exec(frame);
   return m ? m[1]!.replace(/^file:\/\//, "") : frame.trim();
 }
+
+/** Ops whose output shape depends on tensor values: they read their input on the host. */
+const DATA_DEPENDENT = new Set([
+  "nonzero",
+  "argwhere",
+  "masked_select",
+  "unique",
+  "unique_consecutive",
+  "bincount",
+  "repeat_interleave",
+  "histc",
+  "histogram",
+]);
+
+/**
+ * A graph break's reason for torch.compile and explain: the cut reason with
+ * the op that caused it ("host read (item)", "data-dependent shape
+ * (nonzero)"). The op is the op surface in progress (`surfaceOp`), else the
+ * library function the user called (the frame just below the user's).
+ */
+export function breakReason(reason: string, surfaceOp: string | null): string {
+  if (reason !== "host read" && reason !== "sync") return reason;
+  const op = surfaceOp ?? calledOp();
+  if (!op) return reason;
+  if (DATA_DEPENDENT.has(op)) return `data-dependent shape (${op})`;
+  return `${reason} (${op})`;
+}
+
+/** The name of the library function the user's code called, from the stack (null when not found). */
+function calledOp(): string | null {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 64;
+  const stack = new Error().stack ?? "";
+  Error.stackTraceLimit = limit;
+  const lines = stack.split("\n").slice(1);
+  const isLib = (l: string) => /packages\/(core|lazy|cpu|stablehlo|pjrt|nn|xlatorch)\/|node_modules|node:internal/.test(l);
+  const u = lines.findIndex((l) => !isLib(l));
+  if (u <= 0) return null;
+  // the outermost library frame with a usable name, just below the user's frame
+  for (let i = u - 1; i >= 0; i--) {
+    const m = /^\s*at (?:new )?([\w$.<>]+)/.exec(lines[i]!);
+    const name = m?.[1]?.split(".").pop();
+    if (name && !/^(Object|Proxy|apply|call|<anonymous>|<computed>)$/.test(name) && /^[A-Za-z_]\w*$/.test(name)) return name;
+  }
+  return null;
+}

@@ -59,6 +59,9 @@ export interface Metrics {
   compiledReplays: number;
   compiledGuardFailures: number;
   compiledEagerCalls: number;
+  /** torch.compile: calls run in pieces after a graph break, and compiled backwards run (aot.ts). */
+  compiledSplitCalls: number;
+  compiledBackwards: number;
   /** Primitives computed on the host for want of a lowering (cpu_fallback.ts), by primitive: {qr: 3}. */
   cpuFallbacks: Record<string, number>;
 }
@@ -93,6 +96,8 @@ function fresh(): Metrics {
     compiledReplays: 0,
     compiledGuardFailures: 0,
     compiledEagerCalls: 0,
+    compiledSplitCalls: 0,
+    compiledBackwards: 0,
     cpuFallbacks: {},
   };
 }
@@ -137,7 +142,7 @@ export function metricsReport(runtime: string, mode: string): string {
     `  values recomputed:      ${m.recomputes}`,
     ...(m.compiledCaptures + m.compiledEagerCalls > 0
       ? [
-          `  torch.compile:          ${m.compiledCaptures} captures, ${m.compiledReplays} replays, ${m.compiledGuardFailures} guard failures, ${m.compiledEagerCalls} eager calls`,
+          `  torch.compile:          ${m.compiledCaptures} captures, ${m.compiledReplays} replays, ${m.compiledGuardFailures} guard failures, ${m.compiledEagerCalls} eager calls, ${m.compiledSplitCalls} calls in pieces, ${m.compiledBackwards} compiled backwards`,
         ]
       : []),
     ...(Object.keys(m.cpuFallbacks).length
