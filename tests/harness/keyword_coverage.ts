@@ -36,6 +36,9 @@
 //   complex_fft.json  cases without "error" with non-empty kwargs: method ->
 //                     tensor.f, a dotted function path ("fft.fft") as is,
 //                     else torch.f
+//   masked_native.json  cases with non-empty kwargs by their dotted "fn"
+//                     ("nn.functional.f", "masked.f", "f"); module cases ("ctor")
+//                     with a constructor options object. Errors do not count
 // A callable none of whose signatures (packages/core/src/signatures.json) has
 // a parameter has no keyword form: a compared call of it counts.
 // A fixture file that is not there (a suite not landed yet) adds nothing.
@@ -144,6 +147,10 @@ function collect(keyword: Set<string>, called: Set<string>): void {
 
   const cfft = load("complex_fft.json") as J[] | undefined;
   for (const c of cfft ?? []) if (!c.error) opCall(c);
+
+  for (const c of load("masked_native.json")?.cases ?? [])
+    if (c.ctor) hit(functionName(c.fn), c.ctor.length > 0 && nonEmpty(c.ctor[c.ctor.length - 1]) && !("t" in c.ctor[c.ctor.length - 1]));
+    else hit(functionName(c.fn), nonEmpty(c.kwargs));
 }
 
 /** Names with no parameter in any of their signatures.json overloads (no keyword form exists). */

@@ -57,6 +57,7 @@ export { METHOD_FUNCTIONS } from "./methods.js";
 export * as ops from "./ops/index.js";
 export * as linalg from "./ops/linalg_namespace.js";
 export * as special from "./ops/special_namespace.js";
+export * as masked from "./ops/masked.js";
 export { SPECIAL_UNARY, SPECIAL_BINARY } from "./prims_special.js";
 export * as erfcCoefficients from "./erfc_coefficients.js";
 export type { ConvAttrs, WindowAttrs, WindowReduceOp } from "./prims_window.js";

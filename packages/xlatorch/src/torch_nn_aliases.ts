@@ -51,12 +51,14 @@ const ALIASES: Record<string, Fn> = {
   celu: (input: Tensor, ...a: unknown[]) => F.celu!(input, p("celu", a, ["alpha"], { alpha: 1 }).alpha),
   celu_: (input: Tensor, ...a: unknown[]) => F.celu_!(input, p("celu_", a, ["alpha"], { alpha: 1 }).alpha),
   rrelu: (input: Tensor, ...a: unknown[]) => {
-    const o = p("rrelu", a, ["lower", "upper", "training", "generator"], { lower: 1 / 8, upper: 1 / 3, training: false });
+    const o = p("rrelu", a, ["lower", "upper", "training", "generator"], { lower: 1 / 8, upper: 1 / 3, training: false, generator: null });
+    // F.rrelu has no generator (PyTorch's neither); F.rrelu_ (torch.rrelu_) has: the same draw on a copy
+    if (o.generator !== null) return F.rrelu_!(input.clone(), o.lower, o.upper, o.training, o.generator);
     return F.rrelu!(input, o.lower, o.upper, o.training);
   },
   rrelu_: (input: Tensor, ...a: unknown[]) => {
-    const o = p("rrelu_", a, ["lower", "upper", "training", "generator"], { lower: 1 / 8, upper: 1 / 3, training: false });
-    return F.rrelu_!(input, o.lower, o.upper, o.training);
+    const o = p("rrelu_", a, ["lower", "upper", "training", "generator"], { lower: 1 / 8, upper: 1 / 3, training: false, generator: null });
+    return F.rrelu_!(input, o.lower, o.upper, o.training, o.generator);
   },
   threshold: (input: Tensor, ...a: unknown[]) => {
     const o = p("threshold", a, ["threshold", "value"]);
@@ -73,9 +75,9 @@ const ALIASES: Record<string, Fn> = {
   pixel_shuffle: (input: Tensor, ...a: unknown[]) => F.pixel_shuffle!(input, p("pixel_shuffle", a, ["upscale_factor"]).upscale_factor),
   pixel_unshuffle: (input: Tensor, ...a: unknown[]) =>
     F.pixel_unshuffle!(input, p("pixel_unshuffle", a, ["downscale_factor"]).downscale_factor),
-  channel_shuffle: (input: Tensor, ...a: unknown[]) => channelShuffle("channel_shuffle", input, p("channel_shuffle", a, ["groups"]).groups),
-  native_channel_shuffle: (input: Tensor, ...a: unknown[]) =>
-    channelShuffle("native_channel_shuffle", input, p("native_channel_shuffle", a, ["groups"]).groups),
+  channel_shuffle: (input: Tensor, ...a: unknown[]) => F.channel_shuffle!(input, p("channel_shuffle", a, ["groups"]).groups),
+  // (PyTorch's native_channel_shuffle checks nothing and crashes on what channel_shuffle refuses)
+  native_channel_shuffle: (input: Tensor, ...a: unknown[]) => F.channel_shuffle!(input, p("native_channel_shuffle", a, ["groups"]).groups),
   cosine_similarity: (x1: Tensor, x2: Tensor, ...a: unknown[]) => {
     const o = p("cosine_similarity", a, ["dim", "eps"], { dim: 1, eps: 1e-8 });
     return F.cosine_similarity!(x1, x2, o.dim, o.eps);
@@ -254,21 +256,6 @@ function maxPool(op: string, input: Tensor, a: unknown[]): Tensor {
     ceil_mode: false,
   });
   return F[op]!(input, o.kernel_size, strideOrNull(o.stride), o.padding, o.dilation, o.ceil_mode);
-}
-
-/** channel_shuffle(input, groups): (N, C, *) viewed as (N, g, C / g, *), the two group dims swapped. */
-function channelShuffle(op: string, input: Tensor, groups: number): Tensor {
-  if (!(input instanceof Tensor)) throw new TorchError(`${op}: expected a Tensor input`);
-  if (!(groups > 0)) throw new TorchError(`Number of groups to divide channels in must be positive. Value of groups:${groups}`);
-  if (input.ndim <= 2)
-    throw new TorchError(`${op}: channel_shuffle expects input with > 2 dims, but got input with sizes [${input.shape.join(", ")}]`);
-  const [n, c] = input.shape as [number, number];
-  if (c % groups !== 0) throw new TorchError(`Number of channels must be divisible by groups. Got ${c} channels and ${groups} groups.`);
-  const rest = input.shape.slice(2);
-  return input
-    .reshape([n, groups, c / groups, ...rest])
-    .transpose(1, 2)
-    .reshape([n, c, ...rest]);
 }
 
 for (const [name, f] of Object.entries(ALIASES)) _registerNnAlias(name, f as (...args: unknown[]) => unknown);

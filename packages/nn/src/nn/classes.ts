@@ -25,6 +25,7 @@ import { Transformer as Transformer_, TransformerEncoder as TransformerEncoder_,
 import { ParameterList as ParameterList_, ParameterDict as ParameterDict_ } from "./modules/parameter_containers.js";
 import { EmbeddingBag as EmbeddingBag_ } from "./modules/embedding_bag.js";
 import { MaxUnpool1d as MaxUnpool1d_, MaxUnpool2d as MaxUnpool2d_, MaxUnpool3d as MaxUnpool3d_, FractionalMaxPool2d as FractionalMaxPool2d_, FractionalMaxPool3d as FractionalMaxPool3d_, CTCLoss as CTCLoss_ } from "./modules/unpool.js";
+import { ChannelShuffle as ChannelShuffle_ } from "./modules/channel_shuffle.js";
 import type { DType, DeviceLike, Tensor } from "@xlatorch/core";
 
 export const Module: typeof Module_ = signedClass("modules", "Module", Module_) as never;
@@ -269,3 +270,5 @@ export const FractionalMaxPool3d: typeof FractionalMaxPool3d_ & { new (kwargs: {
 export type FractionalMaxPool3d = FractionalMaxPool3d_;
 export const CTCLoss: typeof CTCLoss_ & { new (kwargs?: { blank?: number; reduction?: string; zero_infinity?: boolean }): CTCLoss_; new (blank?: number, kwargs?: { reduction?: string; zero_infinity?: boolean }): CTCLoss_; new (blank?: number, reduction?: string, kwargs?: { zero_infinity?: boolean }): CTCLoss_; new (blank?: number, reduction?: string, zero_infinity?: boolean): CTCLoss_; } = signedClass("modules", "CTCLoss", CTCLoss_) as never;
 export type CTCLoss = CTCLoss_;
+export const ChannelShuffle: typeof ChannelShuffle_ & { new (kwargs: { groups: number }): ChannelShuffle_; new (groups: number): ChannelShuffle_; } = signedClass("modules", "ChannelShuffle", ChannelShuffle_) as never;
+export type ChannelShuffle = ChannelShuffle_;

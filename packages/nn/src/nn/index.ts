@@ -124,6 +124,7 @@ export {
   FractionalMaxPool2d,
   FractionalMaxPool3d,
   CTCLoss,
+  ChannelShuffle,
 } from "./classes.js";
 export * as functional from "./functional_public.js";
 export * as init from "./init_public.js";

@@ -92,3 +92,4 @@ export {
 export { ParameterList, ParameterDict } from "./modules/parameter_containers.js";
 export { EmbeddingBag } from "./modules/embedding_bag.js";
 export { MaxUnpool1d, MaxUnpool2d, MaxUnpool3d, FractionalMaxPool2d, FractionalMaxPool3d, CTCLoss } from "./modules/unpool.js";
+export { ChannelShuffle } from "./modules/channel_shuffle.js";

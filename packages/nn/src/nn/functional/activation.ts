@@ -1,6 +1,6 @@
 // Activations, composed from core elementwise ops in the order PyTorch's CPU
 // kernels evaluate them (so float32 roundings agree as far as possible).
-import { Tensor, where, TorchError, TorchIndexError, bool, empty, float64, full, no_grad, ones_like } from "@xlatorch/core";
+import { Tensor, where, TorchError, TorchIndexError, bool, empty, float64, full, no_grad, ones_like, type Generator } from "@xlatorch/core";
 import { recordCustom } from "@xlatorch/core";
 import { parseArgs, type Args } from "../args.js";
 
@@ -163,6 +163,8 @@ type RreluArgs = Args<
  * uniform_real_distribution<double> draw per non-positive element in
  * row-major order (so a seeded run gives PyTorch's slopes), rounded to the
  * input's dtype. Out of training the slope is (lower + upper) / 2.
+ * F.rrelu has no generator parameter in PyTorch 1.13 (it draws from the
+ * default generator); F.rrelu_ is torch.rrelu_, which takes one.
  */
 export function rrelu(input: Tensor, ...args: RreluArgs): Tensor {
   const o = parseArgs("rrelu", args, ["lower", "upper", "training", "inplace"], {
@@ -171,29 +173,42 @@ export function rrelu(input: Tensor, ...args: RreluArgs): Tensor {
     training: false,
     inplace: false,
   });
-  floating(o.training ? "rrelu_with_noise_out_cpu" : "leaky_relu_cpu", input);
-  if (!(o.lower <= o.upper)) throw new TorchError("Lower bound should be less than or equal to the upper bound");
-  if (!o.training) return writeBack(input, where(input.gt(0), input, input.mul((o.lower + o.upper) / 2)), o.inplace);
+  return rreluWith(input, o.lower, o.upper, o.training, o.inplace, null);
+}
+
+function rreluWith(input: Tensor, lower: number, upper: number, training: boolean, inplace: boolean, generator: Generator | null): Tensor {
+  floating(training ? "rrelu_with_noise_out_cpu" : "leaky_relu_cpu", input);
+  if (!(lower <= upper)) throw new TorchError("Lower bound should be less than or equal to the upper bound");
+  if (!training) return writeBack(input, where(input.gt(0), input, input.mul((lower + upper) / 2)), inplace);
   const neg = input.detach().le(0);
   const noise = no_grad(() => {
     const n = Number(neg.sum().item());
     // uniform_real_distribution<double>(lower, upper): u * (upper - lower) + lower, a product and a sum (no fused multiply-add)
-    const [lo, hi] = [asOpmath(input, o.lower), asOpmath(input, o.upper)];
-    const u = empty([n], { dtype: float64, device: input.device }).uniform_(0, 1);
+    const [lo, hi] = [asOpmath(input, lower), asOpmath(input, upper)];
+    const u = empty([n], { dtype: float64, device: input.device }).uniform_(0, 1, { generator });
     const slopes = u
       .mul(hi - lo)
       .add(lo)
       .to(input.dtype);
     return ones_like(input).masked_scatter(neg, slopes);
   });
-  return writeBack(input, input.mul(noise), o.inplace);
+  return writeBack(input, input.mul(noise), inplace);
 }
+/** rrelu_(input, lower=1/8, upper=1/3, training=False, generator=None): torch.rrelu_, drawing from `generator` when given. */
 export const rrelu_ = (
   input: Tensor,
-  ...args: Args<[lower: number, upper: number, training: boolean], { lower?: number; upper?: number; training?: boolean }>
+  ...args: Args<
+    [lower: number, upper: number, training: boolean, generator: Generator | null],
+    { lower?: number; upper?: number; training?: boolean; generator?: Generator | null }
+  >
 ): Tensor => {
-  const o = parseArgs("rrelu_", args, ["lower", "upper", "training"], { lower: 1 / 8, upper: 1 / 3, training: false });
-  return rrelu(input, o.lower, o.upper, o.training, true);
+  const o = parseArgs("rrelu_", args, ["lower", "upper", "training", "generator"], {
+    lower: 1 / 8,
+    upper: 1 / 3,
+    training: false,
+    generator: null,
+  });
+  return rreluWith(input, o.lower, o.upper, o.training, true, o.generator);
 };
 
 /** glu: a * sigmoid(b) for the two halves of `dim`, as ATen's kernel: a * (1 / (1 + exp(-b))). */

@@ -20,8 +20,12 @@ const lengthsOf = (name: string, v: Lengths): number[] => {
     if (v.dtype.is_floating_point || v.dtype.is_complex) throw new TorchError(`ctc_loss: ${name} must be integral`);
     return v.ndim === 0 ? [Number(v.item())] : (v.reshape(-1).tolist() as number[]).map(Number);
   }
-  return typeof v === "number" ? [v] : [...v];
+  const xs = typeof v === "number" ? [v] : Array.isArray(v) ? [...v] : null;
+  if (!xs || xs.some((x) => typeof x !== "number" || !Number.isInteger(x)))
+    throw new TorchTypeError(`ctc_loss(): argument '${name}' must be a Tensor or a tuple of ints, not ${kindOf(v)}`);
+  return xs;
 };
+const kindOf = (v: unknown) => (v instanceof Tensor ? "Tensor" : Array.isArray(v) ? "list" : v === null ? "None" : typeof v);
 
 /** log(sum(exp(xs))) elementwise over same-shaped terms, -inf where all are -inf, with finite gradients there. */
 function logSumExp(xs: Tensor[]): Tensor {
@@ -63,6 +67,11 @@ export function ctc_loss(
     throw new TorchError(`ctc_loss: expected log_probs to have 2 or 3 dimensions, but got ${log_probs.ndim}`);
   const lp = unbatched ? log_probs.unsqueeze(1) : log_probs;
   const [T, N, C] = lp.shape as [number, number, number];
+  // aten's two overloads: both lengths int lists, or both Tensors
+  if (input_lengths instanceof Tensor !== target_lengths instanceof Tensor)
+    throw new TorchTypeError(
+      `ctc_loss(): input_lengths and target_lengths must both be Tensors or both tuples of ints, got ${kindOf(input_lengths)} and ${kindOf(target_lengths)}`,
+    );
   const il = lengthsOf("input_lengths", input_lengths);
   const tl = lengthsOf("target_lengths", target_lengths);
   if (blank < 0 || blank >= C) throw new TorchError("ctc_loss: blank must be in label range");

@@ -97,3 +97,4 @@ export {
 } from "./unpool.js";
 export { affine_grid, grid_sample } from "./grid_sample.js";
 export { ctc_loss } from "./ctc_loss.js";
+export { channel_shuffle } from "./channel_shuffle.js";

@@ -1,0 +1,129 @@
+// torch.native_layer_norm and torch.native_batch_norm: the aten ops behind
+// F.layer_norm / F.batch_norm, returning the statistics the backward pass
+// saves besides the output. Composed from the same formulas as nn's
+// normalization.ts (mean, biased variance, rsqrt(var + eps)), which lives in
+// @xlatorch/nn and cannot be imported from core.
+//
+// PyTorch's derivative of both (derivatives.yaml) uses only the output's
+// gradient: the saved mean / rstd are outputs whose gradients are dropped. So
+// they are returned detached; the output itself carries the full gradient.
+import { no_grad } from "../grad_mode.js";
+import { TorchError, TorchTypeError } from "../errors.js";
+import { Tensor } from "../tensor.js";
+import { checkTensor, describe, parseArgs } from "./args.js";
+import { empty } from "./creation.js";
+
+const shapeStr = (s: readonly number[]) => `[${s.join(", ")}]`;
+
+function optionalTensor(op: string, name: string, t: unknown): Tensor | null {
+  if (t === null || t === undefined) return null;
+  if (!(t instanceof Tensor)) throw new TorchTypeError(`${op}(): argument '${name}' must be Tensor, not ${describe(t)}`);
+  return t;
+}
+
+/**
+ * native_layer_norm(input, normalized_shape, weight, bias, eps) -> (out, mean, rstd);
+ * mean and rstd have the input's leading dims and a 1 for each normalized dim.
+ */
+export function native_layer_norm(input: Tensor, ...args: unknown[]): Tensor[] {
+  const o = parseArgs("native_layer_norm", args, ["normalized_shape", "weight", "bias", "eps"]);
+  checkTensor("native_layer_norm", "input", input);
+  for (const k of ["normalized_shape", "weight", "bias", "eps"] as const)
+    if (o[k] === undefined) throw new TorchTypeError(`native_layer_norm() missing required argument '${k}'`);
+  const ns = o.normalized_shape;
+  const shape: number[] = typeof ns === "number" ? [ns] : Array.isArray(ns) ? [...ns] : [];
+  if (!(typeof ns === "number" || Array.isArray(ns)) || shape.some((d) => !Number.isInteger(d)))
+    throw new TorchTypeError(`native_layer_norm(): argument 'normalized_shape' must be tuple of ints, not ${describe(ns)}`);
+  if (typeof o.eps !== "number") throw new TorchTypeError(`native_layer_norm(): argument 'eps' must be float, not ${describe(o.eps)}`);
+  const weight = optionalTensor("native_layer_norm", "weight", o.weight);
+  const bias = optionalTensor("native_layer_norm", "bias", o.bias);
+  const k = shape.length;
+  // aten's _check_layer_norm_inputs, in its order and words
+  if (k < 1)
+    throw new TorchError(
+      `native_layer_norm: Expected normalized_shape to be at least 1-dimensional, i.e., containing at least one element, but got normalized_shape = ${shapeStr(shape)}`,
+    );
+  for (const [name, t] of [
+    ["weight", weight],
+    ["bias", bias],
+  ] as const)
+    if (t && t.shape.join() !== shape.join())
+      throw new TorchError(
+        `native_layer_norm: Expected ${name} to be of same shape as normalized_shape, but got ${name} of shape ${shapeStr(t.shape)} and normalized_shape = ${shapeStr(shape)}`,
+      );
+  if (input.ndim < k || input.shape.slice(input.ndim - k).join() !== shape.join())
+    throw new TorchError(
+      `native_layer_norm: Given normalized_shape=${shapeStr(shape)}, expected input with shape [*, ${shape.join(", ")}], but got input of size${shapeStr(input.shape)}`,
+    );
+  const dims = shape.map((_, i) => input.ndim - k + i);
+  const mean = input.mean(dims, true);
+  const rstd = input.var(dims, { unbiased: false, keepdim: true }).add(o.eps).rsqrt();
+  let y = input.sub(mean).mul(rstd);
+  if (weight) y = y.mul(weight);
+  if (bias) y = y.add(bias);
+  return [y, mean.detach(), rstd.detach()];
+}
+
+/**
+ * native_batch_norm(input, weight, bias, running_mean, running_var, training, momentum, eps)
+ * -> (out, save_mean, save_invstd): in training the batch statistics (per channel, dim 1),
+ * the running ones updated in place with the unbiased variance; in evaluation the running
+ * statistics normalize and save_mean / save_invstd are empty, as PyTorch's CPU kernel returns.
+ */
+export function native_batch_norm(input: Tensor, ...args: unknown[]): Tensor[] {
+  const names = ["weight", "bias", "running_mean", "running_var", "training", "momentum", "eps"] as const;
+  const o = parseArgs("native_batch_norm", args, names);
+  checkTensor("native_batch_norm", "input", input);
+  for (const k of names) if (o[k] === undefined) throw new TorchTypeError(`native_batch_norm() missing required argument '${k}'`);
+  const [weight, bias, runningMean, runningVar] = (["weight", "bias", "running_mean", "running_var"] as const).map((k) =>
+    optionalTensor("native_batch_norm", k, o[k]),
+  );
+  if (typeof o.training !== "boolean")
+    throw new TorchTypeError(`native_batch_norm(): argument 'training' must be bool, not ${describe(o.training)}`);
+  for (const k of ["momentum", "eps"] as const)
+    if (typeof o[k] !== "number") throw new TorchTypeError(`native_batch_norm(): argument '${k}' must be float, not ${describe(o[k])}`);
+  if (input.ndim < 2)
+    throw new TorchError(`native_batch_norm: expected input with at least 2 dimensions (N, C, ...), got ${shapeStr(input.shape)}`);
+  const C = input.shape[1]!;
+  for (const [name, t] of [
+    ["weight", weight],
+    ["bias", bias],
+    ["running_mean", runningMean],
+    ["running_var", runningVar],
+  ] as const)
+    if (t && (t.ndim !== 1 || t.shape[0] !== C))
+      throw new TorchError(`native_batch_norm: expected ${name} to have ${C} elements (one per channel), got shape ${shapeStr(t.shape)}`);
+  const dims = [...Array(input.ndim).keys()].filter((d) => d !== 1);
+  const asChannel = (t: Tensor) => t.reshape([C, ...Array(input.ndim - 2).fill(1)]);
+  let mean: Tensor;
+  let invstd: Tensor;
+  if (o.training) {
+    mean = input.mean(dims);
+    invstd = input.var(dims, { unbiased: false }).add(o.eps).rsqrt();
+    const m = o.momentum as number;
+    no_grad(() => {
+      if (runningMean) runningMean.copy_(mean.mul(m).add(runningMean.mul(1 - m)));
+      if (runningVar)
+        runningVar.copy_(
+          input
+            .var(dims)
+            .mul(m)
+            .add(runningVar.mul(1 - m)),
+        );
+    });
+  } else {
+    // PyTorch 1.13's CPU kernel reads the running statistics unchecked here (and crashes without them)
+    if (!runningMean || !runningVar)
+      throw new TorchError("native_batch_norm: running_mean and running_var must be defined in evaluation mode");
+    mean = runningMean;
+    invstd = runningVar.add(o.eps).rsqrt();
+  }
+  let y = input.sub(asChannel(mean)).mul(asChannel(invstd));
+  if (weight) y = y.mul(asChannel(weight));
+  if (bias) y = y.add(asChannel(bias));
+  if (!o.training) {
+    const none = () => empty([0], { dtype: input.dtype, device: input.device });
+    return [y, none(), none()];
+  }
+  return [y, mean.detach(), invstd.detach()];
+}
