@@ -5,6 +5,7 @@ import { definePrimitive, type AVal, type Primitive } from "./primitive.js";
 import { numelOf } from "./shape.js";
 import { SPECIAL_BINARY, SPECIAL_UNARY } from "./prims_special.js";
 import { WINDOW_PRIMS, defineWindowPrims } from "./prims_window.js";
+import { CONTROL_PRIMS, defineControlPrims } from "./prims_control.js";
 import { LDL_PRIMS, defineLdlPrims } from "./prims_ldl.js";
 import { DYNAMIC_PRIMS, defineDynamicPrims } from "./prims_dynamic.js";
 
@@ -108,6 +109,8 @@ export const PRIM_NAMES = [
   ...SPECIAL_BINARY,
   // convolution, reduce_window, select_and_scatter (prims_window.ts)
   ...WINDOW_PRIMS,
+  // while, case: control flow with traced sub-graph bodies (prims_control.ts)
+  ...CONTROL_PRIMS,
   // dynamic_slice, dynamic_update_slice (prims_dynamic.ts)
   ...DYNAMIC_PRIMS,
 ] as const;
@@ -346,6 +349,7 @@ P.fft = definePrimitive<{ fft_type: FftType; fft_length: number[] }>({
 });
 
 defineWindowPrims(P);
+defineControlPrims(P);
 defineLdlPrims(P);
 defineDynamicPrims(P);
 

@@ -4,6 +4,7 @@ import { checkPrimitiveTable, P, type AVal, type CompareDirection, type DType, t
 import { CPU_FALLBACK } from "./cpu_fallback_prims.js";
 import { COMPLEX_LOWERINGS, withComplexLowerings } from "./lower_complex.js";
 import { WINDOW_LOWERINGS } from "./lower_window.js";
+import { controlLowerings } from "./lower_control.js";
 import { DYNAMIC_LOWERINGS } from "./lower_dynamic.js";
 import { elementTypeOf, tensorType, type Builder, type ElementType, type Value } from "@xlatorch/stablehlo";
 
@@ -197,6 +198,7 @@ Object.assign(LOWERINGS, {
   ),
   ...(COMPLEX_LOWERINGS as unknown as Record<"complex" | "real" | "imag" | "fft", Lowering>),
   ...(WINDOW_LOWERINGS as unknown as Record<"convolution" | "reduce_window" | "select_and_scatter", Lowering>),
+  ...(controlLowerings(LOWERINGS as never) as unknown as Record<"while" | "case", Lowering>),
   ...(DYNAMIC_LOWERINGS as unknown as Record<"dynamic_slice" | "dynamic_update_slice", Lowering>),
 } satisfies Partial<Record<PrimName, Lowering>>);
 withComplexLowerings(LOWERINGS as never);

@@ -79,6 +79,8 @@ export { logspace, is_tensor, as_tensor, frombuffer } from "./creation_extras.js
 export { take, put, index_reduce, msort, repeat_interleave, combinations } from "./selection_extras.js";
 export { split_with_sizes, diagflat } from "./reshaping_extras.js";
 export { positive, rsub, renorm } from "./arith_extras.js";
+// torch.cond, torch.while_loop (control_flow.ts)
+export { cond, while_loop } from "./control_flow.js";
 // torch.special functions with torch.* names
 export { lgamma, digamma, polygamma, mvlgamma, i0, igamma, igammac } from "./special.js";
 export * from "./nn_aliases.js";

@@ -1,5 +1,6 @@
 import { checkPrimitiveTable, type PrimName } from "@xlatorch/core";
 import { complexAware, complexPrimKernels } from "./complex.js";
+import { controlKernels } from "./control.js";
 import { convKernels } from "./conv.js";
 import { dotKernels } from "./dot.js";
 import { dynamicKernels } from "./dynamic.js";
@@ -35,6 +36,8 @@ export const KERNELS: Record<PrimName, Kernel> = {
     ...windowKernels,
   }),
   ...eigKernels,
+  // while and case interpret their sub-graphs with this table (complex values pass through them whole)
+  ...controlKernels(() => KERNELS),
   // complex operands copied as (re, im) pairs by the kernels themselves
   ...dynamicKernels,
 } as Record<PrimName, Kernel>;

@@ -9,6 +9,7 @@ import { dense } from "../../kernels/layout.js";
 import { contiguous } from "../../strided.js";
 import type { CpuBuffer, Runner } from "../buffer.js";
 import { kernelRunner } from "../kernel_step.js";
+import { controlRunner } from "../translate_control.js";
 import { constantValue } from "./constant.js";
 import { FALLBACK_ON_KERNEL_ERROR, INTERPRETED, primitiveIsExact } from "./table.js";
 import { type DenseValue, dtypeFor, Unsupported } from "./values.js";
@@ -44,6 +45,9 @@ export function opRunner(op: Op, module: Module): ScopedRunner {
       const b = fromDense(constantValue(op, op.attrs.value));
       return () => [b];
     }
+    // while and case: regions as steps, buffers carried without copies (translate_control.ts)
+    const control = controlRunner(op, module, evalRegion);
+    if (control) return control;
     const interp = INTERPRETED[op.name];
     const exact = primitiveIsExact(op);
     if (interp && !exact) return interpRunner(op, interp, module);

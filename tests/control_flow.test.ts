@@ -1,0 +1,303 @@
+// torch.cond and torch.while_loop on cpu and on the xla device in every
+// execution mode. PyTorch 1.13 (the installed reference) has no torch.cond or
+// torch.while_loop, so tests/fixtures/gen_control_flow.py computes each case
+// with Python control flow (an `if` on the tensor's value, a Python `while`
+// loop) on PyTorch's cpu, and these are compared with that: values, and float64
+// gradients of cond (the taken branch's gradient, also for a weight the branch
+// closes over). On xla a cond is one stablehlo.case and a loop one
+// stablehlo.while (asserted on the module text), so a loop with a
+// data-dependent trip count compiles once.
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import * as torch from "xlatorch";
+import { pinFused } from "./harness/modes";
+import { onEveryTarget } from "./harness/suites";
+
+interface Enc {
+  shape: number[];
+  dtype: string;
+  data: number[];
+}
+interface Case {
+  name: string;
+  kind: "cond" | "while" | "nested";
+  x?: Enc;
+  w?: Enc;
+  ct?: Enc;
+  out: Enc;
+  gx?: Enc;
+  gw?: Enc;
+  i?: Enc;
+  limit?: number;
+  n?: number;
+}
+const cases = (JSON.parse(readFileSync(new URL("./fixtures/control_flow.json", import.meta.url), "utf8")) as { cases: Case[] }).cases;
+
+type T = torch.Tensor;
+const dtypes = torch as unknown as Record<string, torch.DType>;
+const make = (e: Enc, device: string, requires_grad = false): T =>
+  torch.tensor(e.data, { dtype: dtypes[e.dtype], device, requires_grad }).reshape(e.shape).detach().requires_grad_(requires_grad);
+const close = (t: T, e: Enc, tol = 1e-5) => {
+  expect([...t.shape]).toEqual(e.shape);
+  expect(t.dtype.name).toBe(e.dtype);
+  const got = t.cpu().reshape(-1).tolist() as number[];
+  got.forEach((v, i) => expect(Math.abs(Number(v) - e.data[i]!)).toBeLessThanOrEqual(tol * (1 + Math.abs(e.data[i]!))));
+};
+const asList = (r: T | T[]): T[] => (Array.isArray(r) ? r : [r]);
+
+// the computations of gen_control_flow.py, with torch.cond / torch.while_loop
+const condCase = (x: T, w: T): T =>
+  torch.cond(
+    x.sum().gt(0),
+    (a: T) => a.mul(w).sin().sum(1),
+    (a: T) => a.add(w).exp().sum(1).mul(0.5),
+    [x],
+  ) as T;
+const whileCase = (x: T, limit: number): T[] => {
+  const dev = x.device;
+  const lim = torch.tensor(limit, { device: dev });
+  return torch.while_loop(
+    (_i: T, y: T) => y.sum().lt(lim),
+    (i: T, y: T) => [i.add(1), y.mul(1.5).add(0.25)],
+    [torch.tensor(0, { dtype: torch.int64, device: dev }), x],
+  );
+};
+const nestedCase = (n: number, dev: string): T => {
+  const lim = torch.tensor(n, { dtype: torch.int32, device: dev });
+  const [, acc] = torch.while_loop(
+    (i: T) => i.lt(lim),
+    (i: T, acc: T) => [
+      i.add(1),
+      torch.cond(
+        i.remainder(2).eq(0),
+        (a: T) => a.mul(2),
+        (a: T) => a.sub(1),
+        [acc],
+      ) as T,
+    ],
+    [torch.tensor(0, { dtype: torch.int32, device: dev }), torch.tensor([1, 2], { dtype: torch.float32, device: dev })],
+  );
+  return acc!;
+};
+
+onEveryTarget("torch.cond / torch.while_loop vs PyTorch's Python control flow on %s", (device) => {
+  for (const c of cases) {
+    if (c.kind === "cond")
+      it(`${c.name}: values and float64 gradients (the taken branch's)`, () => {
+        const x = make(c.x!, device, true),
+          w = make(c.w!, device, true);
+        const y = condCase(x, w);
+        close(y, c.out);
+        const [gx, gw] = torch.autograd.grad([y], [x, w], { grad_outputs: [make(c.ct!, device)] });
+        close(gx!, c.gx!, 1e-10);
+        close(gw!, c.gw!, 1e-10);
+      });
+    if (c.kind === "while")
+      it(`${c.name}: a data-dependent trip count`, () => {
+        const [i, y] = whileCase(make(c.x!, device), c.limit!);
+        close(i!, c.i!);
+        close(y!, c.out);
+      });
+    if (c.kind === "nested") it(`${c.name}: a cond inside a while body`, () => close(nestedCase(c.n!, device), c.out));
+  }
+
+  it("cond returns the branches' structure: a tuple, or what a Python boolean picks", () => {
+    const x = torch.tensor([1, 2, 3], { device });
+    const pair = (p: T | boolean) =>
+      asList(
+        torch.cond(
+          p,
+          (a: T, b: T) => [a.add(b), a.mul(b).sum()],
+          (a: T, b: T) => [a.sub(b), a.sum()],
+          [x, x.flip(0)],
+        ),
+      ).map((t) => t.tolist());
+    expect(pair(torch.tensor(true, { device }))).toEqual([[4, 4, 4], 10]);
+    expect(pair(torch.tensor(false, { device }))).toEqual([[-2, 0, 2], 6]);
+    expect(pair(true)).toEqual([[4, 4, 4], 10]);
+    // a one-element tensor of any dtype is a predicate (nonzero: true)
+    expect(pair(torch.tensor([0.0], { device }))).toEqual([[-2, 0, 2], 6]);
+  });
+
+  it("cond's gradient when the branches differ in what they read", () => {
+    const x = torch.tensor([1.0, -2.0, 3.0], { dtype: torch.float64, device, requires_grad: true });
+    const w = torch.tensor([2.0, 3.0, 4.0], { dtype: torch.float64, device, requires_grad: true });
+    for (const p of [true, false]) {
+      // true: reads only the weight; false: only x (the other gradient is zero)
+      const y = torch.cond(
+        torch.tensor(p, { device }),
+        (a: T) => w.mul(w).sum().add(a.mul(0).sum()),
+        (a: T) => a.pow(3).sum(),
+        [x],
+      ) as T;
+      const [gx, gw] = torch.autograd.grad([y], [x, w], { allow_unused: true });
+      expect(gx?.tolist() ?? [0, 0, 0]).toEqual(p ? [0, 0, 0] : [3, 12, 27]);
+      expect(gw?.tolist() ?? [0, 0, 0]).toEqual(p ? [4, 6, 8] : [0, 0, 0]);
+    }
+  });
+
+  it("errors name the op and the mismatch", () => {
+    const x = torch.ones(2, 3, { device });
+    const p = torch.tensor(true, { device });
+    expect(() =>
+      torch.cond(
+        p,
+        (a: T) => a,
+        (a: T) => a.sum(),
+        [x],
+      ),
+    ).toThrow(/cond: true_fn and false_fn .*float32\[2, 3\].*float32\[\]/);
+    expect(() =>
+      torch.cond(
+        p,
+        (a: T) => a,
+        (a: T) => a.double(),
+        [x],
+      ),
+    ).toThrow(/cond: .*float64\[2, 3\]/);
+    expect(() =>
+      torch.cond(
+        p,
+        (a: T) => [a],
+        (a: T) => a,
+        [x],
+      ),
+    ).toThrow(/cond: true_fn and false_fn must return the same structure/);
+    expect(() =>
+      torch.cond(
+        torch.ones(2, { device }),
+        (a: T) => a,
+        (a: T) => a,
+        [x],
+      ),
+    ).toThrow(/cond: Expected pred to be bool or single-element tensor/);
+    expect(() => torch.cond(p, 3 as never, (a: T) => a, [x])).toThrow(/cond: true_fn must be callable/);
+    expect(() =>
+      torch.cond(
+        p,
+        (a: T) => a,
+        (a: T) => a,
+        x as never,
+      ),
+    ).toThrow(/cond: operands must be a tuple/);
+    expect(() =>
+      torch.cond(
+        p,
+        (_a: T) => 1 as never,
+        (a: T) => a,
+        [x],
+      ),
+    ).toThrow(/cond: true_fn must return a tensor/);
+    // a data-dependent host read inside a branch cannot be traced
+    expect(() =>
+      torch.cond(
+        p,
+        (a: T) => (Number(a.sum().item()) > 0 ? a : a.neg()),
+        (a: T) => a,
+        [x],
+      ),
+    ).toThrow(/cond: .*host/);
+    const i0 = torch.tensor(0, { device });
+    expect(() =>
+      torch.while_loop(
+        (i: T) => i.lt(3),
+        (i: T, y: T) => [i.add(1), y.sum()],
+        [i0, x],
+      ),
+    ).toThrow(/while_loop: body_fn must return the carried values .*float32\[2, 3\].*float32\[\]/);
+    expect(() =>
+      torch.while_loop(
+        (i: T) => i.add(3),
+        (i: T, y: T) => [i.add(1), y],
+        [i0, x],
+      ),
+    ).toThrow(/while_loop: cond_fn must return a bool scalar/);
+    const g = torch.ones(2, { device, requires_grad: true });
+    expect(() =>
+      torch.while_loop(
+        (i: T) => i.lt(3),
+        (i: T, y: T) => [i.add(1), y.mul(2)],
+        [i0, g],
+      ),
+    ).toThrow(/Autograd not implemented for while_loop/);
+    expect(() =>
+      torch.while_loop(
+        (i: T) => i.lt(3),
+        (i: T, y: T) => [i.add(1), y.mul(g)],
+        [i0, torch.ones(2, { device })],
+      ),
+    ).toThrow(/Autograd not implemented for while_loop/);
+    // ... but no_grad loops over weights are fine
+    const [, y] = torch.no_grad(() =>
+      torch.while_loop(
+        (i: T) => i.lt(3),
+        (i: T, y: T) => [i.add(1), y.mul(g)],
+        [i0, torch.ones(2, { device }).mul(3)],
+      ),
+    );
+    expect(y!.tolist()).toEqual([3, 3]);
+  });
+});
+
+describe("torch.while_loop / torch.cond on xla: one stablehlo op, compiled once", () => {
+  pinFused();
+
+  it("different trip counts run the same executable", () => {
+    const x = torch.full([5], 0.01, { device: "xla" });
+    torch.xla.sync(x);
+    const trips: number[] = [];
+    let compiles = -1;
+    for (const limit of [1, 10, 100, 1000, 5]) {
+      const [i] = whileCase(x, limit);
+      trips.push(Number(i!.item()));
+      if (compiles < 0) compiles = torch.xla.metrics().uncachedCompiles;
+    }
+    expect(trips).toEqual([1, 4, 10, 15, 3]);
+    expect(torch.xla.metrics().uncachedCompiles).toBe(compiles);
+  });
+
+  it("the module holds one stablehlo.while with the body inside, not unrolled", () => {
+    const [i, y] = whileCase(torch.full([5], 0.01, { device: "xla" }), 1000);
+    const text = torch.xla.get_stablehlo(i!, y!);
+    expect(text.match(/"stablehlo\.while"/g)?.length).toBe(1);
+    // the body's x * 1.5 once, inside the while (after its line), not once per trip
+    expect(text.match(/stablehlo\.multiply/g)?.length).toBe(1);
+    expect(text.indexOf("stablehlo.multiply")).toBeGreaterThan(text.indexOf('"stablehlo.while"'));
+    expect(Number(i!.item())).toBe(15);
+  });
+
+  it("torch.compile of a function with a cond: one capture, whose replays take either branch", () => {
+    const w = torch.tensor([0.5, 1, 2], { device: "xla" });
+    const fn = (x: T) =>
+      torch.cond(
+        x.sum().gt(0),
+        (a: T) => a.mul(w),
+        (a: T) => a.sub(w),
+        [x],
+      ) as T;
+    const f = torch.compile(fn);
+    const before = torch.xla.metrics();
+    const [captures, replays] = [before.compiledCaptures, before.compiledReplays];
+    for (const s of [1, -1, 1, -1]) {
+      const x = torch.tensor([1, 2, 3], { dtype: torch.float32, device: "xla" }).mul(s);
+      expect(f(x).tolist()).toEqual(s > 0 ? [0.5, 2, 6] : [-1.5, -3, -5]);
+    }
+    expect(torch.xla.metrics().compiledCaptures - captures).toBe(1);
+    expect(torch.xla.metrics().compiledReplays - replays).toBe(2);
+  });
+
+  it("cond is one stablehlo.case, its gradient another", () => {
+    const x = torch.tensor([1, 2], { dtype: torch.float32, device: "xla", requires_grad: true });
+    const y = torch.cond(
+      x.sum().gt(0),
+      (a: T) => a.sin().sum(),
+      (a: T) => a.cos().sum(),
+      [x],
+    ) as T;
+    expect(torch.xla.get_stablehlo(y).match(/"stablehlo\.case"/g)?.length).toBe(1);
+    const [g] = torch.autograd.grad([y], [x]);
+    // the backward: one case over the branches' VJPs (the forward's results are not needed)
+    expect(torch.xla.get_stablehlo(g!).match(/"stablehlo\.case"/g)?.length).toBe(1);
+    expect(g!.tolist()).toEqual([Math.fround(Math.cos(1)), Math.fround(Math.cos(2))]);
+  });
+});
