@@ -130,6 +130,31 @@ for (const dev of ["cpu", "xla"] as const) {
   });
 }
 
+describe("narrow with a tensor start on xla", () => {
+  it("takes a cpu start for an xla input, and stays a view of it", () => {
+    const x = torch.arange(12, { dtype: torch.float32 }).reshape([3, 4]).to("xla");
+    const y = torch.narrow(x, 1, torch.tensor(-2), 2);
+    expect(y.device.type).toBe("xla");
+    expect(y.cpu().tolist()).toEqual([
+      [2, 3],
+      [6, 7],
+      [10, 11],
+    ]);
+    y.fill_(0);
+    expect((x.cpu().tolist() as number[][])[1]).toEqual([4, 5, 0, 0]);
+  });
+
+  it("a start computed on the device cannot be checked without a host read: it is clamped as dynamic_slice does", () => {
+    const x = torch.arange(6, { dtype: torch.float32 }).to("xla");
+    // 2 * 4 = 8 is past the end: the block [4, 6) is read (PyTorch would raise; the value is not at hand)
+    const far = torch.narrow(x, 0, torch.tensor(4).to("xla").mul(2), 2);
+    expect(far.cpu().tolist()).toEqual([4, 5]);
+    // a negative computed start counts from the end first, as PyTorch's
+    const neg = torch.narrow(x, 0, torch.tensor(-1).to("xla").mul(3), 2);
+    expect(neg.cpu().tolist()).toEqual([3, 4]);
+  });
+});
+
 describe("StableHLO of narrow with a tensor start", () => {
   it("is one stablehlo.dynamic_slice whose start is a parameter, and the backward a dynamic_update_slice", () => {
     const x = torch.randn([6, 4], { dtype: torch.float64 }).to("xla").requires_grad_();
