@@ -1,7 +1,7 @@
 // MaxUnpool1d/2d/3d, FractionalMaxPool2d/3d and CTCLoss: thin modules over
 // functional/unpool.ts and functional/ctc_loss.ts with PyTorch 1.13's
 // attributes and reprs.
-import { TorchError } from "@xlatorch/core";
+import { TorchError, TorchTypeError } from "@xlatorch/core";
 import type { Tensor } from "@xlatorch/core";
 import { parseArgs, type Args, type Reduction } from "../args.js";
 import type { IntOrTuple } from "../functional/conv.js";
@@ -142,12 +142,18 @@ export class CTCLoss extends Module {
     this.reduction = o.reduction;
     this.zero_infinity = !!o.zero_infinity;
   }
+  /** forward(log_probs, targets, input_lengths, target_lengths): the lengths also by keyword, as PyTorch's module call takes them. */
   override forward(
     log_probs: Tensor,
     targets: Tensor,
-    input_lengths: Tensor | readonly number[],
-    target_lengths: Tensor | readonly number[],
+    ...args: Args<
+      [input_lengths: Tensor | readonly number[], target_lengths: Tensor | readonly number[]],
+      { input_lengths?: Tensor | readonly number[]; target_lengths?: Tensor | readonly number[] }
+    >
   ): Tensor {
-    return ctc_loss(log_probs, targets, input_lengths, target_lengths, this.blank, this.reduction, this.zero_infinity);
+    const o = parseArgs("forward", args, ["input_lengths", "target_lengths"]);
+    for (const k of ["input_lengths", "target_lengths"] as const)
+      if (o[k] === undefined) throw new TorchTypeError(`forward() missing 1 required positional argument: '${k}'`);
+    return ctc_loss(log_probs, targets, o.input_lengths, o.target_lengths, this.blank, this.reduction, this.zero_infinity);
   }
 }
