@@ -7,6 +7,7 @@ export { type Strided, contiguous } from "./strided.js";
 export { dense, stridedCopy, fillValue } from "./kernels/layout.js";
 export { CpuRuntime } from "./runtime/index.js";
 export { gemmF32, wasmGemmEnabled, wasmGemmStats } from "./wasm/gemm.js";
+export { WASM_MIN, wasmElementwiseF32, wasmReduceF32, wasmReduceRowsF32, wasmSimdEnabled, wasmSimdStats } from "./wasm/simd_f32.js";
 export {
   blasInfo,
   blasPolicy,

@@ -1,6 +1,7 @@
 // reduce, argreduce and cumulative: move the reduced dim(s) last, then work row by row.
 import { contiguousStrides } from "@xlatorch/core";
 import { contiguous } from "../strided.js";
+import { wasmReduceF32 } from "../wasm/simd_f32.js";
 import type { Kernel } from "./types.js";
 import { decode, encode, permToEnd, prod, values } from "./values.js";
 
@@ -27,6 +28,9 @@ const BIG: Record<string, BigAcc> = {
 export const reduceKernels: Record<string, Kernel> = {
   reduce: ([x], [a], { op, dims }: { op: string; dims: number[] }, [o]) => {
     const shape = a!.shape;
+    // float32 sum/max/min along trailing dims of a dense input: WebAssembly SIMD (wasm/simd_f32.ts)
+    const f32 = a!.dtype.name === "float32" && o!.dtype.name === "float32" ? wasmReduceF32(op, x!, shape, dims) : null;
+    if (f32) return [contiguous(f32, o!.shape)];
     const leading = dims.length > 0 && dims.every((d, i) => d === i) && dims.length < shape.length;
     if (leading && op === "sum" && !a!.dtype.isBig) {
       // Sum over leading dims of a dense input: add whole rows, no transposed copy.
