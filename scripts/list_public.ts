@@ -41,5 +41,6 @@ const out = {
   linalg: fns(core.linalg).filter((k) => !isClass((core.linalg as unknown as Record<string, unknown>)[k])),
   fft: fns(core.fft),
   special: fns(core.special),
+  masked: fns(core.masked),
 };
 console.log(JSON.stringify(out));

@@ -39,7 +39,7 @@ export interface Entry {
   id: string;
   name: string;
   present: boolean;
-  ns: "torch" | "tensor" | "functional" | "linalg" | "fft" | "special" | null;
+  ns: "torch" | "tensor" | "functional" | "linalg" | "fft" | "special" | "masked" | null;
   fn: string;
   samples?: Sample[];
   errors?: ErrorInput[];
