@@ -155,6 +155,59 @@ describe("narrow with a tensor start on xla", () => {
   });
 });
 
+describe("the CPU runtime on stablehlo.dynamic_slice / dynamic_update_slice text", () => {
+  // start indices as parameters of any integer type, clamped into [0, dim - size] per dim
+  const text = `func.func @main(%x: tensor<3x4xf32>, %u: tensor<2x2xf32>, %i: tensor<i32>, %j: tensor<i32>) -> (tensor<2x3xf32>, tensor<3x4xf32>) {
+  %0 = stablehlo.dynamic_slice %x, %i, %j, sizes = [2, 3] : (tensor<3x4xf32>, tensor<i32>, tensor<i32>) -> tensor<2x3xf32>
+  %1 = stablehlo.dynamic_update_slice %x, %u, %i, %j : (tensor<3x4xf32>, tensor<2x2xf32>, tensor<i32>, tensor<i32>) -> tensor<3x4xf32>
+  return %0, %1 : tensor<2x3xf32>, tensor<3x4xf32>
+}`;
+  const x = torch.arange(12, { dtype: torch.float32 }).reshape([3, 4]);
+  const u = torch.tensor(
+    [
+      [-1, -2],
+      [-3, -4],
+    ],
+    { dtype: torch.float32 },
+  );
+  const run = (i: number, j: number) =>
+    torch.xla
+      .run_stablehlo(text, x, u, torch.tensor(i, { dtype: torch.int32 }), torch.tensor(j, { dtype: torch.int32 }))
+      .map((t: Tensor) => t.tolist());
+
+  it("in-range starts", () => {
+    const [a, b] = run(1, 1);
+    expect(a).toEqual([
+      [5, 6, 7],
+      [9, 10, 11],
+    ]);
+    expect(b).toEqual([
+      [0, 1, 2, 3],
+      [4, -1, -2, 7],
+      [8, -3, -4, 11],
+    ]);
+  });
+
+  it("starts past either end are clamped, never read or written outside", () => {
+    const [a, b] = run(7, -5);
+    // rows: 7 -> 3 - 2 = 1; columns: -5 -> 0
+    expect(a).toEqual([
+      [4, 5, 6],
+      [8, 9, 10],
+    ]);
+    expect(b).toEqual([
+      [0, 1, 2, 3],
+      [-1, -2, 6, 7],
+      [-3, -4, 10, 11],
+    ]);
+    const [c] = run(-1, 100);
+    expect(c).toEqual([
+      [1, 2, 3],
+      [5, 6, 7],
+    ]);
+  });
+});
+
 describe("StableHLO of narrow with a tensor start", () => {
   it("is one stablehlo.dynamic_slice whose start is a parameter, and the backward a dynamic_update_slice", () => {
     const x = torch.randn([6, 4], { dtype: torch.float64 }).to("xla").requires_grad_();
