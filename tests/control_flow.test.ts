@@ -301,3 +301,43 @@ describe("torch.while_loop / torch.cond on xla: one stablehlo op, compiled once"
     expect(g!.tolist()).toEqual([Math.fround(Math.cos(1)), Math.fround(Math.cos(2))]);
   });
 });
+
+describe("nn.RNN / LSTM / GRU on xla without gradients: the time loop is one stablehlo.while", () => {
+  pinFused();
+  const models: [string, () => torch.nn.Module, number][] = [
+    ["2-layer bidirectional LSTM", () => new torch.nn.LSTM(3, 4, { num_layers: 2, bidirectional: true }), 4],
+    ["LSTM with proj_size", () => new torch.nn.LSTM(3, 4, { proj_size: 2, batch_first: true }), 1],
+    ["GRU", () => new torch.nn.GRU(3, 4), 1],
+    ["relu RNN", () => new torch.nn.RNN(3, 4, { nonlinearity: "relu", num_layers: 2 }), 2],
+  ];
+  for (const [name, make, whiles] of models)
+    it(`${name}: cpu's values (unrolled there), ${whiles} while(s), the same executable for another input`, () => {
+      torch.manual_seed(0);
+      const m = make();
+      const run = (mod: torch.nn.Module, x: T) => (torch.no_grad(() => (mod as unknown as (x: T) => [T, unknown])(x)) as [T, unknown])[0];
+      const xs = [torch.randn(5, 2, 3), torch.randn(5, 2, 3)];
+      const want = xs.map((x) => run(m, x));
+      m.to("xla");
+      let compiles = -1;
+      xs.forEach((x, k) => {
+        const y = run(m, x.to("xla"));
+        if (k === 0) {
+          const text = torch.xla.get_stablehlo(y);
+          expect(text.match(/"stablehlo\.while"/g)?.length).toBe(whiles);
+          // per layer and direction: the input projection and the step's products (h @ W_hh^T, the projection), not one per time step
+          expect(text.match(/stablehlo\.dot_general/g)!.length).toBeLessThanOrEqual(3 * whiles);
+        }
+        expect(y.cpu().sub(want[k]!).abs().max().item()).toBeLessThan(1e-6);
+        if (k === 0) compiles = torch.xla.metrics().uncachedCompiles;
+      });
+      expect(torch.xla.metrics().uncachedCompiles).toBe(compiles);
+    });
+
+  it("with gradients the loop stays unrolled (while_loop has no autograd)", () => {
+    const m = new torch.nn.GRU(3, 4).to("xla");
+    const [y] = (m as unknown as (x: T) => [T])(torch.randn(4, 1, 3).to("xla"));
+    expect(torch.xla.get_stablehlo(y!)).not.toContain("stablehlo.while");
+    y!.sum().backward();
+    expect([...m.parameters()][0]!.grad).not.toBeNull();
+  });
+});

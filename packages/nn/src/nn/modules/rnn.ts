@@ -17,6 +17,7 @@ import { Module } from "../module.js";
 import { Parameter } from "../parameter.js";
 import { pyFloat, pyRepr } from "../repr.js";
 import { factory, type Factory } from "./linear.js";
+import { runLayerWhile, timeLoopAsWhile } from "./rnn_loop.js";
 
 type Mode = "RNN_TANH" | "RNN_RELU" | "LSTM" | "GRU";
 
@@ -70,6 +71,11 @@ function runLayer(
   p: CellParams,
   reverse: boolean,
 ): [Tensor, Tensor, Tensor | null] {
+  // on xla without gradients: one stablehlo.while over time (rnn_loop.ts)
+  if (timeLoopAsWhile(input, [h0, c0, p.w_ih, p.w_hh, p.b_ih, p.b_hh, p.w_hr]))
+    return runLayerWhile(linear(input, p.w_ih, p.b_ih), h0, c0, reverse, (xi, h, c) =>
+      mode === "LSTM" ? lstmStep(xi, h, c!, p) : [mode === "GRU" ? gruStep(xi, h, p) : simpleStep(xi, h, p, mode === "RNN_RELU"), null],
+    );
   const steps = linear(input, p.w_ih, p.b_ih).unbind(0);
   const T = steps.length;
   const outs: Tensor[] = new Array(T);
