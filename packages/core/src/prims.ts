@@ -207,8 +207,17 @@ export type ReduceOp = "sum" | "prod" | "max" | "min" | "and" | "or";
 /** Reduce over dims (removed from the shape). */
 P.reduce = definePrimitive<{ op: ReduceOp; dims: number[] }>({
   name: "reduce",
-  abstract: (i, a) => [{ shape: i[0]!.shape.filter((_, d) => !a.dims.includes(d)), dtype: i[0]!.dtype }],
+  abstract: (i, a) => [{ shape: reducedShape(i[0]!.shape, a.dims), dtype: i[0]!.dtype }],
 });
+/** `shape` without `dims` (a loop: the backward of every broadcast records a reduce). */
+function reducedShape(shape: readonly number[], dims: readonly number[]): number[] {
+  const out: number[] = [];
+  outer: for (let d = 0; d < shape.length; d++) {
+    for (let k = 0; k < dims.length; k++) if (dims[k] === d) continue outer;
+    out.push(shape[d]!);
+  }
+  return out;
+}
 /** Index of the first max/min along dim (removed), NaN counting as the extreme. */
 P.argreduce = definePrimitive<{ op: "max" | "min"; dim: number }>({
   name: "argreduce",

@@ -112,7 +112,7 @@ export function runGraph(g: GraphBuilder, outputs: LazyNode[], o: RunOptions): G
   if (g.nodes.length === 0) return null;
   const t0 = now();
   const rt = getRuntime();
-  const space = `${rt.platform}/${rt.devices.join(",")}`;
+  const space = spaceOf(rt);
   let entry = graphCache.find(space, g);
   if (!entry) {
     const described = describeGraph(g);
@@ -128,10 +128,15 @@ export function runGraph(g: GraphBuilder, outputs: LazyNode[], o: RunOptions): G
     entry = graphCache.add(space, g, described);
   }
   if (entry.learned.size) outputs = withLearned(g, outputs, entry.learned);
+  const positions = new Int32Array(outputs.length);
+  for (let i = 0; i < outputs.length; i++) positions[i] = g.indexOf(outputs[i]!);
   let variant = "";
-  for (let i = 0; i < outputs.length; i++) variant += (i ? "," : "") + g.indexOf(outputs[i]!);
+  let exe = entry.lastPositions !== null && sameInts(entry.lastPositions, positions) ? entry.lastExe! : undefined;
+  if (!exe) {
+    variant = positions.join(",");
+    exe = entry.variants.get(variant);
+  }
   metrics.traceMs += now() - t0;
-  let exe = entry.variants.get(variant);
   if (exe) metrics.cachedCompiles++;
   else {
     const t1 = now();
@@ -141,8 +146,11 @@ export function runGraph(g: GraphBuilder, outputs: LazyNode[], o: RunOptions): G
     exe = compileModule(rt, module); // counts compiles; the persistent cache may load it instead
     entry.variants.set(variant, exe);
   }
+  entry.lastPositions = positions;
+  entry.lastExe = exe;
   let outs: DeviceBuffer[] | null = null;
-  let failure: Error | null = g.params.find((p) => p.node.error)?.node.error ?? null;
+  let failure: Error | null = null;
+  for (let i = 0; i < g.params.length && !failure; i++) failure = g.params[i]!.node.error;
   if (!failure) {
     const t3 = now();
     try {
@@ -179,6 +187,22 @@ export function runGraph(g: GraphBuilder, outputs: LazyNode[], o: RunOptions): G
     key: `${(g.hash >>> 0).toString(16).padStart(8, "0")}/${outputs.length}`,
   });
   return { exe, outputs };
+}
+
+const sameInts = (a: Int32Array, b: Int32Array): boolean => {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+};
+/** A runtime's cache space ("platform/devices"), made once per runtime rather than at every cut. */
+let spaceRuntime: object | null = null;
+let spaceText = "";
+function spaceOf(rt: { platform: string; devices: readonly unknown[] }): string {
+  if (rt !== spaceRuntime) {
+    spaceText = `${rt.platform}/${rt.devices.join(",")}`;
+    spaceRuntime = rt;
+  }
+  return spaceText;
 }
 
 function withLearned(g: GraphBuilder, outputs: LazyNode[], learned: Set<number>): LazyNode[] {

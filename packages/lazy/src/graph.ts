@@ -9,6 +9,24 @@ import { LOWERINGS, ty } from "./lower.js";
 import { avalText, mix, paramSig } from "./sig.js";
 
 const SEED = 0x9747b28c;
+/** Starting size of a graph's token array: the size the last graph grew to, so a periodic program's traces do not grow theirs at every step. */
+let tokenCapacity = 1024;
+/** A released open trace's token array, reused by the next trace (no zeroed allocation per step). */
+let spareTokens: Int32Array | null = null;
+function freshTokens(): Int32Array {
+  const t = spareTokens;
+  if (t !== null && t.length >= tokenCapacity) {
+    spareTokens = null;
+    return t;
+  }
+  return new Int32Array(tokenCapacity);
+}
+/** Hands a graph's token array on once nothing reads the graph again (the cache keeps its own copies). */
+export function recycleTokens(g: GraphBuilder): void {
+  if (spareTokens === null || g.tokens.length > spareTokens.length) spareTokens = g.tokens;
+  g.tokens = new Int32Array(0);
+  g.tokenCount = 0;
+}
 
 export abstract class GraphBuilder {
   readonly nodes: LazyNode[] = [];
@@ -17,7 +35,7 @@ export abstract class GraphBuilder {
   /** Per node input, in order: the parameter slot it reads, or -1 for a node of this graph. */
   readonly inputSlots: number[] = [];
   /** Per node: sig id, input count, one ref per input (a new parameter's ref is followed by its aval's sig id). */
-  tokens = new Int32Array(1024);
+  tokens = freshTokens();
   tokenCount = 0;
   hash = SEED;
 
@@ -69,6 +87,7 @@ export abstract class GraphBuilder {
       const t = new Int32Array(this.tokens.length * 2);
       t.set(this.tokens);
       this.tokens = t;
+      if (t.length > tokenCapacity && t.length <= 1 << 16) tokenCapacity = t.length;
     }
     this.tokens[this.tokenCount++] = exact;
     this.hash = mix(this.hash, stable);

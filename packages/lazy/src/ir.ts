@@ -59,6 +59,9 @@ let nextId = 0;
 export const nodeIdMark = (): number => nextId;
 /** Data nodes are always parameters, keyed by their aval (sig.ts paramSig), so they share one signature. */
 const DATA_SIG = intern("data");
+// Every node and payload is created with all of its fields (results, host,
+// layout, viewOf included, though unset), so V8 gives them one hidden class:
+// the per-op paths that read them stay monomorphic.
 export function makeNode(op: string, inputs: readonly LazyValue[], attrs: unknown, outs: readonly AVal[]): LazyNode {
   return {
     id: nextId++,
@@ -67,6 +70,8 @@ export function makeNode(op: string, inputs: readonly LazyValue[], attrs: unknow
     attrs,
     outs,
     sig: op === "data" ? DATA_SIG : nodeSig(op, attrs, outs),
+    results: undefined,
+    host: undefined,
     trace: null,
     local: -1,
     uses: 0,
@@ -85,4 +90,11 @@ export function makeNode(op: string, inputs: readonly LazyValue[], attrs: unknow
  */
 export const isLeaf = (v: LazyValue): boolean => v.node.results !== undefined || v.node.op === "data" || v.node.error !== null;
 export const avalOf = (v: LazyValue): AVal => v.node.outs[v.index]!;
-export const payload = (value: LazyValue): XlaPayload => ({ value, seen: 0, writeTrace: 0, usesAtWrite: 0 });
+export const payload = (value: LazyValue): XlaPayload => ({
+  value,
+  seen: 0,
+  writeTrace: 0,
+  usesAtWrite: 0,
+  layout: undefined,
+  viewOf: undefined,
+});

@@ -28,7 +28,9 @@ export function intern(text: string): Sig {
       byStructure.clear();
       current = [];
       previous = [];
+      curLen = prevLen = 0;
       recentParams.length = 0;
+      scalarParams.clear();
     }
     s = { id: nextId++, hash: hashString(text), text };
     table.set(text, s);
@@ -46,22 +48,33 @@ export const avalText = (a: AVal): string => `${a.dtype.name}[${a.shape.join(","
 export function nodeSig(op: string, attrs: unknown, outs: readonly AVal[]): Sig {
   // A periodic program makes the same signatures in the same order in every
   // graph: try the one at this position of the previous graph first.
-  const guess = previous[current.length];
-  if (guess && guess.op === op && sameOuts(guess.outs, outs) && sameAttr(guess.attrs, attrs)) {
-    current.push(guess);
+  const guess = curLen < prevLen ? previous[curLen]! : undefined;
+  if (guess !== undefined && guess.op === op && sameOuts(guess.outs, outs) && sameAttr(guess.attrs, attrs)) {
+    current[curLen++] = guess;
     return guess.sig;
   }
   const e = lookup(op, attrs, outs);
-  current.push(e);
+  current[curLen++] = e;
   return e.sig;
 }
-/** The signatures made since the last cut, and those of the graph before. */
+/**
+ * The signatures made since the last cut, and those of the graph before: two
+ * arrays used in turn with their lengths kept apart, so a step reuses the
+ * storage of the one before last instead of growing a new array.
+ */
 let current: StructEntry[] = [];
+let curLen = 0;
 let previous: StructEntry[] = [];
+let prevLen = 0;
 /** A cut: the graph just recorded becomes the one to predict from. */
 export function sigBoundary(): void {
-  if (current.length > 1 || previous.length <= 1) previous = current;
-  current = [];
+  if (curLen > 1 || prevLen <= 1) {
+    const spare = previous;
+    previous = current;
+    prevLen = curLen;
+    current = spare;
+  }
+  curLen = 0;
 }
 
 function lookup(op: string, attrs: unknown, outs: readonly AVal[]): StructEntry {
@@ -86,9 +99,16 @@ function lookup(op: string, attrs: unknown, outs: readonly AVal[]): StructEntry 
 }
 /** A parameter's signature: its aval. A step has few distinct parameter avals, so a short recently-used list answers most. */
 const recentParams: StructEntry[] = [];
+/** 0-d parameters by dtype: a 0-d leaf takes a slot at every use (graph.ts), so these are most of a step's parameters. */
+const scalarParams = new Map<DType, Sig>();
 export function paramSig(a: AVal): Sig {
   const shape = a.shape,
     n = shape.length;
+  if (n === 0) {
+    let s = scalarParams.get(a.dtype);
+    if (s === undefined) scalarParams.set(a.dtype, (s = lookup("param", undefined, [a]).sig));
+    return s;
+  }
   outer: for (let i = 0; i < recentParams.length; i++) {
     const e = recentParams[i]!;
     const o = e.outs[0]!;
@@ -155,7 +175,8 @@ function sameAttr(a: unknown, b: unknown): boolean {
     for (let i = 0; i < a.length; i++) if (!sameAttr(a[i], b[i])) return false;
     return true;
   }
-  if (Array.isArray(b) || "itemsize" in a || "itemsize" in b) return false; // dtypes are singletons: === above
+  // (two different dtypes, singletons, differ in their enumerable fields, so they need no test of their own)
+  if (Array.isArray(b)) return false;
   // no key arrays: this runs for every recorded op
   let n = 0;
   for (const k in a) {

@@ -25,7 +25,7 @@
 import { activeCapture } from "./capture_state.js";
 import { leafBuffer, runGraph } from "./execute.js";
 import { userLocation } from "./explain.js";
-import { dfsGraph, GraphBuilder, lowerGraph } from "./graph.js";
+import { dfsGraph, GraphBuilder, lowerGraph, recycleTokens } from "./graph.js";
 import { isLeaf, type LazyNode, type LazyValue, type XlaPayload } from "./ir.js";
 import { metrics, type CutReason } from "./metrics.js";
 import { currentMode } from "./modes.js";
@@ -168,6 +168,7 @@ export function takeOpenTrace(rethrow = false): OpenTrace {
 /** The nodes of a taken trace no longer belong to the open one. */
 export function releaseTrace(t: GraphBuilder): void {
   for (const n of t.nodes) n.trace = null;
+  recycleTokens(t);
 }
 
 /** Drops the open trace unexecuted (a failed capture whose writes were undone). */
