@@ -31,17 +31,18 @@ export function bind(prim: Primitive, inputs: readonly Tensor[], attrs: unknown 
   const payloads = backendOf(device).run(prim, inputs, attrs, outs);
   const m = payloads.length;
   const results = new Array<Tensor>(m);
+  const isView = prim.isView === true;
   for (let i = 0; i < m; i++) {
     const o = outs[i]!;
     let shape = o.shape;
     // an output shaped like the first input shares its Size (no copy, no freeze)
     if (n > 0 && !(shape instanceof Size) && sameShape(shape, inputs[0]!.shape)) shape = inputs[0]!.shape;
-    results[i] = new Tensor(payloads[i], shape, o.dtype, device);
+    // a view shares its source's version counter
+    results[i] = new Tensor(payloads[i], shape, o.dtype, device, isView && i === 0 ? inputs[0]!._vc : undefined);
   }
-  if (prim.isView) {
+  if (isView) {
     const src = inputs[0]!;
     const view = results[0]!;
-    view._vc = src._vc;
     view._base = src._base ?? src;
     view._viewFn = viewFn(prim, attrs, src._viewFn);
   }

@@ -188,6 +188,9 @@ function compileCheck(p: Param): Check {
               : t === "List[Tensor]"
                 ? (v) => Array.isArray(v) && v.every((x) => x instanceof Tensor || x === null) // index lists may hold None
                 : ANY;
+  // Tensor and number parameters, nearly every argument of the hot ops, get checks of one level
+  if (t === "Tensor") return nullOk ? (v) => v === null || v instanceof Tensor : (v) => v instanceof Tensor;
+  if ((t === "float" || t === "number") && !nullOk) return (v) => typeof v === "number" || kind(v);
   return (v) => (v === null ? nullOk : kind(v));
 }
 const TYPE_WORDS: Record<string, string> = {

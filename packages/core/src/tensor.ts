@@ -17,8 +17,8 @@ export class Tensor {
   readonly shape: readonly number[];
   /** @internal */
   _payload: Payload;
-  /** @internal */
-  _vc: VersionCounter = { v: 0 };
+  /** @internal Shared with the tensor's views (given to the constructor by bind for a view). */
+  _vc: VersionCounter;
   /** @internal For views: the tensor whose storage this one aliases, and how to re-derive it from that base. */
   _base: Tensor | null = null;
   /** @internal */
@@ -41,8 +41,10 @@ export class Tensor {
     shape: Shape,
     readonly dtype: DType,
     readonly device: Device,
+    vc?: VersionCounter,
   ) {
     this._payload = payload;
+    this._vc = vc ?? { v: 0 };
     this.shape = Size.of_(shape);
     liveCount++;
   }

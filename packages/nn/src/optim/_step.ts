@@ -8,6 +8,9 @@ export function isEmpty(o: object): boolean {
   return true;
 }
 
+/** Counters' values as last written here, by the version counter they had then (any other write bumps it). */
+const written = new WeakMap<Tensor, { version: number; value: number }>();
+
 /**
  * `step_t += 1; step = step_t.item()`. The usual counter (a cpu scalar: float32
  * as PyTorch makes it, float64 or int64 from a loaded state) is read and then
@@ -17,10 +20,16 @@ export function isEmpty(o: object): boolean {
 export function advanceStep(t: Tensor): number {
   const d = t.dtype;
   if (t.device.type === "cpu" && t.ndim === 0 && !t.requires_grad && (d === int64 || d === float32 || d === float64)) {
-    const old = Number(t.item());
+    // the value this function last wrote, while the tensor's version says nothing else wrote since
+    const known = written.get(t);
+    const old = known !== undefined && known.version === t._version ? known.value : Number(t.item());
     const step = d === float32 ? Math.fround(old + 1) : old + 1;
     if (d !== int64 || Number.isSafeInteger(step)) {
       t.fill_(step);
+      if (known !== undefined) {
+        known.version = t._version;
+        known.value = step;
+      } else written.set(t, { version: t._version, value: step });
       return step;
     }
   }
