@@ -8,7 +8,8 @@
 // gradient: the saved mean / rstd are outputs whose gradients are dropped. So
 // they are returned detached; the output itself carries the full gradient.
 import { no_grad } from "../grad_mode.js";
-import { TorchError, TorchTypeError } from "../errors.js";
+import { bfloat16, float16, float32, type DType } from "../dtype_all.js";
+import { TorchError, TorchIndexError, TorchTypeError } from "../errors.js";
 import { Tensor } from "../tensor.js";
 import { checkTensor, describe, parseArgs } from "./args.js";
 import { empty } from "./creation.js";
@@ -37,6 +38,11 @@ export function native_layer_norm(input: Tensor, ...args: unknown[]): Tensor[] {
   if (typeof o.eps !== "number") throw new TorchTypeError(`native_layer_norm(): argument 'eps' must be float, not ${describe(o.eps)}`);
   const weight = optionalTensor("native_layer_norm", "weight", o.weight);
   const bias = optionalTensor("native_layer_norm", "bias", o.bias);
+  if (!input.dtype.is_floating_point)
+    throw new TorchError(`native_layer_norm: "LayerNormKernelImpl" not implemented for '${input.dtype.scalarName}'`);
+  for (const t of [weight, bias])
+    if (t && t.dtype !== input.dtype)
+      throw new TorchError(`native_layer_norm: expected scalar type ${input.dtype.scalarName} but found ${t.dtype.scalarName}`);
   const k = shape.length;
   // aten's _check_layer_norm_inputs, in its order and words
   if (k < 1)
@@ -82,9 +88,23 @@ export function native_batch_norm(input: Tensor, ...args: unknown[]): Tensor[] {
     throw new TorchTypeError(`native_batch_norm(): argument 'training' must be bool, not ${describe(o.training)}`);
   for (const k of ["momentum", "eps"] as const)
     if (typeof o[k] !== "number") throw new TorchTypeError(`native_batch_norm(): argument '${k}' must be float, not ${describe(o[k])}`);
+  if (!input.dtype.is_floating_point)
+    throw new TorchError(`native_batch_norm: "batch_norm" not implemented for '${input.dtype.scalarName}'`);
   if (input.ndim < 2)
-    throw new TorchError(`native_batch_norm: expected input with at least 2 dimensions (N, C, ...), got ${shapeStr(input.shape)}`);
+    throw new TorchIndexError(
+      `native_batch_norm: Dimension out of range (expected to be in range of [${-Math.max(input.ndim, 1)}, ${Math.max(input.ndim, 1) - 1}], but got 1)`,
+    );
   const C = input.shape[1]!;
+  // the parameters have the input's dtype, or float32 for a half-precision input (the statistics are then float32)
+  const params = [weight, bias, runningMean, runningVar].filter((t): t is Tensor => t !== null);
+  const half = input.dtype === bfloat16 || input.dtype === float16;
+  const statDtype: DType = half && params.length > 0 && params.every((t) => t.dtype === float32) ? float32 : input.dtype;
+  for (const t of params)
+    if (t.dtype !== statDtype)
+      throw new TorchError(
+        `native_batch_norm: mixed dtype (CPU): expect parameter to have scalar type of ${statDtype.scalarName}, got ${t.dtype.scalarName}`,
+      );
+  const x = statDtype === input.dtype ? input : input.to(statDtype);
   for (const [name, t] of [
     ["weight", weight],
     ["bias", bias],
@@ -98,14 +118,14 @@ export function native_batch_norm(input: Tensor, ...args: unknown[]): Tensor[] {
   let mean: Tensor;
   let invstd: Tensor;
   if (o.training) {
-    mean = input.mean(dims);
-    invstd = input.var(dims, { unbiased: false }).add(o.eps).rsqrt();
+    mean = x.mean(dims);
+    invstd = x.var(dims, { unbiased: false }).add(o.eps).rsqrt();
     const m = o.momentum as number;
     no_grad(() => {
       if (runningMean) runningMean.copy_(mean.mul(m).add(runningMean.mul(1 - m)));
       if (runningVar)
         runningVar.copy_(
-          input
+          x
             .var(dims)
             .mul(m)
             .add(runningVar.mul(1 - m)),
@@ -118,11 +138,12 @@ export function native_batch_norm(input: Tensor, ...args: unknown[]): Tensor[] {
     mean = runningMean;
     invstd = runningVar.add(o.eps).rsqrt();
   }
-  let y = input.sub(asChannel(mean)).mul(asChannel(invstd));
+  let y = x.sub(asChannel(mean)).mul(asChannel(invstd));
   if (weight) y = y.mul(asChannel(weight));
   if (bias) y = y.add(asChannel(bias));
+  if (y.dtype !== input.dtype) y = y.to(input.dtype);
   if (!o.training) {
-    const none = () => empty([0], { dtype: input.dtype, device: input.device });
+    const none = () => empty([0], { dtype: statDtype, device: input.device });
     return [y, none(), none()];
   }
   return [y, mean.detach(), invstd.detach()];
