@@ -39,6 +39,9 @@
 //   masked_native.json  cases with non-empty kwargs by their dotted "fn"
 //                     ("nn.functional.f", "masked.f", "f"); module cases ("ctor")
 //                     with a constructor options object. Errors do not count
+//   linalg_ldl.json   cases (not errors) with non-empty kwargs: "linalg.f",
+//                     "F.f" (functional.f), "f" (torch.f); nn.X module cases
+//                     and "celu_ on a non-leaf" do not count
 // A callable none of whose signatures (packages/core/src/signatures.json) has
 // a parameter has no keyword form: a compared call of it counts.
 // A fixture file that is not there (a suite not landed yet) adds nothing.
@@ -151,6 +154,11 @@ function collect(keyword: Set<string>, called: Set<string>): void {
   for (const c of load("masked_native.json")?.cases ?? [])
     if (c.ctor) hit(functionName(c.fn), c.ctor.length > 0 && nonEmpty(c.ctor[c.ctor.length - 1]) && !("t" in c.ctor[c.ctor.length - 1]));
     else hit(functionName(c.fn), nonEmpty(c.kwargs));
+
+  for (const c of load("linalg_ldl.json")?.cases ?? []) {
+    if (c.error || c.backward_error || c.fn.startsWith("nn.") || c.fn.includes(" ")) continue;
+    hit(c.fn.startsWith("F.") ? `functional.${c.fn.slice(2)}` : functionName(c.fn), nonEmpty(c.kwargs));
+  }
 }
 
 /** Names with no parameter in any of their signatures.json overloads (no keyword form exists). */
