@@ -147,6 +147,23 @@ describe("torch.compile(model): the backward outside the compiled forward is com
     expect(xla.metrics().compiledBackwards).toBe(2);
   });
 
+  it.each(DEVICES)("%s: a gradient that is the output's cotangent itself (x + p), and a leaf the output does not depend on", (dev) => {
+    const p = torch.zeros(3).to(dev).requires_grad_();
+    const q = torch.ones(3).to(dev).requires_grad_();
+    const f = torch.compile((x: torch.Tensor) => x.add(p).add(q.mul(0)));
+    for (let i = 0; i < 3; i++) {
+      p.grad = null;
+      q.grad = null;
+      f(torch.ones(3).to(dev))
+        .mul(torch.tensor([1, 2, i]).to(dev))
+        .sum()
+        .backward();
+      expect(p.grad!.cpu().tolist()).toEqual([1, 2, i]);
+      expect(q.grad!.cpu().tolist()).toEqual([0, 0, 0]);
+    }
+    expect(xla.metrics().compiledBackwards).toBe(2);
+  });
+
   it.each(DEVICES)("%s: create_graph through a compiled backward throws; a no_grad call replays a forward-only capture", (dev) => {
     torch.manual_seed(0);
     const model = new nn.Sequential(new nn.Linear(3, 4), new nn.Tanh()).to(dev);

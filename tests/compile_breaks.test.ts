@@ -100,7 +100,7 @@ describe("torch.compile graph breaks split the function into cached pieces", () 
       const m = x.gt(0);
       const idx = torch.nonzero(m); // break 1
       const pos = torch.masked_select(x, m); // break 2
-      const u = torch.unique(x.abs().round()); // break 3
+      const u = torch.unique(x.abs().round()) as torch.Tensor; // break 3
       return pos.sum().add(idx.to(x.dtype).sum()).add(u.sum());
     };
     const f = torch.compile(fn);

@@ -127,6 +127,39 @@ describe("torch.compile on xla", () => {
     expect(kept!.sum().item()).toBe(6 * 3 * 2);
   });
 
+  it("on cpu, tensors written from each other's old values (through views) swap correctly at every replay", () => {
+    // a replay hands dense cpu storage to the runtime uncopied and stores results straight into it (cpu_transfer.ts)
+    const p = torch
+      .tensor([
+        [1, 2],
+        [3, 4],
+      ])
+      .float();
+    const q = torch
+      .tensor([
+        [5, 6],
+        [7, 8],
+      ])
+      .float();
+    const r = torch.zeros(4);
+    const f = torch.compile((_on: torch.Tensor) => {
+      const old = p.clone();
+      p.copy_(q.t());
+      q.copy_(old.reshape([2, 2]));
+      r.copy_(q.reshape(-1)); // r's new value: q's new value, which is p's old one
+      return p.sum();
+    });
+    let [pe, qe] = [p.clone(), q.clone()];
+    for (let i = 0; i < 5; i++) {
+      [pe, qe] = [qe.t().clone(), pe];
+      expect(f(p).item()).toBe(pe.sum().item());
+      expect(p.tolist()).toEqual(pe.tolist());
+      expect(q.tolist()).toEqual(qe.tolist());
+      expect(r.tolist()).toEqual(qe.reshape(-1).tolist());
+    }
+    expect(xla.metrics().compiledReplays).toBe(3);
+  });
+
   it("dropout in a compiled step draws PyTorch's masks afresh at every replay", () => {
     const want = train("cpu", false, { steps: 12, opt: "adam", sched: "step", dropout: 0.3 });
     const got = train("xla", true, { steps: 12, opt: "adam", sched: "step", dropout: 0.3 });

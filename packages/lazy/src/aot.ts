@@ -36,6 +36,7 @@ import type { DeviceBuffer, Executable } from "@xlatorch/stablehlo";
 import { valueOf } from "./backend.js";
 import { argTensors, refuse, type Captured, type HostItem, type Session, type Source } from "./capture.js";
 import { compileModule } from "./compile_step.js";
+import { cpuInput } from "./cpu_transfer.js";
 import { dumpModule } from "./dump.js";
 import { graphCache, leafBuffer, runGraph } from "./execute.js";
 import { describeGraph, dfsGraph, lowerGraph, type GraphBuilder } from "./graph.js";
@@ -46,6 +47,8 @@ import { bufferOf, releaseTrace, takeOpenTrace } from "./trace.js";
 
 /** A backward parameter: a forward parameter's source, a residual (forward result offset) or the k-th cotangent. */
 type BSource = Source | { kind: "cotangent"; k: number };
+/** Where a leaf's gradient comes from: the backward executable's result, or (an identity VJP) a parameter of it. */
+type GradSource = BSource | { kind: "backward"; offset: number };
 
 /** The returned structure; `diff` numbers the outputs the backward takes cotangents for (-1: none). */
 type Template =
@@ -67,13 +70,13 @@ export interface AotCaptured {
   grads: Captured["grads"];
   written: { t: Tensor; src: Source }[];
   result: Template;
-  backward: Executable;
+  backward: Executable | null;
   bParams: BSource[];
   bParamAvals: AVal[];
   bOutAvals: AVal[];
-  /** The leaves the backward gives gradients to, and each one's offset among its results (null: unused). */
+  /** The leaves the backward gives gradients to, and where each one's comes from (null: unused). */
   leaves: Source[];
-  gradOffsets: (number | null)[];
+  gradSources: (GradSource | null)[];
   /** Avals of the differentiable outputs, in `diff` order. */
   diffAvals: AVal[];
 }
@@ -139,7 +142,7 @@ export function finishGrad(s: Session, result: unknown): { result: unknown; entr
       if (n.error) throw n.error;
       fwdBuffers.push(...n.results!);
     }
-  const bv = gradValues.filter((v): v is LazyValue => v !== null && bwd.has(v.node));
+  const bv = gradValues.filter((v): v is LazyValue => v !== null && inTrace.has(v.node) && bwd.has(v.node));
   const gb = dfsGraph(bv);
   const bOut = [...new Set(bv.map((v) => v.node))].sort((a, b) => gb.indexOf(a) - gb.indexOf(b));
   const bOffsets = new Map<LazyNode, number>();
@@ -148,7 +151,7 @@ export function finishGrad(s: Session, result: unknown): { result: unknown; entr
     bOffsets.set(n, bOutAvals.length);
     bOutAvals.push(...n.outs);
   }
-  const backward = compileOnly(gb, bOut);
+  const backward = bOut.length ? compileOnly(gb, bOut) : null;
 
   const source = (v: LazyValue): Source => s.source(v, offsets) ?? { kind: "const", v };
   const params = (run ? gf.params : []).map((p) => s.source(p, null) ?? { kind: "const" as const, v: p });
@@ -195,11 +198,15 @@ export function finishGrad(s: Session, result: unknown): { result: unknown; entr
     bParamAvals: gb.params.map((p) => p.node.outs[p.index]!),
     bOutAvals,
     leaves: needing.map(leafSource),
-    gradOffsets: gradValues.map((v) => (v && bwd.has(v.node) ? bOffsets.get(v.node)! + v.index : null)),
+    gradSources: gradValues.map((v): GradSource | null => {
+      if (!v) return null;
+      const off = bOffsets.get(v.node);
+      if (off !== undefined) return { kind: "backward", offset: off + v.index };
+      const k = ctNodes.get(v.node);
+      return k !== undefined ? { kind: "cotangent", k } : source(v);
+    }),
     diffAvals: diff.map((d) => ({ shape: [...d.shape], dtype: d.dtype })),
   };
-  for (const v of gradValues)
-    if (v && !bwd.has(v.node)) throw new TorchError("torch.compile: internal error: a gradient independent of the cotangents");
   // this call's own host items ran when it was traced: their device values are the traced ones
   const live: DeviceBuffer[] = new Array(s.host.length);
   for (const [n, item] of s.liveNodes) live[item] = leafBuffer({ node: n, index: 0 });
@@ -273,9 +280,8 @@ function buildResult(e: AotCaptured, make: (src: Source, aval: AVal, device: Dev
 
 /** The device buffer of tensor `t` for an executable of device `dev`. */
 function inputBuffer(t: Tensor, dev: "xla" | "cpu"): DeviceBuffer {
-  // a cpu tensor on the recorder's payload (while its call is traced) is read as the recorder holds it
-  if (dev === "cpu" && (internals(t)._payload as { value?: unknown }).value === undefined)
-    return getRuntime().toDevice(getBackend("cpu").toHost(t), t.dtype.name, t.shape);
+  // a cpu tensor on its own payload (a cpu tensor on the recorder's, while its call is traced, is read as the recorder holds it)
+  if (dev === "cpu" && (internals(t)._payload as { value?: unknown }).value === undefined) return cpuInput(getRuntime(), t);
   return bufferOf(valueOf(t));
 }
 
@@ -319,16 +325,35 @@ function attachBackward(e: AotCaptured, diffOuts: Tensor[], fwd: DeviceBuffer[],
         );
       return inputBuffer(ct, e.dev);
     });
-    const t0 = performance.now();
-    const outs = rt.execute(e.backward, ins);
-    metrics.executeMs += performance.now() - t0;
-    metrics.executions++;
+    let outs: DeviceBuffer[] = [];
+    if (e.backward) {
+      const t0 = performance.now();
+      outs = rt.execute(e.backward, ins);
+      metrics.executeMs += performance.now() - t0;
+      metrics.executions++;
+    }
     metrics.compiledBackwards++;
-    return e.gradOffsets.map((off, i) => {
-      if (off === null) return null;
-      const a = e.bOutAvals[off]!;
-      const dev = leaves[i]!.device;
-      return e.dev === "cpu" ? fromHost(rt.toHost(outs[off]!), a.shape, a.dtype, dev) : resultTensor(outs[off]!, a, dev);
+    const tensorOf = (buf: DeviceBuffer, a: AVal, dev: Device) =>
+      e.dev === "cpu" ? fromHost(rt.toHost(buf), a.shape, a.dtype, dev) : resultTensor(buf, a, dev);
+    return e.gradSources.map((src, i) => {
+      if (src === null) return null;
+      const leaf = leaves[i]!;
+      const a = { shape: [...leaf.shape], dtype: leaf.dtype };
+      switch (src.kind) {
+        case "backward":
+          return tensorOf(outs[src.offset]!, e.bOutAvals[src.offset]!, leaf.device);
+        case "cotangent": // an identity VJP: the output's cotangent is the gradient (a copy: the engine may accumulate into it)
+          return cts[src.k] ? cts[src.k]!.clone() : null;
+        case "out":
+          return tensorOf(fwd[src.offset]!, a, leaf.device);
+        case "live":
+          return tensorOf(live[src.item]!, a, leaf.device);
+        case "const":
+          return tensorOf(leafBuffer(src.v), a, leaf.device);
+        case "arg":
+        case "tensor":
+          return leafOf(src).detach().clone();
+      }
     });
   });
 }

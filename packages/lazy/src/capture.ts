@@ -45,6 +45,7 @@ import {
 import type { DeviceBuffer, Executable } from "@xlatorch/stablehlo";
 import { valueOf, xlaBackend } from "./backend.js";
 import { setActiveCapture, type CaptureSink } from "./capture_state.js";
+import { canStoreDense, cpuInput, storeDense } from "./cpu_transfer.js";
 import { breakReason, userLocation } from "./explain.js";
 import { leafBuffer, runGraph } from "./execute.js";
 import { makeNode, nodeIdMark, payload, type LazyNode, type LazyValue, type XlaPayload } from "./ir.js";
@@ -576,12 +577,13 @@ export function replay(e: Captured, args: readonly Tensor[]): { ok: true; result
   }
   const rt = getRuntime();
   const cpu = e.dev === "cpu" ? getBackend("cpu") : null;
+  const borrowed = new Set<unknown>();
   const input = (src: Source): DeviceBuffer => {
     switch (src.kind) {
       case "arg":
       case "tensor": {
         const t = src.kind === "arg" ? args[src.index]! : src.t;
-        return cpu ? rt.toDevice(cpu.toHost(t), t.dtype.name, t.shape) : bufferOf(valueOf(t));
+        return cpu ? cpuInput(rt, t, borrowed) : bufferOf(valueOf(t));
       }
       case "const":
         return leafBuffer(src.v);
@@ -621,7 +623,7 @@ export function replay(e: Captured, args: readonly Tensor[]): { ok: true; result
       }
     }
   };
-  if (cpu) return { ok: true, result: storeCpu(e, args, cpu, results, live) };
+  if (cpu) return { ok: true, result: storeCpu(e, args, cpu, results, live, borrowed) };
   // every new value is found before any is stored (one may be read from a tensor another replaces)
   const written = e.written.map((w) => valueFrom(w.src));
   const grads = e.grads.map((g) => (g.end && g.value ? valueFrom(g.value) : null));
@@ -638,7 +640,14 @@ export function replay(e: Captured, args: readonly Tensor[]): { ok: true; result
 }
 
 /** A cpu replay's stores: new values copied into the tensors' storage, .grad and the results as cpu tensors. */
-function storeCpu(e: Captured, args: readonly Tensor[], cpu: DeviceBackend, results: LazyNode | null, live: DeviceBuffer[]): unknown {
+function storeCpu(
+  e: Captured,
+  args: readonly Tensor[],
+  cpu: DeviceBackend,
+  results: LazyNode | null,
+  live: DeviceBuffer[],
+  borrowed: Set<unknown>,
+): unknown {
   const rt = getRuntime();
   const hostOf = (src: Source): HostArray => {
     switch (src.kind) {
@@ -654,10 +663,16 @@ function storeCpu(e: Captured, args: readonly Tensor[], cpu: DeviceBackend, resu
         return rt.toHost(live[src.item]!);
     }
   };
-  const written = e.written.map((w) => hostOf(w.src));
+  // a result of the executable goes straight into a dense tensor's storage (cpu_transfer.ts); the rest are copied out first
+  const direct = e.written.map((w) =>
+    w.src.kind === "out" && canStoreDense(w.t, results!.results![w.src.offset]!, borrowed) ? results!.results![w.src.offset]! : null,
+  );
+  const written = e.written.map((w, i) => (direct[i] ? null : hostOf(w.src)));
   const grads = e.grads.map((g) => (g.end && g.value ? hostOf(g.value) : null));
   e.written.forEach((w, i) => {
-    cpu.write(w.t, fromHost(written[i]!, w.t.shape, w.t.dtype, w.t.device));
+    const d = direct[i];
+    if (d) storeDense(w.t, d);
+    else cpu.write(w.t, fromHost(written[i]!, w.t.shape, w.t.dtype, w.t.device));
     internals(w.t)._vc.v++;
   });
   e.grads.forEach((g, i) => {
