@@ -150,23 +150,38 @@ export function runGraph(g: GraphBuilder, outputs: LazyNode[], o: RunOptions): G
   entry.lastExe = exe;
   let outs: DeviceBuffer[] | null = null;
   let failure: Error | null = null;
-  for (let i = 0; i < g.params.length && !failure; i++) failure = g.params[i]!.node.error;
-  if (!failure) {
-    const t3 = now();
-    try {
-      outs = rt.execute(exe, g.params.map(leafBuffer));
-    } catch (e) {
-      failure = new Error(`xla device: executing a graph of ${g.nodes.length} ops (${summary(g)}) failed: ${(e as Error).message}`, {
-        cause: e,
-      });
-      if (o.rethrow) throw failure;
+  const params = g.params,
+    np = params.length;
+  const bufs = new Array<DeviceBuffer>(np);
+  const t3 = now();
+  let attempted = false;
+  try {
+    // one pass over the parameters: a failed execution's error is passed on (nothing runs), else each one's buffer
+    for (let i = 0; i < np; i++) {
+      const p = params[i]!;
+      if (p.node.error !== null) {
+        failure = p.node.error;
+        break;
+      }
+      bufs[i] = leafBuffer(p);
     }
+    if (!failure) {
+      attempted = true;
+      outs = rt.execute(exe, bufs);
+    }
+  } catch (e) {
+    failure = new Error(`xla device: executing a graph of ${g.nodes.length} ops (${summary(g)}) failed: ${(e as Error).message}`, {
+      cause: e,
+    });
+    if (o.rethrow) throw failure;
+  }
+  if (attempted) {
     metrics.executeMs += now() - t3;
     metrics.executions++;
   }
   let k = 0;
   for (const n of outputs) {
-    if (outs) n.results = outs.slice(k, (k += n.outs.length));
+    if (outs) n.results = n.outs.length === 1 ? [outs[k++]!] : outs.slice(k, (k += n.outs.length));
     else n.error = failure;
     n.inputs = [];
   }
