@@ -14,7 +14,8 @@ torch.manual_seed(0);
 const x = torch.randn(4 * 1024 * 1024),
   y = torch.randn(1024, 1024),
   z = torch.randn(2048, 2048),
-  s = torch.randn(64, 64);
+  s = torch.randn(64, 64),
+  bias = torch.randn(2048);
 const cases: [string, () => unknown][] = [
   ["tanh(x*2+1), 4M", () => torch.tanh(x.mul(2).add(1))],
   ["x*2, 4M", () => x.mul(2)],
@@ -26,6 +27,7 @@ const cases: [string, () => unknown][] = [
   ["sum(x, -1), 2048x2048", () => z.sum(-1)],
   ["amax(x, -1), 2048x2048", () => z.amax(-1)],
   ["softmax(x, -1), 1024x1024", () => torch.softmax(y, -1)],
+  ["x + bias, 2048x2048", () => z.add(bias)],
   ["exp(x), 64x64", () => torch.exp(s)],
   ["x+x, 64x64", () => s.add(s)],
 ];

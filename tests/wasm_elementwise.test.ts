@@ -208,7 +208,7 @@ describe("WebAssembly SIMD float32 elementwise kernels", () => {
 
   it.each(Object.keys(WASM_BINARY))("binary %s: dense, scalar and constant-per-row operands, bit for bit", (prim) => {
     const r = rng(prim.length);
-    const shapes: number[][] = [[1], [5], [3, 7], [4, 1025], [2, 20001], [33, 513]];
+    const shapes: number[][] = [[1], [5], [3, 7], [4, 1025], [2, 20001], [33, 513], [600, 3]];
     for (const shape of shapes) {
       const n = shape.reduce((a, b) => a * b, 1);
       const rows = n / shape[shape.length - 1]!;
@@ -217,6 +217,10 @@ describe("WebAssembly SIMD float32 elementwise kernels", () => {
       const s = Float32Array.of(r() * 4 - 2);
       const perRow = values(rows, 12 + rows);
       const rowStrides = [...shape.slice(0, -1).map((_, d) => shape.slice(d + 1, -1).reduce((p, q) => p * q, 1)), 0];
+      // x + bias: the last dim's values repeated along the leading dims
+      const cols = shape[shape.length - 1]!;
+      const perCol = values(cols, 13 + cols);
+      const colStrides = [...shape.slice(0, -1).map(() => 0), 1];
       const cases: [string, Strided[], number[][]][] = [
         ["dense, dense", [dense(a, shape), dense(b, shape)], [shape, shape]],
         ["dense, scalar", [dense(a, shape), { data: s, offset: 0, strides: [] }], [shape, []]],
@@ -224,14 +228,35 @@ describe("WebAssembly SIMD float32 elementwise kernels", () => {
         ["dense, broadcast scalar", [dense(a, shape), { data: s, offset: 0, strides: shape.map(() => 0) }], [shape, shape]],
         ["per row, dense", [{ data: perRow, offset: 0, strides: rowStrides }, dense(b, shape)], [shape, shape]],
         ["dense, per row", [dense(a, shape), { data: perRow, offset: 0, strides: rowStrides }], [shape, shape]],
+        ["per column, dense", [{ data: perCol, offset: 0, strides: colStrides }, dense(b, shape)], [shape, shape]],
+        ["dense, per column", [dense(a, shape), { data: perCol, offset: 0, strides: colStrides }], [shape, shape]],
       ];
       for (const [what, ins, inShapes] of cases) {
-        if (what.includes("per row") && shape.length < 2) continue;
+        if ((what.includes("per row") || what.includes("per column")) && shape.length < 2) continue;
         const w = runKernel(prim, ins, inShapes, shape, "always");
         expect(w.wasm, `${what} ${shape}`).toBe(true);
         const js = runKernel(prim, ins, inShapes, shape, "off");
         compare(prim, w.out, js.out, `${what} [${shape}]`);
       }
+    }
+    // repeated over the first dim only (inner block of 3x5), and long rows (40000) repeated
+    for (const [shape, strides] of [
+      [
+        [4, 3, 5],
+        [0, 5, 1],
+      ],
+      [
+        [3, 40000],
+        [0, 1],
+      ],
+    ]) {
+      const n = shape!.reduce((p, q) => p * q, 1);
+      const a = values(n, 21),
+        c = values(n / shape![0]!, 22);
+      const ins: Strided[] = [dense(a, shape!), { data: c, offset: 0, strides: strides! }];
+      const w = runKernel(prim, ins, [shape!, shape!], shape!, "always");
+      expect(w.wasm).toBe(true);
+      compare(prim, w.out, runKernel(prim, ins, [shape!, shape!], shape!, "off").out, `repeated [${shape}]`);
     }
   });
 

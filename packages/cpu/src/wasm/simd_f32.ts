@@ -97,18 +97,34 @@ export const hasWasmElementwise = (prim: string, arity: number): boolean =>
 
 const numel = (shape: Shape): number => shape.reduce((a, b) => a * b, 1);
 
-/** How an operand is read: every element, one value, or one value per row of `inner` elements. */
-type Mode = { kind: "dense" } | { kind: "scalar" } | { kind: "row"; inner: number };
+/**
+ * How an operand is read: every element; one value; one value per row of
+ * `inner` elements (x - x.amax(-1, keepdim)); or the same `inner` values
+ * repeated for every row (x + bias).
+ */
+type Mode = { kind: "dense" } | { kind: "scalar" } | { kind: "row"; inner: number } | { kind: "col"; inner: number };
 
 function modeOf(s: Strided, shape: Shape, n: number): Mode | null {
   if (s.strides.length !== shape.length) return s.strides.length === 0 ? { kind: "scalar" } : null;
   if (s.strides.every((st) => st === 0)) return { kind: "scalar" };
   if (isContiguous(shape, s.strides)) return s.offset + n <= s.data.length ? { kind: "dense" } : null;
-  // constant along the trailing dims (stride 0), dense over the leading ones: x - x.max(-1, keepdim)
-  let q = shape.length;
-  while (q > 0 && (s.strides[q - 1] === 0 || shape[q - 1] === 1)) q--;
-  if (q === shape.length || !isContiguous(shape.slice(0, q), s.strides.slice(0, q))) return null;
-  return { kind: "row", inner: numel(shape.slice(q)) };
+  const nd = shape.length;
+  const flat = (d: number) => s.strides[d] === 0 || shape[d] === 1;
+  // constant along the trailing dims (stride 0), dense over the leading ones
+  let q = nd;
+  while (q > 0 && flat(q - 1)) q--;
+  if (q < nd) {
+    const inner = numel(shape.slice(q));
+    const ok = isContiguous(shape.slice(0, q), s.strides.slice(0, q)) && s.offset + n / inner <= s.data.length;
+    return ok ? { kind: "row", inner } : null;
+  }
+  // constant along the leading dims, dense over the trailing ones
+  q = 0;
+  while (q < nd && flat(q)) q++;
+  if (q === 0) return null;
+  const inner = numel(shape.slice(q));
+  const ok = isContiguous(shape.slice(q), s.strides.slice(q)) && s.offset + inner <= s.data.length;
+  return ok ? { kind: "col", inner } : null;
 }
 
 /**
@@ -128,7 +144,7 @@ export function wasmElementwiseF32(prim: string, ins: readonly Strided[], shape:
     if (!(s.data instanceof Float32Array)) return false;
     const m = modeOf(s, shape, n);
     if (!m) return false;
-    if (m.kind === "row") {
+    if (m.kind === "row" || m.kind === "col") {
       if (rowLen !== n && rowLen !== m.inner) return false;
       rowLen = m.inner;
     }
@@ -136,22 +152,27 @@ export function wasmElementwiseF32(prim: string, ins: readonly Strided[], shape:
   }
   if (rowLen < lim.rowLen || modes.every((m) => m.kind !== "dense")) return false;
   const k = instantiate()!;
-  const fn = k.fns[`${prim}_${modes.map((m) => (m.kind === "dense" ? "v" : "s")).join("")}`]!;
+  const fn = k.fns[`${prim}_${modes.map((m) => (m.kind === "dense" || m.kind === "col" ? "v" : "s")).join("")}`]!;
   const mem = k.f32;
   const region = [A, B];
   const data = ins.map((s) => s.data as Float32Array);
   ins.forEach((s, i) => {
     if (modes[i]!.kind === "scalar") mem[region[i]! >> 2] = data[i]![s.offset]!;
   });
-  /** Copies operand values for elements [at, at + len) (rows [r, r + cnt) for a per-row operand) into their regions. */
-  const copyIn = (at: number, len: number, r: number, cnt: number) => {
+  /**
+   * Copies operand values for elements [at, at + len) into their regions: rows [r, r + cnt) of a
+   * per-row operand, and (when `col` is given) a repeated operand's values [col, col + len).
+   */
+  const copyIn = (at: number, len: number, r: number, cnt: number, col?: number) => {
     ins.forEach((s, i) => {
-      const kind = modes[i]!.kind;
-      if (kind === "dense") mem.set(data[i]!.subarray(s.offset + at, s.offset + at + len), region[i]! >> 2);
-      else if (kind === "row") mem.set(data[i]!.subarray(s.offset + r, s.offset + r + cnt), region[i]! >> 2);
+      const kind = modes[i]!.kind,
+        at0 = region[i]! >> 2;
+      if (kind === "dense") mem.set(data[i]!.subarray(s.offset + at, s.offset + at + len), at0);
+      else if (kind === "row") mem.set(data[i]!.subarray(s.offset + r, s.offset + r + cnt), at0);
+      else if (kind === "col" && col !== undefined) mem.set(data[i]!.subarray(s.offset + col, s.offset + col + len), at0);
     });
   };
-  /** `rows` rows of `len` values, `stride` apart in the regions (bytes); per-row operands step one value per row. */
+  /** `rows` rows of `len` values, `stride` apart in the regions (bytes); per-row operands step one value per row, repeated ones restart. */
   const call = (len: number, rows: number, stride: number) => {
     const step = modes.map((m) => (m.kind === "dense" ? stride : m.kind === "row" ? 4 : 0));
     const nv = (len + 3) >> 2;
@@ -166,7 +187,7 @@ export function wasmElementwiseF32(prim: string, ins: readonly Strided[], shape:
       for (let s0 = 0; s0 < rowLen; s0 += CHUNK) {
         const len = Math.min(CHUNK, rowLen - s0),
           at = r * rowLen + s0;
-        copyIn(at, len, r, 1);
+        copyIn(at, len, r, 1, s0);
         call(len, 1, 0);
         out.set(mem.subarray(OUT >> 2, (OUT >> 2) + len), at);
       }
@@ -174,6 +195,10 @@ export function wasmElementwiseF32(prim: string, ins: readonly Strided[], shape:
   }
   // whole rows per chunk, packed (a row's last vector may spill into the next row's lanes, which that row then rewrites)
   const per = Math.floor(CHUNK / rowLen);
+  // a repeated operand's row, once
+  ins.forEach((s, i) => {
+    if (modes[i]!.kind === "col") mem.set(data[i]!.subarray(s.offset, s.offset + rowLen), region[i]! >> 2);
+  });
   for (let r0 = 0; r0 < rows; r0 += per) {
     const cnt = Math.min(per, rows - r0),
       len = cnt * rowLen,
