@@ -119,6 +119,23 @@ onEveryTarget("torch.cond / torch.while_loop vs PyTorch's Python control flow on
     expect(pair(torch.tensor([0.0], { device }))).toEqual([[-2, 0, 2], 6]);
   });
 
+  it("keyword forms (PyTorch's parameter names)", () => {
+    const x = torch.tensor([1, 2, 3], { device });
+    const p = torch.tensor(false, { device });
+    const tf = (a: T) => a.mul(2),
+      ff = (a: T) => a.add(1);
+    const want = [2, 3, 4];
+    expect((torch.cond(p, tf, ff, { operands: [x] }) as T).tolist()).toEqual(want);
+    expect((torch.cond({ pred: p, true_fn: tf, false_fn: ff, operands: [x] }) as T).tolist()).toEqual(want);
+    expect((torch.cond(p, { true_fn: tf, false_fn: ff, operands: [x] }) as T).tolist()).toEqual(want);
+    const c = (i: T) => i.lt(4),
+      b = (i: T) => [i.add(1)];
+    const i0 = torch.tensor(0, { device });
+    expect(torch.while_loop(c, b, { carried_inputs: [i0] })[0]!.item()).toBe(4);
+    expect(torch.while_loop({ cond_fn: c, body_fn: b, carried_inputs: [i0] })[0]!.item()).toBe(4);
+    expect(() => torch.cond(p, tf, ff, { operand: [x] })).toThrow(/cond\(\) got an unexpected keyword argument 'operand'/);
+  });
+
   it("cond's gradient when the branches differ in what they read", () => {
     const x = torch.tensor([1.0, -2.0, 3.0], { dtype: torch.float64, device, requires_grad: true });
     const w = torch.tensor([2.0, 3.0, 4.0], { dtype: torch.float64, device, requires_grad: true });
@@ -197,6 +214,30 @@ onEveryTarget("torch.cond / torch.while_loop vs PyTorch's Python control flow on
         [x],
       ),
     ).toThrow(/cond: .*host/);
+    // random draws inside a traced function would be made once, at the trace
+    expect(() =>
+      torch.cond(
+        p,
+        (a: T) => a.add(torch.rand_like(a)),
+        (a: T) => a,
+        [x],
+      ),
+    ).toThrow(/cond: random numbers/);
+    expect(() =>
+      torch.cond(
+        p,
+        (a: T) => torch.nn.functional.dropout(a, 0.5),
+        (a: T) => a,
+        [x],
+      ),
+    ).toThrow(/cond: random numbers/);
+    expect(() =>
+      torch.while_loop(
+        (i: T) => i.lt(3),
+        (i: T) => [i.add(torch.randint(0, 2, [], { device }))],
+        [torch.tensor(0, { device })],
+      ),
+    ).toThrow(/while_loop: random numbers/);
     const i0 = torch.tensor(0, { device });
     expect(() =>
       torch.while_loop(

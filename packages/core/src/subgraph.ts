@@ -12,7 +12,7 @@
 // constant it makes) becomes a captured input of the sub-graph: the op passes
 // it as an operand, so autograd and the xla device see it as one.
 import { captureHooks, setCaptureHooks, type CaptureHooks } from "./capture_hooks.js";
-import { bind } from "./dispatch.js";
+import { bind, fromHost } from "./dispatch.js";
 import { getBackend, type Device, type DeviceBackend, type Payload } from "./device.js";
 import { int64, type DType, type HostArray } from "./dtype.js";
 import { TorchError } from "./errors.js";
@@ -147,15 +147,32 @@ export const isTraced = (t: Tensor): boolean => internals(t)._payload instanceof
 
 /** Hooks that hand `device`'s ops to `rec` and everything else to the capture already installed (if any). */
 function chainedHooks(prev: CaptureHooks | null, rec: Recorder): CaptureHooks {
-  const none = (what: string) => () => {
+  const none = (what: string) => (): never => {
     throw new Error(`internal error: capture hook ${what} called with no capture`);
   };
+  const traced = (d: Device) => d.equals(rec.device);
   return {
-    captures: (d) => prev?.captures(d) ?? false,
-    backendFor: (d) => (d.equals(rec.device) ? rec : (prev?.backendFor(d) ?? null)),
-    liveScalar: prev ? (r, dt, d) => prev.liveScalar(r, dt, d) : none("liveScalar"),
+    // the traced device counts as captured, so random draws come here (liveData) instead of becoming constants
+    captures: (d) => traced(d) || (prev?.captures(d) ?? false),
+    backendFor: (d) => (traced(d) ? rec : (prev?.backendFor(d) ?? null)),
+    liveScalar: (r, dt, d) => {
+      if (prev?.captures(d)) return prev.liveScalar(r, dt, d);
+      if (!traced(d)) return none("liveScalar")();
+      // a host number read while tracing: a constant of the sub-graph (liveScalar's dtypes are float32/float64)
+      const a = dt.alloc(1) as Float64Array;
+      a[0] = r();
+      return fromHost(a, [], dt, d);
+    },
     effect: (r) => prev?.effect(r),
-    liveData: prev ? (dr, s, dt, d) => prev.liveData(dr, s, dt, d) : none("liveData"),
+    liveData: (dr, s, dt, d) => {
+      // drawn once when traced, a loop body would reuse the same numbers every trip (and the cpu device's
+      // traces would advance the generator before the eager run): refused
+      if (traced(d))
+        throw new TorchError(
+          `${rec.what}: random numbers (torch.rand, dropout, ...) inside a traced function (a branch or loop body) are not supported; draw them outside and pass them in as operands`,
+        );
+      return prev ? prev.liveData(dr, s, dt, d) : none("liveData")();
+    },
     guard: (r, v, w) => prev?.guard(r, v, w),
     unsupported: (r) => prev?.unsupported(r),
     gradEvent: (l, k, b) => prev?.gradEvent(l, k, b),
