@@ -35,8 +35,11 @@ export default defineConfig({
     // temporary directory themselves. Child processes inherit this.
     env: { XLATORCH_CACHE_DIR: "off" },
     // The PyTorch fixture suites run twice: as every test does (float32/float64
-    // dot_general on the system BLAS where one is found, see .ci/run), and once
-    // more with XLATORCH_BLAS=off, on the JavaScript kernels.
+    // dot_general on the system BLAS where one is found, see .ci/run; small
+    // elementwise ops and reductions on the JavaScript kernels), and once more
+    // with XLATORCH_BLAS=off and XLATORCH_WASM=always: matmuls on the
+    // WebAssembly GEMM and every float32 elementwise op and reduction the
+    // WebAssembly kernels take on them, whatever its size.
     projects: [
       { extends: true, test: { name: "default", include: ["tests/**/*.test.ts", "packages/*/test/**/*.test.ts"] } },
       {
@@ -44,7 +47,7 @@ export default defineConfig({
         test: {
           name: "blas-off",
           include: ["tests/*.fixtures.test.ts", "tests/cpu_blas.test.ts"],
-          env: { XLATORCH_BLAS: "off", XLATORCH_CACHE_DIR: "off" },
+          env: { XLATORCH_BLAS: "off", XLATORCH_WASM: "always", XLATORCH_CACHE_DIR: "off" },
         },
       },
     ],
