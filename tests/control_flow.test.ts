@@ -382,3 +382,42 @@ describe("nn.RNN / LSTM / GRU on xla without gradients: the time loop is one sta
     expect([...m.parameters()][0]!.grad).not.toBeNull();
   });
 });
+
+describe("the CPU runtime on stablehlo.while / stablehlo.case text (translate_control.ts)", () => {
+  // a loop with a constant carried init and a bound read from @main inside cond, a case
+  // whose regions use a value of @main, and an out-of-range index (the last branch)
+  const text = `module @m {
+  func.func public @main(%arg0: tensor<3xf32>, %arg1: tensor<i64>, %arg2: tensor<i32>) -> (tensor<i64>, tensor<3xf32>, tensor<3xf32>) {
+    %c = stablehlo.constant dense<0> : tensor<i64>
+    %3, %4 = "stablehlo.while"(%c, %arg0) ({
+    ^bb0(%8: tensor<i64>, %10: tensor<3xf32>):
+      %19 = stablehlo.compare LT, %8, %arg1, SIGNED : (tensor<i64>, tensor<i64>) -> tensor<i1>
+      stablehlo.return %19 : tensor<i1>
+    }, {
+    ^bb0(%20: tensor<i64>, %22: tensor<3xf32>):
+      %one = stablehlo.constant dense<1> : tensor<i64>
+      %n = stablehlo.add %20, %one : tensor<i64>
+      %d = stablehlo.add %22, %22 : tensor<3xf32>
+      stablehlo.return %n, %d : tensor<i64>, tensor<3xf32>
+    }) : (tensor<i64>, tensor<3xf32>) -> (tensor<i64>, tensor<3xf32>)
+    %5 = "stablehlo.case"(%arg2) ({
+      %6 = stablehlo.negate %4 : tensor<3xf32>
+      stablehlo.return %6 : tensor<3xf32>
+    }, {
+      stablehlo.return %4 : tensor<3xf32>
+    }) : (tensor<i32>) -> tensor<3xf32>
+    return %3, %4, %5 : tensor<i64>, tensor<3xf32>, tensor<3xf32>
+  }
+}`;
+  it.each([
+    [0, 3, [-8, -16, -24]],
+    [1, 3, [8, 16, 24]],
+    [7, 0, [1, 2, 3]],
+  ])("index %d, %d trips", (k, trips, last) => {
+    const x = torch.tensor([1, 2, 3], { dtype: torch.float32 });
+    const [i, y, z] = torch.xla.run_stablehlo(text, x, torch.tensor(trips), torch.tensor(k, { dtype: torch.int32 }));
+    expect(i!.item()).toBe(trips);
+    expect(y!.tolist()).toEqual(x.mul(2 ** trips).tolist());
+    expect(z!.tolist()).toEqual(last);
+  });
+});
