@@ -4,6 +4,7 @@
 import { type Tensor, float32, gradOf, hostEffect, hostGuard, liveScalar, tensor, zeros_like, TorchError } from "@xlatorch/core";
 import { parseArgs, type Args } from "../nn/args.js";
 import { addcdiv_, addcmul_, addScaled, addScaled_, advanceStep, isEmpty } from "./_functional.js";
+import { type AdamLikeArgs, checkAdamLike } from "./_adam_like.js";
 import { Optimizer, type ParamGroup, type Params } from "./optimizer.js";
 
 export interface AdamOptions {
@@ -40,11 +41,7 @@ function adamDefaults(op: string, args: AdamArgs, weight_decay: number, kwOnly: 
     amsgrad: false,
     ...Object.fromEntries(kwOnly.map((k) => [k, flags[k]])),
   });
-  if (!(o.lr >= 0)) throw new TorchError(`Invalid learning rate: ${o.lr}`);
-  if (!(o.eps >= 0)) throw new TorchError(`Invalid epsilon value: ${o.eps}`);
-  if (!(o.betas[0] >= 0 && o.betas[0] < 1)) throw new TorchError(`Invalid beta parameter at index 0: ${o.betas[0]}`);
-  if (!(o.betas[1] >= 0 && o.betas[1] < 1)) throw new TorchError(`Invalid beta parameter at index 1: ${o.betas[1]}`);
-  if (!(o.weight_decay >= 0)) throw new TorchError(`Invalid weight_decay value: ${o.weight_decay}`);
+  checkAdamLike(o as AdamLikeArgs);
   if (o.capturable || o.fused || o.differentiable) throw new TorchError(`${op}: capturable, fused and differentiable are not supported`);
   return { ...o, betas: [...o.betas] };
 }

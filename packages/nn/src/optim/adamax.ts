@@ -1,10 +1,9 @@
 // Adamax (PyTorch 1.13's _single_tensor_adamax): Adam with the infinity norm,
 // exp_inf = max(beta2 * exp_inf, |grad| + eps).
-import { type Tensor, float32, tensor, zeros_like } from "@xlatorch/core";
+import { type Tensor, zeros_like } from "@xlatorch/core";
 import { parseArgs, type Args } from "../nn/args.js";
 import { addcdiv_ } from "./_functional.js";
-import { advanceStep, isEmpty } from "./_step.js";
-import { checkAdamLike } from "./nadam.js";
+import { adamLikeDefaults, adamLikeStart } from "./_adam_like.js";
 import { Optimizer, type ParamGroup, type Params } from "./optimizer.js";
 
 export interface AdamaxOptions {
@@ -37,8 +36,7 @@ export class Adamax extends Optimizer {
       foreach: null,
       maximize: false,
     });
-    checkAdamLike(o);
-    super(params, { ...o, betas: [...o.betas] });
+    super(params, adamLikeDefaults(o));
   }
 
   protected override _step_group(group: ParamGroup): void {
@@ -52,14 +50,7 @@ export class Adamax extends Optimizer {
     for (const p of group.params) {
       if (!p.grad) continue;
       const state = this._state(p) as AdamaxState;
-      if (isEmpty(state)) {
-        state.step = tensor(0.0, { dtype: float32 });
-        state.exp_avg = zeros_like(p);
-        state.exp_inf = zeros_like(p);
-      }
-      let grad: Tensor = maximize ? p.grad.neg() : p.grad;
-      const step = advanceStep(state.step!);
-      if (weight_decay !== 0) grad = grad.add(p, { alpha: weight_decay });
+      const { grad, step } = adamLikeStart(p, p.grad, state, { exp_avg: zeros_like, exp_inf: zeros_like }, weight_decay, maximize);
       state.exp_avg!.mul_(beta1).add_(grad, { alpha: 1 - beta1 });
       // amax over [beta2 * exp_inf, |grad| + eps], written into exp_inf
       state.exp_inf!.mul_(beta2).maximum_(grad.abs().add_(eps));

@@ -5,19 +5,8 @@
 import { type Tensor, float32, tensor, zeros_like, TorchError } from "@xlatorch/core";
 import { parseArgs, type Args } from "../nn/args.js";
 import { addcdiv_, addcmul_ } from "./_functional.js";
-import { advanceStep, isEmpty } from "./_step.js";
+import { adamLikeDefaults, adamLikeStart } from "./_adam_like.js";
 import { Optimizer, type ParamGroup, type Params } from "./optimizer.js";
-
-/** The checks PyTorch's Adam-like constructors share (Adamax, NAdam, RAdam). */
-export function checkAdamLike(o: { lr: number; eps: number; betas: readonly number[]; weight_decay: number }): void {
-  if (!(o.lr >= 0)) throw new TorchError(`Invalid learning rate: ${o.lr}`);
-  if (!(o.eps >= 0)) throw new TorchError(`Invalid epsilon value: ${o.eps}`);
-  if (!(o.betas[0]! >= 0 && o.betas[0]! < 1)) throw new TorchError(`Invalid beta parameter at index 0: ${pyFloat(o.betas[0]!)}`);
-  if (!(o.betas[1]! >= 0 && o.betas[1]! < 1)) throw new TorchError(`Invalid beta parameter at index 1: ${pyFloat(o.betas[1]!)}`);
-  if (!(o.weight_decay >= 0)) throw new TorchError(`Invalid weight_decay value: ${o.weight_decay}`);
-}
-/** A beta as Python prints the float PyTorch's defaults hold (1.0, not 1). */
-const pyFloat = (x: number): string => (Number.isInteger(x) ? x.toFixed(1) : String(x));
 
 export interface NAdamOptions {
   lr?: number;
@@ -35,6 +24,8 @@ interface NAdamGroup extends ParamGroup {
   momentum_decay: number;
 }
 type NAdamState = { step?: Tensor; mu_product?: Tensor; exp_avg?: Tensor; exp_avg_sq?: Tensor };
+/** mu_product's first value: a cpu float32 scalar, as in PyTorch. */
+const muProduct = (): Tensor => tensor(1.0, { dtype: float32 });
 
 export class NAdam extends Optimizer {
   constructor(
@@ -52,9 +43,9 @@ export class NAdam extends Optimizer {
       momentum_decay: 4e-3,
       foreach: null,
     });
-    checkAdamLike(o);
+    const defaults = adamLikeDefaults(o);
     if (!(o.momentum_decay >= 0)) throw new TorchError(`Invalid momentum_decay value: ${o.momentum_decay}`);
-    super(params, { ...o, betas: [...o.betas] });
+    super(params, defaults);
   }
 
   protected override _step_group(group: ParamGroup): void {
@@ -68,16 +59,14 @@ export class NAdam extends Optimizer {
     for (const p of group.params) {
       if (!p.grad) continue;
       const state = this._state(p) as NAdamState;
-      if (isEmpty(state)) {
-        state.step = tensor(0.0, { dtype: float32 });
-        state.mu_product = tensor(1.0, { dtype: float32 });
-        state.exp_avg = zeros_like(p);
-        state.exp_avg_sq = zeros_like(p);
-      }
-      let grad: Tensor = p.grad;
-      const step = advanceStep(state.step!);
+      const { grad, step } = adamLikeStart(
+        p,
+        p.grad,
+        state,
+        { mu_product: muProduct, exp_avg: zeros_like, exp_avg_sq: zeros_like },
+        weight_decay,
+      );
       const bias_correction2 = 1 - beta2 ** step;
-      if (weight_decay !== 0) grad = grad.add(p, { alpha: weight_decay });
       const mu = beta1 * (1.0 - 0.5 * 0.96 ** (step * momentum_decay));
       const mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((step + 1) * momentum_decay));
       const mu_product = state.mu_product!.mul_(mu);

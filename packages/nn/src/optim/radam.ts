@@ -1,11 +1,10 @@
 // RAdam (PyTorch 1.13's _single_tensor_radam): Adam whose adaptive step is
 // switched on, with a variance rectification, once the approximated SMA
 // length rho_t exceeds 5.
-import { type Tensor, float32, tensor, zeros_like } from "@xlatorch/core";
+import { type Tensor, zeros_like } from "@xlatorch/core";
 import { parseArgs, type Args } from "../nn/args.js";
 import { addcmul_ } from "./_functional.js";
-import { advanceStep, isEmpty } from "./_step.js";
-import { checkAdamLike } from "./nadam.js";
+import { adamLikeDefaults, adamLikeStart } from "./_adam_like.js";
 import { Optimizer, type ParamGroup, type Params } from "./optimizer.js";
 
 export interface RAdamOptions {
@@ -35,8 +34,7 @@ export class RAdam extends Optimizer {
       weight_decay: 0,
       foreach: null,
     });
-    checkAdamLike(o);
-    super(params, { ...o, betas: [...o.betas] });
+    super(params, adamLikeDefaults(o));
   }
 
   protected override _step_group(group: ParamGroup): void {
@@ -49,16 +47,9 @@ export class RAdam extends Optimizer {
     for (const p of group.params) {
       if (!p.grad) continue;
       const state = this._state(p) as RAdamState;
-      if (isEmpty(state)) {
-        state.step = tensor(0.0, { dtype: float32 });
-        state.exp_avg = zeros_like(p);
-        state.exp_avg_sq = zeros_like(p);
-      }
-      let grad: Tensor = p.grad;
-      const step = advanceStep(state.step!);
+      const { grad, step } = adamLikeStart(p, p.grad, state, { exp_avg: zeros_like, exp_avg_sq: zeros_like }, weight_decay);
       const bias_correction1 = 1 - beta1 ** step;
       const bias_correction2 = 1 - beta2 ** step;
-      if (weight_decay !== 0) grad = grad.add(p, { alpha: weight_decay });
       const exp_avg = state.exp_avg!.mul_(beta1).add_(grad, { alpha: 1 - beta1 });
       const exp_avg_sq = addcmul_(state.exp_avg_sq!.mul_(beta2), grad, grad, 1 - beta2);
       const bias_corrected_exp_avg = exp_avg.div(bias_correction1);
