@@ -4,7 +4,7 @@
 // torch.embedding takes weight first, the losses take an int reduction, the
 // norms their aten parameter order, torch.max_pool2d has no return_indices),
 // each mapped onto nn.functional. Registered when the torch namespace loads.
-import { _registerNnAlias, empty, no_grad, parseArgs, Tensor, TorchError, zeros } from "@xlatorch/core";
+import { _registerNnAlias, parseArgs, Tensor, TorchError } from "@xlatorch/core";
 import { nn } from "@xlatorch/nn";
 
 type Fn = (...args: never[]) => unknown;
@@ -25,22 +25,6 @@ function reductionName(op: string, r: unknown): string {
 /** aten's `int[] stride=[]`: empty means the kernel size (F's None). */
 const REDUCTION_DEFAULT = 0;
 const strideOrNull = (s: unknown) => (Array.isArray(s) && s.length === 0 ? null : s);
-
-/** Channel-wise dropout (ATen _dropout_impl, feature_dropout): noise [N, C, 1, ...] = bernoulli(1 - p) / (1 - p). */
-function featureDropout(input: Tensor, p: number, train: boolean, inplace: boolean): Tensor {
-  if (!(p >= 0 && p <= 1)) throw new TorchError(`dropout probability has to be between 0 and 1, but got ${p}`);
-  if (p === 0 || !train || input.numel() === 0) return input;
-  if (input.ndim < 2) throw new TorchError("Feature dropout requires at least 2 dimensions in the input");
-  const noise =
-    p === 1
-      ? zeros([], { dtype: input.dtype, device: input.device })
-      : no_grad(() =>
-          empty([input.shape[0]!, input.shape[1]!, ...Array<number>(input.ndim - 2).fill(1)], { dtype: input.dtype, device: input.device })
-            .bernoulli_(1 - p)
-            .div_(1 - p),
-        );
-  return inplace ? input.mul_(noise) : input.mul(noise);
-}
 
 const p = <K extends string>(op: string, args: unknown[], names: readonly K[], defaults: Partial<Record<K, unknown>> = {}) =>
   parseArgs(op, args, names, defaults);
@@ -123,11 +107,12 @@ const ALIASES: Record<string, Fn> = {
   },
   feature_dropout: (input: Tensor, ...a: unknown[]) => {
     const o = p("feature_dropout", a, ["p", "train"]);
-    return featureDropout(input, o.p, o.train, false);
+    // ATen's feature dropout is F.dropout2d's (which takes any input of 2 or more dimensions)
+    return F.dropout2d!(input, o.p, o.train);
   },
   feature_dropout_: (input: Tensor, ...a: unknown[]) => {
     const o = p("feature_dropout_", a, ["p", "train"]);
-    return featureDropout(input, o.p, o.train, true);
+    return F.dropout2d!(input, o.p, o.train, true);
   },
   layer_norm: (input: Tensor, ...a: unknown[]) => {
     const o = p("layer_norm", a, ["normalized_shape", "weight", "bias", "eps", "cudnn_enable"], {

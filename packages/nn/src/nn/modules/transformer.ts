@@ -56,6 +56,46 @@ function checkPaddingMask(m: Tensor | null): void {
     throw new TorchError("only bool and floating types of key_padding_mask are supported");
 }
 
+/**
+ * The layers' options parsed, and makers of the submodules both layers have.
+ * Each layer calls them in PyTorch's order: that order is the RNG draws' (a
+ * seeded construction gives PyTorch's weights) and state_dict's.
+ */
+function layerParts(op: string, d_model: number, nhead: number, args: LayerArgs) {
+  const o = parseArgs(op, args, LAYER_NAMES, LAYER_DEFAULTS);
+  const f = fk(o);
+  return {
+    o,
+    attention: () => new MultiheadAttention(d_model, nhead, { dropout: o.dropout, batch_first: o.batch_first, ...f }),
+    linear1: () => new Linear(d_model, o.dim_feedforward, f),
+    linear2: () => new Linear(o.dim_feedforward, d_model, f),
+    norm: () => new LayerNorm(d_model, { eps: o.layer_norm_eps, ...f }),
+    dropout: () => new Dropout(o.dropout),
+  };
+}
+
+/** An attention block (PyTorch's _sa_block / _mha_block): attention of x over mem, without weights, then dropout. */
+function attentionBlock(
+  attn: MultiheadAttention,
+  dropout: Dropout,
+  x: Tensor,
+  mem: Tensor,
+  attn_mask: Tensor | null,
+  key_padding_mask: Tensor | null,
+): Tensor {
+  const [y] = attn(x, mem, mem, { attn_mask, key_padding_mask, need_weights: false });
+  return dropout(y);
+}
+
+/** The feed-forward block (PyTorch's _ff_block): linear2(dropout(activation(linear1(x)))), then the layer's last dropout. */
+function feedForwardBlock(
+  l: { linear1: Linear; dropout: Dropout; linear2: Linear; activation: ((x: Tensor) => Tensor) | Module },
+  lastDropout: Dropout,
+  x: Tensor,
+): Tensor {
+  return lastDropout(l.linear2(l.dropout(l.activation(l.linear1(x)) as Tensor)));
+}
+
 /** ModuleList of n deep copies of `module` (PyTorch's _get_clones): every layer starts with the same weights. */
 function getClones<M extends Module>(module: M, n: number): ModuleList {
   return new ModuleList(Array.from({ length: n }, () => deepcopy(module)));
@@ -76,17 +116,17 @@ export class TransformerEncoderLayer extends Module {
 
   constructor(d_model: number, nhead: number, ...args: LayerArgs) {
     super();
-    const o = parseArgs("TransformerEncoderLayer", args, LAYER_NAMES, LAYER_DEFAULTS);
-    const f = fk(o);
-    this.self_attn = new MultiheadAttention(d_model, nhead, { dropout: o.dropout, batch_first: o.batch_first, ...f });
-    this.linear1 = new Linear(d_model, o.dim_feedforward, f);
-    this.dropout = new Dropout(o.dropout);
-    this.linear2 = new Linear(o.dim_feedforward, d_model, f);
+    const make = layerParts("TransformerEncoderLayer", d_model, nhead, args);
+    const o = make.o;
+    this.self_attn = make.attention();
+    this.linear1 = make.linear1();
+    this.dropout = make.dropout();
+    this.linear2 = make.linear2();
     this.norm_first = o.norm_first;
-    this.norm1 = new LayerNorm(d_model, { eps: o.layer_norm_eps, ...f });
-    this.norm2 = new LayerNorm(d_model, { eps: o.layer_norm_eps, ...f });
-    this.dropout1 = new Dropout(o.dropout);
-    this.dropout2 = new Dropout(o.dropout);
+    this.norm1 = make.norm();
+    this.norm2 = make.norm();
+    this.dropout1 = make.dropout();
+    this.dropout2 = make.dropout();
     const act = activationFn(o.activation);
     this.activation_relu_or_gelu = act === relu ? 1 : act === gelu ? 2 : 0;
     this.activation = act;
@@ -113,11 +153,10 @@ export class TransformerEncoderLayer extends Module {
   }
 
   _sa_block(x: Tensor, attn_mask: Tensor | null, key_padding_mask: Tensor | null): Tensor {
-    const [y] = this.self_attn(x, x, x, { attn_mask, key_padding_mask, need_weights: false });
-    return this.dropout1(y);
+    return attentionBlock(this.self_attn, this.dropout1, x, x, attn_mask, key_padding_mask);
   }
   _ff_block(x: Tensor): Tensor {
-    return this.dropout2(this.linear2(this.dropout(this.activation(this.linear1(x)) as Tensor)));
+    return feedForwardBlock(this, this.dropout2, x);
   }
 }
 
@@ -138,21 +177,20 @@ export class TransformerDecoderLayer extends Module {
 
   constructor(d_model: number, nhead: number, ...args: LayerArgs) {
     super();
-    const o = parseArgs("TransformerDecoderLayer", args, LAYER_NAMES, LAYER_DEFAULTS);
-    const f = fk(o);
-    this.self_attn = new MultiheadAttention(d_model, nhead, { dropout: o.dropout, batch_first: o.batch_first, ...f });
-    this.multihead_attn = new MultiheadAttention(d_model, nhead, { dropout: o.dropout, batch_first: o.batch_first, ...f });
-    this.linear1 = new Linear(d_model, o.dim_feedforward, f);
-    this.dropout = new Dropout(o.dropout);
-    this.linear2 = new Linear(o.dim_feedforward, d_model, f);
-    this.norm_first = o.norm_first;
-    this.norm1 = new LayerNorm(d_model, { eps: o.layer_norm_eps, ...f });
-    this.norm2 = new LayerNorm(d_model, { eps: o.layer_norm_eps, ...f });
-    this.norm3 = new LayerNorm(d_model, { eps: o.layer_norm_eps, ...f });
-    this.dropout1 = new Dropout(o.dropout);
-    this.dropout2 = new Dropout(o.dropout);
-    this.dropout3 = new Dropout(o.dropout);
-    this.activation = activationFn(o.activation);
+    const make = layerParts("TransformerDecoderLayer", d_model, nhead, args);
+    this.self_attn = make.attention();
+    this.multihead_attn = make.attention();
+    this.linear1 = make.linear1();
+    this.dropout = make.dropout();
+    this.linear2 = make.linear2();
+    this.norm_first = make.o.norm_first;
+    this.norm1 = make.norm();
+    this.norm2 = make.norm();
+    this.norm3 = make.norm();
+    this.dropout1 = make.dropout();
+    this.dropout2 = make.dropout();
+    this.dropout3 = make.dropout();
+    this.activation = activationFn(make.o.activation);
   }
 
   override forward(
@@ -183,15 +221,13 @@ export class TransformerDecoderLayer extends Module {
   }
 
   _sa_block(x: Tensor, attn_mask: Tensor | null, key_padding_mask: Tensor | null): Tensor {
-    const [y] = this.self_attn(x, x, x, { attn_mask, key_padding_mask, need_weights: false });
-    return this.dropout1(y);
+    return attentionBlock(this.self_attn, this.dropout1, x, x, attn_mask, key_padding_mask);
   }
   _mha_block(x: Tensor, mem: Tensor, attn_mask: Tensor | null, key_padding_mask: Tensor | null): Tensor {
-    const [y] = this.multihead_attn(x, mem, mem, { attn_mask, key_padding_mask, need_weights: false });
-    return this.dropout2(y);
+    return attentionBlock(this.multihead_attn, this.dropout2, x, mem, attn_mask, key_padding_mask);
   }
   _ff_block(x: Tensor): Tensor {
-    return this.dropout3(this.linear2(this.dropout(this.activation(this.linear1(x)) as Tensor)));
+    return feedForwardBlock(this, this.dropout3, x);
   }
 }
 
