@@ -4,19 +4,18 @@
 // nn_more.json): forward values (positional and keyword forms), float64
 // gradients, seeded RNG draws, PyTorch's errors, and modules' repr,
 // state_dict and forward, on cpu and on the xla device.
-import { afterAll, beforeAll, describe, it } from "vitest";
+import { describe, it } from "vitest";
+import { compareValue, decodeValue, loadCases, loadTorch, type CallCase, type GradCase, type ProgramCase } from "./harness/fixtures";
 import {
-  compareValue,
-  decodeValue,
-  deviceOf,
-  loadCases,
-  loadTorch,
-  modeHooks,
-  type CallCase,
-  type GradCase,
-  type ProgramCase,
-} from "./harness/fixtures";
-import { checkCallCase, checkErrorCase, checkGradCase, checkModuleCase, resolveTorch, type ModuleCase } from "./harness/fixture_suite";
+  checkCallCase,
+  checkErrorCase,
+  checkGradCase,
+  checkModuleCase,
+  describeCases,
+  onCpuAndXla,
+  resolveTorch,
+  type ModuleCase,
+} from "./harness/fixture_suite";
 import type { ErrorCase } from "./harness/suites";
 
 type AnyCase = CallCase | ProgramCase | ErrorCase | (GradCase & { kind: "grad" }) | ModuleCase;
@@ -28,16 +27,8 @@ const errors = all.filter((c): c is ErrorCase => kindOf(c) === "error");
 const grads = all.filter((c): c is GradCase & { kind: "grad" } => kindOf(c) === "grad");
 const modules = all.filter((c): c is ModuleCase => kindOf(c) === "module");
 
-// cpu, and the xla device in its default (fused) mode: the other execution modes run the same graphs
-describe.each(["cpu", "xla"] as const)("nn more vs PyTorch on %s", (target) => {
-  const hooks = modeHooks(target);
-  beforeAll(hooks.before);
-  afterAll(hooks.after);
-  const device = deviceOf(target);
-
-  describe("forward", () => {
-    for (const c of calls) it(c.name, () => checkCallCase(c, device));
-  });
+onCpuAndXla("nn more vs PyTorch on %s", (device) => {
+  describeCases("forward", calls, (c) => checkCallCase(c, device));
 
   describe("programs (seeded RNG, running stats, in place)", () => {
     for (const c of programs) {
@@ -61,15 +52,9 @@ describe.each(["cpu", "xla"] as const)("nn more vs PyTorch on %s", (target) => {
     }
   });
 
-  describe("gradients", () => {
-    for (const c of grads) it(c.name, () => checkGradCase(c, device));
-  });
+  describeCases("gradients", grads, (c) => checkGradCase(c, device));
 
-  describe("errors", () => {
-    for (const c of errors) it(c.name, () => checkErrorCase(c, device));
-  });
+  describeCases("errors", errors, (c) => checkErrorCase(c, device));
 
-  describe("modules", () => {
-    for (const c of modules) it(c.name, () => checkModuleCase(c, device));
-  });
+  describeCases("modules", modules, (c) => checkModuleCase(c, device));
 });

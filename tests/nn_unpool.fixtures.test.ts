@@ -6,9 +6,18 @@
 // forms; a random fractional pooling by shape), float64 gradients, PyTorch's
 // errors, and modules' repr, state_dict and forward, on cpu and on the xla
 // device.
-import { afterAll, beforeAll, describe, it } from "vitest";
-import { compareValue, deviceOf, loadCases, loadTorch, modeHooks, type CallCase, type GradCase, type Json } from "./harness/fixtures";
-import { checkCallCase, checkErrorCase, checkGradCase, checkModuleCase, resolveTorch, type ModuleCase } from "./harness/fixture_suite";
+import { describe, it } from "vitest";
+import { compareValue, loadCases, loadTorch, type CallCase, type GradCase, type Json } from "./harness/fixtures";
+import {
+  checkCallCase,
+  checkErrorCase,
+  checkGradCase,
+  checkModuleCase,
+  describeCases,
+  onCpuAndXla,
+  resolveTorch,
+  type ModuleCase,
+} from "./harness/fixture_suite";
 import type { ErrorCase } from "./harness/suites";
 
 type AnyCase = CallCase | ErrorCase | (GradCase & { kind: "grad" }) | ModuleCase;
@@ -31,24 +40,12 @@ interface SeededCase {
 }
 const seededCases = (all as unknown[]).filter((c): c is SeededCase => kindOf(c as AnyCase) === "seeded");
 
-// cpu, and the xla device in its default (fused) mode: the other execution modes run the same graphs
-describe.each(["cpu", "xla"] as const)("nn unpool, grid_sample, ctc_loss vs PyTorch on %s", (target) => {
-  const hooks = modeHooks(target);
-  beforeAll(hooks.before);
-  afterAll(hooks.after);
-  const device = deviceOf(target);
+onCpuAndXla("nn unpool, grid_sample, ctc_loss vs PyTorch on %s", (device) => {
+  describeCases("forward", calls, (c) => checkCallCase(c, device));
 
-  describe("forward", () => {
-    for (const c of calls) it(c.name, () => checkCallCase(c, device));
-  });
+  describeCases("gradients", grads, (c) => checkGradCase(c, device));
 
-  describe("gradients", () => {
-    for (const c of grads) it(c.name, () => checkGradCase(c, device));
-  });
-
-  describe("errors", () => {
-    for (const c of errors) it(c.name, () => checkErrorCase(c, device));
-  });
+  describeCases("errors", errors, (c) => checkErrorCase(c, device));
 
   describe("random draws after manual_seed", () => {
     for (const c of seededCases) {
@@ -64,7 +61,5 @@ describe.each(["cpu", "xla"] as const)("nn unpool, grid_sample, ctc_loss vs PyTo
     }
   });
 
-  describe("modules", () => {
-    for (const c of modules) it(c.name, () => checkModuleCase(c, device));
-  });
+  describeCases("modules", modules, (c) => checkModuleCase(c, device));
 });

@@ -3,9 +3,39 @@
 // defects_b. One place decodes and calls a case, checks a float64 gradient
 // case, checks a PyTorch error case, and builds an nn module case, so the
 // suites differ only in which cases they load and how they group them.
-import { expect } from "vitest";
-import { compareValue, decodeValue, loadTorch, type CallCase, type Device, type GradCase, type Json } from "./fixtures";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  compareValue,
+  decodeValue,
+  deviceOf,
+  loadTorch,
+  modeHooks,
+  type CallCase,
+  type Device,
+  type GradCase,
+  type Json,
+} from "./fixtures";
 import type { ErrorCase } from "./suites";
+
+/**
+ * `body(device)` in one describe block on cpu and one on the xla device in its
+ * default (fused) mode: the other execution modes run the same graphs.
+ */
+export function onCpuAndXla(title: string, body: (device: Device) => void): void {
+  describe.each(["cpu", "xla"] as const)(title, (target) => {
+    const hooks = modeHooks(target);
+    beforeAll(hooks.before);
+    afterAll(hooks.after);
+    body(deviceOf(target));
+  });
+}
+
+/** A describe block with one test per case, named by the case. */
+export function describeCases<C extends { name: string }>(title: string, cases: readonly C[], check: (c: C) => Promise<void>): void {
+  describe(title, () => {
+    for (const c of cases) it(c.name, () => check(c));
+  });
+}
 
 /** An nn module built from its constructor's arguments: repr, parameter names, state_dict, and optionally a forward. */
 export interface ModuleCase {
