@@ -193,20 +193,8 @@ export class TransformerDecoderLayer extends Module {
     this.activation = activationFn(make.o.activation);
   }
 
-  override forward(
-    tgt: Tensor,
-    memory: Tensor,
-    ...args: Args<
-      [tgt_mask: Tensor | null, memory_mask: Tensor | null, tgt_key_padding_mask: Tensor | null, memory_key_padding_mask: Tensor | null],
-      DecoderMasks
-    >
-  ): Tensor {
-    const o = parseArgs("forward", args, ["tgt_mask", "memory_mask", "tgt_key_padding_mask", "memory_key_padding_mask"], {
-      tgt_mask: null,
-      memory_mask: null,
-      tgt_key_padding_mask: null,
-      memory_key_padding_mask: null,
-    });
+  override forward(tgt: Tensor, memory: Tensor, ...args: DecoderArgs): Tensor {
+    const o = decoderMasks(args);
     let x = tgt;
     if (this.norm_first) {
       x = x.add(this._sa_block(this.norm1(x), o.tgt_mask, o.tgt_key_padding_mask));
@@ -237,6 +225,20 @@ type DecoderMasks = {
   tgt_key_padding_mask?: Tensor | null;
   memory_key_padding_mask?: Tensor | null;
 };
+type DecoderArgs = Args<
+  [tgt_mask: Tensor | null, memory_mask: Tensor | null, tgt_key_padding_mask: Tensor | null, memory_key_padding_mask: Tensor | null],
+  DecoderMasks
+>;
+
+/** The masks forward takes, the same in TransformerDecoderLayer and TransformerDecoder (each None by default). */
+function decoderMasks(args: DecoderArgs) {
+  return parseArgs("forward", args, ["tgt_mask", "memory_mask", "tgt_key_padding_mask", "memory_key_padding_mask"], {
+    tgt_mask: null,
+    memory_mask: null,
+    tgt_key_padding_mask: null,
+    memory_key_padding_mask: null,
+  });
+}
 
 export class TransformerEncoder extends Module {
   layers: ModuleList;
@@ -296,20 +298,8 @@ export class TransformerDecoder extends Module {
     this.norm = o.norm;
   }
 
-  override forward(
-    tgt: Tensor,
-    memory: Tensor,
-    ...args: Args<
-      [tgt_mask: Tensor | null, memory_mask: Tensor | null, tgt_key_padding_mask: Tensor | null, memory_key_padding_mask: Tensor | null],
-      DecoderMasks
-    >
-  ): Tensor {
-    const o = parseArgs("forward", args, ["tgt_mask", "memory_mask", "tgt_key_padding_mask", "memory_key_padding_mask"], {
-      tgt_mask: null,
-      memory_mask: null,
-      tgt_key_padding_mask: null,
-      memory_key_padding_mask: null,
-    });
+  override forward(tgt: Tensor, memory: Tensor, ...args: DecoderArgs): Tensor {
+    const o = decoderMasks(args);
     let output = tgt;
     for (const mod of this.layers) output = mod(output, memory, o) as Tensor;
     if (this.norm !== null) output = this.norm(output) as Tensor;
