@@ -67,25 +67,28 @@ function main(): void {
   const failures = new Map<string, Map<Device, string>>();
   let checks = 0;
   let passed = 0;
-  for (const e of present) {
-    const cs = checksOf(e);
-    if (cs.length === 0) {
-      empty.push(e);
-      continue;
-    }
-    let ok = 0;
-    for (const c of cs)
-      for (const d of DEVICES) {
+  const withChecks = present.map((e) => [e, checksOf(e)] as const);
+  // one device at a time, as the test suite runs them (alternating devices check by check is many times slower)
+  const okCount = new Map<Entry, number>();
+  for (const d of DEVICES)
+    for (const [e, cs] of withChecks)
+      for (const c of cs) {
         checks++;
         const r = runCheck(torch, c, d);
         if (r === null) {
-          ok++;
+          okCount.set(e, (okCount.get(e) ?? 0) + 1);
           passed++;
           continue;
         }
         if (!failures.has(c.key)) failures.set(c.key, new Map());
         failures.get(c.key)!.set(d, r);
       }
+  for (const [e, cs] of withChecks) {
+    if (cs.length === 0) {
+      empty.push(e);
+      continue;
+    }
+    const ok = okCount.get(e) ?? 0;
     const n = cs.length * DEVICES.length;
     if (ok === n) full.push(e);
     else if (ok === 0) failing.push(e);
