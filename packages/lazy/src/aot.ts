@@ -34,7 +34,7 @@ import {
 } from "@xlatorch/core";
 import type { DeviceBuffer, Executable } from "@xlatorch/stablehlo";
 import { valueOf } from "./backend.js";
-import { argTensors, refuse, type Captured, type HostItem, type Session, type Source } from "./capture.js";
+import { argTensors, refuse, type Captured, type HostItem, type Session, type Source, type TemplateOf } from "./capture.js";
 import { compileModule } from "./compile_step.js";
 import { cpuInput } from "./cpu_transfer.js";
 import { dumpModule } from "./dump.js";
@@ -51,11 +51,7 @@ type BSource = Source | { kind: "cotangent"; k: number };
 type GradSource = BSource | { kind: "backward"; offset: number };
 
 /** The returned structure; `diff` numbers the outputs the backward takes cotangents for (-1: none). */
-type Template =
-  | { kind: "tensor"; src: Source; aval: AVal; device: Device; diff: number }
-  | { kind: "array"; items: Template[] }
-  | { kind: "object"; entries: [string, Template][] }
-  | { kind: "value"; value: unknown };
+type Template = TemplateOf<{ diff: number }>;
 
 /** A forward traced with its backward, ready to replay. */
 export interface AotCaptured {

@@ -75,12 +75,13 @@ interface GradPlan {
   value: Source | null;
 }
 
-/** The returned structure, tensors replaced by their sources. */
-type Template =
-  | { kind: "tensor"; src: Source; aval: AVal; device: Device }
-  | { kind: "array"; items: Template[] }
-  | { kind: "object"; entries: [string, Template][] }
+/** A returned structure, tensors replaced by their sources (with `Extra` on each tensor: aot.ts numbers the differentiable ones). */
+export type TemplateOf<Extra extends object> =
+  | ({ kind: "tensor"; src: Source; aval: AVal; device: Device } & Extra)
+  | { kind: "array"; items: TemplateOf<Extra>[] }
+  | { kind: "object"; entries: [string, TemplateOf<Extra>][] }
   | { kind: "value"; value: unknown };
+type Template = TemplateOf<Record<never, never>>;
 
 /** A traced call, ready to replay. */
 export interface Captured {
