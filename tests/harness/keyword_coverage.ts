@@ -42,6 +42,8 @@
 //   linalg_ldl.json   cases (not errors) with non-empty kwargs: "linalg.f",
 //                     "F.f" (functional.f), "f" (torch.f); nn.X module cases
 //                     and "celu_ on a non-leaf" do not count
+//   lu_hfft.json      cases (not errors) with non-empty kwargs: "fft.f" and
+//                     "fft.f complex" (fft.f), "Tensor.f" (tensor.f), "f" (torch.f)
 // A callable none of whose signatures (packages/core/src/signatures.json) has
 // a parameter has no keyword form: a compared call of it counts.
 // A fixture file that is not there (a suite not landed yet) adds nothing.
@@ -159,6 +161,8 @@ function collect(keyword: Set<string>, called: Set<string>): void {
     if (c.error || c.backward_error || c.fn.startsWith("nn.") || c.fn.includes(" ")) continue;
     hit(c.fn.startsWith("F.") ? `functional.${c.fn.slice(2)}` : functionName(c.fn), nonEmpty(c.kwargs));
   }
+  for (const c of load("segment_reduce.json")?.cases ?? []) if (!c.error) hit("torch.segment_reduce", nonEmpty(c.kwargs));
+  for (const c of load("lu_hfft.json")?.cases ?? []) if (!c.error) hit(named(c.fn.replace(/ complex$/, "")), nonEmpty(c.kwargs));
 }
 
 /** Names with no parameter in any of their signatures.json overloads (no keyword form exists). */

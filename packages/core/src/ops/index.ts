@@ -85,5 +85,6 @@ export { cond, while_loop } from "./control_flow.js";
 export { lgamma, digamma, polygamma, mvlgamma, i0, igamma, igammac } from "./special.js";
 export * from "./nn_aliases.js";
 export { histogramdd } from "./histogramdd.js";
+export { segment_reduce } from "./segment_reduce.js";
 // the aten normalizations returning their saved statistics (torch.native_layer_norm, torch.native_batch_norm)
 export { native_layer_norm, native_batch_norm } from "./native_norm.js";
