@@ -19,6 +19,7 @@ import * as L from "./ops/linalg.js";
 import * as LD from "./ops/linalg_decomp.js";
 import * as LE from "./ops/linalg_eig.js";
 import * as LS from "./ops/linalg_solve.js";
+import * as LT from "./ops/lu_torch.js";
 import * as R from "./ops/reduce.js";
 import * as S from "./ops/shape.js";
 import { copy_, fill_, inplace, inplaceCall, zero_ } from "./ops/inplace.js";
@@ -200,6 +201,7 @@ export const METHOD_FUNCTIONS: Record<string, Fn> = {
   ...pick(L, ["matmul", "mm", "bmm", "dot", "inner", "outer", "ger", "mv", "kron", "cross"]),
   ...pick(LD, ["cholesky", "qr", "svd"]),
   ...pick(LE, ["geqrf", "ormqr", "orgqr"]),
+  ...pick(LT, ["lu", "lu_solve"]),
   ...pick(LS, [
     "cholesky_solve",
     "cholesky_inverse",

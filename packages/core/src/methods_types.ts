@@ -563,6 +563,12 @@ declare module "./tensor.js" {
     lt_(other: Tensor): Tensor;
     lt_(kwargs: { other: Scalar }): Tensor;
     lt_(other: Scalar): Tensor;
+    lu(kwargs?: { pivot?: boolean; get_infos?: boolean }): Tensor[];
+    lu(pivot?: boolean, kwargs?: { get_infos?: boolean }): Tensor[];
+    lu(pivot?: boolean, get_infos?: boolean): Tensor[];
+    lu_solve(kwargs: { LU_data: Tensor; LU_pivots: Tensor }): Tensor;
+    lu_solve(LU_data: Tensor, kwargs: { LU_pivots: Tensor }): Tensor;
+    lu_solve(LU_data: Tensor, LU_pivots: Tensor): Tensor;
     masked_fill(kwargs: { mask: Tensor; value: Tensor }): Tensor;
     masked_fill(mask: Tensor, kwargs: { value: Tensor }): Tensor;
     masked_fill(mask: Tensor, value: Tensor): Tensor;

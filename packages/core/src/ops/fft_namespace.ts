@@ -19,3 +19,4 @@ export {
   fftfreq,
   rfftfreq,
 } from "./fft.js";
+export { hfft2, hfftn, ihfft2, ihfftn } from "./fft_hermitian_nd.js";

@@ -38,6 +38,7 @@ export { parseArgs, splitSizes, type Scalar, type TensorOrScalar } from "./args.
 export * from "./random.js";
 // torch.* linear algebra outside torch.linalg (torch.cholesky, torch.svd's V, ...)
 export { cholesky, qr, svd, lu_unpack } from "./linalg_decomp.js";
+export { lu, lu_solve } from "./lu_torch.js";
 export { geqrf, ormqr, orgqr } from "./linalg_eig.js";
 // torch.svd_lowrank, torch.pca_lowrank (randomized, composed of randn, qr and svd)
 export { svd_lowrank, pca_lowrank } from "./lowrank.js";
