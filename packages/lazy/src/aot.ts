@@ -30,11 +30,12 @@ import {
   runBackward,
   type AVal,
   type Device,
+  type DType,
   type HostArray,
 } from "@xlatorch/core";
 import type { DeviceBuffer, Executable } from "@xlatorch/stablehlo";
 import { valueOf } from "./backend.js";
-import { argTensors, refuse, type Captured, type HostItem, type Session, type Source, type TemplateOf } from "./capture.js";
+import { argTensors, refuse, runHostItems, type Captured, type HostItem, type Session, type Source, type TemplateOf } from "./capture.js";
 import { compileModule } from "./compile_step.js";
 import { cpuInput } from "./cpu_transfer.js";
 import { dumpModule } from "./dump.js";
@@ -354,8 +355,8 @@ function attachBackward(e: AotCaptured, diffOuts: Tensor[], fwd: DeviceBuffer[],
   });
 }
 
-function upload(h: HostArray, aval: AVal): DeviceBuffer {
-  return getRuntime().toDevice(h, aval.dtype.name, aval.shape);
+function upload(h: HostArray, shape: readonly number[], dtype: DType): DeviceBuffer {
+  return getRuntime().toDevice(h, dtype.name, shape);
 }
 
 /** Replays a forward-with-backward capture (see capture.ts's replay for the forward-only one). */
@@ -367,16 +368,7 @@ export function replayAot(e: AotCaptured, args: readonly Tensor[]): { ok: true; 
     if (t && (!t.requires_grad || !t.is_leaf))
       return { ok: false, reason: "guard failed: a tensor the traced call differentiated no longer requires grad" };
   }
-  const live: DeviceBuffer[] = new Array(e.host.length);
-  for (let i = 0; i < e.host.length; i++) {
-    const it = e.host[i]!;
-    if (it.kind === "effect") it.run();
-    else if (it.kind === "scalar") {
-      const h = it.dtype.alloc(1);
-      (h as Float64Array)[0] = it.read();
-      live[i] = upload(h, { shape: [], dtype: it.dtype });
-    } else live[i] = upload(it.draw(), { shape: it.shape, dtype: it.dtype });
-  }
+  const live = runHostItems(e.host, upload);
   const rt = getRuntime();
   const cpu = e.dev === "cpu" ? getBackend("cpu") : null;
   const input = (src: Source): DeviceBuffer => {

@@ -552,6 +552,21 @@ export function refuse(
 
 const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
 
+/** Runs a capture's host items in order (effects, live scalars, random draws); the values' buffers by position, each put on the device by `put`. */
+export function runHostItems(host: readonly HostItem[], put: (h: HostArray, shape: Shape, dtype: DType) => DeviceBuffer): DeviceBuffer[] {
+  const live: DeviceBuffer[] = new Array(host.length);
+  for (let i = 0; i < host.length; i++) {
+    const it = host[i]!;
+    if (it.kind === "effect") it.run();
+    else if (it.kind === "scalar") {
+      const h = it.dtype.alloc(1);
+      (h as Float64Array)[0] = it.read();
+      live[i] = put(h, [], it.dtype);
+    } else live[i] = put(it.draw(), it.shape, it.dtype);
+  }
+  return live;
+}
+
 function upload(h: HostArray, shape: Shape, dtype: DType): DeviceBuffer {
   const n = makeNode("data", [], null, [{ shape: [...shape], dtype }]);
   n.host = h;
@@ -566,16 +581,7 @@ function upload(h: HostArray, shape: Shape, dtype: DType): DeviceBuffer {
 export function replay(e: Captured, args: readonly Tensor[]): { ok: true; result: unknown } | { ok: false; reason: string } {
   const why = refuse(e, args);
   if (why) return { ok: false, reason: why };
-  const live: DeviceBuffer[] = new Array(e.host.length);
-  for (let i = 0; i < e.host.length; i++) {
-    const it = e.host[i]!;
-    if (it.kind === "effect") it.run();
-    else if (it.kind === "scalar") {
-      const h = it.dtype.alloc(1);
-      (h as Float64Array)[0] = it.read();
-      live[i] = upload(h, [], it.dtype);
-    } else live[i] = upload(it.draw(), it.shape, it.dtype);
-  }
+  const live = runHostItems(e.host, upload);
   const rt = getRuntime();
   const cpu = e.dev === "cpu" ? getBackend("cpu") : null;
   const borrowed = new Set<unknown>();
