@@ -11,9 +11,10 @@ import { linalg_lu_factor_ex } from "./linalg_decomp.js";
 import { linalg_lu_solve } from "./linalg_solve.js";
 
 /** torch.lu(A, pivot=True, get_infos=False) -> (LU, pivots) or (LU, pivots, infos). */
-export function lu(A: Tensor, ...args: unknown[]): Tensor[] {
-  const o = parseArgs("lu", args, ["pivot", "get_infos"], { pivot: true, get_infos: false });
-  const t = checkTensor("torch.lu", "A", A);
+export function lu(...args: unknown[]): Tensor[] {
+  // torch.lu is a Python function taking (*args, **kwargs): A may come by keyword too
+  const o = parseArgs("lu", args, ["A", "pivot", "get_infos"], { pivot: true, get_infos: false });
+  const t = checkTensor("torch.lu", "A", o.A);
   if (t.ndim < 2)
     throw new TorchError(`torch.lu_factor: Expected tensor with 2 or more dimensions. Got size: [${t.shape.join(", ")}] instead`);
   // linalg.lu_factor_ex refuses pivot=False on cpu as PyTorch does, but elsewhere it would pivot anyway
