@@ -85,3 +85,24 @@ for (const device of ["cpu", "xla"] as const) {
     }
   });
 }
+
+// PyTorch has an unpivoted LU only on CUDA; the one LU kernel here pivots, so
+// pivot=False is refused on every device rather than answered with a pivoted LU.
+describe("LU without pivoting", () => {
+  for (const device of ["cpu", "xla"] as const)
+    it(`linalg.lu_factor(_ex) / linalg.lu refuse pivot=False on ${device}`, () => {
+      const A = torch.tensor(
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        { dtype: torch.float64, device },
+      );
+      for (const f of [
+        () => T.linalg.lu_factor(A, { pivot: false }),
+        () => T.linalg.lu_factor_ex(A, { pivot: false }),
+        () => T.linalg.lu(A, { pivot: false }),
+      ])
+        expect(f).toThrow(/LU without pivoting is not implemented/);
+    });
+});

@@ -149,7 +149,11 @@ export function svd(A: Tensor, ...args: unknown[]) {
 
 // ---- lu --------------------------------------------------------------------------------------
 function luCore(op: string, A: Tensor, pivot: unknown): [Tensor, Tensor, Tensor, Tensor] {
-  if (!pivot && A.device.type === "cpu") throw new TorchError(`${op}: LU without pivoting is not implemented on the CPU`);
+  // the one LU kernel pivots (the xla device computes it on the host too): no device gives an unpivoted LU
+  if (!pivot)
+    throw new TorchError(
+      `${op}: LU without pivoting is not implemented on the ${A.device.type === "cpu" ? "CPU" : `${A.device.type} device`}`,
+    );
   const [LU, pivots, perm] = bind(P.lu, [A]) as [Tensor, Tensor, Tensor];
   const k = Math.min(rows(A), cols(A));
   const info = firstTrue(eq(diag(sliceLast(sliceLast(LU, -2, 0, k), -1, 0, k)), 0));

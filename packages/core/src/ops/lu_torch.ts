@@ -17,10 +17,7 @@ export function lu(...args: unknown[]): Tensor[] {
   const t = checkTensor("torch.lu", "A", o.A);
   if (t.ndim < 2)
     throw new TorchError(`torch.lu_factor: Expected tensor with 2 or more dimensions. Got size: [${t.shape.join(", ")}] instead`);
-  // linalg.lu_factor_ex refuses pivot=False on cpu as PyTorch does, but elsewhere it would pivot anyway
-  // (the lu primitive always pivots): refuse rather than return a pivoted LU for pivot=False
-  if (!o.pivot && t.device.type !== "cpu")
-    throw new TorchError(`linalg.lu_factor: LU without pivoting is not implemented on the ${t.device.type} device`);
+  // (pivot=False is refused by linalg.lu_factor_ex on every device: the one LU kernel pivots)
   const [LU, pivots, infos] = linalg_lu_factor_ex(t, { pivot: !!o.pivot, check_errors: false });
   return o.get_infos ? [LU!, pivots!, infos!] : [LU!, pivots!];
 }
