@@ -8,7 +8,7 @@
 // sign convention differs here) and their gradient loss is sign-invariant.
 import { describe, expect, it } from "vitest";
 import * as torch from "xlatorch";
-import { compareValue, decodeValue, type Json, type TensorJson } from "./harness/fixtures";
+import { compareValue, cotangentPattern, decodeArgsWithLeaves, decodeValue, type Json, type TensorJson } from "./harness/fixtures";
 import data from "./fixtures/linalg_ldl.json";
 
 type Any = any;
@@ -62,10 +62,7 @@ function compareColumns(actual: Any, expected: Json, tol: { rtol: number; atol: 
   compareValue(T.tensor(flipped, { dtype: actual.dtype }).reshape(e.shape), expected, tol, path);
 }
 
-const pattern = (y: Any): Any => {
-  const n = y.numel();
-  return T.arange(n, { dtype: torch.float64, device: y.device }).mul(7).remainder(11).div(10).add(0.5).reshape(y.shape);
-};
+const pattern = (y: Any): Any => cotangentPattern(torch, y);
 function lossOf(kind: "weighted" | "lowrank", r: Any[]): Any {
   if (kind === "lowrank") {
     const [U, S, V] = r;
@@ -83,20 +80,7 @@ function lossOf(kind: "weighted" | "lowrank", r: Any[]): Any {
   return loss;
 }
 
-/** Arguments on `device`; with `leaves`, float64 tensors become fresh leaves requiring grad (collected there). */
-function decodeArgs(c: Case, device: "cpu" | "xla", leaves?: Any[]): Any[] {
-  const args = decodeValue(c.args as Json, device, { torch }) as Any[];
-  if (!leaves) return args;
-  return args.map((a) => {
-    if (!(a instanceof T.Tensor) || a.dtype !== torch.float64) {
-      leaves.push(null);
-      return a;
-    }
-    const l = a.detach().requires_grad_(true);
-    leaves.push(l);
-    return l;
-  });
-}
+const decodeArgs = (c: Case, device: "cpu" | "xla", leaves?: Any[]): Any[] => decodeArgsWithLeaves(torch, c.args as Json, device, leaves);
 
 for (const device of ["cpu", "xla"] as const) {
   describe(`linalg.ldl_factor/ldl_solve, svd/pca_lowrank, celu, group_norm on ${device}`, () => {

@@ -6,7 +6,7 @@
 // here, as in the generator) and complex outputs are compared as view_as_real.
 import { describe, expect, it } from "vitest";
 import * as torch from "xlatorch";
-import { compareValue, decodeValue, type Json, type TensorJson } from "./harness/fixtures";
+import { compareValue, cotangentPattern, decodeArgsWithLeaves, decodeValue, type Json, type TensorJson } from "./harness/fixtures";
 import data from "./fixtures/lu_hfft.json";
 
 type Any = any;
@@ -33,25 +33,9 @@ const outs = (r: Any): Any[] => (Array.isArray(r) ? r : [r]).map((y: Any) => (y.
 const tensorJson = (j: Json): TensorJson => (j as unknown as { t: TensorJson }).t;
 const tolOf = (dtype: string) => (dtype === "float32" ? { rtol: 1e-4, atol: 2e-5 } : { rtol: 1e-8, atol: 1e-10 });
 
-const pattern = (y: Any): Any => {
-  const n = y.numel();
-  return T.arange(n, { dtype: torch.float64, device: y.device }).mul(7).remainder(11).div(10).add(0.5).reshape(y.shape);
-};
+const pattern = (y: Any): Any => cotangentPattern(torch, y);
 
-/** Arguments on `device`; with `leaves`, float64 tensors become fresh leaves requiring grad (collected there). */
-function decodeArgs(c: Case, device: "cpu" | "xla", leaves?: Any[]): Any[] {
-  const args = decodeValue(c.args as Json, device, { torch }) as Any[];
-  if (!leaves) return args;
-  return args.map((a) => {
-    if (!(a instanceof T.Tensor) || a.dtype !== torch.float64) {
-      leaves.push(null);
-      return a;
-    }
-    const l = a.detach().requires_grad_(true);
-    leaves.push(l);
-    return l;
-  });
-}
+const decodeArgs = (c: Case, device: "cpu" | "xla", leaves?: Any[]): Any[] => decodeArgsWithLeaves(torch, c.args as Json, device, leaves);
 
 for (const device of ["cpu", "xla"] as const) {
   describe(`torch.lu/lu_solve, fft.hfft2/hfftn/ihfft2/ihfftn on ${device}`, () => {

@@ -362,3 +362,26 @@ export function modeHooks(t: Target): { before: () => Promise<void>; after: () =
     },
   };
 }
+
+/**
+ * The cotangent pattern the float64 gradient fixtures use (their generators'
+ * `pattern`): w[i] = 0.5 + ((7 i) % 11) / 10 over y's flat index, on y's device.
+ */
+export function cotangentPattern(torch: any, y: any): any {
+  return torch.arange(y.numel(), { dtype: torch.float64, device: y.device }).mul(7).remainder(11).div(10).add(0.5).reshape(y.shape);
+}
+
+/** A case's arguments on `device`; with `leaves`, each float64 tensor becomes a fresh leaf requiring grad (collected there; null for the others). */
+export function decodeArgsWithLeaves(torch: any, args: Json, device: Device, leaves?: any[]): any[] {
+  const decoded = decodeValue(args, device, { torch }) as any[];
+  if (!leaves) return decoded;
+  return decoded.map((a) => {
+    if (!(a instanceof torch.Tensor) || a.dtype !== torch.float64) {
+      leaves.push(null);
+      return a;
+    }
+    const l = a.detach().requires_grad_(true);
+    leaves.push(l);
+    return l;
+  });
+}
