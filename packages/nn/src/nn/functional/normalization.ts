@@ -1,5 +1,5 @@
 // layer_norm, batch_norm, normalize.
-import { Tensor, no_grad, TorchError, TorchIndexError, TorchTypeError } from "@xlatorch/core";
+import { Tensor, native_layer_norm, no_grad, TorchError, TorchIndexError, TorchTypeError } from "@xlatorch/core";
 import { parseArgs, type Args } from "../args.js";
 import { pad } from "./padding.js";
 import { avg_pool2d, avg_pool3d } from "./pooling.js";
@@ -28,13 +28,8 @@ export function layer_norm(
         `layer_norm: Expected ${name} to be of same shape as normalized_shape, but got ${name} of shape [${t.shape.join(", ")}] and normalized_shape = [${shape.join(", ")}]`,
       );
   }
-  const dims = shape.map((_, i) => input.ndim - k + i);
-  const mean = input.mean(dims, { keepdim: true });
-  const variance = input.var(dims, { unbiased: false, keepdim: true });
-  let y = input.sub(mean).mul(variance.add(o.eps).rsqrt());
-  if (o.weight) y = y.mul(o.weight);
-  if (o.bias) y = y.add(o.bias);
-  return y;
+  // the computation is aten's, as in PyTorch: native_layer_norm's output
+  return native_layer_norm(input, shape, o.weight, o.bias, o.eps)[0]!;
 }
 
 type BatchNormKw = {
