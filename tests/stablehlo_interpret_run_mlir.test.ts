@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readNpy, writeNpy } from "../scripts/npy.js";
 import { runMlir } from "../scripts/run_mlir.js";
+import * as torch from "xlatorch";
 
 const dir = mkdtempSync(join(tmpdir(), "run-mlir-"));
 const mlir = join(dir, "f.mlir");
@@ -53,5 +54,26 @@ describe("run-mlir", () => {
       /input 0 .*\.npy dtype float64, but parameter 0 is tensor<2x2xf32>/,
     );
     expect(() => runMlir([], () => {})).toThrow(/usage: run-mlir/);
+  });
+
+  it("torch.xla.run_stablehlo refuses arguments that are not @main's parameters, before running", () => {
+    const text = readFileSync(mlir, "utf8");
+    const x = torch.ones([2, 2]);
+    const b = torch.tensor([1, 2]);
+    expect(() => torch.xla.run_stablehlo(text, x)).toThrow(
+      /run_stablehlo: @main takes 2 arguments \(tensor<2x2xf32>, tensor<2xi64>\), got 1/,
+    );
+    expect(() => torch.xla.run_stablehlo(text, x, b, b)).toThrow(/takes 2 arguments .*got 3/);
+    expect(() => torch.xla.run_stablehlo(text, x.double(), b)).toThrow(
+      /argument 0 is float64\[2, 2\], but @main's parameter 0 is tensor<2x2xf32>/,
+    );
+    expect(() => torch.xla.run_stablehlo(text, torch.ones([4]), b)).toThrow(/argument 0 is float32\[4\]/);
+    expect(() => torch.xla.run_stablehlo(text, x, b.int())).toThrow(/argument 1 is int32\[2\], but @main's parameter 1 is tensor<2xi64>/);
+    const [r0, r1] = torch.xla.run_stablehlo(text, x.mul(2), b);
+    expect(r0!.tolist()).toEqual([
+      [4, 4],
+      [4, 4],
+    ]);
+    expect(r1!.tolist()).toEqual([8, 16]);
   });
 });

@@ -1,6 +1,6 @@
 // torch.xla: sync, execution modes, metrics, diagnostics, StableHLO access.
 import { device, dtypeOf, fromHost, internals, onOptimizerStep, type HostArray, type Tensor } from "@xlatorch/core";
-import { parseModule, printModule } from "@xlatorch/stablehlo";
+import { elementTypeOf, isElementType, parseModule, printModule, sameType, typeToString, type Module } from "@xlatorch/stablehlo";
 import { syncAll, valueOf } from "./backend.js";
 import { graphCache } from "./execute.js";
 import { metrics, metricsReport, resetMetrics, snapshot, type Metrics } from "./metrics.js";
@@ -70,8 +70,29 @@ export function get_stablehlo(...tensors: Tensor[]): string {
 /** Run a StableHLO text module (e.g. a .mlir file) on the xla runtime with host arrays. */
 export function run_stablehlo(text: string, ...args: Tensor[]): Tensor[] {
   const rt = getRuntime();
-  const exe = rt.compile(parseModule(text));
+  const mod = parseModule(text);
+  checkArguments(mod, args);
+  const exe = rt.compile(mod);
   const bufs = args.map((t) => rt.toDevice(internals(t.cpu().contiguous())._host(), t.dtype.name, t.shape));
   return rt.execute(exe, bufs).map((b) => fromBuffer(rt.toHost(b), b.dtype, b.shape));
+}
+/**
+ * The tensors must be @main's parameters, in number, dtype and shape: a runtime given other
+ * arguments would read past buffers or reinterpret them, so refuse at the call instead.
+ */
+function checkArguments(mod: Module, args: readonly Tensor[]): void {
+  const main = mod.funcs.find((f) => f.name === "main") ?? mod.funcs[0];
+  if (!main) throw new Error("run_stablehlo: the module has no function to run");
+  const want = main.params.map((p) => typeToString(p.type)).join(", ");
+  if (args.length !== main.params.length)
+    throw new Error(`run_stablehlo: @${main.name} takes ${main.params.length} arguments (${want}), got ${args.length}`);
+  args.forEach((t, i) => {
+    const p = main.params[i]!.type;
+    const got = isElementType(p.element) ? elementTypeOf(t.dtype.name) : undefined;
+    if (got !== p.element || !sameType(p, { shape: [...t.shape], element: p.element }))
+      throw new Error(
+        `run_stablehlo: argument ${i} is ${t.dtype.name}[${t.shape.join(", ")}], but @${main.name}'s parameter ${i} is ${typeToString(p)}`,
+      );
+  });
 }
 const fromBuffer = (h: HostArray, d: string, shape: readonly number[]) => fromHost(h, shape, dtypeOf(d), device("cpu"));
