@@ -72,6 +72,7 @@ export {
   signed,
   signedIn,
   signedClass,
+  forwardArgs,
   signaturesOf,
   canonicalArgs,
   acceptsPositional,

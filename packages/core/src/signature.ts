@@ -31,7 +31,9 @@ export type SignatureGroup =
   | "init"
   | "linalg"
   | "fft"
-  | "special";
+  | "special"
+  /** nn modules' forward methods, by class name (the call `module(...)` binds by them) */
+  | "forwards";
 
 const DATA = data as unknown as {
   table: Record<SignatureGroup, Record<string, Overload[]>>;
@@ -306,6 +308,7 @@ export function signTensorMethods(proto: Record<string, unknown>): void {
  * for too many or missing positional arguments.
  */
 export function signedClass<C extends abstract new (...a: never[]) => unknown>(group: SignatureGroup, name: string, cls: C): C {
+  if (group === "modules") registerForward(name, cls);
   const overloads = TABLE[group][name];
   if (!overloads?.length || overloads.every((o) => o.varargs)) return cls;
   const python = isPython(group, name);
@@ -333,3 +336,47 @@ export const signedIn = <F extends AnyFunction>(group: SignatureGroup, name: str
   signed(name, TABLE[group][name], fn, isPython(group, name));
 /** nn, optim and lr_scheduler callables are written in Python (but for nn.functional's C++ builtins): Python words their TypeErrors. */
 const isPython = (group: SignatureGroup, name: string) => group !== "torch" && group !== "tensor" && !CPP.has(`${group}.${name}`);
+
+/** PyTorch's forward signature of each built-in module's forward function (a subclass that overrides forward has none). */
+interface ForwardSig {
+  /** `Linear.forward`, as Python's TypeErrors name it (the qualified name of the class that defines it) */
+  op: string;
+  overloads: readonly Overload[];
+  /** the positional parameters (null when forward takes *args) and how many of them are required */
+  positional: readonly Param[] | null;
+  required: number;
+}
+const FORWARDS = new WeakMap<object, ForwardSig>();
+function registerForward(name: string, cls: abstract new (...a: never[]) => unknown): void {
+  const f = (cls.prototype as { forward?: unknown }).forward;
+  const overloads = TABLE.forwards?.[name];
+  if (typeof f !== "function" || !overloads?.length || FORWARDS.has(f)) return;
+  const o = overloads[0]!;
+  const positional = o.varargs ? null : o.params.filter((p) => !p[3]);
+  FORWARDS.set(f, { op: `${name}.forward`, overloads, positional, required: positional?.filter((p) => !p[2]).length ?? 0 });
+}
+
+/**
+ * The arguments of a module call `module(...args)`, checked and bound by PyTorch's signature of the module's
+ * forward (Python's binding and TypeErrors, counting self): a call ending in the keyword form becomes the
+ * positional run plus the keywords after its first gap, which is what the forwards take; a positional call
+ * with too many or too few arguments throws. Calls of modules whose forward has no PyTorch signature (user
+ * modules) are returned unchanged.
+ */
+export function forwardArgs(forward: object, args: readonly unknown[]): readonly unknown[] {
+  const sig = FORWARDS.get(forward);
+  if (!sig) return args;
+  const n = args.length;
+  if (n && isKwargs(args[n - 1])) return canonicalArgs(sig.op, sig.overloads, args, true, 1);
+  const pos = sig.positional;
+  if (pos && n > pos.length) throw new TorchTypeError(tooMany(sig.op, pos, n, true, 1));
+  if (pos && n < sig.required) {
+    const missing = missingError(
+      sig.op,
+      pos.filter((p, i) => !p[2] && i >= n),
+      true,
+    );
+    if (missing) throw new TorchTypeError(missing);
+  }
+  return args;
+}

@@ -13,6 +13,7 @@
 import {
   Device,
   Tensor,
+  forwardArgs,
   device as toDevice,
   dtypeOf,
   no_grad,
@@ -78,7 +79,9 @@ export class Module {
   }
 
   /** What `module(...args)` runs (PyTorch's _call_impl). A pre-hook may return new args (an array) or one new arg. */
-  __call__(...args: unknown[]): unknown {
+  __call__(...given: unknown[]): unknown {
+    // a built-in module's call takes the keyword form by PyTorch's forward signature (model({ input: x }))
+    const args = forwardArgs(this.forward, given) as unknown[];
     if (this._forward_pre_hooks.size === 0 && this._forward_hooks.size === 0) return this.forward(...args);
     let input = args;
     for (const hook of [...this._forward_pre_hooks.values()]) {
