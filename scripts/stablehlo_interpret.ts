@@ -8,6 +8,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { CpuRuntime } from "@xlatorch/cpu";
+import { resetInstrumentation } from "../packages/cpu/src/runtime/interpret/instrument.js";
 import { parseModule, type Module } from "@xlatorch/stablehlo";
 
 export type Status = "pass" | "fail" | "refused";
@@ -87,6 +88,8 @@ export function runFile(file: string, dir = CORPUS): FunctionResult[] {
     for (const f of testFunctions(m)) {
       const id = idOf(f);
       try {
+        // probes and prints of one test function do not leak into the next
+        resetInstrumentation();
         const exe = rt.compile(m, f);
         rt.execute(exe, []);
         out.push({ id, status: "pass" });

@@ -15,7 +15,15 @@ export type ElementType =
   | "i64"
   | "complex<f32>"
   | "complex<f64>"
-  | NarrowElementType;
+  | NarrowElementType
+  | SpecialElementType;
+
+/**
+ * Not tensor element types, carried as the element of a TensorType (special_types.ts):
+ * a token (shape []), a tuple (shape [], its element types in TensorType.parts),
+ * a uniformly quantized element type (its canonical `!quant.uniform<...>` spelling).
+ */
+export type SpecialElementType = "!stablehlo.token" | `tuple<${string}>` | `!quant.uniform<${string}>`;
 
 /**
  * Element types the parser reads that have no dtype (the core's dtypes are
@@ -81,6 +89,8 @@ export const ELEMENT_TYPES: readonly ElementType[] = [
 export interface TensorType {
   shape: number[];
   element: ElementType;
+  /** A tuple's element types (element is `tuple<...>`); absent for everything else. */
+  parts?: TensorType[];
 }
 
 /** An SSA value, printed as `%<name ?? id>`; ids are unique within a function. */
@@ -248,7 +258,8 @@ export function bitWidth(e: ElementType): number {
     default: {
       // the narrow types: ui16 -> 16, i4 -> 4, f8E4M3FN -> 8
       const m = /^u?i([0-9]+)$/.exec(e) ?? /^f([0-9])E/.exec(e);
-      return Number(m![1]);
+      if (!m) throw new Error(`no bit width for element type ${e}`);
+      return Number(m[1]);
     }
   }
 }
@@ -257,8 +268,9 @@ export function sameType(a: TensorType, b: TensorType): boolean {
   return a.element === b.element && a.shape.length === b.shape.length && a.shape.every((d, i) => d === b.shape[i]);
 }
 
-/** MLIR spelling of a tensor type: `tensor<2x3xf32>`, `tensor<f32>`. */
+/** MLIR spelling of a tensor type: `tensor<2x3xf32>`, `tensor<f32>` (a token or a tuple: its own spelling). */
 export function typeToString(t: TensorType): string {
+  if (t.element === "!stablehlo.token" || t.element.startsWith("tuple<")) return t.element;
   return `tensor<${t.shape.map((d) => `${d}x`).join("")}${t.element}>`;
 }
 

@@ -3,6 +3,7 @@
 // pattern of the element type. Integers are written exactly (i64 via bigint).
 import type { DenseElement, ElementType } from "./ir.js";
 import { isFloat } from "./ir.js";
+import { isMinifloat, minifloatFromBits, minifloatToBits } from "./minifloat.js";
 
 const HEX_SPECIALS: Record<"f32" | "f64" | "f16" | "bf16", { nan: string; inf: string; ninf: string }> = {
   f32: { nan: "0x7FC00000", inf: "0x7F800000", ninf: "0xFF800000" },
@@ -26,6 +27,9 @@ export function formatFloat(x: number, element: "f32" | "f64" | "f16" | "bf16"):
 
 export function formatElement(v: DenseElement, element: ElementType): string {
   if (element === "i1") return v === true || v === 1 || v === 1n ? "true" : "false";
+  // the f8/f6/f4 types' NaN and infinities are written as their bits
+  if (isMinifloat(element) && !Number.isFinite(Number(v)))
+    return `0x${minifloatToBits(Number(v), element).toString(16).toUpperCase().padStart(2, "0")}`;
   if (isFloat(element)) return formatFloat(Number(v), element as "f32");
   return typeof v === "bigint" ? v.toString() : String(v);
 }
@@ -110,6 +114,7 @@ export function floatFromBits(bits: bigint, element: ElementType): number {
     case "bf16":
       return bf16BitsToNumber(Number(bits));
     default:
+      if (isMinifloat(element)) return minifloatFromBits(Number(bits), element);
       throw new Error(`hex float literal for non-float type ${element}`);
   }
 }
@@ -144,6 +149,8 @@ export function elementFromBytes(bytes: DataView, i: number, element: ElementTyp
     case "ui64":
       return bytes.getBigUint64(i * 8, true);
     default:
+      // the f8/f6/f4 types: one byte per element, as MLIR stores them
+      if (isMinifloat(element)) return minifloatFromBits(bytes.getUint8(i), element);
       throw new Error(`hex dense constants of ${element} are not supported`);
   }
 }

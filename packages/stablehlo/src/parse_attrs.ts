@@ -17,10 +17,23 @@ import {
 } from "./ir.js";
 import { complexFromBytes, elementFromBytes, floatFromBits, normalizeElement } from "./numbers.js";
 import { parseConvAttr } from "./parse_conv_dims.js";
+import { parseQuantElement, TOKEN, tokenType, tupleType } from "./special_types.js";
 
 const DIM = /[0-9]+/y;
 
 export function parseType(c: Cursor): TensorType {
+  if (c.eat(TOKEN)) return tokenType();
+  if (c.peek("tuple")) {
+    c.expect("tuple");
+    c.expect("<", "after 'tuple'");
+    const parts: TensorType[] = [];
+    if (!c.eat(">")) {
+      do parts.push(parseType(c));
+      while (c.eat(","));
+      c.expect(">", "to close the tuple type");
+    }
+    return tupleType(parts);
+  }
   if (!c.peek("tensor")) c.fail("a tensor type like tensor<2x3xf32>");
   c.expect("tensor");
   c.expect("<", "after 'tensor'");
@@ -38,6 +51,11 @@ export function parseType(c: Cursor): TensorType {
     c.pos++;
   }
   const elemAt = c.here();
+  if (c.peek("!quant.uniform")) {
+    const q = parseQuantElement(c);
+    c.expect(">", "to close the tensor type");
+    return { shape, element: q };
+  }
   let e = c.ident("an element type");
   if (e === "complex") {
     c.expect("<", "after 'complex'");

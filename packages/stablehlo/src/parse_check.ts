@@ -82,3 +82,26 @@ export function parseCustomCall(p: FuncParser, name: string, at: number): Parsed
   p.checkTypes(name, operands, sig.inputs, at);
   return { name, operands, attrs, resultTypes: sig.results };
 }
+
+/**
+ * The reference interpreter's instrumentation: `interpreter.probe %x, probe_id = "id" : t`
+ * (returns %x, records it) and `interpreter.print %x : t`.
+ */
+export function parseInterpreterOp(p: FuncParser, name: string, at: number): ParsedOp {
+  const c = p.c;
+  if (name !== "interpreter.probe" && name !== "interpreter.print")
+    c.error(`unknown operation '${name}' (write other ops in the generic form "name"(...))`, at);
+  const x = p.use();
+  const attrs: Record<string, Attr> = {};
+  if (name === "interpreter.probe") {
+    c.expect(",", 'and probe_id = "..." after the operand of interpreter.probe');
+    c.expect("probe_id", "in interpreter.probe");
+    c.expect("=", "after 'probe_id'");
+    attrs.probe_id = { kind: "string", value: c.string() };
+  }
+  if (c.peek("{")) p.attrDict(attrs);
+  c.expect(":", `and the operand type of ${name}`);
+  const t = parseType(c);
+  p.checkTypes(name, [x], [t], at);
+  return { name, operands: [x], attrs, resultTypes: name === "interpreter.probe" ? [t] : [] };
+}

@@ -2,9 +2,9 @@
 // the StableHLO spec: `stablehlo.add %a, %b : tensor<2xf32>` and friends.
 import { BINARY_OPS, UNARY_OPS } from "./opsets.js";
 import type { Attr, Region, TensorType, Value } from "./ir.js";
-import { realPartType, tensorType } from "./ir.js";
+import { realPartType, tensorType, typeToString } from "./ir.js";
 import { parseDense, parseEnumValue, parseFunctionType, parseResultTypes, parseType } from "./parse_attrs.js";
-import { parseCall, parseCheckOp, parseCustomCall } from "./parse_check.js";
+import { parseCall, parseCheckOp, parseCustomCall, parseInterpreterOp } from "./parse_check.js";
 import { parsePrettyConvolution } from "./parse_conv.js";
 import type { FuncParser, ParsedOp } from "./parser.js";
 
@@ -44,6 +44,7 @@ export function parsePrettyOp(p: FuncParser, name: string, at: number): ParsedOp
   };
 
   if (dialect === "check") return parseCheckOp(p, name, at);
+  if (dialect === "interpreter") return parseInterpreterOp(p, name, at);
   if (name === "func.call" || name === "call") return parseCall(p, name, at);
   if (dialect === "chlo") {
     // `chlo.top_k(%x, k = 2) : t -> (v, i)`
@@ -103,6 +104,13 @@ export function parsePrettyOp(p: FuncParser, name: string, at: number): ParsedOp
       const xs = p.useList();
       optAttrs();
       return done(xs, fn());
+    }
+    // `%x : (t) -> q`, or `%q : q` (requantize to the same type)
+    case "uniform_quantize":
+    case "uniform_dequantize": {
+      const x = p.use();
+      optAttrs();
+      return done([x], sameOrFn(1));
     }
     case "compare": {
       attrs.comparison_direction = { kind: "enum", enum: "comparison_direction", value: parseEnumValue(c, "comparison_direction") };
@@ -329,6 +337,32 @@ export function parsePrettyOp(p: FuncParser, name: string, at: number): ParsedOp
       return parseCustomCall(p, name, at);
     case "convolution":
       return parsePrettyConvolution(p, name, at);
+    case "tuple": {
+      // `%a, %b : tuple<t1, t2>`
+      const xs = p.useList();
+      optAttrs();
+      c.expect(":", "and the type of stablehlo.tuple");
+      const t = parseType(c);
+      if (!t.parts) return c.error(`stablehlo.tuple's type must be a tuple<...>, found ${typeToString(t)}`, at);
+      return done(xs, { inputs: t.parts, results: [t] });
+    }
+    case "get_tuple_element": {
+      // `%t[1] : (tuple<...>) -> t`
+      const x = p.use();
+      c.expect("[", "before the tuple index");
+      attrs.index = { kind: "int", value: c.int("a tuple index"), type: "i32" };
+      c.expect("]", "after the tuple index");
+      optAttrs();
+      return done([x], fn());
+    }
+    case "after_all": {
+      // `%t1, %t2 : !stablehlo.token`
+      const xs = p.useList();
+      optAttrs();
+      c.expect(":", "and the type of stablehlo.after_all");
+      const t = parseType(c);
+      return done(xs, { inputs: xs.map(() => t), results: [t] });
+    }
     case "composite": {
       // `"name" %a, ... {composite_attributes = {...}, decomposition = @f} : sig`
       attrs.name = { kind: "string", value: c.string() };

@@ -4,7 +4,7 @@
 // equality is exact (NaN equals NaN), almost-equal is |a - b| <= tolerance
 // (default 1e-4) on finite values, per part for complex values.
 import { f32ToBf16, f32ToF16, numelOf } from "@xlatorch/core";
-import { isComplex, isFloat, type Attr, type Op } from "@xlatorch/stablehlo";
+import { isComplex, isFloat, isMinifloat, minifloatToBits, type Attr, type Op } from "@xlatorch/stablehlo";
 import { constantValue } from "./constant.js";
 import { type DenseValue, getFloat, getInt, Unsupported } from "./values.js";
 
@@ -40,6 +40,7 @@ function magnitudeBits(x: number, e: string): bigint {
     return scratch.getBigUint64(0);
   }
   if (e === "f16") return BigInt(f32ToF16(ax));
+  if (isMinifloat(e)) return BigInt(minifloatToBits(ax, e));
   if (e === "bf16") return BigInt(f32ToBf16(ax));
   scratch.setFloat32(0, ax);
   return BigInt(scratch.getUint32(0));

@@ -25,13 +25,19 @@ export interface Proc {
   counter: number;
   /** Results of this process's collectives, by their order in the run. */
   results: Map<number, DenseValue[]>;
-  pending?: { index: number; op: Op; ins: DenseValue[]; ctx: EvalCtx };
+  pending?: { index: number; op: Op; ins: DenseValue[]; ctx: EvalCtx; ready?: () => boolean };
+  /** Per-run state of host.ts's ops (infeed/send/recv counts), reset when the process is re-run. */
+  host?: Map<string, number>;
 }
 
 export interface Grid {
   procs: Proc[];
   replicas: number;
   partitions: number;
+  /** run_parallel's `infeed = [@f, ...]`: the functions whose results the infeed ops take, in order. */
+  infeed?: string[];
+  /** Messages sent on each channel (by handle), in order (host.ts). */
+  channels?: Map<number, DenseValue[]>;
 }
 
 /** The running process and its grid (set by run_parallel). */
@@ -49,7 +55,7 @@ function groupsAttr(op: Op, k: string): number[][] {
       .filter((v) => v >= 0),
   );
 }
-function channelId(op: Op): number {
+export function channelId(op: Op): number {
   const a = op.attrs.channel_handle;
   if (a && a.kind === "string") {
     const m = /handle\s*=\s*(-?[0-9]+)/.exec(a.value);
@@ -144,7 +150,13 @@ function reduceAcross(op: Op, members: Proc[]): DenseValue[] {
 
 /** Computes the results of the collective `op` that the suspended processes wait on; false when some have not arrived. */
 export function resolve(g: Grid, p: Proc): boolean {
-  const { op } = p.pending!;
+  const { op, ready } = p.pending!;
+  // a point-to-point wait (recv): ready once its message was sent; the process is re-run to take it
+  if (ready) {
+    if (!ready()) return false;
+    p.pending = undefined;
+    return true;
+  }
   const waiting = (q: Proc | undefined) => !!q?.pending && q.pending.op.name === op.name;
   const give = (q: Proc, res: DenseValue[]) => {
     q.results.set(q.pending!.index, res);

@@ -2,7 +2,7 @@
 // integers in their carriers, complex as pairs), the spec's corner cases
 // (scalar.ts). Used for what the fused/kernel path does not compute exactly.
 import { numelOf } from "@xlatorch/core";
-import { isComplex, isFloat, type Op } from "@xlatorch/stablehlo";
+import { isComplex, isFloat, isMinifloat, MINIFLOAT_FORMATS, type Op } from "@xlatorch/stablehlo";
 import type { Interp } from "./engine.js";
 import { type C, cabs, complexBinary, complexUnary, floatBinary, floatUnary, intBinary, intUnary } from "./scalar.js";
 import { alloc, type DenseValue, getFloat, getInt, intInfo, isIntLike, setFloat, setInt, totalOrderKey, Unsupported } from "./values.js";
@@ -234,6 +234,7 @@ function bitcastOp(op: Op, [x]: DenseValue[]): DenseValue[] {
 }
 
 function bitsOf(op: Op, e: string): number {
+  if (isMinifloat(e)) return MINIFLOAT_FORMATS[e].bits;
   if (e === "complex<f32>") return 64;
   if (e === "complex<f64>") return 128;
   const m = /^(?:u?i|f|bf)([0-9]+)$/.exec(e);
@@ -245,7 +246,8 @@ const scratch = new DataView(new ArrayBuffer(8));
 function toBits(op: Op, v: DenseValue, i: number): bigint {
   const e = v.type.element;
   if (isIntLike(e)) return BigInt.asUintN(bitsOf(op, e), getInt(v, i));
-  if (e === "f16" || e === "bf16") return BigInt(v.data[i] as number);
+  // f16/bf16 and the f8/f6/f4 types are stored as their bits
+  if (e === "f16" || e === "bf16" || isMinifloat(e)) return BigInt(v.data[i] as number);
   if (e === "f32") {
     scratch.setFloat32(0, v.data[i] as number, true);
     return BigInt(scratch.getUint32(0, true));
@@ -266,7 +268,7 @@ function toBits(op: Op, v: DenseValue, i: number): bigint {
 function fromBits(op: Op, v: DenseValue, i: number, b: bigint): void {
   const e = v.type.element;
   if (isIntLike(e)) return setInt(v, i, b);
-  if (e === "f16" || e === "bf16") {
+  if (e === "f16" || e === "bf16" || isMinifloat(e)) {
     v.data[i] = Number(b);
     return;
   }

@@ -4,13 +4,16 @@
 // reference evaluator (this folder), op at a time with the spec's semantics;
 // what neither computes is refused at compile time with the op and location.
 import { dtypeOf as coreDtype } from "@xlatorch/core";
-import { type Func, type Module, type Op, type Region, type Value } from "@xlatorch/stablehlo";
+import { type Func, type Module, type Op, type Region, type TensorType, type Value } from "@xlatorch/stablehlo";
 import { dense } from "../../kernels/layout.js";
 import { contiguous } from "../../strided.js";
 import type { CpuBuffer, Runner } from "../buffer.js";
 import { kernelRunner } from "../kernel_step.js";
 import { controlRunner } from "../translate_control.js";
+import { chloMathOps } from "./chlo_math.js";
 import { constantValue } from "./constant.js";
+import { EXTENDED } from "./extended.js";
+import { quantizedRunner, touchesQuantized } from "./quant.js";
 import { FALLBACK_ON_KERNEL_ERROR, INTERPRETED, primitiveIsExact } from "./table.js";
 import { type DenseValue, dtypeFor, Unsupported } from "./values.js";
 
@@ -28,12 +31,24 @@ export interface EvalCtx {
 
 export type Interp = (op: Op, ins: DenseValue[], ctx: EvalCtx) => DenseValue[];
 
-export const toDense = (b: CpuBuffer, v: Value): DenseValue => ({ type: v.type, data: dense(b.s, b.shape, coreDtype(b.dtype)) });
-export const fromDense = (d: DenseValue): CpuBuffer => ({
-  dtype: dtypeFor(d.type.element).name,
-  shape: d.type.shape,
-  s: contiguous(d.data, d.type.shape),
-});
+/** A buffer of a tuple type carries its elements (the buffer itself is a placeholder). */
+export type TupleBuffer = CpuBuffer & { parts?: CpuBuffer[] };
+
+export const toDense = (b: CpuBuffer, v: Value | { type: TensorType }): DenseValue => {
+  const d: DenseValue = { type: v.type, data: dense(b.s, b.shape, coreDtype(b.dtype)) };
+  const parts = (b as TupleBuffer).parts;
+  if (parts) d.parts = parts.map((p, i) => toDense(p, { type: v.type.parts![i]! }));
+  return d;
+};
+export const fromDense = (d: DenseValue): CpuBuffer => {
+  const b: TupleBuffer = {
+    dtype: dtypeFor(d.type.element).name,
+    shape: d.type.shape,
+    s: contiguous(d.data, d.type.shape),
+  };
+  if (d.parts) b.parts = d.parts.map(fromDense);
+  return b;
+};
 
 /** An op's runner, with its scope (for regions) given at run time. */
 export type ScopedRunner = (ins: readonly CpuBuffer[], scope: Lookup) => CpuBuffer[];
@@ -46,9 +61,14 @@ export function opRunner(op: Op, module: Module): ScopedRunner {
       return () => [b];
     }
     // while and case: regions as steps, buffers carried without copies (translate_control.ts)
+    // tuples, tokens, host transfers, the interpreter's instrumentation (always the evaluator's)
+    const own = EXTENDED[op.name];
+    if (own) return interpRunner(op, own, module);
+    // an op on quantized tensors: dequantize, compute in the expressed type, quantize (quant.ts)
+    if (touchesQuantized(op)) return quantizedRunner(op, module, { opRunner, toDense, fromDense });
     const control = controlRunner(op, module, evalRegion);
     if (control) return control;
-    const interp = INTERPRETED[op.name];
+    const interp = INTERPRETED[op.name] ?? chloMathOps[op.name];
     const exact = primitiveIsExact(op);
     if (interp && !exact) return interpRunner(op, interp, module);
     if (!exact)

@@ -15,6 +15,7 @@ import {
   getFloat,
   getInt,
   isIntLike,
+  rounderOf,
   scalarInt,
   setFloat,
   setInt,
@@ -250,7 +251,8 @@ function dotGeneral(op: Op, [a, b]: DenseValue[]): DenseValue[] {
   if (isIntLike(e) && (!isIntLike(a!.type.element) || !isIntLike(b!.type.element)))
     throw new Unsupported(op, "mixed float/integer dot_general");
   const nb = dn.lhsBatching.length;
-  const rnd = e === "f32" || e === "complex<f32>" ? Math.fround : (x: number) => x;
+  // each product and sum in the result type, as the reference interpreter computes it (f32: as a device does)
+  const rnd = rounderOf(e);
   forEachIndex(out.type.shape, (idx, k) => {
     const ai = as.map(() => 0),
       bi = bs.map(() => 0);

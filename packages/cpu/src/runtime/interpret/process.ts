@@ -6,6 +6,7 @@
 import type { Attr } from "@xlatorch/stablehlo";
 import { type Grid, type Proc, resolve, running, Suspend } from "./collectives.js";
 import type { Interp } from "./engine.js";
+import { instrumentation } from "./instrument.js";
 import { alloc, type DenseValue, setInt, Unsupported } from "./values.js";
 
 const symbols = (a: Attr): string[][] | undefined => {
@@ -34,6 +35,12 @@ export const processOps: Record<string, Interp> = {
     const progs = a ? symbols(a) : undefined;
     if (!progs) throw new Unsupported(op, "expects programs = [[@f, ...], ...]");
     const grid: Grid = { procs: [], replicas: progs.length, partitions: progs[0]!.length };
+    const inf = op.attrs.infeed;
+    if (inf) {
+      const fs = symbols({ kind: "array", values: [inf] });
+      if (!fs) throw new Unsupported(op, "expects infeed = [@f, ...]");
+      grid.infeed = fs[0];
+    }
     const jobs: { proc: Proc; name: string; args: DenseValue[] }[] = [];
     let k = 0;
     progs.forEach((row, replica) =>
@@ -52,11 +59,15 @@ export const processOps: Record<string, Interp> = {
         if (done[i]) return;
         j.proc.counter = 0;
         j.proc.pending = undefined;
+        j.proc.host = undefined;
         running.push({ proc: j.proc, grid });
+        // what a run that stops at a collective printed is printed again by its re-run: dropped
+        const printedBefore = instrumentation.printed.length;
         try {
           done[i] = ctx.call(j.name, j.args);
         } catch (e) {
           if (!(e instanceof Suspend)) throw e;
+          instrumentation.printed.length = printedBefore;
         } finally {
           running.pop();
         }

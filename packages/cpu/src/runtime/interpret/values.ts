@@ -13,11 +13,28 @@ import {
   type DTypeName,
   type HostArray,
 } from "@xlatorch/core";
-import { dtypeOf, isComplex, isFloat, type ElementType, type Op, type TensorType } from "@xlatorch/stablehlo";
+import {
+  dtypeOf,
+  isComplex,
+  isFloat,
+  isMinifloat,
+  isQuantized,
+  quantParams,
+  TOKEN,
+  MINIFLOAT_FORMATS,
+  minifloatFromBits,
+  minifloatToBits,
+  roundToMinifloat,
+  type ElementType,
+  type Op,
+  type TensorType,
+} from "@xlatorch/stablehlo";
 
 export interface DenseValue {
   type: TensorType;
   data: HostArray;
+  /** A tuple's elements (its type's `parts`); data is then a placeholder. */
+  parts?: DenseValue[];
 }
 
 /** Thrown for what the runtime does not compute; names the op and where it is written. */
@@ -34,7 +51,9 @@ export class Unsupported extends Error {
  * Integer types with no cpu dtype live in a wider carrier inside the runtime
  * (only the reference evaluator computes on them: reads wrap to the type's
  * range, so the carrier's extra bits never show): ui16 in int32, ui32 in
- * int64, ui64 as int64 bits, the 2- and 4-bit types in int8.
+ * int64, ui64 as int64 bits, the 2- and 4-bit types in int8. The f8/f6/f4
+ * float types are kept as their bit patterns in uint8 (as the reference
+ * interpreter stores them): reads decode, writes round to the type (minifloat.ts).
  */
 const CARRIER: Partial<Record<string, DTypeName>> = {
   ui16: "int32",
@@ -44,13 +63,23 @@ const CARRIER: Partial<Record<string, DTypeName>> = {
   ui2: "int8",
   i4: "int8",
   ui4: "int8",
+  ...Object.fromEntries(Object.keys(MINIFLOAT_FORMATS).map((k) => [k, "uint8"])),
 };
 
 /** Element types that have a carrier instead of their own dtype. */
-export const hasCarrier = (e: ElementType): boolean => CARRIER[e] !== undefined;
+export const hasCarrier = (e: ElementType): boolean => CARRIER[e] !== undefined || isSpecial(e);
 
-/** The cpu dtype holding an element type; refuses element types with none (f8 types, ...). */
+/** Tokens, tuples and quantized types: only the reference evaluator's own ops (tuples.ts, quant.ts, host.ts) take them. */
+const isSpecial = (e: ElementType): boolean => e === TOKEN || e.startsWith("tuple<") || isQuantized(e);
+
+/**
+ * The cpu dtype holding an element type; refuses element types with none. A
+ * quantized tensor is held as its storage integers; a token or a tuple as a
+ * one-element bool placeholder (a tuple's elements are its buffer's `parts`).
+ */
 export function dtypeFor(e: ElementType, op?: Op): DType {
+  if (isQuantized(e)) return dtypeFor(quantParams(e).storage, op);
+  if (e === TOKEN || e.startsWith("tuple<")) return coreDtype("bool");
   const c = CARRIER[e];
   if (c) return coreDtype(c);
   try {
@@ -100,14 +129,34 @@ export function setInt(v: DenseValue, i: number, x: bigint): void {
 export function getFloat(v: DenseValue, i: number): number {
   const x = v.data[i] as number;
   const e = v.type.element;
-  return e === "f16" ? f16ToF32(x) : e === "bf16" ? bf16ToF32(x) : x;
+  return e === "f16" ? f16ToF32(x) : e === "bf16" ? bf16ToF32(x) : isMinifloat(e) ? minifloatFromBits(x, e) : x;
 }
 
 /** Stores a number rounded to the value's float type (round to nearest even). */
 export function setFloat(v: DenseValue, i: number, x: number): void {
   const e = v.type.element;
   // rounded once to the narrow format, then stored exactly (no double rounding through f32)
-  v.data[i] = e === "f16" ? f32ToF16(roundFloat(x, 5, 10)) : e === "bf16" ? f32ToBf16(roundFloat(x, 8, 7)) : x;
+  v.data[i] =
+    e === "f16"
+      ? f32ToF16(roundFloat(x, 5, 10))
+      : e === "bf16"
+        ? f32ToBf16(roundFloat(x, 8, 7))
+        : isMinifloat(e)
+          ? minifloatToBits(x, e)
+          : x;
+}
+
+/**
+ * Rounding to a float element type's precision (the identity for f64): what
+ * storing a value of that type keeps. For evaluators that round each step, as
+ * the reference interpreter's APFloat arithmetic in the type does.
+ */
+export function rounderOf(e: ElementType): (x: number) => number {
+  if (e === "f32" || e === "complex<f32>") return Math.fround;
+  if (e === "f16") return (x) => roundFloat(x, 5, 10);
+  if (e === "bf16") return (x) => roundFloat(x, 8, 7);
+  if (isMinifloat(e)) return (x) => roundToMinifloat(x, e);
+  return (x) => x;
 }
 
 /**
@@ -187,6 +236,8 @@ export function scalarInt(v: DenseValue): number {
 /** The raw bits of float element i (NaN sign and payload included), as an unsigned bigint. */
 export function floatBits(v: DenseValue, i: number): { bits: bigint; width: number } {
   const d = v.data;
+  const e = v.type.element;
+  if (isMinifloat(e)) return { bits: BigInt(d[i] as number), width: MINIFLOAT_FORMATS[e].bits };
   if (d instanceof Float64Array) return { bits: new BigUint64Array(d.buffer, d.byteOffset, d.length)[i]!, width: 64 };
   if (d instanceof Float32Array) return { bits: BigInt(new Uint32Array(d.buffer, d.byteOffset, d.length)[i]!), width: 32 };
   return { bits: BigInt(d[i] as number), width: 16 };
@@ -195,6 +246,7 @@ export function floatBits(v: DenseValue, i: number): { bits: bigint; width: numb
 /** IEEE totalOrder key of float element i: -NaN < -inf < ... < -0 < +0 < ... < +inf < +NaN. */
 export function totalOrderKey(v: DenseValue, i: number): bigint {
   const { bits, width } = floatBits(v, i);
+  if (v.type.element === "f8E8M0FNU") return bits; // unsigned: its bits are in order, NaN (0xFF) last
   const sign = 1n << BigInt(width - 1);
   return bits & sign ? -(bits & (sign - 1n)) - 1n : bits;
 }
