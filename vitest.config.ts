@@ -39,7 +39,9 @@ export default defineConfig({
     // elementwise ops and reductions on the JavaScript kernels), and once more
     // with XLATORCH_BLAS=off and XLATORCH_WASM=always: matmuls on the
     // WebAssembly GEMM and every float32 elementwise op and reduction the
-    // WebAssembly kernels take on them, whatever its size.
+    // WebAssembly kernels take on them, whatever its size; with
+    // XLATORCH_NUM_THREADS=2, every one of those big enough for two chunks
+    // (small ones under "always") is split across the worker pool.
     projects: [
       { extends: true, test: { name: "default", include: ["tests/**/*.test.ts", "packages/*/test/**/*.test.ts"] } },
       {
@@ -47,7 +49,7 @@ export default defineConfig({
         test: {
           name: "blas-off",
           include: ["tests/*.fixtures.test.ts", "tests/cpu_blas.test.ts"],
-          env: { XLATORCH_BLAS: "off", XLATORCH_WASM: "always", XLATORCH_CACHE_DIR: "off" },
+          env: { XLATORCH_BLAS: "off", XLATORCH_WASM: "always", XLATORCH_CACHE_DIR: "off", XLATORCH_NUM_THREADS: "2" },
         },
       },
     ],

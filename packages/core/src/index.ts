@@ -66,6 +66,7 @@ export type { CaseAttrs, Eqn, SubGraph, WhileAttrs } from "./prims_control.js";
 export { clampStart } from "./prims_dynamic.js";
 export * as fft from "./ops/fft_namespace.js";
 export * from "./ops/index.js";
+export * from "./threads.js";
 export * as autograd from "./autograd_api.js";
 export * as testing from "./testing.js";
 export {

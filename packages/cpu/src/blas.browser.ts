@@ -19,5 +19,6 @@ export const discoverBlas: typeof Node.discoverBlas = () => ({ candidates: [], d
 export const systemBlas: typeof Node.systemBlas = () => null;
 export const blasInfo: typeof Node.blasInfo = () => ({ active: false, path: null, vendor: null, reason: REASON });
 export const _resetBlas: typeof Node._resetBlas = () => {};
+export const setBlasThreads: typeof Node.setBlasThreads = () => {};
 export const blasPolicy: typeof Node.blasPolicy = { enabled: true, minBatchedWork: 4096 };
 export const blasStats: typeof Node.blasStats = { gemmCalls: 0 };

@@ -213,9 +213,25 @@ function vendorOf(p: string, lib: { func: (s: string) => unknown } | null): stri
   }
 }
 
-let state: { blas: Blas | null; info: BlasInfo; error?: Error } | undefined;
+let state: { blas: Blas | null; info: BlasInfo; error?: Error; setThreads?: (n: number) => void } | undefined;
 
-function load(env: Env): { blas: Blas | null; info: BlasInfo; error?: Error } {
+/** The thread count torch.set_num_threads asked for, applied to OpenBLAS when it loads (and at once if loaded). */
+let requestedThreads: number | undefined;
+
+/**
+ * torch.set_num_threads(n) for the system BLAS: OpenBLAS has its own threads,
+ * so it gets openblas_set_num_threads(n) as PyTorch's does; other BLAS
+ * libraries keep their own setting.
+ */
+export function setBlasThreads(n: number): void {
+  requestedThreads = n;
+  if (state?.setThreads) {
+    state.setThreads(n);
+    state.info = { ...state.info, threads: n };
+  }
+}
+
+function load(env: Env): { blas: Blas | null; info: BlasInfo; error?: Error; setThreads?: (n: number) => void } {
   const d = discoverBlas(env);
   const none = (reason: string) => ({ blas: null, info: { active: false, path: null, vendor: null, reason } });
   if (d.disabled) return none(d.reason);
@@ -252,8 +268,15 @@ function load(env: Env): { blas: Blas | null; info: BlasInfo; error?: Error } {
       continue;
     }
     const vendor = vendorOf(c.path, lib);
-    let config: string | undefined, threads: number | undefined;
+    let config: string | undefined, threads: number | undefined, setThreads: ((n: number) => void) | undefined;
     if (vendor === "OpenBLAS") {
+      try {
+        const set = lib.func("void openblas_set_num_threads(int)") as (n: number) => void;
+        setThreads = (n) => set(n);
+        if (requestedThreads !== undefined) set(requestedThreads);
+      } catch {
+        /* older OpenBLAS */
+      }
       try {
         config = String(lib.func("const char *openblas_get_config(void)")());
       } catch {
@@ -273,7 +296,7 @@ function load(env: Env): { blas: Blas | null; info: BlasInfo; error?: Error } {
       ...(threads ? { threads } : {}),
       reason: c.source === "XLATORCH_BLAS" ? `XLATORCH_BLAS=${c.path}` : `found ${c.path}`,
     };
-    return { blas: { path: c.path, vendor, sgemm, dgemm }, info };
+    return { blas: { path: c.path, vendor, sgemm, dgemm }, info, ...(setThreads ? { setThreads } : {}) };
   }
   const why = problems.join("; ");
   if (d.candidates[0]!.source === "XLATORCH_BLAS") {

@@ -75,10 +75,22 @@ export interface Func {
   body: number[];
 }
 
+/**
+ * How the imported memory is declared: "plain" (at least 1 page, no maximum)
+ * or "shared" (the threads proposal's shared limits: at least 1 page, at most
+ * the 65536 pages of a 32-bit memory, so any shared memory with a maximum
+ * matches; threads.ts instantiates such a module on every worker against one
+ * SharedArrayBuffer-backed WebAssembly.Memory).
+ */
+export type MemoryImport = "plain" | "shared";
+
+/** The import's limits bytes: flags 0x00 = min only, 0x03 = shared with min and max. */
+const memoryLimits = (kind: MemoryImport): number[] => (kind === "shared" ? [0x03, ...u32(1), ...u32(65536)] : [0x00, ...u32(1)]);
+
 /** A module importing env.memory (initial `pages`, growable) and exporting `funcs`. */
-export function encodeModule(funcs: readonly Func[], importMemory = true): Uint8Array<ArrayBuffer> {
+export function encodeModule(funcs: readonly Func[], importMemory = true, memory: MemoryImport = "plain"): Uint8Array<ArrayBuffer> {
   const types = section(1, vec(funcs.map((f) => [0x60, ...vec(f.params.map((t) => [t])), ...vec(f.results.map((t) => [t]))])));
-  const imports = importMemory ? section(2, vec([[...name("env"), ...name("memory"), 0x02, 0x00, ...u32(1)]])) : [];
+  const imports = importMemory ? section(2, vec([[...name("env"), ...name("memory"), 0x02, ...memoryLimits(memory)]])) : [];
   const fns = section(3, vec(funcs.map((_, i) => u32(i))));
   const exports = section(7, vec(funcs.map((f, i) => [...name(f.name), 0x00, ...u32(i)])));
   const code = section(

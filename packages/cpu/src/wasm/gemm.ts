@@ -15,7 +15,14 @@
 // SIMD has no FMA: a product rounded to float32, then the sum, so results
 // may differ from an FMA BLAS in the last bits). k is blocked by KC and rows by
 // MC so that a block of A (MC x KC) stays in cache while the B panels pass over it.
+//
+// Threads (threads.ts): a large product is split by row panels of C, each
+// task all of K for its rows, in the same KC order as one thread, so every
+// element's sum is computed in the same order: results are bit-identical for
+// every thread count. The memory is then a shared one, imported with shared
+// limits by the module on every worker.
 import { encodeModule, type Func, I32, op, V128 } from "./encoder.js";
+import { Job, type KernelFamily, numThreads, registerFamily, runJob, sharedMemory } from "./threads.js";
 
 const MR = 4,
   NR = 8,
@@ -86,6 +93,8 @@ type GemmFn = (
 
 interface Instance {
   memory: WebAssembly.Memory;
+  /** fns 0 = gemmTile, 1 = gemmRow, for jobs split across threads */
+  family: KernelFamily;
   /** MR-row panels of A */
   gemmTile: GemmFn;
   /** single rows of A (the last M % MR) */
@@ -100,10 +109,14 @@ function kernel(): Instance | null {
   instance = null;
   try {
     if (typeof WebAssembly !== "object" || !WebAssembly.validate(encodeModule([SIMD_PROBE], false))) return null;
-    const memory = new WebAssembly.Memory({ initial: 1 });
-    const mod = new WebAssembly.Module(encodeModule([gemmFunc(MR), gemmFunc(1)]));
-    const ex = new WebAssembly.Instance(mod, { env: { memory } }).exports as unknown as { gemmTile: GemmFn; gemmRow: GemmFn };
-    instance = { memory, gemmTile: ex.gemmTile, gemmRow: ex.gemmRow };
+    const { memory, shared } = sharedMemory(1, MAX_BYTES / 65536);
+    const bytes = encodeModule([gemmFunc(MR), gemmFunc(1)], true, shared ? "shared" : "plain");
+    const ex = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports as unknown as {
+      gemmTile: GemmFn;
+      gemmRow: GemmFn;
+    };
+    const family = registerFamily(bytes, memory, ex as unknown as Record<string, unknown>, ["gemmTile", "gemmRow"]);
+    instance = { memory, family, gemmTile: ex.gemmTile, gemmRow: ex.gemmRow };
   } catch {
     instance = null;
   }
@@ -122,8 +135,19 @@ const OFF = new Set(["off", "0", "false", "none", "no"]);
 /** Products computed by the WebAssembly kernel (tests check which path ran). */
 export const wasmGemmStats = { calls: 0 };
 
-/** Bytes the kernel's memory may grow to; larger products take the JavaScript kernel. */
+/** Bytes the kernel's memory may grow to (its maximum); larger products take the JavaScript kernel. */
 const MAX_BYTES = 1 << 30;
+
+/**
+ * Products of at least this many multiply-adds (M*N*K, ~25 us on one thread)
+ * are split across threads; smaller ones are done before a worker wakes, so
+ * they run on the calling thread alone. XLATORCH_WASM=always splits every
+ * product of two row panels or more, so the fixture suites run the split path
+ * on their small shapes.
+ */
+export const GEMM_THREAD_MIN = { work: 1 << 18 };
+
+const wasmAlways = (): boolean => typeof process === "object" && process.env?.XLATORCH_WASM?.toLowerCase() === "always";
 const align16 = (n: number) => (n + 15) & ~15;
 
 /**
@@ -166,6 +190,10 @@ export function gemmF32(
   }
   wasmGemmStats.calls++;
   const mem = new Float32Array(k.memory.buffer);
+  // threads for this product, and rows per task: MC, or fewer so that each thread gets about 4 tasks
+  const always = wasmAlways();
+  const threads = M4 >= 2 * MR && (always || M * N * K >= GEMM_THREAD_MIN.work) ? numThreads() : 1;
+  const block = threads > 1 ? Math.min(MC, Math.max(always ? MR : 4 * MR, Math.ceil(M4 / (4 * threads) / MR) * MR)) : MC;
   const aOff = 0,
     bOff = aBytes,
     cOff = aBytes + bBytes;
@@ -201,12 +229,19 @@ export function gemmF32(
       }
     }
     mem.fill(0, cq, cq + M * Np);
-    for (let k0 = 0; k0 < K; k0 += KC) {
-      const kc = Math.min(KC, K - k0);
-      // rows in blocks of MC, so that a block of A (MC x KC) stays in L2 while every B panel passes over it
-      for (let i0 = 0; i0 < M4; i0 += MC) {
-        const rows = Math.min(MC, M4 - i0);
-        k.gemmTile(
+    // rows in blocks of MC (fewer when threads need more tasks), so that a block of A (MC x KC) stays in L2
+    // while every B panel passes over it; each block runs all of K in KC steps, as one task
+    const job = threads > 1 ? new Job(k.family) : null;
+    const call = (fn: 0 | 1, ...args: Parameters<GemmFn>) => {
+      if (job) job.call(fn, ...args);
+      else (fn === 0 ? k.gemmTile : k.gemmRow)(...args);
+    };
+    for (let i0 = 0; i0 < M4; i0 += block) {
+      const rows = Math.min(block, M4 - i0);
+      for (let k0 = 0; k0 < K; k0 += KC) {
+        const kc = Math.min(KC, K - k0);
+        call(
+          0,
           aOff + (i0 * K + k0 * MR) * 4,
           K * MR * 4,
           rows / MR,
@@ -219,9 +254,14 @@ export function gemmF32(
           kc,
         );
       }
-      if (M > M4)
-        k.gemmRow(aOff + (M4 * K + k0) * 4, K * 4, M - M4, bOff + k0 * NR * 4, K * NR * 4, P, cOff + M4 * Np * 4, Np * 4, Np * 4, kc);
+      job?.endTask();
     }
+    if (M > M4)
+      for (let k0 = 0; k0 < K; k0 += KC) {
+        const kc = Math.min(KC, K - k0);
+        call(1, aOff + (M4 * K + k0) * 4, K * 4, M - M4, bOff + k0 * NR * 4, K * NR * 4, P, cOff + M4 * Np * 4, Np * 4, Np * 4, kc);
+      }
+    if (job) runJob(job);
     const os = t * M * N;
     if (Np === N) out.set(mem.subarray(cq, cq + M * N), os);
     else for (let i = 0; i < M; i++) out.set(mem.subarray(cq + i * Np, cq + i * Np + N), os + i * N);

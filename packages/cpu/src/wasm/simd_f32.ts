@@ -10,12 +10,21 @@
 // values: each chunk is copied in, computed and copied out while it is still
 // in cache, so the memory stays small and fixed (never grown) and the copies
 // cost about one extra pass over L2-resident data.
+//
+// Threads (threads.ts): a large call is cut into the same chunks, and up to
+// SLOTS chunks at a time are copied into slots (each a copy of the A/B/OUT/DST
+// layout, the memory grown to hold them) and computed as one job of one task
+// per chunk, by whichever thread claims it; the copies stay on the calling
+// thread (tensor data is not in shared memory). Chunks are computed exactly as
+// on one thread and long-row partial results combined in the same order, so
+// results are bit-identical for every thread count.
 import { isContiguous, type Shape } from "@xlatorch/core";
 import type { Strided } from "../strided.js";
 import { encodeModule, type Func, op } from "./encoder.js";
 import { elementwiseFuncs, WASM_BINARY, WASM_UNARY } from "./elementwise_module.js";
 import { type ReduceOp, reduceFuncs } from "./reduce_module.js";
 import { CONST_BYTES, constPoolImage } from "./simd_ops.js";
+import { Job, type KernelFamily, numThreads, registerFamily, runJob, sharedMemory } from "./threads.js";
 
 /** Values per chunk: three float32 chunks (2 operands + result) stay in a 512 KiB L2. */
 const CHUNK = 16384;
@@ -28,6 +37,23 @@ const A = CONST_BYTES,
   OUT = B + REGION,
   DST = OUT + REGION;
 const PAGES = Math.ceil((DST + CHUNK * 8 + SLACK) / 65536);
+/** Chunk slots for threaded calls: slot s is the A/B/OUT/DST layout moved up by s * SLOT bytes. */
+const SLOT = (DST + CHUNK * 8 + SLACK - A + 63) & ~63,
+  SLOTS = 16;
+const MAX_PAGES = Math.ceil((A + SLOTS * SLOT) / 65536);
+
+/**
+ * Calls of at least this many elements are split across threads when the
+ * thread count is above 1. The copies in and out stay on the calling thread
+ * and cost more than cheap arithmetic itself (x*2 on 4M: 10 ms on one thread,
+ * 16 ms on two, bench/threads.ts on the loaded 2-core machine), so only the
+ * transcendental kernels split at moderate sizes; see docs/ARCHITECTURE.md "Threads".
+ * XLATORCH_WASM=always splits every call of two chunks or more, with chunks of
+ * ALWAYS_CHUNK values (rows for reductions), so the fixture suites run the
+ * split path on their small tensors.
+ */
+export const THREAD_MIN = { arith: 1 << 24, transcendental: 1 << 16, reduce: 1 << 22 };
+const ALWAYS_CHUNK = 64;
 
 /**
  * Below these many elements the JavaScript loop is as fast (the copies and
@@ -47,12 +73,16 @@ const ALWAYS: typeof WASM_MIN = { arith: 1, transcendental: 1, reduce: 1, reduce
 const TRANSCENDENTAL = new Set(["exp", "expm1", "log", "tanh", "logistic", "rsqrt"]);
 
 type EwFn = (...args: number[]) => void;
-type RowFn = (src: number, rows: number, len: number, dst: number) => void;
 interface Instance {
   memory: WebAssembly.Memory;
   f32: Float32Array;
   f64: Float64Array;
   fns: Record<string, EwFn>;
+  /** the module's functions for jobs split across threads, with their indices by name */
+  family: KernelFamily;
+  index: Record<string, number>;
+  /** whether the memory is shared (threads possible) */
+  shared: boolean;
 }
 
 const SIMD_PROBE: Func = { name: "probe", params: [], results: [], locals: [], body: [...op.f32(0), ...op.f32x4Splat, ...op.drop] };
@@ -64,11 +94,15 @@ function instantiate(): Instance | null {
   instance = null;
   try {
     if (typeof WebAssembly !== "object" || !WebAssembly.validate(encodeModule([SIMD_PROBE], false))) return null;
-    const memory = new WebAssembly.Memory({ initial: PAGES, maximum: PAGES });
-    const mod = new WebAssembly.Module(encodeModule([...elementwiseFuncs(), ...reduceFuncs()]));
-    const fns = new WebAssembly.Instance(mod, { env: { memory } }).exports as unknown as Record<string, EwFn>;
+    const { memory, shared } = sharedMemory(PAGES, MAX_PAGES);
+    const funcs = [...elementwiseFuncs(), ...reduceFuncs()];
+    const bytes = encodeModule(funcs, true, shared ? "shared" : "plain");
+    const fns = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports as unknown as Record<string, EwFn>;
     new Uint8Array(memory.buffer).set(constPoolImage(), 0);
-    instance = { memory, f32: new Float32Array(memory.buffer), f64: new Float64Array(memory.buffer), fns };
+    const names = funcs.map((f) => f.name);
+    const family = registerFamily(bytes, memory, fns, names);
+    const index = Object.fromEntries(names.map((n, i) => [n, i]));
+    instance = { memory, f32: new Float32Array(memory.buffer), f64: new Float64Array(memory.buffer), fns, family, index, shared };
   } catch {
     instance = null;
   }
@@ -152,62 +186,145 @@ export function wasmElementwiseF32(prim: string, ins: readonly Strided[], shape:
   }
   if (rowLen < lim.rowLen || modes.every((m) => m.kind !== "dense")) return false;
   const k = instantiate()!;
-  const fn = k.fns[`${prim}_${modes.map((m) => (m.kind === "dense" || m.kind === "col" ? "v" : "s")).join("")}`]!;
-  const mem = k.f32;
+  const always = lim === ALWAYS;
+  const threads = k.shared && (always || n >= (TRANSCENDENTAL.has(prim) ? THREAD_MIN.transcendental : THREAD_MIN.arith)) ? numThreads() : 1;
+  const chunk = always && threads > 1 ? ALWAYS_CHUNK : CHUNK;
+  const fn = `${prim}_${modes.map((m) => (m.kind === "dense" || m.kind === "col" ? "v" : "s")).join("")}`;
   const region = [A, B];
   const data = ins.map((s) => s.data as Float32Array);
   ins.forEach((s, i) => {
-    if (modes[i]!.kind === "scalar") mem[region[i]! >> 2] = data[i]![s.offset]!;
+    if (modes[i]!.kind === "scalar") k.f32[region[i]! >> 2] = data[i]![s.offset]!;
   });
   /**
-   * Copies operand values for elements [at, at + len) into their regions: rows [r, r + cnt) of a
-   * per-row operand, and (when `col` is given) a repeated operand's values [col, col + len).
+   * Copies operand values for elements [at, at + len) into their regions of the slot `so` bytes up: rows
+   * [r, r + cnt) of a per-row operand, and (when `col` is given) a repeated operand's values [col, col + len).
    */
-  const copyIn = (at: number, len: number, r: number, cnt: number, col?: number) => {
+  const copyIn = (so: number, at: number, len: number, r: number, cnt: number, col?: number) => {
+    const mem = k.f32;
     ins.forEach((s, i) => {
       const kind = modes[i]!.kind,
-        at0 = region[i]! >> 2;
+        at0 = (region[i]! + so) >> 2;
       if (kind === "dense") mem.set(data[i]!.subarray(s.offset + at, s.offset + at + len), at0);
       else if (kind === "row") mem.set(data[i]!.subarray(s.offset + r, s.offset + r + cnt), at0);
       else if (kind === "col" && col !== undefined) mem.set(data[i]!.subarray(s.offset + col, s.offset + col + len), at0);
     });
   };
-  /** `rows` rows of `len` values, `stride` apart in the regions (bytes); per-row operands step one value per row, repeated ones restart. */
-  const call = (len: number, rows: number, stride: number) => {
+  /**
+   * The kernel's arguments for `rows` rows of `len` values, `stride` apart in the regions (bytes), in the slot
+   * `so` bytes up; per-row operands step one value per row, repeated ones restart, a scalar stays in slot 0.
+   */
+  const args = (so: number, len: number, rows: number, stride: number): number[] => {
+    const ptr = modes.map((m, i) => (m.kind === "scalar" ? region[i]! : region[i]! + so));
     const step = modes.map((m) => (m.kind === "dense" ? stride : m.kind === "row" ? 4 : 0));
     const nv = (len + 3) >> 2;
-    if (ins.length === 1) fn(A, step[0]!, OUT, stride, nv, rows);
-    else fn(A, step[0]!, B, step[1]!, OUT, stride, nv, rows);
+    return ins.length === 1
+      ? [ptr[0]!, step[0]!, OUT + so, stride, nv, rows]
+      : [ptr[0]!, step[0]!, ptr[1]!, step[1]!, OUT + so, stride, nv, rows];
   };
+  const copyOut = (so: number, at: number, len: number) => out.set(k.f32.subarray((OUT + so) >> 2, ((OUT + so) >> 2) + len), at);
   const rows = n / rowLen;
   wasmSimdStats.elementwise++;
-  if (rowLen > CHUNK) {
+  if (rowLen > chunk) {
     // long rows (or no per-row operand: one row of n), each in chunks
-    for (let r = 0; r < rows; r++)
-      for (let s0 = 0; s0 < rowLen; s0 += CHUNK) {
-        const len = Math.min(CHUNK, rowLen - s0),
-          at = r * rowLen + s0;
-        copyIn(at, len, r, 1, s0);
-        call(len, 1, 0);
-        out.set(mem.subarray(OUT >> 2, (OUT >> 2) + len), at);
-      }
+    const segs = Math.ceil(rowLen / chunk);
+    const unit = (u: number) => {
+      const r = Math.floor(u / segs),
+        s0 = (u % segs) * chunk;
+      return { r, s0, len: Math.min(chunk, rowLen - s0), at: r * rowLen + s0 };
+    };
+    runChunks(
+      k,
+      rows * segs,
+      threads,
+      fn,
+      (u, so) => {
+        const { r, s0, len, at } = unit(u);
+        copyIn(so, at, len, r, 1, s0);
+        return args(so, len, 1, 0);
+      },
+      (u, so) => {
+        const { len, at } = unit(u);
+        copyOut(so, at, len);
+      },
+    );
     return true;
   }
   // whole rows per chunk, packed (a row's last vector may spill into the next row's lanes, which that row then rewrites)
-  const per = Math.floor(CHUNK / rowLen);
-  // a repeated operand's row, once
-  ins.forEach((s, i) => {
-    if (modes[i]!.kind === "col") mem.set(data[i]!.subarray(s.offset, s.offset + rowLen), region[i]! >> 2);
-  });
-  for (let r0 = 0; r0 < rows; r0 += per) {
-    const cnt = Math.min(per, rows - r0),
-      len = cnt * rowLen,
-      at = r0 * rowLen;
-    copyIn(at, len, r0, cnt);
-    call(rowLen, cnt, rowLen * 4);
-    out.set(mem.subarray(OUT >> 2, (OUT >> 2) + len), at);
-  }
+  const per = Math.floor(chunk / rowLen);
+  runChunks(
+    k,
+    Math.ceil(rows / per),
+    threads,
+    fn,
+    (u, so) => {
+      const r0 = u * per,
+        cnt = Math.min(per, rows - r0);
+      copyIn(so, r0 * rowLen, cnt * rowLen, r0, cnt);
+      return args(so, rowLen, cnt, rowLen * 4);
+    },
+    (u, so) => {
+      const r0 = u * per;
+      copyOut(so, r0 * rowLen, Math.min(per, rows - r0) * rowLen);
+    },
+    // a repeated operand's row, once per slot
+    (so) =>
+      ins.forEach((s, i) => {
+        if (modes[i]!.kind === "col") k.f32.set(data[i]!.subarray(s.offset, s.offset + rowLen), (region[i]! + so) >> 2);
+      }),
+  );
   return true;
+}
+
+/** Grows the memory to hold `want` slots (at most SLOTS); returns how many it holds. */
+function ensureSlots(k: Instance, want: number): number {
+  const need = Math.ceil((A + want * SLOT) / 65536),
+    have = k.memory.buffer.byteLength / 65536;
+  if (need > have) {
+    try {
+      k.memory.grow(need - have);
+    } catch {
+      return Math.max(1, Math.floor((have * 65536 - A) / SLOT));
+    }
+    k.f32 = new Float32Array(k.memory.buffer);
+    k.f64 = new Float64Array(k.memory.buffer);
+  }
+  return want;
+}
+
+/**
+ * Runs `count` chunks of kernel `fn`: for each, prep(u, so) copies its operands into the slot `so` bytes up
+ * and returns the kernel's arguments, then (after the kernel) finish(u, so) copies its results out, in chunk
+ * order. On one thread every chunk uses slot 0; with threads, up to SLOTS chunks at a time are copied in,
+ * computed as one job (one task per chunk) and copied out. setup(so) prepares a slot once.
+ */
+function runChunks(
+  k: Instance,
+  count: number,
+  threads: number,
+  fn: string,
+  prep: (u: number, so: number) => number[],
+  finish: (u: number, so: number) => void,
+  setup?: (so: number) => void,
+): void {
+  if (threads <= 1 || count < 2) {
+    setup?.(0);
+    const f = k.fns[fn]!;
+    for (let u = 0; u < count; u++) {
+      f(...prep(u, 0));
+      finish(u, 0);
+    }
+    return;
+  }
+  const S = ensureSlots(k, Math.min(SLOTS, count));
+  for (let j = 0; j < S; j++) setup?.(j * SLOT);
+  const idx = k.index[fn]!;
+  for (let u0 = 0; u0 < count; u0 += S) {
+    const m = Math.min(S, count - u0);
+    const job = new Job(k.family);
+    for (let j = 0; j < m; j++) job.call(idx, ...prep(u0 + j, j * SLOT)).endTask();
+    runJob(job);
+    for (let j = 0; j < m; j++) finish(u0 + j, j * SLOT);
+  }
 }
 
 const IDENTITY: Record<ReduceOp, number> = { sum: 0, max: -Infinity, min: Infinity };
@@ -226,34 +343,59 @@ export function wasmReduceRowsF32(op: ReduceOp, x: Float32Array, offset: number,
   const lim = rows * len === 0 ? null : limits();
   if (!lim || rows * len < lim.reduce || len < lim.reduceLen) return false;
   const k = instantiate()!;
-  const fn = k.fns[`reduce_${op}`] as RowFn;
-  const mem = k.f32;
-  const res = op === "sum" ? k.f64 : k.f32;
-  const resAt = op === "sum" ? DST >> 3 : DST >> 2;
+  const always = lim === ALWAYS;
+  const threads = k.shared && (always || rows * len >= THREAD_MIN.reduce) ? numThreads() : 1;
+  const fn = `reduce_${op}`;
+  const isSum = op === "sum";
+  /** result j of the slot `so` bytes up */
+  const result = (so: number, j: number) => (isSum ? k.f64[((DST + so) >> 3) + j]! : k.f32[((DST + so) >> 2) + j]!);
   wasmSimdStats.reduce++;
   if (len > CHUNK) {
+    // each row in CHUNK segments (always these, so the partial results and their order never change), combined in order
     const combine = COMBINE[op];
-    for (let r = 0; r < rows; r++) {
-      let acc = IDENTITY[op];
-      for (let s0 = 0; s0 < len; s0 += CHUNK) {
-        const seg = Math.min(CHUNK, len - s0),
+    const segs = Math.ceil(len / CHUNK);
+    let acc = IDENTITY[op];
+    runChunks(
+      k,
+      rows * segs,
+      threads,
+      fn,
+      (u, so) => {
+        const r = Math.floor(u / segs),
+          s0 = (u % segs) * CHUNK,
+          seg = Math.min(CHUNK, len - s0),
           at = offset + r * len + s0;
-        mem.set(x.subarray(at, at + seg), A >> 2);
-        fn(A, 1, seg, DST);
-        acc = combine(acc, res[resAt]!);
-      }
-      out[r] = acc;
-    }
+        k.f32.set(x.subarray(at, at + seg), (A + so) >> 2);
+        return [A + so, 1, seg, DST + so];
+      },
+      (u, so) => {
+        if (u % segs === 0) acc = IDENTITY[op];
+        acc = combine(acc, result(so, 0));
+        if (u % segs === segs - 1) out[Math.floor(u / segs)] = acc;
+      },
+    );
     return true;
   }
-  const per = Math.floor(CHUNK / len);
-  for (let r0 = 0; r0 < rows; r0 += per) {
-    const cnt = Math.min(per, rows - r0),
-      at = offset + r0 * len;
-    mem.set(x.subarray(at, at + cnt * len), A >> 2);
-    fn(A, cnt, len, DST);
-    for (let j = 0; j < cnt; j++) out[r0 + j] = res[resAt + j]!;
-  }
+  // whole rows per chunk (each row reduced alone, so how many share a chunk changes nothing)
+  const per = always && threads > 1 ? Math.max(1, Math.floor(ALWAYS_CHUNK / len)) : Math.floor(CHUNK / len);
+  runChunks(
+    k,
+    Math.ceil(rows / per),
+    threads,
+    fn,
+    (u, so) => {
+      const r0 = u * per,
+        cnt = Math.min(per, rows - r0),
+        at = offset + r0 * len;
+      k.f32.set(x.subarray(at, at + cnt * len), (A + so) >> 2);
+      return [A + so, cnt, len, DST + so];
+    },
+    (u, so) => {
+      const r0 = u * per,
+        cnt = Math.min(per, rows - r0);
+      for (let j = 0; j < cnt; j++) out[r0 + j] = result(so, j);
+    },
+  );
   return true;
 }
 

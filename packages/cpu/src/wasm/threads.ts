@@ -1,0 +1,337 @@
+// The worker pool that splits large WebAssembly kernels (gemm.ts, simd_f32.ts)
+// across threads: see docs/ARCHITECTURE.md, "Threads".
+//
+// Each kernel family (one module's bytes and the shared WebAssembly.Memory
+// it runs on) is registered once; workers instantiate the same bytes against
+// the same memory, so a kernel call means the same thing on every thread. A
+// job is a list of tasks, each a few kernel calls (function index + integer
+// arguments), written into one control block (an Int32Array on a
+// SharedArrayBuffer). The calling thread posts the job (Atomics.store +
+// notify), then claims tasks itself from a shared counter like every worker
+// (Atomics.add), and Atomics.wait's until all are done: synchronous from the
+// caller's point of view. Claiming is dynamic, so a worker that is still
+// starting, or descheduled on a loaded machine, never holds the caller up: the
+// caller takes its tasks. Which thread runs a task never changes its result
+// (tasks write disjoint outputs), so results are bit-identical for every
+// thread count.
+//
+// Workers start lazily, at the first job that has more than one task while the
+// thread count is above 1, never at import, and are unref()'d so a process
+// exits while they wait. Without SharedArrayBuffer or worker_threads (a browser
+// bundle: thread_host.browser.ts) every job runs on the calling thread.
+import { type HostWorker, type MessagePortLike, type ThreadHost, threadHost } from "./thread_host.js";
+
+type KernelFn = (...args: number[]) => unknown;
+
+export interface KernelFamily {
+  readonly id: number;
+  /** The calling thread's instance's functions, by index (the `fn` of a call). */
+  readonly fns: readonly KernelFn[];
+}
+
+interface FamilySource {
+  bytes: Uint8Array;
+  memory: WebAssembly.Memory;
+  names: readonly string[];
+}
+
+// control block layout (int32 slots)
+const GEN = 0, // job generation: odd while the caller writes a job, even once posted
+  NEXT = 1, // next task to claim
+  DONE = 2, // tasks finished
+  NTASK = 3,
+  FAM = 4,
+  ACTIVE = 5, // workers inside a job (the caller waits for 0 before rewriting the block)
+  LIMIT = 6, // workers with index < LIMIT take part (set_num_threads)
+  ERR = 7, // a worker's kernel threw
+  IDLE = 15, // always 0: a worker sleeps on it while a module arrives
+  TASKS = 16; // task t's calls are records [TASKS[t], TASKS[t+1]) of the call area
+/** A call record: function index, then MAX_ARGS arguments. */
+export const MAX_ARGS = 10;
+const REC = MAX_ARGS + 1;
+const MAX_TASKS = 4096,
+  MAX_CALLS = 16384;
+const CALLS = TASKS + MAX_TASKS + 1;
+const CTRL_INTS = CALLS + MAX_CALLS * REC;
+
+/** The worker's program: CommonJS, no imports but worker_threads, so it runs the same under tsx, vitest or a bundle. */
+const WORKER_SOURCE = `
+const { workerData, receiveMessageOnPort } = require("node:worker_threads");
+const { ctrl, port, index } = workerData;
+const c = new Int32Array(ctrl);
+const fams = [];
+function family(id) {
+  for (let tries = 0; !fams[id] && tries < 5000; tries++) {
+    const m = receiveMessageOnPort(port);
+    if (!m) { Atomics.wait(c, ${IDLE}, 0, 1); continue; }
+    const { id: fid, bytes, memory, names } = m.message;
+    const ex = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports;
+    fams[fid] = names.map((n) => ex[n]);
+  }
+  return fams[id];
+}
+function work(fns) {
+  const n = Atomics.load(c, ${NTASK});
+  for (;;) {
+    const t = Atomics.add(c, ${NEXT}, 1);
+    if (t >= n) return;
+    try {
+      for (let r = c[${TASKS} + t], end = c[${TASKS} + t + 1]; r < end; r++) {
+        const p = ${CALLS} + r * ${REC};
+        fns[c[p]](c[p + 1], c[p + 2], c[p + 3], c[p + 4], c[p + 5], c[p + 6], c[p + 7], c[p + 8], c[p + 9], c[p + 10]);
+      }
+    } catch (e) {
+      Atomics.store(c, ${ERR}, 1);
+    }
+    if (Atomics.add(c, ${DONE}, 1) === n - 1) Atomics.notify(c, ${DONE});
+  }
+}
+let seen = 0;
+for (;;) {
+  Atomics.wait(c, ${GEN}, seen);
+  const g = Atomics.load(c, ${GEN});
+  seen = g;
+  if (g & 1 || index >= Atomics.load(c, ${LIMIT})) continue;
+  Atomics.add(c, ${ACTIVE}, 1);
+  if (Atomics.load(c, ${GEN}) === g) {
+    const fns = family(Atomics.load(c, ${FAM}));
+    if (fns) work(fns);
+  }
+  if (Atomics.sub(c, ${ACTIVE}, 1) === 1) Atomics.notify(c, ${ACTIVE});
+}
+`;
+
+const families: FamilySource[] = [];
+let host: ThreadHost | null | undefined;
+const hostOf = (): ThreadHost | null => {
+  if (host === undefined) {
+    try {
+      host = threadHost();
+    } catch {
+      host = null;
+    }
+  }
+  return host;
+};
+
+/**
+ * Registers a kernel module: `bytes` instantiated against `memory` (shared
+ * when threads are possible, see sharedMemory) gave `exports`; calls name
+ * functions by their index in `names`.
+ */
+export function registerFamily(
+  bytes: Uint8Array,
+  memory: WebAssembly.Memory,
+  exports: Record<string, unknown>,
+  names: readonly string[],
+): KernelFamily {
+  families.push({ bytes, memory, names });
+  return { id: families.length - 1, fns: names.map((n) => exports[n] as KernelFn) };
+}
+
+/**
+ * A WebAssembly.Memory that workers can share (initial/maximum in pages), or
+ * a plain one where shared memory is unavailable (then `shared` is false and
+ * every job runs on the calling thread).
+ */
+export function sharedMemory(initial: number, maximum: number): { memory: WebAssembly.Memory; shared: boolean } {
+  if (hostOf()) {
+    try {
+      return { memory: new WebAssembly.Memory({ initial, maximum, shared: true }), shared: true };
+    } catch {
+      /* no shared memory here (e.g. a browser without cross-origin isolation) */
+    }
+  }
+  return { memory: new WebAssembly.Memory({ initial, maximum }), shared: false };
+}
+
+// ------------------------------------------------------------ thread count
+
+const envThreads = (): number | undefined => {
+  const v = typeof process === "object" ? process.env?.XLATORCH_NUM_THREADS : undefined;
+  const n = v === undefined ? Number.NaN : Number(v);
+  return Number.isInteger(n) && n > 0 ? n : undefined;
+};
+
+/** The machine's core count (1 where it cannot be known). */
+export const coreCount = (): number => hostOf()?.cores() ?? 1;
+
+let threads: number | undefined;
+
+/** Threads a large kernel may use, the calling one included: set_num_threads, else XLATORCH_NUM_THREADS, else the core count. */
+export function numThreads(): number {
+  threads ??= envThreads() ?? coreCount();
+  return threads;
+}
+
+/** Sets the thread count (a positive integer; torch.set_num_threads validates). */
+export function setNumThreads(n: number): void {
+  threads = n;
+}
+
+/** Jobs run and how many of their tasks workers took (tests check that work was split). */
+export const threadStats = { jobs: 0, workerTasks: 0, workers: 0 };
+
+// ------------------------------------------------------------ jobs
+
+/** A job under construction: tasks of kernel calls. */
+export class Job {
+  /** call records, REC ints each */
+  readonly calls: number[] = [];
+  /** task t = calls [starts[t], starts[t+1]) */
+  readonly starts: number[] = [0];
+  constructor(readonly family: KernelFamily) {}
+
+  /** Appends a call of function `fn` to the current task. */
+  call(fn: number, ...args: number[]): this {
+    this.calls.push(fn, ...args);
+    for (let i = args.length; i < MAX_ARGS; i++) this.calls.push(0);
+    return this;
+  }
+
+  /** Closes the current task (its calls run in order, on one thread). */
+  endTask(): this {
+    const n = this.calls.length / REC;
+    if (n > this.starts[this.starts.length - 1]!) this.starts.push(n);
+    return this;
+  }
+
+  get tasks(): number {
+    return this.starts.length - 1;
+  }
+}
+
+/** Runs tasks [t0, t1) of `job` on the calling thread. */
+function runInline(job: Job, t0: number, t1: number): void {
+  const { calls, starts } = job,
+    fns = job.family.fns;
+  for (let r = starts[t0]!; r < starts[t1]!; r++) {
+    const p = r * REC;
+    fns[calls[p]!]!(
+      calls[p + 1]!,
+      calls[p + 2]!,
+      calls[p + 3]!,
+      calls[p + 4]!,
+      calls[p + 5]!,
+      calls[p + 6]!,
+      calls[p + 7]!,
+      calls[p + 8]!,
+      calls[p + 9]!,
+      calls[p + 10]!,
+    );
+  }
+}
+
+interface Pool {
+  ctrl: Int32Array;
+  workers: { worker: HostWorker; port: MessagePortLike; loaded: Set<number> }[];
+}
+let pool: Pool | null | undefined;
+
+function getPool(): Pool | null {
+  if (pool !== undefined) return pool;
+  pool = null;
+  const h = hostOf();
+  if (!h) return null;
+  try {
+    pool = { ctrl: new Int32Array(new SharedArrayBuffer(CTRL_INTS * 4)), workers: [] };
+  } catch {
+    pool = null;
+  }
+  return pool;
+}
+
+/** Starts workers until there are `n` (each is unref()'d: it never keeps the process alive). */
+function ensureWorkers(p: Pool, n: number): void {
+  const h = hostOf()!;
+  while (p.workers.length < n) {
+    const { port1, port2 } = h.channel();
+    const worker = h.spawn(WORKER_SOURCE, { ctrl: p.ctrl.buffer, port: port2, index: p.workers.length }, [
+      port2 as unknown as Transferable,
+    ]);
+    worker.unref();
+    // the port's handle would keep the event loop alive too
+    (port1 as { unref?: () => void }).unref?.();
+    p.workers.push({ worker, port: port1, loaded: new Set() });
+    threadStats.workers++;
+  }
+}
+
+/**
+ * Runs every task of `job`: on the calling thread alone when threads are off,
+ * unavailable, or the job has one task; else shared with the pool. Returns
+ * when all tasks are done; a kernel error on a worker throws here.
+ */
+export function runJob(job: Job): void {
+  job.endTask();
+  const n = job.tasks;
+  if (n === 0) return;
+  const T = numThreads();
+  const fam = families[job.family.id]!;
+  const p = T > 1 && n > 1 && fam.memory.buffer instanceof SharedArrayBuffer ? getPool() : null;
+  if (!p) return runInline(job, 0, n);
+  try {
+    ensureWorkers(p, T - 1);
+  } catch {
+    // a worker that cannot start (resource limits): this job and every later one on the calling thread
+    pool = null;
+    return runInline(job, 0, n);
+  }
+  threadStats.jobs++;
+  for (let i = 0; i < T - 1; i++) {
+    const w = p.workers[i]!;
+    if (!w.loaded.has(job.family.id)) {
+      w.port.postMessage({ id: job.family.id, bytes: fam.bytes, memory: fam.memory, names: fam.names });
+      w.loaded.add(job.family.id);
+    }
+  }
+  // in rounds that fit the control block
+  for (let t0 = 0; t0 < n; ) {
+    let t1 = Math.min(n, t0 + MAX_TASKS);
+    while (job.starts[t1]! - job.starts[t0]! > MAX_CALLS) t1 = t0 + Math.max(1, (t1 - t0) >> 1);
+    runRound(p, job, t0, t1, T - 1);
+    t0 = t1;
+  }
+}
+
+function runRound(p: Pool, job: Job, t0: number, t1: number, workers: number): void {
+  const c = p.ctrl;
+  // close the block to late workers, and wait until none is inside the last job
+  const g = Atomics.add(c, GEN, 1) + 1;
+  for (let a = Atomics.load(c, ACTIVE); a !== 0; a = Atomics.load(c, ACTIVE)) Atomics.wait(c, ACTIVE, a, 5);
+  const n = t1 - t0,
+    base = job.starts[t0]!;
+  for (let t = 0; t <= n; t++) c[TASKS + t] = job.starts[t0 + t]! - base;
+  c.set(job.calls.slice(base * REC, job.starts[t1]! * REC), CALLS);
+  c[NTASK] = n;
+  c[FAM] = job.family.id;
+  c[LIMIT] = workers;
+  Atomics.store(c, ERR, 0);
+  Atomics.store(c, DONE, 0);
+  Atomics.store(c, NEXT, 0);
+  Atomics.store(c, GEN, g + 1);
+  Atomics.notify(c, GEN, workers);
+  // the calling thread claims tasks too
+  let mine = 0;
+  for (;;) {
+    const t = Atomics.add(c, NEXT, 1);
+    if (t >= n) break;
+    runInline(job, t0 + t, t0 + t + 1);
+    mine++;
+    Atomics.add(c, DONE, 1);
+  }
+  for (let d = Atomics.load(c, DONE); d < n; d = Atomics.load(c, DONE)) Atomics.wait(c, DONE, d, 50);
+  threadStats.workerTasks += n - mine;
+  if (Atomics.load(c, ERR)) throw new Error("xlatorch: a WebAssembly kernel failed on a worker thread");
+}
+
+/** Stops the workers (tests; the next job starts new ones). */
+export async function _shutdownPool(): Promise<void> {
+  const p = pool;
+  pool = undefined;
+  if (!p) return;
+  for (const w of p.workers) {
+    w.port.close();
+    await w.worker.terminate();
+  }
+}
