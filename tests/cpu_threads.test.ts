@@ -12,6 +12,8 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
+  _resetBlas,
+  blasInfo,
   GEMM_THREAD_MIN,
   gemmF32,
   numThreads,
@@ -208,6 +210,17 @@ describe("torch.set_num_threads / get_num_threads", () => {
     expect(() => torch.set_num_threads(true as never)).toThrow("set_num_threads expects an int, but got bool");
     expect(() => (torch.set_num_threads as () => void)()).toThrow(/set_num_threads/);
     expect(torch.get_num_threads()).toBe(saved.threads);
+  });
+
+  it("sets OpenBLAS's thread count too, when the system BLAS is OpenBLAS (at once, or when it loads)", () => {
+    if (blasInfo().vendor !== "OpenBLAS") return;
+    torch.set_num_threads(1);
+    expect(blasInfo().threads).toBe(1);
+    torch.set_num_threads(2);
+    expect(blasInfo().threads).toBe(2);
+    torch.set_num_threads(1);
+    _resetBlas();
+    expect(blasInfo().threads).toBe(1);
   });
 
   it("set_num_interop_threads records the number", () => {

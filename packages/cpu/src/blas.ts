@@ -213,7 +213,8 @@ function vendorOf(p: string, lib: { func: (s: string) => unknown } | null): stri
   }
 }
 
-let state: { blas: Blas | null; info: BlasInfo; error?: Error; setThreads?: (n: number) => void } | undefined;
+/** setThreads: openblas_set_num_threads, returning openblas_get_num_threads() after it (0 if unknown). */
+let state: { blas: Blas | null; info: BlasInfo; error?: Error; setThreads?: (n: number) => number } | undefined;
 
 /** The thread count torch.set_num_threads asked for, applied to OpenBLAS when it loads (and at once if loaded). */
 let requestedThreads: number | undefined;
@@ -226,12 +227,13 @@ let requestedThreads: number | undefined;
 export function setBlasThreads(n: number): void {
   requestedThreads = n;
   if (state?.setThreads) {
-    state.setThreads(n);
-    state.info = { ...state.info, threads: n };
+    // the info reports what OpenBLAS then says (it caps the count at its build's MAX_THREADS)
+    const threads = state.setThreads(n);
+    state.info = { ...state.info, ...(threads ? { threads } : {}) };
   }
 }
 
-function load(env: Env): { blas: Blas | null; info: BlasInfo; error?: Error; setThreads?: (n: number) => void } {
+function load(env: Env): { blas: Blas | null; info: BlasInfo; error?: Error; setThreads?: (n: number) => number } {
   const d = discoverBlas(env);
   const none = (reason: string) => ({ blas: null, info: { active: false, path: null, vendor: null, reason } });
   if (d.disabled) return none(d.reason);
@@ -268,11 +270,20 @@ function load(env: Env): { blas: Blas | null; info: BlasInfo; error?: Error; set
       continue;
     }
     const vendor = vendorOf(c.path, lib);
-    let config: string | undefined, threads: number | undefined, setThreads: ((n: number) => void) | undefined;
+    let config: string | undefined, threads: number | undefined, setThreads: ((n: number) => number) | undefined;
     if (vendor === "OpenBLAS") {
       try {
         const set = lib.func("void openblas_set_num_threads(int)") as (n: number) => void;
-        setThreads = (n) => set(n);
+        let get: () => number = () => 0;
+        try {
+          get = lib.func("int openblas_get_num_threads(void)") as () => number;
+        } catch {
+          /* older OpenBLAS */
+        }
+        setThreads = (n) => {
+          set(n);
+          return Number(get());
+        };
         if (requestedThreads !== undefined) set(requestedThreads);
       } catch {
         /* older OpenBLAS */

@@ -15,7 +15,7 @@ export interface HostWorker {
 export interface ThreadHost {
   /** os.availableParallelism(): the default thread count, as PyTorch's is the core count. */
   cores(): number;
-  /** A worker thread running `source` (CommonJS JavaScript, no imports but Node's) with `data` as workerData. */
+  /** A worker thread running `source` (plain JavaScript; `workerData` and `receiveMessageOnPort` in scope) with `data` as workerData. */
   spawn(source: string, data: unknown, transfer: readonly Transferable[]): HostWorker;
   /** MessageChannel: the port pair workers receive kernel modules through. */
   channel(): { port1: MessagePortLike; port2: MessagePortLike };
@@ -32,7 +32,11 @@ export function threadHost(): ThreadHost | null {
   return {
     cores: () => (typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length) || 1,
     spawn: (source, data, transfer) =>
-      new Worker(source, { eval: true, workerData: data, transferList: transfer as Transferable[] as never }),
+      new Worker(`const { workerData, receiveMessageOnPort } = require("node:worker_threads");\n${source}`, {
+        eval: true,
+        workerData: data,
+        transferList: transfer as Transferable[] as never,
+      }),
     channel: () => new MessageChannel() as unknown as { port1: MessagePortLike; port2: MessagePortLike },
   };
 }

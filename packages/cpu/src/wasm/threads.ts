@@ -54,9 +54,11 @@ const MAX_TASKS = 4096,
 const CALLS = TASKS + MAX_TASKS + 1;
 const CTRL_INTS = CALLS + MAX_CALLS * REC;
 
-/** The worker's program: CommonJS, no imports but worker_threads, so it runs the same under tsx, vitest or a bundle. */
+/**
+ * The worker's program: plain JavaScript with no imports, so it runs the same under tsx, vitest or a bundle;
+ * the host (thread_host.ts) gives it `workerData` and `receiveMessageOnPort`.
+ */
 const WORKER_SOURCE = `
-const { workerData, receiveMessageOnPort } = require("node:worker_threads");
 const { ctrl, port, index } = workerData;
 const c = new Int32Array(ctrl);
 const fams = [];
