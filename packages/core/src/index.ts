@@ -7,6 +7,7 @@ import "./vjps_fft.js";
 import "./vjps_window.js";
 import "./vjps_control.js";
 import "./vjps_dynamic.js";
+import "./vjps_bits.js";
 import { signTensorMethods } from "./signature.js";
 import { Tensor as TensorClass } from "./tensor.js";
 import { setEngineOps } from "./autograd.js";

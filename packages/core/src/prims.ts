@@ -8,6 +8,7 @@ import { WINDOW_PRIMS, defineWindowPrims } from "./prims_window.js";
 import { CONTROL_PRIMS, defineControlPrims } from "./prims_control.js";
 import { LDL_PRIMS, defineLdlPrims } from "./prims_ldl.js";
 import { DYNAMIC_PRIMS, defineDynamicPrims } from "./prims_dynamic.js";
+import { BITS_PRIMS, defineBitsPrims } from "./prims_bits.js";
 
 const same = (ins: readonly AVal[]): AVal[] => [{ shape: ins[0]!.shape, dtype: ins[0]!.dtype }];
 /** The output shape of an elementwise primitive: its first operand that is not 0-d (see Primitive.scalarOperands). */
@@ -113,6 +114,8 @@ export const PRIM_NAMES = [
   ...CONTROL_PRIMS,
   // dynamic_slice, dynamic_update_slice (prims_dynamic.ts)
   ...DYNAMIC_PRIMS,
+  // clamp, cbrt, shifts, popcnt, bitcast_convert, reduce_precision, optimization_barrier, rng_bit_generator (prims_bits.ts)
+  ...BITS_PRIMS,
 ] as const;
 export type PrimName = (typeof PRIM_NAMES)[number];
 
@@ -361,6 +364,7 @@ defineWindowPrims(P);
 defineControlPrims(P);
 defineLdlPrims(P);
 defineDynamicPrims(P);
+defineBitsPrims(P);
 
 export const numelOfAval = (a: AVal): number => numelOf(a.shape);
 

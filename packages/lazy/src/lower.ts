@@ -6,6 +6,7 @@ import { COMPLEX_LOWERINGS, withComplexLowerings } from "./lower_complex.js";
 import { WINDOW_LOWERINGS } from "./lower_window.js";
 import { controlLowerings } from "./lower_control.js";
 import { DYNAMIC_LOWERINGS } from "./lower_dynamic.js";
+import { BITS_LOWERINGS } from "./lower_bits.js";
 import { elementTypeOf, tensorType, type Builder, type ElementType, type Value } from "@xlatorch/stablehlo";
 
 export const et = (d: DType): ElementType => elementTypeOf(d.name);
@@ -200,6 +201,7 @@ Object.assign(LOWERINGS, {
   ...(WINDOW_LOWERINGS as unknown as Record<"convolution" | "reduce_window" | "select_and_scatter", Lowering>),
   ...(controlLowerings(LOWERINGS as never) as unknown as Record<"while" | "case", Lowering>),
   ...(DYNAMIC_LOWERINGS as unknown as Record<"dynamic_slice" | "dynamic_update_slice", Lowering>),
+  ...(BITS_LOWERINGS as unknown as Record<keyof typeof BITS_LOWERINGS, Lowering>),
 } satisfies Partial<Record<PrimName, Lowering>>);
 withComplexLowerings(LOWERINGS as never);
 checkPrimitiveTable("StableHLO lowerings", LOWERINGS);

@@ -17,4 +17,5 @@ export {
   run_stablehlo,
 } from "./api.js";
 export { metrics_ as metrics } from "./api.js";
+export { optimization_barrier_ } from "./optimization_barrier.js";
 export type { ExecutionMode } from "./modes.js";

@@ -395,23 +395,53 @@ export function where(cond: Tensor, a?: TensorOrScalar, b?: TensorOrScalar): Ten
   });
 }
 
-/** clamp(min, max) with scalar or tensor bounds; gradient flows where min <= x <= max. */
+/**
+ * clamp(min, max) with scalar or tensor bounds: one clamp primitive
+ * (stablehlo.clamp: min(max(x, min), max), a NaN input or tensor bound giving
+ * NaN; min > max gives max). A missing bound of a float clamp is the infinity
+ * on its side, so clamp_min/clamp_max are one clamp too and take PyTorch's
+ * gradients (ties at a bound go to the input; maximum's VJP would split them);
+ * integer dtypes with one bound use maximum/minimum (no gradients to keep).
+ * A NaN Python-scalar bound propagates when both bounds are given and is
+ * ignored when it is torch.clamp's only one (as PyTorch 1.13's kernels do).
+ */
 export function clamp(x: Tensor, ...args: unknown[]): Tensor {
   const { min, max } = parseArgs("clamp", args, ["min", "max"], { min: null, max: null });
   if (min === null && max === null) throw new TorchError("clamp: At least one of 'min' or 'max' must not be None");
+  return clampBounds(x, min, max, true);
+}
+
+function clampBounds(x: Tensor, min: unknown, max: unknown, loneNanIgnored: boolean): Tensor {
+  checkOperand("clamp", x, "input");
+  if (x.dtype.is_complex) throw new TorchError("clamp is not supported for complex types");
   return surface(min !== null && max !== null ? "ClampBackward1" : min !== null ? "clamp_min" : "clamp_max", () => {
     let dt = x.dtype;
     for (const b of [min, max])
       if (b !== null) dt = result_type({ dtype: dt, ndim: x.ndim }, b instanceof Tensor ? operand(b) : (b as Scalar));
-    let y: Tensor = convert(x, dt);
-    if (min !== null) y = where(lt(y, min), min, y);
-    if (max !== null) y = where(gt(y, max), max, y);
-    return convert(y, dt);
+    const lo = min as TensorOrScalar | null,
+      hi = max as TensorOrScalar | null;
+    if (!dt.is_floating_point && (lo === null || hi === null)) {
+      const [a, b] = prepareScalars("clamp", x, (lo ?? hi)!, dt);
+      return binaryPrim(lo !== null ? "maximum" : "minimum", a!, b!);
+    }
+    const tensors = [x, lo, hi].filter((t): t is Tensor => t instanceof Tensor);
+    const device = commonDevice(tensors)!;
+    const shape = broadcastShapes("clamp", ...tensors.map((t) => t.shape));
+    const bound = (b: TensorOrScalar | null, missing: number): Tensor => {
+      if (b instanceof Tensor) {
+        const t = convert(cpuScalarTo(b, device), dt);
+        return t.ndim === 0 ? t : expandTo(t, shape);
+      }
+      const alone = loneNanIgnored && (lo === null || hi === null);
+      return scalarOperand(b === null || (alone && typeof b === "number" && Number.isNaN(b)) ? missing : (b as Scalar), dt, device);
+    };
+    return bind1(P.clamp, [bound(lo, -Infinity), expandTo(convert(cpuScalarTo(x, device), dt), shape), bound(hi, Infinity)]);
   });
 }
 export const clip = clamp;
-export const clamp_min = (x: Tensor, min: TensorOrScalar) => clamp(x, { min });
-export const clamp_max = (x: Tensor, max: TensorOrScalar) => clamp(x, { max });
+// (torch.clamp_min/clamp_max propagate a NaN scalar bound where torch.clamp with one bound ignores it)
+export const clamp_min = (x: Tensor, min: TensorOrScalar) => clampBounds(x, min, null, false);
+export const clamp_max = (x: Tensor, max: TensorOrScalar) => clampBounds(x, null, max, false);
 
 /** lerp as PyTorch computes it: from the nearer end, for accuracy near weight 1. */
 export function lerp(start: Tensor, end: Tensor, weight: TensorOrScalar): Tensor {

@@ -1,14 +1,16 @@
-// Integer arithmetic composed from the elementwise ops: gcd, lcm and the bit
-// shifts. None of them has a primitive: a shift is a product (or a floored
-// quotient) by powers of two chosen per bit of the shift amount, and gcd is
-// Euclid's algorithm unrolled to the most steps the dtype can need.
+// Integer arithmetic: gcd and lcm composed from the elementwise ops (Euclid's
+// algorithm unrolled to the most steps the dtype can need), and the bit shifts,
+// one shift primitive each (prims_bits.ts) with PyTorch's treatment of shift
+// amounts outside [0, bits).
 import { surface } from "../autograd.js";
-import { int64, result_type, type DType } from "../dtype_all.js";
+import { result_type, type DType } from "../dtype_all.js";
 import { TorchError } from "../errors.js";
 import { Tensor } from "../tensor.js";
 import { checkOperand, type TensorOrScalar } from "./args.js";
-import { convert, operand } from "./base.js";
-import { abs, bitwise_and, div, eq, fmod, lt, logical_or, mul, ne, prepare, where } from "./elementwise.js";
+import { operand } from "./base.js";
+import { bind1 } from "../dispatch.js";
+import { P } from "../prims.js";
+import { abs, bitwise_and, div, eq, fmod, mul, ne, prepare, prepareScalars, where } from "./elementwise.js";
 
 /** The integral result dtype of a binary integer op, else PyTorch's "<kernel>_cpu" not implemented error. */
 function intResult(op: string, kernel: string, a: TensorOrScalar, b: TensorOrScalar): DType {
@@ -19,7 +21,6 @@ function intResult(op: string, kernel: string, a: TensorOrScalar, b: TensorOrSca
   return dt;
 }
 
-const BITS: Record<string, number> = { int8: 8, uint8: 8, int16: 16, int32: 32, int64: 64 };
 /**
  * Euclid's steps that suffice for any pair of the dtype: consecutive Fibonacci
  * numbers are the worst case, F(k) < 2^bits after about 1.44 * bits steps.
@@ -60,40 +61,31 @@ export function lcm(input: TensorOrScalar, other: TensorOrScalar): Tensor {
   });
 }
 
-/** 2^(2^k) as a factor where bit k of `s` is set, 1 elsewhere. */
-const bitFactor = (s: Tensor, k: number): Tensor => where(ne(bitwise_and(s, 2 ** k), 0), 2 ** (2 ** k), 1);
-
 /**
- * bitwise_left_shift(input, other): input * 2^other with the dtype's wrap-around.
- * The product is taken in int64 and converted back (the conversion wraps as C's
- * does); shift amounts are masked as x86 shifts mask them (PyTorch 1.13 shifts
- * with C's `<<`: 63 for int64, 31 for the narrower types, promoted to int).
+ * bitwise_left_shift(input, other): one shift_left primitive. PyTorch 1.13
+ * shifts with C's `<<` on x86, which masks the amount: by 63 for int64 and 31
+ * for the narrower types (promoted to int; an amount >= the width then leaves
+ * no bits in a narrow type, as shift_left gives). -1 shifts by 31 or 63;
+ * int32 << 32 is the input itself.
  */
 export function bitwise_left_shift(input: TensorOrScalar, other: TensorOrScalar): Tensor {
   const dt = intResult("bitwise_left_shift", "lshift", input, other);
   return surface("bitwise_left_shift", () => {
-    const [a, b] = prepare("bitwise_left_shift", [input, other], dt);
-    const s = bitwise_and(convert(b!, int64), dt.name === "int64" ? 63 : 31);
-    let r = convert(a!, int64);
-    for (let k = 0; k < 6; k++) r = mul(r, bitFactor(s, k));
-    return convert(r, dt);
+    const [a, b] = prepareScalars("bitwise_left_shift", input, other, dt);
+    return bind1(P.shift_left, [a!, bitwise_and(b!, dt.name === "int64" ? 63 : 31)]);
   });
 }
 
 /**
- * bitwise_right_shift(input, other): floor(input / 2^other) (an arithmetic
- * shift). PyTorch 1.13 shifts by bits - 1 where other is negative or at least
- * the dtype's width, so the result is then 0 or -1.
+ * bitwise_right_shift(input, other): one shift_right_arithmetic primitive
+ * (logical for uint8), the amount masked as for left shifts (C's `>>` on x86 in
+ * PyTorch 1.13): int32 >> 32 is the input itself, >> -1 shifts by 31.
  */
 export function bitwise_right_shift(input: TensorOrScalar, other: TensorOrScalar): Tensor {
   const dt = intResult("bitwise_right_shift", "rshift", input, other);
   return surface("bitwise_right_shift", () => {
-    const [a, b] = prepare("bitwise_right_shift", [input, other], dt);
-    const w = BITS[dt.name]!;
-    const b64 = convert(b!, int64);
-    const s = where(logical_or(lt(b64, 0), lt(w - 1, b64)), w - 1, b64);
-    let r = convert(a!, int64);
-    for (let k = 0; k < 6; k++) r = div(r, bitFactor(s, k), { rounding_mode: "floor" });
-    return convert(r, dt);
+    const [a, b] = prepareScalars("bitwise_right_shift", input, other, dt);
+    const s = bitwise_and(b!, dt.name === "int64" ? 63 : 31);
+    return bind1(dt.is_signed ? P.shift_right_arithmetic : P.shift_right_logical, [a!, s]);
   });
 }

@@ -12,11 +12,20 @@ import { Tensor } from "../tensor.js";
 import { checkInt, checkTensor, describe, noExtra, parseArgs, splitSizes } from "./args.js";
 import { convert } from "./base.js";
 import { checkNarrow, narrowDynamic } from "./narrow_dynamic.js";
+import { view_dtype } from "./view_dtype.js";
+import { DType, dtypeOf } from "../dtype.js";
 
 const reshapePrim = (x: Tensor, shape: number[]) => (sameShape(x.shape, shape) ? x : bind1(P.reshape!, [x], { shape }));
 const viewable = (x: Tensor, shape: number[]) => viewStrides(x.shape, x.stride(), shape) !== null;
 
 export function view(x: Tensor, ...args: unknown[]): Tensor {
+  // view(dtype) / view({ dtype }): the bytes reinterpreted (view_dtype.ts)
+  const d = args.length === 1 ? args[0] : undefined;
+  if (d instanceof DType) return view_dtype(x, d);
+  if (d && typeof d === "object" && !Array.isArray(d) && !(d instanceof Tensor) && "dtype" in d) {
+    const { dtype } = parseArgs("view", args, ["dtype"], {});
+    return view_dtype(x, dtypeOf(dtype as DType));
+  }
   const [size] = splitSizes("view", args);
   const shape = inferSize("view", size, x.numel());
   if (!viewable(x, shape)) {

@@ -1,4 +1,5 @@
 import { checkPrimitiveTable, type PrimName } from "@xlatorch/core";
+import { bitsKernels } from "./bits.js";
 import { complexAware, complexPrimKernels } from "./complex.js";
 import { controlKernels } from "./control.js";
 import { convKernels } from "./conv.js";
@@ -40,6 +41,8 @@ export const KERNELS: Record<PrimName, Kernel> = {
   ...controlKernels(() => KERNELS),
   // complex operands copied as (re, im) pairs by the kernels themselves
   ...dynamicKernels,
+  // clamp, shifts, bitcast_convert, rng_bit_generator, ... (prims_bits.ts): real dtypes, bitcast as raw bytes
+  ...bitsKernels,
 } as Record<PrimName, Kernel>;
 checkPrimitiveTable("CPU kernels", KERNELS);
 export type { Kernel };

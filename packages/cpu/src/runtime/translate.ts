@@ -5,6 +5,7 @@ import { dtypeOf as coreDtype, int64, type DType } from "@xlatorch/core";
 import { dtypeOf, isComplex, type Attr, type ElementType, type Op, type Region } from "@xlatorch/stablehlo";
 import { convolutionCall, reduceWindowCall, selectAndScatterCall } from "./translate_window.js";
 import { dynamicSliceCall, dynamicUpdateSliceCall } from "./translate_dynamic.js";
+import { bitsCall } from "./translate_bits.js";
 
 export const dtypeOfElement = (e: ElementType): DType => coreDtype(dtypeOf(e));
 
@@ -229,8 +230,13 @@ export function translate(op: Op): Call {
         const attrs = { direction: d && d.kind === "enum" ? d.value : "EQ", dtype: dtypeOfElement(out.element) };
         return { kernel: ELEMENTWISE[op.name]!, attrs, operands: op.operands.length };
       }
-      throw new Error(`cpu runtime: unsupported op ${op.name}`);
+      // clamp, shifts, bitcast_convert, rng_bit_generator, ... (translate_bits.ts)
+      return bitsCall(op) ?? unsupported(op);
   }
 }
+
+const unsupported = (op: Op): never => {
+  throw new Error(`cpu runtime: unsupported op ${op.name}`);
+};
 
 export { int64 };

@@ -8,6 +8,8 @@ import { collectiveOps } from "./collectives.js";
 import { controlOps } from "./control.js";
 import { convOps } from "./conv.js";
 import { dynamicOps } from "./dynamic.js";
+import { rngOps } from "./rng.js";
+import { bitsExact } from "../translate_bits.js";
 import { elementwiseOps } from "./elementwise.js";
 import type { Interp } from "./engine.js";
 import { layoutOps } from "./layout.js";
@@ -44,6 +46,7 @@ export const INTERPRETED: Record<string, Interp> = {
   ...layoutOps,
   ...reductionOps,
   ...dynamicOps,
+  ...rngOps,
   ...linalgOps,
   ...chloOps,
   ...convOps,
@@ -79,6 +82,9 @@ export function primitiveIsExact(op: Op): boolean {
   if (op.name === "chlo.sinh" || op.name === "chlo.cosh") return false;
   const short = op.name.replace(/^stablehlo\./, "");
   const e = op.operands[0]?.type.element;
+  // clamp, shifts, bitcast_convert, ... (translate_bits.ts)
+  const bits = bitsExact(op);
+  if (bits !== undefined) return bits;
   if (ELEMENTWISE[op.name]) {
     // complex elementwise math and the integer corner cases (x / 0, INT_MIN / -1, ...) are the evaluator's
     if (types.some(isComplex)) return false;

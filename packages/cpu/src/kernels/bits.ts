@@ -1,0 +1,163 @@
+// Kernels of the primitives in core's prims_bits.ts. Each reads its inputs
+// densely (a 0-d bound of clamp or shift amount stands for every element) and
+// computes in the dtype's own domain: numbers for the narrow integers, BigInt
+// for int64, decoded values for float16/bfloat16 (rounded once when stored,
+// as the reference evaluator rounds). The same kernels run StableHLO's
+// clamp/cbrt/shift/popcnt/bitcast_convert/reduce_precision/optimization_barrier/
+// rng_bit_generator in the CPU runtime (runtime/translate_bits.ts) where
+// interpret/table.ts's primitiveIsExact says they compute the op exactly.
+import { bf16ToF32, f16ToF32, f32ToBf16, f32ToF16, numelOf, type AVal, type DType, type HostArray } from "@xlatorch/core";
+import { roundFloat } from "../runtime/interpret/values.js";
+import { contiguous, type Elements, type Strided } from "../strided.js";
+import { dense } from "./layout.js";
+import { rngBitGenerator, type Algorithm } from "./rng_bits.js";
+import type { Kernel } from "./types.js";
+
+/** Element reader of an input: a 0-d input reads its one value at every index. */
+function reader(s: Strided, a: AVal): (i: number) => number | bigint {
+  const d = dense(s, a.shape, a.dtype);
+  return a.shape.length === 0 ? () => d[0]! : (i) => d[i]!;
+}
+
+/** Float reads and stores of a dtype's host layout (float16/bfloat16 as bits, rounded once to the format). */
+const decode = (d: DType): ((x: number) => number) => (d.name === "float16" ? f16ToF32 : d.name === "bfloat16" ? bf16ToF32 : (x) => x);
+const encode = (d: DType): ((x: number) => number) =>
+  d.name === "float16" ? (x) => f32ToF16(roundFloat(x, 5, 10)) : d.name === "bfloat16" ? (x) => f32ToBf16(roundFloat(x, 8, 7)) : (x) => x;
+
+/** An elementwise kernel over n inputs computing one element at a time. */
+function map(f: (dt: DType) => (xs: (number | bigint)[]) => number | bigint): Kernel {
+  return (ins, avals, _attrs, [o]) => {
+    const n = numelOf(o!.shape);
+    const rs = ins.map((s, k) => reader(s, avals[k]!));
+    const out = o!.dtype.alloc(n);
+    const fn = f(avals[avals.length === 3 ? 1 : 0]!.dtype);
+    const xs: (number | bigint)[] = new Array(rs.length);
+    for (let i = 0; i < n; i++) {
+      for (let k = 0; k < rs.length; k++) xs[k] = rs[k]!(i);
+      (out as Elements)[i] = fn(xs);
+    }
+    return [contiguous(out, o!.shape)];
+  };
+}
+
+const bitsOf = (d: DType): number => d.itemsize * 8;
+
+/** clamp(min, x, max) = min(max(x, min), max); a NaN operand (x or a bound) gives NaN, as stablehlo.maximum/minimum do. */
+function clampFn(dt: DType): (xs: (number | bigint)[]) => number | bigint {
+  if (dt.isBig)
+    return ([lo, x, hi]) => {
+      const m = (x as bigint) > (lo as bigint) ? (x as bigint) : (lo as bigint);
+      return m < (hi as bigint) ? m : (hi as bigint);
+    };
+  if (!dt.is_floating_point) return ([lo, x, hi]) => Math.min(Math.max(x as number, lo as number), hi as number);
+  const dec = decode(dt),
+    enc = encode(dt);
+  return ([lo, x, hi]) => enc(Math.min(Math.max(dec(x as number), dec(lo as number)), dec(hi as number)));
+}
+
+/** The shift amount as the unsigned integer of the operand's width (a negative amount is then >= the width). */
+function shiftFn(kind: "left" | "arith" | "logical", dt: DType): (xs: (number | bigint)[]) => number | bigint {
+  const w = bitsOf(dt);
+  if (dt.isBig)
+    return ([a, b]) => {
+      const s = BigInt.asUintN(64, b as bigint);
+      const x = a as bigint;
+      if (kind === "arith") return s >= 64n ? (x < 0n ? -1n : 0n) : x >> s;
+      if (s >= 64n) return 0n;
+      return kind === "left" ? BigInt.asIntN(64, x << s) : BigInt.asIntN(64, BigInt.asUintN(64, x) >> s);
+    };
+  const mask = w === 32 ? 0xffffffff : 2 ** w - 1;
+  // the operand's bits sign-extended (arithmetic) or zero-extended (logical) to 32
+  const signed = (x: number) => (w === 32 ? x | 0 : (x << (32 - w)) >> (32 - w));
+  const unsigned = (x: number) => (w === 32 ? x >>> 0 : x & mask);
+  return ([a, b]) => {
+    const s = w === 32 ? (b as number) >>> 0 : (b as number) & mask;
+    const x = a as number;
+    if (kind === "arith") return s >= w ? (signed(x) < 0 ? -1 : 0) : signed(x) >> s;
+    if (s >= w) return 0;
+    // stored into the dtype's typed array, which wraps to its width
+    return kind === "left" ? x << s : unsigned(x) >>> s;
+  };
+}
+
+function popcntFn(dt: DType): (xs: (number | bigint)[]) => number | bigint {
+  if (dt.isBig)
+    return ([a]) => {
+      let x = BigInt.asUintN(64, a as bigint),
+        n = 0n;
+      for (; x; x >>= 1n) n += x & 1n;
+      return n;
+    };
+  const w = bitsOf(dt);
+  return ([a]) => {
+    let x = w === 32 ? (a as number) >>> 0 : (a as number) & (2 ** w - 1),
+      n = 0;
+    for (; x; x >>>= 1) n += x & 1;
+    return n;
+  };
+}
+
+function cbrtFn(dt: DType): (xs: (number | bigint)[]) => number | bigint {
+  const dec = decode(dt),
+    enc = encode(dt);
+  return ([x]) => enc(Math.cbrt(dec(x as number)));
+}
+
+/** The bytes of a dense host array (a fresh copy, little-endian as every supported host). */
+const bytesOf = (d: HostArray): Uint8Array => new Uint8Array(d.buffer.slice(d.byteOffset, d.byteOffset + d.byteLength));
+
+const bitcast: Kernel = ([x], [a], attrs, [o]) => {
+  const { dtype } = attrs as { dtype: DType };
+  const out = dtype.alloc(numelOf(o!.shape));
+  new Uint8Array(out.buffer, out.byteOffset, out.byteLength).set(bytesOf(dense(x!, a!.shape, a!.dtype)));
+  // bool holds 0 or 1: any other byte reads as true
+  if (dtype.name === "bool") for (let i = 0; i < out.length; i++) out[i] = out[i] ? 1 : 0;
+  return [contiguous(out, o!.shape)];
+};
+
+const reducePrecision: Kernel = ([x], [a], attrs, [o]) => {
+  const { exponent_bits: e, mantissa_bits: m } = attrs as { exponent_bits: number; mantissa_bits: number };
+  const dec = decode(a!.dtype),
+    enc = encode(a!.dtype);
+  const d = dense(x!, a!.shape, a!.dtype);
+  const out = o!.dtype.alloc(d.length);
+  for (let i = 0; i < d.length; i++) {
+    const v = dec(d[i] as number);
+    // NaN stays NaN, except with no mantissa bits to keep it one: then infinity (XLA's rule)
+    out[i] = enc(Number.isNaN(v) ? (m === 0 ? Infinity : v) : roundFloat(v, e, m));
+  }
+  return [contiguous(out, o!.shape)];
+};
+
+// identity: dense copies (the primitive is not a view: its results never alias the operands)
+const barrier: Kernel = (ins, avals) => ins.map((s, k) => contiguous(dense(s, avals[k]!.shape, avals[k]!.dtype), avals[k]!.shape));
+
+const rng: Kernel = ([s], [sa], attrs) => {
+  const { algorithm, shape, dtype } = attrs as { algorithm: Algorithm; shape: number[]; dtype: DType };
+  const words = [...(dense(s!, sa!.shape, sa!.dtype) as BigInt64Array)];
+  const r = rngBitGenerator(algorithm, words, shape, bitsOf(dtype));
+  const state = new BigInt64Array(r.state.map((w) => BigInt.asIntN(64, w)));
+  const out = dtype.alloc(numelOf(shape));
+  const v = r.values;
+  // the low bits of each value, in the dtype's own bytes (float results are those bits read as floats)
+  const bytes = new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+  if (v instanceof BigUint64Array) bytes.set(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
+  else if (dtype.itemsize === 4) bytes.set(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
+  else if (dtype.itemsize === 2) bytes.set(new Uint8Array(Uint16Array.from(v).buffer));
+  else bytes.set(Uint8Array.from(v));
+  if (dtype.name === "bool") for (let i = 0; i < out.length; i++) out[i] = out[i]! ? 1 : 0;
+  return [contiguous(state, sa!.shape), contiguous(out, shape)];
+};
+
+export const bitsKernels: Record<string, Kernel> = {
+  clamp: map(clampFn),
+  cbrt: map(cbrtFn),
+  shift_left: map((d) => shiftFn("left", d)),
+  shift_right_arithmetic: map((d) => shiftFn("arith", d)),
+  shift_right_logical: map((d) => shiftFn("logical", d)),
+  popcnt: map(popcntFn),
+  bitcast_convert: bitcast,
+  reduce_precision: reducePrecision,
+  optimization_barrier: barrier,
+  rng_bit_generator: rng,
+};
