@@ -272,3 +272,694 @@ export const CTCLoss: typeof CTCLoss_ & { new (kwargs?: { blank?: number; reduct
 export type CTCLoss = CTCLoss_;
 export const ChannelShuffle: typeof ChannelShuffle_ & { new (kwargs: { groups: number }): ChannelShuffle_; new (groups: number): ChannelShuffle_; } = signedClass("modules", "ChannelShuffle", ChannelShuffle_) as never;
 export type ChannelShuffle = ChannelShuffle_;
+
+// A module's call takes PyTorch's forward signature, the keyword form included (Module.__call__ binds it).
+declare module "./modules/linear.js" {
+  interface Identity {
+    (kwargs: { input: Tensor }): ReturnType<Identity_["forward"]>;
+    (input: Tensor): ReturnType<Identity_["forward"]>;
+    (...args: Parameters<Identity_["forward"]>): ReturnType<Identity_["forward"]>;
+  }
+  interface Linear {
+    (kwargs: { input: Tensor }): ReturnType<Linear_["forward"]>;
+    (input: Tensor): ReturnType<Linear_["forward"]>;
+    (...args: Parameters<Linear_["forward"]>): ReturnType<Linear_["forward"]>;
+  }
+  interface Bilinear {
+    (kwargs: { input1: Tensor; input2: Tensor }): ReturnType<Bilinear_["forward"]>;
+    (input1: Tensor, kwargs: { input2: Tensor }): ReturnType<Bilinear_["forward"]>;
+    (input1: Tensor, input2: Tensor): ReturnType<Bilinear_["forward"]>;
+    (...args: Parameters<Bilinear_["forward"]>): ReturnType<Bilinear_["forward"]>;
+  }
+}
+declare module "./modules/activation.js" {
+  interface ReLU {
+    (kwargs: { input: Tensor }): ReturnType<ReLU_["forward"]>;
+    (input: Tensor): ReturnType<ReLU_["forward"]>;
+    (...args: Parameters<ReLU_["forward"]>): ReturnType<ReLU_["forward"]>;
+  }
+  interface LeakyReLU {
+    (kwargs: { input: Tensor }): ReturnType<LeakyReLU_["forward"]>;
+    (input: Tensor): ReturnType<LeakyReLU_["forward"]>;
+    (...args: Parameters<LeakyReLU_["forward"]>): ReturnType<LeakyReLU_["forward"]>;
+  }
+  interface GELU {
+    (kwargs: { input: Tensor }): ReturnType<GELU_["forward"]>;
+    (input: Tensor): ReturnType<GELU_["forward"]>;
+    (...args: Parameters<GELU_["forward"]>): ReturnType<GELU_["forward"]>;
+  }
+  interface SiLU {
+    (kwargs: { input: Tensor }): ReturnType<SiLU_["forward"]>;
+    (input: Tensor): ReturnType<SiLU_["forward"]>;
+    (...args: Parameters<SiLU_["forward"]>): ReturnType<SiLU_["forward"]>;
+  }
+  interface Tanh {
+    (kwargs: { input: Tensor }): ReturnType<Tanh_["forward"]>;
+    (input: Tensor): ReturnType<Tanh_["forward"]>;
+    (...args: Parameters<Tanh_["forward"]>): ReturnType<Tanh_["forward"]>;
+  }
+  interface Sigmoid {
+    (kwargs: { input: Tensor }): ReturnType<Sigmoid_["forward"]>;
+    (input: Tensor): ReturnType<Sigmoid_["forward"]>;
+    (...args: Parameters<Sigmoid_["forward"]>): ReturnType<Sigmoid_["forward"]>;
+  }
+  interface Softmax {
+    (kwargs: { input: Tensor }): ReturnType<Softmax_["forward"]>;
+    (input: Tensor): ReturnType<Softmax_["forward"]>;
+    (...args: Parameters<Softmax_["forward"]>): ReturnType<Softmax_["forward"]>;
+  }
+  interface LogSoftmax {
+    (kwargs: { input: Tensor }): ReturnType<LogSoftmax_["forward"]>;
+    (input: Tensor): ReturnType<LogSoftmax_["forward"]>;
+    (...args: Parameters<LogSoftmax_["forward"]>): ReturnType<LogSoftmax_["forward"]>;
+  }
+  interface ELU {
+    (kwargs: { input: Tensor }): ReturnType<ELU_["forward"]>;
+    (input: Tensor): ReturnType<ELU_["forward"]>;
+    (...args: Parameters<ELU_["forward"]>): ReturnType<ELU_["forward"]>;
+  }
+  interface SELU {
+    (kwargs: { input: Tensor }): ReturnType<SELU_["forward"]>;
+    (input: Tensor): ReturnType<SELU_["forward"]>;
+    (...args: Parameters<SELU_["forward"]>): ReturnType<SELU_["forward"]>;
+  }
+  interface CELU {
+    (kwargs: { input: Tensor }): ReturnType<CELU_["forward"]>;
+    (input: Tensor): ReturnType<CELU_["forward"]>;
+    (...args: Parameters<CELU_["forward"]>): ReturnType<CELU_["forward"]>;
+  }
+  interface PReLU {
+    (kwargs: { input: Tensor }): ReturnType<PReLU_["forward"]>;
+    (input: Tensor): ReturnType<PReLU_["forward"]>;
+    (...args: Parameters<PReLU_["forward"]>): ReturnType<PReLU_["forward"]>;
+  }
+  interface RReLU {
+    (kwargs: { input: Tensor }): ReturnType<RReLU_["forward"]>;
+    (input: Tensor): ReturnType<RReLU_["forward"]>;
+    (...args: Parameters<RReLU_["forward"]>): ReturnType<RReLU_["forward"]>;
+  }
+  interface GLU {
+    (kwargs: { input: Tensor }): ReturnType<GLU_["forward"]>;
+    (input: Tensor): ReturnType<GLU_["forward"]>;
+    (...args: Parameters<GLU_["forward"]>): ReturnType<GLU_["forward"]>;
+  }
+  interface Hardtanh {
+    (kwargs: { input: Tensor }): ReturnType<Hardtanh_["forward"]>;
+    (input: Tensor): ReturnType<Hardtanh_["forward"]>;
+    (...args: Parameters<Hardtanh_["forward"]>): ReturnType<Hardtanh_["forward"]>;
+  }
+  interface ReLU6 {
+    (kwargs: { input: Tensor }): ReturnType<ReLU6_["forward"]>;
+    (input: Tensor): ReturnType<ReLU6_["forward"]>;
+    (...args: Parameters<ReLU6_["forward"]>): ReturnType<ReLU6_["forward"]>;
+  }
+  interface Hardswish {
+    (kwargs: { input: Tensor }): ReturnType<Hardswish_["forward"]>;
+    (input: Tensor): ReturnType<Hardswish_["forward"]>;
+    (...args: Parameters<Hardswish_["forward"]>): ReturnType<Hardswish_["forward"]>;
+  }
+  interface Hardsigmoid {
+    (kwargs: { input: Tensor }): ReturnType<Hardsigmoid_["forward"]>;
+    (input: Tensor): ReturnType<Hardsigmoid_["forward"]>;
+    (...args: Parameters<Hardsigmoid_["forward"]>): ReturnType<Hardsigmoid_["forward"]>;
+  }
+  interface LogSigmoid {
+    (kwargs: { input: Tensor }): ReturnType<LogSigmoid_["forward"]>;
+    (input: Tensor): ReturnType<LogSigmoid_["forward"]>;
+    (...args: Parameters<LogSigmoid_["forward"]>): ReturnType<LogSigmoid_["forward"]>;
+  }
+  interface Mish {
+    (kwargs: { input: Tensor }): ReturnType<Mish_["forward"]>;
+    (input: Tensor): ReturnType<Mish_["forward"]>;
+    (...args: Parameters<Mish_["forward"]>): ReturnType<Mish_["forward"]>;
+  }
+  interface Softplus {
+    (kwargs: { input: Tensor }): ReturnType<Softplus_["forward"]>;
+    (input: Tensor): ReturnType<Softplus_["forward"]>;
+    (...args: Parameters<Softplus_["forward"]>): ReturnType<Softplus_["forward"]>;
+  }
+  interface Softsign {
+    (kwargs: { input: Tensor }): ReturnType<Softsign_["forward"]>;
+    (input: Tensor): ReturnType<Softsign_["forward"]>;
+    (...args: Parameters<Softsign_["forward"]>): ReturnType<Softsign_["forward"]>;
+  }
+  interface Softshrink {
+    (kwargs: { input: Tensor }): ReturnType<Softshrink_["forward"]>;
+    (input: Tensor): ReturnType<Softshrink_["forward"]>;
+    (...args: Parameters<Softshrink_["forward"]>): ReturnType<Softshrink_["forward"]>;
+  }
+  interface Hardshrink {
+    (kwargs: { input: Tensor }): ReturnType<Hardshrink_["forward"]>;
+    (input: Tensor): ReturnType<Hardshrink_["forward"]>;
+    (...args: Parameters<Hardshrink_["forward"]>): ReturnType<Hardshrink_["forward"]>;
+  }
+  interface Tanhshrink {
+    (kwargs: { input: Tensor }): ReturnType<Tanhshrink_["forward"]>;
+    (input: Tensor): ReturnType<Tanhshrink_["forward"]>;
+    (...args: Parameters<Tanhshrink_["forward"]>): ReturnType<Tanhshrink_["forward"]>;
+  }
+  interface Threshold {
+    (kwargs: { input: Tensor }): ReturnType<Threshold_["forward"]>;
+    (input: Tensor): ReturnType<Threshold_["forward"]>;
+    (...args: Parameters<Threshold_["forward"]>): ReturnType<Threshold_["forward"]>;
+  }
+  interface Softmin {
+    (kwargs: { input: Tensor }): ReturnType<Softmin_["forward"]>;
+    (input: Tensor): ReturnType<Softmin_["forward"]>;
+    (...args: Parameters<Softmin_["forward"]>): ReturnType<Softmin_["forward"]>;
+  }
+}
+declare module "./modules/dropout.js" {
+  interface Dropout {
+    (kwargs: { input: Tensor }): ReturnType<Dropout_["forward"]>;
+    (input: Tensor): ReturnType<Dropout_["forward"]>;
+    (...args: Parameters<Dropout_["forward"]>): ReturnType<Dropout_["forward"]>;
+  }
+  interface AlphaDropout {
+    (kwargs: { input: Tensor }): ReturnType<AlphaDropout_["forward"]>;
+    (input: Tensor): ReturnType<AlphaDropout_["forward"]>;
+    (...args: Parameters<AlphaDropout_["forward"]>): ReturnType<AlphaDropout_["forward"]>;
+  }
+  interface FeatureAlphaDropout {
+    (kwargs: { input: Tensor }): ReturnType<FeatureAlphaDropout_["forward"]>;
+    (input: Tensor): ReturnType<FeatureAlphaDropout_["forward"]>;
+    (...args: Parameters<FeatureAlphaDropout_["forward"]>): ReturnType<FeatureAlphaDropout_["forward"]>;
+  }
+}
+declare module "./modules/flatten.js" {
+  interface Flatten {
+    (kwargs: { input: Tensor }): ReturnType<Flatten_["forward"]>;
+    (input: Tensor): ReturnType<Flatten_["forward"]>;
+    (...args: Parameters<Flatten_["forward"]>): ReturnType<Flatten_["forward"]>;
+  }
+  interface Unflatten {
+    (kwargs: { input: Tensor }): ReturnType<Unflatten_["forward"]>;
+    (input: Tensor): ReturnType<Unflatten_["forward"]>;
+    (...args: Parameters<Unflatten_["forward"]>): ReturnType<Unflatten_["forward"]>;
+  }
+}
+declare module "./modules/sparse.js" {
+  interface Embedding {
+    (kwargs: { input: Tensor }): ReturnType<Embedding_["forward"]>;
+    (input: Tensor): ReturnType<Embedding_["forward"]>;
+    (...args: Parameters<Embedding_["forward"]>): ReturnType<Embedding_["forward"]>;
+  }
+}
+declare module "./modules/normalization.js" {
+  interface LayerNorm {
+    (kwargs: { input: Tensor }): ReturnType<LayerNorm_["forward"]>;
+    (input: Tensor): ReturnType<LayerNorm_["forward"]>;
+    (...args: Parameters<LayerNorm_["forward"]>): ReturnType<LayerNorm_["forward"]>;
+  }
+  interface GroupNorm {
+    (kwargs: { input: Tensor }): ReturnType<GroupNorm_["forward"]>;
+    (input: Tensor): ReturnType<GroupNorm_["forward"]>;
+    (...args: Parameters<GroupNorm_["forward"]>): ReturnType<GroupNorm_["forward"]>;
+  }
+  interface LocalResponseNorm {
+    (kwargs: { input: Tensor }): ReturnType<LocalResponseNorm_["forward"]>;
+    (input: Tensor): ReturnType<LocalResponseNorm_["forward"]>;
+    (...args: Parameters<LocalResponseNorm_["forward"]>): ReturnType<LocalResponseNorm_["forward"]>;
+  }
+}
+declare module "./modules/instancenorm.js" {
+  interface InstanceNorm1d {
+    (kwargs: { input: Tensor }): ReturnType<InstanceNorm1d_["forward"]>;
+    (input: Tensor): ReturnType<InstanceNorm1d_["forward"]>;
+    (...args: Parameters<InstanceNorm1d_["forward"]>): ReturnType<InstanceNorm1d_["forward"]>;
+  }
+  interface InstanceNorm2d {
+    (kwargs: { input: Tensor }): ReturnType<InstanceNorm2d_["forward"]>;
+    (input: Tensor): ReturnType<InstanceNorm2d_["forward"]>;
+    (...args: Parameters<InstanceNorm2d_["forward"]>): ReturnType<InstanceNorm2d_["forward"]>;
+  }
+  interface InstanceNorm3d {
+    (kwargs: { input: Tensor }): ReturnType<InstanceNorm3d_["forward"]>;
+    (input: Tensor): ReturnType<InstanceNorm3d_["forward"]>;
+    (...args: Parameters<InstanceNorm3d_["forward"]>): ReturnType<InstanceNorm3d_["forward"]>;
+  }
+}
+declare module "./modules/distance.js" {
+  interface CosineSimilarity {
+    (kwargs: { x1: Tensor; x2: Tensor }): ReturnType<CosineSimilarity_["forward"]>;
+    (x1: Tensor, kwargs: { x2: Tensor }): ReturnType<CosineSimilarity_["forward"]>;
+    (x1: Tensor, x2: Tensor): ReturnType<CosineSimilarity_["forward"]>;
+    (...args: Parameters<CosineSimilarity_["forward"]>): ReturnType<CosineSimilarity_["forward"]>;
+  }
+  interface PairwiseDistance {
+    (kwargs: { x1: Tensor; x2: Tensor }): ReturnType<PairwiseDistance_["forward"]>;
+    (x1: Tensor, kwargs: { x2: Tensor }): ReturnType<PairwiseDistance_["forward"]>;
+    (x1: Tensor, x2: Tensor): ReturnType<PairwiseDistance_["forward"]>;
+    (...args: Parameters<PairwiseDistance_["forward"]>): ReturnType<PairwiseDistance_["forward"]>;
+  }
+}
+declare module "./modules/vision.js" {
+  interface PixelShuffle {
+    (kwargs: { input: Tensor }): ReturnType<PixelShuffle_["forward"]>;
+    (input: Tensor): ReturnType<PixelShuffle_["forward"]>;
+    (...args: Parameters<PixelShuffle_["forward"]>): ReturnType<PixelShuffle_["forward"]>;
+  }
+  interface PixelUnshuffle {
+    (kwargs: { input: Tensor }): ReturnType<PixelUnshuffle_["forward"]>;
+    (input: Tensor): ReturnType<PixelUnshuffle_["forward"]>;
+    (...args: Parameters<PixelUnshuffle_["forward"]>): ReturnType<PixelUnshuffle_["forward"]>;
+  }
+  interface Upsample {
+    (kwargs: { input: Tensor }): ReturnType<Upsample_["forward"]>;
+    (input: Tensor): ReturnType<Upsample_["forward"]>;
+    (...args: Parameters<Upsample_["forward"]>): ReturnType<Upsample_["forward"]>;
+  }
+  interface UpsamplingNearest2d {
+    (kwargs: { input: Tensor }): ReturnType<UpsamplingNearest2d_["forward"]>;
+    (input: Tensor): ReturnType<UpsamplingNearest2d_["forward"]>;
+    (...args: Parameters<UpsamplingNearest2d_["forward"]>): ReturnType<UpsamplingNearest2d_["forward"]>;
+  }
+  interface UpsamplingBilinear2d {
+    (kwargs: { input: Tensor }): ReturnType<UpsamplingBilinear2d_["forward"]>;
+    (input: Tensor): ReturnType<UpsamplingBilinear2d_["forward"]>;
+    (...args: Parameters<UpsamplingBilinear2d_["forward"]>): ReturnType<UpsamplingBilinear2d_["forward"]>;
+  }
+}
+declare module "./modules/batchnorm.js" {
+  interface BatchNorm1d {
+    (kwargs: { input: Tensor }): ReturnType<BatchNorm1d_["forward"]>;
+    (input: Tensor): ReturnType<BatchNorm1d_["forward"]>;
+    (...args: Parameters<BatchNorm1d_["forward"]>): ReturnType<BatchNorm1d_["forward"]>;
+  }
+}
+declare module "./modules/container.js" {
+  interface Sequential {
+    (kwargs: { input: Tensor }): ReturnType<Sequential_["forward"]>;
+    (input: Tensor): ReturnType<Sequential_["forward"]>;
+    (...args: Parameters<Sequential_["forward"]>): ReturnType<Sequential_["forward"]>;
+  }
+}
+declare module "./modules/conv.js" {
+  interface Conv1d {
+    (kwargs: { input: Tensor }): ReturnType<Conv1d_["forward"]>;
+    (input: Tensor): ReturnType<Conv1d_["forward"]>;
+    (...args: Parameters<Conv1d_["forward"]>): ReturnType<Conv1d_["forward"]>;
+  }
+  interface Conv2d {
+    (kwargs: { input: Tensor }): ReturnType<Conv2d_["forward"]>;
+    (input: Tensor): ReturnType<Conv2d_["forward"]>;
+    (...args: Parameters<Conv2d_["forward"]>): ReturnType<Conv2d_["forward"]>;
+  }
+  interface Conv3d {
+    (kwargs: { input: Tensor }): ReturnType<Conv3d_["forward"]>;
+    (input: Tensor): ReturnType<Conv3d_["forward"]>;
+    (...args: Parameters<Conv3d_["forward"]>): ReturnType<Conv3d_["forward"]>;
+  }
+  interface ConvTranspose1d {
+    (kwargs: { input: Tensor; output_size?: readonly number[] | null | null }): ReturnType<ConvTranspose1d_["forward"]>;
+    (input: Tensor, kwargs?: { output_size?: readonly number[] | null | null }): ReturnType<ConvTranspose1d_["forward"]>;
+    (input: Tensor, output_size?: readonly number[] | null | null): ReturnType<ConvTranspose1d_["forward"]>;
+    (...args: Parameters<ConvTranspose1d_["forward"]>): ReturnType<ConvTranspose1d_["forward"]>;
+  }
+  interface ConvTranspose2d {
+    (kwargs: { input: Tensor; output_size?: readonly number[] | null | null }): ReturnType<ConvTranspose2d_["forward"]>;
+    (input: Tensor, kwargs?: { output_size?: readonly number[] | null | null }): ReturnType<ConvTranspose2d_["forward"]>;
+    (input: Tensor, output_size?: readonly number[] | null | null): ReturnType<ConvTranspose2d_["forward"]>;
+    (...args: Parameters<ConvTranspose2d_["forward"]>): ReturnType<ConvTranspose2d_["forward"]>;
+  }
+  interface ConvTranspose3d {
+    (kwargs: { input: Tensor; output_size?: readonly number[] | null | null }): ReturnType<ConvTranspose3d_["forward"]>;
+    (input: Tensor, kwargs?: { output_size?: readonly number[] | null | null }): ReturnType<ConvTranspose3d_["forward"]>;
+    (input: Tensor, output_size?: readonly number[] | null | null): ReturnType<ConvTranspose3d_["forward"]>;
+    (...args: Parameters<ConvTranspose3d_["forward"]>): ReturnType<ConvTranspose3d_["forward"]>;
+  }
+}
+declare module "./modules/pooling.js" {
+  interface MaxPool1d {
+    (kwargs: { input: Tensor }): ReturnType<MaxPool1d_["forward"]>;
+    (input: Tensor): ReturnType<MaxPool1d_["forward"]>;
+    (...args: Parameters<MaxPool1d_["forward"]>): ReturnType<MaxPool1d_["forward"]>;
+  }
+  interface MaxPool2d {
+    (kwargs: { input: Tensor }): ReturnType<MaxPool2d_["forward"]>;
+    (input: Tensor): ReturnType<MaxPool2d_["forward"]>;
+    (...args: Parameters<MaxPool2d_["forward"]>): ReturnType<MaxPool2d_["forward"]>;
+  }
+  interface MaxPool3d {
+    (kwargs: { input: Tensor }): ReturnType<MaxPool3d_["forward"]>;
+    (input: Tensor): ReturnType<MaxPool3d_["forward"]>;
+    (...args: Parameters<MaxPool3d_["forward"]>): ReturnType<MaxPool3d_["forward"]>;
+  }
+  interface AvgPool1d {
+    (kwargs: { input: Tensor }): ReturnType<AvgPool1d_["forward"]>;
+    (input: Tensor): ReturnType<AvgPool1d_["forward"]>;
+    (...args: Parameters<AvgPool1d_["forward"]>): ReturnType<AvgPool1d_["forward"]>;
+  }
+  interface AvgPool2d {
+    (kwargs: { input: Tensor }): ReturnType<AvgPool2d_["forward"]>;
+    (input: Tensor): ReturnType<AvgPool2d_["forward"]>;
+    (...args: Parameters<AvgPool2d_["forward"]>): ReturnType<AvgPool2d_["forward"]>;
+  }
+  interface AvgPool3d {
+    (kwargs: { input: Tensor }): ReturnType<AvgPool3d_["forward"]>;
+    (input: Tensor): ReturnType<AvgPool3d_["forward"]>;
+    (...args: Parameters<AvgPool3d_["forward"]>): ReturnType<AvgPool3d_["forward"]>;
+  }
+  interface AdaptiveAvgPool1d {
+    (kwargs: { input: Tensor }): ReturnType<AdaptiveAvgPool1d_["forward"]>;
+    (input: Tensor): ReturnType<AdaptiveAvgPool1d_["forward"]>;
+    (...args: Parameters<AdaptiveAvgPool1d_["forward"]>): ReturnType<AdaptiveAvgPool1d_["forward"]>;
+  }
+  interface AdaptiveAvgPool2d {
+    (kwargs: { input: Tensor }): ReturnType<AdaptiveAvgPool2d_["forward"]>;
+    (input: Tensor): ReturnType<AdaptiveAvgPool2d_["forward"]>;
+    (...args: Parameters<AdaptiveAvgPool2d_["forward"]>): ReturnType<AdaptiveAvgPool2d_["forward"]>;
+  }
+  interface AdaptiveAvgPool3d {
+    (kwargs: { input: Tensor }): ReturnType<AdaptiveAvgPool3d_["forward"]>;
+    (input: Tensor): ReturnType<AdaptiveAvgPool3d_["forward"]>;
+    (...args: Parameters<AdaptiveAvgPool3d_["forward"]>): ReturnType<AdaptiveAvgPool3d_["forward"]>;
+  }
+  interface AdaptiveMaxPool1d {
+    (kwargs: { input: Tensor }): ReturnType<AdaptiveMaxPool1d_["forward"]>;
+    (input: Tensor): ReturnType<AdaptiveMaxPool1d_["forward"]>;
+    (...args: Parameters<AdaptiveMaxPool1d_["forward"]>): ReturnType<AdaptiveMaxPool1d_["forward"]>;
+  }
+  interface AdaptiveMaxPool2d {
+    (kwargs: { input: Tensor }): ReturnType<AdaptiveMaxPool2d_["forward"]>;
+    (input: Tensor): ReturnType<AdaptiveMaxPool2d_["forward"]>;
+    (...args: Parameters<AdaptiveMaxPool2d_["forward"]>): ReturnType<AdaptiveMaxPool2d_["forward"]>;
+  }
+  interface AdaptiveMaxPool3d {
+    (kwargs: { input: Tensor }): ReturnType<AdaptiveMaxPool3d_["forward"]>;
+    (input: Tensor): ReturnType<AdaptiveMaxPool3d_["forward"]>;
+    (...args: Parameters<AdaptiveMaxPool3d_["forward"]>): ReturnType<AdaptiveMaxPool3d_["forward"]>;
+  }
+}
+declare module "./modules/batchnorm2d.js" {
+  interface BatchNorm2d {
+    (kwargs: { input: Tensor }): ReturnType<BatchNorm2d_["forward"]>;
+    (input: Tensor): ReturnType<BatchNorm2d_["forward"]>;
+    (...args: Parameters<BatchNorm2d_["forward"]>): ReturnType<BatchNorm2d_["forward"]>;
+  }
+  interface BatchNorm3d {
+    (kwargs: { input: Tensor }): ReturnType<BatchNorm3d_["forward"]>;
+    (input: Tensor): ReturnType<BatchNorm3d_["forward"]>;
+    (...args: Parameters<BatchNorm3d_["forward"]>): ReturnType<BatchNorm3d_["forward"]>;
+  }
+}
+declare module "./modules/dropout2d.js" {
+  interface Dropout1d {
+    (kwargs: { input: Tensor }): ReturnType<Dropout1d_["forward"]>;
+    (input: Tensor): ReturnType<Dropout1d_["forward"]>;
+    (...args: Parameters<Dropout1d_["forward"]>): ReturnType<Dropout1d_["forward"]>;
+  }
+  interface Dropout2d {
+    (kwargs: { input: Tensor }): ReturnType<Dropout2d_["forward"]>;
+    (input: Tensor): ReturnType<Dropout2d_["forward"]>;
+    (...args: Parameters<Dropout2d_["forward"]>): ReturnType<Dropout2d_["forward"]>;
+  }
+  interface Dropout3d {
+    (kwargs: { input: Tensor }): ReturnType<Dropout3d_["forward"]>;
+    (input: Tensor): ReturnType<Dropout3d_["forward"]>;
+    (...args: Parameters<Dropout3d_["forward"]>): ReturnType<Dropout3d_["forward"]>;
+  }
+}
+declare module "./modules/rnn.js" {
+  interface RNN {
+    (kwargs: { input: Tensor; hx?: unknown }): ReturnType<RNN_["forward"]>;
+    (input: Tensor, kwargs?: { hx?: unknown }): ReturnType<RNN_["forward"]>;
+    (input: Tensor, hx?: unknown): ReturnType<RNN_["forward"]>;
+    (...args: Parameters<RNN_["forward"]>): ReturnType<RNN_["forward"]>;
+  }
+  interface LSTM {
+    (kwargs: { input: Tensor; hx?: unknown }): ReturnType<LSTM_["forward"]>;
+    (input: Tensor, kwargs?: { hx?: unknown }): ReturnType<LSTM_["forward"]>;
+    (input: Tensor, hx?: unknown): ReturnType<LSTM_["forward"]>;
+    (...args: Parameters<LSTM_["forward"]>): ReturnType<LSTM_["forward"]>;
+  }
+  interface GRU {
+    (kwargs: { input: Tensor; hx?: unknown }): ReturnType<GRU_["forward"]>;
+    (input: Tensor, kwargs?: { hx?: unknown }): ReturnType<GRU_["forward"]>;
+    (input: Tensor, hx?: unknown): ReturnType<GRU_["forward"]>;
+    (...args: Parameters<GRU_["forward"]>): ReturnType<GRU_["forward"]>;
+  }
+  interface RNNCell {
+    (kwargs: { input: Tensor; hx?: Tensor | null }): ReturnType<RNNCell_["forward"]>;
+    (input: Tensor, kwargs?: { hx?: Tensor | null }): ReturnType<RNNCell_["forward"]>;
+    (input: Tensor, hx?: Tensor | null): ReturnType<RNNCell_["forward"]>;
+    (...args: Parameters<RNNCell_["forward"]>): ReturnType<RNNCell_["forward"]>;
+  }
+  interface LSTMCell {
+    (kwargs: { input: Tensor; hx?: readonly Tensor[] | null | null }): ReturnType<LSTMCell_["forward"]>;
+    (input: Tensor, kwargs?: { hx?: readonly Tensor[] | null | null }): ReturnType<LSTMCell_["forward"]>;
+    (input: Tensor, hx?: readonly Tensor[] | null | null): ReturnType<LSTMCell_["forward"]>;
+    (...args: Parameters<LSTMCell_["forward"]>): ReturnType<LSTMCell_["forward"]>;
+  }
+  interface GRUCell {
+    (kwargs: { input: Tensor; hx?: Tensor | null }): ReturnType<GRUCell_["forward"]>;
+    (input: Tensor, kwargs?: { hx?: Tensor | null }): ReturnType<GRUCell_["forward"]>;
+    (input: Tensor, hx?: Tensor | null): ReturnType<GRUCell_["forward"]>;
+    (...args: Parameters<GRUCell_["forward"]>): ReturnType<GRUCell_["forward"]>;
+  }
+}
+declare module "./modules/loss.js" {
+  interface L1Loss {
+    (kwargs: { input: Tensor; target: Tensor }): ReturnType<L1Loss_["forward"]>;
+    (input: Tensor, kwargs: { target: Tensor }): ReturnType<L1Loss_["forward"]>;
+    (input: Tensor, target: Tensor): ReturnType<L1Loss_["forward"]>;
+    (...args: Parameters<L1Loss_["forward"]>): ReturnType<L1Loss_["forward"]>;
+  }
+  interface MSELoss {
+    (kwargs: { input: Tensor; target: Tensor }): ReturnType<MSELoss_["forward"]>;
+    (input: Tensor, kwargs: { target: Tensor }): ReturnType<MSELoss_["forward"]>;
+    (input: Tensor, target: Tensor): ReturnType<MSELoss_["forward"]>;
+    (...args: Parameters<MSELoss_["forward"]>): ReturnType<MSELoss_["forward"]>;
+  }
+  interface SmoothL1Loss {
+    (kwargs: { input: Tensor; target: Tensor }): ReturnType<SmoothL1Loss_["forward"]>;
+    (input: Tensor, kwargs: { target: Tensor }): ReturnType<SmoothL1Loss_["forward"]>;
+    (input: Tensor, target: Tensor): ReturnType<SmoothL1Loss_["forward"]>;
+    (...args: Parameters<SmoothL1Loss_["forward"]>): ReturnType<SmoothL1Loss_["forward"]>;
+  }
+  interface NLLLoss {
+    (kwargs: { input: Tensor; target: Tensor }): ReturnType<NLLLoss_["forward"]>;
+    (input: Tensor, kwargs: { target: Tensor }): ReturnType<NLLLoss_["forward"]>;
+    (input: Tensor, target: Tensor): ReturnType<NLLLoss_["forward"]>;
+    (...args: Parameters<NLLLoss_["forward"]>): ReturnType<NLLLoss_["forward"]>;
+  }
+  interface CrossEntropyLoss {
+    (kwargs: { input: Tensor; target: Tensor }): ReturnType<CrossEntropyLoss_["forward"]>;
+    (input: Tensor, kwargs: { target: Tensor }): ReturnType<CrossEntropyLoss_["forward"]>;
+    (input: Tensor, target: Tensor): ReturnType<CrossEntropyLoss_["forward"]>;
+    (...args: Parameters<CrossEntropyLoss_["forward"]>): ReturnType<CrossEntropyLoss_["forward"]>;
+  }
+  interface BCELoss {
+    (kwargs: { input: Tensor; target: Tensor }): ReturnType<BCELoss_["forward"]>;
+    (input: Tensor, kwargs: { target: Tensor }): ReturnType<BCELoss_["forward"]>;
+    (input: Tensor, target: Tensor): ReturnType<BCELoss_["forward"]>;
+    (...args: Parameters<BCELoss_["forward"]>): ReturnType<BCELoss_["forward"]>;
+  }
+  interface BCEWithLogitsLoss {
+    (kwargs: { input: Tensor; target: Tensor }): ReturnType<BCEWithLogitsLoss_["forward"]>;
+    (input: Tensor, kwargs: { target: Tensor }): ReturnType<BCEWithLogitsLoss_["forward"]>;
+    (input: Tensor, target: Tensor): ReturnType<BCEWithLogitsLoss_["forward"]>;
+    (...args: Parameters<BCEWithLogitsLoss_["forward"]>): ReturnType<BCEWithLogitsLoss_["forward"]>;
+  }
+  interface KLDivLoss {
+    (kwargs: { input: Tensor; target: Tensor }): ReturnType<KLDivLoss_["forward"]>;
+    (input: Tensor, kwargs: { target: Tensor }): ReturnType<KLDivLoss_["forward"]>;
+    (input: Tensor, target: Tensor): ReturnType<KLDivLoss_["forward"]>;
+    (...args: Parameters<KLDivLoss_["forward"]>): ReturnType<KLDivLoss_["forward"]>;
+  }
+  interface HuberLoss {
+    (kwargs: { input: Tensor; target: Tensor }): ReturnType<HuberLoss_["forward"]>;
+    (input: Tensor, kwargs: { target: Tensor }): ReturnType<HuberLoss_["forward"]>;
+    (input: Tensor, target: Tensor): ReturnType<HuberLoss_["forward"]>;
+    (...args: Parameters<HuberLoss_["forward"]>): ReturnType<HuberLoss_["forward"]>;
+  }
+  interface MarginRankingLoss {
+    (kwargs: { input1: Tensor; input2: Tensor; target: Tensor }): ReturnType<MarginRankingLoss_["forward"]>;
+    (input1: Tensor, kwargs: { input2: Tensor; target: Tensor }): ReturnType<MarginRankingLoss_["forward"]>;
+    (input1: Tensor, input2: Tensor, kwargs: { target: Tensor }): ReturnType<MarginRankingLoss_["forward"]>;
+    (input1: Tensor, input2: Tensor, target: Tensor): ReturnType<MarginRankingLoss_["forward"]>;
+    (...args: Parameters<MarginRankingLoss_["forward"]>): ReturnType<MarginRankingLoss_["forward"]>;
+  }
+  interface HingeEmbeddingLoss {
+    (kwargs: { input: Tensor; target: Tensor }): ReturnType<HingeEmbeddingLoss_["forward"]>;
+    (input: Tensor, kwargs: { target: Tensor }): ReturnType<HingeEmbeddingLoss_["forward"]>;
+    (input: Tensor, target: Tensor): ReturnType<HingeEmbeddingLoss_["forward"]>;
+    (...args: Parameters<HingeEmbeddingLoss_["forward"]>): ReturnType<HingeEmbeddingLoss_["forward"]>;
+  }
+  interface CosineEmbeddingLoss {
+    (kwargs: { input1: Tensor; input2: Tensor; target: Tensor }): ReturnType<CosineEmbeddingLoss_["forward"]>;
+    (input1: Tensor, kwargs: { input2: Tensor; target: Tensor }): ReturnType<CosineEmbeddingLoss_["forward"]>;
+    (input1: Tensor, input2: Tensor, kwargs: { target: Tensor }): ReturnType<CosineEmbeddingLoss_["forward"]>;
+    (input1: Tensor, input2: Tensor, target: Tensor): ReturnType<CosineEmbeddingLoss_["forward"]>;
+    (...args: Parameters<CosineEmbeddingLoss_["forward"]>): ReturnType<CosineEmbeddingLoss_["forward"]>;
+  }
+  interface SoftMarginLoss {
+    (kwargs: { input: Tensor; target: Tensor }): ReturnType<SoftMarginLoss_["forward"]>;
+    (input: Tensor, kwargs: { target: Tensor }): ReturnType<SoftMarginLoss_["forward"]>;
+    (input: Tensor, target: Tensor): ReturnType<SoftMarginLoss_["forward"]>;
+    (...args: Parameters<SoftMarginLoss_["forward"]>): ReturnType<SoftMarginLoss_["forward"]>;
+  }
+  interface MultiLabelMarginLoss {
+    (kwargs: { input: Tensor; target: Tensor }): ReturnType<MultiLabelMarginLoss_["forward"]>;
+    (input: Tensor, kwargs: { target: Tensor }): ReturnType<MultiLabelMarginLoss_["forward"]>;
+    (input: Tensor, target: Tensor): ReturnType<MultiLabelMarginLoss_["forward"]>;
+    (...args: Parameters<MultiLabelMarginLoss_["forward"]>): ReturnType<MultiLabelMarginLoss_["forward"]>;
+  }
+  interface MultiLabelSoftMarginLoss {
+    (kwargs: { input: Tensor; target: Tensor }): ReturnType<MultiLabelSoftMarginLoss_["forward"]>;
+    (input: Tensor, kwargs: { target: Tensor }): ReturnType<MultiLabelSoftMarginLoss_["forward"]>;
+    (input: Tensor, target: Tensor): ReturnType<MultiLabelSoftMarginLoss_["forward"]>;
+    (...args: Parameters<MultiLabelSoftMarginLoss_["forward"]>): ReturnType<MultiLabelSoftMarginLoss_["forward"]>;
+  }
+  interface MultiMarginLoss {
+    (kwargs: { input: Tensor; target: Tensor }): ReturnType<MultiMarginLoss_["forward"]>;
+    (input: Tensor, kwargs: { target: Tensor }): ReturnType<MultiMarginLoss_["forward"]>;
+    (input: Tensor, target: Tensor): ReturnType<MultiMarginLoss_["forward"]>;
+    (...args: Parameters<MultiMarginLoss_["forward"]>): ReturnType<MultiMarginLoss_["forward"]>;
+  }
+  interface TripletMarginLoss {
+    (kwargs: { anchor: Tensor; positive: Tensor; negative: Tensor }): ReturnType<TripletMarginLoss_["forward"]>;
+    (anchor: Tensor, kwargs: { positive: Tensor; negative: Tensor }): ReturnType<TripletMarginLoss_["forward"]>;
+    (anchor: Tensor, positive: Tensor, kwargs: { negative: Tensor }): ReturnType<TripletMarginLoss_["forward"]>;
+    (anchor: Tensor, positive: Tensor, negative: Tensor): ReturnType<TripletMarginLoss_["forward"]>;
+    (...args: Parameters<TripletMarginLoss_["forward"]>): ReturnType<TripletMarginLoss_["forward"]>;
+  }
+  interface TripletMarginWithDistanceLoss {
+    (kwargs: { anchor: Tensor; positive: Tensor; negative: Tensor }): ReturnType<TripletMarginWithDistanceLoss_["forward"]>;
+    (anchor: Tensor, kwargs: { positive: Tensor; negative: Tensor }): ReturnType<TripletMarginWithDistanceLoss_["forward"]>;
+    (anchor: Tensor, positive: Tensor, kwargs: { negative: Tensor }): ReturnType<TripletMarginWithDistanceLoss_["forward"]>;
+    (anchor: Tensor, positive: Tensor, negative: Tensor): ReturnType<TripletMarginWithDistanceLoss_["forward"]>;
+    (...args: Parameters<TripletMarginWithDistanceLoss_["forward"]>): ReturnType<TripletMarginWithDistanceLoss_["forward"]>;
+  }
+  interface GaussianNLLLoss {
+    (kwargs: { input: Tensor; target: Tensor; var: Tensor }): ReturnType<GaussianNLLLoss_["forward"]>;
+    (input: Tensor, kwargs: { target: Tensor; var: Tensor }): ReturnType<GaussianNLLLoss_["forward"]>;
+    (input: Tensor, target: Tensor, kwargs: { var: Tensor }): ReturnType<GaussianNLLLoss_["forward"]>;
+    (input: Tensor, target: Tensor, var_: Tensor): ReturnType<GaussianNLLLoss_["forward"]>;
+    (...args: Parameters<GaussianNLLLoss_["forward"]>): ReturnType<GaussianNLLLoss_["forward"]>;
+  }
+  interface PoissonNLLLoss {
+    (kwargs: { log_input: Tensor; target: Tensor }): ReturnType<PoissonNLLLoss_["forward"]>;
+    (log_input: Tensor, kwargs: { target: Tensor }): ReturnType<PoissonNLLLoss_["forward"]>;
+    (log_input: Tensor, target: Tensor): ReturnType<PoissonNLLLoss_["forward"]>;
+    (...args: Parameters<PoissonNLLLoss_["forward"]>): ReturnType<PoissonNLLLoss_["forward"]>;
+  }
+}
+declare module "./modules/attention.js" {
+  interface MultiheadAttention {
+    (kwargs: { query: Tensor; key: Tensor; value: Tensor; key_padding_mask?: Tensor | null; need_weights?: boolean; attn_mask?: Tensor | null; average_attn_weights?: boolean }): ReturnType<MultiheadAttention_["forward"]>;
+    (query: Tensor, kwargs: { key: Tensor; value: Tensor; key_padding_mask?: Tensor | null; need_weights?: boolean; attn_mask?: Tensor | null; average_attn_weights?: boolean }): ReturnType<MultiheadAttention_["forward"]>;
+    (query: Tensor, key: Tensor, kwargs: { value: Tensor; key_padding_mask?: Tensor | null; need_weights?: boolean; attn_mask?: Tensor | null; average_attn_weights?: boolean }): ReturnType<MultiheadAttention_["forward"]>;
+    (query: Tensor, key: Tensor, value: Tensor, kwargs?: { key_padding_mask?: Tensor | null; need_weights?: boolean; attn_mask?: Tensor | null; average_attn_weights?: boolean }): ReturnType<MultiheadAttention_["forward"]>;
+    (query: Tensor, key: Tensor, value: Tensor, key_padding_mask?: Tensor | null, kwargs?: { need_weights?: boolean; attn_mask?: Tensor | null; average_attn_weights?: boolean }): ReturnType<MultiheadAttention_["forward"]>;
+    (query: Tensor, key: Tensor, value: Tensor, key_padding_mask?: Tensor | null, need_weights?: boolean, kwargs?: { attn_mask?: Tensor | null; average_attn_weights?: boolean }): ReturnType<MultiheadAttention_["forward"]>;
+    (query: Tensor, key: Tensor, value: Tensor, key_padding_mask?: Tensor | null, need_weights?: boolean, attn_mask?: Tensor | null, kwargs?: { average_attn_weights?: boolean }): ReturnType<MultiheadAttention_["forward"]>;
+    (query: Tensor, key: Tensor, value: Tensor, key_padding_mask?: Tensor | null, need_weights?: boolean, attn_mask?: Tensor | null, average_attn_weights?: boolean): ReturnType<MultiheadAttention_["forward"]>;
+    (...args: Parameters<MultiheadAttention_["forward"]>): ReturnType<MultiheadAttention_["forward"]>;
+  }
+}
+declare module "./modules/transformer.js" {
+  interface Transformer {
+    (kwargs: { src: Tensor; tgt: Tensor; src_mask?: Tensor | null; tgt_mask?: Tensor | null; memory_mask?: Tensor | null; src_key_padding_mask?: Tensor | null; tgt_key_padding_mask?: Tensor | null; memory_key_padding_mask?: Tensor | null }): ReturnType<Transformer_["forward"]>;
+    (src: Tensor, kwargs: { tgt: Tensor; src_mask?: Tensor | null; tgt_mask?: Tensor | null; memory_mask?: Tensor | null; src_key_padding_mask?: Tensor | null; tgt_key_padding_mask?: Tensor | null; memory_key_padding_mask?: Tensor | null }): ReturnType<Transformer_["forward"]>;
+    (src: Tensor, tgt: Tensor, kwargs?: { src_mask?: Tensor | null; tgt_mask?: Tensor | null; memory_mask?: Tensor | null; src_key_padding_mask?: Tensor | null; tgt_key_padding_mask?: Tensor | null; memory_key_padding_mask?: Tensor | null }): ReturnType<Transformer_["forward"]>;
+    (src: Tensor, tgt: Tensor, src_mask?: Tensor | null, kwargs?: { tgt_mask?: Tensor | null; memory_mask?: Tensor | null; src_key_padding_mask?: Tensor | null; tgt_key_padding_mask?: Tensor | null; memory_key_padding_mask?: Tensor | null }): ReturnType<Transformer_["forward"]>;
+    (src: Tensor, tgt: Tensor, src_mask?: Tensor | null, tgt_mask?: Tensor | null, kwargs?: { memory_mask?: Tensor | null; src_key_padding_mask?: Tensor | null; tgt_key_padding_mask?: Tensor | null; memory_key_padding_mask?: Tensor | null }): ReturnType<Transformer_["forward"]>;
+    (src: Tensor, tgt: Tensor, src_mask?: Tensor | null, tgt_mask?: Tensor | null, memory_mask?: Tensor | null, kwargs?: { src_key_padding_mask?: Tensor | null; tgt_key_padding_mask?: Tensor | null; memory_key_padding_mask?: Tensor | null }): ReturnType<Transformer_["forward"]>;
+    (src: Tensor, tgt: Tensor, src_mask?: Tensor | null, tgt_mask?: Tensor | null, memory_mask?: Tensor | null, src_key_padding_mask?: Tensor | null, kwargs?: { tgt_key_padding_mask?: Tensor | null; memory_key_padding_mask?: Tensor | null }): ReturnType<Transformer_["forward"]>;
+    (src: Tensor, tgt: Tensor, src_mask?: Tensor | null, tgt_mask?: Tensor | null, memory_mask?: Tensor | null, src_key_padding_mask?: Tensor | null, tgt_key_padding_mask?: Tensor | null, kwargs?: { memory_key_padding_mask?: Tensor | null }): ReturnType<Transformer_["forward"]>;
+    (src: Tensor, tgt: Tensor, src_mask?: Tensor | null, tgt_mask?: Tensor | null, memory_mask?: Tensor | null, src_key_padding_mask?: Tensor | null, tgt_key_padding_mask?: Tensor | null, memory_key_padding_mask?: Tensor | null): ReturnType<Transformer_["forward"]>;
+    (...args: Parameters<Transformer_["forward"]>): ReturnType<Transformer_["forward"]>;
+  }
+  interface TransformerEncoder {
+    (kwargs: { src: Tensor; mask?: Tensor | null; src_key_padding_mask?: Tensor | null }): ReturnType<TransformerEncoder_["forward"]>;
+    (src: Tensor, kwargs?: { mask?: Tensor | null; src_key_padding_mask?: Tensor | null }): ReturnType<TransformerEncoder_["forward"]>;
+    (src: Tensor, mask?: Tensor | null, kwargs?: { src_key_padding_mask?: Tensor | null }): ReturnType<TransformerEncoder_["forward"]>;
+    (src: Tensor, mask?: Tensor | null, src_key_padding_mask?: Tensor | null): ReturnType<TransformerEncoder_["forward"]>;
+    (...args: Parameters<TransformerEncoder_["forward"]>): ReturnType<TransformerEncoder_["forward"]>;
+  }
+  interface TransformerDecoder {
+    (kwargs: { tgt: Tensor; memory: Tensor; tgt_mask?: Tensor | null; memory_mask?: Tensor | null; tgt_key_padding_mask?: Tensor | null; memory_key_padding_mask?: Tensor | null }): ReturnType<TransformerDecoder_["forward"]>;
+    (tgt: Tensor, kwargs: { memory: Tensor; tgt_mask?: Tensor | null; memory_mask?: Tensor | null; tgt_key_padding_mask?: Tensor | null; memory_key_padding_mask?: Tensor | null }): ReturnType<TransformerDecoder_["forward"]>;
+    (tgt: Tensor, memory: Tensor, kwargs?: { tgt_mask?: Tensor | null; memory_mask?: Tensor | null; tgt_key_padding_mask?: Tensor | null; memory_key_padding_mask?: Tensor | null }): ReturnType<TransformerDecoder_["forward"]>;
+    (tgt: Tensor, memory: Tensor, tgt_mask?: Tensor | null, kwargs?: { memory_mask?: Tensor | null; tgt_key_padding_mask?: Tensor | null; memory_key_padding_mask?: Tensor | null }): ReturnType<TransformerDecoder_["forward"]>;
+    (tgt: Tensor, memory: Tensor, tgt_mask?: Tensor | null, memory_mask?: Tensor | null, kwargs?: { tgt_key_padding_mask?: Tensor | null; memory_key_padding_mask?: Tensor | null }): ReturnType<TransformerDecoder_["forward"]>;
+    (tgt: Tensor, memory: Tensor, tgt_mask?: Tensor | null, memory_mask?: Tensor | null, tgt_key_padding_mask?: Tensor | null, kwargs?: { memory_key_padding_mask?: Tensor | null }): ReturnType<TransformerDecoder_["forward"]>;
+    (tgt: Tensor, memory: Tensor, tgt_mask?: Tensor | null, memory_mask?: Tensor | null, tgt_key_padding_mask?: Tensor | null, memory_key_padding_mask?: Tensor | null): ReturnType<TransformerDecoder_["forward"]>;
+    (...args: Parameters<TransformerDecoder_["forward"]>): ReturnType<TransformerDecoder_["forward"]>;
+  }
+  interface TransformerEncoderLayer {
+    (kwargs: { src: Tensor; src_mask?: Tensor | null; src_key_padding_mask?: Tensor | null }): ReturnType<TransformerEncoderLayer_["forward"]>;
+    (src: Tensor, kwargs?: { src_mask?: Tensor | null; src_key_padding_mask?: Tensor | null }): ReturnType<TransformerEncoderLayer_["forward"]>;
+    (src: Tensor, src_mask?: Tensor | null, kwargs?: { src_key_padding_mask?: Tensor | null }): ReturnType<TransformerEncoderLayer_["forward"]>;
+    (src: Tensor, src_mask?: Tensor | null, src_key_padding_mask?: Tensor | null): ReturnType<TransformerEncoderLayer_["forward"]>;
+    (...args: Parameters<TransformerEncoderLayer_["forward"]>): ReturnType<TransformerEncoderLayer_["forward"]>;
+  }
+  interface TransformerDecoderLayer {
+    (kwargs: { tgt: Tensor; memory: Tensor; tgt_mask?: Tensor | null; memory_mask?: Tensor | null; tgt_key_padding_mask?: Tensor | null; memory_key_padding_mask?: Tensor | null }): ReturnType<TransformerDecoderLayer_["forward"]>;
+    (tgt: Tensor, kwargs: { memory: Tensor; tgt_mask?: Tensor | null; memory_mask?: Tensor | null; tgt_key_padding_mask?: Tensor | null; memory_key_padding_mask?: Tensor | null }): ReturnType<TransformerDecoderLayer_["forward"]>;
+    (tgt: Tensor, memory: Tensor, kwargs?: { tgt_mask?: Tensor | null; memory_mask?: Tensor | null; tgt_key_padding_mask?: Tensor | null; memory_key_padding_mask?: Tensor | null }): ReturnType<TransformerDecoderLayer_["forward"]>;
+    (tgt: Tensor, memory: Tensor, tgt_mask?: Tensor | null, kwargs?: { memory_mask?: Tensor | null; tgt_key_padding_mask?: Tensor | null; memory_key_padding_mask?: Tensor | null }): ReturnType<TransformerDecoderLayer_["forward"]>;
+    (tgt: Tensor, memory: Tensor, tgt_mask?: Tensor | null, memory_mask?: Tensor | null, kwargs?: { tgt_key_padding_mask?: Tensor | null; memory_key_padding_mask?: Tensor | null }): ReturnType<TransformerDecoderLayer_["forward"]>;
+    (tgt: Tensor, memory: Tensor, tgt_mask?: Tensor | null, memory_mask?: Tensor | null, tgt_key_padding_mask?: Tensor | null, kwargs?: { memory_key_padding_mask?: Tensor | null }): ReturnType<TransformerDecoderLayer_["forward"]>;
+    (tgt: Tensor, memory: Tensor, tgt_mask?: Tensor | null, memory_mask?: Tensor | null, tgt_key_padding_mask?: Tensor | null, memory_key_padding_mask?: Tensor | null): ReturnType<TransformerDecoderLayer_["forward"]>;
+    (...args: Parameters<TransformerDecoderLayer_["forward"]>): ReturnType<TransformerDecoderLayer_["forward"]>;
+  }
+}
+declare module "./modules/embedding_bag.js" {
+  interface EmbeddingBag {
+    (kwargs: { input: Tensor; offsets?: Tensor | null; per_sample_weights?: Tensor | null }): ReturnType<EmbeddingBag_["forward"]>;
+    (input: Tensor, kwargs?: { offsets?: Tensor | null; per_sample_weights?: Tensor | null }): ReturnType<EmbeddingBag_["forward"]>;
+    (input: Tensor, offsets?: Tensor | null, kwargs?: { per_sample_weights?: Tensor | null }): ReturnType<EmbeddingBag_["forward"]>;
+    (input: Tensor, offsets?: Tensor | null, per_sample_weights?: Tensor | null): ReturnType<EmbeddingBag_["forward"]>;
+    (...args: Parameters<EmbeddingBag_["forward"]>): ReturnType<EmbeddingBag_["forward"]>;
+  }
+}
+declare module "./modules/unpool.js" {
+  interface MaxUnpool1d {
+    (kwargs: { input: Tensor; indices: Tensor; output_size?: readonly number[] | null | null }): ReturnType<MaxUnpool1d_["forward"]>;
+    (input: Tensor, kwargs: { indices: Tensor; output_size?: readonly number[] | null | null }): ReturnType<MaxUnpool1d_["forward"]>;
+    (input: Tensor, indices: Tensor, kwargs?: { output_size?: readonly number[] | null | null }): ReturnType<MaxUnpool1d_["forward"]>;
+    (input: Tensor, indices: Tensor, output_size?: readonly number[] | null | null): ReturnType<MaxUnpool1d_["forward"]>;
+    (...args: Parameters<MaxUnpool1d_["forward"]>): ReturnType<MaxUnpool1d_["forward"]>;
+  }
+  interface MaxUnpool2d {
+    (kwargs: { input: Tensor; indices: Tensor; output_size?: readonly number[] | null | null }): ReturnType<MaxUnpool2d_["forward"]>;
+    (input: Tensor, kwargs: { indices: Tensor; output_size?: readonly number[] | null | null }): ReturnType<MaxUnpool2d_["forward"]>;
+    (input: Tensor, indices: Tensor, kwargs?: { output_size?: readonly number[] | null | null }): ReturnType<MaxUnpool2d_["forward"]>;
+    (input: Tensor, indices: Tensor, output_size?: readonly number[] | null | null): ReturnType<MaxUnpool2d_["forward"]>;
+    (...args: Parameters<MaxUnpool2d_["forward"]>): ReturnType<MaxUnpool2d_["forward"]>;
+  }
+  interface MaxUnpool3d {
+    (kwargs: { input: Tensor; indices: Tensor; output_size?: readonly number[] | null | null }): ReturnType<MaxUnpool3d_["forward"]>;
+    (input: Tensor, kwargs: { indices: Tensor; output_size?: readonly number[] | null | null }): ReturnType<MaxUnpool3d_["forward"]>;
+    (input: Tensor, indices: Tensor, kwargs?: { output_size?: readonly number[] | null | null }): ReturnType<MaxUnpool3d_["forward"]>;
+    (input: Tensor, indices: Tensor, output_size?: readonly number[] | null | null): ReturnType<MaxUnpool3d_["forward"]>;
+    (...args: Parameters<MaxUnpool3d_["forward"]>): ReturnType<MaxUnpool3d_["forward"]>;
+  }
+  interface FractionalMaxPool2d {
+    (kwargs: { input: Tensor }): ReturnType<FractionalMaxPool2d_["forward"]>;
+    (input: Tensor): ReturnType<FractionalMaxPool2d_["forward"]>;
+    (...args: Parameters<FractionalMaxPool2d_["forward"]>): ReturnType<FractionalMaxPool2d_["forward"]>;
+  }
+  interface FractionalMaxPool3d {
+    (kwargs: { input: Tensor }): ReturnType<FractionalMaxPool3d_["forward"]>;
+    (input: Tensor): ReturnType<FractionalMaxPool3d_["forward"]>;
+    (...args: Parameters<FractionalMaxPool3d_["forward"]>): ReturnType<FractionalMaxPool3d_["forward"]>;
+  }
+  interface CTCLoss {
+    (kwargs: { log_probs: Tensor; targets: Tensor; input_lengths: Tensor; target_lengths: Tensor }): ReturnType<CTCLoss_["forward"]>;
+    (log_probs: Tensor, kwargs: { targets: Tensor; input_lengths: Tensor; target_lengths: Tensor }): ReturnType<CTCLoss_["forward"]>;
+    (log_probs: Tensor, targets: Tensor, kwargs: { input_lengths: Tensor; target_lengths: Tensor }): ReturnType<CTCLoss_["forward"]>;
+    (log_probs: Tensor, targets: Tensor, input_lengths: Tensor, kwargs: { target_lengths: Tensor }): ReturnType<CTCLoss_["forward"]>;
+    (log_probs: Tensor, targets: Tensor, input_lengths: Tensor, target_lengths: Tensor): ReturnType<CTCLoss_["forward"]>;
+    (...args: Parameters<CTCLoss_["forward"]>): ReturnType<CTCLoss_["forward"]>;
+  }
+}
+declare module "./modules/channel_shuffle.js" {
+  interface ChannelShuffle {
+    (kwargs: { input: Tensor }): ReturnType<ChannelShuffle_["forward"]>;
+    (input: Tensor): ReturnType<ChannelShuffle_["forward"]>;
+    (...args: Parameters<ChannelShuffle_["forward"]>): ReturnType<ChannelShuffle_["forward"]>;
+  }
+}
