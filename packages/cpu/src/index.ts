@@ -7,6 +7,7 @@ export { type Strided, contiguous } from "./strided.js";
 export { dense, stridedCopy, fillValue } from "./kernels/layout.js";
 export { CpuRuntime } from "./runtime/index.js";
 export { gemmF32, wasmGemmEnabled, wasmGemmStats } from "./wasm/gemm.js";
+export { fusedWasmConfig, fusedWasmStats, wasmFusedF32 } from "./wasm/fused_module.js";
 export { WASM_MIN, wasmElementwiseF32, wasmReduceF32, wasmReduceRowsF32, wasmSimdEnabled, wasmSimdStats } from "./wasm/simd_f32.js";
 // torch.set_num_threads reaches the worker pool and OpenBLAS (installs core's thread backend; starts no thread)
 import "./wasm/thread_count.js";

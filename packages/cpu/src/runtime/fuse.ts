@@ -1,10 +1,13 @@
 // Fusion of elementwise chains: an elementwise op whose only use is another
 // elementwise op is inlined into it, so a chain becomes one generated loop.
 // Intermediates are rounded to their dtype exactly as the eager kernels store
-// them, so fused and eager results are identical.
+// them, so fused and eager results are identical. A chain of float32 ops that
+// all have WebAssembly lane emitters also gets its expression tree, which the
+// runtime runs as a generated WebAssembly SIMD loop (wasm/fused_module.ts).
 import type { DType } from "@xlatorch/core";
 import type { Op, Value } from "@xlatorch/stablehlo";
 import { binaryExpr, compareExpr, convertExpr, readExpr, selectExpr, storeExpr, unaryExpr, wrapExpr } from "../exprs.js";
+import { COMPARE_DIRECTIONS, type FusedTree, wasmFusable } from "../wasm/fused_module.js";
 import { dtypeOfElement, ELEMENTWISE, fusable } from "./translate.js";
 
 export interface FusedLoop {
@@ -14,6 +17,8 @@ export interface FusedLoop {
   body: string;
   out: Value;
   outDtype: DType;
+  /** The chain as a tree over the leaves, when every op is float32 with a WebAssembly emitter. */
+  wasm?: FusedTree;
 }
 
 const dt = (v: Value) => dtypeOfElement(v.type.element);
@@ -79,5 +84,77 @@ export function buildLoop(root: Op, producerOf: (v: Value) => Op | undefined, in
   };
   const out = root.results[0]!;
   const body = storeExpr(dt(out), opExpr(root));
-  return { leaves, reads: leaves.map((l) => readExpr(dt(l), "@")), body, out, outDtype: dt(out) };
+  const loop: FusedLoop = { leaves, reads: leaves.map((l) => readExpr(dt(l), "@")), body, out, outDtype: dt(out) };
+  const wasm = wasmTree(root, producerOf, inlined, leafIdx);
+  if (wasm !== null) loop.wasm = wasm;
+  return loop;
+}
+
+const isF32 = (v: Value) => dt(v).name === "float32";
+const isBool = (v: Value) => dt(v).name === "bool";
+
+/**
+ * The float32 chain rooted at `root` as a tree over the leaves numbered by
+ * `leafIdx` (wasm/fused_module.ts), or null when an op has no WebAssembly
+ * form: float32 ops with lane emitters, float32 compares feeding selects
+ * (masks), bool leaves as masks, bool -> float32 converts.
+ */
+function wasmTree(
+  root: Op,
+  producerOf: (v: Value) => Op | undefined,
+  inlined: Set<Op>,
+  leafIdx: ReadonlyMap<number, number>,
+): FusedTree | null {
+  type Node = { t: FusedTree; mask: boolean };
+  const arg = (v: Value, mask: boolean): FusedTree | null => {
+    const p = producerOf(v);
+    if (p && inlined.has(p)) {
+      const n = node(p);
+      return n && n.mask === mask ? n.t : null;
+    }
+    const i = leafIdx.get(v.id)!;
+    if (isF32(v)) return mask ? null : i;
+    return isBool(v) && mask ? ["mask", i] : null;
+  };
+  const args = (vs: readonly Value[], masks: readonly boolean[]): FusedTree[] | null => {
+    const out: FusedTree[] = [];
+    for (let i = 0; i < vs.length; i++) {
+      const a = arg(vs[i]!, masks[i]!);
+      if (a === null) return null;
+      out.push(a);
+    }
+    return out;
+  };
+  const node = (op: Op): Node | null => {
+    const prim = ELEMENTWISE[op.name]!;
+    const ins = op.operands,
+      res = op.results[0]!;
+    if (prim === "compare") {
+      const a = op.attrs.comparison_direction;
+      const dir = a && a.kind === "enum" ? a.value : "EQ";
+      if (!ins.every(isF32) || !COMPARE_DIRECTIONS.includes(dir)) return null;
+      const xs = args(ins, [false, false]);
+      return xs && { t: [`compare_${dir}`, ...xs], mask: true };
+    }
+    if (prim === "select") {
+      if (!isBool(ins[0]!) || !isF32(ins[1]!) || !isF32(ins[2]!) || !isF32(res)) return null;
+      const xs = args(ins, [true, false, false]);
+      return xs && { t: ["select", ...xs], mask: false };
+    }
+    if (prim === "convert" && isBool(ins[0]!) && isF32(res)) {
+      // a bool leaf already reads as 0/1; an inlined mask becomes 0/1
+      const p = producerOf(ins[0]!);
+      if (!(p && inlined.has(p))) return { t: leafIdx.get(ins[0]!.id)!, mask: false };
+      const m = arg(ins[0]!, true);
+      return m === null ? null : { t: ["mask_to_f32", m], mask: false };
+    }
+    if (!wasmFusable(prim, ins.length) || !ins.every(isF32) || !isF32(res)) return null;
+    const xs = args(
+      ins,
+      ins.map(() => false),
+    );
+    return xs && { t: [prim, ...xs], mask: false };
+  };
+  const r = node(root);
+  return r && !r.mask ? r.t : null;
 }

@@ -40,7 +40,7 @@ export function kernelRunner(op: Op): Runner {
 }
 
 /** body(init, r) for a single-op reduce body, elementwise with the init scalar broadcast. */
-function reduceInit(op: Op): (init: CpuBuffer, r: CpuBuffer) => CpuBuffer {
+export function reduceInit(op: Op): (init: CpuBuffer, r: CpuBuffer) => CpuBuffer {
   const body = op.regions![0]!.ops[0]!;
   const res = op.results[0]!;
   const combine = kernelRunner({ name: body.name, operands: [res, res], results: [res], attrs: {} });

@@ -9,18 +9,21 @@
 import type { Func, Op, Value } from "@xlatorch/stablehlo";
 import * as exprs from "../exprs.js";
 import { elementwiseLoop } from "../codegen.js";
+import { type FusedTree, isFusedTree } from "../wasm/fused_module.js";
 import { buildLoop, inlinable } from "./fuse.js";
 import { sourceText } from "./source_text.js";
 import { exactFusable as fusable } from "./interpret/table.js";
 
 /** Bumped whenever the meaning of a plan changes. */
-export const PLAN_VERSION = 1;
+export const PLAN_VERSION = 2;
 
 export interface LoopPlan {
   /** Values the loop reads, in x0..x{n-1} order (positions in @main). */
   leaves: number[];
   reads: string[];
   body: string;
+  /** The chain as a tree over the leaves, for a WebAssembly loop (float32 ops with emitters only). */
+  wasm?: FusedTree;
 }
 export interface StepPlan {
   /** Index of the op in @main's body. */
@@ -58,7 +61,9 @@ export function planModule(main: Func): Plan {
     if (inlined.has(op)) return;
     if (fusable(op)) {
       const loop = buildLoop(op, (v) => producer.get(v.id), inlined);
-      steps.push({ op: i, loop: { leaves: loop.leaves.map(at), reads: loop.reads, body: loop.body } });
+      const l: LoopPlan = { leaves: loop.leaves.map(at), reads: loop.reads, body: loop.body };
+      if (loop.wasm !== undefined) l.wasm = loop.wasm;
+      steps.push({ op: i, loop: l });
       reads.push(loop.leaves);
     } else {
       steps.push({ op: i });
@@ -69,7 +74,7 @@ export function planModule(main: Func): Plan {
 }
 
 /** An op's operands and the outer values its regions use (a while body may read a value of @main). */
-function readsOf(op: Op): Value[] {
+export function readsOf(op: Op): Value[] {
   if (!op.regions?.length) return op.operands;
   const out = [...op.operands];
   const walk = (ops: readonly Op[], defined: Set<number>, returns: readonly Value[]) => {
@@ -134,6 +139,7 @@ export function decodePlan(bytes: Uint8Array, main: Func): Plan {
         typeof l.body !== "string"
       )
         return bad("loop code");
+      if (l.wasm !== undefined && !isFusedTree(l.wasm, l.leaves.length)) return bad("loop wasm tree");
     }
   }
   for (const r of o.release as unknown[]) if (!Array.isArray(r) || !r.every((x) => isPos(x, nValues))) return bad("release");
@@ -171,6 +177,7 @@ export const PLAN_CODE_FINGERPRINT: string = (() => {
     "./interpret/values.ts",
     "../exprs.ts",
     "../codegen.ts",
+    "../wasm/fused_module.ts",
   ]) {
     text += sourceText(new URL(rel, import.meta.url)) ?? ""; // null when bundled: the functions' text above
   }

@@ -1,6 +1,9 @@
 // The in-process CPU runtime: "compiles" a StableHLO module into a list of
 // steps that call the primitive CPU kernels, with elementwise chains fused into
-// single generated loops. Buffer lifetimes are planned at compile time: after
+// single generated loops (WebAssembly SIMD for float32 chains whose ops all
+// have WebAssembly emitters, JavaScript otherwise; a chain read only by a
+// trailing-dims sum/max/min is computed into it, fused_reduce.ts). Buffer
+// lifetimes are planned at compile time: after
 // its last use an intermediate's memory goes to a pool that later fused loops
 // of the same dtype and size write into, within and across executions.
 // compile() plans the module (plan.ts: fusion, loops, lifetimes) and builds
@@ -9,6 +12,8 @@
 import { numelOf, type DType, type HostArray } from "@xlatorch/core";
 import type { DTypeName, DeviceBuffer, Executable, Func, Module, Op, Runtime, Value } from "@xlatorch/stablehlo";
 import { elementwiseLoop } from "../codegen.js";
+import { wasmFusedF32 } from "../wasm/fused_module.js";
+import { fusedReductions, loopIntoReduce, reduceFromSlot, type ReduceSlot } from "./fused_reduce.js";
 import { dense } from "../kernels/layout.js";
 import { contiguous, type Strided } from "../strided.js";
 import type { CpuBuffer } from "./buffer.js";
@@ -95,11 +100,21 @@ export class CpuRuntime implements Runtime {
     const steps: Step[] = [];
     const constantSteps = new Set<number>();
     const defines: number[][] = [];
+    // a float32 loop whose only reader is a reduction: one step computes both where it can (fused_reduce.ts)
+    const into = fusedReductions(main, plan);
+    const slots = new Map<number, ReduceSlot>();
     for (const s of plan.steps) {
       const op = main.body[s.op]!;
       if (op.name === "stablehlo.constant") constantSteps.add(steps.length);
       defines.push(op.results.map((r) => r.id));
-      steps.push(s.loop ? this.loopStep(s.loop, op.results[0]!, values) : this.step(op, module));
+      const red = into.get(s.op);
+      const slot = slots.get(s.op);
+      if (s.loop && red) {
+        const sl: ReduceSlot = { result: null };
+        slots.set(red.op, sl);
+        steps.push(loopIntoReduce(s.loop, red, values, sl, this.loopStep(s.loop, op.results[0]!, values)));
+      } else if (slot) steps.push(reduceFromSlot(op, slot, this.step(op, module)));
+      else steps.push(s.loop ? this.loopStep(s.loop, op.results[0]!, values) : this.step(op, module));
     }
     const release = plan.release.map((r) => r.map((p) => values[p]!.id));
     return { numOutputs: main.returns.length, params: main.params, steps, release, constantSteps, defines, returns: main.returns, plan };
@@ -111,13 +126,12 @@ export class CpuRuntime implements Runtime {
     const leaves = l.leaves.map((p) => values[p]!);
     const shape = out.type.shape;
     const d = dtypeOfElement(out.type.element);
+    const tree = l.wasm;
     return (env) => {
       const data = this.pool.take(d, numelOf(shape));
-      fn(
-        data,
-        shape,
-        leaves.map((v) => env.get(v.id)!.s),
-      );
+      const ins = leaves.map((v) => env.get(v.id)!.s);
+      // float32 chains as a WebAssembly SIMD loop where it takes them (wasm/fused_module.ts), else the JavaScript loop
+      if (tree === undefined || !(data instanceof Float32Array) || !wasmFusedF32(tree, ins, shape, data)) fn(data, shape, ins);
       env.set(out.id, buf(out, contiguous(data, shape)));
     };
   }
@@ -148,12 +162,15 @@ export class CpuRuntime implements Runtime {
     e.steps.forEach((s, i) => {
       s(env);
       for (const id of e.defines[i]!) {
-        const data = env.get(id)!.s.data;
+        // a loop computed into its reduction defines no value (fused_reduce.ts)
+        const data = env.get(id)?.s.data;
+        if (!data) continue;
         refs.set(data, (refs.get(data) ?? 0) + 1);
         if (e.constantSteps.has(i)) pinned.add(data);
       }
       for (const id of e.release[i]!) {
-        const b = env.get(id)!;
+        const b = env.get(id);
+        if (!b) continue;
         env.delete(id);
         const left = (refs.get(b.s.data) ?? 1) - 1;
         refs.set(b.s.data, left);

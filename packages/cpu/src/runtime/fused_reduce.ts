@@ -1,0 +1,105 @@
+// A reduction fused with the elementwise loop that produces its operand: when
+// a float32 loop with a WebAssembly tree (fuse.ts) is read only by a
+// sum/max/min over trailing dims, the loop's step computes the tree chunk by
+// chunk straight into the eager reduction kernel (wasm/fused_module.ts
+// wasmFusedReduceF32), so the tree's values are never stored; the reduce's
+// step then only combines the init value, as the kernel step does. Where the
+// WebAssembly path declines at run time (XLATORCH_WASM=off, sizes, layouts)
+// both steps run as they would unfused. Derived from the plan when an
+// executable is built, so stored plans are unaffected.
+import type { Func, Op, Value } from "@xlatorch/stablehlo";
+import { contiguous } from "../strided.js";
+import { wasmFusedReduceF32 } from "../wasm/fused_module.js";
+import type { ReduceOp } from "../wasm/reduce_module.js";
+import type { CpuBuffer } from "./buffer.js";
+import { primitiveIsExact } from "./interpret/table.js";
+import { bufOf, reduceInit } from "./kernel_step.js";
+import { type LoopPlan, type Plan, readsOf } from "./plan.js";
+import { dtypeOfElement, translate } from "./translate.js";
+
+type Step = (env: Map<number, CpuBuffer>) => void;
+
+export interface FusedReduce {
+  /** Index of the reduce op in @main's body. */
+  op: number;
+  kind: ReduceOp;
+  /** Values per reduced row (the product of the trailing reduced dims). */
+  len: number;
+  reduce: Op;
+}
+
+/** The reduction a loop step's result goes into; written by the loop's step, taken by the reduce's. */
+export interface ReduceSlot {
+  result: Float32Array | null;
+}
+
+const isF32 = (v: Value) => dtypeOfElement(v.type.element).name === "float32";
+
+/** Loops (by op index) whose only reader is a fusable reduction. */
+export function fusedReductions(main: Func, plan: Plan): Map<number, FusedReduce> {
+  const users = new Map<number, Op[]>();
+  for (const op of main.body)
+    for (const v of readsOf(op)) {
+      const list = users.get(v.id);
+      if (list) list.push(op);
+      else users.set(v.id, [op]);
+    }
+  const returned = new Set(main.returns.map((v) => v.id));
+  const index = new Map<Op, number>(main.body.map((op, i) => [op, i]));
+  const out = new Map<number, FusedReduce>();
+  for (const s of plan.steps) {
+    if (s.loop?.wasm === undefined) continue;
+    const v = main.body[s.op]!.results[0]!;
+    const us = users.get(v.id) ?? [];
+    const r = us[0];
+    if (returned.has(v.id) || us.length !== 1 || !r || r.name !== "stablehlo.reduce") continue;
+    const [a, init] = r.operands;
+    if (r.operands.length !== 2 || a!.id !== v.id || init!.id === v.id || !isF32(v) || !isF32(r.results[0]!)) continue;
+    // the kernel computes it (not the reference evaluator), with a body it reduces by
+    if (!primitiveIsExact(r)) continue;
+    let attrs: { op: string; dims: number[] };
+    try {
+      attrs = translate(r).attrs as typeof attrs;
+    } catch {
+      continue;
+    }
+    const kind = attrs.op;
+    if (kind !== "sum" && kind !== "max" && kind !== "min") continue;
+    const shape = v.type.shape,
+      nd = shape.length,
+      k = attrs.dims.length;
+    const sorted = [...attrs.dims].sort((a, b) => a - b);
+    if (k === 0 || !sorted.every((d, i) => d === nd - k + i)) continue;
+    out.set(s.op, { op: index.get(r)!, kind, len: shape.slice(nd - k).reduce((a, b) => a * b, 1), reduce: r });
+  }
+  return out;
+}
+
+/** The loop's step: its reduction in WebAssembly into `slot`, else `plain` (the loop as usual). */
+export function loopIntoReduce(l: LoopPlan, red: FusedReduce, values: readonly Value[], slot: ReduceSlot, plain: Step): Step {
+  const leaves = l.leaves.map((p) => values[p]!);
+  const shape = red.reduce.operands[0]!.type.shape;
+  const tree = l.wasm!;
+  return (env) => {
+    slot.result = wasmFusedReduceF32(
+      tree,
+      leaves.map((v) => env.get(v.id)!.s),
+      shape,
+      red.kind,
+      red.len,
+    );
+    if (!slot.result) plain(env);
+  };
+}
+
+/** The reduce's step: the init value combined with the slot's result, as the kernel step does; else `plain`. */
+export function reduceFromSlot(op: Op, slot: ReduceSlot, plain: Step): Step {
+  const combine = reduceInit(op);
+  const res = op.results[0]!;
+  return (env) => {
+    const r = slot.result;
+    if (!r) return plain(env);
+    slot.result = null;
+    env.set(res.id, combine(env.get(op.operands[1]!.id)!, bufOf(res, contiguous(r, res.type.shape))));
+  };
+}

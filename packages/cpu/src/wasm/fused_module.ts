@@ -1,0 +1,402 @@
+// Fused float32 elementwise chains of the CPU runtime as WebAssembly SIMD
+// loops: one generated function per fused group (its expression tree and
+// which leaves are splatted scalars), built from the same per-primitive lane
+// emitters as the eager kernels (elementwise_module.ts: WASM_UNARY and
+// WASM_BINARY), so a fused chain computes exactly what the eager kernels
+// compute op by op. Every node's value is a float32 vector (float32 lane
+// arithmetic, or float64 lanes demoted once), as the eager kernels store it.
+//
+// Operands are copied into this module's memory in chunks (dense leaves by a
+// plain copy, other strided views gathered), computed, and the result copied
+// out, as simd_f32.ts does for one op. The fused loop reads each leaf once and
+// writes one result, where the eager kernels make a pass per op.
+import { isContiguous, type Shape } from "@xlatorch/core";
+import type { Strided } from "../strided.js";
+import { Body } from "./builder.js";
+import { encodeModule, type Func, I32, op, V128 } from "./encoder.js";
+import { type ReduceOp, reduceFuncs } from "./reduce_module.js";
+import { WASM_BINARY, WASM_UNARY } from "./elementwise_module.js";
+import { CONST_BYTES, constPoolImage, f32x4, sop } from "./simd_ops.js";
+import { THREAD_MIN, WASM_MIN, wasmSimdEnabled } from "./simd_f32.js";
+import { Job, type KernelFamily, MAX_ARGS, numThreads, registerFamily, runJob, sharedMemory } from "./threads.js";
+
+/**
+ * A fused expression: a leaf's index (x0, x1, ...; a bool leaf reads as 0/1),
+ * [primitive, ...operands] for a float32 primitive with a lane emitter, or one
+ * of the mask forms (a mask is 4 lanes of all-ones/all-zeros bits, as
+ * WebAssembly's comparisons produce):
+ *   ["compare_<EQ|NE|LT|LE|GT|GE>", a, b]: a mask from two float32 values;
+ *   ["select", mask, a, b]: a where the mask is set, else b (exprs.ts selectExpr);
+ *   ["mask", leaf]: a bool leaf as a mask (nonzero);
+ *   ["mask_to_f32", mask]: 1 or 0 (a bool converted to float32, exprs.ts convertExpr).
+ */
+export type FusedTree = number | [string, ...FusedTree[]];
+
+/** Whether `prim` applied to `arity` float32 operands has a WebAssembly lane emitter. */
+export const wasmFusable = (prim: string, arity: number): boolean =>
+  arity === 1 ? Object.hasOwn(WASM_UNARY, prim) : arity === 2 ? Object.hasOwn(WASM_BINARY, prim) : false;
+
+/** f32x4 comparisons (WebAssembly core spec SIMD opcodes 0x41-0x46), IEEE like JavaScript's: false on NaN but NE. */
+const COMPARE: Record<string, number[]> = {
+  EQ: [0xfd, 0x41],
+  NE: [0xfd, 0x42],
+  LT: [0xfd, 0x43],
+  GT: [0xfd, 0x44],
+  LE: [0xfd, 0x45],
+  GE: [0xfd, 0x46],
+};
+export const COMPARE_DIRECTIONS: readonly string[] = Object.keys(COMPARE);
+
+type Kind = "f" | "m";
+/** The node's kind (a float32 value or a mask), or null when malformed. */
+function kindOf(t: unknown, nLeaves: number, depth: number): Kind | null {
+  if (depth > 256) return null;
+  if (typeof t === "number") return Number.isInteger(t) && t >= 0 && t < nLeaves ? "f" : null;
+  if (!Array.isArray(t) || typeof t[0] !== "string") return null;
+  const [head, ...args] = t as [string, ...unknown[]];
+  const kinds = args.map((a) => kindOf(a, nLeaves, depth + 1));
+  const are = (...want: Kind[]) => kinds.length === want.length && want.every((k, i) => kinds[i] === k);
+  if (head.startsWith("compare_")) return Object.hasOwn(COMPARE, head.slice(8)) && are("f", "f") ? "m" : null;
+  if (head === "select") return are("m", "f", "f") ? "f" : null;
+  if (head === "mask") return typeof args[0] === "number" && are("f") ? "m" : null;
+  if (head === "mask_to_f32") return are("m") ? "f" : null;
+  return wasmFusable(head, args.length) && kinds.every((k) => k === "f") ? "f" : null;
+}
+
+/** Whether `t` is a well-formed float32-valued tree over `nLeaves` leaves (a stored plan is checked with it). */
+export const isFusedTree = (t: unknown, nLeaves: number): t is FusedTree => kindOf(t, nLeaves, 0) === "f";
+
+const TRANSCENDENTAL = new Set(["exp", "expm1", "log", "tanh", "logistic", "rsqrt"]);
+const nodes = (t: FusedTree): [string, ...FusedTree[]][] =>
+  typeof t === "number" ? [] : [t, ...t.slice(1).flatMap((a) => nodes(a as FusedTree))];
+const hasTranscendental = (t: FusedTree): boolean => nodes(t).some((n) => TRANSCENDENTAL.has(n[0]));
+const opCount = (t: FusedTree): number => nodes(t).length;
+
+/** How the loop reads a leaf: a vector of 4 consecutive values ("v"), or one value splatted to 4 lanes ("s"). */
+type Access = "v" | "s";
+
+/**
+ * fused(p0, ..., p{n-1}, out, nvec): nvec vectors of the tree's value, leaf i
+ * read at p{i} (advancing 16 bytes a vector for "v", loaded once for "s").
+ * The last vector may read and write up to 3 lanes past the chunk (the
+ * regions have slack for it).
+ */
+function fusedFunc(tree: FusedTree, access: readonly Access[]) {
+  const n = access.length;
+  const b = new Body(Array<number>(n + 2).fill(I32));
+  const [out, nvec] = [n, n + 1];
+  const xs = access.map(() => b.local(V128));
+  access.forEach((a, i) => {
+    if (a === "s") b.emit(op.get(i), op.load32Splat(0), op.set(xs[i]!));
+  });
+  // each node's value into a fresh v128 local, operands first
+  const emit = (t: FusedTree): number => {
+    if (typeof t === "number") return xs[t]!;
+    const [head, ...args] = t;
+    const locals = args.map(emit);
+    const get = locals.map((l) => op.get(l));
+    const r = b.local(V128);
+    if (head.startsWith("compare_")) b.emit(get[0]!, get[1]!, COMPARE[head.slice(8)]!);
+    else if (head === "select") b.emit(get[1]!, get[2]!, get[0]!, sop.v128Bitselect);
+    else if (head === "mask") b.emit(get[0]!, f32x4(0), COMPARE.NE!);
+    else if (head === "mask_to_f32") b.emit(get[0]!, f32x4(1), sop.v128And);
+    else (args.length === 1 ? WASM_UNARY[head]! : WASM_BINARY[head]!)(b, locals);
+    b.emit(op.set(r));
+    return r;
+  };
+  b.countDown(nvec, () => {
+    access.forEach((a, i) => {
+      if (a === "v") b.emit(op.get(i), op.v128Load(0), op.set(xs[i]!));
+    });
+    const r = emit(tree);
+    b.emit(op.get(out), op.get(r), op.v128Store(0));
+    access.forEach((a, i) => {
+      if (a === "v") b.emit(op.get(i), op.i32(16), op.add, op.set(i));
+    });
+    b.emit(op.get(out), op.i32(16), op.add, op.set(out));
+  });
+  return b.func("fused");
+}
+
+type FusedFn = (...args: number[]) => void;
+
+/** Values per chunk, all regions together about 192 KiB (L2-resident); never fewer than MIN_CHUNK per region. */
+const CHUNK_BUDGET = 49152,
+  MIN_CHUNK = 2048,
+  MAX_CHUNK = 16384;
+/** Bytes after each region that the last vector may touch. */
+const SLACK = 64;
+
+/** Pages the memory may grow to (shared memories need a maximum): 64 MiB. */
+const MAX_PAGES = 1024;
+let memory: WebAssembly.Memory | null = null;
+/** Whether the memory is shared (worker threads may run the generated functions, threads.ts). */
+let shared = false;
+let view: Float32Array | null = null;
+let view64: Float64Array | null = null;
+
+/** The memory of every fused module, grown to at least `bytes`. */
+function memoryOf(bytes: number): Float32Array {
+  const pages = Math.ceil(bytes / 65536);
+  if (pages > MAX_PAGES) throw new Error(`fused WebAssembly loops: ${bytes} bytes of memory asked, ${MAX_PAGES * 65536} at most`);
+  if (!memory) ({ memory, shared } = sharedMemory(Math.max(pages, 16), MAX_PAGES));
+  else if (memory.buffer.byteLength < pages * 65536) memory.grow(pages - memory.buffer.byteLength / 65536);
+  if (!view || view.buffer !== memory.buffer || view.length * 4 !== memory.buffer.byteLength) {
+    view = new Float32Array(memory.buffer);
+    view64 = new Float64Array(memory.buffer);
+  }
+  return view;
+}
+
+interface Instance {
+  fns: Record<string, FusedFn>;
+  /** For jobs on the worker pool (shared memory only). */
+  family: KernelFamily | null;
+}
+
+/** Instantiates generated functions over the fused modules' memory (the constant pool rewritten: it grows as code is generated). */
+function instantiate(funcs: Func[]): Instance {
+  const mem = memoryOf(CONST_BYTES);
+  const bytes = encodeModule(funcs, true, shared ? "shared" : "plain");
+  new Uint8Array(mem.buffer).set(constPoolImage(), 0);
+  const fns = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory: memory! } }).exports as Record<string, FusedFn>;
+  const names = funcs.map((f) => f.name);
+  return { fns, family: shared ? registerFamily(bytes, memory!, fns, names) : null };
+}
+
+let reducers: Instance | null = null;
+/** The eager float32 row reductions (reduce_module.ts), instantiated once more over this memory. */
+const reducer = (op: ReduceOp): FusedFn => (reducers ??= instantiate(reduceFuncs())).fns[`reduce_${op}`]!;
+
+const modules = new Map<string, Instance>();
+function moduleOf(tree: FusedTree, access: readonly Access[]): Instance {
+  const key = `${JSON.stringify(tree)}|${access.join("")}`;
+  let m = modules.get(key);
+  if (m) return m;
+  m = instantiate([fusedFunc(tree, access)]);
+  modules.set(key, m);
+  fusedWasmStats.modules++;
+  return m;
+}
+
+/** Fused groups that ran in WebAssembly, and modules generated (tests check which path ran). */
+export const fusedWasmStats = { groups: 0, reductions: 0, modules: 0, threaded: 0 };
+/** enabled = false sends every fused group to the JavaScript loop (bench/cpu_runtime_fusion.ts compares the two in one process). */
+export const fusedWasmConfig = { enabled: true };
+
+/**
+ * Below these many elements the generated JavaScript loop is as fast (the
+ * call and the copies cost a fixed ~1-2 us): the eager kernels' thresholds
+ * (simd_f32.ts WASM_MIN), the arithmetic one divided among the group's ops.
+ */
+const MIN = { arith: 1024, transcendental: 128, floor: 128 };
+
+const always = () => (typeof process === "object" ? process.env?.XLATORCH_WASM?.toLowerCase() : undefined) === "always";
+
+function minSize(tree: FusedTree): number {
+  if (always()) return 1;
+  if (hasTranscendental(tree)) return MIN.transcendental;
+  return Math.max(MIN.floor, Math.floor(MIN.arith / Math.max(1, opCount(tree))));
+}
+
+/** Copies elements [at, at + len) of the strided view `s` over `shape` (row-major order) to dst[d0...]. */
+function gather(s: Strided, shape: Shape, at: number, len: number, dst: Float32Array, d0: number): void {
+  const src = s.data as Float32Array | Uint8Array;
+  const nd = shape.length,
+    st = s.strides;
+  const idx = new Array<number>(nd).fill(0);
+  let rem = at,
+    p = s.offset;
+  for (let d = nd - 1; d >= 0; d--) {
+    idx[d] = rem % shape[d]!;
+    rem = Math.floor(rem / shape[d]!);
+    p += idx[d]! * st[d]!;
+  }
+  const last = nd - 1,
+    inner = shape[last]!,
+    t = st[last]!;
+  let k = 0;
+  while (k < len) {
+    const m = Math.min(inner - idx[last]!, len - k);
+    // short runs element by element: a subarray() per run costs more than the copy
+    if (t === 1 && m >= 64) dst.set(src.subarray(p, p + m), d0 + k);
+    else if (t === 0) dst.fill(src[p]!, d0 + k, d0 + k + m);
+    else for (let j = 0; j < m; j++) dst[d0 + k + j] = src[p + j * t]!;
+    k += m;
+    p += m * t;
+    idx[last]! += m;
+    if (idx[last] === inner) {
+      p -= inner * t;
+      idx[last] = 0;
+      for (let d = last - 1; d >= 0; d--) {
+        idx[d]!++;
+        p += st[d]!;
+        if (idx[d]! < shape[d]!) break;
+        p -= st[d]! * shape[d]!;
+        idx[d] = 0;
+      }
+    }
+  }
+}
+
+interface Layout {
+  access: Access[];
+  /** Per leaf: a dense run of memory (copied with one set()), else gathered. */
+  dense: boolean[];
+}
+
+/** How each operand is read, or null when this path does not take them (neither float32 nor bool, all scalars). */
+function layoutOf(ins: readonly Strided[], shape: Shape, n: number): Layout | null {
+  const access: Access[] = [];
+  const dense: boolean[] = [];
+  for (const s of ins) {
+    // float32, or bool (0/1 bytes, converted to float32 as they are copied in)
+    if (!(s.data instanceof Float32Array || s.data instanceof Uint8Array)) return null;
+    if (s.strides.every((st) => st === 0)) {
+      access.push("s");
+      dense.push(false);
+      continue;
+    }
+    if (s.strides.length !== shape.length) return null;
+    access.push("v");
+    dense.push(isContiguous(shape, s.strides) && s.offset + n <= s.data.length);
+  }
+  return access.includes("v") ? { access, dense } : null;
+}
+
+/**
+ * The generated function of `tree` bound to `slots` copies of its regions
+ * (one per leaf and the result, `chunk` values each, plus `extra` bytes):
+ * prep(at, len, j) copies elements [at, at + len) of the leaves into slot j
+ * and returns the call's arguments; out(j) is slot j's result address.
+ */
+function evaluator(tree: FusedTree, ins: readonly Strided[], shape: Shape, lay: Layout, chunk: number, slots = 1, extra = 0) {
+  const m = moduleOf(tree, lay.access);
+  const reg = chunk * 4 + SLACK;
+  const slot = (ins.length + 1) * reg + extra;
+  const base = (j: number) => CONST_BYTES + j * slot;
+  const mem = memoryOf(base(slots));
+  for (let j = 0; j < slots; j++)
+    ins.forEach((s, i) => {
+      if (lay.access[i] === "s") mem[(base(j) + i * reg) >> 2] = s.data[s.offset] as number;
+    });
+  const out = (j: number) => base(j) + ins.length * reg;
+  const prep = (at: number, len: number, j: number): number[] => {
+    ins.forEach((s, i) => {
+      if (lay.access[i] === "s") return;
+      const d0 = (base(j) + i * reg) >> 2;
+      if (lay.dense[i]) mem.set((s.data as Float32Array | Uint8Array).subarray(s.offset + at, s.offset + at + len), d0);
+      else gather(s, shape, at, len, mem, d0);
+    });
+    return [...ins.map((_, i) => base(j) + i * reg), out(j), (len + 3) >> 2];
+  };
+  return { m, prep, out, mem, end: out(slots - 1) + reg };
+}
+
+/** Chunks computed at a time on the worker pool (one task each; the copies stay on this thread). */
+const SLOTS = 16;
+
+/**
+ * out = tree(ins...) over `shape`, every operand float32 or bool and the
+ * result float32, in WebAssembly. Returns false, writing nothing, when this
+ * path does not take the call (WebAssembly SIMD unavailable or
+ * XLATORCH_WASM=off, too small, every operand a scalar, an operand neither
+ * float32 nor bool): the caller runs the JavaScript loop then. Large calls
+ * are split across the worker pool (threads.ts) by chunks, as the eager
+ * kernels are: which thread computes a chunk never changes its values.
+ */
+export function wasmFusedF32(tree: FusedTree, ins: readonly Strided[], shape: Shape, out: Float32Array): boolean {
+  const n = out.length;
+  if (n === 0 || !fusedWasmConfig.enabled || n < minSize(tree) || !wasmSimdEnabled()) return false;
+  const lay = layoutOf(ins, shape, n);
+  if (!lay) return false;
+  const chunk = Math.min(MAX_CHUNK, Math.max(MIN_CHUNK, Math.floor(CHUNK_BUDGET / (ins.length + 1) / 4) * 4));
+  const count = Math.ceil(n / chunk);
+  const big = always() || n >= (hasTranscendental(tree) ? THREAD_MIN.transcendental : THREAD_MIN.arith);
+  const threads = shared && big && ins.length + 2 <= MAX_ARGS && count > 1 ? numThreads() : 1;
+  const S = threads > 1 ? Math.min(SLOTS, count) : 1;
+  const { m, prep, out: at, mem } = evaluator(tree, ins, shape, lay, chunk, S);
+  fusedWasmStats.groups++;
+  const copyOut = (u: number, j: number) => {
+    const len = Math.min(chunk, n - u * chunk);
+    out.set(mem.subarray(at(j) >> 2, (at(j) >> 2) + len), u * chunk);
+  };
+  if (S === 1) {
+    for (let u = 0; u < count; u++) {
+      m.fns.fused!(...prep(u * chunk, Math.min(chunk, n - u * chunk), 0));
+      copyOut(u, 0);
+    }
+    return true;
+  }
+  fusedWasmStats.threaded++;
+  for (let u0 = 0; u0 < count; u0 += S) {
+    const k = Math.min(S, count - u0);
+    const job = new Job(m.family!);
+    for (let j = 0; j < k; j++) job.call(0, ...prep((u0 + j) * chunk, Math.min(chunk, n - (u0 + j) * chunk), j)).endTask();
+    runJob(job);
+    for (let j = 0; j < k; j++) copyOut(u0 + j, j);
+  }
+  return true;
+}
+
+const IDENTITY: Record<ReduceOp, number> = { sum: 0, max: -Infinity, min: Infinity };
+const COMBINE: Record<ReduceOp, (a: number, v: number) => number> = {
+  sum: (a, v) => a + v,
+  max: (a, v) => (v > a || v !== v ? v : a),
+  min: (a, v) => (v < a || v !== v ? v : a),
+};
+
+/**
+ * A reduction with its elementwise prologue: op over each row of `len`
+ * consecutive values of tree(ins...) over `shape` (the trailing dims
+ * reduced), without storing the tree's values outside the module's memory.
+ * Each chunk of the tree's values goes straight into the eager reduction
+ * kernel (reduce_module.ts) with the same row segments as the eager path
+ * (simd_f32.ts wasmReduceRowsF32: 16384 values, partial results combined in
+ * float64), so the result equals the eager ops' bit for bit. Null, computing
+ * nothing, when this path does not take it (as wasmFusedF32, and below the
+ * eager reduction's size thresholds).
+ */
+export function wasmFusedReduceF32(tree: FusedTree, ins: readonly Strided[], shape: Shape, op: ReduceOp, len: number): Float32Array | null {
+  const n = shape.reduce((a, b) => a * b, 1);
+  if (n === 0 || len === 0 || !fusedWasmConfig.enabled) return null;
+  if (!always() && (n < Math.max(minSize(tree), WASM_MIN.reduce) || len < WASM_MIN.reduceLen)) return null;
+  if (!wasmSimdEnabled()) return null;
+  const lay = layoutOf(ins, shape, n);
+  if (!lay) return null;
+  const chunk = MAX_CHUNK;
+  const red = reducer(op);
+  // the per-row results after the regions (float64 each for sum)
+  const ev = evaluator(tree, ins, shape, lay, chunk, 1, chunk * 8 + SLACK);
+  const fn = ev.m.fns.fused!,
+    OUT = ev.out(0),
+    DST = OUT + chunk * 4 + SLACK;
+  const evalAt = (at: number, len: number) => fn(...ev.prep(at, len, 0));
+  const res = op === "sum" ? view64! : view!;
+  const resAt = op === "sum" ? DST >> 3 : DST >> 2;
+  const rows = n / len;
+  const out = new Float32Array(rows);
+  fusedWasmStats.reductions++;
+  if (len > chunk) {
+    const combine = COMBINE[op];
+    for (let r = 0; r < rows; r++) {
+      let acc = IDENTITY[op];
+      for (let s0 = 0; s0 < len; s0 += chunk) {
+        const seg = Math.min(chunk, len - s0);
+        evalAt(r * len + s0, seg);
+        red(OUT, 1, seg, DST);
+        acc = combine(acc, res[resAt]!);
+      }
+      out[r] = acc;
+    }
+    return out;
+  }
+  const per = Math.floor(chunk / len);
+  for (let r0 = 0; r0 < rows; r0 += per) {
+    const cnt = Math.min(per, rows - r0);
+    evalAt(r0 * len, cnt * len);
+    red(OUT, cnt, len, DST);
+    for (let j = 0; j < cnt; j++) out[r0 + j] = res[resAt + j]!;
+  }
+  return out;
+}
