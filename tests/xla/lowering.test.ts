@@ -56,7 +56,8 @@ const graphs: [string, (d: string) => torch.Tensor, RegExp[]][] = [
           ])
           .to(d),
       ),
-    [/"stablehlo\.gather"/, /collapsed_slice_dims = \[0, 1\]/, /stablehlo\.concatenate/],
+    // torch.gather: one gather_slices, the other dim a batching dim (no coordinates concatenated)
+    [/"stablehlo\.gather"/, /collapsed_slice_dims = \[1\], operand_batching_dims = \[0\]/],
   ],
 ];
 

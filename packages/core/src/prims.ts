@@ -8,6 +8,7 @@ import { WINDOW_PRIMS, defineWindowPrims } from "./prims_window.js";
 import { CONTROL_PRIMS, defineControlPrims } from "./prims_control.js";
 import { LDL_PRIMS, defineLdlPrims } from "./prims_ldl.js";
 import { DYNAMIC_PRIMS, defineDynamicPrims } from "./prims_dynamic.js";
+import { GATHER_PRIMS, defineGatherPrims } from "./prims_gather.js";
 import { BITS_PRIMS, defineBitsPrims } from "./prims_bits.js";
 
 const same = (ins: readonly AVal[]): AVal[] => [{ shape: ins[0]!.shape, dtype: ins[0]!.dtype }];
@@ -116,6 +117,8 @@ export const PRIM_NAMES = [
   ...DYNAMIC_PRIMS,
   // clamp, cbrt, shifts, popcnt, bitcast_convert, reduce_precision, optimization_barrier, rng_bit_generator (prims_bits.ts)
   ...BITS_PRIMS,
+  // gather_slices, scatter_slices: windowed gather/scatter with full dimension numbers (prims_gather.ts)
+  ...GATHER_PRIMS,
 ] as const;
 export type PrimName = (typeof PRIM_NAMES)[number];
 
@@ -364,6 +367,7 @@ defineWindowPrims(P);
 defineControlPrims(P);
 defineLdlPrims(P);
 defineDynamicPrims(P);
+defineGatherPrims(P);
 defineBitsPrims(P);
 
 export const numelOfAval = (a: AVal): number => numelOf(a.shape);

@@ -6,6 +6,7 @@ import { COMPLEX_LOWERINGS, withComplexLowerings } from "./lower_complex.js";
 import { WINDOW_LOWERINGS } from "./lower_window.js";
 import { controlLowerings } from "./lower_control.js";
 import { DYNAMIC_LOWERINGS } from "./lower_dynamic.js";
+import { GATHER_LOWERINGS } from "./lower_gather.js";
 import { BITS_LOWERINGS } from "./lower_bits.js";
 import { elementTypeOf, tensorType, type Builder, type ElementType, type Value } from "@xlatorch/stablehlo";
 
@@ -201,6 +202,7 @@ Object.assign(LOWERINGS, {
   ...(WINDOW_LOWERINGS as unknown as Record<"convolution" | "reduce_window" | "select_and_scatter", Lowering>),
   ...(controlLowerings(LOWERINGS as never) as unknown as Record<"while" | "case", Lowering>),
   ...(DYNAMIC_LOWERINGS as unknown as Record<"dynamic_slice" | "dynamic_update_slice", Lowering>),
+  ...(GATHER_LOWERINGS as unknown as Record<"gather_slices" | "scatter_slices", Lowering>),
   ...(BITS_LOWERINGS as unknown as Record<keyof typeof BITS_LOWERINGS, Lowering>),
 } satisfies Partial<Record<PrimName, Lowering>>);
 withComplexLowerings(LOWERINGS as never);

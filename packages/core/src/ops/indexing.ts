@@ -8,11 +8,22 @@ import { P } from "../prims.js";
 import { broadcastShapes, normDim, shapeStr } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { Device } from "../device.js";
-import { checkBounds, checkIndexTensor, checkSameDevice, describe, isScalar, parseArgs, type Scalar, type TensorOrScalar } from "./args.js";
+import {
+  checkBounds,
+  checkIndexTensor,
+  checkSameDevice,
+  describe,
+  indexValues,
+  isScalar,
+  parseArgs,
+  type Scalar,
+  type TensorOrScalar,
+} from "./args.js";
 import { convert, cpuScalarTo, expandTo, scalarTensor } from "./base.js";
 import { assign, checkNoInternalOverlap, writing } from "./inplace.js";
 import { add, lt, mul, where } from "./elementwise.js";
 import { expand, permute, reshape, select, sliceDim, unsqueeze } from "./shape.js";
+import { gatherAlong, selectSlices } from "./slices.js";
 
 /** One Python subscript: int, "a:b:c" slice string or slice object, null (None), "...", bool, index tensor, or a list (JS array). */
 export type Subscript = number | string | null | Tensor | boolean | SliceObject | NestedList;
@@ -334,16 +345,17 @@ export function gather(x: Tensor, dim: number, index: Tensor, ..._rest: unknown[
       );
   });
   checkBounds(index, xs[d]!, d, "gather", false, TorchError);
+  // one gather_slices, the other dims batching dims (slices.ts)
   return surface("gather", () => {
-    if (x.ndim !== 0 && index.ndim !== 0) return bind1(P.gather!, [x, fullIndex(index, d)]);
-    return reshape(bind1(P.gather!, [reshape(x, xs), fullIndex(reshape(index, is), d)]), [...index.shape]);
+    if (x.ndim !== 0 && index.ndim !== 0) return gatherAlong(x, d, index);
+    return reshape(gatherAlong(reshape(x, xs), d, reshape(index, is)), [...index.shape]);
   });
 }
 
 export function index_select(x: Tensor, dim: number, index: Tensor): Tensor {
   if (!(index instanceof Tensor) || (index.dtype !== int64 && index.dtype.name !== "int32")) {
     throw new TorchError(
-      `index_select(): Expected dtype int32/int64 for index, but got ${index instanceof Tensor ? index.dtype : describe(index)}`,
+      `index_select(): Expected dtype int32 or int64 for index, but got ${index instanceof Tensor ? index.dtype : describe(index)}`,
     );
   }
   if (index.ndim > 1)
@@ -352,29 +364,36 @@ export function index_select(x: Tensor, dim: number, index: Tensor): Tensor {
     );
   checkSameDevice("index_select", x, "index", index);
   const d = normDim(dim, Math.max(x.ndim, 1), "index_select");
-  checkBounds(index, x.ndim === 0 ? 1 : x.shape[d]!, d, "index_select", false);
+  // PyTorch's text ("index out of range in self"), with the op, the index and the dim
+  const n = x.ndim === 0 ? 1 : x.shape[d]!;
+  const h = indexValues(index);
+  if (h)
+    for (let i = 0; i < h.length; i++) {
+      const k = Number(h[i]);
+      if (k < 0 || k >= n)
+        throw new TorchIndexError(`index_select(): index out of range in self (index ${k} for dimension ${d} with size ${n})`);
+    }
+  // one gather_slices reading whole slices (slice size 1 on dim d): an embedding lookup copies rows
   return surface("index_select", () => {
-    if (x.ndim === 0) return reshape(gather(reshape(x, [1]), 0, reshape(convert(index, int64), [1])), []);
-    const ix = reshape(
-      convert(index, int64),
-      x.shape.map((_, k) => (k === d ? index.numel() : 1)),
-    );
-    return gather(
-      x,
-      d,
-      expand(
-        ix,
-        x.shape.map((s, k) => (k === d ? index.numel() : s)),
-      ),
-    );
+    // a 0-d input gives a 0-d result whatever the index's length (PyTorch reads its first entry)
+    if (x.ndim === 0) {
+      const first = index.numel() > 1 ? bind1(P.slice, [reshape(index, [-1])], { start: [0], limit: [1], step: [1] }) : index;
+      return reshape(selectSlices(reshape(x, [1]), 0, first), []);
+    }
+    return selectSlices(x, d, index);
   });
 }
 
 export function take_along_dim(x: Tensor, indices: Tensor, ...args: unknown[]): Tensor {
   const { dim } = parseArgs("take_along_dim", args, ["dim"], { dim: null });
   if (indices instanceof Tensor) checkSameDevice("take_along_dim", x, "indices", indices);
-  if (dim === null) return gather(reshape(x, [-1]), 0, reshape(indices, [-1]));
+  // bounds here, with this op's name: the index gather() gets is an expanded view, not host data on xla
+  if (dim === null) {
+    if (indices instanceof Tensor) checkBounds(indices, x.numel(), 0, "take_along_dim", false, TorchError);
+    return gather(reshape(x, [-1]), 0, reshape(indices, [-1]));
+  }
   const d = normDim(dim, x.ndim, "take_along_dim");
+  if (indices instanceof Tensor) checkBounds(indices, x.shape[d]!, d, "take_along_dim", false, TorchError);
   const shapeX = [...x.shape],
     shapeI = [...indices.shape];
   shapeX[d] = 1;

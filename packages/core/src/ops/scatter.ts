@@ -27,6 +27,7 @@ import { add, div, eq, gt, lt, maximum, minimum, mul, where } from "./elementwis
 import { fullIndex, gather } from "./indexing.js";
 import { reducePrim } from "./reduce.js";
 import { expand, movedim, reshape } from "./shape.js";
+import { scatterAlongBatched, updateSlices } from "./slices.js";
 
 function scatterImpl(
   op: string,
@@ -75,7 +76,8 @@ function scatterImpl(
     const upd = s.shape.every((n, k) => n === index.shape[k])
       ? s
       : bind1(P.slice!, [s], { start: s.shape.map(() => 0), limit: [...index.shape], step: s.shape.map(() => 1) });
-    return bind1(P.scatter!, [x, fullIndex(index, d), upd], { reduce });
+    // one scatter_slices with batching dims where index spans x off d (slices.ts), else the point form
+    return scatterAlongBatched(x, d, index, upd, reduce) ?? bind1(P.scatter!, [x, fullIndex(index, d), upd], { reduce });
   });
 }
 export function scatter(x: Tensor, ...args: unknown[]): Tensor {
@@ -128,19 +130,12 @@ function indexUpdateArgs(op: string, x: Tensor, dim: number, index: Tensor, sour
   return d;
 }
 
-/** Scatter `src` (x's shape with index.numel() at dim) into x at index along dim. */
+/** Scatter `src` (x's shape with index.numel() at dim) into x at index along dim: one scatter_slices of whole slices. */
 function scatterAlong(x: Tensor, d: number, index: Tensor, src: Tensor, reduce: "add" | "none"): Tensor {
-  if (x.ndim === 0)
-    return reshape(bind1(P.scatter!, [reshape(x, [1]), reshape(convert(index, int64), [1, 1]), reshape(src, [1])], { reduce }), []);
-  const k = index.numel();
-  const ix = expand(
-    reshape(
-      convert(index, int64),
-      x.shape.map((_, i) => (i === d ? k : 1)),
-    ),
-    [...src.shape],
-  );
-  return bind1(P.scatter!, [x, fullIndex(ix, d), src], { reduce });
+  if (x.ndim === 0) return reshape(updateSlices(reshape(x, [1]), 0, index, reshape(src, [1]), reduce), []);
+  // a 0-d source of a one-index update counts as x's shape with 1 at d
+  const shape = x.shape.map((s, k) => (k === d ? index.numel() : s));
+  return updateSlices(x, d, index, src.ndim === x.ndim ? src : reshape(src, shape), reduce);
 }
 
 /** index_add(input, dim, index, source, *, alpha=1): input with alpha * source added at index along dim. */
@@ -158,7 +153,15 @@ export function index_add(x: Tensor, dim: number, index: Tensor, source: Tensor,
   if (!x.dtype.is_floating_point && typeof alpha === "number" && !Number.isInteger(alpha)) {
     throw new TorchError("index_add: For integral input tensors, argument alpha must not be a floating point number.");
   }
-  checkIndexBounds("index_add", index, x.ndim === 0 ? 1 : x.shape[d]!, d, false, () => "index out of range in self");
+  const n = x.ndim === 0 ? 1 : x.shape[d]!;
+  checkIndexBounds(
+    "index_add",
+    index,
+    n,
+    d,
+    false,
+    (k) => `index_add(): index out of range in self (index ${k} for dimension ${d} with size ${n})`,
+  );
   return surface("index_add", () => scatterAlong(x, d, index, alpha === 1 ? source : convert(mul(source, alpha), x.dtype), "add"));
 }
 

@@ -1,10 +1,8 @@
 // Selections by flat or per-dim index beside indexing.ts/scatter.ts: take,
 // put/put_, index_reduce, msort, repeat_interleave and combinations.
 import { surface } from "../autograd.js";
-import { bind1 } from "../dispatch.js";
 import { int64 } from "../dtype_all.js";
 import { TorchError, TorchIndexError, TorchTypeError } from "../errors.js";
-import { P } from "../prims.js";
 import { normDim, shapeStr } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { checkIndexDtype, checkInt, checkSameDevice, checkTensor, describe, indexValues, parseArgs } from "./args.js";
@@ -15,7 +13,8 @@ import { index_select } from "./indexing.js";
 import { inplace } from "./inplace.js";
 import { scatter_reduce } from "./scatter.js";
 import { sort } from "./sort.js";
-import { expand, reshape, unsqueeze } from "./shape.js";
+import { expand, reshape } from "./shape.js";
+import { selectSlices, updateSlices } from "./slices.js";
 
 /** Flat indices (negative ones counted from the end) checked against numel where their values are at hand. */
 function flatIndex(op: string, x: Tensor, index: Tensor): Tensor {
@@ -36,7 +35,8 @@ export function take(input: Tensor, index: Tensor): Tensor {
   checkIndexDtype("take", index, false);
   checkSameDevice("take", input, "index", index);
   if (input.numel() === 0 && index.numel() !== 0) throw new TorchIndexError("take(): tried to take from an empty tensor");
-  return surface("take", () => bind1(P.gather!, [reshape(input, [-1]), unsqueeze(flatIndex("take", input, index), -1)]));
+  // one gather_slices of single elements from the flattened input (slices.ts)
+  return surface("take", () => reshape(selectSlices(reshape(input, [-1]), 0, flatIndex("take", input, index)), [...index.shape]));
 }
 
 /** put(input, index, source, accumulate=False): input with input.flatten()[index] = source (or += ). */
@@ -55,8 +55,8 @@ export function put(input: Tensor, index: Tensor, source: Tensor, ...args: unkno
     );
   if (input.numel() === 0 && index.numel() !== 0) throw new TorchIndexError("put_(): Tried to put elements into an empty tensor");
   return surface("put", () => {
-    const pos = reshape(flatIndex("put", input, index), [-1, 1]);
-    const out = bind1(P.scatter!, [reshape(input, [-1]), pos, reshape(source, [-1])], { reduce: accumulate ? "add" : "none" });
+    const pos = flatIndex("put", input, index);
+    const out = updateSlices(reshape(input, [-1]), 0, pos, reshape(source, [-1]), accumulate ? "add" : "none");
     return reshape(out, [...input.shape]);
   });
 }

@@ -7,6 +7,7 @@ import { dotKernels } from "./dot.js";
 import { dynamicKernels } from "./dynamic.js";
 import { elementwiseKernels } from "./elementwise.js";
 import { fftKernels } from "./fft.js";
+import { gatherKernels } from "./gather.js";
 import { indexingKernels } from "./indexing.js";
 import { layoutKernels } from "./layout.js";
 import { decompKernels } from "./linalg_decomp.js";
@@ -43,6 +44,8 @@ export const KERNELS: Record<PrimName, Kernel> = {
   ...dynamicKernels,
   // clamp, shifts, bitcast_convert, rng_bit_generator, ... (prims_bits.ts): real dtypes, bitcast as raw bytes
   ...bitsKernels,
+  // gather_slices, scatter_slices: complex elements moved as (re, im) pairs by the kernels themselves
+  ...gatherKernels,
 } as Record<PrimName, Kernel>;
 checkPrimitiveTable("CPU kernels", KERNELS);
 export type { Kernel };

@@ -5,6 +5,7 @@ import { dtypeOf as coreDtype, int64, type DType } from "@xlatorch/core";
 import { dtypeOf, isComplex, type Attr, type ElementType, type Op, type Region } from "@xlatorch/stablehlo";
 import { convolutionCall, reduceWindowCall, selectAndScatterCall } from "./translate_window.js";
 import { dynamicSliceCall, dynamicUpdateSliceCall } from "./translate_dynamic.js";
+import { gatherSlicesCall, scatterSlicesCall } from "./translate_gather.js";
 import { bitsCall } from "./translate_bits.js";
 
 export const dtypeOfElement = (e: ElementType): DType => coreDtype(dtypeOf(e));
@@ -160,30 +161,11 @@ export function translate(op: Op): Call {
       return dynamicSliceCall(op);
     case "stablehlo.dynamic_update_slice":
       return dynamicUpdateSliceCall(op);
-    case "stablehlo.gather": {
-      const d = a.dimension_numbers as Extract<Attr, { kind: "gather" }>;
-      const r = op.operands[0]!.type.shape.length;
-      const point =
-        d.offsetDims.length === 0 &&
-        d.collapsedSliceDims.length === r &&
-        d.startIndexMap.every((v, i) => v === i) &&
-        d.indexVectorDim === op.operands[1]!.type.shape.length - 1 &&
-        !d.operandBatchingDims.length;
-      if (!point) throw new Error("cpu runtime: only point gathers (all dims collapsed, slice sizes 1) are supported");
-      return { kernel: "gather", attrs: {}, operands: 2 };
-    }
-    case "stablehlo.scatter": {
-      const body = op.regions?.[0];
-      const ops = body?.ops ?? [];
-      const reduce =
-        ops.length === 0 && body?.returns[0] === body?.args[1]
-          ? "none"
-          : ops.length === 1 && ops[0]!.name === "stablehlo.add"
-            ? "add"
-            : null;
-      if (!reduce) throw new Error("cpu runtime: scatter body must store the update or add it");
-      return { kernel: "scatter", attrs: { reduce }, operands: 3 };
-    }
+    // every gather and the one-input store/add scatters: the windowed kernels (translate_gather.ts)
+    case "stablehlo.gather":
+      return gatherSlicesCall(op);
+    case "stablehlo.scatter":
+      return scatterSlicesCall(op);
     case "stablehlo.sort": {
       const cmp = op.regions?.[0]?.ops.find((o) => o.name === "stablehlo.compare");
       const dir = cmp?.attrs.comparison_direction;

@@ -2,6 +2,7 @@
 // kernel must still run here because the kernel covers only part of the op.
 import { isComplex, isFloat, type Op, type Region } from "@xlatorch/stablehlo";
 import { ELEMENTWISE, fusable } from "../translate.js";
+import { scatterSlicesCovered } from "../translate_gather.js";
 import { runCheck } from "./check.js";
 import { chloOps } from "./chlo.js";
 import { collectiveOps } from "./collectives.js";
@@ -121,20 +122,9 @@ export function primitiveIsExact(op: Op): boolean {
       if (e && isFloat(e) ? t !== "TOTALORDER" : !SORT_TYPES.has(t)) return false;
       return !types.some(isComplex);
     }
-    case "stablehlo.scatter": {
-      const d = op.attrs.scatter_dimension_numbers;
-      if (!d || d.kind !== "scatter" || op.operands.length !== 3) return false;
-      const r = op.operands[0]!.type.shape.length;
-      const idx = op.operands[1]!.type.shape.length;
-      return (
-        d.updateWindowDims.length === 0 &&
-        d.insertedWindowDims.length === r &&
-        d.insertedWindowDims.every((v, i) => v === i) &&
-        d.scatterDimsToOperandDims.every((v, i) => v === i) &&
-        d.indexVectorDim === idx - 1 &&
-        !d.inputBatchingDims.length
-      );
-    }
+    // one input, a store or add body: the windowed kernel (translate_gather.ts), any dimension numbers
+    case "stablehlo.scatter":
+      return scatterSlicesCovered(op);
     case "stablehlo.iota":
     case "stablehlo.reduce_window":
       return !types.some(isComplex);

@@ -1,5 +1,5 @@
 // embedding and one_hot.
-import { Tensor, TorchError, arange, int64, no_grad, where } from "@xlatorch/core";
+import { Tensor, TorchError, TorchIndexError, arange, backendOf, int64, no_grad, where } from "@xlatorch/core";
 import { parseArgs, type Args } from "../args.js";
 
 type EmbeddingKw = {
@@ -50,6 +50,13 @@ export function embedding(
   if (weight.ndim !== 2) throw new TorchError("'weight' must be 2-D");
   indexCheck("embedding");
   if (o.scale_grad_by_freq || o.sparse) throw new TorchError("embedding: scale_grad_by_freq and sparse gradients are not supported");
+  // PyTorch's text, with the op, where the indices are at hand without a sync (cpu; host data on xla)
+  const h = input.numel() ? backendOf(input.device).peekHost?.(input) : null;
+  if (h)
+    for (let i = 0; i < h.length; i++) {
+      const k = Number(h[i]);
+      if (k < 0 || k >= num) throw new TorchIndexError(`embedding(): index out of range in self (index ${k}, num_embeddings ${num})`);
+    }
   const flat = input.reshape(-1);
   if (o.max_norm !== null) embeddingRenorm_(weight, flat, o.max_norm, o.norm_type);
   let rows = weight.index_select(0, flat);

@@ -1,0 +1,254 @@
+// gather_slices and scatter_slices (core's prims_gather.ts): StableHLO's gather
+// and scatter with full dimension numbers, for the eager device and the CPU
+// runtime alike. One pass over the index batch: per batch element the start
+// (from the index vector through the index map, batching dims from the batch
+// position) gives one base offset into the operand and one into the result,
+// and the window is copied (or added) through offset tables computed once, so
+// an embedding lookup copies whole rows. gather clamps each start into
+// [0, dim - slice size]; scatter skips update elements whose target lies
+// outside the operand (the whole window is checked once, element by element
+// only when it straddles an edge). Complex elements are moved as (re, im)
+// pairs; half types are added in float64 and rounded once.
+import { contiguousStrides, numelOf, type AVal, type GatherSlicesAttrs, type HostArray, type ScatterSlicesAttrs } from "@xlatorch/core";
+import { contiguous, isDense, type Elements, type Strided } from "../strided.js";
+import { dense } from "./layout.js";
+import type { Kernel } from "./types.js";
+import { decode, encode } from "./values.js";
+
+/** The index values, row-major over the indices' shape, as numbers. */
+function indexValues(s: Strided, a: AVal): Float64Array {
+  const v = decode(s, a.shape, a.dtype);
+  if (!(v instanceof BigInt64Array)) return v;
+  const out = new Float64Array(v.length);
+  // far-out values only need to stay out of range (clamped or skipped), not exact
+  for (let i = 0; i < v.length; i++) out[i] = v[i]! > 2n ** 50n ? 2 ** 50 : v[i]! < -(2n ** 50n) ? -(2 ** 50) : Number(v[i]!);
+  return out;
+}
+
+const windowDims = (rank: number, dropped: readonly number[], batching: readonly number[]): number[] =>
+  [...Array(rank).keys()].filter((d) => !dropped.includes(d) && !batching.includes(d));
+
+/** Relative offsets of every element of a window of `shape`, given per-dim strides (row-major order). */
+function windowOffsets(shape: readonly number[], strides: readonly number[]): Float64Array {
+  const n = numelOf(shape);
+  const out = new Float64Array(n);
+  const nd = shape.length;
+  const idx = new Array<number>(nd).fill(0);
+  let off = 0;
+  for (let k = 0; k < n; k++) {
+    out[k] = off;
+    for (let d = nd - 1; d >= 0; d--) {
+      idx[d]!++;
+      off += strides[d]!;
+      if (idx[d]! < shape[d]!) break;
+      off -= strides[d]! * shape[d]!;
+      idx[d] = 0;
+    }
+  }
+  return out;
+}
+
+/** What both ops share: the batch walk and each batch element's start in the operand. */
+interface Walk {
+  /** the indices' batch shape (index_vector_dim removed) */
+  batch: number[];
+  /** per batch dim, its stride in the row-major index array */
+  idxStrides: number[];
+  /** stride of the index vector's entries (0 when the vector is implicit) */
+  vecStride: number;
+}
+function walkOf(ia: AVal, ivd: number): Walk {
+  const st = contiguousStrides(ia.shape);
+  const batch: number[] = [],
+    idxStrides: number[] = [];
+  ia.shape.forEach((n, d) => {
+    if (d === ivd) return;
+    batch.push(n);
+    idxStrides.push(st[d]!);
+  });
+  return { batch, idxStrides, vecStride: ivd < ia.shape.length ? st[ivd]! : 0 };
+}
+
+/**
+ * Calls `visit(b, pos, start)` for every batch element: b its row-major number, pos its position,
+ * start the operand start (index map and batching dims filled, other dims 0; not clamped).
+ */
+function forEachStart(
+  w: Walk,
+  rank: number,
+  idx: Float64Array,
+  indexMap: readonly number[],
+  opBatch: readonly number[],
+  idxBatch: readonly number[],
+  ivd: number,
+  visit: (b: number, pos: readonly number[], start: number[]) => void,
+): void {
+  const n = numelOf(w.batch);
+  const pos = new Array<number>(w.batch.length).fill(0);
+  const start = new Array<number>(rank).fill(0);
+  const batchAt = idxBatch.map((d) => (d < ivd ? d : d - 1));
+  let base = 0;
+  for (let b = 0; b < n; b++) {
+    for (let k = 0; k < indexMap.length; k++) start[indexMap[k]!] = idx[base + k * w.vecStride]!;
+    for (let k = 0; k < opBatch.length; k++) start[opBatch[k]!] = pos[batchAt[k]!]!;
+    visit(b, pos, start);
+    for (let d = w.batch.length - 1; d >= 0; d--) {
+      pos[d]!++;
+      base += w.idxStrides[d]!;
+      if (pos[d]! < w.batch[d]!) break;
+      base -= w.idxStrides[d]! * w.batch[d]!;
+      pos[d] = 0;
+    }
+  }
+}
+
+const gatherSlices: Kernel = ([x, ix], [xa, ia], a: GatherSlicesAttrs, [o]) => {
+  const out = o!.dtype.alloc(numelOf(o!.shape));
+  const res = contiguous(out, o!.shape);
+  if (numelOf(o!.shape) === 0 || xa!.shape.some((d) => d === 0)) return [res];
+  const w = xa!.dtype.is_complex ? 2 : 1;
+  const r = xa!.shape.length;
+  const os = contiguousStrides(o!.shape);
+  const winOp = windowDims(r, a.collapsed_slice_dims, a.operand_batching_dims);
+  const relX = windowOffsets(
+    winOp.map((d) => a.slice_sizes[d]!),
+    winOp.map((d) => x!.strides[d]! * w),
+  );
+  const relO = windowOffsets(
+    a.offset_dims.map((d) => o!.shape[d]!),
+    a.offset_dims.map((d) => os[d]! * w),
+  );
+  const outBatchStrides = o!.shape
+    .map((_, d) => d)
+    .filter((d) => !a.offset_dims.includes(d))
+    .map((d) => os[d]! * w);
+  const xd = x!.data as Elements,
+    od = out as Elements;
+  const nw = relX.length;
+  forEachStart(
+    walkOf(ia!, a.index_vector_dim),
+    r,
+    indexValues(ix!, ia!),
+    a.start_index_map,
+    a.operand_batching_dims,
+    a.start_indices_batching_dims,
+    a.index_vector_dim,
+    (_b, pos, start) => {
+      let xb = x!.offset * w,
+        ob = 0;
+      for (let d = 0; d < r; d++) {
+        const s = Math.min(Math.max(start[d]!, 0), xa!.shape[d]! - a.slice_sizes[d]!);
+        xb += s * x!.strides[d]! * w;
+      }
+      for (let k = 0; k < pos.length; k++) ob += pos[k]! * outBatchStrides[k]!;
+      if (w === 1) for (let k = 0; k < nw; k++) od[ob + relO[k]!] = xd[xb + relX[k]!]!;
+      else
+        for (let k = 0; k < nw; k++) {
+          od[ob + relO[k]!] = xd[xb + relX[k]!]!;
+          od[ob + relO[k]! + 1] = xd[xb + relX[k]! + 1]!;
+        }
+    },
+  );
+  return [res];
+};
+
+/** A new dense row-major copy of x (a plain memory copy when x is already dense). */
+function copyOf(x: Strided, shape: readonly number[], dt: AVal["dtype"]): HostArray {
+  if (!isDense(x, shape)) return dense(x, shape, dt);
+  const w = dt.is_complex ? 2 : 1;
+  // (every host array type has slice; one of them names the method for the type checker)
+  return (x.data as Float64Array).slice(x.offset * w, (x.offset + numelOf(shape)) * w) as unknown as HostArray;
+}
+
+const scatterSlices: Kernel = ([x, ix, upd], [xa, ia, ua], a: ScatterSlicesAttrs, [o]) => {
+  const dt = xa!.dtype;
+  const half = dt.name === "float16" || dt.name === "bfloat16";
+  const add = a.reduce === "add";
+  // the result starts as a dense copy of the operand; half types add in float64 (decoded), others in place
+  const raw = copyOf(x!, xa!.shape, dt);
+  const acc: Elements = half && add ? decode(x!, xa!.shape, dt) : raw;
+  const u: Elements = half && add ? decode(upd!, ua!.shape, dt) : isDense(upd!, ua!.shape) ? upd!.data : dense(upd!, ua!.shape, dt);
+  // a dense update is read in place (from its offset)
+  const uOff = !(half && add) && isDense(upd!, ua!.shape) ? upd!.offset * (dt.is_complex ? 2 : 1) : 0;
+  const w = dt.is_complex ? 2 : 1;
+  const r = xa!.shape.length;
+  const xs = contiguousStrides(xa!.shape);
+  const us = contiguousStrides(ua!.shape);
+  const winOp = windowDims(r, a.inserted_window_dims, a.input_batching_dims);
+  const winShape = a.update_window_dims.map((d) => ua!.shape[d]!);
+  const relX = windowOffsets(
+    winShape,
+    winOp.map((d) => xs[d]! * w),
+  );
+  const relU = windowOffsets(
+    winShape,
+    a.update_window_dims.map((d) => us[d]! * w),
+  );
+  // the operand extent of the window per dim (1 on inserted and batching dims)
+  const extent = Array<number>(r).fill(1);
+  winOp.forEach((d, i) => {
+    extent[d] = winShape[i]!;
+  });
+  const updBatchStrides = ua!.shape
+    .map((_, d) => d)
+    .filter((d) => !a.update_window_dims.includes(d))
+    .map((d) => us[d]! * w);
+  const nw = relX.length;
+  const isBool = dt.name === "bool",
+    isBig = acc instanceof BigInt64Array;
+  const put = (j: number, k: number) => {
+    if (!add) {
+      acc[j] = u[k]!;
+      if (w === 2) acc[j + 1] = u[k + 1]!;
+    } else if (isBool) acc[j] = (acc[j] as number) | (u[k] as number);
+    else if (isBig) (acc as BigInt64Array)[j]! += (u as BigInt64Array)[k]!;
+    else {
+      (acc as Float64Array)[j]! += u[k] as number;
+      if (w === 2) (acc as Float64Array)[j + 1]! += u[k + 1] as number;
+    }
+  };
+  if (numelOf(ua!.shape) > 0 && !xa!.shape.some((d) => d === 0))
+    forEachStart(
+      walkOf(ia!, a.index_vector_dim),
+      r,
+      indexValues(ix!, ia!),
+      a.scatter_dims_to_operand_dims,
+      a.input_batching_dims,
+      a.scatter_indices_batching_dims,
+      a.index_vector_dim,
+      (_b, pos, start) => {
+        let ub = uOff;
+        for (let k = 0; k < pos.length; k++) ub += pos[k]! * updBatchStrides[k]!;
+        let inside = true,
+          xb = 0;
+        for (let d = 0; d < r; d++) {
+          if (start[d]! < 0 || start[d]! + extent[d]! > xa!.shape[d]!) inside = false;
+          xb += start[d]! * xs[d]! * w;
+        }
+        if (inside) {
+          for (let k = 0; k < nw; k++) put(xb + relX[k]!, ub + relU[k]!);
+          return;
+        }
+        // the window straddles an edge: each element on its own, those outside skipped
+        const wi = new Array<number>(winShape.length).fill(0);
+        for (let k = 0; k < nw; k++) {
+          let ok = true;
+          for (let d = 0; d < r; d++) {
+            const i = winOp.indexOf(d);
+            const c = start[d]! + (i >= 0 ? wi[i]! : 0);
+            if (c < 0 || c >= xa!.shape[d]!) ok = false;
+          }
+          if (ok) put(xb + relX[k]!, ub + relU[k]!);
+          for (let d = wi.length - 1; d >= 0; d--) {
+            wi[d]!++;
+            if (wi[d]! < winShape[d]!) break;
+            wi[d] = 0;
+          }
+        }
+      },
+    );
+  const out = half && add ? encode(acc as Float64Array, dt) : raw;
+  return [contiguous(out, o!.shape)];
+};
+
+export const gatherKernels: Record<string, Kernel> = { gather_slices: gatherSlices, scatter_slices: scatterSlices };
