@@ -237,9 +237,9 @@ export function wasmElementwiseF32(prim: string, ins: readonly Strided[], shape:
       rows * segs,
       threads,
       fn,
-      (u, so) => {
+      (u, so, copy) => {
         const { r, s0, len, at } = unit(u);
-        copyIn(so, at, len, r, 1, s0);
+        if (copy) copyIn(so, at, len, r, 1, s0);
         return args(so, len, 1, 0);
       },
       (u, so) => {
@@ -256,10 +256,10 @@ export function wasmElementwiseF32(prim: string, ins: readonly Strided[], shape:
     Math.ceil(rows / per),
     threads,
     fn,
-    (u, so) => {
+    (u, so, copy) => {
       const r0 = u * per,
         cnt = Math.min(per, rows - r0);
-      copyIn(so, r0 * rowLen, cnt * rowLen, r0, cnt);
+      if (copy) copyIn(so, r0 * rowLen, cnt * rowLen, r0, cnt);
       return args(so, rowLen, cnt, rowLen * 4);
     },
     (u, so) => {
@@ -292,17 +292,19 @@ function ensureSlots(k: Instance, want: number): number {
 }
 
 /**
- * Runs `count` chunks of kernel `fn`: for each, prep(u, so) copies its operands into the slot `so` bytes up
- * and returns the kernel's arguments, then (after the kernel) finish(u, so) copies its results out, in chunk
- * order. On one thread every chunk uses slot 0; with threads, up to SLOTS chunks at a time are copied in,
- * computed as one job (one task per chunk) and copied out. setup(so) prepares a slot once.
+ * Runs `count` chunks of kernel `fn`: for each, prep(u, so, copy) returns the kernel's arguments for the slot
+ * `so` bytes up (and, when `copy`, copies the chunk's operands there), then (after the kernel) finish(u, so)
+ * copies its results out, in chunk order. On one thread every chunk uses slot 0; with threads, up to SLOTS
+ * chunks at a time are computed as one job (one task per chunk, each claimable once the caller has copied
+ * its operands in, so workers start while the caller copies the rest) and copied out. setup(so) prepares a
+ * slot once.
  */
 function runChunks(
   k: Instance,
   count: number,
   threads: number,
   fn: string,
-  prep: (u: number, so: number) => number[],
+  prep: (u: number, so: number, copy: boolean) => number[],
   finish: (u: number, so: number) => void,
   setup?: (so: number) => void,
 ): void {
@@ -310,7 +312,7 @@ function runChunks(
     setup?.(0);
     const f = k.fns[fn]!;
     for (let u = 0; u < count; u++) {
-      f(...prep(u, 0));
+      f(...prep(u, 0, true));
       finish(u, 0);
     }
     return;
@@ -321,8 +323,8 @@ function runChunks(
   for (let u0 = 0; u0 < count; u0 += S) {
     const m = Math.min(S, count - u0);
     const job = new Job(k.family);
-    for (let j = 0; j < m; j++) job.call(idx, ...prep(u0 + j, j * SLOT)).endTask();
-    runJob(job);
+    for (let j = 0; j < m; j++) job.call(idx, ...prep(u0 + j, j * SLOT, false)).endTask();
+    runJob(job, (t) => prep(u0 + t, t * SLOT, true));
     for (let j = 0; j < m; j++) finish(u0 + j, j * SLOT);
   }
 }
@@ -360,12 +362,12 @@ export function wasmReduceRowsF32(op: ReduceOp, x: Float32Array, offset: number,
       rows * segs,
       threads,
       fn,
-      (u, so) => {
+      (u, so, copy) => {
         const r = Math.floor(u / segs),
           s0 = (u % segs) * CHUNK,
           seg = Math.min(CHUNK, len - s0),
           at = offset + r * len + s0;
-        k.f32.set(x.subarray(at, at + seg), (A + so) >> 2);
+        if (copy) k.f32.set(x.subarray(at, at + seg), (A + so) >> 2);
         return [A + so, 1, seg, DST + so];
       },
       (u, so) => {
@@ -383,11 +385,11 @@ export function wasmReduceRowsF32(op: ReduceOp, x: Float32Array, offset: number,
     Math.ceil(rows / per),
     threads,
     fn,
-    (u, so) => {
+    (u, so, copy) => {
       const r0 = u * per,
         cnt = Math.min(per, rows - r0),
         at = offset + r0 * len;
-      k.f32.set(x.subarray(at, at + cnt * len), (A + so) >> 2);
+      if (copy) k.f32.set(x.subarray(at, at + cnt * len), (A + so) >> 2);
       return [A + so, cnt, len, DST + so];
     },
     (u, so) => {

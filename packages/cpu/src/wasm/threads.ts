@@ -44,6 +44,7 @@ const GEN = 0, // job generation: odd while the caller writes a job, even once p
   ACTIVE = 5, // workers inside a job (the caller waits for 0 before rewriting the block)
   LIMIT = 6, // workers with index < LIMIT take part (set_num_threads)
   ERR = 7, // a worker's kernel threw
+  READY = 8, // tasks below this may run (the caller prepares their inputs in order, see runJob's prepare)
   IDLE = 15, // always 0: a worker sleeps on it while a module arrives
   TASKS = 16; // task t's calls are records [TASKS[t], TASKS[t+1]) of the call area
 /** A call record: function index, then MAX_ARGS arguments. */
@@ -77,6 +78,7 @@ function work(fns) {
   for (;;) {
     const t = Atomics.add(c, ${NEXT}, 1);
     if (t >= n) return;
+    for (let v = Atomics.load(c, ${READY}); v <= t; v = Atomics.load(c, ${READY})) Atomics.wait(c, ${READY}, v);
     try {
       for (let r = c[${TASKS} + t], end = c[${TASKS} + t + 1]; r < end; r++) {
         const p = ${CALLS} + r * ${REC};
@@ -263,21 +265,31 @@ function ensureWorkers(p: Pool, n: number): void {
  * Runs every task of `job`: on the calling thread alone when threads are off,
  * unavailable, or the job has one task; else shared with the pool. Returns
  * when all tasks are done; a kernel error on a worker throws here.
+ * `prepare(t)`, when given, is called on the calling thread before task t may
+ * run, in task order (it copies the task's inputs into the shared memory): the
+ * workers start on the first tasks while the caller still copies the next.
  */
-export function runJob(job: Job): void {
+export function runJob(job: Job, prepare?: (t: number) => void): void {
   job.endTask();
   const n = job.tasks;
   if (n === 0) return;
+  const inline = () => {
+    if (!prepare) return runInline(job, 0, n);
+    for (let t = 0; t < n; t++) {
+      prepare(t);
+      runInline(job, t, t + 1);
+    }
+  };
   const T = numThreads();
   const fam = families[job.family.id]!;
   const p = T > 1 && n > 1 && fam.memory.buffer instanceof SharedArrayBuffer ? getPool() : null;
-  if (!p) return runInline(job, 0, n);
+  if (!p) return inline();
   try {
     ensureWorkers(p, T - 1);
   } catch {
     // a worker that cannot start (resource limits): this job and every later one on the calling thread
     pool = null;
-    return runInline(job, 0, n);
+    return inline();
   }
   threadStats.jobs++;
   for (let i = 0; i < T - 1; i++) {
@@ -291,12 +303,12 @@ export function runJob(job: Job): void {
   for (let t0 = 0; t0 < n; ) {
     let t1 = Math.min(n, t0 + MAX_TASKS);
     while (job.starts[t1]! - job.starts[t0]! > MAX_CALLS) t1 = t0 + Math.max(1, (t1 - t0) >> 1);
-    runRound(p, job, t0, t1, T - 1);
+    runRound(p, job, t0, t1, T - 1, prepare);
     t0 = t1;
   }
 }
 
-function runRound(p: Pool, job: Job, t0: number, t1: number, workers: number): void {
+function runRound(p: Pool, job: Job, t0: number, t1: number, workers: number, prepare?: (t: number) => void): void {
   const c = p.ctrl;
   // close the block to late workers, and wait until none is inside the last job
   const g = Atomics.add(c, GEN, 1) + 1;
@@ -311,8 +323,24 @@ function runRound(p: Pool, job: Job, t0: number, t1: number, workers: number): v
   Atomics.store(c, ERR, 0);
   Atomics.store(c, DONE, 0);
   Atomics.store(c, NEXT, 0);
+  Atomics.store(c, READY, prepare ? 0 : n);
   Atomics.store(c, GEN, g + 1);
   Atomics.notify(c, GEN, workers);
+  let failure: unknown;
+  if (prepare) {
+    try {
+      for (let t = 0; t < n; t++) {
+        prepare(t0 + t);
+        Atomics.store(c, READY, t + 1);
+        Atomics.notify(c, READY);
+      }
+    } catch (e) {
+      // let the workers finish (on whatever is there), then throw
+      failure = e;
+      Atomics.store(c, READY, n);
+      Atomics.notify(c, READY);
+    }
+  }
   // the calling thread claims tasks too
   let mine = 0;
   for (;;) {
@@ -324,6 +352,7 @@ function runRound(p: Pool, job: Job, t0: number, t1: number, workers: number): v
   }
   for (let d = Atomics.load(c, DONE); d < n; d = Atomics.load(c, DONE)) Atomics.wait(c, DONE, d, 50);
   threadStats.workerTasks += n - mine;
+  if (failure !== undefined) throw failure;
   if (Atomics.load(c, ERR)) throw new Error("xlatorch: a WebAssembly kernel failed on a worker thread");
 }
 
