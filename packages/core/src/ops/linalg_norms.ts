@@ -11,12 +11,14 @@ import type { Tensor } from "../tensor.js";
 import { checkTensor, parseArgs, tensorList } from "./args.js";
 import { convert } from "./base.js";
 import { arange } from "./creation.js";
-import { abs, add, div, mul, ne, pow, sqrt, sub } from "./elementwise.js";
+import { abs, add, div, mul, ne, pow, sub } from "./elementwise.js";
 import { cross as crossImpl, matmul } from "./linalg.js";
 import { linalg_inv } from "./linalg_solve.js";
+import { withNoGradient } from "./grad_links.js";
 import { checkFloating, checkMatrix, eyeLike, mm, mT, rows } from "./linalg_util.js";
+import { powAbs, rootOf } from "./norm_root.js";
 import { reducePrim } from "./reduce.js";
-import { movedim, reshape, sliceDim, squeeze, unsqueeze } from "./shape.js";
+import { expand, movedim, reshape, sliceDim, squeeze, unsqueeze } from "./shape.js";
 
 function dimsOf(op: string, x: Tensor, dim: unknown): number[] {
   if (dim === null || dim === undefined) return [...Array(x.ndim).keys()];
@@ -31,16 +33,22 @@ export function linalg_vector_norm(x: Tensor, ...args: unknown[]): Tensor {
     throw new TorchError(`linalg.vector_norm: Expected a floating point or complex tensor as input. Got ${x.dtype.scalarName}`);
   const dims = dimsOf("linalg.vector_norm", x, o.dim);
   const p = o.ord as number;
+  const keep = !!o.keepdim;
+  const abs_ = () => abs(o.dtype ? convert(x, o.dtype) : x);
+  // p = 0 counts the nonzero entries: PyTorch's result requires grad, its backward gives no gradient
+  if (p === 0)
+    return withNoGradient("LinalgVectorNormBackward0", [x], () => {
+      const nz = convert(ne(abs_(), 0), o.dtype ?? x.dtype);
+      return x.ndim === 0 ? nz : reducePrim(nz, "sum", dims, keep);
+    });
   return surface("linalg_vector_norm", () => {
-    const a = abs(o.dtype ? convert(x, o.dtype) : x);
-    const keep = !!o.keepdim;
-    if (x.ndim === 0) return p === 0 ? convert(ne(a, 0), a.dtype) : a;
+    const a = abs_();
+    if (x.ndim === 0) return a;
     if (p === Infinity) return reducePrim(a, "max", dims, keep);
     if (p === -Infinity) return reducePrim(a, "min", dims, keep);
-    if (p === 0) return reducePrim(convert(ne(a, 0), a.dtype), "sum", dims, keep);
     if (p === 1) return reducePrim(a, "sum", dims, keep);
-    if (p === 2) return sqrt(reducePrim(mul(a, a), "sum", dims, keep));
-    return pow(reducePrim(pow(a, p), "sum", dims, keep), 1 / p);
+    if (p === 2) return rootOf(reducePrim(mul(a, a), "sum", dims, keep), 2);
+    return rootOf(reducePrim(powAbs(a, p), "sum", dims, keep), p);
   });
 }
 
@@ -69,7 +77,7 @@ export function linalg_matrix_norm(A: Tensor, ...args: unknown[]): Tensor {
     const [d0, d1] = dims as [number, number];
     const ord = o.ord;
     let r: Tensor;
-    if (ord === "fro") return sqrt(reducePrim(mul(x, x), "sum", dims, keep));
+    if (ord === "fro") return rootOf(reducePrim(mul(x, x), "sum", dims, keep), 2);
     if (ord === "nuc" || ord === 2 || ord === -2) {
       const m = movedim(x, [d0, d1], [x.ndim - 2, x.ndim - 1]);
       const S = bind(P.svd, [m], { full_matrices: false })[1]!;
@@ -160,12 +168,14 @@ export function linalg_cross(input: Tensor, other: Tensor, ...args: unknown[]): 
 export function linalg_vander(x: Tensor, ...args: unknown[]): Tensor {
   const o = parseArgs("linalg_vander", args, ["N"], { N: null });
   checkTensor("linalg.vander", "x", x);
-  const N = (o.N ?? x.shape[x.ndim - 1]) as number;
+  // a 0-d x is one point (PyTorch unsqueezes it): the result is 1 x N
+  const N = (o.N ?? (x.ndim === 0 ? 1 : x.shape[x.ndim - 1])) as number;
   if (N <= 1) throw new TorchError("N must be greater than 1.");
   return surface("linalg_vander", () => {
+    const x1 = x.ndim === 0 ? unsqueeze(x, -1) : x;
     const powers = arange(N, { dtype: int64, device: x.device });
     // x^0 = 1 exactly, then powers by repeated products as PyTorch's cumprod
-    return pow(unsqueeze(x, -1), x.dtype.is_floating_point ? convert(powers, x.dtype) : powers);
+    return pow(unsqueeze(x1, -1), x.dtype.is_floating_point ? convert(powers, x.dtype) : powers);
   });
 }
 
@@ -188,6 +198,9 @@ export function linalg_householder_product(A: Tensor, tau: Tensor): Tensor {
     k = tau.shape[tau.ndim - 1]!;
   if (m < n) throw new TorchError(`${op}: input.shape[-2] must be greater than or equal to input.shape[-1]`);
   if (k > n) throw new TorchError(`${op}: input.shape[-1] must be greater than or equal to tau.shape[-1]`);
+  // no reflector or an empty input: the identity's first n columns; PyTorch's backward gives no gradient then
+  if (A.numel() === 0 || tau.numel() === 0)
+    return withNoGradient("LinalgHouseholderProductBackward0", [A, tau], () => expand(eyeLike(m, A, n), [...A.shape]).clone());
   return surface("linalg_householder_product", () => {
     const rowIdx = unsqueeze(arange(m, { dtype: int64, device: A.device }), -1);
     let Q = eyeLike(m, A, n);

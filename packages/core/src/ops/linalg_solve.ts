@@ -3,16 +3,18 @@
 // pinv, matrix_rank, matrix_power, matrix_exp, tensorinv, tensorsolve. All go
 // through the lu, triangular_solve, svd and eigh primitives, so gradients are
 // the chain of theirs.
-import { surface } from "../autograd.js";
+import { recordCustom, surface } from "../autograd.js";
 import { bind } from "../dispatch.js";
 import { int64 } from "../dtype_all.js";
 import { TorchError } from "../errors.js";
+import { is_grad_enabled, no_grad } from "../grad_mode.js";
 import { P } from "../prims.js";
-import type { Tensor } from "../tensor.js";
+import { Tensor } from "../tensor.js";
 import { checkTensor, parseArgs } from "./args.js";
 import { convert } from "./base.js";
 import { zeros } from "./creation.js";
 import { abs, add, clamp_min, div, eq, gt, log, maximum, mul, ne, remainder, sign, sub, where } from "./elementwise.js";
+import { withNoGradient, withZeroGradient } from "./grad_links.js";
 import { checkInfo, named, pivotsToPerm } from "./linalg_decomp.js";
 import {
   broadcastBatch,
@@ -30,6 +32,7 @@ import {
   trsm,
 } from "./linalg_util.js";
 import { reducePrim } from "./reduce.js";
+import { sum_to_size } from "./reshaping_extras.js";
 import { expand, movedim, reshape, squeeze, unsqueeze } from "./shape.js";
 
 const lastDims = (x: Tensor) => [x.ndim - 1];
@@ -194,10 +197,13 @@ function luDiagSign(A: Tensor): [Tensor, Tensor] {
 }
 export function linalg_det(A: Tensor): Tensor {
   checkSquare("linalg.det", A);
-  return surface("linalg_det", () => {
+  const det = () => {
     const [d, sgn] = luDiagSign(A);
     return mul(reducePrim(d, "prod", lastDims(d), false), sgn);
-  });
+  };
+  // an empty input: PyTorch's result requires grad, its backward gives no gradient
+  if (A.numel() === 0) return withNoGradient("LinalgDetBackward0", [A], det);
+  return surface("linalg_det", det);
 }
 export function det(A: Tensor): Tensor {
   checkSquare("linalg.det", A);
@@ -237,17 +243,41 @@ export function cholesky_solve(B: Tensor, L: Tensor, ...args: unknown[]): Tensor
     throw new TorchError(
       `Incompatible matrix sizes for cholesky_solve: each A matrix is ${rows(L)} by ${cols(L)} but each b matrix is ${rows(B)} by ${cols(B)}`,
     );
-  return surface("cholesky_solve", () => {
+  return surface("cholesky_solve", () => choleskySolve(B, L, !!o.upper, "CholeskySolveBackward0"));
+}
+function choleskySolve(B: Tensor, L: Tensor, upper: boolean, node: string): Tensor {
+  const solve = () => {
     // A = L L^T (or U^T U): X = L^{-T} L^{-1} B
-    const lower = !o.upper;
+    const lower = !upper;
     const y = trsm(L, B, { lower, transpose_a: !lower });
     return trsm(L, y, { lower, transpose_a: lower });
-  });
+  };
+  if (!is_grad_enabled() || !(B.requires_grad || L.requires_grad)) return solve();
+  // PyTorch's cholesky_solve_backward: the gradient of (L L^T)^{-1} B for the whole of L as given (its other
+  // triangle, which the solve never reads, gets a gradient too), not the triangular solves' derivative
+  const X = no_grad(solve);
+  recordCustom(
+    node,
+    [B, L],
+    [X],
+    ([g], [b, l], [x]) => {
+      if (!g) return [null, null];
+      const gB = choleskySolve(g, l!, upper, "CholeskySolveBackward0");
+      let common = mm(gB, mT(x!));
+      common = add(common, mT(common));
+      const gL = mul(upper ? mm(l!, common) : mm(common, l!), -1);
+      return [sum_to_size(gB, [...b!.shape]), sum_to_size(gL, [...l!.shape])];
+    },
+    { inputs: true, outputs: true },
+  );
+  return X;
 }
 export function cholesky_inverse(L: Tensor, ...args: unknown[]): Tensor {
   const o = parseArgs("cholesky_inverse", args, ["upper"], { upper: false });
   checkSquare("cholesky_inverse", L);
-  return surface("cholesky_inverse", () => cholesky_solve(expand(eyeLike(rows(L), L), [...L.shape]), L, { upper: o.upper }));
+  return surface("cholesky_inverse", () =>
+    choleskySolve(expand(eyeLike(rows(L), L), [...L.shape]), L, !!o.upper, "CholeskyInverseBackward0"),
+  );
 }
 
 // ---- least squares and pseudo-inverses ------------------------------------------------------------
@@ -284,21 +314,25 @@ export function linalg_lstsq(A: Tensor, B: Tensor, ...args: unknown[]) {
     }
     if (vector) X = squeeze(X, -1);
     const svals = driver === "gelsd" || driver === "gelss" ? S : zeros([0], { dtype: A.dtype, device: A.device });
+    // only the solution is differentiable in PyTorch (residuals and singular values carry no gradient)
     return named({
       solution: X,
-      residuals: vector && residuals.numel() ? squeeze(residuals, -1) : residuals,
+      residuals: (vector && residuals.numel() ? squeeze(residuals, -1) : residuals).detach(),
       rank: driver === "gels" ? zeros([0], { dtype: int64, device: A.device }) : rank,
-      singular_values: svals,
+      singular_values: svals.detach(),
     });
   });
 }
 
 /** The tolerance max(atol, rtol * largest) PyTorch's pinv/matrix_rank use, from their atol/rtol/rcond/tol arguments. */
 function tolerance(A: Tensor, big: Tensor, atol: unknown, rtol: unknown): Tensor {
-  const a = atol ?? 0;
-  const r = rtol ?? (atol !== null && atol !== undefined ? 0 : eps(A) * Math.max(rows(A), cols(A)));
-  const t = mul(big, r as number | Tensor);
-  return typeof a === "number" ? clamp_min(t, a) : maximum(t, a as Tensor);
+  // a tensor atol/rtol holds one tolerance per matrix of its (broadcast) batch: PyTorch unsqueezes it
+  // beside the singular values' dim, so an rcond of shape [3, 2] makes a batch [3, 2] of results
+  const perMatrix = (v: unknown) => (typeof v === "number" ? v : unsqueeze(v as Tensor, -1));
+  const a = perMatrix(atol ?? 0);
+  const r = perMatrix(rtol ?? (atol !== null && atol !== undefined ? 0 : eps(A) * Math.max(rows(A), cols(A))));
+  const t = mul(big, r);
+  return typeof a === "number" ? clamp_min(t, a) : maximum(t, a);
 }
 export function linalg_pinv(A: Tensor, ...args: unknown[]): Tensor {
   const o = parseArgs("linalg_pinv", args, ["rcond", "hermitian", "atol", "rtol"], { hermitian: false, atol: null, rtol: null });
@@ -309,7 +343,20 @@ export function linalg_pinv(A: Tensor, ...args: unknown[]): Tensor {
       `linalg.pinv(${A.dtype.scalarName}{[${A.shape.join(", ")}]}): expected a tensor with 2 or more dimensions of float, double, cfloat or cdouble types`,
     );
   const rtol = o.rcond ?? o.rtol;
-  return surface("linalg_pinv", () => {
+  for (const [name, t] of [
+    ["atol", o.atol],
+    ["rtol", rtol],
+  ] as const)
+    if (t instanceof Tensor && t.requires_grad && is_grad_enabled())
+      throw new TorchError(
+        `The function 'linalg_pinv' is not differentiable with respect to argument '${name}'. This input cannot have requires_grad True.`,
+      );
+  const pinv = () => {
+    if (A.numel() === 0) {
+      // PyTorch returns V diag(1/S) U^T of the empty input, its tolerances unused (nor broadcast)
+      const [U, S, Vh] = bind(P.svd, [A], { full_matrices: false }) as [Tensor, Tensor, Tensor];
+      return mm(mul(mT(Vh), unsqueeze(div(1, S), -2)), mT(U));
+    }
     if (o.hermitian) {
       const [w, V] = bind(P.eigh, [A], { lower: true }) as [Tensor, Tensor];
       const big = reducePrim(abs(w), "max", lastDims(w), true);
@@ -322,7 +369,30 @@ export function linalg_pinv(A: Tensor, ...args: unknown[]): Tensor {
     const keep = gt(S, tolerance(A, big, o.atol, rtol));
     const inv = where(keep, div(1, where(keep, S, 1)), 0);
     return mm(mul(mT(Vh), unsqueeze(inv, -2)), mT(U));
+  };
+  if (!is_grad_enabled() || !A.requires_grad) return surface("linalg_pinv", pinv);
+  // PyTorch differentiates pinv by its own formula (pinv_backward), not through the decomposition: the
+  // derivative of the pseudo-inverse at A itself, also with hermitian=True (where the forward reads one
+  // triangle of A) and where the tolerance cut singular values
+  const out = no_grad(pinv);
+  recordCustom("LinalgPinvBackward0", [A], [out], ([g], [a], [X]) => [g ? sum_to_size(pinvBackward(g, X!, a!), [...a!.shape]) : null], {
+    inputs: true,
+    outputs: true,
   });
+  return out;
+}
+/** PyTorch's pinv_backward (real case): the gradient of X = pinv(A) along g, in the smaller of A's two dims. */
+function pinvBackward(g: Tensor, X: Tensor, A: Tensor): Tensor {
+  const Xt = mT(X),
+    gt_ = mT(g);
+  if (rows(A) <= cols(A)) {
+    const K = mm(gt_, X),
+      KXt = mm(K, Xt);
+    return add(sub(sub(KXt, mT(mm(X, K))), mm(mm(A, X), KXt)), mm(mm(Xt, X), sub(gt_, mm(K, A))));
+  }
+  const K = mm(X, gt_),
+    XtK = mm(Xt, K);
+  return add(sub(sub(XtK, mT(mm(K, X))), mm(XtK, mm(X, A))), mm(sub(gt_, mm(A, K)), mm(X, Xt)));
 }
 export function pinverse(A: Tensor, ...args: unknown[]): Tensor {
   const o = parseArgs("pinverse", args, ["rcond"], { rcond: 1e-15 });
@@ -347,7 +417,8 @@ export function linalg_matrix_rank(A: Tensor, ...args: unknown[]): Tensor {
 export function linalg_matrix_power(A: Tensor, n: number): Tensor {
   checkSquare("linalg.matrix_power", A);
   return surface("linalg_matrix_power", () => {
-    if (n === 0) return expand(eyeLike(rows(A), A), [...A.shape]).clone();
+    // A^0 = I: PyTorch copies I into a clone of A, so the result is on the graph with a zero gradient
+    if (n === 0) return withZeroGradient("LinalgMatrixPowerBackward0", [A], () => expand(eyeLike(rows(A), A), [...A.shape]).clone());
     let base = n < 0 ? linalg_inv(A) : A;
     let k = Math.abs(n);
     let result: Tensor | null = null;

@@ -1,18 +1,40 @@
 // Reductions with dim/keepdim: sum/prod/mean, max/min/amax/amin/aminmax,
 // argmax/argmin, any/all, count_nonzero, var/std (and their *_mean pairs),
 // nansum/nanmean, norm, dist/cdist, logsumexp, softmax/log_softmax.
-import { surface } from "../autograd.js";
+import { recordCustom, surface } from "../autograd.js";
 import { bind1 } from "../dispatch.js";
 import { bool, get_default_dtype, int64, result_type } from "../dtype_all.js";
 import { TorchError, TorchIndexError, TorchTypeError } from "../errors.js";
+import { is_grad_enabled, no_grad } from "../grad_mode.js";
 import { P, type ReduceOp } from "../prims.js";
 import { broadcastShapes, normDim, normDims } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { checkTensor, describe, parseArgs } from "./args.js";
 import { accDtype, convert, dotGeneral, namedPair, opmath, operand, resolveDtype, type ValuesIndices } from "./base.js";
-import { abs, add, div, eq, exp, isinf, isnan, log, logical_not, maximum, minimum, mul, ne, pow, sqrt, sub, where } from "./elementwise.js";
+import {
+  abs,
+  add,
+  div,
+  eq,
+  exp,
+  isinf,
+  isnan,
+  log,
+  logical_not,
+  maximum,
+  minimum,
+  mul,
+  ne,
+  pow,
+  sign,
+  sqrt,
+  sub,
+  where,
+} from "./elementwise.js";
 import { expand, permute, reshape, sliceDim, transpose, unsqueeze } from "./shape.js";
 import { gather } from "./indexing.js";
+import { withNoGradient, withZeroGradient } from "./grad_links.js";
+import { powAbs, rootOf } from "./norm_root.js";
 
 /** reduce over dims, optionally keeping them as size-1. */
 export function reducePrim(x: Tensor, op: ReduceOp, dims: number[], keepdim: boolean): Tensor {
@@ -269,14 +291,16 @@ export function norm(x: Tensor, ...args: unknown[]): Tensor {
   const dims = dimsOf("norm", x, o.dim);
   const p = o.p === "fro" ? 2 : o.p;
   if (typeof p !== "number") throw new TorchTypeError(`norm(): unsupported p ${String(o.p)}`);
+  // p = 0 counts the nonzero entries: PyTorch's result requires grad, its backward gives no gradient
+  if (p === 0) return withNoGradient("NormBackward1", [x], () => reducePrim(convert(ne(x, 0), x.dtype), "sum", dims, o.keepdim));
   return surface("NormBackward1", () => {
     const ax = abs(x);
     if (p === Infinity) return reducePrim(ax, "max", dims, o.keepdim);
     if (p === -Infinity) return reducePrim(ax, "min", dims, o.keepdim);
-    if (p === 0) return reducePrim(convert(ne(x, 0), x.dtype), "sum", dims, o.keepdim);
     if (p === 1) return reducePrim(ax, "sum", dims, o.keepdim);
-    if (p === 2) return sqrt(reducePrim(mul(x, x), "sum", dims, o.keepdim));
-    return pow(reducePrim(pow(ax, p), "sum", dims, o.keepdim), 1 / p);
+    // (PyTorch's subgradient at a zero norm, and for p < 1 at zero entries, is 0)
+    if (p === 2) return rootOf(reducePrim(mul(x, x), "sum", dims, o.keepdim), 2);
+    return rootOf(reducePrim(powAbs(ax, p), "sum", dims, o.keepdim), p);
   });
 }
 
@@ -372,10 +396,9 @@ function pnorm(d: Tensor, p: number, dims: number[]): Tensor {
   if (p === Infinity) return reducePrim(abs(d), "max", dims, false);
   if (p === -Infinity) return reducePrim(abs(d), "min", dims, false);
   if (p === 1) return reducePrim(abs(d), "sum", dims, false);
-  const s = p === 2 ? reducePrim(mul(d, d), "sum", dims, false) : reducePrim(pow(abs(d), p), "sum", dims, false);
-  const zero = eq(s, 0);
-  const safe = where(zero, 1, s);
-  return where(zero, 0, p === 2 ? sqrt(safe) : pow(safe, 1 / p));
+  // (PyTorch's subgradient at a zero distance, and for p < 1 at a zero coordinate, is 0)
+  if (p === 2) return rootOf(reducePrim(mul(d, d), "sum", dims, false), 2);
+  return rootOf(reducePrim(powAbs(abs(d), p), "sum", dims, false), p);
 }
 
 /** cdist(x1, x2, p=2): p-norm distances between the rows of x1 [..., P, M] and x2 [..., R, M] -> [..., P, R]. */
@@ -395,13 +418,48 @@ export function cdist(x1: Tensor, x2: Tensor, ...args: unknown[]): Tensor {
   const batch = broadcastShapes("cdist", x1.shape.slice(0, -2), x2.shape.slice(0, -2));
   const P1 = x1.shape[x1.ndim - 2]!,
     R = x2.shape[x2.ndim - 2]!;
-  return surface("cdist", () =>
+  const dists = () =>
     opmath(x1.dtype, [x1, x2], (a, b) => {
       const ea = unsqueeze(expand(a!, [...batch, P1, m1]), -2);
       const eb = unsqueeze(expand(b!, [...batch, R, m1]), -3);
       return pnorm(sub(ea, eb), p, [batch.length + 2]);
-    }),
-  );
+    });
+  // p = 0 counts the differing coordinates: PyTorch's result requires grad, its backward gives zeros
+  if (p === 0) return withZeroGradient("CdistBackward0", [x1, x2], dists);
+  // p = inf: PyTorch's cdist backward gives each coordinate where |x1 - x2| reaches the maximum the whole
+  // gradient (sign(diff) g), where the max reduction's derivative would share it among the ties
+  if (p === Infinity)
+    return withTiesGradient([x1, x2], dists, (a, b, g, dist) => {
+      const diff = sub(unsqueeze(expand(a, [...batch, P1, m1]), -2), unsqueeze(expand(b, [...batch, R, m1]), -3));
+      const tied = convert(eq(abs(diff), unsqueeze(dist, -1)), diff.dtype);
+      const w = mul(mul(sign(diff), tied), unsqueeze(g, -1)); // [..., P, R, M]
+      const nb = batch.length;
+      return [sumToShape(reducePrim(w, "sum", [nb + 1], false), a.shape), sumToShape(mul(reducePrim(w, "sum", [nb], false), -1), b.shape)];
+    });
+  return surface("cdist", dists);
+}
+
+/** cdist's result (computed without recording) on the graph with its own backward `grads(x1, x2, g, dist)`. */
+function withTiesGradient(
+  inputs: [Tensor, Tensor],
+  f: () => Tensor,
+  grads: (a: Tensor, b: Tensor, g: Tensor, dist: Tensor) => [Tensor, Tensor],
+): Tensor {
+  if (!is_grad_enabled() || !inputs.some((t) => t.requires_grad)) return surface("cdist", f);
+  const out = no_grad(f);
+  recordCustom("CdistBackward0", inputs, [out], ([g], [a, b], [dist]) => (g ? grads(a!, b!, g, dist!) : [null, null]), {
+    inputs: true,
+    outputs: true,
+  });
+  return out;
+}
+/** t summed over the leading dims and the dims where `shape` has 1 (the broadcast that made t from `shape`). */
+function sumToShape(t: Tensor, shape: readonly number[]): Tensor {
+  const lead = t.ndim - shape.length;
+  let y = lead > 0 ? reducePrim(t, "sum", [...Array(lead).keys()], false) : t;
+  const ones = shape.map((n, i) => (n === 1 && y.shape[i] !== 1 ? i : -1)).filter((i) => i >= 0);
+  if (ones.length) y = reducePrim(y, "sum", ones, true);
+  return y;
 }
 
 /** dist(input, other, p=2): the p-norm of input - other (broadcast). */

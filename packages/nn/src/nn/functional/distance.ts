@@ -1,6 +1,17 @@
 // cosine_similarity, pairwise_distance, pdist: distances composed from core
 // ops the way ATen (PyTorch 1.13) computes them.
-import { Tensor, TorchError, broadcast_tensors, no_grad, result_type, triu_indices, where } from "@xlatorch/core";
+import {
+  Tensor,
+  TorchError,
+  broadcast_tensors,
+  is_grad_enabled,
+  no_grad,
+  recordCustom,
+  result_type,
+  triu_indices,
+  where,
+  zeros_like,
+} from "@xlatorch/core";
 import { parseArgs, type Args } from "../args.js";
 
 /**
@@ -49,8 +60,32 @@ export function pdist(input: Tensor, ...args: Args<[p: number], { p?: number }>)
   if (!(p >= 0)) throw new TorchError("pdist only supports non-negative p values");
   const n = input.shape[0]!;
   const ij = triu_indices(n, n, 1, { device: input.device });
-  const diff = input.index_select(0, ij.select(0, 0)).sub(input.index_select(0, ij.select(0, 1)));
-  return pnorm(diff, p, 1, false);
+  const rows = (x: Tensor) => [x.index_select(0, ij.select(0, 0)), x.index_select(0, ij.select(0, 1))] as const;
+  if ((p === 0 || p === Infinity) && is_grad_enabled() && input.requires_grad) {
+    // PyTorch's pdist backward: zeros for p = 0 (a count; the result still requires grad), and for p = inf the
+    // whole gradient sign(diff) g to each coordinate where |diff| reaches the maximum (the max reduction's
+    // derivative would share it among the ties)
+    const out = no_grad(() => pdist(input, p));
+    recordCustom(
+      "PdistBackward0",
+      [input],
+      [out],
+      ([g], [x], [dist]) => {
+        if (p === 0 || !g) return [zeros_like(x!)];
+        const [a, b] = rows(x!);
+        const diff = a.sub(b);
+        const w = diff
+          .sign()
+          .mul(diff.abs().eq(dist!.unsqueeze(1)).to(diff.dtype))
+          .mul(g.unsqueeze(1));
+        return [zeros_like(x!).index_add(0, ij.select(0, 0), w).index_add(0, ij.select(0, 1), w.neg())];
+      },
+      { inputs: true, outputs: true },
+    );
+    return out;
+  }
+  const [a, b] = rows(input);
+  return pnorm(a.sub(b), p, 1, false);
 }
 
 /**
@@ -60,8 +95,11 @@ export function pdist(input: Tensor, ...args: Args<[p: number], { p?: number }>)
 function pnorm(d: Tensor, p: number, dim: number, keepdim: boolean): Tensor {
   if (p === 0) return d.ne(0).to(d.dtype).sum(dim, { keepdim });
   if (p === Infinity) return d.abs().amax(dim, keepdim);
+  if (p === -Infinity) return d.abs().amin(dim, keepdim);
   if (p === 1) return d.abs().sum(dim, { keepdim });
-  const s = p === 2 ? d.mul(d).sum(dim, { keepdim }) : d.abs().pow(p).sum(dim, { keepdim });
+  // for p < 1, |d|^(p-1) is infinite at d = 0: PyTorch's backward gives those coordinates 0
+  const powAbs = (a: Tensor) => (p >= 1 ? a.pow(p) : where(a.eq(0), p > 0 ? 0 : Infinity, where(a.eq(0), 1, a).pow(p)));
+  const s = p === 2 ? d.mul(d).sum(dim, { keepdim }) : powAbs(d.abs()).sum(dim, { keepdim });
   const zero = s.eq(0);
   const safe = where(zero, 1, s);
   return where(zero, 0, p === 2 ? safe.sqrt() : safe.pow(1 / p));
