@@ -49,14 +49,18 @@ def measure(fn, p):
         if time.perf_counter() - t0 > 1.0:
             min_reps = min(min_reps, 3)
             break
-    times, total = [], 0.0
+    times, cpu, total = [], [], 0.0
     while len(times) < p["maxReps"] and (len(times) < min_reps or total < p["budgetMs"]):
+        c0 = time.process_time()
         t0 = time.perf_counter()
         fn()
         dt = (time.perf_counter() - t0) * 1e3
+        cpu.append((time.process_time() - c0) * 1e3)
         times.append(dt)
         total += dt
-    return {"median_ms": statistics.median(times), "min_ms": min(times), "reps": len(times), "warmup": warm}
+    # cpu_ms: this process's CPU time per repetition (all its threads), as bench/program_steps.ts reports
+    return {"median_ms": statistics.median(times), "min_ms": min(times), "reps": len(times), "warmup": warm,
+            "cpu_ms": statistics.median(cpu)}
 
 
 def checksum(x):
@@ -77,7 +81,9 @@ def main():
         print(json.dumps(report))
         return
     cores = len(os.sched_getaffinity(0))
-    torch.set_num_threads(cores)
+    # TORCH_BENCH_THREADS: run PyTorch with that many threads instead of one per core (a machine
+    # shared with other work makes OpenMP's per-core threads wait on each other)
+    torch.set_num_threads(int(os.environ.get("TORCH_BENCH_THREADS") or cores))
     cfg = torch.__config__.show()
     blas = re.search(r"BLAS_INFO=([^,]*)", cfg)
     lapack = re.search(r"LAPACK_INFO=([^,]*)", cfg)

@@ -6,6 +6,15 @@
 // kernel does the arithmetic. Group t (feature group t, or batch group t) reads
 // lhs features [t*I, (t+1)*I) (or batches [t*Nb, (t+1)*Nb)) and rhs output
 // features [t*Og, (t+1)*Og), and writes those output features.
+// The columns are filled by runs: along the last spatial dim a kernel offset
+// reads an arithmetic progression of the input (no per-element table lookup or
+// padding test); a row that is another row moved by a position (stride 1) is
+// copied from it with copyWithin and patched where they differ (Donors); a
+// kernel larger than the output (a weight gradient) fills the columns
+// transposed, so runs go along the kernel. Everything that depends only on
+// shapes, strides and attributes is computed once per distinct call and cached,
+// since a training loop repeats the same few calls. The columns hold the same
+// values in every case, and the product is the same, so results are unchanged.
 import { contiguousStrides, type AVal, type ConvAttrs } from "@xlatorch/core";
 import { contiguous, type Elements, type Strided } from "../strided.js";
 import { dotKernels } from "./dot.js";
@@ -74,7 +83,11 @@ function offsets(shape: number[], strides: number[]): Int32Array {
 type Fill = (
   cols: Elements,
   src: Elements,
-  tab: Int32Array,
+  runDst: Int32Array,
+  runSrc: Int32Array,
+  runLen: Int32Array,
+  step: number,
+  Lo: number,
   T: number,
   I: number,
   K: number,
@@ -88,6 +101,12 @@ type Fill = (
   B: number,
   nb0: number,
   Nt: number,
+  donor: Int32Array,
+  shift: Int32Array,
+  fixPtr: Int32Array,
+  fixPos: Int32Array,
+  fixSrc: Int32Array,
+  zero: number | bigint,
 ) => void;
 type Scatter = (
   out: Elements,
@@ -111,12 +130,62 @@ const FILL = `
     for (let c = 0; c < I; c++) {
       const cBase = offset + (g * I + c) * sC;
       for (let kidx = 0; kidx < K; kidx++) {
-        const row = (t * CK + c * K + kidx) * NL, tOff = kidx * L;
+        const row = (t * CK + c * K + kidx) * NL, dn = donor[kidx];
+        if (dn >= 0) {
+          // this row is row dn moved by shift[kidx] elements (a native memmove), but at fixPos
+          const sh = shift[kidx], f0 = fixPtr[kidx], f1 = fixPtr[kidx + 1];
+          cols.copyWithin(row, (t * CK + c * K + dn) * NL + sh, (t * CK + c * K + dn + 1) * NL);
+          for (let nb = 0; nb < Nb; nb++) {
+            const base = cBase + (bg * Nt + nb0 + nb) * sN, dst = row + nb * L;
+            for (let f = f0; f < f1; f++) {
+              const e = fixSrc[f];
+              cols[dst + fixPos[f]] = e >= 0 ? src[base + e] : zero;
+            }
+          }
+          continue;
+        }
+        const r0 = kidx * Lo;
         for (let nb = 0; nb < Nb; nb++) {
           const base = cBase + (bg * Nt + nb0 + nb) * sN, dst = row + nb * L;
-          for (let p = 0; p < L; p++) {
-            const e = tab[tOff + p];
-            if (e >= 0) cols[dst + p] = src[base + e];
+          for (let q = 0; q < Lo; q++) {
+            const len = runLen[r0 + q];
+            if (len === 0) continue;
+            const d = dst + runDst[r0 + q], s = base + runSrc[r0 + q];
+            for (let j = 0; j < len; j++) cols[d + j] = src[s + j * step];
+          }
+        }
+      }
+    }
+  }`;
+// The transposed columns [T, nbn*L, I*K]: a run per (output position, outer kernel offset) along
+// the kernel's last dim, for the kernel-larger-than-output convolutions (weight gradients).
+const FILL_T = `
+  for (let t = 0; t < T; t++) {
+    const g = B > 1 ? 0 : t, bg = B > 1 ? t : 0;
+    for (let nb = 0; nb < Nb; nb++) {
+      const nBase = offset + (bg * Nt + nb0 + nb) * sN;
+      for (let l = 0; l < L; l++) {
+        const row = (t * NL + nb * L + l) * CK, dn = donor[l];
+        if (dn >= 0) {
+          const sh = shift[l], f0 = fixPtr[l], f1 = fixPtr[l + 1];
+          cols.copyWithin(row, (t * NL + nb * L + dn) * CK + sh, (t * NL + nb * L + dn + 1) * CK);
+          for (let c = 0; c < I; c++) {
+            const base = nBase + (g * I + c) * sC, dst = row + c * K;
+            for (let f = f0; f < f1; f++) {
+              const e = fixSrc[f];
+              cols[dst + fixPos[f]] = e >= 0 ? src[base + e] : zero;
+            }
+          }
+          continue;
+        }
+        const r0 = l * Lo;
+        for (let c = 0; c < I; c++) {
+          const base = nBase + (g * I + c) * sC, dst = row + c * K;
+          for (let q = 0; q < Lo; q++) {
+            const len = runLen[r0 + q];
+            if (len === 0) continue;
+            const d = dst + runDst[r0 + q], s = base + runSrc[r0 + q];
+            for (let j = 0; j < len; j++) cols[d + j] = src[s + j * step];
           }
         }
       }
@@ -131,21 +200,254 @@ const SCATTER = `
         for (let p = 0; p < L; p++) out[ob + outOff[p]] = rd[rb + p * r2];
       }
     }`;
+// The scatter where the output's spatial positions are 0..L-1 (the usual channels-first layout).
+const COPY = SCATTER.replace("outOff[p]", "p");
+const NO_OFFSETS = new Int32Array(0);
 /** Elements of the column buffer per block of batch elements (32 MiB of float32). */
 const COLUMN_BLOCK = 1 << 23;
-const compiled = new Map<string, { fill: Fill; scatter: Scatter }>();
-function loops(arr: Elements): { fill: Fill; scatter: Scatter } {
+interface Loops {
+  fill: Fill;
+  fillT: Fill;
+  scatter: Scatter;
+  copy: Scatter;
+}
+const FILL_ARGS = [
+  "cols",
+  "src",
+  "runDst",
+  "runSrc",
+  "runLen",
+  "step",
+  "Lo",
+  "T",
+  "I",
+  "K",
+  "L",
+  "Nb",
+  "CK",
+  "NL",
+  "offset",
+  "sC",
+  "sN",
+  "B",
+  "nb0",
+  "Nt",
+  "donor",
+  "shift",
+  "fixPtr",
+  "fixPos",
+  "fixSrc",
+  "zero",
+];
+const compiled = new Map<string, Loops>();
+function loops(arr: Elements): Loops {
   const kind = arr.constructor.name;
   let c = compiled.get(kind);
   if (!c) {
     c = {
-      fill: new Function("cols", "src", "tab", "T", "I", "K", "L", "Nb", "CK", "NL", "offset", "sC", "sN", "B", "nb0", "Nt", FILL) as Fill,
+      fill: new Function(...FILL_ARGS, FILL) as Fill,
+      fillT: new Function(...FILL_ARGS, FILL_T) as Fill,
       scatter: new Function("out", "rd", "outOff", "T", "Og", "Nb", "L", "oF", "oN", "offset", "r0", "r1", "r2", "nb0", SCATTER) as Scatter,
+      copy: new Function("out", "rd", "outOff", "T", "Og", "Nb", "L", "oF", "oN", "offset", "r0", "r1", "r2", "nb0", COPY) as Scatter,
     };
     compiled.set(kind, c);
   }
   return c;
 }
+
+/**
+ * The column runs: for kernel offset kidx and outer output position q (all spatial dims but the
+ * last, row-major), run kidx*Lo+q copies runLen elements of the input, starting at runSrc (lhs
+ * elements relative to one batch/feature) with stride `step`, to output positions runDst... of the
+ * row (runLen 0: the run reads only padding). With lhs dilation on the last dim, every element is a
+ * run of its own (Lo = L).
+ */
+interface Runs {
+  runDst: Int32Array;
+  runSrc: Int32Array;
+  runLen: Int32Array;
+  step: number;
+  Lo: number;
+  donors: Donors;
+}
+
+/**
+ * Rows of the (untransposed) columns that are another row moved: with stride 1 along a dim, kernel
+ * offset k reads what offset k-1 read one output position later (k-KW: one output row later). Such
+ * a row is copied from its donor row with copyWithin (a native memmove, several times faster than
+ * an element loop), and only the positions where the two differ (row ends, image ends, padding
+ * edges) are written from the input: fixPos[fixPtr[k]..fixPtr[k+1]) with input offsets fixSrc (-1:
+ * zero). The columns come out exactly as the runs would write them.
+ */
+interface Donors {
+  donor: Int32Array;
+  shift: Int32Array;
+  fixPtr: Int32Array;
+  fixPos: Int32Array;
+  fixSrc: Int32Array;
+}
+const NO_DONORS: Donors = {
+  donor: new Int32Array(0),
+  shift: new Int32Array(0),
+  fixPtr: new Int32Array(1),
+  fixPos: new Int32Array(0),
+  fixSrc: new Int32Array(0),
+};
+
+/**
+ * Donors between the rows of `tab` ([K rows, L positions] of input offsets, -1 for padding): row
+ * k-1 moved by one position, or row k-KW moved by W (KW: the rows' last dim, W: the positions').
+ * For the transposed columns the rows are output positions and the positions kernel offsets.
+ */
+function findDonors(tab: Int32Array, K: number, L: number, KW: number, W: number): Donors {
+  const donor = new Int32Array(K).fill(-1),
+    shift = new Int32Array(K),
+    fixPtr = new Int32Array(K + 1);
+  const pos: number[] = [],
+    srcs: number[] = [];
+  const differs = (k: number, dn: number, sh: number, p: number) => p + sh >= L || tab[k * L + p] !== tab[dn * L + p + sh];
+  for (let k = 0; k < K; k++) {
+    fixPtr[k] = pos.length;
+    for (const [dn, sh] of [
+      [k - 1, 1],
+      [k - KW, W],
+    ] as const) {
+      if (dn < 0 || sh <= 0 || sh >= L) continue;
+      let n = 0;
+      for (let p = 0; p < L; p++) if (differs(k, dn, sh, p)) n++;
+      // a row mostly rewritten is cheaper through its runs
+      if (4 * n > L) continue;
+      donor[k] = dn;
+      shift[k] = sh;
+      for (let p = 0; p < L; p++)
+        if (differs(k, dn, sh, p)) {
+          pos.push(p);
+          srcs.push(tab[k * L + p]!);
+        }
+      break;
+    }
+  }
+  fixPtr[K] = pos.length;
+  return { donor, shift, fixPtr, fixPos: Int32Array.from(pos), fixSrc: Int32Array.from(srcs) };
+}
+
+function im2colRuns(inSp: number[], inStr: number[], kSp: number[], outSp: number[], a: ConvAttrs): Runs {
+  const n = inSp.length;
+  const K = prod(kSp),
+    L = prod(outSp);
+  if (n === 0 || a.lhs_dilation[n - 1] !== 1) {
+    const tab = im2colTable(inSp, inStr, kSp, outSp, a);
+    const runLen = new Int32Array(K * L);
+    const runDst = new Int32Array(K * L);
+    for (let i = 0; i < K * L; i++) {
+      runLen[i] = tab[i]! >= 0 ? 1 : 0;
+      runDst[i] = i % L;
+    }
+    const donors = n === 0 ? NO_DONORS : findDonors(tab, K, L, kSp[n - 1]!, outSp[n - 1]!);
+    return { runDst, runSrc: tab, runLen, step: 0, Lo: L, donors };
+  }
+  const last = n - 1;
+  const W = outSp[last]!,
+    KW = kSp[last]!,
+    size = inSp[last]!;
+  const s = a.window_strides[last]!,
+    d = a.rhs_dilation[last]!,
+    pad = a.padding[last]![0],
+    str = inStr[last]!;
+  const Lo = L / W,
+    Ko = K / KW;
+  // the outer dims' offsets per (outer kernel offset, outer output position), -1 for padding
+  const outer = im2colTable(inSp.slice(0, last), inStr.slice(0, last), kSp.slice(0, last), outSp.slice(0, last), a);
+  const runDst = new Int32Array(K * Lo),
+    runSrc = new Int32Array(K * Lo),
+    runLen = new Int32Array(K * Lo);
+  for (let kw = 0; kw < KW; kw++) {
+    // output positions o in [lo, hi) read input position o*s + kw*d - pad inside [0, size)
+    const first = kw * d - pad;
+    const lo = Math.min(W, Math.max(0, Math.ceil(-first / s)));
+    const hi = Math.min(W, Math.max(lo, Math.floor((size - 1 - first) / s) + 1));
+    for (let ko = 0; ko < Ko; ko++)
+      for (let q = 0; q < Lo; q++) {
+        const e = outer[ko * Lo + q]!,
+          r = (ko * KW + kw) * Lo + q;
+        if (e < 0 || hi <= lo) continue;
+        runDst[r] = q * W + lo;
+        runSrc[r] = e + (lo * s + first) * str;
+        runLen[r] = hi - lo;
+      }
+  }
+  const donors = findDonors(im2colTable(inSp, inStr, kSp, outSp, a), K, L, KW, W);
+  return { runDst, runSrc, runLen, step: s * str, Lo, donors };
+}
+
+/**
+ * The transposed columns' runs: for output position l and outer kernel offset ko (all spatial dims
+ * but the last, row-major), run l*Lo+ko copies runLen elements along the kernel's last dim to row
+ * positions runDst... (relative to the feature's K); here Lo counts the outer kernel offsets.
+ * Needs lhs dilation 1 on the last dim.
+ */
+function im2colRunsT(inSp: number[], inStr: number[], kSp: number[], outSp: number[], a: ConvAttrs): Runs {
+  const last = inSp.length - 1;
+  const K = prod(kSp),
+    L = prod(outSp);
+  const W = outSp[last]!,
+    KW = kSp[last]!,
+    size = inSp[last]!;
+  const s = a.window_strides[last]!,
+    d = a.rhs_dilation[last]!,
+    pad = a.padding[last]![0],
+    str = inStr[last]!;
+  const Lout = L / W,
+    Ko = K / KW;
+  const outer = im2colTable(inSp.slice(0, last), inStr.slice(0, last), kSp.slice(0, last), outSp.slice(0, last), a);
+  const runDst = new Int32Array(L * Ko),
+    runSrc = new Int32Array(L * Ko),
+    runLen = new Int32Array(L * Ko);
+  for (let ow = 0; ow < W; ow++) {
+    // kernel positions kw in [lo, hi) read input position ow*s + kw*d - pad inside [0, size)
+    const first = ow * s - pad;
+    const lo = Math.min(KW, Math.max(0, Math.ceil(-first / d)));
+    const hi = Math.min(KW, Math.max(lo, Math.floor((size - 1 - first) / d) + 1));
+    for (let qo = 0; qo < Lout; qo++)
+      for (let ko = 0; ko < Ko; ko++) {
+        const e = outer[ko * Lout + qo]!,
+          r = (qo * W + ow) * Ko + ko;
+        if (e < 0 || hi <= lo) continue;
+        runDst[r] = ko * KW + lo;
+        runSrc[r] = e + (first + lo * d) * str;
+        runLen[r] = hi - lo;
+      }
+  }
+  // donors between rows l (output positions) of the transposed table: l-1 one element over, l-W one kernel row over
+  const tab = im2colTable(inSp, inStr, kSp, outSp, a);
+  const tabT = new Int32Array(K * L);
+  for (let k = 0; k < K; k++) for (let l = 0; l < L; l++) tabT[l * K + k] = tab[k * L + l]!;
+  return { runDst, runSrc, runLen, step: d * str, Lo: Ko, donors: findDonors(tabT, L, K, W, KW) };
+}
+
+/** What a convolution call needs beyond its data: a function of shapes, strides and attributes only. */
+interface ConvPlan {
+  runs: Runs;
+  /**
+   * The columns transposed ([T, nbn*L, I*K], runs along the kernel's last dim): chosen where that dim
+   * is longer than the output's (a weight gradient's kernel is the output gradient), so that the
+   * copies run longer; the product then reads them transposed.
+   */
+  transposed: boolean;
+  /** offsets of the kernel's spatial positions in the rhs */
+  kOff: Int32Array;
+  /** offsets of the output's spatial positions in the output, or null where they are 0..L-1 */
+  outOff: Int32Array | null;
+}
+const plans = new Map<string, ConvPlan>();
+/** Table elements kept; a program makes a handful of distinct calls, so the cache is simply emptied past this (64 MiB). */
+const PLAN_CACHE_ELEMENTS = 1 << 24;
+let planElements = 0;
+const planSize = (p: ConvPlan): number => {
+  const r = p.runs,
+    d = r.donors;
+  return r.runDst.length * 3 + d.donor.length * 2 + d.fixPos.length * 2 + p.kOff.length + (p.outOff?.length ?? 0);
+};
 
 export const convKernels: Record<string, Kernel> = {
   convolution: ([l, r], [la, ra], a: ConvAttrs, [o]) => {
@@ -172,13 +474,35 @@ export const convKernels: Record<string, Kernel> = {
     const outStrides = contiguousStrides(os);
     if (prod(os) === 0 || CK === 0) return [contiguous(out, os)];
 
+    const lhsSpStr = a.lhs_spec.slice(2).map((d) => l!.strides[d]!);
+    const rhsSpStr = a.rhs_spec.slice(2).map((d) => r!.strides[d]!);
+    const key = `${ls}|${lhsSpStr}|${rs}|${rhsSpStr}|${os}|${a.window_strides}|${a.padding}|${a.lhs_dilation}|${a.rhs_dilation}|${a.lhs_spec}|${a.rhs_spec}|${a.out_spec}`;
+    let plan = plans.get(key);
+    if (!plan) {
+      const outOff = offsets(
+        outSp,
+        a.out_spec.slice(2).map((d) => outStrides[d]!),
+      );
+      const n = inSp.length;
+      const transposed = n > 0 && a.lhs_dilation[n - 1] === 1 && kSp[n - 1]! > outSp[n - 1]!;
+      plan = {
+        runs: (transposed ? im2colRunsT : im2colRuns)(inSp, lhsSpStr, kSp, outSp, a),
+        transposed,
+        kOff: offsets(kSp, rhsSpStr),
+        outOff: outOff.every((v, i) => v === i) ? null : outOff,
+      };
+      if (planElements + planSize(plan) > PLAN_CACHE_ELEMENTS) {
+        plans.clear();
+        planElements = 0;
+      }
+      plans.set(key, plan);
+      planElements += planSize(plan);
+    }
+    const { runs, kOff, outOff, transposed } = plan;
+
     // weights [T, Og, I*K]
     const w = dtype.alloc(T * Og * CK) as Elements;
     const rsrc = r!.data as Elements;
-    const kOff = offsets(
-      kSp,
-      a.rhs_spec.slice(2).map((d) => r!.strides[d]!),
-    );
     const rO = r!.strides[a.rhs_spec[0]!]!,
       rI = r!.strides[a.rhs_spec[1]!]!;
     for (let f = 0; f < O; f++)
@@ -188,19 +512,8 @@ export const convKernels: Record<string, Kernel> = {
         for (let kidx = 0; kidx < K; kidx++) w[dst + kidx] = rsrc[base + kOff[kidx]!]!;
       }
     const src = l!.data as Elements;
-    const tab = im2colTable(
-      inSp,
-      a.lhs_spec.slice(2).map((d) => l!.strides[d]!),
-      kSp,
-      outSp,
-      a,
-    );
     const sN = l!.strides[a.lhs_spec[0]!]!,
       sC = l!.strides[a.lhs_spec[1]!]!;
-    const outOff = offsets(
-      outSp,
-      a.out_spec.slice(2).map((d) => outStrides[d]!),
-    );
     const oN = outStrides[a.out_spec[0]!]!,
       oF = outStrides[a.out_spec[1]!]!;
     const av = (shape: number[]): AVal => ({ shape, dtype });
@@ -210,20 +523,50 @@ export const convKernels: Record<string, Kernel> = {
     for (let nb0 = 0; nb0 < Nb; nb0 += chunk) {
       const nbn = Math.min(chunk, Nb - nb0),
         NL = nbn * L;
-      // columns [T, I*K, nbn*L]: zeros (the fresh array) where the window reads padding
+      // columns [T, I*K, nbn*L] (or transposed): zeros (the fresh array) where the window reads padding
       const cols = dtype.alloc(T * CK * NL) as Elements;
-      loops(cols).fill(cols, src, tab, T, I, K, L, nbn, CK, NL, l!.offset, sC, sN, B, nb0, Nb);
+      const lc = loops(cols);
+      (transposed ? lc.fillT : lc.fill)(
+        cols,
+        src,
+        runs.runDst,
+        runs.runSrc,
+        runs.runLen,
+        runs.step,
+        runs.Lo,
+        T,
+        I,
+        K,
+        L,
+        nbn,
+        CK,
+        NL,
+        l!.offset,
+        sC,
+        sN,
+        B,
+        nb0,
+        Nb,
+        runs.donors.donor,
+        runs.donors.shift,
+        runs.donors.fixPtr,
+        runs.donors.fixPos,
+        runs.donors.fixSrc,
+        cols instanceof BigInt64Array ? 0n : 0,
+      );
+      const colShape = transposed ? [T, NL, CK] : [T, CK, NL];
       const [res] = dotKernels.dot_general!(
-        [contiguous(w as never, [T, Og, CK]), contiguous(cols as never, [T, CK, NL])],
-        [av([T, Og, CK]), av([T, CK, NL])],
-        { lhs_batch: [0], rhs_batch: [0], lhs_contract: [2], rhs_contract: [1] },
+        [contiguous(w as never, [T, Og, CK]), contiguous(cols as never, colShape)],
+        [av([T, Og, CK]), av(colShape)],
+        { lhs_batch: [0], rhs_batch: [0], lhs_contract: [2], rhs_contract: [transposed ? 2 : 1] },
         [av([T, Og, NL])],
       ) as [Strided];
       // scatter [T, Og, nbn, L] into the output's layout
-      loops(out as Elements).scatter(
+      const lp = loops(out as Elements);
+      (outOff ? lp.scatter : lp.copy)(
         out as Elements,
         res.data as Elements,
-        outOff,
+        outOff ?? NO_OFFSETS,
         T,
         Og,
         nbn,

@@ -4,7 +4,9 @@
 // Both walk the windows with per-dim tables of (output index, window index) ->
 // input offset, -1 for padding and base-dilation holes: those hold the init
 // value for reduce_window and are never selected by select_and_scatter (XLA's
-// semantics). Values are computed in float64 (bigints for int64).
+// semantics). Values are computed in float64 (bigints for int64). The tables are
+// combined once per distinct window into two (WindowPlan) and max/sum and the
+// default select run as plain loops over them, in the same order as before.
 import { contiguousStrides, type WindowAttrs } from "@xlatorch/core";
 import { contiguous, type Strided } from "../strided.js";
 import type { Kernel } from "./types.js";
@@ -45,6 +47,78 @@ function windowTables(shape: readonly number[], outShape: readonly number[], w: 
   });
 }
 
+/**
+ * The windows as two tables, computed once per distinct (shape, window) and cached: the leading dims
+ * whose window is 1 (batch and channels in pooling) give `outer`, the input offset per outer output
+ * position (-1: padding); the other dims give `inner`, the offset relative to it of window element j
+ * of inner output position q at q*J+j (-1: padding or a dilation hole). Output position a*Q+q is
+ * row-major, and j runs over the window in row-major order, as the reduction order needs.
+ */
+interface WindowPlan {
+  outer: Int32Array;
+  inner: Int32Array;
+  Q: number;
+  J: number;
+}
+const plans = new Map<string, WindowPlan>();
+/** Table elements kept; a program uses a handful of windows, so the cache is simply emptied past this (64 MiB). */
+const PLAN_CACHE_ELEMENTS = 1 << 24;
+let planElements = 0;
+
+/** Per row-major position of `sizes`: the sum over dims d of pick(d, index along d), or -1 where one is -1. */
+function product(sizes: number[], pick: (d: number, i: number) => number): Int32Array {
+  const out = new Int32Array(prod(sizes));
+  const idx = new Array<number>(sizes.length).fill(0);
+  for (let p = 0; p < out.length; p++) {
+    let off = 0;
+    for (let d = 0; d < sizes.length; d++) {
+      const e = pick(d, idx[d]!);
+      if (e < 0) {
+        off = -1;
+        break;
+      }
+      off += e;
+    }
+    out[p] = off;
+    for (let d = sizes.length - 1; d >= 0 && ++idx[d]! === sizes[d]!; d--) idx[d] = 0;
+  }
+  return out;
+}
+
+function windowPlan(shape: readonly number[], outShape: readonly number[], w: WindowAttrs): WindowPlan {
+  const key = `${shape}|${outShape}|${w.window_dimensions}|${w.window_strides}|${w.base_dilations}|${w.window_dilations}|${w.padding}`;
+  let plan = plans.get(key);
+  if (plan) return plan;
+  const tabs = windowTables(shape, outShape, w);
+  const win = w.window_dimensions;
+  let m = 0;
+  while (m < shape.length && win[m] === 1) m++;
+  const outSizes = outShape.slice(m) as number[],
+    winSizes = win.slice(m);
+  const Q = prod(outSizes),
+    J = prod(winSizes);
+  const outer = product(outShape.slice(0, m) as number[], (d, o) => tabs[d]![o]!);
+  // per inner output position: its window's offsets
+  const inner = new Int32Array(Q * J);
+  const oi = new Array<number>(outSizes.length).fill(0);
+  for (let q = 0; q < Q; q++) {
+    inner.set(
+      product(winSizes, (d, j) => tabs[m + d]![oi[d]! * winSizes[d]! + j]!),
+      q * J,
+    );
+    for (let d = outSizes.length - 1; d >= 0 && ++oi[d]! === outSizes[d]!; d--) oi[d] = 0;
+  }
+  plan = { outer, inner, Q, J };
+  const size = outer.length + inner.length;
+  if (planElements + size > PLAN_CACHE_ELEMENTS) {
+    plans.clear();
+    planElements = 0;
+  }
+  plans.set(key, plan);
+  planElements += size;
+  return plan;
+}
+
 /** Calls visit(outPos, inputOffset) for every window element that is not padding, windows in row-major order. */
 function eachWindow(
   shape: readonly number[],
@@ -52,30 +126,60 @@ function eachWindow(
   w: WindowAttrs,
   visit: (out: number, off: number) => void,
 ): void {
-  const r = shape.length;
-  const tabs = windowTables(shape, outShape, w);
-  const win = w.window_dimensions;
-  const oi = new Array<number>(r).fill(0),
-    ki = new Array<number>(r).fill(0);
-  const total = prod(outShape as number[]);
-  for (let pos = 0; pos < total; pos++) {
-    ki.fill(0);
-    for (;;) {
-      let off = 0;
-      for (let d = 0; d < r; d++) {
-        const e = tabs[d]![oi[d]! * win[d]! + ki[d]!]!;
-        if (e < 0) {
-          off = -1;
-          break;
-        }
-        off += e;
+  const { outer, inner, Q, J } = windowPlan(shape, outShape, w);
+  for (let a = 0; a < outer.length; a++) {
+    const base = outer[a]!;
+    if (base < 0) continue;
+    for (let q = 0, pos = a * Q; q < Q; q++, pos++)
+      for (let j = q * J, end = j + J; j < end; j++) {
+        const e = inner[j]!;
+        if (e >= 0) visit(pos, base + e);
       }
-      if (off >= 0) visit(pos, off);
-      let d = r - 1;
-      for (; d >= 0 && ++ki[d]! === win[d]!; d--) ki[d] = 0;
-      if (d < 0) break;
+  }
+}
+
+/** reduce_window max or sum over numbers, the loops written out (no call per element); the same order as eachWindow. */
+function reduceNumbers(vals: ArrayLike<number>, out: Float64Array, plan: WindowPlan, max: boolean): void {
+  const { outer, inner, Q, J } = plan;
+  for (let a = 0; a < outer.length; a++) {
+    const base = outer[a]!;
+    if (base < 0) continue;
+    for (let q = 0, pos = a * Q; q < Q; q++, pos++) {
+      let acc = out[pos]!;
+      for (let j = q * J, end = j + J; j < end; j++) {
+        const e = inner[j]!;
+        if (e < 0) continue;
+        const v = vals[base + e]!;
+        if (max) {
+          // NaN propagates, as stablehlo.maximum and PyTorch's pooling do
+          if (v > acc || v !== v) acc = v;
+        } else acc += v;
+      }
+      out[pos] = acc;
     }
-    for (let d = r - 1; d >= 0 && ++oi[d]! === outShape[d]!; d--) oi[d] = 0;
+  }
+}
+
+/** select_and_scatter's default select over numbers (the first maximum, the last NaN), written out. */
+function selectFirstMax(xv: ArrayLike<number>, sel: Int32Array, plan: WindowPlan): void {
+  const { outer, inner, Q, J } = plan;
+  for (let a = 0; a < outer.length; a++) {
+    const base = outer[a]!;
+    if (base < 0) continue;
+    for (let q = 0, pos = a * Q; q < Q; q++, pos++) {
+      let s = -1,
+        best = 0;
+      for (let j = q * J, end = j + J; j < end; j++) {
+        const e = inner[j]!;
+        if (e < 0) continue;
+        const c = xv[base + e]!;
+        if (s < 0 || c > best || c !== c) {
+          s = base + e;
+          best = c;
+        }
+      }
+      sel[pos] = s;
+    }
   }
 }
 
@@ -99,9 +203,11 @@ export const windowKernels: Record<string, Kernel> = {
     const [id, step] = NUM[w.op]!;
     const start = iv === undefined ? id : decode(init!, [], a!.dtype)[0]!;
     const out = new Float64Array(n).fill(Number(start));
-    eachWindow(a!.shape, o!.shape, w, (p, off) => {
-      out[p] = step(out[p]!, vals[off]!);
-    });
+    if (w.op === "max" || w.op === "sum") reduceNumbers(vals, out, windowPlan(a!.shape, o!.shape, w), w.op === "max");
+    else
+      eachWindow(a!.shape, o!.shape, w, (p, off) => {
+        out[p] = step(out[p]!, vals[off]!);
+      });
     return [contiguous(encode(out, o!.dtype), o!.shape)];
   },
   // ins: operand, source (and, from the CPU runtime, the init value). The select keeps the current
@@ -124,10 +230,12 @@ export const windowKernels: Record<string, Kernel> = {
               : (p, c) => p < c;
     // the selected input offset per window, -1 while none
     const sel = new Int32Array(prod(sa!.shape as number[])).fill(-1);
-    eachWindow(a!.shape, sa!.shape, w, (p, off) => {
-      const s = sel[p]!;
-      if (s < 0 || !keep(xv[s]!, xv[off]!)) sel[p] = off;
-    });
+    if (w.direction === undefined && !(xv instanceof BigInt64Array)) selectFirstMax(xv, sel, windowPlan(a!.shape, sa!.shape, w));
+    else
+      eachWindow(a!.shape, sa!.shape, w, (p, off) => {
+        const s = sel[p]!;
+        if (s < 0 || !keep(xv[s]!, xv[off]!)) sel[p] = off;
+      });
     const big = xv instanceof BigInt64Array;
     const out = big ? new BigInt64Array(n) : new Float64Array(n);
     if (init) out.fill((big ? BigInt(scalarOf(init)!) : Number(decode(init, [], a!.dtype)[0]!)) as never);
