@@ -19,6 +19,14 @@ const methods = Object.getOwnPropertyNames(proto)
     return k !== "constructor" && !k.startsWith("_") && typeof d?.value === "function";
   })
   .sort();
+// Python's dunder methods (x.__rsub__(2)) and Tensor attributes (x.T, x.mH): listed apart, for the
+// OpInfo generator's naming rule (tests/fixtures/gen_opinfo.py), not as callables of the signature tables
+const dunders = Object.getOwnPropertyNames(proto)
+  .filter((k) => /^__\w+__$/.test(k) && typeof Object.getOwnPropertyDescriptor(proto, k)?.value === "function")
+  .sort();
+const attributes = Object.getOwnPropertyNames(proto)
+  .filter((k) => !k.startsWith("_") && typeof Object.getOwnPropertyDescriptor(proto, k)?.get === "function")
+  .sort();
 const nn = torch.nn as unknown as Record<string, unknown>;
 const coreRec = core as unknown as Record<string, unknown>;
 const out = {
@@ -42,5 +50,7 @@ const out = {
   fft: fns(core.fft),
   special: fns(core.special),
   masked: fns(core.masked),
+  dunders,
+  attributes,
 };
 console.log(JSON.stringify(out));

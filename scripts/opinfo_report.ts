@@ -4,23 +4,29 @@
 // failing, present without samples, missing (no callable by the naming rule),
 // and the failing checks grouped by reason.
 //
-//   XLATORCH_QUIET=1 npx tsx --tsconfig tsconfig.json scripts/opinfo_report.ts [--md FILE] [--write-known] [--only REGEX]
+//   XLATORCH_QUIET=1 npx tsx --tsconfig tsconfig.json scripts/opinfo_report.ts [--md FILE] [--write-known]
 //
 // --md FILE      also writes the report there (with the date and commit)
-// --only REGEX   checks only the entries whose id matches (e.g. '^linalg\.(eigh|pinv)');
-//                the counts are then of those entries only, and --write-known is refused
 // --write-known  rewrites tests/fixtures/opinfo_known_failures.json from this
 //                run's failures, keeping the reasons already written there
 import { execSync } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import * as torch from "xlatorch";
 import type { Device } from "../tests/harness/fixtures";
-import { checksOf, KNOWN_FILE, loadOpinfo, runCheck, type Entry, type KnownFailure } from "../tests/opinfo_runner";
+import {
+  checksOf,
+  KNOWN_FILE,
+  KNOWN_WIDE_FILE,
+  loadKnown,
+  loadOpinfo,
+  runCheck,
+  sampleKind,
+  type Entry,
+  type KnownFailure,
+} from "../tests/opinfo_runner";
 
 const argv = process.argv.slice(2);
 const mdPath = argv.includes("--md") ? argv[argv.indexOf("--md") + 1] : undefined;
-const only = argv.includes("--only") ? new RegExp(argv[argv.indexOf("--only") + 1] ?? "") : undefined;
-if (only && argv.includes("--write-known")) throw new Error("--write-known rewrites the whole list: run it without --only");
 const DEVICES: Device[] = ["cpu", "xla"];
 
 /** Coarse class of a failure's reason, for grouping. */
@@ -60,8 +66,7 @@ const sh = (c: string) => {
 
 function main(): void {
   (torch as any).xla.set_execution_mode("fused");
-  const { torch: version, entries: all } = loadOpinfo();
-  const entries = only ? all.filter((e) => only.test(e.id)) : all;
+  const { torch: version, entries } = loadOpinfo();
   const present = entries.filter((e) => e.present);
   const missing = entries.filter((e) => !e.present);
   const full: Entry[] = [];
@@ -70,6 +75,8 @@ function main(): void {
   const empty: Entry[] = [];
   /** case key -> device -> reason */
   const failures = new Map<string, Map<Device, string>>();
+  /** case key -> whether it is a large or complex sample's (KNOWN_WIDE_FILE) */
+  const wide = new Map<string, boolean>();
   let checks = 0;
   let passed = 0;
   const withChecks = present.map((e) => [e, checksOf(e)] as const);
@@ -86,6 +93,7 @@ function main(): void {
           continue;
         }
         if (!failures.has(c.key)) failures.set(c.key, new Map());
+        wide.set(c.key, sampleKind(c) !== "small");
         failures.get(c.key)!.set(d, r);
       }
   for (const [e, cs] of withChecks) {
@@ -155,21 +163,23 @@ function main(): void {
   if (mdPath) writeFileSync(mdPath, md);
 
   if (argv.includes("--write-known")) {
-    const old = existsSync(KNOWN_FILE) ? (JSON.parse(readFileSync(KNOWN_FILE, "utf8")) as { failures: KnownFailure[] }).failures : [];
+    const old = loadKnown();
     const oldReason = new Map(old.map((k) => [`${k.case}@${k.device ?? ""}`, k.reason]));
     const list: KnownFailure[] = [];
+    const wideList: KnownFailure[] = [];
     for (const [key, byDev] of failures) {
+      const list_ = wide.get(key) ? wideList : list;
       if (byDev.size === DEVICES.length) {
         const r = byDev.get("cpu")!;
-        list.push({ case: key, reason: oldReason.get(`${key}@`) ?? r });
+        list_.push({ case: key, reason: oldReason.get(`${key}@`) ?? r });
       } else
         for (const [d, r] of byDev)
-          list.push({ case: key, device: d, reason: oldReason.get(`${key}@${d}`) ?? oldReason.get(`${key}@`) ?? r });
+          list_.push({ case: key, device: d, reason: oldReason.get(`${key}@${d}`) ?? oldReason.get(`${key}@`) ?? r });
     }
     const out = {
       _comment: [
         "Checks of tests/fixtures/opinfo.json that fail today (tests/opinfo_runner.ts names them <entry>/<value|keyword|method|grad|error>/<index>).",
-        "tests/opinfo.fixtures.test.ts runs each as it.fails, so an entry that starts passing fails the suite: remove it then.",
+        "tests/opinfo.fixtures.test.ts checks that each still fails, so one that starts passing fails the suite: remove it then.",
         "device: only there (else on cpu and xla). reason: one line, the failure as observed or why.",
         "Rewritten by scripts/opinfo_report.ts --write-known (keeps reasons already written here); the list may only shrink.",
       ],
@@ -177,8 +187,18 @@ function main(): void {
     };
     // one failure per line, so a fix shows as a deleted line in the diff
     const body = (xs: unknown[]) => xs.map((x) => `  ${JSON.stringify(x)}`).join(",\n");
-    writeFileSync(KNOWN_FILE, `{\n "_comment": [\n${body(out._comment)}\n ],\n "failures": [\n${body(out.failures)}\n ]\n}\n`);
-    console.error(`wrote ${list.length} known failures to ${KNOWN_FILE}`);
+    const write = (file: string, comment: string[], xs: KnownFailure[]) =>
+      writeFileSync(file, `{\n "_comment": [\n${body(comment)}\n ],\n "failures": [\n${body(xs)}\n ]\n}\n`);
+    write(KNOWN_FILE, out._comment, out.failures);
+    write(
+      KNOWN_WIDE_FILE,
+      [
+        'As opinfo_known_failures.json, for the checks of the generator\'s wider samples: tensors over 64 elements ("large") and complex input dtypes.',
+        ...out._comment.slice(1),
+      ],
+      wideList,
+    );
+    console.error(`wrote ${list.length} known failures to ${KNOWN_FILE}, ${wideList.length} to ${KNOWN_WIDE_FILE}`);
   }
 }
 

@@ -42,6 +42,7 @@ import * as ST from "./ops/statistics.js";
 import * as SE from "./ops/selection_extras.js";
 import * as RE from "./ops/reshaping_extras.js";
 import * as AE from "./ops/arith_extras.js";
+import { REFLECTED_METHODS } from "./ops/reflected.js";
 
 /** A method's implementation: `this` first, then the call's arguments (each its own types: bivariant, method syntax). */
 type Fn = { method(...a: unknown[]): unknown }["method"];
@@ -255,6 +256,8 @@ export const METHOD_FUNCTIONS: Record<string, Fn> = {
   ...pick(SE, ["take", "put", "put_", "index_reduce", "msort", "repeat_interleave"]),
   ...pick(RE, ["split_with_sizes", "sum_to_size", "unfold", "diagflat", "resize_", "resize_as_"]),
   ...pick(AE, ["positive", "renorm"]),
+  // Python's reflected operators (x.__rsub__(2) is 2 - x), ops/reflected.ts
+  ...REFLECTED_METHODS,
   /** float_power_ keeps PyTorch's rule: the result is float64, so self must be float64. */
   float_power_: (self: Tensor, e: unknown) => {
     if (self.dtype !== float64)
@@ -383,12 +386,15 @@ Object.defineProperty(proto, "H", {
       throw new TorchError(
         `tensor.H is only supported on matrices (2-D tensors). Got ${this.ndim}-D tensor.${this.ndim > 2 ? " For batches of matrices, consider using tensor.mH" : ""}`,
       );
-    return this.ndim === 0 ? this : conjOf(S.transpose(this, 0, 1));
+    // a 0-d tensor is its own transpose: H is its conjugate
+    return this.ndim === 0 ? conjOf(this) : conjOf(S.transpose(this, 0, 1));
   },
   configurable: true,
 });
 Object.defineProperty(proto, "mH", {
   get(this: Tensor) {
+    // PyTorch 1.13 takes a 0-d tensor too (its conjugate), not a 1-d one
+    if (this.ndim === 0) return conjOf(this);
     if (this.ndim < 2) throw new TorchError(`tensor.mH is only supported on matrices or batches of matrices. Got ${this.ndim}-D tensor.`);
     return conjOf(S.transpose(this, -2, -1));
   },

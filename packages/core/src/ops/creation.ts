@@ -197,8 +197,35 @@ export function linspace(start: number, end: number, steps: number, ...args: unk
   const v = new Float64Array(steps);
   const step = steps > 1 ? (end - start) / (steps - 1) : 0;
   const half = Math.floor(steps / 2);
-  for (let i = 0; i < steps; i++) v[i] = steps === 1 ? start : i < half ? start + step * i : end - step * (steps - 1 - i);
+  if (dtype.is_floating_point || dtype.is_complex || dtype === bool) {
+    for (let i = 0; i < steps; i++) v[i] = steps === 1 ? start : i < half ? start + step * i : end - step * (steps - 1 - i);
+  } else integerLinspace(v, Math.trunc(start), Math.trunc(end), step, dtype.itemsize);
   return fromValues(v, dtype, o);
+}
+
+/**
+ * linspace of an integer dtype as PyTorch's CPU kernel computes it (RangeFactoriesKernel.cpp):
+ * a double step, each value truncated toward zero; and in the vectorised body (whole pairs of
+ * 256-bit vectors: 4 int64 lanes, 8 int32, ...) each vector is arange(base, step) from a base
+ * that is truncated first, the tail element by element. So linspace(0, -3, 50) has 20 zeros,
+ * not the 17 a per-element formula gives.
+ */
+function integerLinspace(v: Float64Array, start: number, end: number, step: number, itemsize: number): void {
+  const steps = v.length;
+  const half = Math.floor(steps / 2);
+  const at = (i: number) => (i < half ? start + step * i : end - step * (steps - i - 1));
+  if (steps === 1) {
+    v[0] = start;
+    return;
+  }
+  const lanes = 32 / itemsize;
+  let i = 0;
+  for (; i + 2 * lanes <= steps; i += 2 * lanes)
+    for (const k of [i, i + lanes]) {
+      const base = Math.trunc(at(k));
+      for (let j = 0; j < lanes; j++) v[k + j] = Math.trunc(base + j * step);
+    }
+  for (; i < steps; i++) v[i] = Math.trunc(at(i));
 }
 
 export function eye(n: number, ...args: unknown[]): Tensor {

@@ -153,9 +153,15 @@ export function gradient(input: Tensor, ...args: unknown[]): Tensor[] {
     o.dim === null
       ? [...Array(input.ndim).keys()]
       : (Array.isArray(o.dim) ? o.dim : [o.dim]).map((d: number) => normDim(d, input.ndim, "gradient"));
+  const seen = new Set<number>();
+  for (const d of dims) {
+    if (seen.has(d)) throw new TorchError(`gradient: dim ${d} appears multiple times in the list of dims`);
+    seen.add(d);
+  }
   for (const d of dims)
     if (input.shape[d]! < edge + 1) throw new TorchError(`torch.gradient expected each dimension size to be at least edge_order+1`);
-  const spacing: unknown[] = Array.isArray(o.spacing) ? o.spacing : Array(dims.length).fill(o.spacing);
+  // spacing=None is PyTorch's default (unit spacing), as the keyword form spells it out
+  const spacing: unknown[] = Array.isArray(o.spacing) ? o.spacing : Array(dims.length).fill(o.spacing ?? 1);
   if (spacing.length !== dims.length) {
     throw new TorchError(
       `torch.gradient expected spacing to be unspecified, a scalar or a list of length ${dims.length} but got a list of length ${spacing.length}`,

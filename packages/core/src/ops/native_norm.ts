@@ -8,7 +8,7 @@
 // gradient: the saved mean / rstd are outputs whose gradients are dropped. So
 // they are returned detached; the output itself carries the full gradient.
 import { no_grad } from "../grad_mode.js";
-import { bfloat16, float16, float32, type DType } from "../dtype_all.js";
+import { bfloat16, float16, float32, float64, type DType } from "../dtype_all.js";
 import { TorchError, TorchIndexError, TorchTypeError } from "../errors.js";
 import { Tensor } from "../tensor.js";
 import { checkTensor, describe, parseArgs } from "./args.js";
@@ -64,9 +64,18 @@ export function native_layer_norm(input: Tensor, ...args: unknown[]): Tensor[] {
   const dims = shape.map((_, i) => input.ndim - k + i);
   const mean = input.mean(dims, true);
   const rstd = input.var(dims, { unbiased: false, keepdim: true }).add(o.eps).rsqrt();
-  let y = input.sub(mean).mul(rstd);
-  if (weight) y = y.mul(weight);
-  if (bias) y = y.add(bias);
+  // the rounding of ATen's CPU kernel (LayerNormKernel.cpp), built with fused multiply-adds:
+  // y = fma(x, rstd, -rstd * mean), then fma(y, weight, bias) when both are given. In float32 that
+  // is not (x - mean) * rstd: a one-element row gives x's rounding error in x * rstd, not 0. The
+  // fma is a float64 product and sum rounded once to float32 (exact: a float32 product fits).
+  const fma = (a: Tensor, b: Tensor, c: Tensor): Tensor =>
+    input.dtype === float32 ? a.to(float64).mul(b.to(float64)).add(c.to(float64)).to(float32) : a.mul(b).add(c);
+  let y = fma(input, rstd, rstd.neg().mul(mean));
+  if (weight && bias) y = fma(y, weight, bias);
+  else {
+    if (weight) y = y.mul(weight);
+    if (bias) y = y.add(bias);
+  }
   return [y, mean.detach(), rstd.detach()];
 }
 

@@ -40,6 +40,8 @@ export function sum_to_size(x: Tensor, ...args: unknown[]): Tensor {
   const expandable = lead >= 0 && size.every((s, i) => s === x.shape[lead + i] || s === 1);
   if (!expandable) throw new TorchError(`size {${shapeStr(size)}} is not expandable to size {${shapeStr(x.shape)}}.`);
   return surface("sum_to_size", () => {
+    // PyTorch's sum_to: an empty size is a full sum() even of a 0-d tensor (so bool/int become int64)
+    if (size.length === 0) return sum(x);
     let y = x;
     if (lead > 0) y = sum(y, [...Array(lead).keys()]);
     const dims = size.map((s, i) => (s === 1 && y.shape[i] !== 1 ? i : -1)).filter((i) => i >= 0);

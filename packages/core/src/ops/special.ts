@@ -5,10 +5,11 @@
 // torch.* names PyTorch has for some (lgamma, digamma, polygamma, mvlgamma, i0,
 // igamma, igammac) are these functions. The orthogonal polynomials live in
 // special_polynomials.ts.
-import { surface } from "../autograd.js";
+import { recordCustom, surface } from "../autograd.js";
 import { bind1 } from "../dispatch.js";
 import { get_default_dtype, result_type, type DType } from "../dtype_all.js";
 import { TorchError } from "../errors.js";
+import { is_grad_enabled, no_grad } from "../grad_mode.js";
 import { P, type PrimName } from "../prims.js";
 import type { Tensor } from "../tensor.js";
 import { checkOperand, checkTensor, parseArgs, type TensorOrScalar } from "./args.js";
@@ -160,12 +161,19 @@ export function log_ndtr(input: Tensor): Tensor {
 export function entr(input: Tensor): Tensor {
   checkTensor("special_entr", "input", input);
   const dt = floatOf(input.dtype);
-  return surface("special_entr", () =>
-    opmath(dt, [input], (x) => {
-      const pos = neg(mul(x!, log(where(gt(x!, 0), x!, 1))));
-      return where(isnan(x!), x!, where(gt(x!, 0), pos, where(eq(x!, 0), 0, -Infinity)));
-    }),
-  );
+  const value = () =>
+    surface("special_entr", () =>
+      opmath(dt, [input], (x) => {
+        const pos = neg(mul(x!, log(where(gt(x!, 0), x!, 1))));
+        return where(isnan(x!), x!, where(gt(x!, 0), pos, where(eq(x!, 0), 0, -Infinity)));
+      }),
+    );
+  if (!is_grad_enabled() || !input.requires_grad) return value();
+  // PyTorch's derivative (derivatives.yaml): grad * -(1 + log(x)) everywhere, so NaN below 0 and
+  // +inf at 0, where the where() of the value above would pass back 0
+  const out = no_grad(value);
+  recordCustom("SpecialEntrBackward0", [input], [out], ([g], [x]) => [g ? mul(g, neg(add(log(x!), 1))) : null]);
+  return out;
 }
 /** xlog1py(x, y) = x * log1p(y), 0 where x == 0 unless y is NaN. */
 export const xlog1py = (input: TensorOrScalar, other: TensorOrScalar): Tensor =>

@@ -7,13 +7,13 @@ import { get_default_dtype, int64 } from "../dtype_all.js";
 import { TorchError } from "../errors.js";
 import { Tensor } from "../tensor.js";
 import { checkTensor, parseArgs } from "./args.js";
-import { real, view_as_real } from "./complex.js";
+import { real, view_as_complex, view_as_real } from "./complex.js";
 import { ones, tensor, zeros } from "./creation.js";
 import * as E from "./elementwise.js";
 import { fft as fft1, ifft as ifft1, irfft as irfft1, rfft as rfft1 } from "./fft.js";
 import { index_select } from "./indexing.js";
 import { index_add } from "./scatter.js";
-import { reshape, transpose } from "./shape.js";
+import { reshape, sliceDim, transpose } from "./shape.js";
 
 const STFT = ["n_fft", "hop_length", "win_length", "window", "center", "pad_mode", "normalized", "onesided", "return_complex"];
 const ISTFT = ["n_fft", "hop_length", "win_length", "window", "center", "normalized", "onesided", "length", "return_complex"];
@@ -133,7 +133,9 @@ export function stft(input: Tensor, ...args: unknown[]): Tensor {
     const spec = onesided ? rfft1(fr, { norm }) : fft1(fr, { norm });
     let out = transpose(spec, 1, 2);
     if (input.ndim === 1) out = reshape(out, out.shape.slice(1));
-    return o.return_complex ? out : view_as_real(out);
+    // return_complex=None: complex when the input or the window is (ATen's value_or), else the real view
+    const complexOut = (o.return_complex as boolean | null) ?? (input.dtype.is_complex || (window?.dtype.is_complex ?? false));
+    return complexOut ? out : view_as_real(out);
   });
 }
 
@@ -149,7 +151,16 @@ export function istft(input: Tensor, ...args: unknown[]): Tensor {
     return_complex: false,
   });
   checkTensor("istft", "input", input);
-  if (!input.dtype.is_complex) throw new TorchError("istft requires a complex-valued input tensor");
+  if (!input.dtype.is_complex) {
+    // PyTorch 1.13 still takes the old real form, (..., 2) holding real and imaginary parts (with a
+    // deprecation warning), as its view_as_complex; OpInfo's samples are of that form
+    if (!input.dtype.is_floating_point) throw new TorchError("istft requires a complex-valued input tensor");
+    if (input.shape[input.ndim - 1] !== 2)
+      throw new TorchError(
+        `istft: expected a complex-valued input tensor, or a real one whose last dimension is 2 (corresponding to real and imaginary parts), but got last dimension ${input.shape[input.ndim - 1]}`,
+      );
+    input = view_as_complex(input.contiguous());
+  }
   if (input.ndim !== 2 && input.ndim !== 3)
     throw new TorchError(`istft: expected a tensor with 2 or 3 dimensions of complex dtype, but got ${input.ndim}`);
   const nFft = o.n_fft as number;
@@ -165,8 +176,11 @@ export function istft(input: Tensor, ...args: unknown[]): Tensor {
       );
     const norm = o.normalized ? "ortho" : "backward";
     const byFrame = transpose(spec, 1, 2);
-    let fr = onesided ? irfft1(byFrame, { n: nFft, norm }) : ifft1(byFrame, { n: nFft, norm });
-    if (!o.return_complex && fr.dtype.is_complex) fr = real(fr);
+    // as ATen's istft: a real result is irfft of the first n_fft / 2 + 1 bins even of a two-sided
+    // input (its other half taken as their conjugates, not as given); ifft only for return_complex
+    let fr = o.return_complex
+      ? ifft1(byFrame, { n: nFft, norm })
+      : irfft1(onesided ? byFrame : sliceDim(byFrame, 2, 0, Math.floor(nFft / 2) + 1), { n: nFft, norm });
     const w = fullWindow("istft", o.window as Tensor | null, win, nFft, fr.dtype.is_complex ? real(fr) : fr);
     fr = E.mul(fr, w);
     const total = nFft + hop * (frames - 1);

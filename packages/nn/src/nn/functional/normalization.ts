@@ -59,13 +59,22 @@ export function batch_norm(
     momentum: 0.1,
     eps: 1e-5,
   });
+  // functional.py's _verify_batch_size: size[0] * size[2] * ... values per channel
+  const perChannel = input.shape.filter((_, d) => d !== 1).reduce((a, b) => a * b, 1);
+  if (o.training && input.ndim >= 1 && perChannel === 1)
+    throw new TorchError(`Expected more than 1 value per channel when training, got input size torch.Size([${input.shape.join(", ")}])`);
+  // ATen's batch_norm returns an empty input as it is (a copy, times weight[0] plus bias[0]) before any
+  // shape check and without touching the running stats: a (0,) input is accepted, a (0, C) batch too
+  if (input.numel() === 0) {
+    let out = input.clone();
+    if (o.weight) out = out.mul(o.weight.select(0, 0));
+    if (o.bias) out = out.add(o.bias.select(0, 0));
+    return out;
+  }
   if (input.ndim < 2)
     throw new TorchError(`batch_norm: expected input with at least 2 dimensions (N, C, ...), got [${input.shape.join(", ")}]`);
   const C = input.shape[1]!;
   const dims = [...Array(input.ndim).keys()].filter((d) => d !== 1);
-  const n = input.numel() / C;
-  if (o.training && n <= 1)
-    throw new TorchError(`Expected more than 1 value per channel when training, got input size torch.Size([${input.shape.join(", ")}])`);
   const asChannel = (t: Tensor) => t.reshape([C, ...Array(input.ndim - 2).fill(1)]);
   let mean: Tensor, variance: Tensor;
   if (o.training) {
