@@ -64,6 +64,25 @@ onEveryTarget("cbrt, popcnt, reduce_precision primitives on %s", (device) => {
     });
 });
 
+describe.each(["cpu", "xla"])("cbrt and reduce_precision gradients on %s", (device) => {
+  it("cbrt: 1 / (3 cbrt(x)^2)", () => {
+    const x = torch.tensor([8, -27, 0.5], { dtype: torch.float64, requires_grad: true });
+    bind1(P.cbrt, [x.to(device)])
+      .sum()
+      .backward();
+    const want = [8, -27, 0.5].map((v) => 1 / (3 * Math.cbrt(v) ** 2));
+    (x.grad!.tolist() as number[]).forEach((g, i) => expect(g).toBeCloseTo(want[i]!, 14));
+  });
+  it("reduce_precision: the cotangent rounded the same way (linear, as JAX)", () => {
+    const x = torch.tensor([0.3, 5], { requires_grad: true });
+    const y = bind1(P.reduce_precision, [x.to(device)], { exponent_bits: 5, mantissa_bits: 10 });
+    y.mul(torch.tensor([1 + 2 ** -12, 3]).to(device))
+      .sum()
+      .backward();
+    expect(x.grad!.tolist()).toEqual([1, 3]);
+  });
+});
+
 /** The StableHLO of the graph computing `t` on the xla device. */
 const hlo = (t: torch.Tensor) => torch.xla.get_stablehlo(t);
 const count = (text: string, op: string) => text.split(`${op} `).length - 1 + text.split(`"${op}"`).length - 1;

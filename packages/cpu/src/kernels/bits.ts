@@ -1,12 +1,15 @@
-// Kernels of the primitives in core's prims_bits.ts. Each reads its inputs
-// densely (a 0-d bound of clamp or shift amount stands for every element) and
-// computes in the dtype's own domain: numbers for the narrow integers, BigInt
-// for int64, decoded values for float16/bfloat16 (rounded once when stored,
-// as the reference evaluator rounds). The same kernels run StableHLO's
+// Kernels of the primitives in core's prims_bits.ts. clamp, the shifts and
+// float32/float64 cbrt are expressions compiled into strided loops (codegen.ts;
+// a 0-d bound or shift amount is read once); the others read their inputs
+// densely and compute in the dtype's own domain: numbers for the narrow
+// integers, BigInt for int64, decoded values for float16/bfloat16 (rounded
+// once when stored, as the reference evaluator rounds). The same kernels run StableHLO's
 // clamp/cbrt/shift/popcnt/bitcast_convert/reduce_precision/optimization_barrier/
 // rng_bit_generator in the CPU runtime (runtime/translate_bits.ts) where
 // interpret/table.ts's primitiveIsExact says they compute the op exactly.
 import { bf16ToF32, f16ToF32, f32ToBf16, f32ToF16, numelOf, type AVal, type DType, type HostArray } from "@xlatorch/core";
+import { elementwiseLoop } from "../codegen.js";
+import { readExpr, storeExpr } from "../exprs.js";
 import { roundFloat } from "../runtime/interpret/values.js";
 import { contiguous, type Elements, type Strided } from "../strided.js";
 import { dense } from "./layout.js";
@@ -42,42 +45,48 @@ function map(f: (dt: DType) => (xs: (number | bigint)[]) => number | bigint): Ke
 
 const bitsOf = (d: DType): number => d.itemsize * 8;
 
-/** clamp(min, x, max) = min(max(x, min), max); a NaN operand (x or a bound) gives NaN, as stablehlo.maximum/minimum do. */
-function clampFn(dt: DType): (xs: (number | bigint)[]) => number | bigint {
-  if (dt.isBig)
-    return ([lo, x, hi]) => {
-      const m = (x as bigint) > (lo as bigint) ? (x as bigint) : (lo as bigint);
-      return m < (hi as bigint) ? m : (hi as bigint);
-    };
-  if (!dt.is_floating_point) return ([lo, x, hi]) => Math.min(Math.max(x as number, lo as number), hi as number);
-  const dec = decode(dt),
-    enc = encode(dt);
-  return ([lo, x, hi]) => enc(Math.min(Math.max(dec(x as number), dec(lo as number)), dec(hi as number)));
+/**
+ * An elementwise kernel from an expression over x0..x{n-1} (decoded to the compute domain),
+ * compiled into a strided loop (codegen.ts; 0-d inputs are read once); undefined body: `fallback`.
+ */
+function loop(body: (dt: DType) => string | undefined, fallback?: Kernel): Kernel {
+  return (ins, avals, attrs, outs) => {
+    const o = outs[0]!;
+    const dt = avals[avals.length === 3 ? 1 : 0]!.dtype;
+    const b = body(dt);
+    if (b === undefined) return fallback!(ins, avals, attrs, outs);
+    const out = o.dtype.alloc(numelOf(o.shape));
+    elementwiseLoop(
+      ins.length,
+      avals.map((a) => readExpr(a.dtype, "@")),
+      storeExpr(o.dtype, b),
+    )(out, o.shape, ins);
+    return [contiguous(out, o.shape)];
+  };
 }
 
-/** The shift amount as the unsigned integer of the operand's width (a negative amount is then >= the width). */
-function shiftFn(kind: "left" | "arith" | "logical", dt: DType): (xs: (number | bigint)[]) => number | bigint {
+/** clamp's expression: max(x, min) then min(., max), NaN propagating (Math.max/min do). */
+function clampExpr(dt: DType): string {
+  if (dt.isBig) return "(x1>x0?(x1<x2?x1:x2):(x0<x2?x0:x2))";
+  return "Math.min(Math.max(x1,x0),x2)";
+}
+
+/** A shift's expression over the operand x0 and the amount x1 (read as unsigned of the width). */
+function shiftExpr(kind: "left" | "arith" | "logical", dt: DType): string {
   const w = bitsOf(dt);
-  if (dt.isBig)
-    return ([a, b]) => {
-      const s = BigInt.asUintN(64, b as bigint);
-      const x = a as bigint;
-      if (kind === "arith") return s >= 64n ? (x < 0n ? -1n : 0n) : x >> s;
-      if (s >= 64n) return 0n;
-      return kind === "left" ? BigInt.asIntN(64, x << s) : BigInt.asIntN(64, BigInt.asUintN(64, x) >> s);
-    };
-  const mask = w === 32 ? 0xffffffff : 2 ** w - 1;
-  // the operand's bits sign-extended (arithmetic) or zero-extended (logical) to 32
-  const signed = (x: number) => (w === 32 ? x | 0 : (x << (32 - w)) >> (32 - w));
-  const unsigned = (x: number) => (w === 32 ? x >>> 0 : x & mask);
-  return ([a, b]) => {
-    const s = w === 32 ? (b as number) >>> 0 : (b as number) & mask;
-    const x = a as number;
-    if (kind === "arith") return s >= w ? (signed(x) < 0 ? -1 : 0) : signed(x) >> s;
-    if (s >= w) return 0;
-    // stored into the dtype's typed array, which wraps to its width
-    return kind === "left" ? x << s : unsigned(x) >>> s;
-  };
+  if (dt.isBig) {
+    const s = "BigInt.asUintN(64,x1)";
+    if (kind === "arith") return `(${s}>=64n?(x0<0n?-1n:0n):(x0>>${s}))`;
+    if (kind === "left") return `(${s}>=64n?0n:BigInt.asIntN(64,x0<<${s}))`;
+    return `(${s}>=64n?0n:BigInt.asIntN(64,BigInt.asUintN(64,x0)>>${s}))`;
+  }
+  const s = w === 32 ? "(x1>>>0)" : `(x1&${2 ** w - 1})`;
+  const signed = w === 32 ? "(x0|0)" : `((x0<<${32 - w})>>${32 - w})`;
+  const unsigned = w === 32 ? "(x0>>>0)" : `(x0&${2 ** w - 1})`;
+  // stored into the dtype's typed array, which wraps to its width
+  if (kind === "arith") return `(${s}>=${w}?(${signed}<0?-1:0):(${signed}>>${s}))`;
+  if (kind === "left") return `(${s}>=${w}?0:(x0<<${s}))`;
+  return `(${s}>=${w}?0:(${unsigned}>>>${s}))`;
 }
 
 function popcntFn(dt: DType): (xs: (number | bigint)[]) => number | bigint {
@@ -150,11 +159,12 @@ const rng: Kernel = ([s], [sa], attrs) => {
 };
 
 export const bitsKernels: Record<string, Kernel> = {
-  clamp: map(clampFn),
-  cbrt: map(cbrtFn),
-  shift_left: map((d) => shiftFn("left", d)),
-  shift_right_arithmetic: map((d) => shiftFn("arith", d)),
-  shift_right_logical: map((d) => shiftFn("logical", d)),
+  // compiled loops where an expression computes the op; float16/bfloat16 cbrt rounds once per element (map)
+  clamp: loop(clampExpr),
+  cbrt: loop((d) => (d.name === "float32" || d.name === "float64" ? "Math.cbrt(x0)" : undefined), map(cbrtFn)),
+  shift_left: loop((d) => shiftExpr("left", d)),
+  shift_right_arithmetic: loop((d) => shiftExpr("arith", d)),
+  shift_right_logical: loop((d) => shiftExpr("logical", d)),
   popcnt: map(popcntFn),
   bitcast_convert: bitcast,
   reduce_precision: reducePrecision,
