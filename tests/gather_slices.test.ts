@@ -1,7 +1,8 @@
 // The windowed gather_slices / scatter_slices primitives (core's
 // prims_gather.ts): the StableHLO they lower to (index_select and F.embedding
 // are one stablehlo.gather reading whole rows, no coordinates built per
-// element; the embedding's backward and index_add one stablehlo.scatter;
+// element; the embedding's backward, index_add and x[idx] = rows one
+// stablehlo.scatter;
 // torch.gather one gather with batching dims), their semantics at the edges on
 // cpu and xla (gather clamps its starts, scatter skips what falls outside),
 // complex/half/bool elements, their VJPs by the adjoint identity, and the CPU
@@ -146,6 +147,24 @@ describe("the StableHLO of the indexing ops: one gather or scatter of whole slic
       [2, 1, 0, 1],
       [0, 0, 4, 0],
       [2, 2, 0, 0],
+    ]);
+  });
+
+  it("x[idx] = rows and index_put(accumulate) write whole rows: one scatter, no coordinates", () => {
+    const x = torch.zeros(6, 3).to("xla");
+    x.setitem(long([5, -6], "xla"), torch.ones(2, 3).to("xla"));
+    const text = torch.xla.get_stablehlo(x);
+    expect(count(text, "scatter")).toBe(1);
+    expect(text).toMatch(/update_window_dims = \[1\], inserted_window_dims = \[0\]/);
+    for (const op of ["iota", "concatenate", "gather"]) expect(count(text, op), op).toBe(0);
+    expect(x.cpu().sum(1).tolist()).toEqual([3, 0, 0, 0, 0, 3]);
+    const y = torch.index_put(torch.zeros(4, 2).to("xla"), [long([1, 1, 3], "xla")], torch.ones(3, 2).to("xla"), { accumulate: true });
+    expect(count(torch.xla.get_stablehlo(y), "scatter")).toBe(1);
+    expect(y.cpu().tolist()).toEqual([
+      [0, 0],
+      [2, 2],
+      [0, 0],
+      [1, 1],
     ]);
   });
 

@@ -23,7 +23,7 @@ import { convert, cpuScalarTo, expandTo, scalarTensor } from "./base.js";
 import { assign, checkNoInternalOverlap, writing } from "./inplace.js";
 import { add, lt, mul, where } from "./elementwise.js";
 import { expand, permute, reshape, select, sliceDim, unsqueeze } from "./shape.js";
-import { gatherAlong, selectSlices } from "./slices.js";
+import { gatherAlong, selectSlices, updateSlices } from "./slices.js";
 
 /** One Python subscript: int, "a:b:c" slice string or slice object, null (None), "...", bool, index tensor, or a list (JS array). */
 export type Subscript = number | string | null | Tensor | boolean | SliceObject | NestedList;
@@ -268,6 +268,8 @@ function setitemInner(x: Tensor, list: Subscript[], value: TensorOrScalar): void
  * scatter into the flattened x.
  */
 function putInto(op: string, x: Tensor, subs: readonly Subscript[], value: TensorOrScalar, accumulate: boolean): Tensor {
+  const rows = putRows(op, x, subs, value, accumulate);
+  if (rows) return rows;
   const positions = getitem(reshape(bind1(P.iota!, [], { shape: [x.numel()], dim: 0, dtype: int64 }, x.device), [...x.shape]), ...subs);
   const v = value instanceof Tensor ? convert(putValueOn(value, x, subs), x.dtype) : scalarTensor(value, x.dtype, x.device);
   checkSameDevice("index_put_", x, "values", v);
@@ -275,6 +277,27 @@ function putInto(op: string, x: Tensor, subs: readonly Subscript[], value: Tenso
   const src = reshape(expandTo(v, positions.shape), [-1]).contiguous();
   const updated = bind1(P.scatter!, [reshape(x, [-1]), reshape(positions, [-1, 1]), src], { reduce: accumulate ? "add" : "none" });
   return reshape(updated, [...x.shape]);
+}
+
+/**
+ * putInto's common case, one integer index tensor on dim 0 (`x[idx] = rows`, index_put_ with
+ * (idx,)): the rows written or added whole, one scatter_slices (slices.ts), instead of a
+ * coordinate per element; null for the other subscripts.
+ */
+function putRows(op: string, x: Tensor, subs: readonly Subscript[], value: TensorOrScalar, accumulate: boolean): Tensor | null {
+  const s = subs[0];
+  if (subs.length !== 1 || !(s instanceof Tensor) || x.ndim === 0 || s.dtype === bool || s.dtype.is_floating_point || s.dtype.is_complex)
+    return null;
+  const n = x.shape[0]!;
+  let ix = convert(indexOn(s, x), int64);
+  checkBounds(ix, n, 0);
+  ix = where(lt(ix, 0), add(ix, n), ix);
+  const target = [...ix.shape, ...x.shape.slice(1)];
+  const v = value instanceof Tensor ? convert(putValueOn(value, x, subs), x.dtype) : scalarTensor(value, x.dtype, x.device);
+  checkSameDevice("index_put_", x, "values", v);
+  broadcastShapes(op, v.shape, target);
+  const src = reshape(expandTo(v, target), [ix.numel(), ...x.shape.slice(1)]);
+  return updateSlices(x, 0, ix, src, accumulate ? "add" : "none");
 }
 
 /**
