@@ -15,7 +15,8 @@ import {
   typeToString,
 } from "@xlatorch/stablehlo";
 import { describe, expect, it } from "vitest";
-import { instrumentation, resetInstrumentation } from "../packages/cpu/src/runtime/interpret/instrument.js";
+import * as torch from "xlatorch";
+import { formatValue, instrumentation, resetInstrumentation } from "../packages/cpu/src/runtime/interpret/instrument.js";
 
 type Num = number | "nan" | "inf" | "-inf";
 const fixture: { types: Record<MinifloatType, { values: Num[]; round: [number, number][] }> } = JSON.parse(
@@ -149,6 +150,23 @@ describe("tuples, tokens and host transfers", () => {
     expect(r).toEqual([4, 7]);
   });
 
+  it("torch.xla.run_stablehlo refuses results with no dtype (f8, quantized, token) instead of returning their bits", () => {
+    const text = `func.func @main(%x: tensor<2xf32>) -> tensor<2xf8E4M3FN> {
+      %y = stablehlo.convert %x : (tensor<2xf32>) -> tensor<2xf8E4M3FN>
+      return %y : tensor<2xf8E4M3FN>
+    }`;
+    expect(() => torch.xla.run_stablehlo(text, torch.tensor([1.5, 2]))).toThrow(
+      /run_stablehlo: @main's result 0 is tensor<2xf8E4M3FN>, which has no dtype/,
+    );
+    const ok = text
+      .replaceAll("-> tensor<2xf8E4M3FN> {", "-> tensor<2xf32> {")
+      .replace(
+        "return %y : tensor<2xf8E4M3FN>",
+        "%z = stablehlo.convert %y : (tensor<2xf8E4M3FN>) -> tensor<2xf32>\n      return %z : tensor<2xf32>",
+      );
+    expect(torch.xla.run_stablehlo(ok, torch.tensor([1.3, 300]))[0]!.tolist()).toEqual([1.25, 288]);
+  });
+
   it("refuses host transfers outside run_parallel, naming the op and its line", () => {
     expect(() =>
       run(`func.func @main() -> tensor<2xi64> {
@@ -234,7 +252,7 @@ describe("interpreter.probe / interpreter.print", () => {
       [1, -2, 3, 4],
       [2, -4, 6, 8],
     ]);
-    expect(instrumentation.printed).toEqual(["tensor<2xf16> {\n  [1.500000e+00, -2.500000e-01]\n}"]);
+    expect(instrumentation.printed).toEqual(["%f = tensor<2xf16> {\n  [1.500000e+00, -2.500000e-01]\n}"]);
     expect(() =>
       run(`func.func @main() -> tensor<i64> {
         %x = stablehlo.constant dense<1> : tensor<i64>
@@ -243,6 +261,57 @@ describe("interpreter.probe / interpreter.print", () => {
         return %p : tensor<i64>
       }`),
     ).toThrow(/check\.expect_serialized_eq at line 4:\d+ failed: no value recorded for probe "once" \(iteration 1\)/);
+  });
+});
+
+describe("printing as the reference interpreter does (the corpus's printing.mlir CHECK lines)", () => {
+  /** FileCheck's CHECK / CHECK-NEXT (with {LITERAL}) over `out`, whitespace runs compared as one space. */
+  function fileCheck(out: string, checks: { next: boolean; text: string }[]): void {
+    const lines = out.split("\n").map((l) => l.trim().replace(/\s+/g, " "));
+    let at = -1;
+    for (const c of checks) {
+      const want = c.text.trim().replace(/\s+/g, " ");
+      if (c.next) {
+        at++;
+        expect(lines[at], `CHECK-NEXT: ${want}`).toContain(want);
+      } else {
+        const k = lines.findIndex((l, i) => i > at && l.includes(want));
+        expect(k, `CHECK: ${want}`).toBeGreaterThan(at);
+        at = k;
+      }
+    }
+  }
+  const corpus = readFileSync(new URL("./stablehlo_interpret/corpus/printing.mlir", import.meta.url), "utf8");
+  const chunks = corpus.split(/^\/\/ -----\s*$/m);
+  const checksOf = (chunk: string) =>
+    [...chunk.matchAll(/\/\/ CHECK(-NEXT)?(?:\{LITERAL\})?:(.*)$/gm)].map((m) => ({ next: m[1] !== undefined, text: m[2]! }));
+
+  it("a function's results print as stablehlo-translate --interpret prints them", () => {
+    for (const chunk of chunks.slice(0, 3)) {
+      const m = parseModule(chunk);
+      const rt = new CpuRuntime();
+      const f = m.funcs[0]!;
+      const outs = rt.execute(rt.compile(m, f.name), []);
+      const text = outs
+        .map((b, i) => {
+          const t = f.returns[i]!.type;
+          // the host array in its carrier (f16/f8 as bits, i64 as bigint), as the evaluator reads it
+          const host = Array.from(rt.toHost(b) as ArrayLike<number | bigint>);
+          const data = b.dtype === "int64" ? BigInt64Array.from(host, (x) => BigInt(x)) : Float64Array.from(host, Number);
+          return formatValue({ type: t, data });
+        })
+        .join("\n");
+      fileCheck(text, checksOf(chunk));
+    }
+  });
+
+  it("interpreter.print inside run_parallel prints each process's value whole", () => {
+    resetInstrumentation();
+    const m = parseModule(chunks[3]!);
+    const rt = new CpuRuntime();
+    rt.execute(rt.compile(m, "main"), []);
+    fileCheck(instrumentation.printed.join("\n"), checksOf(chunks[3]!));
+    expect(instrumentation.printed).toEqual(["%0 = tensor<2xi32> {\n  [0, 1]\n}", "%0 = tensor<2xi32> {\n  [0, 1]\n}"]);
   });
 });
 

@@ -72,6 +72,7 @@ export function run_stablehlo(text: string, ...args: Tensor[]): Tensor[] {
   const rt = getRuntime();
   const mod = parseModule(text);
   checkArguments(mod, args);
+  checkResults(mod);
   const exe = rt.compile(mod);
   const bufs = args.map((t) => rt.toDevice(internals(t.cpu().contiguous())._host(), t.dtype.name, t.shape));
   return rt.execute(exe, bufs).map((b) => fromBuffer(rt.toHost(b), b.dtype, b.shape));
@@ -92,6 +93,22 @@ function checkArguments(mod: Module, args: readonly Tensor[]): void {
     if (got !== p.element || !sameType(p, { shape: [...t.shape], element: p.element }))
       throw new Error(
         `run_stablehlo: argument ${i} is ${t.dtype.name}[${t.shape.join(", ")}], but @${main.name}'s parameter ${i} is ${typeToString(p)}`,
+      );
+  });
+}
+/** Integer types a runtime returns in a wider dtype (ui64: as int64 bits). */
+const WIDENED = new Set(["ui16", "ui32", "ui64", "i2", "i4", "ui2", "ui4"]);
+/**
+ * Results must come back as tensors with their values: an f8/f6/f4 or quantized result would
+ * arrive as its storage bits, a token or tuple as nothing, so refuse at the call instead.
+ */
+function checkResults(mod: Module): void {
+  const main = mod.funcs.find((f) => f.name === "main") ?? mod.funcs[0]!;
+  main.returns.forEach((r, i) => {
+    const e = r.type.element;
+    if (!isElementType(e) && !WIDENED.has(e))
+      throw new Error(
+        `run_stablehlo: @${main.name}'s result ${i} is ${typeToString(r.type)}, which has no dtype to return it as (convert it in the module, e.g. to f32)`,
       );
   });
 }

@@ -12,6 +12,7 @@ export { printModule } from "./printer.js";
 export type { PrintOptions } from "./printer.js";
 export { printAttr, printString } from "./attrs.js";
 export { parseModule } from "./parser.js";
+export { formatElement } from "./numbers.js";
 export { isMinifloat, MINIFLOAT_FORMATS, minifloatFromBits, minifloatToBits, roundToMinifloat } from "./minifloat.js";
 export type { MinifloatType } from "./minifloat.js";
 export { isQuantized, isToken, isTuple, quantParams, TOKEN, tokenType, tupleType } from "./special_types.js";

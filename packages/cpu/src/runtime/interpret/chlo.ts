@@ -1,6 +1,6 @@
 // CHLO ops without a primitive: next_after and top_k.
 import { f32ToBf16, f32ToF16, numelOf } from "@xlatorch/core";
-import { isFloat, type Op } from "@xlatorch/stablehlo";
+import { isFloat, isMinifloat, type Op } from "@xlatorch/stablehlo";
 import type { Interp } from "./engine.js";
 import { alloc, copyElement, type DenseValue, getFloat, getInt, setInt, totalOrderKey, Unsupported } from "./values.js";
 
@@ -50,7 +50,8 @@ function bf16Value(b: number): number {
 function nextAfterOp(op: Op, [x, y]: DenseValue[]): DenseValue[] {
   const out = alloc(op.results[0]!.type, op);
   const e = out.type.element;
-  if (!isFloat(e)) throw new Unsupported(op, `not defined for ${e}`);
+  // the f8/f6/f4 types: their neighbours are not the f16/bf16 bit steps below
+  if (!isFloat(e) || isMinifloat(e)) throw new Unsupported(op, `not defined for ${e}`);
   const n = numelOf(out.type.shape);
   for (let i = 0; i < n; i++) {
     const r = nextAfter(getFloat(x!, i), getFloat(y!, i), e);

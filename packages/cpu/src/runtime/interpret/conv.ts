@@ -6,7 +6,19 @@
 import { isComplex, type Attr, type Op } from "@xlatorch/stablehlo";
 import type { Interp } from "./engine.js";
 import { intBinary } from "./scalar.js";
-import { alloc, type DenseValue, forEachIndex, getFloat, getInt, isIntLike, setFloat, setInt, stridesOf, Unsupported } from "./values.js";
+import {
+  alloc,
+  type DenseValue,
+  forEachIndex,
+  getFloat,
+  getInt,
+  isIntLike,
+  rounderOf,
+  setFloat,
+  setInt,
+  stridesOf,
+  Unsupported,
+} from "./values.js";
 
 const intsOr = (a: Attr | undefined, n: number, d: number): number[] =>
   a && a.kind === "ints" ? a.values : a && a.kind === "dense" ? a.values.map(Number) : Array<number>(n).fill(d);
@@ -36,7 +48,8 @@ function convolve(op: Op, lhs: DenseValue, rhs: DenseValue, padFlat: number[] | 
   const outBatch = os[dn.outputBatchDimension]!;
   const win = dn.kernelSpatialDimensions.map((d) => rs[d]!);
   const cplx = isComplex(e);
-  const rnd = e === "f32" || e === "complex<f32>" ? Math.fround : (x: number) => x;
+  // each product and sum in the result type (f16/bf16/f8 too), as the reference interpreter computes it
+  const rnd = rounderOf(e);
   const read = (v: DenseValue, i: number): [number, number] =>
     isComplex(v.type.element)
       ? [v.data[2 * i] as number, v.data[2 * i + 1] as number]

@@ -4,12 +4,11 @@
 // compares a value with the `iter`-th record of a probe_id (exactly, and the
 // types must match, as CheckOps.cpp does), and `interpreter.print` writes the
 // value in the reference's text form to the print sink.
-import { numelOf } from "@xlatorch/core";
-import { isComplex, isFloat, typeToString, type Op } from "@xlatorch/stablehlo";
+import { type ElementType, formatElement, isComplex, isFloat, type Op, realPartType, typeToString } from "@xlatorch/stablehlo";
 import { CheckFailure, runCheck } from "./check.js";
 import type { Interp } from "./engine.js";
 import { copyValue } from "./tuples.js";
-import { type DenseValue, getFloat, getInt, Unsupported } from "./values.js";
+import { type DenseValue, getFloat, getInt, rounderOf, stridesOf, Unsupported } from "./values.js";
 
 /** What the probes recorded (by probe_id, in order) and what print wrote; reset by resetInstrumentation(). */
 export const instrumentation = {
@@ -30,34 +29,63 @@ const str = (op: Op, k: string): string => {
   return a.value;
 };
 
-/** One element as the reference prints it: integers plainly, floats as %e, complex as [re, im]. */
+/**
+ * A float as MLIR prints a FloatAttr: `%e` with 6 digits when that reads back to the
+ * same value of the type, else its shortest exact form; NaN and infinities as hex bits.
+ */
+function floatText(x: number, e: ElementType): string {
+  if (!Number.isFinite(x)) return formatElement(x, e);
+  const six = x.toExponential(6).replace(/e([+-])(\d)$/, "e$10$2");
+  if (rounderOf(e)(Number(six)) === x) return six;
+  const s = String(x);
+  return s.includes(".") || s.includes("e") ? s : `${s}.0`;
+}
+
+/** One element as the reference prints it: integers plainly, i1 as true/false, complex as [re, im]. */
 function element(v: DenseValue, i: number): string {
   const e = v.type.element;
-  const f = (x: number) =>
-    Number.isNaN(x) ? "nan" : !Number.isFinite(x) ? (x > 0 ? "inf" : "-inf") : x.toExponential(6).replace(/e([+-])(\d)$/, "e$10$2");
-  if (isComplex(e)) return `[${f(v.data[2 * i] as number)}, ${f(v.data[2 * i + 1] as number)}]`;
-  if (isFloat(e)) return f(getFloat(v, i));
+  if (isComplex(e))
+    return `[${floatText(v.data[2 * i] as number, realPartType(e))}, ${floatText(v.data[2 * i + 1] as number, realPartType(e))}]`;
+  if (isFloat(e)) return floatText(getFloat(v, i), e);
   if (e === "i1") return getInt(v, i) ? "true" : "false";
   return String(getInt(v, i));
 }
 
-/** `tensor<2x2xi8> {\n  [\n    [1, 2],\n    [3, 4]\n  ]\n}` (a scalar: `tensor<ui8> {1}`). */
+/**
+ * The reference's Tensor::print: `tensor<2x2xi8> {\n  [\n    [1, 2],\n    [3, 4]\n  ]\n}`,
+ * a scalar as `tensor<ui8> {1}` (its printHelper, step by step).
+ */
 export function formatValue(v: DenseValue): string {
   const shape = v.type.shape;
-  if (shape.length === 0) return `${typeToString(v.type)} {${element(v, 0)}}`;
-  let k = 0;
-  const rows = (d: number, indent: string): string => {
-    if (d === shape.length - 1) {
-      const xs: string[] = [];
-      for (let j = 0; j < shape[d]!; j++) xs.push(element(v, k++));
-      return `${indent}[${xs.join(", ")}]`;
-    }
-    if (numelOf(shape.slice(d)) === 0 && shape[d] === 0) return `${indent}[]`;
-    const inner: string[] = [];
-    for (let j = 0; j < shape[d]!; j++) inner.push(rows(d + 1, `${indent}  `));
-    return `${indent}[\n${inner.join(",\n")}\n${indent}]`;
+  let out = `${typeToString(v.type)} {`;
+  const idx: number[] = [];
+  const strides = stridesOf(shape);
+  const atEnd = () => idx.length === 0 || idx[idx.length - 1] === shape[idx.length - 1]! - 1;
+  const nl = (n: number) => {
+    out += `\n${"  ".repeat(n)}`;
   };
-  return `${typeToString(v.type)} {\n${rows(0, "  ")}\n}`;
+  const walk = (indent: number) => {
+    if (idx.length === shape.length) {
+      out += element(
+        v,
+        idx.reduce((s, x, d) => s + x * strides[d]!, 0),
+      );
+      if (!atEnd()) out += ", ";
+      return;
+    }
+    nl(indent);
+    out += "[";
+    for (let j = 0; j < shape[idx.length]!; j++) {
+      idx.push(j);
+      walk(indent + 1);
+      idx.pop();
+    }
+    out += "]";
+    if (!atEnd()) out += ",";
+    else nl(indent - 1);
+  };
+  walk(1);
+  return `${out}}`;
 }
 
 export const instrumentOps: Record<string, Interp> = {
@@ -68,8 +96,10 @@ export const instrumentOps: Record<string, Interp> = {
     instrumentation.probes.set(id, list);
     return [x!];
   },
-  "interpreter.print": (_op, [x]) => {
-    const text = formatValue(x!);
+  "interpreter.print": (op, [x]) => {
+    // `%0 = tensor<...> {...}`: the operand's name, then the value
+    const v = op.operands[0]!;
+    const text = `%${v.name ?? v.id} = ${formatValue(x!)}`;
     instrumentation.printed.push(text);
     instrumentation.sink?.(text);
     return [];
