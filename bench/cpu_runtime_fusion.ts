@@ -78,7 +78,7 @@ ts=sorted(ts[1:]); print(ts[len(ts)//2])`;
   }
   console.log(`\n## tanh(x*2+1), 4M float32 (median of ${ROUNDS} interleaved rounds, each the median of 4 runs), load ${load()}\n`);
   console.log("| config | median ms | best ms | per round |\n| --- | ---: | ---: | --- |");
-  for (const c of CONFIGS)
+  for (const c of CHAIN_CONFIGS)
     console.log(
       `| ${c} | ${median(times[c]).toFixed(2)} | ${best(times[c]).toFixed(2)} | ${times[c].map((t) => t.toFixed(1)).join(", ")} |`,
     );

@@ -271,26 +271,32 @@ function layoutOf(ins: readonly Strided[], shape: Shape, n: number): Layout | nu
  * and returns the call's arguments; out(j) is slot j's result address.
  */
 function evaluator(tree: FusedTree, ins: readonly Strided[], shape: Shape, lay: Layout, chunk: number, slots = 1, extra = 0) {
-  const m = moduleOf(tree, lay.access);
   const reg = chunk * 4 + SLACK;
   const slot = (ins.length + 1) * reg + extra;
   const base = (j: number) => CONST_BYTES + j * slot;
+  // a group with so many operands that its regions do not fit: the JavaScript loop
+  if (base(slots) > MAX_PAGES * 65536) return null;
+  const m = moduleOf(tree, lay.access);
   const mem = memoryOf(base(slots));
   for (let j = 0; j < slots; j++)
     ins.forEach((s, i) => {
       if (lay.access[i] === "s") mem[(base(j) + i * reg) >> 2] = s.data[s.offset] as number;
     });
   const out = (j: number) => base(j) + ins.length * reg;
-  const prep = (at: number, len: number, j: number): number[] => {
+  const copyIn = (at: number, len: number, j: number): void => {
     ins.forEach((s, i) => {
       if (lay.access[i] === "s") return;
       const d0 = (base(j) + i * reg) >> 2;
       if (lay.dense[i]) mem.set((s.data as Float32Array | Uint8Array).subarray(s.offset + at, s.offset + at + len), d0);
       else gather(s, shape, at, len, mem, d0);
     });
-    return [...ins.map((_, i) => base(j) + i * reg), out(j), (len + 3) >> 2];
   };
-  return { m, prep, out, mem, end: out(slots - 1) + reg };
+  const args = (len: number, j: number): number[] => [...ins.map((_, i) => base(j) + i * reg), out(j), (len + 3) >> 2];
+  const prep = (at: number, len: number, j: number): number[] => {
+    copyIn(at, len, j);
+    return args(len, j);
+  };
+  return { m, prep, copyIn, args, out, mem, end: out(slots - 1) + reg };
 }
 
 /** Chunks computed at a time on the worker pool (one task each; the copies stay on this thread). */
@@ -315,7 +321,9 @@ export function wasmFusedF32(tree: FusedTree, ins: readonly Strided[], shape: Sh
   const big = always() || n >= (hasTranscendental(tree) ? THREAD_MIN.transcendental : THREAD_MIN.arith);
   const threads = shared && big && ins.length + 2 <= MAX_ARGS && count > 1 ? numThreads() : 1;
   const S = threads > 1 ? Math.min(SLOTS, count) : 1;
-  const { m, prep, out: at, mem } = evaluator(tree, ins, shape, lay, chunk, S);
+  const ev = evaluator(tree, ins, shape, lay, chunk, S);
+  if (!ev) return false;
+  const { m, prep, copyIn, args, out: at, mem } = ev;
   fusedWasmStats.groups++;
   const copyOut = (u: number, j: number) => {
     const len = Math.min(chunk, n - u * chunk);
@@ -331,9 +339,11 @@ export function wasmFusedF32(tree: FusedTree, ins: readonly Strided[], shape: Sh
   fusedWasmStats.threaded++;
   for (let u0 = 0; u0 < count; u0 += S) {
     const k = Math.min(S, count - u0);
+    const len = (j: number) => Math.min(chunk, n - (u0 + j) * chunk);
     const job = new Job(m.family!);
-    for (let j = 0; j < k; j++) job.call(0, ...prep((u0 + j) * chunk, Math.min(chunk, n - (u0 + j) * chunk), j)).endTask();
-    runJob(job);
+    for (let j = 0; j < k; j++) job.call(0, ...args(len(j), j)).endTask();
+    // each chunk is copied in just before it may run: the workers compute while this thread copies the next
+    runJob(job, (j) => copyIn((u0 + j) * chunk, len(j), j));
     for (let j = 0; j < k; j++) copyOut(u0 + j, j);
   }
   return true;
@@ -368,6 +378,7 @@ export function wasmFusedReduceF32(tree: FusedTree, ins: readonly Strided[], sha
   const red = reducer(op);
   // the per-row results after the regions (float64 each for sum)
   const ev = evaluator(tree, ins, shape, lay, chunk, 1, chunk * 8 + SLACK);
+  if (!ev) return null;
   const fn = ev.m.fns.fused!,
     OUT = ev.out(0),
     DST = OUT + chunk * 4 + SLACK;
