@@ -4,9 +4,11 @@
 // failing, present without samples, missing (no callable by the naming rule),
 // and the failing checks grouped by reason.
 //
-//   XLATORCH_QUIET=1 npx tsx --tsconfig tsconfig.json scripts/opinfo_report.ts [--md FILE] [--write-known]
+//   XLATORCH_QUIET=1 npx tsx --tsconfig tsconfig.json scripts/opinfo_report.ts [--md FILE] [--write-known] [--only REGEX]
 //
 // --md FILE      also writes the report there (with the date and commit)
+// --only REGEX   checks only the entries whose id matches (e.g. '^linalg\.(eigh|pinv)');
+//                the counts are then of those entries only, and --write-known is refused
 // --write-known  rewrites tests/fixtures/opinfo_known_failures.json from this
 //                run's failures, keeping the reasons already written there
 import { execSync } from "node:child_process";
@@ -27,6 +29,8 @@ import {
 
 const argv = process.argv.slice(2);
 const mdPath = argv.includes("--md") ? argv[argv.indexOf("--md") + 1] : undefined;
+const only = argv.includes("--only") ? new RegExp(argv[argv.indexOf("--only") + 1] ?? "") : undefined;
+if (only && argv.includes("--write-known")) throw new Error("--write-known rewrites the whole list: run it without --only");
 const DEVICES: Device[] = ["cpu", "xla"];
 
 /** Coarse class of a failure's reason, for grouping. */
@@ -66,7 +70,8 @@ const sh = (c: string) => {
 
 function main(): void {
   (torch as any).xla.set_execution_mode("fused");
-  const { torch: version, entries } = loadOpinfo();
+  const { torch: version, entries: all } = loadOpinfo();
+  const entries = only ? all.filter((e) => only.test(e.id)) : all;
   const present = entries.filter((e) => e.present);
   const missing = entries.filter((e) => !e.present);
   const full: Entry[] = [];

@@ -12,12 +12,16 @@
 //   <id>/error/<i>    PyTorch raises: ours must throw at the call, with the
 //                     class PyTorch's maps to, naming the op or giving PyTorch's text
 //
-// Tolerances are torch.testing.assert_close's defaults per dtype.
+// Tolerances are torch.testing.assert_close's defaults per dtype. Outputs PyTorch
+// defines only up to a sign (eigh's eigenvectors) are compared in the recorded
+// one's sign (tests/opinfo_gauge.ts).
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
 import { compareValue, FixtureMismatch, fmt, isTensor, isTensorJson, specialFloat, type Json } from "./harness/compare";
 import { decodeValue as decodeReal, type DecodeOptions, type Device } from "./harness/fixtures";
+
+import { inRecordedGauge } from "./opinfo_gauge";
 
 export interface Sample {
   dtype: string;
@@ -326,7 +330,13 @@ export function checksOf(e: Entry): Check[] {
       run: (torch, device) => {
         const args = decodeValue(s.args, device, { torch }) as any[];
         const kwargs = decodeValue(onDevice(s.kwargs, s, device), device, { torch }) as Record<string, unknown>;
-        cmp(callable(torch, e)(args, kwargs), s.out, device, shapeOnly, `${base}value/${i} ${s.dtype} [${device}]`);
+        cmp(
+          inRecordedGauge(e.id, torch, callable(torch, e)(args, kwargs), s.out),
+          s.out,
+          device,
+          shapeOnly,
+          `${base}value/${i} ${s.dtype} [${device}]`,
+        );
       },
     });
     if (s.kw)
@@ -338,7 +348,13 @@ export function checksOf(e: Entry): Check[] {
         run: (torch, device) => {
           const first = decodeValue(s.args[0]!, device, { torch });
           const kw = decodeValue(onDevice(s.kw!, s, device), device, { torch }) as Record<string, unknown>;
-          cmp(callable(torch, e)([first], kw), s.out, device, shapeOnly, `${base}keyword/${i} ${s.dtype} [${device}]`);
+          cmp(
+            inRecordedGauge(e.id, torch, callable(torch, e)([first], kw), s.out),
+            s.out,
+            device,
+            shapeOnly,
+            `${base}keyword/${i} ${s.dtype} [${device}]`,
+          );
         },
       });
     if (s.method)
@@ -351,7 +367,7 @@ export function checksOf(e: Entry): Check[] {
           const [self, ...rest] = decodeValue(s.args, device, { torch }) as any[];
           const kwargs = decodeValue(onDevice(s.kwargs, s, device), device, { torch }) as Record<string, unknown>;
           cmp(
-            callable(torch, { ...e, ns: "tensor" })([self, ...rest], kwargs),
+            inRecordedGauge(e.id, torch, callable(torch, { ...e, ns: "tensor" })([self, ...rest], kwargs), s.out),
             s.out,
             device,
             shapeOnly,
@@ -372,7 +388,7 @@ export function checksOf(e: Entry): Check[] {
           const kwargs = decodeValue(markLeaves(onDevice(s.kwargs, s, device)), device, { torch, leaves }) as Record<string, unknown>;
           if (leaves.length !== s.grads!.length)
             throw new Error(`${path}: decoded ${leaves.length} float64 leaves, the fixture has ${s.grads!.length} grads`);
-          const y = callable(torch, e)(args, kwargs);
+          const y = inRecordedGauge(e.id, torch, callable(torch, e)(args, kwargs), s.out);
           const outs = floatOutputs(y, []);
           if (outs.length === 0) throw new FixtureMismatch(`${path}: no output requires grad`);
           let loss: any = null;

@@ -241,10 +241,21 @@ function compare(op: string, direction: CompareDirection, a: TensorOrScalar, b: 
   enterSurface(op);
   try {
     const xy = prepareScalars(op, a, b, resultType2(a, b));
+    if (xy[0]!.dtype.is_complex) return complexCompare(op, direction, xy[0]!, xy[1]!);
     return cmp(xy[0]!, xy[1]!, direction);
   } finally {
     exitSurface();
   }
+}
+/**
+ * eq/ne of complex operands: both parts equal / either part different (so NaN parts compare
+ * unequal, as PyTorch's); complex numbers have no order, so lt/le/gt/ge refuse them as PyTorch does.
+ */
+function complexCompare(op: string, direction: CompareDirection, x: Tensor, y: Tensor): Tensor {
+  if (direction !== "EQ" && direction !== "NE") throw new TorchError(`"${op}_cpu" not implemented for '${x.dtype.scalarName}'`);
+  const re = cmp(bind1(P.real, [x]), bind1(P.real, [y]), direction);
+  const im = cmp(bind1(P.imag, [x]), bind1(P.imag, [y]), direction);
+  return direction === "EQ" ? and_(re, im) : binaryPrim("or", re, im);
 }
 export const eq = (a: TensorOrScalar, b: TensorOrScalar) => compare("eq", "EQ", a, b);
 export const ne = (a: TensorOrScalar, b: TensorOrScalar) => compare("ne", "NE", a, b);
