@@ -13,6 +13,7 @@ import { broadcastShapes } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { checkTensor } from "./args.js";
 import { convert, expandTo } from "./base.js";
+import { markCopyView } from "./copy_views.js";
 import * as E from "./elementwise.js";
 import { reshape, stack } from "./shape.js";
 
@@ -57,13 +58,16 @@ function needComplex(op: string, x: Tensor): void {
     throw new TorchError(`${op} is only supported for complex tensors, but got a tensor of scalar type: ${x.dtype.scalarName}`);
 }
 
-/** view_as_real(z): [..., 2] (re, im). A copy here, not a view: writes to it do not reach z. */
+/** view_as_real(z): [..., 2] (re, im). A copy here, not a view: in-place writes to it are refused (markCopyView). */
 export function view_as_real(input: Tensor): Tensor {
   needComplex("view_as_real", input);
-  return surface("view_as_real", () => stack([bind1(P.real, [input]), bind1(P.imag, [input])], -1));
+  return markCopyView(
+    surface("view_as_real", () => stack([bind1(P.real, [input]), bind1(P.imag, [input])], -1)),
+    "view_as_real",
+  );
 }
 
-/** view_as_complex(x): a float32/float64 [..., 2] tensor as complex [...] (a copy, not a view). */
+/** view_as_complex(x): a float32/float64 [..., 2] tensor as complex [...] (a copy, not a view: writes to it are refused). */
 export function view_as_complex(input: Tensor): Tensor {
   checkTensor("view_as_complex", "input", input);
   if (!PARTS.includes(input.dtype))
@@ -72,11 +76,12 @@ export function view_as_complex(input: Tensor): Tensor {
     );
   if (input.ndim === 0 || input.shape[input.ndim - 1] !== 2)
     throw new TorchError("view_as_complex: Tensor must have a last dimension of size 2");
-  return surface("view_as_complex", () => {
+  const z = surface("view_as_complex", () => {
     const last = input.ndim - 1;
     const part = (i: number) => reshape(bind1(P.slice, [input], sliceLast(input, last, i)), input.shape.slice(0, -1));
     return bind1(P.complex, [part(0), part(1)]);
   });
+  return markCopyView(z, "view_as_complex");
 }
 const sliceLast = (x: Tensor, last: number, i: number) => ({
   start: x.shape.map((_, d) => (d === last ? i : 0)),
@@ -84,18 +89,27 @@ const sliceLast = (x: Tensor, last: number, i: number) => ({
   step: x.shape.map(() => 1),
 });
 
-/** torch.real: the real parts of a complex tensor; a real tensor is returned as it is (as PyTorch). */
+/**
+ * torch.real: the real parts of a complex tensor (a copy, where PyTorch's is a view: writes to it are refused);
+ * a real tensor is returned as it is (as PyTorch).
+ */
 export function real(input: Tensor): Tensor {
   checkTensor("real", "input", input);
   if (!input.dtype.is_complex) return input;
-  return surface("real", () => bind1(P.real, [input]));
+  return markCopyView(
+    surface("real", () => bind1(P.real, [input])),
+    "real",
+  );
 }
 
-/** torch.imag: the imaginary parts; real tensors have none (PyTorch's error). */
+/** torch.imag: the imaginary parts (a copy: writes to it are refused); real tensors have none (PyTorch's error). */
 export function imag(input: Tensor): Tensor {
   checkTensor("imag", "input", input);
   if (!input.dtype.is_complex) throw new TorchError("imag is not implemented for tensors with non-complex dtypes.");
-  return surface("imag", () => bind1(P.imag, [input]));
+  return markCopyView(
+    surface("imag", () => bind1(P.imag, [input])),
+    "imag",
+  );
 }
 
 /** torch.angle: atan2(im, re) for complex; for real, pi where negative, 0 elsewhere, NaN kept (integers become float). */

@@ -13,6 +13,7 @@ import { broadcastShapes, sameShape, shapeStr } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { isScalar, type TensorOrScalar } from "./args.js";
 import { convert, expandTo, scalarOperand, scalarTensor } from "./base.js";
+import { checkCopyView } from "./copy_views.js";
 import { reshape } from "./shape.js";
 
 function checkLeaf(op: string, target: Tensor): void {
@@ -45,6 +46,7 @@ export function checkNoInternalOverlap(op: string, target: Tensor): void {
 
 /** Write `value` into `target` (same shape after broadcasting), converting dtype. */
 export function assign(op: string, target: Tensor, value: Tensor, opts?: { allowCast?: boolean }): Tensor {
+  checkCopyView(op, target);
   if (!(opts !== undefined && opts.allowCast) && value.dtype !== target.dtype && !can_cast(value.dtype, target.dtype)) {
     throw new TorchError(
       `${op}: result type ${value.dtype.scalarName} can't be cast to the desired output type ${target.dtype.scalarName}`,

@@ -5,13 +5,14 @@
 // dim must have stride 1, and for a larger element be divisible by the ratio,
 // as must the storage offset and the other strides); a 0-d tensor cannot change
 // element size. Not differentiable (PyTorch's view.dtype has no gradient: the
-// result never requires grad). A copy here, not an alias: writes to the result
-// do not reach the input (as view_as_real in complex.ts).
+// result never requires grad). A copy here, not an alias, so in-place writes to
+// the result are refused (inplace.ts markCopyView), as view_as_real's.
 import { surface } from "../autograd.js";
 import { bind1 } from "../dispatch.js";
 import type { DType } from "../dtype.js";
 import { TorchError } from "../errors.js";
 import { P } from "../prims.js";
+import { markCopyView } from "./copy_views.js";
 import type { Tensor } from "../tensor.js";
 
 export function view_dtype(x: Tensor, dtype: DType): Tensor {
@@ -32,18 +33,21 @@ export function view_dtype(x: Tensor, dtype: DType): Tensor {
         if (x.stride(d) % r !== 0) throw new TorchError(`self.stride(${d}) must be divisible by ${r} ${what}, but got ${x.stride(d)}`);
     } else if (last !== 1) throw new TorchError(`self.stride(-1) must be 1 ${what}, but got ${last}`);
   }
-  return surface("view", () => {
-    const src = x.detach();
-    if (a === b) return bind1(P.bitcast_convert, [src], { dtype });
-    const lead = x.shape.slice(0, -1),
-      n = x.shape[x.ndim - 1]!;
-    if (a > b) {
-      // [..., n] -> [..., n, a/b] -> [..., n * a/b]
-      const y = bind1(P.bitcast_convert, [src], { dtype });
-      return bind1(P.reshape, [y], { shape: [...lead, (n * a) / b] });
-    }
-    // [..., n] -> [..., n / (b/a), b/a] -> [..., n / (b/a)]
-    const grouped = bind1(P.reshape, [src], { shape: [...lead, (n * a) / b, b / a] });
-    return bind1(P.bitcast_convert, [grouped], { dtype });
-  });
+  return markCopyView(
+    surface("view", () => {
+      const src = x.detach();
+      if (a === b) return bind1(P.bitcast_convert, [src], { dtype });
+      const lead = x.shape.slice(0, -1),
+        n = x.shape[x.ndim - 1]!;
+      if (a > b) {
+        // [..., n] -> [..., n, a/b] -> [..., n * a/b]
+        const y = bind1(P.bitcast_convert, [src], { dtype });
+        return bind1(P.reshape, [y], { shape: [...lead, (n * a) / b] });
+      }
+      // [..., n] -> [..., n / (b/a), b/a] -> [..., n / (b/a)]
+      const grouped = bind1(P.reshape, [src], { shape: [...lead, (n * a) / b, b / a] });
+      return bind1(P.bitcast_convert, [grouped], { dtype });
+    }),
+    "view(dtype)",
+  );
 }
