@@ -288,8 +288,10 @@ export function scatter_reduce(x: Tensor, dim: number, index: Tensor, src: Tenso
     const upd = sameShape(src.shape, index.shape)
       ? src
       : bind1(P.slice!, [src], { start: src.shape.map(() => 0), limit: [...index.shape], step: src.shape.map(() => 1) });
-    const coords = fullIndex(index, d);
-    const scatterAdd = (base: Tensor, u: Tensor) => bind1(P.scatter!, [base, coords, u], { reduce: "add" });
+    // sums: one scatter_slices with batching dims where index spans x off d (slices.ts), else point coordinates
+    const coords = x.shape.every((s, k) => k === d || s === index.shape[k]) ? null : fullIndex(index, d);
+    const scatterAdd = (base: Tensor, u: Tensor) =>
+      coords ? bind1(P.scatter!, [base, coords, u], { reduce: "add" }) : scatterAlongBatched(base, d, index, u, "add")!;
     const zeros_ = (dt: DType) => constant(0, dt, x, x.shape).clone();
     const counts = scatterAdd(zeros_(int64), constant(1, int64, x, index.shape).clone());
     const touched = gt(counts, 0);
