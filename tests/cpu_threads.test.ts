@@ -195,8 +195,14 @@ describe("torch.set_num_threads / get_num_threads", () => {
     torch.set_num_threads(3);
     expect(torch.get_num_threads()).toBe(3);
     expect(numThreads()).toBe(3);
-    torch.set_num_threads({ num: 1 } as never);
+    torch.set_num_threads(1);
     expect(torch.get_num_threads()).toBe(1);
+  });
+
+  it("takes no keywords, as PyTorch's C functions (TypeError: torch.set_num_threads() takes no keyword arguments)", () => {
+    expect(() => torch.set_num_threads({ num: 1 } as never)).toThrow("torch.set_num_threads() takes no keyword arguments");
+    expect(() => torch.set_num_interop_threads({ num: 1 } as never)).toThrow("torch.set_num_interop_threads() takes no keyword arguments");
+    expect(torch.get_num_threads()).toBe(saved.threads);
   });
 
   it("requires a positive int, as PyTorch does", () => {

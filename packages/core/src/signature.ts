@@ -19,6 +19,8 @@ export type Param = [name: string, type: string, hasDefault: boolean, kwOnly: bo
 export interface Overload {
   params: Param[];
   varargs: boolean;
+  /** a C function that takes no keywords at all (torch.set_num_threads) */
+  positional_only?: boolean;
 }
 export type SignatureGroup =
   | "torch"
@@ -283,8 +285,10 @@ export function signed<F extends AnyFunction>(op: string, overloads: readonly Ov
     for (let k = 0; k < checks.length; k++) if (takesCompiled(checks[k]!, optional[k]!, args)) return true;
     return false;
   };
+  const noKeywords = overloads.every((o) => o.positional_only);
   const w = function (this: unknown) {
     const n = arguments.length;
+    if (noKeywords && n && isKwargs(arguments[n - 1])) throw new TorchTypeError(`torch.${op}() takes no keyword arguments`);
     if (n && isKwargs(arguments[n - 1])) return f.apply(this, canonicalArgs(op, overloads, Array.prototype.slice.call(arguments), python));
     // the positional form: some signature must take these arguments (counts and kinds), else PyTorch's TypeError
     if (!variadic && !accepted(arguments)) throw new TorchTypeError(positionalError(op, positional, arguments, python));
