@@ -43,6 +43,9 @@ import * as SE from "./ops/selection_extras.js";
 import * as RE from "./ops/reshaping_extras.js";
 import * as AE from "./ops/arith_extras.js";
 import { REFLECTED_METHODS } from "./ops/reflected.js";
+import { ALIAS_INPLACE, ALIAS_METHODS } from "./ops/alias_methods.js";
+import { INPLACE_VIEW_METHODS } from "./ops/inplace_views.js";
+import { fill_diagonal_ } from "./ops/fill_diagonal.js";
 
 /** A method's implementation: `this` first, then the call's arguments (each its own types: bivariant, method syntax). */
 type Fn = { method(...a: unknown[]): unknown }["method"];
@@ -258,6 +261,10 @@ export const METHOD_FUNCTIONS: Record<string, Fn> = {
   ...pick(AE, ["positive", "renorm"]),
   // Python's reflected operators (x.__rsub__(2) is 2 - x), ops/reflected.ts
   ...REFLECTED_METHODS,
+  // PyTorch's alias names (multiply, arccos, ...), in-place view ops (t_, squeeze_, ...): ops/aliases.ts, ops/inplace_views.ts
+  ...ALIAS_METHODS,
+  ...INPLACE_VIEW_METHODS,
+  fill_diagonal_,
   /** float_power_ keeps PyTorch's rule: the result is float64, so self must be float64. */
   float_power_: (self: Tensor, e: unknown) => {
     if (self.dtype !== float64)
@@ -362,6 +369,7 @@ const INPLACE = [
   "i0",
   "igamma",
   "igammac",
+  ...ALIAS_INPLACE,
 ];
 
 function pick(mod: Record<string, unknown>, names: string[]): Record<string, Fn> {

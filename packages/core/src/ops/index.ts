@@ -89,3 +89,7 @@ export { histogramdd } from "./histogramdd.js";
 export { segment_reduce } from "./segment_reduce.js";
 // the aten normalizations returning their saved statistics (torch.native_layer_norm, torch.native_batch_norm)
 export { native_layer_norm, native_batch_norm } from "./native_norm.js";
+// PyTorch's alias names and torch.<op>_ in-place functions, window functions, and other small names (issue 10)
+export * from "./aliases.js";
+export * from "./windows.js";
+export * from "./misc_names.js";

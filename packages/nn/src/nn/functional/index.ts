@@ -98,3 +98,5 @@ export {
 export { affine_grid, grid_sample } from "./grid_sample.js";
 export { ctc_loss } from "./ctc_loss.js";
 export { channel_shuffle } from "./channel_shuffle.js";
+export { lp_pool1d, lp_pool2d } from "./lp_pool.js";
+export { gumbel_softmax } from "./gumbel_softmax.js";
