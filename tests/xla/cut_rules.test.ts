@@ -141,4 +141,33 @@ describe("errors raised while executing", () => {
     }
     expect(torch.ones(2).to("xla").add(1).tolist()).toEqual([2, 2]);
   });
+
+  it("fail only the reads that need the failing op: a pending value that cannot run does not fail an unrelated read", () => {
+    const rt = getRuntime();
+    const failing = Object.create(rt) as typeof rt;
+    const bad = new WeakSet<object>();
+    failing.compile = (m) => {
+      const exe = rt.compile(m);
+      if (m.funcs.some((f) => f.body.some((op) => op.name === "stablehlo.atan2"))) bad.add(exe);
+      return exe;
+    };
+    failing.execute = (exe, bufs) => {
+      if (bad.has(exe)) throw new Error("device fault");
+      return rt.execute(exe, bufs);
+    };
+    setRuntime(failing);
+    xla.clear_compilation_cache();
+    try {
+      const x = torch.tensor([0.5, 1.5, 2.5]).to("xla");
+      const broken = x.atan2(x.add(1)); // pending and alive: computed early with whatever is read next
+      const good = x.mul(4);
+      expect(good.sum().item()).toBe(18);
+      expect(x.mul(2).tolist()).toEqual([1, 3, 5]);
+      expect(() => broken.tolist()).toThrow(/executing a graph of \d+ ops \(.*atan2.*\) failed: device fault/);
+      expect(() => broken.add(1).tolist()).toThrow(/device fault/);
+    } finally {
+      setRuntime(rt);
+      xla.clear_compilation_cache();
+    }
+  });
 });

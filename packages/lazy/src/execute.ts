@@ -99,6 +99,11 @@ export interface RunOptions {
   requested: number;
   /** Throw execution errors now instead of recording them on the outputs (debug mode). */
   rethrow?: boolean;
+  /**
+   * On an execution error, throw it and leave every output not computed (each can still be computed on its
+   * own later) instead of recording it on all of them: the caller retries with the outputs it must have.
+   */
+  leaveOnFailure?: boolean;
 }
 
 /** What runGraph ran: the executable, and the nodes whose outputs it returns, in order (`outputs` plus learned ones). */
@@ -175,6 +180,7 @@ export function runGraph(g: GraphBuilder, outputs: LazyNode[], o: RunOptions): G
     });
     if (o.rethrow) throw failure;
   }
+  if (failure && o.leaveOnFailure) throw failure;
   if (attempted) {
     metrics.executeMs += now() - t3;
     metrics.executions++;

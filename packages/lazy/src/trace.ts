@@ -133,10 +133,28 @@ export function cut(reason: CutReason, requested: readonly LazyValue[], rethrow 
   const outputs: LazyNode[] = [];
   for (let i = 0; i < nodes.length; i++) if (out[i]) outputs.push(nodes[i]!);
   try {
-    runGraph(t, outputs, { reason, where, requested: asked, rethrow });
+    // the graph also returns values nobody asked for yet (live tensors): when it fails, the failure may be
+    // theirs (an op that cannot run, recorded by a call that threw), so the values asked for and the state
+    // writes are computed again on their own, and the others stay pending, each failing only when read
+    const isolate = !rethrow && outputs.length > asked + t.written.length;
+    try {
+      runGraph(t, outputs, { reason, where, requested: asked, rethrow, leaveOnFailure: isolate });
+    } catch (e) {
+      const needed = isolate ? mustHave(t, requested) : null;
+      if (needed === null || needed.length === outputs.length) throw e;
+      if (needed.length) runGraph(t, needed, { reason, where, requested: asked });
+    }
   } finally {
     releaseTrace(t);
   }
+}
+
+/** The nodes of trace `t` a cut must compute: the values asked for and the written state, in trace order. */
+function mustHave(t: OpenTrace, requested: readonly LazyValue[]): LazyNode[] {
+  const keep = new Set<LazyNode>();
+  for (const v of requested) if (v.node.trace === t) keep.add(v.node);
+  for (const p of t.written) if (p.value.node.trace === t) keep.add(p.value.node);
+  return t.nodes.filter((n) => keep.has(n));
 }
 
 /**
