@@ -4,6 +4,13 @@
 // out-of-place view (same payload, the view's shape) and keeps its identity and
 // version counter; its gradient history becomes the view's (TBackward, ...), as
 // in PyTorch. A leaf that requires grad refuses, with PyTorch's message.
+//
+// Known limit (xla device): views taken of a base tensor *before* it changed
+// its own shape in place re-derive from the tensor object in its new layout
+// (the lazy device re-derives views from their base, it has no storage), so
+// `v = b[0]; b.t_(); v.add_(1)` is right on cpu (storage semantics, as
+// PyTorch) but not on xla. Views taken after the op, and views that are
+// themselves reshaped in place, are right on both.
 import { TorchError } from "../errors.js";
 import { is_grad_enabled } from "../grad_mode.js";
 import { Tensor } from "../tensor.js";
