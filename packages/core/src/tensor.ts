@@ -10,6 +10,12 @@ import { contiguousStrides, numelOf, Size, type Shape } from "./shape.js";
 /** Version counter shared by a tensor and its views (in-place detection). */
 export interface VersionCounter {
   v: number;
+  /**
+   * Whether another tensor object ever shared it (a view, a detach() alias, a Parameter of a tensor): the
+   * xla device re-derives views from their base object, so changing a shared tensor's own shape in place
+   * (t_(), squeeze_()) is refused there (ops/inplace_views.ts). Never reset: conservative.
+   */
+  shared: boolean;
 }
 
 let liveCount = 0;
@@ -44,7 +50,8 @@ export class Tensor {
     vc?: VersionCounter,
   ) {
     this._payload = payload;
-    this._vc = vc ?? { v: 0 };
+    if (vc) vc.shared = true;
+    this._vc = vc ?? { v: 0, shared: false };
     this.shape = Size.of_(shape);
     liveCount++;
   }
@@ -151,8 +158,7 @@ export class Tensor {
   }
   /** @internal Same payload, no autograd history; shares the version counter. */
   _detachedAlias(): Tensor {
-    const t = new Tensor(this._payload, this.shape, this.dtype, this.device);
-    t._vc = this._vc;
+    const t = new Tensor(this._payload, this.shape, this.dtype, this.device, this._vc);
     t._base = this._base;
     t._viewFn = this._viewFn;
     return t;

@@ -5,12 +5,13 @@
 // version counter; its gradient history becomes the view's (TBackward, ...), as
 // in PyTorch. A leaf that requires grad refuses, with PyTorch's message.
 //
-// Known limit (xla device): views taken of a base tensor *before* it changed
-// its own shape in place re-derive from the tensor object in its new layout
-// (the lazy device re-derives views from their base, it has no storage), so
-// `v = b[0]; b.t_(); v.add_(1)` is right on cpu (storage semantics, as
-// PyTorch) but not on xla. Views taken after the op, and views that are
-// themselves reshaped in place, are right on both.
+// On the xla device views are re-derived from their base tensor object (the
+// lazy device has no storage), so after `v = b[0]; b.t_()` the view would read
+// b's new layout: there a base tensor whose data another tensor object shares
+// (its version counter's `shared` flag: views of it, a detach() alias) refuses
+// to change its own shape in place. A view may (views derive from the root
+// base, which keeps its layout). On cpu (storage semantics, as PyTorch) every
+// case works.
 import { TorchError } from "../errors.js";
 import { is_grad_enabled } from "../grad_mode.js";
 import { Tensor } from "../tensor.js";
@@ -20,6 +21,13 @@ function metadataInplace(op: string, self: Tensor, compute: (x: Tensor) => Tenso
   if (!(self instanceof Tensor)) throw new TorchError(`${op}(): self must be a Tensor`);
   if (is_grad_enabled() && self.requires_grad && self.is_leaf)
     throw new TorchError(`${op}: a leaf Variable that requires grad is being used in an in-place operation.`);
+  // a view's own views and siblings derive from the root base, which keeps its layout: only a base is refused
+  if (self.device.type !== "cpu" && self._base === null && self._vc.shared)
+    throw new TorchError(
+      `${op}(): on the ${self.device.type} device a tensor whose data other tensor objects share (views of it, a ` +
+        `detach() alias) cannot change its own shape in place: views are re-derived from their base there, so they ` +
+        `would read the new layout. Use the out-of-place form (x = x.${op.slice(0, -1)}(...)).`,
+    );
   let v: Tensor;
   try {
     v = compute(self);

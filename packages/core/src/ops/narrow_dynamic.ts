@@ -50,6 +50,7 @@ export function narrowDynamic(x: Tensor, d: number, start: Tensor, length: numbe
     const out = bind1(P.dynamic_slice, [x, ...starts], { sizes });
     const parentFn = x._viewFn;
     out._vc = x._vc;
+    x._vc.shared = true;
     out._base = x._base ?? x;
     out._viewFn = (base) => bind1(P.dynamic_slice, [parentFn ? parentFn(base) : base, ...starts], { sizes });
     return out;

@@ -14,6 +14,7 @@ export class Parameter extends Tensor {
     if (!(d instanceof Tensor)) throw new TorchTypeError(`Parameter(): argument 'data' must be Tensor, not ${typeof d}`);
     super(internals(d)._payload, d.shape, d.dtype, d.device);
     internals(this)._vc = internals(d)._vc;
+    internals(d)._vc.shared = true;
     this.requires_grad_(requires_grad);
   }
 

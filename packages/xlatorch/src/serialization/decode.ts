@@ -230,7 +230,7 @@ function makeTensors(host: HostArray, dtype: DType, len: number, recs: TensorRec
     const base = fromHost(host, recs[0]!.shape, dtype, dev);
     make = () => internals(base)._detachedAlias();
   } else if (dev.type === "cpu") {
-    const vc = { v: 0 };
+    const vc = { v: 0, shared: true };
     make = (t) => {
       const v = new Tensor({ data: host, offset: t.offset, strides: [...t.stride] } satisfies Strided, t.shape, dtype, dev);
       internals(v)._vc = vc;
@@ -257,6 +257,7 @@ function makeTensors(host: HostArray, dtype: DType, len: number, recs: TensorRec
       const v = new Tensor(internals(no_grad(() => viewFn(base)))._payload, t.shape, dtype, dev);
       const vi = internals(v);
       vi._vc = internals(base)._vc;
+      vi._vc.shared = true;
       vi._base = base;
       vi._viewFn = viewFn;
       return v;
