@@ -299,6 +299,18 @@ for (const dev of ["cpu", "xla"] as const) {
           .cpu()
           .tolist(),
       ).toEqual([3.5, 0.25, 4]);
+      // each update's sum is rounded to the type (PyTorch 1.13 and XLA): 2048 + 1 + 1 + 1 stays 2048 in float16,
+      // and 2048 + 8 + 8 + 8 in bfloat16 (rounding the exact sum once would give 2052 and 2080)
+      const idx3 = long([0, 0, 0], dev);
+      for (const [dtype, step] of [
+        [torch.float16, 1],
+        [torch.bfloat16, 8],
+      ] as const) {
+        const big = torch.tensor([2048, 0], { dtype }).to(dev);
+        const ones = torch.tensor([step, step, step], { dtype }).to(dev);
+        expect(big.index_add(0, idx3, ones).cpu().tolist()).toEqual([2048, 0]);
+        expect(big.scatter_add(0, idx3, ones).cpu().tolist()).toEqual([2048, 0]);
+      }
       const b = torch.tensor([true, false, false]).to(dev);
       expect(
         b

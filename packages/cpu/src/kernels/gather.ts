@@ -8,8 +8,19 @@
 // [0, dim - slice size]; scatter skips update elements whose target lies
 // outside the operand (the whole window is checked once, element by element
 // only when it straddles an edge). Complex elements are moved as (re, im)
-// pairs; half types are added in float64 and rounded once.
-import { contiguousStrides, numelOf, type AVal, type GatherSlicesAttrs, type HostArray, type ScatterSlicesAttrs } from "@xlatorch/core";
+// pairs; half types are added one update at a time, each sum rounded to the
+// type through float32 (as PyTorch's c10::Half arithmetic and XLA's CPU
+// backend compute them, and as the spec applies the body per update).
+import {
+  contiguousStrides,
+  numelOf,
+  roundBf16,
+  roundF16,
+  type AVal,
+  type GatherSlicesAttrs,
+  type HostArray,
+  type ScatterSlicesAttrs,
+} from "@xlatorch/core";
 import { contiguous, isDense, type Elements, type Strided } from "../strided.js";
 import { dense } from "./layout.js";
 import type { Kernel } from "./types.js";
@@ -164,7 +175,7 @@ const scatterSlices: Kernel = ([x, ix, upd], [xa, ia, ua], a: ScatterSlicesAttrs
   const dt = xa!.dtype;
   const half = dt.name === "float16" || dt.name === "bfloat16";
   const add = a.reduce === "add";
-  // the result starts as a dense copy of the operand; half types add in float64 (decoded), others in place
+  // the result starts as a dense copy of the operand; half types add decoded, rounding each sum, others in place
   const raw = copyOf(x!, xa!.shape, dt);
   const acc: Elements = half && add ? decode(x!, xa!.shape, dt) : raw;
   const u: Elements = half && add ? decode(upd!, ua!.shape, dt) : isDense(upd!, ua!.shape) ? upd!.data : dense(upd!, ua!.shape, dt);
@@ -196,12 +207,14 @@ const scatterSlices: Kernel = ([x, ix, upd], [xa, ia, ua], a: ScatterSlicesAttrs
   const nw = relX.length;
   const isBool = dt.name === "bool",
     isBig = acc instanceof BigInt64Array;
+  const roundHalf = half && add ? (dt.name === "float16" ? roundF16 : roundBf16) : null;
   const put = (j: number, k: number) => {
     if (!add) {
       acc[j] = u[k]!;
       if (w === 2) acc[j + 1] = u[k + 1]!;
     } else if (isBool) acc[j] = (acc[j] as number) | (u[k] as number);
     else if (isBig) (acc as BigInt64Array)[j]! += (u as BigInt64Array)[k]!;
+    else if (roundHalf) (acc as Float64Array)[j] = roundHalf((acc as Float64Array)[j]! + (u[k] as number));
     else {
       (acc as Float64Array)[j]! += u[k] as number;
       if (w === 2) (acc as Float64Array)[j + 1]! += u[k + 1] as number;
