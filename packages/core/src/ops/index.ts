@@ -93,3 +93,4 @@ export { native_layer_norm, native_batch_norm } from "./native_norm.js";
 export * from "./aliases.js";
 export * from "./windows.js";
 export * from "./misc_names.js";
+export { constant_pad_nd } from "./constant_pad.js";
