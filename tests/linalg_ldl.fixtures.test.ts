@@ -8,7 +8,15 @@
 // sign convention differs here) and their gradient loss is sign-invariant.
 import { describe, expect, it } from "vitest";
 import * as torch from "xlatorch";
-import { compareValue, cotangentPattern, decodeArgsWithLeaves, decodeValue, type Json, type TensorJson } from "./harness/fixtures";
+import {
+  compareColumnsUpToSign,
+  compareValue,
+  cotangentPattern,
+  decodeArgsWithLeaves,
+  decodeValue,
+  type Json,
+  type TensorJson,
+} from "./harness/fixtures";
 import data from "./fixtures/linalg_ldl.json";
 
 type Any = any;
@@ -43,24 +51,6 @@ const tensorJson = (j: Json): TensorJson => (j as unknown as { t: TensorJson }).
 // celu's gradient was 1e-8 off in float64: its cases are held to a few ulps
 const tolOf = (c: Case, dtype: string) =>
   dtype === "float32" ? { rtol: 1e-4, atol: 2e-5 } : c.fn.includes("celu") ? { rtol: 1e-14, atol: 1e-15 } : { rtol: 1e-8, atol: 1e-10 };
-
-/** Compares [..., r, k] column by column up to sign: each of our columns is flipped to agree with PyTorch's. */
-function compareColumns(actual: Any, expected: Json, tol: { rtol: number; atol: number }, path: string): void {
-  const e = tensorJson(expected);
-  expect([...actual.shape], path).toEqual(e.shape);
-  const a = actual.cpu().reshape(-1).tolist() as number[];
-  const want = e.data as number[];
-  const k = e.shape.at(-1)!,
-    r = e.shape.at(-2)!;
-  const flipped = a.slice();
-  for (let off = 0; off < a.length; off += r * k)
-    for (let j = 0; j < k; j++) {
-      let dot = 0;
-      for (let i = 0; i < r; i++) dot += a[off + i * k + j]! * want[off + i * k + j]!;
-      if (dot < 0) for (let i = 0; i < r; i++) flipped[off + i * k + j] = -a[off + i * k + j]!;
-    }
-  compareValue(T.tensor(flipped, { dtype: actual.dtype }).reshape(e.shape), expected, tol, path);
-}
 
 const pattern = (y: Any): Any => cotangentPattern(torch, y);
 function lossOf(kind: "weighted" | "lowrank", r: Any[]): Any {
@@ -104,7 +94,7 @@ for (const device of ["cpu", "xla"] as const) {
           const e = c.out![i]!,
             path = `${c.name} output ${i}`;
           const tol = tolOf(c, tensorJson(e).dtype);
-          if (c.modes?.[i] === "colsign") compareColumns(y, e, tol, path);
+          if (c.modes?.[i] === "colsign") compareColumnsUpToSign(T, y, e, tol, path);
           else compareValue(y, e, tol, path);
         });
         if (!c.grad) return;

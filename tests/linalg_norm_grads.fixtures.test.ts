@@ -4,7 +4,7 @@
 // message names the op or gives PyTorch's text). eigh's eigenvectors are compared up to each column's sign.
 import { describe, expect, it } from "vitest";
 import * as torch from "xlatorch";
-import { compareValue, cotangentPattern, decodeValue, type Json, type TensorJson } from "./harness/fixtures";
+import { compareColumnsUpToSign, compareValue, cotangentPattern, decodeValue, type Json, type TensorJson } from "./harness/fixtures";
 import data from "./fixtures/linalg_norm_grads.json";
 
 type Any = any;
@@ -41,24 +41,6 @@ function decodeArgs(c: Case, device: "cpu" | "xla", leaves?: Any[]): Any[] {
     leaves.push(leaf ? a.detach().requires_grad_(true) : null);
     return leaf ? leaves[i] : a;
   });
-}
-
-/** [..., r, k] column by column up to sign: each of our columns is flipped to agree with PyTorch's. */
-function compareColumns(actual: Any, expected: Json, path: string): void {
-  const e = tensorJson(expected);
-  expect([...actual.shape], path).toEqual(e.shape);
-  const a = actual.cpu().reshape(-1).tolist() as number[];
-  const want = e.data as number[];
-  const k = e.shape.at(-1)!,
-    r = e.shape.at(-2)!;
-  const flipped = a.slice();
-  for (let off = 0; off < a.length; off += r * k)
-    for (let j = 0; j < k; j++) {
-      let dot = 0;
-      for (let i = 0; i < r; i++) dot += a[off + i * k + j]! * want[off + i * k + j]!;
-      if (dot < 0) for (let i = 0; i < r; i++) flipped[off + i * k + j] = -a[off + i * k + j]!;
-    }
-  compareValue(T.tensor(flipped, { dtype: actual.dtype }).reshape(e.shape), expected, tolOf(e.dtype), path);
 }
 
 function lossOf(kind: "weighted" | "eigh", ys: Any[]): Any {
@@ -102,7 +84,7 @@ for (const device of ["cpu", "xla"] as const) {
         r.forEach((y, i) => {
           const e = c.out![i]!,
             path = `${c.name} output ${i}`;
-          if (c.modes?.[i] === "colsign") compareColumns(y, e, path);
+          if (c.modes?.[i] === "colsign") compareColumnsUpToSign(T, y, e, tolOf(tensorJson(e).dtype), path);
           else compareValue(y, e, tolOf(tensorJson(e).dtype), path);
         });
         if (!c.requires_grad) return;

@@ -371,6 +371,27 @@ export function cotangentPattern(torch: any, y: any): any {
   return torch.arange(y.numel(), { dtype: torch.float64, device: y.device }).mul(7).remainder(11).div(10).add(0.5).reshape(y.shape);
 }
 
+/**
+ * Compares [..., r, k] (eigenvectors, singular vectors) column by column up to sign: each of our columns is
+ * flipped to agree with PyTorch's (their dot product made non-negative) before the values are compared.
+ */
+export function compareColumnsUpToSign(torch: any, actual: any, expected: Json, tol: { rtol: number; atol: number }, path: string): void {
+  const e = (expected as unknown as { t: TensorJson }).t;
+  if ([...actual.shape].join() !== e.shape.join()) throw new Error(`${path}: shape [${[...actual.shape]}], expected [${e.shape}]`);
+  const a = actual.cpu().reshape(-1).tolist() as number[];
+  const want = e.data as number[];
+  const k = e.shape.at(-1)!,
+    r = e.shape.at(-2)!;
+  const flipped = a.slice();
+  for (let off = 0; off < a.length; off += r * k)
+    for (let j = 0; j < k; j++) {
+      let dot = 0;
+      for (let i = 0; i < r; i++) dot += a[off + i * k + j]! * want[off + i * k + j]!;
+      if (dot < 0) for (let i = 0; i < r; i++) flipped[off + i * k + j] = -a[off + i * k + j]!;
+    }
+  compareValue(torch.tensor(flipped, { dtype: actual.dtype }).reshape(e.shape), expected, tol, path);
+}
+
 /** A case's arguments on `device`; with `leaves`, each float64 tensor becomes a fresh leaf requiring grad (collected there; null for the others). */
 export function decodeArgsWithLeaves(torch: any, args: Json, device: Device, leaves?: any[]): any[] {
   const decoded = decodeValue(args, device, { torch }) as any[];

@@ -12,20 +12,10 @@
 //            magnitude (f6E2M3FN, f6E3M2FN, f4E2M1FN).
 //   E8M0   : f8E8M0FNU: unsigned, exponent only (2^(bits-127)), 0xFF is NaN, no zero
 //            (zero becomes the smallest value 2^-127, as APFloat's makeSmallestNormalized).
-import type { ElementType } from "./ir.js";
+import type { ElementType, NarrowElementType } from "./ir.js";
 
-export type MinifloatType =
-  | "f8E3M4"
-  | "f8E4M3"
-  | "f8E4M3FN"
-  | "f8E4M3FNUZ"
-  | "f8E4M3B11FNUZ"
-  | "f8E5M2"
-  | "f8E5M2FNUZ"
-  | "f8E8M0FNU"
-  | "f6E2M3FN"
-  | "f6E3M2FN"
-  | "f4E2M1FN";
+/** The small float element types: those of NarrowElementType (ir.ts) named f<bits>... */
+export type MinifloatType = Extract<NarrowElementType, `f${string}`>;
 
 type Kind = "IEEE" | "FN" | "FNUZ" | "FINITE" | "E8M0";
 
