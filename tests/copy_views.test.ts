@@ -34,3 +34,20 @@ describe.each(["cpu", "xla"])("copies that PyTorch returns as views, on %s", (de
     expect(r.cpu().tolist()).toEqual([3, -5]);
   });
 });
+
+describe("torch.constant_pad_nd with only crops returns a new tensor, not a view (PyTorch 1.13)", () => {
+  it.each(["cpu", "xla"])("on %s", (dev) => {
+    const x = torch.ones([3, 2]).to(dev);
+    const y = torch.constant_pad_nd(x, [0, 0, -1, 0]);
+    y.add_(1);
+    expect(x.cpu().tolist()).toEqual([
+      [1, 1],
+      [1, 1],
+      [1, 1],
+    ]);
+    expect(y.cpu().tolist()).toEqual([
+      [2, 2],
+      [2, 2],
+    ]);
+  });
+});

@@ -36,7 +36,7 @@ export function constant_pad_nd(input: Tensor, pad: readonly number[], ...args: 
       low[i] = Math.max(0, l);
       high[i] = Math.max(0, r);
     }
-    if (low.every((v) => v === 0) && high.every((v) => v === 0)) return x === input ? x.clone() : x.contiguous();
+    if (low.every((v) => v === 0) && high.every((v) => v === 0)) return x.clone(); // a new tensor, never a view of the input (as PyTorch's)
     const v = Number(value);
     const fill = input.dtype.is_floating_point || input.dtype.is_complex ? v : input.dtype.name === "bool" ? (v ? 1 : 0) : Math.trunc(v);
     return bind1(P.pad, [x], { low, high, interior: Array<number>(nd).fill(0), value: fill });
