@@ -51,3 +51,28 @@ describe("torch.constant_pad_nd with only crops returns a new tensor, not a view
     ]);
   });
 });
+
+describe("F.pad's constant mode is torch.constant_pad_nd (PyTorch 1.13's native at::pad)", () => {
+  const F = torch.nn.functional;
+  it.each(["cpu", "xla"])("zero pads return a new tensor, not the input, on %s", (dev) => {
+    const x = torch.ones([2, 2]).to(dev);
+    const y = F.pad(x, [0, 0]);
+    y.add_(1);
+    expect(x.cpu().tolist()).toEqual([
+      [1, 1],
+      [1, 1],
+    ]);
+  });
+  it("lowers to one stablehlo.pad, no concatenate", () => {
+    const x = torch.ones([2, 3]).to("xla");
+    const text = torch.xla.get_stablehlo(F.pad(x, [1, 2, -1, 1], { value: 0.5 }));
+    expect(text.match(/stablehlo\.pad/g)?.length).toBe(1);
+    expect(text).not.toContain("stablehlo.concatenate");
+  });
+  it("a crop past the size fails in narrow, as PyTorch's (values of PyTorch 1.13)", () => {
+    const x = torch.ones([2, 3]);
+    expect(() => F.pad(x, [-2, -2])).toThrow("start (0) + length (-1) exceeds dimension size (1).");
+    expect(() => F.pad(x, [1, -5])).toThrow("start (0) + length (-2) exceeds dimension size (3).");
+    expect(F.pad(x, [-3, 1]).shape).toEqual([2, 1]);
+  });
+});

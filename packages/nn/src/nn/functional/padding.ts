@@ -1,7 +1,9 @@
-// pad: constant padding by concatenation (negative pads crop); reflect,
-// replicate and circular by gathering along each padded dim with host-computed
-// indices. All compositions of core ops.
-import { Tensor, TorchError, cat, full, int64, tensor as makeTensor } from "@xlatorch/core";
+// pad: constant mode is torch.constant_pad_nd, as PyTorch 1.13's native
+// at::pad calls it (negative pads crop by narrow, positive ones are one pad
+// primitive, the result is never a view of the input); reflect, replicate and
+// circular gather along each padded dim with host-computed indices. All
+// compositions of core ops.
+import { Tensor, TorchError, constant_pad_nd, int64, tensor as makeTensor } from "@xlatorch/core";
 import { parseArgs, type Args } from "../args.js";
 
 type Mode = "constant" | "reflect" | "replicate" | "circular";
@@ -20,33 +22,14 @@ export function pad(
     );
   if (o.mode !== "constant" && o.value !== null && o.value !== 0)
     throw new TorchError(`Padding mode "${o.mode}" doesn't take in value argument`);
+  if (o.mode === "constant") return constant_pad_nd(input, pad, o.value ?? 0);
   if (o.mode === "circular") return padCircular(input, pad);
   let y = input;
   for (let i = 0; i < pad.length / 2; i++) {
     const d = input.ndim - 1 - i;
-    const [l, r] = [pad[2 * i]!, pad[2 * i + 1]!];
-    y = o.mode === "constant" ? padConstant(y, d, l, r, o.value ?? 0) : padIndexed(y, d, l, r, o.mode);
+    y = padIndexed(y, d, pad[2 * i]!, pad[2 * i + 1]!, o.mode);
   }
   return y;
-}
-
-function padConstant(x: Tensor, d: number, l: number, r: number, value: number): Tensor {
-  const n = x.shape[d]!;
-  if (n + l + r < 0)
-    throw new TorchError(
-      `The input size ${n}, plus negative padding ${l} and ${r} resulted in a negative output size, which is invalid. Check dimension ${d} of your input.`,
-    );
-  const lo = Math.max(0, -l),
-    hi = n - Math.max(0, -r);
-  let y = lo > 0 || hi < n ? x.narrow(d, lo, Math.max(0, hi - lo)) : x;
-  const block = (k: number) =>
-    full(
-      x.shape.map((s, j) => (j === d ? k : s)),
-      value,
-      { dtype: x.dtype, device: x.device },
-    );
-  const parts = [...(l > 0 ? [block(l)] : []), y, ...(r > 0 ? [block(r)] : [])];
-  return parts.length > 1 ? cat(parts, d) : y;
 }
 
 function padIndexed(x: Tensor, d: number, l: number, r: number, mode: Mode): Tensor {
