@@ -13,6 +13,13 @@
 // differentiated, so its gradient must equal the recorded one) are compared as
 // they are. A column that matches neither sign still fails; repeated
 // eigenvalues (where a column is not even defined up to sign) are not handled.
+//
+// A complex Hermitian input's eigenvectors are each defined up to a complex
+// phase e^{i t} (zheevd's choice comes from its tridiagonal reduction), so
+// there each column is multiplied by the unit complex number that points it the
+// way of the recorded column: d / |d|, d = <ours, recorded> = sum conj(q) r.
+// Only the forward is compared for complex inputs (OpInfo's gradient checks
+// are float64).
 import { isTensorJson, type Json } from "./harness/compare";
 
 type Gauge = (torch: any, actual: any, expected: Json) => any;
@@ -23,14 +30,34 @@ const eighSigns: Gauge = (torch, actual, expected) => {
   const want = expected[1].t;
   if (!actual || typeof actual.length !== "number" || actual.length !== 2) return actual;
   const [L, Q] = [actual[0], actual[1]];
-  if (!Q || typeof Q.numel !== "function" || Q.numel() === 0 || Q.is_complex?.()) return actual;
-  if (!want.data.every((v) => typeof v === "number") || want.shape.join(",") !== Array.from(Q.shape as number[]).join(",")) return actual;
+  if (!Q || typeof Q.numel !== "function" || Q.numel() === 0) return actual;
+  if (want.shape.join(",") !== Array.from(Q.shape as number[]).join(",")) return actual;
+  if (Q.is_complex?.()) return [L, Q.mul(complexPhases(torch, Q, want.data))];
+  if (!want.data.every((v) => typeof v === "number")) return actual;
   const recorded = torch.tensor(want.data, { dtype: torch.float64 }).reshape(want.shape);
   // the sign of each column's dot product with the recorded column, per matrix: [..., 1, n]
   const dots = Q.detach().cpu().to(torch.float64).mul(recorded).sum(-2, { keepdim: true });
   const signs = torch.where(dots.lt(0), -1, 1).to(Q.dtype).to(Q.device);
   return [L, Q.mul(signs)];
 };
+
+/** Per column of the complex Q, the unit d / |d|, d = sum conj(Q) * recorded over the column (1 where d = 0): [..., 1, n]. */
+function complexPhases(torch: any, Q: any, data: unknown[]): any {
+  if (!data.every((v) => Array.isArray(v) && v.length === 2)) return 1;
+  const pairs = data as [number, number][];
+  const part = (k: 0 | 1) =>
+    torch
+      .tensor(
+        pairs.map((p) => Number(p[k])),
+        { dtype: torch.float64 },
+      )
+      .reshape(Q.shape);
+  const recorded = torch.complex(part(0), part(1));
+  const d = Q.detach().cpu().to(torch.complex128).conj().mul(recorded).sum(-2, { keepdim: true });
+  const m = d.abs();
+  const unit = torch.where(m.eq(0), torch.ones_like(d), d.div(torch.where(m.eq(0), 1, m)));
+  return unit.to(Q.dtype).to(Q.device);
+}
 
 const GAUGES: Record<string, Gauge> = { "linalg.eigh": eighSigns };
 

@@ -279,7 +279,8 @@ P.qr = definePrimitive<{ complete: boolean }>({
 P.eigh = definePrimitive<{ lower: boolean }>({
   name: "eigh",
   abstract: ([a]) => [
-    { shape: a!.shape.slice(0, -1), dtype: a!.dtype },
+    // a Hermitian matrix's eigenvalues are real
+    { shape: a!.shape.slice(0, -1), dtype: toRealValueType(a!.dtype) },
     { shape: a!.shape, dtype: a!.dtype },
   ],
 });
@@ -292,7 +293,7 @@ P.svd = definePrimitive<{ full_matrices: boolean }>({
       k = Math.min(m, n);
     return [
       { shape: [...lead(a!.shape), m, full_matrices ? m : k], dtype: a!.dtype },
-      { shape: [...lead(a!.shape), k], dtype: a!.dtype },
+      { shape: [...lead(a!.shape), k], dtype: toRealValueType(a!.dtype) },
       { shape: [...lead(a!.shape), full_matrices ? n : k, n], dtype: a!.dtype },
     ];
   },

@@ -11,9 +11,10 @@ import { P } from "../prims.js";
 import type { Tensor } from "../tensor.js";
 import { parseArgs } from "./args.js";
 import { convert, withoutDerivative } from "./base.js";
+import { real } from "./complex.js";
 import { zeros } from "./creation.js";
 import { add, eq, gt, logical_not, sub } from "./elementwise.js";
-import { checkMatrix, checkSquare, cols, diag, eyeLike, firstTrue, LinAlgError, mT, permRows, rows } from "./linalg_util.js";
+import { checkMatrix, checkSquare, cols, diag, eyeLike, firstTrue, LinAlgError, mH, mT, permRows, rows } from "./linalg_util.js";
 import { tril, triu } from "./matrix.js";
 import { scatter } from "./scatter.js";
 import { expand, reshape, sliceDim } from "./shape.js";
@@ -39,9 +40,12 @@ const notPd = (k: number) =>
 
 function choleskyCore(op: string, A: Tensor, upper: boolean, check: boolean): [Tensor, Tensor] {
   const L = bind1(P.cholesky, [A]);
-  const info = firstTrue(logical_not(gt(diag(L), 0)));
+  // a complex factor's diagonal is real (its imaginary parts are 0)
+  const d = L.dtype.is_complex ? real(diag(L)) : diag(L);
+  const info = firstTrue(logical_not(gt(d, 0)));
   if (check) checkInfo(op, info, A.ndim > 2, notPd);
-  return [upper ? mT(L) : L, info];
+  // A = L L^H = U^H U
+  return [upper ? mH(L) : L, info];
 }
 
 export function linalg_cholesky_ex(A: Tensor, ...args: unknown[]) {

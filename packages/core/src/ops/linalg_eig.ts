@@ -52,7 +52,8 @@ export function linalg_eigvals(A: Tensor): Tensor {
 export function geqrf(input: Tensor) {
   const t = checkTensor("geqrf", "input", input);
   if (t.ndim < 2) throw new TorchError("torch.geqrf: input must have at least 2 dimensions.");
-  if (!t.dtype.is_floating_point || t.dtype.itemsize < 4) throw new TorchError(`"geqrf_cpu" not implemented for '${t.dtype.scalarName}'`);
+  if (!(t.dtype.is_complex || (t.dtype.is_floating_point && t.dtype.itemsize >= 4)))
+    throw new TorchError(`"geqrf_cpu" not implemented for '${t.dtype.scalarName}'`);
   return surface("geqrf", () => {
     const [a, tau] = withoutDerivative("GeqrfBackward0", "the derivative for 'geqrf' is not implemented.", [t], () =>
       bind(P.geqrf, [t]),

@@ -3,7 +3,9 @@
 // (prims_ldl.ts), with PyTorch 1.13's checks in its order and words. PyTorch
 // defines no derivative for either: their float results get a node whose
 // backward throws PyTorch's message, as its grad_fn=<NotImplemented> does.
-// Real inputs only: complex ones (hetrf/sytrf on complex) are refused at the call.
+// Complex input: hermitian=False is the complex symmetric factorization (zsytrf,
+// A = L D L^T with plain transposes), as PyTorch's; hermitian=True (zhetrf) is
+// refused at the call (not implemented here), never computed as the symmetric one.
 import { surface } from "../autograd.js";
 import { bind, bind1 } from "../dispatch.js";
 import { int32 } from "../dtype_all.js";
@@ -18,15 +20,18 @@ import { cols, LinAlgError, rows } from "./linalg_util.js";
 import { expand, reshape } from "./shape.js";
 
 /** PyTorch's squareCheckInputs then checkFloatingOrComplex (that order), then the kernel's dtype dispatch. */
-function checkLD(op: string, A: unknown, name: string, kernel: string | null): Tensor {
+function checkLD(op: string, A: unknown, name: string, kernel: string | null, hermitian: unknown): Tensor {
   const t = checkTensor(op, name, A);
   if (t.ndim < 2) throw new TorchError(`${op}: The input tensor ${name} must have at least 2 dimensions.`);
   if (rows(t) !== cols(t))
     throw new TorchError(`${op}: ${name} must be batches of square matrices, but they are ${rows(t)} by ${cols(t)} matrices`);
   if (!t.dtype.is_floating_point && !t.dtype.is_complex)
     throw new TorchError(`${op}: Expected a floating point or complex tensor as input. Got ${t.dtype.scalarName}`);
-  if (t.dtype.is_complex)
-    throw new TorchError(`${op}: complex inputs are not supported yet (got ${t.dtype.scalarName}); only float32 and float64 are`);
+  // a real symmetric matrix is Hermitian: hermitian only matters for complex input
+  if (t.dtype.is_complex && hermitian)
+    throw new TorchError(
+      `${op}: hermitian=True is not supported for complex inputs yet (got ${t.dtype.scalarName}); hermitian=False (complex symmetric) is`,
+    );
   if (t.dtype.itemsize < 4 && kernel) throw new TorchError(`"${kernel}" not implemented for '${t.dtype.scalarName}'`);
   return t;
 }
@@ -46,7 +51,7 @@ function ldlCore(A: Tensor): [Tensor, Tensor, Tensor] {
 /** torch.linalg.ldl_factor_ex(A, *, hermitian=False, check_errors=False) -> (LD, pivots, info). */
 export function linalg_ldl_factor_ex(A: Tensor, ...args: unknown[]) {
   const o = parseArgs("linalg_ldl_factor_ex", args, ["hermitian", "check_errors"], { hermitian: false, check_errors: false });
-  checkLD("torch.linalg.ldl_factor_ex", A, "A", "ldl_factor_kernel_cpu");
+  checkLD("torch.linalg.ldl_factor_ex", A, "A", "ldl_factor_kernel_cpu", o.hermitian);
   return surface("linalg_ldl_factor_ex", () => {
     const [LD, pivots, info] = ldlCore(A);
     if (o.check_errors) checkSingular("torch.linalg.ldl_factor_ex", info);
@@ -56,8 +61,8 @@ export function linalg_ldl_factor_ex(A: Tensor, ...args: unknown[]) {
 
 /** torch.linalg.ldl_factor(A, *, hermitian=False) -> (LD, pivots); a singular input throws. */
 export function linalg_ldl_factor(A: Tensor, ...args: unknown[]) {
-  parseArgs("linalg_ldl_factor", args, ["hermitian"], { hermitian: false });
-  checkLD("torch.linalg.ldl_factor_ex", A, "A", "ldl_factor_kernel_cpu");
+  const o = parseArgs("linalg_ldl_factor", args, ["hermitian"], { hermitian: false });
+  checkLD("torch.linalg.ldl_factor_ex", A, "A", "ldl_factor_kernel_cpu", o.hermitian);
   return surface("linalg_ldl_factor_ex", () => {
     const [LD, pivots, info] = ldlCore(A);
     checkSingular("torch.linalg.ldl_factor", info);
@@ -80,9 +85,9 @@ function checkSingular(op: string, info: Tensor): void {
 
 /** torch.linalg.ldl_solve(LD, pivots, B, *, hermitian=False): A^{-1} B from ldl_factor's LD and pivots, batch dims broadcast. */
 export function linalg_ldl_solve(LD: Tensor, pivots: Tensor, B: Tensor, ...args: unknown[]): Tensor {
-  parseArgs("linalg_ldl_solve", args, ["hermitian"], { hermitian: false });
+  const o = parseArgs("linalg_ldl_solve", args, ["hermitian"], { hermitian: false });
   const op = "torch.linalg.ldl_solve";
-  checkLD(op, LD, "A", "ldl_solve_cpu");
+  checkLD(op, LD, "A", "ldl_solve_cpu", o.hermitian);
   checkTensor(op, "pivots", pivots);
   checkTensor(op, "B", B);
   // linearSolveCheckInputs(B, LD)

@@ -15,7 +15,7 @@ import { abs, add, div, mul, ne, pow, sub } from "./elementwise.js";
 import { cross as crossImpl, matmul } from "./linalg.js";
 import { linalg_inv } from "./linalg_solve.js";
 import { withNoGradient } from "./grad_links.js";
-import { checkFloating, checkMatrix, eyeLike, mm, mT, rows } from "./linalg_util.js";
+import { checkFloating, checkMatrix, eyeLike, mH, mm, rows } from "./linalg_util.js";
 import { powAbs, rootOf } from "./norm_root.js";
 import { reducePrim } from "./reduce.js";
 import { expand, movedim, reshape, sliceDim, squeeze, unsqueeze } from "./shape.js";
@@ -189,7 +189,7 @@ export function linalg_vecdot(x: Tensor, y: Tensor, ...args: unknown[]): Tensor 
   });
 }
 
-/** Q = H_1 ... H_k (first n columns), H_i = I - tau_i v_i v_i^T with v_i below A's diagonal (LAPACK's orgqr). */
+/** Q = H_1 ... H_k (first n columns), H_i = I - tau_i v_i v_i^H with v_i below A's diagonal (LAPACK's orgqr/ungqr). */
 export function linalg_householder_product(A: Tensor, tau: Tensor): Tensor {
   const op = "torch.linalg.householder_product";
   checkMatrix(op, A, "input");
@@ -209,7 +209,7 @@ export function linalg_householder_product(A: Tensor, tau: Tensor): Tensor {
       // v: zero above i, one at i, A's column below
       const v = add(mul(col, convert(rowIdx.gt(i), A.dtype)), convert(rowIdx.eq(i), A.dtype));
       const t = unsqueeze(sliceDim(tau, tau.ndim - 1, i, i + 1), -1); // [..., 1, 1]
-      Q = sub(Q, mul(t, matmul(v, matmul(mT(v), Q))));
+      Q = sub(Q, mul(t, matmul(v, matmul(mH(v), Q))));
     }
     return Q;
   });

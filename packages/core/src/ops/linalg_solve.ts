@@ -5,7 +5,7 @@
 // the chain of theirs.
 import { recordCustom, surface } from "../autograd.js";
 import { bind } from "../dispatch.js";
-import { int64 } from "../dtype_all.js";
+import { int64, toRealValueType } from "../dtype_all.js";
 import { TorchError } from "../errors.js";
 import { is_grad_enabled, no_grad } from "../grad_mode.js";
 import { P } from "../prims.js";
@@ -25,6 +25,7 @@ import {
   diag,
   eyeLike,
   firstTrue,
+  mH,
   mm,
   mT,
   permRows,
@@ -281,7 +282,8 @@ export function cholesky_inverse(L: Tensor, ...args: unknown[]): Tensor {
 }
 
 // ---- least squares and pseudo-inverses ------------------------------------------------------------
-const eps = (t: Tensor) => (t.dtype.itemsize === 8 ? 2.220446049250313e-16 : 1.1920928955078125e-7);
+// the machine epsilon of the real type (complex64's is float32's)
+const eps = (t: Tensor) => (toRealValueType(t.dtype).itemsize === 8 ? 2.220446049250313e-16 : 1.1920928955078125e-7);
 
 export function linalg_lstsq(A: Tensor, B: Tensor, ...args: unknown[]) {
   const o = parseArgs("linalg_lstsq", args, ["rcond", "driver"], { rcond: null, driver: null });
@@ -305,19 +307,25 @@ export function linalg_lstsq(A: Tensor, B: Tensor, ...args: unknown[]) {
     const smax = reducePrim(S, "max", lastDims(S), true);
     const keep = gt(S, mul(smax, rcond));
     const inv = where(keep, div(1, where(keep, S, 1)), 0);
-    let X = mm(mT(Vh), mul(unsqueeze(inv, -1), mm(mT(U), bb)));
+    let X = mm(mH(Vh), mul(unsqueeze(inv, -1), mm(mH(U), bb)));
     const rank = reducePrim(convert(keep, int64), "sum", lastDims(keep), false);
-    let residuals = zeros([0], { dtype: A.dtype, device: A.device });
+    // residuals and singular values are real (complex input too)
+    const realType = toRealValueType(A.dtype);
+    let residuals = zeros([0], { dtype: realType, device: A.device });
     if (m > n && driver !== "gelsy") {
       const full = driver === "gels" || (reshape(rank, [-1]).tolist() as number[]).every((r) => r === n);
-      if (full) residuals = reducePrim(mul(sub(mm(a, X), bb), sub(mm(a, X), bb)), "sum", [X.ndim - 2], false);
+      if (full) {
+        const r = abs(sub(mm(a, X), bb));
+        residuals = reducePrim(mul(r, r), "sum", [X.ndim - 2], false);
+      }
     }
     if (vector) X = squeeze(X, -1);
-    const svals = driver === "gelsd" || driver === "gelss" ? S : zeros([0], { dtype: A.dtype, device: A.device });
+    const svals = driver === "gelsd" || driver === "gelss" ? S : zeros([0], { dtype: realType, device: A.device });
     // only the solution is differentiable in PyTorch (residuals and singular values carry no gradient)
     return named({
       solution: X,
-      residuals: (vector && residuals.numel() ? squeeze(residuals, -1) : residuals).detach(),
+      // a vector b keeps its residuals' last dim (one column), as PyTorch's: [..., 1]
+      residuals: residuals.detach(),
       rank: driver === "gels" ? zeros([0], { dtype: int64, device: A.device }) : rank,
       singular_values: svals.detach(),
     });
@@ -338,7 +346,7 @@ export function linalg_pinv(A: Tensor, ...args: unknown[]): Tensor {
   const o = parseArgs("linalg_pinv", args, ["rcond", "hermitian", "atol", "rtol"], { hermitian: false, atol: null, rtol: null });
   const op = "linalg.pinv";
   checkTensor(op, "input", A);
-  if (A.ndim < 2 || !A.dtype.is_floating_point || A.dtype.itemsize < 4)
+  if (A.ndim < 2 || !(A.dtype.is_complex || (A.dtype.is_floating_point && A.dtype.itemsize >= 4)))
     throw new TorchError(
       `linalg.pinv(${A.dtype.scalarName}{[${A.shape.join(", ")}]}): expected a tensor with 2 or more dimensions of float, double, cfloat or cdouble types`,
     );
@@ -355,20 +363,20 @@ export function linalg_pinv(A: Tensor, ...args: unknown[]): Tensor {
     if (A.numel() === 0) {
       // PyTorch returns V diag(1/S) U^T of the empty input, its tolerances unused (nor broadcast)
       const [U, S, Vh] = bind(P.svd, [A], { full_matrices: false }) as [Tensor, Tensor, Tensor];
-      return mm(mul(mT(Vh), unsqueeze(div(1, S), -2)), mT(U));
+      return mm(mul(mH(Vh), unsqueeze(div(1, S), -2)), mH(U));
     }
     if (o.hermitian) {
       const [w, V] = bind(P.eigh, [A], { lower: true }) as [Tensor, Tensor];
       const big = reducePrim(abs(w), "max", lastDims(w), true);
       const keep = gt(abs(w), tolerance(A, big, o.atol, rtol));
       const inv = where(keep, div(1, where(keep, w, 1)), 0);
-      return mm(mul(V, unsqueeze(inv, -2)), mT(V));
+      return mm(mul(V, unsqueeze(inv, -2)), mH(V));
     }
     const [U, S, Vh] = bind(P.svd, [A], { full_matrices: false }) as [Tensor, Tensor, Tensor];
     const big = reducePrim(S, "max", lastDims(S), true);
     const keep = gt(S, tolerance(A, big, o.atol, rtol));
     const inv = where(keep, div(1, where(keep, S, 1)), 0);
-    return mm(mul(mT(Vh), unsqueeze(inv, -2)), mT(U));
+    return mm(mul(mH(Vh), unsqueeze(inv, -2)), mH(U));
   };
   if (!is_grad_enabled() || !A.requires_grad) return surface("linalg_pinv", pinv);
   // PyTorch differentiates pinv by its own formula (pinv_backward), not through the decomposition: the
@@ -401,7 +409,7 @@ export function pinverse(A: Tensor, ...args: unknown[]): Tensor {
 export function linalg_matrix_rank(A: Tensor, ...args: unknown[]): Tensor {
   const o = parseArgs("linalg_matrix_rank", args, ["tol", "hermitian", "atol", "rtol"], { hermitian: false, atol: null, rtol: null });
   checkTensor("linalg.matrix_rank", "input", A);
-  if (!A.dtype.is_floating_point || A.dtype.itemsize < 4)
+  if (!(A.dtype.is_complex || (A.dtype.is_floating_point && A.dtype.itemsize >= 4)))
     throw new TorchError("This function doesn't handle types other than float and double");
   checkMatrix("linalg.matrix_rank", A);
   return surface("linalg_matrix_rank", () => {

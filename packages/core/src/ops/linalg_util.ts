@@ -10,6 +10,7 @@ import { broadcastShapes } from "../shape.js";
 import type { Tensor } from "../tensor.js";
 import { checkTensor } from "./args.js";
 import { convert } from "./base.js";
+import { conjIfComplex } from "./complex.js";
 import { eye } from "./creation.js";
 import { add, eq, mul } from "./elementwise.js";
 import { reducePrim } from "./reduce.js";
@@ -23,6 +24,8 @@ export class LinAlgError extends TorchError {
 }
 
 export const mT = (x: Tensor): Tensor => transpose(x, -2, -1);
+/** The conjugate transpose (mT for real input): A^H in the complex factorizations' formulas. */
+export const mH = (x: Tensor): Tensor => conjIfComplex(transpose(x, -2, -1));
 export const mm = (a: Tensor, b: Tensor): Tensor => matmul(a, b);
 export const diag = (x: Tensor): Tensor => diagonal(x, 0, -2, -1);
 export const diagEmbed = (x: Tensor): Tensor => diag_embed(x);
@@ -38,7 +41,8 @@ export function checkMatrix(op: string, A: unknown, name = "A"): Tensor {
   return t;
 }
 export function checkFloating(op: string, t: Tensor): void {
-  if (!t.dtype.is_floating_point || t.dtype.itemsize < 4)
+  // float32/float64 or complex64/complex128 (half types have no LAPACK kernels, as in PyTorch's CPU build)
+  if (!((t.dtype.is_complex && t.dtype.itemsize >= 8) || (t.dtype.is_floating_point && t.dtype.itemsize >= 4)))
     throw new TorchError(`${op}: Expected a floating point or complex tensor as input. Got ${t.dtype.scalarName}`);
 }
 /** A floating [..., n, n] input (PyTorch's squareCheckInputs). */

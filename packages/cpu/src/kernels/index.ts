@@ -10,6 +10,7 @@ import { fftKernels } from "./fft.js";
 import { gatherKernels } from "./gather.js";
 import { indexingKernels } from "./indexing.js";
 import { layoutKernels } from "./layout.js";
+import { complexFactorizations } from "./linalg_complex_factor.js";
 import { decompKernels } from "./linalg_decomp.js";
 import { eigKernels } from "./linalg_eig.js";
 import { factorKernels } from "./linalg_factor.js";
@@ -38,6 +39,8 @@ export const KERNELS: Record<PrimName, Kernel> = {
     ...windowKernels,
   }),
   ...eigKernels,
+  // cholesky, geqrf, qr, eigh, svd, ldl, ldl_solve of complex matrices (linalg_complex_factor.ts)
+  ...complexFactorizations({ ...factorKernels, ...decompKernels, ...eigKernels, ...ldlKernels }),
   // while and case interpret their sub-graphs with this table (complex values pass through them whole)
   ...controlKernels(() => KERNELS),
   // complex operands copied as (re, im) pairs by the kernels themselves

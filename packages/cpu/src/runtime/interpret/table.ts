@@ -133,8 +133,10 @@ export function primitiveIsExact(op: Op): boolean {
     case "stablehlo.imag":
       return isComplex(e!);
     case "stablehlo.triangular_solve":
-    case "stablehlo.cholesky":
       return !types.some(isComplex);
+    // the kernel factors complex (Hermitian) matrices too (kernels/linalg_complex_factor.ts)
+    case "stablehlo.cholesky":
+      return true;
     case "stablehlo.convolution": {
       // the kernel: one float type throughout, no window reversal
       const rev = op.attrs.window_reversal;
