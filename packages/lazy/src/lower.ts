@@ -149,7 +149,8 @@ Object.assign(LOWERINGS, {
     const none = b.broadcastInDim(b.constant(BigInt(shape[a.dim]!), "i64"), shape, []);
     return [b.reduceWith("min", b.select(hit, idx, none), [a.dim])];
   },
-  cumulative: (b, [x], a, _o, [ia]) => [halfAccumulate(b, x!, ia!, a.op, (v) => b.cumulative(REDUCE[a.op]!, v, a.dim))],
+  // in the element type, each step rounded as the CPU kernel does (torch.cumsum widens first: ops/scan_acc.ts)
+  cumulative: (b, [x], a) => [b.cumulative(REDUCE[a.op]!, x!, a.dim)],
   // Point gather/scatter: every dim collapsed, slice sizes 1, coordinates in the last index dim.
   gather: (b, [x, idx], _a, [o], [xa, ia]) => {
     // an empty operand admits only an empty result (any index would be out of range)

@@ -9,9 +9,11 @@ import { normDim } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { checkTensor, describe, parseArgs } from "./args.js";
 import { accDtype, constant, convert, iota, namedPair, opmath } from "./base.js";
+import { complexCumprod } from "./complex_products.js";
 import { eq, isnan, logical_or, logical_xor, sub, where } from "./elementwise.js";
 import { gather } from "./indexing.js";
 import { logaddexpImpl } from "./math.js";
+import { accumulatedScan } from "./scan_acc.js";
 import { cat, narrow, sliceDim } from "./shape.js";
 
 function scan(op: "sum" | "prod", x: Tensor, args: unknown[]): Tensor {
@@ -21,7 +23,8 @@ function scan(op: "sum" | "prod", x: Tensor, args: unknown[]): Tensor {
   return surface(`cum${op}`, () => {
     const xc = convert(x, accDtype(x, o.dtype));
     if (xc.ndim === 0) return xc.clone();
-    return bind1(P.cumulative!, [xc], { op, dim: d });
+    if (op === "prod" && xc.dtype.is_complex) return complexCumprod(xc, d);
+    return accumulatedScan(xc, op, d);
   });
 }
 export const cumsum = (x: Tensor, ...a: unknown[]) => scan("sum", x, a);

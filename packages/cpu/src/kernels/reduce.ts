@@ -2,6 +2,7 @@
 import { contiguousStrides } from "@xlatorch/core";
 import { contiguous } from "../strided.js";
 import { wasmReduceF32 } from "../wasm/simd_f32.js";
+import { stepRounder } from "./round_step.js";
 import type { Kernel } from "./types.js";
 import { decode, encode, permToEnd, prod, values } from "./values.js";
 
@@ -110,9 +111,13 @@ export const reduceKernels: Record<string, Kernel> = {
       }
     } else {
       const acc = NUM[op]!;
+      // sums and products round each step to a float element type (StableHLO's body in that type);
+      // torch.cumsum/cumprod widen float32 and half inputs first, as PyTorch's CPU kernel accumulates (ops/scan_acc.ts)
+      const round = op === "sum" || op === "prod" ? stepRounder(a!.dtype) : null;
       for (let r = 0; r < outer; r++) {
         let s = acc.init;
-        for (let i = r * inner; i < (r + 1) * inner; i++) vals[i] = s = acc.step(s, vals[i]!);
+        if (round) for (let i = r * inner; i < (r + 1) * inner; i++) vals[i] = s = round(acc.step(s, vals[i]!));
+        else for (let i = r * inner; i < (r + 1) * inner; i++) vals[i] = s = acc.step(s, vals[i]!);
       }
     }
     // The result is laid out in permuted order; expose it through strides.

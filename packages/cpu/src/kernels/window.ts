@@ -4,11 +4,14 @@
 // Both walk the windows with per-dim tables of (output index, window index) ->
 // input offset, -1 for padding and base-dilation holes: those hold the init
 // value for reduce_window and are never selected by select_and_scatter (XLA's
-// semantics). Values are computed in float64 (bigints for int64). The tables are
+// semantics). Values are computed in float64 (bigints for int64), each sum or
+// product rounded to a float element type as it is formed (the spec applies the
+// body in the element type; the reference interpreter rounds every step). The tables are
 // combined once per distinct window into two (WindowPlan) and max/sum and the
 // default select run as plain loops over them, in the same order as before.
 import { contiguousStrides, type WindowAttrs } from "@xlatorch/core";
 import { contiguous, type Strided } from "../strided.js";
+import { stepRounder } from "./round_step.js";
 import type { Kernel } from "./types.js";
 import { decode, encode, prod } from "./values.js";
 
@@ -139,7 +142,13 @@ function eachWindow(
 }
 
 /** reduce_window max or sum over numbers, the loops written out (no call per element); the same order as eachWindow. */
-function reduceNumbers(vals: ArrayLike<number>, out: Float64Array, plan: WindowPlan, max: boolean): void {
+function reduceNumbers(
+  vals: ArrayLike<number>,
+  out: Float64Array,
+  plan: WindowPlan,
+  max: boolean,
+  round: ((v: number) => number) | null,
+): void {
   const { outer, inner, Q, J } = plan;
   for (let a = 0; a < outer.length; a++) {
     const base = outer[a]!;
@@ -153,7 +162,7 @@ function reduceNumbers(vals: ArrayLike<number>, out: Float64Array, plan: WindowP
         if (max) {
           // NaN propagates, as stablehlo.maximum and PyTorch's pooling do
           if (v > acc || v !== v) acc = v;
-        } else acc += v;
+        } else acc = round ? round(acc + v) : acc + v;
       }
       out[pos] = acc;
     }
@@ -203,7 +212,12 @@ export const windowKernels: Record<string, Kernel> = {
     const [id, step] = NUM[w.op]!;
     const start = iv === undefined ? id : decode(init!, [], a!.dtype)[0]!;
     const out = new Float64Array(n).fill(Number(start));
-    if (w.op === "max" || w.op === "sum") reduceNumbers(vals, out, windowPlan(a!.shape, o!.shape, w), w.op === "max");
+    const round = w.op === "sum" || w.op === "prod" ? stepRounder(a!.dtype) : null;
+    if (w.op === "max" || w.op === "sum") reduceNumbers(vals, out, windowPlan(a!.shape, o!.shape, w), w.op === "max", round);
+    else if (round)
+      eachWindow(a!.shape, o!.shape, w, (p, off) => {
+        out[p] = round(step(out[p]!, vals[off]!));
+      });
     else
       eachWindow(a!.shape, o!.shape, w, (p, off) => {
         out[p] = step(out[p]!, vals[off]!);
@@ -239,10 +253,13 @@ export const windowKernels: Record<string, Kernel> = {
     const big = xv instanceof BigInt64Array;
     const out = big ? new BigInt64Array(n) : new Float64Array(n);
     if (init) out.fill((big ? BigInt(scalarOf(init)!) : Number(decode(init, [], a!.dtype)[0]!)) as never);
+    // the scatter adds source values one at a time in source order, each sum rounded to a float type
+    const round = stepRounder(a!.dtype);
     for (let p = 0; p < sel.length; p++) {
       const s = sel[p]!;
       if (s < 0) continue;
       if (big) (out as BigInt64Array)[s] = BigInt.asIntN(64, (out as BigInt64Array)[s]! + (sv as BigInt64Array)[p]!);
+      else if (round) (out as Float64Array)[s] = round((out as Float64Array)[s]! + (sv as Float64Array)[p]!);
       else (out as Float64Array)[s]! += (sv as Float64Array)[p]!;
     }
     return [contiguous(encode(out, o!.dtype), o!.shape)];
