@@ -59,7 +59,8 @@ function complexPhases(torch: any, Q: any, data: unknown[]): any {
   return unit.to(Q.dtype).to(Q.device);
 }
 
-const GAUGES: Record<string, Gauge> = { "linalg.eigh": eighSigns };
+// torch.symeig(A, eigenvectors=True) is linalg.eigh of the triangle `upper` names: the same gauge
+const GAUGES: Record<string, Gauge> = { "linalg.eigh": eighSigns, symeig: eighSigns };
 
 /** `actual` (an entry's result) in the gauge of PyTorch's recorded `expected`; unchanged for other entries. */
 export function inRecordedGauge(entryId: string, torch: any, actual: unknown, expected: Json): unknown {

@@ -9,6 +9,7 @@ import "./vjps_control.js";
 import "./vjps_dynamic.js";
 import "./vjps_gather.js";
 import "./vjps_bits.js";
+import "./vjps_select.js";
 import { signTensorMethods } from "./signature.js";
 import { Tensor as TensorClass } from "./tensor.js";
 import { setEngineOps } from "./autograd.js";

@@ -46,6 +46,8 @@ import { REFLECTED_METHODS } from "./ops/reflected.js";
 import { ALIAS_INPLACE, ALIAS_METHODS } from "./ops/alias_methods.js";
 import { INPLACE_VIEW_METHODS } from "./ops/inplace_views.js";
 import { fill_diagonal_ } from "./ops/fill_diagonal.js";
+import { new_empty_strided } from "./ops/empty_strided.js";
+import { symeig } from "./ops/symeig.js";
 
 /** A method's implementation: `this` first, then the call's arguments (each its own types: bivariant, method syntax). */
 type Fn = { method(...a: unknown[]): unknown }["method"];
@@ -250,6 +252,8 @@ export const METHOD_FUNCTIONS: Record<string, Fn> = {
   ...pick(Sort, ["sort", "argsort", "topk", "kthvalue", "median", "nanmedian", "unique", "unique_consecutive"]),
   ...pick(Sct, ["scatter", "scatter_add", "index_add", "index_fill", "index_copy", "masked_scatter", "scatter_reduce"]),
   ...pick(creation, ["type_as", "new_zeros", "new_ones", "new_empty", "new_full", "new_tensor"]),
+  new_empty_strided,
+  symeig,
   ...pick(S, ["tile", "rot90", "narrow_copy", "tensor_split", "hsplit", "vsplit", "dsplit"]),
   // integer math, float parts, view scatters, statistics and the other extras (ops/<concept>.ts)
   ...pick(IM, ["gcd", "lcm", "bitwise_left_shift", "bitwise_right_shift"]),

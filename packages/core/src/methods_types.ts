@@ -801,6 +801,9 @@ declare module "./tensor.js" {
     new_empty(kwargs: { size: number | readonly number[]; dtype?: DType | null; layout?: unknown; device?: DeviceLike | null; pin_memory?: boolean | null; requires_grad?: boolean | null }): Tensor;
     new_empty(size: number | readonly number[], kwargs?: { dtype?: DType | null; layout?: unknown; device?: DeviceLike | null; pin_memory?: boolean | null; requires_grad?: boolean | null }): Tensor;
     new_empty(...requires_grad: number[]): Tensor;
+    new_empty_strided(kwargs: { size: number | readonly number[]; stride: number | readonly number[]; dtype?: DType | null; layout?: unknown; device?: DeviceLike | null; pin_memory?: boolean | null; requires_grad?: boolean | null }): Tensor;
+    new_empty_strided(size: number | readonly number[], kwargs: { stride: number | readonly number[]; dtype?: DType | null; layout?: unknown; device?: DeviceLike | null; pin_memory?: boolean | null; requires_grad?: boolean | null }): Tensor;
+    new_empty_strided(size: number | readonly number[], stride: number | readonly number[], kwargs?: { dtype?: DType | null; layout?: unknown; device?: DeviceLike | null; pin_memory?: boolean | null; requires_grad?: boolean | null }): Tensor;
     new_full(kwargs: { size: number | readonly number[]; fill_value: Scalar; dtype?: DType | null; layout?: unknown; device?: DeviceLike | null; pin_memory?: boolean | null; requires_grad?: boolean | null }): Tensor;
     new_full(size: number | readonly number[], kwargs: { fill_value: Scalar; dtype?: DType | null; layout?: unknown; device?: DeviceLike | null; pin_memory?: boolean | null; requires_grad?: boolean | null }): Tensor;
     new_full(size: number | readonly number[], fill_value: Scalar, kwargs?: { dtype?: DType | null; layout?: unknown; device?: DeviceLike | null; pin_memory?: boolean | null; requires_grad?: boolean | null }): Tensor;
@@ -1087,6 +1090,9 @@ declare module "./tensor.js" {
     swapdims_(kwargs: { dim0: number; dim1: number }): Tensor;
     swapdims_(dim0: number, kwargs: { dim1: number }): Tensor;
     swapdims_(dim0: number, dim1: number): Tensor;
+    symeig(kwargs?: { eigenvectors?: boolean; upper?: boolean }): Tensor[] & { eigenvalues: Tensor; eigenvectors: Tensor };
+    symeig(eigenvectors?: boolean, kwargs?: { upper?: boolean }): Tensor[] & { eigenvalues: Tensor; eigenvectors: Tensor };
+    symeig(eigenvectors?: boolean, upper?: boolean): Tensor[] & { eigenvalues: Tensor; eigenvectors: Tensor };
     t(): Tensor;
     t_(): Tensor;
     take(kwargs: { index: Tensor }): Tensor;

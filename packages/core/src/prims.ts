@@ -7,6 +7,7 @@ import { SPECIAL_BINARY, SPECIAL_UNARY } from "./prims_special.js";
 import { WINDOW_PRIMS, defineWindowPrims } from "./prims_window.js";
 import { CONTROL_PRIMS, defineControlPrims } from "./prims_control.js";
 import { LDL_PRIMS, defineLdlPrims } from "./prims_ldl.js";
+import { SELECT_PRIMS, defineSelectPrims } from "./prims_select.js";
 import { DYNAMIC_PRIMS, defineDynamicPrims } from "./prims_dynamic.js";
 import { GATHER_PRIMS, defineGatherPrims } from "./prims_gather.js";
 import { BITS_PRIMS, defineBitsPrims } from "./prims_bits.js";
@@ -101,6 +102,8 @@ export const PRIM_NAMES = [
   "geqrf",
   // Bunch-Kaufman LDL^T and its solve (prims_ldl.ts)
   ...LDL_PRIMS,
+  // kthvalue: PyTorch's quickselect (prims_select.ts)
+  ...SELECT_PRIMS,
   // complex numbers (stablehlo.complex/real/imag) and the FFT (stablehlo.fft)
   "complex",
   "real",
@@ -367,6 +370,7 @@ P.fft = definePrimitive<{ fft_type: FftType; fft_length: number[] }>({
 defineWindowPrims(P);
 defineControlPrims(P);
 defineLdlPrims(P);
+defineSelectPrims(P);
 defineDynamicPrims(P);
 defineGatherPrims(P);
 defineBitsPrims(P);

@@ -10,7 +10,7 @@
 // resolve by trying each in PyTorch's order. Calls without an options object
 // pass through untouched.
 import { TorchTypeError } from "./errors.js";
-import { describe, isKwargs } from "./ops/args.js";
+import { describe, isComplexScalar, isKwargs } from "./ops/args.js";
 import { Tensor } from "./tensor.js";
 import data from "./signatures.json";
 
@@ -156,6 +156,8 @@ function missingError(op: string, missing: readonly Param[], python: boolean): s
 
 const isInt = (v: unknown) => (typeof v === "number" && Number.isInteger(v)) || typeof v === "bigint" || typeof v === "boolean";
 const isNumber = (v: unknown) => typeof v === "number" || typeof v === "bigint" || typeof v === "boolean";
+/** PyTorch's Number (an aten Scalar) also takes a Python complex; its float does not. */
+const isScalarArg = (v: unknown) => isNumber(v) || isComplexScalar(v);
 /** Checks the argument kinds that tell overloads apart, with PyTorch's wording. */
 function kindError(op: string, p: Param, v: unknown, position: number | null): string | null {
   if (v === undefined || checkOf(p)(v)) return null;
@@ -183,15 +185,17 @@ function compileCheck(p: Param): Check {
       ? (v) => v instanceof Tensor
       : t === "int"
         ? (v) => isInt(v) || (v instanceof Tensor && v.numel() === 1 && !v.dtype.is_floating_point)
-        : t === "float" || t === "number"
+        : t === "float"
           ? (v) => isNumber(v) || (v instanceof Tensor && v.numel() === 1)
-          : t === "bool"
-            ? (v) => typeof v === "boolean"
-            : t === "List[int]"
-              ? (v) => (Array.isArray(v) && v.every(isInt)) || isInt(v)
-              : t === "List[Tensor]"
-                ? (v) => Array.isArray(v) && v.every((x) => x instanceof Tensor || x === null) // index lists may hold None
-                : ANY;
+          : t === "number"
+            ? (v) => isScalarArg(v) || (v instanceof Tensor && v.numel() === 1)
+            : t === "bool"
+              ? (v) => typeof v === "boolean"
+              : t === "List[int]"
+                ? (v) => (Array.isArray(v) && v.every(isInt)) || isInt(v)
+                : t === "List[Tensor]"
+                  ? (v) => Array.isArray(v) && v.every((x) => x instanceof Tensor || x === null) // index lists may hold None
+                  : ANY;
   // Tensor and number parameters, nearly every argument of the hot ops, get checks of one level
   if (t === "Tensor") return nullOk ? (v) => v === null || v instanceof Tensor : (v) => v instanceof Tensor;
   if ((t === "float" || t === "number") && !nullOk) return (v) => typeof v === "number" || kind(v);

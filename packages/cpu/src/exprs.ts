@@ -149,7 +149,13 @@ export function unaryExpr(prim: string, d: DType, a: string): string {
   return t(a);
 }
 
+/** float32 forms of primitives whose PyTorch kernel computes in float, not in double (special_float32.ts). */
+const FLOAT32_BINARY: Record<string, T2> = {
+  polygamma: (a, b) => `$.polygammaF32(${a},${b})`,
+};
+
 export function binaryExpr(prim: string, d: DType, a: string, b: string): string {
+  if (d.name === "float32" && FLOAT32_BINARY[prim]) return FLOAT32_BINARY[prim](a, b);
   const table = { f: FLOAT_BINARY, i: INT_BINARY, b: BOOL_BINARY, big: BIG_BINARY }[domainOf(d)];
   const t = table[prim];
   if (!t) throw new Error(`${prim}: not implemented for ${d}`);

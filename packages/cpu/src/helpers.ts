@@ -1,5 +1,6 @@
 // Scalar helpers referenced as `$.name` from generated loops.
 import * as special from "./special_math.js";
+import * as special32 from "./special_float32.js";
 import { bf16ToF32, f16ToF32, f32ToBf16, f32ToF16, roundBf16, roundF16, TorchError } from "@xlatorch/core";
 
 function erf(x: number): number {
@@ -97,6 +98,7 @@ const zeroDiv = (): never => {
 
 export const $ = {
   ...special,
+  ...special32,
   erf,
   erfinv,
   rne,

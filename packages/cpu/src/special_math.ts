@@ -6,6 +6,7 @@
 // values agree with PyTorch's CPU ones to the last digits; elsewhere any method
 // accurate to ~1e-15 agrees with PyTorch's Cephes/glibc values.
 import { erfcCoefficients } from "@xlatorch/core";
+import { besselOrder0Large, besselOrder1Large } from "./special_bessel_large.js";
 
 const PI = Math.PI;
 const EULER = 0.5772156649015329;
@@ -450,6 +451,7 @@ export function j0(x: number): number {
   if (Number.isNaN(x)) return NaN;
   const ax = Math.abs(x);
   if (ax === Infinity) return NaN; // PyTorch's amplitude-phase form: 0 * cos(inf)
+  if (ax > 5) return besselOrder0Large(ax, false);
   return ax === 0 ? 1 : besselJY(ax)[0];
 }
 export function j1(x: number): number {
@@ -457,20 +459,20 @@ export function j1(x: number): number {
   const ax = Math.abs(x);
   if (ax === Infinity) return NaN;
   if (ax === 0) return x;
-  const v = besselJY(ax)[1];
+  const v = ax > 5 ? besselOrder1Large(ax, false) : besselJY(ax)[1];
   return x < 0 ? -v : v;
 }
 export function y0(x: number): number {
   if (Number.isNaN(x) || x < 0) return NaN;
   if (x === 0) return -Infinity;
   if (x === Infinity) return NaN;
-  return besselJY(x)[2];
+  return x > 5 ? besselOrder0Large(x, true) : besselJY(x)[2];
 }
 export function y1(x: number): number {
   if (Number.isNaN(x) || x < 0) return NaN;
   if (x === 0) return -Infinity;
   if (x === Infinity) return NaN;
-  return besselJY(x)[3];
+  return x > 5 ? besselOrder1Large(x, true) : besselJY(x)[3];
 }
 
 // ---- error function family --------------------------------------------------

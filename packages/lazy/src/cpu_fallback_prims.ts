@@ -28,4 +28,7 @@ export const CPU_FALLBACK: ReadonlySet<string> = new Set([
   "erfcx",
   "igamma",
   "igammac",
+  // PyTorch's quickselect and libstdc++'s partial_sort / nth_element (core/src/prims_select.ts)
+  "kthvalue",
+  "topk",
 ]);

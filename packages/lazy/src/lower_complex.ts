@@ -57,10 +57,11 @@ export function withComplexLowerings(table: Record<PrimName, Lowering>): void {
     parts((a) => ({ ...a, value: 0 })),
   );
   wrap("abs", (_r, b, [x], _a, [o]) => b.emit("stablehlo.abs", [x!], [ty(o!)]));
-  wrap("convert", (_r, b, [x], _a, [o], [ia]) => {
+  wrap("convert", (real, b, [x], a, [o], [ia]) => {
     const out = elementTypeOf(o!.dtype.name);
-    // to a real dtype (bool included): the real part, as PyTorch 1.13's cast (which warns that it discards the imaginary part)
-    if (!isComplex(out)) return [b.convert(realOf(b, x!), out)];
+    // to a real dtype (bool included): the real part, as PyTorch 1.13's cast (which warns that it discards the
+    // imaginary part), converted by the real lowering (to a narrow integer through i64, wrapping: -3.7 -> uint8 253)
+    if (!isComplex(out)) return real(b, [realOf(b, x!)], a, [o!], [{ shape: ia!.shape, dtype: realDtypeOf(ia!) }]);
     if (ia!.dtype.is_complex) return [b.convert(x!, out)];
     const re = b.convert(x!, realPartType(out));
     return [complexOf(b, re, b.broadcastInDim(b.constant(0, realPartType(out)), [...o!.shape], []), o!)];

@@ -1,12 +1,23 @@
 // Argument handling shared by every op: trailing keyword objects, sizes, scalars,
 // and the checks on tensor arguments (type, device, index dtype and bounds).
 import { backendOf } from "../capture_hooks.js";
-import { int32, int64, type DType } from "../dtype_all.js";
+import { int32, int64, type ComplexScalar, type DType } from "../dtype_all.js";
 import { TorchError, TorchIndexError, TorchTypeError } from "../errors.js";
 import { Tensor } from "../tensor.js";
 
 export type Scalar = number | boolean | bigint;
 export type TensorOrScalar = Tensor | Scalar;
+
+/**
+ * A Python complex number ({re, im}, exactly those two keys, both numbers): the one plain object that is a
+ * value, not a trailing options object (no PyTorch parameter is named re or im), so every Number/Scalar
+ * parameter takes it as PyTorch's do (full_like(x, 1+2j), index_fill(x, 0, i, 1j), addmm(..., beta=1j)).
+ */
+export const isComplexScalar = (x: unknown): x is ComplexScalar => {
+  if (typeof x !== "object" || x === null || Object.getPrototypeOf(x) !== Object.prototype) return false;
+  const keys = Object.keys(x);
+  return keys.length === 2 && typeof (x as ComplexScalar).re === "number" && typeof (x as ComplexScalar).im === "number";
+};
 
 export const isKwargs = (x: unknown): x is Record<string, unknown> =>
   typeof x === "object" &&
@@ -14,7 +25,8 @@ export const isKwargs = (x: unknown): x is Record<string, unknown> =>
   !Array.isArray(x) &&
   !(x instanceof Tensor) &&
   !ArrayBuffer.isView(x) &&
-  Object.getPrototypeOf(x) === Object.prototype;
+  Object.getPrototypeOf(x) === Object.prototype &&
+  !isComplexScalar(x);
 
 /**
  * parseArgs's result: each parameter name to the value passed (or its default).
@@ -120,7 +132,9 @@ export const describe = (x: unknown): string =>
           ? Number.isInteger(x)
             ? "int"
             : "float"
-          : typeof x;
+          : isComplexScalar(x)
+            ? "complex"
+            : typeof x;
 
 export const isScalar = (x: unknown): x is Scalar => typeof x === "number" || typeof x === "boolean" || typeof x === "bigint";
 
@@ -145,7 +159,7 @@ export function sameDtypes(op: string, ts: readonly Tensor[], names: readonly st
 export function castScalars(op: string, dt: DType, scalars: Record<string, unknown>): number[] {
   return Object.entries(scalars).map(([name, v]) => {
     if (!isScalar(v)) throw new TorchTypeError(`${op}(): argument '${name}' must be Number, not ${describe(v)}`);
-    return dt.is_floating_point ? Number(v) : Math.trunc(Number(v));
+    return dt.is_floating_point || dt.is_complex ? Number(v) : Math.trunc(Number(v));
   });
 }
 

@@ -9,6 +9,7 @@ import { Device, get_default_device, device as toDevice, type DeviceLike } from 
 import {
   bfloat16,
   bool,
+  type ComplexScalar,
   dtypeOf,
   f32ToBf16,
   f32ToF16,
@@ -31,7 +32,7 @@ import { Tensor } from "../tensor.js";
 import type { Scalar, TensorOrScalar } from "./args.js";
 
 /** A 0-dim tensor holding `value` (on xla this is a parameter, not a constant). */
-export function scalarTensor(value: Scalar, dtype: DType, device: Device): Tensor {
+export function scalarTensor(value: Scalar | ComplexScalar, dtype: DType, device: Device): Tensor {
   const a = dtype.alloc(1);
   setHost(a, 0, value, dtype);
   return fromHost(a, [], dtype, device);
@@ -79,8 +80,38 @@ export function clearScalarOperands(): void {
   operandTensors.fill(undefined);
 }
 
-/** Store one JS value into a host array slot with the dtype's conversion. */
-export function setHost(a: HostArray, i: number, v: Scalar, dtype: DType): void {
+/** c10's names of the C types in "value cannot be converted to type X without overflow". */
+const C_TYPE: Record<string, string> = {
+  float32: "float",
+  float64: "double",
+  float16: "at::Half",
+  bfloat16: "at::BFloat16",
+  int64: "int64_t",
+  int32: "int",
+  int16: "int16_t",
+  int8: "int8_t",
+  uint8: "uint8_t",
+};
+
+/**
+ * Store one JS value into a host array slot with the dtype's conversion. A complex value ({re, im}) goes
+ * to a real dtype only with a zero imaginary part (bool: whether its real part is nonzero), as c10's checked
+ * conversion of a complex Scalar (full_like(float_tensor, 1+2j) throws PyTorch's overflow message).
+ */
+export function setHost(a: HostArray, i: number, v: Scalar | ComplexScalar, dtype: DType): void {
+  if (typeof v === "object") {
+    if (dtype.is_complex) {
+      a[2 * i] = v.re;
+      a[2 * i + 1] = v.im;
+      return;
+    }
+    if (dtype === bool) {
+      a[i] = v.re !== 0 ? 1 : 0;
+      return;
+    }
+    if (v.im !== 0) throw new TorchError(`value cannot be converted to type ${C_TYPE[dtype.name] ?? dtype.name} without overflow`);
+    v = v.re;
+  }
   if (a instanceof BigInt64Array) {
     // int64 is the only dtype whose host array holds BigInts
     a[i] = typeof v === "bigint" ? v : BigInt(Math.trunc(Number(v)));
@@ -204,7 +235,7 @@ export const iota = (shape: Shape, dim: number, like: Tensor, dtype: DType = int
   bind1(P.iota!, [], { shape: [...shape], dim, dtype }, like.device);
 
 /** A constant of x's device broadcast (as a view) to `shape`. */
-export const constant = (v: Scalar, dtype: DType, like: Tensor, shape: Shape = []): Tensor =>
+export const constant = (v: Scalar | ComplexScalar, dtype: DType, like: Tensor, shape: Shape = []): Tensor =>
   expandTo(scalarTensor(v, dtype, like.device), shape);
 
 /** Largest finite value / lowest value of a dtype (torch.finfo / torch.iinfo). */

@@ -3,13 +3,15 @@
 // negative pads first narrow the input (the left one, then the right one,
 // dim by dim, so a crop past the size fails in narrow with narrow's message),
 // then the positive ones are one `pad` primitive (one stablehlo.pad on xla),
-// differentiable through pad's VJP. The value is cast to the input's dtype.
+// differentiable through pad's VJP. The value is cast to the input's dtype
+// (a Python complex pads a complex input's two parts).
 import { surface } from "../autograd.js";
 import { bind1 } from "../dispatch.js";
 import { TorchError } from "../errors.js";
 import { P } from "../prims.js";
 import type { Tensor } from "../tensor.js";
-import { checkTensor, parseArgs } from "./args.js";
+import { checkTensor, isComplexScalar, parseArgs } from "./args.js";
+import { scalarTensor } from "./base.js";
 import { narrow } from "./shape.js";
 
 export function constant_pad_nd(input: Tensor, pad: readonly number[], ...args: unknown[]): Tensor {
@@ -37,8 +39,19 @@ export function constant_pad_nd(input: Tensor, pad: readonly number[], ...args: 
       high[i] = Math.max(0, r);
     }
     if (low.every((v) => v === 0) && high.every((v) => v === 0)) return x.clone(); // a new tensor, never a view of the input (as PyTorch's)
+    const at = (t: Tensor, fill: number) => bind1(P.pad, [t], { low, high, interior: Array<number>(nd).fill(0), value: fill });
+    if (isComplexScalar(value)) {
+      // a complex value: a real input takes it only with a zero imaginary part (c10's checked conversion); a
+      // complex input pads its real and imaginary parts with the value's (the pad primitive's value is real)
+      if (!input.dtype.is_complex) {
+        scalarTensor(value, input.dtype, input.device); // throws PyTorch's "value cannot be converted" for im != 0
+        return constant_pad_nd(input, pad, value.re);
+      }
+      if (value.im === 0) return at(x, value.re);
+      return bind1(P.complex, [at(bind1(P.real, [x]), value.re), at(bind1(P.imag, [x]), value.im)]);
+    }
     const v = Number(value);
     const fill = input.dtype.is_floating_point || input.dtype.is_complex ? v : input.dtype.name === "bool" ? (v ? 1 : 0) : Math.trunc(v);
-    return bind1(P.pad, [x], { low, high, interior: Array<number>(nd).fill(0), value: fill });
+    return at(x, fill);
   });
 }

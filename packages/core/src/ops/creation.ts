@@ -82,10 +82,16 @@ function inferDtype(flat: readonly Scalar[]): DType {
 }
 
 /** Fill value's natural dtype, as torch.full infers it. */
-export const scalarDtype = (v: Scalar): DType =>
-  typeof v === "boolean" ? bool : typeof v === "bigint" || Number.isInteger(v) ? int64 : get_default_dtype();
+export const scalarDtype = (v: Scalar | ComplexScalar): DType =>
+  typeof v === "object"
+    ? get_default_complex_dtype()
+    : typeof v === "boolean"
+      ? bool
+      : typeof v === "bigint" || Number.isInteger(v)
+        ? int64
+        : get_default_dtype();
 
-function filled(op: string, size: number[], value: Scalar, o: CreateOptions, fallback: DType): Tensor {
+function filled(op: string, size: number[], value: Scalar | ComplexScalar, o: CreateOptions, fallback: DType): Tensor {
   for (const d of size)
     if (d < 0) throw new TorchError(`${op}: Trying to create tensor with negative dimension ${d}: [${size.join(", ")}]`);
   const dtype = resolveDtype(o.dtype, fallback);
@@ -107,7 +113,7 @@ export function empty(...args: unknown[]): Tensor {
   const [size, rest] = splitSizes("empty", args);
   return filled("empty", size, 0, parseArgs("empty", rest, CREATE_OPTS), get_default_dtype());
 }
-export function full(size: number[], fill_value: Scalar, ...args: unknown[]): Tensor {
+export function full(size: number[], fill_value: Scalar | ComplexScalar, ...args: unknown[]): Tensor {
   const o = parseArgs("full", args, CREATE_OPTS);
   return filled("full", size, fill_value, o, scalarDtype(fill_value));
 }
@@ -119,7 +125,7 @@ export const ones_like = (x: Tensor, ...a: unknown[]) =>
   filled("ones_like", [...x.shape], 1, likeOpts(x, parseArgs("ones_like", a, CREATE_OPTS)), x.dtype);
 export const empty_like = (x: Tensor, ...a: unknown[]) =>
   filled("empty_like", [...x.shape], 0, likeOpts(x, parseArgs("empty_like", a, CREATE_OPTS)), x.dtype);
-export const full_like = (x: Tensor, v: Scalar, ...a: unknown[]) =>
+export const full_like = (x: Tensor, v: Scalar | ComplexScalar, ...a: unknown[]) =>
   filled("full_like", [...x.shape], v, likeOpts(x, parseArgs("full_like", a, CREATE_OPTS)), x.dtype);
 
 /** type_as(other): this tensor converted to other's dtype. */
@@ -142,7 +148,7 @@ export function new_empty(x: Tensor, ...args: unknown[]): Tensor {
   const [size, rest] = splitSizes("new_empty", args);
   return empty(size, likeOpts(x, parseArgs("new_empty", rest, CREATE_OPTS)));
 }
-export function new_full(x: Tensor, size: number[], fill_value: Scalar, ...args: unknown[]): Tensor {
+export function new_full(x: Tensor, size: number[], fill_value: Scalar | ComplexScalar, ...args: unknown[]): Tensor {
   if (!Array.isArray(size)) throw new TorchTypeError(`new_full(): argument 'size' must be tuple of ints, not ${describe(size)}`);
   return full(size, fill_value, likeOpts(x, parseArgs("new_full", args, CREATE_OPTS)));
 }

@@ -77,6 +77,8 @@ export { select_scatter, slice_scatter, diagonal_scatter, as_strided, as_strided
 export { trapezoid, trapz, cumulative_trapezoid, gradient } from "./integrate.js";
 export { quantile, nanquantile, cov, corrcoef, histc, histogram, bincount, mode } from "./statistics.js";
 export { logspace, is_tensor, as_tensor, frombuffer } from "./creation_extras.js";
+export { empty_strided, new_empty_strided } from "./empty_strided.js";
+export { symeig } from "./symeig.js";
 export { take, put, index_reduce, msort, repeat_interleave, combinations } from "./selection_extras.js";
 export { split_with_sizes, diagflat } from "./reshaping_extras.js";
 export { positive, rsub, renorm } from "./arith_extras.js";

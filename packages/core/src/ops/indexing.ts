@@ -454,7 +454,10 @@ export function nonzero(x: Tensor, ...args: unknown[]): Tensor {
   const hits: number[] = [];
   const isHalf = x.dtype.name === "float16" || x.dtype.name === "bfloat16";
   const nonZero = isHalf ? (v: number | bigint) => (Number(v) & 0x7fff) !== 0 : (v: number | bigint) => v !== 0 && v !== 0n;
-  for (let i = 0; i < h.length; i++) if (nonZero(h[i])) hits.push(i);
+  // a complex element (interleaved re, im on the host) is nonzero where either part is
+  if (x.dtype.is_complex) {
+    for (let i = 0; 2 * i < h.length; i++) if (nonZero(h[2 * i]!) || nonZero(h[2 * i + 1]!)) hits.push(i);
+  } else for (let i = 0; i < h.length; i++) if (nonZero(h[i]!)) hits.push(i);
   const nd = x.ndim;
   const out = new BigInt64Array(hits.length * nd);
   hits.forEach((lin, r) => {

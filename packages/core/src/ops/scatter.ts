@@ -3,7 +3,7 @@
 // subscripts, setitem and index_put, are in indexing.ts.)
 import { surface } from "../autograd.js";
 import { bind1 } from "../dispatch.js";
-import { bool, int64, type DType } from "../dtype_all.js";
+import { bool, int64, type ComplexScalar, type DType } from "../dtype_all.js";
 import { TorchError, TorchIndexError, TorchTypeError } from "../errors.js";
 import { P } from "../prims.js";
 import { broadcastShapes, normDim, sameShape, shapeStr } from "../shape.js";
@@ -17,6 +17,7 @@ import {
   checkTensor,
   describe,
   indexValues,
+  isComplexScalar,
   isScalar,
   parseArgs,
   type Scalar,
@@ -183,7 +184,7 @@ export function index_copy(x: Tensor, dim: number, index: Tensor, source: Tensor
 }
 
 /** index_fill(input, dim, index, value): value at the (possibly negative) indices along dim. */
-export function index_fill(x: Tensor, dim: number, index: Tensor, value: Tensor | Scalar): Tensor {
+export function index_fill(x: Tensor, dim: number, index: Tensor, value: Tensor | Scalar | ComplexScalar): Tensor {
   checkTensor("index_fill", "input", x);
   if (!(index instanceof Tensor)) throw new TorchTypeError(`index_fill(): argument 'index' must be Tensor, not ${describe(index)}`);
   if (index.dtype !== int64) throw new TorchIndexError(`index_fill_(): Expected dtype int64 for index. (got ${index.dtype})`);
@@ -191,8 +192,11 @@ export function index_fill(x: Tensor, dim: number, index: Tensor, value: Tensor 
   checkSameDevice("index_fill", x, "index", index);
   if (value instanceof Tensor && value.ndim !== 0)
     throw new TorchError(`index_fill_ only supports a 0-dimensional value tensor, but got tensor with ${value.ndim} dimension(s).`);
-  if (!(value instanceof Tensor) && !isScalar(value))
+  if (!(value instanceof Tensor) && !isScalar(value) && !isComplexScalar(value))
     throw new TorchTypeError(`index_fill(): argument 'value' must be Number or Tensor, not ${describe(value)}`);
+  // a complex value (Python complex or complex tensor) fills only a complex input, whatever its imaginary part
+  if ((isComplexScalar(value) || (value instanceof Tensor && value.dtype.is_complex)) && !x.dtype.is_complex)
+    throw new TorchError("index_fill_(): Converting complex Scalar to non-complex type is not supported");
   checkInt("index_fill", "dim", dim);
   const d = normDim(dim, x.ndim, "index_fill");
   const n = x.ndim === 0 ? 1 : x.shape[d]!;

@@ -12,7 +12,7 @@ import { constant, convert, namedPair, scalarTensor, withoutDerivative, type Val
 import { div, ge, gt, isnan, logical_not, ne, sub, where } from "./elementwise.js";
 import { gather, index_select, take_along_dim } from "./indexing.js";
 import { reducePrim } from "./reduce.js";
-import { cat, reshape, select, sliceDim, unsqueeze } from "./shape.js";
+import { cat, movedim, reshape, select, sliceDim, unsqueeze } from "./shape.js";
 
 export function sort(x: Tensor, ...args: unknown[]): ValuesIndices {
   const o = parseArgs("sort", args, ["dim", "descending", "stable"], { dim: -1, descending: false, stable: false });
@@ -34,9 +34,13 @@ export function topk(x: Tensor, k: number, ...args: unknown[]): ValuesIndices {
   if (!Number.isInteger(k) || k < 0 || k > n)
     throw new TorchError(`topk(): selected index k out of range (k=${k}, dimension ${d} has size ${n})`);
   return surface("topk", () => {
-    const [v, i] = sort(x, { dim: d, descending: !!o.largest, stable: true });
-    if (x.ndim === 0) return namedPair(v!, i!);
-    return namedPair(sliceDim(v!, d, 0, k), sliceDim(i!, d, 0, k));
+    if (x.ndim === 0) {
+      const [v, i] = sort(x, { dim: d, descending: !!o.largest, stable: true });
+      return namedPair(v!, i!);
+    }
+    // PyTorch's CPU algorithm (prims_select.ts): its order among equal values, and nth_element's when unsorted
+    const [v, i] = bind(P.topk!, [movedim(x, d, -1)], { k, largest: !!o.largest, sorted: !!o.sorted }) as [Tensor, Tensor];
+    return namedPair(movedim(v, -1, d), movedim(i, -1, d));
   });
 }
 export function kthvalue(x: Tensor, k: number, ...args: unknown[]): ValuesIndices {
@@ -45,10 +49,15 @@ export function kthvalue(x: Tensor, k: number, ...args: unknown[]): ValuesIndice
   const size = x.ndim === 0 ? 1 : x.shape[d]!;
   if (!Number.isInteger(k) || k < 1 || k > size)
     throw new TorchError(`kthvalue(): selected number k out of range for dimension ${d} (k=${k}, size ${size})`);
-  const [v, i] = sort(x, { dim: d, stable: true });
-  if (x.ndim === 0) return namedPair(v!, i!); // the value itself and index 0, keepdim or not
-  const pick = (t: Tensor) => (o.keepdim ? sliceDim(t, d, k - 1, k) : select(t, d, k - 1));
-  return namedPair(pick(v!), pick(i!));
+  if (x.ndim === 0) {
+    const [v, i] = sort(x, { dim: d, stable: true });
+    return namedPair(v!, i!); // the value itself and index 0, keepdim or not
+  }
+  // PyTorch's quickselect on each row (prims_select.ts): its index among equal values
+  return surface("kthvalue", () => {
+    const [v, i] = bind(P.kthvalue!, [movedim(x, d, -1)], { k }) as [Tensor, Tensor];
+    return o.keepdim ? namedPair(unsqueeze(v, d), unsqueeze(i, d)) : namedPair(v, i);
+  });
 }
 
 /**

@@ -15,6 +15,7 @@ import { decompKernels } from "./linalg_decomp.js";
 import { eigKernels } from "./linalg_eig.js";
 import { factorKernels } from "./linalg_factor.js";
 import { ldlKernels } from "./linalg_ldl.js";
+import { selectKernels } from "./select.js";
 import { reduceKernels } from "./reduce.js";
 import { windowKernels } from "./window.js";
 import type { Kernel } from "./types.js";
@@ -32,6 +33,7 @@ export const KERNELS: Record<PrimName, Kernel> = {
     ...indexingKernels,
     ...factorKernels,
     ...ldlKernels,
+    ...selectKernels,
     ...decompKernels,
     ...complexPrimKernels,
     ...fftKernels,
