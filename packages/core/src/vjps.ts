@@ -12,6 +12,7 @@ import { reshape, split, permute } from "./ops/shape.js";
 import { zeros_like } from "./ops/creation.js";
 import { fullIndex } from "./ops/indexing.js";
 import { complexSgn, conjIfComplex as cj } from "./ops/complex.js";
+import { complexAwareUnary, complexPowerVjp } from "./vjps_complex.js";
 
 import type { Saves } from "./primitive.js";
 const none: Saves = { inputs: false, outputs: false };
@@ -53,7 +54,8 @@ const unary: Record<string, [typeof none, (g: G, x: Tensor, y: Tensor) => Tensor
   atanh: [IN, (g, x) => E.div(g, E.sub(1, E.mul(x, x)))],
 };
 for (const [name, [saves, f]] of Object.entries(unary)) {
-  defineVjp(name, saves, ([g], [x], [y]) => [f(g!, x!, y!)]);
+  const vjp = complexAwareUnary(name, f);
+  defineVjp(name, saves, ([g], [x], [y]) => [vjp(g!, x!, y!)]);
 }
 
 // ---- binary -----------------------------------------------------------------
@@ -71,12 +73,16 @@ defineVjp(
   ([g], [, b], [y], _a, needs) => [needs[0] ? E.div(g!, cj(b!)) : null, needs[1] ? E.neg(E.div(E.mul(g!, cj(y!)), cj(b!))) : null],
 );
 defineVjp("remainder", IN, ([g], [a, b], _o, _a, needs) => [g!, needs[1] ? E.mul(E.neg(g!), E.trunc(E.div(a!, b!))) : null]);
-defineVjp("power", BOTH, ([g], [x, e], [y], _a, needs) => [
-  // d/dx x^e = e x^(e-1), taken as 0 where e == 0 (PyTorch's pow_backward_self)
-  needs[0] ? E.where(E.eq(e!, 0), 0, E.mul(g!, E.mul(e!, E.pow(x!, E.sub(e!, 1))))) : null,
-  // d/de x^e = x^e log x, taken as 0 where x == 0 and e >= 0
-  needs[1] ? E.where(E.logical_and(E.eq(x!, 0), E.ge(e!, 0)), 0, E.mul(g!, E.mul(y!, E.log(x!)))) : null,
-]);
+defineVjp("power", BOTH, ([g], [x, e], [y], _a, needs) =>
+  y!.dtype.is_complex
+    ? complexPowerVjp(g!, x!, e!, y!, needs)
+    : [
+        // d/dx x^e = e x^(e-1), taken as 0 where e == 0 (PyTorch's pow_backward_self)
+        needs[0] ? E.where(E.eq(e!, 0), 0, E.mul(g!, E.mul(e!, E.pow(x!, E.sub(e!, 1))))) : null,
+        // d/de x^e = x^e log x, taken as 0 where x == 0 and e >= 0
+        needs[1] ? E.where(E.logical_and(E.eq(x!, 0), E.ge(e!, 0)), 0, E.mul(g!, E.mul(y!, E.log(x!)))) : null,
+      ],
+);
 const extremumVjp =
   (dir: "GT" | "LT") =>
   ([g]: (Tensor | null)[], [a, b]: readonly Tensor[]) => {

@@ -4,7 +4,7 @@
 // Those run on the real and imaginary parts and recombine with stablehlo.complex,
 // so no complex constant is ever emitted.
 import type { AVal, PrimName } from "@xlatorch/core";
-import { elementTypeOf, isComplex, realPartType, tensorType, type Builder, type Value } from "@xlatorch/stablehlo";
+import { elementTypeOf, isComplex, realPartType, tensorType, type Builder, type ElementType, type Value } from "@xlatorch/stablehlo";
 
 type Lowering = (b: Builder, ins: Value[], attrs: never, outs: readonly AVal[], inAvals: readonly AVal[]) => Value[];
 const ty = (a: AVal) => tensorType([...a.shape], elementTypeOf(a.dtype.name));
@@ -12,6 +12,13 @@ const ty = (a: AVal) => tensorType([...a.shape], elementTypeOf(a.dtype.name));
 const realOf = (b: Builder, z: Value) => b.emit("stablehlo.real", [z], [tensorType(z.type.shape, realPartType(z.type.element))])[0]!;
 const imagOf = (b: Builder, z: Value) => b.emit("stablehlo.imag", [z], [tensorType(z.type.shape, realPartType(z.type.element))])[0]!;
 const complexOf = (b: Builder, re: Value, im: Value, o: AVal) => b.emit("stablehlo.complex", [re, im], [ty(o)])[0]!;
+
+/** A 0-d zero of any element type: a complex one is stablehlo.complex of two real zeros (no complex constants are emitted). */
+export function zeroOf(b: Builder, e: ElementType): Value {
+  if (!isComplex(e)) return b.constant(0, e);
+  const z = b.constant(0, realPartType(e));
+  return b.emit("stablehlo.complex", [z, z], [tensorType([], e)])[0]!;
+}
 
 /** The lowerings of the complex primitives (complex, real, imag, fft). */
 export const COMPLEX_LOWERINGS = {
@@ -57,6 +64,30 @@ export function withComplexLowerings(table: Record<PrimName, Lowering>): void {
     parts((a) => ({ ...a, value: 0 })),
   );
   wrap("abs", (_r, b, [x], _a, [o]) => b.emit("stablehlo.abs", [x!], [ty(o!)]));
+  // C99's branch cuts, as PyTorch's std::complex functions: the sign of a zero imaginary part picks the side,
+  // f(conj z) = conj f(z). The CHLO decompositions compare with 0 (-0 is not below it): evaluate at (re, |im|)
+  // and conjugate where im's sign bit is set (im < 0, or 1 / im < 0 for -0).
+  for (const name of ["asin", "acos", "asinh", "acosh", "atanh"] as PrimName[])
+    wrap(name, (real, b, [x], attrs, outs, inAvals) => {
+      const o = outs[0]!;
+      const im = imagOf(b, x!);
+      const zero = b.broadcastInDim(b.constant(0, im.type.element), [...im.type.shape], []);
+      const one = b.broadcastInDim(b.constant(1, im.type.element), [...im.type.shape], []);
+      const r = real(b, [complexOf(b, realOf(b, x!), b.unary("abs", im), o)], attrs, outs, inAvals)[0]!;
+      const signBit = b.binary("or", b.compare(im, zero, "LT"), b.compare(b.divide(one, im), zero, "LT"));
+      return [b.select(signBit, complexOf(b, realOf(b, r), b.unary("negate", imagOf(b, r)), o), r)];
+    });
+  // PyTorch's complex atan (its vectorized formula): i/2 log((i + z) / (i - z)), NaN at the poles +-i as PyTorch's
+  wrap("atan", (_r, b, [x], _a, [o]) => {
+    const shape = [...o!.shape];
+    const c = (re: number, im: number) => {
+      const e = realPartType(elementTypeOf(o!.dtype.name));
+      const part = (v: number) => b.broadcastInDim(b.constant(v, e), shape, []);
+      return complexOf(b, part(re), part(im), o!);
+    };
+    const q = b.divide(b.add(c(0, 1), x!), b.binary("subtract", c(0, 1), x!));
+    return [b.binary("multiply", c(0, 0.5), b.log(q))];
+  });
   wrap("convert", (real, b, [x], a, [o], [ia]) => {
     const out = elementTypeOf(o!.dtype.name);
     // to a real dtype (bool included): the real part, as PyTorch 1.13's cast (which warns that it discards the

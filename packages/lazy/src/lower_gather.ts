@@ -6,11 +6,12 @@
 // A bool scatter that adds combines with `or`, PyTorch's bool sum.
 import type { AVal, GatherSlicesAttrs, ScatterSlicesAttrs } from "@xlatorch/core";
 import { elementTypeOf, type Builder, type Value } from "@xlatorch/stablehlo";
+import { zeroOf } from "./lower_complex.js";
 
 type Lowering<A> = (b: Builder, ins: Value[], attrs: A, outs: readonly AVal[], inAvals: readonly AVal[]) => Value[];
 
 const gatherSlices: Lowering<GatherSlicesAttrs> = (b, [x, idx], a, [o], [xa]) => {
-  if (xa!.shape.some((d) => d === 0)) return [b.broadcastInDim(b.constant(0, elementTypeOf(xa!.dtype.name)), [...o!.shape], [])];
+  if (xa!.shape.some((d) => d === 0)) return [b.broadcastInDim(zeroOf(b, elementTypeOf(xa!.dtype.name)), [...o!.shape], [])];
   return [
     b.gather(
       x!,

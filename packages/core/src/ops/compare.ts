@@ -7,6 +7,7 @@ import { broadcastShapes, sameShape } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { checkOperand, checkTensor, parseArgs, type TensorOrScalar } from "./args.js";
 import { constant, convert, isHalf } from "./base.js";
+import { imag } from "./complex.js";
 import { abs, add, div, eq, isfinite, isnan, le, logical_and, logical_not, logical_or, lt, mul, sub } from "./elementwise.js";
 import { any, reducePrim } from "./reduce.js";
 import { reshape } from "./shape.js";
@@ -96,8 +97,8 @@ export function isneginf(x: Tensor): Tensor {
   checkTensor("isneginf", "input", x);
   return surface("isneginf", () => (x.dtype.is_floating_point ? eq(x, -Infinity) : constant(false, bool, x, x.shape).clone()));
 }
-/** isreal(input): true everywhere (xlatorch has no complex dtypes). */
+/** isreal(input): imag == 0 for a complex tensor, true everywhere for a real one. */
 export function isreal(x: Tensor): Tensor {
   checkTensor("isreal", "input", x);
-  return surface("isreal", () => constant(true, bool, x, x.shape).clone());
+  return surface("isreal", () => (x.dtype.is_complex ? eq(imag(x), 0) : constant(true, bool, x, x.shape).clone()));
 }

@@ -202,13 +202,13 @@ export function remainder(a: TensorOrScalar, b: TensorOrScalar): Tensor {
 export function pow(a: TensorOrScalar, b: TensorOrScalar): Tensor {
   checkOperand("pow", a, "input");
   checkOperand("pow", b, "exponent");
-  if (a instanceof Tensor && !a.dtype.is_floating_point && typeof b === "number" && Number.isInteger(b) && b < 0) {
+  if (a instanceof Tensor && !a.dtype.is_floating_point && !a.dtype.is_complex && typeof b === "number" && Number.isInteger(b) && b < 0) {
     throw new TorchError("pow: Integers to negative integer powers are not allowed.");
   }
   if (b instanceof Tensor) {
     const dt = resultType2(a, b);
     if (dt === bool) throw new TorchError(`pow: "pow" not implemented for 'Bool'`);
-    if (!dt.is_floating_point) return surface("pow", () => intPow(a, b, dt));
+    if (!dt.is_floating_point && !dt.is_complex) return surface("pow", () => intPow(a, b, dt));
   }
   return binary("pow", "power", a, b);
 }
@@ -323,7 +323,8 @@ export const erf = (x: Tensor) => unaryFloat("erf", "erf", x);
 export const erfinv = (x: Tensor) => unaryFloat("erfinv", "erfinv", x);
 export const log2 = (x: Tensor) => surface("log2", () => mul(log(x), 1 / Math.LN2));
 export const log10 = (x: Tensor) => surface("log10", () => mul(log(x), 1 / Math.LN10));
-export const exp2 = (x: Tensor) => surface("exp2", () => pow(2, x.dtype.is_floating_point ? x : convert(x, get_default_dtype())));
+export const exp2 = (x: Tensor) =>
+  surface("exp2", () => pow(2, x.dtype.is_floating_point || x.dtype.is_complex ? x : convert(x, get_default_dtype())));
 /** square(x) is pow(x, 2): a bool input gives int64, as PyTorch's pow promotes bool with an int exponent. */
 export const square = (x: Tensor) =>
   surface("pow", () => {
@@ -334,7 +335,10 @@ export const floor = (x: Tensor) => (x.dtype.is_floating_point ? unarySame("floo
 export const ceil = (x: Tensor) => (x.dtype.is_floating_point ? unarySame("ceil", "ceil", x) : x.clone());
 export const trunc = (x: Tensor) => (x.dtype.is_floating_point ? surface("trunc", () => truncF(x)) : x.clone());
 export const fix = trunc;
-export const frac = (x: Tensor) => surface("frac", () => sub(x, trunc(x)));
+export const frac = (x: Tensor) => {
+  if (x.dtype.is_complex) throw new TorchError(`frac: "frac_cpu" not implemented for '${x.dtype.scalarName}'`);
+  return surface("frac", () => sub(x, trunc(x)));
+};
 export const reciprocal = (x: Tensor) => surface("reciprocal", () => div(1, x));
 
 export function round(x: Tensor, ...args: unknown[]): Tensor {

@@ -54,7 +54,7 @@ export function ldexp(input: Tensor, other: Tensor): Tensor {
   checkTensor("ldexp", "input", input);
   checkTensor("ldexp", "other", other);
   return surface("ldexp", () => {
-    const e = other.dtype.is_floating_point ? other : convert(other, get_default_dtype());
+    const e = other.dtype.is_floating_point || other.dtype.is_complex ? other : convert(other, get_default_dtype());
     return mul(input, pow(2, e));
   });
 }

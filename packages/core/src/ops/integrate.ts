@@ -24,8 +24,8 @@ function sl(x: Tensor, dim: number, start: number, stop?: number): Tensor {
   return sliceDim(x, dim, s, Math.max(s, e));
 }
 
-/** Integral inputs are summed as the default float dtype (ATen's Python-float factors promote them). */
-const asFloat = (y: Tensor): Tensor => (y.dtype.is_floating_point ? y : convert(y, get_default_dtype()));
+/** Integral inputs are summed as the default float dtype (ATen's Python-float factors promote them); complex stays complex. */
+const asFloat = (y: Tensor): Tensor => (y.dtype.is_floating_point || y.dtype.is_complex ? y : convert(y, get_default_dtype()));
 
 /** x (the sample points) shaped to broadcast against y along dim, then its steps. */
 function stepsOf(op: string, y: Tensor, x: Tensor, dim: number): Tensor {

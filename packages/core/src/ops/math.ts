@@ -4,7 +4,7 @@
 // float_power, sgn, logit, erfc, addcmul/addcdiv.
 import { surface } from "../autograd.js";
 import { CA, CB, CC, CD, CP, CQ, SQRPI } from "../erfc_coefficients.js";
-import { bool, float64, get_default_dtype, result_type, type DType } from "../dtype_all.js";
+import { bool, complex128, float64, get_default_dtype, result_type, type DType } from "../dtype_all.js";
 import { TorchError, TorchTypeError } from "../errors.js";
 import { broadcastShapes } from "../shape.js";
 import { Tensor } from "../tensor.js";
@@ -80,6 +80,7 @@ export function logaddexpImpl(x: Tensor, y: Tensor, base2: boolean): Tensor {
 export function nan_to_num(x: Tensor, ...args: unknown[]): Tensor {
   const o = parseArgs("nan_to_num", args, ["nan", "posinf", "neginf"], { nan: 0, posinf: null, neginf: null });
   checkTensor("nan_to_num", "input", x);
+  if (x.dtype.is_complex) throw new TorchError(`nan_to_num: "nan_to_num" not implemented for '${x.dtype.scalarName}'`);
   if (!x.dtype.is_floating_point) return surface("nan_to_num", () => x.clone());
   const posinf = o.posinf ?? dtypeMax(x.dtype),
     neginf = o.neginf ?? dtypeLowest(x.dtype);
@@ -120,19 +121,29 @@ export const logaddexp2 = (a: Tensor, b: Tensor): Tensor => floatBinary("logadde
  * log(y) there too, as PyTorch 1.13's derivative (grad * log(y)) has it.
  */
 export const xlogy = (a: TensorOrScalar, b: TensorOrScalar): Tensor =>
+  refuseComplex("xlogy", [a, b]) ??
   floatBinary("xlogy", a, b, (x, y) => {
     const l = log(y);
     const atZero = mul(x, where(isfinite(l), l, 0));
     return where(isnan(y), NaN, where(eq(x, 0), atZero, mul(x, l)));
   });
 
-/** sinc(x) = sin(pi x) / (pi x), 1 at 0. */
-export const sinc = (x: Tensor): Tensor =>
-  floatUnary("sinc", x, (u) => {
+/** PyTorch 1.13's CPU kernels of these real functions refuse complex tensors (their result would drop the imaginary parts). */
+function refuseComplex(op: string, xs: readonly unknown[]): undefined {
+  const c = xs.find((x) => x instanceof Tensor && x.dtype.is_complex) as Tensor | undefined;
+  if (c) throw new TorchError(`${op}: "${op}_cpu" not implemented for '${c.dtype.scalarName}'`);
+  return undefined;
+}
+
+/** sinc(x) = sin(pi x) / (pi x), 1 at 0; complex in, complex out (PyTorch's sinc computes in the complex type). */
+export const sinc = (x: Tensor): Tensor => {
+  const body = (u: Tensor) => {
     const zero = eq(u, 0);
     const px = mul(where(zero, 1, u), Math.PI);
     return where(zero, 1, div(sin(px), px));
-  });
+  };
+  return x instanceof Tensor && x.dtype.is_complex ? surface("sinc", () => body(x)) : floatUnary("sinc", x, body);
+};
 
 /** heaviside(input, values): 0 for x < 0, values where x == 0, 1 for x > 0 (NaN -> 0). */
 export function heaviside(x: Tensor, values: Tensor): Tensor {
@@ -162,7 +173,10 @@ export function float_power(a: TensorOrScalar, b: TensorOrScalar): Tensor {
   checkOperand("float_power", a, "input");
   checkOperand("float_power", b, "exponent");
   if (!(a instanceof Tensor) && !(b instanceof Tensor)) throw new TorchTypeError("float_power(): expected at least one Tensor argument");
-  return surface("pow", () => pow(a instanceof Tensor ? convert(a, float64) : a, b instanceof Tensor ? convert(b, float64) : b));
+  // complex128 when either operand is complex (a tensor or a Python complex), float64 otherwise
+  const cx = [a, b].some((v: unknown) => (v instanceof Tensor ? v.dtype.is_complex : typeof v === "object" && v !== null && "im" in v));
+  const to = cx ? complex128 : float64;
+  return surface("pow", () => pow(a instanceof Tensor ? convert(a, to) : a, b instanceof Tensor ? convert(b, to) : b));
 }
 
 export const sgn = (x: Tensor): Tensor => surface("sgn", () => sign(x));
@@ -170,6 +184,7 @@ export const sgn = (x: Tensor): Tensor => surface("sgn", () => sign(x));
 /** logit(input, eps=None) = log(x / (1 - x)), x clamped to [eps, 1 - eps] when eps is given. */
 export function logit(x: Tensor, ...args: unknown[]): Tensor {
   const { eps } = parseArgs("logit", args, ["eps"], { eps: null });
+  refuseComplex("logit", [x]);
   return floatUnary("logit", x, (u) => {
     let z = u;
     if (eps !== null && eps !== undefined) {
@@ -240,7 +255,7 @@ export function addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, ...args
   checkTensor("addcdiv", "input", input);
   checkTensor("addcdiv", "tensor1", tensor1);
   checkTensor("addcdiv", "tensor2", tensor2);
-  if (!tensor1.dtype.is_floating_point && !tensor2.dtype.is_floating_point) {
+  if (!tensor1.dtype.is_floating_point && !tensor1.dtype.is_complex && !tensor2.dtype.is_floating_point && !tensor2.dtype.is_complex) {
     throw new TorchError(
       "addcdiv: Integer division with addcdiv is no longer supported, and in a future release addcdiv will perform a true division of tensor1 and tensor2. The historic addcdiv behavior can be implemented as (input + value * torch.trunc(tensor1 / tensor2)).to(input.dtype) for integer inputs and as (input + value * tensor1 / tensor2) for float inputs. The future addcdiv behavior is just the latter implementation: (input + value * tensor1 / tensor2), for all dtypes.",
     );

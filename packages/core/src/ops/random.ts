@@ -5,7 +5,7 @@
 import type { Device, DeviceLike } from "../device.js";
 import { captureHooks } from "../capture_hooks.js";
 import { fromHost } from "../dispatch.js";
-import { float64, get_default_dtype, int64, uint8, type DType, type HostArray } from "../dtype_all.js";
+import { float64, get_default_dtype, int64, toRealValueType, uint8, type DType, type HostArray } from "../dtype_all.js";
 import { TorchError, TorchTypeError } from "../errors.js";
 import * as R from "../random/index.js";
 import { broadcastShapes, numelOf, sameShape } from "../shape.js";
@@ -45,6 +45,8 @@ function make(draw: () => HostArray, shape: number[], dtype: DType, o: { device?
   if (o.requires_grad) t.requires_grad_(true);
   return t;
 }
+/** The generator's dtype for a tensor's values: a complex dtype's parts (drawn as interleaved (re, im) pairs). */
+const partsName = (dt: DType) => toRealValueType(dt).name as R.RandomDType;
 const checkSize = (op: string, size: number[]) => {
   for (const d of size)
     if (d < 0) throw new TorchError(`${op}: Trying to create tensor with negative dimension ${d}: [${size.join(", ")}]`);
@@ -55,8 +57,10 @@ export function rand(...args: unknown[]): Tensor {
   checkSize("rand", size);
   const o = parseArgs("rand", rest, OPTS);
   const dt = resolveDtype(o.dtype, get_default_dtype());
-  if (!dt.is_floating_point) throw new TorchError(`rand: "check_uniform_bounds" not implemented for '${dt.scalarName}'`);
-  return make(() => R.uniform(genOf(o.generator), numelOf(size), dt.name as R.RandomDType), size, dt, o);
+  if (!dt.is_floating_point && !dt.is_complex) throw new TorchError(`rand: "check_uniform_bounds" not implemented for '${dt.scalarName}'`);
+  // complex: PyTorch fills view_as_real(self), the (re, im) pairs in order, from the same stream
+  const n = numelOf(size) * (dt.is_complex ? 2 : 1);
+  return make(() => R.uniform(genOf(o.generator), n, partsName(dt)), size, dt, o);
 }
 
 export function randn(...args: unknown[]): Tensor {
@@ -64,7 +68,9 @@ export function randn(...args: unknown[]): Tensor {
   checkSize("randn", size);
   const o = parseArgs("randn", rest, OPTS);
   const dt = resolveDtype(o.dtype, get_default_dtype());
-  if (!dt.is_floating_point) throw new TorchError(`randn: "normal_kernel_cpu" not implemented for '${dt.scalarName}'`);
+  if (!dt.is_floating_point && !dt.is_complex) throw new TorchError(`randn: "normal_kernel_cpu" not implemented for '${dt.scalarName}'`);
+  // complex: PyTorch's normal_ fills view_as_real(self) with std / sqrt(2) (each part carries half the variance)
+  if (dt.is_complex) return make(() => R.normal(genOf(o.generator), 2 * numelOf(size), partsName(dt), 0, 1 / Math.sqrt(2)), size, dt, o);
   return make(() => R.normal(genOf(o.generator), numelOf(size), dt.name as R.RandomDType), size, dt, o);
 }
 
@@ -111,12 +117,15 @@ const dn = (t: Tensor) => t.dtype.name as R.RandomDType;
 
 export function uniform_(t: Tensor, ...args: unknown[]): Tensor {
   const o = parseArgs("uniform_", args, ["from", "to", "generator"], { from: 0, to: 1 });
-  return fill("uniform_", t, () => R.uniform(genOf(o.generator), t.numel(), dn(t), o.from, o.to));
+  const n = t.numel() * (t.dtype.is_complex ? 2 : 1);
+  return fill("uniform_", t, () => R.uniform(genOf(o.generator), n, partsName(t.dtype), o.from, o.to));
 }
 export function normal_(t: Tensor, ...args: unknown[]): Tensor {
   const o = parseArgs("normal_", args, ["mean", "std", "generator"], { mean: 0, std: 1 });
   if (!(o.std >= 0)) throw new TorchError(`normal_ expects std >= 0.0, but found std ${o.std}`);
-  return fill("normal_", t, () => R.normal(genOf(o.generator), t.numel(), dn(t), o.mean, o.std, { contiguous: t.is_contiguous() }));
+  // complex: view_as_real(self) filled with std / sqrt(2), as rand/randn
+  const [n, std] = t.dtype.is_complex ? [2 * t.numel(), o.std / Math.sqrt(2)] : [t.numel(), o.std];
+  return fill("normal_", t, () => R.normal(genOf(o.generator), n, partsName(t.dtype), o.mean, std, { contiguous: t.is_contiguous() }));
 }
 export function random_(t: Tensor, ...args: unknown[]): Tensor {
   // PyTorch's overloads: random_(to), random_(from, to) with to=None meaning up to the dtype's limit, random_()

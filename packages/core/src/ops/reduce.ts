@@ -10,6 +10,7 @@ import { P, type ReduceOp } from "../prims.js";
 import { broadcastShapes, normDim, normDims } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { checkTensor, describe, parseArgs } from "./args.js";
+import { complexProd } from "./complex_products.js";
 import { accDtype, convert, dotGeneral, namedPair, opmath, operand, resolveDtype, type ValuesIndices } from "./base.js";
 import {
   abs,
@@ -63,7 +64,10 @@ export function prod(x: Tensor, ...args: unknown[]): Tensor {
   const o = parseArgs("prod", args, ["dim", "keepdim", "dtype"], { dim: null, keepdim: false });
   // a 0-dim input takes dim 0 or -1 and reduces over nothing (normDims gives [])
   const dims = o.dim === null ? [...Array(x.ndim).keys()] : normDims(normDim(o.dim, x.ndim, "prod"), x.ndim, "prod");
-  return surface("prod", () => reducePrim(convert(x, accDtype(x, o.dtype)), "prod", dims, o.keepdim));
+  return surface("prod", () => {
+    const xc = convert(x, accDtype(x, o.dtype));
+    return xc.dtype.is_complex ? complexProd(xc, dims, o.keepdim) : reducePrim(xc, "prod", dims, o.keepdim);
+  });
 }
 export function mean(x: Tensor, ...args: unknown[]): Tensor {
   const o = parseArgs("mean", args, ["dim", "keepdim", "dtype"], { dim: null, keepdim: false });
@@ -481,6 +485,8 @@ export function dist(a: Tensor, b: Tensor, ...args: unknown[]): Tensor {
 
 export function logsumexp(x: Tensor, ...args: unknown[]): Tensor {
   const o = parseArgs("logsumexp", args, ["dim", "keepdim"], { keepdim: false });
+  if (x.dtype.is_complex)
+    throw new TorchError(`logsumexp(): Expected floating point type for result tensor, but got: ${x.dtype.scalarName}`);
   const xf = x.dtype.is_floating_point ? x : convert(x, get_default_dtype());
   const dims = dimsOf("logsumexp", x, o.dim);
   return surface("logsumexp", () => {

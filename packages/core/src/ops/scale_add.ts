@@ -1,18 +1,50 @@
 // beta * input + alpha * product, PyTorch's scale-and-add products: addmm,
 // addmv, addr, addbmm, baddbmm.
 import { surface } from "../autograd.js";
-import { bool } from "../dtype_all.js";
+import { bool, toRealValueType, type DType } from "../dtype_all.js";
 import { TorchError } from "../errors.js";
 import { shapeStr } from "../shape.js";
 import type { Tensor } from "../tensor.js";
 import { castScalars, checkTensor, parseArgs, sameDtypes } from "./args.js";
-import { dotGeneral } from "./base.js";
+import { dotGeneral, scalarTensor } from "./base.js";
+import { complex } from "./complex.js";
 import { add, logical_and, logical_or, mul } from "./elementwise.js";
 import { bmm, matmul } from "./linalg.js";
 import { unsqueeze } from "./shape.js";
 
+/** A beta or alpha: a number, or a Python complex ({re, im}) for complex tensors. */
+type Scale = number | { re: number; im: number };
+const isComplexValue = (v: unknown): v is { re: number; im: number } =>
+  typeof v === "object" && v !== null && typeof (v as { re?: unknown }).re === "number" && typeof (v as { im?: unknown }).im === "number";
+
+/** beta and alpha cast to the dtype (castScalars); a complex dtype also takes Python complex values, as PyTorch's Scalar. */
+function castScales(op: string, dt: DType, scales: { beta: unknown; alpha: unknown }): [Scale, Scale] {
+  const one = (name: string, v: unknown): Scale => {
+    if (!isComplexValue(v)) return castScalars(op, dt, { [name]: v })[0]!;
+    if (dt.is_complex && v.im !== 0) return { re: v.re, im: v.im };
+    // a real tensor takes a complex scale with no imaginary part (c10's checked conversion)
+    if (v.im !== 0) throw new TorchError(`${op}: value cannot be converted to type ${CPP_NAME[dt.name] ?? dt.name} without overflow`);
+    return castScalars(op, dt, { [name]: v.re })[0]!;
+  };
+  return [one("beta", scales.beta), one("alpha", scales.alpha)];
+}
+const CPP_NAME: Record<string, string> = {
+  float32: "float",
+  float64: "double",
+  float16: "c10::Half",
+  bfloat16: "c10::BFloat16",
+  int64: "int64_t",
+};
+
+/** x * s for a scale s (a complex s as a 0-d complex tensor of x's dtype). */
+function scaled(x: Tensor, s: Scale): Tensor {
+  if (typeof s === "number") return mul(x, s);
+  const part = (v: number) => scalarTensor(v, toRealValueType(x.dtype), x.device);
+  return mul(x, complex(part(s.re), part(s.im)));
+}
+
 /** beta * input + alpha * product; beta = 0 ignores input entirely (NaN and inf included), as in PyTorch. */
-function scaleAdd(op: string, input: Tensor, product: Tensor, beta: number, alpha: number): Tensor {
+function scaleAdd(op: string, input: Tensor, product: Tensor, beta: Scale, alpha: Scale): Tensor {
   // input expands to the product's shape (PyTorch's expand_size check)
   const target = product.shape,
     off = target.length - input.ndim;
@@ -30,12 +62,12 @@ function scaleAdd(op: string, input: Tensor, product: Tensor, beta: number, alph
   }
   if (product.dtype === bool) {
     // bool: (beta && input) || (alpha && product), as PyTorch's bool kernel
-    const pb = alpha ? product : logical_and(product, false);
-    return beta ? logical_or(input, pb) : pb;
+    const pb = alpha !== 0 ? product : logical_and(product, false);
+    return beta !== 0 ? logical_or(input, pb) : pb;
   }
-  const p = alpha === 1 ? product : mul(product, alpha);
+  const p = alpha === 1 ? product : scaled(product, alpha);
   if (beta === 0) return p;
-  return add(beta === 1 ? input : mul(input, beta), p);
+  return add(beta === 1 ? input : scaled(input, beta), p);
 }
 
 /** addmm(input, mat1, mat2, *, beta=1, alpha=1) = beta * input + alpha * (mat1 @ mat2). */
@@ -51,7 +83,7 @@ export function addmm(input: Tensor, mat1: Tensor, mat2: Tensor, ...args: unknow
       `addmm: mat1 and mat2 shapes cannot be multiplied (${mat1.shape[0]}x${mat1.shape[1]} and ${mat2.shape[0]}x${mat2.shape[1]})`,
     );
   sameDtypes("addmm", [input, mat1, mat2], ["input", "mat1", "mat2"]);
-  const [b, a] = castScalars("addmm", input.dtype, { beta, alpha });
+  const [b, a] = castScales("addmm", input.dtype, { beta, alpha });
   return surface("addmm", () => scaleAdd("addmm", input, matmul(mat1, mat2), b!, a!));
 }
 
@@ -66,7 +98,7 @@ export function addmv(input: Tensor, mat: Tensor, vec: Tensor, ...args: unknown[
       `addmv: size mismatch, got input (${input.shape.join("x")}), mat (${mat.shape[0]}x${mat.shape[1]}), vec (${vec.shape[0]})`,
     );
   sameDtypes("addmv", [input, mat, vec], ["input", "mat", "vec"]);
-  const [b, a] = castScalars("addmv", input.dtype, { beta, alpha });
+  const [b, a] = castScales("addmv", input.dtype, { beta, alpha });
   return surface("addmv", () => scaleAdd("addmv", input, matmul(mat, vec), b!, a!));
 }
 
@@ -85,7 +117,7 @@ export function addr(input: Tensor, vec1: Tensor, vec2: Tensor, ...args: unknown
         throw new TorchError(`addr: For integral input tensors, argument ${name} must not be a floating point number.`);
     }
   }
-  const [b, a] = castScalars("addr", input.dtype, { beta, alpha });
+  const [b, a] = castScales("addr", input.dtype, { beta, alpha });
   const outer = () =>
     vec1.dtype === bool ? logical_and(unsqueeze(vec1, 1), unsqueeze(vec2, 0)) : mul(unsqueeze(vec1, 1), unsqueeze(vec2, 0));
   return surface("addr", () => scaleAdd("addr", input, outer(), b!, a!));
@@ -105,7 +137,7 @@ export function addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, ...args: u
   const { beta, alpha } = parseArgs("addbmm", args, ["beta", "alpha"], { beta: 1, alpha: 1 });
   checkBatches("addbmm", batch1, batch2);
   sameDtypes("addbmm", [input, batch1, batch2], ["input", "batch1", "batch2"]);
-  const [b, a] = castScalars("addbmm", input.dtype, { beta, alpha });
+  const [b, a] = castScales("addbmm", input.dtype, { beta, alpha });
   // one contraction over the batch and inner dims: [b, n, k] x [b, k, p] -> [n, p]
   return surface("addbmm", () => scaleAdd("addbmm", input, dotGeneral(batch1, batch2, [], [], [0, 2], [0, 1]), b!, a!));
 }
@@ -115,6 +147,6 @@ export function baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, ...args: 
   const { beta, alpha } = parseArgs("baddbmm", args, ["beta", "alpha"], { beta: 1, alpha: 1 });
   checkBatches("baddbmm", batch1, batch2);
   sameDtypes("baddbmm", [input, batch1, batch2], ["input", "batch1", "batch2"]);
-  const [b, a] = castScalars("baddbmm", input.dtype, { beta, alpha });
+  const [b, a] = castScales("baddbmm", input.dtype, { beta, alpha });
   return surface("baddbmm", () => scaleAdd("baddbmm", input, bmm(batch1, batch2), b!, a!));
 }

@@ -10,6 +10,7 @@ import { normDim, shapeStr } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { checkInt, checkTensor, describe, indexValues, isScalar, parseArgs } from "./args.js";
 import { constant, convert, dtypeMax, iota, namedPair, scalarTensor, type ValuesIndices } from "./base.js";
+import { conjIfComplex } from "./complex.js";
 import { zeros } from "./creation.js";
 import {
   add,
@@ -159,7 +160,8 @@ export function cov(input: Tensor, ...args: unknown[]): Tensor {
     // degrees of freedom <= 0: PyTorch warns and divides by zero
     norm = where(le(norm, 0), 0, norm);
     const c = sub(x, unsqueeze(avg, 1));
-    return squeeze(div(mm(c, xw(c).t()), norm));
+    // PyTorch's mm(input, (input * w).t().conj()): a complex covariance conjugates its second factor
+    return squeeze(div(mm(c, conjIfComplex(xw(c).t())), norm));
   });
 }
 

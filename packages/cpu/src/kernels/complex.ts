@@ -11,6 +11,8 @@
 import {
   bf16ToF32,
   f16ToF32,
+  float32,
+  float64,
   numelOf,
   toRealValueType,
   TorchError,
@@ -20,6 +22,7 @@ import {
   type Shape,
 } from "@xlatorch/core";
 import { contiguous, type Strided } from "../strided.js";
+import { COMPLEX_BINARY_MATH, COMPLEX_UNARY_MATH } from "./complex_math.js";
 import { dense, pairView } from "./layout.js";
 import { encode } from "./values.js";
 import type { Kernel } from "./types.js";
@@ -96,12 +99,14 @@ const UNARY_C: Record<string, (a: number, b: number) => C> = {
   exp: cexp,
   log: clog,
   sqrt: csqrt,
+  ...COMPLEX_UNARY_MATH,
 };
 const BINARY_C: Record<string, (a: number, b: number, c: number, d: number) => C> = {
   add: (a, b, c, d) => [a + c, b + d],
   subtract: (a, b, c, d) => [a - c, b - d],
   multiply: (a, b, c, d) => [a * c - b * d, a * d + b * c],
   divide: cdiv,
+  ...COMPLEX_BINARY_MATH,
 };
 
 function unaryComplex(f: (a: number, b: number) => C): Kernel {
@@ -165,14 +170,21 @@ const componentwise =
 const sumOnly = (what: string) => (a: Record<string, unknown>) =>
   a.op === "sum" ? null : `${what} ${String(a.op)}: not implemented for complex tensors (only sum)`;
 
-/** dot_general as four real products: (a + ib)(c + id) = (ac - bd) + i(ad + bc). */
+/**
+ * dot_general as four real products: (a + ib)(c + id) = (ac - bd) + i(ad + bc). complex64's products run in
+ * float64 and round once: in float32, ac - bd would lose the low bits that a complex GEMM's (PyTorch's) keeps.
+ */
 const complexDot: ComplexKernel = ([l, r], [la, ra], attrs, [o], k) => {
-  const [lr, li] = parts(l!),
-    [rr, ri] = parts(r!);
-  const lA = realAval(la!),
-    rA = realAval(ra!),
-    oA = realAval(o!);
-  const prod = (x: Strided, y: Strided) => dense(k([x, y], [lA, rA], attrs, [oA])[0]!, o!.shape, oA.dtype) as Float64Array;
+  const wide = (s: Strided, a: AVal): [Strided, Strided] => {
+    if (toRealValueType(a.dtype) === float64) return parts(s);
+    return parts(s).map((p) => contiguous(Float64Array.from(dense(p, a.shape, float32) as Float32Array), a.shape)) as [Strided, Strided];
+  };
+  const [lr, li] = wide(l!, la!),
+    [rr, ri] = wide(r!, ra!);
+  const lA = { shape: la!.shape, dtype: float64 },
+    rA = { shape: ra!.shape, dtype: float64 },
+    oA = { shape: o!.shape, dtype: float64 };
+  const prod = (x: Strided, y: Strided) => dense(k([x, y], [lA, rA], attrs, [oA])[0]!, o!.shape, float64) as Float64Array;
   const ac = prod(lr, rr),
     bd = prod(li, ri),
     ad = prod(lr, ri),

@@ -70,26 +70,26 @@ function asinAcosKernel([sx, sy]: C): C {
   return [re, im];
 }
 
-function casin(z: C): C {
+export function casin(z: C): C {
   const w = asinAcosKernel(z);
   return [Math.atan2(z[0], w[0]), z[1] < 0 ? -w[1] : w[1]];
 }
-function cacos(z: C): C {
+export function cacos(z: C): C {
   const w = asinAcosKernel(z);
   return [Math.atan2(w[0], z[0]), z[1] < 0 ? w[1] : -w[1]];
 }
-function casinh(z: C): C {
+export function casinh(z: C): C {
   const w = asinAcosKernel([-z[1], z[0]]);
   return [z[0] < 0 ? -w[1] : w[1], Math.atan2(z[1], w[0])];
 }
-function cacosh(z: C): C {
+export function cacosh(z: C): C {
   const w = asinAcosKernel(z);
   const t = Math.atan2(w[0], z[0]);
   return [w[1], z[1] < 0 ? -t : t];
 }
 
 /** atanh(z) = (log1p(z) - log1p(-z)) / 2, Kahan's form with the large and infinite regions (float64 constants). */
-function catanh([x, y]: C): C {
+export function catanh([x, y]: C): C {
   const invNegEps = 9007199254740994;
   const safeMax = invNegEps * invNegEps;
   const ax = Math.abs(x),
@@ -123,7 +123,7 @@ function sinhCosh(name: "sinh" | "cosh", x: number, r: (v: number) => number): n
   return r(0.5 * r(m + r(m / r(m + 1))));
 }
 
-function complexSinhCosh(name: "sinh" | "cosh", z: C): C {
+export function complexSinhCosh(name: "sinh" | "cosh", z: C): C {
   const a = complexUnary("exponential", [z[0] + L64, z[1]])!;
   const b = complexUnary("exponential", [L64 - z[0], -z[1]])!;
   return name === "sinh" ? [a[0] - b[0], a[1] - b[1]] : [a[0] + b[0], a[1] + b[1]];

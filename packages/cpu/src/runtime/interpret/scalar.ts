@@ -230,6 +230,8 @@ function csqrt([a, b]: C): C {
 const csin = ([a, b]: C): C => [Math.sin(a) * Math.cosh(b), Math.cos(a) * Math.sinh(b)];
 const ccos = ([a, b]: C): C => [Math.cos(a) * Math.cosh(b), -Math.sin(a) * Math.sinh(b)];
 function ctanh([a, b]: C): C {
+  // |a| > 22: cosh 2a would overflow; tanh is +-1 + i 2 sin(2b) e^(-2|a|) to double precision (as C99's ctanh)
+  if (Math.abs(a) > 22) return [Math.sign(a), 4 * Math.sin(b) * Math.cos(b) * Math.exp(-2 * Math.abs(a))];
   // tanh(a + ib) = (sinh 2a + i sin 2b) / (cosh 2a + cos 2b)
   const den = Math.cosh(2 * a) + Math.cos(2 * b);
   return [Math.sinh(2 * a) / den, Math.sin(2 * b) / den];

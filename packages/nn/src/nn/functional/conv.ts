@@ -15,6 +15,9 @@ import {
   Tensor,
   bind1,
   cat,
+  complex,
+  imag,
+  real,
   slice,
   stack,
   surface,
@@ -156,8 +159,22 @@ function convCore(
     rhs_spec: rhsSpec ?? spec,
     out_spec: spec,
   };
-  const y = bind1(P.convolution, [x, weight], attrs);
+  const y = x.dtype.is_complex ? complexConvolution(x, weight, attrs) : bind1(P.convolution, [x, weight], attrs);
   return bias ? y.add(bias.reshape([bias.shape[0]!, ...Array<number>(nd).fill(1)])) : y;
+}
+
+/**
+ * A convolution of complex operands as three real ones, PyTorch's complex_convolution (Gauss's trick):
+ * a = conv(xr, wr), b = conv(xi, wi), c = conv(xr + xi, wr + wi); the result is (a - b) + i(c - a - b).
+ * Composed of real/imag/complex, so it runs on every device and differentiates through them.
+ */
+function complexConvolution(x: Tensor, weight: Tensor, attrs: ConvAttrs): Tensor {
+  const conv = (l: Tensor, r: Tensor) => bind1(P.convolution, [l, r], attrs);
+  const [xr, xi, wr, wi] = [real(x), imag(x), real(weight), imag(weight)];
+  const a = conv(xr, wr),
+    b = conv(xi, wi),
+    c = conv(xr.add(xi), wr.add(wi));
+  return complex(a.sub(b), c.sub(a).sub(b));
 }
 
 type ConvKw = { bias?: Tensor | null; stride?: IntOrTuple; padding?: ConvPadding; dilation?: IntOrTuple; groups?: number };

@@ -48,7 +48,9 @@ export function pairwise_distance(
 ): Tensor {
   const { p, eps, keepdim } = parseArgs("pairwise_distance", args, ["p", "eps", "keepdim"], { p: 2, eps: 1e-6, keepdim: false });
   const nd = Math.max(x1.ndim, x2.ndim);
-  const d = x1.sub(x2).add(eps);
+  const diff = x1.sub(x2).add(eps);
+  // complex inputs: the norm of |x1 - x2 + eps| (a real result, as PyTorch's norm of a complex tensor)
+  const d = diff.dtype.is_complex ? diff.abs() : diff;
   return nd === 0 ? pnorm(d.reshape([1]), p, 0, false).reshape([]) : pnorm(d, p, nd - 1, keepdim);
 }
 
