@@ -122,3 +122,21 @@ for (const device of ["cpu", "xla"] as const) {
     }
   });
 }
+
+// Not PyTorch's behaviour (it differentiates complex inputs): the backward formulas here are the real
+// case, so a complex input's backward throws, naming the op, instead of giving a wrong gradient.
+describe("complex factorizations' backward throws", () => {
+  const A = () => T.complex(T.randn([3, 3], { dtype: T.float64 }), T.randn([3, 3], { dtype: T.float64 })).requires_grad_(true);
+  const hpd = (a: Any) => a.matmul(a.mH).add(T.eye(3));
+  const cases: [string, (a: Any) => Any][] = [
+    ["linalg.cholesky", (a) => T.linalg.cholesky(hpd(a)).abs().sum()],
+    ["linalg.qr", (a) => T.linalg.qr(a)[1].abs().sum()],
+    ["linalg.eigh", (a) => T.linalg.eigvalsh(hpd(a)).sum()],
+    ["linalg.svd", (a) => T.linalg.svdvals(a).sum()],
+    ["linalg.pinv", (a) => T.linalg.pinv(a).abs().sum()],
+  ];
+  for (const [op, f] of cases)
+    it(op, () => {
+      expect(() => f(A()).backward()).toThrow(`${op}: the derivative for complex inputs (ComplexDouble) is not implemented`);
+    });
+});

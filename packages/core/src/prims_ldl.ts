@@ -13,9 +13,10 @@ export function defineLdlPrims(P: Record<(typeof LDL_PRIMS)[number], Primitive>)
   /**
    * Bunch-Kaufman LDL^T of the lower triangle of a real [..., n, n] (LAPACK's sytrf, uplo 'L'): LD (LAPACK's
    * packed L and block-diagonal D, strict upper triangle zero), int32 1-based pivots [..., n] (negative for a
-   * 2x2 block), int32 info [...] (the first zero D[k, k], 1-based, or 0).
+   * 2x2 block), int32 info [...] (the first zero D[k, k], 1-based, or 0). hermitian: a complex input's
+   * A = L D L^H (LAPACK's hetrf) instead of the complex symmetric L D L^T (sytrf); the same for real input.
    */
-  P.ldl = definePrimitive({
+  P.ldl = definePrimitive<{ hermitian: boolean }>({
     name: "ldl",
     abstract: ([a]) => [
       { shape: a!.shape, dtype: a!.dtype },
@@ -24,5 +25,8 @@ export function defineLdlPrims(P: Record<(typeof LDL_PRIMS)[number], Primitive>)
     ],
   });
   /** ldl_solve(LD [..., n, n], int32 pivots [..., n], B [..., n, k]) -> A^{-1} B (LAPACK's sytrs); batch dims equal. */
-  P.ldl_solve = definePrimitive({ name: "ldl_solve", abstract: (i) => [{ shape: i[2]!.shape, dtype: i[2]!.dtype }] });
+  P.ldl_solve = definePrimitive<{ hermitian: boolean }>({
+    name: "ldl_solve",
+    abstract: (i) => [{ shape: i[2]!.shape, dtype: i[2]!.dtype }],
+  });
 }

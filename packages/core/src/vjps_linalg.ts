@@ -17,9 +17,17 @@ const BOTH: Saves = { inputs: true, outputs: true };
 const OUT: Saves = { outputs: true };
 const G = (g: Tensor | null | undefined, like: Tensor): Tensor => g ?? zeros_like(like);
 const cut = (x: Tensor, dim: number, start: number, end: number) => sliceDim(x, dim < 0 ? x.ndim + dim : dim, start, end);
+/**
+ * The factorizations' formulas here are the real case: a complex input's backward throws rather than
+ * give a wrong gradient (the complex forward is linalg_complex_factor.ts's).
+ */
+function realOnly(op: string, x: Tensor): void {
+  if (x.dtype.is_complex) throw new TorchError(`${op}: the derivative for complex inputs (${x.dtype.scalarName}) is not implemented`);
+}
 
 // A = L L^T: gA = L^{-T} Phi(L^T gL) L^{-1}, Phi taking the lower triangle with half its diagonal, made symmetric.
 defineVjp("cholesky", OUT, ([gL], _i, [L]) => {
+  realOnly("linalg.cholesky", L!);
   let gA = tril(mm(mT(L!), G(gL, L!)));
   gA = mul(add(gA, mT(tril(gA, -1))), 0.5);
   gA = trsm(L!, gA, { lower: true, transpose_a: true });
@@ -41,6 +49,7 @@ defineVjp<TriangularSolveAttrs>("triangular_solve", BOTH, ([gX], [A], [X], a, ne
 // A = QR (Householder). m >= n: gA = [gQ + Q copyltu(M)] R^{-T}, M = R gR^T - gQ^T Q;
 // m < n: A = Q [X | Y] with X square; Y's part is Q gY, X's the square case with gQ + Y gY^T.
 defineVjp<{ complete: boolean }>("qr", OUT, ([gQ, gR], [A], [Q, R], { complete }) => {
+  realOnly("linalg.qr", A!);
   const m = rows(A!),
     n = cols(A!);
   if (complete && m > n) throw new TorchError("The QR decomposition is not differentiable when mode='complete' and nrows > ncols.");
@@ -62,6 +71,7 @@ defineVjp<{ complete: boolean }>("qr", OUT, ([gQ, gR], [A], [Q, R], { complete }
 
 // A = V diag(w) V^T: gA = V (diag(gw) + (V^T gV - gV^T V) / 2 / E) V^T, E_ij = w_j - w_i.
 defineVjp<{ lower: boolean }>("eigh", OUT, ([gw, gV], _i, [w, V]) => {
+  realOnly("linalg.eigh", V!);
   let inner: Tensor;
   if (gV) {
     const VtgV = mm(mT(V!), gV);
@@ -78,6 +88,7 @@ defineVjp<{ lower: boolean }>("eigh", OUT, ([gw, gV], _i, [w, V]) => {
 // PyTorch's svd_backward (real): with E_jk = S_k^2 - S_j^2,
 // gA = U [(skew(U^T gU) S + S skew(V^T gV)) / E + diag(gS)] V^T plus the parts of gU, gV outside U's, V's span.
 defineVjp<{ full_matrices: boolean }>("svd", OUT, ([gU_, gS, gVh_], [A], [U_, S, Vh_]) => {
+  realOnly("linalg.svd", A!);
   const m = rows(A!),
     n = cols(A!),
     k = Math.min(m, n);

@@ -4,8 +4,8 @@
 // defines no derivative for either: their float results get a node whose
 // backward throws PyTorch's message, as its grad_fn=<NotImplemented> does.
 // Complex input: hermitian=False is the complex symmetric factorization (zsytrf,
-// A = L D L^T with plain transposes), as PyTorch's; hermitian=True (zhetrf) is
-// refused at the call (not implemented here), never computed as the symmetric one.
+// A = L D L^T with plain transposes), hermitian=True the Hermitian one (zhetrf,
+// A = L D L^H), as PyTorch's; for real input the two are the same.
 import { surface } from "../autograd.js";
 import { bind, bind1 } from "../dispatch.js";
 import { int32 } from "../dtype_all.js";
@@ -20,18 +20,13 @@ import { cols, LinAlgError, rows } from "./linalg_util.js";
 import { expand, reshape } from "./shape.js";
 
 /** PyTorch's squareCheckInputs then checkFloatingOrComplex (that order), then the kernel's dtype dispatch. */
-function checkLD(op: string, A: unknown, name: string, kernel: string | null, hermitian: unknown): Tensor {
+function checkLD(op: string, A: unknown, name: string, kernel: string | null): Tensor {
   const t = checkTensor(op, name, A);
   if (t.ndim < 2) throw new TorchError(`${op}: The input tensor ${name} must have at least 2 dimensions.`);
   if (rows(t) !== cols(t))
     throw new TorchError(`${op}: ${name} must be batches of square matrices, but they are ${rows(t)} by ${cols(t)} matrices`);
   if (!t.dtype.is_floating_point && !t.dtype.is_complex)
     throw new TorchError(`${op}: Expected a floating point or complex tensor as input. Got ${t.dtype.scalarName}`);
-  // a real symmetric matrix is Hermitian: hermitian only matters for complex input
-  if (t.dtype.is_complex && hermitian)
-    throw new TorchError(
-      `${op}: hermitian=True is not supported for complex inputs yet (got ${t.dtype.scalarName}); hermitian=False (complex symmetric) is`,
-    );
   if (t.dtype.itemsize < 4 && kernel) throw new TorchError(`"${kernel}" not implemented for '${t.dtype.scalarName}'`);
   return t;
 }
@@ -39,21 +34,21 @@ function checkLD(op: string, A: unknown, name: string, kernel: string | null, he
 const NO_DERIVATIVE = (op: string) => `derivative for aten::${op} is not implemented`;
 
 /** LD, pivots, info of A (float outputs carry PyTorch's not-implemented derivative). */
-function ldlCore(A: Tensor): [Tensor, Tensor, Tensor] {
+function ldlCore(A: Tensor, hermitian: boolean): [Tensor, Tensor, Tensor] {
   return withoutDerivative(
     "NotImplemented",
     NO_DERIVATIVE("linalg_ldl_factor_ex"),
     [A],
-    () => bind(P.ldl, [A]) as [Tensor, Tensor, Tensor],
+    () => bind(P.ldl, [A], { hermitian }) as [Tensor, Tensor, Tensor],
   );
 }
 
 /** torch.linalg.ldl_factor_ex(A, *, hermitian=False, check_errors=False) -> (LD, pivots, info). */
 export function linalg_ldl_factor_ex(A: Tensor, ...args: unknown[]) {
   const o = parseArgs("linalg_ldl_factor_ex", args, ["hermitian", "check_errors"], { hermitian: false, check_errors: false });
-  checkLD("torch.linalg.ldl_factor_ex", A, "A", "ldl_factor_kernel_cpu", o.hermitian);
+  checkLD("torch.linalg.ldl_factor_ex", A, "A", "ldl_factor_kernel_cpu");
   return surface("linalg_ldl_factor_ex", () => {
-    const [LD, pivots, info] = ldlCore(A);
+    const [LD, pivots, info] = ldlCore(A, !!o.hermitian);
     if (o.check_errors) checkSingular("torch.linalg.ldl_factor_ex", info);
     return named({ LD, pivots, info });
   });
@@ -62,9 +57,9 @@ export function linalg_ldl_factor_ex(A: Tensor, ...args: unknown[]) {
 /** torch.linalg.ldl_factor(A, *, hermitian=False) -> (LD, pivots); a singular input throws. */
 export function linalg_ldl_factor(A: Tensor, ...args: unknown[]) {
   const o = parseArgs("linalg_ldl_factor", args, ["hermitian"], { hermitian: false });
-  checkLD("torch.linalg.ldl_factor_ex", A, "A", "ldl_factor_kernel_cpu", o.hermitian);
+  checkLD("torch.linalg.ldl_factor_ex", A, "A", "ldl_factor_kernel_cpu");
   return surface("linalg_ldl_factor_ex", () => {
-    const [LD, pivots, info] = ldlCore(A);
+    const [LD, pivots, info] = ldlCore(A, !!o.hermitian);
     checkSingular("torch.linalg.ldl_factor", info);
     return named({ LD, pivots });
   });
@@ -87,7 +82,7 @@ function checkSingular(op: string, info: Tensor): void {
 export function linalg_ldl_solve(LD: Tensor, pivots: Tensor, B: Tensor, ...args: unknown[]): Tensor {
   const o = parseArgs("linalg_ldl_solve", args, ["hermitian"], { hermitian: false });
   const op = "torch.linalg.ldl_solve";
-  checkLD(op, LD, "A", "ldl_solve_cpu", o.hermitian);
+  checkLD(op, LD, "A", "ldl_solve_cpu");
   checkTensor(op, "pivots", pivots);
   checkTensor(op, "B", B);
   // linearSolveCheckInputs(B, LD)
@@ -120,7 +115,7 @@ export function linalg_ldl_solve(LD: Tensor, pivots: Tensor, B: Tensor, ...args:
       const ld = expand(LD, [...batch, n, n]);
       const piv = expand(pivots.dtype === int32 ? pivots : convert(pivots, int32), [...batch, n]);
       const b = expand(B, [...batch, n, cols(B)]);
-      return bind1(P.ldl_solve, [ld, piv, b]);
+      return bind1(P.ldl_solve, [ld, piv, b], { hermitian: !!o.hermitian });
     }),
   );
 }

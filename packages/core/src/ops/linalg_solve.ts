@@ -383,10 +383,21 @@ export function linalg_pinv(A: Tensor, ...args: unknown[]): Tensor {
   // derivative of the pseudo-inverse at A itself, also with hermitian=True (where the forward reads one
   // triangle of A) and where the tolerance cut singular values
   const out = no_grad(pinv);
-  recordCustom("LinalgPinvBackward0", [A], [out], ([g], [a], [X]) => [g ? sum_to_size(pinvBackward(g, X!, a!), [...a!.shape]) : null], {
-    inputs: true,
-    outputs: true,
-  });
+  recordCustom(
+    "LinalgPinvBackward0",
+    [A],
+    [out],
+    ([g], [a], [X]) => {
+      // (pinvBackward is the real case: a complex gradient would be wrong)
+      if (a!.dtype.is_complex)
+        throw new TorchError(`linalg.pinv: the derivative for complex inputs (${a!.dtype.scalarName}) is not implemented`);
+      return [g ? sum_to_size(pinvBackward(g, X!, a!), [...a!.shape]) : null];
+    },
+    {
+      inputs: true,
+      outputs: true,
+    },
+  );
   return out;
 }
 /** PyTorch's pinv_backward (real case): the gradient of X = pinv(A) along g, in the smaller of A's two dims. */
