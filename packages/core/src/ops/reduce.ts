@@ -2,7 +2,7 @@
 // argmax/argmin, any/all, count_nonzero, var/std (and their *_mean pairs),
 // nansum/nanmean, norm, dist/cdist, logsumexp, softmax/log_softmax.
 import { recordCustom, surface } from "../autograd.js";
-import { bind1 } from "../dispatch.js";
+import { bind, bind1 } from "../dispatch.js";
 import { bool, get_default_dtype, int64, result_type } from "../dtype_all.js";
 import { TorchError, TorchIndexError, TorchTypeError } from "../errors.js";
 import { is_grad_enabled, no_grad } from "../grad_mode.js";
@@ -331,8 +331,16 @@ function nuclearNorm(x: Tensor, dim: unknown, keepdim: boolean): Tensor {
     dims = (dim as number[]).map((d) => normDim(d, x.ndim, "norm"));
     if (dims[0] === dims[1]) throw new TorchError(`linalg.matrix_norm: dims must be different. Got (${dim[0]}, ${dim[1]})`);
   }
-  if (!x.dtype.is_floating_point)
+  if (!x.dtype.is_floating_point && !x.dtype.is_complex)
     throw new TorchError(`norm: linalg.svd: Expected a floating point or complex tensor as input. Got ${x.dtype.scalarName}`);
+  // complex: the sum of the singular values (the complex SVD's; the real paths below avoid the SVD for their gradient)
+  if (x.dtype.is_complex)
+    return surface("nuclear_norm", () => {
+      const rest = [...Array(x.ndim).keys()].filter((d) => !dims.includes(d));
+      const S = bind(P.svd, [permute(x, [...rest, ...dims])], { full_matrices: false })[1]!;
+      const r = reducePrim(S, "sum", [S.ndim - 1], false);
+      return keepdim ? reshape(r, x.shape.map((s, i) => (dims.includes(i) ? 1 : s))) : r;
+    });
   let [m, n] = [x.shape[dims[0]!]!, x.shape[dims[1]!]!];
   return surface("nuclear_norm", () => {
     const rest = [...Array(x.ndim).keys()].filter((d) => !dims.includes(d));
