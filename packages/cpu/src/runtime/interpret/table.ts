@@ -144,8 +144,9 @@ export function primitiveIsExact(op: Op): boolean {
       return types.every((t) => isFloat(t) && t === types[0]) && !reversed;
     }
     case "stablehlo.dot_general":
-      // the kernel accumulates in floating point: integer dots are the evaluator's (exact, wrapping)
-      return types.every(isFloat);
+      // the kernel accumulates in floating point: integer dots are the evaluator's (exact, wrapping); complex ones
+      // are four real products (complex64's in float64, rounded once: PyTorch's complex GEMM keeps those bits)
+      return types.every(isFloat) || types.every(isComplex);
   }
   return true;
 }
