@@ -3,6 +3,7 @@
 // nuclear norms take the singular values from the svd primitive.
 import { surface } from "../autograd.js";
 import { bind } from "../dispatch.js";
+import { toRealValueType } from "../dtype.js";
 import { int64 } from "../dtype_all.js";
 import { TorchError } from "../errors.js";
 import { P } from "../prims.js";
@@ -29,16 +30,17 @@ function dimsOf(op: string, x: Tensor, dim: unknown): number[] {
 export function linalg_vector_norm(x: Tensor, ...args: unknown[]): Tensor {
   const o = parseArgs("linalg_vector_norm", args, ["ord", "dim", "keepdim", "dtype"], { ord: 2, dim: null, keepdim: false, dtype: null });
   checkTensor("linalg.vector_norm", "input", x);
-  if (!x.dtype.is_floating_point)
+  if (!x.dtype.is_floating_point && !x.dtype.is_complex)
     throw new TorchError(`linalg.vector_norm: Expected a floating point or complex tensor as input. Got ${x.dtype.scalarName}`);
   const dims = dimsOf("linalg.vector_norm", x, o.dim);
   const p = o.ord as number;
   const keep = !!o.keepdim;
+  // |x| (real for complex input: the norm of a complex tensor is real, the dtype's real counterpart)
   const abs_ = () => abs(o.dtype ? convert(x, o.dtype) : x);
   // p = 0 counts the nonzero entries: PyTorch's result requires grad, its backward gives no gradient
   if (p === 0)
     return withNoGradient("LinalgVectorNormBackward0", [x], () => {
-      const nz = convert(ne(abs_(), 0), o.dtype ?? x.dtype);
+      const nz = convert(ne(abs_(), 0), toRealValueType(o.dtype ?? x.dtype));
       return x.ndim === 0 ? nz : reducePrim(nz, "sum", dims, keep);
     });
   return surface("linalg_vector_norm", () => {
@@ -77,7 +79,11 @@ export function linalg_matrix_norm(A: Tensor, ...args: unknown[]): Tensor {
     const [d0, d1] = dims as [number, number];
     const ord = o.ord;
     let r: Tensor;
-    if (ord === "fro") return rootOf(reducePrim(mul(x, x), "sum", dims, keep), 2);
+    if (ord === "fro") {
+      // complex: the sum of |x|^2
+      const a = x.dtype.is_complex ? abs(x) : x;
+      return rootOf(reducePrim(mul(a, a), "sum", dims, keep), 2);
+    }
     if (ord === "nuc" || ord === 2 || ord === -2) {
       const m = movedim(x, [d0, d1], [x.ndim - 2, x.ndim - 1]);
       const S = bind(P.svd, [m], { full_matrices: false })[1]!;

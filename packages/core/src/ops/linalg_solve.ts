@@ -12,6 +12,7 @@ import { P } from "../prims.js";
 import { Tensor } from "../tensor.js";
 import { checkTensor, parseArgs } from "./args.js";
 import { convert } from "./base.js";
+import { complexSgn, conjIfComplex } from "./complex.js";
 import { zeros } from "./creation.js";
 import { abs, add, clamp_min, div, eq, gt, log, maximum, mul, ne, remainder, sign, sub, where } from "./elementwise.js";
 import { withNoGradient, withZeroGradient } from "./grad_links.js";
@@ -34,7 +35,7 @@ import {
 } from "./linalg_util.js";
 import { reducePrim } from "./reduce.js";
 import { sum_to_size } from "./reshaping_extras.js";
-import { expand, movedim, reshape, squeeze, unsqueeze } from "./shape.js";
+import { cat, expand, movedim, reshape, sliceDim, squeeze, unsqueeze } from "./shape.js";
 
 const lastDims = (x: Tensor) => [x.ndim - 1];
 
@@ -53,7 +54,7 @@ function checkSolveShapes(op: string, A: Tensor, B: Tensor, left: boolean, vecto
   }
 }
 
-/** X with A X = B (left) or X A = B from A's packed LU and row permutation. */
+/** X with A X = B (left) or X A = B from A's packed LU and row permutation; adjoint: A^H in A's place. */
 function luSolve(LU: Tensor, perm: Tensor, B: Tensor, left: boolean, adjoint = false): Tensor {
   const Pt = permRows(perm, LU);
   if (left && !adjoint) {
@@ -61,19 +62,21 @@ function luSolve(LU: Tensor, perm: Tensor, B: Tensor, left: boolean, adjoint = f
     const y = trsm(LU, mm(Pt, B), { lower: true, unit_diagonal: true });
     return trsm(LU, y, { lower: false });
   }
-  if (left) {
-    // A^T X = B: U^T L^T P^T X = B, X = P L^{-T} U^{-T} B
-    const y = trsm(LU, B, { lower: false, transpose_a: true });
-    return mm(mT(Pt), trsm(LU, y, { lower: true, unit_diagonal: true, transpose_a: true }));
-  }
   if (!adjoint) {
     // X P L U = B: X = B U^{-1} L^{-1} P^T
     const y = trsm(LU, B, { lower: false, left: false });
     return mm(trsm(LU, y, { lower: true, unit_diagonal: true, left: false }), Pt);
   }
-  // X A^T = B: X U^T L^T P^T = B, X = B P L^{-T} U^{-T}
+  // the adjoint's solves are transposed solves with conj(LU), (conj LU)^T = LU^H (P is real)
+  const LUc = conjIfComplex(LU);
+  if (left) {
+    // A^H X = B: U^H L^H P^T X = B, X = P L^{-H} U^{-H} B
+    const y = trsm(LUc, B, { lower: false, transpose_a: true });
+    return mm(mT(Pt), trsm(LUc, y, { lower: true, unit_diagonal: true, transpose_a: true }));
+  }
+  // X A^H = B: X U^H L^H P^T = B, X = B P L^{-H} U^{-H}
   const y = mm(B, mT(Pt));
-  return trsm(LU, trsm(LU, y, { lower: true, unit_diagonal: true, left: false, transpose_a: true }), {
+  return trsm(LUc, trsm(LUc, y, { lower: true, unit_diagonal: true, left: false, transpose_a: true }), {
     lower: false,
     left: false,
     transpose_a: true,
@@ -187,6 +190,23 @@ export function inverse(A: Tensor): Tensor {
   });
 }
 
+/**
+ * The product over the last dim. Complex: halves multiplied pairwise (log2(n) products of slices,
+ * composed so it runs on every device; the reduce primitive's complex form sums only).
+ */
+function prodLast(d: Tensor): Tensor {
+  if (!d.dtype.is_complex) return reducePrim(d, "prod", lastDims(d), false);
+  const last = d.ndim - 1;
+  if (d.shape[last] === 0) return add(reducePrim(d, "sum", [last], false), 1);
+  let x = d;
+  for (let k = d.shape[last]!; k > 1; k = x.shape[last]!) {
+    const h = Math.floor(k / 2);
+    const y = mul(sliceDim(x, last, 0, h), sliceDim(x, last, h, 2 * h));
+    x = k % 2 ? cat([y, sliceDim(x, last, 2 * h, k)], last) : y;
+  }
+  return squeeze(x, last);
+}
+
 /** diag(U) and the permutation's sign (+-1) of A's LU factorization. */
 function luDiagSign(A: Tensor): [Tensor, Tensor] {
   const [LU, pivots] = bind(P.lu, [A]) as [Tensor, Tensor, Tensor];
@@ -200,7 +220,7 @@ export function linalg_det(A: Tensor): Tensor {
   checkSquare("linalg.det", A);
   const det = () => {
     const [d, sgn] = luDiagSign(A);
-    return mul(reducePrim(d, "prod", lastDims(d), false), sgn);
+    return mul(prodLast(d), sgn);
   };
   // an empty input: PyTorch's result requires grad, its backward gives no gradient
   if (A.numel() === 0) return withNoGradient("LinalgDetBackward0", [A], det);
@@ -210,9 +230,10 @@ export function det(A: Tensor): Tensor {
   checkSquare("linalg.det", A);
   return linalg_det(A);
 }
+/** sign (+-1, or a complex unit: PyTorch's sgn) and log |det A|, real. */
 function slogdetCore(A: Tensor): [Tensor, Tensor] {
   const [d, sgn] = luDiagSign(A);
-  const s = mul(reducePrim(sign(d), "prod", lastDims(d), false), sgn);
+  const s = mul(prodLast(d.dtype.is_complex ? complexSgn(d) : sign(d)), sgn);
   return [s, reducePrim(log(abs(d)), "sum", lastDims(d), false)];
 }
 export function linalg_slogdet(A: Tensor) {
@@ -230,6 +251,8 @@ export function logdet(A: Tensor): Tensor {
   checkSquare("logdet", A);
   return surface("logdet", () => {
     const [s, l] = slogdetCore(A);
+    // complex: log(sign) + log|det|, as PyTorch's logdet
+    if (A.dtype.is_complex) return add(log(s), l);
     // a negative determinant has no real logarithm
     return where(eq(s, -1), NaN, where(eq(s, 0), -Infinity, l));
   });
@@ -248,10 +271,10 @@ export function cholesky_solve(B: Tensor, L: Tensor, ...args: unknown[]): Tensor
 }
 function choleskySolve(B: Tensor, L: Tensor, upper: boolean, node: string): Tensor {
   const solve = () => {
-    // A = L L^T (or U^T U): X = L^{-T} L^{-1} B
+    // A = L L^H (or U^H U): X = L^{-H} L^{-1} B; the transposed solve with conj(L) is L^H's
     const lower = !upper;
-    const y = trsm(L, B, { lower, transpose_a: !lower });
-    return trsm(L, y, { lower, transpose_a: lower });
+    const y = trsm(lower ? L : conjIfComplex(L), B, { lower, transpose_a: !lower });
+    return trsm(lower ? conjIfComplex(L) : L, y, { lower, transpose_a: lower });
   };
   if (!is_grad_enabled() || !(B.requires_grad || L.requires_grad)) return solve();
   // PyTorch's cholesky_solve_backward: the gradient of (L L^T)^{-1} B for the whole of L as given (its other
@@ -264,8 +287,9 @@ function choleskySolve(B: Tensor, L: Tensor, upper: boolean, node: string): Tens
     ([g], [b, l], [x]) => {
       if (!g) return [null, null];
       const gB = choleskySolve(g, l!, upper, "CholeskySolveBackward0");
-      let common = mm(gB, mT(x!));
-      common = add(common, mT(common));
+      // (complex: the adjoints, as PyTorch's cholesky_solve_backward)
+      let common = mm(gB, conjIfComplex(mT(x!)));
+      common = add(common, conjIfComplex(mT(common)));
       const gL = mul(upper ? mm(l!, common) : mm(common, l!), -1);
       return [sum_to_size(gB, [...b!.shape]), sum_to_size(gL, [...l!.shape])];
     },

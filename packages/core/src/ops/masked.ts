@@ -258,8 +258,10 @@ export function norm(input: Tensor, ...args: unknown[]): Tensor {
 /** _std_var: masked sum of squared deviations from the masked mean over the masked count (minus 1 if unbiased, at least 0). */
 function stdVar(op: "var" | "std", input: Tensor, args: unknown[]): Tensor {
   const o = bind(op, input, args, ["dim", "unbiased"], REDUCE_KW, { ...REDUCE_DEFAULTS, unbiased: false });
-  const dtype: DType = o.dtype ?? (input.dtype.is_floating_point ? input.dtype : float32);
-  const compute: DType = dtype.is_floating_point ? dtype : float32;
+  // complex stays complex (PyTorch 1.13's _std_var: the sum of x * conj(x) in the input's dtype)
+  const floatOrComplex = (d: DType) => d.is_floating_point || d.is_complex;
+  const dtype: DType = o.dtype ?? (floatOrComplex(input.dtype) ? input.dtype : float32);
+  const compute: DType = floatOrComplex(dtype) ? dtype : float32;
   const keepdim = !!o.keepdim;
   const inmask = o.mask ? inputMask(op, input, o.mask) : null;
   let count = countOf(input, inmask, o.dim, true);

@@ -190,14 +190,16 @@ export const all = (x: Tensor, ...a: unknown[]) => anyAll("all", x, a);
 export function var_(x: Tensor, ...args: unknown[]): Tensor {
   // var(dim, unbiased, keepdim), var(unbiased) or var(dim, {correction, keepdim})
   const o = parseArgs("var", normalizeVarArgs(args), ["dim", "unbiased", "keepdim", "correction"], { dim: null, keepdim: false });
-  if (!x.dtype.is_floating_point)
+  if (!x.dtype.is_floating_point && !x.dtype.is_complex)
     throw new TorchError(`var(): std and var only support floating point and complex dtypes, got ${x.dtype.scalarName}`);
   const correction = o.correction ?? (o.unbiased === false ? 0 : 1);
   const dims = dimsOf("var", x, o.dim);
   const n = dims.reduce((acc, d) => acc * x.shape[d]!, 1);
   return surface("var", () => {
     const m = reducePrim(x, "sum", dims, true);
-    const centered = sub(x, div(m, n));
+    let centered = sub(x, div(m, n));
+    // complex: the mean of |x - mean|^2 (a real result)
+    if (centered.dtype.is_complex) centered = abs(centered);
     return div(reducePrim(mul(centered, centered), "sum", dims, o.keepdim), Math.max(0, n - correction));
   });
 }
@@ -216,7 +218,8 @@ function momentsArgs(op: string, args: unknown[]) {
 function moments(op: string, x: Tensor, args: unknown[], root: boolean): Tensor[] {
   checkTensor(op, "input", x);
   const o = momentsArgs(op, args);
-  if (!x.dtype.is_floating_point) throw new TorchError(`${op} only support floating point and complex dtypes, got ${x.dtype.scalarName}`);
+  if (!x.dtype.is_floating_point && !x.dtype.is_complex)
+    throw new TorchError(`${op} only support floating point and complex dtypes, got ${x.dtype.scalarName}`);
   return surface(op, () => {
     const v = var_(x, {
       dim: o.dim,
@@ -290,8 +293,10 @@ export function nanmean(x: Tensor, ...args: unknown[]): Tensor {
 export function norm(x: Tensor, ...args: unknown[]): Tensor {
   const o = parseArgs("norm", args, ["p", "dim", "keepdim", "dtype"], { p: "fro", dim: null, keepdim: false });
   if (o.p === "nuc") return nuclearNorm(x, o.dim, !!o.keepdim);
-  if (!x.dtype.is_floating_point)
+  if (!x.dtype.is_floating_point && !x.dtype.is_complex)
     throw new TorchError(`norm(): input dtype should be either floating point or complex. Got ${x.dtype.scalarName} instead.`);
+  // a complex input's norm is |x|'s (a real result)
+  if (x.dtype.is_complex) return norm(abs(x), o.p, o.dim, { keepdim: o.keepdim });
   const dims = dimsOf("norm", x, o.dim);
   const p = o.p === "fro" ? 2 : o.p;
   if (typeof p !== "number") throw new TorchTypeError(`norm(): unsupported p ${String(o.p)}`);
@@ -480,13 +485,14 @@ export function dist(a: Tensor, b: Tensor, ...args: unknown[]): Tensor {
   checkTensor("dist", "input", a);
   checkTensor("dist", "other", b);
   const dt = result_type(operand(a), operand(b));
-  if (!dt.is_floating_point) throw new TorchError(`dist: expected a floating point dtype, got ${dt.scalarName}`);
+  if (!dt.is_floating_point && !dt.is_complex) throw new TorchError(`dist: expected a floating point dtype, got ${dt.scalarName}`);
   if (typeof p !== "number") throw new TorchTypeError(`dist(): argument 'p' must be Number, not ${describe(p)}`);
   broadcastShapes("dist", a.shape, b.shape);
   return surface("dist", () =>
     opmath(dt, [a, b], (x, y) => {
       const d = sub(x!, y!);
-      return pnorm(d, p, [...Array(d.ndim).keys()]);
+      // complex: the norm of |x - y| (real)
+      return pnorm(d.dtype.is_complex ? abs(d) : d, p, [...Array(d.ndim).keys()]);
     }),
   );
 }

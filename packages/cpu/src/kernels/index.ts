@@ -14,6 +14,7 @@ import { complexFactorizations } from "./linalg_complex_factor.js";
 import { decompKernels } from "./linalg_decomp.js";
 import { eigKernels } from "./linalg_eig.js";
 import { factorKernels } from "./linalg_factor.js";
+import { complexFactorKernels } from "./linalg_complex.js";
 import { ldlKernels } from "./linalg_ldl.js";
 import { selectKernels } from "./select.js";
 import { reduceKernels } from "./reduce.js";
@@ -43,6 +44,8 @@ export const KERNELS: Record<PrimName, Kernel> = {
   ...eigKernels,
   // cholesky, geqrf, qr, eigh, svd, ldl, ldl_solve of complex matrices (linalg_complex_factor.ts)
   ...complexFactorizations({ ...factorKernels, ...decompKernels, ...eigKernels, ...ldlKernels }),
+  // lu and triangular_solve read and write complex themselves (linalg_complex.ts)
+  ...complexFactorKernels,
   // while and case interpret their sub-graphs with this table (complex values pass through them whole)
   ...controlKernels(() => KERNELS),
   // complex operands copied as (re, im) pairs by the kernels themselves
