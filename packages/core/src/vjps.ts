@@ -11,6 +11,8 @@ import { reducePrim } from "./ops/reduce.js";
 import { reshape, split, permute } from "./ops/shape.js";
 import { zeros_like } from "./ops/creation.js";
 import { fullIndex } from "./ops/indexing.js";
+import { accumulatedScan } from "./ops/scan_acc.js";
+import { scatterAlongBatched } from "./ops/slices.js";
 import { complexSgn, conjIfComplex as cj } from "./ops/complex.js";
 import { complexAwareUnary, complexPowerVjp } from "./vjps_complex.js";
 
@@ -225,8 +227,11 @@ defineVjp<{ reduce: string }>("scatter", INDEX_ONLY, ([g], [, idx], _o, { reduce
   if (reduce === "add") return [g!, null, gUpd];
   return [bind1(P.scatter!, [g!, idx!, zeros_like(gUpd)], { reduce: "none" }), null, gUpd];
 });
+// one windowed scatter along the dim, the other dims batching dims (no coordinate tensor); a 0-dim x: a point
 defineVjp<{ dim: number }>("sort", { outputs: true }, ([g], [x], [, idx], { dim }) => [
-  g ? bind1(P.scatter!, [zero(x!), fullIndex(idx!, dim), g], { reduce: "add" }) : null,
+  g
+    ? (scatterAlongBatched(zero(x!), dim, idx!, g, "add") ?? bind1(P.scatter!, [zero(x!), fullIndex(idx!, dim), g], { reduce: "add" }))
+    : null,
 ]);
 
 /** prod_{j != i} x_j over `dims` for every i, exact with zeros (exclusive cumprods both ways). */
@@ -238,7 +243,8 @@ function productOfOthers(x: Tensor, dims: number[]): Tensor {
   const flat = reshape(permute(x, perm), [...rest.map((d) => x.shape[d]!), n]);
   const last = flat.ndim - 1;
   const exclusive = (t: Tensor) => {
-    const c = bind1(P.cumulative!, [t], { op: "prod", dim: last });
+    // PyTorch's prod backward takes these cumprods with at::cumprod (accumulated in double for float32)
+    const c = accumulatedScan(t, "prod", last);
     const shifted = bind1(P.slice!, [c], {
       start: c.shape.map(() => 0),
       limit: c.shape.map((s, d) => (d === last ? s - 1 : s)),

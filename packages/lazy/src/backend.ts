@@ -11,6 +11,7 @@ import {
   no_grad,
   P,
   registerDevice,
+  sameShape,
   TorchError,
   type AVal,
   type DeviceBackend,
@@ -29,6 +30,7 @@ import { metrics } from "./metrics.js";
 import { currentMode, nanCheckEnabled } from "./modes.js";
 import { getRuntime } from "./runtime_slot.js";
 import { viewLayout, type Layout } from "./view_layout.js";
+import { writeThroughBox } from "./view_write.js";
 import { cut, hint, materialize, noteWrite, readHost, record, willWrite } from "./trace.js";
 
 const payloadOf = (t: Tensor) => internals(t)._payload as XlaPayload;
@@ -59,8 +61,11 @@ function layoutOf(t: Tensor): Layout {
   if (v !== undefined) {
     // computed when first asked (stride(), an overlap check), not at every view op
     p.viewOf = undefined;
-    const layout = viewLayout(v.op, v.parent.shape, layoutOf(v.parent), v.attrs, t.shape);
-    if (layout) p.layout = layout;
+    const parentLayout = layoutOf(v.parent);
+    const layout = viewLayout(v.op, v.parent.shape, parentLayout, v.attrs, t.shape);
+    // the storage it indexes: the parent's own if the parent is dense, else the parent's root (view_write.ts)
+    const pp = payloadOf(v.parent);
+    if (layout) p.layout = layout.loose ? layout : { ...layout, root: pp.layout ? pp.layout.root : pp };
   }
   return p.layout ?? { strides: contiguousStrides(t.shape), offset: 0 };
 }
@@ -127,11 +132,21 @@ export const xlaBackend: DeviceBackend = {
     }
     const base = ti._base;
     no_grad(() => {
-      const iota = bind1(P.iota!, [], { shape: [base.numel()], dim: 0, dtype: int64 }, base.device);
-      const positions = ti._viewFn!(iota.reshape([...base.shape]));
-      const flat = bind1(P.scatter!, [base.reshape(-1), positions.reshape(-1, 1), value.reshape(-1)], { reduce: "none" });
       const p = payloadOf(base);
-      p.value = valueOf(flat.reshape([...base.shape]));
+      // a view that is a box of the base (slices, selects, transposes): one windowed scatter (view_write.ts)
+      const layout = layoutOf(target);
+      const boxed =
+        layout.root === p && sameShape(value.shape, target.shape)
+          ? writeThroughBox(base, value, target.shape, layout.strides, layout.offset)
+          : null;
+      if (boxed) p.value = valueOf(boxed);
+      else {
+        // any other view: a scatter of every element's position, found by viewing an iota of the base
+        const iota = bind1(P.iota!, [], { shape: [base.numel()], dim: 0, dtype: int64 }, base.device);
+        const positions = ti._viewFn!(iota.reshape([...base.shape]));
+        const flat = bind1(P.scatter!, [base.reshape(-1), positions.reshape(-1, 1), value.reshape(-1)], { reduce: "none" });
+        p.value = valueOf(flat.reshape([...base.shape]));
+      }
       noteWrite(p);
     });
     // the target's own value is re-derived from the new base after the version bump

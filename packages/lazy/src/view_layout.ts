@@ -11,6 +11,14 @@ import { contiguousStrides, viewStrides, type Shape } from "@xlatorch/core";
 export interface Layout {
   strides: number[];
   offset: number;
+  /**
+   * The payload whose dense storage these strides and offset index, when they were derived through
+   * view primitives only (backend.ts layoutOf): a write through the view is then a box of that base
+   * (view_write.ts). Absent: unknown (a reshape the strides could not express, a view of a non-view op).
+   */
+  root?: unknown;
+  /** A reshape the input's strides cannot express: dense strides, not an alias of the input's storage. */
+  loose?: boolean;
 }
 
 /** The layout of a view primitive's output, or null for a primitive that is not one of the four views. */
@@ -25,9 +33,11 @@ export function viewLayout(op: string, inShape: Shape, input: Layout, attrs: unk
       });
       return { strides: st, offset };
     }
-    case "reshape":
+    case "reshape": {
       // the surface copies first when the strides do not allow a view; a direct caller gets dense strides
-      return { strides: viewStrides(inShape, strides, outShape) ?? contiguousStrides(outShape), offset };
+      const st = viewStrides(inShape, strides, outShape);
+      return st ? { strides: st, offset } : { strides: contiguousStrides(outShape), offset, loose: true };
+    }
     case "transpose":
       return { strides: (attrs as { perm: number[] }).perm.map((p) => strides[p]!), offset };
     case "slice": {
