@@ -59,8 +59,11 @@ function complexPhases(torch: any, Q: any, data: unknown[]): any {
   return unit.to(Q.dtype).to(Q.device);
 }
 
-// torch.symeig(A, eigenvectors=True) is linalg.eigh of the triangle `upper` names: the same gauge
-const GAUGES: Record<string, Gauge> = { "linalg.eigh": eighSigns, symeig: eighSigns };
+// torch.symeig(A, eigenvectors=True) is linalg.eigh of the triangle `upper` names: the same gauge.
+// linalg.eig's eigenvectors (complex, unit norm) are each defined up to a complex phase: LAPACK's dgeev
+// leaves a real eigenvector's sign to its back-substitution and makes a complex one's largest component
+// real with the sign dlartg gives it, where ours have that component real and positive.
+const GAUGES: Record<string, Gauge> = { "linalg.eigh": eighSigns, symeig: eighSigns, "linalg.eig": eighSigns };
 
 /** `actual` (an entry's result) in the gauge of PyTorch's recorded `expected`; unchanged for other entries. */
 export function inRecordedGauge(entryId: string, torch: any, actual: unknown, expected: Json): unknown {

@@ -4,11 +4,12 @@
 // (Wilkinson shifts, Givens rotations) to the complex Schur form T = Z^H A Z,
 // eigenvectors of T by back-substitution, mapped back by Z. As LAPACK's geev,
 // each eigenvector has unit 2-norm and its largest component is real and
-// positive. The eigenvalues come in the Schur form's diagonal order, which for
-// a real input need not be LAPACK's (its real double-shift QR orders
-// conjugate pairs its own way); PyTorch documents the order as unspecified.
+// positive. A real input's eigenpairs are then put in LAPACK's order (PyTorch's:
+// eig_lapack_order.ts runs dgeev's real double-shift QR for the positions); a
+// complex input's come in the complex Schur form's diagonal order.
 import { contiguous } from "../strided.js";
 import { interleave } from "./complex.js";
+import { lapackEigenvalueOrder } from "./eig_lapack_order.js";
 import { dense } from "./layout.js";
 import { householderInPlace } from "./linalg_decomp.js";
 import { batchOf, matrices } from "./linalg_factor.js";
@@ -296,6 +297,36 @@ function eigenvectors(
   }
 }
 
+/** Puts the eigenvalues (wr, wi) and the columns of (vr, vi) in the order of `target` ((re, im) pairs), each to its nearest unused match. */
+function reorder(target: Float64Array, wr: Float64Array, wi: Float64Array, vr: Float64Array, vi: Float64Array, n: number): void {
+  const used = new Uint8Array(n);
+  const perm = new Array<number>(n);
+  for (let q = 0; q < n; q++) {
+    let best = -1,
+      dist = Infinity;
+    for (let j = 0; j < n; j++) {
+      if (used[j]) continue;
+      const d = Math.hypot(wr[j]! - target[2 * q]!, wi[j]! - target[2 * q + 1]!);
+      if (d < dist || best < 0) {
+        best = j;
+        dist = d;
+      }
+    }
+    used[best] = 1;
+    perm[q] = best;
+  }
+  const [wr0, wi0, vr0, vi0] = [wr.slice(), wi.slice(), vr.slice(), vi.slice()];
+  for (let q = 0; q < n; q++) {
+    const j = perm[q]!;
+    wr[q] = wr0[j]!;
+    wi[q] = wi0[j]!;
+    for (let r = 0; r < n; r++) {
+      vr[r * n + q] = vr0[r * n + j]!;
+      vi[r * n + q] = vi0[r * n + j]!;
+    }
+  }
+}
+
 export const eigKernels: Record<string, Kernel> = {
   eig: ([x], [a], _attrs, [ow, ov]) => {
     const n = a!.shape.at(-1)!;
@@ -340,6 +371,11 @@ export const eigKernels: Record<string, Kernel> = {
           Wi[b * n + i] = 0;
           for (let r = 0; r < n; r++) vi[r * n + i] = 0;
         }
+      }
+      // a real input's eigenpairs in LAPACK dgeev's order (PyTorch's), which its real double-shift QR decides
+      if (!cx) {
+        const order = lapackEigenvalueOrder(src.subarray(off, off + n * n) as Float64Array, n);
+        if (order) reorder(order, Wr.subarray(b * n, (b + 1) * n), Wi.subarray(b * n, (b + 1) * n), vr, vi, n);
       }
     }
     return [interleave(Wr, Wi, ow!.dtype, ow!.shape), interleave(Vr, Vi, ov!.dtype, ov!.shape)];
