@@ -7,10 +7,10 @@ import type { TriangularSolveAttrs } from "./prims.js";
 import type { Tensor } from "./tensor.js";
 import { zeros_like } from "./ops/creation.js";
 import { add, div, mul, sub, where } from "./ops/elementwise.js";
-import { cols, diag, diagEmbed, eyeLike, mm, mT, permRows, rows, trsm } from "./ops/linalg_util.js";
+import { cols, diag, diagEmbed, eyeLike, mH, mm, mT, permRows, rows, trsm } from "./ops/linalg_util.js";
 import { tril, triu } from "./ops/matrix.js";
 import { cat, sliceDim, unsqueeze } from "./ops/shape.js";
-import { complex, imag, real } from "./ops/complex.js";
+import { complex, conjIfComplex, imag, real } from "./ops/complex.js";
 import { linalg_solve_ex } from "./ops/linalg_solve.js";
 
 const BOTH: Saves = { inputs: true, outputs: true };
@@ -18,19 +18,19 @@ const OUT: Saves = { outputs: true };
 const G = (g: Tensor | null | undefined, like: Tensor): Tensor => g ?? zeros_like(like);
 const cut = (x: Tensor, dim: number, start: number, end: number) => sliceDim(x, dim < 0 ? x.ndim + dim : dim, start, end);
 /**
- * The factorizations' formulas here are the real case: a complex input's backward throws rather than
- * give a wrong gradient (the complex forward is linalg_complex_factor.ts's).
+ * qr's formula here is the real case: a complex input's backward throws rather than give a wrong gradient
+ * (cholesky's, eigh's and svd's take complex inputs, in PyTorch's conjugate convention).
  */
 function realOnly(op: string, x: Tensor): void {
   if (x.dtype.is_complex) throw new TorchError(`${op}: the derivative for complex inputs (${x.dtype.scalarName}) is not implemented`);
 }
 
-// A = L L^T: gA = L^{-T} Phi(L^T gL) L^{-1}, Phi taking the lower triangle with half its diagonal, made symmetric.
+// A = L L^H: gA = L^{-H} Phi(L^H gL) L^{-1}, Phi taking the lower triangle with half its diagonal, made
+// Hermitian (PyTorch's cholesky_backward); L^{-H} is the transposed solve with conj(L).
 defineVjp("cholesky", OUT, ([gL], _i, [L]) => {
-  realOnly("linalg.cholesky", L!);
-  let gA = tril(mm(mT(L!), G(gL, L!)));
-  gA = mul(add(gA, mT(tril(gA, -1))), 0.5);
-  gA = trsm(L!, gA, { lower: true, transpose_a: true });
+  let gA = tril(mm(mH(L!), G(gL, L!)));
+  gA = mul(add(gA, mH(tril(gA, -1))), 0.5);
+  gA = trsm(conjIfComplex(L!), gA, { lower: true, transpose_a: true });
   gA = trsm(L!, gA, { lower: true, left: false });
   return [gA];
 });
@@ -69,26 +69,30 @@ defineVjp<{ complete: boolean }>("qr", OUT, ([gQ, gR], [A], [Q, R], { complete }
   return [cat([square(Q!, X, add(gq, mm(Y, mT(gY))), gX), mm(Q!, gY)], -1)];
 });
 
-// A = V diag(w) V^T: gA = V (diag(gw) + (V^T gV - gV^T V) / 2 / E) V^T, E_ij = w_j - w_i.
+// A = V diag(w) V^H: gA = V (diag(gw) + (V^H gV - gV^H V) / 2 / E) V^H, E_ij = w_j - w_i (PyTorch's
+// linalg_eig_backward, Hermitian case; complex V: the skew-Hermitian part, its imaginary diagonal, which a
+// loss that does not depend on the eigenvectors' phases leaves 0, dropped).
 defineVjp<{ lower: boolean }>("eigh", OUT, ([gw, gV], _i, [w, V]) => {
-  realOnly("linalg.eigh", V!);
   let inner: Tensor;
   if (gV) {
-    const VtgV = mm(mT(V!), gV);
-    const skew = mul(sub(VtgV, mT(VtgV)), 0.5);
+    const VtgV = mm(mH(V!), gV);
+    const skew = mul(sub(VtgV, mH(VtgV)), 0.5);
     const n = w!.shape[w!.ndim - 1]!;
     const eyeN = eyeLike(n, w!);
     const E = sub(unsqueeze(w!, -2), unsqueeze(w!, -1));
     inner = where(eyeN.bool(), 0, div(skew, add(E, eyeN)));
     if (gw) inner = add(inner, diagEmbed(gw));
-  } else inner = diagEmbed(gw!);
-  return [mm(V!, mm(inner, mT(V!)))];
+  } else {
+    const d = diagEmbed(gw!);
+    inner = V!.dtype.is_complex ? complex(d, mul(d, 0)) : d;
+  }
+  return [mm(V!, mm(inner, mH(V!)))];
 });
 
-// PyTorch's svd_backward (real): with E_jk = S_k^2 - S_j^2,
-// gA = U [(skew(U^T gU) S + S skew(V^T gV)) / E + diag(gS)] V^T plus the parts of gU, gV outside U's, V's span.
+// PyTorch's svd_backward: with E_jk = S_k^2 - S_j^2 and skew(X) = X - X^H,
+// gA = U [(skew(U^H gU) S + S skew(V^H gV)) / E + diag(gS)] V^H plus the parts of gU, gV outside U's, V's span;
+// complex: plus i Im(diag(U^H gU)) / S on the diagonal (the loss must not depend on the vectors' phases).
 defineVjp<{ full_matrices: boolean }>("svd", OUT, ([gU_, gS, gVh_], [A], [U_, S, Vh_]) => {
-  realOnly("linalg.svd", A!);
   const m = rows(A!),
     n = cols(A!),
     k = Math.min(m, n);
@@ -98,27 +102,29 @@ defineVjp<{ full_matrices: boolean }>("svd", OUT, ([gU_, gS, gVh_], [A], [U_, S,
   const gU = gU_ ? cut(gU_, -1, 0, k) : null,
     gVh = gVh_ ? cut(gVh_, -2, 0, k) : null;
   if (!gU && !gVh) return [mm(mul(U, unsqueeze(gS!, -2)), Vh)];
-  const skew = (X: Tensor) => sub(X, mT(X));
+  const skew = (X: Tensor) => sub(X, mH(X));
   const S2 = mul(S!, S!);
   const eyeK = eyeLike(k, S!);
   const E = add(sub(unsqueeze(S2, -2), unsqueeze(S2, -1)), eyeK);
   const Srow = unsqueeze(S!, -2),
     Scol = unsqueeze(S!, -1);
   let inner: Tensor | null = null;
-  if (gU) inner = mul(skew(mm(mT(U), gU)), Srow);
+  if (gU) inner = mul(skew(mm(mH(U), gU)), Srow);
   if (gVh) {
-    const t = mul(Scol, skew(mm(Vh, mT(gVh))));
+    const t = mul(Scol, skew(mm(Vh, mH(gVh))));
     inner = inner ? add(inner, t) : t;
   }
   inner = where(eyeK.bool(), 0, div(inner!, E));
   if (gS) inner = add(inner, diagEmbed(gS));
+  // complex: the diagonal i Im(diag(U^H gU)) / S (the phase of each pair of singular vectors)
+  if (gU && U.dtype.is_complex) inner = add(inner, diagEmbed(complex(mul(S!, 0), div(imag(diag(mm(mH(U), gU))), S!))));
   let gA: Tensor;
   if (m > k && gU) {
     const gUSinv = div(gU, Srow);
-    gA = mm(sub(add(mm(U, inner), gUSinv), mm(U, mm(mT(U), gUSinv))), Vh);
+    gA = mm(sub(add(mm(U, inner), gUSinv), mm(U, mm(mH(U), gUSinv))), Vh);
   } else if (n > k && gVh) {
     const SinvgVh = div(gVh, Scol);
-    gA = mm(U, sub(add(mm(inner, Vh), SinvgVh), mm(mm(SinvgVh, mT(Vh)), Vh)));
+    gA = mm(U, sub(add(mm(inner, Vh), SinvgVh), mm(mm(SinvgVh, mH(Vh)), Vh)));
   } else gA = mm(U, mm(inner, Vh));
   return [gA];
 });

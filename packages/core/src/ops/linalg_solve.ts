@@ -407,35 +407,25 @@ export function linalg_pinv(A: Tensor, ...args: unknown[]): Tensor {
   // derivative of the pseudo-inverse at A itself, also with hermitian=True (where the forward reads one
   // triangle of A) and where the tolerance cut singular values
   const out = no_grad(pinv);
-  recordCustom(
-    "LinalgPinvBackward0",
-    [A],
-    [out],
-    ([g], [a], [X]) => {
-      // (pinvBackward is the real case: a complex gradient would be wrong)
-      if (a!.dtype.is_complex)
-        throw new TorchError(`linalg.pinv: the derivative for complex inputs (${a!.dtype.scalarName}) is not implemented`);
-      return [g ? sum_to_size(pinvBackward(g, X!, a!), [...a!.shape]) : null];
-    },
-    {
-      inputs: true,
-      outputs: true,
-    },
-  );
+  recordCustom("LinalgPinvBackward0", [A], [out], ([g], [a], [X]) => [g ? sum_to_size(pinvBackward(g, X!, a!), [...a!.shape]) : null], {
+    inputs: true,
+    outputs: true,
+  });
   return out;
 }
-/** PyTorch's pinv_backward (real case): the gradient of X = pinv(A) along g, in the smaller of A's two dims. */
+/** PyTorch's pinv_backward: the gradient of X = pinv(A) along g, in the smaller of A's two dims. */
 function pinvBackward(g: Tensor, X: Tensor, A: Tensor): Tensor {
-  const Xt = mT(X),
-    gt_ = mT(g);
+  // (complex: the conjugate transposes, as PyTorch's)
+  const Xt = mH(X),
+    gt_ = mH(g);
   if (rows(A) <= cols(A)) {
     const K = mm(gt_, X),
       KXt = mm(K, Xt);
-    return add(sub(sub(KXt, mT(mm(X, K))), mm(mm(A, X), KXt)), mm(mm(Xt, X), sub(gt_, mm(K, A))));
+    return add(sub(sub(KXt, mH(mm(X, K))), mm(mm(A, X), KXt)), mm(mm(Xt, X), sub(gt_, mm(K, A))));
   }
   const K = mm(X, gt_),
     XtK = mm(Xt, K);
-  return add(sub(sub(XtK, mT(mm(K, X))), mm(XtK, mm(X, A))), mm(sub(gt_, mm(A, K)), mm(X, Xt)));
+  return add(sub(sub(XtK, mH(mm(K, X))), mm(XtK, mm(X, A))), mm(sub(gt_, mm(A, K)), mm(X, Xt)));
 }
 export function pinverse(A: Tensor, ...args: unknown[]): Tensor {
   const o = parseArgs("pinverse", args, ["rcond"], { rcond: 1e-15 });
