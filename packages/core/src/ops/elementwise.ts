@@ -3,12 +3,12 @@
 // rounding, isnan/isinf, where, clamp, lerp.
 import { enterSurface, exitSurface, surface } from "../autograd.js";
 import { bind1 } from "../dispatch.js";
-import { bool, get_default_dtype, int64, result_type, type DType } from "../dtype_all.js";
+import { bool, complex128, float64, get_default_complex_dtype, get_default_dtype, int64, result_type, type DType } from "../dtype_all.js";
 import { TorchError, TorchTypeError } from "../errors.js";
 import { P, type CompareDirection, type PrimName } from "../prims.js";
 import { broadcastShapes, sameShape } from "../shape.js";
 import { Tensor } from "../tensor.js";
-import { checkOperand, describe, parseArgs, type Scalar, type TensorOrScalar } from "./args.js";
+import { checkOperand, describe, isComplexScalar, parseArgs, type Scalar, type TensorOrScalar } from "./args.js";
 import { commonDevice, convert, cpuScalarTo, expandTo, operand, scalarOperand, scalarTensor } from "./base.js";
 
 /**
@@ -76,7 +76,22 @@ function scalarResult(d: DType, s: Scalar): DType {
   return d.is_floating_point || d.is_complex ? d : get_default_dtype();
 }
 
-function binary(op: string, prim: PrimName, a: TensorOrScalar, b: TensorOrScalar, floatOnly = false): Tensor {
+/**
+ * A Python complex operand ({re, im}) of a binary op, as PyTorch's complex Scalar: a 0-d tensor of the complex
+ * dtype the other operand promotes to (complex128 beside float64 or complex128, else the default complex dtype).
+ */
+function complexScalarOperands(a: unknown, b: unknown): [TensorOrScalar, TensorOrScalar] {
+  const lift = (s: unknown, other: unknown): unknown => {
+    if (!isComplexScalar(s) || !(other instanceof Tensor)) return s;
+    const d = other.dtype;
+    const dt = d.is_complex ? d : d === float64 ? complex128 : get_default_complex_dtype();
+    return scalarTensor(s, dt, other.device);
+  };
+  return [lift(a, b), lift(b, a)] as [TensorOrScalar, TensorOrScalar];
+}
+
+function binary(op: string, prim: PrimName, a0: TensorOrScalar, b0: TensorOrScalar, floatOnly = false): Tensor {
+  const [a, b] = complexScalarOperands(a0, b0);
   checkOperand(op, a, "input");
   checkOperand(op, b, "other");
   enterSurface(op);
@@ -130,14 +145,23 @@ export const sub = (a: TensorOrScalar, b: TensorOrScalar, ...args: unknown[]): T
   }
   return surface("sub", () => binary("sub", "subtract", a, alpha === 1 ? b : scaled(b, alpha)));
 };
-const scaled = (b: TensorOrScalar, alpha: number): TensorOrScalar => (b instanceof Tensor ? mul(b, alpha) : Number(b) * alpha);
+/** b * alpha for add/sub's alpha; either may be a Python complex ({re, im}), as PyTorch's Scalar. */
+function scaled(b: TensorOrScalar, alpha: number): TensorOrScalar {
+  if (b instanceof Tensor) return mul(b, alpha);
+  const c = (v: unknown): [number, number] => (isComplexScalar(v) ? [v.re, v.im] : [Number(v), 0]);
+  if (!isComplexScalar(b) && !isComplexScalar(alpha)) return Number(b) * alpha;
+  const [p, q] = c(b),
+    [r, t] = c(alpha);
+  return { re: p * r - q * t, im: p * t + q * r } as unknown as TensorOrScalar;
+}
 export const mul = (a: TensorOrScalar, b: TensorOrScalar): Tensor => binary("mul", "multiply", a, b);
 export const maximum = (a: Tensor, b: Tensor): Tensor => binary("maximum", "maximum", a, b);
 export const minimum = (a: Tensor, b: Tensor): Tensor => binary("minimum", "minimum", a, b);
 export const atan2 = (a: Tensor, b: Tensor): Tensor => binary("atan2", "atan2", a, b, true);
 export const fmod = (a: TensorOrScalar, b: TensorOrScalar): Tensor => binary("fmod", "remainder", a, b);
 
-export function div(a: TensorOrScalar, b: TensorOrScalar, ...args: unknown[]): Tensor {
+export function div(a0: TensorOrScalar, b0: TensorOrScalar, ...args: unknown[]): Tensor {
+  const [a, b] = complexScalarOperands(a0, b0);
   const rounding_mode = args.length === 0 ? null : parseArgs("div", args, ["rounding_mode"], { rounding_mode: null }).rounding_mode;
   checkOperand("div", a, "input");
   checkOperand("div", b, "other");
@@ -199,7 +223,8 @@ export function remainder(a: TensorOrScalar, b: TensorOrScalar): Tensor {
   });
 }
 
-export function pow(a: TensorOrScalar, b: TensorOrScalar): Tensor {
+export function pow(a0: TensorOrScalar, b0: TensorOrScalar): Tensor {
+  const [a, b] = complexScalarOperands(a0, b0);
   checkOperand("pow", a, "input");
   checkOperand("pow", b, "exponent");
   if (a instanceof Tensor && !a.dtype.is_floating_point && !a.dtype.is_complex && typeof b === "number" && Number.isInteger(b) && b < 0) {
@@ -299,7 +324,11 @@ export const neg = (x: Tensor) => unarySame("neg", "neg", x);
 export const negative = neg;
 export const abs = (x: Tensor) => (x.dtype === bool ? x : unarySame("abs", "abs", x));
 export const absolute = abs;
-export const sign = (x: Tensor) => (x.dtype === bool ? x : unarySame("sign", "sign", x));
+export const sign = (x: Tensor) => {
+  if (x instanceof Tensor && x.dtype.is_complex)
+    throw new TorchError("sign: Unlike NumPy, torch.sign is not intended to support complex numbers. Please use torch.sgn instead.");
+  return x.dtype === bool ? x : unarySame("sign", "sign", x);
+};
 export const exp = (x: Tensor) => unaryFloat("exp", "exp", x);
 export const log = (x: Tensor) => unaryFloat("log", "log", x);
 export const log1p = (x: Tensor) => unaryFloat("log1p", "log1p", x);

@@ -36,6 +36,7 @@ import {
   pow,
   prepare,
   sign,
+  unaryPrim,
   sin,
   sqrt,
   sub,
@@ -179,7 +180,8 @@ export function float_power(a: TensorOrScalar, b: TensorOrScalar): Tensor {
   return surface("pow", () => pow(a instanceof Tensor ? convert(a, to) : a, b instanceof Tensor ? convert(b, to) : b));
 }
 
-export const sgn = (x: Tensor): Tensor => surface("sgn", () => sign(x));
+/** sgn: sign for real tensors, z / |z| (0 at 0) for complex ones (the sign primitive's complex form). */
+export const sgn = (x: Tensor): Tensor => surface("sgn", () => (x.dtype.is_complex ? unaryPrim("sign", x) : sign(x)));
 
 /** logit(input, eps=None) = log(x / (1 - x)), x clamped to [eps, 1 - eps] when eps is given. */
 export function logit(x: Tensor, ...args: unknown[]): Tensor {

@@ -22,6 +22,7 @@ import {
   type Shape,
 } from "@xlatorch/core";
 import { contiguous, type Strided } from "../strided.js";
+import { cpowf } from "../complex_pow_f32.js";
 import { COMPLEX_BINARY_MATH, COMPLEX_UNARY_MATH } from "./complex_math.js";
 import { dense, pairView } from "./layout.js";
 import { encode } from "./values.js";
@@ -244,6 +245,11 @@ export const COMPLEX_KERNELS: Record<string, ComplexKernel> = {
 };
 for (const [p, f] of Object.entries(UNARY_C)) COMPLEX_KERNELS[p] = unaryComplex(f);
 for (const [p, f] of Object.entries(BINARY_C)) COMPLEX_KERNELS[p] = binaryComplex(f);
+// complex64 power step by step in float32, as PyTorch's std::pow(complex<float>) (glibc's cpowf)
+const power64 = COMPLEX_KERNELS.power!,
+  power32 = binaryComplex((a, b, c, d) => cpowf(a, b, c, d, COMPLEX_BINARY_MATH.power!));
+COMPLEX_KERNELS.power = (ins, avals, attrs, outs, k) =>
+  outs[0]!.dtype.name === "complex64" ? power32(ins, avals, attrs, outs) : power64(ins, avals, attrs, outs, k);
 
 /** The kernels of the complex primitives themselves (complex, real, imag). */
 export const complexPrimKernels: Record<string, Kernel> = {

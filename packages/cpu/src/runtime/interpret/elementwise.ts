@@ -4,6 +4,7 @@
 import { numelOf } from "@xlatorch/core";
 import { isComplex, isFloat, isMinifloat, MINIFLOAT_FORMATS, type Op } from "@xlatorch/stablehlo";
 import type { Interp } from "./engine.js";
+import { cpowf } from "../../complex_pow_f32.js";
 import { type C, cabs, complexBinary, complexUnary, floatBinary, floatUnary, intBinary, intUnary } from "./scalar.js";
 import { alloc, type DenseValue, getFloat, getInt, intInfo, isIntLike, setFloat, setInt, totalOrderKey, Unsupported } from "./values.js";
 
@@ -55,7 +56,13 @@ function binary(op: Op, [a, b]: DenseValue[]): DenseValue[] {
   const n = numelOf(out.type.shape);
   for (let i = 0; i < n; i++) {
     if (isComplex(e)) {
-      const r = complexBinary(name, getC(a!, i), getC(b!, i));
+      const x = getC(a!, i),
+        y = getC(b!, i);
+      // complex<f32> power step by step in float32, as std::pow(complex<float>) (glibc's cpowf)
+      const r =
+        name === "power" && e === "complex<f32>"
+          ? cpowf(x[0], x[1], y[0], y[1], (p, q, s, t) => complexBinary("power", [p, q], [s, t])!)
+          : complexBinary(name, x, y);
       if (!r) throw new Unsupported(op, `not defined for ${e}`);
       setC(out, i, r);
     } else if (isFloat(e)) {
