@@ -1,13 +1,21 @@
 // Shape primitives. broadcast_in_dim, reshape, transpose and slice are views
 // (they share the input's host array); the rest produce new arrays.
-import { numelOf, viewStrides, type AVal, type DType, type HostArray, type Shape } from "@xlatorch/core";
+import { isContiguous, numelOf, viewStrides, type AVal, type DType, type HostArray, type Shape } from "@xlatorch/core";
 import { elementwiseLoop } from "../codegen.js";
 import { contiguous, type Elements, type Strided } from "../strided.js";
 import type { Kernel } from "./types.js";
 
 /** A dense row-major copy of a strided input. */
 export function dense(s: Strided, shape: Shape, dtype: DType): HostArray {
-  const out = dtype.alloc(numelOf(shape));
+  const n = numelOf(shape);
+  const out = dtype.alloc(n);
+  // already row-major: one block copy (the same elements the loop below would move one by one)
+  // complex payloads count (re, im) pairs
+  const w = dtype.is_complex ? 2 : 1;
+  if (n > 0 && out.constructor === s.data.constructor && isContiguous(shape, s.strides) && w * (s.offset + n) <= s.data.length) {
+    (out as Float32Array).set((s.data as Float32Array).subarray(w * s.offset, w * (s.offset + n)));
+    return out;
+  }
   // complex: the interleaved (re, im) pairs copied as a real [..., 2] tensor
   if (dtype.is_complex) elementwiseLoop(1, ["@"], "x0")(out, [...shape, 2], [pairView(s)]);
   else elementwiseLoop(1, ["@"], "x0")(out, shape, [s]);
@@ -124,14 +132,31 @@ function writeStrided(t: Strided, shape: Shape, s: Strided): void {
   const total = numelOf(shape);
   const td = t.data as Elements,
     sd = s.data as Elements;
+  // Same array kind and unit inner strides: rows are block copies (set), and when both sides are
+  // row-major the whole write is one. Same elements as the loop, without a JavaScript step per element.
+  const blocks = tt === 1 && ts === 1 && td.constructor === sd.constructor;
+  if (blocks && isContiguous(shape, t.strides) && isContiguous(shape, s.strides)) {
+    (td as Float32Array).set((sd as Float32Array).subarray(ps, ps + total), pt);
+    return;
+  }
+  // a single value everywhere (a scalar broadcast) into a row-major target: one fill
+  if (td.constructor === sd.constructor && isContiguous(shape, t.strides) && s.strides.every((st) => st === 0)) {
+    (td as Float32Array).fill((sd as Float32Array)[ps]!, pt, pt + total);
+    return;
+  }
+  const rowCopy = blocks && inner >= 16;
   for (let k = total / inner; k > 0; k--) {
-    for (let j = 0; j < inner; j++) {
-      td[pt] = sd[ps];
-      pt += tt;
-      ps += ts;
+    if (rowCopy) (td as Float32Array).set((sd as Float32Array).subarray(ps, ps + inner), pt);
+    else
+      for (let j = 0; j < inner; j++) {
+        td[pt] = sd[ps];
+        pt += tt;
+        ps += ts;
+      }
+    if (!rowCopy) {
+      pt -= tt * inner;
+      ps -= ts * inner;
     }
-    pt -= tt * inner;
-    ps -= ts * inner;
     for (let d = last - 1; d >= 0; d--) {
       idx[d]!++;
       pt += t.strides[d]!;
