@@ -158,3 +158,70 @@ describe("the StableHLO of a write through a view on the xla device: one scatter
     expect(x.cpu().getitem(0, 1).item()).toBe(1);
   });
 });
+
+describe("random chains of views written on xla give the cpu device's values (real storage)", () => {
+  it("120 chains of narrow/select/transpose/stepped slice/unsqueeze/view over random shapes", () => {
+    let seed = 777;
+    const rnd = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    let boxed = 0;
+    for (let trial = 0; trial < 120; trial++) {
+      const shape = Array.from({ length: 1 + rnd(4) }, () => 1 + rnd(5));
+      const ops: ((x: torch.Tensor) => torch.Tensor)[] = [];
+      let probe = torch.zeros(shape, f64);
+      for (let i = 0, nops = 1 + rnd(4); i < nops && probe.ndim > 0; i++) {
+        const nd = probe.ndim,
+          k = rnd(7),
+          d = rnd(nd),
+          n = probe.shape[d]!;
+        let op: (x: torch.Tensor) => torch.Tensor;
+        if (k === 0) {
+          const s = rnd(n),
+            len = 1 + rnd(n - s);
+          op = (x) => x.narrow(d, s, len);
+        } else if (k === 1) {
+          const at = rnd(n);
+          op = (x) => x.select(d, at);
+        } else if (k === 2 && nd >= 2) {
+          const e = rnd(nd);
+          op = (x) => x.transpose(d, e);
+        } else if (k === 3) {
+          const subs = Array.from({ length: nd }, (_, j) => (j === d ? `${rnd(n)}::${1 + rnd(3)}` : ":"));
+          op = (x) => x.getitem(...subs);
+        } else if (k === 5 && probe.is_contiguous()) op = (x) => x.view(-1);
+        else if (k === 6 && n % 2 === 0 && probe.is_contiguous()) {
+          const sh = [...probe.shape];
+          sh.splice(d, 1, 2, n / 2);
+          op = (x) => x.view(sh);
+        } else op = (x) => x.unsqueeze(d);
+        probe = op(probe);
+        ops.push(op);
+      }
+      const run = (dev: string) => {
+        const base = torch
+          .arange(
+            shape.reduce((a, b) => a * b, 1),
+            f64,
+          )
+          .reshape(shape)
+          .to(dev);
+        const v = ops.reduce((t, op) => op(t), base);
+        v.copy_(
+          torch
+            .arange(1000, 1000 + v.numel(), f64)
+            .reshape(v.shape)
+            .to(dev),
+        );
+        return base;
+      };
+      const c = run("cpu"),
+        x = run("xla");
+      if (/update_window_dims/.test(torch.xla.get_stablehlo(x))) boxed++;
+      expect(x.cpu().tolist(), `trial ${trial}`).toEqual(c.tolist());
+    }
+    // most chains are boxes (the rest: 1-D stepped slices, whose scatter has no window dims)
+    expect(boxed).toBeGreaterThan(80);
+  });
+});
