@@ -4,6 +4,11 @@
 // std::sort of the first k - 1 (sorted) on (value, index) pairs, so ties come
 // in that algorithm's order, and unsorted results in nth_element's.
 //
+// mode: the most frequent value of each row (the smallest of equally frequent
+// ones) and an index of it: PyTorch's CPU mode sorts (value, index) pairs by
+// value with std::sort (unstable) and returns the index the run of the mode
+// ends with in that order, so the index among equal values is libstdc++'s.
+//
 // kthvalue: the k-th smallest element of each row of the last dim and its index,
 // chosen as PyTorch's CPU kthvalue chooses it: its quickselect (ATen's
 // SortingUtils.h quick_select_template: median-of-three pivot, Hoare
@@ -17,12 +22,20 @@
 import { int64 } from "./dtype.js";
 import { definePrimitive, type Primitive } from "./primitive.js";
 
-export const SELECT_PRIMS = ["kthvalue", "topk"] as const;
+export const SELECT_PRIMS = ["kthvalue", "topk", "mode"] as const;
 
 export function defineSelectPrims(P: Record<(typeof SELECT_PRIMS)[number], Primitive>): void {
   /** kthvalue(x [..., n]; k in 1..n) -> (values [...], int64 indices [...]). */
   P.kthvalue = definePrimitive<{ k: number }>({
     name: "kthvalue",
+    abstract: ([x]) => [
+      { shape: x!.shape.slice(0, -1), dtype: x!.dtype },
+      { shape: x!.shape.slice(0, -1), dtype: int64 },
+    ],
+  });
+  /** mode(x [..., n], n > 0) -> (values [...], int64 indices [...]). */
+  P.mode = definePrimitive({
+    name: "mode",
     abstract: ([x]) => [
       { shape: x!.shape.slice(0, -1), dtype: x!.dtype },
       { shape: x!.shape.slice(0, -1), dtype: int64 },

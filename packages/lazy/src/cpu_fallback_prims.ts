@@ -28,7 +28,8 @@ export const CPU_FALLBACK: ReadonlySet<string> = new Set([
   "erfcx",
   "igamma",
   "igammac",
-  // PyTorch's quickselect and libstdc++'s partial_sort / nth_element (core/src/prims_select.ts)
+  // PyTorch's quickselect and libstdc++'s partial_sort / nth_element / sort (core/src/prims_select.ts)
   "kthvalue",
   "topk",
+  "mode",
 ]);

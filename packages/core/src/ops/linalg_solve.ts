@@ -465,35 +465,8 @@ export function linalg_matrix_power(A: Tensor, n: number): Tensor {
 }
 export const matrix_power = linalg_matrix_power;
 
-// Higham's Padé(13) coefficients (Higham 2005, scaling and squaring)
-const PADE13 = [
-  64764752532480000, 32382376266240000, 7771770303897600, 1187353796428800, 129060195264000, 10559470521600, 670442572800, 33522128640,
-  1323241920, 40840800, 960960, 16380, 182, 1,
-];
-export function linalg_matrix_exp(A: Tensor): Tensor {
-  checkSquare("linalg.matrix_exp", A);
-  return surface("linalg_matrix_exp", () => {
-    const n = rows(A);
-    if (n === 0) return A.clone();
-    // the number of squarings from the largest 1-norm (read on the host, as PyTorch's CPU kernel branches on it)
-    const norm1 = reducePrim(reducePrim(abs(A), "sum", [A.ndim - 2], false), "max", [...Array(A.ndim - 1).keys()], false);
-    const v = norm1.item() as number;
-    const s = v > 5.371920351148152 ? Math.ceil(Math.log2(v / 5.371920351148152)) : 0;
-    const X = s ? div(A, 2 ** s) : A;
-    const I = expand(eyeLike(n, A), [...A.shape]);
-    const X2 = mm(X, X),
-      X4 = mm(X2, X2),
-      X6 = mm(X4, X2);
-    const b = PADE13;
-    const lin = (c: number[], ms: Tensor[]) => ms.reduce<Tensor>((acc, M, i) => add(acc, mul(M, c[i]!)), mul(I, 0));
-    const U = mm(X, add(mm(X6, lin([b[13]!, b[11]!, b[9]!], [X6, X4, X2])), lin([b[7]!, b[5]!, b[3]!, b[1]!], [X6, X4, X2, I])));
-    const V = add(mm(X6, lin([b[12]!, b[10]!, b[8]!], [X6, X4, X2])), lin([b[6]!, b[4]!, b[2]!, b[0]!], [X6, X4, X2, I]));
-    let R = solveCore("linalg.matrix_exp", sub(V, U), add(V, U), true)[0];
-    for (let i = 0; i < s; i++) R = mm(R, R);
-    return R;
-  });
-}
-export const matrix_exp = linalg_matrix_exp;
+// the matrix exponential: PyTorch's Taylor-polynomial algorithm (matrix_exp.ts)
+export { linalg_matrix_exp, matrix_exp } from "./matrix_exp.js";
 
 // ---- tensors of matrices ---------------------------------------------------------------------------
 export function linalg_tensorinv(A: Tensor, ...args: unknown[]): Tensor {

@@ -4,6 +4,8 @@
 // scatter_add, matmul and elementwise ops. Ranges and output lengths that
 // depend on the data are read on the host, where PyTorch reads them too.
 import { surface } from "../autograd.js";
+import { bind } from "../dispatch.js";
+import { P } from "../prims.js";
 import { float32, float64, int64, type DType } from "../dtype_all.js";
 import { TorchError, TorchIndexError, TorchTypeError } from "../errors.js";
 import { normDim, shapeStr } from "../shape.js";
@@ -347,23 +349,11 @@ export function mode(input: Tensor, ...args: unknown[]): ValuesIndices {
   const dim = normDim(checkInt("mode", "dim", o.dim), Math.max(input.ndim, 1), "mode");
   if (input.ndim > 0 && input.shape[dim] === 0) throw new TorchIndexError(`mode(): Expected reduction dim ${dim} to have non-zero size.`);
   return surface("mode", () => {
+    // PyTorch's CPU algorithm (prims_select.ts): the smallest most frequent value, the index its run ends with
+    // after libstdc++'s std::sort of the (value, index) pairs
     const x = input.ndim === 0 ? reshape(input, [1]) : movedim(input, dim, -1);
-    const xd = x.detach();
-    const same = eq(unsqueeze(xd, -1), unsqueeze(xd, -2)); // [..., n, n]
-    const counts = sum(same, -1); // [..., n]
-    const best = eq(counts, amax(counts, -1, true));
-    const cand = where(best, xd, constant(dtypeMax(xd.dtype), xd.dtype, xd, xd.shape));
-    const value = amin(cand, -1, true);
-    const idx = iota(x.shape, x.ndim - 1, x);
-    let index: Tensor = max(where(eq(xd, value), idx, -1), -1, true).values; // [..., 1]
-    let values: Tensor = gather(x, -1, index);
-    if (input.ndim === 0) return namedPair(reshape(values, []), reshape(index, []));
-    values = movedim(values, -1, dim);
-    index = movedim(index, -1, dim);
-    if (!o.keepdim) {
-      values = squeeze(values, dim);
-      index = squeeze(index, dim);
-    }
-    return namedPair(values, index);
+    const [values, index] = bind(P.mode!, [x], {}) as [Tensor, Tensor];
+    if (input.ndim === 0 || !o.keepdim) return namedPair(values, index);
+    return namedPair(unsqueeze(values, dim), unsqueeze(index, dim));
   });
 }

@@ -62,7 +62,40 @@ function quickSelect(arr: Vals, ix: BigInt64Array, off: number, n: number, k: nu
 const LARGEST: Comp = (x, y) => (x !== x && y === y) || x > y;
 const SMALLEST: Comp = (x, y) => (x === x && y !== y) || x < y;
 
-export const selectKernels: Record<"kthvalue" | "topk", Kernel> = {
+const BY_VALUE: Comp = (x, y) => x < y;
+
+export const selectKernels: Record<"kthvalue" | "topk" | "mode", Kernel> = {
+  // ATen's mode_kernel_impl: std::sort of (value, index) pairs by value, then the first longest run; its last pair's index
+  mode: ([x], [a], _attrs, [ov, oi]) => {
+    const shape = a!.shape;
+    const n = shape[shape.length - 1]!;
+    const vals = decode(x!, shape, a!.dtype);
+    const rows = n === 0 ? 0 : vals.length / n;
+    const outV = vals instanceof BigInt64Array ? new BigInt64Array(rows) : new Float64Array(rows);
+    const outI = new BigInt64Array(rows);
+    for (let r = 0; r < rows; r++) {
+      const row = new PairRow(Array.from(vals.subarray(r * n, (r + 1) * n) as ArrayLike<number | bigint>), [...Array(n).keys()], BY_VALUE);
+      row.sort(0, n);
+      let mode: number | bigint = 0,
+        modei = 0,
+        freq = 0,
+        best = 0;
+      for (let i = 0; i < n; i++) {
+        freq++;
+        if (i === n - 1 || row.v[i] !== row.v[i + 1]) {
+          if (freq > best) {
+            mode = row.v[i]!;
+            modei = row.ix[i]!;
+            best = freq;
+          }
+          freq = 0;
+        }
+      }
+      outV[r] = mode as never;
+      outI[r] = BigInt(modei);
+    }
+    return [contiguous(encode(outV, ov!.dtype), ov!.shape), contiguous(outI, oi!.shape)];
+  },
   // TopKImpl.h's topk_impl_loop: partial_sort when k * 64 <= n, else nth_element then (sorted) sort of the first k - 1
   topk: ([x], [a], { k, largest, sorted }: { k: number; largest: boolean; sorted: boolean }, [ov, oi]) => {
     const shape = a!.shape;
