@@ -6,24 +6,18 @@ import { defineVjp, type Saves } from "./primitive.js";
 import type { TriangularSolveAttrs } from "./prims.js";
 import type { Tensor } from "./tensor.js";
 import { zeros_like } from "./ops/creation.js";
-import { add, div, mul, sub, where } from "./ops/elementwise.js";
+import { abs, add, div, mul, sub, where } from "./ops/elementwise.js";
 import { cols, diag, diagEmbed, eyeLike, mH, mm, mT, permRows, rows, trsm } from "./ops/linalg_util.js";
 import { tril, triu } from "./ops/matrix.js";
 import { cat, sliceDim, unsqueeze } from "./ops/shape.js";
 import { complex, conjIfComplex, imag, real } from "./ops/complex.js";
 import { linalg_solve_ex } from "./ops/linalg_solve.js";
+import { any } from "./ops/reduce.js";
 
 const BOTH: Saves = { inputs: true, outputs: true };
 const OUT: Saves = { outputs: true };
 const G = (g: Tensor | null | undefined, like: Tensor): Tensor => g ?? zeros_like(like);
 const cut = (x: Tensor, dim: number, start: number, end: number) => sliceDim(x, dim < 0 ? x.ndim + dim : dim, start, end);
-/**
- * qr's formula here is the real case: a complex input's backward throws rather than give a wrong gradient
- * (cholesky's, eigh's and svd's take complex inputs, in PyTorch's conjugate convention).
- */
-function realOnly(op: string, x: Tensor): void {
-  if (x.dtype.is_complex) throw new TorchError(`${op}: the derivative for complex inputs (${x.dtype.scalarName}) is not implemented`);
-}
 
 // A = L L^H: gA = L^{-H} Phi(L^H gL) L^{-1}, Phi taking the lower triangle with half its diagonal, made
 // Hermitian (PyTorch's cholesky_backward); L^{-H} is the transposed solve with conj(L).
@@ -46,18 +40,20 @@ defineVjp<TriangularSolveAttrs>("triangular_solve", BOTH, ([gX], [A], [X], a, ne
   return [gA, gB];
 });
 
-// A = QR (Householder). m >= n: gA = [gQ + Q copyltu(M)] R^{-T}, M = R gR^T - gQ^T Q;
-// m < n: A = Q [X | Y] with X square; Y's part is Q gY, X's the square case with gQ + Y gY^T.
+// A = QR (Householder). m >= n: gA = [gQ + Q copyltu(M)] R^{-H}, M = R gR^H - gQ^H Q (complex: copyltu
+// takes Re diag(M)); m < n: A = Q [X | Y] with X square; Y's part is Q gY, X's the square case with gQ + Y gY^H.
 defineVjp<{ complete: boolean }>("qr", OUT, ([gQ, gR], [A], [Q, R], { complete }) => {
-  realOnly("linalg.qr", A!);
   const m = rows(A!),
     n = cols(A!);
   if (complete && m > n) throw new TorchError("The QR decomposition is not differentiable when mode='complete' and nrows > ncols.");
   const square = (q: Tensor, r: Tensor, gq: Tensor, gr: Tensor) => {
-    const M = sub(mm(r, mT(gr)), mm(mT(gq), q));
+    const M = sub(mm(r, mH(gr)), mm(mH(gq), q));
     const low = tril(M, -1);
-    const sym = add(add(low, mT(low)), diagEmbed(diag(M)));
-    return trsm(r, add(gq, mm(q, sym)), { lower: false, left: false, transpose_a: true });
+    // complex: the real part of M's diagonal (R's diagonal is real, as LAPACK's)
+    const dm = diag(M);
+    const d = dm.dtype.is_complex ? complex(real(dm), mul(real(dm), 0)) : dm;
+    const sym = add(add(low, mH(low)), diagEmbed(d));
+    return trsm(conjIfComplex(r), add(gq, mm(q, sym)), { lower: false, left: false, transpose_a: true });
   };
   const gq = G(gQ, Q!),
     gr = G(gR, R!);
@@ -66,16 +62,21 @@ defineVjp<{ complete: boolean }>("qr", OUT, ([gQ, gR], [A], [Q, R], { complete }
     Y = cut(A!, -1, m, n);
   const gX = cut(gr, -1, 0, m),
     gY = cut(gr, -1, m, n);
-  return [cat([square(Q!, X, add(gq, mm(Y, mT(gY))), gX), mm(Q!, gY)], -1)];
+  return [cat([square(Q!, X, add(gq, mm(Y, mH(gY))), gX), mm(Q!, gY)], -1)];
 });
 
 // A = V diag(w) V^H: gA = V (diag(gw) + (V^H gV - gV^H V) / 2 / E) V^H, E_ij = w_j - w_i (PyTorch's
 // linalg_eig_backward, Hermitian case; complex V: the skew-Hermitian part, its imaginary diagonal, which a
-// loss that does not depend on the eigenvectors' phases leaves 0, dropped).
+// loss that does not depend on the eigenvectors' phases leaves 0, dropped; as PyTorch, a loss that does
+// depend on them, |Im diag(V^H gV)| > 1e-2, throws).
 defineVjp<{ lower: boolean }>("eigh", OUT, ([gw, gV], _i, [w, V]) => {
   let inner: Tensor;
   if (gV) {
     const VtgV = mm(mH(V!), gV);
+    if (VtgV.dtype.is_complex && any(abs(imag(diag(VtgV))).gt(1e-2)).item())
+      throw new TorchError(
+        "linalg_eigh_backward: The eigenvectors in the complex case are specified up to multiplication by e^{i phi}. The specified loss function depends on this quantity, so it is ill-defined.",
+      );
     const skew = mul(sub(VtgV, mH(VtgV)), 0.5);
     const n = w!.shape[w!.ndim - 1]!;
     const eyeN = eyeLike(n, w!);
@@ -91,7 +92,8 @@ defineVjp<{ lower: boolean }>("eigh", OUT, ([gw, gV], _i, [w, V]) => {
 
 // PyTorch's svd_backward: with E_jk = S_k^2 - S_j^2 and skew(X) = X - X^H,
 // gA = U [(skew(U^H gU) S + S skew(V^H gV)) / E + diag(gS)] V^H plus the parts of gU, gV outside U's, V's span;
-// complex: plus i Im(diag(U^H gU)) / S on the diagonal (the loss must not depend on the vectors' phases).
+// complex: plus i Im(diag(U^H gU)) / S on the diagonal; the loss must not depend on the vectors' phases
+// (as PyTorch: Im diag(skew(U^H gU)) = -Im diag(skew(V^H gV)) within 1e-2, else it throws).
 defineVjp<{ full_matrices: boolean }>("svd", OUT, ([gU_, gS, gVh_], [A], [U_, S, Vh_]) => {
   const m = rows(A!),
     n = cols(A!),
@@ -108,10 +110,20 @@ defineVjp<{ full_matrices: boolean }>("svd", OUT, ([gU_, gS, gVh_], [A], [U_, S,
   const E = add(sub(unsqueeze(S2, -2), unsqueeze(S2, -1)), eyeK);
   const Srow = unsqueeze(S!, -2),
     Scol = unsqueeze(S!, -1);
+  const UhgU = gU ? skew(mm(mH(U), gU)) : null,
+    VhgV = gVh ? skew(mm(Vh, mH(gVh))) : null;
+  if (U.dtype.is_complex) {
+    const a = UhgU ? imag(diag(UhgU)) : mul(S!, 0),
+      b = VhgV ? mul(imag(diag(VhgV)), -1) : mul(S!, 0);
+    if (any(abs(sub(a, b)).gt(add(mul(abs(b), 1e-2), 1e-2))).item())
+      throw new TorchError(
+        "svd_backward: The singular vectors in the complex case are specified up to multiplication by e^{i phi}. The specified loss function depends on this phase term, making it ill-defined.",
+      );
+  }
   let inner: Tensor | null = null;
-  if (gU) inner = mul(skew(mm(mH(U), gU)), Srow);
-  if (gVh) {
-    const t = mul(Scol, skew(mm(Vh, mH(gVh))));
+  if (UhgU) inner = mul(UhgU, Srow);
+  if (VhgV) {
+    const t = mul(Scol, VhgV);
     inner = inner ? add(inner, t) : t;
   }
   inner = where(eyeK.bool(), 0, div(inner!, E));
