@@ -168,13 +168,21 @@ function compareComplex(
   if (shapeOnly) return;
   const got = actual.reshape(-1).cpu().tolist() as { re: number; im: number }[];
   const tol = TOL[e.dtype]!;
-  const close = (a: number, w: number) =>
-    Number.isNaN(w) ? Number.isNaN(a) : a === w || Math.abs(a - w) <= tol.atol + tol.rtol * Math.abs(w);
+  // as PyTorch's assert_close (torch.isclose on complex, equal_nan): a complex NaN (either part NaN) matches a
+  // complex NaN; else equal, or a finite |actual - expected| <= atol + rtol |expected| in complex magnitudes,
+  // not each part at its own tolerance (a part near zero beside a large one carries the other's rounding)
+  const close = (ar: number, ai: number, wr: number, wi: number) => {
+    const wantNaN = Number.isNaN(wr) || Number.isNaN(wi);
+    if (wantNaN || Number.isNaN(ar) || Number.isNaN(ai)) return wantNaN && (Number.isNaN(ar) || Number.isNaN(ai));
+    if (ar === wr && ai === wi) return true;
+    const err = Math.hypot(ar - wr, ai - wi);
+    return Number.isFinite(err) && err <= tol.atol + tol.rtol * Math.hypot(wr, wi);
+  };
   e.data.forEach(([re, im], i) => {
     const g = got[i]!;
     const wr = specialFloat(re);
     const wi = specialFloat(im);
-    if (!close(g.re, wr) || !close(g.im, wi))
+    if (!close(g.re, g.im, wr, wi))
       throw new FixtureMismatch(`${path}: value mismatch at flat index ${i}: expected (${wr}, ${wi}), got (${g.re}, ${g.im})`);
   });
 }
