@@ -3,7 +3,7 @@
 // cholesky_inverse) and of the norms and std/var, against PyTorch 1.13 (tests/fixtures/linalg_complex.json,
 // written by gen_linalg_complex.py), on cpu and on the xla device (lu through the CPU fallback,
 // triangular_solve as stablehlo.triangular_solve on the CPU runtime): values (complex ones as view_as_real,
-// dtype checked), keyword forms, the real functions' float64 gradients, errors naming the op.
+// dtype checked), keyword forms, float64 and complex128 gradients, errors naming the op.
 import { describe, expect, it } from "vitest";
 import * as torch from "xlatorch";
 import { compareValue, cotangentPattern, decodeValue, type Json } from "./harness/fixtures";
@@ -25,18 +25,19 @@ const T = torch as Any;
 const NON_FINITE: Record<string, number> = { inf: Infinity, "-inf": -Infinity, nan: NaN };
 /**
  * decodeValue plus complex tensors ({"complex_t": view_as_real of it}) and the non-finite numbers the
- * generator writes as strings (ord=inf); float64 tensors become leaves when asked.
+ * generator writes as strings (ord=inf); float64 and complex128 tensors become leaves when asked.
  */
 function decode(v: Json, device: "cpu" | "xla", leaves?: Any[]): Any {
   if (typeof v === "string" && v in NON_FINITE) {
     leaves?.push(null);
     return NON_FINITE[v];
   }
-  if (v !== null && typeof v === "object" && !Array.isArray(v) && "complex_t" in v)
-    return T.view_as_complex(decodeValue((v as Any).complex_t, device, { torch }));
   if (Array.isArray(v)) return v.map((e) => decode(e, device));
-  const x = decodeValue(v, device, { torch });
-  if (leaves && x instanceof T.Tensor && x.dtype === T.float64) {
+  const x =
+    v !== null && typeof v === "object" && "complex_t" in v
+      ? T.view_as_complex(decodeValue((v as Any).complex_t, device, { torch }))
+      : decodeValue(v, device, { torch });
+  if (leaves && x instanceof T.Tensor && (x.dtype === T.float64 || x.dtype === T.complex128)) {
     const leaf = x.detach().requires_grad_(true);
     leaves.push(leaf);
     return leaf;
@@ -79,14 +80,20 @@ for (const device of ["cpu", "xla"] as const) {
         if (!c.grad) return;
         const leaves: Any[] = [];
         let loss: Any = null;
-        for (const y of call(c, device, leaves)) {
+        // sum(y * w) over the float64 outputs and view_as_real(y) of the complex128 ones (the generator's loss)
+        for (const out of call(c, device, leaves)) {
+          const y = out.dtype === T.complex128 ? T.view_as_real(out) : out;
           if (y.dtype !== T.float64) continue;
           const term = y.mul(cotangentPattern(torch, y)).sum();
           loss = loss ? loss.add(term) : term;
         }
         loss.backward();
         c.grad.forEach((g, i) => {
-          if (g !== null) compareValue(leaves[i].grad, g, tol("float64"), `${c.name} grad ${i} [${device}]`);
+          if (g === null) return;
+          const path = `${c.name} grad ${i} [${device}]`;
+          const gc = g as Any;
+          if ("complex_t" in gc) compareValue(T.view_as_real(leaves[i].grad), gc.complex_t, tol("float64"), path);
+          else compareValue(leaves[i].grad, g, tol("float64"), path);
         });
       });
     }

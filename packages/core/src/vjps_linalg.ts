@@ -15,6 +15,7 @@ import { linalg_solve_ex } from "./ops/linalg_solve.js";
 import { any } from "./ops/reduce.js";
 
 const BOTH: Saves = { inputs: true, outputs: true };
+const cj = conjIfComplex;
 const OUT: Saves = { outputs: true };
 const G = (g: Tensor | null | undefined, like: Tensor): Tensor => g ?? zeros_like(like);
 const cut = (x: Tensor, dim: number, start: number, end: number) => sliceDim(x, dim < 0 ? x.ndim + dim : dim, start, end);
@@ -29,11 +30,12 @@ defineVjp("cholesky", OUT, ([gL], _i, [L]) => {
   return [gA];
 });
 
-// op(A) X = B: gB = op(A)^{-T} gX; g op(A) = -gB X^T (left) or -X^T gB (right), kept to A's triangle.
+// op(A) X = B: gB = op(A)^{-H} gX; g op(A) = -gB X^H (left) or -X^H gB (right), kept to A's triangle
+// (complex: op(A)^H is the other transpose flag on conj(A); op(A) = A^T takes g op(A)'s plain transpose).
 defineVjp<TriangularSolveAttrs>("triangular_solve", BOTH, ([gX], [A], [X], a, needs) => {
-  const gB = trsm(A!, gX!, { ...a, transpose_a: !a.transpose_a });
+  const gB = trsm(conjIfComplex(A!), gX!, { ...a, transpose_a: !a.transpose_a });
   if (!needs[0]) return [null, gB];
-  let gop = a.left ? mul(mm(gB, mT(X!)), -1) : mul(mm(mT(X!), gB), -1);
+  let gop = a.left ? mul(mm(gB, mH(X!)), -1) : mul(mm(mH(X!), gB), -1);
   if (a.transpose_a) gop = mT(gop);
   const gA = a.lower ? tril(gop, a.unit_diagonal ? -1 : 0) : triu(gop, a.unit_diagonal ? 1 : 0);
   // (the primitive's operands share their batch dims: trsm broadcasts them before, expand's VJP sums)
@@ -141,7 +143,8 @@ defineVjp<{ full_matrices: boolean }>("svd", OUT, ([gU_, gS, gVh_], [A], [U_, S,
   return [gA];
 });
 
-// A = P L U (PyTorch's linalg_lu_backward): square, wide (L square) and tall (U square) cases.
+// A = P L U (PyTorch's linalg_lu_backward): square, wide (L square) and tall (U square) cases; complex:
+// the adjoints L^H, U^H, and L^{-H}, U^{-H} as transposed solves with conj(L), conj(U).
 defineVjp("lu", OUT, ([gLU], [A], [LU, , perm]) => {
   if (!gLU) return [zeros_like(A!)];
   const m = rows(A!),
@@ -154,8 +157,8 @@ defineVjp("lu", OUT, ([gLU], [A], [LU, , perm]) => {
     gU = triu(cut(gLU, -2, 0, k));
   let gPA: Tensor;
   if (m === n) {
-    const inner = add(tril(mm(mT(L), gL), -1), triu(mm(gU, mT(U))));
-    gPA = trsm(L, trsm(U, inner, { lower: false, left: false, transpose_a: true }), {
+    const inner = add(tril(mm(mH(L), gL), -1), triu(mm(gU, mH(U))));
+    gPA = trsm(cj(L), trsm(cj(U), inner, { lower: false, left: false, transpose_a: true }), {
       lower: true,
       unit_diagonal: true,
       transpose_a: true,
@@ -165,17 +168,17 @@ defineVjp("lu", OUT, ([gLU], [A], [LU, , perm]) => {
       U2 = cut(U, -1, k, n);
     const gU1 = cut(gU, -1, 0, k),
       gU2 = cut(gU, -1, k, n);
-    const inner = add(tril(sub(mm(mT(L), gL), mm(gU2, mT(U2))), -1), triu(mm(gU1, mT(U1))));
-    const g1 = trsm(U1, inner, { lower: false, left: false, transpose_a: true });
-    gPA = trsm(L, cat([g1, gU2], -1), { lower: true, unit_diagonal: true, transpose_a: true });
+    const inner = add(tril(sub(mm(mH(L), gL), mm(gU2, mH(U2))), -1), triu(mm(gU1, mH(U1))));
+    const g1 = trsm(cj(U1), inner, { lower: false, left: false, transpose_a: true });
+    gPA = trsm(cj(L), cat([g1, gU2], -1), { lower: true, unit_diagonal: true, transpose_a: true });
   } else {
     const L1 = cut(L, -2, 0, k),
       L2 = cut(L, -2, k, m);
     const gL1 = cut(gL, -2, 0, k),
       gL2 = cut(gL, -2, k, m);
-    const inner = add(tril(mm(mT(L1), gL1), -1), triu(sub(mm(gU, mT(U)), mm(mT(L2), gL2))));
-    const g1 = trsm(L1, inner, { lower: true, unit_diagonal: true, transpose_a: true });
-    gPA = trsm(U, cat([g1, gL2], -2), { lower: false, left: false, transpose_a: true });
+    const inner = add(tril(mm(mH(L1), gL1), -1), triu(sub(mm(gU, mH(U)), mm(mH(L2), gL2))));
+    const g1 = trsm(cj(L1), inner, { lower: true, unit_diagonal: true, transpose_a: true });
+    gPA = trsm(cj(U), cat([g1, gL2], -2), { lower: false, left: false, transpose_a: true });
   }
   // P^T A = L U, so gA = P gPA
   return [mm(mT(Pt), gPA)];

@@ -3,7 +3,7 @@
 // nuclear norms take the singular values from the svd primitive.
 import { surface } from "../autograd.js";
 import { bind } from "../dispatch.js";
-import { toRealValueType } from "../dtype.js";
+import { type DType, toRealValueType } from "../dtype.js";
 import { int64 } from "../dtype_all.js";
 import { TorchError } from "../errors.js";
 import { P } from "../prims.js";
@@ -27,11 +27,20 @@ function dimsOf(op: string, x: Tensor, dim: unknown): number[] {
   return ds.map((d) => normDim(d, Math.max(x.ndim, 1), op));
 }
 
+/** PyTorch's dtype= of the norms: complex for complex input (a cast to a real dtype would drop the imaginary parts), real for real input. */
+function checkNormDtype(op: string, x: Tensor, dtype: DType | null | undefined): void {
+  if (!dtype || dtype.is_complex === x.dtype.is_complex) return;
+  throw new TorchError(
+    `${op}: dtype should be ${x.dtype.is_complex ? "complex for complex" : "real for real"} inputs, but got ${dtype.scalarName}`,
+  );
+}
+
 export function linalg_vector_norm(x: Tensor, ...args: unknown[]): Tensor {
   const o = parseArgs("linalg_vector_norm", args, ["ord", "dim", "keepdim", "dtype"], { ord: 2, dim: null, keepdim: false, dtype: null });
   checkTensor("linalg.vector_norm", "input", x);
   if (!x.dtype.is_floating_point && !x.dtype.is_complex)
     throw new TorchError(`linalg.vector_norm: Expected a floating point or complex tensor as input. Got ${x.dtype.scalarName}`);
+  checkNormDtype("linalg.vector_norm", x, o.dtype);
   const dims = dimsOf("linalg.vector_norm", x, o.dim);
   const p = o.ord as number;
   const keep = !!o.keepdim;
@@ -66,6 +75,7 @@ export function linalg_matrix_norm(A: Tensor, ...args: unknown[]): Tensor {
   checkTensor(op, "input", A);
   if (A.ndim < 2) throw new TorchError(`${op}: The input tensor A must have at least 2 dimensions.`);
   checkFloating(op, A);
+  checkNormDtype(op, A, o.dtype);
   if (!MATRIX_ORDS.includes(o.ord)) {
     if (typeof o.ord === "string") throw new TorchError(`${op}: Order ${o.ord} not supported.`);
     throw new TorchError(`${op}: Order ${o.ord} not supported.`);

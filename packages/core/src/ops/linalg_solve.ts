@@ -13,6 +13,7 @@ import { Tensor } from "../tensor.js";
 import { checkTensor, parseArgs } from "./args.js";
 import { convert } from "./base.js";
 import { complexSgn, conjIfComplex } from "./complex.js";
+import { complexProd } from "./complex_products.js";
 import { zeros } from "./creation.js";
 import { abs, add, clamp_min, div, eq, gt, log, maximum, mul, ne, remainder, sign, sub, where } from "./elementwise.js";
 import { withNoGradient, withZeroGradient } from "./grad_links.js";
@@ -35,7 +36,7 @@ import {
 } from "./linalg_util.js";
 import { reducePrim } from "./reduce.js";
 import { sum_to_size } from "./reshaping_extras.js";
-import { cat, expand, movedim, reshape, sliceDim, squeeze, unsqueeze } from "./shape.js";
+import { expand, movedim, reshape, squeeze, unsqueeze } from "./shape.js";
 
 const lastDims = (x: Tensor) => [x.ndim - 1];
 
@@ -190,22 +191,9 @@ export function inverse(A: Tensor): Tensor {
   });
 }
 
-/**
- * The product over the last dim. Complex: halves multiplied pairwise (log2(n) products of slices,
- * composed so it runs on every device; the reduce primitive's complex form sums only).
- */
-function prodLast(d: Tensor): Tensor {
-  if (!d.dtype.is_complex) return reducePrim(d, "prod", lastDims(d), false);
-  const last = d.ndim - 1;
-  if (d.shape[last] === 0) return add(reducePrim(d, "sum", [last], false), 1);
-  let x = d;
-  for (let k = d.shape[last]!; k > 1; k = x.shape[last]!) {
-    const h = Math.floor(k / 2);
-    const y = mul(sliceDim(x, last, 0, h), sliceDim(x, last, h, 2 * h));
-    x = k % 2 ? cat([y, sliceDim(x, last, 2 * h, k)], last) : y;
-  }
-  return squeeze(x, last);
-}
+/** The product over the last dim (complex: complex_products.ts's, as the reduce primitive's complex form sums only). */
+const prodLast = (d: Tensor): Tensor =>
+  d.dtype.is_complex ? complexProd(d, lastDims(d), false) : reducePrim(d, "prod", lastDims(d), false);
 
 /** diag(U) and the permutation's sign (+-1) of A's LU factorization. */
 function luDiagSign(A: Tensor): [Tensor, Tensor] {
