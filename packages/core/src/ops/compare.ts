@@ -91,10 +91,12 @@ export function isin(elements: TensorOrScalar, test: TensorOrScalar, ...args: un
 
 export function isposinf(x: Tensor): Tensor {
   checkTensor("isposinf", "input", x);
+  if (x.dtype.is_complex) throw new TorchError("isposinf does not support complex inputs.");
   return surface("isposinf", () => (x.dtype.is_floating_point ? eq(x, Infinity) : constant(false, bool, x, x.shape).clone()));
 }
 export function isneginf(x: Tensor): Tensor {
   checkTensor("isneginf", "input", x);
+  if (x.dtype.is_complex) throw new TorchError("isneginf does not support complex inputs.");
   return surface("isneginf", () => (x.dtype.is_floating_point ? eq(x, -Infinity) : constant(false, bool, x, x.shape).clone()));
 }
 /** isreal(input): imag == 0 for a complex tensor, true everywhere for a real one. */

@@ -169,8 +169,10 @@ export function div(a0: TensorOrScalar, b0: TensorOrScalar, ...args: unknown[]):
   if (rounding_mode !== "trunc" && rounding_mode !== "floor") {
     throw new TorchError(`div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '${rounding_mode}'`);
   }
+  const cdt = result_type(operand(a), operand(b));
+  if (cdt.is_complex) throw new TorchError(`div: "div_${rounding_mode}_cpu" not implemented for '${cdt.scalarName}'`);
   return surface("div", () => {
-    const dt = result_type(operand(a), operand(b));
+    const dt = cdt;
     const [x, y] = prepare("div", [a, b], dt);
     const q = binaryPrim("divide", x!, y!);
     if (dt.is_floating_point) return rounding_mode === "trunc" ? truncF(q) : floorDivFloat(x!, y!, q);
@@ -360,9 +362,22 @@ export const square = (x: Tensor) =>
     const y = x.dtype === bool ? convert(x, int64) : x;
     return mul(y, y);
   });
-export const floor = (x: Tensor) => (x.dtype.is_floating_point ? unarySame("floor", "floor", x) : x.clone());
-export const ceil = (x: Tensor) => (x.dtype.is_floating_point ? unarySame("ceil", "ceil", x) : x.clone());
-export const trunc = (x: Tensor) => (x.dtype.is_floating_point ? surface("trunc", () => truncF(x)) : x.clone());
+/** Rounding has no complex meaning: PyTorch refuses complex tensors (a copy would be a silent wrong value). */
+function noComplexRounding(op: string, x: Tensor): void {
+  if (x instanceof Tensor && x.dtype.is_complex) throw new TorchError(`${op} is not supported for complex inputs`);
+}
+export const floor = (x: Tensor) => {
+  noComplexRounding("floor", x);
+  return x.dtype.is_floating_point ? unarySame("floor", "floor", x) : x.clone();
+};
+export const ceil = (x: Tensor) => {
+  noComplexRounding("ceil", x);
+  return x.dtype.is_floating_point ? unarySame("ceil", "ceil", x) : x.clone();
+};
+export const trunc = (x: Tensor) => {
+  noComplexRounding("trunc", x);
+  return x.dtype.is_floating_point ? surface("trunc", () => truncF(x)) : x.clone();
+};
 export const fix = trunc;
 export const frac = (x: Tensor) => {
   if (x.dtype.is_complex) throw new TorchError(`frac: "frac_cpu" not implemented for '${x.dtype.scalarName}'`);
@@ -372,6 +387,7 @@ export const reciprocal = (x: Tensor) => surface("reciprocal", () => div(1, x));
 
 export function round(x: Tensor, ...args: unknown[]): Tensor {
   const { decimals } = parseArgs("round", args, ["decimals"], { decimals: 0 });
+  if (x instanceof Tensor && x.dtype.is_complex) throw new TorchError(`round: "round_vml_cpu" not implemented for '${x.dtype.scalarName}'`);
   if (!x.dtype.is_floating_point) return x.clone();
   return surface("round", () => {
     if (decimals === 0) return unaryPrim("round_nearest_even", x);

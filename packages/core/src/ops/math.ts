@@ -130,9 +130,9 @@ export const xlogy = (a: TensorOrScalar, b: TensorOrScalar): Tensor =>
   });
 
 /** PyTorch 1.13's CPU kernels of these real functions refuse complex tensors (their result would drop the imaginary parts). */
-function refuseComplex(op: string, xs: readonly unknown[]): undefined {
+function refuseComplex(op: string, xs: readonly unknown[], kernel = `${op}_cpu`): undefined {
   const c = xs.find((x) => x instanceof Tensor && x.dtype.is_complex) as Tensor | undefined;
-  if (c) throw new TorchError(`${op}: "${op}_cpu" not implemented for '${c.dtype.scalarName}'`);
+  if (c) throw new TorchError(`${op}: "${kernel}" not implemented for '${c.dtype.scalarName}'`);
   return undefined;
 }
 
@@ -166,8 +166,17 @@ export const copysign = (a: TensorOrScalar, b: TensorOrScalar): Tensor =>
     return y.requires_grad ? where(constant(true, bool, r), r, y) : r;
   });
 
-export const deg2rad = (x: Tensor): Tensor => floatUnary("deg2rad", x, (u) => mul(u, Math.PI / 180), "Deg2RadBackward0");
-export const rad2deg = (x: Tensor): Tensor => floatUnary("rad2deg", x, (u) => mul(u, 180 / Math.PI), "Rad2DegBackward0");
+const noComplexAngle = (op: string, x: Tensor) => {
+  if (x instanceof Tensor && x.dtype.is_complex) throw new TorchError(`${op} is not supported for complex tensors.`);
+};
+export const deg2rad = (x: Tensor): Tensor => {
+  noComplexAngle("deg2rad", x);
+  return floatUnary("deg2rad", x, (u) => mul(u, Math.PI / 180), "Deg2RadBackward0");
+};
+export const rad2deg = (x: Tensor): Tensor => {
+  noComplexAngle("rad2deg", x);
+  return floatUnary("rad2deg", x, (u) => mul(u, 180 / Math.PI), "Rad2DegBackward0");
+};
 
 /** float_power(input, exponent): pow in float64. */
 export function float_power(a: TensorOrScalar, b: TensorOrScalar): Tensor {
@@ -232,6 +241,7 @@ function erfcValue(x: Tensor): Tensor {
  * gradient is exactly -2/sqrt(pi) exp(-x^2), the one of -erf.
  */
 export const erfc = (x: Tensor): Tensor =>
+  refuseComplex("erfc", [x], "erfc_vml_cpu") ??
   floatUnary("erfc", x, (u) => {
     const v = erfcValue(u.detach());
     if (!u.requires_grad) return v;

@@ -22,6 +22,9 @@ const floatOf = (d: DType): DType => (d.is_floating_point ? d : get_default_dtyp
 /** A unary special function: integers and bool promote to the default float dtype (PyTorch's unary float ops). */
 function specialUnary(op: string, prim: PrimName, x: Tensor, differentiable = true): Tensor {
   checkTensor(op, "input", x);
+  // real functions: PyTorch's kernels refuse complex tensors (a real result would drop the imaginary parts)
+  if (x.dtype.is_complex)
+    throw new TorchError(`${op}: "${op === "digamma" ? op : `${op}_vml_cpu`}" not implemented for '${x.dtype.scalarName}'`);
   const dt = floatOf(x.dtype);
   const xin = differentiable ? x : x.detach();
   return surface(op, () => opmath(dt, [xin], (u) => bind1(P[prim], [u!])));
