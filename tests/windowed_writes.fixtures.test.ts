@@ -225,3 +225,37 @@ describe("random chains of views written on xla give the cpu device's values (re
     expect(boxed).toBeGreaterThan(80);
   });
 });
+
+describe("the autograd history of a write through a view on xla is the same windowed scatter (ops/inplace.ts)", () => {
+  const writes: Record<string, (y: torch.Tensor, w: torch.Tensor) => void> = {
+    "y[:, 2] = 2 w": (y, w) => y.select(1, 2).copy_(w.mul(2)),
+    "y[::2, 1::2] = 3 w[:2, None]": (y, w) => y.getitem("::2", "1::2").copy_(w.getitem(":2").reshape(2, 1).mul(3)),
+    "y.view(-1)[5:9] = 2 w": (y, w) => y.view(-1).narrow(0, 5, 4).copy_(w.mul(2)),
+    "y[1:3] += w[:2, None]": (y, w) => y.getitem("1:3").add_(w.getitem(":2").reshape(2, 1)),
+  };
+  for (const [name, write] of Object.entries(writes))
+    it(name, () => {
+      const x0 = torch.randn([4, 6], f64),
+        w0 = torch.randn([4], f64);
+      const run = (dev: string) => {
+        const x = x0.to(dev).requires_grad_(),
+          w = w0.to(dev).requires_grad_();
+        const y = x.mul(1);
+        write(y, w);
+        y.mul(torch.arange(24, f64).reshape(4, 6).to(dev)).sum().backward();
+        return [y, x.grad!, w.grad!] as const;
+      };
+      const [y, gx, gw] = run("xla");
+      for (const t of [gx, gw]) {
+        const text = torch.xla.get_stablehlo(t);
+        // no point scatter/gather over the flattened base, no iota of its positions
+        expect(text).not.toMatch(/tensor<24x1xi64>|tensor<24xi64>/);
+        expect(text).not.toMatch(/inserted_window_dims = \[0\], scatter_dims_to_operand_dims = \[0\], index_vector_dim = 1>/);
+        expect(text).not.toMatch(/collapsed_slice_dims = \[0\], start_index_map = \[0\], index_vector_dim = 1>/);
+      }
+      const [cy, cgx, cgw] = run("cpu");
+      expect(y.cpu().tolist()).toEqual(cy.tolist());
+      expect(gx.cpu().tolist()).toEqual(cgx.tolist());
+      expect(gw.cpu().tolist()).toEqual(cgw.tolist());
+    });
+});

@@ -9,6 +9,18 @@ import { TorchError } from "./errors.js";
 /** A device's per-tensor payload (strided storage on cpu, an IR value on xla). */
 export type Payload = unknown;
 
+/**
+ * The box of its base a view's elements form (core/src/view_box.ts): per base dim (of the base, or of
+ * its flattening when `flat`) the first coordinate, the step, the count and the view dim it comes from (-1: none).
+ */
+export interface ViewBox {
+  start: number[];
+  step: number[];
+  count: number[];
+  viewDim: number[];
+  flat: boolean;
+}
+
 export interface DeviceBackend {
   readonly type: string;
   /** Run (or record) a primitive. View primitives may alias their input. */
@@ -22,6 +34,8 @@ export interface DeviceBackend {
   /** The strides of the payload when the device has strided storage. */
   strides?(t: Tensor): number[];
   storageOffset?(t: Tensor): number;
+  /** The box of its base a view's elements form, where the device knows the view's layout exactly (view_box.ts); else null. */
+  viewBox?(target: Tensor): ViewBox | null;
   /** Host values if they are at hand without running or transferring anything, else null. */
   peekHost?(t: Tensor): HostArray | null;
   /** Materialise pending work for these tensors (xla); no-op elsewhere. */

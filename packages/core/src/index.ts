@@ -67,6 +67,7 @@ export * as erfcCoefficients from "./erfc_coefficients.js";
 export type { ConvAttrs, WindowAttrs, WindowReduceOp } from "./prims_window.js";
 export type { CaseAttrs, Eqn, SubGraph, WhileAttrs } from "./prims_control.js";
 export { clampStart } from "./prims_dynamic.js";
+export { viewBoxOf, writeViewBox } from "./view_box.js";
 export type { GatherSlicesAttrs, ScatterSlicesAttrs } from "./prims_gather.js";
 export * as fft from "./ops/fft_namespace.js";
 export * from "./ops/index.js";

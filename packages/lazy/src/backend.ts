@@ -20,6 +20,9 @@ import {
   type Primitive,
   type Shape,
   type Tensor,
+  type ViewBox,
+  viewBoxOf,
+  writeViewBox,
 } from "@xlatorch/core";
 import { runOnHost } from "./cpu_fallback.js";
 import { CPU_FALLBACK } from "./cpu_fallback_prims.js";
@@ -30,7 +33,6 @@ import { metrics } from "./metrics.js";
 import { currentMode, nanCheckEnabled } from "./modes.js";
 import { getRuntime } from "./runtime_slot.js";
 import { viewLayout, type Layout } from "./view_layout.js";
-import { writeThroughBox } from "./view_write.js";
 import { cut, hint, materialize, noteWrite, readHost, record, willWrite } from "./trace.js";
 
 const payloadOf = (t: Tensor) => internals(t)._payload as XlaPayload;
@@ -68,6 +70,14 @@ function layoutOf(t: Tensor): Layout {
     if (layout) p.layout = layout.loose ? layout : { ...layout, root: pp.layout ? pp.layout.root : pp };
   }
   return p.layout ?? { strides: contiguousStrides(t.shape), offset: 0 };
+}
+
+/** The box of its base a view covers, when its layout was derived from the base's storage through view primitives only. */
+function viewBoxOfTarget(target: Tensor): ViewBox | null {
+  const base = internals(target)._base;
+  if (!base) return null;
+  const layout = layoutOf(target);
+  return layout.root === payloadOf(base) ? viewBoxOf(base.shape, target.shape, layout.strides, layout.offset) : null;
 }
 
 export const xlaBackend: DeviceBackend = {
@@ -133,13 +143,9 @@ export const xlaBackend: DeviceBackend = {
     const base = ti._base;
     no_grad(() => {
       const p = payloadOf(base);
-      // a view that is a box of the base (slices, selects, transposes): one windowed scatter (view_write.ts)
-      const layout = layoutOf(target);
-      const boxed =
-        layout.root === p && sameShape(value.shape, target.shape)
-          ? writeThroughBox(base, value, target.shape, layout.strides, layout.offset)
-          : null;
-      if (boxed) p.value = valueOf(boxed);
+      // a view that is a box of the base (slices, selects, transposes): one windowed scatter (core/src/view_box.ts)
+      const box = sameShape(value.shape, target.shape) ? viewBoxOfTarget(target) : null;
+      if (box) p.value = valueOf(writeViewBox(base, value, box));
       else {
         // any other view: a scatter of every element's position, found by viewing an iota of the base
         const iota = bind1(P.iota!, [], { shape: [base.numel()], dim: 0, dtype: int64 }, base.device);
@@ -151,6 +157,7 @@ export const xlaBackend: DeviceBackend = {
     });
     // the target's own value is re-derived from the new base after the version bump
   },
+  viewBox: (target) => viewBoxOfTarget(target),
   strides: (t) => [...layoutOf(t).strides],
   storageOffset: (t) => layoutOf(t).offset,
   peekHost(t: Tensor): HostArray | null {

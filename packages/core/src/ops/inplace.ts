@@ -15,6 +15,7 @@ import { isScalar, type TensorOrScalar } from "./args.js";
 import { convert, expandTo, scalarOperand, scalarTensor } from "./base.js";
 import { checkCopyView } from "./copy_views.js";
 import { reshape } from "./shape.js";
+import { writeViewBox } from "../view_box.js";
 
 function checkLeaf(op: string, target: Tensor): void {
   if (is_grad_enabled() && target.requires_grad && target.is_leaf) {
@@ -85,14 +86,21 @@ function rebaseHistory(op: string, target: Tensor, v: Tensor): void {
     return;
   }
   // Write through a view: the base's new value is the old base with the view's
-  // positions replaced (a scatter of v), so gradients reach both.
-  const positions = target._viewFn!(
-    reshape(bind1(P.iota!, [], { shape: [base.numel()], dim: 0, dtype: int64 }, base.device), [...base.shape]),
-  );
+  // positions replaced (a scatter of v), so gradients reach both. Where the device
+  // knows the view is a box of the base (the xla device: view_box.ts), one windowed
+  // scatter, whose VJP is a windowed gather and scatter; else a scatter of every
+  // element's position.
+  const box = sameShape(v.shape, target.shape) ? (backendOf(base.device).viewBox?.(target) ?? null) : null;
+  const positions = box
+    ? null
+    : target._viewFn!(reshape(bind1(P.iota!, [], { shape: [base.numel()], dim: 0, dtype: int64 }, base.device), [...base.shape]));
   surface(op, () => {
     const src = base.requires_grad ? base : base.detach();
-    const newBase = bind1(P.scatter!, [reshape(src, [-1]), reshape(positions, [-1, 1]), reshape(v, [-1])], { reduce: "none" });
-    const nb = reshape(newBase, [...base.shape]);
+    const nb = box
+      ? writeViewBox(src, v, box)
+      : reshape(bind1(P.scatter!, [reshape(src, [-1]), reshape(positions!, [-1, 1]), reshape(v, [-1])], { reduce: "none" }), [
+          ...base.shape,
+        ]);
     base._setGradFn(nb.grad_fn!, nb._outIndex);
     const nv = target._viewFn!(nb);
     target._setGradFn(nv.grad_fn!, nv._outIndex);
