@@ -2,6 +2,7 @@
 import { contiguousStrides } from "@xlatorch/core";
 import { contiguous } from "../strided.js";
 import { wasmReduceF32 } from "../wasm/simd_f32.js";
+import { reduceStrided } from "./reduce_strided.js";
 import { stepRounder } from "./round_step.js";
 import type { Kernel } from "./types.js";
 import { decode, encode, permToEnd, prod, values } from "./values.js";
@@ -42,6 +43,11 @@ export const reduceKernels: Record<string, Kernel> = {
       for (let r = 0; r < count; r++) for (let j = 0, q = r * n; j < n; j++, q++) out[j] += rows[q]!;
       return [contiguous(encode(out, o!.dtype), o!.shape)];
     }
+    // float32/float64 over non-trailing dims: read in place, in the transposed copy's order (reduce_strided.ts)
+    const trailing = dims.every((d, i) => d === shape.length - dims.length + i);
+    const real = a!.dtype.name === "float32" || a!.dtype.name === "float64";
+    const strided = trailing || !real || o!.dtype !== a!.dtype ? null : reduceStrided(op, x!, shape, dims);
+    if (strided) return [contiguous(encode(strided, o!.dtype), o!.shape)];
     const vals = values(x!, shape, a!.dtype, permToEnd(shape.length, dims));
     const inner = prod(dims.map((d) => shape[d]!));
     const outer = prod(o!.shape);
