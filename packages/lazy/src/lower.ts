@@ -126,15 +126,18 @@ Object.assign(LOWERINGS, {
   concatenate: (b, xs, a) => [b.concatenate(xs, a.dim)],
   iota: (b, _x, a, [o]) => [b.iota(ty(o!), a.dim)],
   reverse: (b, [x], a) => [b.reverse(x!, a.dims)],
-  // float32/float64 products at HIGHEST precision: XLA's GPU default (TF32) would differ from PyTorch's float32 matmul
-  dot_general: (b, [l, r], a, _o, [la]) => [
-    b.dotGeneral(
-      l!,
-      r!,
-      { lhsBatching: a.lhs_batch, rhsBatching: a.rhs_batch, lhsContracting: a.lhs_contract, rhsContracting: a.rhs_contract },
-      la!.dtype.name === "float32" || la!.dtype.name === "float64" ? { precision: "HIGHEST" } : {},
-    ),
-  ],
+  // float32/float64 products at HIGHEST precision: XLA's GPU default (TF32) would differ from PyTorch's float32 matmul.
+  // complex64 products accumulate in complex128 and round once, as the primitive's CPU kernel (PyTorch's complex
+  // GEMM keeps those bits; a complex<f32> dot_general rounds every step, which a faithful runtime must do)
+  dot_general: (b, [l, r], a, _o, [la]) => {
+    const dims = { lhsBatching: a.lhs_batch, rhsBatching: a.rhs_batch, lhsContracting: a.lhs_contract, rhsContracting: a.rhs_contract };
+    const name = la!.dtype.name;
+    if (name === "complex64") {
+      const wide = elementTypeOf("complex128");
+      return [b.convert(b.dotGeneral(b.convert(l!, wide), b.convert(r!, wide), dims, {}), et(la!.dtype))];
+    }
+    return [b.dotGeneral(l!, r!, dims, name === "float32" || name === "float64" ? { precision: "HIGHEST" } : {})];
+  },
   // half-precision sums and products accumulate in float32, as PyTorch's CPU kernels do
   reduce: (b, [x], a, _o, [ia]) => [halfAccumulate(b, x!, ia!, a.op, (v) => b.reduceWith(REDUCE[a.op]!, v, a.dims))],
   // First index of the extreme (NaN counting as extreme), from plain ops: reduce,
