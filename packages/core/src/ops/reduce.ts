@@ -344,7 +344,12 @@ function nuclearNorm(x: Tensor, dim: unknown, keepdim: boolean): Tensor {
       const rest = [...Array(x.ndim).keys()].filter((d) => !dims.includes(d));
       const S = bind(P.svd, [permute(x, [...rest, ...dims])], { full_matrices: false })[1]!;
       const r = reducePrim(S, "sum", [S.ndim - 1], false);
-      return keepdim ? reshape(r, x.shape.map((s, i) => (dims.includes(i) ? 1 : s))) : r;
+      return keepdim
+        ? reshape(
+            r,
+            x.shape.map((s, i) => (dims.includes(i) ? 1 : s)),
+          )
+        : r;
     });
   let [m, n] = [x.shape[dims[0]!]!, x.shape[dims[1]!]!];
   return surface("nuclear_norm", () => {
