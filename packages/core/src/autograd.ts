@@ -60,6 +60,9 @@ function className(op: string): string {
 }
 
 const NO_TENSORS: readonly Tensor[] = Object.freeze([]);
+let nodeCount = 0;
+/** How many nodes have been recorded so far: an in-place op finds the nodes its computation recorded (resaveOverwritten). */
+export const nodesRecorded = (): number => nodeCount;
 
 export class Node {
   /** Edges to the nodes producing each input's gradient (null: no grad needed). */
@@ -72,6 +75,8 @@ export class Node {
   /** Engine bookkeeping: the epoch of the backward call that reached this node, and its pending cotangents. */
   _ep = 0;
   _cts: (Tensor | null)[] | null = null;
+  /** Recording order (nodesRecorded). */
+  readonly seq = ++nodeCount;
 
   constructor(
     readonly name: string,
@@ -97,7 +102,8 @@ export class Node {
       const saved: Saved[] = [];
       const si = saves.inputs;
       if (si) for (let i = 0; i < n; i++) if (si === true || (Array.isArray(si) && si[i])) saved.push(savedOf(inputs[i]!, i));
-      if (saves.outputs) for (let i = 0; i < m; i++) saved.push(savedOf(outputs[i]!, i));
+      // an output's grad_fn is this node (set after construction), as PyTorch's message names it
+      if (saves.outputs) for (let i = 0; i < m; i++) saved.push({ ...savedOf(outputs[i]!, i), outputOf: name });
       if (saved.length) this.saved = saved;
     }
   }
@@ -159,12 +165,45 @@ export class Node {
       for (const s of saved) {
         if (s.t._vc.v !== s.version) {
           throw new TorchError(
-            `one of the variables needed for gradient computation has been modified by an inplace operation: [${s.t.dtype.scalarName}Tensor [${s.t.shape.join(", ")}]]` +
+            `one of the variables needed for gradient computation has been modified by an inplace operation: [torch.${s.t.dtype.scalarName}Tensor [${s.t.shape.join(", ")}]]` +
               `${s.outputOf ? `, which is output ${s.outIndex} of ${s.outputOf},` : ""} is at version ${s.t._vc.v}; expected version ${s.version} instead.`,
           );
         }
       }
     return this.apply(cts, this.inputs, this.detachedOutputs());
+  }
+
+  /** Saved references to `target` become `pre()` (resaveOverwritten). */
+  _resave(target: Tensor, pre: () => Tensor): void {
+    const saved = this.saved;
+    if (!saved) return;
+    let hit = false;
+    for (const s of saved)
+      if (s.t === target) {
+        s.t = pre();
+        s.version = s.t._vc.v;
+        hit = true;
+      }
+    if (hit) this.inputs = this.inputs.map((t) => (t === target ? pre() : t));
+  }
+
+  /**
+   * An in-place op wrote its output `from` into `to`, which now has this node
+   * as grad_fn: a saved `from` is `to` at its version after the write, so a
+   * later write to `to` fails at backward, as PyTorch's saved result of
+   * `y.sigmoid_()` does.
+   */
+  _resaveOutput(from: Tensor, to: Tensor): void {
+    const saved = this.saved;
+    if (!saved) return;
+    let hit = false;
+    for (const s of saved)
+      if (s.t === from) {
+        s.t = to;
+        s.version = to._vc.v;
+        hit = true;
+      }
+    if (hit) this.outputs = this.outputs.map((t) => (t === from ? to : t));
   }
 
   free(): void {
@@ -257,6 +296,30 @@ export function recordCustom(
   const node = new Node(name, null, null, inputs, outputs, apply, saves);
   outputs.forEach((o, i) => o._setGradFn(node, i));
   return node;
+}
+
+/**
+ * An in-place op computes its value out of place from `target` and then
+ * overwrites `target`: the nodes that computation recorded (those after
+ * `since`, reached from `root`) and that saved `target` itself saved the value
+ * about to be overwritten. As PyTorch's in-place ops save `original_self` (a
+ * copy made before the write), they get `copy()` (called once, only if some
+ * node saved `target`), so their backward is valid and reads the old value.
+ * Nodes recorded earlier keep `target` and its version: a later write to a
+ * tensor they saved still fails at backward, as in PyTorch.
+ */
+export function resaveOverwritten(root: Node, since: number, target: Tensor, copy: () => Tensor): void {
+  let pre: Tensor | null = null;
+  const get = (): Tensor => (pre ??= copy());
+  const seen = new Set<Node>();
+  const stack: Node[] = root.seq > since ? [root] : [];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (seen.has(n)) continue;
+    seen.add(n);
+    n._resave(target, get);
+    for (const e of n.next_functions) if (e && e.node.seq > since && !seen.has(e.node)) stack.push(e.node);
+  }
 }
 
 export interface BackwardOptions {

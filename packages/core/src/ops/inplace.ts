@@ -2,12 +2,12 @@
 // target (dtype castability, shape), and only then writes: a failed in-place op
 // leaves its tensor unchanged. Autograd is rebased onto the new value; writes
 // through a view rebase the view's base.
-import { recordCustom, surface } from "../autograd.js";
+import { nodesRecorded, recordCustom, resaveOverwritten, surface } from "../autograd.js";
 import { bind1 } from "../dispatch.js";
 import { backendOf } from "../capture_hooks.js";
 import { can_cast, int64 } from "../dtype_all.js";
 import { TorchError } from "../errors.js";
-import { is_grad_enabled } from "../grad_mode.js";
+import { is_grad_enabled, set_grad_enabled } from "../grad_mode.js";
 import { P } from "../prims.js";
 import { broadcastShapes, sameShape, shapeStr } from "../shape.js";
 import { Tensor } from "../tensor.js";
@@ -142,11 +142,62 @@ export function inplaceCall(op: string, target: Tensor, f: Fn, n: number, a0: un
   writeDepth++;
   try {
     checkLeaf(op, target);
+    const since = nodesRecorded();
     const v = (n === 0 ? f(target) : n === 1 ? f(target, a0) : n === 2 ? f(target, a0, a1) : f(target, ...rest!)) as Tensor;
-    return assign(op, target, v);
+    // (nothing recorded, as under no_grad: no argument to look at)
+    if (v.grad_fn && v.grad_fn.seq > since && !(n > 2 ? rest!.some((a) => aliases(a, target)) : aliases(a0, target) || aliases(a1, target)))
+      saveOldValue(target, v, since);
+    assign(op, target, v);
+    saveResult(target, v, since);
+    return target;
   } finally {
     writeDepth--;
   }
+}
+
+/**
+ * Nodes that computing `v` recorded and that saved `target` get a copy of its
+ * value before the write (PyTorch's original_self): `y.mul_(w)` saves y's old
+ * value for w's gradient, and the write must not invalidate it.
+ */
+function saveOldValue(target: Tensor, v: Tensor, since: number): void {
+  const fn = v.grad_fn;
+  if (!fn || fn.seq <= since || !is_grad_enabled()) return;
+  resaveOverwritten(fn, since, target, () => {
+    set_grad_enabled(false);
+    let c: Tensor;
+    try {
+      c = bind1(P.copy!, [target]);
+    } finally {
+      set_grad_enabled(true);
+    }
+    // the copy stands for the old value in the graph (double backward differentiates through it)
+    if (target.grad_fn) c._setGradFn(target.grad_fn, target._outIndex);
+    return c;
+  });
+}
+
+/**
+ * When the write made `v`'s node the target's grad_fn (no view, no dtype
+ * conversion) and that node saved `v` (sigmoid_'s result), it saved the
+ * target as written: a later write to it then fails at backward, as PyTorch's.
+ */
+function saveResult(target: Tensor, v: Tensor, since: number): void {
+  const fn = v.grad_fn;
+  if (fn && fn.seq > since && target.grad_fn === fn && target._outIndex === v._outIndex) fn._resaveOutput(v, target);
+}
+
+/**
+ * Whether an argument (or a keyword's value) is `target` or a view of its
+ * storage: PyTorch saves such an operand as it is (only self is copied), so
+ * `y.mul_(y)` fails at backward as there.
+ */
+function aliases(a: unknown, target: Tensor): boolean {
+  if (a instanceof Tensor) return a._vc === target._vc;
+  if (a !== null && typeof a === "object" && !Array.isArray(a))
+    for (const k in a)
+      if ((a as Record<string, unknown>)[k] instanceof Tensor && (a as Record<string, Tensor>)[k]!._vc === target._vc) return true;
+  return false;
 }
 
 /** Runs `compute` out of place and writes the result into `target`. */
@@ -154,8 +205,12 @@ export function inplace(op: string, target: Tensor, compute: () => Tensor): Tens
   checkNoInternalOverlap(op, target);
   return writing(target, () => {
     checkLeaf(op, target);
+    const since = nodesRecorded();
     const v = compute();
-    return assign(op, target, v);
+    saveOldValue(target, v, since);
+    assign(op, target, v);
+    saveResult(target, v, since);
+    return target;
   });
 }
 
