@@ -1,7 +1,8 @@
 // Results that PyTorch returns as views of their input but this library
 // computes as copies (view(dtype), view_as_real/view_as_complex, real/imag of a
-// complex tensor). A write through one would update only the copy, so
-// assign() (inplace.ts) refuses writes to them and to views of them.
+// complex tensor, diagonal of a plane whose strides do not flatten). A write
+// through one would update only the copy, so assign() (inplace.ts) refuses
+// writes to them and to views of them.
 import { TorchError } from "../errors.js";
 import type { Tensor } from "../tensor.js";
 

@@ -5,10 +5,11 @@ import { bind1 } from "../dispatch.js";
 import { bool, int64, promote_types } from "../dtype_all.js";
 import { TorchError, TorchTypeError } from "../errors.js";
 import { P } from "../prims.js";
-import { normDim } from "../shape.js";
+import { normDim, viewStrides } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { checkTensor, describe, parseArgs, tensorList } from "./args.js";
 import { convert } from "./base.js";
+import { markCopyView } from "./copy_views.js";
 import { sum } from "./reduce.js";
 import { cat, clone, movedim, permute, reshape, sliceDim } from "./shape.js";
 
@@ -33,17 +34,36 @@ export function diagonal(x: Tensor, ...args: unknown[]): Tensor {
     b = normDim(dim2, x.ndim, "diagonal");
   if (a === b) throw new TorchError(`diagonal dimensions cannot be identical ${dim1}, ${dim2}`);
   return surface("diagonal", () => {
+    // PyTorch's diagonal is a view (writes through it reach x). Its elements sit at offset + i*(sa + sb): one
+    // strided slice of the flattened (a, b) plane, a view when that plane flattens without a copy; the swapped
+    // form diagonal(x, -offset, b, a) names the same elements in the same order with the plane transposed.
+    const view = planeDiagonal(x, offset, a, b) ?? planeDiagonal(x, -offset, b, a);
+    if (view) return view;
+    // x's strides split the plane (e.g. x[::2] or x[:, 1:-1] of a matrix, or dims a, b of a
+    // contiguous tensor that are not adjacent): the diagonal is a copy here,
+    // so writes through it are refused (copy_views.ts) instead of silently lost
     const rest = [...Array(x.ndim).keys()].filter((d) => d !== a && d !== b);
-    let y = permute(x, [...rest, a, b]);
-    const [n, m] = [x.shape[a]!, x.shape[b]!];
-    y = offset >= 0 ? sliceDim(y, y.ndim - 1, Math.min(offset, m), m) : sliceDim(y, y.ndim - 2, Math.min(-offset, n), n);
-    const [n2, m2] = [y.shape[y.ndim - 2]!, y.shape[y.ndim - 1]!];
-    const len = Math.max(0, Math.min(n2, m2));
-    y = sliceDim(y, y.ndim - 2, 0, len);
-    y = sliceDim(y, y.ndim - 1, 0, len);
-    const flat = reshape(y, [...y.shape.slice(0, -2), len * len]);
-    return sliceDim(flat, flat.ndim - 1, 0, len * len, len + 1);
+    const dense = markCopyView(bind1(P.copy!, [permute(x, [...rest, a, b])]), "diagonal");
+    return planeDiagonal(dense, offset, dense.ndim - 2, dense.ndim - 1)!;
   });
+}
+
+/**
+ * Diagonal `offset` of dims (a, b) as a view: [rest..., a, b] flattened to [rest..., n*m] (null when x's
+ * strides do not allow that without a copy), then one slice from the first element with step m + 1.
+ */
+function planeDiagonal(x: Tensor, offset: number, a: number, b: number): Tensor | null {
+  const perm = [...[...Array(x.ndim).keys()].filter((d) => d !== a && d !== b), a, b];
+  const [n, m] = [x.shape[a]!, x.shape[b]!];
+  const st = x.stride();
+  const [shape, strides] = [perm.map((d) => x.shape[d]!), perm.map((d) => st[d]!)];
+  const flatShape = [...shape.slice(0, -2), n * m];
+  if (viewStrides(shape, strides, flatShape) === null) return null;
+  const flat = reshape(permute(x, perm), flatShape);
+  const len = Math.max(0, offset >= 0 ? Math.min(n, m - offset) : Math.min(n + offset, m));
+  if (len === 0) return sliceDim(flat, flat.ndim - 1, 0, 0);
+  const start = offset >= 0 ? offset : -offset * m;
+  return sliceDim(flat, flat.ndim - 1, start, start + (len - 1) * (m + 1) + 1, m + 1);
 }
 
 /**
