@@ -20,9 +20,15 @@ interface ErrorCase {
   message: string;
   exact: boolean;
 }
+interface DoubleCase {
+  case: string;
+  first: Record<string, unknown>;
+  second: Record<string, unknown>;
+}
 const data = JSON.parse(readFileSync(new URL("./fixtures/inplace_grads.json", import.meta.url), "utf8")) as {
   cases: Case[];
   errors: ErrorCase[];
+  double: DoubleCase[];
 };
 
 const D = torch.float64;
@@ -132,6 +138,14 @@ const ERRORS: Record<string, Run> = {
   },
 };
 
+function close(got: T, want: unknown, what: string): void {
+  const e = torch.tensor(want as number[], { dtype: D });
+  expect(
+    torch.allclose(got.cpu(), e, { rtol: 1e-12, atol: 1e-12 }),
+    `${what}: ${JSON.stringify(got.tolist())} vs ${JSON.stringify(want)}`,
+  ).toBe(true);
+}
+
 const loss = (y: T) => y.mul(torch.arange(1, y.numel() + 1, { dtype: D, device: y.device }).reshape(y.shape)).sum();
 
 describe.each(["cpu", "xla"])("in-place ops with operands requiring grad on %s", (device) => {
@@ -156,6 +170,29 @@ describe.each(["cpu", "xla"])("in-place ops with operands requiring grad on %s",
         ).toBe(true);
       }
     }
+  });
+  it.each(data.double.map((c) => [c.case, c] as const))("double backward: %s", (_n, c) => {
+    const L = leaves(device);
+    const y = CASES[c.case]!(L, false, device);
+    const ks = Object.keys(L);
+    const gs = torch.autograd.grad(
+      y.mul(y).sum(),
+      ks.map((k) => L[k]!),
+      { create_graph: true, allow_unused: true },
+    );
+    const first: Record<string, T> = {};
+    ks.forEach((k, i) => {
+      if (gs[i]) first[k] = gs[i]!;
+    });
+    expect(Object.keys(first).sort()).toEqual(Object.keys(c.first).sort());
+    Object.values(first)
+      .map((g) => g.sum())
+      .reduce((s, g) => s.add(g))
+      .backward();
+    for (const k of Object.keys(c.first)) close(first[k]!, c.first[k], `${c.case} first ${k}`);
+    const second = Object.keys(L).filter((k) => L[k]!.grad);
+    expect(second.sort()).toEqual(Object.keys(c.second).sort());
+    for (const k of second) close(L[k]!.grad!, c.second[k], `${c.case} second ${k}`);
   });
   it.each(data.errors.map((c) => [c.case, c] as const))("refused: %s", (_n, c) => {
     const run = ERRORS[c.case];
