@@ -111,6 +111,8 @@ const CASES: Record<string, Run> = {
   "clamp_ max": two((y, L, kw) => (kw ? y.clamp_({ max: L.m! }) : y.clamp_(null, L.m!))),
   pow_: two((y, _L, kw) => (kw ? y.pow_({ exponent: 2 }) : y.pow_(2))),
   "pow_ tensor": pos((y, L, kw) => (kw ? y.pow_({ exponent: L.t2! }) : y.pow_(L.t2!))),
+  "div_ then mul_": two((y, L, kw) => mul(y.div_(L.w3!), torch.tensor(2, { dtype: D, device: y.device }), kw)),
+  "pow_ then mul_": two((y, L, kw) => mul(y.pow_(2), L.w!, kw)),
   "mul_ twice": two((y, L, kw) => mul(mul(y, L.w!, false), L.w3!, kw)),
 };
 
@@ -125,6 +127,12 @@ const ERRORS: Record<string, Run> = {
     return kw ? y.mul_({ other: 2 }) : y.mul_(2);
   },
   "exp then mul_": (L, kw) => mul(L.a!.exp(), L.w!, kw),
+  "exp_ then add_": two((y, L, kw) => (kw ? y.exp_().add_({ other: L.w3! }) : y.exp_().add_(L.w3!))),
+  "tanh_ then mul_": (L, kw) => {
+    const y = L.a!.mul(1);
+    y.tanh_();
+    return mul(y, L.w!, kw);
+  },
   "mul_ by itself": (L, kw) => {
     const y = L.a!.mul(1);
     return mul(y, y, kw);

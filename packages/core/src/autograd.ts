@@ -191,11 +191,15 @@ export class Node {
    * An in-place op wrote its output `from` into `to`, which now has this node
    * as grad_fn: a saved `from` is `to` at its version after the write, so a
    * later write to `to` fails at backward, as PyTorch's saved result of
-   * `y.sigmoid_()` does.
+   * `y.sigmoid_()` does. Only for a node that saved nothing but its outputs
+   * (exp, sigmoid, tanh, sqrt...: PyTorch's formulas use the result too);
+   * where it also saved inputs (divide, power) PyTorch's in-place formula
+   * may use the old value instead, and `y.div_(w); y.mul_(2)` is valid there.
    */
   _resaveOutput(from: Tensor, to: Tensor): void {
     const saved = this.saved;
     if (!saved) return;
+    for (const s of saved) if (!this.outputs.includes(s.t)) return;
     let hit = false;
     for (const s of saved)
       if (s.t === from) {
