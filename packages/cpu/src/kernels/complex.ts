@@ -54,6 +54,19 @@ function pairsOf(s: Strided, a: AVal): Float64Array {
   return d instanceof Float64Array ? d : Float64Array.from(d as Float32Array);
 }
 
+/** A complex operand as dense float64 real and imaginary parts (fresh copies; the linalg kernels' layout). */
+export function splitParts(x: Strided, a: AVal): [Float64Array, Float64Array] {
+  const d = dense(x, a.shape, a.dtype) as Float32Array | Float64Array;
+  const n = d.length / 2;
+  const re = new Float64Array(n),
+    im = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    re[i] = d[2 * i]!;
+    im[i] = d[2 * i + 1]!;
+  }
+  return [re, im];
+}
+
 /** A real operand's values as float64 (int64, half and bool decoded). */
 function realValues(s: Strided, a: AVal): Float64Array {
   const d = dense(s, a.shape, a.dtype);

@@ -17,8 +17,7 @@
 // complexFactorizations() routes the complex operands of these primitives here
 // and everything else to the real kernels.
 import { contiguous } from "../strided.js";
-import { interleave } from "./complex.js";
-import { dense } from "./layout.js";
+import { interleave, splitParts as split } from "./complex.js";
 import { ldlComplex, ldlSolveComplex } from "./linalg_complex_ldl.js";
 import { batchOf } from "./linalg_factor.js";
 import type { Kernel } from "./types.js";
@@ -26,17 +25,22 @@ import { encode } from "./values.js";
 import type { Strided } from "../strided.js";
 import type { AVal } from "@xlatorch/core";
 
-/** A complex [..., r, c] operand as dense float64 real and imaginary parts (fresh copies). */
-function split(x: Strided, a: AVal): [Float64Array, Float64Array] {
-  const d = dense(x, a.shape, a.dtype) as Float32Array | Float64Array;
-  const n = d.length / 2;
-  const re = new Float64Array(n),
-    im = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    re[i] = d[2 * i]!;
-    im[i] = d[2 * i + 1]!;
-  }
-  return [re, im];
+/** The conjugate transpose of the r x c matrix at (sr, si)[soff], written as c x r at (dr, di)[doff]. */
+function adjointInto(
+  sr: Float64Array,
+  si: Float64Array,
+  soff: number,
+  r: number,
+  c: number,
+  dr: Float64Array,
+  di: Float64Array,
+  doff: number,
+): void {
+  for (let i = 0; i < c; i++)
+    for (let j = 0; j < r; j++) {
+      dr[doff + i * r + j] = sr[soff + j * c + i]!;
+      di[doff + i * r + j] = -si[soff + j * c + i]!;
+    }
 }
 const out = (re: Float64Array, im: Float64Array, o: AVal) => interleave(re, im, o.dtype, o.shape);
 const realOut = (v: Float64Array, o: AVal) => contiguous(encode(v, o.dtype), o.shape);
@@ -525,21 +529,12 @@ function svd([x]: readonly Strided[], [a]: readonly AVal[], _attrs: unknown, [ou
       jacobiSvdTall(Wr, Wi, m, n, uc, Ur, Ui, S, Vr, Vi);
       Uor.set(Ur, b * m * uc);
       Uoi.set(Ui, b * m * uc);
-      // Vh = V^H
-      for (let i = 0; i < n; i++)
-        for (let j = 0; j < n; j++) {
-          Vhr[vo + i * n + j] = Vr[j * n + i]!;
-          Vhi[vo + i * n + j] = -Vi[j * n + i]!;
-        }
+      adjointInto(Vr, Vi, 0, n, n, Vhr, Vhi, vo); // Vh = V^H
     } else {
       // A^H = U' S V'^H, so A = V' S U'^H: U = V', Vh = U'^H
       const Wr = new Float64Array(n * m),
         Wi = new Float64Array(n * m);
-      for (let i = 0; i < n; i++)
-        for (let j = 0; j < m; j++) {
-          Wr[i * m + j] = Ar[off + j * n + i]!;
-          Wi[i * m + j] = -Ai[off + j * n + i]!;
-        }
+      adjointInto(Ar, Ai, off, m, n, Wr, Wi, 0);
       const Ur = new Float64Array(n * vr),
         Ui = new Float64Array(n * vr),
         Vr = new Float64Array(m * m),
@@ -547,11 +542,7 @@ function svd([x]: readonly Strided[], [a]: readonly AVal[], _attrs: unknown, [ou
       jacobiSvdTall(Wr, Wi, n, m, vr, Ur, Ui, S, Vr, Vi);
       Uor.set(Vr, b * m * uc);
       Uoi.set(Vi, b * m * uc);
-      for (let i = 0; i < vr; i++)
-        for (let j = 0; j < n; j++) {
-          Vhr[vo + i * n + j] = Ur[j * vr + i]!;
-          Vhi[vo + i * n + j] = -Ui[j * vr + i]!;
-        }
+      adjointInto(Ur, Ui, 0, n, vr, Vhr, Vhi, vo);
     }
   }
   return [out(Uor, Uoi, ou!), realOut(So, os!), out(Vhr, Vhi, ovh!)];

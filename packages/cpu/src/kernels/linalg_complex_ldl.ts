@@ -12,24 +12,10 @@
 // rounding.
 import { contiguous, type Strided } from "../strided.js";
 import type { AVal } from "@xlatorch/core";
-import { interleave } from "./complex.js";
-import { dense } from "./layout.js";
+import { interleave, splitParts as split } from "./complex.js";
 import { batchOf, matrices } from "./linalg_factor.js";
 
 const ALPHA = (1 + Math.sqrt(17)) / 8;
-
-/** A complex operand as dense float64 real and imaginary parts (fresh copies). */
-function split(x: Strided, a: AVal): [Float64Array, Float64Array] {
-  const d = dense(x, a.shape, a.dtype) as Float32Array | Float64Array;
-  const n = d.length / 2;
-  const re = new Float64Array(n),
-    im = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    re[i] = d[2 * i]!;
-    im[i] = d[2 * i + 1]!;
-  }
-  return [re, im];
-}
 
 type C = [number, number];
 const cmul = (a: C, b: C): C => [a[0] * b[0] - a[1] * b[1], a[0] * b[1] + a[1] * b[0]];

@@ -12,7 +12,7 @@
 // first branch. Each call copies 16 lanes' worth of operands per step through
 // a small memory of its own in chunks (simd_f32.ts does the same for the
 // arithmetic kernels), on the calling thread.
-import type { Shape } from "@xlatorch/core";
+import { isContiguous, type Shape } from "@xlatorch/core";
 import type { Strided } from "../strided.js";
 import { Body } from "./builder.js";
 import { encodeModule, type Func, I32, op, V128, u32 } from "./encoder.js";
@@ -156,21 +156,11 @@ function threshold(): number | null {
 /** Calls that ran in WebAssembly (tests check which path ran). */
 export const wasmSelectStats = { compare: 0, select: 0 };
 
-const isRowMajor = (shape: Shape, strides: readonly number[]): boolean => {
-  let acc = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    if (shape[i] === 1) continue;
-    if (strides[i] !== acc) return false;
-    acc *= shape[i]!;
-  }
-  return true;
-};
-
 /** "v": n values from the offset on; "s": one value everywhere; null: another layout. */
 function accessOf(x: Strided, shape: Shape, n: number): Access | null {
   if (x.strides.length !== shape.length) return x.strides.length === 0 ? "s" : null;
   if (x.strides.every((st) => st === 0)) return "s";
-  return isRowMajor(shape, x.strides) && x.offset + n <= x.data.length ? "v" : null;
+  return isContiguous(shape, x.strides) && x.offset + n <= x.data.length ? "v" : null;
 }
 
 /** Copies operand chunk [at, at + len) of `x` to `region` (a scalar once, at its first value). */
