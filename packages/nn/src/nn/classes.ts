@@ -26,6 +26,9 @@ import { ParameterList as ParameterList_, ParameterDict as ParameterDict_ } from
 import { EmbeddingBag as EmbeddingBag_ } from "./modules/embedding_bag.js";
 import { MaxUnpool1d as MaxUnpool1d_, MaxUnpool2d as MaxUnpool2d_, MaxUnpool3d as MaxUnpool3d_, FractionalMaxPool2d as FractionalMaxPool2d_, FractionalMaxPool3d as FractionalMaxPool3d_, CTCLoss as CTCLoss_ } from "./modules/unpool.js";
 import { ChannelShuffle as ChannelShuffle_ } from "./modules/channel_shuffle.js";
+import { Unfold as Unfold_, Fold as Fold_ } from "./modules/fold.js";
+import { ConstantPad1d as ConstantPad1d_, ConstantPad2d as ConstantPad2d_, ConstantPad3d as ConstantPad3d_, ZeroPad2d as ZeroPad2d_, ReflectionPad1d as ReflectionPad1d_, ReflectionPad2d as ReflectionPad2d_, ReflectionPad3d as ReflectionPad3d_, ReplicationPad1d as ReplicationPad1d_, ReplicationPad2d as ReplicationPad2d_, ReplicationPad3d as ReplicationPad3d_ } from "./modules/padding.js";
+import { LPPool1d as LPPool1d_, LPPool2d as LPPool2d_, Softmax2d as Softmax2d_ } from "./modules/lp_pool.js";
 import type { DType, DeviceLike, Tensor } from "@xlatorch/core";
 
 export const Module: typeof Module_ = signedClass("modules", "Module", Module_) as never;
@@ -272,6 +275,36 @@ export const CTCLoss: typeof CTCLoss_ & { new (kwargs?: { blank?: number; reduct
 export type CTCLoss = CTCLoss_;
 export const ChannelShuffle: typeof ChannelShuffle_ & { new (kwargs: { groups: number }): ChannelShuffle_; new (groups: number): ChannelShuffle_; } = signedClass("modules", "ChannelShuffle", ChannelShuffle_) as never;
 export type ChannelShuffle = ChannelShuffle_;
+export const Unfold: typeof Unfold_ & { new (kwargs: { kernel_size: number | readonly number[]; dilation?: number | readonly number[]; padding?: number | readonly number[]; stride?: number | readonly number[] }): Unfold_; new (kernel_size: number | readonly number[], kwargs?: { dilation?: number | readonly number[]; padding?: number | readonly number[]; stride?: number | readonly number[] }): Unfold_; new (kernel_size: number | readonly number[], dilation?: number | readonly number[], kwargs?: { padding?: number | readonly number[]; stride?: number | readonly number[] }): Unfold_; new (kernel_size: number | readonly number[], dilation?: number | readonly number[], padding?: number | readonly number[], kwargs?: { stride?: number | readonly number[] }): Unfold_; new (kernel_size: number | readonly number[], dilation?: number | readonly number[], padding?: number | readonly number[], stride?: number | readonly number[]): Unfold_; } = signedClass("modules", "Unfold", Unfold_) as never;
+export type Unfold = Unfold_;
+export const Fold: typeof Fold_ & { new (kwargs: { output_size: number | readonly number[]; kernel_size: number | readonly number[]; dilation?: number | readonly number[]; padding?: number | readonly number[]; stride?: number | readonly number[] }): Fold_; new (output_size: number | readonly number[], kwargs: { kernel_size: number | readonly number[]; dilation?: number | readonly number[]; padding?: number | readonly number[]; stride?: number | readonly number[] }): Fold_; new (output_size: number | readonly number[], kernel_size: number | readonly number[], kwargs?: { dilation?: number | readonly number[]; padding?: number | readonly number[]; stride?: number | readonly number[] }): Fold_; new (output_size: number | readonly number[], kernel_size: number | readonly number[], dilation?: number | readonly number[], kwargs?: { padding?: number | readonly number[]; stride?: number | readonly number[] }): Fold_; new (output_size: number | readonly number[], kernel_size: number | readonly number[], dilation?: number | readonly number[], padding?: number | readonly number[], kwargs?: { stride?: number | readonly number[] }): Fold_; new (output_size: number | readonly number[], kernel_size: number | readonly number[], dilation?: number | readonly number[], padding?: number | readonly number[], stride?: number | readonly number[]): Fold_; } = signedClass("modules", "Fold", Fold_) as never;
+export type Fold = Fold_;
+export const ConstantPad1d: typeof ConstantPad1d_ & { new (kwargs: { padding: number | readonly number[]; value: number }): ConstantPad1d_; new (padding: number | readonly number[], kwargs: { value: number }): ConstantPad1d_; new (padding: number | readonly number[], value: number): ConstantPad1d_; } = signedClass("modules", "ConstantPad1d", ConstantPad1d_) as never;
+export type ConstantPad1d = ConstantPad1d_;
+export const ConstantPad2d: typeof ConstantPad2d_ & { new (kwargs: { padding: number | readonly number[]; value: number }): ConstantPad2d_; new (padding: number | readonly number[], kwargs: { value: number }): ConstantPad2d_; new (padding: number | readonly number[], value: number): ConstantPad2d_; } = signedClass("modules", "ConstantPad2d", ConstantPad2d_) as never;
+export type ConstantPad2d = ConstantPad2d_;
+export const ConstantPad3d: typeof ConstantPad3d_ & { new (kwargs: { padding: number | readonly number[]; value: number }): ConstantPad3d_; new (padding: number | readonly number[], kwargs: { value: number }): ConstantPad3d_; new (padding: number | readonly number[], value: number): ConstantPad3d_; } = signedClass("modules", "ConstantPad3d", ConstantPad3d_) as never;
+export type ConstantPad3d = ConstantPad3d_;
+export const ZeroPad2d: typeof ZeroPad2d_ & { new (kwargs: { padding: number | readonly number[] }): ZeroPad2d_; new (padding: number | readonly number[]): ZeroPad2d_; } = signedClass("modules", "ZeroPad2d", ZeroPad2d_) as never;
+export type ZeroPad2d = ZeroPad2d_;
+export const ReflectionPad1d: typeof ReflectionPad1d_ & { new (kwargs: { padding: number | readonly number[] }): ReflectionPad1d_; new (padding: number | readonly number[]): ReflectionPad1d_; } = signedClass("modules", "ReflectionPad1d", ReflectionPad1d_) as never;
+export type ReflectionPad1d = ReflectionPad1d_;
+export const ReflectionPad2d: typeof ReflectionPad2d_ & { new (kwargs: { padding: number | readonly number[] }): ReflectionPad2d_; new (padding: number | readonly number[]): ReflectionPad2d_; } = signedClass("modules", "ReflectionPad2d", ReflectionPad2d_) as never;
+export type ReflectionPad2d = ReflectionPad2d_;
+export const ReflectionPad3d: typeof ReflectionPad3d_ & { new (kwargs: { padding: number | readonly number[] }): ReflectionPad3d_; new (padding: number | readonly number[]): ReflectionPad3d_; } = signedClass("modules", "ReflectionPad3d", ReflectionPad3d_) as never;
+export type ReflectionPad3d = ReflectionPad3d_;
+export const ReplicationPad1d: typeof ReplicationPad1d_ & { new (kwargs: { padding: number | readonly number[] }): ReplicationPad1d_; new (padding: number | readonly number[]): ReplicationPad1d_; } = signedClass("modules", "ReplicationPad1d", ReplicationPad1d_) as never;
+export type ReplicationPad1d = ReplicationPad1d_;
+export const ReplicationPad2d: typeof ReplicationPad2d_ & { new (kwargs: { padding: number | readonly number[] }): ReplicationPad2d_; new (padding: number | readonly number[]): ReplicationPad2d_; } = signedClass("modules", "ReplicationPad2d", ReplicationPad2d_) as never;
+export type ReplicationPad2d = ReplicationPad2d_;
+export const ReplicationPad3d: typeof ReplicationPad3d_ & { new (kwargs: { padding: number | readonly number[] }): ReplicationPad3d_; new (padding: number | readonly number[]): ReplicationPad3d_; } = signedClass("modules", "ReplicationPad3d", ReplicationPad3d_) as never;
+export type ReplicationPad3d = ReplicationPad3d_;
+export const LPPool1d: typeof LPPool1d_ & { new (kwargs: { norm_type: number; kernel_size: number | readonly number[]; stride?: number | readonly number[] | null | null; ceil_mode?: boolean }): LPPool1d_; new (norm_type: number, kwargs: { kernel_size: number | readonly number[]; stride?: number | readonly number[] | null | null; ceil_mode?: boolean }): LPPool1d_; new (norm_type: number, kernel_size: number | readonly number[], kwargs?: { stride?: number | readonly number[] | null | null; ceil_mode?: boolean }): LPPool1d_; new (norm_type: number, kernel_size: number | readonly number[], stride?: number | readonly number[] | null | null, kwargs?: { ceil_mode?: boolean }): LPPool1d_; new (norm_type: number, kernel_size: number | readonly number[], stride?: number | readonly number[] | null | null, ceil_mode?: boolean): LPPool1d_; } = signedClass("modules", "LPPool1d", LPPool1d_) as never;
+export type LPPool1d = LPPool1d_;
+export const LPPool2d: typeof LPPool2d_ & { new (kwargs: { norm_type: number; kernel_size: number | readonly number[]; stride?: number | readonly number[] | null | null; ceil_mode?: boolean }): LPPool2d_; new (norm_type: number, kwargs: { kernel_size: number | readonly number[]; stride?: number | readonly number[] | null | null; ceil_mode?: boolean }): LPPool2d_; new (norm_type: number, kernel_size: number | readonly number[], kwargs?: { stride?: number | readonly number[] | null | null; ceil_mode?: boolean }): LPPool2d_; new (norm_type: number, kernel_size: number | readonly number[], stride?: number | readonly number[] | null | null, kwargs?: { ceil_mode?: boolean }): LPPool2d_; new (norm_type: number, kernel_size: number | readonly number[], stride?: number | readonly number[] | null | null, ceil_mode?: boolean): LPPool2d_; } = signedClass("modules", "LPPool2d", LPPool2d_) as never;
+export type LPPool2d = LPPool2d_;
+export const Softmax2d: typeof Softmax2d_ & { new (): Softmax2d_; } = signedClass("modules", "Softmax2d", Softmax2d_) as never;
+export type Softmax2d = Softmax2d_;
 
 // A module's call takes PyTorch's forward signature, the keyword form included (Module.__call__ binds it).
 declare module "./modules/linear.js" {
@@ -961,5 +994,86 @@ declare module "./modules/channel_shuffle.js" {
     (kwargs: { input: Tensor }): ReturnType<ChannelShuffle_["forward"]>;
     (input: Tensor): ReturnType<ChannelShuffle_["forward"]>;
     (...args: Parameters<ChannelShuffle_["forward"]>): ReturnType<ChannelShuffle_["forward"]>;
+  }
+}
+declare module "./modules/fold.js" {
+  interface Unfold {
+    (kwargs: { input: Tensor }): ReturnType<Unfold_["forward"]>;
+    (input: Tensor): ReturnType<Unfold_["forward"]>;
+    (...args: Parameters<Unfold_["forward"]>): ReturnType<Unfold_["forward"]>;
+  }
+  interface Fold {
+    (kwargs: { input: Tensor }): ReturnType<Fold_["forward"]>;
+    (input: Tensor): ReturnType<Fold_["forward"]>;
+    (...args: Parameters<Fold_["forward"]>): ReturnType<Fold_["forward"]>;
+  }
+}
+declare module "./modules/padding.js" {
+  interface ConstantPad1d {
+    (kwargs: { input: Tensor }): ReturnType<ConstantPad1d_["forward"]>;
+    (input: Tensor): ReturnType<ConstantPad1d_["forward"]>;
+    (...args: Parameters<ConstantPad1d_["forward"]>): ReturnType<ConstantPad1d_["forward"]>;
+  }
+  interface ConstantPad2d {
+    (kwargs: { input: Tensor }): ReturnType<ConstantPad2d_["forward"]>;
+    (input: Tensor): ReturnType<ConstantPad2d_["forward"]>;
+    (...args: Parameters<ConstantPad2d_["forward"]>): ReturnType<ConstantPad2d_["forward"]>;
+  }
+  interface ConstantPad3d {
+    (kwargs: { input: Tensor }): ReturnType<ConstantPad3d_["forward"]>;
+    (input: Tensor): ReturnType<ConstantPad3d_["forward"]>;
+    (...args: Parameters<ConstantPad3d_["forward"]>): ReturnType<ConstantPad3d_["forward"]>;
+  }
+  interface ZeroPad2d {
+    (kwargs: { input: Tensor }): ReturnType<ZeroPad2d_["forward"]>;
+    (input: Tensor): ReturnType<ZeroPad2d_["forward"]>;
+    (...args: Parameters<ZeroPad2d_["forward"]>): ReturnType<ZeroPad2d_["forward"]>;
+  }
+  interface ReflectionPad1d {
+    (kwargs: { input: Tensor }): ReturnType<ReflectionPad1d_["forward"]>;
+    (input: Tensor): ReturnType<ReflectionPad1d_["forward"]>;
+    (...args: Parameters<ReflectionPad1d_["forward"]>): ReturnType<ReflectionPad1d_["forward"]>;
+  }
+  interface ReflectionPad2d {
+    (kwargs: { input: Tensor }): ReturnType<ReflectionPad2d_["forward"]>;
+    (input: Tensor): ReturnType<ReflectionPad2d_["forward"]>;
+    (...args: Parameters<ReflectionPad2d_["forward"]>): ReturnType<ReflectionPad2d_["forward"]>;
+  }
+  interface ReflectionPad3d {
+    (kwargs: { input: Tensor }): ReturnType<ReflectionPad3d_["forward"]>;
+    (input: Tensor): ReturnType<ReflectionPad3d_["forward"]>;
+    (...args: Parameters<ReflectionPad3d_["forward"]>): ReturnType<ReflectionPad3d_["forward"]>;
+  }
+  interface ReplicationPad1d {
+    (kwargs: { input: Tensor }): ReturnType<ReplicationPad1d_["forward"]>;
+    (input: Tensor): ReturnType<ReplicationPad1d_["forward"]>;
+    (...args: Parameters<ReplicationPad1d_["forward"]>): ReturnType<ReplicationPad1d_["forward"]>;
+  }
+  interface ReplicationPad2d {
+    (kwargs: { input: Tensor }): ReturnType<ReplicationPad2d_["forward"]>;
+    (input: Tensor): ReturnType<ReplicationPad2d_["forward"]>;
+    (...args: Parameters<ReplicationPad2d_["forward"]>): ReturnType<ReplicationPad2d_["forward"]>;
+  }
+  interface ReplicationPad3d {
+    (kwargs: { input: Tensor }): ReturnType<ReplicationPad3d_["forward"]>;
+    (input: Tensor): ReturnType<ReplicationPad3d_["forward"]>;
+    (...args: Parameters<ReplicationPad3d_["forward"]>): ReturnType<ReplicationPad3d_["forward"]>;
+  }
+}
+declare module "./modules/lp_pool.js" {
+  interface LPPool1d {
+    (kwargs: { input: Tensor }): ReturnType<LPPool1d_["forward"]>;
+    (input: Tensor): ReturnType<LPPool1d_["forward"]>;
+    (...args: Parameters<LPPool1d_["forward"]>): ReturnType<LPPool1d_["forward"]>;
+  }
+  interface LPPool2d {
+    (kwargs: { input: Tensor }): ReturnType<LPPool2d_["forward"]>;
+    (input: Tensor): ReturnType<LPPool2d_["forward"]>;
+    (...args: Parameters<LPPool2d_["forward"]>): ReturnType<LPPool2d_["forward"]>;
+  }
+  interface Softmax2d {
+    (kwargs: { input: Tensor }): ReturnType<Softmax2d_["forward"]>;
+    (input: Tensor): ReturnType<Softmax2d_["forward"]>;
+    (...args: Parameters<Softmax2d_["forward"]>): ReturnType<Softmax2d_["forward"]>;
   }
 }

@@ -125,6 +125,21 @@ export {
   FractionalMaxPool3d,
   CTCLoss,
   ChannelShuffle,
+  Unfold,
+  Fold,
+  ConstantPad1d,
+  ConstantPad2d,
+  ConstantPad3d,
+  ZeroPad2d,
+  ReflectionPad1d,
+  ReflectionPad2d,
+  ReflectionPad3d,
+  ReplicationPad1d,
+  ReplicationPad2d,
+  ReplicationPad3d,
+  LPPool1d,
+  LPPool2d,
+  Softmax2d,
 } from "./classes.js";
 export * as functional from "./functional_public.js";
 export * as init from "./init_public.js";

@@ -93,3 +93,17 @@ export { ParameterList, ParameterDict } from "./modules/parameter_containers.js"
 export { EmbeddingBag } from "./modules/embedding_bag.js";
 export { MaxUnpool1d, MaxUnpool2d, MaxUnpool3d, FractionalMaxPool2d, FractionalMaxPool3d, CTCLoss } from "./modules/unpool.js";
 export { ChannelShuffle } from "./modules/channel_shuffle.js";
+export { Unfold, Fold } from "./modules/fold.js";
+export {
+  ConstantPad1d,
+  ConstantPad2d,
+  ConstantPad3d,
+  ZeroPad2d,
+  ReflectionPad1d,
+  ReflectionPad2d,
+  ReflectionPad3d,
+  ReplicationPad1d,
+  ReplicationPad2d,
+  ReplicationPad3d,
+} from "./modules/padding.js";
+export { LPPool1d, LPPool2d, Softmax2d } from "./modules/lp_pool.js";
