@@ -47,6 +47,8 @@
 //   missing_names.json  as torch_more.json; "F.f" is functional.f; a compared
 //                     chain_matmul call counts (its one parameter is *matrices)
 //   strided_symeig.json  cases (not errors) with non-empty kwargs ("call"/"fn")
+//   issue10_gaps.json  module cases ("kind": "module") with a non-empty "kwargs"; call cases ("kind": "call")
+//                     with non-empty kwargs by their dotted "fn" or method
 // A callable none of whose signatures (packages/core/src/signatures.json) has
 // a parameter has no keyword form: a compared call of it counts.
 // A fixture file that is not there (a suite not landed yet) adds nothing.
@@ -175,6 +177,10 @@ function collect(keyword: Set<string>, called: Set<string>): void {
     else opCall(c);
   }
   for (const c of (load("strided_symeig.json") as J[] | undefined) ?? []) if (c.kind !== "error") opCall(c);
+  for (const c of (load("issue10_gaps.json") as J[] | undefined) ?? []) {
+    if (c.kind === "module") hit(`modules.${c.cls}`, nonEmpty(c.kwargs));
+    else if (c.kind === "call") opCall(c);
+  }
 }
 
 /** Names with no parameter in any of their signatures.json overloads (no keyword form exists). */
