@@ -27,6 +27,7 @@ import type { DTypeName, HostArray } from "@xlatorch/stablehlo";
 import type { PjrtApi } from "./api.js";
 import { checkHostArray, dtypeFromBufferType, dtypeInfo, numElements } from "./dtypes.js";
 import { AbslCode, PjrtError } from "./errors.js";
+import { collectBound, makeSyncNet } from "./sync_net.js";
 import {
   HostBufferSemantics,
   PJRT_Buffer_Destroy_Args,
@@ -79,6 +80,8 @@ interface NativeRecord {
   pins: number;
   /** Disposed by its owner; destroyed once `pins` reaches zero. */
   released: boolean;
+  /** Device bytes a buffer holds (0 until known, and for executables). */
+  bytes: number;
 }
 
 /** Work the plugin accepted but may not have finished. */
@@ -114,7 +117,7 @@ class ClientCore {
 
   track(kind: NativeKind, ptr: bigint): number {
     const id = this.nextId++;
-    this.records.set(id, { kind, ptr, pins: 0, released: false });
+    this.records.set(id, { kind, ptr, pins: 0, released: false, bytes: 0 });
     return id;
   }
 
@@ -149,7 +152,49 @@ class ClientCore {
 
   private destroyRecord(id: number, r: NativeRecord): void {
     this.records.delete(id);
+    this.liveBytes -= r.bytes;
     destroyNative(this.api, r.kind, r.ptr);
+  }
+
+  /** Device bytes of the buffers not yet destroyed, and that figure after the last full collection. */
+  private liveBytes = 0;
+  private liveAfterCollect = 0;
+
+  setBytes(id: number, bytes: number): void {
+    const r = this.records.get(id);
+    if (!r) return;
+    this.liveBytes += bytes - r.bytes;
+    r.bytes = bytes;
+  }
+
+  /**
+   * Before an allocation: destroys what the collector found dead since the
+   * last call, and asks for a full collection when live device bytes have
+   * grown by sync_net.ts's bound since the last one (see sync_net.ts).
+   */
+  beforeAlloc(): void {
+    objectNet.reclaim();
+    if (this.liveBytes - this.liveAfterCollect > collectBound(this.liveAfterCollect)) this.collect();
+  }
+
+  /** A full collection, finishing completed work so that what it pinned can go too. */
+  collect(): void {
+    objectNet.collect();
+    this.poll(true);
+    this.liveAfterCollect = this.liveBytes;
+  }
+
+  /** `f`, again after a full collection and a drain when the plugin refused it for lack of memory. */
+  retryOnExhausted<R>(f: () => R): R {
+    try {
+      return f();
+    } catch (e) {
+      if (!(e instanceof PjrtError) || e.code !== AbslCode.RESOURCE_EXHAUSTED || !objectNet.synchronous) throw e;
+      objectNet.collect();
+      this.drain();
+      this.liveAfterCollect = this.liveBytes;
+      return f();
+    }
   }
 
   /** Records `op` (pinning its records) and finishes what has completed; never waits unless over MAX_IN_FLIGHT. */
@@ -264,7 +309,7 @@ function trackCore(core: ClientCore): void {
 }
 
 // The garbage-collection nets. A finaliser cannot throw, so errors are dropped.
-const objectNet = new FinalizationRegistry<{ core: ClientCore; id: number }>(({ core, id }) => {
+const objectNet = makeSyncNet<{ core: ClientCore; id: number }>(({ core, id }) => {
   try {
     if (core.alive) core.release(id);
   } catch {
@@ -581,6 +626,7 @@ export class PjrtClient {
     this.checkAlive();
     const info = checkHostArray(data, dtype, shape);
     const dev = this.device(device);
+    this.core.beforeAlloc();
     const arena = new Arena(this.api.structSizes);
     let id: number;
     let done: bigint;
@@ -597,7 +643,7 @@ export class PjrtClient {
         host_buffer_semantics: HostBufferSemantics.kImmutableUntilTransferCompletes,
         device: dev.ptr,
       });
-      this.api.call("PJRT_Client_BufferFromHostBuffer", args);
+      this.core.retryOnExhausted(() => this.api.call("PJRT_Client_BufferFromHostBuffer", args));
       id = this.core.track("buffer", args.ptr("buffer"));
       done = args.ptr("done_with_host_buffer");
     } catch (e) {
@@ -611,6 +657,7 @@ export class PjrtClient {
 
   private wrapBuffer(id: number, dtype: DTypeName, shape: readonly number[]): PjrtBuffer {
     const b = new PjrtBuffer(this, id, dtype, Object.freeze([...shape]));
+    this.core.setBytes(id, numElements(shape) * dtypeInfo(dtype).bytes);
     objectNet.register(b, { core: this.core, id }, b);
     return b;
   }
@@ -635,6 +682,7 @@ export class PjrtClient {
       return this.core.ptrOf(b.id, `argument ${i}`);
     });
     const api = this.api;
+    this.core.beforeAlloc();
     const { outPtrs, done } = withArena(this.api, (a) => {
       const options = a.struct(PJRT_ExecuteOptions);
       const argList = a.pointerArray(argPtrs);
@@ -650,7 +698,7 @@ export class PjrtClient {
         device_complete_events: events.addr,
         execute_device: device === undefined ? 0n : this.device(device).ptr,
       });
-      api.call("PJRT_LoadedExecutable_Execute", s);
+      this.core.retryOnExhausted(() => api.call("PJRT_LoadedExecutable_Execute", s));
       return { outPtrs: readPointerArray(outList.addr, exe.numOutputs), done: events.view.getBigUint64(0, true) };
     });
     const ids = outPtrs.map((p) => this.core.track("buffer", p));
