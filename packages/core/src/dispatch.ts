@@ -4,6 +4,7 @@ import { backendOf } from "./capture_hooks.js";
 import { Device } from "./device.js";
 import type { DType, HostArray } from "./dtype.js";
 import { TorchError } from "./errors.js";
+import { is_grad_enabled } from "./grad_mode.js";
 import type { Primitive } from "./primitive.js";
 import { sameShape, Size, type Shape } from "./shape.js";
 import { Tensor } from "./tensor.js";
@@ -26,6 +27,7 @@ export function bind(prim: Primitive, inputs: readonly Tensor[], attrs: unknown 
     if (t._disposed) throw new TorchError(`${prim.name}: tensor was disposed`);
     if (t.requires_grad) needsGrad = true;
   }
+  if (needsGrad) for (let i = 0; i < n; i++) refreshViewGrad(inputs[i]!);
   // A tensor is an AVal ({shape, dtype}); shape rules read only those two fields.
   const outs = prim.abstract(inputs, attrs);
   const payloads = backendOf(device).run(prim, inputs, attrs, outs);
@@ -50,9 +52,37 @@ export function bind(prim: Primitive, inputs: readonly Tensor[], attrs: unknown 
   return results;
 }
 
+/**
+ * One step of a view chain, kept as data on the re-deriving function of views that reinterpret their
+ * storage (bitcast_convert: view(dtype), view_as_real/view_as_complex, real/imag) and of views of those:
+ * a write through such a view cannot be a scatter of an iota's positions (view_reinterpret.ts).
+ */
+export interface ViewStep {
+  prim: Primitive;
+  attrs: unknown;
+  parent: ViewFn | null;
+  /** The step applied to a tensor, where it takes more than its input (narrow with a tensor start). */
+  apply?: (t: Tensor) => Tensor;
+}
+export type ViewFn = ((base: Tensor) => Tensor) & { step?: ViewStep };
+
+/**
+ * A view whose storage was written since its grad_fn was set (through its base or another view of it:
+ * z.real.mul_(2) after z = view_as_complex(x)) takes its history from the base's new one, as PyTorch
+ * regenerates a view's grad_fn when the version counter moved; else its gradient would skip the write.
+ */
+function refreshViewGrad(t: Tensor): void {
+  if (t._base === null || t.grad_fn === null || t._gradSeen === t._vc.v || !is_grad_enabled()) return;
+  const fresh = t._viewFn!(t._base);
+  if (fresh.grad_fn) t._setGradFn(fresh.grad_fn, fresh._outIndex);
+  else t._gradSeen = t._vc.v;
+}
+
 /** Re-derives a view from its base: the parent's chain, then this view primitive. */
-function viewFn(prim: Primitive, attrs: unknown, parentFn: ((base: Tensor) => Tensor) | null): (base: Tensor) => Tensor {
-  return parentFn ? (base) => bind(prim, [parentFn(base)], attrs)[0]! : (base) => bind(prim, [base], attrs)[0]!;
+function viewFn(prim: Primitive, attrs: unknown, parentFn: ViewFn | null): ViewFn {
+  const f: ViewFn = parentFn ? (base) => bind(prim, [parentFn(base)], attrs)[0]! : (base) => bind(prim, [base], attrs)[0]!;
+  if (prim.name === "bitcast_convert" || parentFn?.step !== undefined) f.step = { prim, attrs, parent: parentFn };
+  return f;
 }
 
 export const bind1 = (prim: Primitive, inputs: readonly Tensor[], attrs: unknown = NO_ATTRS, dev?: Device): Tensor =>

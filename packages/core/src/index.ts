@@ -68,6 +68,7 @@ export type { ConvAttrs, WindowAttrs, WindowReduceOp } from "./prims_window.js";
 export type { CaseAttrs, Eqn, SubGraph, WhileAttrs } from "./prims_control.js";
 export { clampStart } from "./prims_dynamic.js";
 export { viewBoxOf, writeViewBox } from "./view_box.js";
+export { writeThroughReinterpret } from "./view_reinterpret.js";
 export type { GatherSlicesAttrs, ScatterSlicesAttrs } from "./prims_gather.js";
 export * as fft from "./ops/fft_namespace.js";
 export * from "./ops/index.js";

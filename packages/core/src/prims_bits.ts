@@ -55,9 +55,15 @@ export function defineBitsPrims(P: Record<string, Primitive>): void {
     P[n] = definePrimitive({ name: n, abstract: (ins): AVal[] => [{ shape: fullShape(ins), dtype: ins[0]!.dtype }], scalarOperands: true });
   /** The number of set bits of each integer (of its two's complement bits). */
   P.popcnt = definePrimitive({ name: "popcnt", abstract: same });
-  /** The operand's bytes read as `dtype` (little-endian, as every host and XLA device lays them out). */
-  P.bitcast_convert = definePrimitive<{ dtype: DType }>({
+  /**
+   * The operand's bytes read as `dtype` (little-endian, as every host and XLA device lays them out). A view:
+   * view(dtype), view_as_real/view_as_complex and real/imag alias their input through it (cpu: a typed array
+   * over the same bytes). `grad`: the complex <-> component-pair reinterpretations of view_as_real/complex
+   * (and real/imag), which PyTorch differentiates; view(dtype) is not differentiable.
+   */
+  P.bitcast_convert = definePrimitive<{ dtype: DType; grad?: boolean }>({
     name: "bitcast_convert",
+    isView: true,
     abstract: ([x], a): AVal[] => [{ shape: bitcastShape(x!.shape, x!.dtype, a.dtype), dtype: a.dtype }],
   });
   /** Floats rounded (to nearest even) to exponent_bits / mantissa_bits, kept in their own dtype. */

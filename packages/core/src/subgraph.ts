@@ -23,6 +23,7 @@ import { P } from "./prims.js";
 import type { Eqn, SubGraph } from "./prims_control.js";
 import { contiguousStrides, type Shape } from "./shape.js";
 import { Tensor } from "./tensor.js";
+import { writeThroughReinterpret } from "./view_reinterpret.js";
 
 export interface Traced {
   graph: SubGraph;
@@ -125,6 +126,12 @@ class Recorder implements DeviceBackend {
     }
     // through a view: a scatter of the view's positions into the base (as the xla device)
     no_grad(() => {
+      // through view_as_real, real/imag, view(dtype): scatter and bitcast back (view_reinterpret.ts)
+      const nb = writeThroughReinterpret(base, target, value);
+      if (nb) {
+        bp.v = this.varOf(nb);
+        return;
+      }
       const iota = bind(P.iota!, [], { shape: [base.numel()], dim: 0, dtype: int64 }, base.device)[0]!;
       const positions = ti._viewFn!(iota.reshape([...base.shape]));
       const flat = bind(P.scatter!, [base.reshape(-1), positions.reshape(-1, 1), value.reshape(-1)], { reduce: "none" })[0]!;

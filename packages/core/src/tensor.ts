@@ -33,6 +33,11 @@ export class Tensor {
   grad_fn: Node | null = null;
   /** @internal */
   _outIndex = 0;
+  /**
+   * @internal The version counter's value when grad_fn was last set: a view whose counter moved on since
+   * (a write through its base or a sibling view) has its grad_fn re-derived from its base before use (dispatch.ts).
+   */
+  _gradSeen = 0;
   /** @internal */
   private _hookList: ((g: Tensor) => Tensor | void)[] | null = null;
   /** @internal */
@@ -148,6 +153,7 @@ export class Tensor {
   }
   /** @internal */
   _setGradFn(node: Node, index: number): void {
+    this._gradSeen = this._vc.v;
     this.grad_fn = node;
     this._outIndex = index;
     this._requiresGrad = true;

@@ -22,13 +22,14 @@ import {
   type Tensor,
   type ViewBox,
   viewBoxOf,
+  writeThroughReinterpret,
   writeViewBox,
 } from "@xlatorch/core";
 import { runOnHost } from "./cpu_fallback.js";
 import { CPU_FALLBACK } from "./cpu_fallback_prims.js";
 import { activeCapture } from "./capture_state.js";
 import { userLocation } from "./explain.js";
-import { makeNode, payload, type LazyNode, type LazyValue, type XlaPayload } from "./ir.js";
+import { hold, makeNode, payload, type LazyNode, type LazyValue, type XlaPayload } from "./ir.js";
 import { metrics } from "./metrics.js";
 import { currentMode, nanCheckEnabled } from "./modes.js";
 import { getRuntime } from "./runtime_slot.js";
@@ -67,7 +68,7 @@ function layoutOf(t: Tensor): Layout {
     const layout = viewLayout(v.op, v.parent.shape, parentLayout, v.attrs, t.shape);
     // the storage it indexes: the parent's own if the parent is dense, else the parent's root (view_write.ts)
     const pp = payloadOf(v.parent);
-    if (layout) p.layout = layout.loose ? layout : { ...layout, root: pp.layout ? pp.layout.root : pp };
+    if (layout) p.layout = layout.loose || layout.reinterpreted ? layout : { ...layout, root: pp.layout ? pp.layout.root : pp };
   }
   return p.layout ?? { strides: contiguousStrides(t.shape), offset: 0 };
 }
@@ -136,6 +137,7 @@ export const xlaBackend: DeviceBackend = {
     }
     if (!ti._base) {
       const p = payloadOf(target);
+      hold(v); // `value` holds it too: no compiled replay may donate it (donation.ts)
       p.value = v;
       noteWrite(p);
       return;
@@ -145,7 +147,10 @@ export const xlaBackend: DeviceBackend = {
       const p = payloadOf(base);
       // a view that is a box of the base (slices, selects, transposes): one windowed scatter (core/src/view_box.ts)
       const box = sameShape(value.shape, target.shape) ? viewBoxOfTarget(target) : null;
-      if (box) p.value = valueOf(writeViewBox(base, value, box));
+      // through view_as_real, real/imag, view(dtype): scatter and bitcast back (core/src/view_reinterpret.ts)
+      const reinterpreted = box ? null : writeThroughReinterpret(base, target, value);
+      if (reinterpreted) p.value = valueOf(reinterpreted);
+      else if (box) p.value = valueOf(writeViewBox(base, value, box));
       else {
         // any other view: a scatter of every element's position, found by viewing an iota of the base
         const iota = bind1(P.iota!, [], { shape: [base.numel()], dim: 0, dtype: int64 }, base.device);

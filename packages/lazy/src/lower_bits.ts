@@ -3,7 +3,7 @@
 // right_logical, popcnt, bitcast_convert, reduce_precision,
 // optimization_barrier and rng_bit_generator. (A 0-d bound or shift amount is
 // broadcast by lower.ts's scalar-operand wrapper.)
-import type { AVal, DType } from "@xlatorch/core";
+import { toRealValueType, type AVal, type DType } from "@xlatorch/core";
 import { elementTypeOf, tensorType, type Attr, type Builder, type Value } from "@xlatorch/stablehlo";
 
 type Lowering<A> = (b: Builder, ins: Value[], attrs: A, outs: readonly AVal[], inAvals: readonly AVal[]) => Value[];
@@ -24,12 +24,43 @@ const clamp: Lowering<unknown> = (b, [lo, x, hi], _a, [o]) => {
  * operand is converted to its 0/1 byte first.
  */
 const bitcastConvert: Lowering<{ dtype: DType }> = (b, [x], a, [o], [ia]) => {
+  if (ia!.dtype.is_complex || o!.dtype.is_complex) return [bitcastComplex(b, x!, ia!, o!)];
   let v = ia!.dtype.name === "bool" ? b.convert(x!, "ui8") : x!;
   if (a.dtype.name !== "bool") return [b.emit("stablehlo.bitcast_convert", [v], [ty(o!)])[0]!];
   if (v.type.element !== "ui8" && v.type.element !== "i8")
     v = b.emit("stablehlo.bitcast_convert", [v], [tensorType(v.type.shape, "ui8")])[0]!;
   return [b.compare(v, b.broadcastInDim(b.constant(0, v.type.element), [...v.type.shape], []), "NE")];
 };
+
+/**
+ * bitcast_convert from or to a complex type (view_as_real, view_as_complex, real/imag, view(dtype)), which
+ * stablehlo.bitcast_convert does not take: through the [..., 2] (re, im) pair of the component type, as
+ * the cpu device lays complex values out (interleaved).
+ */
+function bitcastComplex(b: Builder, x: Value, ia: AVal, o: AVal): Value {
+  let v = x,
+    va: AVal = ia;
+  if (ia.dtype.is_complex) {
+    const part = toRealValueType(ia.dtype);
+    const pt = tensorType([...ia.shape, 1], et(part));
+    const re = b.reshape(b.emit("stablehlo.real", [x], [tensorType([...ia.shape], et(part))])[0]!, pt.shape);
+    const im = b.reshape(b.emit("stablehlo.imag", [x], [tensorType([...ia.shape], et(part))])[0]!, pt.shape);
+    v = b.concatenate([re, im], ia.shape.length);
+    va = { shape: [...ia.shape, 2], dtype: part };
+  }
+  const to = o.dtype.is_complex ? toRealValueType(o.dtype) : o.dtype;
+  if (va.dtype !== to) {
+    // StableHLO's shape rule: a smaller element gains a last dim of the ratio, a larger one drops it
+    const a = va.dtype.itemsize,
+      c = to.itemsize;
+    const shape = a === c ? [...va.shape] : a > c ? [...va.shape, a / c] : va.shape.slice(0, -1);
+    v = bitcastConvert(b, [v], { dtype: to }, [{ shape, dtype: to }], [va])[0]!;
+  }
+  if (!o.dtype.is_complex) return b.reshape(v, [...o.shape]);
+  const pair = b.reshape(v, [...o.shape, 2]);
+  const half = (i: number) => b.reshape(b.slice(pair, [...o.shape.map(() => 0), i], [...o.shape, i + 1]), [...o.shape]);
+  return b.emit("stablehlo.complex", [half(0), half(1)], [ty(o)])[0]!;
+}
 
 const reducePrecision: Lowering<{ exponent_bits: number; mantissa_bits: number }> = (b, [x], a, [o]) =>
   b.emit("stablehlo.reduce_precision", [x!], [ty(o!)], { exponent_bits: i32(a.exponent_bits), mantissa_bits: i32(a.mantissa_bits) });

@@ -19,9 +19,14 @@ export interface Layout {
   root?: unknown;
   /** A reshape the input's strides cannot express: dense strides, not an alias of the input's storage. */
   loose?: boolean;
+  /**
+   * bitcast_convert (view(dtype), view_as_real, real/imag): the strides count elements of another size, so
+   * the layout indexes no storage of the base's dtype (no root: writes go through view_reinterpret.ts).
+   */
+  reinterpreted?: boolean;
 }
 
-/** The layout of a view primitive's output, or null for a primitive that is not one of the four views. */
+/** The layout of a view primitive's output, or null for a primitive that is not one of the view primitives. */
 export function viewLayout(op: string, inShape: Shape, input: Layout, attrs: unknown, outShape: Shape): Layout | null {
   const { strides, offset } = input;
   switch (op) {
@@ -46,6 +51,17 @@ export function viewLayout(op: string, inShape: Shape, input: Layout, attrs: unk
         strides: strides.map((s, d) => s * step[d]!),
         offset: offset + start.reduce((acc, v, d) => acc + v * strides[d]!, 0),
       };
+    }
+    case "bitcast_convert": {
+      // as the cpu kernel (cpu/src/kernels/reinterpret.ts): a smaller element gains a last dim of stride 1
+      // and scales the rest; a larger one drops its last dim (stride 1) and divides the rest
+      if (outShape.length === inShape.length) return { strides: [...strides], offset, reinterpreted: true };
+      if (outShape.length > inShape.length) {
+        const r = outShape[outShape.length - 1]!;
+        return { strides: [...strides.map((s) => s * r), 1], offset: offset * r, reinterpreted: true };
+      }
+      const r = inShape[inShape.length - 1]!;
+      return { strides: strides.slice(0, -1).map((s) => (s % r === 0 ? s / r : 0)), offset: offset / r, reinterpreted: true };
     }
     default:
       return null;

@@ -7,15 +7,15 @@
 import { surface } from "../autograd.js";
 import { bind1 } from "../dispatch.js";
 import { float32, float64, get_default_dtype, type DType } from "../dtype_all.js";
+import { toComplexType, toRealValueType } from "../dtype.js";
 import { TorchError, TorchTypeError } from "../errors.js";
 import { P } from "../prims.js";
 import { broadcastShapes } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { checkTensor } from "./args.js";
 import { convert, expandTo } from "./base.js";
-import { markCopyView } from "./copy_views.js";
 import * as E from "./elementwise.js";
-import { reshape, stack } from "./shape.js";
+import { select } from "./shape.js";
 
 const PARTS: readonly DType[] = [float32, float64];
 
@@ -58,58 +58,55 @@ function needComplex(op: string, x: Tensor): void {
     throw new TorchError(`${op} is only supported for complex tensors, but got a tensor of scalar type: ${x.dtype.scalarName}`);
 }
 
-/** view_as_real(z): [..., 2] (re, im). A copy here, not a view: in-place writes to it are refused (markCopyView). */
+/**
+ * view_as_real(z): the complex tensor's memory as [..., 2] (re, im) of its component dtype: a view (one
+ * bitcast_convert; on cpu a Float32Array/Float64Array over the same bytes, offset and strides doubled and a
+ * last dim of stride 1), differentiable as PyTorch's.
+ */
 export function view_as_real(input: Tensor): Tensor {
   needComplex("view_as_real", input);
-  return markCopyView(
-    surface("view_as_real", () => stack([bind1(P.real, [input]), bind1(P.imag, [input])], -1)),
-    "view_as_real",
-  );
+  return surface("view_as_real", () => pairView(input));
 }
-
-/** view_as_complex(x): a float32/float64 [..., 2] tensor as complex [...] (a copy, not a view: writes to it are refused). */
-export function view_as_complex(input: Tensor): Tensor {
-  checkTensor("view_as_complex", "input", input);
-  if (!PARTS.includes(input.dtype))
-    throw new TorchError(
-      `view_as_complex is only supported for float and double tensors, but got a tensor of scalar type: ${input.dtype.scalarName}`,
-    );
-  if (input.ndim === 0 || input.shape[input.ndim - 1] !== 2)
-    throw new TorchError("view_as_complex: Tensor must have a last dimension of size 2");
-  const z = surface("view_as_complex", () => {
-    const last = input.ndim - 1;
-    const part = (i: number) => reshape(bind1(P.slice, [input], sliceLast(input, last, i)), input.shape.slice(0, -1));
-    return bind1(P.complex, [part(0), part(1)]);
-  });
-  return markCopyView(z, "view_as_complex");
-}
-const sliceLast = (x: Tensor, last: number, i: number) => ({
-  start: x.shape.map((_, d) => (d === last ? i : 0)),
-  limit: x.shape.map((n, d) => (d === last ? i + 1 : n)),
-  step: x.shape.map(() => 1),
-});
+const pairView = (z: Tensor) => bind1(P.bitcast_convert, [z], { dtype: toRealValueType(z.dtype), grad: true });
 
 /**
- * torch.real: the real parts of a complex tensor (a copy, where PyTorch's is a view: writes to it are refused);
- * a real tensor is returned as it is (as PyTorch).
+ * view_as_complex(x): a float32/float64 [..., 2] tensor as complex [...]: a view of the same memory (the
+ * inverse of view_as_real), so PyTorch's layout conditions and messages: the last dim of size 2 and
+ * stride 1, the other strides and the storage offset even.
+ */
+export function view_as_complex(input: Tensor): Tensor {
+  checkTensor("view_as_complex", "input", input);
+  if (input.dtype.name === "float16")
+    throw new TorchError("view_as_complex: a float16 tensor would view as complex32 (ComplexHalf), which xlatorch does not have");
+  if (!PARTS.includes(input.dtype))
+    throw new TorchError(
+      `view_as_complex is only supported for half, float and double tensors, but got a tensor of scalar type: ${input.dtype.scalarName}`,
+    );
+  if (input.ndim === 0) throw new TorchError("view_as_complex: Input tensor must have one or more dimensions");
+  if (input.shape[input.ndim - 1] !== 2) throw new TorchError("view_as_complex: Tensor must have a last dimension of size 2");
+  const st = input.stride();
+  if (st[input.ndim - 1] !== 1) throw new TorchError("view_as_complex: Tensor must have a last dimension with stride 1");
+  for (let d = 0; d < input.ndim - 1; d++)
+    if (st[d]! % 2 !== 0) throw new TorchError("view_as_complex: Tensor must have a stride divisible by 2 for all but last dimension");
+  if (input.storage_offset() % 2 !== 0) throw new TorchError("view_as_complex: Tensor must have a storage_offset divisible by 2");
+  return surface("view_as_complex", () => bind1(P.bitcast_convert, [input], { dtype: toComplexType(input.dtype), grad: true }));
+}
+
+/**
+ * torch.real: the real parts of a complex tensor, a view (view_as_real(z)[..., 0]: strides doubled, as
+ * PyTorch's); a real tensor is returned as it is (as PyTorch).
  */
 export function real(input: Tensor): Tensor {
   checkTensor("real", "input", input);
   if (!input.dtype.is_complex) return input;
-  return markCopyView(
-    surface("real", () => bind1(P.real, [input])),
-    "real",
-  );
+  return surface("real", () => select(pairView(input), -1, 0));
 }
 
-/** torch.imag: the imaginary parts (a copy: writes to it are refused); real tensors have none (PyTorch's error). */
+/** torch.imag: the imaginary parts, a view (view_as_real(z)[..., 1]); real tensors have none (PyTorch's error). */
 export function imag(input: Tensor): Tensor {
   checkTensor("imag", "input", input);
   if (!input.dtype.is_complex) throw new TorchError("imag is not implemented for tensors with non-complex dtypes.");
-  return markCopyView(
-    surface("imag", () => bind1(P.imag, [input])),
-    "imag",
-  );
+  return surface("imag", () => select(pairView(input), -1, 1));
 }
 
 /** torch.angle: atan2(im, re) for complex; for real, pi where negative, 0 elsewhere, NaN kept (integers become float). */

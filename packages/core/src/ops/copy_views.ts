@@ -1,14 +1,14 @@
 // Results that PyTorch returns as views of their input but this library
-// computes as copies (view(dtype), view_as_real/view_as_complex, real/imag of a
-// complex tensor, diagonal of a plane whose strides do not flatten). A write
-// through one would update only the copy, so assign() (inplace.ts) refuses
-// writes to them and to views of them.
+// computes as copies (diagonal of a plane whose strides do not flatten; view(dtype),
+// view_as_real/view_as_complex and real/imag are views: view_reinterpret.ts). A
+// write through one would update only the copy, so assign() (inplace.ts)
+// refuses writes to them and to views of them.
 import { TorchError } from "../errors.js";
 import type { Tensor } from "../tensor.js";
 
 /**
- * Results that PyTorch returns as views but this library computes as copies (view(dtype), view_as_real,
- * view_as_complex), by the op that made them: a write to one (or to a view of one) would not reach the
+ * Results that PyTorch returns as views but this library computes as copies (a diagonal that is no
+ * composition of the view primitives), by the op that made them: a write to one (or to a view of one) would not reach the
  * tensor it was taken from, so it is refused rather than silently lost.
  */
 const COPY_VIEWS = new WeakMap<Tensor, string>();

@@ -16,12 +16,13 @@ import { convert, expandTo, scalarOperand, scalarTensor } from "./base.js";
 import { checkCopyView } from "./copy_views.js";
 import { reshape } from "./shape.js";
 import { writeViewBox } from "../view_box.js";
+import { nonDifferentiableView, reinterpretsStorage, writeThroughReinterpret } from "../view_reinterpret.js";
 
 function checkLeaf(op: string, target: Tensor): void {
   if (is_grad_enabled() && target.requires_grad && target.is_leaf) {
     throw new TorchError(`${op}: a leaf Variable that requires grad is being used in an in-place operation.`);
   }
-  if (target._base && is_grad_enabled() && target._base.requires_grad && target._base.is_leaf) {
+  if (target._base && is_grad_enabled() && target._base.requires_grad && target._base.is_leaf && !nonDifferentiableView(target)) {
     throw new TorchError(`${op}: a view of a leaf Variable that requires grad is being used in an in-place operation.`);
   }
 }
@@ -70,8 +71,9 @@ export function assign(op: string, target: Tensor, value: Tensor, opts?: { allow
 /** After an in-place write, the target's gradient history is the value's. */
 function rebaseHistory(op: string, target: Tensor, v: Tensor): void {
   if (!is_grad_enabled() || (!v.requires_grad && !target.requires_grad && !target._base?.requires_grad)) return;
-  if (!target.dtype.is_floating_point) return;
-  const base = target._base;
+  if (!target.dtype.is_floating_point && !target.dtype.is_complex) return;
+  // a view through view(dtype) is no autograd view of its input (PyTorch's): the write is the target's own
+  const base = nonDifferentiableView(target) ? null : target._base;
   if (!base) {
     const name = `${camel(op)}Backward0`;
     if (v.requires_grad) {
@@ -90,17 +92,22 @@ function rebaseHistory(op: string, target: Tensor, v: Tensor): void {
   // knows the view is a box of the base (the xla device: view_box.ts), one windowed
   // scatter, whose VJP is a windowed gather and scatter; else a scatter of every
   // element's position.
-  const box = sameShape(v.shape, target.shape) ? (backendOf(base.device).viewBox?.(target) ?? null) : null;
-  const positions = box
-    ? null
-    : target._viewFn!(reshape(bind1(P.iota!, [], { shape: [base.numel()], dim: 0, dtype: int64 }, base.device), [...base.shape]));
+  // a view that reinterprets storage (view_as_real, real/imag, view_as_complex): scatter and bitcast back, step by step
+  const reint = reinterpretsStorage(target);
+  const box = !reint && sameShape(v.shape, target.shape) ? (backendOf(base.device).viewBox?.(target) ?? null) : null;
+  const positions =
+    box || reint
+      ? null
+      : target._viewFn!(reshape(bind1(P.iota!, [], { shape: [base.numel()], dim: 0, dtype: int64 }, base.device), [...base.shape]));
   surface(op, () => {
     const src = base.requires_grad ? base : base.detach();
-    const nb = box
-      ? writeViewBox(src, v, box)
-      : reshape(bind1(P.scatter!, [reshape(src, [-1]), reshape(positions!, [-1, 1]), reshape(v, [-1])], { reduce: "none" }), [
-          ...base.shape,
-        ]);
+    const nb = reint
+      ? writeThroughReinterpret(src, target, v)!
+      : box
+        ? writeViewBox(src, v, box)
+        : reshape(bind1(P.scatter!, [reshape(src, [-1]), reshape(positions!, [-1, 1]), reshape(v, [-1])], { reduce: "none" }), [
+            ...base.shape,
+          ]);
     base._setGradFn(nb.grad_fn!, nb._outIndex);
     const nv = target._viewFn!(nb);
     target._setGradFn(nv.grad_fn!, nv._outIndex);

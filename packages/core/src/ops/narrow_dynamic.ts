@@ -13,7 +13,7 @@
 // StableHLO's dynamic_slice does (negative starts wrap first, as PyTorch's).
 import { surface } from "../autograd.js";
 import { backendOf } from "../capture_hooks.js";
-import { bind1 } from "../dispatch.js";
+import { bind1, type ViewFn } from "../dispatch.js";
 import { int64 } from "../dtype_all.js";
 import { TorchError, TorchIndexError } from "../errors.js";
 import { P } from "../prims.js";
@@ -52,7 +52,12 @@ export function narrowDynamic(x: Tensor, d: number, start: Tensor, length: numbe
     out._vc = x._vc;
     x._vc.shared = true;
     out._base = x._base ?? x;
-    out._viewFn = (base) => bind1(P.dynamic_slice, [parentFn ? parentFn(base) : base, ...starts], { sizes });
+    const fn: ViewFn = (base) => bind1(P.dynamic_slice, [parentFn ? parentFn(base) : base, ...starts], { sizes });
+    // of a view that reinterprets storage (z.real): a step of its chain (core/src/view_reinterpret.ts)
+    const pf = parentFn as ViewFn | null;
+    if (pf?.step)
+      fn.step = { prim: P.dynamic_slice, attrs: { sizes }, parent: pf, apply: (t) => bind1(P.dynamic_slice, [t, ...starts], { sizes }) };
+    out._viewFn = fn;
     return out;
   });
 }

@@ -5,14 +5,19 @@
 // dim must have stride 1, and for a larger element be divisible by the ratio,
 // as must the storage offset and the other strides); a 0-d tensor cannot change
 // element size. Not differentiable (PyTorch's view.dtype has no gradient: the
-// result never requires grad). A copy here, not an alias, so in-place writes to
-// the result are refused (inplace.ts markCopyView), as view_as_real's.
+// result never requires grad, and a write through it changes the input's values
+// but not its autograd history). A view, as PyTorch's: bitcast_convert is a view
+// primitive (on cpu a typed array of the new dtype over the same bytes), so a
+// write through the result lands in the input and a write to the input shows
+// through the result (core/src/view_reinterpret.ts on the xla device). Every
+// pair of dtypes is a true view: each dtype's host array holds its raw bytes
+// (bool a 0/1 byte: bytes other than 0 and 1 viewed as bool stay as they are on
+// cpu and read as true on xla, where PyTorch's behaviour is undefined).
 import { surface } from "../autograd.js";
 import { bind1 } from "../dispatch.js";
 import type { DType } from "../dtype.js";
 import { TorchError } from "../errors.js";
 import { P } from "../prims.js";
-import { markCopyView } from "./copy_views.js";
 import type { Tensor } from "../tensor.js";
 
 export function view_dtype(x: Tensor, dtype: DType): Tensor {
@@ -33,21 +38,18 @@ export function view_dtype(x: Tensor, dtype: DType): Tensor {
         if (x.stride(d) % r !== 0) throw new TorchError(`self.stride(${d}) must be divisible by ${r} ${what}, but got ${x.stride(d)}`);
     } else if (last !== 1) throw new TorchError(`self.stride(-1) must be 1 ${what}, but got ${last}`);
   }
-  return markCopyView(
-    surface("view", () => {
-      const src = x.detach();
-      if (a === b) return bind1(P.bitcast_convert, [src], { dtype });
-      const lead = x.shape.slice(0, -1),
-        n = x.shape[x.ndim - 1]!;
-      if (a > b) {
-        // [..., n] -> [..., n, a/b] -> [..., n * a/b]
-        const y = bind1(P.bitcast_convert, [src], { dtype });
-        return bind1(P.reshape, [y], { shape: [...lead, (n * a) / b] });
-      }
-      // [..., n] -> [..., n / (b/a), b/a] -> [..., n / (b/a)]
-      const grouped = bind1(P.reshape, [src], { shape: [...lead, (n * a) / b, b / a] });
-      return bind1(P.bitcast_convert, [grouped], { dtype });
-    }),
-    "view(dtype)",
-  );
+  return surface("view", () => {
+    const src = x.detach();
+    if (a === b) return bind1(P.bitcast_convert, [src], { dtype });
+    const lead = x.shape.slice(0, -1),
+      n = x.shape[x.ndim - 1]!;
+    if (a > b) {
+      // [..., n] -> [..., n, a/b] -> [..., n * a/b]
+      const y = bind1(P.bitcast_convert, [src], { dtype });
+      return bind1(P.reshape, [y], { shape: [...lead, (n * a) / b] });
+    }
+    // [..., n] -> [..., n / (b/a), b/a] -> [..., n / (b/a)]
+    const grouped = bind1(P.reshape, [src], { shape: [...lead, (n * a) / b, b / a] });
+    return bind1(P.bitcast_convert, [grouped], { dtype });
+  });
 }

@@ -14,6 +14,7 @@ import { roundFloat } from "../runtime/interpret/values.js";
 import { contiguous, type Elements, type Strided } from "../strided.js";
 import { dense } from "./layout.js";
 import { rngBitGenerator, type Algorithm } from "./rng_bits.js";
+import { reinterpret } from "./reinterpret.js";
 import type { Kernel } from "./types.js";
 
 /** Element reader of an input: a 0-d input reads its one value at every index. */
@@ -112,18 +113,6 @@ function cbrtFn(dt: DType): (xs: (number | bigint)[]) => number | bigint {
   return ([x]) => enc(Math.cbrt(dec(x as number)));
 }
 
-/** The bytes of a dense host array (a fresh copy, little-endian as every supported host). */
-const bytesOf = (d: HostArray): Uint8Array => new Uint8Array(d.buffer.slice(d.byteOffset, d.byteOffset + d.byteLength));
-
-const bitcast: Kernel = ([x], [a], attrs, [o]) => {
-  const { dtype } = attrs as { dtype: DType };
-  const out = dtype.alloc(numelOf(o!.shape));
-  new Uint8Array(out.buffer, out.byteOffset, out.byteLength).set(bytesOf(dense(x!, a!.shape, a!.dtype)));
-  // bool holds 0 or 1: any other byte reads as true
-  if (dtype.name === "bool") for (let i = 0; i < out.length; i++) out[i] = out[i] ? 1 : 0;
-  return [contiguous(out, o!.shape)];
-};
-
 const reducePrecision: Kernel = ([x], [a], attrs, [o]) => {
   const { exponent_bits: e, mantissa_bits: m } = attrs as { exponent_bits: number; mantissa_bits: number };
   const dec = decode(a!.dtype),
@@ -166,7 +155,8 @@ export const bitsKernels: Record<string, Kernel> = {
   shift_right_arithmetic: loop((d) => shiftExpr("arith", d)),
   shift_right_logical: loop((d) => shiftExpr("logical", d)),
   popcnt: map(popcntFn),
-  bitcast_convert: bitcast,
+  // a view: the operand's bytes as the new dtype, no copy (reinterpret.ts)
+  bitcast_convert: reinterpret,
   reduce_precision: reducePrecision,
   optimization_barrier: barrier,
   rng_bit_generator: rng,

@@ -4,6 +4,7 @@ import { bf16ToF32, dtypeOf, f16ToF32, viewStrides, type AVal } from "@xlatorch/
 import type { Op, Value } from "@xlatorch/stablehlo";
 import { KERNELS, type Kernel } from "../kernels/index.js";
 import { dense } from "../kernels/layout.js";
+import { bitcastCopy } from "../kernels/reinterpret.js";
 import { contiguous, type Elements, type Strided } from "../strided.js";
 import type { CpuBuffer, Runner } from "./buffer.js";
 import { dtypeOfElement, translate } from "./translate.js";
@@ -15,7 +16,13 @@ export const bufOf = (v: Value, s: Strided): CpuBuffer => ({ dtype: dtypeOfEleme
 export function kernelRunner(op: Op): Runner {
   const out = op.results;
   const call = translate(op);
-  const kernel = call.kernel === "reshape_any" ? reshapeAny : (KERNELS as Record<string, Kernel | undefined>)[call.kernel];
+  // bitcast_convert: a copy here (the eager kernel aliases its operand: a view)
+  const kernel =
+    call.kernel === "reshape_any"
+      ? reshapeAny
+      : call.kernel === "bitcast_convert"
+        ? bitcastCopy
+        : (KERNELS as Record<string, Kernel | undefined>)[call.kernel];
   if (!kernel) throw new Error(`cpu runtime: no kernel ${call.kernel}`);
   const n = call.operands;
   const inAvals = op.operands.slice(0, n).map(aval),
