@@ -45,10 +45,11 @@ import {
 import type { DeviceBuffer, Executable } from "@xlatorch/stablehlo";
 import { valueOf, xlaBackend } from "./backend.js";
 import { setActiveCapture, type CaptureSink } from "./capture_state.js";
-import { canStoreDense, cpuInput, storeDense } from "./cpu_transfer.js";
+import { canStoreDense, cpuInput, storageOf, storeDense } from "./cpu_transfer.js";
+import { donatable, donationConfig, donatedSlot, markDonors, memoryOf } from "./donation.js";
 import { breakReason, userLocation } from "./explain.js";
 import { leafBuffer, runGraph } from "./execute.js";
-import { makeNode, nodeIdMark, payload, type LazyNode, type LazyValue, type XlaPayload } from "./ir.js";
+import { hold, makeNode, nodeIdMark, payload, type LazyNode, type LazyValue, type XlaPayload } from "./ir.js";
 import { metrics } from "./metrics.js";
 import { currentMode, setModeRaw } from "./modes.js";
 import { getRuntime } from "./runtime_slot.js";
@@ -99,6 +100,12 @@ export interface Captured {
   written: { t: Tensor; src: Source }[];
   result: Template;
   nodes: number;
+  /** Parameters whose buffer a replay may donate to the result `written[written]` stores (donation.ts). */
+  donors: { param: number; written: number }[];
+  /** Sources read after the execution that are tensors from before the call (a donated one must not be among them). */
+  readsAfter: Source[];
+  /** Results stored into one written tensor and nothing else: the next replay's donors. */
+  soleOuts: number[];
 }
 
 export interface GraphBreak {
@@ -279,7 +286,9 @@ export class Session implements CaptureSink, CaptureHooks {
       const ops = t.nodes.length;
       const inTrace = (v: LazyValue) => v.node.trace === t;
       const outNodes = [...new Set(wanted.filter(inTrace).map((v) => v.node))].sort((a, b) => t.indexOf(a) - t.indexOf(b));
-      const run = outNodes.length ? runGraph(t, outNodes, { reason: "compile", requested: outNodes.length }) : null;
+      // a written tensor's old value, when the graph reads it, may give its buffer to the new value (donation.ts)
+      const aliases = written.map((w) => ({ before: this.writes.get(w.t)!, after: w.v }));
+      const run = outNodes.length ? runGraph(t, outNodes, { reason: "compile", requested: outNodes.length, aliases }) : null;
       const offsets = new Map<LazyNode, number>();
       const outAvals: AVal[] = [];
       if (run)
@@ -329,7 +338,11 @@ export class Session implements CaptureSink, CaptureHooks {
         }),
         result: resultTemplate,
         nodes: ops,
+        donors: [],
+        readsAfter: [],
+        soleOuts: [],
       };
+      planDonation(entry, run?.aliasing ?? null);
       if (entry.exe === null && ops > 0) eagerReason ??= "nothing the graph computes is returned or written";
       return { entry: eagerReason ? null : entry, eagerReason, ops, bornGrads };
     } finally {
@@ -396,6 +409,7 @@ export class Session implements CaptureSink, CaptureHooks {
     for (const [t, own] of this.lifted) internals(t)._payload = own;
     this.lifted.clear();
     for (const [t, before] of this.writes) {
+      hold(before);
       payloadOf(t).value = before;
       internals(t)._vc.v++;
     }
@@ -603,12 +617,22 @@ export function replay(e: Captured, args: readonly Tensor[]): { ok: true; result
   let results: LazyNode | null = null;
   if (e.exe) {
     const ins = e.params.map(input);
+    const donate = e.donors.length && donationConfig.enabled ? donationMask(e, args, ins, cpu !== null) : null;
     const t0 = performance.now();
-    const outs = rt.execute(e.exe, ins);
+    const outs = donate ? rt.execute(e.exe, ins, donate.mask) : rt.execute(e.exe, ins);
     metrics.executeMs += performance.now() - t0;
     metrics.executions++;
+    if (donate) {
+      for (const g of donate.mask) if (g) metrics.donatedBuffers++;
+      // the old values are gone: their slots refuse any use (the tensors hold the new ones below)
+      for (const v of donate.given) {
+        v.node.donor![v.index] = 0;
+        v.node.results![v.index] = donatedSlot(v.node.results![v.index]!);
+      }
+    }
     results = makeNode("data", [], null, e.outAvals);
     results.results = outs;
+    if (!cpu) markDonors(results, outs, ins, e.soleOuts, donate?.mask ?? null);
   }
   const valueFrom = (src: Source): LazyValue => {
     switch (src.kind) {
@@ -634,6 +658,8 @@ export function replay(e: Captured, args: readonly Tensor[]): { ok: true; result
   // every new value is found before any is stored (one may be read from a tensor another replaces)
   const written = e.written.map((w) => valueFrom(w.src));
   const grads = e.grads.map((g) => (g.end && g.value ? valueFrom(g.value) : null));
+  // the result too: one taken from a tensor from before the call is its value before the stores below
+  const result = build(e.result, (src, aval, device) => new Tensor(payload(valueFrom(src)), aval.shape, aval.dtype, device));
   e.written.forEach((w, i) => {
     payloadOf(w.t).value = written[i]!;
     internals(w.t)._vc.v++;
@@ -643,7 +669,7 @@ export function replay(e: Captured, args: readonly Tensor[]): { ok: true; result
     if (g.end && grads[i]) payloadOf(g.end).value = grads[i]!;
   });
   metrics.compiledReplays++;
-  return { ok: true, result: build(e.result, (src, aval, device) => new Tensor(payload(valueFrom(src)), aval.shape, aval.dtype, device)) };
+  return { ok: true, result };
 }
 
 /** A cpu replay's stores: new values copied into the tensors' storage, .grad and the results as cpu tensors. */
@@ -670,15 +696,23 @@ function storeCpu(
         return rt.toHost(live[src.item]!);
     }
   };
-  // a result of the executable goes straight into a dense tensor's storage (cpu_transfer.ts); the rest are copied out first
-  const direct = e.written.map((w) =>
-    w.src.kind === "out" && canStoreDense(w.t, results!.results![w.src.offset]!, borrowed) ? results!.results![w.src.offset]! : null,
+  // a result computed in the tensor's own storage (a donated input, donation.ts) is there already
+  const there = e.written.map(
+    (w) => w.src.kind === "out" && storageOf(w.t) === (results!.results![w.src.offset] as { s?: { data?: unknown } }).s?.data,
   );
-  const written = e.written.map((w, i) => (direct[i] ? null : hostOf(w.src)));
+  // a result of the executable goes straight into a dense tensor's storage (cpu_transfer.ts); the rest are copied out first
+  const direct = e.written.map((w, i) =>
+    !there[i] && w.src.kind === "out" && canStoreDense(w.t, results!.results![w.src.offset]!, borrowed)
+      ? results!.results![w.src.offset]!
+      : null,
+  );
+  const written = e.written.map((w, i) => (direct[i] || there[i] ? null : hostOf(w.src)));
   const grads = e.grads.map((g) => (g.end && g.value ? hostOf(g.value) : null));
+  const result = build(e.result, (src, aval, device) => fromHost(hostOf(src), aval.shape, aval.dtype, device));
   e.written.forEach((w, i) => {
     const d = direct[i];
-    if (d) storeDense(w.t, d);
+    if (there[i]) metrics.donatedInPlace++;
+    else if (d) storeDense(w.t, d);
     else cpu.write(w.t, fromHost(written[i]!, w.t.shape, w.t.dtype, w.t.device));
     internals(w.t)._vc.v++;
   });
@@ -688,7 +722,7 @@ function storeCpu(
     if (g.end && h && !e.written.some((w) => w.t === g.end)) internals(g.end)._payload = cpu.fromHost(h, g.end.shape, g.end.dtype);
   });
   metrics.compiledReplays++;
-  return build(e.result, (src, aval, device) => fromHost(hostOf(src), aval.shape, aval.dtype, device));
+  return result;
 }
 
 function build(t: Template, make: (src: Source, aval: AVal, device: Device) => Tensor): unknown {
@@ -709,3 +743,72 @@ setPayloadResolver((t) => {
   const v = payloadOf(t).value;
   internals(t)._payload = getBackend("cpu").fromHost(getRuntime().toHost(bufferOf(v)), t.shape, t.dtype);
 });
+
+/** The donors, late reads and sole results of a finished capture (donation.ts); `aliasing` from the lowered module. */
+function planDonation(e: Captured, aliasing: (number | null)[] | null): void {
+  const uses = new Map<number, number>();
+  const readsAfter: Source[] = [];
+  const note = (src: Source | null) => {
+    if (!src) return;
+    if (src.kind === "out") uses.set(src.offset, (uses.get(src.offset) ?? 0) + 1);
+    else if (src.kind === "arg" || src.kind === "tensor") readsAfter.push(src);
+  };
+  for (const w of e.written) note(w.src);
+  for (const g of e.grads) note(g.value);
+  const walk = (t: Template): void => {
+    if (t.kind === "tensor") note(t.src);
+    else if (t.kind === "array") t.items.forEach(walk);
+    else if (t.kind === "object") for (const [, v] of t.entries) walk(v);
+  };
+  walk(e.result);
+  e.readsAfter = readsAfter;
+  e.soleOuts = e.written.flatMap((w) => (w.src.kind === "out" && uses.get(w.src.offset) === 1 ? [w.src.offset] : []));
+  if (!aliasing) return;
+  aliasing.forEach((k, param) => {
+    if (k === null) return;
+    const src = e.params[param]!;
+    if (src.kind !== "arg" && src.kind !== "tensor") return;
+    const written = e.written.findIndex((w) => w.src.kind === "out" && w.src.offset === k);
+    if (written >= 0 && uses.get(k) === 1) e.donors.push({ param, written });
+  });
+}
+
+/**
+ * Which parameters this replay donates (donation.ts): the tensor a donor
+ * parameter reads is the one its result is stored into, its value may be given
+ * up (xla: a donor output held by it alone; cpu: its own dense storage), its
+ * buffer is passed once, and nothing read after the execution is that tensor.
+ */
+function donationMask(
+  e: Captured,
+  args: readonly Tensor[],
+  ins: readonly DeviceBuffer[],
+  cpu: boolean,
+): { mask: boolean[]; given: LazyValue[] } | null {
+  const tensorOf = (src: Source): Tensor | undefined => (src.kind === "arg" ? args[src.index] : src.kind === "tensor" ? src.t : undefined);
+  let mask: boolean[] | null = null;
+  const given: LazyValue[] = [];
+  for (const d of e.donors) {
+    const t = e.written[d.written]!.t;
+    if (tensorOf(e.params[d.param]!) !== t) continue;
+    let v: LazyValue | null = null;
+    if (cpu) {
+      if (storageOf(t) === null) continue;
+    } else {
+      v = valueOf(t);
+      if (!donatable(t, v)) continue;
+    }
+    const mem = memoryOf(ins[d.param]!);
+    let shared = false;
+    for (let i = 0; i < ins.length && !shared; i++) if (i !== d.param && memoryOf(ins[i]!) === mem) shared = true;
+    for (const src of e.readsAfter) {
+      const r = tensorOf(src);
+      if (r === t || (r && cpu && storageOf(r) !== null && (storageOf(r) as { buffer?: unknown }).buffer === mem)) shared = true;
+    }
+    if (shared) continue;
+    mask ??= new Array<boolean>(ins.length).fill(false);
+    mask[d.param] = true;
+    if (v) given.push(v);
+  }
+  return mask ? { mask, given } : null;
+}

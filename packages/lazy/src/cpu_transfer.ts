@@ -43,6 +43,11 @@ function densePayload(t: Tensor): StridedLike | null {
   return isStrided(p) && dense(p, t.shape) ? p : null;
 }
 
+/** The array cpuInput hands over for `t` without a copy (its dense storage), else null: what a donated cpu input is (donation.ts). */
+export function storageOf(t: Tensor): (ArrayLike<unknown> & { buffer?: ArrayBufferLike }) | null {
+  return densePayload(t)?.data ?? null;
+}
+
 /**
  * A runtime buffer holding cpu tensor `t`'s value. `borrowed` (when given)
  * collects the memory handed over without a copy: a result over that memory

@@ -8,6 +8,7 @@ import type { DType } from "@xlatorch/core";
 import type { DeviceBuffer, Executable } from "@xlatorch/stablehlo";
 import { GraphCache, type CacheEntry } from "./cache.js";
 import { compileModule } from "./compile_step.js";
+import { aliasingOf, type AliasPair } from "./donation.js";
 import { explainRecompile, userStack } from "./explain.js";
 import { dumpModule } from "./dump.js";
 import { describeGraph, lowerGraph, type GraphBuilder } from "./graph.js";
@@ -104,12 +105,16 @@ export interface RunOptions {
    * own later) instead of recording it on all of them: the caller retries with the outputs it must have.
    */
   leaveOnFailure?: boolean;
+  /** torch.compile's capture: parameters whose old value a result replaces, marked donatable in the module (donation.ts). */
+  aliases?: readonly AliasPair[];
 }
 
 /** What runGraph ran: the executable, and the nodes whose outputs it returns, in order (`outputs` plus learned ones). */
 export interface GraphRun {
   exe: Executable;
   outputs: LazyNode[];
+  /** Per parameter, the result it is marked donatable to (tf.aliasing_output), when `aliases` gave any. */
+  aliasing: (number | null)[] | null;
 }
 
 /** Executes graph `g`, returning every output of `outputs` (nodes of g in ascending position). */
@@ -135,10 +140,12 @@ export function runGraph(g: GraphBuilder, outputs: LazyNode[], o: RunOptions): G
   if (entry.learned.size) outputs = withLearned(g, outputs, entry.learned);
   const positions = new Int32Array(outputs.length);
   for (let i = 0; i < outputs.length; i++) positions[i] = g.indexOf(outputs[i]!);
+  // the donation marks are part of the module text, so of the variant (and of the persistent cache's key)
+  const aliasing = o.aliases ? aliasingOf(g, outputs, o.aliases) : null;
   let variant = "";
-  let exe = entry.lastPositions !== null && sameInts(entry.lastPositions, positions) ? entry.lastExe! : undefined;
+  let exe = !aliasing && entry.lastPositions !== null && sameInts(entry.lastPositions, positions) ? entry.lastExe! : undefined;
   if (!exe) {
-    variant = positions.join(",");
+    variant = aliasing ? `${positions.join(",")}|${aliasing.join(",")}` : positions.join(",");
     exe = entry.variants.get(variant);
   }
   metrics.traceMs += now() - t0;
@@ -146,13 +153,16 @@ export function runGraph(g: GraphBuilder, outputs: LazyNode[], o: RunOptions): G
   else {
     const t1 = now();
     const module = lowerGraph(g, outputs);
+    if (aliasing) module.funcs.find((f) => f.name === "main")!.aliasingOutput = aliasing;
     metrics.lowerMs += now() - t1;
     if (process.env.XLATORCH_DUMP_DIR) dumpModule(module);
     exe = compileModule(rt, module); // counts compiles; the persistent cache may load it instead
     entry.variants.set(variant, exe);
   }
-  entry.lastPositions = positions;
-  entry.lastExe = exe;
+  if (!aliasing) {
+    entry.lastPositions = positions;
+    entry.lastExe = exe;
+  }
   let outs: DeviceBuffer[] | null = null;
   let failure: Error | null = null;
   const params = g.params,
@@ -207,7 +217,7 @@ export function runGraph(g: GraphBuilder, outputs: LazyNode[], o: RunOptions): G
     outputs: outputs.length,
     key: `${(g.hash >>> 0).toString(16).padStart(8, "0")}/${outputs.length}`,
   });
-  return { exe, outputs };
+  return { exe, outputs, aliasing };
 }
 
 const sameInts = (a: Int32Array, b: Int32Array): boolean => {

@@ -33,6 +33,11 @@ export interface LazyNode {
   hint: number;
   /** The execution that should have produced this value failed: reading it throws this. */
   error: Error | null;
+  /**
+   * A compiled replay's result node: per output, 1 while one tensor alone holds
+   * it, so the next replay may donate its buffer (donation.ts); null otherwise.
+   */
+  donor: Uint8Array | null;
 }
 
 export interface LazyValue {
@@ -63,6 +68,11 @@ const DATA_SIG = intern("data");
 // layout, viewOf included, though unset), so V8 gives them one hidden class:
 // the per-op paths that read them stay monomorphic.
 export function makeNode(op: string, inputs: readonly LazyValue[], attrs: unknown, outs: readonly AVal[]): LazyNode {
+  // a value something reads is no donor any more (donation.ts)
+  for (let i = 0; i < inputs.length; i++) {
+    const d = inputs[i]!.node.donor;
+    if (d !== null) d[inputs[i]!.index] = 0;
+  }
   return {
     id: nextId++,
     op,
@@ -81,6 +91,7 @@ export function makeNode(op: string, inputs: readonly LazyValue[], attrs: unknow
     originEntry: null,
     originLocal: -1,
     error: null,
+    donor: null,
   };
 }
 /**
@@ -90,11 +101,19 @@ export function makeNode(op: string, inputs: readonly LazyValue[], attrs: unknow
  */
 export const isLeaf = (v: LazyValue): boolean => v.node.results !== undefined || v.node.op === "data" || v.node.error !== null;
 export const avalOf = (v: LazyValue): AVal => v.node.outs[v.index]!;
-export const payload = (value: LazyValue): XlaPayload => ({
-  value,
-  seen: 0,
-  writeTrace: 0,
-  usesAtWrite: 0,
-  layout: undefined,
-  viewOf: undefined,
-});
+/** Clears the donor flag of a value another payload or structure now holds too (donation.ts). */
+export function hold(v: LazyValue): void {
+  const d = v.node.donor;
+  if (d !== null) d[v.index] = 0;
+}
+export function payload(value: LazyValue): XlaPayload {
+  hold(value);
+  return {
+    value,
+    seen: 0,
+    writeTrace: 0,
+    usesAtWrite: 0,
+    layout: undefined,
+    viewOf: undefined,
+  };
+}

@@ -62,6 +62,13 @@ export interface Metrics {
   /** torch.compile: calls run in pieces after a graph break, and compiled backwards run (aot.ts). */
   compiledSplitCalls: number;
   compiledBackwards: number;
+  /**
+   * torch.compile replays: arguments given up to the result that replaces them
+   * (buffer donation, donation.ts), and of those on a cpu call, results found
+   * computed in the tensor's own storage (no allocation, no copy back).
+   */
+  donatedBuffers: number;
+  donatedInPlace: number;
   /** Primitives computed on the host for want of a lowering (cpu_fallback.ts), by primitive: {qr: 3}. */
   cpuFallbacks: Record<string, number>;
 }
@@ -98,6 +105,8 @@ function fresh(): Metrics {
     compiledEagerCalls: 0,
     compiledSplitCalls: 0,
     compiledBackwards: 0,
+    donatedBuffers: 0,
+    donatedInPlace: 0,
     cpuFallbacks: {},
   };
 }

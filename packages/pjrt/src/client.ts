@@ -82,6 +82,8 @@ interface NativeRecord {
   released: boolean;
   /** Device bytes a buffer holds (0 until known, and for executables). */
   bytes: number;
+  /** A buffer given to an execution as a donated argument: its memory is the execution's now (reads refuse it). */
+  donated?: boolean;
 }
 
 /** Work the plugin accepted but may not have finished. */
@@ -125,7 +127,14 @@ class ClientCore {
   ptrOf(id: number, what: string): bigint {
     const r = this.records.get(id);
     if (!r || r.released) throw new PjrtError(AbslCode.FAILED_PRECONDITION, `${what} was already disposed`, { call: "xlatorch" });
+    if (r.donated) throw new PjrtError(AbslCode.FAILED_PRECONDITION, `${what} was donated to an execution`, { call: "xlatorch" });
     return r.ptr;
+  }
+
+  /** After an execution took buffer `id` as a donated argument: never read again; its handle is still destroyed once, on release. */
+  markDonated(id: number): void {
+    const r = this.records.get(id);
+    if (r) r.donated = true;
   }
 
   has(id: number): boolean {
@@ -673,7 +682,19 @@ export class PjrtClient {
    * the default leaves it NULL (the device chosen at compile time). Returns
    * once the execution is queued; see ClientCore for what stays pinned.
    */
-  execute(exe: PjrtExecutable, args: readonly PjrtBuffer[], device?: number): PjrtBuffer[] {
+  /**
+   * `donation` (executables whose module marks parameters with
+   * tf.aliasing_output): `aliased` lists those parameters, `donate[i]` whether
+   * the caller gives argument i up. Aliased arguments not given up go in
+   * PJRT_ExecuteOptions.non_donatable_input_indices (PJRT donates aliased
+   * inputs unless told not to); the given-up ones are marked consumed.
+   */
+  execute(
+    exe: PjrtExecutable,
+    args: readonly PjrtBuffer[],
+    device?: number,
+    donation?: { aliased: readonly number[]; donate?: readonly boolean[] },
+  ): PjrtBuffer[] {
     this.checkAlive();
     this.checkOwned(exe);
     const exePtr = this.core.ptrOf(exe.id, "executable");
@@ -683,8 +704,17 @@ export class PjrtClient {
     });
     const api = this.api;
     this.core.beforeAlloc();
+    const keep = donation ? nonDonatable(donation.aliased, donation.donate, args.length) : [];
+    const given = donation ? donation.aliased.filter((i) => i < args.length && donation.donate?.[i] === true) : [];
+    for (const i of given)
+      for (let j = 0; j < args.length; j++)
+        if (j !== i && args[j]!.id === args[i]!.id)
+          throw new TypeError(`execute: argument ${i} is donated but also passed as argument ${j}`);
     const { outPtrs, done } = withArena(this.api, (a) => {
-      const options = a.struct(PJRT_ExecuteOptions);
+      const options = a.struct(PJRT_ExecuteOptions, {
+        non_donatable_input_indices: keep.length > 0 ? a.int64Array(keep) : 0n,
+        num_non_donatable_input_indices: keep.length,
+      });
       const argList = a.pointerArray(argPtrs);
       const outList = a.alloc(exe.numOutputs * 8);
       const events = a.alloc(8); // PJRT_Event*[num_devices], filled by the plugin
@@ -702,6 +732,8 @@ export class PjrtClient {
       return { outPtrs: readPointerArray(outList.addr, exe.numOutputs), done: events.view.getBigUint64(0, true) };
     });
     const ids = outPtrs.map((p) => this.core.track("buffer", p));
+    // the plugin owns a donated argument's memory now (it may be an output's): never read it, only destroy its handle
+    for (const i of given) this.core.markDonated(args[i]!.id);
     if (done !== 0n) {
       this.core.dispatched({ event: done, call: `running executable "${exe.name}"`, pins: [exe.id, ...args.map((b) => b.id)] });
     }
@@ -806,4 +838,9 @@ export class PjrtClient {
     clientNet.unregister(this);
     this.core.destroy();
   }
+}
+
+/** The aliased inputs the caller keeps: PJRT_ExecuteOptions.non_donatable_input_indices, ascending. */
+export function nonDonatable(aliased: readonly number[], donate: readonly boolean[] | undefined, numArgs: number): number[] {
+  return [...new Set(aliased)].filter((i) => i < numArgs && donate?.[i] !== true).sort((x, y) => x - y);
 }

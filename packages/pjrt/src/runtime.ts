@@ -105,13 +105,21 @@ export class PjrtRuntime implements Runtime {
     return this.compileText(this.printer(module), name ?? (module.name || module.funcs[0]?.name || undefined));
   }
 
+  /** Per executable: the parameters its module marks tf.aliasing_output (PJRT donates those unless execute says otherwise). */
+  private readonly aliased = new WeakMap<PjrtExecutable, number[]>();
+  private noteAliased(exe: PjrtExecutable, idx: number[]): PjrtExecutable {
+    if (idx.length) this.aliased.set(exe, idx);
+    return exe;
+  }
+
   /**
    * Compiles StableHLO MLIR text (program format "mlir"); the entry must be
    * @main. `name` defaults to the text's `module @name`, else its first
    * function's name, else "module #N".
    */
   compileText(text: string, name?: string): PjrtExecutable {
-    return this.client.compile(new TextEncoder().encode(text), "mlir", this.compileOptionBytes, name ?? symbolNameOf(text));
+    const exe = this.client.compile(new TextEncoder().encode(text), "mlir", this.compileOptionBytes, name ?? symbolNameOf(text));
+    return this.noteAliased(exe, aliasedParams(text));
   }
 
   /**
@@ -151,20 +159,28 @@ export class PjrtRuntime implements Runtime {
 
   /** PJRT_Executable_DeserializeAndLoad of bytes from serializeExecutable (`module` names it in messages). */
   loadExecutable(bytes: Uint8Array, module: Module): PjrtExecutable {
-    return this.client.deserializeAndLoad(bytes, module.name || module.funcs[0]?.name || undefined);
+    const main = module.funcs.find((f) => f.name === "main") ?? module.funcs[0];
+    const idx = (main?.aliasingOutput ?? []).flatMap((k, i) => (k === null || k === undefined ? [] : [i]));
+    return this.noteAliased(this.client.deserializeAndLoad(bytes, module.name || module.funcs[0]?.name || undefined), idx);
   }
 
   toDevice(data: HostArray, dtype: DTypeName, shape: readonly number[]): PjrtBuffer {
     return this.client.bufferFromHost(data, dtype, shape, this.deviceIndex);
   }
 
-  execute(exe: Executable, args: readonly DeviceBuffer[]): PjrtBuffer[] {
+  /**
+   * `donate[i]`: argument i is given up (see Runtime.execute); an aliased
+   * argument not given up is passed as non-donatable, so compiled text with
+   * tf.aliasing_output never consumes a buffer its caller still reads.
+   */
+  execute(exe: Executable, args: readonly DeviceBuffer[], donate?: readonly boolean[]): PjrtBuffer[] {
     if (!(exe instanceof PjrtExecutable)) throw new TypeError("execute: not an executable of a PJRT runtime");
     const bufs = args.map((b, i) => {
       if (!(b instanceof PjrtBuffer)) throw new TypeError(`execute: argument ${i} is not a PJRT device buffer`);
       return b;
     });
-    return this.client.execute(exe, bufs, this.deviceIndex === 0 ? undefined : this.deviceIndex);
+    const aliased = this.aliased.get(exe);
+    return this.client.execute(exe, bufs, this.deviceIndex === 0 ? undefined : this.deviceIndex, aliased ? { aliased, donate } : undefined);
   }
 
   toHost(buffer: DeviceBuffer): HostArray {
@@ -241,4 +257,29 @@ export function openPjrtRuntimeFromEnv(
     return null;
   }
   return openPlugin(d.plugin.path, originOf(d.plugin), env, options);
+}
+
+/** The @main parameters StableHLO text marks `tf.aliasing_output` (donatable), by position. */
+export function aliasedParams(text: string): number[] {
+  if (!text.includes("tf.aliasing_output")) return [];
+  const m = /func\.func\s+(?:public\s+)?@main\s*\(/.exec(text);
+  if (!m) return [];
+  // the parameter list: up to the ')' that closes it (types and attributes nest <>, {}, [], ())
+  let depth = 1;
+  let i = m.index + m[0].length;
+  const start = i;
+  for (; i < text.length && depth > 0; i++) {
+    const c = text[i]!;
+    if ("(<{[".includes(c)) depth++;
+    else if (")>}]".includes(c)) depth--;
+  }
+  const list = text.slice(start, i - 1);
+  const out: number[] = [];
+  list
+    .split(/(?=%[\w$.-]+\s*:)/)
+    .filter((p) => p.trim().startsWith("%"))
+    .forEach((p, k) => {
+      if (/\btf\.aliasing_output\s*=/.test(p)) out.push(k);
+    });
+  return out;
 }

@@ -193,6 +193,11 @@ export interface Func {
   params: Value[];
   body: Op[];
   returns: Value[];
+  /**
+   * Per parameter: the result it may be donated to (`tf.aliasing_output = N`
+   * on the argument, as JAX marks donated buffers), or null. Absent: none.
+   */
+  aliasingOutput?: (number | null)[];
 }
 
 /** A module; its entry function is "main". */

@@ -74,13 +74,22 @@ export class FuncParser {
     const name = c.symbol();
     c.expect("(", "to open the parameter list");
     const params: Value[] = [];
+    const aliasing: (number | null)[] = [];
     if (!c.eat(")")) {
       do {
         const at = c.here();
         const ref = c.valueRef("a parameter (%name: type)");
         c.expect(":", "after a parameter name");
         params.push(this.define(ref, parseType(c), at));
-        if (c.peek("{")) c.skipGroup(); // argument attributes are not kept
+        let alias: number | null = null;
+        if (c.peek("{")) {
+          // argument attributes: only the donation mark is kept (tf.aliasing_output, see printer.ts)
+          const from = c.pos;
+          c.skipGroup();
+          const m = /\btf\.aliasing_output\s*=\s*(\d+)/.exec(c.text.slice(from, c.pos));
+          if (m) alias = Number(m[1]);
+        }
+        aliasing.push(alias);
         this.skipLoc();
       } while (c.eat(","));
       c.expect(")", "to close the parameter list");
@@ -104,7 +113,14 @@ export class FuncParser {
       );
     let next = this.maxId + 1;
     for (const v of this.pending) v.id = next++;
-    return { name, params, body, returns };
+    const f: Func = { name, params, body, returns };
+    if (aliasing.some((a) => a !== null)) {
+      for (const a of aliasing)
+        if (a !== null && a >= returns.length)
+          c.error(`@${name}: tf.aliasing_output = ${a} but the function returns ${returns.length} values`);
+      f.aliasingOutput = aliasing;
+    }
+    return f;
   }
 
   private funcResults(): TensorType[] {

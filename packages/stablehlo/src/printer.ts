@@ -47,7 +47,10 @@ class FuncPrinter {
   print(): string[] {
     const f = this.f;
     const vis = f.name === "main" ? "public" : "private";
-    const params = f.params.map((p) => `${this.define(p)}: ${ty(p)}`).join(", ");
+    const alias = f.aliasingOutput;
+    const params = f.params
+      .map((p, i) => `${this.define(p)}: ${ty(p)}${alias?.[i] != null ? ` {tf.aliasing_output = ${alias[i]} : i32}` : ""}`)
+      .join(", ");
     const rets = f.returns.map(ty);
     const result = rets.length === 0 ? "" : rets.length === 1 ? ` -> ${rets[0]}` : ` -> (${rets.join(", ")})`;
     this.lines.push(`  func.func ${vis} ${symbol(f.name)}(${params})${result} {`);

@@ -22,7 +22,14 @@ export interface Runtime {
   readonly devices: readonly string[];
   compile(module: Module): Executable;
   toDevice(data: HostArray, dtype: DTypeName, shape: readonly number[]): DeviceBuffer;
-  execute(exe: Executable, args: readonly DeviceBuffer[]): DeviceBuffer[];
+  /**
+   * `donate[i]` (optional): the caller gives up argument i: where the module
+   * aliases its parameter to a result (`tf.aliasing_output`), the runtime may
+   * reuse the buffer for that result, and the caller must neither read nor
+   * free the argument afterwards (docs/ARCHITECTURE.md, "Buffer donation").
+   * Without it nothing is donated.
+   */
+  execute(exe: Executable, args: readonly DeviceBuffer[], donate?: readonly boolean[]): DeviceBuffer[];
   toHost(buffer: DeviceBuffer): HostArray;
   dispose(x: Executable | DeviceBuffer): void;
   /**

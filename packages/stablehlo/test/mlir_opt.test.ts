@@ -99,6 +99,17 @@ describe.skipIf(!mlirOpt)("mlir-opt accepts the generic form", () => {
     expect(out).toContain("dense<[9007199254740993, -9223372036854775808]> : tensor<2xi64>");
   });
 
+  it("keeps a donation mark (tf.aliasing_output) on @main's argument", () => {
+    const b = new FuncBuilder();
+    const p = b.param([2], "f32");
+    const g = b.param([2], "f32");
+    const m = b.ret([b.subtract(p, g)]).module("donated");
+    m.funcs[0]!.aliasingOutput = [0, null];
+    const out = run(mlirOpt!, ["--allow-unregistered-dialect"], printModule(m, { generic: true }));
+    expect(out).toMatch(/tf\.aliasing_output = 0 : i32/);
+    expect(parseModule(out).funcs[0]!.aliasingOutput).toEqual([0, null]);
+  });
+
   it("rejects broken text, so the check above is real", () => {
     expect(() =>
       run(

@@ -17,6 +17,7 @@ import { fusedReductions, loopIntoReduce, reduceFromSlot, type ReduceSlot } from
 import { dense } from "../kernels/layout.js";
 import { contiguous, type Strided } from "../strided.js";
 import type { CpuBuffer } from "./buffer.js";
+import { donatedArrays, inPlaceSlots, sharedInEnv, type InPlaceSlot } from "./donation.js";
 import { opRunner } from "./interpret/engine.js";
 import {
   decodePlan,
@@ -67,6 +68,8 @@ interface CpuExecutable extends Executable {
   returns: Value[];
   /** What it was built from (stored by the persistent compile cache). */
   plan: Plan;
+  /** Parameters a donating caller lets a loop compute over in place (donation.ts). */
+  inPlace: InPlaceSlot[];
 }
 
 const buf = (v: Value, s: Strided): CpuBuffer => ({ dtype: dtypeOfElement(v.type.element).name, shape: v.type.shape, s });
@@ -117,7 +120,18 @@ export class CpuRuntime implements Runtime {
       else steps.push(s.loop ? this.loopStep(s.loop, op.results[0]!, values) : this.step(op, module));
     }
     const release = plan.release.map((r) => r.map((p) => values[p]!.id));
-    return { numOutputs: main.returns.length, params: main.params, steps, release, constantSteps, defines, returns: main.returns, plan };
+    const inPlace = inPlaceSlots(main, plan, values);
+    return {
+      numOutputs: main.returns.length,
+      params: main.params,
+      steps,
+      release,
+      constantSteps,
+      defines,
+      returns: main.returns,
+      plan,
+      inPlace,
+    };
   }
 
   /** A fused elementwise loop writing `out`. */
@@ -128,7 +142,8 @@ export class CpuRuntime implements Runtime {
     const d = dtypeOfElement(out.type.element);
     const tree = l.wasm;
     return (env) => {
-      const data = this.pool.take(d, numelOf(shape));
+      const into = this.into;
+      const data = into !== null && into.id === out.id ? into.data : this.pool.take(d, numelOf(shape));
       const ins = leaves.map((v) => env.get(v.id)!.s);
       // float32 chains as a WebAssembly SIMD loop where it takes them (wasm/fused_module.ts), else the JavaScript loop
       if (tree === undefined || !(data instanceof Float32Array) || !wasmFusedF32(tree, ins, shape, data)) fn(data, shape, ins);
@@ -151,16 +166,33 @@ export class CpuRuntime implements Runtime {
     return { dtype, shape: [...shape], s: contiguous(data, shape) };
   }
   private readonly pool = new BufferPool();
+  /** The donated array the loop computing value `id` writes into, during that step only. */
+  private into: { id: number; data: HostArray } | null = null;
 
-  execute(exe: Executable, args: readonly DeviceBuffer[]): CpuBuffer[] {
+  /**
+   * `donate[i]`: argument i's memory may be reused for the result its
+   * parameter is aliased to (tf.aliasing_output); the caller reads its old
+   * value no more. Where donation.ts finds it safe, that result is returned in
+   * the argument's own array.
+   */
+  execute(exe: Executable, args: readonly DeviceBuffer[], donate?: readonly boolean[]): CpuBuffer[] {
     const e = exe as CpuExecutable;
+    const donated = donatedArrays(e.inPlace, args as readonly CpuBuffer[], donate);
     const env: Env = new Map();
     e.params.forEach((p, i) => env.set(p.id, args[i] as CpuBuffer));
     // Memory the caller owns, or that outlives this execution, never enters the pool.
     const pinned = new Set<HostArray>(args.map((a) => (a as CpuBuffer).s.data));
     const refs = new Map<HostArray, number>();
     e.steps.forEach((s, i) => {
-      s(env);
+      const d = donated?.get(i);
+      if (d && !sharedInEnv(env, d.slot.paramId, d.data)) {
+        this.into = { id: d.slot.outId, data: d.data };
+        try {
+          s(env);
+        } finally {
+          this.into = null;
+        }
+      } else s(env);
       for (const id of e.defines[i]!) {
         // a loop computed into its reduction defines no value (fused_reduce.ts)
         const data = env.get(id)?.s.data;

@@ -822,6 +822,16 @@ static void* LoadedExecutable_Execute(PJRT_LoadedExecutable_Execute_Args* a) {
   logf_("LoadedExecutable_Execute num_devices=%zu num_args=%zu num_outputs=%zu launch_id=%d execute_device=%s events=%s",
         a->num_devices, a->num_args, e->num_outputs, a->options->launch_id, a->execute_device ? "set" : "null",
         a->device_complete_events ? "set" : "null");
+  if (a->options->num_non_donatable_input_indices) {
+    /* buffer donation (lazy/src/donation.ts): the aliased inputs the caller keeps */
+    char list[256];
+    size_t used = 0;
+    list[0] = 0;
+    if (!a->options->non_donatable_input_indices) return mkerr(3, "fake: num_non_donatable_input_indices without the array");
+    for (size_t i = 0; i < a->options->num_non_donatable_input_indices && used + 24 < sizeof list; i++)
+      used += (size_t)snprintf(list + used, sizeof list - used, "%s%lld", i ? "," : "", (long long)a->options->non_donatable_input_indices[i]);
+    logf_("Execute non_donatable=%s", list);
+  }
   if (e->fail_execute) return mkerr(13, "fake: execution failed as the program asked");
   /* The work runs when this event completes. */
   FakeEvent* ev = event_new();

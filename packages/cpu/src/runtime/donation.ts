@@ -1,0 +1,99 @@
+// Buffer donation on the CPU runtime: a parameter marked
+// `tf.aliasing_output = k` (stablehlo Func.aliasingOutput) whose caller
+// donates it at execute() has its memory reused for result k: the fused
+// elementwise loop that computes result k writes into the parameter's array
+// instead of a new one, so a compiled training step updates parameters and
+// optimizer state where they are, with no allocation and no copy back.
+//
+// When that is safe (decided here, per executable and per call; anything else
+// computes result k into fresh memory as before):
+//   - result k is computed by a fused elementwise loop (a kernel such as a dot
+//     writes into memory it reads from only when it says so: none does yet);
+//   - that loop is the parameter's last reader (plan.ts release) and the
+//     parameter is not itself returned: nothing computes from the old value
+//     after the loop starts, and the loop reads each element at the index it
+//     writes (its leaves have the result's shape or are 0-d, hoisted before the
+//     loop; the WebAssembly loops copy each chunk in before its result goes out);
+//   - the argument is a dense array of exactly the result's type and size
+//     (offset 0, row-major), and no other argument's memory is in the same
+//     ArrayBuffer (the same tensor passed twice, a view of it);
+//   - when the loop runs, no other live value of the execution shares the array
+//     (a runtime view of the parameter, such as a reshape, read later).
+import { isContiguous, numelOf, type HostArray } from "@xlatorch/core";
+import type { Func, Value } from "@xlatorch/stablehlo";
+import type { CpuBuffer } from "./buffer.js";
+import type { Plan } from "./plan.js";
+import { dtypeOfElement } from "./translate.js";
+
+/** A parameter that may be computed over in place by the loop at step `step`. */
+export interface InPlaceSlot {
+  param: number;
+  paramId: number;
+  outId: number;
+  step: number;
+  numel: number;
+  /** The typed-array constructor of the result's dtype. */
+  ctor: unknown;
+}
+
+/** The executable's in-place slots (planned once per build). */
+export function inPlaceSlots(main: Func, plan: Plan, values: readonly Value[]): InPlaceSlot[] {
+  const alias = main.aliasingOutput;
+  if (!alias) return [];
+  const stepOf = new Map<number, number>();
+  plan.steps.forEach((s, i) => {
+    for (const r of main.body[s.op]!.results) stepOf.set(r.id, i);
+  });
+  const lastUse = new Map<number, number>();
+  plan.release.forEach((r, i) => {
+    for (const p of r) lastUse.set(values[p]!.id, i);
+  });
+  const returned = new Set(main.returns.map((v) => v.id));
+  const slots: InPlaceSlot[] = [];
+  alias.forEach((k, i) => {
+    if (k === null || k === undefined) return;
+    const p = main.params[i]!;
+    const out = main.returns[k];
+    if (!out || returned.has(p.id) || main.returns.filter((v) => v.id === out.id).length !== 1) return;
+    const step = stepOf.get(out.id);
+    if (step === undefined || !plan.steps[step]!.loop) return;
+    if (p.type.element !== out.type.element || p.type.shape.join() !== out.type.shape.join()) return;
+    const last = lastUse.get(p.id) ?? -1;
+    if (last > step) return;
+    const d = dtypeOfElement(out.type.element);
+    if (d.is_complex) return;
+    slots.push({ param: i, paramId: p.id, outId: out.id, step, numel: numelOf(out.type.shape), ctor: d.alloc(0).constructor });
+  });
+  return slots;
+}
+
+/** The arrays this call donates, by the step that computes into each (validated against the arguments). */
+export function donatedArrays(
+  slots: readonly InPlaceSlot[],
+  args: readonly CpuBuffer[],
+  donate: readonly boolean[] | undefined,
+): Map<number, { slot: InPlaceSlot; data: HostArray }> | null {
+  if (!donate || slots.length === 0) return null;
+  let out: Map<number, { slot: InPlaceSlot; data: HostArray }> | null = null;
+  for (const slot of slots) {
+    if (!donate[slot.param]) continue;
+    const a = args[slot.param]!;
+    const s = a.s;
+    if (s.offset !== 0 || s.data.length !== slot.numel || s.data.constructor !== slot.ctor || !isContiguous(a.shape, s.strides)) continue;
+    const mem = (s.data as { buffer: ArrayBufferLike }).buffer;
+    let shared = false;
+    for (let j = 0; j < args.length && !shared; j++)
+      if (j !== slot.param && (args[j]!.s.data as { buffer: ArrayBufferLike }).buffer === mem) shared = true;
+    if (shared) continue;
+    out ??= new Map();
+    out.set(slot.step, { slot, data: s.data });
+  }
+  return out;
+}
+
+/** Whether a live value of the execution other than the parameter itself shares `data` (checked just before the loop). */
+export function sharedInEnv(env: ReadonlyMap<number, CpuBuffer>, paramId: number, data: HostArray): boolean {
+  const mem = (data as { buffer: ArrayBufferLike }).buffer;
+  for (const [id, b] of env) if (id !== paramId && (b.s.data as { buffer: ArrayBufferLike }).buffer === mem) return true;
+  return false;
+}
