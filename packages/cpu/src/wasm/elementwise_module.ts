@@ -5,10 +5,13 @@
 // may write up to 3 lanes past the row, which the next row then overwrites. The table below plays the role of exprs.ts's templates for
 // this backend: float32 lane arithmetic where one float32 operation is the
 // correctly rounded result (which is what the JavaScript templates get by
-// rounding the float64 operation once), and float64 lanes (math_f64.ts) for
-// the transcendental functions.
+// rounding the float64 operation once), float32 lanes (math_f32.ts, within 2
+// ulps of correctly rounded) for the transcendental functions, and float64
+// lanes (math_f64.ts) for rsqrt, which costs no more there and stays
+// correctly rounded.
 import { Body } from "./builder.js";
 import { I32, op, V128 } from "./encoder.js";
+import * as m32 from "./math_f32.js";
 import * as m64 from "./math_f64.js";
 import { sop } from "./simd_ops.js";
 
@@ -39,6 +42,12 @@ const f64 =
     b.emit(sop.shuffle([0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23]));
   };
 
+/** A float32 lane function (math_f32.ts) of the f32x4 in xs[0]. */
+const f32fn =
+  (fn: (b: Body, x: number) => number): Lanes =>
+  (b, [x]) =>
+    b.emit(op.get(fn(b, x!)));
+
 /** Unary primitives with a WebAssembly kernel for float32. */
 export const WASM_UNARY: Record<string, Lanes> = {
   neg: f32(sop.f32x4Neg),
@@ -48,11 +57,12 @@ export const WASM_UNARY: Record<string, Lanes> = {
   ceil: f32(sop.f32x4Ceil),
   round_nearest_even: f32(sop.f32x4Nearest),
   rsqrt: f64(m64.rsqrt),
-  exp: f64(m64.exp),
-  expm1: f64(m64.expm1),
-  log: f64(m64.log),
-  tanh: f64(m64.tanh),
-  logistic: f64(m64.logistic),
+  exp: f32fn(m32.exp),
+  expm1: f32fn(m32.expm1),
+  log: f32fn(m32.log),
+  tanh: f32fn(m32.tanh),
+  logistic: f32fn(m32.logistic),
+  erf: f32fn(m32.erf),
 };
 
 /** Binary primitives with a WebAssembly kernel for float32 (f32x4.min/max propagate NaN, as Math.min/max do). */

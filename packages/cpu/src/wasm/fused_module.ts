@@ -16,8 +16,9 @@ import { Body } from "./builder.js";
 import { encodeModule, type Func, I32, op, V128 } from "./encoder.js";
 import { type ReduceOp, reduceFuncs } from "./reduce_module.js";
 import { WASM_BINARY, WASM_UNARY } from "./elementwise_module.js";
+import { gather } from "./gather.js";
 import { CONST_BYTES, constPoolImage, f32x4, sop } from "./simd_ops.js";
-import { THREAD_MIN, WASM_MIN, wasmSimdEnabled } from "./simd_f32.js";
+import { THREAD_MIN, TRANSCENDENTAL, WASM_MIN, wasmSimdEnabled } from "./simd_f32.js";
 import { Job, type KernelFamily, MAX_ARGS, numThreads, registerFamily, runJob, sharedMemory } from "./threads.js";
 
 /**
@@ -66,7 +67,6 @@ function kindOf(t: unknown, nLeaves: number, depth: number): Kind | null {
 /** Whether `t` is a well-formed float32-valued tree over `nLeaves` leaves (a stored plan is checked with it). */
 export const isFusedTree = (t: unknown, nLeaves: number): t is FusedTree => kindOf(t, nLeaves, 0) === "f";
 
-const TRANSCENDENTAL = new Set(["exp", "expm1", "log", "tanh", "logistic", "rsqrt"]);
 const nodes = (t: FusedTree): [string, ...FusedTree[]][] =>
   typeof t === "number" ? [] : [t, ...t.slice(1).flatMap((a) => nodes(a as FusedTree))];
 const hasTranscendental = (t: FusedTree): boolean => nodes(t).some((n) => TRANSCENDENTAL.has(n[0]));
@@ -199,46 +199,6 @@ function minSize(tree: FusedTree): number {
   return Math.max(MIN.floor, Math.floor(MIN.arith / Math.max(1, opCount(tree))));
 }
 
-/** Copies elements [at, at + len) of the strided view `s` over `shape` (row-major order) to dst[d0...]. */
-function gather(s: Strided, shape: Shape, at: number, len: number, dst: Float32Array, d0: number): void {
-  const src = s.data as Float32Array | Uint8Array;
-  const nd = shape.length,
-    st = s.strides;
-  const idx = new Array<number>(nd).fill(0);
-  let rem = at,
-    p = s.offset;
-  for (let d = nd - 1; d >= 0; d--) {
-    idx[d] = rem % shape[d]!;
-    rem = Math.floor(rem / shape[d]!);
-    p += idx[d]! * st[d]!;
-  }
-  const last = nd - 1,
-    inner = shape[last]!,
-    t = st[last]!;
-  let k = 0;
-  while (k < len) {
-    const m = Math.min(inner - idx[last]!, len - k);
-    // short runs element by element: a subarray() per run costs more than the copy
-    if (t === 1 && m >= 64) dst.set(src.subarray(p, p + m), d0 + k);
-    else if (t === 0) dst.fill(src[p]!, d0 + k, d0 + k + m);
-    else for (let j = 0; j < m; j++) dst[d0 + k + j] = src[p + j * t]!;
-    k += m;
-    p += m * t;
-    idx[last]! += m;
-    if (idx[last] === inner) {
-      p -= inner * t;
-      idx[last] = 0;
-      for (let d = last - 1; d >= 0; d--) {
-        idx[d]!++;
-        p += st[d]!;
-        if (idx[d]! < shape[d]!) break;
-        p -= st[d]! * shape[d]!;
-        idx[d] = 0;
-      }
-    }
-  }
-}
-
 interface Layout {
   access: Access[];
   /** Per leaf: a dense run of memory (copied with one set()), else gathered. */
@@ -337,15 +297,30 @@ export function wasmFusedF32(tree: FusedTree, ins: readonly Strided[], shape: Sh
     return true;
   }
   fusedWasmStats.threaded++;
-  for (let u0 = 0; u0 < count; u0 += S) {
-    const k = Math.min(S, count - u0);
+  // rounds of R chunks alternate between the two halves of the slots; each chunk is copied in just before it
+  // may run, after one result of the previous round is copied out, so the workers compute while this thread
+  // copies (simd_f32.ts runChunks does the same)
+  const R = S >= 8 ? S >> 1 : S,
+    halves = R < S ? 2 : 1;
+  const slotOf = (u: number) => (Math.floor(u / R) % halves) * R + (u % R);
+  const flush = (from: number, to: number) => {
+    for (let u = from; u < to; u++) copyOut(u, slotOf(u));
+  };
+  let pending = -1;
+  for (let u0 = 0; u0 < count; u0 += R) {
+    const k = Math.min(R, count - u0),
+      prev = pending;
     const len = (j: number) => Math.min(chunk, n - (u0 + j) * chunk);
     const job = new Job(m.family!);
-    for (let j = 0; j < k; j++) job.call(0, ...args(len(j), j)).endTask();
-    // each chunk is copied in just before it may run: the workers compute while this thread copies the next
-    runJob(job, (j) => copyIn((u0 + j) * chunk, len(j), j));
-    for (let j = 0; j < k; j++) copyOut(u0 + j, j);
+    for (let j = 0; j < k; j++) job.call(0, ...args(len(j), slotOf(u0 + j))).endTask();
+    runJob(job, (j) => {
+      if (prev >= 0 && halves === 2) flush(prev + j, j === k - 1 ? u0 : Math.min(prev + j + 1, u0));
+      copyIn((u0 + j) * chunk, len(j), slotOf(u0 + j));
+    });
+    if (halves === 1) flush(u0, u0 + k);
+    pending = u0;
   }
+  if (halves === 2 && pending >= 0) flush(pending, count);
   return true;
 }
 

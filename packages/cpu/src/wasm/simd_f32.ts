@@ -22,6 +22,7 @@ import { isContiguous, type Shape } from "@xlatorch/core";
 import type { Strided } from "../strided.js";
 import { encodeModule, type Func, op } from "./encoder.js";
 import { elementwiseFuncs, WASM_BINARY, WASM_UNARY } from "./elementwise_module.js";
+import { gather } from "./gather.js";
 import { type ReduceOp, reduceFuncs } from "./reduce_module.js";
 import { CONST_BYTES, constPoolImage } from "./simd_ops.js";
 import { Job, type KernelFamily, numThreads, registerFamily, runJob, sharedMemory } from "./threads.js";
@@ -70,7 +71,8 @@ const ALWAYS_CHUNK = 64;
 export const WASM_MIN = { arith: 1024, transcendental: 128, reduce: 256, reduceLen: 4, rowLen: 4 };
 /** XLATORCH_WASM=always: every size that the kernels can take (tests run the fixture suites so). */
 const ALWAYS: typeof WASM_MIN = { arith: 1, transcendental: 1, reduce: 1, reduceLen: 1, rowLen: 1 };
-const TRANSCENDENTAL = new Set(["exp", "expm1", "log", "tanh", "logistic", "rsqrt"]);
+/** The kernels with polynomial lane code (thresholds, threads and gathering apply to them as "transcendental"). */
+export const TRANSCENDENTAL: ReadonlySet<string> = new Set(["exp", "expm1", "log", "tanh", "logistic", "erf", "rsqrt"]);
 
 type EwFn = (...args: number[]) => void;
 interface Instance {
@@ -133,10 +135,14 @@ const numel = (shape: Shape): number => shape.reduce((a, b) => a * b, 1);
 
 /**
  * How an operand is read: every element; one value; one value per row of
- * `inner` elements (x - x.amax(-1, keepdim)); or the same `inner` values
- * repeated for every row (x + bias).
+ * `inner` elements (x - x.amax(-1, keepdim)); the same `inner` values
+ * repeated for every row (x + bias); or any other strides, gathered element by
+ * element (the operand of a transcendental unary op only: its float32 lane
+ * code is not correctly rounded like the JavaScript kernel's, so a transposed
+ * operand must reach the same lanes as a dense one, and as the CPU runtime's
+ * fused loops, which gather their strided leaves too).
  */
-type Mode = { kind: "dense" } | { kind: "scalar" } | { kind: "row"; inner: number } | { kind: "col"; inner: number };
+type Mode = { kind: "dense" } | { kind: "scalar" } | { kind: "row"; inner: number } | { kind: "col"; inner: number } | { kind: "strided" };
 
 function modeOf(s: Strided, shape: Shape, n: number): Mode | null {
   if (s.strides.length !== shape.length) return s.strides.length === 0 ? { kind: "scalar" } : null;
@@ -174,9 +180,13 @@ export function wasmElementwiseF32(prim: string, ins: readonly Strided[], shape:
   if (!lim || n < (TRANSCENDENTAL.has(prim) ? lim.transcendental : lim.arith)) return false;
   const modes: Mode[] = [];
   let rowLen = n;
+  const gathers = ins.length === 1 && TRANSCENDENTAL.has(prim);
   for (const s of ins) {
     if (!(s.data instanceof Float32Array)) return false;
-    const m = modeOf(s, shape, n);
+    const m0 = modeOf(s, shape, n);
+    // a transcendental's only operand: any layout but one value is gathered (the fused loops' rule too)
+    const m: Mode | null =
+      gathers && m0?.kind !== "dense" && m0?.kind !== "scalar" && s.strides.length === shape.length ? { kind: "strided" } : m0;
     if (!m) return false;
     if (m.kind === "row" || m.kind === "col") {
       if (rowLen !== n && rowLen !== m.inner) return false;
@@ -184,12 +194,12 @@ export function wasmElementwiseF32(prim: string, ins: readonly Strided[], shape:
     }
     modes.push(m);
   }
-  if (rowLen < lim.rowLen || modes.every((m) => m.kind !== "dense")) return false;
+  if (rowLen < lim.rowLen || modes.every((m) => m.kind !== "dense" && m.kind !== "strided")) return false;
   const k = instantiate()!;
   const always = lim === ALWAYS;
   const threads = k.shared && (always || n >= (TRANSCENDENTAL.has(prim) ? THREAD_MIN.transcendental : THREAD_MIN.arith)) ? numThreads() : 1;
   const chunk = always && threads > 1 ? ALWAYS_CHUNK : CHUNK;
-  const fn = `${prim}_${modes.map((m) => (m.kind === "dense" || m.kind === "col" ? "v" : "s")).join("")}`;
+  const fn = `${prim}_${modes.map((m) => (m.kind === "row" || m.kind === "scalar" ? "s" : "v")).join("")}`;
   const region = [A, B];
   const data = ins.map((s) => s.data as Float32Array);
   ins.forEach((s, i) => {
@@ -205,6 +215,7 @@ export function wasmElementwiseF32(prim: string, ins: readonly Strided[], shape:
       const kind = modes[i]!.kind,
         at0 = (region[i]! + so) >> 2;
       if (kind === "dense") mem.set(data[i]!.subarray(s.offset + at, s.offset + at + len), at0);
+      else if (kind === "strided") gather(s, shape, at, len, mem, at0);
       else if (kind === "row") mem.set(data[i]!.subarray(s.offset + r, s.offset + r + cnt), at0);
       else if (kind === "col" && col !== undefined) mem.set(data[i]!.subarray(s.offset + col, s.offset + col + len), at0);
     });
@@ -215,7 +226,7 @@ export function wasmElementwiseF32(prim: string, ins: readonly Strided[], shape:
    */
   const args = (so: number, len: number, rows: number, stride: number): number[] => {
     const ptr = modes.map((m, i) => (m.kind === "scalar" ? region[i]! : region[i]! + so));
-    const step = modes.map((m) => (m.kind === "dense" ? stride : m.kind === "row" ? 4 : 0));
+    const step = modes.map((m) => (m.kind === "dense" || m.kind === "strided" ? stride : m.kind === "row" ? 4 : 0));
     const nv = (len + 3) >> 2;
     return ins.length === 1
       ? [ptr[0]!, step[0]!, OUT + so, stride, nv, rows]
@@ -320,14 +331,33 @@ function runChunks(
   const S = ensureSlots(k, Math.min(SLOTS, count));
   for (let j = 0; j < S; j++) setup?.(j * SLOT);
   const idx = k.index[fn]!;
-  for (let u0 = 0; u0 < count; u0 += S) {
-    const m = Math.min(S, count - u0);
+  // Rounds of R chunks alternate between the two halves of the slots, and the caller copies the previous
+  // round's results out just before it copies each chunk of this round in: the workers compute meanwhile,
+  // where a copy-out after each round would leave them idle (one half when there are too few slots).
+  const R = S >= 2 * MIN_ROUND ? S >> 1 : S,
+    halves = R < S ? 2 : 1;
+  const slotOf = (u: number) => (Math.floor(u / R) % halves) * R + (u % R);
+  let pending = -1;
+  const flush = (from: number, to: number) => {
+    for (let u = from; u < to; u++) finish(u, slotOf(u) * SLOT);
+  };
+  for (let u0 = 0; u0 < count; u0 += R) {
+    const m = Math.min(R, count - u0),
+      prev = pending;
     const job = new Job(k.family);
-    for (let j = 0; j < m; j++) job.call(idx, ...prep(u0 + j, j * SLOT, false)).endTask();
-    runJob(job, (t) => prep(u0 + t, t * SLOT, true));
-    for (let j = 0; j < m; j++) finish(u0 + j, j * SLOT);
+    for (let j = 0; j < m; j++) job.call(idx, ...prep(u0 + j, slotOf(u0 + j) * SLOT, false)).endTask();
+    runJob(job, (t) => {
+      if (prev >= 0 && halves === 2) flush(prev + t, t === m - 1 ? u0 : Math.min(prev + t + 1, u0));
+      prep(u0 + t, slotOf(u0 + t) * SLOT, true);
+    });
+    if (halves === 1) flush(u0, u0 + m);
+    pending = u0;
   }
+  if (halves === 2 && pending >= 0) flush(pending, count);
 }
+
+/** Chunks per round when rounds are double-buffered (at least this many tasks keep both threads busy). */
+const MIN_ROUND = 4;
 
 const IDENTITY: Record<ReduceOp, number> = { sum: 0, max: -Infinity, min: Infinity };
 const COMBINE: Record<ReduceOp, (a: number, v: number) => number> = {

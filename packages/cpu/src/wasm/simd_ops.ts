@@ -37,7 +37,12 @@ export const sop = {
   v128Xor: simd(0x51),
   /** bitselect(a, b, mask): a where mask bits are 1, else b. */
   v128Bitselect: simd(0x52),
+  i32x4Eq: simd(0x37),
   i32x4LtS: simd(0x39),
+  f32x4Eq: simd(0x41),
+  f32x4Ne: simd(0x42),
+  f32x4Lt: simd(0x43),
+  f32x4Ge: simd(0x46),
   f64x2Eq: simd(0x47),
   f64x2Ne: simd(0x48),
   f64x2Lt: simd(0x49),
@@ -48,6 +53,10 @@ export const sop = {
   f32x4Floor: simd(0x68),
   f32x4Nearest: simd(0x6a),
   f64x2Nearest: simd(0x94),
+  i32x4Shl: simd(0xab),
+  i32x4ShrS: simd(0xac),
+  i32x4Add: simd(0xae),
+  i32x4Sub: simd(0xb1),
   i64x2ExtendLowI32x4S: simd(0xc7),
   i64x2Shl: simd(0xcb),
   i64x2ShrS: simd(0xcc),
@@ -62,6 +71,10 @@ export const sop = {
   f32x4Div: simd(0xe7),
   f32x4Min: simd(0xe8),
   f32x4Max: simd(0xe9),
+  /** pmin(a, b) = b < a ? b : a (a NaN a passes through) */
+  f32x4Pmin: simd(0xea),
+  /** pmax(a, b) = a < b ? b : a */
+  f32x4Pmax: simd(0xeb),
   f64x2Abs: simd(0xec),
   f64x2Neg: simd(0xed),
   f64x2Sqrt: simd(0xef),
@@ -75,6 +88,8 @@ export const sop = {
   f64x2Pmin: simd(0xf6),
   /** pmax(a, b) = a < b ? b : a */
   f64x2Pmax: simd(0xf7),
+  i32x4TruncSatF32x4S: simd(0xf8),
+  f32x4ConvertI32x4S: simd(0xfa),
   i32x4TruncSatF64x2SZero: simd(0xfc),
   f64x2ConvertLowI32x4S: simd(0xfe),
 };
