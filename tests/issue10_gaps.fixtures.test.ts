@@ -1,7 +1,8 @@
 // The gaps of issue 10's list found by docs/ISSUE10_AUDIT.md, against PyTorch 1.13
 // (tests/fixtures/gen_issue10_gaps.py writes issue10_gaps.json), on cpu and on the xla device:
 // nn.Unfold/Fold, the padding modules, Softmax2d and LPPool1d/2d (repr, state_dict, forward,
-// positional and keyword construction, float64 input gradients, PyTorch's errors); a Python complex
+// positional and keyword construction, float64 input gradients, PyTorch's errors); Rprop's and ASGD's
+// constructor errors (their steps: tests/optim_more.fixtures.test.ts); a Python complex
 // ({re, im}) where PyTorch takes a Number (torch.add, torch.full, Tensor.mul_, ...); interpolate with an
 // explicit antialias=False; and the printing of complex tensors.
 import { expect, it } from "vitest";
@@ -27,6 +28,13 @@ interface ModuleErrorCase extends Ctor {
   error: { type: string; message: string };
   must: string[];
 }
+interface OptimErrorCase {
+  name: string;
+  kind: "optim_error";
+  cls: string;
+  kwargs: Record<string, Json>;
+  error: { type: string; message: string };
+}
 interface CallCase {
   name: string;
   kind: "call";
@@ -45,7 +53,7 @@ interface ReprCase {
   repr: string;
   repr_xla: string;
 }
-type AnyCase = (ModuleCase & { kind: "module" }) | ModuleGradCase | ModuleErrorCase | CallCase | ReprCase;
+type AnyCase = (ModuleCase & { kind: "module" }) | ModuleGradCase | ModuleErrorCase | OptimErrorCase | CallCase | ReprCase;
 
 const all = loadCases<AnyCase>("issue10_gaps.json");
 const ofKind = <K extends AnyCase["kind"]>(k: K) => all.filter((c): c is Extract<AnyCase, { kind: K }> => c.kind === k);
@@ -101,6 +109,15 @@ onCpuAndXla("issue 10 gaps vs PyTorch on %s", (device) => {
     for (const m of c.must) expect((thrown as Error).message).toContain(m);
   });
 
+  describeCases("optimizer constructor errors", ofKind("optim_error"), async (c) => {
+    const torch = await loadTorch();
+    const p = [torch.zeros(2, { requires_grad: true, device })];
+    const kwargs = decodeValue(c.kwargs, device, { torch }) as Record<string, unknown>;
+    // PyTorch's ValueError is a TorchError here, with PyTorch's message
+    expect(() => new torch.optim[c.cls](p, kwargs)).toThrow(torch.TorchError);
+    expect(() => new torch.optim[c.cls](p, kwargs)).toThrow(c.error.message);
+  });
+
   describeCases("calls (complex Number arguments, interpolate antialias=False)", ofKind("call"), async (c) => {
     const torch = await loadTorch();
     const args = decode(torch, c.args, device) as any[];
@@ -114,7 +131,7 @@ onCpuAndXla("issue 10 gaps vs PyTorch on %s", (device) => {
       out = self[c.fn](...args.slice(1), ...tail);
       if (c.fn.endsWith("_")) expect(out).toBe(self);
     }
-    if (device !== "cpu") expect(String(out.device)).toMatch(/^xla/);
+    if (device !== "cpu") expect(String((Array.isArray(out) ? out[0] : out).device)).toMatch(/^xla/);
     compareMaybeComplex(torch, out, c.out, device, `${c.name} [${device}]`);
   });
 
@@ -127,5 +144,6 @@ onCpuAndXla("issue 10 gaps vs PyTorch on %s", (device) => {
 });
 
 it("the fixture has every kind of case", () => {
-  for (const k of ["module", "module_grad", "module_error", "call", "repr"] as const) expect(ofKind(k).length).toBeGreaterThan(0);
+  for (const k of ["module", "module_grad", "module_error", "optim_error", "call", "repr"] as const)
+    expect(ofKind(k).length).toBeGreaterThan(0);
 });

@@ -17,3 +17,5 @@ export { Adamax, type AdamaxOptions } from "./adamax.js";
 export { NAdam, type NAdamOptions } from "./nadam.js";
 export { RAdam, type RAdamOptions } from "./radam.js";
 export { LBFGS, type LBFGSOptions } from "./lbfgs.js";
+export { Rprop, type RpropOptions } from "./rprop.js";
+export { ASGD, type ASGDOptions } from "./asgd.js";

@@ -100,3 +100,9 @@ export { ctc_loss } from "./ctc_loss.js";
 export { channel_shuffle } from "./channel_shuffle.js";
 export { lp_pool1d, lp_pool2d } from "./lp_pool.js";
 export { gumbel_softmax } from "./gumbel_softmax.js";
+export {
+  max_pool3d_with_indices,
+  adaptive_max_pool1d_with_indices,
+  adaptive_max_pool2d_with_indices,
+  adaptive_max_pool3d_with_indices,
+} from "./pool_with_indices.js";
