@@ -70,6 +70,14 @@ export { clampStart } from "./prims_dynamic.js";
 export { viewBoxOf, writeViewBox } from "./view_box.js";
 export { writeThroughReinterpret } from "./view_reinterpret.js";
 export type { GatherSlicesAttrs, ScatterSlicesAttrs } from "./prims_gather.js";
+export {
+  adamUpdateExprs,
+  sgdUpdateExprs,
+  type AdamUpdateAttrs,
+  type SgdUpdateAttrs,
+  type UpdateExpr,
+  type UpdateForm,
+} from "./prims_optim.js";
 export * as fft from "./ops/fft_namespace.js";
 export * from "./ops/index.js";
 export * from "./threads.js";

@@ -11,6 +11,7 @@ import { SELECT_PRIMS, defineSelectPrims } from "./prims_select.js";
 import { DYNAMIC_PRIMS, defineDynamicPrims } from "./prims_dynamic.js";
 import { GATHER_PRIMS, defineGatherPrims } from "./prims_gather.js";
 import { BITS_PRIMS, defineBitsPrims } from "./prims_bits.js";
+import { OPTIM_PRIMS, defineOptimPrims } from "./prims_optim.js";
 
 const same = (ins: readonly AVal[]): AVal[] => [{ shape: ins[0]!.shape, dtype: ins[0]!.dtype }];
 /** The output shape of an elementwise primitive: its first operand that is not 0-d (see Primitive.scalarOperands). */
@@ -122,6 +123,8 @@ export const PRIM_NAMES = [
   ...BITS_PRIMS,
   // gather_slices, scatter_slices: windowed gather/scatter with full dimension numbers (prims_gather.ts)
   ...GATHER_PRIMS,
+  // adam_update, sgd_update: fused optimizer updates (prims_optim.ts)
+  ...OPTIM_PRIMS,
 ] as const;
 export type PrimName = (typeof PRIM_NAMES)[number];
 
@@ -374,6 +377,7 @@ defineSelectPrims(P);
 defineDynamicPrims(P);
 defineGatherPrims(P);
 defineBitsPrims(P);
+defineOptimPrims(P);
 
 export const numelOfAval = (a: AVal): number => numelOf(a.shape);
 

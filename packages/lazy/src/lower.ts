@@ -8,6 +8,7 @@ import { controlLowerings } from "./lower_control.js";
 import { DYNAMIC_LOWERINGS } from "./lower_dynamic.js";
 import { GATHER_LOWERINGS } from "./lower_gather.js";
 import { BITS_LOWERINGS } from "./lower_bits.js";
+import { OPTIM_LOWERINGS } from "./lower_optim.js";
 import { elementTypeOf, tensorType, type Builder, type ElementType, type Value } from "@xlatorch/stablehlo";
 
 export const et = (d: DType): ElementType => elementTypeOf(d.name);
@@ -208,6 +209,7 @@ Object.assign(LOWERINGS, {
   ...(DYNAMIC_LOWERINGS as unknown as Record<"dynamic_slice" | "dynamic_update_slice", Lowering>),
   ...(GATHER_LOWERINGS as unknown as Record<"gather_slices" | "scatter_slices", Lowering>),
   ...(BITS_LOWERINGS as unknown as Record<keyof typeof BITS_LOWERINGS, Lowering>),
+  ...(OPTIM_LOWERINGS as unknown as Record<keyof typeof OPTIM_LOWERINGS, Lowering>),
 } satisfies Partial<Record<PrimName, Lowering>>);
 withComplexLowerings(LOWERINGS as never);
 checkPrimitiveTable("StableHLO lowerings", LOWERINGS);

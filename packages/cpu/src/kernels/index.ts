@@ -16,6 +16,7 @@ import { eigKernels } from "./linalg_eig.js";
 import { factorKernels } from "./linalg_factor.js";
 import { complexFactorKernels } from "./linalg_complex.js";
 import { ldlKernels } from "./linalg_ldl.js";
+import { optimKernels } from "./optim_update.js";
 import { selectKernels } from "./select.js";
 import { reduceKernels } from "./reduce.js";
 import { windowKernels } from "./window.js";
@@ -54,6 +55,8 @@ export const KERNELS: Record<PrimName, Kernel> = {
   ...bitsKernels,
   // gather_slices, scatter_slices: complex elements moved as (re, im) pairs by the kernels themselves
   ...gatherKernels,
+  // adam_update, sgd_update (prims_optim.ts): float32/float64 only, one pass per update
+  ...optimKernels,
 } as Record<PrimName, Kernel>;
 checkPrimitiveTable("CPU kernels", KERNELS);
 export type { Kernel };

@@ -6,6 +6,7 @@ import { parseArgs, type Args } from "../nn/args.js";
 import { addcdiv_, addcmul_, addScaled, addScaled_, advanceStep, isEmpty } from "./_functional.js";
 import { type AdamLikeArgs, checkAdamLike } from "./_adam_like.js";
 import { Optimizer, type ParamGroup, type Params } from "./optimizer.js";
+import { fusable, fusedUpdate_, StepScalars } from "./_fused_update.js";
 
 export interface AdamOptions {
   lr?: number;
@@ -59,6 +60,7 @@ abstract class AdamBase extends Optimizer {
     const amsgrad = hostGuard(() => g.amsgrad, "Adam amsgrad");
     const maximize = hostGuard(() => g.maximize, "Adam maximize");
     const decay = hostGuard(() => g.weight_decay !== 0, "Adam weight_decay != 0");
+    const made = new StepScalars();
     for (const p of group.params) {
       const pgrad = gradOf(p);
       if (!pgrad) continue;
@@ -81,6 +83,28 @@ abstract class AdamBase extends Optimizer {
       });
       const step = () => counted.step;
       const L = (read: () => number) => liveScalar(read, p);
+      if (fusable(p, pgrad, exp_avg, exp_avg_sq, amsgrad ? state.max_exp_avg_sq : exp_avg)) {
+        // one adam_update (_fused_update.ts): the same bits as the ops below
+        fusedUpdate_(
+          "adam_update",
+          p,
+          pgrad,
+          amsgrad ? [exp_avg, exp_avg_sq, state.max_exp_avg_sq!] : [exp_avg, exp_avg_sq],
+          { decay: !decay ? "none" : this.decoupled ? "decoupled" : "l2", amsgrad, maximize },
+          {
+            decay: () => (this.decoupled ? L(() => 1 - g.lr * g.weight_decay) : L(() => g.weight_decay)),
+            beta1: () => L(() => g.betas[0]),
+            one_minus_beta1: () => L(() => 1 - g.betas[0]),
+            beta2: () => L(() => g.betas[1]),
+            one_minus_beta2: () => L(() => 1 - g.betas[1]),
+            bias_correction2_sqrt: () => L(() => Math.sqrt(1 - g.betas[1] ** step())),
+            eps: () => L(() => g.eps),
+            neg_step_size: () => L(() => -(g.lr / (1 - g.betas[0] ** step()))),
+          },
+          made,
+        );
+        continue;
+      }
       if (decay) {
         if (this.decoupled) p.mul_(L(() => 1 - g.lr * g.weight_decay));
         else

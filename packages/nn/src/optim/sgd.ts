@@ -4,6 +4,7 @@ import { gradOf, hostGuard, liveScalar, TorchError, type Tensor } from "@xlatorc
 import { parseArgs, type Args } from "../nn/args.js";
 import { addScaled, addScaled_ } from "./_functional.js";
 import { Optimizer, required, type ParamGroup, type Params } from "./optimizer.js";
+import { fusable, fusedUpdate_, StepScalars } from "./_fused_update.js";
 
 export interface SGDOptions {
   lr?: number;
@@ -58,11 +59,33 @@ export class SGD extends Optimizer {
     const nesterov = hostGuard(() => g.nesterov, "SGD nesterov");
     const decay = hostGuard(() => g.weight_decay !== 0, "SGD weight_decay != 0");
     const withMomentum = hostGuard(() => g.momentum !== 0, "SGD momentum != 0");
+    const made = new StepScalars();
     for (const p of group.params) {
       const pgrad = gradOf(p);
       if (!pgrad) continue;
       const state = this._state(p) as SGDState;
       const L = (read: () => number) => liveScalar(read, p);
+      const buf0 = withMomentum ? state.momentum_buffer : null;
+      if (fusable(p, pgrad, buf0 ?? p)) {
+        // one sgd_update (_fused_update.ts): the same bits as the ops below
+        const hasBuf = withMomentum && hostGuard(() => !!state.momentum_buffer, "SGD momentum buffer exists");
+        const [first] = fusedUpdate_(
+          "sgd_update",
+          p,
+          pgrad,
+          hasBuf ? [buf0!] : [],
+          { weight_decay: decay, momentum: !withMomentum ? "none" : hasBuf ? "buffer" : "first", nesterov, maximize },
+          {
+            weight_decay: () => L(() => g.weight_decay),
+            momentum: () => L(() => g.momentum),
+            one_minus_dampening: () => L(() => 1 - g.dampening),
+            neg_lr: () => L(() => -g.lr),
+          },
+          made,
+        );
+        state.momentum_buffer = withMomentum ? (first ?? buf0!) : null;
+        continue;
+      }
       let d_p: Tensor = maximize ? pgrad.neg() : pgrad;
       if (decay)
         d_p = addScaled(
