@@ -632,7 +632,7 @@ export function replay(e: Captured, args: readonly Tensor[]): { ok: true; result
     }
     results = makeNode("data", [], null, e.outAvals);
     results.results = outs;
-    if (!cpu) markDonors(results, outs, ins, e.soleOuts, donate?.mask ?? null);
+    if (!cpu && donationConfig.enabled) markDonors(results, outs, ins, e.soleOuts, donate?.mask ?? null);
   }
   const valueFrom = (src: Source): LazyValue => {
     switch (src.kind) {
@@ -788,6 +788,7 @@ function donationMask(
   const tensorOf = (src: Source): Tensor | undefined => (src.kind === "arg" ? args[src.index] : src.kind === "tensor" ? src.t : undefined);
   let mask: boolean[] | null = null;
   const given: LazyValue[] = [];
+  let uses: Map<unknown, number> | null = null;
   for (const d of e.donors) {
     const t = e.written[d.written]!.t;
     if (tensorOf(e.params[d.param]!) !== t) continue;
@@ -799,8 +800,15 @@ function donationMask(
       if (!donatable(t, v)) continue;
     }
     const mem = memoryOf(ins[d.param]!);
-    let shared = false;
-    for (let i = 0; i < ins.length && !shared; i++) if (i !== d.param && memoryOf(ins[i]!) === mem) shared = true;
+    if (!uses) {
+      // how many arguments share each memory, counted once per call
+      uses = new Map();
+      for (const b of ins) {
+        const m = memoryOf(b);
+        uses.set(m, (uses.get(m) ?? 0) + 1);
+      }
+    }
+    let shared = uses.get(mem) !== 1;
     for (const src of e.readsAfter) {
       const r = tensorOf(src);
       if (r === t || (r && cpu && storageOf(r) !== null && (storageOf(r) as { buffer?: unknown }).buffer === mem)) shared = true;
