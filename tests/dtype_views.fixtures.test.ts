@@ -122,3 +122,27 @@ function runLast(torch: any, st: Step, device: Device, vars: Record<string, any>
   if (st.target === "torch") torch[st.method!](...args, ...tail);
   else vars[st.target][st.method!](...args, ...tail);
 }
+
+// torch.compile's traced writes (core/src/subgraph.ts) go through the same step-by-step write as the xla device
+onEveryTarget("writes through dtype views inside torch.compile on %s", (device) => {
+  it("give the eager values", async () => {
+    const torch = await loadTorch();
+    const body = (a: any) => {
+      const z = torch.view_as_complex(a.clone());
+      z.imag.mul_(-1);
+      z.real.add_(1);
+      z.view(torch.float32).getitem("1:3").fill_(7);
+      return torch.view_as_real(z).mul(1);
+    };
+    const f = torch.compile(body);
+    const a = torch.arange(6, { dtype: torch.float32, device }).reshape(3, 2);
+    const eager = body(a).cpu().tolist();
+    expect(eager).toEqual([
+      [1, 7],
+      [7, -3],
+      [5, -5],
+    ]);
+    expect(f(a).cpu().tolist()).toEqual(eager);
+    expect(f(a.add(1)).cpu().tolist()).toEqual(body(a.add(1)).cpu().tolist());
+  });
+});

@@ -17,6 +17,7 @@ import { surface } from "../autograd.js";
 import { bind1 } from "../dispatch.js";
 import type { DType } from "../dtype.js";
 import { TorchError } from "../errors.js";
+import { no_grad } from "../grad_mode.js";
 import { P } from "../prims.js";
 import type { Tensor } from "../tensor.js";
 
@@ -38,18 +39,21 @@ export function view_dtype(x: Tensor, dtype: DType): Tensor {
         if (x.stride(d) % r !== 0) throw new TorchError(`self.stride(${d}) must be divisible by ${r} ${what}, but got ${x.stride(d)}`);
     } else if (last !== 1) throw new TorchError(`self.stride(-1) must be 1 ${what}, but got ${last}`);
   }
-  return surface("view", () => {
-    const src = x.detach();
-    if (a === b) return bind1(P.bitcast_convert, [src], { dtype });
-    const lead = x.shape.slice(0, -1),
-      n = x.shape[x.ndim - 1]!;
-    if (a > b) {
-      // [..., n] -> [..., n, a/b] -> [..., n * a/b]
-      const y = bind1(P.bitcast_convert, [src], { dtype });
-      return bind1(P.reshape, [y], { shape: [...lead, (n * a) / b] });
-    }
-    // [..., n] -> [..., n / (b/a), b/a] -> [..., n / (b/a)]
-    const grouped = bind1(P.reshape, [src], { shape: [...lead, (n * a) / b, b / a] });
-    return bind1(P.bitcast_convert, [grouped], { dtype });
-  });
+  // under no_grad: the result shares x's storage and version counter (its _base is x) but never requires grad
+  return surface("view", () => no_grad(() => viewBits(x, dtype, a, b)));
+}
+
+/** The bitcast (and the reshape that folds or unfolds its last dim), as PyTorch's result shape. */
+function viewBits(x: Tensor, dtype: DType, a: number, b: number): Tensor {
+  if (a === b) return bind1(P.bitcast_convert, [x], { dtype });
+  const lead = x.shape.slice(0, -1),
+    n = x.shape[x.ndim - 1]!;
+  if (a > b) {
+    // [..., n] -> [..., n, a/b] -> [..., n * a/b]
+    const y = bind1(P.bitcast_convert, [x], { dtype });
+    return bind1(P.reshape, [y], { shape: [...lead, (n * a) / b] });
+  }
+  // [..., n] -> [..., n / (b/a), b/a] -> [..., n / (b/a)]
+  const grouped = bind1(P.reshape, [x], { shape: [...lead, (n * a) / b, b / a] });
+  return bind1(P.bitcast_convert, [grouped], { dtype });
 }
