@@ -15,8 +15,14 @@
 // shapes, strides and attributes is computed once per distinct call and cached,
 // since a training loop repeats the same few calls. The columns hold the same
 // values in every case, and the product is the same, so results are unchanged.
-import { contiguousStrides, type AVal, type ConvAttrs } from "@xlatorch/core";
+// float32/float64 columns are filled by WebAssembly (wasm/im2col_module.ts: the
+// same runs, moved as bits, into that module's memory, which the product reads
+// in place); other element types, or XLATORCH_WASM=off, take the loops below
+// into a column buffer kept between calls (fresh MB-sized arrays cost more in
+// page faults than the fill).
+import { contiguousStrides, type AVal, type ConvAttrs, type DType, type HostArray } from "@xlatorch/core";
 import { contiguous, type Elements, type Strided } from "../strided.js";
+import { Im2colCall, im2colWasmEnabled, poisonIm2colMemory, type WasmRuns, wasmRuns } from "../wasm/im2col_module.js";
 import { dotKernels } from "./dot.js";
 import type { Kernel } from "./types.js";
 import { prod } from "./values.js";
@@ -438,6 +444,60 @@ interface ConvPlan {
   kOff: Int32Array;
   /** offsets of the output's spatial positions in the output, or null where they are 0..L-1 */
   outOff: Int32Array | null;
+  /**
+   * Whether the fill writes every element of the columns (no padding, no dilation holes): then a
+   * reused column buffer needs no clearing first.
+   */
+  covers: boolean;
+  /** the runs as the WebAssembly fill's tables, per element size (built at the first such call) */
+  wasm: Partial<Record<4 | 8, WasmRuns>>;
+}
+
+/**
+ * Whether the fill writes every column element: each row is a donor copy (the copy and its fixes
+ * write the whole row) or its runs, which never overlap, add up to the row's length.
+ */
+function fillCovers(runs: Runs, rows: number, rowLen: number): boolean {
+  for (let r = 0; r < rows; r++) {
+    if (runs.donors.donor.length > 0 && runs.donors.donor[r]! >= 0) continue;
+    let n = 0;
+    for (let q = r * runs.Lo, end = q + runs.Lo; q < end; q++) n += runs.runLen[q]!;
+    if (n !== rowLen) return false;
+  }
+  return true;
+}
+
+/**
+ * The column buffer, kept per array kind and reused by every call: a fresh one per call (several
+ * MB) cost more in page faults on its first writes than the fill itself (up to ~4x the fill's time
+ * in a training step). Only the dot kernel reads it, within the call, and nothing keeps it.
+ */
+const scratch = new Map<string, HostArray>();
+function columns(dtype: DType, n: number, covers: boolean): Elements {
+  // complex element types hold two host elements per element: never here, but not cached either
+  if (n > COLUMN_BLOCK || dtype.name.startsWith("complex")) return dtype.alloc(n) as Elements;
+  let buf = scratch.get(dtype.name);
+  if (!buf || buf.length < n) {
+    buf = dtype.alloc(Math.max(n, buf ? Math.min(COLUMN_BLOCK, 2 * buf.length) : 0));
+    scratch.set(dtype.name, buf);
+    covers = true; // fresh zeros
+  }
+  const cols = n === buf.length ? buf : buf.subarray(0, n);
+  // the runs leave padding positions unwritten: they must read zero
+  if (!covers) {
+    if (cols instanceof BigInt64Array) cols.fill(0n);
+    else cols.fill(0);
+  }
+  return cols as Elements;
+}
+
+/** Tests: fill the kept column buffers with `v` (stale values a call must never read). */
+export function poisonConvColumns(v: number): void {
+  poisonIm2colMemory(v);
+  for (const buf of scratch.values()) {
+    if (buf instanceof BigInt64Array) buf.fill(BigInt(v));
+    else buf.fill(v);
+  }
 }
 const plans = new Map<string, ConvPlan>();
 /** Table elements kept; a program makes a handful of distinct calls, so the cache is simply emptied past this (64 MiB). */
@@ -448,6 +508,50 @@ const planSize = (p: ConvPlan): number => {
     d = r.donors;
   return r.runDst.length * 3 + d.donor.length * 2 + d.fixPos.length * 2 + p.kOff.length + (p.outOff?.length ?? 0);
 };
+
+/**
+ * The columns filled by the WebAssembly fill (wasm/im2col_module.ts: the same runs, the same
+ * columns, in the module's memory), or null where it does not take the call (other element types,
+ * a negative stride, WebAssembly off or unavailable, too large).
+ */
+function wasmFill(
+  dtype: DType,
+  plan: ConvPlan,
+  l: Strided,
+  ls: readonly number[],
+  T: number,
+  I: number,
+  K: number,
+  L: number,
+  nbn: number,
+  NL: number,
+  CK: number,
+  sC: number,
+  sN: number,
+  B: number,
+  nb0: number,
+  Nb: number,
+): Elements | null {
+  const data = l.data;
+  const E = dtype.name === "float32" && data instanceof Float32Array ? 4 : dtype.name === "float64" && data instanceof Float64Array ? 8 : 0;
+  if (E === 0 || l.strides.some((st) => st < 0) || !im2colWasmEnabled()) return null;
+  const { runs, transposed } = plan;
+  const wr = (plan.wasm[E] ??= wasmRuns(runs.runDst, runs.runSrc, runs.runLen, transposed ? L : K, runs.Lo, transposed ? K : L, E));
+  // the lhs's elements: [offset, offset + span)
+  let span = 1;
+  for (let d = 0; d < ls.length; d++) span += (ls[d]! - 1) * l.strides[d]!;
+  const call = Im2colCall.start(data as Float32Array | Float64Array, l.offset, l.offset + span, wr, T * CK * NL);
+  if (!call) return null;
+  for (let t = 0; t < T; t++) {
+    const g = B > 1 ? 0 : t,
+      bg = B > 1 ? t : 0;
+    const src = g * I * sC + (bg * Nb + nb0) * sN;
+    // the loops of FILL (c, kernel offset, batch) and FILL_T (batch, output position, c)
+    if (transposed) call.fill(wr, src, t * NL * CK, [nbn, L * CK, sN], [L, CK], [I, K, sC], runs.step);
+    else call.fill(wr, src, t * CK * NL, [I, K * NL, sC], [K, NL], [nbn, L, sN], runs.step);
+  }
+  return call.cols as Elements;
+}
 
 export const convKernels: Record<string, Kernel> = {
   convolution: ([l, r], [la, ra], a: ConvAttrs, [o]) => {
@@ -485,11 +589,14 @@ export const convKernels: Record<string, Kernel> = {
       );
       const n = inSp.length;
       const transposed = n > 0 && a.lhs_dilation[n - 1] === 1 && kSp[n - 1]! > outSp[n - 1]!;
+      const runs = (transposed ? im2colRunsT : im2colRuns)(inSp, lhsSpStr, kSp, outSp, a);
       plan = {
-        runs: (transposed ? im2colRunsT : im2colRuns)(inSp, lhsSpStr, kSp, outSp, a),
+        runs,
         transposed,
         kOff: offsets(kSp, rhsSpStr),
         outOff: outOff.every((v, i) => v === i) ? null : outOff,
+        covers: transposed ? fillCovers(runs, L, K) : fillCovers(runs, K, L),
+        wasm: {},
       };
       if (planElements + planSize(plan) > PLAN_CACHE_ELEMENTS) {
         plans.clear();
@@ -498,7 +605,7 @@ export const convKernels: Record<string, Kernel> = {
       plans.set(key, plan);
       planElements += planSize(plan);
     }
-    const { runs, kOff, outOff, transposed } = plan;
+    const { runs, kOff, outOff, transposed, covers } = plan;
 
     // weights [T, Og, I*K]
     const w = dtype.alloc(T * Og * CK) as Elements;
@@ -523,37 +630,40 @@ export const convKernels: Record<string, Kernel> = {
     for (let nb0 = 0; nb0 < Nb; nb0 += chunk) {
       const nbn = Math.min(chunk, Nb - nb0),
         NL = nbn * L;
-      // columns [T, I*K, nbn*L] (or transposed): zeros (the fresh array) where the window reads padding
-      const cols = dtype.alloc(T * CK * NL) as Elements;
-      const lc = loops(cols);
-      (transposed ? lc.fillT : lc.fill)(
-        cols,
-        src,
-        runs.runDst,
-        runs.runSrc,
-        runs.runLen,
-        runs.step,
-        runs.Lo,
-        T,
-        I,
-        K,
-        L,
-        nbn,
-        CK,
-        NL,
-        l!.offset,
-        sC,
-        sN,
-        B,
-        nb0,
-        Nb,
-        runs.donors.donor,
-        runs.donors.shift,
-        runs.donors.fixPtr,
-        runs.donors.fixPos,
-        runs.donors.fixSrc,
-        cols instanceof BigInt64Array ? 0n : 0,
-      );
+      // columns [T, I*K, nbn*L] (or transposed): zeros where the window reads padding
+      let cols = wasmFill(dtype, plan, l!, ls, T, I, K, L, nbn, NL, CK, sC, sN, B, nb0, Nb);
+      if (!cols) {
+        cols = columns(dtype, T * CK * NL, covers);
+        const lc = loops(cols);
+        (transposed ? lc.fillT : lc.fill)(
+          cols,
+          src,
+          runs.runDst,
+          runs.runSrc,
+          runs.runLen,
+          runs.step,
+          runs.Lo,
+          T,
+          I,
+          K,
+          L,
+          nbn,
+          CK,
+          NL,
+          l!.offset,
+          sC,
+          sN,
+          B,
+          nb0,
+          Nb,
+          runs.donors.donor,
+          runs.donors.shift,
+          runs.donors.fixPtr,
+          runs.donors.fixPos,
+          runs.donors.fixSrc,
+          cols instanceof BigInt64Array ? 0n : 0,
+        );
+      }
       const colShape = transposed ? [T, NL, CK] : [T, CK, NL];
       const [res] = dotKernels.dot_general!(
         [contiguous(w as never, [T, Og, CK]), contiguous(cols as never, colShape)],

@@ -11,6 +11,7 @@
 // default select run as plain loops over them, in the same order as before.
 import { contiguousStrides, type WindowAttrs } from "@xlatorch/core";
 import { contiguous, type Strided } from "../strided.js";
+import { maxPoolBackwardFast, maxPoolFast } from "./pool_fast.js";
 import { stepRounder } from "./round_step.js";
 import type { Kernel } from "./types.js";
 import { decode, encode, prod } from "./values.js";
@@ -198,6 +199,11 @@ const scalarOf = (s: Strided | undefined) => (s ? s.data[s.offset]! : undefined)
 export const windowKernels: Record<string, Kernel> = {
   // ins: x (and, from the CPU runtime, the init value operand)
   reduce_window: ([x, init], [a], w: WindowAttrs & { op: string }, [o]) => {
+    // max pooling's common windows read the float input in place (pool_fast.ts; the same values)
+    if (w.op === "max") {
+      const fast = maxPoolFast(x!, a!.shape, a!.dtype, o!.shape, w, init ? Number(decode(init, [], a!.dtype)[0]!) : -Infinity);
+      if (fast) return [fast];
+    }
     const vals = decode(x!, a!.shape, a!.dtype);
     const n = prod(o!.shape as number[]);
     const iv = scalarOf(init);
@@ -228,6 +234,10 @@ export const windowKernels: Record<string, Kernel> = {
   // element p over a later one c unless c > p or c is NaN (PyTorch's max pooling: the first maximum,
   // the last NaN); `direction` (a runtime's one-compare select region) keeps p while compare(p, c) holds.
   select_and_scatter: ([x, src, init], [a, sa], w: WindowAttrs & { direction?: "GE" | "GT" | "LE" | "LT" }, [o]) => {
+    if (w.direction === undefined) {
+      const fast = maxPoolBackwardFast(x!, a!.shape, a!.dtype, src!, sa!.shape, w, init ? Number(decode(init, [], a!.dtype)[0]!) : 0);
+      if (fast) return [fast];
+    }
     const xv = decode(x!, a!.shape, a!.dtype);
     const sv = decode(src!, sa!.shape, sa!.dtype);
     const n = prod(a!.shape as number[]);

@@ -1,0 +1,289 @@
+// The convolution kernel's column fill (kernels/conv.ts) in WebAssembly, for
+// float32 and float64: the same runs (a run copies `len` input elements, with
+// a fixed input step, to consecutive column positions) executed by a loop nest
+// in WebAssembly, contiguous runs 16 bytes at a time (v128 loads and stores),
+// the columns written into this module's memory, where the dot kernel reads
+// them in place (the system BLAS through a view of the memory, or the
+// WebAssembly GEMM's packing). The JavaScript fill's per-run loop cost several
+// times the bytes it moved; the runs here move bits (i32/i64/v128 loads and
+// stores, no float conversion), so the columns, and with them the products,
+// are bit-identical. The memory is kept and reused by every call (grown as
+// needed): the input is copied in once per call, the columns never copied out.
+//
+// runs(src, cols, rowPtr, recs, A, dA, sA, Bn, dB, C, dC, sC, step): for a < A, b < Bn, c < C, each run
+// record r in [rowPtr[b], rowPtr[b+1]) (records of three i32: destination byte offset, source byte
+// offset, element count) copies count elements from src + a*sA + c*sC + r.src (stepping `step` bytes)
+// to cols + a*dA + b*dB + c*dC + r.dst (consecutive); a negative count writes -count zero elements
+// there (padding). All offsets in bytes.
+import { encodeModule, type Func, I32, op, V128 } from "./encoder.js";
+import { Body } from "./builder.js";
+import { wasmSimdEnabled } from "./simd_f32.js";
+
+// the integer instructions encoder.ts does not name
+const raw = {
+  ltU: [0x49],
+  ltS: [0x48],
+  ne: [0x47],
+  i32Load: (offset: number) => [0x28, 2, offset],
+  i32Store: [0x36, 2, 0],
+  i64Load: [0x29, 3, 0],
+  i64Store: [0x37, 3, 0],
+  ifVoid: [0x04, 0x40],
+  else: [0x05],
+};
+
+/** The fill for elements of E bytes (4: float32, 8: float64): copies their bits. */
+function runsFunc(E: 4 | 8): Func {
+  const b = new Body(Array(13).fill(I32));
+  const [src, cols, rowPtr, recs, A, dA, sA, Bn, dB, C, dC, sC, step] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
+  const ia = b.local(I32),
+    ib = b.local(I32),
+    ic = b.local(I32),
+    r = b.local(I32),
+    r1 = b.local(I32),
+    d = b.local(I32),
+    s = b.local(I32),
+    n = b.local(I32),
+    dRow = b.local(I32),
+    sRow = b.local(I32),
+    zero = b.local(V128);
+  const copyElem =
+    E === 4
+      ? [...op.get(d), ...op.get(s), ...raw.i32Load(0), ...raw.i32Store]
+      : [...op.get(d), ...op.get(s), ...raw.i64Load, ...raw.i64Store];
+  /** for (i = 0; i < limit; i++) body */
+  const forLoop = (i: number, limit: number, body: () => void) => {
+    b.emit(op.i32(0), op.set(i), op.block, op.loop, op.get(i), op.get(limit), op.geU, op.brIf(1));
+    body();
+    b.emit(op.get(i), op.i32(1), op.add, op.set(i), op.br(0), op.end, op.end);
+  };
+  forLoop(ia, A, () =>
+    forLoop(ib, Bn, () => {
+      // this b's run records
+      b.emit(op.get(rowPtr), op.get(ib), op.i32(4), op.mul, op.add, op.set(r));
+      b.emit(op.get(r), raw.i32Load(4), op.set(r1), op.get(r), raw.i32Load(0), op.set(r));
+      // r1: the record count
+      b.emit(op.get(r1), op.get(r), op.sub, op.set(r1));
+      forLoop(ic, C, () => {
+        b.emit(
+          op.get(cols),
+          op.get(ia),
+          op.get(dA),
+          op.mul,
+          op.add,
+          op.get(ib),
+          op.get(dB),
+          op.mul,
+          op.add,
+          op.get(ic),
+          op.get(dC),
+          op.mul,
+          op.add,
+          op.set(dRow),
+        );
+        b.emit(op.get(src), op.get(ia), op.get(sA), op.mul, op.add, op.get(ic), op.get(sC), op.mul, op.add, op.set(sRow));
+        const rec = b.local(I32),
+          k = b.local(I32);
+        forLoop(k, r1, () => {
+          b.emit(op.get(recs), op.get(r), op.get(k), op.add, op.i32(12), op.mul, op.add, op.set(rec));
+          b.emit(op.get(dRow), op.get(rec), raw.i32Load(0), op.add, op.set(d));
+          b.emit(op.get(sRow), op.get(rec), raw.i32Load(4), op.add, op.set(s));
+          b.emit(op.get(rec), raw.i32Load(8), op.set(n));
+          b.emit(op.get(n), op.i32(0), raw.ltS, raw.ifVoid);
+          // a zero run: -n elements
+          b.emit(op.i32(0), op.get(n), op.sub, op.i32(E), op.mul, op.set(n));
+          b.emit(op.block, op.loop, op.get(n), op.i32(16), raw.ltU, op.brIf(1));
+          b.emit(op.get(d), op.get(zero), op.v128Store(0));
+          b.emit(op.get(d), op.i32(16), op.add, op.set(d), op.get(n), op.i32(16), op.sub, op.set(n), op.br(0), op.end, op.end);
+          b.emit(op.block, op.loop, op.get(n), op.eqz, op.brIf(1));
+          b.emit(op.get(d), op.i32(0), raw.i32Store, op.get(d), op.i32(4), op.add, op.set(d));
+          b.emit(op.get(n), op.i32(4), op.sub, op.set(n), op.br(0), op.end, op.end);
+          b.emit(raw.else);
+          b.emit(op.get(step), op.i32(E), raw.ne, raw.ifVoid);
+          // a strided run: element by element
+          b.countDown(n, () => {
+            b.emit(copyElem);
+            b.emit(op.get(d), op.i32(E), op.add, op.set(d), op.get(s), op.get(step), op.add, op.set(s));
+          });
+          b.emit(raw.else);
+          // a contiguous run: 16 bytes at a time, then the last elements one by one
+          b.emit(op.get(n), op.i32(E), op.mul, op.set(n));
+          b.emit(op.block, op.loop, op.get(n), op.i32(16), raw.ltU, op.brIf(1));
+          b.emit(op.get(d), op.get(s), op.v128Load(0), op.v128Store(0));
+          b.emit(op.get(d), op.i32(16), op.add, op.set(d), op.get(s), op.i32(16), op.add, op.set(s));
+          b.emit(op.get(n), op.i32(16), op.sub, op.set(n), op.br(0), op.end, op.end);
+          b.emit(op.block, op.loop, op.get(n), op.eqz, op.brIf(1));
+          b.emit(copyElem);
+          b.emit(op.get(d), op.i32(E), op.add, op.set(d), op.get(s), op.i32(E), op.add, op.set(s));
+          b.emit(op.get(n), op.i32(E), op.sub, op.set(n), op.br(0), op.end, op.end);
+          b.emit(op.end, op.end);
+        });
+      });
+    }),
+  );
+  return b.func(E === 4 ? "runs4" : "runs8");
+}
+
+type RunsFn = (...args: number[]) => void;
+interface Instance {
+  memory: WebAssembly.Memory;
+  runs4: RunsFn;
+  runs8: RunsFn;
+}
+let instance: Instance | null | undefined;
+
+function instantiate(): Instance | null {
+  if (instance !== undefined) return instance;
+  instance = null;
+  try {
+    const memory = new WebAssembly.Memory({ initial: 1 });
+    const ex = new WebAssembly.Instance(new WebAssembly.Module(encodeModule([runsFunc(4), runsFunc(8)], true, "plain")), {
+      env: { memory },
+    }).exports as unknown as { runs4: RunsFn; runs8: RunsFn };
+    instance = { memory, runs4: ex.runs4, runs8: ex.runs8 };
+  } catch {
+    instance = null;
+  }
+  return instance;
+}
+
+/** Bytes the memory may grow to; larger calls keep the JavaScript fill. */
+const MAX_BYTES = 1 << 29;
+
+/** Whether the WebAssembly fill is available (SIMD present, XLATORCH_WASM not off). */
+export const im2colWasmEnabled = (): boolean => wasmSimdEnabled() && instantiate() !== null;
+
+/** Fills that ran in WebAssembly (tests check which path ran). */
+export const im2colWasmStats = { calls: 0 };
+
+/**
+ * The run tables in the module's byte form: per row b, records [rowPtr[b], rowPtr[b+1]) of
+ * (destination, source, count), the empty runs left out. Built once per plan.
+ */
+export interface WasmRuns {
+  rowPtr: Int32Array;
+  recs: Int32Array;
+  E: 4 | 8;
+}
+
+/**
+ * The runs of conv.ts (per row r < rows: entries r*Lo + q of runDst/runSrc/runLen, in elements) as
+ * byte-offset records for elements of E bytes.
+ */
+export function wasmRuns(
+  runDst: Int32Array,
+  runSrc: Int32Array,
+  runLen: Int32Array,
+  rows: number,
+  Lo: number,
+  rowLen: number,
+  E: 4 | 8,
+): WasmRuns {
+  const rowPtr = new Int32Array(rows + 1);
+  const recs: number[] = [];
+  const covered = new Uint8Array(rowLen);
+  for (let r = 0; r < rows; r++) {
+    rowPtr[r] = recs.length / 3;
+    covered.fill(0);
+    for (let q = r * Lo; q < (r + 1) * Lo; q++)
+      if (runLen[q]! > 0) {
+        recs.push(runDst[q]! * E, runSrc[q]! * E, runLen[q]!);
+        covered.fill(1, runDst[q]!, runDst[q]! + runLen[q]!);
+      }
+    // the positions no run writes (padding, dilation holes): zero runs (a negative count), so the
+    // columns need no clearing first
+    for (let p = 0; p < rowLen; ) {
+      if (covered[p]) {
+        p++;
+        continue;
+      }
+      let e = p;
+      while (e < rowLen && !covered[e]) e++;
+      recs.push(p * E, 0, p - e);
+      p = e;
+    }
+  }
+  rowPtr[rows] = recs.length / 3;
+  return { rowPtr, recs: Int32Array.from(recs), E };
+}
+
+/** One loop of the nest: count, destination step and source step, in elements. */
+export type Loop = [count: number, dst: number, src: number];
+/** The middle loop (the run tables' rows): count and destination step in elements; the source does not move. */
+export type RowLoop = [count: number, dst: number];
+
+/**
+ * A column fill in the module's memory: `input` (the lhs's elements [lo, hi), copied in), then for
+ * each group a call of the nest. Returns the columns (a view of the memory, valid until the next
+ * call), or null where the memory would be too large.
+ */
+export class Im2colCall {
+  private readonly k: Instance;
+  private readonly srcAt: number;
+  private readonly colsAt: number;
+  private readonly rowPtrAt: number;
+  private readonly recsAt: number;
+  readonly cols: Float32Array | Float64Array;
+
+  private constructor(k: Instance, input: Float32Array | Float64Array, lo: number, hi: number, runs: WasmRuns, nCols: number) {
+    this.k = k;
+    const E = runs.E;
+    const align = (x: number) => (x + 15) & ~15;
+    this.rowPtrAt = 0;
+    this.recsAt = align(runs.rowPtr.byteLength);
+    this.srcAt = align(this.recsAt + runs.recs.byteLength);
+    this.colsAt = align(this.srcAt + (hi - lo) * E);
+    const need = this.colsAt + nCols * E;
+    const have = k.memory.buffer.byteLength;
+    if (need > have) k.memory.grow(Math.ceil((need - have) / 65536));
+    const buf = k.memory.buffer;
+    new Int32Array(buf, this.rowPtrAt, runs.rowPtr.length).set(runs.rowPtr);
+    new Int32Array(buf, this.recsAt, runs.recs.length).set(runs.recs);
+    const Arr = E === 4 ? Float32Array : Float64Array;
+    new Arr(buf, this.srcAt, hi - lo).set(input.subarray(lo, hi) as never);
+    this.cols = new Arr(buf, this.colsAt, nCols);
+  }
+
+  /** null where WebAssembly is unavailable or the call would need more than MAX_BYTES. */
+  static start(input: Float32Array | Float64Array, lo: number, hi: number, runs: WasmRuns, nCols: number): Im2colCall | null {
+    const k = instantiate();
+    if (!k || (hi - lo + nCols) * runs.E + runs.recs.byteLength + runs.rowPtr.byteLength + 64 > MAX_BYTES) return null;
+    let call: Im2colCall;
+    try {
+      call = new Im2colCall(k, input, lo, hi, runs, nCols);
+    } catch {
+      // the memory could not grow: the JavaScript fill
+      return null;
+    }
+    im2colWasmStats.calls++;
+    return call;
+  }
+
+  /**
+   * Runs the nest for one group: source base `src` (elements from the copied range's start),
+   * columns base `cols` (elements), loops a, b (the run tables' rows), c; `step` in elements.
+   */
+  fill(runs: WasmRuns, src: number, cols: number, a: Loop, b: RowLoop, c: Loop, step: number): void {
+    const E = runs.E;
+    (E === 4 ? this.k.runs4 : this.k.runs8)(
+      this.srcAt + src * E,
+      this.colsAt + cols * E,
+      this.rowPtrAt,
+      this.recsAt,
+      a[0],
+      a[1] * E,
+      a[2] * E,
+      b[0],
+      b[1] * E,
+      c[0],
+      c[1] * E,
+      c[2] * E,
+      step * E,
+    );
+  }
+}
+
+/** Tests: fill the module's memory with float32 `v` (NaN reads as NaN in float64 too): stale columns then show. */
+export function poisonIm2colMemory(v: number): void {
+  if (instance) new Float32Array(instance.memory.buffer).fill(v);
+}
