@@ -4,7 +4,15 @@
 // The fused updates (nn/src/optim/_fused_update.ts) on and off are alternated
 // round by round in this one process (an in-process A/B).
 //   npx tsx --tsconfig tsconfig.json bench/optim_step.ts [--steps 200] [--rounds 3] [--device cpu|xla]
+// With --case ID (a bench/cases/80_programs.ts or 60_mlp.ts case), whole
+// training steps of that program instead, the fused path on and off
+// alternating step by step (the two give the same bits), ms per step:
+//   npx tsx --tsconfig tsconfig.json bench/optim_step.ts --case nanogpt_tiny_adamw_b8 --steps 100
 import * as torch from "xlatorch";
+import programs from "./cases/80_programs.js";
+import mlp from "./cases/60_mlp.js";
+import { makeData, numel } from "./lib/data.js";
+import type { HostInputs, PeerCtx } from "./lib/types.js";
 import { fusedUpdateConfig } from "../packages/nn/src/optim/_fused_update.js";
 
 const argv = process.argv.slice(2);
@@ -50,6 +58,33 @@ function time(name: string, opt: { step(): unknown }): void {
   console.log(`${name}: median ${ts[ts.length >> 1]!.toFixed(3)} ms, min ${ts[0]!.toFixed(3)} ms (${steps} steps)`);
 }
 
+const caseId = argv.includes("--case") ? argv[argv.indexOf("--case") + 1]! : null;
+if (caseId !== null) {
+  const c = [...programs, ...mlp].find((p) => p.id === caseId);
+  if (!c) throw new Error(`no case ${caseId}`);
+  const inputs: HostInputs = {};
+  for (const inp of c.inputs) {
+    const [lo, hi] = inp.range ?? [-1, 1];
+    inputs[inp.name] = { data: makeData(`${c.id}.${inp.name}`, numel(inp.shape), lo, hi), shape: inp.shape };
+  }
+  const peer = device === "xla" ? "xlatorch-xla" : "xlatorch";
+  const ctx: PeerCtx = { peer, lib: torch, extra: { device } };
+  const impl = await c.impls[peer]!(ctx, inputs);
+  for (let i = 0; i < 10; i++) await impl.run();
+  const t: Record<string, number[]> = { composed: [], fused: [] };
+  for (let i = 0; i < 2 * steps; i++) {
+    const fused = i % 2 === 1;
+    fusedUpdateConfig.enabled = fused;
+    const t0 = performance.now();
+    await impl.run();
+    t[fused ? "fused" : "composed"]!.push(performance.now() - t0);
+  }
+  for (const [k, v] of Object.entries(t)) {
+    v.sort((a, b) => a - b);
+    console.log(`${caseId} ${device} ${k}: median ${v[v.length >> 1]!.toFixed(2)} ms, min ${v[0]!.toFixed(2)} ms (${v.length} steps)`);
+  }
+  process.exit(0);
+}
 const cases: [string, () => { step(): unknown }][] = [
   ["AdamW nanoGPT tiny (29 params)", () => new torch.optim.AdamW(params(gptShapes), { lr: 1e-3 })],
   ["Adam amsgrad nanoGPT tiny", () => new torch.optim.Adam(params(gptShapes), { lr: 1e-3, amsgrad: true })],
