@@ -239,6 +239,27 @@ describe.each(["cpu", "xla"])("donation refusals on %s keep results right", (dev
   });
 });
 
+describe("a result sharing memory with a fresh random draw", () => {
+  it("is not donated while the draw is returned too", () => {
+    const run = (compiled: boolean) => {
+      torch.manual_seed(3);
+      const w = torch.zeros(2, 2).to("xla");
+      const fn = () => {
+        const m = torch.rand([4], { device: "xla" });
+        w.copy_(m.reshape(2, 2));
+        return m;
+      };
+      const f = compiled ? torch.compile(fn) : fn;
+      const out: number[] = [];
+      const kept: torch.Tensor[] = [];
+      for (let i = 0; i < 5; i++) kept.push(f() as torch.Tensor);
+      for (const k of kept) out.push(...host(k));
+      return [...out, ...host(w)];
+    };
+    expect(run(true)).toEqual(run(false));
+  });
+});
+
 describe("memory stays flat over a long compiled loop", () => {
   it("10,000 compiled cpu steps update the parameters in their own storage", () => {
     torch.manual_seed(0);

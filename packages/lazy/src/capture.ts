@@ -802,9 +802,12 @@ function donationMask(
     const mem = memoryOf(ins[d.param]!);
     if (!uses) {
       // how many arguments share each memory, counted once per call
+      // (live items are host values uploaded for this call, or the upload cache's scalars: never a tensor's memory or a result's, so
+      // never a donor's; not asking spares V8 materialising the buffers of their small arrays)
       uses = new Map();
-      for (const b of ins) {
-        const m = memoryOf(b);
+      for (let i = 0; i < ins.length; i++) {
+        if (e.params[i]!.kind === "live") continue;
+        const m = memoryOf(ins[i]!);
         uses.set(m, (uses.get(m) ?? 0) + 1);
       }
     }
