@@ -36,7 +36,14 @@ const OPTS = ["generator", "dtype", "device", "requires_grad"] as const;
 /** A tensor of draw()'s values; while `device` is captured by torch.compile, drawn again at each replay. */
 function liveData(draw: () => HostArray, shape: number[], dtype: DType, device: Device): Tensor {
   const h = captureHooks();
-  return h?.captures(device) ? h.liveData(draw, shape, dtype, device) : fromHost(draw(), shape, dtype, device);
+  if (h?.captures(device)) return h.liveData(draw, shape, dtype, device);
+  // A draw on a device the compiled call does not capture (the cpu inside a function compiled for xla) runs
+  // now only: a replay would neither draw again (a `.to("xla")` of it would be a constant) nor advance the
+  // generator. So it is a graph break: fullgraph throws, else the call runs in pieces with this draw eager.
+  h?.unsupported(
+    `a random draw on the ${device.type} device, which the compiled function does not capture (drawn on the host, it cannot be replayed)`,
+  );
+  return fromHost(draw(), shape, dtype, device);
 }
 
 // Draws are thunks: a compiled call (torch.compile) draws again at each replay (liveData).
