@@ -438,7 +438,8 @@ export function masked_fill(x: Tensor, mask: Tensor, value: TensorOrScalar): Ten
     throw new TorchError(`masked_fill_ only supports a 0-dimensional value tensor, but got tensor with ${value.ndim} dimension(s).`);
   if (!mask.device.equals(x.device))
     throw new TorchError(`expected self and mask to be on the same device, but got mask on ${mask.device} and self on ${x.device}`);
-  broadcastShapes("masked_fill", x.shape, mask.shape);
+  // (mask first: PyTorch expands the mask to self, and its message names the mask "tensor a")
+  broadcastShapes("masked_fill", mask.shape, x.shape);
   return surface("masked_fill", () => {
     // a 0-dim value tensor is a scalar (PyTorch reads value.item()), so a cpu one is fine for any device
     const v = value instanceof Tensor ? convert(cpuScalarTo(value, x.device), x.dtype) : scalarTensor(value as Scalar, x.dtype, x.device);

@@ -286,7 +286,8 @@ export class Module {
   }
 
   // ---- modes and gradients ------------------------------------------------------------
-  train(mode = true): this {
+  train(...args: Args<[mode: boolean], { mode?: boolean }>): this {
+    const { mode } = parseArgs("train", args, ["mode"], { mode: true });
     if (typeof mode !== "boolean") throw new TorchTypeError("training mode is expected to be boolean");
     this.training = mode;
     for (const m of this.children()) m.train(mode);

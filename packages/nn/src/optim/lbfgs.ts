@@ -236,7 +236,10 @@ export class LBFGS extends Optimizer {
   }
 
   /** Runs up to max_iter iterations; `closure` clears the gradients, computes the loss, calls backward and returns the loss. */
-  override step(closure?: (() => number | Tensor) | null): number | Tensor | undefined {
+  override step(
+    ...args: Args<[closure: (() => number | Tensor) | null], { closure?: (() => number | Tensor) | null }>
+  ): number | Tensor | undefined {
+    const { closure } = parseArgs("step", args, ["closure"], { closure: null }) as { closure: (() => number | Tensor) | null };
     if (typeof closure !== "function")
       throw new TorchError("LBFGS.step() requires a closure that reevaluates the model and returns the loss");
     const evaluate = () => enable_grad(closure);

@@ -77,7 +77,10 @@ export class Optimizer {
   }
 
   /** One update of every parameter with a gradient; `closure` (re)computes and returns the loss. */
-  step(closure?: (() => number | Tensor) | null): number | Tensor | undefined {
+  step(
+    ...args: Args<[closure: (() => number | Tensor) | null], { closure?: (() => number | Tensor) | null }>
+  ): number | Tensor | undefined {
+    const { closure } = parseArgs("step", args, ["closure"], { closure: null }) as { closure: (() => number | Tensor) | null };
     const loss = closure ? enable_grad(closure) : undefined;
     // An optimizer whose step reads its hyperparameters and counters as live
     // scalars (core/capture_hooks.ts) declares itself capturable; any other's

@@ -1,7 +1,20 @@
 // nn.utils.clip_grad_norm_ / clip_grad_value_ (PyTorch 1.13). The clip factor
 // stays a tensor (no `if coef < 1` on the host), so nothing syncs on xla.
-import { Tensor, div, no_grad, stack, tensor, TorchError } from "@xlatorch/core";
+import { Tensor, div, no_grad, stack, tensor, writing, TorchError } from "@xlatorch/core";
 import { parseArgs, type Args } from "../args.js";
+
+/**
+ * Runs the in-place updates of gradients that were just computed and read
+ * (for their norm) as parts of one write to `anchor`, a value nothing wrote
+ * in place. On the xla device's fused mode, an in-place write to a value written
+ * and read in the same trace is taken as the start of the next training step
+ * and cuts the trace there (docs/ARCHITECTURE.md, "State write"); clipping
+ * belongs to the current step, and announced one gradient at a time it would
+ * cut every step in two (backward and clipping | the update), as a ported
+ * loop with zero_grad() (in place in 1.13) and clip_grad_norm_ did. Values are
+ * the same either way: only where the graph ends changes.
+ */
+const withinStep = (anchor: Tensor, body: () => void): void => writing(anchor, body);
 
 const gradsOf = (parameters: Tensor | Iterable<Tensor>): Tensor[] =>
   [...(parameters instanceof Tensor ? [parameters] : parameters)].flatMap((p) => (p.grad ? [p.grad] : []));
@@ -28,7 +41,9 @@ export function clip_grad_norm_(
       );
     }
     const coef = div(max_norm, total.add(1e-6)).clamp({ max: 1.0 });
-    for (const g of grads) g.mul_(coef);
+    withinStep(total, () => {
+      for (const g of grads) g.mul_(coef);
+    });
     return total;
   });
 }

@@ -1,0 +1,82 @@
+// Long training loops on the xla device, ported from PyTorch without sync
+// calls: nanoGPT (tests/programs/nanogpt.ts: AdamW with weight-decay groups,
+// clip_grad_norm_, the cosine lr set by hand, dropout, an evaluation every 5
+// steps) and the char-RNN with a 2-layer LSTM (tests/programs/char_rnn.ts:
+// hidden state carried and detached, zero_grad() in place, clip_grad_norm_,
+// Adam), each for --steps steps (default 2000) in the default fused mode.
+// Every --every steps (default 500) it prints the uncached compiles, the
+// executions per step since the last sample, the process RSS and the JS heap
+// after two full GCs; memory must stay flat and compiles must stop after
+// warm-up.
+//   XLATORCH_QUIET=1 npx tsx --tsconfig tsconfig.json bench/long_loops.ts [--steps N] [--every N] [--program nanogpt|char_lstm]
+import os from "node:os";
+import v8 from "node:v8";
+import vm from "node:vm";
+import * as torch from "xlatorch";
+import { charRnnPositional } from "../tests/programs/char_rnn.js";
+import { nanogptPositional } from "../tests/programs/nanogpt.js";
+
+v8.setFlagsFromString("--expose-gc");
+const gc = vm.runInNewContext("gc") as () => void;
+const argv = process.argv.slice(2);
+const arg = (name: string) => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? argv[i + 1] : undefined;
+};
+const STEPS = Number(arg("steps") ?? 2000);
+const EVERY = Number(arg("every") ?? 500);
+const ONLY = arg("program");
+const MiB = (b: number) => (b / 2 ** 20).toFixed(1);
+
+/** Runs `steps` steps of a program; `run(onStep)` calls onStep(step) after each. */
+const PROGRAMS: Record<string, { title: string; run: (onStep: (s: number) => void) => void }> = {
+  nanogpt: {
+    title: "nanoGPT (2 layers, 2 heads, 16 wide, block 8, batch 4, dropout 0.1), AdamW, clip_grad_norm_, eval every 5 steps",
+    run: (onStep) => nanogptPositional("xla", onStep, STEPS),
+  },
+  char_lstm: {
+    title: "char-RNN, 2-layer LSTM (16 hidden, dropout 0.2), BPTT 6 x batch 4, hidden state detached, Adam, clip_grad_norm_",
+    // 6 BPTT windows per epoch
+    run: (onStep) => charRnnPositional("lstm")("xla", onStep, Math.ceil(STEPS / 6)),
+  },
+};
+
+console.log(`# long loops on xla (fused, no sync): ${STEPS} steps, sampled every ${EVERY}`);
+console.log(
+  `node ${process.version}, ${os.cpus().length} cpus, load average ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ")}`,
+);
+for (const [name, p] of Object.entries(PROGRAMS)) {
+  if (ONLY && ONLY !== name) continue;
+  torch.xla.set_execution_mode("fused");
+  torch.xla.reset_metrics();
+  console.log(`\n## ${name}: ${p.title}\n`);
+  console.log(
+    "| step | uncached compiles | executions/step (since last) | ms/step (since last) | RSS MiB | heap after gc MiB | recomputes |",
+  );
+  console.log("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+  let lastExec = 0,
+    lastStep = -1,
+    lastT = performance.now();
+  const sample = (s: number) => {
+    const m = torch.xla.metrics();
+    const t = performance.now();
+    gc();
+    gc();
+    const mem = process.memoryUsage();
+    const n = s - lastStep;
+    console.log(
+      `| ${s + 1} | ${m.uncachedCompiles} | ${((m.executions - lastExec) / n).toFixed(2)} | ${((t - lastT) / n).toFixed(2)} | ${MiB(mem.rss)} | ${MiB(mem.heapUsed)} | ${m.recomputes} |`,
+    );
+    lastExec = m.executions;
+    lastStep = s;
+    lastT = performance.now();
+  };
+  p.run((s) => {
+    if (s === 9 || (s + 1) % EVERY === 0) sample(s);
+  });
+  const m = torch.xla.metrics();
+  console.log(`\noptimizer steps ${m.steps}, executions ${m.executions}, compiles ${m.uncachedCompiles}, cuts ${JSON.stringify(m.cuts)}`);
+}

@@ -1,0 +1,57 @@
+// Two of the ported PyTorch programs (tests/programs/) run for 100-200
+// steps on the xla device in the default fused mode, no sync calls: compiles
+// stop after warm-up, every training step runs one graph (nanoGPT's
+// evaluation every 5 steps one more), and the JS heap after GC stays flat.
+// bench/long_loops.ts runs the same loops for 2,000+ steps and reports RSS
+// too (bench/results/long-loops.md).
+import v8 from "node:v8";
+import vm from "node:vm";
+import { describe, expect, it } from "vitest";
+import * as torch from "xlatorch";
+import { pinFused } from "../harness/modes";
+import { charRnnPositional } from "../programs/char_rnn";
+import { nanogptPositional } from "../programs/nanogpt";
+
+v8.setFlagsFromString("--expose-gc");
+const gc = vm.runInNewContext("gc") as () => void;
+const heapMiB = () => {
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed / 2 ** 20;
+};
+
+interface Sample {
+  step: number;
+  compiles: number;
+  executions: number;
+  heap: number;
+}
+
+/** Runs a program, sampling the counters after step `warm` and after the last step. */
+function watch(run: (onStep: (s: number) => void) => void, warm: number, last: number): [Sample, Sample] {
+  torch.xla.reset_metrics();
+  const out: Sample[] = [];
+  run((s) => {
+    if (s !== warm && s !== last) return;
+    const m = torch.xla.metrics();
+    out.push({ step: s, compiles: m.uncachedCompiles, executions: m.executions, heap: heapMiB() });
+  });
+  expect(out.length).toBe(2);
+  return out as [Sample, Sample];
+}
+
+describe("long ported training loops on xla (fused, no sync)", () => {
+  pinFused();
+  it("char-RNN (2-layer LSTM, hidden state detached, zero_grad, clip_grad_norm_, Adam), 180 steps: no compiles after the first epoch, one graph per step, flat heap", () => {
+    const [a, b] = watch((onStep) => charRnnPositional("lstm")("xla", onStep, 30), 59, 179);
+    expect(b.compiles, "compiles after the first 60 steps").toBe(a.compiles);
+    expect(b.executions - a.executions, "executions in 120 steps").toBe(120);
+    expect(b.heap - a.heap, `heap ${a.heap.toFixed(1)} -> ${b.heap.toFixed(1)} MiB`).toBeLessThan(2);
+  });
+  it("nanoGPT (AdamW groups, clip_grad_norm_, lr by hand, dropout, eval every 5 steps), 100 steps: no compiles after warm-up, one graph per step plus one per evaluation, flat heap", () => {
+    const [a, b] = watch((onStep) => nanogptPositional("xla", onStep, 100), 49, 99);
+    expect(b.compiles, "compiles after the first 50 steps").toBe(a.compiles);
+    expect(b.executions - a.executions, "executions in 50 steps (10 evaluations)").toBe(50 + 10);
+    expect(b.heap - a.heap, `heap ${a.heap.toFixed(1)} -> ${b.heap.toFixed(1)} MiB`).toBeLessThan(2);
+  });
+});
