@@ -57,6 +57,7 @@ export {
 export * from "./grad_mode.js";
 export { Node, AccumulateGrad, runBackward, recordCustom, surface, currentOp, type BackwardOptions } from "./autograd.js";
 export { formatTensor } from "./format.js";
+export { memory_format, contiguous_format, preserve_format, channels_last, channels_last_3d } from "./memory_format.js";
 export { METHOD_FUNCTIONS } from "./methods.js";
 export * as ops from "./ops/index.js";
 export * as linalg from "./ops/linalg_namespace.js";

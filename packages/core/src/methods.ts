@@ -8,6 +8,7 @@ import { TorchError, TorchTypeError } from "./errors.js";
 import { fromHost } from "./dispatch.js";
 import { formatTensor, hostValues } from "./format.js";
 import { bf16ToF32, f16ToF32 } from "./half.js";
+import { contiguous_format, denseIn, formatOrder, type memory_format, preserve_format } from "./memory_format.js";
 import { isContiguous } from "./shape.js";
 import { Tensor } from "./tensor.js";
 import { isKwargs, parseArgs } from "./ops/args.js";
@@ -533,8 +534,9 @@ Object.assign(proto, {
   char: dtypeMethod(int8),
   byte: dtypeMethod(uint8),
   bool: dtypeMethod(bool),
-  is_contiguous(this: Tensor) {
-    return isContiguous(this.shape, this.stride());
+  is_contiguous(this: Tensor, format: memory_format = contiguous_format) {
+    if (format === contiguous_format || format === preserve_format) return isContiguous(this.shape, this.stride());
+    return denseIn(this.shape, this.stride(), formatOrder(format, this.ndim)!);
   },
   is_floating_point(this: Tensor) {
     return this.dtype.is_floating_point;

@@ -5,6 +5,7 @@ import type { DeviceLike } from "./device.js";
 import type { Generator } from "./random/generator.js";
 import type { Scalar, TensorOrScalar } from "./ops/args.js";
 import type { Subscript } from "./ops/indexing.js";
+import type { memory_format } from "./memory_format.js";
 
 /** Tensor.tolist(): nested arrays of the element values (a complex element is {re, im}). */
 export type NestedScalars = number | boolean | bigint | ComplexScalar | NestedScalars[];
@@ -1223,7 +1224,7 @@ declare module "./tensor.js" {
     type(d: DType | string): Tensor;
     float(): Tensor; double(): Tensor; half(): Tensor; bfloat16(): Tensor; long(): Tensor; int(): Tensor;
     short(): Tensor; char(): Tensor; byte(): Tensor; bool(): Tensor;
-    is_contiguous(): boolean;
+    is_contiguous(memory_format?: memory_format | { memory_format?: memory_format }): boolean;
     is_floating_point(): boolean;
     item(): number | boolean | bigint | ComplexScalar;
     tolist(): NestedScalars;

@@ -10,6 +10,7 @@
 // resolve by trying each in PyTorch's order. Calls without an options object
 // pass through untouched.
 import { TorchTypeError } from "./errors.js";
+import { memory_format } from "./memory_format.js";
 import { describe, isComplexScalar, isKwargs } from "./ops/args.js";
 import { Tensor } from "./tensor.js";
 import data from "./signatures.json";
@@ -113,6 +114,11 @@ function bind(op: string, o: Overload, args: readonly unknown[], python: boolean
     const bad = kindError(op, positional[i]!, bound[i], i < pos.length || python ? i + 1 : null);
     if (bad) return { error: bad, score };
   }
+  // keyword-only arguments are of their kinds too (PyTorch names no position for them)
+  for (const k in rest) {
+    const bad = kindError(op, params.find((p) => p[0] === k)!, rest[k], null);
+    if (bad) return { error: bad, score };
+  }
   // the positional run ends at the first gap; what was named after it stays named
   let n = 0;
   while (n < bound.length && bound[n] !== undefined) n++;
@@ -161,7 +167,7 @@ const isScalarArg = (v: unknown) => isNumber(v) || isComplexScalar(v);
 /** Checks the argument kinds that tell overloads apart, with PyTorch's wording. */
 function kindError(op: string, p: Param, v: unknown, position: number | null): string | null {
   if (v === undefined || checkOf(p)(v)) return null;
-  const type = p[1];
+  const type = kindOf(p);
   return mismatch(op, p[0], v !== null && type.startsWith("Optional[") ? type.slice(9, -1) : type, v, position);
 }
 
@@ -174,8 +180,14 @@ function checkOf(p: Param): Check {
   if (!c) CHECKS.set(p, (c = compileCheck(p)));
   return c;
 }
+/**
+ * A parameter's kind: the table's, except that a `memory_format` parameter is
+ * a torch.memory_format (or None) wherever PyTorch has one, though its stubs
+ * leave some unannotated (Tensor.contiguous) and the table then says "any".
+ */
+const kindOf = (p: Param): string => (p[1] === "any" && p[0] === "memory_format" ? "Optional[memory_format]" : p[1]);
 function compileCheck(p: Param): Check {
-  const type = p[1];
+  const type = kindOf(p);
   if (type === "any") return ANY;
   const optional = type.startsWith("Optional[");
   const nullOk = optional || p[2];
@@ -191,11 +203,13 @@ function compileCheck(p: Param): Check {
             ? (v) => isScalarArg(v) || (v instanceof Tensor && v.numel() === 1)
             : t === "bool"
               ? (v) => typeof v === "boolean"
-              : t === "List[int]"
-                ? (v) => (Array.isArray(v) && v.every(isInt)) || isInt(v)
-                : t === "List[Tensor]"
-                  ? (v) => Array.isArray(v) && v.every((x) => x instanceof Tensor || x === null) // index lists may hold None
-                  : ANY;
+              : t === "memory_format"
+                ? (v) => v instanceof memory_format
+                : t === "List[int]"
+                  ? (v) => (Array.isArray(v) && v.every(isInt)) || isInt(v)
+                  : t === "List[Tensor]"
+                    ? (v) => Array.isArray(v) && v.every((x) => x instanceof Tensor || x === null) // index lists may hold None
+                    : ANY;
   // Tensor and number parameters, nearly every argument of the hot ops, get checks of one level
   if (t === "Tensor") return nullOk ? (v) => v === null || v instanceof Tensor : (v) => v instanceof Tensor;
   if ((t === "float" || t === "number") && !nullOk) return (v) => typeof v === "number" || kind(v);
@@ -209,6 +223,7 @@ const TYPE_WORDS: Record<string, string> = {
   Tensor: "Tensor",
   "List[int]": "tuple of ints",
   "List[Tensor]": "tuple of Tensors",
+  memory_format: "torch.memory_format",
 };
 function mismatch(op: string, name: string, type: string, v: unknown, position: number | null): string {
   const want = TYPE_WORDS[type] ?? type;

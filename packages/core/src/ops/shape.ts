@@ -8,6 +8,7 @@ import { int64, promote_types } from "../dtype_all.js";
 import { TorchError, TorchIndexError, TorchTypeError } from "../errors.js";
 import { P } from "../prims.js";
 import { inferSize, normDim, normDims, sameShape, shapeStr, viewStrides } from "../shape.js";
+import { contiguous_format, denseIn, formatOrder, type memory_format, preserve_format } from "../memory_format.js";
 import { Tensor } from "../tensor.js";
 import { checkInt, checkTensor, describe, noExtra, parseArgs, splitSizes } from "./args.js";
 import { convert } from "./base.js";
@@ -174,10 +175,25 @@ export function unflatten(x: Tensor, dim: number, sizes: number[]): Tensor {
   return view(x, [...x.shape.slice(0, d), ...inner, ...x.shape.slice(d + 1)]);
 }
 
-export function contiguous(x: Tensor): Tensor {
-  return x.is_contiguous() ? x : surface("clone", () => bind1(P.copy!, [x]));
+export function contiguous(x: Tensor, format: memory_format = contiguous_format): Tensor {
+  if (format === null) throw new TorchTypeError("contiguous(): argument 'memory_format' must be torch.memory_format, not NoneType");
+  const order = formatOrder(format === preserve_format ? contiguous_format : format, x.ndim);
+  if (order === null ? x.is_contiguous() : denseIn(x.shape, x.stride(), order)) return x;
+  return inFormat(x, order);
 }
-export const clone = (x: Tensor) => surface("clone", () => bind1(P.copy!, [x]));
+export function clone(x: Tensor, ...args: unknown[]): Tensor {
+  // memory_format is keyword-only in PyTorch; the one parser hands it over in a trailing options object
+  const { memory_format: format } = parseArgs("clone", args, ["memory_format"], { memory_format: preserve_format });
+  const f = format as memory_format | null;
+  return inFormat(x, f === null || f === preserve_format ? null : formatOrder(f, x.ndim));
+}
+
+/** A copy of x laid out densely in the dim order `order` (null: row-major); the values are x's. */
+function inFormat(x: Tensor, order: number[] | null): Tensor {
+  if (order === null) return surface("clone", () => bind1(P.copy!, [x]));
+  const inverse = order.map((_, i) => order.indexOf(i));
+  return surface("clone", () => permute(bind1(P.copy!, [permute(x, order)]), inverse));
+}
 
 export function cat(tensors: readonly Tensor[], ...args: unknown[]): Tensor {
   const { dim } = parseArgs("cat", args, ["dim"], { dim: 0 });
