@@ -15,7 +15,8 @@
 // offset, element count) copies count elements from src + a*sA + c*sC + r.src (stepping `step` bytes)
 // to cols + a*dA + b*dB + c*dC + r.dst (consecutive); a negative count writes -count zero elements
 // there (padding). All offsets in bytes.
-import { encodeModule, type Func, I32, op, V128 } from "./encoder.js";
+import { type Func, I32, op, V128 } from "./encoder.js";
+import { growTo, type OwnMemoryModule, ownMemoryModule } from "./own_memory_module.js";
 import { Body } from "./builder.js";
 import { wasmSimdEnabled } from "./simd_f32.js";
 
@@ -124,28 +125,8 @@ function runsFunc(E: 4 | 8): Func {
   return b.func(E === 4 ? "runs4" : "runs8");
 }
 
-type RunsFn = (...args: number[]) => void;
-interface Instance {
-  memory: WebAssembly.Memory;
-  runs4: RunsFn;
-  runs8: RunsFn;
-}
-let instance: Instance | null | undefined;
-
-function instantiate(): Instance | null {
-  if (instance !== undefined) return instance;
-  instance = null;
-  try {
-    const memory = new WebAssembly.Memory({ initial: 1 });
-    const ex = new WebAssembly.Instance(new WebAssembly.Module(encodeModule([runsFunc(4), runsFunc(8)], true, "plain")), {
-      env: { memory },
-    }).exports as unknown as { runs4: RunsFn; runs8: RunsFn };
-    instance = { memory, runs4: ex.runs4, runs8: ex.runs8 };
-  } catch {
-    instance = null;
-  }
-  return instance;
-}
+type Instance = OwnMemoryModule;
+const instantiate = ownMemoryModule(() => [runsFunc(4), runsFunc(8)]);
 
 /** Bytes the memory may grow to; larger calls keep the JavaScript fill. */
 const MAX_BYTES = 1 << 29;
@@ -234,8 +215,7 @@ export class Im2colCall {
     this.srcAt = align(this.recsAt + runs.recs.byteLength);
     this.colsAt = align(this.srcAt + (hi - lo) * E);
     const need = this.colsAt + nCols * E;
-    const have = k.memory.buffer.byteLength;
-    if (need > have) k.memory.grow(Math.ceil((need - have) / 65536));
+    growTo(k.memory, need);
     const buf = k.memory.buffer;
     new Int32Array(buf, this.rowPtrAt, runs.rowPtr.length).set(runs.rowPtr);
     new Int32Array(buf, this.recsAt, runs.recs.length).set(runs.recs);
@@ -265,7 +245,7 @@ export class Im2colCall {
    */
   fill(runs: WasmRuns, src: number, cols: number, a: Loop, b: RowLoop, c: Loop, step: number): void {
     const E = runs.E;
-    (E === 4 ? this.k.runs4 : this.k.runs8)(
+    this.k.fns[E === 4 ? "runs4" : "runs8"]!(
       this.srcAt + src * E,
       this.colsAt + cols * E,
       this.rowPtrAt,
@@ -285,5 +265,6 @@ export class Im2colCall {
 
 /** Tests: fill the module's memory with float32 `v` (NaN reads as NaN in float64 too): stale columns then show. */
 export function poisonIm2colMemory(v: number): void {
-  if (instance) new Float32Array(instance.memory.buffer).fill(v);
+  const k = instantiate();
+  if (k) new Float32Array(k.memory.buffer).fill(v);
 }

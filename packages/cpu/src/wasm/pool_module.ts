@@ -11,7 +11,8 @@
 // bwd(x, src, out, planes, H, W, OH, OW, KH, KW, SH, SW): for each window, the first maximum (or the
 // last NaN) s receives out[s] = 0 + src (out zero elsewhere; windows must not overlap).
 import { Body } from "./builder.js";
-import { encodeModule, type Func, I32, op } from "./encoder.js";
+import { type Func, I32, op } from "./encoder.js";
+import { growTo, type OwnMemoryModule, ownMemoryModule } from "./own_memory_module.js";
 import { wasmSimdEnabled } from "./simd_f32.js";
 
 const F32 = 0x7d;
@@ -107,28 +108,8 @@ function poolFunc(backward: boolean): Func {
   return b.func(backward ? "bwd" : "fwd");
 }
 
-type Fn = (...args: number[]) => void;
-interface Instance {
-  memory: WebAssembly.Memory;
-  fwd: Fn;
-  bwd: Fn;
-}
-let instance: Instance | null | undefined;
-
-function instantiate(): Instance | null {
-  if (instance !== undefined) return instance;
-  instance = null;
-  try {
-    const memory = new WebAssembly.Memory({ initial: 1 });
-    const ex = new WebAssembly.Instance(new WebAssembly.Module(encodeModule([poolFunc(false), poolFunc(true)], true, "plain")), {
-      env: { memory },
-    }).exports as unknown as { fwd: Fn; bwd: Fn };
-    instance = { memory, fwd: ex.fwd, bwd: ex.bwd };
-  } catch {
-    instance = null;
-  }
-  return instance;
-}
+type Instance = OwnMemoryModule;
+const instantiate = ownMemoryModule(() => [poolFunc(false), poolFunc(true)]);
 
 /** Bytes the memory may grow to; larger calls keep the JavaScript loops. */
 const MAX_BYTES = 1 << 28;
@@ -141,9 +122,8 @@ function memoryFor(bytes: number): Instance | null {
   if (bytes > MAX_BYTES || !wasmSimdEnabled()) return null;
   const k = instantiate();
   if (!k) return null;
-  const have = k.memory.buffer.byteLength;
   try {
-    if (bytes > have) k.memory.grow(Math.ceil((bytes - have) / 65536));
+    growTo(k.memory, bytes);
   } catch {
     return null;
   }
@@ -160,7 +140,7 @@ export function wasmMaxPool(x: Float32Array, xOff: number, out: Float32Array, g:
   if (!k) return false;
   const f = new Float32Array(k.memory.buffer);
   f.set(x.subarray(xOff, xOff + n), 0);
-  k.fwd(0, n * 4, ...g, start);
+  k.fns.fwd!(0, n * 4, ...g, start);
   out.set(f.subarray(n, n + out.length));
   poolWasmStats.forward++;
   return true;
@@ -183,7 +163,7 @@ export function wasmMaxPoolBackward(
   f.set(x.subarray(xOff, xOff + n), 0);
   f.set(src.subarray(srcOff, srcOff + m), n);
   f.fill(0, n + m, n + m + n);
-  k.bwd(0, n * 4, (n + m) * 4, ...g);
+  k.fns.bwd!(0, n * 4, (n + m) * 4, ...g);
   out.set(f.subarray(n + m, n + m + n));
   poolWasmStats.backward++;
   return true;
