@@ -549,6 +549,15 @@ function addCt(e: Edge, g: Tensor): void {
  * not change b.grad; or when it is a view); a leaf with one adds into it in place (`g = p.grad`
  * sees later backward calls), or, with create_graph, out of place.
  */
+/** Tensor.backward(inputs=...): the gradients runBackward returned for `inputs`, accumulated into their .grad as AccumulateGrad would. */
+export function accumulateInto(inputs: readonly Tensor[], grads: readonly (Tensor | null)[], createGraph: boolean): void {
+  const taken = new Set<unknown>();
+  inputs.forEach((t, i) => {
+    const g = grads[i];
+    if (g) accumulate(t, g, createGraph, taken);
+  });
+}
+
 function accumulate(v: Tensor, g: Tensor, createGraph: boolean, taken: Set<unknown>): void {
   for (const h of v._hooks) {
     const r = h(g);

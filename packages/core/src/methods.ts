@@ -1,7 +1,7 @@
 // Installs the op surface as Tensor methods (x.add(y), x.sum(1), x.add_(1), ...),
 // plus conversions and value access. Functions and methods share one
 // implementation: the method passes `this` as the first argument.
-import { runBackward } from "./autograd.js";
+import { accumulateInto, runBackward } from "./autograd.js";
 import { device as toDevice, getBackend, type DeviceLike } from "./device.js";
 import { dtypeOf, bfloat16, bool, float16, float32, float64, int16, int32, int64, int8, uint8, type DType } from "./dtype_all.js";
 import { TorchError, TorchTypeError } from "./errors.js";
@@ -589,7 +589,19 @@ Object.assign(proto, {
         `backward: Mismatch in shape: grad_output[0] has a shape of [${g.shape.join(", ")}] and output[0] has a shape of [${this.shape.join(", ")}].`,
       );
     }
-    runBackward([this], [g], { retain_graph: o.retain_graph ?? o.create_graph, create_graph: o.create_graph });
+    const retain_graph = (o.retain_graph ?? o.create_graph) as boolean | undefined;
+    const create_graph = o.create_graph as boolean | undefined;
+    if (o.inputs === undefined || o.inputs === null) {
+      runBackward([this], [g], { retain_graph, create_graph });
+      return;
+    }
+    // only the tensors named get gradients (leaves or not), as PyTorch's backward(inputs=...)
+    const inputs = o.inputs instanceof Tensor ? [o.inputs] : (o.inputs as Tensor[]);
+    if (!Array.isArray(inputs) || !inputs.every((t) => t instanceof Tensor))
+      throw new TorchTypeError("backward(): argument 'inputs' must be a Tensor or a sequence of Tensors");
+    if (inputs.length === 0) throw new TorchError("'inputs' argument to backward() cannot be empty.");
+    const grads = runBackward([this], [g], { retain_graph, create_graph, inputs, allow_unused: true });
+    accumulateInto(inputs, grads, !!create_graph);
   },
   numpy() {
     throw new TorchTypeError("numpy(): there is no NumPy in TypeScript; use tolist() or data_async()");

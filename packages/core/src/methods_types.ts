@@ -7,6 +7,14 @@ import type { Scalar, TensorOrScalar } from "./ops/args.js";
 import type { Subscript } from "./ops/indexing.js";
 import type { memory_format } from "./memory_format.js";
 
+/** Tensor.backward's keywords (retain_graph None: as create_graph). */
+export interface BackwardKeywords {
+  gradient?: Tensor | null;
+  retain_graph?: boolean | null;
+  create_graph?: boolean;
+  inputs?: Tensor | readonly Tensor[] | null;
+}
+
 /** Tensor.tolist(): nested arrays of the element values (a complex element is {re, im}). */
 export type NestedScalars = number | boolean | bigint | ComplexScalar | NestedScalars[];
 
@@ -1228,7 +1236,7 @@ declare module "./tensor.js" {
     is_floating_point(): boolean;
     item(): number | boolean | bigint | ComplexScalar;
     tolist(): NestedScalars;
-    backward(gradient?: Tensor | null | { retain_graph?: boolean; create_graph?: boolean }, options?: { retain_graph?: boolean; create_graph?: boolean }): void;
+    backward(gradient?: Tensor | null | BackwardKeywords, options?: BackwardKeywords): void;
     get_device(): number;
     /** The conjugate transpose of a matrix (0-D: the tensor itself), PyTorch's attribute x.H. */
     readonly H: Tensor;

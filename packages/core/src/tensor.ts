@@ -81,7 +81,10 @@ export class Tensor {
   }
   size(): number[];
   size(d: number): number;
-  size(d?: number): number[] | number {
+  size(kwargs: { dim: number }): number;
+  size(dim?: number | { dim: number }): number[] | number {
+    // the keyword form normally arrives bound by the one parser; a direct call may still pass the options
+    const d = typeof dim === "object" && dim !== null ? dim.dim : dim;
     if (d === undefined) return Size.of_(this.shape) as unknown as number[];
     const n = this.ndim;
     if (d < -Math.max(n, 1) || d >= Math.max(n, 1))
