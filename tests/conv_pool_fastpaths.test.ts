@@ -19,6 +19,7 @@ import { poolFastStats } from "../packages/cpu/src/kernels/pool_fast.js";
 import { im2colWasmStats } from "../packages/cpu/src/wasm/im2col_module.js";
 import { poolWasmStats } from "../packages/cpu/src/wasm/pool_module.js";
 import { windowKernels } from "../packages/cpu/src/kernels/window.js";
+import { withEnv } from "./harness/env";
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;
@@ -208,16 +209,8 @@ function checkConv(c: ConvCase, dtype: DType, r: () => number): void {
 
 /** Runs f with the column fill in WebAssembly ("wasm") or in the JavaScript loops (XLATORCH_WASM=off). */
 function withFill(mode: "wasm" | "js", f: () => void): void {
-  const saved = process.env.XLATORCH_WASM;
-  if (mode === "js") process.env.XLATORCH_WASM = "off";
-  else delete process.env.XLATORCH_WASM;
   const before = im2colWasmStats.calls;
-  try {
-    f();
-  } finally {
-    if (saved === undefined) delete process.env.XLATORCH_WASM;
-    else process.env.XLATORCH_WASM = saved;
-  }
+  withEnv("XLATORCH_WASM", mode === "js" ? "off" : undefined, f);
   if (mode === "js") expect(im2colWasmStats.calls).toBe(before);
   else expect(im2colWasmStats.calls).toBeGreaterThan(before);
 }

@@ -9,30 +9,14 @@
 // allows 2). XLATORCH_WASM=always takes every size through WebAssembly, so the
 // small cases test the kernels too; then torch's softmax/tanh/sum on cpu and
 // xla against the JavaScript path.
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { type Strided, WASM_MIN, wasmElementwiseF32, wasmReduceF32, wasmSimdEnabled, wasmSimdStats } from "@xlatorch/cpu";
 import { float32 } from "@xlatorch/core";
 import { elementwiseKernels } from "../packages/cpu/src/kernels/elementwise.js";
 import { reduceKernels } from "../packages/cpu/src/kernels/reduce.js";
 import { WASM_BINARY, WASM_UNARY } from "../packages/cpu/src/wasm/elementwise_module.js";
 import * as torch from "xlatorch";
-
-const saved = process.env.XLATORCH_WASM;
-afterEach(() => {
-  if (saved === undefined) delete process.env.XLATORCH_WASM;
-  else process.env.XLATORCH_WASM = saved;
-});
-/** Runs f with XLATORCH_WASM set to `mode`. */
-function withWasm<T>(mode: string, f: () => T): T {
-  const before = process.env.XLATORCH_WASM;
-  process.env.XLATORCH_WASM = mode;
-  try {
-    return f();
-  } finally {
-    if (before === undefined) delete process.env.XLATORCH_WASM;
-    else process.env.XLATORCH_WASM = before;
-  }
-}
+import { withWasm } from "./harness/env";
 
 function rng(seed: number): () => number {
   let s = seed >>> 0;

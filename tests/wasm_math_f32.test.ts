@@ -10,28 +10,13 @@
 // operand gives the dense operand's bits, as in the CPU runtime's fused loops),
 // and the chunk rounds split across 2 threads (double-buffered: each round's
 // results copied out while the next computes) against 1 thread, bit for bit.
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { type Strided, wasmElementwiseF32, wasmReduceF32, wasmSimdStats } from "@xlatorch/cpu";
 import { float32 } from "@xlatorch/core";
 import { $ } from "../packages/cpu/src/helpers.js";
 import { elementwiseKernels } from "../packages/cpu/src/kernels/elementwise.js";
 import * as torch from "xlatorch";
-
-const saved = process.env.XLATORCH_WASM;
-afterEach(() => {
-  if (saved === undefined) delete process.env.XLATORCH_WASM;
-  else process.env.XLATORCH_WASM = saved;
-});
-function withWasm<T>(mode: string, f: () => T): T {
-  const before = process.env.XLATORCH_WASM;
-  process.env.XLATORCH_WASM = mode;
-  try {
-    return f();
-  } finally {
-    if (before === undefined) delete process.env.XLATORCH_WASM;
-    else process.env.XLATORCH_WASM = before;
-  }
-}
+import { withWasm } from "./harness/env";
 
 const REF: Record<string, (x: number) => number> = {
   exp: Math.exp,

@@ -5,28 +5,14 @@
 // dense and one-value (broadcast or 0-d) operands, offsets, predicate bytes
 // other than 0/1, and ±0, ±Inf, NaN and denormals; then torch.relu / where /
 // gt and relu's gradient on cpu with the two paths.
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { bool, float32 } from "@xlatorch/core";
 import type { Strided } from "@xlatorch/cpu";
 import { elementwiseKernels } from "../packages/cpu/src/kernels/elementwise.js";
 import { wasmSelectStats } from "../packages/cpu/src/wasm/select_module.js";
 import * as torch from "xlatorch";
+import { withWasm } from "./harness/env";
 
-const saved = process.env.XLATORCH_WASM;
-afterEach(() => {
-  if (saved === undefined) delete process.env.XLATORCH_WASM;
-  else process.env.XLATORCH_WASM = saved;
-});
-function withWasm<T>(mode: string, f: () => T): T {
-  const before = process.env.XLATORCH_WASM;
-  process.env.XLATORCH_WASM = mode;
-  try {
-    return f();
-  } finally {
-    if (before === undefined) delete process.env.XLATORCH_WASM;
-    else process.env.XLATORCH_WASM = before;
-  }
-}
 function rng(seed: number): () => number {
   let s = seed >>> 0;
   return () => {
