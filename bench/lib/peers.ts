@@ -51,7 +51,8 @@ async function loadXlatorch(peer: PeerId): Promise<Loaded> {
       : "none (JavaScript matmul kernel)";
   return {
     ctx: { peer, lib: torch, extra: { device: xla ? "xla" : "cpu" } },
-    about: { version: pkgVersion("../../packages/xlatorch"), device: xla ? "xla" : "cpu", threads: 1, blas },
+    // The worker pool's size as the library reports it (PyTorch's default: the core count).
+    about: { version: pkgVersion("../../packages/xlatorch"), device: xla ? "xla" : "cpu", threads: (t.get_num_threads as () => number)(), blas },
   };
 }
 
