@@ -52,7 +52,12 @@ async function loadXlatorch(peer: PeerId): Promise<Loaded> {
   return {
     ctx: { peer, lib: torch, extra: { device: xla ? "xla" : "cpu" } },
     // The worker pool's size as the library reports it (PyTorch's default: the core count).
-    about: { version: pkgVersion("../../packages/xlatorch"), device: xla ? "xla" : "cpu", threads: (t.get_num_threads as () => number)(), blas },
+    about: {
+      version: pkgVersion("../../packages/xlatorch"),
+      device: xla ? "xla" : "cpu",
+      threads: (t.get_num_threads as () => number)(),
+      blas,
+    },
   };
 }
 
