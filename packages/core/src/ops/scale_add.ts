@@ -10,7 +10,7 @@ import { dotGeneral, scalarTensor } from "./base.js";
 import { complex } from "./complex.js";
 import { add, logical_and, logical_or, mul } from "./elementwise.js";
 import { bmm, matmul } from "./linalg.js";
-import { unsqueeze } from "./shape.js";
+import { select, unsqueeze } from "./shape.js";
 
 /** A beta or alpha: a number, or a Python complex ({re, im}) for complex tensors. */
 type Scale = number | { re: number; im: number };
@@ -138,8 +138,17 @@ export function addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, ...args: u
   checkBatches("addbmm", batch1, batch2);
   sameDtypes("addbmm", [input, batch1, batch2], ["input", "batch1", "batch2"]);
   const [b, a] = castScales("addbmm", input.dtype, { beta, alpha });
-  // one contraction over the batch and inner dims: [b, n, k] x [b, k, p] -> [n, p]
-  return surface("addbmm", () => scaleAdd("addbmm", input, dotGeneral(batch1, batch2, [], [], [0, 2], [0, 1]), b!, a!));
+  const nb = batch1.shape[0]!;
+  // integers are exact in any order: one contraction over the batch and inner dims, [b, n, k] x [b, k, p] -> [n, p]
+  if (nb === 0 || !(input.dtype.is_floating_point || input.dtype.is_complex))
+    return surface("addbmm", () => scaleAdd("addbmm", input, dotGeneral(batch1, batch2, [], [], [0, 2], [0, 1]), b!, a!));
+  // floats round as PyTorch's addbmm_impl_ sums: result = beta * input, then one addmm_ per batch element
+  // (beta applied once), so the running sum rounds after each batch's product, not once over b * k terms
+  return surface("addbmm", () => {
+    let r = scaleAdd("addbmm", input, matmul(select(batch1, 0, 0), select(batch2, 0, 0)), b!, a!);
+    for (let i = 1; i < nb; i++) r = scaleAdd("addbmm", r, matmul(select(batch1, 0, i), select(batch2, 0, i)), 1, a!);
+    return r;
+  });
 }
 
 /** baddbmm(input, batch1, batch2, *, beta=1, alpha=1) = beta * input + alpha * bmm(batch1, batch2). */
