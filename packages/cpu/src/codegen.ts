@@ -19,26 +19,46 @@ export function elementwiseLoop(nIn: number, reads: string[], body: string): Loo
   if (fn) return fn;
   // One compiled variant per pattern of broadcast-scalar inputs (all strides 0):
   // those are loaded once, outside the loop, and the rest may still be dense.
-  const variants = new Map<string, (dense: boolean, out: HostArray, shape: Shape, ins: readonly Strided[]) => void>();
+  // Typed-array kinds are part of the variant so each compiled loop sees one
+  // array type per operand (monomorphic element access stays fast). Variants
+  // are found by comparing those fields, not through a key string built per
+  // call (that string cost ~1 us of an 8x8 add).
+  const variants: Variant[] = [];
   fn = (out, shape, ins) => {
-    const scalar = ins.map((s) => s.strides.every((st) => st === 0));
-    // Typed-array kinds are part of the variant key so each compiled loop sees
-    // one array type per operand (monomorphic element access stays fast).
-    const key = scalar.map((b) => (b ? "1" : "0")).join("") + out.constructor.name + ins.map((s) => s.data.constructor.name).join(",");
-    let v = variants.get(key);
-    if (!v) {
-      v = compile(nIn, reads, body, scalar);
-      variants.set(key, v);
+    const n = ins.length;
+    let v: Variant | undefined;
+    find: for (let k = 0; k < variants.length; k++) {
+      const c = variants[k]!;
+      if (c.out !== out.constructor) continue;
+      for (let i = 0; i < n; i++) {
+        const s = ins[i]!;
+        if (c.arrays[i] !== s.data.constructor || c.scalar[i] !== allZero(s.strides)) continue find;
+      }
+      v = c;
+      break;
     }
-    v(
-      ins.every((s, i) => scalar[i] || isContiguous(shape, s.strides)),
-      out,
-      shape,
-      ins,
-    );
+    if (!v) {
+      const scalar = ins.map((s) => allZero(s.strides));
+      v = { out: out.constructor, arrays: ins.map((s) => s.data.constructor), scalar, run: compile(nIn, reads, body, scalar) };
+      variants.push(v);
+    }
+    let dense = true;
+    for (let i = 0; i < n && dense; i++) dense = v.scalar[i]! || isContiguous(shape, ins[i]!.strides);
+    v.run(dense, out, shape, ins);
   };
   cache.set(key, fn);
   return fn;
+}
+
+type Variant = {
+  out: unknown;
+  arrays: unknown[];
+  scalar: boolean[];
+  run: (dense: boolean, out: HostArray, shape: Shape, ins: readonly Strided[]) => void;
+};
+function allZero(strides: readonly number[]): boolean {
+  for (let i = 0; i < strides.length; i++) if (strides[i] !== 0) return false;
+  return true;
 }
 
 function compile(nIn: number, reads: string[], body: string, scalar: readonly boolean[]) {

@@ -283,6 +283,12 @@ export const complexPrimKernels: Record<string, Kernel> = {
   imag: ([z], [a], _attrs, [o]) => [contiguous(dense(parts(z!)[1], a!.shape, o!.dtype), o!.shape)],
 };
 
+/** The first complex aval (a loop, not find() with a closure: every cpu kernel call passes here). */
+function firstComplex(avals: readonly AVal[]): AVal | undefined {
+  for (let i = 0; i < avals.length; i++) if (avals[i]!.dtype.is_complex) return avals[i];
+  return undefined;
+}
+
 /**
  * Wraps every kernel of a table: operands and results without complex dtypes go to the real
  * kernel unchanged; complex ones to COMPLEX_KERNELS, or an error naming the primitive.
@@ -296,7 +302,7 @@ export function complexAware(table: Record<string, Kernel>): Record<string, Kern
     }
     const c = COMPLEX_KERNELS[name];
     out[name] = (ins, avals, attrs, outs) => {
-      const cx = avals.find((a) => a.dtype.is_complex) ?? outs.find((a) => a.dtype.is_complex);
+      const cx = firstComplex(avals) ?? firstComplex(outs);
       if (!cx) return k(ins, avals, attrs, outs);
       if (!c) throw new TorchError(`${name}: not implemented for complex tensors ('${cx.dtype.scalarName}')`);
       return c(ins, avals, attrs, outs, k);
