@@ -9,16 +9,21 @@
 // stores, no float conversion), so the columns, and with them the products,
 // are bit-identical. The memory is kept and reused by every call (grown as
 // needed): the input is copied in once per call, the columns never copied out.
+// Large fills are split across the worker pool (threads.ts; the memory is then
+// a shared one): each task fills whole rows of the run tables, which write
+// disjoint parts of the columns, so the columns are the same for any thread
+// count.
 //
 // runs(src, cols, rowPtr, recs, A, dA, sA, Bn, dB, C, dC, sC, step): for a < A, b < Bn, c < C, each run
 // record r in [rowPtr[b], rowPtr[b+1]) (records of three i32: destination byte offset, source byte
 // offset, element count) copies count elements from src + a*sA + c*sC + r.src (stepping `step` bytes)
 // to cols + a*dA + b*dB + c*dC + r.dst (consecutive); a negative count writes -count zero elements
 // there (padding). All offsets in bytes.
-import { type Func, I32, op, V128 } from "./encoder.js";
-import { growTo, type OwnMemoryModule, ownMemoryModule } from "./own_memory_module.js";
+import { encodeModule, type Func, I32, op, u32, V128 } from "./encoder.js";
+import { growTo, type OwnFn } from "./own_memory_module.js";
 import { Body } from "./builder.js";
 import { wasmSimdEnabled } from "./simd_f32.js";
+import { Job, type KernelFamily, numThreads, registerFamily, runJob, sharedMemory } from "./threads.js";
 
 // the integer instructions encoder.ts does not name
 const raw = {
@@ -125,17 +130,52 @@ function runsFunc(E: 4 | 8): Func {
   return b.func(E === 4 ? "runs4" : "runs8");
 }
 
-type Instance = OwnMemoryModule;
-const instantiate = ownMemoryModule(() => [runsFunc(4), runsFunc(8)]);
+/** The fill's 13 arguments for a worker (whose calls carry at most 10): read from a record in memory. */
+function taskFunc(E: 4 | 8): Func {
+  const b = new Body([I32]);
+  for (let i = 0; i < 13; i++) b.emit(op.get(0), raw.i32Load(4 * i));
+  // call runs4 / runs8 (functions 0 and 1)
+  b.emit([0x10, ...u32(E === 4 ? 0 : 1)]);
+  return b.func(E === 4 ? "task4" : "task8");
+}
 
 /** Bytes the memory may grow to; larger calls keep the JavaScript fill. */
 const MAX_BYTES = 1 << 29;
+
+interface Instance {
+  memory: WebAssembly.Memory;
+  fns: Record<string, OwnFn>;
+  /** the pool's handle on the module (its memory shared), or null: every fill on the calling thread */
+  family: KernelFamily | null;
+}
+let instance: Instance | null | undefined;
+function instantiate(): Instance | null {
+  if (instance !== undefined) return instance;
+  instance = null;
+  try {
+    const { memory, shared } = sharedMemory(1, MAX_BYTES / 65536);
+    const bytes = encodeModule([runsFunc(4), runsFunc(8), taskFunc(4), taskFunc(8)], true, shared ? "shared" : "plain");
+    const ex = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports as unknown as Record<string, OwnFn>;
+    instance = { memory, fns: ex, family: shared ? registerFamily(bytes, memory, ex, ["task4", "task8"]) : null };
+  } catch {
+    instance = null;
+  }
+  return instance;
+}
+
+/** Column elements from which a fill is split across threads (XLATORCH_WASM=always: every fill of two rows or more, so tests run the split). */
+const THREAD_MIN = 1 << 18;
+/** Tasks per thread (claimed dynamically: a descheduled worker's share goes to the others). */
+const TASKS_PER_THREAD = 4;
+/** Task argument records kept at the start of the memory (13 i32 each). */
+const PARAM_SLOTS = 64,
+  PARAM_BYTES = PARAM_SLOTS * 52;
 
 /** Whether the WebAssembly fill is available (SIMD present, XLATORCH_WASM not off). */
 export const im2colWasmEnabled = (): boolean => wasmSimdEnabled() && instantiate() !== null;
 
 /** Fills that ran in WebAssembly (tests check which path ran). */
-export const im2colWasmStats = { calls: 0 };
+export const im2colWasmStats = { calls: 0, split: 0 };
 
 /**
  * The run tables in the module's byte form: per row b, records [rowPtr[b], rowPtr[b+1]) of
@@ -204,14 +244,16 @@ export class Im2colCall {
   private readonly colsAt: number;
   private readonly rowPtrAt: number;
   private readonly recsAt: number;
+  private readonly nCols: number;
   readonly cols: Float32Array | Float64Array;
 
   private constructor(k: Instance, input: Float32Array | Float64Array, lo: number, hi: number, runs: WasmRuns, nCols: number) {
     this.k = k;
     const E = runs.E;
     const align = (x: number) => (x + 15) & ~15;
-    this.rowPtrAt = 0;
-    this.recsAt = align(runs.rowPtr.byteLength);
+    this.nCols = nCols;
+    this.rowPtrAt = PARAM_BYTES;
+    this.recsAt = align(this.rowPtrAt + runs.rowPtr.byteLength);
     this.srcAt = align(this.recsAt + runs.recs.byteLength);
     this.colsAt = align(this.srcAt + (hi - lo) * E);
     const need = this.colsAt + nCols * E;
@@ -227,7 +269,7 @@ export class Im2colCall {
   /** null where WebAssembly is unavailable or the call would need more than MAX_BYTES. */
   static start(input: Float32Array | Float64Array, lo: number, hi: number, runs: WasmRuns, nCols: number): Im2colCall | null {
     const k = instantiate();
-    if (!k || (hi - lo + nCols) * runs.E + runs.recs.byteLength + runs.rowPtr.byteLength + 64 > MAX_BYTES) return null;
+    if (!k || (hi - lo + nCols) * runs.E + runs.recs.byteLength + runs.rowPtr.byteLength + PARAM_BYTES + 64 > MAX_BYTES) return null;
     let call: Im2colCall;
     try {
       call = new Im2colCall(k, input, lo, hi, runs, nCols);
@@ -245,21 +287,56 @@ export class Im2colCall {
    */
   fill(runs: WasmRuns, src: number, cols: number, a: Loop, b: RowLoop, c: Loop, step: number): void {
     const E = runs.E;
-    this.k.fns[E === 4 ? "runs4" : "runs8"]!(
-      this.srcAt + src * E,
-      this.colsAt + cols * E,
-      this.rowPtrAt,
+    const args = (a0: number, aN: number, b0: number, bN: number) => [
+      this.srcAt + (src + a0 * a[2]) * E,
+      this.colsAt + (cols + a0 * a[1] + b0 * b[1]) * E,
+      this.rowPtrAt + b0 * 4,
       this.recsAt,
-      a[0],
+      aN,
       a[1] * E,
       a[2] * E,
-      b[0],
+      bN,
       b[1] * E,
       c[0],
       c[1] * E,
       c[2] * E,
       step * E,
-    );
+    ];
+    const always = typeof process === "object" && process.env?.XLATORCH_WASM === "always";
+    const rows = a[0] * b[0];
+    const threads = this.k.family && rows > 1 && (always || this.nCols >= THREAD_MIN) ? numThreads() : 1;
+    if (threads <= 1) {
+      this.k.fns[E === 4 ? "runs4" : "runs8"]!(...args(0, a[0], 0, b[0]));
+      return;
+    }
+    // tasks: ranges of the outer loop, or each outer index's rows in ranges (whole run-table rows
+    // either way: disjoint parts of the columns)
+    const want = Math.min(rows, threads * TASKS_PER_THREAD);
+    const parts: [number, number, number, number][] = [];
+    if (a[0] >= want)
+      for (let t = 0; t < want; t++) {
+        const a0 = Math.floor((t * a[0]) / want);
+        parts.push([a0, Math.floor(((t + 1) * a[0]) / want) - a0, 0, b[0]]);
+      }
+    else {
+      const per = Math.ceil(want / a[0]);
+      for (let ia = 0; ia < a[0]; ia++)
+        for (let t = 0; t < per; t++) {
+          const b0 = Math.floor((t * b[0]) / per),
+            b1 = Math.floor(((t + 1) * b[0]) / per);
+          if (b1 > b0) parts.push([ia, 1, b0, b1 - b0]);
+        }
+    }
+    const job = new Job(this.k.family!);
+    const rec = new Int32Array(this.k.memory.buffer, 0, PARAM_SLOTS * 13);
+    parts.slice(0, PARAM_SLOTS).forEach((part, i) => {
+      rec.set(args(...part), i * 13);
+      job.call(E === 4 ? 0 : 1, i * 52).endTask();
+    });
+    // more parts than slots (never with the pool's sizes): the rest on this thread
+    for (const part of parts.slice(PARAM_SLOTS)) this.k.fns[E === 4 ? "runs4" : "runs8"]!(...args(...part));
+    im2colWasmStats.split++;
+    runJob(job);
   }
 }
 
