@@ -7,7 +7,8 @@
 // (one fused loop on the CPU runtime, forced and read back), with 1 and 2
 // threads. Each figure is the fastest of the `reps` calls of every process of
 // that side, in ms (under load the minimum is the steadiest estimate).
-//   XLATORCH_QUIET=1 npx tsx --tsconfig tsconfig.json bench/tanh_chain_ab.ts --a /path/to/old [--rounds 3] [--reps 9]
+// --cases keeps the cases whose name contains one of its comma-separated parts ("xla,eager tanh(").
+//   XLATORCH_QUIET=1 npx tsx --tsconfig tsconfig.json bench/tanh_chain_ab.ts --a /path/to/old [--rounds 3] [--reps 9] [--cases a,b]
 import { execFileSync } from "node:child_process";
 import os from "node:os";
 import path from "node:path";
@@ -42,9 +43,11 @@ async function child(root: string, reps: number): Promise<Row> {
     ],
   ];
   const out: Row = {};
+  const only = arg("--cases", "").split(",").filter(Boolean);
   for (const threads of [2, 1]) {
     torch.set_num_threads(threads);
     for (const [name, f] of cases) {
+      if (only.length && !only.some((o) => name.includes(o))) continue;
       for (let i = 0; i < 2; i++) f();
       const ts: number[] = [];
       for (let i = 0; i < reps; i++) {
@@ -74,7 +77,18 @@ if (argv.includes("--child")) {
       // the checkout's own tsconfig: its paths map @xlatorch/* to that checkout's sources
       const txt = execFileSync(
         "npx",
-        ["tsx", "--tsconfig", path.join(root, "tsconfig.json"), import.meta.filename, "--child", root, "--reps", reps],
+        [
+          "tsx",
+          "--tsconfig",
+          path.join(root, "tsconfig.json"),
+          import.meta.filename,
+          "--child",
+          root,
+          "--reps",
+          reps,
+          "--cases",
+          arg("--cases", ""),
+        ],
         { encoding: "utf8", cwd: root, env: { ...process.env, XLATORCH_QUIET: "1" } },
       );
       sides[side].push(JSON.parse(txt.trim().split("\n").pop()!) as Row);

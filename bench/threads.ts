@@ -1,6 +1,7 @@
 // The worker pool's scaling (packages/cpu/src/wasm/threads.ts): eager cpu
 // float32 matmul 1024² on the WebAssembly GEMM (run with XLATORCH_BLAS=off, or
-// a system BLAS takes it), tanh(x*2+1) on 4M values and a few single kernels,
+// a system BLAS takes it), tanh(x*2+1) on 4M values (eager, and fused on the
+// xla device's CPU runtime) and a few single kernels,
 // with 1 and 2 threads (torch.set_num_threads), interleaved in one process;
 // each figure is the best of `runs`, so a machine loaded by other work still
 // gives a fair ratio even where the absolute times are inflated.
@@ -17,10 +18,18 @@ const a = torch.randn([1024, 1024]),
   m = torch.randn([256, 256]),
   x = torch.randn([4 * 1024 * 1024]),
   z = torch.randn([2048, 2048]);
+// the same chain on the xla device: one fused loop on the CPU runtime, forced and one value read back
+const xx = x.to("xla");
+const fused = () => {
+  const r = torch.tanh(xx.mul(2).add(1));
+  torch.xla.sync(r);
+  return r.reshape(-1).getitem(0).item();
+};
 const cases: [string, number | null, () => unknown][] = [
   ["f32 matmul 1024² (GFLOP/s)", 2 * 1024 ** 3, () => torch.matmul(a, b)],
   ["f32 matmul 256² (GFLOP/s)", 2 * 256 ** 3, () => torch.matmul(m, m)],
   ["tanh(x*2+1), 4M (ms)", null, () => torch.tanh(x.mul(2).add(1))],
+  ["tanh(x*2+1) fused on xla, 4M (ms)", null, fused],
   ["tanh(x), 4M (ms)", null, () => torch.tanh(x)],
   ["exp(x), 4M (ms)", null, () => torch.exp(x)],
   ["x*2, 4M (ms)", null, () => x.mul(2)],

@@ -19,7 +19,7 @@ import { WASM_BINARY, WASM_UNARY } from "./elementwise_module.js";
 import { gather } from "./gather.js";
 import { CONST_BYTES, constPoolImage, f32x4, sop } from "./simd_ops.js";
 import { THREAD_MIN, TRANSCENDENTAL, WASM_MIN, wasmSimdEnabled } from "./simd_f32.js";
-import { Job, type KernelFamily, MAX_ARGS, numThreads, registerFamily, runJob, sharedMemory } from "./threads.js";
+import { Job, type KernelFamily, MAX_ARGS, numThreads, registerFamily, runPipelined, sharedMemory } from "./threads.js";
 
 /**
  * A fused expression: a leaf's index (x0, x1, ...; a bool leaf reads as 0/1),
@@ -259,7 +259,7 @@ function evaluator(tree: FusedTree, ins: readonly Strided[], shape: Shape, lay: 
   return { m, prep, copyIn, args, out, mem, end: out(slots - 1) + reg };
 }
 
-/** Chunks computed at a time on the worker pool (one task each; the copies stay on this thread). */
+/** Slots of the pipeline on the worker pool (chunks in flight; the copies stay on this thread). */
 const SLOTS = 16;
 
 /**
@@ -297,30 +297,17 @@ export function wasmFusedF32(tree: FusedTree, ins: readonly Strided[], shape: Sh
     return true;
   }
   fusedWasmStats.threaded++;
-  // rounds of R chunks alternate between the two halves of the slots; each chunk is copied in just before it
-  // may run, after one result of the previous round is copied out, so the workers compute while this thread
-  // copies (simd_f32.ts runChunks does the same)
-  const R = S >= 8 ? S >> 1 : S,
-    halves = R < S ? 2 : 1;
-  const slotOf = (u: number) => (Math.floor(u / R) % halves) * R + (u % R);
-  const flush = (from: number, to: number) => {
-    for (let u = from; u < to; u++) copyOut(u, slotOf(u));
-  };
-  let pending = -1;
-  for (let u0 = 0; u0 < count; u0 += R) {
-    const k = Math.min(R, count - u0),
-      prev = pending;
-    const len = (j: number) => Math.min(chunk, n - (u0 + j) * chunk);
-    const job = new Job(m.family!);
-    for (let j = 0; j < k; j++) job.call(0, ...args(len(j), slotOf(u0 + j))).endTask();
-    runJob(job, (j) => {
-      if (prev >= 0 && halves === 2) flush(prev + j, j === k - 1 ? u0 : Math.min(prev + j + 1, u0));
-      copyIn((u0 + j) * chunk, len(j), slotOf(u0 + j));
-    });
-    if (halves === 1) flush(u0, u0 + k);
-    pending = u0;
-  }
-  if (halves === 2 && pending >= 0) flush(pending, count);
+  // one job of a task per chunk, chunk u in slot u % S: this thread copies chunks in ahead and results out
+  // behind while the workers compute (threads.ts runPipelined)
+  const len = (u: number) => Math.min(chunk, n - u * chunk);
+  const job = new Job(m.family!);
+  for (let u = 0; u < count; u++) job.call(0, ...args(len(u), u % S)).endTask();
+  runPipelined(
+    job,
+    S,
+    (u) => copyIn(u * chunk, len(u), u % S),
+    (u) => copyOut(u, u % S),
+  );
   return true;
 }
 

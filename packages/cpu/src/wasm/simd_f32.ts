@@ -25,7 +25,7 @@ import { elementwiseFuncs, WASM_BINARY, WASM_UNARY } from "./elementwise_module.
 import { gather } from "./gather.js";
 import { type ReduceOp, reduceFuncs } from "./reduce_module.js";
 import { CONST_BYTES, constPoolImage } from "./simd_ops.js";
-import { Job, type KernelFamily, numThreads, registerFamily, runJob, sharedMemory } from "./threads.js";
+import { Job, type KernelFamily, numThreads, registerFamily, runPipelined, sharedMemory } from "./threads.js";
 
 /** Values per chunk: three float32 chunks (2 operands + result) stay in a 512 KiB L2. */
 const CHUNK = 16384;
@@ -305,10 +305,10 @@ function ensureSlots(k: Instance, want: number): number {
 /**
  * Runs `count` chunks of kernel `fn`: for each, prep(u, so, copy) returns the kernel's arguments for the slot
  * `so` bytes up (and, when `copy`, copies the chunk's operands there), then (after the kernel) finish(u, so)
- * copies its results out, in chunk order. On one thread every chunk uses slot 0; with threads, up to SLOTS
- * chunks at a time are computed as one job (one task per chunk, each claimable once the caller has copied
- * its operands in, so workers start while the caller copies the rest) and copied out. setup(so) prepares a
- * slot once.
+ * copies its results out, in chunk order. On one thread every chunk uses slot 0; with threads, all chunks
+ * are one job of a task per chunk, pipelined through up to SLOTS slots (threads.ts runPipelined: each chunk
+ * claimable once the caller has copied its operands in, its slot reused once its result is copied out).
+ * setup(so) prepares a slot once.
  */
 function runChunks(
   k: Instance,
@@ -331,33 +331,17 @@ function runChunks(
   const S = ensureSlots(k, Math.min(SLOTS, count));
   for (let j = 0; j < S; j++) setup?.(j * SLOT);
   const idx = k.index[fn]!;
-  // Rounds of R chunks alternate between the two halves of the slots, and the caller copies the previous
-  // round's results out just before it copies each chunk of this round in: the workers compute meanwhile,
-  // where a copy-out after each round would leave them idle (one half when there are too few slots).
-  const R = S >= 2 * MIN_ROUND ? S >> 1 : S,
-    halves = R < S ? 2 : 1;
-  const slotOf = (u: number) => (Math.floor(u / R) % halves) * R + (u % R);
-  let pending = -1;
-  const flush = (from: number, to: number) => {
-    for (let u = from; u < to; u++) finish(u, slotOf(u) * SLOT);
-  };
-  for (let u0 = 0; u0 < count; u0 += R) {
-    const m = Math.min(R, count - u0),
-      prev = pending;
-    const job = new Job(k.family);
-    for (let j = 0; j < m; j++) job.call(idx, ...prep(u0 + j, slotOf(u0 + j) * SLOT, false)).endTask();
-    runJob(job, (t) => {
-      if (prev >= 0 && halves === 2) flush(prev + t, t === m - 1 ? u0 : Math.min(prev + t + 1, u0));
-      prep(u0 + t, slotOf(u0 + t) * SLOT, true);
-    });
-    if (halves === 1) flush(u0, u0 + m);
-    pending = u0;
-  }
-  if (halves === 2 && pending >= 0) flush(pending, count);
+  // one job of a task per chunk, chunk u in slot u % S: the caller copies chunks in ahead and results out
+  // behind (in chunk order) while the workers compute (threads.ts runPipelined)
+  const job = new Job(k.family);
+  for (let u = 0; u < count; u++) job.call(idx, ...prep(u, (u % S) * SLOT, false)).endTask();
+  runPipelined(
+    job,
+    S,
+    (u) => prep(u, (u % S) * SLOT, true),
+    (u) => finish(u, (u % S) * SLOT),
+  );
 }
-
-/** Chunks per round when rounds are double-buffered (at least this many tasks keep both threads busy). */
-const MIN_ROUND = 4;
 
 const IDENTITY: Record<ReduceOp, number> = { sum: 0, max: -Infinity, min: Infinity };
 const COMBINE: Record<ReduceOp, (a: number, v: number) => number> = {

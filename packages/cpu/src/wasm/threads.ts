@@ -53,7 +53,9 @@ const REC = MAX_ARGS + 1;
 const MAX_TASKS = 4096,
   MAX_CALLS = 16384;
 const CALLS = TASKS + MAX_TASKS + 1;
-const CTRL_INTS = CALLS + MAX_CALLS * REC;
+/** FLAGS + t holds the generation of the last job whose task t finished (runPipelined waits on it). */
+const FLAGS = CALLS + MAX_CALLS * REC;
+const CTRL_INTS = FLAGS + MAX_TASKS;
 
 /**
  * The worker's program: plain JavaScript with no imports, so it runs the same under tsx, vitest or a bundle;
@@ -73,7 +75,7 @@ function family(id) {
   }
   return fams[id];
 }
-function work(fns) {
+function work(fns, g) {
   const n = Atomics.load(c, ${NTASK});
   for (;;) {
     const t = Atomics.add(c, ${NEXT}, 1);
@@ -87,6 +89,8 @@ function work(fns) {
     } catch (e) {
       Atomics.store(c, ${ERR}, 1);
     }
+    Atomics.store(c, ${FLAGS} + t, g);
+    Atomics.notify(c, ${FLAGS} + t);
     if (Atomics.add(c, ${DONE}, 1) === n - 1) Atomics.notify(c, ${DONE});
   }
 }
@@ -99,7 +103,7 @@ for (;;) {
   Atomics.add(c, ${ACTIVE}, 1);
   if (Atomics.load(c, ${GEN}) === g) {
     const fns = family(Atomics.load(c, ${FAM}));
-    if (fns) work(fns);
+    if (fns) work(fns, g);
   }
   if (Atomics.sub(c, ${ACTIVE}, 1) === 1) Atomics.notify(c, ${ACTIVE});
 }
@@ -292,13 +296,7 @@ export function runJob(job: Job, prepare?: (t: number) => void): void {
     return inline();
   }
   threadStats.jobs++;
-  for (let i = 0; i < T - 1; i++) {
-    const w = p.workers[i]!;
-    if (!w.loaded.has(job.family.id)) {
-      w.port.postMessage({ id: job.family.id, bytes: fam.bytes, memory: fam.memory, names: fam.names });
-      w.loaded.add(job.family.id);
-    }
-  }
+  sendFamily(p, job.family.id, T - 1);
   // in rounds that fit the control block
   for (let t0 = 0; t0 < n; ) {
     let t1 = Math.min(n, t0 + MAX_TASKS);
@@ -308,7 +306,11 @@ export function runJob(job: Job, prepare?: (t: number) => void): void {
   }
 }
 
-function runRound(p: Pool, job: Job, t0: number, t1: number, workers: number, prepare?: (t: number) => void): void {
+/**
+ * Writes tasks [t0, t1) of `job` into the control block and wakes `workers` workers; tasks below `ready` may
+ * run at once. Returns the job's generation (what a worker stores in FLAGS + t when it finishes task t).
+ */
+function post(p: Pool, job: Job, t0: number, t1: number, workers: number, ready: number): number {
   const c = p.ctrl;
   // close the block to late workers, and wait until none is inside the last job
   const g = Atomics.add(c, GEN, 1) + 1;
@@ -323,9 +325,16 @@ function runRound(p: Pool, job: Job, t0: number, t1: number, workers: number, pr
   Atomics.store(c, ERR, 0);
   Atomics.store(c, DONE, 0);
   Atomics.store(c, NEXT, 0);
-  Atomics.store(c, READY, prepare ? 0 : n);
+  Atomics.store(c, READY, ready);
   Atomics.store(c, GEN, g + 1);
   Atomics.notify(c, GEN, workers);
+  return g + 1;
+}
+
+function runRound(p: Pool, job: Job, t0: number, t1: number, workers: number, prepare?: (t: number) => void): void {
+  const c = p.ctrl;
+  const n = t1 - t0;
+  post(p, job, t0, t1, workers, prepare ? 0 : n);
   let failure: unknown;
   if (prepare) {
     try {
@@ -354,6 +363,116 @@ function runRound(p: Pool, job: Job, t0: number, t1: number, workers: number, pr
   threadStats.workerTasks += n - mine;
   if (failure !== undefined) throw failure;
   if (Atomics.load(c, ERR)) throw new Error("xlatorch: a WebAssembly kernel failed on a worker thread");
+}
+
+/**
+ * Runs the tasks of `job`, task u computing chunk u in slot u % `slots` of the kernels' shared memory, as one
+ * pipeline: the calling thread loads chunk u's operands (load(u)) once the chunk that had its slot before,
+ * u - slots, is done and stored (store(u - slots), always in chunk order), and between copies computes
+ * loaded chunks itself, like every worker. Unlike runJob's rounds there is no barrier every few chunks:
+ * the copies (which must stay on the calling thread: tensor data is not in shared memory) run while the
+ * workers compute, and a thread waits only for the one chunk whose slot it needs next. A chunk is computed
+ * by the same call whichever thread runs it, so results are bit-identical for every thread count.
+ */
+export function runPipelined(job: Job, slots: number, load: (u: number) => void, store: (u: number) => void): void {
+  job.endTask();
+  const n = job.tasks;
+  if (n === 0) return;
+  const inline = () => {
+    for (let u = 0; u < n; u++) {
+      load(u);
+      runInline(job, u, u + 1);
+      store(u);
+    }
+  };
+  const T = numThreads();
+  const fam = families[job.family.id]!;
+  const p = T > 1 && n > 1 && slots > 1 && fam.memory.buffer instanceof SharedArrayBuffer ? getPool() : null;
+  if (!p) return inline();
+  try {
+    ensureWorkers(p, T - 1);
+  } catch {
+    pool = null;
+    return inline();
+  }
+  threadStats.jobs++;
+  sendFamily(p, job.family.id, T - 1);
+  for (let t0 = 0; t0 < n; ) {
+    let t1 = Math.min(n, t0 + MAX_TASKS);
+    while (job.starts[t1]! - job.starts[t0]! > MAX_CALLS) t1 = t0 + Math.max(1, (t1 - t0) >> 1);
+    pipelineRound(p, job, t0, t1, T - 1, slots, load, store);
+    t0 = t1;
+  }
+}
+
+function pipelineRound(
+  p: Pool,
+  job: Job,
+  t0: number,
+  t1: number,
+  workers: number,
+  slots: number,
+  load: (u: number) => void,
+  store: (u: number) => void,
+): void {
+  const c = p.ctrl;
+  const n = t1 - t0;
+  const g = post(p, job, t0, t1, workers, 0);
+  let mine = 0;
+  /** Computes one loaded, unclaimed task (below `ready`) on this thread; false when there is none. */
+  const help = (ready: number): boolean => {
+    const v = Atomics.load(c, NEXT);
+    if (v >= ready) return false;
+    if (Atomics.compareExchange(c, NEXT, v, v + 1) !== v) return true;
+    runInline(job, t0 + v, t0 + v + 1);
+    Atomics.store(c, FLAGS + v, g);
+    Atomics.add(c, DONE, 1);
+    mine++;
+    return true;
+  };
+  /** Returns once task i is done, computing other loaded tasks meanwhile. */
+  const waitFor = (i: number, ready: number) => {
+    for (let f = Atomics.load(c, FLAGS + i); f !== g; f = Atomics.load(c, FLAGS + i)) if (!help(ready)) Atomics.wait(c, FLAGS + i, f, 1);
+  };
+  let failure: unknown;
+  let stored = 0;
+  try {
+    for (let u = 0; u < n; u++) {
+      if (u >= slots) {
+        waitFor(u - slots, u);
+        store(t0 + u - slots);
+        stored++;
+      }
+      load(t0 + u);
+      Atomics.store(c, READY, u + 1);
+      Atomics.notify(c, READY);
+    }
+  } catch (e) {
+    // let the workers finish (on whatever is there), then throw
+    failure = e;
+    Atomics.store(c, READY, n);
+    Atomics.notify(c, READY);
+  }
+  for (; stored < n; stored++) {
+    waitFor(stored, n);
+    if (failure === undefined) store(t0 + stored);
+  }
+  for (let d = Atomics.load(c, DONE); d < n; d = Atomics.load(c, DONE)) Atomics.wait(c, DONE, d, 50);
+  threadStats.workerTasks += n - mine;
+  if (failure !== undefined) throw failure;
+  if (Atomics.load(c, ERR)) throw new Error("xlatorch: a WebAssembly kernel failed on a worker thread");
+}
+
+/** Sends family `id`'s module to the first `workers` workers that lack it. */
+function sendFamily(p: Pool, id: number, workers: number): void {
+  const fam = families[id]!;
+  for (let i = 0; i < workers; i++) {
+    const w = p.workers[i]!;
+    if (!w.loaded.has(id)) {
+      w.port.postMessage({ id, bytes: fam.bytes, memory: fam.memory, names: fam.names });
+      w.loaded.add(id);
+    }
+  }
 }
 
 /** Stops the workers (tests; the next job starts new ones). */
