@@ -39,6 +39,11 @@ export interface CaptureHooks {
   effect(run: () => void): void;
   /** A tensor of draw() now; draw() runs again at each replay, in order. */
   liveData(draw: () => HostArray, shape: Shape, dtype: DType, device: Device): Tensor;
+  /**
+   * A copy of cpu tensor `x` onto the captured `device` (`x.to("xla")` inside the call): read from x again at
+   * each replay (an argument: that call's), not a constant of the graph. Optional: without it the copy is data.
+   */
+  transferIn?(x: Tensor, device: Device): Tensor;
   /** read() gave `value` when the call was traced; a replay needs the same (Object.is). */
   guard(read: () => unknown, value: unknown, what: string): void;
   /** Something the capture cannot replay happened (a graph break: fullgraph throws, else the call runs eagerly). */

@@ -2,6 +2,7 @@
 // plus conversions and value access. Functions and methods share one
 // implementation: the method passes `this` as the first argument.
 import { accumulateInto, runBackward } from "./autograd.js";
+import { captureHooks } from "./capture_hooks.js";
 import { device as toDevice, getBackend, type DeviceLike } from "./device.js";
 import { dtypeOf, bfloat16, bool, float16, float32, float64, int16, int32, int64, int8, uint8, type DType } from "./dtype_all.js";
 import { TorchError, TorchTypeError } from "./errors.js";
@@ -499,8 +500,12 @@ function to(this: Tensor, ...args: unknown[]): Tensor {
 
 /** Cross-device copy: through the host, differentiable (the gradient moves back). */
 function transfer(x: Tensor, d: ReturnType<typeof toDevice>): Tensor {
-  const host = x._host();
-  const y = fromHost(host, x.shape, x.dtype, d);
+  // inside torch.compile's capture of d, a cpu tensor's copy is read again at each replay (capture_hooks.ts)
+  const h = captureHooks();
+  const y =
+    h?.transferIn && x.device.type === "cpu" && h.captures(d) && !h.captures(x.device)
+      ? h.transferIn(x, d)
+      : fromHost(x._host(), x.shape, x.dtype, d);
   if (x.requires_grad) {
     // recorded as a custom node so backward moves the gradient to x's device
     recordTransfer(x, y);

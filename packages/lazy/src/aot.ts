@@ -35,7 +35,19 @@ import {
 } from "@xlatorch/core";
 import type { DeviceBuffer, Executable } from "@xlatorch/stablehlo";
 import { valueOf } from "./backend.js";
-import { argTensors, refuse, runHostItems, type Captured, type HostItem, type Session, type Source, type TemplateOf } from "./capture.js";
+import {
+  argTensors,
+  refuse,
+  runHostItems,
+  sameTensor,
+  writtenTarget,
+  type Written,
+  type Captured,
+  type HostItem,
+  type Session,
+  type Source,
+  type TemplateOf,
+} from "./capture.js";
 import { compileModule } from "./compile_step.js";
 import { cpuInput } from "./cpu_transfer.js";
 import { dumpModule } from "./dump.js";
@@ -65,7 +77,7 @@ export interface AotCaptured {
   host: HostItem[];
   guards: Captured["guards"];
   grads: Captured["grads"];
-  written: { t: Tensor; src: Source }[];
+  written: Written[];
   result: Template;
   backward: Executable | null;
   bParams: BSource[];
@@ -162,6 +174,8 @@ export function finishGrad(s: Session, result: unknown): { result: unknown; entr
   };
   const diffIndex = new Map(diff.map((d, k) => [d, k]));
   const template = (x: unknown, depth: number): Template => {
+    const same = x instanceof Tensor && !diffIndex.has(x) ? s.sameAs(x) : null;
+    if (same) return { kind: "same", src: same };
     if (x instanceof Tensor)
       return {
         kind: "tensor",
@@ -187,7 +201,9 @@ export function finishGrad(s: Session, result: unknown): { result: unknown; entr
     grads: [],
     written: written.flatMap((w) => {
       const src = source(w.v);
-      return (src.kind === "tensor" && src.t === w.t) || (src.kind === "arg" && s.argIndex.get(w.t) === src.index) ? [] : [{ t: w.t, src }];
+      return (src.kind === "tensor" && src.t === w.t) || (src.kind === "arg" && s.argIndex.get(w.t) === src.index)
+        ? []
+        : [{ t: w.t, src, arg: s.argIndex.get(w.t) }];
     }),
     result: template(result, 0),
     backward,
@@ -216,8 +232,10 @@ export function finishGrad(s: Session, result: unknown): { result: unknown; entr
     const buf = fwdBuffers[src.offset]!;
     return cpu ? fromHost(getRuntime().toHost(buf), aval.shape, aval.dtype, device) : resultTensor(buf, aval, device);
   };
-  const built = buildResult(entry, (src, aval, device) =>
-    src.kind === "out" ? fresh(src, aval, device) : valueTensor(src, aval, device, args, live, cpu),
+  const built = buildResult(
+    entry,
+    (src, aval, device) => (src.kind === "out" ? fresh(src, aval, device) : valueTensor(src, aval, device, args, live, cpu)),
+    args,
   );
   attachBackward(entry, built.diffOuts, fwdBuffers, live, args);
   return { result: built.result, entry, settle: [] };
@@ -255,7 +273,11 @@ function valueTensor(src: Source, aval: AVal, device: Device, args: readonly Ten
   return cpu ? fromHost(getRuntime().toHost(buf), aval.shape, aval.dtype, device) : resultTensor(buf, aval, device);
 }
 
-function buildResult(e: AotCaptured, make: (src: Source, aval: AVal, device: Device) => Tensor): { result: unknown; diffOuts: Tensor[] } {
+function buildResult(
+  e: AotCaptured,
+  make: (src: Source, aval: AVal, device: Device) => Tensor,
+  args: readonly Tensor[],
+): { result: unknown; diffOuts: Tensor[] } {
   const diffOuts: Tensor[] = new Array(e.diffAvals.length);
   const build = (t: Template): unknown => {
     switch (t.kind) {
@@ -270,6 +292,8 @@ function buildResult(e: AotCaptured, make: (src: Source, aval: AVal, device: Dev
         return Object.fromEntries(t.entries.map(([k, v]) => [k, build(v)]));
       case "value":
         return t.value;
+      case "same":
+        return sameTensor(t.src, args);
     }
   };
   return { result: build(e.result), diffOuts };
@@ -368,7 +392,7 @@ export function replayAot(e: AotCaptured, args: readonly Tensor[]): { ok: true; 
     if (t && (!t.requires_grad || !t.is_leaf))
       return { ok: false, reason: "guard failed: a tensor the traced call differentiated no longer requires grad" };
   }
-  const live = runHostItems(e.host, upload);
+  const live = runHostItems(e.host, upload, args);
   const rt = getRuntime();
   const cpu = e.dev === "cpu" ? getBackend("cpu") : null;
   const input = (src: Source): DeviceBuffer => {
@@ -401,12 +425,13 @@ export function replayAot(e: AotCaptured, args: readonly Tensor[]): { ok: true; 
       : valueTensor(src, aval, device, args, live, cpu);
   // written tensors (running statistics) take the forward's values
   for (const w of e.written) {
-    const v = make(w.src, { shape: [...w.t.shape], dtype: w.t.dtype }, w.t.device);
-    if (cpu) cpu.write(w.t, v);
-    else payloadOf(w.t).value = payloadOf(v).value;
-    internals(w.t)._vc.v++;
+    const t = writtenTarget(w, args);
+    const v = make(w.src, { shape: [...t.shape], dtype: t.dtype }, t.device);
+    if (cpu) cpu.write(t, v);
+    else payloadOf(t).value = payloadOf(v).value;
+    internals(t)._vc.v++;
   }
-  const built = buildResult(e, make);
+  const built = buildResult(e, make, args);
   attachBackward(e, built.diffOuts, fwd, live, args);
   metrics.compiledReplays++;
   return { ok: true, result: built.result };

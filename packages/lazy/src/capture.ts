@@ -66,10 +66,14 @@ export type Source =
 export type HostItem =
   | { kind: "effect"; run: () => void }
   | { kind: "scalar"; read: () => number; dtype: DType }
-  | { kind: "data"; draw: () => HostArray; shape: Shape; dtype: DType };
+  | { kind: "data"; draw: () => HostArray; shape: Shape; dtype: DType }
+  // a cpu tensor copied onto the traced device (transferIn): the call's argument `arg`, else `t`, read again
+  | { kind: "input"; arg: number | null; t: Tensor; shape: Shape; dtype: DType };
 
 interface GradPlan {
   leaf: Tensor;
+  /** The leaf's position among the call's argument tensors when it is one: a replay gives the grad to that call's argument. */
+  arg?: number;
   events: { kind: GradEventKind; before: Tensor | null; after: Tensor | null }[];
   /** .grad when the traced call ended, and where its value comes from (null: unchanged). */
   end: Tensor | null;
@@ -81,8 +85,21 @@ export type TemplateOf<Extra extends object> =
   | ({ kind: "tensor"; src: Source; aval: AVal; device: Device } & Extra)
   | { kind: "array"; items: TemplateOf<Extra>[] }
   | { kind: "object"; entries: [string, TemplateOf<Extra>][] }
-  | { kind: "value"; value: unknown };
+  | { kind: "value"; value: unknown }
+  // a tensor from before the call returned as itself (an argument, a parameter, a buffer written in place): a replay
+  // returns that same tensor, as the function does, so an in-place op on the result reaches it
+  | { kind: "same"; src: Source };
 type Template = TemplateOf<Record<never, never>>;
+
+/** A tensor the traced call wrote in place: `t` itself, or (`arg`) the argument tensor at that position of each call. */
+export interface Written {
+  t: Tensor;
+  src: Source;
+  arg?: number;
+}
+/** The tensor a replay with argument tensors `args` writes for `w`. */
+export const writtenTarget = (w: Written, args: readonly Tensor[]): Tensor => (w.arg !== undefined ? args[w.arg]! : w.t);
+const leafOf = (g: GradPlan, args: readonly Tensor[]): Tensor => (g.arg !== undefined ? args[g.arg]! : g.leaf);
 
 /** A traced call, ready to replay. */
 export interface Captured {
@@ -97,7 +114,8 @@ export interface Captured {
   host: HostItem[];
   guards: { read: () => unknown; value: unknown; what: string }[];
   grads: GradPlan[];
-  written: { t: Tensor; src: Source }[];
+  /** Tensors written in place and where each one's new value comes from; `arg`: the tensor is that call's argument. */
+  written: Written[];
   result: Template;
   nodes: number;
   /** Parameters whose buffer a replay may donate to the result `written[written]` stores (donation.ts). */
@@ -229,6 +247,12 @@ export class Session implements CaptureSink, CaptureHooks {
     this.host.push({ kind: "data", draw: () => onHost(draw), shape: [...shape], dtype });
     return t;
   }
+  transferIn(x: Tensor, device: Device): Tensor {
+    const t = fromHost(getBackend("cpu").toHost(x), x.shape, x.dtype, device);
+    this.liveNodes.set(payloadOf(t).value.node, this.host.length);
+    this.host.push({ kind: "input", arg: this.argIndex.get(x) ?? null, t: x, shape: [...x.shape], dtype: x.dtype });
+    return t;
+  }
   unsupported(reason: string): void {
     this.noteBreak(reason, userLocation());
   }
@@ -243,6 +267,22 @@ export class Session implements CaptureSink, CaptureHooks {
   }
 
   // ---- the end of a traced call ----
+  /** Tensor `x` as a source when it existed before the call (an argument, by position; another, by identity), else null. */
+  sameAs(x: Tensor): Source | null {
+    const a = this.argIndex.get(x);
+    if (a !== undefined) return { kind: "arg", index: a };
+    const before = this.writes.get(x);
+    if (this.lifted.has(x) || (before && (before.node.id < this.startId || this.liftedNodes.has(before.node))))
+      return { kind: "tensor", t: x };
+    if (before) return null;
+    const p = internals(x)._payload as Partial<XlaPayload> | null;
+    const v = p && "value" in p ? p.value : undefined;
+    // an xla tensor whose value is from before the call; a cpu tensor the recorder never met (its own payload)
+    if (x.device.type === "xla" ? v !== undefined && v.node.id < this.startId : this.dev === "cpu" && v === undefined)
+      return { kind: "tensor", t: x };
+    return null;
+  }
+
   /** Where value `v` comes from at a replay, given the executable's result offsets. */
   source(v: LazyValue, offsets: Map<LazyNode, number> | null): Source | null {
     const off = offsets?.get(v.node);
@@ -308,6 +348,8 @@ export class Session implements CaptureSink, CaptureHooks {
           if (x.requires_grad && x.grad_fn && this.gradEvents.size === 0)
             eagerReason ??=
               "the function returns a tensor that requires grad: compiled calls have no backward yet, so it runs eagerly (call backward inside the compiled function to compile the whole step)";
+          const same = this.sameAs(x);
+          if (same) return { kind: "same", src: same };
           const src = this.source(valueOf(x), offsets) ?? { kind: "tensor" as const, t: x };
           return { kind: "tensor", src, aval: { shape: [...x.shape], dtype: x.dtype }, device: x.device };
         }
@@ -328,13 +370,14 @@ export class Session implements CaptureSink, CaptureHooks {
         guards: this.guards,
         grads: grads.map((g) => ({
           leaf: g.leaf,
+          arg: this.argIndex.get(g.leaf),
           events: g.events,
           end: g.end,
           value: g.end && g.end.device.type === this.dev ? this.changed(valueOf(g.end), g.end, offsets) : null,
         })),
         written: written.flatMap((w) => {
           const src = this.changed(w.v, w.t, offsets);
-          return src ? [{ t: w.t, src }] : [];
+          return src ? [{ t: w.t, src, arg: this.argIndex.get(w.t) }] : [];
         }),
         result: resultTemplate,
         nodes: ops,
@@ -537,12 +580,15 @@ function chooseDevice(tensors: readonly Tensor[]): "xla" | "cpu" {
 
 /** Why a replay was refused, or null when it may go ahead (nothing has run yet). */
 export function refuse(
-  e: Pick<Captured, "guards" | "grads" | "params" | "paramAvals" | "paramGrads" | "dev">,
+  e: Pick<Captured, "guards" | "grads" | "params" | "paramAvals" | "paramGrads" | "dev" | "host">,
   args: readonly Tensor[],
 ): string | null {
   for (const g of e.guards) if (!Object.is(g.read(), g.value)) return `guard failed: ${g.what} changed (was ${String(g.value)})`;
+  for (const it of e.host)
+    if (it.kind === "input" && it.arg === null && (it.t.dtype !== it.dtype || !sameShape(it.t.shape, it.shape)))
+      return `guard failed: a cpu tensor the traced call copied to the device is now ${it.t.dtype.name}[${it.t.shape.join(", ")}] (was ${it.dtype.name}[${it.shape.join(", ")}])`;
   for (const g of e.grads) {
-    let s = g.leaf.grad;
+    let s = leafOf(g, args).grad;
     for (const ev of g.events) {
       if (ev.kind === "reset") s = null;
       else if (ev.kind === "assign") {
@@ -566,8 +612,15 @@ export function refuse(
 
 const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
 
-/** Runs a capture's host items in order (effects, live scalars, random draws); the values' buffers by position, each put on the device by `put`. */
-export function runHostItems(host: readonly HostItem[], put: (h: HostArray, shape: Shape, dtype: DType) => DeviceBuffer): DeviceBuffer[] {
+/**
+ * Runs a capture's host items in order (effects, live scalars, random draws, cpu tensors copied in: an argument's
+ * from the call's `args`); the values' buffers by position, each put on the device by `put`.
+ */
+export function runHostItems(
+  host: readonly HostItem[],
+  put: (h: HostArray, shape: Shape, dtype: DType) => DeviceBuffer,
+  args: readonly Tensor[],
+): DeviceBuffer[] {
   const live: DeviceBuffer[] = new Array(host.length);
   for (let i = 0; i < host.length; i++) {
     const it = host[i]!;
@@ -576,7 +629,8 @@ export function runHostItems(host: readonly HostItem[], put: (h: HostArray, shap
       const h = it.dtype.alloc(1);
       (h as Float64Array)[0] = it.read();
       live[i] = put(h, [], it.dtype);
-    } else live[i] = put(it.draw(), it.shape, it.dtype);
+    } else if (it.kind === "input") live[i] = put(getBackend("cpu").toHost(it.arg !== null ? args[it.arg]! : it.t), it.shape, it.dtype);
+    else live[i] = put(it.draw(), it.shape, it.dtype);
   }
   return live;
 }
@@ -595,7 +649,7 @@ function upload(h: HostArray, shape: Shape, dtype: DType): DeviceBuffer {
 export function replay(e: Captured, args: readonly Tensor[]): { ok: true; result: unknown } | { ok: false; reason: string } {
   const why = refuse(e, args);
   if (why) return { ok: false, reason: why };
-  const live = runHostItems(e.host, upload);
+  const live = runHostItems(e.host, upload, args);
   const rt = getRuntime();
   const cpu = e.dev === "cpu" ? getBackend("cpu") : null;
   const borrowed = new Set<unknown>();
@@ -659,13 +713,14 @@ export function replay(e: Captured, args: readonly Tensor[]): { ok: true; result
   const written = e.written.map((w) => valueFrom(w.src));
   const grads = e.grads.map((g) => (g.end && g.value ? valueFrom(g.value) : null));
   // the result too: one taken from a tensor from before the call is its value before the stores below
-  const result = build(e.result, (src, aval, device) => new Tensor(payload(valueFrom(src)), aval.shape, aval.dtype, device));
+  const result = build(e.result, (src, aval, device) => new Tensor(payload(valueFrom(src)), aval.shape, aval.dtype, device), args);
   e.written.forEach((w, i) => {
-    payloadOf(w.t).value = written[i]!;
-    internals(w.t)._vc.v++;
+    const t = writtenTarget(w, args);
+    payloadOf(t).value = written[i]!;
+    internals(t)._vc.v++;
   });
   e.grads.forEach((g, i) => {
-    g.leaf.grad = g.end;
+    leafOf(g, args).grad = g.end;
     if (g.end && grads[i]) payloadOf(g.end).value = grads[i]!;
   });
   metrics.compiledReplays++;
@@ -697,27 +752,29 @@ function storeCpu(
     }
   };
   // a result computed in the tensor's own storage (a donated input, donation.ts) is there already
+  const targets = e.written.map((w) => writtenTarget(w, args));
   const there = e.written.map(
-    (w) => w.src.kind === "out" && storageOf(w.t) === (results!.results![w.src.offset] as { s?: { data?: unknown } }).s?.data,
+    (w, i) => w.src.kind === "out" && storageOf(targets[i]!) === (results!.results![w.src.offset] as { s?: { data?: unknown } }).s?.data,
   );
   // a result of the executable goes straight into a dense tensor's storage (cpu_transfer.ts); the rest are copied out first
   const direct = e.written.map((w, i) =>
-    !there[i] && w.src.kind === "out" && canStoreDense(w.t, results!.results![w.src.offset]!, borrowed)
+    !there[i] && w.src.kind === "out" && canStoreDense(targets[i]!, results!.results![w.src.offset]!, borrowed)
       ? results!.results![w.src.offset]!
       : null,
   );
   const written = e.written.map((w, i) => (direct[i] || there[i] ? null : hostOf(w.src)));
   const grads = e.grads.map((g) => (g.end && g.value ? hostOf(g.value) : null));
-  const result = build(e.result, (src, aval, device) => fromHost(hostOf(src), aval.shape, aval.dtype, device));
-  e.written.forEach((w, i) => {
+  const result = build(e.result, (src, aval, device) => fromHost(hostOf(src), aval.shape, aval.dtype, device), args);
+  e.written.forEach((_w, i) => {
+    const t = targets[i]!;
     const d = direct[i];
     if (there[i]) metrics.donatedInPlace++;
-    else if (d) storeDense(w.t, d);
-    else cpu.write(w.t, fromHost(written[i]!, w.t.shape, w.t.dtype, w.t.device));
-    internals(w.t)._vc.v++;
+    else if (d) storeDense(t, d);
+    else cpu.write(t, fromHost(written[i]!, t.shape, t.dtype, t.device));
+    internals(t)._vc.v++;
   });
   e.grads.forEach((g, i) => {
-    g.leaf.grad = g.end;
+    leafOf(g, args).grad = g.end;
     const h = grads[i];
     if (g.end && h && !e.written.some((w) => w.t === g.end)) internals(g.end)._payload = cpu.fromHost(h, g.end.shape, g.end.dtype);
   });
@@ -725,18 +782,24 @@ function storeCpu(
   return result;
 }
 
-function build(t: Template, make: (src: Source, aval: AVal, device: Device) => Tensor): unknown {
+function build(t: Template, make: (src: Source, aval: AVal, device: Device) => Tensor, args: readonly Tensor[]): unknown {
   switch (t.kind) {
     case "tensor":
       return make(t.src, t.aval, t.device);
     case "array":
-      return t.items.map((i) => build(i, make));
+      return t.items.map((i) => build(i, make, args));
     case "object":
-      return Object.fromEntries(t.entries.map(([k, v]) => [k, build(v, make)]));
+      return Object.fromEntries(t.entries.map(([k, v]) => [k, build(v, make, args)]));
     case "value":
       return t.value;
+    case "same":
+      return sameTensor(t.src, args);
   }
 }
+
+/** The tensor a "same" template stands for at a call with argument tensors `args`. */
+export const sameTensor = (src: Source, args: readonly Tensor[]): Tensor =>
+  src.kind === "arg" ? args[src.index]! : (src as { t: Tensor }).t;
 
 // A cpu tensor made inside a compiled cpu call and not among its results is computed when the cpu device first meets it.
 setPayloadResolver((t) => {
@@ -790,7 +853,7 @@ function donationMask(
   const given: LazyValue[] = [];
   let uses: Map<unknown, number> | null = null;
   for (const d of e.donors) {
-    const t = e.written[d.written]!.t;
+    const t = writtenTarget(e.written[d.written]!, args);
     if (tensorOf(e.params[d.param]!) !== t) continue;
     let v: LazyValue | null = null;
     if (cpu) {

@@ -1,8 +1,11 @@
 // torch.compile, torch._dynamo.explain and the compiled-function cache.
 //
 // A compiled function keeps, per guard key (the shapes, dtypes, devices and
-// requires_grad of its argument tensors and the values of its other
-// arguments), the captures it has made (capture.ts). A call:
+// requires_grad of its argument tensors, the values of its other arguments,
+// the own primitive fields of class-instance arguments), the captures it has
+// made (capture.ts), each with the module state it was traced on (the
+// compiled module's and module arguments' training flags, tensors and
+// primitive attributes: module_guard.ts). A call:
 //   1. the very first call runs eagerly: lazily created state (an optimizer's
 //      moments) is made then, not baked into a graph;
 //   2. a call whose key has captures replays the first whose guards hold;
@@ -19,13 +22,16 @@
 //      (execute.ts), so nothing is lowered or compiled again;
 //   5. a call whose result needs grad (a forward whose backward runs outside)
 //      is captured as a forward and a backward executable (aot.ts).
-// Numbers the function reads from outside its arguments are constants of the
-// graph (as in jax.jit), except those the library declares live (optimizer
-// hyperparameters and step counts, random draws: core/capture_hooks.ts).
+// Numbers the function reads from outside its arguments and modules (a
+// closure's variables) are constants of the graph (as in jax.jit; JavaScript
+// cannot read a closure to guard it as dynamo does), except those the library
+// declares live (optimizer hyperparameters and step counts, random draws:
+// core/capture_hooks.ts): pass a number that changes as an argument.
 import { Tensor, TorchError, TorchTypeError, is_grad_enabled } from "@xlatorch/core";
 import { finishGrad, replayAot, type AotCaptured } from "./aot.js";
 import { argTensors, captureCall, replay, type Captured, type GraphBreak } from "./capture.js";
 import { metrics } from "./metrics.js";
+import { isModuleLike, moduleRoots, moduleState, moduleStateChange, type ModuleState } from "./module_guard.js";
 
 /** torch._dynamo.config. */
 export const config = {
@@ -71,8 +77,17 @@ function keyParts(args: readonly unknown[]): string[] {
     } else if (depth < 8 && typeof x === "object" && x !== null && Object.getPrototypeOf(x) === Object.prototype) {
       parts.push(`${path}: {${Object.keys(x).join(", ")}}`);
       for (const [k, e] of Object.entries(x)) walk(e, `${path}.${k}`, depth + 1);
-    } else if (typeof x === "object" || typeof x === "function") parts.push(x === null ? `${path}: null` : `${path}: object #${idOf(x)}`);
-    else parts.push(`${path}: ${typeof x} ${String(x)}`);
+    } else if (typeof x === "object" || typeof x === "function") {
+      if (x === null) return void parts.push(`${path}: null`);
+      parts.push(`${path}: object #${idOf(x)}`);
+      // an instance's own numbers, strings and booleans (a config object's fields) shape the graph as a plain
+      // object's do; modules' attributes are guarded with their tensors (module_guard.ts)
+      if (!isModuleLike(x))
+        for (const k of Object.keys(x)) {
+          const v = (x as Record<string, unknown>)[k];
+          if (v === null || (typeof v !== "object" && typeof v !== "function")) parts.push(`${path}.${k}: ${typeof v} ${String(v)}`);
+        }
+    } else parts.push(`${path}: ${typeof x} ${String(x)}`);
   };
   args.forEach((a, i) => walk(a, `argument ${i}`, 0));
   parts.push(`grad mode ${is_grad_enabled() ? "enabled" : "disabled"}`);
@@ -88,6 +103,8 @@ function describeChange(before: string[] | null, now: string[]): string {
 
 interface KeyState {
   captures: (Captured | AotCaptured)[];
+  /** The module state (module_guard.ts) each capture was traced with (null: no module roots). */
+  states: (ModuleState | null)[];
   /** Why calls with this key run eagerly, or null. */
   eager: string | null;
   /** The graph break that makes calls with this key run in pieces, or null. */
@@ -108,6 +125,8 @@ class CompiledFunction {
     private readonly fn: (...a: unknown[]) => unknown,
     private readonly opts: CompileOptions,
     private readonly name: string,
+    /** What torch.compile was given: a module's state is guarded (module_guard.ts). */
+    private readonly target: unknown,
   ) {}
 
   call(args: unknown[]): unknown {
@@ -120,17 +139,28 @@ class CompiledFunction {
     const parts = keyParts(args);
     const key = parts.join("\n");
     let st = this.keys.get(key);
-    if (!st) this.keys.set(key, (st = { captures: [], eager: null, split: null }));
-    if (st.eager !== null) return this.eager(args);
+    if (!st) this.keys.set(key, (st = { captures: [], states: [], eager: null, split: null }));
+    if (st.eager !== null && st.captures.length === 0) return this.eager(args);
     if (st.split !== null) return this.split(args);
     const tensors = argTensors(args);
     let why: string | null = null;
-    for (const c of st.captures) {
+    for (let i = 0; i < st.captures.length; i++) {
+      const c = st.captures[i]!;
+      // a capture replays only on the module state it was traced with
+      const ms = st.states[i];
+      const changed = ms ? moduleStateChange(ms) : null;
+      if (changed) {
+        metrics.compiledGuardFailures++;
+        why = changed;
+        continue;
+      }
       const r = "forward" in c ? replayAot(c, tensors) : replay(c, tensors);
       if (r.ok) return r.result;
       metrics.compiledGuardFailures++;
       why = r.reason;
     }
+    // past the cache size limit, what no capture matches runs eagerly
+    if (st.eager !== null) return this.eager(args);
     if (this.calls++ === 0) {
       this.lastKey = parts;
       return this.eager(args);
@@ -153,10 +183,14 @@ class CompiledFunction {
     this.lastKey = parts;
     this.captures++;
     metrics.compiledCaptures++;
+    // the module state before the traced call (module_guard.ts)
+    const roots = moduleRoots(this.target, args);
+    const state = roots.length ? moduleState(roots) : null;
     const c = captureCall(this.fn, args, { fullgraph: !!this.opts.fullgraph, finishGrad });
-    if (c.entry) st.captures.push(c.entry);
-    else if (c.custom) st.captures.push(c.custom as AotCaptured);
-    else if (c.breaks.length) {
+    if (c.entry || c.custom) {
+      st.captures.push(c.entry ?? (c.custom as AotCaptured));
+      st.states.push(state);
+    } else if (c.breaks.length) {
       st.split = c.eagerReason;
       metrics.compiledSplitCalls++;
       if (process.env.XLATORCH_DEBUG_RECOMPILE) console.warn(`[xlatorch] torch.compile: ${this.name} runs in pieces: ${c.eagerReason}`);
@@ -215,7 +249,7 @@ export function compile(model: unknown, options?: unknown): unknown {
   const target = model as (...a: unknown[]) => unknown;
   const isModule = typeof (target as { forward?: unknown }).forward === "function";
   const name = isModule ? `${target.constructor?.name ?? "module"}.forward` : target.name || "<anonymous>";
-  const compiled = new CompiledFunction((...a) => target(...a), opts, name);
+  const compiled = new CompiledFunction((...a) => target(...a), opts, name, target);
   if (!isModule) {
     const f = (...args: unknown[]) => compiled.call(args);
     Object.defineProperty(f, "_torchdynamo_orig_callable", { value: target });
