@@ -48,6 +48,13 @@ export interface DeviceBackend {
    */
   willWrite?(target: Tensor): void;
   /**
+   * That in-place op is done (after its write and the autograd history it
+   * recorded): what the op itself read of the new value (a write through a
+   * view records the base's scatter again as its history) is part of the
+   * write, not a read of it that willWrite should cut at.
+   */
+  didWrite?(target: Tensor): void;
+  /**
    * Hints from autograd, for devices that decide what a computation returns:
    * `retain`: the caller holds this tensor (a backward root: the loss), so it
    * will likely be read later; `discard`: nothing will ever read this tensor

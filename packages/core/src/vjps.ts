@@ -100,7 +100,12 @@ defineVjp("atan2", IN, ([g], [a, b]) => {
   const d = E.add(E.mul(a!, a!), E.mul(b!, b!));
   return [E.div(E.mul(g!, b!), d), E.div(E.mul(E.neg(g!), a!), d)];
 });
-defineVjp("select", IN, ([g], [p], _o, _a, needs) => [null, needs[1] ? E.where(p!, g!, 0) : null, needs[2] ? E.where(p!, 0, g!) : null]);
+// only the condition: PyTorch's where saves nothing else, so writing in place to a branch after it is fine (leaky_relu(inplace=True) after BatchNorm)
+defineVjp("select", { inputs: [true, false, false] }, ([g], [p], _o, _a, needs) => [
+  null,
+  needs[1] ? E.where(p!, g!, 0) : null,
+  needs[2] ? E.where(p!, 0, g!) : null,
+]);
 defineVjp("convert", none, ([g], [x]) => {
   if (!x!.dtype.is_floating_point && !x!.dtype.is_complex) return [null];
   // a real input's gradient is the real part of a complex one

@@ -34,7 +34,7 @@ import { metrics } from "./metrics.js";
 import { currentMode, nanCheckEnabled } from "./modes.js";
 import { getRuntime } from "./runtime_slot.js";
 import { viewLayout, type Layout } from "./view_layout.js";
-import { cut, hint, materialize, noteWrite, readHost, record, willWrite } from "./trace.js";
+import { cut, didWrite, hint, materialize, noteWrite, readHost, record, willWrite } from "./trace.js";
 
 const payloadOf = (t: Tensor) => internals(t)._payload as XlaPayload;
 
@@ -125,6 +125,9 @@ export const xlaBackend: DeviceBackend = {
   },
   willWrite(target: Tensor): void {
     willWrite(payloadOf(internals(target)._base ?? target));
+  },
+  didWrite(target: Tensor): void {
+    didWrite(payloadOf(internals(target)._base ?? target));
   },
   write(target: Tensor, value: Tensor): void {
     const v = valueOf(value);

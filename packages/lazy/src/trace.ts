@@ -264,6 +264,11 @@ export function hint(v: LazyValue, h: 1 | -1): void {
   else if (n.uses === 0 && n.hint === 0) n.hint = -1;
 }
 
+/** The in-place op that wrote `p` is done: reads it recorded of the new value belong to the write (see DeviceBackend.didWrite). */
+export function didWrite(p: XlaPayload): void {
+  if (p.writeTrace === open.id && p.value.node.trace === open) p.usesAtWrite = p.value.node.uses;
+}
+
 /** `p` was just written in place with its current value. */
 export function noteWrite(p: XlaPayload): void {
   const n = p.value.node;

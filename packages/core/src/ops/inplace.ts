@@ -133,7 +133,7 @@ export function writing<T>(target: Tensor, body: () => T): T {
   try {
     return body();
   } finally {
-    writeDepth--;
+    if (--writeDepth === 0) backendOf(target.device).didWrite?.(target);
   }
 }
 
@@ -158,7 +158,7 @@ export function inplaceCall(op: string, target: Tensor, f: Fn, n: number, a0: un
     saveResult(target, v, since);
     return target;
   } finally {
-    writeDepth--;
+    if (--writeDepth === 0) backendOf(target.device).didWrite?.(target);
   }
 }
 

@@ -279,7 +279,10 @@ export class Module {
   }
 
   /** Calls fn on every submodule (children first) and then on this module. */
-  apply(fn: (module: Module) => void): this {
+  apply(...args: [fn: (module: Module) => void] | [{ fn: (module: Module) => void }]): this {
+    const { fn } = parseArgs("apply", args, ["fn"]) as { fn: (module: Module) => void };
+    if (fn === undefined) throw new TorchTypeError(`apply() missing 1 required positional argument: 'fn'`);
+    if (typeof fn !== "function") throw new TorchTypeError(`apply(): '${typeof fn}' object is not callable`);
     for (const m of this.children()) m.apply(fn);
     fn(this);
     return this;
