@@ -15,10 +15,15 @@
 // a deflation, 2-norms in the balancing. On 300 random real matrices (n 2..16,
 // some integral, symmetric or with zeros) the order equals PyTorch's in 299;
 // one 16 x 16 differs by one position, a rounding-level divergence of the
-// iterations (LAPACK's BLAS kernels sum in another order).
+// iterations (LAPACK's BLAS kernels sum in another order). float32 input
+// (PyTorch runs sgeev): the matrix is held in float32 (each stored entry
+// rounded, the arithmetic between stores float64) with slamch's eps and safe
+// minimum, which decide where the single-precision iteration deflates: the
+// order equals PyTorch's for 175 of 180 random float32 matrices (n 2..16,
+// integral, symmetric, sparse; 146 with the float64 iteration).
 
-const EPS = 2 ** -52; // dlamch('P')
-const SAFMIN = 2.2250738585072014e-308; // dlamch('S')
+const EPS64 = 2 ** -52; // dlamch('P')
+const SAFMIN64 = 2.2250738585072014e-308; // dlamch('S')
 
 /** Fortran's SIGN(a, b): |a| with b's sign, a -0 b included (gfortran's signed zeros). */
 const sign = (a: number, b: number) => (b < 0 || Object.is(b, -0) ? -Math.abs(a) : Math.abs(a));
@@ -73,7 +78,7 @@ function hessenberg(A: Float64Array, n: number, lo: number, hi: number): void {
  * permuted to the bottom / top, then rows and columns lo..hi are scaled by powers of 2 until their norms are
  * within a factor 0.95 of balanced. Returns [lo, hi] (0-based, inclusive).
  */
-export function balance(A: Float64Array, n: number): [number, number] {
+export function balance(A: Float64Array, n: number, EPS = EPS64, SAFMIN = SAFMIN64): [number, number] {
   const at = (i: number, j: number) => A[i * n + j]!;
   const swap = (j: number, m: number, k: number, l: number) => {
     if (j === m) return;
@@ -160,7 +165,7 @@ export function balance(A: Float64Array, n: number): [number, number] {
 }
 
 /** dlanv2's eigenvalues of [[a, b], [c, d]] in its order: [rt1r, rt1i, rt2r, rt2i]. */
-function dlanv2(a: number, b: number, c: number, d: number): [number, number, number, number] {
+function dlanv2(a: number, b: number, c: number, d: number, EPS: number): [number, number, number, number] {
   if (c !== 0) {
     if (b === 0) {
       [a, d] = [d, a];
@@ -218,12 +223,14 @@ function dlanv2(a: number, b: number, c: number, d: number): [number, number, nu
 }
 
 /**
- * The eigenvalues of the real n x n row-major matrix A in dgeev's order, as (re, im) pairs; null when the
- * iteration does not converge (the caller keeps its own order then).
+ * The eigenvalues of the real n x n row-major matrix A in dgeev's order (sgeev's with `single`), as (re, im)
+ * pairs; null when the iteration does not converge (the caller keeps its own order then).
  */
-export function lapackEigenvalueOrder(A: Float64Array, n: number): Float64Array | null {
-  const H = Float64Array.from(A);
-  const [lo, hi] = balance(H, n);
+export function lapackEigenvalueOrder(A: Float64Array, n: number, single = false): Float64Array | null {
+  const H = single ? (Float32Array.from(A) as unknown as Float64Array) : Float64Array.from(A);
+  const EPS = single ? 2 ** -23 : EPS64,
+    SAFMIN = single ? 2 ** -126 : SAFMIN64;
+  const [lo, hi] = balance(H, n, EPS, SAFMIN);
   hessenberg(H, n, lo, hi);
   const wr = new Float64Array(n),
     wi = new Float64Array(n);
@@ -396,7 +403,7 @@ export function lapackEigenvalueOrder(A: Float64Array, n: number): Float64Array 
       wr[i - 1] = h(i, i);
       wi[i - 1] = 0;
     } else if (l === i - 1) {
-      const [a, b, c, d] = dlanv2(h(i - 1, i - 1), h(i - 1, i), h(i, i - 1), h(i, i));
+      const [a, b, c, d] = dlanv2(h(i - 1, i - 1), h(i - 1, i), h(i, i - 1), h(i, i), EPS);
       wr[i - 2] = a;
       wi[i - 2] = b;
       wr[i - 1] = c;

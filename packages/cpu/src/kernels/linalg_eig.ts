@@ -5,11 +5,12 @@
 // eigenvectors of T by back-substitution, mapped back by Z. As LAPACK's geev,
 // each eigenvector has unit 2-norm and its largest component is real and
 // positive. A real input's eigenpairs are then put in LAPACK's order (PyTorch's:
-// eig_lapack_order.ts runs dgeev's real double-shift QR for the positions); a
-// complex input's come in the complex Schur form's diagonal order.
+// eig_lapack_order.ts runs dgeev's real double-shift QR for the positions), a
+// complex input's in zgeev's (eig_lapack_order_complex.ts: its single-shift QR).
 import { contiguous } from "../strided.js";
 import { interleave } from "./complex.js";
 import { lapackEigenvalueOrder } from "./eig_lapack_order.js";
+import { zlapackEigenvalueOrder } from "./eig_lapack_order_complex.js";
 import { dense } from "./layout.js";
 import { householderInPlace } from "./linalg_decomp.js";
 import { batchOf, matrices } from "./linalg_factor.js";
@@ -374,7 +375,19 @@ export const eigKernels: Record<string, Kernel> = {
       }
       // a real input's eigenpairs in LAPACK dgeev's order (PyTorch's), which its real double-shift QR decides
       if (!cx) {
-        const order = lapackEigenvalueOrder(src.subarray(off, off + n * n) as Float64Array, n);
+        // float32: sgeev's order, which PyTorch computes in float32
+        const order = lapackEigenvalueOrder(src.subarray(off, off + n * n) as Float64Array, n, a!.dtype.name === "float32");
+        if (order) reorder(order, Wr.subarray(b * n, (b + 1) * n), Wi.subarray(b * n, (b + 1) * n), vr, vi, n);
+      } else {
+        // a complex input's in zgeev's order, which its complex single-shift QR decides
+        const Ar = new Float64Array(n * n),
+          Ai = new Float64Array(n * n);
+        for (let i = 0; i < n * n; i++) {
+          Ar[i] = src[2 * (off + i)]!;
+          Ai[i] = src[2 * (off + i) + 1]!;
+        }
+        // complex64: cgeev's order, which PyTorch computes in float32
+        const order = zlapackEigenvalueOrder(Ar, Ai, n, a!.dtype.name === "complex64");
         if (order) reorder(order, Wr.subarray(b * n, (b + 1) * n), Wi.subarray(b * n, (b + 1) * n), vr, vi, n);
       }
     }
