@@ -49,6 +49,10 @@
 //   strided_symeig.json  cases (not errors) with non-empty kwargs ("call"/"fn")
 //   issue10_gaps.json  module cases ("kind": "module") with a non-empty "kwargs"; call cases ("kind": "call")
 //                     with non-empty kwargs by their dotted "fn" or method
+//   lazy_modules.json  "lazy" cases (module built from cls/args/kwargs) and "uninit" ones
+//                     (nn.UninitializedParameter) with a non-empty "kwargs"
+//   adaptive_log_softmax.json  "module" cases with a non-empty "kwargs"
+//   sparse_adam.json  "build" cases with a non-empty "kwargs" (optim.SparseAdam)
 // A callable none of whose signatures (packages/core/src/signatures.json) has
 // a parameter has no keyword form: a compared call of it counts.
 // A fixture file that is not there (a suite not landed yet) adds nothing.
@@ -181,6 +185,13 @@ function collect(keyword: Set<string>, called: Set<string>): void {
     if (c.kind === "module") hit(`modules.${c.cls}`, nonEmpty(c.kwargs));
     else if (c.kind === "call") opCall(c);
   }
+  // engineer F's: the Lazy* modules and UninitializedParameter, AdaptiveLogSoftmaxWithLoss, SparseAdam
+  for (const c of (load("lazy_modules.json") as J[] | undefined) ?? [])
+    if (c.kind === "lazy" || c.kind === "uninit")
+      hit(`modules.${c.kind === "uninit" ? "UninitializedParameter" : c.cls}`, nonEmpty(c.kwargs));
+  for (const c of (load("adaptive_log_softmax.json") as J[] | undefined) ?? [])
+    if (c.kind === "module") hit("modules.AdaptiveLogSoftmaxWithLoss", nonEmpty(c.kwargs));
+  for (const c of (load("sparse_adam.json") as J[] | undefined) ?? []) if (c.kind === "build") hit("optim.SparseAdam", nonEmpty(c.kwargs));
 }
 
 /** Names with no parameter in any of their signatures.json overloads (no keyword form exists). */

@@ -140,6 +140,15 @@ export {
   LPPool1d,
   LPPool2d,
   Softmax2d,
+  UninitializedParameter,
+  LazyLinear,
+  LazyConv1d,
+  LazyConv2d,
+  LazyConv3d,
+  LazyConvTranspose1d,
+  LazyConvTranspose2d,
+  LazyConvTranspose3d,
+  AdaptiveLogSoftmaxWithLoss,
 } from "./classes.js";
 export * as functional from "./functional_public.js";
 export * as init from "./init_public.js";

@@ -107,3 +107,7 @@ export {
   ReplicationPad3d,
 } from "./modules/padding.js";
 export { LPPool1d, LPPool2d, Softmax2d } from "./modules/lp_pool.js";
+export { UninitializedParameter } from "./modules/lazy_parameter.js";
+export { LazyLinear } from "./modules/lazy_linear.js";
+export { LazyConv1d, LazyConv2d, LazyConv3d, LazyConvTranspose1d, LazyConvTranspose2d, LazyConvTranspose3d } from "./modules/lazy_conv.js";
+export { AdaptiveLogSoftmaxWithLoss } from "./modules/adaptive_log_softmax.js";

@@ -19,3 +19,4 @@ export { RAdam, type RAdamOptions } from "./radam.js";
 export { LBFGS, type LBFGSOptions } from "./lbfgs.js";
 export { Rprop, type RpropOptions } from "./rprop.js";
 export { ASGD, type ASGDOptions } from "./asgd.js";
+export { SparseAdam, type SparseAdamOptions } from "./sparse_adam.js";
