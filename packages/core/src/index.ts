@@ -10,6 +10,7 @@ import "./vjps_dynamic.js";
 import "./vjps_gather.js";
 import "./vjps_bits.js";
 import "./vjps_select.js";
+import "./vjps_norm.js";
 import { signTensorMethods } from "./signature.js";
 import { Tensor as TensorClass } from "./tensor.js";
 import { setEngineOps } from "./autograd.js";

@@ -12,6 +12,7 @@ import { DYNAMIC_PRIMS, defineDynamicPrims } from "./prims_dynamic.js";
 import { GATHER_PRIMS, defineGatherPrims } from "./prims_gather.js";
 import { BITS_PRIMS, defineBitsPrims } from "./prims_bits.js";
 import { OPTIM_PRIMS, defineOptimPrims } from "./prims_optim.js";
+import { NORM_PRIMS, defineNormPrims } from "./prims_norm.js";
 
 const same = (ins: readonly AVal[]): AVal[] => [{ shape: ins[0]!.shape, dtype: ins[0]!.dtype }];
 /** The output shape of an elementwise primitive: its first operand that is not 0-d (see Primitive.scalarOperands). */
@@ -125,6 +126,8 @@ export const PRIM_NAMES = [
   ...GATHER_PRIMS,
   // adam_update, sgd_update: fused optimizer updates (prims_optim.ts)
   ...OPTIM_PRIMS,
+  // mul_add_convert: layer_norm's float32 fma rounding in one pass (prims_norm.ts)
+  ...NORM_PRIMS,
 ] as const;
 export type PrimName = (typeof PRIM_NAMES)[number];
 
@@ -378,6 +381,7 @@ defineDynamicPrims(P);
 defineGatherPrims(P);
 defineBitsPrims(P);
 defineOptimPrims(P);
+defineNormPrims(P);
 
 export const numelOfAval = (a: AVal): number => numelOf(a.shape);
 

@@ -9,6 +9,7 @@ import { DYNAMIC_LOWERINGS } from "./lower_dynamic.js";
 import { GATHER_LOWERINGS } from "./lower_gather.js";
 import { BITS_LOWERINGS } from "./lower_bits.js";
 import { OPTIM_LOWERINGS } from "./lower_optim.js";
+import { NORM_LOWERINGS } from "./lower_norm.js";
 import { elementTypeOf, tensorType, type Builder, type ElementType, type Value } from "@xlatorch/stablehlo";
 
 export const et = (d: DType): ElementType => elementTypeOf(d.name);
@@ -210,6 +211,7 @@ Object.assign(LOWERINGS, {
   ...(GATHER_LOWERINGS as unknown as Record<"gather_slices" | "scatter_slices", Lowering>),
   ...(BITS_LOWERINGS as unknown as Record<keyof typeof BITS_LOWERINGS, Lowering>),
   ...(OPTIM_LOWERINGS as unknown as Record<keyof typeof OPTIM_LOWERINGS, Lowering>),
+  ...(NORM_LOWERINGS as unknown as Record<keyof typeof NORM_LOWERINGS, Lowering>),
 } satisfies Partial<Record<PrimName, Lowering>>);
 withComplexLowerings(LOWERINGS as never);
 checkPrimitiveTable("StableHLO lowerings", LOWERINGS);

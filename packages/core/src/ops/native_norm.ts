@@ -7,11 +7,15 @@
 // PyTorch's derivative of both (derivatives.yaml) uses only the output's
 // gradient: the saved mean / rstd are outputs whose gradients are dropped. So
 // they are returned detached; the output itself carries the full gradient.
+import { enterSurface, exitSurface } from "../autograd.js";
 import { no_grad } from "../grad_mode.js";
 import { bfloat16, float16, float32, float64, type DType } from "../dtype_all.js";
 import { TorchError, TorchIndexError, TorchTypeError } from "../errors.js";
 import { Tensor } from "../tensor.js";
 import { checkTensor, describe, parseArgs } from "./args.js";
+import { bind1 } from "../dispatch.js";
+import { P } from "../prims.js";
+import { expandTo } from "./base.js";
 import { empty } from "./creation.js";
 
 const shapeStr = (s: readonly number[]) => `[${s.join(", ")}]`;
@@ -61,15 +65,32 @@ export function native_layer_norm(input: Tensor, ...args: unknown[]): Tensor[] {
     throw new TorchError(
       `native_layer_norm: Given normalized_shape=${shapeStr(shape)}, expected input with shape [*, ${shape.join(", ")}], but got input of size${shapeStr(input.shape)}`,
     );
+  // every node is named as PyTorch's one node, NativeLayerNormBackward0 (it was the last op's: ToCopyBackward0)
+  enterSurface("native_layer_norm");
+  try {
+    return layerNorm(input, shape, weight, bias, o.eps);
+  } finally {
+    exitSurface();
+  }
+}
+
+function layerNorm(input: Tensor, shape: readonly number[], weight: Tensor | null, bias: Tensor | null, eps: number): Tensor[] {
+  const k = shape.length;
   const dims = shape.map((_, i) => input.ndim - k + i);
   const mean = input.mean(dims, true);
-  const rstd = input.var(dims, { unbiased: false, keepdim: true }).add(o.eps).rsqrt();
+  const rstd = input.var(dims, { unbiased: false, keepdim: true }).add(eps).rsqrt();
   // the rounding of ATen's CPU kernel (LayerNormKernel.cpp), built with fused multiply-adds:
   // y = fma(x, rstd, -rstd * mean), then fma(y, weight, bias) when both are given. In float32 that
   // is not (x - mean) * rstd: a one-element row gives x's rounding error in x * rstd, not 0. The
-  // fma is a float64 product and sum rounded once to float32 (exact: a float32 product fits).
+  // fma is a float64 product and sum rounded once to float32 (exact: a float32 product fits): the
+  // float64 multiply, add and convert back as one primitive over the widened operands (prims_norm.ts;
+  // the same bits and gradients as a.to(float64).mul(b.to(float64)).add(c.to(float64)).to(float32))
   const fma = (a: Tensor, b: Tensor, c: Tensor): Tensor =>
-    input.dtype === float32 ? a.to(float64).mul(b.to(float64)).add(c.to(float64)).to(float32) : a.mul(b).add(c);
+    input.dtype === float32
+      ? bind1(P.mul_add_convert, [a.to(float64), expandTo(b.to(float64), a.shape), expandTo(c.to(float64), a.shape)], {
+          dtype: float32,
+        })
+      : a.mul(b).add(c);
   let y = fma(input, rstd, rstd.neg().mul(mean));
   if (weight && bias) y = fma(y, weight, bias);
   else {

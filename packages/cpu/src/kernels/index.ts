@@ -17,6 +17,7 @@ import { factorKernels } from "./linalg_factor.js";
 import { complexFactorKernels } from "./linalg_complex.js";
 import { ldlKernels } from "./linalg_ldl.js";
 import { optimKernels } from "./optim_update.js";
+import { normKernels } from "./norm.js";
 import { selectKernels } from "./select.js";
 import { reduceKernels } from "./reduce.js";
 import { windowKernels } from "./window.js";
@@ -57,6 +58,8 @@ export const KERNELS: Record<PrimName, Kernel> = {
   ...gatherKernels,
   // adam_update, sgd_update (prims_optim.ts): float32/float64 only, one pass per update
   ...optimKernels,
+  // mul_add_convert (prims_norm.ts): float64 operands
+  ...normKernels,
 } as Record<PrimName, Kernel>;
 checkPrimitiveTable("CPU kernels", KERNELS);
 export type { Kernel };

@@ -3,6 +3,7 @@ import { contiguousStrides } from "@xlatorch/core";
 import { contiguous } from "../strided.js";
 import { wasmReduceF32 } from "../wasm/simd_f32.js";
 import { reduceStrided } from "./reduce_strided.js";
+import { sumLeading32, sumLeading64, sumRows32, sumRows64 } from "./reduce_sum_loops.js";
 import { stepRounder } from "./round_step.js";
 import type { Kernel } from "./types.js";
 import { decode, encode, permToEnd, prod, values } from "./values.js";
@@ -39,6 +40,9 @@ export const reduceKernels: Record<string, Kernel> = {
       const rows = values(x!, shape, a!.dtype) as ArrayLike<number>;
       const n = prod(o!.shape),
         count = prod(dims.map((d) => shape[d]!));
+      // float32/float64 rows: the same loop compiled per array type (reduce_sum_loops.ts)
+      if (rows instanceof Float64Array) return [contiguous(encode(sumLeading64(rows, 0, count, n), o!.dtype), o!.shape)];
+      if (rows instanceof Float32Array) return [contiguous(encode(sumLeading32(rows, 0, count, n), o!.dtype), o!.shape)];
       const out = new Float64Array(n);
       for (let r = 0; r < count; r++) for (let j = 0, q = r * n; j < n; j++, q++) out[j] += rows[q]!;
       return [contiguous(encode(out, o!.dtype), o!.shape)];
@@ -61,6 +65,9 @@ export const reduceKernels: Record<string, Kernel> = {
       }
       return [contiguous(encode(out, o!.dtype), o!.shape)];
     }
+    // float32/float64 sums: the same loop compiled per array type (reduce_sum_loops.ts)
+    if (op === "sum" && vals instanceof Float64Array) return [contiguous(encode(sumRows64(vals, 0, outer, inner), o!.dtype), o!.shape)];
+    if (op === "sum" && vals instanceof Float32Array) return [contiguous(encode(sumRows32(vals, 0, outer, inner), o!.dtype), o!.shape)];
     const out = new Float64Array(outer);
     if (op === "sum") {
       for (let r = 0; r < outer; r++) {
