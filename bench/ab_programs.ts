@@ -15,6 +15,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import programs from "./cases/80_programs.js";
+import mlp from "./cases/60_mlp.js";
 import { inputFile, writeInputs } from "./lib/data.js";
 import { median } from "./lib/timing.js";
 
@@ -33,7 +34,7 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "xlatorch-ab-"));
 
 /** One process of bench/torch_bench.py on one case: `steps` repetitions after 5 warm-up steps. */
 function torchOnce(id: string): { median_ms: number; cpu_ms: number } {
-  const c = programs.find((p) => p.id === id)!;
+  const c = [...programs, ...mlp].find((p) => p.id === id)!;
   writeInputs(dataDir, [c]);
   const spec = {
     policy: { warmup: 5, minReps: Number(steps), maxReps: Number(steps), budgetMs: 0 },

@@ -5,6 +5,7 @@
 //   node --cpu-prof --import tsx bench/program_steps.ts --case nanogpt_tiny_adamw_b8
 import * as torch from "xlatorch";
 import programs from "./cases/80_programs.js";
+import mlp from "./cases/60_mlp.js";
 import { makeData, numel } from "./lib/data.js";
 import { median } from "./lib/timing.js";
 import type { HostInputs, PeerCtx } from "./lib/types.js";
@@ -19,8 +20,9 @@ const steps = Number(arg("steps", "30"));
 const warmup = Number(arg("warmup", "5"));
 const device = arg("device", "cpu");
 
-const c = programs.find((p) => p.id === id);
-if (!c) throw new Error(`no case ${id} in bench/cases/80_programs.ts (${programs.map((p) => p.id).join(", ")})`);
+// the MLP step (cases/60_mlp.ts) runs here too
+const c = [...programs, ...mlp].find((p) => p.id === id);
+if (!c) throw new Error(`no case ${id} in bench/cases/80_programs.ts or 60_mlp.ts (${[...programs, ...mlp].map((p) => p.id).join(", ")})`);
 const inputs: HostInputs = {};
 for (const inp of c.inputs) {
   const [lo, hi] = inp.range ?? [-1, 1];

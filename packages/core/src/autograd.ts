@@ -430,7 +430,11 @@ function engine(roots: readonly Tensor[], grads: readonly Tensor[], opts: Backwa
   // Payloads a leaf's .grad may not take over (see accumulate): the root
   // cotangents (the caller's tensors) and each gradient once assigned.
   const taken = new Set<unknown>();
-  for (let i = 0; i < nr; i++) taken.add(grads[i]!._payload);
+  for (let i = 0; i < nr; i++) {
+    taken.add(grads[i]!._payload);
+    // a view's base too: a leaf may take a whole-base view's base (see accumulate), never the caller's
+    if (grads[i]!._base) taken.add(grads[i]!._base!._payload);
+  }
 
   engineDepth++;
   try {
@@ -457,7 +461,9 @@ function engine(roots: readonly Tensor[], grads: readonly Tensor[], opts: Backwa
       if (node._hasRetainGrad)
         for (const [idx, t] of node.retainGrad) {
           const g = cts[idx];
-          if (g) t.grad = t.grad ? ops.add(t.grad, g) : g.detach();
+          // a copy, as PyTorch's retain_grad hook makes: the same cotangent may reach a leaf, whose .grad
+          // takes it and is later added into in place
+          if (g) t.grad = t.grad ? ops.add(t.grad, g) : g.detach().clone();
         }
       if (targets) {
         for (let i = 0; i < cts.length; i++) {
@@ -566,9 +572,23 @@ function accumulate(v: Tensor, g: Tensor, createGraph: boolean, taken: Set<unkno
   if (!createGraph) g = g.detach();
   const cur = v.grad;
   if (cur === null) {
-    // a view (a transposed product's gradient) is copied too, as PyTorch's
-    // layout contract does: later in-place adds then write the leaf's own
-    // storage, not a scatter into someone else's
+    // A view laid out exactly as its whole base is that base: F.linear's weight
+    // gradient is the transpose (w.t()'s VJP) of the transposed product
+    // (dot_general's VJP computes g^T x and permutes it), so it arrives as a
+    // row-major view of the product. PyTorch's AccumulateGrad takes such a
+    // gradient as it is (its layout obeys the leaf's); taking the base does the
+    // same without the copy below.
+    if (!createGraph && g._base !== null) {
+      const b = wholeBase(g);
+      if (b) {
+        // the view itself is dead: on the xla device it is no graph output
+        backendOf(g.device).discard?.(g);
+        g = b;
+      }
+    }
+    // any other view is copied, as PyTorch's layout contract does: later
+    // in-place adds then write the leaf's own storage, not a scatter into
+    // someone else's
     if (g._base !== null || taken.has(g._payload)) g = g.clone();
     taken.add(g._payload);
     v.grad = g;
@@ -578,4 +598,16 @@ function accumulate(v: Tensor, g: Tensor, createGraph: boolean, taken: Set<unkno
     captureHooks()?.gradEvent(v, "accumulate", cur);
     cur.add_(g);
   }
+}
+
+/** g's base (detached) when g is a row-major view covering all of it in the base's own layout (same values, same storage), else null. */
+function wholeBase(g: Tensor): Tensor | null {
+  const b = g._base!;
+  if (b.dtype !== g.dtype || b.shape.length !== g.shape.length) return null;
+  for (let i = 0; i < b.shape.length; i++) if (b.shape[i] !== g.shape[i]) return null;
+  if (!g.is_contiguous() || !b.is_contiguous() || g.storage_offset() !== 0 || b.storage_offset() !== 0) return null;
+  const t = b.detach();
+  // its own version counter, as the copy had: the base and its views are the engine's, dead after this
+  t._vc = { v: 0, shared: false };
+  return t;
 }

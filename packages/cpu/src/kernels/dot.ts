@@ -1,11 +1,13 @@
 // dot_general: float32/float64 through the system BLAS when one is present
-// (dot_blas.ts); float32 otherwise on the WebAssembly SIMD GEMM (wasm/gemm.ts);
+// (dot_blas.ts); float32 otherwise on the WebAssembly SIMD GEMM (wasm/gemm.ts),
+// which packs each operand from its own strides (dot_operands.ts);
 // otherwise permute both operands to [batch, free, contract] /
 // [batch, contract, free], then a cache-friendly i-k-j product per batch.
 import type { DotDims } from "@xlatorch/core";
 import { contiguous } from "../strided.js";
-import { gemmF32 } from "../wasm/gemm.js";
+import { gemmF32Strided, wasmGemmEnabled } from "../wasm/gemm.js";
 import { blasDotGeneral } from "./dot_blas.js";
+import { stridedMatrices } from "./dot_operands.js";
 import type { Kernel } from "./types.js";
 import { encode, prod, values } from "./values.js";
 
@@ -20,6 +22,14 @@ export const dotKernels: Record<string, Kernel> = {
     // float32/float64 through the system BLAS when there is one (kernels/dot_blas.ts)
     const viaBlas = blasDotGeneral(l!, r!, la!, ra!, dd, o!, lf, rf, B, M, K, N);
     if (viaBlas) return [viaBlas];
+    // float32 without a BLAS: the WebAssembly SIMD kernel (wasm/gemm.ts), unless unavailable or XLATORCH_WASM=off;
+    // its packing reads both operands in their own strides (a transposed view is not copied first)
+    if (la!.dtype.name === "float32" && ra!.dtype.name === "float32" && o!.dtype.name === "float32" && wasmGemmEnabled()) {
+      const out32 = new Float32Array(B * M * N);
+      const sa = stridedMatrices(l!, la!, dd.lhs_batch, lf, dd.lhs_contract, M, K);
+      const sb = stridedMatrices(r!, ra!, dd.rhs_batch, dd.rhs_contract, rf, K, N);
+      if (gemmF32Strided(sa, sb, out32, B, M, K, N)) return [contiguous(out32, o!.shape)];
+    }
     // read in place when already laid out [batch, free, contract] / [batch, contract, free]
     const A = values(l!, la!.shape, la!.dtype, [...dd.lhs_batch, ...lf, ...dd.lhs_contract]);
     const Bm = values(r!, ra!.shape, ra!.dtype, [...dd.rhs_batch, ...dd.rhs_contract, ...rf]);
@@ -33,11 +43,6 @@ export const dotKernels: Record<string, Kernel> = {
               out[(b * M + i) * N + j] = BigInt.asIntN(64, out[(b * M + i) * N + j]! + a * (Bm as BigInt64Array)[(b * K + k) * N + j]!);
           }
       return [contiguous(out, o!.shape)];
-    }
-    // float32 without a BLAS: the WebAssembly SIMD kernel (wasm/gemm.ts), unless unavailable or XLATORCH_WASM=off
-    if (la!.dtype.name === "float32" && ra!.dtype.name === "float32" && o!.dtype.name === "float32") {
-      const out32 = new Float32Array(B * M * N);
-      if (gemmF32(A as ArrayLike<number>, Bm as ArrayLike<number>, out32, B, M, K, N)) return [contiguous(out32, o!.shape)];
     }
     const out = new Float64Array(B * M * N);
     matmulF64(A as ArrayLike<number>, Bm as ArrayLike<number>, out, B, M, K, N);

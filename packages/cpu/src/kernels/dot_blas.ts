@@ -3,10 +3,11 @@
 // its free and contracting dims each collapse to one stride and one of the two
 // strides is 1 (row-major as it is, or transposed: the trans flag and lda/ldb
 // say which); otherwise it is first copied dense. Batch dims keep any strides,
-// broadcast (0) included.
+// broadcast (0) included (dot_operands.ts).
 import type { AVal, DotDims } from "@xlatorch/core";
 import { blasPolicy, blasStats, NO_TRANS, ROW_MAJOR, systemBlas, TRANS } from "../blas.js";
 import { contiguous, type Strided } from "../strided.js";
+import { batchOffsets, collapse } from "./dot_operands.js";
 import { dense } from "./layout.js";
 
 /** One operand as a batch of R×C matrices: first element offset per batch, trans flag and leading dimension. */
@@ -15,47 +16,6 @@ interface MatrixOperand {
   offsets: number[];
   trans: number;
   ld: number;
-}
-
-/**
- * Dims collapsed into one: their element count and the stride that steps it
- * (the innermost non-unit dim's; null when every dim has size 1), or null when
- * their strides do not chain.
- */
-function collapse(shape: readonly number[], strides: readonly number[], dims: readonly number[]): { n: number; s: number | null } | null {
-  let n = 1,
-    s: number | null = null;
-  for (let i = dims.length - 1; i >= 0; i--) {
-    const size = shape[dims[i]!]!,
-      st = strides[dims[i]!]!;
-    if (size === 1) continue;
-    if (s === null) s = st;
-    else if (st !== s * n) return null;
-    n *= size;
-  }
-  return { n, s };
-}
-
-/** Offsets of each batch element (odometer over the batch dims, in order). */
-function batchOffsets(x: Strided, shape: readonly number[], batch: readonly number[]): number[] {
-  const sizes = batch.map((d) => shape[d]!),
-    strides = batch.map((d) => x.strides[d]!);
-  const total = sizes.reduce((a, b) => a * b, 1);
-  const out = new Array<number>(total);
-  const idx = sizes.map(() => 0);
-  let off = x.offset;
-  for (let b = 0; b < total; b++) {
-    out[b] = off;
-    for (let d = sizes.length - 1; d >= 0; d--) {
-      if (++idx[d]! < sizes[d]!) {
-        off += strides[d]!;
-        break;
-      }
-      off -= strides[d]! * (sizes[d]! - 1);
-      idx[d] = 0;
-    }
-  }
-  return out;
 }
 
 /** An R×C (rows `rows`, columns `cols`) view of operand x, batched over `batch`. */

@@ -164,6 +164,38 @@ export function gemmF32(
   K: number,
   N: number,
 ): boolean {
+  const rowMajor = (data: ArrayLike<number>, R: number, C: number): GemmOperand => ({
+    data,
+    offsets: Array.from({ length: batch }, (_, b) => b * R * C),
+    rs: C,
+    cs: 1,
+  });
+  return gemmF32Strided(rowMajor(A, M, K), rowMajor(Bm, K, N), out, batch, M, K, N);
+}
+
+/** An operand as strided matrices: element [b][i][j] is data[offsets[b] + i * rs + j * cs]. */
+export interface GemmOperand {
+  data: ArrayLike<number>;
+  offsets: readonly number[];
+  rs: number;
+  cs: number;
+}
+
+/**
+ * gemmF32 over operands in any two strides (a transposed view, a column
+ * slice): the packing reads them in place, so no dense copy is made first.
+ * The packed panels hold the same values in the same order, so the result is
+ * bit-identical to the product of dense copies.
+ */
+export function gemmF32Strided(
+  A: GemmOperand,
+  Bm: GemmOperand,
+  out: Float32Array,
+  batch: number,
+  M: number,
+  K: number,
+  N: number,
+): boolean {
   if (!wasmGemmEnabled()) return false;
   if (batch === 0 || M === 0 || N === 0) return true;
   if (K === 0) {
@@ -200,21 +232,38 @@ export function gemmF32(
   const a = aOff >> 2,
     bq = bOff >> 2,
     cq = cOff >> 2;
+  const Ad = A.data,
+    ars = A.rs,
+    acs = A.cs,
+    Bd = Bm.data,
+    brs = Bm.rs,
+    bcs = Bm.cs;
   for (let t = 0; t < batch; t++) {
-    const as = t * M * K,
-      bs = t * K * N;
+    const as = A.offsets[t]!,
+      bs = Bm.offsets[t]!;
     // A: 4-row panels interleaved in k, then the leftover rows as they are
     for (let i = 0; i < M4; i += MR) {
       const dst = a + i * K;
+      if (ars === 1 && acs !== 1) {
+        // a transposed A: the panel's 4 rows are adjacent in memory at each k
+        for (let kk = 0, src = as + i, d = dst; kk < K; kk++, src += acs, d += MR) {
+          mem[d] = Ad[src]!;
+          mem[d + 1] = Ad[src + 1]!;
+          mem[d + 2] = Ad[src + 2]!;
+          mem[d + 3] = Ad[src + 3]!;
+        }
+        continue;
+      }
       for (let r = 0; r < MR; r++) {
-        const src = as + (i + r) * K;
-        for (let kk = 0; kk < K; kk++) mem[dst + kk * MR + r] = A[src + kk]!;
+        const src = as + (i + r) * ars;
+        if (acs === 1) for (let kk = 0; kk < K; kk++) mem[dst + kk * MR + r] = Ad[src + kk]!;
+        else for (let kk = 0; kk < K; kk++) mem[dst + kk * MR + r] = Ad[src + kk * acs]!;
       }
     }
     for (let i = M4; i < M; i++) {
       const dst = a + i * K,
-        src = as + i * K;
-      for (let kk = 0; kk < K; kk++) mem[dst + kk] = A[src + kk]!;
+        src = as + i * ars;
+      for (let kk = 0; kk < K; kk++) mem[dst + kk] = Ad[src + kk * acs]!;
     }
     // B: 8-column panels contiguous in k, the last one zero-padded
     for (let pi = 0; pi < P; pi++) {
@@ -222,9 +271,10 @@ export function gemmF32(
         w = Math.min(NR, N - j0),
         dst = bq + pi * K * NR;
       for (let kk = 0; kk < K; kk++) {
-        const src = bs + kk * N + j0,
+        const src = bs + kk * brs + j0 * bcs,
           d = dst + kk * NR;
-        for (let j = 0; j < w; j++) mem[d + j] = Bm[src + j]!;
+        if (bcs === 1) for (let j = 0; j < w; j++) mem[d + j] = Bd[src + j]!;
+        else for (let j = 0; j < w; j++) mem[d + j] = Bd[src + j * bcs]!;
         for (let j = w; j < NR; j++) mem[d + j] = 0;
       }
     }
