@@ -20,9 +20,22 @@
 // in place); other element types, or XLATORCH_WASM=off, take the loops below
 // into a column buffer kept between calls (fresh MB-sized arrays cost more in
 // page faults than the fill).
+// A forward convolution's columns are the same matrix as its weight gradient's
+// transposed columns (rows: features and kernel offsets; columns: batch and
+// output positions): they are filled into a kept slot of the fill module, and
+// the weight gradient reads them there instead of filling them again, where the
+// lhs still holds the same bits (keptColumns).
 import { contiguousStrides, type AVal, type ConvAttrs, type DType, type HostArray } from "@xlatorch/core";
 import { contiguous, type Elements, type Strided } from "../strided.js";
-import { Im2colCall, im2colWasmEnabled, poisonIm2colMemory, type WasmRuns, wasmRuns } from "../wasm/im2col_module.js";
+import {
+  Im2colCall,
+  im2colWasmEnabled,
+  im2colWasmStats,
+  KEEP_SLOTS,
+  poisonIm2colMemory,
+  type WasmRuns,
+  wasmRuns,
+} from "../wasm/im2col_module.js";
 import { dotKernels } from "./dot.js";
 import type { Kernel } from "./types.js";
 import { prod } from "./values.js";
@@ -460,6 +473,8 @@ interface ConvPlan {
   covers: boolean;
   /** the runs as the WebAssembly fill's tables, per element size (built at the first such call) */
   wasm: Partial<Record<4 | 8, WasmRuns>>;
+  /** columnsSignature, with the element size appended at the call */
+  sig: string | null;
 }
 
 /**
@@ -503,6 +518,7 @@ function columns(dtype: DType, n: number, covers: boolean): Elements {
 /** Tests: fill the kept column buffers with `v` (stale values a call must never read). */
 export function poisonConvColumns(v: number): void {
   poisonIm2colMemory(v);
+  kept.length = 0;
   for (const buf of scratch.values()) {
     if (buf instanceof BigInt64Array) buf.fill(BigInt(v));
     else buf.fill(v);
@@ -540,16 +556,15 @@ function wasmFill(
   B: number,
   nb0: number,
   Nb: number,
-): Elements | null {
+  slot = 0,
+): Im2colCall | null {
   const data = l.data;
   const E = dtype.name === "float32" && data instanceof Float32Array ? 4 : dtype.name === "float64" && data instanceof Float64Array ? 8 : 0;
   if (E === 0 || l.strides.some((st) => st < 0) || !im2colWasmEnabled()) return null;
   const { runs, transposed } = plan;
   const wr = (plan.wasm[E] ??= wasmRuns(runs.runDst, runs.runSrc, runs.runLen, transposed ? L : K, runs.Lo, transposed ? K : L, E));
   // the lhs's elements: [offset, offset + span)
-  let span = 1;
-  for (let d = 0; d < ls.length; d++) span += (ls[d]! - 1) * l.strides[d]!;
-  const call = Im2colCall.start(data as Float32Array | Float64Array, l.offset, l.offset + span, wr, T * CK * NL);
+  const call = Im2colCall.start(data as Float32Array | Float64Array, l.offset, l.offset + lhsSpan(ls, l.strides), wr, T * CK * NL, slot);
   if (!call) return null;
   for (let t = 0; t < T; t++) {
     const g = B > 1 ? 0 : t,
@@ -559,7 +574,81 @@ function wasmFill(
     if (transposed) call.fill(wr, src, t * NL * CK, [nbn, L * CK, sN], [L, CK], [I, K, sC], runs.step);
     else call.fill(wr, src, t * CK * NL, [I, K * NL, sC], [K, NL], [nbn, L, sN], runs.step);
   }
-  return call.cols as Elements;
+  return call;
+}
+
+/** The lhs's elements from its offset: [offset, offset + span). */
+function lhsSpan(ls: readonly number[], strides: readonly number[]): number {
+  let span = 1;
+  for (let d = 0; d < ls.length; d++) span += (ls[d]! - 1) * strides[d]!;
+  return span;
+}
+
+/**
+ * What the columns of a call hold, in terms that do not depend on which of the two layouts filled
+ * them: the element at row (i, r...), column (j, c...) reads the lhs at dim rowsDim = i, dim
+ * colsDim = j, and spatial dim d at r_d * rowCoef_d + c_d * colCoef_d - padLow_d (zero outside
+ * [0, size_d)). A forward's columns [I*K, N*L] (rows: features and kernel offsets, columns: batch
+ * and output positions, position o*stride + k*dilation - pad) and its weight gradient's transposed
+ * columns [N'*L', I'*K'] (the same lhs with batch and features swapped: rows its features and the
+ * kernel offsets, now output positions with stride = the forward's dilation; columns its batch and
+ * the output positions, now kernel offsets with dilation = the forward's stride) describe the same
+ * matrix, element for element, and get the same signature. null: groups or lhs dilation, which
+ * this does not describe.
+ */
+function columnsSignature(
+  a: ConvAttrs,
+  ls: readonly number[],
+  strides: readonly number[],
+  inSp: number[],
+  kSp: number[],
+  outSp: number[],
+  transposed: boolean,
+): string | null {
+  if (a.feature_group_count !== 1 || a.batch_group_count !== 1 || a.lhs_dilation.some((d) => d !== 1)) return null;
+  const per = inSp.map((size, d) =>
+    transposed
+      ? [size, outSp[d]!, a.window_strides[d]!, kSp[d]!, a.rhs_dilation[d]!, a.padding[d]![0]]
+      : [size, kSp[d]!, a.rhs_dilation[d]!, outSp[d]!, a.window_strides[d]!, a.padding[d]![0]],
+  );
+  const rowsDim = transposed ? a.lhs_spec[0] : a.lhs_spec[1],
+    colsDim = transposed ? a.lhs_spec[1] : a.lhs_spec[0];
+  return JSON.stringify([ls, strides, rowsDim, colsDim, a.lhs_spec.slice(2), per]);
+}
+
+/**
+ * Columns kept in the fill module's slots 1..KEEP_SLOTS: a forward convolution's columns (filled
+ * there in place of the scratch slot, so keeping them costs no copy), which its weight gradient's
+ * convolution reads instead of filling the same matrix again, where the lhs still holds the same
+ * bits (compared with the copy the forward filled from; a saved input changed in place, or a
+ * runtime buffer reused for other data, fails it and fills).
+ */
+const kept: ({ sig: string; call: Im2colCall; used: number } | undefined)[] = [];
+let keptClock = 0;
+
+/** Kept columns a whole transposed-layout call reads instead of filling: the same signature and element type, the lhs's bits unchanged. */
+function keptColumns(plan: ConvPlan, l: Strided, ls: readonly number[], dtype: DType, whole: boolean, n: number): Elements | null {
+  const data = l.data;
+  if (plan.sig === null || !plan.transposed || !whole || !(data instanceof Float32Array || data instanceof Float64Array)) return null;
+  if (!im2colWasmEnabled() || l.strides.some((st) => st < 0)) return null;
+  const sig = `${plan.sig}|${dtype.name}`;
+  for (const k of kept)
+    if (k && k.sig === sig && k.call.cols.length === n && k.call.inputEquals(data, l.offset, l.offset + lhsSpan(ls, l.strides))) {
+      k.used = ++keptClock;
+      im2colWasmStats.reused++;
+      return k.call.cols as Elements;
+    }
+  return null;
+}
+
+/** The kept slot (1..KEEP_SLOTS) for a whole forward's columns: the one holding the same signature, else an empty one, else the least recently used. */
+function keepSlot(sig: string, dtype: DType): number {
+  const full = `${sig}|${dtype.name}`;
+  for (let i = 0; i < KEEP_SLOTS; i++) if (kept[i]?.sig === full) return i + 1;
+  for (let i = 0; i < KEEP_SLOTS; i++) if (!kept[i]) return i + 1;
+  let best = 0;
+  for (let i = 1; i < KEEP_SLOTS; i++) if (kept[i]!.used < kept[best]!.used) best = i;
+  return best + 1;
 }
 
 export const convKernels: Record<string, Kernel> = {
@@ -608,6 +697,7 @@ export const convKernels: Record<string, Kernel> = {
         outOff: outOff.every((v, i) => v === i) ? null : outOff,
         covers: transposed ? fillCovers(runs, L, K) : fillCovers(runs, K, L),
         wasm: {},
+        sig: columnsSignature(a, ls, l!.strides, inSp, kSp, outSp, transposed),
       };
       if (planElements + planSize(plan) > PLAN_CACHE_ELEMENTS) {
         plans.clear();
@@ -652,7 +742,14 @@ export const convKernels: Record<string, Kernel> = {
       const nbn = Math.min(chunk, Nb - nb0),
         NL = nbn * L;
       // columns [T, I*K, nbn*L] (or transposed): zeros where the window reads padding
-      let cols = wasmFill(dtype, plan, l!, ls, T, I, K, L, nbn, NL, CK, sC, sN, B, nb0, Nb);
+      let cols = keptColumns(plan, l!, ls, dtype, nbn === Nb, T * CK * NL);
+      if (!cols) {
+        // a whole forward's columns go to a kept slot (the least recently used), the rest to the scratch one
+        const keep = plan.sig !== null && !transposed && nbn === Nb ? keepSlot(plan.sig, dtype) : 0;
+        const call = wasmFill(dtype, plan, l!, ls, T, I, K, L, nbn, NL, CK, sC, sN, B, nb0, Nb, keep);
+        if (call && keep > 0) kept[keep - 1] = { sig: `${plan.sig}|${dtype.name}`, call, used: ++keptClock };
+        cols = call ? (call.cols as Elements) : null;
+      }
       if (!cols) {
         cols = columns(dtype, T * CK * NL, covers);
         const lc = loops(cols);

@@ -148,19 +148,25 @@ interface Instance {
   /** the pool's handle on the module (its memory shared), or null: every fill on the calling thread */
   family: KernelFamily | null;
 }
-let instance: Instance | null | undefined;
-function instantiate(): Instance | null {
-  if (instance !== undefined) return instance;
-  instance = null;
+/**
+ * Instances by slot, each with a memory of its own: slot 0 holds the columns of the call being made;
+ * slots 1..KEEP_SLOTS hold columns kept for a later call that reads the same ones (conv.ts: a
+ * forward's columns are its weight gradient's).
+ */
+const instances: (Instance | null)[] = [];
+export const KEEP_SLOTS = 3;
+function instantiate(slot = 0): Instance | null {
+  if (slot in instances) return instances[slot]!;
+  instances[slot] = null;
   try {
     const { memory, shared } = sharedMemory(1, MAX_BYTES / 65536);
     const bytes = encodeModule([runsFunc(4), runsFunc(8), taskFunc(4), taskFunc(8)], true, shared ? "shared" : "plain");
     const ex = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports as unknown as Record<string, OwnFn>;
-    instance = { memory, fns: ex, family: shared ? registerFamily(bytes, memory, ex, ["task4", "task8"]) : null };
+    instances[slot] = { memory, fns: ex, family: shared ? registerFamily(bytes, memory, ex, ["task4", "task8"]) : null };
   } catch {
-    instance = null;
+    instances[slot] = null;
   }
-  return instance;
+  return instances[slot]!;
 }
 
 /** Column elements from which a fill is split across threads (XLATORCH_WASM=always: every fill of two rows or more, so tests run the split). */
@@ -175,7 +181,7 @@ const PARAM_SLOTS = 64,
 export const im2colWasmEnabled = (): boolean => wasmSimdEnabled() && instantiate() !== null;
 
 /** Fills that ran in WebAssembly (tests check which path ran). */
-export const im2colWasmStats = { calls: 0, split: 0 };
+export const im2colWasmStats = { calls: 0, split: 0, reused: 0 };
 
 /**
  * The run tables in the module's byte form: per row b, records [rowPtr[b], rowPtr[b+1]) of
@@ -245,6 +251,7 @@ export class Im2colCall {
   private readonly rowPtrAt: number;
   private readonly recsAt: number;
   private readonly nCols: number;
+  private readonly inputLength: number;
   readonly cols: Float32Array | Float64Array;
 
   private constructor(k: Instance, input: Float32Array | Float64Array, lo: number, hi: number, runs: WasmRuns, nCols: number) {
@@ -252,6 +259,7 @@ export class Im2colCall {
     const E = runs.E;
     const align = (x: number) => (x + 15) & ~15;
     this.nCols = nCols;
+    this.inputLength = hi - lo;
     this.rowPtrAt = PARAM_BYTES;
     this.recsAt = align(this.rowPtrAt + runs.rowPtr.byteLength);
     this.srcAt = align(this.recsAt + runs.recs.byteLength);
@@ -266,9 +274,23 @@ export class Im2colCall {
     this.cols = new Arr(buf, this.colsAt, nCols);
   }
 
+  /**
+   * Whether `input`'s elements [lo, hi) have the same bits as the copy this call filled from (a kept
+   * call's columns are then the ones a fill from `input` would write).
+   */
+  inputEquals(input: Float32Array | Float64Array, lo: number, hi: number): boolean {
+    const E = input.BYTES_PER_ELEMENT;
+    if (hi - lo !== this.inputLength || E !== this.cols.BYTES_PER_ELEMENT || (input.byteOffset + lo * E) % 4 !== 0) return false;
+    const n = ((hi - lo) * E) / 4;
+    const a = new Int32Array(input.buffer, input.byteOffset + lo * E, n),
+      b = new Int32Array(this.k.memory.buffer, this.srcAt, n);
+    for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
+    return true;
+  }
+
   /** null where WebAssembly is unavailable or the call would need more than MAX_BYTES. */
-  static start(input: Float32Array | Float64Array, lo: number, hi: number, runs: WasmRuns, nCols: number): Im2colCall | null {
-    const k = instantiate();
+  static start(input: Float32Array | Float64Array, lo: number, hi: number, runs: WasmRuns, nCols: number, slot = 0): Im2colCall | null {
+    const k = instantiate(slot);
     if (!k || (hi - lo + nCols) * runs.E + runs.recs.byteLength + runs.rowPtr.byteLength + PARAM_BYTES + 64 > MAX_BYTES) return null;
     let call: Im2colCall;
     try {
@@ -342,6 +364,5 @@ export class Im2colCall {
 
 /** Tests: fill the module's memory with float32 `v` (NaN reads as NaN in float64 too): stale columns then show. */
 export function poisonIm2colMemory(v: number): void {
-  const k = instantiate();
-  if (k) new Float32Array(k.memory.buffer).fill(v);
+  for (const k of instances) if (k) new Float32Array(k.memory.buffer).fill(v);
 }
