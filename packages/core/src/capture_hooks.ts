@@ -44,6 +44,12 @@ export interface CaptureHooks {
    * each replay (an argument: that call's), not a constant of the graph. Optional: without it the copy is data.
    */
   transferIn?(x: Tensor, device: Device): Tensor;
+  /**
+   * An nn.Module's __call__ ran during the capture (`module` is its `this`). The call may have reached the module
+   * through a closure, where torch.compile cannot list it before the call: the capture guards its state (its
+   * attributes, submodules' included) as it guards a compiled module's. Optional: core knows nothing of nn.
+   */
+  moduleCall?(module: object): void;
   /** read() gave `value` when the call was traced; a replay needs the same (Object.is). */
   guard(read: () => unknown, value: unknown, what: string): void;
   /** Something the capture cannot replay happened (a graph break: fullgraph throws, else the call runs eagerly). */
@@ -105,6 +111,11 @@ export function onHost<T>(f: () => T): T {
   } finally {
     hooks = h;
   }
+}
+
+/** Module.__call__'s note to a capture in progress (CaptureHooks.moduleCall); nothing outside one. */
+export function noteModuleCall(module: object): void {
+  hooks?.moduleCall?.(module);
 }
 
 /** `p.grad`, noted as read by a capture (the replay needs the same .grad). */

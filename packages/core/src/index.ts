@@ -48,6 +48,7 @@ export {
   gradOf,
   setCaptureHooks,
   captureHooks,
+  noteModuleCall,
   backendOf,
   onHost,
   setPayloadResolver,

@@ -51,6 +51,7 @@ import { breakReason, userLocation } from "./explain.js";
 import { leafBuffer, runGraph } from "./execute.js";
 import { hold, makeNode, nodeIdMark, payload, type LazyNode, type LazyValue, type XlaPayload } from "./ir.js";
 import { metrics } from "./metrics.js";
+import { guardChange, isModuleLike, moduleState } from "./module_guard.js";
 import { currentMode, setModeRaw } from "./modes.js";
 import { getRuntime } from "./runtime_slot.js";
 import { bufferOf, cut, discardOpenTrace, materialize, openTraceSize, releaseTrace, takeOpenTrace } from "./trace.js";
@@ -154,6 +155,8 @@ export class Session implements CaptureSink, CaptureHooks {
   readonly host: HostItem[] = [];
   readonly liveNodes = new Map<LazyNode, number>();
   readonly guards: Captured["guards"] = [];
+  /** Modules whose state is already among the guards (moduleCall). */
+  readonly guardedModules = new Set<object>();
   readonly gradEvents = new Map<Tensor, GradPlan["events"]>();
   readonly breaks: GraphBreak[] = [];
   /** cpu capture: the tensors given the recorder's payload, with their own, and their data nodes. */
@@ -258,6 +261,20 @@ export class Session implements CaptureSink, CaptureHooks {
   }
   guard(read: () => unknown, value: unknown, what: string): void {
     if (this.recording) this.guards.push({ read, value, what });
+  }
+  moduleCall(module: object): void {
+    // a module the call reached (perhaps through a closure): its state, taken when it is first called, is guarded
+    // like a compiled module's (module_guard.ts); its submodules are walked with it and not taken again
+    if (!this.recording || this.guardedModules.has(module) || !isModuleLike(module)) return;
+    const name = module.constructor?.name ?? "module";
+    const st = moduleState([{ module, name }]);
+    for (let i = 0; i < st.mods.length; i++) {
+      const m = st.mods[i]!;
+      const k = st.keys[i]!;
+      this.guardedModules.add(m);
+      this.guards.push({ read: () => m[k], value: st.vals[i], what: st.paths[i]! });
+    }
+    this.guardedModules.add(module);
   }
   gradEvent(leaf: Tensor, kind: GradEventKind, before: Tensor | null): void {
     if (!(this.recording || this.splitting) || leaf.device.type !== this.dev) return;
@@ -583,7 +600,10 @@ export function refuse(
   e: Pick<Captured, "guards" | "grads" | "params" | "paramAvals" | "paramGrads" | "dev" | "host">,
   args: readonly Tensor[],
 ): string | null {
-  for (const g of e.guards) if (!Object.is(g.read(), g.value)) return `guard failed: ${g.what} changed (was ${String(g.value)})`;
+  for (const g of e.guards) {
+    const now = g.read();
+    if (!Object.is(now, g.value)) return `guard failed: ${guardChange(g.what, g.value, now)}`;
+  }
   for (const it of e.host)
     if (it.kind === "input" && it.arg === null && (it.t.dtype !== it.dtype || !sameShape(it.t.shape, it.shape)))
       return `guard failed: a cpu tensor the traced call copied to the device is now ${it.t.dtype.name}[${it.t.shape.join(", ")}] (was ${it.dtype.name}[${it.shape.join(", ")}])`;

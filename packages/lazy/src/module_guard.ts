@@ -94,13 +94,15 @@ export function moduleStateChange(st: ModuleState): string | null {
     const v = mods[i]![keys[i]!];
     const was = vals[i];
     if (Object.is(v, was)) continue;
-    const name = st.paths[i]!;
-    let why: string;
-    if (v instanceof Tensor || was instanceof Tensor)
-      why = was instanceof Tensor && v instanceof Tensor ? `${name} is another tensor (reassigned)` : `${name} changed kind`;
-    else if (isModuleLike(v) || isModuleLike(was)) why = `${name} is another module (reassigned)`;
-    else why = `${name} changed (was ${String(was)}, now ${String(v)})`;
-    return `guard failed: ${why}`;
+    return `guard failed: ${guardChange(st.paths[i]!, was, v)}`;
   }
   return null;
+}
+
+/** How a guarded value `name` changed from `was` to `now`, without printing a tensor's or a module's contents. */
+export function guardChange(name: string, was: unknown, now: unknown): string {
+  if (now instanceof Tensor || was instanceof Tensor)
+    return was instanceof Tensor && now instanceof Tensor ? `${name} is another tensor (reassigned)` : `${name} changed kind`;
+  if (isModuleLike(now) || isModuleLike(was)) return `${name} is another module (reassigned)`;
+  return `${name} changed (was ${String(was)}, now ${String(now)})`;
 }

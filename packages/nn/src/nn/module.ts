@@ -17,6 +17,7 @@ import {
   device as toDevice,
   dtypeOf,
   no_grad,
+  noteModuleCall,
   type DType,
   type DeviceLike,
   TorchError,
@@ -82,6 +83,8 @@ export class Module {
   __call__(...given: unknown[]): unknown {
     // a built-in module's call takes the keyword form by PyTorch's forward signature (model({ input: x }))
     const args = forwardArgs(this.forward, given) as unknown[];
+    // inside torch.compile's capture: the module's state becomes a guard of the replay (a closure-reached model)
+    noteModuleCall(this);
     if (this._forward_pre_hooks.size === 0 && this._forward_hooks.size === 0) return this.forward(...args);
     let input = args;
     for (const hook of [...this._forward_pre_hooks.values()]) {
