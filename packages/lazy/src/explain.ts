@@ -49,7 +49,9 @@ export function userStack(): string {
   Error.stackTraceLimit = limit;
   const lines = stack.split("\n").slice(1);
   // (a builtin's frame, `at Array.map (<anonymous>)`, is no user line either)
-  const user = lines.filter((l) => !/packages\/(core|lazy|cpu|stablehlo|pjrt|nn|xlatorch)\/|node_modules|node:internal|\((<anonymous>|native)\)$/.test(l));
+  const user = lines.filter(
+    (l) => !/packages\/(core|lazy|cpu|stablehlo|pjrt|nn|xlatorch)\/|node_modules|node:internal|\((<anonymous>|native)\)$/.test(l),
+  );
   return (user.length ? user : lines).slice(0, 6).join("\n");
 }
 
