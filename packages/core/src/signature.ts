@@ -13,6 +13,7 @@ import { TorchTypeError } from "./errors.js";
 import { memory_format } from "./memory_format.js";
 import { describe, isComplexScalar, isKwargs } from "./ops/args.js";
 import { Tensor } from "./tensor.js";
+import { userForwardArgs } from "./user_forward.js";
 import data from "./signatures.json";
 
 /** [name, type, has_default, keyword_only] as PyTorch declares them. */
@@ -384,11 +385,12 @@ function registerForward(name: string, cls: abstract new (...a: never[]) => unkn
  * forward (Python's binding and TypeErrors, counting self): a call ending in the keyword form becomes the
  * positional run plus the keywords after its first gap, which is what the forwards take; a positional call
  * with too many or too few arguments throws. Calls of modules whose forward has no PyTorch signature (user
- * modules) are returned unchanged.
+ * modules) bind a trailing keyword object by forward's own parameter names (user_forward.ts).
  */
 export function forwardArgs(forward: object, args: readonly unknown[]): readonly unknown[] {
   const sig = FORWARDS.get(forward);
-  if (!sig) return args;
+  // a forward the user wrote: its keyword form is bound by its own parameter names (user_forward.ts)
+  if (!sig) return typeof forward === "function" ? userForwardArgs(forward as () => unknown, args, "forward") : args;
   const n = args.length;
   if (n && isKwargs(args[n - 1])) return canonicalArgs(sig.op, sig.overloads, args, true, 1);
   const pos = sig.positional;
