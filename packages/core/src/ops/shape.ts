@@ -9,7 +9,6 @@ import { TorchError, TorchIndexError, TorchTypeError } from "../errors.js";
 import { P } from "../prims.js";
 import { inferSize, normDim, normDims, sameShape, shapeStr, viewStrides } from "../shape.js";
 import { contiguous_format, denseIn, formatOrder, type memory_format, preserve_format } from "../memory_format.js";
-import { preservedOrder } from "./preserve_format.js";
 import { Tensor } from "../tensor.js";
 import { checkInt, checkTensor, describe, noExtra, parseArgs, splitSizes } from "./args.js";
 import { convert } from "./base.js";
@@ -186,8 +185,7 @@ export function clone(x: Tensor, ...args: unknown[]): Tensor {
   // memory_format is keyword-only in PyTorch; the one parser hands it over in a trailing options object
   const { memory_format: format } = parseArgs("clone", args, ["memory_format"], { memory_format: preserve_format });
   const f = format as memory_format | null;
-  if (f === null || f === preserve_format) return inFormat(x, preservedOrder(x.shape, x.stride()));
-  return inFormat(x, formatOrder(f, x.ndim));
+  return inFormat(x, f === null || f === preserve_format ? null : formatOrder(f, x.ndim));
 }
 
 /** A copy of x laid out densely in the dim order `order` (null: row-major); the values are x's. */
