@@ -284,24 +284,41 @@ export function runJob(job: Job, prepare?: (t: number) => void): void {
       runInline(job, t, t + 1);
     }
   };
+  const on = poolFor(job, n > 1);
+  if (!on) return inline();
+  forRounds(job, (t0, t1) => runRound(on.p, job, t0, t1, on.workers, prepare));
+}
+
+/**
+ * The pool `p` that runs `job` beside the calling thread, and how many of its workers take part
+ * (numThreads() - 1: the pool may hold more, started under an earlier thread count), each started and
+ * holding the job's module; null when the job runs on the calling thread alone: threads off, no shared
+ * memory, `split` false (nothing to share), or a worker that cannot start. Counts the job in threadStats.
+ */
+function poolFor(job: Job, split: boolean): { p: Pool; workers: number } | null {
   const T = numThreads();
   const fam = families[job.family.id]!;
-  const p = T > 1 && n > 1 && fam.memory.buffer instanceof SharedArrayBuffer ? getPool() : null;
-  if (!p) return inline();
+  const p = T > 1 && split && fam.memory.buffer instanceof SharedArrayBuffer ? getPool() : null;
+  if (!p) return null;
   try {
     ensureWorkers(p, T - 1);
   } catch {
     // a worker that cannot start (resource limits): this job and every later one on the calling thread
     pool = null;
-    return inline();
+    return null;
   }
   threadStats.jobs++;
   sendFamily(p, job.family.id, T - 1);
-  // in rounds that fit the control block
+  return { p, workers: T - 1 };
+}
+
+/** Calls `round(t0, t1)` for consecutive task ranges covering `job`, each small enough for the control block. */
+function forRounds(job: Job, round: (t0: number, t1: number) => void): void {
+  const n = job.tasks;
   for (let t0 = 0; t0 < n; ) {
     let t1 = Math.min(n, t0 + MAX_TASKS);
     while (job.starts[t1]! - job.starts[t0]! > MAX_CALLS) t1 = t0 + Math.max(1, (t1 - t0) >> 1);
-    runRound(p, job, t0, t1, T - 1, prepare);
+    round(t0, t1);
     t0 = t1;
   }
 }
@@ -385,24 +402,9 @@ export function runPipelined(job: Job, slots: number, load: (u: number) => void,
       store(u);
     }
   };
-  const T = numThreads();
-  const fam = families[job.family.id]!;
-  const p = T > 1 && n > 1 && slots > 1 && fam.memory.buffer instanceof SharedArrayBuffer ? getPool() : null;
-  if (!p) return inline();
-  try {
-    ensureWorkers(p, T - 1);
-  } catch {
-    pool = null;
-    return inline();
-  }
-  threadStats.jobs++;
-  sendFamily(p, job.family.id, T - 1);
-  for (let t0 = 0; t0 < n; ) {
-    let t1 = Math.min(n, t0 + MAX_TASKS);
-    while (job.starts[t1]! - job.starts[t0]! > MAX_CALLS) t1 = t0 + Math.max(1, (t1 - t0) >> 1);
-    pipelineRound(p, job, t0, t1, T - 1, slots, load, store);
-    t0 = t1;
-  }
+  const on = poolFor(job, n > 1 && slots > 1);
+  if (!on) return inline();
+  forRounds(job, (t0, t1) => pipelineRound(on.p, job, t0, t1, on.workers, slots, load, store));
 }
 
 function pipelineRound(
