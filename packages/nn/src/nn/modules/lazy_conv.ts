@@ -93,7 +93,41 @@ function initialize(m: _ConvNd & { has_uninitialized_params(): boolean }, input:
   });
 }
 
-export class LazyConv1d extends Conv1d {
+/** What each Lazy conv class adds to the class it stands for (its cls_to_become), besides its constructor. */
+interface LazyConvMethods<B> {
+  /** PyTorch's cls_to_become: the class the module turns into at its first call. */
+  readonly cls_to_become: B;
+  has_uninitialized_params(): boolean;
+  initialize_parameters(input: Tensor): void;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: TypeScript takes a class as a mixin's base only when its constructor is typed (...args: any[]) (TS2545); each Lazy class declares its own typed constructor, and its super() call is checked against the conv class's
+type Constructor<T> = new (...args: any[]) => T;
+
+/**
+ * _LazyConvXdMixin: `Base` (Conv1d ... ConvTranspose3d) with the lazy methods. Typed by its declared result
+ * (as Lit's mixins are) rather than the class expression's, which a declaration file cannot spell: Module has
+ * private members.
+ */
+function lazyConv<B extends Constructor<_ConvNd>>(Base: B): B & Constructor<LazyConvMethods<B>> {
+  return class extends Base {
+    get cls_to_become(): B {
+      return Base;
+    }
+    has_uninitialized_params(): boolean {
+      return hasUninitialized(this);
+    }
+    /** The conv's initialization, once the parameters have their shapes (the call from the conv's constructor does nothing). */
+    override reset_parameters(): void {
+      if (!this.has_uninitialized_params() && this.in_channels !== 0) super.reset_parameters();
+    }
+    initialize_parameters(input: Tensor): void {
+      initialize(this, input);
+    }
+  };
+}
+
+export class LazyConv1d extends lazyConv(Conv1d) {
   /** LazyConv1d(out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True, padding_mode='zeros', device=None, dtype=None) */
   constructor(out_channels: number, kernel_size: IntOrTuple, ...args: LazyConvArgs) {
     const { kw, bias } = lazyOptions<LazyConvKw>("LazyConv1d", args, false);
@@ -101,21 +135,9 @@ export class LazyConv1d extends Conv1d {
     makeLazyParameters(this, out_channels, bias, kw);
     makeLazy(this, Conv1d);
   }
-  get cls_to_become(): typeof Conv1d {
-    return Conv1d;
-  }
-  has_uninitialized_params(): boolean {
-    return hasUninitialized(this);
-  }
-  override reset_parameters(): void {
-    if (!this.has_uninitialized_params() && this.in_channels !== 0) super.reset_parameters();
-  }
-  initialize_parameters(input: Tensor): void {
-    initialize(this, input);
-  }
 }
 
-export class LazyConv2d extends Conv2d {
+export class LazyConv2d extends lazyConv(Conv2d) {
   /** LazyConv2d(out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True, padding_mode='zeros', device=None, dtype=None) */
   constructor(out_channels: number, kernel_size: IntOrTuple, ...args: LazyConvArgs) {
     const { kw, bias } = lazyOptions<LazyConvKw>("LazyConv2d", args, false);
@@ -123,21 +145,9 @@ export class LazyConv2d extends Conv2d {
     makeLazyParameters(this, out_channels, bias, kw);
     makeLazy(this, Conv2d);
   }
-  get cls_to_become(): typeof Conv2d {
-    return Conv2d;
-  }
-  has_uninitialized_params(): boolean {
-    return hasUninitialized(this);
-  }
-  override reset_parameters(): void {
-    if (!this.has_uninitialized_params() && this.in_channels !== 0) super.reset_parameters();
-  }
-  initialize_parameters(input: Tensor): void {
-    initialize(this, input);
-  }
 }
 
-export class LazyConv3d extends Conv3d {
+export class LazyConv3d extends lazyConv(Conv3d) {
   /** LazyConv3d(out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True, padding_mode='zeros', device=None, dtype=None) */
   constructor(out_channels: number, kernel_size: IntOrTuple, ...args: LazyConvArgs) {
     const { kw, bias } = lazyOptions<LazyConvKw>("LazyConv3d", args, false);
@@ -145,21 +155,9 @@ export class LazyConv3d extends Conv3d {
     makeLazyParameters(this, out_channels, bias, kw);
     makeLazy(this, Conv3d);
   }
-  get cls_to_become(): typeof Conv3d {
-    return Conv3d;
-  }
-  has_uninitialized_params(): boolean {
-    return hasUninitialized(this);
-  }
-  override reset_parameters(): void {
-    if (!this.has_uninitialized_params() && this.in_channels !== 0) super.reset_parameters();
-  }
-  initialize_parameters(input: Tensor): void {
-    initialize(this, input);
-  }
 }
 
-export class LazyConvTranspose1d extends ConvTranspose1d {
+export class LazyConvTranspose1d extends lazyConv(ConvTranspose1d) {
   /** LazyConvTranspose1d(out_channels, kernel_size, stride=1, padding=0, output_padding=0, groups=1, bias=True, dilation=1, padding_mode='zeros', device=None, dtype=None) */
   constructor(out_channels: number, kernel_size: IntOrTuple, ...args: LazyConvTArgs) {
     const { kw, bias } = lazyOptions<LazyConvTKw>("LazyConvTranspose1d", args, true);
@@ -167,21 +165,9 @@ export class LazyConvTranspose1d extends ConvTranspose1d {
     makeLazyParameters(this, out_channels, bias, kw);
     makeLazy(this, ConvTranspose1d);
   }
-  get cls_to_become(): typeof ConvTranspose1d {
-    return ConvTranspose1d;
-  }
-  has_uninitialized_params(): boolean {
-    return hasUninitialized(this);
-  }
-  override reset_parameters(): void {
-    if (!this.has_uninitialized_params() && this.in_channels !== 0) super.reset_parameters();
-  }
-  initialize_parameters(input: Tensor): void {
-    initialize(this, input);
-  }
 }
 
-export class LazyConvTranspose2d extends ConvTranspose2d {
+export class LazyConvTranspose2d extends lazyConv(ConvTranspose2d) {
   /** LazyConvTranspose2d(out_channels, kernel_size, stride=1, padding=0, output_padding=0, groups=1, bias=True, dilation=1, padding_mode='zeros', device=None, dtype=None) */
   constructor(out_channels: number, kernel_size: IntOrTuple, ...args: LazyConvTArgs) {
     const { kw, bias } = lazyOptions<LazyConvTKw>("LazyConvTranspose2d", args, true);
@@ -189,38 +175,14 @@ export class LazyConvTranspose2d extends ConvTranspose2d {
     makeLazyParameters(this, out_channels, bias, kw);
     makeLazy(this, ConvTranspose2d);
   }
-  get cls_to_become(): typeof ConvTranspose2d {
-    return ConvTranspose2d;
-  }
-  has_uninitialized_params(): boolean {
-    return hasUninitialized(this);
-  }
-  override reset_parameters(): void {
-    if (!this.has_uninitialized_params() && this.in_channels !== 0) super.reset_parameters();
-  }
-  initialize_parameters(input: Tensor): void {
-    initialize(this, input);
-  }
 }
 
-export class LazyConvTranspose3d extends ConvTranspose3d {
+export class LazyConvTranspose3d extends lazyConv(ConvTranspose3d) {
   /** LazyConvTranspose3d(out_channels, kernel_size, stride=1, padding=0, output_padding=0, groups=1, bias=True, dilation=1, padding_mode='zeros', device=None, dtype=None) */
   constructor(out_channels: number, kernel_size: IntOrTuple, ...args: LazyConvTArgs) {
     const { kw, bias } = lazyOptions<LazyConvTKw>("LazyConvTranspose3d", args, true);
     super(0, 0, kernel_size, kw);
     makeLazyParameters(this, out_channels, bias, kw);
     makeLazy(this, ConvTranspose3d);
-  }
-  get cls_to_become(): typeof ConvTranspose3d {
-    return ConvTranspose3d;
-  }
-  has_uninitialized_params(): boolean {
-    return hasUninitialized(this);
-  }
-  override reset_parameters(): void {
-    if (!this.has_uninitialized_params() && this.in_channels !== 0) super.reset_parameters();
-  }
-  initialize_parameters(input: Tensor): void {
-    initialize(this, input);
   }
 }
