@@ -35,8 +35,10 @@ import {
 } from "@xlatorch/core";
 import type { DeviceBuffer, Executable } from "@xlatorch/stablehlo";
 import { valueOf } from "./backend.js";
+import type { AliasGuard } from "./alias_guard.js";
 import {
   argTensors,
+  reachedTensors,
   refuse,
   runHostItems,
   sameTensor,
@@ -88,6 +90,8 @@ export interface AotCaptured {
   gradSources: (GradSource | null)[];
   /** Avals of the differentiable outputs, in `diff` order. */
   diffAvals: AVal[];
+  /** Which of the tensors it reads and writes shared memory when traced (alias_guard.ts). */
+  aliases?: AliasGuard;
 }
 
 const payloadOf = (t: Tensor) => internals(t)._payload as XlaPayload;
@@ -101,7 +105,10 @@ const isPlain = (x: unknown): boolean =>
  * result (its grad_fn the compiled backward) and the capture. Null: not this
  * case, nothing done.
  */
-export function finishGrad(s: Session, result: unknown): { result: unknown; entry: AotCaptured; settle: Tensor[] } | null {
+export function finishGrad(
+  s: Session,
+  result: unknown,
+): { result: unknown; entry: AotCaptured; settle: Tensor[]; reached: Tensor[] } | null {
   if (!is_grad_enabled()) return null;
   const outs = argTensors([result]);
   if (outs.some((t) => t.device.type !== s.dev)) return null;
@@ -238,7 +245,12 @@ export function finishGrad(s: Session, result: unknown): { result: unknown; entr
     args,
   );
   attachBackward(entry, built.diffOuts, fwdBuffers, live, args);
-  return { result: built.result, entry, settle: [] };
+  return {
+    result: built.result,
+    entry,
+    settle: [],
+    reached: reachedTensors(entry, [...entry.leaves, ...entry.bParams, ...entry.gradSources]),
+  };
 }
 
 /** Compiles graph `g` returning `outputs` (through the graph cache), without running it. */

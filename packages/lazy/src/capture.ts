@@ -44,6 +44,7 @@ import {
 } from "@xlatorch/core";
 import type { DeviceBuffer, Executable } from "@xlatorch/stablehlo";
 import { valueOf, xlaBackend } from "./backend.js";
+import { aliasChange, aliasGuard, captureRefs, type AliasGuard } from "./alias_guard.js";
 import { setActiveCapture, type CaptureSink } from "./capture_state.js";
 import { canStoreDense, cpuInput, storageOf, storeDense } from "./cpu_transfer.js";
 import { donatable, donationConfig, donatedSlot, markDonors, memoryOf } from "./donation.js";
@@ -125,6 +126,8 @@ export interface Captured {
   readsAfter: Source[];
   /** Results stored into one written tensor and nothing else: the next replay's donors. */
   soleOuts: number[];
+  /** Which of the tensors it reads and writes shared memory when traced (alias_guard.ts); set once the call has settled. */
+  aliases?: AliasGuard;
 }
 
 export interface GraphBreak {
@@ -162,6 +165,9 @@ export class Session implements CaptureSink, CaptureHooks {
   /** cpu capture: the tensors given the recorder's payload, with their own, and their data nodes. */
   readonly lifted = new Map<Tensor, unknown>();
   readonly liftedNodes = new Map<LazyNode, Tensor>();
+  /** cpu capture: the recorder's payload given for each cpu payload object, and the tensors lifted as another's alias. */
+  readonly liftedByOwn = new Map<unknown, XlaPayload>();
+  readonly aliases = new Set<Tensor>();
   /** Capturing for a replay until the first break (or, for explain, to the end). */
   recording = true;
   /** After a break (or from the start of a split call): traced in pieces, cut only at breaks. */
@@ -190,6 +196,15 @@ export class Session implements CaptureSink, CaptureHooks {
   }
   lift(t: Tensor): XlaPayload {
     const ti = internals(t);
+    // a detach() alias (or `.data =`) of a tensor already lifted shares its payload object: it shares the recorder's too,
+    // so a write through either is seen by both, as on the xla device (the alias guard keeps replays to that sharing)
+    const same = this.liftedByOwn.get(ti._payload);
+    if (same) {
+      this.lifted.set(t, ti._payload);
+      this.aliases.add(t);
+      ti._payload = same;
+      return same;
+    }
     const host = getBackend("cpu").toHost(t);
     const node = makeNode("data", [], null, [{ shape: [...t.shape], dtype: t.dtype }]);
     node.host = host;
@@ -201,6 +216,7 @@ export class Session implements CaptureSink, CaptureHooks {
     // of the base bumps the version, and the view is derived again.
     xp.seen = ti._base && this.lifted.has(ti._base) ? -1 : ti._vc.v;
     this.lifted.set(t, ti._payload);
+    this.liftedByOwn.set(ti._payload, xp);
     this.liftedNodes.set(node, t);
     ti._payload = xp;
     return xp;
@@ -431,7 +447,8 @@ export class Session implements CaptureSink, CaptureHooks {
     const writes: [Tensor, HostArray][] = [];
     for (const [t] of this.lifted) {
       const v = payloadOf(t).value;
-      if (internals(t)._base || this.liftedNodes.get(v.node) === t) continue;
+      // an alias's storage is written as the tensor it aliases
+      if (internals(t)._base || this.aliases.has(t) || this.liftedNodes.get(v.node) === t) continue;
       writes.push([t, rt.toHost(bufferOf(v))]);
     }
     for (const r of results) {
@@ -441,7 +458,7 @@ export class Session implements CaptureSink, CaptureHooks {
     }
     for (const [t, own] of this.lifted) internals(t)._payload = own;
     for (const [t, h] of writes) cpu.write(t, fromHost(h, t.shape, t.dtype, t.device));
-    this.lifted.clear();
+    this.clearLifted();
   }
 
   /**
@@ -456,7 +473,7 @@ export class Session implements CaptureSink, CaptureHooks {
     for (const t of [...results, ...grads]) wanted.push(valueOf(t));
     for (const [t] of this.lifted) {
       const v = payloadOf(t).value;
-      if (!internals(t)._base && this.liftedNodes.get(v.node) !== t) wanted.push(v);
+      if (!internals(t)._base && !this.aliases.has(t) && this.liftedNodes.get(v.node) !== t) wanted.push(v);
     }
     this.recording = false;
     this.splitting = false;
@@ -464,10 +481,16 @@ export class Session implements CaptureSink, CaptureHooks {
     return this.dev === "cpu" ? [...results, ...grads] : [];
   }
 
+  private clearLifted(): void {
+    this.lifted.clear();
+    this.liftedByOwn.clear();
+    this.aliases.clear();
+  }
+
   /** Undoes the call's writes to tensors and .grad (fullgraph refused it). */
   undo(): void {
     for (const [t, own] of this.lifted) internals(t)._payload = own;
-    this.lifted.clear();
+    this.clearLifted();
     for (const [t, before] of this.writes) {
       hold(before);
       payloadOf(t).value = before;
@@ -512,7 +535,10 @@ export function captureCall(
      * A call without breaks whose result needs grad (compile_fn.ts: the
      * forward and its backward compiled apart); null: finish as usual.
      */
-    finishGrad?: (s: Session, result: unknown) => { result: unknown; entry: unknown; settle: Tensor[] } | null;
+    finishGrad?: (
+      s: Session,
+      result: unknown,
+    ) => { result: unknown; entry: { aliases?: AliasGuard }; settle: Tensor[]; reached: Tensor[] } | null;
   },
 ): CaptureResult {
   // start on an empty trace: everything the call reads from before is device data
@@ -572,6 +598,7 @@ export function captureCall(
     if (g) {
       detach();
       if (dev === "cpu") s.settleCpu(g.settle);
+      g.entry.aliases = aliasGuard(captureRefs(tensors.length, g.reached), tensors);
       return { result: g.result, entry: null, custom: g.entry, eagerReason: null, breaks: [], ops: 0 };
     }
   }
@@ -582,6 +609,18 @@ export function captureCall(
     detach();
   }
   if (dev === "cpu") s.settleCpu([...argTensors([result]), ...f.bornGrads]);
+  // with every payload its own again (cpu), the memory its tensors share
+  if (f.entry)
+    f.entry.aliases = aliasGuard(
+      captureRefs(
+        tensors.length,
+        reachedTensors(
+          f.entry,
+          f.entry.grads.map((g) => g.value),
+        ),
+      ),
+      tensors,
+    );
   return { result, entry: f.entry, eagerReason: f.eagerReason, breaks: [], ops: f.ops };
 }
 
@@ -597,7 +636,7 @@ function chooseDevice(tensors: readonly Tensor[]): "xla" | "cpu" {
 
 /** Why a replay was refused, or null when it may go ahead (nothing has run yet). */
 export function refuse(
-  e: Pick<Captured, "guards" | "grads" | "params" | "paramAvals" | "paramGrads" | "dev" | "host">,
+  e: Pick<Captured, "guards" | "grads" | "params" | "paramAvals" | "paramGrads" | "dev" | "host" | "aliases">,
   args: readonly Tensor[],
 ): string | null {
   for (const g of e.guards) {
@@ -627,7 +666,36 @@ export function refuse(
     if (src.kind === "tensor" && t.requires_grad !== e.paramGrads[i])
       return `guard failed: a tensor the traced call read has requires_grad=${t.requires_grad} now`;
   }
-  return null;
+  return e.aliases ? aliasChange(e.aliases, args) : null;
+}
+
+/**
+ * The tensors a capture reaches by identity (alias_guard.ts): those its
+ * parameters, stores, results and `more` sources name, the tensors it writes
+ * that are not arguments, and cpu tensors it copies in that are not arguments.
+ */
+export function reachedTensors(
+  e: { params: readonly Source[]; written: readonly Written[]; host: readonly HostItem[]; result: TemplateOf<object> },
+  more: readonly ({ kind: string } | null)[],
+): Tensor[] {
+  const out: Tensor[] = [];
+  const note = (src: { kind: string } | null) => {
+    if (src?.kind === "tensor") out.push((src as { t: Tensor }).t);
+  };
+  e.params.forEach(note);
+  more.forEach(note);
+  for (const w of e.written) {
+    note(w.src);
+    if (w.arg === undefined) out.push(w.t);
+  }
+  for (const it of e.host) if (it.kind === "input" && it.arg === null) out.push(it.t);
+  const walk = (t: TemplateOf<object>): void => {
+    if (t.kind === "tensor" || t.kind === "same") note(t.src);
+    else if (t.kind === "array") t.items.forEach(walk);
+    else if (t.kind === "object") for (const [, v] of t.entries) walk(v);
+  };
+  walk(e.result);
+  return out;
 }
 
 const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
@@ -783,7 +851,8 @@ function storeCpu(
       : null,
   );
   const written = e.written.map((w, i) => (direct[i] || there[i] ? null : hostOf(w.src)));
-  const grads = e.grads.map((g) => (g.end && g.value ? hostOf(g.value) : null));
+  // a .grad that is also a written tensor (zero_grad keeping it, then accumulated) gets its value as one: not copied twice
+  const grads = e.grads.map((g) => (g.end && g.value && !e.written.some((w) => w.t === g.end) ? hostOf(g.value) : null));
   const result = build(e.result, (src, aval, device) => fromHost(hostOf(src), aval.shape, aval.dtype, device), args);
   e.written.forEach((_w, i) => {
     const t = targets[i]!;
@@ -796,7 +865,7 @@ function storeCpu(
   e.grads.forEach((g, i) => {
     leafOf(g, args).grad = g.end;
     const h = grads[i];
-    if (g.end && h && !e.written.some((w) => w.t === g.end)) internals(g.end)._payload = cpu.fromHost(h, g.end.shape, g.end.dtype);
+    if (g.end && h) internals(g.end)._payload = cpu.fromHost(h, g.end.shape, g.end.dtype);
   });
   metrics.compiledReplays++;
   return result;
