@@ -6,36 +6,20 @@
 // cpu and on the xla device in the default (fused) mode with no sync calls;
 // on xla the uncached compiles must stop after the first steps, and the
 // losses must be cpu's.
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import * as torch from "xlatorch";
-import { pinFused } from "./harness/modes";
-import type { Form, Program, ProgramRun } from "./programs/common";
+import { describePrograms, readFixture, type Want } from "./harness/programs";
+import type { Form, Program } from "./programs/common";
 import { cifarKeyword, cifarPositional } from "./programs/cifar_cnn";
 import { charRnnKeyword, charRnnPositional } from "./programs/char_rnn";
 import { vaeKeyword, vaePositional } from "./programs/vae";
 import { encoderKeyword, encoderPositional } from "./programs/encoder";
 import { nanogptKeyword, nanogptPositional } from "./programs/nanogpt";
 
-interface Want {
-  losses: number[];
-  evals: number[];
-  lrs?: number[];
-  norms?: number[];
-  generated?: number[];
-  params: Record<string, [number, number]>;
-}
-const FIXTURE = JSON.parse(readFileSync(new URL("./fixtures/programs.json", import.meta.url), "utf8")) as {
+const FIXTURE = readFixture<{
   programs: Record<string, Want>;
   errors: Record<string, { type: string; message: string }>;
-};
-
-/**
- * float32 tolerance for a value reached through a whole training run: the
- * kernels sum in other orders than PyTorch's, and each step's rounding feeds
- * the next, so the relative error grows with the step count.
- */
-const TOL = { rtol: 2e-4, atol: 2e-5 };
+}>("programs.json");
 
 const PROGRAMS: Record<string, Record<Form, Program>> = {
   nanogpt: { positional: nanogptPositional, keyword: nanogptKeyword },
@@ -46,30 +30,6 @@ const PROGRAMS: Record<string, Record<Form, Program>> = {
   encoder_steplr: { positional: encoderPositional("step"), keyword: encoderKeyword("step") },
   encoder_onecycle: { positional: encoderPositional("onecycle"), keyword: encoderKeyword("onecycle") },
 };
-
-function close(got: number, want: number, what: string, tol = TOL): void {
-  const err = Math.abs(got - want);
-  expect(err <= tol.atol + tol.rtol * Math.abs(want), `${what}: ${got} vs PyTorch ${want} (|diff| ${err.toExponential(2)})`).toBe(true);
-}
-function closeList(got: number[] | undefined, want: number[] | undefined, what: string): void {
-  if (want === undefined) return;
-  expect(got, what).toBeDefined();
-  expect(got!.length, `${what}: count`).toBe(want.length);
-  want.forEach((w, i) => close(got![i]!, w, `${what}[${i}]`));
-}
-function expectPyTorch(run: ProgramRun, want: Want): void {
-  closeList(run.losses, want.losses, "loss at step");
-  closeList(run.evals, want.evals, "eval");
-  closeList(run.lrs, want.lrs, "lr");
-  closeList(run.norms, want.norms, "grad norm");
-  if (want.generated) expect(run.generated, "tokens sampled by generate()").toEqual(want.generated);
-  expect(Object.keys(run.params).sort()).toEqual(Object.keys(want.params).sort());
-  for (const [k, [s, a]] of Object.entries(want.params)) {
-    // a parameter's sum cancels (weights near 0); compare it at the scale of its absolute sum
-    close(run.params[k]![0], s, `sum of ${k}`, { rtol: 0, atol: TOL.atol + TOL.rtol * a });
-    close(run.params[k]![1], a, `abs sum of ${k}`);
-  }
-}
 
 /**
  * The step after which no graph is new: the first steps (the optimizer's
@@ -101,40 +61,13 @@ const EVALUATES: Record<string, (s: number) => boolean> = {
   encoder_onecycle: (s) => s % 4 === 3,
 };
 
-const cpuRuns = new Map<string, ProgramRun>();
-
-describe.each(Object.keys(PROGRAMS))("%s", (name) => {
-  pinFused();
-  const want = FIXTURE.programs[name]!;
-  describe.each(["positional", "keyword"] as Form[])("%s form", (form) => {
-    const program = PROGRAMS[name]![form];
-    it("cpu: PyTorch's losses step by step", () => {
-      const run = program("cpu");
-      expectPyTorch(run, want);
-      cpuRuns.set(`${name}/${form}`, run);
-    });
-    it("xla (fused, no sync): PyTorch's losses, cpu's losses, no compiles after warm-up", () => {
-      const compiles: number[] = [],
-        executions: number[] = [];
-      torch.xla.reset_metrics();
-      const run = program("xla", () => {
-        const m = torch.xla.metrics();
-        compiles.push(m.uncachedCompiles);
-        executions.push(m.executions);
-      });
-      expectPyTorch(run, want);
-      const cpu = cpuRuns.get(`${name}/${form}`);
-      if (cpu) run.losses.forEach((l, i) => close(l, cpu.losses[i]!, `xla vs cpu loss at step ${i}`, { rtol: 1e-4, atol: 1e-5 }));
-      const warm = WARM[name]!;
-      expect(compiles[compiles.length - 1], `uncached compiles after each step: ${compiles.join(" ")}`).toBe(compiles[warm]);
-      // a training step is one graph (the loss read cuts it); an evaluation adds its own
-      const per = executions.map((e, i) => e - (executions[i - 1] ?? 0));
-      for (let s = warm + 1; s < per.length; s++) {
-        if (EVALUATES[name]!(s)) expect(per[s], `executions in step ${s} (with an evaluation): ${per.join(" ")}`).toBeLessThanOrEqual(3);
-        else expect(per[s], `executions in step ${s}: ${per.join(" ")}`).toBe(1);
-      }
-    });
-  });
+describePrograms(PROGRAMS, FIXTURE.programs, {
+  warm: WARM,
+  // a training step is one graph (the loss read cuts it); an evaluation adds its own
+  step: (name, s, per) => {
+    if (EVALUATES[name]!(s)) expect(per[s], `executions in step ${s} (with an evaluation): ${per.join(" ")}`).toBeLessThanOrEqual(3);
+    else expect(per[s], `executions in step ${s}: ${per.join(" ")}`).toBe(1);
+  },
 });
 
 /** The generator's errors(): porting mistakes, each made on `device`. */

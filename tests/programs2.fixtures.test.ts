@@ -8,29 +8,16 @@
 // steps (except seq2seq's, whose greedy decoding stops at a data-dependent
 // EOS: its graphs differ until the decoded lengths settle, see the report in
 // tests/xla/programs2_long.test.ts) and the losses are cpu's.
-import { readFileSync } from "node:fs";
-import { describe, expect, it } from "vitest";
-import * as torch from "xlatorch";
-import { pinFused } from "./harness/modes";
-import type { Form, Program, ProgramRun } from "./programs/common";
+import { expect } from "vitest";
+import { describePrograms, readFixture, type Want } from "./harness/programs";
+import type { Form, Program } from "./programs/common";
 import { dcganKeyword, dcganPositional } from "./programs/dcgan";
 import { mnistKeyword, mnistPositional } from "./programs/mnist";
 import { resnetKeyword, resnetPositional } from "./programs/resnet";
 import { seq2seqKeyword, seq2seqPositional } from "./programs/seq2seq";
 import { wordLmKeyword, wordLmPositional } from "./programs/word_lm";
 
-interface Want {
-  losses: number[];
-  evals: number[];
-  lrs?: number[];
-  params: Record<string, [number, number]>;
-}
-const FIXTURE = JSON.parse(readFileSync(new URL("./fixtures/programs2.json", import.meta.url), "utf8")) as {
-  programs: Record<string, Want>;
-};
-
-/** float32 through a whole training run: other summation orders, each step's rounding feeding the next. */
-const TOL = { rtol: 2e-4, atol: 2e-5 };
+const FIXTURE = readFixture<{ programs: Record<string, Want> }>("programs2.json");
 
 const PROGRAMS: Record<string, Record<Form, Program>> = {
   mnist: { positional: mnistPositional, keyword: mnistKeyword },
@@ -39,28 +26,6 @@ const PROGRAMS: Record<string, Record<Form, Program>> = {
   resnet: { positional: resnetPositional, keyword: resnetKeyword },
   seq2seq: { positional: seq2seqPositional, keyword: seq2seqKeyword },
 };
-
-function close(got: number, want: number, what: string, tol = TOL): void {
-  const err = Math.abs(got - want);
-  expect(err <= tol.atol + tol.rtol * Math.abs(want), `${what}: ${got} vs PyTorch ${want} (|diff| ${err.toExponential(2)})`).toBe(true);
-}
-function closeList(got: number[] | undefined, want: number[] | undefined, what: string): void {
-  if (want === undefined) return;
-  expect(got, what).toBeDefined();
-  expect(got!.length, `${what}: count`).toBe(want.length);
-  want.forEach((w, i) => close(got![i]!, w, `${what}[${i}]`));
-}
-function expectPyTorch(run: ProgramRun, want: Want): void {
-  closeList(run.losses, want.losses, "loss at step");
-  closeList(run.evals, want.evals, "eval");
-  closeList(run.lrs, want.lrs, "lr");
-  expect(Object.keys(run.params).sort()).toEqual(Object.keys(want.params).sort());
-  for (const [k, [s, a]] of Object.entries(want.params)) {
-    // a parameter's sum cancels (weights near 0); compare it at the scale of its absolute sum
-    close(run.params[k]![0], s, `sum of ${k}`, { rtol: 0, atol: TOL.atol + TOL.rtol * a });
-    close(run.params[k]![1], a, `abs sum of ${k}`);
-  }
-}
 
 /**
  * The step after which no graph is new: the optimizer's state appears at
@@ -84,36 +49,7 @@ const EXECUTIONS: Record<string, (s: number) => number> = {
   resnet: (s) => (s % 3 === 0 ? 4 : 1),
 };
 
-const cpuRuns = new Map<string, ProgramRun>();
-
-describe.each(Object.keys(PROGRAMS))("%s", (name) => {
-  pinFused();
-  const want = FIXTURE.programs[name]!;
-  describe.each(["positional", "keyword"] as Form[])("%s form", (form) => {
-    const program = PROGRAMS[name]![form];
-    it("cpu: PyTorch's losses step by step", () => {
-      const run = program("cpu");
-      expectPyTorch(run, want);
-      cpuRuns.set(`${name}/${form}`, run);
-    });
-    it("xla (fused, no sync): PyTorch's losses, cpu's losses, no compiles after warm-up", () => {
-      const compiles: number[] = [],
-        executions: number[] = [];
-      torch.xla.reset_metrics();
-      const run = program("xla", () => {
-        const m = torch.xla.metrics();
-        compiles.push(m.uncachedCompiles);
-        executions.push(m.executions);
-      });
-      expectPyTorch(run, want);
-      const cpu = cpuRuns.get(`${name}/${form}`);
-      if (cpu) run.losses.forEach((l, i) => close(l, cpu.losses[i]!, `xla vs cpu loss at step ${i}`, { rtol: 1e-4, atol: 1e-5 }));
-      const warm = WARM[name];
-      if (warm === null || warm === undefined) return;
-      expect(compiles[compiles.length - 1], `uncached compiles after each step: ${compiles.join(" ")}`).toBe(compiles[warm]);
-      const per = executions.map((e, i) => e - (executions[i - 1] ?? 0));
-      for (let s = warm + 1; s < per.length; s++)
-        expect(per[s], `executions in step ${s}: ${per.join(" ")}`).toBeLessThanOrEqual(EXECUTIONS[name]!(s));
-    });
-  });
+describePrograms(PROGRAMS, FIXTURE.programs, {
+  warm: WARM,
+  step: (name, s, per) => expect(per[s], `executions in step ${s}: ${per.join(" ")}`).toBeLessThanOrEqual(EXECUTIONS[name]!(s)),
 });

@@ -5,41 +5,12 @@
 // (2,000-step runs of all five, with RSS, are in the engineer's report of
 // this session; seq2seq's greedy decoding stops at a data-dependent EOS, so
 // its graphs settle only once the decoded lengths do, after ~50 iterations.)
-import v8 from "node:v8";
-import vm from "node:vm";
 import { describe, expect, it } from "vitest";
-import * as torch from "xlatorch";
 import { pinFused } from "../harness/modes";
+import { watch } from "../harness/programs";
 import { mnistPositional } from "../programs/mnist";
 import { resnetKeyword } from "../programs/resnet";
 import { wordLmPositional } from "../programs/word_lm";
-
-v8.setFlagsFromString("--expose-gc");
-const gc = vm.runInNewContext("gc") as () => void;
-const heapMiB = () => {
-  gc();
-  gc();
-  return process.memoryUsage().heapUsed / 2 ** 20;
-};
-
-interface Sample {
-  compiles: number;
-  executions: number;
-  heap: number;
-}
-
-/** Runs a program, sampling the counters after step `warm` and after the last step. */
-function watch(run: (onStep: (s: number) => void) => void, warm: number, last: number): [Sample, Sample] {
-  torch.xla.reset_metrics();
-  const out: Sample[] = [];
-  run((s) => {
-    if (s !== warm && s !== last) return;
-    const m = torch.xla.metrics();
-    out.push({ compiles: m.uncachedCompiles, executions: m.executions, heap: heapMiB() });
-  });
-  expect(out.length).toBe(2);
-  return out as [Sample, Sample];
-}
 
 describe("long ported training loops on xla (fused, no sync), programs2", () => {
   pinFused();

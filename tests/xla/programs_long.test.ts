@@ -4,41 +4,11 @@
 // evaluation every 5 steps one more), and the JS heap after GC stays flat.
 // bench/long_loops.ts runs the same loops for 2,000+ steps and reports RSS
 // too (bench/results/long-loops.md).
-import v8 from "node:v8";
-import vm from "node:vm";
 import { describe, expect, it } from "vitest";
-import * as torch from "xlatorch";
 import { pinFused } from "../harness/modes";
+import { watch } from "../harness/programs";
 import { charRnnPositional } from "../programs/char_rnn";
 import { nanogptPositional } from "../programs/nanogpt";
-
-v8.setFlagsFromString("--expose-gc");
-const gc = vm.runInNewContext("gc") as () => void;
-const heapMiB = () => {
-  gc();
-  gc();
-  return process.memoryUsage().heapUsed / 2 ** 20;
-};
-
-interface Sample {
-  step: number;
-  compiles: number;
-  executions: number;
-  heap: number;
-}
-
-/** Runs a program, sampling the counters after step `warm` and after the last step. */
-function watch(run: (onStep: (s: number) => void) => void, warm: number, last: number): [Sample, Sample] {
-  torch.xla.reset_metrics();
-  const out: Sample[] = [];
-  run((s) => {
-    if (s !== warm && s !== last) return;
-    const m = torch.xla.metrics();
-    out.push({ step: s, compiles: m.uncachedCompiles, executions: m.executions, heap: heapMiB() });
-  });
-  expect(out.length).toBe(2);
-  return out as [Sample, Sample];
-}
 
 describe("long ported training loops on xla (fused, no sync)", () => {
   pinFused();
