@@ -357,14 +357,12 @@ function runRound(p: Pool, job: Job, t0: number, t1: number, workers: number, pr
     try {
       for (let t = 0; t < n; t++) {
         prepare(t0 + t);
-        Atomics.store(c, READY, t + 1);
-        Atomics.notify(c, READY);
+        setReady(c, t + 1);
       }
     } catch (e) {
       // let the workers finish (on whatever is there), then throw
       failure = e;
-      Atomics.store(c, READY, n);
-      Atomics.notify(c, READY);
+      setReady(c, n);
     }
   }
   // the calling thread claims tasks too
@@ -376,10 +374,7 @@ function runRound(p: Pool, job: Job, t0: number, t1: number, workers: number, pr
     mine++;
     Atomics.add(c, DONE, 1);
   }
-  for (let d = Atomics.load(c, DONE); d < n; d = Atomics.load(c, DONE)) Atomics.wait(c, DONE, d, 50);
-  threadStats.workerTasks += n - mine;
-  if (failure !== undefined) throw failure;
-  if (Atomics.load(c, ERR)) throw new Error("xlatorch: a WebAssembly kernel failed on a worker thread");
+  endRound(c, n, mine, failure);
 }
 
 /**
@@ -446,19 +441,31 @@ function pipelineRound(
         stored++;
       }
       load(t0 + u);
-      Atomics.store(c, READY, u + 1);
-      Atomics.notify(c, READY);
+      setReady(c, u + 1);
     }
   } catch (e) {
     // let the workers finish (on whatever is there), then throw
     failure = e;
-    Atomics.store(c, READY, n);
-    Atomics.notify(c, READY);
+    setReady(c, n);
   }
   for (; stored < n; stored++) {
     waitFor(stored, n);
     if (failure === undefined) store(t0 + stored);
   }
+  endRound(c, n, mine, failure);
+}
+
+/** Lets the workers take the round's tasks below `ready` (their inputs are in place). */
+function setReady(c: Int32Array, ready: number): void {
+  Atomics.store(c, READY, ready);
+  Atomics.notify(c, READY);
+}
+
+/**
+ * Ends a round of `n` tasks, `mine` of them run on the calling thread: waits until every task is done, counts
+ * the workers' share, then throws the calling thread's `failure` if there was one, else a worker's kernel error.
+ */
+function endRound(c: Int32Array, n: number, mine: number, failure: unknown): void {
   for (let d = Atomics.load(c, DONE); d < n; d = Atomics.load(c, DONE)) Atomics.wait(c, DONE, d, 50);
   threadStats.workerTasks += n - mine;
   if (failure !== undefined) throw failure;
