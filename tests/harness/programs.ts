@@ -11,15 +11,8 @@ import * as torch from "xlatorch";
 import { pinFused } from "./modes";
 import type { Form, Program, ProgramRun } from "../programs/common";
 
-/** A program's numbers in the generator's fixture (tests/fixtures/gen_programs*.py); optional ones are checked where present. */
-export interface Want {
-  losses: number[];
-  evals: number[];
-  lrs?: number[];
-  norms?: number[];
-  generated?: number[];
-  params: Record<string, [number, number]>;
-}
+/** A program's numbers in the generator's fixture (tests/fixtures/gen_programs*.py): what a port's run reports; optional ones are checked where present. */
+export type Want = ProgramRun;
 
 /** tests/fixtures/`file`, parsed. */
 export function readFixture<T>(file: string): T {
