@@ -9,7 +9,10 @@
 //      the runtime's execute (metrics().executeMs), i.e. the host time beyond
 //      the executable's run.
 // Reports the fastest and the median of WINDOWS windows.
-//   npx tsx --tsconfig tsconfig.json bench/compile_step_overhead.ts
+//   3. on the cpu device: eager, compiled, and the compiled xla step of 2.,
+//      alternated in one process (ROUNDS rounds of CALLS calls each).
+//   XLATORCH_QUIET=1 npx tsx --tsconfig tsconfig.json bench/compile_step_overhead.ts
+import os from "node:os";
 import * as torch from "xlatorch";
 import { getRuntime, setRuntime } from "@xlatorch/lazy";
 import type { Runtime } from "@xlatorch/stablehlo";
@@ -89,22 +92,51 @@ const rows: Row[] = [
 ];
 setRuntime(cpuRt);
 
-/** The same step on the cpu device: eager, and compiled (traced, run on the CPU runtime). Median ms per call. */
-function cpuStep(compiled: boolean): number {
-  torch._dynamo.reset();
-  const step = makeStep(compiled, "cpu");
-  for (let i = 0; i < 5; i++) step();
-  const ms: number[] = [];
-  for (let w = 0; w < WINDOWS; w++) {
-    const t0 = performance.now();
-    for (let i = 0; i < 10; i++) step();
-    ms.push((performance.now() - t0) / 10);
-  }
-  ms.sort((a, b) => a - b);
-  return ms[WINDOWS >> 1]!;
+/**
+ * The same step on the cpu device, eager and compiled (traced, run on the CPU
+ * runtime), next to the compiled xla step on the CPU runtime: the three take
+ * turns in one process (CALLS calls each, the order rotating every round), so
+ * that load from other processes falls on all of them alike; ratios are
+ * medians of per-round ratios. Per call: wall ms, the runtime's execute ms and
+ * the process's CPU time (user + system, all threads).
+ */
+interface Side {
+  name: string;
+  step: () => unknown;
+  ms: number[];
+  execMs: number[];
+  cpuMs: number[];
 }
-const eagerCpu = cpuStep(false),
-  compiledCpu = cpuStep(true);
+function interleaved(rounds: number, calls: number): Side[] {
+  torch._dynamo.reset();
+  const sides: Side[] = [
+    { name: "cpu eager", step: makeStep(false, "cpu"), ms: [], execMs: [], cpuMs: [] },
+    { name: "cpu compiled", step: makeStep(true, "cpu"), ms: [], execMs: [], cpuMs: [] },
+    { name: "xla compiled (CPU runtime)", step: makeStep(true, "xla"), ms: [], execMs: [], cpuMs: [] },
+  ];
+  const turn = (s: Side, n: number, record: boolean) => {
+    const e0 = torch.xla.metrics().executeMs;
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) s.step();
+    torch.xla.sync();
+    const ms = (performance.now() - t0) / n;
+    const c = process.cpuUsage(c0);
+    if (!record) return;
+    s.ms.push(ms);
+    s.execMs.push((torch.xla.metrics().executeMs - e0) / n);
+    s.cpuMs.push((c.user + c.system) / 1000 / n);
+  };
+  for (let i = 0; i < 3; i++) for (const s of sides) turn(s, 2, false);
+  for (let r = 0; r < rounds; r++) for (let k = 0; k < sides.length; k++) turn(sides[(k + r) % sides.length]!, calls, true);
+  return sides;
+}
+const median = (a: readonly number[]) => [...a].sort((x, y) => x - y)[a.length >> 1]!;
+const perRound = (a: readonly number[], b: readonly number[]) => median(a.map((v, i) => v / b[i]!));
+const load0 = os.loadavg();
+const ROUNDS = Number(process.env.ROUNDS ?? 30);
+const sides = interleaved(ROUNDS, Number(process.env.CALLS ?? 3));
+const [eagerCpu, compiledCpu, compiledXla] = sides as [Side, Side, Side];
 console.log(
   "| runtime | step | ms/call best | ms/call median | execute ms/call | host beyond execute, ms/call (best window) | ops recorded/call |",
 );
@@ -113,6 +145,20 @@ for (const r of rows)
   console.log(
     `| ${r.runtime} | ${r.variant} | ${r.bestMs.toFixed(3)} | ${r.medianMs.toFixed(3)} | ${r.execMs.toFixed(3)} | ${r.hostBeyondExecMs.toFixed(3)} | ${r.opsPerCall.toFixed(1)} |`,
   );
+const load = (l: number[]) => l.map((v) => v.toFixed(2)).join(" ");
+console.log(`\ncpu device, ${ROUNDS} rounds alternating the three (load average ${load(load0)} at start, ${load(os.loadavg())} at end):`);
+console.log("| step | ms/call median | ms/call fastest turn | execute ms/call median | CPU ms/call median |");
+console.log("| --- | --- | --- | --- | --- |");
+for (const s of sides)
+  console.log(
+    `| ${s.name} | ${median(s.ms).toFixed(3)} | ${Math.min(...s.ms).toFixed(3)} | ${median(s.execMs).toFixed(3)} | ${median(s.cpuMs).toFixed(3)} |`,
+  );
 console.log(
-  `\ncpu device, median ms per step: eager ${eagerCpu.toFixed(3)}, compiled ${compiledCpu.toFixed(3)} (${(eagerCpu / compiledCpu).toFixed(2)}x)`,
+  `cpu device, median ms per step: eager ${median(eagerCpu.ms).toFixed(3)}, compiled ${median(compiledCpu.ms).toFixed(3)} (${perRound(eagerCpu.ms, compiledCpu.ms).toFixed(2)}x per round; CPU time ${perRound(eagerCpu.cpuMs, compiledCpu.cpuMs).toFixed(2)}x)`,
+);
+console.log(
+  `cpu compiled / xla compiled, per round: wall ${perRound(compiledCpu.ms, compiledXla.ms).toFixed(3)}, execute ${perRound(compiledCpu.execMs, compiledXla.execMs).toFixed(3)}, host beyond execute ${perRound(
+    compiledCpu.ms.map((v, i) => v - compiledCpu.execMs[i]!),
+    compiledXla.ms.map((v, i) => v - compiledXla.execMs[i]!),
+  ).toFixed(3)}`,
 );
