@@ -8,13 +8,16 @@
 // executions per step since the last sample, the process RSS and the JS heap
 // after two full GCs; memory must stay flat and compiles must stop after
 // warm-up.
-//   XLATORCH_QUIET=1 npx tsx --tsconfig tsconfig.json bench/long_loops.ts [--steps N] [--every N] [--program nanogpt|char_lstm]
+// --form keyword runs the same programs ported in PyTorch's keyword form
+// (nanogptKeyword, charRnnKeyword), which go through the argument parser's
+// keyword path at every call.
+//   XLATORCH_QUIET=1 npx tsx --tsconfig tsconfig.json bench/long_loops.ts [--steps N] [--every N] [--program nanogpt|char_lstm] [--form positional|keyword]
 import os from "node:os";
 import v8 from "node:v8";
 import vm from "node:vm";
 import * as torch from "xlatorch";
-import { charRnnPositional } from "../tests/programs/char_rnn.js";
-import { nanogptPositional } from "../tests/programs/nanogpt.js";
+import { charRnnKeyword, charRnnPositional } from "../tests/programs/char_rnn.js";
+import { nanogptKeyword, nanogptPositional } from "../tests/programs/nanogpt.js";
 
 v8.setFlagsFromString("--expose-gc");
 const gc = vm.runInNewContext("gc") as () => void;
@@ -26,22 +29,26 @@ const arg = (name: string) => {
 const STEPS = Number(arg("steps") ?? 2000);
 const EVERY = Number(arg("every") ?? 500);
 const ONLY = arg("program");
+const FORM = arg("form") ?? "positional";
+if (FORM !== "positional" && FORM !== "keyword") throw new Error(`--form must be positional or keyword, got ${FORM}`);
+const nanogpt = FORM === "keyword" ? nanogptKeyword : nanogptPositional;
+const charRnn = FORM === "keyword" ? charRnnKeyword : charRnnPositional;
 const MiB = (b: number) => (b / 2 ** 20).toFixed(1);
 
 /** Runs `steps` steps of a program; `run(onStep)` calls onStep(step) after each. */
 const PROGRAMS: Record<string, { title: string; run: (onStep: (s: number) => void) => void }> = {
   nanogpt: {
     title: "nanoGPT (2 layers, 2 heads, 16 wide, block 8, batch 4, dropout 0.1), AdamW, clip_grad_norm_, eval every 5 steps",
-    run: (onStep) => nanogptPositional("xla", onStep, STEPS),
+    run: (onStep) => nanogpt("xla", onStep, STEPS),
   },
   char_lstm: {
     title: "char-RNN, 2-layer LSTM (16 hidden, dropout 0.2), BPTT 6 x batch 4, hidden state detached, Adam, clip_grad_norm_",
     // 6 BPTT windows per epoch
-    run: (onStep) => charRnnPositional("lstm")("xla", onStep, Math.ceil(STEPS / 6)),
+    run: (onStep) => charRnn("lstm")("xla", onStep, Math.ceil(STEPS / 6)),
   },
 };
 
-console.log(`# long loops on xla (fused, no sync): ${STEPS} steps, sampled every ${EVERY}`);
+console.log(`# long loops on xla (fused, no sync), ${FORM} form: ${STEPS} steps, sampled every ${EVERY}`);
 console.log(
   `node ${process.version}, ${os.cpus().length} cpus, load average ${os
     .loadavg()

@@ -12,6 +12,7 @@
 import { TorchTypeError } from "./errors.js";
 import { memory_format } from "./memory_format.js";
 import { describe, isComplexScalar, isKwargs } from "./ops/args.js";
+import { checkOutAutograd, type OutKind, outTensors, writeOut } from "./out_arg.js";
 import { Tensor } from "./tensor.js";
 import { userForwardArgs } from "./user_forward.js";
 import data from "./signatures.json";
@@ -23,6 +24,8 @@ export interface Overload {
   varargs: boolean;
   /** a C function that takes no keywords at all (torch.set_num_threads) */
   positional_only?: boolean;
+  /** the overload takes PyTorch's keyword-only `out=` (out_arg.ts): one tensor, or a tuple of them */
+  out?: OutKind;
 }
 export type SignatureGroup =
   | "torch"
@@ -306,16 +309,66 @@ export function signed<F extends AnyFunction>(op: string, overloads: readonly Ov
     return false;
   };
   const noKeywords = overloads.every((o) => o.positional_only);
+  const takesOut = overloads.some((o) => o.out);
   const w = function (this: unknown) {
     const n = arguments.length;
     if (noKeywords && n && isKwargs(arguments[n - 1])) throw new TorchTypeError(`torch.${op}() takes no keyword arguments`);
-    if (n && isKwargs(arguments[n - 1])) return f.apply(this, canonicalArgs(op, overloads, Array.prototype.slice.call(arguments), python));
+    if (n && isKwargs(arguments[n - 1])) {
+      const args = Array.prototype.slice.call(arguments);
+      if (takesOut && "out" in arguments[n - 1]) return callWithOut(this, op, overloads, f, args, python);
+      return f.apply(this, canonicalArgs(op, overloads, args, python));
+    }
     // the positional form: some signature must take these arguments (counts and kinds), else PyTorch's TypeError
     if (!variadic && !accepted(arguments)) throw new TorchTypeError(positionalError(op, positional, arguments, python));
     return f.apply(this, arguments as unknown as unknown[]);
   };
   Object.defineProperty(w, "name", { value: fn.name || op });
   return w as unknown as F;
+}
+
+/**
+ * A call with PyTorch's `out=` (out_arg.ts): bound without it by the overloads that take one, computed as
+ * without it, then written into the given tensor(s). `out: null` is PyTorch's out=None: no out.
+ */
+function callWithOut(
+  self: unknown,
+  op: string,
+  overloads: readonly Overload[],
+  f: (this: unknown, ...a: unknown[]) => unknown,
+  args: unknown[],
+  python: boolean,
+): unknown {
+  const { out, ...kw } = args[args.length - 1] as Record<string, unknown>;
+  const rest = Object.keys(kw).length ? [...args.slice(0, -1), kw] : args.slice(0, -1);
+  if (out === null || out === undefined)
+    return rest.length && isKwargs(rest[rest.length - 1]) ? f.apply(self, canonicalArgs(op, overloads, rest, python)) : f.apply(self, rest);
+  for (const o of overloads) {
+    if (!o.out) continue;
+    let bound: unknown[] | null = null;
+    if (o.varargs) bound = rest;
+    else if (rest.length && isKwargs(rest[rest.length - 1])) {
+      const r = bind(op, o, rest, python, 0);
+      if ("args" in r) bound = r.args;
+    } else if (acceptsPositional(o, rest)) bound = rest;
+    if (!bound) continue;
+    const outs = outTensors(op, o.out, out);
+    checkOutAutograd(op, bound, outs);
+    // a factory (torch.zeros(2, 3, out=t)) makes its result on out's device, in out's dtype unless told another
+    const factory = o.params.some((p) => p[0] === "device");
+    if (factory) bound = withFactoryDefaults(bound, outs[0]!);
+    return writeOut(op, f.apply(self, bound), outs, factory);
+  }
+  // no overload that takes out= binds these arguments: the parser's own TypeError (out= itself is one where none takes it)
+  canonicalArgs(op, overloads, args, python);
+  throw new TorchTypeError(`${op}(): no signature that takes out= takes these arguments`);
+}
+
+/** A factory call's arguments with out's device, and out's dtype, where the call names none. */
+function withFactoryDefaults(args: unknown[], out: Tensor): unknown[] {
+  const last = args[args.length - 1];
+  const kw = args.length && isKwargs(last) ? (last as Record<string, unknown>) : {};
+  const opts = { ...kw, device: kw.device ?? out.device, dtype: kw.dtype ?? out.dtype };
+  return kw === last ? [...args.slice(0, -1), opts] : [...args, opts];
 }
 
 /** Rewrites every Tensor method that has signatures (installed by methods.ts) to take the keyword form. */
