@@ -3,7 +3,8 @@
 // storage (capture.ts, cpu_transfer.ts, donation.ts). A mistake there is a
 // silent wrong value, so each case keeps references a user may keep — a
 // parameter's .grad and views of it, detach() aliases and views of a
-// parameter, old values taken before a step, an input changed in place
+// parameter, old values taken before a step, a .grad kept from an earlier step
+// under zero_grad(set_to_none), an input changed in place
 // between calls, an input that is a view or shares a parameter's storage, an
 // argument written in place and returned — and checks that every value seen
 // after each compiled step is the eager step's, and that the compiled calls
@@ -62,6 +63,20 @@ describe.each(["cpu", "xla"])("references kept across compiled steps on %s", (de
         out.push(w.grad === g ? 1 : 0, ...host(g), ...host(gv), ...host(ga));
       }
       return out;
+    }, 4);
+  });
+
+  it("with zero_grad(set_to_none) each step's .grad is a new tensor: one kept from an earlier step keeps its values", () => {
+    sameAsEager((compiled) => {
+      const { x, y, f, model } = setup(device, compiled, true);
+      const kept: torch.Tensor[] = [];
+      const out: number[] = [];
+      for (let i = 0; i < 6; i++) {
+        out.push(f(x, y).item() as number);
+        kept.push(...model.parameters().map((p) => p.grad!));
+        out.push(new Set(kept).size);
+      }
+      return [...out, ...kept.flatMap(host)];
     }, 4);
   });
 

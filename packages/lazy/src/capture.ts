@@ -77,6 +77,12 @@ interface GradPlan {
   /** The leaf's position among the call's argument tensors when it is one: a replay gives the grad to that call's argument. */
   arg?: number;
   events: { kind: GradEventKind; before: Tensor | null; after: Tensor | null }[];
+  /**
+   * The .grad the call ends with was made by its backward (an `assign`: the leaf had none, e.g. after
+   * zero_grad(set_to_none)): a replay gives the leaf a new tensor, as eager does, so a .grad kept from an earlier
+   * call keeps its values.
+   */
+  fresh: boolean;
   /** .grad when the traced call ended, and where its value comes from (null: unchanged). */
   end: Tensor | null;
   value: Source | null;
@@ -406,6 +412,7 @@ export class Session implements CaptureSink, CaptureHooks {
           arg: this.argIndex.get(g.leaf),
           events: g.events,
           end: g.end,
+          fresh: g.end !== null && g.events.some((ev) => ev.kind === "assign" && ev.after === g.end),
           value: g.end && g.end.device.type === this.dev ? this.changed(valueOf(g.end), g.end, offsets) : null,
         })),
         written: written.flatMap((w) => {
@@ -808,8 +815,12 @@ export function replay(e: Captured, args: readonly Tensor[]): { ok: true; result
     internals(t)._vc.v++;
   });
   e.grads.forEach((g, i) => {
-    leafOf(g, args).grad = g.end;
-    if (g.end && grads[i]) payloadOf(g.end).value = grads[i]!;
+    const v = grads[i];
+    if (g.fresh && g.end && v) leafOf(g, args).grad = new Tensor(payload(v), g.end.shape, g.end.dtype, g.end.device);
+    else {
+      leafOf(g, args).grad = g.end;
+      if (g.end && v) payloadOf(g.end).value = v;
+    }
   });
   metrics.compiledReplays++;
   return { ok: true, result };
@@ -863,9 +874,12 @@ function storeCpu(
     internals(t)._vc.v++;
   });
   e.grads.forEach((g, i) => {
-    leafOf(g, args).grad = g.end;
     const h = grads[i];
-    if (g.end && h) internals(g.end)._payload = cpu.fromHost(h, g.end.shape, g.end.dtype);
+    if (g.fresh && g.end && h) leafOf(g, args).grad = fromHost(h, g.end.shape, g.end.dtype, g.end.device);
+    else {
+      leafOf(g, args).grad = g.end;
+      if (g.end && h) internals(g.end)._payload = cpu.fromHost(h, g.end.shape, g.end.dtype);
+    }
   });
   metrics.compiledReplays++;
   return result;
