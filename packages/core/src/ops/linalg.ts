@@ -6,13 +6,13 @@ import { bind1 } from "../dispatch.js";
 import { promote_types, result_type } from "../dtype_all.js";
 import { TorchError, TorchTypeError } from "../errors.js";
 import { P, type DotDims } from "../prims.js";
-import { broadcastShapes, normDim, shapeStr } from "../shape.js";
+import { broadcastShapes, normDim, shapeStr, viewStrides } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { checkTensor, describe, parseArgs, sameDtypes } from "./args.js";
 import { convert, dotGeneral, expandTo, operand } from "./base.js";
 import { mul, sub } from "./elementwise.js";
 import { reducePrim } from "./reduce.js";
-import { expand, permute, reshape, roll, sliceDim, squeeze, unsqueeze } from "./shape.js";
+import { contiguous, expand, permute, reshape, roll, sliceDim, squeeze, unsqueeze } from "./shape.js";
 
 const numelOf = (s: readonly number[]) => s.reduce((x, y) => x * y, 1);
 
@@ -67,11 +67,36 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     }
     const batch = broadcastShapes("matmul", a.shape.slice(0, -2), b.shape.slice(0, -2));
     const nb = numelOf(batch);
+    const direct = nb > 0 && numelOf(a.shape) > 0 && numelOf(b.shape) > 0 ? batchedProduct(a, b, batch) : null;
+    if (direct) return direct;
     const ae = reshape(expand(a, [...batch, ...a.shape.slice(-2)]), [nb, ...a.shape.slice(-2)]);
     const be = reshape(expand(b, [...batch, ...b.shape.slice(-2)]), [nb, ...b.shape.slice(-2)]);
     const r = dotGeneral(ae, be, [0], [0], [2], [1]);
     return reshape(r, [...batch, a.shape[a.ndim - 2]!, b.shape[b.ndim - 1]!]);
   });
+}
+
+/**
+ * The batched product of matmul (both operands at least 2-D, one above): one dot_general with
+ * every batch dim kept, instead of PyTorch's expand, reshape to [batch, rows, cols] and bmm. That
+ * reshape copies an operand whose batch dims do not merge (the heads of attention, q.view(B, T, nh,
+ * hs).transpose(1, 2)); the kernels read batch dims in any strides, so such a copy is only made
+ * here where it changes how the product reads its operand: an operand whose columns are not
+ * contiguous is copied row-major as the reshape would have, one with contiguous columns is read in
+ * place (as row-major rows further apart: the same product, the BLAS call's leading dimension
+ * aside). The values are the reshaped product's (tests/matmul_batched.test.ts), with fewer copies,
+ * primitives and autograd nodes.
+ */
+function batchedProduct(a: Tensor, b: Tensor, batch: number[]): Tensor | null {
+  const nb = numelOf(batch),
+    nd = batch.length;
+  const ae = expand(a, [...batch, ...a.shape.slice(-2)]),
+    be = expand(b, [...batch, ...b.shape.slice(-2)]);
+  // in place: viewable as [batch, rows, cols] (the reshape would not copy), or rows of contiguous columns
+  const inPlace = (x: Tensor) => viewStrides(x.shape, x.stride(), [nb, ...x.shape.slice(-2)]) !== null || x.stride()[x.ndim - 1] === 1;
+  if (!inPlace(ae) || !inPlace(be)) return null;
+  const bd = [...Array(nd).keys()];
+  return dotGeneral(ae, be, bd, bd, [nd + 1], [nd]);
 }
 
 export function mm(a: Tensor, b: Tensor): Tensor {

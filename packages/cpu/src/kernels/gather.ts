@@ -26,13 +26,19 @@ import { dense } from "./layout.js";
 import type { Kernel } from "./types.js";
 import { decode, encode } from "./values.js";
 
+const BIG_INDEX = 2n ** 50n;
+
 /** The index values, row-major over the indices' shape, as numbers. */
 function indexValues(s: Strided, a: AVal): Float64Array {
   const v = decode(s, a.shape, a.dtype);
   if (!(v instanceof BigInt64Array)) return v;
   const out = new Float64Array(v.length);
-  // far-out values only need to stay out of range (clamped or skipped), not exact
-  for (let i = 0; i < v.length; i++) out[i] = v[i]! > 2n ** 50n ? 2 ** 50 : v[i]! < -(2n ** 50n) ? -(2 ** 50) : Number(v[i]!);
+  // far-out values only need to stay out of range (clamped or skipped), not exact; the bounds are
+  // BigInt constants made once (a BigInt power per element cost more than the whole lookup)
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i]!;
+    out[i] = x > BIG_INDEX ? 2 ** 50 : x < -BIG_INDEX ? -(2 ** 50) : Number(x);
+  }
   return out;
 }
 
@@ -57,6 +63,12 @@ function windowOffsets(shape: readonly number[], strides: readonly number[]): Fl
     }
   }
   return out;
+}
+
+/** Whether window offsets are 0, 1, 2, ...: one run of consecutive elements. */
+function isRun(rel: Float64Array): boolean {
+  for (let k = 0; k < rel.length; k++) if (rel[k] !== k) return false;
+  return true;
 }
 
 /** What both ops share: the batch walk and each batch element's start in the operand. */
@@ -136,6 +148,9 @@ const gatherSlices: Kernel = ([x, ix], [xa, ia], a: GatherSlicesAttrs, [o]) => {
   const xd = x!.data as Elements,
     od = out as Elements;
   const nw = relX.length;
+  // a window that is one run on both sides (an embedding's row) is a block copy: the same elements
+  // as the loop below, whose element accesses see every array type and cost ~10 ns each
+  const runs = w === 1 && nw >= 8 && xd.constructor === od.constructor && isRun(relX) && isRun(relO);
   forEachStart(
     walkOf(ia!, a.index_vector_dim),
     r,
@@ -152,7 +167,8 @@ const gatherSlices: Kernel = ([x, ix], [xa, ia], a: GatherSlicesAttrs, [o]) => {
         xb += s * x!.strides[d]! * w;
       }
       for (let k = 0; k < pos.length; k++) ob += pos[k]! * outBatchStrides[k]!;
-      if (w === 1) for (let k = 0; k < nw; k++) od[ob + relO[k]!] = xd[xb + relX[k]!]!;
+      if (runs) (od as Float32Array).set((xd as Float32Array).subarray(xb, xb + nw), ob);
+      else if (w === 1) for (let k = 0; k < nw; k++) od[ob + relO[k]!] = xd[xb + relX[k]!]!;
       else
         for (let k = 0; k < nw; k++) {
           od[ob + relO[k]!] = xd[xb + relX[k]!]!;
@@ -169,6 +185,36 @@ function copyOf(x: Strided, shape: readonly number[], dt: AVal["dtype"]): HostAr
   const w = dt.is_complex ? 2 : 1;
   // (every host array type has slice; one of them names the method for the type checker)
   return (x.data as Float64Array).slice(x.offset * w, (x.offset + numelOf(shape)) * w) as unknown as HostArray;
+}
+
+/**
+ * acc[xb + relX[k]] += u[ub + relU[k]] over a window: put's float add, in one function per array type
+ * so that each loop's element accesses see one type (the same sums in the same order); `runs`: both windows
+ * are consecutive elements.
+ */
+function addWindow32(
+  acc: Float32Array,
+  u: Float32Array,
+  xb: number,
+  ub: number,
+  relX: Float64Array,
+  relU: Float64Array,
+  runs: boolean,
+): void {
+  if (runs) for (let k = 0, n = relX.length; k < n; k++) acc[xb + k]! += u[ub + k]!;
+  else for (let k = 0; k < relX.length; k++) acc[xb + relX[k]!]! += u[ub + relU[k]!]!;
+}
+function addWindow64(
+  acc: Float64Array,
+  u: Float64Array,
+  xb: number,
+  ub: number,
+  relX: Float64Array,
+  relU: Float64Array,
+  runs: boolean,
+): void {
+  if (runs) for (let k = 0, n = relX.length; k < n; k++) acc[xb + k]! += u[ub + k]!;
+  else for (let k = 0; k < relX.length; k++) acc[xb + relX[k]!]! += u[ub + relU[k]!]!;
 }
 
 const scatterSlices: Kernel = ([x, ix, upd], [xa, ia, ua], a: ScatterSlicesAttrs, [o]) => {
@@ -208,6 +254,9 @@ const scatterSlices: Kernel = ([x, ix, upd], [xa, ia, ua], a: ScatterSlicesAttrs
   const isBool = dt.name === "bool",
     isBig = acc instanceof BigInt64Array;
   const roundHalf = half && add ? (dt.name === "float16" ? roundF16 : roundBf16) : null;
+  const plainAdd = add && w === 1 && (acc instanceof Float32Array || acc instanceof Float64Array) && !roundHalf;
+  // windows of consecutive elements on both sides (an embedding's rows): no offset tables
+  const runs = isRun(relX) && isRun(relU);
   const put = (j: number, k: number) => {
     if (!add) {
       acc[j] = u[k]!;
@@ -239,7 +288,11 @@ const scatterSlices: Kernel = ([x, ix, upd], [xa, ia, ua], a: ScatterSlicesAttrs
           xb += start[d]! * xs[d]! * w;
         }
         if (inside) {
-          for (let k = 0; k < nw; k++) put(xb + relX[k]!, ub + relU[k]!);
+          // a float32/float64 add (an embedding's or a gather's backward): the same += as put, without its per-element dispatch
+          if (plainAdd) {
+            if (acc instanceof Float32Array) addWindow32(acc, u as Float32Array, xb, ub, relX, relU, runs);
+            else addWindow64(acc as Float64Array, u as Float64Array, xb, ub, relX, relU, runs);
+          } else for (let k = 0; k < nw; k++) put(xb + relX[k]!, ub + relU[k]!);
           return;
         }
         // the window straddles an edge: each element on its own, those outside skipped

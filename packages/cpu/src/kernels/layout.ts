@@ -56,7 +56,9 @@ export const layoutKernels: Record<string, Kernel> = {
   ],
   pad: ([x], [a], { low, interior, value }: { low: number[]; interior: number[]; value: number }, [o]) => {
     const out = o!.dtype.alloc(numelOf(o!.shape));
-    fillValue(out, o!.dtype, value);
+    // a new host array holds zeros (+0, the encoding of 0 in every dtype): a split's or a slice's
+    // gradient, padded with 0, needs no fill pass
+    if (!Object.is(value, 0)) fillValue(out, o!.dtype, value);
     // StableHLO's order: interior padding first, then edge padding, a negative edge removing
     // elements (interior ones included). Input element i of dim d lands at low + i * (interior + 1);
     // the run of those inside [0, out) is copied through a strided view of the output.
