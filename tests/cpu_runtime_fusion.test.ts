@@ -9,12 +9,14 @@ import { afterEach, describe, expect, it } from "vitest";
 import * as torch from "xlatorch";
 import { CpuRuntime, fusedWasmStats } from "@xlatorch/cpu";
 import { parseModule } from "@xlatorch/stablehlo";
+import { fuseConfig } from "../packages/cpu/src/runtime/fuse";
 import { pinFused } from "./harness/modes";
 
 pinFused();
 
 const prevWasm = process.env.XLATORCH_WASM;
 afterEach(() => {
+  fuseConfig.recomputeCompares = true;
   if (prevWasm === undefined) delete process.env.XLATORCH_WASM;
   else process.env.XLATORCH_WASM = prevWasm;
 });
@@ -117,6 +119,8 @@ describe("fused float32 chains in WebAssembly equal eager cpu", () => {
 
   it("a bool leaf (a saved relu mask) read as a mask: relu forward and backward", () => {
     process.env.XLATORCH_WASM = "always";
+    // the mask stored (by default the compare is computed again in each select: cpu_runtime_recompute_compare.test.ts)
+    fuseConfig.recomputeCompares = false;
     const fwdBwd = (x: torch.Tensor, w: torch.Tensor) => {
       const xl = x.clone().requires_grad_(true);
       const y = torch.relu(xl.mul(w)).mul(w).sum();
@@ -132,6 +136,7 @@ describe("fused float32 chains in WebAssembly equal eager cpu", () => {
     const [ye, ge] = fwdBwd(x, w);
     expectSame(gl.cpu(), ge);
     expectSame(yl.cpu(), ye);
+    fuseConfig.recomputeCompares = true;
   });
 
   it("split across 2 threads (the worker pool): the same values, whichever thread computes a chunk", () => {

@@ -29,18 +29,40 @@ const dt = (v: Value) => dtypeOfElement(v.type.element);
  */
 const MAX_DEPTH = 64;
 
-/** Which elementwise ops get inlined into their single elementwise consumer. */
+/** recomputeCompares = false stores every multi-use compare again (bench/xla_mlp_runtime_ab.ts compares the two plans in one process). */
+export const fuseConfig = { recomputeCompares: true };
+
+/**
+ * Which elementwise ops get inlined into their elementwise consumers: an op
+ * with a single use, and a float32 compare of values that are stored anyway
+ * (no inlined operand) whose every use is an elementwise op. Such a compare is
+ * computed again in each consumer instead of stored as a bool array: a mask
+ * read by a forward select and by its backward (relu's) costs one more
+ * compare per element in each loop, where storing it took a JavaScript loop
+ * of its own (a bool result has no WebAssembly form) and kept every consumer
+ * on masks. A compare is exact, so every copy gives the same bits.
+ */
 export function inlinable(ops: readonly Op[], uses: Map<number, number>): Set<Op> {
   const producer = new Map<number, Op>();
   for (const op of ops) if (fusable(op)) producer.set(op.results[0]!.id, op);
+  // reads of each value by the elementwise ops themselves (uses also counts other ops and returns)
+  const fusedReads = new Map<number, number>();
+  for (const op of ops) if (fusable(op)) for (const v of op.operands) fusedReads.set(v.id, (fusedReads.get(v.id) ?? 0) + 1);
   const inl = new Set<Op>();
   const depth = new Map<Op, number>();
+  const recomputed = (p: Op, id: number) =>
+    fuseConfig.recomputeCompares &&
+    p.name === "stablehlo.compare" &&
+    p.operands.every((o) => dt(o).name === "float32") &&
+    depth.get(p) === 1 &&
+    (uses.get(id) ?? 0) > 1 &&
+    fusedReads.get(id) === uses.get(id);
   for (const op of ops) {
     if (!fusable(op)) continue;
     let d = 1;
     for (const v of op.operands) {
       const p = producer.get(v.id);
-      if (!p || uses.get(v.id) !== 1) continue;
+      if (!p || (uses.get(v.id) !== 1 && !recomputed(p, v.id))) continue;
       const pd = depth.get(p)!;
       if (pd + 1 > MAX_DEPTH) continue;
       inl.add(p);

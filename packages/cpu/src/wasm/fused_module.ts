@@ -69,8 +69,28 @@ export const isFusedTree = (t: unknown, nLeaves: number): t is FusedTree => kind
 
 const nodes = (t: FusedTree): [string, ...FusedTree[]][] =>
   typeof t === "number" ? [] : [t, ...t.slice(1).flatMap((a) => nodes(a as FusedTree))];
-const hasTranscendental = (t: FusedTree): boolean => nodes(t).some((n) => TRANSCENDENTAL.has(n[0]));
-const opCount = (t: FusedTree): number => nodes(t).length;
+
+/** What a call needs to know about its tree, found once per tree object (a plan's loop passes the same one every call). */
+interface TreeFacts {
+  transcendental: boolean;
+  ops: number;
+  /** JSON text of the tree: with the leaves' access, the key of its generated module. */
+  text: string;
+  /** Its generated modules by the leaves' access ("vs", ...). */
+  modules: Map<string, Instance>;
+}
+const treeFacts = new WeakMap<object, TreeFacts>();
+const leafFacts = (t: number): TreeFacts => ({ transcendental: false, ops: 0, text: String(t), modules: new Map() });
+function factsOf(t: FusedTree): TreeFacts {
+  if (typeof t === "number") return leafFacts(t);
+  let f = treeFacts.get(t);
+  if (!f) {
+    const ns = nodes(t);
+    f = { transcendental: ns.some((n) => TRANSCENDENTAL.has(n[0])), ops: ns.length, text: JSON.stringify(t), modules: new Map() };
+    treeFacts.set(t, f);
+  }
+  return f;
+}
 
 /** How the loop reads a leaf: a vector of 4 consecutive values ("v"), or one value splatted to 4 lanes ("s"). */
 type Access = "v" | "s";
@@ -170,11 +190,20 @@ const reducer = (op: ReduceOp): FusedFn => (reducers ??= instantiate(reduceFuncs
 
 const modules = new Map<string, Instance>();
 function moduleOf(tree: FusedTree, access: readonly Access[]): Instance {
-  const key = `${JSON.stringify(tree)}|${access.join("")}`;
-  let m = modules.get(key);
+  const facts = factsOf(tree),
+    acc = access.join("");
+  let m = facts.modules.get(acc);
   if (m) return m;
+  // equal trees of other plans share the module
+  const key = `${facts.text}|${acc}`;
+  m = modules.get(key);
+  if (m) {
+    facts.modules.set(acc, m);
+    return m;
+  }
   m = instantiate([fusedFunc(tree, access)]);
   modules.set(key, m);
+  facts.modules.set(acc, m);
   fusedWasmStats.modules++;
   return m;
 }
@@ -193,10 +222,10 @@ const MIN = { arith: 1024, transcendental: 128, floor: 128 };
 
 const always = () => (typeof process === "object" ? process.env?.XLATORCH_WASM?.toLowerCase() : undefined) === "always";
 
-function minSize(tree: FusedTree): number {
-  if (always()) return 1;
-  if (hasTranscendental(tree)) return MIN.transcendental;
-  return Math.max(MIN.floor, Math.floor(MIN.arith / Math.max(1, opCount(tree))));
+function minSize(f: TreeFacts, always: boolean): number {
+  if (always) return 1;
+  if (f.transcendental) return MIN.transcendental;
+  return Math.max(MIN.floor, Math.floor(MIN.arith / Math.max(1, f.ops)));
 }
 
 interface Layout {
@@ -273,12 +302,16 @@ const SLOTS = 16;
  */
 export function wasmFusedF32(tree: FusedTree, ins: readonly Strided[], shape: Shape, out: Float32Array): boolean {
   const n = out.length;
-  if (n === 0 || !fusedWasmConfig.enabled || n < minSize(tree) || !wasmSimdEnabled()) return false;
+  if (n === 0 || !fusedWasmConfig.enabled) return false;
+  // the environment is read once a call (XLATORCH_WASM may change between calls: tests switch it)
+  const all = always(),
+    facts = factsOf(tree);
+  if (n < minSize(facts, all) || !wasmSimdEnabled()) return false;
   const lay = layoutOf(ins, shape, n);
   if (!lay) return false;
   const chunk = Math.min(MAX_CHUNK, Math.max(MIN_CHUNK, Math.floor(CHUNK_BUDGET / (ins.length + 1) / 4) * 4));
   const count = Math.ceil(n / chunk);
-  const big = always() || n >= (hasTranscendental(tree) ? THREAD_MIN.transcendental : THREAD_MIN.arith);
+  const big = all || n >= (facts.transcendental ? THREAD_MIN.transcendental : THREAD_MIN.arith);
   const threads = shared && big && ins.length + 2 <= MAX_ARGS && count > 1 ? numThreads() : 1;
   const S = threads > 1 ? Math.min(SLOTS, count) : 1;
   const ev = evaluator(tree, ins, shape, lay, chunk, S);
@@ -332,7 +365,7 @@ const COMBINE: Record<ReduceOp, (a: number, v: number) => number> = {
 export function wasmFusedReduceF32(tree: FusedTree, ins: readonly Strided[], shape: Shape, op: ReduceOp, len: number): Float32Array | null {
   const n = shape.reduce((a, b) => a * b, 1);
   if (n === 0 || len === 0 || !fusedWasmConfig.enabled) return null;
-  if (!always() && (n < Math.max(minSize(tree), WASM_MIN.reduce) || len < WASM_MIN.reduceLen)) return null;
+  if (!always() && (n < Math.max(minSize(factsOf(tree), false), WASM_MIN.reduce) || len < WASM_MIN.reduceLen)) return null;
   if (!wasmSimdEnabled()) return null;
   const lay = layoutOf(ins, shape, n);
   if (!lay) return null;
