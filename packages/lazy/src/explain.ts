@@ -57,9 +57,47 @@ export function userStack(): string {
 
 /** The first user frame as file:line:column (for cut reasons and debug-mode errors). */
 export function userLocation(): string {
-  const frame = userStack().split("\n")[0] ?? "";
-  const m = /\(?((?:file:\/\/)?[^()\s]+:\d+:\d+)\)?\s*$/.exec(frame);
-  return m ? m[1]!.replace(/^file:\/\//, "") : frame.trim();
+  // every host read asks (loss.item() each step), and formatting the stack (source maps under tsx) is what costs:
+  // the answer is remembered by the raw positions of all frames, which decide it
+  const key = framesKey();
+  let loc = key === null ? undefined : locations.get(key);
+  if (loc === undefined) {
+    const frame = userStack().split("\n")[0] ?? "";
+    const m = /\(?((?:file:\/\/)?[^()\s]+:\d+:\d+)\)?\s*$/.exec(frame);
+    loc = m ? m[1]!.replace(/^file:\/\//, "") : frame.trim();
+    if (key !== null) {
+      if (locations.size >= MAX_LOCATIONS) locations.clear();
+      locations.set(key, loc);
+    }
+  }
+  return loc;
+}
+
+const locations = new Map<string, string>();
+const MAX_LOCATIONS = 512;
+
+/**
+ * The frames of the current stack, as many as userStack formats, by file (or
+ * eval origin), line, column and function name, read from V8's structured
+ * frames without formatting them; null where the engine gives none (not V8).
+ */
+function framesKey(): string | null {
+  const limit = Error.stackTraceLimit,
+    prepare = Error.prepareStackTrace;
+  let sites: unknown;
+  Error.stackTraceLimit = 64;
+  try {
+    Error.prepareStackTrace = (_e, s) => s;
+    sites = new Error().stack;
+  } finally {
+    Error.prepareStackTrace = prepare;
+    Error.stackTraceLimit = limit;
+  }
+  if (!Array.isArray(sites)) return null;
+  let key = "";
+  for (const s of sites as NodeJS.CallSite[])
+    key += `${s.getFileName() ?? s.getEvalOrigin() ?? ""}:${s.getLineNumber()}:${s.getColumnNumber()}:${s.getFunctionName() ?? ""}\n`;
+  return key;
 }
 
 /** Ops whose output shape depends on tensor values: they read their input on the host. */
