@@ -98,6 +98,16 @@ const cases: Case[] = [
     (r, d, dev) => ({ leaves: [randn(r, [3, 4, 11], d, dev), randn(r, [3, 6, 33], d, dev)], ops: ([a, b]) => [a!.narrow(2, 2, 6), b!] }),
   ],
   [
+    "large q heads @ k heads^T (BLAS-sized batch members)",
+    (r, d, dev) => ({
+      leaves: [randn(r, [2, 32, 96], d, dev)],
+      ops: ([x]) => {
+        const [q, k] = heads(x!, 2, 16);
+        return [q!, k!.transpose(-2, -1)];
+      },
+    }),
+  ],
+  [
     "large attention (BLAS-sized batch members)",
     (r, d, dev) => ({
       leaves: [randn(r, [2, 2, 32, 32], d, dev), randn(r, [2, 32, 96], d, dev)],
@@ -147,7 +157,7 @@ describe.each(["cpu", "xla"])("batched matmul on %s", (device) => {
 });
 
 describe("batched matmul's operands on cpu", () => {
-  it("attention weights @ v heads copies neither operand, forward or backward into the heads", () => {
+  it("attention weights @ v heads copies neither operand; q @ k^T copies k^T only", () => {
     const r = rng(7);
     const att = randn(r, [2, 3, 8, 8], torch.float32, "cpu").requires_grad_(true);
     const qkv = randn(r, [2, 8, 3 * 3 * 4], torch.float32, "cpu").requires_grad_(true);
@@ -167,6 +177,21 @@ describe("batched matmul's operands on cpu", () => {
       table.copy = copy;
     }
     expect(y.shape).toEqual([2, 3, 8, 4]);
+    // q @ k^T: q read in place, k^T (columns not contiguous) copied once, as the reshape copied it
+    const [q, k] = qkv
+      .split(12, 2)
+      .slice(0, 2)
+      .map((t) => t.view(2, 8, 3, 4).transpose(1, 2));
+    table.copy = (...a: unknown[]) => {
+      copies++;
+      return copy(...a);
+    };
+    try {
+      q!.matmul(k!.transpose(-2, -1));
+      expect(copies).toBe(1);
+    } finally {
+      table.copy = copy;
+    }
     expect(y.grad_fn!.name).toBe("UnsafeViewBackward0");
     // the product's values against a row-by-row sum in float64
     const A = att.detach().tolist() as number[][][][],

@@ -67,8 +67,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     }
     const batch = broadcastShapes("matmul", a.shape.slice(0, -2), b.shape.slice(0, -2));
     const nb = numelOf(batch);
-    const direct = nb > 0 && numelOf(a.shape) > 0 && numelOf(b.shape) > 0 ? batchedProduct(a, b, batch) : null;
-    if (direct) return direct;
+    if (nb > 0 && numelOf(a.shape) > 0 && numelOf(b.shape) > 0) return batchedProduct(a, b, batch);
     const ae = reshape(expand(a, [...batch, ...a.shape.slice(-2)]), [nb, ...a.shape.slice(-2)]);
     const be = reshape(expand(b, [...batch, ...b.shape.slice(-2)]), [nb, ...b.shape.slice(-2)]);
     const r = dotGeneral(ae, be, [0], [0], [2], [1]);
@@ -82,21 +81,25 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
  * reshape copies an operand whose batch dims do not merge (the heads of attention, q.view(B, T, nh,
  * hs).transpose(1, 2)); the kernels read batch dims in any strides, so such a copy is only made
  * here where it changes how the product reads its operand: an operand whose columns are not
- * contiguous is copied row-major as the reshape would have, one with contiguous columns is read in
- * place (as row-major rows further apart: the same product, the BLAS call's leading dimension
- * aside). The values are the reshaped product's (tests/matmul_batched.test.ts), with fewer copies,
+ * contiguous (k.transpose(-2, -1)) is copied row-major by that reshape as before, one with
+ * contiguous columns is read in place (as row-major rows further apart: the same product, the BLAS
+ * call's leading dimension aside). The copy stays a reshape: on the xla device a copy op lowers to
+ * nothing, and the CPU runtime then read the transposed operand in place, with other bits. The values
+ * are the reshaped product's on cpu and xla (tests/matmul_batched.test.ts), with fewer copies,
  * primitives and autograd nodes.
  */
-function batchedProduct(a: Tensor, b: Tensor, batch: number[]): Tensor | null {
+function batchedProduct(a: Tensor, b: Tensor, batch: number[]): Tensor {
   const nb = numelOf(batch),
     nd = batch.length;
   const ae = expand(a, [...batch, ...a.shape.slice(-2)]),
     be = expand(b, [...batch, ...b.shape.slice(-2)]);
   // in place: viewable as [batch, rows, cols] (the reshape would not copy), or rows of contiguous columns
   const inPlace = (x: Tensor) => viewStrides(x.shape, x.stride(), [nb, ...x.shape.slice(-2)]) !== null || x.stride()[x.ndim - 1] === 1;
-  if (!inPlace(ae) || !inPlace(be)) return null;
+  // any other operand is copied as the reshape copies it (a reshape, not a copy op, which the xla
+  // device would not materialise), then viewed back with its batch dims
+  const operand = (x: Tensor) => (inPlace(x) ? x : reshape(reshape(x, [nb, ...x.shape.slice(-2)]), x.shape));
   const bd = [...Array(nd).keys()];
-  return dotGeneral(ae, be, bd, bd, [nd + 1], [nd]);
+  return dotGeneral(operand(ae), operand(be), bd, bd, [nd + 1], [nd]);
 }
 
 export function mm(a: Tensor, b: Tensor): Tensor {
