@@ -119,7 +119,7 @@ function main(): void {
     for (const [d, r] of byDev) {
       if (both && d !== DEVICES[0]) continue;
       const cat = category(r);
-      const id = key.replace(/\/(value|keyword|method|grad|error)\/\d+$/, "");
+      const id = key.replace(/\/(value|keyword|method|out|grad|error)\/\d+$/, "");
       const g = groups.get(cat) ?? new Map<string, string[]>();
       groups.set(cat, g);
       const list = g.get(id) ?? [];
@@ -145,7 +145,7 @@ function main(): void {
   lines.push(`| failing every check | ${failing.length} |`);
   lines.push(`| present, no usable sample or error input | ${empty.length} |`);
   lines.push(`| missing | ${missing.length} |`, "");
-  lines.push(`Checks (value, keyword form, method form, float64 gradient, error input; per device): ${passed} of ${checks} pass.`, "");
+  lines.push(`Checks (value, keyword form, method form, out= form, float64 gradient, error input; per device): ${passed} of ${checks} pass.`, "");
   lines.push("## Failing checks by reason", "");
   const sorted = [...groups].sort((a, b) => b[1].size - a[1].size);
   for (const [cat, byId] of sorted) {
@@ -191,7 +191,7 @@ function main(): void {
     for (const k of varies) if (isWide.has(k.case)) (isWide.get(k.case) ? wideList : list).push(k);
     const out = {
       _comment: [
-        "Checks of tests/fixtures/opinfo.json that fail today (tests/opinfo_runner.ts names them <entry>/<value|keyword|method|grad|error>/<index>).",
+        "Checks of tests/fixtures/opinfo.json that fail today (tests/opinfo_runner.ts names them <entry>/<value|keyword|method|out|grad|error>/<index>).",
         "tests/opinfo.fixtures.test.ts checks that each still fails, so one that starts passing fails the suite: remove it then.",
         "device: only there (else on cpu and xla). reason: one line, the failure as observed or why.",
         "Rewritten by scripts/opinfo_report.ts --write-known (keeps reasons already written here); the list may only shrink.",

@@ -1,12 +1,14 @@
 // Checks of tests/fixtures/opinfo.json (written by tests/fixtures/gen_opinfo.py
 // from PyTorch's OpInfo database; see its docstring for the format), shared by
 // tests/opinfo.fixtures.test.ts and scripts/opinfo_report.ts, so it uses no
-// vitest API. Each recorded sample gives up to three checks, each bad call one:
+// vitest API. Each recorded sample gives up to five checks, each bad call one:
 //
 //   <id>/value/<i>    positional form, compared with PyTorch's output
 //   <id>/keyword/<i>  the keyword form (trailing options object with PyTorch's
 //                     names), which must give the same value
 //   <id>/method/<i>   a torch.<name> entry called as the Tensor method
+//   <id>/out/<i>      the out= form (zeros shaped as the result), on an entry's
+//                     first samples where PyTorch takes it: returns them, filled
 //   <id>/grad/<i>     float64: gradients of sum((y * w)) w.r.t. every float64
 //                     tensor input, w the generator's cotangent pattern
 //   <id>/error/<i>    PyTorch raises: ours must throw at the call, with the
@@ -31,6 +33,8 @@ export interface Sample {
   out: Json;
   random?: boolean;
   method?: boolean;
+  /** PyTorch takes this call with out= (fresh tensors shaped as the result), writing the same value into them */
+  out_form?: boolean;
   grads?: (Json | null)[];
   /** One of the larger samples (over 64 elements), appended after the small ones. */
   large?: boolean;
@@ -53,7 +57,7 @@ export interface Entry {
   errors?: ErrorInput[];
   skipped?: Record<string, number>;
 }
-export type Part = "value" | "keyword" | "method" | "grad" | "error";
+export type Part = "value" | "keyword" | "method" | "out" | "grad" | "error";
 export interface Check {
   key: string;
   entry: Entry;
@@ -388,6 +392,26 @@ export function checksOf(e: Entry): Check[] {
           );
         },
       });
+    if (s.out_form)
+      out.push({
+        key: `${base}out/${i}`,
+        entry: e,
+        part: "out",
+        index: i,
+        run: (torch, device) => {
+          const path = `${base}out/${i} ${s.dtype} [${device}]`;
+          const call = callable(torch, e);
+          const args = () => decodeValue(s.args, device, { torch }) as any[];
+          const kwargs = () => decodeValue(onDevice(s.kwargs, s, device), device, { torch }) as Record<string, unknown>;
+          // out= takes zeros shaped as this call's own result (as PyTorch's case was recorded)
+          const y = call(args(), kwargs());
+          const given = isTensor(y) ? torch.zeros_like(y) : (y as any[]).map((t) => torch.zeros_like(t));
+          const r = call(args(), { ...kwargs(), out: given });
+          const same = isTensor(given) ? r === given : (given as any[]).every((t, j) => r[j] === t);
+          if (!same) throw new FixtureMismatch(`${path}: out= did not return the given tensor(s)`);
+          cmp(inRecordedGauge(e.id, torch, isTensor(given) ? given : [...given], s.out), s.out, device, false, path);
+        },
+      });
     if (s.grads)
       out.push({
         key: `${base}grad/${i}`,
@@ -450,7 +474,7 @@ function isolated(run: Check["run"]): Check["run"] {
 /** The first line of a failure, with the check's own path removed: what the report groups by. */
 export function failureReason(err: unknown): string {
   const m = err instanceof Error ? err.message : String(err);
-  const line = m.split("\n")[0]!.replace(/^\S+\/(value|keyword|method|grad|error)\/\d+( \w+)? \[\w+\]\S*( grad of leaf #\d+)?: /, "");
+  const line = m.split("\n")[0]!.replace(/^\S+\/(value|keyword|method|out|grad|error)\/\d+( \w+)? \[\w+\]\S*( grad of leaf #\d+)?: /, "");
   return line.length > 160 ? `${line.slice(0, 157)}...` : line;
 }
 
