@@ -18,7 +18,7 @@ const ntuple = (v: IntOrTuple, n: number): number[] => (typeof v === "number" ? 
 /** Python's repr of a tuple or of the padding string. */
 const tupleRepr = (v: readonly number[] | string) => (typeof v === "string" ? v : pyRepr([...v]));
 
-type ConvKw = {
+export type ConvKw = {
   stride?: IntOrTuple;
   padding?: ConvPadding;
   dilation?: IntOrTuple;
@@ -26,11 +26,11 @@ type ConvKw = {
   bias?: boolean;
   padding_mode?: PaddingMode;
 } & Factory;
-type ConvArgs = Args<
+export type ConvArgs = Args<
   [stride: IntOrTuple, padding: ConvPadding, dilation: IntOrTuple, groups: number, bias: boolean, padding_mode: PaddingMode],
   ConvKw
 >;
-type ConvTKw = {
+export type ConvTKw = {
   stride?: IntOrTuple;
   padding?: IntOrTuple;
   output_padding?: IntOrTuple;
@@ -39,7 +39,7 @@ type ConvTKw = {
   dilation?: IntOrTuple;
   padding_mode?: PaddingMode;
 } & Factory;
-type ConvTArgs = Args<
+export type ConvTArgs = Args<
   [
     stride: IntOrTuple,
     padding: IntOrTuple,
@@ -162,19 +162,15 @@ export class _ConvNd extends Module {
   }
 }
 
+/** Conv1d/2d/3d's parameters after kernel_size, in order, and their defaults (LazyConv* parses the same). */
+export const CONV_NAMES = ["stride", "padding", "dilation", "groups", "bias", "padding_mode", "device", "dtype"];
+export const CONV_DEFAULTS = { stride: 1, padding: 0, dilation: 1, groups: 1, bias: true, padding_mode: "zeros" };
+/** ConvTranspose1d/2d/3d's, likewise. */
+export const CONVT_NAMES = ["stride", "padding", "output_padding", "groups", "bias", "dilation", "padding_mode", "device", "dtype"];
+export const CONVT_DEFAULTS = { stride: 1, padding: 0, output_padding: 0, groups: 1, bias: true, dilation: 1, padding_mode: "zeros" };
+
 const convSpec = (name: string, args: ConvArgs): ConvSpec =>
-  ({
-    ...parseArgs(name, args, ["stride", "padding", "dilation", "groups", "bias", "padding_mode", "device", "dtype"], {
-      stride: 1,
-      padding: 0,
-      dilation: 1,
-      groups: 1,
-      bias: true,
-      padding_mode: "zeros",
-    }),
-    transposed: false,
-    output_padding: 0,
-  }) as ConvSpec;
+  ({ ...parseArgs(name, args, CONV_NAMES, CONV_DEFAULTS), transposed: false, output_padding: 0 }) as ConvSpec;
 
 abstract class _Conv extends _ConvNd {
   abstract _fn(
@@ -236,12 +232,7 @@ export class Conv3d extends _Conv {
 }
 
 const convTSpec = (name: string, args: ConvTArgs): ConvSpec => {
-  const o = parseArgs(
-    name,
-    args,
-    ["stride", "padding", "output_padding", "groups", "bias", "dilation", "padding_mode", "device", "dtype"],
-    { stride: 1, padding: 0, output_padding: 0, groups: 1, bias: true, dilation: 1, padding_mode: "zeros" },
-  );
+  const o = parseArgs(name, args, CONVT_NAMES, CONVT_DEFAULTS);
   if (o.padding_mode !== "zeros") throw new TorchError(`Only "zeros" padding mode is supported for ${name}`);
   return { ...o, transposed: true } as ConvSpec;
 };

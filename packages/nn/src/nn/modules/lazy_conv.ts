@@ -3,54 +3,31 @@
 // (its dim 1, or dim 0 for an unbatched input), when the module becomes the
 // Conv/ConvTranspose it stands for, initialized as that class is (same RNG order).
 import { no_grad, type Tensor, TorchError } from "@xlatorch/core";
-import { parseArgs, type Args } from "../args.js";
-import type { ConvPadding, IntOrTuple } from "../functional/conv.js";
+import { parseArgs } from "../args.js";
+import type { IntOrTuple } from "../functional/conv.js";
 import { hasUninitialized, makeLazy } from "./lazy.js";
 import { UninitializedParameter } from "./lazy_parameter.js";
 import { factory, type Factory } from "./linear.js";
-import { Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d, type _ConvNd, type PaddingMode } from "./conv.js";
-
-type LazyConvKw = {
-  stride?: IntOrTuple;
-  padding?: ConvPadding;
-  dilation?: IntOrTuple;
-  groups?: number;
-  bias?: boolean;
-  padding_mode?: PaddingMode;
-} & Factory;
-type LazyConvArgs = Args<
-  [stride: IntOrTuple, padding: ConvPadding, dilation: IntOrTuple, groups: number, bias: boolean, padding_mode: PaddingMode],
-  LazyConvKw
->;
-type LazyConvTKw = {
-  stride?: IntOrTuple;
-  padding?: IntOrTuple;
-  output_padding?: IntOrTuple;
-  groups?: number;
-  bias?: boolean;
-  dilation?: IntOrTuple;
-  padding_mode?: PaddingMode;
-} & Factory;
-type LazyConvTArgs = Args<
-  [
-    stride: IntOrTuple,
-    padding: IntOrTuple,
-    output_padding: IntOrTuple,
-    groups: number,
-    bias: boolean,
-    dilation: IntOrTuple,
-    padding_mode: PaddingMode,
-  ],
-  LazyConvTKw
->;
-
-const CONV_NAMES = ["stride", "padding", "dilation", "groups", "bias", "padding_mode", "device", "dtype"];
-const CONV_DEFAULTS = { stride: 1, padding: 0, dilation: 1, groups: 1, bias: true, padding_mode: "zeros" };
-const CONVT_NAMES = ["stride", "padding", "output_padding", "groups", "bias", "dilation", "padding_mode", "device", "dtype"];
-const CONVT_DEFAULTS = { stride: 1, padding: 0, output_padding: 0, groups: 1, bias: true, dilation: 1, padding_mode: "zeros" };
+import {
+  CONV_DEFAULTS,
+  CONV_NAMES,
+  CONVT_DEFAULTS,
+  CONVT_NAMES,
+  Conv1d,
+  Conv2d,
+  Conv3d,
+  ConvTranspose1d,
+  ConvTranspose2d,
+  ConvTranspose3d,
+  type _ConvNd,
+  type ConvArgs,
+  type ConvKw,
+  type ConvTArgs,
+  type ConvTKw,
+} from "./conv.js";
 
 /** The keywords for the underlying class's constructor (built with 0 channels and no bias, as PyTorch's) and the lazy bias flag. */
-function lazyOptions<KW extends LazyConvKw | LazyConvTKw>(name: string, args: unknown[], transposed: boolean): { kw: KW; bias: boolean } {
+function lazyOptions<KW extends ConvKw | ConvTKw>(name: string, args: unknown[], transposed: boolean): { kw: KW; bias: boolean } {
   const o = transposed ? parseArgs(name, args, CONVT_NAMES, CONVT_DEFAULTS) : parseArgs(name, args, CONV_NAMES, CONV_DEFAULTS);
   const kw: Record<string, unknown> = { ...factory(o as Factory) };
   for (const k of transposed ? CONVT_NAMES : CONV_NAMES) if (k !== "device" && k !== "dtype") kw[k] = o[k];
@@ -129,8 +106,8 @@ function lazyConv<B extends Constructor<_ConvNd>>(Base: B): B & Constructor<Lazy
 
 export class LazyConv1d extends lazyConv(Conv1d) {
   /** LazyConv1d(out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True, padding_mode='zeros', device=None, dtype=None) */
-  constructor(out_channels: number, kernel_size: IntOrTuple, ...args: LazyConvArgs) {
-    const { kw, bias } = lazyOptions<LazyConvKw>("LazyConv1d", args, false);
+  constructor(out_channels: number, kernel_size: IntOrTuple, ...args: ConvArgs) {
+    const { kw, bias } = lazyOptions<ConvKw>("LazyConv1d", args, false);
     super(0, 0, kernel_size, kw);
     makeLazyParameters(this, out_channels, bias, kw);
     makeLazy(this, Conv1d);
@@ -139,8 +116,8 @@ export class LazyConv1d extends lazyConv(Conv1d) {
 
 export class LazyConv2d extends lazyConv(Conv2d) {
   /** LazyConv2d(out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True, padding_mode='zeros', device=None, dtype=None) */
-  constructor(out_channels: number, kernel_size: IntOrTuple, ...args: LazyConvArgs) {
-    const { kw, bias } = lazyOptions<LazyConvKw>("LazyConv2d", args, false);
+  constructor(out_channels: number, kernel_size: IntOrTuple, ...args: ConvArgs) {
+    const { kw, bias } = lazyOptions<ConvKw>("LazyConv2d", args, false);
     super(0, 0, kernel_size, kw);
     makeLazyParameters(this, out_channels, bias, kw);
     makeLazy(this, Conv2d);
@@ -149,8 +126,8 @@ export class LazyConv2d extends lazyConv(Conv2d) {
 
 export class LazyConv3d extends lazyConv(Conv3d) {
   /** LazyConv3d(out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True, padding_mode='zeros', device=None, dtype=None) */
-  constructor(out_channels: number, kernel_size: IntOrTuple, ...args: LazyConvArgs) {
-    const { kw, bias } = lazyOptions<LazyConvKw>("LazyConv3d", args, false);
+  constructor(out_channels: number, kernel_size: IntOrTuple, ...args: ConvArgs) {
+    const { kw, bias } = lazyOptions<ConvKw>("LazyConv3d", args, false);
     super(0, 0, kernel_size, kw);
     makeLazyParameters(this, out_channels, bias, kw);
     makeLazy(this, Conv3d);
@@ -159,8 +136,8 @@ export class LazyConv3d extends lazyConv(Conv3d) {
 
 export class LazyConvTranspose1d extends lazyConv(ConvTranspose1d) {
   /** LazyConvTranspose1d(out_channels, kernel_size, stride=1, padding=0, output_padding=0, groups=1, bias=True, dilation=1, padding_mode='zeros', device=None, dtype=None) */
-  constructor(out_channels: number, kernel_size: IntOrTuple, ...args: LazyConvTArgs) {
-    const { kw, bias } = lazyOptions<LazyConvTKw>("LazyConvTranspose1d", args, true);
+  constructor(out_channels: number, kernel_size: IntOrTuple, ...args: ConvTArgs) {
+    const { kw, bias } = lazyOptions<ConvTKw>("LazyConvTranspose1d", args, true);
     super(0, 0, kernel_size, kw);
     makeLazyParameters(this, out_channels, bias, kw);
     makeLazy(this, ConvTranspose1d);
@@ -169,8 +146,8 @@ export class LazyConvTranspose1d extends lazyConv(ConvTranspose1d) {
 
 export class LazyConvTranspose2d extends lazyConv(ConvTranspose2d) {
   /** LazyConvTranspose2d(out_channels, kernel_size, stride=1, padding=0, output_padding=0, groups=1, bias=True, dilation=1, padding_mode='zeros', device=None, dtype=None) */
-  constructor(out_channels: number, kernel_size: IntOrTuple, ...args: LazyConvTArgs) {
-    const { kw, bias } = lazyOptions<LazyConvTKw>("LazyConvTranspose2d", args, true);
+  constructor(out_channels: number, kernel_size: IntOrTuple, ...args: ConvTArgs) {
+    const { kw, bias } = lazyOptions<ConvTKw>("LazyConvTranspose2d", args, true);
     super(0, 0, kernel_size, kw);
     makeLazyParameters(this, out_channels, bias, kw);
     makeLazy(this, ConvTranspose2d);
@@ -179,8 +156,8 @@ export class LazyConvTranspose2d extends lazyConv(ConvTranspose2d) {
 
 export class LazyConvTranspose3d extends lazyConv(ConvTranspose3d) {
   /** LazyConvTranspose3d(out_channels, kernel_size, stride=1, padding=0, output_padding=0, groups=1, bias=True, dilation=1, padding_mode='zeros', device=None, dtype=None) */
-  constructor(out_channels: number, kernel_size: IntOrTuple, ...args: LazyConvTArgs) {
-    const { kw, bias } = lazyOptions<LazyConvTKw>("LazyConvTranspose3d", args, true);
+  constructor(out_channels: number, kernel_size: IntOrTuple, ...args: ConvTArgs) {
+    const { kw, bias } = lazyOptions<ConvTKw>("LazyConvTranspose3d", args, true);
     super(0, 0, kernel_size, kw);
     makeLazyParameters(this, out_channels, bias, kw);
     makeLazy(this, ConvTranspose3d);
