@@ -95,7 +95,7 @@ setRuntime(cpuRt);
 /**
  * The same step on the cpu device, eager and compiled (traced, run on the CPU
  * runtime), next to the compiled xla step on the CPU runtime: the three take
- * turns in one process (CALLS calls each, the order rotating every round), so
+ * turns in one process (CALLS calls each, every order of the three in turn), so
  * that load from other processes falls on all of them alike; ratios are
  * medians of per-round ratios. Per call: wall ms, the runtime's execute ms and
  * the process's CPU time (user + system, all threads).
@@ -128,13 +128,23 @@ function interleaved(rounds: number, calls: number): Side[] {
     s.cpuMs.push((c.user + c.system) / 1000 / n);
   };
   for (let i = 0; i < 3; i++) for (const s of sides) turn(s, 2, false);
-  for (let r = 0; r < rounds; r++) for (let k = 0; k < sides.length; k++) turn(sides[(k + r) % sides.length]!, calls, true);
+  // every order of the three in turn, so that each follows each other one equally often (a turn right after the eager
+  // step's garbage and threads runs slower: a fixed rotation put cpu compiled after eager twice as often as xla compiled)
+  const orders = [
+    [0, 1, 2],
+    [0, 2, 1],
+    [1, 0, 2],
+    [1, 2, 0],
+    [2, 0, 1],
+    [2, 1, 0],
+  ];
+  for (let r = 0; r < rounds; r++) for (const k of orders[r % orders.length]!) turn(sides[k]!, calls, true);
   return sides;
 }
 const median = (a: readonly number[]) => [...a].sort((x, y) => x - y)[a.length >> 1]!;
 const perRound = (a: readonly number[], b: readonly number[]) => median(a.map((v, i) => v / b[i]!));
 const load0 = os.loadavg();
-const ROUNDS = Number(process.env.ROUNDS ?? 30);
+const ROUNDS = Number(process.env.ROUNDS ?? 36);
 const sides = interleaved(ROUNDS, Number(process.env.CALLS ?? 3));
 const [eagerCpu, compiledCpu, compiledXla] = sides as [Side, Side, Side];
 console.log(

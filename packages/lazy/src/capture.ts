@@ -683,11 +683,11 @@ export function refuse(
  */
 export function reachedTensors(
   e: { params: readonly Source[]; written: readonly Written[]; host: readonly HostItem[]; result: TemplateOf<object> },
-  more: readonly ({ kind: string } | null)[],
+  more: readonly ({ kind: string; t?: Tensor } | null)[],
 ): Tensor[] {
   const out: Tensor[] = [];
-  const note = (src: { kind: string } | null) => {
-    if (src?.kind === "tensor") out.push((src as { t: Tensor }).t);
+  const note = (src: { kind: string; t?: Tensor } | null) => {
+    if (src?.kind === "tensor" && src.t) out.push(src.t);
   };
   e.params.forEach(note);
   more.forEach(note);
