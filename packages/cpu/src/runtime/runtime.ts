@@ -9,7 +9,7 @@
 // compile() plans the module (plan.ts: fusion, loops, lifetimes) and builds
 // closures from the plan; the persistent compile cache stores the plan, and
 // loadExecutable() builds from a stored one without planning again.
-import { numelOf, type DType, type HostArray } from "@xlatorch/core";
+import { contiguousStrides, numelOf, type DType, type HostArray } from "@xlatorch/core";
 import type { DTypeName, DeviceBuffer, Executable, Func, Module, Op, Runtime, Value } from "@xlatorch/stablehlo";
 import { elementwiseLoop } from "../codegen.js";
 import { wasmFusedF32 } from "../wasm/fused_module.js";
@@ -41,17 +41,20 @@ type Env = Map<number, CpuBuffer>;
  * (parameters, constants, outputs) is returned to the pool.
  */
 class BufferPool {
-  private free = new Map<string, HostArray[]>();
+  // by dtype, then element count (no key string built per step)
+  private free = new Map<DType, Map<number, HostArray[]>>();
   take(d: DType, n: number): HostArray {
-    const list = this.free.get(`${d.name}:${n}`);
+    const list = this.free.get(d)?.get(n);
     return list?.pop() ?? d.alloc(n);
   }
   give(d: DType, a: HostArray): void {
     // keyed by element count, as take() asks (a complex array holds two values per element)
-    const key = `${d.name}:${d.is_complex ? a.length / 2 : a.length}`;
-    const list = this.free.get(key) ?? [];
+    const n = d.is_complex ? a.length / 2 : a.length;
+    let byCount = this.free.get(d);
+    if (!byCount) this.free.set(d, (byCount = new Map()));
+    let list = byCount.get(n);
+    if (!list) byCount.set(n, (list = []));
     if (list.length < 8) list.push(a);
-    this.free.set(key, list);
   }
 }
 type Step = (env: Env) => void;
@@ -71,8 +74,6 @@ interface CpuExecutable extends Executable {
   /** Parameters a donating caller lets a loop compute over in place (donation.ts). */
   inPlace: InPlaceSlot[];
 }
-
-const buf = (v: Value, s: Strided): CpuBuffer => ({ dtype: dtypeOfElement(v.type.element).name, shape: v.type.shape, s });
 
 export class CpuRuntime implements Runtime {
   readonly platform = "cpu-runtime";
@@ -137,17 +138,21 @@ export class CpuRuntime implements Runtime {
   /** A fused elementwise loop writing `out`. */
   private loopStep(l: LoopPlan, out: Value, values: readonly Value[]): Step {
     const fn = elementwiseLoop(l.leaves.length, l.reads, l.body);
-    const leaves = l.leaves.map((p) => values[p]!);
+    const leafIds = l.leaves.map((p) => values[p]!.id);
     const shape = out.type.shape;
+    const n = numelOf(shape);
+    const strides = contiguousStrides(shape);
     const d = dtypeOfElement(out.type.element);
     const tree = l.wasm;
     return (env) => {
       const into = this.into;
-      const data = into !== null && into.id === out.id ? into.data : this.pool.take(d, numelOf(shape));
-      const ins = leaves.map((v) => env.get(v.id)!.s);
+      const data = into !== null && into.id === out.id ? into.data : this.pool.take(d, n);
+      const ins = new Array<Strided>(leafIds.length);
+      for (let i = 0; i < leafIds.length; i++) ins[i] = env.get(leafIds[i]!)!.s;
       // float32 chains as a WebAssembly SIMD loop where it takes them (wasm/fused_module.ts), else the JavaScript loop
       if (tree === undefined || !(data instanceof Float32Array) || !wasmFusedF32(tree, ins, shape, data)) fn(data, shape, ins);
-      env.set(out.id, buf(out, contiguous(data, shape)));
+      // (strides are never written in place: one array serves every execution)
+      env.set(out.id, { dtype: d.name, shape, s: { data, offset: 0, strides } });
     };
   }
 
@@ -155,10 +160,12 @@ export class CpuRuntime implements Runtime {
   private step(op: Op, module: Module): Step {
     const out = op.results;
     const run = opRunner(op, module);
+    const operandIds = op.operands.map((v) => v.id);
     return (env) => {
-      const lookup = (v: Value) => env.get(v.id)!;
-      const res = run(op.operands.map(lookup), lookup);
-      out.forEach((r, i) => env.set(r.id, res[i]!));
+      const ins = new Array<CpuBuffer>(operandIds.length);
+      for (let i = 0; i < operandIds.length; i++) ins[i] = env.get(operandIds[i]!)!;
+      const res = run(ins, (v: Value) => env.get(v.id)!);
+      for (let i = 0; i < out.length; i++) env.set(out[i]!.id, res[i]!);
     };
   }
 
@@ -183,7 +190,9 @@ export class CpuRuntime implements Runtime {
     // Memory the caller owns, or that outlives this execution, never enters the pool.
     const pinned = new Set<HostArray>(args.map((a) => (a as CpuBuffer).s.data));
     const refs = new Map<HostArray, number>();
-    e.steps.forEach((s, i) => {
+    const steps = e.steps;
+    for (let i = 0; i < steps.length; i++) {
+      const s = steps[i]!;
       const d = donated?.get(i);
       if (d && !sharedInEnv(env, d.slot.paramId, d.data)) {
         this.into = { id: d.slot.outId, data: d.data };
@@ -193,14 +202,17 @@ export class CpuRuntime implements Runtime {
           this.into = null;
         }
       } else s(env);
-      for (const id of e.defines[i]!) {
+      const defines = e.defines[i]!;
+      for (let k = 0; k < defines.length; k++) {
         // a loop computed into its reduction defines no value (fused_reduce.ts)
-        const data = env.get(id)?.s.data;
+        const data = env.get(defines[k]!)?.s.data;
         if (!data) continue;
         refs.set(data, (refs.get(data) ?? 0) + 1);
         if (e.constantSteps.has(i)) pinned.add(data);
       }
-      for (const id of e.release[i]!) {
+      const release = e.release[i]!;
+      for (let k = 0; k < release.length; k++) {
+        const id = release[k]!;
         const b = env.get(id);
         if (!b) continue;
         env.delete(id);
@@ -208,7 +220,7 @@ export class CpuRuntime implements Runtime {
         refs.set(b.s.data, left);
         if (left === 0 && !pinned.has(b.s.data)) this.pool.give(dtypeOf(b.dtype), b.s.data);
       }
-    });
+    }
     return e.returns.map((v) => env.get(v.id)!);
   }
   toHost(b: DeviceBuffer): HostArray {

@@ -257,35 +257,75 @@ function layoutOf(ins: readonly Strided[], shape: Shape, n: number): Layout | nu
  * The generated function of `tree` bound to `slots` copies of its regions
  * (one per leaf and the result, `chunk` values each, plus `extra` bytes):
  * prep(at, len, j) copies elements [at, at + len) of the leaves into slot j
- * and returns the call's arguments; out(j) is slot j's result address.
+ * and returns the call's arguments; out(j) is slot j's result address. A
+ * class, not closures: one is made for every fused loop of every execution.
  */
-function evaluator(tree: FusedTree, ins: readonly Strided[], shape: Shape, lay: Layout, chunk: number, slots = 1, extra = 0) {
-  const reg = chunk * 4 + SLACK;
-  const slot = (ins.length + 1) * reg + extra;
-  const base = (j: number) => CONST_BYTES + j * slot;
-  // a group with so many operands that its regions do not fit: the JavaScript loop
-  if (base(slots) > MAX_PAGES * 65536) return null;
-  const m = moduleOf(tree, lay.access);
-  const mem = memoryOf(base(slots));
-  for (let j = 0; j < slots; j++)
-    ins.forEach((s, i) => {
-      if (lay.access[i] === "s") mem[(base(j) + i * reg) >> 2] = s.data[s.offset] as number;
-    });
-  const out = (j: number) => base(j) + ins.length * reg;
-  const copyIn = (at: number, len: number, j: number): void => {
-    ins.forEach((s, i) => {
-      if (lay.access[i] === "s") return;
-      const d0 = (base(j) + i * reg) >> 2;
+class Evaluator {
+  readonly m: Instance;
+  readonly mem: Float32Array;
+  private readonly reg: number;
+  private readonly slot: number;
+  constructor(
+    tree: FusedTree,
+    private readonly ins: readonly Strided[],
+    private readonly shape: Shape,
+    private readonly lay: Layout,
+    chunk: number,
+    slots: number,
+    extra: number,
+  ) {
+    this.reg = chunk * 4 + SLACK;
+    this.slot = (ins.length + 1) * this.reg + extra;
+    this.m = moduleOf(tree, lay.access);
+    this.mem = memoryOf(this.base(slots));
+    for (let j = 0; j < slots; j++)
+      for (let i = 0; i < ins.length; i++) {
+        const s = ins[i]!;
+        if (lay.access[i] === "s") this.mem[(this.base(j) + i * this.reg) >> 2] = s.data[s.offset] as number;
+      }
+  }
+  private base(j: number): number {
+    return CONST_BYTES + j * this.slot;
+  }
+  out(j: number): number {
+    return this.base(j) + this.ins.length * this.reg;
+  }
+  copyIn(at: number, len: number, j: number): void {
+    const { ins, lay, mem } = this;
+    for (let i = 0; i < ins.length; i++) {
+      if (lay.access[i] === "s") continue;
+      const s = ins[i]!;
+      const d0 = (this.base(j) + i * this.reg) >> 2;
       if (lay.dense[i]) mem.set((s.data as Float32Array | Uint8Array).subarray(s.offset + at, s.offset + at + len), d0);
-      else gather(s, shape, at, len, mem, d0);
-    });
-  };
-  const args = (len: number, j: number): number[] => [...ins.map((_, i) => base(j) + i * reg), out(j), (len + 3) >> 2];
-  const prep = (at: number, len: number, j: number): number[] => {
-    copyIn(at, len, j);
-    return args(len, j);
-  };
-  return { m, prep, copyIn, args, out, mem, end: out(slots - 1) + reg };
+      else gather(s, this.shape, at, len, mem, d0);
+    }
+  }
+  args(len: number, j: number): number[] {
+    const n = this.ins.length;
+    const a = new Array<number>(n + 2);
+    for (let i = 0; i < n; i++) a[i] = this.base(j) + i * this.reg;
+    a[n] = this.out(j);
+    a[n + 1] = (len + 3) >> 2;
+    return a;
+  }
+  prep(at: number, len: number, j: number): number[] {
+    this.copyIn(at, len, j);
+    return this.args(len, j);
+  }
+}
+
+/** An Evaluator, or null when the regions do not fit the memory (a group with so many operands: the JavaScript loop). */
+function evaluator(
+  tree: FusedTree,
+  ins: readonly Strided[],
+  shape: Shape,
+  lay: Layout,
+  chunk: number,
+  slots = 1,
+  extra = 0,
+): Evaluator | null {
+  if (CONST_BYTES + slots * ((ins.length + 1) * (chunk * 4 + SLACK) + extra) > MAX_PAGES * 65536) return null;
+  return new Evaluator(tree, ins, shape, lay, chunk, slots, extra);
 }
 
 /** Slots of the pipeline on the worker pool (chunks in flight; the copies stay on this thread). */
@@ -316,16 +356,20 @@ export function wasmFusedF32(tree: FusedTree, ins: readonly Strided[], shape: Sh
   const S = threads > 1 ? Math.min(SLOTS, count) : 1;
   const ev = evaluator(tree, ins, shape, lay, chunk, S);
   if (!ev) return false;
-  const { m, prep, copyIn, args, out: at, mem } = ev;
+  const { m, mem } = ev;
   fusedWasmStats.groups++;
-  const copyOut = (u: number, j: number) => {
-    const len = Math.min(chunk, n - u * chunk);
-    out.set(mem.subarray(at(j) >> 2, (at(j) >> 2) + len), u * chunk);
-  };
   if (S === 1) {
+    // one arguments array for every chunk: only the vector count of the last one differs
+    const fused = m.fns.fused!,
+      a = ev.args(chunk, 0),
+      o = ev.out(0) >> 2;
     for (let u = 0; u < count; u++) {
-      m.fns.fused!(...prep(u * chunk, Math.min(chunk, n - u * chunk), 0));
-      copyOut(u, 0);
+      const from = u * chunk,
+        len = Math.min(chunk, n - from);
+      ev.copyIn(from, len, 0);
+      a[a.length - 1] = (len + 3) >> 2;
+      fused(...a);
+      out.set(mem.subarray(o, o + len), from);
     }
     return true;
   }
@@ -333,12 +377,16 @@ export function wasmFusedF32(tree: FusedTree, ins: readonly Strided[], shape: Sh
   // one job of a task per chunk, chunk u in slot u % S: this thread copies chunks in ahead and results out
   // behind while the workers compute (threads.ts runPipelined)
   const len = (u: number) => Math.min(chunk, n - u * chunk);
+  const copyOut = (u: number, j: number) => {
+    const at = ev.out(j) >> 2;
+    out.set(mem.subarray(at, at + len(u)), u * chunk);
+  };
   const job = new Job(m.family!);
-  for (let u = 0; u < count; u++) job.call(0, ...args(len(u), u % S)).endTask();
+  for (let u = 0; u < count; u++) job.call(0, ...ev.args(len(u), u % S)).endTask();
   runPipelined(
     job,
     S,
-    (u) => copyIn(u * chunk, len(u), u % S),
+    (u) => ev.copyIn(u * chunk, len(u), u % S),
     (u) => copyOut(u, u % S),
   );
   return true;
