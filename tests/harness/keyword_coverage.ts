@@ -53,6 +53,9 @@
 //                     (nn.UninitializedParameter) with a non-empty "kwargs"
 //   adaptive_log_softmax.json  "module" cases with a non-empty "kwargs"
 //   sparse_adam.json  "build" cases with a non-empty "kwargs" (optim.SparseAdam)
+//   nn_last.json      "lazy", "module", "sync", "data_parallel" cases (cls, or SyncBatchNorm/DataParallel) and
+//                     "uninit_buffer" ones (nn.UninitializedBuffer) with a non-empty "kwargs"; the "container"
+//                     case (nn.Container takes only **kwargs: built from keywords, its one form)
 // A callable none of whose signatures (packages/core/src/signatures.json) has
 // a parameter has no keyword form: a compared call of it counts.
 // A fixture file that is not there (a suite not landed yet) adds nothing.
@@ -192,6 +195,17 @@ function collect(keyword: Set<string>, called: Set<string>): void {
   for (const c of (load("adaptive_log_softmax.json") as J[] | undefined) ?? [])
     if (c.kind === "module") hit("modules.AdaptiveLogSoftmaxWithLoss", nonEmpty(c.kwargs));
   for (const c of (load("sparse_adam.json") as J[] | undefined) ?? []) if (c.kind === "build") hit("optim.SparseAdam", nonEmpty(c.kwargs));
+  // engineer E's: the Lazy norms, UninitializedBuffer, CrossMapLRN2d, NLLLoss2d, SyncBatchNorm, DataParallel, Container
+  const NN_LAST: Record<string, string | undefined> = {
+    uninit_buffer: "UninitializedBuffer",
+    sync: "SyncBatchNorm",
+    data_parallel: "DataParallel",
+  };
+  for (const c of (load("nn_last.json") as J[] | undefined) ?? []) {
+    if (c.kind === "lazy" || c.kind === "module") hit(`modules.${c.cls}`, nonEmpty(c.kwargs));
+    else if (NN_LAST[c.kind]) hit(`modules.${NN_LAST[c.kind]}`, nonEmpty(c.kwargs));
+    else if (c.kind === "container") hit("modules.Container", true);
+  }
 }
 
 /** Names with no parameter in any of their signatures.json overloads (no keyword form exists). */

@@ -149,6 +149,18 @@ export {
   LazyConvTranspose2d,
   LazyConvTranspose3d,
   AdaptiveLogSoftmaxWithLoss,
+  UninitializedBuffer,
+  LazyBatchNorm1d,
+  LazyBatchNorm2d,
+  LazyBatchNorm3d,
+  LazyInstanceNorm1d,
+  LazyInstanceNorm2d,
+  LazyInstanceNorm3d,
+  CrossMapLRN2d,
+  SyncBatchNorm,
+  NLLLoss2d,
+  Container,
+  DataParallel,
 } from "./classes.js";
 export * as functional from "./functional_public.js";
 export * as init from "./init_public.js";

@@ -111,3 +111,16 @@ export { UninitializedParameter } from "./modules/lazy_parameter.js";
 export { LazyLinear } from "./modules/lazy_linear.js";
 export { LazyConv1d, LazyConv2d, LazyConv3d, LazyConvTranspose1d, LazyConvTranspose2d, LazyConvTranspose3d } from "./modules/lazy_conv.js";
 export { AdaptiveLogSoftmaxWithLoss } from "./modules/adaptive_log_softmax.js";
+export { UninitializedBuffer } from "./modules/lazy_parameter.js";
+export {
+  LazyBatchNorm1d,
+  LazyBatchNorm2d,
+  LazyBatchNorm3d,
+  LazyInstanceNorm1d,
+  LazyInstanceNorm2d,
+  LazyInstanceNorm3d,
+} from "./modules/lazy_norm.js";
+export { CrossMapLRN2d } from "./modules/cross_map_lrn.js";
+export { SyncBatchNorm } from "./modules/sync_batchnorm.js";
+export { NLLLoss2d, Container } from "./modules/deprecated.js";
+export { DataParallel } from "./modules/data_parallel.js";

@@ -29,11 +29,8 @@ export class _InstanceNorm extends _NormBase {
 
   override forward(input: Tensor): Tensor {
     this._check_input_dim(input);
-    const featureDim = input.ndim - this.noBatchDim;
-    if (input.shape[featureDim] !== this.num_features && this.affine)
-      throw new TorchError(
-        `expected input's size at dim=${featureDim} to match num_features (${this.num_features}), but got: ${input.shape[featureDim]}.`,
-      );
+    // PyTorch 1.13 checks no channel count here (later versions do): F.instance_norm refuses a weight or
+    // running stats of the wrong size, and a module loaded while lazy keeps num_features 0 yet runs
     const batched = input.ndim === this.noBatchDim ? input.unsqueeze(0) : input;
     const y = F.instance_norm(
       batched,

@@ -8,7 +8,7 @@
 import { no_grad, Tensor, TorchError } from "@xlatorch/core";
 import type { RemovableHandle } from "../hooks.js";
 import { Module, type StateDict } from "../module.js";
-import { UninitializedParameter } from "./lazy_parameter.js";
+import { is_lazy } from "./lazy_parameter.js";
 
 /** What a Lazy* class adds to its module: the shape inference run at the first call. */
 export interface LazyModule extends Module {
@@ -17,7 +17,7 @@ export interface LazyModule extends Module {
 
 /** PyTorch's has_uninitialized_params (parameters and buffers). */
 export function hasUninitialized(m: Module): boolean {
-  return [...Object.values(m._parameters), ...Object.values(m._buffers)].some((t) => t instanceof UninitializedParameter);
+  return [...Object.values(m._parameters), ...Object.values(m._buffers)].some(is_lazy);
 }
 
 const own = (o: object, key: string, value: unknown) =>
@@ -55,7 +55,7 @@ function lazyStateDict(this: Module, o: { destination?: StateDict; prefix?: stri
   if (!o.keep_vars) {
     for (const [k, t] of [...Object.entries(this._parameters), ...Object.entries(this._buffers)]) {
       const key = prefix + k;
-      if (key in dest && !(t instanceof UninitializedParameter)) dest[key] = t.detach();
+      if (key in dest && !is_lazy(t)) dest[key] = t.detach();
     }
   }
   return dest;
@@ -76,11 +76,11 @@ function lazyLoad(
 ): void {
   const local: StateDict = { ...state_dict };
   const skipped = new Set<string>();
-  for (const [name, p] of Object.entries(this._parameters)) {
+  for (const [name, p] of [...Object.entries(this._parameters), ...Object.entries(this._buffers)]) {
     const key = prefix + name;
-    if (!(p instanceof UninitializedParameter) || !(key in state_dict)) continue;
+    if (!is_lazy(p) || !(key in state_dict)) continue;
     const v = state_dict[key];
-    if (v instanceof UninitializedParameter) {
+    if (is_lazy(v)) {
       delete local[key];
       skipped.add(key);
     } else if (v instanceof Tensor) no_grad(() => p.materialize(v.shape));
@@ -92,5 +92,5 @@ function lazyLoad(
 
 /** Module._apply with the conversion applied to what an uninitialized parameter will be (its dtype and device). */
 function lazyApply(this: Module, fn: (t: Tensor) => Tensor): Module {
-  return Module.prototype._apply.call(this, (t) => (t instanceof UninitializedParameter ? t._retarget(fn) : fn(t)));
+  return Module.prototype._apply.call(this, (t) => (is_lazy(t) ? t._retarget(fn) : fn(t)));
 }

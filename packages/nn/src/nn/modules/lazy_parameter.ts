@@ -1,11 +1,11 @@
-// nn.UninitializedParameter (PyTorch's torch.nn.parameter.UninitializedParameter):
-// a parameter whose shape is not known yet, what the Lazy* modules hold until
-// their first call. It has a dtype, a device and requires_grad but no shape or
+// nn.UninitializedParameter and nn.UninitializedBuffer (PyTorch's
+// torch.nn.parameter): a parameter or buffer whose shape is not known yet, what
+// the Lazy* modules hold until their first call. It has a dtype, a device and requires_grad but no shape or
 // values: reading its shape throws (so does every op, which reads it first)
 // rather than computing on a placeholder. materialize() gives it a shape in
-// place and makes it a plain Parameter, so an optimizer built before the first
-// call holds the very objects that get the values.
-import { empty, type DeviceLike, type DType, type Tensor, TorchError } from "@xlatorch/core";
+// place and makes it a plain Parameter (a buffer: a plain Tensor), so an optimizer
+// built before the first call holds the very objects that get the values.
+import { empty, internals, Tensor, type DeviceLike, type DType, TorchError } from "@xlatorch/core";
 import { parseArgs, type Args } from "../args.js";
 import { Parameter } from "../parameter.js";
 
@@ -49,14 +49,7 @@ export class UninitializedParameter extends Parameter {
 
   /** Gives the parameter a shape (uninitialised values, as torch.empty) on its own or the given device/dtype; it is a Parameter from then on. */
   materialize(shape: number | readonly number[], ...args: Args<[device: DeviceLike | null, dtype: DType | null], FactoryKw>): void {
-    const o = parseArgs("materialize", args, ["device", "dtype"], {});
-    const value = empty(typeof shape === "number" ? [shape] : [...shape], {
-      device: o.device ?? this.device,
-      dtype: o.dtype ?? this.dtype,
-    });
-    delete (this as { shape?: unknown }).shape;
-    Object.setPrototypeOf(this, this.cls_to_become.prototype);
-    this.data = value;
+    materialize(this, this.cls_to_become, shape, args);
   }
 
   /**
@@ -65,9 +58,7 @@ export class UninitializedParameter extends Parameter {
    * uninitialized parameter, whose to/float/double are allowed).
    */
   _retarget(fn: (t: Tensor) => Tensor): this {
-    const probe = fn(empty(0, { device: this.device, dtype: this.dtype }));
-    this.data = empty(0, { device: probe.device, dtype: probe.dtype });
-    return this;
+    return retarget(this, fn);
   }
 
   override toString(): string {
@@ -78,5 +69,56 @@ export class UninitializedParameter extends Parameter {
   }
 }
 
+/** UninitializedTensorMixin.materialize: the tensor takes a shape and becomes `cls` (Parameter or Tensor). */
+function materialize(t: Tensor, cls: { prototype: Tensor }, shape: number | readonly number[], args: unknown[]): void {
+  const o = parseArgs("materialize", args, ["device", "dtype"], {}) as FactoryKw;
+  const value = empty(typeof shape === "number" ? [shape] : [...shape], { device: o.device ?? t.device, dtype: o.dtype ?? t.dtype });
+  delete (t as { shape?: unknown }).shape;
+  Object.setPrototypeOf(t, cls.prototype);
+  t.data = value;
+}
+
+function retarget<T extends Tensor>(t: T, fn: (t: Tensor) => Tensor): T {
+  const probe = fn(empty(0, { device: t.device, dtype: t.dtype }));
+  t.data = empty(0, { device: probe.device, dtype: probe.dtype });
+  return t;
+}
+
+export class UninitializedBuffer extends Tensor {
+  /** UninitializedBuffer(requires_grad=False, device=None, dtype=None) */
+  constructor(
+    ...args: Args<[requires_grad: boolean, device: DeviceLike | null, dtype: DType | null], { requires_grad?: boolean } & FactoryKw>
+  ) {
+    const o = parseArgs("UninitializedBuffer", args, ["requires_grad", "device", "dtype"], { requires_grad: false });
+    const d = empty(0, factoryOf(o));
+    super(internals(d)._payload, d.shape, d.dtype, d.device);
+    this.requires_grad_(o.requires_grad);
+    hideShape(this);
+  }
+
+  /** PyTorch's cls_to_become: what materialize() turns it into. */
+  get cls_to_become(): typeof Tensor {
+    return Tensor;
+  }
+
+  /** Gives the buffer a shape (uninitialised values, as torch.empty) on its own or the given device/dtype; it is a Tensor from then on. */
+  materialize(shape: number | readonly number[], ...args: Args<[device: DeviceLike | null, dtype: DType | null], FactoryKw>): void {
+    materialize(this, this.cls_to_become, shape, args);
+  }
+
+  /** As UninitializedParameter._retarget. */
+  _retarget(fn: (t: Tensor) => Tensor): this {
+    return retarget(this, fn);
+  }
+
+  override toString(): string {
+    return "<UninitializedBuffer>";
+  }
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
+}
+
 /** PyTorch's torch.nn.parameter.is_lazy. */
-export const is_lazy = (t: unknown): t is UninitializedParameter => t instanceof UninitializedParameter;
+export const is_lazy = (t: unknown): t is UninitializedParameter | UninitializedBuffer =>
+  t instanceof UninitializedParameter || t instanceof UninitializedBuffer;
