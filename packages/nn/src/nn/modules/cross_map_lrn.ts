@@ -6,7 +6,7 @@
 // window never subtracts channel 0 (every channel's sum includes it), and the
 // backward sums a window that is not the forward's (so it is not the forward's
 // true gradient, and size=1 fails in backward as in PyTorch).
-import { autograd, type FunctionCtx, type Tensor, tensor, TorchError } from "@xlatorch/core";
+import { autograd, type Tensor, tensor, TorchError } from "@xlatorch/core";
 import { parseArgs, type Args } from "../args.js";
 import { Module } from "../module.js";
 
@@ -20,6 +20,7 @@ function windowMatrix(like: Tensor, C: number, window: (c: number) => number[]):
   }
   return tensor(rows, { dtype: like.dtype, device: like.device });
 }
+type FunctionCtx = autograd.FunctionCtx;
 const range = (lo: number, hi: number) => Array.from({ length: Math.max(0, hi - lo + 1) }, (_, i) => lo + i);
 /** Sums over channels: m [C, C] times x [N, C, H, W] on dim 1. */
 const channelSum = (m: Tensor, x: Tensor) => m.matmul(x.flatten(2)).reshape(x.shape);

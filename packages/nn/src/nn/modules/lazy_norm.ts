@@ -133,7 +133,7 @@ export class LazyInstanceNorm1d extends lazyNorm(InstanceNorm1d) {
   /** LazyInstanceNorm1d(eps=1e-05, momentum=0.1, affine=True, track_running_stats=True, device=None, dtype=None) */
   constructor(...args: LazyNormArgs) {
     const { kw, affine, track, f } = lazyOptions("LazyInstanceNorm1d", args);
-    super(0, kw);
+    super(0, kw as { momentum?: number });
     makeLazyState(this, affine, track, f);
     makeLazy(this, InstanceNorm1d);
   }
@@ -143,7 +143,7 @@ export class LazyInstanceNorm2d extends lazyNorm(InstanceNorm2d) {
   /** LazyInstanceNorm2d(eps=1e-05, momentum=0.1, affine=True, track_running_stats=True, device=None, dtype=None) */
   constructor(...args: LazyNormArgs) {
     const { kw, affine, track, f } = lazyOptions("LazyInstanceNorm2d", args);
-    super(0, kw);
+    super(0, kw as { momentum?: number });
     makeLazyState(this, affine, track, f);
     makeLazy(this, InstanceNorm2d);
   }
@@ -153,7 +153,7 @@ export class LazyInstanceNorm3d extends lazyNorm(InstanceNorm3d) {
   /** LazyInstanceNorm3d(eps=1e-05, momentum=0.1, affine=True, track_running_stats=True, device=None, dtype=None) */
   constructor(...args: LazyNormArgs) {
     const { kw, affine, track, f } = lazyOptions("LazyInstanceNorm3d", args);
-    super(0, kw);
+    super(0, kw as { momentum?: number });
     makeLazyState(this, affine, track, f);
     makeLazy(this, InstanceNorm3d);
   }

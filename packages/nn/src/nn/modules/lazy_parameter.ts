@@ -119,6 +119,14 @@ export class UninitializedBuffer extends Tensor {
   }
 }
 
+/**
+ * What UninitializedParameter and UninitializedBuffer share. is_lazy narrows to it rather than to the union of
+ * the two classes: TypeScript then compared each class with Tensor member by member ("excessive complexity").
+ */
+export interface LazyTensor {
+  materialize(shape: number | readonly number[]): void;
+  _retarget(fn: (t: Tensor) => Tensor): Tensor;
+}
+
 /** PyTorch's torch.nn.parameter.is_lazy. */
-export const is_lazy = (t: unknown): t is UninitializedParameter | UninitializedBuffer =>
-  t instanceof UninitializedParameter || t instanceof UninitializedBuffer;
+export const is_lazy = (t: unknown): t is Tensor & LazyTensor => t instanceof UninitializedParameter || t instanceof UninitializedBuffer;
