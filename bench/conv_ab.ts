@@ -10,15 +10,10 @@
 import path from "node:path";
 import * as torch from "xlatorch";
 import { KERNELS } from "@xlatorch/cpu";
-import programs from "./cases/80_programs.js";
-import { makeData, numel } from "./lib/data.js";
-import type { HostInputs, PeerCtx } from "./lib/types.js";
+import { cliArg, programCase } from "./lib/program_case.js";
 
 const argv = process.argv.slice(2);
-const arg = (name: string, dflt: string) => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? argv[i + 1]! : dflt;
-};
+const arg = cliArg;
 const a = path.resolve(arg("a", "."));
 const id = arg("case", "cifar_cnn_sgd_b64");
 const reps = Number(arg("reps", "40"));
@@ -33,15 +28,7 @@ const oldKernels = {
 } as Record<string, K>;
 const newKernels = KERNELS as unknown as Record<string, K>;
 
-const c = programs.find((p) => p.id === id);
-if (!c) throw new Error(`no case ${id}`);
-const inputs: HostInputs = {};
-for (const inp of c.inputs) {
-  const [lo, hi] = inp.range ?? [-1, 1];
-  inputs[inp.name] = { data: makeData(`${c.id}.${inp.name}`, numel(inp.shape), lo, hi), shape: inp.shape };
-}
-const ctx: PeerCtx = { peer: "xlatorch", lib: torch, extra: { device: "cpu" } };
-const impl = await c.impls.xlatorch!(ctx, inputs);
+const { impl } = await programCase(id);
 await impl.run();
 const calls: { name: string; args: Parameters<K> }[] = [];
 const saved = PRIMS.map((n) => newKernels[n]!);

@@ -9,26 +9,12 @@
 import { KERNELS } from "@xlatorch/cpu";
 import * as torch from "xlatorch";
 import { currentOp, Node } from "../packages/core/src/autograd.js";
-import programs from "./cases/80_programs.js";
-import { makeData, numel } from "./lib/data.js";
-import type { HostInputs, PeerCtx } from "./lib/types.js";
+import { cliArg, programCase } from "./lib/program_case.js";
 
-const argv = process.argv.slice(2);
-const arg = (name: string, dflt: string) => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? argv[i + 1]! : dflt;
-};
+const arg = cliArg;
 const id = arg("case", "nanogpt_tiny_adamw_b8");
 const steps = Number(arg("steps", "20"));
-const c = programs.find((p) => p.id === id);
-if (!c) throw new Error(`no case ${id}`);
-const inputs: HostInputs = {};
-for (const inp of c.inputs) {
-  const [lo, hi] = inp.range ?? [-1, 1];
-  inputs[inp.name] = { data: makeData(`${c.id}.${inp.name}`, numel(inp.shape), lo, hi), shape: inp.shape };
-}
-const ctx: PeerCtx = { peer: "xlatorch", lib: torch, extra: { device: "cpu" } };
-const impl = await c.impls.xlatorch!(ctx, inputs);
+const { impl } = await programCase(id);
 for (let i = 0; i < 5; i++) await impl.run();
 
 // the phase of the step (forward, backward, optimizer) and, in backward, the node whose VJP runs

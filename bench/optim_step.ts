@@ -9,10 +9,7 @@
 // alternating step by step (the two give the same bits), ms per step:
 //   npx tsx --tsconfig tsconfig.json bench/optim_step.ts --case nanogpt_tiny_adamw_b8 --steps 100
 import * as torch from "xlatorch";
-import programs from "./cases/80_programs.js";
-import mlp from "./cases/60_mlp.js";
-import { makeData, numel } from "./lib/data.js";
-import type { HostInputs, PeerCtx } from "./lib/types.js";
+import { programCase } from "./lib/program_case.js";
 import { fusedUpdateConfig } from "../packages/nn/src/optim/_fused_update.js";
 
 const argv = process.argv.slice(2);
@@ -60,16 +57,7 @@ function time(name: string, opt: { step(): unknown }): void {
 
 const caseId = argv.includes("--case") ? argv[argv.indexOf("--case") + 1]! : null;
 if (caseId !== null) {
-  const c = [...programs, ...mlp].find((p) => p.id === caseId);
-  if (!c) throw new Error(`no case ${caseId}`);
-  const inputs: HostInputs = {};
-  for (const inp of c.inputs) {
-    const [lo, hi] = inp.range ?? [-1, 1];
-    inputs[inp.name] = { data: makeData(`${c.id}.${inp.name}`, numel(inp.shape), lo, hi), shape: inp.shape };
-  }
-  const peer = device === "xla" ? "xlatorch-xla" : "xlatorch";
-  const ctx: PeerCtx = { peer, lib: torch, extra: { device } };
-  const impl = await c.impls[peer]!(ctx, inputs);
+  const { impl } = await programCase(caseId, device);
   for (let i = 0; i < 10; i++) await impl.run();
   const t: Record<string, number[]> = { composed: [], fused: [] };
   for (let i = 0; i < 2 * steps; i++) {

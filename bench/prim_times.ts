@@ -3,30 +3,14 @@
 // the time spent outside kernels (dispatch, autograd, shape rules, allocation
 // of the wrappers): where a step's time goes, to pick what to speed up.
 //   npx tsx bench/prim_times.ts --case nanogpt_tiny_adamw_b8 [--steps 20] [--top 30]
-import * as torch from "xlatorch";
 import { KERNELS } from "@xlatorch/cpu";
-import programs from "./cases/80_programs.js";
-import mlp from "./cases/60_mlp.js";
-import { makeData, numel } from "./lib/data.js";
-import type { HostInputs, PeerCtx } from "./lib/types.js";
+import { cliArg, programCase } from "./lib/program_case.js";
 
-const argv = process.argv.slice(2);
-const arg = (name: string, dflt: string) => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? argv[i + 1]! : dflt;
-};
+const arg = cliArg;
 const id = arg("case", "nanogpt_tiny_adamw_b8");
 const steps = Number(arg("steps", "20"));
 const top = Number(arg("top", "30"));
-const c = [...programs, ...mlp].find((p) => p.id === id);
-if (!c) throw new Error(`no case ${id}`);
-const inputs: HostInputs = {};
-for (const inp of c.inputs) {
-  const [lo, hi] = inp.range ?? [-1, 1];
-  inputs[inp.name] = { data: makeData(`${c.id}.${inp.name}`, numel(inp.shape), lo, hi), shape: inp.shape };
-}
-const ctx: PeerCtx = { peer: "xlatorch", lib: torch, extra: { device: "cpu" } };
-const impl = await c.impls.xlatorch!(ctx, inputs);
+const { impl } = await programCase(id);
 for (let i = 0; i < 5; i++) await impl.run();
 
 const byPrim = new Map<string, { ms: number; calls: number }>();

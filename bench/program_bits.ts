@@ -5,27 +5,12 @@
 // a mismatch names the first parameter that differs by its own hash.
 //   XLATORCH_QUIET=1 npx tsx --tsconfig tsconfig.json bench/program_bits.ts [--case nanogpt_tiny_adamw_b8] [--steps 5] [--device cpu|xla]
 import * as torch from "xlatorch";
-import programs from "./cases/80_programs.js";
-import { makeData, numel } from "./lib/data.js";
-import type { HostInputs, PeerCtx } from "./lib/types.js";
+import { cliArg, programCase } from "./lib/program_case.js";
 
-const argv = process.argv.slice(2);
-const arg = (name: string, dflt: string) => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? argv[i + 1]! : dflt;
-};
+const arg = cliArg;
 const id = arg("case", "nanogpt_tiny_adamw_b8");
 const steps = Number(arg("steps", "5"));
 const device = arg("device", "cpu");
-const c = programs.find((p) => p.id === id);
-if (!c) throw new Error(`no case ${id}`);
-const inputs: HostInputs = {};
-for (const inp of c.inputs) {
-  const [lo, hi] = inp.range ?? [-1, 1];
-  inputs[inp.name] = { data: makeData(`${c.id}.${inp.name}`, numel(inp.shape), lo, hi), shape: inp.shape };
-}
-const peer = device === "xla" ? "xlatorch-xla" : "xlatorch";
-const ctx: PeerCtx = { peer, lib: torch, extra: { device } };
 
 // the model the case builds, caught as the optimizer receives its parameters
 const params: torch.Tensor[] = [];
@@ -36,7 +21,7 @@ Optim.add_param_group = function (this: unknown, g) {
   params.push(...ps);
   return addGroup.call(this, { ...g, params: ps });
 };
-const impl = await c.impls[peer]!(ctx, inputs);
+const { impl } = await programCase(id, device);
 
 const fnv = (a: ArrayBufferView, h = 2166136261) => {
   for (const b of new Uint8Array(a.buffer, a.byteOffset, a.byteLength)) h = Math.imul(h ^ b, 16777619) >>> 0;
@@ -44,7 +29,7 @@ const fnv = (a: ArrayBufferView, h = 2166136261) => {
 };
 const host = (t: torch.Tensor) => Float32Array.from((t.detach().to("cpu") as unknown as { _host(): ArrayLike<number> })._host());
 const losses: number[] = [];
-for (let i = 0; i < steps; i++) losses.push(await impl.run());
+for (let i = 0; i < steps; i++) losses.push(Number(await impl.run()));
 const per = params.map((p) => [fnv(host(p)).toString(16), p.grad ? fnv(host(p.grad)).toString(16) : "-"]);
 let all = fnv(Float64Array.from(losses));
 for (const [a, b] of per) all = fnv(new TextEncoder().encode(`${a}${b}`), all);

@@ -4,33 +4,17 @@
 //   npx tsx bench/program_steps.ts --case cifar_cnn_sgd_b16 [--steps 30] [--warmup 5] [--device cpu|xla]
 //   node --cpu-prof --import tsx bench/program_steps.ts --case nanogpt_tiny_adamw_b8
 import * as torch from "xlatorch";
-import programs from "./cases/80_programs.js";
-import mlp from "./cases/60_mlp.js";
-import { makeData, numel } from "./lib/data.js";
 import { median } from "./lib/timing.js";
-import type { HostInputs, PeerCtx } from "./lib/types.js";
+import { cliArg, programCase } from "./lib/program_case.js";
 
-const argv = process.argv.slice(2);
-const arg = (name: string, dflt: string) => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? argv[i + 1]! : dflt;
-};
+const arg = cliArg;
 const id = arg("case", "cifar_cnn_sgd_b16");
 const steps = Number(arg("steps", "30"));
 const warmup = Number(arg("warmup", "5"));
 const device = arg("device", "cpu");
 
 // the MLP step (cases/60_mlp.ts) runs here too
-const c = [...programs, ...mlp].find((p) => p.id === id);
-if (!c) throw new Error(`no case ${id} in bench/cases/80_programs.ts or 60_mlp.ts (${[...programs, ...mlp].map((p) => p.id).join(", ")})`);
-const inputs: HostInputs = {};
-for (const inp of c.inputs) {
-  const [lo, hi] = inp.range ?? [-1, 1];
-  inputs[inp.name] = { data: makeData(`${c.id}.${inp.name}`, numel(inp.shape), lo, hi), shape: inp.shape };
-}
-const peer = device === "xla" ? "xlatorch-xla" : "xlatorch";
-const ctx: PeerCtx = { peer, lib: torch, extra: { device } };
-const impl = await c.impls[peer]!(ctx, inputs);
+const { impl } = await programCase(id, device);
 const first = await impl.output();
 // FNV-1a of the first step's checked output (loss and one gradient) as bytes: equal across two
 // checkouts only when the step computes bit-identical values.
