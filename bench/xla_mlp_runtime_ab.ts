@@ -17,7 +17,8 @@
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import type { CpuBuffer, CpuRuntime } from "@xlatorch/cpu";
+import type { CpuRuntime } from "@xlatorch/cpu";
+import type { CpuBuffer } from "../packages/cpu/src/runtime/buffer.js";
 import { getRuntime } from "@xlatorch/lazy";
 import type { Executable, Module } from "@xlatorch/stablehlo";
 import * as torch from "xlatorch";

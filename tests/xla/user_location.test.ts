@@ -28,10 +28,10 @@ describe("host read locations", () => {
       // each value pending when it is read (b made after a's read), so each read is a cut
       const a = x.mul(i).sum();
       lines.push(lineHere() + 1); // the read is on the next line
-      got.push(a.item());
+      got.push(Number(a.item()));
       const b = x.add(i).sum();
       lines.push(lineHere() + 1);
-      got.push(b.item());
+      got.push(Number(b.item()));
     }
     expect(got).toEqual([0, 15, 15, 21, 30, 27, 45, 33, 60, 39, 75, 45]);
     const where = hostReads().map((c) => c.where ?? "");
