@@ -145,7 +145,10 @@ function main(): void {
   lines.push(`| failing every check | ${failing.length} |`);
   lines.push(`| present, no usable sample or error input | ${empty.length} |`);
   lines.push(`| missing | ${missing.length} |`, "");
-  lines.push(`Checks (value, keyword form, method form, out= form, float64 gradient, error input; per device): ${passed} of ${checks} pass.`, "");
+  lines.push(
+    `Checks (value, keyword form, method form, out= form, float64 gradient, error input; per device): ${passed} of ${checks} pass.`,
+    "",
+  );
   lines.push("## Failing checks by reason", "");
   const sorted = [...groups].sort((a, b) => b[1].size - a[1].size);
   for (const [cat, byId] of sorted) {
