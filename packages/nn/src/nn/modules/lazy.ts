@@ -94,3 +94,14 @@ function lazyLoad(
 function lazyApply(this: Module, fn: (t: Tensor) => Tensor): Module {
   return Module.prototype._apply.call(this, (t) => (is_lazy(t) ? t._retarget(fn) : fn(t)));
 }
+
+/** What each Lazy class made by a mixin (lazy_conv.ts, lazy_norm.ts) adds to the class it stands for, besides its constructor. */
+export interface LazyMethods<B> {
+  /** PyTorch's cls_to_become: the class the module turns into at its first call. */
+  readonly cls_to_become: B;
+  has_uninitialized_params(): boolean;
+  initialize_parameters(input: Tensor): void;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: TypeScript takes a class as a mixin's base only when its constructor is typed (...args: any[]) (TS2545); each Lazy class declares its own typed constructor, and its super() call is checked against its base class's
+export type Constructor<T> = new (...args: any[]) => T;

@@ -5,7 +5,7 @@
 import { no_grad, type Tensor, TorchError } from "@xlatorch/core";
 import { parseArgs } from "../args.js";
 import type { IntOrTuple } from "../functional/conv.js";
-import { hasUninitialized, makeLazy } from "./lazy.js";
+import { type Constructor, hasUninitialized, type LazyMethods, makeLazy } from "./lazy.js";
 import { UninitializedParameter } from "./lazy_parameter.js";
 import { factory, type Factory } from "./linear.js";
 import {
@@ -70,23 +70,12 @@ function initialize(m: _ConvNd & { has_uninitialized_params(): boolean }, input:
   });
 }
 
-/** What each Lazy conv class adds to the class it stands for (its cls_to_become), besides its constructor. */
-interface LazyConvMethods<B> {
-  /** PyTorch's cls_to_become: the class the module turns into at its first call. */
-  readonly cls_to_become: B;
-  has_uninitialized_params(): boolean;
-  initialize_parameters(input: Tensor): void;
-}
-
-// biome-ignore lint/suspicious/noExplicitAny: TypeScript takes a class as a mixin's base only when its constructor is typed (...args: any[]) (TS2545); each Lazy class declares its own typed constructor, and its super() call is checked against the conv class's
-type Constructor<T> = new (...args: any[]) => T;
-
 /**
  * _LazyConvXdMixin: `Base` (Conv1d ... ConvTranspose3d) with the lazy methods. Typed by its declared result
  * (as Lit's mixins are) rather than the class expression's, which a declaration file cannot spell: Module has
  * private members.
  */
-function lazyConv<B extends Constructor<_ConvNd>>(Base: B): B & Constructor<LazyConvMethods<B>> {
+function lazyConv<B extends Constructor<_ConvNd>>(Base: B): B & Constructor<LazyMethods<B>> {
   return class extends Base {
     get cls_to_become(): B {
       return Base;

@@ -9,7 +9,7 @@ import { parseArgs, type Args } from "../args.js";
 import { BatchNorm1d, type _NormBase } from "./batchnorm.js";
 import { BatchNorm2d, BatchNorm3d } from "./batchnorm2d.js";
 import { InstanceNorm1d, InstanceNorm2d, InstanceNorm3d } from "./instancenorm.js";
-import { hasUninitialized, makeLazy } from "./lazy.js";
+import { type Constructor, hasUninitialized, type LazyMethods, makeLazy } from "./lazy.js";
 import { UninitializedBuffer, UninitializedParameter } from "./lazy_parameter.js";
 import { factory, type Factory } from "./linear.js";
 
@@ -69,19 +69,8 @@ function initialize(m: _NormBase & { has_uninitialized_params(): boolean }, inpu
   });
 }
 
-/** What each Lazy norm class adds to the class it stands for (its cls_to_become), besides its constructor. */
-interface LazyNormMethods<B> {
-  /** PyTorch's cls_to_become: the class the module turns into at its first call. */
-  readonly cls_to_become: B;
-  has_uninitialized_params(): boolean;
-  initialize_parameters(input: Tensor): void;
-}
-
-// biome-ignore lint/suspicious/noExplicitAny: TypeScript takes a class as a mixin's base only when its constructor is typed (...args: any[]) (TS2545); each Lazy class declares its own typed constructor, and its super() call is checked against the norm class's
-type Constructor<T> = new (...args: any[]) => T;
-
 /** _LazyNormBase on `Base` (BatchNorm1d ... InstanceNorm3d), typed by its declared result as lazy_conv.ts's lazyConv. */
-function lazyNorm<B extends Constructor<_NormBase>>(Base: B): B & Constructor<LazyNormMethods<B>> {
+function lazyNorm<B extends Constructor<_NormBase>>(Base: B): B & Constructor<LazyMethods<B>> {
   return class extends Base {
     get cls_to_become(): B {
       return Base;
