@@ -26,9 +26,7 @@ export function intern(text: string): Sig {
     if (table.size >= MAX_SIGS) {
       table.clear();
       byStructure.clear();
-      current = [];
-      previous = [];
-      curLen = prevLen = 0;
+      forgetSequences();
       recentParams.length = 0;
       scalarParams.clear();
     }
@@ -47,34 +45,89 @@ export const avalText = (a: AVal): string => `${a.dtype.name}[${a.shape.join(","
  */
 export function nodeSig(op: string, attrs: unknown, outs: readonly AVal[]): Sig {
   // A periodic program makes the same signatures in the same order in every
-  // graph: try the one at this position of the previous graph first.
-  const guess = curLen < prevLen ? previous[curLen]! : undefined;
-  if (guess !== undefined && guess.op === op && sameOuts(guess.outs, outs) && sameAttr(guess.attrs, attrs)) {
-    current[curLen++] = guess;
-    return guess.sig;
+  // period: try the one at this position of the graph predicted to come next,
+  // then the one at this position of the other recent graphs.
+  if (pred >= 0 && curLen < seqLen[pred]!) {
+    const guess = seqs[pred]![curLen]!;
+    if (guess.op === op && sameOuts(guess.outs, outs) && sameAttr(guess.attrs, attrs)) {
+      current[curLen++] = guess;
+      return guess.sig;
+    }
   }
+  for (let j = 0; j < SEQS; j++) {
+    if (j === pred || curLen >= seqLen[j]!) continue;
+    const e = seqs[j]![curLen]!;
+    if (e.op === op && sameOuts(e.outs, outs) && sameAttr(e.attrs, attrs)) {
+      pred = j;
+      current[curLen++] = e;
+      return e.sig;
+    }
+  }
+  sigStats.lookups++;
   const e = lookup(op, attrs, outs);
   current[curLen++] = e;
   return e.sig;
 }
+/** Signatures found by a structural lookup rather than predicted (tests, benchmarks). */
+export const sigStats = { lookups: 0 };
 /**
- * The signatures made since the last cut, and those of the graph before: two
- * arrays used in turn with their lengths kept apart, so a step reuses the
- * storage of the one before last instead of growing a new array.
+ * The signature sequences of the last SEQS distinct graphs, least recently cut
+ * first out: a step may cut more than one graph (the step, then a read of its
+ * loss), and each predicts the next graph of its kind. `current` is the graph
+ * being recorded; a cut keeps its array as a sequence (handing the evicted
+ * sequence's array back for the next graph) unless an equal sequence is kept
+ * already, so a steady program allocates nothing here.
  */
+const SEQS = 4;
+const seqs: StructEntry[][] = [[], [], [], []];
+const seqLen = new Int32Array(SEQS);
+/** When each sequence was last cut (for eviction), and the sequence cut after it last time (the first guess after it). */
+const seqStamp = new Float64Array(SEQS);
+const seqNext = new Int32Array(SEQS).fill(-1);
+let stamp = 0;
 let current: StructEntry[] = [];
 let curLen = 0;
-let previous: StructEntry[] = [];
-let prevLen = 0;
-/** A cut: the graph just recorded becomes the one to predict from. */
-export function sigBoundary(): void {
-  if (curLen > 1 || prevLen <= 1) {
-    const spare = previous;
-    previous = current;
-    prevLen = curLen;
-    current = spare;
-  }
+/** The sequence followed while recording (-1: none), and the one the last cut matched or kept. */
+let pred = -1;
+let last = -1;
+function forgetSequences(): void {
+  for (let j = 0; j < SEQS; j++) seqs[j] = [];
+  seqLen.fill(0);
+  seqStamp.fill(0);
+  seqNext.fill(-1);
+  current = [];
   curLen = 0;
+  pred = last = -1;
+}
+/** A cut: the graph just recorded becomes a sequence to predict from. */
+export function sigBoundary(): void {
+  if (curLen === 0) return;
+  let s = -1;
+  for (let j = 0; j < SEQS && s < 0; j++) if (seqLen[j] === curLen && sameSeq(seqs[j]!, current, curLen)) s = j;
+  if (s < 0) {
+    let victim = 0;
+    for (let j = 1; j < SEQS; j++) if (seqStamp[j]! < seqStamp[victim]!) victim = j;
+    // a one-op graph (a read between steps, every graph in debug mode) does not push out a longer sequence
+    if (curLen > 1 || seqLen[victim]! <= 1) {
+      const spare = seqs[victim]!;
+      seqs[victim] = current;
+      seqLen[victim] = curLen;
+      seqNext[victim] = -1;
+      current = spare;
+      s = victim;
+    }
+  }
+  if (s >= 0) {
+    seqStamp[s] = ++stamp;
+    if (last >= 0 && last !== s) seqNext[last] = s;
+    last = s;
+    pred = seqNext[s]! >= 0 ? seqNext[s]! : s;
+  } else pred = last;
+  curLen = 0;
+}
+function sameSeq(a: readonly StructEntry[], b: readonly StructEntry[], n: number): boolean {
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function lookup(op: string, attrs: unknown, outs: readonly AVal[]): StructEntry {
