@@ -1,7 +1,10 @@
-// layer_norm's float32 rounding as one primitive (core/src/prims_norm.ts: mul_add_convert) against the
-// composition it replaced, a.to(float64).mul(b.to(float64)).add(c.to(float64)).to(float32): the float64 multiply, add and convert as one primitive; bit for bit:
-// forward values and the gradients of the input, weight and bias (float32, through backward), on cpu and
-// xla, with special values (NaN, ±Inf, ±0, denormals, huge), one-element rows and every weight/bias case.
+// F.layer_norm as one primitive each way (core/src/prims_norm.ts: layer_norm, layer_norm_backward)
+// against the composition it replaced (mean, biased variance, rsqrt, ATen's fma rounding: for float32
+// a.to(float64).mul(b.to(float64)).add(c.to(float64)).to(float32)): forward values bit for bit in
+// float32, float64, float16 and bfloat16, on cpu and xla, with special values (NaN, ±Inf, ±0,
+// denormals, huge), one-element rows and every weight/bias case; the gradients of the input, weight
+// and bias (ATen's backward formula, evaluated in float64) against the float64 composition's; and
+// second derivatives (layer_norm_backward's VJP) against the composition's, in float64.
 // Also the reduce kernel's per-array-type sum loops (cpu/src/kernels/reduce_sum_loops.ts) against the
 // generic row loops they replace.
 import { describe, expect, it } from "vitest";
@@ -35,7 +38,7 @@ function composed(x: torch.Tensor, shape: number[], w: torch.Tensor | null, b: t
   const mean = x.mean(dims, true);
   const rstd = x.var(dims, { unbiased: false, keepdim: true }).add(eps).rsqrt();
   const fma = (p: torch.Tensor, q: torch.Tensor, r: torch.Tensor) =>
-    p.to(torch.float64).mul(q.to(torch.float64)).add(r.to(torch.float64)).to(torch.float32);
+    x.dtype === torch.float32 ? p.to(torch.float64).mul(q.to(torch.float64)).add(r.to(torch.float64)).to(torch.float32) : p.mul(q).add(r);
   let y = fma(x, rstd, rstd.neg().mul(mean));
   if (w && b) y = fma(y, w, b);
   else {
@@ -45,39 +48,97 @@ function composed(x: torch.Tensor, shape: number[], w: torch.Tensor | null, b: t
   return y;
 }
 
-const bits = (t: torch.Tensor): number[] =>
-  Array.from(new Uint32Array(new Float32Array(t.cpu().detach().flatten().tolist() as number[]).buffer));
+const bits = (t: torch.Tensor): string[] =>
+  (t.detach().cpu().to(torch.float64).flatten().tolist() as number[]).map((v) => (Object.is(v, -0) ? "-0" : String(v)));
+const vals = (t: torch.Tensor): number[] => t.detach().cpu().to(torch.float64).flatten().tolist() as number[];
 
 const CASES: { shape: number[]; norm: number[]; special: boolean }[] = [
   { shape: [8, 32, 64], norm: [64], special: false },
   { shape: [3, 5, 7], norm: [5, 7], special: true },
   { shape: [4, 1], norm: [1], special: false },
   { shape: [2, 3, 16], norm: [16], special: true },
+  { shape: [6], norm: [6], special: false },
 ];
+const AFFINE = ["both", "weight", "bias", "none"] as const;
+type Affine = (typeof AFFINE)[number];
 
-describe.each(["cpu", "xla"])("mul_add_convert (layer_norm's float32 fma) on %s, bit for bit against the composition", (device) => {
+function inputs(ci: number, device: string, dtype: torch.dtype, affine: Affine, grad: boolean) {
+  const c = CASES[ci]!;
+  const n = c.shape.reduce((p, q) => p * q, 1);
+  const m = c.norm.reduce((p, q) => p * q, 1);
+  const mk = (a: Float32Array, s: number[]) => {
+    const t = torch.tensor(Array.from(a)).reshape(s).to(device).to(dtype);
+    return grad ? t.requires_grad_() : t;
+  };
+  const x = mk(data(n, 1 + ci, c.special), c.shape);
+  const w = affine === "both" || affine === "weight" ? mk(data(m, 100 + ci, false), c.norm) : null;
+  const b = affine === "both" || affine === "bias" ? mk(data(m, 200 + ci, false), c.norm) : null;
+  const g = torch
+    .tensor(Array.from(data(n, 300 + ci, false)))
+    .reshape(c.shape)
+    .to(device)
+    .to(dtype);
+  return { x, w, b, g };
+}
+
+describe.each(["cpu", "xla"])("layer_norm as one primitive on %s", (device) => {
   for (const [ci, c] of CASES.entries())
-    for (const affine of ["both", "weight", "bias", "none"] as const)
-      it(`${JSON.stringify(c.shape)} over ${JSON.stringify(c.norm)}${c.special ? " with special values" : ""}, ${affine}`, () => {
-        const n = c.shape.reduce((p, q) => p * q, 1);
-        const m = c.norm.reduce((p, q) => p * q, 1);
-        const mk = (a: Float32Array, s: number[]) => torch.tensor(Array.from(a)).reshape(s).to(device);
-        const xs = data(n, 1 + ci, c.special);
-        const ws = data(m, 100 + ci, false);
-        const bs = data(m, 200 + ci, false);
-        const gs = data(n, 300 + ci, false);
-        const run = (f: (x: torch.Tensor, w: torch.Tensor | null, b: torch.Tensor | null) => torch.Tensor) => {
-          const x = mk(xs, c.shape).requires_grad_();
-          const w = affine === "both" || affine === "weight" ? mk(ws, c.norm).requires_grad_() : null;
-          const b = affine === "both" || affine === "bias" ? mk(bs, c.norm).requires_grad_() : null;
-          const y = f(x, w, b);
-          y.backward(mk(gs, c.shape));
-          return [y, x.grad, w?.grad, b?.grad].map((t) => (t ? bits(t) : null));
-        };
-        const got = run((x, w, b) => F.layer_norm(x, c.norm, w, b, 1e-5));
-        const want = run((x, w, b) => composed(x, c.norm, w, b, 1e-5));
-        expect(got).toEqual(want);
+    for (const affine of AFFINE) {
+      const what = `${JSON.stringify(c.shape)} over ${JSON.stringify(c.norm)}${c.special ? " with special values" : ""}, ${affine}`;
+      it(`forward bit for bit against the composition, every float dtype: ${what}`, () => {
+        for (const dt of [torch.float32, torch.float64, torch.float16, torch.bfloat16]) {
+          const { x, w, b } = inputs(ci, device, dt, affine, false);
+          const [y, mean, rstd] = torch.native_layer_norm(x, c.norm, w, b, 1e-5);
+          const dims = c.norm.map((_, i) => x.ndim - c.norm.length + i);
+          expect(bits(y!), dt.toString()).toEqual(bits(composed(x, c.norm, w, b, 1e-5)));
+          expect(bits(mean!), dt.toString()).toEqual(bits(x.mean(dims, true)));
+          expect(bits(rstd!), dt.toString()).toEqual(bits(x.var(dims, { unbiased: false, keepdim: true }).add(1e-5).rsqrt()));
+        }
       });
+      if (c.special) continue;
+      it(`float32 gradients within float32 rounding of the float64 composition's: ${what}`, () => {
+        const got = inputs(ci, device, torch.float32, affine, true);
+        F.layer_norm(got.x, c.norm, got.w, got.b, 1e-5).backward(got.g);
+        const want = inputs(ci, device, torch.float64, affine, true);
+        composed(want.x, c.norm, want.w, want.b, 1e-5).backward(want.g);
+        for (const k of ["x", "w", "b"] as const) {
+          const [gg, ww] = [got[k]?.grad ?? null, want[k]?.grad ?? null];
+          expect(gg === null, k).toBe(ww === null);
+          if (!gg || !ww) continue;
+          const [gv, wv] = [vals(gg), vals(ww)];
+          const scale = Math.max(...wv.map(Math.abs));
+          const off = gv.filter((v, i) => !(Math.abs(v - wv[i]!) <= 1e-5 * (scale + Math.abs(wv[i]!))));
+          expect(off, `${k}.grad: values off by more than 1e-5 of the largest`).toEqual([]);
+        }
+      });
+    }
+  it("second derivatives (create_graph) equal the float64 composition's", () => {
+    for (const [ci, c] of CASES.entries())
+      for (const affine of AFFINE) {
+        if (c.special) continue;
+        const run = (f: typeof composed) => {
+          const { x, w, b, g } = inputs(ci, device, torch.float64, affine, true);
+          const ps = [x, w, b].filter((t): t is torch.Tensor => t !== null);
+          const y = f(x, c.norm, w, b, 1e-5);
+          const gs = torch.autograd.grad([y], ps, [g], { create_graph: true }) as torch.Tensor[];
+          // a weighted sum of every first derivative, differentiated again
+          const s = gs.map((t, i) => t.mul(t.detach().cos().add(i))).reduce((p, q) => p.sum().add(q.sum()), torch.zeros([]).to(device));
+          return (torch.autograd.grad([s.sum()], ps, null, { allow_unused: true }) as (torch.Tensor | null)[]).map((t) =>
+            t ? vals(t) : null,
+          );
+        };
+        const got = run((x, n, w, b, eps) => F.layer_norm(x, n, w, b, eps));
+        const want = run(composed);
+        for (const [i, wv] of want.entries()) {
+          const gv = got[i]!;
+          expect(gv === null, `${c.shape} ${affine} input ${i}`).toBe(wv === null);
+          if (!gv || !wv) continue;
+          const scale = Math.max(...wv.map(Math.abs));
+          for (const [j, v] of gv.entries())
+            expect(Math.abs(v - wv[j]!), `${c.shape} ${affine} input ${i} [${j}]`).toBeLessThanOrEqual(1e-9 * scale);
+        }
+      }
+  });
 });
 
 /** reduce's result against the generic loops: an untyped copy of the values takes reduce.ts's ArrayLike path. */

@@ -103,7 +103,10 @@ export class Node {
       const si = saves.inputs;
       if (si) for (let i = 0; i < n; i++) if (si === true || (Array.isArray(si) && si[i])) saved.push(savedOf(inputs[i]!, i));
       // an output's grad_fn is this node (set after construction), as PyTorch's message names it
-      if (saves.outputs) for (let i = 0; i < m; i++) saved.push({ ...savedOf(outputs[i]!, i), outputOf: name });
+      const so = saves.outputs;
+      if (so)
+        for (let i = 0; i < m; i++)
+          if (so === true || (Array.isArray(so) && so[i])) saved.push({ ...savedOf(outputs[i]!, i), outputOf: name });
       if (saved.length) this.saved = saved;
     }
   }

@@ -73,6 +73,7 @@ export { clampStart } from "./prims_dynamic.js";
 export { viewBoxOf, writeViewBox } from "./view_box.js";
 export { writeThroughReinterpret } from "./view_reinterpret.js";
 export type { GatherSlicesAttrs, ScatterSlicesAttrs } from "./prims_gather.js";
+export type { LayerNormAttrs, LayerNormBackwardAttrs } from "./prims_norm.js";
 export {
   adamUpdateExprs,
   sgdUpdateExprs,

@@ -12,10 +12,10 @@ export interface AVal {
 }
 
 export type Cotangents = (Tensor | null)[];
-/** inputs: all (true) or per input; outputs: all or none. */
+/** inputs and outputs: all (true) or per position. */
 export interface Saves {
   inputs?: boolean | boolean[];
-  outputs?: boolean;
+  outputs?: boolean | boolean[];
 }
 
 /**

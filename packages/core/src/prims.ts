@@ -126,7 +126,7 @@ export const PRIM_NAMES = [
   ...GATHER_PRIMS,
   // adam_update, sgd_update: fused optimizer updates (prims_optim.ts)
   ...OPTIM_PRIMS,
-  // mul_add_convert: layer_norm's float32 fma rounding in one pass (prims_norm.ts)
+  // layer_norm, layer_norm_backward: F.layer_norm as one primitive each way (prims_norm.ts)
   ...NORM_PRIMS,
 ] as const;
 export type PrimName = (typeof PRIM_NAMES)[number];

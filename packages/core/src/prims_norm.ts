@@ -1,38 +1,95 @@
-// mul_add_convert: layer_norm's float32 rounding as one primitive (ops/native_norm.ts).
-// ATen's CPU layer_norm computes y = fma(x, rstd, -rstd * mean), then
-// fma(y, weight, bias): a product and sum rounded once to float32. Composed, that
-// was a float64 multiply, a float64 add and a convert back to float32 over the
-// widened operands: three passes and three fresh arrays over the whole input,
-// twice per layer_norm. This primitive is those three ops in one pass:
-// convert(a * b + c, dtype), the multiply and the add each rounded to the
-// operands' float64 as the separate ops round them, so values and gradients
-// (vjps_norm.ts) are the same bits. The operands stay what the composition
-// made: a the input widened by a convert (its node is where the input's
-// gradient arrives, in the same order as before), b and c widened and broadcast
-// to a's shape (their broadcasts' VJPs sum the gradients in float64, as before).
-// Kernel: cpu/src/kernels/norm.ts; lowering: lazy/src/lower_norm.ts (the same
-// multiply / add / convert StableHLO ops the composition emitted).
+// layer_norm and layer_norm_backward: F.layer_norm / torch.native_layer_norm as
+// one primitive each way (ops/native_norm.ts). Composed, a layer_norm was 28
+// primitives forward (the mean twice, the variance, rsqrt, ATen's fma rounding
+// over float64 copies of the operands) and about 45 more in backward, with
+// their broadcasts, converts and gradient sums: on nanoGPT's [8, 32, 64]
+// activations most of a training step's primitive calls (bench/gpt_op_counts.ts).
+//
+// layer_norm(x, weight?, bias?; axis, eps) -> (y, mean, rstd) over the dims from
+// `axis` on. Its values are the bits of that composition, each step rounded to
+// the element type as the ops round it (kernel: cpu/src/kernels/layer_norm.ts;
+// lowering: lazy/src/lower_norm.ts emits the composition's StableHLO ops):
+//   mean = sum(x) / N, var = sum((x - mean)^2) / N, rstd = rsqrt(var + eps),
+//   y = fma(x, rstd, -rstd * mean), then fma(y, weight, bias),
+// where fma(a, b, c) is ATen's CPU rounding (LayerNormKernel.cpp): for float32
+// a float64 product and sum rounded once; for other types a * b + c in the type.
+// mean and rstd keep the input's leading dims and a 1 per normalized dim.
+//
+// layer_norm_backward(g, x, mean, rstd, weight?; axis, mask) -> the gradients
+// of x, weight and bias that `mask` asks for, in that order: ATen's formula
+// (LayerNormBackwardKernelImplInternal) evaluated in float64 and rounded once
+// to the element type: with gw = g * weight per row of N,
+//   ds = sum(gw * x), db = sum(gw), b = (db * mean - ds) * rstd^3 / N,
+//   c = -b * mean - db * rstd / N, dx = rstd * gw + b * x + c,
+//   dweight = sum over rows of g * (x - mean) * rstd, dbias = sum over rows of g.
+// VJPs of both: vjps_norm.ts.
 import type { DType } from "./dtype.js";
 import { TorchError } from "./errors.js";
 import { definePrimitive, type AVal, type Primitive } from "./primitive.js";
 
-export const NORM_PRIMS = ["mul_add_convert"] as const;
+export const NORM_PRIMS = ["layer_norm", "layer_norm_backward"] as const;
+
+export interface LayerNormAttrs {
+  /** The first normalized dim: the rows are x.shape.slice(0, axis), each of N = numel(x.shape.slice(axis)). */
+  axis: number;
+  eps: number;
+  weight: boolean;
+  bias: boolean;
+}
+export interface LayerNormBackwardAttrs {
+  axis: number;
+  /** Whether a weight operand follows rstd. */
+  weight: boolean;
+  /** Which gradients to return: x, weight, bias (PyTorch's output_mask). */
+  mask: readonly [boolean, boolean, boolean];
+}
 
 const shapeStr = (a: AVal) => `[${a.shape.join(", ")}]`;
+/** The shape of mean and rstd: the leading dims, a 1 for each normalized dim. */
+export const layerNormStatShape = (shape: readonly number[], axis: number): number[] => shape.map((d, i) => (i < axis ? d : 1));
+
+function checkNormalized(name: string, x: AVal, axis: number, params: readonly AVal[], dtype: DType): void {
+  if (!x.dtype.is_floating_point) throw new TorchError(`${name}: expected a floating input, got ${x.dtype.name}`);
+  if (!Number.isInteger(axis) || axis < 0 || axis >= x.shape.length)
+    throw new TorchError(`${name}: axis ${axis} out of range for an input of shape ${shapeStr(x)}`);
+  const inner = `[${x.shape.slice(axis).join(", ")}]`;
+  for (const p of params)
+    if (p.dtype !== dtype || shapeStr(p) !== inner)
+      throw new TorchError(`${name}: expected ${dtype.name} operands of shape ${inner}, got ${p.dtype.name}${shapeStr(p)}`);
+}
 
 export function defineNormPrims(P: Record<string, Primitive>): void {
-  /** mul_add_convert(a, b, c; dtype) = convert(a * b + c, dtype): float64 operands of one shape, a floating result. */
-  P.mul_add_convert = definePrimitive<{ dtype: DType }>({
-    name: "mul_add_convert",
-    abstract: (ins, { dtype }): AVal[] => {
-      const [a, b, c] = ins;
-      if (ins.length !== 3 || ins.some((x) => x.dtype.name !== "float64") || !dtype.is_floating_point)
+  P.layer_norm = definePrimitive<LayerNormAttrs>({
+    name: "layer_norm",
+    abstract: (ins, { axis, weight, bias }): AVal[] => {
+      const [x] = ins;
+      if (ins.length !== 1 + +weight + +bias)
+        throw new TorchError(`layer_norm: expected ${1 + +weight + +bias} operands, got ${ins.length}`);
+      checkNormalized("layer_norm", x!, axis, ins.slice(1), x!.dtype);
+      const stat = { shape: layerNormStatShape(x!.shape, axis), dtype: x!.dtype };
+      return [{ shape: x!.shape, dtype: x!.dtype }, stat, stat];
+    },
+  });
+  P.layer_norm_backward = definePrimitive<LayerNormBackwardAttrs>({
+    name: "layer_norm_backward",
+    abstract: (ins, { axis, weight, mask }): AVal[] => {
+      const [g, x, mean, rstd] = ins;
+      if (ins.length !== 4 + +weight) throw new TorchError(`layer_norm_backward: expected ${4 + +weight} operands, got ${ins.length}`);
+      checkNormalized("layer_norm_backward", x!, axis, ins.slice(4), x!.dtype);
+      const stat = `[${layerNormStatShape(x!.shape, axis).join(", ")}]`;
+      if (g!.dtype !== x!.dtype || shapeStr(g!) !== shapeStr(x!))
         throw new TorchError(
-          `mul_add_convert: expected three float64 operands and a floating result type, got ${ins.map((x) => x.dtype.name).join(", ")} -> ${dtype.name}`,
+          `layer_norm_backward: expected a gradient like the input ${shapeStr(x!)}, got ${g!.dtype.name}${shapeStr(g!)}`,
         );
-      if (shapeStr(b!) !== shapeStr(a!) || shapeStr(c!) !== shapeStr(a!))
-        throw new TorchError(`mul_add_convert: expected operands of one shape, got ${ins.map(shapeStr).join(", ")}`);
-      return [{ shape: a!.shape, dtype }];
+      for (const s of [mean!, rstd!])
+        if (s.dtype !== x!.dtype || shapeStr(s) !== stat)
+          throw new TorchError(`layer_norm_backward: expected statistics of shape ${stat}, got ${s.dtype.name}${shapeStr(s)}`);
+      const inner = { shape: x!.shape.slice(axis), dtype: x!.dtype };
+      const outs: AVal[] = [];
+      if (mask[0]) outs.push({ shape: x!.shape, dtype: x!.dtype });
+      if (mask[1]) outs.push(inner);
+      if (mask[2]) outs.push(inner);
+      return outs;
     },
   });
 }

@@ -9,13 +9,12 @@
 // they are returned detached; the output itself carries the full gradient.
 import { enterSurface, exitSurface } from "../autograd.js";
 import { no_grad } from "../grad_mode.js";
-import { bfloat16, float16, float32, float64, type DType } from "../dtype_all.js";
+import { bfloat16, float16, float32, type DType } from "../dtype_all.js";
 import { TorchError, TorchIndexError, TorchTypeError } from "../errors.js";
 import { Tensor } from "../tensor.js";
 import { checkTensor, describe, parseArgs } from "./args.js";
-import { bind1 } from "../dispatch.js";
+import { bind } from "../dispatch.js";
 import { P } from "../prims.js";
-import { expandTo } from "./base.js";
 import { empty } from "./creation.js";
 
 const shapeStr = (s: readonly number[]) => `[${s.join(", ")}]`;
@@ -74,30 +73,16 @@ export function native_layer_norm(input: Tensor, ...args: unknown[]): Tensor[] {
   }
 }
 
+// One primitive (prims_norm.ts): the bits of the composition it replaced, mean, biased variance,
+// rsqrt(var + eps) and ATen's CPU fma rounding (LayerNormKernel.cpp), y = fma(x, rstd, -rstd * mean)
+// then fma(y, weight, bias), float32's fma a float64 product and sum rounded once; its backward is
+// ATen's formula as one primitive too.
 function layerNorm(input: Tensor, shape: readonly number[], weight: Tensor | null, bias: Tensor | null, eps: number): Tensor[] {
-  const k = shape.length;
-  const dims = shape.map((_, i) => input.ndim - k + i);
-  const mean = input.mean(dims, true);
-  const rstd = input.var(dims, { unbiased: false, keepdim: true }).add(eps).rsqrt();
-  // the rounding of ATen's CPU kernel (LayerNormKernel.cpp), built with fused multiply-adds:
-  // y = fma(x, rstd, -rstd * mean), then fma(y, weight, bias) when both are given. In float32 that
-  // is not (x - mean) * rstd: a one-element row gives x's rounding error in x * rstd, not 0. The
-  // fma is a float64 product and sum rounded once to float32 (exact: a float32 product fits): the
-  // float64 multiply, add and convert back as one primitive over the widened operands (prims_norm.ts;
-  // the same bits and gradients as a.to(float64).mul(b.to(float64)).add(c.to(float64)).to(float32))
-  const fma = (a: Tensor, b: Tensor, c: Tensor): Tensor =>
-    input.dtype === float32
-      ? bind1(P.mul_add_convert, [a.to(float64), expandTo(b.to(float64), a.shape), expandTo(c.to(float64), a.shape)], {
-          dtype: float32,
-        })
-      : a.mul(b).add(c);
-  let y = fma(input, rstd, rstd.neg().mul(mean));
-  if (weight && bias) y = fma(y, weight, bias);
-  else {
-    if (weight) y = y.mul(weight);
-    if (bias) y = y.add(bias);
-  }
-  return [y, mean.detach(), rstd.detach()];
+  const ins = [input];
+  if (weight) ins.push(weight);
+  if (bias) ins.push(bias);
+  const [y, mean, rstd] = bind(P.layer_norm, ins, { axis: input.ndim - shape.length, eps, weight: !!weight, bias: !!bias });
+  return [y!, mean!.detach(), rstd!.detach()];
 }
 
 /**

@@ -58,7 +58,7 @@ export const KERNELS: Record<PrimName, Kernel> = {
   ...gatherKernels,
   // adam_update, sgd_update (prims_optim.ts): float32/float64 only, one pass per update
   ...optimKernels,
-  // mul_add_convert (prims_norm.ts): float64 operands
+  // layer_norm, layer_norm_backward (prims_norm.ts)
   ...normKernels,
 } as Record<PrimName, Kernel>;
 checkPrimitiveTable("CPU kernels", KERNELS);
