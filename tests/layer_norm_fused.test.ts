@@ -112,6 +112,19 @@ describe.each(["cpu", "xla"])("layer_norm as one primitive on %s", (device) => {
         }
       });
     }
+  it("saves mean and rstd, not y: a write to y is valid (as in PyTorch), a write to the returned mean is refused", () => {
+    const { x, w, b, g } = inputs(0, device, torch.float32, "both", true);
+    F.layer_norm(x, [64], w, b, 1e-5).backward(g);
+    const want = vals(x.grad!);
+    x.grad = null;
+    const y = F.layer_norm(x, [64], w, b, 1e-5);
+    y.mul_(2);
+    y.backward(g.mul(0.5));
+    expect(vals(x.grad!)).toEqual(want);
+    const [y2, mean] = torch.native_layer_norm(x, [64], w, b, 1e-5);
+    mean!.add_(1);
+    expect(() => y2!.backward(g)).toThrow("modified by an inplace operation");
+  });
   it("second derivatives (create_graph) equal the float64 composition's", () => {
     for (const [ci, c] of CASES.entries())
       for (const affine of AFFINE) {
