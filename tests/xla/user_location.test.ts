@@ -55,4 +55,28 @@ describe("host read locations", () => {
     expect(seen[0]![0]).not.toBe(seen[3]![0]);
     expect(seen[1]![0]).toBe(seen[0]![0]);
   });
+
+  it("the same library call from two lines, its user frame deeper than the key covered so far: each read names its own line", () => {
+    // String(t) and torch.equal read 8-9 library frames down; a remembered key of fewer frames would hold only
+    // library frames, the same for both lines, and hand the first line's answer to the second
+    const x = torch.arange(4, { dtype: torch.float32 }).to("xla");
+    const lines: number[] = [];
+    const printed: string[] = [];
+    const equal: boolean[] = [];
+    for (let i = 0; i < 4; i++) {
+      lines.push(lineHere() + 1);
+      printed.push(String(x.mul(i)));
+      lines.push(lineHere() + 1);
+      printed.push(String(x.mul(i)));
+      lines.push(lineHere() + 1);
+      equal.push(torch.equal(x.add(i), x.add(i).mul(1)));
+    }
+    expect(printed[2]).toContain("[0., 1., 2., 3.]");
+    expect(printed[6]).toContain("[0., 3., 6., 9.]");
+    expect(equal).toEqual([true, true, true, true]);
+    const where = hostReads().map((c) => c.where ?? "");
+    expect(where).toHaveLength(lines.length);
+    where.forEach((w, i) => expect(w, `read ${i}`).toMatch(new RegExp(`user_location\\.test\\.ts:${lines[i]}:\\d+$`)));
+    expect(new Set(where).size).toBe(3);
+  });
 });

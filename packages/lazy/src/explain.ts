@@ -42,30 +42,41 @@ const short = (s: string | undefined) => (s === undefined ? "(none)" : s.length 
 
 /** The user's stack at the sync: frames outside the library. */
 export function userStack(): string {
+  const lines = stackLines();
+  const user = lines.filter((l) => !LIBRARY_FRAME.test(l));
+  return (user.length ? user : lines).slice(0, 6).join("\n");
+}
+
+/** A formatted frame of the library (or of a builtin, `at Array.map (<anonymous>)`): no user line. */
+const LIBRARY_FRAME = /packages\/(core|lazy|cpu|stablehlo|pjrt|nn|xlatorch)\/|node_modules|node:internal|\((<anonymous>|native)\)$/;
+
+/** The formatted frames of the caller's stack, from the caller's own frame on. */
+function stackLines(): string[] {
   // the library's own frames can fill the default 10
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 64;
   const stack = new Error().stack ?? "";
   Error.stackTraceLimit = limit;
-  const lines = stack.split("\n").slice(1);
-  // (a builtin's frame, `at Array.map (<anonymous>)`, is no user line either)
-  const user = lines.filter(
-    (l) => !/packages\/(core|lazy|cpu|stablehlo|pjrt|nn|xlatorch)\/|node_modules|node:internal|\((<anonymous>|native)\)$/.test(l),
-  );
-  return (user.length ? user : lines).slice(0, 6).join("\n");
+  return stack.split("\n").slice(1);
 }
 
 /** The first user frame as file:line:column (for cut reasons and debug-mode errors). */
 export function userLocation(): string {
   // every host read asks (loss.item() each step), and formatting the stack (source maps under tsx) is what costs:
-  // the answer is remembered by the raw positions of all frames, which decide it
-  const key = framesKey();
+  // the answer is remembered by the raw positions of the frames that decide it (see keyFrames)
+  const key = framesKey(keyFrames);
   let loc = key === null ? undefined : locations.get(key);
   if (loc === undefined) {
-    const frame = userStack().split("\n")[0] ?? "";
+    // (stackLines and framesKey are both called from here: their frame i is the same caller)
+    const lines = stackLines();
+    const u = lines.findIndex((l) => !LIBRARY_FRAME.test(l));
+    const frame = lines[Math.max(u, 0)] ?? "";
     const m = /\(?((?:file:\/\/)?[^()\s]+:\d+:\d+)\)?\s*$/.exec(frame);
     loc = m ? m[1]!.replace(/^file:\/\//, "") : frame.trim();
-    if (key !== null) {
+    // the first user frame and the library frames above it decide the answer: a key of fewer frames cannot hold
+    // it (nor, without a user frame, one that does not cover the whole stack)
+    if (u >= keyFrames) keyFrames = Math.min(u + 1, MAX_FRAMES);
+    else if (key !== null && (u >= 0 || keyDepth < keyFrames)) {
       if (locations.size >= MAX_LOCATIONS) locations.clear();
       locations.set(key, loc);
     }
@@ -75,17 +86,28 @@ export function userLocation(): string {
 
 const locations = new Map<string, string>();
 const MAX_LOCATIONS = 512;
+/**
+ * Frames a location key covers: capturing a frame is most of the cost, and a
+ * read's answer depends only on the frames down to the first user frame, so
+ * keys cover as many frames as the deepest first user frame met so far needs
+ * (a key of a stack shallower than that covers all of it). It only grows:
+ * keys of one length stay valid.
+ */
+let keyFrames = 8;
+const MAX_FRAMES = 64;
+/** Frames the last key covered (fewer than asked: the whole stack). */
+let keyDepth = 0;
 
 /**
- * The frames of the current stack, as many as userStack formats, by file (or
- * eval origin), line, column and function name, read from V8's structured
- * frames without formatting them; null where the engine gives none (not V8).
+ * The top `n` frames of the current stack by file (or eval origin), line,
+ * column and function name, read from V8's structured frames without
+ * formatting them; null where the engine gives none (not V8).
  */
-function framesKey(): string | null {
+function framesKey(n: number): string | null {
   const limit = Error.stackTraceLimit,
     prepare = Error.prepareStackTrace;
   let sites: unknown;
-  Error.stackTraceLimit = 64;
+  Error.stackTraceLimit = n;
   try {
     Error.prepareStackTrace = (_e, s) => s;
     sites = new Error().stack;
@@ -94,6 +116,7 @@ function framesKey(): string | null {
     Error.stackTraceLimit = limit;
   }
   if (!Array.isArray(sites)) return null;
+  keyDepth = sites.length;
   let key = "";
   for (const s of sites as NodeJS.CallSite[])
     key += `${s.getFileName() ?? s.getEvalOrigin() ?? ""}:${s.getLineNumber()}:${s.getColumnNumber()}:${s.getFunctionName() ?? ""}\n`;
