@@ -135,6 +135,28 @@ function layerNormBackwardRows(
   db: Float64Array | null,
 ): void {
   const scale = 1 / N;
+  if (w && dx && dw && db) {
+    // the training case in two passes a row: the row sums with dweight and dbias (each still summed over rows in order), then dx
+    for (let r = 0, o = 0; r < M; r++, o += N) {
+      const mu = mean[r]!;
+      const a = rstd[r]!;
+      let ds = 0;
+      let dbs = 0;
+      for (let j = 0; j < N; j++) {
+        const gj = g[o + j]!;
+        const xj = x[o + j]!;
+        const gw = gj * w[j]!;
+        ds += gw * xj;
+        dbs += gw;
+        dw[j] += gj * (xj - mu) * a;
+        db[j] += gj;
+      }
+      const bb = (dbs * mu - ds) * a * a * a * scale;
+      const c = -bb * mu - dbs * a * scale;
+      for (let j = 0; j < N; j++) dx[o + j] = a * g[o + j]! * w[j]! + bb * x[o + j]! + c;
+    }
+    return;
+  }
   for (let r = 0, o = 0; r < M; r++, o += N) {
     const mu = mean[r]!;
     const a = rstd[r]!;
