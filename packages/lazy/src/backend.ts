@@ -59,6 +59,11 @@ export function valueOf(t: Tensor): LazyValue {
 
 /** A tensor's strides and offset as a strided device would have them (view_layout.ts). */
 function layoutOf(t: Tensor): Layout {
+  return viewLayoutOf(t) ?? { strides: contiguousStrides(t.shape), offset: 0 };
+}
+
+/** A view's layout; undefined for a dense tensor (contiguous strides, offset 0), which stride() and is_contiguous() ask about at most ops. */
+function viewLayoutOf(t: Tensor): Layout | undefined {
   const p = payloadOf(t);
   const v = p.viewOf;
   if (v !== undefined) {
@@ -70,7 +75,7 @@ function layoutOf(t: Tensor): Layout {
     const pp = payloadOf(v.parent);
     if (layout) p.layout = layout.loose || layout.reinterpreted ? layout : { ...layout, root: pp.layout ? pp.layout.root : pp };
   }
-  return p.layout ?? { strides: contiguousStrides(t.shape), offset: 0 };
+  return p.layout;
 }
 
 /** The box of its base a view covers, when its layout was derived from the base's storage through view primitives only. */
@@ -166,8 +171,11 @@ export const xlaBackend: DeviceBackend = {
     // the target's own value is re-derived from the new base after the version bump
   },
   viewBox: (target) => viewBoxOfTarget(target),
-  strides: (t) => [...layoutOf(t).strides],
-  storageOffset: (t) => layoutOf(t).offset,
+  strides: (t) => {
+    const l = viewLayoutOf(t);
+    return l ? [...l.strides] : contiguousStrides(t.shape);
+  },
+  storageOffset: (t) => viewLayoutOf(t)?.offset ?? 0,
   peekHost(t: Tensor): HostArray | null {
     // index tensors made on the host and moved here are still host data: bounds can be checked at the call
     const v = valueOf(t);
