@@ -84,7 +84,73 @@ function layerNormRows(
   }
 }
 
-/** float32, the same steps with Math.fround inline (the closure call per element cost ~4x), and ATen's fma: a float64 product and sum rounded once. */
+/**
+ * float32, the same steps with Math.fround inline (a closure call per element cost ~4x). The row
+ * sums are chains of dependent float64 adds, so four rows are summed side by side (each row's sum
+ * still in element order, the same bits; ~1.7x on the statistics of [256, 64] rows).
+ */
+function layerNormStatsF32(x: Float32Array, M: number, N: number, eps: number, mean: Float32Array, rstd: Float32Array): void {
+  const fr = Math.fround;
+  const n = fr(N);
+  const e = fr(eps);
+  const finish = (r: number, mu: number, s2: number) => {
+    mean[r] = mu;
+    rstd[r] = fr(1 / Math.sqrt(fr(fr(fr(s2) / n) + e)));
+  };
+  let r = 0;
+  for (; r + 4 <= M; r += 4) {
+    const o0 = r * N;
+    const o1 = o0 + N;
+    const o2 = o1 + N;
+    const o3 = o2 + N;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    for (let j = 0; j < N; j++) {
+      s0 += x[o0 + j]!;
+      s1 += x[o1 + j]!;
+      s2 += x[o2 + j]!;
+      s3 += x[o3 + j]!;
+    }
+    const m0 = fr(fr(s0) / n);
+    const m1 = fr(fr(s1) / n);
+    const m2 = fr(fr(s2) / n);
+    const m3 = fr(fr(s3) / n);
+    let q0 = 0;
+    let q1 = 0;
+    let q2 = 0;
+    let q3 = 0;
+    for (let j = 0; j < N; j++) {
+      const d0 = fr(x[o0 + j]! - m0);
+      const d1 = fr(x[o1 + j]! - m1);
+      const d2 = fr(x[o2 + j]! - m2);
+      const d3 = fr(x[o3 + j]! - m3);
+      q0 += fr(d0 * d0);
+      q1 += fr(d1 * d1);
+      q2 += fr(d2 * d2);
+      q3 += fr(d3 * d3);
+    }
+    finish(r, m0, q0);
+    finish(r + 1, m1, q1);
+    finish(r + 2, m2, q2);
+    finish(r + 3, m3, q3);
+  }
+  for (; r < M; r++) {
+    const o = r * N;
+    let s = 0;
+    for (let j = o; j < o + N; j++) s += x[j]!;
+    const mu = fr(fr(s) / n);
+    let q = 0;
+    for (let j = o; j < o + N; j++) {
+      const d = fr(x[j]! - mu);
+      q += fr(d * d);
+    }
+    finish(r, mu, q);
+  }
+}
+
+/** float32's output: ATen's fma, a float64 product and sum rounded once (by the Float32Array store). */
 function layerNormRowsF32(
   x: Float32Array,
   w: Float32Array | null,
@@ -97,27 +163,14 @@ function layerNormRowsF32(
   rstd: Float32Array,
 ): void {
   const fr = Math.fround;
-  const n = fr(N);
-  const e = fr(eps);
+  layerNormStatsF32(x, M, N, eps, mean, rstd);
   for (let r = 0, o = 0; r < M; r++, o += N) {
-    const end = o + N;
-    let s = 0;
-    for (let j = o; j < end; j++) s += x[j]!;
-    const mu = fr(fr(s) / n);
-    let s2 = 0;
-    for (let j = o; j < end; j++) {
-      const d = fr(x[j]! - mu);
-      s2 += fr(d * d);
-    }
-    const rs = fr(1 / Math.sqrt(fr(fr(fr(s2) / n) + e)));
-    const nrm = fr(-rs * mu);
-    mean[r] = mu;
-    rstd[r] = rs;
-    // y's Float32Array store is the final rounding
+    const rs = rstd[r]!;
+    const nrm = fr(-rs * mean[r]!);
     if (w && b) for (let j = 0; j < N; j++) y[o + j] = fr(x[o + j]! * rs + nrm) * w[j]! + b[j]!;
     else if (w) for (let j = 0; j < N; j++) y[o + j] = fr(x[o + j]! * rs + nrm) * w[j]!;
     else if (b) for (let j = 0; j < N; j++) y[o + j] = fr(x[o + j]! * rs + nrm) + b[j]!;
-    else for (let j = o; j < end; j++) y[j] = x[j]! * rs + nrm;
+    else for (let j = o; j < o + N; j++) y[j] = x[j]! * rs + nrm;
   }
 }
 
