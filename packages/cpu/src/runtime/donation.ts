@@ -13,7 +13,10 @@
 //     parameter is not itself returned: nothing computes from the old value
 //     after the loop starts, and the loop reads each element at the index it
 //     writes (its leaves have the result's shape or are 0-d, hoisted before the
-//     loop; the WebAssembly loops copy each chunk in before its result goes out);
+//     loop; the WebAssembly loops copy each chunk in before its result goes out;
+//     a group of loops run as one, multi_output.ts, counts as one loop: it
+//     reads a chunk of every operand before any member's result goes out, and
+//     where it runs its members one by one they keep their order);
 //   - the argument is a dense array of exactly the result's type and size
 //     (offset 0, row-major), and no other argument's memory is in the same
 //     ArrayBuffer (the same tensor passed twice, a view of it);
@@ -36,8 +39,13 @@ export interface InPlaceSlot {
   ctor: unknown;
 }
 
-/** The executable's in-place slots (planned once per build). */
-export function inPlaceSlots(main: Func, plan: Plan, values: readonly Value[]): InPlaceSlot[] {
+/**
+ * The executable's in-place slots (planned once per build), judged on the
+ * plan's own schedule. `runsAt`: the step a grouped loop runs at instead
+ * (multi_output.ts); a loop safe in place at its own step stays so in its
+ * group, whose members keep their order when run one by one.
+ */
+export function inPlaceSlots(main: Func, plan: Plan, values: readonly Value[], runsAt?: ReadonlyMap<number, number>): InPlaceSlot[] {
   const alias = main.aliasingOutput;
   if (!alias) return [];
   const stepOf = new Map<number, number>();
@@ -55,11 +63,12 @@ export function inPlaceSlots(main: Func, plan: Plan, values: readonly Value[]): 
     const p = main.params[i]!;
     const out = main.returns[k];
     if (!out || returned.has(p.id) || main.returns.filter((v) => v.id === out.id).length !== 1) return;
-    const step = stepOf.get(out.id);
-    if (step === undefined || !plan.steps[step]!.loop) return;
+    const own = stepOf.get(out.id);
+    if (own === undefined || !plan.steps[own]!.loop) return;
+    const step = runsAt?.get(own) ?? own;
     if (p.type.element !== out.type.element || p.type.shape.join() !== out.type.shape.join()) return;
     const last = lastUse.get(p.id) ?? -1;
-    if (last > step) return;
+    if (last > own) return;
     const d = dtypeOfElement(out.type.element);
     if (d.is_complex) return;
     slots.push({ param: i, paramId: p.id, outId: out.id, step, numel: numelOf(out.type.shape), ctor: d.alloc(0).constructor });
@@ -67,14 +76,16 @@ export function inPlaceSlots(main: Func, plan: Plan, values: readonly Value[]): 
   return slots;
 }
 
-/** The arrays this call donates, by the step that computes into each (validated against the arguments). */
+export type Donated = { slot: InPlaceSlot; data: HostArray };
+
+/** The arrays this call donates, by the step that computes into them (a grouped loop's step may take several; validated against the arguments). */
 export function donatedArrays(
   slots: readonly InPlaceSlot[],
   args: readonly CpuBuffer[],
   donate: readonly boolean[] | undefined,
-): Map<number, { slot: InPlaceSlot; data: HostArray }> | null {
+): Map<number, Donated[]> | null {
   if (!donate || slots.length === 0) return null;
-  let out: Map<number, { slot: InPlaceSlot; data: HostArray }> | null = null;
+  let out: Map<number, Donated[]> | null = null;
   for (const slot of slots) {
     if (!donate[slot.param]) continue;
     const a = args[slot.param]!;
@@ -86,7 +97,9 @@ export function donatedArrays(
       if (j !== slot.param && (args[j]!.s.data as { buffer: ArrayBufferLike }).buffer === mem) shared = true;
     if (shared) continue;
     out ??= new Map();
-    out.set(slot.step, { slot, data: s.data });
+    const list = out.get(slot.step);
+    if (list) list.push({ slot, data: s.data });
+    else out.set(slot.step, [{ slot, data: s.data }]);
   }
   return out;
 }

@@ -70,7 +70,13 @@ export function planModule(main: Func): Plan {
       reads.push(op.name === "stablehlo.constant" ? [] : readsOf(op));
     }
   });
-  return { steps, release: releases(main, reads, at) };
+  return {
+    steps,
+    release: releasesOf(
+      main,
+      reads.map((vs) => vs.map(at)),
+    ),
+  };
 }
 
 /** An op's operands and the outer values its regions use (a while body may read a value of @main). */
@@ -93,11 +99,15 @@ export function readsOf(op: Op): Value[] {
   return out;
 }
 
-/** Buffer lifetimes: a value is released after the last step that reads it (returned values never). */
-function releases(main: Func, reads: Value[][], at: (v: Value) => number): number[][] {
+/**
+ * Buffer lifetimes: a value (position in @main) is released after the last
+ * step that reads it (returned values never); reads[i]: the values step i reads.
+ */
+export function releasesOf(main: Func, reads: readonly (readonly number[])[]): number[][] {
   const last = new Map<number, number>();
-  reads.forEach((vals, i) => vals.forEach((v) => last.set(at(v), i)));
-  const keep = new Set(main.returns.map(at));
+  reads.forEach((ps, i) => ps.forEach((p) => last.set(p, i)));
+  const { pos } = valuePositions(main);
+  const keep = new Set(main.returns.map((v) => pos.get(v.id)!));
   const release: number[][] = reads.map(() => []);
   for (const [p, i] of last) if (!keep.has(p)) release[i]!.push(p);
   return release;

@@ -13,11 +13,13 @@ import { contiguousStrides, numelOf, type DType, type HostArray } from "@xlatorc
 import type { DTypeName, DeviceBuffer, Executable, Func, Module, Op, Runtime, Value } from "@xlatorch/stablehlo";
 import { elementwiseLoop } from "../codegen.js";
 import { wasmFusedF32 } from "../wasm/fused_module.js";
+import { MultiLoop, multiFusedF32, multiTakes } from "../wasm/multi_fused_module.js";
 import { fusedReductions, loopIntoReduce, reduceFromSlot, type ReduceSlot } from "./fused_reduce.js";
 import { dense } from "../kernels/layout.js";
 import { contiguous, type Strided } from "../strided.js";
 import type { CpuBuffer } from "./buffer.js";
 import { donatedArrays, inPlaceSlots, sharedInEnv, type InPlaceSlot } from "./donation.js";
+import { groupLoops, type LoopGroup } from "./multi_output.js";
 import { opRunner } from "./interpret/engine.js";
 import {
   decodePlan,
@@ -106,13 +108,32 @@ export class CpuRuntime implements Runtime {
     const defines: number[][] = [];
     // a float32 loop whose only reader is a reduction: one step computes both where it can (fused_reduce.ts)
     const into = fusedReductions(main, plan);
+    // float32 loops over one shape that share operands or read one another: one loop for them all (multi_output.ts)
+    const ownSlots = inPlaceSlots(main, plan, values);
+    const grouping = groupLoops(main, plan, new Set(into.keys()), ownSlots);
+    const groupAt = new Map<number, LoopGroup>(grouping?.groups.map((g) => [g.members[g.members.length - 1]!, g]));
     const slots = new Map<number, ReduceSlot>();
-    for (const s of plan.steps) {
+    for (let i = 0; i < plan.steps.length; i++) {
+      const s = plan.steps[i]!;
       const op = main.body[s.op]!;
       if (op.name === "stablehlo.constant") constantSteps.add(steps.length);
-      defines.push(op.results.map((r) => r.id));
       const red = into.get(s.op);
       const slot = slots.get(s.op);
+      const group = groupAt.get(i);
+      if (group) {
+        const outs = group.members.map((m) => main.body[plan.steps[m]!.op]!.results[0]!);
+        defines.push(outs.map((v) => v.id));
+        const members = group.members.map((m, k) => this.loopStep(plan.steps[m]!.loop!, outs[k]!, values));
+        steps.push(this.groupStep(group, outs, members, values));
+        continue;
+      }
+      if (grouping?.runsAt.has(i)) {
+        // an earlier member: its group's step computes it
+        defines.push([]);
+        steps.push(() => {});
+        continue;
+      }
+      defines.push(op.results.map((r) => r.id));
       if (s.loop && red) {
         const sl: ReduceSlot = { result: null };
         slots.set(red.op, sl);
@@ -120,8 +141,8 @@ export class CpuRuntime implements Runtime {
       } else if (slot) steps.push(reduceFromSlot(op, slot, this.step(op, module)));
       else steps.push(s.loop ? this.loopStep(s.loop, op.results[0]!, values) : this.step(op, module));
     }
-    const release = plan.release.map((r) => r.map((p) => values[p]!.id));
-    const inPlace = inPlaceSlots(main, plan, values);
+    const release = (grouping?.release ?? plan.release).map((r) => r.map((p) => values[p]!.id));
+    const inPlace = grouping ? inPlaceSlots(main, plan, values, grouping.runsAt) : ownSlots;
     return {
       numOutputs: main.returns.length,
       params: main.params,
@@ -145,14 +166,38 @@ export class CpuRuntime implements Runtime {
     const d = dtypeOfElement(out.type.element);
     const tree = l.wasm;
     return (env) => {
-      const into = this.into;
-      const data = into !== null && into.id === out.id ? into.data : this.pool.take(d, n);
+      const data = this.into?.get(out.id) ?? this.pool.take(d, n);
       const ins = new Array<Strided>(leafIds.length);
       for (let i = 0; i < leafIds.length; i++) ins[i] = env.get(leafIds[i]!)!.s;
       // float32 chains as a WebAssembly SIMD loop where it takes them (wasm/fused_module.ts), else the JavaScript loop
       if (tree === undefined || !(data instanceof Float32Array) || !wasmFusedF32(tree, ins, shape, data)) fn(data, shape, ins);
       // (strides are never written in place: one array serves every execution)
       env.set(out.id, { dtype: d.name, shape, s: { data, offset: 0, strides } });
+    };
+  }
+
+  /**
+   * A group of float32 loops over one shape (multi_output.ts) as one
+   * WebAssembly loop writing every member's result; where that path declines,
+   * the members' own steps in their order.
+   */
+  private groupStep(g: LoopGroup, outs: readonly Value[], members: readonly Step[], values: readonly Value[]): Step {
+    const loop = new MultiLoop(g.roots, g.leaves.length);
+    const leafIds = g.leaves.map((p) => values[p]!.id);
+    const shape = outs[0]!.type.shape;
+    const n = numelOf(shape);
+    const strides = contiguousStrides(shape);
+    const f32 = dtypeOfElement(outs[0]!.type.element);
+    return (env) => {
+      const ins = new Array<Strided>(leafIds.length);
+      for (let i = 0; i < leafIds.length; i++) ins[i] = env.get(leafIds[i]!)!.s;
+      if (!multiTakes(loop, ins, shape, n)) {
+        for (const m of members) m(env);
+        return;
+      }
+      const arrays = outs.map((o) => (this.into?.get(o.id) ?? this.pool.take(f32, n)) as Float32Array);
+      multiFusedF32(loop, ins, shape, n, arrays);
+      for (let k = 0; k < outs.length; k++) env.set(outs[k]!.id, { dtype: f32.name, shape, s: { data: arrays[k]!, offset: 0, strides } });
     };
   }
 
@@ -173,8 +218,8 @@ export class CpuRuntime implements Runtime {
     return { dtype, shape: [...shape], s: contiguous(data, shape) };
   }
   private readonly pool = new BufferPool();
-  /** The donated array the loop computing value `id` writes into, during that step only. */
-  private into: { id: number; data: HostArray } | null = null;
+  /** The donated arrays the loops of the running step write into, by the value each computes (during that step only). */
+  private into: Map<number, HostArray> | null = null;
 
   /**
    * `donate[i]`: argument i's memory may be reused for the result its
@@ -194,8 +239,10 @@ export class CpuRuntime implements Runtime {
     for (let i = 0; i < steps.length; i++) {
       const s = steps[i]!;
       const d = donated?.get(i);
-      if (d && !sharedInEnv(env, d.slot.paramId, d.data)) {
-        this.into = { id: d.slot.outId, data: d.data };
+      let into: Map<number, HostArray> | null = null;
+      if (d) for (const x of d) if (!sharedInEnv(env, x.slot.paramId, x.data)) (into ??= new Map()).set(x.slot.outId, x.data);
+      if (into) {
+        this.into = into;
         try {
           s(env);
         } finally {

@@ -96,6 +96,26 @@ function factsOf(t: FusedTree): TreeFacts {
 type Access = "v" | "s";
 
 /**
+ * Emits `t`'s value into a fresh v128 local per node, operands first, and
+ * returns the local of its root; leaf i is read from local leaf(i). Shared
+ * with the multi-output loops (multi_fused_module.ts).
+ */
+export function emitTree(b: Body, t: FusedTree, leaf: (i: number) => number): number {
+  if (typeof t === "number") return leaf(t);
+  const [head, ...args] = t;
+  const locals = args.map((a) => emitTree(b, a, leaf));
+  const get = locals.map((l) => op.get(l));
+  const r = b.local(V128);
+  if (head.startsWith("compare_")) b.emit(get[0]!, get[1]!, COMPARE[head.slice(8)]!);
+  else if (head === "select") b.emit(get[1]!, get[2]!, get[0]!, sop.v128Bitselect);
+  else if (head === "mask") b.emit(get[0]!, f32x4(0), COMPARE.NE!);
+  else if (head === "mask_to_f32") b.emit(get[0]!, f32x4(1), sop.v128And);
+  else (args.length === 1 ? WASM_UNARY[head]! : WASM_BINARY[head]!)(b, locals);
+  b.emit(op.set(r));
+  return r;
+}
+
+/**
  * fused(p0, ..., p{n-1}, out, nvec): nvec vectors of the tree's value, leaf i
  * read at p{i} (advancing 16 bytes a vector for "v", loaded once for "s").
  * The last vector may read and write up to 3 lanes past the chunk (the
@@ -109,26 +129,11 @@ function fusedFunc(tree: FusedTree, access: readonly Access[]) {
   access.forEach((a, i) => {
     if (a === "s") b.emit(op.get(i), op.load32Splat(0), op.set(xs[i]!));
   });
-  // each node's value into a fresh v128 local, operands first
-  const emit = (t: FusedTree): number => {
-    if (typeof t === "number") return xs[t]!;
-    const [head, ...args] = t;
-    const locals = args.map(emit);
-    const get = locals.map((l) => op.get(l));
-    const r = b.local(V128);
-    if (head.startsWith("compare_")) b.emit(get[0]!, get[1]!, COMPARE[head.slice(8)]!);
-    else if (head === "select") b.emit(get[1]!, get[2]!, get[0]!, sop.v128Bitselect);
-    else if (head === "mask") b.emit(get[0]!, f32x4(0), COMPARE.NE!);
-    else if (head === "mask_to_f32") b.emit(get[0]!, f32x4(1), sop.v128And);
-    else (args.length === 1 ? WASM_UNARY[head]! : WASM_BINARY[head]!)(b, locals);
-    b.emit(op.set(r));
-    return r;
-  };
   b.countDown(nvec, () => {
     access.forEach((a, i) => {
       if (a === "v") b.emit(op.get(i), op.v128Load(0), op.set(xs[i]!));
     });
-    const r = emit(tree);
+    const r = emitTree(b, tree, (i) => xs[i]!);
     b.emit(op.get(out), op.get(r), op.v128Store(0));
     access.forEach((a, i) => {
       if (a === "v") b.emit(op.get(i), op.i32(16), op.add, op.set(i));

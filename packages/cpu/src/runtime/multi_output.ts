@@ -1,0 +1,161 @@
+// Multi-output fusion of the plan's elementwise loops: float32 loops over one
+// shape that read one another's results or share an operand run as one
+// generated WebAssembly loop (wasm/multi_fused_module.ts) that reads each
+// operand once and writes every member's result. The group runs where its
+// last member did; the earlier members' steps do nothing. Derived from the
+// plan when an executable is built (as fused_reduce.ts), so stored plans are
+// unaffected, and where the one-loop path declines at run time
+// (XLATORCH_WASM=off, sizes, layouts) the members run one by one, in their
+// order, as they would ungrouped.
+//
+// Moving a member later is safe when nothing else needs it sooner: no other
+// step between it and the group's step reads its result, and none of those
+// steps computes into a parameter's memory (buffer donation, donation.ts)
+// that the member reads. Values the members read are released after the
+// group's step (the lifetimes are recomputed for the new schedule).
+import { numelOf } from "@xlatorch/core";
+import type { Func, Value } from "@xlatorch/stablehlo";
+import type { FusedTree } from "../wasm/fused_module.js";
+import { MULTI_MIN } from "../wasm/multi_fused_module.js";
+import type { InPlaceSlot } from "./donation.js";
+import { type Plan, readsOf, releasesOf, valuePositions } from "./plan.js";
+import { dtypeOfElement } from "./translate.js";
+
+export interface LoopGroup {
+  /** Plan step indices of the members, ascending; the group runs at the last one. */
+  members: number[];
+  /** The values (positions in @main) the group reads, in leaf order; no member's result among them. */
+  leaves: number[];
+  /** Each member's tree over `leaves`, an earlier member j's result read as leaf leaves.length + j. */
+  roots: FusedTree[];
+}
+
+export interface Grouping {
+  groups: LoopGroup[];
+  /** The plan step at which each member runs (its group's last member). */
+  runsAt: Map<number, number>;
+  /** Values (positions) to release after each step, for the grouped schedule. */
+  release: number[][];
+}
+
+const isF32 = (v: Value) => dtypeOfElement(v.type.element).name === "float32";
+
+/**
+ * The groups of `plan`'s loops. `excluded`: op indices of loops computed into
+ * a reduction (fused_reduce.ts); `slots`: the plan's in-place parameters.
+ */
+export function groupLoops(main: Func, plan: Plan, excluded: ReadonlySet<number>, slots: readonly InPlaceSlot[]): Grouping | null {
+  const { pos, values } = valuePositions(main);
+  const at = (v: Value) => pos.get(v.id)!;
+  const steps = plan.steps;
+  const result = steps.map((s) => at(main.body[s.op]!.results[0]!));
+  const reads: number[][] = steps.map((s) => {
+    if (s.loop) return s.loop.leaves;
+    const op = main.body[s.op]!;
+    return op.name === "stablehlo.constant" ? [] : readsOf(op).map(at);
+  });
+  // a broadcast of one value is read as a splatted scalar: sharing one joins no loops
+  const splat = new Set<number>();
+  for (const op of main.body)
+    if (op.name === "stablehlo.broadcast_in_dim" && numelOf(op.operands[0]!.type.shape) === 1) splat.add(at(op.results[0]!));
+  const scalar = (p: number) => splat.has(p);
+  const byShape = new Map<string, number[]>();
+  steps.forEach((s, i) => {
+    const out = values[result[i]!]!;
+    if (s.loop?.wasm === undefined || excluded.has(s.op) || !isF32(out) || numelOf(out.type.shape) < MULTI_MIN) return;
+    const key = out.type.shape.join("x");
+    const list = byShape.get(key);
+    if (list) list.push(i);
+    else byShape.set(key, [i]);
+  });
+  const resultOf = new Map<number, number>(result.map((p, i) => [p, i]));
+  const linked = (a: number, b: number) => {
+    const ra = reads[a]!,
+      rb = reads[b]!;
+    return rb.includes(result[a]!) || ra.includes(result[b]!) || ra.some((p) => rb.includes(p) && !resultOf.has(p) && !scalar(p));
+  };
+  const slotAt = new Map<number, InPlaceSlot[]>();
+  for (const s of slots) slotAt.set(s.step, [...(slotAt.get(s.step) ?? []), s]);
+  const paramPos = (s: InPlaceSlot) => pos.get(s.paramId)!;
+  // a member may run at `last` when no other step up to it reads its result or computes into memory it reads
+  const movable = (m: number, last: number, members: ReadonlySet<number>) => {
+    for (let j = m + 1; j <= last; j++) {
+      if (members.has(j)) continue;
+      if (reads[j]!.includes(result[m]!)) return false;
+      for (const s of slotAt.get(j) ?? []) if (reads[m]!.includes(paramPos(s))) return false;
+    }
+    return true;
+  };
+  const groups: number[][] = [];
+  const settle = (list: number[]) => {
+    for (const c of components(list, linked)) {
+      if (c.length < 2) continue;
+      const set = new Set(c);
+      const last = c[c.length - 1]!;
+      const kept = c.filter((m) => m === last || movable(m, last, set));
+      if (kept.length === c.length) groups.push(c);
+      else settle(kept);
+    }
+  };
+  for (const list of byShape.values()) settle(list);
+  if (groups.length === 0) return null;
+  groups.sort((a, b) => a[0]! - b[0]!);
+  const runsAt = new Map<number, number>();
+  const out: LoopGroup[] = groups.map((members) => {
+    const last = members[members.length - 1]!;
+    for (const m of members) runsAt.set(m, last);
+    return treesOf(members, steps, result);
+  });
+  // the grouped schedule's reads: a group's at its last member (every member's leaves), none at the others
+  const grouped = reads.map((r) => [...r]);
+  for (const g of groups) {
+    const last = g[g.length - 1]!;
+    for (const m of g) if (m !== last) grouped[last]!.push(...grouped[m]!.splice(0));
+  }
+  return { groups: out, runsAt, release: releasesOf(main, grouped) };
+}
+
+/** Connected components of `list` (ascending) under `linked`, each ascending. */
+function components(list: readonly number[], linked: (a: number, b: number) => boolean): number[][] {
+  const parent = list.map((_, i) => i);
+  const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i]!)));
+  for (let a = 0; a < list.length; a++) for (let b = a + 1; b < list.length; b++) if (linked(list[a]!, list[b]!)) parent[find(a)] = find(b);
+  const byRoot = new Map<number, number[]>();
+  list.forEach((x, i) => {
+    const r = find(i);
+    const c = byRoot.get(r);
+    if (c) c.push(x);
+    else byRoot.set(r, [x]);
+  });
+  return [...byRoot.values()];
+}
+
+/** The members' trees over the group's leaves (a member's result read by a later one becomes a reference to it). */
+function treesOf(members: number[], steps: Plan["steps"], result: readonly number[]): LoopGroup {
+  const leaves: number[] = [];
+  const leafAt = new Map<number, number>();
+  const memberAt = new Map<number, number>(members.map((m, j) => [result[m]!, j]));
+  const maps = members.map((m) =>
+    steps[m]!.loop!.leaves.map((p) => {
+      const j = memberAt.get(p);
+      if (j !== undefined) return -1 - j;
+      let i = leafAt.get(p);
+      if (i === undefined) {
+        i = leaves.length;
+        leafAt.set(p, i);
+        leaves.push(p);
+      }
+      return i;
+    }),
+  );
+  const n = leaves.length;
+  const remap = (t: FusedTree, map: readonly number[]): FusedTree => {
+    if (typeof t === "number") {
+      const i = map[t]!;
+      return i >= 0 ? i : n + (-1 - i);
+    }
+    const [head, ...args] = t;
+    return [head, ...args.map((a) => remap(a, map))];
+  };
+  return { members, leaves, roots: members.map((m, k) => remap(steps[m]!.loop!.wasm!, maps[k]!)) };
+}
