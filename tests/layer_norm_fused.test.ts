@@ -125,6 +125,21 @@ describe.each(["cpu", "xla"])("layer_norm as one primitive on %s", (device) => {
     mean!.add_(1);
     expect(() => y2!.backward(g)).toThrow("modified by an inplace operation");
   });
+  it("a strided input and gradients asked of some operands only give the contiguous, all-operand values", () => {
+    const { x, w, b, g } = inputs(3, device, torch.float32, "both", false);
+    const run = (xt: torch.Tensor, grads: [boolean, boolean, boolean]) => {
+      const ps = [xt.detach(), w!.detach(), b!.detach()].map((t, i) => (grads[i] ? t.requires_grad_() : t));
+      const y = F.layer_norm(ps[0]!, [2], ps[1]!.narrow(0, 0, 2), ps[2]!.narrow(0, 0, 2), 1e-5);
+      if (grads.some((q) => q)) y.backward(g.narrow(2, 0, 2).contiguous());
+      return [bits(y), ...ps.map((t) => (t.grad ? bits(t.grad) : null))];
+    };
+    // x[..., :2] of a [2, 3, 16] tensor: a non-contiguous [2, 3, 2], normalized over its last dim
+    const strided = x.narrow(2, 0, 2);
+    const want = run(strided.contiguous(), [true, true, true]);
+    expect(run(strided, [true, true, true])).toEqual(want);
+    expect(run(strided, [false, true, false])).toEqual([want[0], null, want[2], null]);
+    expect(run(strided, [true, false, true])).toEqual([want[0], want[1], null, want[3]]);
+  });
   it("second derivatives (create_graph) equal the float64 composition's", () => {
     for (const [ci, c] of CASES.entries())
       for (const affine of AFFINE) {
