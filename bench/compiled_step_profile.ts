@@ -118,11 +118,21 @@ console.log(`steps summed: fastest ${sumMin.toFixed(3)} ms, medians ${sumMed.toF
 console.log("| step | fastest ms | median ms |");
 for (const r of [...rows].sort((a, b) => b.min - a.min).slice(0, TOP))
   console.log(`| ${describe(r.i)} | ${r.min.toFixed(3)} | ${r.med.toFixed(3)} |`);
+const byKind = new Map<string, { n: number; min: number; med: number }>();
+for (const r of rows) {
+  const s = exe.plan.steps[r.i]!;
+  const k = `${main.body[s.op]!.name.replace("stablehlo.", "")}${s.loop ? " (loop)" : ""}`;
+  const e = byKind.get(k) ?? { n: 0, min: 0, med: 0 };
+  byKind.set(k, { n: e.n + 1, min: e.min + r.min, med: e.med + r.med });
+}
+console.log("by kind: | op | steps | fastest ms summed | medians summed |");
+for (const [k, e] of [...byKind].sort((a, b) => b[1].min - a[1].min))
+  console.log(`| ${k} | ${e.n} | ${e.min.toFixed(3)} | ${e.med.toFixed(3)} |`);
 if (process.env.PLAN) for (let i = 0; i < exe.steps.length; i++) console.log(describe(i));
 
 // A/B in one process: eager, compiled with the multi-output loops, and the same executable with them off
-// (multiFusedConfig.enabled = false: each group's members run as separate loops, as before), every order of
-// the three in turn, CALLS_AB calls a turn; per-call wall and CPU time (user + system, all threads).
+// (multiFusedConfig.enabled = false: each group's members run as separate loops, as before) and with large groups
+// split across the worker pool (threadMin = 65536), every order of the four in turn, CALLS_AB calls a turn; per-call wall and CPU time (user + system, all threads).
 const ROUNDS = Number(process.env.ROUNDS ?? 36),
   CALLS_AB = Number(process.env.CALLS_AB ?? 3);
 interface Side {
@@ -131,35 +141,22 @@ interface Side {
   ms: number[];
   cpu: number[];
 }
+const compiledWith = (enabled: boolean, threadMin: number) => () => {
+  multiFusedConfig.enabled = enabled;
+  multiFusedConfig.threadMin = threadMin;
+  step();
+};
+const threadMin0 = multiFusedConfig.threadMin;
 const sides: Side[] = [
   { name: "eager", run: () => eager(), ms: [], cpu: [] },
-  {
-    name: "compiled, multi-output loops",
-    run: () => {
-      multiFusedConfig.enabled = true;
-      step();
-    },
-    ms: [],
-    cpu: [],
-  },
-  {
-    name: "compiled, separate loops",
-    run: () => {
-      multiFusedConfig.enabled = false;
-      step();
-    },
-    ms: [],
-    cpu: [],
-  },
+  { name: "compiled, multi-output loops", run: compiledWith(true, threadMin0), ms: [], cpu: [] },
+  { name: "compiled, separate loops", run: compiledWith(false, threadMin0), ms: [], cpu: [] },
+  { name: "compiled, multi-output loops split across threads from 65536 values", run: compiledWith(true, 1 << 16), ms: [], cpu: [] },
 ];
-const orders = [
-  [0, 1, 2],
-  [0, 2, 1],
-  [1, 0, 2],
-  [1, 2, 0],
-  [2, 0, 1],
-  [2, 1, 0],
-];
+// every order of the four in turn
+const perms = (xs: number[]): number[][] =>
+  xs.length <= 1 ? [xs] : xs.flatMap((x) => perms(xs.filter((y) => y !== x)).map((p) => [x, ...p]));
+const orders = perms([0, 1, 2, 3]);
 const loadAb = os.loadavg();
 for (let r = 0; r < ROUNDS; r++)
   for (const k of orders[r % orders.length]!) {
@@ -173,13 +170,14 @@ for (let r = 0; r < ROUNDS; r++)
     s.cpu.push((c.user + c.system) / 1000 / CALLS_AB);
   }
 multiFusedConfig.enabled = true;
+multiFusedConfig.threadMin = threadMin0;
 const perRound = (a: readonly number[], b: readonly number[]) => med(a.map((v, i) => v / b[i]!));
 console.log(`\nA/B, ${ROUNDS} rounds of ${CALLS_AB} calls (load ${loads(loadAb)} -> ${loads(os.loadavg())}):`);
 console.log("| side | wall ms/call median | fastest turn | CPU ms/call median |");
 for (const s of sides) console.log(`| ${s.name} | ${med(s.ms).toFixed(3)} | ${Math.min(...s.ms).toFixed(3)} | ${med(s.cpu).toFixed(3)} |`);
-const [e, on, off] = sides as [Side, Side, Side];
+const [e, on, off, one] = sides as [Side, Side, Side, Side];
 console.log(
-  `per round: eager / multi-output ${perRound(e.ms, on.ms).toFixed(2)}x (CPU ${perRound(e.cpu, on.cpu).toFixed(2)}x); eager / separate ${perRound(e.ms, off.ms).toFixed(2)}x (CPU ${perRound(e.cpu, off.cpu).toFixed(2)}x); separate / multi-output ${perRound(off.ms, on.ms).toFixed(3)} (CPU ${perRound(off.cpu, on.cpu).toFixed(3)})`,
+  `per round: eager / multi-output ${perRound(e.ms, on.ms).toFixed(2)}x (CPU ${perRound(e.cpu, on.cpu).toFixed(2)}x); eager / separate ${perRound(e.ms, off.ms).toFixed(2)}x (CPU ${perRound(e.cpu, off.cpu).toFixed(2)}x); separate / multi-output ${perRound(off.ms, on.ms).toFixed(3)} (CPU ${perRound(off.cpu, on.cpu).toFixed(3)}); split / not split ${perRound(one.ms, on.ms).toFixed(3)} (CPU ${perRound(one.cpu, on.cpu).toFixed(3)})`,
 );
 if (process.env.DUMP)
   (await import("node:fs")).writeFileSync(process.env.DUMP, (await import("@xlatorch/stablehlo")).printModule(big.module));

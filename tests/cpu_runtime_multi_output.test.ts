@@ -4,7 +4,7 @@
 // result. Their values equal the separate loops' bit for bit (NaN payloads,
 // -0, denormals, infinities), over tails that are not a multiple of 4 and
 // several chunks, a strided (transposed) operand, bool and scalar operands,
-// with 1 and 2 threads, and in donated memory; a loop whose result another
+// with 1 and 2 threads (split across the worker pool), and in donated memory; a loop whose result another
 // step reads before the group's step is left out of the group.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import * as torch from "xlatorch";
@@ -16,13 +16,19 @@ import { groupLoops } from "../packages/cpu/src/runtime/multi_output";
 import { planModule, valuePositions } from "../packages/cpu/src/runtime/plan";
 import { multiFusedConfig, multiFusedStats } from "../packages/cpu/src/wasm/multi_fused_module";
 
-const saved = { threads: torch.get_num_threads(), arith: THREAD_MIN.arith, wasm: process.env.XLATORCH_WASM };
+const saved = {
+  threads: torch.get_num_threads(),
+  arith: THREAD_MIN.arith,
+  threadMin: multiFusedConfig.threadMin,
+  wasm: process.env.XLATORCH_WASM,
+};
 beforeAll(() => {
   delete process.env.XLATORCH_WASM;
 });
 afterEach(() => {
   torch.set_num_threads(saved.threads);
   THREAD_MIN.arith = saved.arith;
+  multiFusedConfig.threadMin = saved.threadMin;
   multiFusedConfig.enabled = true;
 });
 afterAll(() => {
@@ -119,6 +125,9 @@ describe("multi-output fused loops equal the separate loops bit for bit", () => 
     for (const threads of [1, 2])
       it(`${R}x${C}, ${threads} thread(s), with and without donation`, () => {
         torch.set_num_threads(threads);
+        // with 2 threads, every call of several chunks is split across the worker pool, grouped or not
+        if (threads === 2) THREAD_MIN.arith = multiFusedConfig.threadMin = 1;
+        const t0 = multiFusedStats.threaded;
         const exe = rt.compile(parseModule(adamText(R, C)));
         const a = argsOf(R, C, R + C);
         multiFusedConfig.enabled = false;
@@ -135,21 +144,26 @@ describe("multi-output fused loops equal the separate loops bit for bit", () => 
         expect(multiFusedStats.groups).toBe(g0 + 2);
         expect(donated.inPlace).toEqual([true, true, true]);
         expect(donated.bits).toEqual(separate.bits);
+        // 39997 values are 9 chunks
+        expect(multiFusedStats.threaded - t0).toBe(threads === 2 && R * C > 10000 ? 2 : 0);
       });
 
-  it("a transcendental group the separate loops would split across threads runs them instead, with the same values", () => {
+  it("a transcendental group the separate loops would split across threads is split too, with the same values", () => {
     const [R, C] = [7, 10001];
     const exe = rt.compile(parseModule(adamText(R, C, true)));
     const a = argsOf(R, C, 3);
     torch.set_num_threads(1);
-    const g0 = multiFusedStats.groups;
+    const g0 = multiFusedStats.groups,
+      t0 = multiFusedStats.threaded;
     const one = run(exe, R, C, a, false);
-    expect(multiFusedStats.groups).toBe(g0 + 1);
     torch.set_num_threads(2);
-    THREAD_MIN.arith = 1;
     const two = run(exe, R, C, a, false);
-    expect(multiFusedStats.groups).toBe(g0 + 1);
+    expect([multiFusedStats.groups - g0, multiFusedStats.threaded - t0]).toEqual([2, 1]);
+    multiFusedConfig.enabled = false;
+    THREAD_MIN.arith = 1;
+    const separate = run(exe, R, C, a, false);
     expect(two.bits).toEqual(one.bits);
+    expect(separate.bits).toEqual(one.bits);
   });
 
   it("XLATORCH_WASM=off runs the members one by one, with the same values", () => {
@@ -201,6 +215,22 @@ describe("which loops are grouped", () => {
   }
 }`;
     // %a is read by the dot before %b: only %b and %c (which reads %b and shares %x) group
+    expect(groupsOf(text)).toEqual([2]);
+  });
+
+  it("a loop that cannot wait for a later one ends its group there (the forward relu before its matmul)", () => {
+    const t = "tensor<64x32xf32>";
+    const text = `module @m {
+  func.func public @main(%x: ${t}, %y: ${t}, %z: ${t}, %w: tensor<32x32xf32>) -> (${t}, ${t}) {
+    %a = stablehlo.add %x, %y : ${t}
+    %c = stablehlo.compare GT, %a, %z, FLOAT : (${t}, ${t}) -> tensor<64x32xi1>
+    %r = stablehlo.select %c, %a, %z : tensor<64x32xi1>, ${t}
+    %d = stablehlo.dot_general %r, %w, contracting_dims = [1] x [0] : (${t}, tensor<32x32xf32>) -> ${t}
+    %e = stablehlo.multiply %a, %d : ${t}
+    return %a, %e : ${t}, ${t}
+  }
+}`;
+    // %a and %r (which reads %a) run as one loop before the matmul; %e, after it, on its own
     expect(groupsOf(text)).toEqual([2]);
   });
 

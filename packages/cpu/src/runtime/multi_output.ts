@@ -86,18 +86,29 @@ export function groupLoops(main: Func, plan: Plan, excluded: ReadonlySet<number>
     }
     return true;
   };
+  // in program order, each loop joins the groups it is linked to when all their members can run at it (else the
+  // latest one that can), or starts a group: a loop that cannot wait for a later member ends its group there
   const groups: number[][] = [];
-  const settle = (list: number[]) => {
-    for (const c of components(list, linked)) {
-      if (c.length < 2) continue;
-      const set = new Set(c);
-      const last = c[c.length - 1]!;
-      const kept = c.filter((m) => m === last || movable(m, last, set));
-      if (kept.length === c.length) groups.push(c);
-      else settle(kept);
+  for (const list of byShape.values()) {
+    const open: number[][] = [];
+    for (const c of list) {
+      const near = open.filter((g) => g.some((m) => linked(m, c)));
+      const fits = (g: number[]) => {
+        const set = new Set([...g, c]);
+        return g.every((m) => movable(m, c, set));
+      };
+      const all = near.flat().sort((a, b) => a - b);
+      let join: number[] | undefined;
+      if (near.length > 1 && fits(all)) {
+        for (const g of near) open.splice(open.indexOf(g), 1);
+        join = all;
+        open.push(join);
+      } else join = near.reverse().find(fits);
+      if (join) join.push(c);
+      else open.push([c]);
     }
-  };
-  for (const list of byShape.values()) settle(list);
+    for (const g of open) if (g.length > 1) groups.push(g);
+  }
   if (groups.length === 0) return null;
   groups.sort((a, b) => a[0]! - b[0]!);
   const runsAt = new Map<number, number>();
@@ -113,21 +124,6 @@ export function groupLoops(main: Func, plan: Plan, excluded: ReadonlySet<number>
     for (const m of g) if (m !== last) grouped[last]!.push(...grouped[m]!.splice(0));
   }
   return { groups: out, runsAt, release: releasesOf(main, grouped) };
-}
-
-/** Connected components of `list` (ascending) under `linked`, each ascending. */
-function components(list: readonly number[], linked: (a: number, b: number) => boolean): number[][] {
-  const parent = list.map((_, i) => i);
-  const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i]!)));
-  for (let a = 0; a < list.length; a++) for (let b = a + 1; b < list.length; b++) if (linked(list[a]!, list[b]!)) parent[find(a)] = find(b);
-  const byRoot = new Map<number, number[]>();
-  list.forEach((x, i) => {
-    const r = find(i);
-    const c = byRoot.get(r);
-    if (c) c.push(x);
-    else byRoot.set(r, [x]);
-  });
-  return [...byRoot.values()];
 }
 
 /** The members' trees over the group's leaves (a member's result read by a later one becomes a reference to it). */
