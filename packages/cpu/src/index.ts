@@ -8,7 +8,15 @@ export { dense, stridedCopy, fillValue } from "./kernels/layout.js";
 export { CpuRuntime } from "./runtime/index.js";
 export { gemmF32, wasmGemmEnabled, wasmGemmStats } from "./wasm/gemm.js";
 export { fusedWasmConfig, fusedWasmStats, wasmFusedF32 } from "./wasm/fused_module.js";
-export { WASM_MIN, wasmElementwiseF32, wasmReduceF32, wasmReduceRowsF32, wasmSimdEnabled, wasmSimdStats } from "./wasm/simd_f32.js";
+export {
+  WASM_MIN,
+  wasmElementwiseF32,
+  wasmReduceF32,
+  wasmReduceRowsF32,
+  wasmSimdEnabled,
+  wasmSimdStats,
+  storagePoolStats,
+} from "./wasm/simd_f32.js";
 // torch.set_num_threads reaches the worker pool and OpenBLAS (installs core's thread backend; starts no thread)
 import "./wasm/thread_count.js";
 export { GEMM_THREAD_MIN } from "./wasm/gemm.js";

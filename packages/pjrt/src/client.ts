@@ -27,7 +27,7 @@ import type { DTypeName, HostArray } from "@xlatorch/stablehlo";
 import type { PjrtApi } from "./api.js";
 import { checkHostArray, dtypeFromBufferType, dtypeInfo, numElements } from "./dtypes.js";
 import { AbslCode, PjrtError } from "./errors.js";
-import { collectBound, makeSyncNet } from "./sync_net.js";
+import { collectBound, makeSyncNet } from "@xlatorch/stablehlo";
 import {
   HostBufferSemantics,
   PJRT_Buffer_Destroy_Args,

@@ -1,7 +1,7 @@
 // @xlatorch/pjrt: PJRT C API plugins (CUDA, TPU, ...) through koffi, as a Runtime.
 export { PjrtRuntime, openPjrtRuntimeFromEnv, clientOptionsFromEnv, symbolNameOf, type PjrtRuntimeOptions } from "./runtime.js";
 export { PjrtClient, PjrtBuffer, PjrtExecutable, MAX_IN_FLIGHT, type PjrtDevice } from "./client.js";
-export { makeSyncNet, type SyncNet } from "./sync_net.js";
+export { makeSyncNet, type SyncNet } from "@xlatorch/stablehlo";
 export { PjrtApi, loadPjrtApi, type PjrtApiVersion } from "./api.js";
 export { PjrtError, AbslCode, ABSL_CODE_NAMES, abslCodeName, type AbslCodeName } from "./errors.js";
 export {

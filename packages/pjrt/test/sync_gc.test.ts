@@ -2,7 +2,7 @@
 // during the loop (sync_net.ts), not only after it returns to the event loop.
 import { afterEach, describe, expect, it } from "vitest";
 import { PjrtRuntime } from "../src/runtime.js";
-import { makeSyncNet } from "../src/sync_net.js";
+import { makeSyncNet } from "@xlatorch/stablehlo";
 import { NO_COMPILER_MESSAGE, buildFakePlugin, hasCompiler, inspect } from "./fake_plugin.js";
 
 const saved = process.env.XLATORCH_PJRT_GC_BYTES;

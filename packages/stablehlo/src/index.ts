@@ -19,3 +19,5 @@ export { isQuantized, isToken, isTuple, quantParams, TOKEN, tokenType, tupleType
 export type { QuantParams } from "./special_types.js";
 export { ParseError } from "./cursor.js";
 export type { ConvOpts } from "./shapes.js";
+export { collectBound, makeSyncNet } from "./sync_net.js";
+export type { SyncNet } from "./sync_net.js";

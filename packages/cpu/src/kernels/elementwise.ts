@@ -4,7 +4,7 @@ import { elementwiseLoop, type LoopFn } from "../codegen.js";
 import { binaryExpr, compareExpr, convertExpr, readExpr, selectExpr, storeExpr, unaryExpr } from "../exprs.js";
 import { contiguous } from "../strided.js";
 import { wasmCompareF32, wasmSelectF32 } from "../wasm/select_module.js";
-import { wasmElementwiseF32 } from "../wasm/simd_f32.js";
+import { resultF32, wasmElementwiseF32 } from "../wasm/simd_f32.js";
 import type { Kernel } from "./types.js";
 
 const reads = (ds: readonly DType[]) => ds.map((d) => readExpr(d, "@"));
@@ -23,11 +23,13 @@ function ew<A = unknown>(
   const loops: { out: DType; ins: DType[]; attr: string | undefined; loop: LoopFn }[] = [];
   return (ins, avals, attrs, outs) => {
     const out = outs[0]!;
-    const data = out.dtype.alloc(numelOf(out.shape));
     const n = avals.length;
-    // float32 in WebAssembly SIMD where the primitive, layout and size allow (wasm/simd_f32.ts)
-    let f32 = prim !== undefined && data instanceof Float32Array && out.dtype.name === "float32";
+    // float32 in WebAssembly SIMD where the primitive, layout and size allow (wasm/simd_f32.ts), a large
+    // result in the kernels' memory (written there, read in place by the next kernel)
+    let f32 = prim !== undefined && out.dtype.name === "float32";
     for (let i = 0; i < n && f32; i++) f32 = avals[i]!.dtype.name === "float32";
+    const size = numelOf(out.shape);
+    const data = (f32 ? resultF32(size) : null) ?? out.dtype.alloc(size);
     if (f32 && wasmElementwiseF32(prim!, ins, out.shape, data as Float32Array)) return [contiguous(data, out.shape)];
     const attr = attrKey ? attrKey(attrs as A) : undefined;
     let loop: LoopFn | undefined;

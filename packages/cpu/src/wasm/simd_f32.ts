@@ -5,11 +5,13 @@
 // WebAssembly SIMD is missing or XLATORCH_WASM=off, runs the JavaScript
 // kernels. The CPU runtime runs reductions through the same reduce kernel.
 //
-// Tensor data lives in JavaScript typed arrays, so operands are copied into
-// the module's memory and results out. They go through in chunks of CHUNK
-// values: each chunk is copied in, computed and copied out while it is still
-// in cache, so the memory stays small and fixed (never grown) and the copies
-// cost about one extra pass over L2-resident data.
+// Operands in plain JavaScript typed arrays are copied into the module's
+// memory and results out, in chunks of CHUNK values: each chunk is copied in,
+// computed and copied out while it is still in cache, so the copies cost
+// about one extra pass over L2-resident data. Large float32 results are
+// allocated in the memory itself, above the slots (storage_pool.ts): the
+// kernel writes them there and later kernels read them in place, with nothing
+// to copy (docs/ARCHITECTURE.md "The memory model").
 //
 // Threads (threads.ts): a large call is cut into the same chunks, and up to
 // SLOTS chunks at a time are copied into slots (each a copy of the A/B/OUT/DST
@@ -25,6 +27,7 @@ import { elementwiseFuncs, WASM_BINARY, WASM_UNARY } from "./elementwise_module.
 import { gather } from "./gather.js";
 import { type ReduceOp, reduceFuncs } from "./reduce_module.js";
 import { CONST_BYTES, constPoolImage } from "./simd_ops.js";
+import { poolSwitchedOff, StoragePool } from "./storage_pool.js";
 import { Job, type KernelFamily, numThreads, registerFamily, runPipelined, sharedMemory } from "./threads.js";
 
 /** Values per chunk: three float32 chunks (2 operands + result) stay in a 512 KiB L2. */
@@ -41,19 +44,22 @@ const PAGES = Math.ceil((DST + CHUNK * 8 + SLACK) / 65536);
 /** Chunk slots for threaded calls: slot s is the A/B/OUT/DST layout moved up by s * SLOT bytes. */
 const SLOT = (DST + CHUNK * 8 + SLACK - A + 63) & ~63,
   SLOTS = 16;
-const MAX_PAGES = Math.ceil((A + SLOTS * SLOT) / 65536);
+const SCRATCH_END = A + SLOTS * SLOT;
+/** The memory may grow to 2 GiB: the slots, then tensor storage (storage_pool.ts). */
+const MAX_PAGES = 32768;
 
 /**
  * Calls of at least this many elements are split across threads when the
  * thread count is above 1. The copies in and out stay on the calling thread
  * and cost more than cheap arithmetic itself (x*2 on 4M: 10 ms on one thread,
  * 16 ms on two, bench/threads.ts on the loaded 2-core machine), so only the
- * transcendental kernels split at moderate sizes; see docs/ARCHITECTURE.md "Threads".
+ * transcendental kernels split at moderate sizes, and any call whose operands and result all live in
+ * the memory (nothing to copy: storage_pool.ts) from inPlace values; see docs/ARCHITECTURE.md "Threads".
  * XLATORCH_WASM=always splits every call of two chunks or more, with chunks of
  * ALWAYS_CHUNK values (rows for reductions), so the fixture suites run the
  * split path on their small tensors.
  */
-export const THREAD_MIN = { arith: 1 << 24, transcendental: 1 << 16, reduce: 1 << 22 };
+export const THREAD_MIN = { arith: 1 << 24, transcendental: 1 << 16, reduce: 1 << 22, inPlace: 1 << 17 };
 const ALWAYS_CHUNK = 64;
 
 /**
@@ -68,9 +74,9 @@ const ALWAYS_CHUNK = 64;
  * rowLen: the shortest row for a constant-per-row operand; reduceLen: the
  * shortest reduced row.
  */
-export const WASM_MIN = { arith: 1024, transcendental: 128, reduce: 256, reduceLen: 4, rowLen: 4 };
+export const WASM_MIN = { arith: 1024, transcendental: 128, reduce: 256, reduceLen: 4, rowLen: 4, pool: 1 << 16 };
 /** XLATORCH_WASM=always: every size that the kernels can take (tests run the fixture suites so). */
-const ALWAYS: typeof WASM_MIN = { arith: 1, transcendental: 1, reduce: 1, reduceLen: 1, rowLen: 1 };
+const ALWAYS: typeof WASM_MIN = { arith: 1, transcendental: 1, reduce: 1, reduceLen: 1, rowLen: 1, pool: 1 };
 /** The kernels with polynomial lane code (thresholds, threads and gathering apply to them as "transcendental"). */
 export const TRANSCENDENTAL: ReadonlySet<string> = new Set(["exp", "expm1", "log", "tanh", "logistic", "erf", "rsqrt"]);
 
@@ -85,6 +91,8 @@ interface Instance {
   index: Record<string, number>;
   /** whether the memory is shared (threads possible) */
   shared: boolean;
+  /** tensor storage in this memory, above the slots */
+  pool: StoragePool;
 }
 
 const SIMD_PROBE: Func = { name: "probe", params: [], results: [], locals: [], body: [...op.f32(0), ...op.f32x4Splat, ...op.drop] };
@@ -104,7 +112,8 @@ function instantiate(): Instance | null {
     const names = funcs.map((f) => f.name);
     const family = registerFamily(bytes, memory, fns, names);
     const index = Object.fromEntries(names.map((n, i) => [n, i]));
-    instance = { memory, f32: new Float32Array(memory.buffer), f64: new Float64Array(memory.buffer), fns, family, index, shared };
+    const pool = new StoragePool(memory, SCRATCH_END, MAX_PAGES * 65536);
+    instance = { memory, f32: new Float32Array(memory.buffer), f64: new Float64Array(memory.buffer), fns, family, index, shared, pool };
   } catch {
     instance = null;
   }
@@ -132,6 +141,20 @@ export const hasWasmElementwise = (prim: string, arity: number): boolean =>
   arity === 1 ? prim in WASM_UNARY : arity === 2 ? prim in WASM_BINARY : false;
 
 const numel = (shape: Shape): number => shape.reduce((a, b) => a * b, 1);
+
+/**
+ * A float32 result array of n values in the kernels' memory (storage_pool.ts), for a kernel that writes
+ * every value; null below WASM_MIN.pool values (1 under XLATORCH_WASM=always), with WebAssembly off or
+ * unavailable, with XLATORCH_POOL=off, or when the pool has no room.
+ */
+export function resultF32(n: number): Float32Array | null {
+  const lim = limits();
+  if (lim === null || n < lim.pool || poolSwitchedOff()) return null;
+  return instantiate()!.pool.allocResultF32(n);
+}
+
+/** The pool's counters (tests and benches). */
+export const storagePoolStats = () => instantiate()?.pool.stats;
 
 /**
  * How an operand is read: every element; one value; one value per row of
@@ -195,13 +218,23 @@ export function wasmElementwiseF32(prim: string, ins: readonly Strided[], shape:
     modes.push(m);
   }
   if (rowLen < lim.rowLen || modes.every((m) => m.kind !== "dense" && m.kind !== "strided")) return false;
-  const k = instantiate()!;
+  const k = current(instantiate()!);
   const always = lim === ALWAYS;
-  const threads = k.shared && (always || n >= (TRANSCENDENTAL.has(prim) ? THREAD_MIN.transcendental : THREAD_MIN.arith)) ? numThreads() : 1;
+  // operands and result that live in this memory are read and written in place (storage_pool.ts)
+  const addr = ins.map((s, i) => (modes[i]!.kind === "dense" ? k.pool.addressOf(s.data) : -1));
+  const outAddr = k.pool.addressOf(out);
+  const inPlace = outAddr >= 0 && modes.every((m, i) => m.kind === "scalar" || addr[i]! >= 0);
+  const base = TRANSCENDENTAL.has(prim) ? THREAD_MIN.transcendental : THREAD_MIN.arith;
+  const min = inPlace ? Math.min(base, THREAD_MIN.inPlace) : base;
+  const threads = k.shared && (always || n >= min) ? numThreads() : 1;
   const chunk = always && threads > 1 ? ALWAYS_CHUNK : CHUNK;
   const fn = `${prim}_${modes.map((m) => (m.kind === "row" || m.kind === "scalar" ? "s" : "v")).join("")}`;
   const region = [A, B];
   const data = ins.map((s) => s.data as Float32Array);
+  // a result in place must not take a row's spill past its end (rows of a length not a multiple of 4): on
+  // threads the next row may belong to a chunk another thread has already written
+  const rowsSpill = rowLen !== n && rowLen % 4 !== 0;
+  const outAt = threads > 1 && rowsSpill ? -1 : outAddr;
   ins.forEach((s, i) => {
     if (modes[i]!.kind === "scalar") k.f32[region[i]! >> 2] = data[i]![s.offset]!;
   });
@@ -214,8 +247,9 @@ export function wasmElementwiseF32(prim: string, ins: readonly Strided[], shape:
     ins.forEach((s, i) => {
       const kind = modes[i]!.kind,
         at0 = (region[i]! + so) >> 2;
-      if (kind === "dense") mem.set(data[i]!.subarray(s.offset + at, s.offset + at + len), at0);
-      else if (kind === "strided") gather(s, shape, at, len, mem, at0);
+      if (kind === "dense") {
+        if (addr[i]! < 0) mem.set(data[i]!.subarray(s.offset + at, s.offset + at + len), at0);
+      } else if (kind === "strided") gather(s, shape, at, len, mem, at0);
       else if (kind === "row") mem.set(data[i]!.subarray(s.offset + r, s.offset + r + cnt), at0);
       else if (kind === "col" && col !== undefined) mem.set(data[i]!.subarray(s.offset + col, s.offset + col + len), at0);
     });
@@ -224,15 +258,18 @@ export function wasmElementwiseF32(prim: string, ins: readonly Strided[], shape:
    * The kernel's arguments for `rows` rows of `len` values, `stride` apart in the regions (bytes), in the slot
    * `so` bytes up; per-row operands step one value per row, repeated ones restart, a scalar stays in slot 0.
    */
-  const args = (so: number, len: number, rows: number, stride: number): number[] => {
-    const ptr = modes.map((m, i) => (m.kind === "scalar" ? region[i]! : region[i]! + so));
+  const args = (so: number, at: number, len: number, rows: number, stride: number): number[] => {
+    const ptr = modes.map((m, i) =>
+      m.kind === "scalar" ? region[i]! : addr[i]! >= 0 ? addr[i]! + (ins[i]!.offset + at) * 4 : region[i]! + so,
+    );
+    const o = outAt >= 0 ? outAt + at * 4 : OUT + so;
     const step = modes.map((m) => (m.kind === "dense" || m.kind === "strided" ? stride : m.kind === "row" ? 4 : 0));
     const nv = (len + 3) >> 2;
-    return ins.length === 1
-      ? [ptr[0]!, step[0]!, OUT + so, stride, nv, rows]
-      : [ptr[0]!, step[0]!, ptr[1]!, step[1]!, OUT + so, stride, nv, rows];
+    return ins.length === 1 ? [ptr[0]!, step[0]!, o, stride, nv, rows] : [ptr[0]!, step[0]!, ptr[1]!, step[1]!, o, stride, nv, rows];
   };
-  const copyOut = (so: number, at: number, len: number) => out.set(k.f32.subarray((OUT + so) >> 2, ((OUT + so) >> 2) + len), at);
+  const copyOut = (so: number, at: number, len: number) => {
+    if (outAt < 0) out.set(k.f32.subarray((OUT + so) >> 2, ((OUT + so) >> 2) + len), at);
+  };
   const rows = n / rowLen;
   wasmSimdStats.elementwise++;
   if (rowLen > chunk) {
@@ -251,7 +288,7 @@ export function wasmElementwiseF32(prim: string, ins: readonly Strided[], shape:
       (u, so, copy) => {
         const { r, s0, len, at } = unit(u);
         if (copy) copyIn(so, at, len, r, 1, s0);
-        return args(so, len, 1, 0);
+        return args(so, at, len, 1, 0);
       },
       (u, so) => {
         const { len, at } = unit(u);
@@ -271,7 +308,7 @@ export function wasmElementwiseF32(prim: string, ins: readonly Strided[], shape:
       const r0 = u * per,
         cnt = Math.min(per, rows - r0);
       if (copy) copyIn(so, r0 * rowLen, cnt * rowLen, r0, cnt);
-      return args(so, rowLen, cnt, rowLen * 4);
+      return args(so, r0 * rowLen, rowLen, cnt, rowLen * 4);
     },
     (u, so) => {
       const r0 = u * per;
@@ -284,6 +321,15 @@ export function wasmElementwiseF32(prim: string, ins: readonly Strided[], shape:
       }),
   );
   return true;
+}
+
+/** k, its views renewed where the memory grew (the pool grows it too). */
+function current(k: Instance): Instance {
+  if (k.f32.buffer !== k.memory.buffer) {
+    k.f32 = new Float32Array(k.memory.buffer);
+    k.f64 = new Float64Array(k.memory.buffer);
+  }
+  return k;
 }
 
 /** Grows the memory to hold `want` slots (at most SLOTS); returns how many it holds. */
@@ -358,7 +404,9 @@ const COMBINE: Record<ReduceOp, (a: number, v: number) => number> = {
 export function wasmReduceRowsF32(op: ReduceOp, x: Float32Array, offset: number, rows: number, len: number, out: Float32Array): boolean {
   const lim = rows * len === 0 ? null : limits();
   if (!lim || rows * len < lim.reduce || len < lim.reduceLen) return false;
-  const k = instantiate()!;
+  const k = current(instantiate()!);
+  // an input in this memory is read in place (storage_pool.ts)
+  const xAt = k.pool.addressOf(x);
   const always = lim === ALWAYS;
   const threads = k.shared && (always || rows * len >= THREAD_MIN.reduce) ? numThreads() : 1;
   const fn = `reduce_${op}`;
@@ -381,6 +429,7 @@ export function wasmReduceRowsF32(op: ReduceOp, x: Float32Array, offset: number,
           s0 = (u % segs) * CHUNK,
           seg = Math.min(CHUNK, len - s0),
           at = offset + r * len + s0;
+        if (xAt >= 0) return [xAt + at * 4, 1, seg, DST + so];
         if (copy) k.f32.set(x.subarray(at, at + seg), (A + so) >> 2);
         return [A + so, 1, seg, DST + so];
       },
@@ -403,6 +452,7 @@ export function wasmReduceRowsF32(op: ReduceOp, x: Float32Array, offset: number,
       const r0 = u * per,
         cnt = Math.min(per, rows - r0),
         at = offset + r0 * len;
+      if (xAt >= 0) return [xAt + at * 4, cnt, len, DST + so];
       if (copy) k.f32.set(x.subarray(at, at + cnt * len), (A + so) >> 2);
       return [A + so, cnt, len, DST + so];
     },

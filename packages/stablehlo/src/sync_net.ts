@@ -1,5 +1,7 @@
-// The garbage-collection net for native objects, made to work inside a
-// synchronous loop.
+// The garbage-collection net for memory the collector does not see (PJRT
+// device buffers, @xlatorch/pjrt; tensor storage in the CPU kernels'
+// WebAssembly memory, @xlatorch/cpu's wasm/storage_pool.ts), made to work
+// inside a synchronous loop.
 //
 // A FinalizationRegistry's callbacks run as tasks of the event loop, after the
 // garbage collector has found their targets dead. A training loop written as
@@ -7,9 +9,9 @@
 // to the event loop, so with a plain registry no device buffer dropped inside
 // it is destroyed until it ends: measured on the xla device, a 2-layer MLP
 // with Adam left 28 more buffers alive per step (84,121 after 3,000 steps, all
-// still alive when the loop finished). On the CPU runtime that costs nothing
-// (its buffers are JavaScript arrays, which the collector frees itself), but
-// through PJRT every one is device memory.
+// still alive when the loop finished). Through PJRT every one is device
+// memory; in the CPU kernels' storage pool every one is a block of the
+// kernels' memory that no later result could reuse.
 //
 // V8 still implements the proposal's `cleanupSome()` (run the callbacks of
 // targets already collected, now) behind --harmony-weak-refs-with-cleanup-some.
