@@ -9,7 +9,7 @@
 // generic row loops they replace.
 import { describe, expect, it } from "vitest";
 import * as torch from "xlatorch";
-import { float32, float64 } from "@xlatorch/core";
+import { float32, float64, type DType } from "@xlatorch/core";
 import { reduceKernels } from "../packages/cpu/src/kernels/reduce.js";
 import { contiguous } from "../packages/cpu/src/strided.js";
 
@@ -62,7 +62,7 @@ const CASES: { shape: number[]; norm: number[]; special: boolean }[] = [
 const AFFINE = ["both", "weight", "bias", "none"] as const;
 type Affine = (typeof AFFINE)[number];
 
-function inputs(ci: number, device: string, dtype: torch.dtype, affine: Affine, grad: boolean) {
+function inputs(ci: number, device: string, dtype: DType, affine: Affine, grad: boolean) {
   const c = CASES[ci]!;
   const n = c.shape.reduce((p, q) => p * q, 1);
   const m = c.norm.reduce((p, q) => p * q, 1);
