@@ -12,6 +12,10 @@ import os from "node:os";
 import * as torch from "xlatorch";
 import { getRuntime } from "@xlatorch/lazy";
 import type { Module, Op } from "@xlatorch/stablehlo";
+import { inPlaceSlots } from "../packages/cpu/src/runtime/donation.js";
+import { fusedReductions } from "../packages/cpu/src/runtime/fused_reduce.js";
+import { groupLoops } from "../packages/cpu/src/runtime/multi_output.js";
+import { type Plan, valuePositions } from "../packages/cpu/src/runtime/plan.js";
 import { multiFusedConfig } from "../packages/cpu/src/wasm/multi_fused_module.js";
 
 const { nn, optim } = torch;
@@ -142,6 +146,11 @@ for (const r of rows) {
 console.log("by kind: | op | steps | fastest ms summed | medians summed |");
 for (const [k, e] of [...byKind].sort((a, b) => b[1].min - a[1].min))
   console.log(`| ${k} | ${e.n} | ${e.min.toFixed(3)} | ${e.med.toFixed(3)} |`);
+{
+  const plan = exe.plan as unknown as Plan;
+  const g = groupLoops(main, plan, new Set(fusedReductions(main, plan).keys()), inPlaceSlots(main, plan, valuePositions(main).values));
+  console.log(`multi-output groups (plan steps): ${(g?.groups ?? []).map((x) => `[${x.members.join(", ")}]`).join(" ") || "none"}`);
+}
 if (process.env.PLAN) for (let i = 0; i < exe.steps.length; i++) console.log(describe(i));
 
 // A/B in one process: eager, compiled with the multi-output loops, and the same executable with them off

@@ -68,22 +68,25 @@ export function groupLoops(main: Func, plan: Plan, excluded: ReadonlySet<number>
     if (list) list.push(i);
     else byShape.set(key, [i]);
   });
-  const resultOf = new Map<number, number>(result.map((p, i) => [p, i]));
   const linked = (a: number, b: number) => {
     const ra = reads[a]!,
       rb = reads[b]!;
-    return rb.includes(result[a]!) || ra.includes(result[b]!) || ra.some((p) => rb.includes(p) && !resultOf.has(p) && !scalar(p));
+    return rb.includes(result[a]!) || ra.includes(result[b]!) || ra.some((p) => rb.includes(p) && !scalar(p));
   };
-  const slotAt = new Map<number, InPlaceSlot[]>();
-  for (const s of slots) slotAt.set(s.step, [...(slotAt.get(s.step) ?? []), s]);
-  const paramPos = (s: InPlaceSlot) => pos.get(s.paramId)!;
+  // the steps that read each value
+  const readers = new Map<number, number[]>();
+  reads.forEach((ps, j) => {
+    for (const p of ps) {
+      const list = readers.get(p);
+      if (list) list.push(j);
+      else readers.set(p, [j]);
+    }
+  });
   // a member may run at `last` when no other step up to it reads its result or computes into memory it reads
   const movable = (m: number, last: number, members: ReadonlySet<number>) => {
-    for (let j = m + 1; j <= last; j++) {
-      if (members.has(j)) continue;
-      if (reads[j]!.includes(result[m]!)) return false;
-      for (const s of slotAt.get(j) ?? []) if (reads[m]!.includes(paramPos(s))) return false;
-    }
+    for (const j of readers.get(result[m]!) ?? []) if (j > m && j <= last && !members.has(j)) return false;
+    for (const s of slots)
+      if (s.step > m && s.step <= last && !members.has(s.step) && reads[m]!.includes(pos.get(s.paramId)!)) return false;
     return true;
   };
   // in program order, each loop joins the groups it is linked to when all their members can run at it (else the
@@ -106,6 +109,14 @@ export function groupLoops(main: Func, plan: Plan, excluded: ReadonlySet<number>
       } else join = near.reverse().find(fits);
       if (join) join.push(c);
       else open.push([c]);
+      // a group with a member that cannot wait past c takes no later loop
+      for (let k = open.length - 1; k >= 0; k--) {
+        const g = open[k]!;
+        const set = new Set(g);
+        if (g.every((m) => movable(m, c, set))) continue;
+        if (g.length > 1) groups.push(g);
+        open.splice(k, 1);
+      }
     }
     for (const g of open) if (g.length > 1) groups.push(g);
   }
