@@ -1,13 +1,13 @@
 // The storage pool (packages/cpu/src/wasm/storage_pool.ts) on and off, alternated step by step in one
 // process (XLATORCH_POOL is read at each allocation): the eager tanh(x*2+1) chain on 4M values and the
-// program cases of bench/cases (CNN, nanoGPT, MLP) on the cpu device (--device xla runs them on the xla
-// device, whose CPU runtime allocates its own results). Reports
+// program cases of bench/cases (CNN, nanoGPT, MLP) on the cpu device, or on the xla device (its CPU
+// runtime's fused loops) with --device xla. Reports
 // each side's median ms per step, the median per-round ratio off / on, CPU time per step, and the pool's
 // counters (allocations, blocks reused, full collections it asked for).
 //   XLATORCH_QUIET=1 npx tsx --tsconfig tsconfig.json bench/storage_pool_ab.ts [--cases tanh_chain_4M,cifar_cnn_sgd_b64] [--rounds 40] [--device cpu]
 import os from "node:os";
 import * as torch from "xlatorch";
-import { storagePoolStats } from "@xlatorch/cpu";
+import { fusedPoolStats, storagePoolStats } from "@xlatorch/cpu";
 import { cliArg, programCase } from "./lib/program_case.js";
 
 const cases = cliArg("cases", "tanh_chain_4M,cifar_cnn_sgd_b16,cifar_cnn_sgd_b64,nanogpt_tiny_adamw_b8,mlp_784_256_10_sgd_b128").split(",");
@@ -45,7 +45,8 @@ for (const id of cases) {
   const t = { on: [] as number[], off: [] as number[] },
     cpu = { on: 0, off: 0 },
     ratios: number[] = [];
-  const s0 = { ...(storagePoolStats() ?? {}) };
+  const s0 = { ...(storagePoolStats() ?? {}) },
+    f0 = { ...(fusedPoolStats() ?? {}) };
   for (let r = 0; r < rounds; r++) {
     const got: Record<string, number> = {};
     for (const on of r % 2 ? [true, false] : [false, true]) {
@@ -63,9 +64,12 @@ for (const id of cases) {
     ratios.push(got.off! / got.on!);
   }
   set(true);
-  const s = storagePoolStats() ?? {};
+  const s = storagePoolStats() ?? {},
+    f = fusedPoolStats() ?? {};
   const d = (a: Record<string, number>, b: Record<string, number>, k: string) => (a[k] ?? 0) - (b[k] ?? 0);
-  const counts = `${d(s, s0, "allocations")}, ${d(s, s0, "reused")}, ${d(s, s0, "collections")}`;
+  // the eager kernels' pool and the fused loops' (the CPU runtime's) together
+  const both = (k: string) => d(s, s0, k) + d(f, f0, k);
+  const counts = `${both("allocations")}, ${both("reused")}, ${both("collections")}`;
   console.log(
     `| ${id} | ${median(t.off).toFixed(2)} | ${median(t.on).toFixed(2)} | ${median(ratios).toFixed(2)}x | ${(cpu.off / rounds).toFixed(2)} / ${(cpu.on / rounds).toFixed(2)} | ${counts} |`,
   );

@@ -1,13 +1,17 @@
 // Tensor storage in the kernels' WebAssembly memory (packages/cpu/src/wasm/
-// storage_pool.ts): large float32 elementwise results are allocated there,
-// written by the kernel in place and read in place by the next kernel. The
+// storage_pool.ts): large float32 elementwise results (eager kernels) and the
+// CPU runtime's large float32 values (its fused loops, the xla device) are
+// allocated there, written by the kernel in place and read in place by the
+// next kernel. The
 // values must be bit-identical to the copying path (XLATORCH_POOL=off) for
 // every layout the kernels take (dense, scalar, per-row, repeated rows with
 // lengths not a multiple of 4, transposed, offset views), for 1, 2 and 3
 // threads; live arrays must never be overwritten by a reused block; and a
-// long synchronous loop must give its blocks back (the pool stays bounded).
+// long synchronous loop must give its blocks back (the pool stays bounded);
+// compiled steps whose parameters were made by pooled eager ops still donate
+// them and give the unpooled losses.
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { storagePoolStats, wasmSimdEnabled } from "@xlatorch/cpu";
+import { fusedPoolStats, storagePoolStats, wasmSimdEnabled } from "@xlatorch/cpu";
 import * as torch from "xlatorch";
 
 const saved = { threads: torch.get_num_threads(), pool: process.env.XLATORCH_POOL, wasm: process.env.XLATORCH_WASM };
@@ -112,4 +116,74 @@ describe.runIf(enabled)("storage pool: lifetimes", () => {
     }
     for (const [y, b] of keep) expect(bits(host(y))).toEqual(b);
   });
+});
+
+describe.runIf(enabled)("storage pool: the CPU runtime (xla device, compiled steps)", () => {
+  const R = 301,
+    C = 517;
+  for (const wasm of ["default", "always"])
+    for (const threads of [1, 2]) {
+      it(`fused loops write and read pooled values, ${threads} thread(s), ${wasm} sizes`, () => {
+        torch.set_num_threads(threads);
+        restore("XLATORCH_WASM", wasm === "always" ? "always" : saved.wasm);
+        torch.manual_seed(11);
+        const a = torch.randn(R, C),
+          b = torch.randn(R, C);
+        const run = () => {
+          const x = a.to("xla"),
+            y = b.to("xla");
+          let h = torch.tanh(x.mul(2).add(1));
+          for (let i = 0; i < 4; i++) {
+            h = torch.tanh(h.mul(y).add(x.mul(0.5)));
+            torch.xla.sync();
+          }
+          return h.cpu();
+        };
+        const before = fusedPoolStats()?.allocations ?? 0;
+        const [got, ref] = [run(), ((process.env.XLATORCH_POOL = "off"), run())];
+        delete process.env.XLATORCH_POOL;
+        expect((fusedPoolStats()?.allocations ?? 0) - before).toBeGreaterThan(0);
+        expect(bits(host(got))).toEqual(bits(host(ref)));
+      });
+    }
+
+  for (const device of ["cpu", "xla"]) {
+    it(`a compiled SGD step on ${device} donates its pooled parameters and matches the unpooled losses`, () => {
+      const train = () => {
+        torch.manual_seed(2);
+        // 512x256 = 131,072 weights, made by eager ops (randn * 0.05): pooled arrays, on cpu
+        const w1 = new torch.nn.Parameter(torch.randn(512, 256).mul(0.05).to(device)),
+          w2 = new torch.nn.Parameter(torch.randn(256, 512).mul(0.05).to(device));
+        const model = (v: torch.Tensor) => torch.tanh(v.matmul(w1.t())).matmul(w2.t());
+        const opt = new torch.optim.SGD([w1, w2], { lr: 0.05, momentum: 0.9 });
+        const x = torch.randn(64, 256).to(device),
+          y = torch.randn(64, 256).to(device);
+        const compiled = torch.compile((xb: torch.Tensor, yb: torch.Tensor) => {
+          opt.zero_grad();
+          const loss = torch.nn.functional.mse_loss(model(xb), yb);
+          loss.backward();
+          opt.step();
+          return loss;
+        });
+        const step = () => compiled(x, y);
+        const losses: number[] = [];
+        for (let i = 0; i < 4; i++) losses.push(Number(step().item()));
+        const d0 = torch.xla.metrics().donatedBuffers;
+        for (let i = 0; i < 6; i++) losses.push(Number(step().item()));
+        const d1 = torch.xla.metrics().donatedBuffers;
+        return { losses, donated: d1 - d0 };
+      };
+      const a0 = (storagePoolStats()?.allocations ?? 0) + (fusedPoolStats()?.allocations ?? 0);
+      const pooled = train();
+      const allocated = (storagePoolStats()?.allocations ?? 0) + (fusedPoolStats()?.allocations ?? 0) - a0;
+      process.env.XLATORCH_POOL = "off";
+      const plain = train();
+      delete process.env.XLATORCH_POOL;
+      expect(allocated).toBeGreaterThan(0);
+      expect(pooled.losses).toEqual(plain.losses);
+      // every call donates its two parameters and two momentum buffers, pooled or not
+      expect(pooled.donated).toBe(plain.donated);
+      expect(pooled.donated).toBeGreaterThanOrEqual(6 * 2);
+    });
+  }
 });

@@ -31,6 +31,7 @@ setEngineOps({
 signTensorMethods(TensorClass.prototype as unknown as Record<string, unknown>);
 
 export * from "./dtype.js";
+export { inheritStorage, markStorage, storageKey } from "./storage_key.js";
 export * from "./half.js";
 export * from "./errors.js";
 export * from "./shape.js";

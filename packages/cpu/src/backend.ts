@@ -4,6 +4,7 @@ import {
   numelOf,
   registerDevice,
   resolvePayload,
+  storageKey,
   type AVal,
   type DeviceBackend,
   type DType,
@@ -49,7 +50,7 @@ export const cpuBackend: DeviceBackend = {
     const t = payload(target);
     let v = payload(value);
     // A source aliasing the target's memory is copied first so overlap cannot corrupt it.
-    if (v.data.buffer === t.data.buffer) v = contiguous(dense(v, value.shape, value.dtype), value.shape);
+    if (storageKey(v.data) === storageKey(t.data)) v = contiguous(dense(v, value.shape, value.dtype), value.shape);
     stridedCopy(t, target.shape, v, target.dtype);
   },
   peekHost(t: Tensor): HostArray {

@@ -7,7 +7,7 @@ export { type Strided, contiguous } from "./strided.js";
 export { dense, stridedCopy, fillValue } from "./kernels/layout.js";
 export { CpuRuntime } from "./runtime/index.js";
 export { gemmF32, wasmGemmEnabled, wasmGemmStats } from "./wasm/gemm.js";
-export { fusedWasmConfig, fusedWasmStats, wasmFusedF32 } from "./wasm/fused_module.js";
+export { fusedPoolStats, fusedResultF32, fusedWasmConfig, fusedWasmStats, wasmFusedF32 } from "./wasm/fused_module.js";
 export {
   WASM_MIN,
   wasmElementwiseF32,

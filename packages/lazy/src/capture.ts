@@ -33,6 +33,7 @@ import {
   onHost,
   setCaptureHooks,
   setPayloadResolver,
+  storageKey,
   type AVal,
   type CaptureHooks,
   type Device,
@@ -980,7 +981,8 @@ function donationMask(
     let shared = uses.get(mem) !== 1;
     for (const src of e.readsAfter) {
       const r = tensorOf(src);
-      if (r === t || (r && cpu && storageOf(r) !== null && (storageOf(r) as { buffer?: unknown }).buffer === mem)) shared = true;
+      const rs = r && cpu ? storageOf(r) : null;
+      if (r === t || (rs && ArrayBuffer.isView(rs) && storageKey(rs) === mem)) shared = true;
     }
     if (shared) continue;
     mask ??= new Array<boolean>(ins.length).fill(false);

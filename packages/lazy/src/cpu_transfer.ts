@@ -9,7 +9,7 @@
 // The cpu device's payload ({data, offset, strides}) and the CPU runtime's
 // buffer ({s: {data, offset, strides}}) are recognised by shape (the lazy
 // package does not depend on the cpu one); anything else takes the generic path.
-import { getBackend, internals, type Tensor } from "@xlatorch/core";
+import { getBackend, internals, storageKey, type Tensor } from "@xlatorch/core";
 import type { DeviceBuffer, Runtime } from "@xlatorch/stablehlo";
 
 interface StridedLike {
@@ -56,7 +56,7 @@ export function storageOf(t: Tensor): (ArrayLike<unknown> & { buffer?: ArrayBuff
 export function cpuInput(rt: Runtime, t: Tensor, borrowed?: Set<unknown>): DeviceBuffer {
   const p = densePayload(t);
   if (p) {
-    borrowed?.add(p.data.buffer);
+    borrowed?.add(storageKey(p.data));
     return rt.toDevice(p.data as Parameters<Runtime["toDevice"]>[0], t.dtype.name, t.shape);
   }
   return rt.toDevice(getBackend("cpu").toHost(t), t.dtype.name, t.shape);
@@ -69,7 +69,7 @@ export function canStoreDense(t: Tensor, b: DeviceBuffer, borrowed: Set<unknown>
   return (
     p !== null &&
     isStrided(s) &&
-    !borrowed.has(s.data.buffer) &&
+    !borrowed.has(storageKey(s.data)) &&
     s.data.constructor === p.data.constructor &&
     dense(s, t.shape) &&
     typeof p.data.set === "function"

@@ -30,7 +30,7 @@
 // A plain lazy sync never donates: a value it computes but does not return
 // keeps its inputs for recomputation (execute.ts), so an old parameter's
 // buffer may be read again by a later graph.
-import { internals, type Tensor } from "@xlatorch/core";
+import { internals, storageKey, type Tensor } from "@xlatorch/core";
 import type { DeviceBuffer } from "@xlatorch/stablehlo";
 import type { GraphBuilder } from "./graph.js";
 import type { LazyNode, LazyValue } from "./ir.js";
@@ -84,10 +84,10 @@ export function aliasingOf(g: GraphBuilder, outputs: readonly LazyNode[], pairs:
   return any ? alias : null;
 }
 
-/** The memory behind a runtime buffer: the CPU runtime's array buffer, else the buffer itself. */
+/** The memory behind a runtime buffer: the CPU runtime's array's storage (core's storageKey), else the buffer itself. */
 export function memoryOf(b: DeviceBuffer): unknown {
-  const s = (b as { s?: { data?: { buffer?: unknown } } }).s;
-  return s?.data?.buffer ?? b;
+  const d = (b as { s?: { data?: ArrayBufferView } }).s?.data;
+  return d && ArrayBuffer.isView(d) ? storageKey(d) : b;
 }
 
 /**

@@ -11,7 +11,7 @@
 //   with PyTorch's messages: view_dtype.ts, view_as_complex); they are divided.
 // So view(dtype), view_as_real, view_as_complex and real/imag alias their input
 // as PyTorch's do, and a write through one lands in the input's bytes.
-import { TorchError, type DType, type HostArray } from "@xlatorch/core";
+import { inheritStorage, TorchError, type DType, type HostArray } from "@xlatorch/core";
 import { contiguous, type Strided } from "../strided.js";
 import { dense } from "./layout.js";
 import type { Kernel } from "./types.js";
@@ -54,6 +54,8 @@ export const reinterpret: Kernel = ([x], [a], _attrs, [o]) => {
   const from = a!.dtype.itemsize,
     to = o!.dtype.itemsize;
   const data = arrayOver(o!.dtype, s.data.buffer, s.data.byteOffset, s.data.byteLength);
+  // the same storage as x's array (a pool block's mark, core's storage_key.ts)
+  inheritStorage(data, s.data);
   if (from === to) return [{ data, offset: s.offset, strides: [...s.strides] } satisfies Strided];
   if (from > to) {
     const r = from / to;

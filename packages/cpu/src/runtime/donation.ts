@@ -22,7 +22,7 @@
 //     ArrayBuffer (the same tensor passed twice, a view of it);
 //   - when the loop runs, no other live value of the execution shares the array
 //     (a runtime view of the parameter, such as a reshape, read later).
-import { isContiguous, numelOf, type HostArray } from "@xlatorch/core";
+import { isContiguous, numelOf, storageKey, type HostArray } from "@xlatorch/core";
 import type { Func, Value } from "@xlatorch/stablehlo";
 import type { CpuBuffer } from "./buffer.js";
 import type { Plan } from "./plan.js";
@@ -91,10 +91,9 @@ export function donatedArrays(
     const a = args[slot.param]!;
     const s = a.s;
     if (s.offset !== 0 || s.data.length !== slot.numel || s.data.constructor !== slot.ctor || !isContiguous(a.shape, s.strides)) continue;
-    const mem = (s.data as { buffer: ArrayBufferLike }).buffer;
+    const mem = storageKey(s.data);
     let shared = false;
-    for (let j = 0; j < args.length && !shared; j++)
-      if (j !== slot.param && (args[j]!.s.data as { buffer: ArrayBufferLike }).buffer === mem) shared = true;
+    for (let j = 0; j < args.length && !shared; j++) if (j !== slot.param && storageKey(args[j]!.s.data) === mem) shared = true;
     if (shared) continue;
     out ??= new Map();
     const list = out.get(slot.step);
@@ -106,7 +105,7 @@ export function donatedArrays(
 
 /** Whether a live value of the execution other than the parameter itself shares `data` (checked just before the loop). */
 export function sharedInEnv(env: ReadonlyMap<number, CpuBuffer>, paramId: number, data: HostArray): boolean {
-  const mem = (data as { buffer: ArrayBufferLike }).buffer;
-  for (const [id, b] of env) if (id !== paramId && (b.s.data as { buffer: ArrayBufferLike }).buffer === mem) return true;
+  const mem = storageKey(data);
+  for (const [id, b] of env) if (id !== paramId && storageKey(b.s.data) === mem) return true;
   return false;
 }

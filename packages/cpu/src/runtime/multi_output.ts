@@ -48,7 +48,11 @@ export function groupLoops(main: Func, plan: Plan, excluded: ReadonlySet<number>
   const { pos, values } = valuePositions(main);
   const at = (v: Value) => pos.get(v.id)!;
   const steps = plan.steps;
-  const result = steps.map((s) => at(main.body[s.op]!.results[0]!));
+  // a step's first result (-1: an op without results, e.g. the interpreter's check ops)
+  const result = steps.map((s) => {
+    const r = main.body[s.op]!.results[0];
+    return r === undefined ? -1 : at(r);
+  });
   const reads: number[][] = steps.map((s) => {
     if (s.loop) return s.loop.leaves;
     const op = main.body[s.op]!;
@@ -62,7 +66,7 @@ export function groupLoops(main: Func, plan: Plan, excluded: ReadonlySet<number>
   const byShape = new Map<string, number[]>();
   steps.forEach((s, i) => {
     const out = values[result[i]!]!;
-    if (s.loop?.wasm === undefined || excluded.has(s.op) || !isF32(out) || numelOf(out.type.shape) < MULTI_MIN) return;
+    if (result[i]! < 0 || s.loop?.wasm === undefined || excluded.has(s.op) || !isF32(out) || numelOf(out.type.shape) < MULTI_MIN) return;
     const key = out.type.shape.join("x");
     const list = byShape.get(key);
     if (list) list.push(i);

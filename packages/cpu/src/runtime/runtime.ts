@@ -12,7 +12,7 @@
 import { contiguousStrides, numelOf, type DType, type HostArray } from "@xlatorch/core";
 import type { DTypeName, DeviceBuffer, Executable, Func, Module, Op, Runtime, Value } from "@xlatorch/stablehlo";
 import { elementwiseLoop } from "../codegen.js";
-import { wasmFusedF32 } from "../wasm/fused_module.js";
+import { fusedResultF32, wasmFusedF32 } from "../wasm/fused_module.js";
 import { MultiLoop, multiFusedF32, multiTakes } from "../wasm/multi_fused_module.js";
 import { fusedReductions, loopIntoReduce, reduceFromSlot, type ReduceSlot } from "./fused_reduce.js";
 import { dense } from "../kernels/layout.js";
@@ -47,7 +47,8 @@ class BufferPool {
   private free = new Map<DType, Map<number, HostArray[]>>();
   take(d: DType, n: number): HostArray {
     const list = this.free.get(d)?.get(n);
-    return list?.pop() ?? d.alloc(n);
+    // a large float32 value in the fused loops' memory: they write it and read it in place (storage_pool.ts)
+    return list?.pop() ?? (d.name === "float32" ? fusedResultF32(n) : null) ?? d.alloc(n);
   }
   give(d: DType, a: HostArray): void {
     // keyed by element count, as take() asks (a complex array holds two values per element)

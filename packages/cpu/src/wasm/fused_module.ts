@@ -19,6 +19,7 @@ import { WASM_BINARY, WASM_UNARY } from "./elementwise_module.js";
 import { gather } from "./gather.js";
 import { CONST_BYTES, constPoolImage, f32x4, sop } from "./simd_ops.js";
 import { THREAD_MIN, TRANSCENDENTAL, WASM_MIN, wasmSimdEnabled } from "./simd_f32.js";
+import { poolSwitchedOff, StoragePool } from "./storage_pool.js";
 import { Job, type KernelFamily, MAX_ARGS, numThreads, registerFamily, runPipelined, sharedMemory } from "./threads.js";
 
 /**
@@ -152,9 +153,13 @@ const CHUNK_BUDGET = 49152,
 /** Bytes after each region that the last vector may touch. */
 const SLACK = 64;
 
-/** Pages the memory may grow to (shared memories need a maximum): 64 MiB. */
+/** Pages of the memory the loops' regions may use: 64 MiB. */
 const MAX_PAGES = 1024;
+/** Pages the memory may grow to (shared memories need a maximum): the regions, then tensor storage up to 2 GiB. */
+const MEMORY_PAGES = MAX_PAGES + 32768;
 let memory: WebAssembly.Memory | null = null;
+/** Float32 results of the CPU runtime's loops in this memory, above the regions (storage_pool.ts). */
+let pool: StoragePool | null = null;
 /** Whether the memory is shared (worker threads may run the generated functions, threads.ts). */
 let shared = false;
 let view: Float32Array | null = null;
@@ -164,8 +169,10 @@ let view64: Float64Array | null = null;
 function memoryOf(bytes: number): Float32Array {
   const pages = Math.ceil(bytes / 65536);
   if (pages > MAX_PAGES) throw new Error(`fused WebAssembly loops: ${bytes} bytes of memory asked, ${MAX_PAGES * 65536} at most`);
-  if (!memory) ({ memory, shared } = sharedMemory(Math.max(pages, 16), MAX_PAGES));
-  else if (memory.buffer.byteLength < pages * 65536) memory.grow(pages - memory.buffer.byteLength / 65536);
+  if (!memory) {
+    ({ memory, shared } = sharedMemory(Math.max(pages, 16), MEMORY_PAGES));
+    pool = new StoragePool(memory, MAX_PAGES * 65536, MEMORY_PAGES * 65536);
+  } else if (memory.buffer.byteLength < pages * 65536) memory.grow(pages - memory.buffer.byteLength / 65536);
   if (!view || view.buffer !== memory.buffer || view.length * 4 !== memory.buffer.byteLength) {
     view = new Float32Array(memory.buffer);
     view64 = new Float64Array(memory.buffer);
@@ -270,6 +277,10 @@ class Evaluator {
   readonly mem: Float32Array;
   private readonly reg: number;
   private readonly slot: number;
+  /** per leaf: the byte address of its array in this memory (a dense float32 leaf read in place), else -1 */
+  private readonly addr: number[];
+  /** whether every leaf is read in place or is a scalar, and the result written in place (nothing to copy) */
+  readonly inPlace: boolean;
   constructor(
     tree: FusedTree,
     private readonly ins: readonly Strided[],
@@ -278,11 +289,15 @@ class Evaluator {
     chunk: number,
     slots: number,
     extra: number,
+    /** the result's byte address in this memory (written in place), else -1 (copied out of slot j's region) */
+    private readonly outAt = -1,
   ) {
     this.reg = chunk * 4 + SLACK;
     this.slot = (ins.length + 1) * this.reg + extra;
     this.m = moduleOf(tree, lay.access);
     this.mem = memoryOf(this.base(slots));
+    this.addr = ins.map((s, i) => (lay.dense[i] && s.data instanceof Float32Array ? pool!.addressOf(s.data) : -1));
+    this.inPlace = outAt >= 0 && this.addr.every((a, i) => a >= 0 || lay.access[i] === "s");
     for (let j = 0; j < slots; j++)
       for (let i = 0; i < ins.length; i++) {
         const s = ins[i]!;
@@ -292,30 +307,35 @@ class Evaluator {
   private base(j: number): number {
     return CONST_BYTES + j * this.slot;
   }
+  /** Slot j's result region. */
   out(j: number): number {
     return this.base(j) + this.ins.length * this.reg;
   }
   copyIn(at: number, len: number, j: number): void {
     const { ins, lay, mem } = this;
     for (let i = 0; i < ins.length; i++) {
-      if (lay.access[i] === "s") continue;
+      if (lay.access[i] === "s" || this.addr[i]! >= 0) continue;
       const s = ins[i]!;
       const d0 = (this.base(j) + i * this.reg) >> 2;
       if (lay.dense[i]) mem.set((s.data as Float32Array | Uint8Array).subarray(s.offset + at, s.offset + at + len), d0);
       else gather(s, this.shape, at, len, mem, d0);
     }
   }
-  args(len: number, j: number): number[] {
+  /** The call's arguments for elements [at, at + len) in slot j: leaves and result in place or in the slot's regions. */
+  args(at: number, len: number, j: number): number[] {
     const n = this.ins.length;
     const a = new Array<number>(n + 2);
-    for (let i = 0; i < n; i++) a[i] = this.base(j) + i * this.reg;
-    a[n] = this.out(j);
+    for (let i = 0; i < n; i++) {
+      const p = this.addr[i]!;
+      a[i] = p >= 0 ? p + (this.ins[i]!.offset + at) * 4 : this.base(j) + i * this.reg;
+    }
+    a[n] = this.outAt >= 0 ? this.outAt + at * 4 : this.out(j);
     a[n + 1] = (len + 3) >> 2;
     return a;
   }
   prep(at: number, len: number, j: number): number[] {
     this.copyIn(at, len, j);
-    return this.args(len, j);
+    return this.args(at, len, j);
   }
 }
 
@@ -328,10 +348,26 @@ function evaluator(
   chunk: number,
   slots = 1,
   extra = 0,
+  out?: Float32Array,
 ): Evaluator | null {
   if (CONST_BYTES + slots * ((ins.length + 1) * (chunk * 4 + SLACK) + extra) > MAX_PAGES * 65536) return null;
-  return new Evaluator(tree, ins, shape, lay, chunk, slots, extra);
+  memoryOf(CONST_BYTES);
+  return new Evaluator(tree, ins, shape, lay, chunk, slots, extra, out ? pool!.addressOf(out) : -1);
 }
+
+/**
+ * A float32 result array of n values in this memory (storage_pool.ts), for the CPU runtime's results that
+ * a fused loop writes in place and a later loop reads in place; null where simd_f32.ts resultF32 would
+ * give none (below WASM_MIN.pool values, WebAssembly off, XLATORCH_POOL=off, no room).
+ */
+export function fusedResultF32(n: number): Float32Array | null {
+  if (!fusedWasmConfig.enabled || !wasmSimdEnabled() || n < (always() ? 1 : WASM_MIN.pool) || poolSwitchedOff()) return null;
+  memoryOf(CONST_BYTES);
+  return pool!.allocResultF32(n);
+}
+
+/** The fused loops' pool counters (tests and benches). */
+export const fusedPoolStats = () => pool?.stats;
 
 /** Slots of the pipeline on the worker pool (chunks in flight; the copies stay on this thread). */
 const SLOTS = 16;
@@ -356,25 +392,27 @@ export function wasmFusedF32(tree: FusedTree, ins: readonly Strided[], shape: Sh
   if (!lay) return false;
   const chunk = Math.min(MAX_CHUNK, Math.max(MIN_CHUNK, Math.floor(CHUNK_BUDGET / (ins.length + 1) / 4) * 4));
   const count = Math.ceil(n / chunk);
-  const big = all || n >= (facts.transcendental ? THREAD_MIN.transcendental : THREAD_MIN.arith);
+  // which leaves and whether the result live in this memory decides the thread threshold: a call with
+  // nothing to copy splits from THREAD_MIN.inPlace values (the evaluator for the slots is made after)
+  const probe = evaluator(tree, ins, shape, lay, chunk, 1, 0, out);
+  if (!probe) return false;
+  const base = facts.transcendental ? THREAD_MIN.transcendental : THREAD_MIN.arith;
+  const big = all || n >= (probe.inPlace ? Math.min(base, THREAD_MIN.inPlace) : base);
   const threads = shared && big && ins.length + 2 <= MAX_ARGS && count > 1 ? numThreads() : 1;
   const S = threads > 1 ? Math.min(SLOTS, count) : 1;
-  const ev = evaluator(tree, ins, shape, lay, chunk, S);
+  const ev = S === 1 ? probe : evaluator(tree, ins, shape, lay, chunk, S, 0, out);
   if (!ev) return false;
   const { m, mem } = ev;
+  const written = pool!.addressOf(out) >= 0;
   fusedWasmStats.groups++;
   if (S === 1) {
-    // one arguments array for every chunk: only the vector count of the last one differs
     const fused = m.fns.fused!,
-      a = ev.args(chunk, 0),
       o = ev.out(0) >> 2;
     for (let u = 0; u < count; u++) {
       const from = u * chunk,
         len = Math.min(chunk, n - from);
-      ev.copyIn(from, len, 0);
-      a[a.length - 1] = (len + 3) >> 2;
-      fused(...a);
-      out.set(mem.subarray(o, o + len), from);
+      fused(...ev.prep(from, len, 0));
+      if (!written) out.set(mem.subarray(o, o + len), from);
     }
     return true;
   }
@@ -383,11 +421,12 @@ export function wasmFusedF32(tree: FusedTree, ins: readonly Strided[], shape: Sh
   // behind while the workers compute (threads.ts runPipelined)
   const len = (u: number) => Math.min(chunk, n - u * chunk);
   const copyOut = (u: number, j: number) => {
+    if (written) return;
     const at = ev.out(j) >> 2;
     out.set(mem.subarray(at, at + len(u)), u * chunk);
   };
   const job = new Job(m.family!);
-  for (let u = 0; u < count; u++) job.call(0, ...ev.args(len(u), u % S)).endTask();
+  for (let u = 0; u < count; u++) job.call(0, ...ev.args(u * chunk, len(u), u % S)).endTask();
   runPipelined(
     job,
     S,

@@ -17,6 +17,7 @@
 // synchronous release exists (browsers, XLATORCH_SYNC_GC=off), or the memory
 // is not shared: growing an unshared memory detaches its buffer, and with it
 // every array already handed out.
+import { markStorage } from "@xlatorch/core";
 import { makeSyncNet, type SyncNet } from "@xlatorch/stablehlo";
 
 /** Blocks are multiples of this many bytes (one WebAssembly page) from one page up, of SMALL below. */
@@ -96,6 +97,8 @@ export class StoragePool {
     const a = new Float32Array(this.memory.buffer, at, n);
     const block = { at, bytes };
     this.owned.set(a, block);
+    // the block, not the shared buffer, is this array's storage for every aliasing check (core's storage_key.ts)
+    markStorage(a, block);
     this.release.register(a, block, block);
     this.live += bytes;
     this.stats.allocations++;
