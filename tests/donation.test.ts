@@ -169,14 +169,23 @@ function train(device: string, compiled: boolean, steps: number, probe?: (i: num
 const host = (t: torch.Tensor) => t.detach().cpu().flatten().tolist() as number[];
 
 describe.each(["cpu", "xla"])("compiled training steps on %s donate their state", (device) => {
-  it("give eager's losses and parameters, with buffers donated", () => {
-    const eager = train(device, false, 10);
-    const m0 = torch.xla.metrics().donatedBuffers;
-    const comp = train(device, true, 10);
-    expect(comp.losses).toEqual(eager.losses);
-    expect(comp.w).toEqual(eager.w);
-    // 4 parameters and 8 Adam moments per replay
-    expect(torch.xla.metrics().donatedBuffers - m0).toBeGreaterThanOrEqual(12 * 6);
+  // "always": every float32 result in the kernels' storage pools (cpu/src/wasm/storage_pool.ts), whose
+  // arrays share one buffer: donation must tell their blocks apart (core's storage_key.ts)
+  it.each(["default", "always"])("give eager's losses and parameters, with buffers donated (%s sizes)", (sizes) => {
+    const saved = process.env.XLATORCH_WASM;
+    if (sizes === "always") process.env.XLATORCH_WASM = "always";
+    try {
+      const eager = train(device, false, 10);
+      const m0 = torch.xla.metrics().donatedBuffers;
+      const comp = train(device, true, 10);
+      expect(comp.losses).toEqual(eager.losses);
+      expect(comp.w).toEqual(eager.w);
+      // 4 parameters and 8 Adam moments per replay
+      expect(torch.xla.metrics().donatedBuffers - m0).toBeGreaterThanOrEqual(12 * 6);
+    } finally {
+      if (saved === undefined) delete process.env.XLATORCH_WASM;
+      else process.env.XLATORCH_WASM = saved;
+    }
   });
 
   it("keep detach() aliases and views of a parameter on its new value, and values read from the old one", () => {

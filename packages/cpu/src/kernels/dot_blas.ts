@@ -9,7 +9,6 @@ import { blasPolicy, blasStats, NO_TRANS, ROW_MAJOR, systemBlas, TRANS } from ".
 import { contiguous, type Strided } from "../strided.js";
 import { batchOffsets, collapse } from "./dot_operands.js";
 import { dense } from "./layout.js";
-import { resultF32 } from "../wasm/simd_f32.js";
 
 /** One operand as a batch of R×C matrices: first element offset per batch, trans flag and leading dimension. */
 interface MatrixOperand {
@@ -78,9 +77,7 @@ export function blasDotGeneral(
   if (B > 1 && M * N * K < blasPolicy.minBatchedWork) return null;
   const blas = systemBlas();
   if (!blas) return null;
-  // a large float32 result in the elementwise kernels' memory (their next reads take it in place); the
-  // gemm's beta = 0 writes every value of a reused block
-  const out = ((name === "float32" ? resultF32(B * M * N) : null) ?? o.dtype.alloc(B * M * N)) as Float32Array | Float64Array;
+  const out = o.dtype.alloc(B * M * N) as Float32Array | Float64Array;
   if (B * M * N === 0 || K === 0) return contiguous(out, o.shape);
   const A = operand(l, la, dd.lhs_batch, lf, dd.lhs_contract, M, K);
   const Bm = operand(r, ra, dd.rhs_batch, dd.rhs_contract, rf, K, N);

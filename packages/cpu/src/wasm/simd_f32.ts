@@ -72,9 +72,17 @@ const ALWAYS_CHUNK = 64;
  * len 2: 11 vs 14, len 4: 7.1 vs 10.6; x - row value: len 4: 6.7 vs 17.
  * The thresholds sit at about twice the break-even size.
  * rowLen: the shortest row for a constant-per-row operand; reduceLen: the
- * shortest reduced row.
+ * shortest reduced row. pool: the smallest float32 result allocated in the
+ * memory (storage_pool.ts), 4 MiB: a block is reused only once the collector
+ * has found its array dead, which for arrays that outlive a scavenge (a
+ * training step's activations and gradients) waits for a full collection, so
+ * a fresh block's page faults and the forced collections are paid over and
+ * over, and kernels outside this module copy shared memory more slowly than
+ * plain arrays. Measured with bench/run.ts (2026-12-07, load 1.2-2.7, noisy):
+ * the CNN b64 step at a 64 Ki threshold 29.4-33.1 ms vs 20.8-27.6 without the
+ * pool; tanh(x*2+1) on 4M 14-20 ms vs 34-38 either way.
  */
-export const WASM_MIN = { arith: 1024, transcendental: 128, reduce: 256, reduceLen: 4, rowLen: 4, pool: 1 << 16 };
+export const WASM_MIN = { arith: 1024, transcendental: 128, reduce: 256, reduceLen: 4, rowLen: 4, pool: 1 << 20 };
 /** XLATORCH_WASM=always: every size that the kernels can take (tests run the fixture suites so). */
 const ALWAYS: typeof WASM_MIN = { arith: 1, transcendental: 1, reduce: 1, reduceLen: 1, rowLen: 1, pool: 1 };
 /** The kernels with polynomial lane code (thresholds, threads and gathering apply to them as "transcendental"). */
