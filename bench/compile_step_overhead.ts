@@ -17,26 +17,9 @@ import * as torch from "xlatorch";
 import { getRuntime, setRuntime } from "@xlatorch/lazy";
 import type { Runtime } from "@xlatorch/stablehlo";
 import { NullRuntime } from "./lib/null_runtime.js";
+import { mlpAdamStep } from "./lib/mlp_adam_step.js";
 
-const { nn, optim } = torch;
-
-function makeStep(compiled: boolean, device = "xla"): () => unknown {
-  torch.manual_seed(0);
-  const model = new nn.Sequential(new nn.Linear(784, 256), new nn.ReLU(), new nn.Linear(256, 10)).to(device);
-  const opt = new optim.Adam(model.parameters(), { lr: 1e-3 });
-  const lossFn = new nn.CrossEntropyLoss();
-  const x = torch.randn(128, 784).to(device),
-    y = torch.randint(0, 10, [128]).to(device);
-  const step = (xb: torch.Tensor, yb: torch.Tensor) => {
-    opt.zero_grad();
-    const loss = lossFn(model(xb), yb);
-    loss.backward();
-    opt.step();
-    return loss;
-  };
-  const f = compiled ? torch.compile(step) : step;
-  return () => f(x, y);
-}
+const makeStep = (compiled: boolean, device = "xla") => mlpAdamStep(compiled, device);
 
 interface Row {
   runtime: string;

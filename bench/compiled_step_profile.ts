@@ -17,28 +17,12 @@ import { fusedReductions } from "../packages/cpu/src/runtime/fused_reduce.js";
 import { groupLoops } from "../packages/cpu/src/runtime/multi_output.js";
 import { type Plan, valuePositions } from "../packages/cpu/src/runtime/plan.js";
 import { multiFusedConfig } from "../packages/cpu/src/wasm/multi_fused_module.js";
+import { mlpAdamStep } from "./lib/mlp_adam_step.js";
 
-const { nn, optim } = torch;
 const CALLS = Number(process.env.CALLS ?? 100),
   TOP = Number(process.env.TOP ?? 25);
 
-function makeStep(compiled: boolean): () => unknown {
-  torch.manual_seed(0);
-  const model = new nn.Sequential(new nn.Linear(784, 256), new nn.ReLU(), new nn.Linear(256, 10)).to("cpu");
-  const opt = new optim.Adam(model.parameters(), { lr: 1e-3 });
-  const lossFn = new nn.CrossEntropyLoss();
-  const x = torch.randn(128, 784),
-    y = torch.randint(0, 10, [128]);
-  const step = (xb: torch.Tensor, yb: torch.Tensor) => {
-    opt.zero_grad();
-    const loss = lossFn(model(xb), yb);
-    loss.backward();
-    opt.step();
-    return loss;
-  };
-  const f = compiled ? torch.compile(step) : step;
-  return () => f(x, y);
-}
+const makeStep = (compiled: boolean) => mlpAdamStep(compiled, "cpu");
 
 interface Exe {
   steps: ((env: unknown) => void)[];

@@ -10,28 +10,12 @@
 import os from "node:os";
 import * as torch from "xlatorch";
 import { donationConfig } from "../packages/lazy/src/donation.js";
+import { mlpAdamStep } from "./lib/mlp_adam_step.js";
 
-const { nn, optim } = torch;
 const ROUNDS = Number(process.env.ROUNDS ?? 80);
 const CALLS = Number(process.env.CALLS ?? 3);
 
-function makeStep(compiled: boolean, device: string): () => unknown {
-  torch.manual_seed(0);
-  const model = new nn.Sequential(new nn.Linear(784, 256), new nn.ReLU(), new nn.Linear(256, 10)).to(device);
-  const opt = new optim.Adam(model.parameters(), { lr: 1e-3 });
-  const lossFn = new nn.CrossEntropyLoss();
-  const x = torch.randn(128, 784).to(device);
-  const y = torch.randint(0, 10, [128]).to(device);
-  const step = (xb: torch.Tensor, yb: torch.Tensor) => {
-    opt.zero_grad();
-    const loss = lossFn(model(xb), yb);
-    loss.backward();
-    opt.step();
-    return loss;
-  };
-  const f = compiled ? torch.compile(step) : step;
-  return () => f(x, y);
-}
+const makeStep = mlpAdamStep;
 
 interface Side {
   name: string;
