@@ -12,21 +12,19 @@
 // V8's cleanupSome() (@xlatorch/stablehlo's sync_net.ts, as PJRT buffers are
 // freed), called before every allocation. The collector does not count this
 // memory, so the pool asks for a full collection when its live bytes have
-// grown by max(COLLECT_MIN, the bytes live after the last one). The caller
-// allocates a plain array (the copying path) where the pool has no room, no
+// grown by PJRT's bound (sync_net.ts collectBound: max(256 MiB, the bytes
+// live after the last one)). The caller allocates a plain array (the copying path) where the pool has no room, no
 // synchronous release exists (browsers, XLATORCH_SYNC_GC=off), or the memory
 // is not shared: growing an unshared memory detaches its buffer, and with it
 // every array already handed out.
 import { markStorage } from "@xlatorch/core";
-import { makeSyncNet, type SyncNet } from "@xlatorch/stablehlo";
+import { collectBound, makeSyncNet, type SyncNet } from "@xlatorch/stablehlo";
 
 /** Blocks are multiples of this many bytes (one WebAssembly page) from one page up, of SMALL below. */
 const GRAIN = 65536,
   SMALL = 64;
 /** Bytes after each array that a kernel's last vector may write (padding). */
 const PAD = 64;
-/** The least growth of live bytes between two requested full collections. */
-const COLLECT_MIN = 256 * 2 ** 20;
 
 /** XLATORCH_POOL=off (or 0, false, no, none): every result in a plain array (read at each allocation: tests switch it). */
 export function poolSwitchedOff(): boolean {
@@ -61,11 +59,6 @@ export class StoragePool {
     this.release = net.synchronous && shared ? net : null;
   }
 
-  /** Whether arrays can come from here at all (a synchronous release exists). */
-  get enabled(): boolean {
-    return this.release !== null;
-  }
-
   /** The byte address of `a` in the memory, when the pool made it; else -1. */
   addressOf(a: object): number {
     const b = this.owned.get(a);
@@ -81,7 +74,8 @@ export class StoragePool {
     this.release.reclaim();
     const want = n * 4 + PAD;
     const bytes = want >= GRAIN ? Math.ceil(want / GRAIN) * GRAIN : Math.ceil(want / SMALL) * SMALL;
-    if (this.live - this.liveAtCollect > Math.max(COLLECT_MIN, this.liveAtCollect)) {
+    // the bound PJRT buffers use (sync_net.ts): max(256 MiB, the bytes live after the last collection)
+    if (this.live - this.liveAtCollect > collectBound(this.liveAtCollect)) {
       this.release.collect();
       this.stats.collections++;
       this.liveAtCollect = this.live;
@@ -103,11 +97,6 @@ export class StoragePool {
     this.live += bytes;
     this.stats.allocations++;
     return a;
-  }
-
-  /** Bytes in blocks whose arrays may still be alive. */
-  get liveBytes(): number {
-    return this.live;
   }
 
   private grab(bytes: number): number {
