@@ -8,6 +8,7 @@
 // XLATORCH_NUM_THREADS); and a process that ran threaded kernels exits on its
 // own (the workers are unref()'d).
 import { execFile } from "node:child_process";
+import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -226,6 +227,30 @@ describe("torch.set_num_threads / get_num_threads", () => {
     expect(blasInfo().threads).toBe(2);
     torch.set_num_threads(1);
     _resetBlas();
+    expect(blasInfo().threads).toBe(1);
+  });
+
+  it("runs a small product on one OpenBLAS thread and a large one on all, with the same values", () => {
+    if (blasInfo().vendor !== "OpenBLAS") return;
+    // OpenBLAS's own view of its count, read through the library itself (the same handle the backend loaded)
+    type Lib = { func: (signature: string) => () => number };
+    const koffi = createRequire(`${root}packages/cpu/package.json`)("koffi") as { load: (path: string) => Lib };
+    const get = koffi.load(blasInfo().path!).func("int openblas_get_num_threads(void)");
+    torch.set_num_threads(2);
+    const product = (m: number, k: number, n: number) => {
+      const a = torch.randn([m, k], { generator: new torch.Generator().manual_seed(m) });
+      const b = torch.randn([k, n], { generator: new torch.Generator().manual_seed(n) });
+      const out = torch.matmul(a, b);
+      return { out, threads: get(), ref: torch.mm(a.double(), b.double()) };
+    };
+    const small = product(256, 64, 64); // 1M multiply-adds < blasPolicy.minWorkPerThread
+    expect(small.threads).toBe(1);
+    const large = product(512, 256, 256); // 33.6M: two threads' worth
+    expect(large.threads).toBe(2);
+    expect(product(64, 64, 64).threads).toBe(1);
+    for (const { out, ref } of [small, large]) expect(torch.allclose(out.double(), ref, { rtol: 1e-4, atol: 1e-4 })).toBe(true);
+    torch.set_num_threads(1);
+    expect(product(512, 256, 256).threads).toBe(1);
     expect(blasInfo().threads).toBe(1);
   });
 

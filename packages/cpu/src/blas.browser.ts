@@ -20,5 +20,6 @@ export const systemBlas: typeof Node.systemBlas = () => null;
 export const blasInfo: typeof Node.blasInfo = () => ({ active: false, path: null, vendor: null, reason: REASON });
 export const _resetBlas: typeof Node._resetBlas = () => {};
 export const setBlasThreads: typeof Node.setBlasThreads = () => {};
-export const blasPolicy: typeof Node.blasPolicy = { enabled: true, minBatchedWork: 4096 };
+export const gemmThreads: typeof Node.gemmThreads = () => {};
+export const blasPolicy: typeof Node.blasPolicy = { enabled: true, minBatchedWork: 4096, minWorkPerThread: 1 << 23 };
 export const blasStats: typeof Node.blasStats = { gemmCalls: 0 };

@@ -5,7 +5,7 @@
 // say which); otherwise it is first copied dense. Batch dims keep any strides,
 // broadcast (0) included (dot_operands.ts).
 import type { AVal, DotDims } from "@xlatorch/core";
-import { blasPolicy, blasStats, NO_TRANS, ROW_MAJOR, systemBlas, TRANS } from "../blas.js";
+import { blasPolicy, blasStats, gemmThreads, NO_TRANS, ROW_MAJOR, systemBlas, TRANS } from "../blas.js";
 import { contiguous, type Strided } from "../strided.js";
 import { batchOffsets, collapse } from "./dot_operands.js";
 import { dense } from "./layout.js";
@@ -84,6 +84,7 @@ export function blasDotGeneral(
   const gemm = name === "float32" ? blas.sgemm : blas.dgemm;
   const ldc = Math.max(1, N);
   blasStats.gemmCalls += B;
+  gemmThreads(M * N * K);
   for (let b = 0; b < B; b++) {
     const ao = A.offsets[b]!,
       bo = Bm.offsets[b]!;
