@@ -2,7 +2,7 @@
 // (packages/cpu/src/wasm/select_module.ts) against the JavaScript loops of the
 // same primitives (XLATORCH_WASM=off): bit for bit, on random sizes (not
 // multiples of the 16-value groups, across the 8192-value copy chunks, empty),
-// dense and one-value (broadcast or 0-d) operands, offsets, predicate bytes
+// dense, one-value (broadcast or 0-d) and gathered strided operands, offsets, predicate bytes
 // other than 0/1, and ±0, ±Inf, NaN and denormals; then torch.relu / where /
 // gt and relu's gradient on cpu with the two paths.
 import { describe, expect, it } from "vitest";
@@ -95,6 +95,62 @@ describe("float32 compare and select in WebAssembly = the JavaScript loops", () 
         expect(bits(w.data as Float32Array)).toEqual(bits(js.data as Float32Array));
       }
     expect(ran).toBeGreaterThan(40);
+  });
+
+  it("select and compare: strided predicate and branches (expanded, transposed, stepped) are gathered, same bits", () => {
+    const r = rng(7);
+    const shape = [3, 4, 33, 33];
+    const n = 3 * 4 * 33 * 33;
+    // a [33, 33] causal mask expanded over the leading dims (merged into runs of 33 * 33 by the gather),
+    // the same transposed, a stepped slice of a larger byte array, and a dense one at an offset
+    const tile = new Uint8Array(40 + 33 * 33);
+    for (let i = 0; i < tile.length; i++) tile[i] = r() < 0.5 ? 0 : r() < 0.9 ? 1 : 200;
+    const big = new Uint8Array(2 * n + 5);
+    for (let i = 0; i < big.length; i++) big[i] = r() < 0.5 ? 0 : 1;
+    const preds: Strided[] = [
+      { data: tile, offset: 40, strides: [0, 0, 33, 1] },
+      { data: tile, offset: 40, strides: [0, 0, 1, 33] },
+      { data: big, offset: 5, strides: [8712, 2178, 66, 2] },
+      { data: big, offset: 5, strides: [4356, 1089, 33, 1] },
+    ];
+    const f32 = (strides: number[], offset: number): Strided => ({ data: values(r, 2 * n + offset, 0), offset, strides });
+    const branches: Strided[] = [
+      f32([4356, 1089, 33, 1], 3),
+      f32([0, 1089, 33, 1], 0),
+      f32([4356, 1089, 1, 33], 1),
+      f32([8712, 2178, 66, 2], 0),
+      { data: values(r, 1, 0), offset: 0, strides: [] },
+    ];
+    let ran = 0;
+    const pAvals = [
+      { shape, dtype: bool },
+      { shape, dtype: float32 },
+      { shape, dtype: float32 },
+    ];
+    for (const p of preds)
+      for (let v = 0; v < branches.length; v++) {
+        const ins = [p, branches[v]!, branches[(v + 2) % branches.length]!];
+        const outs = [{ shape, dtype: float32 }];
+        const js = withWasm("off", () => elementwiseKernels.select!(ins, pAvals, {}, outs)[0]!);
+        const before = wasmSelectStats.select;
+        const w = withWasm("always", () => elementwiseKernels.select!(ins, pAvals, {}, outs)[0]!);
+        ran += wasmSelectStats.select - before;
+        expect(bits(w.data as Float32Array)).toEqual(bits(js.data as Float32Array));
+      }
+    expect(ran).toBe(preds.length * branches.length);
+    const cAvals = [
+      { shape, dtype: float32 },
+      { shape, dtype: float32 },
+    ];
+    for (let v = 0; v < branches.length - 1; v++) {
+      const ins = [branches[v]!, branches[(v + 1) % branches.length]!];
+      const outs = [{ shape, dtype: bool }];
+      const js = withWasm("off", () => elementwiseKernels.compare!(ins, cAvals, { direction: "LT" }, outs)[0]!);
+      const before = wasmSelectStats.compare;
+      const w = withWasm("always", () => elementwiseKernels.compare!(ins, cAvals, { direction: "LT" }, outs)[0]!);
+      expect(wasmSelectStats.compare).toBe(before + 1);
+      expect(Array.from(w.data as Uint8Array)).toEqual(Array.from(js.data as Uint8Array));
+    }
   });
 
   it("relu, where, gt and relu's gradient on cpu: the same values on both paths", () => {

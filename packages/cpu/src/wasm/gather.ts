@@ -5,11 +5,14 @@
 import type { Shape } from "@xlatorch/core";
 import type { Strided } from "../strided.js";
 
-/** Copies elements [at, at + len) of the strided view `s` over `shape` (row-major order) to dst[d0...]. */
-export function gather(s: Strided, shape: Shape, at: number, len: number, dst: Float32Array, d0: number): void {
+/**
+ * Copies elements [at, at + len) of the strided view `s` over `shape` (row-major order) to dst[d0...]
+ * (bool bytes into a Uint8Array stay bytes: the select kernel's predicate, select_module.ts).
+ */
+export function gather(s: Strided, viewShape: Shape, at: number, len: number, dst: Float32Array | Uint8Array, d0: number): void {
   const src = s.data as Float32Array | Uint8Array;
-  const nd = shape.length,
-    st = s.strides;
+  const [shape, st] = merged(viewShape, s.strides);
+  const nd = shape.length;
   const idx = new Array<number>(nd).fill(0);
   let rem = at,
     p = s.offset;
@@ -43,4 +46,30 @@ export function gather(s: Strided, shape: Shape, at: number, len: number, dst: F
       }
     }
   }
+}
+
+/**
+ * The view's dims with each run of dims that steps through memory as one dim merged, and dims of size 1
+ * dropped: the same elements in the same order, in longer runs. A causal mask [1, 1, T, T] expanded to
+ * [B, H, T, T] (strides [0, 0, T, 1]) becomes [B * H, T * T] (strides [0, 1]): runs of T * T values
+ * copied as blocks instead of runs of T copied element by element.
+ */
+function merged(shape: Shape, strides: readonly number[]): [number[], number[]] {
+  const sh: number[] = [],
+    ss: number[] = [];
+  for (let d = 0; d < shape.length; d++) {
+    const n = shape[d]!,
+      t = strides[d]!;
+    if (n === 1) continue;
+    const k = sh.length - 1;
+    if (k >= 0 && ss[k] === t * n) {
+      sh[k]! *= n;
+      ss[k] = t;
+    } else {
+      sh.push(n);
+      ss.push(t);
+    }
+  }
+  if (sh.length === 0) return [[1], [0]];
+  return [sh, ss];
 }

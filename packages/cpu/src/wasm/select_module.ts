@@ -16,6 +16,7 @@ import { isContiguous, type Shape } from "@xlatorch/core";
 import type { Strided } from "../strided.js";
 import { Body } from "./builder.js";
 import { encodeModule, type Func, I32, op, V128, u32 } from "./encoder.js";
+import { gather } from "./gather.js";
 import { wasmSimdEnabled } from "./simd_f32.js";
 
 const simd = (n: number): number[] => [0xfd, ...u32(n)];
@@ -156,22 +157,30 @@ function threshold(): number | null {
 /** Calls that ran in WebAssembly (tests check which path ran). */
 export const wasmSelectStats = { compare: 0, select: 0 };
 
-/** "v": n values from the offset on; "s": one value everywhere; null: another layout. */
-function accessOf(x: Strided, shape: Shape, n: number): Access | null {
+/**
+ * How an operand is read: "v", n values from the offset on; "s", one value everywhere; "g", another
+ * strided view of the shape's rank, gathered chunk by chunk (wasm/gather.ts) into the same dense region
+ * ("v" to the generated code): a masked fill's causal mask is a [T, T] mask expanded over batch and heads,
+ * which the JavaScript loop read at ~7 ns a value; null: another layout.
+ */
+type Read = Access | "g";
+function accessOf(x: Strided, shape: Shape, n: number): Read | null {
   if (x.strides.length !== shape.length) return x.strides.length === 0 ? "s" : null;
   if (x.strides.every((st) => st === 0)) return "s";
-  return isContiguous(shape, x.strides) && x.offset + n <= x.data.length ? "v" : null;
+  return isContiguous(shape, x.strides) && x.offset + n <= x.data.length ? "v" : "g";
 }
+const laneAccess = (r: Read): Access => (r === "g" ? "v" : r);
 
-/** Copies operand chunk [at, at + len) of `x` to `region` (a scalar once, at its first value). */
-function copyIn(k: Instance, x: Strided, acc: Access, region: number, at: number, len: number): void {
+/** Copies float32 operand chunk [at, at + len) of `x` to `region` (a scalar once, at its first value). */
+function copyIn(k: Instance, x: Strided, acc: Read, region: number, at: number, len: number, shape: Shape): void {
   const d = x.data as Float32Array;
   if (acc === "s") k.f32[region >> 2] = d[x.offset]!;
+  else if (acc === "g") gather(x, shape, at, len, k.f32, region >> 2);
   else k.f32.set(d.subarray(x.offset + at, x.offset + at + len), region >> 2);
 }
 
 /**
- * out = (a <dir> b) over `shape` for float32 a, b (dense or one value) into a bool (Uint8Array) result. Returns
+ * out = (a <dir> b) over `shape` for float32 a, b (dense, one value or gathered) into a bool (Uint8Array) result. Returns
  * false, writing nothing, when this path does not take the call (other dtypes or layouts, too small, off).
  */
 export function wasmCompareF32(dir: string, ins: readonly Strided[], shape: Shape, out: Uint8Array): boolean {
@@ -183,12 +192,12 @@ export function wasmCompareF32(dir: string, ins: readonly Strided[], shape: Shap
   const acc = ins.map((x) => accessOf(x, shape, n));
   if (acc[0] === null || acc[1] === null || (acc[0] === "s" && acc[1] === "s")) return false;
   const k = instantiate()!;
-  const fn = k.fns[`cmp_${dir}_${acc.join("")}`]!;
+  const fn = k.fns[`cmp_${dir}_${laneAccess(acc[0])}${laneAccess(acc[1])}`]!;
   wasmSelectStats.compare++;
   for (let at = 0; at < n; at += CHUNK) {
     const len = Math.min(CHUNK, n - at);
-    copyIn(k, ins[0]!, acc[0], A, at, len);
-    copyIn(k, ins[1]!, acc[1], B, at, len);
+    copyIn(k, ins[0]!, acc[0], A, at, len, shape);
+    copyIn(k, ins[1]!, acc[1], B, at, len, shape);
     fn(A, B, MASK, (len + 15) >> 4);
     out.set(k.u8.subarray(MASK, MASK + len), at);
   }
@@ -196,8 +205,8 @@ export function wasmCompareF32(dir: string, ins: readonly Strided[], shape: Shap
 }
 
 /**
- * out = pred ? x : y over `shape` for a bool (Uint8Array) predicate and float32 branches (each dense or one
- * value; the predicate dense) into a float32 result. Returns false, writing nothing, when this path does not
+ * out = pred ? x : y over `shape` for a bool (Uint8Array) predicate and float32 branches (each dense, one
+ * value or gathered; the predicate dense or gathered) into a float32 result. Returns false, writing nothing, when this path does not
  * take the call.
  */
 export function wasmSelectF32(ins: readonly Strided[], shape: Shape, out: Float32Array): boolean {
@@ -207,19 +216,21 @@ export function wasmSelectF32(ins: readonly Strided[], shape: Shape, out: Float3
   if (min === null || n < min) return false;
   const [p, x, y] = ins as [Strided, Strided, Strided];
   if (!(p.data instanceof Uint8Array) || !(x.data instanceof Float32Array) || !(y.data instanceof Float32Array)) return false;
-  if (accessOf(p, shape, n) !== "v") return false;
+  const ap = accessOf(p, shape, n);
+  if (ap !== "v" && ap !== "g") return false;
   const ax = accessOf(x, shape, n),
     ay = accessOf(y, shape, n);
   if (ax === null || ay === null) return false;
   const k = instantiate()!;
-  const fn = k.fns[`sel_${ax}${ay}`]!;
+  const fn = k.fns[`sel_${laneAccess(ax)}${laneAccess(ay)}`]!;
   wasmSelectStats.select++;
   const pd = p.data;
   for (let at = 0; at < n; at += CHUNK) {
     const len = Math.min(CHUNK, n - at);
-    k.u8.set(pd.subarray(p.offset + at, p.offset + at + len), MASK);
-    copyIn(k, x, ax, A, at, len);
-    copyIn(k, y, ay, B, at, len);
+    if (ap === "g") gather(p, shape, at, len, k.u8, MASK);
+    else k.u8.set(pd.subarray(p.offset + at, p.offset + at + len), MASK);
+    copyIn(k, x, ax, A, at, len, shape);
+    copyIn(k, y, ay, B, at, len, shape);
     fn(MASK, A, B, OUT, (len + 15) >> 4);
     out.set(k.f32.subarray(OUT >> 2, (OUT >> 2) + len), at);
   }
