@@ -67,6 +67,8 @@ describe.runIf(enabled)("storage pool: values equal the copying path", () => {
     ["a full sum of a pooled array", () => a.mul(a).sum().reshape([1])],
     ["in-place ops on pooled arrays", () => a.mul(2).add_(1).mul_(b).tanh_()],
     ["a long row split in chunks", () => torch.sigmoid(a.reshape([-1]).mul(0.3))],
+    // with a system BLAS the 1024x1024 product itself is pooled (kernels/dot_blas.ts)
+    ["a product of 4 MiB, then an op on it", () => torch.matmul(a.narrow(0, 0, 1024), b.narrow(0, 0, 1024).t()).add(1)],
   ];
 
   // "always": every size split into 64-value chunks across the threads (the kernels' test mode), so rows

@@ -7,6 +7,7 @@
 import type { AVal, DotDims } from "@xlatorch/core";
 import { blasPolicy, blasStats, gemmThreads, NO_TRANS, ROW_MAJOR, systemBlas, TRANS } from "../blas.js";
 import { contiguous, type Strided } from "../strided.js";
+import { resultF32 } from "../wasm/simd_f32.js";
 import { batchOffsets, collapse } from "./dot_operands.js";
 import { dense } from "./layout.js";
 
@@ -77,7 +78,12 @@ export function blasDotGeneral(
   if (B > 1 && M * N * K < blasPolicy.minBatchedWork) return null;
   const blas = systemBlas();
   if (!blas) return null;
-  const out = o.dtype.alloc(B * M * N) as Float32Array | Float64Array;
+  // A float32 result of 4 MiB or more goes in the storage pool (simd_f32.ts resultF32): a fresh array
+  // that large is fresh pages from the system, whose faults and zeroing cost a 1024² product about a
+  // tenth of its time. Pool blocks are not zeroed, so only a product that writes every value (K > 0,
+  // beta = 0) takes one.
+  const pooled = name === "float32" && K > 0 ? resultF32(B * M * N) : null;
+  const out = (pooled ?? o.dtype.alloc(B * M * N)) as Float32Array | Float64Array;
   if (B * M * N === 0 || K === 0) return contiguous(out, o.shape);
   const A = operand(l, la, dd.lhs_batch, lf, dd.lhs_contract, M, K);
   const Bm = operand(r, ra, dd.rhs_batch, dd.rhs_contract, rf, K, N);
