@@ -59,7 +59,8 @@ function upload(node: LazyNode): DeviceBuffer {
     hit.used = true;
     buf = hit.buf;
   } else {
-    buf = rt.toDevice(host, a.dtype.name, a.shape);
+    // the node's host array is dropped below: the runtime may keep it or move it (Runtime.toDeviceOwned)
+    buf = rt.toDeviceOwned ? rt.toDeviceOwned(host, a.dtype.name, a.shape) : rt.toDevice(host, a.dtype.name, a.shape);
     metrics.transfersToDevice++;
     metrics.bytesToDevice += host.byteLength;
     if (byValue) {

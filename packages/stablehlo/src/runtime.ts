@@ -23,6 +23,14 @@ export interface Runtime {
   compile(module: Module): Executable;
   toDevice(data: HostArray, dtype: DTypeName, shape: readonly number[]): DeviceBuffer;
   /**
+   * toDevice for an array the caller hands over: it never reads or writes
+   * `data` again, so the runtime may keep it or copy it to where its kernels
+   * read it best (the CPU runtime copies a large float32 value into its fused
+   * loops' memory once, where they read it in place at every execution).
+   * Optional: toDevice where absent.
+   */
+  toDeviceOwned?(data: HostArray, dtype: DTypeName, shape: readonly number[]): DeviceBuffer;
+  /**
    * `donate[i]` (optional): the caller gives up argument i: where the module
    * aliases its parameter to a result (`tf.aliasing_output`), the runtime may
    * reuse the buffer for that result, and the caller must neither read nor

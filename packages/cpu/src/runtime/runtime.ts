@@ -218,6 +218,19 @@ export class CpuRuntime implements Runtime {
   toDevice(data: HostArray, dtype: DTypeName, shape: readonly number[]): CpuBuffer {
     return { dtype, shape: [...shape], s: contiguous(data, shape) };
   }
+  /**
+   * A large float32 array handed over (the lazy device's uploads) is copied
+   * once into the fused loops' memory, as their results are: every loop that
+   * reads it then reads it in place (and splits across the threads from
+   * THREAD_MIN.inPlace values) instead of copying it in at each execution.
+   * Anything else, or where that memory has no room, is kept as toDevice does.
+   */
+  toDeviceOwned(data: HostArray, dtype: DTypeName, shape: readonly number[]): CpuBuffer {
+    const a = data instanceof Float32Array ? fusedResultF32(data.length) : null;
+    if (!a) return this.toDevice(data, dtype, shape);
+    a.set(data as Float32Array);
+    return this.toDevice(a, dtype, shape);
+  }
   private readonly pool = new BufferPool();
   /** The donated arrays the loops of the running step write into, by the value each computes (during that step only). */
   private into: Map<number, HostArray> | null = null;
