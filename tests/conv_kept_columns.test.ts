@@ -3,11 +3,13 @@
 // again: the result is bit for bit the one a fresh fill gives; the reuse happens only where the
 // lhs still holds the same bits (an lhs changed in place between the two calls is filled again),
 // and only for calls whose columns are the same matrix (the signature: layout, strides, padding,
-// strides and dilations swapped as the weight gradient swaps them).
+// strides and dilations swapped as the weight gradient swaps them). Columns are kept only where a
+// call's columns fit one block (conv.ts, blocks): the cases run with blocks large enough, and a
+// last test checks that blocked calls read none.
 import { describe, expect, it } from "vitest";
 import { contiguousStrides, float32, float64, type ConvAttrs, type DType } from "@xlatorch/core";
 import type { Strided } from "@xlatorch/cpu";
-import { convKernels, poisonConvColumns } from "../packages/cpu/src/kernels/conv.js";
+import { convBlockStats, convKernels, poisonConvColumns, setConvCacheColumns } from "../packages/cpu/src/kernels/conv.js";
 import { im2colWasmStats } from "../packages/cpu/src/wasm/im2col_module.js";
 
 function rng(seed: number): () => number {
@@ -86,74 +88,128 @@ const CASES: [number, number, number[], number, number[], number[], number[], [n
   [2, 3, [40], 4, [5], [3], [1], [[2, 2]]],
 ];
 
+/** f with every call's columns in one block (none of these cases is then split). */
+function unblocked<T>(f: () => T): T {
+  const prev = setConvCacheColumns(1 << 23);
+  try {
+    return f();
+  } finally {
+    setConvCacheColumns(prev);
+  }
+}
+
 describe("convolution: a forward's kept columns read by its weight gradient", () => {
-  it.each([float32, float64])("%s: the same bits as a fresh fill, reused only while the lhs is unchanged", (dtype) => {
-    CASES.forEach(([N, C, inSp, O, kSp, st, dil, pad], i) => {
-      const r = rng(i + 7);
-      const n = inSp.length;
-      const outSp = inSp.map((s, d) => Math.floor((s + pad[d]![0] + pad[d]![1] - (dil[d]! * (kSp[d]! - 1) + 1)) / st[d]!) + 1);
-      const xs = [N, C, ...inSp],
-        ws = [O, C, ...kSp],
-        os = [N, O, ...outSp];
-      const x = dtype.alloc(prod(xs)) as Float32Array,
-        w = dtype.alloc(prod(ws)) as Float32Array,
-        g = dtype.alloc(prod(os)) as Float32Array;
-      for (const v of [x, w, g]) for (let j = 0; j < v.length; j++) v[j] = r() * 2 - 1;
-      const fwd: ConvAttrs = {
-        window_strides: st,
-        padding: pad,
-        lhs_dilation: inSp.map(() => 1),
-        rhs_dilation: dil,
+  it.each([float32, float64])("%s: the same bits as a fresh fill, reused only while the lhs is unchanged", (dtype) =>
+    unblocked(() => {
+      CASES.forEach(([N, C, inSp, O, kSp, st, dil, pad], i) => {
+        const r = rng(i + 7);
+        const n = inSp.length;
+        const outSp = inSp.map((s, d) => Math.floor((s + pad[d]![0] + pad[d]![1] - (dil[d]! * (kSp[d]! - 1) + 1)) / st[d]!) + 1);
+        const xs = [N, C, ...inSp],
+          ws = [O, C, ...kSp],
+          os = [N, O, ...outSp];
+        const x = dtype.alloc(prod(xs)) as Float32Array,
+          w = dtype.alloc(prod(ws)) as Float32Array,
+          g = dtype.alloc(prod(os)) as Float32Array;
+        for (const v of [x, w, g]) for (let j = 0; j < v.length; j++) v[j] = r() * 2 - 1;
+        const fwd: ConvAttrs = {
+          window_strides: st,
+          padding: pad,
+          lhs_dilation: inSp.map(() => 1),
+          rhs_dilation: dil,
+          feature_group_count: 1,
+          batch_group_count: 1,
+          lhs_spec: dims(n),
+          rhs_spec: dims(n),
+          out_spec: dims(n),
+        };
+        // the weight gradient as the convolution's VJP makes it (vjps_window.ts, convRhsGrad)
+        const sw = n === 2 ? swapped : [1, 0, 2];
+        const wgrad: ConvAttrs = {
+          window_strides: dil,
+          padding: inSp.map((s, d) => [pad[d]![0], (outSp[d]! - 1) * st[d]! + 1 - s + (dil[d]! * (kSp[d]! - 1) + 1 - pad[d]![0] - 1)]),
+          lhs_dilation: inSp.map(() => 1),
+          rhs_dilation: st,
+          feature_group_count: 1,
+          batch_group_count: 1,
+          lhs_spec: sw,
+          rhs_spec: sw,
+          out_spec: sw,
+        };
+        const wgShape = [O, C, ...kSp];
+        // fresh: no kept columns
+        poisonConvColumns(Number.NaN);
+        const fresh = conv(x, xs, g, os, wgShape, wgrad, dtype);
+        // forward, then the weight gradient reading its columns
+        conv(x, xs, w, ws, os, fwd, dtype);
+        const before = im2colWasmStats.reused;
+        const reused = conv(x, xs, g, os, wgShape, wgrad, dtype);
+        const transposedLayout = kSp[n - 1]! < outSp[n - 1]!;
+        if (transposedLayout) expect(im2colWasmStats.reused - before, `case ${i}`).toBe(1);
+        expect(bitsOf(reused), `case ${i}`).toEqual(bitsOf(fresh));
+        // the lhs changed in place after the forward: filled again, the new values' result
+        conv(x, xs, w, ws, os, fwd, dtype);
+        x[0] = x[0]! + 1;
+        const after = im2colWasmStats.reused;
+        const changed = conv(x, xs, g, os, wgShape, wgrad, dtype);
+        expect(im2colWasmStats.reused).toBe(after);
+        poisonConvColumns(Number.NaN);
+        expect(bitsOf(changed), `case ${i}`).toEqual(bitsOf(conv(x, xs, g, os, wgShape, wgrad, dtype)));
+        expect(bitsOf(changed)).not.toEqual(bitsOf(fresh));
+      });
+    }),
+  );
+  it("a weight gradient of other windows with the same sizes does not read them", () =>
+    unblocked(() => {
+      const xs = [2, 3, 12, 12];
+      const r = rng(3);
+      const x = new Float32Array(prod(xs)).map(() => r() - 0.5);
+      const a = (lo: number, hi: number, spec: number[]): ConvAttrs => ({
+        window_strides: [1, 1],
+        padding: [
+          [lo, hi],
+          [lo, hi],
+        ],
+        lhs_dilation: [1, 1],
+        rhs_dilation: [1, 1],
         feature_group_count: 1,
         batch_group_count: 1,
-        lhs_spec: dims(n),
-        rhs_spec: dims(n),
-        out_spec: dims(n),
-      };
-      // the weight gradient as the convolution's VJP makes it (vjps_window.ts, convRhsGrad)
-      const sw = n === 2 ? swapped : [1, 0, 2];
-      const wgrad: ConvAttrs = {
-        window_strides: dil,
-        padding: inSp.map((s, d) => [pad[d]![0], (outSp[d]! - 1) * st[d]! + 1 - s + (dil[d]! * (kSp[d]! - 1) + 1 - pad[d]![0] - 1)]),
-        lhs_dilation: inSp.map(() => 1),
-        rhs_dilation: st,
-        feature_group_count: 1,
-        batch_group_count: 1,
-        lhs_spec: sw,
-        rhs_spec: sw,
-        out_spec: sw,
-      };
-      const wgShape = [O, C, ...kSp];
-      // fresh: no kept columns
-      poisonConvColumns(Number.NaN);
-      const fresh = conv(x, xs, g, os, wgShape, wgrad, dtype);
-      // forward, then the weight gradient reading its columns
-      conv(x, xs, w, ws, os, fwd, dtype);
+        lhs_spec: spec,
+        rhs_spec: spec,
+        out_spec: spec,
+      });
+      // forward: padding 1, 3x3 kernel, 12x12 out; its weight gradient would have padding [1, 1]
+      const w = new Float32Array(4 * 3 * 9).map(() => r() - 0.5);
+      conv(x, xs, w, [4, 3, 3, 3], [2, 4, 12, 12], a(1, 1, nchw), float32);
+      const g = new Float32Array(2 * 4 * 12 * 12).map(() => r() - 0.5);
+      // padding [0, 2]: the same sizes (a 3x3 result), windows shifted by one
       const before = im2colWasmStats.reused;
-      const reused = conv(x, xs, g, os, wgShape, wgrad, dtype);
-      const transposedLayout = kSp[n - 1]! < outSp[n - 1]!;
-      if (transposedLayout) expect(im2colWasmStats.reused - before, `case ${i}`).toBe(1);
-      expect(bitsOf(reused), `case ${i}`).toEqual(bitsOf(fresh));
-      // the lhs changed in place after the forward: filled again, the new values' result
-      conv(x, xs, w, ws, os, fwd, dtype);
-      x[0] = x[0]! + 1;
-      const after = im2colWasmStats.reused;
-      const changed = conv(x, xs, g, os, wgShape, wgrad, dtype);
-      expect(im2colWasmStats.reused).toBe(after);
+      const got = conv(x, xs, g, [2, 4, 12, 12], [4, 3, 3, 3], a(0, 2, swapped), float32);
+      expect(im2colWasmStats.reused).toBe(before);
       poisonConvColumns(Number.NaN);
-      expect(bitsOf(changed), `case ${i}`).toEqual(bitsOf(conv(x, xs, g, os, wgShape, wgrad, dtype)));
-      expect(bitsOf(changed)).not.toEqual(bitsOf(fresh));
-    });
-  });
-  it("a weight gradient of other windows with the same sizes does not read them", () => {
-    const xs = [2, 3, 12, 12];
-    const r = rng(3);
-    const x = new Float32Array(prod(xs)).map(() => r() - 0.5);
-    const a = (lo: number, hi: number, spec: number[]): ConvAttrs => ({
+      expect(bitsOf(got)).toEqual(bitsOf(conv(x, xs, g, [2, 4, 12, 12], [4, 3, 3, 3], a(0, 2, swapped), float32)));
+      // and its own weight gradient does
+      conv(x, xs, w, [4, 3, 3, 3], [2, 4, 12, 12], a(1, 1, nchw), float32);
+      const own = conv(x, xs, g, [2, 4, 12, 12], [4, 3, 3, 3], a(1, 1, swapped), float32);
+      expect(im2colWasmStats.reused).toBe(before + 1);
+      poisonConvColumns(Number.NaN);
+      expect(bitsOf(own)).toEqual(bitsOf(conv(x, xs, g, [2, 4, 12, 12], [4, 3, 3, 3], a(1, 1, swapped), float32)));
+    }));
+
+  it("calls split in blocks read no kept columns (and the blocked weight gradient is the same sum)", () => {
+    // the CNN's conv1 at batch 4: 75 x 3136 columns, more than one block at the default size
+    const xs = [4, 3, 32, 32],
+      ws = [6, 3, 5, 5],
+      os = [4, 6, 28, 28];
+    const r = rng(5);
+    const x = new Float32Array(prod(xs)).map(() => r() - 0.5),
+      w = new Float32Array(prod(ws)).map(() => r() - 0.5),
+      g = new Float32Array(prod(os)).map(() => r() - 0.5);
+    const a = (spec: number[]): ConvAttrs => ({
       window_strides: [1, 1],
       padding: [
-        [lo, hi],
-        [lo, hi],
+        [0, 0],
+        [0, 0],
       ],
       lhs_dilation: [1, 1],
       rhs_dilation: [1, 1],
@@ -163,21 +219,18 @@ describe("convolution: a forward's kept columns read by its weight gradient", ()
       rhs_spec: spec,
       out_spec: spec,
     });
-    // forward: padding 1, 3x3 kernel, 12x12 out; its weight gradient would have padding [1, 1]
-    const w = new Float32Array(4 * 3 * 9).map(() => r() - 0.5);
-    conv(x, xs, w, [4, 3, 3, 3], [2, 4, 12, 12], a(1, 1, nchw), float32);
-    const g = new Float32Array(2 * 4 * 12 * 12).map(() => r() - 0.5);
-    // padding [0, 2]: the same sizes (a 3x3 result), windows shifted by one
+    const blocks0 = { ...convBlockStats };
+    conv(x, xs, w, ws, os, a(nchw), float32);
     const before = im2colWasmStats.reused;
-    const got = conv(x, xs, g, [2, 4, 12, 12], [4, 3, 3, 3], a(0, 2, swapped), float32);
+    const blocked = conv(x, xs, g, os, ws, a(swapped), float32);
     expect(im2colWasmStats.reused).toBe(before);
-    poisonConvColumns(Number.NaN);
-    expect(bitsOf(got)).toEqual(bitsOf(conv(x, xs, g, [2, 4, 12, 12], [4, 3, 3, 3], a(0, 2, swapped), float32)));
-    // and its own weight gradient does
-    conv(x, xs, w, [4, 3, 3, 3], [2, 4, 12, 12], a(1, 1, nchw), float32);
-    const own = conv(x, xs, g, [2, 4, 12, 12], [4, 3, 3, 3], a(1, 1, swapped), float32);
-    expect(im2colWasmStats.reused).toBe(before + 1);
-    poisonConvColumns(Number.NaN);
-    expect(bitsOf(own)).toEqual(bitsOf(conv(x, xs, g, [2, 4, 12, 12], [4, 3, 3, 3], a(1, 1, swapped), float32)));
+    expect(convBlockStats.batchBlocks).toBe(blocks0.batchBlocks + 1);
+    expect(convBlockStats.featureBlocks).toBe(blocks0.featureBlocks + 1);
+    // one product over the whole contraction (4 x 784 terms): equal up to float32 rounding of the sums
+    const whole = unblocked(() => conv(x, xs, g, os, ws, a(swapped), float32));
+    expect(convBlockStats.featureBlocks).toBe(blocks0.featureBlocks + 1);
+    let worst = 0;
+    for (let i = 0; i < whole.length; i++) worst = Math.max(worst, Math.abs(blocked[i]! - whole[i]!));
+    expect(worst).toBeLessThan(1e-4);
   });
 });

@@ -3,7 +3,8 @@
 // loops (packages/cpu/src/kernels/pool_fast.ts).
 // - convolution: random geometries (1-3 spatial dims, strides, positive and negative padding, lhs
 //   and rhs dilation, feature and batch groups, batch 1, odd sizes, kernels larger than the output:
-//   the transposed columns, permuted dimension numbers) on small integers, where every product and
+//   the transposed columns, permuted dimension numbers) on small integers, whole and split in
+//   blocks of batch elements or (the transposed columns) of lhs features, where every product and
 //   sum is exact in float32 and float64, against a direct float64 convolution, equal bit for bit;
 //   the kept column buffer is filled with NaN before each call, so any element the fill leaves
 //   stale shows.
@@ -14,7 +15,7 @@
 import { describe, expect, it } from "vitest";
 import { contiguousStrides, float32, float64, type ConvAttrs, type DType, type WindowAttrs } from "@xlatorch/core";
 import type { Strided } from "@xlatorch/cpu";
-import { convKernels, poisonConvColumns } from "../packages/cpu/src/kernels/conv.js";
+import { convBlockStats, convKernels, poisonConvColumns, setConvCacheColumns } from "../packages/cpu/src/kernels/conv.js";
 import { poolFastStats } from "../packages/cpu/src/kernels/pool_fast.js";
 import { im2colWasmStats } from "../packages/cpu/src/wasm/im2col_module.js";
 import { poolWasmStats } from "../packages/cpu/src/wasm/pool_module.js";
@@ -229,6 +230,27 @@ describe.each(["wasm", "js"] as const)("convolution, column fill in %s = a direc
         checked++;
       }
       expect(transposedLike).toBeGreaterThan(30);
+    }));
+
+  it("random geometries in blocks of a few columns (batch elements, lhs features summed)", () =>
+    withFill(mode, () => {
+      const r = rng(19);
+      const blocks0 = { ...convBlockStats };
+      let checked = 0;
+      while (checked < 200) {
+        const c = randomCase(r);
+        if (!c) continue;
+        // from one column per block (every call split as far as it goes) to a few hundred
+        const prev = setConvCacheColumns([1, 16, 60, 300][checked % 4]!);
+        try {
+          checkConv(c, checked % 2 ? float64 : float32, r);
+        } finally {
+          setConvCacheColumns(prev);
+        }
+        checked++;
+      }
+      expect(convBlockStats.batchBlocks - blocks0.batchBlocks).toBeGreaterThan(30);
+      expect(convBlockStats.featureBlocks - blocks0.featureBlocks).toBeGreaterThan(10);
     }));
 
   it("the CNN's five calls (forward, input gradient, weight gradients), batch 1 (and 2)", () =>

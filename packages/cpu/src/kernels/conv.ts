@@ -14,17 +14,21 @@
 // transposed, so runs go along the kernel. Everything that depends only on
 // shapes, strides and attributes is computed once per distinct call and cached,
 // since a training loop repeats the same few calls. The columns hold the same
-// values in every case, and the product is the same, so results are unchanged.
+// values in every case; the products' rounding depends only on the blocks.
 // float32/float64 columns are filled by WebAssembly (wasm/im2col_module.ts: the
 // same runs, moved as bits, into that module's memory, which the product reads
 // in place); other element types, or XLATORCH_WASM=off, take the loops below
 // into a column buffer kept between calls (fresh MB-sized arrays cost more in
 // page faults than the fill).
+// The columns are filled and multiplied in blocks that stay in cache (blocks():
+// batch elements, or a weight gradient's lhs features, whose products are then
+// summed): a product with few output features reads each column element only a
+// few times, so over whole columns of tens of MB it ran at the memory's speed.
 // A forward convolution's columns are the same matrix as its weight gradient's
 // transposed columns (rows: features and kernel offsets; columns: batch and
 // output positions): they are filled into a kept slot of the fill module, and
 // the weight gradient reads them there instead of filling them again, where the
-// lhs still holds the same bits (keptColumns).
+// lhs still holds the same bits (keptColumns); only columns of one block are kept.
 import { contiguousStrides, type AVal, type ConvAttrs, type DType, type HostArray } from "@xlatorch/core";
 import { contiguous, type Elements, type Strided } from "../strided.js";
 import {
@@ -535,46 +539,63 @@ const planSize = (p: ConvPlan): number => {
 };
 
 /**
- * The columns filled by the WebAssembly fill (wasm/im2col_module.ts: the same runs, the same
- * columns, in the module's memory), or null where it does not take the call (other element types,
- * a negative stride, WebAssembly off or unavailable, too large).
+ * The WebAssembly fill's call for float32/float64 columns of `nCols` elements (wasm/im2col_module.ts:
+ * the same runs, the same columns, in the module's memory; the lhs copied in once), or null where it
+ * does not take the call (other element types, a negative stride, WebAssembly off or unavailable,
+ * too large). Each block of columns is then filled by wasmFillBlock.
  */
-function wasmFill(
+function wasmStart(
   dtype: DType,
   plan: ConvPlan,
   l: Strided,
   ls: readonly number[],
-  T: number,
-  I: number,
   K: number,
   L: number,
-  nbn: number,
-  NL: number,
-  CK: number,
-  sC: number,
-  sN: number,
-  B: number,
-  nb0: number,
-  Nb: number,
+  nCols: number,
   slot = 0,
-): Im2colCall | null {
+): { call: Im2colCall; wr: WasmRuns } | null {
   const data = l.data;
   const E = dtype.name === "float32" && data instanceof Float32Array ? 4 : dtype.name === "float64" && data instanceof Float64Array ? 8 : 0;
   if (E === 0 || l.strides.some((st) => st < 0) || !im2colWasmEnabled()) return null;
   const { runs, transposed } = plan;
   const wr = (plan.wasm[E] ??= wasmRuns(runs.runDst, runs.runSrc, runs.runLen, transposed ? L : K, runs.Lo, transposed ? K : L, E));
   // the lhs's elements: [offset, offset + span)
-  const call = Im2colCall.start(data as Float32Array | Float64Array, l.offset, l.offset + lhsSpan(ls, l.strides), wr, T * CK * NL, slot);
-  if (!call) return null;
+  const call = Im2colCall.start(data as Float32Array | Float64Array, l.offset, l.offset + lhsSpan(ls, l.strides), wr, nCols, slot);
+  return call ? { call, wr } : null;
+}
+
+/**
+ * Fills one block of columns ([T, Ic*K, nbn*L], or transposed [T, nbn*L, Ic*K]): batch elements
+ * [nb0, nb0 + nbn) of each group and lhs features [i0, i0 + Ic) (a block of features only in the
+ * transposed layout, where they are part of the contraction).
+ */
+function wasmFillBlock(
+  { call, wr }: { call: Im2colCall; wr: WasmRuns },
+  plan: ConvPlan,
+  T: number,
+  I: number,
+  i0: number,
+  Ic: number,
+  K: number,
+  L: number,
+  nbn: number,
+  sC: number,
+  sN: number,
+  B: number,
+  nb0: number,
+  Nb: number,
+): void {
+  const { runs, transposed } = plan;
+  const NL = nbn * L,
+    CK = Ic * K;
   for (let t = 0; t < T; t++) {
     const g = B > 1 ? 0 : t,
       bg = B > 1 ? t : 0;
-    const src = g * I * sC + (bg * Nb + nb0) * sN;
+    const src = (g * I + i0) * sC + (bg * Nb + nb0) * sN;
     // the loops of FILL (c, kernel offset, batch) and FILL_T (batch, output position, c)
-    if (transposed) call.fill(wr, src, t * NL * CK, [nbn, L * CK, sN], [L, CK], [I, K, sC], runs.step);
-    else call.fill(wr, src, t * CK * NL, [I, K * NL, sC], [K, NL], [nbn, L, sN], runs.step);
+    if (transposed) call.fill(wr, src, t * NL * CK, [nbn, L * CK, sN], [L, CK], [Ic, K, sC], runs.step);
+    else call.fill(wr, src, t * CK * NL, [Ic, K * NL, sC], [K, NL], [nbn, L, sN], runs.step);
   }
-  return call;
 }
 
 /** The lhs's elements from its offset: [offset, offset + span). */
@@ -649,6 +670,111 @@ function keepSlot(sig: string, dtype: DType): number {
   let best = 0;
   for (let i = 1; i < KEEP_SLOTS; i++) if (kept[i]!.used < kept[best]!.used) best = i;
   return best + 1;
+}
+
+/**
+ * Columns per block where the product reads them from cache: a product with few output features
+ * (6 and 16 in the CIFAR CNN) reads each column element a handful of times, so one over columns
+ * of tens of MB ran at the memory's speed (conv1's forward at batch 64, 6 x 75 x 50176: 2.5 ms
+ * on one thread against 0.46 ms as 64 products of 75 x 784 columns each, bench/results/issue11_cnn_s17.md).
+ * 64 Ki elements (256 KiB of float32) stay within the L2 cache with the product's operands.
+ */
+let cacheColumns = 1 << 16;
+/** Tests: sets the block size (column elements) and returns the previous one, so that small calls take blocks too. */
+export function setConvCacheColumns(n: number): number {
+  const prev = cacheColumns;
+  cacheColumns = n;
+  return prev;
+}
+/** Calls that took more than one block of batch elements, or of lhs features. */
+export const convBlockStats = { batchBlocks: 0, featureBlocks: 0 };
+
+/**
+ * The blocks a call's columns are filled and multiplied in: nbBlock batch elements (of each group)
+ * by iBlock lhs features. A forward layout ([T, I*K, N*L]) takes batch elements, as many as fit
+ * cacheColumns (at least one); each block's product is the whole call's product restricted to
+ * those output columns. The transposed layout (a weight gradient: the lhs features and the kernel
+ * are the contraction) takes blocks of features where the columns exceed cacheColumns, with all
+ * batch elements, for float32/float64 without groups: the blocks' products are summed, so the
+ * contraction is summed in per-block parts (float rounding differs from one product over it).
+ * Otherwise (other element types, groups), batch elements within COLUMN_BLOCK, as before.
+ */
+function blocks(
+  transposed: boolean,
+  dtype: DType,
+  T: number,
+  I: number,
+  K: number,
+  L: number,
+  Nb: number,
+): { nbBlock: number; iBlock: number } {
+  const CK = I * K;
+  if (!transposed) return { nbBlock: Math.max(1, Math.min(Nb, Math.floor(cacheColumns / (T * CK * L)))), iBlock: I };
+  const perFeature = Nb * L * K;
+  const float = dtype.name === "float32" || dtype.name === "float64";
+  if (float && T === 1 && perFeature * I > cacheColumns && perFeature <= COLUMN_BLOCK)
+    return { nbBlock: Nb, iBlock: Math.max(1, Math.floor(cacheColumns / perFeature)) };
+  // A block of batch elements at a time, so the columns stay within COLUMN_BLOCK elements
+  // (a ResNet stem's would otherwise take hundreds of MB).
+  return { nbBlock: Math.max(1, Math.min(Nb, Math.floor(COLUMN_BLOCK / (T * CK * L)))), iBlock: I };
+}
+
+/** acc (fresh on the first block) += the block's product [rows, NL] (a strided view). */
+function accumulate(acc: Float32Array | Float64Array | null, res: Strided, rows: number, NL: number): Float32Array | Float64Array {
+  const d = res.data as Float32Array | Float64Array;
+  const [, r1, r2] = res.strides as [number, number, number];
+  const sum = acc ?? new (d.constructor as Float32ArrayConstructor)(rows * NL);
+  // [T, Og] collapse to one dim of stride r1 (the product's result is dense in them)
+  for (let r = 0; r < rows; r++) {
+    const b = res.offset + r * r1,
+      o = r * NL;
+    if (acc) for (let p = 0; p < NL; p++) sum[o + p] = sum[o + p]! + d[b + p * r2]!;
+    else for (let p = 0; p < NL; p++) sum[o + p] = d[b + p * r2]!;
+  }
+  return sum;
+}
+
+/**
+ * The product's block [T, Og, nbn, L] into the output's layout: L consecutive elements at a time
+ * where both sides hold them consecutively (the usual channels-first output, a dense product).
+ */
+function scatterBlock(
+  out: HostArray,
+  res: Strided,
+  outOff: Int32Array | null,
+  T: number,
+  Og: number,
+  nbn: number,
+  L: number,
+  oF: number,
+  oN: number,
+  nb0: number,
+): void {
+  if (!outOff && res.strides[2] === 1 && L >= MIN_BLOCK_COPY && res.data.constructor === out.constructor) {
+    const [r0, r1] = res.strides as [number, number, number];
+    for (let t = 0; t < T; t++)
+      for (let oc = 0; oc < Og; oc++) {
+        const fBase = (t * Og + oc) * oF,
+          rBase = res.offset + t * r0 + oc * r1;
+        for (let nb = 0; nb < nbn; nb++) copyBlock(out, fBase + (nb0 + nb) * oN, res.data, rBase + nb * L, L);
+      }
+    return;
+  }
+  const lp = loops(out as Elements);
+  (outOff ? lp.scatter : lp.copy)(
+    out as Elements,
+    res.data as Elements,
+    outOff ?? NO_OFFSETS,
+    T,
+    Og,
+    nbn,
+    L,
+    oF,
+    oN,
+    res.offset,
+    ...(res.strides as [number, number, number]),
+    nb0,
+  );
 }
 
 export const convKernels: Record<string, Kernel> = {
@@ -735,87 +861,78 @@ export const convKernels: Record<string, Kernel> = {
     const oN = outStrides[a.out_spec[0]!]!,
       oF = outStrides[a.out_spec[1]!]!;
     const av = (shape: number[]): AVal => ({ shape, dtype });
-    // A block of batch elements at a time, so the columns stay within COLUMN_BLOCK elements
-    // (a ResNet stem's would otherwise take hundreds of MB).
-    const chunk = Math.max(1, Math.min(Nb, Math.floor(COLUMN_BLOCK / (T * CK * L))));
-    for (let nb0 = 0; nb0 < Nb; nb0 += chunk) {
-      const nbn = Math.min(chunk, Nb - nb0),
+    const { nbBlock, iBlock } = blocks(transposed, dtype, T, I, K, L, Nb);
+    if (nbBlock < Nb) convBlockStats.batchBlocks++;
+    if (iBlock < I) convBlockStats.featureBlocks++;
+    // the WebAssembly fill's call, started at the first block (the lhs copied in once for all blocks)
+    let wasm: { call: Im2colCall; wr: WasmRuns } | null | undefined;
+    for (let nb0 = 0; nb0 < Nb; nb0 += nbBlock) {
+      const nbn = Math.min(nbBlock, Nb - nb0),
         NL = nbn * L;
-      // columns [T, I*K, nbn*L] (or transposed): zeros where the window reads padding
-      let cols = keptColumns(plan, l!, ls, dtype, nbn === Nb, T * CK * NL);
-      if (!cols) {
-        // a whole forward's columns go to a kept slot (the least recently used), the rest to the scratch one
-        const keep = plan.sig !== null && !transposed && nbn === Nb ? keepSlot(plan.sig, dtype) : 0;
-        const call = wasmFill(dtype, plan, l!, ls, T, I, K, L, nbn, NL, CK, sC, sN, B, nb0, Nb, keep);
-        if (call && keep > 0) kept[keep - 1] = { sig: `${plan.sig}|${dtype.name}`, call, used: ++keptClock };
-        cols = call ? (call.cols as Elements) : null;
+      // the product's blocks of lhs features, summed (transposed layout only)
+      let acc: Float32Array | Float64Array | null = null;
+      for (let i0 = 0; i0 < I; i0 += iBlock) {
+        const Ic = Math.min(iBlock, I - i0),
+          CKc = Ic * K;
+        const whole = nbn === Nb && Ic === I;
+        // columns [T, Ic*K, nbn*L] (or transposed): zeros where the window reads padding
+        let cols = keptColumns(plan, l!, ls, dtype, whole, T * CKc * NL);
+        if (!cols && wasm === undefined) {
+          // a whole forward's columns go to a kept slot (the least recently used), the rest to the scratch one
+          const keep = plan.sig !== null && !transposed && whole ? keepSlot(plan.sig, dtype) : 0;
+          wasm = wasmStart(dtype, plan, l!, ls, K, L, T * Math.min(iBlock, I) * K * Math.min(nbBlock, Nb) * L, keep);
+          if (wasm && keep > 0) kept[keep - 1] = { sig: `${plan.sig}|${dtype.name}`, call: wasm.call, used: ++keptClock };
+        }
+        if (!cols && wasm) {
+          wasmFillBlock(wasm, plan, T, I, i0, Ic, K, L, nbn, sC, sN, B, nb0, Nb);
+          cols = wasm.call.cols.subarray(0, T * CKc * NL) as Elements;
+        }
+        if (!cols) {
+          cols = columns(dtype, T * CKc * NL, covers);
+          const lc = loops(cols);
+          // a block of features (T = 1 there, so group offsets do not enter) reads from feature i0 on
+          (transposed ? lc.fillT : lc.fill)(
+            cols,
+            src,
+            runs.runDst,
+            runs.runSrc,
+            runs.runLen,
+            runs.step,
+            runs.Lo,
+            T,
+            Ic,
+            K,
+            L,
+            nbn,
+            CKc,
+            NL,
+            l!.offset + i0 * sC,
+            sC,
+            sN,
+            B,
+            nb0,
+            Nb,
+            runs.donors.donor,
+            runs.donors.shift,
+            runs.donors.fixPtr,
+            runs.donors.fixPos,
+            runs.donors.fixSrc,
+            cols instanceof BigInt64Array ? 0n : 0,
+          );
+        }
+        const colShape = transposed ? [T, NL, CKc] : [T, CKc, NL];
+        // the weights' columns of these features: [T, Og, Ic*K] read in place with row stride I*K
+        const wv: Strided = { data: w as never, offset: i0 * K, strides: [Og * CK, CK, 1] };
+        const [res] = dotKernels.dot_general!(
+          [wv, contiguous(cols as never, colShape)],
+          [av([T, Og, CKc]), av(colShape)],
+          { lhs_batch: [0], rhs_batch: [0], lhs_contract: [2], rhs_contract: [transposed ? 2 : 1] },
+          [av([T, Og, NL])],
+        ) as [Strided];
+        if (iBlock < I) acc = accumulate(acc, res, T * Og, NL);
+        else scatterBlock(out, res, outOff, T, Og, nbn, L, oF, oN, nb0);
       }
-      if (!cols) {
-        cols = columns(dtype, T * CK * NL, covers);
-        const lc = loops(cols);
-        (transposed ? lc.fillT : lc.fill)(
-          cols,
-          src,
-          runs.runDst,
-          runs.runSrc,
-          runs.runLen,
-          runs.step,
-          runs.Lo,
-          T,
-          I,
-          K,
-          L,
-          nbn,
-          CK,
-          NL,
-          l!.offset,
-          sC,
-          sN,
-          B,
-          nb0,
-          Nb,
-          runs.donors.donor,
-          runs.donors.shift,
-          runs.donors.fixPtr,
-          runs.donors.fixPos,
-          runs.donors.fixSrc,
-          cols instanceof BigInt64Array ? 0n : 0,
-        );
-      }
-      const colShape = transposed ? [T, NL, CK] : [T, CK, NL];
-      const [res] = dotKernels.dot_general!(
-        [contiguous(w as never, [T, Og, CK]), contiguous(cols as never, colShape)],
-        [av([T, Og, CK]), av(colShape)],
-        { lhs_batch: [0], rhs_batch: [0], lhs_contract: [2], rhs_contract: [transposed ? 2 : 1] },
-        [av([T, Og, NL])],
-      ) as [Strided];
-      // scatter [T, Og, nbn, L] into the output's layout: L consecutive elements at a time where
-      // both sides hold them consecutively (the usual channels-first output, a dense product)
-      if (!outOff && res.strides[2] === 1 && L >= MIN_BLOCK_COPY && res.data.constructor === out.constructor) {
-        const [r0, r1] = res.strides as [number, number, number];
-        for (let t = 0; t < T; t++)
-          for (let oc = 0; oc < Og; oc++) {
-            const fBase = (t * Og + oc) * oF,
-              rBase = res.offset + t * r0 + oc * r1;
-            for (let nb = 0; nb < nbn; nb++) copyBlock(out, fBase + (nb0 + nb) * oN, res.data, rBase + nb * L, L);
-          }
-        continue;
-      }
-      const lp = loops(out as Elements);
-      (outOff ? lp.scatter : lp.copy)(
-        out as Elements,
-        res.data as Elements,
-        outOff ?? NO_OFFSETS,
-        T,
-        Og,
-        nbn,
-        L,
-        oF,
-        oN,
-        res.offset,
-        ...(res.strides as [number, number, number]),
-        nb0,
-      );
+      if (acc) scatterBlock(out, contiguous(acc as never, [T, Og, NL]), outOff, T, Og, nbn, L, oF, oN, nb0);
     }
     return [contiguous(out, os)];
   },
