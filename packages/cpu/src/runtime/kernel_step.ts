@@ -1,6 +1,6 @@
 // One op run by its primitive's CPU kernel (translate.ts names the kernel and
 // its attributes): the path shared with the eager cpu device.
-import { bf16ToF32, dtypeOf, f16ToF32, viewStrides, type AVal } from "@xlatorch/core";
+import { bf16ToF32, dtypeOf, f16ToF32, numelOf, viewStrides, type AVal } from "@xlatorch/core";
 import type { Op, Value } from "@xlatorch/stablehlo";
 import { KERNELS, type Kernel } from "../kernels/index.js";
 import { dense } from "../kernels/layout.js";
@@ -58,7 +58,38 @@ export function reduceInit(op: Op): (init: CpuBuffer, r: CpuBuffer) => CpuBuffer
     attrs: { broadcast_dimensions: { kind: "ints", values: [] } },
   };
   const broadcast = kernelRunner(bcast);
-  return (init, r) => combine([broadcast([init])[0]!, r])[0]!;
+  const identity = IDENTITY[body.name];
+  return (init, r) => (identity !== undefined && unchangedBy(identity, init, r) ? r : combine([broadcast([init])[0]!, r])[0]!);
+}
+
+/** The body's identity (PyTorch's and the kernels' start value): body(identity, x) is x for every x but NaN (and -0 under +0). */
+const IDENTITY: Record<string, number> = {
+  "stablehlo.add": 0,
+  "stablehlo.maximum": Number.NEGATIVE_INFINITY,
+  "stablehlo.minimum": Number.POSITIVE_INFINITY,
+  "stablehlo.multiply": 1,
+};
+
+/**
+ * Whether body(init, r) equals r bit for bit, so the two kernel calls of the
+ * combine (a broadcast and the body) can be skipped: init is the body's
+ * identity and r, a float result, holds no NaN (whose bits the body's kernel
+ * need not keep) and, for a sum from +0, no -0 (+0 + -0 is +0). IEEE 754
+ * makes x + 0, max(-inf, x), min(inf, x) and 1 * x exact for every other x.
+ */
+function unchangedBy(identity: number, init: CpuBuffer, r: CpuBuffer): boolean {
+  const a = r.s.data,
+    i = init.s.data;
+  if (!(a instanceof Float32Array || a instanceof Float64Array) || !(i instanceof Float32Array || i instanceof Float64Array)) return false;
+  const v = i[init.s.offset]!;
+  // r is the kernel's fresh dense result (anything else is combined as before)
+  if (v !== identity || r.s.offset !== 0 || a.length !== numelOf(r.shape)) return false;
+  const plusZero = identity === 0 && !Object.is(v, -0);
+  for (let k = 0; k < a.length; k++) {
+    const x = a[k]!;
+    if (x !== x || (plusZero && x === 0 && Object.is(x, -0))) return false;
+  }
+  return true;
 }
 
 /** reshape of any strided layout: a view when possible, else a dense copy viewed. */
