@@ -1,11 +1,11 @@
-// One JS peer in its own process: `tsx bench/peer.ts --peer ID --data DIR --out FILE [--quick] [--cases a,b]`.
+// One JS peer in its own process: `tsx bench/peer.ts --peer ID --data DIR --out FILE [--quick] [--warmup-ms MS] [--cases a,b]`.
 // Writes a PeerReport as JSON to FILE. run.ts spawns one of these per peer, so
 // a peer that crashes or leaks cannot disturb the others' figures.
 import fs from "node:fs";
 import { loadCases } from "./lib/cases.js";
 import { checksum, readInputs } from "./lib/data.js";
 import { loadPeer } from "./lib/peers.js";
-import { FULL, QUICK, measure } from "./lib/timing.js";
+import { measure, policyOf } from "./lib/timing.js";
 import { BLAS_OFF_OF, type Case, type ImplFactory, type PeerId, type PeerReport } from "./lib/types.js";
 
 function arg(name: string): string | undefined {
@@ -17,6 +17,7 @@ const peer = arg("peer") as PeerId;
 const dataDir = arg("data")!;
 const outFile = arg("out")!;
 const quick = process.argv.includes("--quick");
+const warmupMs = Number(arg("warmup-ms") ?? 0);
 const only = arg("cases")?.split(",").filter(Boolean);
 
 function factoryFor(c: Case, p: PeerId): ImplFactory | undefined {
@@ -60,7 +61,7 @@ try {
       const cs = checksum(await impl.output());
       // The lazy device's counters, over this case's timed calls (warm-up included).
       xla?.reset_metrics?.();
-      const t = await measure(() => impl.run(), quick ? QUICK : FULL);
+      const t = await measure(() => impl.run(), policyOf(quick, warmupMs));
       let info = impl.info ? await impl.info() : undefined;
       if (xla?.metrics) {
         const m = JSON.parse(JSON.stringify(xla.metrics(), (_k, v) => (typeof v === "bigint" ? Number(v) : v)));

@@ -2,7 +2,7 @@
 """PyTorch CPU peer for bench/run.ts.
 
 Usage: /usr/bin/python3 bench/torch_bench.py SPEC.json
-SPEC: {"policy": {warmup, minReps, maxReps, budgetMs}, "cases": [{"id", "inputs":
+SPEC: {"policy": {warmup, minReps, maxReps, budgetMs[, warmupMs]}, "cases": [{"id", "inputs":
 [{"name", "shape", "file"}], "setup", "expr"}]}. Prints one JSON object (a
 PeerReport, as bench/lib/types.ts) on stdout. Timing mirrors bench/lib/timing.ts.
 """
@@ -40,13 +40,19 @@ def openblas_info():
     return info
 
 
+MAX_WARMUP = 500  # lib/timing.ts MAX_WARMUP
+
+
 def measure(fn, p):
-    warm, min_reps = 0, p["minReps"]
-    while warm < p["warmup"]:
+    # the warm-up calls, then (warmupMs, run.ts --warmup-ms) more until that much time went on them: as lib/timing.ts
+    warm, min_reps, spent = 0, p["minReps"], 0.0
+    while warm < p["warmup"] or (spent < p.get("warmupMs", 0) / 1e3 and warm < MAX_WARMUP):
         t0 = time.perf_counter()
         fn()
         warm += 1
-        if time.perf_counter() - t0 > 1.0:
+        dt = time.perf_counter() - t0
+        spent += dt
+        if dt > 1.0:
             min_reps = min(min_reps, 3)
             break
     times, cpu, total = [], [], 0.0
