@@ -11,6 +11,7 @@ import "./vjps_gather.js";
 import "./vjps_bits.js";
 import "./vjps_select.js";
 import "./vjps_norm.js";
+import "./vjps_gelu.js";
 import { signTensorMethods } from "./signature.js";
 import { Tensor as TensorClass } from "./tensor.js";
 import { setEngineOps } from "./autograd.js";
@@ -75,6 +76,7 @@ export { viewBoxOf, writeViewBox } from "./view_box.js";
 export { writeThroughReinterpret } from "./view_reinterpret.js";
 export type { GatherSlicesAttrs, ScatterSlicesAttrs } from "./prims_gather.js";
 export type { LayerNormAttrs, LayerNormBackwardAttrs } from "./prims_norm.js";
+export { GELU_BACKWARD_EXPR, GELU_EXPR, type GeluExpr } from "./prims_gelu.js";
 export {
   adamUpdateExprs,
   sgdUpdateExprs,

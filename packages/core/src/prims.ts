@@ -13,6 +13,7 @@ import { GATHER_PRIMS, defineGatherPrims } from "./prims_gather.js";
 import { BITS_PRIMS, defineBitsPrims } from "./prims_bits.js";
 import { OPTIM_PRIMS, defineOptimPrims } from "./prims_optim.js";
 import { NORM_PRIMS, defineNormPrims } from "./prims_norm.js";
+import { GELU_PRIMS, defineGeluPrims } from "./prims_gelu.js";
 
 const same = (ins: readonly AVal[]): AVal[] => [{ shape: ins[0]!.shape, dtype: ins[0]!.dtype }];
 /** The output shape of an elementwise primitive: its first operand that is not 0-d (see Primitive.scalarOperands). */
@@ -128,6 +129,8 @@ export const PRIM_NAMES = [
   ...OPTIM_PRIMS,
   // layer_norm, layer_norm_backward: F.layer_norm as one primitive each way (prims_norm.ts)
   ...NORM_PRIMS,
+  // gelu, gelu_backward: F.gelu (erf form) as one primitive each way (prims_gelu.ts)
+  ...GELU_PRIMS,
 ] as const;
 export type PrimName = (typeof PRIM_NAMES)[number];
 
@@ -382,6 +385,7 @@ defineGatherPrims(P);
 defineBitsPrims(P);
 defineOptimPrims(P);
 defineNormPrims(P);
+defineGeluPrims(P);
 
 export const numelOfAval = (a: AVal): number => numelOf(a.shape);
 

@@ -10,6 +10,7 @@ import { GATHER_LOWERINGS } from "./lower_gather.js";
 import { BITS_LOWERINGS } from "./lower_bits.js";
 import { OPTIM_LOWERINGS } from "./lower_optim.js";
 import { NORM_LOWERINGS } from "./lower_norm.js";
+import { GELU_LOWERINGS } from "./lower_gelu.js";
 import { elementTypeOf, tensorType, type Builder, type ElementType, type Value } from "@xlatorch/stablehlo";
 
 export const et = (d: DType): ElementType => elementTypeOf(d.name);
@@ -212,6 +213,7 @@ Object.assign(LOWERINGS, {
   ...(BITS_LOWERINGS as unknown as Record<keyof typeof BITS_LOWERINGS, Lowering>),
   ...(OPTIM_LOWERINGS as unknown as Record<keyof typeof OPTIM_LOWERINGS, Lowering>),
   ...(NORM_LOWERINGS as unknown as Record<keyof typeof NORM_LOWERINGS, Lowering>),
+  ...(GELU_LOWERINGS as unknown as Record<keyof typeof GELU_LOWERINGS, Lowering>),
 } satisfies Partial<Record<PrimName, Lowering>>);
 withComplexLowerings(LOWERINGS as never);
 checkPrimitiveTable("StableHLO lowerings", LOWERINGS);

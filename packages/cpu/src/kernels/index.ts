@@ -18,6 +18,7 @@ import { complexFactorKernels } from "./linalg_complex.js";
 import { ldlKernels } from "./linalg_ldl.js";
 import { optimKernels } from "./optim_update.js";
 import { normKernels } from "./norm.js";
+import { geluKernels } from "./gelu.js";
 import { selectKernels } from "./select.js";
 import { reduceKernels } from "./reduce.js";
 import { windowKernels } from "./window.js";
@@ -60,6 +61,8 @@ export const KERNELS: Record<PrimName, Kernel> = {
   ...optimKernels,
   // layer_norm, layer_norm_backward (prims_norm.ts)
   ...normKernels,
+  // gelu, gelu_backward (prims_gelu.ts): the composition's expression in one pass
+  ...geluKernels,
 } as Record<PrimName, Kernel>;
 checkPrimitiveTable("CPU kernels", KERNELS);
 export type { Kernel };

@@ -1,6 +1,20 @@
 // Activations, composed from core elementwise ops in the order PyTorch's CPU
 // kernels evaluate them (so float32 roundings agree as far as possible).
-import { Tensor, where, TorchError, TorchIndexError, bool, empty, float64, full, no_grad, ones_like, type Generator } from "@xlatorch/core";
+import {
+  Tensor,
+  where,
+  TorchError,
+  TorchIndexError,
+  bind1,
+  bool,
+  empty,
+  float64,
+  full,
+  no_grad,
+  ones_like,
+  P,
+  type Generator,
+} from "@xlatorch/core";
 import { recordCustom } from "@xlatorch/core";
 import { parseArgs, type Args } from "../args.js";
 
@@ -23,10 +37,17 @@ export function leaky_relu(
   return inplace ? input.copy_(y) : y;
 }
 
-/** gelu: x * 0.5 * (1 + erf(x / sqrt(2))), or the tanh approximation. */
+/**
+ * gelu: x * 0.5 * (1 + erf(x / sqrt(2))), one primitive each way (core's prims_gelu.ts, the bits of
+ * that composition), or the tanh approximation, composed.
+ */
 export function gelu(input: Tensor, ...args: Args<[], { approximate?: "none" | "tanh" }>): Tensor {
   const { approximate } = parseArgs("gelu", args, ["approximate"], { approximate: "none" });
-  if (approximate === "none") return input.mul(0.5).mul(input.mul(Math.SQRT1_2).erf().add(1));
+  if (approximate === "none") {
+    // ATen's GeluKernel is defined for floating types only
+    if (!input.dtype.is_floating_point) throw new TorchError(`"GeluKernelImpl" not implemented for '${input.dtype.scalarName}'`);
+    return bind1(P.gelu, [input]);
+  }
   if (approximate === "tanh") {
     const beta = Math.SQRT2 * (2 / Math.sqrt(Math.PI)) * 0.5;
     const inner = input.add(input.mul(input).mul(input).mul(0.044715)).mul(beta);
