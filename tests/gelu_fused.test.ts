@@ -34,9 +34,9 @@ const bits = (t: torch.Tensor): string[] =>
   (t.detach().cpu().to(torch.float64).flatten().tolist() as number[]).map((v) => (Object.is(v, -0) ? "-0" : String(v)));
 const vals = (t: torch.Tensor): number[] => t.detach().cpu().to(torch.float64).flatten().tolist() as number[];
 
-// 7 and 100: below the WebAssembly thresholds (JavaScript erf/exp); 300: erf and exp in WebAssembly,
-// the arithmetic in JavaScript; 5000: all WebAssembly; [8, 32, 256]: split across threads
-const SHAPES = [[7], [4, 25], [3, 100], [5000], [8, 32, 256]];
+// 0-d and empty; 7 and 100: below the WebAssembly thresholds (JavaScript erf/exp); 300: erf and exp in
+// WebAssembly, the arithmetic in JavaScript; 5000: all WebAssembly; [8, 32, 256]: split across threads
+const SHAPES = [[], [2, 0, 3], [7], [4, 25], [3, 100], [5000], [8, 32, 256]];
 const DTYPES = [torch.float32, torch.float64, torch.float16, torch.bfloat16];
 
 /** y and x's gradient for input values `xs` of `shape` and gradient `gs`, with `f` as gelu. */
