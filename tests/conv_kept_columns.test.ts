@@ -4,12 +4,13 @@
 // lhs still holds the same bits (an lhs changed in place between the two calls is filled again),
 // and only for calls whose columns are the same matrix (the signature: layout, strides, padding,
 // strides and dilations swapped as the weight gradient swaps them). Columns are kept only where a
-// call's columns fit one block (conv.ts, blocks): the cases run with blocks large enough, and a
+// call's columns fit one block (conv.ts, blocks) and its rows are not wide (conv_wide.ts): the cases run
+// with blocks large enough and no wide rows, and a
 // last test checks that blocked calls read none.
 import { describe, expect, it } from "vitest";
 import { contiguousStrides, float32, float64, type ConvAttrs, type DType } from "@xlatorch/core";
 import type { Strided } from "@xlatorch/cpu";
-import { convBlockStats, convKernels, poisonConvColumns, setConvCacheColumns } from "../packages/cpu/src/kernels/conv.js";
+import { convBlockStats, convKernels, poisonConvColumns, setConvCacheColumns, setConvWideRows } from "../packages/cpu/src/kernels/conv.js";
 import { im2colWasmStats } from "../packages/cpu/src/wasm/im2col_module.js";
 
 function rng(seed: number): () => number {
@@ -88,13 +89,15 @@ const CASES: [number, number, number[], number, number[], number[], number[], [n
   [2, 3, [40], 4, [5], [3], [1], [[2, 2]]],
 ];
 
-/** f with every call's columns in one block (none of these cases is then split). */
+/** f with every call's columns in one block (none of these cases is then split) and without wide rows (which keep none). */
 function unblocked<T>(f: () => T): T {
-  const prev = setConvCacheColumns(1 << 23);
+  const prev = setConvCacheColumns(1 << 23),
+    wide = setConvWideRows(false);
   try {
     return f();
   } finally {
     setConvCacheColumns(prev);
+    setConvWideRows(wide);
   }
 }
 

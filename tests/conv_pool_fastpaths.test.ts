@@ -158,6 +158,48 @@ function randomCase(r: () => number): ConvCase | null {
   return { N, C, O, I, inSp, kSp, outSp, a };
 }
 
+/**
+ * Geometries where the wide rows apply (packages/cpu/src/kernels/conv_wide.ts): no groups, window
+ * stride 1, no lhs dilation, padding >= 0, 2-3 spatial dims; rhs dilation, layouts, batch 1 random.
+ */
+function wideCase(r: () => number): ConvCase | null {
+  const ri = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
+  const s = r() < 0.8 ? 2 : 3;
+  const N = ri(1, 3),
+    I = ri(1, 3),
+    O = ri(1, 4);
+  const inSp: number[] = [],
+    kSp: number[] = [],
+    outSp: number[] = [];
+  const a: ConvAttrs = {
+    window_strides: [],
+    padding: [],
+    lhs_dilation: [],
+    rhs_dilation: [],
+    feature_group_count: 1,
+    batch_group_count: 1,
+    lhs_spec: perm(r, s + 2),
+    rhs_spec: perm(r, s + 2),
+    out_spec: perm(r, s + 2),
+  };
+  for (let d = 0; d < s; d++) {
+    const n = ri(3, s === 3 ? 7 : 12);
+    const rd = r() < 0.2 ? 2 : 1;
+    const pad = ri(0, 2);
+    const k = ri(1, 3);
+    const o = n + 2 * pad - ((k - 1) * rd + 1) + 1;
+    if (o < 1) return null;
+    inSp.push(n);
+    kSp.push(k);
+    outSp.push(o);
+    a.window_strides.push(1);
+    a.padding.push([pad, pad]);
+    a.lhs_dilation.push(1);
+    a.rhs_dilation.push(rd);
+  }
+  return { N, C: I, O, I, inSp, kSp, outSp, a };
+}
+
 function checkConv(c: ConvCase, dtype: DType, r: () => number): void {
   const { N, C, O, I, inSp, kSp, outSp, a } = c;
   const xl = [N, C, ...inSp],
@@ -222,6 +264,7 @@ describe.each(["wasm", "js"] as const)("convolution, column fill in %s = a direc
       const r = rng(7);
       let checked = 0,
         transposedLike = 0;
+      const wide0 = convBlockStats.wideRows;
       while (checked < 300) {
         const c = randomCase(r);
         if (!c) continue;
@@ -230,6 +273,27 @@ describe.each(["wasm", "js"] as const)("convolution, column fill in %s = a direc
         checked++;
       }
       expect(transposedLike).toBeGreaterThan(30);
+      expect(convBlockStats.wideRows - wide0).toBeGreaterThan(0);
+    }));
+
+  it("wide rows: padded stride-1 geometries, whole and in blocks", () =>
+    withFill(mode, () => {
+      const r = rng(23);
+      const wide0 = convBlockStats.wideRows;
+      let checked = 0;
+      while (checked < 200) {
+        const c = wideCase(r);
+        if (!c) continue;
+        const prev = setConvCacheColumns([1 << 16, 1, 50][checked % 3]!);
+        try {
+          checkConv(c, checked % 2 ? float64 : float32, r);
+        } finally {
+          setConvCacheColumns(prev);
+        }
+        checked++;
+      }
+      // the rest have wide rows more than 1.5 times the output's (small outputs, wide padding)
+      expect(convBlockStats.wideRows - wide0).toBeGreaterThan(100);
     }));
 
   it("random geometries in blocks of a few columns (batch elements, lhs features summed)", () =>

@@ -40,6 +40,7 @@ import {
   type WasmRuns,
   wasmRuns,
 } from "../wasm/im2col_module.js";
+import { paddedLhs, scatterWide, type WideGeometry, wideGeometry } from "./conv_wide.js";
 import { dotKernels } from "./dot.js";
 import type { Kernel } from "./types.js";
 import { prod } from "./values.js";
@@ -479,6 +480,8 @@ interface ConvPlan {
   wasm: Partial<Record<4 | 8, WasmRuns>>;
   /** columnsSignature, with the element size appended at the call */
   sig: string | null;
+  /** the wide rows (conv_wide.ts) and their plan (runs: one per kernel offset), where they apply */
+  wide: { geom: WideGeometry; plan: ConvPlan } | null;
 }
 
 /**
@@ -535,7 +538,14 @@ let planElements = 0;
 const planSize = (p: ConvPlan): number => {
   const r = p.runs,
     d = r.donors;
-  return r.runDst.length * 3 + d.donor.length * 2 + d.fixPos.length * 2 + p.kOff.length + (p.outOff?.length ?? 0);
+  return (
+    r.runDst.length * 3 +
+    d.donor.length * 2 +
+    d.fixPos.length * 2 +
+    p.kOff.length +
+    (p.outOff?.length ?? 0) +
+    (p.wide ? 4 * p.kOff.length + p.wide.geom.wideOff.length : 0)
+  );
 };
 
 /**
@@ -686,8 +696,15 @@ export function setConvCacheColumns(n: number): number {
   cacheColumns = n;
   return prev;
 }
-/** Calls that took more than one block of batch elements, or of lhs features. */
-export const convBlockStats = { batchBlocks: 0, featureBlocks: 0 };
+/** Calls that took more than one block of batch elements, or of lhs features; calls that took the wide rows. */
+export const convBlockStats = { batchBlocks: 0, featureBlocks: 0, wideRows: 0 };
+/** Whether float32/float64 forward-layout calls take the wide rows where they apply (tests and bench/conv_blocks_ab.ts turn them off). */
+let wideRowsOn = true;
+export function setConvWideRows(on: boolean): boolean {
+  const prev = wideRowsOn;
+  wideRowsOn = on;
+  return prev;
+}
 
 /**
  * The blocks a call's columns are filled and multiplied in: nbBlock batch elements (of each group)
@@ -824,7 +841,16 @@ export const convKernels: Record<string, Kernel> = {
         covers: transposed ? fillCovers(runs, L, K) : fillCovers(runs, K, L),
         wasm: {},
         sig: columnsSignature(a, ls, l!.strides, inSp, kSp, outSp, transposed),
+        wide: null,
       };
+      const geom = transposed ? null : wideGeometry(inSp, kSp, outSp, a, T);
+      if (geom) {
+        const wideRuns: Runs = { runDst: new Int32Array(K), runSrc: geom.runSrc, runLen: geom.runLen, step: 1, Lo: 1, donors: NO_DONORS };
+        plan.wide = {
+          geom,
+          plan: { ...plan, runs: wideRuns, covers: fillCovers(wideRuns, K, geom.Lw), wasm: {}, sig: null, wide: null },
+        };
+      }
       if (planElements + planSize(plan) > PLAN_CACHE_ELEMENTS) {
         plans.clear();
         planElements = 0;
@@ -832,7 +858,7 @@ export const convKernels: Record<string, Kernel> = {
       plans.set(key, plan);
       planElements += planSize(plan);
     }
-    const { runs, kOff, outOff, transposed, covers } = plan;
+    const { kOff, outOff, transposed } = plan;
 
     // weights [T, Og, I*K]
     const w = dtype.alloc(T * Og * CK);
@@ -855,20 +881,35 @@ export const convKernels: Record<string, Kernel> = {
           for (let kidx = 0; kidx < K; kidx++) we[dst + kidx] = re[base + kOff[kidx]!]!;
         }
     }
-    const src = l!.data as Elements;
-    const sN = l!.strides[a.lhs_spec[0]!]!,
-      sC = l!.strides[a.lhs_spec[1]!]!;
     const oN = outStrides[a.out_spec[0]!]!,
       oF = outStrides[a.out_spec[1]!]!;
     const av = (shape: number[]): AVal => ({ shape, dtype });
-    const { nbBlock, iBlock } = blocks(transposed, dtype, T, I, K, L, Nb);
+    // wide rows (conv_wide.ts): the columns read the zero-padded lhs along whole padded rows; fp's
+    // runs are then one per kernel offset, over Lc = Lw positions
+    const wide = wideRowsOn && (dtype.name === "float32" || dtype.name === "float64") ? plan.wide : null;
+    const fp = wide ? wide.plan : plan;
+    const Lc = wide ? wide.geom.Lw : L;
+    let lx: Strided = l!,
+      lxShape: readonly number[] = ls,
+      sN = l!.strides[a.lhs_spec[0]!]!,
+      sC = l!.strides[a.lhs_spec[1]!]!;
+    if (wide) {
+      const padded = paddedLhs(l!, sN, sC, lhsSpStr, inSp, a, N, I, wide.geom, dtype);
+      lx = { data: padded, offset: 0, strides: [1] };
+      lxShape = [padded.length];
+      sC = prod(wide.geom.P);
+      sN = I * sC;
+    }
+    if (wide) convBlockStats.wideRows++;
+    const src = lx.data as Elements;
+    const { nbBlock, iBlock } = blocks(transposed, dtype, T, I, K, Lc, Nb);
     if (nbBlock < Nb) convBlockStats.batchBlocks++;
     if (iBlock < I) convBlockStats.featureBlocks++;
     // the WebAssembly fill's call, started at the first block (the lhs copied in once for all blocks)
     let wasm: { call: Im2colCall; wr: WasmRuns } | null | undefined;
     for (let nb0 = 0; nb0 < Nb; nb0 += nbBlock) {
       const nbn = Math.min(nbBlock, Nb - nb0),
-        NL = nbn * L;
+        NL = nbn * Lc;
       // the product's blocks of lhs features, summed (transposed layout only)
       let acc: Float32Array | Float64Array | null = null;
       for (let i0 = 0; i0 < I; i0 += iBlock) {
@@ -876,47 +917,47 @@ export const convKernels: Record<string, Kernel> = {
           CKc = Ic * K;
         const whole = nbn === Nb && Ic === I;
         // columns [T, Ic*K, nbn*L] (or transposed): zeros where the window reads padding
-        let cols = keptColumns(plan, l!, ls, dtype, whole, T * CKc * NL);
+        let cols = keptColumns(fp, lx, lxShape, dtype, whole, T * CKc * NL);
         if (!cols && wasm === undefined) {
           // a whole forward's columns go to a kept slot (the least recently used), the rest to the scratch one
-          const keep = plan.sig !== null && !transposed && whole ? keepSlot(plan.sig, dtype) : 0;
-          wasm = wasmStart(dtype, plan, l!, ls, K, L, T * Math.min(iBlock, I) * K * Math.min(nbBlock, Nb) * L, keep);
-          if (wasm && keep > 0) kept[keep - 1] = { sig: `${plan.sig}|${dtype.name}`, call: wasm.call, used: ++keptClock };
+          const keep = fp.sig !== null && !transposed && whole ? keepSlot(fp.sig, dtype) : 0;
+          wasm = wasmStart(dtype, fp, lx, lxShape, K, Lc, T * Math.min(iBlock, I) * K * Math.min(nbBlock, Nb) * Lc, keep);
+          if (wasm && keep > 0) kept[keep - 1] = { sig: `${fp.sig}|${dtype.name}`, call: wasm.call, used: ++keptClock };
         }
         if (!cols && wasm) {
-          wasmFillBlock(wasm, plan, T, I, i0, Ic, K, L, nbn, sC, sN, B, nb0, Nb);
+          wasmFillBlock(wasm, fp, T, I, i0, Ic, K, Lc, nbn, sC, sN, B, nb0, Nb);
           cols = wasm.call.cols.subarray(0, T * CKc * NL) as Elements;
         }
         if (!cols) {
-          cols = columns(dtype, T * CKc * NL, covers);
+          cols = columns(dtype, T * CKc * NL, fp.covers);
           const lc = loops(cols);
           // a block of features (T = 1 there, so group offsets do not enter) reads from feature i0 on
           (transposed ? lc.fillT : lc.fill)(
             cols,
             src,
-            runs.runDst,
-            runs.runSrc,
-            runs.runLen,
-            runs.step,
-            runs.Lo,
+            fp.runs.runDst,
+            fp.runs.runSrc,
+            fp.runs.runLen,
+            fp.runs.step,
+            fp.runs.Lo,
             T,
             Ic,
             K,
-            L,
+            Lc,
             nbn,
             CKc,
             NL,
-            l!.offset + i0 * sC,
+            lx.offset + i0 * sC,
             sC,
             sN,
             B,
             nb0,
             Nb,
-            runs.donors.donor,
-            runs.donors.shift,
-            runs.donors.fixPtr,
-            runs.donors.fixPos,
-            runs.donors.fixSrc,
+            fp.runs.donors.donor,
+            fp.runs.donors.shift,
+            fp.runs.donors.fixPtr,
+            fp.runs.donors.fixPos,
+            fp.runs.donors.fixSrc,
             cols instanceof BigInt64Array ? 0n : 0,
           );
         }
@@ -930,6 +971,7 @@ export const convKernels: Record<string, Kernel> = {
           [av([T, Og, NL])],
         ) as [Strided];
         if (iBlock < I) acc = accumulate(acc, res, T * Og, NL);
+        else if (wide) scatterWide(out, res, wide.geom, outOff, Og, nbn, oF, oN, nb0);
         else scatterBlock(out, res, outOff, T, Og, nbn, L, oF, oN, nb0);
       }
       if (acc) scatterBlock(out, contiguous(acc as never, [T, Og, NL]), outOff, T, Og, nbn, L, oF, oN, nb0);
