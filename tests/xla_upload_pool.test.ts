@@ -1,6 +1,7 @@
-// A large float32 value moved to the xla device is copied once, at upload,
-// into the CPU runtime's fused-loop memory (CpuRuntime.toDeviceOwned), so every
-// later fused loop reads it in place: with nothing to copy, an arithmetic
+// A large float32 value moved to the xla device is copied once, by the first
+// execution whose WebAssembly loop reads it, into the CPU runtime's fused-loop
+// memory (CpuRuntime.toDeviceOwned and adopt), so every later fused loop reads
+// it in place (one only a kernel reads stays where it is): with nothing to copy, an arithmetic
 // chain over it splits across the threads from THREAD_MIN.inPlace values
 // (simd_f32.ts), where a borrowed plain array is copied in chunk by chunk by
 // the calling thread at every execution and stays on it below 2^24 values.
@@ -47,6 +48,18 @@ describe.runIf(enabled)("xla uploads in the fused loops' memory", () => {
     torch.xla.sync(again);
     expect(fusedWasmStats.threaded - threaded).toBe(2);
     expect(bits(again)).toEqual(want);
+  });
+
+  it("an upload only a kernel reads (a matmul's input) is not copied", () => {
+    torch.manual_seed(8);
+    const a = torch.randn(R, C);
+    const w = torch.randn(C, 3);
+    const want = bits(a.matmul(w));
+    const allocs = fusedPoolStats()?.allocations ?? 0;
+    const got = a.to("xla").matmul(w.to("xla"));
+    torch.xla.sync(got);
+    expect((fusedPoolStats()?.allocations ?? 0) - allocs).toBe(0);
+    expect(bits(got)).toEqual(want);
   });
 
   it("the source array stays the caller's: writing the cpu tensor afterwards leaves the xla value", () => {

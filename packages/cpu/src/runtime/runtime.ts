@@ -76,6 +76,8 @@ interface CpuExecutable extends Executable {
   plan: Plan;
   /** Parameters a donating caller lets a loop compute over in place (donation.ts). */
   inPlace: InPlaceSlot[];
+  /** Parameters read as a leaf by a WebAssembly loop: an owned upload among them moves into the loops' memory (adopt). */
+  loopParams: number[];
 }
 
 export class CpuRuntime implements Runtime {
@@ -144,6 +146,8 @@ export class CpuRuntime implements Runtime {
     }
     const release = (grouping?.release ?? plan.release).map((r) => r.map((p) => values[p]!.id));
     const inPlace = grouping ? inPlaceSlots(main, plan, values, grouping.runsAt) : ownSlots;
+    const leafIds = new Set(plan.steps.flatMap((s) => (s.loop?.wasm !== undefined ? s.loop.leaves.map((p) => values[p]!.id) : [])));
+    const loopParams = main.params.flatMap((p, i) => (leafIds.has(p.id) ? [i] : []));
     return {
       numOutputs: main.returns.length,
       params: main.params,
@@ -154,6 +158,7 @@ export class CpuRuntime implements Runtime {
       returns: main.returns,
       plan,
       inPlace,
+      loopParams,
     };
   }
 
@@ -219,17 +224,18 @@ export class CpuRuntime implements Runtime {
     return { dtype, shape: [...shape], s: contiguous(data, shape) };
   }
   /**
-   * A large float32 array handed over (the lazy device's uploads) is copied
-   * once into the fused loops' memory, as their results are: every loop that
-   * reads it then reads it in place (and splits across the threads from
-   * THREAD_MIN.inPlace values) instead of copying it in at each execution.
-   * Anything else, or where that memory has no room, is kept as toDevice does.
+   * An array handed over (the lazy device's uploads) is kept as toDevice
+   * keeps it, marked as the runtime's own: the first execution whose
+   * WebAssembly loop reads it copies a large float32 one into the loops'
+   * memory (adopt), where every later loop reads it in place (and splits
+   * across the threads from THREAD_MIN.inPlace values) instead of copying it
+   * in at each execution. One only a kernel reads (a matmul's input) is never
+   * copied.
    */
   toDeviceOwned(data: HostArray, dtype: DTypeName, shape: readonly number[]): CpuBuffer {
-    const a = data instanceof Float32Array ? fusedResultF32(data.length) : null;
-    if (!a) return this.toDevice(data, dtype, shape);
-    a.set(data as Float32Array);
-    return this.toDevice(a, dtype, shape);
+    const b: OwnedBuffer = this.toDevice(data, dtype, shape);
+    if (data instanceof Float32Array) b.owned = true;
+    return b;
   }
   private readonly pool = new BufferPool();
   /** The donated arrays the loops of the running step write into, by the value each computes (during that step only). */
@@ -243,6 +249,7 @@ export class CpuRuntime implements Runtime {
    */
   execute(exe: Executable, args: readonly DeviceBuffer[], donate?: readonly boolean[]): CpuBuffer[] {
     const e = exe as CpuExecutable;
+    for (const i of e.loopParams) if ((args[i] as OwnedBuffer).owned) adopt(args[i] as OwnedBuffer);
     const donated = donatedArrays(e.inPlace, args as readonly CpuBuffer[], donate);
     const env: Env = new Map();
     e.params.forEach((p, i) => env.set(p.id, args[i] as CpuBuffer));
@@ -297,6 +304,23 @@ export class CpuRuntime implements Runtime {
 
 import { dtypeOf } from "@xlatorch/core";
 const dtypeOfElementName = (d: DTypeName) => dtypeOf(d);
+
+/** A buffer toDeviceOwned made: `owned` until adopt() has looked at it. */
+type OwnedBuffer = CpuBuffer & { owned?: boolean; s: Strided };
+
+/**
+ * Moves an owned upload's values into the fused loops' memory (storage_pool.ts), where loops read them in
+ * place: the buffer object the caller holds gets the new storage (equal values; nothing else reads the
+ * handed-over array). Below the pool's size, or with no room, it stays where it is.
+ */
+function adopt(b: OwnedBuffer): void {
+  b.owned = false;
+  const src = b.s.data as Float32Array;
+  const a = fusedResultF32(src.length);
+  if (!a) return;
+  a.set(src);
+  b.s = { data: a, offset: b.s.offset, strides: b.s.strides };
+}
 
 function mainOf(module: Module, entry = "main"): Func {
   const main = module.funcs.find((f) => f.name === entry);
