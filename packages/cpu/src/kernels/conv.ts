@@ -687,7 +687,8 @@ function keepSlot(sig: string, dtype: DType): number {
  * (6 and 16 in the CIFAR CNN) reads each column element a handful of times, so one over columns
  * of tens of MB ran at the memory's speed (conv1's forward at batch 64, 6 x 75 x 50176: 2.5 ms
  * on one thread against 0.46 ms as 64 products of 75 x 784 columns each, bench/results/issue11_cnn_s17.md).
- * 64 Ki elements (256 KiB of float32) stay within the L2 cache with the product's operands.
+ * 64 Ki elements (256 KiB of float32) stay within the L2 cache with the product's operands; 96 Ki
+ * and 128 Ki gave the same step times (bench/conv_blocks_ab.ts).
  */
 let cacheColumns = 1 << 16;
 /** Tests: sets the block size (column elements) and returns the previous one, so that small calls take blocks too. */
@@ -710,7 +711,8 @@ export function setConvWideRows(on: boolean): boolean {
  * The blocks a call's columns are filled and multiplied in: nbBlock batch elements (of each group)
  * by iBlock lhs features. A forward layout ([T, I*K, N*L]) takes batch elements, as many as fit
  * cacheColumns (at least one); each block's product is the whole call's product restricted to
- * those output columns. The transposed layout (a weight gradient: the lhs features and the kernel
+ * those output columns (the same sums, though OpenBLAS takes its small-matrix kernel, which rounds
+ * differently, for some block sizes). The transposed layout (a weight gradient: the lhs features and the kernel
  * are the contraction) takes blocks of features where the columns exceed cacheColumns, with all
  * batch elements, for float32/float64 without groups: the blocks' products are summed, so the
  * contraction is summed in per-block parts (float rounding differs from one product over it).
