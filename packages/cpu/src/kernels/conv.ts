@@ -691,6 +691,15 @@ function keepSlot(sig: string, dtype: DType): number {
  * and 128 Ki gave the same step times (bench/conv_blocks_ab.ts).
  */
 let cacheColumns = 1 << 16;
+/**
+ * Output features per group up to which the blocks (and the wide rows) are taken. With more, the
+ * product does enough work per column element to be bound by arithmetic, not memory, and one
+ * product over more columns (and the fill and OpenBLAS split across threads) can run faster: a
+ * ResNet 512x512x3x3 layer at 7x7, batch 32, took 128 ms of CPU in blocks of one batch element
+ * (products of 49 columns) against 89 ms whole (bench/results/issue11_cnn_s17.md). 32 and 64
+ * features gained a little from blocks, a conservative bound keeps them whole.
+ */
+const MAX_BLOCKED_FEATURES = 16;
 /** Tests: sets the block size (column elements) and returns the previous one, so that small calls take blocks too. */
 export function setConvCacheColumns(n: number): number {
   const prev = cacheColumns;
@@ -716,18 +725,21 @@ export function setConvWideRows(on: boolean): boolean {
  * are the contraction) takes blocks of features where the columns exceed cacheColumns, with all
  * batch elements, for float32/float64 without groups: the blocks' products are summed, so the
  * contraction is summed in per-block parts (float rounding differs from one product over it).
- * Otherwise (other element types, groups), batch elements within COLUMN_BLOCK, as before.
+ * Otherwise (more than MAX_BLOCKED_FEATURES output features per group, other element types,
+ * groups), batch elements within COLUMN_BLOCK, as before.
  */
 function blocks(
   transposed: boolean,
   dtype: DType,
   T: number,
+  Og: number,
   I: number,
   K: number,
   L: number,
   Nb: number,
 ): { nbBlock: number; iBlock: number } {
   const CK = I * K;
+  if (Og > MAX_BLOCKED_FEATURES) return { nbBlock: Math.max(1, Math.min(Nb, Math.floor(COLUMN_BLOCK / (T * CK * L)))), iBlock: I };
   if (!transposed) return { nbBlock: Math.max(1, Math.min(Nb, Math.floor(cacheColumns / (T * CK * L)))), iBlock: I };
   const perFeature = Nb * L * K;
   const float = dtype.name === "float32" || dtype.name === "float64";
@@ -888,7 +900,7 @@ export const convKernels: Record<string, Kernel> = {
     const av = (shape: number[]): AVal => ({ shape, dtype });
     // wide rows (conv_wide.ts): the columns read the zero-padded lhs along whole padded rows; fp's
     // runs are then one per kernel offset, over Lc = Lw positions
-    const wide = wideRowsOn && (dtype.name === "float32" || dtype.name === "float64") ? plan.wide : null;
+    const wide = wideRowsOn && Og <= MAX_BLOCKED_FEATURES && (dtype.name === "float32" || dtype.name === "float64") ? plan.wide : null;
     const fp = wide ? wide.plan : plan;
     const Lc = wide ? wide.geom.Lw : L;
     let lx: Strided = l!,
@@ -904,7 +916,7 @@ export const convKernels: Record<string, Kernel> = {
     }
     if (wide) convBlockStats.wideRows++;
     const src = lx.data as Elements;
-    const { nbBlock, iBlock } = blocks(transposed, dtype, T, I, K, Lc, Nb);
+    const { nbBlock, iBlock } = blocks(transposed, dtype, T, Og, I, K, Lc, Nb);
     if (nbBlock < Nb) convBlockStats.batchBlocks++;
     if (iBlock < I) convBlockStats.featureBlocks++;
     // the WebAssembly fill's call, started at the first block (the lhs copied in once for all blocks)
