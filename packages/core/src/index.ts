@@ -12,6 +12,7 @@ import "./vjps_bits.js";
 import "./vjps_select.js";
 import "./vjps_norm.js";
 import "./vjps_gelu.js";
+import "./vjps_softmax.js";
 import { signTensorMethods } from "./signature.js";
 import { Tensor as TensorClass } from "./tensor.js";
 import { setEngineOps } from "./autograd.js";
@@ -77,6 +78,7 @@ export { writeThroughReinterpret } from "./view_reinterpret.js";
 export type { GatherSlicesAttrs, ScatterSlicesAttrs } from "./prims_gather.js";
 export type { LayerNormAttrs, LayerNormBackwardAttrs } from "./prims_norm.js";
 export { GELU_BACKWARD_EXPR, GELU_EXPR, type GeluExpr } from "./prims_gelu.js";
+export type { SoftmaxAttrs } from "./prims_softmax.js";
 export {
   adamUpdateExprs,
   sgdUpdateExprs,

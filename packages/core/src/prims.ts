@@ -14,6 +14,7 @@ import { BITS_PRIMS, defineBitsPrims } from "./prims_bits.js";
 import { OPTIM_PRIMS, defineOptimPrims } from "./prims_optim.js";
 import { NORM_PRIMS, defineNormPrims } from "./prims_norm.js";
 import { GELU_PRIMS, defineGeluPrims } from "./prims_gelu.js";
+import { SOFTMAX_PRIMS, defineSoftmaxPrims } from "./prims_softmax.js";
 
 const same = (ins: readonly AVal[]): AVal[] => [{ shape: ins[0]!.shape, dtype: ins[0]!.dtype }];
 /** The output shape of an elementwise primitive: its first operand that is not 0-d (see Primitive.scalarOperands). */
@@ -131,6 +132,8 @@ export const PRIM_NAMES = [
   ...NORM_PRIMS,
   // gelu, gelu_backward: F.gelu (erf form) as one primitive each way (prims_gelu.ts)
   ...GELU_PRIMS,
+  // softmax, softmax_backward: softmax over one dim as one primitive each way (prims_softmax.ts)
+  ...SOFTMAX_PRIMS,
 ] as const;
 export type PrimName = (typeof PRIM_NAMES)[number];
 
@@ -386,6 +389,7 @@ defineBitsPrims(P);
 defineOptimPrims(P);
 defineNormPrims(P);
 defineGeluPrims(P);
+defineSoftmaxPrims(P);
 
 export const numelOfAval = (a: AVal): number => numelOf(a.shape);
 

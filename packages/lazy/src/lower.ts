@@ -11,6 +11,7 @@ import { BITS_LOWERINGS } from "./lower_bits.js";
 import { OPTIM_LOWERINGS } from "./lower_optim.js";
 import { NORM_LOWERINGS } from "./lower_norm.js";
 import { GELU_LOWERINGS } from "./lower_gelu.js";
+import { SOFTMAX_LOWERINGS } from "./lower_softmax.js";
 import { elementTypeOf, tensorType, type Builder, type ElementType, type Value } from "@xlatorch/stablehlo";
 
 export const et = (d: DType): ElementType => elementTypeOf(d.name);
@@ -214,6 +215,7 @@ Object.assign(LOWERINGS, {
   ...(OPTIM_LOWERINGS as unknown as Record<keyof typeof OPTIM_LOWERINGS, Lowering>),
   ...(NORM_LOWERINGS as unknown as Record<keyof typeof NORM_LOWERINGS, Lowering>),
   ...(GELU_LOWERINGS as unknown as Record<keyof typeof GELU_LOWERINGS, Lowering>),
+  ...(SOFTMAX_LOWERINGS as unknown as Record<keyof typeof SOFTMAX_LOWERINGS, Lowering>),
 } satisfies Partial<Record<PrimName, Lowering>>);
 withComplexLowerings(LOWERINGS as never);
 checkPrimitiveTable("StableHLO lowerings", LOWERINGS);

@@ -534,8 +534,8 @@ export function softmax(x: Tensor, ...args: unknown[]): Tensor {
   const [xf, d] = softmaxArgs("softmax", x, args);
   return surface("softmax", () => {
     if (xf.ndim === 0) return div(xf, xf);
-    const e = exp(sub(xf, reducePrim(xf, "max", [d], true).detach()));
-    return div(e, reducePrim(e, "sum", [d], true));
+    // exp(x - max(x)) / sum(...), one primitive each way (prims_softmax.ts)
+    return bind(P.softmax!, [xf], { dim: d })[0]!;
   });
 }
 export function log_softmax(x: Tensor, ...args: unknown[]): Tensor {

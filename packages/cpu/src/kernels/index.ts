@@ -19,6 +19,7 @@ import { ldlKernels } from "./linalg_ldl.js";
 import { optimKernels } from "./optim_update.js";
 import { normKernels } from "./norm.js";
 import { geluKernels } from "./gelu.js";
+import { softmaxKernels } from "./softmax.js";
 import { selectKernels } from "./select.js";
 import { reduceKernels } from "./reduce.js";
 import { windowKernels } from "./window.js";
@@ -63,6 +64,8 @@ export const KERNELS: Record<PrimName, Kernel> = {
   ...normKernels,
   // gelu, gelu_backward (prims_gelu.ts): the composition's expression in one pass
   ...geluKernels,
+  // softmax, softmax_backward (prims_softmax.ts): the composition's kernels in one call
+  ...softmaxKernels,
 } as Record<PrimName, Kernel>;
 checkPrimitiveTable("CPU kernels", KERNELS);
 export type { Kernel };

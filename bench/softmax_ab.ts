@@ -1,0 +1,90 @@
+// In-process A/B of softmax as one primitive each way (core's prims_softmax.ts)
+// vs the composition it replaced, on the nanoGPT tiny AdamW step (bench case
+// nanogpt_tiny_adamw_b8, eager cpu): the attention's forward is swapped
+// between rounds for one that writes softmax as exp(x - max(x)) / sum(...),
+// so both sides run in the same process under the same load. First checks
+// that both give the same loss and lm_head gradient bits over a few steps
+// from the same weights.
+//   npx tsx --tsconfig tsconfig.json bench/softmax_ab.ts [--rounds 12] [--steps 20] [--threads N]
+import * as torch from "xlatorch";
+import type { Tensor } from "xlatorch";
+import { cliArg, programCase } from "./lib/program_case.js";
+import { median } from "./lib/timing.js";
+
+const rounds = Number(cliArg("rounds", "12"));
+const steps = Number(cliArg("steps", "20"));
+const threads = cliArg("threads", "");
+if (threads) torch.set_num_threads(Number(threads));
+
+type AttnLike = {
+  cfg: { n_embd: number; n_head: number };
+  c_attn: (x: Tensor) => Tensor;
+  c_proj: (x: Tensor) => Tensor;
+  bias: Tensor;
+};
+/** bench/programs/tiny_gpt.ts's CausalSelfAttention.forward with the composed softmax. */
+function composedForward(this: AttnLike, x: Tensor): Tensor {
+  const [B, T, C] = x.shape as [number, number, number];
+  const nh = this.cfg.n_head;
+  const [q, k, v] = this.c_attn(x).split(this.cfg.n_embd, 2) as [Tensor, Tensor, Tensor];
+  const heads = (t: Tensor) => t.view(B, T, nh, C / nh).transpose(1, 2);
+  let att = heads(q)
+    .matmul(heads(k).transpose(-2, -1))
+    .mul(1 / Math.sqrt(C / nh));
+  att = att.masked_fill(this.bias.getitem(":", ":", `:${T}`, `:${T}`).eq(0), -Infinity);
+  const e = att.sub(att.amax(-1, true).detach()).exp();
+  att = e.div(e.sum(-1, true));
+  const y = att.matmul(heads(v)).transpose(1, 2).contiguous().view(B, T, C);
+  return this.c_proj(y);
+}
+
+const { GPT, TINY } = await import("./programs/tiny_gpt.js");
+const block = new GPT(TINY).h[0] as unknown as { attn: object };
+const proto = block.attn.constructor.prototype as { forward: unknown };
+const primitiveForward = proto.forward;
+const use = (composed: boolean) => {
+  proto.forward = composed ? composedForward : primitiveForward;
+};
+
+// the same bits: two fresh instances from the same inputs, one per form
+const outputs: Float32Array[] = [];
+for (const composed of [true, false]) {
+  use(composed);
+  const { impl } = await programCase("nanogpt_tiny_adamw_b8");
+  for (let i = 0; i < 3; i++) await impl.run();
+  outputs.push(await impl.output());
+}
+const [a, b] = outputs as [Float32Array, Float32Array];
+const same = a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
+console.log(
+  `loss and lm_head grad after 4 steps, composed vs primitive: ${same ? "bit-identical" : "DIFFERENT"} (loss ${a[0]} vs ${b[0]})`,
+);
+
+const { impl } = await programCase("nanogpt_tiny_adamw_b8");
+const time = async (composed: boolean) => {
+  use(composed);
+  for (let i = 0; i < 3; i++) await impl.run();
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  for (let i = 0; i < steps; i++) await impl.run();
+  const wall = (performance.now() - t0) / steps;
+  const c = process.cpuUsage(c0);
+  return { wall, cpu: (c.user + c.system) / 1000 / steps };
+};
+const rows: { old: { wall: number; cpu: number }; neu: { wall: number; cpu: number } }[] = [];
+for (let r = 0; r < rounds; r++) {
+  // alternate which side goes first
+  if (r % 2 === 0) {
+    const old = await time(true);
+    rows.push({ old, neu: await time(false) });
+  } else {
+    const neu = await time(false);
+    rows.push({ old: await time(true), neu });
+  }
+}
+const f = (v: number) => v.toFixed(2);
+const m = (k: "wall" | "cpu", side: "old" | "neu") => median(rows.map((r) => r[side][k]));
+const ratio = (k: "wall" | "cpu") => median(rows.map((r) => r.neu[k] / r.old[k]));
+console.log(`${rounds} alternated rounds of ${steps} steps, ms/step medians (composed -> primitive, per-round ratio median):`);
+console.log(`  wall ${f(m("wall", "old"))} -> ${f(m("wall", "neu"))} (${ratio("wall").toFixed(3)})`);
+console.log(`  process CPU ${f(m("cpu", "old"))} -> ${f(m("cpu", "neu"))} (${ratio("cpu").toFixed(3)})`);
