@@ -4,7 +4,7 @@
 //                        [--name NAME] [--no-write] [--cpu-prof PEER] [--ignore-needs]
 //                        [--max-wait SECONDS]   (wait for a quiet machine before each peer; default 120, 0 with --quick)
 //                        [--retries N]          (re-run a peer disturbed by other work; default 2, 0 with --quick)
-//                        [--warmup-ms MS]       (every peer warms up until MS ms of calls, at most 500; default 0: 3 calls)
+//                        [--warmup-ms MS]       (every peer warms up until MS ms of calls, at most 500; default 3000, 0 with --quick: 3 calls)
 //
 // Cases are the modules in bench/cases/ (one file each, see bench/README.md);
 // every peer runs in its own process, on the same input data, in the same run.
@@ -39,8 +39,9 @@ const profPeer = arg("cpu-prof");
 const ignoreNeeds = process.argv.includes("--ignore-needs");
 const maxWaitS = Number(arg("max-wait") ?? (quick ? 0 : 120));
 const retries = Number(arg("retries") ?? (quick ? 0 : 2));
-// time-based warm-up for every peer alike (lib/timing.ts warmupMs); 0: the 3 calls only
-const warmupMs = Number(arg("warmup-ms") ?? 0);
+// time-based warm-up for every peer alike (lib/timing.ts warmupMs): the steady state of a training
+// loop, not V8's first tens of calls (bench/README.md, Timing); 0: the 3 calls only (--quick too)
+const warmupMs = Number(arg("warmup-ms") ?? (quick ? 0 : 3000));
 const PYTHON = process.env.TORCH_PYTHON ?? "/usr/bin/python3";
 
 // ---------------------------------------------------------------- machine
