@@ -9,7 +9,7 @@
 import * as torch from "xlatorch";
 import type { Tensor } from "xlatorch";
 import { cliArg, programCase } from "./lib/program_case.js";
-import { median } from "./lib/timing.js";
+import { alternateSteps, sameOutputBits } from "./lib/step_ab.js";
 
 const rounds = Number(cliArg("rounds", "12"));
 const steps = Number(cliArg("steps", "20"));
@@ -46,45 +46,8 @@ const use = (composed: boolean) => {
   proto.forward = composed ? composedForward : primitiveForward;
 };
 
-// the same bits: two fresh instances from the same inputs, one per form
-const outputs: Float32Array[] = [];
-for (const composed of [true, false]) {
-  use(composed);
-  const { impl } = await programCase("nanogpt_tiny_adamw_b8");
-  for (let i = 0; i < 3; i++) await impl.run();
-  outputs.push(await impl.output());
-}
-const [a, b] = outputs as [Float32Array, Float32Array];
-const same = a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
-console.log(
-  `loss and lm_head grad after 4 steps, composed vs primitive: ${same ? "bit-identical" : "DIFFERENT"} (loss ${a[0]} vs ${b[0]})`,
-);
-
+const composed = { label: "composed", use: () => use(true) },
+  primitive = { label: "primitive", use: () => use(false) };
+await sameOutputBits("nanogpt_tiny_adamw_b8", composed, primitive);
 const { impl } = await programCase("nanogpt_tiny_adamw_b8");
-const time = async (composed: boolean) => {
-  use(composed);
-  for (let i = 0; i < 3; i++) await impl.run();
-  const c0 = process.cpuUsage();
-  const t0 = performance.now();
-  for (let i = 0; i < steps; i++) await impl.run();
-  const wall = (performance.now() - t0) / steps;
-  const c = process.cpuUsage(c0);
-  return { wall, cpu: (c.user + c.system) / 1000 / steps };
-};
-const rows: { old: { wall: number; cpu: number }; neu: { wall: number; cpu: number } }[] = [];
-for (let r = 0; r < rounds; r++) {
-  // alternate which side goes first
-  if (r % 2 === 0) {
-    const old = await time(true);
-    rows.push({ old, neu: await time(false) });
-  } else {
-    const neu = await time(false);
-    rows.push({ old: await time(true), neu });
-  }
-}
-const f = (v: number) => v.toFixed(2);
-const m = (k: "wall" | "cpu", side: "old" | "neu") => median(rows.map((r) => r[side][k]));
-const ratio = (k: "wall" | "cpu") => median(rows.map((r) => r.neu[k] / r.old[k]));
-console.log(`${rounds} alternated rounds of ${steps} steps, ms/step medians (composed -> primitive, per-round ratio median):`);
-console.log(`  wall ${f(m("wall", "old"))} -> ${f(m("wall", "neu"))} (${ratio("wall").toFixed(3)})`);
-console.log(`  process CPU ${f(m("cpu", "old"))} -> ${f(m("cpu", "neu"))} (${ratio("cpu").toFixed(3)})`);
+await alternateSteps("nanoGPT tiny, softmax", () => impl.run(), composed, primitive, rounds, steps);
