@@ -9,7 +9,7 @@
 //   npx tsx --tsconfig tsconfig.json bench/conv_blocks_ab.ts [--case cifar_cnn_sgd_b64] [--rounds 20] [--configs 8388608:narrow,65536:narrow,65536:wide]
 import { KERNELS } from "@xlatorch/cpu";
 import { setConvCacheColumns, setConvWideRows } from "../packages/cpu/src/kernels/conv.js";
-import { cliArg, programCase } from "./lib/program_case.js";
+import { cliArg, kernelCallsOfStep, programCase } from "./lib/program_case.js";
 
 type K = (...args: unknown[]) => unknown;
 const id = cliArg("case", "cifar_cnn_sgd_b64");
@@ -17,15 +17,8 @@ const rounds = Number(cliArg("rounds", "20"));
 const configs = cliArg("configs", `${1 << 23}:narrow,${1 << 16}:narrow,${1 << 16}:wide`).split(",");
 const table = KERNELS as unknown as Record<string, K>;
 const { impl } = await programCase(id);
-await impl.run();
-const calls: unknown[][] = [];
+const calls = await kernelCallsOfStep(impl, "convolution");
 const conv = table.convolution!;
-table.convolution = (...args: unknown[]) => {
-  calls.push(args);
-  return conv(...args);
-};
-await impl.run();
-table.convolution = conv;
 const shapes = calls.map((a) => (a[1] as { shape: number[] }[]).map((v) => `[${v.shape.join(",")}]`).join(" "));
 // wall[config][call][round], cpu likewise
 const wall = configs.map(() => calls.map(() => [] as number[])),

@@ -6,22 +6,15 @@
 import { KERNELS } from "@xlatorch/cpu";
 import { dotKernels } from "../packages/cpu/src/kernels/dot.js";
 import { Im2colCall } from "../packages/cpu/src/wasm/im2col_module.js";
-import { cliArg, programCase } from "./lib/program_case.js";
+import { cliArg, kernelCallsOfStep, programCase } from "./lib/program_case.js";
 
 type Fn = (...args: unknown[]) => unknown;
 const id = cliArg("case", "cifar_cnn_sgd_b64");
 const reps = Number(cliArg("reps", "20"));
 const table = KERNELS as unknown as Record<string, Fn>;
 const { impl } = await programCase(id);
-await impl.run();
-const calls: unknown[][] = [];
+const calls = await kernelCallsOfStep(impl, "convolution");
 const conv = table.convolution!;
-table.convolution = (...args: unknown[]) => {
-  calls.push(args);
-  return conv(...args);
-};
-await impl.run();
-table.convolution = conv;
 
 let tDot = 0,
   tFill = 0,

@@ -3,6 +3,7 @@
 // profile, count or hash a step (program_steps, prim_times, gpt_*, program_bits,
 // optim_step, conv_ab): the case's inputs made exactly as bench/run.ts makes
 // them, and the xlatorch implementation on the cpu or xla device.
+import { KERNELS } from "@xlatorch/cpu";
 import * as torch from "xlatorch";
 import programs from "../cases/80_programs.js";
 import mlp from "../cases/60_mlp.js";
@@ -31,4 +32,26 @@ export async function programCase(id: string, device = "cpu") {
   const ctx: PeerCtx = { peer, lib: torch, extra: { device } };
   const impl = await c.impls[peer]!(ctx, inputs);
   return { c, impl };
+}
+
+/**
+ * The arguments of every call of primitive `prim`'s CPU kernel during one step of `impl` (after one
+ * unrecorded step), to replay those calls alone (conv_blocks_ab.ts, conv_split.ts).
+ */
+export async function kernelCallsOfStep(impl: { run(): unknown }, prim: string): Promise<unknown[][]> {
+  type Fn = (...args: unknown[]) => unknown;
+  const table = KERNELS as unknown as Record<string, Fn>;
+  await impl.run();
+  const calls: unknown[][] = [];
+  const kernel = table[prim]!;
+  table[prim] = (...args: unknown[]) => {
+    calls.push(args);
+    return kernel(...args);
+  };
+  try {
+    await impl.run();
+  } finally {
+    table[prim] = kernel;
+  }
+  return calls;
 }
