@@ -30,7 +30,8 @@ const dt = (v: Value) => dtypeOfElement(v.type.element);
 const MAX_DEPTH = 64;
 
 /** recomputeCompares = false stores every multi-use compare again (bench/xla_mlp_runtime_ab.ts compares the two plans in one process). */
-export const fuseConfig = { recomputeCompares: true };
+/** fmaF64 = false leaves layer_norm's float64 fma chains to the JavaScript loop (bench/layer_norm_fma_ab.ts compares the two). */
+export const fuseConfig = { recomputeCompares: true, fmaF64: true };
 
 /**
  * Which elementwise ops get inlined into their elementwise consumers: an op
@@ -114,12 +115,14 @@ export function buildLoop(root: Op, producerOf: (v: Value) => Op | undefined, in
 
 const isF32 = (v: Value) => dt(v).name === "float32";
 const isBool = (v: Value) => dt(v).name === "bool";
+const isF64 = (v: Value) => dt(v).name === "float64";
 
 /**
  * The float32 chain rooted at `root` as a tree over the leaves numbered by
  * `leafIdx` (wasm/fused_module.ts), or null when an op has no WebAssembly
  * form: float32 ops with lane emitters, float32 compares feeding selects
- * (masks), bool leaves as masks, bool -> float32 converts.
+ * (masks), bool leaves as masks, bool -> float32 converts, and float32 fmas
+ * computed in float64 (a float64 -> float32 convert of f64(p) * f64(q) + f64(r)).
  */
 function wasmTree(
   root: Op,
@@ -147,6 +150,22 @@ function wasmTree(
     }
     return out;
   };
+  const inlinedOp = (v: Value, name: string): Op | null => {
+    const p = producerOf(v);
+    return p && inlined.has(p) && p.name === name ? p : null;
+  };
+  const widened = (v: Value): Value | null => {
+    const c = inlinedOp(v, "stablehlo.convert");
+    return c && isF32(c.operands[0]!) ? c.operands[0]! : null;
+  };
+  // layer_norm's float32 fma (lower_norm.ts): f64(p) * f64(q) + f64(r), all inlined, whose float32 operands become the node's
+  const fmaOperands = (v: Value): Value[] | null => {
+    const add = inlinedOp(v, "stablehlo.add");
+    const mul = add && inlinedOp(add.operands[0]!, "stablehlo.multiply");
+    if (!add || !mul) return null;
+    const ops = [widened(mul.operands[0]!), widened(mul.operands[1]!), widened(add.operands[1]!)];
+    return ops.every((o) => o !== null) ? (ops as Value[]) : null;
+  };
   const node = (op: Op): Node | null => {
     const prim = ELEMENTWISE[op.name]!;
     const ins = op.operands,
@@ -162,6 +181,11 @@ function wasmTree(
       if (!isBool(ins[0]!) || !isF32(ins[1]!) || !isF32(ins[2]!) || !isF32(res)) return null;
       const xs = args(ins, [true, false, false]);
       return xs && { t: ["select", ...xs], mask: false };
+    }
+    if (prim === "convert" && isF32(res) && isF64(ins[0]!) && fuseConfig.fmaF64) {
+      const f = fmaOperands(ins[0]!);
+      const xs = f && args(f, [false, false, false]);
+      return xs ? { t: ["fma_f64", ...xs], mask: false } : null;
     }
     if (prim === "convert" && isBool(ins[0]!) && isF32(res)) {
       // a bool leaf already reads as 0/1; an inlined mask becomes 0/1

@@ -16,6 +16,7 @@ import { Body } from "./builder.js";
 import { encodeModule, type Func, I32, op, V128 } from "./encoder.js";
 import { type ReduceOp, reduceFuncs } from "./reduce_module.js";
 import { WASM_BINARY, WASM_UNARY } from "./elementwise_module.js";
+import { emitFmaF64 } from "./fma_f64_lanes.js";
 import { gather } from "./gather.js";
 import { CONST_BYTES, constPoolImage, f32x4, sop } from "./simd_ops.js";
 import { THREAD_MIN, TRANSCENDENTAL, WASM_MIN, wasmSimdEnabled } from "./simd_f32.js";
@@ -30,7 +31,8 @@ import { Job, type KernelFamily, MAX_ARGS, numThreads, registerFamily, runPipeli
  *   ["compare_<EQ|NE|LT|LE|GT|GE>", a, b]: a mask from two float32 values;
  *   ["select", mask, a, b]: a where the mask is set, else b (exprs.ts selectExpr);
  *   ["mask", leaf]: a bool leaf as a mask (nonzero);
- *   ["mask_to_f32", mask]: 1 or 0 (a bool converted to float32, exprs.ts convertExpr).
+ *   ["mask_to_f32", mask]: 1 or 0 (a bool converted to float32, exprs.ts convertExpr);
+ *   ["fma_f64", a, b, c]: float32(float64(a) * float64(b) + float64(c)) (fma_f64_lanes.ts).
  */
 export type FusedTree = number | [string, ...FusedTree[]];
 
@@ -62,6 +64,7 @@ function kindOf(t: unknown, nLeaves: number, depth: number): Kind | null {
   if (head === "select") return are("m", "f", "f") ? "f" : null;
   if (head === "mask") return typeof args[0] === "number" && are("f") ? "m" : null;
   if (head === "mask_to_f32") return are("m") ? "f" : null;
+  if (head === "fma_f64") return are("f", "f", "f") ? "f" : null;
   return wasmFusable(head, args.length) && kinds.every((k) => k === "f") ? "f" : null;
 }
 
@@ -111,6 +114,7 @@ export function emitTree(b: Body, t: FusedTree, leaf: (i: number) => number): nu
   else if (head === "select") b.emit(get[1]!, get[2]!, get[0]!, sop.v128Bitselect);
   else if (head === "mask") b.emit(get[0]!, f32x4(0), COMPARE.NE!);
   else if (head === "mask_to_f32") b.emit(get[0]!, f32x4(1), sop.v128And);
+  else if (head === "fma_f64") emitFmaF64(b, locals);
   else (args.length === 1 ? WASM_UNARY[head]! : WASM_BINARY[head]!)(b, locals);
   b.emit(op.set(r));
   return r;

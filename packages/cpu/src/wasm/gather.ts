@@ -13,6 +13,7 @@ export function gather(s: Strided, viewShape: Shape, at: number, len: number, ds
   const src = s.data as Float32Array | Uint8Array;
   const [shape, st] = merged(viewShape, s.strides);
   const nd = shape.length;
+  if (nd === 2 && st[0] === 0 && st[1] === 1 && len > shape[1]!) return periodic(src, s.offset, shape[1]!, at, len, dst, d0);
   const idx = new Array<number>(nd).fill(0);
   let rem = at,
     p = s.offset;
@@ -45,6 +46,31 @@ export function gather(s: Strided, viewShape: Shape, at: number, len: number, ds
         idx[d] = 0;
       }
     }
+  }
+}
+
+/**
+ * One dense row of `inner` values repeated (a bias or weight expanded over the rows before it, merged to
+ * strides [0, 1]): the first row's worth copied, then the filled part copied after itself, doubling (the
+ * values repeat every `inner`, and the filled length stays a multiple of it), instead of a copy per row.
+ */
+function periodic(
+  src: Float32Array | Uint8Array,
+  off: number,
+  inner: number,
+  at: number,
+  len: number,
+  dst: Float32Array | Uint8Array,
+  d0: number,
+): void {
+  const start = at % inner;
+  dst.set(src.subarray(off + start, off + inner), d0);
+  dst.set(src.subarray(off, off + start), d0 + inner - start);
+  let filled = inner;
+  while (filled < len) {
+    const c = Math.min(filled, len - filled);
+    dst.copyWithin(d0 + filled, d0, d0 + c);
+    filled += c;
   }
 }
 

@@ -1,0 +1,97 @@
+// The CPU runtime's WebAssembly form of ATen's float32 fma as layer_norm's
+// lowering spells it (f64(p) * f64(q) + f64(r), converted to float32:
+// lazy/src/lower_norm.ts), the fused tree's "fma_f64" node
+// (cpu/src/wasm/fma_f64_lanes.ts): on the xla device it equals the eager cpu
+// device's op-by-op float64 kernels bit for bit (NaN as NaN, signed zeros,
+// huge and denormal values), with broadcast operands and tails that are not a
+// multiple of 4, and runs in WebAssembly (before, the chain's float64
+// intermediates sent it to the JavaScript loop); under XLATORCH_WASM=off the
+// JavaScript loop gives the same bits.
+import { afterEach, describe, expect, it } from "vitest";
+import * as torch from "xlatorch";
+import { fusedWasmStats } from "@xlatorch/cpu";
+import { pinFused } from "./harness/modes";
+
+pinFused();
+
+const prevWasm = process.env.XLATORCH_WASM;
+afterEach(() => {
+  if (prevWasm === undefined) delete process.env.XLATORCH_WASM;
+  else process.env.XLATORCH_WASM = prevWasm;
+});
+
+type T = torch.Tensor;
+const fma = (p: T, q: T, r: T): T => p.to(torch.float64).mul(q.to(torch.float64)).add(r.to(torch.float64)).to(torch.float32);
+
+/** Deterministic float32 values, with NaN, ±Inf, ±0, huge and denormal values every 5th element when `special`. */
+function data(shape: number[], seed: number, special: boolean): T {
+  const n = shape.reduce((p, q) => p * q, 1);
+  const a = new Float32Array(n);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    a[i] = ((s / 2 ** 32) * 2 - 1) * 10 ** ((s % 7) - 3);
+  }
+  if (special) {
+    const sp = [Number.NaN, Infinity, -Infinity, 0, -0, 3e38, -3e38, 1e-45, -1e-40, 1.5e-38];
+    for (let i = seed % 5; i < n; i += 5) a[i] = sp[(i + seed) % sp.length]!;
+  }
+  return torch.tensor(a).reshape(shape);
+}
+
+function bitsOf(t: T): string[] {
+  return Array.from(t.contiguous()._host() as Float32Array, (v) => (Object.is(v, -0) ? "-0" : String(v)));
+}
+
+/** fn on eager cpu and on xla (one fused module); whether a fused group ran in WebAssembly there. */
+function onBoth(fn: (...xs: T[]) => T, xs: T[]): { eager: string[]; lazy: string[]; wasm: boolean } {
+  const before = fusedWasmStats.groups;
+  const y = fn(...xs.map((x) => x.to("xla")));
+  torch.xla.sync(y);
+  return { eager: bitsOf(fn(...xs)), lazy: bitsOf(y.cpu()), wasm: fusedWasmStats.groups > before };
+}
+
+// layer_norm's y = fma(fma(x, rstd, -rstd * mean), w, b): per-row statistics and per-column affine parameters broadcast
+const SHAPES: { x: number[]; row: number[]; col: number[] }[] = [
+  { x: [8, 32, 64], row: [8, 32, 1], col: [64] },
+  { x: [3, 7, 37], row: [3, 7, 1], col: [37] },
+  { x: [2051], row: [1], col: [2051] },
+];
+
+describe("float32 fma through float64 on the CPU runtime", () => {
+  for (const special of [false, true])
+    for (const s of SHAPES)
+      it(`${JSON.stringify(s.x)}${special ? " with special values" : ""}: WebAssembly and JavaScript loops equal eager cpu bit for bit`, () => {
+        const xs = [
+          data(s.x, 1, special),
+          data(s.row, 2, special),
+          data(s.row, 3, special),
+          data(s.col, 4, special),
+          data(s.col, 5, special),
+        ];
+        // broadcast in float32, then widened (the lowering's order: a widened row would be a float64 leaf)
+        const chain = (x: T, r: T, n: T, w: T, b: T) => {
+          const e = (t: T) => t.expand(x.shape);
+          return fma(fma(x, e(r), e(n)), e(w), e(b));
+        };
+        process.env.XLATORCH_WASM = "always";
+        const w = onBoth(chain, xs);
+        expect(w.wasm).toBe(true);
+        expect(w.lazy).toEqual(w.eager);
+        process.env.XLATORCH_WASM = "off";
+        const j = onBoth(chain, xs);
+        expect(j.wasm).toBe(false);
+        expect(j.lazy).toEqual(j.eager);
+        // the values are not all the same (a wrong lane order or a dropped half would show)
+        expect(new Set(w.eager).size).toBeGreaterThan(Math.min(50, s.x.reduce((p, q) => p * q, 1) / 4));
+      });
+
+  it("F.layer_norm forward on xla equals the eager cpu kernel bit for bit, its fma loop in WebAssembly", () => {
+    const x = data([8, 32, 64], 7, true),
+      w = data([64], 8, false),
+      b = data([64], 9, false);
+    const r = onBoth((x, w, b) => torch.nn.functional.layer_norm(x, [64], w, b, 1e-5), [x, w, b]);
+    expect(r.wasm).toBe(true);
+    expect(r.lazy).toEqual(r.eager);
+  });
+});
