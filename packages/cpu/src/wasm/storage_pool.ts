@@ -13,7 +13,8 @@
 // freed), called before every allocation. The collector does not count this
 // memory, so the pool asks for a full collection when its live bytes have
 // grown by PJRT's bound (sync_net.ts collectBound: max(256 MiB, the bytes
-// live after the last one)). The caller allocates a plain array (the copying path) where the pool has no room, no
+// live after the last one)), scaled up while collections cost more than a
+// share of the time between them (collectionScale, below). The caller allocates a plain array (the copying path) where the pool has no room, no
 // synchronous release exists (browsers, XLATORCH_SYNC_GC=off), or the memory
 // is not shared: growing an unshared memory detaches its buffer, and with it
 // every array already handed out.
@@ -37,6 +38,27 @@ interface Block {
   bytes: number;
 }
 
+/** Collections may take this share of the time between them before the bound grows (and a quarter of it before it shrinks). */
+const GC_SHARE = 0.05;
+/** The largest factor on collectBound's bound, and the most a scaled bound may be (half the pools' 2 GiB of memory). */
+const MAX_SCALE = 4,
+  MAX_SCALED_BYTES = 2 ** 30;
+
+/**
+ * The factor on collectBound's bound after a collection that took `gcMs` of the `sinceMs` since the previous one
+ * ended, given the factor `scale` it was asked under. A full collection costs about the same whatever the pool
+ * holds (it walks the JavaScript heap: 15-25 ms in a bench process), so a loop that allocates pool bytes fast
+ * pays it often: the eager tanh(x*2+1) chain on 4M values makes 48 MiB a call and collected every ~5 calls,
+ * about a quarter of its time. Doubling the bound while collections take more than GC_SHARE of the time halves
+ * their share (up to MAX_SCALE, so the pool's memory stays bounded); halving it once they take under a quarter of
+ * that gives the memory back to loops whose work dwarfs them. Only memory reuse changes: every value is the same.
+ */
+export function collectionScale(scale: number, gcMs: number, sinceMs: number): number {
+  if (gcMs > GC_SHARE * sinceMs) return Math.min(MAX_SCALE, scale * 2);
+  if (gcMs < (GC_SHARE / 4) * sinceMs) return Math.max(1, scale / 2);
+  return scale;
+}
+
 export class StoragePool {
   /** free blocks by size in bytes */
   private readonly free = new Map<number, number[]>();
@@ -45,6 +67,9 @@ export class StoragePool {
   private top: number;
   private live = 0;
   private liveAtCollect = 0;
+  /** collectionScale's factor, and when the last collection ended (performance.now ms; 0 before the first) */
+  private scale = 1;
+  private lastCollectEnd = 0;
   private readonly release: SyncNet<Block> | null;
   readonly stats = { allocations: 0, reused: 0, released: 0, collections: 0, fallbacks: 0 };
 
@@ -74,15 +99,18 @@ export class StoragePool {
     this.release.reclaim();
     const want = n * 4 + PAD;
     const bytes = want >= GRAIN ? Math.ceil(want / GRAIN) * GRAIN : Math.ceil(want / SMALL) * SMALL;
-    // the bound PJRT buffers use (sync_net.ts): max(256 MiB, the bytes live after the last collection)
-    if (this.live - this.liveAtCollect > collectBound(this.liveAtCollect)) {
-      this.release.collect();
-      this.stats.collections++;
-      this.liveAtCollect = this.live;
-    }
+    // the bound PJRT buffers use (sync_net.ts): max(256 MiB, the bytes live after the last collection), scaled
+    if (this.live - this.liveAtCollect > this.bound()) this.collect();
     let at = this.free.get(bytes)?.pop();
     if (at === undefined) {
       at = this.grab(bytes);
+      // no room: a collection may give blocks back (a larger bound lets the pool fill up first), unless nothing
+      // was allocated since the last one (then every allocation of a full pool would collect)
+      if (at < 0 && this.live > this.liveAtCollect && this.collect()) {
+        const back = this.free.get(bytes)?.pop();
+        if (back !== undefined) this.stats.reused++;
+        at = back ?? this.grab(bytes);
+      }
       if (at < 0) {
         this.stats.fallbacks++;
         return null;
@@ -97,6 +125,26 @@ export class StoragePool {
     this.live += bytes;
     this.stats.allocations++;
     return a;
+  }
+
+  /** collectBound's bound times the scale (at most MAX_SCALED_BYTES); an explicit XLATORCH_PJRT_GC_BYTES is taken as it is. */
+  private bound(): number {
+    const b = collectBound(this.liveAtCollect);
+    const fixed = typeof process === "object" && Number(process.env?.XLATORCH_PJRT_GC_BYTES) > 0;
+    return fixed ? b : Math.max(b, Math.min(b * this.scale, MAX_SCALED_BYTES));
+  }
+
+  /** A full collection (then its callbacks give blocks back), timed for collectionScale; false without a net. */
+  private collect(): boolean {
+    if (!this.release) return false;
+    const t0 = performance.now();
+    this.release.collect();
+    const t1 = performance.now();
+    if (this.lastCollectEnd > 0) this.scale = collectionScale(this.scale, t1 - t0, t0 - this.lastCollectEnd);
+    this.lastCollectEnd = t1;
+    this.stats.collections++;
+    this.liveAtCollect = this.live;
+    return true;
   }
 
   private grab(bytes: number): number {
