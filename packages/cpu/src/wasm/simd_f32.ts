@@ -55,14 +55,11 @@ const MAX_PAGES = 32768;
  * 16 ms on two, bench/threads.ts on the loaded 2-core machine), so only the
  * transcendental kernels split at moderate sizes, and any call whose operands and result all live in
  * the memory (nothing to copy: storage_pool.ts) from inPlace values; see docs/ARCHITECTURE.md "Threads".
- * A call whose result lives there but whose operands are copied in splits from pooledOut values: the calling
- * thread then only copies operands in while a worker computes and writes in place (x.mul(2) on 4M with x a
- * plain array, 2 threads: median 2.99 -> 2.54 ms, fastest 2.81 -> 1.51, the same bits; bench/pool_out_split_ab.ts).
  * XLATORCH_WASM=always splits every call of two chunks or more, with chunks of
  * ALWAYS_CHUNK values (rows for reductions), so the fixture suites run the
  * split path on their small tensors.
  */
-export const THREAD_MIN = { arith: 1 << 24, transcendental: 1 << 16, reduce: 1 << 22, inPlace: 1 << 17, pooledOut: 1 << 20 };
+export const THREAD_MIN = { arith: 1 << 24, transcendental: 1 << 16, reduce: 1 << 22, inPlace: 1 << 17 };
 const ALWAYS_CHUNK = 64;
 
 /**
@@ -236,9 +233,7 @@ export function wasmElementwiseF32(prim: string, ins: readonly Strided[], shape:
   const outAddr = k.pool.addressOf(out);
   const inPlace = outAddr >= 0 && modes.every((m, i) => m.kind === "scalar" || addr[i]! >= 0);
   const base = TRANSCENDENTAL.has(prim) ? THREAD_MIN.transcendental : THREAD_MIN.arith;
-  // rows that spill past their end go through the slots on threads (below): a pooled result then gains no split
-  const rowsSpill = rowLen !== n && rowLen % 4 !== 0;
-  const min = inPlace ? Math.min(base, THREAD_MIN.inPlace) : outAddr >= 0 && !rowsSpill ? Math.min(base, THREAD_MIN.pooledOut) : base;
+  const min = inPlace ? Math.min(base, THREAD_MIN.inPlace) : base;
   const threads = k.shared && (always || n >= min) ? numThreads() : 1;
   const chunk = always && threads > 1 ? ALWAYS_CHUNK : CHUNK;
   const fn = `${prim}_${modes.map((m) => (m.kind === "row" || m.kind === "scalar" ? "s" : "v")).join("")}`;
@@ -246,6 +241,7 @@ export function wasmElementwiseF32(prim: string, ins: readonly Strided[], shape:
   const data = ins.map((s) => s.data as Float32Array);
   // a result in place must not take a row's spill past its end (rows of a length not a multiple of 4): on
   // threads the next row may belong to a chunk another thread has already written
+  const rowsSpill = rowLen !== n && rowLen % 4 !== 0;
   const outAt = threads > 1 && rowsSpill ? -1 : outAddr;
   ins.forEach((s, i) => {
     if (modes[i]!.kind === "scalar") k.f32[region[i]! >> 2] = data[i]![s.offset]!;
