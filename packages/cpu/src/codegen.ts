@@ -32,14 +32,22 @@ export function elementwiseLoop(nIn: number, reads: string[], body: string): Loo
       if (c.out !== out.constructor) continue;
       for (let i = 0; i < n; i++) {
         const s = ins[i]!;
-        if (c.arrays[i] !== s.data.constructor || c.scalar[i] !== allZero(s.strides)) continue find;
+        if (c.arrays[i] !== s.data.constructor || c.scalar[i] !== allZero(s.strides) || c.rowConst[i] !== lastZero(s.strides))
+          continue find;
       }
       v = c;
       break;
     }
     if (!v) {
       const scalar = ins.map((s) => allZero(s.strides));
-      v = { out: out.constructor, arrays: ins.map((s) => s.data.constructor), scalar, run: compile(nIn, reads, body, scalar) };
+      const rowConst = ins.map((s) => lastZero(s.strides));
+      v = {
+        out: out.constructor,
+        arrays: ins.map((s) => s.data.constructor),
+        scalar,
+        rowConst,
+        run: compile(nIn, reads, body, scalar, rowConst),
+      };
       variants.push(v);
     }
     let dense = true;
@@ -54,6 +62,8 @@ type Variant = {
   out: unknown;
   arrays: unknown[];
   scalar: boolean[];
+  /** inputs whose last dim has stride 0 (a row's statistic expanded along it): loaded once per row */
+  rowConst: boolean[];
   run: (dense: boolean, out: HostArray, shape: Shape, ins: readonly Strided[]) => void;
 };
 function allZero(strides: readonly number[]): boolean {
@@ -61,7 +71,12 @@ function allZero(strides: readonly number[]): boolean {
   return true;
 }
 
-function compile(nIn: number, reads: string[], body: string, scalar: readonly boolean[]) {
+/** The last stride is 0 (true for a scalar too; a scalar's own variant flag decides first). */
+function lastZero(strides: readonly number[]): boolean {
+  return strides.length > 0 && strides[strides.length - 1] === 0;
+}
+
+function compile(nIn: number, reads: string[], body: string, scalar: readonly boolean[], rowConst: readonly boolean[]) {
   const r = [...Array(nIn).keys()];
   const isScalar = (i: number) => scalar[i] === true;
   const decl = r.map((i) => `const A${i}=ins[${i}].data, S${i}=ins[${i}].strides; let p${i}=ins[${i}].offset;`).join("\n");
@@ -76,6 +91,10 @@ function compile(nIn: number, reads: string[], body: string, scalar: readonly bo
       .map((i) => `const x${i}=${load(i, idx(i))};`)
       .join("");
   const moving = r.filter((i) => !isScalar(i));
+  // in the strided loop, an input with inner stride 0 is loaded once per row, outside the inner loop (the same element)
+  const perRow = moving.filter((i) => rowConst[i] === true);
+  const perElem = moving.filter((i) => rowConst[i] !== true);
+  const loadsOf = (is: readonly number[], idx: (i: number) => string) => is.map((i) => `const x${i}=${load(i, idx(i))};`).join("");
   const src = `
 ${decl}
 const nd = shape.length;
@@ -93,7 +112,8 @@ ${moving.map((i) => `const t${i}=S${i}[last];`).join("")}
 const idx = new Int32Array(nd);
 let o = 0;
 for (let k = n / inner; k > 0; k--) {
-  for (let j = 0; j < inner; j++) { ${loadsAt((i) => `p${i}`)} out[o++] = ${body}; ${moving.map((i) => `p${i}+=t${i};`).join("")} }
+  ${loadsOf(perRow, (i) => `p${i}`)}
+  for (let j = 0; j < inner; j++) { ${loadsOf(perElem, (i) => `p${i}`)} out[o++] = ${body}; ${perElem.map((i) => `p${i}+=t${i};`).join("")} }
   ${moving.map((i) => `p${i}-=t${i}*inner;`).join("")}
   for (let d = last - 1; d >= 0; d--) {
     idx[d]++; ${moving.map((i) => `p${i}+=S${i}[d];`).join("")}
