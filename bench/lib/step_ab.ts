@@ -17,7 +17,7 @@ type Cost = { wall: number; cpu: number };
 /** Alternated rounds of `run` under sides a and b; prints and returns the medians and per-round ratios (b / a). */
 export async function alternateSteps(
   title: string,
-  run: () => Promise<unknown>,
+  run: () => unknown,
   a: Side,
   b: Side,
   rounds: number,
