@@ -12,6 +12,7 @@ import { OPTIM_LOWERINGS } from "./lower_optim.js";
 import { NORM_LOWERINGS } from "./lower_norm.js";
 import { GELU_LOWERINGS } from "./lower_gelu.js";
 import { SOFTMAX_LOWERINGS } from "./lower_softmax.js";
+import { lowerReduce, REDUCE_BODY } from "./lower_reduce.js";
 import { elementTypeOf, tensorType, type Builder, type ElementType, type Value } from "@xlatorch/stablehlo";
 
 export const et = (d: DType): ElementType => elementTypeOf(d.name);
@@ -89,14 +90,6 @@ const CHLO_BINARY: Record<string, string> = { polygamma: "chlo.polygamma", zeta:
 const BINARY = ["add", "subtract", "multiply", "divide", "remainder", "power", "maximum", "minimum", "atan2", "and", "or", "xor"];
 /** On i1, arithmetic primitives mean logic (bool + bool is or, as in PyTorch). */
 const BOOL_BINARY: Record<string, string> = { add: "or", multiply: "and", maximum: "or", minimum: "and" };
-const REDUCE: Record<string, "add" | "mul" | "max" | "min" | "and" | "or"> = {
-  sum: "add",
-  prod: "mul",
-  max: "max",
-  min: "min",
-  and: "and",
-  or: "or",
-};
 
 export const LOWERINGS = {} as Record<PrimName, Lowering>;
 for (const [p, op] of Object.entries(UNARY)) LOWERINGS[p as PrimName] = (b, [x]) => [b.unary(op as never, x!)];
@@ -143,7 +136,7 @@ Object.assign(LOWERINGS, {
     return [b.dotGeneral(l!, r!, dims, name === "float32" || name === "float64" ? { precision: "HIGHEST" } : {})];
   },
   // half-precision sums and products accumulate in float32, as PyTorch's CPU kernels do
-  reduce: (b, [x], a, _o, [ia]) => [halfAccumulate(b, x!, ia!, a.op, (v) => b.reduceWith(REDUCE[a.op]!, v, a.dims))],
+  reduce: (b, [x], a, _o, [ia]) => [lowerReduce(b, x!, ia!.dtype, a.op, a.dims)],
   // First index of the extreme (NaN counting as extreme), from plain ops: reduce,
   // compare, select over an iota and a min-reduce of the candidate indices.
   argreduce: (b, [x], a, _o, [ia]) => {
@@ -157,7 +150,7 @@ Object.assign(LOWERINGS, {
     return [b.reduceWith("min", b.select(hit, idx, none), [a.dim])];
   },
   // in the element type, each step rounded as the CPU kernel does (torch.cumsum widens first: ops/scan_acc.ts)
-  cumulative: (b, [x], a) => [b.cumulative(REDUCE[a.op]!, x!, a.dim)],
+  cumulative: (b, [x], a) => [b.cumulative(REDUCE_BODY[a.op]!, x!, a.dim)],
   // Point gather/scatter: every dim collapsed, slice sizes 1, coordinates in the last index dim.
   gather: (b, [x, idx], _a, [o], [xa, ia]) => {
     // an empty operand admits only an empty result (any index would be out of range)
@@ -248,11 +241,6 @@ for (const name of Object.keys(LOWERINGS) as PrimName[]) {
       inAvals,
     );
   };
-}
-
-function halfAccumulate(b: Builder, x: Value, a: AVal, op: string, f: (v: Value) => Value): Value {
-  const half = (a.dtype.name === "float16" || a.dtype.name === "bfloat16") && (op === "sum" || op === "prod");
-  return half ? b.convert(f(b.convert(x, "f32")), et(a.dtype)) : f(x);
 }
 
 export { ty };

@@ -5,18 +5,15 @@
 // ATen's formula in f64 (prims_norm.ts), as the CPU kernel evaluates it.
 import type { AVal, DType, LayerNormAttrs, LayerNormBackwardAttrs } from "@xlatorch/core";
 import { elementTypeOf, type Builder, type ElementType, type Value } from "@xlatorch/stablehlo";
+import { lowerReduce } from "./lower_reduce.js";
 
 type Lowering<A> = (b: Builder, ins: Value[], attrs: A, outs: readonly AVal[], inAvals: readonly AVal[]) => Value[];
 
 const et = (d: DType): ElementType => elementTypeOf(d.name);
 const range = (from: number, to: number): number[] => Array.from({ length: to - from }, (_, i) => from + i);
-const isHalf = (d: DType) => d.name === "float16" || d.name === "bfloat16";
 
-/** The reduce primitive's lowering of a sum (lower.ts: half types accumulate in f32). */
-function sumOver(b: Builder, x: Value, dims: readonly number[], dtype: DType): Value {
-  if (!isHalf(dtype)) return b.reduceWith("add", x, dims);
-  return b.convert(b.reduceWith("add", b.convert(x, "f32"), dims), et(dtype));
-}
+/** The reduce primitive's lowering of a sum (lower_reduce.ts: half types accumulate in f32). */
+const sumOver = (b: Builder, x: Value, dims: readonly number[], dtype: DType): Value => lowerReduce(b, x, dtype, "sum", dims);
 
 const layerNorm: Lowering<LayerNormAttrs> = (b, [x, ...params], { axis, eps, weight, bias }, [, so], [xa]) => {
   const dtype = xa!.dtype;

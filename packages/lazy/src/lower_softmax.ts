@@ -5,17 +5,12 @@
 // computed before.
 import type { AVal, DType, SoftmaxAttrs } from "@xlatorch/core";
 import type { Builder, Value } from "@xlatorch/stablehlo";
+import { lowerReduce } from "./lower_reduce.js";
 
 type Lowering<A> = (b: Builder, ins: Value[], attrs: A, outs: readonly AVal[], inAvals: readonly AVal[]) => Value[];
 
-const isHalf = (d: DType) => d.name === "float16" || d.name === "bfloat16";
-
-/** The reduce primitive's lowering over `dim` (lower.ts: sums of half types accumulate in f32). */
-function reduce(b: Builder, op: "max" | "add", x: Value, dim: number, dtype: DType): Value {
-  if (op === "add" && isHalf(dtype))
-    return b.convert(b.reduceWith("add", b.convert(x, "f32"), [dim]), dtype.name === "float16" ? "f16" : "bf16");
-  return b.reduceWith(op, x, [dim]);
-}
+/** The reduce primitive's lowering over `dim` (lower_reduce.ts: sums of half types accumulate in f32). */
+const reduce = (b: Builder, op: "max" | "sum", x: Value, dim: number, dtype: DType): Value => lowerReduce(b, x, dtype, op, [dim]);
 /** A value reduced over `dim` broadcast back to `shape`. */
 const back = (b: Builder, r: Value, dim: number, shape: number[]): Value =>
   b.broadcastInDim(
@@ -27,7 +22,7 @@ const back = (b: Builder, r: Value, dim: number, shape: number[]): Value =>
 const softmax: Lowering<SoftmaxAttrs> = (b, [x], { dim }, [, , so], [xa]) => {
   const shape = [...xa!.shape];
   const e = b.unary("exponential", b.subtract(x!, back(b, reduce(b, "max", x!, dim, xa!.dtype), dim, shape)));
-  const s = reduce(b, "add", e, dim, xa!.dtype);
+  const s = reduce(b, "sum", e, dim, xa!.dtype);
   // s as the primitive returns it: a 1 at dim
   return [b.divide(e, back(b, s, dim, shape)), e, b.reshape(s, [...so!.shape])];
 };
@@ -40,7 +35,7 @@ const softmaxBackward: Lowering<SoftmaxAttrs> = (b, [g, y, e, s], { dim }, _o, [
     shape.map((_, i) => i),
   );
   const toE = b.divide(g!, sb);
-  const toS = reduce(b, "add", b.negate(b.divide(b.multiply(g!, y!), sb)), dim, ga!.dtype);
+  const toS = reduce(b, "sum", b.negate(b.divide(b.multiply(g!, y!), sb)), dim, ga!.dtype);
   return [b.multiply(b.add(toE, back(b, toS, dim, shape)), e!)];
 };
 
