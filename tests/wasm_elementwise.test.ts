@@ -242,6 +242,44 @@ describe("WebAssembly SIMD float32 elementwise kernels", () => {
       expect(w.wasm).toBe(true);
       compare(prim, w.out, runKernel(prim, ins, [shape!, shape!], shape!, "off").out, `repeated [${shape}]`);
     }
+    // one value per row read through leading strides that are not row-major: a channel's bias over
+    // [N, C, H, W] (strides [0, 1, 0, 0], values from an offset), transposed leading dims, rows
+    // longer than a chunk (20000), rows of a length not a multiple of 4; both operand orders
+    for (const [shape, strides, offset] of [
+      [[3, 4, 5, 7], [0, 1, 0, 0], 2],
+      [[64, 6, 28, 28], [0, 1, 0, 0], 0],
+      [[2, 3, 9], [1, 2, 0], 1],
+      [[2, 3, 20000], [0, 1, 0], 0],
+      [[5, 2, 3, 1, 6], [0, 3, 1, 0, 0], 4],
+    ] as [number[], number[], number][]) {
+      const n = shape.reduce((p, q) => p * q, 1);
+      const a = values(n, 31);
+      const span = offset + shape.reduce((t, d, i) => t + (d - 1) * strides[i]!, 0) + 1;
+      const c = values(span, 32);
+      const bias: Strided = { data: c, offset, strides };
+      for (const ins of [
+        [dense(a, shape), bias],
+        [bias, dense(a, shape)],
+      ]) {
+        const w = runKernel(prim, ins, [shape, shape], shape, "always");
+        expect(w.wasm, `per row through strides [${strides}]`).toBe(true);
+        const js = runKernel(prim, ins, [shape, shape], shape, "off");
+        compare(prim, w.out, js.out, `per row through strides [${shape}] [${strides}]`);
+        // the values really are per row: element (.., i, ..) of the bias's operand reads c at its strides
+        if (prim === "add" && ins[0] === bias) {
+          const last = shape.length - 1;
+          const at = (flat: number) => {
+            let off = offset;
+            for (let d = last, rest = flat; d >= 0; d--) {
+              off += (rest % shape[d]!) * strides[d]!;
+              rest = Math.floor(rest / shape[d]!);
+            }
+            return off;
+          };
+          for (const i of [0, 1, n >> 1, n - 1]) expect(w.out[i]).toBe(Math.fround(c[at(i)]! + a[i]!));
+        }
+      }
+    }
   });
 
   it("leaves other layouts, dtypes and empty tensors to the JavaScript kernels", () => {
