@@ -4,11 +4,13 @@
 // for its weight gradient) with each configuration in turn, rotating which goes first, several
 // rounds. A configuration is a block size in elements and "wide" or "narrow" (the wide rows on or
 // off); 8388608:narrow puts every call of the CNN in one block without wide rows: the path before
-// either (whole columns, kept for the weight gradient). Wall and CPU ms (process.cpuUsage, all
-// threads) per call, medians over rounds.
-//   npx tsx --tsconfig tsconfig.json bench/conv_blocks_ab.ts [--case cifar_cnn_sgd_b64] [--rounds 20] [--configs 8388608:narrow,65536:narrow,65536:wide]
+// either (whole columns, kept for the weight gradient). An optional third part, "seq" or "pool"
+// (the default), keeps the blocks on this thread or lets them run on the worker pool
+// (kernels/conv.ts poolBlocks). Wall and CPU ms (process.cpuUsage, all threads) per call, medians
+// over rounds.
+//   npx tsx --tsconfig tsconfig.json bench/conv_blocks_ab.ts [--case cifar_cnn_sgd_b64] [--rounds 20] [--configs 8388608:narrow,65536:narrow,65536:wide,65536:wide:seq]
 import { KERNELS } from "@xlatorch/cpu";
-import { setConvCacheColumns, setConvWideRows } from "../packages/cpu/src/kernels/conv.js";
+import { setConvCacheColumns, setConvPoolBlocks, setConvWideRows } from "../packages/cpu/src/kernels/conv.js";
 import { cliArg, kernelCallsOfStep, programCase } from "./lib/program_case.js";
 
 type K = (...args: unknown[]) => unknown;
@@ -26,9 +28,10 @@ const wall = configs.map(() => calls.map(() => [] as number[])),
 for (let r = 0; r < rounds + 2; r++)
   for (let j = 0; j < configs.length; j++) {
     const s = (j + r) % configs.length;
-    const [size, rows] = configs[s]!.split(":");
+    const [size, rows, where] = configs[s]!.split(":");
     setConvCacheColumns(Number(size));
     setConvWideRows(rows === "wide");
+    setConvPoolBlocks(where !== "seq");
     calls.forEach((args, c) => {
       const c0 = process.cpuUsage(),
         t0 = performance.now();

@@ -17,6 +17,7 @@ export const blasFileNames: typeof Node.blasFileNames = () => [];
 export const blasSearchDirs: typeof Node.blasSearchDirs = () => [];
 export const discoverBlas: typeof Node.discoverBlas = () => ({ candidates: [], disabled: true, reason: REASON });
 export const systemBlas: typeof Node.systemBlas = () => null;
+export const blasForWorkers: typeof Node.blasForWorkers = () => null;
 export const blasInfo: typeof Node.blasInfo = () => ({ active: false, path: null, vendor: null, reason: REASON });
 export const _resetBlas: typeof Node._resetBlas = () => {};
 export const setBlasThreads: typeof Node.setBlasThreads = () => {};

@@ -358,6 +358,20 @@ export function blasInfo(): BlasInfo {
   return state!.info;
 }
 
+/**
+ * What a worker thread needs to call the same library (kernels/conv.ts's blocks on the pool):
+ * koffi's module path and the library's, or null without a system BLAS.
+ */
+export function blasForWorkers(): { koffi: string; lib: string } | null {
+  const blas = systemBlas();
+  if (!blas) return null;
+  try {
+    return { koffi: createRequire(import.meta.url).resolve("koffi"), lib: blas.path };
+  } catch {
+    return null;
+  }
+}
+
 /** Forget the discovery, so the next call reads process.env again (tests). */
 export function _resetBlas(): void {
   state = undefined;

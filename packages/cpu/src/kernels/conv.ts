@@ -29,6 +29,8 @@
 // output positions): they are filled into a kept slot of the fill module, and
 // the weight gradient reads them there instead of filling them again, where the
 // lhs still holds the same bits (keptColumns); only columns of one block are kept.
+// Blocks of one group, where a system BLAS multiplies them, run on the worker
+// pool, each filled and multiplied by one thread (poolBlocks).
 import { contiguousStrides, type AVal, type ConvAttrs, type DType, type HostArray } from "@xlatorch/core";
 import { contiguous, type Elements, type Strided } from "../strided.js";
 import {
@@ -37,9 +39,13 @@ import {
   im2colWasmStats,
   KEEP_SLOTS,
   poisonIm2colMemory,
+  BLOCK_REC,
+  type NestArgs,
   type WasmRuns,
   wasmRuns,
 } from "../wasm/im2col_module.js";
+import { numThreads } from "../wasm/threads.js";
+import { blasPolicy, gemmThreads, NO_TRANS, systemBlas, TRANS } from "../blas.js";
 import { paddedLhs, scatterWide, type WideGeometry, wideGeometry } from "./conv_wide.js";
 import { dotKernels } from "./dot.js";
 import type { Kernel } from "./types.js";
@@ -552,7 +558,7 @@ const planSize = (p: ConvPlan): number => {
  * The WebAssembly fill's call for float32/float64 columns of `nCols` elements (wasm/im2col_module.ts:
  * the same runs, the same columns, in the module's memory; the lhs copied in once), or null where it
  * does not take the call (other element types, a negative stride, WebAssembly off or unavailable,
- * too large). Each block of columns is then filled by wasmFillBlock.
+ * too large). Each block of columns is then filled by its nests (wasmNests).
  */
 function wasmStart(
   dtype: DType,
@@ -575,12 +581,12 @@ function wasmStart(
 }
 
 /**
- * Fills one block of columns ([T, Ic*K, nbn*L], or transposed [T, nbn*L, Ic*K]): batch elements
- * [nb0, nb0 + nbn) of each group and lhs features [i0, i0 + Ic) (a block of features only in the
- * transposed layout, where they are part of the contraction).
+ * The fill's nests (one per group) for one block of columns ([T, Ic*K, nbn*L], or transposed
+ * [T, nbn*L, Ic*K]) from the start of the call's columns: batch elements [nb0, nb0 + nbn) of each
+ * group and lhs features [i0, i0 + Ic) (a block of features only in the transposed layout, where
+ * they are part of the contraction).
  */
-function wasmFillBlock(
-  { call, wr }: { call: Im2colCall; wr: WasmRuns },
+function wasmNests(
   plan: ConvPlan,
   T: number,
   I: number,
@@ -594,18 +600,141 @@ function wasmFillBlock(
   B: number,
   nb0: number,
   Nb: number,
-): void {
-  const { runs, transposed } = plan;
+): NestArgs[] {
+  const { transposed } = plan;
   const NL = nbn * L,
     CK = Ic * K;
+  const nests: NestArgs[] = [];
   for (let t = 0; t < T; t++) {
     const g = B > 1 ? 0 : t,
       bg = B > 1 ? t : 0;
     const src = (g * I + i0) * sC + (bg * Nb + nb0) * sN;
     // the loops of FILL (c, kernel offset, batch) and FILL_T (batch, output position, c)
-    if (transposed) call.fill(wr, src, t * NL * CK, [nbn, L * CK, sN], [L, CK], [Ic, K, sC], runs.step);
-    else call.fill(wr, src, t * CK * NL, [Ic, K * NL, sC], [K, NL], [nbn, L, sN], runs.step);
+    if (transposed) nests.push({ src, cols: t * NL * CK, a: [nbn, L * CK, sN], b: [L, CK], c: [Ic, K, sC] });
+    else nests.push({ src, cols: t * CK * NL, a: [Ic, K * NL, sC], b: [K, NL], c: [nbn, L, sN] });
   }
+  return nests;
+}
+
+/** A block of a call: batch elements [nb0, nb0 + nbn) of each group, lhs features [i0, i0 + Ic). */
+interface Block {
+  nb0: number;
+  nbn: number;
+  i0: number;
+  Ic: number;
+}
+
+/** Whether cache-sized blocks may run on the worker pool (bench/conv_blocks_ab.ts and tests turn it off). */
+let poolBlocksOn = true;
+export function setConvPoolBlocks(on: boolean): boolean {
+  const prev = poolBlocksOn;
+  poolBlocksOn = on;
+  return prev;
+}
+/** Set when the pool's blocks failed once (a worker that cannot load the BLAS): later calls keep this thread. */
+let poolBlocksBroken = false;
+
+/**
+ * A call's cache-sized blocks (one group, float32/float64) on the worker pool: each block is filled
+ * and multiplied by one thread (Im2colCall.blocksOnPool: the WebAssembly fill into that thread's part
+ * of the columns, then the system BLAS's gemm, which the workers load too), and this thread writes
+ * the products out in block order afterwards (`output`: the same scatter, or the same sums in the
+ * same order). The blocks had run on this thread alone, fill then product, each reading the other's
+ * data from its own cache: a pool that also split each block (fill on one thread, product on the
+ * other) moved every column across cores and ran slower. Each gemm is the call the dot kernel makes
+ * for the block on one thread (same operands, layout and OpenBLAS thread count), so the result is
+ * the same, bit for bit, for every thread count. false where the pool does not take the call
+ * (WebAssembly or shared memory unavailable, a negative stride, too large): nothing written.
+ */
+function poolBlocks(
+  dtype: DType,
+  plan: ConvPlan,
+  l: Strided,
+  ls: readonly number[],
+  w: HostArray,
+  list: Block[],
+  blockCols: number,
+  Og: number,
+  CK: number,
+  I: number,
+  K: number,
+  L: number,
+  sC: number,
+  sN: number,
+  Nb: number,
+  output: (u: number, res: Strided) => void,
+): boolean {
+  if (poolBlocksBroken) return false;
+  const E = dtype.name === "float32" ? 4 : dtype.name === "float64" ? 8 : 0;
+  if (E === 0) return false;
+  // a product with a dimension of 1 the dot kernel may pass with other flags or leading dimensions
+  // (dot_blas.ts collapses size-1 dims): the gemm below would not be its call
+  if (Og < 2 || list.some((b) => b.nbn * L < 2 || b.Ic * K < 2)) return false;
+  const parts = numThreads();
+  // after the columns: the weights, each block's product, the block records
+  const wBytes = Og * CK * E;
+  const resAt: number[] = [];
+  let bytes = (wBytes + 15) & ~15;
+  for (const b of list) {
+    resAt.push(bytes);
+    bytes += (Og * b.nbn * L * E + 15) & ~15;
+  }
+  const recOff = bytes;
+  bytes += list.length * BLOCK_REC * 4;
+  const data = l.data;
+  if (!(E === 4 ? data instanceof Float32Array : data instanceof Float64Array) || l.strides.some((st) => st < 0) || !im2colWasmEnabled())
+    return false;
+  const { runs, transposed } = plan;
+  const wr = (plan.wasm[E] ??= wasmRuns(runs.runDst, runs.runSrc, runs.runLen, transposed ? L : K, runs.Lo, transposed ? K : L, E));
+  const call = Im2colCall.start(
+    data as Float32Array | Float64Array,
+    l.offset,
+    l.offset + lhsSpan(ls, l.strides),
+    wr,
+    parts * blockCols,
+    0,
+    bytes,
+  );
+  if (!call || !call.blocksPossible()) return false;
+  const Arr = E === 4 ? Float32Array : Float64Array;
+  const buf = call.cols.buffer as ArrayBuffer;
+  const x = call.extraAt;
+  new Arr(buf, x, Og * CK).set(w as Float32Array);
+  const recs = new Int32Array(buf, x + recOff, list.length * BLOCK_REC);
+  list.forEach(({ nb0, nbn, i0, Ic }, u) => {
+    const NL = nbn * L,
+      CKc = Ic * K;
+    const [nest] = wasmNests(plan, 1, I, i0, Ic, K, L, nbn, sC, sN, 1, nb0, Nb);
+    // the dot kernel's gemm for the block: A the weights' columns of these features [Og, Ic*K] (row
+    // stride I*K), B the columns [Ic*K, NL] (or, transposed, [NL, Ic*K] read transposed), C [Og, NL]
+    recs.set(
+      [
+        ...call.blockRecord(E, nest!, runs.step, blockCols),
+        transposed ? TRANS : NO_TRANS,
+        Og,
+        NL,
+        CKc,
+        x + i0 * K * E,
+        CK,
+        transposed ? CKc : NL,
+        x + resAt[u]!,
+        NL,
+      ],
+      u * BLOCK_REC,
+    );
+  });
+  // OpenBLAS's thread count for products of this size (one thread: the pool's threads are the parallelism)
+  gemmThreads(Og * list[0]!.Ic * K * list[0]!.nbn * L);
+  try {
+    if (!call.blocksOnPool(E, list.length, x + recOff)) return false;
+  } catch {
+    poolBlocksBroken = true;
+    return false;
+  }
+  list.forEach(({ nbn }, u) =>
+    output(u, { data: new Arr(buf, x + resAt[u]!, Og * nbn * L) as never, offset: 0, strides: [Og * nbn * L, nbn * L, 1] }),
+  );
+  return true;
 }
 
 /** The lhs's elements from its offset: [offset, offset + span). */
@@ -919,77 +1048,90 @@ export const convKernels: Record<string, Kernel> = {
     const { nbBlock, iBlock } = blocks(transposed, dtype, T, Og, I, K, Lc, Nb);
     if (nbBlock < Nb) convBlockStats.batchBlocks++;
     if (iBlock < I) convBlockStats.featureBlocks++;
+    // the blocks in order: batch elements [nb0, nb0 + nbn), lhs features [i0, i0 + Ic)
+    const list: Block[] = [];
+    for (let nb0 = 0; nb0 < Nb; nb0 += nbBlock)
+      for (let i0 = 0; i0 < I; i0 += iBlock) list.push({ nb0, nbn: Math.min(nbBlock, Nb - nb0), i0, Ic: Math.min(iBlock, I - i0) });
+    // a weight gradient's blocks of lhs features are summed (in block order), then written out
+    let acc: Float32Array | Float64Array | null = null;
+    /** Writes block u's product [T, Og, nbn * Lc] (or sums it into acc) into the output. */
+    const output = (u: number, res: Strided): void => {
+      const { nb0, nbn, i0, Ic } = list[u]!;
+      const NL = nbn * Lc;
+      if (iBlock < I) {
+        if (i0 === 0) acc = null;
+        acc = accumulate(acc, res, T * Og, NL);
+        if (i0 + Ic === I) scatterBlock(out, contiguous(acc as never, [T, Og, NL]), outOff, T, Og, nbn, L, oF, oN, nb0);
+      } else if (wide) scatterWide(out, res, wide.geom, outOff, Og, nbn, oF, oN, nb0);
+      else scatterBlock(out, res, outOff, T, Og, nbn, L, oF, oN, nb0);
+    };
+    const blockCols = T * Math.min(iBlock, I) * K * Math.min(nbBlock, Nb) * Lc;
+    // cache-sized blocks of one group: filled and multiplied on the worker pool, each block by one thread
+    if (poolBlocksOn && T === 1 && list.length > 1 && Og <= MAX_BLOCKED_FEATURES && blasPolicy.enabled && systemBlas())
+      if (poolBlocks(dtype, fp, lx, lxShape, w, list, blockCols, Og, CK, I, K, Lc, sC, sN, Nb, output)) return [contiguous(out, os)];
     // the WebAssembly fill's call, started at the first block (the lhs copied in once for all blocks)
     let wasm: { call: Im2colCall; wr: WasmRuns } | null | undefined;
-    for (let nb0 = 0; nb0 < Nb; nb0 += nbBlock) {
-      const nbn = Math.min(nbBlock, Nb - nb0),
-        NL = nbn * Lc;
-      // the product's blocks of lhs features, summed (transposed layout only)
-      let acc: Float32Array | Float64Array | null = null;
-      for (let i0 = 0; i0 < I; i0 += iBlock) {
-        const Ic = Math.min(iBlock, I - i0),
-          CKc = Ic * K;
-        const whole = nbn === Nb && Ic === I;
-        // columns [T, Ic*K, nbn*L] (or transposed): zeros where the window reads padding
-        let cols = keptColumns(fp, lx, lxShape, dtype, whole, T * CKc * NL);
-        if (!cols && wasm === undefined) {
-          // a whole forward's columns go to a kept slot (the least recently used), the rest to the scratch one
-          const keep = fp.sig !== null && !transposed && whole ? keepSlot(fp.sig, dtype) : 0;
-          wasm = wasmStart(dtype, fp, lx, lxShape, K, Lc, T * Math.min(iBlock, I) * K * Math.min(nbBlock, Nb) * Lc, keep);
-          if (wasm && keep > 0) kept[keep - 1] = { sig: `${fp.sig}|${dtype.name}`, call: wasm.call, used: ++keptClock };
-        }
-        if (!cols && wasm) {
-          wasmFillBlock(wasm, fp, T, I, i0, Ic, K, Lc, nbn, sC, sN, B, nb0, Nb);
-          cols = wasm.call.cols.subarray(0, T * CKc * NL) as Elements;
-        }
-        if (!cols) {
-          cols = columns(dtype, T * CKc * NL, fp.covers);
-          const lc = loops(cols);
-          // a block of features (T = 1 there, so group offsets do not enter) reads from feature i0 on
-          (transposed ? lc.fillT : lc.fill)(
-            cols,
-            src,
-            fp.runs.runDst,
-            fp.runs.runSrc,
-            fp.runs.runLen,
-            fp.runs.step,
-            fp.runs.Lo,
-            T,
-            Ic,
-            K,
-            Lc,
-            nbn,
-            CKc,
-            NL,
-            lx.offset + i0 * sC,
-            sC,
-            sN,
-            B,
-            nb0,
-            Nb,
-            fp.runs.donors.donor,
-            fp.runs.donors.shift,
-            fp.runs.donors.fixPtr,
-            fp.runs.donors.fixPos,
-            fp.runs.donors.fixSrc,
-            cols instanceof BigInt64Array ? 0n : 0,
-          );
-        }
-        const colShape = transposed ? [T, NL, CKc] : [T, CKc, NL];
-        // the weights' columns of these features: [T, Og, Ic*K] read in place with row stride I*K
-        const wv: Strided = { data: w as never, offset: i0 * K, strides: [Og * CK, CK, 1] };
-        const [res] = dotKernels.dot_general!(
-          [wv, contiguous(cols as never, colShape)],
-          [av([T, Og, CKc]), av(colShape)],
-          { lhs_batch: [0], rhs_batch: [0], lhs_contract: [2], rhs_contract: [transposed ? 2 : 1] },
-          [av([T, Og, NL])],
-        ) as [Strided];
-        if (iBlock < I) acc = accumulate(acc, res, T * Og, NL);
-        else if (wide) scatterWide(out, res, wide.geom, outOff, Og, nbn, oF, oN, nb0);
-        else scatterBlock(out, res, outOff, T, Og, nbn, L, oF, oN, nb0);
+    list.forEach(({ nb0, nbn, i0, Ic }, u) => {
+      const NL = nbn * Lc,
+        CKc = Ic * K;
+      const whole = nbn === Nb && Ic === I;
+      // columns [T, Ic*K, nbn*L] (or transposed): zeros where the window reads padding
+      let cols = keptColumns(fp, lx, lxShape, dtype, whole, T * CKc * NL);
+      if (!cols && wasm === undefined) {
+        // a whole forward's columns go to a kept slot (the least recently used), the rest to the scratch one
+        const keep = fp.sig !== null && !transposed && whole ? keepSlot(fp.sig, dtype) : 0;
+        wasm = wasmStart(dtype, fp, lx, lxShape, K, Lc, blockCols, keep);
+        if (wasm && keep > 0) kept[keep - 1] = { sig: `${fp.sig}|${dtype.name}`, call: wasm.call, used: ++keptClock };
       }
-      if (acc) scatterBlock(out, contiguous(acc as never, [T, Og, NL]), outOff, T, Og, nbn, L, oF, oN, nb0);
-    }
+      if (!cols && wasm) {
+        for (const n of wasmNests(fp, T, I, i0, Ic, K, Lc, nbn, sC, sN, B, nb0, Nb))
+          wasm.call.fill(wasm.wr, n.src, n.cols, n.a, n.b, n.c, fp.runs.step);
+        cols = wasm.call.cols.subarray(0, T * CKc * NL) as Elements;
+      }
+      if (!cols) {
+        cols = columns(dtype, T * CKc * NL, fp.covers);
+        const lc = loops(cols);
+        // a block of features (T = 1 there, so group offsets do not enter) reads from feature i0 on
+        (transposed ? lc.fillT : lc.fill)(
+          cols,
+          src,
+          fp.runs.runDst,
+          fp.runs.runSrc,
+          fp.runs.runLen,
+          fp.runs.step,
+          fp.runs.Lo,
+          T,
+          Ic,
+          K,
+          Lc,
+          nbn,
+          CKc,
+          NL,
+          lx.offset + i0 * sC,
+          sC,
+          sN,
+          B,
+          nb0,
+          Nb,
+          fp.runs.donors.donor,
+          fp.runs.donors.shift,
+          fp.runs.donors.fixPtr,
+          fp.runs.donors.fixPos,
+          fp.runs.donors.fixSrc,
+          cols instanceof BigInt64Array ? 0n : 0,
+        );
+      }
+      const colShape = transposed ? [T, NL, CKc] : [T, CKc, NL];
+      // the weights' columns of these features: [T, Og, Ic*K] read in place with row stride I*K
+      const wv: Strided = { data: w as never, offset: i0 * K, strides: [Og * CK, CK, 1] };
+      const [res] = dotKernels.dot_general!(
+        [wv, contiguous(cols as never, colShape)],
+        [av([T, Og, CKc]), av(colShape)],
+        { lhs_batch: [0], rhs_batch: [0], lhs_contract: [2], rhs_contract: [transposed ? 2 : 1] },
+        [av([T, Og, NL])],
+      ) as [Strided];
+      output(u, res);
+    });
     return [contiguous(out, os)];
   },
 };

@@ -23,6 +23,7 @@ import { encodeModule, type Func, I32, op, u32, V128 } from "./encoder.js";
 import { growTo, type OwnFn } from "./own_memory_module.js";
 import { Body } from "./builder.js";
 import { wasmSimdEnabled } from "./simd_f32.js";
+import { blasForWorkers, systemBlas } from "../blas.js";
 import { Job, type KernelFamily, numThreads, registerFamily, runJob, sharedMemory } from "./threads.js";
 
 // the integer instructions encoder.ts does not name
@@ -147,6 +148,61 @@ interface Instance {
   fns: Record<string, OwnFn>;
   /** the pool's handle on the module (its memory shared), or null: every fill on the calling thread */
   family: KernelFamily | null;
+  bytes: Uint8Array;
+  /** the block functions' family (fill and product, blockFamily), built at the first such call; null: none */
+  blocks?: KernelFamily | null;
+}
+
+/** Int32 fields of a block record: the nest's 13 arguments, then BLOCK_GEMM's. */
+export const BLOCK_REC = 23;
+/**
+ * The block functions (threads.ts FamilyJs), block4 / block8 (rec): fill one block of columns (the
+ * record's nest, its columns moved up by slot * the record's part size: each thread fills its own
+ * part), then multiply them by the system BLAS (cblas_sgemm / cblas_dgemm, row-major): C = A @ B,
+ * B the columns (transposed where the record says), all in this memory. The calling thread passes
+ * the gemm functions it has (cfg.gemms); a worker loads the same library through koffi.
+ * Record (int32): [0, 13) the nest's arguments, 13 the part size in bytes, 14 B's trans flag,
+ * 15 M, 16 N, 17 K, 18 A (bytes), 19 lda, 20 ldb, 21 C (bytes), 22 ldc.
+ */
+const BLOCK_JS = `
+const g = cfg.gemms || (() => {
+  const l = require(cfg.koffi).load(cfg.lib);
+  return {
+    s: l.func("void cblas_sgemm(int, int, int, int, int, int, float, const float *, int, const float *, int, float, float *, int)"),
+    d: l.func("void cblas_dgemm(int, int, int, int, int, int, double, const double *, int, const double *, int, double, double *, int)"),
+  };
+})();
+const block = (E) => (rec) => {
+  const buf = memory.buffer;
+  const r = new Int32Array(buf, rec, ${BLOCK_REC});
+  const cols = r[1] + slot * r[13];
+  exports[E === 4 ? "runs4" : "runs8"](r[0], cols, r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12]);
+  const F = E === 4 ? Float32Array : Float64Array;
+  (E === 4 ? g.s : g.d)(101, 111, r[14], r[15], r[16], r[17], 1, new F(buf, r[18]), r[19], new F(buf, cols), r[20], 0, new F(buf, r[21]), r[22]);
+};
+return { block4: block(4), block8: block(8) };
+`;
+
+/** The block functions' family for instance k (shared memory and a system BLAS needed), built once. */
+function blockFamily(k: Instance): KernelFamily | null {
+  if (k.blocks !== undefined) return k.blocks;
+  k.blocks = null;
+  const blas = systemBlas(),
+    where = blasForWorkers();
+  if (!k.family || !blas || !where) return null;
+  try {
+    const mine = new Function("exports", "memory", "slot", "cfg", "require", BLOCK_JS)(
+      k.fns,
+      k.memory,
+      0,
+      { gemms: { s: blas.sgemm, d: blas.dgemm } },
+      null,
+    );
+    k.blocks = registerFamily(k.bytes, k.memory, mine, ["block4", "block8"], { source: BLOCK_JS, cfg: where });
+  } catch {
+    k.blocks = null;
+  }
+  return k.blocks;
 }
 /**
  * Instances by slot, each with a memory of its own: slot 0 holds the columns of the call being made;
@@ -162,7 +218,7 @@ function instantiate(slot = 0): Instance | null {
     const { memory, shared } = sharedMemory(1, MAX_BYTES / 65536);
     const bytes = encodeModule([runsFunc(4), runsFunc(8), taskFunc(4), taskFunc(8)], true, shared ? "shared" : "plain");
     const ex = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports as unknown as Record<string, OwnFn>;
-    instances[slot] = { memory, fns: ex, family: shared ? registerFamily(bytes, memory, ex, ["task4", "task8"]) : null };
+    instances[slot] = { memory, fns: ex, family: shared ? registerFamily(bytes, memory, ex, ["task4", "task8"]) : null, bytes };
   } catch {
     instances[slot] = null;
   }
@@ -180,8 +236,8 @@ const PARAM_SLOTS = 64,
 /** Whether the WebAssembly fill is available (SIMD present, XLATORCH_WASM not off). */
 export const im2colWasmEnabled = (): boolean => wasmSimdEnabled() && instantiate() !== null;
 
-/** Fills that ran in WebAssembly (tests check which path ran). */
-export const im2colWasmStats = { calls: 0, split: 0, reused: 0 };
+/** Fills that ran in WebAssembly, were split across threads, were read kept; calls whose blocks ran on the pool (tests check which path ran). */
+export const im2colWasmStats = { calls: 0, split: 0, reused: 0, pooled: 0 };
 
 /**
  * The run tables in the module's byte form: per row b, records [rowPtr[b], rowPtr[b+1]) of
@@ -253,8 +309,18 @@ export class Im2colCall {
   private readonly nCols: number;
   private readonly inputLength: number;
   readonly cols: Float32Array | Float64Array;
+  /** byte offset of the `extra` bytes the caller asked for, after the columns (16-byte aligned) */
+  readonly extraAt: number;
 
-  private constructor(k: Instance, input: Float32Array | Float64Array, lo: number, hi: number, runs: WasmRuns, nCols: number) {
+  private constructor(
+    k: Instance,
+    input: Float32Array | Float64Array,
+    lo: number,
+    hi: number,
+    runs: WasmRuns,
+    nCols: number,
+    extra: number,
+  ) {
     this.k = k;
     const E = runs.E;
     const align = (x: number) => (x + 15) & ~15;
@@ -264,7 +330,8 @@ export class Im2colCall {
     this.recsAt = align(this.rowPtrAt + runs.rowPtr.byteLength);
     this.srcAt = align(this.recsAt + runs.recs.byteLength);
     this.colsAt = align(this.srcAt + (hi - lo) * E);
-    const need = this.colsAt + nCols * E;
+    this.extraAt = align(this.colsAt + nCols * E);
+    const need = this.extraAt + extra;
     growTo(k.memory, need);
     const buf = k.memory.buffer;
     new Int32Array(buf, this.rowPtrAt, runs.rowPtr.length).set(runs.rowPtr);
@@ -289,12 +356,21 @@ export class Im2colCall {
   }
 
   /** null where WebAssembly is unavailable or the call would need more than MAX_BYTES. */
-  static start(input: Float32Array | Float64Array, lo: number, hi: number, runs: WasmRuns, nCols: number, slot = 0): Im2colCall | null {
+  static start(
+    input: Float32Array | Float64Array,
+    lo: number,
+    hi: number,
+    runs: WasmRuns,
+    nCols: number,
+    slot = 0,
+    extra = 0,
+  ): Im2colCall | null {
     const k = instantiate(slot);
-    if (!k || (hi - lo + nCols) * runs.E + runs.recs.byteLength + runs.rowPtr.byteLength + PARAM_BYTES + 64 > MAX_BYTES) return null;
+    if (!k || (hi - lo + nCols) * runs.E + runs.recs.byteLength + runs.rowPtr.byteLength + PARAM_BYTES + 80 + extra > MAX_BYTES)
+      return null;
     let call: Im2colCall;
     try {
-      call = new Im2colCall(k, input, lo, hi, runs, nCols);
+      call = new Im2colCall(k, input, lo, hi, runs, nCols, extra);
     } catch {
       // the memory could not grow: the JavaScript fill
       return null;
@@ -303,13 +379,49 @@ export class Im2colCall {
     return call;
   }
 
+  /** Whether blocksOnPool can run (shared memory and a system BLAS that workers can load). */
+  blocksPossible(): boolean {
+    return blockFamily(this.k) !== null;
+  }
+
+  /** The block record for a nest (one group, columns from `cols` elements into a thread's part of partCols elements), without the product's fields. */
+  blockRecord(E: 4 | 8, n: NestArgs, step: number, partCols: number): number[] {
+    return [...this.nestArgs(E, n.src, n.cols, n.a, n.b, n.c, step, 0, n.a[0], 0, n.b[0]), partCols * E];
+  }
+
   /**
-   * Runs the nest for one group: source base `src` (elements from the copied range's start),
-   * columns base `cols` (elements), loops a, b (the run tables' rows), c; `step` in elements.
+   * Runs blocks on the pool, one task each (threads.ts runJob: claimed by whichever thread is free):
+   * block u's record (BLOCK_REC int32 at byte recAt + u * BLOCK_REC * 4, in this memory) fills its
+   * columns into the running thread's part of the columns and multiplies them by the system BLAS
+   * into its own result (see BLOCK_JS). A block is filled and multiplied by the same calls on any
+   * thread, so the results are those of one thread, bit for bit. Returns false (nothing run) where
+   * there is no block family; throws where a block failed (a worker that could not load the BLAS).
    */
-  fill(runs: WasmRuns, src: number, cols: number, a: Loop, b: RowLoop, c: Loop, step: number): void {
-    const E = runs.E;
-    const args = (a0: number, aN: number, b0: number, bN: number) => [
+  blocksOnPool(E: 4 | 8, n: number, recAt: number): boolean {
+    const fam = blockFamily(this.k);
+    if (!fam) return false;
+    const job = new Job(fam);
+    for (let u = 0; u < n; u++) job.call(E === 4 ? 0 : 1, recAt + u * BLOCK_REC * 4).endTask();
+    im2colWasmStats.pooled++;
+    runJob(job);
+    return true;
+  }
+
+  /** The nest's 13 arguments (bytes) for outer indices [a0, a0 + aN) and rows [b0, b0 + bN). */
+  private nestArgs(
+    E: 4 | 8,
+    src: number,
+    cols: number,
+    a: Loop,
+    b: RowLoop,
+    c: Loop,
+    step: number,
+    a0: number,
+    aN: number,
+    b0: number,
+    bN: number,
+  ): number[] {
+    return [
       this.srcAt + (src + a0 * a[2]) * E,
       this.colsAt + (cols + a0 * a[1] + b0 * b[1]) * E,
       this.rowPtrAt + b0 * 4,
@@ -324,6 +436,15 @@ export class Im2colCall {
       c[2] * E,
       step * E,
     ];
+  }
+
+  /**
+   * Runs the nest for one group: source base `src` (elements from the copied range's start),
+   * columns base `cols` (elements), loops a, b (the run tables' rows), c; `step` in elements.
+   */
+  fill(runs: WasmRuns, src: number, cols: number, a: Loop, b: RowLoop, c: Loop, step: number): void {
+    const E = runs.E;
+    const args = (a0: number, aN: number, b0: number, bN: number) => this.nestArgs(E, src, cols, a, b, c, step, a0, aN, b0, bN);
     const always = typeof process === "object" && process.env?.XLATORCH_WASM === "always";
     const rows = a[0] * b[0];
     const threads = this.k.family && rows > 1 && (always || this.nCols >= THREAD_MIN) ? numThreads() : 1;
@@ -360,6 +481,15 @@ export class Im2colCall {
     im2colWasmStats.split++;
     runJob(job);
   }
+}
+
+/** One group's nest of a block's fill: the arguments of Im2colCall.fill. */
+export interface NestArgs {
+  src: number;
+  cols: number;
+  a: Loop;
+  b: RowLoop;
+  c: Loop;
 }
 
 /** Tests: fill the module's memory with float32 `v` (NaN reads as NaN in float64 too): stale columns then show. */

@@ -33,6 +33,20 @@ interface FamilySource {
   bytes: Uint8Array;
   memory: WebAssembly.Memory;
   names: readonly string[];
+  js?: FamilyJs;
+}
+
+/**
+ * JavaScript functions of a family beside its module's: `source` is the body of a function of
+ * (exports, memory, slot, cfg, require) returning functions by name (plain JavaScript, no imports:
+ * each worker evaluates it against its own instance's exports, with slot = its index + 1, and the
+ * calling thread's functions come from the same source with slot 0). A task's calls name them like
+ * the module's functions. The convolution's blocks use this to call the system BLAS (through koffi,
+ * which `cfg` locates) on a worker (im2col_module.ts).
+ */
+export interface FamilyJs {
+  source: string;
+  cfg: unknown;
 }
 
 // control block layout (int32 slots)
@@ -69,9 +83,18 @@ function family(id) {
   for (let tries = 0; !fams[id] && tries < 5000; tries++) {
     const m = receiveMessageOnPort(port);
     if (!m) { Atomics.wait(c, ${IDLE}, 0, 1); continue; }
-    const { id: fid, bytes, memory, names } = m.message;
+    const { id: fid, bytes, memory, names, js } = m.message;
     const ex = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports;
-    fams[fid] = names.map((n) => ex[n]);
+    let more = {};
+    if (js) {
+      try {
+        more = new Function("exports", "memory", "slot", "cfg", "require", js.source)(ex, memory, index + 1, js.cfg, require);
+      } catch (e) {
+        // functions that cannot be built fail their tasks (ERR): the caller then sees the error
+        more = Object.fromEntries(names.map((n) => [n, () => { throw e; }]));
+      }
+    }
+    fams[fid] = names.map((n) => more[n] ?? ex[n]);
   }
   return fams[id];
 }
@@ -125,15 +148,17 @@ const hostOf = (): ThreadHost | null => {
 /**
  * Registers a kernel module: `bytes` instantiated against `memory` (shared
  * when threads are possible, see sharedMemory) gave `exports`; calls name
- * functions by their index in `names`.
+ * functions by their index in `names`. With `js`, `exports` also holds the
+ * calling thread's JavaScript functions built from js.source (slot 0).
  */
 export function registerFamily(
   bytes: Uint8Array,
   memory: WebAssembly.Memory,
   exports: Record<string, unknown>,
   names: readonly string[],
+  js?: FamilyJs,
 ): KernelFamily {
-  families.push({ bytes, memory, names });
+  families.push({ bytes, memory, names, ...(js ? { js } : {}) });
   return { id: families.length - 1, fns: names.map((n) => exports[n] as KernelFn) };
 }
 
@@ -478,7 +503,7 @@ function sendFamily(p: Pool, id: number, workers: number): void {
   for (let i = 0; i < workers; i++) {
     const w = p.workers[i]!;
     if (!w.loaded.has(id)) {
-      w.port.postMessage({ id, bytes: fam.bytes, memory: fam.memory, names: fam.names });
+      w.port.postMessage({ id, bytes: fam.bytes, memory: fam.memory, names: fam.names, js: fam.js });
       w.loaded.add(id);
     }
   }

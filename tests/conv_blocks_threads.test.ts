@@ -1,0 +1,188 @@
+// The convolution's cache-sized blocks on the worker pool (packages/cpu/src/kernels/conv.ts
+// poolBlocks: each block filled and multiplied by the system BLAS on whichever thread claims it)
+// give the result of the blocks on the calling thread alone, bit for bit, with 1, 2 and 3 threads:
+// the CNN's five calls at batch 4 (forward, input gradient with padding 4, the transposed
+// weight-gradient columns in blocks of lhs features), stride, rhs dilation, uneven padding, batch 1,
+// float32 and float64, random values (any column or product out of place shows), blocks of a few
+// hundred column elements so every call has several; and which calls the pool takes: not groups,
+// empty outputs, a single block, or a product with a dimension of 1. Without a system BLAS (the
+// blas-off setting) the pool takes nothing and the results are the same.
+import { afterAll, describe, expect, it } from "vitest";
+import { contiguousStrides, float32, float64, type ConvAttrs, type DType } from "@xlatorch/core";
+import type { Strided } from "@xlatorch/cpu";
+import { systemBlas } from "../packages/cpu/src/blas.js";
+import { convKernels, poisonConvColumns, setConvCacheColumns, setConvPoolBlocks } from "../packages/cpu/src/kernels/conv.js";
+import { im2colWasmStats } from "../packages/cpu/src/wasm/im2col_module.js";
+import { numThreads, setNumThreads, threadStats } from "../packages/cpu/src/wasm/threads.js";
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+const prod = (xs: readonly number[]) => xs.reduce((a, b) => a * b, 1);
+const attrs = (o: Partial<ConvAttrs> & { padding: [number, number][] }): ConvAttrs => ({
+  window_strides: o.padding.map(() => 1),
+  lhs_dilation: o.padding.map(() => 1),
+  rhs_dilation: o.padding.map(() => 1),
+  feature_group_count: 1,
+  batch_group_count: 1,
+  lhs_spec: [0, 1, ...o.padding.map((_, i) => i + 2)],
+  rhs_spec: [0, 1, ...o.padding.map((_, i) => i + 2)],
+  out_spec: [0, 1, ...o.padding.map((_, i) => i + 2)],
+  ...o,
+});
+const p2 = (lo: number, hi = lo): [number, number][] => [
+  [lo, hi],
+  [lo, hi],
+];
+const swapped = [1, 0, 2, 3];
+/** [lhs shape, rhs shape, out shape, attributes, whether the pool takes it] (shapes as the arrays hold them) */
+const CASES: [number[], number[], number[], ConvAttrs, boolean][] = [
+  // the CNN at batch 4: conv1 forward, conv2 forward, conv2's input gradient, the two weight gradients
+  [[4, 3, 32, 32], [6, 3, 5, 5], [4, 6, 28, 28], attrs({ padding: p2(0) }), true],
+  [[4, 6, 14, 14], [16, 6, 5, 5], [4, 16, 10, 10], attrs({ padding: p2(0) }), true],
+  [[4, 16, 10, 10], [16, 6, 5, 5], [4, 6, 14, 14], attrs({ padding: p2(4), rhs_spec: swapped }), true],
+  [[4, 3, 32, 32], [4, 6, 28, 28], [6, 3, 5, 5], attrs({ padding: p2(0), lhs_spec: swapped, rhs_spec: swapped, out_spec: swapped }), true],
+  [
+    [4, 6, 14, 14],
+    [4, 16, 10, 10],
+    [16, 6, 5, 5],
+    attrs({ padding: p2(0), lhs_spec: swapped, rhs_spec: swapped, out_spec: swapped }),
+    true,
+  ],
+  // stride 2 with uneven padding, rhs dilation, a 1-d convolution
+  [[3, 4, 17, 13], [5, 4, 3, 3], [3, 5, 8, 6], attrs({ padding: p2(1, 0), window_strides: [2, 2] }), true],
+  [[3, 5, 12, 12], [7, 5, 3, 3], [3, 7, 10, 10], attrs({ padding: p2(1), rhs_dilation: [2, 2] }), true],
+
+  [[5, 3, 40], [6, 3, 4], [5, 6, 39], attrs({ padding: [[1, 1]] }), true],
+  // not taken: batch 1 of a forward (one block: its columns are the whole call's), feature groups,
+  // one output feature, an empty batch
+  [[1, 3, 20, 20], [4, 3, 3, 3], [1, 4, 18, 18], attrs({ padding: p2(0) }), false],
+  [[2, 8, 17, 13], [12, 2, 3, 3], [2, 12, 8, 7], attrs({ padding: p2(1, 0), window_strides: [2, 2], feature_group_count: 4 }), false],
+  [[3, 4, 12, 12], [1, 4, 3, 3], [3, 1, 10, 10], attrs({ padding: p2(0) }), false],
+  [[0, 3, 12, 12], [4, 3, 3, 3], [0, 4, 10, 10], attrs({ padding: p2(0) }), false],
+];
+
+function run(lhs: number[], rhs: number[], out: number[], a: ConvAttrs, dtype: DType, seed: number): Float32Array | Float64Array {
+  const r = rng(seed);
+  const x = dtype.alloc(prod(lhs)) as Float32Array,
+    w = dtype.alloc(prod(rhs)) as Float32Array;
+  for (let i = 0; i < x.length; i++) x[i] = r() * 2 - 1;
+  for (let i = 0; i < w.length; i++) w[i] = r() * 2 - 1;
+  poisonConvColumns(Number.NaN);
+  const [res] = convKernels.convolution!(
+    [
+      { data: x, offset: 0, strides: contiguousStrides(lhs) },
+      { data: w, offset: 0, strides: contiguousStrides(rhs) },
+    ],
+    [
+      { shape: lhs, dtype },
+      { shape: rhs, dtype },
+    ],
+    a,
+    [{ shape: out, dtype }],
+  ) as [Strided];
+  return res.data as Float32Array;
+}
+const bits = (v: Float32Array | Float64Array) => new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+
+describe("convolution: cache-sized blocks on the worker pool = on the calling thread, bit for bit", () => {
+  const threads = numThreads();
+  const columns = setConvCacheColumns(1 << 16);
+  setConvCacheColumns(columns);
+  afterAll(() => {
+    setNumThreads(threads);
+    setConvCacheColumns(columns);
+    setConvPoolBlocks(true);
+  });
+  const blas = systemBlas() !== null;
+  it.each([float32, float64])("%s, 1, 2 and 3 threads", (dtype) => {
+    CASES.forEach(([lhs, rhs, out, a, taken], i) => {
+      // a few hundred column elements a block: several blocks in every call
+      setConvCacheColumns(300);
+      setConvPoolBlocks(false);
+      const before = im2colWasmStats.pooled;
+      const one = run(lhs, rhs, out, a, dtype, i + 1);
+      expect(im2colWasmStats.pooled).toBe(before);
+      expect(one.length).toBe(prod(out));
+      if (one.length > 0) expect(Number.isNaN(one[0])).toBe(false);
+      setConvPoolBlocks(true);
+      for (const n of [1, 2, 3]) {
+        setNumThreads(n);
+        const pooled0 = im2colWasmStats.pooled,
+          worker0 = threadStats.workerTasks;
+        const res = run(lhs, rhs, out, a, dtype, i + 1);
+        const what = `case ${i} (${JSON.stringify({ lhs, rhs })}), ${n} threads`;
+        expect(im2colWasmStats.pooled - pooled0, what).toBe(taken && blas ? 1 : 0);
+        if (n === 1) expect(threadStats.workerTasks, what).toBe(worker0);
+        expect(res.length).toBe(one.length);
+        expect(
+          bits(res).findIndex((b, j) => b !== bits(one)[j]),
+          what,
+        ).toBe(-1);
+      }
+      setNumThreads(threads);
+      setConvCacheColumns(columns);
+    });
+  });
+
+  it("one block (the default block size at batch 1 of a small call) stays on the calling thread", () => {
+    const [lhs, rhs, out, a] = CASES[8]!;
+    const before = im2colWasmStats.pooled;
+    run(lhs, rhs, out, a, float32, 1);
+    expect(im2colWasmStats.pooled).toBe(before);
+  });
+
+  it("a forward convolution against a direct one (small integers: exact), on 2 threads", () => {
+    if (!blas) return;
+    setNumThreads(2);
+    setConvCacheColumns(300);
+    const [N, C, H, W, O, KH, KW] = [3, 2, 9, 8, 3, 3, 2];
+    const r = rng(7);
+    const x = Float32Array.from({ length: N * C * H * W }, () => Math.floor(r() * 7) - 3),
+      w = Float32Array.from({ length: O * C * KH * KW }, () => Math.floor(r() * 5) - 2);
+    const a = attrs({
+      padding: [
+        [1, 0],
+        [0, 1],
+      ],
+      window_strides: [2, 1],
+    });
+    const OH = Math.floor((H + 1 - KH) / 2) + 1,
+      OW = W + 1 - KW + 1;
+    const before = im2colWasmStats.pooled;
+    const [res] = convKernels.convolution!(
+      [
+        { data: x, offset: 0, strides: contiguousStrides([N, C, H, W]) },
+        { data: w, offset: 0, strides: contiguousStrides([O, C, KH, KW]) },
+      ],
+      [
+        { shape: [N, C, H, W], dtype: float32 },
+        { shape: [O, C, KH, KW], dtype: float32 },
+      ],
+      a,
+      [{ shape: [N, O, OH, OW], dtype: float32 }],
+    ) as [Strided];
+    expect(im2colWasmStats.pooled - before).toBe(1);
+    const got = res.data as Float32Array;
+    for (let n = 0; n < N; n++)
+      for (let o = 0; o < O; o++)
+        for (let oh = 0; oh < OH; oh++)
+          for (let ow = 0; ow < OW; ow++) {
+            let s = 0;
+            for (let c = 0; c < C; c++)
+              for (let kh = 0; kh < KH; kh++)
+                for (let kw = 0; kw < KW; kw++) {
+                  const ih = oh * 2 + kh - 1,
+                    iw = ow + kw;
+                  if (ih >= 0 && ih < H && iw < W) s += x[((n * C + c) * H + ih) * W + iw]! * w[((o * C + c) * KH + kh) * KW + kw]!;
+                }
+            expect(got[((n * O + o) * OH + oh) * OW + ow]).toBe(s);
+          }
+    setNumThreads(threads);
+    setConvCacheColumns(columns);
+  });
+});
