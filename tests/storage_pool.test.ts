@@ -13,7 +13,6 @@
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { fusedPoolStats, storagePoolStats, wasmSimdEnabled } from "@xlatorch/cpu";
 import * as torch from "xlatorch";
-import { collectionScale } from "../packages/cpu/src/wasm/storage_pool.js";
 
 const saved = { threads: torch.get_num_threads(), pool: process.env.XLATORCH_POOL, wasm: process.env.XLATORCH_WASM };
 const restore = (name: string, v: string | undefined) => {
@@ -87,20 +86,6 @@ describe.runIf(enabled)("storage pool: values equal the copying path", () => {
         });
       }
     }
-});
-
-describe("storage pool: the collection bound's scale", () => {
-  it("doubles while collections take over 5% of the time between them, up to 4x, and halves under 1.25%", () => {
-    // a 25 ms collection every 125 ms (the eager tanh chain on 4M values with the 256 MiB bound): 20%
-    expect(collectionScale(1, 25, 125)).toBe(2);
-    expect(collectionScale(2, 25, 400)).toBe(4);
-    expect(collectionScale(4, 25, 250)).toBe(4);
-    // 2% of the time: kept
-    expect(collectionScale(4, 20, 1000)).toBe(4);
-    // 1% of the time: halved, never under 1
-    expect(collectionScale(4, 10, 1000)).toBe(2);
-    expect(collectionScale(1, 1, 1000)).toBe(1);
-  });
 });
 
 describe.runIf(enabled)("storage pool: lifetimes", () => {

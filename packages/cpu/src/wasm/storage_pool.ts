@@ -40,9 +40,11 @@ interface Block {
 
 /** Collections may take this share of the time between them before the bound grows (and a quarter of it before it shrinks). */
 const GC_SHARE = 0.05;
-/** The largest factor on collectBound's bound, and the most a scaled bound may be (half the pools' 2 GiB of memory). */
-const MAX_SCALE = 4,
-  MAX_SCALED_BYTES = 2 ** 30;
+/**
+ * The largest factor on collectBound's bound, and the most a scaled bound may be (half the pools' 2 GiB of
+ * memory); mutable for benches that measure what each limit costs (bench/pool_bound_ab.ts).
+ */
+export const collectionLimits = { maxScale: 2, maxScaledBytes: 2 ** 30 };
 
 /**
  * The factor on collectBound's bound after a collection that took `gcMs` of the `sinceMs` since the previous one
@@ -50,13 +52,19 @@ const MAX_SCALE = 4,
  * holds (it walks the JavaScript heap: 15-25 ms in a bench process), so a loop that allocates pool bytes fast
  * pays it often: the eager tanh(x*2+1) chain on 4M values makes 48 MiB a call and collected every ~5 calls,
  * about a quarter of its time. Doubling the bound while collections take more than GC_SHARE of the time halves
- * their share (up to MAX_SCALE, so the pool's memory stays bounded); halving it once they take under a quarter of
+ * their share (up to collectionLimits.maxScale, so the pool's memory stays bounded); halving it once they take under a quarter of
  * that gives the memory back to loops whose work dwarfs them. Only memory reuse changes: every value is the same.
  */
 export function collectionScale(scale: number, gcMs: number, sinceMs: number): number {
-  if (gcMs > GC_SHARE * sinceMs) return Math.min(MAX_SCALE, scale * 2);
+  if (gcMs > GC_SHARE * sinceMs) return Math.min(collectionLimits.maxScale, scale * 2);
   if (gcMs < (GC_SHARE / 4) * sinceMs) return Math.max(1, scale / 2);
   return scale;
+}
+
+/** What a test injects: the clock collections are timed by, and the unscaled bound (sync_net.ts collectBound). */
+export interface PoolOptions {
+  now?: () => number;
+  baseBound?: (liveAfterLast: number) => number;
 }
 
 export class StoragePool {
@@ -65,20 +73,23 @@ export class StoragePool {
   /** the arrays handed out, with their blocks (lookups of an operand's address) */
   private readonly owned = new WeakMap<object, Block>();
   private top: number;
+  private readonly base: number;
   private live = 0;
   private liveAtCollect = 0;
   /** collectionScale's factor, and when the last collection ended (performance.now ms; 0 before the first) */
   private scale = 1;
   private lastCollectEnd = 0;
   private readonly release: SyncNet<Block> | null;
-  readonly stats = { allocations: 0, reused: 0, released: 0, collections: 0, fallbacks: 0 };
+  /** counters; held: bytes of the memory the pool has taken (a WebAssembly memory never shrinks), live: bytes of blocks handed out and not yet given back */
+  readonly stats = { allocations: 0, reused: 0, released: 0, collections: 0, fallbacks: 0, held: 0, live: 0 };
 
   constructor(
     private readonly memory: WebAssembly.Memory,
     base: number,
     private readonly maxBytes: number,
+    private readonly opts: PoolOptions = {},
   ) {
-    this.top = Math.ceil(base / GRAIN) * GRAIN;
+    this.top = this.base = Math.ceil(base / GRAIN) * GRAIN;
     const net = makeSyncNet<Block>((b) => this.give(b));
     const shared = typeof SharedArrayBuffer === "function" && memory.buffer instanceof SharedArrayBuffer;
     this.release = net.synchronous && shared ? net : null;
@@ -123,23 +134,25 @@ export class StoragePool {
     markStorage(a, block);
     this.release.register(a, block, block);
     this.live += bytes;
+    this.stats.live = this.live;
     this.stats.allocations++;
     return a;
   }
 
-  /** collectBound's bound times the scale (at most MAX_SCALED_BYTES); an explicit XLATORCH_PJRT_GC_BYTES is taken as it is. */
-  private bound(): number {
-    const b = collectBound(this.liveAtCollect);
+  /** collectBound's bound times the scale (at most collectionLimits.maxScaledBytes); an explicit XLATORCH_PJRT_GC_BYTES is taken as it is. */
+  bound(): number {
+    const b = (this.opts.baseBound ?? collectBound)(this.liveAtCollect);
     const fixed = typeof process === "object" && Number(process.env?.XLATORCH_PJRT_GC_BYTES) > 0;
-    return fixed ? b : Math.max(b, Math.min(b * this.scale, MAX_SCALED_BYTES));
+    return fixed ? b : Math.max(b, Math.min(b * Math.min(this.scale, collectionLimits.maxScale), collectionLimits.maxScaledBytes));
   }
 
   /** A full collection (then its callbacks give blocks back), timed for collectionScale; false without a net. */
   private collect(): boolean {
     if (!this.release) return false;
-    const t0 = performance.now();
+    const now = this.opts.now ?? (() => performance.now());
+    const t0 = now();
     this.release.collect();
-    const t1 = performance.now();
+    const t1 = now();
     if (this.lastCollectEnd > 0) this.scale = collectionScale(this.scale, t1 - t0, t0 - this.lastCollectEnd);
     this.lastCollectEnd = t1;
     this.stats.collections++;
@@ -159,11 +172,13 @@ export class StoragePool {
     }
     const at = this.top;
     this.top += bytes;
+    this.stats.held = this.top - this.base;
     return at;
   }
 
   private give(b: Block): void {
     this.live -= b.bytes;
+    this.stats.live = this.live;
     this.stats.released++;
     let list = this.free.get(b.bytes);
     if (!list) this.free.set(b.bytes, (list = []));
