@@ -189,7 +189,9 @@ function blockFamily(k: Instance): KernelFamily | null {
   k.blocks = null;
   const blas = systemBlas(),
     where = blasForWorkers();
-  if (!k.family || !blas || !where) return null;
+  // OpenBLAS only: its thread count is set to one for these products (blas.ts gemmThreads), so two
+  // threads' calls each run on their caller; another library may thread each call as well
+  if (!k.family || !blas || !where || blas.vendor !== "OpenBLAS") return null;
   try {
     const mine = new Function("exports", "memory", "slot", "cfg", "require", BLOCK_JS)(
       k.fns,
