@@ -1,8 +1,8 @@
 // V8 CPU profile of the steady state of one bench/cases/80_programs.ts case on
-// the eager cpu device: warm-up first (module loading and JIT stay out of the
+// the eager cpu device (or --device xla): warm-up first (module loading and JIT stay out of the
 // profile), then N steps under node:inspector's profiler. Prints self time and
 // inclusive time by function, and writes the .cpuprofile for a closer look.
-//   XLATORCH_QUIET=1 npx tsx --tsconfig tsconfig.json bench/gpt_cpu_profile.ts [--case nanogpt_tiny_adamw_b8] [--steps 200] [--top 40] [--out FILE]
+//   XLATORCH_QUIET=1 npx tsx --tsconfig tsconfig.json bench/gpt_cpu_profile.ts [--case nanogpt_tiny_adamw_b8] [--device cpu|xla] [--steps 200] [--top 40] [--out FILE]
 // XLATORCH_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 keeps the main thread's work alone in the figures.
 import fs from "node:fs";
 import { Session } from "node:inspector";
@@ -14,7 +14,7 @@ const steps = Number(arg("steps", "200"));
 const top = Number(arg("top", "40"));
 const out = arg("out", `/tmp/${id}.cpuprofile`);
 
-const { impl } = await programCase(id);
+const { impl } = await programCase(id, arg("device", "cpu"));
 for (let i = 0; i < 30; i++) await impl.run();
 
 interface Node {

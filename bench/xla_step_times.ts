@@ -20,7 +20,7 @@ interface Built {
   steps: ((env: Env) => void)[];
 }
 interface Plan {
-  steps: { op: number; loop?: unknown }[];
+  steps: { op: number; loop?: { wasm?: unknown } }[];
 }
 const acc = new Map<string, { ms: number; calls: number }>();
 let on = false;
@@ -33,10 +33,12 @@ const proto = CpuRuntime.prototype as unknown as {
 const build = proto.build;
 proto.build = function (this: unknown, main: Func, plan: Plan, module: Module): Built {
   const exe = build.call(this, main, plan, module);
-  const shape = (v: Value) => JSON.stringify(v.type.shape);
+  // a loop without a WebAssembly tree runs as generated JavaScript ("loop js"); shapes carry their element type
+  const shape = (v: Value) => `${JSON.stringify(v.type.shape)}${v.type.element}`;
   exe.steps = exe.steps.map((s, i) => {
     const op: Op = main.body[plan.steps[i]!.op]!;
-    const key = `${plan.steps[i]!.loop ? "loop" : op.name} ${op.results[0] ? shape(op.results[0]) : "[]"} <- ${op.operands.map(shape).join(",")}`;
+    const loop = plan.steps[i]!.loop;
+    const key = `${loop ? (loop.wasm === undefined ? "loop js" : "loop") : op.name} ${op.results[0] ? shape(op.results[0]) : "[]"} <- ${op.operands.map(shape).join(",")}`;
     return (env: Env) => {
       if (!on) return s(env);
       const t0 = performance.now();

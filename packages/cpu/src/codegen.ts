@@ -14,7 +14,29 @@ const cache = new Map<string, LoopFn>();
  * compute domain by `reads[i]`, an expression over `A{i}[p{i}]`).
  */
 export function elementwiseLoop(nIn: number, reads: string[], body: string): LoopFn {
-  const key = `${nIn}|${reads.join(",")}|${body}`;
+  return loopOf(nIn, reads, body, "store");
+}
+
+/**
+ * The loop of `body` summed instead of stored, in the float64 reduce kernel's
+ * order (kernels/reduce_sum_loops.ts), so a float64 chain read only by such a
+ * sum is never stored (runtime/fused_reduce.ts). `out`, a zeroed Float64Array,
+ * receives "rows": the sum of each run of n / out.length consecutive values
+ * (the trailing dims; sumRows64: each row from 0, in order), or "leading": for
+ * each of out.length trailing positions, the sum over the leading dims
+ * (sumLeading64: each column from 0, rows in order). Only for a body whose
+ * value is stored unrounded (a float64 result): the sums add what the stored
+ * array would have held.
+ */
+export function elementwiseSumLoop(nIn: number, reads: string[], body: string, into: "rows" | "leading"): LoopFn {
+  return loopOf(nIn, reads, body, into);
+}
+
+/** What the loop does with each value: stores it at its position, or adds it to a sum (elementwiseSumLoop). */
+type Sink = "store" | "rows" | "leading";
+
+function loopOf(nIn: number, reads: string[], body: string, sink: Sink): LoopFn {
+  const key = `${nIn}|${reads.join(",")}|${body}|${sink}`;
   let fn = cache.get(key);
   if (fn) return fn;
   // One compiled variant per pattern of broadcast-scalar inputs (all strides 0):
@@ -46,7 +68,7 @@ export function elementwiseLoop(nIn: number, reads: string[], body: string): Loo
         arrays: ins.map((s) => s.data.constructor),
         scalar,
         rowConst,
-        run: compile(nIn, reads, body, scalar, rowConst),
+        run: compile(nIn, reads, body, scalar, rowConst, sink),
       };
       variants.push(v);
     }
@@ -76,7 +98,7 @@ function lastZero(strides: readonly number[]): boolean {
   return strides.length > 0 && strides[strides.length - 1] === 0;
 }
 
-function compile(nIn: number, reads: string[], body: string, scalar: readonly boolean[], rowConst: readonly boolean[]) {
+function compile(nIn: number, reads: string[], body: string, scalar: readonly boolean[], rowConst: readonly boolean[], sink: Sink) {
   const r = [...Array(nIn).keys()];
   const isScalar = (i: number) => scalar[i] === true;
   const decl = r.map((i) => `const A${i}=ins[${i}].data, S${i}=ins[${i}].strides; let p${i}=ins[${i}].offset;`).join("\n");
@@ -95,25 +117,35 @@ function compile(nIn: number, reads: string[], body: string, scalar: readonly bo
   const perRow = moving.filter((i) => rowConst[i] === true);
   const perElem = moving.filter((i) => rowConst[i] !== true);
   const loadsOf = (is: readonly number[], idx: (i: number) => string) => is.map((i) => `const x${i}=${load(i, idx(i))};`).join("");
+  // the value at element `at` (row-major order) stored, or added to its sum (s: the running row sum, c: the
+  // position in the row or the trailing position, r: the row)
+  const put = (at: string) =>
+    sink === "store"
+      ? `out[${at}] = ${body};`
+      : sink === "rows"
+        ? `s += ${body}; if (++c === len) { out[r++] = s; s = 0; c = 0; }`
+        : `out[c] += ${body}; if (++c === len) c = 0;`;
+  const sums = sink === "store" ? "" : `const len = ${sink === "rows" ? "n / out.length" : "out.length"}; let s = 0, c = 0, r = 0;`;
   const src = `
 ${decl}
 const nd = shape.length;
 let n = 1; for (let d = 0; d < nd; d++) n *= shape[d];
 if (n === 0) return;
+${sums}
 ${hoisted}
 if (dense) {
   ${moving.map((i) => `const q${i}=p${i};`).join("")}
-  for (let i = 0; i < n; i++) { ${loadsAt((i) => `q${i}+i`)} out[i] = ${body}; }
+  for (let i = 0; i < n; i++) { ${loadsAt((i) => `q${i}+i`)} ${put("i")} }
   return;
 }
-if (nd === 0) { ${loadsAt((i) => `p${i}`)} out[0] = ${body}; return; }
+if (nd === 0) { ${loadsAt((i) => `p${i}`)} ${put("0")} return; }
 const last = nd - 1, inner = shape[last];
 ${moving.map((i) => `const t${i}=S${i}[last];`).join("")}
 const idx = new Int32Array(nd);
 let o = 0;
 for (let k = n / inner; k > 0; k--) {
   ${loadsOf(perRow, (i) => `p${i}`)}
-  for (let j = 0; j < inner; j++) { ${loadsOf(perElem, (i) => `p${i}`)} out[o++] = ${body}; ${perElem.map((i) => `p${i}+=t${i};`).join("")} }
+  for (let j = 0; j < inner; j++) { ${loadsOf(perElem, (i) => `p${i}`)} ${put("o++")} ${perElem.map((i) => `p${i}+=t${i};`).join("")} }
   ${moving.map((i) => `p${i}-=t${i}*inner;`).join("")}
   for (let d = last - 1; d >= 0; d--) {
     idx[d]++; ${moving.map((i) => `p${i}+=S${i}[d];`).join("")}

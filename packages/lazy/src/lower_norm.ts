@@ -55,7 +55,12 @@ const layerNormBackward: Lowering<LayerNormBackwardAttrs> = (b, ins, { axis, wei
   const n = shape.slice(axis).reduce((p, q) => p * q, 1);
   const f64 = (v: Value) => (e === "f64" ? v : b.convert(v, "f64"));
   const back = (v: Value) => (e === "f64" ? v : b.convert(v, e));
-  const [g, x] = [f64(ins[0]!), f64(ins[1]!)];
+  // g and x in float64, and g * w, emitted again for each use: each has one reader, so the CPU runtime
+  // computes it inside that reader's loop (or the sum it feeds, fused_reduce.ts) instead of storing a
+  // float64 copy that several loops read back. The same exact converts and products, so the same values
+  // (and XLA's CSE merges the copies again).
+  const g = () => f64(ins[0]!);
+  const x = () => f64(ins[1]!);
   // the statistics per row (their normalized dims are 1s)
   const [mu, a] = [b.reshape(f64(ins[2]!), lead), b.reshape(f64(ins[3]!), lead)];
   const w = weight ? b.broadcastInDim(f64(ins[4]!), shape, inner) : null;
@@ -63,21 +68,21 @@ const layerNormBackward: Lowering<LayerNormBackwardAttrs> = (b, ins, { axis, wei
   const c = (v: number, s: number[]) => b.constant(v, { shape: s, element: "f64" });
   const out: Value[] = [];
   if (mask[0]) {
-    const gw = w ? b.multiply(g, w) : g;
-    const ds = b.reduceWith("add", b.multiply(gw, x), inner);
-    const db = b.reduceWith("add", gw, inner);
+    const gw = () => (w ? b.multiply(g(), w) : g());
+    const ds = b.reduceWith("add", b.multiply(gw(), x()), inner);
+    const db = b.reduceWith("add", gw(), inner);
     const scale = c(1 / n, lead);
     // b = (db * mean - ds) * a * a * a * scale, c = -b * mean - db * a * scale
     const bb = b.multiply(b.multiply(b.multiply(b.multiply(b.subtract(b.multiply(db, mu), ds), a), a), a), scale);
     const cc = b.subtract(b.multiply(b.negate(bb), mu), b.multiply(b.multiply(db, a), scale));
-    const ag = b.multiply(perRow(a), g);
-    const dx = b.add(b.add(w ? b.multiply(ag, w) : ag, b.multiply(perRow(bb), x)), perRow(cc));
+    const ag = b.multiply(perRow(a), g());
+    const dx = b.add(b.add(w ? b.multiply(ag, w) : ag, b.multiply(perRow(bb), x())), perRow(cc));
     out.push(back(dx));
   }
   // over the rows (with axis 0 there is one row, and nothing to sum)
   const sumRows = (v: Value) => (axis === 0 ? v : b.reduceWith("add", v, range(0, axis)));
-  if (mask[1]) out.push(back(sumRows(b.multiply(b.multiply(g, b.subtract(x, perRow(mu))), perRow(a)))));
-  if (mask[2]) out.push(back(sumRows(g)));
+  if (mask[1]) out.push(back(sumRows(b.multiply(b.multiply(g(), b.subtract(x(), perRow(mu))), perRow(a)))));
+  if (mask[2]) out.push(back(sumRows(g())));
   return out;
 };
 
