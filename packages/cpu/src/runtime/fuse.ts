@@ -43,7 +43,7 @@ export const fuseConfig = { recomputeCompares: true, fmaF64: true };
  * of its own (a bool result has no WebAssembly form) and kept every consumer
  * on masks. A compare is exact, so every copy gives the same bits.
  */
-export function inlinable(ops: readonly Op[], uses: Map<number, number>): Set<Op> {
+export function inlinable(ops: readonly Op[], uses: Map<number, number>, all: readonly Op[] = ops): Set<Op> {
   const producer = new Map<number, Op>();
   for (const op of ops) if (fusable(op)) producer.set(op.results[0]!.id, op);
   // reads of each value by the elementwise ops themselves (uses also counts other ops and returns)
@@ -71,15 +71,30 @@ export function inlinable(ops: readonly Op[], uses: Map<number, number>): Set<Op
     }
     depth.set(op, d);
   }
+  // a scalar broadcast only elementwise ops read: they read the scalar (a 0-d leaf, loaded once per loop)
+  for (const op of all) {
+    const id = op.results[0]?.id;
+    if (id !== undefined && scalarBroadcast(op) && (uses.get(id) ?? 0) > 0 && fusedReads.get(id) === uses.get(id)) inl.add(op);
+  }
   return inl;
 }
+
+/**
+ * A broadcast_in_dim of a 0-d value. Read by the elementwise ops alone, it is
+ * never a step of its own: their loops read the 0-d value itself, which the
+ * generated loops load once (JavaScript: hoisted; WebAssembly: splatted), as
+ * they load the broadcast's all-zero-strides view now, so the values are the
+ * same and ~290 steps of the nanoGPT xla step (AdamW's hyperparameters and
+ * the lowerings' constants, spread to each shape) do not run.
+ */
+const scalarBroadcast = (op: Op): boolean => op.name === "stablehlo.broadcast_in_dim" && op.operands[0]!.type.shape.length === 0;
 
 export function buildLoop(root: Op, producerOf: (v: Value) => Op | undefined, inlined: Set<Op>): FusedLoop {
   const leaves: Value[] = [];
   const leafIdx = new Map<number, number>();
   const expr = (v: Value): string => {
     const p = producerOf(v);
-    if (p && inlined.has(p)) return wrapExpr(dt(v), opExpr(p));
+    if (p && inlined.has(p)) return scalarBroadcast(p) ? expr(p.operands[0]!) : wrapExpr(dt(v), opExpr(p));
     let i = leafIdx.get(v.id);
     if (i === undefined) {
       i = leaves.length;
@@ -133,6 +148,7 @@ function wasmTree(
   type Node = { t: FusedTree; mask: boolean };
   const arg = (v: Value, mask: boolean): FusedTree | null => {
     const p = producerOf(v);
+    if (p && inlined.has(p) && scalarBroadcast(p)) return arg(p.operands[0]!, mask);
     if (p && inlined.has(p)) {
       const n = node(p);
       return n && n.mask === mask ? n.t : null;

@@ -62,7 +62,8 @@ export function groupLoops(main: Func, plan: Plan, excluded: ReadonlySet<number>
   const splat = new Set<number>();
   for (const op of main.body)
     if (op.name === "stablehlo.broadcast_in_dim" && numelOf(op.operands[0]!.type.shape) === 1) splat.add(at(op.results[0]!));
-  const scalar = (p: number) => splat.has(p);
+  // (and so is a 0-d value a loop reads itself, fuse.ts: a broadcast of it folded into the loop)
+  const scalar = (p: number) => splat.has(p) || values[p]!.type.shape.length === 0;
   const byShape = new Map<string, number[]>();
   steps.forEach((s, i) => {
     const out = values[result[i]!]!;

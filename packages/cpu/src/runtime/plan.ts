@@ -52,7 +52,7 @@ export function planModule(main: Func): Plan {
   for (const v of main.returns) uses.set(v.id, (uses.get(v.id) ?? 0) + 1);
   const producer = new Map<number, Op>();
   for (const op of main.body) for (const r of op.results) producer.set(r.id, op);
-  const inlined = inlinable(main.body.filter(fusable), uses);
+  const inlined = inlinable(main.body.filter(fusable), uses, main.body);
   const { pos } = valuePositions(main);
   const at = (v: Value) => pos.get(v.id)!;
   const steps: StepPlan[] = [];
