@@ -30,6 +30,8 @@ export default defineConfig({
   },
   test: {
     testTimeout: 60000,
+    // XLATORCH_WASM is read once by the kernels: this keeps tests' run-time switches of it effective
+    setupFiles: ["tests/harness/env_setup.ts"],
     // The persistent compile cache stays off for the suite (never the user's
     // ~/.cache/xlatorch); tests of the cache set XLATORCH_CACHE_DIR to a
     // temporary directory themselves. Child processes inherit this.

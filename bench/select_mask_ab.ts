@@ -6,6 +6,7 @@
 //   npx tsx --tsconfig tsconfig.json bench/select_mask_ab.ts
 import { KERNELS } from "@xlatorch/cpu";
 import { bool, float32 } from "@xlatorch/core";
+import { setWasmEnv } from "./lib/env.js";
 type Kernel = (ins: unknown[], avals: unknown[], attrs: unknown, outs: unknown[]) => { data: Float32Array }[];
 const n = 32768;
 const x = new Float32Array(n).map(() => Math.random());
@@ -24,12 +25,12 @@ const ins = [
   { data: x, offset: 0, strides: [4096, 1024, 32, 1] },
 ];
 const run = (wasm: boolean) => {
-  if (wasm) delete process.env.XLATORCH_WASM;
-  else process.env.XLATORCH_WASM = "off";
+  if (wasm) setWasmEnv(undefined);
+  else setWasmEnv("off");
   const c0 = process.cpuUsage();
   for (let i = 0; i < 300; i++) sel(ins, av, {}, outs);
   const c = process.cpuUsage(c0);
-  delete process.env.XLATORCH_WASM;
+  setWasmEnv(undefined);
   return (c.user + c.system) / 300;
 };
 const js: number[] = [],
@@ -48,9 +49,9 @@ console.log(
   `select [8,4,32,32] expanded mask, us CPU/call median of 10 rounds: JS loop ${med(js).toFixed(1)}, wasm gathered ${med(w).toFixed(1)}, per-round ratio median ${med(ratio).toFixed(3)}`,
 );
 const a = (() => {
-  process.env.XLATORCH_WASM = "off";
+  setWasmEnv("off");
   const o = sel(ins, av, {}, outs)[0]!.data;
-  delete process.env.XLATORCH_WASM;
+  setWasmEnv(undefined);
   return o;
 })();
 const b = sel(ins, av, {}, outs)[0]!.data;

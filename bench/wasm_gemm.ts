@@ -7,6 +7,7 @@
 //   XLATORCH_QUIET=1 npx tsx --tsconfig tsconfig.json bench/wasm_gemm.ts [runs]
 import { blasInfo, blasPolicy, wasmGemmEnabled } from "@xlatorch/cpu";
 import * as torch from "xlatorch";
+import { setWasmEnv } from "./lib/env.js";
 
 const runs = Number(process.argv[2] ?? 5);
 const blas = (() => {
@@ -20,8 +21,7 @@ const blas = (() => {
 type Path = "js" | "wasm" | "blas";
 function use(p: Path): void {
   blasPolicy.enabled = p === "blas";
-  if (p === "js") process.env.XLATORCH_WASM = "off";
-  else delete process.env.XLATORCH_WASM;
+  setWasmEnv(p === "js" ? "off" : undefined);
 }
 
 const paths: Path[] = ["js", "wasm", ...(blas?.active ? (["blas"] as Path[]) : [])];

@@ -8,6 +8,7 @@
 import os from "node:os";
 import { wasmSimdEnabled } from "@xlatorch/cpu";
 import * as torch from "xlatorch";
+import { setWasmEnv } from "./lib/env.js";
 
 const runs = Number(process.argv[2] ?? 12);
 torch.manual_seed(0);
@@ -43,7 +44,7 @@ for (const [name, f] of cases) {
   const best = { js: Number.POSITIVE_INFINITY, wasm: Number.POSITIVE_INFINITY };
   for (let r = 0; r < runs + 2; r++)
     for (const p of ["js", "wasm"] as const) {
-      process.env.XLATORCH_WASM = p === "js" ? "off" : "on";
+      setWasmEnv(p === "js" ? "off" : "on");
       const t0 = performance.now();
       f();
       const t = performance.now() - t0;

@@ -1,5 +1,5 @@
 // Runs a test body under an environment variable and puts the old value back,
-// whatever the body throws (the kernels read XLATORCH_WASM at each call).
+// whatever the body throws (XLATORCH_WASM switches reach the kernels through env_setup.ts).
 
 /** Runs f with `name` set to `value` (undefined: unset). */
 export function withEnv<T>(name: string, value: string | undefined, f: () => T): T {

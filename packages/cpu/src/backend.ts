@@ -30,12 +30,8 @@ export const cpuBackend: DeviceBackend = {
   run(prim: Primitive, inputs: readonly Tensor[], attrs: unknown, outs: readonly AVal[]): Strided[] {
     const k = (KERNELS as Record<string, Kernel | undefined>)[prim.name];
     if (!k) throw new Error(`no CPU kernel for primitive ${prim.name}`);
-    return k(
-      inputs.map(payload),
-      inputs.map((t) => ({ shape: t.shape, dtype: t.dtype })),
-      attrs,
-      outs,
-    );
+    // a Tensor is an AVal ({shape, dtype}): the inputs are their own avals (no copy per call)
+    return k(inputs.map(payload), inputs, attrs, outs);
   },
   fromHost(data: HostArray, shape: Shape, _dtype: DType): Strided {
     return contiguous(data, shape);

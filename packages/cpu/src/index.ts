@@ -22,6 +22,7 @@ import "./wasm/thread_count.js";
 export { GEMM_THREAD_MIN } from "./wasm/gemm.js";
 export { THREAD_MIN } from "./wasm/simd_f32.js";
 export { numThreads, threadStats, _shutdownPool } from "./wasm/threads.js";
+export { refreshWasmEnv, wasmMode, type WasmMode } from "./wasm/wasm_env.js";
 export {
   blasInfo,
   blasPolicy,

@@ -22,6 +22,7 @@ import { CONST_BYTES, constPoolImage, f32x4, sop } from "./simd_ops.js";
 import { THREAD_MIN, TRANSCENDENTAL, WASM_MIN, wasmSimdEnabled } from "./simd_f32.js";
 import { poolSwitchedOff, StoragePool } from "./storage_pool.js";
 import { Job, type KernelFamily, MAX_ARGS, numThreads, registerFamily, runPipelined, sharedMemory } from "./threads.js";
+import { wasmMode } from "./wasm_env.js";
 
 /**
  * A fused expression: a leaf's index (x0, x1, ...; a bool leaf reads as 0/1),
@@ -236,7 +237,7 @@ export const fusedWasmConfig = { enabled: true };
  */
 const MIN = { arith: 1024, transcendental: 128, floor: 128 };
 
-const always = () => (typeof process === "object" ? process.env?.XLATORCH_WASM?.toLowerCase() : undefined) === "always";
+const always = () => wasmMode() === "always";
 
 function minSize(f: TreeFacts, always: boolean): number {
   if (always) return 1;
@@ -388,7 +389,6 @@ const SLOTS = 16;
 export function wasmFusedF32(tree: FusedTree, ins: readonly Strided[], shape: Shape, out: Float32Array): boolean {
   const n = out.length;
   if (n === 0 || !fusedWasmConfig.enabled) return false;
-  // the environment is read once a call (XLATORCH_WASM may change between calls: tests switch it)
   const all = always(),
     facts = factsOf(tree);
   if (n < minSize(facts, all) || !wasmSimdEnabled()) return false;

@@ -23,6 +23,7 @@
 // limits by the module on every worker.
 import { encodeModule, type Func, I32, op, V128 } from "./encoder.js";
 import { Job, type KernelFamily, numThreads, registerFamily, runJob, sharedMemory } from "./threads.js";
+import { wasmMode } from "./wasm_env.js";
 
 const MR = 4,
   NR = 8,
@@ -125,12 +126,8 @@ function kernel(): Instance | null {
 
 /** Whether float32 dot_general runs on the WebAssembly kernel (SIMD present, XLATORCH_WASM not off). */
 export function wasmGemmEnabled(): boolean {
-  const env = typeof process === "object" ? process.env?.XLATORCH_WASM : undefined;
-  if (env !== undefined && OFF.has(env.toLowerCase())) return false;
-  return kernel() !== null;
+  return wasmMode() !== "off" && kernel() !== null;
 }
-
-const OFF = new Set(["off", "0", "false", "none", "no"]);
 
 /** Products computed by the WebAssembly kernel (tests check which path ran). */
 export const wasmGemmStats = { calls: 0 };
@@ -147,7 +144,7 @@ const MAX_BYTES = 1 << 30;
  */
 export const GEMM_THREAD_MIN = { work: 1 << 18 };
 
-const wasmAlways = (): boolean => typeof process === "object" && process.env?.XLATORCH_WASM?.toLowerCase() === "always";
+const wasmAlways = (): boolean => wasmMode() === "always";
 const align16 = (n: number) => (n + 15) & ~15;
 
 /**

@@ -22,6 +22,7 @@ import { gather } from "./gather.js";
 import { CONST_BYTES, constPoolImage } from "./simd_ops.js";
 import { THREAD_MIN, TRANSCENDENTAL, wasmSimdEnabled } from "./simd_f32.js";
 import { Job, type KernelFamily, numThreads, registerFamily, runPipelined, sharedMemory } from "./threads.js";
+import { wasmMode } from "./wasm_env.js";
 
 /** How the loop reads a leaf: 4 consecutive values a vector ("v"), or one value splatted ("s"). */
 type Access = "v" | "s";
@@ -188,7 +189,7 @@ export class MultiLoop {
   }
 }
 
-const always = () => (typeof process === "object" ? process.env?.XLATORCH_WASM?.toLowerCase() : undefined) === "always";
+const always = () => wasmMode() === "always";
 
 /** Whether the single-output loops would split one of the members across the worker pool (fused_module.ts). */
 const separateThreaded = (loop: MultiLoop, n: number) =>

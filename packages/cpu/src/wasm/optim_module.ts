@@ -13,6 +13,7 @@ import { encodeModule, I32, op, V128 } from "./encoder.js";
 import { WASM_BINARY, WASM_UNARY } from "./elementwise_module.js";
 import { CONST_BYTES, constPoolImage } from "./simd_ops.js";
 import { wasmSimdEnabled } from "./simd_f32.js";
+import { wasmMode } from "./wasm_env.js";
 
 /** Values per chunk and region (7 regions of 16 KiB for Adam with amsgrad: L2-resident). */
 const CHUNK = 4096;
@@ -105,7 +106,7 @@ export function wasmUpdateF32(
   outs: readonly Float32Array[],
   n: number,
 ): boolean {
-  const always = typeof process === "object" && process.env?.XLATORCH_WASM?.toLowerCase() === "always";
+  const always = wasmMode() === "always";
   if (n === 0 || (n < OPTIM_WASM_MIN && !always) || scalars.length > MAX_SCALARS || !wasmSimdEnabled()) return false;
   const nT = ins.length,
     K = outs.length;

@@ -18,6 +18,7 @@ import { Body } from "./builder.js";
 import { encodeModule, type Func, I32, op, V128, u32 } from "./encoder.js";
 import { gather } from "./gather.js";
 import { wasmSimdEnabled } from "./simd_f32.js";
+import { wasmMode } from "./wasm_env.js";
 
 const simd = (n: number): number[] => [0xfd, ...u32(n)];
 const s = {
@@ -150,8 +151,7 @@ export const SELECT_WASM_MIN = 1024;
 function threshold(): number | null {
   if (!wasmSimdEnabled()) return null;
   if (instantiate() === null) return null;
-  const env = typeof process === "object" ? process.env?.XLATORCH_WASM?.toLowerCase() : undefined;
-  return env === "always" ? 1 : SELECT_WASM_MIN;
+  return wasmMode() === "always" ? 1 : SELECT_WASM_MIN;
 }
 
 /** Calls that ran in WebAssembly (tests check which path ran). */

@@ -29,6 +29,7 @@ import { type ReduceOp, reduceFuncs } from "./reduce_module.js";
 import { CONST_BYTES, constPoolImage } from "./simd_ops.js";
 import { poolSwitchedOff, StoragePool } from "./storage_pool.js";
 import { Job, type KernelFamily, numThreads, registerFamily, runPipelined, sharedMemory } from "./threads.js";
+import { wasmMode } from "./wasm_env.js";
 
 /** Values per chunk: three float32 chunks (2 operands + result) stay in a 512 KiB L2. */
 const CHUNK = 16384;
@@ -128,14 +129,11 @@ function instantiate(): Instance | null {
   return instance;
 }
 
-const OFF = new Set(["off", "0", "false", "none", "no"]);
-
 /** The size thresholds in force, or null when the WebAssembly path is off (XLATORCH_WASM) or unavailable. */
 function limits(): typeof WASM_MIN | null {
-  const env = typeof process === "object" ? process.env?.XLATORCH_WASM?.toLowerCase() : undefined;
-  if (env !== undefined && OFF.has(env)) return null;
-  if (instantiate() === null) return null;
-  return env === "always" ? ALWAYS : WASM_MIN;
+  const mode = wasmMode();
+  if (mode === "off" || instantiate() === null) return null;
+  return mode === "always" ? ALWAYS : WASM_MIN;
 }
 
 /** Whether the float32 elementwise/reduction kernels may run in WebAssembly (SIMD present, XLATORCH_WASM not off). */
