@@ -50,7 +50,7 @@ import { setActiveCapture, type CaptureSink } from "./capture_state.js";
 import { canStoreDense, cpuInput, storageOf, storeDense } from "./cpu_transfer.js";
 import { donatable, donationConfig, donatedSlot, markDonors, memoryOf } from "./donation.js";
 import { breakReason, userLocation } from "./explain.js";
-import { leafBuffer, runGraph } from "./execute.js";
+import { leafBuffer, runGraph, scalarBuffer, uploadHost } from "./execute.js";
 import { hold, makeNode, nodeIdMark, payload, type LazyNode, type LazyValue, type XlaPayload } from "./ir.js";
 import { metrics } from "./metrics.js";
 import { guardChange, isModuleLike, moduleState } from "./module_guard.js";
@@ -539,6 +539,8 @@ export function captureCall(
     explain?: boolean;
     /** Trace the call in pieces from the start (a function known to break). */
     split?: boolean;
+    /** Where a call with no tensor argument is traced (compile_fn.ts: the device of its first, eager, call's results); default xla. */
+    device?: "xla" | "cpu" | null;
     /**
      * A call without breaks whose result needs grad (compile_fn.ts: the
      * forward and its backward compiled apart); null: finish as usual.
@@ -566,7 +568,7 @@ export function captureCall(
     setCaptureHooks(prevHooks);
     setModeRaw(prevMode);
   };
-  const dev = chooseDevice(tensors);
+  const dev = chooseDevice(tensors, opts.device ?? null);
   const s = new Session(dev, argIndex, opts.fullgraph, !!opts.explain, detach, !!opts.split);
   setModeRaw("lazy");
   setActiveCapture(s);
@@ -633,13 +635,17 @@ export function captureCall(
 }
 
 /**
- * The device a call is traced on: xla when an argument is there (or none is a
- * tensor: the state it reads is), cpu when its tensors are cpu ones and the
- * xla device runs on the in-process CPU runtime, which then runs the graph.
+ * The device a call is traced on: xla when an argument is there, cpu when its
+ * tensors are cpu ones and the xla device runs on the in-process CPU runtime,
+ * which then runs the graph. A call with no tensor argument (a step reading
+ * its model and batch from a closure) is traced where `hint` says its tensors
+ * are (cpu only on the CPU runtime), else on xla.
  */
-function chooseDevice(tensors: readonly Tensor[]): "xla" | "cpu" {
-  if (tensors.length === 0 || tensors.some((t) => t.device.type === "xla")) return "xla";
-  return tensors.some((t) => t.device.type === "cpu") && getRuntime().platform === "cpu-runtime" ? "cpu" : "xla";
+function chooseDevice(tensors: readonly Tensor[], hint: "xla" | "cpu" | null): "xla" | "cpu" {
+  const cpuRuntime = getRuntime().platform === "cpu-runtime";
+  if (tensors.length === 0) return hint === "cpu" && cpuRuntime ? "cpu" : "xla";
+  if (tensors.some((t) => t.device.type === "xla")) return "xla";
+  return tensors.some((t) => t.device.type === "cpu") && cpuRuntime ? "cpu" : "xla";
 }
 
 /** Why a replay was refused, or null when it may go ahead (nothing has run yet). */
@@ -716,12 +722,17 @@ export function runHostItems(
   host: readonly HostItem[],
   put: (h: HostArray, shape: Shape, dtype: DType) => DeviceBuffer,
   args: readonly Tensor[],
+  scalar?: (value: number, dtype: DType) => DeviceBuffer,
 ): DeviceBuffer[] {
   const live: DeviceBuffer[] = new Array(host.length);
   for (let i = 0; i < host.length; i++) {
     const it = host[i]!;
     if (it.kind === "effect") it.run();
     else if (it.kind === "scalar") {
+      if (scalar) {
+        live[i] = scalar(it.read(), it.dtype);
+        continue;
+      }
       const h = it.dtype.alloc(1);
       (h as Float64Array)[0] = it.read();
       live[i] = put(h, [], it.dtype);
@@ -731,11 +742,7 @@ export function runHostItems(
   return live;
 }
 
-function upload(h: HostArray, shape: Shape, dtype: DType): DeviceBuffer {
-  const n = makeNode("data", [], null, [{ shape: [...shape], dtype }]);
-  n.host = h;
-  return leafBuffer({ node: n, index: 0 });
-}
+const upload = (h: HostArray, shape: Shape, dtype: DType): DeviceBuffer => uploadHost(h, { shape: [...shape], dtype });
 
 /**
  * Replays a capture for a call with argument tensors `args`: checks its guards
@@ -745,7 +752,8 @@ function upload(h: HostArray, shape: Shape, dtype: DType): DeviceBuffer {
 export function replay(e: Captured, args: readonly Tensor[]): { ok: true; result: unknown } | { ok: false; reason: string } {
   const why = refuse(e, args);
   if (why) return { ok: false, reason: why };
-  const live = runHostItems(e.host, upload, args);
+  // (live scalars: the upload cache's buffer of the value, no node, no array when it holds it)
+  const live = runHostItems(e.host, upload, args, scalarBuffer);
   const rt = getRuntime();
   const cpu = e.dev === "cpu" ? getBackend("cpu") : null;
   const borrowed = new Set<unknown>();
@@ -765,11 +773,13 @@ export function replay(e: Captured, args: readonly Tensor[]): { ok: true; result
     }
   };
   let results: LazyNode | null = null;
+  let dest: (HostArray | null)[] | null = null;
   if (e.exe) {
     const ins = e.params.map(input);
     const donate = e.donors.length && donationConfig.enabled ? donationMask(e, args, ins, cpu !== null) : null;
+    dest = cpu && donationConfig.enabled ? cpuDestinations(e, args, donate?.mask ?? null) : null;
     const t0 = performance.now();
-    const outs = donate ? rt.execute(e.exe, ins, donate.mask) : rt.execute(e.exe, ins);
+    const outs = dest ? rt.execute(e.exe, ins, donate?.mask, dest) : donate ? rt.execute(e.exe, ins, donate.mask) : rt.execute(e.exe, ins);
     metrics.executeMs += performance.now() - t0;
     metrics.executions++;
     if (donate) {
@@ -804,7 +814,7 @@ export function replay(e: Captured, args: readonly Tensor[]): { ok: true; result
       }
     }
   };
-  if (cpu) return { ok: true, result: storeCpu(e, args, cpu, results, live, borrowed) };
+  if (cpu) return { ok: true, result: storeCpu(e, args, cpu, results, live, borrowed, dest) };
   // every new value is found before any is stored (one may be read from a tensor another replaces)
   const written = e.written.map((w) => valueFrom(w.src));
   const grads = e.grads.map((g) => (g.end && g.value ? valueFrom(g.value) : null));
@@ -835,6 +845,7 @@ function storeCpu(
   results: LazyNode | null,
   live: DeviceBuffer[],
   borrowed: Set<unknown>,
+  dest: readonly (HostArray | null)[] | null,
 ): unknown {
   const rt = getRuntime();
   const hostOf = (src: Source): HostArray => {
@@ -869,8 +880,11 @@ function storeCpu(
   e.written.forEach((_w, i) => {
     const t = targets[i]!;
     const d = direct[i];
-    if (there[i]) metrics.donatedInPlace++;
-    else if (d) storeDense(t, d);
+    if (there[i]) {
+      const w = e.written[i]!;
+      if (w.src.kind === "out" && dest?.[w.src.offset] === storageOf(t)) metrics.storedInPlace++;
+      else metrics.donatedInPlace++;
+    } else if (d) storeDense(t, d);
     else cpu.write(t, fromHost(written[i]!, t.shape, t.dtype, t.device));
     internals(t)._vc.v++;
   });
@@ -938,6 +952,54 @@ function planDonation(e: Captured, aliasing: (number | null)[] | null): void {
     const written = e.written.findIndex((w) => w.src.kind === "out" && w.src.offset === k);
     if (written >= 0 && uses.get(k) === 1) e.donors.push({ param, written });
   });
+}
+
+/**
+ * A cpu replay's destination arrays (Runtime.execute's `dest`): for each result
+ * stored into a written tensor that is not donated (a .grad zeroed and then
+ * accumulated: its old value is no input), that tensor's dense storage, so the
+ * CPU runtime computes the result there and the store after it copies nothing.
+ * Left out: a tensor whose old value something reads after the execution, and
+ * one whose storage another written tensor shares (the stores' order decides
+ * what that memory holds). The runtime takes an array only where it is no
+ * argument's memory and no live value of the execution shares it.
+ */
+function cpuDestinations(e: Captured, args: readonly Tensor[], donated: readonly boolean[] | null): (HostArray | null)[] | null {
+  const tensorOf = (src: Source): Tensor | undefined => (src.kind === "arg" ? args[src.index] : src.kind === "tensor" ? src.t : undefined);
+  let dest: (HostArray | null)[] | null = null;
+  let keys: Map<unknown, number> | null = null;
+  for (let i = 0; i < e.written.length; i++) {
+    const w = e.written[i]!;
+    if (w.src.kind !== "out") continue;
+    let given = false;
+    for (const d of e.donors) if (d.written === i && donated?.[d.param]) given = true;
+    if (given) continue;
+    const t = writtenTarget(w, args);
+    const st = storageOf(t);
+    if (!st || !ArrayBuffer.isView(st)) continue;
+    const mem = storageKey(st);
+    if (!keys) {
+      // how many written tensors' storage is each memory, counted once per call
+      keys = new Map();
+      for (const o of e.written) {
+        const s = storageOf(writtenTarget(o, args));
+        if (s && ArrayBuffer.isView(s)) {
+          const k = storageKey(s);
+          keys.set(k, (keys.get(k) ?? 0) + 1);
+        }
+      }
+    }
+    if (keys.get(mem) !== 1) continue;
+    let read = false;
+    for (const src of e.readsAfter) {
+      const r = tensorOf(src);
+      const rs = r ? storageOf(r) : null;
+      if (r === t || (rs && ArrayBuffer.isView(rs) && storageKey(rs) === mem)) read = true;
+    }
+    if (read) continue;
+    (dest ??= new Array<HostArray | null>(e.outAvals.length).fill(null))[w.src.offset] = st as HostArray;
+  }
+  return dest;
 }
 
 /**

@@ -94,6 +94,67 @@ function keyParts(args: readonly unknown[]): string[] {
   return parts;
 }
 
+/**
+ * What keyParts reads of a call's arguments when each is a tensor or a primitive: per tensor its dtype, shape,
+ * device and requires_grad (not its identity), per primitive its value; and the grad mode.
+ */
+interface KeyArgs {
+  tensor: boolean[];
+  dtypes: string[];
+  shapes: number[][];
+  devices: string[];
+  grads: boolean[];
+  values: unknown[];
+  gradMode: boolean;
+  st: KeyState;
+}
+
+/** The arguments as keyParts would key them, or null when one is an object, array or function (those always build the key). */
+function keyArgs(args: readonly unknown[], st: KeyState): KeyArgs | null {
+  const k: KeyArgs = { tensor: [], dtypes: [], shapes: [], devices: [], grads: [], values: [], gradMode: is_grad_enabled(), st };
+  for (const a of args) {
+    if (a instanceof Tensor) {
+      k.tensor.push(true);
+      k.dtypes.push(a.dtype.name);
+      k.shapes.push([...a.shape]);
+      k.devices.push(String(a.device));
+      k.grads.push(a.requires_grad);
+      k.values.push(null);
+    } else if (a === null || (typeof a !== "object" && typeof a !== "function")) {
+      k.tensor.push(false);
+      k.dtypes.push("");
+      k.shapes.push([]);
+      k.devices.push("");
+      k.grads.push(false);
+      k.values.push(a);
+    } else return null;
+  }
+  return k;
+}
+
+/** Whether keyParts(args) is the key `k` was taken from (a primitive compared with Object.is: -0 and 0 take the slow path). */
+function sameKeyArgs(k: KeyArgs, args: readonly unknown[]): boolean {
+  const n = args.length;
+  if (n !== k.tensor.length || k.gradMode !== is_grad_enabled()) return false;
+  for (let i = 0; i < n; i++) {
+    const a = args[i];
+    if (!k.tensor[i]) {
+      if (!Object.is(a, k.values[i])) return false;
+      continue;
+    }
+    if (!(a instanceof Tensor) || a.dtype.name !== k.dtypes[i] || a.requires_grad !== k.grads[i]) return false;
+    const s = a.shape,
+      was = k.shapes[i]!;
+    if (s.length !== was.length) return false;
+    for (let d = 0; d < s.length; d++) if (s[d] !== was[d]) return false;
+    // the device as keyParts prints it ("xla" and "xla:0" are two keys)
+    const dev = a.device;
+    const w = k.devices[i]!;
+    if (dev.index === null ? w !== dev.type : w !== `${dev.type}:${dev.index}`) return false;
+  }
+  return true;
+}
+
 function describeChange(before: string[] | null, now: string[]): string {
   if (!before) return "first call with these arguments";
   for (let i = 0; i < Math.max(before.length, now.length); i++)
@@ -117,6 +178,10 @@ class CompiledFunction {
   private calls = 0;
   private captures = 0;
   private lastKey: string[] | null = null;
+  /** What the last key built saw of the arguments, and its key state (null: arguments sameKeyArgs does not compare). */
+  private last: KeyArgs | null = null;
+  /** Where its first call's results were (noteDevice), or null. */
+  private device: "xla" | "cpu" | null = null;
   private warnedLimit = false;
   /** The reasons of this function's recompiles, oldest first. */
   readonly recompileReasons: string[] = [];
@@ -135,11 +200,19 @@ class CompiledFunction {
       this.keys.clear();
       this.epoch = epoch;
       this.captures = 0;
+      this.last = null;
     }
-    const parts = keyParts(args);
-    const key = parts.join("\n");
-    let st = this.keys.get(key);
-    if (!st) this.keys.set(key, (st = { captures: [], states: [], eager: null, split: null }));
+    // a call with the arguments the last call's key saw (a training loop's every step) finds its key state without
+    // building the key's strings; otherwise the key is built and looked up
+    let parts: string[] | null = null;
+    let st = this.last !== null && sameKeyArgs(this.last, args) ? this.last.st : undefined;
+    if (!st) {
+      parts = keyParts(args);
+      const key = parts.join("\n");
+      st = this.keys.get(key);
+      if (!st) this.keys.set(key, (st = { captures: [], states: [], eager: null, split: null }));
+      this.last = keyArgs(args, st);
+    }
     if (st.eager !== null && st.captures.length === 0) return this.eager(args);
     if (st.split !== null) return this.split(args);
     const tensors = argTensors(args);
@@ -162,31 +235,33 @@ class CompiledFunction {
     // past the cache size limit, what no capture matches runs eagerly
     if (st.eager !== null) return this.eager(args);
     if (this.calls++ === 0) {
-      this.lastKey = parts;
-      return this.eager(args);
+      this.lastKey = parts ??= keyParts(args);
+      const r = this.eager(args);
+      this.noteDevice(r);
+      return r;
     }
     if (this.captures >= config.cache_size_limit) {
       if (!this.warnedLimit && !process.env.XLATORCH_QUIET) {
         this.warnedLimit = true;
         console.warn(
-          `[xlatorch] torch.compile: ${this.name} hit config.cache_size_limit (${config.cache_size_limit}) captures; it runs eagerly from now on (last reason: ${why ?? describeChange(this.lastKey, parts)})`,
+          `[xlatorch] torch.compile: ${this.name} hit config.cache_size_limit (${config.cache_size_limit}) captures; it runs eagerly from now on (last reason: ${why ?? describeChange(this.lastKey, (parts ??= keyParts(args)))})`,
         );
       }
       st.eager = "cache_size_limit reached";
       return this.eager(args);
     }
     if (this.captures > 0) {
-      const reason = why ?? describeChange(this.lastKey, parts);
+      const reason = why ?? describeChange(this.lastKey, (parts ??= keyParts(args)));
       this.recompileReasons.push(reason);
       if (process.env.XLATORCH_DEBUG_RECOMPILE) console.warn(`[xlatorch] torch.compile: recompiling ${this.name}: ${reason}`);
     }
-    this.lastKey = parts;
+    this.lastKey = parts ??= keyParts(args);
     this.captures++;
     metrics.compiledCaptures++;
     // the module state before the traced call (module_guard.ts)
     const roots = moduleRoots(this.target, args);
     const state = roots.length ? moduleState(roots) : null;
-    const c = captureCall(this.fn, args, { fullgraph: !!this.opts.fullgraph, finishGrad });
+    const c = captureCall(this.fn, args, { fullgraph: !!this.opts.fullgraph, finishGrad, device: this.device });
     if (c.entry || c.custom) {
       st.captures.push(c.entry ?? (c.custom as AotCaptured));
       st.states.push(state);
@@ -201,10 +276,19 @@ class CompiledFunction {
     return c.result;
   }
 
+  /**
+   * The device of the first (eager) call's result tensors: where a call with no tensor argument, which reads its
+   * tensors from a closure, is traced (a cpu step then compiles on the CPU runtime instead of running eagerly).
+   */
+  private noteDevice(result: unknown): void {
+    const ts = argTensors([result]);
+    this.device = ts.some((t) => t.device.type === "xla") ? "xla" : ts.some((t) => t.device.type === "cpu") ? "cpu" : null;
+  }
+
   /** A call of a function that breaks: traced in pieces, each found in the graph cache after the first time. */
   private split(args: unknown[]): unknown {
     metrics.compiledSplitCalls++;
-    return captureCall(this.fn, args, { fullgraph: false, split: true }).result;
+    return captureCall(this.fn, args, { fullgraph: false, split: true, device: this.device }).result;
   }
 
   private eager(args: unknown[]): unknown {

@@ -4,7 +4,7 @@
 // inputs and remember where they were computed (`origin`): if one is needed
 // later it is computed again from those inputs, and the graph learns to return
 // it from then on, so a periodic program settles on computing every value once.
-import type { DType } from "@xlatorch/core";
+import type { AVal, DType, HostArray, Shape } from "@xlatorch/core";
 import type { DeviceBuffer, Executable } from "@xlatorch/stablehlo";
 import { GraphCache, type CacheEntry } from "./cache.js";
 import { compileModule } from "./compile_step.js";
@@ -36,42 +36,73 @@ let scalarCount = 0;
 const SCALAR_CACHE = 256;
 
 function upload(node: LazyNode): DeviceBuffer {
-  const rt = getRuntime();
-  const a = node.outs[0]!;
-  const host = node.host!;
-  let byValue: Map<unknown, ScalarEntry> | undefined;
-  let value: unknown;
-  if (host.length === 1) {
-    if (scalarRuntime !== rt) {
-      scalarBuffers.clear();
-      scalarCount = 0;
-      scalarRuntime = rt;
-    }
-    let byRank = scalarBuffers.get(a.dtype);
-    if (!byRank) scalarBuffers.set(a.dtype, (byRank = []));
-    byValue = byRank[a.shape.length] ??= new Map();
-    value = host[0];
-    if (Object.is(value, -0)) value = "-0"; // Map keys equate 0 and -0
-  }
-  const hit = byValue?.get(value);
-  let buf: DeviceBuffer;
-  if (hit) {
-    hit.used = true;
-    buf = hit.buf;
-  } else {
-    // the node's host array is dropped below: the runtime may keep it or move it (Runtime.toDeviceOwned)
-    buf = rt.toDeviceOwned ? rt.toDeviceOwned(host, a.dtype.name, a.shape) : rt.toDevice(host, a.dtype.name, a.shape);
-    metrics.transfersToDevice++;
-    metrics.bytesToDevice += host.byteLength;
-    if (byValue) {
-      if (scalarCount >= SCALAR_CACHE) evictScalar();
-      byValue.set(value, { buf, used: false });
-      scalarCount++;
-    }
-  }
+  const buf = uploadHost(node.host!, node.outs[0]!);
   node.results = [buf];
+  // the node's host array is dropped: the runtime may keep it or move it (Runtime.toDeviceOwned)
   node.host = undefined;
   return buf;
+}
+
+/** The upload cache's values of `dtype` and rank `rank` on the current runtime. */
+function scalarsOf(rt: object, dtype: DType, rank: number): Map<unknown, ScalarEntry> {
+  if (scalarRuntime !== rt) {
+    scalarBuffers.clear();
+    scalarCount = 0;
+    scalarRuntime = rt;
+  }
+  let byRank = scalarBuffers.get(dtype);
+  if (!byRank) scalarBuffers.set(dtype, (byRank = []));
+  return (byRank[rank] ??= new Map());
+}
+// Map keys equate 0 and -0
+const scalarKey = (v: unknown): unknown => (Object.is(v, -0) ? "-0" : v);
+
+/**
+ * A device buffer of host data `host` with aval `a` (one element: the upload cache's); `host` is the runtime's from
+ * here on. `evict` false: a value not cached is kept only while the cache has room (nothing evicted for it).
+ */
+export function uploadHost(host: HostArray, a: AVal, evict = true): DeviceBuffer {
+  const rt = getRuntime();
+  const byValue = host.length === 1 ? scalarsOf(rt, a.dtype, a.shape.length) : undefined;
+  const value = byValue ? scalarKey(host[0]) : undefined;
+  const hit = byValue?.get(value);
+  if (hit) {
+    hit.used = true;
+    return hit.buf;
+  }
+  const buf = rt.toDeviceOwned ? rt.toDeviceOwned(host, a.dtype.name, a.shape) : rt.toDevice(host, a.dtype.name, a.shape);
+  metrics.transfersToDevice++;
+  metrics.bytesToDevice += host.byteLength;
+  if (byValue && (evict || scalarCount < SCALAR_CACHE)) {
+    if (scalarCount >= SCALAR_CACHE) evictScalar();
+    byValue.set(value, { buf, used: false });
+    scalarCount++;
+  }
+  return buf;
+}
+
+/** One array per dtype, where scalarBuffer converts a value as a fresh array of that dtype would. */
+const scratch = new Map<DType, HostArray>();
+const SCALAR_SHAPE: Shape = [];
+
+/**
+ * The device buffer of 0-d `dtype` data holding `value` (a compiled replay's live scalars, capture.ts), as
+ * uploadHost gives it for a fresh array, without allocating one when the cache holds that value. A value not
+ * cached evicts nothing: the constants (lr, betas, eps) were cached when the call was traced, and a replay's
+ * per-step values (bias corrections) would each evict one, a walk over the cache's cold memory at every call.
+ */
+export function scalarBuffer(value: number, dtype: DType): DeviceBuffer {
+  let s = scratch.get(dtype);
+  if (!s) scratch.set(dtype, (s = dtype.alloc(1)));
+  (s as Float64Array)[0] = value;
+  const hit = scalarsOf(getRuntime(), dtype, 0).get(scalarKey(s[0]));
+  if (hit) {
+    hit.used = true;
+    return hit.buf;
+  }
+  const h = dtype.alloc(1);
+  (h as Float64Array)[0] = value;
+  return uploadHost(h, { shape: SCALAR_SHAPE, dtype }, false);
 }
 function evictScalar(): void {
   // the largest group gives up its oldest value not used since the clock last passed it

@@ -69,6 +69,11 @@ export interface Metrics {
    */
   donatedBuffers: number;
   donatedInPlace: number;
+  /**
+   * cpu torch.compile replays: results the CPU runtime computed straight into the storage of the cpu tensor they
+   * are stored into (an undonated written tensor such as a zeroed-then-accumulated .grad: no copy back).
+   */
+  storedInPlace: number;
   /** Primitives computed on the host for want of a lowering (cpu_fallback.ts), by primitive: {qr: 3}. */
   cpuFallbacks: Record<string, number>;
 }
@@ -107,6 +112,7 @@ function fresh(): Metrics {
     compiledBackwards: 0,
     donatedBuffers: 0,
     donatedInPlace: 0,
+    storedInPlace: 0,
     cpuFallbacks: {},
   };
 }

@@ -36,8 +36,17 @@ export interface Runtime {
    * reuse the buffer for that result, and the caller must neither read nor
    * free the argument afterwards (docs/ARCHITECTURE.md, "Buffer donation").
    * Without it nothing is donated.
+   * `dest[k]` (optional, host runtimes): a host array the caller owns and does
+   * not read during the call, where the runtime may compute result k (the
+   * CPU runtime does for results of its fused loops): result k's buffer is then
+   * over that array. Others ignore it.
    */
-  execute(exe: Executable, args: readonly DeviceBuffer[], donate?: readonly boolean[]): DeviceBuffer[];
+  execute(
+    exe: Executable,
+    args: readonly DeviceBuffer[],
+    donate?: readonly boolean[],
+    dest?: readonly (HostArray | null | undefined)[],
+  ): DeviceBuffer[];
   toHost(buffer: DeviceBuffer): HostArray;
   dispose(x: Executable | DeviceBuffer): void;
   /**

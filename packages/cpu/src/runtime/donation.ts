@@ -76,13 +76,34 @@ export function inPlaceSlots(main: Func, plan: Plan, values: readonly Value[], r
   return slots;
 }
 
-export type Donated = { slot: InPlaceSlot; data: HostArray };
+export type Donated = { slot: { outId: number; paramId: number }; data: HostArray };
 
-/** The arrays this call donates, by the step that computes into them (a grouped loop's step may take several; validated against the arguments). */
+/** How many arguments' memory is each storage (storageKey), counted once per call. */
+export function argMemory(args: readonly CpuBuffer[]): Map<object, number> {
+  const m = new Map<object, number>();
+  for (let j = 0; j < args.length; j++) {
+    const k = storageKey(args[j]!.s.data);
+    m.set(k, (m.get(k) ?? 0) + 1);
+  }
+  return m;
+}
+
+function add(out: Map<number, Donated[]>, step: number, d: Donated): void {
+  const list = out.get(step);
+  if (list) list.push(d);
+  else out.set(step, [d]);
+}
+
+/**
+ * The arrays this call donates, and the caller's destination arrays it fills, by the step that computes into them
+ * (a grouped loop's step may take several; validated against the arguments). `argMem` counts the arguments'
+ * memory (argMemory: made once for both).
+ */
 export function donatedArrays(
   slots: readonly InPlaceSlot[],
   args: readonly CpuBuffer[],
   donate: readonly boolean[] | undefined,
+  argMem: () => Map<object, number>,
 ): Map<number, Donated[]> | null {
   if (!donate || slots.length === 0) return null;
   let out: Map<number, Donated[]> | null = null;
@@ -91,14 +112,66 @@ export function donatedArrays(
     const a = args[slot.param]!;
     const s = a.s;
     if (s.offset !== 0 || s.data.length !== slot.numel || s.data.constructor !== slot.ctor || !isContiguous(a.shape, s.strides)) continue;
-    const mem = storageKey(s.data);
-    let shared = false;
-    for (let j = 0; j < args.length && !shared; j++) if (j !== slot.param && storageKey(args[j]!.s.data) === mem) shared = true;
-    if (shared) continue;
-    out ??= new Map();
-    const list = out.get(slot.step);
-    if (list) list.push({ slot, data: s.data });
-    else out.set(slot.step, [{ slot, data: s.data }]);
+    // no other argument's memory in the same storage (the same tensor passed twice, a view of it)
+    if (argMem().get(storageKey(s.data)) !== 1) continue;
+    add((out ??= new Map()), slot.step, { slot, data: s.data });
+  }
+  return out;
+}
+
+/**
+ * A result computed by a fused elementwise loop (its step, after grouping), which a caller may give a
+ * destination array: the loop writes the result there instead of into fresh memory (a compiled cpu step's
+ * .grad, computed straight into the tensor's storage instead of copied into it afterwards).
+ */
+export interface OutputSlot {
+  out: number;
+  outId: number;
+  step: number;
+  numel: number;
+  ctor: unknown;
+}
+
+/** The results a destination array may be given for (planned once per build): computed by a loop, returned once, not a parameter. */
+export function outputSlots(main: Func, plan: Plan, runsAt?: ReadonlyMap<number, number>): OutputSlot[] {
+  const stepOf = new Map<number, number>();
+  plan.steps.forEach((s, i) => {
+    for (const r of main.body[s.op]!.results) stepOf.set(r.id, i);
+  });
+  const params = new Set(main.params.map((p) => p.id));
+  const slots: OutputSlot[] = [];
+  main.returns.forEach((out, k) => {
+    if (params.has(out.id) || main.returns.filter((v) => v.id === out.id).length !== 1) return;
+    const own = stepOf.get(out.id);
+    if (own === undefined || !plan.steps[own]!.loop) return;
+    const d = dtypeOfElement(out.type.element);
+    if (d.is_complex) return;
+    slots.push({ out: k, outId: out.id, step: runsAt?.get(own) ?? own, numel: numelOf(out.type.shape), ctor: d.alloc(0).constructor });
+  });
+  return slots;
+}
+
+/**
+ * The destination arrays of this call by the step that fills them: `dest[k]` for result k when it has a slot, is a
+ * whole array of the result's type and size, and its memory is no argument's and no other destination's (the
+ * caller reads none of them during the execution). A result computed in a donated argument keeps that.
+ */
+export function destinationArrays(
+  slots: readonly OutputSlot[],
+  dest: readonly (HostArray | null | undefined)[],
+  argMem: () => Map<object, number>,
+  donated: Map<number, Donated[]> | null,
+): Map<number, Donated[]> | null {
+  let out: Map<number, Donated[]> | null = null;
+  const seen = new Set<object>();
+  for (const slot of slots) {
+    const a = dest[slot.out];
+    if (!a || !ArrayBuffer.isView(a) || a.length !== slot.numel || a.constructor !== slot.ctor) continue;
+    const mem = storageKey(a);
+    if (argMem().has(mem) || seen.has(mem)) continue;
+    seen.add(mem);
+    if (donated?.get(slot.step)?.some((d) => d.slot.outId === slot.outId)) continue;
+    add((out ??= new Map()), slot.step, { slot: { outId: slot.outId, paramId: -1 }, data: a });
   }
   return out;
 }

@@ -18,7 +18,16 @@ import { fusedReductions, loopIntoReduce, reduceFromSlot, type ReduceSlot } from
 import { dense } from "../kernels/layout.js";
 import { contiguous, type Strided } from "../strided.js";
 import type { CpuBuffer } from "./buffer.js";
-import { donatedArrays, inPlaceSlots, sharedInEnv, type InPlaceSlot } from "./donation.js";
+import {
+  argMemory,
+  destinationArrays,
+  donatedArrays,
+  inPlaceSlots,
+  outputSlots,
+  sharedInEnv,
+  type InPlaceSlot,
+  type OutputSlot,
+} from "./donation.js";
 import { groupLoops, type LoopGroup } from "./multi_output.js";
 import { opRunner } from "./interpret/engine.js";
 import {
@@ -78,6 +87,8 @@ interface CpuExecutable extends Executable {
   inPlace: InPlaceSlot[];
   /** Parameters read as a leaf by a WebAssembly loop: an owned upload among them moves into the loops' memory (adopt). */
   loopParams: number[];
+  /** Results a caller's destination array may receive (donation.ts). */
+  outSlots: OutputSlot[];
 }
 
 export class CpuRuntime implements Runtime {
@@ -146,6 +157,7 @@ export class CpuRuntime implements Runtime {
     }
     const release = (grouping?.release ?? plan.release).map((r) => r.map((p) => values[p]!.id));
     const inPlace = grouping ? inPlaceSlots(main, plan, values, grouping.runsAt) : ownSlots;
+    const outSlots = outputSlots(main, plan, grouping?.runsAt);
     const leafIds = new Set(plan.steps.flatMap((s) => (s.loop?.wasm !== undefined ? s.loop.leaves.map((p) => values[p]!.id) : [])));
     const loopParams = main.params.flatMap((p, i) => (leafIds.has(p.id) ? [i] : []));
     return {
@@ -159,6 +171,7 @@ export class CpuRuntime implements Runtime {
       plan,
       inPlace,
       loopParams,
+      outSlots,
     };
   }
 
@@ -245,16 +258,33 @@ export class CpuRuntime implements Runtime {
    * `donate[i]`: argument i's memory may be reused for the result its
    * parameter is aliased to (tf.aliasing_output); the caller reads its old
    * value no more. Where donation.ts finds it safe, that result is returned in
-   * the argument's own array.
+   * the argument's own array. `dest[k]`: an array the caller owns and does not
+   * read during the execution, where result k may be computed (a cpu
+   * tensor's storage it is stored into afterwards); where donation.ts finds it
+   * safe, result k is returned in that array.
    */
-  execute(exe: Executable, args: readonly DeviceBuffer[], donate?: readonly boolean[]): CpuBuffer[] {
+  execute(
+    exe: Executable,
+    args: readonly DeviceBuffer[],
+    donate?: readonly boolean[],
+    dest?: readonly (HostArray | null | undefined)[],
+  ): CpuBuffer[] {
     const e = exe as CpuExecutable;
     for (const i of e.loopParams) if ((args[i] as OwnedBuffer).owned) adopt(args[i] as OwnedBuffer);
-    const donated = donatedArrays(e.inPlace, args as readonly CpuBuffer[], donate);
+    const bufs = args as readonly CpuBuffer[];
+    let mem: Map<object, number> | null = null;
+    const argMem = () => (mem ??= argMemory(bufs));
+    let donated = donatedArrays(e.inPlace, bufs, donate, argMem);
+    const dests = dest && e.outSlots.length ? destinationArrays(e.outSlots, dest, argMem, donated) : null;
+    if (dests) {
+      donated ??= new Map();
+      for (const [step, list] of dests) donated.set(step, [...(donated.get(step) ?? []), ...list]);
+    }
     const env: Env = new Map();
     e.params.forEach((p, i) => env.set(p.id, args[i] as CpuBuffer));
     // Memory the caller owns, or that outlives this execution, never enters the pool.
     const pinned = new Set<HostArray>(args.map((a) => (a as CpuBuffer).s.data));
+    if (dests) for (const list of dests.values()) for (const d of list) pinned.add(d.data);
     const refs = new Map<HostArray, number>();
     const steps = e.steps;
     for (let i = 0; i < steps.length; i++) {
