@@ -7,8 +7,10 @@
 // it unchanged; only code that reinterprets `.buffer` from offset 0 must not
 // see one (see docs/ARCHITECTURE.md "The memory model").
 //
-// A block goes back to its free list when the garbage collector has found the
-// array dead: a FinalizationRegistry whose callbacks run synchronously through
+// A block goes back to the free memory (whole pages: free extents, merged
+// with their free neighbours and cut to any size, free_extents.ts; smaller
+// blocks: a list per size) when the garbage collector has found the array
+// dead: a FinalizationRegistry whose callbacks run synchronously through
 // V8's cleanupSome() (@xlatorch/stablehlo's sync_net.ts, as PJRT buffers are
 // freed), called before every allocation. The collector does not count this
 // memory, so the pool asks for a full collection when its live bytes have
@@ -20,6 +22,7 @@
 // every array already handed out.
 import { markStorage } from "@xlatorch/core";
 import { collectBound, makeSyncNet, type SyncNet } from "@xlatorch/stablehlo";
+import { FreeExtents } from "./free_extents.js";
 
 /** Blocks are multiples of this many bytes (one WebAssembly page) from one page up, of SMALL below. */
 const GRAIN = 65536,
@@ -68,8 +71,9 @@ export interface PoolOptions {
 }
 
 export class StoragePool {
-  /** free blocks by size in bytes */
+  /** free blocks below one page, by size in bytes; whole pages are free extents (free_extents.ts) */
   private readonly free = new Map<number, number[]>();
+  private readonly extents = new FreeExtents();
   /** the arrays handed out, with their blocks (lookups of an operand's address) */
   private readonly owned = new WeakMap<object, Block>();
   private top: number;
@@ -112,15 +116,15 @@ export class StoragePool {
     const bytes = want >= GRAIN ? Math.ceil(want / GRAIN) * GRAIN : Math.ceil(want / SMALL) * SMALL;
     // the bound PJRT buffers use (sync_net.ts): max(256 MiB, the bytes live after the last collection), scaled
     if (this.live - this.liveAtCollect > this.bound()) this.collect();
-    let at = this.free.get(bytes)?.pop();
-    if (at === undefined) {
+    let at = this.take(bytes);
+    if (at < 0) {
       at = this.grab(bytes);
       // no room: a collection may give blocks back (a larger bound lets the pool fill up first), unless nothing
       // was allocated since the last one (then every allocation of a full pool would collect)
       if (at < 0 && this.live > this.liveAtCollect && this.collect()) {
-        const back = this.free.get(bytes)?.pop();
-        if (back !== undefined) this.stats.reused++;
-        at = back ?? this.grab(bytes);
+        const back = this.take(bytes);
+        if (back >= 0) this.stats.reused++;
+        at = back >= 0 ? back : this.grab(bytes);
       }
       if (at < 0) {
         this.stats.fallbacks++;
@@ -160,6 +164,12 @@ export class StoragePool {
     return true;
   }
 
+  /** A free block of `bytes` (a free extent, cut to size, from a page up), or -1. */
+  private take(bytes: number): number {
+    if (bytes >= GRAIN) return this.extents.take(bytes);
+    return this.free.get(bytes)?.pop() ?? -1;
+  }
+
   private grab(bytes: number): number {
     if (this.top + bytes > this.maxBytes) return -1;
     const need = this.top + bytes - this.memory.buffer.byteLength;
@@ -172,7 +182,8 @@ export class StoragePool {
     }
     const at = this.top;
     this.top += bytes;
-    this.stats.held = this.top - this.base;
+    // the most the pool has taken: a lower top (free_extents.ts) leaves the memory as large
+    this.stats.held = Math.max(this.stats.held, this.top - this.base);
     return at;
   }
 
@@ -180,6 +191,10 @@ export class StoragePool {
     this.live -= b.bytes;
     this.stats.live = this.live;
     this.stats.released++;
+    if (b.bytes >= GRAIN) {
+      this.top = this.extents.put(b.at, b.bytes, this.top);
+      return;
+    }
     let list = this.free.get(b.bytes);
     if (!list) this.free.set(b.bytes, (list = []));
     list.push(b.at);
