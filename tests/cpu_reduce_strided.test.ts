@@ -64,4 +64,26 @@ describe("reduce over non-trailing dims, read in place = the transposed copy", (
     }
     expect(checked).toBeGreaterThan(300);
   });
+
+  // sums of four outputs at once along the last kept dim (reduce_strided.ts sum4): a conv's bias
+  // gradient (kept dim C of NCHW), kept dims whose last size is not a multiple of 4 (the rest one at
+  // a time, the kept odometer carried across), two kept dims, a transposed input
+  it.each([
+    [[5, 6, 7, 9], [0, 2, 3], null],
+    [[3, 9, 4, 2], [0, 2], null],
+    [[2, 7, 3, 5], [0, 2], null],
+    [[4, 3, 5], [1], [1, 20, 4]],
+  ] as [number[], number[], number[] | null][])("sum of %j over %j, strides %j", (shape, dims, st) => {
+    for (const d of [float32, float64]) {
+      const r = rng(shape.length * 7 + dims.length);
+      const strides = st ?? contiguousStrides(shape);
+      const n = shape.reduce((t, v, i) => t + (v - 1) * strides[i]!, 1);
+      const data = d.alloc(n) as Float64Array;
+      for (let i = 0; i < n; i++) data[i] = r() * 200 - 100;
+      const x: Strided = { data, offset: 0, strides };
+      const outShape = shape.filter((_, i) => !dims.includes(i));
+      const [o] = reduceKernels.reduce!([x], [{ shape, dtype: d }], { op: "sum", dims }, [{ shape: outShape, dtype: d }]);
+      expect(Array.from(o!.data as Float64Array)).toEqual(reference("sum", x, shape, dims, d));
+    }
+  });
 });

@@ -44,7 +44,28 @@ export function reduceStrided(op: string, x: Strided, shape: Shape, dims: readon
   const ki = new Int32Array(kn.length),
     ri = new Int32Array(rn.length);
   let base = x.offset;
+  const last = kn.length - 1,
+    lastS = last >= 0 ? ks[last]! : 0;
   for (let r = 0; r < outN; r++) {
+    if (op === "sum" && last >= 0 && ki[last]! + 4 <= kn[last]!) {
+      // four outputs along the last kept dim at once: four running sums, each adding its own values
+      // in the order above (the same bits), where one sum's chain of dependent adds left the adder
+      // idle (the CNN's bias gradient: 6 sums of 50176 values)
+      sum4(data, base, lastS, outerN, rn, rs, ri, innerN, innerS, out, r);
+      r += 3;
+      base += 4 * lastS;
+      ki[last]! += 4;
+      if (ki[last]! < kn[last]!) continue;
+      base -= lastS * kn[last]!;
+      ki[last] = 0;
+      for (let d = last - 1; d >= 0; d--) {
+        base += ks[d]!;
+        if (++ki[d]! < kn[d]!) break;
+        base -= ks[d]! * kn[d]!;
+        ki[d] = 0;
+      }
+      continue;
+    }
     let s = op === "sum" ? 0 : op === "prod" ? 1 : op === "max" ? -Infinity : Infinity;
     let p = base;
     for (let q = 0; q < outerN; q++) {
@@ -77,4 +98,47 @@ export function reduceStrided(op: string, x: Strided, shape: Shape, dims: readon
     }
   }
   return out;
+}
+
+/**
+ * out[r + k] (k < 4) = the sum of the values of the output at `base + k * step`: the reduced dims
+ * walked as in reduceStrided (outer positions by the odometer ri over rn/rs, then innerN values
+ * innerS apart), each sum in float64 from 0 in that order. Leaves ri at zero, as it found it.
+ */
+function sum4(
+  data: Float32Array | Float64Array,
+  base: number,
+  step: number,
+  outerN: number,
+  rn: number[],
+  rs: number[],
+  ri: Int32Array,
+  innerN: number,
+  innerS: number,
+  out: Float64Array,
+  r: number,
+): void {
+  let s0 = 0,
+    s1 = 0,
+    s2 = 0,
+    s3 = 0;
+  let p = base;
+  for (let q = 0; q < outerN; q++) {
+    for (let j = 0, e = p; j < innerN; j++, e += innerS) {
+      s0 += data[e]!;
+      s1 += data[e + step]!;
+      s2 += data[e + 2 * step]!;
+      s3 += data[e + 3 * step]!;
+    }
+    for (let d = rn.length - 1; d >= 0; d--) {
+      p += rs[d]!;
+      if (++ri[d]! < rn[d]!) break;
+      p -= rs[d]! * rn[d]!;
+      ri[d] = 0;
+    }
+  }
+  out[r] = s0;
+  out[r + 1] = s1;
+  out[r + 2] = s2;
+  out[r + 3] = s3;
 }
