@@ -3,7 +3,8 @@
 // (packages/cpu/src/runtime/fused_reduce.ts, codegen.ts elementwiseSumLoop):
 // the sums equal the reduce kernel's over the stored values bit for bit (its
 // order: each row from 0, or each column over the rows in order), with NaN,
-// ±Inf and ±0 among the values, dense, row-expanded, transposed and widened
+// ±Inf and ±0 among the values, dense leaves only (the loop's dense path) or
+// row-expanded and transposed ones among them (its strided path), widened
 // float32 leaves, and init values the body's identity or not. Sums over other
 // dims, other reductions and a chain read elsewhere too keep the stored loop.
 import { describe, expect, it } from "vitest";
@@ -31,17 +32,18 @@ const T = "tensor<6x5x7xf64>";
  * v = (x * f64(y) - m[row]) + t^T over [6, 5, 7], summed (or `op`) over `dims` from %i; `alsoReturn`
  * returns v too, so the loop has another reader and is stored.
  */
-function moduleText(dims: number[], outShape: number[], op = "add", alsoReturn = false): string {
+function moduleText(dims: number[], outShape: number[], op = "add", alsoReturn = false, dense = false): string {
   const o = `tensor<${outShape.map((d) => `${d}x`).join("")}f64>`;
+  // dense: v = x * f64(y), every leaf row-major (the loop's dense path)
+  const v = dense ? "%p" : "%v";
   return `func.func @main(%x: ${T}, %y: tensor<6x5x7xf32>, %m: tensor<6x5xf64>, %t: tensor<7x6x5xf64>, %i: tensor<f64>) -> (${o}${alsoReturn ? `, ${T}` : ""}) {
   %yw = stablehlo.convert %y : (tensor<6x5x7xf32>) -> ${T}
   %mb = stablehlo.broadcast_in_dim %m, dims = [0, 1] : (tensor<6x5xf64>) -> ${T}
   %tt = stablehlo.transpose %t, dims = [1, 2, 0] : (tensor<7x6x5xf64>) -> ${T}
   %p = stablehlo.multiply %x, %yw : ${T}
-  %q = stablehlo.subtract %p, %mb : ${T}
-  %v = stablehlo.add %q, %tt : ${T}
-  %r = stablehlo.reduce(%v init: %i) applies stablehlo.${op} across dimensions = [${dims.join(", ")}] : (${T}, tensor<f64>) -> ${o}
-  return %r${alsoReturn ? ", %v" : ""} : ${o}${alsoReturn ? `, ${T}` : ""}
+${dense ? "" : `  %q = stablehlo.subtract %p, %mb : ${T}\n  %v = stablehlo.add %q, %tt : ${T}`}
+  %r = stablehlo.reduce(${v} init: %i) applies stablehlo.${op} across dimensions = [${dims.join(", ")}] : (${T}, tensor<f64>) -> ${o}
+  return %r${alsoReturn ? `, ${v}` : ""} : ${o}${alsoReturn ? `, ${T}` : ""}
 }`;
 }
 
@@ -82,16 +84,17 @@ describe("a float64 JavaScript loop read only by a sum over trailing or leading 
   for (const c of CASES)
     for (const init of [0, 2.5, -0])
       for (const special of [true, false])
-        it(`sum over [${c.dims}] (${c.kind}), init ${Object.is(init, -0) ? "-0" : init}${special ? ", special values" : ""}: the kernel's sums of the stored values, bit for bit`, () => {
-          const fused = moduleText(c.dims, c.out);
-          const stored = moduleText(c.dims, c.out, "add", true);
-          expect(fusedKind(fused)).toBe(c.kind);
-          expect(fusedKind(stored)).toBe(null);
-          const got = run(fused, init, special);
-          const want = run(stored, init, special);
-          expect(bits(got)).toEqual(bits(want));
-          if (!special) expect(got.every(Number.isFinite) && new Set(got).size).toBe(got.length);
-        });
+        for (const dense of [false, true])
+          it(`sum over [${c.dims}] (${c.kind}) of ${dense ? "dense" : "strided and row-expanded"} leaves, init ${Object.is(init, -0) ? "-0" : init}${special ? ", special values" : ""}: the kernel's sums of the stored values, bit for bit`, () => {
+            const fused = moduleText(c.dims, c.out, "add", false, dense);
+            const stored = moduleText(c.dims, c.out, "add", true, dense);
+            expect(fusedKind(fused)).toBe(c.kind);
+            expect(fusedKind(stored)).toBe(null);
+            const got = run(fused, init, special);
+            const want = run(stored, init, special);
+            expect(bits(got)).toEqual(bits(want));
+            if (!special) expect(got.every(Number.isFinite) && new Set(got).size).toBe(got.length);
+          });
 
   it("sums over middle dims, products and maxima keep the stored loop (and their values)", () => {
     for (const [dims, out, op] of [

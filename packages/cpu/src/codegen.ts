@@ -117,15 +117,24 @@ function compile(nIn: number, reads: string[], body: string, scalar: readonly bo
   const perRow = moving.filter((i) => rowConst[i] === true);
   const perElem = moving.filter((i) => rowConst[i] !== true);
   const loadsOf = (is: readonly number[], idx: (i: number) => string) => is.map((i) => `const x${i}=${load(i, idx(i))};`).join("");
-  // the value at element `at` (row-major order) stored, or added to its sum (s: the running row sum, c: the
-  // position in the row or the trailing position, r: the row)
-  const put = (at: string) =>
+  // each value stored at its position, or added to its sum: for "rows" s is the running sum of row r (len
+  // values, a multiple of the inner dim), for "leading" out[c + j] the sum of trailing position c + j; the
+  // strided loop's inner dim is always within one row (a sum's len is a whole number of inner rows)
+  const put = (at: string) => (sink === "store" ? `out[${at}] = ${body};` : sink === "rows" ? `s += ${body};` : `out[c + j] += ${body};`);
+  const rowEnd =
     sink === "store"
-      ? `out[${at}] = ${body};`
+      ? ""
       : sink === "rows"
-        ? `s += ${body}; if (++c === len) { out[r++] = s; s = 0; c = 0; }`
-        : `out[c] += ${body}; if (++c === len) c = 0;`;
+        ? "c += inner; if (c === len) { out[r++] = s; s = 0; c = 0; }"
+        : "c += inner; if (c === len) c = 0;";
   const sums = sink === "store" ? "" : `const len = ${sink === "rows" ? "n / out.length" : "out.length"}; let s = 0, c = 0, r = 0;`;
+  const denseLoop =
+    sink === "store"
+      ? `for (let i = 0; i < n; i++) { ${loadsAt((i) => `q${i}+i`)} out[i] = ${body}; }`
+      : sink === "rows"
+        ? `for (let i = 0; i < n; ) { s = 0; for (const e = i + len; i < e; i++) { ${loadsAt((i) => `q${i}+i`)} s += ${body}; } out[r++] = s; }`
+        : `for (let i = 0; i < n; ) for (let j = 0; j < len; j++, i++) { ${loadsAt((i) => `q${i}+i`)} out[j] += ${body}; }`;
+  const scalarCase = sink === "store" ? `out[0] = ${body};` : sink === "rows" ? `s += ${body}; out[0] = s;` : `out[0] += ${body};`;
   const src = `
 ${decl}
 const nd = shape.length;
@@ -135,10 +144,10 @@ ${sums}
 ${hoisted}
 if (dense) {
   ${moving.map((i) => `const q${i}=p${i};`).join("")}
-  for (let i = 0; i < n; i++) { ${loadsAt((i) => `q${i}+i`)} ${put("i")} }
+  ${denseLoop}
   return;
 }
-if (nd === 0) { ${loadsAt((i) => `p${i}`)} ${put("0")} return; }
+if (nd === 0) { ${loadsAt((i) => `p${i}`)} ${scalarCase} return; }
 const last = nd - 1, inner = shape[last];
 ${moving.map((i) => `const t${i}=S${i}[last];`).join("")}
 const idx = new Int32Array(nd);
@@ -146,6 +155,7 @@ let o = 0;
 for (let k = n / inner; k > 0; k--) {
   ${loadsOf(perRow, (i) => `p${i}`)}
   for (let j = 0; j < inner; j++) { ${loadsOf(perElem, (i) => `p${i}`)} ${put("o++")} ${perElem.map((i) => `p${i}+=t${i};`).join("")} }
+  ${rowEnd}
   ${moving.map((i) => `p${i}-=t${i}*inner;`).join("")}
   for (let d = last - 1; d >= 0; d--) {
     idx[d]++; ${moving.map((i) => `p${i}+=S${i}[d];`).join("")}
