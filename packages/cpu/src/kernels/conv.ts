@@ -46,7 +46,7 @@ import {
 } from "../wasm/im2col_module.js";
 import { numThreads } from "../wasm/threads.js";
 import { blasPolicy, gemmThreads, NO_TRANS, systemBlas, TRANS } from "../blas.js";
-import { paddedLhs, scatterWide, type WideGeometry, wideGeometry } from "./conv_wide.js";
+import { paddedLhs, paddedRows, scatterWide, type WideGeometry, wideGeometry } from "./conv_wide.js";
 import { dotKernels } from "./dot.js";
 import type { Kernel } from "./types.js";
 import { prod } from "./values.js";
@@ -616,6 +616,14 @@ function wasmNests(
   return nests;
 }
 
+/** How the pool's blocks pad the lhs for the wide rows: one plane's rows (paddedRows), the padded plane's size, the lhs's batch and feature strides. */
+interface PadRows {
+  rows: { rowSrc: Int32Array; rowDst: Int32Array; W: number; sW: number };
+  plane: number;
+  sN: number;
+  sC: number;
+}
+
 /** A block of a call: batch elements [nb0, nb0 + nbn) of each group, lhs features [i0, i0 + Ic). */
 interface Block {
   nb0: number;
@@ -663,6 +671,7 @@ function poolBlocks(
   sN: number,
   Nb: number,
   output: (u: number, res: Strided) => void,
+  pad: PadRows | null,
 ): boolean {
   if (poolBlocksBroken) return false;
   const E = dtype.name === "float32" ? 4 : dtype.name === "float64" ? 8 : 0;
@@ -681,6 +690,22 @@ function poolBlocks(
   }
   const recOff = bytes;
   bytes += list.length * BLOCK_REC * 4;
+  // wide rows: the zero-padded planes [Nb, I, plane], then the run table that pads one plane (a run
+  // per input row and zero runs between: every padded element is written, nothing cleared first)
+  const padRuns = pad
+    ? wasmRuns(
+        pad.rows.rowDst,
+        pad.rows.rowSrc,
+        new Int32Array(pad.rows.rowSrc.length).fill(pad.rows.W),
+        1,
+        pad.rows.rowSrc.length,
+        pad.plane,
+        E,
+      )
+    : null;
+  const padAt = (bytes + 15) & ~15,
+    padBytes = pad ? (Nb * I * pad.plane * E + 15) & ~15 : 0;
+  if (padRuns) bytes = padAt + padBytes + 16 + padRuns.recs.byteLength;
   const data = l.data;
   if (!(E === 4 ? data instanceof Float32Array : data instanceof Float64Array) || l.strides.some((st) => st < 0) || !im2colWasmEnabled())
     return false;
@@ -701,15 +726,41 @@ function poolBlocks(
   const x = call.extraAt;
   new Arr(buf, x, Og * CK).set(w as Float32Array);
   const recs = new Int32Array(buf, x + recOff, list.length * BLOCK_REC);
+  // the pad table after the padded planes: its row pointers (one row), then its records
+  const padded = x + padAt,
+    padPtrAt = padded + padBytes,
+    padRecsAt = padPtrAt + 16;
+  if (padRuns) {
+    new Int32Array(buf, padPtrAt, 2).set(padRuns.rowPtr);
+    new Int32Array(buf, padRecsAt, padRuns.recs.length).set(padRuns.recs);
+  }
   list.forEach(({ nb0, nbn, i0, Ic }, u) => {
     const NL = nbn * L,
       CKc = Ic * K;
     const [nest] = wasmNests(plan, 1, I, i0, Ic, K, L, nbn, sC, sN, 1, nb0, Nb);
+    // the block's planes padded first: its batch elements [nb0, nb0 + nbn), every feature (blocks of
+    // features only come with the transposed layout, which has no wide rows)
+    const first = pad
+      ? [
+          1,
+          ...call.copyArgs(
+            E,
+            nb0 * pad.sN,
+            padded + nb0 * I * pad.plane * E,
+            padPtrAt,
+            padRecsAt,
+            [nbn, I * pad.plane, pad.sN],
+            [1, 0],
+            [I, pad.plane, pad.sC],
+            pad.rows.sW,
+          ),
+        ]
+      : [0];
     // the dot kernel's gemm for the block: A the weights' columns of these features [Og, Ic*K] (row
     // stride I*K), B the columns [Ic*K, NL] (or, transposed, [NL, Ic*K] read transposed), C [Og, NL]
     recs.set(
       [
-        ...call.blockRecord(E, nest!, runs.step, blockCols),
+        ...call.blockRecord(E, nest!, runs.step, blockCols, pad ? padded : undefined),
         transposed ? TRANS : NO_TRANS,
         Og,
         NL,
@@ -719,6 +770,7 @@ function poolBlocks(
         transposed ? CKc : NL,
         x + resAt[u]!,
         NL,
+        ...first,
       ],
       u * BLOCK_REC,
     );
@@ -1033,18 +1085,13 @@ export const convKernels: Record<string, Kernel> = {
     const fp = wide ? wide.plan : plan;
     const Lc = wide ? wide.geom.Lw : L;
     let lx: Strided = l!,
-      lxShape: readonly number[] = ls,
-      sN = l!.strides[a.lhs_spec[0]!]!,
-      sC = l!.strides[a.lhs_spec[1]!]!;
-    if (wide) {
-      const padded = paddedLhs(l!, sN, sC, lhsSpStr, inSp, a, N, I, wide.geom, dtype);
-      lx = { data: padded, offset: 0, strides: [1] };
-      lxShape = [padded.length];
-      sC = prod(wide.geom.P);
-      sN = I * sC;
-    }
+      lxShape: readonly number[] = ls;
+    const sN0 = l!.strides[a.lhs_spec[0]!]!,
+      sC0 = l!.strides[a.lhs_spec[1]!]!;
+    // the fill's feature and batch strides: the lhs's, or the zero-padded copy's (wide rows)
+    const sC = wide ? prod(wide.geom.P) : sC0,
+      sN = wide ? I * sC : sN0;
     if (wide) convBlockStats.wideRows++;
-    const src = lx.data as Elements;
     const { nbBlock, iBlock } = blocks(transposed, dtype, T, Og, I, K, Lc, Nb);
     if (nbBlock < Nb) convBlockStats.batchBlocks++;
     if (iBlock < I) convBlockStats.featureBlocks++;
@@ -1067,8 +1114,17 @@ export const convKernels: Record<string, Kernel> = {
     };
     const blockCols = T * Math.min(iBlock, I) * K * Math.min(nbBlock, Nb) * Lc;
     // cache-sized blocks of one group: filled and multiplied on the worker pool, each block by one thread
-    if (poolBlocksOn && T === 1 && list.length > 1 && Og <= MAX_BLOCKED_FEATURES && blasPolicy.enabled && systemBlas())
-      if (poolBlocks(dtype, fp, lx, lxShape, w, list, blockCols, Og, CK, I, K, Lc, sC, sN, Nb, output)) return [contiguous(out, os)];
+    if (poolBlocksOn && T === 1 && list.length > 1 && Og <= MAX_BLOCKED_FEATURES && blasPolicy.enabled && systemBlas()) {
+      // wide rows: each block pads its own batch elements' planes there (the lhs copied in unpadded)
+      const pad = wide ? { rows: paddedRows(inSp, lhsSpStr, a, wide.geom.P), plane: sC, sN: sN0, sC: sC0 } : null;
+      if (poolBlocks(dtype, fp, l!, ls, w, list, blockCols, Og, CK, I, K, Lc, sC, sN, Nb, output, pad)) return [contiguous(out, os)];
+    }
+    if (wide) {
+      const padded = paddedLhs(l!, sN0, sC0, lhsSpStr, inSp, a, N, I, wide.geom, dtype);
+      lx = { data: padded, offset: 0, strides: [1] };
+      lxShape = [padded.length];
+    }
+    const src = lx.data as Elements;
     // the WebAssembly fill's call, started at the first block (the lhs copied in once for all blocks)
     let wasm: { call: Im2colCall; wr: WasmRuns } | null | undefined;
     list.forEach(({ nb0, nbn, i0, Ic }, u) => {

@@ -91,28 +91,19 @@ function paddedBuffer(dtype: DType, n: number): HostArray {
 }
 
 /**
- * The lhs zero-padded, [N, C, ...P] row-major (batch and feature dims taken through their strides
- * sN and sC, spatial dims through spStr), as the wide rows read it.
+ * The input's rows along its last spatial dim (W elements, sW apart) as they go into one zero-padded
+ * plane: row q (the outer positions, row-major) starts at input offset rowSrc[q] (through the
+ * spatial strides spStr) and at padded offset rowDst[q]. paddedLhs's copy, and the convolution's
+ * blocks on the pool, which pad their planes in WebAssembly (kernels/conv.ts poolBlocks).
  */
-export function paddedLhs(
-  l: Strided,
-  sN: number,
-  sC: number,
-  spStr: number[],
+export function paddedRows(
   inSp: number[],
+  spStr: number[],
   a: ConvAttrs,
-  N: number,
-  C: number,
-  g: WideGeometry,
-  dtype: DType,
-): HostArray {
-  const P = g.P,
-    n = P.length,
-    size = prod(P);
-  const out = paddedBuffer(dtype, N * C * size) as Float32Array;
-  const src = l.data as Float32Array;
+  P: number[],
+): { rowSrc: Int32Array; rowDst: Int32Array; W: number; sW: number } {
+  const n = P.length;
   const Pstr = contiguousStrides(P);
-  // rows along the last spatial dim: outer positions of the input (row-major) to their padded offsets
   const W = inSp[n - 1]!,
     sW = spStr[n - 1]!,
     rows = prod(inSp.slice(0, n - 1));
@@ -130,6 +121,30 @@ export function paddedLhs(
     rowSrc[q] = s;
     rowDst[q] = d;
   }
+  return { rowSrc, rowDst, W, sW };
+}
+
+/**
+ * The lhs zero-padded, [N, C, ...P] row-major (batch and feature dims taken through their strides
+ * sN and sC, spatial dims through spStr), as the wide rows read it.
+ */
+export function paddedLhs(
+  l: Strided,
+  sN: number,
+  sC: number,
+  spStr: number[],
+  inSp: number[],
+  a: ConvAttrs,
+  N: number,
+  C: number,
+  g: WideGeometry,
+  dtype: DType,
+): HostArray {
+  const size = prod(g.P);
+  const out = paddedBuffer(dtype, N * C * size) as Float32Array;
+  const src = l.data as Float32Array;
+  const { rowSrc, rowDst, W, sW } = paddedRows(inSp, spStr, a, g.P);
+  const rows = rowSrc.length;
   for (let b = 0; b < N; b++)
     for (let c = 0; c < C; c++) {
       const sBase = l.offset + b * sN + c * sC,

@@ -153,8 +153,8 @@ interface Instance {
   blocks?: KernelFamily | null;
 }
 
-/** Int32 fields of a block record: the nest's 13 arguments, then BLOCK_GEMM's. */
-export const BLOCK_REC = 23;
+/** Int32 fields of a block record: the nest's 13 arguments, the gemm's, then an optional first nest (see BLOCK_JS). */
+export const BLOCK_REC = 37;
 /**
  * The block functions (threads.ts FamilyJs), block4 / block8 (rec): fill one block of columns (the
  * record's nest, its columns moved up by slot * the record's part size: each thread fills its own
@@ -162,7 +162,8 @@ export const BLOCK_REC = 23;
  * B the columns (transposed where the record says), all in this memory. The calling thread passes
  * the gemm functions it has (cfg.gemms); a worker loads the same library through koffi.
  * Record (int32): [0, 13) the nest's arguments, 13 the part size in bytes, 14 B's trans flag,
- * 15 M, 16 N, 17 K, 18 A (bytes), 19 lda, 20 ldb, 21 C (bytes), 22 ldc.
+ * 15 M, 16 N, 17 K, 18 A (bytes), 19 lda, 20 ldb, 21 C (bytes), 22 ldc; where 23 is 1, the nest
+ * [24, 37) runs first (the block's planes of a zero-padded lhs, which its fill then reads).
  */
 const BLOCK_JS = `
 const g = cfg.gemms || (() => {
@@ -175,8 +176,10 @@ const g = cfg.gemms || (() => {
 const block = (E) => (rec) => {
   const buf = memory.buffer;
   const r = new Int32Array(buf, rec, ${BLOCK_REC});
+  const runs = exports[E === 4 ? "runs4" : "runs8"];
+  if (r[23] === 1) runs(r[24], r[25], r[26], r[27], r[28], r[29], r[30], r[31], r[32], r[33], r[34], r[35], r[36]);
   const cols = r[1] + slot * r[13];
-  exports[E === 4 ? "runs4" : "runs8"](r[0], cols, r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12]);
+  runs(r[0], cols, r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12]);
   const F = E === 4 ? Float32Array : Float64Array;
   (E === 4 ? g.s : g.d)(101, 111, r[14], r[15], r[16], r[17], 1, new F(buf, r[18]), r[19], new F(buf, cols), r[20], 0, new F(buf, r[21]), r[22]);
 };
@@ -386,9 +389,21 @@ export class Im2colCall {
     return blockFamily(this.k) !== null;
   }
 
-  /** The block record for a nest (one group, columns from `cols` elements into a thread's part of partCols elements), without the product's fields. */
-  blockRecord(E: 4 | 8, n: NestArgs, step: number, partCols: number): number[] {
-    return [...this.nestArgs(E, n.src, n.cols, n.a, n.b, n.c, step, 0, n.a[0], 0, n.b[0]), partCols * E];
+  /**
+   * The block record's first 14 fields for a nest (one group, columns from `cols` elements into a
+   * thread's part of partCols elements): the nest's arguments (its source from byte `from`, the
+   * copied input's start by default), then the part size.
+   */
+  blockRecord(E: 4 | 8, n: NestArgs, step: number, partCols: number, from = this.srcAt): number[] {
+    return [...this.nestArgs(E, n.src, n.cols, n.a, n.b, n.c, step, 0, n.a[0], 0, n.b[0], from), partCols * E];
+  }
+
+  /**
+   * A nest's 13 arguments for a copy inside this memory by the run table at rowPtrAt / recsAt
+   * (bytes): from the copied input (`src` elements on) to byte `to`, loops a, b, c (elements).
+   */
+  copyArgs(E: 4 | 8, src: number, to: number, rowPtrAt: number, recsAt: number, a: Loop, b: RowLoop, c: Loop, step: number): number[] {
+    return [this.srcAt + src * E, to, rowPtrAt, recsAt, a[0], a[1] * E, a[2] * E, b[0], b[1] * E, c[0], c[1] * E, c[2] * E, step * E];
   }
 
   /**
@@ -422,9 +437,10 @@ export class Im2colCall {
     aN: number,
     b0: number,
     bN: number,
+    from = this.srcAt,
   ): number[] {
     return [
-      this.srcAt + (src + a0 * a[2]) * E,
+      from + (src + a0 * a[2]) * E,
       this.colsAt + (cols + a0 * a[1] + b0 * b[1]) * E,
       this.rowPtrAt + b0 * 4,
       this.recsAt,
