@@ -1,4 +1,5 @@
 // dtypes as values (torch.float32, ...) and PyTorch's type promotion.
+import { registerSlab, type SlabRegions } from "./storage_key.js";
 export type DTypeName =
   | "float32"
   | "float64"
@@ -22,6 +23,42 @@ export interface ComplexScalar {
 }
 
 type Category = "bool" | "int" | "float" | "complex";
+
+/**
+ * Small host arrays share slabs. V8 keeps a typed array of up to 64 bytes in
+ * its heap, but gives a larger one its own ArrayBuffer and backing store
+ * (allocated, zeroed, tracked and swept one by one): for an 8x8 float32 result
+ * that was a quarter of a whole add's time. Arrays of 65 bytes to 1 KiB are
+ * therefore views into 8 KiB ArrayBuffers, each region handed out once (so it
+ * is zero, as a fresh array is) at an 8-byte-aligned offset (BigInt64Array).
+ * The cost is retention: a slab lives while any of its arrays does, so a
+ * long-lived small tensor among short-lived ones holds up to 8 KiB. Code that
+ * must know whether two arrays share memory compares storageKey()s
+ * (storage_key.ts), which for a slab array is its region: the slab records
+ * where each region starts.
+ */
+const SLAB_BYTES = 8192,
+  SLAB_MIN = 64,
+  SLAB_MAX = 1024;
+let slab: ArrayBuffer | null = null,
+  regions: SlabRegions = { starts: [], keys: [] },
+  slabOffset = 0,
+  slabEnd = SLAB_BYTES;
+
+/** The slab holding the next `bytes` (a new one when the current is full); the region starts at slabOffset. */
+function slabBuffer(bytes: number): ArrayBuffer {
+  const size = (bytes + 7) & ~7;
+  if (slab === null || slabEnd + size > SLAB_BYTES) {
+    slab = new ArrayBuffer(SLAB_BYTES);
+    regions = { starts: [], keys: [] };
+    registerSlab(slab, regions);
+    slabEnd = 0;
+  }
+  slabOffset = slabEnd;
+  regions.starts.push(slabEnd);
+  slabEnd += size;
+  return slab;
+}
 
 export class DType {
   constructor(
@@ -47,8 +84,13 @@ export class DType {
   toString(): string {
     return `torch.${this.name}`;
   }
-  /** A host array for n elements (complex: 2n interleaved re, im values; docs/ARCHITECTURE.md). */
+  /**
+   * A zeroed host array for n elements (complex: 2n interleaved re, im values; docs/ARCHITECTURE.md); a small
+   * one is carved from a shared slab (slabBuffer).
+   */
   alloc(n: number): HostArray {
+    const bytes = n * this.itemsize;
+    if (bytes > SLAB_MIN && bytes <= SLAB_MAX) return this.view(slabBuffer(bytes), slabOffset, n);
     switch (this.name) {
       case "complex64":
         return new Float32Array(2 * n);
@@ -72,6 +114,33 @@ export class DType {
         return new Int32Array(n);
       case "int64":
         return new BigInt64Array(n);
+    }
+  }
+  /** This dtype's host array of n elements over `buffer` from byte `at`. */
+  private view(buffer: ArrayBuffer, at: number, n: number): HostArray {
+    switch (this.name) {
+      case "complex64":
+        return new Float32Array(buffer, at, 2 * n);
+      case "complex128":
+        return new Float64Array(buffer, at, 2 * n);
+      case "float32":
+        return new Float32Array(buffer, at, n);
+      case "float64":
+        return new Float64Array(buffer, at, n);
+      case "float16":
+      case "bfloat16":
+        return new Uint16Array(buffer, at, n);
+      case "int8":
+        return new Int8Array(buffer, at, n);
+      case "uint8":
+      case "bool":
+        return new Uint8Array(buffer, at, n);
+      case "int16":
+        return new Int16Array(buffer, at, n);
+      case "int32":
+        return new Int32Array(buffer, at, n);
+      case "int64":
+        return new BigInt64Array(buffer, at, n);
     }
   }
 }
