@@ -10,8 +10,9 @@
 // warm-up.
 // --form keyword runs the same programs ported in PyTorch's keyword form
 // (nanogptKeyword, charRnnKeyword), which go through the argument parser's
-// keyword path at every call.
-//   XLATORCH_QUIET=1 npx tsx --tsconfig tsconfig.json bench/long_loops.ts [--steps N] [--every N] [--program nanogpt|char_lstm] [--form positional|keyword]
+// keyword path at every call. --device cpu runs them eagerly instead (the
+// xla columns then stay 0): memory must be flat there too.
+//   XLATORCH_QUIET=1 npx tsx --tsconfig tsconfig.json bench/long_loops.ts [--steps N] [--every N] [--program nanogpt|char_lstm] [--form positional|keyword] [--device xla|cpu]
 import os from "node:os";
 import v8 from "node:v8";
 import vm from "node:vm";
@@ -30,6 +31,8 @@ const STEPS = Number(arg("steps") ?? 2000);
 const EVERY = Number(arg("every") ?? 500);
 const ONLY = arg("program");
 const FORM = arg("form") ?? "positional";
+const DEVICE = arg("device") ?? "xla";
+if (DEVICE !== "xla" && DEVICE !== "cpu") throw new Error(`--device must be xla or cpu, got ${DEVICE}`);
 if (FORM !== "positional" && FORM !== "keyword") throw new Error(`--form must be positional or keyword, got ${FORM}`);
 const nanogpt = FORM === "keyword" ? nanogptKeyword : nanogptPositional;
 const charRnn = FORM === "keyword" ? charRnnKeyword : charRnnPositional;
@@ -39,16 +42,18 @@ const MiB = (b: number) => (b / 2 ** 20).toFixed(1);
 const PROGRAMS: Record<string, { title: string; run: (onStep: (s: number) => void) => void }> = {
   nanogpt: {
     title: "nanoGPT (2 layers, 2 heads, 16 wide, block 8, batch 4, dropout 0.1), AdamW, clip_grad_norm_, eval every 5 steps",
-    run: (onStep) => nanogpt("xla", onStep, STEPS),
+    run: (onStep) => nanogpt(DEVICE, onStep, STEPS),
   },
   char_lstm: {
     title: "char-RNN, 2-layer LSTM (16 hidden, dropout 0.2), BPTT 6 x batch 4, hidden state detached, Adam, clip_grad_norm_",
     // 6 BPTT windows per epoch
-    run: (onStep) => charRnn("lstm")("xla", onStep, Math.ceil(STEPS / 6)),
+    run: (onStep) => charRnn("lstm")(DEVICE, onStep, Math.ceil(STEPS / 6)),
   },
 };
 
-console.log(`# long loops on xla (fused, no sync), ${FORM} form: ${STEPS} steps, sampled every ${EVERY}`);
+console.log(
+  `# long loops on ${DEVICE === "xla" ? "xla (fused, no sync)" : "eager cpu"}, ${FORM} form: ${STEPS} steps, sampled every ${EVERY}`,
+);
 console.log(
   `node ${process.version}, ${os.cpus().length} cpus, load average ${os
     .loadavg()
