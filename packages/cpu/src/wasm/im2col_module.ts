@@ -25,6 +25,7 @@ import { Body } from "./builder.js";
 import { wasmSimdEnabled } from "./simd_f32.js";
 import { blasForWorkers, systemBlas } from "../blas.js";
 import { Job, type KernelFamily, numThreads, registerFamily, runJob, sharedMemory } from "./threads.js";
+import { wasmMode } from "./wasm_env.js";
 
 // the integer instructions encoder.ts does not name
 const raw = {
@@ -463,7 +464,7 @@ export class Im2colCall {
   fill(runs: WasmRuns, src: number, cols: number, a: Loop, b: RowLoop, c: Loop, step: number): void {
     const E = runs.E;
     const args = (a0: number, aN: number, b0: number, bN: number) => this.nestArgs(E, src, cols, a, b, c, step, a0, aN, b0, bN);
-    const always = typeof process === "object" && process.env?.XLATORCH_WASM === "always";
+    const always = wasmMode() === "always";
     const rows = a[0] * b[0];
     const threads = this.k.family && rows > 1 && (always || this.nCols >= THREAD_MIN) ? numThreads() : 1;
     if (threads <= 1) {
