@@ -1,0 +1,83 @@
+// The ported PyTorch programs of tests/programs/ (positional form, their test
+// sizes), run whole on eager cpu and on xla (fused mode, the CPU runtime, no
+// sync calls) in one process: issue 11 asks that xla on the CPU runtime be
+// faster than eager cpu on whole programs, and these are the programs users
+// port. Every program reads its loss on the host at each step (loss.item()),
+// as the originals do, so an xla step includes that read.
+// Each round runs every program once per device (which device goes first
+// swaps every round; round 0 warms up and compiles and is not counted) and
+// takes the median time between consecutive steps; the table gives the
+// median over rounds per device and the median of the per-round xla/cpu
+// ratios, with process CPU time per step beside wall time.
+//   XLATORCH_QUIET=1 npx tsx --tsconfig tsconfig.json bench/ported_programs.ts [--rounds 5] [--only nanogpt,vae]
+import os from "node:os";
+import * as torch from "xlatorch";
+import { charRnnPositional } from "../tests/programs/char_rnn.js";
+import { cifarPositional } from "../tests/programs/cifar_cnn.js";
+import type { OnStep, ProgramRun } from "../tests/programs/common.js";
+import { encoderPositional } from "../tests/programs/encoder.js";
+import { nanogptPositional } from "../tests/programs/nanogpt.js";
+import { vaePositional } from "../tests/programs/vae.js";
+import { cliArg } from "./lib/program_case.js";
+import { median } from "./lib/timing.js";
+
+type Run = (device: string, onStep: OnStep) => ProgramRun;
+const PROGRAMS: Record<string, Run> = {
+  nanogpt: (d, s) => nanogptPositional(d, s, 40),
+  cifar_cnn: cifarPositional,
+  char_lstm: (d, s) => charRnnPositional("lstm")(d, s, 4),
+  char_gru: (d, s) => charRnnPositional("gru")(d, s, 4),
+  vae: vaePositional,
+  encoder: encoderPositional("step"),
+};
+
+const rounds = Number(cliArg("rounds", "5"));
+const only = cliArg("only", "");
+const names = Object.keys(PROGRAMS).filter((n) => !only || only.split(",").includes(n));
+torch.xla.set_execution_mode("fused");
+
+/** Median wall and CPU ms between consecutive steps of one whole run, and its step count. */
+function timeRun(run: Run, device: string): { wall: number; cpu: number; steps: number } {
+  const walls: number[] = [],
+    cpus: number[] = [];
+  let t = performance.now(),
+    c = process.cpuUsage();
+  run(device, () => {
+    const t1 = performance.now(),
+      c1 = process.cpuUsage();
+    walls.push(t1 - t);
+    cpus.push((c1.user - c.user + c1.system - c.system) / 1000);
+    t = t1;
+    c = c1;
+  });
+  // the first interval includes the model's construction
+  return { wall: median(walls.slice(1)), cpu: median(cpus.slice(1)), steps: walls.length };
+}
+
+console.log(
+  `# ported programs, eager cpu vs xla (CPU runtime, fused), ${rounds} counted rounds; node ${process.version}, ${os.cpus().length} cpus, load average ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ")}, ${new Date().toISOString()}`,
+);
+console.log("| program | steps | cpu ms/step (CPU ms) | xla ms/step (CPU ms) | xla/cpu per round, wall (CPU) |");
+console.log("| --- | ---: | ---: | ---: | ---: |");
+for (const name of names) {
+  const run = PROGRAMS[name]!;
+  const rows = { cpu: [] as { wall: number; cpu: number }[], xla: [] as { wall: number; cpu: number }[] };
+  let steps = 0;
+  for (let r = 0; r <= rounds; r++) {
+    const order = r % 2 ? (["xla", "cpu"] as const) : (["cpu", "xla"] as const);
+    for (const d of order) {
+      const m = timeRun(run, d);
+      steps = m.steps;
+      if (r > 0) rows[d].push(m);
+    }
+  }
+  const med = (d: "cpu" | "xla", k: "wall" | "cpu") => median(rows[d].map((x) => x[k]));
+  const ratio = (k: "wall" | "cpu") => median(rows.xla.map((x, i) => x[k] / rows.cpu[i]![k]));
+  const f = (x: number) => x.toFixed(2);
+  console.log(
+    `| ${name} | ${steps} | ${f(med("cpu", "wall"))} (${f(med("cpu", "cpu"))}) | ${f(med("xla", "wall"))} (${f(med("xla", "cpu"))}) | ${f(ratio("wall"))} (${f(ratio("cpu"))}) |`,
+  );
+}
