@@ -16,14 +16,8 @@ import { systemBlas } from "../packages/cpu/src/blas.js";
 import { convKernels, poisonConvColumns, setConvCacheColumns, setConvPoolBlocks } from "../packages/cpu/src/kernels/conv.js";
 import { im2colWasmStats } from "../packages/cpu/src/wasm/im2col_module.js";
 import { numThreads, setNumThreads, threadStats } from "../packages/cpu/src/wasm/threads.js";
+import { rng } from "./harness/rng";
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 const prod = (xs: readonly number[]) => xs.reduce((a, b) => a * b, 1);
 const attrs = (o: Partial<ConvAttrs> & { padding: [number, number][] }): ConvAttrs => ({
   window_strides: o.padding.map(() => 1),

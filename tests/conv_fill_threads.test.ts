@@ -11,14 +11,8 @@ import { convKernels, poisonConvColumns } from "../packages/cpu/src/kernels/conv
 import { im2colWasmStats } from "../packages/cpu/src/wasm/im2col_module.js";
 import { numThreads, setNumThreads } from "../packages/cpu/src/wasm/threads.js";
 import { withWasm } from "./harness/env";
+import { rng } from "./harness/rng";
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 const prod = (xs: readonly number[]) => xs.reduce((a, b) => a * b, 1);
 const attrs = (o: Partial<ConvAttrs> & { padding: [number, number][] }): ConvAttrs => ({
   window_strides: o.padding.map(() => 1),

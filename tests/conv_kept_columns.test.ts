@@ -12,14 +12,8 @@ import { contiguousStrides, float32, float64, type ConvAttrs, type DType } from 
 import type { Strided } from "@xlatorch/cpu";
 import { convBlockStats, convKernels, poisonConvColumns, setConvCacheColumns, setConvWideRows } from "../packages/cpu/src/kernels/conv.js";
 import { im2colWasmStats } from "../packages/cpu/src/wasm/im2col_module.js";
+import { rng } from "./harness/rng";
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 const prod = (xs: readonly number[]) => xs.reduce((a, b) => a * b, 1);
 const swapped = [1, 0, 2, 3],
   nchw = [0, 1, 2, 3];

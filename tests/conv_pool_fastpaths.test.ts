@@ -21,14 +21,8 @@ import { im2colWasmStats } from "../packages/cpu/src/wasm/im2col_module.js";
 import { poolWasmStats } from "../packages/cpu/src/wasm/pool_module.js";
 import { windowKernels } from "../packages/cpu/src/kernels/window.js";
 import { withEnv } from "./harness/env";
+import { rng } from "./harness/rng";
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 const prod = (xs: readonly number[]) => xs.reduce((a, b) => a * b, 1);
 
 /** A random permutation of 0..n-1 (identity half the time). */

@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { float32, float64, type AVal, type DType, type DotDims } from "@xlatorch/core";
 import { _resetBlas, blasInfo, blasPolicy, blasStats, discoverBlas, KERNELS, type BlasFsProbe, type Strided } from "@xlatorch/cpu";
 import * as torch from "xlatorch";
+import { rng } from "./harness/rng";
 
 const off = (process.env.XLATORCH_BLAS ?? "").toLowerCase() === "off";
 const info = (() => {
@@ -20,14 +21,6 @@ const info = (() => {
   }
 })();
 const haveBlas = !!info?.active;
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 
 interface Operand {
   s: Strided;

@@ -7,14 +7,8 @@ import { describe, expect, it } from "vitest";
 import { complex64, float16, float32, float64, int32, int64, uint8, bool, contiguousStrides, type DType } from "@xlatorch/core";
 import { dense, stridedCopy, type Strided } from "@xlatorch/cpu";
 import { elementwiseKernels } from "../packages/cpu/src/kernels/elementwise.js";
+import { rng } from "./harness/rng";
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 const DTYPES: DType[] = [float32, float64, int32, int64, uint8, bool, float16, complex64];
 const numel = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 

@@ -19,14 +19,8 @@ import {
   wasmSimdEnabled,
 } from "@xlatorch/cpu";
 import * as torch from "xlatorch";
+import { rng } from "./harness/rng";
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 const randArray = (r: () => number, n: number) => Float32Array.from({ length: n }, () => r() * 6 - 3);
 const sameBits = (a: Float32Array, b: Float32Array) => a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
 const dense = (data: Float32Array, shape: readonly number[], offset = 0): Strided => {

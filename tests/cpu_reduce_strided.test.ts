@@ -7,14 +7,8 @@ import { contiguousStrides, float32, float64, type DType } from "@xlatorch/core"
 import type { Strided } from "@xlatorch/cpu";
 import { reduceKernels } from "../packages/cpu/src/kernels/reduce.js";
 import { encode, permToEnd, values } from "../packages/cpu/src/kernels/values.js";
+import { rng } from "./harness/rng";
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 const SPECIAL = [0, -0, Infinity, -Infinity, NaN, 1e-40, 3e38];
 
 /** The transposed-copy reference: the kept dims outside, the reduced ones inside, float64 steps as reduce.ts. */

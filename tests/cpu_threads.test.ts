@@ -27,18 +27,12 @@ import {
   wasmGemmEnabled,
 } from "@xlatorch/cpu";
 import * as torch from "xlatorch";
+import { rng } from "./harness/rng";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const child = fileURLToPath(new URL("./cpu_threads_child.ts", import.meta.url));
 const run = promisify(execFile);
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 const randArray = (r: () => number, n: number) => Float32Array.from({ length: n }, () => r() * 4 - 2);
 const sameBits = (a: Float32Array, b: Float32Array) => a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
 

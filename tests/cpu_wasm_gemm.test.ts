@@ -7,14 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { blasPolicy, gemmF32, wasmGemmEnabled, wasmGemmStats } from "@xlatorch/cpu";
 import * as torch from "xlatorch";
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
+import { rng } from "./harness/rng";
 
 /** C = A @ B per batch, in float64 from the float32 inputs; also sum |a||b| for the error bound. */
 function reference(A: Float32Array, B: Float32Array, batch: number, M: number, K: number, N: number) {

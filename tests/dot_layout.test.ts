@@ -13,6 +13,7 @@ import { internals } from "@xlatorch/core";
 import { blasInfo, blasPolicy, KERNELS } from "@xlatorch/cpu";
 import * as torch from "xlatorch";
 import { withWasm } from "./harness/env.js";
+import { rng } from "./harness/rng";
 
 const haveBlas = (() => {
   try {
@@ -21,14 +22,6 @@ const haveBlas = (() => {
     return false;
   }
 })();
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 
 /** The values' bit patterns (int32 / int64 views), so that -0 and NaN payloads count. */
 const bits = (t: torch.Tensor): string[] =>

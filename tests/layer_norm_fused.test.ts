@@ -12,16 +12,10 @@ import * as torch from "xlatorch";
 import { float32, float64, type DType } from "@xlatorch/core";
 import { reduceKernels } from "../packages/cpu/src/kernels/reduce.js";
 import { contiguous } from "../packages/cpu/src/strided.js";
+import { rng } from "./harness/rng";
 
 const F = torch.nn.functional;
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 const SPECIAL = [0, -0, Infinity, -Infinity, NaN, 1e-40, -3e-39, 3e38, -3e38];
 
 function data(n: number, seed: number, special: boolean): Float32Array {

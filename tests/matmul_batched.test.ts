@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { blasInfo, blasPolicy, KERNELS } from "@xlatorch/cpu";
 import * as torch from "xlatorch";
 import { withWasm } from "./harness/env.js";
+import { rng } from "./harness/rng";
 
 const haveBlas = (() => {
   try {
@@ -18,14 +19,6 @@ const haveBlas = (() => {
     return false;
   }
 })();
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 
 const bits = (t: torch.Tensor): string[] =>
   (

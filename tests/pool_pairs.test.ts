@@ -8,14 +8,8 @@ import { contiguousStrides, float32, type WindowAttrs } from "@xlatorch/core";
 import type { Strided } from "@xlatorch/cpu";
 import { poolWasmStats } from "../packages/cpu/src/wasm/pool_module.js";
 import { windowKernels } from "../packages/cpu/src/kernels/window.js";
+import { rng } from "./harness/rng";
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 const prod = (xs: readonly number[]) => xs.reduce((a, b) => a * b, 1);
 const SPECIAL = [Number.NaN, 0, -0, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY];
 

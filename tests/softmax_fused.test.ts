@@ -9,16 +9,10 @@
 import { describe, expect, it } from "vitest";
 import * as torch from "xlatorch";
 import { withWasm } from "./harness/env";
+import { rng } from "./harness/rng";
 
 const F = torch.nn.functional;
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 const SPECIAL = [0, -0, Infinity, -Infinity, -Infinity, NaN, 1e-40, 3e38, -3e38, 80, -80];
 
 function data(n: number, seed: number, special: boolean): number[] {

@@ -17,14 +17,7 @@ import { reduceKernels } from "../packages/cpu/src/kernels/reduce.js";
 import { WASM_BINARY, WASM_UNARY } from "../packages/cpu/src/wasm/elementwise_module.js";
 import * as torch from "xlatorch";
 import { withWasm } from "./harness/env";
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
+import { rng } from "./harness/rng";
 
 const SPECIAL = [
   0,

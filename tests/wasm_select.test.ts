@@ -12,14 +12,8 @@ import { elementwiseKernels } from "../packages/cpu/src/kernels/elementwise.js";
 import { wasmSelectStats } from "../packages/cpu/src/wasm/select_module.js";
 import * as torch from "xlatorch";
 import { withWasm } from "./harness/env";
+import { rng } from "./harness/rng";
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 const SPECIAL = [0, -0, Infinity, -Infinity, NaN, 1e-45, -1e-45, 1.1754942e-38, 3.4028235e38, 1, -1, 0.5];
 function values(r: () => number, n: number, pad: number): Float32Array {
   const a = new Float32Array(n + pad);
