@@ -12,9 +12,9 @@
 // node:inspector is the profiler's own stop.
 //   DEVICE=xla CALLS=3000 XLATORCH_QUIET=1 npx tsx --tsconfig tsconfig.json bench/compiled_host_profile.ts
 import fs from "node:fs";
-import { Session } from "node:inspector";
 import os from "node:os";
 import * as torch from "xlatorch";
+import { frameKey, profileWhile, timeByFrame, type ProfileNode } from "./lib/cpu_profile.js";
 import { mlpAdamStep } from "./lib/mlp_adam_step.js";
 
 const DEVICE = process.env.DEVICE ?? "xla";
@@ -26,64 +26,28 @@ const step = mlpAdamStep(true, DEVICE);
 for (let i = 0; i < 200; i++) step();
 torch.xla.sync();
 
-interface Node {
-  id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
-  children?: number[];
-}
-interface Profile {
-  nodes: Node[];
-  samples: number[];
-  timeDeltas: number[];
-}
-const session = new Session();
-session.connect();
-const post = <T>(method: string, params?: object) =>
-  new Promise<T>((res, rej) => session.post(method, params ?? {}, (e, r) => (e ? rej(e) : res(r as T))));
-await post("Profiler.enable");
-await post("Profiler.setSamplingInterval", { interval: 50 });
-await post("Profiler.start");
 const e0 = torch.xla.metrics().executeMs;
 const t0 = performance.now();
-for (let i = 0; i < CALLS; i++) step();
-torch.xla.sync();
+const profile = await profileWhile(50, () => {
+  for (let i = 0; i < CALLS; i++) step();
+  torch.xla.sync();
+});
 const wall = (performance.now() - t0) / CALLS;
 const exec = (torch.xla.metrics().executeMs - e0) / CALLS;
-const { profile } = await post<{ profile: Profile }>("Profiler.stop");
 fs.writeFileSync(OUT, JSON.stringify(profile));
 
-const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-const parent = new Map<number, number>();
-for (const n of profile.nodes) for (const ch of n.children ?? []) parent.set(ch, n.id);
-const key = (n: Node) => {
-  const f = n.callFrame;
-  const url = f.url.split("/work/main/")[1] ?? f.url.split("/").pop() ?? "";
-  return `${f.functionName || "(anon)"} ${url}:${f.lineNumber + 1}`;
-};
-const isExecute = (n: Node) => n.callFrame.functionName === "execute" && n.callFrame.url.includes("cpu/src/runtime/runtime.ts");
-const self = new Map<string, number>(),
-  incl = new Map<string, number>();
-let inside = 0,
-  outside = 0;
-profile.samples.forEach((nid, i) => {
-  const dt = profile.timeDeltas[i] ?? 0;
-  const chain: Node[] = [];
-  for (let m: number | undefined = nid; m !== undefined; m = parent.get(m)) chain.push(byId.get(m)!);
-  if (chain.some(isExecute)) {
-    inside += dt;
-    return;
-  }
-  outside += dt;
-  const n = chain[0]!;
-  self.set(key(n), (self.get(key(n)) ?? 0) + dt);
-  const seen = new Set<string>();
-  for (const m of chain) {
-    const k = key(m);
-    if (seen.has(k)) continue;
-    seen.add(k);
-    incl.set(k, (incl.get(k) ?? 0) + dt);
-  }
-});
+const isExecute = (n: ProfileNode) => n.callFrame.functionName === "execute" && n.callFrame.url.includes("cpu/src/runtime/runtime.ts");
+// samples inside execute() are the executable's run; the rest is host time beyond it
+const {
+  self,
+  incl,
+  kept: outside,
+  dropped: inside,
+} = timeByFrame(
+  profile,
+  (n) => frameKey(n, false),
+  (stack) => !stack.some(isExecute),
+);
 console.log(
   `${DEVICE} compiled, ${CALLS} calls (load ${os.loadavg()[0]!.toFixed(2)}): wall ${wall.toFixed(3)} ms/call, execute ${exec.toFixed(3)}, beyond execute ${(wall - exec).toFixed(3)}; sampled inside execute ${(inside / 1000 / CALLS).toFixed(3)}, outside ${(outside / 1000 / CALLS).toFixed(3)} ms/call; ${OUT}`,
 );
