@@ -8,57 +8,33 @@
 // are listed by shapes.
 //   XLATORCH_QUIET=1 npx tsx --tsconfig tsconfig.json bench/xla_cpu_kinds.ts --case nanogpt_tiny_adamw_b8 [--rounds 10] [--k 10]
 // XLATORCH_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 keeps every kernel on this thread.
-import { CpuRuntime, KERNELS } from "@xlatorch/cpu";
-import type { Func, Module, Op } from "@xlatorch/stablehlo";
+import { KERNELS } from "@xlatorch/cpu";
 import { cliArg, programCase } from "./lib/program_case.js";
+import { timeRuntimeSteps } from "./lib/runtime_step_timer.js";
 
 const id = cliArg("case", "nanogpt_tiny_adamw_b8");
 const rounds = Number(cliArg("rounds", "10")),
   K = Number(cliArg("k", "10"));
-type Env = Map<number, unknown>;
 const xacc = new Map<string, number>(),
   eacc = new Map<string, number>();
 let mode: "" | "cpu" | "xla" = "";
 const add = (m: Map<string, number>, k: string, v: number) => m.set(k, (m.get(k) ?? 0) + v);
-const proto = CpuRuntime.prototype as unknown as {
-  build(main: Func, plan: { steps: { op: number; loop?: { wasm?: unknown } }[] }, module: Module): { steps: ((e: Env) => void)[] };
-  execute(...a: unknown[]): unknown;
-};
-const build = proto.build;
-proto.build = function (this: unknown, main, plan, module) {
-  const exe = build.call(this, main, plan, module);
-  exe.steps = exe.steps.map((s, i) => {
-    const op: Op = main.body[plan.steps[i]!.op]!;
-    const loop = plan.steps[i]!.loop;
+const sh = (v: { type: { shape: readonly number[]; element: string } }) => `${v.type.element}[${v.type.shape.join(",")}]`;
+const DETAIL = ["stablehlo.dot_general", "stablehlo.reshape", "stablehlo.pad", "stablehlo.reduce", "stablehlo.gather", "stablehlo.scatter"];
+timeRuntimeSteps({
+  key: ({ op, loop }) => {
     const f64 = [...op.results, ...op.operands].some((v) => v.type.element === "f64") ? " f64" : "";
-    const sh = (v: { type: { shape: readonly number[]; element: string } }) => `${v.type.element}[${v.type.shape.join(",")}]`;
-    const detail =
-      !loop &&
-      ["stablehlo.dot_general", "stablehlo.reshape", "stablehlo.pad", "stablehlo.reduce", "stablehlo.gather", "stablehlo.scatter"].includes(
-        op.name,
-      );
-    const key =
+    const detail = !loop && DETAIL.includes(op.name);
+    return (
       (loop ? (loop.wasm === undefined ? "loop js" : "loop wasm") : op.name.replace("stablehlo.", "")) +
       f64 +
-      (detail ? ` ${op.operands.map(sh).join(" ")} -> ${sh(op.results[0]!)}` : "");
-    return (env: Env) => {
-      if (mode !== "xla") return s(env);
-      const t0 = performance.now();
-      s(env);
-      add(xacc, key, performance.now() - t0);
-    };
-  });
-  return exe;
-};
-const execute = proto.execute;
-proto.execute = function (this: unknown, ...a: unknown[]) {
-  const t0 = performance.now();
-  try {
-    return execute.apply(this, a);
-  } finally {
-    if (mode === "xla") add(xacc, "=execute", performance.now() - t0);
-  }
-};
+      (detail ? ` ${op.operands.map(sh).join(" ")} -> ${sh(op.results[0]!)}` : "")
+    );
+  },
+  on: () => mode === "xla",
+  step: (key, ms) => add(xacc, key, ms),
+  execute: (ms) => add(xacc, "=execute", ms),
+});
 type Kf = (...a: unknown[]) => unknown;
 const table = KERNELS as unknown as Record<string, Kf>;
 for (const name of Object.keys(table)) {

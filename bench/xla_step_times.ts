@@ -6,60 +6,34 @@
 // the host side (recording, the cut, bookkeeping) is what remains.
 //   XLATORCH_QUIET=1 npx tsx --tsconfig tsconfig.json bench/xla_step_times.ts --case cifar_cnn_sgd_b16 [--steps 50] [--warmup 100] [--top 30]
 // XLATORCH_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 keeps every kernel on this thread.
-import { CpuRuntime } from "@xlatorch/cpu";
-import type { Func, Module, Op, Value } from "@xlatorch/stablehlo";
+import type { Value } from "@xlatorch/stablehlo";
 import { cliArg, programCase } from "./lib/program_case.js";
+import { timeRuntimeSteps } from "./lib/runtime_step_timer.js";
 
 const id = cliArg("case", "mlp_784_256_10_sgd_b128");
 const steps = Number(cliArg("steps", "50"));
 const warmup = Number(cliArg("warmup", "100"));
 const top = Number(cliArg("top", "30"));
 
-type Env = Map<number, unknown>;
-interface Built {
-  steps: ((env: Env) => void)[];
-}
-interface Plan {
-  steps: { op: number; loop?: { wasm?: unknown } }[];
-}
 const acc = new Map<string, { ms: number; calls: number }>();
 let on = false;
 let executeMs = 0;
-// the runtime's private build() and execute(), wrapped (a measuring script: nothing else reaches them)
-const proto = CpuRuntime.prototype as unknown as {
-  build(main: Func, plan: Plan, module: Module): Built;
-  execute(...a: unknown[]): unknown;
-};
-const build = proto.build;
-proto.build = function (this: unknown, main: Func, plan: Plan, module: Module): Built {
-  const exe = build.call(this, main, plan, module);
-  // a loop without a WebAssembly tree runs as generated JavaScript ("loop js"); shapes carry their element type
-  const shape = (v: Value) => `${JSON.stringify(v.type.shape)}${v.type.element}`;
-  exe.steps = exe.steps.map((s, i) => {
-    const op: Op = main.body[plan.steps[i]!.op]!;
-    const loop = plan.steps[i]!.loop;
-    const key = `${loop ? (loop.wasm === undefined ? "loop js" : "loop") : op.name} ${op.results[0] ? shape(op.results[0]) : "[]"} <- ${op.operands.map(shape).join(",")}`;
-    return (env: Env) => {
-      if (!on) return s(env);
-      const t0 = performance.now();
-      s(env);
-      const e = acc.get(key) ?? { ms: 0, calls: 0 };
-      e.ms += performance.now() - t0;
-      e.calls++;
-      acc.set(key, e);
-    };
-  });
-  return exe;
-};
-const execute = proto.execute;
-proto.execute = function (this: unknown, ...a: unknown[]) {
-  const t0 = performance.now();
-  try {
-    return execute.apply(this, a);
-  } finally {
-    if (on) executeMs += performance.now() - t0;
-  }
-};
+// a loop without a WebAssembly tree runs as generated JavaScript ("loop js"); shapes carry their element type
+const shape = (v: Value) => `${JSON.stringify(v.type.shape)}${v.type.element}`;
+timeRuntimeSteps({
+  key: ({ op, loop }) =>
+    `${loop ? (loop.wasm === undefined ? "loop js" : "loop") : op.name} ${op.results[0] ? shape(op.results[0]) : "[]"} <- ${op.operands.map(shape).join(",")}`,
+  on: () => on,
+  step: (key, ms) => {
+    const e = acc.get(key) ?? { ms: 0, calls: 0 };
+    e.ms += ms;
+    e.calls++;
+    acc.set(key, e);
+  },
+  execute: (ms) => {
+    executeMs += ms;
+  },
+});
 
 const { impl } = await programCase(id, "xla");
 await impl.output();
