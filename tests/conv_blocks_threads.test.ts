@@ -10,79 +10,47 @@
 // blas-off setting), or with a BLAS other than OpenBLAS, the pool takes nothing and the results are
 // the same.
 import { afterAll, describe, expect, it } from "vitest";
-import { contiguousStrides, float32, float64, type ConvAttrs, type DType } from "@xlatorch/core";
-import type { Strided } from "@xlatorch/cpu";
+import { float32, float64, type ConvAttrs } from "@xlatorch/core";
 import { systemBlas } from "../packages/cpu/src/blas.js";
-import { convKernels, poisonConvColumns, setConvCacheColumns, setConvPoolBlocks } from "../packages/cpu/src/kernels/conv.js";
+import { setConvCacheColumns, setConvPoolBlocks } from "../packages/cpu/src/kernels/conv.js";
 import { im2colWasmStats } from "../packages/cpu/src/wasm/im2col_module.js";
 import { numThreads, setNumThreads, threadStats } from "../packages/cpu/src/wasm/threads.js";
+import { convAttrs, convKernel, p2, prod, randomConv, SWAPPED } from "./harness/conv";
 import { rng } from "./harness/rng";
 
-const prod = (xs: readonly number[]) => xs.reduce((a, b) => a * b, 1);
-const attrs = (o: Partial<ConvAttrs> & { padding: [number, number][] }): ConvAttrs => ({
-  window_strides: o.padding.map(() => 1),
-  lhs_dilation: o.padding.map(() => 1),
-  rhs_dilation: o.padding.map(() => 1),
-  feature_group_count: 1,
-  batch_group_count: 1,
-  lhs_spec: [0, 1, ...o.padding.map((_, i) => i + 2)],
-  rhs_spec: [0, 1, ...o.padding.map((_, i) => i + 2)],
-  out_spec: [0, 1, ...o.padding.map((_, i) => i + 2)],
-  ...o,
-});
-const p2 = (lo: number, hi = lo): [number, number][] => [
-  [lo, hi],
-  [lo, hi],
-];
-const swapped = [1, 0, 2, 3];
 /** [lhs shape, rhs shape, out shape, attributes, whether the pool takes it] (shapes as the arrays hold them) */
 const CASES: [number[], number[], number[], ConvAttrs, boolean][] = [
   // the CNN at batch 4: conv1 forward, conv2 forward, conv2's input gradient, the two weight gradients
-  [[4, 3, 32, 32], [6, 3, 5, 5], [4, 6, 28, 28], attrs({ padding: p2(0) }), true],
-  [[4, 6, 14, 14], [16, 6, 5, 5], [4, 16, 10, 10], attrs({ padding: p2(0) }), true],
-  [[4, 16, 10, 10], [16, 6, 5, 5], [4, 6, 14, 14], attrs({ padding: p2(4), rhs_spec: swapped }), true],
-  [[4, 3, 32, 32], [4, 6, 28, 28], [6, 3, 5, 5], attrs({ padding: p2(0), lhs_spec: swapped, rhs_spec: swapped, out_spec: swapped }), true],
+  [[4, 3, 32, 32], [6, 3, 5, 5], [4, 6, 28, 28], convAttrs({ padding: p2(0) }), true],
+  [[4, 6, 14, 14], [16, 6, 5, 5], [4, 16, 10, 10], convAttrs({ padding: p2(0) }), true],
+  [[4, 16, 10, 10], [16, 6, 5, 5], [4, 6, 14, 14], convAttrs({ padding: p2(4), rhs_spec: SWAPPED }), true],
+  [
+    [4, 3, 32, 32],
+    [4, 6, 28, 28],
+    [6, 3, 5, 5],
+    convAttrs({ padding: p2(0), lhs_spec: SWAPPED, rhs_spec: SWAPPED, out_spec: SWAPPED }),
+    true,
+  ],
   [
     [4, 6, 14, 14],
     [4, 16, 10, 10],
     [16, 6, 5, 5],
-    attrs({ padding: p2(0), lhs_spec: swapped, rhs_spec: swapped, out_spec: swapped }),
+    convAttrs({ padding: p2(0), lhs_spec: SWAPPED, rhs_spec: SWAPPED, out_spec: SWAPPED }),
     true,
   ],
   // stride 2 with uneven padding, rhs dilation, a 1-d convolution
-  [[3, 4, 17, 13], [5, 4, 3, 3], [3, 5, 8, 6], attrs({ padding: p2(1, 0), window_strides: [2, 2] }), true],
-  [[3, 5, 12, 12], [7, 5, 3, 3], [3, 7, 10, 10], attrs({ padding: p2(1), rhs_dilation: [2, 2] }), true],
+  [[3, 4, 17, 13], [5, 4, 3, 3], [3, 5, 8, 6], convAttrs({ padding: p2(1, 0), window_strides: [2, 2] }), true],
+  [[3, 5, 12, 12], [7, 5, 3, 3], [3, 7, 10, 10], convAttrs({ padding: p2(1), rhs_dilation: [2, 2] }), true],
 
-  [[5, 3, 40], [6, 3, 4], [5, 6, 39], attrs({ padding: [[1, 1]] }), true],
+  [[5, 3, 40], [6, 3, 4], [5, 6, 39], convAttrs({ padding: [[1, 1]] }), true],
   // not taken: batch 1 of a forward (one block: its columns are the whole call's), feature groups,
   // one output feature, an empty batch
-  [[1, 3, 20, 20], [4, 3, 3, 3], [1, 4, 18, 18], attrs({ padding: p2(0) }), false],
-  [[2, 8, 17, 13], [12, 2, 3, 3], [2, 12, 8, 7], attrs({ padding: p2(1, 0), window_strides: [2, 2], feature_group_count: 4 }), false],
-  [[3, 4, 12, 12], [1, 4, 3, 3], [3, 1, 10, 10], attrs({ padding: p2(0) }), false],
-  [[0, 3, 12, 12], [4, 3, 3, 3], [0, 4, 10, 10], attrs({ padding: p2(0) }), false],
+  [[1, 3, 20, 20], [4, 3, 3, 3], [1, 4, 18, 18], convAttrs({ padding: p2(0) }), false],
+  [[2, 8, 17, 13], [12, 2, 3, 3], [2, 12, 8, 7], convAttrs({ padding: p2(1, 0), window_strides: [2, 2], feature_group_count: 4 }), false],
+  [[3, 4, 12, 12], [1, 4, 3, 3], [3, 1, 10, 10], convAttrs({ padding: p2(0) }), false],
+  [[0, 3, 12, 12], [4, 3, 3, 3], [0, 4, 10, 10], convAttrs({ padding: p2(0) }), false],
 ];
 
-function run(lhs: number[], rhs: number[], out: number[], a: ConvAttrs, dtype: DType, seed: number): Float32Array | Float64Array {
-  const r = rng(seed);
-  const x = dtype.alloc(prod(lhs)) as Float32Array,
-    w = dtype.alloc(prod(rhs)) as Float32Array;
-  for (let i = 0; i < x.length; i++) x[i] = r() * 2 - 1;
-  for (let i = 0; i < w.length; i++) w[i] = r() * 2 - 1;
-  poisonConvColumns(Number.NaN);
-  const [res] = convKernels.convolution!(
-    [
-      { data: x, offset: 0, strides: contiguousStrides(lhs) },
-      { data: w, offset: 0, strides: contiguousStrides(rhs) },
-    ],
-    [
-      { shape: lhs, dtype },
-      { shape: rhs, dtype },
-    ],
-    a,
-    [{ shape: out, dtype }],
-  ) as [Strided];
-  return res.data as Float32Array;
-}
 const bits = (v: Float32Array | Float64Array) => new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
 
 describe("convolution: cache-sized blocks on the worker pool = on the calling thread, bit for bit", () => {
@@ -102,7 +70,7 @@ describe("convolution: cache-sized blocks on the worker pool = on the calling th
       setConvCacheColumns(300);
       setConvPoolBlocks(false);
       const before = im2colWasmStats.pooled;
-      const one = run(lhs, rhs, out, a, dtype, i + 1);
+      const one = randomConv(lhs, rhs, out, a, dtype, i + 1);
       expect(im2colWasmStats.pooled).toBe(before);
       expect(one.length).toBe(prod(out));
       if (one.length > 0) expect(Number.isNaN(one[0])).toBe(false);
@@ -111,7 +79,7 @@ describe("convolution: cache-sized blocks on the worker pool = on the calling th
         setNumThreads(n);
         const pooled0 = im2colWasmStats.pooled,
           worker0 = threadStats.workerTasks;
-        const res = run(lhs, rhs, out, a, dtype, i + 1);
+        const res = randomConv(lhs, rhs, out, a, dtype, i + 1);
         const what = `case ${i} (${JSON.stringify({ lhs, rhs })}), ${n} threads`;
         expect(im2colWasmStats.pooled - pooled0, what).toBe(taken && blas ? 1 : 0);
         if (n === 1) expect(threadStats.workerTasks, what).toBe(worker0);
@@ -129,7 +97,7 @@ describe("convolution: cache-sized blocks on the worker pool = on the calling th
   it("one block (the default block size at batch 1 of a small call) stays on the calling thread", () => {
     const [lhs, rhs, out, a] = CASES[8]!;
     const before = im2colWasmStats.pooled;
-    run(lhs, rhs, out, a, float32, 1);
+    randomConv(lhs, rhs, out, a, float32, 1);
     expect(im2colWasmStats.pooled).toBe(before);
   });
 
@@ -141,7 +109,7 @@ describe("convolution: cache-sized blocks on the worker pool = on the calling th
     const r = rng(7);
     const x = Float32Array.from({ length: N * C * H * W }, () => Math.floor(r() * 7) - 3),
       w = Float32Array.from({ length: O * C * KH * KW }, () => Math.floor(r() * 5) - 2);
-    const a = attrs({
+    const a = convAttrs({
       padding: [
         [1, 0],
         [0, 1],
@@ -151,20 +119,8 @@ describe("convolution: cache-sized blocks on the worker pool = on the calling th
     const OH = Math.floor((H + 1 - KH) / 2) + 1,
       OW = W + 1 - KW + 1;
     const before = im2colWasmStats.pooled;
-    const [res] = convKernels.convolution!(
-      [
-        { data: x, offset: 0, strides: contiguousStrides([N, C, H, W]) },
-        { data: w, offset: 0, strides: contiguousStrides([O, C, KH, KW]) },
-      ],
-      [
-        { shape: [N, C, H, W], dtype: float32 },
-        { shape: [O, C, KH, KW], dtype: float32 },
-      ],
-      a,
-      [{ shape: [N, O, OH, OW], dtype: float32 }],
-    ) as [Strided];
+    const got = convKernel(x, [N, C, H, W], w, [O, C, KH, KW], [N, O, OH, OW], a, float32);
     expect(im2colWasmStats.pooled - before).toBe(1);
-    const got = res.data as Float32Array;
     for (let n = 0; n < N; n++)
       for (let o = 0; o < O; o++)
         for (let oh = 0; oh < OH; oh++)

@@ -5,67 +5,26 @@
 // integers, so any column element out of place shows in the products), the kept memory poisoned
 // with NaN before each call. XLATORCH_WASM=always splits every fill of two rows or more.
 import { afterAll, describe, expect, it } from "vitest";
-import { contiguousStrides, float32, float64, type ConvAttrs, type DType } from "@xlatorch/core";
-import type { Strided } from "@xlatorch/cpu";
-import { convKernels, poisonConvColumns } from "../packages/cpu/src/kernels/conv.js";
+import { float32, float64, type ConvAttrs } from "@xlatorch/core";
 import { im2colWasmStats } from "../packages/cpu/src/wasm/im2col_module.js";
 import { numThreads, setNumThreads } from "../packages/cpu/src/wasm/threads.js";
 import { withWasm } from "./harness/env";
-import { rng } from "./harness/rng";
+import { convAttrs, p2, prod, randomConv, SWAPPED } from "./harness/conv";
 
-const prod = (xs: readonly number[]) => xs.reduce((a, b) => a * b, 1);
-const attrs = (o: Partial<ConvAttrs> & { padding: [number, number][] }): ConvAttrs => ({
-  window_strides: o.padding.map(() => 1),
-  lhs_dilation: o.padding.map(() => 1),
-  rhs_dilation: o.padding.map(() => 1),
-  feature_group_count: 1,
-  batch_group_count: 1,
-  lhs_spec: [0, 1, ...o.padding.map((_, i) => i + 2)],
-  rhs_spec: [0, 1, ...o.padding.map((_, i) => i + 2)],
-  out_spec: [0, 1, ...o.padding.map((_, i) => i + 2)],
-  ...o,
-});
-const p2 = (lo: number, hi = lo): [number, number][] => [
-  [lo, hi],
-  [lo, hi],
-];
-const swapped = [1, 0, 2, 3];
 /** [lhs shape, rhs shape, out shape, attributes] (shapes as the arrays hold them) */
 const CASES: [number[], number[], number[], ConvAttrs][] = [
   // the CNN at batch 4: conv1 forward, conv2 forward, conv2's input gradient, the two weight gradients
-  [[4, 3, 32, 32], [6, 3, 5, 5], [4, 6, 28, 28], attrs({ padding: p2(0) })],
-  [[4, 6, 14, 14], [16, 6, 5, 5], [4, 16, 10, 10], attrs({ padding: p2(0) })],
-  [[4, 16, 10, 10], [16, 6, 5, 5], [4, 6, 14, 14], attrs({ padding: p2(4), rhs_spec: swapped })],
-  [[4, 3, 32, 32], [4, 6, 28, 28], [6, 3, 5, 5], attrs({ padding: p2(0), lhs_spec: swapped, rhs_spec: swapped, out_spec: swapped })],
-  [[4, 6, 14, 14], [4, 16, 10, 10], [16, 6, 5, 5], attrs({ padding: p2(0), lhs_spec: swapped, rhs_spec: swapped, out_spec: swapped })],
+  [[4, 3, 32, 32], [6, 3, 5, 5], [4, 6, 28, 28], convAttrs({ padding: p2(0) })],
+  [[4, 6, 14, 14], [16, 6, 5, 5], [4, 16, 10, 10], convAttrs({ padding: p2(0) })],
+  [[4, 16, 10, 10], [16, 6, 5, 5], [4, 6, 14, 14], convAttrs({ padding: p2(4), rhs_spec: SWAPPED })],
+  [[4, 3, 32, 32], [4, 6, 28, 28], [6, 3, 5, 5], convAttrs({ padding: p2(0), lhs_spec: SWAPPED, rhs_spec: SWAPPED, out_spec: SWAPPED })],
+  [[4, 6, 14, 14], [4, 16, 10, 10], [16, 6, 5, 5], convAttrs({ padding: p2(0), lhs_spec: SWAPPED, rhs_spec: SWAPPED, out_spec: SWAPPED })],
   // feature groups, strides, rhs dilation, uneven padding
-  [[2, 8, 17, 13], [12, 2, 3, 3], [2, 12, 8, 7], attrs({ padding: p2(1, 0), window_strides: [2, 2], feature_group_count: 4 })],
-  [[3, 5, 12, 12], [7, 5, 3, 3], [3, 7, 10, 10], attrs({ padding: p2(1), rhs_dilation: [2, 2] })],
+  [[2, 8, 17, 13], [12, 2, 3, 3], [2, 12, 8, 7], convAttrs({ padding: p2(1, 0), window_strides: [2, 2], feature_group_count: 4 })],
+  [[3, 5, 12, 12], [7, 5, 3, 3], [3, 7, 10, 10], convAttrs({ padding: p2(1), rhs_dilation: [2, 2] })],
   // a 1-d convolution with lhs dilation (a transposed convolution) and batch groups
-  [[4, 3, 20], [6, 3, 4], [2, 6, 41], { ...attrs({ padding: [[2, 1]] }), lhs_dilation: [2], batch_group_count: 2 }],
+  [[4, 3, 20], [6, 3, 4], [2, 6, 41], { ...convAttrs({ padding: [[2, 1]] }), lhs_dilation: [2], batch_group_count: 2 }],
 ];
-
-function run(lhs: number[], rhs: number[], out: number[], a: ConvAttrs, dtype: DType, seed: number): Float64Array | Float32Array {
-  const r = rng(seed);
-  const x = dtype.alloc(prod(lhs)) as Float32Array,
-    w = dtype.alloc(prod(rhs)) as Float32Array;
-  for (let i = 0; i < x.length; i++) x[i] = r() * 2 - 1;
-  for (let i = 0; i < w.length; i++) w[i] = r() * 2 - 1;
-  poisonConvColumns(Number.NaN);
-  const [res] = convKernels.convolution!(
-    [
-      { data: x, offset: 0, strides: contiguousStrides(lhs) },
-      { data: w, offset: 0, strides: contiguousStrides(rhs) },
-    ],
-    [
-      { shape: lhs, dtype },
-      { shape: rhs, dtype },
-    ],
-    a,
-    [{ shape: out, dtype }],
-  ) as [Strided];
-  return res.data as Float32Array;
-}
 
 describe("convolution: the column fill split across threads = one thread, bit for bit", () => {
   const saved = numThreads();
@@ -75,9 +34,9 @@ describe("convolution: the column fill split across threads = one thread, bit fo
       const before = im2colWasmStats.split;
       CASES.forEach(([lhs, rhs, out, a], i) => {
         setNumThreads(1);
-        const one = run(lhs, rhs, out, a, dtype, i + 1);
+        const one = randomConv(lhs, rhs, out, a, dtype, i + 1);
         setNumThreads(3);
-        const split = run(lhs, rhs, out, a, dtype, i + 1);
+        const split = randomConv(lhs, rhs, out, a, dtype, i + 1);
         expect(split.length).toBe(prod(out));
         const bits = (v: Float32Array | Float64Array) => new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
         const differ = bits(one).findIndex((b, j) => b !== bits(split)[j]);

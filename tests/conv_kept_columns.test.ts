@@ -3,37 +3,20 @@
 // again: the result is bit for bit the one a fresh fill gives; the reuse happens only where the
 // lhs still holds the same bits (an lhs changed in place between the two calls is filled again),
 // and only for calls whose columns are the same matrix (the signature: layout, strides, padding,
-// strides and dilations swapped as the weight gradient swaps them). Columns are kept only where a
+// strides and dilations SWAPPED as the weight gradient swaps them). Columns are kept only where a
 // call's columns fit one block (conv.ts, blocks) and its rows are not wide (conv_wide.ts): the cases run
 // with blocks large enough and no wide rows, and a
 // last test checks that blocked calls read none.
 import { describe, expect, it } from "vitest";
-import { contiguousStrides, float32, float64, type ConvAttrs, type DType } from "@xlatorch/core";
-import type { Strided } from "@xlatorch/cpu";
-import { convBlockStats, convKernels, poisonConvColumns, setConvCacheColumns, setConvWideRows } from "../packages/cpu/src/kernels/conv.js";
+import { float32, float64, type ConvAttrs } from "@xlatorch/core";
+import { convBlockStats, poisonConvColumns, setConvCacheColumns, setConvWideRows } from "../packages/cpu/src/kernels/conv.js";
 import { im2colWasmStats } from "../packages/cpu/src/wasm/im2col_module.js";
+import { convKernel, prod, SWAPPED } from "./harness/conv";
 import { rng } from "./harness/rng";
 
-const prod = (xs: readonly number[]) => xs.reduce((a, b) => a * b, 1);
-const swapped = [1, 0, 2, 3],
-  nchw = [0, 1, 2, 3];
+const nchw = [0, 1, 2, 3];
 const dims = (n: number) => [0, 1, ...Array.from({ length: n }, (_, i) => i + 2)];
 
-function conv(x: Float32Array, xs: number[], w: Float32Array, ws: number[], os: number[], a: ConvAttrs, dtype: DType): Float32Array {
-  const [res] = convKernels.convolution!(
-    [
-      { data: x, offset: 0, strides: contiguousStrides(xs) },
-      { data: w, offset: 0, strides: contiguousStrides(ws) },
-    ],
-    [
-      { shape: xs, dtype },
-      { shape: ws, dtype },
-    ],
-    a,
-    [{ shape: os, dtype }],
-  ) as [Strided];
-  return res.data as Float32Array;
-}
 const bitsOf = (v: Float32Array) => Array.from(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
 
 /** [N, C, spatial in, O, kernel, stride, rhs dilation, padding lo/hi] */
@@ -121,7 +104,7 @@ describe("convolution: a forward's kept columns read by its weight gradient", ()
           out_spec: dims(n),
         };
         // the weight gradient as the convolution's VJP makes it (vjps_window.ts, convRhsGrad)
-        const sw = n === 2 ? swapped : [1, 0, 2];
+        const sw = n === 2 ? SWAPPED : [1, 0, 2];
         const wgrad: ConvAttrs = {
           window_strides: dil,
           padding: inSp.map((s, d) => [pad[d]![0], (outSp[d]! - 1) * st[d]! + 1 - s + (dil[d]! * (kSp[d]! - 1) + 1 - pad[d]![0] - 1)]),
@@ -136,22 +119,22 @@ describe("convolution: a forward's kept columns read by its weight gradient", ()
         const wgShape = [O, C, ...kSp];
         // fresh: no kept columns
         poisonConvColumns(Number.NaN);
-        const fresh = conv(x, xs, g, os, wgShape, wgrad, dtype);
+        const fresh = convKernel(x, xs, g, os, wgShape, wgrad, dtype);
         // forward, then the weight gradient reading its columns
-        conv(x, xs, w, ws, os, fwd, dtype);
+        convKernel(x, xs, w, ws, os, fwd, dtype);
         const before = im2colWasmStats.reused;
-        const reused = conv(x, xs, g, os, wgShape, wgrad, dtype);
+        const reused = convKernel(x, xs, g, os, wgShape, wgrad, dtype);
         const transposedLayout = kSp[n - 1]! < outSp[n - 1]!;
         if (transposedLayout) expect(im2colWasmStats.reused - before, `case ${i}`).toBe(1);
         expect(bitsOf(reused), `case ${i}`).toEqual(bitsOf(fresh));
         // the lhs changed in place after the forward: filled again, the new values' result
-        conv(x, xs, w, ws, os, fwd, dtype);
+        convKernel(x, xs, w, ws, os, fwd, dtype);
         x[0] = x[0]! + 1;
         const after = im2colWasmStats.reused;
-        const changed = conv(x, xs, g, os, wgShape, wgrad, dtype);
+        const changed = convKernel(x, xs, g, os, wgShape, wgrad, dtype);
         expect(im2colWasmStats.reused).toBe(after);
         poisonConvColumns(Number.NaN);
-        expect(bitsOf(changed), `case ${i}`).toEqual(bitsOf(conv(x, xs, g, os, wgShape, wgrad, dtype)));
+        expect(bitsOf(changed), `case ${i}`).toEqual(bitsOf(convKernel(x, xs, g, os, wgShape, wgrad, dtype)));
         expect(bitsOf(changed)).not.toEqual(bitsOf(fresh));
       });
     }),
@@ -177,20 +160,20 @@ describe("convolution: a forward's kept columns read by its weight gradient", ()
       });
       // forward: padding 1, 3x3 kernel, 12x12 out; its weight gradient would have padding [1, 1]
       const w = new Float32Array(4 * 3 * 9).map(() => r() - 0.5);
-      conv(x, xs, w, [4, 3, 3, 3], [2, 4, 12, 12], a(1, 1, nchw), float32);
+      convKernel(x, xs, w, [4, 3, 3, 3], [2, 4, 12, 12], a(1, 1, nchw), float32);
       const g = new Float32Array(2 * 4 * 12 * 12).map(() => r() - 0.5);
       // padding [0, 2]: the same sizes (a 3x3 result), windows shifted by one
       const before = im2colWasmStats.reused;
-      const got = conv(x, xs, g, [2, 4, 12, 12], [4, 3, 3, 3], a(0, 2, swapped), float32);
+      const got = convKernel(x, xs, g, [2, 4, 12, 12], [4, 3, 3, 3], a(0, 2, SWAPPED), float32);
       expect(im2colWasmStats.reused).toBe(before);
       poisonConvColumns(Number.NaN);
-      expect(bitsOf(got)).toEqual(bitsOf(conv(x, xs, g, [2, 4, 12, 12], [4, 3, 3, 3], a(0, 2, swapped), float32)));
+      expect(bitsOf(got)).toEqual(bitsOf(convKernel(x, xs, g, [2, 4, 12, 12], [4, 3, 3, 3], a(0, 2, SWAPPED), float32)));
       // and its own weight gradient does
-      conv(x, xs, w, [4, 3, 3, 3], [2, 4, 12, 12], a(1, 1, nchw), float32);
-      const own = conv(x, xs, g, [2, 4, 12, 12], [4, 3, 3, 3], a(1, 1, swapped), float32);
+      convKernel(x, xs, w, [4, 3, 3, 3], [2, 4, 12, 12], a(1, 1, nchw), float32);
+      const own = convKernel(x, xs, g, [2, 4, 12, 12], [4, 3, 3, 3], a(1, 1, SWAPPED), float32);
       expect(im2colWasmStats.reused).toBe(before + 1);
       poisonConvColumns(Number.NaN);
-      expect(bitsOf(own)).toEqual(bitsOf(conv(x, xs, g, [2, 4, 12, 12], [4, 3, 3, 3], a(1, 1, swapped), float32)));
+      expect(bitsOf(own)).toEqual(bitsOf(convKernel(x, xs, g, [2, 4, 12, 12], [4, 3, 3, 3], a(1, 1, SWAPPED), float32)));
     }));
 
   it("calls split in blocks read no kept columns (and the blocked weight gradient is the same sum)", () => {
@@ -217,14 +200,14 @@ describe("convolution: a forward's kept columns read by its weight gradient", ()
       out_spec: spec,
     });
     const blocks0 = { ...convBlockStats };
-    conv(x, xs, w, ws, os, a(nchw), float32);
+    convKernel(x, xs, w, ws, os, a(nchw), float32);
     const before = im2colWasmStats.reused;
-    const blocked = conv(x, xs, g, os, ws, a(swapped), float32);
+    const blocked = convKernel(x, xs, g, os, ws, a(SWAPPED), float32);
     expect(im2colWasmStats.reused).toBe(before);
     expect(convBlockStats.batchBlocks).toBe(blocks0.batchBlocks + 1);
     expect(convBlockStats.featureBlocks).toBe(blocks0.featureBlocks + 1);
     // one product over the whole contraction (4 x 784 terms): equal up to float32 rounding of the sums
-    const whole = unblocked(() => conv(x, xs, g, os, ws, a(swapped), float32));
+    const whole = unblocked(() => convKernel(x, xs, g, os, ws, a(SWAPPED), float32));
     expect(convBlockStats.featureBlocks).toBe(blocks0.featureBlocks + 1);
     let worst = 0;
     for (let i = 0; i < whole.length; i++) worst = Math.max(worst, Math.abs(blocked[i]! - whole[i]!));

@@ -15,15 +15,14 @@
 import { describe, expect, it } from "vitest";
 import { contiguousStrides, float32, float64, type ConvAttrs, type DType, type WindowAttrs } from "@xlatorch/core";
 import type { Strided } from "@xlatorch/cpu";
-import { convBlockStats, convKernels, poisonConvColumns, setConvCacheColumns } from "../packages/cpu/src/kernels/conv.js";
+import { convBlockStats, poisonConvColumns, setConvCacheColumns } from "../packages/cpu/src/kernels/conv.js";
 import { poolFastStats } from "../packages/cpu/src/kernels/pool_fast.js";
 import { im2colWasmStats } from "../packages/cpu/src/wasm/im2col_module.js";
 import { poolWasmStats } from "../packages/cpu/src/wasm/pool_module.js";
 import { windowKernels } from "../packages/cpu/src/kernels/window.js";
 import { withEnv } from "./harness/env";
+import { convKernel, prod } from "./harness/conv";
 import { rng } from "./harness/rng";
-
-const prod = (xs: readonly number[]) => xs.reduce((a, b) => a * b, 1);
 
 /** A random permutation of 0..n-1 (identity half the time). */
 function perm(r: () => number, n: number): number[] {
@@ -222,19 +221,7 @@ function checkConv(c: ConvCase, dtype: DType, r: () => number): void {
     a,
   );
   poisonConvColumns(Number.NaN);
-  const [res] = convKernels.convolution!(
-    [
-      { data: xd, offset: 0, strides: contiguousStrides(xs) },
-      { data: wd, offset: 0, strides: contiguousStrides(ws) },
-    ],
-    [
-      { shape: xs, dtype },
-      { shape: ws, dtype },
-    ],
-    a,
-    [{ shape: os, dtype }],
-  ) as [Strided];
-  const got = res.data as Float32Array;
+  const got = convKernel(xd, xs, wd, ws, os, a, dtype);
   const want = new Float64Array(prod(os));
   const idx = new Array<number>(ol.length).fill(0);
   for (let p = 0; p < want.length; p++) {
