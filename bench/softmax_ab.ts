@@ -8,8 +8,8 @@
 //   npx tsx --tsconfig tsconfig.json bench/softmax_ab.ts [--rounds 12] [--steps 20] [--threads N]
 import * as torch from "xlatorch";
 import type { Tensor } from "xlatorch";
-import { cliArg, programCase } from "./lib/program_case.js";
-import { alternateSteps, sameOutputBits } from "./lib/step_ab.js";
+import { cliArg } from "./lib/program_case.js";
+import { composedVsPrimitive } from "./lib/step_ab.js";
 
 const rounds = Number(cliArg("rounds", "12"));
 const steps = Number(cliArg("steps", "20"));
@@ -40,14 +40,5 @@ function composedForward(this: AttnLike, x: Tensor): Tensor {
 
 const { GPT, TINY } = await import("./programs/tiny_gpt.js");
 const block = new GPT(TINY).h[0] as unknown as { attn: object };
-const proto = block.attn.constructor.prototype as { forward: unknown };
-const primitiveForward = proto.forward;
-const use = (composed: boolean) => {
-  proto.forward = composed ? composedForward : primitiveForward;
-};
-
-const composed = { label: "composed", use: () => use(true) },
-  primitive = { label: "primitive", use: () => use(false) };
-await sameOutputBits("nanogpt_tiny_adamw_b8", composed, primitive);
-const { impl } = await programCase("nanogpt_tiny_adamw_b8");
-await alternateSteps("nanoGPT tiny, softmax", () => impl.run(), composed, primitive, rounds, steps);
+const proto = block.attn.constructor.prototype as Record<string, unknown>;
+await composedVsPrimitive("nanogpt_tiny_adamw_b8", "nanoGPT tiny, softmax", proto, "forward", composedForward, rounds, steps);

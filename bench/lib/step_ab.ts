@@ -3,7 +3,7 @@
 // unmeasured ones, and the report is the median ms/step (wall and process CPU)
 // per side and the median of the per-round ratios, so both sides see the same
 // load. Shared by the bench scripts that compare a change on a whole step
-// (gelu_ab.ts, softmax_ab.ts, gpt_threads_ab.ts).
+// (gelu_ab.ts, softmax_ab.ts, gpt_threads_ab.ts, layer_norm_fma_ab.ts).
 import { programCase } from "./program_case.js";
 import { median } from "./timing.js";
 
@@ -77,4 +77,27 @@ export async function sameOutputBits(id: string, a: Side, b: Side): Promise<bool
     `${id} output after 4 steps, ${a.label} vs ${b.label}: ${same ? "bit-identical" : "DIFFERENT"} (first value ${x[0]} vs ${y[0]})`,
   );
   return same;
+}
+
+/**
+ * A/B of a model method written as a composition against the library's primitive on case `id`'s step:
+ * `proto[method]` is swapped between `composed` and the method it had, the output bits of both sides are
+ * compared, then `rounds` alternated rounds of `steps` steps are timed (gelu_ab.ts, softmax_ab.ts).
+ */
+export async function composedVsPrimitive(
+  id: string,
+  title: string,
+  proto: Record<string, unknown>,
+  method: string,
+  composed: unknown,
+  rounds: number,
+  steps: number,
+): Promise<void> {
+  const primitive = proto[method];
+  const side = (label: string, f: unknown): Side => ({ label, use: () => void (proto[method] = f) });
+  const a = side("composed", composed),
+    b = side("primitive", primitive);
+  await sameOutputBits(id, a, b);
+  const { impl } = await programCase(id);
+  await alternateSteps(title, () => impl.run(), a, b, rounds, steps);
 }
