@@ -74,7 +74,7 @@ function loopOf(nIn: number, reads: string[], body: string, sink: Sink): LoopFn 
     }
     let dense = true;
     for (let i = 0; i < n && dense; i++) dense = v.scalar[i]! || isContiguous(shape, ins[i]!.strides);
-    v.run(dense, out, shape, ins);
+    v.run($, dense, out, shape, ins);
   };
   cache.set(key, fn);
   return fn;
@@ -86,8 +86,10 @@ type Variant = {
   scalar: boolean[];
   /** inputs whose last dim has stride 0 (a row's statistic expanded along it): loaded once per row */
   rowConst: boolean[];
-  run: (dense: boolean, out: HostArray, shape: Shape, ins: readonly Strided[]) => void;
+  /** the generated function itself, called with the helpers (no wrapper call per loop) */
+  run: Compiled;
 };
+type Compiled = (helpers: typeof $, dense: boolean, out: HostArray, shape: Shape, ins: readonly Strided[]) => void;
 function allZero(strides: readonly number[]): boolean {
   for (let i = 0; i < strides.length; i++) if (strides[i] !== 0) return false;
   return true;
@@ -98,7 +100,14 @@ function lastZero(strides: readonly number[]): boolean {
   return strides.length > 0 && strides[strides.length - 1] === 0;
 }
 
-function compile(nIn: number, reads: string[], body: string, scalar: readonly boolean[], rowConst: readonly boolean[], sink: Sink) {
+function compile(
+  nIn: number,
+  reads: string[],
+  body: string,
+  scalar: readonly boolean[],
+  rowConst: readonly boolean[],
+  sink: Sink,
+): Compiled {
   const r = [...Array(nIn).keys()];
   const isScalar = (i: number) => scalar[i] === true;
   const decl = r.map((i) => `const A${i}=ins[${i}].data, S${i}=ins[${i}].strides; let p${i}=ins[${i}].offset;`).join("\n");
@@ -163,6 +172,5 @@ for (let k = n / inner; k > 0; k--) {
     ${moving.map((i) => `p${i}-=S${i}[d]*shape[d];`).join("")} idx[d] = 0;
   }
 }`;
-  const make = new Function("$", "dense", "out", "shape", "ins", src);
-  return (dense: boolean, out: HostArray, shape: Shape, ins: readonly Strided[]) => make($, dense, out, shape, ins);
+  return new Function("$", "dense", "out", "shape", "ins", src) as Compiled;
 }

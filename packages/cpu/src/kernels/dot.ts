@@ -9,16 +9,16 @@ import { gemmF32Strided, wasmGemmEnabled } from "../wasm/gemm.js";
 import { blasDotGeneral } from "./dot_blas.js";
 import { stridedMatrices } from "./dot_operands.js";
 import type { Kernel } from "./types.js";
-import { encode, prod, values } from "./values.js";
+import { encode, values } from "./values.js";
 
 export const dotKernels: Record<string, Kernel> = {
   dot_general: ([l, r], [la, ra], dd: DotDims, [o]) => {
-    const lf = [...la!.shape.keys()].filter((d) => !dd.lhs_batch.includes(d) && !dd.lhs_contract.includes(d));
-    const rf = [...ra!.shape.keys()].filter((d) => !dd.rhs_batch.includes(d) && !dd.rhs_contract.includes(d));
-    const B = prod(dd.lhs_batch.map((d) => la!.shape[d]!));
-    const M = prod(lf.map((d) => la!.shape[d]!));
-    const K = prod(dd.lhs_contract.map((d) => la!.shape[d]!));
-    const N = prod(rf.map((d) => ra!.shape[d]!));
+    const lf = freeDims(la!.shape.length, dd.lhs_batch, dd.lhs_contract);
+    const rf = freeDims(ra!.shape.length, dd.rhs_batch, dd.rhs_contract);
+    const B = sizeOf(la!.shape, dd.lhs_batch);
+    const M = sizeOf(la!.shape, lf);
+    const K = sizeOf(la!.shape, dd.lhs_contract);
+    const N = sizeOf(ra!.shape, rf);
     // float32/float64 through the system BLAS when there is one (kernels/dot_blas.ts)
     const viaBlas = blasDotGeneral(l!, r!, la!, ra!, dd, o!, lf, rf, B, M, K, N);
     if (viaBlas) return [viaBlas];
@@ -49,6 +49,20 @@ export const dotKernels: Record<string, Kernel> = {
     return [contiguous(encode(out, o!.dtype), o!.shape)];
   },
 };
+
+// plain loops: the CPU runtime's steps call this with tiny matrices, where the setup's iterator spreads showed
+/** The dims of a rank-`rank` operand that are neither batch nor contracting, in order. */
+function freeDims(rank: number, batch: readonly number[], contract: readonly number[]): number[] {
+  const f: number[] = [];
+  for (let d = 0; d < rank; d++) if (!batch.includes(d) && !contract.includes(d)) f.push(d);
+  return f;
+}
+/** The product of `shape`'s sizes at `dims` (1 for none). */
+function sizeOf(shape: readonly number[], dims: readonly number[]): number {
+  let p = 1;
+  for (let i = 0; i < dims.length; i++) p *= shape[dims[i]!]!;
+  return p;
+}
 
 /**
  * out[b] = A[b] (MxK) @ Bm[b] (KxN). For each block of 256 k's, A is packed

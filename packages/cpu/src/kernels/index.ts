@@ -29,22 +29,24 @@ import type { Kernel } from "./types.js";
  * One CPU kernel per primitive, by primitive name (checked complete when this module loads); complex operands per
  * complex.ts (eig reads and writes complex itself).
  */
+const REAL: Record<string, Kernel> = {
+  ...elementwiseKernels,
+  ...layoutKernels,
+  ...reduceKernels,
+  ...dotKernels,
+  ...indexingKernels,
+  ...factorKernels,
+  ...ldlKernels,
+  ...selectKernels,
+  ...decompKernels,
+  ...complexPrimKernels,
+  ...fftKernels,
+  ...convKernels,
+  ...windowKernels,
+};
+const AWARE = complexAware(REAL);
 export const KERNELS: Record<PrimName, Kernel> = {
-  ...complexAware({
-    ...elementwiseKernels,
-    ...layoutKernels,
-    ...reduceKernels,
-    ...dotKernels,
-    ...indexingKernels,
-    ...factorKernels,
-    ...ldlKernels,
-    ...selectKernels,
-    ...decompKernels,
-    ...complexPrimKernels,
-    ...fftKernels,
-    ...convKernels,
-    ...windowKernels,
-  }),
+  ...AWARE,
   ...eigKernels,
   // cholesky, geqrf, qr, eigh, svd, ldl, ldl_solve of complex matrices (linalg_complex_factor.ts)
   ...complexFactorizations({ ...factorKernels, ...decompKernels, ...eigKernels, ...ldlKernels }),
@@ -68,4 +70,14 @@ export const KERNELS: Record<PrimName, Kernel> = {
   ...softmaxKernels,
 } as Record<PrimName, Kernel>;
 checkPrimitiveTable("CPU kernels", KERNELS);
+
+/**
+ * The kernel of primitive `name` for a call whose operands and results are all real: complexAware's wrapper
+ * forwards such a call to the real kernel unchanged, so a caller that knows the dtypes once (the CPU runtime's
+ * kernel steps, runtime/kernel_step.ts) calls that kernel itself and skips the per-call dtype scan.
+ */
+export function realKernel(name: string): Kernel | undefined {
+  const k = (KERNELS as Record<string, Kernel | undefined>)[name];
+  return k !== undefined && k === AWARE[name] ? REAL[name] : k;
+}
 export type { Kernel };

@@ -1,6 +1,6 @@
 // Shape primitives. broadcast_in_dim, reshape, transpose and slice are views
 // (they share the input's host array); the rest produce new arrays.
-import { isContiguous, numelOf, viewStrides, type AVal, type DType, type HostArray, type Shape } from "@xlatorch/core";
+import { contiguousStrides, isContiguous, numelOf, viewStrides, type AVal, type DType, type HostArray, type Shape } from "@xlatorch/core";
 import { elementwiseLoop } from "../codegen.js";
 import { contiguous, type Elements, type Strided } from "../strided.js";
 import type { Kernel } from "./types.js";
@@ -28,17 +28,21 @@ export const pairView = (s: Strided): Strided => ({ data: s.data, offset: 2 * s.
 const view = (s: Strided, offset: number, strides: number[]): Strided => ({ data: s.data, offset, strides });
 
 export const layoutKernels: Record<string, Kernel> = {
+  // plain loops: the CPU runtime runs this once per step on small tensors, where closures per call showed
   broadcast_in_dim: ([x], [a], { shape, dims }: { shape: number[]; dims: number[] }) => {
-    const strides = shape.map(() => 0);
-    dims.forEach((o, i) => {
+    const strides = new Array<number>(shape.length).fill(0);
+    for (let i = 0; i < dims.length; i++) {
+      const o = dims[i]!;
       if (a!.shape[i] === shape[o]) strides[o] = x!.strides[i]!;
-    });
+    }
     return [view(x!, x!.offset, strides)];
   },
+  // row-major on any layout (StableHLO's reshape): a view where the strides allow, else a dense copy viewed
   reshape: ([x], [a], { shape }: { shape: number[] }) => {
     const st = viewStrides(a!.shape, x!.strides, shape);
-    if (!st) throw new Error("reshape kernel: input is not viewable as the new shape (the op surface copies first)");
-    return [view(x!, x!.offset, st)];
+    if (st) return [view(x!, x!.offset, st)];
+    const c = contiguous(dense(x!, a!.shape, a!.dtype), a!.shape);
+    return [view(c, 0, viewStrides(a!.shape, c.strides, shape)!)];
   },
   transpose: ([x], _a, { perm }: { perm: number[] }) => [
     view(
@@ -55,30 +59,37 @@ export const layoutKernels: Record<string, Kernel> = {
     ),
   ],
   pad: ([x], [a], { low, interior, value }: { low: number[]; interior: number[]; value: number }, [o]) => {
-    const out = o!.dtype.alloc(numelOf(o!.shape));
+    const shape = o!.shape;
+    const out = o!.dtype.alloc(numelOf(shape));
     // a new host array holds zeros (+0, the encoding of 0 in every dtype): a split's or a slice's
     // gradient, padded with 0, needs no fill pass
     if (!Object.is(value, 0)) fillValue(out, o!.dtype, value);
     // StableHLO's order: interior padding first, then edge padding, a negative edge removing
     // elements (interior ones included). Input element i of dim d lands at low + i * (interior + 1);
     // the run of those inside [0, out) is copied through a strided view of the output.
-    const outStrides = contiguous(out, o!.shape).strides;
+    // (plain loops, no closures: the CPU runtime pads small tensors hundreds of times a step)
+    const outStrides = contiguousStrides(shape);
     let src = x!.offset,
-      dst = 0;
-    const counts = a!.shape.map((n, d) => {
-      const step = interior[d]! + 1,
-        m = o!.shape[d]!;
+      dst = 0,
+      empty = false;
+    const counts: number[] = [],
+      targetStrides: number[] = [];
+    for (let d = 0; d < a!.shape.length; d++) {
+      const n = a!.shape[d]!,
+        step = interior[d]! + 1,
+        m = shape[d]!;
       const first = low[d]! >= 0 ? 0 : Math.ceil(-low[d]! / step);
       const last = Math.min(n - 1, Math.floor((m - 1 - low[d]!) / step));
       src += first * x!.strides[d]!;
       dst += (low[d]! + first * step) * outStrides[d]!;
-      return Math.max(0, last - first + 1);
-    });
-    if (counts.every((c) => c > 0)) {
-      const target: Strided = { data: out, offset: dst, strides: outStrides.map((st, d) => st * (interior[d]! + 1)) };
-      stridedCopy(target, counts, { data: x!.data, offset: src, strides: x!.strides });
+      const c = Math.max(0, last - first + 1);
+      if (c === 0) empty = true;
+      counts.push(c);
+      targetStrides.push(outStrides[d]! * step);
     }
-    return [contiguous(out, o!.shape)];
+    if (!empty)
+      stridedCopy({ data: out, offset: dst, strides: targetStrides }, counts, { data: x!.data, offset: src, strides: x!.strides });
+    return [{ data: out, offset: 0, strides: outStrides }];
   },
   concatenate: (ins, avals, { dim }: { dim: number }, [o]) => {
     const out = o!.dtype.alloc(numelOf(o!.shape));
@@ -124,7 +135,6 @@ function writeStrided(t: Strided, shape: Shape, s: Strided): void {
     (t.data as Elements)[t.offset] = (s.data as Elements)[s.offset]!;
     return;
   }
-  const idx = new Int32Array(nd);
   let pt = t.offset,
     ps = s.offset;
   const last = nd - 1,
@@ -142,10 +152,11 @@ function writeStrided(t: Strided, shape: Shape, s: Strided): void {
     return;
   }
   // a single value everywhere (a scalar broadcast) into a row-major target: one fill
-  if (td.constructor === sd.constructor && isContiguous(shape, t.strides) && s.strides.every((st) => st === 0)) {
+  if (td.constructor === sd.constructor && isContiguous(shape, t.strides) && allZero(s.strides)) {
     (td as Float32Array).fill((sd as Float32Array)[ps]!, pt, pt + total);
     return;
   }
+  const idx = new Int32Array(nd);
   const rowCopy = blocks && inner >= 16;
   for (let k = total / inner; k > 0; k--) {
     if (rowCopy) (td as Float32Array).set((sd as Float32Array).subarray(ps, ps + inner), pt);
@@ -169,6 +180,11 @@ function writeStrided(t: Strided, shape: Shape, s: Strided): void {
       idx[d] = 0;
     }
   }
+}
+
+function allZero(strides: readonly number[]): boolean {
+  for (let i = 0; i < strides.length; i++) if (strides[i] !== 0) return false;
+  return true;
 }
 
 import { f32ToBf16, f32ToF16 } from "@xlatorch/core";

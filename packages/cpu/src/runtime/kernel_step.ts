@@ -1,8 +1,8 @@
 // One op run by its primitive's CPU kernel (translate.ts names the kernel and
 // its attributes): the path shared with the eager cpu device.
-import { bf16ToF32, dtypeOf, f16ToF32, numelOf, viewStrides, type AVal } from "@xlatorch/core";
+import { bf16ToF32, dtypeOf, f16ToF32, numelOf, type AVal } from "@xlatorch/core";
 import type { Op, Value } from "@xlatorch/stablehlo";
-import { KERNELS, type Kernel } from "../kernels/index.js";
+import { KERNELS, realKernel, type Kernel } from "../kernels/index.js";
 import { dense } from "../kernels/layout.js";
 import { bitcastCopy } from "../kernels/reinterpret.js";
 import { contiguous, type Elements, type Strided } from "../strided.js";
@@ -16,33 +16,44 @@ export const bufOf = (v: Value, s: Strided): CpuBuffer => ({ dtype: dtypeOfEleme
 export function kernelRunner(op: Op): Runner {
   const out = op.results;
   const call = translate(op);
-  // bitcast_convert: a copy here (the eager kernel aliases its operand: a view)
-  const kernel =
-    call.kernel === "reshape_any"
-      ? reshapeAny
-      : call.kernel === "bitcast_convert"
-        ? bitcastCopy
-        : (KERNELS as Record<string, Kernel | undefined>)[call.kernel];
-  if (!kernel) throw new Error(`cpu runtime: no kernel ${call.kernel}`);
   const n = call.operands;
   const inAvals = op.operands.slice(0, n).map(aval),
     outAvals = out.map(aval);
+  // what the kernel is told of its results: sort's values and permutation, one result for the others
+  const kernelOuts = outAvals.slice(0, call.kernel === "sort" ? 2 : 1);
+  // all real: the kernel itself, not the complex-aware wrapper that would scan the dtypes at every call
+  const real = !inAvals.some((a) => a.dtype.is_complex) && !kernelOuts.some((a) => a.dtype.is_complex);
+  // bitcast_convert: a copy here (the eager kernel aliases its operand: a view)
+  const kernel =
+    call.kernel === "bitcast_convert"
+      ? bitcastCopy
+      : real
+        ? realKernel(call.kernel)
+        : (KERNELS as Record<string, Kernel | undefined>)[call.kernel];
+  if (!kernel) throw new Error(`cpu runtime: no kernel ${call.kernel}`);
   const isPad = op.name === "stablehlo.pad";
   // the kernel reduces from the body's identity: the init value is combined after (body(init, r))
   const initCombine = op.name === "stablehlo.reduce" ? reduceInit(op) : null;
   const followers = op.name === "stablehlo.sort" ? op.operands.length - 1 : 0;
+  // the results' buffers are built from these (no dtype lookup per call)
+  const outNames = out.map((r) => dtypeOfElement(r.type.element).name),
+    outShapes = out.map((r) => r.type.shape);
+  const m = out.length;
+  // pad's value operand joins its attributes: a literal of known fields (spreading the attributes cost ~5 us a call)
+  const padAttrs = isPad ? (call.attrs as { low: number[]; high: number[]; interior: number[] }) : null;
   return (ins) => {
-    let attrs = call.attrs as Record<string, unknown>;
-    if (isPad) attrs = { ...attrs, value: scalarOf(ins[1]!) };
-    const res = kernel(
-      ins.slice(0, n).map((b) => b.s),
-      inAvals,
-      attrs,
-      outAvals.slice(0, Math.max(1, call.kernel === "sort" ? 2 : 1)),
-    );
+    const attrs = padAttrs
+      ? { low: padAttrs.low, high: padAttrs.high, interior: padAttrs.interior, value: scalarOf(ins[1]!) }
+      : (call.attrs as Record<string, unknown>);
+    // a packed array (the kernels destructure it)
+    const xs: Strided[] = [];
+    for (let i = 0; i < n; i++) xs.push(ins[i]!.s);
+    const res = kernel(xs, inAvals, attrs, kernelOuts);
     if (followers) return sortFollowers(op, ins, res);
     if (initCombine) return [initCombine(ins[1]!, bufOf(out[0]!, res[0]!))];
-    return out.map((r, i) => bufOf(r, res[i]!));
+    const bufs: CpuBuffer[] = [];
+    for (let i = 0; i < m; i++) bufs.push({ dtype: outNames[i]!, shape: outShapes[i]!, s: res[i]! });
+    return bufs;
   };
 }
 
@@ -92,16 +103,9 @@ function unchangedBy(identity: number, init: CpuBuffer, r: CpuBuffer): boolean {
   return true;
 }
 
-/** reshape of any strided layout: a view when possible, else a dense copy viewed. */
-const reshapeAny: Kernel = (ins, avals, attrs, outs) => {
-  const [x] = ins,
-    [a] = avals;
-  if (viewStrides(a!.shape, x!.strides, (attrs as { shape: number[] }).shape)) return KERNELS.reshape!(ins, avals, attrs, outs);
-  return KERNELS.reshape!([contiguous(dense(x!, a!.shape, a!.dtype), a!.shape)], avals, attrs, outs);
-};
-
+/** The first element of `b` (pad's 0-d value), read in place: it sits at the view's offset (a complex one's real part at twice it). */
 function scalarOf(b: CpuBuffer): number {
-  const v = dense(b.s, b.shape, dtypeOf(b.dtype))[0]!;
+  const v = (b.s.data as Elements)[(dtypeOf(b.dtype).is_complex ? 2 : 1) * b.s.offset]!;
   if (typeof v === "bigint") return Number(v);
   return b.dtype === "float16" ? f16ToF32(v) : b.dtype === "bfloat16" ? bf16ToF32(v) : v;
 }

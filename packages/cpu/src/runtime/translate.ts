@@ -104,9 +104,9 @@ export function translate(op: Op): Call {
   switch (op.name) {
     case "stablehlo.broadcast_in_dim":
       return { kernel: "broadcast_in_dim", attrs: { shape: out.shape, dims: ints(a.broadcast_dimensions) }, operands: 1 };
-    // StableHLO reshape is row-major on any layout: copy first when a strided view cannot express it.
+    // StableHLO reshape is row-major on any layout: the kernel copies first when a strided view cannot express it.
     case "stablehlo.reshape":
-      return { kernel: "reshape_any", attrs: { shape: out.shape }, operands: 1 };
+      return { kernel: "reshape", attrs: { shape: out.shape }, operands: 1 };
     case "stablehlo.transpose":
       return { kernel: "transpose", attrs: { perm: ints(a.permutation) }, operands: 1 };
     case "stablehlo.slice":

@@ -91,7 +91,8 @@ export function opRunner(op: Op, module: Module): ScopedRunner {
         }
       };
     }
-    return (ins) => run(ins);
+    // the kernel runner itself (it reads no scope): no extra call per step
+    return run;
   } catch (e) {
     if (e instanceof Unsupported) throw e;
     throw new Unsupported(op, (e as Error).message.replace(/^cpu runtime: /, ""));
