@@ -48,13 +48,16 @@ export function valueOf(t: Tensor): LazyValue {
     p = cap.lift(t);
   }
   const ti = internals(t);
-  if (ti._base && p.seen !== ti._vc.v) {
-    const base = ti._base;
-    const fresh = no_grad(() => ti._viewFn!(base));
-    p.value = payloadOf(fresh).value;
-    p.seen = ti._vc.v;
-  }
+  if (ti._base && p.seen !== ti._vc.v) rederive(t, p);
   return p.value;
+}
+/** A view whose base was written since its value was derived takes its value from the base again. (Its own function: a closure in valueOf would make every call, at every input of every op, allocate a context.) */
+function rederive(t: Tensor, p: XlaPayload): void {
+  const ti = internals(t);
+  const base = ti._base!;
+  const fresh = no_grad(() => ti._viewFn!(base));
+  p.value = payloadOf(fresh).value;
+  p.seen = ti._vc.v;
 }
 
 /** A tensor's strides and offset as a strided device would have them (view_layout.ts). */
@@ -150,24 +153,7 @@ export const xlaBackend: DeviceBackend = {
       noteWrite(p);
       return;
     }
-    const base = ti._base;
-    no_grad(() => {
-      const p = payloadOf(base);
-      // a view that is a box of the base (slices, selects, transposes): one windowed scatter (core/src/view_box.ts)
-      const box = sameShape(value.shape, target.shape) ? viewBoxOfTarget(target) : null;
-      // through view_as_real, real/imag, view(dtype): scatter and bitcast back (core/src/view_reinterpret.ts)
-      const reinterpreted = box ? null : writeThroughReinterpret(base, target, value);
-      if (reinterpreted) p.value = valueOf(reinterpreted);
-      else if (box) p.value = valueOf(writeViewBox(base, value, box));
-      else {
-        // any other view: a scatter of every element's position, found by viewing an iota of the base
-        const iota = bind1(P.iota!, [], { shape: [base.numel()], dim: 0, dtype: int64 }, base.device);
-        const positions = ti._viewFn!(iota.reshape([...base.shape]));
-        const flat = bind1(P.scatter!, [base.reshape(-1), positions.reshape(-1, 1), value.reshape(-1)], { reduce: "none" });
-        p.value = valueOf(flat.reshape([...base.shape]));
-      }
-      noteWrite(p);
-    });
+    writeThroughView(target, value);
     // the target's own value is re-derived from the new base after the version bump
   },
   viewBox: (target) => viewBoxOfTarget(target),
@@ -185,6 +171,29 @@ export const xlaBackend: DeviceBackend = {
     materialize(tensors.map(valueOf));
   },
 };
+
+/** An in-place write through a view rewrites its base. (Its own function: the closure in write would make every write allocate a context.) */
+function writeThroughView(target: Tensor, value: Tensor): void {
+  const ti = internals(target);
+  const base = ti._base!;
+  no_grad(() => {
+    const p = payloadOf(base);
+    // a view that is a box of the base (slices, selects, transposes): one windowed scatter (core/src/view_box.ts)
+    const box = sameShape(value.shape, target.shape) ? viewBoxOfTarget(target) : null;
+    // through view_as_real, real/imag, view(dtype): scatter and bitcast back (core/src/view_reinterpret.ts)
+    const reinterpreted = box ? null : writeThroughReinterpret(base, target, value);
+    if (reinterpreted) p.value = valueOf(reinterpreted);
+    else if (box) p.value = valueOf(writeViewBox(base, value, box));
+    else {
+      // any other view: a scatter of every element's position, found by viewing an iota of the base
+      const iota = bind1(P.iota!, [], { shape: [base.numel()], dim: 0, dtype: int64 }, base.device);
+      const positions = ti._viewFn!(iota.reshape([...base.shape]));
+      const flat = bind1(P.scatter!, [base.reshape(-1), positions.reshape(-1, 1), value.reshape(-1)], { reduce: "none" });
+      p.value = valueOf(flat.reshape([...base.shape]));
+    }
+    noteWrite(p);
+  });
+}
 
 /** torch.xla.sync(): execute the open trace, returning `extra` too. */
 export function syncAll(extra: readonly Tensor[] = []): void {

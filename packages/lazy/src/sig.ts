@@ -45,29 +45,66 @@ export const avalText = (a: AVal): string => `${a.dtype.name}[${a.shape.join(","
  */
 export function nodeSig(op: string, attrs: unknown, outs: readonly AVal[]): Sig {
   // A periodic program makes the same signatures in the same order in every
-  // period: try the one at this position of the graph predicted to come next,
-  // then the one at this position of the other recent graphs.
-  if (pred >= 0 && curLen < seqLen[pred]!) {
-    const guess = seqs[pred]![curLen]!;
-    if (guess.op === op && sameOuts(guess.outs, outs) && sameAttr(guess.attrs, attrs)) {
-      current[curLen++] = guess;
-      return guess.sig;
+  // period: try the one at the predicted position of the graph predicted to
+  // come next (the fast path, kept small), then elsewhere (predictOrLookup).
+  if (pred >= 0 && at < seqLen[pred]!) {
+    const e = seqs[pred]![at]!;
+    if (e.op === op && sameOuts(e.outs, outs) && sameAttr(e.attrs, attrs)) {
+      at++;
+      missed = 0;
+      current[curLen++] = e;
+      return e.sig;
+    }
+  }
+  const e = predictOrLookup(op, attrs, outs);
+  current[curLen++] = e;
+  return e.sig;
+}
+/**
+ * The signature of an op not at its predicted position. At the first such op
+ * after predicted ones, near that position in the predicted graph (ops left
+ * out there shift the rest of the graph); during a run of ops not found, where
+ * the prediction would resume after ops added or replaced; then at this
+ * position of the other recent graphs; else looked up.
+ */
+function predictOrLookup(op: string, attrs: unknown, outs: readonly AVal[]): StructEntry {
+  if (pred >= 0) {
+    const seq = seqs[pred]!,
+      n = seqLen[pred]!;
+    if (missed === 0) {
+      for (let d = 1; d <= RESYNC; d++) {
+        const f = at + d,
+          b = at - d;
+        if (f < n && sameStruct(seq[f]!, op, attrs, outs)) return resync(f);
+        if (b >= 0 && b < n && sameStruct(seq[b]!, op, attrs, outs)) return resync(b);
+      }
+    } else {
+      const f = at + missed;
+      if (f < n && sameStruct(seq[f]!, op, attrs, outs)) return resync(f);
     }
   }
   for (let j = 0; j < SEQS; j++) {
     if (j === pred || curLen >= seqLen[j]!) continue;
     const e = seqs[j]![curLen]!;
-    if (e.op === op && sameOuts(e.outs, outs) && sameAttr(e.attrs, attrs)) {
+    if (sameStruct(e, op, attrs, outs)) {
       pred = j;
-      current[curLen++] = e;
-      return e.sig;
+      at = curLen;
+      return resync(curLen);
     }
   }
   sigStats.lookups++;
-  const e = lookup(op, attrs, outs);
-  current[curLen++] = e;
-  return e.sig;
+  missed++;
+  return lookup(op, attrs, outs);
 }
+function resync(i: number): StructEntry {
+  at = i + 1;
+  missed = 0;
+  return seqs[pred]![i]!;
+}
+const sameStruct = (e: StructEntry, op: string, attrs: unknown, outs: readonly AVal[]): boolean =>
+  e.op === op && sameOuts(e.outs, outs) && sameAttr(e.attrs, attrs);
+/** How far from its predicted position an op is looked for in the predicted graph. */
+const RESYNC = 8;
 /** Signatures found by a structural lookup rather than predicted (tests, benchmarks). */
 export const sigStats = { lookups: 0 };
 /**
@@ -87,8 +124,11 @@ const seqNext = new Int32Array(SEQS).fill(-1);
 let stamp = 0;
 let current: StructEntry[] = [];
 let curLen = 0;
-/** The sequence followed while recording (-1: none), and the one the last cut matched or kept. */
+/** The sequence followed while recording (-1: none), the position in it predicted next, and the one the last cut matched or kept. */
 let pred = -1;
+let at = 0;
+/** Ops looked up since the last one predicted (the prediction is then tried where it would resume after that many replaced ops). */
+let missed = 0;
 let last = -1;
 function forgetSequences(): void {
   for (let j = 0; j < SEQS; j++) seqs[j] = [];
@@ -98,6 +138,7 @@ function forgetSequences(): void {
   current = [];
   curLen = 0;
   pred = last = -1;
+  at = missed = 0;
 }
 /** A cut: the graph just recorded becomes a sequence to predict from. */
 export function sigBoundary(): void {
@@ -124,6 +165,7 @@ export function sigBoundary(): void {
     pred = seqNext[s]! >= 0 ? seqNext[s]! : s;
   } else pred = last;
   curLen = 0;
+  at = missed = 0;
 }
 function sameSeq(a: readonly StructEntry[], b: readonly StructEntry[], n: number): boolean {
   for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;

@@ -98,14 +98,22 @@ export function record(node: LazyNode): void {
   for (let i = 0; i < ins.length; i++) {
     const v = ins[i]!;
     if (v.node.trace === open) v.node.uses++;
-    else if (!isLeaf(v) && !open.foreign.some((f) => f.node === v.node)) {
-      noteRecompute(v);
-      open.foreign.push(v);
-    }
+    else if (!isLeaf(v)) noteForeign(v);
   }
   if (open.nodes.length === 0) open.startContext = context;
   open.append(node);
   if (mode === "strict" || mode === "debug") cut("op", [{ node, index: 0 }], mode === "debug");
+}
+
+/**
+ * A value of an earlier graph's insides read by the open trace. (Its own function: a closure over the
+ * loop's `v` in record would make every iteration allocate a context, for every input of every op.)
+ */
+function noteForeign(v: LazyValue): void {
+  const f = open.foreign;
+  for (let i = 0; i < f.length; i++) if (f[i]!.node === v.node) return;
+  noteRecompute(v);
+  f.push(v);
 }
 
 /** Executes the open trace; `requested` values of it are returned whatever else is. */
