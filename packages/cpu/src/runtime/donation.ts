@@ -21,11 +21,16 @@
 //     (offset 0, row-major), and no other argument's memory is in the same
 //     ArrayBuffer (the same tensor passed twice, a view of it);
 //   - when the loop runs, no other live value of the execution shares the array
-//     (a runtime view of the parameter, such as a reshape, read later).
+//     (a runtime view of the parameter, such as a reshape, read later). Only a
+//     value a kernel or evaluator step computed from the parameter (itself or
+//     through such values) can: a fused loop writes fresh memory, and no step
+//     returns memory it did not read but its own (a constant's), so those
+//     values (aliases, found once per build) are the ones looked at.
 import { isContiguous, numelOf, storageKey, type HostArray } from "@xlatorch/core";
 import type { Func, Value } from "@xlatorch/stablehlo";
 import type { CpuBuffer } from "./buffer.js";
-import type { Plan } from "./plan.js";
+import type { Vals } from "./exec_values.js";
+import { type Plan, readsOf } from "./plan.js";
 import { dtypeOfElement } from "./translate.js";
 
 /** A parameter that may be computed over in place by the loop at step `step`. */
@@ -33,10 +38,14 @@ export interface InPlaceSlot {
   param: number;
   paramId: number;
   outId: number;
+  /** The result's position in @main (plan.ts valuePositions). */
+  outPos: number;
   step: number;
   numel: number;
   /** The typed-array constructor of the result's dtype. */
   ctor: unknown;
+  /** Positions of the values that may share the parameter's memory (views of it), itself excluded. */
+  aliases: number[];
 }
 
 /**
@@ -57,6 +66,7 @@ export function inPlaceSlots(main: Func, plan: Plan, values: readonly Value[], r
     for (const p of r) lastUse.set(values[p]!.id, i);
   });
   const returned = new Set(main.returns.map((v) => v.id));
+  const aliases = paramAliases(main, plan, values);
   const slots: InPlaceSlot[] = [];
   alias.forEach((k, i) => {
     if (k === null || k === undefined) return;
@@ -71,12 +81,58 @@ export function inPlaceSlots(main: Func, plan: Plan, values: readonly Value[], r
     if (last > own) return;
     const d = dtypeOfElement(out.type.element);
     if (d.is_complex) return;
-    slots.push({ param: i, paramId: p.id, outId: out.id, step, numel: numelOf(out.type.shape), ctor: d.alloc(0).constructor });
+    const outPos = positionOf(values, out);
+    slots.push({
+      param: i,
+      paramId: p.id,
+      outId: out.id,
+      outPos,
+      step,
+      numel: numelOf(out.type.shape),
+      ctor: d.alloc(0).constructor,
+      aliases: aliases[i]!,
+    });
   });
   return slots;
 }
 
-export type Donated = { slot: { outId: number; paramId: number }; data: HostArray };
+/** `v`'s position in @main (by id: a return names the value its op defines). */
+function positionOf(values: readonly Value[], v: Value): number {
+  const i = values.findIndex((u) => u.id === v.id);
+  if (i < 0) throw new Error(`cpu runtime: value %${v.id} is not defined in @main`);
+  return i;
+}
+
+/**
+ * For each parameter (by index, which is its position), the positions of the values that may share its memory:
+ * the results of kernel and evaluator steps (not fused loops, not constants) that read it or such a value, in
+ * the plan's order (a grouped loop's move changes no kernel step's order).
+ */
+function paramAliases(main: Func, plan: Plan, values: readonly Value[]): number[][] {
+  const pos = new Map<number, number>(values.map((v, i) => [v.id, i]));
+  const from = new Map<number, Set<number>>(main.params.map((_, i) => [i, new Set([i])]));
+  const out: number[][] = main.params.map(() => []);
+  for (const s of plan.steps) {
+    if (s.loop) continue;
+    const op = main.body[s.op]!;
+    if (op.name === "stablehlo.constant") continue;
+    let ps: Set<number> | undefined;
+    for (const v of readsOf(op)) {
+      const f = from.get(pos.get(v.id) ?? -1);
+      if (f) for (const q of f) (ps ??= new Set()).add(q);
+    }
+    if (!ps) continue;
+    for (const r of op.results) {
+      const at = pos.get(r.id)!;
+      from.set(at, ps);
+      for (const q of ps) out[q]!.push(at);
+    }
+  }
+  return out;
+}
+
+/** An array a loop may compute into (a donated argument's, or a destination), with the values to look at first. */
+export type Donated = { outPos: number; aliases: readonly number[]; data: HostArray };
 
 /** How many arguments' memory is each storage (storageKey), counted once per call. */
 export function argMemory(args: readonly CpuBuffer[]): Map<object, number> {
@@ -114,7 +170,7 @@ export function donatedArrays(
     if (s.offset !== 0 || s.data.length !== slot.numel || s.data.constructor !== slot.ctor || !isContiguous(a.shape, s.strides)) continue;
     // no other argument's memory in the same storage (the same tensor passed twice, a view of it)
     if (argMem().get(storageKey(s.data)) !== 1) continue;
-    add((out ??= new Map()), slot.step, { slot, data: s.data });
+    add((out ??= new Map()), slot.step, { outPos: slot.outPos, aliases: slot.aliases, data: s.data });
   }
   return out;
 }
@@ -127,13 +183,15 @@ export function donatedArrays(
 export interface OutputSlot {
   out: number;
   outId: number;
+  /** The result's position in @main. */
+  outPos: number;
   step: number;
   numel: number;
   ctor: unknown;
 }
 
 /** The results a destination array may be given for (planned once per build): computed by a loop, returned once, not a parameter. */
-export function outputSlots(main: Func, plan: Plan, runsAt?: ReadonlyMap<number, number>): OutputSlot[] {
+export function outputSlots(main: Func, plan: Plan, values: readonly Value[], runsAt?: ReadonlyMap<number, number>): OutputSlot[] {
   const stepOf = new Map<number, number>();
   plan.steps.forEach((s, i) => {
     for (const r of main.body[s.op]!.results) stepOf.set(r.id, i);
@@ -146,7 +204,14 @@ export function outputSlots(main: Func, plan: Plan, runsAt?: ReadonlyMap<number,
     if (own === undefined || !plan.steps[own]!.loop) return;
     const d = dtypeOfElement(out.type.element);
     if (d.is_complex) return;
-    slots.push({ out: k, outId: out.id, step: runsAt?.get(own) ?? own, numel: numelOf(out.type.shape), ctor: d.alloc(0).constructor });
+    slots.push({
+      out: k,
+      outId: out.id,
+      outPos: positionOf(values, out),
+      step: runsAt?.get(own) ?? own,
+      numel: numelOf(out.type.shape),
+      ctor: d.alloc(0).constructor,
+    });
   });
   return slots;
 }
@@ -170,15 +235,20 @@ export function destinationArrays(
     const mem = storageKey(a);
     if (argMem().has(mem) || seen.has(mem)) continue;
     seen.add(mem);
-    if (donated?.get(slot.step)?.some((d) => d.slot.outId === slot.outId)) continue;
-    add((out ??= new Map()), slot.step, { slot: { outId: slot.outId, paramId: -1 }, data: a });
+    if (donated?.get(slot.step)?.some((d) => d.outPos === slot.outPos)) continue;
+    // (no value of the execution can share the caller's array: none looked at)
+    add((out ??= new Map()), slot.step, { outPos: slot.outPos, aliases: NONE, data: a });
   }
   return out;
 }
+const NONE: readonly number[] = [];
 
-/** Whether a live value of the execution other than the parameter itself shares `data` (checked just before the loop). */
-export function sharedInEnv(env: ReadonlyMap<number, CpuBuffer>, paramId: number, data: HostArray): boolean {
-  const mem = storageKey(data);
-  for (const [id, b] of env) if (id !== paramId && storageKey(b.s.data) === mem) return true;
+/** Whether a live value among `aliases` shares `data`'s memory (checked just before the loop). */
+export function sharedLive(vals: Vals, aliases: readonly number[], data: HostArray): boolean {
+  let mem: object | undefined;
+  for (let k = 0; k < aliases.length; k++) {
+    const b = vals[aliases[k]!];
+    if (b !== undefined && storageKey(b.s.data) === (mem ??= storageKey(data))) return true;
+  }
   return false;
 }

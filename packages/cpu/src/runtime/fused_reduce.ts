@@ -17,13 +17,11 @@ import { elementwiseSumLoop } from "../codegen.js";
 import { contiguous, type Strided } from "../strided.js";
 import { wasmFusedReduceF32 } from "../wasm/fused_module.js";
 import type { ReduceOp } from "../wasm/reduce_module.js";
-import type { CpuBuffer } from "./buffer.js";
+import type { Step } from "./exec_values.js";
 import { primitiveIsExact } from "./interpret/table.js";
 import { bufOf, reduceInit } from "./kernel_step.js";
 import { type LoopPlan, type Plan, readsOf } from "./plan.js";
 import { dtypeOfElement, translate } from "./translate.js";
-
-type Step = (env: Map<number, CpuBuffer>) => void;
 
 export interface FusedReduce {
   /** Index of the reduce op in @main's body. */
@@ -96,42 +94,41 @@ export function fusedReductions(main: Func, plan: Plan): Map<number, FusedReduce
 }
 
 /** The loop's step: its reduction in WebAssembly (or a JavaScript loop's float64 sum) into `slot`, else `plain` (the loop as usual). */
-export function loopIntoReduce(l: LoopPlan, red: FusedReduce, values: readonly Value[], slot: ReduceSlot, plain: Step): Step {
-  const leaves = l.leaves.map((p) => values[p]!);
+export function loopIntoReduce(l: LoopPlan, red: FusedReduce, slot: ReduceSlot, plain: Step): Step {
+  // (the leaves are positions in @main, as the executable's values are kept)
+  const leaves = l.leaves;
   const shape = red.reduce.operands[0]!.type.shape;
   if (red.js) {
     const sum = elementwiseSumLoop(leaves.length, l.reads, l.body, red.js);
     // "rows": one sum per kept position; "leading": one per trailing position, the kept ones
     const size = numelOf(red.reduce.results[0]!.type.shape);
-    return (env) => {
+    return (vals) => {
       const ins = new Array<Strided>(leaves.length);
-      for (let i = 0; i < leaves.length; i++) ins[i] = env.get(leaves[i]!.id)!.s;
+      for (let i = 0; i < leaves.length; i++) ins[i] = vals[leaves[i]!]!.s;
       const r = new Float64Array(size);
       sum(r, shape, ins);
       slot.result = r;
     };
   }
   const tree = l.wasm!;
-  return (env) => {
-    slot.result = wasmFusedReduceF32(
-      tree,
-      leaves.map((v) => env.get(v.id)!.s),
-      shape,
-      red.kind,
-      red.len,
-    );
-    if (!slot.result) plain(env);
+  return (vals) => {
+    const ins = new Array<Strided>(leaves.length);
+    for (let i = 0; i < leaves.length; i++) ins[i] = vals[leaves[i]!]!.s;
+    slot.result = wasmFusedReduceF32(tree, ins, shape, red.kind, red.len);
+    if (!slot.result) plain(vals);
   };
 }
 
 /** The reduce's step: the init value combined with the slot's result, as the kernel step does; else `plain`. */
-export function reduceFromSlot(op: Op, slot: ReduceSlot, plain: Step): Step {
+export function reduceFromSlot(op: Op, slot: ReduceSlot, plain: Step, at: (v: Value) => number): Step {
   const combine = reduceInit(op);
   const res = op.results[0]!;
-  return (env) => {
+  const resAt = at(res),
+    initAt = at(op.operands[1]!);
+  return (vals) => {
     const r = slot.result;
-    if (!r) return plain(env);
+    if (!r) return plain(vals);
     slot.result = null;
-    env.set(res.id, combine(env.get(op.operands[1]!.id)!, bufOf(res, contiguous(r, res.type.shape))));
+    vals[resAt] = combine(vals[initAt]!, bufOf(res, contiguous(r, res.type.shape)));
   };
 }

@@ -24,10 +24,11 @@ import {
   donatedArrays,
   inPlaceSlots,
   outputSlots,
-  sharedInEnv,
+  sharedLive,
   type InPlaceSlot,
   type OutputSlot,
 } from "./donation.js";
+import { ExecValues, FRESH, KEPT, KERNEL, REGION, type Step, type Vals } from "./exec_values.js";
 import { groupLoops, type LoopGroup } from "./multi_output.js";
 import { opRunner } from "./interpret/engine.js";
 import {
@@ -36,6 +37,7 @@ import {
   PLAN_CODE_FINGERPRINT,
   PLAN_VERSION,
   planModule,
+  readsOf,
   valuePositions,
   type LoopPlan,
   type Plan,
@@ -43,8 +45,6 @@ import {
 import { dtypeOfElement } from "./translate.js";
 
 export type { CpuBuffer };
-
-type Env = Map<number, CpuBuffer>;
 
 /**
  * Reusable host arrays by (dtype, length). Only memory that no live value
@@ -54,33 +54,45 @@ type Env = Map<number, CpuBuffer>;
 class BufferPool {
   // by dtype, then element count (no key string built per step)
   private free = new Map<DType, Map<number, HostArray[]>>();
-  take(d: DType, n: number): HostArray {
-    const list = this.free.get(d)?.get(n);
-    // a large float32 value in the fused loops' memory: they write it and read it in place (storage_pool.ts)
-    return list?.pop() ?? (d.name === "float32" ? fusedResultF32(n) : null) ?? d.alloc(n);
-  }
-  give(d: DType, a: HostArray): void {
-    // keyed by element count, as take() asks (a complex array holds two values per element)
-    const n = d.is_complex ? a.length / 2 : a.length;
+  /** The free arrays of (d, n): a step that always takes that size holds the list itself. */
+  listOf(d: DType, n: number): HostArray[] {
     let byCount = this.free.get(d);
     if (!byCount) this.free.set(d, (byCount = new Map()));
     let list = byCount.get(n);
     if (!list) byCount.set(n, (list = []));
+    return list;
+  }
+  /** An array of (d, n) from `list` (listOf(d, n)), else new memory. */
+  take(list: HostArray[], d: DType, n: number): HostArray {
+    // a large float32 value in the fused loops' memory: they write it and read it in place (storage_pool.ts)
+    return list.pop() ?? (d.name === "float32" ? fusedResultF32(n) : null) ?? d.alloc(n);
+  }
+  give(d: DType, a: HostArray): void {
+    // keyed by element count, as take() asks (a complex array holds two values per element)
+    const list = this.listOf(d, d.is_complex ? a.length / 2 : a.length);
     if (list.length < 8) list.push(a);
   }
 }
-type Step = (env: Env) => void;
 
 interface CpuExecutable extends Executable {
   params: Value[];
+  /** One per plan step (a grouped loop's earlier members do nothing); they read and write values by position. */
   steps: Step[];
-  /** Values to drop after each step (their last use). */
-  release: number[][];
-  /** Steps that produce constants (their memory is reused by every execution). */
-  constantSteps: Set<number>;
-  /** The value ids each step defines. */
+  /** How each step's results are owned (exec_values.ts FRESH, KERNEL, KEPT, REGION). */
+  kinds: Uint8Array;
+  /** The positions each step defines. */
   defines: number[][];
+  /** The positions a kernel step reads (a result with one's memory is a view of it); empty for the others. */
+  reads: number[][];
+  /** Positions to drop after each step (their last use). */
+  release: number[][];
   returns: Value[];
+  /** The results' positions. */
+  returnsAt: number[];
+  /** The bookkeeping arrays, made once (exec_values.ts). */
+  values: ExecValues;
+  /** The running execution's values, for the evaluator's ops whose regions read values of @main. */
+  scope: { vals: Vals };
   /** What it was built from (stored by the persistent compile cache). */
   plan: Plan;
   /** Parameters a donating caller lets a loop compute over in place (donation.ts). */
@@ -90,6 +102,8 @@ interface CpuExecutable extends Executable {
   /** Results a caller's destination array may receive (donation.ts). */
   outSlots: OutputSlot[];
 }
+
+const nothing: Step = () => {};
 
 export class CpuRuntime implements Runtime {
   readonly platform = "cpu-runtime";
@@ -114,12 +128,17 @@ export class CpuRuntime implements Runtime {
     return this.build(main, decodePlan(bytes, main), module);
   }
 
-  /** The steps' closures, lifetimes and constants of `plan`. */
+  /** The steps' closures, lifetimes and ownership of `plan`. */
   private build(main: Func, plan: Plan, module: Module): CpuExecutable {
-    const { values } = valuePositions(main);
+    const { pos, values } = valuePositions(main);
+    const at = (v: Value) => pos.get(v.id)!;
+    const scope: { vals: Vals } = { vals: [] };
+    // (v: a value of @main a region reads; undefined for any other, as the evaluator's scopes answer)
+    const lookup = (v: Value) => scope.vals[pos.get(v.id) ?? -1]!;
     const steps: Step[] = [];
-    const constantSteps = new Set<number>();
+    const kinds: number[] = [];
     const defines: number[][] = [];
+    const reads: number[][] = [];
     // a float32 loop whose only reader is a reduction: one step computes both where it can (fused_reduce.ts)
     const into = fusedReductions(main, plan);
     // float32 loops over one shape that share operands or read one another: one loop for them all (multi_output.ts)
@@ -130,44 +149,58 @@ export class CpuRuntime implements Runtime {
     for (let i = 0; i < plan.steps.length; i++) {
       const s = plan.steps[i]!;
       const op = main.body[s.op]!;
-      if (op.name === "stablehlo.constant") constantSteps.add(steps.length);
       const red = into.get(s.op);
       const slot = slots.get(s.op);
       const group = groupAt.get(i);
       if (group) {
         const outs = group.members.map((m) => main.body[plan.steps[m]!.op]!.results[0]!);
-        defines.push(outs.map((v) => v.id));
-        const members = group.members.map((m, k) => this.loopStep(plan.steps[m]!.loop!, outs[k]!, values));
-        steps.push(this.groupStep(group, outs, members, values));
+        defines.push(outs.map(at));
+        const members = group.members.map((m, k) => this.loopStep(plan.steps[m]!.loop!, outs[k]!, at));
+        steps.push(this.groupStep(group, outs, members, at));
+        kinds.push(FRESH);
+        reads.push([]);
         continue;
       }
       if (grouping?.runsAt.has(i)) {
         // an earlier member: its group's step computes it
         defines.push([]);
-        steps.push(() => {});
+        steps.push(nothing);
+        kinds.push(FRESH);
+        reads.push([]);
         continue;
       }
-      defines.push(op.results.map((r) => r.id));
+      defines.push(op.results.map(at));
+      if (s.loop) {
+        kinds.push(FRESH);
+        reads.push([]);
+      } else {
+        kinds.push(op.name === "stablehlo.constant" ? KEPT : op.regions?.length ? REGION : KERNEL);
+        reads.push(op.name === "stablehlo.constant" ? [] : readsOf(op).map((v) => pos.get(v.id) ?? -1));
+      }
       if (s.loop && red) {
         const sl: ReduceSlot = { result: null };
         slots.set(red.op, sl);
-        steps.push(loopIntoReduce(s.loop, red, values, sl, this.loopStep(s.loop, op.results[0]!, values)));
-      } else if (slot) steps.push(reduceFromSlot(op, slot, this.step(op, module)));
-      else steps.push(s.loop ? this.loopStep(s.loop, op.results[0]!, values) : this.step(op, module));
+        steps.push(loopIntoReduce(s.loop, red, sl, this.loopStep(s.loop, op.results[0]!, at)));
+      } else if (slot) steps.push(reduceFromSlot(op, slot, this.step(op, module, at, lookup), at));
+      else steps.push(s.loop ? this.loopStep(s.loop, op.results[0]!, at) : this.step(op, module, at, lookup));
     }
-    const release = (grouping?.release ?? plan.release).map((r) => r.map((p) => values[p]!.id));
+    const release = grouping?.release ?? plan.release;
     const inPlace = grouping ? inPlaceSlots(main, plan, values, grouping.runsAt) : ownSlots;
-    const outSlots = outputSlots(main, plan, grouping?.runsAt);
-    const leafIds = new Set(plan.steps.flatMap((s) => (s.loop?.wasm !== undefined ? s.loop.leaves.map((p) => values[p]!.id) : [])));
-    const loopParams = main.params.flatMap((p, i) => (leafIds.has(p.id) ? [i] : []));
+    const outSlots = outputSlots(main, plan, values, grouping?.runsAt);
+    const leafPos = new Set(plan.steps.flatMap((s) => (s.loop?.wasm !== undefined ? s.loop.leaves : [])));
+    const loopParams = main.params.flatMap((_, i) => (leafPos.has(i) ? [i] : []));
     return {
       numOutputs: main.returns.length,
       params: main.params,
       steps,
-      release,
-      constantSteps,
+      kinds: Uint8Array.from(kinds),
       defines,
+      reads,
+      release,
       returns: main.returns,
+      returnsAt: main.returns.map(at),
+      values: new ExecValues(values.length),
+      scope,
       plan,
       inPlace,
       loopParams,
@@ -176,22 +209,25 @@ export class CpuRuntime implements Runtime {
   }
 
   /** A fused elementwise loop writing `out`. */
-  private loopStep(l: LoopPlan, out: Value, values: readonly Value[]): Step {
+  private loopStep(l: LoopPlan, out: Value, at: (v: Value) => number): Step {
     const fn = elementwiseLoop(l.leaves.length, l.reads, l.body);
-    const leafIds = l.leaves.map((p) => values[p]!.id);
+    const leaves = l.leaves;
+    const outAt = at(out);
     const shape = out.type.shape;
     const n = numelOf(shape);
     const strides = contiguousStrides(shape);
     const d = dtypeOfElement(out.type.element);
     const tree = l.wasm;
-    return (env) => {
-      const data = this.into?.get(out.id) ?? this.pool.take(d, n);
-      const ins = new Array<Strided>(leafIds.length);
-      for (let i = 0; i < leafIds.length; i++) ins[i] = env.get(leafIds[i]!)!.s;
+    const pool = this.pool;
+    const free = pool.listOf(d, n);
+    return (vals) => {
+      const data = (this.into !== null ? this.into.get(outAt) : undefined) ?? pool.take(free, d, n);
+      const ins = new Array<Strided>(leaves.length);
+      for (let i = 0; i < leaves.length; i++) ins[i] = vals[leaves[i]!]!.s;
       // float32 chains as a WebAssembly SIMD loop where it takes them (wasm/fused_module.ts), else the JavaScript loop
       if (tree === undefined || !(data instanceof Float32Array) || !wasmFusedF32(tree, ins, shape, data)) fn(data, shape, ins);
       // (strides are never written in place: one array serves every execution)
-      env.set(out.id, { dtype: d.name, shape, s: { data, offset: 0, strides } });
+      vals[outAt] = { dtype: d.name, shape, s: { data, offset: 0, strides } };
     };
   }
 
@@ -200,36 +236,41 @@ export class CpuRuntime implements Runtime {
    * WebAssembly loop writing every member's result; where that path declines,
    * the members' own steps in their order.
    */
-  private groupStep(g: LoopGroup, outs: readonly Value[], members: readonly Step[], values: readonly Value[]): Step {
+  private groupStep(g: LoopGroup, outs: readonly Value[], members: readonly Step[], at: (v: Value) => number): Step {
     const loop = new MultiLoop(g.roots, g.leaves.length);
-    const leafIds = g.leaves.map((p) => values[p]!.id);
+    const leaves = g.leaves;
+    const outAt = outs.map(at);
     const shape = outs[0]!.type.shape;
     const n = numelOf(shape);
     const strides = contiguousStrides(shape);
     const f32 = dtypeOfElement(outs[0]!.type.element);
-    return (env) => {
-      const ins = new Array<Strided>(leafIds.length);
-      for (let i = 0; i < leafIds.length; i++) ins[i] = env.get(leafIds[i]!)!.s;
+    const pool = this.pool;
+    const free = pool.listOf(f32, n);
+    return (vals) => {
+      const ins = new Array<Strided>(leaves.length);
+      for (let i = 0; i < leaves.length; i++) ins[i] = vals[leaves[i]!]!.s;
       if (!multiTakes(loop, ins, shape, n)) {
-        for (const m of members) m(env);
+        for (const m of members) m(vals);
         return;
       }
-      const arrays = outs.map((o) => (this.into?.get(o.id) ?? this.pool.take(f32, n)) as Float32Array);
+      const arrays = new Array<Float32Array>(outAt.length);
+      for (let k = 0; k < outAt.length; k++)
+        arrays[k] = ((this.into !== null ? this.into.get(outAt[k]!) : undefined) ?? pool.take(free, f32, n)) as Float32Array;
       multiFusedF32(loop, ins, shape, n, arrays);
-      for (let k = 0; k < outs.length; k++) env.set(outs[k]!.id, { dtype: f32.name, shape, s: { data: arrays[k]!, offset: 0, strides } });
+      for (let k = 0; k < outAt.length; k++) vals[outAt[k]!] = { dtype: f32.name, shape, s: { data: arrays[k]!, offset: 0, strides } };
     };
   }
 
   /** A kernel step, or the reference evaluator's (interpret/engine.ts picks; it refuses what neither computes). */
-  private step(op: Op, module: Module): Step {
-    const out = op.results;
+  private step(op: Op, module: Module, at: (v: Value) => number, lookup: (v: Value) => CpuBuffer): Step {
     const run = opRunner(op, module);
-    const operandIds = op.operands.map((v) => v.id);
-    return (env) => {
-      const ins = new Array<CpuBuffer>(operandIds.length);
-      for (let i = 0; i < operandIds.length; i++) ins[i] = env.get(operandIds[i]!)!;
-      const res = run(ins, (v: Value) => env.get(v.id)!);
-      for (let i = 0; i < out.length; i++) env.set(out[i]!.id, res[i]!);
+    const operands = op.operands.map(at);
+    const outs = op.results.map(at);
+    return (vals) => {
+      const ins = new Array<CpuBuffer>(operands.length);
+      for (let i = 0; i < operands.length; i++) ins[i] = vals[operands[i]!]!;
+      const res = run(ins, lookup);
+      for (let i = 0; i < outs.length; i++) vals[outs[i]!] = res[i]!;
     };
   }
 
@@ -251,7 +292,7 @@ export class CpuRuntime implements Runtime {
     return b;
   }
   private readonly pool = new BufferPool();
-  /** The donated arrays the loops of the running step write into, by the value each computes (during that step only). */
+  /** The donated arrays the loops of the running step write into, by the position of the value each computes (during that step only). */
   private into: Map<number, HostArray> | null = null;
 
   /**
@@ -280,46 +321,93 @@ export class CpuRuntime implements Runtime {
       donated ??= new Map();
       for (const [step, list] of dests) donated.set(step, [...(donated.get(step) ?? []), ...list]);
     }
-    const env: Env = new Map();
-    e.params.forEach((p, i) => env.set(p.id, args[i] as CpuBuffer));
-    // Memory the caller owns, or that outlives this execution, never enters the pool.
-    const pinned = new Set<HostArray>(args.map((a) => (a as CpuBuffer).s.data));
-    if (dests) for (const list of dests.values()) for (const d of list) pinned.add(d.data);
-    const refs = new Map<HostArray, number>();
-    const steps = e.steps;
-    for (let i = 0; i < steps.length; i++) {
-      const s = steps[i]!;
-      const d = donated?.get(i);
-      let into: Map<number, HostArray> | null = null;
-      if (d) for (const x of d) if (!sharedInEnv(env, x.slot.paramId, x.data)) (into ??= new Map()).set(x.slot.outId, x.data);
-      if (into) {
-        this.into = into;
-        try {
-          s(env);
-        } finally {
-          this.into = null;
+    // the steps that may compute into those arrays, in order
+    const donatedSteps = donated ? [...donated.keys()].sort((a, b) => a - b) : null;
+    let nextDonated = donatedSteps ? donatedSteps[0]! : -1,
+      di = 0;
+    // (an execution inside one of this executable's steps: its own arrays)
+    const x = e.values.busy ? new ExecValues(e.values.vals.length) : e.values;
+    x.busy = true;
+    const { vals, mine, extra } = x;
+    const outer = e.scope.vals;
+    e.scope.vals = vals;
+    try {
+      // parameters are the first positions; their memory is the caller's (mine stays 0)
+      for (let i = 0; i < bufs.length; i++) vals[i] = bufs[i];
+      const { steps, kinds, defines, reads, release } = e;
+      for (let i = 0; i < steps.length; i++) {
+        let into: Map<number, HostArray> | null = null;
+        if (i === nextDonated) {
+          for (const d of donated!.get(i)!) if (!sharedLive(vals, d.aliases, d.data)) (into ??= new Map()).set(d.outPos, d.data);
+          nextDonated = ++di < donatedSteps!.length ? donatedSteps![di]! : -1;
         }
-      } else s(env);
-      const defines = e.defines[i]!;
-      for (let k = 0; k < defines.length; k++) {
-        // a loop computed into its reduction defines no value (fused_reduce.ts)
-        const data = env.get(defines[k]!)?.s.data;
-        if (!data) continue;
-        refs.set(data, (refs.get(data) ?? 0) + 1);
-        if (e.constantSteps.has(i)) pinned.add(data);
+        if (into) {
+          this.into = into;
+          try {
+            steps[i]!(vals);
+          } finally {
+            this.into = null;
+          }
+        } else steps[i]!(vals);
+        const df = defines[i]!;
+        const kind = kinds[i]!;
+        if (kind === FRESH) for (let k = 0; k < df.length; k++) mine[df[k]!] = 1;
+        else if (kind === KEPT) for (let k = 0; k < df.length; k++) mine[df[k]!] = 0;
+        else {
+          // a kernel's result is its own memory, or a view of a value it reads (or of an earlier result of it)
+          const rs = reads[i]!;
+          for (let k = 0; k < df.length; k++) {
+            const p = df[k]!;
+            const b = vals[p];
+            if (b === undefined) continue;
+            const data = b.s.data;
+            let own = kind === REGION ? 0 : 1;
+            let seen = -1;
+            for (let j = 0; j < rs.length; j++) {
+              const r = vals[rs[j]!];
+              if (r !== undefined && r.s.data === data) {
+                seen = rs[j]!;
+                break;
+              }
+            }
+            for (let j = 0; seen < 0 && j < k; j++) if (vals[df[j]!]?.s.data === data) seen = df[j]!;
+            if (seen >= 0) {
+              own = mine[seen]!;
+              extra.set(data, (extra.get(data) ?? 0) + 1);
+            }
+            mine[p] = own;
+          }
+        }
+        // a result computed into a donated argument's or the caller's array is not the execution's
+        if (into) for (const [p, data] of into) if (vals[p]?.s.data === data) mine[p] = 0;
+        const rel = release[i]!;
+        for (let k = 0; k < rel.length; k++) {
+          const p = rel[k]!;
+          const b = vals[p];
+          // (a loop computed into its reduction defines no value: fused_reduce.ts)
+          if (b === undefined) continue;
+          vals[p] = undefined;
+          const data = b.s.data;
+          if (extra.size !== 0) {
+            const n = extra.get(data);
+            if (n !== undefined) {
+              // another live value holds the array still
+              if (n === 1) extra.delete(data);
+              else extra.set(data, n - 1);
+              continue;
+            }
+          }
+          if (mine[p] === 1) this.pool.give(dtypeOf(b.dtype), data);
+        }
       }
-      const release = e.release[i]!;
-      for (let k = 0; k < release.length; k++) {
-        const id = release[k]!;
-        const b = env.get(id);
-        if (!b) continue;
-        env.delete(id);
-        const left = (refs.get(b.s.data) ?? 1) - 1;
-        refs.set(b.s.data, left);
-        if (left === 0 && !pinned.has(b.s.data)) this.pool.give(dtypeOf(b.dtype), b.s.data);
-      }
+      const ret = e.returnsAt;
+      const out = new Array<CpuBuffer>(ret.length);
+      for (let k = 0; k < ret.length; k++) out[k] = vals[ret[k]!]!;
+      return out;
+    } finally {
+      e.scope.vals = outer;
+      x.reset();
     }
-    return e.returns.map((v) => env.get(v.id)!);
   }
   toHost(b: DeviceBuffer): HostArray {
     const c = b as CpuBuffer;

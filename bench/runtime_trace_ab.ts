@@ -1,0 +1,134 @@
+// The CPU runtime of two checkouts on every execute() call of a whole ported
+// program (tests/programs/, its test size, xla device, fused mode), in one
+// process: one run of the program records each call (its executable's
+// StableHLO module, its arguments' values, donation flags and outputs), then the old
+// checkout's runtime and this one's each compile every module and replay the
+// calls in order, alternately, so a loaded machine slows both alike. Where
+// bench/runtime_exec_ab.ts times the largest executable of a bench case, this
+// times the program's whole sequence of executions: small steps, whose cost
+// is the runtime's per-execution and per-step bookkeeping, count as often as
+// the program runs them. Prints how many calls' outputs are not bit-identical
+// (first replay, before donation rewrote arguments) between the sides and
+// against the program's own run, median wall and
+// process-CPU ms per replay and the per-round new/old ratios.
+// The old checkout's cpu package runs with this checkout's core and stablehlo.
+//   npx tsx --tsconfig tsconfig.json bench/runtime_trace_ab.ts --old /path/to/old/checkout --program char_lstm [--rounds 20] [--k 3]
+import path from "node:path";
+import type { HostArray } from "@xlatorch/core";
+import { CpuRuntime } from "@xlatorch/cpu";
+import { printModule, type Module } from "@xlatorch/stablehlo";
+import * as torch from "xlatorch";
+import { charRnnPositional } from "../tests/programs/char_rnn.js";
+import { cifarPositional } from "../tests/programs/cifar_cnn.js";
+import type { OnStep, ProgramRun } from "../tests/programs/common.js";
+import { encoderPositional } from "../tests/programs/encoder.js";
+import { nanogptPositional } from "../tests/programs/nanogpt.js";
+import { vaePositional } from "../tests/programs/vae.js";
+import { cliArg } from "./lib/program_case.js";
+import { median } from "./lib/timing.js";
+
+type Run = (device: string, onStep?: OnStep) => ProgramRun;
+const PROGRAMS: Record<string, Run> = {
+  nanogpt: (d, s) => nanogptPositional(d, s, 40),
+  cifar_cnn: cifarPositional,
+  char_lstm: (d, s) => charRnnPositional("lstm")(d, s, 4),
+  char_gru: (d, s) => charRnnPositional("gru")(d, s, 4),
+  vae: vaePositional,
+  encoder: encoderPositional("step"),
+};
+type Buf = { dtype: string; shape: number[] };
+type RT = {
+  compile(m: Module): unknown;
+  execute(e: unknown, a: unknown[], donate?: boolean[], dest?: unknown[]): unknown[];
+  toDevice(d: unknown, t: string, s: number[]): unknown;
+  toHost(b: unknown): HostArray;
+};
+const bytes = (v: ArrayBufferView) => Buffer.from(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
+
+const program = cliArg("program", "char_lstm");
+const rounds = Number(cliArg("rounds", "20")),
+  K = Number(cliArg("k", "3"));
+const oldDir = path.resolve(cliArg("old", ""));
+
+// record: module text per executable, and each call's arguments (host copies) and donation flags
+const proto = CpuRuntime.prototype as unknown as RT;
+const texts = new Map<unknown, string>();
+const modules = new Map<string, Module>();
+const calls: { text: string; args: { dtype: string; shape: number[]; data: HostArray }[]; donate?: boolean[] }[] = [];
+const compile = proto.compile;
+proto.compile = function (this: RT, m: Module) {
+  const exe = compile.call(this, m);
+  const text = printModule(m);
+  texts.set(exe, text);
+  modules.set(text, m);
+  return exe;
+};
+const execute = proto.execute;
+// each recorded call's outputs in the program run itself
+const real: string[][] = [];
+proto.execute = function (this: RT, exe: unknown, args: unknown[], donate?: boolean[], dest?: unknown[]) {
+  const text = texts.get(exe);
+  if (text !== undefined)
+    calls.push({
+      text,
+      args: (args as Buf[]).map((b) => ({ dtype: b.dtype, shape: [...b.shape], data: this.toHost(b).slice() as HostArray })),
+      donate: donate ? [...donate] : undefined,
+    });
+  const outs = execute.call(this, exe, args, donate, dest);
+  if (text !== undefined) real.push(outs.map((b) => bytes(this.toHost(b) as ArrayBufferView).toString("base64")));
+  return outs;
+};
+torch.xla.set_execution_mode("fused");
+process.env.XLATORCH_CACHE_DIR = "off";
+PROGRAMS[program]!("xla");
+proto.compile = compile;
+proto.execute = execute;
+if (calls.length === 0) throw new Error("no execute() call recorded (a stored plan was loaded?): set XLATORCH_CACHE_DIR=off");
+
+const OldRuntime = ((await import(path.join(oldDir, "packages/cpu/src/index.ts"))) as { CpuRuntime: new () => unknown }).CpuRuntime;
+const side = (name: "old" | "new", rt: RT) => {
+  const exes = new Map<string, unknown>();
+  for (const c of calls) if (!exes.has(c.text)) exes.set(c.text, rt.compile(modules.get(c.text)!));
+  const fresh = () =>
+    calls.map((c) => ({
+      exe: exes.get(c.text)!,
+      donate: c.donate,
+      bufs: c.args.map((a) => {
+        // (a copy: donation writes into it)
+        return rt.toDevice(a.data.slice() as HostArray, a.dtype, a.shape);
+      }),
+    }));
+  const first = fresh();
+  const bits = first.map((c) => rt.execute(c.exe, c.bufs, c.donate).map((b) => bytes(rt.toHost(b) as ArrayBufferView).toString("base64")));
+  const replay = fresh();
+  return {
+    name,
+    bits,
+    executables: exes.size,
+    run: () => {
+      for (const c of replay) rt.execute(c.exe, c.bufs, c.donate);
+    },
+  };
+};
+const sides = [side("old", new OldRuntime() as RT), side("new", new CpuRuntime() as unknown as RT)] as const;
+const differ = (a: string[][], b: string[][]) => a.filter((o, i) => o.length !== b[i]!.length || o.some((x, j) => x !== b[i]![j])).length;
+console.log(
+  `${program}: ${calls.length} calls of ${sides[1].executables} executables; calls whose outputs are not bit-identical: old vs new ${differ(sides[0].bits, sides[1].bits)}, program run vs new ${differ(real, sides[1].bits)}`,
+);
+for (let i = 0; i < 5; i++) for (const s of sides) s.run();
+const rows: Record<"old" | "new", [number, number]>[] = [];
+for (let r = 0; r < rounds; r++) {
+  const row = { old: [0, 0], new: [0, 0] } as Record<"old" | "new", [number, number]>;
+  for (const s of r % 2 ? [sides[1], sides[0]] : sides) {
+    const c0 = process.cpuUsage(),
+      t0 = performance.now();
+    for (let k = 0; k < K; k++) s.run();
+    const u = process.cpuUsage(c0);
+    row[s.name] = [(performance.now() - t0) / K, (u.user + u.system) / 1000 / K];
+  }
+  rows.push(row);
+}
+const m = (f: (r: (typeof rows)[number]) => number) => median(rows.map(f)).toFixed(3);
+console.log(
+  `replay of ${calls.length} calls, ${rounds} rounds of ${K}: wall ms old ${m((r) => r.old[0])} new ${m((r) => r.new[0])}, per-round new/old ${m((r) => r.new[0] / r.old[0])}; process CPU ms old ${m((r) => r.old[1])} new ${m((r) => r.new[1])}, per-round ${m((r) => r.new[1] / r.old[1])}`,
+);
