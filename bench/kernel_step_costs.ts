@@ -18,7 +18,9 @@ import { parseModule, type Func, type Module } from "@xlatorch/stablehlo";
 import { cliArg } from "./lib/program_case.js";
 import { median } from "./lib/timing.js";
 
-type Env = Map<number, unknown>;
+// the runtime's values during an execution: a Map by value id, or an array by slot (either is copied whole)
+type Env = Map<number, unknown> | unknown[];
+const copyEnv = (env: Env): Env => (env instanceof Map ? new Map(env) : [...env]);
 type Step = (env: Env) => void;
 type Exe = { steps: Step[]; plan: { steps: { op: number; loop?: unknown }[] } };
 type RT = {
@@ -45,7 +47,7 @@ function recordSteps(rt: RT): Map<string, [Step, Env][]> {
     if (p.loop) return s;
     const kind = main.body[p.op]!.name.replace("stablehlo.", "");
     return (env: Env) => {
-      if (record) (byKind.get(kind) ?? byKind.set(kind, []).get(kind)!).push([s, new Map(env)]);
+      if (record) (byKind.get(kind) ?? byKind.set(kind, []).get(kind)!).push([s, copyEnv(env)]);
       s(env);
     };
   });

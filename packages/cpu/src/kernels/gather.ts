@@ -26,18 +26,21 @@ import { dense } from "./layout.js";
 import type { Kernel } from "./types.js";
 import { decode, encode } from "./values.js";
 
-const BIG_INDEX = 2n ** 50n;
+const FAR = 2 ** 50;
 
 /** The index values, row-major over the indices' shape, as numbers. */
 function indexValues(s: Strided, a: AVal): Float64Array {
   const v = decode(s, a.shape, a.dtype);
   if (!(v instanceof BigInt64Array)) return v;
   const out = new Float64Array(v.length);
-  // far-out values only need to stay out of range (clamped or skipped), not exact; the bounds are
-  // BigInt constants made once (a BigInt power per element cost more than the whole lookup)
+  // each int64 read as its two 32-bit halves (little-endian, as every host lays them out), no BigInt
+  // per element (its comparisons cost more than a small lookup): high * 2^32 + low is exact below 2^53,
+  // and a far-out value only needs to stay out of range (clamped or skipped), not exact: past 2^50
+  // either way it becomes +-2^50, as before
+  const h = new Int32Array(v.buffer, v.byteOffset, 2 * v.length);
   for (let i = 0; i < v.length; i++) {
-    const x = v[i]!;
-    out[i] = x > BIG_INDEX ? 2 ** 50 : x < -BIG_INDEX ? -(2 ** 50) : Number(x);
+    const x = h[2 * i + 1]! * 4294967296 + (h[2 * i]! >>> 0);
+    out[i] = x > FAR ? FAR : x < -FAR ? -FAR : x;
   }
   return out;
 }

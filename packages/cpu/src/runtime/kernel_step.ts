@@ -50,7 +50,7 @@ export function kernelRunner(op: Op): Runner {
     for (let i = 0; i < n; i++) xs.push(ins[i]!.s);
     const res = kernel(xs, inAvals, attrs, kernelOuts);
     if (followers) return sortFollowers(op, ins, res);
-    if (initCombine) return [initCombine(ins[1]!, bufOf(out[0]!, res[0]!))];
+    if (initCombine) return [initCombine(ins[1]!, { dtype: outNames[0]!, shape: outShapes[0]!, s: res[0]! })];
     const bufs: CpuBuffer[] = [];
     for (let i = 0; i < m; i++) bufs.push({ dtype: outNames[i]!, shape: outShapes[i]!, s: res[i]! });
     return bufs;

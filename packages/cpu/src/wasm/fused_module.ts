@@ -251,6 +251,11 @@ interface Layout {
   dense: boolean[];
 }
 
+function allZero(strides: readonly number[]): boolean {
+  for (let i = 0; i < strides.length; i++) if (strides[i] !== 0) return false;
+  return true;
+}
+
 /** How each operand is read, or null when this path does not take them (neither float32 nor bool, all scalars). */
 function layoutOf(ins: readonly Strided[], shape: Shape, n: number): Layout | null {
   const access: Access[] = [];
@@ -258,7 +263,7 @@ function layoutOf(ins: readonly Strided[], shape: Shape, n: number): Layout | nu
   for (const s of ins) {
     // float32, or bool (0/1 bytes, converted to float32 as they are copied in)
     if (!(s.data instanceof Float32Array || s.data instanceof Uint8Array)) return null;
-    if (s.strides.every((st) => st === 0)) {
+    if (allZero(s.strides)) {
       access.push("s");
       dense.push(false);
       continue;
@@ -301,8 +306,17 @@ class Evaluator {
     this.slot = (ins.length + 1) * this.reg + extra;
     this.m = moduleOf(tree, lay.access);
     this.mem = memoryOf(this.base(slots));
-    this.addr = ins.map((s, i) => (lay.dense[i] && s.data instanceof Float32Array ? pool!.addressOf(s.data) : -1));
-    this.inPlace = outAt >= 0 && this.addr.every((a, i) => a >= 0 || lay.access[i] === "s");
+    // plain loops: one Evaluator is made per fused loop per execution, most of them over small tensors
+    const addr: number[] = [];
+    let inPlace = outAt >= 0;
+    for (let i = 0; i < ins.length; i++) {
+      const s = ins[i]!;
+      const a = lay.dense[i] && s.data instanceof Float32Array ? pool!.addressOf(s.data) : -1;
+      addr.push(a);
+      if (a < 0 && lay.access[i] !== "s") inPlace = false;
+    }
+    this.addr = addr;
+    this.inPlace = inPlace;
     for (let j = 0; j < slots; j++)
       for (let i = 0; i < ins.length; i++) {
         const s = ins[i]!;
