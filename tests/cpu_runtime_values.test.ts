@@ -39,6 +39,26 @@ describe("CPU runtime: memory of released values across executions", () => {
     });
   });
 
+  it("constants (computed when built): returned, viewed, read by loops, the same values at every execution", () => {
+    const exe = rt.compile(
+      parseModule(`module @m {
+  func.func public @main(%x: tensor<4xf32>) -> (tensor<4xf32>, tensor<2x2xf32>, tensor<4xf32>) {
+    %c = stablehlo.constant dense<[1.0, 2.0, 3.0, 4.0]> : tensor<4xf32>
+    %v = stablehlo.reshape %c : (tensor<4xf32>) -> tensor<2x2xf32>
+    %0 = stablehlo.add %x, %c : tensor<4xf32>
+    %1 = stablehlo.multiply %0, %c : tensor<4xf32>
+    return %c, %v, %1 : tensor<4xf32>, tensor<2x2xf32>, tensor<4xf32>
+  }
+}`),
+    );
+    for (let run = 0; run < 3; run++) {
+      const o = rt.execute(exe, [f32([run, run, run, run])]);
+      expect(host(o[0])).toEqual([1, 2, 3, 4]);
+      expect(host(o[1])).toEqual([1, 2, 3, 4]);
+      expect(host(o[2])).toEqual([1, 2, 3, 4].map((c) => (run + c) * c));
+    }
+  });
+
   const LOOPS = `module @m {
   func.func public @main(%x: tensor<4xf32>, %n: tensor<i64>, %k: tensor<i32>) -> (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) {
     %a = stablehlo.add %x, %x : tensor<4xf32>

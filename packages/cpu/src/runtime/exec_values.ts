@@ -2,7 +2,8 @@
 // in @main (plan.ts valuePositions: parameters first, then each op's results),
 // and what decides when a value's memory may go back to the buffer pool. The
 // arrays are made once per executable and emptied after each execution, so
-// an execution allocates no map or set for its bookkeeping.
+// an execution allocates no map or set for its bookkeeping. The constants'
+// values (computed when the executable is built) stay in their places.
 //
 // A value's memory is the execution's own (`mine`) when a fused loop wrote it
 // fresh from the pool, or a kernel step returned new memory; it is not when it
@@ -27,7 +28,7 @@ export type Step = (vals: Vals) => void;
 export const FRESH = 0;
 /** A kernel or evaluator op: new memory, or a view of a value it reads. */
 export const KERNEL = 1;
-/** A constant, or an op with regions when its result is none of its reads' memory: never the execution's. */
+/** A constant (computed when the executable is built): never the execution's. */
 export const KEPT = 2;
 /** A kernel step of an op with regions. */
 export const REGION = 3;
@@ -41,13 +42,20 @@ export class ExecValues {
   readonly extra = new Map<HostArray, number>();
   /** Whether an execution is using these (a re-entrant one makes its own). */
   busy = false;
-  constructor(n: number) {
+  /** `consts`: the constants' buffers by position, the same at every execution (never released, never the execution's). */
+  constructor(
+    n: number,
+    readonly consts: readonly (readonly [number, CpuBuffer])[],
+  ) {
     this.vals = new Array<CpuBuffer | undefined>(n).fill(undefined);
     this.mine = new Uint8Array(n);
+    for (const [p, b] of consts) this.vals[p] = b;
   }
-  /** Empties the values for the next execution (the results are handed out already). */
+  /** Empties the values for the next execution (the results are handed out already), except the constants. */
   reset(): void {
-    this.vals.fill(undefined);
+    const vals = this.vals;
+    vals.fill(undefined);
+    for (let k = 0; k < this.consts.length; k++) vals[this.consts[k]![0]] = this.consts[k]![1];
     if (this.extra.size !== 0) this.extra.clear();
     this.busy = false;
   }

@@ -146,6 +146,8 @@ export class CpuRuntime implements Runtime {
     const grouping = groupLoops(main, plan, new Set(into.keys()), ownSlots);
     const groupAt = new Map<number, LoopGroup>(grouping?.groups.map((g) => [g.members[g.members.length - 1]!, g]));
     const slots = new Map<number, ReduceSlot>();
+    /** The constants' values by position: in place before every execution, never released. */
+    const consts: [number, CpuBuffer][] = [];
     for (let i = 0; i < plan.steps.length; i++) {
       const s = plan.steps[i]!;
       const op = main.body[s.op]!;
@@ -169,13 +171,23 @@ export class CpuRuntime implements Runtime {
         reads.push([]);
         continue;
       }
+      if (op.name === "stablehlo.constant") {
+        // computed here, once: its buffer is the same at every execution (interpret/engine.ts), kept in its place
+        const b = opRunner(op, module)([], lookup);
+        op.results.forEach((r, k) => consts.push([at(r), b[k]!]));
+        defines.push([]);
+        steps.push(nothing);
+        kinds.push(KEPT);
+        reads.push([]);
+        continue;
+      }
       defines.push(op.results.map(at));
       if (s.loop) {
         kinds.push(FRESH);
         reads.push([]);
       } else {
-        kinds.push(op.name === "stablehlo.constant" ? KEPT : op.regions?.length ? REGION : KERNEL);
-        reads.push(op.name === "stablehlo.constant" ? [] : readsOf(op).map((v) => pos.get(v.id) ?? -1));
+        kinds.push(op.regions?.length ? REGION : KERNEL);
+        reads.push(readsOf(op).map((v) => pos.get(v.id) ?? -1));
       }
       if (s.loop && red) {
         const sl: ReduceSlot = { result: null };
@@ -184,7 +196,8 @@ export class CpuRuntime implements Runtime {
       } else if (slot) steps.push(reduceFromSlot(op, slot, this.step(op, module, at, lookup), at));
       else steps.push(s.loop ? this.loopStep(s.loop, op.results[0]!, at) : this.step(op, module, at, lookup));
     }
-    const release = grouping?.release ?? plan.release;
+    const kept = new Set(consts.map(([p]) => p));
+    const release = (grouping?.release ?? plan.release).map((r) => r.filter((p) => !kept.has(p)));
     const inPlace = grouping ? inPlaceSlots(main, plan, values, grouping.runsAt) : ownSlots;
     const outSlots = outputSlots(main, plan, values, grouping?.runsAt);
     const leafPos = new Set(plan.steps.flatMap((s) => (s.loop?.wasm !== undefined ? s.loop.leaves : [])));
@@ -199,7 +212,7 @@ export class CpuRuntime implements Runtime {
       release,
       returns: main.returns,
       returnsAt: main.returns.map(at),
-      values: new ExecValues(values.length),
+      values: new ExecValues(values.length, consts),
       scope,
       plan,
       inPlace,
@@ -326,7 +339,7 @@ export class CpuRuntime implements Runtime {
     let nextDonated = donatedSteps ? donatedSteps[0]! : -1,
       di = 0;
     // (an execution inside one of this executable's steps: its own arrays)
-    const x = e.values.busy ? new ExecValues(e.values.vals.length) : e.values;
+    const x = e.values.busy ? new ExecValues(e.values.vals.length, e.values.consts) : e.values;
     x.busy = true;
     const { vals, mine, extra } = x;
     const outer = e.scope.vals;
