@@ -238,6 +238,8 @@ export const fusedWasmConfig = { enabled: true };
 const MIN = { arith: 1024, transcendental: 128, floor: 128 };
 
 const always = () => wasmMode() === "always";
+/** The least minSize gives (without XLATORCH_WASM=always). */
+const LEAST = Math.min(MIN.floor, MIN.transcendental);
 
 function minSize(f: TreeFacts, always: boolean): number {
   if (always) return 1;
@@ -403,8 +405,11 @@ const SLOTS = 16;
 export function wasmFusedF32(tree: FusedTree, ins: readonly Strided[], shape: Shape, out: Float32Array): boolean {
   const n = out.length;
   if (n === 0 || !fusedWasmConfig.enabled) return false;
-  const all = always(),
-    facts = factsOf(tree);
+  const all = always();
+  // below every group's threshold (minSize's least): declined before the tree's facts are looked up,
+  // which most of a small model's loops (an LSTM's 4x16 gates) would otherwise pay for at each execution
+  if (n < LEAST && !all) return false;
+  const facts = factsOf(tree);
   if (n < minSize(facts, all) || !wasmSimdEnabled()) return false;
   const lay = layoutOf(ins, shape, n);
   if (!lay) return false;
@@ -475,7 +480,7 @@ const COMBINE: Record<ReduceOp, (a: number, v: number) => number> = {
 export function wasmFusedReduceF32(tree: FusedTree, ins: readonly Strided[], shape: Shape, op: ReduceOp, len: number): Float32Array | null {
   const n = shape.reduce((a, b) => a * b, 1);
   if (n === 0 || len === 0 || !fusedWasmConfig.enabled) return null;
-  if (!always() && (n < Math.max(minSize(factsOf(tree), false), WASM_MIN.reduce) || len < WASM_MIN.reduceLen)) return null;
+  if (!always() && (n < LEAST || n < Math.max(minSize(factsOf(tree), false), WASM_MIN.reduce) || len < WASM_MIN.reduceLen)) return null;
   if (!wasmSimdEnabled()) return null;
   const lay = layoutOf(ins, shape, n);
   if (!lay) return null;
