@@ -229,7 +229,7 @@ export function finishGrad(
   };
   // this call's own host items ran when it was traced: their device values are the traced ones
   const live: DeviceBuffer[] = new Array(s.host.length);
-  for (const [n, item] of s.liveNodes) live[item] = leafBuffer({ node: n, index: 0 });
+  for (const [n, item] of s.liveNodes) live[item] = leafBuffer(n);
   const argTs = [...s.argIndex.keys()];
   const args: Tensor[] = [];
   for (const a of argTs) args[s.argIndex.get(a)!] = a;
@@ -273,7 +273,7 @@ function compileOnly(g: GraphBuilder, outputs: LazyNode[]): Executable {
 function resultTensor(buf: DeviceBuffer, aval: AVal, device: Device): Tensor {
   const n = makeNode("data", [], null, [aval]);
   n.results = [buf];
-  return new Tensor(payload({ node: n, index: 0 }), aval.shape, aval.dtype, device);
+  return new Tensor(payload(n), aval.shape, aval.dtype, device);
 }
 
 /** A returned tensor that the forward does not compute (an argument returned as is, a constant). */

@@ -29,7 +29,7 @@ import { runOnHost } from "./cpu_fallback.js";
 import { CPU_FALLBACK } from "./cpu_fallback_prims.js";
 import { activeCapture } from "./capture_state.js";
 import { userLocation } from "./explain.js";
-import { hold, makeNode, payload, type LazyNode, type LazyValue, type XlaPayload } from "./ir.js";
+import { hold, makeNode, outputOf, payload, type LazyNode, type LazyValue, type XlaPayload } from "./ir.js";
 import { metrics } from "./metrics.js";
 import { currentMode, nanCheckEnabled } from "./modes.js";
 import { getRuntime } from "./runtime_slot.js";
@@ -97,30 +97,30 @@ export const xlaBackend: DeviceBackend = {
     for (let i = 0; i < inputs.length; i++) ins[i] = valueOf(inputs[i]!);
     const cap = activeCapture();
     if (cap) for (let i = 0; i < inputs.length; i++) cap.noteRead(inputs[i]!, ins[i]!);
-    if (CPU_FALLBACK.has(prim.name)) {
+    const name = prim.name;
+    if (CPU_FALLBACK.has(name)) {
       // computed on the host now: a compiled call's replay could not compute it again
-      cap?.noteBreak(`${prim.name} has no StableHLO lowering (computed on the host)`, userLocation());
+      cap?.noteBreak(`${name} has no StableHLO lowering (computed on the host)`, userLocation());
       return runOnHost(prim, ins, attrs, outs);
     }
-    const node = makeNode(prim.name, ins, attrs, outs);
+    const node = makeNode(name, ins, attrs, outs);
     record(node);
     if (currentMode() === "debug") afterDebugOp(node, ins);
-    const seen = prim.isView ? internals(inputs[0]!)._vc.v : 0;
+    const isView = prim.isView === true;
+    const seen = isView ? internals(inputs[0]!)._vc.v : 0;
     const ps: XlaPayload[] = new Array(outs.length);
     for (let i = 0; i < outs.length; i++) {
-      const p = payload({ node, index: i });
+      const p = payload(outputOf(node, i));
       p.seen = seen;
       ps[i] = p;
     }
-    if (prim.isView) {
-      ps[0]!.viewOf = { op: prim.name, parent: inputs[0]!, attrs };
-    }
+    if (isView) ps[0]!.viewOf = { op: name, parent: inputs[0]!, attrs };
     return ps;
   },
   fromHost(data: HostArray, shape: Shape, dtype: DType): XlaPayload {
     const node = makeNode("data", [], null, [{ shape: [...shape], dtype }]);
     node.host = data;
-    return payload({ node, index: 0 });
+    return payload(node);
   },
   toHost(t: Tensor): HostArray {
     return readHost(valueOf(t));

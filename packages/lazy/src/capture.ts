@@ -51,7 +51,7 @@ import { canStoreDense, cpuInput, storageOf, storeDense } from "./cpu_transfer.j
 import { donatable, donationConfig, donatedSlot, markDonors, memoryOf } from "./donation.js";
 import { breakReason, userLocation } from "./explain.js";
 import { leafBuffer, runGraph, scalarBuffer, uploadHost } from "./execute.js";
-import { hold, makeNode, nodeIdMark, payload, type LazyNode, type LazyValue, type XlaPayload } from "./ir.js";
+import { hold, makeNode, nodeIdMark, outputOf, payload, type LazyNode, type LazyValue, type XlaPayload } from "./ir.js";
 import { metrics } from "./metrics.js";
 import { guardChange, isModuleLike, moduleState } from "./module_guard.js";
 import { currentMode, setModeRaw } from "./modes.js";
@@ -215,7 +215,7 @@ export class Session implements CaptureSink, CaptureHooks {
     const host = getBackend("cpu").toHost(t);
     const node = makeNode("data", [], null, [{ shape: [...t.shape], dtype: t.dtype }]);
     node.host = host;
-    const xp = payload({ node, index: 0 });
+    const xp = payload(node);
     // A view whose base this call has met is derived from it at once (the base
     // may have been written in this call); any other view is read as its own
     // data, so that a replay reads it (an argument, by position) and not its base
@@ -797,7 +797,7 @@ export function replay(e: Captured, args: readonly Tensor[]): { ok: true; result
   const valueFrom = (src: Source): LazyValue => {
     switch (src.kind) {
       case "out":
-        return { node: results!, index: src.offset };
+        return outputOf(results!, src.offset);
       case "const":
         return src.v;
       case "arg":
@@ -810,7 +810,7 @@ export function replay(e: Captured, args: readonly Tensor[]): { ok: true; result
         const it = e.host[src.item] as Exclude<HostItem, { kind: "effect" }>;
         const n = makeNode("data", [], null, [{ shape: it.kind === "scalar" ? [] : it.shape, dtype: it.dtype }]);
         n.results = [live[src.item]!];
-        return { node: n, index: 0 };
+        return n;
       }
     }
   };

@@ -31,6 +31,6 @@ export function runOnHost(prim: Primitive, ins: readonly LazyValue[], attrs: unk
   return results.map((t, i) => {
     const node = makeNode("data", [], null, [outs[i]!]);
     node.host = cpu.toHost(t);
-    return payload({ node, index: 0 });
+    return payload(node);
   });
 }

@@ -5,7 +5,10 @@ import type { DeviceBuffer } from "@xlatorch/stablehlo";
 import { intern, nodeSig, type Sig } from "./sig.js";
 import type { Layout } from "./view_layout.js";
 
-export interface LazyNode {
+export interface LazyNode extends LazyValue {
+  /** A node is its own first output's value (no value object per op); other outputs get one each. */
+  readonly node: LazyNode;
+  readonly index: 0;
   readonly id: number;
   /** Primitive name, or "data" for host data awaiting upload. */
   readonly op: string;
@@ -73,7 +76,9 @@ export function makeNode(op: string, inputs: readonly LazyValue[], attrs: unknow
     const d = inputs[i]!.node.donor;
     if (d !== null) d[inputs[i]!.index] = 0;
   }
-  return {
+  const n: { -readonly [K in keyof LazyNode]: LazyNode[K] } = {
+    node: null as unknown as LazyNode,
+    index: 0,
     id: nextId++,
     op,
     inputs,
@@ -93,7 +98,11 @@ export function makeNode(op: string, inputs: readonly LazyValue[], attrs: unknow
     error: null,
     donor: null,
   };
+  n.node = n;
+  return n;
 }
+/** Output `i` of node `n` as a value. */
+export const outputOf = (n: LazyNode, i: number): LazyValue => (i === 0 ? n : { node: n, index: i });
 /**
  * A value that is a parameter of any computation using it: device data, pending
  * host data, or the output of a failed execution (whose error the using

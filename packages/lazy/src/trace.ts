@@ -102,7 +102,7 @@ export function record(node: LazyNode): void {
   }
   if (open.nodes.length === 0) open.startContext = context;
   open.append(node);
-  if (mode === "strict" || mode === "debug") cut("op", [{ node, index: 0 }], mode === "debug");
+  if (mode === "strict" || mode === "debug") cut("op", [node], mode === "debug");
 }
 
 /**
