@@ -28,7 +28,7 @@ import {
   type InPlaceSlot,
   type OutputSlot,
 } from "./donation.js";
-import { ExecValues, FRESH, KEPT, KERNEL, REGION, type Step, type Vals } from "./exec_values.js";
+import { ExecValues, type Step, type Vals } from "./exec_values.js";
 import { groupLoops, type LoopGroup } from "./multi_output.js";
 import { opRunner } from "./interpret/engine.js";
 import {
@@ -78,11 +78,9 @@ interface CpuExecutable extends Executable {
   params: Value[];
   /** One per plan step (a grouped loop's earlier members do nothing); they read and write values by position. */
   steps: Step[];
-  /** How each step's results are owned (exec_values.ts FRESH, KERNEL, KEPT, REGION). */
-  kinds: Uint8Array;
-  /** The positions each step defines. */
+  /** The positions a kernel or evaluator step defines (each may be a view of a value it reads); empty for the others. */
   defines: number[][];
-  /** The positions a kernel step reads (a result with one's memory is a view of it); empty for the others. */
+  /** The positions such a step reads (a result with one's memory is a view of it). */
   reads: number[][];
   /** Positions to drop after each step (their last use). */
   release: number[][];
@@ -136,8 +134,9 @@ export class CpuRuntime implements Runtime {
     // (v: a value of @main a region reads; undefined for any other, as the evaluator's scopes answer)
     const lookup = (v: Value) => scope.vals[pos.get(v.id) ?? -1]!;
     const steps: Step[] = [];
-    const kinds: number[] = [];
     const defines: number[][] = [];
+    // the memory of a fused loop's result, or a kernel's that is no view, is the execution's (exec_values.ts)
+    const mine = new Uint8Array(values.length);
     const reads: number[][] = [];
     // a float32 loop whose only reader is a reduction: one step computes both where it can (fused_reduce.ts)
     const into = fusedReductions(main, plan);
@@ -156,10 +155,10 @@ export class CpuRuntime implements Runtime {
       const group = groupAt.get(i);
       if (group) {
         const outs = group.members.map((m) => main.body[plan.steps[m]!.op]!.results[0]!);
-        defines.push(outs.map(at));
+        for (const o of outs) mine[at(o)] = 1;
+        defines.push([]);
         const members = group.members.map((m, k) => this.loopStep(plan.steps[m]!.loop!, outs[k]!, at));
         steps.push(this.groupStep(group, outs, members, at));
-        kinds.push(FRESH);
         reads.push([]);
         continue;
       }
@@ -167,7 +166,6 @@ export class CpuRuntime implements Runtime {
         // an earlier member: its group's step computes it
         defines.push([]);
         steps.push(nothing);
-        kinds.push(FRESH);
         reads.push([]);
         continue;
       }
@@ -177,18 +175,13 @@ export class CpuRuntime implements Runtime {
         op.results.forEach((r, k) => consts.push([at(r), b[k]!]));
         defines.push([]);
         steps.push(nothing);
-        kinds.push(KEPT);
         reads.push([]);
         continue;
       }
-      defines.push(op.results.map(at));
-      if (s.loop) {
-        kinds.push(FRESH);
-        reads.push([]);
-      } else {
-        kinds.push(op.regions?.length ? REGION : KERNEL);
-        reads.push(readsOf(op).map((v) => pos.get(v.id) ?? -1));
-      }
+      // (an op with regions may return memory its region keeps: never the execution's)
+      if (!op.regions?.length) for (const r of op.results) mine[at(r)] = 1;
+      defines.push(s.loop ? [] : op.results.map(at));
+      reads.push(s.loop ? [] : readsOf(op).map((v) => pos.get(v.id) ?? -1));
       if (s.loop && red) {
         const sl: ReduceSlot = { result: null };
         slots.set(red.op, sl);
@@ -206,13 +199,12 @@ export class CpuRuntime implements Runtime {
       numOutputs: main.returns.length,
       params: main.params,
       steps,
-      kinds: Uint8Array.from(kinds),
       defines,
       reads,
       release,
       returns: main.returns,
       returnsAt: main.returns.map(at),
-      values: new ExecValues(values.length, consts),
+      values: new ExecValues(mine, consts),
       scope,
       plan,
       inPlace,
@@ -339,15 +331,15 @@ export class CpuRuntime implements Runtime {
     let nextDonated = donatedSteps ? donatedSteps[0]! : -1,
       di = 0;
     // (an execution inside one of this executable's steps: its own arrays)
-    const x = e.values.busy ? new ExecValues(e.values.vals.length, e.values.consts) : e.values;
+    const x = e.values.busy ? new ExecValues(e.values.mine, e.values.consts) : e.values;
     x.busy = true;
-    const { vals, mine, extra } = x;
+    const { vals, mine, root, views } = x;
     const outer = e.scope.vals;
     e.scope.vals = vals;
     try {
-      // parameters are the first positions; their memory is the caller's (mine stays 0)
+      // parameters are the first positions; their memory is the caller's (not mine)
       for (let i = 0; i < bufs.length; i++) vals[i] = bufs[i];
-      const { steps, kinds, defines, reads, release } = e;
+      const { steps, defines, reads, release } = e;
       for (let i = 0; i < steps.length; i++) {
         let into: Map<number, HostArray> | null = null;
         if (i === nextDonated) {
@@ -362,37 +354,28 @@ export class CpuRuntime implements Runtime {
             this.into = null;
           }
         } else steps[i]!(vals);
+        // a kernel's result is new memory, or a view of a value it reads (or of an earlier result of it)
         const df = defines[i]!;
-        const kind = kinds[i]!;
-        if (kind === FRESH) for (let k = 0; k < df.length; k++) mine[df[k]!] = 1;
-        else if (kind === KEPT) for (let k = 0; k < df.length; k++) mine[df[k]!] = 0;
-        else {
-          // a kernel's result is its own memory, or a view of a value it reads (or of an earlier result of it)
+        if (df.length !== 0) {
           const rs = reads[i]!;
           for (let k = 0; k < df.length; k++) {
             const p = df[k]!;
             const b = vals[p];
             if (b === undefined) continue;
             const data = b.s.data;
-            let own = kind === REGION ? 0 : 1;
-            let seen = -1;
+            let r = p;
             for (let j = 0; j < rs.length; j++) {
-              const r = vals[rs[j]!];
-              if (r !== undefined && r.s.data === data) {
-                seen = rs[j]!;
+              const v = vals[rs[j]!];
+              if (v !== undefined && v.s.data === data) {
+                r = root[rs[j]!]!;
                 break;
               }
             }
-            for (let j = 0; seen < 0 && j < k; j++) if (vals[df[j]!]?.s.data === data) seen = df[j]!;
-            if (seen >= 0) {
-              own = mine[seen]!;
-              extra.set(data, (extra.get(data) ?? 0) + 1);
-            }
-            mine[p] = own;
+            for (let j = 0; r === p && j < k; j++) if (vals[df[j]!]?.s.data === data) r = root[df[j]!]!;
+            root[p] = r;
+            if (r !== p) views[r]!++;
           }
         }
-        // a result computed into a donated argument's or the caller's array is not the execution's
-        if (into) for (const [p, data] of into) if (vals[p]?.s.data === data) mine[p] = 0;
         const rel = release[i]!;
         for (let k = 0; k < rel.length; k++) {
           const p = rel[k]!;
@@ -400,17 +383,10 @@ export class CpuRuntime implements Runtime {
           // (a loop computed into its reduction defines no value: fused_reduce.ts)
           if (b === undefined) continue;
           vals[p] = undefined;
-          const data = b.s.data;
-          if (extra.size !== 0) {
-            const n = extra.get(data);
-            if (n !== undefined) {
-              // another live value holds the array still
-              if (n === 1) extra.delete(data);
-              else extra.set(data, n - 1);
-              continue;
-            }
-          }
-          if (mine[p] === 1) this.pool.give(dtypeOf(b.dtype), data);
+          const r = root[p]!;
+          // another live value holds the memory still, or it is not the execution's
+          if (views[r] !== 0) views[r]!--;
+          else if (mine[r] === 1) this.pool.give(dtypeOf(b.dtype), b.s.data);
         }
       }
       const ret = e.returnsAt;
