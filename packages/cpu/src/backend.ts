@@ -13,6 +13,7 @@ import {
   type Shape,
   type Tensor,
 } from "@xlatorch/core";
+import { tuneHeapGrowth } from "./heap_growth.js";
 import { KERNELS, type Kernel } from "./kernels/index.js";
 import { dense, stridedCopy } from "./kernels/layout.js";
 import { contiguous, type Strided } from "./strided.js";
@@ -66,3 +67,6 @@ function isRowMajor(shape: Shape, strides: readonly number[]): boolean {
 }
 
 registerDevice(cpuBackend);
+// the eager device's plain result arrays are external memory to V8: without a fixed growing factor a
+// training loop can fall into a mark-compact every ~100 ms (heap_growth.ts)
+tuneHeapGrowth();
