@@ -10,7 +10,7 @@
 // processes: one process holding two copies of the cpu package (as
 // runtime_exec_ab.ts does) makes the shared core functions' call sites see
 // both copies' objects, which slowed both sides by half or more here.
-//   npx tsx --tsconfig tsconfig.json bench/kernel_step_costs.ts --caps /tmp/cap [--rounds 7] [--reps 300] [--json out.json]
+//   npx tsx --tsconfig tsconfig.json bench/kernel_step_costs.ts --caps /tmp/cap [--rounds 7] [--reps 300] [--json out.json] [--only reduce,pad]
 import fs from "node:fs";
 import { dtypeOf } from "@xlatorch/core";
 import { CpuRuntime } from "@xlatorch/cpu";
@@ -32,7 +32,8 @@ type RT = {
 const caps = cliArg("caps", "/tmp/cap");
 const rounds = Number(cliArg("rounds", "7")),
   reps = Number(cliArg("reps", "300")),
-  json = cliArg("json", "");
+  json = cliArg("json", ""),
+  only = cliArg("only", "");
 const m = parseModule(fs.readFileSync(`${caps}/old.mlir`, "utf8"));
 const args = JSON.parse(fs.readFileSync(`${caps}/old.args.json`, "utf8")) as { dtype: string; shape: number[]; data: string }[];
 const main = m.funcs.find((f) => f.name === "main") as Func;
@@ -78,7 +79,7 @@ function recordSteps(rt: RT): Map<string, [Step, Env][]> {
 }
 
 const steps = recordSteps(new CpuRuntime() as unknown as RT);
-const kinds = [...steps.keys()];
+const kinds = [...steps.keys()].filter((k) => !only || only.split(",").includes(k));
 const ns = new Map<string, number[]>();
 const totals: number[] = [];
 for (let r = 0; r < rounds; r++) {

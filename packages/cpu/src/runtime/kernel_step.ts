@@ -45,16 +45,23 @@ export function kernelRunner(op: Op): Runner {
     const attrs = padAttrs
       ? { low: padAttrs.low, high: padAttrs.high, interior: padAttrs.interior, value: scalarOf(ins[1]!) }
       : (call.attrs as Record<string, unknown>);
-    // a packed array (the kernels destructure it)
-    const xs: Strided[] = [];
-    for (let i = 0; i < n; i++) xs.push(ins[i]!.s);
+    // a packed array of its exact length (the kernels destructure it; a push would reserve 16 slots)
+    const xs: Strided[] = n === 1 ? [ins[0]!.s] : n === 2 ? [ins[0]!.s, ins[1]!.s] : operandsOf(ins, n);
     const res = kernel(xs, inAvals, attrs, kernelOuts);
     if (followers) return sortFollowers(op, ins, res);
     if (initCombine) return [initCombine(ins[1]!, { dtype: outNames[0]!, shape: outShapes[0]!, s: res[0]! })];
+    if (m === 1) return [{ dtype: outNames[0]!, shape: outShapes[0]!, s: res[0]! }];
     const bufs: CpuBuffer[] = [];
     for (let i = 0; i < m; i++) bufs.push({ dtype: outNames[i]!, shape: outShapes[i]!, s: res[i]! });
     return bufs;
   };
+}
+
+/** The payloads of the first n buffers. */
+function operandsOf(ins: readonly CpuBuffer[], n: number): Strided[] {
+  const xs: Strided[] = [];
+  for (let i = 0; i < n; i++) xs.push(ins[i]!.s);
+  return xs;
 }
 
 /** body(init, r) for a single-op reduce body, elementwise with the init scalar broadcast. */
