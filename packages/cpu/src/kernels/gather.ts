@@ -45,8 +45,19 @@ function indexValues(s: Strided, a: AVal): Float64Array {
   return out;
 }
 
-const windowDims = (rank: number, dropped: readonly number[], batching: readonly number[]): number[] =>
-  [...Array(rank).keys()].filter((d) => !dropped.includes(d) && !batching.includes(d));
+// (plain loops in the per-call setup: the CPU runtime gathers from small tensors at every step)
+function windowDims(rank: number, dropped: readonly number[], batching: readonly number[]): number[] {
+  const out: number[] = [];
+  for (let d = 0; d < rank; d++) if (!dropped.includes(d) && !batching.includes(d)) out.push(d);
+  return out;
+}
+
+/** Strides (`strides[d] * w`) of the dims of `shape` not in `window`, in order: a batch element's step. */
+function batchStrides(rank: number, window: readonly number[], strides: readonly number[], w: number): number[] {
+  const out: number[] = [];
+  for (let d = 0; d < rank; d++) if (!window.includes(d)) out.push(strides[d]! * w);
+  return out;
+}
 
 /** Relative offsets of every element of a window of `shape`, given per-dim strides (row-major order). */
 function windowOffsets(shape: readonly number[], strides: readonly number[]): Float64Array {
@@ -87,11 +98,11 @@ function walkOf(ia: AVal, ivd: number): Walk {
   const st = contiguousStrides(ia.shape);
   const batch: number[] = [],
     idxStrides: number[] = [];
-  ia.shape.forEach((n, d) => {
-    if (d === ivd) return;
-    batch.push(n);
+  for (let d = 0; d < ia.shape.length; d++) {
+    if (d === ivd) continue;
+    batch.push(ia.shape[d]!);
     idxStrides.push(st[d]!);
-  });
+  }
   return { batch, idxStrides, vecStride: ivd < ia.shape.length ? st[ivd]! : 0 };
 }
 
@@ -144,10 +155,7 @@ const gatherSlices: Kernel = ([x, ix], [xa, ia], a: GatherSlicesAttrs, [o]) => {
     a.offset_dims.map((d) => o!.shape[d]!),
     a.offset_dims.map((d) => os[d]! * w),
   );
-  const outBatchStrides = o!.shape
-    .map((_, d) => d)
-    .filter((d) => !a.offset_dims.includes(d))
-    .map((d) => os[d]! * w);
+  const outBatchStrides = batchStrides(o!.shape.length, a.offset_dims, os, w);
   const xd = x!.data as Elements,
     od = out as Elements;
   const nw = relX.length;
@@ -249,10 +257,7 @@ const scatterSlices: Kernel = ([x, ix, upd], [xa, ia, ua], a: ScatterSlicesAttrs
   winOp.forEach((d, i) => {
     extent[d] = winShape[i]!;
   });
-  const updBatchStrides = ua!.shape
-    .map((_, d) => d)
-    .filter((d) => !a.update_window_dims.includes(d))
-    .map((d) => us[d]! * w);
+  const updBatchStrides = batchStrides(ua!.shape.length, a.update_window_dims, us, w);
   const nw = relX.length;
   const isBool = dt.name === "bool",
     isBig = acc instanceof BigInt64Array;
