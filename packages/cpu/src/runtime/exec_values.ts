@@ -1,9 +1,12 @@
 // The values of one execution of a CPU runtime executable, by their position
 // in @main (plan.ts valuePositions: parameters first, then each op's results),
 // and what decides when a value's memory may go back to the buffer pool. The
-// arrays are made once per executable and emptied after each execution, so
-// an execution allocates no map or set for its bookkeeping. The constants'
-// values (computed when the executable is built) stay in their places.
+// values' array is new at each execution (with the constants' values, computed
+// when the executable is built, in their places): a young array takes the
+// steps' new buffers without the write barrier's cost that a long-lived one
+// pays (measured, bench/results/issue11_runtime_exec_s21.md). The bookkeeping
+// arrays hold numbers only: made once per executable and reset after each
+// execution, so an execution allocates no map or set for its bookkeeping.
 //
 // A value's memory is the execution's own (`mine`, fixed per position when
 // the executable is built) when a fused loop writes it fresh from the pool or
@@ -26,7 +29,6 @@ export type Step = (vals: Vals) => void;
 
 /** The bookkeeping arrays of one execution at a time of one executable. */
 export class ExecValues {
-  readonly vals: Vals;
   /** Per position: the value whose memory it is (itself, but for a view a kernel step returned). */
   readonly root: Int32Array;
   /** Per root: how many live values besides one hold its memory. */
@@ -42,17 +44,18 @@ export class ExecValues {
     readonly consts: readonly (readonly [number, CpuBuffer])[],
   ) {
     const n = mine.length;
-    this.vals = new Array<CpuBuffer | undefined>(n).fill(undefined);
     this.root = new Int32Array(n);
     for (let p = 0; p < n; p++) this.root[p] = p;
     this.views = new Int32Array(n);
-    for (const [p, b] of consts) this.vals[p] = b;
   }
-  /** Empties the values for the next execution (the results are handed out already), except the constants. */
-  reset(): void {
-    const vals = this.vals;
-    vals.fill(undefined);
+  /** An execution's values: the constants in their places, nothing else yet. */
+  values(): Vals {
+    const vals: Vals = new Array<CpuBuffer | undefined>(this.mine.length);
     for (let k = 0; k < this.consts.length; k++) vals[this.consts[k]![0]] = this.consts[k]![1];
+    return vals;
+  }
+  /** Resets the counts for the next execution. */
+  reset(): void {
     this.views.fill(0);
     this.busy = false;
   }

@@ -333,7 +333,8 @@ export class CpuRuntime implements Runtime {
     // (an execution inside one of this executable's steps: its own arrays)
     const x = e.values.busy ? new ExecValues(e.values.mine, e.values.consts) : e.values;
     x.busy = true;
-    const { vals, mine, root, views } = x;
+    const { mine, root, views } = x;
+    const vals = x.values();
     const outer = e.scope.vals;
     e.scope.vals = vals;
     try {
