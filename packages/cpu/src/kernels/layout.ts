@@ -44,20 +44,20 @@ export const layoutKernels: Record<string, Kernel> = {
     const c = contiguous(dense(x!, a!.shape, a!.dtype), a!.shape);
     return [view(c, 0, viewStrides(a!.shape, c.strides, shape)!)];
   },
-  transpose: ([x], _a, { perm }: { perm: number[] }) => [
-    view(
-      x!,
-      x!.offset,
-      perm.map((p) => x!.strides[p]!),
-    ),
-  ],
-  slice: ([x], _a, { start, step }: { start: number[]; step: number[] }) => [
-    view(
-      x!,
-      x!.offset + start.reduce((s, v, d) => s + v * x!.strides[d]!, 0),
-      x!.strides.map((st, d) => st * step[d]!),
-    ),
-  ],
+  transpose: ([x], _a, { perm }: { perm: number[] }) => {
+    const strides: number[] = [];
+    for (let d = 0; d < perm.length; d++) strides.push(x!.strides[perm[d]!]!);
+    return [view(x!, x!.offset, strides)];
+  },
+  slice: ([x], _a, { start, step }: { start: number[]; step: number[] }) => {
+    let offset = x!.offset;
+    const strides: number[] = [];
+    for (let d = 0; d < x!.strides.length; d++) {
+      offset += start[d]! * x!.strides[d]!;
+      strides.push(x!.strides[d]! * step[d]!);
+    }
+    return [view(x!, offset, strides)];
+  },
   pad: ([x], [a], { low, interior, value }: { low: number[]; interior: number[]; value: number }, [o]) => {
     const shape = o!.shape;
     const out = o!.dtype.alloc(numelOf(shape));
