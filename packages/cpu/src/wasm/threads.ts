@@ -207,13 +207,28 @@ export const threadStats = { jobs: 0, workerTasks: 0, workers: 0 };
 
 // ------------------------------------------------------------ jobs
 
+/**
+ * An empty Job kept for the process's life (made by the first one). V8 holds the maps an instance passes
+ * through as its fields are added only weakly, so a full collection that finds no Job alive (each lives
+ * for one kernel call) frees them, and every optimized function that met a Job (call, endTask, runInline,
+ * simd_f32.ts runChunks) is deoptimized ("weak objects" under --trace-deopt) and runs slower until it is
+ * optimized again: the eager tanh(x*2+1) on 4M values took ~4-5 ms more CPU in each of the 3-4 calls after
+ * every storage-pool collection (bench/results/issue11_eager_targets_s21.md).
+ */
+let keptJob: Job | null | undefined;
+
 /** A job under construction: tasks of kernel calls. */
 export class Job {
   /** call records, REC ints each */
   readonly calls: number[] = [];
   /** task t = calls [starts[t], starts[t+1]) */
   readonly starts: number[] = [0];
-  constructor(readonly family: KernelFamily) {}
+  constructor(readonly family: KernelFamily) {
+    if (keptJob === undefined) {
+      keptJob = null;
+      keptJob = new Job(family);
+    }
+  }
 
   /** Appends a call of function `fn` to the current task. */
   call(fn: number, ...args: number[]): this {
