@@ -34,6 +34,8 @@ export function collapse(
 
 /** Offsets of each batch element (odometer over the batch dims, in order). */
 export function batchOffsets(x: Strided, shape: readonly number[], batch: readonly number[]): number[] {
+  // no batch dims (a plain matrix product, most of a small model's dots): the one offset, nothing else built
+  if (batch.length === 0) return [x.offset];
   const sizes = batch.map((d) => shape[d]!),
     strides = batch.map((d) => x.strides[d]!);
   const total = sizes.reduce((a, b) => a * b, 1);
