@@ -25,6 +25,7 @@ import {
   inPlaceSlots,
   outputSlots,
   sharedLive,
+  type Donated,
   type InPlaceSlot,
   type OutputSlot,
 } from "./donation.js";
@@ -318,14 +319,7 @@ export class CpuRuntime implements Runtime {
     const e = exe as CpuExecutable;
     for (const i of e.loopParams) if ((args[i] as OwnedBuffer).owned) adopt(args[i] as OwnedBuffer);
     const bufs = args as readonly CpuBuffer[];
-    let mem: Map<object, number> | null = null;
-    const argMem = () => (mem ??= argMemory(bufs));
-    let donated = donatedArrays(e.inPlace, bufs, donate, argMem);
-    const dests = dest && e.outSlots.length ? destinationArrays(e.outSlots, dest, argMem, donated) : null;
-    if (dests) {
-      donated ??= new Map();
-      for (const [step, list] of dests) donated.set(step, [...(donated.get(step) ?? []), ...list]);
-    }
+    const donated = (donate && e.inPlace.length) || (dest && e.outSlots.length) ? this.intoArrays(e, bufs, donate, dest) : null;
     // the steps that may compute into those arrays, in order
     const donatedSteps = donated ? [...donated.keys()].sort((a, b) => a - b) : null;
     let nextDonated = donatedSteps ? donatedSteps[0]! : -1,
@@ -398,6 +392,23 @@ export class CpuRuntime implements Runtime {
       e.scope.vals = outer;
       x.reset();
     }
+  }
+  /** The donated and destination arrays of this call by the step that may compute into them (donation.ts), or null. */
+  private intoArrays(
+    e: CpuExecutable,
+    bufs: readonly CpuBuffer[],
+    donate?: readonly boolean[],
+    dest?: readonly (HostArray | null | undefined)[],
+  ): Map<number, Donated[]> | null {
+    let mem: Map<object, number> | null = null;
+    const argMem = () => (mem ??= argMemory(bufs));
+    let donated = donatedArrays(e.inPlace, bufs, donate, argMem);
+    const dests = dest && e.outSlots.length ? destinationArrays(e.outSlots, dest, argMem, donated) : null;
+    if (dests) {
+      donated ??= new Map();
+      for (const [step, list] of dests) donated.set(step, [...(donated.get(step) ?? []), ...list]);
+    }
+    return donated;
   }
   toHost(b: DeviceBuffer): HostArray {
     const c = b as CpuBuffer;
