@@ -26,7 +26,9 @@ type RT = {
   toDevice(d: unknown, t: string, s: number[]): unknown;
   toHost(b: unknown): ArrayBufferView;
 };
-const bytes = (v: ArrayBufferView) => Buffer.from(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
+// a view of v's own bytes (Buffer.from of a Uint8Array would copy them, and the arguments written
+// through it would stay zero)
+const bytes = (v: ArrayBufferView) => Buffer.from(v.buffer, v.byteOffset, v.byteLength);
 
 const capture = cliArg("capture", "");
 if (capture) {
