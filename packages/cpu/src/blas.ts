@@ -179,11 +179,33 @@ type Gemm = (
   ldc: number,
 ) => void;
 
+type Gemv = (
+  order: number,
+  trans: number,
+  m: number,
+  n: number,
+  alpha: number,
+  a: Float32Array | Float64Array,
+  lda: number,
+  x: Float32Array | Float64Array,
+  incx: number,
+  beta: number,
+  y: Float32Array | Float64Array,
+  incy: number,
+) => void;
+
+type Dot = (n: number, x: Float32Array | Float64Array, incx: number, y: Float32Array | Float64Array, incy: number) => number;
+
 export interface Blas {
   readonly path: string;
   readonly vendor: string;
   readonly sgemm: Gemm;
   readonly dgemm: Gemm;
+  /**
+   * The matrix-vector and vector-vector products (null when the library lacks them): PyTorch's CPU
+   * mv/dot call these (sgemv/sdot), whose kernels sum in another order than gemm's.
+   */
+  readonly gemv: { readonly s: Gemv; readonly d: Gemv; readonly sdot: Dot; readonly ddot: Dot } | null;
 }
 
 export interface BlasInfo {
@@ -294,6 +316,17 @@ function load(env: Env): { blas: Blas | null; info: BlasInfo; error?: Error; set
       problems.push(`${c.path} has no cblas_sgemm/cblas_dgemm`);
       continue;
     }
+    let gemv: Blas["gemv"] = null;
+    try {
+      gemv = {
+        s: lib.func("void cblas_sgemv(int, int, int, int, float, const float *, int, const float *, int, float, float *, int)"),
+        d: lib.func("void cblas_dgemv(int, int, int, int, double, const double *, int, const double *, int, double, double *, int)"),
+        sdot: lib.func("float cblas_sdot(int, const float *, int, const float *, int)"),
+        ddot: lib.func("double cblas_ddot(int, const double *, int, const double *, int)"),
+      };
+    } catch {
+      /* a CBLAS without them: products stay in gemm */
+    }
     const vendor = vendorOf(c.path, lib);
     let config: string | undefined, threads: number | undefined, setThreads: ((n: number) => number) | undefined;
     if (vendor === "OpenBLAS") {
@@ -332,7 +365,7 @@ function load(env: Env): { blas: Blas | null; info: BlasInfo; error?: Error; set
       ...(threads ? { threads } : {}),
       reason: c.source === "XLATORCH_BLAS" ? `XLATORCH_BLAS=${c.path}` : `found ${c.path}`,
     };
-    return { blas: { path: c.path, vendor, sgemm, dgemm }, info, ...(setThreads ? { setThreads } : {}) };
+    return { blas: { path: c.path, vendor, sgemm, dgemm, gemv }, info, ...(setThreads ? { setThreads } : {}) };
   }
   const why = problems.join("; ");
   if (d.candidates[0]!.source === "XLATORCH_BLAS") {

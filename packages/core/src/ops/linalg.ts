@@ -57,7 +57,12 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   return surface(name, () => {
     if (a.ndim === 1 && b.ndim === 1) return dotGeneral(a, b, [], [], [0], [0]);
     if (a.ndim === 2 && b.ndim === 2) return bind1(P.dot_general!, [a, b], MM_DIMS);
-    if (b.ndim === 1) return squeeze(matmul(a, unsqueeze(b, 1)), -1);
+    if (b.ndim === 1) {
+      // PyTorch folds a's batch dims into its rows and runs mv: a product with no free rhs dim, which the
+      // CPU kernel runs as BLAS gemv, as PyTorch does (an [M, K] @ [K, 1] product is gemm's, another order)
+      const r = dotGeneral(a.ndim === 2 ? a : reshape(a, [numelOf(a.shape.slice(0, -1)), k1]), b, [], [], [1], [0]);
+      return a.ndim === 2 ? r : reshape(r, a.shape.slice(0, -1));
+    }
     if (a.ndim === 1) return squeeze(matmul(unsqueeze(a, 0), b), -2);
     if (b.ndim === 2) {
       // Fold a's batch dims into its rows: one 2-D product.

@@ -87,6 +87,38 @@ export function blasDotGeneral(
   if (B * M * N === 0 || K === 0) return contiguous(out, o.shape);
   const A = operand(l, la, dd.lhs_batch, lf, dd.lhs_contract, M, K);
   const Bm = operand(r, ra, dd.rhs_batch, dd.rhs_contract, rf, K, N);
+  // A matrix (or vector) times a vector with no batch: PyTorch's CPU mv and dot (and matmul, which folds
+  // [..., K] @ [K] into mv) call BLAS gemv / dot, whose kernels sum each output in their own order, not
+  // gemm's; the same calls here give PyTorch's bits. [M, K] @ [K, 1] stays gemm, as PyTorch's mm.
+  if (B === 1 && dd.rhs_batch.length === 0 && rf.length === 0 && blas.gemv && K > 0) {
+    const v = blas.gemv,
+      f32 = name === "float32";
+    blasStats.gemmCalls += 1;
+    if (lf.length === 0 && Bm.trans === NO_TRANS) {
+      // [K] · [K]: the 1×K row steps by 1 (as stored, or the copy) or, taken as transposed, by its ld
+      const x = A.offsets[0] ? A.data.subarray(A.offsets[0]) : A.data,
+        y = Bm.offsets[0] ? Bm.data.subarray(Bm.offsets[0]) : Bm.data;
+      out[0] = (f32 ? v.sdot : v.ddot)(K, x, A.trans === NO_TRANS ? 1 : A.ld, y, Bm.ld);
+      return contiguous(out, o.shape);
+    }
+    if (Bm.trans === NO_TRANS) {
+      // OpenBLAS's column-major ('n') gemv splits its columns between threads and adds their partial
+      // sums, so its bits follow the thread count: the count PyTorch's process has (OpenBLAS's own, or
+      // torch.set_num_threads's), not one sized to the work as for gemm. OpenBLAS itself runs a gemv
+      // of under 9,216 elements on one thread.
+      gemmThreads(Number.POSITIVE_INFINITY);
+      const a = A.offsets[0] ? A.data.subarray(A.offsets[0]) : A.data,
+        x = Bm.offsets[0] ? Bm.data.subarray(Bm.offsets[0]) : Bm.data;
+      // PyTorch's addmv takes the column-major 'n' call when the rows step by 1 (a one-row matrix
+      // included, whose row stride is then 1, as a transposed [K, 1] column's is), else the
+      // transposed 't' call on the row-major matrix. CBLAS runs a row-major call as the column-major
+      // one of the transpose: (NO_TRANS, M, K) is 't', (TRANS, K, M) is 'n'.
+      const oneRowN = M === 1 && K > 1 && lf.length === 1 && l.strides[lf[0]!] === 1 && A.trans === NO_TRANS;
+      if (A.trans === NO_TRANS && !oneRowN) (f32 ? v.s : v.d)(ROW_MAJOR, NO_TRANS, M, K, 1, a, A.ld, x, Bm.ld, 0, out, 1);
+      else (f32 ? v.s : v.d)(ROW_MAJOR, TRANS, K, M, 1, a, oneRowN ? 1 : A.ld, x, Bm.ld, 0, out, 1);
+      return contiguous(out, o.shape);
+    }
+  }
   const gemm = name === "float32" ? blas.sgemm : blas.dgemm;
   const ldc = Math.max(1, N);
   blasStats.gemmCalls += B;
