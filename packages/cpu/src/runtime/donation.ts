@@ -17,6 +17,9 @@
 //     a group of loops run as one, multi_output.ts, counts as one loop: it
 //     reads a chunk of every operand before any member's result goes out, and
 //     where it runs its members one by one they keep their order);
+//   - no loop that runs at that step reads the parameter through a broadcast
+//     folded into it (fuse.ts LeafView): such a leaf reads other indices than
+//     the one written, and is no live value sharedLive could see;
 //   - the argument is a dense array of exactly the result's type and size
 //     (offset 0, row-major), and no other argument's memory is in the same
 //     ArrayBuffer (the same tensor passed twice, a view of it);
@@ -67,6 +70,15 @@ export function inPlaceSlots(main: Func, plan: Plan, values: readonly Value[], r
   });
   const returned = new Set(main.returns.map((v) => v.id));
   const aliases = paramAliases(main, plan, values);
+  // (step it runs at, parameter) of each loop leaf that reads a parameter through a broadcast view
+  const viewed = new Set<string>();
+  plan.steps.forEach((s, i) => {
+    const views = s.loop?.views;
+    if (views)
+      s.loop!.leaves.forEach((p, k) => {
+        if (views[k] !== null && p < main.params.length) viewed.add(`${runsAt?.get(i) ?? i}:${p}`);
+      });
+  });
   const slots: InPlaceSlot[] = [];
   alias.forEach((k, i) => {
     if (k === null || k === undefined) return;
@@ -76,6 +88,7 @@ export function inPlaceSlots(main: Func, plan: Plan, values: readonly Value[], r
     const own = stepOf.get(out.id);
     if (own === undefined || !plan.steps[own]!.loop) return;
     const step = runsAt?.get(own) ?? own;
+    if (viewed.has(`${step}:${i}`)) return;
     if (p.type.element !== out.type.element || p.type.shape.join() !== out.type.shape.join()) return;
     const last = lastUse.get(p.id) ?? -1;
     if (last > own) return;

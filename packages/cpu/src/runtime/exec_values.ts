@@ -20,6 +20,7 @@
 // off; the last one gives the memory to the pool when the root's is the
 // execution's own. (A loop computing into a donated or destination array
 // writes a returned value, which is never released.)
+import type { Strided } from "../strided.js";
 import type { CpuBuffer } from "./buffer.js";
 
 /** The execution's values by position (undefined: not computed yet, or released). */
@@ -59,4 +60,25 @@ export class ExecValues {
     this.views.fill(0);
     this.busy = false;
   }
+}
+
+/**
+ * A loop's inputs: each leaf's value, read through its broadcast's view where
+ * it has one (fuse.ts LeafView: the strides the broadcast kernel would give,
+ * made per execution since an argument's strides may differ between calls).
+ */
+export function leafInputs(vals: Vals, leaves: readonly number[], views: readonly (readonly number[] | null)[] | undefined): Strided[] {
+  const ins = new Array<Strided>(leaves.length);
+  for (let i = 0; i < leaves.length; i++) {
+    const s = vals[leaves[i]!]!.s;
+    const w = views === undefined ? null : views[i]!;
+    if (w === null) {
+      ins[i] = s;
+      continue;
+    }
+    const strides = new Array<number>(w.length);
+    for (let o = 0; o < w.length; o++) strides[o] = w[o]! >= 0 ? s.strides[w[o]!]! : 0;
+    ins[i] = { data: s.data, offset: s.offset, strides };
+  }
+  return ins;
 }

@@ -8,11 +8,21 @@ import type { DType } from "@xlatorch/core";
 import type { Op, Value } from "@xlatorch/stablehlo";
 import { binaryExpr, compareExpr, convertExpr, readExpr, selectExpr, storeExpr, unaryExpr, wrapExpr } from "../exprs.js";
 import { COMPARE_DIRECTIONS, type FusedTree, wasmFusable } from "../wasm/fused_module.js";
-import { dtypeOfElement, ELEMENTWISE, fusable } from "./translate.js";
+import { dtypeOfElement, ELEMENTWISE, fusable, translate } from "./translate.js";
+
+/**
+ * A leaf read through a broadcast_in_dim the loop folds in: for each dim of
+ * the loop's shape, the leaf's dim whose stride it takes, or -1 for stride 0
+ * (a broadcast dim, or a size-1 dim spread), so the loop sees the same view
+ * the broadcast kernel (kernels/layout.ts) would have made.
+ */
+export type LeafView = number[];
 
 export interface FusedLoop {
   /** Values read by the loop, in x0..x{n-1} order. */
   leaves: Value[];
+  /** Per leaf: null, or the broadcast it is read through (LeafView). */
+  views: (LeafView | null)[];
   reads: string[];
   body: string;
   out: Value;
@@ -71,10 +81,11 @@ export function inlinable(ops: readonly Op[], uses: Map<number, number>, all: re
     }
     depth.set(op, d);
   }
-  // a scalar broadcast only elementwise ops read: they read the scalar (a 0-d leaf, loaded once per loop)
+  // a broadcast only elementwise ops read: they read its operand (a 0-d one as a scalar leaf, loaded once
+  // per loop; any other through the broadcast's view, LeafView)
   for (const op of all) {
     const id = op.results[0]?.id;
-    if (id !== undefined && scalarBroadcast(op) && (uses.get(id) ?? 0) > 0 && fusedReads.get(id) === uses.get(id)) inl.add(op);
+    if (id !== undefined && isBroadcast(op) && (uses.get(id) ?? 0) > 0 && fusedReads.get(id) === uses.get(id)) inl.add(op);
   }
   return inl;
 }
@@ -89,17 +100,41 @@ export function inlinable(ops: readonly Op[], uses: Map<number, number>, all: re
  */
 const scalarBroadcast = (op: Op): boolean => op.name === "stablehlo.broadcast_in_dim" && op.operands[0]!.type.shape.length === 0;
 
+/**
+ * Any broadcast_in_dim. One of an n-d value read by the elementwise ops alone
+ * is not a step either: their loops read the operand through the view the
+ * kernel would have returned (LeafView), so the values are the same and
+ * ~90 steps of the nanoGPT xla step do not run.
+ */
+const isBroadcast = (op: Op): boolean => op.name === "stablehlo.broadcast_in_dim";
+/** Whether an inlined op is read as a leaf through its view (a broadcast of an n-d value). */
+const viewLeaf = (op: Op): boolean => isBroadcast(op) && !scalarBroadcast(op);
+
+/** The LeafView of a broadcast_in_dim (the broadcast kernel's strides rule). */
+function leafView(op: Op): LeafView {
+  const { dims } = translate(op).attrs as { dims: number[] };
+  const from = op.operands[0]!.type.shape,
+    to = op.results[0]!.type.shape;
+  const view = new Array<number>(to.length).fill(-1);
+  for (let i = 0; i < dims.length; i++) if (from[i] === to[dims[i]!]) view[dims[i]!] = i;
+  return view;
+}
+
 export function buildLoop(root: Op, producerOf: (v: Value) => Op | undefined, inlined: Set<Op>): FusedLoop {
   const leaves: Value[] = [];
+  const views: (LeafView | null)[] = [];
+  // by the value read: a broadcast read through its view is its own leaf (its result's id), reading its operand
   const leafIdx = new Map<number, number>();
   const expr = (v: Value): string => {
     const p = producerOf(v);
-    if (p && inlined.has(p)) return scalarBroadcast(p) ? expr(p.operands[0]!) : wrapExpr(dt(v), opExpr(p));
+    if (p && inlined.has(p) && !viewLeaf(p)) return scalarBroadcast(p) ? expr(p.operands[0]!) : wrapExpr(dt(v), opExpr(p));
     let i = leafIdx.get(v.id);
     if (i === undefined) {
       i = leaves.length;
       leafIdx.set(v.id, i);
-      leaves.push(v);
+      const view = p && inlined.has(p) ? leafView(p) : null;
+      leaves.push(view ? p!.operands[0]! : v);
+      views.push(view);
     }
     return `x${i}`;
   };
@@ -122,7 +157,7 @@ export function buildLoop(root: Op, producerOf: (v: Value) => Op | undefined, in
   };
   const out = root.results[0]!;
   const body = storeExpr(dt(out), opExpr(root));
-  const loop: FusedLoop = { leaves, reads: leaves.map((l) => readExpr(dt(l), "@")), body, out, outDtype: dt(out) };
+  const loop: FusedLoop = { leaves, views, reads: leaves.map((l) => readExpr(dt(l), "@")), body, out, outDtype: dt(out) };
   const wasm = wasmTree(root, producerOf, inlined, leafIdx);
   if (wasm !== null) loop.wasm = wasm;
   return loop;
@@ -149,7 +184,7 @@ function wasmTree(
   const arg = (v: Value, mask: boolean): FusedTree | null => {
     const p = producerOf(v);
     if (p && inlined.has(p) && scalarBroadcast(p)) return arg(p.operands[0]!, mask);
-    if (p && inlined.has(p)) {
+    if (p && inlined.has(p) && !viewLeaf(p)) {
       const n = node(p);
       return n && n.mask === mask ? n.t : null;
     }
@@ -206,7 +241,7 @@ function wasmTree(
     if (prim === "convert" && isBool(ins[0]!) && isF32(res)) {
       // a bool leaf already reads as 0/1; an inlined mask becomes 0/1
       const p = producerOf(ins[0]!);
-      if (!(p && inlined.has(p))) return { t: leafIdx.get(ins[0]!.id)!, mask: false };
+      if (!(p && inlined.has(p)) || viewLeaf(p)) return { t: leafIdx.get(ins[0]!.id)!, mask: false };
       const m = arg(ins[0]!, true);
       return m === null ? null : { t: ["mask_to_f32", m], mask: false };
     }

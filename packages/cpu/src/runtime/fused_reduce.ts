@@ -14,10 +14,10 @@
 import { numelOf } from "@xlatorch/core";
 import type { Func, Op, Value } from "@xlatorch/stablehlo";
 import { elementwiseSumLoop } from "../codegen.js";
-import { contiguous, type Strided } from "../strided.js";
+import { contiguous } from "../strided.js";
 import { wasmFusedReduceF32 } from "../wasm/fused_module.js";
 import type { ReduceOp } from "../wasm/reduce_module.js";
-import type { Step } from "./exec_values.js";
+import { leafInputs, type Step } from "./exec_values.js";
 import { primitiveIsExact } from "./interpret/table.js";
 import { bufOf, reduceInit } from "./kernel_step.js";
 import { type LoopPlan, type Plan, readsOf } from "./plan.js";
@@ -97,14 +97,14 @@ export function fusedReductions(main: Func, plan: Plan): Map<number, FusedReduce
 export function loopIntoReduce(l: LoopPlan, red: FusedReduce, slot: ReduceSlot, plain: Step): Step {
   // (the leaves are positions in @main, as the executable's values are kept)
   const leaves = l.leaves;
+  const views = l.views;
   const shape = red.reduce.operands[0]!.type.shape;
   if (red.js) {
     const sum = elementwiseSumLoop(leaves.length, l.reads, l.body, red.js);
     // "rows": one sum per kept position; "leading": one per trailing position, the kept ones
     const size = numelOf(red.reduce.results[0]!.type.shape);
     return (vals) => {
-      const ins = new Array<Strided>(leaves.length);
-      for (let i = 0; i < leaves.length; i++) ins[i] = vals[leaves[i]!]!.s;
+      const ins = leafInputs(vals, leaves, views);
       const r = new Float64Array(size);
       sum(r, shape, ins);
       slot.result = r;
@@ -112,8 +112,7 @@ export function loopIntoReduce(l: LoopPlan, red: FusedReduce, slot: ReduceSlot, 
   }
   const tree = l.wasm!;
   return (vals) => {
-    const ins = new Array<Strided>(leaves.length);
-    for (let i = 0; i < leaves.length; i++) ins[i] = vals[leaves[i]!]!.s;
+    const ins = leafInputs(vals, leaves, views);
     slot.result = wasmFusedReduceF32(tree, ins, shape, red.kind, red.len);
     if (!slot.result) plain(vals);
   };

@@ -16,6 +16,7 @@
 import { numelOf } from "@xlatorch/core";
 import type { Func, Value } from "@xlatorch/stablehlo";
 import type { FusedTree } from "../wasm/fused_module.js";
+import type { LeafView } from "./fuse.js";
 import { MULTI_MIN } from "../wasm/multi_fused_module.js";
 import type { InPlaceSlot } from "./donation.js";
 import { type Plan, readsOf, releasesOf, valuePositions } from "./plan.js";
@@ -26,6 +27,8 @@ export interface LoopGroup {
   members: number[];
   /** The values (positions in @main) the group reads, in leaf order; no member's result among them. */
   leaves: number[];
+  /** Per leaf: null, or the broadcast it is read through (fuse.ts LeafView); absent when no leaf has one. */
+  views?: (LeafView | null)[];
   /** Each member's tree over `leaves`, an earlier member j's result read as leaf leaves.length + j. */
   roots: FusedTree[];
 }
@@ -64,10 +67,26 @@ export function groupLoops(main: Func, plan: Plan, excluded: ReadonlySet<number>
     if (op.name === "stablehlo.broadcast_in_dim" && numelOf(op.operands[0]!.type.shape) === 1) splat.add(at(op.results[0]!));
   // (and so is a 0-d value a loop reads itself, fuse.ts: a broadcast of it folded into the loop)
   const scalar = (p: number) => splat.has(p) || values[p]!.type.shape.length === 0;
+  // what links loops that share an operand: a value, or a value read through a view (a leaf is one value plus its
+  // view, fuse.ts LeafView; the same value through another view is another operand); a view of one value is splatted
+  const shared: (number | string)[][] = steps.map((s, i) => {
+    if (!s.loop) return [];
+    const views = s.loop.views;
+    return s.loop.leaves.flatMap((p, k): (number | string)[] => {
+      const w = views?.[k];
+      if (!w) return scalar(p) ? [] : [p];
+      return numelOf(values[p]!.type.shape) === 1 ? [] : [leafKey(p, w)];
+    });
+  });
+  // a loop reading a value of its own size through a view might read a member's result so (a transposing
+  // broadcast), which a group's loop cannot: such a loop stays alone
+  const viewsOwnSize = (s: Plan["steps"][number], n: number) =>
+    s.loop!.views?.some((w, k) => w !== null && numelOf(values[s.loop!.leaves[k]!]!.type.shape) === n) ?? false;
   const byShape = new Map<string, number[]>();
   steps.forEach((s, i) => {
     const out = values[result[i]!]!;
     if (result[i]! < 0 || s.loop?.wasm === undefined || excluded.has(s.op) || !isF32(out) || numelOf(out.type.shape) < MULTI_MIN) return;
+    if (viewsOwnSize(s, numelOf(out.type.shape))) return;
     const key = out.type.shape.join("x");
     const list = byShape.get(key);
     if (list) list.push(i);
@@ -76,7 +95,8 @@ export function groupLoops(main: Func, plan: Plan, excluded: ReadonlySet<number>
   const linked = (a: number, b: number) => {
     const ra = reads[a]!,
       rb = reads[b]!;
-    return rb.includes(result[a]!) || ra.includes(result[b]!) || ra.some((p) => rb.includes(p) && !scalar(p));
+    const sb = shared[b]!;
+    return rb.includes(result[a]!) || ra.includes(result[b]!) || shared[a]!.some((k) => sb.includes(k));
   };
   // the steps that read each value
   const readers = new Map<number, number[]>();
@@ -145,17 +165,22 @@ export function groupLoops(main: Func, plan: Plan, excluded: ReadonlySet<number>
 /** The members' trees over the group's leaves (a member's result read by a later one becomes a reference to it). */
 function treesOf(members: number[], steps: Plan["steps"], result: readonly number[]): LoopGroup {
   const leaves: number[] = [];
-  const leafAt = new Map<number, number>();
+  const views: (LeafView | null)[] = [];
+  const leafAt = new Map<number | string, number>();
   const memberAt = new Map<number, number>(members.map((m, j) => [result[m]!, j]));
   const maps = members.map((m) =>
-    steps[m]!.loop!.leaves.map((p) => {
-      const j = memberAt.get(p);
+    steps[m]!.loop!.leaves.map((p, k) => {
+      const w = steps[m]!.loop!.views?.[k] ?? null;
+      // (a member's result is never read through a view: groupLoops keeps such loops alone)
+      const j = w === null ? memberAt.get(p) : undefined;
       if (j !== undefined) return -1 - j;
-      let i = leafAt.get(p);
+      const key = w === null ? p : leafKey(p, w);
+      let i = leafAt.get(key);
       if (i === undefined) {
         i = leaves.length;
-        leafAt.set(p, i);
+        leafAt.set(key, i);
         leaves.push(p);
+        views.push(w);
       }
       return i;
     }),
@@ -169,5 +194,10 @@ function treesOf(members: number[], steps: Plan["steps"], result: readonly numbe
     const [head, ...args] = t;
     return [head, ...args.map((a) => remap(a, map))];
   };
-  return { members, leaves, roots: members.map((m, k) => remap(steps[m]!.loop!.wasm!, maps[k]!)) };
+  const g: LoopGroup = { members, leaves, roots: members.map((m, k) => remap(steps[m]!.loop!.wasm!, maps[k]!)) };
+  if (views.some((w) => w !== null)) g.views = views;
+  return g;
 }
+
+/** A leaf read through a view, as a key distinct from the value's own position and from its other views. */
+const leafKey = (p: number, w: LeafView): string => `${p}:${w.join(",")}`;

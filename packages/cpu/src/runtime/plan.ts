@@ -10,16 +10,18 @@ import type { Func, Op, Value } from "@xlatorch/stablehlo";
 import * as exprs from "../exprs.js";
 import { elementwiseLoop } from "../codegen.js";
 import { type FusedTree, isFusedTree } from "../wasm/fused_module.js";
-import { buildLoop, inlinable } from "./fuse.js";
+import { buildLoop, inlinable, type LeafView } from "./fuse.js";
 import { sourceText } from "./source_text.js";
 import { exactFusable as fusable } from "./interpret/table.js";
 
 /** Bumped whenever the meaning of a plan changes. */
-export const PLAN_VERSION = 2;
+export const PLAN_VERSION = 3;
 
 export interface LoopPlan {
   /** Values the loop reads, in x0..x{n-1} order (positions in @main). */
   leaves: number[];
+  /** Per leaf: null, or the broadcast it is read through (fuse.ts LeafView); absent when no leaf has one. */
+  views?: (LeafView | null)[];
   reads: string[];
   body: string;
   /** The chain as a tree over the leaves, for a WebAssembly loop (float32 ops with emitters only). */
@@ -63,6 +65,7 @@ export function planModule(main: Func): Plan {
       const loop = buildLoop(op, (v) => producer.get(v.id), inlined);
       const l: LoopPlan = { leaves: loop.leaves.map(at), reads: loop.reads, body: loop.body };
       if (loop.wasm !== undefined) l.wasm = loop.wasm;
+      if (loop.views.some((w) => w !== null)) l.views = loop.views;
       steps.push({ op: i, loop: l });
       reads.push(loop.leaves);
     } else {
@@ -134,6 +137,7 @@ export function decodePlan(bytes: Uint8Array, main: Func): Plan {
   const isPos = (x: unknown, n: number) => Number.isInteger(x) && (x as number) >= 0 && (x as number) < n;
   if (!Array.isArray(o.steps) || !Array.isArray(o.release) || o.release.length !== o.steps.length) return bad("steps/release");
   let prev = -1;
+  let values: Value[] | undefined;
   for (const s of o.steps as StepPlan[]) {
     if (!s || !isPos(s.op, main.body.length) || s.op <= prev) return bad("step op index");
     prev = s.op;
@@ -150,10 +154,29 @@ export function decodePlan(bytes: Uint8Array, main: Func): Plan {
       )
         return bad("loop code");
       if (l.wasm !== undefined && !isFusedTree(l.wasm, l.leaves.length)) return bad("loop wasm tree");
+      if (
+        l.views !== undefined &&
+        !viewsFit(
+          l.views,
+          l.leaves,
+          op.results[0]!.type.shape.length,
+          (p) => (values ??= valuePositions(main).values)[p]!.type.shape.length,
+        )
+      )
+        return bad("loop leaf views");
     }
   }
   for (const r of o.release as unknown[]) if (!Array.isArray(r) || !r.every((x) => isPos(x, nValues))) return bad("release");
   return { steps: o.steps as StepPlan[], release: o.release as number[][] };
+}
+
+/** Each view null, or one entry per dim of the loop's result: a dim of its leaf, or -1. */
+function viewsFit(views: unknown, leaves: number[], rank: number, leafRank: (p: number) => number): boolean {
+  if (!Array.isArray(views) || views.length !== leaves.length) return false;
+  return views.every(
+    (w, i) =>
+      w === null || (Array.isArray(w) && w.length === rank && w.every((d) => Number.isInteger(d) && d >= -1 && d < leafRank(leaves[i]!))),
+  );
 }
 
 /** FNV-1a (two 32-bit lanes) of a string: a cheap fingerprint, not a security hash. */

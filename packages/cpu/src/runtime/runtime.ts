@@ -29,7 +29,7 @@ import {
   type InPlaceSlot,
   type OutputSlot,
 } from "./donation.js";
-import { ExecValues, type Step, type Vals } from "./exec_values.js";
+import { ExecValues, leafInputs, type Step, type Vals } from "./exec_values.js";
 import { groupLoops, type LoopGroup } from "./multi_output.js";
 import { opRunner } from "./interpret/engine.js";
 import {
@@ -218,6 +218,7 @@ export class CpuRuntime implements Runtime {
   private loopStep(l: LoopPlan, out: Value, at: (v: Value) => number): Step {
     const fn = elementwiseLoop(l.leaves.length, l.reads, l.body);
     const leaves = l.leaves;
+    const views = l.views;
     const outAt = at(out);
     const shape = out.type.shape;
     const n = numelOf(shape);
@@ -228,8 +229,7 @@ export class CpuRuntime implements Runtime {
     const free = pool.listOf(d, n);
     return (vals) => {
       const data = (this.into !== null ? this.into.get(outAt) : undefined) ?? pool.take(free, d, n);
-      const ins = new Array<Strided>(leaves.length);
-      for (let i = 0; i < leaves.length; i++) ins[i] = vals[leaves[i]!]!.s;
+      const ins = leafInputs(vals, leaves, views);
       // float32 chains as a WebAssembly SIMD loop where it takes them (wasm/fused_module.ts), else the JavaScript loop
       if (tree === undefined || !(data instanceof Float32Array) || !wasmFusedF32(tree, ins, shape, data)) fn(data, shape, ins);
       // (strides are never written in place: one array serves every execution)
@@ -245,6 +245,7 @@ export class CpuRuntime implements Runtime {
   private groupStep(g: LoopGroup, outs: readonly Value[], members: readonly Step[], at: (v: Value) => number): Step {
     const loop = new MultiLoop(g.roots, g.leaves.length);
     const leaves = g.leaves;
+    const views = g.views;
     const outAt = outs.map(at);
     const shape = outs[0]!.type.shape;
     const n = numelOf(shape);
@@ -253,8 +254,7 @@ export class CpuRuntime implements Runtime {
     const pool = this.pool;
     const free = pool.listOf(f32, n);
     return (vals) => {
-      const ins = new Array<Strided>(leaves.length);
-      for (let i = 0; i < leaves.length; i++) ins[i] = vals[leaves[i]!]!.s;
+      const ins = leafInputs(vals, leaves, views);
       if (!multiTakes(loop, ins, shape, n)) {
         for (const m of members) m(vals);
         return;
