@@ -44,7 +44,11 @@ export function exitSurface(): void {
 }
 /** "mul" -> "MulBackward0"; a name that already reads "XBackwardN" is PyTorch's own choice and kept. */
 const classNames = new Map<string, string>();
+/** The last name asked for and its class name: consecutive nodes mostly come from the same op (one lookup fewer). */
+let lastOp: string | null = null,
+  lastClass = "";
 function className(op: string): string {
+  if (op === lastOp) return lastClass;
   let c = classNames.get(op);
   if (c === undefined) {
     c = /Backward\d$/.test(op)
@@ -56,6 +60,8 @@ function className(op: string): string {
           .join("") + "Backward0";
     classNames.set(op, c);
   }
+  lastOp = op;
+  lastClass = c;
   return c;
 }
 
@@ -104,9 +110,7 @@ export class Node {
       if (si) for (let i = 0; i < n; i++) if (si === true || (Array.isArray(si) && si[i])) saved.push(savedOf(inputs[i]!, i));
       // an output's grad_fn is this node (set after construction), as PyTorch's message names it
       const so = saves.outputs;
-      if (so)
-        for (let i = 0; i < m; i++)
-          if (so === true || (Array.isArray(so) && so[i])) saved.push({ ...savedOf(outputs[i]!, i), outputOf: name });
+      if (so) for (let i = 0; i < m; i++) if (so === true || (Array.isArray(so) && so[i])) saved.push(savedOf(outputs[i]!, i, name));
       if (saved.length) this.saved = saved;
     }
   }
@@ -221,8 +225,9 @@ export class Node {
   }
 }
 
-function savedOf(t: Tensor, i: number): Saved {
-  return { t, version: t._vc.v, outputOf: t.grad_fn?.name ?? "", outIndex: i };
+/** A saved value; `outputOf` names the node it is an output of (an output's grad_fn is set after the node is made). */
+function savedOf(t: Tensor, i: number, outputOf: string = t.grad_fn?.name ?? ""): Saved {
+  return { t, version: t._vc.v, outputOf, outIndex: i };
 }
 
 /** A primitive node's backward: the primitive's VJP with the node's attributes (called as a method of the node). */
@@ -269,11 +274,14 @@ export function record(prim: Primitive, inputs: readonly Tensor[], outputs: read
     }
   if (!any) return;
   let differentiable = false;
-  for (const o of outputs)
-    if (o.dtype.is_floating_point || o.dtype.is_complex) {
+  const m = outputs.length;
+  for (let i = 0; i < m; i++) {
+    const dt = outputs[i]!.dtype;
+    if (dt.is_floating_point || dt.is_complex) {
       differentiable = true;
       break;
     }
+  }
   if (!differentiable) return;
   if (!prim.vjp) throw new TorchError(`${prim.name}: derivative is not implemented`);
   let saves: Saves | undefined;
@@ -285,7 +293,7 @@ export function record(prim: Primitive, inputs: readonly Tensor[], outputs: read
     saves = prim.saves;
   }
   const node = new Node(className(surfaceName ?? prim.name), prim, attrs, inputs, outputs, primApply, saves);
-  for (let i = 0; i < outputs.length; i++) {
+  for (let i = 0; i < m; i++) {
     const o = outputs[i]!;
     if (o.dtype.is_floating_point || o.dtype.is_complex) o._setGradFn(node, i);
   }

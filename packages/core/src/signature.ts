@@ -312,15 +312,25 @@ export function signed<F extends AnyFunction>(op: string, overloads: readonly Ov
   const takesOut = overloads.some((o) => o.out);
   const w = function (this: unknown) {
     const n = arguments.length;
-    if (noKeywords && n && isKwargs(arguments[n - 1])) throw new TorchTypeError(`torch.${op}() takes no keyword arguments`);
-    if (n && isKwargs(arguments[n - 1])) {
+    if (n !== 0 && isKwargs(arguments[n - 1])) {
+      if (noKeywords) throw new TorchTypeError(`torch.${op}() takes no keyword arguments`);
       const args = Array.prototype.slice.call(arguments);
       if (takesOut && "out" in arguments[n - 1]) return callWithOut(this, op, overloads, f, args, python);
       return f.apply(this, canonicalArgs(op, overloads, args, python));
     }
     // the positional form: some signature must take these arguments (counts and kinds), else PyTorch's TypeError
     if (!variadic && !accepted(arguments)) throw new TorchTypeError(positionalError(op, positional, arguments, python));
-    return f.apply(this, arguments as unknown as unknown[]);
+    // exact arity without forwarding the arguments object for the common short calls (functions may count their arguments)
+    switch (n) {
+      case 1:
+        return f.call(this, arguments[0]);
+      case 2:
+        return f.call(this, arguments[0], arguments[1]);
+      case 3:
+        return f.call(this, arguments[0], arguments[1], arguments[2]);
+      default:
+        return f.apply(this, arguments as unknown as unknown[]);
+    }
   };
   Object.defineProperty(w, "name", { value: fn.name || op });
   return w as unknown as F;
