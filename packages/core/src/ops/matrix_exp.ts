@@ -21,7 +21,7 @@ import type { Tensor } from "../tensor.js";
 import { tensor, zeros_like } from "./creation.js";
 import { add, div, exp, mul, abs } from "./elementwise.js";
 import { index_select } from "./indexing.js";
-import { checkSquare, eyeLike, mH, mm } from "./linalg_util.js";
+import { checkSquare, eyeLike, mH, mm as mmBlas } from "./linalg_util.js";
 import { reducePrim } from "./reduce.js";
 import { cat, expand, narrow, reshape } from "./shape.js";
 
@@ -63,6 +63,22 @@ function combine(ms: readonly Tensor[], c: readonly number[]): Tensor {
     return out;
   }
   for (let j = 1; j < ms.length; j++) out = convert(add(convert(out, float64), mul(convert(ms[j]!, float64), c[j]!)), dt);
+  return out;
+}
+
+/**
+ * The polynomials' products as ATen's mexp makes them: at::matmul of [batch, n, n] tensors, so CPU bmm,
+ * which for n^3 < 400 (n <= 7) is its naive kernel (baddbmm_cpu_kernel): each element summed over k in
+ * order, every product and sum rounded to the dtype (checked against torch.bmm: 200 of 200 random 5x5
+ * float32 products bit-identical). Composed here of elementwise mul and add in that order, so real
+ * dtypes get PyTorch's bits on every device; larger n (and complex, not checked) stay one matmul
+ * (gemm per batch element, as ATen's bmm without MKL).
+ */
+function mm(a: Tensor, b: Tensor): Tensor {
+  const n = a.shape[a.ndim - 1]!;
+  if (n * n * n >= 400 || (a.dtype.name !== "float32" && a.dtype.name !== "float64")) return mmBlas(a, b);
+  let out = mul(narrow(a, -1, 0, 1), narrow(b, -2, 0, 1));
+  for (let k = 1; k < n; k++) out = add(out, mul(narrow(a, -1, k, 1), narrow(b, -2, k, 1)));
   return out;
 }
 
@@ -178,7 +194,8 @@ function mexp(A: Tensor): Tensor {
         const t = taylor(scaled, 18, r);
         const squared = s.map((k, j) => {
           let m = idx.length === 1 ? t : index_select(t, 0, fromHostArray([j], t));
-          for (let p = 0; p < k; p++) m = mm(m, m);
+          // ATen squares each matrix with a 2-D at::matmul: mm, always its BLAS gemm
+          for (let p = 0; p < k; p++) m = mmBlas(m, m);
           return m;
         });
         parts.push(squared.length === 1 ? squared[0]! : cat(squared, 0));
