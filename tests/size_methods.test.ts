@@ -57,6 +57,26 @@ describe("torch.Size array methods", () => {
     c[0] = 99; // a copy, not the (frozen) Size
     expect(s[0]).toBe(4);
   });
+  it("reduce: with and without an initial value, callback arguments, the empty Size's TypeError", () => {
+    const s = size();
+    const calls: unknown[][] = [];
+    expect(
+      s.reduce((acc, v, i, a) => {
+        calls.push([acc, v, i, a === s]);
+        return acc * v;
+      }, 1),
+    ).toBe(384);
+    expect(calls).toEqual([
+      [1, 4, 0, true],
+      [4, 6, 1, true],
+      [24, 16, 2, true],
+    ]);
+    expect(s.reduce((a, b) => a + b)).toBe(26);
+    expect(s.reduce((acc: string, v) => `${acc}${v},`, "")).toBe("4,6,16,");
+    const e = torch.zeros([]).shape as Size;
+    expect(e.reduce((a, b) => a * b, 7)).toBe(7);
+    expect(() => e.reduce((a, b) => a * b)).toThrow(/Reduce of empty array with no initial value/);
+  });
   it("a non-function callback throws the builtin's TypeError", () => {
     const s = size() as unknown as { map(f: unknown): unknown; filter(f: unknown): unknown };
     expect(() => s.map(3)).toThrow(TypeError);

@@ -41,7 +41,7 @@ export class Size extends Array<number> {
 }
 
 /*
- * Array methods that take a callback or copy, as Size's own. V8's builtins take their fast paths only for
+ * Array methods that take a callback or copy, as Size's own (map, filter, every, some, slice, reduce with an initial value). V8's builtins take their fast paths only for
  * arrays whose prototype is Array.prototype: on a Size, map, filter, slice... go the generic way (the
  * species lookup, property reads one by one), 5-10x slower, and ops call them on shapes at every op
  * (an LSTM run spent ~15% of its op-surface time on such lines). These do what the builtins do on a
@@ -80,6 +80,15 @@ function sizeSome(this: Size, fn: Callback, thisArg?: unknown): boolean {
   for (let i = 0; i < n; i++) if (thisArg === undefined ? fn(this[i]!, i, this) : fn.call(thisArg, this[i]!, i, this)) return true;
   return false;
 }
+function sizeReduce(this: Size, fn: (acc: unknown, v: number, i: number, a: readonly number[]) => unknown, init?: unknown): unknown {
+  const n = this.length;
+  // no initial value (told by the argument count, as the builtin), or not a function: the builtin (its TypeErrors)
+  if (typeof fn !== "function" || arguments.length < 2)
+    return (AP.reduce as (...a: unknown[]) => unknown).apply(this, arguments as unknown as unknown[]);
+  let acc = init;
+  for (let i = 0; i < n; i++) acc = fn(acc, this[i]!, i, this);
+  return acc;
+}
 /** A plain copy's slice: the builtin's own argument handling (negative, missing, fractional bounds). */
 function sizeSlice(this: Size, start?: number, end?: number): number[] {
   const n = this.length,
@@ -93,6 +102,7 @@ for (const [name, value] of [
   ["every", sizeEvery],
   ["some", sizeSome],
   ["slice", sizeSlice],
+  ["reduce", sizeReduce],
 ] as const)
   Object.defineProperty(Size.prototype, name, { value, writable: true, configurable: true, enumerable: false });
 
