@@ -12,24 +12,11 @@
 //   XLATORCH_QUIET=1 npx tsx --tsconfig tsconfig.json bench/ported_programs.ts [--rounds 5] [--only nanogpt,vae]
 import os from "node:os";
 import * as torch from "xlatorch";
-import { charRnnPositional } from "../tests/programs/char_rnn.js";
-import { cifarPositional } from "../tests/programs/cifar_cnn.js";
-import type { OnStep, ProgramRun } from "../tests/programs/common.js";
-import { encoderPositional } from "../tests/programs/encoder.js";
-import { nanogptPositional } from "../tests/programs/nanogpt.js";
-import { vaePositional } from "../tests/programs/vae.js";
+import { PORTED_PROGRAMS, type PortedRun } from "./lib/ported.js";
 import { cliArg } from "./lib/program_case.js";
 import { median } from "./lib/timing.js";
 
-type Run = (device: string, onStep: OnStep) => ProgramRun;
-const PROGRAMS: Record<string, Run> = {
-  nanogpt: (d, s) => nanogptPositional(d, s, 40),
-  cifar_cnn: cifarPositional,
-  char_lstm: (d, s) => charRnnPositional("lstm")(d, s, 4),
-  char_gru: (d, s) => charRnnPositional("gru")(d, s, 4),
-  vae: vaePositional,
-  encoder: encoderPositional("step"),
-};
+const PROGRAMS = PORTED_PROGRAMS;
 
 const rounds = Number(cliArg("rounds", "5"));
 const only = cliArg("only", "");
@@ -37,7 +24,7 @@ const names = Object.keys(PROGRAMS).filter((n) => !only || only.split(",").inclu
 torch.xla.set_execution_mode("fused");
 
 /** Median wall and CPU ms between consecutive steps of one whole run, and its step count. */
-function timeRun(run: Run, device: string): { wall: number; cpu: number; steps: number } {
+function timeRun(run: PortedRun, device: string): { wall: number; cpu: number; steps: number } {
   const walls: number[] = [],
     cpus: number[] = [];
   let t = performance.now(),

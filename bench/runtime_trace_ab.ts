@@ -18,24 +18,11 @@ import type { HostArray } from "@xlatorch/core";
 import { CpuRuntime } from "@xlatorch/cpu";
 import { printModule, type Module } from "@xlatorch/stablehlo";
 import * as torch from "xlatorch";
-import { charRnnPositional } from "../tests/programs/char_rnn.js";
-import { cifarPositional } from "../tests/programs/cifar_cnn.js";
-import type { OnStep, ProgramRun } from "../tests/programs/common.js";
-import { encoderPositional } from "../tests/programs/encoder.js";
-import { nanogptPositional } from "../tests/programs/nanogpt.js";
-import { vaePositional } from "../tests/programs/vae.js";
+import { PORTED_PROGRAMS } from "./lib/ported.js";
 import { cliArg } from "./lib/program_case.js";
 import { median } from "./lib/timing.js";
 
-type Run = (device: string, onStep?: OnStep) => ProgramRun;
-const PROGRAMS: Record<string, Run> = {
-  nanogpt: (d, s) => nanogptPositional(d, s, 40),
-  cifar_cnn: cifarPositional,
-  char_lstm: (d, s) => charRnnPositional("lstm")(d, s, 4),
-  char_gru: (d, s) => charRnnPositional("gru")(d, s, 4),
-  vae: vaePositional,
-  encoder: encoderPositional("step"),
-};
+const PROGRAMS = PORTED_PROGRAMS;
 type Buf = { dtype: string; shape: number[] };
 type RT = {
   compile(m: Module): unknown;
