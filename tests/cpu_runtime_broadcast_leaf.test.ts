@@ -12,6 +12,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { CpuRuntime, fusedWasmStats } from "@xlatorch/cpu";
 import { parseModule } from "@xlatorch/stablehlo";
+import { bitsOf, data, planOf } from "./harness/runtime_plan";
 import { multiFusedStats } from "../packages/cpu/src/wasm/multi_fused_module";
 
 const prevWasm = process.env.XLATORCH_WASM;
@@ -19,26 +20,6 @@ afterEach(() => {
   if (prevWasm === undefined) delete process.env.XLATORCH_WASM;
   else process.env.XLATORCH_WASM = prevWasm;
 });
-
-interface PlanJson {
-  steps: { op: number; loop?: { leaves: number[]; views?: (number[] | null)[]; wasm?: unknown } }[];
-}
-const planOf = (rt: CpuRuntime, exe: ReturnType<CpuRuntime["compile"]>): PlanJson =>
-  JSON.parse(new TextDecoder().decode(rt.serializeExecutable(exe))) as PlanJson;
-
-function data(n: number, seed: number): Float32Array {
-  const a = new Float32Array(n);
-  let s = seed;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-    a[i] = ((s / 2 ** 32) * 2 - 1) * 3;
-  }
-  return a;
-}
-const bitsOf = (a: ArrayLike<number>) =>
-  a instanceof Float32Array
-    ? Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length))
-    : Array.from(new BigUint64Array((a as Float64Array).buffer, (a as Float64Array).byteOffset, a.length), String);
 
 // 8 x 32 x 5 = 1280 values: past MULTI_MIN, so the two float32 loops over x run as one group
 const [B, M, K] = [8, 32, 5];

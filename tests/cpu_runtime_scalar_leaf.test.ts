@@ -9,34 +9,13 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { CpuRuntime } from "@xlatorch/cpu";
 import { parseModule } from "@xlatorch/stablehlo";
+import { bitsOf, data, planOf } from "./harness/runtime_plan";
 
 const prevWasm = process.env.XLATORCH_WASM;
 afterEach(() => {
   if (prevWasm === undefined) delete process.env.XLATORCH_WASM;
   else process.env.XLATORCH_WASM = prevWasm;
 });
-
-interface PlanJson {
-  steps: { op: number; loop?: { leaves: number[]; wasm?: unknown } }[];
-}
-const planOf = (rt: CpuRuntime, exe: ReturnType<CpuRuntime["compile"]>): PlanJson =>
-  JSON.parse(new TextDecoder().decode(rt.serializeExecutable(exe))) as PlanJson;
-
-function data(n: number, seed: number): Float32Array {
-  const a = new Float32Array(n);
-  let s = seed;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-    a[i] = ((s / 2 ** 32) * 2 - 1) * 3;
-  }
-  return a;
-}
-const bitsOf = (a: ArrayLike<number> | BigInt64Array) =>
-  a instanceof Float32Array
-    ? Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length))
-    : a instanceof Float64Array
-      ? Array.from(new BigUint64Array(a.buffer, a.byteOffset, a.length), String)
-      : Array.from(a as ArrayLike<number>, String);
 
 const T = "tensor<64x33xf32>";
 const T64 = "tensor<64x33xf64>";
