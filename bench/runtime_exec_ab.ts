@@ -15,8 +15,8 @@ import path from "node:path";
 import { dtypeOf } from "@xlatorch/core";
 import { CpuRuntime } from "@xlatorch/cpu";
 import { parseModule, printModule, type Func, type Module } from "@xlatorch/stablehlo";
+import { abSummary, alternateRounds } from "./lib/ab_rounds.js";
 import { cliArg, programCase } from "./lib/program_case.js";
-import { median } from "./lib/timing.js";
 
 type Arg = { dtype: string; shape: number[]; data: string };
 type Exe = { steps: ((env: unknown) => void)[]; plan: { steps: { op: number; loop?: { wasm?: unknown } }[] } };
@@ -106,22 +106,8 @@ const same = outs[0].length === outs[1].length && outs[0].every((o, i) => o === 
 console.log(`steps old ${sides[0].steps}, new ${sides[1].steps}; ${outs[0].length} outputs, bit-identical: ${same}`);
 for (let i = 0; i < 100; i++) for (const s of sides) s.run();
 timing = kinds;
-const rows: Record<"old" | "new", [number, number]>[] = [];
-for (let r = 0; r < rounds; r++) {
-  const row = { old: [0, 0], new: [0, 0] } as Record<"old" | "new", [number, number]>;
-  for (const s of r % 2 ? [sides[1], sides[0]] : sides) {
-    const c0 = process.cpuUsage(),
-      t0 = performance.now();
-    for (let k = 0; k < K; k++) s.run();
-    const u = process.cpuUsage(c0);
-    row[s.name] = [(performance.now() - t0) / K, (u.user + u.system) / 1000 / K];
-  }
-  rows.push(row);
-}
-const m = (f: (r: (typeof rows)[number]) => number) => median(rows.map(f)).toFixed(3);
-console.log(
-  `execute(), ${rounds} rounds of ${K}: wall ms old ${m((r) => r.old[0])} new ${m((r) => r.new[0])}, per-round new/old ${m((r) => r.new[0] / r.old[0])}; process CPU ms old ${m((r) => r.old[1])} new ${m((r) => r.new[1])}, per-round ${m((r) => r.new[1] / r.old[1])}`,
-);
+const rows = alternateRounds(sides, rounds, K);
+console.log(`execute(), ${rounds} rounds of ${K}: ${abSummary(rows)}`);
 if (kinds) {
   const [o, n] = [sides[0].acc, sides[1].acc];
   for (const k of [...new Set([...o.keys(), ...n.keys()])].sort((a, b) => (o.get(b) ?? 0) - (o.get(a) ?? 0)))

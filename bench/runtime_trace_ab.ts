@@ -19,8 +19,8 @@ import { CpuRuntime } from "@xlatorch/cpu";
 import { printModule, type Module } from "@xlatorch/stablehlo";
 import * as torch from "xlatorch";
 import { PORTED_PROGRAMS } from "./lib/ported.js";
+import { abSummary, alternateRounds } from "./lib/ab_rounds.js";
 import { cliArg } from "./lib/program_case.js";
-import { median } from "./lib/timing.js";
 
 const PROGRAMS = PORTED_PROGRAMS;
 type Buf = { dtype: string; shape: number[] };
@@ -103,19 +103,5 @@ console.log(
   `${program}: ${calls.length} calls of ${sides[1].executables} executables; calls whose outputs are not bit-identical: old vs new ${differ(sides[0].bits, sides[1].bits)}, program run vs new ${differ(real, sides[1].bits)}`,
 );
 for (let i = 0; i < 5; i++) for (const s of sides) s.run();
-const rows: Record<"old" | "new", [number, number]>[] = [];
-for (let r = 0; r < rounds; r++) {
-  const row = { old: [0, 0], new: [0, 0] } as Record<"old" | "new", [number, number]>;
-  for (const s of r % 2 ? [sides[1], sides[0]] : sides) {
-    const c0 = process.cpuUsage(),
-      t0 = performance.now();
-    for (let k = 0; k < K; k++) s.run();
-    const u = process.cpuUsage(c0);
-    row[s.name] = [(performance.now() - t0) / K, (u.user + u.system) / 1000 / K];
-  }
-  rows.push(row);
-}
-const m = (f: (r: (typeof rows)[number]) => number) => median(rows.map(f)).toFixed(3);
-console.log(
-  `replay of ${calls.length} calls, ${rounds} rounds of ${K}: wall ms old ${m((r) => r.old[0])} new ${m((r) => r.new[0])}, per-round new/old ${m((r) => r.new[0] / r.old[0])}; process CPU ms old ${m((r) => r.old[1])} new ${m((r) => r.new[1])}, per-round ${m((r) => r.new[1] / r.old[1])}`,
-);
+const rows = alternateRounds(sides, rounds, K);
+console.log(`replay of ${calls.length} calls, ${rounds} rounds of ${K}: ${abSummary(rows)}`);
