@@ -95,7 +95,7 @@ export function gradcheck(fn: (...xs: Tensor[]) => Tensor, inputs: Tensor[] | Te
       const y = fn(...ins);
       const g = zeros_like(y).reshape(-1);
       g.getitem(j).fill_(1);
-      const grads = grad([y], [x], { grad_outputs: [g.reshape([...y.shape])], allow_unused: true });
+      const grads = grad([y], [x], { grad_outputs: [g.reshape(y.shape.slice())], allow_unused: true });
       analytical.push(grads[0] ? (grads[0].reshape(-1).tolist() as number[]) : flat.map(() => 0));
     }
     for (let i = 0; i < flat.length; i++) {

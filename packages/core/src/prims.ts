@@ -364,7 +364,7 @@ export type FftType = "FFT" | "IFFT" | "RFFT" | "IRFFT";
 P.fft = definePrimitive<{ fft_type: FftType; fft_length: number[] }>({
   name: "fft",
   abstract: ([x], { fft_type, fft_length }) => {
-    const shape = [...x!.shape];
+    const shape = x!.shape.slice();
     const last = shape.length - 1,
       n = fft_length.at(-1)!;
     if (fft_type === "RFFT") {

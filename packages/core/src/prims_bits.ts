@@ -82,7 +82,7 @@ export function defineBitsPrims(P: Record<string, Primitive>): void {
     name: "rng_bit_generator",
     abstract: ([s], a): AVal[] => [
       { shape: s!.shape, dtype: s!.dtype },
-      { shape: [...a.shape], dtype: a.dtype },
+      { shape: a.shape.slice(), dtype: a.dtype },
     ],
   });
 }

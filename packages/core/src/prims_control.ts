@@ -47,7 +47,7 @@ export interface CaseAttrs {
   branches: SubGraph[];
 }
 
-export const avalText = (a: AVal): string => `${a.dtype.name}[${[...a.shape].join(", ")}]`;
+export const avalText = (a: AVal): string => `${a.dtype.name}[${a.shape.slice().join(", ")}]`;
 const sameAval = (a: AVal, b: AVal) =>
   a.dtype === b.dtype && a.shape.length === b.shape.length && a.shape.every((n, i) => n === b.shape[i]);
 const outAvals = (g: SubGraph): AVal[] =>
@@ -82,7 +82,7 @@ export function defineControlPrims(P: Record<string, Primitive>): void {
       const b = outAvals(a.body);
       if (b.length !== carried.length || !b.every((x, i) => sameAval(x, carried[i]!)))
         throw new Error(`while: body returns (${b.map(avalText).join(", ")}) but carries (${carried.map(avalText).join(", ")})`);
-      return carried.map((x) => ({ shape: [...x.shape], dtype: x.dtype }));
+      return carried.map((x) => ({ shape: x.shape.slice(), dtype: x.dtype }));
     },
   });
   P.case = definePrimitive<CaseAttrs>({
@@ -98,7 +98,7 @@ export function defineControlPrims(P: Record<string, Primitive>): void {
         if (o.length !== first.length || !o.every((x, i) => sameAval(x, first[i]!)))
           throw new Error(`case: branches return (${first.map(avalText).join(", ")}) and (${o.map(avalText).join(", ")})`);
       }
-      return first.map((x) => ({ shape: [...x.shape], dtype: x.dtype }));
+      return first.map((x) => ({ shape: x.shape.slice(), dtype: x.dtype }));
     },
   });
 }

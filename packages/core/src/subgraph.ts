@@ -31,7 +31,7 @@ export interface Traced {
   consts: Tensor[];
 }
 
-const plainAval = (a: AVal): AVal => ({ shape: [...a.shape], dtype: a.dtype });
+const plainAval = (a: AVal): AVal => ({ shape: a.shape.slice(), dtype: a.dtype });
 
 /** A traced value: its number in the recorder (numbers are renumbered when the trace ends). */
 class TracerPayload {
@@ -133,9 +133,9 @@ class Recorder implements DeviceBackend {
         return;
       }
       const iota = bind(P.iota!, [], { shape: [base.numel()], dim: 0, dtype: int64 }, base.device)[0]!;
-      const positions = ti._viewFn!(iota.reshape([...base.shape]));
+      const positions = ti._viewFn!(iota.reshape(base.shape.slice()));
       const flat = bind(P.scatter!, [base.reshape(-1), positions.reshape(-1, 1), value.reshape(-1)], { reduce: "none" })[0]!;
-      bp.v = this.varOf(flat.reshape([...base.shape]));
+      bp.v = this.varOf(flat.reshape(base.shape.slice()));
     });
   }
   strides(t: Tensor): number[] {
@@ -295,4 +295,4 @@ export function evalSubGraph(g: SubGraph, inputs: readonly Tensor[]): Tensor[] {
   return g.outputs.map((v) => vals[v]!);
 }
 
-export const avalKey = (a: AVal): string => `${a.dtype.name}[${[...a.shape].join(", ")}]`;
+export const avalKey = (a: AVal): string => `${a.dtype.name}[${a.shape.slice().join(", ")}]`;

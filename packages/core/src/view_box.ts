@@ -71,7 +71,7 @@ export function viewBoxOf(baseShape: Shape, viewShape: Shape, strides: readonly 
 
 /** base with the box's elements replaced by value (the view's shape): one scatter_slices (differentiable). */
 export function writeViewBox(base: Tensor, value: Tensor, box: ViewBox): Tensor {
-  if (box.flat) return reshape(writeBox(reshape(base, [-1]), value, box), [...base.shape]);
+  if (box.flat) return reshape(writeBox(reshape(base, [-1]), value, box), base.shape.slice());
   return writeBox(base, value, box);
 }
 

@@ -51,10 +51,10 @@ function scatterInto(x: Tensor, steps: readonly ViewStep[], value: Tensor): Tens
   for (const s of steps) pos = applyStep(s, pos);
   return scatterAt(x, pos, value);
 }
-const iotaOf = (x: Tensor) => reshape(bind1(P.iota, [], { shape: [x.numel()], dim: 0, dtype: int64 }, x.device), [...x.shape]);
+const iotaOf = (x: Tensor) => reshape(bind1(P.iota, [], { shape: [x.numel()], dim: 0, dtype: int64 }, x.device), x.shape.slice());
 /** x with the elements at flat positions `pos` replaced by `value` (pos's shape). */
 const scatterAt = (x: Tensor, pos: Tensor, value: Tensor) =>
-  reshape(bind1(P.scatter, [reshape(x, [-1]), reshape(pos, [-1, 1]), reshape(value, [-1])], { reduce: "none" }), [...x.shape]);
+  reshape(bind1(P.scatter, [reshape(x, [-1]), reshape(pos, [-1, 1]), reshape(value, [-1])], { reduce: "none" }), x.shape.slice());
 
 /**
  * The new value of `target`'s base after writing `value` (target's shape and dtype) through it, when

@@ -120,9 +120,9 @@ defineVjp("copy", none, ([g]) => [g!]);
 // ---- layout -----------------------------------------------------------------
 defineVjp<{ shape: number[]; dims: number[] }>("broadcast_in_dim", none, ([g], [x], _o, { shape, dims }) => {
   const summed = shape.map((_, d) => d).filter((d) => !dims.includes(d) || x!.shape[dims.indexOf(d)] !== shape[d]);
-  return [reshape(summed.length ? reducePrim(g!, "sum", summed, false) : g!, [...x!.shape])];
+  return [reshape(summed.length ? reducePrim(g!, "sum", summed, false) : g!, x!.shape.slice())];
 });
-defineVjp("reshape", none, ([g], [x]) => [reshape(g!, [...x!.shape])]);
+defineVjp("reshape", none, ([g], [x]) => [reshape(g!, x!.shape.slice())]);
 defineVjp<{ perm: number[] }>("transpose", none, ([g], _i, _o, { perm }) => {
   const inv = new Array<number>(perm.length);
   perm.forEach((p, i) => {

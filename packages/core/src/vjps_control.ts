@@ -26,8 +26,8 @@ defineVjp<CaseAttrs>("case", { inputs: true }, (cts, inputs, outputs, a, needs) 
   const wanted = want.flatMap((w, i) => (w ? [i] : []));
   if (wanted.length === 0) return inputs.map(() => null);
   const dev = index!.device;
-  const ctsFull = outputs.map((o, k) => cts[k] ?? zeros([...o.shape], { dtype: o.dtype, device: dev }));
-  const avals = [...ops, ...ctsFull].map((t) => ({ shape: [...t.shape], dtype: t.dtype }));
+  const ctsFull = outputs.map((o, k) => cts[k] ?? zeros(o.shape.slice(), { dtype: o.dtype, device: dev }));
+  const avals = [...ops, ...ctsFull].map((t) => ({ shape: t.shape.slice(), dtype: t.dtype }));
   const traced = a.branches.map((g) =>
     traceSubGraph(
       "cond",

@@ -28,7 +28,7 @@ defineVjp(
   (rg) => ({ inputs: rg.map((_, i) => i > 1) }),
   ([g], [_x, u, ...starts], _o, _a, needs) => [
     needs[0] ? bind1(P.dynamic_update_slice, [g!, zeros_like(u!), ...starts]) : null,
-    needs[1] ? bind1(P.dynamic_slice, [g!, ...starts], { sizes: [...u!.shape] }) : null,
+    needs[1] ? bind1(P.dynamic_slice, [g!, ...starts], { sizes: u!.shape.slice() }) : null,
     ...starts.map(() => null),
   ],
 );

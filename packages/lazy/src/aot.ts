@@ -187,7 +187,7 @@ export function finishGrad(
       return {
         kind: "tensor",
         src: source(valueOfResult.get(x)!),
-        aval: { shape: [...x.shape], dtype: x.dtype },
+        aval: { shape: x.shape.slice(), dtype: x.dtype },
         device: x.device,
         diff: diffIndex.get(x) ?? -1,
       };
@@ -225,7 +225,7 @@ export function finishGrad(
       const k = ctNodes.get(v.node);
       return k !== undefined ? { kind: "cotangent", k } : source(v);
     }),
-    diffAvals: diff.map((d) => ({ shape: [...d.shape], dtype: d.dtype })),
+    diffAvals: diff.map((d) => ({ shape: d.shape.slice(), dtype: d.dtype })),
   };
   // this call's own host items ran when it was traced: their device values are the traced ones
   const live: DeviceBuffer[] = new Array(s.host.length);
@@ -371,7 +371,7 @@ function attachBackward(e: AotCaptured, diffOuts: Tensor[], fwd: DeviceBuffer[],
     return e.gradSources.map((src, i) => {
       if (src === null) return null;
       const leaf = leaves[i]!;
-      const a = { shape: [...leaf.shape], dtype: leaf.dtype };
+      const a = { shape: leaf.shape.slice(), dtype: leaf.dtype };
       switch (src.kind) {
         case "backward":
           return tensorOf(outs[src.offset]!, e.bOutAvals[src.offset]!, leaf.device);
@@ -438,7 +438,7 @@ export function replayAot(e: AotCaptured, args: readonly Tensor[]): { ok: true; 
   // written tensors (running statistics) take the forward's values
   for (const w of e.written) {
     const t = writtenTarget(w, args);
-    const v = make(w.src, { shape: [...t.shape], dtype: t.dtype }, t.device);
+    const v = make(w.src, { shape: t.shape.slice(), dtype: t.dtype }, t.device);
     if (cpu) cpu.write(t, v);
     else payloadOf(t).value = payloadOf(v).value;
     internals(t)._vc.v++;

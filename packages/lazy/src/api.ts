@@ -90,7 +90,7 @@ function checkArguments(mod: Module, args: readonly Tensor[]): void {
   args.forEach((t, i) => {
     const p = main.params[i]!.type;
     const got = isElementType(p.element) ? elementTypeOf(t.dtype.name) : undefined;
-    if (got !== p.element || !sameType(p, { shape: [...t.shape], element: p.element }))
+    if (got !== p.element || !sameType(p, { shape: t.shape.slice(), element: p.element }))
       throw new Error(
         `run_stablehlo: argument ${i} is ${t.dtype.name}[${t.shape.join(", ")}], but @${main.name}'s parameter ${i} is ${typeToString(p)}`,
       );

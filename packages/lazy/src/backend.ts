@@ -187,9 +187,9 @@ function writeThroughView(target: Tensor, value: Tensor): void {
     else {
       // any other view: a scatter of every element's position, found by viewing an iota of the base
       const iota = bind1(P.iota!, [], { shape: [base.numel()], dim: 0, dtype: int64 }, base.device);
-      const positions = ti._viewFn!(iota.reshape([...base.shape]));
+      const positions = ti._viewFn!(iota.reshape(base.shape.slice()));
       const flat = bind1(P.scatter!, [base.reshape(-1), positions.reshape(-1, 1), value.reshape(-1)], { reduce: "none" });
-      p.value = valueOf(flat.reshape([...base.shape]));
+      p.value = valueOf(flat.reshape(base.shape.slice()));
     }
     noteWrite(p);
   });

@@ -213,7 +213,7 @@ export class Session implements CaptureSink, CaptureHooks {
       return same;
     }
     const host = getBackend("cpu").toHost(t);
-    const node = makeNode("data", [], null, [{ shape: [...t.shape], dtype: t.dtype }]);
+    const node = makeNode("data", [], null, [{ shape: t.shape.slice(), dtype: t.dtype }]);
     node.host = host;
     const xp = payload(node);
     // A view whose base this call has met is derived from it at once (the base
@@ -276,7 +276,7 @@ export class Session implements CaptureSink, CaptureHooks {
   transferIn(x: Tensor, device: Device): Tensor {
     const t = fromHost(getBackend("cpu").toHost(x), x.shape, x.dtype, device);
     this.liveNodes.set(payloadOf(t).value.node, this.host.length);
-    this.host.push({ kind: "input", arg: this.argIndex.get(x) ?? null, t: x, shape: [...x.shape], dtype: x.dtype });
+    this.host.push({ kind: "input", arg: this.argIndex.get(x) ?? null, t: x, shape: x.shape.slice(), dtype: x.dtype });
     return t;
   }
   unsupported(reason: string): void {
@@ -391,7 +391,7 @@ export class Session implements CaptureSink, CaptureHooks {
           const same = this.sameAs(x);
           if (same) return { kind: "same", src: same };
           const src = this.source(valueOf(x), offsets) ?? { kind: "tensor" as const, t: x };
-          return { kind: "tensor", src, aval: { shape: [...x.shape], dtype: x.dtype }, device: x.device };
+          return { kind: "tensor", src, aval: { shape: x.shape.slice(), dtype: x.dtype }, device: x.device };
         }
         if (depth < 8 && Array.isArray(x)) return { kind: "array", items: x.map((e) => template(e, depth + 1)) };
         if (depth < 8 && isPlain(x))

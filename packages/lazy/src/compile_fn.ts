@@ -116,7 +116,7 @@ function keyArgs(args: readonly unknown[], st: KeyState): KeyArgs | null {
     if (a instanceof Tensor) {
       k.tensor.push(true);
       k.dtypes.push(a.dtype.name);
-      k.shapes.push([...a.shape]);
+      k.shapes.push(a.shape.slice());
       k.devices.push(String(a.device));
       k.grads.push(a.requires_grad);
       k.values.push(null);

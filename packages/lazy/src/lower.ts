@@ -16,7 +16,7 @@ import { lowerReduce, REDUCE_BODY } from "./lower_reduce.js";
 import { elementTypeOf, tensorType, type Builder, type ElementType, type Value } from "@xlatorch/stablehlo";
 
 export const et = (d: DType): ElementType => elementTypeOf(d.name);
-const ty = (a: AVal) => tensorType([...a.shape], et(a.dtype));
+const ty = (a: AVal) => tensorType(a.shape.slice(), et(a.dtype));
 
 /**
  * The attributes primitives carry (core's prims.ts); each lowering reads those of its own primitive,
@@ -103,7 +103,7 @@ for (const p of BINARY) {
 Object.assign(LOWERINGS, {
   erf: (b, [x]) => [b.erf(x!)],
   is_finite: (b, [x], _a, [o], [ia]) => [
-    ia!.dtype.is_floating_point ? b.isFinite(x!) : b.broadcastInDim(b.constant(true, "i1"), [...o!.shape], []),
+    ia!.dtype.is_floating_point ? b.isFinite(x!) : b.broadcastInDim(b.constant(true, "i1"), o!.shape.slice(), []),
   ],
   compare: (b, [x, y], a) => [b.compare(x!, y!, a.direction)],
   select: (b, [p, x, y]) => [b.select(p!, x!, y!)],
@@ -140,7 +140,7 @@ Object.assign(LOWERINGS, {
   // First index of the extreme (NaN counting as extreme), from plain ops: reduce,
   // compare, select over an iota and a min-reduce of the candidate indices.
   argreduce: (b, [x], a, _o, [ia]) => {
-    const shape = [...ia!.shape];
+    const shape = ia!.shape.slice();
     const ext = b.reduceWith(a.op as "max" | "min", x!, [a.dim]);
     const keep = shape.map((_, i) => i).filter((i) => i !== a.dim);
     let hit = b.compare(x!, b.broadcastInDim(ext, shape, keep), "EQ");
@@ -154,7 +154,7 @@ Object.assign(LOWERINGS, {
   // Point gather/scatter: every dim collapsed, slice sizes 1, coordinates in the last index dim.
   gather: (b, [x, idx], _a, [o], [xa, ia]) => {
     // an empty operand admits only an empty result (any index would be out of range)
-    if (xa!.shape.some((d) => d === 0)) return [b.broadcastInDim(b.constant(0, et(xa!.dtype)), [...o!.shape], [])];
+    if (xa!.shape.some((d) => d === 0)) return [b.broadcastInDim(b.constant(0, et(xa!.dtype)), o!.shape.slice(), [])];
     const r = xa!.shape.length;
     const all = [...Array(r).keys()];
     return [
@@ -178,7 +178,7 @@ Object.assign(LOWERINGS, {
     ];
   },
   sort: (b, [x], a, _o, [ia]) => {
-    const idx = b.iota(tensorType([...ia!.shape], "i64"), a.dim);
+    const idx = b.iota(tensorType(ia!.shape.slice(), "i64"), a.dim);
     return b.sortBy([x!, idx], a.dim, a.descending, true);
   },
   // linear algebra: StableHLO has cholesky and triangular_solve; the host-computed

@@ -9,12 +9,12 @@ import { elementTypeOf, tensorType, type Attr, type Builder, type Value } from "
 type Lowering<A> = (b: Builder, ins: Value[], attrs: A, outs: readonly AVal[], inAvals: readonly AVal[]) => Value[];
 
 const et = (d: DType) => elementTypeOf(d.name);
-const ty = (a: AVal) => tensorType([...a.shape], et(a.dtype));
+const ty = (a: AVal) => tensorType(a.shape.slice(), et(a.dtype));
 const i32 = (value: number): Attr => ({ kind: "int", value, type: "i32" });
 
 const clamp: Lowering<unknown> = (b, [lo, x, hi], _a, [o]) => {
   // the operand carries the result's shape (the bounds may stay 0-d: stablehlo.clamp takes scalar bounds)
-  const xs = x!.type.shape.length === o!.shape.length ? x! : b.broadcastInDim(x!, [...o!.shape], []);
+  const xs = x!.type.shape.length === o!.shape.length ? x! : b.broadcastInDim(x!, o!.shape.slice(), []);
   return [b.clamp(lo!, xs, hi!)];
 };
 
@@ -29,7 +29,7 @@ const bitcastConvert: Lowering<{ dtype: DType }> = (b, [x], a, [o], [ia]) => {
   if (a.dtype.name !== "bool") return [b.emit("stablehlo.bitcast_convert", [v], [ty(o!)])[0]!];
   if (v.type.element !== "ui8" && v.type.element !== "i8")
     v = b.emit("stablehlo.bitcast_convert", [v], [tensorType(v.type.shape, "ui8")])[0]!;
-  return [b.compare(v, b.broadcastInDim(b.constant(0, v.type.element), [...v.type.shape], []), "NE")];
+  return [b.compare(v, b.broadcastInDim(b.constant(0, v.type.element), v.type.shape.slice(), []), "NE")];
 };
 
 /**
@@ -43,8 +43,8 @@ function bitcastComplex(b: Builder, x: Value, ia: AVal, o: AVal): Value {
   if (ia.dtype.is_complex) {
     const part = toRealValueType(ia.dtype);
     const pt = tensorType([...ia.shape, 1], et(part));
-    const re = b.reshape(b.emit("stablehlo.real", [x], [tensorType([...ia.shape], et(part))])[0]!, pt.shape);
-    const im = b.reshape(b.emit("stablehlo.imag", [x], [tensorType([...ia.shape], et(part))])[0]!, pt.shape);
+    const re = b.reshape(b.emit("stablehlo.real", [x], [tensorType(ia.shape.slice(), et(part))])[0]!, pt.shape);
+    const im = b.reshape(b.emit("stablehlo.imag", [x], [tensorType(ia.shape.slice(), et(part))])[0]!, pt.shape);
     v = b.concatenate([re, im], ia.shape.length);
     va = { shape: [...ia.shape, 2], dtype: part };
   }
@@ -53,12 +53,12 @@ function bitcastComplex(b: Builder, x: Value, ia: AVal, o: AVal): Value {
     // StableHLO's shape rule: a smaller element gains a last dim of the ratio, a larger one drops it
     const a = va.dtype.itemsize,
       c = to.itemsize;
-    const shape = a === c ? [...va.shape] : a > c ? [...va.shape, a / c] : va.shape.slice(0, -1);
+    const shape = a === c ? va.shape.slice() : a > c ? [...va.shape, a / c] : va.shape.slice(0, -1);
     v = bitcastConvert(b, [v], { dtype: to }, [{ shape, dtype: to }], [va])[0]!;
   }
-  if (!o.dtype.is_complex) return b.reshape(v, [...o.shape]);
+  if (!o.dtype.is_complex) return b.reshape(v, o.shape.slice());
   const pair = b.reshape(v, [...o.shape, 2]);
-  const half = (i: number) => b.reshape(b.slice(pair, [...o.shape.map(() => 0), i], [...o.shape, i + 1]), [...o.shape]);
+  const half = (i: number) => b.reshape(b.slice(pair, [...o.shape.map(() => 0), i], [...o.shape, i + 1]), o.shape.slice());
   return b.emit("stablehlo.complex", [half(0), half(1)], [ty(o)])[0]!;
 }
 
@@ -69,7 +69,7 @@ const optimizationBarrier: Lowering<unknown> = (b, ins, _a, outs) => b.emit("sta
 
 /** The state is int64 in xlatorch and ui64 in the spec: bitcast in and out (the same bits). */
 const rngBitGenerator: Lowering<{ algorithm: string }> = (b, [s], a, [so, o]) => {
-  const u = tensorType([...so!.shape], "ui64");
+  const u = tensorType(so!.shape.slice(), "ui64");
   const state = b.emit("stablehlo.bitcast_convert", [s!], [u])[0]!;
   // the parser spells this enum kind the same way (the IR's EnumKind does not list it)
   const algorithm: Attr = { kind: "enum", enum: "rng_algorithm" as "precision", value: a.algorithm };

@@ -7,7 +7,7 @@ import type { AVal, PrimName } from "@xlatorch/core";
 import { elementTypeOf, isComplex, realPartType, tensorType, type Builder, type ElementType, type Value } from "@xlatorch/stablehlo";
 
 type Lowering = (b: Builder, ins: Value[], attrs: never, outs: readonly AVal[], inAvals: readonly AVal[]) => Value[];
-const ty = (a: AVal) => tensorType([...a.shape], elementTypeOf(a.dtype.name));
+const ty = (a: AVal) => tensorType(a.shape.slice(), elementTypeOf(a.dtype.name));
 
 const realOf = (b: Builder, z: Value) => b.emit("stablehlo.real", [z], [tensorType(z.type.shape, realPartType(z.type.element))])[0]!;
 const imagOf = (b: Builder, z: Value) => b.emit("stablehlo.imag", [z], [tensorType(z.type.shape, realPartType(z.type.element))])[0]!;
@@ -71,15 +71,15 @@ export function withComplexLowerings(table: Record<PrimName, Lowering>): void {
     wrap(name, (real, b, [x], attrs, outs, inAvals) => {
       const o = outs[0]!;
       const im = imagOf(b, x!);
-      const zero = b.broadcastInDim(b.constant(0, im.type.element), [...im.type.shape], []);
-      const one = b.broadcastInDim(b.constant(1, im.type.element), [...im.type.shape], []);
+      const zero = b.broadcastInDim(b.constant(0, im.type.element), im.type.shape.slice(), []);
+      const one = b.broadcastInDim(b.constant(1, im.type.element), im.type.shape.slice(), []);
       const r = real(b, [complexOf(b, realOf(b, x!), b.unary("abs", im), o)], attrs, outs, inAvals)[0]!;
       const signBit = b.binary("or", b.compare(im, zero, "LT"), b.compare(b.divide(one, im), zero, "LT"));
       return [b.select(signBit, complexOf(b, realOf(b, r), b.unary("negate", imagOf(b, r)), o), r)];
     });
   // PyTorch's complex atan (its vectorized formula): i/2 log((i + z) / (i - z)), NaN at the poles +-i as PyTorch's
   wrap("atan", (_r, b, [x], _a, [o]) => {
-    const shape = [...o!.shape];
+    const shape = o!.shape.slice();
     const c = (re: number, im: number) => {
       const e = realPartType(elementTypeOf(o!.dtype.name));
       const part = (v: number) => b.broadcastInDim(b.constant(v, e), shape, []);
@@ -95,7 +95,7 @@ export function withComplexLowerings(table: Record<PrimName, Lowering>): void {
     if (!isComplex(out)) return real(b, [realOf(b, x!)], a, [o!], [{ shape: ia!.shape, dtype: realDtypeOf(ia!) }]);
     if (ia!.dtype.is_complex) return [b.convert(x!, out)];
     const re = b.convert(x!, realPartType(out));
-    return [complexOf(b, re, b.broadcastInDim(b.constant(0, realPartType(out)), [...o!.shape], []), o!)];
+    return [complexOf(b, re, b.broadcastInDim(b.constant(0, realPartType(out)), o!.shape.slice(), []), o!)];
   });
 }
 

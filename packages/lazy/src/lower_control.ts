@@ -14,7 +14,7 @@ import { Builder, elementTypeOf, tensorType, type Region, type Value } from "@xl
 type Lowering<A> = (b: Builder, ins: Value[], attrs: A, outs: readonly AVal[], inAvals: readonly AVal[]) => Value[];
 type Table = Record<string, Lowering<never>>;
 
-const ty = (a: AVal) => tensorType([...a.shape], elementTypeOf(a.dtype.name));
+const ty = (a: AVal) => tensorType(a.shape.slice(), elementTypeOf(a.dtype.name));
 
 /** Emits the sub-graph's ops into `b` over `args`; returns its outputs. */
 function lowerSubGraph(table: Table, b: Builder, g: SubGraph, args: readonly Value[]): Value[] {

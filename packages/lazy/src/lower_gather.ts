@@ -11,7 +11,7 @@ import { zeroOf } from "./lower_complex.js";
 type Lowering<A> = (b: Builder, ins: Value[], attrs: A, outs: readonly AVal[], inAvals: readonly AVal[]) => Value[];
 
 const gatherSlices: Lowering<GatherSlicesAttrs> = (b, [x, idx], a, [o], [xa]) => {
-  if (xa!.shape.some((d) => d === 0)) return [b.broadcastInDim(zeroOf(b, elementTypeOf(xa!.dtype.name)), [...o!.shape], [])];
+  if (xa!.shape.some((d) => d === 0)) return [b.broadcastInDim(zeroOf(b, elementTypeOf(xa!.dtype.name)), o!.shape.slice(), [])];
   return [
     b.gather(
       x!,

@@ -18,7 +18,7 @@ const OPS: Record<string, (b: Builder, a: Value[]) => Value> = {
 
 function lowerExpr(expr: GeluExpr): Lowering {
   return (b, ins, _a, [o]) => {
-    const shape = [...o!.shape];
+    const shape = o!.shape.slice();
     const e = elementTypeOf(o!.dtype.name);
     const done = new Map<string, Value>();
     const emit = (t: GeluExpr): Value => {

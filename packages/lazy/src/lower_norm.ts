@@ -18,8 +18,8 @@ const sumOver = (b: Builder, x: Value, dims: readonly number[], dtype: DType): V
 const layerNorm: Lowering<LayerNormAttrs> = (b, [x, ...params], { axis, eps, weight, bias }, [, so], [xa]) => {
   const dtype = xa!.dtype;
   const e = et(dtype);
-  const shape = [...xa!.shape];
-  const stat = [...so!.shape];
+  const shape = xa!.shape.slice();
+  const stat = so!.shape.slice();
   const inner = range(axis, shape.length);
   const all = range(0, shape.length);
   const n = shape.slice(axis).reduce((p, q) => p * q, 1);
@@ -49,7 +49,7 @@ const layerNorm: Lowering<LayerNormAttrs> = (b, [x, ...params], { axis, eps, wei
 const layerNormBackward: Lowering<LayerNormBackwardAttrs> = (b, ins, { axis, weight, mask }, _outs, inAvals) => {
   const xa = inAvals[1]!;
   const e = et(xa.dtype);
-  const shape = [...xa.shape];
+  const shape = xa.shape.slice();
   const lead = shape.slice(0, axis);
   const inner = range(axis, shape.length);
   const n = shape.slice(axis).reduce((p, q) => p * q, 1);

@@ -20,15 +20,15 @@ const back = (b: Builder, r: Value, dim: number, shape: number[]): Value =>
   );
 
 const softmax: Lowering<SoftmaxAttrs> = (b, [x], { dim }, [, , so], [xa]) => {
-  const shape = [...xa!.shape];
+  const shape = xa!.shape.slice();
   const e = b.unary("exponential", b.subtract(x!, back(b, reduce(b, "max", x!, dim, xa!.dtype), dim, shape)));
   const s = reduce(b, "sum", e, dim, xa!.dtype);
   // s as the primitive returns it: a 1 at dim
-  return [b.divide(e, back(b, s, dim, shape)), e, b.reshape(s, [...so!.shape])];
+  return [b.divide(e, back(b, s, dim, shape)), e, b.reshape(s, so!.shape.slice())];
 };
 
 const softmaxBackward: Lowering<SoftmaxAttrs> = (b, [g, y, e, s], { dim }, _o, [ga]) => {
-  const shape = [...ga!.shape];
+  const shape = ga!.shape.slice();
   const sb = b.broadcastInDim(
     s!,
     shape,

@@ -188,7 +188,12 @@ function lookup(op: string, attrs: unknown, outs: readonly AVal[]): StructEntry 
   } else byStructure.set(h, (bucket = []));
   let t = op + attrText(attrs) + "->";
   for (let i = 0; i < outs.length; i++) t += (i ? ";" : "") + avalText(outs[i]!);
-  const e: StructEntry = { op, attrs: cloneAttr(attrs), outs: outs.map((o) => ({ dtype: o.dtype, shape: [...o.shape] })), sig: intern(t) };
+  const e: StructEntry = {
+    op,
+    attrs: cloneAttr(attrs),
+    outs: outs.map((o) => ({ dtype: o.dtype, shape: o.shape.slice() })),
+    sig: intern(t),
+  };
   bucket.push(e);
   return e;
 }

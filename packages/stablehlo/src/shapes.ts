@@ -201,7 +201,7 @@ export function concatenate(xs: readonly TensorType[], dim: number): TensorType 
       fail("concatenate", `operands ${xs.map(ts).join(", ")} differ outside dimension ${dim}`);
     total += t.shape[dim]!;
   }
-  const shape = [...t0.shape];
+  const shape = t0.shape.slice();
   shape[dim] = total;
   return tensorType(shape, t0.element);
 }

@@ -81,7 +81,7 @@ export function cond(...args: unknown[]): Tensor | Tensor[] {
     for (const t of operands)
       if (!t.device.equals(dev)) throw new TorchError(`cond: operands must be on one device, got ${dev} and ${t.device}`);
     if (!pred.device.equals(dev)) throw new TorchError(`cond: pred is on ${pred.device} but the operands are on ${dev}`);
-    const avals = operands.map((t) => ({ shape: [...t.shape], dtype: t.dtype }));
+    const avals = operands.map((t) => ({ shape: t.shape.slice(), dtype: t.dtype }));
     const branches = [traceFn("cond", "false_fn", ff, avals, dev), traceFn("cond", "true_fn", tf, avals, dev)];
     const [fo, to] = [outsOf(branches[0]!.graph), outsOf(branches[1]!.graph)];
     if (branches[0]!.single !== branches[1]!.single || fo.length !== to.length || !fo.every((a, i) => same(a, to[i]!)))
@@ -127,7 +127,7 @@ export function while_loop(...args: unknown[]): Tensor[] {
       if (!t.device.equals(dev)) throw new TorchError(`while_loop: carried_inputs must be on one device, got ${dev} and ${t.device}`);
     const grad = is_grad_enabled();
     if (grad && carried.some((t) => t.requires_grad)) throw noGradError();
-    const avals = carried.map((t) => ({ shape: [...t.shape], dtype: t.dtype }));
+    const avals = carried.map((t) => ({ shape: t.shape.slice(), dtype: t.dtype }));
     const c = traceSubGraph("while_loop", dev, avals, (xs) => [condValue(cf(...xs))]);
     const b = traceFn("while_loop", "body_fn", bf, avals, dev);
     const bo = outsOf(b.graph);

@@ -120,13 +120,13 @@ export function full(size: number[], fill_value: Scalar | ComplexScalar, ...args
 
 const likeOpts = (x: Tensor, o: CreateOptions): CreateOptions => ({ ...o, dtype: o.dtype ?? x.dtype, device: o.device ?? x.device });
 export const zeros_like = (x: Tensor, ...a: unknown[]) =>
-  filled("zeros_like", [...x.shape], 0, likeOpts(x, parseArgs("zeros_like", a, CREATE_OPTS)), x.dtype);
+  filled("zeros_like", x.shape.slice(), 0, likeOpts(x, parseArgs("zeros_like", a, CREATE_OPTS)), x.dtype);
 export const ones_like = (x: Tensor, ...a: unknown[]) =>
-  filled("ones_like", [...x.shape], 1, likeOpts(x, parseArgs("ones_like", a, CREATE_OPTS)), x.dtype);
+  filled("ones_like", x.shape.slice(), 1, likeOpts(x, parseArgs("ones_like", a, CREATE_OPTS)), x.dtype);
 export const empty_like = (x: Tensor, ...a: unknown[]) =>
-  filled("empty_like", [...x.shape], 0, likeOpts(x, parseArgs("empty_like", a, CREATE_OPTS)), x.dtype);
+  filled("empty_like", x.shape.slice(), 0, likeOpts(x, parseArgs("empty_like", a, CREATE_OPTS)), x.dtype);
 export const full_like = (x: Tensor, v: Scalar | ComplexScalar, ...a: unknown[]) =>
-  filled("full_like", [...x.shape], v, likeOpts(x, parseArgs("full_like", a, CREATE_OPTS)), x.dtype);
+  filled("full_like", x.shape.slice(), v, likeOpts(x, parseArgs("full_like", a, CREATE_OPTS)), x.dtype);
 
 /** type_as(other): this tensor converted to other's dtype. */
 export function type_as(x: Tensor, other: Tensor): Tensor {

@@ -36,6 +36,6 @@ export function fill_diagonal_(self: Tensor, ...args: unknown[]): Tensor {
   const end = wraps ? self.numel() : size * step;
   const idx = arange(self.numel(), { dtype: int64, device: self.device });
   const mask = E.logical_and(E.eq(E.remainder(idx, step), 0), E.lt(idx, end));
-  const m = reshape(mask.to(bool), [...self.shape]);
+  const m = reshape(mask.to(bool), self.shape.slice());
   return (self as unknown as { masked_fill_(m: Tensor, v: unknown): Tensor }).masked_fill_(m, fill_value);
 }

@@ -270,13 +270,13 @@ function setitemInner(x: Tensor, list: Subscript[], value: TensorOrScalar): void
 function putInto(op: string, x: Tensor, subs: readonly Subscript[], value: TensorOrScalar, accumulate: boolean): Tensor {
   const rows = putRows(op, x, subs, value, accumulate);
   if (rows) return rows;
-  const positions = getitem(reshape(bind1(P.iota!, [], { shape: [x.numel()], dim: 0, dtype: int64 }, x.device), [...x.shape]), ...subs);
+  const positions = getitem(reshape(bind1(P.iota!, [], { shape: [x.numel()], dim: 0, dtype: int64 }, x.device), x.shape.slice()), ...subs);
   const v = value instanceof Tensor ? convert(putValueOn(value, x, subs), x.dtype) : scalarTensor(value, x.dtype, x.device);
   checkSameDevice("index_put_", x, "values", v);
   broadcastShapes(op, v.shape, positions.shape);
   const src = reshape(expandTo(v, positions.shape), [-1]).contiguous();
   const updated = bind1(P.scatter!, [reshape(x, [-1]), reshape(positions, [-1, 1]), src], { reduce: accumulate ? "add" : "none" });
-  return reshape(updated, [...x.shape]);
+  return reshape(updated, x.shape.slice());
 }
 
 /**
@@ -342,7 +342,7 @@ export function fullIndex(index: Tensor, dim: number): Tensor {
   const rank = index.ndim;
   const parts = [...Array(rank).keys()].map((d) =>
     unsqueeze(
-      d === dim ? convert(index, int64) : bind1(P.iota!, [], { shape: [...index.shape], dim: d, dtype: int64 }, index.device),
+      d === dim ? convert(index, int64) : bind1(P.iota!, [], { shape: index.shape.slice(), dim: d, dtype: int64 }, index.device),
       rank,
     ),
   );
@@ -355,8 +355,8 @@ export function gather(x: Tensor, dim: number, index: Tensor, ..._rest: unknown[
   checkSameDevice("gather", x, "index", index);
   const d = normDim(dim, Math.max(x.ndim, 1), "gather");
   // ...and compares ranks and sizes with a 0-dim tensor counted as 1-dim (ensure_nonempty_dim)
-  const xs = x.ndim === 0 ? [1] : [...x.shape];
-  const is = index.ndim === 0 ? [1] : [...index.shape];
+  const xs = x.ndim === 0 ? [1] : x.shape.slice();
+  const is = index.ndim === 0 ? [1] : index.shape.slice();
   if (is.length !== xs.length)
     throw new TorchError(
       `gather(): Index tensor must have the same number of dimensions as input tensor (input ${shapeStr(x.shape)}, index ${shapeStr(index.shape)})`,
@@ -371,7 +371,7 @@ export function gather(x: Tensor, dim: number, index: Tensor, ..._rest: unknown[
   // one gather_slices, the other dims batching dims (slices.ts)
   return surface("gather", () => {
     if (x.ndim !== 0 && index.ndim !== 0) return gatherAlong(x, d, index);
-    return reshape(gatherAlong(reshape(x, xs), d, reshape(index, is)), [...index.shape]);
+    return reshape(gatherAlong(reshape(x, xs), d, reshape(index, is)), index.shape.slice());
   });
 }
 
@@ -417,8 +417,8 @@ export function take_along_dim(x: Tensor, indices: Tensor, ...args: unknown[]): 
   }
   const d = normDim(dim, x.ndim, "take_along_dim");
   if (indices instanceof Tensor) checkBounds(indices, x.shape[d]!, d, "take_along_dim", false, TorchError);
-  const shapeX = [...x.shape],
-    shapeI = [...indices.shape];
+  const shapeX = x.shape.slice(),
+    shapeI = indices.shape.slice();
   shapeX[d] = 1;
   shapeI[d] = 1;
   const b = broadcastShapes("take_along_dim", shapeX, shapeI);

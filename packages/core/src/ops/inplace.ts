@@ -98,7 +98,7 @@ function rebaseHistory(op: string, target: Tensor, v: Tensor): void {
   const positions =
     box || reint
       ? null
-      : target._viewFn!(reshape(bind1(P.iota!, [], { shape: [base.numel()], dim: 0, dtype: int64 }, base.device), [...base.shape]));
+      : target._viewFn!(reshape(bind1(P.iota!, [], { shape: [base.numel()], dim: 0, dtype: int64 }, base.device), base.shape.slice()));
   surface(op, () => {
     const src = base.requires_grad ? base : base.detach();
     const nb = reint

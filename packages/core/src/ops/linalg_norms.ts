@@ -216,7 +216,7 @@ export function linalg_householder_product(A: Tensor, tau: Tensor): Tensor {
   if (k > n) throw new TorchError(`${op}: input.shape[-1] must be greater than or equal to tau.shape[-1]`);
   // no reflector or an empty input: the identity's first n columns; PyTorch's backward gives no gradient then
   if (A.numel() === 0 || tau.numel() === 0)
-    return withNoGradient("LinalgHouseholderProductBackward0", [A, tau], () => expand(eyeLike(m, A, n), [...A.shape]).clone());
+    return withNoGradient("LinalgHouseholderProductBackward0", [A, tau], () => expand(eyeLike(m, A, n), A.shape.slice()).clone());
   return surface("linalg_householder_product", () => {
     const rowIdx = unsqueeze(arange(m, { dtype: int64, device: A.device }), -1);
     let Q = eyeLike(m, A, n);

@@ -161,7 +161,7 @@ export function linalg_lu_solve(LU: Tensor, pivots: Tensor, B: Tensor, ...args: 
 function invCore(A: Tensor): [Tensor, Tensor] {
   const [LU, , perm] = bind(P.lu, [A]) as [Tensor, Tensor, Tensor];
   const info = firstTrue(eq(diag(LU), 0));
-  return [luSolve(LU, perm, expand(eyeLike(rows(A), A), [...A.shape]), true), info];
+  return [luSolve(LU, perm, expand(eyeLike(rows(A), A), A.shape.slice()), true), info];
 }
 const singular = (i: number) =>
   `The diagonal element ${i} is zero, the inversion could not be completed because the input matrix is singular.`;
@@ -279,7 +279,7 @@ function choleskySolve(B: Tensor, L: Tensor, upper: boolean, node: string): Tens
       let common = mm(gB, conjIfComplex(mT(x!)));
       common = add(common, conjIfComplex(mT(common)));
       const gL = mul(upper ? mm(l!, common) : mm(common, l!), -1);
-      return [sum_to_size(gB, [...b!.shape]), sum_to_size(gL, [...l!.shape])];
+      return [sum_to_size(gB, b!.shape.slice()), sum_to_size(gL, l!.shape.slice())];
     },
     { inputs: true, outputs: true },
   );
@@ -289,7 +289,7 @@ export function cholesky_inverse(L: Tensor, ...args: unknown[]): Tensor {
   const o = parseArgs("cholesky_inverse", args, ["upper"], { upper: false });
   checkSquare("cholesky_inverse", L);
   return surface("cholesky_inverse", () =>
-    choleskySolve(expand(eyeLike(rows(L), L), [...L.shape]), L, !!o.upper, "CholeskyInverseBackward0"),
+    choleskySolve(expand(eyeLike(rows(L), L), L.shape.slice()), L, !!o.upper, "CholeskyInverseBackward0"),
   );
 }
 
@@ -395,7 +395,7 @@ export function linalg_pinv(A: Tensor, ...args: unknown[]): Tensor {
   // derivative of the pseudo-inverse at A itself, also with hermitian=True (where the forward reads one
   // triangle of A) and where the tolerance cut singular values
   const out = no_grad(pinv);
-  recordCustom("LinalgPinvBackward0", [A], [out], ([g], [a], [X]) => [g ? sum_to_size(pinvBackward(g, X!, a!), [...a!.shape]) : null], {
+  recordCustom("LinalgPinvBackward0", [A], [out], ([g], [a], [X]) => [g ? sum_to_size(pinvBackward(g, X!, a!), a!.shape.slice()) : null], {
     inputs: true,
     outputs: true,
   });
@@ -439,7 +439,7 @@ export function linalg_matrix_power(A: Tensor, n: number): Tensor {
   checkSquare("linalg.matrix_power", A);
   return surface("linalg_matrix_power", () => {
     // A^0 = I: PyTorch copies I into a clone of A, so the result is on the graph with a zero gradient
-    if (n === 0) return withZeroGradient("LinalgMatrixPowerBackward0", [A], () => expand(eyeLike(rows(A), A), [...A.shape]).clone());
+    if (n === 0) return withZeroGradient("LinalgMatrixPowerBackward0", [A], () => expand(eyeLike(rows(A), A), A.shape.slice()).clone());
     let base = n < 0 ? linalg_inv(A) : A;
     let k = Math.abs(n);
     let result: Tensor | null = null;

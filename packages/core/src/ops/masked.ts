@@ -79,7 +79,7 @@ function inputMask(op: string, input: Tensor, mask: Tensor): Tensor {
       throw new TorchIndexError(
         `masked.${op}(): _input_mask expected broadcastable mask (got mask dimensionality higher than of the input): mask [${m.shape.join(", ")}], input [${input.shape.join(", ")}]`,
       );
-    m = broadcast_to(m, [...input.shape]);
+    m = broadcast_to(m, input.shape.slice());
   }
   return m.dtype === bool ? m : m.to(bool);
 }
@@ -187,7 +187,7 @@ export const argmin = (input: Tensor, ...args: unknown[]): Tensor => argExtreme(
 
 /** The number of masked-in elements along `dim` (int64), PyTorch's `count`. */
 function countOf(input: Tensor, inmask: Tensor | null, dim: Dims, keepdim: boolean): Tensor {
-  const ones = inmask ? inmask.to(int64) : broadcast_to(scalarTensor(1, int64, input.device), [...input.shape]);
+  const ones = inmask ? inmask.to(int64) : broadcast_to(scalarTensor(1, int64, input.device), input.shape.slice());
   return sum(ones, dim, { keepdim });
 }
 

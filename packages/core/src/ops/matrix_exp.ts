@@ -85,7 +85,7 @@ function mm(a: Tensor, b: Tensor): Tensor {
 /** I, A, A^2, A^3, A^6 (the first k), as ATen's _fill_matrix_powers. */
 function powers(A: Tensor, k: number): Tensor[] {
   const n = A.shape[A.ndim - 1]!;
-  const out = [expand(eyeLike(n, A), [...A.shape]), A];
+  const out = [expand(eyeLike(n, A), A.shape.slice()), A];
   if (k > 2) out.push(mm(A, A));
   if (k > 3) out.push(mm(A, out[2]!));
   if (k > 4) out.push(mm(out[3]!, out[3]!));
@@ -210,7 +210,7 @@ function mexp(A: Tensor): Tensor {
       });
       out = index_select(out, 0, fromHostArray(inverse, out));
     }
-    return reshape(out, [...A.shape]);
+    return reshape(out, A.shape.slice());
   });
 }
 export const matrix_exp = linalg_matrix_exp;

@@ -117,7 +117,7 @@ export function fill(input: Tensor, value: TensorOrScalar): Tensor {
   // a where with an all-true condition: input's gradient is zeros (as PyTorch's FillBackward), a
   // tensor value's is the sum, and inf/nan in input cannot leak into the result
   const v = value instanceof Tensor ? convert(value, input.dtype) : scalarTensor(value, input.dtype, input.device);
-  return E.where(full([...input.shape], true, { dtype: bool, device: input.device }), v, input);
+  return E.where(full(input.shape.slice(), true, { dtype: bool, device: input.device }), v, input);
 }
 
 // ---- global switches PyTorch keeps (recorded; the project's kernels are deterministic) ----

@@ -106,19 +106,19 @@ export function randperm(n: number, ...args: unknown[]): Tensor {
   return make(() => R.randperm(genOf(o.generator), n, dt.name as R.RandomDType), [n], dt, o);
 }
 
-export const rand_like = (x: Tensor, ...a: unknown[]) => rand([...x.shape], { dtype: x.dtype, device: x.device, ...(a[0] as object) });
-export const randn_like = (x: Tensor, ...a: unknown[]) => randn([...x.shape], { dtype: x.dtype, device: x.device, ...(a[0] as object) });
+export const rand_like = (x: Tensor, ...a: unknown[]) => rand(x.shape.slice(), { dtype: x.dtype, device: x.device, ...(a[0] as object) });
+export const randn_like = (x: Tensor, ...a: unknown[]) => randn(x.shape.slice(), { dtype: x.dtype, device: x.device, ...(a[0] as object) });
 export function randint_like(x: Tensor, ...args: unknown[]): Tensor {
   const nums = args.filter((a) => typeof a === "number") as number[];
   const kw = (args.find((a) => typeof a === "object") ?? {}) as object;
-  return randint(...nums, [...x.shape], { dtype: x.dtype, device: x.device, ...kw });
+  return randint(...nums, x.shape.slice(), { dtype: x.dtype, device: x.device, ...kw });
 }
 
 /** Draws for every element of `t` (in row-major order) written into it in place. */
 function fill(op: string, t: Tensor, draw: () => HostArray): Tensor {
   // before drawing: a refused call leaves the generator's state as it was
   checkNoInternalOverlap(op, t);
-  return copy_(t, liveData(draw, [...t.shape], t.dtype, t.device));
+  return copy_(t, liveData(draw, t.shape.slice(), t.dtype, t.device));
 }
 const dn = (t: Tensor) => t.dtype.name as R.RandomDType;
 
@@ -168,7 +168,7 @@ function probs(p: Tensor, n: number): Float64Array | Float32Array | Uint16Array 
 /** bernoulli(probs) draws 0/1 with each element's probability; bernoulli(input, p) with a scalar p. */
 export function bernoulli(input: Tensor, ...args: unknown[]): Tensor {
   const o = parseArgs("bernoulli", args, ["p", "generator"]);
-  const out = fromHost(input.dtype.alloc(input.numel()), [...input.shape], input.dtype, input.device);
+  const out = fromHost(input.dtype.alloc(input.numel()), input.shape.slice(), input.dtype, input.device);
   const p = o.p === undefined || o.p === null ? probs(input, input.numel()) : o.p;
   return fill("bernoulli", out, () => R.bernoulli(genOf(o.generator), p, input.numel(), dn(input)));
 }

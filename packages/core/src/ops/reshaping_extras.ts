@@ -46,7 +46,7 @@ export function sum_to_size(x: Tensor, ...args: unknown[]): Tensor {
     if (lead > 0) y = sum(y, [...Array(lead).keys()]);
     const dims = size.map((s, i) => (s === 1 && y.shape[i] !== 1 ? i : -1)).filter((i) => i >= 0);
     if (dims.length) y = sum(y, dims, true);
-    return y === x ? reshape(x, [...x.shape]) : y;
+    return y === x ? reshape(x, x.shape.slice()) : y;
   });
 }
 
@@ -70,7 +70,7 @@ export function unfold(x: Tensor, dimension: number, size: number, step: number)
   return surface("unfold", () => {
     const xs = x.ndim === 0 ? reshape(x, [1]) : x;
     const g = index_select(xs, d, fromHost(pos, [n * size], int64, x.device));
-    const shape = [...xs.shape];
+    const shape = xs.shape.slice();
     shape.splice(d, 1, n, size);
     const w = movedim(reshape(g, shape), d + 1, -1);
     return x.ndim === 0 ? reshape(w, [size]) : w;
@@ -114,5 +114,5 @@ export function resize_(x: Tensor, ...args: unknown[]): Tensor {
 export function resize_as_(x: Tensor, other: Tensor, ...args: unknown[]): Tensor {
   checkTensor("resize_as_", "the_template", other);
   parseArgs("resize_as_", args, ["memory_format"], {});
-  return resize_(x, [...other.shape]);
+  return resize_(x, other.shape.slice());
 }

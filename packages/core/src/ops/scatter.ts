@@ -76,7 +76,7 @@ function scatterImpl(
     // src may be larger than index: only its leading index-shaped block is used
     const upd = s.shape.every((n, k) => n === index.shape[k])
       ? s
-      : bind1(P.slice!, [s], { start: s.shape.map(() => 0), limit: [...index.shape], step: s.shape.map(() => 1) });
+      : bind1(P.slice!, [s], { start: s.shape.map(() => 0), limit: index.shape.slice(), step: s.shape.map(() => 1) });
     // one scatter_slices with batching dims where index spans x off d (slices.ts), else the point form
     return scatterAlongBatched(x, d, index, upd, reduce) ?? bind1(P.scatter!, [x, fullIndex(index, d), upd], { reduce });
   });
@@ -291,7 +291,7 @@ export function scatter_reduce(x: Tensor, dim: number, index: Tensor, src: Tenso
       return reshape(scatter_reduce(reshape(x, [1]), 0, reshape(index, [1]), reshape(src, [1]), reduce, { include_self }), []);
     const upd = sameShape(src.shape, index.shape)
       ? src
-      : bind1(P.slice!, [src], { start: src.shape.map(() => 0), limit: [...index.shape], step: src.shape.map(() => 1) });
+      : bind1(P.slice!, [src], { start: src.shape.map(() => 0), limit: index.shape.slice(), step: src.shape.map(() => 1) });
     // sums: one scatter_slices with batching dims where index spans x off d (slices.ts), else point coordinates
     const coords = x.shape.every((s, k) => k === d || s === index.shape[k]) ? null : fullIndex(index, d);
     const scatterAdd = (base: Tensor, u: Tensor) =>

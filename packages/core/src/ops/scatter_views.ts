@@ -18,7 +18,7 @@ import { diagonal } from "./matrix.js";
 import { reshape, select, sliceDim, unsqueeze } from "./shape.js";
 
 /** x's flat positions, shaped as x (an int64 iota). */
-const positionsOf = (x: Tensor): Tensor => reshape(iota([x.numel()], 0, x), [...x.shape]);
+const positionsOf = (x: Tensor): Tensor => reshape(iota([x.numel()], 0, x), x.shape.slice());
 
 /** x with the positions `pos` (any shape) replaced by src (of pos's shape). */
 function scatterAt(op: string, x: Tensor, pos: Tensor, src: Tensor): Tensor {
@@ -30,7 +30,7 @@ function scatterAt(op: string, x: Tensor, pos: Tensor, src: Tensor): Tensor {
   return surface(op, () => {
     const flat = reshape(x, [-1]);
     const out = bind1(P.scatter!, [flat, reshape(pos, [-1, 1]), reshape(convert(src, x.dtype), [-1])], { reduce: "none" });
-    return reshape(out, [...x.shape]);
+    return reshape(out, x.shape.slice());
   });
 }
 

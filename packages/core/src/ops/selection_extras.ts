@@ -36,7 +36,7 @@ export function take(input: Tensor, index: Tensor): Tensor {
   checkSameDevice("take", input, "index", index);
   if (input.numel() === 0 && index.numel() !== 0) throw new TorchIndexError("take(): tried to take from an empty tensor");
   // one gather_slices of single elements from the flattened input (slices.ts)
-  return surface("take", () => reshape(selectSlices(reshape(input, [-1]), 0, flatIndex("take", input, index)), [...index.shape]));
+  return surface("take", () => reshape(selectSlices(reshape(input, [-1]), 0, flatIndex("take", input, index)), index.shape.slice()));
 }
 
 /** put(input, index, source, accumulate=False): input with input.flatten()[index] = source (or += ). */
@@ -57,7 +57,7 @@ export function put(input: Tensor, index: Tensor, source: Tensor, ...args: unkno
   return surface("put", () => {
     const pos = flatIndex("put", input, index);
     const out = updateSlices(reshape(input, [-1]), 0, pos, reshape(source, [-1]), accumulate ? "add" : "none");
-    return reshape(out, [...input.shape]);
+    return reshape(out, input.shape.slice());
   });
 }
 /** put_(index, source, accumulate=False): put in place. */
@@ -101,7 +101,7 @@ export function index_reduce(input: Tensor, dim: number, index: Tensor, source: 
       convert(index, int64),
       source.shape.map((_, k) => (k === d ? -1 : 1)),
     );
-    return scatter_reduce(input, d, expand(ix, [...source.shape]).contiguous(), source, reduce, { include_self });
+    return scatter_reduce(input, d, expand(ix, source.shape.slice()).contiguous(), source, reduce, { include_self });
   });
 }
 

@@ -44,8 +44,8 @@ export function reshape(x: Tensor, ...args: unknown[]): Tensor {
   const alias = viewable(x, shape);
   return surface(alias ? "ReshapeAliasBackward0" : "UnsafeViewBackward0", () => reshapePrim(alias ? x : bind1(P.copy!, [x]), shape));
 }
-export const view_as = (x: Tensor, o: Tensor) => view(x, [...o.shape]);
-export const reshape_as = (x: Tensor, o: Tensor) => reshape(x, [...o.shape]);
+export const view_as = (x: Tensor, o: Tensor) => view(x, o.shape.slice());
+export const reshape_as = (x: Tensor, o: Tensor) => reshape(x, o.shape.slice());
 
 export function permute(x: Tensor, ...args: unknown[]): Tensor {
   const [dims] = splitSizes("permute", args);
@@ -94,7 +94,7 @@ export function expand(x: Tensor, ...args: unknown[]): Tensor {
   });
   return surface("expand", () => bind1(P.broadcast_in_dim!, [x], { shape, dims: x.shape.map((_, i) => i + off) }));
 }
-export const expand_as = (x: Tensor, o: Tensor) => expand(x, [...o.shape]);
+export const expand_as = (x: Tensor, o: Tensor) => expand(x, o.shape.slice());
 export const broadcast_to = (x: Tensor, shape: number[]) => expand(x, shape);
 
 export function squeeze(x: Tensor, ...args: unknown[]): Tensor {
@@ -112,14 +112,14 @@ export function unsqueeze(x: Tensor, dim: number, ...extra: unknown[]): Tensor {
   noExtra("unsqueeze", 2, extra);
   checkInt("unsqueeze", "dim", dim);
   const d = normDim(dim, x.ndim + 1, "unsqueeze");
-  const shape = [...x.shape];
+  const shape = x.shape.slice();
   shape.splice(d, 0, 1);
   return surface("unsqueeze", () => reshapePrim(x, shape));
 }
 
 function sliceDim(x: Tensor, dim: number, start: number, stop: number, step = 1): Tensor {
   const st = x.shape.map(() => 0),
-    lim = [...x.shape],
+    lim = x.shape.slice(),
     sp = x.shape.map(() => 1);
   st[dim] = start;
   lim[dim] = Math.max(start, stop);
@@ -323,7 +323,7 @@ export function flipud(x: Tensor): Tensor {
 export function roll(x: Tensor, ...args: unknown[]): Tensor {
   const { shifts, dims } = parseArgs("roll", args, ["shifts", "dims"], { dims: null });
   return surface("roll", () => {
-    if (dims === null) return view(roll(flatten(x), shifts, 0), [...x.shape]);
+    if (dims === null) return view(roll(flatten(x), shifts, 0), x.shape.slice());
     const sh: number[] = typeof shifts === "number" ? [shifts] : shifts;
     const ds: number[] = typeof dims === "number" ? [dims] : dims;
     if (sh.length !== ds.length) throw new TorchError(`roll: shifts and dimensions must align. shifts: ${sh.length}, dims:${ds.length}`);

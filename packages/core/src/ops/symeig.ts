@@ -26,6 +26,6 @@ export function symeig(input: Tensor, ...args: unknown[]) {
     return named({ eigenvalues: r.eigenvalues, eigenvectors: r.eigenvectors });
   }
   const eigenvalues = linalg_eigvalsh(A, { UPLO });
-  const none = empty(A.numel() === 0 ? [...A.shape] : [0], { dtype: A.dtype, device: A.device });
+  const none = empty(A.numel() === 0 ? A.shape.slice() : [0], { dtype: A.dtype, device: A.device });
   return named({ eigenvalues, eigenvectors: none });
 }

@@ -253,7 +253,7 @@ function makeTensors(host: HostArray, dtype: DType, len: number, recs: TensorRec
         b
           .reshape(-1)
           .index_select(0, fromHost(positions, [positions.length], int64, b.device))
-          .reshape([...t.shape]);
+          .reshape(t.shape.slice());
       const v = new Tensor(internals(no_grad(() => viewFn(base)))._payload, t.shape, dtype, dev);
       const vi = internals(v);
       vi._vc = internals(base)._vc;

@@ -118,7 +118,7 @@ function planStorages(tensors: [Tensor, ValueRec][]): StorageRec[] {
   const meta = (t: Tensor, storage: number, offset: number, stride: number[]): TensorRec => ({
     storage,
     offset,
-    shape: [...t.shape],
+    shape: t.shape.slice(),
     stride,
     device: t.device.toString(),
     requires_grad: t.requires_grad,

@@ -111,7 +111,7 @@ function concatAlong(op: Op, parts: DenseValue[], dim: number, resultIndex: numb
 }
 
 function splitAlong(op: Op, x: DenseValue, count: number, dim: number, part: number): DenseValue {
-  const shape = [...x.type.shape];
+  const shape = x.type.shape.slice();
   const size = shape[dim]! / count;
   shape[dim] = size;
   const out = alloc(tensorType(shape, x.type.element), op);
