@@ -15,6 +15,7 @@ import { internals } from "@xlatorch/core";
 import { CpuRuntime } from "@xlatorch/cpu";
 import { parseModule } from "@xlatorch/stablehlo";
 import type { CpuBuffer } from "../packages/cpu/src/runtime/index.js";
+import { ALIASED } from "./harness/aliased_module";
 
 const { nn, optim } = torch;
 const F = nn.functional;
@@ -140,17 +141,9 @@ describe("a cpu replay computes an undonated written tensor in its own storage",
   });
 });
 
-const MODULE = `module @m {
-  func.func public @main(%p: tensor<4xf32> {tf.aliasing_output = 0 : i32}, %g: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>) {
-    %0 = stablehlo.multiply %g, %g : tensor<4xf32>
-    %1 = stablehlo.subtract %p, %0 : tensor<4xf32>
-    return %1, %0 : tensor<4xf32>, tensor<4xf32>
-  }
-}`;
-
 describe("CPU runtime: a destination array receives a loop's result", () => {
   const rt = new CpuRuntime();
-  const exe = rt.compile(parseModule(MODULE));
+  const exe = rt.compile(parseModule(ALIASED));
   const arg = (v: number[]) => rt.toDevice(new Float32Array(v), "float32", [4]);
   const values = (b: CpuBuffer) => Array.from(rt.toHost(b) as Float32Array);
 

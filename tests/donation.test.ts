@@ -17,19 +17,12 @@ import { CpuRuntime } from "@xlatorch/cpu";
 import type { CpuBuffer } from "../packages/cpu/src/runtime/index.js";
 import { cacheKey, diskCompileCache } from "../packages/xlatorch/src/compile_cache/index.js";
 import { parseModule, printModule } from "@xlatorch/stablehlo";
+import { ALIASED } from "./harness/aliased_module";
 
 const { nn, optim } = torch;
 const F = nn.functional;
 
 afterEach(() => torch._dynamo.reset());
-
-const ALIASED = `module @m {
-  func.func public @main(%p: tensor<4xf32> {tf.aliasing_output = 0 : i32}, %g: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>) {
-    %0 = stablehlo.multiply %g, %g : tensor<4xf32>
-    %1 = stablehlo.subtract %p, %0 : tensor<4xf32>
-    return %1, %0 : tensor<4xf32>, tensor<4xf32>
-  }
-}`;
 
 describe("tf.aliasing_output in the module text", () => {
   it("is parsed, printed back, and checked against the results", () => {
