@@ -10,9 +10,9 @@
 //   XLATORCH_QUIET=1 npx tsx --tsconfig tsconfig.json bench/pool_rss.ts --case tanh_chain_4M [--steps 2000] [--every 250] [--bound scaled] [--device cpu]
 import os from "node:os";
 import { fusedPoolStats, storagePoolStats } from "@xlatorch/cpu";
-import * as torch from "xlatorch";
 import { collectionLimits } from "../packages/cpu/src/wasm/storage_pool.js";
-import { cliArg, programCase } from "./lib/program_case.js";
+import { cliArg, poolStepOf } from "./lib/program_case.js";
+import { median } from "./lib/timing.js";
 
 const id = cliArg("case", "tanh_chain_4M");
 const steps = Number(cliArg("steps", "2000"));
@@ -29,22 +29,10 @@ const load = () =>
     .loadavg()
     .map((l) => l.toFixed(2))
     .join(" ");
-const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1]!;
 const pools = () => [storagePoolStats(), fusedPoolStats()].filter((s) => s !== undefined);
 const sum = (k: "held" | "live" | "collections") => pools().reduce((a, s) => a + s[k], 0);
 
-/** One step of the case, forced to finish (a value read back). */
-async function stepOf(): Promise<() => void> {
-  if (id === "tanh_chain_4M") {
-    torch.manual_seed(0);
-    const x = torch.randn([4 * 1024 * 1024]).to(device);
-    return () => void torch.tanh(x.mul(2).add(1)).reshape([-1]).select(0, 0).item();
-  }
-  const { impl } = await programCase(id, device);
-  return () => void impl.run();
-}
-
-const step = await stepOf();
+const step = await poolStepOf(id, device);
 console.log(`pool memory, ${id} on ${device}, bound ${bound}, ${steps} steps, load ${load()}, ${new Date().toISOString()}`);
 console.log("| step | median ms/step | mean ms/step | CPU ms/step | RSS MiB | pools held MiB | pools live MiB | collections/step |");
 console.log("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");

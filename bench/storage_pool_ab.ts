@@ -6,25 +6,13 @@
 // counters (allocations, blocks reused, full collections it asked for).
 //   XLATORCH_QUIET=1 npx tsx --tsconfig tsconfig.json bench/storage_pool_ab.ts [--cases tanh_chain_4M,cifar_cnn_sgd_b64] [--rounds 40] [--device cpu]
 import os from "node:os";
-import * as torch from "xlatorch";
 import { fusedPoolStats, storagePoolStats } from "@xlatorch/cpu";
-import { cliArg, programCase } from "./lib/program_case.js";
+import { cliArg, poolStepOf } from "./lib/program_case.js";
+import { median } from "./lib/timing.js";
 
 const cases = cliArg("cases", "tanh_chain_4M,cifar_cnn_sgd_b16,cifar_cnn_sgd_b64,nanogpt_tiny_adamw_b8,mlp_784_256_10_sgd_b128").split(",");
 const rounds = Number(cliArg("rounds", "40"));
 const device = cliArg("device", "cpu");
-const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1]!;
-
-/** One step of the case, forced to finish (a value read back). */
-async function stepOf(id: string): Promise<() => void> {
-  if (id === "tanh_chain_4M") {
-    torch.manual_seed(0);
-    const x = torch.randn([4 * 1024 * 1024]).to(device);
-    return () => void torch.tanh(x.mul(2).add(1)).reshape([-1]).select(0, 0).item();
-  }
-  const { impl } = await programCase(id, device);
-  return () => void impl.run();
-}
 
 const set = (on: boolean) => {
   if (on) delete process.env.XLATORCH_POOL;
@@ -40,7 +28,7 @@ console.log(
 console.log("| case | pool off ms | pool on ms | off / on (median of rounds) | CPU ms off / on | allocations, reused, collections |");
 console.log("| --- | ---: | ---: | ---: | ---: | --- |");
 for (const id of cases) {
-  const step = await stepOf(id);
+  const step = await poolStepOf(id, device);
   for (let i = 0; i < 3; i++) for (const on of [false, true]) set(on), step();
   const t = { on: [] as number[], off: [] as number[] },
     cpu = { on: 0, off: 0 },

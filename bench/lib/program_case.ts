@@ -35,6 +35,21 @@ export async function programCase(id: string, device = "cpu") {
 }
 
 /**
+ * One step of case `id` forced to finish (a value read back), for the storage-pool scripts
+ * (pool_rss.ts, storage_pool_ab.ts): besides the program cases, tanh_chain_4M, the eager
+ * tanh(x*2+1) on 4M values whose results the pools hold and reuse.
+ */
+export async function poolStepOf(id: string, device: string): Promise<() => void> {
+  if (id === "tanh_chain_4M") {
+    torch.manual_seed(0);
+    const x = torch.randn([4 * 1024 * 1024]).to(device);
+    return () => void torch.tanh(x.mul(2).add(1)).reshape([-1]).select(0, 0).item();
+  }
+  const { impl } = await programCase(id, device);
+  return () => void impl.run();
+}
+
+/**
  * The arguments of every call of primitive `prim`'s CPU kernel during one step of `impl` (after one
  * unrecorded step), to replay those calls alone (conv_blocks_ab.ts, conv_split.ts).
  */
