@@ -7,6 +7,7 @@ import { dense } from "../kernels/layout.js";
 import { bitcastCopy } from "../kernels/reinterpret.js";
 import { contiguous, type Elements, type Strided } from "../strided.js";
 import type { CpuBuffer, Runner } from "./buffer.js";
+import type { Step } from "./exec_values.js";
 import { dtypeOfElement, translate } from "./translate.js";
 
 const aval = (v: Value): AVal => ({ shape: v.type.shape, dtype: dtypeOfElement(v.type.element) });
@@ -41,7 +42,7 @@ export function kernelRunner(op: Op): Runner {
   const m = out.length;
   // pad's value operand joins its attributes: a literal of known fields (spreading the attributes cost ~5 us a call)
   const padAttrs = isPad ? (call.attrs as { low: number[]; high: number[]; interior: number[] }) : null;
-  return (ins) => {
+  const runner: Runner = (ins) => {
     const attrs = padAttrs
       ? { low: padAttrs.low, high: padAttrs.high, interior: padAttrs.interior, value: scalarOf(ins[1]!) }
       : (call.attrs as Record<string, unknown>);
@@ -55,6 +56,53 @@ export function kernelRunner(op: Op): Runner {
     for (let i = 0; i < m; i++) bufs.push({ dtype: outNames[i]!, shape: outShapes[i]!, s: res[i]! });
     return bufs;
   };
+  // one result: the step reads its operands and writes its result by position, with no arrays between
+  if (m === 1 && !followers) {
+    const dtype = outNames[0]!,
+      shape = outShapes[0]!;
+    const attrs = call.attrs as Record<string, unknown>;
+    const padValue = isPad ? scalarReader(op.operands[1]!) : null;
+    STEPS.set(runner, (at, outAt) => {
+      const a0 = at[0]!,
+        a1 = at[1]!;
+      return (vals) => {
+        const x0 = vals[a0]!;
+        const x1 = n > 1 || padValue !== null || initCombine !== null ? vals[a1]! : x0;
+        const xs: Strided[] = n === 1 ? [x0.s] : n === 2 ? [x0.s, x1.s] : operandsAt(vals, at, n);
+        const res = kernel(
+          xs,
+          inAvals,
+          padValue === null ? attrs : { low: padAttrs!.low, high: padAttrs!.high, interior: padAttrs!.interior, value: padValue(x1) },
+          kernelOuts,
+        );
+        const b: CpuBuffer = { dtype, shape, s: res[0]! };
+        vals[outAt] = initCombine === null ? b : initCombine(x1, b);
+      };
+    });
+  }
+  return runner;
+}
+
+/** A step that makes a runner from `op` (kernelRunner) for the values at `at`, writing its one result at `outAt`. */
+type StepMaker = (at: readonly number[], outAt: number) => Step;
+const STEPS = new WeakMap<Runner, StepMaker>();
+
+/**
+ * The step of `run` (an op's runner, interpret/engine.ts opRunner) reading its
+ * operands at positions `at` and writing its result at `outs`: the runner's
+ * own work without the operand and result arrays a Runner passes, where `run`
+ * is kernelRunner's for an op of one result; otherwise null.
+ */
+export function kernelStep(run: unknown, at: readonly number[], outs: readonly number[]): Step | null {
+  const make = typeof run === "function" && outs.length === 1 ? STEPS.get(run as Runner) : undefined;
+  return make ? make(at, outs[0]!) : null;
+}
+
+/** The payloads of the values at the first n of `at`. */
+function operandsAt(vals: readonly (CpuBuffer | undefined)[], at: readonly number[], n: number): Strided[] {
+  const xs: Strided[] = [];
+  for (let i = 0; i < n; i++) xs.push(vals[at[i]!]!.s);
+  return xs;
 }
 
 /** The payloads of the first n buffers. */
@@ -115,6 +163,14 @@ function scalarOf(b: CpuBuffer): number {
   const v = (b.s.data as Elements)[(dtypeOf(b.dtype).is_complex ? 2 : 1) * b.s.offset]!;
   if (typeof v === "bigint") return Number(v);
   return b.dtype === "float16" ? f16ToF32(v) : b.dtype === "bfloat16" ? bf16ToF32(v) : v;
+}
+
+/** scalarOf for a buffer of `v`'s type, its dtype looked at once (a float32's: one read). */
+function scalarReader(v: Value): (b: CpuBuffer) => number {
+  const name = dtypeOfElement(v.type.element).name;
+  return name === "float32" || name === "float64"
+    ? (b) => (b.dtype === name ? (b.s.data as Float32Array)[b.s.offset]! : scalarOf(b))
+    : scalarOf;
 }
 
 /** stablehlo.sort with extra operands: they follow the permutation of the first. */
