@@ -18,6 +18,7 @@ import { contiguous } from "../strided.js";
 import { wasmFusedReduceF32 } from "../wasm/fused_module.js";
 import type { ReduceOp } from "../wasm/reduce_module.js";
 import { leafInputs, type Step } from "./exec_values.js";
+import { groupSums, type SumGroup, sumGroupStep } from "./fused_sums.js";
 import { primitiveIsExact } from "./interpret/table.js";
 import { bufOf, reduceInit } from "./kernel_step.js";
 import { type LoopPlan, type Plan, readsOf } from "./plan.js";
@@ -32,6 +33,9 @@ export interface FusedReduce {
   reduce: Op;
   /** A JavaScript loop's float64 sum: over the trailing dims ("rows") or the leading ones ("leading"). */
   js?: "rows" | "leading";
+  /** A JavaScript sum computed in one pass with others over the same shape (fused_sums.ts), and its place there. */
+  group?: SumGroup;
+  member?: number;
 }
 
 /** The reduction a loop step's result goes into; written by the loop's step, taken by the reduce's. */
@@ -90,6 +94,8 @@ export function fusedReductions(main: Func, plan: Plan): Map<number, FusedReduce
     if (k === 0 || !sorted.every((d, i) => d === nd - k + i)) continue;
     out.set(s.op, { op: index.get(r)!, kind, len: shape.slice(nd - k).reduce((a, b) => a * b, 1), reduce: r });
   }
+  // the JavaScript sums over one shape: one pass for several (layer_norm_backward's four)
+  groupSums(main, plan, out);
   return out;
 }
 
@@ -103,12 +109,13 @@ export function loopIntoReduce(l: LoopPlan, red: FusedReduce, slot: ReduceSlot, 
     const sum = elementwiseSumLoop(leaves.length, l.reads, l.body, red.js);
     // "rows": one sum per kept position; "leading": one per trailing position, the kept ones
     const size = numelOf(red.reduce.results[0]!.type.shape);
-    return (vals) => {
+    const alone: Step = (vals) => {
       const ins = leafInputs(vals, leaves, views);
       const r = new Float64Array(size);
       sum(r, shape, ins);
       slot.result = r;
     };
+    return red.group ? sumGroupStep(l, red, slot, alone) : alone;
   }
   const tree = l.wasm!;
   return (vals) => {
