@@ -9,7 +9,7 @@ import { TorchError, TorchTypeError } from "../errors.js";
 import { P } from "../prims.js";
 import { Tensor } from "../tensor.js";
 import { checkInt, checkTensor, describe, parseArgs, splitSizes, type Scalar } from "./args.js";
-import { convert, expandTo, resolveDevice, resolveDtype, scalarTensor, setHost } from "./base.js";
+import { convert, expandTo, resolveDevice, resolveDtype, scalarOperand, scalarTensor, setHost } from "./base.js";
 
 type Nested = Scalar | ComplexScalar | Nested[] | ArrayLike<number>;
 
@@ -95,7 +95,9 @@ function filled(op: string, size: number[], value: Scalar | ComplexScalar, o: Cr
   for (const d of size)
     if (d < 0) throw new TorchError(`${op}: Trying to create tensor with negative dimension ${d}: [${size.join(", ")}]`);
   const dtype = resolveDtype(o.dtype, fallback);
-  const s = scalarTensor(value, dtype, resolveDevice(o.device));
+  const device = resolveDevice(o.device);
+  // the value is only broadcast and copied, never returned: a shared scalar operand (zeros_like in a VJP, per step)
+  const s = typeof value === "object" ? scalarTensor(value, dtype, device) : scalarOperand(value, dtype, device);
   return finish(bind1(P.copy!, [expandTo(s, size)]), o.requires_grad);
 }
 

@@ -427,6 +427,9 @@ export function isinf(x: Tensor): Tensor {
 }
 const expandBool = (x: Tensor, v: boolean) => bind1(P.copy!, [expandTo(scalarTensor(v, bool, x.device), x.shape)]);
 
+/** Whether two tensors are on one device (equal devices need not be one object: torch.device("xla") makes a new one). */
+const sameDevice = (x: Tensor, y: Tensor): boolean => x.device === y.device || x.device.equals(y.device);
+
 /** where(condition, input, other): promotes input/other, broadcasts all three. where(condition) is nonzero(condition, as_tuple=True). */
 export function where(cond: Tensor): Tensor[];
 export function where(cond: Tensor, a: TensorOrScalar, b: TensorOrScalar): Tensor;
@@ -438,19 +441,23 @@ export function where(cond: Tensor, a?: TensorOrScalar, b?: TensorOrScalar): Ten
     throw new TorchError(`where expected condition to be a boolean tensor, but got a tensor with dtype ${cond.dtype.scalarName}`);
   checkOperand("where", a, "input");
   checkOperand("where", b, "other");
-  if (a instanceof Tensor && sameShape(cond.shape, a.shape) && cond.device === a.device) {
-    // the common case: operands of the condition's shape, or scalars, on its device (what the general path below does then)
-    const bt = b instanceof Tensor;
-    if (!bt || (sameShape(cond.shape, b.shape) && cond.device === b.device)) {
-      enterSurface("where");
-      try {
-        const dt = resultType2(a, b!);
-        const x = convert(a, dt);
-        const y = bt ? convert(b, dt) : scalarOperand(b!, dt, cond.device);
-        return bind1(P.select!, [cond, x, y]);
-      } finally {
-        exitSurface();
-      }
+  // the common case: operands of the condition's shape, or scalars (at most one: norm's where(z, 0, root)), on its
+  // device (what the general path below does then, without a fresh 0-d tensor and a broadcast per scalar)
+  const at = a instanceof Tensor,
+    bt = b instanceof Tensor;
+  if (
+    (at || bt) &&
+    (!at || (sameShape(cond.shape, a.shape) && sameDevice(cond, a))) &&
+    (!bt || (sameShape(cond.shape, b.shape) && sameDevice(cond, b)))
+  ) {
+    enterSurface("where");
+    try {
+      const dt = resultType2(a!, b!);
+      const x = at ? convert(a, dt) : scalarOperand(a!, dt, cond.device);
+      const y = bt ? convert(b, dt) : scalarOperand(b!, dt, cond.device);
+      return bind1(P.select!, [cond, x, y]);
+    } finally {
+      exitSurface();
     }
   }
   return surface("where", () => {

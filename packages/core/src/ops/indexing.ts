@@ -19,7 +19,7 @@ import {
   type Scalar,
   type TensorOrScalar,
 } from "./args.js";
-import { convert, cpuScalarTo, expandTo, scalarTensor } from "./base.js";
+import { convert, cpuScalarTo, expandTo, scalarOperand, scalarTensor } from "./base.js";
 import { assign, checkNoInternalOverlap, writing } from "./inplace.js";
 import { add, lt, mul, where } from "./elementwise.js";
 import { expand, permute, reshape, select, sliceDim, unsqueeze } from "./shape.js";
@@ -442,8 +442,11 @@ export function masked_fill(x: Tensor, mask: Tensor, value: TensorOrScalar): Ten
   broadcastShapes("masked_fill", mask.shape, x.shape);
   return surface("masked_fill", () => {
     // a 0-dim value tensor is a scalar (PyTorch reads value.item()), so a cpu one is fine for any device
-    const v = value instanceof Tensor ? convert(cpuScalarTo(value, x.device), x.dtype) : scalarTensor(value as Scalar, x.dtype, x.device);
     const shape = broadcastShapes("masked_fill", x.shape, mask.shape);
+    // a number is a shared 0-d operand, which select reads at every position (no fresh tensor, no broadcast)
+    if (!(value instanceof Tensor))
+      return bind1(P.select!, [expandTo(mask, shape), scalarOperand(value as Scalar, x.dtype, x.device), expandTo(x, shape)]);
+    const v = convert(cpuScalarTo(value, x.device), x.dtype);
     return bind1(P.select!, [expandTo(mask, shape), expandTo(v, shape), expandTo(x, shape)]);
   });
 }
