@@ -231,7 +231,7 @@ export function runGraph(g: GraphBuilder, outputs: LazyNode[], o: RunOptions): G
   for (const n of outputs) {
     if (outs) n.results = n.outs.length === 1 ? [outs[k++]!] : outs.slice(k, (k += n.outs.length));
     else n.error = failure;
-    n.inputs = [];
+    n.inputs = NO_INPUTS;
   }
   // values not returned can be computed again from their inputs, and are then learned
   for (let i = 0; i < g.nodes.length; i++) {
@@ -251,6 +251,9 @@ export function runGraph(g: GraphBuilder, outputs: LazyNode[], o: RunOptions): G
   });
   return { exe, outputs, aliasing };
 }
+
+/** A computed node's inputs: none (one array for all, not a new one per returned value at every cut; never written: inputs are readonly). */
+const NO_INPUTS: readonly LazyValue[] = [];
 
 const sameInts = (a: Int32Array, b: Int32Array): boolean => {
   if (a.length !== b.length) return false;

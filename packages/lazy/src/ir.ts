@@ -2,7 +2,7 @@
 // payload points at one output of a node and is replaced by in-place writes.
 import type { AVal, HostArray, Tensor } from "@xlatorch/core";
 import type { DeviceBuffer } from "@xlatorch/stablehlo";
-import { intern, nodeSig, type Sig } from "./sig.js";
+import { intern, nodeEntry, type Sig } from "./sig.js";
 import type { Layout } from "./view_layout.js";
 
 export interface LazyNode extends LazyValue {
@@ -76,15 +76,17 @@ export function makeNode(op: string, inputs: readonly LazyValue[], attrs: unknow
     const d = inputs[i]!.node.donor;
     if (d !== null) d[inputs[i]!.index] = 0;
   }
+  // the signature's shared avals and attributes stand for the op's own (sig.ts StructEntry)
+  const e = op === "data" ? null : nodeEntry(op, attrs, outs);
   const n: { -readonly [K in keyof LazyNode]: LazyNode[K] } = {
     node: null as unknown as LazyNode,
     index: 0,
     id: nextId++,
     op,
     inputs,
-    attrs,
-    outs,
-    sig: op === "data" ? DATA_SIG : nodeSig(op, attrs, outs),
+    attrs: e !== null && e.plain ? e.attrs : attrs,
+    outs: e !== null ? e.outs : outs,
+    sig: e !== null ? e.sig : DATA_SIG,
     results: undefined,
     host: undefined,
     trace: null,

@@ -39,11 +39,12 @@ export function intern(text: string): Sig {
 export const avalText = (a: AVal): string => `${a.dtype.name}[${a.shape.join(",")}]`;
 
 /**
- * A node's signature: op, attributes (JSON-like, dtypes by name) and output
- * avals. Found by a numeric hash of the structure and a structural compare,
- * so recording an op builds no strings (the text is made once per new sig).
+ * A node's signature entry: op, attributes (JSON-like, dtypes by name) and
+ * output avals, with the signature they intern to. Found by a numeric hash of
+ * the structure and a structural compare, so recording an op builds no strings
+ * (the text is made once per new sig).
  */
-export function nodeSig(op: string, attrs: unknown, outs: readonly AVal[]): Sig {
+export function nodeEntry(op: string, attrs: unknown, outs: readonly AVal[]): StructEntry {
   // A periodic program makes the same signatures in the same order in every
   // period: try the one at the predicted position of the graph predicted to
   // come next (the fast path, kept small), then elsewhere (predictOrLookup).
@@ -53,12 +54,12 @@ export function nodeSig(op: string, attrs: unknown, outs: readonly AVal[]): Sig 
       at++;
       missed = 0;
       current[curLen++] = e;
-      return e.sig;
+      return e;
     }
   }
   const e = predictOrLookup(op, attrs, outs);
   current[curLen++] = e;
-  return e.sig;
+  return e;
 }
 /**
  * The signature of an op not at its predicted position. At the first such op
@@ -188,10 +189,12 @@ function lookup(op: string, attrs: unknown, outs: readonly AVal[]): StructEntry 
   } else byStructure.set(h, (bucket = []));
   let t = op + attrText(attrs) + "->";
   for (let i = 0; i < outs.length; i++) t += (i ? ";" : "") + avalText(outs[i]!);
+  const plain = plainAttr(attrs);
   const e: StructEntry = {
     op,
-    attrs: cloneAttr(attrs),
-    outs: outs.map((o) => ({ dtype: o.dtype, shape: o.shape.slice() })),
+    attrs: plain ? freezeAttr(cloneAttr(attrs)) : cloneAttr(attrs),
+    plain,
+    outs: Object.freeze(outs.map((o) => Object.freeze({ dtype: o.dtype, shape: Object.freeze(o.shape.slice()) }))) as AVal[],
     sig: intern(t),
   };
   bucket.push(e);
@@ -222,11 +225,22 @@ export function paramSig(a: AVal): Sig {
   return e.sig;
 }
 
-interface StructEntry {
-  op: string;
-  attrs: unknown;
-  outs: AVal[];
-  sig: Sig;
+/**
+ * A distinct (op, attributes, output avals) and its signature. Nodes keep the
+ * entry's avals (and its attributes, where `plain`) rather than the ones their
+ * op made: equal values, shared by every node of the signature, so a recorded
+ * step holds one small object per node instead of fresh aval, shape and
+ * attribute objects (less to copy at each young collection while a step is
+ * live). They are frozen: a caller that wrote to them would change every node
+ * of the signature, so it throws instead.
+ */
+export interface StructEntry {
+  readonly op: string;
+  readonly attrs: unknown;
+  /** The attributes are plain data (objects, arrays, primitives, dtypes): the stored copy can stand for the op's own. */
+  readonly plain: boolean;
+  readonly outs: readonly AVal[];
+  readonly sig: Sig;
 }
 const byStructure = new Map<number, StructEntry[]>();
 const strHashes = new Map<string, number>();
@@ -300,6 +314,26 @@ function sameOuts(a: readonly AVal[], b: readonly AVal[]): boolean {
     for (let k = 0; k < x.shape.length; k++) if (x.shape[k] !== y.shape[k]) return false;
   }
   return true;
+}
+/** Plain data only: primitives, dtypes, arrays and objects of Object.prototype (or none), all the way down. */
+function plainAttr(a: unknown): boolean {
+  if (typeof a !== "object" || a === null) return typeof a !== "function";
+  if ("itemsize" in a) return true;
+  if (Array.isArray(a)) {
+    if (Object.getPrototypeOf(a) !== Array.prototype) return false;
+    for (let i = 0; i < a.length; i++) if (!plainAttr(a[i])) return false;
+    return true;
+  }
+  const proto = Object.getPrototypeOf(a);
+  if (proto !== Object.prototype && proto !== null) return false;
+  for (const k in a) if (!plainAttr((a as Record<string, unknown>)[k])) return false;
+  return true;
+}
+/** Deep-freezes a plain attribute copy (dtypes, shared singletons, are left as they are). */
+function freezeAttr(a: unknown): unknown {
+  if (typeof a !== "object" || a === null || "itemsize" in a || Object.isFrozen(a)) return a;
+  for (const k in a) freezeAttr((a as Record<string, unknown>)[k]);
+  return Object.freeze(a);
 }
 /** The stored copy is never mutated by callers that reuse their attribute objects (frozen ones are kept: then `===` matches). */
 function cloneAttr(a: unknown): unknown {
