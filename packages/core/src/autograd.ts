@@ -104,6 +104,7 @@ export class Node {
     // saved values' versions are checked at backward time.
     this.inputs = inputs;
     this.outputs = outputs;
+    this.readsOutputs = saves === undefined || (saves.outputs !== undefined && saves.outputs !== false);
     if (saves) {
       const saved: Saved[] = [];
       const si = saves.inputs;
@@ -116,6 +117,12 @@ export class Node {
   }
   private inputs: readonly Tensor[];
   private outputs: readonly Tensor[];
+  /**
+   * Whether the VJP may read the outputs' values (its saves say so, or it declared none). One that reads
+   * only their shapes gets the outputs themselves outside create_graph, where nothing it computes is
+   * recorded: the aliases were a Tensor per output per node run (~50k per LSTM char-RNN run).
+   */
+  private readonly readsOutputs: boolean;
   private detachedOutputs(): Tensor[] {
     const outs = this.outputs,
       m = outs.length;
@@ -177,7 +184,7 @@ export class Node {
           );
         }
       }
-    return this.apply(cts, this.inputs, this.detachedOutputs());
+    return this.apply(cts, this.inputs, this.readsOutputs || is_grad_enabled() ? this.detachedOutputs() : this.outputs);
   }
 
   /** Saved references to `target` become `pre()` (resaveOverwritten). */
