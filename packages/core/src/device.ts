@@ -110,12 +110,26 @@ export function device(spec: DeviceLike, index?: number): Device {
   if (spec instanceof Device) return spec;
   const m = /^([a-z]+)(?::(\d+))?$/.exec(spec);
   if (!m || !KNOWN.has(m[1]!)) throw new TorchError(`Expected one of cpu, xla device type at start of device string: ${spec}`);
-  return new Device(m[1]!, m[2] !== undefined ? Number(m[2]) : (index ?? null));
+  return interned(m[1]!, m[2] !== undefined ? Number(m[2]) : (index ?? null));
 }
 
-let defaultDevice = new Device("cpu");
+/**
+ * One Device per (type, index) from device(): ops compare devices by identity first (bind, prepare, where,
+ * scalarOperand) and call equals() only when that fails. With a new object per parse, model.to("xla") and
+ * data.to("xla") gave every op mixing parameters and data two objects, so equals() on each input (the
+ * cpu device never met this: its tensors share the default device). A Device is immutable.
+ */
+const internedDevices = new Map<string, Device>();
+function interned(type: string, index: number | null): Device {
+  const key = index === null ? type : `${type}:${index}`;
+  let d = internedDevices.get(key);
+  if (d === undefined) internedDevices.set(key, (d = new Device(type, index)));
+  return d;
+}
+
+let defaultDevice = interned("cpu", null);
 export function set_default_device(d: DeviceLike | null): void {
-  defaultDevice = d === null ? new Device("cpu") : device(d);
+  defaultDevice = d === null ? interned("cpu", null) : device(d);
 }
 export function get_default_device(): Device {
   return defaultDevice;
