@@ -12,6 +12,22 @@ export interface Edge {
   node: Node;
   index: number;
 }
+/**
+ * Node._edge's edges are class instances, not object literals: V8 tracks an
+ * allocation site per literal and, once most of its objects survive a
+ * scavenge, allocates them in old space. An edge in old space outlives its
+ * step until the next full collection and keeps its node, and through it the
+ * step's whole graph and tensors, alive through every scavenge, which promotes
+ * them and so keeps the site pretenured (every edge of the xla LSTM char-RNN
+ * was born old: bench/results/issue11_gc_chain_s23.md). `new` has no
+ * allocation site.
+ */
+class GradEdge implements Edge {
+  constructor(
+    public node: Node,
+    public index: number,
+  ) {}
+}
 
 interface Saved {
   t: Tensor;
@@ -162,9 +178,9 @@ export class Node {
   private _edges: (Edge | undefined)[] | null = null;
   /** The edge to this node's output `index` (shared: edges are never mutated). */
   _edge(index: number): Edge {
-    if (index === 0) return (this._edge0 ??= { node: this, index: 0 });
+    if (index === 0) return (this._edge0 ??= new GradEdge(this, 0));
     const es = (this._edges ??= []);
-    return (es[index] ??= { node: this, index });
+    return (es[index] ??= new GradEdge(this, index));
   }
 
   run(cts: (Tensor | null)[]): (Tensor | null)[] {

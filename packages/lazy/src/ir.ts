@@ -69,7 +69,48 @@ export const nodeIdMark = (): number => nextId;
 const DATA_SIG = intern("data");
 // Every node and payload is created with all of its fields (results, host,
 // layout, viewOf included, though unset), so V8 gives them one hidden class:
-// the per-op paths that read them stay monomorphic.
+// the per-op paths that read them stay monomorphic. A node is a class instance,
+// not an object literal: V8 tracks an allocation site per literal and, once
+// most objects from it survive a scavenge, allocates them in old space
+// ("pretenuring"). A node in old space outlives its step until the next full
+// collection and meanwhile keeps what it points at (its inputs, its results'
+// buffers) alive through every scavenge, which promotes those and so keeps the
+// site pretenured: 99% of the LSTM char-RNN's nodes were born old, and each
+// scavenge promoted a step's worth of garbage
+// (bench/results/issue11_gc_chain_s23.md). `new` has no allocation site.
+class IrNode implements LazyNode {
+  readonly node: LazyNode;
+  readonly index = 0 as const;
+  readonly id: number;
+  readonly attrs: unknown;
+  readonly outs: readonly AVal[];
+  readonly sig: Sig;
+  results: DeviceBuffer[] | undefined = undefined;
+  host: HostArray | undefined = undefined;
+  trace: object | null = null;
+  local = -1;
+  uses = 0;
+  hint = 0;
+  slotTrace = 0;
+  slots: number[] | null = null;
+  originEntry: object | null = null;
+  originLocal = -1;
+  error: Error | null = null;
+  donor: Uint8Array | null = null;
+  constructor(
+    readonly op: string,
+    public inputs: readonly LazyValue[],
+    attrs: unknown,
+    outs: readonly AVal[],
+    e: ReturnType<typeof nodeEntry> | null,
+  ) {
+    this.node = this;
+    this.id = nextId++;
+    this.attrs = e !== null && e.plain ? e.attrs : attrs;
+    this.outs = e !== null ? e.outs : outs;
+    this.sig = e !== null ? e.sig : DATA_SIG;
+  }
+}
 export function makeNode(op: string, inputs: readonly LazyValue[], attrs: unknown, outs: readonly AVal[]): LazyNode {
   // a value something reads is no donor any more (donation.ts)
   for (let i = 0; i < inputs.length; i++) {
@@ -77,31 +118,7 @@ export function makeNode(op: string, inputs: readonly LazyValue[], attrs: unknow
     if (d !== null) d[inputs[i]!.index] = 0;
   }
   // the signature's shared avals and attributes stand for the op's own (sig.ts StructEntry)
-  const e = op === "data" ? null : nodeEntry(op, attrs, outs);
-  const n: { -readonly [K in keyof LazyNode]: LazyNode[K] } = {
-    node: null as unknown as LazyNode,
-    index: 0,
-    id: nextId++,
-    op,
-    inputs,
-    attrs: e !== null && e.plain ? e.attrs : attrs,
-    outs: e !== null ? e.outs : outs,
-    sig: e !== null ? e.sig : DATA_SIG,
-    results: undefined,
-    host: undefined,
-    trace: null,
-    local: -1,
-    uses: 0,
-    hint: 0,
-    slotTrace: 0,
-    slots: null,
-    originEntry: null,
-    originLocal: -1,
-    error: null,
-    donor: null,
-  };
-  n.node = n;
-  return n;
+  return new IrNode(op, inputs, attrs, outs, op === "data" ? null : nodeEntry(op, attrs, outs));
 }
 /** Output `i` of node `n` as a value. */
 export const outputOf = (n: LazyNode, i: number): LazyValue => (i === 0 ? n : { node: n, index: i });
