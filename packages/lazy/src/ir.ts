@@ -121,7 +121,14 @@ export function makeNode(op: string, inputs: readonly LazyValue[], attrs: unknow
   return new IrNode(op, inputs, attrs, outs, op === "data" ? null : nodeEntry(op, attrs, outs));
 }
 /** Output `i` of node `n` as a value. */
-export const outputOf = (n: LazyNode, i: number): LazyValue => (i === 0 ? n : { node: n, index: i });
+export const outputOf = (n: LazyNode, i: number): LazyValue => (i === 0 ? n : new Output(n, i));
+/** A later output of a node: a class instance, not a literal, for the reason IrNode is one (nanoGPT's were all born old). */
+class Output implements LazyValue {
+  constructor(
+    readonly node: LazyNode,
+    readonly index: number,
+  ) {}
+}
 /**
  * A value that is a parameter of any computation using it: device data, pending
  * host data, or the output of a failed execution (whose error the using
