@@ -12,20 +12,7 @@ import { CpuRuntime } from "@xlatorch/cpu";
 import { parseModule, type Func } from "@xlatorch/stablehlo";
 import { fusedReductions } from "../packages/cpu/src/runtime/fused_reduce";
 import { planModule } from "../packages/cpu/src/runtime/plan";
-
-/** Deterministic values with NaN, ±Inf, ±0 and a tiny one sprinkled in. */
-function data(n: number, seed: number, special = true): Float64Array {
-  const a = new Float64Array(n);
-  let s = seed;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-    a[i] = ((s / 2 ** 32) * 2 - 1) * 10 ** ((i + seed) % 7);
-  }
-  const sp = [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 0, -0, 1e-310];
-  if (special) for (let i = seed % 11; i < n; i += 37) a[i] = sp[i % sp.length]!;
-  return a;
-}
-const bits = (a: Float64Array) => Array.from(new BigUint64Array(a.buffer, a.byteOffset, a.length), (b) => b.toString(16));
+import { f64Bits, f64Data } from "./harness/f64_values";
 
 const T = "tensor<6x5x7xf64>";
 /**
@@ -58,10 +45,10 @@ function fusedKind(text: string): string | null {
 function run(text: string, init: number, special: boolean): Float64Array {
   const rt = new CpuRuntime();
   const exe = rt.compile(parseModule(text));
-  const x = data(210, 3, special),
-    y = Float32Array.from(data(210, 5, special)),
-    m = data(30, 7, special),
-    t = data(210, 9, special);
+  const x = f64Data(210, 3, special),
+    y = Float32Array.from(f64Data(210, 5, special)),
+    m = f64Data(30, 7, special),
+    t = f64Data(210, 9, special);
   const args = [
     rt.toDevice(x, "float64", [6, 5, 7]),
     rt.toDevice(y, "float32", [6, 5, 7]),
@@ -92,7 +79,7 @@ describe("a float64 JavaScript loop read only by a sum over trailing or leading 
             expect(fusedKind(stored)).toBe(null);
             const got = run(fused, init, special);
             const want = run(stored, init, special);
-            expect(bits(got)).toEqual(bits(want));
+            expect(f64Bits(got)).toEqual(f64Bits(want));
             if (!special) expect(got.every(Number.isFinite) && new Set(got).size).toBe(got.length);
           });
 
@@ -105,7 +92,7 @@ describe("a float64 JavaScript loop read only by a sum over trailing or leading 
     ] as [number[], number[], string][]) {
       const text = moduleText(dims, out, op);
       expect(fusedKind(text), `${op} over [${dims}]`).toBe(null);
-      expect(bits(run(text, 0, true))).toEqual(bits(run(moduleText(dims, out, op, true), 0, true)));
+      expect(f64Bits(run(text, 0, true))).toEqual(f64Bits(run(moduleText(dims, out, op, true), 0, true)));
     }
   });
 });

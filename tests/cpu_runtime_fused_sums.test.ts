@@ -13,20 +13,7 @@ import { parseModule, type Func } from "@xlatorch/stablehlo";
 import { fusedReductions } from "../packages/cpu/src/runtime/fused_reduce";
 import { sumGroupConfig } from "../packages/cpu/src/runtime/fused_sums";
 import { planModule } from "../packages/cpu/src/runtime/plan";
-
-/** Deterministic values with NaN, ±Inf, ±0 and a tiny one sprinkled in. */
-function data(n: number, seed: number, special: boolean): Float64Array {
-  const a = new Float64Array(n);
-  let s = seed;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-    a[i] = ((s / 2 ** 32) * 2 - 1) * 10 ** ((i + seed) % 7);
-  }
-  const sp = [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 0, -0, 1e-310];
-  if (special) for (let i = seed % 11; i < n; i += 37) a[i] = sp[i % sp.length]!;
-  return a;
-}
-const bits = (a: ArrayLike<number>) => Array.from(new BigUint64Array(Float64Array.from(a).buffer), (b) => b.toString(16));
+import { f64Bits, f64Data } from "./harness/f64_values";
 
 const T = "tensor<6x5x7xf64>";
 const sum = (name: string, v: string, dims: number[], out: string) =>
@@ -79,17 +66,17 @@ function run(text: string, special: boolean, c: number): string[][] {
   const rt = new CpuRuntime();
   const exe = rt.compile(parseModule(text));
   const args = [
-    rt.toDevice(data(210, 3, special), "float64", [6, 5, 7]),
-    rt.toDevice(Float32Array.from(data(210, 5, special)), "float32", [6, 5, 7]),
-    rt.toDevice(data(30, 7, special), "float64", [6, 5]),
-    rt.toDevice(data(210, 9, special), "float64", [7, 6, 5]),
+    rt.toDevice(f64Data(210, 3, special), "float64", [6, 5, 7]),
+    rt.toDevice(Float32Array.from(f64Data(210, 5, special)), "float32", [6, 5, 7]),
+    rt.toDevice(f64Data(30, 7, special), "float64", [6, 5]),
+    rt.toDevice(f64Data(210, 9, special), "float64", [7, 6, 5]),
     rt.toDevice(Float64Array.of(c), "float64", []),
     rt.toDevice(Float64Array.of(0), "float64", []),
-    rt.toDevice(data(210, 11, special), "float64", [7, 6, 5]),
+    rt.toDevice(f64Data(210, 11, special), "float64", [7, 6, 5]),
   ];
   // twice: the second execution finds the slots the first one's reduces emptied
   rt.execute(exe, args);
-  return rt.execute(exe, args).map((o) => bits(rt.toHost(o) as Float64Array | Float32Array));
+  return rt.execute(exe, args).map((o) => f64Bits(rt.toHost(o) as Float64Array | Float32Array));
 }
 
 afterEach(() => {
