@@ -166,11 +166,20 @@ for (let k = n / inner; k > 0; k--) {
   for (let j = 0; j < inner; j++) { ${loadsOf(perElem, (i) => `p${i}`)} ${put("o++")} ${perElem.map((i) => `p${i}+=t${i};`).join("")} }
   ${rowEnd}
   ${moving.map((i) => `p${i}-=t${i}*inner;`).join("")}
-  for (let d = last - 1; d >= 0; d--) {
+  ${odometerCarry(moving)}
+}`;
+  return new Function("$", "dense", "out", "shape", "ins", src) as Compiled;
+}
+
+/**
+ * The generated strided loops' odometer step over the dims before the last (a
+ * row is done): advance idx and each moving input's position p{i} by its stride
+ * S{i}, carrying into outer dims. Shared with runtime/fused_sums.ts.
+ */
+export function odometerCarry(moving: readonly number[]): string {
+  return `for (let d = last - 1; d >= 0; d--) {
     idx[d]++; ${moving.map((i) => `p${i}+=S${i}[d];`).join("")}
     if (idx[d] < shape[d]) break;
     ${moving.map((i) => `p${i}-=S${i}[d]*shape[d];`).join("")} idx[d] = 0;
-  }
-}`;
-  return new Function("$", "dense", "out", "shape", "ins", src) as Compiled;
+  }`;
 }

@@ -17,10 +17,12 @@
 // moved later, into a multi-output group's step).
 import { numelOf } from "@xlatorch/core";
 import type { Func, Value } from "@xlatorch/stablehlo";
+import { odometerCarry } from "../codegen.js";
 import { $ } from "../helpers.js";
 import type { Strided } from "../strided.js";
 import { leafInputs, type Step, type Vals } from "./exec_values.js";
 import type { LeafView } from "./fuse.js";
+import { leafKey } from "./multi_output.js";
 import type { LoopPlan, Plan } from "./plan.js";
 import { valuePositions } from "./plan.js";
 
@@ -124,7 +126,7 @@ function groupRun(g: SumGroup): Step {
   const bodies = members.map(({ loop }) => {
     const map = loop.leaves.map((p, i) => {
       const w = loop.views?.[i] ?? null;
-      const key = w ? `${p}:${w.join(",")}` : `${p}`;
+      const key = w ? leafKey(p, w) : `${p}`;
       let j = index.get(key);
       if (j === undefined) {
         j = leaves.length;
@@ -201,11 +203,7 @@ for (let kk = n / inner; kk > 0; kk--) {
     )
     .join("\n  ")}
   ${perElem.map((i) => `p${i}-=t${i}*inner;`).join("")}
-  for (let d = last - 1; d >= 0; d--) {
-    idx[d]++; ${moving.map((i) => `p${i}+=S${i}[d];`).join("")}
-    if (idx[d] < shape[d]) break;
-    ${moving.map((i) => `p${i}-=S${i}[d]*shape[d];`).join("")} idx[d] = 0;
-  }
+  ${odometerCarry(moving)}
 }`;
   return new Function("$", "outs", "shape", "ins", src) as GroupFn;
 }

@@ -199,5 +199,5 @@ function treesOf(members: number[], steps: Plan["steps"], result: readonly numbe
   return g;
 }
 
-/** A leaf read through a view, as a key distinct from the value's own position and from its other views. */
-const leafKey = (p: number, w: LeafView): string => `${p}:${w.join(",")}`;
+/** A leaf read through a view, as a key distinct from the value's own position and from its other views (fused_sums.ts keys its leaves the same way). */
+export const leafKey = (p: number, w: LeafView): string => `${p}:${w.join(",")}`;
