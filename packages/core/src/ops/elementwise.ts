@@ -427,7 +427,7 @@ export function isinf(x: Tensor): Tensor {
 }
 const expandBool = (x: Tensor, v: boolean) => bind1(P.copy!, [expandTo(scalarTensor(v, bool, x.device), x.shape)]);
 
-/** Whether two tensors are on one device (equal devices need not be one object: torch.device("xla") makes a new one). */
+/** Whether two tensors are on one device (device() interns its results, but a Device made with `new` is another object). */
 const sameDevice = (x: Tensor, y: Tensor): boolean => x.device === y.device || x.device.equals(y.device);
 
 /** where(condition, input, other): promotes input/other, broadcasts all three. where(condition) is nonzero(condition, as_tuple=True). */

@@ -7,7 +7,7 @@ import { TorchError, TorchIndexError, TorchTypeError } from "../errors.js";
 import { P } from "../prims.js";
 import { broadcastShapes, normDim, shapeStr } from "../shape.js";
 import { Tensor } from "../tensor.js";
-import { Device } from "../device.js";
+import { type Device, device } from "../device.js";
 import {
   checkBounds,
   checkIndexTensor,
@@ -54,7 +54,7 @@ function listIndex(list: NestedList): Tensor {
       Uint8Array.from(flat as boolean[], (b) => (b ? 1 : 0)),
       shape,
       bool,
-      new Device("cpu"),
+      device("cpu"),
     );
   }
   if (!flat.every((e) => (typeof e === "number" && Number.isInteger(e)) || typeof e === "bigint")) {
@@ -66,7 +66,7 @@ function listIndex(list: NestedList): Tensor {
     BigInt64Array.from(flat as (number | bigint)[], (v) => BigInt(v)),
     shape,
     int64,
-    new Device("cpu"),
+    device("cpu"),
   );
 }
 
