@@ -19,8 +19,8 @@ export interface Edge {
  * step until the next full collection and keeps its node, and through it the
  * step's whole graph and tensors, alive through every scavenge, which promotes
  * them and so keeps the site pretenured (every edge of the xla LSTM char-RNN
- * was born old: bench/results/issue11_gc_chain_s23.md). `new` has no
- * allocation site.
+ * was born old: bench/results/issue11_gc_chain_s23.md). Objects made with
+ * `new` are not pretenured this way (none is born old since).
  */
 class GradEdge implements Edge {
   constructor(

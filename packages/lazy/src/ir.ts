@@ -77,7 +77,8 @@ const DATA_SIG = intern("data");
 // buffers) alive through every scavenge, which promotes those and so keeps the
 // site pretenured: 99% of the LSTM char-RNN's nodes were born old, and each
 // scavenge promoted a step's worth of garbage
-// (bench/results/issue11_gc_chain_s23.md). `new` has no allocation site.
+// (bench/results/issue11_gc_chain_s23.md). Objects made with `new` are not
+// pretenured this way (none is born old since).
 class IrNode implements LazyNode {
   readonly node: LazyNode;
   readonly index = 0 as const;
