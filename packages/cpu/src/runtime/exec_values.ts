@@ -22,6 +22,7 @@
 // writes a returned value, which is never released.)
 import type { Strided } from "../strided.js";
 import type { CpuBuffer } from "./buffer.js";
+import { applyView } from "./leaf_view.js";
 
 /** The execution's values by position (undefined: not computed yet, or released). */
 export type Vals = (CpuBuffer | undefined)[];
@@ -63,22 +64,17 @@ export class ExecValues {
 }
 
 /**
- * A loop's inputs: each leaf's value, read through its broadcast's view where
- * it has one (fuse.ts LeafView: the strides the broadcast kernel would give,
- * made per execution since an argument's strides may differ between calls).
+ * A loop's inputs: each leaf's value, read through its view where it has one
+ * (leaf_view.ts LeafView: the strides, offset and, for a reshape its layout
+ * cannot express, the copy that the folded view ops' kernels would give, made
+ * per execution since a value's strides may differ between calls).
  */
 export function leafInputs(vals: Vals, leaves: readonly number[], views: readonly (readonly number[] | null)[] | undefined): Strided[] {
   const ins = new Array<Strided>(leaves.length);
   for (let i = 0; i < leaves.length; i++) {
-    const s = vals[leaves[i]!]!.s;
+    const b = vals[leaves[i]!]!;
     const w = views === undefined ? null : views[i]!;
-    if (w === null) {
-      ins[i] = s;
-      continue;
-    }
-    const strides = new Array<number>(w.length);
-    for (let o = 0; o < w.length; o++) strides[o] = w[o]! >= 0 ? s.strides[w[o]!]! : 0;
-    ins[i] = { data: s.data, offset: s.offset, strides };
+    ins[i] = w === null ? b.s : applyView(b.s, w, b.dtype);
   }
   return ins;
 }

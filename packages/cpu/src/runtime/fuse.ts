@@ -4,24 +4,19 @@
 // them, so fused and eager results are identical. A chain of float32 ops that
 // all have WebAssembly lane emitters also gets its expression tree, which the
 // runtime runs as a generated WebAssembly SIMD loop (wasm/fused_module.ts).
-import type { DType } from "@xlatorch/core";
+import { contiguousStrides, type DType } from "@xlatorch/core";
 import type { Op, Value } from "@xlatorch/stablehlo";
 import { binaryExpr, compareExpr, convertExpr, readExpr, selectExpr, storeExpr, unaryExpr, wrapExpr } from "../exprs.js";
 import { COMPARE_DIRECTIONS, type FusedTree, wasmFusable } from "../wasm/fused_module.js";
-import { dtypeOfElement, ELEMENTWISE, fusable, translate } from "./translate.js";
+import { isViewOp, type LeafView, stridesAfter, viewEntry } from "./leaf_view.js";
+import { dtypeOfElement, ELEMENTWISE, fusable } from "./translate.js";
 
-/**
- * A leaf read through a broadcast_in_dim the loop folds in: for each dim of
- * the loop's shape, the leaf's dim whose stride it takes, or -1 for stride 0
- * (a broadcast dim, or a size-1 dim spread), so the loop sees the same view
- * the broadcast kernel (kernels/layout.ts) would have made.
- */
-export type LeafView = number[];
+export type { LeafView };
 
 export interface FusedLoop {
   /** Values read by the loop, in x0..x{n-1} order. */
   leaves: Value[];
-  /** Per leaf: null, or the broadcast it is read through (LeafView). */
+  /** Per leaf: null, or the view ops it is read through (leaf_view.ts LeafView). */
   views: (LeafView | null)[];
   reads: string[];
   body: string;
@@ -41,7 +36,8 @@ const MAX_DEPTH = 64;
 
 /** recomputeCompares = false stores every multi-use compare again (bench/xla_mlp_runtime_ab.ts compares the two plans in one process). */
 /** fmaF64 = false leaves layer_norm's float64 fma chains to the JavaScript loop (bench/layer_norm_fma_ab.ts compares the two). */
-export const fuseConfig = { recomputeCompares: true, fmaF64: true };
+/** viewLeaves = false folds broadcasts alone into the loops, reshapes, transposes and slices staying steps (as before they were folded). */
+export const fuseConfig = { recomputeCompares: true, fmaF64: true, viewLeaves: true };
 
 /**
  * Which elementwise ops get inlined into their elementwise consumers: an op
@@ -81,11 +77,20 @@ export function inlinable(ops: readonly Op[], uses: Map<number, number>, all: re
     }
     depth.set(op, d);
   }
-  // a broadcast only elementwise ops read: they read its operand (a 0-d one as a scalar leaf, loaded once
-  // per loop; any other through the broadcast's view, LeafView)
-  for (const op of all) {
-    const id = op.results[0]?.id;
-    if (id !== undefined && isBroadcast(op) && (uses.get(id) ?? 0) > 0 && fusedReads.get(id) === uses.get(id)) inl.add(op);
+  // a view op (leaf_view.ts) whose every reader is an elementwise op or a view op folded itself is no step: the
+  // loops read its operand through the chain's strides (a broadcast of a 0-d value as a scalar leaf, loaded once
+  // per loop). Decided from the last op back, so that a chain folds from the loops' end down to its first op.
+  const foldable = foldableViews(all);
+  const viewReads = new Map<number, number>();
+  for (let k = all.length - 1; k >= 0; k--) {
+    const op = all[k]!;
+    if (!foldable.has(op)) continue;
+    const id = op.results[0]!.id;
+    const u = uses.get(id) ?? 0;
+    if (u === 0 || (fusedReads.get(id) ?? 0) + (viewReads.get(id) ?? 0) !== u) continue;
+    inl.add(op);
+    const src = op.operands[0]!.id;
+    viewReads.set(src, (viewReads.get(src) ?? 0) + 1);
   }
   return inl;
 }
@@ -101,29 +106,50 @@ export function inlinable(ops: readonly Op[], uses: Map<number, number>, all: re
 const scalarBroadcast = (op: Op): boolean => op.name === "stablehlo.broadcast_in_dim" && op.operands[0]!.type.shape.length === 0;
 
 /**
- * Any broadcast_in_dim. One of an n-d value read by the elementwise ops alone
- * is not a step either: their loops read the operand through the view the
- * kernel would have returned (LeafView), so the values are the same and
- * ~90 steps of the nanoGPT xla step do not run.
+ * The view ops that may be folded into the loops that read them: broadcasts
+ * (~90 steps of the nanoGPT xla step), transposes and slices always, and a
+ * reshape where the layout its operand has, with every value a step computes
+ * row-major, lets it be a view (the reshape kernel copies otherwise: after a
+ * transpose or a broadcast that its dims cross, it stays a step). The layouts
+ * follow the kernels' rules (leaf_view.ts stridesAfter) whether or not the ops
+ * before are folded: a folded chain and the kernels' views give the same ones.
  */
-const isBroadcast = (op: Op): boolean => op.name === "stablehlo.broadcast_in_dim";
-/** Whether an inlined op is read as a leaf through its view (a broadcast of an n-d value). */
-const viewLeaf = (op: Op): boolean => isBroadcast(op) && !scalarBroadcast(op);
+function foldableViews(all: readonly Op[]): Set<Op> {
+  const out = new Set<Op>();
+  const layout = new Map<number, number[]>();
+  for (const op of all) {
+    if (!isViewOp(op) || (!fuseConfig.viewLeaves && op.name !== "stablehlo.broadcast_in_dim")) continue;
+    const src = op.operands[0]!;
+    const st = stridesAfter(op, layout.get(src.id) ?? contiguousStrides(src.type.shape));
+    if (st === null) continue;
+    layout.set(op.results[0]!.id, st);
+    out.add(op);
+  }
+  return out;
+}
 
-/** The LeafView of a broadcast_in_dim (the broadcast kernel's strides rule). */
-function leafView(op: Op): LeafView {
-  const { dims } = translate(op).attrs as { dims: number[] };
-  const from = op.operands[0]!.type.shape,
-    to = op.results[0]!.type.shape;
-  const view = new Array<number>(to.length).fill(-1);
-  for (let i = 0; i < dims.length; i++) if (from[i] === to[dims[i]!]) view[dims[i]!] = i;
-  return view;
+/** An inlined op read as a leaf through its view (any folded view op but a broadcast of a 0-d value, read as that value). */
+const viewLeaf = (op: Op): boolean => isViewOp(op) && !scalarBroadcast(op);
+
+/**
+ * The leaf `v` is read from: the value at the bottom of the folded view ops
+ * that make `v`, and the view (null when there are none).
+ */
+function leafOf(v: Value, producerOf: (v: Value) => Op | undefined, inlined: Set<Op>): { value: Value; view: LeafView | null } {
+  const entries: number[][] = [];
+  let value = v;
+  for (let p = producerOf(value); p && inlined.has(p) && isViewOp(p); p = producerOf(value)) {
+    entries.push(viewEntry(p));
+    value = p.operands[0]!;
+  }
+  return entries.length === 0 ? { value, view: null } : { value, view: entries.reverse().flat() };
 }
 
 export function buildLoop(root: Op, producerOf: (v: Value) => Op | undefined, inlined: Set<Op>): FusedLoop {
   const leaves: Value[] = [];
   const views: (LeafView | null)[] = [];
-  // by the value read: a broadcast read through its view is its own leaf (its result's id), reading its operand
+  // by the value read: a value read through folded view ops is its own leaf (the last op's result id), reading
+  // the first op's operand
   const leafIdx = new Map<number, number>();
   const expr = (v: Value): string => {
     const p = producerOf(v);
@@ -132,9 +158,9 @@ export function buildLoop(root: Op, producerOf: (v: Value) => Op | undefined, in
     if (i === undefined) {
       i = leaves.length;
       leafIdx.set(v.id, i);
-      const view = p && inlined.has(p) ? leafView(p) : null;
-      leaves.push(view ? p!.operands[0]! : v);
-      views.push(view);
+      const leaf = leafOf(v, producerOf, inlined);
+      leaves.push(leaf.value);
+      views.push(leaf.view);
     }
     return `x${i}`;
   };

@@ -78,20 +78,26 @@ export function groupLoops(main: Func, plan: Plan, excluded: ReadonlySet<number>
       return numelOf(values[p]!.type.shape) === 1 ? [] : [leafKey(p, w)];
     });
   });
-  // a loop reading a value of its own size through a view might read a member's result so (a transposing
-  // broadcast), which a group's loop cannot: such a loop stays alone
-  const viewsOwnSize = (s: Plan["steps"][number], n: number) =>
-    s.loop!.views?.some((w, k) => w !== null && numelOf(values[s.loop!.leaves[k]!]!.type.shape) === n) ?? false;
   const byShape = new Map<string, number[]>();
   steps.forEach((s, i) => {
     const out = values[result[i]!]!;
     if (result[i]! < 0 || s.loop?.wasm === undefined || excluded.has(s.op) || !isF32(out) || numelOf(out.type.shape) < MULTI_MIN) return;
-    if (viewsOwnSize(s, numelOf(out.type.shape))) return;
     const key = out.type.shape.join("x");
     const list = byShape.get(key);
     if (list) list.push(i);
     else byShape.set(key, [i]);
   });
+  // a loop reading, through a view (a transpose, a transposing broadcast), the result of a loop over its own shape
+  // might read a member's result so, which a group's loop cannot: such a loop stays alone
+  const viewsOneOf = (i: number, results: ReadonlySet<number>) =>
+    steps[i]!.loop!.views?.some((w, k) => w !== null && results.has(steps[i]!.loop!.leaves[k]!)) ?? false;
+  for (const [key, list] of byShape) {
+    const results = new Set(list.map((i) => result[i]!));
+    byShape.set(
+      key,
+      list.filter((i) => !viewsOneOf(i, results)),
+    );
+  }
   const linked = (a: number, b: number) => {
     const ra = reads[a]!,
       rb = reads[b]!;

@@ -11,16 +11,17 @@ import * as exprs from "../exprs.js";
 import { elementwiseLoop } from "../codegen.js";
 import { type FusedTree, isFusedTree } from "../wasm/fused_module.js";
 import { buildLoop, inlinable, type LeafView } from "./fuse.js";
+import { viewFits } from "./leaf_view.js";
 import { sourceText } from "./source_text.js";
 import { exactFusable as fusable } from "./interpret/table.js";
 
 /** Bumped whenever the meaning of a plan changes. */
-export const PLAN_VERSION = 3;
+export const PLAN_VERSION = 4;
 
 export interface LoopPlan {
   /** Values the loop reads, in x0..x{n-1} order (positions in @main). */
   leaves: number[];
-  /** Per leaf: null, or the broadcast it is read through (fuse.ts LeafView); absent when no leaf has one. */
+  /** Per leaf: null, or the view ops it is read through (leaf_view.ts LeafView); absent when no leaf has one. */
   views?: (LeafView | null)[];
   reads: string[];
   body: string;
@@ -156,12 +157,7 @@ export function decodePlan(bytes: Uint8Array, main: Func): Plan {
       if (l.wasm !== undefined && !isFusedTree(l.wasm, l.leaves.length)) return bad("loop wasm tree");
       if (
         l.views !== undefined &&
-        !viewsFit(
-          l.views,
-          l.leaves,
-          op.results[0]!.type.shape.length,
-          (p) => (values ??= valuePositions(main).values)[p]!.type.shape.length,
-        )
+        !viewsFit(l.views, l.leaves, op.results[0]!.type.shape, (p) => (values ??= valuePositions(main).values)[p]!.type.shape)
       )
         return bad("loop leaf views");
     }
@@ -170,13 +166,13 @@ export function decodePlan(bytes: Uint8Array, main: Func): Plan {
   return { steps: o.steps as StepPlan[], release: o.release as number[][] };
 }
 
-/** Each view null, or one entry per dim of the loop's result: a dim of its leaf, or -1. */
-function viewsFit(views: unknown, leaves: number[], rank: number, leafRank: (p: number) => number): boolean {
+/**
+ * Each view null, or view ops from its leaf's shape to the loop's (or to a 0-d
+ * value, one a broadcast of a 0-d value spreads: leaf_view.ts viewFits).
+ */
+function viewsFit(views: unknown, leaves: number[], shape: readonly number[], leafShape: (p: number) => readonly number[]): boolean {
   if (!Array.isArray(views) || views.length !== leaves.length) return false;
-  return views.every(
-    (w, i) =>
-      w === null || (Array.isArray(w) && w.length === rank && w.every((d) => Number.isInteger(d) && d >= -1 && d < leafRank(leaves[i]!))),
-  );
+  return views.every((w, i) => w === null || viewFits(w, leafShape(leaves[i]!), shape) || viewFits(w, leafShape(leaves[i]!), []));
 }
 
 /** FNV-1a (two 32-bit lanes) of a string: a cheap fingerprint, not a security hash. */
@@ -205,6 +201,7 @@ export const PLAN_CODE_FINGERPRINT: string = (() => {
   for (const rel of [
     "./plan.ts",
     "./fuse.ts",
+    "./leaf_view.ts",
     "./translate.ts",
     "./interpret/table.ts",
     "./interpret/values.ts",
