@@ -280,26 +280,45 @@ function hashAttr(h: number, a: unknown): number {
       throw new Error(`xla device: attribute of type ${typeof a} cannot be part of a graph key`);
   }
 }
-function sameAttr(a: unknown, b: unknown): boolean {
+/**
+ * Attributes equal as keys: same structure, numbers equal with -0 apart from 0
+ * and NaN equal to NaN. It runs at every recorded op whose attributes are a
+ * fresh object (about half of them; the others are the entry's own frozen
+ * object, equal at the first test), mostly a few keys holding small arrays of
+ * integers: those are compared in place, without a call per key or element.
+ * (Exported for tests/xla/sig_attrs.test.ts.)
+ */
+export function sameAttr(a: unknown, b: unknown): boolean {
   if (a === b) return typeof a !== "number" || a !== 0 || Object.is(a, b);
   if (typeof a !== "object" || typeof b !== "object" || a === null || b === null)
     return typeof a === "number" && Number.isNaN(a) && Number.isNaN(b);
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!sameAttr(a[i], b[i])) return false;
-    return true;
-  }
+  if (Array.isArray(a)) return sameArray(a, b);
   // (two different dtypes, singletons, differ in their enumerable fields, so they need no test of their own)
   if (Array.isArray(b)) return false;
   // no key arrays: this runs for every recorded op
   let n = 0;
   for (const k in a) {
-    if (!(k in b) || !sameAttr((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+    const x = (a as Record<string, unknown>)[k],
+      y = (b as Record<string, unknown>)[k];
+    if (x === y) {
+      // a key `b` lacks reads as undefined; 0 and -0 differ
+      if (x === undefined ? !(k in b) : x === 0 && !Object.is(x, y)) return false;
+    } else if (typeof x === "object" && x !== null ? (Array.isArray(x) ? !sameArray(x, y) : !sameAttr(x, y)) : !bothNaN(x, y)) return false;
     n++;
   }
   for (const _k in b) n--;
   return n === 0;
 }
+function sameArray(a: readonly unknown[], b: unknown): boolean {
+  if (!Array.isArray(b) || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i],
+      y = b[i];
+    if (x === y ? x === 0 && !Object.is(x, y) : typeof x === "object" && x !== null ? !sameAttr(x, y) : !bothNaN(x, y)) return false;
+  }
+  return true;
+}
+const bothNaN = (x: unknown, y: unknown): boolean => typeof x === "number" && x !== x && y !== y;
 function deepFrozen(a: object): boolean {
   if (!Object.isFrozen(a)) return false;
   for (const v of Object.values(a)) if (typeof v === "object" && v !== null && !("itemsize" in v) && !deepFrozen(v)) return false;
@@ -310,8 +329,10 @@ function sameOuts(a: readonly AVal[], b: readonly AVal[]): boolean {
   for (let i = 0; i < a.length; i++) {
     const x = a[i]!,
       y = b[i]!;
-    if (x.dtype !== y.dtype || x.shape.length !== y.shape.length) return false;
-    for (let k = 0; k < x.shape.length; k++) if (x.shape[k] !== y.shape[k]) return false;
+    const xs = x.shape,
+      ys = y.shape;
+    if (x.dtype !== y.dtype || xs.length !== ys.length) return false;
+    if (xs !== ys) for (let k = 0; k < xs.length; k++) if (xs[k] !== ys[k]) return false;
   }
   return true;
 }
