@@ -39,6 +39,76 @@ function loopOf(nIn: number, reads: string[], body: string, sink: Sink): LoopFn 
   const key = `${nIn}|${reads.join(",")}|${body}|${sink}`;
   let fn = cache.get(key);
   if (fn) return fn;
+  const family = familyOf(nIn, reads, body, sink);
+  fn = (out, shape, ins) => {
+    const v = family.variantOf(out, ins);
+    let dense = true;
+    for (let i = 0; i < ins.length && dense; i++) dense = v.scalar[i]! || isContiguous(shape, ins[i]!.strides);
+    v.run($, dense, out, shape, ins);
+  };
+  cache.set(key, fn);
+  return fn;
+}
+
+/**
+ * elementwiseLoop for one call site that always passes the same `shape` array
+ * (a runtime step: its result's shape): the same compiled variants, but the
+ * site remembers what its last call chose. A strides array is never written
+ * after it is made (a view gets a new one), so where every input comes with
+ * the same strides array and array kind as last time (a loop result's strides
+ * are one array per step), the variant and the contiguity are those of last
+ * time, and none of the per-input checks runs; otherwise the checks run once
+ * per input (no search through variants other sites added) and the site
+ * remembers the new answer. (A small loop's wrapper cost ~0.2 us of a 64-value
+ * loop's ~0.8 us, bench/results/issue11_runtime_steps_s24.md.)
+ */
+export function elementwiseLoopSite(nIn: number, reads: string[], body: string): LoopFn {
+  const family = familyOf(nIn, reads, body, "store");
+  let last: Variant | null = null,
+    lastShape: Shape | null = null,
+    lastDense = false;
+  const lastStrides = new Array<readonly number[] | null>(nIn).fill(null);
+  return (out, shape, ins) => {
+    let v = last;
+    if (v !== null && v.out === out.constructor && shape === lastShape) {
+      let same = true;
+      for (let i = 0; i < nIn; i++) {
+        const s = ins[i]!;
+        if (s.strides !== lastStrides[i] || s.data.constructor !== v.arrays[i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) {
+        v.run($, lastDense, out, shape, ins);
+        return;
+      }
+    }
+    // (the last call's variant is tried first: a site's inputs rarely change kind)
+    v = v !== null && fits(v, out, ins) ? v : family.variantOf(out, ins);
+    let dense = true;
+    for (let i = 0; i < nIn; i++) {
+      lastStrides[i] = ins[i]!.strides;
+      if (dense && !v.scalar[i]) dense = isContiguous(shape, ins[i]!.strides);
+    }
+    last = v;
+    lastShape = shape;
+    lastDense = dense;
+    v.run($, dense, out, shape, ins);
+  };
+}
+
+/** The compiled variants of one (arity, reads, body, sink), shared by every call site. */
+interface Family {
+  /** The variant for these array kinds and broadcast patterns (compiled on first sight). */
+  variantOf(out: HostArray, ins: readonly Strided[]): Variant;
+}
+const families = new Map<string, Family>();
+
+function familyOf(nIn: number, reads: string[], body: string, sink: Sink): Family {
+  const key = `${nIn}|${reads.join(",")}|${body}|${sink}`;
+  let f = families.get(key);
+  if (f) return f;
   // One compiled variant per pattern of broadcast-scalar inputs (all strides 0):
   // those are loaded once, outside the loop, and the rest may still be dense.
   // Typed-array kinds are part of the variant so each compiled loop sees one
@@ -46,24 +116,12 @@ function loopOf(nIn: number, reads: string[], body: string, sink: Sink): LoopFn 
   // are found by comparing those fields, not through a key string built per
   // call (that string cost ~1 us of an 8x8 add).
   const variants: Variant[] = [];
-  fn = (out, shape, ins) => {
-    const n = ins.length;
-    let v: Variant | undefined;
-    find: for (let k = 0; k < variants.length; k++) {
-      const c = variants[k]!;
-      if (c.out !== out.constructor) continue;
-      for (let i = 0; i < n; i++) {
-        const s = ins[i]!;
-        if (c.arrays[i] !== s.data.constructor || c.scalar[i] !== allZero(s.strides) || c.rowConst[i] !== lastZero(s.strides))
-          continue find;
-      }
-      v = c;
-      break;
-    }
-    if (!v) {
+  f = {
+    variantOf(out, ins) {
+      for (let k = 0; k < variants.length; k++) if (fits(variants[k]!, out, ins)) return variants[k]!;
       const scalar = ins.map((s) => allZero(s.strides));
       const rowConst = ins.map((s) => lastZero(s.strides));
-      v = {
+      const v: Variant = {
         out: out.constructor,
         arrays: ins.map((s) => s.data.constructor),
         scalar,
@@ -71,13 +129,11 @@ function loopOf(nIn: number, reads: string[], body: string, sink: Sink): LoopFn 
         run: compile(nIn, reads, body, scalar, rowConst, sink),
       };
       variants.push(v);
-    }
-    let dense = true;
-    for (let i = 0; i < n && dense; i++) dense = v.scalar[i]! || isContiguous(shape, ins[i]!.strides);
-    v.run($, dense, out, shape, ins);
+      return v;
+    },
   };
-  cache.set(key, fn);
-  return fn;
+  families.set(key, f);
+  return f;
 }
 
 type Variant = {
@@ -89,6 +145,15 @@ type Variant = {
   /** the generated function itself, called with the helpers (no wrapper call per loop) */
   run: Compiled;
 };
+/** Whether `v` was compiled for these array kinds and broadcast patterns. */
+function fits(v: Variant, out: HostArray, ins: readonly Strided[]): boolean {
+  if (v.out !== out.constructor) return false;
+  for (let i = 0; i < ins.length; i++) {
+    const s = ins[i]!;
+    if (v.arrays[i] !== s.data.constructor || v.scalar[i] !== allZero(s.strides) || v.rowConst[i] !== lastZero(s.strides)) return false;
+  }
+  return true;
+}
 type Compiled = (helpers: typeof $, dense: boolean, out: HostArray, shape: Shape, ins: readonly Strided[]) => void;
 function allZero(strides: readonly number[]): boolean {
   for (let i = 0; i < strides.length; i++) if (strides[i] !== 0) return false;

@@ -7,7 +7,7 @@ import { dense } from "../kernels/layout.js";
 import { bitcastCopy } from "../kernels/reinterpret.js";
 import { contiguous, type Elements, type Strided } from "../strided.js";
 import type { CpuBuffer, Runner } from "./buffer.js";
-import type { Step } from "./exec_values.js";
+import type { ExecValues, Step } from "./exec_values.js";
 import { dtypeOfElement, translate } from "./translate.js";
 
 const aval = (v: Value): AVal => ({ shape: v.type.shape, dtype: dtypeOfElement(v.type.element) });
@@ -62,9 +62,10 @@ export function kernelRunner(op: Op): Runner {
       shape = outShapes[0]!;
     const attrs = call.attrs as Record<string, unknown>;
     const padValue = isPad ? scalarReader(op.operands[1]!) : null;
-    STEPS.set(runner, (at, outAt) => {
+    STEPS.set(runner, (at, outAt, roots) => {
       const a0 = at[0]!,
         a1 = at[1]!;
+      const nAt = at.length;
       return (vals) => {
         const x0 = vals[a0]!;
         const x1 = n > 1 || padValue !== null || initCombine !== null ? vals[a1]! : x0;
@@ -76,15 +77,47 @@ export function kernelRunner(op: Op): Runner {
           kernelOuts,
         );
         const b: CpuBuffer = { dtype, shape, s: res[0]! };
-        vals[outAt] = initCombine === null ? b : initCombine(x1, b);
+        const r = initCombine === null ? b : initCombine(x1, b);
+        vals[outAt] = r;
+        // the result's root (exec_values.ts): itself, or the root of the first operand whose memory it views;
+        // the operands are at hand here, so execute() need not look them up again
+        const ev = roots === null ? null : roots.ev;
+        if (ev === null) return;
+        const data = r.s.data;
+        const root = ev.root;
+        let k = -1;
+        // (an op of no operands, iota: new memory)
+        if (nAt === 0) k = -1;
+        else if (x0.s.data === data) k = a0;
+        else if (nAt > 1) {
+          if (vals[a1]!.s.data === data) k = a1;
+          else for (let i = 2; i < nAt && k < 0; i++) if (vals[at[i]!]!.s.data === data) k = at[i]!;
+        }
+        if (k < 0) root[outAt] = outAt;
+        else {
+          const rk = root[k]!;
+          root[outAt] = rk;
+          if (rk !== outAt) ev.views[rk]!++;
+        }
       };
     });
   }
   return runner;
 }
 
-/** A step that makes a runner from `op` (kernelRunner) for the values at `at`, writing its one result at `outAt`. */
-type StepMaker = (at: readonly number[], outAt: number) => Step;
+/**
+ * A step that makes a runner from `op` (kernelRunner) for the values at `at`, writing its one result at `outAt`;
+ * with `roots`, it also records whether that result is a view of an operand (Roots).
+ */
+type StepMaker = (at: readonly number[], outAt: number, roots: Roots | null) => Step;
+/**
+ * Where a kernel step finds the running execution's bookkeeping arrays (exec_values.ts; null outside an
+ * execution): a step made with it sets its result's root and view count itself, which execute() otherwise
+ * does after the step from the operands' positions, looking them up again.
+ */
+export interface Roots {
+  ev: ExecValues | null;
+}
 const STEPS = new WeakMap<Runner, StepMaker>();
 
 /**
@@ -93,9 +126,9 @@ const STEPS = new WeakMap<Runner, StepMaker>();
  * own work without the operand and result arrays a Runner passes, where `run`
  * is kernelRunner's for an op of one result; otherwise null.
  */
-export function kernelStep(run: unknown, at: readonly number[], outs: readonly number[]): Step | null {
+export function kernelStep(run: unknown, at: readonly number[], outs: readonly number[], roots: Roots | null = null): Step | null {
   const make = typeof run === "function" && outs.length === 1 ? STEPS.get(run as Runner) : undefined;
-  return make ? make(at, outs[0]!) : null;
+  return make ? make(at, outs[0]!, roots) : null;
 }
 
 /** The payloads of the values at the first n of `at`. */

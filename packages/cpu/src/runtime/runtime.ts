@@ -11,8 +11,9 @@
 // loadExecutable() builds from a stored one without planning again.
 import { contiguousStrides, numelOf, type DType, type HostArray } from "@xlatorch/core";
 import type { DTypeName, DeviceBuffer, Executable, Func, Module, Op, Runtime, Value } from "@xlatorch/stablehlo";
-import { elementwiseLoop } from "../codegen.js";
-import { fusedResultF32, wasmFusedF32 } from "../wasm/fused_module.js";
+import { elementwiseLoopSite } from "../codegen.js";
+import { fusedResultF32, fusedWasmFloor, wasmFusedF32 } from "../wasm/fused_module.js";
+import { wasmMode } from "../wasm/wasm_env.js";
 import { MultiLoop, multiFusedF32, multiTakes } from "../wasm/multi_fused_module.js";
 import { fusedReductions, loopIntoReduce, reduceFromSlot, type ReduceSlot } from "./fused_reduce.js";
 import { dense } from "../kernels/layout.js";
@@ -106,19 +107,27 @@ interface CpuExecutable extends Executable {
   steps: Step[];
   /**
    * The plan steps that do something, in order: a constant's step (computed at build) and a group's earlier
-   * members are left out, so an execution pays nothing for them. defines, reads and release go by this order.
+   * members are left out, so an execution pays nothing for them. defines, reads and release go by this
+   * order. (The per-step facts an execution reads are packed in typed arrays, read in order: tens of
+   * thousands of small arrays, one per step, cost a cache miss each at a small model's step, measured in
+   * bench/results/issue11_runtime_steps_s24.md.)
    */
-  order: number[];
-  /** The positions a kernel or evaluator step defines (each may be a view of a value it reads); empty for the others. */
+  order: Int32Array;
+  /** 1 where the step's results' roots are set after it from defines and reads (a step that sets none itself). */
+  rootsAfter: Uint8Array;
+  /** The positions such a step defines (each may be a view of a value it reads); empty for the others. */
   defines: number[][];
   /** The positions such a step reads (a result with one's memory is a view of it). */
   reads: number[][];
-  /** Positions to drop after each step (their last use). */
-  release: number[][];
+  /** Positions to drop after each step (their last use): relPos[relStart[j] .. relStart[j + 1]) after step j. */
+  relStart: Int32Array;
+  relPos: Int32Array;
   /** By position: the pool's free list for the value's dtype and element count, where its memory goes when released. */
   freeAt: HostArray[][];
   /** By position: the length of such memory (complex: -1, given back through BufferPool.give). */
   lengthAt: Int32Array;
+  /** By position: how many free arrays of that length the pool keeps (keepAtMost). */
+  keepAt: Float64Array;
   /** By position: the dtype name of that list (a buffer of another goes back through BufferPool.give). */
   dtypeAt: (DTypeName | null)[];
   returns: Value[];
@@ -126,8 +135,11 @@ interface CpuExecutable extends Executable {
   returnsAt: number[];
   /** The bookkeeping arrays, made once (exec_values.ts). */
   values: ExecValues;
-  /** The running execution's values, for the evaluator's ops whose regions read values of @main. */
-  scope: { vals: Vals };
+  /**
+   * The running execution's values, for the evaluator's ops whose regions read values of @main, and its
+   * bookkeeping arrays, where kernel steps record their results' roots (kernel_step.ts Roots).
+   */
+  scope: Scope;
   /** What it was built from (stored by the persistent compile cache). */
   plan: Plan;
   /** Parameters a donating caller lets a loop compute over in place (donation.ts). */
@@ -137,6 +149,8 @@ interface CpuExecutable extends Executable {
   /** Results a caller's destination array may receive (donation.ts). */
   outSlots: OutputSlot[];
 }
+
+type Scope = { vals: Vals; ev: ExecValues | null };
 
 const nothing: Step = () => {};
 /** (a position with no free list of its own: its memory goes back through BufferPool.give) */
@@ -178,7 +192,7 @@ export class CpuRuntime implements Runtime {
   private build(main: Func, plan: Plan, module: Module): CpuExecutable {
     const { pos, values } = valuePositions(main);
     const at = (v: Value) => pos.get(v.id)!;
-    const scope: { vals: Vals } = { vals: [] };
+    const scope: Scope = { vals: [], ev: null };
     // (v: a value of @main a region reads; undefined for any other, as the evaluator's scopes answer)
     const lookup = (v: Value) => scope.vals[pos.get(v.id) ?? -1]!;
     const steps: Step[] = [];
@@ -228,14 +242,17 @@ export class CpuRuntime implements Runtime {
       }
       // (an op with regions may return memory its region keeps: never the execution's)
       if (!op.regions?.length) for (const r of op.results) mine[at(r)] = 1;
-      defines.push(s.loop ? [] : op.results.map(at));
-      reads.push(s.loop ? [] : readsOf(op).map((v) => pos.get(v.id) ?? -1));
+      // a kernel step of its own (not wrapped) records its result's root itself (kernel_step.ts Roots)
+      const own = s.loop ? null : this.step(op, module, at, lookup, slot ? null : scope);
+      const rooted = own !== null && own.rooted;
+      defines.push(s.loop || rooted ? [] : op.results.map(at));
+      reads.push(s.loop || rooted ? [] : readsOf(op).map((v) => pos.get(v.id) ?? -1));
       if (s.loop && red) {
         const sl: ReduceSlot = { result: null };
         slots.set(red.op, sl);
         steps.push(loopIntoReduce(s.loop, red, sl, this.loopStep(s.loop, op.results[0]!, at)));
-      } else if (slot) steps.push(reduceFromSlot(op, slot, this.step(op, module, at, lookup), at));
-      else steps.push(s.loop ? this.loopStep(s.loop, op.results[0]!, at) : this.step(op, module, at, lookup));
+      } else if (slot) steps.push(reduceFromSlot(op, slot, own!.step, at));
+      else steps.push(own !== null ? own.step : this.loopStep(s.loop!, op.results[0]!, at));
     }
     const kept = new Set(consts.map(([p]) => p));
     const released = (grouping?.release ?? plan.release).map((r) => r.filter((p) => !kept.has(p)));
@@ -253,10 +270,13 @@ export class CpuRuntime implements Runtime {
     }
     const runDefines = order.map((i) => defines[i]!),
       runReads = order.map((i) => reads[i]!);
+    const relStart = new Int32Array(order.length + 1);
+    for (let j = 0; j < order.length; j++) relStart[j + 1] = relStart[j]! + release[j]!.length;
     // each position's free list, looked up once here instead of at every release
     const dtypes = values.map((v) => poolDtype(v));
     const freeAt = values.map((v, p) => (dtypes[p] ? this.pool.listOf(dtypes[p], numelOf(v.type.shape)) : NO_LIST));
     const lengthAt = Int32Array.from(values, (v, p) => (dtypes[p] && !dtypes[p].is_complex ? numelOf(v.type.shape) : -1));
+    const keepAt = Float64Array.from(lengthAt, (n) => (n > 0 ? keepAtMost(n) : 0));
     const inPlace = grouping ? inPlaceSlots(main, plan, values, grouping.runsAt) : ownSlots;
     const outSlots = outputSlots(main, plan, values, grouping?.runsAt);
     const leafPos = new Set(plan.steps.flatMap((s) => (s.loop?.wasm !== undefined ? s.loop.leaves : [])));
@@ -264,13 +284,16 @@ export class CpuRuntime implements Runtime {
     return {
       numOutputs: main.returns.length,
       params: main.params,
+      order: Int32Array.from(order),
       steps,
-      order,
+      rootsAfter: Uint8Array.from(runDefines, (d) => (d.length !== 0 ? 1 : 0)),
       defines: runDefines,
       reads: runReads,
-      release,
+      relStart,
+      relPos: Int32Array.from(release.flat()),
       freeAt,
       lengthAt,
+      keepAt,
       dtypeAt: dtypes.map((d) => (d ? d.name : null)),
       returns: main.returns,
       returnsAt: main.returns.map(at),
@@ -285,7 +308,7 @@ export class CpuRuntime implements Runtime {
 
   /** A fused elementwise loop writing `out`. */
   private loopStep(l: LoopPlan, out: Value, at: (v: Value) => number): Step {
-    const fn = elementwiseLoop(l.leaves.length, l.reads, l.body);
+    const fn = elementwiseLoopSite(l.leaves.length, l.reads, l.body);
     const leaves = l.leaves;
     const views = l.views;
     const outAt = at(out);
@@ -294,13 +317,29 @@ export class CpuRuntime implements Runtime {
     const strides = contiguousStrides(shape);
     const d = dtypeOfElement(out.type.element);
     const tree = l.wasm;
+    // below WebAssembly's size for this tree the call would decline: it is not made (but under XLATORCH_WASM=always)
+    const small = tree !== undefined && n < fusedWasmFloor(tree);
     const pool = this.pool;
     const free = pool.listOf(d, n);
+    // a loop with no leaf read through a view reads its leaves' own payloads: one array per step holds them
+    // (nothing keeps it past the call: the loops and wasmFusedF32 read it while they run)
+    const own = views === undefined ? new Array<Strided>(leaves.length) : null;
+    const nLeaves = leaves.length;
     return (vals) => {
       const data = (this.into !== null ? this.into.get(outAt) : undefined) ?? pool.take(free, d, n);
-      const ins = leafInputs(vals, leaves, views);
+      let ins: Strided[];
+      if (own !== null) {
+        for (let i = 0; i < nLeaves; i++) own[i] = vals[leaves[i]!]!.s;
+        ins = own;
+      } else ins = leafInputs(vals, leaves, views);
       // float32 chains as a WebAssembly SIMD loop where it takes them (wasm/fused_module.ts), else the JavaScript loop
-      if (tree === undefined || !(data instanceof Float32Array) || !wasmFusedF32(tree, ins, shape, data)) fn(data, shape, ins);
+      if (
+        tree === undefined ||
+        (small && wasmMode() !== "always") ||
+        !(data instanceof Float32Array) ||
+        !wasmFusedF32(tree, ins, shape, data)
+      )
+        fn(data, shape, ins);
       // (strides are never written in place: one array serves every execution)
       vals[outAt] = { dtype: d.name, shape, s: { data, offset: 0, strides } };
     };
@@ -336,19 +375,29 @@ export class CpuRuntime implements Runtime {
     };
   }
 
-  /** A kernel step, or the reference evaluator's (interpret/engine.ts picks; it refuses what neither computes). */
-  private step(op: Op, module: Module, at: (v: Value) => number, lookup: (v: Value) => CpuBuffer): Step {
+  /**
+   * A kernel step, or the reference evaluator's (interpret/engine.ts picks; it refuses what neither computes).
+   * With `roots`, a kernel step records its result's root itself (`rooted`: it does; kernel_step.ts Roots).
+   */
+  private step(
+    op: Op,
+    module: Module,
+    at: (v: Value) => number,
+    lookup: (v: Value) => CpuBuffer,
+    roots: Scope | null,
+  ): { step: Step; rooted: boolean } {
     const run = opRunner(op, module);
     const operands = op.operands.map(at);
     const outs = op.results.map(at);
-    const direct = kernelStep(run, operands, outs);
-    if (direct) return direct;
-    return (vals) => {
+    const direct = kernelStep(run, operands, outs, roots);
+    if (direct) return { step: direct, rooted: roots !== null };
+    const step: Step = (vals) => {
       const ins = new Array<CpuBuffer>(operands.length);
       for (let i = 0; i < operands.length; i++) ins[i] = vals[operands[i]!]!;
       const res = run(ins, lookup);
       for (let i = 0; i < outs.length; i++) vals[outs[i]!] = res[i]!;
     };
+    return { step, rooted: false };
   }
 
   toDevice(data: HostArray, dtype: DTypeName, shape: readonly number[]): CpuBuffer {
@@ -404,12 +453,14 @@ export class CpuRuntime implements Runtime {
     x.busy = true;
     const { mine, root, views } = x;
     const vals = x.values();
-    const outer = e.scope.vals;
+    const outer = e.scope.vals,
+      outerEv = e.scope.ev;
     e.scope.vals = vals;
+    e.scope.ev = x;
     try {
       // parameters are the first positions; their memory is the caller's (not mine)
       for (let i = 0; i < bufs.length; i++) vals[i] = bufs[i];
-      const { steps, order, defines, reads, release, freeAt, lengthAt, dtypeAt } = e;
+      const { steps, order, rootsAfter, defines, reads, relStart, relPos, freeAt, lengthAt, keepAt, dtypeAt } = e;
       for (let j = 0; j < order.length; j++) {
         const i = order[j]!;
         let into: Map<number, HostArray> | null = null;
@@ -426,8 +477,8 @@ export class CpuRuntime implements Runtime {
           }
         } else steps[i]!(vals);
         // a kernel's result is new memory, or a view of a value it reads (or of an earlier result of it)
-        const df = defines[j]!;
-        if (df.length !== 0) {
+        if (rootsAfter[j] === 1) {
+          const df = defines[j]!;
           const rs = reads[j]!;
           for (let k = 0; k < df.length; k++) {
             const p = df[k]!;
@@ -447,9 +498,8 @@ export class CpuRuntime implements Runtime {
             if (r !== p) views[r]!++;
           }
         }
-        const rel = release[j]!;
-        for (let k = 0; k < rel.length; k++) {
-          const p = rel[k]!;
+        for (let k = relStart[j]!, end = relStart[j + 1]!; k < end; k++) {
+          const p = relPos[k]!;
           const b = vals[p];
           // (a loop computed into its reduction defines no value: fused_reduce.ts)
           if (b === undefined) continue;
@@ -462,7 +512,7 @@ export class CpuRuntime implements Runtime {
             // its own memory of its own size: the list found at build (a view's memory, of its root's size: by size now)
             if (r === p && a.length === lengthAt[p] && b.dtype === dtypeAt[p]) {
               const list = freeAt[p]!;
-              if (list.length < keepAtMost(a.length)) list.push(a);
+              if (list.length < keepAt[p]!) list.push(a);
             } else this.pool.give(dtypeOf(b.dtype), a);
           }
         }
@@ -473,6 +523,7 @@ export class CpuRuntime implements Runtime {
       return out;
     } finally {
       e.scope.vals = outer;
+      e.scope.ev = outerEv;
       x.reset();
     }
   }

@@ -241,6 +241,14 @@ const always = () => wasmMode() === "always";
 /** The least minSize gives (without XLATORCH_WASM=always). */
 const LEAST = Math.min(MIN.floor, MIN.transcendental);
 
+/**
+ * The fewest values wasmFusedF32 runs `tree` over (XLATORCH_WASM=always aside, which takes any): a runtime
+ * step whose loop is smaller skips the call, decided when the step is built (cpu runtime's loopStep).
+ */
+export function fusedWasmFloor(tree: FusedTree): number {
+  return minSize(factsOf(tree), false);
+}
+
 function minSize(f: TreeFacts, always: boolean): number {
   if (always) return 1;
   if (f.transcendental) return MIN.transcendental;
