@@ -76,7 +76,12 @@ function viewLayoutOf(t: Tensor): Layout | undefined {
     const layout = viewLayout(v.op, v.parent.shape, parentLayout, v.attrs, t.shape);
     // the storage it indexes: the parent's own if the parent is dense, else the parent's root (view_write.ts)
     const pp = payloadOf(v.parent);
-    if (layout) p.layout = layout.loose || layout.reinterpreted ? layout : { ...layout, root: pp.layout ? pp.layout.root : pp };
+    // (a literal, not a spread: the spread was most of this function's time in the LSTM char-RNN's profile)
+    if (layout)
+      p.layout =
+        layout.loose || layout.reinterpreted
+          ? layout
+          : { strides: layout.strides, offset: layout.offset, root: pp.layout ? pp.layout.root : pp };
   }
   return p.layout;
 }
@@ -110,7 +115,7 @@ export const xlaBackend: DeviceBackend = {
     const seen = isView ? internals(inputs[0]!)._vc.v : 0;
     const ps: XlaPayload[] = new Array(outs.length);
     for (let i = 0; i < outs.length; i++) {
-      const p = payload(outputOf(node, i));
+      const p = payload(i === 0 ? node : outputOf(node, i));
       p.seen = seen;
       ps[i] = p;
     }

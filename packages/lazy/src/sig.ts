@@ -29,6 +29,7 @@ export function intern(text: string): Sig {
       forgetSequences();
       recentParams.length = 0;
       scalarParams.clear();
+      lastScalarDtype = null;
     }
     s = { id: nextId++, hash: hashString(text), text };
     table.set(text, s);
@@ -204,12 +205,18 @@ function lookup(op: string, attrs: unknown, outs: readonly AVal[]): StructEntry 
 const recentParams: StructEntry[] = [];
 /** 0-d parameters by dtype: a 0-d leaf takes a slot at every use (graph.ts), so these are most of a step's parameters. */
 const scalarParams = new Map<DType, Sig>();
+/** The last 0-d parameter's dtype and signature: a step's scalars are mostly of one dtype (no map lookup for those). */
+let lastScalarDtype: DType | null = null;
+let lastScalarSig: Sig | null = null;
 export function paramSig(a: AVal): Sig {
   const shape = a.shape,
     n = shape.length;
   if (n === 0) {
+    if (a.dtype === lastScalarDtype) return lastScalarSig!;
     let s = scalarParams.get(a.dtype);
     if (s === undefined) scalarParams.set(a.dtype, (s = lookup("param", undefined, [a]).sig));
+    lastScalarDtype = a.dtype;
+    lastScalarSig = s;
     return s;
   }
   outer: for (let i = 0; i < recentParams.length; i++) {
