@@ -45,6 +45,7 @@ import {
   type Plan,
 } from "./plan.js";
 import { kernelStep } from "./kernel_step.js";
+import { SIMPLIFY_CODE, simplifyConfig, simplifyModule } from "./simplify.js";
 import { dtypeOfElement } from "./translate.js";
 
 export type { CpuBuffer };
@@ -171,21 +172,25 @@ export class CpuRuntime implements Runtime {
 
   /** `entry` names the function to run (default @main); others are reachable by func.call. */
   compile(module: Module, entry = "main"): CpuExecutable {
-    const main = mainOf(module, entry);
-    return this.build(main, planModule(main), module);
+    // (simplify.ts: the autograd graphs' zero-pad sums and layout chains as fewer steps, same bits)
+    const m = simplifyModule(module, entry);
+    const main = mainOf(m, entry);
+    return this.build(main, planModule(main), m);
   }
 
   /** Persistent compile cache: the plan's format and the code that generates what it stores. */
   cacheIdentity(): string {
-    return `${this.platform} plan ${PLAN_VERSION} code ${PLAN_CODE_FINGERPRINT}`;
+    return `${this.platform} plan ${PLAN_VERSION} code ${PLAN_CODE_FINGERPRINT} simplify ${simplifyConfig.on ? SIMPLIFY_CODE : "off"}`;
   }
   serializeExecutable(exe: Executable): Uint8Array {
     return encodePlan((exe as CpuExecutable).plan);
   }
   /** An executable of `module` from a plan serializeExecutable stored; throws when the plan does not fit the module. */
   loadExecutable(bytes: Uint8Array, module: Module): CpuExecutable {
-    const main = mainOf(module);
-    return this.build(main, decodePlan(bytes, main), module);
+    // (the plan is of the simplified module, as compile() made it)
+    const m = simplifyModule(module);
+    const main = mainOf(m);
+    return this.build(main, decodePlan(bytes, main), m);
   }
 
   /** The steps' closures, lifetimes and ownership of `plan`. */
