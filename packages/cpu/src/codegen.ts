@@ -53,14 +53,18 @@ function loopOf(nIn: number, reads: string[], body: string, sink: Sink): LoopFn 
 /**
  * elementwiseLoop for one call site that always passes the same `shape` array
  * (a runtime step: its result's shape): the same compiled variants, but the
- * site remembers what its last call chose. A strides array is never written
- * after it is made (a view gets a new one), so where every input comes with
- * the same strides array and array kind as last time (a loop result's strides
- * are one array per step), the variant and the contiguity are those of last
- * time, and none of the per-input checks runs; otherwise the checks run once
- * per input (no search through variants other sites added) and the site
- * remembers the new answer. (A small loop's wrapper cost ~0.2 us of a 64-value
- * loop's ~0.8 us, bench/results/issue11_runtime_steps_s24.md.)
+ * site remembers what its last call chose, and the layout of each input
+ * (layoutBits: broadcast scalar, row-constant, contiguous). An input with the
+ * same strides array as then (a loop result's strides are one array per
+ * step; strides arrays are never written after they are made) is not looked
+ * at; one with a new array (a view's, a kernel result's) has its layout
+ * computed, from the array the loop reads next anyway, and where every layout
+ * is as before the variant and the contiguity are those of last time.
+ * Otherwise the variant is found as elementwiseLoop finds it. (The array kinds
+ * a variant was compiled for only keep its element reads monomorphic, the
+ * reads decode by dtype: a site's dtypes are fixed, so its kinds are not
+ * checked again while the layouts are unchanged.) A small loop's wrapper cost
+ * ~0.2 us of a 64-value loop's ~0.8 us (bench/results/issue11_runtime_steps_s24.md).
  */
 export function elementwiseLoopSite(nIn: number, reads: string[], body: string): LoopFn {
   const family = familyOf(nIn, reads, body, "store");
@@ -68,34 +72,48 @@ export function elementwiseLoopSite(nIn: number, reads: string[], body: string):
     lastShape: Shape | null = null,
     lastDense = false;
   const lastStrides = new Array<readonly number[] | null>(nIn).fill(null);
+  const lastBits = new Uint8Array(nIn);
   return (out, shape, ins) => {
-    let v = last;
-    if (v !== null && v.out === out.constructor && shape === lastShape) {
+    const v0 = last;
+    if (v0 !== null && shape === lastShape) {
       let same = true;
       for (let i = 0; i < nIn; i++) {
-        const s = ins[i]!;
-        if (s.strides !== lastStrides[i] || s.data.constructor !== v.arrays[i]) {
+        const st = ins[i]!.strides;
+        if (st !== lastStrides[i] && layoutBits(shape, st) !== lastBits[i]) {
           same = false;
           break;
         }
       }
       if (same) {
-        v.run($, lastDense, out, shape, ins);
+        v0.run($, lastDense, out, shape, ins);
         return;
       }
     }
     // (the last call's variant is tried first: a site's inputs rarely change kind)
-    v = v !== null && fits(v, out, ins) ? v : family.variantOf(out, ins);
+    const v = v0 !== null && fits(v0, out, ins) ? v0 : family.variantOf(out, ins);
     let dense = true;
     for (let i = 0; i < nIn; i++) {
-      lastStrides[i] = ins[i]!.strides;
-      if (dense && !v.scalar[i]) dense = isContiguous(shape, ins[i]!.strides);
+      const st = ins[i]!.strides;
+      const bits = layoutBits(shape, st);
+      lastStrides[i] = st;
+      lastBits[i] = bits;
+      if (!v.scalar[i] && (bits & CONTIGUOUS) === 0) dense = false;
     }
     last = v;
     lastShape = shape;
     lastDense = dense;
     v.run($, dense, out, shape, ins);
   };
+}
+
+const SCALAR = 1,
+  ROW_CONST = 2,
+  CONTIGUOUS = 4;
+/** An input's layout over `shape`: all strides 0 (allZero), last stride 0 (lastZero), contiguous (isContiguous). */
+function layoutBits(shape: Shape, strides: readonly number[]): number {
+  let bits = allZero(strides) ? SCALAR : 0;
+  if (lastZero(strides)) bits |= ROW_CONST;
+  return isContiguous(shape, strides) ? bits | CONTIGUOUS : bits;
 }
 
 /** The compiled variants of one (arity, reads, body, sink), shared by every call site. */
@@ -209,6 +227,8 @@ function compile(
         ? `for (let i = 0; i < n; ) { s = 0; for (const e = i + len; i < e; i++) { ${loadsAt((i) => `q${i}+i`)} s += ${body}; } out[r++] = s; }`
         : `for (let i = 0; i < n; ) for (let j = 0; j < len; j++, i++) { ${loadsAt((i) => `q${i}+i`)} out[j] += ${body}; }`;
   const scalarCase = sink === "store" ? `out[0] = ${body};` : sink === "rows" ? `s += ${body}; out[0] = s;` : `out[0] += ${body};`;
+  // (the strided loop over a matrix needs no odometer: the next row starts one outer stride on, and the
+  // counters were an allocation at each call of a small view's loop)
   const src = `
 ${decl}
 const nd = shape.length;
@@ -224,14 +244,16 @@ if (dense) {
 if (nd === 0) { ${loadsAt((i) => `p${i}`)} ${scalarCase} return; }
 const last = nd - 1, inner = shape[last];
 ${moving.map((i) => `const t${i}=S${i}[last];`).join("")}
-const idx = new Int32Array(nd);
+const idx = nd > 2 ? new Int32Array(nd) : null;
 let o = 0;
 for (let k = n / inner; k > 0; k--) {
   ${loadsOf(perRow, (i) => `p${i}`)}
   for (let j = 0; j < inner; j++) { ${loadsOf(perElem, (i) => `p${i}`)} ${put("o++")} ${perElem.map((i) => `p${i}+=t${i};`).join("")} }
   ${rowEnd}
   ${moving.map((i) => `p${i}-=t${i}*inner;`).join("")}
+  if (nd === 2) { ${moving.map((i) => `p${i}+=S${i}[0];`).join("")} } else if (idx !== null) {
   ${odometerCarry(moving)}
+  }
 }`;
   return new Function("$", "dense", "out", "shape", "ins", src) as Compiled;
 }
