@@ -1,9 +1,10 @@
-// The CPU runtime simplifies a module before planning it (packages/cpu/src/runtime/simplify.ts):
-// a sum of zero pads of disjoint ranges becomes a concatenate (with + 0 where an operand may be -0),
-// and transpose/reshape/slice chains become one op or none. Each module here is run with and without
-// the rewrites: the results must be the same bits (inputs hold -0.0, which the sum turns into +0.0),
-// the rewritten ones must run fewer steps, and the sums the rewrite must leave alone (overlapping
-// pads, a -0.0 padding value, a cropping pad, an add read elsewhere) keep their pads.
+// The CPU runtime simplifies a module before planning it (packages/cpu/src/runtime/simplify.ts): a sum of
+// zero pads of disjoint ranges becomes a concatenate (with + 0 where an operand may be -0), transpose,
+// reshape and slice chains become one op or none, and a stack of reshapes one reshape of a concatenate.
+// Each module here is run with and without the rewrites: the results must be the same bits (inputs hold
+// -0.0, which the sum turns into +0.0), the rewritten ones must run fewer steps, and what the rewrites
+// must leave alone (overlapping pads, a -0.0 padding value, a cropping pad, an add read elsewhere, a
+// stack behind a dim larger than 1) is left as it is.
 import { afterEach, describe, expect, it } from "vitest";
 import { CpuRuntime } from "@xlatorch/cpu";
 import { parseModule, type Module } from "@xlatorch/stablehlo";
@@ -291,6 +292,43 @@ describe("layout chains", () => {
     expect(Array.from(on.values[4]!)).toEqual([x[12 + 8 + 1]!, x[12 + 8 + 3]!]);
     // the module given is not changed
     expect(opCount(m, "transpose")).toBe(7);
+  });
+
+  it("a stack of reshapes is a reshape of one concatenate, where only size-1 dims precede the stacked one", () => {
+    const text = `func.func @main(%a: tensor<4x2xf32>, %b: tensor<4x2xf32>, %c: tensor<2x4xf32>) -> (tensor<1x3x4x2xf32>, tensor<2x3x4xf32>, tensor<3x4x2xf32>) {
+  %ra = stablehlo.reshape %a : (tensor<4x2xf32>) -> tensor<1x1x4x2xf32>
+  %rb = stablehlo.reshape %b : (tensor<4x2xf32>) -> tensor<1x1x4x2xf32>
+  %e = stablehlo.exponential %a : tensor<4x2xf32>
+  %re = stablehlo.reshape %e : (tensor<4x2xf32>) -> tensor<1x1x4x2xf32>
+  %y = stablehlo.concatenate %ra, %re, %rb, dim = 1 : (tensor<1x1x4x2xf32>, tensor<1x1x4x2xf32>, tensor<1x1x4x2xf32>) -> tensor<1x3x4x2xf32>
+  %sa = stablehlo.reshape %a : (tensor<4x2xf32>) -> tensor<2x1x4xf32>
+  %sb = stablehlo.reshape %b : (tensor<4x2xf32>) -> tensor<2x1x4xf32>
+  %z = stablehlo.concatenate %sa, %sb, %sa, dim = 1 : (tensor<2x1x4xf32>, tensor<2x1x4xf32>, tensor<2x1x4xf32>) -> tensor<2x3x4xf32>
+  %ta = stablehlo.reshape %a : (tensor<4x2xf32>) -> tensor<1x4x2xf32>
+  %tc = stablehlo.reshape %c : (tensor<2x4xf32>) -> tensor<1x4x2xf32>
+  %w = stablehlo.concatenate %ta, %tc, %ta, dim = 0 : (tensor<1x4x2xf32>, tensor<1x4x2xf32>, tensor<1x4x2xf32>) -> tensor<3x4x2xf32>
+  return %y, %z, %w : tensor<1x3x4x2xf32>, tensor<2x3x4xf32>, tensor<3x4x2xf32>
+}`;
+    const a = data(8, 19),
+      b = data(8, 20),
+      c = data(8, 21);
+    const { off, on, s } = same(text, [
+      [a, [4, 2]],
+      [b, [4, 2]],
+      [c, [2, 4]],
+    ]);
+    const cats = s.funcs[0]!.body.filter((op) => op.name === "stablehlo.concatenate");
+    // %y: a stack of three 4x2 values (dim 0 of 12x2); %z stacks behind a dim of 2: left alone;
+    // %w's pieces are reshapes of 4x2 and 2x4: left alone
+    expect(cats.map((op) => op.results[0]!.type.shape)).toEqual([
+      [12, 2],
+      [2, 3, 4],
+      [3, 4, 2],
+    ]);
+    expect(on.steps).toBeLessThan(off.steps);
+    const y = Array.from(on.values[0]!);
+    expect([y.slice(0, 8), y.slice(16, 24)]).toEqual([Array.from(a), Array.from(b)]);
+    expect(Array.from(on.values[2]!.subarray(8, 16))).toEqual(Array.from(c));
   });
 
   it("a module with nothing to rewrite is returned as it is", () => {

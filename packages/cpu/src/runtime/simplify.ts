@@ -9,7 +9,8 @@
 //    it may be -0: an element is one operand's value plus zeros, and v + 0 +
 //    ... + 0 = v + 0 (the sign of -0 is the only thing the adds change);
 //  - transpose(transpose(x)), reshape(reshape(x)) and slice(slice(x)) become
-//    one op; an identity transpose, reshape, slice or broadcast becomes x.
+//    one op; an identity transpose, reshape, slice or broadcast becomes x;
+//  - a concatenate of reshapes (a stack) becomes a reshape of a concatenate.
 // It never changes the module it is given: the ops it rewrites are new objects
 // (their results the same values), the others are shared.
 import type { Attr, Func, Module, Op, Value } from "@xlatorch/stablehlo";
@@ -38,8 +39,9 @@ export function simplifyFunc(f: Func): Func {
   const ids = { next: maxId(f) + 1 };
   const a = foldLayout(f);
   const b = zeroPadSums(f, a, ids);
-  if (a === f.body && b === a) return f;
-  return { ...f, body: deadOpsRemoved(f, b) };
+  const c = stackedReshapes(b, ids);
+  if (a === f.body && b === a && c === b) return f;
+  return { ...f, body: deadOpsRemoved(f, c) };
 }
 
 const ints = (a: Attr | undefined): number[] => (a && a.kind === "ints" ? a.values : []);
@@ -352,6 +354,48 @@ function zeroPadSums(f: Func, body: Op[], ids: { next: number }): Op[] {
   return out;
 }
 
+/**
+ * A concatenate of reshapes of same-shaped values along a dim with only
+ * size-1 dims before it (a stack of time steps, or of their gradients) as one
+ * reshape of their concatenate along dim 0: both append the values in
+ * row-major order, and the reshape of the new (row-major) array is a view, so
+ * n reshape steps become one.
+ */
+function stackedReshapes(body: Op[], ids: { next: number }): Op[] {
+  const def = new Map<number, Op>();
+  const out: Op[] = [];
+  let changed = false;
+  for (const op of body) {
+    for (const v of op.results) def.set(v.id, op);
+    const xs = op.name === "stablehlo.concatenate" ? op.operands.map((v) => def.get(v.id)) : [];
+    const dimAttr = op.attrs.dimension;
+    const dim = dimAttr && dimAttr.kind === "int" ? Number(dimAttr.value) : -1;
+    const shape = op.results[0]?.type.shape ?? [];
+    const s = xs[0]?.operands[0]?.type.shape;
+    if (
+      xs.length < 2 ||
+      dim < 0 ||
+      !s?.length ||
+      !xs.every((x) => x?.name === "stablehlo.reshape" && same(x.operands[0]!.type.shape, s)) ||
+      shape.slice(0, dim).some((n) => n !== 1)
+    ) {
+      out.push(op);
+      continue;
+    }
+    const r = op.results[0]!;
+    const cat: Value = { id: ids.next++, type: { shape: [s[0]! * xs.length, ...s.slice(1)], element: r.type.element } };
+    out.push({
+      name: "stablehlo.concatenate",
+      operands: xs.map((x) => x!.operands[0]!),
+      results: [cat],
+      attrs: { dimension: { kind: "int", value: 0, type: "i64" } },
+    });
+    out.push({ name: "stablehlo.reshape", operands: [cat], results: [r], attrs: {} });
+    changed = true;
+  }
+  return changed ? out : body;
+}
+
 /** Ops without effects whose results nothing reads are dropped (what the rewrites leave, and any other). */
 const PURE = new Set([
   "stablehlo.constant",
@@ -397,4 +441,4 @@ function maxId(f: Func): number {
 
 /** A fingerprint of this file's rewrites for the persistent compile cache: a plan fits only the module they made. */
 export const SIMPLIFY_CODE: string =
-  sourceText(new URL("./simplify.ts", import.meta.url)) ?? [simplifyFunc, foldLayout, zeroPadSums, padTree].join("\n");
+  sourceText(new URL("./simplify.ts", import.meta.url)) ?? [simplifyFunc, foldLayout, zeroPadSums, padTree, stackedReshapes].join("\n");
