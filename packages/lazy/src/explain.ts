@@ -60,17 +60,6 @@ function stackLines(): string[] {
   return stack.split("\n").slice(1);
 }
 
-/** The formatted frames of userLocation's caller's stack, from that caller on (64 at most). */
-function callerLines(): string[] {
-  if (typeof Error.captureStackTrace !== "function") return stackLines().slice(3);
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = MAX_FRAMES;
-  const holder: { stack?: string } = {};
-  Error.captureStackTrace(holder, userLocation);
-  Error.stackTraceLimit = limit;
-  return (holder.stack ?? "").split("\n").slice(1);
-}
-
 /** The first user frame as file:line:column (for cut reasons and debug-mode errors). */
 export function userLocation(): string {
   // every host read asks (loss.item() each step), and formatting the stack (source maps under tsx) is what costs:
@@ -78,8 +67,8 @@ export function userLocation(): string {
   const key = framesKey(keyFrames);
   let loc = key === null ? undefined : locations.get(key);
   if (loc === undefined) {
-    // (both start at this function's caller: their frame i is the same frame)
-    const lines = callerLines();
+    // (stackLines and framesKey are both called from here: their frame i is the same caller)
+    const lines = stackLines();
     const u = lines.findIndex((l) => !LIBRARY_FRAME.test(l));
     const frame = lines[Math.max(u, 0)] ?? "";
     const m = /\(?((?:file:\/\/)?[^()\s]+:\d+:\d+)\)?\s*$/.exec(frame);
@@ -104,7 +93,7 @@ const MAX_LOCATIONS = 512;
  * (a key of a stack shallower than that covers all of it). It only grows:
  * keys of one length stay valid.
  */
-let keyFrames = 6;
+let keyFrames = 8;
 const MAX_FRAMES = 64;
 /** Frames the last key covered (fewer than asked: the whole stack). */
 let keyDepth = 0;
@@ -112,7 +101,7 @@ let keyDepth = 0;
 let hasPosition = true;
 
 /**
- * The top `n` frames of userLocation's caller's stack by file (or eval origin), source
+ * The top `n` frames of the current stack by file (or eval origin), source
  * position and function name, read from V8's structured frames without
  * formatting them; null where the engine gives none (not V8). The position
  * (an offset in the file) stands for line and column, which V8 computes from
@@ -120,17 +109,13 @@ let hasPosition = true;
  * ~30 us and the position ~1 us (LSTM char-RNN, bench/results/issue11_recording_s24.md).
  */
 function framesKey(n: number): string | null {
-  if (typeof Error.captureStackTrace !== "function") return null;
   const limit = Error.stackTraceLimit,
     prepare = Error.prepareStackTrace;
   let sites: unknown;
   Error.stackTraceLimit = n;
   try {
     Error.prepareStackTrace = (_e, s) => s;
-    // from userLocation's caller on: this function's frame and userLocation's are the same at every read
-    const holder: { stack?: unknown } = {};
-    Error.captureStackTrace(holder, userLocation);
-    sites = holder.stack;
+    sites = new Error().stack;
   } finally {
     Error.prepareStackTrace = prepare;
     Error.stackTraceLimit = limit;
