@@ -12,7 +12,11 @@
 // against the program's own run, median wall and
 // process-CPU ms per replay and the per-round new/old ratios.
 // The old checkout's cpu package runs with this checkout's core and stablehlo.
-//   npx tsx --tsconfig tsconfig.json bench/runtime_trace_ab.ts --old /path/to/old/checkout --program char_lstm [--rounds 20] [--k 3]
+// `--new DIR` takes the new side from another checkout too: this checkout's own
+// runtime, the module instance that also recorded the program, replays some
+// programs slower (an A/A of one commit on cifar_cnn: CPU new/old 1.11-1.19;
+// with --new, 1.01-1.08; bench/results/issue11_view_leaves_s24.md).
+//   npx tsx --tsconfig tsconfig.json bench/runtime_trace_ab.ts --old /path/to/old/checkout [--new /path/to/new/checkout] --program char_lstm [--rounds 20] [--k 3]
 import path from "node:path";
 import type { HostArray } from "@xlatorch/core";
 import { CpuRuntime } from "@xlatorch/cpu";
@@ -97,7 +101,11 @@ const side = (name: "old" | "new", rt: RT) => {
     },
   };
 };
-const sides = [side("old", new OldRuntime() as RT), side("new", new CpuRuntime() as unknown as RT)] as const;
+const newDir = cliArg("new", "");
+const NewRuntime = newDir
+  ? ((await import(path.join(path.resolve(newDir), "packages/cpu/src/index.ts"))) as { CpuRuntime: new () => unknown }).CpuRuntime
+  : CpuRuntime;
+const sides = [side("old", new OldRuntime() as RT), side("new", new NewRuntime() as unknown as RT)] as const;
 const differ = (a: string[][], b: string[][]) => a.filter((o, i) => o.length !== b[i]!.length || o.some((x, j) => x !== b[i]![j])).length;
 console.log(
   `${program}: ${calls.length} calls of ${sides[1].executables} executables; calls whose outputs are not bit-identical: old vs new ${differ(sides[0].bits, sides[1].bits)}, program run vs new ${differ(real, sides[1].bits)}`,
