@@ -117,8 +117,8 @@ export const sigStats = { lookups: 0 };
  * sequence's array back for the next graph) unless an equal sequence is kept
  * already, so a steady program allocates nothing here.
  */
-const SEQS = 4;
-const seqs: StructEntry[][] = [[], [], [], []];
+const SEQS = 8;
+const seqs: StructEntry[][] = Array.from({ length: SEQS }, (): StructEntry[] => []);
 const seqLen = new Int32Array(SEQS);
 /** When each sequence was last cut (for eviction), and the sequence cut after it last time (the first guess after it). */
 const seqStamp = new Float64Array(SEQS);
@@ -148,8 +148,15 @@ export function sigBoundary(): void {
   let s = -1;
   for (let j = 0; j < SEQS && s < 0; j++) if (seqLen[j] === curLen && sameSeq(seqs[j]!, current, curLen)) s = j;
   if (s < 0) {
-    let victim = 0;
-    for (let j = 1; j < SEQS; j++) if (seqStamp[j]! < seqStamp[victim]!) victim = j;
+    // a graph of a kept one's length is most likely a variant of it (a step whose optimizer attributes count the
+    // step): it replaces that one, so a program's other graphs (its first step, an evaluation) stay predicted
+    // through a run of such variants; else the least recently cut goes
+    let victim = -1;
+    for (let j = 0; j < SEQS && victim < 0; j++) if (seqLen[j] === curLen) victim = j;
+    if (victim < 0) {
+      victim = 0;
+      for (let j = 1; j < SEQS; j++) if (seqStamp[j]! < seqStamp[victim]!) victim = j;
+    }
     // a one-op graph (a read between steps, every graph in debug mode) does not push out a longer sequence
     if (curLen > 1 || seqLen[victim]! <= 1) {
       const spare = seqs[victim]!;
