@@ -117,7 +117,8 @@ export const sigStats = { lookups: 0 };
  * sequence's array back for the next graph) unless an equal sequence is kept
  * already, so a steady program allocates nothing here.
  */
-const SEQS = 8;
+// (nanoGPT's run cuts graphs of 10 lengths: a first step, steps, evaluations, generated tokens' steps, reads)
+const SEQS = 12;
 const seqs: StructEntry[][] = Array.from({ length: SEQS }, (): StructEntry[] => []);
 const seqLen = new Int32Array(SEQS);
 /** When each sequence was last cut (for eviction), and the sequence cut after it last time (the first guess after it). */
@@ -148,9 +149,11 @@ export function sigBoundary(): void {
   let s = -1;
   for (let j = 0; j < SEQS && s < 0; j++) if (seqLen[j] === curLen && sameSeq(seqs[j]!, current, curLen)) s = j;
   if (s < 0) {
-    // a graph of a kept one's length is most likely a variant of it (a step whose optimizer attributes count the
-    // step): it replaces that one, so a program's other graphs (its first step, an evaluation) stay predicted
-    // through a run of such variants; else the least recently cut goes
+    // a graph of a kept one's length is most likely a variant of it (the same host read of another parameter: the
+    // char LSTM reads a checksum of each parameter after training, 22 two-op graphs of different shapes, which
+    // pushed its 1,044-op first step and its other graphs out of the least-recently-cut slots at every run): it
+    // replaces that one, so a program's other graphs stay predicted through a run of such variants; else the least
+    // recently cut goes
     let victim = -1;
     for (let j = 0; j < SEQS && victim < 0; j++) if (seqLen[j] === curLen) victim = j;
     if (victim < 0) {
