@@ -27,37 +27,95 @@ export const pairView = (s: Strided): Strided => ({ data: s.data, offset: 2 * s.
 
 const view = (s: Strided, offset: number, strides: number[]): Strided => ({ data: s.data, offset, strides });
 
+// The view ops' stride rules, one each, shared by the kernels below and by the
+// CPU runtime's loop leaves read through folded view ops (runtime/leaf_view.ts
+// applyView): both must give the same view of the same elements. Index lists
+// are read from a start position, so the runtime's flat view lists serve
+// without copies. (Plain loops: the CPU runtime applies these once per step
+// on small tensors.)
+
+/** Result dim d takes operand dim pick[at + d]'s stride, or 0 (a spread dim) where that is negative: transpose and broadcast_in_dim. */
+export function pickedStrides(strides: readonly number[], pick: ArrayLike<number>, at: number, n: number): number[] {
+  const st = new Array<number>(n);
+  for (let d = 0; d < n; d++) {
+    const i = pick[at + d]!;
+    st[d] = i >= 0 ? strides[i]! : 0;
+  }
+  return st;
+}
+
+/** slice: dim d starts at start[startAt + d] and steps by step[stepAt + d]. */
+export function slicedView(
+  s: Strided,
+  n: number,
+  start: ArrayLike<number>,
+  startAt: number,
+  step: ArrayLike<number>,
+  stepAt: number,
+): Strided {
+  let offset = s.offset;
+  const st = new Array<number>(n);
+  for (let d = 0; d < n; d++) {
+    offset += start[startAt + d]! * s.strides[d]!;
+    st[d] = s.strides[d]! * step[stepAt + d]!;
+  }
+  return view(s, offset, st);
+}
+
+/**
+ * reshape, row-major on any layout (StableHLO's): a view where the strides
+ * allow (row-major strides always do), else a view of a dense copy. The shapes
+ * are from[fromAt ..+ n) and to[toAt ..+ m).
+ */
+export function reshapedView(
+  s: Strided,
+  dtype: DType,
+  from: ArrayLike<number>,
+  to: ArrayLike<number>,
+  fromAt = 0,
+  n = from.length,
+  toAt = 0,
+  m = to.length,
+): Strided {
+  if (rowMajor(from, fromAt, n, s.strides)) return view(s, s.offset, rowMajorStrides(to, toAt, m));
+  const fromShape = Array.from({ length: n }, (_, d) => from[fromAt + d]!),
+    toShape = Array.from({ length: m }, (_, d) => to[toAt + d]!);
+  const st = viewStrides(fromShape, s.strides, toShape);
+  if (st) return view(s, s.offset, st);
+  return { data: dense(s, fromShape, dtype), offset: 0, strides: contiguousStrides(toShape) };
+}
+
+/** Whether `strides` are row-major over the shape shape[at ..+ n) (size-1 dims take any stride, as isContiguous). */
+function rowMajor(shape: ArrayLike<number>, at: number, n: number, strides: readonly number[]): boolean {
+  let acc = 1;
+  for (let d = n - 1; d >= 0; d--) {
+    const size = shape[at + d]!;
+    if (size === 1) continue;
+    if (strides[d] !== acc) return false;
+    acc *= size;
+  }
+  return true;
+}
+function rowMajorStrides(shape: ArrayLike<number>, at: number, n: number): number[] {
+  const st = new Array<number>(n);
+  let acc = 1;
+  for (let d = n - 1; d >= 0; d--) {
+    st[d] = acc;
+    acc *= shape[at + d]!;
+  }
+  return st;
+}
+
 export const layoutKernels: Record<string, Kernel> = {
-  // plain loops: the CPU runtime runs this once per step on small tensors, where closures per call showed
   broadcast_in_dim: ([x], [a], { shape, dims }: { shape: number[]; dims: number[] }) => {
-    const strides = new Array<number>(shape.length).fill(0);
-    for (let i = 0; i < dims.length; i++) {
-      const o = dims[i]!;
-      if (a!.shape[i] === shape[o]) strides[o] = x!.strides[i]!;
-    }
-    return [view(x!, x!.offset, strides)];
+    // a dim keeps its operand dim's stride where the sizes match; a size-1 dim spread takes 0
+    const map = new Array<number>(shape.length).fill(-1);
+    for (let i = 0; i < dims.length; i++) if (a!.shape[i] === shape[dims[i]!]) map[dims[i]!] = i;
+    return [view(x!, x!.offset, pickedStrides(x!.strides, map, 0, shape.length))];
   },
-  // row-major on any layout (StableHLO's reshape): a view where the strides allow, else a dense copy viewed
-  reshape: ([x], [a], { shape }: { shape: number[] }) => {
-    const st = viewStrides(a!.shape, x!.strides, shape);
-    if (st) return [view(x!, x!.offset, st)];
-    const c = contiguous(dense(x!, a!.shape, a!.dtype), a!.shape);
-    return [view(c, 0, viewStrides(a!.shape, c.strides, shape)!)];
-  },
-  transpose: ([x], _a, { perm }: { perm: number[] }) => {
-    const strides: number[] = [];
-    for (let d = 0; d < perm.length; d++) strides.push(x!.strides[perm[d]!]!);
-    return [view(x!, x!.offset, strides)];
-  },
-  slice: ([x], _a, { start, step }: { start: number[]; step: number[] }) => {
-    let offset = x!.offset;
-    const strides: number[] = [];
-    for (let d = 0; d < x!.strides.length; d++) {
-      offset += start[d]! * x!.strides[d]!;
-      strides.push(x!.strides[d]! * step[d]!);
-    }
-    return [view(x!, offset, strides)];
-  },
+  reshape: ([x], [a], { shape }: { shape: number[] }) => [reshapedView(x!, a!.dtype, a!.shape, shape)],
+  transpose: ([x], _a, { perm }: { perm: number[] }) => [view(x!, x!.offset, pickedStrides(x!.strides, perm, 0, perm.length))],
+  slice: ([x], _a, { start, step }: { start: number[]; step: number[] }) => [slicedView(x!, x!.strides.length, start, 0, step, 0)],
   pad: ([x], [a], { low, interior, value }: { low: number[]; interior: number[]; value: number }, [o]) => {
     const shape = o!.shape;
     const out = o!.dtype.alloc(numelOf(shape));

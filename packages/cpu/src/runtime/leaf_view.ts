@@ -14,9 +14,9 @@
 //   SLICE     n  start[n] step[n] out[n]
 // Shapes ride along so that a stored plan can be checked against the module
 // (viewFits) and a reshape needs no shape from elsewhere at run time.
-import { contiguousStrides, dtypeOf, numelOf, viewStrides } from "@xlatorch/core";
+import { dtypeOf, numelOf, viewStrides } from "@xlatorch/core";
 import type { DTypeName, Op } from "@xlatorch/stablehlo";
-import { dense } from "../kernels/layout.js";
+import { pickedStrides, reshapedView, slicedView } from "../kernels/layout.js";
 import type { Strided } from "../strided.js";
 import { translate } from "./translate.js";
 
@@ -80,70 +80,27 @@ const EMPTY = new Float32Array(0);
  * reshape kernel does.
  */
 export function applyView(s: Strided, w: readonly number[], dtype: DTypeName): Strided {
-  let data = s.data,
-    offset = s.offset,
-    strides = s.strides;
   for (let k = 0; k < w.length; ) {
     const code = w[k]!,
       n = w[k + 1]!,
       a = k + 2;
     if (code === BROADCAST) {
-      const st = new Array<number>(n);
-      for (let o = 0; o < n; o++) st[o] = w[a + o]! >= 0 ? strides[w[a + o]!]! : 0;
-      strides = st;
+      s = { data: s.data, offset: s.offset, strides: pickedStrides(s.strides, w, a, n) };
       k = a + 2 * n;
     } else if (code === TRANSPOSE) {
-      const st = new Array<number>(n);
-      for (let d = 0; d < n; d++) st[d] = strides[w[a + d]!]!;
-      strides = st;
+      s = { data: s.data, offset: s.offset, strides: pickedStrides(s.strides, w, a, n) };
       k = a + n;
     } else if (code === SLICE) {
-      const st = new Array<number>(n);
-      for (let d = 0; d < n; d++) {
-        offset += w[a + d]! * strides[d]!;
-        st[d] = strides[d]! * w[a + n + d]!;
-      }
-      strides = st;
+      s = slicedView(s, n, w, a, w, a + n);
       k = a + 3 * n;
     } else {
       const m = w[a + n]!,
         b = a + n + 1;
-      if (rowMajor(w, a, n, strides)) {
-        // (the common case: a loop's result or a dense argument) row-major stays row-major
-        const st = new Array<number>(m);
-        let acc = 1;
-        for (let d = m - 1; d >= 0; d--) {
-          st[d] = acc;
-          acc *= w[b + d]!;
-        }
-        strides = st;
-      } else {
-        const from = w.slice(a, a + n),
-          to = w.slice(b, b + m);
-        let st = viewStrides(from, strides, to);
-        if (st === null) {
-          data = dense({ data, offset, strides }, from, dtypeOf(dtype));
-          offset = 0;
-          st = viewStrides(from, contiguousStrides(from), to)!;
-        }
-        strides = st;
-      }
+      s = reshapedView(s, dtypeOf(dtype), w, w, a, n, b, m);
       k = b + m;
     }
   }
-  return { data, offset, strides };
-}
-
-/** Whether `strides` are row-major over the shape w[a .. a + n) (size-1 dims take any stride, as isContiguous). */
-function rowMajor(w: readonly number[], a: number, n: number, strides: readonly number[]): boolean {
-  let acc = 1;
-  for (let d = n - 1; d >= 0; d--) {
-    const size = w[a + d]!;
-    if (size === 1) continue;
-    if (strides[d] !== acc) return false;
-    acc *= size;
-  }
-  return true;
+  return s;
 }
 
 /**
