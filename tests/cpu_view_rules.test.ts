@@ -52,7 +52,7 @@ function layoutOf(r: () => number, shape: number[]): Strided {
 }
 
 interface Step {
-  kernel: string;
+  kernel: "transpose" | "slice" | "broadcast_in_dim" | "reshape";
   attrs: Record<string, number[]>;
   entry: number[];
   to: number[];
@@ -110,8 +110,8 @@ describe("the view rules are shared by the layout kernels and the runtime's fold
         cur = st.to;
       }
       const viaList = applyView(x, list, "float32");
-      expect(Array.from(dense(viaList, cur, f32)), `chain ${list.join(",")} over strides ${x.strides.join(",")}`).toEqual(
-        Array.from(dense(s, cur, f32)),
+      expect(Array.from(dense(viaList, cur, f32) as Float32Array), `chain ${list.join(",")} over strides ${x.strides.join(",")}`).toEqual(
+        Array.from(dense(s, cur, f32) as Float32Array),
       );
       // and not by accident: the values are the layout's own elements in the chain's order
       expect(numelOf(cur)).toBeGreaterThan(0);
