@@ -7,6 +7,7 @@ import type { DotDims } from "@xlatorch/core";
 import { contiguous } from "../strided.js";
 import { gemmF32Strided, wasmGemmEnabled } from "../wasm/gemm.js";
 import { blasDotGeneral } from "./dot_blas.js";
+import { takeResultMemory } from "./result_memory.js";
 import { stridedMatrices } from "./dot_operands.js";
 import type { Kernel } from "./types.js";
 import { encode, values } from "./values.js";
@@ -25,7 +26,8 @@ export const dotKernels: Record<string, Kernel> = {
     // float32 without a BLAS: the WebAssembly SIMD kernel (wasm/gemm.ts), unless unavailable or XLATORCH_WASM=off;
     // its packing reads both operands in their own strides (a transposed view is not copied first)
     if (la!.dtype.name === "float32" && ra!.dtype.name === "float32" && o!.dtype.name === "float32" && wasmGemmEnabled()) {
-      const out32 = new Float32Array(B * M * N);
+      // (it writes every value: the runtime's offered array, result_memory.ts)
+      const out32 = (takeResultMemory("float32", B * M * N) as Float32Array | null) ?? new Float32Array(B * M * N);
       const sa = stridedMatrices(l!, la!, dd.lhs_batch, lf, dd.lhs_contract, M, K);
       const sb = stridedMatrices(r!, ra!, dd.rhs_batch, dd.rhs_contract, rf, K, N);
       if (gemmF32Strided(sa, sb, out32, B, M, K, N)) return [contiguous(out32, o!.shape)];

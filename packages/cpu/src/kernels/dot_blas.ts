@@ -10,6 +10,7 @@ import { contiguous, type Strided } from "../strided.js";
 import { resultF32 } from "../wasm/simd_f32.js";
 import { batchOffsets, collapse } from "./dot_operands.js";
 import { dense } from "./layout.js";
+import { takeResultMemory } from "./result_memory.js";
 
 /** One operand as a batch of R×C matrices: first element offset per batch, trans flag and leading dimension. */
 interface MatrixOperand {
@@ -83,14 +84,17 @@ export function blasDotGeneral(
   // tenth of its time. Pool blocks are not zeroed, so only a product that writes every value (K > 0,
   // beta = 0) takes one.
   const pooled = name === "float32" && K > 0 ? resultF32(B * M * N) : null;
-  const out = (pooled ?? o.dtype.alloc(B * M * N)) as Float32Array | Float64Array;
-  if (B * M * N === 0 || K === 0) return contiguous(out, o.shape);
-  const A = operand(l, la, dd.lhs_batch, lf, dd.lhs_contract, M, K);
-  const Bm = operand(r, ra, dd.rhs_batch, dd.rhs_contract, rf, K, N);
   // A matrix (or vector) times a vector with no batch: PyTorch's CPU mv and dot (and matmul, which folds
   // [..., K] @ [K] into mv) call BLAS gemv / dot, whose kernels sum each output in their own order, not
   // gemm's; the same calls here give PyTorch's bits. [M, K] @ [K, 1] stays gemm, as PyTorch's mm.
-  if (B === 1 && dd.rhs_batch.length === 0 && rf.length === 0 && blas.gemv && K > 0) {
+  const vector = B === 1 && dd.rhs_batch.length === 0 && rf.length === 0 && blas.gemv !== null && K > 0;
+  // a gemm (beta = 0) writes every value: in the CPU runtime, an array of its pool (result_memory.ts)
+  const recycled = pooled === null && K > 0 && !vector ? takeResultMemory(name, B * M * N) : null;
+  const out = (pooled ?? recycled ?? o.dtype.alloc(B * M * N)) as Float32Array | Float64Array;
+  if (B * M * N === 0 || K === 0) return contiguous(out, o.shape);
+  const A = operand(l, la, dd.lhs_batch, lf, dd.lhs_contract, M, K);
+  const Bm = operand(r, ra, dd.rhs_batch, dd.rhs_contract, rf, K, N);
+  if (vector && blas.gemv) {
     const v = blas.gemv,
       f32 = name === "float32";
     blasStats.gemmCalls += 1;

@@ -3,6 +3,7 @@
 import { bf16ToF32, f16ToF32, f32ToBf16, f32ToF16, isContiguous, numelOf, type DType, type HostArray, type Shape } from "@xlatorch/core";
 import type { Strided } from "../strided.js";
 import { dense } from "./layout.js";
+import { takeResultMemory } from "./result_memory.js";
 
 /** Values of a strided input, permuted by `perm`, as a dense number array (null for int64). */
 export function decode(s: Strided, shape: Shape, dtype: DType, perm?: readonly number[]): Float64Array | BigInt64Array {
@@ -32,9 +33,13 @@ export function values(s: Strided, shape: Shape, dtype: DType, perm?: readonly n
   return decode(s, shape, dtype, perm);
 }
 
-/** Store computed values into a new host array of `dtype`. */
+/**
+ * Store computed values into a new host array of `dtype` (every value written: in the CPU runtime, an
+ * array of its pool where one is offered, result_memory.ts).
+ */
 export function encode(vals: Float64Array | BigInt64Array | number[], dtype: DType): HostArray {
-  const out = dtype.alloc(vals.length);
+  const n = dtype.is_complex ? -1 : vals.length;
+  const out = (n >= 0 ? takeResultMemory(dtype.name, n) : null) ?? dtype.alloc(vals.length);
   if (out instanceof BigInt64Array) {
     if (vals instanceof BigInt64Array) out.set(vals);
     else for (let i = 0; i < vals.length; i++) out[i] = BigInt(Math.trunc(vals[i] as number));

@@ -1,10 +1,11 @@
 // One op run by its primitive's CPU kernel (translate.ts names the kernel and
 // its attributes): the path shared with the eager cpu device.
-import { bf16ToF32, dtypeOf, f16ToF32, numelOf, type AVal } from "@xlatorch/core";
+import { bf16ToF32, dtypeOf, f16ToF32, numelOf, type AVal, type HostArray } from "@xlatorch/core";
 import type { Op, Value } from "@xlatorch/stablehlo";
 import { KERNELS, realKernel, type Kernel } from "../kernels/index.js";
 import { dense } from "../kernels/layout.js";
 import { bitcastCopy } from "../kernels/reinterpret.js";
+import { offerResultMemory, withdrawResultMemory } from "../kernels/result_memory.js";
 import { contiguous, type Elements, type Strided } from "../strided.js";
 import type { CpuBuffer, Runner } from "./buffer.js";
 import type { ExecValues, Step } from "./exec_values.js";
@@ -62,20 +63,25 @@ export function kernelRunner(op: Op): Runner {
       shape = outShapes[0]!;
     const attrs = call.attrs as Record<string, unknown>;
     const padValue = isPad ? scalarReader(op.operands[1]!) : null;
-    STEPS.set(runner, (at, outAt, roots) => {
+    // (a real result's element count: the length of the free arrays offered for it)
+    const length = dtypeOf(dtype).is_complex ? -1 : numelOf(shape);
+    STEPS.set(runner, (at, outAt, roots, free) => {
       const a0 = at[0]!,
         a1 = at[1]!;
       const nAt = at.length;
+      const offer = free !== null && length >= 0 ? free : null;
       return (vals) => {
         const x0 = vals[a0]!;
         const x1 = n > 1 || padValue !== null || initCombine !== null ? vals[a1]! : x0;
         const xs: Strided[] = n === 1 ? [x0.s] : n === 2 ? [x0.s, x1.s] : operandsAt(vals, at, n);
+        if (offer !== null) offerResultMemory(offer, dtype, length);
         const res = kernel(
           xs,
           inAvals,
           padValue === null ? attrs : { low: padAttrs!.low, high: padAttrs!.high, interior: padAttrs!.interior, value: padValue(x1) },
           kernelOuts,
         );
+        if (offer !== null) withdrawResultMemory();
         const b: CpuBuffer = { dtype, shape, s: res[0]! };
         const r = initCombine === null ? b : initCombine(x1, b);
         vals[outAt] = r;
@@ -107,9 +113,10 @@ export function kernelRunner(op: Op): Runner {
 
 /**
  * A step that makes a runner from `op` (kernelRunner) for the values at `at`, writing its one result at `outAt`;
- * with `roots`, it also records whether that result is a view of an operand (Roots).
+ * with `roots`, it also records whether that result is a view of an operand (Roots); with `free`, it offers
+ * the kernel those free arrays for its result (result_memory.ts).
  */
-type StepMaker = (at: readonly number[], outAt: number, roots: Roots | null) => Step;
+type StepMaker = (at: readonly number[], outAt: number, roots: Roots | null, free: HostArray[] | null) => Step;
 /**
  * Where a kernel step finds the running execution's bookkeeping arrays (exec_values.ts; null outside an
  * execution): a step made with it sets its result's root and view count itself, which execute() otherwise
@@ -124,11 +131,18 @@ const STEPS = new WeakMap<Runner, StepMaker>();
  * The step of `run` (an op's runner, interpret/engine.ts opRunner) reading its
  * operands at positions `at` and writing its result at `outs`: the runner's
  * own work without the operand and result arrays a Runner passes, where `run`
- * is kernelRunner's for an op of one result; otherwise null.
+ * is kernelRunner's for an op of one result; otherwise null. `free`: the pool's free arrays of the result's
+ * dtype and length, offered to the kernel (only for a result whose memory the execution owns and releases).
  */
-export function kernelStep(run: unknown, at: readonly number[], outs: readonly number[], roots: Roots | null = null): Step | null {
+export function kernelStep(
+  run: unknown,
+  at: readonly number[],
+  outs: readonly number[],
+  roots: Roots | null = null,
+  free: HostArray[] | null = null,
+): Step | null {
   const make = typeof run === "function" && outs.length === 1 ? STEPS.get(run as Runner) : undefined;
-  return make ? make(at, outs[0]!, roots) : null;
+  return make ? make(at, outs[0]!, roots, free) : null;
 }
 
 /** The payloads of the values at the first n of `at`. */

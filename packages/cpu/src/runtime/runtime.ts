@@ -245,11 +245,12 @@ export class CpuRuntime implements Runtime {
         reads.push([]);
         continue;
       }
-      // (an op with regions may return memory its region keeps: never the execution's)
-      if (!op.regions?.length) for (const r of op.results) mine[at(r)] = 1;
       // a kernel step of its own (not wrapped) records its result's root itself (kernel_step.ts Roots)
       const own = s.loop ? null : this.step(op, module, at, lookup, slot ? null : scope);
       const rooted = own !== null && own.rooted;
+      // (an op with regions the evaluator runs may return memory its region keeps: never the execution's; a
+      // reduce's own kernel step returns the kernel's new memory, or a view it records, as other kernels)
+      if (!op.regions?.length || rooted) for (const r of op.results) mine[at(r)] = 1;
       defines.push(s.loop || rooted ? [] : op.results.map(at));
       reads.push(s.loop || rooted ? [] : readsOf(op).map((v) => pos.get(v.id) ?? -1));
       if (s.loop && red) {
@@ -394,7 +395,11 @@ export class CpuRuntime implements Runtime {
     const run = opRunner(op, module);
     const operands = op.operands.map(at);
     const outs = op.results.map(at);
-    const direct = kernelStep(run, operands, outs, roots);
+    // the pool's free arrays of the result's dtype and size, offered to its kernel (result_memory.ts): only for
+    // a step that records its result's root, so that the memory comes back to the pool after its last use
+    const d = roots !== null && op.results.length === 1 ? poolDtype(op.results[0]!) : null;
+    const free = d !== null && !d.is_complex ? this.pool.listOf(d, numelOf(op.results[0]!.type.shape)) : null;
+    const direct = kernelStep(run, operands, outs, roots, free);
     if (direct) return { step: direct, rooted: roots !== null };
     const step: Step = (vals) => {
       const ins = new Array<CpuBuffer>(operands.length);
