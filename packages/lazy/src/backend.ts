@@ -26,6 +26,7 @@ import {
   writeViewBox,
 } from "@xlatorch/core";
 import { runOnHost } from "./cpu_fallback.js";
+import { dynamicSliceOf } from "./slice_sites.js";
 import { CPU_FALLBACK } from "./cpu_fallback_prims.js";
 import { activeCapture } from "./capture_state.js";
 import { userLocation } from "./explain.js";
@@ -108,7 +109,9 @@ export const xlaBackend: DeviceBackend = {
       cap?.noteBreak(`${name} has no StableHLO lowering (computed on the host)`, userLocation());
       return runOnHost(prim, ins, attrs, outs);
     }
-    const node = makeNode(name, ins, attrs, outs);
+    // (a slice of device data whose start moves between graphs: its starts become parameters, slice_sites.ts)
+    const dyn = name === "slice" && !cap ? dynamicSliceOf(ins[0]!, attrs as { start: number[]; step: number[] }, outs) : null;
+    const node = dyn ?? makeNode(name, ins, attrs, outs);
     record(node);
     if (currentMode() === "debug") afterDebugOp(node, ins);
     const isView = prim.isView === true;

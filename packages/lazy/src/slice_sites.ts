@@ -1,0 +1,65 @@
+// Slices of device data whose start moves from graph to graph are recorded as
+// dynamic_slice, with the starts as graph parameters. A loop over a dataset
+// held on the device (`data[:, i:i+T]` for i = 0, T, 2T, ..., as PyTorch's
+// word-language-model tutorial batches its corpus) would otherwise put each
+// window's position into its graph's key and compile once per window: 400
+// compiles in a 400-step loop before this. Now it compiles twice (the first
+// step's graph, then the one every later step shares).
+// A slice keeps its static form (which the CPU runtime folds into its loops as
+// a view) until the same device data is sliced to the same shape, in a later
+// graph, at a start the first graph did not slice it at; from then on new
+// starts are dynamic and the first graph's starts stay static (so the graphs
+// compiled with them are found again). Slices at fixed offsets (a frozen
+// weight split in two at every step) stay static. A parameter the optimizer
+// updates is new data at every step, so its slices never switch.
+// The starts are valid (the surface checked them), so dynamic_slice's clamp
+// never moves them: both forms read the same elements.
+import { type AVal, int64 } from "@xlatorch/core";
+import { isLeaf, type LazyNode, type LazyValue, makeNode } from "./ir.js";
+import { metrics } from "./metrics.js";
+
+interface SliceAttrs {
+  start: readonly number[];
+  step: readonly number[];
+}
+/** Per result shape: the starts of the first graph, the execution count then (a stand-in for "which graph"), and whether it switched. */
+interface Site {
+  epoch: number;
+  starts: Set<string>;
+  dynamic: boolean;
+}
+/** Past this many distinct starts a site switches whatever the graphs (the set stays small). */
+const MAX_STARTS = 16;
+const sites = new WeakMap<LazyNode, Map<string, Site>>();
+
+/** The dynamic_slice node standing for this slice of `v`, or null where the static slice stays. */
+export function dynamicSliceOf(v: LazyValue, attrs: SliceAttrs, outs: readonly AVal[]): LazyNode | null {
+  if (v.index !== 0 || !isLeaf(v) || v.node.error !== null) return null;
+  const shape = outs[0]!.shape;
+  for (let d = 0; d < shape.length; d++) if (attrs.step[d] !== 1 || shape[d] === 0) return null;
+  if (shape.length === 0) return null;
+  let bySh = sites.get(v.node);
+  if (bySh === undefined) sites.set(v.node, (bySh = new Map()));
+  const key = shape.join(",");
+  const start = attrs.start.join(",");
+  const epoch = metrics.executions;
+  let site = bySh.get(key);
+  if (site === undefined) bySh.set(key, (site = { epoch, starts: new Set([start]), dynamic: false }));
+  // a start seen before the switch keeps its static form, so the graphs compiled with it (a loop's first
+  // window, in each context it occurs) are found again: a periodic program still settles after one period
+  if (site.starts.has(start)) return null;
+  if (!site.dynamic) {
+    if (site.epoch === epoch && site.starts.size < MAX_STARTS) {
+      site.starts.add(start);
+      return null;
+    }
+    site.dynamic = true;
+  }
+  const ins: LazyValue[] = [v];
+  for (let d = 0; d < shape.length; d++) {
+    const s = makeNode("data", [], null, [{ shape: [], dtype: int64 }]);
+    s.host = BigInt64Array.of(BigInt(attrs.start[d]!));
+    ins.push(s);
+  }
+  return makeNode("dynamic_slice", ins, { sizes: shape.slice() }, outs);
+}

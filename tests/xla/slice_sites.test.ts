@@ -1,0 +1,84 @@
+// A loop over data held on the device, slicing a window at a moving start
+// (`data[:, i:i+T]`), compiles twice, not once per window: from the second
+// graph on, such slices are dynamic_slice with the starts as parameters
+// (packages/lazy/src/slice_sites.ts). The losses are those of the same loop on
+// the cpu device, bit for bit. The first graph's starts stay static after the
+// switch, and slices of device data at fixed starts (a frozen weight split in
+// two at every step) stay static slices.
+import { describe, expect, it } from "vitest";
+import * as torch from "xlatorch";
+import { pinFused } from "../harness/modes";
+
+pinFused();
+
+/** A 30-step embedding regression over windows of a token tensor on `device`; the losses. */
+function windows(device: string, steps: number): number[] {
+  torch.manual_seed(3);
+  const data = torch.randint(20, [3, 10 * steps + 1]).to(device);
+  const emb = new torch.nn.Embedding(20, 4).to(device);
+  const opt = new torch.optim.SGD(emb.parameters(), 0.05);
+  const losses: number[] = [];
+  for (let i = 0; i < steps; i++) {
+    const x = data.getitem(":", torch.slice(10 * i, 10 * i + 10));
+    const y = data.getitem(":", torch.slice(10 * i + 1, 10 * i + 11));
+    const loss = emb.forward(x).sum(-1).sub(y.float()).pow(2).mean();
+    opt.zero_grad();
+    loss.backward();
+    opt.step();
+    losses.push(loss.item() as number);
+  }
+  return losses;
+}
+
+describe("slices of device data at moving starts", () => {
+  it("a 30-window loop compiles twice, with cpu's losses bit for bit", () => {
+    const before = torch.xla.metrics().uncachedCompiles;
+    const xla = windows("xla", 30);
+    expect(torch.xla.metrics().uncachedCompiles - before).toBe(2);
+    expect(xla).toEqual(windows("cpu", 30));
+    // and the same loop again (new data, new model) compiles nothing
+    const again = torch.xla.metrics().uncachedCompiles;
+    windows("xla", 30);
+    expect(torch.xla.metrics().uncachedCompiles).toBe(again);
+  });
+
+  it("the switched slice is a dynamic_slice reading the window's elements", () => {
+    const host = torch.arange(40, { dtype: torch.float32 }).reshape(4, 10);
+    const d = host.to("xla");
+    const first = d.getitem(":", torch.slice(2, 5)).mul(2);
+    expect(torch.xla.get_stablehlo(first)).not.toContain("dynamic_slice");
+    expect(Array.from(first.to("cpu")._host() as Float32Array)).toEqual(
+      Array.from(host.getitem(":", torch.slice(2, 5)).mul(2)._host() as Float32Array),
+    );
+    for (const s of [5, 7, 0]) {
+      const w = d.getitem(":", torch.slice(s, s + 3)).mul(2);
+      expect(torch.xla.get_stablehlo(w)).toContain("stablehlo.dynamic_slice");
+      expect(Array.from(w.to("cpu")._host() as Float32Array), `start ${s}`).toEqual(
+        Array.from(
+          host
+            .getitem(":", torch.slice(s, s + 3))
+            .mul(2)
+            ._host() as Float32Array,
+        ),
+      );
+    }
+    // the first graph's start stays static after the switch: the graph compiled with it is found again
+    const before = torch.xla.metrics().uncachedCompiles;
+    const again = d.getitem(":", torch.slice(2, 5)).mul(2);
+    expect(torch.xla.get_stablehlo(again)).not.toContain("dynamic_slice");
+    expect(Array.from(again.to("cpu")._host() as Float32Array)).toEqual(Array.from(first.to("cpu")._host() as Float32Array));
+    expect(torch.xla.metrics().uncachedCompiles).toBe(before);
+  });
+
+  it("a frozen weight split at fixed starts in every step stays static", () => {
+    const w = torch.randn([4, 6]).to("xla");
+    for (let step = 0; step < 4; step++) {
+      const a = w.getitem(":", torch.slice(0, 3)),
+        b = w.getitem(":", torch.slice(3, 6));
+      const y = a.mul(b).sum();
+      const text = torch.xla.get_stablehlo(y);
+      expect(text, `step ${step}`).not.toContain("dynamic_slice");
+      y.item();
+    }
+  });
+});
