@@ -70,6 +70,23 @@ describe("slices of device data at moving starts", () => {
     expect(torch.xla.metrics().uncachedCompiles).toBe(before);
   });
 
+  it("strided windows (data[i:i+8:2]) and integer rows (data[i]) compile twice each, with cpu's values", () => {
+    const host = torch.randn([60, 3]);
+    const d = host.to("xla");
+    for (const form of ["strided", "row"] as const) {
+      const before = torch.xla.metrics().uncachedCompiles;
+      for (let i = 0; i < 12; i++) {
+        const pick = (t: torch.Tensor) => (form === "row" ? t.getitem(i) : t.getitem(torch.slice(i, i + 8, 2)));
+        const got = pick(d).mul(3).sum(0);
+        if (i > 0) expect(torch.xla.get_stablehlo(got), `${form} ${i}`).toContain("stablehlo.dynamic_slice");
+        expect(Array.from(got.to("cpu")._host() as Float32Array), `${form} ${i}`).toEqual(
+          Array.from(pick(host).mul(3).sum(0)._host() as Float32Array),
+        );
+      }
+      expect(torch.xla.metrics().uncachedCompiles - before, form).toBe(2);
+    }
+  });
+
   it("a frozen weight split at fixed starts in every step stays static", () => {
     const w = torch.randn([4, 6]).to("xla");
     for (let step = 0; step < 4; step++) {

@@ -12,11 +12,13 @@
 // compiled with them are found again). Slices at fixed offsets (a frozen
 // weight split in two at every step) stay static. A parameter the optimizer
 // updates is new data at every step, so its slices never switch.
-// The starts are valid (the surface checked them), so dynamic_slice's clamp
-// never moves them: both forms read the same elements.
+// A strided slice becomes the dynamic_slice of the span it reads, then a static
+// strided slice of that. The starts are valid (the surface checked them), so
+// dynamic_slice's clamp never moves them: both forms read the same elements.
 import { type AVal, int64 } from "@xlatorch/core";
 import { isLeaf, type LazyNode, type LazyValue, makeNode } from "./ir.js";
 import { metrics } from "./metrics.js";
+import { record } from "./trace.js";
 
 interface SliceAttrs {
   start: readonly number[];
@@ -36,11 +38,15 @@ const sites = new WeakMap<LazyNode, Map<string, Site>>();
 export function dynamicSliceOf(v: LazyValue, attrs: SliceAttrs, outs: readonly AVal[]): LazyNode | null {
   if (v.index !== 0 || !isLeaf(v) || v.node.error !== null) return null;
   const shape = outs[0]!.shape;
-  for (let d = 0; d < shape.length; d++) if (attrs.step[d] !== 1 || shape[d] === 0) return null;
   if (shape.length === 0) return null;
+  let unit = true;
+  for (let d = 0; d < shape.length; d++) {
+    if (shape[d] === 0) return null;
+    if (attrs.step[d] !== 1) unit = false;
+  }
   let bySh = sites.get(v.node);
   if (bySh === undefined) sites.set(v.node, (bySh = new Map()));
-  const key = shape.join(",");
+  const key = unit ? shape.join(",") : `${shape.join(",")}/${attrs.step.join(",")}`;
   const start = attrs.start.join(",");
   const epoch = metrics.executions;
   let site = bySh.get(key);
@@ -61,5 +67,10 @@ export function dynamicSliceOf(v: LazyValue, attrs: SliceAttrs, outs: readonly A
     s.host = BigInt64Array.of(BigInt(attrs.start[d]!));
     ins.push(s);
   }
-  return makeNode("dynamic_slice", ins, { sizes: shape.slice() }, outs);
+  if (unit) return makeNode("dynamic_slice", ins, { sizes: shape.slice() }, outs);
+  // with steps: the span the slice reads, at the moving start, then the steps over it from 0 (static)
+  const span = shape.map((n, d) => (n - 1) * attrs.step[d]! + 1);
+  const block = makeNode("dynamic_slice", ins, { sizes: span }, [{ shape: span, dtype: outs[0]!.dtype }]);
+  record(block);
+  return makeNode("slice", [block], { start: span.map(() => 0), limit: span, step: attrs.step.slice() }, outs);
 }
