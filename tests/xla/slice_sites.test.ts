@@ -1,5 +1,6 @@
 // A loop over data held on the device, slicing a window at a moving start
-// (`data[:, i:i+T]`), compiles twice, not once per window: from the second
+// (`data[:, i:i+T]`, or writing one: `cache[:, t] = x`), compiles twice, not
+// once per window: from the second
 // graph on, such slices are dynamic_slice with the starts as parameters
 // (packages/lazy/src/slice_sites.ts). The losses are those of the same loop on
 // the cpu device, bit for bit. The first graph's starts stay static after the
@@ -85,6 +86,22 @@ describe("slices of device data at moving starts", () => {
       }
       expect(torch.xla.metrics().uncachedCompiles - before, form).toBe(2);
     }
+  });
+
+  it("a cache written at a moving column (cache[:, t] = x) compiles twice, with cpu's values", () => {
+    const run = (device: string): number[][] => {
+      const cache = torch.zeros([3, 20]).to(device);
+      const out: number[][] = [];
+      for (let t = 0; t < 20; t++) {
+        cache.setitem(":", t, torch.full([3], t + 1).to(device));
+        out.push(Array.from(cache.sum(0).to("cpu")._host() as Float32Array));
+      }
+      return out;
+    };
+    const before = torch.xla.metrics().uncachedCompiles;
+    const xla = run("xla");
+    expect(torch.xla.metrics().uncachedCompiles - before).toBe(2);
+    expect(xla).toEqual(run("cpu"));
   });
 
   it("a frozen weight split at fixed starts in every step stays static", () => {

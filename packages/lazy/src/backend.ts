@@ -110,7 +110,8 @@ export const xlaBackend: DeviceBackend = {
       return runOnHost(prim, ins, attrs, outs);
     }
     // (a slice of device data whose start moves between graphs: its starts become parameters, slice_sites.ts)
-    const dyn = name === "slice" && !cap ? dynamicSliceOf(ins[0]!, attrs as { start: number[]; step: number[] }, outs) : null;
+    const dyn =
+      name === "slice" && !cap ? dynamicSliceOf(payloadOf(inputs[0]!), ins[0]!, attrs as { start: number[]; step: number[] }, outs) : null;
     const node = dyn ?? makeNode(name, ins, attrs, outs);
     record(node);
     if (currentMode() === "debug") afterDebugOp(node, ins);

@@ -1,17 +1,20 @@
 // Slices of device data whose start moves from graph to graph are recorded as
 // dynamic_slice, with the starts as graph parameters. A loop over a dataset
 // held on the device (`data[:, i:i+T]` for i = 0, T, 2T, ..., as PyTorch's
-// word-language-model tutorial batches its corpus) would otherwise put each
-// window's position into its graph's key and compile once per window: 400
-// compiles in a 400-step loop before this. Now it compiles twice (the first
-// step's graph, then the one every later step shares).
+// word-language-model tutorial batches its corpus; or a cache written at a
+// moving column, `cache[:, t] = x`, whose write target is such a slice) would
+// otherwise put each window's position into its graph's key and compile once
+// per window: 400 compiles in a 400-step loop before this. Now it compiles
+// twice (the first step's graph, then the one every later step shares).
+// Sites are kept per tensor (its payload), not per value: a tensor written at
+// every step holds new data at every step. A slice of a value computed in the
+// graph is not switched (a known gap: such a loop still compiles per start).
 // A slice keeps its static form (which the CPU runtime folds into its loops as
 // a view) until the same device data is sliced to the same shape, in a later
 // graph, at a start the first graph did not slice it at; from then on new
 // starts are dynamic and the first graph's starts stay static (so the graphs
-// compiled with them are found again). Slices at fixed offsets (a frozen
-// weight split in two at every step) stay static. A parameter the optimizer
-// updates is new data at every step, so its slices never switch.
+// compiled with them are found again). Slices at fixed offsets (a weight
+// split in two at every step) stay static.
 // A strided slice becomes the dynamic_slice of the span it reads, then a static
 // strided slice of that. The starts are valid (the surface checked them), so
 // dynamic_slice's clamp never moves them: both forms read the same elements.
@@ -32,10 +35,11 @@ interface Site {
 }
 /** Past this many distinct starts a site switches whatever the graphs (the set stays small). */
 const MAX_STARTS = 16;
-const sites = new WeakMap<LazyNode, Map<string, Site>>();
+/** By the tensor's payload, which outlives its values: a cache written at every step is new data at every step. */
+const sites = new WeakMap<object, Map<string, Site>>();
 
 /** The dynamic_slice node standing for this slice of `v`, or null where the static slice stays. */
-export function dynamicSliceOf(v: LazyValue, attrs: SliceAttrs, outs: readonly AVal[]): LazyNode | null {
+export function dynamicSliceOf(owner: object, v: LazyValue, attrs: SliceAttrs, outs: readonly AVal[]): LazyNode | null {
   if (v.index !== 0 || !isLeaf(v) || v.node.error !== null) return null;
   const shape = outs[0]!.shape;
   if (shape.length === 0) return null;
@@ -44,9 +48,9 @@ export function dynamicSliceOf(v: LazyValue, attrs: SliceAttrs, outs: readonly A
     if (shape[d] === 0) return null;
     if (attrs.step[d] !== 1) unit = false;
   }
-  let bySh = sites.get(v.node);
-  if (bySh === undefined) sites.set(v.node, (bySh = new Map()));
-  const key = unit ? shape.join(",") : `${shape.join(",")}/${attrs.step.join(",")}`;
+  let bySh = sites.get(owner);
+  if (bySh === undefined) sites.set(owner, (bySh = new Map()));
+  const key = `${v.node.outs[0]!.shape.join(",")}>${shape.join(",")}${unit ? "" : `/${attrs.step.join(",")}`}`;
   const start = attrs.start.join(",");
   const epoch = metrics.executions;
   let site = bySh.get(key);
