@@ -37,7 +37,8 @@ const MAX_DEPTH = 64;
 /** recomputeCompares = false stores every multi-use compare again (bench/xla_mlp_runtime_ab.ts compares the two plans in one process). */
 /** fmaF64 = false leaves layer_norm's float64 fma chains to the JavaScript loop (bench/layer_norm_fma_ab.ts compares the two). */
 /** viewLeaves = false folds broadcasts alone into the loops, reshapes, transposes and slices staying steps (as before they were folded). */
-export const fuseConfig = { recomputeCompares: true, fmaF64: true, viewLeaves: true };
+/** f64Lanes = false leaves the other float64 chains converted to float32 to the JavaScript loop (bench/ln_backward_runtime_ab.ts compares the two). */
+export const fuseConfig = { recomputeCompares: true, fmaF64: true, viewLeaves: true, f64Lanes: true };
 
 /**
  * Which elementwise ops get inlined into their elementwise consumers: an op
@@ -192,13 +193,19 @@ export function buildLoop(root: Op, producerOf: (v: Value) => Op | undefined, in
 const isF32 = (v: Value) => dt(v).name === "float32";
 const isBool = (v: Value) => dt(v).name === "bool";
 const isF64 = (v: Value) => dt(v).name === "float64";
+/** The float64 binary ops an "f32_of" expression computes (wasm/float64_lanes.ts). */
+const F64_OPS = new Set(["add", "subtract", "multiply", "divide"]);
 
 /**
  * The float32 chain rooted at `root` as a tree over the leaves numbered by
  * `leafIdx` (wasm/fused_module.ts), or null when an op has no WebAssembly
  * form: float32 ops with lane emitters, float32 compares feeding selects
- * (masks), bool leaves as masks, bool -> float32 converts, and float32 fmas
- * computed in float64 (a float64 -> float32 convert of f64(p) * f64(q) + f64(r)).
+ * (masks), bool leaves as masks, bool -> float32 converts, float32 fmas
+ * computed in float64 (a float64 -> float32 convert of f64(p) * f64(q) + f64(r)),
+ * and other float64 chains converted to float32: float64 add, subtract,
+ * multiply, divide and negate over widened float32 values and float64 leaves
+ * (layer_norm_backward's dx, lower_norm.ts), as "f32_of" nodes
+ * (wasm/float64_lanes.ts).
  */
 function wasmTree(
   root: Op,
@@ -243,6 +250,29 @@ function wasmTree(
     const ops = [widened(mul.operands[0]!), widened(mul.operands[1]!), widened(add.operands[1]!)];
     return ops.every((o) => o !== null) ? (ops as Value[]) : null;
   };
+  // a float64 value as a float64 expression: the ops the JavaScript loop computes as plain doubles (exprs.ts
+  // FLOAT_BINARY/FLOAT_UNARY, each exactly rounded; float64 intermediates stay unrounded, wrapExpr), float32
+  // values widened by a convert, float64 leaves
+  const wide = (v: Value): FusedTree | null => {
+    const p = producerOf(v);
+    if (p && inlined.has(p) && scalarBroadcast(p)) return wide(p.operands[0]!);
+    if (!(p && inlined.has(p)) || viewLeaf(p)) return isF64(v) ? ["f64_leaf", leafIdx.get(v.id)!] : null;
+    const prim = ELEMENTWISE[p.name]!;
+    if (prim === "convert") {
+      if (!isF64(v) || !isF32(p.operands[0]!)) return null;
+      const a = arg(p.operands[0]!, false);
+      return a === null ? null : ["f64_of", a];
+    }
+    if (!isF64(v) || !p.operands.every(isF64)) return null;
+    if (prim === "neg") {
+      const a = wide(p.operands[0]!);
+      return a && ["f64_neg", a];
+    }
+    if (!F64_OPS.has(prim) || p.operands.length !== 2) return null;
+    const a = wide(p.operands[0]!),
+      b = a && wide(p.operands[1]!);
+    return b ? [`f64_${prim}`, a!, b] : null;
+  };
   const node = (op: Op): Node | null => {
     const prim = ELEMENTWISE[op.name]!;
     const ins = op.operands,
@@ -262,7 +292,9 @@ function wasmTree(
     if (prim === "convert" && isF32(res) && isF64(ins[0]!) && fuseConfig.fmaF64) {
       const f = fmaOperands(ins[0]!);
       const xs = f && args(f, [false, false, false]);
-      return xs ? { t: ["fma_f64", ...xs], mask: false } : null;
+      if (xs) return { t: ["fma_f64", ...xs], mask: false };
+      const d = fuseConfig.f64Lanes ? wide(ins[0]!) : null;
+      return d === null ? null : { t: ["f32_of", d], mask: false };
     }
     if (prim === "convert" && isBool(ins[0]!) && isF32(res)) {
       // a bool leaf already reads as 0/1; an inlined mask becomes 0/1

@@ -17,6 +17,7 @@ import { encodeModule, type Func, I32, op, V128 } from "./encoder.js";
 import { type ReduceOp, reduceFuncs } from "./reduce_module.js";
 import { WASM_BINARY, WASM_UNARY } from "./elementwise_module.js";
 import { emitFmaF64 } from "./fma_f64_lanes.js";
+import { emitF32Of, type Leaf64 } from "./float64_lanes.js";
 import { gather } from "./gather.js";
 import { CONST_BYTES, constPoolImage, f32x4, sop } from "./simd_ops.js";
 import { THREAD_MIN, TRANSCENDENTAL, WASM_MIN, wasmSimdEnabled } from "./simd_f32.js";
@@ -33,7 +34,12 @@ import { wasmMode } from "./wasm_env.js";
  *   ["select", mask, a, b]: a where the mask is set, else b (exprs.ts selectExpr);
  *   ["mask", leaf]: a bool leaf as a mask (nonzero);
  *   ["mask_to_f32", mask]: 1 or 0 (a bool converted to float32, exprs.ts convertExpr);
- *   ["fma_f64", a, b, c]: float32(float64(a) * float64(b) + float64(c)) (fma_f64_lanes.ts).
+ *   ["fma_f64", a, b, c]: float32(float64(a) * float64(b) + float64(c)) (fma_f64_lanes.ts);
+ *   ["f32_of", d]: a float64 expression rounded to float32 (a convert; the JavaScript loop's Math.fround or
+ *   Float32Array store), computed on 2 float64 lanes per half of the vector (float64_lanes.ts), whose nodes are
+ *   ["f64_of", a] (a float32 value widened, exactly), ["f64_leaf", i] (leaf i, a float64 array), and
+ *   ["f64_add" | "f64_subtract" | "f64_multiply" | "f64_divide", d, d] or ["f64_neg", d]: IEEE float64
+ *   operations, each exactly rounded as the JavaScript loop's doubles are, in the same order, so the same bits.
  */
 export type FusedTree = number | [string, ...FusedTree[]];
 
@@ -52,8 +58,8 @@ const COMPARE: Record<string, number[]> = {
 };
 export const COMPARE_DIRECTIONS: readonly string[] = Object.keys(COMPARE);
 
-type Kind = "f" | "m";
-/** The node's kind (a float32 value or a mask), or null when malformed. */
+type Kind = "f" | "m" | "d";
+/** The node's kind (a float32 value, a mask or a float64 value), or null when malformed. */
 function kindOf(t: unknown, nLeaves: number, depth: number): Kind | null {
   if (depth > 256) return null;
   if (typeof t === "number") return Number.isInteger(t) && t >= 0 && t < nLeaves ? "f" : null;
@@ -66,8 +72,16 @@ function kindOf(t: unknown, nLeaves: number, depth: number): Kind | null {
   if (head === "mask") return typeof args[0] === "number" && are("f") ? "m" : null;
   if (head === "mask_to_f32") return are("m") ? "f" : null;
   if (head === "fma_f64") return are("f", "f", "f") ? "f" : null;
+  if (head === "f32_of") return are("d") ? "f" : null;
+  if (head === "f64_of") return are("f") ? "d" : null;
+  if (head === "f64_leaf") return typeof args[0] === "number" && are("f") ? "d" : null;
+  if (head === "f64_neg") return are("d") ? "d" : null;
+  if (F64_BINARY.has(head)) return are("d", "d") ? "d" : null;
   return wasmFusable(head, args.length) && kinds.every((k) => k === "f") ? "f" : null;
 }
+
+/** The float64 nodes' binary operations (float64_lanes.ts). */
+const F64_BINARY = new Set(["f64_add", "f64_subtract", "f64_multiply", "f64_divide"]);
 
 /** Whether `t` is a well-formed float32-valued tree over `nLeaves` leaves (a stored plan is checked with it). */
 export const isFusedTree = (t: unknown, nLeaves: number): t is FusedTree => kindOf(t, nLeaves, 0) === "f";
@@ -79,36 +93,53 @@ const nodes = (t: FusedTree): [string, ...FusedTree[]][] =>
 interface TreeFacts {
   transcendental: boolean;
   ops: number;
+  /** Per leaf read as float64 (an "f64_leaf" node): its index; such a leaf must be a Float64Array. */
+  leaf64: ReadonlySet<number>;
   /** JSON text of the tree: with the leaves' access, the key of its generated module. */
   text: string;
   /** Its generated modules by the leaves' access ("vs", ...). */
   modules: Map<string, Instance>;
 }
 const treeFacts = new WeakMap<object, TreeFacts>();
-const leafFacts = (t: number): TreeFacts => ({ transcendental: false, ops: 0, text: String(t), modules: new Map() });
+const leafFacts = (t: number): TreeFacts => ({ transcendental: false, ops: 0, leaf64: new Set(), text: String(t), modules: new Map() });
 function factsOf(t: FusedTree): TreeFacts {
   if (typeof t === "number") return leafFacts(t);
   let f = treeFacts.get(t);
   if (!f) {
     const ns = nodes(t);
-    f = { transcendental: ns.some((n) => TRANSCENDENTAL.has(n[0])), ops: ns.length, text: JSON.stringify(t), modules: new Map() };
+    f = {
+      transcendental: ns.some((n) => TRANSCENDENTAL.has(n[0])),
+      ops: ns.length,
+      leaf64: new Set(ns.filter((n) => n[0] === "f64_leaf").map((n) => n[1] as number)),
+      text: JSON.stringify(t),
+      modules: new Map(),
+    };
     treeFacts.set(t, f);
   }
   return f;
 }
 
-/** How the loop reads a leaf: a vector of 4 consecutive values ("v"), or one value splatted to 4 lanes ("s"). */
-type Access = "v" | "s";
+/**
+ * How the loop reads a leaf: a vector of 4 consecutive values ("v"), or one value splatted to 4 lanes ("s");
+ * a float64 leaf 4 consecutive float64 values, 2 a half ("d"), or one splatted ("t"); a leaf constant along
+ * the last dim (a row's statistic expanded along it), whose length is a multiple of 4, one value per row
+ * splatted, the next row's loaded where a row ends ("r", float64 "q"): its rows' values are copied in, not
+ * each element's.
+ */
+type Access = "v" | "s" | "d" | "t" | "r" | "q";
+const perRow = (a: Access): boolean => a === "r" || a === "q";
 
 /**
  * Emits `t`'s value into a fresh v128 local per node, operands first, and
- * returns the local of its root; leaf i is read from local leaf(i). Shared
- * with the multi-output loops (multi_fused_module.ts).
+ * returns the local of its root; leaf i is read from local leaf(i), a float64
+ * leaf's half (high: lanes 2-3) from leaf64(i, high). Shared with the
+ * multi-output loops (multi_fused_module.ts), which take no float64 leaf.
  */
-export function emitTree(b: Body, t: FusedTree, leaf: (i: number) => number): number {
+export function emitTree(b: Body, t: FusedTree, leaf: (i: number) => number, leaf64: Leaf64 = noLeaf64): number {
   if (typeof t === "number") return leaf(t);
   const [head, ...args] = t;
-  const locals = args.map((a) => emitTree(b, a, leaf));
+  if (head === "f32_of") return emitF32Of(b, args[0]!, (a) => emitTree(b, a, leaf, leaf64), leaf64);
+  const locals = args.map((a) => emitTree(b, a, leaf, leaf64));
   const get = locals.map((l) => op.get(l));
   const r = b.local(V128);
   if (head.startsWith("compare_")) b.emit(get[0]!, get[1]!, COMPARE[head.slice(8)]!);
@@ -121,28 +152,63 @@ export function emitTree(b: Body, t: FusedTree, leaf: (i: number) => number): nu
   return r;
 }
 
+const noLeaf64: Leaf64 = () => {
+  throw new Error("fused WebAssembly loops: a float64 leaf where none is taken");
+};
+
 /**
- * fused(p0, ..., p{n-1}, out, nvec): nvec vectors of the tree's value, leaf i
- * read at p{i} (advancing 16 bytes a vector for "v", loaded once for "s").
+ * fused(p0, ..., p{n-1}, out, nvec[, first, per]): nvec vectors of the tree's value, leaf i
+ * read at p{i} (advancing 16 bytes a vector for "v", 32 for "d", loaded once for "s" and "t"; for "r" and
+ * "q", 4 or 8 bytes a row: `first` vectors are left in the first row, `per` in each after it).
  * The last vector may read and write up to 3 lanes past the chunk (the
  * regions have slack for it).
  */
+/** `if` with no result (the WebAssembly core spec's 0x04, empty block type). */
+const IF = [0x04, 0x40];
+
 function fusedFunc(tree: FusedTree, access: readonly Access[]) {
   const n = access.length;
-  const b = new Body(Array<number>(n + 2).fill(I32));
-  const [out, nvec] = [n, n + 1];
+  const rows = access.some(perRow);
+  const b = new Body(Array<number>(n + (rows ? 4 : 2)).fill(I32));
+  const [out, nvec, first, per] = [n, n + 1, n + 2, n + 3];
   const xs = access.map(() => b.local(V128));
+  // a float64 leaf's high half (lanes 2-3; xs holds the low one); a splatted one's halves are the same
+  const hs = access.map((a) => (a === "d" ? b.local(V128) : -1));
+  const splat = (i: number) => {
+    const a = access[i]!;
+    b.emit(op.get(i), a === "t" || a === "q" ? sop.load64Splat(0) : op.load32Splat(0), op.set(xs[i]!));
+  };
   access.forEach((a, i) => {
-    if (a === "s") b.emit(op.get(i), op.load32Splat(0), op.set(xs[i]!));
+    if (a !== "v" && a !== "d") splat(i);
   });
+  // vectors left in the current row (rows: a row's length is a multiple of 4, so no vector straddles two)
+  const left = rows ? b.local(I32) : -1;
+  if (rows) b.emit(op.get(first), op.set(left));
   b.countDown(nvec, () => {
+    if (rows) {
+      // a row ends: the next row's values
+      b.emit(op.get(left), op.eqz, IF);
+      access.forEach((a, i) => {
+        if (!perRow(a)) return;
+        b.emit(op.get(i), op.i32(a === "q" ? 8 : 4), op.add, op.set(i));
+        splat(i);
+      });
+      b.emit(op.get(per), op.set(left), op.end);
+      b.emit(op.get(left), op.i32(1), op.sub, op.set(left));
+    }
     access.forEach((a, i) => {
-      if (a === "v") b.emit(op.get(i), op.v128Load(0), op.set(xs[i]!));
+      if (a === "v" || a === "d") b.emit(op.get(i), op.v128Load(0), op.set(xs[i]!));
+      if (a === "d") b.emit(op.get(i), op.v128Load(16), op.set(hs[i]!));
     });
-    const r = emitTree(b, tree, (i) => xs[i]!);
+    const r = emitTree(
+      b,
+      tree,
+      (i) => xs[i]!,
+      (i, high) => (high && access[i] === "d" ? hs[i]! : xs[i]!),
+    );
     b.emit(op.get(out), op.get(r), op.v128Store(0));
     access.forEach((a, i) => {
-      if (a === "v") b.emit(op.get(i), op.i32(16), op.add, op.set(i));
+      if (a === "v" || a === "d") b.emit(op.get(i), op.i32(a === "d" ? 32 : 16), op.add, op.set(i));
     });
     b.emit(op.get(out), op.i32(16), op.add, op.set(out));
   });
@@ -266,24 +332,39 @@ function allZero(strides: readonly number[]): boolean {
   return true;
 }
 
-/** How each operand is read, or null when this path does not take them (neither float32 nor bool, all scalars). */
-function layoutOf(ins: readonly Strided[], shape: Shape, n: number): Layout | null {
+/**
+ * How each operand is read, or null when this path does not take them (all scalars; a leaf the tree reads
+ * as float64, its "f64_leaf" nodes, not a Float64Array; any other neither float32 nor bool).
+ */
+function layoutOf(ins: readonly Strided[], shape: Shape, n: number, leaf64: ReadonlySet<number>): Layout | null {
   const access: Access[] = [];
   const dense: boolean[] = [];
-  for (const s of ins) {
-    // float32, or bool (0/1 bytes, converted to float32 as they are copied in)
-    if (!(s.data instanceof Float32Array || s.data instanceof Uint8Array)) return null;
+  let vector = false;
+  for (let i = 0; i < ins.length; i++) {
+    const s = ins[i]!;
+    const wide = leaf64.has(i);
+    // float32, or bool (0/1 bytes, converted to float32 as they are copied in); float64 where read so
+    if (wide ? !(s.data instanceof Float64Array) : !(s.data instanceof Float32Array || s.data instanceof Uint8Array)) return null;
     if (allZero(s.strides)) {
-      access.push("s");
+      access.push(wide ? "t" : "s");
       dense.push(false);
       continue;
     }
     if (s.strides.length !== shape.length) return null;
-    access.push("v");
+    vector = true;
+    if (s.strides[s.strides.length - 1] === 0 && shape[shape.length - 1]! % 4 === 0) {
+      access.push(wide ? "q" : "r");
+      dense.push(false);
+      continue;
+    }
+    access.push(wide ? "d" : "v");
     dense.push(isContiguous(shape, s.strides) && s.offset + n <= s.data.length);
   }
-  return access.includes("v") ? { access, dense } : null;
+  return vector ? { access, dense } : null;
 }
+
+/** Bytes a value of a leaf read so takes in its region (a float64 leaf's 8). */
+const width = (a: Access): number => (a === "d" || a === "t" || a === "q" ? 8 : 4);
 
 /**
  * The generated function of `tree` bound to `slots` copies of its regions
@@ -295,12 +376,21 @@ function layoutOf(ins: readonly Strided[], shape: Shape, n: number): Layout | nu
 class Evaluator {
   readonly m: Instance;
   readonly mem: Float32Array;
-  private readonly reg: number;
+  private readonly mem64: Float64Array;
+  /** Byte offset of each leaf's region in a slot (chunk values of its width, and slack), then the result's. */
+  private readonly at: number[];
   private readonly slot: number;
   /** per leaf: the byte address of its array in this memory (a dense float32 leaf read in place), else -1 */
   private readonly addr: number[];
   /** whether every leaf is read in place or is a scalar, and the result written in place (nothing to copy) */
   readonly inPlace: boolean;
+  /** per leaf read a row at a time ("r", "q"): its values one per row, over the dims before the last, else null */
+  private readonly rowViews: (Strided | null)[];
+  /** the last dim's length (a row) */
+  private readonly inner: number;
+  private readonly rowShape: Shape;
+  /** whether a leaf is read a row at a time (the call takes first and per) */
+  private readonly rows: boolean;
   constructor(
     tree: FusedTree,
     private readonly ins: readonly Strided[],
@@ -312,10 +402,11 @@ class Evaluator {
     /** the result's byte address in this memory (written in place), else -1 (copied out of slot j's region) */
     private readonly outAt = -1,
   ) {
-    this.reg = chunk * 4 + SLACK;
-    this.slot = (ins.length + 1) * this.reg + extra;
+    this.at = regionsOf(lay.access, chunk);
+    this.slot = this.at[ins.length]! + chunk * 4 + SLACK + extra;
     this.m = moduleOf(tree, lay.access);
     this.mem = memoryOf(this.base(slots));
+    this.mem64 = view64!;
     // plain loops: one Evaluator is made per fused loop per execution, most of them over small tensors
     const addr: number[] = [];
     let inPlace = outAt >= 0;
@@ -327,10 +418,17 @@ class Evaluator {
     }
     this.addr = addr;
     this.inPlace = inPlace;
+    this.inner = shape[shape.length - 1] ?? 1;
+    this.rowViews = ins.map((s, i) =>
+      perRow(lay.access[i]!) ? { data: s.data, offset: s.offset, strides: s.strides.slice(0, -1) } : null,
+    );
+    this.rowShape = shape.slice(0, -1);
+    this.rows = lay.access.some(perRow);
     for (let j = 0; j < slots; j++)
       for (let i = 0; i < ins.length; i++) {
         const s = ins[i]!;
-        if (lay.access[i] === "s") this.mem[(this.base(j) + i * this.reg) >> 2] = s.data[s.offset] as number;
+        if (lay.access[i] === "s") this.mem[(this.base(j) + this.at[i]!) >> 2] = s.data[s.offset] as number;
+        else if (lay.access[i] === "t") this.mem64[(this.base(j) + this.at[i]!) >> 3] = s.data[s.offset] as number;
       }
   }
   private base(j: number): number {
@@ -338,34 +436,57 @@ class Evaluator {
   }
   /** Slot j's result region. */
   out(j: number): number {
-    return this.base(j) + this.ins.length * this.reg;
+    return this.base(j) + this.at[this.ins.length]!;
   }
   copyIn(at: number, len: number, j: number): void {
-    const { ins, lay, mem } = this;
+    const { ins, lay } = this;
     for (let i = 0; i < ins.length; i++) {
-      if (lay.access[i] === "s" || this.addr[i]! >= 0) continue;
+      const a = lay.access[i]!;
+      if (a === "s" || a === "t" || this.addr[i]! >= 0) continue;
       const s = ins[i]!;
-      const d0 = (this.base(j) + i * this.reg) >> 2;
-      if (lay.dense[i]) mem.set((s.data as Float32Array | Uint8Array).subarray(s.offset + at, s.offset + at + len), d0);
+      // a float64 leaf into the float64 view (its region is 8-byte aligned: every region's size is a multiple of 16)
+      const mem = a === "d" || a === "q" ? this.mem64 : this.mem;
+      const d0 = (this.base(j) + this.at[i]!) / width(a);
+      const rows = this.rowViews[i];
+      if (rows) {
+        // the rows elements [at, at + len) fall in
+        const r0 = Math.floor(at / this.inner);
+        gather(rows, this.rowShape, r0, Math.floor((at + len - 1) / this.inner) - r0 + 1, mem, d0);
+      } else if (lay.dense[i])
+        mem.set((s.data as Float32Array | Uint8Array | Float64Array).subarray(s.offset + at, s.offset + at + len), d0);
       else gather(s, this.shape, at, len, mem, d0);
     }
   }
   /** The call's arguments for elements [at, at + len) in slot j: leaves and result in place or in the slot's regions. */
   args(at: number, len: number, j: number): number[] {
     const n = this.ins.length;
-    const a = new Array<number>(n + 2);
+    const a = new Array<number>(n + (this.rows ? 4 : 2));
     for (let i = 0; i < n; i++) {
       const p = this.addr[i]!;
-      a[i] = p >= 0 ? p + (this.ins[i]!.offset + at) * 4 : this.base(j) + i * this.reg;
+      a[i] = p >= 0 ? p + (this.ins[i]!.offset + at) * 4 : this.base(j) + this.at[i]!;
     }
     a[n] = this.outAt >= 0 ? this.outAt + at * 4 : this.out(j);
     a[n + 1] = (len + 3) >> 2;
+    if (this.rows) {
+      // (every caller starts at a multiple of 4: chunks of multiples of 4, reduced rows of a multiple of the last dim)
+      if (at % 4 !== 0) throw new Error("fused WebAssembly loops: a row-at-a-time leaf from an element not a multiple of 4");
+      // vectors left in the row `at` is in, and in a row (at and the row's length are multiples of 4)
+      a[n + 2] = (this.inner - (at % this.inner)) >> 2;
+      a[n + 3] = this.inner >> 2;
+    }
     return a;
   }
   prep(at: number, len: number, j: number): number[] {
     this.copyIn(at, len, j);
     return this.args(at, len, j);
   }
+}
+
+/** Byte offsets of the leaves' regions in a slot (chunk values of each leaf's width and SLACK), then the result's. */
+function regionsOf(access: readonly Access[], chunk: number): number[] {
+  const at = [0];
+  for (const a of access) at.push(at[at.length - 1]! + chunk * width(a) + SLACK);
+  return at;
 }
 
 /** An Evaluator, or null when the regions do not fit the memory (a group with so many operands: the JavaScript loop). */
@@ -379,7 +500,7 @@ function evaluator(
   extra = 0,
   out?: Float32Array,
 ): Evaluator | null {
-  if (CONST_BYTES + slots * ((ins.length + 1) * (chunk * 4 + SLACK) + extra) > MAX_PAGES * 65536) return null;
+  if (CONST_BYTES + slots * (regionsOf(lay.access, chunk)[ins.length]! + chunk * 4 + SLACK + extra) > MAX_PAGES * 65536) return null;
   memoryOf(CONST_BYTES);
   return new Evaluator(tree, ins, shape, lay, chunk, slots, extra, out ? pool!.addressOf(out) : -1);
 }
@@ -419,7 +540,7 @@ export function wasmFusedF32(tree: FusedTree, ins: readonly Strided[], shape: Sh
   if (n < LEAST && !all) return false;
   const facts = factsOf(tree);
   if (n < minSize(facts, all) || !wasmSimdEnabled()) return false;
-  const lay = layoutOf(ins, shape, n);
+  const lay = layoutOf(ins, shape, n, facts.leaf64);
   if (!lay) return false;
   const chunk = Math.min(MAX_CHUNK, Math.max(MIN_CHUNK, Math.floor(CHUNK_BUDGET / (ins.length + 1) / 4) * 4));
   const count = Math.ceil(n / chunk);
@@ -429,7 +550,7 @@ export function wasmFusedF32(tree: FusedTree, ins: readonly Strided[], shape: Sh
   if (!probe) return false;
   const base = facts.transcendental ? THREAD_MIN.transcendental : THREAD_MIN.arith;
   const big = all || n >= (probe.inPlace ? Math.min(base, THREAD_MIN.inPlace) : base);
-  const threads = shared && big && ins.length + 2 <= MAX_ARGS && count > 1 ? numThreads() : 1;
+  const threads = shared && big && ins.length + (lay.access.some(perRow) ? 4 : 2) <= MAX_ARGS && count > 1 ? numThreads() : 1;
   const S = threads > 1 ? Math.min(SLOTS, count) : 1;
   const ev = S === 1 ? probe : evaluator(tree, ins, shape, lay, chunk, S, 0, out);
   if (!ev) return false;
@@ -490,7 +611,7 @@ export function wasmFusedReduceF32(tree: FusedTree, ins: readonly Strided[], sha
   if (n === 0 || len === 0 || !fusedWasmConfig.enabled) return null;
   if (!always() && (n < LEAST || n < Math.max(minSize(factsOf(tree), false), WASM_MIN.reduce) || len < WASM_MIN.reduceLen)) return null;
   if (!wasmSimdEnabled()) return null;
-  const lay = layoutOf(ins, shape, n);
+  const lay = layoutOf(ins, shape, n, factsOf(tree).leaf64);
   if (!lay) return null;
   const chunk = MAX_CHUNK;
   const red = reducer(op);

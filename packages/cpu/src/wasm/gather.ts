@@ -5,12 +5,16 @@
 import type { Shape } from "@xlatorch/core";
 import type { Strided } from "../strided.js";
 
+/** The arrays gathered from and into (of one kind, or bool bytes or float32 values into float32). */
+type Dst = Float32Array | Uint8Array | Float64Array;
+
 /**
  * Copies elements [at, at + len) of the strided view `s` over `shape` (row-major order) to dst[d0...]
- * (bool bytes into a Uint8Array stay bytes: the select kernel's predicate, select_module.ts).
+ * (bool bytes into a Uint8Array stay bytes: the select kernel's predicate, select_module.ts; float64 values
+ * into a Float64Array: the fused loops' float64 leaves, fused_module.ts).
  */
-export function gather(s: Strided, viewShape: Shape, at: number, len: number, dst: Float32Array | Uint8Array, d0: number): void {
-  const src = s.data as Float32Array | Uint8Array;
+export function gather(s: Strided, viewShape: Shape, at: number, len: number, dst: Dst, d0: number): void {
+  const src = s.data as Dst;
   const [shape, st] = merged(viewShape, s.strides);
   const nd = shape.length;
   if (nd === 2 && st[0] === 0 && st[1] === 1 && len > shape[1]!) return periodic(src, s.offset, shape[1]!, at, len, dst, d0);
@@ -30,8 +34,12 @@ export function gather(s: Strided, viewShape: Shape, at: number, len: number, ds
     const m = Math.min(inner - idx[last]!, len - k);
     // short runs element by element: a subarray() per run costs more than the copy
     if (t === 1 && m >= 64) dst.set(src.subarray(p, p + m), d0 + k);
-    else if (t === 0) dst.fill(src[p]!, d0 + k, d0 + k + m);
-    else for (let j = 0; j < m; j++) dst[d0 + k + j] = src[p + j * t]!;
+    else if (t === 0) {
+      // (a short run by a loop: fill() is a builtin call that costs more than ~100 stores)
+      const v = src[p]!;
+      if (m >= 128) dst.fill(v, d0 + k, d0 + k + m);
+      else for (let j = d0 + k, e = j + m; j < e; j++) dst[j] = v;
+    } else for (let j = 0; j < m; j++) dst[d0 + k + j] = src[p + j * t]!;
     k += m;
     p += m * t;
     idx[last]! += m;
@@ -54,15 +62,7 @@ export function gather(s: Strided, viewShape: Shape, at: number, len: number, ds
  * strides [0, 1]): the first row's worth copied, then the filled part copied after itself, doubling (the
  * values repeat every `inner`, and the filled length stays a multiple of it), instead of a copy per row.
  */
-function periodic(
-  src: Float32Array | Uint8Array,
-  off: number,
-  inner: number,
-  at: number,
-  len: number,
-  dst: Float32Array | Uint8Array,
-  d0: number,
-): void {
+function periodic(src: Dst, off: number, inner: number, at: number, len: number, dst: Dst, d0: number): void {
   const start = at % inner;
   dst.set(src.subarray(off + start, off + inner), d0);
   dst.set(src.subarray(off, off + start), d0 + inner - start);

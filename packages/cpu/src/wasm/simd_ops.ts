@@ -25,6 +25,8 @@ export const sop = {
   f32Min: [0x96],
   // v128
   v128Const: (lanes: ArrayBufferView) => [...simd(0x0c), ...bytes(lanes)],
+  /** v128.load64_splat: one float64 (or int64) loaded into both lanes. */
+  load64Splat: (offset: number) => [...simd(0x0a), 3, ...u32(offset)],
   /** i8x16.shuffle with 16 lane indices (0-15: first operand, 16-31: second). */
   shuffle: (lanes: readonly number[]) => [...simd(0x0d), ...lanes],
   f64x2Splat: simd(0x14),

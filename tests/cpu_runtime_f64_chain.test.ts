@@ -1,0 +1,142 @@
+// The CPU runtime's WebAssembly form of float32 chains whose intermediates are
+// float64 (the fused tree's "f32_of" nodes, cpu/src/wasm/float64_lanes.ts):
+// float64 add, subtract, multiply, divide and negate over widened float32
+// values and float64 leaves, converted to float32, as layer_norm_backward's
+// lowering computes dx (lazy/src/lower_norm.ts). On the xla device they equal
+// the eager cpu device's op-by-op float64 kernels bit for bit (NaN as NaN,
+// signed zeros, huge, tiny and denormal values), with float64 leaves that are
+// dense, broadcast per row and scalars, and tails that are not a multiple of 4;
+// they run in WebAssembly (before, only the JavaScript loop took them), and
+// under XLATORCH_WASM=off the JavaScript loop gives the same bits.
+import { afterEach, describe, expect, it } from "vitest";
+import * as torch from "xlatorch";
+import { fusedWasmStats } from "@xlatorch/cpu";
+import { pinFused } from "./harness/modes";
+
+pinFused();
+
+const prevWasm = process.env.XLATORCH_WASM;
+afterEach(() => {
+  if (prevWasm === undefined) delete process.env.XLATORCH_WASM;
+  else process.env.XLATORCH_WASM = prevWasm;
+});
+
+type T = torch.Tensor;
+
+/** Deterministic values of `dtype`, with NaN, ±Inf, ±0, huge and denormal values every 5th element when `special`. */
+function data(shape: number[], seed: number, special: boolean, dtype = torch.float32): T {
+  const n = shape.reduce((p, q) => p * q, 1);
+  const a = new Float64Array(n);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    a[i] = ((s / 2 ** 32) * 2 - 1) * 10 ** ((s % 7) - 3) * (1 + 1 / 3);
+  }
+  if (special) {
+    const sp = [Number.NaN, Infinity, -Infinity, 0, -0, 3e38, -3e38, 1e-45, -1e-40, 1.5e-38];
+    for (let i = seed % 5; i < n; i += 5) a[i] = sp[(i + seed) % sp.length]!;
+  }
+  return torch.tensor(Array.from(a)).to(dtype).reshape(shape);
+}
+
+function bitsOf(t: T): string[] {
+  return Array.from(t.contiguous()._host() as Float32Array, (v) => (Object.is(v, -0) ? "-0" : String(v)));
+}
+
+/** fn on eager cpu and on xla (one fused module); whether a fused loop ran in WebAssembly there. */
+function onBoth(fn: (...xs: T[]) => T, xs: T[]): { eager: string[]; lazy: string[]; wasm: boolean } {
+  const before = fusedWasmStats.groups;
+  const y = fn(...xs.map((x) => x.to("xla")));
+  torch.xla.sync(y);
+  return { eager: bitsOf(fn(...xs)), lazy: bitsOf(y.cpu()), wasm: fusedWasmStats.groups > before };
+}
+
+/** Both loops (WebAssembly forced, then off) against eager cpu. */
+function check(fn: (...xs: T[]) => T, xs: T[], distinct: number): void {
+  process.env.XLATORCH_WASM = "always";
+  const w = onBoth(fn, xs);
+  expect(w.wasm).toBe(true);
+  expect(w.lazy).toEqual(w.eager);
+  process.env.XLATORCH_WASM = "off";
+  const j = onBoth(fn, xs);
+  expect(j.wasm).toBe(false);
+  expect(j.lazy).toEqual(j.eager);
+  // the values are not all the same (a wrong lane order or a dropped half would show)
+  expect(new Set(w.eager).size).toBeGreaterThan(distinct);
+}
+
+const SHAPES: { x: number[]; row: number[] }[] = [
+  { x: [8, 32, 64], row: [8, 32, 1] },
+  { x: [3, 7, 37], row: [3, 7, 1] },
+  { x: [2051], row: [1] },
+];
+
+describe("float32 chains with float64 intermediates on the CPU runtime", () => {
+  for (const special of [false, true])
+    for (const s of SHAPES)
+      it(`${JSON.stringify(s.x)}${special ? " with special values" : ""}: every float64 op, float64 leaves dense, per row and scalar`, () => {
+        const n = s.x.reduce((p, q) => p * q, 1);
+        const xs = [
+          data(s.x, 1, special),
+          data(s.x, 2, special),
+          data(s.row, 3, special, torch.float64),
+          data(s.x, 4, special, torch.float64),
+          data([], 5, false, torch.float64),
+          data(s.x, 6, special),
+        ];
+        // (a*b - r) / (-(d + c)) * a + y: float32 a, b, y widened; r per row, d dense, c a 0-d float64 value
+        const chain = (a: T, b: T, r: T, d: T, c: T, y: T) => {
+          const w = (t: T) => t.to(torch.float64);
+          const q = w(a).mul(w(b)).sub(r.expand(a.shape)).div(d.add(c).neg()).mul(w(a));
+          return y.add(q.to(torch.float32));
+        };
+        check(chain, xs, Math.min(50, n / 4));
+      });
+
+  it("leaves constant along the last dim (float32, float64, bool) read a row at a time, rows split across chunks", () => {
+    // 300 rows of 68: the loops' chunks (thousands of values) start inside rows
+    const xs = [
+      data([300, 68], 1, true),
+      data([300, 1], 2, true),
+      data([300, 1], 3, false, torch.float64),
+      data([300, 1], 4, false).gt(0),
+      data([300, 68], 5, false),
+    ];
+    const chain = (x: T, r: T, d: T, m: T, y: T) => {
+      const e = (t: T) => t.expand(x.shape);
+      const q = x.mul(e(r)).to(torch.float64).mul(e(d)).to(torch.float32);
+      return torch.where(e(m), q, y.sub(e(r)));
+    };
+    check(chain, xs, 1000);
+  });
+
+  it("layer_norm's backward on xla equals the eager cpu kernel bit for bit, its dx loop in WebAssembly", () => {
+    for (const special of [false, true]) {
+      const x = data([8, 32, 64], 7, special),
+        w = data([64], 8, false),
+        b = data([64], 9, false),
+        g = data([8, 32, 64], 10, false);
+      // the forward synced on its own: the backward's execution has float64 loops and sums but for the dx loop
+      const dx = (x: T, w: T, b: T, g: T) => {
+        const xr = x.detach().requires_grad_(true);
+        const y = torch.nn.functional.layer_norm(xr, [64], w, b, 1e-5);
+        if (y.device.type === "xla") torch.xla.sync(y);
+        const before = fusedWasmStats.groups;
+        y.backward(g);
+        if (y.device.type === "xla") torch.xla.sync(xr.grad!);
+        backwardInWasm = fusedWasmStats.groups > before;
+        return xr.grad!;
+      };
+      let backwardInWasm = false;
+      process.env.XLATORCH_WASM = "always";
+      const r = onBoth(dx, [x, w, b, g]);
+      expect(r.lazy).toEqual(r.eager);
+      const y = dx(x.to("xla"), w.to("xla"), b.to("xla"), g.to("xla"));
+      expect(backwardInWasm).toBe(true);
+      expect(bitsOf(y.cpu())).toEqual(r.eager);
+      expect(new Set(r.eager).size).toBeGreaterThan(1000);
+      process.env.XLATORCH_WASM = "off";
+      expect(bitsOf(dx(x.to("xla"), w.to("xla"), b.to("xla"), g.to("xla")).cpu())).toEqual(r.eager);
+    }
+  });
+});
