@@ -44,6 +44,32 @@ export interface SumGroup {
 
 /** enabled = false leaves every sum to its own loop (bench/ln_sum_group_ab.ts compares the two in one process). */
 export const sumGroupConfig = { enabled: true };
+/** sideBySide = false runs every group's pass one row at a time (compileGroup; bench/sum_rows_ab.ts compares the two). */
+export const groupConfig = { sideBySide: true };
+
+/** Group passes run side by side (compileRows), and one row at a time (tests check which ran). */
+export const groupStats = { sideBySide: 0, rowAtATime: 0 };
+
+/** Rows summed side by side (compileRows): four chains of float64 adds in flight where one was. */
+const SIDE = 4;
+
+/**
+ * The stride between consecutive rows of the last dim when the dims before it step through memory as one run
+ * (dims of size 1 aside; 0 when they all have stride 0, or there is one row), else null.
+ */
+function rowStride(shape: readonly number[], strides: readonly number[]): number | null {
+  // (a 0-d leaf, read as a scalar, has no strides)
+  if (strides.length !== shape.length) return strides.every((x) => x === 0) ? 0 : null;
+  let q: number | null = null,
+    next = 0;
+  for (let d = shape.length - 2; d >= 0; d--) {
+    if (shape[d] === 1) continue;
+    if (q === null) q = strides[d]!;
+    else if (strides[d] !== next) return null;
+    next = strides[d]! * shape[d]!;
+  }
+  return q ?? 0;
+}
 
 /**
  * Groups the JavaScript sums of `into` (loop op index -> its sum): members read values of one shape and
@@ -114,7 +140,8 @@ export function sumGroupStep(l: LoopPlan, sum: JsSum, slot: { result: Float32Arr
   };
 }
 
-type GroupFn = (helpers: typeof $, outs: Float64Array[], shape: readonly number[], ins: readonly Strided[]) => void;
+/** (rho: each leaf's rowStride, read by compileRows's passes) */
+type GroupFn = (helpers: typeof $, outs: Float64Array[], shape: readonly number[], ins: readonly Strided[], rho: readonly number[]) => void;
 
 /** The group's one pass: the union of the members' leaves, each member's body renamed onto it. */
 function groupRun(g: SumGroup): Step {
@@ -144,23 +171,107 @@ function groupRun(g: SumGroup): Step {
   const anyView = views.some((w) => w !== null);
   const shape = members[0]!.sum.reduce.operands[0]!.type.shape;
   const variants = new Map<string, GroupFn>();
+  // every sum one per row of the last dim ("rows") or one per column of it ("leading"): the rows may be summed
+  // side by side (compileRows)
+  const n = numelOf(shape),
+    inner = shape[shape.length - 1]!;
+  const perRow = sizes.every((size, k) => (sinks[k] === "rows" ? size * inner === n : size === inner));
+  const rho = new Array<number>(leaves.length).fill(0);
   return (vals: Vals) => {
     const ins = leafInputs(vals, leaves, anyView ? views : undefined);
-    // per leaf: 0 moving, 1 loaded once per row (inner stride 0), 2 loaded once (all strides 0)
-    let flags = "";
+    // per leaf: 0 moving, 1 loaded once per row (inner stride 0), 2 loaded once (all strides 0); side by side
+    // (each leaf's leading dims one run of rows, rowStride), 3 for a moving leaf that is the same in every row
+    let rows = perRow && groupConfig.sideBySide;
+    for (let i = 0; i < ins.length && rows; i++) {
+      const q = rowStride(shape, ins[i]!.strides);
+      if (q === null) rows = false;
+      else rho[i] = q;
+    }
+    let flags = rows ? "r" : "";
     for (let i = 0; i < ins.length; i++) {
       const st = ins[i]!.strides;
-      flags += st.every((x) => x === 0) ? "2" : st[st.length - 1] === 0 ? "1" : "0";
+      flags += st.every((x) => x === 0) ? "2" : st[st.length - 1] === 0 ? "1" : rows && rho[i] === 0 ? "3" : "0";
     }
     let fn = variants.get(flags);
     if (!fn) {
-      fn = compileGroup(reads, bodies, sinks, flags);
+      fn = rows ? compileRows(bodies, sinks, flags.slice(1)) : compileGroup(reads, bodies, sinks, flags);
       variants.set(flags, fn);
     }
     const outs = sizes.map((n) => new Float64Array(n));
-    fn($, outs, shape, ins);
+    if (rows) groupStats.sideBySide++;
+    else groupStats.rowAtATime++;
+    fn($, outs, shape, ins, rho);
     for (let k = 0; k < members.length; k++) members[k]!.slot.result = outs[k]!;
   };
+}
+
+/**
+ * The generated pass over rows side by side (every sum one per row, "rows", or one per column of the last
+ * dim, "leading", and every leaf's rows one run: rowStride): SIDE rows at a time, then one at a time. A row's
+ * sum still adds its values from 0 in element order (a chain s{k}_{u} per row), and a column's adds the rows
+ * in order (O{k}[j] + row r's value, + row r + 1's, ...): the values compileGroup gives, with SIDE chains of
+ * dependent float64 adds in flight instead of one (layer_norm_backward's sums: bench/sum_rows_ab.ts).
+ * Leaf i's value at row r, element j is A{i}[offset + r * rowStride + j * inner stride].
+ */
+function compileRows(bodies: readonly string[], sinks: readonly ("rows" | "leading")[], flags: string): GroupFn {
+  const r = [...flags].map((_, i) => i);
+  const ks = [...bodies.keys()];
+  const shared = (i: number) => flags[i] === "2" || flags[i] === "3";
+  // member k's value at row u of the block: its leaves renamed to the row's (a shared leaf is every row's)
+  const at = (k: number, u: number) => bodies[k]!.replace(/\bx(\d+)\b/g, (m, d: string) => (shared(Number(d)) ? m : `${m}_${u}`));
+  const block = (U: number) => {
+    const us = [...Array(U).keys()];
+    const each = (f: (u: number) => string) => us.map(f).join("");
+    return `for (; r + ${U} <= R; r += ${U}) {
+  ${r
+    .filter((i) => flags[i] === "1")
+    .map((i) => each((u) => `const x${i}_${u}=A${i}[o${i}+(r+${u})*q${i}];`))
+    .join("")}
+  ${r
+    .filter((i) => flags[i] === "0")
+    .map((i) => each((u) => `let p${i}_${u}=o${i}+(r+${u})*q${i};`))
+    .join("")}
+  ${ks
+    .filter((k) => sinks[k] === "rows")
+    .map((k) => each((u) => `let s${k}_${u}=0;`))
+    .join("")}
+  for (let j = 0; j < inner; j++) {
+    ${r
+      .filter((i) => flags[i] === "3")
+      .map((i) => `const x${i}=A${i}[o${i}+j*t${i}];`)
+      .join("")}
+    ${r
+      .filter((i) => flags[i] === "0")
+      .map((i) => each((u) => `const x${i}_${u}=A${i}[p${i}_${u}]; p${i}_${u}+=t${i};`))
+      .join("")}
+    ${ks
+      .map((k) =>
+        sinks[k] === "rows"
+          ? each((u) => `s${k}_${u} += ${at(k, u)};`)
+          : `O${k}[j] = ${us.reduce((acc, u) => `(${acc} + ${at(k, u)})`, `O${k}[j]`)};`,
+      )
+      .join("\n    ")}
+  }
+  ${ks
+    .filter((k) => sinks[k] === "rows")
+    .map((k) => each((u) => `O${k}[r+${u}]=s${k}_${u};`))
+    .join("")}
+}`;
+  };
+  const src = `
+${r.map((i) => `const A${i}=ins[${i}].data, o${i}=ins[${i}].offset, q${i}=rho[${i}], t${i}=ins[${i}].strides[shape.length-1];`).join("\n")}
+let n = 1; for (let d = 0; d < shape.length; d++) n *= shape[d];
+if (n === 0) return;
+const inner = shape[shape.length - 1], R = n / inner;
+${r
+  .filter((i) => flags[i] === "2")
+  .map((i) => `const x${i}=A${i}[o${i}];`)
+  .join("")}
+${ks.map((k) => `const O${k}=outs[${k}];`).join("")}
+let r = 0;
+${block(SIDE)}
+${block(1)}`;
+  return new Function("$", "outs", "shape", "ins", "rho", src) as GroupFn;
 }
 
 /**
