@@ -25,6 +25,7 @@ import { contiguous, isDense, type Elements, type Strided } from "../strided.js"
 import { dense } from "./layout.js";
 import type { Kernel } from "./types.js";
 import { decode, encode } from "./values.js";
+import { takeResultMemory } from "./result_memory.js";
 
 const FAR = 2 ** 50;
 
@@ -140,9 +141,12 @@ function forEachStart(
 }
 
 const gatherSlices: Kernel = ([x, ix], [xa, ia], a: GatherSlicesAttrs, [o]) => {
-  const out = o!.dtype.alloc(numelOf(o!.shape));
+  const n = numelOf(o!.shape);
+  const empty = n === 0 || xa!.shape.some((d) => d === 0);
+  // every value is written from the operand: in the CPU runtime, an array of its pool (result_memory.ts)
+  const out = (empty ? null : takeResultMemory(o!.dtype.name, n)) ?? o!.dtype.alloc(n);
   const res = contiguous(out, o!.shape);
-  if (numelOf(o!.shape) === 0 || xa!.shape.some((d) => d === 0)) return [res];
+  if (empty) return [res];
   const w = xa!.dtype.is_complex ? 2 : 1;
   const r = xa!.shape.length;
   const os = contiguousStrides(o!.shape);

@@ -17,6 +17,7 @@ import { wasmMode } from "../wasm/wasm_env.js";
 import { MultiLoop, multiFusedF32, multiTakes } from "../wasm/multi_fused_module.js";
 import { fusedReductions, loopIntoReduce, reduceFromSlot, type ReduceSlot } from "./fused_reduce.js";
 import { dense } from "../kernels/layout.js";
+import { offerResultMemory, withdrawResultMemory } from "../kernels/result_memory.js";
 import { contiguous, type Strided } from "../strided.js";
 import type { CpuBuffer } from "./buffer.js";
 import {
@@ -395,16 +396,23 @@ export class CpuRuntime implements Runtime {
     const run = opRunner(op, module);
     const operands = op.operands.map(at);
     const outs = op.results.map(at);
-    // the pool's free arrays of the result's dtype and size, offered to its kernel (result_memory.ts): only for
-    // a step that records its result's root, so that the memory comes back to the pool after its last use
-    const d = roots !== null && op.results.length === 1 ? poolDtype(op.results[0]!) : null;
-    const free = d !== null && !d.is_complex ? this.pool.listOf(d, numelOf(op.results[0]!.type.shape)) : null;
-    const direct = kernelStep(run, operands, outs, roots, free);
+    // the pool's free arrays of the result's dtype and size, offered to its kernel (result_memory.ts) where the
+    // result is the execution's memory, so that it comes back to the pool after its last use: a kernel step
+    // that records its result's root, or an op without regions that the evaluator runs (a gather, a
+    // dynamic_slice: execute() finds its root)
+    const d = op.results.length === 1 ? poolDtype(op.results[0]!) : null;
+    const length = d !== null && !d.is_complex ? numelOf(op.results[0]!.type.shape) : -1;
+    const free = length >= 0 ? this.pool.listOf(d!, length) : null;
+    const direct = kernelStep(run, operands, outs, roots, roots !== null ? free : null);
     if (direct) return { step: direct, rooted: roots !== null };
+    const offer = op.regions?.length ? null : free;
+    const name = d !== null ? d.name : "";
     const step: Step = (vals) => {
       const ins = new Array<CpuBuffer>(operands.length);
       for (let i = 0; i < operands.length; i++) ins[i] = vals[operands[i]!]!;
+      if (offer !== null) offerResultMemory(offer, name, length);
       const res = run(ins, lookup);
+      if (offer !== null) withdrawResultMemory();
       for (let i = 0; i < outs.length; i++) vals[outs[i]!] = res[i]!;
     };
     return { step, rooted: false };
