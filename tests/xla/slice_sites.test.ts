@@ -5,7 +5,8 @@
 // (packages/lazy/src/slice_sites.ts). The losses are those of the same loop on
 // the cpu device, bit for bit. The first graph's starts stay static after the
 // switch, and slices of device data at fixed starts (a frozen weight split in
-// two at every step) stay static slices.
+// two at every step) stay static slices. A parameter's moving window has its
+// gradient written at the same start parameters.
 import { describe, expect, it } from "vitest";
 import * as torch from "xlatorch";
 import { pinFused } from "../harness/modes";
@@ -97,6 +98,27 @@ describe("slices of device data at moving starts", () => {
         out.push(Array.from(cache.sum(0).to("cpu")._host() as Float32Array));
       }
       return out;
+    };
+    const before = torch.xla.metrics().uncachedCompiles;
+    const xla = run("xla");
+    expect(torch.xla.metrics().uncachedCompiles - before).toBe(2);
+    expect(xla).toEqual(run("cpu"));
+  });
+
+  it("a parameter's moving window W[i:i+4] with its gradient compiles twice, with cpu's gradients", () => {
+    const run = (device: string): { losses: number[]; grad: number[] } => {
+      torch.manual_seed(5);
+      const W = torch.randn([16, 3]).to(device).requires_grad_();
+      const losses: number[] = [];
+      for (let i = 0; i < 12; i++) {
+        const l = W.getitem(torch.slice(i, i + 4))
+          .mul(torch.arange(1, 5).reshape(4, 1).to(device))
+          .pow(2)
+          .sum();
+        l.backward();
+        losses.push(l.item() as number);
+      }
+      return { losses, grad: Array.from(W.grad!.to("cpu")._host() as Float32Array) };
     };
     const before = torch.xla.metrics().uncachedCompiles;
     const xla = run("xla");

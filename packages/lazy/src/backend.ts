@@ -26,7 +26,7 @@ import {
   writeViewBox,
 } from "@xlatorch/core";
 import { runOnHost } from "./cpu_fallback.js";
-import { dynamicSliceOf } from "./slice_sites.js";
+import { dynamicPadOf, dynamicSliceOf } from "./slice_sites.js";
 import { CPU_FALLBACK } from "./cpu_fallback_prims.js";
 import { activeCapture } from "./capture_state.js";
 import { userLocation } from "./explain.js";
@@ -110,8 +110,14 @@ export const xlaBackend: DeviceBackend = {
       return runOnHost(prim, ins, attrs, outs);
     }
     // (a slice of device data whose start moves between graphs: its starts become parameters, slice_sites.ts)
-    const dyn =
-      name === "slice" && !cap ? dynamicSliceOf(payloadOf(inputs[0]!), ins[0]!, attrs as { start: number[]; step: number[] }, outs) : null;
+    // (and the zero pad that is such a slice's gradient)
+    const dyn = cap
+      ? null
+      : name === "slice"
+        ? dynamicSliceOf(payloadOf(inputs[0]!), ins[0]!, attrs as { start: number[]; step: number[] }, outs)
+        : name === "pad"
+          ? dynamicPadOf(attrs as { low: number[]; interior: number[]; value: number }, ins[0]!, outs)
+          : null;
     const node = dyn ?? makeNode(name, ins, attrs, outs);
     record(node);
     if (currentMode() === "debug") afterDebugOp(node, ins);

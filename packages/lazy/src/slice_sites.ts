@@ -71,10 +71,41 @@ export function dynamicSliceOf(owner: object, v: LazyValue, attrs: SliceAttrs, o
     s.host = BigInt64Array.of(BigInt(attrs.start[d]!));
     ins.push(s);
   }
-  if (unit) return makeNode("dynamic_slice", ins, { sizes: shape.slice() }, outs);
+  if (unit) {
+    // its gradient (slice's VJP: a zero pad whose low padding is this very start array) is written at these starts too
+    vjpStarts.set(attrs.start, ins.slice(1));
+    return makeNode("dynamic_slice", ins, { sizes: shape.slice() }, outs);
+  }
   // with steps: the span the slice reads, at the moving start, then the steps over it from 0 (static)
   const span = shape.map((n, d) => (n - 1) * attrs.step[d]! + 1);
   const block = makeNode("dynamic_slice", ins, { sizes: span }, [{ shape: span, dtype: outs[0]!.dtype }]);
   record(block);
   return makeNode("slice", [block], { start: span.map(() => 0), limit: span, step: attrs.step.slice() }, outs);
+}
+
+/** The start parameters of each unit slice made dynamic, by its start array (slice's VJP passes that array on as the pad's `low`). */
+const vjpStarts = new WeakMap<readonly number[], LazyValue[]>();
+
+/**
+ * The gradient of a slice made dynamic: slice's VJP (core/src/vjps.ts) pads
+ * the cotangent `g` with zeros, its start as static low padding, which would
+ * put the start back into the graph's key (a parameter's window W[i:i+4]
+ * compiled once per i). A zero pad whose low padding is a start array of such
+ * a slice is recorded as the cotangent written into zeros at the same start
+ * parameters (dynamic_update_slice, as dynamic_slice's own VJP does), or null.
+ */
+export function dynamicPadOf(
+  attrs: { low: readonly number[]; interior: readonly number[]; value: number },
+  g: LazyValue,
+  outs: readonly AVal[],
+): LazyNode | null {
+  const starts = vjpStarts.get(attrs.low);
+  if (starts === undefined || !Object.is(attrs.value, 0)) return null;
+  for (let d = 0; d < attrs.interior.length; d++) if (attrs.interior[d] !== 0) return null;
+  const { shape, dtype } = outs[0]!;
+  const zero = makeNode("data", [], null, [{ shape: [], dtype }]);
+  zero.host = dtype.alloc(1);
+  const zeros = makeNode("broadcast_in_dim", [zero], { shape: shape.slice(), dims: [] }, [{ shape, dtype }]);
+  record(zeros);
+  return makeNode("dynamic_update_slice", [zeros, g, ...starts], undefined, outs);
 }
