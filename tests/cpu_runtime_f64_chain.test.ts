@@ -93,7 +93,7 @@ describe("float32 chains with float64 intermediates on the CPU runtime", () => {
         check(chain, xs, Math.min(50, n / 4));
       });
 
-  it("leaves constant along the last dim (float32, float64, bool) read a row at a time, rows split across chunks", () => {
+  it("leaves constant along the last dim (float32, float64, bool) read a row at a time, and leaves the same in every row (float32, float64) from one copy of the row, rows split across chunks", () => {
     // 300 rows of 68: the loops' chunks (thousands of values) start inside rows
     const xs = [
       data([300, 68], 1, true),
@@ -101,11 +101,13 @@ describe("float32 chains with float64 intermediates on the CPU runtime", () => {
       data([300, 1], 3, false, torch.float64),
       data([300, 1], 4, false).gt(0),
       data([300, 68], 5, false),
+      data([68], 6, true),
+      data([68], 7, false, torch.float64),
     ];
-    const chain = (x: T, r: T, d: T, m: T, y: T) => {
+    const chain = (x: T, r: T, d: T, m: T, y: T, c: T, c64: T) => {
       const e = (t: T) => t.expand(x.shape);
-      const q = x.mul(e(r)).to(torch.float64).mul(e(d)).to(torch.float32);
-      return torch.where(e(m), q, y.sub(e(r)));
+      const q = x.mul(e(r)).to(torch.float64).mul(e(d)).add(e(c64)).to(torch.float32);
+      return torch.where(e(m), q, y.sub(e(r)).mul(e(c)));
     };
     check(chain, xs, 1000);
   });

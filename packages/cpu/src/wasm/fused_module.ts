@@ -124,10 +124,18 @@ function factsOf(t: FusedTree): TreeFacts {
  * a float64 leaf 4 consecutive float64 values, 2 a half ("d"), or one splatted ("t"); a leaf constant along
  * the last dim (a row's statistic expanded along it), whose length is a multiple of 4, one value per row
  * splatted, the next row's loaded where a row ends ("r", float64 "q"): its rows' values are copied in, not
- * each element's.
+ * each element's; a leaf the same in every row (a bias or weight expanded over the rows before the last dim:
+ * strides 0 but the last's), a row of at most MIN_CHUNK values whose length is a multiple of 4, read as "v"
+ * (float64 "d") from one copy of its row, back to the row's start where a row ends ("c", float64 "e").
  */
-type Access = "v" | "s" | "d" | "t" | "r" | "q";
+type Access = "v" | "s" | "d" | "t" | "r" | "q" | "c" | "e";
 const perRow = (a: Access): boolean => a === "r" || a === "q";
+const column = (a: Access): boolean => a === "c" || a === "e";
+/** The loop follows rows: a leaf read a row at a time or a column's row. */
+const byRows = (a: Access): boolean => perRow(a) || column(a);
+/** Read 4 values a vector (2 loads for float64). */
+const moving = (a: Access): boolean => a === "v" || a === "d" || column(a);
+const wide64 = (a: Access): boolean => a === "d" || a === "t" || a === "q" || a === "e";
 
 /**
  * Emits `t`'s value into a fresh v128 local per node, operands first, and
@@ -168,27 +176,36 @@ const IF = [0x04, 0x40];
 
 function fusedFunc(tree: FusedTree, access: readonly Access[]) {
   const n = access.length;
-  const rows = access.some(perRow);
+  const rows = access.some(byRows);
   const b = new Body(Array<number>(n + (rows ? 4 : 2)).fill(I32));
   const [out, nvec, first, per] = [n, n + 1, n + 2, n + 3];
   const xs = access.map(() => b.local(V128));
   // a float64 leaf's high half (lanes 2-3; xs holds the low one); a splatted one's halves are the same
-  const hs = access.map((a) => (a === "d" ? b.local(V128) : -1));
+  const hs = access.map((a) => (a === "d" || a === "e" ? b.local(V128) : -1));
+  // a column's position in its row (its argument is the row's start); step: bytes a vector
+  const cur = access.map((a) => (column(a) ? b.local(I32) : -1));
+  const step = (a: Access) => (wide64(a) ? 32 : 16);
+  const ptr = (i: number) => (cur[i]! >= 0 ? cur[i]! : i);
   const splat = (i: number) => {
     const a = access[i]!;
     b.emit(op.get(i), a === "t" || a === "q" ? sop.load64Splat(0) : op.load32Splat(0), op.set(xs[i]!));
   };
   access.forEach((a, i) => {
-    if (a !== "v" && a !== "d") splat(i);
+    if (!moving(a)) splat(i);
   });
   // vectors left in the current row (rows: a row's length is a multiple of 4, so no vector straddles two)
   const left = rows ? b.local(I32) : -1;
   if (rows) b.emit(op.get(first), op.set(left));
+  // a column starts where the first element is in its row: per - first vectors in
+  access.forEach((a, i) => {
+    if (column(a)) b.emit(op.get(i), op.get(per), op.get(first), op.sub, op.i32(step(a)), op.mul, op.add, op.set(cur[i]!));
+  });
   b.countDown(nvec, () => {
     if (rows) {
       // a row ends: the next row's values
       b.emit(op.get(left), op.eqz, IF);
       access.forEach((a, i) => {
+        if (column(a)) b.emit(op.get(i), op.set(cur[i]!));
         if (!perRow(a)) return;
         b.emit(op.get(i), op.i32(a === "q" ? 8 : 4), op.add, op.set(i));
         splat(i);
@@ -197,18 +214,18 @@ function fusedFunc(tree: FusedTree, access: readonly Access[]) {
       b.emit(op.get(left), op.i32(1), op.sub, op.set(left));
     }
     access.forEach((a, i) => {
-      if (a === "v" || a === "d") b.emit(op.get(i), op.v128Load(0), op.set(xs[i]!));
-      if (a === "d") b.emit(op.get(i), op.v128Load(16), op.set(hs[i]!));
+      if (moving(a)) b.emit(op.get(ptr(i)), op.v128Load(0), op.set(xs[i]!));
+      if (hs[i]! >= 0) b.emit(op.get(ptr(i)), op.v128Load(16), op.set(hs[i]!));
     });
     const r = emitTree(
       b,
       tree,
       (i) => xs[i]!,
-      (i, high) => (high && access[i] === "d" ? hs[i]! : xs[i]!),
+      (i, high) => (high && hs[i]! >= 0 ? hs[i]! : xs[i]!),
     );
     b.emit(op.get(out), op.get(r), op.v128Store(0));
     access.forEach((a, i) => {
-      if (a === "v" || a === "d") b.emit(op.get(i), op.i32(a === "d" ? 32 : 16), op.add, op.set(i));
+      if (moving(a)) b.emit(op.get(ptr(i)), op.i32(step(a)), op.add, op.set(ptr(i)));
     });
     b.emit(op.get(out), op.i32(16), op.add, op.set(out));
   });
@@ -352,8 +369,15 @@ function layoutOf(ins: readonly Strided[], shape: Shape, n: number, leaf64: Read
     }
     if (s.strides.length !== shape.length) return null;
     vector = true;
-    if (s.strides[s.strides.length - 1] === 0 && shape[shape.length - 1]! % 4 === 0) {
+    const inner = shape[shape.length - 1]!,
+      last = s.strides[s.strides.length - 1]!;
+    if (last === 0 && inner % 4 === 0) {
       access.push(wide ? "q" : "r");
+      dense.push(false);
+      continue;
+    }
+    if (inner % 4 === 0 && inner <= MIN_CHUNK && s.strides.every((x, d) => x === 0 || d === s.strides.length - 1)) {
+      access.push(wide ? "e" : "c");
       dense.push(false);
       continue;
     }
@@ -364,7 +388,7 @@ function layoutOf(ins: readonly Strided[], shape: Shape, n: number, leaf64: Read
 }
 
 /** Bytes a value of a leaf read so takes in its region (a float64 leaf's 8). */
-const width = (a: Access): number => (a === "d" || a === "t" || a === "q" ? 8 : 4);
+const width = (a: Access): number => (wide64(a) ? 8 : 4);
 
 /**
  * The generated function of `tree` bound to `slots` copies of its regions
@@ -423,7 +447,7 @@ class Evaluator {
       perRow(lay.access[i]!) ? { data: s.data, offset: s.offset, strides: s.strides.slice(0, -1) } : null,
     );
     this.rowShape = shape.slice(0, -1);
-    this.rows = lay.access.some(perRow);
+    this.rows = lay.access.some(byRows);
     for (let j = 0; j < slots; j++)
       for (let i = 0; i < ins.length; i++) {
         const s = ins[i]!;
@@ -445,10 +469,14 @@ class Evaluator {
       if (a === "s" || a === "t" || this.addr[i]! >= 0) continue;
       const s = ins[i]!;
       // a float64 leaf into the float64 view (its region is 8-byte aligned: every region's size is a multiple of 16)
-      const mem = a === "d" || a === "q" ? this.mem64 : this.mem;
+      const mem = wide64(a) ? this.mem64 : this.mem;
       const d0 = (this.base(j) + this.at[i]!) / width(a);
       const rows = this.rowViews[i];
-      if (rows) {
+      if (column(a)) {
+        // the leaf's row, once
+        const st = s.strides[s.strides.length - 1]!;
+        gather({ data: s.data, offset: s.offset, strides: [st] }, [this.inner], 0, this.inner, mem, d0);
+      } else if (rows) {
         // the rows elements [at, at + len) fall in
         const r0 = Math.floor(at / this.inner);
         gather(rows, this.rowShape, r0, Math.floor((at + len - 1) / this.inner) - r0 + 1, mem, d0);
@@ -550,7 +578,7 @@ export function wasmFusedF32(tree: FusedTree, ins: readonly Strided[], shape: Sh
   if (!probe) return false;
   const base = facts.transcendental ? THREAD_MIN.transcendental : THREAD_MIN.arith;
   const big = all || n >= (probe.inPlace ? Math.min(base, THREAD_MIN.inPlace) : base);
-  const threads = shared && big && ins.length + (lay.access.some(perRow) ? 4 : 2) <= MAX_ARGS && count > 1 ? numThreads() : 1;
+  const threads = shared && big && ins.length + (lay.access.some(byRows) ? 4 : 2) <= MAX_ARGS && count > 1 ? numThreads() : 1;
   const S = threads > 1 ? Math.min(SLOTS, count) : 1;
   const ev = S === 1 ? probe : evaluator(tree, ins, shape, lay, chunk, S, 0, out);
   if (!ev) return false;
