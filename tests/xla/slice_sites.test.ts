@@ -6,7 +6,9 @@
 // the cpu device, bit for bit. The first graph's starts stay static after the
 // switch, and slices of device data at fixed starts (a frozen weight split in
 // two at every step) stay static slices. A parameter's moving window has its
-// gradient written at the same start parameters.
+// gradient written at the same start parameters. A window of a value computed
+// in the step switches when the graph cut last time sliced it, at the same
+// position, at another start; chunks of one value stay static.
 import { describe, expect, it } from "vitest";
 import * as torch from "xlatorch";
 import { pinFused } from "../harness/modes";
@@ -124,6 +126,36 @@ describe("slices of device data at moving starts", () => {
     const xla = run("xla");
     expect(torch.xla.metrics().uncachedCompiles - before).toBe(2);
     expect(xla).toEqual(run("cpu"));
+  });
+
+  it("a moving window of a value computed in the step compiles twice, with cpu's values and gradients", () => {
+    const run = (device: string): number[][] => {
+      torch.manual_seed(9);
+      const w = torch.randn([3, 14]).to(device).requires_grad_();
+      const out: number[][] = [];
+      for (let i = 0; i < 10; i++) {
+        const y = w.mul(2).add(1).narrow(1, i, 4);
+        const l = y.pow(2).sum();
+        l.backward();
+        out.push([l.item() as number]);
+      }
+      out.push(Array.from(w.grad!.to("cpu")._host() as Float32Array));
+      return out;
+    };
+    const before = torch.xla.metrics().uncachedCompiles;
+    const xla = run("xla");
+    expect(torch.xla.metrics().uncachedCompiles - before).toBe(2);
+    expect(xla).toEqual(run("cpu"));
+  });
+
+  it("chunks of a computed value (fixed starts, one shape) stay static slices", () => {
+    const x = torch.randn([4, 12]).to("xla");
+    for (let step = 0; step < 3; step++) {
+      const [a, b, c] = x.mul(1.5).chunk(3, 1) as torch.Tensor[];
+      const y = a!.mul(b!).add(c!).sum();
+      expect(torch.xla.get_stablehlo(y), `step ${step}`).not.toContain("dynamic_slice");
+      y.item();
+    }
   });
 
   it("a frozen weight split at fixed starts in every step stays static", () => {

@@ -63,6 +63,15 @@ export function nodeEntry(op: string, attrs: unknown, outs: readonly AVal[]): St
   return e;
 }
 /**
+ * The signature entry predicted for the next recorded op, while recording
+ * follows the predicted graph (an op was found at its predicted position since
+ * the last miss), else null: what the graph cut last time did at this
+ * position (slice_sites.ts asks it whether a slice's start moved).
+ */
+export function predictedEntry(): StructEntry | null {
+  return pred >= 0 && missed === 0 && at > 0 && at < seqLen[pred]! ? seqs[pred]![at]! : null;
+}
+/**
  * The signature of an op not at its predicted position. At the first such op
  * after predicted ones, near that position in the predicted graph (ops left
  * out there shift the rest of the graph); during a run of ops not found, where

@@ -6,9 +6,12 @@
 // otherwise put each window's position into its graph's key and compile once
 // per window: 400 compiles in a 400-step loop before this. Now it compiles
 // twice (the first step's graph, then the one every later step shares).
-// Sites are kept per tensor (its payload), not per value: a tensor written at
-// every step holds new data at every step. A slice of a value computed in the
-// graph is not switched (a known gap: such a loop still compiles per start).
+// Sites of device data are kept per tensor (its payload), not per value: a
+// tensor written at every step holds new data at every step. A slice of a
+// value computed in the graph has no such identity: it switches when the graph
+// cut last time had, at the same position, this slice at another start (or its
+// dynamic form already), as far as recording follows that graph (sig.ts
+// predictedEntry); chunks of one value (fixed starts) stay static.
 // A slice keeps its static form (which the CPU runtime folds into its loops as
 // a view) until the same device data is sliced to the same shape, in a later
 // graph, at a start the first graph did not slice it at; from then on new
@@ -19,8 +22,9 @@
 // strided slice of that. The starts are valid (the surface checked them), so
 // dynamic_slice's clamp never moves them: both forms read the same elements.
 import { type AVal, int64 } from "@xlatorch/core";
-import { isLeaf, type LazyNode, type LazyValue, makeNode } from "./ir.js";
+import { avalOf, isLeaf, type LazyNode, type LazyValue, makeNode } from "./ir.js";
 import { metrics } from "./metrics.js";
+import { predictedEntry } from "./sig.js";
 import { record } from "./trace.js";
 
 interface SliceAttrs {
@@ -40,7 +44,6 @@ const sites = new WeakMap<object, Map<string, Site>>();
 
 /** The dynamic_slice node standing for this slice of `v`, or null where the static slice stays. */
 export function dynamicSliceOf(owner: object, v: LazyValue, attrs: SliceAttrs, outs: readonly AVal[]): LazyNode | null {
-  if (v.index !== 0 || !isLeaf(v) || v.node.error !== null) return null;
   const shape = outs[0]!.shape;
   if (shape.length === 0) return null;
   let unit = true;
@@ -48,23 +51,8 @@ export function dynamicSliceOf(owner: object, v: LazyValue, attrs: SliceAttrs, o
     if (shape[d] === 0) return null;
     if (attrs.step[d] !== 1) unit = false;
   }
-  let bySh = sites.get(owner);
-  if (bySh === undefined) sites.set(owner, (bySh = new Map()));
-  const key = `${v.node.outs[0]!.shape.join(",")}>${shape.join(",")}${unit ? "" : `/${attrs.step.join(",")}`}`;
-  const start = attrs.start.join(",");
-  const epoch = metrics.executions;
-  let site = bySh.get(key);
-  if (site === undefined) bySh.set(key, (site = { epoch, starts: new Set([start]), dynamic: false }));
-  // a start seen before the switch keeps its static form, so the graphs compiled with it (a loop's first
-  // window, in each context it occurs) are found again: a periodic program still settles after one period
-  if (site.starts.has(start)) return null;
-  if (!site.dynamic) {
-    if (site.epoch === epoch && site.starts.size < MAX_STARTS) {
-      site.starts.add(start);
-      return null;
-    }
-    site.dynamic = true;
-  }
+  const moved = isLeaf(v) ? v.node.error === null && dataSiteMoved(owner, v, attrs, shape, unit) : graphSiteMoved(attrs, outs[0]!, unit);
+  if (!moved) return null;
   const ins: LazyValue[] = [v];
   for (let d = 0; d < shape.length; d++) {
     const s = makeNode("data", [], null, [{ shape: [], dtype: int64 }]);
@@ -109,3 +97,51 @@ export function dynamicPadOf(
   record(zeros);
   return makeNode("dynamic_update_slice", [zeros, g, ...starts], undefined, outs);
 }
+
+/** Device data: whether this slice's start moved (see the top of this file), noting it. */
+function dataSiteMoved(owner: object, v: LazyValue, attrs: SliceAttrs, shape: readonly number[], unit: boolean): boolean {
+  let bySh = sites.get(owner);
+  if (bySh === undefined) sites.set(owner, (bySh = new Map()));
+  const key = `${avalOf(v).shape.join(",")}>${shape.join(",")}${unit ? "" : `/${attrs.step.join(",")}`}`;
+  const start = attrs.start.join(",");
+  const epoch = metrics.executions;
+  let site = bySh.get(key);
+  if (site === undefined) bySh.set(key, (site = { epoch, starts: new Set([start]), dynamic: false }));
+  // a start seen before the switch keeps its static form, so the graphs compiled with it (a loop's first
+  // window, in each context it occurs) are found again: a periodic program still settles after one period
+  if (site.starts.has(start)) return false;
+  if (!site.dynamic) {
+    if (site.epoch === epoch && site.starts.size < MAX_STARTS) {
+      site.starts.add(start);
+      return false;
+    }
+    site.dynamic = true;
+  }
+  return true;
+}
+
+/**
+ * A value computed in the graph: whether the graph cut last time had, at this
+ * position, this slice at another start, or its dynamic form already
+ * (sig.ts predictedEntry; while recording does not follow a graph seen before,
+ * slices stay static).
+ */
+function graphSiteMoved(attrs: SliceAttrs, out: AVal, unit: boolean): boolean {
+  const e = predictedEntry();
+  if (e === null) return false;
+  const shape = out.shape;
+  if (e.op === "slice") {
+    const a = e.attrs as SliceAttrs,
+      o = e.outs[0]!;
+    return o.dtype === out.dtype && same(o.shape, shape) && same(a.step, attrs.step) && !same(a.start, attrs.start);
+  }
+  if (e.op === "dynamic_slice") {
+    const sizes = (e.attrs as { sizes: readonly number[] }).sizes;
+    return (
+      e.outs[0]!.dtype === out.dtype &&
+      (unit ? same(sizes, shape) : sizes.length === shape.length && sizes.every((n, d) => n === (shape[d]! - 1) * attrs.step[d]! + 1))
+    );
+  }
+  return false;
+}
+const same = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
