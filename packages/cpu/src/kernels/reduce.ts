@@ -28,6 +28,18 @@ const BIG: Record<string, BigAcc> = {
   or: { init: 0n, step: (a, v) => (a || v ? 1n : 0n) },
 };
 
+/**
+ * n float64 accumulators for the sums (reduce_sum_loops.ts), which encode copies into the result at once:
+ * one scratch array serves every call up to SCRATCH values (a new Float64Array per call, ~0.3-1 us, cost
+ * more than a small model's sums themselves); larger ones are new.
+ */
+function accumulator(n: number): Float64Array {
+  if (n > SCRATCH) return new Float64Array(n);
+  return scratch.subarray(0, n);
+}
+const SCRATCH = 4096;
+const scratch = new Float64Array(SCRATCH);
+
 export const reduceKernels: Record<string, Kernel> = {
   reduce: ([x], [a], { op, dims }: { op: string; dims: number[] }, [o]) => {
     const shape = a!.shape;
@@ -41,8 +53,8 @@ export const reduceKernels: Record<string, Kernel> = {
       const n = prod(o!.shape),
         count = prod(dims.map((d) => shape[d]!));
       // float32/float64 rows: the same loop compiled per array type (reduce_sum_loops.ts)
-      if (rows instanceof Float64Array) return [contiguous(encode(sumLeading64(rows, 0, count, n), o!.dtype), o!.shape)];
-      if (rows instanceof Float32Array) return [contiguous(encode(sumLeading32(rows, 0, count, n), o!.dtype), o!.shape)];
+      if (rows instanceof Float64Array) return [contiguous(encode(sumLeading64(rows, 0, count, n, accumulator(n)), o!.dtype), o!.shape)];
+      if (rows instanceof Float32Array) return [contiguous(encode(sumLeading32(rows, 0, count, n, accumulator(n)), o!.dtype), o!.shape)];
       const out = new Float64Array(n);
       for (let r = 0; r < count; r++) for (let j = 0, q = r * n; j < n; j++, q++) out[j] += rows[q]!;
       return [contiguous(encode(out, o!.dtype), o!.shape)];
@@ -66,8 +78,10 @@ export const reduceKernels: Record<string, Kernel> = {
       return [contiguous(encode(out, o!.dtype), o!.shape)];
     }
     // float32/float64 sums: the same loop compiled per array type (reduce_sum_loops.ts)
-    if (op === "sum" && vals instanceof Float64Array) return [contiguous(encode(sumRows64(vals, 0, outer, inner), o!.dtype), o!.shape)];
-    if (op === "sum" && vals instanceof Float32Array) return [contiguous(encode(sumRows32(vals, 0, outer, inner), o!.dtype), o!.shape)];
+    if (op === "sum" && vals instanceof Float64Array)
+      return [contiguous(encode(sumRows64(vals, 0, outer, inner, accumulator(outer)), o!.dtype), o!.shape)];
+    if (op === "sum" && vals instanceof Float32Array)
+      return [contiguous(encode(sumRows32(vals, 0, outer, inner, accumulator(outer)), o!.dtype), o!.shape)];
     const out = new Float64Array(outer);
     if (op === "sum") {
       for (let r = 0; r < outer; r++) {

@@ -5,10 +5,11 @@
 // float64 [8, 32, 64] sums, against ~1 ns here). These functions are the same
 // loops, in the same order, each compiled for one array type: the same sums,
 // bit for bit. float64 accumulators, as reduce.ts; the caller encodes them.
+// Each writes its sums into `out` (n values, the caller's: reduce.ts reuses
+// one scratch array, since a new one per call cost more than a small sum).
 
 /** out[r] = sum of v[at + r * inner + i], i in order (sum over trailing dims of a row-major block). */
-export function sumRows64(v: Float64Array, at: number, outer: number, inner: number): Float64Array {
-  const out = new Float64Array(outer);
+export function sumRows64(v: Float64Array, at: number, outer: number, inner: number, out: Float64Array): Float64Array {
   for (let r = 0; r < outer; r++) {
     let s = 0;
     for (let i = at + r * inner, e = i + inner; i < e; i++) s += v[i]!;
@@ -17,8 +18,7 @@ export function sumRows64(v: Float64Array, at: number, outer: number, inner: num
   return out;
 }
 /** sumRows64 for a Float32Array (each value widened exactly). */
-export function sumRows32(v: Float32Array, at: number, outer: number, inner: number): Float64Array {
-  const out = new Float64Array(outer);
+export function sumRows32(v: Float32Array, at: number, outer: number, inner: number, out: Float64Array): Float64Array {
   for (let r = 0; r < outer; r++) {
     let s = 0;
     for (let i = at + r * inner, e = i + inner; i < e; i++) s += v[i]!;
@@ -36,9 +36,9 @@ export function sumRows32(v: Float32Array, at: number, outer: number, inner: num
 const BLOCK_ROWS = 4096;
 
 /** out[j] = sum over r of v[at + r * n + j], r in order (sum over leading dims of a row-major block). */
-export function sumLeading64(v: Float64Array, at: number, count: number, n: number): Float64Array {
-  const out = new Float64Array(n);
+export function sumLeading64(v: Float64Array, at: number, count: number, n: number, out: Float64Array): Float64Array {
   if (count > BLOCK_ROWS) {
+    out.fill(0);
     for (let r = 0; r < count; r++) for (let j = 0, q = at + r * n; j < n; j++, q++) out[j] += v[q]!;
     return out;
   }
@@ -67,9 +67,9 @@ export function sumLeading64(v: Float64Array, at: number, count: number, n: numb
   return out;
 }
 /** sumLeading64 for a Float32Array. */
-export function sumLeading32(v: Float32Array, at: number, count: number, n: number): Float64Array {
-  const out = new Float64Array(n);
+export function sumLeading32(v: Float32Array, at: number, count: number, n: number, out: Float64Array): Float64Array {
   if (count > BLOCK_ROWS) {
+    out.fill(0);
     for (let r = 0; r < count; r++) for (let j = 0, q = at + r * n; j < n; j++, q++) out[j] += v[q]!;
     return out;
   }
