@@ -364,7 +364,7 @@ export class Session implements CaptureSink, CaptureHooks {
     const t = takeOpenTrace();
     try {
       const ops = t.nodes.length;
-      const inTrace = (v: LazyValue) => v.node.trace === t;
+      const inTrace = (v: LazyValue) => v.node.trace === t.mark;
       const outNodes = [...new Set(wanted.filter(inTrace).map((v) => v.node))].sort((a, b) => t.indexOf(a) - t.indexOf(b));
       // a written tensor's old value, when the graph reads it, may give its buffer to the new value (donation.ts)
       const aliases = written.map((w) => ({ before: this.writes.get(w.t)!, after: w.v }));

@@ -233,17 +233,11 @@ export function runGraph(g: GraphBuilder, outputs: LazyNode[], o: RunOptions): G
     else n.error = failure;
     n.inputs = NO_INPUTS;
   }
-  // values not returned can be computed again from their inputs, and are then learned by the graph that first
-  // computed them: a recompute's graph (trace.ts) computes values of that graph again on the way, and were they
-  // to learn the recompute's graph instead, which the next run no longer runs, each run of a program would settle
-  // one level of such a chain (nanoGPT's generation loop took three runs, tests/xla/recompute_chain.test.ts)
-  for (let i = 0; i < g.nodes.length; i++) {
-    const n = g.nodes[i]!;
-    if (n.results === undefined && n.error === null && n.originEntry === null) {
-      n.originEntry = entry;
-      n.originLocal = i;
-    }
-  }
+  // values not returned can be computed again from their inputs, and are then learned by the graph they were
+  // recorded in (through its trace's mark, ir.ts): a recompute's graph (trace.ts) computes values of that graph
+  // again on the way, and were they to learn the recompute's graph instead, which the next run no longer runs,
+  // each run of a program would settle one level of such a chain (tests/xla/recompute_chain.test.ts)
+  g.mark.learned = entry.learned;
   metrics.valuesMaterializedEarly += Math.max(0, outputs.length - o.requested);
   noteCut({
     reason: o.reason,

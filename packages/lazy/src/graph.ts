@@ -4,7 +4,7 @@
 // open trace appends as ops are recorded (O(1) per op); materialising a value
 // outside it walks its history once (dfsGraph). Keys never include tensor data.
 import { FuncBuilder, type Module, type Value } from "@xlatorch/stablehlo";
-import { avalOf, isLeaf, type LazyNode, type LazyValue } from "./ir.js";
+import { avalOf, isLeaf, type LazyNode, type LazyValue, type TraceMark } from "./ir.js";
 import { LOWERINGS, ty } from "./lower.js";
 import { avalText, mix, paramSig } from "./sig.js";
 
@@ -38,6 +38,8 @@ export abstract class GraphBuilder {
   tokens = freshTokens();
   tokenCount = 0;
   hash = SEED;
+  /** What the nodes recorded here point at (ir.ts LazyNode.trace): the trace's identity, and what its graph learned once it ran. */
+  readonly mark: TraceMark = { learned: null };
 
   /** Position of a node appended here, or -1. */
   protected abstract localOf(n: LazyNode): number;

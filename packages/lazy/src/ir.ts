@@ -22,16 +22,17 @@ export interface LazyNode extends LazyValue {
   results?: DeviceBuffer[];
   /** For "data": host values awaiting upload. */
   host?: HostArray;
-  /** The open trace holding this pending node, its position there and its consumers there. */
-  trace: object | null;
+  /**
+   * The mark of the trace this node was recorded in (null: none), its position there and its consumers there
+   * while that trace is open. Once the trace ran, a value it computed without returning it is learned through
+   * the mark: `trace.learned.add(local)` (trace.ts noteRecompute, execute.ts).
+   */
+  trace: TraceMark | null;
   local: number;
   uses: number;
   /** Parameter slots of this leaf's outputs in the open trace whose id is `slotTrace`. */
   slotTrace: number;
   slots: number[] | null;
-  /** Computed inside an executed graph (this cache entry, at this position) without being one of its outputs (see execute.ts). */
-  originEntry: object | null;
-  originLocal: number;
   /** Autograd's hint while pending (see DeviceBackend.retain/discard): 1 return it, -1 nothing reads it. */
   hint: number;
   /** The execution that should have produced this value failed: reading it throws this. */
@@ -41,6 +42,14 @@ export interface LazyNode extends LazyValue {
    * it, so the next replay may donate its buffer (donation.ts); null otherwise.
    */
   donor: Uint8Array | null;
+}
+
+/**
+ * One per trace (graph.ts GraphBuilder.mark), held by its nodes instead of the trace itself (which holds all
+ * of them, their inputs and parameters): once the trace ran, the positions its graph learns to return.
+ */
+export interface TraceMark {
+  learned: Set<number> | null;
 }
 
 export interface LazyValue {
@@ -88,14 +97,12 @@ class IrNode implements LazyNode {
   readonly sig: Sig;
   results: DeviceBuffer[] | undefined = undefined;
   host: HostArray | undefined = undefined;
-  trace: object | null = null;
+  trace: TraceMark | null = null;
   local = -1;
   uses = 0;
   hint = 0;
   slotTrace = 0;
   slots: number[] | null = null;
-  originEntry: object | null = null;
-  originLocal = -1;
   error: Error | null = null;
   donor: Uint8Array | null = null;
   constructor(

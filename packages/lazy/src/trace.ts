@@ -47,10 +47,10 @@ export class OpenTrace extends GraphBuilder {
     super();
   }
   protected localOf(n: LazyNode): number {
-    return n.trace === this ? n.local : -1;
+    return n.trace === this.mark ? n.local : -1;
   }
   protected setLocal(n: LazyNode, l: number): void {
-    n.trace = this;
+    n.trace = this.mark;
     n.local = l;
   }
   protected slotOf(v: LazyValue): number {
@@ -97,7 +97,7 @@ export function record(node: LazyNode): void {
   const ins = node.inputs;
   for (let i = 0; i < ins.length; i++) {
     const v = ins[i]!;
-    if (v.node.trace === open) v.node.uses++;
+    if (v.node.trace === open.mark) v.node.uses++;
     else if (!isLeaf(v)) noteForeign(v);
   }
   if (open.nodes.length === 0) open.startContext = context;
@@ -130,11 +130,11 @@ export function cut(reason: CutReason, requested: readonly LazyValue[], rethrow 
   }
   for (const p of t.written) {
     const n = p.value.node;
-    if (n.trace === t) out[n.local] = 1;
+    if (n.trace === t.mark) out[n.local] = 1;
   }
   let asked = 0;
   for (const v of requested)
-    if (v.node.trace === t) {
+    if (v.node.trace === t.mark) {
       asked++;
       out[v.node.local] = 1;
     }
@@ -160,8 +160,8 @@ export function cut(reason: CutReason, requested: readonly LazyValue[], rethrow 
 /** The nodes of trace `t` a cut must compute: the values asked for and the written state, in trace order. */
 function mustHave(t: OpenTrace, requested: readonly LazyValue[]): LazyNode[] {
   const keep = new Set<LazyNode>();
-  for (const v of requested) if (v.node.trace === t) keep.add(v.node);
-  for (const p of t.written) if (p.value.node.trace === t) keep.add(p.value.node);
+  for (const v of requested) if (v.node.trace === t.mark) keep.add(v.node);
+  for (const p of t.written) if (p.value.node.trace === t.mark) keep.add(p.value.node);
   return t.nodes.filter((n) => keep.has(n));
 }
 
@@ -191,9 +191,11 @@ export function takeOpenTrace(rethrow = false): OpenTrace {
   return t;
 }
 
-/** The nodes of a taken trace no longer belong to the open one. */
+/**
+ * A taken trace's token array goes to the next trace. (Its nodes keep pointing at its mark, which no open
+ * trace has: they are no longer the open trace's, and the mark is where a value not returned is learned.)
+ */
 export function releaseTrace(t: GraphBuilder): void {
-  for (const n of t.nodes) n.trace = null;
   recycleTokens(t);
 }
 
@@ -226,7 +228,9 @@ function noteRecompute(v: LazyValue): void {
     );
   }
   const n = v.node;
-  if (n.originEntry) (n.originEntry as { learned: Set<number> }).learned.add(n.originLocal);
+  // the graph it was recorded in, if that ran (a recompute's graph never takes a node over: it is recorded once)
+  const learned = n.trace === null ? null : n.trace.learned;
+  if (learned !== null) learned.add(n.local);
 }
 function recompute(v: LazyValue): void {
   noteRecompute(v);
@@ -235,7 +239,7 @@ function recompute(v: LazyValue): void {
 
 /** Device buffer of a value, computing what it needs. */
 export function bufferOf(v: LazyValue, reason: CutReason = "sync", where: string | null = null): ReturnType<typeof leafBuffer> {
-  if (v.node.trace === open) cut(reason, [v], false, where);
+  if (v.node.trace === open.mark) cut(reason, [v], false, where);
   else if (!isLeaf(v)) recompute(v);
   return leafBuffer(v);
 }
@@ -261,26 +265,26 @@ export function materialize(values: readonly LazyValue[], reason: CutReason = "s
 export function willWrite(p: XlaPayload): void {
   if (currentMode() !== "fused" || p.writeTrace !== open.id) return;
   const n = p.value.node;
-  if (n.trace === open && n.uses > p.usesAtWrite) cut("state write", []);
+  if (n.trace === open.mark && n.uses > p.usesAtWrite) cut("state write", []);
 }
 
 /** Autograd's hints (DeviceBackend.retain/discard) for a pending value. */
 export function hint(v: LazyValue, h: 1 | -1): void {
   const n = v.node;
-  if (n.trace !== open) return;
+  if (n.trace !== open.mark) return;
   if (h > 0) n.hint = 1;
   else if (n.uses === 0 && n.hint === 0) n.hint = -1;
 }
 
 /** The in-place op that wrote `p` is done: reads it recorded of the new value belong to the write (see DeviceBackend.didWrite). */
 export function didWrite(p: XlaPayload): void {
-  if (p.writeTrace === open.id && p.value.node.trace === open) p.usesAtWrite = p.value.node.uses;
+  if (p.writeTrace === open.id && p.value.node.trace === open.mark) p.usesAtWrite = p.value.node.uses;
 }
 
 /** `p` was just written in place with its current value. */
 export function noteWrite(p: XlaPayload): void {
   const n = p.value.node;
-  if (n.trace !== open) return;
+  if (n.trace !== open.mark) return;
   if (p.writeTrace !== open.id) {
     p.writeTrace = open.id;
     open.written.push(p);
