@@ -34,12 +34,8 @@ export function gather(s: Strided, viewShape: Shape, at: number, len: number, ds
     const m = Math.min(inner - idx[last]!, len - k);
     // short runs element by element: a subarray() per run costs more than the copy
     if (t === 1 && m >= 64) dst.set(src.subarray(p, p + m), d0 + k);
-    else if (t === 0) {
-      // (a short run by a loop: fill() is a builtin call that costs more than ~100 stores)
-      const v = src[p]!;
-      if (m >= 128) dst.fill(v, d0 + k, d0 + k + m);
-      else for (let j = d0 + k, e = j + m; j < e; j++) dst[j] = v;
-    } else for (let j = 0; j < m; j++) dst[d0 + k + j] = src[p + j * t]!;
+    else if (t === 0) dst.fill(src[p]!, d0 + k, d0 + k + m);
+    else for (let j = 0; j < m; j++) dst[d0 + k + j] = src[p + j * t]!;
     k += m;
     p += m * t;
     idx[last]! += m;
