@@ -3,8 +3,8 @@
 // a kernel that takes one must write every element. Here the pool's arrays of
 // the results' sizes hold NaN (left by an earlier executable's released
 // intermediates), and a dot_general (BLAS gemm, or the WebAssembly/JS kernel
-// under XLATORCH_BLAS=off) and a sum reduction must still give exact values,
-// from an array the pool handed out.
+// under XLATORCH_BLAS=off), a sum reduction, a concatenate and a zero pad must
+// still give exact values, from an array the pool handed out.
 import { describe, expect, it } from "vitest";
 import { CpuRuntime } from "@xlatorch/cpu";
 import { parseModule } from "@xlatorch/stablehlo";
@@ -21,9 +21,10 @@ function poison(): void {
     parseModule(`module @m {
   func.func public @main(%x: tensor<8xf32>, %y: tensor<4xf32>) -> (tensor<16xf32>, tensor<8xf32>) {
     %0 = stablehlo.multiply %x, %x : tensor<8xf32>
-    %1 = stablehlo.concatenate %0, %0, dim = 0 : (tensor<8xf32>, tensor<8xf32>) -> tensor<16xf32>
+    %5 = stablehlo.add %x, %x : tensor<8xf32>
     %2 = stablehlo.multiply %y, %y : tensor<4xf32>
     %3 = stablehlo.concatenate %2, %2, dim = 0 : (tensor<4xf32>, tensor<4xf32>) -> tensor<8xf32>
+    %1 = stablehlo.concatenate %0, %5, dim = 0 : (tensor<8xf32>, tensor<8xf32>) -> tensor<16xf32>
     return %1, %3 : tensor<16xf32>, tensor<8xf32>
   }
 }`),
@@ -60,6 +61,28 @@ describe("CPU runtime: kernel results in pooled memory", () => {
       expect(held(4)).toBe(before4 - 1);
       expect(host(d)).toEqual(dot);
       expect(host(s)).toEqual(sum);
+    }
+  });
+
+  it("concatenate and pad write every value of the NaN-filled arrays they take (pad's zeros included)", () => {
+    const exe = rt.compile(
+      parseModule(`module @m {
+  func.func public @main(%a: tensor<4xf32>, %b: tensor<4xf32>) -> (tensor<8xf32>, tensor<8xf32>) {
+    %c = stablehlo.concatenate %a, %b, dim = 0 : (tensor<4xf32>, tensor<4xf32>) -> tensor<8xf32>
+    %zero = stablehlo.constant dense<0.0> : tensor<f32>
+    %p = stablehlo.pad %a, %zero, low = [3], high = [1], interior = [0] : (tensor<4xf32>, tensor<f32>) -> tensor<8xf32>
+    return %c, %p : tensor<8xf32>, tensor<8xf32>
+  }
+}`),
+    );
+    for (let run = 0; run < 3; run++) {
+      poison();
+      const before = held(8);
+      expect(before).toBeGreaterThan(1);
+      const [c, p] = rt.execute(exe, [f32([1, 2, 3, 4], [4]), f32([5, 6, 7, 8], [4])]);
+      expect(held(8)).toBe(before - 2);
+      expect(host(c)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+      expect(host(p)).toEqual([0, 0, 0, 1, 2, 3, 4, 0]);
     }
   });
 });

@@ -3,6 +3,7 @@
 import { contiguousStrides, isContiguous, numelOf, viewStrides, type AVal, type DType, type HostArray, type Shape } from "@xlatorch/core";
 import { elementwiseLoop } from "../codegen.js";
 import { contiguous, type Elements, type Strided } from "../strided.js";
+import { takeResultMemory } from "./result_memory.js";
 import type { Kernel } from "./types.js";
 
 /** A dense row-major copy of a strided input. */
@@ -118,10 +119,13 @@ export const layoutKernels: Record<string, Kernel> = {
   slice: ([x], _a, { start, step }: { start: number[]; step: number[] }) => [slicedView(x!, x!.strides.length, start, 0, step, 0)],
   pad: ([x], [a], { low, interior, value }: { low: number[]; interior: number[]; value: number }, [o]) => {
     const shape = o!.shape;
-    const out = o!.dtype.alloc(numelOf(shape));
+    const n = numelOf(shape);
+    // the CPU runtime's pooled array (result_memory.ts) holds old values: filled in full
+    const recycled = n > 0 ? takeResultMemory(o!.dtype.name, n) : null;
+    const out = recycled ?? o!.dtype.alloc(n);
     // a new host array holds zeros (+0, the encoding of 0 in every dtype): a split's or a slice's
     // gradient, padded with 0, needs no fill pass
-    if (!Object.is(value, 0)) fillValue(out, o!.dtype, value);
+    if (recycled !== null || !Object.is(value, 0)) fillValue(out, o!.dtype, value);
     // StableHLO's order: interior padding first, then edge padding, a negative edge removing
     // elements (interior ones included). Input element i of dim d lands at low + i * (interior + 1);
     // the run of those inside [0, out) is copied through a strided view of the output.
@@ -150,7 +154,9 @@ export const layoutKernels: Record<string, Kernel> = {
     return [{ data: out, offset: 0, strides: outStrides }];
   },
   concatenate: (ins, avals, { dim }: { dim: number }, [o]) => {
-    const out = o!.dtype.alloc(numelOf(o!.shape));
+    // every value is written by the operands' copies: the CPU runtime's pooled array serves (result_memory.ts)
+    const n = numelOf(o!.shape);
+    const out = (n > 0 ? takeResultMemory(o!.dtype.name, n) : null) ?? o!.dtype.alloc(n);
     const st = contiguous(out, o!.shape).strides;
     let off = 0;
     ins.forEach((x, i) => {
