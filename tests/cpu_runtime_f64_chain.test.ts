@@ -11,6 +11,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import * as torch from "xlatorch";
 import { fusedWasmStats } from "@xlatorch/cpu";
+import { bitsOf, onBoth, specialData } from "./harness/fused_bits";
 import { pinFused } from "./harness/modes";
 
 pinFused();
@@ -23,33 +24,8 @@ afterEach(() => {
 
 type T = torch.Tensor;
 
-/** Deterministic values of `dtype`, with NaN, ±Inf, ±0, huge and denormal values every 5th element when `special`. */
-function data(shape: number[], seed: number, special: boolean, dtype = torch.float32): T {
-  const n = shape.reduce((p, q) => p * q, 1);
-  const a = new Float64Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-    a[i] = ((s / 2 ** 32) * 2 - 1) * 10 ** ((s % 7) - 3) * (1 + 1 / 3);
-  }
-  if (special) {
-    const sp = [Number.NaN, Infinity, -Infinity, 0, -0, 3e38, -3e38, 1e-45, -1e-40, 1.5e-38];
-    for (let i = seed % 5; i < n; i += 5) a[i] = sp[(i + seed) % sp.length]!;
-  }
-  return torch.tensor(Array.from(a)).to(dtype).reshape(shape);
-}
-
-function bitsOf(t: T): string[] {
-  return Array.from(t.contiguous()._host() as Float32Array, (v) => (Object.is(v, -0) ? "-0" : String(v)));
-}
-
-/** fn on eager cpu and on xla (one fused module); whether a fused loop ran in WebAssembly there. */
-function onBoth(fn: (...xs: T[]) => T, xs: T[]): { eager: string[]; lazy: string[]; wasm: boolean } {
-  const before = fusedWasmStats.groups;
-  const y = fn(...xs.map((x) => x.to("xla")));
-  torch.xla.sync(y);
-  return { eager: bitsOf(fn(...xs)), lazy: bitsOf(y.cpu()), wasm: fusedWasmStats.groups > before };
-}
+const data = (shape: number[], seed: number, special: boolean, dtype = torch.float32): T =>
+  specialData(shape, seed, special, dtype, 1 + 1 / 3);
 
 /** Both loops (WebAssembly forced, then off) against eager cpu. */
 function check(fn: (...xs: T[]) => T, xs: T[], distinct: number): void {

@@ -9,7 +9,7 @@
 // JavaScript loop gives the same bits.
 import { afterEach, describe, expect, it } from "vitest";
 import * as torch from "xlatorch";
-import { fusedWasmStats } from "@xlatorch/cpu";
+import { onBoth, specialData } from "./harness/fused_bits";
 import { pinFused } from "./harness/modes";
 
 pinFused();
@@ -23,33 +23,7 @@ afterEach(() => {
 type T = torch.Tensor;
 const fma = (p: T, q: T, r: T): T => p.to(torch.float64).mul(q.to(torch.float64)).add(r.to(torch.float64)).to(torch.float32);
 
-/** Deterministic float32 values, with NaN, ±Inf, ±0, huge and denormal values every 5th element when `special`. */
-function data(shape: number[], seed: number, special: boolean): T {
-  const n = shape.reduce((p, q) => p * q, 1);
-  const a = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-    a[i] = ((s / 2 ** 32) * 2 - 1) * 10 ** ((s % 7) - 3);
-  }
-  if (special) {
-    const sp = [Number.NaN, Infinity, -Infinity, 0, -0, 3e38, -3e38, 1e-45, -1e-40, 1.5e-38];
-    for (let i = seed % 5; i < n; i += 5) a[i] = sp[(i + seed) % sp.length]!;
-  }
-  return torch.tensor(a).reshape(shape);
-}
-
-function bitsOf(t: T): string[] {
-  return Array.from(t.contiguous()._host() as Float32Array, (v) => (Object.is(v, -0) ? "-0" : String(v)));
-}
-
-/** fn on eager cpu and on xla (one fused module); whether a fused group ran in WebAssembly there. */
-function onBoth(fn: (...xs: T[]) => T, xs: T[]): { eager: string[]; lazy: string[]; wasm: boolean } {
-  const before = fusedWasmStats.groups;
-  const y = fn(...xs.map((x) => x.to("xla")));
-  torch.xla.sync(y);
-  return { eager: bitsOf(fn(...xs)), lazy: bitsOf(y.cpu()), wasm: fusedWasmStats.groups > before };
-}
+const data = (shape: number[], seed: number, special: boolean): T => specialData(shape, seed, special);
 
 // layer_norm's y = fma(fma(x, rstd, -rstd * mean), w, b): per-row statistics and per-column affine parameters broadcast
 const SHAPES: { x: number[]; row: number[]; col: number[] }[] = [
