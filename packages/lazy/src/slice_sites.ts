@@ -31,19 +31,29 @@ interface SliceAttrs {
   start: readonly number[];
   step: readonly number[];
 }
-/** Per result shape: the starts of the first graph, the execution count then (a stand-in for "which graph"), and whether it switched. */
+/**
+ * Slices of one tensor to one shape (with one step): the starts of the first graph, the execution count then
+ * (a stand-in for "which graph"), and whether it switched. Compared element by element (this runs at every
+ * slice of device data: no key strings).
+ */
 interface Site {
+  from: readonly number[];
+  to: readonly number[];
+  step: readonly number[];
   epoch: number;
-  starts: Set<string>;
+  starts: (readonly number[])[];
   dynamic: boolean;
 }
-/** Past this many distinct starts a site switches whatever the graphs (the set stays small). */
+/** Past this many distinct starts a site switches whatever the graphs (the list stays small). */
 const MAX_STARTS = 16;
 /** By the tensor's payload, which outlives its values: a cache written at every step is new data at every step. */
-const sites = new WeakMap<object, Map<string, Site>>();
+const sites = new WeakMap<object, Site[]>();
 
 /** The dynamic_slice node standing for this slice of `v`, or null where the static slice stays. */
 export function dynamicSliceOf(owner: object, v: LazyValue, attrs: SliceAttrs, outs: readonly AVal[]): LazyNode | null {
+  // (decided first: most slices stay static, and that answer is the cheap one)
+  const moved = isLeaf(v) ? v.node.error === null && dataSiteMoved(owner, v, attrs, outs[0]!.shape) : graphSiteMoved(attrs, outs[0]!);
+  if (!moved) return null;
   const shape = outs[0]!.shape;
   if (shape.length === 0) return null;
   let unit = true;
@@ -51,8 +61,6 @@ export function dynamicSliceOf(owner: object, v: LazyValue, attrs: SliceAttrs, o
     if (shape[d] === 0) return null;
     if (attrs.step[d] !== 1) unit = false;
   }
-  const moved = isLeaf(v) ? v.node.error === null && dataSiteMoved(owner, v, attrs, shape, unit) : graphSiteMoved(attrs, outs[0]!, unit);
-  if (!moved) return null;
   const ins: LazyValue[] = [v];
   for (let d = 0; d < shape.length; d++) {
     const s = makeNode("data", [], null, [{ shape: [], dtype: int64 }]);
@@ -99,20 +107,26 @@ export function dynamicPadOf(
 }
 
 /** Device data: whether this slice's start moved (see the top of this file), noting it. */
-function dataSiteMoved(owner: object, v: LazyValue, attrs: SliceAttrs, shape: readonly number[], unit: boolean): boolean {
-  let bySh = sites.get(owner);
-  if (bySh === undefined) sites.set(owner, (bySh = new Map()));
-  const key = `${avalOf(v).shape.join(",")}>${shape.join(",")}${unit ? "" : `/${attrs.step.join(",")}`}`;
-  const start = attrs.start.join(",");
+function dataSiteMoved(owner: object, v: LazyValue, attrs: SliceAttrs, shape: readonly number[]): boolean {
+  let list = sites.get(owner);
+  if (list === undefined) sites.set(owner, (list = []));
+  const from = avalOf(v).shape;
   const epoch = metrics.executions;
-  let site = bySh.get(key);
-  if (site === undefined) bySh.set(key, (site = { epoch, starts: new Set([start]), dynamic: false }));
+  let site: Site | undefined;
+  for (let i = 0; i < list.length && site === undefined; i++) {
+    const s = list[i]!;
+    if (same(s.to, shape) && same(s.step, attrs.step) && same(s.from, from)) site = s;
+  }
+  if (site === undefined) {
+    list.push({ from: from.slice(), to: shape.slice(), step: attrs.step.slice(), epoch, starts: [attrs.start.slice()], dynamic: false });
+    return false;
+  }
   // a start seen before the switch keeps its static form, so the graphs compiled with it (a loop's first
   // window, in each context it occurs) are found again: a periodic program still settles after one period
-  if (site.starts.has(start)) return false;
+  for (let i = 0; i < site.starts.length; i++) if (same(site.starts[i]!, attrs.start)) return false;
   if (!site.dynamic) {
-    if (site.epoch === epoch && site.starts.size < MAX_STARTS) {
-      site.starts.add(start);
+    if (site.epoch === epoch && site.starts.length < MAX_STARTS) {
+      site.starts.push(attrs.start.slice());
       return false;
     }
     site.dynamic = true;
@@ -126,22 +140,27 @@ function dataSiteMoved(owner: object, v: LazyValue, attrs: SliceAttrs, shape: re
  * (sig.ts predictedEntry; while recording does not follow a graph seen before,
  * slices stay static).
  */
-function graphSiteMoved(attrs: SliceAttrs, out: AVal, unit: boolean): boolean {
+function graphSiteMoved(attrs: SliceAttrs, out: AVal): boolean {
   const e = predictedEntry();
   if (e === null) return false;
   const shape = out.shape;
   if (e.op === "slice") {
     const a = e.attrs as SliceAttrs,
       o = e.outs[0]!;
-    return o.dtype === out.dtype && same(o.shape, shape) && same(a.step, attrs.step) && !same(a.start, attrs.start);
+    // (the start first: the same start, the common answer, settles it)
+    return !same(a.start, attrs.start) && o.dtype === out.dtype && same(o.shape, shape) && same(a.step, attrs.step);
   }
   if (e.op === "dynamic_slice") {
     const sizes = (e.attrs as { sizes: readonly number[] }).sizes;
-    return (
-      e.outs[0]!.dtype === out.dtype &&
-      (unit ? same(sizes, shape) : sizes.length === shape.length && sizes.every((n, d) => n === (shape[d]! - 1) * attrs.step[d]! + 1))
-    );
+    if (e.outs[0]!.dtype !== out.dtype || sizes.length !== shape.length) return false;
+    // its sizes: the shape, or with steps the span the strided slice reads
+    for (let d = 0; d < shape.length; d++) if (sizes[d] !== (shape[d]! - 1) * attrs.step[d]! + 1) return false;
+    return true;
   }
   return false;
 }
-const same = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
+function same(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
