@@ -107,26 +107,29 @@ describe("slices of device data at moving starts", () => {
     expect(xla).toEqual(run("cpu"));
   });
 
-  it("a parameter's moving window W[i:i+4] with its gradient compiles twice, with cpu's gradients", () => {
-    const run = (device: string): { losses: number[]; grad: number[] } => {
-      torch.manual_seed(5);
-      const W = torch.randn([16, 3]).to(device).requires_grad_();
-      const losses: number[] = [];
-      for (let i = 0; i < 12; i++) {
-        const l = W.getitem(torch.slice(i, i + 4))
-          .mul(torch.arange(1, 5).reshape(4, 1).to(device))
-          .pow(2)
-          .sum();
-        l.backward();
-        losses.push(l.item() as number);
-      }
-      return { losses, grad: Array.from(W.grad!.to("cpu")._host() as Float32Array) };
-    };
-    const before = torch.xla.metrics().uncachedCompiles;
-    const xla = run("xla");
-    expect(torch.xla.metrics().uncachedCompiles - before).toBe(2);
-    expect(xla).toEqual(run("cpu"));
-  });
+  it.each([1, 2])(
+    "a parameter's moving window W[i:i+4*step:step] (step %i) with its gradient compiles twice, with cpu's gradients",
+    (step) => {
+      const run = (device: string): { losses: number[]; grad: number[] } => {
+        torch.manual_seed(5);
+        const W = torch.randn([24, 3]).to(device).requires_grad_();
+        const losses: number[] = [];
+        for (let i = 0; i < 12; i++) {
+          const l = W.getitem(torch.slice(i, i + 4 * step, step))
+            .mul(torch.arange(1, 5).reshape(4, 1).to(device))
+            .pow(2)
+            .sum();
+          l.backward();
+          losses.push(l.item() as number);
+        }
+        return { losses, grad: Array.from(W.grad!.to("cpu")._host() as Float32Array) };
+      };
+      const before = torch.xla.metrics().uncachedCompiles;
+      const xla = run("xla");
+      expect(torch.xla.metrics().uncachedCompiles - before).toBe(2);
+      expect(xla).toEqual(run("cpu"));
+    },
+  );
 
   it("a moving window of a value computed in the step compiles twice, with cpu's values and gradients", () => {
     const run = (device: string): number[][] => {

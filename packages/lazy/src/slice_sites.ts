@@ -67,11 +67,9 @@ export function dynamicSliceOf(owner: object, v: LazyValue, attrs: SliceAttrs, o
     s.host = BigInt64Array.of(BigInt(attrs.start[d]!));
     ins.push(s);
   }
-  if (unit) {
-    // its gradient (slice's VJP: a zero pad whose low padding is this very start array) is written at these starts too
-    vjpStarts.set(attrs.start, ins.slice(1));
-    return makeNode("dynamic_slice", ins, { sizes: shape.slice() }, outs);
-  }
+  // its gradient (slice's VJP: a zero pad whose low padding is this very start array) is written at these starts too
+  vjpStarts.set(attrs.start, ins.slice(1));
+  if (unit) return makeNode("dynamic_slice", ins, { sizes: shape.slice() }, outs);
   // with steps: the span the slice reads, at the moving start, then the steps over it from 0 (static)
   const span = shape.map((n, d) => (n - 1) * attrs.step[d]! + 1);
   const block = makeNode("dynamic_slice", ins, { sizes: span }, [{ shape: span, dtype: outs[0]!.dtype }]);
@@ -79,7 +77,7 @@ export function dynamicSliceOf(owner: object, v: LazyValue, attrs: SliceAttrs, o
   return makeNode("slice", [block], { start: span.map(() => 0), limit: span, step: attrs.step.slice() }, outs);
 }
 
-/** The start parameters of each unit slice made dynamic, by its start array (slice's VJP passes that array on as the pad's `low`). */
+/** The start parameters of each slice made dynamic, by its start array (slice's VJP passes that array on as the pad's `low`). */
 const vjpStarts = new WeakMap<readonly number[], LazyValue[]>();
 
 /**
@@ -97,13 +95,22 @@ export function dynamicPadOf(
 ): LazyNode | null {
   const starts = vjpStarts.get(attrs.low);
   if (starts === undefined || !Object.is(attrs.value, 0)) return null;
-  for (let d = 0; d < attrs.interior.length; d++) if (attrs.interior[d] !== 0) return null;
   const { shape, dtype } = outs[0]!;
+  // a strided slice's: the cotangent spread over the span it read first (interior zeros only, a static pad)
+  let update = g;
+  if (attrs.interior.some((i) => i !== 0)) {
+    const gs = avalOf(g).shape;
+    const span = gs.map((n, d) => (n - 1) * (attrs.interior[d]! + 1) + 1);
+    const zeros = span.map(() => 0);
+    const spread = makeNode("pad", [g], { low: zeros, high: zeros, interior: attrs.interior.slice(), value: 0 }, [{ shape: span, dtype }]);
+    record(spread);
+    update = spread;
+  }
   const zero = makeNode("data", [], null, [{ shape: [], dtype }]);
   zero.host = dtype.alloc(1);
   const zeros = makeNode("broadcast_in_dim", [zero], { shape: shape.slice(), dims: [] }, [{ shape, dtype }]);
   record(zeros);
-  return makeNode("dynamic_update_slice", [zeros, g, ...starts], undefined, outs);
+  return makeNode("dynamic_update_slice", [zeros, update, ...starts], undefined, outs);
 }
 
 /** Device data: whether this slice's start moved (see the top of this file), noting it. */
