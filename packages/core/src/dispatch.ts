@@ -4,6 +4,7 @@ import { backendOf } from "./capture_hooks.js";
 import { Device } from "./device.js";
 import type { DType, HostArray } from "./dtype.js";
 import { TorchError } from "./errors.js";
+import { multiViewWritten } from "./multi_view_errors.js";
 import { is_grad_enabled } from "./grad_mode.js";
 import type { Primitive } from "./primitive.js";
 import { sameShape, Size, type Shape } from "./shape.js";
@@ -47,6 +48,8 @@ export function bind(prim: Primitive, inputs: readonly Tensor[], attrs: unknown 
     const view = results[0]!;
     view._base = src._base ?? src;
     view._viewFn = viewFn(prim, attrs, src._viewFn);
+    // a view of a split's piece is refused in-place writes as the piece is (ops/multi_views.ts)
+    if (src._multiView && is_grad_enabled()) view._multiView = true;
   }
   if (needsGrad) record(prim, inputs, results, attrs);
   return results;
@@ -73,6 +76,8 @@ export type ViewFn = ((base: Tensor) => Tensor) & { step?: ViewStep };
  */
 function refreshViewGrad(t: Tensor): void {
   if (t._base === null || t.grad_fn === null || t._gradSeen === t._vc.v || !is_grad_enabled()) return;
+  // a piece of split/unbind shares its node with its siblings: PyTorch refuses it (ops/multi_views.ts)
+  if (t._multiView) throw multiViewWritten(t);
   const fresh = t._viewFn!(t._base);
   if (fresh.grad_fn) t._setGradFn(fresh.grad_fn, fresh._outIndex);
   else t._gradSeen = t._vc.v;

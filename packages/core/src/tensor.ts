@@ -46,6 +46,11 @@ export class Tensor {
   private _acc: AccumulateGrad | null = null;
   /** @internal */
   _disposed = false;
+  /**
+   * @internal Whether this tensor is a piece of a function returning several views (split, unbind), or a
+   * view of such a piece, made with grad enabled (ops/multi_views.ts).
+   */
+  _multiView = false;
 
   constructor(
     payload: Payload,

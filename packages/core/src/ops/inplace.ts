@@ -14,6 +14,7 @@ import { Tensor } from "../tensor.js";
 import { isScalar, type TensorOrScalar } from "./args.js";
 import { convert, expandTo, scalarOperand, scalarTensor } from "./base.js";
 import { checkCopyView } from "./copy_views.js";
+import { checkMultiViewWrite } from "../multi_view_errors.js";
 import { reshape } from "./shape.js";
 import { writeViewBox } from "../view_box.js";
 import { nonDifferentiableView, reinterpretsStorage, writeThroughReinterpret } from "../view_reinterpret.js";
@@ -60,6 +61,7 @@ export function assign(op: string, target: Tensor, value: Tensor, opts?: { allow
       throw new TorchError(`${op}: output with shape ${shapeStr(target.shape)} doesn't match the broadcast shape ${shapeStr(shape)}`);
   }
   checkLeaf(op, target);
+  checkMultiViewWrite(target, value);
   if (target.device !== value.device && !target.device.equals(value.device)) value = value.to(target.device);
   const v = expandTo(convert(value, target.dtype), target.shape);
   backendOf(target.device).write(target, v);

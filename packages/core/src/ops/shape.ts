@@ -12,6 +12,7 @@ import { contiguous_format, denseIn, formatOrder, type memory_format, preserve_f
 import { Tensor } from "../tensor.js";
 import { checkInt, checkTensor, describe, noExtra, parseArgs, splitSizes } from "./args.js";
 import { convert } from "./base.js";
+import { multiOutputViews } from "./multi_views.js";
 import { checkNarrow, narrowDynamic } from "./narrow_dynamic.js";
 import { view_dtype } from "./view_dtype.js";
 import { DType, dtypeOf } from "../dtype.js";
@@ -284,12 +285,19 @@ export function split(x: Tensor, split_size_or_sections: number | number[], ...a
       );
   }
   let off = 0;
-  return surface("split", () =>
-    sizes.map((s) => {
-      const r = sliceDim(x, d, off, off + s);
-      off += s;
-      return r;
-    }),
+  // (PyTorch's split_with_sizes node for a list of sizes, split's for one size; chunk is split)
+  const node = typeof split_size_or_sections === "number" ? "SplitBackward0" : "SplitWithSizesBackward0";
+  return multiOutputViews(
+    "split",
+    node,
+    x,
+    () =>
+      sizes.map((s) => {
+        const r = sliceDim(x, d, off, off + s);
+        off += s;
+        return r;
+      }),
+    (gs) => cat(gs, d),
   );
 }
 
@@ -304,7 +312,13 @@ export function unbind(x: Tensor, ...args: unknown[]): Tensor[] {
   const { dim } = parseArgs("unbind", args, ["dim"], { dim: 0 });
   if (x.ndim === 0) throw new TorchIndexError("unbind: Dimension specified as 0 but tensor has no dimensions");
   const d = normDim(dim, x.ndim, "unbind");
-  return surface("unbind", () => Array.from({ length: x.shape[d]! }, (_, i) => select(x, d, i)));
+  return multiOutputViews(
+    "unbind",
+    "UnbindBackward0",
+    x,
+    () => Array.from({ length: x.shape[d]! }, (_, i) => select(x, d, i)),
+    (gs) => stack(gs, d),
+  );
 }
 
 export function flip(x: Tensor, ...args: unknown[]): Tensor {
