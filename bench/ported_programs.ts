@@ -9,14 +9,17 @@
 // takes the median time between consecutive steps; the table gives the
 // median over rounds per device and the median of the per-round xla/cpu
 // ratios, with process CPU time per step beside wall time.
-//   XLATORCH_QUIET=1 npx tsx --tsconfig tsconfig.json bench/ported_programs.ts [--rounds 5] [--only nanogpt,vae]
+// --size bench runs them at their originals' sizes instead (bench/lib/ported.ts PORTED_PROGRAMS_BENCH).
+//   XLATORCH_QUIET=1 npx tsx --tsconfig tsconfig.json bench/ported_programs.ts [--rounds 5] [--only nanogpt,vae] [--size test|bench]
 import os from "node:os";
 import * as torch from "xlatorch";
-import { PORTED_PROGRAMS, type PortedRun } from "./lib/ported.js";
+import { PORTED_PROGRAMS, PORTED_PROGRAMS_BENCH, type PortedRun } from "./lib/ported.js";
 import { cliArg } from "./lib/program_case.js";
 import { median } from "./lib/timing.js";
 
-const PROGRAMS = PORTED_PROGRAMS;
+const size = cliArg("size", "test");
+if (size !== "test" && size !== "bench") throw new Error(`--size: test or bench, not ${size}`);
+const PROGRAMS = size === "bench" ? PORTED_PROGRAMS_BENCH : PORTED_PROGRAMS;
 
 const rounds = Number(cliArg("rounds", "5"));
 const only = cliArg("only", "");
@@ -42,7 +45,7 @@ function timeRun(run: PortedRun, device: string): { wall: number; cpu: number; s
 }
 
 console.log(
-  `# ported programs, eager cpu vs xla (CPU runtime, fused), ${rounds} counted rounds; node ${process.version}, ${os.cpus().length} cpus, load average ${os
+  `# ported programs at their ${size === "bench" ? "originals'" : "tests'"} sizes, eager cpu vs xla (CPU runtime, fused), ${rounds} counted rounds; node ${process.version}, ${os.cpus().length} cpus, load average ${os
     .loadavg()
     .map((l) => l.toFixed(2))
     .join(" ")}, ${new Date().toISOString()}`,

@@ -89,17 +89,29 @@ class TransformerClassifier extends nn.Module {
   }
 }
 
+/** The positional form's sizes: the test's by default (bench/lib/ported.ts runs larger ones too; seq at most 32, the positional table's length). */
+export interface EncoderSize {
+  ntoken: number;
+  n: number;
+  seq: number;
+  d_model: number;
+  nhead: number;
+  d_hid: number;
+  batch: number;
+}
+const ENCODER_TEST: EncoderSize = { ntoken: 20, n: 32, seq: 10, d_model: 16, nhead: 2, d_hid: 32, batch: 8 };
+
 export function encoderPositional(schedule: Schedule) {
-  return (device: string, onStep?: OnStep): ProgramRun => {
+  return (device: string, onStep?: OnStep, size: EncoderSize = ENCODER_TEST): ProgramRun => {
     torch.manual_seed(5);
-    const [ntoken, n, seq] = [20, 32, 10];
+    const { ntoken, n, seq } = size;
     const lengths = torch.randint(3, seq + 1, [n]);
     let tokens = torch.randint(1, ntoken, [n, seq]);
     let mask = torch.arange(seq).unsqueeze(0).ge(lengths.unsqueeze(1));
     tokens = tokens.masked_fill(mask, 0);
     let labels = tokens.sum(1).remainder(3).long();
     [tokens, mask, labels] = [tokens.to(device), mask.to(device), labels.to(device)];
-    const model = new TransformerClassifier(ntoken, 16, 2, 32, 2, 3).to(device);
+    const model = new TransformerClassifier(ntoken, size.d_model, size.nhead, size.d_hid, 2, 3).to(device);
     const criterion = new nn.CrossEntropyLoss(null, null, -100, null, "mean", 0.1);
     const optimizer = new optim.Adam(model.parameters(), 5e-3);
     const steps = 16;
@@ -110,7 +122,7 @@ export function encoderPositional(schedule: Schedule) {
       lrs: number[] = [];
     for (let step = 0; step < steps; step++) {
       model.train();
-      const idx = torch.randperm(n).getitem(":8");
+      const idx = torch.randperm(n).getitem(`:${size.batch}`);
       optimizer.zero_grad();
       const out = model(tokens.getitem(idx), mask.getitem(idx));
       const loss = criterion(out, labels.getitem(idx));

@@ -7,7 +7,7 @@ import { checksums, type OnStep, type ProgramRun } from "./common";
 const { nn } = torch;
 const F = nn.functional;
 type Tensor = torch.Tensor;
-interface Config {
+export interface Config {
   block_size: number;
   vocab_size: number;
   n_layer: number;
@@ -186,11 +186,18 @@ function get_lr(it: number): number {
   return min_lr + coeff * (learning_rate - min_lr);
 }
 
-export function nanogptPositional(device: string, onStep?: OnStep, iters = 16): ProgramRun {
+/** The positional form's model and batch: the test's by default (bench/lib/ported.ts runs larger ones too). */
+export interface NanogptSize {
+  config: Config;
+  batch_size: number;
+}
+const NANOGPT_TEST: NanogptSize = { config: CONFIG, batch_size: 4 };
+
+export function nanogptPositional(device: string, onStep?: OnStep, iters = 16, size: NanogptSize = NANOGPT_TEST): ProgramRun {
   torch.manual_seed(1337);
-  const config = CONFIG;
-  const data = torch.randint(config.vocab_size, [256]);
-  const [batch_size, block_size] = [4, config.block_size];
+  const config = size.config;
+  const data = torch.randint(config.vocab_size, [Math.max(256, 4 * config.block_size)]);
+  const [batch_size, block_size] = [size.batch_size, config.block_size];
   const get_batch = (): [Tensor, Tensor] => {
     const ix = torch.randint(data.size(0) - block_size, [batch_size]);
     const x = torch.stack((ix.tolist() as number[]).map((i) => data.getitem(`${i}:${i + block_size}`)));

@@ -10,12 +10,31 @@ const { nn, optim } = torch;
 const F = nn.functional;
 type Tensor = torch.Tensor;
 
+/** The positional form's sizes: image side, hidden and latent widths, batch (the test's by default; pytorch/examples' are 28, 400, 20, 128). */
+export interface VaeSize {
+  side: number;
+  hidden: number;
+  latent: number;
+  batch: number;
+}
+const VAE_TEST: VaeSize = { side: 8, hidden: 32, latent: 4, batch: 6 };
+
 class VAE extends nn.Module {
-  fc1 = new nn.Linear(64, 32);
-  fc21 = new nn.Linear(32, 4);
-  fc22 = new nn.Linear(32, 4);
-  fc3 = new nn.Linear(4, 32);
-  fc4 = new nn.Linear(32, 64);
+  fc1: torch.nn.Linear;
+  fc21: torch.nn.Linear;
+  fc22: torch.nn.Linear;
+  fc3: torch.nn.Linear;
+  fc4: torch.nn.Linear;
+  readonly pixels: number;
+  constructor(size: VaeSize = VAE_TEST) {
+    super();
+    this.pixels = size.side * size.side;
+    this.fc1 = new nn.Linear(this.pixels, size.hidden);
+    this.fc21 = new nn.Linear(size.hidden, size.latent);
+    this.fc22 = new nn.Linear(size.hidden, size.latent);
+    this.fc3 = new nn.Linear(size.latent, size.hidden);
+    this.fc4 = new nn.Linear(size.hidden, this.pixels);
+  }
   encode(x: Tensor): [Tensor, Tensor] {
     const h1 = F.relu(this.fc1(x));
     return [this.fc21(h1), this.fc22(h1)];
@@ -30,23 +49,24 @@ class VAE extends nn.Module {
     return torch.sigmoid(this.fc4(h3));
   }
   override forward(x: Tensor): [Tensor, Tensor, Tensor] {
-    const [mu, logvar] = this.encode(x.view(-1, 64));
+    const [mu, logvar] = this.encode(x.view(-1, this.pixels));
     const z = this.reparameterize(mu, logvar);
     return [this.decode(z), mu, logvar];
   }
 }
 
 function loss_function(recon_x: Tensor, x: Tensor, mu: Tensor, logvar: Tensor): Tensor {
-  const BCE = F.binary_cross_entropy(recon_x, x.view(-1, 64), null, null, null, "sum");
+  const BCE = F.binary_cross_entropy(recon_x, x.view(-1, recon_x.size(1)), null, null, null, "sum");
   const KLD = torch.sum(logvar.add(1).sub(mu.pow(2)).sub(logvar.exp())).mul(-0.5);
   return BCE.add(KLD);
 }
 
-export function vaePositional(device: string, onStep?: OnStep): ProgramRun {
+export function vaePositional(device: string, onStep?: OnStep, size: VaeSize = VAE_TEST): ProgramRun {
   torch.manual_seed(1);
-  const train = torch.rand(24, 1, 8, 8);
-  const test = torch.rand(8, 1, 8, 8);
-  const model = new VAE().to(device);
+  const { side, batch } = size;
+  const train = torch.rand(4 * batch, 1, side, side);
+  const test = torch.rand(8, 1, side, side);
+  const model = new VAE(size).to(device);
   const optimizer = new optim.Adam(model.parameters(), 1e-3);
   const losses: number[] = [],
     evals: number[] = [];
@@ -54,7 +74,7 @@ export function vaePositional(device: string, onStep?: OnStep): ProgramRun {
   for (let epoch = 1; epoch < 4; epoch++) {
     model.train();
     for (let batch_idx = 0; batch_idx < 4; batch_idx++) {
-      const data = train.getitem(`${batch_idx * 6}:${(batch_idx + 1) * 6}`).to(device);
+      const data = train.getitem(`${batch_idx * batch}:${(batch_idx + 1) * batch}`).to(device);
       optimizer.zero_grad();
       const [recon_batch, mu, logvar] = model(data);
       const loss = loss_function(recon_batch, data, mu, logvar);
@@ -70,7 +90,7 @@ export function vaePositional(device: string, onStep?: OnStep): ProgramRun {
       const data = test.to(device);
       const [recon_batch, mu, logvar] = model(data);
       test_loss += loss_function(recon_batch, data, mu, logvar).item() as number;
-      sample = model.decode(torch.randn(4, 4).to(device));
+      sample = model.decode(torch.randn(4, size.latent).to(device));
     });
     evals.push(test_loss / test.size(0));
     evals.push(sample.sum().item() as number);
