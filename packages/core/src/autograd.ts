@@ -5,7 +5,9 @@
 import type { Primitive, Saves } from "./primitive.js";
 import { backendOf, captureHooks } from "./capture_hooks.js";
 import { TorchError } from "./errors.js";
+import { checkCopyView } from "./ops/copy_views.js";
 import { is_grad_enabled, set_grad_enabled } from "./grad_mode.js";
+import { sameShape } from "./shape.js";
 import type { Tensor } from "./tensor.js";
 
 export interface Edge {
@@ -415,6 +417,8 @@ function engine(roots: readonly Tensor[], grads: readonly Tensor[], opts: Backwa
   const captured: (Tensor | null)[] | null = targets ? new Array<Tensor | null>(targets.length).fill(null) : null;
   const createGraph = !!opts.create_graph,
     retain = !!opts.retain_graph;
+  // The sums addCt made (none under create_graph, where a sum is differentiable): see addCt.
+  const own: Set<Tensor> | null = createGraph ? null : new Set();
 
   // Each call marks the nodes it reaches with its own epoch and keeps their
   // pending cotangents on them; a nested call puts back what it overwrote.
@@ -472,7 +476,7 @@ function engine(roots: readonly Tensor[], grads: readonly Tensor[], opts: Backwa
 
   engineDepth++;
   try {
-    for (let i = 0; i < nr; i++) addCt(rootEdges[i]!, grads[i]!);
+    for (let i = 0; i < nr; i++) addCt(rootEdges[i]!, grads[i]!, own);
     for (const r of roots) backendOf(r.device).retain?.(r);
 
     for (let k = order.length - 1; k >= 0; k--) {
@@ -480,6 +484,9 @@ function engine(roots: readonly Tensor[], grads: readonly Tensor[], opts: Backwa
       const cts = node._cts;
       node._cts = null;
       if (!cts) continue;
+      // from here on its cotangents may be handed on (add's VJP returns one for both operands), kept by a
+      // hook, retain_grad, autograd.grad or a leaf's .grad: no longer the engine's alone
+      if (own !== null && own.size !== 0) for (let i = 0; i < cts.length; i++) if (cts[i] !== null) own.delete(cts[i]!);
       // hooks on non-leaf tensors
       if (node._hasTensorHooks) {
         for (const [idx, hooks] of node.tensorHooks) {
@@ -527,7 +534,7 @@ function engine(roots: readonly Tensor[], grads: readonly Tensor[], opts: Backwa
       for (let i = 0; i < nn; i++) {
         const e = nf[i],
           g = inGrads[i];
-        if (e && g) addCt(e, g);
+        if (e && g) addCt(e, g, own);
       }
       // gradients of inputs that need none are dead (unless the same tensor flows on through another input)
       for (let i = 0; i < nn; i++) {
@@ -568,8 +575,16 @@ function engine(roots: readonly Tensor[], grads: readonly Tensor[], opts: Backwa
   return out;
 }
 
-/** Adds a cotangent for an edge's output (the node was marked by this engine call). */
-function addCt(e: Edge, g: Tensor): void {
+/**
+ * Adds a cotangent for an edge's output (the node was marked by this engine call). A second one is added
+ * into the first in place, as PyTorch's InputBuffer::accumulate does (old_var.add_(var)) when it holds the
+ * only reference, where the first is a sum this function made (in `own`: no one else has seen it before its
+ * node runs) and the device adds in place (DeviceBackend.accumulate): a value read k times in the forward
+ * (an RNN's weight at every time step) then costs one new array in the backward, not k - 1. A
+ * cotangent handed in (a VJP's result, the caller's) may be another slot's or someone's, and is never
+ * written; nor is anything under create_graph (own is null), where the sum must be recorded.
+ */
+function addCt(e: Edge, g: Tensor, own: Set<Tensor> | null): void {
   const node = e.node;
   let arr = node._cts;
   if (!arr) {
@@ -579,7 +594,26 @@ function addCt(e: Edge, g: Tensor): void {
     node._cts = arr;
   }
   const cur = arr[e.index];
-  arr[e.index] = cur ? ops.add(cur, g) : g;
+  if (cur === null) {
+    arr[e.index] = g;
+    return;
+  }
+  if (own !== null && own.has(cur) && addInPlace(cur, g)) return;
+  const s = ops.add(cur, g);
+  arr[e.index] = s;
+  // (only where the device adds in place: elsewhere (xla) the set would just keep dead sums alive)
+  if (own !== null && backendOf(s.device).accumulate !== undefined) {
+    own.delete(cur);
+    own.add(s);
+  }
+}
+
+/** acc += g in place where acc's device does it without a new array (DeviceBackend.accumulate); false: nothing written. */
+function addInPlace(acc: Tensor, g: Tensor): boolean {
+  if (acc.dtype !== g.dtype || (acc.device !== g.device && !acc.device.equals(g.device)) || !sameShape(acc.shape, g.shape)) return false;
+  if (acc._disposed || g._disposed) return false;
+  const b = backendOf(acc.device);
+  return b.accumulate !== undefined && b.accumulate(acc, g);
 }
 
 /**
@@ -630,7 +664,11 @@ function accumulate(v: Tensor, g: Tensor, createGraph: boolean, taken: Set<unkno
   } else if (createGraph) v.grad = ops.add(cur, g);
   else {
     captureHooks()?.gradEvent(v, "accumulate", cur);
-    cur.add_(g);
+    // what cur.add_(g) does, without its out-of-place sum and copy, where the device adds in place: a .grad
+    // that is no view and has no history of its own (add_ would check a view's write and rebase history)
+    // (a copy-view result refuses the write as add_ would: checkCopyView throws add_'s error)
+    if (cur._base === null && !cur.requires_grad && (checkCopyView("add_", cur), addInPlace(cur, g))) cur._vc.v++;
+    else cur.add_(g);
   }
 }
 

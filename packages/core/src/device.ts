@@ -62,6 +62,8 @@ export interface DeviceBackend {
    */
   retain?(t: Tensor): void;
   discard?(t: Tensor): void;
+  /** acc += g in place, no new array (same dtype, shape, device; add(acc, g)'s kernel and bits), or false: autograd adds out of place (accumulate.ts on cpu). */
+  accumulate?(acc: Tensor, g: Tensor): boolean;
 }
 
 const backends = new Map<string, DeviceBackend>();

@@ -13,6 +13,7 @@ import {
   type Shape,
   type Tensor,
 } from "@xlatorch/core";
+import { accumulateInPlace } from "./accumulate.js";
 import { tuneHeapGrowth } from "./heap_growth.js";
 import { KERNELS, type Kernel } from "./kernels/index.js";
 import { dense, stridedCopy } from "./kernels/layout.js";
@@ -53,6 +54,7 @@ export const cpuBackend: DeviceBackend = {
   peekHost(t: Tensor): HostArray {
     return this.toHost(t);
   },
+  accumulate: accumulateInPlace,
   strides: (t) => [...payload(t).strides],
   storageOffset: (t) => payload(t).offset,
 };
