@@ -18,9 +18,10 @@
 //     value was written in this trace and read since. That is where a
 //     training step's optimizer update starts again, so one step is one graph;
 //   - size bound: in fused mode, once the trace holds SIZE_BOUND nodes, at the
-//     next op whose last CONTEXT op signatures match those at the trace's
-//     start (so loops without reads or writes still cut at the same phase);
-//     unconditionally at 2 * SIZE_BOUND;
+//     next op whose last CONTEXT op signatures match those at the start of
+//     this trace or of one of the last few (so loops without reads or writes,
+//     and steps too long for one graph, still cut at the same phases);
+//     unconditionally at HARD_BOUND;
 //   - op: in debug and strict mode, after every op.
 import { activeCapture } from "./capture_state.js";
 import { leafBuffer, runGraph } from "./execute.js";
@@ -34,6 +35,12 @@ import { getRuntime } from "./runtime_slot.js";
 import type { Module } from "@xlatorch/stablehlo";
 
 export const SIZE_BOUND = 2048;
+/**
+ * Past this many nodes a trace is cut wherever it is. A training step within it is one graph, cut where
+ * the optimizer writes state; at 2 * SIZE_BOUND, an LSTM char-RNN over 35 time steps (~3,900 ops a step,
+ * plus the optimizer's tail of the step before) was cut here, at a phase its steps do not repeat.
+ */
+export const HARD_BOUND = 4 * SIZE_BOUND;
 const CONTEXT = 16;
 
 export class OpenTrace extends GraphBuilder {
@@ -41,8 +48,6 @@ export class OpenTrace extends GraphBuilder {
   readonly written: XlaPayload[] = [];
   /** Values computed inside earlier graphs without being returned, read by this trace: recomputed together before it runs. */
   readonly foreign: LazyValue[] = [];
-  /** Op-signature context at the first node (size-bound phase). */
-  startContext = 0;
   constructor(readonly id: number) {
     super();
   }
@@ -86,13 +91,26 @@ function pushContext(h: number): void {
   context = (Math.imul(context - Math.imul(old, BK), B) + h) | 0;
 }
 
+/**
+ * The contexts at which the last STARTS traces started: a size-bound cut waits for one of them. With only
+ * the open trace's own, a trace that started where a HARD_BOUND cut landed (a phase its loop does not
+ * repeat before the next such cut) was cut at HARD_BOUND again, a few ops further on each step: the
+ * char-RNN above made 10, 9 and 1 compiles in its first three 6-step epochs and four graphs a step. Waiting
+ * for an earlier trace's start instead brings the cuts back to phases already cut at: 2, 1 and 0 compiles,
+ * one graph a step (tests/xla/programs_long.test.ts).
+ */
+const STARTS = 4;
+const starts = new Int32Array(STARTS).fill(0x7fffffff);
+let startPos = 0;
+const isStart = (c: number): boolean => starts[0] === c || starts[1] === c || starts[2] === c || starts[3] === c;
+
 /** Appends a freshly made node to the open trace, cutting before or after it as the mode says. */
 export function record(node: LazyNode): void {
   const mode = currentMode();
   pushContext(node.sig.hash);
   if (mode === "fused") {
     const n = open.nodes.length;
-    if (n >= SIZE_BOUND && (context === open.startContext || n >= 2 * SIZE_BOUND)) cut("size bound", node.inputs);
+    if (n >= SIZE_BOUND && (isStart(context) || n >= HARD_BOUND)) cut("size bound", node.inputs);
   }
   const ins = node.inputs;
   for (let i = 0; i < ins.length; i++) {
@@ -100,7 +118,12 @@ export function record(node: LazyNode): void {
     if (v.node.trace === open.mark) v.node.uses++;
     else if (!isLeaf(v)) noteForeign(v);
   }
-  if (open.nodes.length === 0) open.startContext = context;
+  if (open.nodes.length === 0) {
+    if (!isStart(context)) {
+      starts[startPos] = context;
+      startPos = (startPos + 1) % STARTS;
+    }
+  }
   open.append(node);
   if (mode === "strict" || mode === "debug") cut("op", [node], mode === "debug");
 }
