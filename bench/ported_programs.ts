@@ -10,8 +10,13 @@
 // median over rounds per device and the median of the per-round xla/cpu
 // ratios, with process CPU time per step beside wall time.
 // --size bench runs them at their originals' sizes instead (bench/lib/ported.ts PORTED_PROGRAMS_BENCH).
-//   XLATORCH_QUIET=1 npx tsx --tsconfig tsconfig.json bench/ported_programs.ts [--rounds 5] [--only nanogpt,vae] [--size test|bench]
+// --torch also times the originals in PyTorch at the same sizes (bench/ported_programs_torch.py, run first,
+// by TORCH_PYTHON or /usr/bin/python3, one thread per core) and gives each device's time over PyTorch's.
+//   XLATORCH_QUIET=1 npx tsx --tsconfig tsconfig.json bench/ported_programs.ts [--rounds 5] [--only nanogpt,vae] [--size test|bench] [--torch]
+import { spawnSync } from "node:child_process";
 import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import * as torch from "xlatorch";
 import { PORTED_PROGRAMS, PORTED_PROGRAMS_BENCH, type PortedRun } from "./lib/ported.js";
 import { cliArg } from "./lib/program_case.js";
@@ -25,6 +30,17 @@ const rounds = Number(cliArg("rounds", "5"));
 const only = cliArg("only", "");
 const names = Object.keys(PROGRAMS).filter((n) => !only || only.split(",").includes(n));
 torch.xla.set_execution_mode("fused");
+
+/** PyTorch's ms per step by program (--torch), and its build and BLAS, or null. */
+function torchTimes(): { programs: Record<string, { ms: number }>; torch: { version: string; threads: number; blas: string } } | null {
+  if (!process.argv.includes("--torch")) return null;
+  const script = path.join(path.dirname(fileURLToPath(import.meta.url)), "ported_programs_torch.py");
+  const args = [script, "--size", size, "--rounds", String(rounds), ...(only ? ["--only", only] : [])];
+  const r = spawnSync(process.env.TORCH_PYTHON ?? "/usr/bin/python3", args, { encoding: "utf8", maxBuffer: 1 << 24 });
+  if (r.status !== 0) throw new Error(`ported_programs_torch.py failed (exit ${r.status}): ${r.stderr.slice(-500)}`);
+  return JSON.parse(r.stdout.trim().split("\n").pop()!);
+}
+const pt = torchTimes();
 
 /** Median wall and CPU ms between consecutive steps of one whole run, and its step count. */
 function timeRun(run: PortedRun, device: string): { wall: number; cpu: number; steps: number } {
@@ -50,8 +66,11 @@ console.log(
     .map((l) => l.toFixed(2))
     .join(" ")}, ${new Date().toISOString()}`,
 );
-console.log("| program | steps | cpu ms/step (CPU ms) | xla ms/step (CPU ms) | xla/cpu per round, wall (CPU) |");
-console.log("| --- | ---: | ---: | ---: | ---: |");
+if (pt) console.log(`PyTorch ${pt.torch.version}, ${pt.torch.threads} threads, BLAS loaded: ${pt.torch.blas}`);
+console.log(
+  `| program | steps | cpu ms/step (CPU ms) | xla ms/step (CPU ms) | xla/cpu per round, wall (CPU) |${pt ? " PyTorch ms/step | cpu/PyTorch | xla/PyTorch |" : ""}`,
+);
+console.log(`| --- | ---: | ---: | ---: | ---: |${pt ? " ---: | ---: | ---: |" : ""}`);
 for (const name of names) {
   const run = PROGRAMS[name]!;
   const rows = { cpu: [] as { wall: number; cpu: number }[], xla: [] as { wall: number; cpu: number }[] };
@@ -67,7 +86,9 @@ for (const name of names) {
   const med = (d: "cpu" | "xla", k: "wall" | "cpu") => median(rows[d].map((x) => x[k]));
   const ratio = (k: "wall" | "cpu") => median(rows.xla.map((x, i) => x[k] / rows.cpu[i]![k]));
   const f = (x: number) => x.toFixed(2);
+  const t = pt?.programs[name]?.ms;
+  const vsTorch = t === undefined ? "" : ` ${f(t)} | ${f(med("cpu", "wall") / t)} | ${f(med("xla", "wall") / t)} |`;
   console.log(
-    `| ${name} | ${steps} | ${f(med("cpu", "wall"))} (${f(med("cpu", "cpu"))}) | ${f(med("xla", "wall"))} (${f(med("xla", "cpu"))}) | ${f(ratio("wall"))} (${f(ratio("cpu"))}) |`,
+    `| ${name} | ${steps} | ${f(med("cpu", "wall"))} (${f(med("cpu", "cpu"))}) | ${f(med("xla", "wall"))} (${f(med("xla", "cpu"))}) | ${f(ratio("wall"))} (${f(ratio("cpu"))}) |${vsTorch}`,
   );
 }
