@@ -4,7 +4,10 @@
 // -> 2-layer nn.LSTM(128, 128) over [32, 20] tokens -> Linear(128, 64), cross
 // entropy, clip_grad_norm_, Adam, zero_grad in place as PyTorch 1.13's
 // default: the LSTM's weights are read at every time step, so their
-// cotangents are summed 20 times per step), or any bench/cases/80_programs.ts id.
+// cotangents are summed 20 times per step), any bench/cases/80_programs.ts id, or
+// ported:<name>, a ported program at its original's size (bench/lib/ported.ts
+// PORTED_PROGRAMS_BENCH, e.g. ported:char_lstm): there a block of steps is whole runs of the
+// program (ceil(steps / 5) of them), timed between consecutive steps as bench/ported_programs.ts does.
 //   one checkout:   npx tsx --tsconfig tsconfig.json bench/grad_accumulate_ab.ts [--case lstm] [--steps 20] [--warmup 5]
 //   two checkouts:  npx tsx bench/grad_accumulate_ab.ts --a /path/old --b /path/new [--rounds 7] [--case ...]
 //     (the one-checkout form in each, A and B alternating which goes first; each must hold this file)
@@ -95,7 +98,15 @@ if (argv.includes("--a")) {
   const warmup = Number(arg("warmup", "5"));
   const losses: number[] = [];
   let step: () => void | Promise<void>;
-  if (id === "lstm") {
+  /** A ported program: whole runs, with the times between its consecutive steps. */
+  let ported: ((onStep: () => void) => void) | null = null;
+  if (id.startsWith("ported:")) {
+    const { PORTED_PROGRAMS_BENCH } = await import("./lib/ported.js");
+    const prog = PORTED_PROGRAMS_BENCH[id.slice("ported:".length)];
+    if (!prog) throw new Error(`${id}: no such program in PORTED_PROGRAMS_BENCH (${Object.keys(PORTED_PROGRAMS_BENCH).join(", ")})`);
+    ported = (onStep) => void losses.push(...prog("cpu", onStep).losses);
+    step = () => ported!(() => {});
+  } else if (id === "lstm") {
     const { nn } = torch;
     const [vocab, hidden, layers, bsz, bptt] = [64, 128, 2, 32, 20];
     torch.manual_seed(0);
@@ -128,6 +139,25 @@ if (argv.includes("--a")) {
   const block = async (): Promise<Timed> => {
     const t: number[] = [],
       c: number[] = [];
+    if (ported !== null) {
+      for (let r = 0; r < Math.ceil(steps / 5); r++) {
+        let t0 = performance.now(),
+          c0 = process.cpuUsage();
+        let first = true;
+        ported(() => {
+          const t1 = performance.now(),
+            c1 = process.cpuUsage();
+          if (!first) {
+            t.push(t1 - t0);
+            c.push((c1.user - c0.user + c1.system - c0.system) / 1000);
+          }
+          first = false;
+          t0 = t1;
+          c0 = c1;
+        });
+      }
+      return { ms: median(t), cpu: median(c) };
+    }
     for (let i = 0; i < steps; i++) {
       const c0 = process.cpuUsage();
       const t0 = performance.now();
