@@ -50,6 +50,35 @@ const ALL_TYPES: readonly RandomDType[] = ["float32", "float64", "float16", "bfl
 
 // ---------------------------------------------------------------- raw draws
 
+// Bulk fills take the engine's outputs a chunk at a time (MT19937.fill) into this buffer and
+// compose them exactly as the scalar draws below do: the same words in the same order, so the
+// values and the generator's state afterwards are those of the per-value loop.
+const CHUNK = 4096; // words: 16 KiB, stays in the L1/L2 cache between the fill and its use
+const WORDS = new Uint32Array(CHUNK);
+
+/** The engine's next `count` (<= CHUNK) outputs, in a shared buffer that the next call overwrites. */
+function words(gen: Generator, count: number): Uint32Array {
+  gen.engine.fill(WORDS, 0, count);
+  return WORDS;
+}
+
+/** uniformFloat for out[from..to) (to - from <= CHUNK), in order. */
+function fillUniformFloat(gen: Generator, out: Float32Array, from: number, to: number): void {
+  const w = words(gen, to - from);
+  for (let i = from, j = 0; i < to; i++, j++) out[i] = (w[j] & 0xffffff) * TWO_M24;
+}
+
+/** uniformDouble for out[from..to) (to - from <= CHUNK / 2), in order. */
+function fillUniformDouble(gen: Generator, out: Float64Array, from: number, to: number): void {
+  const w = words(gen, 2 * (to - from));
+  for (let i = from, j = 0; i < to; i++, j += 2) out[i] = ((w[j] & 0x1fffff) * TWO_32 + w[j + 1]) * TWO_M53;
+}
+
+/** fill(gen, out, from, to) over out[0..n) in pieces of at most `per` elements. */
+function inChunks<A>(gen: Generator, out: A, n: number, per: number, fill: (g: Generator, o: A, a: number, b: number) => void): void {
+  for (let i = 0; i < n; i += per) fill(gen, out, i, Math.min(n, i + per));
+}
+
 /** uniform_real_distribution<float>(0, 1): 24 random bits of one 32-bit draw. */
 export function uniformFloat(gen: Generator): number {
   return (gen.engine.random() & 0xffffff) * TWO_M24;
@@ -193,16 +222,17 @@ export function uniform<D extends RandomDType = "float32">(
     );
   }
   const out = allocHost(dtype, n);
-  const e = gen.engine;
   if (dt === "float64") {
     const o = out as Float64Array;
     const d = to - from;
-    for (let i = 0; i < n; i++) o[i] = fma64(uniformDouble(gen), d, from);
+    inChunks(gen, o, n, CHUNK / 2, fillUniformDouble);
+    for (let i = 0; i < n; i++) o[i] = fma64(o[i], d, from);
   } else if (dt === "float32") {
     const o = out as Float32Array;
     const a = f(from);
     const d = f(f(to) - a);
-    for (let i = 0; i < n; i++) o[i] = fma32((e.random() & 0xffffff) * TWO_M24, d, a);
+    inChunks(gen, o, n, CHUNK, fillUniformFloat);
+    for (let i = 0; i < n; i++) o[i] = fma32(o[i], d, a);
   } else {
     const half = dt === "float16";
     const o = out as Uint16Array;
@@ -213,7 +243,11 @@ export function uniform<D extends RandomDType = "float32">(
     const a = toF(toBits(f(from)));
     const b = toF(toBits(f(to)));
     const d = toF(toBits(f(b - a))); // Half - Half -> Half
-    for (let i = 0; i < n; i++) o[i] = toBits(fma32((e.random() & mask) * scale, d, a));
+    for (let i = 0; i < n; i += CHUNK) {
+      const c = Math.min(CHUNK, n - i);
+      const w = words(gen, c);
+      for (let j = 0; j < c; j++) o[i + j] = toBits(fma32((w[j] & mask) * scale, d, a));
+    }
   }
   return out;
 }
@@ -232,8 +266,7 @@ export interface NormalOptions {
 /** normal_fill for float32 (PyTorch's AVX2 kernel): uniforms for all, then Box-Muller 16 at a time. */
 function normalFillFloat32(gen: Generator, o: Float32Array, mean: number, std: number): void {
   const n = o.length;
-  const e = gen.engine;
-  for (let i = 0; i < n; i++) o[i] = (e.random() & 0xffffff) * TWO_M24;
+  inChunks(gen, o, n, CHUNK, fillUniformFloat);
   const m = f(mean);
   const s = f(std);
   const sc = new Float64Array(2);
@@ -250,7 +283,7 @@ function normalFillFloat32(gen: Generator, o: Float32Array, mean: number, std: n
   };
   for (let i = 0; i + 16 <= n; i += 16) block(i);
   if (n % 16 !== 0) {
-    for (let i = n - 16; i < n; i++) o[i] = (e.random() & 0xffffff) * TWO_M24;
+    fillUniformFloat(gen, o, n - 16, n);
     block(n - 16);
   }
 }
@@ -258,7 +291,7 @@ function normalFillFloat32(gen: Generator, o: Float32Array, mean: number, std: n
 /** normal_fill<double>: the same layout in double with the C library's log/sin/cos. */
 function normalFillFloat64(gen: Generator, o: Float64Array, mean: number, std: number): void {
   const n = o.length;
-  for (let i = 0; i < n; i++) o[i] = uniformDouble(gen);
+  inChunks(gen, o, n, CHUNK / 2, fillUniformDouble);
   const block = (base: number): void => {
     for (let j = 0; j < 8; j++) {
       const u1 = 1 - o[base + j];
@@ -271,7 +304,7 @@ function normalFillFloat64(gen: Generator, o: Float64Array, mean: number, std: n
   };
   for (let i = 0; i + 16 <= n; i += 16) block(i);
   if (n % 16 !== 0) {
-    for (let i = n - 16; i < n; i++) o[i] = uniformDouble(gen);
+    fillUniformDouble(gen, o, n - 16, n);
     block(n - 16);
   }
 }
@@ -288,8 +321,14 @@ function normalFillReduced(gen: Generator, dt: "float16" | "bfloat16", o: Uint16
   const toF = half ? halfToFloat : bf16ToFloat;
   const mask = half ? 0x7ff : 0xff;
   const scale = half ? 2 ** -11 : 2 ** -8;
-  const e = gen.engine;
-  for (let i = 0; i < n; i++) o[i] = toBits((e.random() & mask) * scale);
+  const uniforms = (from: number, to: number): void => {
+    for (let i = from; i < to; i += CHUNK) {
+      const c = Math.min(CHUNK, to - i);
+      const w = words(gen, c);
+      for (let j = 0; j < c; j++) o[i + j] = toBits((w[j] & mask) * scale);
+    }
+  };
+  uniforms(0, n);
   const m = toF(toBits(f(mean)));
   const s = toF(toBits(f(std)));
   const r = (v: number): number => toF(toBits(v)); // round a float to the dtype
@@ -314,7 +353,7 @@ function normalFillReduced(gen: Generator, dt: "float16" | "bfloat16", o: Uint16
   };
   for (let i = 0; i + 16 <= n; i += 16) block(i);
   if (n % 16 !== 0) {
-    for (let i = n - 16; i < n; i++) o[i] = toBits((e.random() & mask) * scale);
+    uniforms(n - 16, n);
     block(n - 16);
   }
 }
@@ -421,10 +460,18 @@ function fromTo(gen: Generator, out: HostArrayOf[RandomDType], dtype: RandomDTyp
       const b = Number(base);
       if (dtype === "int64") {
         const o = out as BigInt64Array;
-        for (let i = 0; i < n; i++) o[i] = BigInt((e.random() % r) + b);
+        for (let i = 0; i < n; i += CHUNK) {
+          const c = Math.min(CHUNK, n - i);
+          const w = words(gen, c);
+          for (let j = 0; j < c; j++) o[i + j] = BigInt((w[j] % r) + b);
+        }
       } else if (dtype === "int32" || dtype === "int16" || dtype === "int8" || dtype === "uint8") {
         const o = out as Int32Array;
-        for (let i = 0; i < n; i++) o[i] = (e.random() % r) + b;
+        for (let i = 0; i < n; i += CHUNK) {
+          const c = Math.min(CHUNK, n - i);
+          const w = words(gen, c);
+          for (let j = 0; j < c; j++) o[i + j] = (w[j] % r) + b;
+        }
       } else {
         for (let i = 0; i < n; i++) storeInt(dtype, out, i, (e.random() % r) + b);
       }
@@ -645,12 +692,16 @@ export function randperm<D extends RandomDType = "int64">(gen: Generator, n: num
   const perm = n <= 0xffffffff ? new Float64Array(n) : null;
   if (!perm) throw new RangeError("randperm: n too large");
   for (let i = 0; i < n; i++) perm[i] = i;
-  const e = gen.engine;
-  for (let i = 0; i < n - 1; i++) {
-    const z = e.random() % (n - i);
-    const t = perm[i];
-    perm[i] = perm[z + i];
-    perm[z + i] = t;
+  for (let i0 = 0; i0 < n - 1; i0 += CHUNK) {
+    const c = Math.min(CHUNK, n - 1 - i0);
+    const w = words(gen, c);
+    for (let j = 0; j < c; j++) {
+      const i = i0 + j;
+      const z = w[j] % (n - i);
+      const t = perm[i];
+      perm[i] = perm[z + i];
+      perm[z + i] = t;
+    }
   }
   const out = allocHost(dtype, n);
   for (let i = 0; i < n; i++) storeInt(dt, out, i, perm[i]);
@@ -680,14 +731,26 @@ export function bernoulli<D extends RandomDType = "float32">(
   checkCount("bernoulli_", n);
   const dt = checkDType("bernoulli_", dtype, BERNOULLI_TYPES);
   const out = allocHost(dtype, n);
-  const set = (i: number, b: boolean): void => {
-    if (dt === "int64") (out as BigInt64Array)[i] = b ? 1n : 0n;
-    else if (dt === "bfloat16") (out as Uint16Array)[i] = b ? 0x3f80 : 0;
-    else (out as Float32Array)[i] = b ? 1 : 0;
-  };
   if (typeof p === "number") {
     if (!(p >= 0 && p <= 1)) throw new RangeError(`bernoulli_ expects p to be in [0, 1], but got p=${p}`);
-    for (let i = 0; i < n; i++) set(i, uniformDouble(gen) < p);
+    // Per element uniformDouble(gen) < p, in integers and without a branch (a compare-and-branch
+    // per element mispredicts at dropout's p). The uniform is K * 2^-53 with K = (hi & 0x1fffff) *
+    // 2^32 + lo, an integer below 2^53; p * 2^53 is exact (a power-of-two scaling), so u < p iff
+    // K < Q = ceil(p * 2^53). K - Q is negative iff (hi & 0x1fffff) - qh - borrow is, where
+    // Q = qh * 2^32 + ql and borrow = (lo < ql unsigned), Hacker's Delight's branch-free form.
+    const Q = Math.ceil(p * 2 ** 53);
+    const qh = Math.floor(Q / TWO_32);
+    const ql = (Q - qh * TWO_32) | 0;
+    for (let i = 0; i < n; i += CHUNK / 2) {
+      const c = Math.min(CHUNK / 2, n - i);
+      const w = words(gen, 2 * c);
+      for (let j = 0; j < c; j++) {
+        const lo = w[2 * j + 1] | 0;
+        const borrow = ((~lo & ql) | ((~lo | ql) & ((lo - ql) | 0))) >>> 31;
+        BITS[j] = ((w[2 * j] & 0x1fffff) - qh - borrow) >>> 31;
+      }
+      storeBits(dt, out, i, c);
+    }
     return out;
   }
   const pd: ProbDType = pDtype ?? (p instanceof Float64Array ? "float64" : p instanceof Float32Array ? "float32" : "bfloat16");
@@ -699,17 +762,45 @@ export function bernoulli<D extends RandomDType = "float32">(
     throw new RangeError(`bernoulli_: probabilities of ${p.length} elements do not broadcast to ${n} elements`);
   }
   const one = p.length === 1;
-  if (pd === "float64") {
-    const pa = p as Float64Array;
-    for (let i = 0; i < n; i++) set(i, uniformDouble(gen) < pa[one ? 0 : i]);
-  } else {
-    const e = gen.engine;
-    for (let i = 0; i < n; i++) {
-      const pv = pd === "float32" ? (p as Float32Array)[one ? 0 : i] : bf16ToFloat((p as Uint16Array)[one ? 0 : i]);
-      set(i, (e.random() & 0xffffff) * TWO_M24 < pv);
+  // per element: float64 p, uniformDouble(gen) < p[i]; float32 or bfloat16 p, uniformFloat(gen) < float(p[i])
+  const per = pd === "float64" ? CHUNK / 2 : CHUNK;
+  for (let i = 0; i < n; i += per) {
+    const c = Math.min(per, n - i);
+    if (pd === "float64") {
+      const pa = p as Float64Array;
+      const w = words(gen, 2 * c);
+      for (let j = 0; j < c; j++) {
+        BITS[j] = ((w[2 * j] & 0x1fffff) * TWO_32 + w[2 * j + 1]) * TWO_M53 < pa[one ? 0 : i + j] ? 1 : 0;
+      }
+    } else if (pd === "float32") {
+      const pa = p as Float32Array;
+      const w = words(gen, c);
+      for (let j = 0; j < c; j++) BITS[j] = (w[j] & 0xffffff) * TWO_M24 < pa[one ? 0 : i + j] ? 1 : 0;
+    } else {
+      const pa = p as Uint16Array;
+      const w = words(gen, c);
+      for (let j = 0; j < c; j++) BITS[j] = (w[j] & 0xffffff) * TWO_M24 < bf16ToFloat(pa[one ? 0 : i + j]) ? 1 : 0;
     }
+    storeBits(dt, out, i, c);
   }
   return out;
+}
+
+/** Bernoulli outcomes (0/1 per element) of one chunk. */
+const BITS = new Uint8Array(CHUNK);
+
+/** Stores BITS[0..c) at out[at..at + c) as the dtype's 0 and 1. */
+function storeBits(dt: RandomDType, out: HostArrayOf[RandomDType], at: number, c: number): void {
+  if (dt === "int64") {
+    const o = out as BigInt64Array;
+    for (let j = 0; j < c; j++) o[at + j] = BITS[j] ? 1n : 0n;
+  } else if (dt === "bfloat16") {
+    const o = out as Uint16Array;
+    for (let j = 0; j < c; j++) o[at + j] = BITS[j] ? 0x3f80 : 0; // bfloat16 1.0
+  } else {
+    // float32, float64 and the integer arrays take 0/1 as they are (bool: Uint8Array)
+    (out as Float32Array).set(BITS.subarray(0, c), at);
+  }
 }
 
 // ---------------------------------------------------------------- exponential
@@ -729,7 +820,12 @@ export function exponential<D extends RandomDType = "float32">(
   if (!(lambd >= 0)) throw new RangeError(`exponential_ expects lambda >= 0.0, but found lambda=${lambd}`);
   const out = allocHost(dtype, n) as Float32Array | Float64Array | Uint16Array;
   const k = -1 / lambd;
-  for (let i = 0; i < n; i++) storeDouble(dt, out, i, k * libmLog(1 - uniformDouble(gen)));
+  const u = new Float64Array(Math.min(n, CHUNK / 2));
+  for (let i = 0; i < n; i += u.length) {
+    const c = Math.min(u.length, n - i);
+    fillUniformDouble(gen, u, 0, c);
+    for (let j = 0; j < c; j++) storeDouble(dt, out, i + j, k * libmLog(1 - u[j]));
+  }
   return out as HostArrayOf[D];
 }
 
