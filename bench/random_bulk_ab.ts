@@ -2,7 +2,7 @@
 // tree's (an old commit's worktree), alternated in one process: bernoulli_(p) into float32
 // (dropout(p)'s mask is bernoulli_(1 - p)), normal_ and uniform_ into float32. Each round times both trees on the same
 // seed, old and new in swapped order every round, and checks that they give the same bytes.
-//   XLATORCH_QUIET=1 npx tsx --tsconfig tsconfig.json bench/random_bulk_ab.ts --old /tmp/wt_old [--rounds 7] [--sizes 16384,65536,262144,1048576]
+//   XLATORCH_QUIET=1 npx tsx --tsconfig tsconfig.json bench/random_bulk_ab.ts --old /tmp/wt_old [--rounds 7] [--sizes 16384,65536,262144,1048576] [--cases bernoulli,normal]
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -16,6 +16,7 @@ if (!oldRoot) throw new Error("--old <path of a worktree of the old commit>");
 const Old = (await import(pathToFileURL(path.join(oldRoot, "packages/core/src/random/index.ts")).href)) as R;
 const rounds = Number(cliArg("rounds", "7"));
 const sizes = cliArg("sizes", "16384,65536,262144,1048576").split(",").map(Number);
+const only = cliArg("cases", ""); // comma-separated prefixes of case names
 
 const CASES: Record<string, (r: R, g: New.Generator, n: number) => ArrayLike<number>> = {
   "bernoulli_(0.1) float32": (r, g, n) => r.bernoulli(g, 0.1, n, "float32"),
@@ -45,7 +46,7 @@ console.log(
 );
 console.log("| case | n | old CPU ns/value | new CPU ns/value | new/old (median of rounds) |");
 console.log("| --- | ---: | ---: | ---: | ---: |");
-for (const name of Object.keys(CASES)) {
+for (const name of Object.keys(CASES).filter((c) => !only || only.split(",").some((o) => c.startsWith(o)))) {
   for (const n of sizes) {
     const reps = Math.max(1, Math.round(2_000_000 / n)); // ~2M values a timing
     const old: number[] = [],

@@ -141,11 +141,14 @@ describe("bulk samplers = the per-word path", () => {
         sameAsScalar(4, 1, (g) => normal(g, n, dt, 0.3, 2.7));
         sameAsScalar(5, 0, (g) => exponential(g, n, dt, 1.5));
       }
-      for (const dt of ["int64", "int32", "uint8", "bool", "float32", "float64", "bfloat16"] as RandomDType[]) {
+      for (const dt of ["int64", "int32", "int16", "int8", "uint8", "bool", "float32", "float64", "float16", "bfloat16"] as RandomDType[]) {
         sameAsScalar(6, 2, (g) => random_(g, n, dt));
         sameAsScalar(6, 2, (g) => randint(g, n, dt, dt === "bool" || dt === "uint8" ? 0 : -3, dt === "bool" ? 2 : 100));
       }
       sameAsScalar(8, 5, (g) => randperm(g, n, "int64"));
+      // a base beyond 2^52 (bigint arithmetic) and a range of 2^32 or more (64-bit draws)
+      sameAsScalar(9, 7, (g) => randint(g, n, "int64", 2n ** 60n, 2n ** 60n + 1000n));
+      sameAsScalar(9, 7, (g) => randint(g, n, "int64", 0, 2n ** 40n));
     }
   });
 });

@@ -473,10 +473,18 @@ function fromTo(gen: Generator, out: HostArrayOf[RandomDType], dtype: RandomDTyp
           for (let j = 0; j < c; j++) o[i + j] = (w[j] % r) + b;
         }
       } else {
-        for (let i = 0; i < n; i++) storeInt(dtype, out, i, (e.random() % r) + b);
+        for (let i = 0; i < n; i += CHUNK) {
+          const c = Math.min(CHUNK, n - i);
+          const w = words(gen, c);
+          for (let j = 0; j < c; j++) storeInt(dtype, out, i + j, (w[j] % r) + b);
+        }
       }
     } else {
-      for (let i = 0; i < n; i++) storeInt(dtype, out, i, BigInt.asIntN(64, BigInt(e.random() % r) + base));
+      for (let i = 0; i < n; i += CHUNK) {
+        const c = Math.min(CHUNK, n - i);
+        const w = words(gen, c);
+        for (let j = 0; j < c; j++) storeInt(dtype, out, i + j, BigInt.asIntN(64, BigInt(w[j] % r) + base));
+      }
     }
     return;
   }
@@ -612,51 +620,59 @@ export function random_<D extends RandomDType>(
 }
 
 function randomDefault(gen: Generator, dt: RandomDType, out: HostArrayOf[RandomDType], n: number): void {
-  const e = gen.engine;
-  switch (dt) {
-    case "bool": {
-      const o = out as Uint8Array;
-      for (let i = 0; i < n; i++) o[i] = e.random() & 1;
-      return;
-    }
-    case "uint8":
-    case "int8":
-    case "int16":
-    case "int32": {
-      const mod = dt === "uint8" ? 256 : dt === "int8" ? 128 : dt === "int16" ? 32768 : 2147483648;
-      const o = out as Int32Array;
-      for (let i = 0; i < n; i++) o[i] = e.random() % mod;
-      return;
-    }
-    case "int64": {
-      const o = out as BigInt64Array;
-      for (let i = 0; i < n; i++) {
-        const hi = e.random() & 0x7fffffff;
-        const lo = e.random();
-        o[i] = (BigInt(hi) << 32n) | BigInt(lo);
+  // each case is a per-element formula of the next draw(s), taken a chunk at a time
+  const per = dt === "int64" || dt === "float64" ? CHUNK / 2 : CHUNK;
+  for (let i = 0; i < n; i += per) {
+    const c = Math.min(per, n - i);
+    switch (dt) {
+      case "bool": {
+        const o = out as Uint8Array;
+        const w = words(gen, c);
+        for (let j = 0; j < c; j++) o[i + j] = w[j] & 1;
+        break;
       }
-      return;
-    }
-    case "float32": {
-      const o = out as Float32Array;
-      for (let i = 0; i < n; i++) o[i] = e.random() % 16777217;
-      return;
-    }
-    case "float64": {
-      const o = out as Float64Array;
-      const mod = (1n << 53n) + 1n;
-      for (let i = 0; i < n; i++) o[i] = Number(e.random64() % mod);
-      return;
-    }
-    case "float16": {
-      const o = out as Uint16Array;
-      for (let i = 0; i < n; i++) o[i] = halfFromFloat(e.random() % 2049);
-      return;
-    }
-    case "bfloat16": {
-      const o = out as Uint16Array;
-      for (let i = 0; i < n; i++) o[i] = bf16FromFloat(e.random() % 257);
-      return;
+      case "uint8":
+      case "int8":
+      case "int16":
+      case "int32": {
+        const mod = dt === "uint8" ? 256 : dt === "int8" ? 128 : dt === "int16" ? 32768 : 2147483648;
+        const o = out as Int32Array;
+        const w = words(gen, c);
+        for (let j = 0; j < c; j++) o[i + j] = w[j] % mod;
+        break;
+      }
+      case "int64": {
+        const o = out as BigInt64Array;
+        const w = words(gen, 2 * c);
+        for (let j = 0; j < c; j++) o[i + j] = (BigInt(w[2 * j] & 0x7fffffff) << 32n) | BigInt(w[2 * j + 1]);
+        break;
+      }
+      case "float32": {
+        const o = out as Float32Array;
+        const w = words(gen, c);
+        for (let j = 0; j < c; j++) o[i + j] = w[j] % 16777217;
+        break;
+      }
+      case "float64": {
+        // random64() % (2^53 + 1)
+        const o = out as Float64Array;
+        const mod = (1n << 53n) + 1n;
+        const w = words(gen, 2 * c);
+        for (let j = 0; j < c; j++) o[i + j] = Number(((BigInt(w[2 * j]) << 32n) | BigInt(w[2 * j + 1])) % mod);
+        break;
+      }
+      case "float16": {
+        const o = out as Uint16Array;
+        const w = words(gen, c);
+        for (let j = 0; j < c; j++) o[i + j] = halfFromFloat(w[j] % 2049);
+        break;
+      }
+      case "bfloat16": {
+        const o = out as Uint16Array;
+        const w = words(gen, c);
+        for (let j = 0; j < c; j++) o[i + j] = bf16FromFloat(w[j] % 257);
+        break;
+      }
     }
   }
 }
