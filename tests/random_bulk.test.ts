@@ -95,6 +95,63 @@ describe("MT19937.fill", () => {
   });
 });
 
+// MT19937's tempering, written out from the reference algorithm (Matsumoto and Nishimura)
+const temperRef = (y: number): number => {
+  y ^= y >>> 11;
+  y ^= (y << 7) & 0x9d2c5680;
+  y ^= (y << 15) & 0xefc60000;
+  return (y ^ (y >>> 18)) >>> 0;
+};
+
+describe("MT19937 restored states", () => {
+  it("outputs the tempered words of a state given to setData, mid-block, by random() and fill()", () => {
+    const a = new MT19937(77);
+    for (let i = 0; i < 300; i++) a.random();
+    const d = a.data();
+    const want = Array.from({ length: 624 - d.next }, (_, k) => temperRef(d.state[d.next + k]));
+    const b = new MT19937(5); // other words kept with another state: setData must replace them
+    b.random();
+    b.setData(d);
+    expect(Array.from({ length: want.length }, () => b.random())).toEqual(want);
+    const c = new MT19937(6);
+    c.setData(d);
+    const out = new Uint32Array(want.length + 700);
+    c.fill(out, 0, out.length);
+    expect(Array.from(out.subarray(0, want.length))).toEqual(want);
+    const ref = a.clone();
+    expect(Array.from(out)).toEqual(Array.from({ length: out.length }, () => ref.random()));
+  });
+
+  it("reads 0 past the last word of a restored state whose next + left overruns it (as before: an absent word tempers to 0)", () => {
+    const a = new MT19937(123);
+    for (let i = 0; i < 619; i++) a.random(); // next = 619, left = 6
+    const d = a.data();
+    const odd = { ...d, next: 620, left: 10 }; // accepted (PyTorch checks only the ranges)
+    const b = new MT19937();
+    b.setData(odd);
+    const c = new MT19937();
+    c.setData(odd);
+    const words = Array.from({ length: 9 }, () => b.random());
+    expect(words).toEqual([...[620, 621, 622, 623].map((j) => temperRef(d.state[j])), 0, 0, 0, 0, 0]);
+    const out = new Uint32Array(9 + 5);
+    c.fill(out, 0, out.length);
+    expect(Array.from(out.subarray(0, 9))).toEqual(words);
+    // the 10th draw regenerates, and both agree after it
+    expect(Array.from(out.subarray(9))).toEqual(Array.from({ length: 5 }, () => b.random()));
+  });
+
+  it("state is a copy: writing into it does not change the stream", () => {
+    const a = new MT19937(9);
+    const b = new MT19937(9);
+    a.random();
+    b.random();
+    const s = a.state;
+    s.fill(0);
+    expect(a.state).not.toEqual(s);
+    expect(Array.from({ length: 1000 }, () => a.random())).toEqual(Array.from({ length: 1000 }, () => b.random()));
+  });
+});
+
 // sizes: below and at the 16-element normal block, the chunk of 4096 words (2048 double draws), several regenerations
 const SIZES = [1, 15, 16, 17, 31, 623, 1250, 2047, 2048, 2049, 4095, 4096, 4097, 10_001];
 const FLOATS: RandomDType[] = ["float32", "float64", "float16", "bfloat16"];

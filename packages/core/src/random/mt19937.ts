@@ -17,6 +17,16 @@ const MT_M = 397;
 const MATRIX_A = 0x9908b0df | 0;
 const UMASK = 0x80000000 | 0;
 const LMASK = 0x7fffffff;
+const TEMPER_B = 0x9d2c5680 | 0;
+const TEMPER_C = 0xefc60000 | 0;
+
+/** MT19937's tempering of one state word (the bits of a uint32, as an int32 or not; the result is an int32). */
+function temper(y: number): number {
+  y ^= y >>> 11;
+  y ^= (y << 7) & TEMPER_B;
+  y ^= (y << 15) & TEMPER_C;
+  return y ^ (y >>> 18);
+}
 
 /** Everything that defines where an MT19937 stream stands (PyTorch's mt19937_data_pod). */
 export interface MT19937Data {
@@ -46,7 +56,14 @@ export function toUint64Seed(seed: number | bigint): bigint {
 }
 
 export class MT19937 {
-  readonly state = new Uint32Array(MT_N);
+  private readonly st = new Uint32Array(MT_N);
+  /**
+   * The tempered output of every state word, kept with the state (tempered[i] = temper(st[i]))
+   * so that random() and fill() read outputs instead of tempering at each read, and fill()
+   * copies runs of them. Words MT_N.. stay 0: a restored state whose next + left runs past the
+   * array reads 0 there, as tempering the missing word did.
+   */
+  private readonly tempered = new Uint32Array(2 * MT_N);
   private left_ = 1;
   private next_ = 0;
   private seed_ = 5489n;
@@ -61,14 +78,20 @@ export class MT19937 {
     const s64 = toUint64Seed(seed);
     this.seed_ = s64;
     this.seeded_ = true;
-    const st = this.state;
+    const st = this.st;
     st[0] = Number(s64 & 0xffffffffn);
     for (let j = 1; j < MT_N; j++) {
       const prev = st[j - 1];
       st[j] = (Math.imul(1812433253, prev ^ (prev >>> 30)) + j) >>> 0;
     }
+    this.temperAll();
     this.left_ = 1;
     this.next_ = 0;
+  }
+
+  /** A copy of the 624 state words (change them through setData, which keeps the tempered outputs in step). */
+  get state(): Uint32Array {
+    return this.st.slice();
   }
 
   get seed(): bigint {
@@ -78,22 +101,16 @@ export class MT19937 {
   /** One tempered 32-bit output, as an unsigned number in [0, 2^32). */
   random(): number {
     if (--this.left_ === 0) this.nextState();
-    let y = this.state[this.next_++];
-    y ^= y >>> 11;
-    y ^= (y << 7) & 0x9d2c5680;
-    y ^= (y << 15) & 0xefc60000;
-    y ^= y >>> 18;
-    return y >>> 0;
+    return this.tempered[this.next_++];
   }
 
   /**
    * The next `count` outputs of random(), written to out[offset..offset + count), leaving the
    * engine exactly where `count` random() calls leave it (state words, left, next). The bulk
-   * samplers draw through this: one tight loop per run of words between two regenerations
-   * instead of a method call and a countdown test per word.
+   * samplers draw through this: one copy of the kept tempered outputs per run of words between
+   * two regenerations instead of a method call and a countdown test per word.
    */
   fill(out: Uint32Array, offset: number, count: number): void {
-    const st = this.state;
     let i = offset;
     const end = offset + count;
     while (i < end) {
@@ -105,17 +122,9 @@ export class MT19937 {
         this.left_ = MT_N + 1;
       }
       const c = Math.min(this.left_ - 1, end - i);
-      let nx = this.next_;
-      const stop = i + c;
-      for (; i < stop; i++) {
-        let y = st[nx++];
-        y ^= y >>> 11;
-        y ^= (y << 7) & 0x9d2c5680;
-        y ^= (y << 15) & 0xefc60000;
-        y ^= y >>> 18;
-        out[i] = y; // a Uint32Array store wraps the int32 as random()'s >>> 0 does
-      }
-      this.next_ = nx;
+      out.set(this.tempered.subarray(this.next_, this.next_ + c), i);
+      i += c;
+      this.next_ += c;
       this.left_ -= c;
     }
   }
@@ -129,7 +138,7 @@ export class MT19937 {
 
   /** A copy of the engine's data (the state array is copied). */
   data(): MT19937Data {
-    return { seed: this.seed_, left: this.left_, seeded: this.seeded_, next: this.next_, state: this.state.slice() };
+    return { seed: this.seed_, left: this.left_, seeded: this.seeded_, next: this.next_, state: this.st.slice() };
   }
 
   /** Restores data() output; throws (like PyTorch's "Invalid mt19937 state") if it is not valid. */
@@ -142,7 +151,8 @@ export class MT19937 {
     this.seeded_ = d.seeded;
     this.left_ = d.left;
     this.next_ = d.next;
-    this.state.set(d.state);
+    this.st.set(d.state);
+    this.temperAll();
   }
 
   clone(): MT19937 {
@@ -151,8 +161,14 @@ export class MT19937 {
     return c;
   }
 
+  private temperAll(): void {
+    for (let j = 0; j < MT_N; j++) this.tempered[j] = temper(this.st[j]);
+  }
+
+  /** The next 624 state words, in place, with their tempered outputs (one pass). */
   private nextState(): void {
-    const st = this.state;
+    const st = this.st;
+    const t = this.tempered;
     this.left_ = MT_N;
     this.next_ = 0;
     // -(w & 1) & MATRIX_A is (w & 1 ? MATRIX_A : 0) without a branch: the low bit is random, so a
@@ -160,13 +176,19 @@ export class MT19937 {
     let j = 0;
     for (; j < MT_N - MT_M; j++) {
       const y = (st[j] & UMASK) | (st[j + 1] & LMASK);
-      st[j] = st[j + MT_M] ^ (y >>> 1) ^ (-(st[j + 1] & 1) & MATRIX_A);
+      const v = st[j + MT_M] ^ (y >>> 1) ^ (-(st[j + 1] & 1) & MATRIX_A);
+      st[j] = v;
+      t[j] = temper(v);
     }
     for (; j < MT_N - 1; j++) {
       const y = (st[j] & UMASK) | (st[j + 1] & LMASK);
-      st[j] = st[j + MT_M - MT_N] ^ (y >>> 1) ^ (-(st[j + 1] & 1) & MATRIX_A);
+      const v = st[j + MT_M - MT_N] ^ (y >>> 1) ^ (-(st[j + 1] & 1) & MATRIX_A);
+      st[j] = v;
+      t[j] = temper(v);
     }
     const y = (st[MT_N - 1] & UMASK) | (st[0] & LMASK);
-    st[MT_N - 1] = st[MT_M - 1] ^ (y >>> 1) ^ (-(st[0] & 1) & MATRIX_A);
+    const v = st[MT_M - 1] ^ (y >>> 1) ^ (-(st[0] & 1) & MATRIX_A);
+    st[MT_N - 1] = v;
+    t[MT_N - 1] = temper(v);
   }
 }
