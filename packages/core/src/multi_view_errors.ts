@@ -1,8 +1,9 @@
 // PyTorch's refusals for the pieces of a function returning several views
 // (split, unbind: ops/multi_views.ts), which share one autograd node: an
 // in-place write into one that autograd would record, and use with grad after
-// its base or a sibling was written. Apart from multi_views.ts, which makes
-// such pieces, because dispatch.ts checks them and the ops import dispatch.ts.
+// its base or a sibling was written. Kept apart from ops/multi_views.ts (which
+// makes the pieces) because dispatch.ts checks them, and multi_views.ts imports
+// ops that import dispatch.ts.
 import { TorchError } from "./errors.js";
 import { is_grad_enabled } from "./grad_mode.js";
 import type { Tensor } from "./tensor.js";
