@@ -5,6 +5,7 @@
 // with the steps puts something that changes every step into its graph key.
 //   XLATORCH_QUIET=1 XLATORCH_CACHE_DIR=off npx tsx --tsconfig tsconfig.json bench/recompile_patterns.ts [--steps 30]
 import * as torch from "xlatorch";
+import { embeddingWindows } from "../tests/xla/loops.js";
 import { cliArg } from "./lib/program_case.js";
 
 const STEPS = Number(cliArg("steps", "30"));
@@ -53,23 +54,7 @@ const patterns: [string, () => void][] = [
     ),
   ],
   ["AdamW, loss scaled by a changing float, clip_grad_norm_", train((m) => new torch.optim.AdamW(m.parameters(), 0.01), undefined, true)],
-  [
-    "dataset on the device, window data[:, i:i+10] (word-language-model batching)",
-    () => {
-      const data = torch.randint(50, [4, 10 * STEPS + 1]).to(X);
-      const emb = new torch.nn.Embedding(50, 16).to(X);
-      const opt = new torch.optim.SGD(emb.parameters(), 0.1);
-      for (let i = 0; i < STEPS; i++) {
-        const x = data.getitem(":", torch.slice(10 * i, 10 * i + 10));
-        const y = data.getitem(":", torch.slice(10 * i + 1, 10 * i + 11));
-        const loss = emb.forward(x).sum(-1).sub(y.float()).pow(2).mean();
-        opt.zero_grad();
-        loss.backward();
-        opt.step();
-        loss.item();
-      }
-    },
-  ],
+  ["dataset on the device, window data[:, i:i+10] (word-language-model batching)", () => void embeddingWindows(X, STEPS)],
   [
     "dataset on the device, strided window data[i:i+8:2]",
     () => {

@@ -9,17 +9,14 @@
 // the broadcasts are steps (returned as well), and the hand-computed values.
 // A donated parameter a loop also reads through a (transposing) broadcast is
 // not written in place while that loop reads it.
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { restoreEnvAfterEach } from "./harness/env";
 import { CpuRuntime, fusedWasmStats } from "@xlatorch/cpu";
 import { parseModule } from "@xlatorch/stablehlo";
 import { bitsOf, data, planOf } from "./harness/runtime_plan";
 import { multiFusedStats } from "../packages/cpu/src/wasm/multi_fused_module";
 
-const prevWasm = process.env.XLATORCH_WASM;
-afterEach(() => {
-  if (prevWasm === undefined) delete process.env.XLATORCH_WASM;
-  else process.env.XLATORCH_WASM = prevWasm;
-});
+restoreEnvAfterEach("XLATORCH_WASM");
 
 // 8 x 32 x 5 = 1280 values: past MULTI_MIN, so the two float32 loops over x run as one group
 const [B, M, K] = [8, 32, 5];

@@ -8,7 +8,8 @@
 // dense, broadcast per row and scalars, and tails that are not a multiple of 4;
 // they run in WebAssembly (before, only the JavaScript loop took them), and
 // under XLATORCH_WASM=off the JavaScript loop gives the same bits.
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { restoreEnvAfterEach } from "./harness/env";
 import * as torch from "xlatorch";
 import { fusedWasmStats } from "@xlatorch/cpu";
 import { bitsOf, onBoth, specialData } from "./harness/fused_bits";
@@ -16,11 +17,7 @@ import { pinFused } from "./harness/modes";
 
 pinFused();
 
-const prevWasm = process.env.XLATORCH_WASM;
-afterEach(() => {
-  if (prevWasm === undefined) delete process.env.XLATORCH_WASM;
-  else process.env.XLATORCH_WASM = prevWasm;
-});
+restoreEnvAfterEach("XLATORCH_WASM");
 
 type T = torch.Tensor;
 

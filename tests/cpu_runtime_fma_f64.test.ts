@@ -7,18 +7,15 @@
 // multiple of 4, and runs in WebAssembly (before, the chain's float64
 // intermediates sent it to the JavaScript loop); under XLATORCH_WASM=off the
 // JavaScript loop gives the same bits.
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { restoreEnvAfterEach } from "./harness/env";
 import * as torch from "xlatorch";
 import { onBoth, specialData } from "./harness/fused_bits";
 import { pinFused } from "./harness/modes";
 
 pinFused();
 
-const prevWasm = process.env.XLATORCH_WASM;
-afterEach(() => {
-  if (prevWasm === undefined) delete process.env.XLATORCH_WASM;
-  else process.env.XLATORCH_WASM = prevWasm;
-});
+restoreEnvAfterEach("XLATORCH_WASM");
 
 type T = torch.Tensor;
 const fma = (p: T, q: T, r: T): T => p.to(torch.float64).mul(q.to(torch.float64)).add(r.to(torch.float64)).to(torch.float32);

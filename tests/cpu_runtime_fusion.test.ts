@@ -6,6 +6,7 @@
 // dtype or an op the WebAssembly emitters lack, and everything under
 // XLATORCH_WASM=off, run the JavaScript loop and give the same values.
 import { afterEach, describe, expect, it } from "vitest";
+import { restoreEnvAfterEach } from "./harness/env";
 import * as torch from "xlatorch";
 import { CpuRuntime, fusedWasmStats } from "@xlatorch/cpu";
 import { parseModule } from "@xlatorch/stablehlo";
@@ -14,11 +15,9 @@ import { pinFused } from "./harness/modes";
 
 pinFused();
 
-const prevWasm = process.env.XLATORCH_WASM;
+restoreEnvAfterEach("XLATORCH_WASM");
 afterEach(() => {
   fuseConfig.recomputeCompares = true;
-  if (prevWasm === undefined) delete process.env.XLATORCH_WASM;
-  else process.env.XLATORCH_WASM = prevWasm;
 });
 
 type Fn = (...xs: torch.Tensor[]) => torch.Tensor;

@@ -7,6 +7,7 @@
 // by another kind of op, computed from an inlined chain, or over other dtypes
 // is stored as before.
 import { afterEach, describe, expect, it } from "vitest";
+import { restoreEnvAfterEach } from "./harness/env";
 import * as torch from "xlatorch";
 import { CpuRuntime, fusedWasmStats } from "@xlatorch/cpu";
 import { parseModule } from "@xlatorch/stablehlo";
@@ -15,11 +16,9 @@ import { pinFused } from "./harness/modes";
 
 pinFused();
 
-const prevWasm = process.env.XLATORCH_WASM;
+restoreEnvAfterEach("XLATORCH_WASM");
 afterEach(() => {
   fuseConfig.recomputeCompares = true;
-  if (prevWasm === undefined) delete process.env.XLATORCH_WASM;
-  else process.env.XLATORCH_WASM = prevWasm;
 });
 
 interface PlanJson {

@@ -6,16 +6,13 @@
 // int32 loops and a bool mask, with WebAssembly on and off. A broadcast read by
 // another kind of op stays a step; a 0-d parameter updated in place (buffer
 // donation) is not overwritten before a later loop reads it.
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { restoreEnvAfterEach } from "./harness/env";
 import { CpuRuntime } from "@xlatorch/cpu";
 import { parseModule } from "@xlatorch/stablehlo";
 import { bitsOf, data, planOf } from "./harness/runtime_plan";
 
-const prevWasm = process.env.XLATORCH_WASM;
-afterEach(() => {
-  if (prevWasm === undefined) delete process.env.XLATORCH_WASM;
-  else process.env.XLATORCH_WASM = prevWasm;
-});
+restoreEnvAfterEach("XLATORCH_WASM");
 
 const T = "tensor<64x33xf32>";
 const T64 = "tensor<64x33xf64>";

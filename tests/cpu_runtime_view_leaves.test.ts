@@ -12,17 +12,14 @@
 // does. A donated parameter read through a folded transpose is not written
 // while read, and a loop reading another loop's result through a transpose is
 // not grouped with it.
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { restoreEnvAfterEach } from "./harness/env";
 import { CpuRuntime } from "@xlatorch/cpu";
 import { parseModule } from "@xlatorch/stablehlo";
 import { bitsOf, data, planOf } from "./harness/runtime_plan";
 import { multiFusedStats } from "../packages/cpu/src/wasm/multi_fused_module";
 
-const prevWasm = process.env.XLATORCH_WASM;
-afterEach(() => {
-  if (prevWasm === undefined) delete process.env.XLATORCH_WASM;
-  else process.env.XLATORCH_WASM = prevWasm;
-});
+restoreEnvAfterEach("XLATORCH_WASM");
 
 const F = "tensor<6x8xf32>";
 const D = "tensor<6x8xf64>";

@@ -20,6 +20,28 @@ function batch(i: number, n: number, inF: number, outF: number, device: string):
   return [torch.tensor(xs).reshape(n, inF).to(device), torch.tensor(ys).reshape(n, outF).to(device)];
 }
 
+/**
+ * An embedding regression over windows of a token tensor held on `device` (word_language_model's batching,
+ * `data[:, i:i+10]`: a slice at a moving start), `steps` steps, reading each loss; the losses.
+ */
+export function embeddingWindows(device: string, steps: number): number[] {
+  torch.manual_seed(3);
+  const data = torch.randint(20, [3, 10 * steps + 1]).to(device);
+  const emb = new torch.nn.Embedding(20, 4).to(device);
+  const opt = new torch.optim.SGD(emb.parameters(), 0.05);
+  const losses: number[] = [];
+  for (let i = 0; i < steps; i++) {
+    const x = data.getitem(":", torch.slice(10 * i, 10 * i + 10));
+    const y = data.getitem(":", torch.slice(10 * i + 1, 10 * i + 11));
+    const loss = emb.forward(x).sum(-1).sub(y.float()).pow(2).mean();
+    opt.zero_grad();
+    loss.backward();
+    opt.step();
+    losses.push(loss.item() as number);
+  }
+  return losses;
+}
+
 /** A 2-layer MLP with Adam; `loss.item()` every `every` steps; with `sync`, the guide's mark_step loop. */
 export function mlpAdam(device: string, { every = 10, sync = false } = {}): Loop {
   torch.manual_seed(0);

@@ -12,27 +12,9 @@
 import { describe, expect, it } from "vitest";
 import * as torch from "xlatorch";
 import { pinFused } from "../harness/modes";
+import { embeddingWindows as windows } from "./loops";
 
 pinFused();
-
-/** A 30-step embedding regression over windows of a token tensor on `device`; the losses. */
-function windows(device: string, steps: number): number[] {
-  torch.manual_seed(3);
-  const data = torch.randint(20, [3, 10 * steps + 1]).to(device);
-  const emb = new torch.nn.Embedding(20, 4).to(device);
-  const opt = new torch.optim.SGD(emb.parameters(), 0.05);
-  const losses: number[] = [];
-  for (let i = 0; i < steps; i++) {
-    const x = data.getitem(":", torch.slice(10 * i, 10 * i + 10));
-    const y = data.getitem(":", torch.slice(10 * i + 1, 10 * i + 11));
-    const loss = emb.forward(x).sum(-1).sub(y.float()).pow(2).mean();
-    opt.zero_grad();
-    loss.backward();
-    opt.step();
-    losses.push(loss.item() as number);
-  }
-  return losses;
-}
 
 describe("slices of device data at moving starts", () => {
   it("a 30-window loop compiles twice, with cpu's losses bit for bit", () => {

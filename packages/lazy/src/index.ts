@@ -4,7 +4,7 @@ export { setRuntimeFactory, setRuntime, getRuntime, hasRuntime } from "./runtime
 export { dfsGraph, lowerGraph, GraphBuilder } from "./graph.js";
 export { LOWERINGS } from "./lower.js";
 export { graphCache } from "./execute.js";
-export { HARD_BOUND, materialize, SIZE_BOUND } from "./trace.js";
+export { materialize, SIZE_BOUND } from "./trace.js";
 export { metrics as _metrics, resetMetrics, type Metrics, type CutReason, type CutRecord } from "./metrics.js";
 export { EXECUTION_MODES, type ExecutionMode } from "./modes.js";
 export * as xla from "./xla_namespace.js";
