@@ -12,7 +12,7 @@ import { describe, expect, it } from "vitest";
 import { restoreEnvAfterEach } from "./harness/env";
 import * as torch from "xlatorch";
 import { fusedWasmStats } from "@xlatorch/cpu";
-import { bitsOf, onBoth, specialData } from "./harness/fused_bits";
+import { bitsOf, expectBothLoops, onBoth, specialData } from "./harness/fused_bits";
 import { pinFused } from "./harness/modes";
 
 pinFused();
@@ -23,20 +23,6 @@ type T = torch.Tensor;
 
 const data = (shape: number[], seed: number, special: boolean, dtype = torch.float32): T =>
   specialData(shape, seed, special, dtype, 1 + 1 / 3);
-
-/** Both loops (WebAssembly forced, then off) against eager cpu. */
-function check(fn: (...xs: T[]) => T, xs: T[], distinct: number): void {
-  process.env.XLATORCH_WASM = "always";
-  const w = onBoth(fn, xs);
-  expect(w.wasm).toBe(true);
-  expect(w.lazy).toEqual(w.eager);
-  process.env.XLATORCH_WASM = "off";
-  const j = onBoth(fn, xs);
-  expect(j.wasm).toBe(false);
-  expect(j.lazy).toEqual(j.eager);
-  // the values are not all the same (a wrong lane order or a dropped half would show)
-  expect(new Set(w.eager).size).toBeGreaterThan(distinct);
-}
 
 const SHAPES: { x: number[]; row: number[] }[] = [
   { x: [8, 32, 64], row: [8, 32, 1] },
@@ -63,7 +49,7 @@ describe("float32 chains with float64 intermediates on the CPU runtime", () => {
           const q = w(a).mul(w(b)).sub(r.expand(a.shape)).div(d.add(c).neg()).mul(w(a));
           return y.add(q.to(torch.float32));
         };
-        check(chain, xs, Math.min(50, n / 4));
+        expectBothLoops(chain, xs, Math.min(50, n / 4));
       });
 
   it("leaves constant along the last dim (float32, float64, bool) read a row at a time, and leaves the same in every row (float32, float64) from one copy of the row, rows split across chunks", () => {
@@ -82,7 +68,7 @@ describe("float32 chains with float64 intermediates on the CPU runtime", () => {
       const q = x.mul(e(r)).to(torch.float64).mul(e(d)).add(e(c64)).to(torch.float32);
       return torch.where(e(m), q, y.sub(e(r)).mul(e(c)));
     };
-    check(chain, xs, 1000);
+    expectBothLoops(chain, xs, 1000);
   });
 
   it("layer_norm's backward on xla equals the eager cpu kernel bit for bit, its dx loop in WebAssembly", () => {

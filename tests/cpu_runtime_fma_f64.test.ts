@@ -10,7 +10,7 @@
 import { describe, expect, it } from "vitest";
 import { restoreEnvAfterEach } from "./harness/env";
 import * as torch from "xlatorch";
-import { onBoth, specialData } from "./harness/fused_bits";
+import { expectBothLoops, onBoth, specialData } from "./harness/fused_bits";
 import { pinFused } from "./harness/modes";
 
 pinFused();
@@ -45,16 +45,7 @@ describe("float32 fma through float64 on the CPU runtime", () => {
           const e = (t: T) => t.expand(x.shape);
           return fma(fma(x, e(r), e(n)), e(w), e(b));
         };
-        process.env.XLATORCH_WASM = "always";
-        const w = onBoth(chain, xs);
-        expect(w.wasm).toBe(true);
-        expect(w.lazy).toEqual(w.eager);
-        process.env.XLATORCH_WASM = "off";
-        const j = onBoth(chain, xs);
-        expect(j.wasm).toBe(false);
-        expect(j.lazy).toEqual(j.eager);
-        // the values are not all the same (a wrong lane order or a dropped half would show)
-        expect(new Set(w.eager).size).toBeGreaterThan(Math.min(50, s.x.reduce((p, q) => p * q, 1) / 4));
+        expectBothLoops(chain, xs, Math.min(50, s.x.reduce((p, q) => p * q, 1) / 4));
       });
 
   it("F.layer_norm forward on xla equals the eager cpu kernel bit for bit, its fma loop in WebAssembly", () => {

@@ -1,5 +1,6 @@
 // Eager cpu against one fused xla module, bit for bit, for tests of the CPU
 // runtime's fused loops (cpu_runtime_fma_f64, cpu_runtime_f64_chain).
+import { expect } from "vitest";
 import * as torch from "xlatorch";
 import { fusedWasmStats } from "@xlatorch/cpu";
 
@@ -35,4 +36,20 @@ export function onBoth(fn: (...xs: T[]) => T, xs: T[]): { eager: string[]; lazy:
   const y = fn(...xs.map((x) => x.to("xla")));
   torch.xla.sync(y);
   return { eager: bitsOf(fn(...xs)), lazy: bitsOf(y.cpu()), wasm: fusedWasmStats.groups > before };
+}
+
+/**
+ * fn on both fused loops (WebAssembly forced, then XLATORCH_WASM=off) equals eager cpu bit for bit, and the
+ * eager values take more than `distinct` distinct bit patterns (a wrong lane order or a dropped half would show).
+ */
+export function expectBothLoops(fn: (...xs: T[]) => T, xs: T[], distinct: number): void {
+  process.env.XLATORCH_WASM = "always";
+  const w = onBoth(fn, xs);
+  expect(w.wasm).toBe(true);
+  expect(w.lazy).toEqual(w.eager);
+  process.env.XLATORCH_WASM = "off";
+  const j = onBoth(fn, xs);
+  expect(j.wasm).toBe(false);
+  expect(j.lazy).toEqual(j.eager);
+  expect(new Set(w.eager).size).toBeGreaterThan(distinct);
 }
