@@ -64,6 +64,8 @@ export interface DeviceBackend {
   discard?(t: Tensor): void;
   /** acc += g in place, no new array (same dtype, shape, device; add(acc, g)'s kernel and bits), or false: autograd adds out of place (accumulate.ts on cpu). */
   accumulate?(acc: Tensor, g: Tensor): boolean;
+  /** A fused optimizer update (adam_update, sgd_update) written into targets[k] (output k: the operand it replaces), no new arrays, or false: nothing written, the caller binds and copies (optim_in_place.ts on cpu). */
+  updateInPlace?(prim: Primitive, ins: readonly Tensor[], attrs: unknown, targets: readonly Tensor[]): boolean;
 }
 
 const backends = new Map<string, DeviceBackend>();

@@ -14,6 +14,7 @@ import {
   type Tensor,
 } from "@xlatorch/core";
 import { accumulateInPlace } from "./accumulate.js";
+import { updateInPlace } from "./optim_in_place.js";
 import { tuneHeapGrowth } from "./heap_growth.js";
 import { KERNELS, type Kernel } from "./kernels/index.js";
 import { dense, stridedCopy } from "./kernels/layout.js";
@@ -55,6 +56,7 @@ export const cpuBackend: DeviceBackend = {
     return this.toHost(t);
   },
   accumulate: accumulateInPlace,
+  updateInPlace,
   strides: (t) => [...payload(t).strides],
   storageOffset: (t) => payload(t).offset,
 };

@@ -92,10 +92,13 @@ function moduleFor(key: string, exprs: readonly UpdateExpr[], nT: number, nS: nu
 }
 
 /**
- * outs[k] = exprs[k] over `n` values, float32 throughout: tensor operand k is
+ * outs[k][outOffsets[k] + i] = exprs[k] over `n` values, float32 throughout: tensor operand k is
  * ins[k][offsets[k] + i] (row-major), scalar j is scalars[j]. Returns false,
  * writing nothing, when WebAssembly SIMD is unavailable or off, or `n` is below
  * OPTIM_WASM_MIN (unless XLATORCH_WASM=always); `key` names the expressions.
+ * A chunk's outputs are copied out after all of its operands were copied in,
+ * and later chunks read only later positions, so an output may be the array
+ * of an operand at the same positions (the in-place form, kernels/optim_update.ts).
  */
 export function wasmUpdateF32(
   key: string,
@@ -104,6 +107,7 @@ export function wasmUpdateF32(
   offsets: readonly number[],
   scalars: readonly number[],
   outs: readonly Float32Array[],
+  outOffsets: readonly number[],
   n: number,
 ): boolean {
   const always = wasmMode() === "always";
@@ -121,7 +125,7 @@ export function wasmUpdateF32(
     for (let k = 0; k < nT; k++) m.set(ins[k]!.subarray(offsets[k]! + at, offsets[k]! + at + len), region(k) >> 2);
     args[nT + K] = (len + 3) >> 2;
     f(...args);
-    for (let k = 0; k < K; k++) outs[k]!.set(m.subarray(region(nT + k) >> 2, (region(nT + k) >> 2) + len), at);
+    for (let k = 0; k < K; k++) outs[k]!.set(m.subarray(region(nT + k) >> 2, (region(nT + k) >> 2) + len), outOffsets[k]! + at);
   }
   return true;
 }
