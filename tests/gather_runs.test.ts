@@ -8,6 +8,7 @@
 // table path), so both paths agree with the same expectations.
 import { describe, expect, it } from "vitest";
 import * as torch from "xlatorch";
+import { isRun } from "../packages/cpu/src/kernels/gather.js";
 
 const idx = [3, 0, 3, 5, 1, 3, 0, 2, 4, 3];
 const V = 6,
@@ -61,5 +62,44 @@ describe("gather and scatter of consecutive-element windows", () => {
       [4, 2, 0, 0],
       [0, 0, 6, 9],
     ]);
+  });
+});
+
+// isRun decides from the strides alone what the offset table's check decided: that a window's elements
+// are at 0, 1, 2, ... (kernels/gather.ts); random shapes (with 0- and 1-sized dims) and strides that are
+// row-major, permuted, broadcast or padded
+describe("isRun against the window's offsets", () => {
+  const offsets = (shape: number[], strides: number[]): number[] => {
+    const out: number[] = [];
+    const n = shape.reduce((a, b) => a * b, 1);
+    for (let k = 0; k < n; k++) {
+      let rem = k,
+        off = 0;
+      for (let d = shape.length - 1; d >= 0; d--) {
+        off += (rem % shape[d]!) * strides[d]!;
+        rem = Math.floor(rem / shape[d]!);
+      }
+      out.push(off);
+    }
+    return out;
+  };
+  it("agrees on 2,000 random windows", () => {
+    let seed = 7;
+    const rnd = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    let runs = 0;
+    for (let t = 0; t < 2000; t++) {
+      const shape = Array.from({ length: rnd(5) }, () => [0, 1, 1, 2, 3, 4][rnd(6)]!);
+      const rowMajor = shape.map((_, d) => shape.slice(d + 1).reduce((a, b) => a * b, 1));
+      const strides = rowMajor.map((s) => [s, s, s, 0, 2 * s, s + 1][rnd(6)]!);
+      const want = offsets(shape, strides).every((o, k) => o === k);
+      if (want) runs++;
+      expect(isRun(shape, strides), `${shape} / ${strides}`).toBe(want);
+    }
+    // both answers occur
+    expect(runs).toBeGreaterThan(200);
+    expect(runs).toBeLessThan(1800);
   });
 });

@@ -28,6 +28,8 @@ import { decode, encode } from "./values.js";
 import { takeResultMemory } from "./result_memory.js";
 
 const FAR = 2 ** 50;
+/** No offset table: the window is one run (isRun). */
+const EMPTY = new Float64Array(0);
 
 /** The index values, row-major over the indices' shape, as numbers. */
 function indexValues(s: Strided, a: AVal): Float64Array {
@@ -80,9 +82,23 @@ function windowOffsets(shape: readonly number[], strides: readonly number[]): Fl
   return out;
 }
 
-/** Whether window offsets are 0, 1, 2, ...: one run of consecutive elements. */
-function isRun(rel: Float64Array): boolean {
-  for (let k = 0; k < rel.length; k++) if (rel[k] !== k) return false;
+/**
+ * Whether the window offsets of `shape` with these per-dim strides are 0, 1, 2, ... (one run of
+ * consecutive elements: windowOffsets(shape, strides) would be k at k), from the strides alone: each dim
+ * longer than 1 steps by the number of elements after it. A batch of images picked from a dataset is a
+ * window of thousands of elements, whose offset tables were most of the call (a [4, 3, 32, 32] pick of
+ * a [16, 3, 32, 32] table: ~60 of ~65 us), so they are made only for windows that are not runs.
+ */
+export function isRun(shape: readonly number[], strides: readonly number[]): boolean {
+  // (an empty window's table is empty: a run, as the table's check found)
+  if (numelOf(shape) === 0) return true;
+  let acc = 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    const n = shape[d]!;
+    if (n === 1) continue;
+    if (strides[d] !== acc) return false;
+    acc *= n;
+  }
   return true;
 }
 
@@ -151,21 +167,20 @@ const gatherSlices: Kernel = ([x, ix], [xa, ia], a: GatherSlicesAttrs, [o]) => {
   const r = xa!.shape.length;
   const os = contiguousStrides(o!.shape);
   const winOp = windowDims(r, a.collapsed_slice_dims, a.operand_batching_dims);
-  const relX = windowOffsets(
-    winOp.map((d) => a.slice_sizes[d]!),
-    winOp.map((d) => x!.strides[d]! * w),
-  );
-  const relO = windowOffsets(
-    a.offset_dims.map((d) => o!.shape[d]!),
-    a.offset_dims.map((d) => os[d]! * w),
-  );
+  const winX = winOp.map((d) => a.slice_sizes[d]!),
+    stX = winOp.map((d) => x!.strides[d]! * w);
+  const winO = a.offset_dims.map((d) => o!.shape[d]!),
+    stO = a.offset_dims.map((d) => os[d]! * w);
   const outBatchStrides = batchStrides(o!.shape.length, a.offset_dims, os, w);
   const xd = x!.data as Elements,
     od = out as Elements;
-  const nw = relX.length;
+  const nw = numelOf(winX);
   // a window that is one run on both sides (an embedding's row) is a block copy: the same elements
   // as the loop below, whose element accesses see every array type and cost ~10 ns each
-  const runs = w === 1 && nw >= 8 && xd.constructor === od.constructor && isRun(relX) && isRun(relO);
+  const runs = w === 1 && nw >= 8 && xd.constructor === od.constructor && isRun(winX, stX) && isRun(winO, stO);
+  // (the offset tables only where the loop below reads them)
+  const relX = runs ? EMPTY : windowOffsets(winX, stX);
+  const relO = runs ? EMPTY : windowOffsets(winO, stO);
   forEachStart(
     walkOf(ia!, a.index_vector_dim),
     r,
@@ -205,31 +220,33 @@ function copyOf(x: Strided, shape: readonly number[], dt: AVal["dtype"]): HostAr
 /**
  * acc[xb + relX[k]] += u[ub + relU[k]] over a window: put's float add, in one function per array type
  * so that each loop's element accesses see one type (the same sums in the same order); `runs`: both windows
- * are consecutive elements.
+ * are consecutive elements (then the tables are not read).
  */
 function addWindow32(
   acc: Float32Array,
   u: Float32Array,
   xb: number,
   ub: number,
+  n: number,
   relX: Float64Array,
   relU: Float64Array,
   runs: boolean,
 ): void {
-  if (runs) for (let k = 0, n = relX.length; k < n; k++) acc[xb + k]! += u[ub + k]!;
-  else for (let k = 0; k < relX.length; k++) acc[xb + relX[k]!]! += u[ub + relU[k]!]!;
+  if (runs) for (let k = 0; k < n; k++) acc[xb + k]! += u[ub + k]!;
+  else for (let k = 0; k < n; k++) acc[xb + relX[k]!]! += u[ub + relU[k]!]!;
 }
 function addWindow64(
   acc: Float64Array,
   u: Float64Array,
   xb: number,
   ub: number,
+  n: number,
   relX: Float64Array,
   relU: Float64Array,
   runs: boolean,
 ): void {
-  if (runs) for (let k = 0, n = relX.length; k < n; k++) acc[xb + k]! += u[ub + k]!;
-  else for (let k = 0; k < relX.length; k++) acc[xb + relX[k]!]! += u[ub + relU[k]!]!;
+  if (runs) for (let k = 0; k < n; k++) acc[xb + k]! += u[ub + k]!;
+  else for (let k = 0; k < n; k++) acc[xb + relX[k]!]! += u[ub + relU[k]!]!;
 }
 
 const scatterSlices: Kernel = ([x, ix, upd], [xa, ia, ua], a: ScatterSlicesAttrs, [o]) => {
@@ -248,27 +265,24 @@ const scatterSlices: Kernel = ([x, ix, upd], [xa, ia, ua], a: ScatterSlicesAttrs
   const us = contiguousStrides(ua!.shape);
   const winOp = windowDims(r, a.inserted_window_dims, a.input_batching_dims);
   const winShape = a.update_window_dims.map((d) => ua!.shape[d]!);
-  const relX = windowOffsets(
-    winShape,
-    winOp.map((d) => xs[d]! * w),
-  );
-  const relU = windowOffsets(
-    winShape,
-    a.update_window_dims.map((d) => us[d]! * w),
-  );
+  const stX = winOp.map((d) => xs[d]! * w),
+    stU = a.update_window_dims.map((d) => us[d]! * w);
+  // windows of consecutive elements on both sides (an embedding's rows) need no offset tables, unless a
+  // window straddles an edge (then they are made, once)
+  const runs = isRun(winShape, stX) && isRun(winShape, stU);
+  let relX = runs ? EMPTY : windowOffsets(winShape, stX),
+    relU = runs ? EMPTY : windowOffsets(winShape, stU);
   // the operand extent of the window per dim (1 on inserted and batching dims)
   const extent = Array<number>(r).fill(1);
   winOp.forEach((d, i) => {
     extent[d] = winShape[i]!;
   });
   const updBatchStrides = batchStrides(ua!.shape.length, a.update_window_dims, us, w);
-  const nw = relX.length;
+  const nw = numelOf(winShape);
   const isBool = dt.name === "bool",
     isBig = acc instanceof BigInt64Array;
   const roundHalf = half && add ? (dt.name === "float16" ? roundF16 : roundBf16) : null;
   const plainAdd = add && w === 1 && (acc instanceof Float32Array || acc instanceof Float64Array) && !roundHalf;
-  // windows of consecutive elements on both sides (an embedding's rows): no offset tables
-  const runs = isRun(relX) && isRun(relU);
   const put = (j: number, k: number) => {
     if (!add) {
       acc[j] = u[k]!;
@@ -302,10 +316,15 @@ const scatterSlices: Kernel = ([x, ix, upd], [xa, ia, ua], a: ScatterSlicesAttrs
         if (inside) {
           // a float32/float64 add (an embedding's or a gather's backward): the same += as put, without its per-element dispatch
           if (plainAdd) {
-            if (acc instanceof Float32Array) addWindow32(acc, u as Float32Array, xb, ub, relX, relU, runs);
-            else addWindow64(acc as Float64Array, u as Float64Array, xb, ub, relX, relU, runs);
-          } else for (let k = 0; k < nw; k++) put(xb + relX[k]!, ub + relU[k]!);
+            if (acc instanceof Float32Array) addWindow32(acc, u as Float32Array, xb, ub, nw, relX, relU, runs);
+            else addWindow64(acc as Float64Array, u as Float64Array, xb, ub, nw, relX, relU, runs);
+          } else if (runs) for (let k = 0; k < nw; k++) put(xb + k, ub + k);
+          else for (let k = 0; k < nw; k++) put(xb + relX[k]!, ub + relU[k]!);
           return;
+        }
+        if (relX === EMPTY) {
+          relX = windowOffsets(winShape, stX);
+          relU = windowOffsets(winShape, stU);
         }
         // the window straddles an edge: each element on its own, those outside skipped
         const wi = new Array<number>(winShape.length).fill(0);
