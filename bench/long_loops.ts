@@ -3,7 +3,11 @@
 // clip_grad_norm_, the cosine lr set by hand, dropout, an evaluation every 5
 // steps) and the char-RNN with a 2-layer LSTM (tests/programs/char_rnn.ts:
 // hidden state carried and detached, zero_grad() in place, clip_grad_norm_,
-// Adam), each for --steps steps (default 2000) in the default fused mode.
+// Adam), the DCGAN (tests/programs/dcgan.ts: transposed convolutions,
+// BatchNorm in train mode, two Adam optimizers, BCELoss, a fixed-noise sample
+// each epoch) and the MNIST example (tests/programs/mnist.ts: Adadelta, StepLR
+// each epoch, dropout, an evaluation each epoch), each for --steps steps
+// (default 2000) in the default fused mode.
 // Every --every steps (default 500) it prints the uncached compiles, the
 // executions per step since the last sample, the process RSS and the JS heap
 // after two full GCs; memory must stay flat and compiles must stop after
@@ -12,12 +16,14 @@
 // (nanogptKeyword, charRnnKeyword), which go through the argument parser's
 // keyword path at every call. --device cpu runs them eagerly instead (the
 // xla columns then stay 0): memory must be flat there too.
-//   XLATORCH_QUIET=1 npx tsx --tsconfig tsconfig.json bench/long_loops.ts [--steps N] [--every N] [--program nanogpt|char_lstm] [--form positional|keyword] [--device xla|cpu]
+//   XLATORCH_QUIET=1 npx tsx --tsconfig tsconfig.json bench/long_loops.ts [--steps N] [--every N] [--program nanogpt|char_lstm|dcgan|mnist] [--form positional|keyword] [--device xla|cpu]
 import os from "node:os";
 import v8 from "node:v8";
 import vm from "node:vm";
 import * as torch from "xlatorch";
 import { charRnnKeyword, charRnnPositional } from "../tests/programs/char_rnn.js";
+import { dcganKeyword, dcganPositional } from "../tests/programs/dcgan.js";
+import { mnistKeyword, mnistPositional } from "../tests/programs/mnist.js";
 import { nanogptKeyword, nanogptPositional } from "../tests/programs/nanogpt.js";
 
 v8.setFlagsFromString("--expose-gc");
@@ -36,6 +42,8 @@ if (DEVICE !== "xla" && DEVICE !== "cpu") throw new Error(`--device must be xla 
 if (FORM !== "positional" && FORM !== "keyword") throw new Error(`--form must be positional or keyword, got ${FORM}`);
 const nanogpt = FORM === "keyword" ? nanogptKeyword : nanogptPositional;
 const charRnn = FORM === "keyword" ? charRnnKeyword : charRnnPositional;
+const dcgan = FORM === "keyword" ? dcganKeyword : dcganPositional;
+const mnist = FORM === "keyword" ? mnistKeyword : mnistPositional;
 const MiB = (b: number) => (b / 2 ** 20).toFixed(1);
 
 /** Runs `steps` steps of a program; `run(onStep)` calls onStep(step) after each. */
@@ -48,6 +56,14 @@ const PROGRAMS: Record<string, { title: string; run: (onStep: (s: number) => voi
     title: "char-RNN, 2-layer LSTM (16 hidden, dropout 0.2), BPTT 6 x batch 4, hidden state detached, Adam, clip_grad_norm_",
     // 6 BPTT windows per epoch
     run: (onStep) => charRnn("lstm")(DEVICE, onStep, Math.ceil(STEPS / 6)),
+  },
+  dcgan: {
+    title: "DCGAN (16x16 images, batch 6), D and G steps with two Adam optimizers, BatchNorm, BCELoss, a sample each epoch of 4 steps",
+    run: (onStep) => dcgan(DEVICE, onStep, Math.ceil(STEPS / 4)),
+  },
+  mnist: {
+    title: "MNIST example (12x12 inputs, batch 8), Adadelta, StepLR each epoch of 4 steps, dropout, an evaluation each epoch",
+    run: (onStep) => mnist(DEVICE, onStep, Math.ceil(STEPS / 4)),
   },
 };
 

@@ -17,12 +17,19 @@ const K = Number(cliArg("k", "5"));
 const warmup = Number(cliArg("warmup", "100"));
 const top = Number(cliArg("top", "30"));
 
-type Acc = Map<string, { ms: number; calls: number }>;
+// every call's time is kept: a step that a scavenge or a worker's wake-up lands in is slower than the rest, so the
+// median call (times the calls a step makes) is shown beside the total
+type Acc = Map<string, { ms: number; calls: number; each: number[] }>;
 const add = (m: Acc, key: string, ms: number) => {
-  const e = m.get(key) ?? { ms: 0, calls: 0 };
+  const e = m.get(key) ?? { ms: 0, calls: 0, each: [] };
   e.ms += ms;
   e.calls++;
+  e.each.push(ms);
   m.set(key, e);
+};
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[s.length >> 1]!;
 };
 const eager: Acc = new Map();
 const xla: Acc = new Map();
@@ -78,9 +85,12 @@ console.log(
   `${id}, ${rounds} alternated rounds of ${K} steps after ${warmup} warm-up steps each (ms per step): cpu wall ${(wall.cpu / steps).toFixed(3)}, its kernels ${sum(eager).toFixed(3)}; xla wall ${(wall.xla / steps).toFixed(3)}, execute ${(executeMs / steps).toFixed(3)}, its steps ${sum(xla).toFixed(3)}`,
 );
 const show = (title: string, m: Acc) => {
-  console.log(`--- ${title}`);
+  const med = [...m.values()].reduce((a, e) => a + (median(e.each) * e.calls) / steps, 0);
+  console.log(`--- ${title} (ms per step, then the median call's ms times its calls a step: in all ${med.toFixed(3)})`);
   for (const [k, e] of [...m].sort((a, b) => b[1].ms - a[1].ms).slice(0, top))
-    console.log(`${(e.ms / steps).toFixed(3).padStart(8)} ms ${String(e.calls / steps).padStart(5)}x  ${k}`);
+    console.log(
+      `${(e.ms / steps).toFixed(3).padStart(8)} ms ${((median(e.each) * e.calls) / steps).toFixed(3).padStart(8)} ms ${String(e.calls / steps).padStart(5)}x  ${k}`,
+    );
 };
 show("eager cpu kernels", eager);
 show("xla runtime steps", xla);

@@ -270,4 +270,4 @@ const gpt: Case = {
   tol: 1e-3,
 };
 
-export default [cnn(16), cnn(64), gpt];
+export default [cnn(4), cnn(16), cnn(64), gpt];
