@@ -32,7 +32,12 @@ export function updateInPlace(prim: Primitive, ins: readonly Tensor[], attrs: un
   if (outs.length !== targets.length) return false;
   const shape = outs[0]!.shape,
     n = numelOf(shape);
-  const tp: Strided[] = [];
+  const ip = ins.map(payload);
+  // each operand's storage once (a 0-d hyperparameter beside tensors of more dimensions is read before anything
+  // is written: it may be anywhere)
+  const keys = ip.map((x, j) => (ins[j]!.ndim === 0 && shape.length > 0 ? null : storageKey(x.data)));
+  const tp: Strided[] = [],
+    tk: object[] = [];
   for (let k = 0; k < targets.length; k++) {
     const t = targets[k]!;
     if (t._disposed || t.dtype !== outs[k]!.dtype || t.ndim !== shape.length) return false;
@@ -40,19 +45,16 @@ export function updateInPlace(prim: Primitive, ins: readonly Tensor[], attrs: un
     const s = payload(t);
     if (!isContiguous(shape, s.strides) || s.offset + n > s.data.length) return false;
     const key = storageKey(s.data);
-    for (let j = 0; j < k; j++) if (storageKey(tp[j]!.data) === key) return false;
-    tp.push(s);
-  }
-  const ip = ins.map(payload);
-  for (const s of tp) {
-    const key = storageKey(s.data);
+    if (tk.includes(key)) return false;
     for (let j = 0; j < ip.length; j++) {
-      const x = ip[j]!;
-      if (storageKey(x.data) !== key) continue;
+      if (keys[j] !== key) continue;
       // the same positions of the same array: each is read before it is written
+      const x = ip[j]!;
       if (x.data !== s.data || x.offset !== s.offset || ins[j]!.ndim !== shape.length || !isContiguous(shape, x.strides)) return false;
       for (let d = 0; d < shape.length; d++) if (ins[j]!.shape[d] !== shape[d]) return false;
     }
+    tp.push(s);
+    tk.push(key);
   }
   return updateInto(prim.name, ip, ins, attrs as object, tp);
 }

@@ -87,13 +87,14 @@ interface Compiled {
   loop32: Loop | null;
   loop64: Loop | null;
 }
-const compiled = new Map<string, Compiled>();
+// by core's form object (one per primitive and attributes, made once): no key string per call
+const compiled = new WeakMap<UpdateForm, Compiled>();
 
 /** The compiled forms of one primitive's expressions for these attributes (made once). */
 function compiledFor(prim: string, attrs: object, formOf: (a: object) => UpdateForm): Compiled {
-  const key = `${prim}|${Object.values(attrs).join("|")}`;
-  let c = compiled.get(key);
-  if (!c) compiled.set(key, (c = { key, exprs: formOf(attrs).exprs, loop32: null, loop64: null }));
+  const form = formOf(attrs);
+  let c = compiled.get(form);
+  if (!c) compiled.set(form, (c = { key: `${prim}|${Object.values(attrs).join("|")}`, exprs: form.exprs, loop32: null, loop64: null }));
   return c;
 }
 
@@ -114,7 +115,8 @@ const PRIMS: Record<string, UpdatePrim> = {
  * Every output of `prim` over operands `ins` (the first tensorCount of `shape`,
  * read in place when row-major, else copied row-major; the rest 0-d, read
  * before anything is written), output k stored row-major at
- * results[k][resultOffsets[k] + i].
+ * results[k][resultOffsets[k] + i]; false, writing nothing, unless there is one
+ * result per output.
  */
 function runUpdate(
   prim: string,
@@ -124,12 +126,13 @@ function runUpdate(
   shape: Shape,
   results: HostArray[],
   resultOffsets: number[],
-): void {
+): boolean {
   const u = PRIMS[prim]!;
   const nT = u.tensorCount(attrs);
   const n = numelOf(shape);
   const f32 = avals[0]!.dtype.name === "float32";
   const c = compiledFor(prim, attrs, u.formOf);
+  if (c.exprs.length !== results.length) return false;
   const arrays: HostArray[] = [],
     offsets: number[] = [];
   for (let k = 0; k < nT; k++) {
@@ -147,6 +150,7 @@ function runUpdate(
       : (c.loop64 ??= compileLoop(c.exprs, nT, scalars.length, false));
     loop(results, resultOffsets, arrays, offsets, scalars, n);
   }
+  return true;
 }
 
 /** The kernel of an update primitive: every output in a new row-major array. */
@@ -183,9 +187,8 @@ export function updateInto(
   attrs: object,
   targets: readonly Strided[],
 ): boolean {
-  const u = PRIMS[prim];
-  if (u === undefined || u.formOf(attrs).exprs.length !== targets.length) return false;
-  runUpdate(
+  if (PRIMS[prim] === undefined) return false;
+  return runUpdate(
     prim,
     ins,
     avals,
@@ -194,7 +197,6 @@ export function updateInto(
     targets.map((t) => t.data),
     targets.map((t) => t.offset),
   );
-  return true;
 }
 
 export const optimKernels: Record<string, Kernel> = {
