@@ -3,13 +3,14 @@
 // (kernels/optim_update.ts, the same loops and bits) stores each output straight
 // into the tensor it updates (the parameter, its state buffers), as PyTorch's
 // foreach/fused optimizers do, where bind would make a new array per output and
-// the optimizer's copy_ would copy it back (the VAE at 784-400-20: ~16 ms of a
-// 543 ms profiled run in those allocations). Safe because both loops read every
-// operand at a position before they store any output there, and later positions
-// only after (the WebAssembly loop by chunks, copied in before copied out): an
-// output may share memory with an operand only at exactly the same positions.
-// Anything else (a strided or overlapping target, targets sharing memory) is
-// refused, and the caller takes the out-of-place path.
+// the optimizer's copy_ would copy it back (Adam's step on the VAE's 784-400-20
+// parameters: 3.7-4.7 -> 1.3-2.0 ms, bench/results/issue11_optim_inplace_s27.md).
+// Safe because both loops read every operand at a position before they store
+// any output there, and later positions only after (the WebAssembly loop by
+// chunks, copied in before copied out): an output may share memory with an
+// operand only at exactly the same positions. Anything else (a strided or
+// overlapping target, targets sharing memory) is refused, and the caller takes
+// the out-of-place path.
 import { internals, isContiguous, numelOf, resolvePayload, storageKey, type Primitive, type Tensor } from "@xlatorch/core";
 import { updateInto } from "./kernels/optim_update.js";
 import type { Strided } from "./strided.js";
