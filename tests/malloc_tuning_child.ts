@@ -3,11 +3,15 @@
 // (mallinfo2().hblks) before and after allocating 8 float32 arrays of 1 MiB through the library, kept
 // alive, and prints one JSON line.
 import { createRequire } from "node:module";
-import type * as Koffi from "koffi";
 import { mallocTuning } from "../packages/cpu/src/malloc_tuning.js";
 import * as torch from "xlatorch";
 
-const koffi = createRequire(import.meta.url)("../packages/cpu/node_modules/koffi") as typeof Koffi;
+// (koffi is the cpu package's dependency, not the tests': its few calls used here, typed by hand)
+interface KoffiLike {
+  load(path: string): { func(name: string, result: unknown, args: unknown[]): () => { hblks: number | bigint } };
+  struct(name: string, fields: Record<string, string>): unknown;
+}
+const koffi = createRequire(import.meta.url)("../packages/cpu/node_modules/koffi") as KoffiLike;
 const libc = koffi.load("libc.so.6");
 // struct mallinfo2: ten size_t fields; hblks (the 5th) counts the blocks glibc mapped with mmap
 const Info = koffi.struct("mallinfo2_t", {
@@ -22,7 +26,7 @@ const Info = koffi.struct("mallinfo2_t", {
   fordblks: "size_t",
   keepcost: "size_t",
 });
-const mallinfo2 = libc.func("mallinfo2", Info, []) as unknown as () => { hblks: number | bigint };
+const mallinfo2 = libc.func("mallinfo2", Info, []);
 const hblks = () => Number(mallinfo2().hblks);
 
 const before = hblks();
