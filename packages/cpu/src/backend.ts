@@ -16,7 +16,6 @@ import {
 import { accumulateInPlace } from "./accumulate.js";
 import { updateInPlace } from "./optim_in_place.js";
 import { tuneHeapGrowth } from "./heap_growth.js";
-import { tuneMalloc } from "./malloc_tuning.js";
 import { KERNELS, type Kernel } from "./kernels/index.js";
 import { dense, stridedCopy } from "./kernels/layout.js";
 import { contiguous, type Strided } from "./strided.js";
@@ -75,6 +74,3 @@ registerDevice(cpuBackend);
 // the eager device's plain result arrays are external memory to V8: without a fixed growing factor a
 // training loop can fall into a mark-compact every ~100 ms (heap_growth.ts)
 tuneHeapGrowth();
-// and malloc's: glibc maps and unmaps every block of 128 KiB or more, faulting a fresh activation's pages in
-// at each allocation (malloc_tuning.ts)
-tuneMalloc();
