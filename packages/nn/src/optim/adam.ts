@@ -83,7 +83,11 @@ abstract class AdamBase extends Optimizer {
       });
       const step = () => counted.step;
       const L = (read: () => number) => liveScalar(read, p);
-      if (fusable(p, pgrad, exp_avg, exp_avg_sq, amsgrad ? state.max_exp_avg_sq : exp_avg)) {
+      // state buffers that are one tensor (a state made or loaded by hand) go op by op, as PyTorch reads them: the
+      // fused update would read each as it was before the step (fusable lets the stand-in repeat exp_avg)
+      const max = state.max_exp_avg_sq;
+      const distinct = exp_avg !== exp_avg_sq && (!amsgrad || (max !== exp_avg && max !== exp_avg_sq));
+      if (distinct && fusable(p, pgrad, exp_avg, exp_avg_sq, amsgrad ? max : exp_avg)) {
         // one adam_update (_fused_update.ts): the same bits as the ops below
         fusedUpdate_(
           "adam_update",
