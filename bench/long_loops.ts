@@ -5,6 +5,7 @@
 // hidden state carried and detached, zero_grad() in place, clip_grad_norm_,
 // Adam), the DCGAN (tests/programs/dcgan.ts: transposed convolutions,
 // BatchNorm in train mode, two Adam optimizers, BCELoss, a fixed-noise sample
+// each epoch), the CIFAR-10 tutorial's CNN (tests/programs/cifar_cnn.ts: SGD momentum, an evaluation
 // each epoch) and the MNIST example (tests/programs/mnist.ts: Adadelta, StepLR
 // each epoch, dropout, an evaluation each epoch), each for --steps steps
 // (default 2000) in the default fused mode.
@@ -16,12 +17,13 @@
 // (nanogptKeyword, charRnnKeyword), which go through the argument parser's
 // keyword path at every call. --device cpu runs them eagerly instead (the
 // xla columns then stay 0): memory must be flat there too.
-//   XLATORCH_QUIET=1 npx tsx --tsconfig tsconfig.json bench/long_loops.ts [--steps N] [--every N] [--program nanogpt|char_lstm|dcgan|mnist] [--form positional|keyword] [--device xla|cpu]
+//   XLATORCH_QUIET=1 npx tsx --tsconfig tsconfig.json bench/long_loops.ts [--steps N] [--every N] [--program nanogpt|char_lstm|dcgan|cifar_cnn|mnist] [--form positional|keyword] [--device xla|cpu]
 import os from "node:os";
 import v8 from "node:v8";
 import vm from "node:vm";
 import * as torch from "xlatorch";
 import { charRnnKeyword, charRnnPositional } from "../tests/programs/char_rnn.js";
+import { cifarKeyword, cifarPositional } from "../tests/programs/cifar_cnn.js";
 import { dcganKeyword, dcganPositional } from "../tests/programs/dcgan.js";
 import { mnistKeyword, mnistPositional } from "../tests/programs/mnist.js";
 import { nanogptKeyword, nanogptPositional } from "../tests/programs/nanogpt.js";
@@ -43,6 +45,7 @@ if (FORM !== "positional" && FORM !== "keyword") throw new Error(`--form must be
 const nanogpt = FORM === "keyword" ? nanogptKeyword : nanogptPositional;
 const charRnn = FORM === "keyword" ? charRnnKeyword : charRnnPositional;
 const dcgan = FORM === "keyword" ? dcganKeyword : dcganPositional;
+const cifar = FORM === "keyword" ? cifarKeyword : cifarPositional;
 const mnist = FORM === "keyword" ? mnistKeyword : mnistPositional;
 const MiB = (b: number) => (b / 2 ** 20).toFixed(1);
 
@@ -60,6 +63,10 @@ const PROGRAMS: Record<string, { title: string; run: (onStep: (s: number) => voi
   dcgan: {
     title: "DCGAN (16x16 images, batch 6), D and G steps with two Adam optimizers, BatchNorm, BCELoss, a sample each epoch of 4 steps",
     run: (onStep) => dcgan(DEVICE, onStep, Math.ceil(STEPS / 4)),
+  },
+  cifar_cnn: {
+    title: "CIFAR-10 tutorial CNN (batch 4 of 16 images), SGD momentum, an evaluation on all 16 each epoch of 4 steps",
+    run: (onStep) => cifar(DEVICE, onStep, Math.ceil(STEPS / 4)),
   },
   mnist: {
     title: "MNIST example (12x12 inputs, batch 8), Adadelta, StepLR each epoch of 4 steps, dropout, an evaluation each epoch",

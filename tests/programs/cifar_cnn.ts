@@ -26,7 +26,7 @@ class Net extends nn.Module {
   }
 }
 
-export function cifarPositional(device: string, onStep?: OnStep): ProgramRun {
+export function cifarPositional(device: string, onStep?: OnStep, epochs = 3): ProgramRun {
   torch.manual_seed(0);
   const images = torch.randn(16, 3, 32, 32);
   const targets = torch.randint(0, 10, [16]);
@@ -36,7 +36,7 @@ export function cifarPositional(device: string, onStep?: OnStep): ProgramRun {
   const losses: number[] = [],
     evals: number[] = [];
   let step = 0;
-  for (let epoch = 0; epoch < 3; epoch++) {
+  for (let epoch = 0; epoch < epochs; epoch++) {
     const perm = torch.randperm(16);
     for (let i = 0; i < 4; i++) {
       const idx = perm.getitem(`${i * 4}:${(i + 1) * 4}`);
@@ -78,7 +78,7 @@ class NetK extends nn.Module {
   }
 }
 
-export function cifarKeyword(device: string, onStep?: OnStep): ProgramRun {
+export function cifarKeyword(device: string, onStep?: OnStep, epochs = 3): ProgramRun {
   torch.manual_seed({ seed: 0 });
   const images = torch.randn([16, 3, 32, 32], { dtype: torch.float32 });
   const targets = torch.randint({ low: 0, high: 10, size: [16] });
@@ -88,7 +88,7 @@ export function cifarKeyword(device: string, onStep?: OnStep): ProgramRun {
   const losses: number[] = [],
     evals: number[] = [];
   let step = 0;
-  for (let epoch = 0; epoch < 3; epoch++) {
+  for (let epoch = 0; epoch < epochs; epoch++) {
     const perm = torch.randperm({ n: 16 });
     for (let i = 0; i < 4; i++) {
       const idx = perm.getitem(torch.slice(i * 4, (i + 1) * 4));
