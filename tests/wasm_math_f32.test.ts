@@ -250,6 +250,40 @@ describe("float32 lane functions (wasm/math_f32.ts)", () => {
   });
 });
 
+// erf skips its second branch (an exp and a polynomial) where all four lanes of a vector are below 0.921875
+// (math_f32.ts erf): a small value must come out the same in such a vector as beside a large one, where both
+// branches run and the mask picks; on cpu (the eager kernel) and on xla (a fused loop of the CPU runtime)
+describe("erf's vectors of small lanes only: the same bits as in mixed vectors", () => {
+  const N = 4096;
+  // small values, |x| < 0.921875, including the boundary's neighbours, zeros and denormals
+  const small = new Float32Array(N).map((_, i) =>
+    i === 0 ? 0 : i === 1 ? -0 : i === 2 ? 1e-40 : i === 3 ? Math.fround(0.921875 - 2 ** -24) : Math.fround(Math.sin(i * 0.37) * 0.92),
+  );
+  // the same small values three to a vector, its fourth lane 2 (second branch) or NaN
+  const mixed = new Float32Array((N / 3 + 1) * 4 + 4);
+  const at: number[] = [];
+  for (let i = 0, v = 0; i < N; i++) {
+    if (v % 4 === 3) mixed[v++] = v % 8 === 4 ? Number.NaN : 2;
+    at.push(v);
+    mixed[v++] = small[i]!;
+  }
+  for (const device of ["cpu", "xla"])
+    it(device, () => {
+      const a = torch
+        .erf(torch.tensor(Array.from(small)).to(device))
+        .cpu()
+        .tolist() as number[];
+      const b = torch
+        .erf(torch.tensor(Array.from(mixed)).to(device))
+        .cpu()
+        .tolist() as number[];
+      const same = a.filter((y, i) => Object.is(y, b[at[i]!]));
+      expect(same.length).toBe(N);
+      // and within erf's error of the float64 function (Python's math.erf(0.921875 - 2**-24))
+      expect(Math.abs(a[3]! - 0.8076736757599509)).toBeLessThan(2e-7);
+    });
+});
+
 describe("chunk rounds on 2 threads (double-buffered copies) equal 1 thread", () => {
   /** f run with n threads. */
   function threads<T>(n: number, f: () => T): T {

@@ -216,31 +216,26 @@ export function logistic(b: Body, x: number): number {
  * erf x = sign(x) erf|x|: below 0.921875 by the odd polynomial; above as
  * 1 - e^(-x^2) q(x), |x| clamped to 4 (1 - erfc 4 rounds to 1), where the
  * result is above 0.8 so erfc's error counts absolutely, not relative to it.
- * Both for every lane, the mask picks; NaN takes the second path, which
- * carries it.
+ * The mask picks each lane's branch; NaN takes the second path, which carries
+ * it. Where every lane of the vector is below 0.921875 the second branch (an
+ * exp and a second polynomial, most of the cost) is not computed at all: the
+ * mask would discard it, so the bits are the same. GELU's erf(x / sqrt 2) of
+ * activations near unit scale is such a vector about half of the time.
  */
 export function erf(b: Body, x: number): number {
   const a = let_(b, get(x), sop.f32x4Abs);
   const z = let_(b, get(a), get(a), sop.f32x4Mul);
   const small = let_(b, get(a), get(a), f32x4(ERF_K), get(z), horner(z, ERF_C), sop.f32x4Mul, sop.f32x4Add, sop.f32x4Mul, sop.f32x4Add);
+  const mask = let_(b, get(a), f32x4(ERF_SMALL), sop.f32x4Lt);
+  const r = let_(b, get(small));
+  b.emit(op.block, get(mask), sop.i32x4AllTrue, op.brIf(0));
   const c = let_(b, get(a), f32x4(4), sop.f32x4Pmin);
   const t = let_(b, get(c), f32x4(ERFC_MID), sop.f32x4Sub);
   const n = let_(b, get(c), get(c), sop.f32x4Mul, sop.f32x4Neg);
   const e = exp(b, n);
   const large = let_(b, f32x4(1), get(e), horner(t, ERFC_C), sop.f32x4Mul, sop.f32x4Sub);
-  return let_(
-    b,
-    get(small),
-    get(large),
-    get(a),
-    f32x4(ERF_SMALL),
-    sop.f32x4Lt,
-    sop.v128Bitselect,
-    get(x),
-    f32x4(-0),
-    sop.v128And,
-    sop.v128Or,
-  );
+  b.emit(get(small), get(large), get(mask), sop.v128Bitselect, op.set(r), op.end);
+  return let_(b, get(r), get(x), f32x4(-0), sop.v128And, sop.v128Or);
 }
 
 /**

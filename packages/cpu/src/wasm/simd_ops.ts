@@ -39,6 +39,8 @@ export const sop = {
   v128Xor: simd(0x51),
   /** bitselect(a, b, mask): a where mask bits are 1, else b. */
   v128Bitselect: simd(0x52),
+  /** i32x4.all_true: 1 when every lane is nonzero (a comparison's mask all set). */
+  i32x4AllTrue: simd(0xa3),
   i32x4Eq: simd(0x37),
   i32x4LtS: simd(0x39),
   f32x4Eq: simd(0x41),
