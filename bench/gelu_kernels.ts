@@ -1,5 +1,5 @@
-// Eager erf and GELU kernel calls on nanoGPT's MLP activation shape [8, 32, 256] float32 (bench case
-// nanogpt_tiny_adamw_b8; the erf lanes of wasm/math_f32.ts): CPU and wall microseconds a call, median of
+// Eager erf, GELU and tanh kernel calls on nanoGPT's MLP activation shape [8, 32, 256] float32 (bench case
+// nanogpt_tiny_adamw_b8; the erf and tanh lanes of wasm/math_f32.ts): CPU and wall microseconds a call, median of
 // rounds. Run it in two trees, alternated, to compare kernels; XLATORCH_NUM_THREADS=1 keeps them on this thread.
 //   XLATORCH_QUIET=1 npx tsx --tsconfig tsconfig.json bench/gelu_kernels.ts [--rounds 7] [--calls 200]
 import * as torch from "xlatorch";
@@ -17,6 +17,9 @@ const cases: [string, () => unknown][] = [
   ["erf(x / sqrt 2)", () => x.mul(Math.SQRT1_2).erf()],
   ["gelu", () => F.gelu(x)],
   ["gelu forward + backward", () => torch.autograd.grad(F.gelu(xg), xg, g)],
+  ["tanh", () => x.tanh()],
+  // (an RNN cell's pre-activations at a small init scale: most vectors below tanh's first-branch bound)
+  ["tanh(x / 4)", () => x.mul(0.25).tanh()],
 ];
 const cpu = cases.map(() => [] as number[]),
   wall = cases.map(() => [] as number[]);

@@ -250,14 +250,27 @@ describe("float32 lane functions (wasm/math_f32.ts)", () => {
   });
 });
 
-// erf skips its second branch (an exp and a polynomial) where all four lanes of a vector are below 0.921875
-// (math_f32.ts erf): a small value must come out the same in such a vector as beside a large one, where both
-// branches run and the mask picks; on cpu (the eager kernel) and on xla (a fused loop of the CPU runtime)
-describe("erf's vectors of small lanes only: the same bits as in mixed vectors", () => {
+// erf and tanh skip their second branch (an exp and, for erf, a polynomial) where all four lanes of a vector
+// are below the first branch's bound (math_f32.ts): a small value must come out the same in such a vector as
+// beside a large one, where both branches run and the mask picks; on cpu (the eager kernel) and on xla (a
+// fused loop of the CPU runtime)
+describe.each([
+  // the bound, f, and f of the largest float below the bound (Python's math.erf / math.tanh of it)
+  ["erf", 0.921875, (t: torch.Tensor) => torch.erf(t), 0.8076736757599509],
+  ["tanh", 0.625, (t: torch.Tensor) => torch.tanh(t), 0.5545996810779836],
+] as const)("%s's vectors of small lanes only: the same bits as in mixed vectors", (_name, bound, f, atBound) => {
   const N = 4096;
-  // small values, |x| < 0.921875, including the boundary's neighbours, zeros and denormals
+  // small values, |x| < bound, including the bound's neighbour, zeros and a denormal
   const small = new Float32Array(N).map((_, i) =>
-    i === 0 ? 0 : i === 1 ? -0 : i === 2 ? 1e-40 : i === 3 ? Math.fround(0.921875 - 2 ** -24) : Math.fround(Math.sin(i * 0.37) * 0.92),
+    i === 0
+      ? 0
+      : i === 1
+        ? -0
+        : i === 2
+          ? 1e-40
+          : i === 3
+            ? Math.fround(bound - 2 ** -24)
+            : Math.fround(Math.sin(i * 0.37) * bound * 0.999),
   );
   // the same small values three to a vector, its fourth lane 2 (second branch) or NaN
   const mixed = new Float32Array((N / 3 + 1) * 4 + 4);
@@ -269,18 +282,16 @@ describe("erf's vectors of small lanes only: the same bits as in mixed vectors",
   }
   for (const device of ["cpu", "xla"])
     it(device, () => {
-      const a = torch
-        .erf(torch.tensor(Array.from(small)).to(device))
+      const a = f(torch.tensor(Array.from(small)).to(device))
         .cpu()
         .tolist() as number[];
-      const b = torch
-        .erf(torch.tensor(Array.from(mixed)).to(device))
+      const b = f(torch.tensor(Array.from(mixed)).to(device))
         .cpu()
         .tolist() as number[];
       const same = a.filter((y, i) => Object.is(y, b[at[i]!]));
       expect(same.length).toBe(N);
-      // and within erf's error of the float64 function (Python's math.erf(0.921875 - 2**-24))
-      expect(Math.abs(a[3]! - 0.8076736757599509)).toBeLessThan(2e-7);
+      // and within the function's error of the float64 one at the bound
+      expect(Math.abs(a[3]! - atBound)).toBeLessThan(2e-7);
     });
 });
 

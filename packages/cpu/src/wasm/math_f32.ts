@@ -153,38 +153,26 @@ export function expm1(b: Body, x: number): number {
  * tanh x = sign(x) tanh|x|: below 0.625 by the odd polynomial, above as
  * 1 - 2/(e^2|x| + 1) (there tanh > 0.55, so the error of 2/(e + 1) < 0.45
  * shrinks relative to the result), |x| clamped to 10 (tanh 10 rounds to 1).
- * Both are computed for every lane and the mask picks; NaN takes the second
- * path, which carries it.
+ * Both are computed for every lane and the mask picks, except that a vector
+ * whose lanes are all below 0.625 skips the second (as erf does: the same
+ * bits); NaN takes the second path, which carries it.
  */
 export function tanh(b: Body, x: number): number {
   const a = let_(b, get(x), sop.f32x4Abs);
   const z = let_(b, get(a), get(a), sop.f32x4Mul);
   const small = let_(b, get(a), get(a), get(z), sop.f32x4Mul, horner(z, TANH_C), sop.f32x4Mul, sop.f32x4Add);
+  // where every lane is below TANH_SMALL the exp branch is not computed: the mask would discard it (erf, below)
+  const mask = let_(b, get(a), f32x4(TANH_SMALL), sop.f32x4Lt);
+  const r = let_(b, get(small));
+  b.emit(op.block, get(mask), sop.i32x4AllTrue, op.brIf(0));
   const t = let_(b, get(a), f32x4(10), sop.f32x4Pmin, f32x4(2), sop.f32x4Mul);
   // 2|x| in [1.25, 20]: k in [2, 29], one factor 2^k
-  const { kb, r } = reduce(b, t);
-  const e = let_(b, get(expReduced(b, r)), pow2(kb), sop.f32x4Mul);
+  const { kb, r: rr } = reduce(b, t);
+  const e = let_(b, get(expReduced(b, rr)), pow2(kb), sop.f32x4Mul);
   const large = let_(b, f32x4(1), f32x4(2), get(e), f32x4(1), sop.f32x4Add, sop.f32x4Div, sop.f32x4Sub);
-  return let_(
-    b,
-    get(small),
-    get(large),
-    get(a),
-    f32x4(TANH_SMALL),
-    sop.f32x4Lt,
-    sop.v128Bitselect,
-    get(x),
-    f32x4(-0),
-    sop.v128And,
-    sop.v128Or,
-  );
+  b.emit(get(small), get(large), get(mask), sop.v128Bitselect, op.set(r), op.end);
+  return let_(b, get(r), get(x), f32x4(-0), sop.v128And, sop.v128Or);
 }
-
-/**
- * 1 / (1 + e^-x), as e^-|x| / (1 + e^-|x|) for x < 0 and 1 / (1 + e^-|x|)
- * otherwise: e^-|x| never overflows, so results down in the denormals
- * (x < -87) are e^x rounded once, not 1/Inf = 0.
- */
 export function logistic(b: Body, x: number): number {
   const n = let_(b, get(x), sop.f32x4Abs, sop.f32x4Neg);
   const { e, el } = expSplit(b, n, true);
