@@ -173,6 +173,12 @@ export function tanh(b: Body, x: number): number {
   b.emit(get(small), get(large), get(mask), sop.v128Bitselect, op.set(r), op.end);
   return let_(b, get(r), get(x), f32x4(-0), sop.v128And, sop.v128Or);
 }
+
+/**
+ * 1 / (1 + e^-x), as e^-|x| / (1 + e^-|x|) for x < 0 and 1 / (1 + e^-|x|)
+ * otherwise: e^-|x| never overflows, so results down in the denormals
+ * (x < -87) are e^x rounded once, not 1/Inf = 0.
+ */
 export function logistic(b: Body, x: number): number {
   const n = let_(b, get(x), sop.f32x4Abs, sop.f32x4Neg);
   const { e, el } = expSplit(b, n, true);
